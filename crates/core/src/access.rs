@@ -1,0 +1,650 @@
+//! Consent and the access policy: who may do what with which data, on a need-to-know basis.
+//!
+//! [`decide`] is a pure function: given an actor, an action, a resource and the day, it allows
+//! (saying on which basis, for the access log) or denies (saying why). **Default deny**: every
+//! combination not listed below is denied.
+//!
+//! # Data categories
+//!
+//! Case data is split by [`DataCategory`]. The domain brief names identity, legal,
+//! medical/psychosocial, criminal history, return and reports; *guidance* is added for the
+//! case file's core (plan, goals, agreements, contact moments, referrals), which is none of
+//! those and must still be shareable on its own.
+//!
+//! # The matrix
+//!
+//! Case data (one participant, one category). "assigned" means the actor is the participant's
+//! project worker; "consent" means an active consent of the participant covers the actor's
+//! organisation and the category on that day.
+//!
+//! | role | actions | categories | condition |
+//! |---|---|---|---|
+//! | project worker | read, search, create, update, export | all | assigned |
+//! | project worker | read, search | identity | not assigned (to find people, register attendance) |
+//! | project lead | read, search, create, update, export, erase | all | — |
+//! | municipal case manager | read, search, export | identity, guidance, legal, return, reports | consent |
+//! | chain partner | read, search | identity, legal, medical/psychosocial, return | consent |
+//! | chain partner | read, update | a referral addressed to its organisation | addressee |
+//! | auditor, administrator | — | none | — |
+//!
+//! Criminal history and medical/psychosocial content never reach the municipality; criminal
+//! history never leaves the foundation, whatever the consent says (everyone deserves a new
+//! start, and nobody outside needs it to help).
+//!
+//! Other resources:
+//!
+//! | resource | project worker | project lead | case manager | chain partner | auditor | administrator |
+//! |---|---|---|---|---|---|---|
+//! | information sessions | read, search, create, update, export | same | read | — | — | — |
+//! | chain meetings | read, search, create, update | same | read | — | — | — |
+//! | subsidy periods | read | read, create, update | read | — | read | — |
+//! | subsidy reports (aggregate) | read, export | read, export | read, export | — | read | — |
+//! | audit log | — | read, search | — | — | read, search, export | — |
+//! | user accounts | — | read | — | — | — | read, search, create, update, erase |
+//! | access tokens | — | — | — | — | — | read, search, create, update, erase |
+//!
+//! Nobody creates, updates or erases audit records: only the system appends them.
+//! Break-glass access and project-lead overrides are recorded decisions on top of this
+//! matrix, not holes in it.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ConsentId, OrganisationId, ParticipantId, UserId};
+use crate::text::Text;
+
+/// A category of personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataCategory {
+    /// Who the person is: names, date of birth, nationality, V-number, location.
+    Identity,
+    /// The case file's core: plan, goals, agreements, contact moments, referrals.
+    Guidance,
+    /// Legal status and procedures.
+    Legal,
+    /// Medical and psychosocial information (GDPR art. 9).
+    MedicalPsychosocial,
+    /// Criminal history (GDPR art. 10).
+    CriminalHistory,
+    /// The return track: exploration, obstacles, reintegration, departure, judgment.
+    Return,
+    /// Progress reports to the municipal case manager.
+    Reports,
+}
+
+impl DataCategory {
+    /// All categories.
+    pub const ALL: [DataCategory; 7] = [
+        Self::Identity,
+        Self::Guidance,
+        Self::Legal,
+        Self::MedicalPsychosocial,
+        Self::CriminalHistory,
+        Self::Return,
+        Self::Reports,
+    ];
+
+    /// Stable snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Identity => "identity",
+            Self::Guidance => "guidance",
+            Self::Legal => "legal",
+            Self::MedicalPsychosocial => "medical_psychosocial",
+            Self::CriminalHistory => "criminal_history",
+            Self::Return => "return",
+            Self::Reports => "reports",
+        }
+    }
+}
+
+impl fmt::Display for DataCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A participant's consent: which organisation may receive which categories, for which
+/// purpose, from when, until withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    /// Id.
+    pub id: ConsentId,
+    /// The receiving organisation.
+    pub organisation: OrganisationId,
+    /// The categories it may receive.
+    pub categories: BTreeSet<DataCategory>,
+    /// For which purpose.
+    pub purpose: Text,
+    /// The day it was given.
+    pub given_on: NaiveDate,
+    /// The day it was withdrawn, if it was. Withdrawal takes effect that same day.
+    pub withdrawn_on: Option<NaiveDate>,
+    /// Who recorded it.
+    pub recorded_by: UserId,
+}
+
+impl Consent {
+    /// In force on `day`: given on or before it, not withdrawn on or before it.
+    pub fn is_active_on(&self, day: NaiveDate) -> bool {
+        self.given_on <= day && self.withdrawn_on.is_none_or(|w| day < w)
+    }
+
+    /// Covers this organisation and category on `day`.
+    pub fn covers(&self, organisation: OrganisationId, category: DataCategory, day: NaiveDate) -> bool {
+        self.organisation == organisation && self.categories.contains(&category) && self.is_active_on(day)
+    }
+}
+
+/// The first consent that covers an organisation and category on a day.
+pub fn covering_consent(consents: &[Consent], organisation: OrganisationId, category: DataCategory, day: NaiveDate) -> Option<&Consent> {
+    consents.iter().find(|c| c.covers(organisation, category, day))
+}
+
+/// A role in the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Project worker (*projectmedewerker*).
+    ProjectWorker,
+    /// Project lead (*projectleider*).
+    ProjectLead,
+    /// The municipality's case manager.
+    MunicipalCaseManager,
+    /// An employee of a chain-partner organisation.
+    ChainPartner,
+    /// Checks the access log and the accounts; sees no case data.
+    Auditor,
+    /// Manages accounts and tokens; sees no case data.
+    Administrator,
+}
+
+impl Role {
+    /// All roles.
+    pub const ALL: [Role; 6] = [
+        Self::ProjectWorker,
+        Self::ProjectLead,
+        Self::MunicipalCaseManager,
+        Self::ChainPartner,
+        Self::Auditor,
+        Self::Administrator,
+    ];
+
+    /// Stable snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ProjectWorker => "project_worker",
+            Self::ProjectLead => "project_lead",
+            Self::MunicipalCaseManager => "municipal_case_manager",
+            Self::ChainPartner => "chain_partner",
+            Self::Auditor => "auditor",
+            Self::Administrator => "administrator",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who acts: a user, their organisation and their role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Actor {
+    /// The user.
+    pub user: UserId,
+    /// Their organisation.
+    pub organisation: OrganisationId,
+    /// Their role.
+    pub role: Role,
+}
+
+/// What the actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Read one record.
+    Read,
+    /// Search or list.
+    Search,
+    /// Create.
+    Create,
+    /// Change.
+    Update,
+    /// Export (reports, subject access).
+    Export,
+    /// Erase (retention, art. 17).
+    Erase,
+}
+
+impl Action {
+    /// All actions.
+    pub const ALL: [Action; 6] = [Self::Read, Self::Search, Self::Create, Self::Update, Self::Export, Self::Erase];
+
+    /// Stable snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Search => "search",
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Export => "export",
+            Self::Erase => "erase",
+        }
+    }
+}
+
+/// What the policy needs to know about a participant.
+#[derive(Debug, Clone, Copy)]
+pub struct ParticipantScope<'a> {
+    /// The participant.
+    pub participant: ParticipantId,
+    /// Their project worker.
+    pub project_worker: UserId,
+    /// Their consents.
+    pub consents: &'a [Consent],
+}
+
+/// What is acted on.
+#[derive(Debug, Clone, Copy)]
+pub enum Resource<'a> {
+    /// One category of one participant's case data.
+    CaseData {
+        /// The participant.
+        scope: ParticipantScope<'a>,
+        /// The category.
+        category: DataCategory,
+    },
+    /// A referral, as seen by the organisation it is addressed to.
+    Referral {
+        /// The participant.
+        scope: ParticipantScope<'a>,
+        /// The addressee.
+        addressed_to: OrganisationId,
+    },
+    /// Information sessions (dates, themes, counts).
+    InformationSessions,
+    /// Chain-partner meetings.
+    ChainMeetings,
+    /// Subsidy periods and targets.
+    SubsidyPeriods,
+    /// Aggregate accountability reports.
+    SubsidyReports,
+    /// The access/audit log.
+    AuditLog,
+    /// User accounts.
+    UserAccounts,
+    /// Access tokens.
+    AccessTokens,
+}
+
+impl Resource<'_> {
+    /// Stable snake_case name of the kind of resource.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::CaseData { .. } => "case_data",
+            Self::Referral { .. } => "referral",
+            Self::InformationSessions => "information_sessions",
+            Self::ChainMeetings => "chain_meetings",
+            Self::SubsidyPeriods => "subsidy_periods",
+            Self::SubsidyReports => "subsidy_reports",
+            Self::AuditLog => "audit_log",
+            Self::UserAccounts => "user_accounts",
+            Self::AccessTokens => "access_tokens",
+        }
+    }
+}
+
+/// Why an action is allowed: recorded in the access log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "basis", content = "consent", rename_all = "snake_case")]
+pub enum Basis {
+    /// The role's rule allows it.
+    RoleRule,
+    /// The actor is the participant's project worker.
+    Assignment,
+    /// A consent of the participant.
+    Consent(ConsentId),
+    /// The referral is addressed to the actor's organisation.
+    Addressee,
+}
+
+/// Why an action is denied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum DenyReason {
+    /// The role may not do this with this kind of resource at all.
+    #[error("the role {role} may not {action} {resource}")]
+    RoleNotEntitled {
+        /// Role.
+        role: Role,
+        /// Action.
+        action: Action,
+        /// Resource kind.
+        resource: String,
+    },
+    /// The role never sees this category.
+    #[error("the role {role} may not {action} {category} data")]
+    CategoryNotForRole {
+        /// Role.
+        role: Role,
+        /// Action.
+        action: Action,
+        /// Category.
+        category: DataCategory,
+    },
+    /// Only the assigned project worker (or the project lead) may do this.
+    #[error("only the participant's own project worker or the project lead may do this")]
+    NotAssigned,
+    /// No active consent covers the organisation and category.
+    #[error("the participant has not consented to share {category} data with your organisation")]
+    NoConsent {
+        /// Category.
+        category: DataCategory,
+    },
+    /// The referral is addressed to another organisation.
+    #[error("this referral is addressed to another organisation")]
+    NotAddressee,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The policy's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    /// Allowed, on this basis.
+    Allowed {
+        /// The basis.
+        basis: Basis,
+    },
+    /// Denied, for this reason.
+    Denied {
+        /// The reason.
+        reason: DenyReason,
+    },
+}
+
+impl Decision {
+    /// Whether it is allowed.
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Self::Allowed { .. })
+    }
+
+    /// `Ok(basis)` or the denial as a domain error.
+    pub fn into_result(self) -> Result<Basis, crate::DomainError> {
+        match self {
+            Self::Allowed { basis } => Ok(basis),
+            Self::Denied { reason } => Err(crate::DomainError::AccessDenied(reason)),
+        }
+    }
+}
+
+fn allow(basis: Basis) -> Decision {
+    Decision::Allowed { basis }
+}
+
+fn deny(reason: DenyReason) -> Decision {
+    Decision::Denied { reason }
+}
+
+/// Decide whether `actor` may perform `action` on `resource` on `today`. Default deny; see the
+/// module documentation for the matrix.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use perspectief_core::access::*;
+/// use perspectief_core::{OrganisationId, ParticipantId, UserId};
+///
+/// let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+/// let worker = UserId::from_u128(1);
+/// let scope = ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: worker, consents: &[] };
+/// let iom = Actor { user: UserId::from_u128(9), organisation: OrganisationId::from_u128(90), role: Role::ChainPartner };
+///
+/// // Without consent, a chain partner sees nothing of the return track.
+/// let d = decide(&iom, Action::Read, &Resource::CaseData { scope, category: DataCategory::Return }, today);
+/// assert!(!d.is_allowed());
+/// ```
+pub fn decide(actor: &Actor, action: Action, resource: &Resource<'_>, today: NaiveDate) -> Decision {
+    use Action::*;
+    use Role::*;
+    let not_entitled = || deny(DenyReason::RoleNotEntitled { role: actor.role, action, resource: resource.kind().to_owned() });
+    match resource {
+        Resource::CaseData { scope, category } => decide_case_data(actor, action, scope, *category, today),
+        Resource::Referral { scope, addressed_to } => match actor.role {
+            ChainPartner if matches!(action, Read | Update) => {
+                if *addressed_to == actor.organisation {
+                    allow(Basis::Addressee)
+                } else {
+                    deny(DenyReason::NotAddressee)
+                }
+            }
+            _ => decide_case_data(actor, action, scope, DataCategory::Guidance, today),
+        },
+        other => {
+            let allowed: &[Action] = match (other, actor.role) {
+                (Resource::InformationSessions, ProjectWorker | ProjectLead) => &[Read, Search, Create, Update, Export],
+                (Resource::InformationSessions, MunicipalCaseManager) => &[Read],
+                (Resource::ChainMeetings, ProjectWorker | ProjectLead) => &[Read, Search, Create, Update],
+                (Resource::ChainMeetings, MunicipalCaseManager) => &[Read],
+                (Resource::SubsidyPeriods, ProjectLead) => &[Read, Create, Update],
+                (Resource::SubsidyPeriods, ProjectWorker | MunicipalCaseManager | Auditor) => &[Read],
+                (Resource::SubsidyReports, ProjectWorker | ProjectLead | MunicipalCaseManager) => &[Read, Export],
+                (Resource::SubsidyReports, Auditor) => &[Read],
+                (Resource::AuditLog, ProjectLead) => &[Read, Search],
+                (Resource::AuditLog, Auditor) => &[Read, Search, Export],
+                (Resource::UserAccounts, ProjectLead) => &[Read],
+                (Resource::UserAccounts | Resource::AccessTokens, Administrator) => &[Read, Search, Create, Update, Erase],
+                _ => &[],
+            };
+            if allowed.contains(&action) { allow(Basis::RoleRule) } else { not_entitled() }
+        }
+    }
+}
+
+fn decide_case_data(actor: &Actor, action: Action, scope: &ParticipantScope<'_>, category: DataCategory, today: NaiveDate) -> Decision {
+    use Action::*;
+    use DataCategory::*;
+    use Role::*;
+    let category_denied = || deny(DenyReason::CategoryNotForRole { role: actor.role, action, category });
+    let by_consent = || match covering_consent(scope.consents, actor.organisation, category, today) {
+        Some(c) => allow(Basis::Consent(c.id)),
+        None => deny(DenyReason::NoConsent { category }),
+    };
+    match actor.role {
+        ProjectLead => allow(Basis::RoleRule),
+        ProjectWorker => {
+            if action == Erase {
+                category_denied()
+            } else if scope.project_worker == actor.user {
+                allow(Basis::Assignment)
+            } else if category == Identity && matches!(action, Read | Search) {
+                allow(Basis::RoleRule)
+            } else {
+                deny(DenyReason::NotAssigned)
+            }
+        }
+        MunicipalCaseManager => {
+            if !matches!(action, Read | Search | Export) || !matches!(category, Identity | Guidance | Legal | Return | Reports) {
+                category_denied()
+            } else {
+                by_consent()
+            }
+        }
+        ChainPartner => {
+            if !matches!(action, Read | Search) || !matches!(category, Identity | Legal | MedicalPsychosocial | Return) {
+                category_denied()
+            } else {
+                by_consent()
+            }
+        }
+        Auditor | Administrator => category_denied(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    const WORKER: UserId = UserId::from_u128(1);
+    const FOUNDATION: OrganisationId = OrganisationId::from_u128(100);
+    const IOM: OrganisationId = OrganisationId::from_u128(101);
+    const GEMEENTE: OrganisationId = OrganisationId::from_u128(102);
+
+    fn actor(role: Role, user: u128, org: OrganisationId) -> Actor {
+        Actor { user: UserId::from_u128(user), organisation: org, role }
+    }
+
+    fn consent(org: OrganisationId, cats: &[DataCategory], given: u32, withdrawn: Option<u32>) -> Consent {
+        Consent {
+            id: ConsentId::from_u128(u128::from(given) * 1000 + org.as_uuid().as_u128()),
+            organisation: org,
+            categories: cats.iter().copied().collect(),
+            purpose: Text::parse("terugkeerbegeleiding").unwrap(),
+            given_on: day(given),
+            withdrawn_on: withdrawn.map(day),
+            recorded_by: WORKER,
+        }
+    }
+
+    fn case(consents: &[Consent], category: DataCategory) -> Resource<'_> {
+        Resource::CaseData {
+            scope: ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents },
+            category,
+        }
+    }
+
+    #[test]
+    fn the_assigned_worker_may_do_everything_but_erase() {
+        let me = actor(Role::ProjectWorker, 1, FOUNDATION);
+        for cat in DataCategory::ALL {
+            for action in Action::ALL {
+                let d = decide(&me, action, &case(&[], cat), day(28));
+                assert_eq!(d.is_allowed(), action != Action::Erase, "{action} {cat}");
+            }
+        }
+    }
+
+    #[test]
+    fn another_worker_only_finds_people() {
+        let colleague = actor(Role::ProjectWorker, 2, FOUNDATION);
+        for cat in DataCategory::ALL {
+            for action in Action::ALL {
+                let allowed = decide(&colleague, action, &case(&[], cat), day(28)).is_allowed();
+                let expected = cat == DataCategory::Identity && matches!(action, Action::Read | Action::Search);
+                assert_eq!(allowed, expected, "{action} {cat}");
+            }
+        }
+        let d = decide(&colleague, Action::Read, &case(&[], DataCategory::MedicalPsychosocial), day(28));
+        assert_eq!(d, Decision::Denied { reason: DenyReason::NotAssigned });
+    }
+
+    #[test]
+    fn partners_need_consent_for_the_category_and_lose_it_on_withdrawal() {
+        let iom = actor(Role::ChainPartner, 9, IOM);
+        let consents = [consent(IOM, &[DataCategory::Return, DataCategory::Identity], 10, Some(20))];
+        let read_return = |d| decide(&iom, Action::Read, &case(&consents, DataCategory::Return), day(d));
+        assert!(!read_return(9).is_allowed(), "before consent");
+        assert_eq!(read_return(10), Decision::Allowed { basis: Basis::Consent(consents[0].id) });
+        assert!(read_return(19).is_allowed());
+        assert!(!read_return(20).is_allowed(), "withdrawal takes effect that day");
+        assert_eq!(
+            decide(&iom, Action::Read, &case(&consents, DataCategory::Legal), day(15)),
+            Decision::Denied { reason: DenyReason::NoConsent { category: DataCategory::Legal } }
+        );
+        assert!(!decide(&iom, Action::Update, &case(&consents, DataCategory::Return), day(15)).is_allowed());
+    }
+
+    #[test]
+    fn consent_for_another_organisation_does_not_count() {
+        let iom = actor(Role::ChainPartner, 9, IOM);
+        let consents = [consent(GEMEENTE, &[DataCategory::Return], 1, None)];
+        assert!(!decide(&iom, Action::Read, &case(&consents, DataCategory::Return), day(15)).is_allowed());
+    }
+
+    #[test]
+    fn criminal_history_never_leaves_the_foundation_whatever_the_consent() {
+        let all: Vec<DataCategory> = DataCategory::ALL.to_vec();
+        for (role, org) in [(Role::ChainPartner, IOM), (Role::MunicipalCaseManager, GEMEENTE)] {
+            let consents = [consent(org, &all, 1, None)];
+            let a = actor(role, 9, org);
+            for action in Action::ALL {
+                let d = decide(&a, action, &case(&consents, DataCategory::CriminalHistory), day(15));
+                assert!(!d.is_allowed(), "{role} {action}");
+            }
+        }
+        let gemeente = actor(Role::MunicipalCaseManager, 8, GEMEENTE);
+        let consents = [consent(GEMEENTE, &all, 1, None)];
+        assert!(!decide(&gemeente, Action::Read, &case(&consents, DataCategory::MedicalPsychosocial), day(15)).is_allowed());
+        assert!(decide(&gemeente, Action::Read, &case(&consents, DataCategory::Reports), day(15)).is_allowed());
+    }
+
+    #[test]
+    fn auditors_and_administrators_see_no_case_data() {
+        for role in [Role::Auditor, Role::Administrator] {
+            let a = actor(role, 5, FOUNDATION);
+            for cat in DataCategory::ALL {
+                for action in Action::ALL {
+                    assert!(!decide(&a, action, &case(&[], cat), day(15)).is_allowed());
+                }
+            }
+        }
+        let auditor = actor(Role::Auditor, 5, FOUNDATION);
+        assert!(decide(&auditor, Action::Read, &Resource::AuditLog, day(15)).is_allowed());
+        let admin = actor(Role::Administrator, 6, FOUNDATION);
+        assert!(decide(&admin, Action::Create, &Resource::AccessTokens, day(15)).is_allowed());
+        assert!(!decide(&admin, Action::Read, &Resource::AuditLog, day(15)).is_allowed());
+    }
+
+    #[test]
+    fn nobody_writes_the_audit_log() {
+        for role in Role::ALL {
+            let a = actor(role, 5, FOUNDATION);
+            for action in [Action::Create, Action::Update, Action::Erase] {
+                assert!(!decide(&a, action, &Resource::AuditLog, day(15)).is_allowed(), "{role} {action}");
+            }
+        }
+    }
+
+    #[test]
+    fn partners_answer_only_referrals_addressed_to_them() {
+        let iom = actor(Role::ChainPartner, 9, IOM);
+        let scope = ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents: &[] };
+        let to_iom = Resource::Referral { scope, addressed_to: IOM };
+        let to_other = Resource::Referral { scope, addressed_to: GEMEENTE };
+        assert_eq!(decide(&iom, Action::Update, &to_iom, day(15)), Decision::Allowed { basis: Basis::Addressee });
+        assert_eq!(decide(&iom, Action::Update, &to_other, day(15)), Decision::Denied { reason: DenyReason::NotAddressee });
+        assert!(!decide(&iom, Action::Erase, &to_iom, day(15)).is_allowed());
+    }
+
+    #[test]
+    fn default_deny_for_unlisted_combinations() {
+        let partner = actor(Role::ChainPartner, 9, IOM);
+        for r in [
+            Resource::InformationSessions,
+            Resource::ChainMeetings,
+            Resource::SubsidyPeriods,
+            Resource::SubsidyReports,
+            Resource::AuditLog,
+            Resource::UserAccounts,
+            Resource::AccessTokens,
+        ] {
+            for action in Action::ALL {
+                assert!(!decide(&partner, action, &r, day(15)).is_allowed(), "{} {action}", r.kind());
+            }
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! The one error type of the domain, with a stable machine-readable code per variant.
+//!
+//! Adapters map [`DomainError::code`] to their own vocabulary (gRPC status and `ErrorInfo`
+//! reason, CLI exit code and localised message) in one exhaustive table each. Codes are part of
+//! the public contract: they never change meaning once released.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::trajectory::Phase;
+
+/// One invalid field: which field (a dotted path such as `agreements[1].due_on`), a stable
+/// code for the problem, and a message a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldViolation {
+    /// The field's path in the input, e.g. `v_number` or `agreements[0].description`.
+    pub field: String,
+    /// Stable snake_case code, e.g. `required`, `too_long`, `not_iso_3166`.
+    pub code: String,
+    /// Plain-language explanation, naming what is expected.
+    pub message: String,
+}
+
+impl FieldViolation {
+    /// A violation of `field` with the given code and message.
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for FieldViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// A value that failed its rule, before it is attached to a field name.
+///
+/// Value types (names, codes, numbers) know their rule but not where they were typed in;
+/// [`ValueError::at`] names the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueError {
+    /// Stable snake_case code.
+    pub code: &'static str,
+    /// Plain-language explanation.
+    pub message: String,
+}
+
+impl ValueError {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+
+    /// Attach the field this value came from.
+    pub fn at(self, field: impl Into<String>) -> FieldViolation {
+        FieldViolation::new(field, self.code, self.message)
+    }
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ValueError {}
+
+/// The kinds of things the domain keeps, for errors that name what was not found or in which
+/// state it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// A participant and their case file.
+    Participant,
+    /// A revision of the perspective plan.
+    PlanRevision,
+    /// A goal in the plan.
+    Goal,
+    /// An agreement made in a contact moment.
+    Agreement,
+    /// A contact moment.
+    ContactMoment,
+    /// A referral to a chain partner.
+    Referral,
+    /// A return obstacle.
+    ReturnObstacle,
+    /// A return judgment.
+    ReturnJudgment,
+    /// A consent record.
+    Consent,
+    /// An information session.
+    InformationSession,
+    /// A chain-partner meeting.
+    ChainMeeting,
+    /// An item (one person) on a chain-partner meeting.
+    MeetingItem,
+    /// A subsidy period.
+    SubsidyPeriod,
+}
+
+impl EntityKind {
+    /// Stable snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Participant => "participant",
+            Self::PlanRevision => "plan_revision",
+            Self::Goal => "goal",
+            Self::Agreement => "agreement",
+            Self::ContactMoment => "contact_moment",
+            Self::Referral => "referral",
+            Self::ReturnObstacle => "return_obstacle",
+            Self::ReturnJudgment => "return_judgment",
+            Self::Consent => "consent",
+            Self::InformationSession => "information_session",
+            Self::ChainMeeting => "chain_meeting",
+            Self::MeetingItem => "meeting_item",
+            Self::SubsidyPeriod => "subsidy_period",
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_str().replace('_', " "))
+    }
+}
+
+/// A business rule from the activity plan that a command would break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Rule {
+    /// Goals belong to a perspective plan (3.2.b): draw up the plan first.
+    PlanRequired,
+    /// A final return judgment rests on an agreed plan and its execution (5.2.b(3)).
+    AgreedPlanRequired,
+    /// Return exploration starts only after the person said they consider return (5.2.b(1)).
+    ReturnNotConsidered,
+    /// Removing obstacles starts only after the person decided to return (5.2.b(2)).
+    ReturnNotDecided,
+    /// Obstacles are identified within a return exploration (5.2.b(1)).
+    ReturnExplorationRequired,
+    /// The return exploration was already started.
+    ReturnExplorationAlreadyStarted,
+    /// A new direction must differ from the current one.
+    DirectionUnchanged,
+    /// A date or time lies in the future although it records something that happened.
+    DateInFuture,
+    /// A date lies before the trajectory started.
+    DateBeforeRegistration,
+    /// The plan revision was already agreed.
+    PlanAlreadyAgreed,
+    /// Only the latest plan revision can be agreed.
+    PlanRevisionSuperseded,
+    /// The consent was already withdrawn.
+    ConsentAlreadyWithdrawn,
+    /// The participant is already on the list.
+    AlreadyRegistered,
+    /// The participant is not on the list.
+    NotRegistered,
+    /// A rescheduled goal needs a new deadline after the missed one.
+    DeadlineNotMoved,
+    /// Communication of a judgment can only be recorded on or after the day it was formed.
+    CommunicatedBeforeFormed,
+    /// Attendance can only be registered once the session has taken place.
+    SessionNotYetHeld,
+    /// The chain meeting's decision needs a termination advice to decide on.
+    AdviceRequired,
+    /// Return is voluntary: the plan's direction is return only when the person considers it.
+    ReturnDirectionWithoutConsideration,
+}
+
+impl Rule {
+    /// Stable snake_case code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::PlanRequired => "plan_required",
+            Self::AgreedPlanRequired => "agreed_plan_required",
+            Self::ReturnNotConsidered => "return_not_considered",
+            Self::ReturnNotDecided => "return_not_decided",
+            Self::ReturnExplorationRequired => "return_exploration_required",
+            Self::ReturnExplorationAlreadyStarted => "return_exploration_already_started",
+            Self::DirectionUnchanged => "direction_unchanged",
+            Self::DateInFuture => "date_in_future",
+            Self::DateBeforeRegistration => "date_before_registration",
+            Self::PlanAlreadyAgreed => "plan_already_agreed",
+            Self::PlanRevisionSuperseded => "plan_revision_superseded",
+            Self::ConsentAlreadyWithdrawn => "consent_already_withdrawn",
+            Self::AlreadyRegistered => "already_registered",
+            Self::NotRegistered => "not_registered",
+            Self::DeadlineNotMoved => "deadline_not_moved",
+            Self::CommunicatedBeforeFormed => "communicated_before_formed",
+            Self::SessionNotYetHeld => "session_not_yet_held",
+            Self::AdviceRequired => "advice_required",
+            Self::ReturnDirectionWithoutConsideration => "return_direction_without_consideration",
+        }
+    }
+
+    /// What the rule says, in words a person can act on.
+    pub const fn explanation(self) -> &'static str {
+        match self {
+            Self::PlanRequired => "draw up a perspective plan before adding goals",
+            Self::AgreedPlanRequired => {
+                "a final return judgment needs a perspective plan the participant agreed to"
+            }
+            Self::ReturnNotConsidered => {
+                "return can only be explored after the participant said they consider return; record that first"
+            }
+            Self::ReturnNotDecided => {
+                "obstacles are removed, and departure prepared, only after the participant decided to return; record that decision first"
+            }
+            Self::ReturnExplorationRequired => "start the return exploration before listing obstacles",
+            Self::ReturnExplorationAlreadyStarted => "the return exploration was already started; update it instead",
+            Self::DirectionUnchanged => "the plan already has this direction",
+            Self::DateInFuture => "this records something that happened, so its date cannot lie in the future",
+            Self::DateBeforeRegistration => "the date lies before the participant's registration",
+            Self::PlanAlreadyAgreed => "this plan revision was already agreed",
+            Self::PlanRevisionSuperseded => "only the latest plan revision can be agreed; revise the plan again instead",
+            Self::ConsentAlreadyWithdrawn => "this consent was already withdrawn",
+            Self::AlreadyRegistered => "the participant is already registered",
+            Self::NotRegistered => "the participant is not registered here",
+            Self::DeadlineNotMoved => "a missed goal is rescheduled with a new deadline later than the old one",
+            Self::CommunicatedBeforeFormed => "a judgment cannot be communicated before the day it was formed",
+            Self::SessionNotYetHeld => "attendance can be registered once the session has taken place",
+            Self::AdviceRequired => "record a termination advice for this participant before the chain decision",
+            Self::ReturnDirectionWithoutConsideration => {
+                "return is voluntary: the plan's direction can be return (or a third country) only while the participant considers or decided return"
+            }
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.explanation())
+    }
+}
+
+/// Field violations of one input, all of them at once so a person can fix everything in one go.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Violations(pub Vec<FieldViolation>);
+
+impl Violations {
+    /// The violations, in input order.
+    pub fn iter(&self) -> std::slice::Iter<'_, FieldViolation> {
+        self.0.iter()
+    }
+
+    /// Whether the field (exact path) has a violation.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|v| v.field == field)
+    }
+}
+
+impl fmt::Display for Violations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in the domain.
+///
+/// | code | variant | what a person should do |
+/// |---|---|---|
+/// | `invalid_input` | [`DomainError::InvalidInput`] | correct the named fields |
+/// | `illegal_phase_transition` | [`DomainError::IllegalPhaseTransition`] | follow the legal phase path |
+/// | `illegal_status_transition` | [`DomainError::IllegalStatusTransition`] | choose a status reachable from the current one |
+/// | `trajectory_closed` | [`DomainError::TrajectoryClosed`] | nothing: the trajectory ended with an outflow |
+/// | [`Rule::code`] (e.g. `plan_required`) | [`DomainError::RuleViolated`] | do what the rule asks first |
+/// | `not_found` | [`DomainError::NotFound`] | check the id |
+/// | `already_exists` | [`DomainError::AlreadyExists`] | use the existing record |
+/// | `version_conflict` | [`DomainError::VersionConflict`] | reload and try again |
+/// | `access_denied` | [`DomainError::AccessDenied`] | ask someone entitled, or record consent |
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DomainError {
+    /// One or more fields of the input are invalid.
+    #[error("invalid input: {0}")]
+    InvalidInput(Violations),
+    /// The trajectory cannot move between these phases.
+    #[error("the trajectory cannot go from phase {from} to {to}: {reason}")]
+    IllegalPhaseTransition {
+        /// Current phase.
+        from: Phase,
+        /// Requested phase.
+        to: Phase,
+        /// Why not, in plain language.
+        reason: &'static str,
+    },
+    /// A record cannot move between these statuses.
+    #[error("the {entity} cannot go from status {from} to {to}")]
+    IllegalStatusTransition {
+        /// What kind of record.
+        entity: EntityKind,
+        /// Current status (stable snake_case).
+        from: &'static str,
+        /// Requested status (stable snake_case).
+        to: &'static str,
+    },
+    /// The trajectory ended with an outflow; only the listed post-outflow actions remain.
+    #[error("the trajectory has ended with an outflow, so '{action}' is no longer possible")]
+    TrajectoryClosed {
+        /// The refused action (stable snake_case command name).
+        action: &'static str,
+    },
+    /// A rule of the activity plan forbids this now.
+    #[error("{rule}")]
+    RuleViolated {
+        /// The rule.
+        rule: Rule,
+    },
+    /// No such record.
+    #[error("no {entity} with id {id}")]
+    NotFound {
+        /// What kind of record.
+        entity: EntityKind,
+        /// The id that was asked for.
+        id: String,
+    },
+    /// The record exists already.
+    #[error("a {entity} with id {id} exists already")]
+    AlreadyExists {
+        /// What kind of record.
+        entity: EntityKind,
+        /// Its id.
+        id: String,
+    },
+    /// Someone else changed the record since it was read.
+    #[error("the record was changed by someone else: you had version {expected}, the current version is {current}; reload and try again")]
+    VersionConflict {
+        /// The version the command was based on.
+        expected: u64,
+        /// The version stored now.
+        current: u64,
+    },
+    /// The access policy denies the action.
+    #[error("access denied: {0}")]
+    AccessDenied(crate::access::DenyReason),
+}
+
+impl DomainError {
+    /// The stable machine-readable code (snake_case); see the table on [`DomainError`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidInput(_) => "invalid_input",
+            Self::IllegalPhaseTransition { .. } => "illegal_phase_transition",
+            Self::IllegalStatusTransition { .. } => "illegal_status_transition",
+            Self::TrajectoryClosed { .. } => "trajectory_closed",
+            Self::RuleViolated { rule } => rule.code(),
+            Self::NotFound { .. } => "not_found",
+            Self::AlreadyExists { .. } => "already_exists",
+            Self::VersionConflict { .. } => "version_conflict",
+            Self::AccessDenied(_) => "access_denied",
+        }
+    }
+
+    /// The field violations, when the input was invalid.
+    pub fn violations(&self) -> Option<&Violations> {
+        match self {
+            Self::InvalidInput(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// A single field violation as an error.
+    pub fn field(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidInput(Violations(vec![FieldViolation::new(field, code, message)]))
+    }
+
+    pub(crate) fn rule(rule: Rule) -> Self {
+        Self::RuleViolated { rule }
+    }
+
+    pub(crate) fn not_found(entity: EntityKind, id: impl fmt::Display) -> Self {
+        Self::NotFound { entity, id: id.to_string() }
+    }
+}
+
+impl From<FieldViolation> for DomainError {
+    fn from(v: FieldViolation) -> Self {
+        Self::InvalidInput(Violations(vec![v]))
+    }
+}
+
+impl From<Violations> for DomainError {
+    fn from(v: Violations) -> Self {
+        Self::InvalidInput(v)
+    }
+}
+
+/// Collects field violations while parsing an input, so that all of them are reported together.
+#[derive(Debug, Default)]
+pub(crate) struct Collector {
+    violations: Vec<FieldViolation>,
+}
+
+impl Collector {
+    /// Parse one field; on failure, remember the violation and return `None`.
+    pub(crate) fn field<T>(&mut self, field: &str, result: Result<T, ValueError>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.violations.push(e.at(field));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn push(&mut self, v: FieldViolation) {
+        self.violations.push(v);
+    }
+
+    /// Finish: `Ok(value)` when no field failed.
+    pub(crate) fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, DomainError> {
+        if !self.violations.is_empty() {
+            return Err(DomainError::InvalidInput(Violations(self.violations)));
+        }
+        // A field parsed without a violation always yields a value, so `build` only returns
+        // None if a parse above was skipped: report that as a violation rather than panic.
+        build().ok_or_else(|| DomainError::field("input", "incomplete", "the input is incomplete"))
+    }
+}

@@ -1,0 +1,122 @@
+//! # perspectief-core
+//!
+//! The domain of Perspectief: case management for undocumented people in Amsterdam's LVV
+//! shelters, working within at most 18 months toward a durable perspective — a legal procedure
+//! in the Netherlands, or voluntary return to the country of origin or a third country.
+//!
+//! This crate is pure: no I/O, no async runtime, no database, no clock. Time and ids are passed
+//! in, so every rule is deterministic and testable, and the crate can be embedded anywhere.
+//!
+//! ## What lives where
+//!
+//! - [`case`]: the case file of one participant ([`Case`]), its commands, changes and events.
+//! - [`trajectory`]: phases and their legal transitions; the 18-month limit.
+//! - [`plan`], [`contact`], [`returns`], [`outflow`]: the records of the case file.
+//! - [`session`] and [`meeting`]: information sessions and chain-partner meetings.
+//! - [`activity`]: the plan's activity codes, themes, subsidy periods and targets.
+//! - [`access`]: consent and the access policy (the full matrix is on that page).
+//! - [`input`]: validated input structs for adapters, with field-level errors.
+//! - [`error`]: [`DomainError`] and its stable codes.
+//!
+//! ## Embedding the core
+//!
+//! Register a participant, draw up a plan, set a goal with a deadline, and see the goal become
+//! overdue once the deadline has passed:
+//!
+//! ```
+//! use std::collections::BTreeSet;
+//! use chrono::{NaiveDate, TimeZone, Utc};
+//! use perspectief_core::*;
+//!
+//! let worker = UserId::from_u128(1);
+//! let now = Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap();
+//! let ctx = CommandContext::at(worker, now);
+//!
+//! // Register: the trajectory starts today and ends at most 18 months later.
+//! let input = input::RegisterParticipantInput {
+//!     given_names: "Amanuel".into(),
+//!     family_name: Some("Tesfay".into()),
+//!     date_of_birth: Some("~1994".into()),
+//!     country_of_origin: Some("ER".into()),
+//!     nationalities: vec!["ER".into()],
+//!     languages: vec!["ti".into(), "en".into()],
+//!     v_number: Some("12 3456 7890".into()),
+//!     lvv_location: Some("LVV Amsterdam-West".into()),
+//!     ..Default::default()
+//! };
+//! let register = input.into_command(ParticipantId::from_u128(7), worker, ctx.today).unwrap();
+//! let (mut case, _registered) = Case::register(register, &ctx).unwrap();
+//! assert_eq!(case.phase(), Phase::Intake);
+//! assert_eq!(case.trajectory().limit(), NaiveDate::from_ymd_opt(2028, 5, 28).unwrap());
+//!
+//! // Goals belong to a plan: without one, the rule says what to do first.
+//! let goal = NewGoal {
+//!     id: GoalId::from_u128(1),
+//!     description: Text::parse("BronDocumenten opvragen bij de ambassade").unwrap(),
+//!     rationale: None,
+//!     responsible: Responsible::Participant,
+//!     partners: vec![],
+//!     deadline: NaiveDate::from_ymd_opt(2026, 12, 15).unwrap(),
+//!     next_steps: None,
+//! };
+//! let err = case.execute(CaseCommand::SetGoal(goal.clone()), &ctx).unwrap_err();
+//! assert_eq!(err.code(), "plan_required");
+//!
+//! // Draw up the plan, then set the goal.
+//! case.execute(CaseCommand::RevisePlan {
+//!     personal_situation: Text::parse("Verblijft sinds 2019 in Nederland.").unwrap(),
+//!     perspective: Text::parse("Onderzoeken van juridische mogelijkheden.").unwrap(),
+//! }, &ctx).unwrap();
+//! let events = case.execute(CaseCommand::SetGoal(goal), &ctx).unwrap();
+//! assert_eq!(events[0].change.activities(), vec![ActivityCode::MonitorGoals]);
+//!
+//! // On 15 December the goal is due; the day after, it is overdue and surfaces.
+//! let dec15 = NaiveDate::from_ymd_opt(2026, 12, 15).unwrap();
+//! assert_eq!(case.overdue_goals(dec15).count(), 0);
+//! assert_eq!(case.goals_due_within(dec15, 7).count(), 1);
+//! let dec16 = dec15.succ_opt().unwrap();
+//! assert_eq!(case.overdue_goals(dec16).count(), 1);
+//! ```
+//!
+//! Every change yields a [`CaseEvent`] carrying the actor, the time, the case version and the
+//! activity codes it is accounted under; adapters store it together with the new state and
+//! feed the audit log and the partner event stream from it.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod access;
+pub mod activity;
+pub mod case;
+pub mod codes;
+pub mod contact;
+pub mod error;
+pub mod ids;
+pub mod input;
+pub mod meeting;
+pub mod outflow;
+pub mod participant;
+pub mod plan;
+pub mod returns;
+pub mod session;
+pub mod text;
+pub mod trajectory;
+
+pub use access::{Action, Actor, Basis, Consent, DataCategory, Decision, DenyReason, Resource, Role, decide};
+pub use activity::{ActivityCode, SubsidyPeriod, Target, TargetMeasure, Theme};
+pub use case::{Case, CaseChange, CaseCommand, CaseEvent, CommandContext, NewAgreement, NewContact, NewGoal, RegisterParticipant};
+pub use codes::{CountryCode, LanguageCode};
+pub use contact::{ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus};
+pub use error::{DomainError, EntityKind, FieldViolation, Rule, ValueError, Violations};
+pub use ids::{
+    AgreementId, ConsentId, ContactId, GoalId, JudgmentId, MeetingId, ObstacleId, OrganisationId, ParticipantId, ReferralId,
+    ReportId, SessionId, SubsidyPeriodId, UserId,
+};
+pub use meeting::{Advice, AgendaReason, ChainMeeting, MeetingCommand};
+pub use outflow::{Durability, Outflow, OutflowOutcome, ZrmDomain, ZrmScore};
+pub use participant::{DateOfBirth, Nationality, ParticipantProfile, VNumber};
+pub use plan::{Agreement, AgreementStatus, Direction, Goal, GoalStatus, PlanRevision, Responsible, ReturnStance};
+pub use returns::{Finality, ObstacleKind, ObstacleStatus, Recipient, ReturnJudgment, Verdict};
+pub use session::{InformationSession, PlanSession, SessionCommand, SessionTopic};
+pub use text::{Label, Name, Text};
+pub use trajectory::{LimitStatus, Phase};

@@ -1,0 +1,285 @@
+//! The chain-partner meeting (*ketenoverleg*, 3.2.f/g): every two weeks, people are discussed
+//! with their realistic options, and the foundation advises on ending guidance and shelter.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::case::CommandContext;
+use crate::error::{DomainError, EntityKind, Rule};
+use crate::ids::{MeetingId, ParticipantId, UserId};
+use crate::text::{Label, Text};
+
+/// Why a person is on the agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum AgendaReason {
+    /// A goal or agreement deadline passed.
+    DeadlinePassed,
+    /// No contact for this many days.
+    NoContact {
+        /// Days.
+        days: i64,
+    },
+    /// The 18-month limit is this many days away (negative: passed).
+    LimitApproaching {
+        /// Days left.
+        days_left: i64,
+    },
+    /// A return judgment is pending or changed.
+    JudgmentPendingOrChanged,
+    /// An obstacle has stalled.
+    ObstacleStalled,
+    /// A termination advice is due.
+    TerminationAdviceDue,
+    /// Another reason.
+    Other {
+        /// Which.
+        note: Label,
+    },
+}
+
+/// The foundation's advice on ending guidance (3.2.g).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Advice {
+    /// Continue guidance and shelter.
+    Continue,
+    /// End guidance.
+    EndGuidance,
+    /// End guidance and shelter.
+    EndGuidanceAndShelter,
+}
+
+/// The chain meeting's decision on an advice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainDecision {
+    /// Whether the meeting followed the advice.
+    pub adopted: bool,
+    /// Note on the decision.
+    pub note: Option<Text>,
+}
+
+/// A termination advice with its reasoning, the decision and the termination talk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerminationAdvice {
+    /// The advice.
+    pub advice: Advice,
+    /// Why.
+    pub reasoning: Text,
+    /// The meeting's decision.
+    pub decision: Option<ChainDecision>,
+    /// When the termination talk with the person took place.
+    pub termination_talk_on: Option<NaiveDate>,
+}
+
+/// One person on the meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingItem {
+    /// Who.
+    pub participant: ParticipantId,
+    /// Why on the agenda.
+    pub reasons: Vec<AgendaReason>,
+    /// What the foundation supplied.
+    pub information_supplied: Option<Text>,
+    /// What was decided.
+    pub decision: Option<Text>,
+    /// Termination advice, if given.
+    pub termination: Option<TerminationAdvice>,
+}
+
+/// Commands on a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum MeetingCommand {
+    /// Put a person on the agenda.
+    AddToAgenda {
+        /// Who.
+        participant: ParticipantId,
+        /// Why.
+        reasons: Vec<AgendaReason>,
+    },
+    /// Record the discussion of a person (after the meeting started).
+    RecordDiscussion {
+        /// Who.
+        participant: ParticipantId,
+        /// Information supplied.
+        information_supplied: Option<Text>,
+        /// Decision.
+        decision: Option<Text>,
+    },
+    /// Advise on ending guidance.
+    AdviseTermination {
+        /// Who.
+        participant: ParticipantId,
+        /// The advice.
+        advice: Advice,
+        /// Why.
+        reasoning: Text,
+    },
+    /// Record the meeting's decision on the advice.
+    RecordChainDecision {
+        /// Who.
+        participant: ParticipantId,
+        /// The decision.
+        decision: ChainDecision,
+    },
+    /// Record the termination talk with the person.
+    RecordTerminationTalk {
+        /// Who.
+        participant: ParticipantId,
+        /// When.
+        on: NaiveDate,
+    },
+}
+
+/// A recorded change to a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingEvent {
+    /// The meeting.
+    pub meeting: MeetingId,
+    /// Its version after the change.
+    pub version: u64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: UserId,
+    /// The command that was accepted (a meeting's changes are its commands).
+    pub change: MeetingChange,
+}
+
+/// A change to a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum MeetingChange {
+    /// Scheduled on a day.
+    Scheduled {
+        /// The day.
+        date: NaiveDate,
+    },
+    /// An accepted command.
+    Applied(MeetingCommand),
+}
+
+/// A chain-partner meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainMeeting {
+    id: MeetingId,
+    version: u64,
+    date: NaiveDate,
+    items: BTreeMap<ParticipantId, MeetingItem>,
+}
+
+impl ChainMeeting {
+    /// Schedule a meeting.
+    pub fn schedule(id: MeetingId, date: NaiveDate, ctx: &CommandContext) -> (Self, MeetingEvent) {
+        let event = MeetingEvent { meeting: id, version: 1, at: ctx.now, actor: ctx.actor, change: MeetingChange::Scheduled { date } };
+        (Self { id, version: 1, date, items: BTreeMap::new() }, event)
+    }
+
+    fn item(&self, p: ParticipantId) -> Result<&MeetingItem, DomainError> {
+        self.items.get(&p).ok_or_else(|| DomainError::not_found(EntityKind::MeetingItem, p))
+    }
+
+    /// Decide and apply a command.
+    pub fn execute(&mut self, cmd: MeetingCommand, ctx: &CommandContext) -> Result<MeetingEvent, DomainError> {
+        let not_yet = || DomainError::field("meeting", "not_yet_held", "the meeting has not taken place yet");
+        match &cmd {
+            MeetingCommand::AddToAgenda { participant, .. } => {
+                if self.items.contains_key(participant) {
+                    return Err(DomainError::rule(Rule::AlreadyRegistered));
+                }
+            }
+            MeetingCommand::RecordDiscussion { participant, .. } | MeetingCommand::AdviseTermination { participant, .. } => {
+                self.item(*participant)?;
+                if self.date > ctx.today {
+                    return Err(not_yet());
+                }
+            }
+            MeetingCommand::RecordChainDecision { participant, .. } => {
+                if self.item(*participant)?.termination.is_none() {
+                    return Err(DomainError::rule(Rule::AdviceRequired));
+                }
+                if self.date > ctx.today {
+                    return Err(not_yet());
+                }
+            }
+            MeetingCommand::RecordTerminationTalk { participant, on } => {
+                if self.item(*participant)?.termination.is_none() {
+                    return Err(DomainError::rule(Rule::AdviceRequired));
+                }
+                if *on > ctx.today {
+                    return Err(DomainError::field("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                }
+            }
+        }
+        let event = MeetingEvent {
+            meeting: self.id,
+            version: self.version + 1,
+            at: ctx.now,
+            actor: ctx.actor,
+            change: MeetingChange::Applied(cmd),
+        };
+        self.apply(&event);
+        Ok(event)
+    }
+
+    /// Apply a recorded event.
+    pub fn apply(&mut self, event: &MeetingEvent) {
+        self.version = event.version;
+        let cmd = match &event.change {
+            MeetingChange::Scheduled { date } => {
+                self.date = *date;
+                return;
+            }
+            MeetingChange::Applied(cmd) => cmd.clone(),
+        };
+        match cmd {
+            MeetingCommand::AddToAgenda { participant, reasons } => {
+                self.items.insert(
+                    participant,
+                    MeetingItem { participant, reasons, information_supplied: None, decision: None, termination: None },
+                );
+            }
+            MeetingCommand::RecordDiscussion { participant, information_supplied, decision } => {
+                if let Some(i) = self.items.get_mut(&participant) {
+                    i.information_supplied = information_supplied;
+                    i.decision = decision;
+                }
+            }
+            MeetingCommand::AdviseTermination { participant, advice, reasoning } => {
+                if let Some(i) = self.items.get_mut(&participant) {
+                    i.termination = Some(TerminationAdvice { advice, reasoning, decision: None, termination_talk_on: None });
+                }
+            }
+            MeetingCommand::RecordChainDecision { participant, decision } => {
+                if let Some(t) = self.items.get_mut(&participant).and_then(|i| i.termination.as_mut()) {
+                    t.decision = Some(decision);
+                }
+            }
+            MeetingCommand::RecordTerminationTalk { participant, on } => {
+                if let Some(t) = self.items.get_mut(&participant).and_then(|i| i.termination.as_mut()) {
+                    t.termination_talk_on = Some(on);
+                }
+            }
+        }
+    }
+
+    /// Id.
+    pub fn id(&self) -> MeetingId {
+        self.id
+    }
+    /// Version.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+    /// The day.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+    /// The people on it.
+    pub fn items(&self) -> impl Iterator<Item = &MeetingItem> {
+        self.items.values()
+    }
+}

@@ -1,0 +1,294 @@
+//! How a trajectory ends (*uitstroom*), self-reliance scores (ZRM), and progress reports.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ValueError;
+use crate::ids::{OrganisationId, ReportId, UserId};
+use crate::text::Text;
+
+/// How a trajectory ended, in the categories of official reporting, so figures compare with the
+/// municipality's and the national LVV evaluations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutflowOutcome {
+    /// Demonstrable departure, independent under supervision (often via IOM).
+    DepartedIndependentlySupervised,
+    /// Demonstrable departure, forced (DT&V).
+    DepartedForced,
+    /// Independent departure without supervision (formerly "left with unknown destination", MOB).
+    DepartedWithoutSupervision,
+    /// Residence permit granted.
+    ResidencePermitGranted,
+    /// A new asylum application.
+    NewAsylumApplication,
+    /// Another new procedure (e.g. a regular residence application, a statelessness procedure).
+    OtherNewProcedure,
+    /// Departure postponed on medical grounds (article 64).
+    DeparturePostponedMedical,
+    /// Onward migration to a third country.
+    OnwardMigration,
+    /// Moved to other shelter.
+    MovedToOtherShelter,
+    /// Ended by decision of the chain meeting.
+    EndedByChainDecision,
+    /// Deceased.
+    Deceased,
+    /// Something else.
+    Other,
+}
+
+/// The LVV evaluations' grouping of outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Durability {
+    /// Durable: permit, (demonstrable) return, onward migration.
+    Durable,
+    /// Semi-durable: a new procedure, departure postponed on medical grounds.
+    SemiDurable,
+    /// No solution.
+    NoSolution,
+}
+
+impl OutflowOutcome {
+    /// All outcomes.
+    pub const ALL: [OutflowOutcome; 12] = [
+        Self::DepartedIndependentlySupervised,
+        Self::DepartedForced,
+        Self::DepartedWithoutSupervision,
+        Self::ResidencePermitGranted,
+        Self::NewAsylumApplication,
+        Self::OtherNewProcedure,
+        Self::DeparturePostponedMedical,
+        Self::OnwardMigration,
+        Self::MovedToOtherShelter,
+        Self::EndedByChainDecision,
+        Self::Deceased,
+        Self::Other,
+    ];
+
+    /// The evaluations' grouping. Departure counts as durable only when it is demonstrable
+    /// (*aantoonbaar vertrek*); unsupervised departure is not verifiable and counts as no
+    /// solution, as in the LVV evaluations.
+    pub const fn durability(self) -> Durability {
+        match self {
+            Self::DepartedIndependentlySupervised | Self::DepartedForced | Self::ResidencePermitGranted | Self::OnwardMigration => {
+                Durability::Durable
+            }
+            Self::NewAsylumApplication | Self::OtherNewProcedure | Self::DeparturePostponedMedical => Durability::SemiDurable,
+            Self::DepartedWithoutSupervision
+            | Self::MovedToOtherShelter
+            | Self::EndedByChainDecision
+            | Self::Deceased
+            | Self::Other => Durability::NoSolution,
+        }
+    }
+
+    /// Whether the person left the Netherlands (demonstrably or not).
+    pub const fn is_departure(self) -> bool {
+        matches!(
+            self,
+            Self::DepartedIndependentlySupervised | Self::DepartedForced | Self::DepartedWithoutSupervision | Self::OnwardMigration
+        )
+    }
+}
+
+/// The outflow: how and when the trajectory ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outflow {
+    /// The outcome.
+    pub outcome: OutflowOutcome,
+    /// The day.
+    pub on: NaiveDate,
+    /// A note.
+    pub note: Option<Text>,
+    /// Who recorded it.
+    pub recorded_by: UserId,
+}
+
+/// The 13 life domains of the Zelfredzaamheid-Matrix (ZRM, GGD Amsterdam). The instrument's
+/// criteria texts belong to its owner and are deliberately not reproduced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZrmDomain {
+    /// Financiën.
+    Finances,
+    /// Werk & opleiding.
+    WorkEducation,
+    /// Tijdsbesteding.
+    TimeUse,
+    /// Huisvesting.
+    Housing,
+    /// Huiselijke relaties.
+    DomesticRelations,
+    /// Geestelijke gezondheid.
+    MentalHealth,
+    /// Lichamelijke gezondheid.
+    PhysicalHealth,
+    /// Verslaving.
+    Addiction,
+    /// ADL (self-care).
+    BasicAdl,
+    /// Instrumentele ADL.
+    InstrumentalAdl,
+    /// Sociaal netwerk.
+    SocialNetwork,
+    /// Maatschappelijke participatie.
+    SocialParticipation,
+    /// Justitie.
+    Justice,
+}
+
+impl ZrmDomain {
+    /// Stable snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Finances => "finances",
+            Self::WorkEducation => "work_education",
+            Self::TimeUse => "time_use",
+            Self::Housing => "housing",
+            Self::DomesticRelations => "domestic_relations",
+            Self::MentalHealth => "mental_health",
+            Self::PhysicalHealth => "physical_health",
+            Self::Addiction => "addiction",
+            Self::BasicAdl => "basic_adl",
+            Self::InstrumentalAdl => "instrumental_adl",
+            Self::SocialNetwork => "social_network",
+            Self::SocialParticipation => "social_participation",
+            Self::Justice => "justice",
+        }
+    }
+
+    /// All 13 domains.
+    pub const ALL: [ZrmDomain; 13] = [
+        Self::Finances,
+        Self::WorkEducation,
+        Self::TimeUse,
+        Self::Housing,
+        Self::DomesticRelations,
+        Self::MentalHealth,
+        Self::PhysicalHealth,
+        Self::Addiction,
+        Self::BasicAdl,
+        Self::InstrumentalAdl,
+        Self::SocialNetwork,
+        Self::SocialParticipation,
+        Self::Justice,
+    ];
+}
+
+/// A ZRM score: 1 (acute problems) to 5 (fully self-reliant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct ZrmScore(u8);
+
+impl ZrmScore {
+    /// Check the score is 1 to 5.
+    pub fn new(score: u8) -> Result<Self, ValueError> {
+        if (1..=5).contains(&score) {
+            Ok(Self(score))
+        } else {
+            Err(ValueError::new("out_of_range", format!("a ZRM score is 1 to 5 (got {score})")))
+        }
+    }
+
+    /// The score.
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for ZrmScore {
+    type Error = ValueError;
+    fn try_from(v: u8) -> Result<Self, Self::Error> {
+        Self::new(v)
+    }
+}
+
+impl From<ZrmScore> for u8 {
+    fn from(v: ZrmScore) -> u8 {
+        v.0
+    }
+}
+
+/// A self-reliance assessment on a day: a score per domain that was assessed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZrmAssessment {
+    /// The day.
+    pub assessed_on: NaiveDate,
+    /// Scores per domain (not every domain need be scored).
+    pub scores: BTreeMap<ZrmDomain, ZrmScore>,
+    /// Who assessed.
+    pub by: UserId,
+}
+
+/// The change per domain between the first and the latest assessment (positive: more
+/// self-reliant). Domains not scored in both are left out.
+pub fn zrm_trend(assessments: &[ZrmAssessment]) -> BTreeMap<ZrmDomain, i8> {
+    let (Some(first), Some(last)) = (
+        assessments.iter().min_by_key(|a| a.assessed_on),
+        assessments.iter().max_by_key(|a| a.assessed_on),
+    ) else {
+        return BTreeMap::new();
+    };
+    first
+        .scores
+        .iter()
+        .filter_map(|(d, s)| last.scores.get(d).map(|l| (*d, l.get() as i8 - s.get() as i8)))
+        .collect()
+}
+
+/// The record that a progress report (5.2.e) was sent to the municipal case manager.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressReportRecord {
+    /// Id.
+    pub id: ReportId,
+    /// First day covered.
+    pub period_from: NaiveDate,
+    /// Last day covered.
+    pub period_to: NaiveDate,
+    /// When it was sent.
+    pub sent_at: DateTime<Utc>,
+    /// To which organisation (the municipality).
+    pub sent_to: OrganisationId,
+    /// Who sent it.
+    pub sent_by: UserId,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durability_grouping_matches_the_evaluations() {
+        use OutflowOutcome::*;
+        assert_eq!(ResidencePermitGranted.durability(), Durability::Durable);
+        assert_eq!(DepartedIndependentlySupervised.durability(), Durability::Durable);
+        assert_eq!(OnwardMigration.durability(), Durability::Durable);
+        assert_eq!(NewAsylumApplication.durability(), Durability::SemiDurable);
+        assert_eq!(DeparturePostponedMedical.durability(), Durability::SemiDurable);
+        assert_eq!(DepartedWithoutSupervision.durability(), Durability::NoSolution);
+        assert_eq!(EndedByChainDecision.durability(), Durability::NoSolution);
+    }
+
+    #[test]
+    fn zrm_scores_are_one_to_five_and_trend_compares_first_and_latest() {
+        assert!(ZrmScore::new(0).is_err() && ZrmScore::new(6).is_err());
+        let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+        let s = |v| ZrmScore::new(v).unwrap();
+        let by = UserId::from_u128(1);
+        let a = |on, pairs: &[(ZrmDomain, u8)]| ZrmAssessment {
+            assessed_on: on,
+            scores: pairs.iter().map(|(k, v)| (*k, s(*v))).collect(),
+            by,
+        };
+        let later = a(d(6), &[(ZrmDomain::Housing, 3), (ZrmDomain::Finances, 1)]);
+        let intake = a(d(1), &[(ZrmDomain::Housing, 1), (ZrmDomain::MentalHealth, 2), (ZrmDomain::Finances, 2)]);
+        let trend = zrm_trend(&[later, intake]);
+        assert_eq!(trend.get(&ZrmDomain::Housing), Some(&2));
+        assert_eq!(trend.get(&ZrmDomain::Finances), Some(&-1));
+        assert_eq!(trend.get(&ZrmDomain::MentalHealth), None);
+    }
+}

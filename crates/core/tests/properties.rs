@@ -1,0 +1,267 @@
+//! Property tests: random command sequences through the whole lifecycle; the invariants hold
+//! after every step, whether a command was accepted or refused.
+
+use perspectief_core::returns::ExplorationFindings;
+use perspectief_core::trajectory::{check_transition, Trigger};
+use perspectief_core::*;
+use proptest::prelude::*;
+
+use crate::support::*;
+
+/// An abstract step; indices pick among the records that exist at that moment.
+#[derive(Debug, Clone)]
+enum Op {
+    Wait(u8),
+    Contact { orientation: bool, monitoring: bool, agreements: u8 },
+    RevisePlan,
+    AgreeLatest,
+    SetGoal { deadline_in: u8 },
+    GoalStatus { pick: usize, to: GoalStatus, new_deadline_in: Option<u8> },
+    SettleAgreement { pick: usize, fulfilled: bool },
+    Phase(Phase),
+    Direction(Direction),
+    Stance(ReturnStance),
+    Explore,
+    Obstacle,
+    ActOnObstacle { pick: usize, to: ObstacleStatus },
+    Judgment { final_: bool, blank_reasoning: bool },
+    Referral,
+    AdvanceReferral { pick: usize, to: ReferralStatus },
+    Consent,
+    Withdraw { pick: usize },
+    Outflow(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let phase = prop::sample::select(Phase::ALL.to_vec());
+    let direction =
+        prop::sample::select(vec![Direction::Undecided, Direction::LegalProcedureNl, Direction::ReturnToOrigin, Direction::ThirdCountry]);
+    let stance = prop::sample::select(vec![
+        ReturnStance::NotDiscussed,
+        ReturnStance::NotConsidering,
+        ReturnStance::Considering,
+        ReturnStance::Decided,
+    ]);
+    let goal_status =
+        prop::sample::select(vec![GoalStatus::Open, GoalStatus::InProgress, GoalStatus::Achieved, GoalStatus::Missed, GoalStatus::Dropped]);
+    let obstacle_status = prop::sample::select(vec![
+        ObstacleStatus::Identified,
+        ObstacleStatus::BeingAddressed,
+        ObstacleStatus::Removed,
+        ObstacleStatus::CannotBeRemoved,
+    ]);
+    let referral_status = prop::sample::select(vec![
+        ReferralStatus::Proposed,
+        ReferralStatus::Sent,
+        ReferralStatus::Accepted,
+        ReferralStatus::Rejected,
+        ReferralStatus::Completed,
+        ReferralStatus::Revoked,
+    ]);
+    prop_oneof![
+        3 => (0u8..20).prop_map(Op::Wait),
+        4 => (any::<bool>(), prop::bool::weighted(0.1), 0u8..3)
+            .prop_map(|(orientation, monitoring, agreements)| Op::Contact { orientation, monitoring, agreements }),
+        2 => Just(Op::RevisePlan),
+        2 => Just(Op::AgreeLatest),
+        3 => (0u8..40).prop_map(|deadline_in| Op::SetGoal { deadline_in }),
+        3 => (any::<usize>(), goal_status, prop::option::of(0u8..60))
+            .prop_map(|(pick, to, new_deadline_in)| Op::GoalStatus { pick, to, new_deadline_in }),
+        2 => (any::<usize>(), any::<bool>()).prop_map(|(pick, fulfilled)| Op::SettleAgreement { pick, fulfilled }),
+        2 => phase.prop_map(Op::Phase),
+        2 => direction.prop_map(Op::Direction),
+        3 => stance.prop_map(Op::Stance),
+        2 => Just(Op::Explore),
+        2 => Just(Op::Obstacle),
+        3 => (any::<usize>(), obstacle_status).prop_map(|(pick, to)| Op::ActOnObstacle { pick, to }),
+        2 => (any::<bool>(), prop::bool::weighted(0.2)).prop_map(|(final_, blank_reasoning)| Op::Judgment { final_, blank_reasoning }),
+        2 => Just(Op::Referral),
+        2 => (any::<usize>(), referral_status).prop_map(|(pick, to)| Op::AdvanceReferral { pick, to }),
+        1 => Just(Op::Consent),
+        1 => any::<usize>().prop_map(|pick| Op::Withdraw { pick }),
+        1 => (0..OutflowOutcome::ALL.len()).prop_map(Op::Outflow),
+    ]
+}
+
+fn nth<T: Copy>(items: impl Iterator<Item = T>, pick: usize) -> Option<T> {
+    let v: Vec<T> = items.collect();
+    (!v.is_empty()).then(|| v[pick % v.len()])
+}
+
+/// Turn an abstract step into a command against the current state. `None` means the step has
+/// nothing to act on (no goal to pick, say) or is refused by the input layer itself.
+fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<Result<CaseCommand, DomainError>> {
+    let text = |s: &str| Text::parse(s).unwrap();
+    Some(Ok(match op.clone() {
+        Op::Wait(_) => return None,
+        Op::Contact { orientation, monitoring, agreements } => {
+            let code = if orientation { ActivityCode::OrientationTalks } else { ActivityCode::KeepPlanCurrent };
+            let kind = if monitoring { ContactKind::Monitoring } else { ContactKind::IndividualTalk };
+            let mut c = contact(seq, today, kind, &[code]);
+            c.agreements = (0..u128::from(agreements))
+                .map(|i| NewAgreement {
+                    id: AgreementId::from_u128(seq * 10 + i),
+                    description: text("afspraak"),
+                    due_on: later(today, 7),
+                    who_acts: Responsible::Participant,
+                })
+                .collect();
+            CaseCommand::LogContact(c)
+        }
+        Op::RevisePlan => revise(),
+        Op::AgreeLatest => CaseCommand::AgreePlan { revision: case.plan_revisions().last().map_or(1, |r| r.number), on: today },
+        Op::SetGoal { deadline_in } => goal(seq, later(today, u64::from(deadline_in))),
+        Op::GoalStatus { pick, to, new_deadline_in } => CaseCommand::ChangeGoalStatus {
+            goal: nth(case.goals().map(|g| g.id), pick)?,
+            to,
+            new_deadline: new_deadline_in.map(|d| later(today, u64::from(d))),
+            on: today,
+        },
+        Op::SettleAgreement { pick, fulfilled } => {
+            CaseCommand::SettleAgreement { agreement: nth(case.agreements().map(|a| a.id), pick)?, fulfilled, on: today }
+        }
+        Op::Phase(to) => CaseCommand::ChangePhase { to, reason: text("reden") },
+        Op::Direction(to) => CaseCommand::ChangeDirection { to, on: today, reasoning: text("motivering") },
+        Op::Stance(stance) => CaseCommand::RecordReturnStance { stance, on: today, note: None },
+        Op::Explore => CaseCommand::StartReturnExploration { on: today, findings: ExplorationFindings::default() },
+        Op::Obstacle => CaseCommand::IdentifyObstacle {
+            id: ObstacleId::from_u128(seq),
+            kind: ObstacleKind::Finances,
+            description: text("geen geld"),
+            partner: None,
+            on: today,
+        },
+        Op::ActOnObstacle { pick, to } => CaseCommand::ActOnObstacle {
+            obstacle: nth(case.obstacles().map(|o| o.id), pick)?,
+            description: text("actie"),
+            status: to,
+            on: today,
+        },
+        Op::Judgment { final_, blank_reasoning } => {
+            let input = input::RecordJudgmentInput {
+                verdict: Verdict::ReturnRealistic,
+                finality: if final_ { Finality::Final } else { Finality::Provisional },
+                reasoning: if blank_reasoning { " ".into() } else { "onderbouwing".into() },
+                formed_on: today,
+            };
+            return Some(input.into_command(JudgmentId::from_u128(seq)));
+        }
+        Op::Referral => CaseCommand::ProposeReferral {
+            id: ReferralId::from_u128(seq),
+            partner: IOM,
+            domain: PartnerDomain::Return,
+            reason: text("reden"),
+        },
+        Op::AdvanceReferral { pick, to } => {
+            CaseCommand::AdvanceReferral { referral: nth(case.referrals().map(|r| r.id), pick)?, to, on: today, note: None }
+        }
+        Op::Consent => CaseCommand::GiveConsent {
+            id: ConsentId::from_u128(seq),
+            organisation: IOM,
+            categories: [DataCategory::Return].into(),
+            purpose: text("doel"),
+            given_on: today,
+        },
+        Op::Withdraw { pick } => CaseCommand::WithdrawConsent { consent: nth(case.consents().iter().map(|c| c.id), pick)?, on: today },
+        Op::Outflow(i) => CaseCommand::RecordOutflow { outcome: OutflowOutcome::ALL[i], on: today, note: None },
+    }))
+}
+
+/// The trigger that explains a phase change event, from its shape.
+fn trigger(change: &CaseChange, all_changes: &[CaseChange]) -> Trigger {
+    match change {
+        CaseChange::PhaseChanged { reason: Some(_), .. } => Trigger::Explicit,
+        CaseChange::PhaseChanged { to: Phase::Closed, .. } => Trigger::Outflow,
+        CaseChange::PhaseChanged { to: Phase::PlanExecution, .. } => {
+            assert!(all_changes.iter().any(|c| matches!(c, CaseChange::PlanAgreed { .. })), "plan execution without agreement");
+            Trigger::PlanAgreed
+        }
+        _ => Trigger::OrientationTalk,
+    }
+}
+
+fn check_invariants(case: &Case, log: &[CaseEvent]) {
+    // The state is exactly its events.
+    assert_eq!(case.version(), log.len() as u64);
+    assert_eq!(&Case::replay(log).unwrap(), case);
+    // No goal without a plan, and every goal points at an existing revision.
+    let revisions = case.plan_revisions().len() as u32;
+    for g in case.goals() {
+        assert!(g.plan_revision >= 1 && g.plan_revision <= revisions, "goal {} without its plan", g.id);
+    }
+    // No final judgment without reasoning and an agreed plan revision.
+    for j in case.judgments() {
+        assert!(!j.reasoning.as_str().trim().is_empty());
+        if j.finality == Finality::Final {
+            let rev = j.plan_revision.expect("final judgment without plan");
+            assert!(case.plan_revisions()[rev as usize - 1].agreed_on.is_some());
+        }
+    }
+    // Closed exactly when there is an outflow.
+    assert_eq!(case.phase() == Phase::Closed, case.outflow().is_some());
+    // Every recorded activity carries an activity code.
+    for e in log {
+        assert!(!e.change.activities().is_empty(), "{} has no activity code", e.change.kind());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn invariants_hold_through_random_lifecycles(ops in prop::collection::vec(op(), 1..60)) {
+        let (mut case, mut log) = registered();
+        let mut today = start();
+        let mut phase_before = case.phase();
+        for (i, op) in ops.iter().enumerate() {
+            if let Op::Wait(days) = op {
+                today = later(today, u64::from(*days));
+                continue;
+            }
+            let Some(cmd) = command(op, &case, today, 1000 + i as u128) else { continue };
+            let before = case.clone();
+            let stance_before = case.return_stance();
+            let closed_before = case.outflow().is_some();
+            let cmd = match cmd {
+                Ok(cmd) => cmd,
+                Err(e) => {
+                    // Refused at the edge: a blank reasoning never reaches the case.
+                    prop_assert_eq!(e.code(), "invalid_input");
+                    continue;
+                }
+            };
+            let allowed_after = cmd.allowed_after_outflow();
+            match case.execute(cmd, &ctx_on(today)) {
+                Ok(events) => {
+                    prop_assert!(!closed_before || allowed_after, "nothing after outflow");
+                    let changes: Vec<CaseChange> = events.iter().map(|e| e.change.clone()).collect();
+                    for e in &events {
+                        match e.change {
+                            CaseChange::PhaseChanged { from, to, .. } => {
+                                prop_assert_eq!(from, phase_before);
+                                prop_assert!(check_transition(from, to, trigger(&e.change, &changes)).is_ok(), "{from} -> {to}");
+                                phase_before = to;
+                            }
+                            CaseChange::ReturnExplorationStarted(_) => {
+                                prop_assert!(matches!(stance_before, ReturnStance::Considering | ReturnStance::Decided));
+                            }
+                            CaseChange::ObstacleActedOn { .. } | CaseChange::ReintegrationPlanUpdated(_) => {
+                                prop_assert_eq!(stance_before, ReturnStance::Decided);
+                            }
+                            _ => {}
+                        }
+                    }
+                    log.extend(events);
+                }
+                Err(e) => {
+                    // A refusal changes nothing, and after the outflow it says so.
+                    prop_assert_eq!(&case, &before);
+                    if closed_before && !allowed_after {
+                        prop_assert_eq!(e.code(), "trajectory_closed");
+                    }
+                }
+            }
+            check_invariants(&case, &log);
+        }
+    }
+}

@@ -135,14 +135,28 @@ impl Consent {
     }
 
     /// Covers this organisation and category on `day`.
-    pub fn covers(&self, organisation: OrganisationId, category: DataCategory, day: NaiveDate) -> bool {
-        self.organisation == organisation && self.categories.contains(&category) && self.is_active_on(day)
+    pub fn covers(
+        &self,
+        organisation: OrganisationId,
+        category: DataCategory,
+        day: NaiveDate,
+    ) -> bool {
+        self.organisation == organisation
+            && self.categories.contains(&category)
+            && self.is_active_on(day)
     }
 }
 
 /// The first consent that covers an organisation and category on a day.
-pub fn covering_consent(consents: &[Consent], organisation: OrganisationId, category: DataCategory, day: NaiveDate) -> Option<&Consent> {
-    consents.iter().find(|c| c.covers(organisation, category, day))
+pub fn covering_consent(
+    consents: &[Consent],
+    organisation: OrganisationId,
+    category: DataCategory,
+    day: NaiveDate,
+) -> Option<&Consent> {
+    consents
+        .iter()
+        .find(|c| c.covers(organisation, category, day))
 }
 
 /// A role in the system.
@@ -224,7 +238,14 @@ pub enum Action {
 
 impl Action {
     /// All actions.
-    pub const ALL: [Action; 6] = [Self::Read, Self::Search, Self::Create, Self::Update, Self::Export, Self::Erase];
+    pub const ALL: [Action; 6] = [
+        Self::Read,
+        Self::Search,
+        Self::Create,
+        Self::Update,
+        Self::Export,
+        Self::Erase,
+    ];
 
     /// Stable snake_case name.
     pub const fn as_str(self) -> &'static str {
@@ -414,13 +435,29 @@ fn deny(reason: DenyReason) -> Decision {
 /// let d = decide(&iom, Action::Read, &Resource::CaseData { scope, category: DataCategory::Return }, today);
 /// assert!(!d.is_allowed());
 /// ```
-pub fn decide(actor: &Actor, action: Action, resource: &Resource<'_>, today: NaiveDate) -> Decision {
+pub fn decide(
+    actor: &Actor,
+    action: Action,
+    resource: &Resource<'_>,
+    today: NaiveDate,
+) -> Decision {
     use Action::*;
     use Role::*;
-    let not_entitled = || deny(DenyReason::RoleNotEntitled { role: actor.role, action, resource: resource.kind().to_owned() });
+    let not_entitled = || {
+        deny(DenyReason::RoleNotEntitled {
+            role: actor.role,
+            action,
+            resource: resource.kind().to_owned(),
+        })
+    };
     match resource {
-        Resource::CaseData { scope, category } => decide_case_data(actor, action, scope, *category, today),
-        Resource::Referral { scope, addressed_to } => match actor.role {
+        Resource::CaseData { scope, category } => {
+            decide_case_data(actor, action, scope, *category, today)
+        }
+        Resource::Referral {
+            scope,
+            addressed_to,
+        } => match actor.role {
             ChainPartner if matches!(action, Read | Update) => {
                 if *addressed_to == actor.organisation {
                     allow(Basis::Addressee)
@@ -432,31 +469,58 @@ pub fn decide(actor: &Actor, action: Action, resource: &Resource<'_>, today: Nai
         },
         other => {
             let allowed: &[Action] = match (other, actor.role) {
-                (Resource::InformationSessions, ProjectWorker | ProjectLead) => &[Read, Search, Create, Update, Export],
+                (Resource::InformationSessions, ProjectWorker | ProjectLead) => {
+                    &[Read, Search, Create, Update, Export]
+                }
                 (Resource::InformationSessions, MunicipalCaseManager) => &[Read],
-                (Resource::ChainMeetings, ProjectWorker | ProjectLead) => &[Read, Search, Create, Update],
+                (Resource::ChainMeetings, ProjectWorker | ProjectLead) => {
+                    &[Read, Search, Create, Update]
+                }
                 (Resource::ChainMeetings, MunicipalCaseManager) => &[Read],
                 (Resource::SubsidyPeriods, ProjectLead) => &[Read, Create, Update],
-                (Resource::SubsidyPeriods, ProjectWorker | MunicipalCaseManager | Auditor) => &[Read],
-                (Resource::SubsidyReports, ProjectWorker | ProjectLead | MunicipalCaseManager) => &[Read, Export],
+                (Resource::SubsidyPeriods, ProjectWorker | MunicipalCaseManager | Auditor) => {
+                    &[Read]
+                }
+                (Resource::SubsidyReports, ProjectWorker | ProjectLead | MunicipalCaseManager) => {
+                    &[Read, Export]
+                }
                 (Resource::SubsidyReports, Auditor) => &[Read],
                 (Resource::AuditLog, ProjectLead) => &[Read, Search],
                 (Resource::AuditLog, Auditor) => &[Read, Search, Export],
                 (Resource::UserAccounts, ProjectLead) => &[Read],
-                (Resource::UserAccounts | Resource::AccessTokens, Administrator) => &[Read, Search, Create, Update, Erase],
+                (Resource::UserAccounts | Resource::AccessTokens, Administrator) => {
+                    &[Read, Search, Create, Update, Erase]
+                }
                 _ => &[],
             };
-            if allowed.contains(&action) { allow(Basis::RoleRule) } else { not_entitled() }
+            if allowed.contains(&action) {
+                allow(Basis::RoleRule)
+            } else {
+                not_entitled()
+            }
         }
     }
 }
 
-fn decide_case_data(actor: &Actor, action: Action, scope: &ParticipantScope<'_>, category: DataCategory, today: NaiveDate) -> Decision {
+fn decide_case_data(
+    actor: &Actor,
+    action: Action,
+    scope: &ParticipantScope<'_>,
+    category: DataCategory,
+    today: NaiveDate,
+) -> Decision {
     use Action::*;
     use DataCategory::*;
     use Role::*;
-    let category_denied = || deny(DenyReason::CategoryNotForRole { role: actor.role, action, category });
-    let by_consent = || match covering_consent(scope.consents, actor.organisation, category, today) {
+    let category_denied = || {
+        deny(DenyReason::CategoryNotForRole {
+            role: actor.role,
+            action,
+            category,
+        })
+    };
+    let by_consent = || match covering_consent(scope.consents, actor.organisation, category, today)
+    {
         Some(c) => allow(Basis::Consent(c.id)),
         None => deny(DenyReason::NoConsent { category }),
     };
@@ -474,14 +538,18 @@ fn decide_case_data(actor: &Actor, action: Action, scope: &ParticipantScope<'_>,
             }
         }
         MunicipalCaseManager => {
-            if !matches!(action, Read | Search | Export) || !matches!(category, Identity | Guidance | Legal | Return | Reports) {
+            if !matches!(action, Read | Search | Export)
+                || !matches!(category, Identity | Guidance | Legal | Return | Reports)
+            {
                 category_denied()
             } else {
                 by_consent()
             }
         }
         ChainPartner => {
-            if !matches!(action, Read | Search) || !matches!(category, Identity | Legal | MedicalPsychosocial | Return) {
+            if !matches!(action, Read | Search)
+                || !matches!(category, Identity | Legal | MedicalPsychosocial | Return)
+            {
                 category_denied()
             } else {
                 by_consent()
@@ -505,10 +573,19 @@ mod tests {
     const GEMEENTE: OrganisationId = OrganisationId::from_u128(102);
 
     fn actor(role: Role, user: u128, org: OrganisationId) -> Actor {
-        Actor { user: UserId::from_u128(user), organisation: org, role }
+        Actor {
+            user: UserId::from_u128(user),
+            organisation: org,
+            role,
+        }
     }
 
-    fn consent(org: OrganisationId, cats: &[DataCategory], given: u32, withdrawn: Option<u32>) -> Consent {
+    fn consent(
+        org: OrganisationId,
+        cats: &[DataCategory],
+        given: u32,
+        withdrawn: Option<u32>,
+    ) -> Consent {
         Consent {
             id: ConsentId::from_u128(u128::from(given) * 1000 + org.as_uuid().as_u128()),
             organisation: org,
@@ -522,7 +599,11 @@ mod tests {
 
     fn case(consents: &[Consent], category: DataCategory) -> Resource<'_> {
         Resource::CaseData {
-            scope: ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents },
+            scope: ParticipantScope {
+                participant: ParticipantId::from_u128(7),
+                project_worker: WORKER,
+                consents,
+            },
             category,
         }
     }
@@ -544,52 +625,132 @@ mod tests {
         for cat in DataCategory::ALL {
             for action in Action::ALL {
                 let allowed = decide(&colleague, action, &case(&[], cat), day(28)).is_allowed();
-                let expected = cat == DataCategory::Identity && matches!(action, Action::Read | Action::Search);
+                let expected = cat == DataCategory::Identity
+                    && matches!(action, Action::Read | Action::Search);
                 assert_eq!(allowed, expected, "{action} {cat}");
             }
         }
-        let d = decide(&colleague, Action::Read, &case(&[], DataCategory::MedicalPsychosocial), day(28));
-        assert_eq!(d, Decision::Denied { reason: DenyReason::NotAssigned });
+        let d = decide(
+            &colleague,
+            Action::Read,
+            &case(&[], DataCategory::MedicalPsychosocial),
+            day(28),
+        );
+        assert_eq!(
+            d,
+            Decision::Denied {
+                reason: DenyReason::NotAssigned
+            }
+        );
     }
 
     #[test]
     fn partners_need_consent_for_the_category_and_lose_it_on_withdrawal() {
         let iom = actor(Role::ChainPartner, 9, IOM);
-        let consents = [consent(IOM, &[DataCategory::Return, DataCategory::Identity], 10, Some(20))];
-        let read_return = |d| decide(&iom, Action::Read, &case(&consents, DataCategory::Return), day(d));
+        let consents = [consent(
+            IOM,
+            &[DataCategory::Return, DataCategory::Identity],
+            10,
+            Some(20),
+        )];
+        let read_return = |d| {
+            decide(
+                &iom,
+                Action::Read,
+                &case(&consents, DataCategory::Return),
+                day(d),
+            )
+        };
         assert!(!read_return(9).is_allowed(), "before consent");
-        assert_eq!(read_return(10), Decision::Allowed { basis: Basis::Consent(consents[0].id) });
-        assert!(read_return(19).is_allowed());
-        assert!(!read_return(20).is_allowed(), "withdrawal takes effect that day");
         assert_eq!(
-            decide(&iom, Action::Read, &case(&consents, DataCategory::Legal), day(15)),
-            Decision::Denied { reason: DenyReason::NoConsent { category: DataCategory::Legal } }
+            read_return(10),
+            Decision::Allowed {
+                basis: Basis::Consent(consents[0].id)
+            }
         );
-        assert!(!decide(&iom, Action::Update, &case(&consents, DataCategory::Return), day(15)).is_allowed());
+        assert!(read_return(19).is_allowed());
+        assert!(
+            !read_return(20).is_allowed(),
+            "withdrawal takes effect that day"
+        );
+        assert_eq!(
+            decide(
+                &iom,
+                Action::Read,
+                &case(&consents, DataCategory::Legal),
+                day(15)
+            ),
+            Decision::Denied {
+                reason: DenyReason::NoConsent {
+                    category: DataCategory::Legal
+                }
+            }
+        );
+        assert!(
+            !decide(
+                &iom,
+                Action::Update,
+                &case(&consents, DataCategory::Return),
+                day(15)
+            )
+            .is_allowed()
+        );
     }
 
     #[test]
     fn consent_for_another_organisation_does_not_count() {
         let iom = actor(Role::ChainPartner, 9, IOM);
         let consents = [consent(GEMEENTE, &[DataCategory::Return], 1, None)];
-        assert!(!decide(&iom, Action::Read, &case(&consents, DataCategory::Return), day(15)).is_allowed());
+        assert!(
+            !decide(
+                &iom,
+                Action::Read,
+                &case(&consents, DataCategory::Return),
+                day(15)
+            )
+            .is_allowed()
+        );
     }
 
     #[test]
     fn criminal_history_never_leaves_the_foundation_whatever_the_consent() {
         let all: Vec<DataCategory> = DataCategory::ALL.to_vec();
-        for (role, org) in [(Role::ChainPartner, IOM), (Role::MunicipalCaseManager, GEMEENTE)] {
+        for (role, org) in [
+            (Role::ChainPartner, IOM),
+            (Role::MunicipalCaseManager, GEMEENTE),
+        ] {
             let consents = [consent(org, &all, 1, None)];
             let a = actor(role, 9, org);
             for action in Action::ALL {
-                let d = decide(&a, action, &case(&consents, DataCategory::CriminalHistory), day(15));
+                let d = decide(
+                    &a,
+                    action,
+                    &case(&consents, DataCategory::CriminalHistory),
+                    day(15),
+                );
                 assert!(!d.is_allowed(), "{role} {action}");
             }
         }
         let gemeente = actor(Role::MunicipalCaseManager, 8, GEMEENTE);
         let consents = [consent(GEMEENTE, &all, 1, None)];
-        assert!(!decide(&gemeente, Action::Read, &case(&consents, DataCategory::MedicalPsychosocial), day(15)).is_allowed());
-        assert!(decide(&gemeente, Action::Read, &case(&consents, DataCategory::Reports), day(15)).is_allowed());
+        assert!(
+            !decide(
+                &gemeente,
+                Action::Read,
+                &case(&consents, DataCategory::MedicalPsychosocial),
+                day(15)
+            )
+            .is_allowed()
+        );
+        assert!(
+            decide(
+                &gemeente,
+                Action::Read,
+                &case(&consents, DataCategory::Reports),
+                day(15)
+            )
+            .is_allowed()
+        );
     }
 
     #[test]
@@ -614,7 +775,10 @@ mod tests {
         for role in Role::ALL {
             let a = actor(role, 5, FOUNDATION);
             for action in [Action::Create, Action::Update, Action::Erase] {
-                assert!(!decide(&a, action, &Resource::AuditLog, day(15)).is_allowed(), "{role} {action}");
+                assert!(
+                    !decide(&a, action, &Resource::AuditLog, day(15)).is_allowed(),
+                    "{role} {action}"
+                );
             }
         }
     }
@@ -622,11 +786,31 @@ mod tests {
     #[test]
     fn partners_answer_only_referrals_addressed_to_them() {
         let iom = actor(Role::ChainPartner, 9, IOM);
-        let scope = ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents: &[] };
-        let to_iom = Resource::Referral { scope, addressed_to: IOM };
-        let to_other = Resource::Referral { scope, addressed_to: GEMEENTE };
-        assert_eq!(decide(&iom, Action::Update, &to_iom, day(15)), Decision::Allowed { basis: Basis::Addressee });
-        assert_eq!(decide(&iom, Action::Update, &to_other, day(15)), Decision::Denied { reason: DenyReason::NotAddressee });
+        let scope = ParticipantScope {
+            participant: ParticipantId::from_u128(7),
+            project_worker: WORKER,
+            consents: &[],
+        };
+        let to_iom = Resource::Referral {
+            scope,
+            addressed_to: IOM,
+        };
+        let to_other = Resource::Referral {
+            scope,
+            addressed_to: GEMEENTE,
+        };
+        assert_eq!(
+            decide(&iom, Action::Update, &to_iom, day(15)),
+            Decision::Allowed {
+                basis: Basis::Addressee
+            }
+        );
+        assert_eq!(
+            decide(&iom, Action::Update, &to_other, day(15)),
+            Decision::Denied {
+                reason: DenyReason::NotAddressee
+            }
+        );
         assert!(!decide(&iom, Action::Erase, &to_iom, day(15)).is_allowed());
     }
 
@@ -643,7 +827,11 @@ mod tests {
             Resource::AccessTokens,
         ] {
             for action in Action::ALL {
-                assert!(!decide(&partner, action, &r, day(15)).is_allowed(), "{} {action}", r.kind());
+                assert!(
+                    !decide(&partner, action, &r, day(15)).is_allowed(),
+                    "{} {action}",
+                    r.kind()
+                );
             }
         }
     }

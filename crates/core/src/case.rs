@@ -14,22 +14,30 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{Consent, DataCategory, ParticipantScope};
 use crate::activity::ActivityCode;
-use crate::contact::{ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus, ReferralStep};
+use crate::contact::{
+    ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus,
+    ReferralStep,
+};
 use crate::error::{DomainError, EntityKind, FieldViolation, Rule, Violations};
 use crate::ids::{
-    AgreementId, ConsentId, ContactId, GoalId, JudgmentId, ObstacleId, OrganisationId, ParticipantId, ReferralId, ReportId, UserId,
+    AgreementId, ConsentId, ContactId, GoalId, JudgmentId, ObstacleId, OrganisationId,
+    ParticipantId, ReferralId, ReportId, UserId,
 };
-use crate::outflow::{Outflow, OutflowOutcome, ProgressReportRecord, ZrmAssessment, ZrmDomain, ZrmScore};
+use crate::outflow::{
+    Outflow, OutflowOutcome, ProgressReportRecord, ZrmAssessment, ZrmDomain, ZrmScore,
+};
 use crate::participant::ParticipantProfile;
 use crate::plan::{
-    Agreement, AgreementStatus, Direction, DirectionChange, Goal, GoalStatus, PlanRevision, Responsible, ReturnStance,
+    Agreement, AgreementStatus, Direction, DirectionChange, Goal, GoalStatus, PlanRevision,
+    Responsible, ReturnStance,
 };
 use crate::returns::{
-    Communication, DeparturePreparation, DepartureStep, ExplorationFindings, Finality, ObstacleAction, ObstacleKind,
-    ObstacleStatus, ReanChecklist, Recipient, ReintegrationPlan, ReturnExploration, ReturnJudgment, ReturnObstacle, Verdict,
+    Communication, DeparturePreparation, DepartureStep, ExplorationFindings, Finality,
+    ObstacleAction, ObstacleKind, ObstacleStatus, ReanChecklist, Recipient, ReintegrationPlan,
+    ReturnExploration, ReturnJudgment, ReturnObstacle, Verdict,
 };
 use crate::text::Text;
-use crate::trajectory::{check_transition, LimitStatus, Phase, TrajectoryDates, Trigger};
+use crate::trajectory::{LimitStatus, Phase, TrajectoryDates, Trigger, check_transition};
 
 /// Who acts, and when. Time is input: the core never reads a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,7 +54,11 @@ pub struct CommandContext {
 impl CommandContext {
     /// A context whose `today` is the UTC date of `now`.
     pub fn at(actor: UserId, now: DateTime<Utc>) -> Self {
-        Self { actor, now, today: now.date_naive() }
+        Self {
+            actor,
+            now,
+            today: now.date_naive(),
+        }
     }
 }
 
@@ -619,7 +631,9 @@ impl CaseChange {
     pub fn category(&self) -> DataCategory {
         use DataCategory as C;
         match self {
-            Self::Registered { .. } | Self::ProfileUpdated { .. } | Self::ProjectWorkerAssigned { .. } => C::Identity,
+            Self::Registered { .. }
+            | Self::ProfileUpdated { .. }
+            | Self::ProjectWorkerAssigned { .. } => C::Identity,
             Self::ContactLogged { category, .. } => *category,
             Self::PhaseChanged { .. }
             | Self::DirectionChanged(_)
@@ -658,14 +672,25 @@ impl CaseChange {
         use ActivityCode as A;
         match self {
             Self::ContactLogged { contact, .. } => contact.activities.iter().copied().collect(),
-            Self::PlanRevised(r) if r.number == 1 => vec![A::PerspectivePlan, A::RecordProcessInPlan],
-            Self::PlanRevised(_) | Self::PlanAgreed { .. } | Self::DirectionChanged(_) => vec![A::KeepPlanCurrent],
-            Self::GoalSet(_) | Self::GoalStatusChanged { .. } | Self::GoalStepsUpdated { .. } => vec![A::MonitorGoals],
-            Self::AgreementMade(_) | Self::AgreementSettled { .. } | Self::ReferralProposed(_) | Self::ReferralAdvanced { .. } => {
+            Self::PlanRevised(r) if r.number == 1 => {
+                vec![A::PerspectivePlan, A::RecordProcessInPlan]
+            }
+            Self::PlanRevised(_) | Self::PlanAgreed { .. } | Self::DirectionChanged(_) => {
+                vec![A::KeepPlanCurrent]
+            }
+            Self::GoalSet(_) | Self::GoalStatusChanged { .. } | Self::GoalStepsUpdated { .. } => {
+                vec![A::MonitorGoals]
+            }
+            Self::AgreementMade(_)
+            | Self::AgreementSettled { .. }
+            | Self::ReferralProposed(_)
+            | Self::ReferralAdvanced { .. } => {
                 vec![A::CoordinateExecution]
             }
             Self::ReturnStanceRecorded { .. } => vec![A::OrientationTalks],
-            Self::ReturnExplorationStarted(_) | Self::ReturnExplorationUpdated { .. } | Self::ObstacleIdentified(_) => {
+            Self::ReturnExplorationStarted(_)
+            | Self::ReturnExplorationUpdated { .. }
+            | Self::ObstacleIdentified(_) => {
                 vec![A::ExploreReturn]
             }
             Self::ObstacleActedOn { .. }
@@ -673,12 +698,17 @@ impl CaseChange {
             | Self::DepartureStepRecorded(_)
             | Self::ReanChecklistUpdated(_)
             | Self::DeparturePlanned { .. } => vec![A::RemoveObstacles],
-            Self::JudgmentRecorded(_) | Self::JudgmentCommunicated { .. } | Self::ConsequencesExplained { .. } => {
+            Self::JudgmentRecorded(_)
+            | Self::JudgmentCommunicated { .. }
+            | Self::ConsequencesExplained { .. } => {
                 vec![A::ReturnJudgment]
             }
             Self::SelfRelianceAssessed(_) => vec![A::SelfReliance],
             Self::ProgressReportSent(_) => vec![A::Reporting],
-            Self::PhaseChanged { to: Phase::Termination, .. } => vec![A::ProposeTermination],
+            Self::PhaseChanged {
+                to: Phase::Termination,
+                ..
+            } => vec![A::ProposeTermination],
             Self::Registered { .. }
             | Self::ProfileUpdated { .. }
             | Self::ProjectWorkerAssigned { .. }
@@ -741,16 +771,26 @@ impl Case {
     /// Register a participant: validates the registration and opens the case.
     ///
     /// The registration date must not lie in the future.
-    pub fn register(cmd: RegisterParticipant, ctx: &CommandContext) -> Result<(Case, CaseEvent), DomainError> {
+    pub fn register(
+        cmd: RegisterParticipant,
+        ctx: &CommandContext,
+    ) -> Result<(Case, CaseEvent), DomainError> {
         if cmd.registered_on > ctx.today {
-            return Err(invalid("registered_on", "date_in_future", "the registration date cannot lie in the future"));
+            return Err(invalid(
+                "registered_on",
+                "date_in_future",
+                "the registration date cannot lie in the future",
+            ));
         }
         let event = CaseEvent {
             participant: cmd.id,
             version: 1,
             at: ctx.now,
             actor: ctx.actor,
-            change: CaseChange::Registered { profile: cmd.profile, registered_on: cmd.registered_on },
+            change: CaseChange::Registered {
+                profile: cmd.profile,
+                registered_on: cmd.registered_on,
+            },
         };
         let case = Self::replay([&event])?;
         Ok((case, event))
@@ -758,11 +798,23 @@ impl Case {
 
     /// Rebuild a case from its events, oldest first. The first must be the registration and
     /// versions must follow each other without gaps.
-    pub fn replay<'a>(events: impl IntoIterator<Item = &'a CaseEvent>) -> Result<Case, DomainError> {
+    pub fn replay<'a>(
+        events: impl IntoIterator<Item = &'a CaseEvent>,
+    ) -> Result<Case, DomainError> {
         let mut iter = events.into_iter();
-        let first = iter.next().ok_or_else(|| invalid("events", "empty", "a case starts with its registration"))?;
-        let CaseChange::Registered { profile, registered_on } = &first.change else {
-            return Err(invalid("events[0]", "not_registration", "a case starts with its registration"));
+        let first = iter
+            .next()
+            .ok_or_else(|| invalid("events", "empty", "a case starts with its registration"))?;
+        let CaseChange::Registered {
+            profile,
+            registered_on,
+        } = &first.change
+        else {
+            return Err(invalid(
+                "events[0]",
+                "not_registration",
+                "a case starts with its registration",
+            ));
         };
         let mut case = Case {
             id: first.participant,
@@ -793,7 +845,11 @@ impl Case {
                 return Err(DomainError::field(
                     format!("events[{}]", i + 1),
                     "out_of_sequence",
-                    format!("expected version {} of participant {}", case.version + 1, case.id),
+                    format!(
+                        "expected version {} of participant {}",
+                        case.version + 1,
+                        case.id
+                    ),
                 ));
             }
             case.apply(e);
@@ -804,11 +860,21 @@ impl Case {
     /// Decide a command and apply its changes; returns the events to store.
     ///
     /// On error nothing changes.
-    pub fn execute(&mut self, cmd: CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseEvent>, DomainError> {
+    pub fn execute(
+        &mut self,
+        cmd: CaseCommand,
+        ctx: &CommandContext,
+    ) -> Result<Vec<CaseEvent>, DomainError> {
         let changes = self.decide(cmd, ctx)?;
         let mut events = Vec::with_capacity(changes.len());
         for change in changes {
-            let event = CaseEvent { participant: self.id, version: self.version + 1, at: ctx.now, actor: ctx.actor, change };
+            let event = CaseEvent {
+                participant: self.id,
+                version: self.version + 1,
+                at: ctx.now,
+                actor: ctx.actor,
+                change,
+            };
             self.apply(&event);
             events.push(event);
         }
@@ -820,7 +886,10 @@ impl Case {
     pub fn apply(&mut self, event: &CaseEvent) {
         self.version = event.version;
         match &event.change {
-            CaseChange::Registered { profile, registered_on } => {
+            CaseChange::Registered {
+                profile,
+                registered_on,
+            } => {
                 self.profile = profile.clone();
                 self.registered_on = *registered_on;
             }
@@ -841,7 +910,13 @@ impl Case {
             CaseChange::GoalSet(goal) => {
                 self.goals.insert(goal.id, goal.clone());
             }
-            CaseChange::GoalStatusChanged { goal, to, new_deadline, on, .. } => {
+            CaseChange::GoalStatusChanged {
+                goal,
+                to,
+                new_deadline,
+                on,
+                ..
+            } => {
                 if let Some(g) = self.goals.get_mut(goal) {
                     g.status = *to;
                     g.status_changed_on = Some(*on);
@@ -856,7 +931,8 @@ impl Case {
                 }
             }
             CaseChange::ContactLogged { contact, category } => {
-                self.contacts.insert(contact.id, (contact.clone(), *category));
+                self.contacts
+                    .insert(contact.id, (contact.clone(), *category));
             }
             CaseChange::AgreementMade(a) => {
                 self.agreements.insert(a.id, a.clone());
@@ -903,19 +979,36 @@ impl Case {
                 }
             }
             CaseChange::ReintegrationPlanUpdated(update) => {
-                self.reintegration.get_or_insert_with(ReintegrationPlan::default).merge(update.clone());
+                self.reintegration
+                    .get_or_insert_with(ReintegrationPlan::default)
+                    .merge(update.clone());
             }
             CaseChange::DepartureStepRecorded(step) => {
-                self.departure.get_or_insert_with(DeparturePreparation::default).steps.push(step.clone());
+                self.departure
+                    .get_or_insert_with(DeparturePreparation::default)
+                    .steps
+                    .push(step.clone());
             }
-            CaseChange::ReanChecklistUpdated(rean) => self.departure.get_or_insert_with(DeparturePreparation::default).rean = *rean,
-            CaseChange::DeparturePlanned { on, accompany_to_schiphol } => {
-                let d = self.departure.get_or_insert_with(DeparturePreparation::default);
+            CaseChange::ReanChecklistUpdated(rean) => {
+                self.departure
+                    .get_or_insert_with(DeparturePreparation::default)
+                    .rean = *rean
+            }
+            CaseChange::DeparturePlanned {
+                on,
+                accompany_to_schiphol,
+            } => {
+                let d = self
+                    .departure
+                    .get_or_insert_with(DeparturePreparation::default);
                 d.departure_on = *on;
                 d.accompany_to_schiphol = *accompany_to_schiphol;
             }
             CaseChange::JudgmentRecorded(j) => self.judgments.push(j.clone()),
-            CaseChange::JudgmentCommunicated { judgment, communication } => {
+            CaseChange::JudgmentCommunicated {
+                judgment,
+                communication,
+            } => {
                 if let Some(j) = self.judgments.iter_mut().find(|j| j.id == *judgment) {
                     j.communications.push(*communication);
                 }
@@ -938,12 +1031,25 @@ impl Case {
     }
 
     /// A date of something that happened: not in the future, not before registration.
-    fn check_past(&self, field: &str, day: NaiveDate, ctx: &CommandContext) -> Result<(), DomainError> {
+    fn check_past(
+        &self,
+        field: &str,
+        day: NaiveDate,
+        ctx: &CommandContext,
+    ) -> Result<(), DomainError> {
         if day > ctx.today {
-            return Err(invalid(field, Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+            return Err(invalid(
+                field,
+                Rule::DateInFuture.code(),
+                Rule::DateInFuture.explanation(),
+            ));
         }
         if day < self.registered_on {
-            return Err(invalid(field, Rule::DateBeforeRegistration.code(), Rule::DateBeforeRegistration.explanation()));
+            return Err(invalid(
+                field,
+                Rule::DateBeforeRegistration.code(),
+                Rule::DateBeforeRegistration.explanation(),
+            ));
         }
         Ok(())
     }
@@ -951,7 +1057,10 @@ impl Case {
     fn require_stance(&self, at_least: ReturnStance) -> Result<(), DomainError> {
         let ok = match at_least {
             ReturnStance::Decided => self.return_stance == ReturnStance::Decided,
-            _ => matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided),
+            _ => matches!(
+                self.return_stance,
+                ReturnStance::Considering | ReturnStance::Decided
+            ),
         };
         match (ok, at_least) {
             (true, _) => Ok(()),
@@ -961,22 +1070,46 @@ impl Case {
     }
 
     fn goal(&self, id: GoalId) -> Result<&Goal, DomainError> {
-        self.goals.get(&id).ok_or_else(|| DomainError::not_found(EntityKind::Goal, id))
+        self.goals
+            .get(&id)
+            .ok_or_else(|| DomainError::not_found(EntityKind::Goal, id))
     }
 
     fn judgment(&self, id: JudgmentId) -> Result<&ReturnJudgment, DomainError> {
-        self.judgments.iter().find(|j| j.id == id).ok_or_else(|| DomainError::not_found(EntityKind::ReturnJudgment, id))
+        self.judgments
+            .iter()
+            .find(|j| j.id == id)
+            .ok_or_else(|| DomainError::not_found(EntityKind::ReturnJudgment, id))
     }
 
-    fn check_new_agreement(&self, prefix: &str, a: &NewAgreement, from: NaiveDate) -> Option<FieldViolation> {
+    fn check_new_agreement(
+        &self,
+        prefix: &str,
+        a: &NewAgreement,
+        from: NaiveDate,
+    ) -> Option<FieldViolation> {
         if self.agreements.contains_key(&a.id) {
-            return Some(FieldViolation::new(format!("{prefix}id"), "already_exists", "an agreement with this id exists already"));
+            return Some(FieldViolation::new(
+                format!("{prefix}id"),
+                "already_exists",
+                "an agreement with this id exists already",
+            ));
         }
-        (a.due_on < from).then(|| FieldViolation::new(format!("{prefix}due_on"), "before_made", "an agreement cannot be due before it was made"))
+        (a.due_on < from).then(|| {
+            FieldViolation::new(
+                format!("{prefix}due_on"),
+                "before_made",
+                "an agreement cannot be due before it was made",
+            )
+        })
     }
 
     /// Decide a command against the current state: the changes it makes, or why not.
-    pub fn decide(&self, cmd: CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseChange>, DomainError> {
+    pub fn decide(
+        &self,
+        cmd: CaseCommand,
+        ctx: &CommandContext,
+    ) -> Result<Vec<CaseChange>, DomainError> {
         if self.outflow.is_some() && !cmd.allowed_after_outflow() {
             return Err(DomainError::TrajectoryClosed { action: cmd.name() });
         }
@@ -992,11 +1125,18 @@ impl Case {
                 if worker == self.profile.project_worker {
                     return Ok(Vec::new());
                 }
-                vec![CaseChange::ProjectWorkerAssigned { from: self.profile.project_worker, to: worker }]
+                vec![CaseChange::ProjectWorkerAssigned {
+                    from: self.profile.project_worker,
+                    to: worker,
+                }]
             }
             CaseCommand::ChangePhase { to, reason } => {
                 check_transition(self.phase, to, Trigger::Explicit)?;
-                vec![CaseChange::PhaseChanged { from: self.phase, to, reason: Some(reason) }]
+                vec![CaseChange::PhaseChanged {
+                    from: self.phase,
+                    to,
+                    reason: Some(reason),
+                }]
             }
             CaseCommand::ChangeDirection { to, on, reasoning } => {
                 if to == self.direction {
@@ -1004,24 +1144,45 @@ impl Case {
                 }
                 self.check_past("on", on, ctx)?;
                 if matches!(to, Direction::ReturnToOrigin | Direction::ThirdCountry)
-                    && !matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided)
+                    && !matches!(
+                        self.return_stance,
+                        ReturnStance::Considering | ReturnStance::Decided
+                    )
                 {
                     return Err(DomainError::rule(Rule::ReturnDirectionWithoutConsideration));
                 }
-                vec![CaseChange::DirectionChanged(DirectionChange { from: self.direction, to, on, reasoning, by })]
+                vec![CaseChange::DirectionChanged(DirectionChange {
+                    from: self.direction,
+                    to,
+                    on,
+                    reasoning,
+                    by,
+                })]
             }
             CaseCommand::RecordReturnStance { stance, on, note } => {
                 self.check_past("on", on, ctx)?;
-                if matches!(self.direction, Direction::ReturnToOrigin | Direction::ThirdCountry)
-                    && !matches!(stance, ReturnStance::Considering | ReturnStance::Decided)
+                if matches!(
+                    self.direction,
+                    Direction::ReturnToOrigin | Direction::ThirdCountry
+                ) && !matches!(stance, ReturnStance::Considering | ReturnStance::Decided)
                 {
                     // Change the direction first: the plan cannot aim at a return the person rejects.
                     return Err(DomainError::rule(Rule::ReturnDirectionWithoutConsideration));
                 }
-                vec![CaseChange::ReturnStanceRecorded { from: self.return_stance, to: stance, on, note }]
+                vec![CaseChange::ReturnStanceRecorded {
+                    from: self.return_stance,
+                    to: stance,
+                    on,
+                    note,
+                }]
             }
-            CaseCommand::RevisePlan { personal_situation, perspective } => {
-                let number = u32::try_from(self.plan.len()).unwrap_or(u32::MAX).saturating_add(1);
+            CaseCommand::RevisePlan {
+                personal_situation,
+                perspective,
+            } => {
+                let number = u32::try_from(self.plan.len())
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(1);
                 vec![CaseChange::PlanRevised(PlanRevision {
                     number,
                     direction: self.direction,
@@ -1033,7 +1194,10 @@ impl Case {
                 })]
             }
             CaseCommand::AgreePlan { revision, on } => {
-                let latest = self.plan.last().ok_or_else(|| DomainError::rule(Rule::PlanRequired))?;
+                let latest = self
+                    .plan
+                    .last()
+                    .ok_or_else(|| DomainError::rule(Rule::PlanRequired))?;
                 if !self.plan.iter().any(|r| r.number == revision) {
                     return Err(DomainError::not_found(EntityKind::PlanRevision, revision));
                 }
@@ -1047,17 +1211,32 @@ impl Case {
                 let mut changes = vec![CaseChange::PlanAgreed { revision, on }];
                 if matches!(self.phase, Phase::Intake | Phase::Orientation) {
                     check_transition(self.phase, Phase::PlanExecution, Trigger::PlanAgreed)?;
-                    changes.push(CaseChange::PhaseChanged { from: self.phase, to: Phase::PlanExecution, reason: None });
+                    changes.push(CaseChange::PhaseChanged {
+                        from: self.phase,
+                        to: Phase::PlanExecution,
+                        reason: None,
+                    });
                 }
                 changes
             }
             CaseCommand::SetGoal(g) => {
-                let revision = self.plan.last().ok_or_else(|| DomainError::rule(Rule::PlanRequired))?.number;
+                let revision = self
+                    .plan
+                    .last()
+                    .ok_or_else(|| DomainError::rule(Rule::PlanRequired))?
+                    .number;
                 if self.goals.contains_key(&g.id) {
-                    return Err(DomainError::AlreadyExists { entity: EntityKind::Goal, id: g.id.to_string() });
+                    return Err(DomainError::AlreadyExists {
+                        entity: EntityKind::Goal,
+                        id: g.id.to_string(),
+                    });
                 }
                 if g.deadline < ctx.today {
-                    return Err(invalid("deadline", "in_past", "a new goal's deadline cannot lie in the past"));
+                    return Err(invalid(
+                        "deadline",
+                        "in_past",
+                        "a new goal's deadline cannot lie in the past",
+                    ));
                 }
                 vec![CaseChange::GoalSet(Goal {
                     id: g.id,
@@ -1073,7 +1252,12 @@ impl Case {
                     status_changed_on: None,
                 })]
             }
-            CaseCommand::ChangeGoalStatus { goal, to, new_deadline, on } => {
+            CaseCommand::ChangeGoalStatus {
+                goal,
+                to,
+                new_deadline,
+                on,
+            } => {
                 let g = self.goal(goal)?;
                 g.status.check_transition(to)?;
                 self.check_past("on", on, ctx)?;
@@ -1083,9 +1267,19 @@ impl Case {
                         _ => return Err(DomainError::rule(Rule::DeadlineNotMoved)),
                     }
                 } else if new_deadline.is_some() {
-                    return Err(invalid("new_deadline", "not_applicable", "a new deadline is given only when a missed goal resumes"));
+                    return Err(invalid(
+                        "new_deadline",
+                        "not_applicable",
+                        "a new deadline is given only when a missed goal resumes",
+                    ));
                 }
-                vec![CaseChange::GoalStatusChanged { goal, from: g.status, to, new_deadline, on }]
+                vec![CaseChange::GoalStatusChanged {
+                    goal,
+                    from: g.status,
+                    to,
+                    new_deadline,
+                    on,
+                }]
             }
             CaseCommand::UpdateGoalSteps { goal, next_steps } => {
                 let g = self.goal(goal)?;
@@ -1112,9 +1306,20 @@ impl Case {
                     status: AgreementStatus::Open,
                 })]
             }
-            CaseCommand::SettleAgreement { agreement, fulfilled, on } => {
-                let a = self.agreements.get(&agreement).ok_or_else(|| DomainError::not_found(EntityKind::Agreement, agreement))?;
-                let to = if fulfilled { AgreementStatus::Fulfilled(on) } else { AgreementStatus::NotFulfilled(on) };
+            CaseCommand::SettleAgreement {
+                agreement,
+                fulfilled,
+                on,
+            } => {
+                let a = self
+                    .agreements
+                    .get(&agreement)
+                    .ok_or_else(|| DomainError::not_found(EntityKind::Agreement, agreement))?;
+                let to = if fulfilled {
+                    AgreementStatus::Fulfilled(on)
+                } else {
+                    AgreementStatus::NotFulfilled(on)
+                };
                 if a.status != AgreementStatus::Open {
                     return Err(DomainError::IllegalStatusTransition {
                         entity: EntityKind::Agreement,
@@ -1123,23 +1328,65 @@ impl Case {
                     });
                 }
                 self.check_past("on", on, ctx)?;
-                vec![CaseChange::AgreementSettled { agreement, status: to }]
+                vec![CaseChange::AgreementSettled {
+                    agreement,
+                    status: to,
+                }]
             }
-            CaseCommand::ProposeReferral { id, partner, domain, reason } => {
+            CaseCommand::ProposeReferral {
+                id,
+                partner,
+                domain,
+                reason,
+            } => {
                 if self.referrals.contains_key(&id) {
-                    return Err(DomainError::AlreadyExists { entity: EntityKind::Referral, id: id.to_string() });
+                    return Err(DomainError::AlreadyExists {
+                        entity: EntityKind::Referral,
+                        id: id.to_string(),
+                    });
                 }
-                let step = ReferralStep { status: ReferralStatus::Proposed, on: ctx.today, note: None, by };
-                vec![CaseChange::ReferralProposed(Referral { id, partner, domain, reason, history: vec![step] })]
+                let step = ReferralStep {
+                    status: ReferralStatus::Proposed,
+                    on: ctx.today,
+                    note: None,
+                    by,
+                };
+                vec![CaseChange::ReferralProposed(Referral {
+                    id,
+                    partner,
+                    domain,
+                    reason,
+                    history: vec![step],
+                })]
             }
-            CaseCommand::AdvanceReferral { referral, to, on, note } => {
-                let r = self.referrals.get(&referral).ok_or_else(|| DomainError::not_found(EntityKind::Referral, referral))?;
+            CaseCommand::AdvanceReferral {
+                referral,
+                to,
+                on,
+                note,
+            } => {
+                let r = self
+                    .referrals
+                    .get(&referral)
+                    .ok_or_else(|| DomainError::not_found(EntityKind::Referral, referral))?;
                 r.status().check_transition(to)?;
                 self.check_past("on", on, ctx)?;
                 if r.history.last().is_some_and(|s| on < s.on) {
-                    return Err(invalid("on", "before_previous_step", "a referral step cannot be dated before the previous step"));
+                    return Err(invalid(
+                        "on",
+                        "before_previous_step",
+                        "a referral step cannot be dated before the previous step",
+                    ));
                 }
-                vec![CaseChange::ReferralAdvanced { referral, step: ReferralStep { status: to, on, note, by } }]
+                vec![CaseChange::ReferralAdvanced {
+                    referral,
+                    step: ReferralStep {
+                        status: to,
+                        on,
+                        note,
+                        by,
+                    },
+                }]
             }
             CaseCommand::StartReturnExploration { on, findings } => {
                 self.require_stance(ReturnStance::Considering)?;
@@ -1160,14 +1407,26 @@ impl Case {
                 if self.exploration.is_none() {
                     return Err(DomainError::rule(Rule::ReturnExplorationRequired));
                 }
-                vec![CaseChange::ReturnExplorationUpdated { findings, at: ctx.now }]
+                vec![CaseChange::ReturnExplorationUpdated {
+                    findings,
+                    at: ctx.now,
+                }]
             }
-            CaseCommand::IdentifyObstacle { id, kind, description, partner, on } => {
+            CaseCommand::IdentifyObstacle {
+                id,
+                kind,
+                description,
+                partner,
+                on,
+            } => {
                 if self.exploration.is_none() {
                     return Err(DomainError::rule(Rule::ReturnExplorationRequired));
                 }
                 if self.obstacles.contains_key(&id) {
-                    return Err(DomainError::AlreadyExists { entity: EntityKind::ReturnObstacle, id: id.to_string() });
+                    return Err(DomainError::AlreadyExists {
+                        entity: EntityKind::ReturnObstacle,
+                        id: id.to_string(),
+                    });
                 }
                 self.check_past("on", on, ctx)?;
                 vec![CaseChange::ObstacleIdentified(ReturnObstacle {
@@ -1180,15 +1439,30 @@ impl Case {
                     actions: Vec::new(),
                 })]
             }
-            CaseCommand::ActOnObstacle { obstacle, description, status, on } => {
-                let o =
-                    self.obstacles.get(&obstacle).ok_or_else(|| DomainError::not_found(EntityKind::ReturnObstacle, obstacle))?;
+            CaseCommand::ActOnObstacle {
+                obstacle,
+                description,
+                status,
+                on,
+            } => {
+                let o = self
+                    .obstacles
+                    .get(&obstacle)
+                    .ok_or_else(|| DomainError::not_found(EntityKind::ReturnObstacle, obstacle))?;
                 self.require_stance(ReturnStance::Decided)?;
                 if status != o.status {
                     o.status.check_transition(status)?;
                 }
                 self.check_past("on", on, ctx)?;
-                vec![CaseChange::ObstacleActedOn { obstacle, action: ObstacleAction { on, description, status, by } }]
+                vec![CaseChange::ObstacleActedOn {
+                    obstacle,
+                    action: ObstacleAction {
+                        on,
+                        description,
+                        status,
+                        by,
+                    },
+                }]
             }
             CaseCommand::UpdateReintegrationPlan(plan) => {
                 self.require_stance(ReturnStance::Decided)?;
@@ -1203,16 +1477,35 @@ impl Case {
                 self.require_stance(ReturnStance::Decided)?;
                 vec![CaseChange::ReanChecklistUpdated(rean)]
             }
-            CaseCommand::PlanDeparture { on, accompany_to_schiphol } => {
+            CaseCommand::PlanDeparture {
+                on,
+                accompany_to_schiphol,
+            } => {
                 self.require_stance(ReturnStance::Decided)?;
                 if on.is_some_and(|d| d < ctx.today) {
-                    return Err(invalid("on", "in_past", "a planned departure date cannot lie in the past"));
+                    return Err(invalid(
+                        "on",
+                        "in_past",
+                        "a planned departure date cannot lie in the past",
+                    ));
                 }
-                vec![CaseChange::DeparturePlanned { on, accompany_to_schiphol }]
+                vec![CaseChange::DeparturePlanned {
+                    on,
+                    accompany_to_schiphol,
+                }]
             }
-            CaseCommand::RecordJudgment { id, verdict, finality, reasoning, formed_on } => {
+            CaseCommand::RecordJudgment {
+                id,
+                verdict,
+                finality,
+                reasoning,
+                formed_on,
+            } => {
                 if self.judgments.iter().any(|j| j.id == id) {
-                    return Err(DomainError::AlreadyExists { entity: EntityKind::ReturnJudgment, id: id.to_string() });
+                    return Err(DomainError::AlreadyExists {
+                        entity: EntityKind::ReturnJudgment,
+                        id: id.to_string(),
+                    });
                 }
                 self.check_past("formed_on", formed_on, ctx)?;
                 let agreed = self.latest_agreed_revision().map(|r| r.number);
@@ -1237,9 +1530,16 @@ impl Case {
                     return Err(DomainError::rule(Rule::CommunicatedBeforeFormed));
                 }
                 if on > ctx.today {
-                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                    return Err(invalid(
+                        "on",
+                        Rule::DateInFuture.code(),
+                        Rule::DateInFuture.explanation(),
+                    ));
                 }
-                vec![CaseChange::JudgmentCommunicated { judgment, communication: Communication { to, on } }]
+                vec![CaseChange::JudgmentCommunicated {
+                    judgment,
+                    communication: Communication { to, on },
+                }]
             }
             CaseCommand::RecordConsequencesExplained { judgment, on } => {
                 let j = self.judgment(judgment)?;
@@ -1247,26 +1547,58 @@ impl Case {
                     return Err(DomainError::rule(Rule::CommunicatedBeforeFormed));
                 }
                 if on > ctx.today {
-                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                    return Err(invalid(
+                        "on",
+                        Rule::DateInFuture.code(),
+                        Rule::DateInFuture.explanation(),
+                    ));
                 }
                 vec![CaseChange::ConsequencesExplained { judgment, on }]
             }
-            CaseCommand::RecordSelfReliance { assessed_on, scores } => {
+            CaseCommand::RecordSelfReliance {
+                assessed_on,
+                scores,
+            } => {
                 if scores.is_empty() {
-                    return Err(invalid("scores", "required", "score at least one life domain"));
+                    return Err(invalid(
+                        "scores",
+                        "required",
+                        "score at least one life domain",
+                    ));
                 }
                 self.check_past("assessed_on", assessed_on, ctx)?;
-                vec![CaseChange::SelfRelianceAssessed(ZrmAssessment { assessed_on, scores, by })]
+                vec![CaseChange::SelfRelianceAssessed(ZrmAssessment {
+                    assessed_on,
+                    scores,
+                    by,
+                })]
             }
-            CaseCommand::GiveConsent { id, organisation, categories, purpose, given_on } => {
+            CaseCommand::GiveConsent {
+                id,
+                organisation,
+                categories,
+                purpose,
+                given_on,
+            } => {
                 if self.consents.iter().any(|c| c.id == id) {
-                    return Err(DomainError::AlreadyExists { entity: EntityKind::Consent, id: id.to_string() });
+                    return Err(DomainError::AlreadyExists {
+                        entity: EntityKind::Consent,
+                        id: id.to_string(),
+                    });
                 }
                 if categories.is_empty() {
-                    return Err(invalid("categories", "required", "name at least one data category"));
+                    return Err(invalid(
+                        "categories",
+                        "required",
+                        "name at least one data category",
+                    ));
                 }
                 if given_on > ctx.today {
-                    return Err(invalid("given_on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                    return Err(invalid(
+                        "given_on",
+                        Rule::DateInFuture.code(),
+                        Rule::DateInFuture.explanation(),
+                    ));
                 }
                 vec![CaseChange::ConsentGiven(Consent {
                     id,
@@ -1279,27 +1611,52 @@ impl Case {
                 })]
             }
             CaseCommand::WithdrawConsent { consent, on } => {
-                let c = self.consents.iter().find(|c| c.id == consent).ok_or_else(|| DomainError::not_found(EntityKind::Consent, consent))?;
+                let c = self
+                    .consents
+                    .iter()
+                    .find(|c| c.id == consent)
+                    .ok_or_else(|| DomainError::not_found(EntityKind::Consent, consent))?;
                 if c.withdrawn_on.is_some() {
                     return Err(DomainError::rule(Rule::ConsentAlreadyWithdrawn));
                 }
                 if on > ctx.today {
-                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                    return Err(invalid(
+                        "on",
+                        Rule::DateInFuture.code(),
+                        Rule::DateInFuture.explanation(),
+                    ));
                 }
                 // A withdrawal dated before the consent was given would rewrite history.
                 let on = on.max(c.given_on);
                 vec![CaseChange::ConsentWithdrawn { consent, on }]
             }
-            CaseCommand::RecordProgressReport { id, period_from, period_to, sent_to } => {
+            CaseCommand::RecordProgressReport {
+                id,
+                period_from,
+                period_to,
+                sent_to,
+            } => {
                 let mut v = Vec::new();
                 if period_to < period_from {
-                    v.push(FieldViolation::new("period_to", "before_start", "the period must end on or after its start"));
+                    v.push(FieldViolation::new(
+                        "period_to",
+                        "before_start",
+                        "the period must end on or after its start",
+                    ));
                 }
                 if period_to > ctx.today {
-                    v.push(FieldViolation::new("period_to", "date_in_future", "a report covers a period that has passed"));
+                    v.push(FieldViolation::new(
+                        "period_to",
+                        "date_in_future",
+                        "a report covers a period that has passed",
+                    ));
                 }
                 if self.reports.iter().any(|r| r.id == id) {
-                    v.push(FieldViolation::new("id", "already_exists", "a report with this id exists already"));
+                    v.push(FieldViolation::new(
+                        "id",
+                        "already_exists",
+                        "a report with this id exists already",
+                    ));
                 }
                 if !v.is_empty() {
                     return Err(DomainError::InvalidInput(Violations(v)));
@@ -1317,28 +1674,57 @@ impl Case {
                 self.check_past("on", on, ctx)?;
                 check_transition(self.phase, Phase::Closed, Trigger::Outflow)?;
                 vec![
-                    CaseChange::OutflowRecorded(Outflow { outcome, on, note, recorded_by: by }),
-                    CaseChange::PhaseChanged { from: self.phase, to: Phase::Closed, reason: None },
+                    CaseChange::OutflowRecorded(Outflow {
+                        outcome,
+                        on,
+                        note,
+                        recorded_by: by,
+                    }),
+                    CaseChange::PhaseChanged {
+                        from: self.phase,
+                        to: Phase::Closed,
+                        reason: None,
+                    },
                 ]
             }
         };
         Ok(changes)
     }
 
-    fn decide_contact(&self, c: NewContact, ctx: &CommandContext) -> Result<Vec<CaseChange>, DomainError> {
+    fn decide_contact(
+        &self,
+        c: NewContact,
+        ctx: &CommandContext,
+    ) -> Result<Vec<CaseChange>, DomainError> {
         let mut v = Vec::new();
         if self.contacts.contains_key(&c.id) {
-            v.push(FieldViolation::new("id", "already_exists", "a contact moment with this id exists already"));
+            v.push(FieldViolation::new(
+                "id",
+                "already_exists",
+                "a contact moment with this id exists already",
+            ));
         }
         if c.at > ctx.now {
-            v.push(FieldViolation::new("at", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+            v.push(FieldViolation::new(
+                "at",
+                Rule::DateInFuture.code(),
+                Rule::DateInFuture.explanation(),
+            ));
         }
         let day = c.at.date_naive();
         if day < self.registered_on {
-            v.push(FieldViolation::new("at", Rule::DateBeforeRegistration.code(), Rule::DateBeforeRegistration.explanation()));
+            v.push(FieldViolation::new(
+                "at",
+                Rule::DateBeforeRegistration.code(),
+                Rule::DateBeforeRegistration.explanation(),
+            ));
         }
         if c.activities.is_empty() {
-            v.push(FieldViolation::new("activities", "required", "name at least one activity code (3.2.a to 5.2.e)"));
+            v.push(FieldViolation::new(
+                "activities",
+                "required",
+                "name at least one activity code (3.2.a to 5.2.e)",
+            ));
         }
         if (c.kind == ContactKind::Monitoring) != self.outflow.is_some() {
             let msg = if self.outflow.is_some() {
@@ -1349,7 +1735,11 @@ impl Case {
             v.push(FieldViolation::new("kind", "not_allowed_now", msg));
         }
         if c.duration_minutes.is_some_and(|m| m == 0 || m > 24 * 60) {
-            v.push(FieldViolation::new("duration_minutes", "out_of_range", "a duration is 1 to 1440 minutes"));
+            v.push(FieldViolation::new(
+                "duration_minutes",
+                "out_of_range",
+                "a duration is 1 to 1440 minutes",
+            ));
         }
         let mut seen = BTreeSet::new();
         for (i, a) in c.agreements.iter().enumerate() {
@@ -1357,7 +1747,11 @@ impl Case {
                 v.push(x);
             }
             if !seen.insert(a.id) {
-                v.push(FieldViolation::new(format!("agreements[{i}].id"), "duplicate", "two agreements have the same id"));
+                v.push(FieldViolation::new(
+                    format!("agreements[{i}].id"),
+                    "duplicate",
+                    "two agreements have the same id",
+                ));
             }
         }
         if !v.is_empty() {
@@ -1377,7 +1771,10 @@ impl Case {
             partner: c.partner,
             duration_minutes: c.duration_minutes,
         };
-        let mut changes = vec![CaseChange::ContactLogged { contact, category: c.category }];
+        let mut changes = vec![CaseChange::ContactLogged {
+            contact,
+            category: c.category,
+        }];
         for a in c.agreements {
             changes.push(CaseChange::AgreementMade(Agreement {
                 id: a.id,
@@ -1389,7 +1786,11 @@ impl Case {
             }));
         }
         if orientation && self.phase == Phase::Intake {
-            changes.push(CaseChange::PhaseChanged { from: Phase::Intake, to: Phase::Orientation, reason: None });
+            changes.push(CaseChange::PhaseChanged {
+                from: Phase::Intake,
+                to: Phase::Orientation,
+                reason: None,
+            });
         }
         Ok(changes)
     }
@@ -1418,12 +1819,16 @@ impl Case {
 
     /// The trajectory's dates.
     pub fn trajectory(&self) -> TrajectoryDates {
-        TrajectoryDates { started_on: self.registered_on }
+        TrajectoryDates {
+            started_on: self.registered_on,
+        }
     }
 
     /// Where the trajectory stands against its 18-month limit; `None` once it has ended.
     pub fn limit_status(&self, today: NaiveDate, lead_days: u32) -> Option<LimitStatus> {
-        self.outflow.is_none().then(|| self.trajectory().limit_status(today, lead_days))
+        self.outflow
+            .is_none()
+            .then(|| self.trajectory().limit_status(today, lead_days))
     }
 
     /// The phase.
@@ -1523,7 +1928,11 @@ impl Case {
 
     /// What the access policy needs to know about this participant.
     pub fn scope(&self) -> ParticipantScope<'_> {
-        ParticipantScope { participant: self.id, project_worker: self.profile.project_worker, consents: &self.consents }
+        ParticipantScope {
+            participant: self.id,
+            project_worker: self.profile.project_worker,
+            consents: &self.consents,
+        }
     }
 
     // ---- Worklist rules (3.2.b, 3.2.d) ----------------------------------------------------
@@ -1535,17 +1944,27 @@ impl Case {
 
     /// Goals due within `days` days.
     pub fn goals_due_within(&self, today: NaiveDate, days: u32) -> impl Iterator<Item = &Goal> {
-        self.goals.values().filter(move |g| g.is_due_within(today, days))
+        self.goals
+            .values()
+            .filter(move |g| g.is_due_within(today, days))
     }
 
     /// Open agreements past their due date.
     pub fn overdue_agreements(&self, today: NaiveDate) -> impl Iterator<Item = &Agreement> {
-        self.agreements.values().filter(move |a| a.is_overdue(today))
+        self.agreements
+            .values()
+            .filter(move |a| a.is_overdue(today))
     }
 
     /// Open agreements due within `days` days.
-    pub fn agreements_due_within(&self, today: NaiveDate, days: u32) -> impl Iterator<Item = &Agreement> {
-        self.agreements.values().filter(move |a| a.is_due_within(today, days))
+    pub fn agreements_due_within(
+        &self,
+        today: NaiveDate,
+        days: u32,
+    ) -> impl Iterator<Item = &Agreement> {
+        self.agreements
+            .values()
+            .filter(move |a| a.is_due_within(today, days))
     }
 
     /// The latest contact moment's time.
@@ -1555,20 +1974,34 @@ impl Case {
 
     /// Whole days since the last contact (since registration when there was none).
     pub fn days_without_contact(&self, today: NaiveDate) -> i64 {
-        let last = self.last_contact_at().map_or(self.registered_on, |at| at.date_naive());
+        let last = self
+            .last_contact_at()
+            .map_or(self.registered_on, |at| at.date_naive());
         (today - last).num_days().max(0)
     }
 
     /// Referrals sent more than `days` days ago without an answer.
-    pub fn unanswered_referrals(&self, today: NaiveDate, days: u32) -> impl Iterator<Item = &Referral> {
-        self.referrals.values().filter(move |r| r.is_unanswered(today, days))
+    pub fn unanswered_referrals(
+        &self,
+        today: NaiveDate,
+        days: u32,
+    ) -> impl Iterator<Item = &Referral> {
+        self.referrals
+            .values()
+            .filter(move |r| r.is_unanswered(today, days))
     }
 
     /// Obstacles still open with no action for more than `days` days.
-    pub fn stalled_obstacles(&self, today: NaiveDate, days: u32) -> impl Iterator<Item = &ReturnObstacle> {
+    pub fn stalled_obstacles(
+        &self,
+        today: NaiveDate,
+        days: u32,
+    ) -> impl Iterator<Item = &ReturnObstacle> {
         self.obstacles.values().filter(move |o| {
-            matches!(o.status, ObstacleStatus::Identified | ObstacleStatus::BeingAddressed)
-                && (today - o.last_activity_on()).num_days() > i64::from(days)
+            matches!(
+                o.status,
+                ObstacleStatus::Identified | ObstacleStatus::BeingAddressed
+            ) && (today - o.last_activity_on()).num_days() > i64::from(days)
         })
     }
 }

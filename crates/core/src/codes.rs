@@ -49,11 +49,17 @@ impl CountryCode {
         if bytes.len() != 2 || !bytes.iter().all(u8::is_ascii_uppercase) {
             return Err(ValueError::new(
                 "not_iso_3166",
-                format!("'{}' is not a two-letter ISO 3166 country code (such as ER, AF or NL)", value.trim()),
+                format!(
+                    "'{}' is not a two-letter ISO 3166 country code (such as ER, AF or NL)",
+                    value.trim()
+                ),
             ));
         }
         if upper != KOSOVO && ISO_3166_ALPHA2.binary_search(&upper.as_str()).is_err() {
-            return Err(ValueError::new("not_iso_3166", format!("'{upper}' is not an assigned ISO 3166 country code")));
+            return Err(ValueError::new(
+                "not_iso_3166",
+                format!("'{upper}' is not an assigned ISO 3166 country code"),
+            ));
         }
         Ok(Self([bytes[0], bytes[1]]))
     }
@@ -110,7 +116,10 @@ impl LanguageCode {
         found.map(Self).ok_or_else(|| {
             ValueError::new(
                 "not_iso_639",
-                format!("'{}' is not an ISO 639 language code (such as ar, ti, prs or tig)", value.trim()),
+                format!(
+                    "'{}' is not an ISO 639 language code (such as ar, ti, prs or tig)",
+                    value.trim()
+                ),
             )
         })
     }
@@ -155,7 +164,11 @@ mod tests {
             assert!(CountryCode::parse(ok).is_ok(), "{ok}");
         }
         for bad in ["", "E", "ERI", "XX", "UK", "1A", "É"] {
-            assert_eq!(CountryCode::parse(bad).unwrap_err().code, "not_iso_3166", "{bad}");
+            assert_eq!(
+                CountryCode::parse(bad).unwrap_err().code,
+                "not_iso_3166",
+                "{bad}"
+            );
         }
     }
 
@@ -165,7 +178,10 @@ mod tests {
         assert_eq!(LanguageCode::parse("tir").unwrap().as_str(), "ti");
         assert_eq!(LanguageCode::parse("prs").unwrap().as_str(), "prs");
         assert_eq!(LanguageCode::parse("zz").unwrap_err().code, "not_iso_639");
-        assert_eq!(LanguageCode::parse("english").unwrap_err().code, "not_iso_639");
+        assert_eq!(
+            LanguageCode::parse("english").unwrap_err().code,
+            "not_iso_639"
+        );
     }
 
     #[test]

@@ -160,12 +160,18 @@ impl ReferralStatus {
         use ReferralStatus::*;
         let ok = matches!(
             (self, to),
-            (Proposed, Sent | Revoked) | (Sent, Accepted | Rejected | Revoked) | (Accepted, Completed | Revoked)
+            (Proposed, Sent | Revoked)
+                | (Sent, Accepted | Rejected | Revoked)
+                | (Accepted, Completed | Revoked)
         );
         if ok {
             Ok(())
         } else {
-            Err(DomainError::IllegalStatusTransition { entity: EntityKind::Referral, from: self.as_str(), to: to.as_str() })
+            Err(DomainError::IllegalStatusTransition {
+                entity: EntityKind::Referral,
+                from: self.as_str(),
+                to: to.as_str(),
+            })
         }
     }
 }
@@ -201,17 +207,25 @@ pub struct Referral {
 impl Referral {
     /// The current status.
     pub fn status(&self) -> ReferralStatus {
-        self.history.last().map_or(ReferralStatus::Proposed, |s| s.status)
+        self.history
+            .last()
+            .map_or(ReferralStatus::Proposed, |s| s.status)
     }
 
     /// The day the referral was sent, if it was.
     pub fn sent_on(&self) -> Option<NaiveDate> {
-        self.history.iter().find(|s| s.status == ReferralStatus::Sent).map(|s| s.on)
+        self.history
+            .iter()
+            .find(|s| s.status == ReferralStatus::Sent)
+            .map(|s| s.on)
     }
 
     /// Sent and without an answer for more than `days` days.
     pub fn is_unanswered(&self, today: NaiveDate, days: u32) -> bool {
-        self.status() == ReferralStatus::Sent && self.sent_on().is_some_and(|sent| (today - sent).num_days() > i64::from(days))
+        self.status() == ReferralStatus::Sent
+            && self
+                .sent_on()
+                .is_some_and(|sent| (today - sent).num_days() > i64::from(days))
     }
 }
 
@@ -234,7 +248,11 @@ mod tests {
         ];
         for a in all {
             for b in all {
-                assert_eq!(a.check_transition(b).is_ok(), legal.contains(&(a, b)), "{a:?} -> {b:?}");
+                assert_eq!(
+                    a.check_transition(b).is_ok(),
+                    legal.contains(&(a, b)),
+                    "{a:?} -> {b:?}"
+                );
             }
             assert_eq!(a.is_final(), !legal.iter().any(|(f, _)| *f == a));
         }

@@ -24,8 +24,16 @@ pub struct FieldViolation {
 
 impl FieldViolation {
     /// A violation of `field` with the given code and message.
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into() }
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -49,7 +57,10 @@ pub struct ValueError {
 
 impl ValueError {
     pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 
     /// Attach the field this value came from.
@@ -210,20 +221,36 @@ impl Rule {
             Self::ReturnNotDecided => {
                 "obstacles are removed, and departure prepared, only after the participant decided to return; record that decision first"
             }
-            Self::ReturnExplorationRequired => "start the return exploration before listing obstacles",
-            Self::ReturnExplorationAlreadyStarted => "the return exploration was already started; update it instead",
+            Self::ReturnExplorationRequired => {
+                "start the return exploration before listing obstacles"
+            }
+            Self::ReturnExplorationAlreadyStarted => {
+                "the return exploration was already started; update it instead"
+            }
             Self::DirectionUnchanged => "the plan already has this direction",
-            Self::DateInFuture => "this records something that happened, so its date cannot lie in the future",
+            Self::DateInFuture => {
+                "this records something that happened, so its date cannot lie in the future"
+            }
             Self::DateBeforeRegistration => "the date lies before the participant's registration",
             Self::PlanAlreadyAgreed => "this plan revision was already agreed",
-            Self::PlanRevisionSuperseded => "only the latest plan revision can be agreed; revise the plan again instead",
+            Self::PlanRevisionSuperseded => {
+                "only the latest plan revision can be agreed; revise the plan again instead"
+            }
             Self::ConsentAlreadyWithdrawn => "this consent was already withdrawn",
             Self::AlreadyRegistered => "the participant is already registered",
             Self::NotRegistered => "the participant is not registered here",
-            Self::DeadlineNotMoved => "a missed goal is rescheduled with a new deadline later than the old one",
-            Self::CommunicatedBeforeFormed => "a judgment cannot be communicated before the day it was formed",
-            Self::SessionNotYetHeld => "attendance can be registered once the session has taken place",
-            Self::AdviceRequired => "record a termination advice for this participant before the chain decision",
+            Self::DeadlineNotMoved => {
+                "a missed goal is rescheduled with a new deadline later than the old one"
+            }
+            Self::CommunicatedBeforeFormed => {
+                "a judgment cannot be communicated before the day it was formed"
+            }
+            Self::SessionNotYetHeld => {
+                "attendance can be registered once the session has taken place"
+            }
+            Self::AdviceRequired => {
+                "record a termination advice for this participant before the chain decision"
+            }
             Self::ReturnDirectionWithoutConsideration => {
                 "return is voluntary: the plan's direction can be return (or a third country) only while the participant considers or decided return"
             }
@@ -333,7 +360,9 @@ pub enum DomainError {
         id: String,
     },
     /// Someone else changed the record since it was read.
-    #[error("the record was changed by someone else: you had version {expected}, the current version is {current}; reload and try again")]
+    #[error(
+        "the record was changed by someone else: you had version {expected}, the current version is {current}; reload and try again"
+    )]
     VersionConflict {
         /// The version the command was based on.
         expected: u64,
@@ -370,7 +399,11 @@ impl DomainError {
     }
 
     /// A single field violation as an error.
-    pub fn field(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn field(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::InvalidInput(Violations(vec![FieldViolation::new(field, code, message)]))
     }
 
@@ -379,7 +412,10 @@ impl DomainError {
     }
 
     pub(crate) fn not_found(entity: EntityKind, id: impl fmt::Display) -> Self {
-        Self::NotFound { entity, id: id.to_string() }
+        Self::NotFound {
+            entity,
+            id: id.to_string(),
+        }
     }
 }
 

@@ -19,7 +19,9 @@ use crate::case::{CaseCommand, NewAgreement, NewContact, NewGoal, RegisterPartic
 use crate::codes::{CountryCode, LanguageCode};
 use crate::contact::{ContactKind, ContactLocation};
 use crate::error::{Collector, DomainError, FieldViolation, ValueError, Violations};
-use crate::ids::{AgreementId, ContactId, GoalId, JudgmentId, OrganisationId, ParticipantId, UserId};
+use crate::ids::{
+    AgreementId, ContactId, GoalId, JudgmentId, OrganisationId, ParticipantId, UserId,
+};
 use crate::outflow::{ZrmDomain, ZrmScore};
 use crate::participant::{DateOfBirth, Nationality, ParticipantProfile, VNumber};
 use crate::plan::Responsible;
@@ -30,10 +32,19 @@ fn to_validation(e: ValueError) -> ValidationError {
     ValidationError::new(e.code).with_message(Cow::Owned(e.message))
 }
 
-fn each<T>(items: &[String], parse: impl Fn(&str) -> Result<T, ValueError>) -> Result<(), ValidationError> {
+fn each<T>(
+    items: &[String],
+    parse: impl Fn(&str) -> Result<T, ValueError>,
+) -> Result<(), ValidationError> {
     for (i, item) in items.iter().enumerate() {
         if let Err(e) = parse(item) {
-            return Err(ValidationError::new(e.code).with_message(Cow::Owned(format!("item {}: {}", i + 1, e.message))));
+            return Err(
+                ValidationError::new(e.code).with_message(Cow::Owned(format!(
+                    "item {}: {}",
+                    i + 1,
+                    e.message
+                ))),
+            );
         }
     }
     Ok(())
@@ -65,11 +76,15 @@ fn v_v_number(v: &str) -> Result<(), ValidationError> {
 }
 fn v_date_of_birth_format(v: &str) -> Result<(), ValidationError> {
     // The format alone; whether the date is plausible depends on today and is checked on build.
-    DateOfBirth::parse_format(v).map(drop).map_err(to_validation)
+    DateOfBirth::parse_format(v)
+        .map(drop)
+        .map_err(to_validation)
 }
 fn v_activities(v: &[String]) -> Result<(), ValidationError> {
     if v.is_empty() {
-        return Err(ValidationError::new("required").with_message(Cow::Borrowed("name at least one activity code (3.2.a to 5.2.e)")));
+        return Err(ValidationError::new("required").with_message(Cow::Borrowed(
+            "name at least one activity code (3.2.a to 5.2.e)",
+        )));
     }
     each(v, ActivityCode::parse)
 }
@@ -79,12 +94,23 @@ fn v_activities(v: &[String]) -> Result<(), ValidationError> {
 pub fn violations_from(errors: &ValidationErrors) -> Violations {
     fn walk(prefix: &str, errors: &ValidationErrors, out: &mut Vec<FieldViolation>) {
         for (field, kind) in errors.errors() {
-            let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+            let path = if prefix.is_empty() {
+                field.to_string()
+            } else {
+                format!("{prefix}.{field}")
+            };
             match kind {
                 ValidationErrorsKind::Field(list) => {
                     for e in list {
-                        let message = e.message.as_deref().map_or_else(|| format!("invalid ({})", e.code), str::to_owned);
-                        out.push(FieldViolation::new(path.clone(), e.code.to_string(), message));
+                        let message = e
+                            .message
+                            .as_deref()
+                            .map_or_else(|| format!("invalid ({})", e.code), str::to_owned);
+                        out.push(FieldViolation::new(
+                            path.clone(),
+                            e.code.to_string(),
+                            message,
+                        ));
                     }
                 }
                 ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
@@ -103,17 +129,29 @@ pub fn violations_from(errors: &ValidationErrors) -> Violations {
 }
 
 fn validated(input: &impl Validate) -> Result<(), DomainError> {
-    input.validate().map_err(|e| DomainError::InvalidInput(violations_from(&e)))
+    input
+        .validate()
+        .map_err(|e| DomainError::InvalidInput(violations_from(&e)))
 }
 
-fn opt<T>(c: &mut Collector, field: &str, value: Option<&String>, parse: impl Fn(&str) -> Result<T, ValueError>) -> Option<Option<T>> {
+fn opt<T>(
+    c: &mut Collector,
+    field: &str,
+    value: Option<&String>,
+    parse: impl Fn(&str) -> Result<T, ValueError>,
+) -> Option<Option<T>> {
     match value {
         None => Some(None),
         Some(v) => c.field(field, parse(v)).map(Some),
     }
 }
 
-fn list<T>(c: &mut Collector, field: &str, values: &[String], parse: impl Fn(&str) -> Result<T, ValueError>) -> Option<Vec<T>> {
+fn list<T>(
+    c: &mut Collector,
+    field: &str,
+    values: &[String],
+    parse: impl Fn(&str) -> Result<T, ValueError>,
+) -> Option<Vec<T>> {
     let mut out = Vec::with_capacity(values.len());
     let mut ok = true;
     for (i, v) in values.iter().enumerate() {
@@ -162,28 +200,65 @@ pub struct RegisterParticipantInput {
 
 impl RegisterParticipantInput {
     /// Check every field and build the command; all invalid fields are reported at once.
-    pub fn into_command(self, id: ParticipantId, project_worker: UserId, today: NaiveDate) -> Result<RegisterParticipant, DomainError> {
+    pub fn into_command(
+        self,
+        id: ParticipantId,
+        project_worker: UserId,
+        today: NaiveDate,
+    ) -> Result<RegisterParticipant, DomainError> {
         let profile = self.into_profile(project_worker, today)?;
-        Ok(RegisterParticipant { id, profile, registered_on: self.registered_on.unwrap_or(today) })
+        Ok(RegisterParticipant {
+            id,
+            profile,
+            registered_on: self.registered_on.unwrap_or(today),
+        })
     }
 
     /// Check every field and build a profile (also used to correct one).
-    pub fn into_profile(&self, project_worker: UserId, today: NaiveDate) -> Result<ParticipantProfile, DomainError> {
+    pub fn into_profile(
+        &self,
+        project_worker: UserId,
+        today: NaiveDate,
+    ) -> Result<ParticipantProfile, DomainError> {
         validated(self)?;
         let mut c = Collector::default();
         let given_names = c.field("given_names", Name::parse(&self.given_names));
-        let family_name = opt(&mut c, "family_name", self.family_name.as_ref(), Name::parse);
+        let family_name = opt(
+            &mut c,
+            "family_name",
+            self.family_name.as_ref(),
+            Name::parse,
+        );
         let aliases = list(&mut c, "aliases", &self.aliases, Name::parse);
-        let date_of_birth = opt(&mut c, "date_of_birth", self.date_of_birth.as_ref(), |v| DateOfBirth::parse(v, today));
-        let country_of_origin = opt(&mut c, "country_of_origin", self.country_of_origin.as_ref(), CountryCode::parse);
-        let nationalities = list(&mut c, "nationalities", &self.nationalities, Nationality::parse);
+        let date_of_birth = opt(&mut c, "date_of_birth", self.date_of_birth.as_ref(), |v| {
+            DateOfBirth::parse(v, today)
+        });
+        let country_of_origin = opt(
+            &mut c,
+            "country_of_origin",
+            self.country_of_origin.as_ref(),
+            CountryCode::parse,
+        );
+        let nationalities = list(
+            &mut c,
+            "nationalities",
+            &self.nationalities,
+            Nationality::parse,
+        );
         let languages = list(&mut c, "languages", &self.languages, LanguageCode::parse);
         let v_number = opt(&mut c, "v_number", self.v_number.as_ref(), VNumber::parse);
-        let lvv_location = opt(&mut c, "lvv_location", self.lvv_location.as_ref(), Label::parse);
-        if let Some(d) = self.registered_on {
-            if d > today {
-                c.push(FieldViolation::new("registered_on", "date_in_future", "the registration date cannot lie in the future"));
-            }
+        let lvv_location = opt(
+            &mut c,
+            "lvv_location",
+            self.lvv_location.as_ref(),
+            Label::parse,
+        );
+        if self.registered_on.is_some_and(|d| d > today) {
+            c.push(FieldViolation::new(
+                "registered_on",
+                "date_in_future",
+                "the registration date cannot lie in the future",
+            ));
         }
         c.finish(|| {
             Some(ParticipantProfile {
@@ -250,7 +325,12 @@ pub struct LogContactInput {
     pub partner: Option<OrganisationId>,
     /// Duration in minutes (1 to 1440).
     #[serde(default)]
-    #[validate(range(min = 1, max = 1440, code = "out_of_range", message = "a duration is 1 to 1440 minutes"))]
+    #[validate(range(
+        min = 1,
+        max = 1440,
+        code = "out_of_range",
+        message = "a duration is 1 to 1440 minutes"
+    ))]
     pub duration_minutes: Option<u32>,
     /// Agreements made.
     #[serde(default)]
@@ -287,32 +367,54 @@ pub enum LocationKind {
 impl LogContactInput {
     /// Check every field and build the command. `contact_id` and `agreement_ids` come from the
     /// adapter (one id per agreement, in order).
-    pub fn into_command(self, contact_id: ContactId, agreement_ids: &[AgreementId]) -> Result<CaseCommand, DomainError> {
+    pub fn into_command(
+        self,
+        contact_id: ContactId,
+        agreement_ids: &[AgreementId],
+    ) -> Result<CaseCommand, DomainError> {
         validated(&self)?;
         let mut c = Collector::default();
         let name = self.location.name.as_deref();
         let location = match (self.location.kind, name) {
             (LocationKind::Office, _) => Some(ContactLocation::Office),
             (LocationKind::Remote, _) => Some(ContactLocation::Remote),
-            (kind, Some(n)) => c.field("location.name", Label::parse(n)).map(|l| match kind {
-                LocationKind::LvvLocation => ContactLocation::LvvLocation(l),
-                LocationKind::Partner => ContactLocation::Partner(l),
-                _ => ContactLocation::External(l),
-            }),
+            (kind, Some(n)) => c
+                .field("location.name", Label::parse(n))
+                .map(|l| match kind {
+                    LocationKind::LvvLocation => ContactLocation::LvvLocation(l),
+                    LocationKind::Partner => ContactLocation::Partner(l),
+                    _ => ContactLocation::External(l),
+                }),
             (_, None) => {
-                c.push(FieldViolation::new("location.name", "required", "name the location"));
+                c.push(FieldViolation::new(
+                    "location.name",
+                    "required",
+                    "name the location",
+                ));
                 None
             }
         };
         let activities = list(&mut c, "activities", &self.activities, ActivityCode::parse);
         let summary = c.field("summary", Text::parse(&self.summary));
         if agreement_ids.len() != self.agreements.len() {
-            c.push(FieldViolation::new("agreements", "ids_missing", "every agreement needs an id"));
+            c.push(FieldViolation::new(
+                "agreements",
+                "ids_missing",
+                "every agreement needs an id",
+            ));
         }
         let mut agreements = Vec::new();
         for (i, (a, id)) in self.agreements.iter().zip(agreement_ids).enumerate() {
-            if let Some(description) = c.field(&format!("agreements[{i}].description"), Text::parse(&a.description)) {
-                agreements.push(NewAgreement { id: *id, description, due_on: a.due_on, who_acts: a.who_acts });
+            if let Some(description) = c.field(
+                &format!("agreements[{i}].description"),
+                Text::parse(&a.description),
+            ) {
+                agreements.push(NewAgreement {
+                    id: *id,
+                    description,
+                    due_on: a.due_on,
+                    who_acts: a.who_acts,
+                });
             }
         }
         c.finish(|| {
@@ -409,7 +511,9 @@ impl RecordJudgmentInput {
 }
 
 /// ZRM scores as typed: domain to score.
-pub fn zrm_scores(input: &BTreeMap<ZrmDomain, u8>) -> Result<BTreeMap<ZrmDomain, ZrmScore>, DomainError> {
+pub fn zrm_scores(
+    input: &BTreeMap<ZrmDomain, u8>,
+) -> Result<BTreeMap<ZrmDomain, ZrmScore>, DomainError> {
     let mut c = Collector::default();
     let mut out = BTreeMap::new();
     for (domain, score) in input {

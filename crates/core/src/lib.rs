@@ -102,20 +102,30 @@ pub mod session;
 pub mod text;
 pub mod trajectory;
 
-pub use access::{Action, Actor, Basis, Consent, DataCategory, Decision, DenyReason, Resource, Role, decide};
+pub use access::{
+    Action, Actor, Basis, Consent, DataCategory, Decision, DenyReason, Resource, Role, decide,
+};
 pub use activity::{ActivityCode, SubsidyPeriod, Target, TargetMeasure, Theme};
-pub use case::{Case, CaseChange, CaseCommand, CaseEvent, CommandContext, NewAgreement, NewContact, NewGoal, RegisterParticipant};
+pub use case::{
+    Case, CaseChange, CaseCommand, CaseEvent, CommandContext, NewAgreement, NewContact, NewGoal,
+    RegisterParticipant,
+};
 pub use codes::{CountryCode, LanguageCode};
-pub use contact::{ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus};
+pub use contact::{
+    ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus,
+};
 pub use error::{DomainError, EntityKind, FieldViolation, Rule, ValueError, Violations};
 pub use ids::{
-    AgreementId, ConsentId, ContactId, GoalId, JudgmentId, MeetingId, ObstacleId, OrganisationId, ParticipantId, ReferralId,
-    ReportId, SessionId, SubsidyPeriodId, UserId,
+    AgreementId, ConsentId, ContactId, GoalId, JudgmentId, MeetingId, ObstacleId, OrganisationId,
+    ParticipantId, ReferralId, ReportId, SessionId, SubsidyPeriodId, UserId,
 };
 pub use meeting::{Advice, AgendaReason, ChainMeeting, MeetingCommand};
 pub use outflow::{Durability, Outflow, OutflowOutcome, ZrmDomain, ZrmScore};
 pub use participant::{DateOfBirth, Nationality, ParticipantProfile, VNumber};
-pub use plan::{Agreement, AgreementStatus, Direction, Goal, GoalStatus, PlanRevision, Responsible, ReturnStance};
+pub use plan::{
+    Agreement, AgreementStatus, Direction, Goal, GoalStatus, PlanRevision, Responsible,
+    ReturnStance,
+};
 pub use returns::{Finality, ObstacleKind, ObstacleStatus, Recipient, ReturnJudgment, Verdict};
 pub use session::{InformationSession, PlanSession, SessionCommand, SessionTopic};
 pub use text::{Label, Name, Text};

@@ -174,24 +174,51 @@ pub struct ChainMeeting {
 impl ChainMeeting {
     /// Schedule a meeting.
     pub fn schedule(id: MeetingId, date: NaiveDate, ctx: &CommandContext) -> (Self, MeetingEvent) {
-        let event = MeetingEvent { meeting: id, version: 1, at: ctx.now, actor: ctx.actor, change: MeetingChange::Scheduled { date } };
-        (Self { id, version: 1, date, items: BTreeMap::new() }, event)
+        let event = MeetingEvent {
+            meeting: id,
+            version: 1,
+            at: ctx.now,
+            actor: ctx.actor,
+            change: MeetingChange::Scheduled { date },
+        };
+        (
+            Self {
+                id,
+                version: 1,
+                date,
+                items: BTreeMap::new(),
+            },
+            event,
+        )
     }
 
     fn item(&self, p: ParticipantId) -> Result<&MeetingItem, DomainError> {
-        self.items.get(&p).ok_or_else(|| DomainError::not_found(EntityKind::MeetingItem, p))
+        self.items
+            .get(&p)
+            .ok_or_else(|| DomainError::not_found(EntityKind::MeetingItem, p))
     }
 
     /// Decide and apply a command.
-    pub fn execute(&mut self, cmd: MeetingCommand, ctx: &CommandContext) -> Result<MeetingEvent, DomainError> {
-        let not_yet = || DomainError::field("meeting", "not_yet_held", "the meeting has not taken place yet");
+    pub fn execute(
+        &mut self,
+        cmd: MeetingCommand,
+        ctx: &CommandContext,
+    ) -> Result<MeetingEvent, DomainError> {
+        let not_yet = || {
+            DomainError::field(
+                "meeting",
+                "not_yet_held",
+                "the meeting has not taken place yet",
+            )
+        };
         match &cmd {
             MeetingCommand::AddToAgenda { participant, .. } => {
                 if self.items.contains_key(participant) {
                     return Err(DomainError::rule(Rule::AlreadyRegistered));
                 }
             }
-            MeetingCommand::RecordDiscussion { participant, .. } | MeetingCommand::AdviseTermination { participant, .. } => {
+            MeetingCommand::RecordDiscussion { participant, .. }
+            | MeetingCommand::AdviseTermination { participant, .. } => {
                 self.item(*participant)?;
                 if self.date > ctx.today {
                     return Err(not_yet());
@@ -210,7 +237,11 @@ impl ChainMeeting {
                     return Err(DomainError::rule(Rule::AdviceRequired));
                 }
                 if *on > ctx.today {
-                    return Err(DomainError::field("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                    return Err(DomainError::field(
+                        "on",
+                        Rule::DateInFuture.code(),
+                        Rule::DateInFuture.explanation(),
+                    ));
                 }
             }
         }
@@ -236,30 +267,63 @@ impl ChainMeeting {
             MeetingChange::Applied(cmd) => cmd.clone(),
         };
         match cmd {
-            MeetingCommand::AddToAgenda { participant, reasons } => {
+            MeetingCommand::AddToAgenda {
+                participant,
+                reasons,
+            } => {
                 self.items.insert(
                     participant,
-                    MeetingItem { participant, reasons, information_supplied: None, decision: None, termination: None },
+                    MeetingItem {
+                        participant,
+                        reasons,
+                        information_supplied: None,
+                        decision: None,
+                        termination: None,
+                    },
                 );
             }
-            MeetingCommand::RecordDiscussion { participant, information_supplied, decision } => {
+            MeetingCommand::RecordDiscussion {
+                participant,
+                information_supplied,
+                decision,
+            } => {
                 if let Some(i) = self.items.get_mut(&participant) {
                     i.information_supplied = information_supplied;
                     i.decision = decision;
                 }
             }
-            MeetingCommand::AdviseTermination { participant, advice, reasoning } => {
+            MeetingCommand::AdviseTermination {
+                participant,
+                advice,
+                reasoning,
+            } => {
                 if let Some(i) = self.items.get_mut(&participant) {
-                    i.termination = Some(TerminationAdvice { advice, reasoning, decision: None, termination_talk_on: None });
+                    i.termination = Some(TerminationAdvice {
+                        advice,
+                        reasoning,
+                        decision: None,
+                        termination_talk_on: None,
+                    });
                 }
             }
-            MeetingCommand::RecordChainDecision { participant, decision } => {
-                if let Some(t) = self.items.get_mut(&participant).and_then(|i| i.termination.as_mut()) {
+            MeetingCommand::RecordChainDecision {
+                participant,
+                decision,
+            } => {
+                if let Some(t) = self
+                    .items
+                    .get_mut(&participant)
+                    .and_then(|i| i.termination.as_mut())
+                {
                     t.decision = Some(decision);
                 }
             }
             MeetingCommand::RecordTerminationTalk { participant, on } => {
-                if let Some(t) = self.items.get_mut(&participant).and_then(|i| i.termination.as_mut()) {
+                if let Some(t) = self
+                    .items
+                    .get_mut(&participant)
+                    .and_then(|i| i.termination.as_mut())
+                {
                     t.termination_talk_on = Some(on);
                 }
             }

@@ -74,10 +74,13 @@ impl OutflowOutcome {
     /// solution, as in the LVV evaluations.
     pub const fn durability(self) -> Durability {
         match self {
-            Self::DepartedIndependentlySupervised | Self::DepartedForced | Self::ResidencePermitGranted | Self::OnwardMigration => {
-                Durability::Durable
-            }
-            Self::NewAsylumApplication | Self::OtherNewProcedure | Self::DeparturePostponedMedical => Durability::SemiDurable,
+            Self::DepartedIndependentlySupervised
+            | Self::DepartedForced
+            | Self::ResidencePermitGranted
+            | Self::OnwardMigration => Durability::Durable,
+            Self::NewAsylumApplication
+            | Self::OtherNewProcedure
+            | Self::DeparturePostponedMedical => Durability::SemiDurable,
             Self::DepartedWithoutSupervision
             | Self::MovedToOtherShelter
             | Self::EndedByChainDecision
@@ -90,7 +93,10 @@ impl OutflowOutcome {
     pub const fn is_departure(self) -> bool {
         matches!(
             self,
-            Self::DepartedIndependentlySupervised | Self::DepartedForced | Self::DepartedWithoutSupervision | Self::OnwardMigration
+            Self::DepartedIndependentlySupervised
+                | Self::DepartedForced
+                | Self::DepartedWithoutSupervision
+                | Self::OnwardMigration
         )
     }
 }
@@ -190,7 +196,10 @@ impl ZrmScore {
         if (1..=5).contains(&score) {
             Ok(Self(score))
         } else {
-            Err(ValueError::new("out_of_range", format!("a ZRM score is 1 to 5 (got {score})")))
+            Err(ValueError::new(
+                "out_of_range",
+                format!("a ZRM score is 1 to 5 (got {score})"),
+            ))
         }
     }
 
@@ -236,7 +245,11 @@ pub fn zrm_trend(assessments: &[ZrmAssessment]) -> BTreeMap<ZrmDomain, i8> {
     first
         .scores
         .iter()
-        .filter_map(|(d, s)| last.scores.get(d).map(|l| (*d, l.get() as i8 - s.get() as i8)))
+        .filter_map(|(d, s)| {
+            last.scores
+                .get(d)
+                .map(|l| (*d, l.get() as i8 - s.get() as i8))
+        })
         .collect()
 }
 
@@ -265,11 +278,20 @@ mod tests {
     fn durability_grouping_matches_the_evaluations() {
         use OutflowOutcome::*;
         assert_eq!(ResidencePermitGranted.durability(), Durability::Durable);
-        assert_eq!(DepartedIndependentlySupervised.durability(), Durability::Durable);
+        assert_eq!(
+            DepartedIndependentlySupervised.durability(),
+            Durability::Durable
+        );
         assert_eq!(OnwardMigration.durability(), Durability::Durable);
         assert_eq!(NewAsylumApplication.durability(), Durability::SemiDurable);
-        assert_eq!(DeparturePostponedMedical.durability(), Durability::SemiDurable);
-        assert_eq!(DepartedWithoutSupervision.durability(), Durability::NoSolution);
+        assert_eq!(
+            DeparturePostponedMedical.durability(),
+            Durability::SemiDurable
+        );
+        assert_eq!(
+            DepartedWithoutSupervision.durability(),
+            Durability::NoSolution
+        );
         assert_eq!(EndedByChainDecision.durability(), Durability::NoSolution);
     }
 
@@ -285,7 +307,14 @@ mod tests {
             by,
         };
         let later = a(d(6), &[(ZrmDomain::Housing, 3), (ZrmDomain::Finances, 1)]);
-        let intake = a(d(1), &[(ZrmDomain::Housing, 1), (ZrmDomain::MentalHealth, 2), (ZrmDomain::Finances, 2)]);
+        let intake = a(
+            d(1),
+            &[
+                (ZrmDomain::Housing, 1),
+                (ZrmDomain::MentalHealth, 2),
+                (ZrmDomain::Finances, 2),
+            ],
+        );
         let trend = zrm_trend(&[later, intake]);
         assert_eq!(trend.get(&ZrmDomain::Housing), Some(&2));
         assert_eq!(trend.get(&ZrmDomain::Finances), Some(&-1));

@@ -162,7 +162,11 @@ impl GoalStatus {
         if ok {
             Ok(())
         } else {
-            Err(DomainError::IllegalStatusTransition { entity: EntityKind::Goal, from: self.as_str(), to: to.as_str() })
+            Err(DomainError::IllegalStatusTransition {
+                entity: EntityKind::Goal,
+                from: self.as_str(),
+                to: to.as_str(),
+            })
         }
     }
 }
@@ -202,7 +206,9 @@ impl Goal {
 
     /// Due within `days` days from today (today included), and not overdue.
     pub fn is_due_within(&self, today: NaiveDate, days: u32) -> bool {
-        self.status.is_active() && self.deadline >= today && (self.deadline - today).num_days() <= i64::from(days)
+        self.status.is_active()
+            && self.deadline >= today
+            && (self.deadline - today).num_days() <= i64::from(days)
     }
 }
 
@@ -254,7 +260,9 @@ impl Agreement {
 
     /// Due within `days` days (today included), not overdue.
     pub fn is_due_within(&self, today: NaiveDate, days: u32) -> bool {
-        self.status == AgreementStatus::Open && self.due_on >= today && (self.due_on - today).num_days() <= i64::from(days)
+        self.status == AgreementStatus::Open
+            && self.due_on >= today
+            && (self.due_on - today).num_days() <= i64::from(days)
     }
 }
 
@@ -279,7 +287,11 @@ mod tests {
         ];
         for a in all {
             for b in all {
-                assert_eq!(a.check_transition(b).is_ok(), legal.contains(&(a, b)), "{a:?} -> {b:?}");
+                assert_eq!(
+                    a.check_transition(b).is_ok(),
+                    legal.contains(&(a, b)),
+                    "{a:?} -> {b:?}"
+                );
             }
         }
     }

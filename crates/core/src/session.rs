@@ -139,12 +139,25 @@ pub struct InformationSession {
 
 impl InformationSession {
     /// Plan a session. It needs at least one language.
-    pub fn plan(mut cmd: PlanSession, ctx: &CommandContext) -> Result<(Self, SessionEvent), DomainError> {
+    pub fn plan(
+        mut cmd: PlanSession,
+        ctx: &CommandContext,
+    ) -> Result<(Self, SessionEvent), DomainError> {
         if cmd.languages.is_empty() {
-            return Err(DomainError::field("languages", "required", "name at least one language of the session"));
+            return Err(DomainError::field(
+                "languages",
+                "required",
+                "name at least one language of the session",
+            ));
         }
         cmd.facilitators.insert(ctx.actor);
-        let event = SessionEvent { session: cmd.id, version: 1, at: ctx.now, actor: ctx.actor, change: SessionChange::Planned(cmd.clone()) };
+        let event = SessionEvent {
+            session: cmd.id,
+            version: 1,
+            at: ctx.now,
+            actor: ctx.actor,
+            change: SessionChange::Planned(cmd.clone()),
+        };
         let session = Self {
             id: cmd.id,
             version: 1,
@@ -162,8 +175,13 @@ impl InformationSession {
     }
 
     /// Decide and apply a command.
-    pub fn execute(&mut self, cmd: SessionCommand, ctx: &CommandContext) -> Result<SessionEvent, DomainError> {
-        let cancelled_err = || DomainError::field("session", "cancelled", "the session was cancelled");
+    pub fn execute(
+        &mut self,
+        cmd: SessionCommand,
+        ctx: &CommandContext,
+    ) -> Result<SessionEvent, DomainError> {
+        let cancelled_err =
+            || DomainError::field("session", "cancelled", "the session was cancelled");
         if self.cancelled {
             return Err(cancelled_err());
         }
@@ -189,24 +207,42 @@ impl InformationSession {
                     return Err(DomainError::rule(Rule::SessionNotYetHeld));
                 }
                 if count > 10_000 {
-                    return Err(DomainError::field("count", "out_of_range", "a head count above 10,000 is not plausible"));
+                    return Err(DomainError::field(
+                        "count",
+                        "out_of_range",
+                        "a head count above 10,000 is not plausible",
+                    ));
                 }
                 SessionChange::UnregisteredHeadCountSet { count }
             }
             SessionCommand::Reschedule { date } => {
                 if held || date < ctx.today {
-                    return Err(DomainError::field("date", "in_past", "only a session still to come can be moved, and only to a day still to come"));
+                    return Err(DomainError::field(
+                        "date",
+                        "in_past",
+                        "only a session still to come can be moved, and only to a day still to come",
+                    ));
                 }
                 SessionChange::Rescheduled { date }
             }
             SessionCommand::Cancel { reason } => {
                 if !self.attendees.is_empty() || self.unregistered_head_count > 0 {
-                    return Err(DomainError::field("session", "has_attendance", "a session with registered attendance cannot be cancelled"));
+                    return Err(DomainError::field(
+                        "session",
+                        "has_attendance",
+                        "a session with registered attendance cannot be cancelled",
+                    ));
                 }
                 SessionChange::Cancelled { reason }
             }
         };
-        let event = SessionEvent { session: self.id, version: self.version + 1, at: ctx.now, actor: ctx.actor, change };
+        let event = SessionEvent {
+            session: self.id,
+            version: self.version + 1,
+            at: ctx.now,
+            actor: ctx.actor,
+            change,
+        };
         self.apply(&event);
         Ok(event)
     }
@@ -225,7 +261,9 @@ impl InformationSession {
             SessionChange::AttendanceRemoved { participant } => {
                 self.attendees.remove(participant);
             }
-            SessionChange::UnregisteredHeadCountSet { count } => self.unregistered_head_count = *count,
+            SessionChange::UnregisteredHeadCountSet { count } => {
+                self.unregistered_head_count = *count
+            }
             SessionChange::Rescheduled { date } => self.date = *date,
             SessionChange::Cancelled { .. } => self.cancelled = true,
         }
@@ -297,6 +335,8 @@ impl InformationSession {
     /// assert_eq!(s.reach(), 13);
     /// ```
     pub fn reach(&self) -> u32 {
-        u32::try_from(self.attendees.len()).unwrap_or(u32::MAX).saturating_add(self.unregistered_head_count)
+        u32::try_from(self.attendees.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(self.unregistered_head_count)
     }
 }

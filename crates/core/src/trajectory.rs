@@ -36,7 +36,13 @@ pub enum Phase {
 
 impl Phase {
     /// All phases.
-    pub const ALL: [Phase; 5] = [Self::Intake, Self::Orientation, Self::PlanExecution, Self::Termination, Self::Closed];
+    pub const ALL: [Phase; 5] = [
+        Self::Intake,
+        Self::Orientation,
+        Self::PlanExecution,
+        Self::Termination,
+        Self::Closed,
+    ];
 
     /// Stable snake_case name.
     pub const fn as_str(self) -> &'static str {
@@ -93,12 +99,16 @@ pub fn check_transition(from: Phase, to: Phase, trigger: Trigger) -> Result<(), 
     use Phase::*;
     let reason = match (from, to) {
         (Closed, _) => Some("the trajectory has ended; a new registration starts a new trajectory"),
-        (_, Closed) if trigger != Trigger::Outflow => Some("a trajectory is closed only by recording its outflow"),
+        (_, Closed) if trigger != Trigger::Outflow => {
+            Some("a trajectory is closed only by recording its outflow")
+        }
         (_, Closed) => None,
         (a, b) if a == b => Some("the trajectory is already in this phase"),
         (Intake, Orientation) => None,
         (Intake | Orientation, PlanExecution) if trigger == Trigger::PlanAgreed => None,
-        (Intake | Orientation, PlanExecution) => Some("plan execution starts when the participant agrees a perspective plan"),
+        (Intake | Orientation, PlanExecution) => {
+            Some("plan execution starts when the participant agrees a perspective plan")
+        }
         (PlanExecution, Orientation) => None,
         (PlanExecution, Termination) => None,
         (Termination, PlanExecution) => None,
@@ -156,14 +166,18 @@ impl TrajectoryDates {
     /// assert_eq!(t.limit(), NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
     /// ```
     pub fn limit(&self) -> NaiveDate {
-        self.started_on.checked_add_months(Months::new(TRAJECTORY_MONTHS)).unwrap_or(NaiveDate::MAX)
+        self.started_on
+            .checked_add_months(Months::new(TRAJECTORY_MONTHS))
+            .unwrap_or(NaiveDate::MAX)
     }
 
     /// Where the trajectory stands on `today`, warning `lead_days` before the limit.
     pub fn limit_status(&self, today: NaiveDate, lead_days: u32) -> LimitStatus {
         let days_left = (self.limit() - today).num_days();
         if days_left < 0 {
-            LimitStatus::Exceeded { days_over: -days_left }
+            LimitStatus::Exceeded {
+                days_over: -days_left,
+            }
         } else if days_left <= i64::from(lead_days) {
             LimitStatus::Approaching { days_left }
         } else {
@@ -205,20 +219,43 @@ mod tests {
 
     #[test]
     fn an_illegal_transition_names_both_phases_and_the_reason() {
-        let err = check_transition(Phase::Orientation, Phase::Termination, Trigger::Explicit).unwrap_err();
+        let err = check_transition(Phase::Orientation, Phase::Termination, Trigger::Explicit)
+            .unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("orientation") && text.contains("termination") && text.contains("plan is being carried out"), "{text}");
+        assert!(
+            text.contains("orientation")
+                && text.contains("termination")
+                && text.contains("plan is being carried out"),
+            "{text}"
+        );
     }
 
     #[test]
     fn the_limit_is_eighteen_months_and_warns_ahead() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        let t = TrajectoryDates { started_on: d(2026, 1, 15) };
+        let t = TrajectoryDates {
+            started_on: d(2026, 1, 15),
+        };
         assert_eq!(t.limit(), d(2027, 7, 15));
-        assert_eq!(t.limit_status(d(2027, 1, 1), 84), LimitStatus::WithinLimit { days_left: 195 });
-        assert_eq!(t.limit_status(d(2027, 4, 22), 84), LimitStatus::Approaching { days_left: 84 });
-        assert_eq!(t.limit_status(d(2027, 4, 21), 84), LimitStatus::WithinLimit { days_left: 85 });
-        assert_eq!(t.limit_status(d(2027, 7, 15), 84), LimitStatus::Approaching { days_left: 0 });
-        assert_eq!(t.limit_status(d(2027, 7, 16), 84), LimitStatus::Exceeded { days_over: 1 });
+        assert_eq!(
+            t.limit_status(d(2027, 1, 1), 84),
+            LimitStatus::WithinLimit { days_left: 195 }
+        );
+        assert_eq!(
+            t.limit_status(d(2027, 4, 22), 84),
+            LimitStatus::Approaching { days_left: 84 }
+        );
+        assert_eq!(
+            t.limit_status(d(2027, 4, 21), 84),
+            LimitStatus::WithinLimit { days_left: 85 }
+        );
+        assert_eq!(
+            t.limit_status(d(2027, 7, 15), 84),
+            LimitStatus::Approaching { days_left: 0 }
+        );
+        assert_eq!(
+            t.limit_status(d(2027, 7, 16), 84),
+            LimitStatus::Exceeded { days_over: 1 }
+        );
     }
 }

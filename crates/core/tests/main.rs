@@ -1,5 +1,8 @@
 //! Behaviour of the domain core through its public API. One test binary, one module per area.
 
+// Test code may unwrap: a panic is a failed test with its message.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 mod case_file;

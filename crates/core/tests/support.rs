@@ -23,7 +23,11 @@ pub fn noon(d: NaiveDate) -> DateTime<Utc> {
 }
 
 pub fn ctx_on(d: NaiveDate) -> CommandContext {
-    CommandContext { actor: WORKER, now: noon(d), today: d }
+    CommandContext {
+        actor: WORKER,
+        now: noon(d),
+        today: d,
+    }
 }
 
 pub fn later(d: NaiveDate, days: u64) -> NaiveDate {
@@ -51,9 +55,15 @@ pub fn profile() -> ParticipantProfile {
 
 /// A freshly registered case, and all its events so far.
 pub fn registered() -> (Case, Vec<CaseEvent>) {
-    let (case, event) =
-        Case::register(RegisterParticipant { id: ParticipantId::from_u128(7), profile: profile(), registered_on: start() }, &ctx_on(start()))
-            .unwrap();
+    let (case, event) = Case::register(
+        RegisterParticipant {
+            id: ParticipantId::from_u128(7),
+            profile: profile(),
+            registered_on: start(),
+        },
+        &ctx_on(start()),
+    )
+    .unwrap();
     (case, vec![event])
 }
 
@@ -74,7 +84,10 @@ pub fn contact(id: u128, on: NaiveDate, kind: ContactKind, codes: &[ActivityCode
 }
 
 pub fn revise() -> CaseCommand {
-    CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Perspectief.") }
+    CaseCommand::RevisePlan {
+        personal_situation: text("Situatie."),
+        perspective: text("Perspectief."),
+    }
 }
 
 pub fn goal(id: u128, deadline: NaiveDate) -> CaseCommand {
@@ -90,8 +103,15 @@ pub fn goal(id: u128, deadline: NaiveDate) -> CaseCommand {
 }
 
 /// Run a command, keeping the event log; panics with the error when refused.
-pub fn run(case: &mut Case, log: &mut Vec<CaseEvent>, cmd: CaseCommand, on: NaiveDate) -> Vec<CaseEvent> {
-    let events = case.execute(cmd, &ctx_on(on)).unwrap_or_else(|e| panic!("refused: {e}"));
+pub fn run(
+    case: &mut Case,
+    log: &mut Vec<CaseEvent>,
+    cmd: CaseCommand,
+    on: NaiveDate,
+) -> Vec<CaseEvent> {
+    let events = case
+        .execute(cmd, &ctx_on(on))
+        .unwrap_or_else(|e| panic!("refused: {e}"));
     log.extend(events.iter().cloned());
     events
 }
@@ -100,6 +120,14 @@ pub fn run(case: &mut Case, log: &mut Vec<CaseEvent>, cmd: CaseCommand, on: Naiv
 pub fn with_agreed_plan() -> (Case, Vec<CaseEvent>) {
     let (mut case, mut log) = registered();
     run(&mut case, &mut log, revise(), start());
-    run(&mut case, &mut log, CaseCommand::AgreePlan { revision: 1, on: start() }, start());
+    run(
+        &mut case,
+        &mut log,
+        CaseCommand::AgreePlan {
+            revision: 1,
+            on: start(),
+        },
+        start(),
+    );
     (case, log)
 }

@@ -1,0 +1,5 @@
+//! Whole journeys through Perspectief's public boundaries.
+
+#![allow(clippy::unwrap_used)]
+
+mod journey;

@@ -305,6 +305,8 @@ impl fmt::Display for Violations {
 /// | `already_exists` | [`DomainError::AlreadyExists`] | use the existing record |
 /// | `version_conflict` | [`DomainError::VersionConflict`] | reload and try again |
 /// | `access_denied` | [`DomainError::AccessDenied`] | ask someone entitled, or record consent |
+/// | `unavailable` | [`DomainError::Unavailable`] | try again later |
+/// | `internal` | [`DomainError::Internal`] | report the reference |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DomainError {
@@ -372,6 +374,18 @@ pub enum DomainError {
     /// The access policy denies the action.
     #[error("access denied: {0}")]
     AccessDenied(crate::access::DenyReason),
+    /// The service cannot be reached or is overloaded; trying again later may work.
+    #[error("the service is unavailable: {reason}; try again later")]
+    Unavailable {
+        /// What is unavailable (never SQL, paths or personal data).
+        reason: String,
+    },
+    /// Something broke inside; the reference finds the details in the server's log.
+    #[error("an internal error occurred (reference {reference}); report it with this reference")]
+    Internal {
+        /// An opaque reference to the log entry.
+        reference: String,
+    },
 }
 
 impl DomainError {
@@ -387,6 +401,8 @@ impl DomainError {
             Self::AlreadyExists { .. } => "already_exists",
             Self::VersionConflict { .. } => "version_conflict",
             Self::AccessDenied(_) => "access_denied",
+            Self::Unavailable { .. } => "unavailable",
+            Self::Internal { .. } => "internal",
         }
     }
 

@@ -17,6 +17,9 @@
 //! - [`access`]: consent and the access policy (the full matrix is on that page).
 //! - [`input`]: validated input structs for adapters, with field-level errors.
 //! - [`error`]: [`DomainError`] and its stable codes.
+//! - [`service`]: the application API ([`service::PerspectiefService`]) that the store, the gRPC
+//!   server and its client implement, with the access-log types.
+//! - [`time`]: Amsterdam dates from UTC instants.
 //!
 //! ## Embedding the core
 //!
@@ -98,8 +101,10 @@ pub mod outflow;
 pub mod participant;
 pub mod plan;
 pub mod returns;
+pub mod service;
 pub mod session;
 pub mod text;
+pub mod time;
 pub mod trajectory;
 
 pub use access::{

@@ -1,0 +1,543 @@
+//! The application API: one trait, [`PerspectiefService`], in domain types.
+//!
+//! The store implements it locally (authorise with [`crate::access::decide`] → load → decide
+//! with the core → save the new state, its events and its audit record in one transaction);
+//! the gRPC crate serves it to the network and its client implements it remotely. A single
+//! conformance suite runs against every implementation.
+//!
+//! Implementations must honour these contracts, which the conformance suite checks:
+//! - every call is authorised for `caller` and audited, denials included;
+//! - a read's audit record is durable before the answer is returned;
+//! - a write is all or nothing: state, events and audit record together;
+//! - `expected_version` (when given) must equal the stored version, or the call fails with
+//!   [`DomainError::VersionConflict`] naming the current version, and nothing is written;
+//! - errors are [`DomainError`]s; infrastructure failures are `unavailable` or `internal`,
+//!   never SQL text, paths or personal data.
+
+use std::fmt;
+use std::future::Future;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Action, Actor, Basis, DataCategory};
+use crate::activity::SubsidyPeriod;
+use crate::case::{Case, CaseCommand, CaseEvent, RegisterParticipant};
+use crate::error::DomainError;
+use crate::ids::{
+    AgreementId, GoalId, MeetingId, OrganisationId, ParticipantId, ReferralId, SessionId, UserId,
+};
+use crate::meeting::{ChainMeeting, MeetingCommand};
+use crate::plan::Direction;
+use crate::session::{InformationSession, PlanSession, SessionCommand};
+use crate::trajectory::Phase;
+
+/// Why data is accessed (recorded in the access log, NEN 7513).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Guiding the participant (the daily case work).
+    CaseWork,
+    /// Reporting to the municipality and accounting for the subsidy.
+    Reporting,
+    /// Cooperation in the chain (a partner's own task for this person).
+    ChainCooperation,
+    /// The participant's own rights (access, rectification, erasure).
+    SubjectRights,
+    /// Checking the access log.
+    Audit,
+    /// Managing the system.
+    Administration,
+}
+
+impl Purpose {
+    /// Stable snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::CaseWork => "case_work",
+            Self::Reporting => "reporting",
+            Self::ChainCooperation => "chain_cooperation",
+            Self::SubjectRights => "subject_rights",
+            Self::Audit => "audit",
+            Self::Administration => "administration",
+        }
+    }
+}
+
+/// Who calls, for whom, why and from where: authorisation and the access log need all four.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caller {
+    /// The authenticated actor.
+    pub actor: Actor,
+    /// The person on whose behalf the actor works, if any.
+    pub on_behalf_of: Option<UserId>,
+    /// Why.
+    pub purpose: Purpose,
+    /// The client's address (for remote calls) or `local`.
+    pub client: String,
+}
+
+impl Caller {
+    /// A staff member working locally on case work.
+    pub fn local(actor: Actor) -> Self {
+        Self {
+            actor,
+            on_behalf_of: None,
+            purpose: Purpose::CaseWork,
+            client: "local".to_owned(),
+        }
+    }
+}
+
+/// What authorising a case command needs: the action and the data category it touches.
+pub fn command_access(cmd: &CaseCommand) -> (Action, DataCategory) {
+    use Action::{Create, Update};
+    use DataCategory as C;
+    match cmd {
+        CaseCommand::UpdateProfile { .. } | CaseCommand::AssignProjectWorker { .. } => {
+            (Update, C::Identity)
+        }
+        CaseCommand::LogContact(c) => (Create, c.category),
+        CaseCommand::SetGoal(_)
+        | CaseCommand::AddAgreement(_)
+        | CaseCommand::ProposeReferral { .. }
+        | CaseCommand::RecordSelfReliance { .. }
+        | CaseCommand::GiveConsent { .. } => (Create, C::Guidance),
+        CaseCommand::ChangePhase { .. }
+        | CaseCommand::ChangeDirection { .. }
+        | CaseCommand::RevisePlan { .. }
+        | CaseCommand::AgreePlan { .. }
+        | CaseCommand::ChangeGoalStatus { .. }
+        | CaseCommand::UpdateGoalSteps { .. }
+        | CaseCommand::SettleAgreement { .. }
+        | CaseCommand::AdvanceReferral { .. }
+        | CaseCommand::WithdrawConsent { .. }
+        | CaseCommand::RecordOutflow { .. } => (Update, C::Guidance),
+        CaseCommand::StartReturnExploration { .. }
+        | CaseCommand::IdentifyObstacle { .. }
+        | CaseCommand::RecordJudgment { .. }
+        | CaseCommand::RecordDepartureStep(_) => (Create, C::Return),
+        CaseCommand::RecordReturnStance { .. }
+        | CaseCommand::UpdateReturnExploration { .. }
+        | CaseCommand::ActOnObstacle { .. }
+        | CaseCommand::UpdateReintegrationPlan(_)
+        | CaseCommand::UpdateReanChecklist(_)
+        | CaseCommand::PlanDeparture { .. }
+        | CaseCommand::RecordJudgmentCommunicated { .. }
+        | CaseCommand::RecordConsequencesExplained { .. } => (Update, C::Return),
+        CaseCommand::RecordProgressReport { .. } => (Create, C::Reports),
+    }
+}
+
+/// The result of a case command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Executed {
+    /// The case's version afterwards.
+    pub version: u64,
+    /// The events it recorded (empty when the command changed nothing).
+    pub events: Vec<CaseEvent>,
+}
+
+/// A page request. `page_size` 0 means the implementation's default; larger sizes are capped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    /// How many items at most.
+    pub page_size: u32,
+    /// The token from the previous page, if any.
+    pub page_token: Option<String>,
+}
+
+/// One page of results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// The token for the next page, absent on the last page.
+    pub next_page_token: Option<String>,
+}
+
+/// Which participants to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantFilter {
+    /// Only those of this project worker.
+    pub project_worker: Option<UserId>,
+    /// Only those in this phase.
+    pub phase: Option<Phase>,
+    /// Only those registered on or after this day.
+    pub registered_from: Option<NaiveDate>,
+    /// Include closed trajectories (default: only active ones).
+    pub include_closed: bool,
+}
+
+/// A participant in a listing: enough to find the right person, nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantSummary {
+    /// Id.
+    pub id: ParticipantId,
+    /// Name for display to staff.
+    pub display_name: String,
+    /// Phase.
+    pub phase: Phase,
+    /// Direction.
+    pub direction: Direction,
+    /// Project worker.
+    pub project_worker: UserId,
+    /// Registration day.
+    pub registered_on: NaiveDate,
+    /// The trajectory's last day.
+    pub limit_on: NaiveDate,
+    /// The latest contact.
+    pub last_contact_at: Option<DateTime<Utc>>,
+    /// The case's version.
+    pub version: u64,
+}
+
+/// The worklist's parameters; each list follows the core's rule of the same name
+/// ([`Case::overdue_goals`], [`Case::agreements_due_within`], ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorklistQuery {
+    /// Only this project worker's participants; all when absent.
+    pub project_worker: Option<UserId>,
+    /// The day the list is for.
+    pub today: NaiveDate,
+    /// "Due soon" window in days.
+    pub due_within_days: u32,
+    /// Flag people without contact for more than this many days.
+    pub no_contact_days: u32,
+    /// Warn this many days before the 18-month limit.
+    pub limit_lead_days: u32,
+    /// Flag sent referrals without an answer for more than this many days.
+    pub referral_answer_days: u32,
+}
+
+impl WorklistQuery {
+    /// The defaults for a day: one week ahead, two weeks without contact, twelve weeks
+    /// before the limit, two weeks for a partner's answer.
+    pub fn for_day(today: NaiveDate) -> Self {
+        Self {
+            project_worker: None,
+            today,
+            due_within_days: 7,
+            no_contact_days: 14,
+            limit_lead_days: crate::trajectory::DEFAULT_LIMIT_WARNING_DAYS,
+            referral_answer_days: 14,
+        }
+    }
+}
+
+/// What a worklist line points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum WorkSubject {
+    /// A goal.
+    Goal(GoalId),
+    /// An agreement.
+    Agreement(AgreementId),
+    /// A referral.
+    Referral(ReferralId),
+    /// The participant as a whole (no contact, near the limit).
+    Participant,
+}
+
+/// One line of a worklist: whose, what, and the date that matters (deadline, due date, last
+/// contact, limit, sent date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WorkItem {
+    /// The participant.
+    pub participant: ParticipantId,
+    /// What.
+    pub subject: WorkSubject,
+    /// The date that matters.
+    pub date: NaiveDate,
+}
+
+/// A project worker's worklist, each list sorted by date then participant.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Worklist {
+    /// Goals past their deadline.
+    pub overdue_goals: Vec<WorkItem>,
+    /// Agreements past their due date.
+    pub overdue_agreements: Vec<WorkItem>,
+    /// Agreements due within the window.
+    pub agreements_due: Vec<WorkItem>,
+    /// People without contact for too long (date: last contact, or registration).
+    pub without_contact: Vec<WorkItem>,
+    /// Trajectories near or past their limit (date: the limit).
+    pub near_limit: Vec<WorkItem>,
+    /// Referrals sent without an answer (date: sent).
+    pub unanswered_referrals: Vec<WorkItem>,
+}
+
+/// The outcome of an audited call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditOutcome {
+    /// Done.
+    Success,
+    /// Refused by the access policy.
+    Denied,
+    /// Refused by a rule or failed.
+    Failed,
+}
+
+impl AuditOutcome {
+    /// Stable snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::Denied => "denied",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// One access-log entry: who (user, organisation, role, on whose behalf), what (action, which
+/// participant by internal id, which data category, which operation), why (purpose, basis),
+/// the outcome, when and from where. Never a name or free text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The user.
+    pub user: UserId,
+    /// Their organisation.
+    pub organisation: OrganisationId,
+    /// Their role.
+    pub role: crate::access::Role,
+    /// On whose behalf.
+    pub on_behalf_of: Option<UserId>,
+    /// The action.
+    pub action: Action,
+    /// The participant concerned, if any.
+    pub participant: Option<ParticipantId>,
+    /// The data category, if one (absent for a whole case file or a non-personal resource).
+    pub category: Option<DataCategory>,
+    /// The operation (a stable snake_case name such as `get_case` or `goal_set`).
+    pub operation: String,
+    /// Why.
+    pub purpose: Purpose,
+    /// The basis on which it was allowed.
+    pub basis: Option<Basis>,
+    /// The outcome.
+    pub outcome: AuditOutcome,
+    /// The error code, when not successful.
+    pub error_code: Option<String>,
+    /// The client's address.
+    pub client: String,
+}
+
+impl AuditEntry {
+    /// An entry for `caller` doing `action` now.
+    pub fn new(caller: &Caller, at: DateTime<Utc>, action: Action, operation: &str) -> Self {
+        Self {
+            at,
+            user: caller.actor.user,
+            organisation: caller.actor.organisation,
+            role: caller.actor.role,
+            on_behalf_of: caller.on_behalf_of,
+            action,
+            participant: None,
+            category: None,
+            operation: operation.to_owned(),
+            purpose: caller.purpose,
+            basis: None,
+            outcome: AuditOutcome::Success,
+            error_code: None,
+            client: caller.client.clone(),
+        }
+    }
+
+    /// Record the outcome of a result.
+    pub fn with_outcome<T>(mut self, result: &Result<T, DomainError>) -> Self {
+        match result {
+            Ok(_) => self.outcome = AuditOutcome::Success,
+            Err(DomainError::AccessDenied(_)) => {
+                self.outcome = AuditOutcome::Denied;
+                self.error_code = Some("access_denied".to_owned());
+            }
+            Err(e) => {
+                self.outcome = AuditOutcome::Failed;
+                self.error_code = Some(e.code().to_owned());
+            }
+        }
+        self
+    }
+}
+
+/// A stored access-log record: its place in the hash chain and the entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// Sequence number, from 1, without gaps.
+    pub seq: u64,
+    /// The entry.
+    pub entry: AuditEntry,
+    /// Hex SHA-256 of the previous record (zeros for the first).
+    pub prev_hash: String,
+    /// Hex SHA-256 of this record.
+    pub hash: String,
+}
+
+/// The result of walking the hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ChainVerification {
+    /// Every record links to its predecessor and hashes to its stored hash.
+    Intact {
+        /// How many records.
+        records: u64,
+        /// The head's hash.
+        head: String,
+    },
+    /// The first broken sequence number and what is wrong there.
+    Broken {
+        /// The first sequence number that does not verify.
+        first_broken_seq: u64,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl fmt::Display for ChainVerification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Intact { records, head } => write!(f, "intact: {records} records, head {head}"),
+            Self::Broken {
+                first_broken_seq,
+                reason,
+            } => write!(f, "broken at sequence {first_broken_seq}: {reason}"),
+        }
+    }
+}
+
+/// The application API. See the module documentation for the contracts.
+pub trait PerspectiefService: Send + Sync {
+    /// Register a participant; returns the new case.
+    fn register_participant(
+        &self,
+        caller: &Caller,
+        cmd: RegisterParticipant,
+    ) -> impl Future<Output = Result<Case, DomainError>> + Send;
+
+    /// Execute a command on a case.
+    fn execute(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+        expected_version: Option<u64>,
+        cmd: CaseCommand,
+    ) -> impl Future<Output = Result<Executed, DomainError>> + Send;
+
+    /// Read a whole case file.
+    fn get_case(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+    ) -> impl Future<Output = Result<Case, DomainError>> + Send;
+
+    /// A case's events after a version, oldest first, at most `limit`.
+    fn case_events(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+        after_version: u64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<CaseEvent>, DomainError>> + Send;
+
+    /// List participants.
+    fn list_participants(
+        &self,
+        caller: &Caller,
+        filter: ParticipantFilter,
+        page: PageRequest,
+    ) -> impl Future<Output = Result<Page<ParticipantSummary>, DomainError>> + Send;
+
+    /// A worklist.
+    fn worklist(
+        &self,
+        caller: &Caller,
+        query: WorklistQuery,
+    ) -> impl Future<Output = Result<Worklist, DomainError>> + Send;
+
+    /// Plan an information session.
+    fn plan_session(
+        &self,
+        caller: &Caller,
+        cmd: PlanSession,
+    ) -> impl Future<Output = Result<InformationSession, DomainError>> + Send;
+
+    /// Execute a command on a session.
+    fn execute_session(
+        &self,
+        caller: &Caller,
+        session: SessionId,
+        expected_version: Option<u64>,
+        cmd: SessionCommand,
+    ) -> impl Future<Output = Result<InformationSession, DomainError>> + Send;
+
+    /// Read a session.
+    fn get_session(
+        &self,
+        caller: &Caller,
+        session: SessionId,
+    ) -> impl Future<Output = Result<InformationSession, DomainError>> + Send;
+
+    /// Sessions on days from `from` to `to` (inclusive), by date.
+    fn list_sessions(
+        &self,
+        caller: &Caller,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> impl Future<Output = Result<Vec<InformationSession>, DomainError>> + Send;
+
+    /// Schedule a chain-partner meeting.
+    fn schedule_meeting(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        date: NaiveDate,
+    ) -> impl Future<Output = Result<ChainMeeting, DomainError>> + Send;
+
+    /// Execute a command on a meeting.
+    fn execute_meeting(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        expected_version: Option<u64>,
+        cmd: MeetingCommand,
+    ) -> impl Future<Output = Result<ChainMeeting, DomainError>> + Send;
+
+    /// Read a meeting.
+    fn get_meeting(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+    ) -> impl Future<Output = Result<ChainMeeting, DomainError>> + Send;
+
+    /// Define a subsidy period with its targets.
+    fn define_subsidy_period(
+        &self,
+        caller: &Caller,
+        period: SubsidyPeriod,
+    ) -> impl Future<Output = Result<(), DomainError>> + Send;
+
+    /// All subsidy periods, by start.
+    fn subsidy_periods(
+        &self,
+        caller: &Caller,
+    ) -> impl Future<Output = Result<Vec<SubsidyPeriod>, DomainError>> + Send;
+
+    /// Access-log records after a sequence number, oldest first, optionally for one participant.
+    fn audit_log(
+        &self,
+        caller: &Caller,
+        participant: Option<ParticipantId>,
+        after_seq: u64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>, DomainError>> + Send;
+
+    /// Walk the access log's hash chain.
+    fn verify_audit_log(
+        &self,
+        caller: &Caller,
+    ) -> impl Future<Output = Result<ChainVerification, DomainError>> + Send;
+}

@@ -10,6 +10,7 @@ use perspectief_core::*;
 const WORKER: UserId = UserId::from_u128(1);
 const FOUNDATION: OrganisationId = OrganisationId::from_u128(100);
 const IOM: OrganisationId = OrganisationId::from_u128(101);
+const POLICY: AccessPolicy = AccessPolicy { foundation: FOUNDATION };
 
 struct Journey {
     case: Case,
@@ -68,63 +69,28 @@ fn from_registration_to_supervised_departure() {
         lvv_location: Some("LVV Zuidoost".into()),
         ..Default::default()
     };
-    let register = input
-        .into_command(ParticipantId::from_u128(1), WORKER, today)
-        .unwrap();
-    let ctx = CommandContext::at(
-        WORKER,
-        Utc.from_utc_datetime(&today.and_hms_opt(9, 0, 0).unwrap()),
-    );
+    let register = input.into_command(ParticipantId::from_u128(1), WORKER, today).unwrap();
+    let ctx = CommandContext::at(WORKER, Utc.from_utc_datetime(&today.and_hms_opt(9, 0, 0).unwrap()));
     let (case, first) = Case::register(register, &ctx).unwrap();
-    let mut j = Journey {
-        case,
-        log: vec![first],
-        today,
-    };
+    let mut j = Journey { case, log: vec![first], today };
 
     // Orientation, plan, goal.
-    j.talk(
-        1,
-        &[ActivityCode::OrientationTalks, ActivityCode::Communication],
-    );
+    j.talk(1, &[ActivityCode::OrientationTalks, ActivityCode::Communication]);
     assert_eq!(j.case.phase(), Phase::Orientation);
-    j.run(CaseCommand::RecordReturnStance {
-        stance: ReturnStance::Considering,
-        on: j.today,
-        note: None,
-    });
+    j.run(CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on: j.today, note: None });
     j.run(CaseCommand::ChangeDirection {
         to: Direction::ReturnToOrigin,
         on: j.today,
         reasoning: t("Geen nieuwe feiten voor een procedure."),
     });
-    j.run(CaseCommand::RevisePlan {
-        personal_situation: t("Situatie."),
-        perspective: t("Terugkeer voorbereiden."),
-    });
-    j.run(CaseCommand::AgreePlan {
-        revision: 1,
-        on: j.today,
-    });
+    j.run(CaseCommand::RevisePlan { personal_situation: t("Situatie."), perspective: t("Terugkeer voorbereiden.") });
+    j.run(CaseCommand::AgreePlan { revision: 1, on: j.today });
     assert_eq!(j.case.phase(), Phase::PlanExecution);
 
     // The partner sees nothing until the person consents, and then only the return track.
-    let iom = Actor {
-        user: UserId::from_u128(9),
-        organisation: IOM,
-        role: Role::ChainPartner,
-    };
+    let iom = Actor { user: UserId::from_u128(9), organisation: IOM, role: Role::ChainPartner };
     let can_read = |case: &Case, category, day| {
-        decide(
-            &iom,
-            Action::Read,
-            &Resource::CaseData {
-                scope: case.scope(),
-                category,
-            },
-            day,
-        )
-        .is_allowed()
+        POLICY.decide(&iom, Action::Read, &Resource::CaseData { scope: case.scope(), category }, day).is_allowed()
     };
     assert!(!can_read(&j.case, DataCategory::Return, j.today));
     j.run(CaseCommand::GiveConsent {
@@ -141,10 +107,7 @@ fn from_registration_to_supervised_departure() {
     j.wait(14);
     j.run(CaseCommand::StartReturnExploration {
         on: j.today,
-        findings: ExplorationFindings {
-            family_contact: Some(t("Zus in Tbilisi.")),
-            ..Default::default()
-        },
+        findings: ExplorationFindings { family_contact: Some(t("Zus in Tbilisi.")), ..Default::default() },
     });
     j.run(CaseCommand::IdentifyObstacle {
         id: ObstacleId::from_u128(1),
@@ -166,11 +129,7 @@ fn from_registration_to_supervised_departure() {
         note: None,
     });
     j.wait(7);
-    j.run(CaseCommand::RecordReturnStance {
-        stance: ReturnStance::Decided,
-        on: j.today,
-        note: None,
-    });
+    j.run(CaseCommand::RecordReturnStance { stance: ReturnStance::Decided, on: j.today, note: None });
     j.run(CaseCommand::ActOnObstacle {
         obstacle: ObstacleId::from_u128(1),
         description: t("Laissez-passer ontvangen."),
@@ -196,21 +155,10 @@ fn from_registration_to_supervised_departure() {
         reasoning: t("Documenten en plan rond."),
         formed_on: j.today,
     });
-    for to in [
-        Recipient::Participant,
-        Recipient::Municipality,
-        Recipient::Partner(IOM),
-    ] {
-        j.run(CaseCommand::RecordJudgmentCommunicated {
-            judgment: JudgmentId::from_u128(1),
-            to,
-            on: j.today,
-        });
+    for to in [Recipient::Participant, Recipient::Municipality, Recipient::Partner(IOM)] {
+        j.run(CaseCommand::RecordJudgmentCommunicated { judgment: JudgmentId::from_u128(1), to, on: j.today });
     }
-    j.run(CaseCommand::RecordConsequencesExplained {
-        judgment: JudgmentId::from_u128(1),
-        on: j.today,
-    });
+    j.run(CaseCommand::RecordConsequencesExplained { judgment: JudgmentId::from_u128(1), on: j.today });
     assert!(j.case.judgments()[0].fully_communicated(&[IOM]));
 
     // Departure: the trajectory closes; aftercare contact remains possible.
@@ -223,13 +171,7 @@ fn from_registration_to_supervised_departure() {
     assert_eq!(j.case.phase(), Phase::Closed);
     let err = j
         .case
-        .execute(
-            CaseCommand::RevisePlan {
-                personal_situation: t("x"),
-                perspective: t("y"),
-            },
-            &j.ctx(),
-        )
+        .execute(CaseCommand::RevisePlan { personal_situation: t("x"), perspective: t("y") }, &j.ctx())
         .unwrap_err();
     assert_eq!(err.code(), "trajectory_closed");
 
@@ -246,21 +188,15 @@ fn from_registration_to_supervised_departure() {
     ] {
         assert!(codes.contains(&expected), "{expected} missing");
     }
-    let foundation_lead = Actor {
-        user: UserId::from_u128(2),
-        organisation: FOUNDATION,
-        role: Role::ProjectLead,
-    };
+    let foundation_lead = Actor { user: UserId::from_u128(2), organisation: FOUNDATION, role: Role::ProjectLead };
     assert!(
-        decide(
-            &foundation_lead,
-            Action::Export,
-            &Resource::CaseData {
-                scope: j.case.scope(),
-                category: DataCategory::CriminalHistory
-            },
-            j.today
-        )
-        .is_allowed()
+        POLICY
+            .decide(
+                &foundation_lead,
+                Action::Export,
+                &Resource::CaseData { scope: j.case.scope(), category: DataCategory::CriminalHistory },
+                j.today
+            )
+            .is_allowed()
     );
 }

@@ -30,16 +30,10 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         [] | ["--help" | "-h" | "help"] => out.write_all(USAGE.as_bytes()),
         ["--version" | "-V"] => writeln!(out, "perspectief {}", env!("CARGO_PKG_VERSION")),
-        ["activiteiten", rest @ ..] if valid_flags(rest) => {
-            activities(&mut out, rest.contains(&"--json"))
-        }
+        ["activiteiten", rest @ ..] if valid_flags(rest) => activities(&mut out, rest.contains(&"--json")),
         ["fasen", rest @ ..] if valid_flags(rest) => phases(&mut out, rest.contains(&"--json")),
         _ => {
-            let _ = writeln!(
-                io::stderr(),
-                "onbekend commando: '{}'\n\n{USAGE}",
-                args.join(" ")
-            );
+            let _ = writeln!(io::stderr(), "onbekend commando: '{}'\n\n{USAGE}", args.join(" "));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -76,23 +70,15 @@ fn activities(out: &mut impl Write, json: bool) -> io::Result<()> {
     writeln!(out, "{:<10} {:<6} NAAM", "CODE", "THEMA")?;
     for c in ActivityCode::ALL {
         let theme = c.theme();
-        writeln!(
-            out,
-            "{:<10} {:<6} {}",
-            c.code(),
-            theme.letter(),
-            c.dutch_name()
-        )?;
+        writeln!(out, "{:<10} {:<6} {}", c.code(), theme.letter(), c.dutch_name())?;
     }
     Ok(())
 }
 
 fn phases(out: &mut impl Write, json: bool) -> io::Result<()> {
     if json {
-        let rows: Vec<serde_json::Value> = Phase::ALL
-            .iter()
-            .map(|p| serde_json::json!({ "phase": p.as_str(), "name_nl": p.dutch_name() }))
-            .collect();
+        let rows: Vec<serde_json::Value> =
+            Phase::ALL.iter().map(|p| serde_json::json!({ "phase": p.as_str(), "name_nl": p.dutch_name() })).collect();
         return writeln!(out, "{}", serde_json::Value::Array(rows));
     }
     writeln!(out, "{:<16} NAAM", "FASE")?;

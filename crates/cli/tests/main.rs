@@ -5,11 +5,7 @@
 use std::process::{Command, Output};
 
 fn perspectief(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_perspectief"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_perspectief")).args(args).env("NO_COLOR", "1").output().unwrap()
 }
 
 #[test]
@@ -18,10 +14,7 @@ fn lists_every_activity_code_of_the_plan_in_dutch() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 1 + 17, "{text}");
-    assert!(
-        text.contains("5.2.b(1)") && text.contains("Onderzoeken terugkeermogelijkheden"),
-        "{text}"
-    );
+    assert!(text.contains("5.2.b(1)") && text.contains("Onderzoeken terugkeermogelijkheden"), "{text}");
 }
 
 #[test]
@@ -31,8 +24,7 @@ fn json_output_is_machine_readable() {
     assert_eq!(rows.len(), 17);
     assert_eq!(rows[0]["code"], "3.2.a");
     assert_eq!(rows[0]["theme"], "B");
-    let phases: Vec<serde_json::Value> =
-        serde_json::from_slice(&perspectief(&["fasen", "--json"]).stdout).unwrap();
+    let phases: Vec<serde_json::Value> = serde_json::from_slice(&perspectief(&["fasen", "--json"]).stdout).unwrap();
     assert_eq!(phases.last().unwrap()["phase"], "closed");
 }
 
@@ -41,9 +33,6 @@ fn an_unknown_command_is_a_usage_error_with_help() {
     let out = perspectief(&["verwijder-alles"]);
     assert_eq!(out.status.code(), Some(64));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        err.contains("onbekend commando") && err.contains("Gebruik:"),
-        "{err}"
-    );
+    assert!(err.contains("onbekend commando") && err.contains("Gebruik:"), "{err}");
     assert!(out.stdout.is_empty());
 }

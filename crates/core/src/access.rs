@@ -1,8 +1,10 @@
 //! Consent and the access policy: who may do what with which data, on a need-to-know basis.
 //!
-//! [`decide`] is a pure function: given an actor, an action, a resource and the day, it allows
-//! (saying on which basis, for the access log) or denies (saying why). **Default deny**: every
-//! combination not listed below is denied.
+//! [`AccessPolicy::decide`] is a pure function: given an actor, an action, a resource and the
+//! day, it allows (saying on which basis, for the access log) or denies (saying why).
+//! **Default deny**: every combination not listed below is denied. Staff roles (project worker,
+//! project lead, auditor, administrator) count only for users of the foundation itself: a
+//! "project lead" account of another organisation gets nothing.
 //!
 //! # Data categories
 //!
@@ -24,7 +26,8 @@
 //! | project lead | read, search, create, update, export, erase | all | — |
 //! | municipal case manager | read, search, export | identity, guidance, legal, return, reports | consent |
 //! | chain partner | read, search | identity, legal, medical/psychosocial, return | consent |
-//! | chain partner | read, update | a referral addressed to its organisation | addressee |
+//! | chain partner | read | a sent referral addressed to its organisation | addressee and consent for the referral's category |
+//! | chain partner | update (answer: accept, reject, complete) | the same | the same |
 //! | auditor, administrator | — | none | — |
 //!
 //! Criminal history and medical/psychosocial content never reach the municipality; criminal
@@ -35,13 +38,17 @@
 //!
 //! | resource | project worker | project lead | case manager | chain partner | auditor | administrator |
 //! |---|---|---|---|---|---|---|
-//! | information sessions | read, search, create, update, export | same | read | — | — | — |
-//! | chain meetings | read, search, create, update | same | read | — | — | — |
+//! | information sessions | read, search, create, update, export | same | — | — | — | — |
+//! | chain meetings | read, search, create, update | same | — | — | — | — |
 //! | subsidy periods | read | read, create, update | read | — | read | — |
 //! | subsidy reports (aggregate) | read, export | read, export | read, export | — | read | — |
 //! | audit log | — | read, search | — | — | read, search, export | — |
 //! | user accounts | — | read | — | — | — | read, search, create, update, erase |
 //! | access tokens | — | — | — | — | — | read, search, create, update, erase |
+//!
+//! Session attendance and chain-meeting items name participants, so they stay with the
+//! foundation's staff; what a partner or the municipality learns about a person goes through
+//! the per-participant case data above, under consent.
 //!
 //! Nobody creates, updates or erases audit records: only the system appends them.
 //! Break-glass access and project-lead overrides are recorded decisions on top of this
@@ -135,15 +142,8 @@ impl Consent {
     }
 
     /// Covers this organisation and category on `day`.
-    pub fn covers(
-        &self,
-        organisation: OrganisationId,
-        category: DataCategory,
-        day: NaiveDate,
-    ) -> bool {
-        self.organisation == organisation
-            && self.categories.contains(&category)
-            && self.is_active_on(day)
+    pub fn covers(&self, organisation: OrganisationId, category: DataCategory, day: NaiveDate) -> bool {
+        self.organisation == organisation && self.categories.contains(&category) && self.is_active_on(day)
     }
 }
 
@@ -154,9 +154,7 @@ pub fn covering_consent(
     category: DataCategory,
     day: NaiveDate,
 ) -> Option<&Consent> {
-    consents
-        .iter()
-        .find(|c| c.covers(organisation, category, day))
+    consents.iter().find(|c| c.covers(organisation, category, day))
 }
 
 /// A role in the system.
@@ -238,14 +236,7 @@ pub enum Action {
 
 impl Action {
     /// All actions.
-    pub const ALL: [Action; 6] = [
-        Self::Read,
-        Self::Search,
-        Self::Create,
-        Self::Update,
-        Self::Export,
-        Self::Erase,
-    ];
+    pub const ALL: [Action; 6] = [Self::Read, Self::Search, Self::Create, Self::Update, Self::Export, Self::Erase];
 
     /// Stable snake_case name.
     pub const fn as_str(self) -> &'static str {
@@ -287,6 +278,10 @@ pub enum Resource<'a> {
         scope: ParticipantScope<'a>,
         /// The addressee.
         addressed_to: OrganisationId,
+        /// Its current status (a proposal that was not sent is the foundation's alone).
+        status: crate::contact::ReferralStatus,
+        /// The data category of its content (see [`crate::contact::PartnerDomain::category`]).
+        category: DataCategory,
     },
     /// Information sessions (dates, themes, counts).
     InformationSessions,
@@ -371,6 +366,15 @@ pub enum DenyReason {
     /// The referral is addressed to another organisation.
     #[error("this referral is addressed to another organisation")]
     NotAddressee,
+    /// The referral has not been sent (yet).
+    #[error("this referral has not been sent to your organisation")]
+    NotSent,
+    /// A staff role held by a user outside the foundation.
+    #[error("the role {role} is only valid for the foundation's own staff")]
+    NotFoundationStaff {
+        /// Role.
+        role: Role,
+    },
 }
 
 impl fmt::Display for Action {
@@ -418,85 +422,77 @@ fn deny(reason: DenyReason) -> Decision {
     Decision::Denied { reason }
 }
 
-/// Decide whether `actor` may perform `action` on `resource` on `today`. Default deny; see the
-/// module documentation for the matrix.
-///
-/// ```
-/// use chrono::NaiveDate;
-/// use perspectief_core::access::*;
-/// use perspectief_core::{OrganisationId, ParticipantId, UserId};
-///
-/// let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-/// let worker = UserId::from_u128(1);
-/// let scope = ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: worker, consents: &[] };
-/// let iom = Actor { user: UserId::from_u128(9), organisation: OrganisationId::from_u128(90), role: Role::ChainPartner };
-///
-/// // Without consent, a chain partner sees nothing of the return track.
-/// let d = decide(&iom, Action::Read, &Resource::CaseData { scope, category: DataCategory::Return }, today);
-/// assert!(!d.is_allowed());
-/// ```
-pub fn decide(
-    actor: &Actor,
-    action: Action,
-    resource: &Resource<'_>,
-    today: NaiveDate,
-) -> Decision {
-    use Action::*;
-    use Role::*;
-    let not_entitled = || {
-        deny(DenyReason::RoleNotEntitled {
-            role: actor.role,
-            action,
-            resource: resource.kind().to_owned(),
-        })
-    };
-    match resource {
-        Resource::CaseData { scope, category } => {
-            decide_case_data(actor, action, scope, *category, today)
+/// The access policy of one foundation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessPolicy {
+    /// The foundation whose staff the staff roles belong to.
+    pub foundation: OrganisationId,
+}
+
+impl AccessPolicy {
+    /// Decide whether `actor` may perform `action` on `resource` on `today`. Default deny; see
+    /// the module documentation for the matrix.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use perspectief_core::access::*;
+    /// use perspectief_core::{OrganisationId, ParticipantId, UserId};
+    ///
+    /// let policy = AccessPolicy { foundation: OrganisationId::from_u128(100) };
+    /// let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    /// let worker = UserId::from_u128(1);
+    /// let scope = ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: worker, consents: &[] };
+    /// let iom = Actor { user: UserId::from_u128(9), organisation: OrganisationId::from_u128(90), role: Role::ChainPartner };
+    ///
+    /// // Without consent, a chain partner sees nothing of the return track.
+    /// let d = policy.decide(&iom, Action::Read, &Resource::CaseData { scope, category: DataCategory::Return }, today);
+    /// assert!(!d.is_allowed());
+    /// ```
+    pub fn decide(&self, actor: &Actor, action: Action, resource: &Resource<'_>, today: NaiveDate) -> Decision {
+        use Action::*;
+        use Role::*;
+        let staff_role = matches!(actor.role, ProjectWorker | ProjectLead | Auditor | Administrator);
+        if staff_role && actor.organisation != self.foundation {
+            return deny(DenyReason::NotFoundationStaff { role: actor.role });
         }
-        Resource::Referral {
-            scope,
-            addressed_to,
-        } => match actor.role {
-            ChainPartner if matches!(action, Read | Update) => {
-                if *addressed_to == actor.organisation {
-                    allow(Basis::Addressee)
-                } else {
-                    deny(DenyReason::NotAddressee)
+        let not_entitled =
+            || deny(DenyReason::RoleNotEntitled { role: actor.role, action, resource: resource.kind().to_owned() });
+        match resource {
+            Resource::CaseData { scope, category } => decide_case_data(actor, action, scope, *category, today),
+            Resource::Referral { scope, addressed_to, status, category } => match actor.role {
+                ChainPartner if matches!(action, Read | Update) => {
+                    if *addressed_to != actor.organisation {
+                        deny(DenyReason::NotAddressee)
+                    } else if *status == crate::contact::ReferralStatus::Proposed {
+                        deny(DenyReason::NotSent)
+                    } else {
+                        match covering_consent(scope.consents, actor.organisation, *category, today) {
+                            Some(c) => allow(Basis::Consent(c.id)),
+                            None => deny(DenyReason::NoConsent { category: *category }),
+                        }
+                    }
                 }
-            }
-            _ => decide_case_data(actor, action, scope, DataCategory::Guidance, today),
-        },
-        other => {
-            let allowed: &[Action] = match (other, actor.role) {
-                (Resource::InformationSessions, ProjectWorker | ProjectLead) => {
-                    &[Read, Search, Create, Update, Export]
-                }
-                (Resource::InformationSessions, MunicipalCaseManager) => &[Read],
-                (Resource::ChainMeetings, ProjectWorker | ProjectLead) => {
-                    &[Read, Search, Create, Update]
-                }
-                (Resource::ChainMeetings, MunicipalCaseManager) => &[Read],
-                (Resource::SubsidyPeriods, ProjectLead) => &[Read, Create, Update],
-                (Resource::SubsidyPeriods, ProjectWorker | MunicipalCaseManager | Auditor) => {
-                    &[Read]
-                }
-                (Resource::SubsidyReports, ProjectWorker | ProjectLead | MunicipalCaseManager) => {
-                    &[Read, Export]
-                }
-                (Resource::SubsidyReports, Auditor) => &[Read],
-                (Resource::AuditLog, ProjectLead) => &[Read, Search],
-                (Resource::AuditLog, Auditor) => &[Read, Search, Export],
-                (Resource::UserAccounts, ProjectLead) => &[Read],
-                (Resource::UserAccounts | Resource::AccessTokens, Administrator) => {
-                    &[Read, Search, Create, Update, Erase]
-                }
-                _ => &[],
-            };
-            if allowed.contains(&action) {
-                allow(Basis::RoleRule)
-            } else {
-                not_entitled()
+                _ => decide_case_data(actor, action, scope, DataCategory::Guidance, today),
+            },
+            other => {
+                let allowed: &[Action] = match (other, actor.role) {
+                    (Resource::InformationSessions, ProjectWorker | ProjectLead) => {
+                        &[Read, Search, Create, Update, Export]
+                    }
+                    (Resource::ChainMeetings, ProjectWorker | ProjectLead) => &[Read, Search, Create, Update],
+                    (Resource::SubsidyPeriods, ProjectLead) => &[Read, Create, Update],
+                    (Resource::SubsidyPeriods, ProjectWorker | MunicipalCaseManager | Auditor) => &[Read],
+                    (Resource::SubsidyReports, ProjectWorker | ProjectLead | MunicipalCaseManager) => &[Read, Export],
+                    (Resource::SubsidyReports, Auditor) => &[Read],
+                    (Resource::AuditLog, ProjectLead) => &[Read, Search],
+                    (Resource::AuditLog, Auditor) => &[Read, Search, Export],
+                    (Resource::UserAccounts, ProjectLead) => &[Read],
+                    (Resource::UserAccounts | Resource::AccessTokens, Administrator) => {
+                        &[Read, Search, Create, Update, Erase]
+                    }
+                    _ => &[],
+                };
+                if allowed.contains(&action) { allow(Basis::RoleRule) } else { not_entitled() }
             }
         }
     }
@@ -512,15 +508,8 @@ fn decide_case_data(
     use Action::*;
     use DataCategory::*;
     use Role::*;
-    let category_denied = || {
-        deny(DenyReason::CategoryNotForRole {
-            role: actor.role,
-            action,
-            category,
-        })
-    };
-    let by_consent = || match covering_consent(scope.consents, actor.organisation, category, today)
-    {
+    let category_denied = || deny(DenyReason::CategoryNotForRole { role: actor.role, action, category });
+    let by_consent = || match covering_consent(scope.consents, actor.organisation, category, today) {
         Some(c) => allow(Basis::Consent(c.id)),
         None => deny(DenyReason::NoConsent { category }),
     };
@@ -547,8 +536,7 @@ fn decide_case_data(
             }
         }
         ChainPartner => {
-            if !matches!(action, Read | Search)
-                || !matches!(category, Identity | Legal | MedicalPsychosocial | Return)
+            if !matches!(action, Read | Search) || !matches!(category, Identity | Legal | MedicalPsychosocial | Return)
             {
                 category_denied()
             } else {
@@ -571,21 +559,13 @@ mod tests {
     const FOUNDATION: OrganisationId = OrganisationId::from_u128(100);
     const IOM: OrganisationId = OrganisationId::from_u128(101);
     const GEMEENTE: OrganisationId = OrganisationId::from_u128(102);
+    const POLICY: AccessPolicy = AccessPolicy { foundation: FOUNDATION };
 
     fn actor(role: Role, user: u128, org: OrganisationId) -> Actor {
-        Actor {
-            user: UserId::from_u128(user),
-            organisation: org,
-            role,
-        }
+        Actor { user: UserId::from_u128(user), organisation: org, role }
     }
 
-    fn consent(
-        org: OrganisationId,
-        cats: &[DataCategory],
-        given: u32,
-        withdrawn: Option<u32>,
-    ) -> Consent {
+    fn consent(org: OrganisationId, cats: &[DataCategory], given: u32, withdrawn: Option<u32>) -> Consent {
         Consent {
             id: ConsentId::from_u128(u128::from(given) * 1000 + org.as_uuid().as_u128()),
             organisation: org,
@@ -599,11 +579,7 @@ mod tests {
 
     fn case(consents: &[Consent], category: DataCategory) -> Resource<'_> {
         Resource::CaseData {
-            scope: ParticipantScope {
-                participant: ParticipantId::from_u128(7),
-                project_worker: WORKER,
-                consents,
-            },
+            scope: ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents },
             category,
         }
     }
@@ -613,7 +589,7 @@ mod tests {
         let me = actor(Role::ProjectWorker, 1, FOUNDATION);
         for cat in DataCategory::ALL {
             for action in Action::ALL {
-                let d = decide(&me, action, &case(&[], cat), day(28));
+                let d = POLICY.decide(&me, action, &case(&[], cat), day(28));
                 assert_eq!(d.is_allowed(), action != Action::Erase, "{action} {cat}");
             }
         }
@@ -624,133 +600,57 @@ mod tests {
         let colleague = actor(Role::ProjectWorker, 2, FOUNDATION);
         for cat in DataCategory::ALL {
             for action in Action::ALL {
-                let allowed = decide(&colleague, action, &case(&[], cat), day(28)).is_allowed();
-                let expected = cat == DataCategory::Identity
-                    && matches!(action, Action::Read | Action::Search);
+                let allowed = POLICY.decide(&colleague, action, &case(&[], cat), day(28)).is_allowed();
+                let expected = cat == DataCategory::Identity && matches!(action, Action::Read | Action::Search);
                 assert_eq!(allowed, expected, "{action} {cat}");
             }
         }
-        let d = decide(
-            &colleague,
-            Action::Read,
-            &case(&[], DataCategory::MedicalPsychosocial),
-            day(28),
-        );
-        assert_eq!(
-            d,
-            Decision::Denied {
-                reason: DenyReason::NotAssigned
-            }
-        );
+        let d = POLICY.decide(&colleague, Action::Read, &case(&[], DataCategory::MedicalPsychosocial), day(28));
+        assert_eq!(d, Decision::Denied { reason: DenyReason::NotAssigned });
     }
 
     #[test]
     fn partners_need_consent_for_the_category_and_lose_it_on_withdrawal() {
         let iom = actor(Role::ChainPartner, 9, IOM);
-        let consents = [consent(
-            IOM,
-            &[DataCategory::Return, DataCategory::Identity],
-            10,
-            Some(20),
-        )];
-        let read_return = |d| {
-            decide(
-                &iom,
-                Action::Read,
-                &case(&consents, DataCategory::Return),
-                day(d),
-            )
-        };
+        let consents = [consent(IOM, &[DataCategory::Return, DataCategory::Identity], 10, Some(20))];
+        let read_return = |d| POLICY.decide(&iom, Action::Read, &case(&consents, DataCategory::Return), day(d));
         assert!(!read_return(9).is_allowed(), "before consent");
-        assert_eq!(
-            read_return(10),
-            Decision::Allowed {
-                basis: Basis::Consent(consents[0].id)
-            }
-        );
+        assert_eq!(read_return(10), Decision::Allowed { basis: Basis::Consent(consents[0].id) });
         assert!(read_return(19).is_allowed());
-        assert!(
-            !read_return(20).is_allowed(),
-            "withdrawal takes effect that day"
-        );
+        assert!(!read_return(20).is_allowed(), "withdrawal takes effect that day");
         assert_eq!(
-            decide(
-                &iom,
-                Action::Read,
-                &case(&consents, DataCategory::Legal),
-                day(15)
-            ),
-            Decision::Denied {
-                reason: DenyReason::NoConsent {
-                    category: DataCategory::Legal
-                }
-            }
+            POLICY.decide(&iom, Action::Read, &case(&consents, DataCategory::Legal), day(15)),
+            Decision::Denied { reason: DenyReason::NoConsent { category: DataCategory::Legal } }
         );
-        assert!(
-            !decide(
-                &iom,
-                Action::Update,
-                &case(&consents, DataCategory::Return),
-                day(15)
-            )
-            .is_allowed()
-        );
+        assert!(!POLICY.decide(&iom, Action::Update, &case(&consents, DataCategory::Return), day(15)).is_allowed());
     }
 
     #[test]
     fn consent_for_another_organisation_does_not_count() {
         let iom = actor(Role::ChainPartner, 9, IOM);
         let consents = [consent(GEMEENTE, &[DataCategory::Return], 1, None)];
-        assert!(
-            !decide(
-                &iom,
-                Action::Read,
-                &case(&consents, DataCategory::Return),
-                day(15)
-            )
-            .is_allowed()
-        );
+        assert!(!POLICY.decide(&iom, Action::Read, &case(&consents, DataCategory::Return), day(15)).is_allowed());
     }
 
     #[test]
     fn criminal_history_never_leaves_the_foundation_whatever_the_consent() {
         let all: Vec<DataCategory> = DataCategory::ALL.to_vec();
-        for (role, org) in [
-            (Role::ChainPartner, IOM),
-            (Role::MunicipalCaseManager, GEMEENTE),
-        ] {
+        for (role, org) in [(Role::ChainPartner, IOM), (Role::MunicipalCaseManager, GEMEENTE)] {
             let consents = [consent(org, &all, 1, None)];
             let a = actor(role, 9, org);
             for action in Action::ALL {
-                let d = decide(
-                    &a,
-                    action,
-                    &case(&consents, DataCategory::CriminalHistory),
-                    day(15),
-                );
+                let d = POLICY.decide(&a, action, &case(&consents, DataCategory::CriminalHistory), day(15));
                 assert!(!d.is_allowed(), "{role} {action}");
             }
         }
         let gemeente = actor(Role::MunicipalCaseManager, 8, GEMEENTE);
         let consents = [consent(GEMEENTE, &all, 1, None)];
         assert!(
-            !decide(
-                &gemeente,
-                Action::Read,
-                &case(&consents, DataCategory::MedicalPsychosocial),
-                day(15)
-            )
-            .is_allowed()
+            !POLICY
+                .decide(&gemeente, Action::Read, &case(&consents, DataCategory::MedicalPsychosocial), day(15))
+                .is_allowed()
         );
-        assert!(
-            decide(
-                &gemeente,
-                Action::Read,
-                &case(&consents, DataCategory::Reports),
-                day(15)
-            )
-            .is_allowed()
-        );
+        assert!(POLICY.decide(&gemeente, Action::Read, &case(&consents, DataCategory::Reports), day(15)).is_allowed());
     }
 
     #[test]
@@ -759,15 +659,15 @@ mod tests {
             let a = actor(role, 5, FOUNDATION);
             for cat in DataCategory::ALL {
                 for action in Action::ALL {
-                    assert!(!decide(&a, action, &case(&[], cat), day(15)).is_allowed());
+                    assert!(!POLICY.decide(&a, action, &case(&[], cat), day(15)).is_allowed());
                 }
             }
         }
         let auditor = actor(Role::Auditor, 5, FOUNDATION);
-        assert!(decide(&auditor, Action::Read, &Resource::AuditLog, day(15)).is_allowed());
+        assert!(POLICY.decide(&auditor, Action::Read, &Resource::AuditLog, day(15)).is_allowed());
         let admin = actor(Role::Administrator, 6, FOUNDATION);
-        assert!(decide(&admin, Action::Create, &Resource::AccessTokens, day(15)).is_allowed());
-        assert!(!decide(&admin, Action::Read, &Resource::AuditLog, day(15)).is_allowed());
+        assert!(POLICY.decide(&admin, Action::Create, &Resource::AccessTokens, day(15)).is_allowed());
+        assert!(!POLICY.decide(&admin, Action::Read, &Resource::AuditLog, day(15)).is_allowed());
     }
 
     #[test]
@@ -775,43 +675,61 @@ mod tests {
         for role in Role::ALL {
             let a = actor(role, 5, FOUNDATION);
             for action in [Action::Create, Action::Update, Action::Erase] {
-                assert!(
-                    !decide(&a, action, &Resource::AuditLog, day(15)).is_allowed(),
-                    "{role} {action}"
-                );
+                assert!(!POLICY.decide(&a, action, &Resource::AuditLog, day(15)).is_allowed(), "{role} {action}");
             }
         }
     }
 
     #[test]
-    fn partners_answer_only_referrals_addressed_to_them() {
+    fn partners_see_only_sent_referrals_addressed_to_them_under_consent() {
+        use crate::contact::ReferralStatus;
         let iom = actor(Role::ChainPartner, 9, IOM);
-        let scope = ParticipantScope {
-            participant: ParticipantId::from_u128(7),
-            project_worker: WORKER,
-            consents: &[],
-        };
-        let to_iom = Resource::Referral {
-            scope,
-            addressed_to: IOM,
-        };
-        let to_other = Resource::Referral {
-            scope,
-            addressed_to: GEMEENTE,
-        };
+        let consents = [consent(IOM, &[DataCategory::Return], 1, None)];
+        let scope =
+            ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents: &consents };
+        let referral = |to, status, category| Resource::Referral { scope, addressed_to: to, status, category };
+        let sent_return = referral(IOM, ReferralStatus::Sent, DataCategory::Return);
         assert_eq!(
-            decide(&iom, Action::Update, &to_iom, day(15)),
-            Decision::Allowed {
-                basis: Basis::Addressee
-            }
+            POLICY.decide(&iom, Action::Update, &sent_return, day(15)),
+            Decision::Allowed { basis: Basis::Consent(consents[0].id) }
         );
         assert_eq!(
-            decide(&iom, Action::Update, &to_other, day(15)),
-            Decision::Denied {
-                reason: DenyReason::NotAddressee
-            }
+            POLICY.decide(&iom, Action::Read, &referral(IOM, ReferralStatus::Proposed, DataCategory::Return), day(15)),
+            Decision::Denied { reason: DenyReason::NotSent }
         );
-        assert!(!decide(&iom, Action::Erase, &to_iom, day(15)).is_allowed());
+        assert_eq!(
+            POLICY.decide(&iom, Action::Read, &referral(GEMEENTE, ReferralStatus::Sent, DataCategory::Return), day(15)),
+            Decision::Denied { reason: DenyReason::NotAddressee }
+        );
+        assert_eq!(
+            POLICY.decide(
+                &iom,
+                Action::Read,
+                &referral(IOM, ReferralStatus::Sent, DataCategory::MedicalPsychosocial),
+                day(15)
+            ),
+            Decision::Denied { reason: DenyReason::NoConsent { category: DataCategory::MedicalPsychosocial } }
+        );
+        assert!(!POLICY.decide(&iom, Action::Erase, &sent_return, day(15)).is_allowed());
+    }
+
+    #[test]
+    fn staff_roles_count_only_inside_the_foundation() {
+        for role in [Role::ProjectLead, Role::ProjectWorker, Role::Auditor, Role::Administrator] {
+            let outsider = actor(role, 1, IOM);
+            let d = POLICY.decide(&outsider, Action::Read, &case(&[], DataCategory::Identity), day(15));
+            assert_eq!(d, Decision::Denied { reason: DenyReason::NotFoundationStaff { role } }, "{role}");
+            assert!(!POLICY.decide(&outsider, Action::Read, &Resource::AuditLog, day(15)).is_allowed());
+        }
+    }
+
+    #[test]
+    fn session_attendance_and_meeting_items_stay_with_staff() {
+        let gemeente = actor(Role::MunicipalCaseManager, 8, GEMEENTE);
+        for r in [Resource::InformationSessions, Resource::ChainMeetings] {
+            assert!(!POLICY.decide(&gemeente, Action::Read, &r, day(15)).is_allowed(), "{}", r.kind());
+            assert!(POLICY.decide(&actor(Role::ProjectWorker, 1, FOUNDATION), Action::Read, &r, day(15)).is_allowed());
+        }
     }
 
     #[test]
@@ -827,11 +745,7 @@ mod tests {
             Resource::AccessTokens,
         ] {
             for action in Action::ALL {
-                assert!(
-                    !decide(&partner, action, &r, day(15)).is_allowed(),
-                    "{} {action}",
-                    r.kind()
-                );
+                assert!(!POLICY.decide(&partner, action, &r, day(15)).is_allowed(), "{} {action}", r.kind());
             }
         }
     }

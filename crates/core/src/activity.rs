@@ -170,10 +170,9 @@ impl ActivityCode {
             | Self::MonitorGoals
             | Self::KeepPlanCurrent
             | Self::SelfReliance => Theme::Activate,
-            Self::CoordinateExecution
-            | Self::SocialGuidance
-            | Self::ExploreReturn
-            | Self::RemoveObstacles => Theme::Guide,
+            Self::CoordinateExecution | Self::SocialGuidance | Self::ExploreReturn | Self::RemoveObstacles => {
+                Theme::Guide
+            }
             Self::RecordKeeping
             | Self::Evaluation
             | Self::ProposeTermination
@@ -184,11 +183,7 @@ impl ActivityCode {
 
     /// Parse the plan's number; spaces are ignored, so `5.2.b (1)` works as the plan writes it.
     pub fn parse(value: &str) -> Result<Self, ValueError> {
-        let compact: String = value
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         Self::ALL.into_iter().find(|c| c.code() == compact).ok_or_else(|| {
             ValueError::new(
                 "unknown_activity_code",
@@ -315,11 +310,7 @@ impl SubsidyPeriod {
         let mut c = Collector::default();
         let name = c.field("name", Label::parse(name));
         if ends_on <= starts_on {
-            c.push(FieldViolation::new(
-                "ends_on",
-                "before_start",
-                "the period must end after it starts",
-            ));
+            c.push(FieldViolation::new("ends_on", "before_start", "the period must end after it starts"));
         }
         let mut seen = BTreeSet::new();
         for (i, t) in targets.iter().enumerate() {
@@ -338,15 +329,7 @@ impl SubsidyPeriod {
                 ));
             }
         }
-        c.finish(|| {
-            Some(Self {
-                id,
-                name: name?,
-                starts_on,
-                ends_on,
-                targets,
-            })
-        })
+        c.finish(|| Some(Self { id, name: name?, starts_on, ends_on, targets }))
     }
 
     /// Its id.
@@ -376,10 +359,7 @@ impl SubsidyPeriod {
 
     /// The target for a measure, if one was set.
     pub fn target_for(&self, measure: TargetMeasure) -> Option<u32> {
-        self.targets
-            .iter()
-            .find(|t| t.measure == measure)
-            .map(|t| t.persons)
+        self.targets.iter().find(|t| t.measure == measure).map(|t| t.persons)
     }
 
     /// Whether a day falls inside the period.
@@ -420,18 +400,9 @@ mod tests {
             assert_eq!(ActivityCode::parse(c.code()), Ok(c));
             assert!(seen.insert(c.code()));
         }
-        assert_eq!(
-            ActivityCode::parse(" 5.2.A (2) "),
-            Ok(ActivityCode::OrientationTalks)
-        );
-        assert_eq!(
-            ActivityCode::parse("5.2.f").unwrap_err().code,
-            "unknown_activity_code"
-        );
-        assert_eq!(
-            ActivityCode::parse("5.2.a").unwrap_err().code,
-            "unknown_activity_code"
-        );
+        assert_eq!(ActivityCode::parse(" 5.2.A (2) "), Ok(ActivityCode::OrientationTalks));
+        assert_eq!(ActivityCode::parse("5.2.f").unwrap_err().code, "unknown_activity_code");
+        assert_eq!(ActivityCode::parse("5.2.a").unwrap_err().code, "unknown_activity_code");
     }
 
     #[test]
@@ -453,47 +424,19 @@ mod tests {
             " ",
             d(6, 1),
             d(1, 1),
-            vec![
-                Target {
-                    measure: t,
-                    persons: 0,
-                },
-                Target {
-                    measure: t,
-                    persons: 100,
-                },
-            ],
+            vec![Target { measure: t, persons: 0 }, Target { measure: t, persons: 100 }],
         )
         .unwrap_err();
         let v = err.violations().unwrap();
-        assert!(
-            v.has("name")
-                && v.has("ends_on")
-                && v.has("targets[0].persons")
-                && v.has("targets[1].measure"),
-            "{v}"
-        );
+        assert!(v.has("name") && v.has("ends_on") && v.has("targets[0].persons") && v.has("targets[1].measure"), "{v}");
     }
 
     #[test]
     fn projection_is_proportional_and_stops_at_the_end() {
         let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
-        let p = SubsidyPeriod::new(
-            SubsidyPeriodId::from_u128(1),
-            "2026",
-            d(1, 1),
-            d(1, 10),
-            vec![],
-        )
-        .unwrap();
+        let p = SubsidyPeriod::new(SubsidyPeriodId::from_u128(1), "2026", d(1, 1), d(1, 10), vec![]).unwrap();
         assert_eq!(p.project(5, d(1, 5)), Some(10));
-        assert_eq!(
-            p.project(7, NaiveDate::from_ymd_opt(2027, 3, 1).unwrap()),
-            Some(7)
-        );
-        assert_eq!(
-            p.project(7, NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()),
-            None
-        );
+        assert_eq!(p.project(7, NaiveDate::from_ymd_opt(2027, 3, 1).unwrap()), Some(7));
+        assert_eq!(p.project(7, NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()), None);
     }
 }

@@ -15,26 +15,22 @@ use serde::{Deserialize, Serialize};
 use crate::access::{Consent, DataCategory, ParticipantScope};
 use crate::activity::ActivityCode;
 use crate::contact::{
-    ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus,
-    ReferralStep,
+    ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus, ReferralStep,
 };
 use crate::error::{DomainError, EntityKind, FieldViolation, Rule, Violations};
 use crate::ids::{
-    AgreementId, ConsentId, ContactId, GoalId, JudgmentId, ObstacleId, OrganisationId,
-    ParticipantId, ReferralId, ReportId, UserId,
+    AgreementId, ConsentId, ContactId, GoalId, JudgmentId, ObstacleId, OrganisationId, ParticipantId, ReferralId,
+    ReportId, UserId,
 };
-use crate::outflow::{
-    Outflow, OutflowOutcome, ProgressReportRecord, ZrmAssessment, ZrmDomain, ZrmScore,
-};
+use crate::outflow::{Outflow, OutflowOutcome, ProgressReportRecord, ZrmAssessment, ZrmDomain, ZrmScore};
 use crate::participant::ParticipantProfile;
 use crate::plan::{
-    Agreement, AgreementStatus, Direction, DirectionChange, Goal, GoalStatus, PlanRevision,
-    Responsible, ReturnStance,
+    Agreement, AgreementStatus, Direction, DirectionChange, Goal, GoalStatus, PlanRevision, Responsible, ReturnStance,
 };
 use crate::returns::{
-    Communication, DeparturePreparation, DepartureStep, ExplorationFindings, Finality,
-    ObstacleAction, ObstacleKind, ObstacleStatus, ReanChecklist, Recipient, ReintegrationPlan,
-    ReturnExploration, ReturnJudgment, ReturnObstacle, Verdict,
+    Communication, DeparturePreparation, DepartureStep, ExplorationFindings, Finality, ObstacleAction, ObstacleKind,
+    ObstacleStatus, ReanChecklist, Recipient, ReintegrationPlan, ReturnExploration, ReturnJudgment, ReturnObstacle,
+    Verdict,
 };
 use crate::text::Text;
 use crate::trajectory::{LimitStatus, Phase, TrajectoryDates, Trigger, check_transition};
@@ -52,13 +48,9 @@ pub struct CommandContext {
 }
 
 impl CommandContext {
-    /// A context whose `today` is the UTC date of `now`.
+    /// A context whose `today` is the Amsterdam date of `now`.
     pub fn at(actor: UserId, now: DateTime<Utc>) -> Self {
-        Self {
-            actor,
-            now,
-            today: now.date_naive(),
-        }
+        Self { actor, now, today: crate::time::amsterdam_date(now) }
     }
 }
 
@@ -210,7 +202,12 @@ pub enum CaseCommand {
     /// Log a contact moment with the agreements made in it.
     LogContact(NewContact),
     /// Record an agreement outside a contact moment.
-    AddAgreement(NewAgreement),
+    AddAgreement {
+        /// The agreement.
+        agreement: NewAgreement,
+        /// The category of its content (guidance, or medical/psychosocial, legal, ...).
+        category: DataCategory,
+    },
     /// Record whether an agreement was kept.
     SettleAgreement {
         /// The agreement.
@@ -384,7 +381,7 @@ impl CaseCommand {
             Self::ChangeGoalStatus { .. } => "change_goal_status",
             Self::UpdateGoalSteps { .. } => "update_goal_steps",
             Self::LogContact(_) => "log_contact",
-            Self::AddAgreement(_) => "add_agreement",
+            Self::AddAgreement { .. } => "add_agreement",
             Self::SettleAgreement { .. } => "settle_agreement",
             Self::ProposeReferral { .. } => "propose_referral",
             Self::AdvanceReferral { .. } => "advance_referral",
@@ -507,7 +504,12 @@ pub enum CaseChange {
         category: DataCategory,
     },
     /// An agreement was made.
-    AgreementMade(Agreement),
+    AgreementMade {
+        /// The agreement.
+        agreement: Agreement,
+        /// The category of its content (that of the contact it was made in).
+        category: DataCategory,
+    },
     /// An agreement was settled.
     AgreementSettled {
         /// The agreement.
@@ -521,6 +523,8 @@ pub enum CaseChange {
     ReferralAdvanced {
         /// The referral.
         referral: ReferralId,
+        /// The referral's data category (from its partner domain).
+        category: DataCategory,
         /// The step.
         step: ReferralStep,
     },
@@ -604,7 +608,7 @@ impl CaseChange {
             Self::GoalStatusChanged { .. } => "goal_status_changed",
             Self::GoalStepsUpdated { .. } => "goal_steps_updated",
             Self::ContactLogged { .. } => "contact_logged",
-            Self::AgreementMade(_) => "agreement_made",
+            Self::AgreementMade { .. } => "agreement_made",
             Self::AgreementSettled { .. } => "agreement_settled",
             Self::ReferralProposed(_) => "referral_proposed",
             Self::ReferralAdvanced { .. } => "referral_advanced",
@@ -631,10 +635,11 @@ impl CaseChange {
     pub fn category(&self) -> DataCategory {
         use DataCategory as C;
         match self {
-            Self::Registered { .. }
-            | Self::ProfileUpdated { .. }
-            | Self::ProjectWorkerAssigned { .. } => C::Identity,
-            Self::ContactLogged { category, .. } => *category,
+            Self::Registered { .. } | Self::ProfileUpdated { .. } | Self::ProjectWorkerAssigned { .. } => C::Identity,
+            Self::ContactLogged { category, .. }
+            | Self::AgreementMade { category, .. }
+            | Self::ReferralAdvanced { category, .. } => *category,
+            Self::ReferralProposed(r) => r.domain.category(),
             Self::PhaseChanged { .. }
             | Self::DirectionChanged(_)
             | Self::PlanRevised(_)
@@ -642,10 +647,7 @@ impl CaseChange {
             | Self::GoalSet(_)
             | Self::GoalStatusChanged { .. }
             | Self::GoalStepsUpdated { .. }
-            | Self::AgreementMade(_)
             | Self::AgreementSettled { .. }
-            | Self::ReferralProposed(_)
-            | Self::ReferralAdvanced { .. }
             | Self::SelfRelianceAssessed(_)
             | Self::ConsentGiven(_)
             | Self::ConsentWithdrawn { .. }
@@ -681,16 +683,16 @@ impl CaseChange {
             Self::GoalSet(_) | Self::GoalStatusChanged { .. } | Self::GoalStepsUpdated { .. } => {
                 vec![A::MonitorGoals]
             }
-            Self::AgreementMade(_)
+            Self::AgreementMade { .. }
             | Self::AgreementSettled { .. }
             | Self::ReferralProposed(_)
             | Self::ReferralAdvanced { .. } => {
                 vec![A::CoordinateExecution]
             }
-            Self::ReturnStanceRecorded { .. } => vec![A::OrientationTalks],
-            Self::ReturnExplorationStarted(_)
-            | Self::ReturnExplorationUpdated { .. }
-            | Self::ObstacleIdentified(_) => {
+            // Recording what the person said is part of recording the process in the plan; the
+            // orientation talk itself is counted on its contact moment.
+            Self::ReturnStanceRecorded { .. } => vec![A::RecordProcessInPlan],
+            Self::ReturnExplorationStarted(_) | Self::ReturnExplorationUpdated { .. } | Self::ObstacleIdentified(_) => {
                 vec![A::ExploreReturn]
             }
             Self::ObstacleActedOn { .. }
@@ -698,17 +700,12 @@ impl CaseChange {
             | Self::DepartureStepRecorded(_)
             | Self::ReanChecklistUpdated(_)
             | Self::DeparturePlanned { .. } => vec![A::RemoveObstacles],
-            Self::JudgmentRecorded(_)
-            | Self::JudgmentCommunicated { .. }
-            | Self::ConsequencesExplained { .. } => {
+            Self::JudgmentRecorded(_) | Self::JudgmentCommunicated { .. } | Self::ConsequencesExplained { .. } => {
                 vec![A::ReturnJudgment]
             }
             Self::SelfRelianceAssessed(_) => vec![A::SelfReliance],
             Self::ProgressReportSent(_) => vec![A::Reporting],
-            Self::PhaseChanged {
-                to: Phase::Termination,
-                ..
-            } => vec![A::ProposeTermination],
+            Self::PhaseChanged { to: Phase::Termination, .. } => vec![A::ProposeTermination],
             Self::Registered { .. }
             | Self::ProfileUpdated { .. }
             | Self::ProjectWorkerAssigned { .. }
@@ -749,7 +746,7 @@ pub struct Case {
     return_stance: ReturnStance,
     plan: Vec<PlanRevision>,
     goals: BTreeMap<GoalId, Goal>,
-    agreements: BTreeMap<AgreementId, Agreement>,
+    agreements: BTreeMap<AgreementId, (Agreement, DataCategory)>,
     contacts: BTreeMap<ContactId, (ContactMoment, DataCategory)>,
     referrals: BTreeMap<ReferralId, Referral>,
     exploration: Option<ReturnExploration>,
@@ -771,26 +768,19 @@ impl Case {
     /// Register a participant: validates the registration and opens the case.
     ///
     /// The registration date must not lie in the future.
-    pub fn register(
-        cmd: RegisterParticipant,
-        ctx: &CommandContext,
-    ) -> Result<(Case, CaseEvent), DomainError> {
+    pub fn register(cmd: RegisterParticipant, ctx: &CommandContext) -> Result<(Case, CaseEvent), DomainError> {
         if cmd.registered_on > ctx.today {
-            return Err(invalid(
-                "registered_on",
-                "date_in_future",
-                "the registration date cannot lie in the future",
-            ));
+            return Err(invalid("registered_on", "date_in_future", "the registration date cannot lie in the future"));
+        }
+        if let Some(dob) = cmd.profile.date_of_birth {
+            dob.check(ctx.today).map_err(|e| DomainError::from(e.at("date_of_birth")))?;
         }
         let event = CaseEvent {
             participant: cmd.id,
             version: 1,
             at: ctx.now,
             actor: ctx.actor,
-            change: CaseChange::Registered {
-                profile: cmd.profile,
-                registered_on: cmd.registered_on,
-            },
+            change: CaseChange::Registered { profile: cmd.profile, registered_on: cmd.registered_on },
         };
         let case = Self::replay([&event])?;
         Ok((case, event))
@@ -798,24 +788,15 @@ impl Case {
 
     /// Rebuild a case from its events, oldest first. The first must be the registration and
     /// versions must follow each other without gaps.
-    pub fn replay<'a>(
-        events: impl IntoIterator<Item = &'a CaseEvent>,
-    ) -> Result<Case, DomainError> {
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a CaseEvent>) -> Result<Case, DomainError> {
         let mut iter = events.into_iter();
-        let first = iter
-            .next()
-            .ok_or_else(|| invalid("events", "empty", "a case starts with its registration"))?;
-        let CaseChange::Registered {
-            profile,
-            registered_on,
-        } = &first.change
-        else {
-            return Err(invalid(
-                "events[0]",
-                "not_registration",
-                "a case starts with its registration",
-            ));
+        let first = iter.next().ok_or_else(|| invalid("events", "empty", "a case starts with its registration"))?;
+        let CaseChange::Registered { profile, registered_on } = &first.change else {
+            return Err(invalid("events[0]", "not_registration", "a case starts with its registration"));
         };
+        if first.version != 1 {
+            return Err(invalid("events[0]", "out_of_sequence", "a case's registration is version 1"));
+        }
         let mut case = Case {
             id: first.participant,
             version: 1,
@@ -845,11 +826,7 @@ impl Case {
                 return Err(DomainError::field(
                     format!("events[{}]", i + 1),
                     "out_of_sequence",
-                    format!(
-                        "expected version {} of participant {}",
-                        case.version + 1,
-                        case.id
-                    ),
+                    format!("expected version {} of participant {}", case.version + 1, case.id),
                 ));
             }
             case.apply(e);
@@ -860,21 +837,12 @@ impl Case {
     /// Decide a command and apply its changes; returns the events to store.
     ///
     /// On error nothing changes.
-    pub fn execute(
-        &mut self,
-        cmd: CaseCommand,
-        ctx: &CommandContext,
-    ) -> Result<Vec<CaseEvent>, DomainError> {
+    pub fn execute(&mut self, cmd: CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseEvent>, DomainError> {
         let changes = self.decide(cmd, ctx)?;
         let mut events = Vec::with_capacity(changes.len());
         for change in changes {
-            let event = CaseEvent {
-                participant: self.id,
-                version: self.version + 1,
-                at: ctx.now,
-                actor: ctx.actor,
-                change,
-            };
+            let event =
+                CaseEvent { participant: self.id, version: self.version + 1, at: ctx.now, actor: ctx.actor, change };
             self.apply(&event);
             events.push(event);
         }
@@ -883,13 +851,10 @@ impl Case {
 
     /// Apply a recorded event. Events were decided against the state they follow, so applying
     /// does not check rules again.
-    pub fn apply(&mut self, event: &CaseEvent) {
+    pub(crate) fn apply(&mut self, event: &CaseEvent) {
         self.version = event.version;
         match &event.change {
-            CaseChange::Registered {
-                profile,
-                registered_on,
-            } => {
+            CaseChange::Registered { profile, registered_on } => {
                 self.profile = profile.clone();
                 self.registered_on = *registered_on;
             }
@@ -910,13 +875,7 @@ impl Case {
             CaseChange::GoalSet(goal) => {
                 self.goals.insert(goal.id, goal.clone());
             }
-            CaseChange::GoalStatusChanged {
-                goal,
-                to,
-                new_deadline,
-                on,
-                ..
-            } => {
+            CaseChange::GoalStatusChanged { goal, to, new_deadline, on, .. } => {
                 if let Some(g) = self.goals.get_mut(goal) {
                     g.status = *to;
                     g.status_changed_on = Some(*on);
@@ -931,21 +890,20 @@ impl Case {
                 }
             }
             CaseChange::ContactLogged { contact, category } => {
-                self.contacts
-                    .insert(contact.id, (contact.clone(), *category));
+                self.contacts.insert(contact.id, (contact.clone(), *category));
             }
-            CaseChange::AgreementMade(a) => {
-                self.agreements.insert(a.id, a.clone());
+            CaseChange::AgreementMade { agreement, category } => {
+                self.agreements.insert(agreement.id, (agreement.clone(), *category));
             }
             CaseChange::AgreementSettled { agreement, status } => {
-                if let Some(a) = self.agreements.get_mut(agreement) {
+                if let Some((a, _)) = self.agreements.get_mut(agreement) {
                     a.status = *status;
                 }
             }
             CaseChange::ReferralProposed(r) => {
                 self.referrals.insert(r.id, r.clone());
             }
-            CaseChange::ReferralAdvanced { referral, step } => {
+            CaseChange::ReferralAdvanced { referral, step, .. } => {
                 if let Some(r) = self.referrals.get_mut(referral) {
                     r.history.push(step.clone());
                 }
@@ -979,36 +937,21 @@ impl Case {
                 }
             }
             CaseChange::ReintegrationPlanUpdated(update) => {
-                self.reintegration
-                    .get_or_insert_with(ReintegrationPlan::default)
-                    .merge(update.clone());
+                self.reintegration.get_or_insert_with(ReintegrationPlan::default).merge(update.clone());
             }
             CaseChange::DepartureStepRecorded(step) => {
-                self.departure
-                    .get_or_insert_with(DeparturePreparation::default)
-                    .steps
-                    .push(step.clone());
+                self.departure.get_or_insert_with(DeparturePreparation::default).steps.push(step.clone());
             }
             CaseChange::ReanChecklistUpdated(rean) => {
-                self.departure
-                    .get_or_insert_with(DeparturePreparation::default)
-                    .rean = *rean
+                self.departure.get_or_insert_with(DeparturePreparation::default).rean = *rean
             }
-            CaseChange::DeparturePlanned {
-                on,
-                accompany_to_schiphol,
-            } => {
-                let d = self
-                    .departure
-                    .get_or_insert_with(DeparturePreparation::default);
+            CaseChange::DeparturePlanned { on, accompany_to_schiphol } => {
+                let d = self.departure.get_or_insert_with(DeparturePreparation::default);
                 d.departure_on = *on;
                 d.accompany_to_schiphol = *accompany_to_schiphol;
             }
             CaseChange::JudgmentRecorded(j) => self.judgments.push(j.clone()),
-            CaseChange::JudgmentCommunicated {
-                judgment,
-                communication,
-            } => {
+            CaseChange::JudgmentCommunicated { judgment, communication } => {
                 if let Some(j) = self.judgments.iter_mut().find(|j| j.id == *judgment) {
                     j.communications.push(*communication);
                 }
@@ -1031,18 +974,9 @@ impl Case {
     }
 
     /// A date of something that happened: not in the future, not before registration.
-    fn check_past(
-        &self,
-        field: &str,
-        day: NaiveDate,
-        ctx: &CommandContext,
-    ) -> Result<(), DomainError> {
+    fn check_past(&self, field: &str, day: NaiveDate, ctx: &CommandContext) -> Result<(), DomainError> {
         if day > ctx.today {
-            return Err(invalid(
-                field,
-                Rule::DateInFuture.code(),
-                Rule::DateInFuture.explanation(),
-            ));
+            return Err(invalid(field, Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
         }
         if day < self.registered_on {
             return Err(invalid(
@@ -1057,10 +991,7 @@ impl Case {
     fn require_stance(&self, at_least: ReturnStance) -> Result<(), DomainError> {
         let ok = match at_least {
             ReturnStance::Decided => self.return_stance == ReturnStance::Decided,
-            _ => matches!(
-                self.return_stance,
-                ReturnStance::Considering | ReturnStance::Decided
-            ),
+            _ => matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided),
         };
         match (ok, at_least) {
             (true, _) => Ok(()),
@@ -1069,25 +1000,15 @@ impl Case {
         }
     }
 
-    fn goal(&self, id: GoalId) -> Result<&Goal, DomainError> {
-        self.goals
-            .get(&id)
-            .ok_or_else(|| DomainError::not_found(EntityKind::Goal, id))
+    fn find_goal(&self, id: GoalId) -> Result<&Goal, DomainError> {
+        self.goals.get(&id).ok_or_else(|| DomainError::not_found(EntityKind::Goal, id))
     }
 
-    fn judgment(&self, id: JudgmentId) -> Result<&ReturnJudgment, DomainError> {
-        self.judgments
-            .iter()
-            .find(|j| j.id == id)
-            .ok_or_else(|| DomainError::not_found(EntityKind::ReturnJudgment, id))
+    fn find_judgment(&self, id: JudgmentId) -> Result<&ReturnJudgment, DomainError> {
+        self.judgments.iter().find(|j| j.id == id).ok_or_else(|| DomainError::not_found(EntityKind::ReturnJudgment, id))
     }
 
-    fn check_new_agreement(
-        &self,
-        prefix: &str,
-        a: &NewAgreement,
-        from: NaiveDate,
-    ) -> Option<FieldViolation> {
+    fn check_new_agreement(&self, prefix: &str, a: &NewAgreement, from: NaiveDate) -> Option<FieldViolation> {
         if self.agreements.contains_key(&a.id) {
             return Some(FieldViolation::new(
                 format!("{prefix}id"),
@@ -1105,17 +1026,23 @@ impl Case {
     }
 
     /// Decide a command against the current state: the changes it makes, or why not.
-    pub fn decide(
-        &self,
-        cmd: CaseCommand,
-        ctx: &CommandContext,
-    ) -> Result<Vec<CaseChange>, DomainError> {
+    pub fn decide(&self, cmd: CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseChange>, DomainError> {
         if self.outflow.is_some() && !cmd.allowed_after_outflow() {
             return Err(DomainError::TrajectoryClosed { action: cmd.name() });
         }
         let by = ctx.actor;
         let changes = match cmd {
             CaseCommand::UpdateProfile { profile } => {
+                if profile.project_worker != self.profile.project_worker {
+                    return Err(invalid(
+                        "project_worker",
+                        "not_applicable",
+                        "the project worker changes by assignment, not by correcting the profile",
+                    ));
+                }
+                if let Some(dob) = profile.date_of_birth {
+                    dob.check(ctx.today).map_err(|e| DomainError::from(e.at("date_of_birth")))?;
+                }
                 if profile == self.profile {
                     return Ok(Vec::new());
                 }
@@ -1125,18 +1052,11 @@ impl Case {
                 if worker == self.profile.project_worker {
                     return Ok(Vec::new());
                 }
-                vec![CaseChange::ProjectWorkerAssigned {
-                    from: self.profile.project_worker,
-                    to: worker,
-                }]
+                vec![CaseChange::ProjectWorkerAssigned { from: self.profile.project_worker, to: worker }]
             }
             CaseCommand::ChangePhase { to, reason } => {
                 check_transition(self.phase, to, Trigger::Explicit)?;
-                vec![CaseChange::PhaseChanged {
-                    from: self.phase,
-                    to,
-                    reason: Some(reason),
-                }]
+                vec![CaseChange::PhaseChanged { from: self.phase, to, reason: Some(reason) }]
             }
             CaseCommand::ChangeDirection { to, on, reasoning } => {
                 if to == self.direction {
@@ -1144,45 +1064,27 @@ impl Case {
                 }
                 self.check_past("on", on, ctx)?;
                 if matches!(to, Direction::ReturnToOrigin | Direction::ThirdCountry)
-                    && !matches!(
-                        self.return_stance,
-                        ReturnStance::Considering | ReturnStance::Decided
-                    )
+                    && !matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided)
                 {
                     return Err(DomainError::rule(Rule::ReturnDirectionWithoutConsideration));
                 }
-                vec![CaseChange::DirectionChanged(DirectionChange {
-                    from: self.direction,
-                    to,
-                    on,
-                    reasoning,
-                    by,
-                })]
+                vec![CaseChange::DirectionChanged(DirectionChange { from: self.direction, to, on, reasoning, by })]
             }
             CaseCommand::RecordReturnStance { stance, on, note } => {
+                if self.phase == Phase::Intake {
+                    return Err(DomainError::rule(Rule::OrientationRequired));
+                }
                 self.check_past("on", on, ctx)?;
-                if matches!(
-                    self.direction,
-                    Direction::ReturnToOrigin | Direction::ThirdCountry
-                ) && !matches!(stance, ReturnStance::Considering | ReturnStance::Decided)
+                if matches!(self.direction, Direction::ReturnToOrigin | Direction::ThirdCountry)
+                    && !matches!(stance, ReturnStance::Considering | ReturnStance::Decided)
                 {
                     // Change the direction first: the plan cannot aim at a return the person rejects.
                     return Err(DomainError::rule(Rule::ReturnDirectionWithoutConsideration));
                 }
-                vec![CaseChange::ReturnStanceRecorded {
-                    from: self.return_stance,
-                    to: stance,
-                    on,
-                    note,
-                }]
+                vec![CaseChange::ReturnStanceRecorded { from: self.return_stance, to: stance, on, note }]
             }
-            CaseCommand::RevisePlan {
-                personal_situation,
-                perspective,
-            } => {
-                let number = u32::try_from(self.plan.len())
-                    .unwrap_or(u32::MAX)
-                    .saturating_add(1);
+            CaseCommand::RevisePlan { personal_situation, perspective } => {
+                let number = u32::try_from(self.plan.len()).unwrap_or(u32::MAX).saturating_add(1);
                 vec![CaseChange::PlanRevised(PlanRevision {
                     number,
                     direction: self.direction,
@@ -1194,10 +1096,7 @@ impl Case {
                 })]
             }
             CaseCommand::AgreePlan { revision, on } => {
-                let latest = self
-                    .plan
-                    .last()
-                    .ok_or_else(|| DomainError::rule(Rule::PlanRequired))?;
+                let latest = self.plan.last().ok_or_else(|| DomainError::rule(Rule::PlanRequired))?;
                 if !self.plan.iter().any(|r| r.number == revision) {
                     return Err(DomainError::not_found(EntityKind::PlanRevision, revision));
                 }
@@ -1208,35 +1107,23 @@ impl Case {
                     return Err(DomainError::rule(Rule::PlanAlreadyAgreed));
                 }
                 self.check_past("on", on, ctx)?;
+                if on < crate::time::amsterdam_date(latest.drawn_up_at) {
+                    return Err(invalid("on", "before_drawn_up", "a plan cannot be agreed before it was drawn up"));
+                }
                 let mut changes = vec![CaseChange::PlanAgreed { revision, on }];
                 if matches!(self.phase, Phase::Intake | Phase::Orientation) {
                     check_transition(self.phase, Phase::PlanExecution, Trigger::PlanAgreed)?;
-                    changes.push(CaseChange::PhaseChanged {
-                        from: self.phase,
-                        to: Phase::PlanExecution,
-                        reason: None,
-                    });
+                    changes.push(CaseChange::PhaseChanged { from: self.phase, to: Phase::PlanExecution, reason: None });
                 }
                 changes
             }
             CaseCommand::SetGoal(g) => {
-                let revision = self
-                    .plan
-                    .last()
-                    .ok_or_else(|| DomainError::rule(Rule::PlanRequired))?
-                    .number;
+                let revision = self.plan.last().ok_or_else(|| DomainError::rule(Rule::PlanRequired))?.number;
                 if self.goals.contains_key(&g.id) {
-                    return Err(DomainError::AlreadyExists {
-                        entity: EntityKind::Goal,
-                        id: g.id.to_string(),
-                    });
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::Goal, id: g.id.to_string() });
                 }
                 if g.deadline < ctx.today {
-                    return Err(invalid(
-                        "deadline",
-                        "in_past",
-                        "a new goal's deadline cannot lie in the past",
-                    ));
+                    return Err(invalid("deadline", "in_past", "a new goal's deadline cannot lie in the past"));
                 }
                 vec![CaseChange::GoalSet(Goal {
                     id: g.id,
@@ -1252,15 +1139,20 @@ impl Case {
                     status_changed_on: None,
                 })]
             }
-            CaseCommand::ChangeGoalStatus {
-                goal,
-                to,
-                new_deadline,
-                on,
-            } => {
-                let g = self.goal(goal)?;
+            CaseCommand::ChangeGoalStatus { goal, to, new_deadline, on } => {
+                let g = self.find_goal(goal)?;
                 g.status.check_transition(to)?;
                 self.check_past("on", on, ctx)?;
+                if on < crate::time::amsterdam_date(g.set_at) {
+                    return Err(invalid("on", "before_set", "a goal's status cannot change before the goal was set"));
+                }
+                if to == GoalStatus::Missed && on <= g.deadline {
+                    return Err(invalid(
+                        "on",
+                        "before_deadline",
+                        "a goal is missed only after its deadline has passed",
+                    ));
+                }
                 if g.status == GoalStatus::Missed && to == GoalStatus::InProgress {
                     match new_deadline {
                         Some(d) if d > g.deadline && d >= ctx.today => {}
@@ -1273,16 +1165,10 @@ impl Case {
                         "a new deadline is given only when a missed goal resumes",
                     ));
                 }
-                vec![CaseChange::GoalStatusChanged {
-                    goal,
-                    from: g.status,
-                    to,
-                    new_deadline,
-                    on,
-                }]
+                vec![CaseChange::GoalStatusChanged { goal, from: g.status, to, new_deadline, on }]
             }
             CaseCommand::UpdateGoalSteps { goal, next_steps } => {
-                let g = self.goal(goal)?;
+                let g = self.find_goal(goal)?;
                 if !g.status.is_active() && g.status != GoalStatus::Missed {
                     return Err(DomainError::IllegalStatusTransition {
                         entity: EntityKind::Goal,
@@ -1293,33 +1179,28 @@ impl Case {
                 vec![CaseChange::GoalStepsUpdated { goal, next_steps }]
             }
             CaseCommand::LogContact(c) => return self.decide_contact(c, ctx),
-            CaseCommand::AddAgreement(a) => {
+            CaseCommand::AddAgreement { agreement: a, category } => {
                 if let Some(v) = self.check_new_agreement("", &a, ctx.today) {
                     return Err(v.into());
                 }
-                vec![CaseChange::AgreementMade(Agreement {
-                    id: a.id,
-                    description: a.description,
-                    due_on: a.due_on,
-                    who_acts: a.who_acts,
-                    made_in: None,
-                    status: AgreementStatus::Open,
-                })]
+                vec![CaseChange::AgreementMade {
+                    agreement: Agreement {
+                        id: a.id,
+                        description: a.description,
+                        due_on: a.due_on,
+                        who_acts: a.who_acts,
+                        made_in: None,
+                        status: AgreementStatus::Open,
+                    },
+                    category,
+                }]
             }
-            CaseCommand::SettleAgreement {
-                agreement,
-                fulfilled,
-                on,
-            } => {
-                let a = self
+            CaseCommand::SettleAgreement { agreement, fulfilled, on } => {
+                let (a, _) = self
                     .agreements
                     .get(&agreement)
                     .ok_or_else(|| DomainError::not_found(EntityKind::Agreement, agreement))?;
-                let to = if fulfilled {
-                    AgreementStatus::Fulfilled(on)
-                } else {
-                    AgreementStatus::NotFulfilled(on)
-                };
+                let to = if fulfilled { AgreementStatus::Fulfilled(on) } else { AgreementStatus::NotFulfilled(on) };
                 if a.status != AgreementStatus::Open {
                     return Err(DomainError::IllegalStatusTransition {
                         entity: EntityKind::Agreement,
@@ -1328,43 +1209,16 @@ impl Case {
                     });
                 }
                 self.check_past("on", on, ctx)?;
-                vec![CaseChange::AgreementSettled {
-                    agreement,
-                    status: to,
-                }]
+                vec![CaseChange::AgreementSettled { agreement, status: to }]
             }
-            CaseCommand::ProposeReferral {
-                id,
-                partner,
-                domain,
-                reason,
-            } => {
+            CaseCommand::ProposeReferral { id, partner, domain, reason } => {
                 if self.referrals.contains_key(&id) {
-                    return Err(DomainError::AlreadyExists {
-                        entity: EntityKind::Referral,
-                        id: id.to_string(),
-                    });
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::Referral, id: id.to_string() });
                 }
-                let step = ReferralStep {
-                    status: ReferralStatus::Proposed,
-                    on: ctx.today,
-                    note: None,
-                    by,
-                };
-                vec![CaseChange::ReferralProposed(Referral {
-                    id,
-                    partner,
-                    domain,
-                    reason,
-                    history: vec![step],
-                })]
+                let step = ReferralStep { status: ReferralStatus::Proposed, on: ctx.today, note: None, by };
+                vec![CaseChange::ReferralProposed(Referral { id, partner, domain, reason, history: vec![step] })]
             }
-            CaseCommand::AdvanceReferral {
-                referral,
-                to,
-                on,
-                note,
-            } => {
+            CaseCommand::AdvanceReferral { referral, to, on, note } => {
                 let r = self
                     .referrals
                     .get(&referral)
@@ -1380,12 +1234,8 @@ impl Case {
                 }
                 vec![CaseChange::ReferralAdvanced {
                     referral,
-                    step: ReferralStep {
-                        status: to,
-                        on,
-                        note,
-                        by,
-                    },
+                    category: r.domain.category(),
+                    step: ReferralStep { status: to, on, note, by },
                 }]
             }
             CaseCommand::StartReturnExploration { on, findings } => {
@@ -1407,26 +1257,14 @@ impl Case {
                 if self.exploration.is_none() {
                     return Err(DomainError::rule(Rule::ReturnExplorationRequired));
                 }
-                vec![CaseChange::ReturnExplorationUpdated {
-                    findings,
-                    at: ctx.now,
-                }]
+                vec![CaseChange::ReturnExplorationUpdated { findings, at: ctx.now }]
             }
-            CaseCommand::IdentifyObstacle {
-                id,
-                kind,
-                description,
-                partner,
-                on,
-            } => {
+            CaseCommand::IdentifyObstacle { id, kind, description, partner, on } => {
                 if self.exploration.is_none() {
                     return Err(DomainError::rule(Rule::ReturnExplorationRequired));
                 }
                 if self.obstacles.contains_key(&id) {
-                    return Err(DomainError::AlreadyExists {
-                        entity: EntityKind::ReturnObstacle,
-                        id: id.to_string(),
-                    });
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::ReturnObstacle, id: id.to_string() });
                 }
                 self.check_past("on", on, ctx)?;
                 vec![CaseChange::ObstacleIdentified(ReturnObstacle {
@@ -1439,12 +1277,7 @@ impl Case {
                     actions: Vec::new(),
                 })]
             }
-            CaseCommand::ActOnObstacle {
-                obstacle,
-                description,
-                status,
-                on,
-            } => {
+            CaseCommand::ActOnObstacle { obstacle, description, status, on } => {
                 let o = self
                     .obstacles
                     .get(&obstacle)
@@ -1454,15 +1287,7 @@ impl Case {
                     o.status.check_transition(status)?;
                 }
                 self.check_past("on", on, ctx)?;
-                vec![CaseChange::ObstacleActedOn {
-                    obstacle,
-                    action: ObstacleAction {
-                        on,
-                        description,
-                        status,
-                        by,
-                    },
-                }]
+                vec![CaseChange::ObstacleActedOn { obstacle, action: ObstacleAction { on, description, status, by } }]
             }
             CaseCommand::UpdateReintegrationPlan(plan) => {
                 self.require_stance(ReturnStance::Decided)?;
@@ -1477,38 +1302,20 @@ impl Case {
                 self.require_stance(ReturnStance::Decided)?;
                 vec![CaseChange::ReanChecklistUpdated(rean)]
             }
-            CaseCommand::PlanDeparture {
-                on,
-                accompany_to_schiphol,
-            } => {
+            CaseCommand::PlanDeparture { on, accompany_to_schiphol } => {
                 self.require_stance(ReturnStance::Decided)?;
                 if on.is_some_and(|d| d < ctx.today) {
-                    return Err(invalid(
-                        "on",
-                        "in_past",
-                        "a planned departure date cannot lie in the past",
-                    ));
+                    return Err(invalid("on", "in_past", "a planned departure date cannot lie in the past"));
                 }
-                vec![CaseChange::DeparturePlanned {
-                    on,
-                    accompany_to_schiphol,
-                }]
+                vec![CaseChange::DeparturePlanned { on, accompany_to_schiphol }]
             }
-            CaseCommand::RecordJudgment {
-                id,
-                verdict,
-                finality,
-                reasoning,
-                formed_on,
-            } => {
+            CaseCommand::RecordJudgment { id, verdict, finality, reasoning, formed_on } => {
                 if self.judgments.iter().any(|j| j.id == id) {
-                    return Err(DomainError::AlreadyExists {
-                        entity: EntityKind::ReturnJudgment,
-                        id: id.to_string(),
-                    });
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::ReturnJudgment, id: id.to_string() });
                 }
                 self.check_past("formed_on", formed_on, ctx)?;
-                let agreed = self.latest_agreed_revision().map(|r| r.number);
+                let agreed =
+                    self.plan.iter().rev().find(|r| r.agreed_on.is_some_and(|d| d <= formed_on)).map(|r| r.number);
                 if finality == Finality::Final && agreed.is_none() {
                     return Err(DomainError::rule(Rule::AgreedPlanRequired));
                 }
@@ -1525,81 +1332,40 @@ impl Case {
                 })]
             }
             CaseCommand::RecordJudgmentCommunicated { judgment, to, on } => {
-                let j = self.judgment(judgment)?;
+                let j = self.find_judgment(judgment)?;
                 if on < j.formed_on {
                     return Err(DomainError::rule(Rule::CommunicatedBeforeFormed));
                 }
                 if on > ctx.today {
-                    return Err(invalid(
-                        "on",
-                        Rule::DateInFuture.code(),
-                        Rule::DateInFuture.explanation(),
-                    ));
+                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
                 }
-                vec![CaseChange::JudgmentCommunicated {
-                    judgment,
-                    communication: Communication { to, on },
-                }]
+                vec![CaseChange::JudgmentCommunicated { judgment, communication: Communication { to, on } }]
             }
             CaseCommand::RecordConsequencesExplained { judgment, on } => {
-                let j = self.judgment(judgment)?;
+                let j = self.find_judgment(judgment)?;
                 if on < j.formed_on {
                     return Err(DomainError::rule(Rule::CommunicatedBeforeFormed));
                 }
                 if on > ctx.today {
-                    return Err(invalid(
-                        "on",
-                        Rule::DateInFuture.code(),
-                        Rule::DateInFuture.explanation(),
-                    ));
+                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
                 }
                 vec![CaseChange::ConsequencesExplained { judgment, on }]
             }
-            CaseCommand::RecordSelfReliance {
-                assessed_on,
-                scores,
-            } => {
+            CaseCommand::RecordSelfReliance { assessed_on, scores } => {
                 if scores.is_empty() {
-                    return Err(invalid(
-                        "scores",
-                        "required",
-                        "score at least one life domain",
-                    ));
+                    return Err(invalid("scores", "required", "score at least one life domain"));
                 }
                 self.check_past("assessed_on", assessed_on, ctx)?;
-                vec![CaseChange::SelfRelianceAssessed(ZrmAssessment {
-                    assessed_on,
-                    scores,
-                    by,
-                })]
+                vec![CaseChange::SelfRelianceAssessed(ZrmAssessment { assessed_on, scores, by })]
             }
-            CaseCommand::GiveConsent {
-                id,
-                organisation,
-                categories,
-                purpose,
-                given_on,
-            } => {
+            CaseCommand::GiveConsent { id, organisation, categories, purpose, given_on } => {
                 if self.consents.iter().any(|c| c.id == id) {
-                    return Err(DomainError::AlreadyExists {
-                        entity: EntityKind::Consent,
-                        id: id.to_string(),
-                    });
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::Consent, id: id.to_string() });
                 }
                 if categories.is_empty() {
-                    return Err(invalid(
-                        "categories",
-                        "required",
-                        "name at least one data category",
-                    ));
+                    return Err(invalid("categories", "required", "name at least one data category"));
                 }
-                if given_on > ctx.today {
-                    return Err(invalid(
-                        "given_on",
-                        Rule::DateInFuture.code(),
-                        Rule::DateInFuture.explanation(),
-                    ));
-                }
+                self.check_past("given_on", given_on, ctx)?;
                 vec![CaseChange::ConsentGiven(Consent {
                     id,
                     organisation,
@@ -1620,22 +1386,14 @@ impl Case {
                     return Err(DomainError::rule(Rule::ConsentAlreadyWithdrawn));
                 }
                 if on > ctx.today {
-                    return Err(invalid(
-                        "on",
-                        Rule::DateInFuture.code(),
-                        Rule::DateInFuture.explanation(),
-                    ));
+                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
                 }
-                // A withdrawal dated before the consent was given would rewrite history.
-                let on = on.max(c.given_on);
+                if on < c.given_on {
+                    return Err(invalid("on", "before_given", "a consent cannot be withdrawn before it was given"));
+                }
                 vec![CaseChange::ConsentWithdrawn { consent, on }]
             }
-            CaseCommand::RecordProgressReport {
-                id,
-                period_from,
-                period_to,
-                sent_to,
-            } => {
+            CaseCommand::RecordProgressReport { id, period_from, period_to, sent_to } => {
                 let mut v = Vec::new();
                 if period_to < period_from {
                     v.push(FieldViolation::new(
@@ -1652,11 +1410,7 @@ impl Case {
                     ));
                 }
                 if self.reports.iter().any(|r| r.id == id) {
-                    v.push(FieldViolation::new(
-                        "id",
-                        "already_exists",
-                        "a report with this id exists already",
-                    ));
+                    v.push(FieldViolation::new("id", "already_exists", "a report with this id exists already"));
                 }
                 if !v.is_empty() {
                     return Err(DomainError::InvalidInput(Violations(v)));
@@ -1672,46 +1426,32 @@ impl Case {
             }
             CaseCommand::RecordOutflow { outcome, on, note } => {
                 self.check_past("on", on, ctx)?;
+                if self.last_contact_at().is_some_and(|at| on < crate::time::amsterdam_date(at)) {
+                    return Err(invalid(
+                        "on",
+                        "before_last_contact",
+                        "the outflow cannot be dated before the last contact moment",
+                    ));
+                }
                 check_transition(self.phase, Phase::Closed, Trigger::Outflow)?;
                 vec![
-                    CaseChange::OutflowRecorded(Outflow {
-                        outcome,
-                        on,
-                        note,
-                        recorded_by: by,
-                    }),
-                    CaseChange::PhaseChanged {
-                        from: self.phase,
-                        to: Phase::Closed,
-                        reason: None,
-                    },
+                    CaseChange::OutflowRecorded(Outflow { outcome, on, note, recorded_by: by }),
+                    CaseChange::PhaseChanged { from: self.phase, to: Phase::Closed, reason: None },
                 ]
             }
         };
         Ok(changes)
     }
 
-    fn decide_contact(
-        &self,
-        c: NewContact,
-        ctx: &CommandContext,
-    ) -> Result<Vec<CaseChange>, DomainError> {
+    fn decide_contact(&self, c: NewContact, ctx: &CommandContext) -> Result<Vec<CaseChange>, DomainError> {
         let mut v = Vec::new();
         if self.contacts.contains_key(&c.id) {
-            v.push(FieldViolation::new(
-                "id",
-                "already_exists",
-                "a contact moment with this id exists already",
-            ));
+            v.push(FieldViolation::new("id", "already_exists", "a contact moment with this id exists already"));
         }
         if c.at > ctx.now {
-            v.push(FieldViolation::new(
-                "at",
-                Rule::DateInFuture.code(),
-                Rule::DateInFuture.explanation(),
-            ));
+            v.push(FieldViolation::new("at", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
         }
-        let day = c.at.date_naive();
+        let day = crate::time::amsterdam_date(c.at);
         if day < self.registered_on {
             v.push(FieldViolation::new(
                 "at",
@@ -1720,26 +1460,46 @@ impl Case {
             ));
         }
         if c.activities.is_empty() {
+            v.push(FieldViolation::new("activities", "required", "name at least one activity code (3.2.a to 5.2.e)"));
+        }
+        let departed = self.outflow.as_ref().is_some_and(|o| o.outcome.is_departure());
+        match (c.kind == ContactKind::Monitoring, &self.outflow) {
+            (true, None) => {
+                v.push(FieldViolation::new("kind", "not_allowed_now", "monitoring contacts are for after the outflow"))
+            }
+            (true, Some(_)) if !departed => v.push(FieldViolation::new(
+                "kind",
+                "not_allowed_now",
+                "monitoring (aftercare) follows a departure; this outflow was not one",
+            )),
+            (false, Some(_)) => v.push(FieldViolation::new(
+                "kind",
+                "not_allowed_now",
+                "after the outflow only monitoring contacts are logged",
+            )),
+            _ => {}
+        }
+        if self.outflow.is_some() && !c.agreements.is_empty() {
+            v.push(FieldViolation::new("agreements", "not_allowed_now", "no new agreements after the outflow"));
+        }
+        // The return activities count only where the return track allows them (5.2.b).
+        let considering = matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided);
+        if c.activities.contains(&ActivityCode::ExploreReturn) && !considering {
             v.push(FieldViolation::new(
                 "activities",
-                "required",
-                "name at least one activity code (3.2.a to 5.2.e)",
+                Rule::ReturnNotConsidered.code(),
+                Rule::ReturnNotConsidered.explanation(),
             ));
         }
-        if (c.kind == ContactKind::Monitoring) != self.outflow.is_some() {
-            let msg = if self.outflow.is_some() {
-                "after the outflow only monitoring contacts are logged"
-            } else {
-                "monitoring contacts are for after the outflow"
-            };
-            v.push(FieldViolation::new("kind", "not_allowed_now", msg));
+        if c.activities.contains(&ActivityCode::RemoveObstacles) && self.return_stance != ReturnStance::Decided {
+            v.push(FieldViolation::new(
+                "activities",
+                Rule::ReturnNotDecided.code(),
+                Rule::ReturnNotDecided.explanation(),
+            ));
         }
         if c.duration_minutes.is_some_and(|m| m == 0 || m > 24 * 60) {
-            v.push(FieldViolation::new(
-                "duration_minutes",
-                "out_of_range",
-                "a duration is 1 to 1440 minutes",
-            ));
+            v.push(FieldViolation::new("duration_minutes", "out_of_range", "a duration is 1 to 1440 minutes"));
         }
         let mut seen = BTreeSet::new();
         for (i, a) in c.agreements.iter().enumerate() {
@@ -1771,26 +1531,23 @@ impl Case {
             partner: c.partner,
             duration_minutes: c.duration_minutes,
         };
-        let mut changes = vec![CaseChange::ContactLogged {
-            contact,
-            category: c.category,
-        }];
+        let mut changes = vec![CaseChange::ContactLogged { contact, category: c.category }];
         for a in c.agreements {
-            changes.push(CaseChange::AgreementMade(Agreement {
-                id: a.id,
-                description: a.description,
-                due_on: a.due_on,
-                who_acts: a.who_acts,
-                made_in: Some(c.id),
-                status: AgreementStatus::Open,
-            }));
+            changes.push(CaseChange::AgreementMade {
+                agreement: Agreement {
+                    id: a.id,
+                    description: a.description,
+                    due_on: a.due_on,
+                    who_acts: a.who_acts,
+                    made_in: Some(c.id),
+                    status: AgreementStatus::Open,
+                },
+                category: c.category,
+            });
         }
         if orientation && self.phase == Phase::Intake {
-            changes.push(CaseChange::PhaseChanged {
-                from: Phase::Intake,
-                to: Phase::Orientation,
-                reason: None,
-            });
+            check_transition(Phase::Intake, Phase::Orientation, Trigger::OrientationTalk)?;
+            changes.push(CaseChange::PhaseChanged { from: Phase::Intake, to: Phase::Orientation, reason: None });
         }
         Ok(changes)
     }
@@ -1819,16 +1576,12 @@ impl Case {
 
     /// The trajectory's dates.
     pub fn trajectory(&self) -> TrajectoryDates {
-        TrajectoryDates {
-            started_on: self.registered_on,
-        }
+        TrajectoryDates { started_on: self.registered_on }
     }
 
     /// Where the trajectory stands against its 18-month limit; `None` once it has ended.
     pub fn limit_status(&self, today: NaiveDate, lead_days: u32) -> Option<LimitStatus> {
-        self.outflow
-            .is_none()
-            .then(|| self.trajectory().limit_status(today, lead_days))
+        self.outflow.is_none().then(|| self.trajectory().limit_status(today, lead_days))
     }
 
     /// The phase.
@@ -1868,7 +1621,48 @@ impl Case {
 
     /// Agreements, by id.
     pub fn agreements(&self) -> impl Iterator<Item = &Agreement> {
-        self.agreements.values()
+        self.agreements.values().map(|(a, _)| a)
+    }
+
+    /// Agreements with the data category of their content, by id.
+    pub fn agreements_with_category(&self) -> impl Iterator<Item = (&Agreement, DataCategory)> {
+        self.agreements.values().map(|(a, cat)| (a, *cat))
+    }
+
+    /// One goal.
+    pub fn goal(&self, id: GoalId) -> Option<&Goal> {
+        self.goals.get(&id)
+    }
+
+    /// One agreement.
+    pub fn agreement(&self, id: AgreementId) -> Option<&Agreement> {
+        self.agreements.get(&id).map(|(a, _)| a)
+    }
+
+    /// One contact moment with its content category.
+    pub fn contact(&self, id: ContactId) -> Option<(&ContactMoment, DataCategory)> {
+        self.contacts.get(&id).map(|(c, cat)| (c, *cat))
+    }
+
+    /// One referral.
+    pub fn referral(&self, id: ReferralId) -> Option<&Referral> {
+        self.referrals.get(&id)
+    }
+
+    /// One obstacle.
+    pub fn obstacle(&self, id: ObstacleId) -> Option<&ReturnObstacle> {
+        self.obstacles.get(&id)
+    }
+
+    /// One judgment.
+    pub fn judgment(&self, id: JudgmentId) -> Option<&ReturnJudgment> {
+        self.judgments.iter().find(|j| j.id == id)
+    }
+
+    /// Whether the trajectory is still running (no outflow yet). The worklist rules below
+    /// return nothing for a closed trajectory.
+    pub fn is_active(&self) -> bool {
+        self.outflow.is_none()
     }
 
     /// Contact moments with their content category, by id.
@@ -1928,43 +1722,33 @@ impl Case {
 
     /// What the access policy needs to know about this participant.
     pub fn scope(&self) -> ParticipantScope<'_> {
-        ParticipantScope {
-            participant: self.id,
-            project_worker: self.profile.project_worker,
-            consents: &self.consents,
-        }
+        ParticipantScope { participant: self.id, project_worker: self.profile.project_worker, consents: &self.consents }
     }
 
     // ---- Worklist rules (3.2.b, 3.2.d) ----------------------------------------------------
 
     /// Goals still pursued whose deadline has passed.
     pub fn overdue_goals(&self, today: NaiveDate) -> impl Iterator<Item = &Goal> {
-        self.goals.values().filter(move |g| g.is_overdue(today))
+        let active = self.is_active();
+        self.goals.values().filter(move |g| active && g.is_overdue(today))
     }
 
     /// Goals due within `days` days.
     pub fn goals_due_within(&self, today: NaiveDate, days: u32) -> impl Iterator<Item = &Goal> {
-        self.goals
-            .values()
-            .filter(move |g| g.is_due_within(today, days))
+        let active = self.is_active();
+        self.goals.values().filter(move |g| active && g.is_due_within(today, days))
     }
 
     /// Open agreements past their due date.
     pub fn overdue_agreements(&self, today: NaiveDate) -> impl Iterator<Item = &Agreement> {
-        self.agreements
-            .values()
-            .filter(move |a| a.is_overdue(today))
+        let active = self.is_active();
+        self.agreements().filter(move |a| active && a.is_overdue(today))
     }
 
     /// Open agreements due within `days` days.
-    pub fn agreements_due_within(
-        &self,
-        today: NaiveDate,
-        days: u32,
-    ) -> impl Iterator<Item = &Agreement> {
-        self.agreements
-            .values()
-            .filter(move |a| a.is_due_within(today, days))
+    pub fn agreements_due_within(&self, today: NaiveDate, days: u32) -> impl Iterator<Item = &Agreement> {
+        let active = self.is_active();
+        self.agreements().filter(move |a| active && a.is_due_within(today, days))
     }
 
     /// The latest contact moment's time.
@@ -1974,34 +1758,23 @@ impl Case {
 
     /// Whole days since the last contact (since registration when there was none).
     pub fn days_without_contact(&self, today: NaiveDate) -> i64 {
-        let last = self
-            .last_contact_at()
-            .map_or(self.registered_on, |at| at.date_naive());
+        let last = self.last_contact_at().map_or(self.registered_on, crate::time::amsterdam_date);
         (today - last).num_days().max(0)
     }
 
     /// Referrals sent more than `days` days ago without an answer.
-    pub fn unanswered_referrals(
-        &self,
-        today: NaiveDate,
-        days: u32,
-    ) -> impl Iterator<Item = &Referral> {
-        self.referrals
-            .values()
-            .filter(move |r| r.is_unanswered(today, days))
+    pub fn unanswered_referrals(&self, today: NaiveDate, days: u32) -> impl Iterator<Item = &Referral> {
+        let active = self.is_active();
+        self.referrals.values().filter(move |r| active && r.is_unanswered(today, days))
     }
 
     /// Obstacles still open with no action for more than `days` days.
-    pub fn stalled_obstacles(
-        &self,
-        today: NaiveDate,
-        days: u32,
-    ) -> impl Iterator<Item = &ReturnObstacle> {
+    pub fn stalled_obstacles(&self, today: NaiveDate, days: u32) -> impl Iterator<Item = &ReturnObstacle> {
+        let active = self.is_active();
         self.obstacles.values().filter(move |o| {
-            matches!(
-                o.status,
-                ObstacleStatus::Identified | ObstacleStatus::BeingAddressed
-            ) && (today - o.last_activity_on()).num_days() > i64::from(days)
+            active
+                && matches!(o.status, ObstacleStatus::Identified | ObstacleStatus::BeingAddressed)
+                && (today - o.last_activity_on()).num_days() > i64::from(days)
         })
     }
 }

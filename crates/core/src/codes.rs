@@ -8,22 +8,20 @@ use crate::error::ValueError;
 
 /// The 249 officially assigned ISO 3166-1 alpha-2 codes, sorted (for binary search).
 const ISO_3166_ALPHA2: [&str; 249] = [
-    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
-    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
-    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
-    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
-    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
-    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
-    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
-    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
-    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
-    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
-    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
-    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
-    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
-    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
-    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
-    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD",
+    "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA",
+    "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE",
+    "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA",
+    "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK",
+    "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP",
+    "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT",
+    "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS",
+    "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ",
+    "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS",
+    "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST",
+    "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW",
+    "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA",
+    "ZM", "ZW",
 ];
 
 /// Kosovo has no officially assigned code; `XK` is the user-assigned code that the EU, the
@@ -49,17 +47,11 @@ impl CountryCode {
         if bytes.len() != 2 || !bytes.iter().all(u8::is_ascii_uppercase) {
             return Err(ValueError::new(
                 "not_iso_3166",
-                format!(
-                    "'{}' is not a two-letter ISO 3166 country code (such as ER, AF or NL)",
-                    value.trim()
-                ),
+                format!("'{}' is not a two-letter ISO 3166 country code (such as ER, AF or NL)", value.trim()),
             ));
         }
         if upper != KOSOVO && ISO_3166_ALPHA2.binary_search(&upper.as_str()).is_err() {
-            return Err(ValueError::new(
-                "not_iso_3166",
-                format!("'{upper}' is not an assigned ISO 3166 country code"),
-            ));
+            return Err(ValueError::new("not_iso_3166", format!("'{upper}' is not an assigned ISO 3166 country code")));
         }
         Ok(Self([bytes[0], bytes[1]]))
     }
@@ -116,10 +108,7 @@ impl LanguageCode {
         found.map(Self).ok_or_else(|| {
             ValueError::new(
                 "not_iso_639",
-                format!(
-                    "'{}' is not an ISO 639 language code (such as ar, ti, prs or tig)",
-                    value.trim()
-                ),
+                format!("'{}' is not an ISO 639 language code (such as ar, ti, prs or tig)", value.trim()),
             )
         })
     }
@@ -164,11 +153,7 @@ mod tests {
             assert!(CountryCode::parse(ok).is_ok(), "{ok}");
         }
         for bad in ["", "E", "ERI", "XX", "UK", "1A", "É"] {
-            assert_eq!(
-                CountryCode::parse(bad).unwrap_err().code,
-                "not_iso_3166",
-                "{bad}"
-            );
+            assert_eq!(CountryCode::parse(bad).unwrap_err().code, "not_iso_3166", "{bad}");
         }
     }
 
@@ -178,10 +163,7 @@ mod tests {
         assert_eq!(LanguageCode::parse("tir").unwrap().as_str(), "ti");
         assert_eq!(LanguageCode::parse("prs").unwrap().as_str(), "prs");
         assert_eq!(LanguageCode::parse("zz").unwrap_err().code, "not_iso_639");
-        assert_eq!(
-            LanguageCode::parse("english").unwrap_err().code,
-            "not_iso_639"
-        );
+        assert_eq!(LanguageCode::parse("english").unwrap_err().code, "not_iso_639");
     }
 
     #[test]

@@ -104,6 +104,18 @@ pub enum PartnerDomain {
 }
 
 impl PartnerDomain {
+    /// The data category of a referral in this domain: a referral to GGD says something
+    /// medical, one to ASKV something legal.
+    pub const fn category(self) -> crate::access::DataCategory {
+        use crate::access::DataCategory;
+        match self {
+            Self::Legal => DataCategory::Legal,
+            Self::Medical => DataCategory::MedicalPsychosocial,
+            Self::Return => DataCategory::Return,
+            Self::Shelter | Self::Activities => DataCategory::Guidance,
+        }
+    }
+
     /// Stable snake_case name.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -119,7 +131,9 @@ impl PartnerDomain {
 /// The lifecycle of a referral.
 ///
 /// `proposed → sent → accepted → completed`, with `rejected` by the partner after sending and
-/// `revoked` by the foundation at any point before an end.
+/// `revoked` by the foundation at any point before an end. The partner answers (accepted,
+/// rejected, completed, see [`ReferralStatus::is_partner_answer`]); the foundation proposes,
+/// sends and revokes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferralStatus {
@@ -150,6 +164,11 @@ impl ReferralStatus {
         }
     }
 
+    /// Whether this status is the partner's answer (the only statuses a partner may set).
+    pub const fn is_partner_answer(self) -> bool {
+        matches!(self, Self::Accepted | Self::Rejected | Self::Completed)
+    }
+
     /// Whether no further status can follow.
     pub const fn is_final(self) -> bool {
         matches!(self, Self::Rejected | Self::Completed | Self::Revoked)
@@ -160,9 +179,7 @@ impl ReferralStatus {
         use ReferralStatus::*;
         let ok = matches!(
             (self, to),
-            (Proposed, Sent | Revoked)
-                | (Sent, Accepted | Rejected | Revoked)
-                | (Accepted, Completed | Revoked)
+            (Proposed, Sent | Revoked) | (Sent, Accepted | Rejected | Revoked) | (Accepted, Completed | Revoked)
         );
         if ok {
             Ok(())
@@ -207,25 +224,18 @@ pub struct Referral {
 impl Referral {
     /// The current status.
     pub fn status(&self) -> ReferralStatus {
-        self.history
-            .last()
-            .map_or(ReferralStatus::Proposed, |s| s.status)
+        self.history.last().map_or(ReferralStatus::Proposed, |s| s.status)
     }
 
     /// The day the referral was sent, if it was.
     pub fn sent_on(&self) -> Option<NaiveDate> {
-        self.history
-            .iter()
-            .find(|s| s.status == ReferralStatus::Sent)
-            .map(|s| s.on)
+        self.history.iter().find(|s| s.status == ReferralStatus::Sent).map(|s| s.on)
     }
 
     /// Sent and without an answer for more than `days` days.
     pub fn is_unanswered(&self, today: NaiveDate, days: u32) -> bool {
         self.status() == ReferralStatus::Sent
-            && self
-                .sent_on()
-                .is_some_and(|sent| (today - sent).num_days() > i64::from(days))
+            && self.sent_on().is_some_and(|sent| (today - sent).num_days() > i64::from(days))
     }
 }
 
@@ -248,11 +258,7 @@ mod tests {
         ];
         for a in all {
             for b in all {
-                assert_eq!(
-                    a.check_transition(b).is_ok(),
-                    legal.contains(&(a, b)),
-                    "{a:?} -> {b:?}"
-                );
+                assert_eq!(a.check_transition(b).is_ok(), legal.contains(&(a, b)), "{a:?} -> {b:?}");
             }
             assert_eq!(a.is_final(), !legal.iter().any(|(f, _)| *f == a));
         }

@@ -24,16 +24,8 @@ pub struct FieldViolation {
 
 impl FieldViolation {
     /// A violation of `field` with the given code and message.
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            field: field.into(),
-            code: code.into(),
-            message: message.into(),
-        }
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into() }
     }
 }
 
@@ -57,10 +49,7 @@ pub struct ValueError {
 
 impl ValueError {
     pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
 
     /// Attach the field this value came from.
@@ -144,7 +133,8 @@ impl fmt::Display for EntityKind {
 pub enum Rule {
     /// Goals belong to a perspective plan (3.2.b): draw up the plan first.
     PlanRequired,
-    /// A final return judgment rests on an agreed plan and its execution (5.2.b(3)).
+    /// A final return judgment rests on a plan the participant agreed on or before the day it
+    /// is formed (5.2.b(3)).
     AgreedPlanRequired,
     /// Return exploration starts only after the person said they consider return (5.2.b(1)).
     ReturnNotConsidered,
@@ -180,6 +170,10 @@ pub enum Rule {
     AdviceRequired,
     /// Return is voluntary: the plan's direction is return only when the person considers it.
     ReturnDirectionWithoutConsideration,
+    /// The stance on return comes out of orientation talks (5.2.a(2)).
+    OrientationRequired,
+    /// The chain meeting already decided on the advice.
+    AlreadyDecided,
 }
 
 impl Rule {
@@ -205,6 +199,8 @@ impl Rule {
             Self::SessionNotYetHeld => "session_not_yet_held",
             Self::AdviceRequired => "advice_required",
             Self::ReturnDirectionWithoutConsideration => "return_direction_without_consideration",
+            Self::OrientationRequired => "orientation_required",
+            Self::AlreadyDecided => "already_decided",
         }
     }
 
@@ -213,7 +209,7 @@ impl Rule {
         match self {
             Self::PlanRequired => "draw up a perspective plan before adding goals",
             Self::AgreedPlanRequired => {
-                "a final return judgment needs a perspective plan the participant agreed to"
+                "a final return judgment needs a perspective plan the participant agreed to on or before the day it is formed"
             }
             Self::ReturnNotConsidered => {
                 "return can only be explored after the participant said they consider return; record that first"
@@ -221,16 +217,10 @@ impl Rule {
             Self::ReturnNotDecided => {
                 "obstacles are removed, and departure prepared, only after the participant decided to return; record that decision first"
             }
-            Self::ReturnExplorationRequired => {
-                "start the return exploration before listing obstacles"
-            }
-            Self::ReturnExplorationAlreadyStarted => {
-                "the return exploration was already started; update it instead"
-            }
+            Self::ReturnExplorationRequired => "start the return exploration before listing obstacles",
+            Self::ReturnExplorationAlreadyStarted => "the return exploration was already started; update it instead",
             Self::DirectionUnchanged => "the plan already has this direction",
-            Self::DateInFuture => {
-                "this records something that happened, so its date cannot lie in the future"
-            }
+            Self::DateInFuture => "this records something that happened, so its date cannot lie in the future",
             Self::DateBeforeRegistration => "the date lies before the participant's registration",
             Self::PlanAlreadyAgreed => "this plan revision was already agreed",
             Self::PlanRevisionSuperseded => {
@@ -239,17 +229,15 @@ impl Rule {
             Self::ConsentAlreadyWithdrawn => "this consent was already withdrawn",
             Self::AlreadyRegistered => "the participant is already registered",
             Self::NotRegistered => "the participant is not registered here",
-            Self::DeadlineNotMoved => {
-                "a missed goal is rescheduled with a new deadline later than the old one"
+            Self::DeadlineNotMoved => "a missed goal is rescheduled with a new deadline later than the old one",
+            Self::CommunicatedBeforeFormed => "a judgment cannot be communicated before the day it was formed",
+            Self::SessionNotYetHeld => "attendance can be registered once the session has taken place",
+            Self::AdviceRequired => "record a termination advice for this participant before the chain decision",
+            Self::OrientationRequired => {
+                "the stance on return comes out of orientation talks: log an orientation talk (5.2.a(2)) first"
             }
-            Self::CommunicatedBeforeFormed => {
-                "a judgment cannot be communicated before the day it was formed"
-            }
-            Self::SessionNotYetHeld => {
-                "attendance can be registered once the session has taken place"
-            }
-            Self::AdviceRequired => {
-                "record a termination advice for this participant before the chain decision"
+            Self::AlreadyDecided => {
+                "the chain meeting already decided on this advice; record a new advice in a later meeting"
             }
             Self::ReturnDirectionWithoutConsideration => {
                 "return is voluntary: the plan's direction can be return (or a third country) only while the participant considers or decided return"
@@ -415,11 +403,7 @@ impl DomainError {
     }
 
     /// A single field violation as an error.
-    pub fn field(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn field(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
         Self::InvalidInput(Violations(vec![FieldViolation::new(field, code, message)]))
     }
 
@@ -428,10 +412,7 @@ impl DomainError {
     }
 
     pub(crate) fn not_found(entity: EntityKind, id: impl fmt::Display) -> Self {
-        Self::NotFound {
-            entity,
-            id: id.to_string(),
-        }
+        Self::NotFound { entity, id: id.to_string() }
     }
 }
 
@@ -459,20 +440,26 @@ impl Collector {
         match result {
             Ok(v) => Some(v),
             Err(e) => {
-                self.violations.push(e.at(field));
+                self.push(e.at(field));
                 None
             }
         }
     }
 
+    /// Remember a violation, once per field (an edge check and the domain value's own check
+    /// may both find the same problem).
     pub(crate) fn push(&mut self, v: FieldViolation) {
-        self.violations.push(v);
+        if !self.violations.iter().any(|x| x.field == v.field) {
+            self.violations.push(v);
+        }
     }
 
     /// Finish: `Ok(value)` when no field failed.
     pub(crate) fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, DomainError> {
         if !self.violations.is_empty() {
-            return Err(DomainError::InvalidInput(Violations(self.violations)));
+            let mut v = self.violations;
+            v.sort_by(|a, b| a.field.cmp(&b.field));
+            return Err(DomainError::InvalidInput(Violations(v)));
         }
         // A field parsed without a violation always yields a value, so `build` only returns
         // None if a parse above was skipped: report that as a violation rather than panic.

@@ -19,9 +19,7 @@ use crate::case::{CaseCommand, NewAgreement, NewContact, NewGoal, RegisterPartic
 use crate::codes::{CountryCode, LanguageCode};
 use crate::contact::{ContactKind, ContactLocation};
 use crate::error::{Collector, DomainError, FieldViolation, ValueError, Violations};
-use crate::ids::{
-    AgreementId, ContactId, GoalId, JudgmentId, OrganisationId, ParticipantId, UserId,
-};
+use crate::ids::{AgreementId, ContactId, GoalId, JudgmentId, OrganisationId, ParticipantId, UserId};
 use crate::outflow::{ZrmDomain, ZrmScore};
 use crate::participant::{DateOfBirth, Nationality, ParticipantProfile, VNumber};
 use crate::plan::Responsible;
@@ -32,29 +30,8 @@ fn to_validation(e: ValueError) -> ValidationError {
     ValidationError::new(e.code).with_message(Cow::Owned(e.message))
 }
 
-fn each<T>(
-    items: &[String],
-    parse: impl Fn(&str) -> Result<T, ValueError>,
-) -> Result<(), ValidationError> {
-    for (i, item) in items.iter().enumerate() {
-        if let Err(e) = parse(item) {
-            return Err(
-                ValidationError::new(e.code).with_message(Cow::Owned(format!(
-                    "item {}: {}",
-                    i + 1,
-                    e.message
-                ))),
-            );
-        }
-    }
-    Ok(())
-}
-
 fn v_name(v: &str) -> Result<(), ValidationError> {
     Name::parse(v).map(drop).map_err(to_validation)
-}
-fn v_names(v: &[String]) -> Result<(), ValidationError> {
-    each(v, Name::parse)
 }
 fn v_label(v: &str) -> Result<(), ValidationError> {
     Label::parse(v).map(drop).map_err(to_validation)
@@ -65,28 +42,12 @@ fn v_text(v: &str) -> Result<(), ValidationError> {
 fn v_country(v: &str) -> Result<(), ValidationError> {
     CountryCode::parse(v).map(drop).map_err(to_validation)
 }
-fn v_nationalities(v: &[String]) -> Result<(), ValidationError> {
-    each(v, Nationality::parse)
-}
-fn v_languages(v: &[String]) -> Result<(), ValidationError> {
-    each(v, LanguageCode::parse)
-}
 fn v_v_number(v: &str) -> Result<(), ValidationError> {
     VNumber::parse(v).map(drop).map_err(to_validation)
 }
 fn v_date_of_birth_format(v: &str) -> Result<(), ValidationError> {
     // The format alone; whether the date is plausible depends on today and is checked on build.
-    DateOfBirth::parse_format(v)
-        .map(drop)
-        .map_err(to_validation)
-}
-fn v_activities(v: &[String]) -> Result<(), ValidationError> {
-    if v.is_empty() {
-        return Err(ValidationError::new("required").with_message(Cow::Borrowed(
-            "name at least one activity code (3.2.a to 5.2.e)",
-        )));
-    }
-    each(v, ActivityCode::parse)
+    DateOfBirth::parse_format(v).map(drop).map_err(to_validation)
 }
 
 /// Flatten `validator`'s nested errors into field violations with dotted paths, sorted by path
@@ -94,23 +55,13 @@ fn v_activities(v: &[String]) -> Result<(), ValidationError> {
 pub fn violations_from(errors: &ValidationErrors) -> Violations {
     fn walk(prefix: &str, errors: &ValidationErrors, out: &mut Vec<FieldViolation>) {
         for (field, kind) in errors.errors() {
-            let path = if prefix.is_empty() {
-                field.to_string()
-            } else {
-                format!("{prefix}.{field}")
-            };
+            let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
             match kind {
                 ValidationErrorsKind::Field(list) => {
                     for e in list {
-                        let message = e
-                            .message
-                            .as_deref()
-                            .map_or_else(|| format!("invalid ({})", e.code), str::to_owned);
-                        out.push(FieldViolation::new(
-                            path.clone(),
-                            e.code.to_string(),
-                            message,
-                        ));
+                        let message =
+                            e.message.as_deref().map_or_else(|| format!("invalid ({})", e.code), str::to_owned);
+                        out.push(FieldViolation::new(path.clone(), e.code.to_string(), message));
                     }
                 }
                 ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
@@ -128,10 +79,16 @@ pub fn violations_from(errors: &ValidationErrors) -> Violations {
     Violations(out)
 }
 
-fn validated(input: &impl Validate) -> Result<(), DomainError> {
-    input
-        .validate()
-        .map_err(|e| DomainError::InvalidInput(violations_from(&e)))
+/// A collector seeded with the edge checks' violations, so that the domain values' own checks
+/// add theirs and every problem is reported at once.
+fn checked(input: &impl Validate) -> Collector {
+    let mut c = Collector::default();
+    if let Err(e) = input.validate() {
+        for v in violations_from(&e).0 {
+            c.push(v);
+        }
+    }
+    c
 }
 
 fn opt<T>(
@@ -174,7 +131,6 @@ pub struct RegisterParticipantInput {
     #[validate(custom(function = "v_name"))]
     pub family_name: Option<String>,
     /// Aliases.
-    #[validate(custom(function = "v_names"))]
     pub aliases: Vec<String>,
     /// Date of birth: `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `~YYYY`.
     #[validate(custom(function = "v_date_of_birth_format"))]
@@ -182,11 +138,10 @@ pub struct RegisterParticipantInput {
     /// Country of origin (ISO 3166 alpha-2).
     #[validate(custom(function = "v_country"))]
     pub country_of_origin: Option<String>,
-    /// Nationalities: ISO 3166 codes, `stateless` or `unknown`.
-    #[validate(custom(function = "v_nationalities"))]
+    /// Nationalities: ISO 3166 codes, `stateless` or `unknown` (each item is checked, with
+    /// its index in the error's field path).
     pub nationalities: Vec<String>,
     /// Languages (ISO 639), the preferred first.
-    #[validate(custom(function = "v_languages"))]
     pub languages: Vec<String>,
     /// IND V-number (10 digits).
     #[validate(custom(function = "v_v_number"))]
@@ -207,52 +162,21 @@ impl RegisterParticipantInput {
         today: NaiveDate,
     ) -> Result<RegisterParticipant, DomainError> {
         let profile = self.into_profile(project_worker, today)?;
-        Ok(RegisterParticipant {
-            id,
-            profile,
-            registered_on: self.registered_on.unwrap_or(today),
-        })
+        Ok(RegisterParticipant { id, profile, registered_on: self.registered_on.unwrap_or(today) })
     }
 
     /// Check every field and build a profile (also used to correct one).
-    pub fn into_profile(
-        &self,
-        project_worker: UserId,
-        today: NaiveDate,
-    ) -> Result<ParticipantProfile, DomainError> {
-        validated(self)?;
-        let mut c = Collector::default();
+    pub fn into_profile(&self, project_worker: UserId, today: NaiveDate) -> Result<ParticipantProfile, DomainError> {
+        let mut c = checked(self);
         let given_names = c.field("given_names", Name::parse(&self.given_names));
-        let family_name = opt(
-            &mut c,
-            "family_name",
-            self.family_name.as_ref(),
-            Name::parse,
-        );
+        let family_name = opt(&mut c, "family_name", self.family_name.as_ref(), Name::parse);
         let aliases = list(&mut c, "aliases", &self.aliases, Name::parse);
-        let date_of_birth = opt(&mut c, "date_of_birth", self.date_of_birth.as_ref(), |v| {
-            DateOfBirth::parse(v, today)
-        });
-        let country_of_origin = opt(
-            &mut c,
-            "country_of_origin",
-            self.country_of_origin.as_ref(),
-            CountryCode::parse,
-        );
-        let nationalities = list(
-            &mut c,
-            "nationalities",
-            &self.nationalities,
-            Nationality::parse,
-        );
+        let date_of_birth = opt(&mut c, "date_of_birth", self.date_of_birth.as_ref(), |v| DateOfBirth::parse(v, today));
+        let country_of_origin = opt(&mut c, "country_of_origin", self.country_of_origin.as_ref(), CountryCode::parse);
+        let nationalities = list(&mut c, "nationalities", &self.nationalities, Nationality::parse);
         let languages = list(&mut c, "languages", &self.languages, LanguageCode::parse);
         let v_number = opt(&mut c, "v_number", self.v_number.as_ref(), VNumber::parse);
-        let lvv_location = opt(
-            &mut c,
-            "lvv_location",
-            self.lvv_location.as_ref(),
-            Label::parse,
-        );
+        let lvv_location = opt(&mut c, "lvv_location", self.lvv_location.as_ref(), Label::parse);
         if self.registered_on.is_some_and(|d| d > today) {
             c.push(FieldViolation::new(
                 "registered_on",
@@ -311,26 +235,21 @@ pub struct LogContactInput {
     /// Other staff present.
     #[serde(default)]
     pub staff: Vec<UserId>,
-    /// Activity codes, e.g. `5.2.a(2)`.
-    #[validate(custom(function = "v_activities"))]
+    /// Activity codes, e.g. `5.2.a(2)` (at least one).
     pub activities: Vec<String>,
     /// Summary of the content.
     #[validate(custom(function = "v_text"))]
     pub summary: String,
-    /// The category of the content (guidance when absent).
-    #[serde(default)]
-    pub category: Option<DataCategory>,
+    /// The category of the content: guidance, or medical/psychosocial, legal, criminal history
+    /// when the talk was about that. Required: the person logging the talk knows best, and a
+    /// default would file sensitive content where too many may read it.
+    pub category: DataCategory,
     /// The partner involved.
     #[serde(default)]
     pub partner: Option<OrganisationId>,
     /// Duration in minutes (1 to 1440).
     #[serde(default)]
-    #[validate(range(
-        min = 1,
-        max = 1440,
-        code = "out_of_range",
-        message = "a duration is 1 to 1440 minutes"
-    ))]
+    #[validate(range(min = 1, max = 1440, code = "out_of_range", message = "a duration is 1 to 1440 minutes"))]
     pub duration_minutes: Option<u32>,
     /// Agreements made.
     #[serde(default)]
@@ -372,49 +291,33 @@ impl LogContactInput {
         contact_id: ContactId,
         agreement_ids: &[AgreementId],
     ) -> Result<CaseCommand, DomainError> {
-        validated(&self)?;
-        let mut c = Collector::default();
+        let mut c = checked(&self);
         let name = self.location.name.as_deref();
         let location = match (self.location.kind, name) {
             (LocationKind::Office, _) => Some(ContactLocation::Office),
             (LocationKind::Remote, _) => Some(ContactLocation::Remote),
-            (kind, Some(n)) => c
-                .field("location.name", Label::parse(n))
-                .map(|l| match kind {
-                    LocationKind::LvvLocation => ContactLocation::LvvLocation(l),
-                    LocationKind::Partner => ContactLocation::Partner(l),
-                    _ => ContactLocation::External(l),
-                }),
+            (kind, Some(n)) => c.field("location.name", Label::parse(n)).map(|l| match kind {
+                LocationKind::LvvLocation => ContactLocation::LvvLocation(l),
+                LocationKind::Partner => ContactLocation::Partner(l),
+                _ => ContactLocation::External(l),
+            }),
             (_, None) => {
-                c.push(FieldViolation::new(
-                    "location.name",
-                    "required",
-                    "name the location",
-                ));
+                c.push(FieldViolation::new("location.name", "required", "name the location"));
                 None
             }
         };
+        if self.activities.is_empty() {
+            c.push(FieldViolation::new("activities", "required", "name at least one activity code (3.2.a to 5.2.e)"));
+        }
         let activities = list(&mut c, "activities", &self.activities, ActivityCode::parse);
         let summary = c.field("summary", Text::parse(&self.summary));
         if agreement_ids.len() != self.agreements.len() {
-            c.push(FieldViolation::new(
-                "agreements",
-                "ids_missing",
-                "every agreement needs an id",
-            ));
+            c.push(FieldViolation::new("agreements", "ids_missing", "every agreement needs an id"));
         }
         let mut agreements = Vec::new();
         for (i, (a, id)) in self.agreements.iter().zip(agreement_ids).enumerate() {
-            if let Some(description) = c.field(
-                &format!("agreements[{i}].description"),
-                Text::parse(&a.description),
-            ) {
-                agreements.push(NewAgreement {
-                    id: *id,
-                    description,
-                    due_on: a.due_on,
-                    who_acts: a.who_acts,
-                });
+            if let Some(description) = c.field(&format!("agreements[{i}].description"), Text::parse(&a.description)) {
+                agreements.push(NewAgreement { id: *id, description, due_on: a.due_on, who_acts: a.who_acts });
             }
         }
         c.finish(|| {
@@ -426,7 +329,7 @@ impl LogContactInput {
                 staff: self.staff.iter().copied().collect(),
                 activities: activities?.into_iter().collect::<BTreeSet<_>>(),
                 summary: summary?,
-                category: self.category.unwrap_or(DataCategory::Guidance),
+                category: self.category,
                 partner: self.partner,
                 duration_minutes: self.duration_minutes,
                 agreements,
@@ -459,8 +362,7 @@ pub struct SetGoalInput {
 impl SetGoalInput {
     /// Check and build the command.
     pub fn into_command(self, id: GoalId) -> Result<CaseCommand, DomainError> {
-        validated(&self)?;
-        let mut c = Collector::default();
+        let mut c = checked(&self);
         let description = c.field("description", Text::parse(&self.description));
         let rationale = opt(&mut c, "rationale", self.rationale.as_ref(), Text::parse);
         let next_steps = opt(&mut c, "next_steps", self.next_steps.as_ref(), Text::parse);
@@ -495,8 +397,7 @@ pub struct RecordJudgmentInput {
 impl RecordJudgmentInput {
     /// Check and build the command.
     pub fn into_command(self, id: JudgmentId) -> Result<CaseCommand, DomainError> {
-        validated(&self)?;
-        let mut c = Collector::default();
+        let mut c = checked(&self);
         let reasoning = c.field("reasoning", Text::parse(&self.reasoning));
         c.finish(|| {
             Some(CaseCommand::RecordJudgment {
@@ -511,9 +412,7 @@ impl RecordJudgmentInput {
 }
 
 /// ZRM scores as typed: domain to score.
-pub fn zrm_scores(
-    input: &BTreeMap<ZrmDomain, u8>,
-) -> Result<BTreeMap<ZrmDomain, ZrmScore>, DomainError> {
+pub fn zrm_scores(input: &BTreeMap<ZrmDomain, u8>) -> Result<BTreeMap<ZrmDomain, ZrmScore>, DomainError> {
     let mut c = Collector::default();
     let mut out = BTreeMap::new();
     for (domain, score) in input {

@@ -50,7 +50,7 @@
 //! let register = input.into_command(ParticipantId::from_u128(7), worker, ctx.today).unwrap();
 //! let (mut case, _registered) = Case::register(register, &ctx).unwrap();
 //! assert_eq!(case.phase(), Phase::Intake);
-//! assert_eq!(case.trajectory().limit(), NaiveDate::from_ymd_opt(2028, 5, 28).unwrap());
+//! assert_eq!(case.trajectory().limit(), NaiveDate::from_ymd_opt(2028, 5, 27).unwrap());
 //!
 //! // Goals belong to a plan: without one, the rule says what to do first.
 //! let goal = NewGoal {
@@ -107,30 +107,22 @@ pub mod text;
 pub mod time;
 pub mod trajectory;
 
-pub use access::{
-    Action, Actor, Basis, Consent, DataCategory, Decision, DenyReason, Resource, Role, decide,
-};
+pub use access::{AccessPolicy, Action, Actor, Basis, Consent, DataCategory, Decision, DenyReason, Resource, Role};
 pub use activity::{ActivityCode, SubsidyPeriod, Target, TargetMeasure, Theme};
 pub use case::{
-    Case, CaseChange, CaseCommand, CaseEvent, CommandContext, NewAgreement, NewContact, NewGoal,
-    RegisterParticipant,
+    Case, CaseChange, CaseCommand, CaseEvent, CommandContext, NewAgreement, NewContact, NewGoal, RegisterParticipant,
 };
 pub use codes::{CountryCode, LanguageCode};
-pub use contact::{
-    ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus,
-};
+pub use contact::{ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus};
 pub use error::{DomainError, EntityKind, FieldViolation, Rule, ValueError, Violations};
 pub use ids::{
-    AgreementId, ConsentId, ContactId, GoalId, JudgmentId, MeetingId, ObstacleId, OrganisationId,
-    ParticipantId, ReferralId, ReportId, SessionId, SubsidyPeriodId, UserId,
+    AgreementId, ConsentId, ContactId, GoalId, JudgmentId, MeetingId, ObstacleId, OrganisationId, ParticipantId,
+    ReferralId, ReportId, SessionId, SubsidyPeriodId, UserId,
 };
 pub use meeting::{Advice, AgendaReason, ChainMeeting, MeetingCommand};
 pub use outflow::{Durability, Outflow, OutflowOutcome, ZrmDomain, ZrmScore};
 pub use participant::{DateOfBirth, Nationality, ParticipantProfile, VNumber};
-pub use plan::{
-    Agreement, AgreementStatus, Direction, Goal, GoalStatus, PlanRevision, Responsible,
-    ReturnStance,
-};
+pub use plan::{Agreement, AgreementStatus, Direction, Goal, GoalStatus, PlanRevision, Responsible, ReturnStance};
 pub use returns::{Finality, ObstacleKind, ObstacleStatus, Recipient, ReturnJudgment, Verdict};
 pub use session::{InformationSession, PlanSession, SessionCommand, SessionTopic};
 pub use text::{Label, Name, Text};

@@ -149,6 +149,36 @@ pub struct MeetingEvent {
     pub change: MeetingChange,
 }
 
+impl MeetingChange {
+    /// The activity codes the change is accounted under: taking part in the chain meeting is
+    /// 3.2.f; advising on termination, the decision and the termination talk are 3.2.g.
+    pub fn activities(&self) -> Vec<crate::activity::ActivityCode> {
+        use crate::activity::ActivityCode as A;
+        match self {
+            Self::Applied(
+                MeetingCommand::AdviseTermination { .. }
+                | MeetingCommand::RecordChainDecision { .. }
+                | MeetingCommand::RecordTerminationTalk { .. },
+            ) => vec![A::ProposeTermination],
+            _ => vec![A::Evaluation],
+        }
+    }
+
+    /// The participant the change concerns, if one.
+    pub fn participant(&self) -> Option<ParticipantId> {
+        match self {
+            Self::Scheduled { .. } => None,
+            Self::Applied(
+                MeetingCommand::AddToAgenda { participant, .. }
+                | MeetingCommand::RecordDiscussion { participant, .. }
+                | MeetingCommand::AdviseTermination { participant, .. }
+                | MeetingCommand::RecordChainDecision { participant, .. }
+                | MeetingCommand::RecordTerminationTalk { participant, .. },
+            ) => Some(*participant),
+        }
+    }
+}
+
 /// A change to a meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
@@ -181,47 +211,35 @@ impl ChainMeeting {
             actor: ctx.actor,
             change: MeetingChange::Scheduled { date },
         };
-        (
-            Self {
-                id,
-                version: 1,
-                date,
-                items: BTreeMap::new(),
-            },
-            event,
-        )
+        (Self { id, version: 1, date, items: BTreeMap::new() }, event)
     }
 
     fn item(&self, p: ParticipantId) -> Result<&MeetingItem, DomainError> {
-        self.items
-            .get(&p)
-            .ok_or_else(|| DomainError::not_found(EntityKind::MeetingItem, p))
+        self.items.get(&p).ok_or_else(|| DomainError::not_found(EntityKind::MeetingItem, p))
     }
 
     /// Decide and apply a command.
-    pub fn execute(
-        &mut self,
-        cmd: MeetingCommand,
-        ctx: &CommandContext,
-    ) -> Result<MeetingEvent, DomainError> {
-        let not_yet = || {
-            DomainError::field(
-                "meeting",
-                "not_yet_held",
-                "the meeting has not taken place yet",
-            )
-        };
+    pub fn execute(&mut self, cmd: MeetingCommand, ctx: &CommandContext) -> Result<MeetingEvent, DomainError> {
+        let not_yet = || DomainError::field("meeting", "not_yet_held", "the meeting has not taken place yet");
         match &cmd {
             MeetingCommand::AddToAgenda { participant, .. } => {
                 if self.items.contains_key(participant) {
                     return Err(DomainError::rule(Rule::AlreadyRegistered));
                 }
             }
-            MeetingCommand::RecordDiscussion { participant, .. }
-            | MeetingCommand::AdviseTermination { participant, .. } => {
+            MeetingCommand::RecordDiscussion { participant, .. } => {
                 self.item(*participant)?;
                 if self.date > ctx.today {
                     return Err(not_yet());
+                }
+            }
+            MeetingCommand::AdviseTermination { participant, .. } => {
+                let item = self.item(*participant)?;
+                if self.date > ctx.today {
+                    return Err(not_yet());
+                }
+                if item.termination.as_ref().is_some_and(|t| t.decision.is_some()) {
+                    return Err(DomainError::rule(Rule::AlreadyDecided));
                 }
             }
             MeetingCommand::RecordChainDecision { participant, .. } => {
@@ -237,10 +255,13 @@ impl ChainMeeting {
                     return Err(DomainError::rule(Rule::AdviceRequired));
                 }
                 if *on > ctx.today {
+                    return Err(DomainError::field("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                }
+                if *on < self.date {
                     return Err(DomainError::field(
                         "on",
-                        Rule::DateInFuture.code(),
-                        Rule::DateInFuture.explanation(),
+                        "before_meeting",
+                        "the termination talk follows the meeting that advised it",
                     ));
                 }
             }
@@ -256,8 +277,33 @@ impl ChainMeeting {
         Ok(event)
     }
 
+    /// Rebuild a meeting from its events, oldest first (the first is its scheduling).
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a MeetingEvent>) -> Result<Self, DomainError> {
+        let mut iter = events.into_iter();
+        let first =
+            iter.next().ok_or_else(|| DomainError::field("events", "empty", "a meeting starts with its scheduling"))?;
+        let MeetingChange::Scheduled { date } = &first.change else {
+            return Err(DomainError::field("events[0]", "not_scheduling", "a meeting starts with its scheduling"));
+        };
+        if first.version != 1 {
+            return Err(DomainError::field("events[0]", "out_of_sequence", "a meeting's scheduling is version 1"));
+        }
+        let mut meeting = Self { id: first.meeting, version: 1, date: *date, items: BTreeMap::new() };
+        for (i, e) in iter.enumerate() {
+            if e.meeting != meeting.id || e.version != meeting.version + 1 {
+                return Err(DomainError::field(
+                    format!("events[{}]", i + 1),
+                    "out_of_sequence",
+                    "events out of sequence",
+                ));
+            }
+            meeting.apply(e);
+        }
+        Ok(meeting)
+    }
+
     /// Apply a recorded event.
-    pub fn apply(&mut self, event: &MeetingEvent) {
+    pub(crate) fn apply(&mut self, event: &MeetingEvent) {
         self.version = event.version;
         let cmd = match &event.change {
             MeetingChange::Scheduled { date } => {
@@ -267,63 +313,31 @@ impl ChainMeeting {
             MeetingChange::Applied(cmd) => cmd.clone(),
         };
         match cmd {
-            MeetingCommand::AddToAgenda {
-                participant,
-                reasons,
-            } => {
+            MeetingCommand::AddToAgenda { participant, reasons } => {
                 self.items.insert(
                     participant,
-                    MeetingItem {
-                        participant,
-                        reasons,
-                        information_supplied: None,
-                        decision: None,
-                        termination: None,
-                    },
+                    MeetingItem { participant, reasons, information_supplied: None, decision: None, termination: None },
                 );
             }
-            MeetingCommand::RecordDiscussion {
-                participant,
-                information_supplied,
-                decision,
-            } => {
+            MeetingCommand::RecordDiscussion { participant, information_supplied, decision } => {
                 if let Some(i) = self.items.get_mut(&participant) {
                     i.information_supplied = information_supplied;
                     i.decision = decision;
                 }
             }
-            MeetingCommand::AdviseTermination {
-                participant,
-                advice,
-                reasoning,
-            } => {
+            MeetingCommand::AdviseTermination { participant, advice, reasoning } => {
                 if let Some(i) = self.items.get_mut(&participant) {
-                    i.termination = Some(TerminationAdvice {
-                        advice,
-                        reasoning,
-                        decision: None,
-                        termination_talk_on: None,
-                    });
+                    i.termination =
+                        Some(TerminationAdvice { advice, reasoning, decision: None, termination_talk_on: None });
                 }
             }
-            MeetingCommand::RecordChainDecision {
-                participant,
-                decision,
-            } => {
-                if let Some(t) = self
-                    .items
-                    .get_mut(&participant)
-                    .and_then(|i| i.termination.as_mut())
-                {
+            MeetingCommand::RecordChainDecision { participant, decision } => {
+                if let Some(t) = self.items.get_mut(&participant).and_then(|i| i.termination.as_mut()) {
                     t.decision = Some(decision);
                 }
             }
             MeetingCommand::RecordTerminationTalk { participant, on } => {
-                if let Some(t) = self
-                    .items
-                    .get_mut(&participant)
-                    .and_then(|i| i.termination.as_mut())
-                {
+                if let Some(t) = self.items.get_mut(&participant).and_then(|i| i.termination.as_mut()) {
                     t.termination_talk_on = Some(on);
                 }
             }

@@ -44,7 +44,7 @@ pub enum OutflowOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Durability {
-    /// Durable: permit, (demonstrable) return, onward migration.
+    /// Durable: permit, independent (demonstrable) return, onward migration.
     Durable,
     /// Semi-durable: a new procedure, departure postponed on medical grounds.
     SemiDurable,
@@ -69,19 +69,21 @@ impl OutflowOutcome {
         Self::Other,
     ];
 
-    /// The evaluations' grouping. Departure counts as durable only when it is demonstrable
-    /// (*aantoonbaar vertrek*); unsupervised departure is not verifiable and counts as no
-    /// solution, as in the LVV evaluations.
+    /// The evaluations' grouping as the domain brief gives it: durable is a permit,
+    /// independent return, or onward migration. Independent return counts when it is
+    /// demonstrable (under supervision); unsupervised departure cannot be verified, and forced
+    /// departure is not a solution reached with the person, so both count as no solution
+    /// (reports still show every departure through [`OutflowOutcome::is_departure`]).
     pub const fn durability(self) -> Durability {
         match self {
-            Self::DepartedIndependentlySupervised
-            | Self::DepartedForced
-            | Self::ResidencePermitGranted
-            | Self::OnwardMigration => Durability::Durable,
-            Self::NewAsylumApplication
-            | Self::OtherNewProcedure
-            | Self::DeparturePostponedMedical => Durability::SemiDurable,
+            Self::DepartedIndependentlySupervised | Self::ResidencePermitGranted | Self::OnwardMigration => {
+                Durability::Durable
+            }
+            Self::NewAsylumApplication | Self::OtherNewProcedure | Self::DeparturePostponedMedical => {
+                Durability::SemiDurable
+            }
             Self::DepartedWithoutSupervision
+            | Self::DepartedForced
             | Self::MovedToOtherShelter
             | Self::EndedByChainDecision
             | Self::Deceased
@@ -196,10 +198,7 @@ impl ZrmScore {
         if (1..=5).contains(&score) {
             Ok(Self(score))
         } else {
-            Err(ValueError::new(
-                "out_of_range",
-                format!("a ZRM score is 1 to 5 (got {score})"),
-            ))
+            Err(ValueError::new("out_of_range", format!("a ZRM score is 1 to 5 (got {score})")))
         }
     }
 
@@ -236,21 +235,12 @@ pub struct ZrmAssessment {
 /// The change per domain between the first and the latest assessment (positive: more
 /// self-reliant). Domains not scored in both are left out.
 pub fn zrm_trend(assessments: &[ZrmAssessment]) -> BTreeMap<ZrmDomain, i8> {
-    let (Some(first), Some(last)) = (
-        assessments.iter().min_by_key(|a| a.assessed_on),
-        assessments.iter().max_by_key(|a| a.assessed_on),
-    ) else {
+    let (Some(first), Some(last)) =
+        (assessments.iter().min_by_key(|a| a.assessed_on), assessments.iter().max_by_key(|a| a.assessed_on))
+    else {
         return BTreeMap::new();
     };
-    first
-        .scores
-        .iter()
-        .filter_map(|(d, s)| {
-            last.scores
-                .get(d)
-                .map(|l| (*d, l.get() as i8 - s.get() as i8))
-        })
-        .collect()
+    first.scores.iter().filter_map(|(d, s)| last.scores.get(d).map(|l| (*d, l.get() as i8 - s.get() as i8))).collect()
 }
 
 /// The record that a progress report (5.2.e) was sent to the municipal case manager.
@@ -278,20 +268,11 @@ mod tests {
     fn durability_grouping_matches_the_evaluations() {
         use OutflowOutcome::*;
         assert_eq!(ResidencePermitGranted.durability(), Durability::Durable);
-        assert_eq!(
-            DepartedIndependentlySupervised.durability(),
-            Durability::Durable
-        );
+        assert_eq!(DepartedIndependentlySupervised.durability(), Durability::Durable);
         assert_eq!(OnwardMigration.durability(), Durability::Durable);
         assert_eq!(NewAsylumApplication.durability(), Durability::SemiDurable);
-        assert_eq!(
-            DeparturePostponedMedical.durability(),
-            Durability::SemiDurable
-        );
-        assert_eq!(
-            DepartedWithoutSupervision.durability(),
-            Durability::NoSolution
-        );
+        assert_eq!(DeparturePostponedMedical.durability(), Durability::SemiDurable);
+        assert_eq!(DepartedWithoutSupervision.durability(), Durability::NoSolution);
         assert_eq!(EndedByChainDecision.durability(), Durability::NoSolution);
     }
 
@@ -307,14 +288,7 @@ mod tests {
             by,
         };
         let later = a(d(6), &[(ZrmDomain::Housing, 3), (ZrmDomain::Finances, 1)]);
-        let intake = a(
-            d(1),
-            &[
-                (ZrmDomain::Housing, 1),
-                (ZrmDomain::MentalHealth, 2),
-                (ZrmDomain::Finances, 2),
-            ],
-        );
+        let intake = a(d(1), &[(ZrmDomain::Housing, 1), (ZrmDomain::MentalHealth, 2), (ZrmDomain::Finances, 2)]);
         let trend = zrm_trend(&[later, intake]);
         assert_eq!(trend.get(&ZrmDomain::Housing), Some(&2));
         assert_eq!(trend.get(&ZrmDomain::Finances), Some(&-1));

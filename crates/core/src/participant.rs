@@ -24,10 +24,7 @@ pub struct VNumber(String);
 impl VNumber {
     /// Parse and normalise a V-number.
     pub fn parse(value: &str) -> Result<Self, ValueError> {
-        let digits: String = value
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '.' | '-'))
-            .collect();
+        let digits: String = value.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
         if digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(digits))
         } else {
@@ -108,21 +105,15 @@ impl DateOfBirth {
         let bad = || {
             ValueError::new(
                 "invalid_date_of_birth",
-                format!(
-                    "'{v}' is not a date of birth: write YYYY-MM-DD, YYYY-MM, YYYY, or ~YYYY when estimated"
-                ),
+                format!("'{v}' is not a date of birth: write YYYY-MM-DD, YYYY-MM, YYYY, or ~YYYY when estimated"),
             )
         };
         let parsed = if let Some(year) = v.strip_prefix('~') {
-            Self::Estimated {
-                year: parse_year(year).ok_or_else(bad)?,
-            }
+            Self::Estimated { year: parse_year(year).ok_or_else(bad)? }
         } else {
             let parts: Vec<&str> = v.split('-').collect();
             match parts.as_slice() {
-                [y] => Self::Year {
-                    year: parse_year(y).ok_or_else(bad)?,
-                },
+                [y] => Self::Year { year: parse_year(y).ok_or_else(bad)? },
                 [y, m] => {
                     let year = parse_year(y).ok_or_else(bad)?;
                     let month = Some(m)
@@ -132,9 +123,7 @@ impl DateOfBirth {
                         .ok_or_else(bad)?;
                     Self::Month { year, month }
                 }
-                [_, _, _] => Self::Exact {
-                    date: NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad())?,
-                },
+                [_, _, _] => Self::Exact { date: NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad())? },
                 _ => return Err(bad()),
             }
         };
@@ -146,17 +135,11 @@ impl DateOfBirth {
         if let Self::Month { month, .. } = self
             && !(1..=12).contains(&month)
         {
-            return Err(ValueError::new(
-                "invalid_date_of_birth",
-                "the month must be 1 to 12",
-            ));
+            return Err(ValueError::new("invalid_date_of_birth", "the month must be 1 to 12"));
         }
         let (earliest_year, _) = self.year_range();
         if self.earliest() > today {
-            return Err(ValueError::new(
-                "date_in_future",
-                "a date of birth cannot lie in the future",
-            ));
+            return Err(ValueError::new("date_in_future", "a date of birth cannot lie in the future"));
         }
         if today.year() - earliest_year > 120 {
             return Err(ValueError::new(
@@ -170,9 +153,7 @@ impl DateOfBirth {
     fn year_range(self) -> (i32, i32) {
         match self {
             Self::Exact { date } => (date.year(), date.year()),
-            Self::Month { year, .. } | Self::Year { year } | Self::Estimated { year } => {
-                (year, year)
-            }
+            Self::Month { year, .. } | Self::Year { year } | Self::Estimated { year } => (year, year),
         }
     }
 
@@ -180,9 +161,7 @@ impl DateOfBirth {
     pub fn earliest(self) -> NaiveDate {
         match self {
             Self::Exact { date } => date,
-            Self::Month { year, month } => {
-                NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN)
-            }
+            Self::Month { year, month } => NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN),
             Self::Year { year } | Self::Estimated { year } => {
                 NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN)
             }
@@ -199,10 +178,7 @@ impl DateOfBirth {
                 NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX)
             }
         };
-        (
-            years_between(latest, today),
-            years_between(self.earliest(), today),
-        )
+        (years_between(latest, today), years_between(self.earliest(), today))
     }
 
     /// Whether the date is only estimated.
@@ -212,22 +188,12 @@ impl DateOfBirth {
 }
 
 fn parse_year(s: &str) -> Option<i32> {
-    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
-        s.parse().ok()
-    } else {
-        None
-    }
+    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None }
 }
 
 fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
-    let (ny, nm) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
-    NaiveDate::from_ymd_opt(ny, nm, 1)
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(NaiveDate::MAX)
+    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
 }
 
 fn years_between(born: NaiveDate, today: NaiveDate) -> u32 {
@@ -315,104 +281,39 @@ mod tests {
         assert!(VNumber::parse("1234567890").is_ok());
         assert!(VNumber::parse("12.34.56.78.90").is_ok());
         for bad in ["", "123456789", "12345678901", "12345abcde", "V123456789"] {
-            assert_eq!(
-                VNumber::parse(bad).unwrap_err().code,
-                "not_a_v_number",
-                "{bad}"
-            );
+            assert_eq!(VNumber::parse(bad).unwrap_err().code, "not_a_v_number", "{bad}");
         }
     }
 
     #[test]
     fn dates_of_birth_in_every_precision() {
         let today = day(2026, 11, 28);
-        assert_eq!(
-            DateOfBirth::parse("1990-05-17", today).unwrap(),
-            DateOfBirth::Exact {
-                date: day(1990, 5, 17)
-            }
-        );
-        assert_eq!(
-            DateOfBirth::parse("1990-05", today).unwrap(),
-            DateOfBirth::Month {
-                year: 1990,
-                month: 5
-            }
-        );
-        assert_eq!(
-            DateOfBirth::parse("1990", today).unwrap(),
-            DateOfBirth::Year { year: 1990 }
-        );
-        assert_eq!(
-            DateOfBirth::parse(" ~1990 ", today).unwrap(),
-            DateOfBirth::Estimated { year: 1990 }
-        );
+        assert_eq!(DateOfBirth::parse("1990-05-17", today).unwrap(), DateOfBirth::Exact { date: day(1990, 5, 17) });
+        assert_eq!(DateOfBirth::parse("1990-05", today).unwrap(), DateOfBirth::Month { year: 1990, month: 5 });
+        assert_eq!(DateOfBirth::parse("1990", today).unwrap(), DateOfBirth::Year { year: 1990 });
+        assert_eq!(DateOfBirth::parse(" ~1990 ", today).unwrap(), DateOfBirth::Estimated { year: 1990 });
         for bad in ["", "90", "1990-13", "1990-02-30", "~", "1990/05/17", "abcd"] {
-            assert_eq!(
-                DateOfBirth::parse(bad, today).unwrap_err().code,
-                "invalid_date_of_birth",
-                "{bad}"
-            );
+            assert_eq!(DateOfBirth::parse(bad, today).unwrap_err().code, "invalid_date_of_birth", "{bad}");
         }
-        assert_eq!(
-            DateOfBirth::parse("2026-12", today).unwrap_err().code,
-            "date_in_future"
-        );
-        assert_eq!(
-            DateOfBirth::parse("1880", today).unwrap_err().code,
-            "implausible_date_of_birth"
-        );
-        assert_eq!(
-            DateOfBirth::Month {
-                year: 1990,
-                month: 0
-            }
-            .check(today)
-            .unwrap_err()
-            .code,
-            "invalid_date_of_birth"
-        );
+        assert_eq!(DateOfBirth::parse("2026-12", today).unwrap_err().code, "date_in_future");
+        assert_eq!(DateOfBirth::parse("1880", today).unwrap_err().code, "implausible_date_of_birth");
+        assert_eq!(DateOfBirth::Month { year: 1990, month: 0 }.check(today).unwrap_err().code, "invalid_date_of_birth");
     }
 
     #[test]
     fn age_is_a_range_when_the_date_is_imprecise() {
         let today = day(2026, 11, 28);
-        assert_eq!(
-            DateOfBirth::Exact {
-                date: day(1990, 11, 28)
-            }
-            .age_on(today),
-            (36, 36)
-        );
-        assert_eq!(
-            DateOfBirth::Exact {
-                date: day(1990, 11, 29)
-            }
-            .age_on(today),
-            (35, 35)
-        );
+        assert_eq!(DateOfBirth::Exact { date: day(1990, 11, 28) }.age_on(today), (36, 36));
+        assert_eq!(DateOfBirth::Exact { date: day(1990, 11, 29) }.age_on(today), (35, 35));
         assert_eq!(DateOfBirth::Year { year: 1990 }.age_on(today), (35, 36));
-        assert_eq!(
-            DateOfBirth::Month {
-                year: 1990,
-                month: 12
-            }
-            .age_on(today),
-            (35, 35)
-        );
+        assert_eq!(DateOfBirth::Month { year: 1990, month: 12 }.age_on(today), (35, 35));
     }
 
     #[test]
     fn nationality_can_be_stateless_or_unknown() {
-        assert_eq!(
-            Nationality::parse("staatloos").unwrap(),
-            Nationality::Stateless
-        );
+        assert_eq!(Nationality::parse("staatloos").unwrap(), Nationality::Stateless);
         assert_eq!(Nationality::parse("Unknown").unwrap(), Nationality::Unknown);
-        assert_eq!(
-            Nationality::parse("ps").unwrap(),
-            Nationality::Country(CountryCode::parse("PS").unwrap())
-        );
+        assert_eq!(Nationality::parse("ps").unwrap(), Nationality::Country(CountryCode::parse("PS").unwrap()));
         assert!(Nationality::parse("Eritrean").is_err());
     }
 }

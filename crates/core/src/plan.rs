@@ -162,11 +162,7 @@ impl GoalStatus {
         if ok {
             Ok(())
         } else {
-            Err(DomainError::IllegalStatusTransition {
-                entity: EntityKind::Goal,
-                from: self.as_str(),
-                to: to.as_str(),
-            })
+            Err(DomainError::IllegalStatusTransition { entity: EntityKind::Goal, from: self.as_str(), to: to.as_str() })
         }
     }
 }
@@ -206,9 +202,7 @@ impl Goal {
 
     /// Due within `days` days from today (today included), and not overdue.
     pub fn is_due_within(&self, today: NaiveDate, days: u32) -> bool {
-        self.status.is_active()
-            && self.deadline >= today
-            && (self.deadline - today).num_days() <= i64::from(days)
+        self.status.is_active() && self.deadline >= today && (self.deadline - today).num_days() <= i64::from(days)
     }
 }
 
@@ -287,11 +281,7 @@ mod tests {
         ];
         for a in all {
             for b in all {
-                assert_eq!(
-                    a.check_transition(b).is_ok(),
-                    legal.contains(&(a, b)),
-                    "{a:?} -> {b:?}"
-                );
+                assert_eq!(a.check_transition(b).is_ok(), legal.contains(&(a, b)), "{a:?} -> {b:?}");
             }
         }
     }

@@ -140,11 +140,7 @@ pub struct ReturnObstacle {
 impl ReturnObstacle {
     /// The day it was removed, if it was.
     pub fn removed_on(&self) -> Option<NaiveDate> {
-        self.actions
-            .iter()
-            .rev()
-            .find(|a| a.status == ObstacleStatus::Removed)
-            .map(|a| a.on)
+        self.actions.iter().rev().find(|a| a.status == ObstacleStatus::Removed).map(|a| a.on)
     }
 
     /// The day of the latest action (or identification).
@@ -201,13 +197,9 @@ pub struct ReanChecklist {
 impl ReanChecklist {
     /// Every condition checked and met.
     pub fn all_met(&self) -> bool {
-        [
-            self.no_assisted_return_in_five_years,
-            self.travel_document_obtainable,
-            self.agrees_procedures_end,
-        ]
-        .iter()
-        .all(|c| *c == Some(true))
+        [self.no_assisted_return_in_five_years, self.travel_document_obtainable, self.agrees_procedures_end]
+            .iter()
+            .all(|c| *c == Some(true))
     }
 }
 
@@ -349,11 +341,7 @@ mod tests {
         ];
         for a in all {
             for b in all {
-                assert_eq!(
-                    a.check_transition(b).is_ok(),
-                    legal.contains(&(a, b)),
-                    "{a:?} -> {b:?}"
-                );
+                assert_eq!(a.check_transition(b).is_ok(), legal.contains(&(a, b)), "{a:?} -> {b:?}");
             }
         }
     }

@@ -24,9 +24,7 @@ use crate::access::{Action, Actor, Basis, DataCategory};
 use crate::activity::SubsidyPeriod;
 use crate::case::{Case, CaseCommand, CaseEvent, RegisterParticipant};
 use crate::error::DomainError;
-use crate::ids::{
-    AgreementId, GoalId, MeetingId, OrganisationId, ParticipantId, ReferralId, SessionId, UserId,
-};
+use crate::ids::{AgreementId, GoalId, MeetingId, OrganisationId, ParticipantId, ReferralId, SessionId, UserId};
 use crate::meeting::{ChainMeeting, MeetingCommand};
 use crate::plan::Direction;
 use crate::session::{InformationSession, PlanSession, SessionCommand};
@@ -80,37 +78,35 @@ pub struct Caller {
 impl Caller {
     /// A staff member working locally on case work.
     pub fn local(actor: Actor) -> Self {
-        Self {
-            actor,
-            on_behalf_of: None,
-            purpose: Purpose::CaseWork,
-            client: "local".to_owned(),
-        }
+        Self { actor, on_behalf_of: None, purpose: Purpose::CaseWork, client: "local".to_owned() }
     }
 }
 
-/// What authorising a case command needs: the action and the data category it touches.
-pub fn command_access(cmd: &CaseCommand) -> (Action, DataCategory) {
+/// What authorising a case command needs: the action and the data category it touches (for a
+/// referral or an agreement, the category of that record's content).
+pub fn command_access(case: &Case, cmd: &CaseCommand) -> (Action, DataCategory) {
     use Action::{Create, Update};
     use DataCategory as C;
     match cmd {
-        CaseCommand::UpdateProfile { .. } | CaseCommand::AssignProjectWorker { .. } => {
-            (Update, C::Identity)
+        CaseCommand::AdvanceReferral { referral, .. } => {
+            (Update, case.referral(*referral).map_or(C::Guidance, |r| r.domain.category()))
         }
+        CaseCommand::SettleAgreement { agreement, .. } => {
+            (Update, case.agreements_with_category().find(|(a, _)| a.id == *agreement).map_or(C::Guidance, |(_, c)| c))
+        }
+        CaseCommand::UpdateProfile { .. } | CaseCommand::AssignProjectWorker { .. } => (Update, C::Identity),
         CaseCommand::LogContact(c) => (Create, c.category),
-        CaseCommand::SetGoal(_)
-        | CaseCommand::AddAgreement(_)
-        | CaseCommand::ProposeReferral { .. }
-        | CaseCommand::RecordSelfReliance { .. }
-        | CaseCommand::GiveConsent { .. } => (Create, C::Guidance),
+        CaseCommand::AddAgreement { category, .. } => (Create, *category),
+        CaseCommand::ProposeReferral { domain, .. } => (Create, domain.category()),
+        CaseCommand::SetGoal(_) | CaseCommand::RecordSelfReliance { .. } | CaseCommand::GiveConsent { .. } => {
+            (Create, C::Guidance)
+        }
         CaseCommand::ChangePhase { .. }
         | CaseCommand::ChangeDirection { .. }
         | CaseCommand::RevisePlan { .. }
         | CaseCommand::AgreePlan { .. }
         | CaseCommand::ChangeGoalStatus { .. }
         | CaseCommand::UpdateGoalSteps { .. }
-        | CaseCommand::SettleAgreement { .. }
-        | CaseCommand::AdvanceReferral { .. }
         | CaseCommand::WithdrawConsent { .. }
         | CaseCommand::RecordOutflow { .. } => (Update, C::Guidance),
         CaseCommand::StartReturnExploration { .. }
@@ -401,10 +397,7 @@ impl fmt::Display for ChainVerification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Intact { records, head } => write!(f, "intact: {records} records, head {head}"),
-            Self::Broken {
-                first_broken_seq,
-                reason,
-            } => write!(f, "broken at sequence {first_broken_seq}: {reason}"),
+            Self::Broken { first_broken_seq, reason } => write!(f, "broken at sequence {first_broken_seq}: {reason}"),
         }
     }
 }
@@ -521,10 +514,7 @@ pub trait PerspectiefService: Send + Sync {
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
 
     /// All subsidy periods, by start.
-    fn subsidy_periods(
-        &self,
-        caller: &Caller,
-    ) -> impl Future<Output = Result<Vec<SubsidyPeriod>, DomainError>> + Send;
+    fn subsidy_periods(&self, caller: &Caller) -> impl Future<Output = Result<Vec<SubsidyPeriod>, DomainError>> + Send;
 
     /// Access-log records after a sequence number, oldest first, optionally for one participant.
     fn audit_log(
@@ -536,8 +526,5 @@ pub trait PerspectiefService: Send + Sync {
     ) -> impl Future<Output = Result<Vec<AuditRecord>, DomainError>> + Send;
 
     /// Walk the access log's hash chain.
-    fn verify_audit_log(
-        &self,
-        caller: &Caller,
-    ) -> impl Future<Output = Result<ChainVerification, DomainError>> + Send;
+    fn verify_audit_log(&self, caller: &Caller) -> impl Future<Output = Result<ChainVerification, DomainError>> + Send;
 }

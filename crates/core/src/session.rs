@@ -106,6 +106,13 @@ pub enum SessionChange {
     },
 }
 
+impl SessionChange {
+    /// The activity codes the change is accounted under: everything about a session is 5.2.a(1).
+    pub fn activities(&self) -> Vec<crate::activity::ActivityCode> {
+        vec![crate::activity::ActivityCode::InformationSessions]
+    }
+}
+
 /// A recorded change to a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionEvent {
@@ -139,16 +146,9 @@ pub struct InformationSession {
 
 impl InformationSession {
     /// Plan a session. It needs at least one language.
-    pub fn plan(
-        mut cmd: PlanSession,
-        ctx: &CommandContext,
-    ) -> Result<(Self, SessionEvent), DomainError> {
+    pub fn plan(mut cmd: PlanSession, ctx: &CommandContext) -> Result<(Self, SessionEvent), DomainError> {
         if cmd.languages.is_empty() {
-            return Err(DomainError::field(
-                "languages",
-                "required",
-                "name at least one language of the session",
-            ));
+            return Err(DomainError::field("languages", "required", "name at least one language of the session"));
         }
         cmd.facilitators.insert(ctx.actor);
         let event = SessionEvent {
@@ -158,30 +158,13 @@ impl InformationSession {
             actor: ctx.actor,
             change: SessionChange::Planned(cmd.clone()),
         };
-        let session = Self {
-            id: cmd.id,
-            version: 1,
-            date: cmd.date,
-            topic: cmd.topic,
-            venue: cmd.venue,
-            languages: cmd.languages,
-            facilitators: cmd.facilitators,
-            partner: cmd.partner,
-            attendees: BTreeSet::new(),
-            unregistered_head_count: 0,
-            cancelled: false,
-        };
+        let session = Self::from_plan(cmd);
         Ok((session, event))
     }
 
     /// Decide and apply a command.
-    pub fn execute(
-        &mut self,
-        cmd: SessionCommand,
-        ctx: &CommandContext,
-    ) -> Result<SessionEvent, DomainError> {
-        let cancelled_err =
-            || DomainError::field("session", "cancelled", "the session was cancelled");
+    pub fn execute(&mut self, cmd: SessionCommand, ctx: &CommandContext) -> Result<SessionEvent, DomainError> {
+        let cancelled_err = || DomainError::field("session", "cancelled", "the session was cancelled");
         if self.cancelled {
             return Err(cancelled_err());
         }
@@ -236,24 +219,59 @@ impl InformationSession {
                 SessionChange::Cancelled { reason }
             }
         };
-        let event = SessionEvent {
-            session: self.id,
-            version: self.version + 1,
-            at: ctx.now,
-            actor: ctx.actor,
-            change,
-        };
+        let event = SessionEvent { session: self.id, version: self.version + 1, at: ctx.now, actor: ctx.actor, change };
         self.apply(&event);
         Ok(event)
     }
 
+    /// Rebuild a session from its events, oldest first (the first is its planning).
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a SessionEvent>) -> Result<Self, DomainError> {
+        let mut iter = events.into_iter();
+        let first =
+            iter.next().ok_or_else(|| DomainError::field("events", "empty", "a session starts with its planning"))?;
+        let SessionChange::Planned(plan) = &first.change else {
+            return Err(DomainError::field("events[0]", "not_planning", "a session starts with its planning"));
+        };
+        if first.version != 1 {
+            return Err(DomainError::field("events[0]", "out_of_sequence", "a session's planning is version 1"));
+        }
+        let mut session = Self::from_plan(plan.clone());
+        for (i, e) in iter.enumerate() {
+            if e.session != session.id || e.version != session.version + 1 {
+                return Err(DomainError::field(
+                    format!("events[{}]", i + 1),
+                    "out_of_sequence",
+                    "events out of sequence",
+                ));
+            }
+            session.apply(e);
+        }
+        Ok(session)
+    }
+
+    fn from_plan(p: PlanSession) -> Self {
+        Self {
+            id: p.id,
+            version: 1,
+            date: p.date,
+            topic: p.topic,
+            venue: p.venue,
+            languages: p.languages,
+            facilitators: p.facilitators,
+            partner: p.partner,
+            attendees: BTreeSet::new(),
+            unregistered_head_count: 0,
+            cancelled: false,
+        }
+    }
+
     /// Apply a recorded event.
-    pub fn apply(&mut self, event: &SessionEvent) {
+    pub(crate) fn apply(&mut self, event: &SessionEvent) {
         self.version = event.version;
         match &event.change {
             SessionChange::Planned(p) => {
-                self.date = p.date;
-                self.topic = p.topic.clone();
+                *self = Self::from_plan(p.clone());
+                self.version = event.version;
             }
             SessionChange::AttendanceRegistered { participant } => {
                 self.attendees.insert(*participant);
@@ -261,9 +279,7 @@ impl InformationSession {
             SessionChange::AttendanceRemoved { participant } => {
                 self.attendees.remove(participant);
             }
-            SessionChange::UnregisteredHeadCountSet { count } => {
-                self.unregistered_head_count = *count
-            }
+            SessionChange::UnregisteredHeadCountSet { count } => self.unregistered_head_count = *count,
             SessionChange::Rescheduled { date } => self.date = *date,
             SessionChange::Cancelled { .. } => self.cancelled = true,
         }
@@ -335,8 +351,6 @@ impl InformationSession {
     /// assert_eq!(s.reach(), 13);
     /// ```
     pub fn reach(&self) -> u32 {
-        u32::try_from(self.attendees.len())
-            .unwrap_or(u32::MAX)
-            .saturating_add(self.unregistered_head_count)
+        u32::try_from(self.attendees.len()).unwrap_or(u32::MAX).saturating_add(self.unregistered_head_count)
     }
 }

@@ -7,14 +7,9 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 
 fn last_sunday(year: i32, month: u32) -> NaiveDate {
-    let first_of_next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    };
-    let mut d = first_of_next
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(NaiveDate::MIN);
+    let first_of_next =
+        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+    let mut d = first_of_next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MIN);
     while d.weekday() != Weekday::Sun {
         d = d.pred_opt().unwrap_or(NaiveDate::MIN);
     }
@@ -24,12 +19,8 @@ fn last_sunday(year: i32, month: u32) -> NaiveDate {
 /// Amsterdam's offset from UTC at an instant, in hours (1 in winter, 2 in summer).
 pub fn amsterdam_offset_hours(now: DateTime<Utc>) -> i64 {
     let year = now.year();
-    let start = last_sunday(year, 3)
-        .and_hms_opt(1, 0, 0)
-        .map(|t| t.and_utc());
-    let end = last_sunday(year, 10)
-        .and_hms_opt(1, 0, 0)
-        .map(|t| t.and_utc());
+    let start = last_sunday(year, 3).and_hms_opt(1, 0, 0).map(|t| t.and_utc());
+    let end = last_sunday(year, 10).and_hms_opt(1, 0, 0).map(|t| t.and_utc());
     match (start, end) {
         (Some(s), Some(e)) if s <= now && now < e => 2,
         _ => 1,
@@ -63,13 +54,7 @@ mod tests {
         assert_eq!(amsterdam_offset_hours(at(3, 29, 1, 0)), 2);
         assert_eq!(amsterdam_offset_hours(at(10, 25, 0, 59)), 2);
         assert_eq!(amsterdam_offset_hours(at(10, 25, 1, 0)), 1);
-        assert_eq!(
-            amsterdam_date(at(6, 30, 22, 30)),
-            NaiveDate::from_ymd_opt(2026, 7, 1).unwrap()
-        );
-        assert_eq!(
-            amsterdam_date(at(6, 30, 21, 59)),
-            NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
-        );
+        assert_eq!(amsterdam_date(at(6, 30, 22, 30)), NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
+        assert_eq!(amsterdam_date(at(6, 30, 21, 59)), NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
     }
 }

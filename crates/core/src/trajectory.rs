@@ -15,8 +15,10 @@ pub const TRAJECTORY_MONTHS: u32 = 18;
 ///
 /// ```text
 ///   Intake ──► Orientation ──► PlanExecution ──► Termination
-///                  ▲               │  ▲              │
-///                  └─(reorient)────┘  └──(continue)──┘
+///                  ▲  │            │  ▲              │
+///                  │  │            │  └──(continue)──┤
+///                  │  └────────────┼─────────────────►  (no cooperation on a plan)
+///                  └─(reorient)────┴─────────────────┘  (continue without a plan)
 ///   every phase but Closed ──(outflow)──► Closed
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -36,13 +38,7 @@ pub enum Phase {
 
 impl Phase {
     /// All phases.
-    pub const ALL: [Phase; 5] = [
-        Self::Intake,
-        Self::Orientation,
-        Self::PlanExecution,
-        Self::Termination,
-        Self::Closed,
-    ];
+    pub const ALL: [Phase; 5] = [Self::Intake, Self::Orientation, Self::PlanExecution, Self::Termination, Self::Closed];
 
     /// Stable snake_case name.
     pub const fn as_str(self) -> &'static str {
@@ -99,9 +95,7 @@ pub fn check_transition(from: Phase, to: Phase, trigger: Trigger) -> Result<(), 
     use Phase::*;
     let reason = match (from, to) {
         (Closed, _) => Some("the trajectory has ended; a new registration starts a new trajectory"),
-        (_, Closed) if trigger != Trigger::Outflow => {
-            Some("a trajectory is closed only by recording its outflow")
-        }
+        (_, Closed) if trigger != Trigger::Outflow => Some("a trajectory is closed only by recording its outflow"),
         (_, Closed) => None,
         (a, b) if a == b => Some("the trajectory is already in this phase"),
         (Intake, Orientation) => None,
@@ -110,14 +104,12 @@ pub fn check_transition(from: Phase, to: Phase, trigger: Trigger) -> Result<(), 
             Some("plan execution starts when the participant agrees a perspective plan")
         }
         (PlanExecution, Orientation) => None,
-        (PlanExecution, Termination) => None,
-        (Termination, PlanExecution) => None,
-        (Intake, Termination) | (Orientation, Termination) => {
-            Some("termination is proposed for a trajectory whose plan is being carried out")
-        }
-        (Termination, Orientation) | (Termination, Intake) => {
-            Some("from termination, guidance can only continue with the current plan")
-        }
+        // Termination is advised for people working on a plan, and also for people who never
+        // cooperate on one (3.2.g); if the chain meeting decides to continue, guidance resumes
+        // where it was.
+        (PlanExecution | Orientation, Termination) => None,
+        (Termination, PlanExecution | Orientation) => None,
+        (Intake, Termination) => Some("termination is advised only after orientation talks have taken place"),
         (_, Intake) => Some("a trajectory never returns to intake"),
         _ => Some("no such step in the trajectory"),
     };
@@ -156,18 +148,21 @@ pub struct TrajectoryDates {
 }
 
 impl TrajectoryDates {
-    /// The last day of the trajectory: 18 calendar months after the start
-    /// (clamped to the month's end, so 31 August gives 28 or 29 February).
+    /// The last day of the trajectory: the day before the same date 18 calendar months later,
+    /// so the trajectory lasts exactly 18 months, start day included (a date that does not
+    /// exist in the later month is clamped to its end first).
     ///
     /// ```
     /// use chrono::NaiveDate;
     /// use perspectief_core::trajectory::TrajectoryDates;
-    /// let t = TrajectoryDates { started_on: NaiveDate::from_ymd_opt(2026, 8, 31).unwrap() };
-    /// assert_eq!(t.limit(), NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// assert_eq!(TrajectoryDates { started_on: d(2026, 3, 2) }.limit(), d(2027, 9, 1));
+    /// assert_eq!(TrajectoryDates { started_on: d(2026, 8, 31) }.limit(), d(2028, 2, 28));
     /// ```
     pub fn limit(&self) -> NaiveDate {
         self.started_on
             .checked_add_months(Months::new(TRAJECTORY_MONTHS))
+            .and_then(|d| d.pred_opt())
             .unwrap_or(NaiveDate::MAX)
     }
 
@@ -175,9 +170,7 @@ impl TrajectoryDates {
     pub fn limit_status(&self, today: NaiveDate, lead_days: u32) -> LimitStatus {
         let days_left = (self.limit() - today).num_days();
         if days_left < 0 {
-            LimitStatus::Exceeded {
-                days_over: -days_left,
-            }
+            LimitStatus::Exceeded { days_over: -days_left }
         } else if days_left <= i64::from(lead_days) {
             LimitStatus::Approaching { days_left }
         } else {
@@ -201,7 +194,9 @@ mod tests {
             (Intake, Orientation),
             (PlanExecution, Orientation),
             (PlanExecution, Termination),
+            (Orientation, Termination),
             (Termination, PlanExecution),
+            (Termination, Orientation),
         ];
         for from in Phase::ALL {
             for to in Phase::ALL {
@@ -219,13 +214,10 @@ mod tests {
 
     #[test]
     fn an_illegal_transition_names_both_phases_and_the_reason() {
-        let err = check_transition(Phase::Orientation, Phase::Termination, Trigger::Explicit)
-            .unwrap_err();
+        let err = check_transition(Phase::Intake, Phase::Termination, Trigger::Explicit).unwrap_err();
         let text = err.to_string();
         assert!(
-            text.contains("orientation")
-                && text.contains("termination")
-                && text.contains("plan is being carried out"),
+            text.contains("intake") && text.contains("termination") && text.contains("after orientation talks"),
             "{text}"
         );
     }
@@ -233,29 +225,12 @@ mod tests {
     #[test]
     fn the_limit_is_eighteen_months_and_warns_ahead() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        let t = TrajectoryDates {
-            started_on: d(2026, 1, 15),
-        };
-        assert_eq!(t.limit(), d(2027, 7, 15));
-        assert_eq!(
-            t.limit_status(d(2027, 1, 1), 84),
-            LimitStatus::WithinLimit { days_left: 195 }
-        );
-        assert_eq!(
-            t.limit_status(d(2027, 4, 22), 84),
-            LimitStatus::Approaching { days_left: 84 }
-        );
-        assert_eq!(
-            t.limit_status(d(2027, 4, 21), 84),
-            LimitStatus::WithinLimit { days_left: 85 }
-        );
-        assert_eq!(
-            t.limit_status(d(2027, 7, 15), 84),
-            LimitStatus::Approaching { days_left: 0 }
-        );
-        assert_eq!(
-            t.limit_status(d(2027, 7, 16), 84),
-            LimitStatus::Exceeded { days_over: 1 }
-        );
+        let t = TrajectoryDates { started_on: d(2026, 1, 15) };
+        assert_eq!(t.limit(), d(2027, 7, 14));
+        assert_eq!(t.limit_status(d(2027, 1, 1), 84), LimitStatus::WithinLimit { days_left: 194 });
+        assert_eq!(t.limit_status(d(2027, 4, 21), 84), LimitStatus::Approaching { days_left: 84 });
+        assert_eq!(t.limit_status(d(2027, 4, 20), 84), LimitStatus::WithinLimit { days_left: 85 });
+        assert_eq!(t.limit_status(d(2027, 7, 14), 84), LimitStatus::Approaching { days_left: 0 });
+        assert_eq!(t.limit_status(d(2027, 7, 15), 84), LimitStatus::Exceeded { days_over: 1 });
     }
 }

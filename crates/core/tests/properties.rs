@@ -12,47 +12,23 @@ use crate::support::*;
 #[derive(Debug, Clone)]
 enum Op {
     Wait(u8),
-    Contact {
-        orientation: bool,
-        monitoring: bool,
-        agreements: u8,
-    },
+    Contact { orientation: bool, monitoring: bool, agreements: u8 },
     RevisePlan,
     AgreeLatest,
-    SetGoal {
-        deadline_in: u8,
-    },
-    GoalStatus {
-        pick: usize,
-        to: GoalStatus,
-        new_deadline_in: Option<u8>,
-    },
-    SettleAgreement {
-        pick: usize,
-        fulfilled: bool,
-    },
+    SetGoal { deadline_in: u8 },
+    GoalStatus { pick: usize, to: GoalStatus, new_deadline_in: Option<u8> },
+    SettleAgreement { pick: usize, fulfilled: bool },
     Phase(Phase),
     Direction(Direction),
     Stance(ReturnStance),
     Explore,
     Obstacle,
-    ActOnObstacle {
-        pick: usize,
-        to: ObstacleStatus,
-    },
-    Judgment {
-        final_: bool,
-        blank_reasoning: bool,
-    },
+    ActOnObstacle { pick: usize, to: ObstacleStatus },
+    Judgment { final_: bool, blank_reasoning: bool },
     Referral,
-    AdvanceReferral {
-        pick: usize,
-        to: ReferralStatus,
-    },
+    AdvanceReferral { pick: usize, to: ReferralStatus },
     Consent,
-    Withdraw {
-        pick: usize,
-    },
+    Withdraw { pick: usize },
     Outflow(usize),
 }
 
@@ -123,30 +99,13 @@ fn nth<T: Copy>(items: impl Iterator<Item = T>, pick: usize) -> Option<T> {
 
 /// Turn an abstract step into a command against the current state. `None` means the step has
 /// nothing to act on (no goal to pick, say) or is refused by the input layer itself.
-fn command(
-    op: &Op,
-    case: &Case,
-    today: chrono::NaiveDate,
-    seq: u128,
-) -> Option<Result<CaseCommand, DomainError>> {
+fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<Result<CaseCommand, DomainError>> {
     let text = |s: &str| Text::parse(s).unwrap();
     Some(Ok(match op.clone() {
         Op::Wait(_) => return None,
-        Op::Contact {
-            orientation,
-            monitoring,
-            agreements,
-        } => {
-            let code = if orientation {
-                ActivityCode::OrientationTalks
-            } else {
-                ActivityCode::KeepPlanCurrent
-            };
-            let kind = if monitoring {
-                ContactKind::Monitoring
-            } else {
-                ContactKind::IndividualTalk
-            };
+        Op::Contact { orientation, monitoring, agreements } => {
+            let code = if orientation { ActivityCode::OrientationTalks } else { ActivityCode::KeepPlanCurrent };
+            let kind = if monitoring { ContactKind::Monitoring } else { ContactKind::IndividualTalk };
             let mut c = contact(seq, today, kind, &[code]);
             c.agreements = (0..u128::from(agreements))
                 .map(|i| NewAgreement {
@@ -159,16 +118,11 @@ fn command(
             CaseCommand::LogContact(c)
         }
         Op::RevisePlan => revise(),
-        Op::AgreeLatest => CaseCommand::AgreePlan {
-            revision: case.plan_revisions().last().map_or(1, |r| r.number),
-            on: today,
-        },
+        Op::AgreeLatest => {
+            CaseCommand::AgreePlan { revision: case.plan_revisions().last().map_or(1, |r| r.number), on: today }
+        }
         Op::SetGoal { deadline_in } => goal(seq, later(today, u64::from(deadline_in))),
-        Op::GoalStatus {
-            pick,
-            to,
-            new_deadline_in,
-        } => CaseCommand::ChangeGoalStatus {
+        Op::GoalStatus { pick, to, new_deadline_in } => CaseCommand::ChangeGoalStatus {
             goal: nth(case.goals().map(|g| g.id), pick)?,
             to,
             new_deadline: new_deadline_in.map(|d| later(today, u64::from(d))),
@@ -179,24 +133,10 @@ fn command(
             fulfilled,
             on: today,
         },
-        Op::Phase(to) => CaseCommand::ChangePhase {
-            to,
-            reason: text("reden"),
-        },
-        Op::Direction(to) => CaseCommand::ChangeDirection {
-            to,
-            on: today,
-            reasoning: text("motivering"),
-        },
-        Op::Stance(stance) => CaseCommand::RecordReturnStance {
-            stance,
-            on: today,
-            note: None,
-        },
-        Op::Explore => CaseCommand::StartReturnExploration {
-            on: today,
-            findings: ExplorationFindings::default(),
-        },
+        Op::Phase(to) => CaseCommand::ChangePhase { to, reason: text("reden") },
+        Op::Direction(to) => CaseCommand::ChangeDirection { to, on: today, reasoning: text("motivering") },
+        Op::Stance(stance) => CaseCommand::RecordReturnStance { stance, on: today, note: None },
+        Op::Explore => CaseCommand::StartReturnExploration { on: today, findings: ExplorationFindings::default() },
         Op::Obstacle => CaseCommand::IdentifyObstacle {
             id: ObstacleId::from_u128(seq),
             kind: ObstacleKind::Finances,
@@ -210,22 +150,11 @@ fn command(
             status: to,
             on: today,
         },
-        Op::Judgment {
-            final_,
-            blank_reasoning,
-        } => {
+        Op::Judgment { final_, blank_reasoning } => {
             let input = input::RecordJudgmentInput {
                 verdict: Verdict::ReturnRealistic,
-                finality: if final_ {
-                    Finality::Final
-                } else {
-                    Finality::Provisional
-                },
-                reasoning: if blank_reasoning {
-                    " ".into()
-                } else {
-                    "onderbouwing".into()
-                },
+                finality: if final_ { Finality::Final } else { Finality::Provisional },
+                reasoning: if blank_reasoning { " ".into() } else { "onderbouwing".into() },
                 formed_on: today,
             };
             return Some(input.into_command(JudgmentId::from_u128(seq)));
@@ -249,35 +178,21 @@ fn command(
             purpose: text("doel"),
             given_on: today,
         },
-        Op::Withdraw { pick } => CaseCommand::WithdrawConsent {
-            consent: nth(case.consents().iter().map(|c| c.id), pick)?,
-            on: today,
-        },
-        Op::Outflow(i) => CaseCommand::RecordOutflow {
-            outcome: OutflowOutcome::ALL[i],
-            on: today,
-            note: None,
-        },
+        Op::Withdraw { pick } => {
+            CaseCommand::WithdrawConsent { consent: nth(case.consents().iter().map(|c| c.id), pick)?, on: today }
+        }
+        Op::Outflow(i) => CaseCommand::RecordOutflow { outcome: OutflowOutcome::ALL[i], on: today, note: None },
     }))
 }
 
 /// The trigger that explains a phase change event, from its shape.
 fn trigger(change: &CaseChange, all_changes: &[CaseChange]) -> Trigger {
     match change {
-        CaseChange::PhaseChanged {
-            reason: Some(_), ..
-        } => Trigger::Explicit,
-        CaseChange::PhaseChanged {
-            to: Phase::Closed, ..
-        } => Trigger::Outflow,
-        CaseChange::PhaseChanged {
-            to: Phase::PlanExecution,
-            ..
-        } => {
+        CaseChange::PhaseChanged { reason: Some(_), .. } => Trigger::Explicit,
+        CaseChange::PhaseChanged { to: Phase::Closed, .. } => Trigger::Outflow,
+        CaseChange::PhaseChanged { to: Phase::PlanExecution, .. } => {
             assert!(
-                all_changes
-                    .iter()
-                    .any(|c| matches!(c, CaseChange::PlanAgreed { .. })),
+                all_changes.iter().any(|c| matches!(c, CaseChange::PlanAgreed { .. })),
                 "plan execution without agreement"
             );
             Trigger::PlanAgreed
@@ -293,11 +208,7 @@ fn check_invariants(case: &Case, log: &[CaseEvent]) {
     // No goal without a plan, and every goal points at an existing revision.
     let revisions = case.plan_revisions().len() as u32;
     for g in case.goals() {
-        assert!(
-            g.plan_revision >= 1 && g.plan_revision <= revisions,
-            "goal {} without its plan",
-            g.id
-        );
+        assert!(g.plan_revision >= 1 && g.plan_revision <= revisions, "goal {} without its plan", g.id);
     }
     // No final judgment without reasoning and an agreed plan revision.
     for j in case.judgments() {
@@ -311,11 +222,7 @@ fn check_invariants(case: &Case, log: &[CaseEvent]) {
     assert_eq!(case.phase() == Phase::Closed, case.outflow().is_some());
     // Every recorded activity carries an activity code.
     for e in log {
-        assert!(
-            !e.change.activities().is_empty(),
-            "{} has no activity code",
-            e.change.kind()
-        );
+        assert!(!e.change.activities().is_empty(), "{} has no activity code", e.change.kind());
     }
 }
 

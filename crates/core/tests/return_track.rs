@@ -1,33 +1,19 @@
 //! The return track: exploration after consideration, obstacle removal after decision, the
 //! judgment on a plan with reasoning, and its communication.
 
-use perspectief_core::returns::{
-    DepartureStep, DepartureStepKind, ExplorationFindings, ReintegrationPlan,
-};
+use perspectief_core::returns::{DepartureStep, DepartureStepKind, ExplorationFindings, ReintegrationPlan};
 use perspectief_core::*;
 
 use crate::support::*;
 
 fn stance(case: &mut Case, log: &mut Vec<CaseEvent>, s: ReturnStance) {
-    run(
-        case,
-        log,
-        CaseCommand::RecordReturnStance {
-            stance: s,
-            on: start(),
-            note: None,
-        },
-        start(),
-    );
+    run(case, log, CaseCommand::RecordReturnStance { stance: s, on: start(), note: None }, start());
 }
 
 fn explore() -> CaseCommand {
     CaseCommand::StartReturnExploration {
         on: start(),
-        findings: ExplorationFindings {
-            documents: Some(text("Geen paspoort")),
-            ..Default::default()
-        },
+        findings: ExplorationFindings { documents: Some(text("Geen paspoort")), ..Default::default() },
     }
 }
 
@@ -52,99 +38,43 @@ fn act(id: u128, status: ObstacleStatus) -> CaseCommand {
 
 #[test]
 fn exploration_starts_only_after_the_person_considers_return() {
-    let (mut case, mut log) = registered();
-    assert_eq!(
-        case.execute(explore(), &ctx_on(start()))
-            .unwrap_err()
-            .code(),
-        "return_not_considered"
-    );
+    let (mut case, mut log) = oriented();
+    assert_eq!(case.execute(explore(), &ctx_on(start())).unwrap_err().code(), "return_not_considered");
     stance(&mut case, &mut log, ReturnStance::NotConsidering);
-    assert_eq!(
-        case.execute(explore(), &ctx_on(start()))
-            .unwrap_err()
-            .code(),
-        "return_not_considered"
-    );
+    assert_eq!(case.execute(explore(), &ctx_on(start())).unwrap_err().code(), "return_not_considered");
     stance(&mut case, &mut log, ReturnStance::Considering);
     let events = run(&mut case, &mut log, explore(), start());
-    assert_eq!(
-        events[0].change.activities(),
-        vec![ActivityCode::ExploreReturn]
-    );
-    assert_eq!(
-        case.execute(explore(), &ctx_on(start()))
-            .unwrap_err()
-            .code(),
-        "return_exploration_already_started"
-    );
+    assert_eq!(events[0].change.activities(), vec![ActivityCode::ExploreReturn]);
+    assert_eq!(case.execute(explore(), &ctx_on(start())).unwrap_err().code(), "return_exploration_already_started");
 }
 
 #[test]
 fn obstacles_are_listed_in_an_exploration_and_removed_only_after_a_decision() {
-    let (mut case, mut log) = registered();
+    let (mut case, mut log) = oriented();
     stance(&mut case, &mut log, ReturnStance::Considering);
-    assert_eq!(
-        case.execute(obstacle(1), &ctx_on(start()))
-            .unwrap_err()
-            .code(),
-        "return_exploration_required"
-    );
+    assert_eq!(case.execute(obstacle(1), &ctx_on(start())).unwrap_err().code(), "return_exploration_required");
     run(&mut case, &mut log, explore(), start());
     run(&mut case, &mut log, obstacle(1), start());
     assert_eq!(
-        case.execute(act(1, ObstacleStatus::BeingAddressed), &ctx_on(start()))
-            .unwrap_err()
-            .code(),
+        case.execute(act(1, ObstacleStatus::BeingAddressed), &ctx_on(start())).unwrap_err().code(),
         "return_not_decided"
     );
-    let plan = ReintegrationPlan {
-        housing: Some(text("Bij familie")),
-        ..Default::default()
-    };
+    let plan = ReintegrationPlan { housing: Some(text("Bij familie")), ..Default::default() };
     assert_eq!(
-        case.execute(
-            CaseCommand::UpdateReintegrationPlan(plan.clone()),
-            &ctx_on(start())
-        )
-        .unwrap_err()
-        .code(),
+        case.execute(CaseCommand::UpdateReintegrationPlan(plan.clone()), &ctx_on(start())).unwrap_err().code(),
         "return_not_decided"
     );
     stance(&mut case, &mut log, ReturnStance::Decided);
-    let events = run(
-        &mut case,
-        &mut log,
-        act(1, ObstacleStatus::BeingAddressed),
-        start(),
-    );
-    assert_eq!(
-        events[0].change.activities(),
-        vec![ActivityCode::RemoveObstacles]
-    );
-    run(
-        &mut case,
-        &mut log,
-        act(1, ObstacleStatus::Removed),
-        start(),
-    );
+    let events = run(&mut case, &mut log, act(1, ObstacleStatus::BeingAddressed), start());
+    assert_eq!(events[0].change.activities(), vec![ActivityCode::RemoveObstacles]);
+    run(&mut case, &mut log, act(1, ObstacleStatus::Removed), start());
     let o = case.obstacles().next().unwrap();
+    assert_eq!((o.status, o.removed_on()), (ObstacleStatus::Removed, Some(start())));
     assert_eq!(
-        (o.status, o.removed_on()),
-        (ObstacleStatus::Removed, Some(start()))
-    );
-    assert_eq!(
-        case.execute(act(1, ObstacleStatus::BeingAddressed), &ctx_on(start()))
-            .unwrap_err()
-            .code(),
+        case.execute(act(1, ObstacleStatus::BeingAddressed), &ctx_on(start())).unwrap_err().code(),
         "illegal_status_transition"
     );
-    run(
-        &mut case,
-        &mut log,
-        CaseCommand::UpdateReintegrationPlan(plan),
-        start(),
-    );
+    run(&mut case, &mut log, CaseCommand::UpdateReintegrationPlan(plan), start());
     run(
         &mut case,
         &mut log,
@@ -156,45 +86,26 @@ fn obstacles_are_listed_in_an_exploration_and_removed_only_after_a_decision() {
     );
     let r = case.reintegration_plan().unwrap();
     assert_eq!(
-        (
-            r.housing.as_ref().unwrap().as_str(),
-            r.income_work.as_ref().unwrap().as_str()
-        ),
+        (r.housing.as_ref().unwrap().as_str(), r.income_work.as_ref().unwrap().as_str()),
         ("Bij familie", "Winkel")
     );
 }
 
 #[test]
 fn departure_is_prepared_after_the_decision() {
-    let (mut case, mut log) = registered();
-    let step = DepartureStep {
-        on: start(),
-        kind: DepartureStepKind::EmbassyVisit,
-        note: text("Laissez-passer aangevraagd"),
-    };
+    let (mut case, mut log) = oriented();
+    let step =
+        DepartureStep { on: start(), kind: DepartureStepKind::EmbassyVisit, note: text("Laissez-passer aangevraagd") };
     assert_eq!(
-        case.execute(
-            CaseCommand::RecordDepartureStep(step.clone()),
-            &ctx_on(start())
-        )
-        .unwrap_err()
-        .code(),
+        case.execute(CaseCommand::RecordDepartureStep(step.clone()), &ctx_on(start())).unwrap_err().code(),
         "return_not_decided"
     );
     stance(&mut case, &mut log, ReturnStance::Considering);
     stance(&mut case, &mut log, ReturnStance::Decided);
-    run(
-        &mut case,
-        &mut log,
-        CaseCommand::RecordDepartureStep(step),
-        start(),
-    );
+    run(&mut case, &mut log, CaseCommand::RecordDepartureStep(step), start());
     let err = case
         .execute(
-            CaseCommand::PlanDeparture {
-                on: Some(day(2026, 1, 1)),
-                accompany_to_schiphol: true,
-            },
+            CaseCommand::PlanDeparture { on: Some(day(2026, 1, 1)), accompany_to_schiphol: true },
             &ctx_on(start()),
         )
         .unwrap_err();
@@ -202,22 +113,16 @@ fn departure_is_prepared_after_the_decision() {
     run(
         &mut case,
         &mut log,
-        CaseCommand::PlanDeparture {
-            on: Some(later(start(), 30)),
-            accompany_to_schiphol: true,
-        },
+        CaseCommand::PlanDeparture { on: Some(later(start(), 30)), accompany_to_schiphol: true },
         start(),
     );
     let d = case.departure().unwrap();
-    assert_eq!(
-        (d.steps.len(), d.departure_on, d.accompany_to_schiphol),
-        (1, Some(later(start(), 30)), true)
-    );
+    assert_eq!((d.steps.len(), d.departure_on, d.accompany_to_schiphol), (1, Some(later(start(), 30)), true));
 }
 
 #[test]
 fn a_final_judgment_needs_an_agreed_plan_and_reasoning() {
-    let (mut case, mut log) = registered();
+    let (mut case, mut log) = oriented();
     let judgment = |id, finality| CaseCommand::RecordJudgment {
         id: JudgmentId::from_u128(id),
         verdict: Verdict::ReturnRealistic,
@@ -226,33 +131,16 @@ fn a_final_judgment_needs_an_agreed_plan_and_reasoning() {
         formed_on: start(),
     };
     assert_eq!(
-        case.execute(judgment(1, Finality::Final), &ctx_on(start()))
-            .unwrap_err()
-            .code(),
+        case.execute(judgment(1, Finality::Final), &ctx_on(start())).unwrap_err().code(),
         "agreed_plan_required"
     );
-    run(
-        &mut case,
-        &mut log,
-        judgment(1, Finality::Provisional),
-        start(),
-    );
+    run(&mut case, &mut log, judgment(1, Finality::Provisional), start());
     run(&mut case, &mut log, revise(), start());
     assert_eq!(
-        case.execute(judgment(2, Finality::Final), &ctx_on(start()))
-            .unwrap_err()
-            .code(),
+        case.execute(judgment(2, Finality::Final), &ctx_on(start())).unwrap_err().code(),
         "agreed_plan_required"
     );
-    run(
-        &mut case,
-        &mut log,
-        CaseCommand::AgreePlan {
-            revision: 1,
-            on: start(),
-        },
-        start(),
-    );
+    run(&mut case, &mut log, CaseCommand::AgreePlan { revision: 1, on: start() }, start());
     run(&mut case, &mut log, judgment(2, Finality::Final), start());
     let j = &case.judgments()[1];
     assert_eq!((j.finality, j.plan_revision), (Finality::Final, Some(1)));
@@ -266,11 +154,7 @@ fn a_final_judgment_needs_an_agreed_plan_and_reasoning() {
     };
     let err = blank.into_command(JudgmentId::from_u128(3)).unwrap_err();
     assert_eq!(
-        err.violations()
-            .unwrap()
-            .iter()
-            .map(|v| (v.field.as_str(), v.code.as_str()))
-            .collect::<Vec<_>>(),
+        err.violations().unwrap().iter().map(|v| (v.field.as_str(), v.code.as_str())).collect::<Vec<_>>(),
         [("reasoning", "required")]
     );
 }
@@ -292,40 +176,16 @@ fn a_judgment_is_communicated_to_the_person_the_municipality_and_partners() {
         },
         formed,
     );
-    let communicate = |to, on| CaseCommand::RecordJudgmentCommunicated {
-        judgment: id,
-        to,
-        on,
-    };
+    let communicate = |to, on| CaseCommand::RecordJudgmentCommunicated { judgment: id, to, on };
     assert_eq!(
-        case.execute(
-            communicate(Recipient::Participant, start()),
-            &ctx_on(formed)
-        )
-        .unwrap_err()
-        .code(),
+        case.execute(communicate(Recipient::Participant, start()), &ctx_on(formed)).unwrap_err().code(),
         "communicated_before_formed"
     );
-    for to in [
-        Recipient::Participant,
-        Recipient::Municipality,
-        Recipient::Partner(IOM),
-    ] {
+    for to in [Recipient::Participant, Recipient::Municipality, Recipient::Partner(IOM)] {
         run(&mut case, &mut log, communicate(to, formed), formed);
     }
-    assert!(
-        !case.judgments()[0].fully_communicated(&[IOM]),
-        "consequences not yet explained"
-    );
-    run(
-        &mut case,
-        &mut log,
-        CaseCommand::RecordConsequencesExplained {
-            judgment: id,
-            on: formed,
-        },
-        formed,
-    );
+    assert!(!case.judgments()[0].fully_communicated(&[IOM]), "consequences not yet explained");
+    run(&mut case, &mut log, CaseCommand::RecordConsequencesExplained { judgment: id, on: formed }, formed);
     assert!(case.judgments()[0].fully_communicated(&[IOM]));
     assert!(!case.judgments()[0].fully_communicated(&[GEMEENTE]));
 }

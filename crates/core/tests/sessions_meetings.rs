@@ -14,10 +14,7 @@ fn session(date: chrono::NaiveDate) -> InformationSession {
             date,
             topic: SessionTopic::Theme(Label::parse("Terugkeer en herintegratie").unwrap()),
             venue: Label::parse("WereldHuis").unwrap(),
-            languages: BTreeSet::from([
-                LanguageCode::parse("ar").unwrap(),
-                LanguageCode::parse("ti").unwrap(),
-            ]),
+            languages: BTreeSet::from([LanguageCode::parse("ar").unwrap(), LanguageCode::parse("ti").unwrap()]),
             facilitators: BTreeSet::new(),
             partner: Some(IOM),
         },
@@ -32,41 +29,16 @@ fn attendance_is_registered_once_the_session_took_place_and_reach_counts_everyon
     let day_of = later(start(), 7);
     let mut s = session(day_of);
     assert!(s.facilitators().contains(&WORKER));
-    let attend = |p| SessionCommand::RegisterAttendance {
-        participant: ParticipantId::from_u128(p),
-    };
-    assert_eq!(
-        s.execute(attend(1), &ctx_on(start())).unwrap_err().code(),
-        "session_not_yet_held"
-    );
+    let attend = |p| SessionCommand::RegisterAttendance { participant: ParticipantId::from_u128(p) };
+    assert_eq!(s.execute(attend(1), &ctx_on(start())).unwrap_err().code(), "session_not_yet_held");
     s.execute(attend(1), &ctx_on(day_of)).unwrap();
     s.execute(attend(2), &ctx_on(day_of)).unwrap();
-    assert_eq!(
-        s.execute(attend(2), &ctx_on(day_of)).unwrap_err().code(),
-        "already_registered"
-    );
-    s.execute(
-        SessionCommand::SetUnregisteredHeadCount { count: 9 },
-        &ctx_on(day_of),
-    )
-    .unwrap();
+    assert_eq!(s.execute(attend(2), &ctx_on(day_of)).unwrap_err().code(), "already_registered");
+    s.execute(SessionCommand::SetUnregisteredHeadCount { count: 9 }, &ctx_on(day_of)).unwrap();
     assert_eq!(s.reach(), 11);
-    s.execute(
-        SessionCommand::RemoveAttendance {
-            participant: ParticipantId::from_u128(2),
-        },
-        &ctx_on(day_of),
-    )
-    .unwrap();
+    s.execute(SessionCommand::RemoveAttendance { participant: ParticipantId::from_u128(2) }, &ctx_on(day_of)).unwrap();
     assert_eq!(s.reach(), 10);
-    let err = s
-        .execute(
-            SessionCommand::Cancel {
-                reason: text("ziek"),
-            },
-            &ctx_on(day_of),
-        )
-        .unwrap_err();
+    let err = s.execute(SessionCommand::Cancel { reason: text("ziek") }, &ctx_on(day_of)).unwrap_err();
     assert!(err.violations().unwrap().has("session"));
     assert_eq!(s.version(), 5);
 }
@@ -88,22 +60,9 @@ fn a_session_needs_a_language_and_a_cancelled_one_takes_nothing() {
     .unwrap_err();
     assert!(err.violations().unwrap().has("languages"));
     let mut s = session(later(start(), 7));
-    s.execute(
-        SessionCommand::Cancel {
-            reason: text("Zaal niet beschikbaar"),
-        },
-        &ctx_on(start()),
-    )
-    .unwrap();
+    s.execute(SessionCommand::Cancel { reason: text("Zaal niet beschikbaar") }, &ctx_on(start())).unwrap();
     assert!(s.is_cancelled());
-    let err = s
-        .execute(
-            SessionCommand::Reschedule {
-                date: later(start(), 14),
-            },
-            &ctx_on(start()),
-        )
-        .unwrap_err();
+    let err = s.execute(SessionCommand::Reschedule { date: later(start(), 14) }, &ctx_on(start())).unwrap_err();
     assert!(err.violations().unwrap().has("session"));
 }
 
@@ -113,10 +72,7 @@ fn a_chain_decision_needs_a_termination_advice() {
     let (mut m, _) = ChainMeeting::schedule(MeetingId::from_u128(1), date, &ctx_on(start()));
     let p = ParticipantId::from_u128(7);
     m.execute(
-        MeetingCommand::AddToAgenda {
-            participant: p,
-            reasons: vec![AgendaReason::LimitApproaching { days_left: 60 }],
-        },
+        MeetingCommand::AddToAgenda { participant: p, reasons: vec![AgendaReason::LimitApproaching { days_left: 60 }] },
         &ctx_on(start()),
     )
     .unwrap();
@@ -126,43 +82,20 @@ fn a_chain_decision_needs_a_termination_advice() {
         reasoning: text("Geen medewerking"),
     };
     assert_eq!(
-        m.execute(advise.clone(), &ctx_on(start()))
-            .unwrap_err()
-            .code(),
+        m.execute(advise.clone(), &ctx_on(start())).unwrap_err().code(),
         "invalid_input",
         "not before the meeting"
     );
-    let decision = MeetingCommand::RecordChainDecision {
-        participant: p,
-        decision: ChainDecision {
-            adopted: true,
-            note: None,
-        },
-    };
-    assert_eq!(
-        m.execute(decision.clone(), &ctx_on(date))
-            .unwrap_err()
-            .code(),
-        "advice_required"
-    );
+    let decision =
+        MeetingCommand::RecordChainDecision { participant: p, decision: ChainDecision { adopted: true, note: None } };
+    assert_eq!(m.execute(decision.clone(), &ctx_on(date)).unwrap_err().code(), "advice_required");
     m.execute(advise, &ctx_on(date)).unwrap();
     m.execute(decision, &ctx_on(date)).unwrap();
-    m.execute(
-        MeetingCommand::RecordTerminationTalk {
-            participant: p,
-            on: date,
-        },
-        &ctx_on(date),
-    )
-    .unwrap();
+    m.execute(MeetingCommand::RecordTerminationTalk { participant: p, on: date }, &ctx_on(date)).unwrap();
     let item = m.items().next().unwrap();
     let t = item.termination.as_ref().unwrap();
     assert_eq!(
-        (
-            t.advice,
-            t.decision.as_ref().unwrap().adopted,
-            t.termination_talk_on
-        ),
+        (t.advice, t.decision.as_ref().unwrap().adopted, t.termination_talk_on),
         (Advice::EndGuidance, true, Some(date))
     );
     let unknown = MeetingCommand::RecordDiscussion {
@@ -170,8 +103,5 @@ fn a_chain_decision_needs_a_termination_advice() {
         information_supplied: None,
         decision: None,
     };
-    assert_eq!(
-        m.execute(unknown, &ctx_on(date)).unwrap_err().code(),
-        "not_found"
-    );
+    assert_eq!(m.execute(unknown, &ctx_on(date)).unwrap_err().code(), "not_found");
 }

@@ -8,6 +8,8 @@ use perspectief_core::*;
 pub const WORKER: UserId = UserId::from_u128(1);
 pub const IOM: OrganisationId = OrganisationId::from_u128(101);
 pub const GEMEENTE: OrganisationId = OrganisationId::from_u128(102);
+pub const FOUNDATION: OrganisationId = OrganisationId::from_u128(100);
+pub const POLICY: AccessPolicy = AccessPolicy { foundation: FOUNDATION };
 
 pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -23,11 +25,7 @@ pub fn noon(d: NaiveDate) -> DateTime<Utc> {
 }
 
 pub fn ctx_on(d: NaiveDate) -> CommandContext {
-    CommandContext {
-        actor: WORKER,
-        now: noon(d),
-        today: d,
-    }
+    CommandContext { actor: WORKER, now: noon(d), today: d }
 }
 
 pub fn later(d: NaiveDate, days: u64) -> NaiveDate {
@@ -56,11 +54,7 @@ pub fn profile() -> ParticipantProfile {
 /// A freshly registered case, and all its events so far.
 pub fn registered() -> (Case, Vec<CaseEvent>) {
     let (case, event) = Case::register(
-        RegisterParticipant {
-            id: ParticipantId::from_u128(7),
-            profile: profile(),
-            registered_on: start(),
-        },
+        RegisterParticipant { id: ParticipantId::from_u128(7), profile: profile(), registered_on: start() },
         &ctx_on(start()),
     )
     .unwrap();
@@ -84,10 +78,7 @@ pub fn contact(id: u128, on: NaiveDate, kind: ContactKind, codes: &[ActivityCode
 }
 
 pub fn revise() -> CaseCommand {
-    CaseCommand::RevisePlan {
-        personal_situation: text("Situatie."),
-        perspective: text("Perspectief."),
-    }
+    CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Perspectief.") }
 }
 
 pub fn goal(id: u128, deadline: NaiveDate) -> CaseCommand {
@@ -103,31 +94,28 @@ pub fn goal(id: u128, deadline: NaiveDate) -> CaseCommand {
 }
 
 /// Run a command, keeping the event log; panics with the error when refused.
-pub fn run(
-    case: &mut Case,
-    log: &mut Vec<CaseEvent>,
-    cmd: CaseCommand,
-    on: NaiveDate,
-) -> Vec<CaseEvent> {
-    let events = case
-        .execute(cmd, &ctx_on(on))
-        .unwrap_or_else(|e| panic!("refused: {e}"));
+pub fn run(case: &mut Case, log: &mut Vec<CaseEvent>, cmd: CaseCommand, on: NaiveDate) -> Vec<CaseEvent> {
+    let events = case.execute(cmd, &ctx_on(on)).unwrap_or_else(|e| panic!("refused: {e}"));
     log.extend(events.iter().cloned());
     events
+}
+
+/// A registered case after a first orientation talk (so in orientation).
+pub fn oriented() -> (Case, Vec<CaseEvent>) {
+    let (mut case, mut log) = registered();
+    run(
+        &mut case,
+        &mut log,
+        CaseCommand::LogContact(contact(900, start(), ContactKind::IndividualTalk, &[ActivityCode::OrientationTalks])),
+        start(),
+    );
+    (case, log)
 }
 
 /// A case with an agreed plan, in plan execution.
 pub fn with_agreed_plan() -> (Case, Vec<CaseEvent>) {
     let (mut case, mut log) = registered();
     run(&mut case, &mut log, revise(), start());
-    run(
-        &mut case,
-        &mut log,
-        CaseCommand::AgreePlan {
-            revision: 1,
-            on: start(),
-        },
-        start(),
-    );
+    run(&mut case, &mut log, CaseCommand::AgreePlan { revision: 1, on: start() }, start());
     (case, log)
 }

@@ -1,6 +1,6 @@
 //! The application API: one trait, [`PerspectiefService`], in domain types.
 //!
-//! The store implements it locally (authorise with [`crate::access::decide`] → load → decide
+//! The store implements it locally (authorise with [`crate::access::AccessPolicy::decide`] → load → decide
 //! with the core → save the new state, its events and its audit record in one transaction);
 //! the gRPC crate serves it to the network and its client implements it remotely. A single
 //! conformance suite runs against every implementation.

@@ -9,4 +9,5 @@ mod case_file;
 mod inputs;
 mod properties;
 mod return_track;
+mod rule_edges;
 mod sessions_meetings;

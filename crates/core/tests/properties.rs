@@ -12,24 +12,56 @@ use crate::support::*;
 #[derive(Debug, Clone)]
 enum Op {
     Wait(u8),
-    Contact { orientation: bool, monitoring: bool, agreements: u8 },
+    Contact {
+        orientation: bool,
+        monitoring: bool,
+        agreements: u8,
+    },
     RevisePlan,
     AgreeLatest,
-    SetGoal { deadline_in: u8 },
-    GoalStatus { pick: usize, to: GoalStatus, new_deadline_in: Option<u8> },
-    SettleAgreement { pick: usize, fulfilled: bool },
+    SetGoal {
+        deadline_in: u8,
+    },
+    GoalStatus {
+        pick: usize,
+        to: GoalStatus,
+        new_deadline_in: Option<u8>,
+    },
+    SettleAgreement {
+        pick: usize,
+        fulfilled: bool,
+    },
     Phase(Phase),
     Direction(Direction),
     Stance(ReturnStance),
     Explore,
     Obstacle,
-    ActOnObstacle { pick: usize, to: ObstacleStatus },
-    Judgment { final_: bool, blank_reasoning: bool },
+    ActOnObstacle {
+        pick: usize,
+        to: ObstacleStatus,
+    },
+    Judgment {
+        final_: bool,
+        blank_reasoning: bool,
+    },
     Referral,
-    AdvanceReferral { pick: usize, to: ReferralStatus },
+    AdvanceReferral {
+        pick: usize,
+        to: ReferralStatus,
+    },
     Consent,
-    Withdraw { pick: usize },
+    Withdraw {
+        pick: usize,
+    },
     Outflow(usize),
+    CorrectProfile,
+    Communicate {
+        pick: usize,
+        municipality: bool,
+    },
+    SelfReliance(u8),
+    /// Date the next command this many days back (retroactive recording).
+    Backdate(u8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -88,7 +120,11 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (any::<usize>(), referral_status).prop_map(|(pick, to)| Op::AdvanceReferral { pick, to }),
         1 => Just(Op::Consent),
         1 => any::<usize>().prop_map(|pick| Op::Withdraw { pick }),
-        1 => (0..OutflowOutcome::ALL.len()).prop_map(Op::Outflow),
+                1 => (0..OutflowOutcome::ALL.len()).prop_map(Op::Outflow),
+        1 => Just(Op::CorrectProfile),
+        1 => (any::<usize>(), any::<bool>()).prop_map(|(pick, municipality)| Op::Communicate { pick, municipality }),
+        1 => (1u8..=5).prop_map(Op::SelfReliance),
+        2 => (1u8..10).prop_map(Op::Backdate),
     ]
 }
 
@@ -102,7 +138,21 @@ fn nth<T: Copy>(items: impl Iterator<Item = T>, pick: usize) -> Option<T> {
 fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<Result<CaseCommand, DomainError>> {
     let text = |s: &str| Text::parse(s).unwrap();
     Some(Ok(match op.clone() {
-        Op::Wait(_) => return None,
+        Op::Wait(_) | Op::Backdate(_) => return None,
+        Op::CorrectProfile => {
+            let mut p = case.profile().clone();
+            p.aliases.push(Name::parse(&format!("Alias {seq}")).unwrap());
+            CaseCommand::UpdateProfile { profile: p }
+        }
+        Op::Communicate { pick, municipality } => CaseCommand::RecordJudgmentCommunicated {
+            judgment: nth(case.judgments().iter().map(|j| j.id), pick)?,
+            to: if municipality { Recipient::Municipality } else { Recipient::Participant },
+            on: today,
+        },
+        Op::SelfReliance(score) => CaseCommand::RecordSelfReliance {
+            assessed_on: today,
+            scores: [(ZrmDomain::Housing, ZrmScore::new(score).unwrap())].into(),
+        },
         Op::Contact { orientation, monitoring, agreements } => {
             let code = if orientation { ActivityCode::OrientationTalks } else { ActivityCode::KeepPlanCurrent };
             let kind = if monitoring { ContactKind::Monitoring } else { ContactKind::IndividualTalk };
@@ -185,6 +235,37 @@ fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<
     }))
 }
 
+/// The legal phase edges, written out independently of the core's `check_transition`.
+const LEGAL_EDGES: [(Phase, Phase); 12] = [
+    (Phase::Intake, Phase::Orientation),
+    (Phase::Intake, Phase::PlanExecution),
+    (Phase::Orientation, Phase::PlanExecution),
+    (Phase::PlanExecution, Phase::Orientation),
+    (Phase::PlanExecution, Phase::Termination),
+    (Phase::Orientation, Phase::Termination),
+    (Phase::Termination, Phase::PlanExecution),
+    (Phase::Termination, Phase::Orientation),
+    (Phase::Intake, Phase::Closed),
+    (Phase::Orientation, Phase::Closed),
+    (Phase::PlanExecution, Phase::Closed),
+    (Phase::Termination, Phase::Closed),
+];
+
+/// What may still be done after the outflow, written out independently of the core.
+fn allowed_after_outflow(cmd: &CaseCommand) -> bool {
+    match cmd {
+        CaseCommand::LogContact(c) => c.kind == ContactKind::Monitoring,
+        other => matches!(
+            other.name(),
+            "update_profile"
+                | "withdraw_consent"
+                | "record_progress_report"
+                | "record_judgment_communicated"
+                | "record_consequences_explained"
+        ),
+    }
+}
+
 /// The trigger that explains a phase change event, from its shape.
 fn trigger(change: &CaseChange, all_changes: &[CaseChange]) -> Trigger {
     match change {
@@ -210,19 +291,30 @@ fn check_invariants(case: &Case, log: &[CaseEvent]) {
     for g in case.goals() {
         assert!(g.plan_revision >= 1 && g.plan_revision <= revisions, "goal {} without its plan", g.id);
     }
-    // No final judgment without reasoning and an agreed plan revision.
+    // No final judgment without a plan agreed on or before the day it was formed.
     for j in case.judgments() {
-        assert!(!j.reasoning.as_str().trim().is_empty());
         if j.finality == Finality::Final {
             let rev = j.plan_revision.expect("final judgment without plan");
-            assert!(case.plan_revisions()[rev as usize - 1].agreed_on.is_some());
+            let agreed = case.plan_revisions()[rev as usize - 1].agreed_on.expect("final judgment on an unagreed plan");
+            assert!(agreed <= j.formed_on);
         }
     }
-    // Closed exactly when there is an outflow.
+    // Closed exactly when there is an outflow; a closed case has nothing on the worklist.
     assert_eq!(case.phase() == Phase::Closed, case.outflow().is_some());
-    // Every recorded activity carries an activity code.
+    if case.outflow().is_some() {
+        let far = later(case.outflow().unwrap().on, 400);
+        assert_eq!(case.overdue_goals(far).count() + case.overdue_agreements(far).count(), 0);
+    }
+    // A contact counts under exactly the codes it was logged with; agreements point at it.
     for e in log {
-        assert!(!e.change.activities().is_empty(), "{} has no activity code", e.change.kind());
+        if let CaseChange::ContactLogged { contact, .. } = &e.change {
+            assert_eq!(e.change.activities(), contact.activities.iter().copied().collect::<Vec<_>>());
+        }
+                if let CaseChange::AgreementMade { agreement, .. } = &e.change
+            && let Some(c) = agreement.made_in
+        {
+            assert!(case.contact(c).is_some());
+        }
     }
 }
 
@@ -234,12 +326,23 @@ proptest! {
         let (mut case, mut log) = registered();
         let mut today = start();
         let mut phase_before = case.phase();
+                let mut backdate = 0u64;
         for (i, op) in ops.iter().enumerate() {
-            if let Op::Wait(days) = op {
-                today = later(today, u64::from(*days));
-                continue;
+            match op {
+                Op::Wait(days) => {
+                    today = later(today, u64::from(*days));
+                    continue;
+                }
+                Op::Backdate(days) => {
+                    backdate = u64::from(*days);
+                    continue;
+                }
+                _ => {}
             }
-            let Some(cmd) = command(op, &case, today, 1000 + i as u128) else { continue };
+            // Recording something that happened a few days ago (never before registration).
+            let on = today.checked_sub_days(chrono::Days::new(backdate)).unwrap().max(start());
+            backdate = 0;
+            let Some(cmd) = command(op, &case, on, 1000 + i as u128) else { continue };
             let before = case.clone();
             let stance_before = case.return_stance();
             let closed_before = case.outflow().is_some();
@@ -251,7 +354,8 @@ proptest! {
                     continue;
                 }
             };
-            let allowed_after = cmd.allowed_after_outflow();
+                        let allowed_after = allowed_after_outflow(&cmd);
+            prop_assert_eq!(allowed_after, cmd.allowed_after_outflow(), "{}", cmd.name());
             match case.execute(cmd, &ctx_on(today)) {
                 Ok(events) => {
                     prop_assert!(!closed_before || allowed_after, "nothing after outflow");
@@ -259,7 +363,8 @@ proptest! {
                     for e in &events {
                         match e.change {
                             CaseChange::PhaseChanged { from, to, .. } => {
-                                prop_assert_eq!(from, phase_before);
+                                                                prop_assert_eq!(from, phase_before);
+                                prop_assert!(LEGAL_EDGES.contains(&(from, to)), "{from} -> {to}");
                                 prop_assert!(check_transition(from, to, trigger(&e.change, &changes)).is_ok(), "{from} -> {to}");
                                 phase_before = to;
                             }

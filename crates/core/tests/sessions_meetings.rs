@@ -105,3 +105,80 @@ fn a_chain_decision_needs_a_termination_advice() {
     };
     assert_eq!(m.execute(unknown, &ctx_on(date)).unwrap_err().code(), "not_found");
 }
+
+#[test]
+fn sessions_and_meetings_rebuild_from_their_events_and_carry_activity_codes() {
+    let day_of = later(start(), 7);
+    let (mut s, first) = InformationSession::plan(
+        PlanSession {
+            id: SessionId::from_u128(3),
+            date: day_of,
+            topic: SessionTopic::Country(CountryCode::parse("ER").unwrap()),
+            venue: Label::parse("LVV West").unwrap(),
+            languages: BTreeSet::from([LanguageCode::parse("ti").unwrap()]),
+            facilitators: BTreeSet::new(),
+            partner: None,
+        },
+        &ctx_on(start()),
+    )
+    .unwrap();
+    let mut log = vec![first];
+    log.push(s.execute(SessionCommand::Reschedule { date: later(start(), 9) }, &ctx_on(start())).unwrap());
+    let err = s.execute(SessionCommand::Reschedule { date: start() }, &ctx_on(later(start(), 9))).unwrap_err();
+    assert!(err.violations().unwrap().has("date"), "a session that took place is not moved");
+    log.push(
+        s.execute(
+            SessionCommand::RegisterAttendance { participant: ParticipantId::from_u128(1) },
+            &ctx_on(later(start(), 9)),
+        )
+        .unwrap(),
+    );
+    assert_eq!(s.date(), later(start(), 9));
+    assert_eq!(InformationSession::replay(&log).unwrap(), s);
+    assert!(log.iter().all(|e| e.change.activities() == vec![ActivityCode::InformationSessions]));
+
+    let date = later(start(), 14);
+    let (mut m, first) = ChainMeeting::schedule(MeetingId::from_u128(1), date, &ctx_on(start()));
+    let p = ParticipantId::from_u128(7);
+    let mut log = vec![first];
+    log.push(
+        m.execute(
+            MeetingCommand::AddToAgenda { participant: p, reasons: vec![AgendaReason::TerminationAdviceDue] },
+            &ctx_on(start()),
+        )
+        .unwrap(),
+    );
+    log.push(
+        m.execute(
+            MeetingCommand::AdviseTermination {
+                participant: p,
+                advice: Advice::Continue,
+                reasoning: text("Werkt mee"),
+            },
+            &ctx_on(date),
+        )
+        .unwrap(),
+    );
+    assert_eq!(log[2].change.activities(), vec![ActivityCode::ProposeTermination]);
+    assert_eq!(log[1].change.activities(), vec![ActivityCode::Evaluation]);
+    assert_eq!(log[2].change.participant(), Some(p));
+    log.push(
+        m.execute(
+            MeetingCommand::RecordChainDecision {
+                participant: p,
+                decision: ChainDecision { adopted: true, note: None },
+            },
+            &ctx_on(date),
+        )
+        .unwrap(),
+    );
+    let again = MeetingCommand::AdviseTermination { participant: p, advice: Advice::EndGuidance, reasoning: text("x") };
+    assert_eq!(
+        m.execute(again, &ctx_on(date)).unwrap_err().code(),
+        "already_decided",
+        "a decision is not wiped by new advice"
+    );
+    let early = MeetingCommand::RecordTerminationTalk { participant: p, on: start() };
+    assert!(m.execute(early, &ctx_on(date)).unwrap_err().violations().unwrap().has("on"));
+    assert_eq!(ChainMeeting::replay(&log).unwrap(), m);
+}

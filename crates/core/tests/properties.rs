@@ -310,7 +310,7 @@ fn check_invariants(case: &Case, log: &[CaseEvent]) {
         if let CaseChange::ContactLogged { contact, .. } = &e.change {
             assert_eq!(e.change.activities(), contact.activities.iter().copied().collect::<Vec<_>>());
         }
-                if let CaseChange::AgreementMade { agreement, .. } = &e.change
+        if let CaseChange::AgreementMade { agreement, .. } = &e.change
             && let Some(c) = agreement.made_in
         {
             assert!(case.contact(c).is_some());

@@ -2,7 +2,7 @@
 //! plan, goals, agreements, contacts, referrals, the return track, consents and the outflow.
 //!
 //! Commands are decided against the current state ([`Case::decide`]) and yield changes; a
-//! change is applied ([`Case::apply`]) without further checks. [`Case::execute`] does both and
+//! change is applied without further checks. [`Case::execute`] does both and
 //! returns the [`CaseEvent`]s, which adapters store together with the new state (and which feed
 //! the audit log and the partner event stream). Replaying a case's events
 //! ([`Case::replay`]) rebuilds exactly the same state.

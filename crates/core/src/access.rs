@@ -38,6 +38,7 @@
 //!
 //! | resource | project worker | project lead | case manager | chain partner | auditor | administrator |
 //! |---|---|---|---|---|---|---|
+//! | participant directory (names, caseloads) | read, search | same | — | — | — | — |
 //! | information sessions | read, search, create, update, export | same | — | — | — | — |
 //! | chain meetings | read, search, create, update | same | — | — | — | — |
 //! | subsidy periods | read | read, create, update | read | — | read | — |
@@ -283,6 +284,8 @@ pub enum Resource<'a> {
         /// The data category of its content (see [`crate::contact::PartnerDomain::category`]).
         category: DataCategory,
     },
+        /// The directory of participants: finding someone by name, listing a caseload.
+    ParticipantDirectory,
     /// Information sessions (dates, themes, counts).
     InformationSessions,
     /// Chain-partner meetings.
@@ -305,6 +308,7 @@ impl Resource<'_> {
         match self {
             Self::CaseData { .. } => "case_data",
             Self::Referral { .. } => "referral",
+                        Self::ParticipantDirectory => "participant_directory",
             Self::InformationSessions => "information_sessions",
             Self::ChainMeetings => "chain_meetings",
             Self::SubsidyPeriods => "subsidy_periods",
@@ -476,6 +480,7 @@ impl AccessPolicy {
             },
             other => {
                 let allowed: &[Action] = match (other, actor.role) {
+                    (Resource::ParticipantDirectory, ProjectWorker | ProjectLead) => &[Read, Search],
                     (Resource::InformationSessions, ProjectWorker | ProjectLead) => {
                         &[Read, Search, Create, Update, Export]
                     }

@@ -182,8 +182,8 @@ pub struct ParticipantSummary {
     pub registered_on: NaiveDate,
     /// The trajectory's last day.
     pub limit_on: NaiveDate,
-    /// The latest contact.
-    pub last_contact_at: Option<DateTime<Utc>>,
+    /// The day of the latest contact (Amsterdam date).
+    pub last_contact_on: Option<NaiveDate>,
     /// The case's version.
     pub version: u64,
 }

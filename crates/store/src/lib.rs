@@ -1,7 +1,104 @@
 //! # perspectief-store
 //!
-//! Persistence for Perspectief: sea-orm entities, migrations, and the core's ports implemented
-//! on SQLite (embedded default) and PostgreSQL. The only crate that knows SQL.
+//! Persistence for Perspectief with sea-orm: SQLite as the embedded default, PostgreSQL at
+//! scale, from one codebase. The only crate that knows SQL. [`Store`] implements the core's
+//! [`PerspectiefService`](perspectief_core::service::PerspectiefService): every call is
+//! authorised with the core's access policy, every write is one transaction holding the state
+//! change, its events and its audit record, and every read's audit record is on disk before the
+//! answer is returned (group commit keeps that fast).
 //!
-//! Not built yet: this crate is an empty member of the workspace until the persistence issue
-//! lands, and exports nothing.
+//! ```no_run
+//! # async fn demo() -> Result<(), perspectief_store::StoreError> {
+//! use perspectief_store::{Keyring, Store, StoreOptions};
+//! let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key()?]).expect("a fresh key is valid");
+//! let store = Store::open(StoreOptions::new("sqlite::memory:", keys)).await?;
+//! # let _ = store; Ok(()) }
+//! ```
+
+use std::path::Path;
+use std::sync::Arc;
+
+use perspectief_core::AccessPolicy;
+use perspectief_core::service::ChainVerification;
+use sea_orm::DatabaseConnection;
+
+mod audit;
+mod clock;
+mod crypto;
+mod error;
+mod migrations;
+mod open;
+mod repo;
+mod service;
+mod sql;
+pub mod testing;
+mod writer;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use crypto::{Keyring, Sealed};
+pub use error::StoreError;
+pub use migrations::Migrator;
+pub use open::{DATABASE_URL_VAR, StoreOptions, default_database_path, resolve_database_url};
+
+/// A Perspectief database. Cheap to clone (shared).
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("foundation", &self.inner.policy.foundation).finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    reader: DatabaseConnection,
+    writer_db: DatabaseConnection,
+    writer: writer::Writer,
+    keys: Keyring,
+    clock: Arc<dyn Clock>,
+    policy: AccessPolicy,
+}
+
+impl Store {
+    /// Open a store: connect, check the SQLite settings, apply pending migrations, check the key.
+    pub async fn open(options: StoreOptions) -> Result<Self, StoreError> {
+        open::open(options).await
+    }
+
+    /// The access policy in force (it names the foundation whose staff roles count).
+    pub fn policy(&self) -> AccessPolicy {
+        self.inner.policy
+    }
+
+    /// Walk the access log's hash chain directly (for operators; the service method
+    /// `verify_audit_log` does the same for an authorised caller, and logs it).
+    pub async fn verify_chain(&self) -> Result<ChainVerification, StoreError> {
+        audit::verify(&self.inner.reader).await.map_err(StoreError::from)
+    }
+
+    /// Copy a live SQLite database, consistently, to a new file (`VACUUM INTO`). The copy is
+    /// encrypted like the original and needs the same key file.
+    pub async fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
+        open::backup_sqlite(&self.inner.writer_db, path).await
+    }
+
+    /// The value of a SQLite setting, as the database reports it (for checks and tests).
+    pub async fn sqlite_setting(&self, name: &str) -> Result<String, StoreError> {
+        use sea_orm::ConnectionTrait;
+        let allowed = ["journal_mode", "synchronous", "foreign_keys", "busy_timeout", "secure_delete"];
+        if !allowed.contains(&name) {
+            return Err(StoreError::Database(format!("unknown setting {name}")));
+        }
+        let row = self
+            .inner
+            .reader
+            .query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, format!("PRAGMA {name}")))
+            .await?
+            .ok_or_else(|| StoreError::Database("no value".to_owned()))?;
+        row.try_get_by_index::<String>(0)
+            .or_else(|_| row.try_get_by_index::<i64>(0).map(|v| v.to_string()))
+            .map_err(StoreError::from)
+    }
+}

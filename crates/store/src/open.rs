@@ -1,0 +1,270 @@
+//! Opening a store: resolving the URL, connecting with the right settings, checking them,
+//! migrating, and checking the encryption key.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use perspectief_core::OrganisationId;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
+use sea_orm_migration::MigratorTrait;
+
+use crate::clock::{Clock, SystemClock};
+use crate::crypto::Keyring;
+use crate::error::StoreError;
+use crate::migrations::Migrator;
+use crate::sql::{self, get};
+use crate::writer::Writer;
+use crate::{Inner, Store};
+
+/// The environment variable that names the database.
+pub const DATABASE_URL_VAR: &str = "PERSPECTIEF_DATABASE_URL";
+
+/// How long SQLite waits for a lock held by another connection or process.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where the embedded database lives when no URL is given: `perspectief.db` in the platform's
+/// data directory (on Linux `~/.local/share/perspectief/`).
+pub fn default_database_path() -> Result<PathBuf, StoreError> {
+    directories::ProjectDirs::from("nl", "Perspectief", "perspectief")
+        .map(|d| d.data_dir().join("perspectief.db"))
+        .ok_or_else(|| StoreError::Io { what: "finding the data directory".to_owned(), reason: "no home directory".to_owned() })
+}
+
+/// The database URL: the explicit one, else `PERSPECTIEF_DATABASE_URL`, else the embedded
+/// default file.
+pub fn resolve_database_url(explicit: Option<&str>) -> Result<String, StoreError> {
+    if let Some(url) = explicit.filter(|u| !u.trim().is_empty()) {
+        return Ok(url.trim().to_owned());
+    }
+    if let Ok(url) = std::env::var(DATABASE_URL_VAR)
+        && !url.trim().is_empty()
+    {
+        return Ok(url.trim().to_owned());
+    }
+    let path = default_database_path()?;
+    Ok(format!("sqlite://{}", path.display()))
+}
+
+/// What kind of database a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    SqliteFile(PathBuf),
+    SqliteMemory,
+    Postgres(String),
+}
+
+pub(crate) fn target(url: &str) -> Result<Target, StoreError> {
+    if url == "sqlite::memory:" || url == "sqlite://:memory:" {
+        return Ok(Target::SqliteMemory);
+    }
+    if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = rest.split('?').next().unwrap_or(rest);
+        if path.is_empty() {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        }
+        return Ok(Target::SqliteFile(PathBuf::from(path)));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Target::Postgres(url.to_owned()));
+    }
+    Err(StoreError::UnsupportedUrl(url.to_owned()))
+}
+
+/// Options for opening a store.
+#[derive(Clone)]
+pub struct StoreOptions {
+    /// The database URL (see [`resolve_database_url`]).
+    pub url: String,
+    /// The encryption keys.
+    pub keys: Keyring,
+    /// The foundation's organisation id: recorded in a new database, checked against an
+    /// existing one. `None` takes the one recorded (or creates one for a new database).
+    pub foundation: Option<OrganisationId>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// Connections for reads (SQLite files and PostgreSQL).
+    pub read_connections: u32,
+    /// The most jobs committed in one group.
+    pub max_batch: usize,
+}
+
+impl std::fmt::Debug for StoreOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreOptions").field("url", &self.url).field("keys", &self.keys).finish_non_exhaustive()
+    }
+}
+
+impl StoreOptions {
+    /// Options with defaults for a URL and keys.
+    pub fn new(url: impl Into<String>, keys: Keyring) -> Self {
+        Self {
+            url: url.into(),
+            keys,
+            foundation: None,
+            clock: Arc::new(SystemClock),
+            read_connections: 4,
+            max_batch: 256,
+        }
+    }
+}
+
+fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
+    let mut opt = ConnectOptions::new(url.to_owned());
+    opt.max_connections(connections)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .idle_timeout(None::<Duration>)
+        .max_lifetime(None::<Duration>)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(BUSY_TIMEOUT)
+                .pragma("secure_delete", "ON")
+        });
+    opt
+}
+
+async fn pragma(db: &DatabaseConnection, name: &'static str) -> Result<String, StoreError> {
+    let row = db
+        .query_one_raw(Statement::from_string(DbBackend::Sqlite, format!("PRAGMA {name}")))
+        .await?
+        .ok_or_else(|| StoreError::Database(format!("PRAGMA {name} returned nothing")))?;
+    row.try_get_by_index::<String>(0).or_else(|_| row.try_get_by_index::<i64>(0).map(|v| v.to_string())).map_err(StoreError::from)
+}
+
+/// The SQLite settings a store insists on, as (PRAGMA, expected value).
+pub(crate) fn required_settings(memory: bool) -> Vec<(&'static str, String)> {
+    vec![
+        ("journal_mode", if memory { "memory".to_owned() } else { "wal".to_owned() }),
+        ("synchronous", "2".to_owned()),
+        ("foreign_keys", "1".to_owned()),
+        ("busy_timeout", BUSY_TIMEOUT.as_millis().to_string()),
+        ("secure_delete", "1".to_owned()),
+    ]
+}
+
+async fn check_settings(db: &DatabaseConnection, memory: bool) -> Result<(), StoreError> {
+    for (name, expected) in required_settings(memory) {
+        let actual = pragma(db, name).await?;
+        if !actual.eq_ignore_ascii_case(&expected) {
+            return Err(StoreError::Setting { name, expected, actual });
+        }
+    }
+    Ok(())
+}
+
+/// Open (and migrate) a store.
+pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
+    let (reader, writer_db, memory) = match target(&options.url)? {
+        Target::SqliteMemory => {
+            // One connection: an in-memory database exists only within its pool.
+            let db = Database::connect(sqlite_options("sqlite::memory:", 1)).await?;
+            (db.clone(), db, true)
+        }
+        Target::SqliteFile(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Io { what: format!("creating {}", dir.display()), reason: e.to_string() })?;
+            }
+            let url = format!("sqlite://{}", path.display());
+            // The writer gets its own single connection; readers share a pool (WAL lets them
+            // read while the writer commits).
+            let writer = Database::connect(sqlite_options(&url, 1)).await?;
+            let reader = Database::connect(sqlite_options(&url, options.read_connections.max(1))).await?;
+            (reader, writer, false)
+        }
+        Target::Postgres(url) => {
+            let mut opt = ConnectOptions::new(url);
+            opt.max_connections(options.read_connections.max(2) + 1)
+                .acquire_timeout(Duration::from_secs(30))
+                .sqlx_logging(false);
+            let db = Database::connect(opt).await?;
+            (db.clone(), db, false)
+        }
+    };
+    if writer_db.get_database_backend() == DbBackend::Sqlite {
+        check_settings(&writer_db, memory).await?;
+        check_settings(&reader, memory).await?;
+    }
+    Migrator::up(&writer_db, None).await.map_err(|e| StoreError::Migration(e.to_string()))?;
+    check_key(&writer_db, &options.keys).await?;
+    let foundation = foundation(&writer_db, options.foundation).await?;
+    let writer = Writer::start(writer_db.clone(), options.max_batch, 4096);
+    Ok(Store {
+        inner: Arc::new(Inner {
+            reader,
+            writer_db,
+            writer,
+            keys: options.keys,
+            clock: options.clock,
+            policy: perspectief_core::AccessPolicy { foundation },
+        }),
+    })
+}
+
+const KEY_CHECK: &str = "key_check";
+const KEY_CHECK_AAD: &[u8] = b"meta:key_check";
+const KEY_CHECK_TEXT: &[u8] = b"perspectief";
+
+/// A database remembers a value sealed with its first key; opening it with keys that cannot
+/// open that value fails here, before anything else is read or written.
+async fn check_key(db: &DatabaseConnection, keys: &Keyring) -> Result<(), StoreError> {
+    let row = sql::one(db, "SELECT value FROM meta WHERE key = $1", [KEY_CHECK.into()]).await?;
+    match row {
+        Some(row) => {
+            let value: String = get(&row, "value")?;
+            let (key_id, blob) = value.split_once(':').ok_or_else(|| StoreError::Database("malformed key check".to_owned()))?;
+            let blob = hex::decode(blob).map_err(|_| StoreError::Database("malformed key check".to_owned()))?;
+            let text = keys.open(key_id, KEY_CHECK_AAD, &blob)?;
+            if text != KEY_CHECK_TEXT {
+                return Err(StoreError::WrongKey { key_id: key_id.to_owned() });
+            }
+            Ok(())
+        }
+        None => {
+            let sealed = keys.seal(KEY_CHECK_AAD, KEY_CHECK_TEXT)?;
+            let value = format!("{}:{}", sealed.key_id, hex::encode(sealed.blob));
+            sql::exec(db, "INSERT INTO meta (key, value) VALUES ($1, $2)", [KEY_CHECK.into(), value.into()]).await?;
+            Ok(())
+        }
+    }
+}
+
+async fn foundation(db: &DatabaseConnection, given: Option<OrganisationId>) -> Result<OrganisationId, StoreError> {
+    let row = sql::one(db, "SELECT value FROM meta WHERE key = 'foundation'", []).await?;
+    match (row, given) {
+        (Some(row), given) => {
+            let value: String = get(&row, "value")?;
+            let stored = OrganisationId::parse(&value).map_err(|e| StoreError::Database(e.to_string()))?;
+            match given {
+                Some(g) if g != stored => Err(StoreError::Database(format!(
+                    "this database belongs to foundation {stored}, not {g}"
+                ))),
+                _ => Ok(stored),
+            }
+        }
+        (None, given) => {
+            let id = given.unwrap_or_else(|| OrganisationId::from_uuid(uuid::Uuid::now_v7()));
+            sql::exec(db, "INSERT INTO meta (key, value) VALUES ('foundation', $1)", [id.to_string().into()]).await?;
+            Ok(id)
+        }
+    }
+}
+
+/// Copy a live SQLite database, consistently, to `path` (`VACUUM INTO`). For PostgreSQL use
+/// `pg_dump` (see the README).
+pub(crate) async fn backup_sqlite(db: &DatabaseConnection, path: &Path) -> Result<(), StoreError> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Err(StoreError::UnsupportedUrl("backup copies SQLite databases; use pg_dump for PostgreSQL".to_owned()));
+    }
+    if path.exists() {
+        return Err(StoreError::Io { what: format!("backing up to {}", path.display()), reason: "the file exists".to_owned() });
+    }
+    sql::exec(db, "VACUUM INTO $1", [path.display().to_string().into()]).await?;
+    Ok(())
+}

@@ -1,0 +1,502 @@
+//! Loading and saving aggregates: sealed state and events, plus the plain projection rows
+//! (ids, statuses, dates) that indexed queries use.
+
+use perspectief_core::case::{Case, CaseChange, CaseEvent};
+use perspectief_core::meeting::{ChainMeeting, MeetingEvent};
+use perspectief_core::participant::Nationality;
+use perspectief_core::session::{InformationSession, SessionChange, SessionEvent};
+use perspectief_core::time::amsterdam_date;
+use perspectief_core::{DomainError, EntityKind, MeetingId, ParticipantId, SessionId};
+use sea_orm::{ConnectionTrait, DbErr};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::crypto::Keyring;
+use crate::error::{db, internal};
+use crate::sql::{self, get};
+
+fn name<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+fn seal<T: Serialize>(keys: &Keyring, aad: &str, value: &T) -> Result<(String, Vec<u8>), DomainError> {
+    let json = serde_json::to_vec(value).map_err(internal)?;
+    let sealed = keys.seal(aad.as_bytes(), &json).map_err(internal)?;
+    Ok((sealed.key_id, sealed.blob))
+}
+
+fn unseal<T: DeserializeOwned>(keys: &Keyring, aad: &str, key_id: &str, blob: &[u8]) -> Result<T, DomainError> {
+    let json = keys.open(key_id, aad.as_bytes(), blob).map_err(internal)?;
+    serde_json::from_slice(&json).map_err(internal)
+}
+
+fn state_aad(id: ParticipantId) -> String {
+    format!("participant:{id}")
+}
+
+fn display_aad(id: ParticipantId) -> String {
+    format!("participant-display:{id}")
+}
+
+fn event_aad(id: ParticipantId, version: u64) -> String {
+    format!("case-event:{id}:{version}")
+}
+
+fn i64v(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// Load a case; `None` when there is no such participant.
+pub(crate) async fn load_case<C: ConnectionTrait>(c: &C, keys: &Keyring, id: ParticipantId) -> Result<Option<Case>, DomainError> {
+    let row = sql::one(c, "SELECT version, key_id, state FROM participants WHERE id = $1", [id.to_string().into()])
+        .await
+        .map_err(db)?;
+    let Some(row) = row else { return Ok(None) };
+    let key_id: String = get(&row, "key_id").map_err(db)?;
+    let state: Vec<u8> = get(&row, "state").map_err(db)?;
+    let case: Case = unseal(keys, &state_aad(id), &key_id, &state)?;
+    let version: i64 = get(&row, "version").map_err(db)?;
+    if i64v(case.version()) != version {
+        return Err(internal(format!("participant {id}: state version {} differs from row version {version}", case.version())));
+    }
+    Ok(Some(case))
+}
+
+/// The display name of a participant (for listings), decrypted.
+pub(crate) fn display_name(keys: &Keyring, id: ParticipantId, key_id: &str, blob: &[u8]) -> Result<String, DomainError> {
+    unseal(keys, &display_aad(id), key_id, blob)
+}
+
+/// Save a case after `events` were applied to it. `previous` is the version it was loaded at
+/// (`None` for a new case); the update only succeeds if that is still the stored version.
+pub(crate) async fn save_case<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    case: &Case,
+    previous: Option<u64>,
+    events: &[CaseEvent],
+) -> Result<(), DomainError> {
+    let id = case.id();
+    let (key_id, state) = seal(keys, &state_aad(id), case)?;
+    let (_, display) = seal(keys, &display_aad(id), &case.profile().display_name())?;
+    let p = case.profile();
+    let nationality = p.nationalities.iter().find_map(|n| match n {
+        Nationality::Country(c) => Some(c.to_string()),
+        _ => None,
+    });
+    let last_contact_on = case.last_contact_at().map(|at| sql::date(amsterdam_date(at)));
+    let outflow = case.outflow();
+    let updated_at = events.last().map_or(0, |e| sql::micros(e.at));
+    let values: Vec<sea_orm::Value> = vec![
+        id.to_string().into(),
+        i64v(case.version()).into(),
+        key_id.clone().into(),
+        state.into(),
+        display.into(),
+        p.project_worker.to_string().into(),
+        case.phase().as_str().to_owned().into(),
+        case.direction().as_str().to_owned().into(),
+        sql::date(case.registered_on()).into(),
+        sql::date(case.trajectory().limit()).into(),
+        last_contact_on.into(),
+        nationality.into(),
+        outflow.map(|o| name(&o.outcome)).into(),
+        outflow.map(|o| sql::date(o.on)).into(),
+        updated_at.into(),
+    ];
+    match previous {
+        None => {
+            let inserted = sql::exec(
+                c,
+                "INSERT INTO participants (id, version, key_id, state, display, project_worker, phase, direction, \
+                 registered_on, limit_on, last_contact_on, nationality, outflow_outcome, outflow_on, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                values,
+            )
+            .await;
+            match inserted {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => {
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::Participant, id: id.to_string() });
+                }
+                Err(e) => return Err(db(e)),
+            }
+        }
+        Some(previous) => {
+            let mut values = values;
+            values.push(i64v(previous).into());
+            let n = sql::exec(
+                c,
+                "UPDATE participants SET version = $2, key_id = $3, state = $4, display = $5, project_worker = $6, \
+                 phase = $7, direction = $8, registered_on = $9, limit_on = $10, last_contact_on = $11, \
+                 nationality = $12, outflow_outcome = $13, outflow_on = $14, updated_at = $15 \
+                 WHERE id = $1 AND version = $16",
+                values,
+            )
+            .await
+            .map_err(db)?;
+            if n != 1 {
+                let current = current_version(c, id).await?;
+                return Err(DomainError::VersionConflict { expected: previous, current });
+            }
+        }
+    }
+    for e in events {
+        save_case_event(c, keys, case, e).await?;
+    }
+    Ok(())
+}
+
+fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+async fn current_version<C: ConnectionTrait>(c: &C, id: ParticipantId) -> Result<u64, DomainError> {
+    let row = sql::one(c, "SELECT version FROM participants WHERE id = $1", [id.to_string().into()]).await.map_err(db)?;
+    let v: i64 = row.map(|r| get(&r, "version")).transpose().map_err(db)?.unwrap_or(0);
+    Ok(u64::try_from(v).unwrap_or(0))
+}
+
+async fn save_case_event<C: ConnectionTrait>(c: &C, keys: &Keyring, case: &Case, e: &CaseEvent) -> Result<(), DomainError> {
+    let id = case.id();
+    let (key_id, payload) = seal(keys, &event_aad(id, e.version), &e.change)?;
+    sql::exec(
+        c,
+        "INSERT INTO case_events (participant_id, version, at, actor, kind, category, key_id, payload) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        [
+            id.to_string().into(),
+            i64v(e.version).into(),
+            sql::micros(e.at).into(),
+            e.actor.to_string().into(),
+            e.change.kind().to_owned().into(),
+            e.change.category().as_str().to_owned().into(),
+            key_id.into(),
+            payload.into(),
+        ],
+    )
+    .await
+    .map_err(db)?;
+    // The day an activity counts on: a contact counts on the day it took place.
+    let on = match &e.change {
+        CaseChange::ContactLogged { contact, .. } => amsterdam_date(contact.at),
+        _ => amsterdam_date(e.at),
+    };
+    for code in e.change.activities() {
+        sql::exec(
+            c,
+            "INSERT INTO activity_log (participant_id, version, code, on_date, actor) VALUES ($1, $2, $3, $4, $5)",
+            [
+                id.to_string().into(),
+                i64v(e.version).into(),
+                code.code().to_owned().into(),
+                sql::date(on).into(),
+                e.actor.to_string().into(),
+            ],
+        )
+        .await
+        .map_err(db)?;
+    }
+    project(c, case, &e.change).await
+}
+
+/// Keep the plain projection rows of goals, agreements and referrals current.
+async fn project<C: ConnectionTrait>(c: &C, case: &Case, change: &CaseChange) -> Result<(), DomainError> {
+    match change {
+        CaseChange::GoalSet(g) => upsert_goal(c, case, g.id).await?,
+        CaseChange::GoalStatusChanged { goal, .. } => upsert_goal(c, case, *goal).await?,
+        CaseChange::AgreementMade { agreement, .. } => upsert_agreement(c, case, agreement.id).await?,
+        CaseChange::AgreementSettled { agreement, .. } => upsert_agreement(c, case, *agreement).await?,
+        CaseChange::ReferralProposed(r) => upsert_referral(c, case, r.id).await?,
+        CaseChange::ReferralAdvanced { referral, .. } => upsert_referral(c, case, *referral).await?,
+        _ => {}
+    }
+    Ok(())
+}
+
+async fn upsert_goal<C: ConnectionTrait>(c: &C, case: &Case, id: perspectief_core::GoalId) -> Result<(), DomainError> {
+    if let Some(g) = case.goal(id) {
+        sql::exec(
+            c,
+            "INSERT INTO goals (id, participant_id, deadline, status) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET deadline = excluded.deadline, status = excluded.status",
+            [g.id.to_string().into(), case.id().to_string().into(), sql::date(g.deadline).into(), g.status.as_str().to_owned().into()],
+        )
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+async fn upsert_agreement<C: ConnectionTrait>(c: &C, case: &Case, id: perspectief_core::AgreementId) -> Result<(), DomainError> {
+    if let Some(a) = case.agreement(id) {
+        sql::exec(
+            c,
+            "INSERT INTO agreements (id, participant_id, due_on, status) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET due_on = excluded.due_on, status = excluded.status",
+            [
+                a.id.to_string().into(),
+                case.id().to_string().into(),
+                sql::date(a.due_on).into(),
+                a.status.as_str().to_owned().into(),
+            ],
+        )
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+async fn upsert_referral<C: ConnectionTrait>(c: &C, case: &Case, id: perspectief_core::ReferralId) -> Result<(), DomainError> {
+    if let Some(r) = case.referral(id) {
+        sql::exec(
+            c,
+            "INSERT INTO referrals (id, participant_id, partner, domain, status, sent_on) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (id) DO UPDATE SET status = excluded.status, sent_on = excluded.sent_on",
+            [
+                r.id.to_string().into(),
+                case.id().to_string().into(),
+                r.partner.to_string().into(),
+                r.domain.as_str().to_owned().into(),
+                r.status().as_str().to_owned().into(),
+                r.sent_on().map(sql::date).into(),
+            ],
+        )
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+/// A case's events after a version.
+pub(crate) async fn case_events<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    id: ParticipantId,
+    after: u64,
+    limit: u32,
+) -> Result<Vec<CaseEvent>, DomainError> {
+    let rows = sql::all(
+        c,
+        "SELECT version, at, actor, key_id, payload FROM case_events WHERE participant_id = $1 AND version > $2 \
+         ORDER BY version LIMIT $3",
+        [id.to_string().into(), i64v(after).into(), i64::from(limit).into()],
+    )
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            let version: i64 = get(r, "version").map_err(db)?;
+            let version = u64::try_from(version).unwrap_or(0);
+            let key_id: String = get(r, "key_id").map_err(db)?;
+            let payload: Vec<u8> = get(r, "payload").map_err(db)?;
+            let actor: String = get(r, "actor").map_err(db)?;
+            Ok(CaseEvent {
+                participant: id,
+                version,
+                at: sql::from_micros(get(r, "at").map_err(db)?).map_err(db)?,
+                actor: perspectief_core::UserId::parse(&actor).map_err(internal)?,
+                change: unseal(keys, &event_aad(id, version), &key_id, &payload)?,
+            })
+        })
+        .collect()
+}
+
+/// Whether a participant exists.
+pub(crate) async fn participant_exists<C: ConnectionTrait>(c: &C, id: ParticipantId) -> Result<bool, DomainError> {
+    Ok(sql::one(c, "SELECT 1 AS one FROM participants WHERE id = $1", [id.to_string().into()]).await.map_err(db)?.is_some())
+}
+
+// ---- Sessions and meetings ------------------------------------------------------------
+
+fn aggregate_event_aad(aggregate: &str, id: &str, version: u64) -> String {
+    format!("{aggregate}-event:{id}:{version}")
+}
+
+async fn save_aggregate_event<C: ConnectionTrait, T: Serialize>(
+    c: &C,
+    keys: &Keyring,
+    aggregate: &str,
+    id: &str,
+    version: u64,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: perspectief_core::UserId,
+    change: &T,
+) -> Result<(), DomainError> {
+    let (key_id, payload) = seal(keys, &aggregate_event_aad(aggregate, id, version), change)?;
+    sql::exec(
+        c,
+        "INSERT INTO aggregate_events (aggregate, id, version, at, actor, key_id, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [
+            aggregate.to_owned().into(),
+            id.to_owned().into(),
+            i64v(version).into(),
+            sql::micros(at).into(),
+            actor.to_string().into(),
+            key_id.into(),
+            payload.into(),
+        ],
+    )
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+/// Load a session.
+pub(crate) async fn load_session<C: ConnectionTrait>(c: &C, keys: &Keyring, id: SessionId) -> Result<Option<InformationSession>, DomainError> {
+    let row = sql::one(c, "SELECT key_id, state FROM sessions WHERE id = $1", [id.to_string().into()]).await.map_err(db)?;
+    let Some(row) = row else { return Ok(None) };
+    let key_id: String = get(&row, "key_id").map_err(db)?;
+    let state: Vec<u8> = get(&row, "state").map_err(db)?;
+    unseal(keys, &format!("session:{id}"), &key_id, &state).map(Some)
+}
+
+/// Save a session after an event (the first event inserts it).
+pub(crate) async fn save_session<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    s: &InformationSession,
+    event: &SessionEvent,
+) -> Result<(), DomainError> {
+    let id = s.id().to_string();
+    let (key_id, state) = seal(keys, &format!("session:{id}"), s)?;
+    let cancelled = i64::from(s.is_cancelled());
+    if event.version == 1 {
+        let r = sql::exec(
+            c,
+            "INSERT INTO sessions (id, version, date, head_count, cancelled, key_id, state) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [
+                id.clone().into(),
+                1i64.into(),
+                sql::date(s.date()).into(),
+                i64::from(s.unregistered_head_count()).into(),
+                cancelled.into(),
+                key_id.into(),
+                state.into(),
+            ],
+        )
+        .await;
+        match r {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => {
+                return Err(DomainError::AlreadyExists { entity: EntityKind::InformationSession, id });
+            }
+            Err(e) => return Err(db(e)),
+        }
+    } else {
+        let n = sql::exec(
+            c,
+            "UPDATE sessions SET version = $2, date = $3, head_count = $4, cancelled = $5, key_id = $6, state = $7 \
+             WHERE id = $1 AND version = $8",
+            [
+                id.clone().into(),
+                i64v(event.version).into(),
+                sql::date(s.date()).into(),
+                i64::from(s.unregistered_head_count()).into(),
+                cancelled.into(),
+                key_id.into(),
+                state.into(),
+                i64v(event.version - 1).into(),
+            ],
+        )
+        .await
+        .map_err(db)?;
+        if n != 1 {
+            return Err(DomainError::VersionConflict { expected: event.version - 1, current: event.version });
+        }
+    }
+    match &event.change {
+        SessionChange::AttendanceRegistered { participant } => {
+            sql::exec(c, "INSERT INTO session_attendance (session_id, participant_id) VALUES ($1, $2)", [
+                id.clone().into(),
+                participant.to_string().into(),
+            ])
+            .await
+            .map_err(db)?;
+        }
+        SessionChange::AttendanceRemoved { participant } => {
+            sql::exec(c, "DELETE FROM session_attendance WHERE session_id = $1 AND participant_id = $2", [
+                id.clone().into(),
+                participant.to_string().into(),
+            ])
+            .await
+            .map_err(db)?;
+        }
+        _ => {}
+    }
+    save_aggregate_event(c, keys, "session", &id, event.version, event.at, event.actor, &event.change).await
+}
+
+/// Sessions between two days.
+pub(crate) async fn sessions_between<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<InformationSession>, DomainError> {
+    let rows = sql::all(c, "SELECT id, key_id, state FROM sessions WHERE date >= $1 AND date <= $2 ORDER BY date, id", [
+        sql::date(from).into(),
+        sql::date(to).into(),
+    ])
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            let id: String = get(r, "id").map_err(db)?;
+            let key_id: String = get(r, "key_id").map_err(db)?;
+            let state: Vec<u8> = get(r, "state").map_err(db)?;
+            unseal(keys, &format!("session:{id}"), &key_id, &state)
+        })
+        .collect()
+}
+
+/// Load a meeting.
+pub(crate) async fn load_meeting<C: ConnectionTrait>(c: &C, keys: &Keyring, id: MeetingId) -> Result<Option<ChainMeeting>, DomainError> {
+    let row = sql::one(c, "SELECT key_id, state FROM meetings WHERE id = $1", [id.to_string().into()]).await.map_err(db)?;
+    let Some(row) = row else { return Ok(None) };
+    let key_id: String = get(&row, "key_id").map_err(db)?;
+    let state: Vec<u8> = get(&row, "state").map_err(db)?;
+    unseal(keys, &format!("meeting:{id}"), &key_id, &state).map(Some)
+}
+
+/// Save a meeting after an event (the first event inserts it).
+pub(crate) async fn save_meeting<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    m: &ChainMeeting,
+    event: &MeetingEvent,
+) -> Result<(), DomainError> {
+    let id = m.id().to_string();
+    let (key_id, state) = seal(keys, &format!("meeting:{id}"), m)?;
+    if event.version == 1 {
+        let r = sql::exec(c, "INSERT INTO meetings (id, version, date, key_id, state) VALUES ($1, $2, $3, $4, $5)", [
+            id.clone().into(),
+            1i64.into(),
+            sql::date(m.date()).into(),
+            key_id.into(),
+            state.into(),
+        ])
+        .await;
+        match r {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(DomainError::AlreadyExists { entity: EntityKind::ChainMeeting, id }),
+            Err(e) => return Err(db(e)),
+        }
+    } else {
+        let n = sql::exec(
+            c,
+            "UPDATE meetings SET version = $2, key_id = $3, state = $4 WHERE id = $1 AND version = $5",
+            [id.clone().into(), i64v(event.version).into(), key_id.into(), state.into(), i64v(event.version - 1).into()],
+        )
+        .await
+        .map_err(db)?;
+        if n != 1 {
+            return Err(DomainError::VersionConflict { expected: event.version - 1, current: event.version });
+        }
+    }
+    save_aggregate_event(c, keys, "meeting", &id, event.version, event.at, event.actor, &event.change).await
+}

@@ -1,0 +1,675 @@
+//! The store's implementation of the application service.
+//!
+//! Writes run as jobs in the group-commit writer: load → authorise → decide (core) → save,
+//! inside the batch transaction, with the audit record appended whatever the outcome. Reads run
+//! on the read pool; their audit record goes through the writer and is durable before the
+//! answer leaves.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use perspectief_core::access::{Action, DataCategory, Resource};
+use perspectief_core::activity::SubsidyPeriod;
+use perspectief_core::case::{Case, CaseCommand, CaseEvent, CommandContext, RegisterParticipant};
+use perspectief_core::meeting::{ChainMeeting, MeetingCommand};
+use perspectief_core::service::{
+    AuditEntry, AuditRecord, Caller, ChainVerification, Executed, Page, PageRequest, ParticipantFilter, ParticipantSummary,
+    PerspectiefService, WorkItem, WorkSubject, Worklist, WorklistQuery, command_access,
+};
+use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
+use perspectief_core::time::amsterdam_date;
+use perspectief_core::{
+    AgreementId, DomainError, EntityKind, GoalId, MeetingId, ParticipantId, ReferralId, Role, SessionId, UserId,
+};
+
+use crate::Store;
+use crate::error::{db, internal};
+use crate::repo;
+use crate::sql::{self, get};
+use crate::writer::{Output, Work};
+
+const DEFAULT_PAGE: u32 = 50;
+const MAX_PAGE: u32 = 500;
+
+fn downcast<T: 'static>(out: Output) -> Result<T, DomainError> {
+    out.downcast::<T>().map(|b| *b).map_err(|_| internal("writer returned an unexpected type"))
+}
+
+fn uuid_of(s: &str) -> Result<uuid::Uuid, DomainError> {
+    uuid::Uuid::parse_str(s).map_err(internal)
+}
+
+impl Store {
+    fn now(&self) -> DateTime<Utc> {
+        sql::truncate(self.inner.clock.now())
+    }
+
+    fn context(&self, caller: &Caller) -> CommandContext {
+        let now = self.now();
+        CommandContext { actor: caller.actor.user, now, today: amsterdam_date(now) }
+    }
+
+    fn entry(&self, caller: &Caller, action: Action, operation: &str) -> AuditEntry {
+        AuditEntry::new(caller, self.now(), action, operation)
+    }
+
+    /// Record a read's audit entry (with the read's outcome), durably, then hand back the result.
+    async fn audited<T>(&self, entry: AuditEntry, result: Result<T, DomainError>) -> Result<T, DomainError> {
+        let entry = entry.with_outcome(&result);
+        self.inner.writer.submit(entry, None).await?;
+        result
+    }
+
+    async fn write<T: 'static>(&self, entry: AuditEntry, work: Work) -> Result<T, DomainError> {
+        downcast(self.inner.writer.submit(entry, Some(work)).await?)
+    }
+
+    /// The caller may read the whole case file (every category).
+    fn may_read_case(&self, caller: &Caller, case: &Case, today: NaiveDate) -> Result<perspectief_core::Basis, DomainError> {
+        let mut basis = None;
+        for category in DataCategory::ALL {
+            let b = self
+                .inner
+                .policy
+                .decide(&caller.actor, Action::Read, &Resource::CaseData { scope: case.scope(), category }, today)
+                .into_result()?;
+            if category == DataCategory::Guidance {
+                basis = Some(b);
+            }
+        }
+        basis.ok_or_else(|| internal("no basis"))
+    }
+
+    fn require(&self, caller: &Caller, action: Action, resource: &Resource<'_>) -> Result<perspectief_core::Basis, DomainError> {
+        let today = amsterdam_date(self.now());
+        self.inner.policy.decide(&caller.actor, action, resource, today).into_result()
+    }
+}
+
+impl PerspectiefService for Store {
+    async fn register_participant(&self, caller: &Caller, cmd: RegisterParticipant) -> Result<Case, DomainError> {
+        let mut entry = self.entry(caller, Action::Create, "register_participant");
+        entry.participant = Some(cmd.id);
+        entry.category = Some(DataCategory::Identity);
+        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                let scope = perspectief_core::access::ParticipantScope {
+                    participant: cmd.id,
+                    project_worker: cmd.profile.project_worker,
+                    consents: &[],
+                };
+                let basis = policy
+                    .decide(&caller.actor, Action::Create, &Resource::CaseData { scope, category: DataCategory::Identity }, ctx.today)
+                    .into_result()?;
+                entry.basis = Some(basis);
+                let (case, event) = Case::register(cmd, &ctx)?;
+                repo::save_case(txn, &keys, &case, None, &[event]).await?;
+                Ok(Box::new(case) as Output)
+            })
+        });
+        self.write(entry, work).await
+    }
+
+    async fn execute(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+        expected_version: Option<u64>,
+        cmd: CaseCommand,
+    ) -> Result<Executed, DomainError> {
+        let mut entry = self.entry(caller, Action::Update, cmd.name());
+        entry.participant = Some(participant);
+        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                let mut case = repo::load_case(txn, &keys, participant)
+                    .await?
+                    .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() })?;
+                let (action, category) = command_access(&case, &cmd);
+                entry.action = action;
+                entry.category = Some(category);
+                // A partner answers a referral addressed to it; everything else is case data.
+                let basis = match (&cmd, caller.actor.role) {
+                    (CaseCommand::AdvanceReferral { referral, to, .. }, Role::ChainPartner) => {
+                        let r = case
+                            .referral(*referral)
+                            .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Referral, id: referral.to_string() })?;
+                        let resource = Resource::Referral {
+                            scope: case.scope(),
+                            addressed_to: r.partner,
+                            status: r.status(),
+                            category: r.domain.category(),
+                        };
+                        let basis = policy.decide(&caller.actor, Action::Update, &resource, ctx.today).into_result()?;
+                        if !to.is_partner_answer() {
+                            return Err(DomainError::AccessDenied(perspectief_core::DenyReason::RoleNotEntitled {
+                                role: Role::ChainPartner,
+                                action: Action::Update,
+                                resource: format!("referral status {}", to.as_str()),
+                            }));
+                        }
+                        basis
+                    }
+                    _ => policy
+                        .decide(&caller.actor, action, &Resource::CaseData { scope: case.scope(), category }, ctx.today)
+                        .into_result()?,
+                };
+                entry.basis = Some(basis);
+                if let Some(expected) = expected_version
+                    && expected != case.version()
+                {
+                    return Err(DomainError::VersionConflict { expected, current: case.version() });
+                }
+                let previous = case.version();
+                let events = case.execute(cmd, &ctx)?;
+                if !events.is_empty() {
+                    repo::save_case(txn, &keys, &case, Some(previous), &events).await?;
+                }
+                Ok(Box::new(Executed { version: case.version(), events }) as Output)
+            })
+        });
+        self.write(entry, work).await
+    }
+
+    async fn get_case(&self, caller: &Caller, participant: ParticipantId) -> Result<Case, DomainError> {
+        let mut entry = self.entry(caller, Action::Read, "get_case");
+        entry.participant = Some(participant);
+        let today = amsterdam_date(self.now());
+        let result = async {
+            let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant)
+                .await?
+                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() })?;
+            let basis = self.may_read_case(caller, &case, today)?;
+            Ok((case, basis))
+        }
+        .await;
+        if let Ok((_, basis)) = &result {
+            entry.basis = Some(*basis);
+        }
+        self.audited(entry, result.map(|(c, _)| c)).await
+    }
+
+    async fn case_events(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+        after_version: u64,
+        limit: u32,
+    ) -> Result<Vec<CaseEvent>, DomainError> {
+        let mut entry = self.entry(caller, Action::Read, "case_events");
+        entry.participant = Some(participant);
+        let today = amsterdam_date(self.now());
+        let result = async {
+            let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant)
+                .await?
+                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() })?;
+            let basis = self.may_read_case(caller, &case, today)?;
+            let limit = if limit == 0 { DEFAULT_PAGE } else { limit.min(MAX_PAGE) };
+            let events = repo::case_events(&self.inner.reader, &self.inner.keys, participant, after_version, limit).await?;
+            Ok((events, basis))
+        }
+        .await;
+        if let Ok((_, basis)) = &result {
+            entry.basis = Some(*basis);
+        }
+        self.audited(entry, result.map(|(e, _)| e)).await
+    }
+
+    async fn list_participants(
+        &self,
+        caller: &Caller,
+        filter: ParticipantFilter,
+        page: PageRequest,
+    ) -> Result<Page<ParticipantSummary>, DomainError> {
+        let mut entry = self.entry(caller, Action::Search, "list_participants");
+        entry.category = Some(DataCategory::Identity);
+        let result = async {
+            let basis = self.require(caller, Action::Search, &Resource::ParticipantDirectory)?;
+            let size = if page.page_size == 0 { DEFAULT_PAGE } else { page.page_size.min(MAX_PAGE) };
+            let after = match page.page_token.as_deref() {
+                None | Some("") => None,
+                Some(token) => Some(decode_token(token)?),
+            };
+            let mut sql = String::from(
+                "SELECT id, version, key_id, display, project_worker, phase, direction, registered_on, limit_on, \
+                 last_contact_on FROM participants WHERE 1 = 1",
+            );
+            let mut values: Vec<sea_orm::Value> = Vec::new();
+            let mut param = |sql: &mut String, clause: &str, v: sea_orm::Value| {
+                values.push(v);
+                sql.push_str(&clause.replace('?', &format!("${}", values.len())));
+            };
+            if let Some(w) = filter.project_worker {
+                param(&mut sql, " AND project_worker = ?", w.to_string().into());
+            }
+            if let Some(p) = filter.phase {
+                param(&mut sql, " AND phase = ?", p.as_str().to_owned().into());
+            }
+            if let Some(d) = filter.registered_from {
+                param(&mut sql, " AND registered_on >= ?", sql::date(d).into());
+            }
+            if !filter.include_closed {
+                sql.push_str(" AND outflow_on IS NULL");
+            }
+            if let Some((date, id)) = &after {
+                param(&mut sql, " AND (registered_on > ?", date.clone().into());
+                param(&mut sql, " OR (registered_on = ?", date.clone().into());
+                param(&mut sql, " AND id > ?))", id.clone().into());
+            }
+            param(&mut sql, " ORDER BY registered_on, id LIMIT ?", i64::from(size + 1).into());
+            let rows = sql::all(&self.inner.reader, &sql, values).await.map_err(db)?;
+            let mut items = Vec::with_capacity(rows.len());
+            for r in rows.iter().take(size as usize) {
+                let id = ParticipantId::from_uuid(uuid_of(&get::<String>(r, "id").map_err(db)?)?);
+                let key_id: String = get(r, "key_id").map_err(db)?;
+                let display: Vec<u8> = get(r, "display").map_err(db)?;
+                let last: Option<String> = get(r, "last_contact_on").map_err(db)?;
+                let phase: String = get(r, "phase").map_err(db)?;
+                let direction: String = get(r, "direction").map_err(db)?;
+                let version: i64 = get(r, "version").map_err(db)?;
+                items.push(ParticipantSummary {
+                    id,
+                    display_name: repo::display_name(&self.inner.keys, id, &key_id, &display)?,
+                    phase: serde_json::from_value(serde_json::Value::String(phase)).map_err(internal)?,
+                    direction: serde_json::from_value(serde_json::Value::String(direction)).map_err(internal)?,
+                    project_worker: UserId::from_uuid(uuid_of(&get::<String>(r, "project_worker").map_err(db)?)?),
+                    registered_on: sql::parse_date(&get::<String>(r, "registered_on").map_err(db)?).map_err(db)?,
+                    limit_on: sql::parse_date(&get::<String>(r, "limit_on").map_err(db)?).map_err(db)?,
+                    last_contact_on: last.map(|d| sql::parse_date(&d)).transpose().map_err(db)?,
+                    version: u64::try_from(version).unwrap_or(0),
+                });
+            }
+            let next_page_token = if rows.len() > size as usize {
+                items.last().map(|s| encode_token(&sql::date(s.registered_on), &s.id.to_string()))
+            } else {
+                None
+            };
+            Ok((Page { items, next_page_token }, basis))
+        }
+        .await;
+        if let Ok((_, basis)) = &result {
+            entry.basis = Some(*basis);
+        }
+        self.audited(entry, result.map(|(p, _)| p)).await
+    }
+
+    async fn worklist(&self, caller: &Caller, query: WorklistQuery) -> Result<Worklist, DomainError> {
+        let mut entry = self.entry(caller, Action::Search, "worklist");
+        entry.category = Some(DataCategory::Guidance);
+        let result = async {
+            // A project worker sees their own caseload; the project lead anyone's.
+            let worker = match caller.actor.role {
+                Role::ProjectWorker => {
+                    if query.project_worker.is_some_and(|w| w != caller.actor.user) {
+                        return Err(DomainError::AccessDenied(perspectief_core::DenyReason::NotAssigned));
+                    }
+                    Some(caller.actor.user)
+                }
+                _ => query.project_worker,
+            };
+            let scope = perspectief_core::access::ParticipantScope {
+                participant: ParticipantId::from_u128(0),
+                project_worker: worker.unwrap_or(caller.actor.user),
+                consents: &[],
+            };
+            let basis = self.require(caller, Action::Search, &Resource::CaseData { scope, category: DataCategory::Guidance })?;
+            let list = worklist_query(&self.inner.reader, worker, &query).await?;
+            Ok((list, basis))
+        }
+        .await;
+        if let Ok((_, basis)) = &result {
+            entry.basis = Some(*basis);
+        }
+        self.audited(entry, result.map(|(w, _)| w)).await
+    }
+
+    async fn plan_session(&self, caller: &Caller, cmd: PlanSession) -> Result<InformationSession, DomainError> {
+        let entry = self.entry(caller, Action::Create, "plan_session");
+        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                entry.basis =
+                    Some(policy.decide(&caller.actor, Action::Create, &Resource::InformationSessions, ctx.today).into_result()?);
+                let (session, event) = InformationSession::plan(cmd, &ctx)?;
+                repo::save_session(txn, &keys, &session, &event).await?;
+                Ok(Box::new(session) as Output)
+            })
+        });
+        self.write(entry, work).await
+    }
+
+    async fn execute_session(
+        &self,
+        caller: &Caller,
+        session: SessionId,
+        expected_version: Option<u64>,
+        cmd: SessionCommand,
+    ) -> Result<InformationSession, DomainError> {
+        let mut entry = self.entry(caller, Action::Update, "execute_session");
+        if let SessionCommand::RegisterAttendance { participant } | SessionCommand::RemoveAttendance { participant } = &cmd {
+            entry.participant = Some(*participant);
+            entry.category = Some(DataCategory::Guidance);
+        }
+        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                entry.basis =
+                    Some(policy.decide(&caller.actor, Action::Update, &Resource::InformationSessions, ctx.today).into_result()?);
+                let mut s = repo::load_session(txn, &keys, session)
+                    .await?
+                    .ok_or_else(|| DomainError::NotFound { entity: EntityKind::InformationSession, id: session.to_string() })?;
+                if let Some(expected) = expected_version
+                    && expected != s.version()
+                {
+                    return Err(DomainError::VersionConflict { expected, current: s.version() });
+                }
+                if let SessionCommand::RegisterAttendance { participant } = &cmd
+                    && !repo::participant_exists(txn, *participant).await?
+                {
+                    return Err(DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() });
+                }
+                let event = s.execute(cmd, &ctx)?;
+                repo::save_session(txn, &keys, &s, &event).await?;
+                Ok(Box::new(s) as Output)
+            })
+        });
+        self.write(entry, work).await
+    }
+
+    async fn get_session(&self, caller: &Caller, session: SessionId) -> Result<InformationSession, DomainError> {
+        let entry = self.entry(caller, Action::Read, "get_session");
+        let result = async {
+            let basis = self.require(caller, Action::Read, &Resource::InformationSessions)?;
+            let s = repo::load_session(&self.inner.reader, &self.inner.keys, session)
+                .await?
+                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::InformationSession, id: session.to_string() })?;
+            Ok((s, basis))
+        }
+        .await;
+        let mut entry = entry;
+        if let Ok((_, basis)) = &result {
+            entry.basis = Some(*basis);
+        }
+        self.audited(entry, result.map(|(s, _)| s)).await
+    }
+
+    async fn list_sessions(&self, caller: &Caller, from: NaiveDate, to: NaiveDate) -> Result<Vec<InformationSession>, DomainError> {
+        let mut entry = self.entry(caller, Action::Search, "list_sessions");
+        let result = async {
+            let basis = self.require(caller, Action::Search, &Resource::InformationSessions)?;
+            Ok((repo::sessions_between(&self.inner.reader, &self.inner.keys, from, to).await?, basis))
+        }
+        .await;
+        if let Ok((_, basis)) = &result {
+            entry.basis = Some(*basis);
+        }
+        self.audited(entry, result.map(|(s, _)| s)).await
+    }
+
+    async fn schedule_meeting(&self, caller: &Caller, meeting: MeetingId, date: NaiveDate) -> Result<ChainMeeting, DomainError> {
+        let entry = self.entry(caller, Action::Create, "schedule_meeting");
+        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                entry.basis = Some(policy.decide(&caller.actor, Action::Create, &Resource::ChainMeetings, ctx.today).into_result()?);
+                let (m, event) = ChainMeeting::schedule(meeting, date, &ctx);
+                repo::save_meeting(txn, &keys, &m, &event).await?;
+                Ok(Box::new(m) as Output)
+            })
+        });
+        self.write(entry, work).await
+    }
+
+    async fn execute_meeting(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        expected_version: Option<u64>,
+        cmd: MeetingCommand,
+    ) -> Result<ChainMeeting, DomainError> {
+        let mut entry = self.entry(caller, Action::Update, "execute_meeting");
+        let change = perspectief_core::meeting::MeetingChange::Applied(cmd.clone());
+        entry.participant = change.participant();
+        entry.category = Some(DataCategory::Guidance);
+        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                entry.basis = Some(policy.decide(&caller.actor, Action::Update, &Resource::ChainMeetings, ctx.today).into_result()?);
+                let mut m = repo::load_meeting(txn, &keys, meeting)
+                    .await?
+                    .ok_or_else(|| DomainError::NotFound { entity: EntityKind::ChainMeeting, id: meeting.to_string() })?;
+                if let Some(expected) = expected_version
+                    && expected != m.version()
+                {
+                    return Err(DomainError::VersionConflict { expected, current: m.version() });
+                }
+                if let MeetingCommand::AddToAgenda { participant, .. } = &cmd
+                    && !repo::participant_exists(txn, *participant).await?
+                {
+                    return Err(DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() });
+                }
+                let event = m.execute(cmd, &ctx)?;
+                repo::save_meeting(txn, &keys, &m, &event).await?;
+                Ok(Box::new(m) as Output)
+            })
+        });
+        self.write(entry, work).await
+    }
+
+    async fn get_meeting(&self, caller: &Caller, meeting: MeetingId) -> Result<ChainMeeting, DomainError> {
+        let mut entry = self.entry(caller, Action::Read, "get_meeting");
+        let result = async {
+            let basis = self.require(caller, Action::Read, &Resource::ChainMeetings)?;
+            let m = repo::load_meeting(&self.inner.reader, &self.inner.keys, meeting)
+                .await?
+                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::ChainMeeting, id: meeting.to_string() })?;
+            Ok((m, basis))
+        }
+        .await;
+        if let Ok((_, basis)) = &result {
+            entry.basis = Some(*basis);
+        }
+        self.audited(entry, result.map(|(m, _)| m)).await
+    }
+
+    async fn define_subsidy_period(&self, caller: &Caller, period: SubsidyPeriod) -> Result<(), DomainError> {
+        let entry = self.entry(caller, Action::Create, "define_subsidy_period");
+        let (policy, ctx, caller) = (self.inner.policy, self.context(caller), caller.clone());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                entry.basis = Some(policy.decide(&caller.actor, Action::Create, &Resource::SubsidyPeriods, ctx.today).into_result()?);
+                let definition = serde_json::to_string(&period).map_err(internal)?;
+                let r = sql::exec(
+                    txn,
+                    "INSERT INTO subsidy_periods (id, starts_on, ends_on, definition) VALUES ($1, $2, $3, $4)",
+                    [
+                        period.id().to_string().into(),
+                        sql::date(period.starts_on()).into(),
+                        sql::date(period.ends_on()).into(),
+                        definition.into(),
+                    ],
+                )
+                .await;
+                match r {
+                    Ok(_) => Ok(Box::new(()) as Output),
+                    Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+                        Err(DomainError::AlreadyExists { entity: EntityKind::SubsidyPeriod, id: period.id().to_string() })
+                    }
+                    Err(e) => Err(db(e)),
+                }
+            })
+        });
+        self.write(entry, work).await
+    }
+
+    async fn subsidy_periods(&self, caller: &Caller) -> Result<Vec<SubsidyPeriod>, DomainError> {
+        let mut entry = self.entry(caller, Action::Read, "subsidy_periods");
+        let result = async {
+            let basis = self.require(caller, Action::Read, &Resource::SubsidyPeriods)?;
+            let rows = sql::all(&self.inner.reader, "SELECT definition FROM subsidy_periods ORDER BY starts_on, id", [])
+                .await
+                .map_err(db)?;
+            let periods = rows
+                .iter()
+                .map(|r| {
+                    let d: String = get(r, "definition").map_err(db)?;
+                    serde_json::from_str(&d).map_err(internal)
+                })
+                .collect::<Result<Vec<SubsidyPeriod>, DomainError>>()?;
+            Ok((periods, basis))
+        }
+        .await;
+        if let Ok((_, basis)) = &result {
+            entry.basis = Some(*basis);
+        }
+        self.audited(entry, result.map(|(p, _)| p)).await
+    }
+
+    async fn audit_log(
+        &self,
+        caller: &Caller,
+        participant: Option<ParticipantId>,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, DomainError> {
+        let mut entry = self.entry(caller, Action::Search, "audit_log");
+        entry.participant = participant;
+        let result = async {
+            let basis = self.require(caller, Action::Search, &Resource::AuditLog)?;
+            let limit = if limit == 0 { DEFAULT_PAGE } else { limit.min(MAX_PAGE) };
+            let records = crate::audit::records(
+                &self.inner.reader,
+                participant.map(|p| p.to_string()),
+                i64::try_from(after_seq).unwrap_or(i64::MAX),
+                i64::from(limit),
+            )
+            .await
+            .map_err(db)?;
+            Ok((records, basis))
+        }
+        .await;
+        if let Ok((_, basis)) = &result {
+            entry.basis = Some(*basis);
+        }
+        self.audited(entry, result.map(|(r, _)| r)).await
+    }
+
+    async fn verify_audit_log(&self, caller: &Caller) -> Result<ChainVerification, DomainError> {
+        let mut entry = self.entry(caller, Action::Read, "verify_audit_log");
+        let result = async {
+            let basis = self.require(caller, Action::Read, &Resource::AuditLog)?;
+            Ok((crate::audit::verify(&self.inner.reader).await.map_err(db)?, basis))
+        }
+        .await;
+        if let Ok((_, basis)) = &result {
+            entry.basis = Some(*basis);
+        }
+        self.audited(entry, result.map(|(v, _)| v)).await
+    }
+}
+
+fn encode_token(date: &str, id: &str) -> String {
+    hex::encode(format!("{date}|{id}"))
+}
+
+fn decode_token(token: &str) -> Result<(String, String), DomainError> {
+    let bad = || DomainError::field("page_token", "invalid", "the page token is not one this service issued");
+    let text = String::from_utf8(hex::decode(token).map_err(|_| bad())?).map_err(|_| bad())?;
+    let (date, id) = text.split_once('|').ok_or_else(bad)?;
+    sql::parse_date(date).map_err(|_| bad())?;
+    uuid::Uuid::parse_str(id).map_err(|_| bad())?;
+    Ok((date.to_owned(), id.to_owned()))
+}
+
+/// The worklist as indexed queries; each mirrors the core rule named beside it (the
+/// conformance suite checks they agree).
+async fn worklist_query(
+    c: &sea_orm::DatabaseConnection,
+    worker: Option<UserId>,
+    q: &WorklistQuery,
+) -> Result<Worklist, DomainError> {
+    let today = sql::date(q.today);
+    let plus = |days: u32| sql::date(q.today + chrono::Duration::days(i64::from(days)));
+    let minus = |days: u32| sql::date(q.today - chrono::Duration::days(i64::from(days)));
+    let worker_clause = if worker.is_some() { " AND p.project_worker = $W" } else { "" };
+    let run = |sql_text: String, mut values: Vec<sea_orm::Value>| {
+        let mut sql_text = sql_text;
+        if let Some(w) = worker {
+            values.push(w.to_string().into());
+            sql_text = sql_text.replace("$W", &format!("${}", values.len()));
+        }
+        async move { sql::all(c, &sql_text, values).await.map_err(db) }
+    };
+    let items = |rows: Vec<sea_orm::QueryResult>, subject: fn(uuid::Uuid) -> WorkSubject| -> Result<Vec<WorkItem>, DomainError> {
+        rows.iter()
+            .map(|r| {
+                let participant = ParticipantId::from_uuid(uuid_of(&get::<String>(r, "participant_id").map_err(db)?)?);
+                let subject_id: String = get(r, "subject_id").map_err(db)?;
+                let date = sql::parse_date(&get::<String>(r, "on_date").map_err(db)?).map_err(db)?;
+                Ok(WorkItem { participant, subject: subject(uuid_of(&subject_id)?), date })
+            })
+            .collect()
+    };
+    let active = "p.outflow_on IS NULL";
+    // Case::overdue_goals: still pursued, deadline before today.
+    let overdue_goals = run(
+        format!(
+            "SELECT g.participant_id, g.id AS subject_id, g.deadline AS on_date FROM goals g JOIN participants p ON p.id = g.participant_id \
+             WHERE g.status IN ('open', 'in_progress') AND g.deadline < $1 AND {active}{worker_clause} ORDER BY g.deadline, g.participant_id, g.id"
+        ),
+        vec![today.clone().into()],
+    )
+    .await?;
+    // Case::overdue_agreements: open, due before today.
+    let overdue_agreements = run(
+        format!(
+            "SELECT a.participant_id, a.id AS subject_id, a.due_on AS on_date FROM agreements a JOIN participants p ON p.id = a.participant_id \
+             WHERE a.status = 'open' AND a.due_on < $1 AND {active}{worker_clause} ORDER BY a.due_on, a.participant_id, a.id"
+        ),
+        vec![today.clone().into()],
+    )
+    .await?;
+    // Case::agreements_due_within: open, due from today to today + window.
+    let agreements_due = run(
+        format!(
+            "SELECT a.participant_id, a.id AS subject_id, a.due_on AS on_date FROM agreements a JOIN participants p ON p.id = a.participant_id \
+             WHERE a.status = 'open' AND a.due_on >= $1 AND a.due_on <= $2 AND {active}{worker_clause} ORDER BY a.due_on, a.participant_id, a.id"
+        ),
+        vec![today.clone().into(), plus(q.due_within_days).into()],
+    )
+    .await?;
+    // Case::days_without_contact > N: last contact (or registration) before today - N.
+    let without_contact = run(
+        format!(
+            "SELECT p.id AS participant_id, p.id AS subject_id, COALESCE(p.last_contact_on, p.registered_on) AS on_date FROM participants p \
+             WHERE COALESCE(p.last_contact_on, p.registered_on) < $1 AND {active}{worker_clause} ORDER BY on_date, p.id"
+        ),
+        vec![minus(q.no_contact_days).into()],
+    )
+    .await?;
+    // Case::limit_status is Approaching or Exceeded: the limit on or before today + lead.
+    let near_limit = run(
+        format!(
+            "SELECT p.id AS participant_id, p.id AS subject_id, p.limit_on AS on_date FROM participants p \
+             WHERE p.limit_on <= $1 AND {active}{worker_clause} ORDER BY p.limit_on, p.id"
+        ),
+        vec![plus(q.limit_lead_days).into()],
+    )
+    .await?;
+    // Case::unanswered_referrals: sent, no answer, sent before today - N.
+    let unanswered = run(
+        format!(
+            "SELECT r.participant_id, r.id AS subject_id, r.sent_on AS on_date FROM referrals r JOIN participants p ON p.id = r.participant_id \
+             WHERE r.status = 'sent' AND r.sent_on < $1 AND {active}{worker_clause} ORDER BY r.sent_on, r.participant_id, r.id"
+        ),
+        vec![minus(q.referral_answer_days).into()],
+    )
+    .await?;
+    Ok(Worklist {
+        overdue_goals: items(overdue_goals, |u| WorkSubject::Goal(GoalId::from_uuid(u)))?,
+        overdue_agreements: items(overdue_agreements, |u| WorkSubject::Agreement(AgreementId::from_uuid(u)))?,
+        agreements_due: items(agreements_due, |u| WorkSubject::Agreement(AgreementId::from_uuid(u)))?,
+        without_contact: items(without_contact, |_| WorkSubject::Participant)?,
+        near_limit: items(near_limit, |_| WorkSubject::Participant)?,
+        unanswered_referrals: items(unanswered, |u| WorkSubject::Referral(ReferralId::from_uuid(u)))?,
+    })
+}

@@ -1,0 +1,68 @@
+//! Small helpers for portable SQL: statements with `$N` placeholders (accepted by both SQLite
+//! and PostgreSQL), instants as microseconds since the epoch (BIGINT), and calendar dates as
+//! `YYYY-MM-DD` text (which sorts and compares correctly on both).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, Value};
+
+/// A statement for this connection's backend.
+pub(crate) fn stmt(backend: DbBackend, sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// Execute a statement; returns the number of rows affected.
+pub(crate) async fn exec<C: ConnectionTrait>(
+    c: &C,
+    sql: &str,
+    values: impl IntoIterator<Item = Value>,
+) -> Result<u64, DbErr> {
+    Ok(c.execute_raw(stmt(c.get_database_backend(), sql, values)).await?.rows_affected())
+}
+
+/// Query one row.
+pub(crate) async fn one<C: ConnectionTrait>(
+    c: &C,
+    sql: &str,
+    values: impl IntoIterator<Item = Value>,
+) -> Result<Option<QueryResult>, DbErr> {
+    c.query_one_raw(stmt(c.get_database_backend(), sql, values)).await
+}
+
+/// Query all rows.
+pub(crate) async fn all<C: ConnectionTrait>(
+    c: &C,
+    sql: &str,
+    values: impl IntoIterator<Item = Value>,
+) -> Result<Vec<QueryResult>, DbErr> {
+    c.query_all_raw(stmt(c.get_database_backend(), sql, values)).await
+}
+
+/// An instant as microseconds since the epoch.
+pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+/// An instant from microseconds since the epoch.
+pub(crate) fn from_micros(v: i64) -> Result<DateTime<Utc>, DbErr> {
+    DateTime::from_timestamp_micros(v).ok_or_else(|| DbErr::Type(format!("timestamp out of range: {v}")))
+}
+
+/// Truncate an instant to microseconds, the precision both databases keep.
+pub(crate) fn truncate(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
+}
+
+/// A calendar date as `YYYY-MM-DD`.
+pub(crate) fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A calendar date from `YYYY-MM-DD`.
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, DbErr> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| DbErr::Type(format!("not a date: {s}")))
+}
+
+/// Get a column.
+pub(crate) fn get<T: sea_orm::TryGetable>(row: &QueryResult, col: &str) -> Result<T, DbErr> {
+    row.try_get("", col)
+}

@@ -1,3 +1,7 @@
-//! End-to-end tests of Perspectief live in `tests/main.rs` of this package: whole journeys
-//! through the public boundaries (today the core's API; the binary, a real server and both
-//! databases as those land). This library is intentionally empty.
+//! Shared end-to-end test support for Perspectief.
+//!
+//! [`conformance`] is the suite every implementation of the application service must pass;
+//! the test binary of this package runs it against the store on SQLite (in memory and on a
+//! file) and PostgreSQL.
+
+pub mod conformance;

@@ -284,7 +284,7 @@ pub enum Resource<'a> {
         /// The data category of its content (see [`crate::contact::PartnerDomain::category`]).
         category: DataCategory,
     },
-        /// The directory of participants: finding someone by name, listing a caseload.
+    /// The directory of participants: finding someone by name, listing a caseload.
     ParticipantDirectory,
     /// Information sessions (dates, themes, counts).
     InformationSessions,
@@ -308,7 +308,7 @@ impl Resource<'_> {
         match self {
             Self::CaseData { .. } => "case_data",
             Self::Referral { .. } => "referral",
-                        Self::ParticipantDirectory => "participant_directory",
+            Self::ParticipantDirectory => "participant_directory",
             Self::InformationSessions => "information_sessions",
             Self::ChainMeetings => "chain_meetings",
             Self::SubsidyPeriods => "subsidy_periods",

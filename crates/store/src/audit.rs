@@ -145,7 +145,11 @@ impl Row {
             category: self.category.as_deref().map(parse).transpose()?,
             operation: self.operation,
             purpose: parse(&self.purpose)?,
-            basis: self.basis.as_deref().map(|b| serde_json::from_str(b).map_err(|e| DbErr::Type(e.to_string()))).transpose()?,
+            basis: self
+                .basis
+                .as_deref()
+                .map(|b| serde_json::from_str(b).map_err(|e| DbErr::Type(e.to_string())))
+                .transpose()?,
             outcome: parse(&self.outcome)?,
             error_code: self.error_code,
             client: self.client,
@@ -212,8 +216,12 @@ impl Chain {
 
     /// Write the head back.
     pub(crate) async fn save<C: ConnectionTrait>(&self, c: &C) -> Result<(), DbErr> {
-        sql::exec(c, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", [self.seq.into(), self.hash.clone().into()])
-            .await?;
+        sql::exec(
+            c,
+            "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
+            [self.seq.into(), self.hash.clone().into()],
+        )
+        .await?;
         Ok(())
     }
 }
@@ -229,16 +237,19 @@ pub(crate) async fn records<C: ConnectionTrait>(
         Some(p) => {
             sql::all(
                 c,
-                &format!("SELECT {COLUMNS} FROM audit_log WHERE participant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"),
+                &format!(
+                    "SELECT {COLUMNS} FROM audit_log WHERE participant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+                ),
                 [p.into(), after_seq.into(), limit.into()],
             )
             .await?
         }
         None => {
-            sql::all(c, &format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"), [
-                after_seq.into(),
-                limit.into(),
-            ])
+            sql::all(
+                c,
+                &format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"),
+                [after_seq.into(), limit.into()],
+            )
             .await?
         }
     };
@@ -251,10 +262,11 @@ pub(crate) async fn verify<C: ConnectionTrait>(c: &C) -> Result<ChainVerificatio
     let mut expected = 1i64;
     let mut prev = GENESIS.to_owned();
     loop {
-        let rows = sql::all(c, &format!("SELECT {COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2"), [
-            expected.into(),
-            PAGE.into(),
-        ])
+        let rows = sql::all(
+            c,
+            &format!("SELECT {COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2"),
+            [expected.into(), PAGE.into()],
+        )
         .await?;
         let n = rows.len();
         for r in &rows {
@@ -282,7 +294,11 @@ pub(crate) async fn verify<C: ConnectionTrait>(c: &C) -> Result<ChainVerificatio
         }
     }
     // Anything below sequence 1, or duplicated numbering, shows up here too.
-    let count = sql::one(c, "SELECT COUNT(*) AS n FROM audit_log", []).await?.map(|r| get::<i64>(&r, "n")).transpose()?.unwrap_or(0);
+    let count = sql::one(c, "SELECT COUNT(*) AS n FROM audit_log", [])
+        .await?
+        .map(|r| get::<i64>(&r, "n"))
+        .transpose()?
+        .unwrap_or(0);
     let last = expected - 1;
     if count != last {
         return Ok(ChainVerification::Broken {

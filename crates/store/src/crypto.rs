@@ -106,7 +106,10 @@ impl Keyring {
     /// Create a key file with one new key, readable only by its owner. Refuses to overwrite.
     pub fn create_file(path: &Path) -> Result<Self, StoreError> {
         use std::io::Write;
-        let io = |e: std::io::Error| StoreError::Io { what: format!("creating key file {}", path.display()), reason: e.to_string() };
+        let io = |e: std::io::Error| StoreError::Io {
+            what: format!("creating key file {}", path.display()),
+            reason: e.to_string(),
+        };
         let key = Self::generate_hex_key()?;
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
@@ -116,7 +119,8 @@ impl Keyring {
             options.mode(0o600);
         }
         let mut file = options.open(path).map_err(io)?;
-        writeln!(file, "# Perspectief encryption key. Keep it secret, back it up apart from the database.").map_err(io)?;
+        writeln!(file, "# Perspectief encryption key. Keep it secret, back it up apart from the database.")
+            .map_err(io)?;
         writeln!(file, "{key}").map_err(io)?;
         file.sync_all().map_err(io)?;
         Self::from_hex_keys(&[key]).map_err(|reason| StoreError::KeyFile { path: path.display().to_string(), reason })

@@ -21,7 +21,9 @@ pub enum StoreError {
         reason: String,
     },
     /// The database was encrypted with a key that is not in the keyring.
-    #[error("the database was written with key {key_id}, which is not among the keys given; use the key file that belongs to this database")]
+    #[error(
+        "the database was written with key {key_id}, which is not among the keys given; use the key file that belongs to this database"
+    )]
     UnknownKey {
         /// The key id stored in the database.
         key_id: String,

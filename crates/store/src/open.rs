@@ -29,7 +29,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub fn default_database_path() -> Result<PathBuf, StoreError> {
     directories::ProjectDirs::from("nl", "Perspectief", "perspectief")
         .map(|d| d.data_dir().join("perspectief.db"))
-        .ok_or_else(|| StoreError::Io { what: "finding the data directory".to_owned(), reason: "no home directory".to_owned() })
+        .ok_or_else(|| StoreError::Io {
+            what: "finding the data directory".to_owned(),
+            reason: "no home directory".to_owned(),
+        })
 }
 
 /// The database URL: the explicit one, else `PERSPECTIEF_DATABASE_URL`, else the embedded
@@ -134,7 +137,9 @@ async fn pragma(db: &DatabaseConnection, name: &'static str) -> Result<String, S
         .query_one_raw(Statement::from_string(DbBackend::Sqlite, format!("PRAGMA {name}")))
         .await?
         .ok_or_else(|| StoreError::Database(format!("PRAGMA {name} returned nothing")))?;
-    row.try_get_by_index::<String>(0).or_else(|_| row.try_get_by_index::<i64>(0).map(|v| v.to_string())).map_err(StoreError::from)
+    row.try_get_by_index::<String>(0)
+        .or_else(|_| row.try_get_by_index::<i64>(0).map(|v| v.to_string()))
+        .map_err(StoreError::from)
 }
 
 /// The SQLite settings a store insists on, as (PRAGMA, expected value).
@@ -168,8 +173,10 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
         }
         Target::SqliteFile(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| StoreError::Io { what: format!("creating {}", dir.display()), reason: e.to_string() })?;
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+                    what: format!("creating {}", dir.display()),
+                    reason: e.to_string(),
+                })?;
             }
             let url = format!("sqlite://{}", path.display());
             // The writer gets its own single connection; readers share a pool (WAL lets them
@@ -218,7 +225,8 @@ async fn check_key(db: &DatabaseConnection, keys: &Keyring) -> Result<(), StoreE
     match row {
         Some(row) => {
             let value: String = get(&row, "value")?;
-            let (key_id, blob) = value.split_once(':').ok_or_else(|| StoreError::Database("malformed key check".to_owned()))?;
+            let (key_id, blob) =
+                value.split_once(':').ok_or_else(|| StoreError::Database("malformed key check".to_owned()))?;
             let blob = hex::decode(blob).map_err(|_| StoreError::Database("malformed key check".to_owned()))?;
             let text = keys.open(key_id, KEY_CHECK_AAD, &blob)?;
             if text != KEY_CHECK_TEXT {
@@ -242,9 +250,9 @@ async fn foundation(db: &DatabaseConnection, given: Option<OrganisationId>) -> R
             let value: String = get(&row, "value")?;
             let stored = OrganisationId::parse(&value).map_err(|e| StoreError::Database(e.to_string()))?;
             match given {
-                Some(g) if g != stored => Err(StoreError::Database(format!(
-                    "this database belongs to foundation {stored}, not {g}"
-                ))),
+                Some(g) if g != stored => {
+                    Err(StoreError::Database(format!("this database belongs to foundation {stored}, not {g}")))
+                }
                 _ => Ok(stored),
             }
         }
@@ -260,10 +268,15 @@ async fn foundation(db: &DatabaseConnection, given: Option<OrganisationId>) -> R
 /// `pg_dump` (see the README).
 pub(crate) async fn backup_sqlite(db: &DatabaseConnection, path: &Path) -> Result<(), StoreError> {
     if db.get_database_backend() != DbBackend::Sqlite {
-        return Err(StoreError::UnsupportedUrl("backup copies SQLite databases; use pg_dump for PostgreSQL".to_owned()));
+        return Err(StoreError::UnsupportedUrl(
+            "backup copies SQLite databases; use pg_dump for PostgreSQL".to_owned(),
+        ));
     }
     if path.exists() {
-        return Err(StoreError::Io { what: format!("backing up to {}", path.display()), reason: "the file exists".to_owned() });
+        return Err(StoreError::Io {
+            what: format!("backing up to {}", path.display()),
+            reason: "the file exists".to_owned(),
+        });
     }
     sql::exec(db, "VACUUM INTO $1", [path.display().to_string().into()]).await?;
     Ok(())

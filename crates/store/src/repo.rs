@@ -51,7 +51,11 @@ fn i64v(v: u64) -> i64 {
 }
 
 /// Load a case; `None` when there is no such participant.
-pub(crate) async fn load_case<C: ConnectionTrait>(c: &C, keys: &Keyring, id: ParticipantId) -> Result<Option<Case>, DomainError> {
+pub(crate) async fn load_case<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    id: ParticipantId,
+) -> Result<Option<Case>, DomainError> {
     let row = sql::one(c, "SELECT version, key_id, state FROM participants WHERE id = $1", [id.to_string().into()])
         .await
         .map_err(db)?;
@@ -61,13 +65,21 @@ pub(crate) async fn load_case<C: ConnectionTrait>(c: &C, keys: &Keyring, id: Par
     let case: Case = unseal(keys, &state_aad(id), &key_id, &state)?;
     let version: i64 = get(&row, "version").map_err(db)?;
     if i64v(case.version()) != version {
-        return Err(internal(format!("participant {id}: state version {} differs from row version {version}", case.version())));
+        return Err(internal(format!(
+            "participant {id}: state version {} differs from row version {version}",
+            case.version()
+        )));
     }
     Ok(Some(case))
 }
 
 /// The display name of a participant (for listings), decrypted.
-pub(crate) fn display_name(keys: &Keyring, id: ParticipantId, key_id: &str, blob: &[u8]) -> Result<String, DomainError> {
+pub(crate) fn display_name(
+    keys: &Keyring,
+    id: ParticipantId,
+    key_id: &str,
+    blob: &[u8],
+) -> Result<String, DomainError> {
     unseal(keys, &display_aad(id), key_id, blob)
 }
 
@@ -156,12 +168,18 @@ fn is_unique_violation(e: &DbErr) -> bool {
 }
 
 async fn current_version<C: ConnectionTrait>(c: &C, id: ParticipantId) -> Result<u64, DomainError> {
-    let row = sql::one(c, "SELECT version FROM participants WHERE id = $1", [id.to_string().into()]).await.map_err(db)?;
+    let row =
+        sql::one(c, "SELECT version FROM participants WHERE id = $1", [id.to_string().into()]).await.map_err(db)?;
     let v: i64 = row.map(|r| get(&r, "version")).transpose().map_err(db)?.unwrap_or(0);
     Ok(u64::try_from(v).unwrap_or(0))
 }
 
-async fn save_case_event<C: ConnectionTrait>(c: &C, keys: &Keyring, case: &Case, e: &CaseEvent) -> Result<(), DomainError> {
+async fn save_case_event<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    case: &Case,
+    e: &CaseEvent,
+) -> Result<(), DomainError> {
     let id = case.id();
     let (key_id, payload) = seal(keys, &event_aad(id, e.version), &e.change)?;
     sql::exec(
@@ -224,7 +242,12 @@ async fn upsert_goal<C: ConnectionTrait>(c: &C, case: &Case, id: perspectief_cor
             c,
             "INSERT INTO goals (id, participant_id, deadline, status) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (id) DO UPDATE SET deadline = excluded.deadline, status = excluded.status",
-            [g.id.to_string().into(), case.id().to_string().into(), sql::date(g.deadline).into(), g.status.as_str().to_owned().into()],
+            [
+                g.id.to_string().into(),
+                case.id().to_string().into(),
+                sql::date(g.deadline).into(),
+                g.status.as_str().to_owned().into(),
+            ],
         )
         .await
         .map_err(db)?;
@@ -232,7 +255,11 @@ async fn upsert_goal<C: ConnectionTrait>(c: &C, case: &Case, id: perspectief_cor
     Ok(())
 }
 
-async fn upsert_agreement<C: ConnectionTrait>(c: &C, case: &Case, id: perspectief_core::AgreementId) -> Result<(), DomainError> {
+async fn upsert_agreement<C: ConnectionTrait>(
+    c: &C,
+    case: &Case,
+    id: perspectief_core::AgreementId,
+) -> Result<(), DomainError> {
     if let Some(a) = case.agreement(id) {
         sql::exec(
             c,
@@ -251,7 +278,11 @@ async fn upsert_agreement<C: ConnectionTrait>(c: &C, case: &Case, id: perspectie
     Ok(())
 }
 
-async fn upsert_referral<C: ConnectionTrait>(c: &C, case: &Case, id: perspectief_core::ReferralId) -> Result<(), DomainError> {
+async fn upsert_referral<C: ConnectionTrait>(
+    c: &C,
+    case: &Case,
+    id: perspectief_core::ReferralId,
+) -> Result<(), DomainError> {
     if let Some(r) = case.referral(id) {
         sql::exec(
             c,
@@ -308,7 +339,10 @@ pub(crate) async fn case_events<C: ConnectionTrait>(
 
 /// Whether a participant exists.
 pub(crate) async fn participant_exists<C: ConnectionTrait>(c: &C, id: ParticipantId) -> Result<bool, DomainError> {
-    Ok(sql::one(c, "SELECT 1 AS one FROM participants WHERE id = $1", [id.to_string().into()]).await.map_err(db)?.is_some())
+    Ok(sql::one(c, "SELECT 1 AS one FROM participants WHERE id = $1", [id.to_string().into()])
+        .await
+        .map_err(db)?
+        .is_some())
 }
 
 // ---- Sessions and meetings ------------------------------------------------------------
@@ -347,8 +381,13 @@ async fn save_aggregate_event<C: ConnectionTrait, T: Serialize>(
 }
 
 /// Load a session.
-pub(crate) async fn load_session<C: ConnectionTrait>(c: &C, keys: &Keyring, id: SessionId) -> Result<Option<InformationSession>, DomainError> {
-    let row = sql::one(c, "SELECT key_id, state FROM sessions WHERE id = $1", [id.to_string().into()]).await.map_err(db)?;
+pub(crate) async fn load_session<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    id: SessionId,
+) -> Result<Option<InformationSession>, DomainError> {
+    let row =
+        sql::one(c, "SELECT key_id, state FROM sessions WHERE id = $1", [id.to_string().into()]).await.map_err(db)?;
     let Some(row) = row else { return Ok(None) };
     let key_id: String = get(&row, "key_id").map_err(db)?;
     let state: Vec<u8> = get(&row, "state").map_err(db)?;
@@ -411,18 +450,20 @@ pub(crate) async fn save_session<C: ConnectionTrait>(
     }
     match &event.change {
         SessionChange::AttendanceRegistered { participant } => {
-            sql::exec(c, "INSERT INTO session_attendance (session_id, participant_id) VALUES ($1, $2)", [
-                id.clone().into(),
-                participant.to_string().into(),
-            ])
+            sql::exec(
+                c,
+                "INSERT INTO session_attendance (session_id, participant_id) VALUES ($1, $2)",
+                [id.clone().into(), participant.to_string().into()],
+            )
             .await
             .map_err(db)?;
         }
         SessionChange::AttendanceRemoved { participant } => {
-            sql::exec(c, "DELETE FROM session_attendance WHERE session_id = $1 AND participant_id = $2", [
-                id.clone().into(),
-                participant.to_string().into(),
-            ])
+            sql::exec(
+                c,
+                "DELETE FROM session_attendance WHERE session_id = $1 AND participant_id = $2",
+                [id.clone().into(), participant.to_string().into()],
+            )
             .await
             .map_err(db)?;
         }
@@ -438,10 +479,11 @@ pub(crate) async fn sessions_between<C: ConnectionTrait>(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<Vec<InformationSession>, DomainError> {
-    let rows = sql::all(c, "SELECT id, key_id, state FROM sessions WHERE date >= $1 AND date <= $2 ORDER BY date, id", [
-        sql::date(from).into(),
-        sql::date(to).into(),
-    ])
+    let rows = sql::all(
+        c,
+        "SELECT id, key_id, state FROM sessions WHERE date >= $1 AND date <= $2 ORDER BY date, id",
+        [sql::date(from).into(), sql::date(to).into()],
+    )
     .await
     .map_err(db)?;
     rows.iter()
@@ -455,8 +497,13 @@ pub(crate) async fn sessions_between<C: ConnectionTrait>(
 }
 
 /// Load a meeting.
-pub(crate) async fn load_meeting<C: ConnectionTrait>(c: &C, keys: &Keyring, id: MeetingId) -> Result<Option<ChainMeeting>, DomainError> {
-    let row = sql::one(c, "SELECT key_id, state FROM meetings WHERE id = $1", [id.to_string().into()]).await.map_err(db)?;
+pub(crate) async fn load_meeting<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    id: MeetingId,
+) -> Result<Option<ChainMeeting>, DomainError> {
+    let row =
+        sql::one(c, "SELECT key_id, state FROM meetings WHERE id = $1", [id.to_string().into()]).await.map_err(db)?;
     let Some(row) = row else { return Ok(None) };
     let key_id: String = get(&row, "key_id").map_err(db)?;
     let state: Vec<u8> = get(&row, "state").map_err(db)?;
@@ -473,24 +520,30 @@ pub(crate) async fn save_meeting<C: ConnectionTrait>(
     let id = m.id().to_string();
     let (key_id, state) = seal(keys, &format!("meeting:{id}"), m)?;
     if event.version == 1 {
-        let r = sql::exec(c, "INSERT INTO meetings (id, version, date, key_id, state) VALUES ($1, $2, $3, $4, $5)", [
-            id.clone().into(),
-            1i64.into(),
-            sql::date(m.date()).into(),
-            key_id.into(),
-            state.into(),
-        ])
+        let r = sql::exec(
+            c,
+            "INSERT INTO meetings (id, version, date, key_id, state) VALUES ($1, $2, $3, $4, $5)",
+            [id.clone().into(), 1i64.into(), sql::date(m.date()).into(), key_id.into(), state.into()],
+        )
         .await;
         match r {
             Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(DomainError::AlreadyExists { entity: EntityKind::ChainMeeting, id }),
+            Err(e) if is_unique_violation(&e) => {
+                return Err(DomainError::AlreadyExists { entity: EntityKind::ChainMeeting, id });
+            }
             Err(e) => return Err(db(e)),
         }
     } else {
         let n = sql::exec(
             c,
             "UPDATE meetings SET version = $2, key_id = $3, state = $4 WHERE id = $1 AND version = $5",
-            [id.clone().into(), i64v(event.version).into(), key_id.into(), state.into(), i64v(event.version - 1).into()],
+            [
+                id.clone().into(),
+                i64v(event.version).into(),
+                key_id.into(),
+                state.into(),
+                i64v(event.version - 1).into(),
+            ],
         )
         .await
         .map_err(db)?;

@@ -11,8 +11,8 @@ use perspectief_core::activity::SubsidyPeriod;
 use perspectief_core::case::{Case, CaseCommand, CaseEvent, CommandContext, RegisterParticipant};
 use perspectief_core::meeting::{ChainMeeting, MeetingCommand};
 use perspectief_core::service::{
-    AuditEntry, AuditRecord, Caller, ChainVerification, Executed, Page, PageRequest, ParticipantFilter, ParticipantSummary,
-    PerspectiefService, WorkItem, WorkSubject, Worklist, WorklistQuery, command_access,
+    AuditEntry, AuditRecord, Caller, ChainVerification, Executed, Page, PageRequest, ParticipantFilter,
+    ParticipantSummary, PerspectiefService, WorkItem, WorkSubject, Worklist, WorklistQuery, command_access,
 };
 use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
 use perspectief_core::time::amsterdam_date;
@@ -63,7 +63,12 @@ impl Store {
     }
 
     /// The caller may read the whole case file (every category).
-    fn may_read_case(&self, caller: &Caller, case: &Case, today: NaiveDate) -> Result<perspectief_core::Basis, DomainError> {
+    fn may_read_case(
+        &self,
+        caller: &Caller,
+        case: &Case,
+        today: NaiveDate,
+    ) -> Result<perspectief_core::Basis, DomainError> {
         let mut basis = None;
         for category in DataCategory::ALL {
             let b = self
@@ -78,7 +83,12 @@ impl Store {
         basis.ok_or_else(|| internal("no basis"))
     }
 
-    fn require(&self, caller: &Caller, action: Action, resource: &Resource<'_>) -> Result<perspectief_core::Basis, DomainError> {
+    fn require(
+        &self,
+        caller: &Caller,
+        action: Action,
+        resource: &Resource<'_>,
+    ) -> Result<perspectief_core::Basis, DomainError> {
         let today = amsterdam_date(self.now());
         self.inner.policy.decide(&caller.actor, action, resource, today).into_result()
     }
@@ -89,7 +99,8 @@ impl PerspectiefService for Store {
         let mut entry = self.entry(caller, Action::Create, "register_participant");
         entry.participant = Some(cmd.id);
         entry.category = Some(DataCategory::Identity);
-        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let (keys, policy, ctx, caller) =
+            (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
         let work: Work = Box::new(move |txn, entry| {
             Box::pin(async move {
                 let scope = perspectief_core::access::ParticipantScope {
@@ -98,7 +109,12 @@ impl PerspectiefService for Store {
                     consents: &[],
                 };
                 let basis = policy
-                    .decide(&caller.actor, Action::Create, &Resource::CaseData { scope, category: DataCategory::Identity }, ctx.today)
+                    .decide(
+                        &caller.actor,
+                        Action::Create,
+                        &Resource::CaseData { scope, category: DataCategory::Identity },
+                        ctx.today,
+                    )
                     .into_result()?;
                 entry.basis = Some(basis);
                 let (case, event) = Case::register(cmd, &ctx)?;
@@ -118,21 +134,23 @@ impl PerspectiefService for Store {
     ) -> Result<Executed, DomainError> {
         let mut entry = self.entry(caller, Action::Update, cmd.name());
         entry.participant = Some(participant);
-        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let (keys, policy, ctx, caller) =
+            (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
         let work: Work = Box::new(move |txn, entry| {
             Box::pin(async move {
-                let mut case = repo::load_case(txn, &keys, participant)
-                    .await?
-                    .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() })?;
+                let mut case = repo::load_case(txn, &keys, participant).await?.ok_or_else(|| {
+                    DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
+                })?;
                 let (action, category) = command_access(&case, &cmd);
                 entry.action = action;
                 entry.category = Some(category);
                 // A partner answers a referral addressed to it; everything else is case data.
                 let basis = match (&cmd, caller.actor.role) {
                     (CaseCommand::AdvanceReferral { referral, to, .. }, Role::ChainPartner) => {
-                        let r = case
-                            .referral(*referral)
-                            .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Referral, id: referral.to_string() })?;
+                        let r = case.referral(*referral).ok_or_else(|| DomainError::NotFound {
+                            entity: EntityKind::Referral,
+                            id: referral.to_string(),
+                        })?;
                         let resource = Resource::Referral {
                             scope: case.scope(),
                             addressed_to: r.partner,
@@ -175,9 +193,9 @@ impl PerspectiefService for Store {
         entry.participant = Some(participant);
         let today = amsterdam_date(self.now());
         let result = async {
-            let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant)
-                .await?
-                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() })?;
+            let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
+                DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
+            })?;
             let basis = self.may_read_case(caller, &case, today)?;
             Ok((case, basis))
         }
@@ -199,12 +217,13 @@ impl PerspectiefService for Store {
         entry.participant = Some(participant);
         let today = amsterdam_date(self.now());
         let result = async {
-            let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant)
-                .await?
-                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() })?;
+            let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
+                DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
+            })?;
             let basis = self.may_read_case(caller, &case, today)?;
             let limit = if limit == 0 { DEFAULT_PAGE } else { limit.min(MAX_PAGE) };
-            let events = repo::case_events(&self.inner.reader, &self.inner.keys, participant, after_version, limit).await?;
+            let events =
+                repo::case_events(&self.inner.reader, &self.inner.keys, participant, after_version, limit).await?;
             Ok((events, basis))
         }
         .await;
@@ -311,7 +330,8 @@ impl PerspectiefService for Store {
                 project_worker: worker.unwrap_or(caller.actor.user),
                 consents: &[],
             };
-            let basis = self.require(caller, Action::Search, &Resource::CaseData { scope, category: DataCategory::Guidance })?;
+            let basis =
+                self.require(caller, Action::Search, &Resource::CaseData { scope, category: DataCategory::Guidance })?;
             let list = worklist_query(&self.inner.reader, worker, &query).await?;
             Ok((list, basis))
         }
@@ -324,11 +344,15 @@ impl PerspectiefService for Store {
 
     async fn plan_session(&self, caller: &Caller, cmd: PlanSession) -> Result<InformationSession, DomainError> {
         let entry = self.entry(caller, Action::Create, "plan_session");
-        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let (keys, policy, ctx, caller) =
+            (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
         let work: Work = Box::new(move |txn, entry| {
             Box::pin(async move {
-                entry.basis =
-                    Some(policy.decide(&caller.actor, Action::Create, &Resource::InformationSessions, ctx.today).into_result()?);
+                entry.basis = Some(
+                    policy
+                        .decide(&caller.actor, Action::Create, &Resource::InformationSessions, ctx.today)
+                        .into_result()?,
+                );
                 let (session, event) = InformationSession::plan(cmd, &ctx)?;
                 repo::save_session(txn, &keys, &session, &event).await?;
                 Ok(Box::new(session) as Output)
@@ -345,18 +369,25 @@ impl PerspectiefService for Store {
         cmd: SessionCommand,
     ) -> Result<InformationSession, DomainError> {
         let mut entry = self.entry(caller, Action::Update, "execute_session");
-        if let SessionCommand::RegisterAttendance { participant } | SessionCommand::RemoveAttendance { participant } = &cmd {
+        if let SessionCommand::RegisterAttendance { participant } | SessionCommand::RemoveAttendance { participant } =
+            &cmd
+        {
             entry.participant = Some(*participant);
             entry.category = Some(DataCategory::Guidance);
         }
-        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let (keys, policy, ctx, caller) =
+            (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
         let work: Work = Box::new(move |txn, entry| {
             Box::pin(async move {
-                entry.basis =
-                    Some(policy.decide(&caller.actor, Action::Update, &Resource::InformationSessions, ctx.today).into_result()?);
-                let mut s = repo::load_session(txn, &keys, session)
-                    .await?
-                    .ok_or_else(|| DomainError::NotFound { entity: EntityKind::InformationSession, id: session.to_string() })?;
+                entry.basis = Some(
+                    policy
+                        .decide(&caller.actor, Action::Update, &Resource::InformationSessions, ctx.today)
+                        .into_result()?,
+                );
+                let mut s = repo::load_session(txn, &keys, session).await?.ok_or_else(|| DomainError::NotFound {
+                    entity: EntityKind::InformationSession,
+                    id: session.to_string(),
+                })?;
                 if let Some(expected) = expected_version
                     && expected != s.version()
                 {
@@ -379,9 +410,9 @@ impl PerspectiefService for Store {
         let entry = self.entry(caller, Action::Read, "get_session");
         let result = async {
             let basis = self.require(caller, Action::Read, &Resource::InformationSessions)?;
-            let s = repo::load_session(&self.inner.reader, &self.inner.keys, session)
-                .await?
-                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::InformationSession, id: session.to_string() })?;
+            let s = repo::load_session(&self.inner.reader, &self.inner.keys, session).await?.ok_or_else(|| {
+                DomainError::NotFound { entity: EntityKind::InformationSession, id: session.to_string() }
+            })?;
             Ok((s, basis))
         }
         .await;
@@ -392,7 +423,12 @@ impl PerspectiefService for Store {
         self.audited(entry, result.map(|(s, _)| s)).await
     }
 
-    async fn list_sessions(&self, caller: &Caller, from: NaiveDate, to: NaiveDate) -> Result<Vec<InformationSession>, DomainError> {
+    async fn list_sessions(
+        &self,
+        caller: &Caller,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<InformationSession>, DomainError> {
         let mut entry = self.entry(caller, Action::Search, "list_sessions");
         let result = async {
             let basis = self.require(caller, Action::Search, &Resource::InformationSessions)?;
@@ -405,12 +441,20 @@ impl PerspectiefService for Store {
         self.audited(entry, result.map(|(s, _)| s)).await
     }
 
-    async fn schedule_meeting(&self, caller: &Caller, meeting: MeetingId, date: NaiveDate) -> Result<ChainMeeting, DomainError> {
+    async fn schedule_meeting(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        date: NaiveDate,
+    ) -> Result<ChainMeeting, DomainError> {
         let entry = self.entry(caller, Action::Create, "schedule_meeting");
-        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let (keys, policy, ctx, caller) =
+            (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
         let work: Work = Box::new(move |txn, entry| {
             Box::pin(async move {
-                entry.basis = Some(policy.decide(&caller.actor, Action::Create, &Resource::ChainMeetings, ctx.today).into_result()?);
+                entry.basis = Some(
+                    policy.decide(&caller.actor, Action::Create, &Resource::ChainMeetings, ctx.today).into_result()?,
+                );
                 let (m, event) = ChainMeeting::schedule(meeting, date, &ctx);
                 repo::save_meeting(txn, &keys, &m, &event).await?;
                 Ok(Box::new(m) as Output)
@@ -430,13 +474,17 @@ impl PerspectiefService for Store {
         let change = perspectief_core::meeting::MeetingChange::Applied(cmd.clone());
         entry.participant = change.participant();
         entry.category = Some(DataCategory::Guidance);
-        let (keys, policy, ctx, caller) = (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let (keys, policy, ctx, caller) =
+            (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
         let work: Work = Box::new(move |txn, entry| {
             Box::pin(async move {
-                entry.basis = Some(policy.decide(&caller.actor, Action::Update, &Resource::ChainMeetings, ctx.today).into_result()?);
-                let mut m = repo::load_meeting(txn, &keys, meeting)
-                    .await?
-                    .ok_or_else(|| DomainError::NotFound { entity: EntityKind::ChainMeeting, id: meeting.to_string() })?;
+                entry.basis = Some(
+                    policy.decide(&caller.actor, Action::Update, &Resource::ChainMeetings, ctx.today).into_result()?,
+                );
+                let mut m = repo::load_meeting(txn, &keys, meeting).await?.ok_or_else(|| DomainError::NotFound {
+                    entity: EntityKind::ChainMeeting,
+                    id: meeting.to_string(),
+                })?;
                 if let Some(expected) = expected_version
                     && expected != m.version()
                 {
@@ -476,7 +524,9 @@ impl PerspectiefService for Store {
         let (policy, ctx, caller) = (self.inner.policy, self.context(caller), caller.clone());
         let work: Work = Box::new(move |txn, entry| {
             Box::pin(async move {
-                entry.basis = Some(policy.decide(&caller.actor, Action::Create, &Resource::SubsidyPeriods, ctx.today).into_result()?);
+                entry.basis = Some(
+                    policy.decide(&caller.actor, Action::Create, &Resource::SubsidyPeriods, ctx.today).into_result()?,
+                );
                 let definition = serde_json::to_string(&period).map_err(internal)?;
                 let r = sql::exec(
                     txn,
@@ -492,7 +542,10 @@ impl PerspectiefService for Store {
                 match r {
                     Ok(_) => Ok(Box::new(()) as Output),
                     Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-                        Err(DomainError::AlreadyExists { entity: EntityKind::SubsidyPeriod, id: period.id().to_string() })
+                        Err(DomainError::AlreadyExists {
+                            entity: EntityKind::SubsidyPeriod,
+                            id: period.id().to_string(),
+                        })
                     }
                     Err(e) => Err(db(e)),
                 }
@@ -505,9 +558,10 @@ impl PerspectiefService for Store {
         let mut entry = self.entry(caller, Action::Read, "subsidy_periods");
         let result = async {
             let basis = self.require(caller, Action::Read, &Resource::SubsidyPeriods)?;
-            let rows = sql::all(&self.inner.reader, "SELECT definition FROM subsidy_periods ORDER BY starts_on, id", [])
-                .await
-                .map_err(db)?;
+            let rows =
+                sql::all(&self.inner.reader, "SELECT definition FROM subsidy_periods ORDER BY starts_on, id", [])
+                    .await
+                    .map_err(db)?;
             let periods = rows
                 .iter()
                 .map(|r| {
@@ -599,7 +653,9 @@ async fn worklist_query(
         }
         async move { sql::all(c, &sql_text, values).await.map_err(db) }
     };
-    let items = |rows: Vec<sea_orm::QueryResult>, subject: fn(uuid::Uuid) -> WorkSubject| -> Result<Vec<WorkItem>, DomainError> {
+    let items = |rows: Vec<sea_orm::QueryResult>,
+                 subject: fn(uuid::Uuid) -> WorkSubject|
+     -> Result<Vec<WorkItem>, DomainError> {
         rows.iter()
             .map(|r| {
                 let participant = ParticipantId::from_uuid(uuid_of(&get::<String>(r, "participant_id").map_err(db)?)?);

@@ -13,9 +13,7 @@ use std::pin::Pin;
 
 use perspectief_core::DomainError;
 use perspectief_core::service::AuditEntry;
-use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::Chain;
@@ -87,7 +85,8 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, max_batch: usi
 }
 
 async fn process(db: &DatabaseConnection, batch: Vec<Job>) {
-    let options = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    let options =
+        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
     let txn = match db.begin_with_options(options).await {
         Ok(t) => t,
         Err(e) => return fail_all(batch, db_err(e)),
@@ -103,7 +102,7 @@ async fn process(db: &DatabaseConnection, batch: Vec<Job>) {
             done.push((job.reply, Err(unavailable())));
             continue;
         }
-                let mut entry = job.entry;
+        let mut entry = job.entry;
         // A job without work only records a read, whose outcome the caller already set.
         let result = match job.work {
             None => Ok(Box::new(()) as Output),
@@ -140,7 +139,11 @@ async fn process(db: &DatabaseConnection, batch: Vec<Job>) {
     }
 }
 
-async fn run_in_savepoint(txn: &DatabaseTransaction, work: Work, entry: &mut AuditEntry) -> Result<Output, DomainError> {
+async fn run_in_savepoint(
+    txn: &DatabaseTransaction,
+    work: Work,
+    entry: &mut AuditEntry,
+) -> Result<Output, DomainError> {
     let sp = txn.begin().await.map_err(db_err)?;
     match work(&sp, entry).await {
         Ok(out) => {

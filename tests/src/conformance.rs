@@ -1,0 +1,527 @@
+//! The conformance suite: written once against [`PerspectiefService`], run against every
+//! implementation (the store on SQLite in memory and on a file, on PostgreSQL, and later
+//! through a loopback gRPC server). Each check sets up its own participants with fresh ids, so
+//! checks can share one service.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Duration, NaiveDate};
+use perspectief_core::access::{Actor, Role};
+use perspectief_core::case::{Case, CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
+use perspectief_core::contact::{ContactKind, ContactLocation, PartnerDomain, ReferralStatus};
+use perspectief_core::service::{
+    AuditOutcome, Caller, ChainVerification, PageRequest, ParticipantFilter, PerspectiefService, WorkItem, WorkSubject,
+    WorklistQuery,
+};
+use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
+use perspectief_core::{
+    ActivityCode, AgreementId, ContactId, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode,
+    MeetingCommand, MeetingId, Name, OrganisationId, ParticipantId, ParticipantProfile, ReferralId, Responsible,
+    SessionId, SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
+};
+
+/// What the suite needs besides the service: who the foundation is, and a way to move time.
+pub struct Env<'a> {
+    /// The foundation's organisation id (the service's access policy).
+    pub foundation: OrganisationId,
+    /// Move the service's clock forward.
+    pub advance: &'a (dyn Fn(Duration) + Sync),
+    /// The service's current instant, read after any advance.
+    pub now: &'a (dyn Fn() -> chrono::DateTime<chrono::Utc> + Sync),
+}
+
+impl Env<'_> {
+    fn today(&self) -> NaiveDate {
+        perspectief_core::time::amsterdam_date((self.now)())
+    }
+}
+
+impl std::fmt::Debug for Env<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env").field("foundation", &self.foundation).finish_non_exhaustive()
+    }
+}
+
+fn fresh() -> u128 {
+    uuid::Uuid::new_v4().as_u128()
+}
+
+fn text(s: &str) -> Text {
+    Text::parse(s).expect("valid text")
+}
+
+/// A staff caller of the foundation.
+pub fn staff(env: &Env<'_>, role: Role) -> Caller {
+    Caller::local(Actor { user: UserId::from_u128(fresh()), organisation: env.foundation, role })
+}
+
+fn profile(worker: UserId, name: &str) -> ParticipantProfile {
+    ParticipantProfile {
+        given_names: Name::parse(name).expect("name"),
+        family_name: Some(Name::parse("Synthetisch").expect("name")),
+        aliases: vec![],
+        date_of_birth: Some(DateOfBirth::Estimated { year: 1990 }),
+        country_of_origin: None,
+        nationalities: vec![],
+        languages: vec![LanguageCode::parse("ar").expect("lang")],
+        v_number: None,
+        lvv_location: None,
+        project_worker: worker,
+    }
+}
+
+async fn register<S: PerspectiefService>(svc: &S, env: &Env<'_>, worker: &Caller, name: &str) -> Case {
+    let cmd = RegisterParticipant {
+        id: ParticipantId::from_u128(fresh()),
+        profile: profile(worker.actor.user, name),
+        registered_on: env.today(),
+    };
+    svc.register_participant(worker, cmd).await.expect("register")
+}
+
+fn contact(env: &Env<'_>, codes: &[ActivityCode], agreements: Vec<NewAgreement>) -> CaseCommand {
+    // A minute ago by the service's clock (which tests keep at midday).
+    let at = (env.now)() - Duration::minutes(1);
+    CaseCommand::LogContact(NewContact {
+        id: ContactId::from_u128(fresh()),
+        at,
+        kind: ContactKind::IndividualTalk,
+        location: ContactLocation::Office,
+        staff: BTreeSet::new(),
+        activities: codes.iter().copied().collect(),
+        summary: text("Gesprek over toekomst (synthetisch)."),
+        category: DataCategory::Guidance,
+        partner: None,
+        duration_minutes: Some(30),
+        agreements,
+    })
+}
+
+/// Register, read back, execute, read events: the service stores what the core decided.
+pub async fn case_round_trip<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let case = register(svc, env, &worker, "Rondgang").await;
+    assert_eq!(case.version(), 1);
+    assert_eq!(svc.get_case(&worker, case.id()).await.expect("get"), case);
+
+    let mut local = case.clone();
+    let cmds = vec![
+        CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Perspectief.") },
+        CaseCommand::AgreePlan { revision: 1, on: env.today() },
+        CaseCommand::SetGoal(NewGoal {
+            id: GoalId::from_u128(fresh()),
+            description: text("Documenten"),
+            rationale: None,
+            responsible: Responsible::Participant,
+            partners: vec![],
+            deadline: env.today() + Duration::days(10),
+            next_steps: None,
+        }),
+    ];
+    for cmd in cmds {
+        let done = svc.execute(&worker, case.id(), Some(local.version()), cmd.clone()).await.expect("execute");
+        let ctx =
+            perspectief_core::CommandContext { actor: worker.actor.user, now: done.events[0].at, today: env.today() };
+        let expected = local.execute(cmd, &ctx).expect("local");
+        assert_eq!(done.events, expected, "the service records exactly the core's events");
+        assert_eq!(done.version, local.version());
+    }
+    let stored = svc.get_case(&worker, case.id()).await.expect("get");
+    assert_eq!(stored, local);
+    let events = svc.case_events(&worker, case.id(), 0, 100).await.expect("events");
+    assert_eq!(events.len() as u64, stored.version());
+    assert_eq!(Case::replay(&events).expect("replay"), stored);
+    let tail = svc.case_events(&worker, case.id(), 2, 100).await.expect("events");
+    assert_eq!(tail.first().map(|e| e.version), Some(3));
+}
+
+/// A stale version fails with a conflict naming the current version, and nothing is written.
+pub async fn stale_version_is_a_conflict<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let case = register(svc, env, &worker, "Conflict").await;
+    let revise = CaseCommand::RevisePlan { personal_situation: text("a"), perspective: text("b") };
+    svc.execute(&worker, case.id(), Some(1), revise.clone()).await.expect("first");
+    let err = svc.execute(&worker, case.id(), Some(1), revise).await.expect_err("stale");
+    assert_eq!(err, DomainError::VersionConflict { expected: 1, current: 2 });
+    let stored = svc.get_case(&worker, case.id()).await.expect("get");
+    assert_eq!(stored.version(), 2);
+    assert_eq!(stored.plan_revisions().len(), 1);
+}
+
+/// Refusals write nothing but their audit record; denials are audited as denied.
+pub async fn refusals_are_audited_and_write_nothing<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let colleague = staff(env, Role::ProjectWorker);
+    let lead = staff(env, Role::ProjectLead);
+    let case = register(svc, env, &worker, "Geweigerd").await;
+
+    let err = svc.get_case(&colleague, case.id()).await.expect_err("not assigned");
+    assert_eq!(err.code(), "access_denied");
+    let err = svc
+        .execute(
+            &colleague,
+            case.id(),
+            None,
+            CaseCommand::RevisePlan { personal_situation: text("x"), perspective: text("y") },
+        )
+        .await
+        .expect_err("not assigned");
+    assert_eq!(err.code(), "access_denied");
+    let err = svc
+        .execute(&worker, case.id(), None, CaseCommand::AgreePlan { revision: 1, on: env.today() })
+        .await
+        .expect_err("no plan");
+    assert_eq!(err.code(), "plan_required");
+    assert_eq!(svc.get_case(&worker, case.id()).await.expect("get").version(), 1, "nothing was written");
+
+    let log = svc.audit_log(&lead, Some(case.id()), 0, 100).await.expect("audit");
+    let outcomes: Vec<(&str, AuditOutcome)> =
+        log.iter().map(|r| (r.entry.operation.as_str(), r.entry.outcome)).collect();
+    assert!(outcomes.contains(&("get_case", AuditOutcome::Denied)), "{outcomes:?}");
+    assert!(outcomes.contains(&("revise_plan", AuditOutcome::Denied)), "{outcomes:?}");
+    assert!(outcomes.contains(&("agree_plan", AuditOutcome::Failed)), "{outcomes:?}");
+    let denied = log
+        .iter()
+        .find(|r| r.entry.operation == "get_case" && r.entry.outcome == AuditOutcome::Denied)
+        .expect("denied");
+    assert_eq!(denied.entry.user, colleague.actor.user);
+    assert_eq!(denied.entry.participant, Some(case.id()));
+    assert_eq!(denied.entry.error_code.as_deref(), Some("access_denied"));
+}
+
+/// Every read is in the access log before its answer; the log never holds a name; it verifies.
+pub async fn reads_are_logged_and_the_chain_verifies<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let lead = staff(env, Role::ProjectLead);
+    let case = register(svc, env, &worker, "Zichtbaarnaam").await;
+    let reads =
+        |log: &[perspectief_core::service::AuditRecord]| log.iter().filter(|r| r.entry.operation == "get_case").count();
+    let before = reads(&svc.audit_log(&lead, Some(case.id()), 0, 500).await.expect("audit"));
+    svc.get_case(&worker, case.id()).await.expect("get");
+    let after = svc.audit_log(&lead, Some(case.id()), 0, 500).await.expect("audit");
+    assert_eq!(reads(&after), before + 1, "the read was logged before it returned");
+    let read = after.iter().rev().find(|r| r.entry.operation == "get_case").expect("record");
+    assert_eq!(read.entry.user, worker.actor.user);
+    // Looking at someone's access log is itself logged, against that person.
+    assert!(after.iter().any(|r| r.entry.operation == "audit_log" && r.entry.user == lead.actor.user));
+    for r in &after {
+        let json = serde_json::to_string(&r.entry).expect("json");
+        assert!(!json.contains("Zichtbaarnaam"), "no names in the access log");
+    }
+    match svc.verify_audit_log(&lead).await.expect("verify") {
+        ChainVerification::Intact { records, .. } => assert!(records >= after.len() as u64),
+        broken => panic!("{broken}"),
+    }
+    assert_eq!(svc.verify_audit_log(&worker).await.expect_err("workers do not audit").code(), "access_denied");
+}
+
+/// Bad input is refused with the field named, and nothing is half-written.
+pub async fn invalid_input_names_the_field<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let case = register(svc, env, &worker, "Fout").await;
+    let mut cmd = contact(env, &[ActivityCode::SocialGuidance], vec![]);
+    if let CaseCommand::LogContact(c) = &mut cmd {
+        c.at = chrono::Utc::now() + Duration::days(3650);
+        c.activities.clear();
+    }
+    let err = svc.execute(&worker, case.id(), None, cmd).await.expect_err("invalid");
+    let v = err.violations().expect("violations");
+    assert!(v.has("at") && v.has("activities"), "{v}");
+    assert_eq!(svc.get_case(&worker, case.id()).await.expect("get").contacts().count(), 0);
+    let err = svc.get_case(&worker, ParticipantId::from_u128(fresh())).await.expect_err("unknown");
+    assert_eq!(err.code(), "not_found");
+}
+
+/// The worklist from the database equals the core's rules applied to every case.
+pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let mut ids = Vec::new();
+    for i in 0..4u32 {
+        let case = register(svc, env, &worker, &format!("Werk{i}")).await;
+        let id = case.id();
+        ids.push(id);
+        let today = env.today();
+        svc.execute(
+            &worker,
+            id,
+            None,
+            CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p") },
+        )
+        .await
+        .expect("plan");
+        svc.execute(
+            &worker,
+            id,
+            None,
+            CaseCommand::SetGoal(NewGoal {
+                id: GoalId::from_u128(fresh()),
+                description: text("doel"),
+                rationale: None,
+                responsible: Responsible::Participant,
+                partners: vec![],
+                deadline: today + Duration::days(i64::from(i) * 5),
+                next_steps: None,
+            }),
+        )
+        .await
+        .expect("goal");
+        if i % 2 == 0 {
+            let agreement = NewAgreement {
+                id: AgreementId::from_u128(fresh()),
+                description: text("afspraak"),
+                due_on: today + Duration::days(i64::from(i) * 3 + 1),
+                who_acts: Responsible::Participant,
+            };
+            svc.execute(&worker, id, None, contact(env, &[ActivityCode::SocialGuidance], vec![agreement]))
+                .await
+                .expect("contact");
+        }
+        let referral = ReferralId::from_u128(fresh());
+        svc.execute(
+            &worker,
+            id,
+            None,
+            CaseCommand::ProposeReferral {
+                id: referral,
+                partner: OrganisationId::from_u128(7),
+                domain: PartnerDomain::Legal,
+                reason: text("r"),
+            },
+        )
+        .await
+        .expect("referral");
+        if i != 1 {
+            svc.execute(
+                &worker,
+                id,
+                None,
+                CaseCommand::AdvanceReferral { referral, to: ReferralStatus::Sent, on: today, note: None },
+            )
+            .await
+            .expect("sent");
+        }
+    }
+    (env.advance)(Duration::days(16));
+    let today = env.today();
+    let mut query = WorklistQuery::for_day(today);
+    query.limit_lead_days = 600;
+    let list = svc.worklist(&worker, query.clone()).await.expect("worklist");
+
+    // The same lists, computed by the core from each case.
+    let mut expected: BTreeMap<&str, BTreeSet<WorkItem>> = BTreeMap::new();
+    for id in &ids {
+        let case = svc.get_case(&worker, *id).await.expect("get");
+        let p = case.id();
+        for g in case.overdue_goals(today) {
+            expected.entry("overdue_goals").or_default().insert(WorkItem {
+                participant: p,
+                subject: WorkSubject::Goal(g.id),
+                date: g.deadline,
+            });
+        }
+        for a in case.overdue_agreements(today) {
+            expected.entry("overdue_agreements").or_default().insert(WorkItem {
+                participant: p,
+                subject: WorkSubject::Agreement(a.id),
+                date: a.due_on,
+            });
+        }
+        for a in case.agreements_due_within(today, query.due_within_days) {
+            expected.entry("agreements_due").or_default().insert(WorkItem {
+                participant: p,
+                subject: WorkSubject::Agreement(a.id),
+                date: a.due_on,
+            });
+        }
+        if case.days_without_contact(today) > i64::from(query.no_contact_days) {
+            let last = case.last_contact_at().map_or(case.registered_on(), perspectief_core::time::amsterdam_date);
+            expected.entry("without_contact").or_default().insert(WorkItem {
+                participant: p,
+                subject: WorkSubject::Participant,
+                date: last,
+            });
+        }
+        if !matches!(
+            case.limit_status(today, query.limit_lead_days),
+            Some(perspectief_core::LimitStatus::WithinLimit { .. }) | None
+        ) {
+            expected.entry("near_limit").or_default().insert(WorkItem {
+                participant: p,
+                subject: WorkSubject::Participant,
+                date: case.trajectory().limit(),
+            });
+        }
+        for r in case.unanswered_referrals(today, query.referral_answer_days) {
+            expected.entry("unanswered_referrals").or_default().insert(WorkItem {
+                participant: p,
+                subject: WorkSubject::Referral(r.id),
+                date: r.sent_on().expect("sent"),
+            });
+        }
+    }
+    let mine = |items: &Vec<WorkItem>| -> BTreeSet<WorkItem> {
+        items.iter().copied().filter(|w| ids.contains(&w.participant)).collect()
+    };
+    let got: BTreeMap<&str, BTreeSet<WorkItem>> = [
+        ("overdue_goals", mine(&list.overdue_goals)),
+        ("overdue_agreements", mine(&list.overdue_agreements)),
+        ("agreements_due", mine(&list.agreements_due)),
+        ("without_contact", mine(&list.without_contact)),
+        ("near_limit", mine(&list.near_limit)),
+        ("unanswered_referrals", mine(&list.unanswered_referrals)),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    assert_eq!(got, expected);
+    assert!(got.get("overdue_goals").is_some_and(|g| g.len() >= 3), "the data exercises the rule: {got:?}");
+    assert!(got.contains_key("unanswered_referrals") && got.contains_key("near_limit"), "{got:?}");
+    // Sorted by date.
+    assert!(list.overdue_goals.windows(2).all(|w| w[0].date <= w[1].date));
+    // A worker cannot ask for a colleague's list.
+    let mut other = query;
+    other.project_worker = Some(UserId::from_u128(fresh()));
+    assert_eq!(svc.worklist(&worker, other).await.expect_err("colleague").code(), "access_denied");
+}
+
+/// Listing pages through everyone exactly once, and filters.
+pub async fn listing_pages_and_filters<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let mut ids = BTreeSet::new();
+    for i in 0..7 {
+        ids.insert(register(svc, env, &worker, &format!("Lijst{i}")).await.id());
+    }
+    let filter = ParticipantFilter { project_worker: Some(worker.actor.user), ..Default::default() };
+    let mut seen = Vec::new();
+    let mut token = None;
+    loop {
+        let page = svc
+            .list_participants(&worker, filter.clone(), PageRequest { page_size: 3, page_token: token.clone() })
+            .await
+            .expect("list");
+        assert!(page.items.len() <= 3);
+        seen.extend(page.items.iter().map(|s| s.id));
+        match page.next_page_token {
+            Some(t) => token = Some(t),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 7, "no duplicates, none missed");
+    assert_eq!(seen.iter().copied().collect::<BTreeSet<_>>(), ids);
+    let first = svc.list_participants(&worker, filter, PageRequest::default()).await.expect("list");
+    assert!(first.items.iter().any(|s| s.display_name.starts_with("Lijst")));
+    let err = svc
+        .list_participants(
+            &worker,
+            ParticipantFilter::default(),
+            PageRequest { page_size: 3, page_token: Some("zz".into()) },
+        )
+        .await
+        .expect_err("bad token");
+    assert!(err.violations().expect("field").has("page_token"));
+    let partner = Caller::local(Actor {
+        user: UserId::from_u128(fresh()),
+        organisation: OrganisationId::from_u128(9),
+        role: Role::ChainPartner,
+    });
+    assert_eq!(
+        svc.list_participants(&partner, ParticipantFilter::default(), PageRequest::default())
+            .await
+            .expect_err("partner")
+            .code(),
+        "access_denied"
+    );
+}
+
+/// Sessions: attendance of existing participants only, reach, reading back.
+pub async fn sessions_are_stored<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let case = register(svc, env, &worker, "Sessie").await;
+    let id = SessionId::from_u128(fresh());
+    let today = env.today();
+    let planned = svc
+        .plan_session(
+            &worker,
+            PlanSession {
+                id,
+                date: today,
+                topic: SessionTopic::Theme(Label::parse("Terugkeer").expect("label")),
+                venue: Label::parse("WereldHuis").expect("label"),
+                languages: [LanguageCode::parse("ti").expect("lang")].into(),
+                facilitators: BTreeSet::new(),
+                partner: None,
+            },
+        )
+        .await
+        .expect("plan");
+    assert_eq!(planned.version(), 1);
+    let err = svc
+        .execute_session(
+            &worker,
+            id,
+            None,
+            SessionCommand::RegisterAttendance { participant: ParticipantId::from_u128(fresh()) },
+        )
+        .await
+        .expect_err("unknown participant");
+    assert_eq!(err.code(), "not_found");
+    svc.execute_session(&worker, id, Some(1), SessionCommand::RegisterAttendance { participant: case.id() })
+        .await
+        .expect("attend");
+    let s = svc
+        .execute_session(&worker, id, Some(2), SessionCommand::SetUnregisteredHeadCount { count: 5 })
+        .await
+        .expect("count");
+    assert_eq!(s.reach(), 6);
+    assert_eq!(svc.get_session(&worker, id).await.expect("get"), s);
+    let listed = svc.list_sessions(&worker, today, today).await.expect("list");
+    assert!(listed.iter().any(|x| x.id() == id));
+    let err = svc
+        .execute_session(&worker, id, Some(1), SessionCommand::SetUnregisteredHeadCount { count: 6 })
+        .await
+        .expect_err("stale");
+    assert_eq!(err, DomainError::VersionConflict { expected: 1, current: 3 });
+}
+
+/// Meetings and subsidy periods.
+pub async fn meetings_and_periods_are_stored<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let lead = staff(env, Role::ProjectLead);
+    let case = register(svc, env, &worker, "Overleg").await;
+    let id = MeetingId::from_u128(fresh());
+    let today = env.today();
+    svc.schedule_meeting(&worker, id, today).await.expect("schedule");
+    let m = svc
+        .execute_meeting(&worker, id, Some(1), MeetingCommand::AddToAgenda { participant: case.id(), reasons: vec![] })
+        .await
+        .expect("agenda");
+    assert_eq!(svc.get_meeting(&worker, id).await.expect("get"), m);
+    assert_eq!(svc.schedule_meeting(&worker, id, today).await.expect_err("twice").code(), "already_exists");
+
+    let period = SubsidyPeriod::new(
+        SubsidyPeriodId::from_u128(fresh()),
+        "Periode",
+        today,
+        today + Duration::days(540),
+        vec![Target { measure: TargetMeasure::Activity(ActivityCode::OrientationTalks), persons: 200 }],
+    )
+    .expect("period");
+    assert_eq!(svc.define_subsidy_period(&worker, period.clone()).await.expect_err("worker").code(), "access_denied");
+    svc.define_subsidy_period(&lead, period.clone()).await.expect("define");
+    assert_eq!(svc.define_subsidy_period(&lead, period.clone()).await.expect_err("twice").code(), "already_exists");
+    assert!(svc.subsidy_periods(&worker).await.expect("list").contains(&period));
+}
+
+/// Run every check.
+pub async fn run_all<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    case_round_trip(svc, env).await;
+    stale_version_is_a_conflict(svc, env).await;
+    refusals_are_audited_and_write_nothing(svc, env).await;
+    reads_are_logged_and_the_chain_verifies(svc, env).await;
+    invalid_input_names_the_field(svc, env).await;
+    listing_pages_and_filters(svc, env).await;
+    sessions_are_stored(svc, env).await;
+    meetings_and_periods_are_stored(svc, env).await;
+    // Last: it moves the clock.
+    worklist_matches_the_core_rules(svc, env).await;
+}

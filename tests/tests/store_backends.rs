@@ -1,0 +1,41 @@
+//! The conformance suite against the store on every backend.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use perspectief_store::testing::TestDatabase;
+use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
+use perspectief_tests::conformance::{Env, run_all};
+
+async fn run_against(url: &str) {
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap()));
+    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+    let mut options = StoreOptions::new(url, keys);
+    options.clock = clock.clone();
+    let store = Store::open(options).await.unwrap();
+    let advance = |d| clock.advance(d);
+    let now = || perspectief_store::Clock::now(clock.as_ref());
+    let env = Env { foundation: store.policy().foundation, advance: &advance, now: &now };
+    run_all(&store, &env).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_on_sqlite_in_memory() {
+    run_against("sqlite::memory:").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_on_a_sqlite_file() {
+    let dir = std::env::temp_dir().join(format!("perspectief-conformance-{}", uuid::Uuid::new_v4()));
+    run_against(&format!("sqlite://{}", dir.join("p.db").display())).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_on_postgresql() {
+    let Some(db) = TestDatabase::postgres_from_env().await else {
+        eprintln!("PERSPECTIEF_TEST_DATABASE_URL is not set: the PostgreSQL half of the suite did not run");
+        return;
+    };
+    run_against(&db.url).await;
+}

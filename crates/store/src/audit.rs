@@ -161,12 +161,18 @@ impl Row {
 const COLUMNS: &str = "seq, at, user_id, organisation_id, role, on_behalf_of, action, participant_id, category, \
      operation, purpose, basis, outcome, error_code, client, prev_hash, hash";
 
-/// The head of the chain, held for the length of one write transaction.
+/// The head of the chain, held for the length of one write transaction. Records appended are
+/// written together by [`Chain::save`], in multi-row inserts (one round trip for a whole
+/// group instead of one per record).
 #[derive(Debug)]
 pub(crate) struct Chain {
     seq: i64,
     hash: String,
+    pending: Vec<Row>,
 }
+
+/// Rows per INSERT statement (17 parameters each, well under every backend's limit).
+const ROWS_PER_INSERT: usize = 200;
 
 impl Chain {
     /// Lock and read the head. The no-op UPDATE takes the write lock first (SQLite) or the row
@@ -176,46 +182,54 @@ impl Chain {
         let row = sql::one(c, "SELECT seq, hash FROM audit_head WHERE id = 1", [])
             .await?
             .ok_or_else(|| DbErr::RecordNotFound("audit_head".to_owned()))?;
-        Ok(Self { seq: get(&row, "seq")?, hash: get(&row, "hash")? })
+        Ok(Self { seq: get(&row, "seq")?, hash: get(&row, "hash")?, pending: Vec::new() })
     }
 
-    /// Append one record.
-    pub(crate) async fn append<C: ConnectionTrait>(&mut self, c: &C, entry: &AuditEntry) -> Result<(), DbErr> {
+    /// Append one record (written on [`Chain::save`]).
+    pub(crate) fn append(&mut self, entry: &AuditEntry) {
         let row = Row::from_entry(self.seq + 1, entry, &self.hash);
-        let v = |s: &Option<String>| -> Value { s.clone().into() };
-        sql::exec(
-            c,
-            &format!(
-                "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
-            ),
-            [
-                row.seq.into(),
-                row.at.into(),
-                row.user_id.clone().into(),
-                row.organisation_id.clone().into(),
-                row.role.clone().into(),
-                v(&row.on_behalf_of),
-                row.action.clone().into(),
-                v(&row.participant_id),
-                v(&row.category),
-                row.operation.clone().into(),
-                row.purpose.clone().into(),
-                v(&row.basis),
-                row.outcome.clone().into(),
-                v(&row.error_code),
-                row.client.clone().into(),
-                row.prev_hash.clone().into(),
-                row.hash.clone().into(),
-            ],
-        )
-        .await?;
         self.seq = row.seq;
-        self.hash = row.hash;
-        Ok(())
+        self.hash = row.hash.clone();
+        self.pending.push(row);
     }
 
-    /// Write the head back.
-    pub(crate) async fn save<C: ConnectionTrait>(&self, c: &C) -> Result<(), DbErr> {
+    /// Write the appended records and the new head.
+    pub(crate) async fn save<C: ConnectionTrait>(&mut self, c: &C) -> Result<(), DbErr> {
+        for chunk in self.pending.chunks(ROWS_PER_INSERT) {
+            let mut sql_text = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ");
+            let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 17);
+            for (i, row) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql_text.push_str(", ");
+                }
+                let base = i * 17;
+                let placeholders: Vec<String> = (1..=17).map(|k| format!("${}", base + k)).collect();
+                sql_text.push('(');
+                sql_text.push_str(&placeholders.join(", "));
+                sql_text.push(')');
+                values.extend([
+                    row.seq.into(),
+                    row.at.into(),
+                    row.user_id.clone().into(),
+                    row.organisation_id.clone().into(),
+                    row.role.clone().into(),
+                    row.on_behalf_of.clone().into(),
+                    row.action.clone().into(),
+                    row.participant_id.clone().into(),
+                    row.category.clone().into(),
+                    row.operation.clone().into(),
+                    row.purpose.clone().into(),
+                    row.basis.clone().into(),
+                    row.outcome.clone().into(),
+                    row.error_code.clone().into(),
+                    row.client.clone().into(),
+                    row.prev_hash.clone().into(),
+                    row.hash.clone().into(),
+                ]);
+            }
+            sql::exec(c, &sql_text, values).await?;
+        }
+        self.pending.clear();
         sql::exec(
             c,
             "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",

@@ -190,7 +190,7 @@ mod tests {
     fn rotation_keeps_old_values_readable_and_seals_with_the_new_key() {
         let old = Keyring::generate_hex_key().unwrap();
         let new = Keyring::generate_hex_key().unwrap();
-        let before = Keyring::from_hex_keys(&[old.clone()]).unwrap();
+        let before = Keyring::from_hex_keys(std::slice::from_ref(&old)).unwrap();
         let sealed = before.seal(b"a", b"x").unwrap();
         let after = Keyring::from_hex_keys(&[new, old]).unwrap();
         assert_ne!(after.current_id(), sealed.key_id);
@@ -205,7 +205,7 @@ mod tests {
         assert!(Keyring::from_hex_keys(&["abc"]).is_err());
         assert!(Keyring::from_hex_keys::<&str>(&[]).is_err());
         let hex = Keyring::generate_hex_key().unwrap();
-        let ring = Keyring::from_hex_keys(&[hex.clone()]).unwrap();
+        let ring = Keyring::from_hex_keys(std::slice::from_ref(&hex)).unwrap();
         assert!(!format!("{ring:?}").contains(&hex));
     }
 }

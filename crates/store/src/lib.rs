@@ -38,7 +38,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use crypto::{Keyring, Sealed};
 pub use error::StoreError;
 pub use migrations::Migrator;
-pub use open::{DATABASE_URL_VAR, StoreOptions, default_database_path, resolve_database_url};
+pub use open::{DATABASE_URL_VAR, StoreOptions, default_database_path, migrate, resolve_database_url};
 
 /// A Perspectief database. Cheap to clone (shared).
 #[derive(Clone)]

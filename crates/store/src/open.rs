@@ -281,3 +281,63 @@ pub(crate) async fn backup_sqlite(db: &DatabaseConnection, path: &Path) -> Resul
     sql::exec(db, "VACUUM INTO $1", [path.display().to_string().into()]).await?;
     Ok(())
 }
+
+/// Apply pending migrations to the database at `url` without opening a store (no key needed);
+/// returns the names of the migrations applied now. Opening a store applies them too.
+pub async fn migrate(url: &str) -> Result<Vec<String>, StoreError> {
+    let db = match target(url)? {
+        Target::SqliteMemory => {
+            return Err(StoreError::UnsupportedUrl("an in-memory database has nothing to migrate".to_owned()));
+        }
+        Target::SqliteFile(path) => {
+            Database::connect(sqlite_options(&format!("sqlite://{}", path.display()), 1)).await?
+        }
+        Target::Postgres(url) => Database::connect(url.as_str()).await?,
+    };
+    let pending: Vec<String> = Migrator::get_pending_migrations(&db)
+        .await
+        .map_err(|e| StoreError::Migration(e.to_string()))?
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    Migrator::up(&db, None).await.map_err(|e| StoreError::Migration(e.to_string()))?;
+    let _ = db.close().await;
+    Ok(pending)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_setting_that_did_not_take_refuses_the_open() {
+        // An in-memory database cannot run in WAL mode: checked as a file database it fails.
+        let db = Database::connect(sqlite_options("sqlite::memory:", 1)).await.unwrap();
+        let err = check_settings(&db, false).await.unwrap_err();
+        assert!(matches!(err, StoreError::Setting { name: "journal_mode", .. }), "{err}");
+        assert!(err.to_string().contains("refusing to open"));
+        check_settings(&db, true).await.unwrap();
+    }
+
+    #[test]
+    fn urls_are_understood() {
+        assert_eq!(target("sqlite::memory:").unwrap(), Target::SqliteMemory);
+        assert_eq!(
+            target("sqlite:///var/lib/p.db?mode=rwc").unwrap(),
+            Target::SqliteFile(PathBuf::from("/var/lib/p.db"))
+        );
+        assert!(matches!(target("postgres://u@h/db").unwrap(), Target::Postgres(_)));
+        assert_eq!(target("mysql://x").unwrap_err().code(), "unsupported_url");
+        assert!(resolve_database_url(Some("sqlite::memory:")).unwrap() == "sqlite::memory:");
+    }
+
+    #[tokio::test]
+    async fn migrations_run_on_their_own_once() {
+        let dir = std::env::temp_dir().join(format!("perspectief-migrate-{}", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}", dir.join("m.db").display());
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(migrate(&url).await.unwrap(), ["m0001_initial", "m0002_append_only_audit"]);
+        assert!(migrate(&url).await.unwrap().is_empty());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -351,16 +351,22 @@ fn aggregate_event_aad(aggregate: &str, id: &str, version: u64) -> String {
     format!("{aggregate}-event:{id}:{version}")
 }
 
-async fn save_aggregate_event<C: ConnectionTrait, T: Serialize>(
-    c: &C,
-    keys: &Keyring,
-    aggregate: &str,
-    id: &str,
+/// Which event of which multi-participant aggregate.
+struct EventKey<'a> {
+    aggregate: &'a str,
+    id: &'a str,
     version: u64,
     at: chrono::DateTime<chrono::Utc>,
     actor: perspectief_core::UserId,
+}
+
+async fn save_aggregate_event<C: ConnectionTrait, T: Serialize>(
+    c: &C,
+    keys: &Keyring,
+    key: EventKey<'_>,
     change: &T,
 ) -> Result<(), DomainError> {
+    let EventKey { aggregate, id, version, at, actor } = key;
     let (key_id, payload) = seal(keys, &aggregate_event_aad(aggregate, id, version), change)?;
     sql::exec(
         c,
@@ -469,7 +475,13 @@ pub(crate) async fn save_session<C: ConnectionTrait>(
         }
         _ => {}
     }
-    save_aggregate_event(c, keys, "session", &id, event.version, event.at, event.actor, &event.change).await
+    save_aggregate_event(
+        c,
+        keys,
+        EventKey { aggregate: "session", id: &id, version: event.version, at: event.at, actor: event.actor },
+        &event.change,
+    )
+    .await
 }
 
 /// Sessions between two days.
@@ -551,5 +563,34 @@ pub(crate) async fn save_meeting<C: ConnectionTrait>(
             return Err(DomainError::VersionConflict { expected: event.version - 1, current: event.version });
         }
     }
-    save_aggregate_event(c, keys, "meeting", &id, event.version, event.at, event.actor, &event.change).await
+    save_aggregate_event(
+        c,
+        keys,
+        EventKey { aggregate: "meeting", id: &id, version: event.version, at: event.at, actor: event.actor },
+        &event.change,
+    )
+    .await
+}
+
+/// The stored version of a session or meeting, read without decrypting anything (a stale
+/// request is refused cheaply before the state is loaded).
+pub(crate) async fn stored_version<C: ConnectionTrait>(
+    c: &C,
+    table: Aggregate,
+    id: &str,
+) -> Result<Option<u64>, DomainError> {
+    let sql = match table {
+        Aggregate::Session => "SELECT version FROM sessions WHERE id = $1",
+        Aggregate::Meeting => "SELECT version FROM meetings WHERE id = $1",
+    };
+    let row = sql::one(c, sql, [id.to_owned().into()]).await.map_err(db)?;
+    let v: Option<i64> = row.map(|r| get(&r, "version")).transpose().map_err(db)?;
+    Ok(v.map(|v| u64::try_from(v).unwrap_or(0)))
+}
+
+/// The multi-participant aggregates.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Aggregate {
+    Session,
+    Meeting,
 }

@@ -83,6 +83,24 @@ impl Store {
         basis.ok_or_else(|| internal("no basis"))
     }
 
+    /// Refuse early, from the read pool, an update whose expected version is already stale, for
+    /// a caller allowed to update the resource at all.
+    async fn precheck(
+        &self,
+        caller: &Caller,
+        resource: &Resource<'_>,
+        aggregate: repo::Aggregate,
+        id: &str,
+        expected: Option<u64>,
+    ) -> Option<DomainError> {
+        let expected = expected?;
+        self.require(caller, Action::Update, resource).ok()?;
+        match repo::stored_version(&self.inner.reader, aggregate, id).await {
+            Ok(Some(current)) if current != expected => Some(DomainError::VersionConflict { expected, current }),
+            _ => None,
+        }
+    }
+
     fn require(
         &self,
         caller: &Caller,
@@ -375,6 +393,20 @@ impl PerspectiefService for Store {
             entry.participant = Some(*participant);
             entry.category = Some(DataCategory::Guidance);
         }
+        // A stale version is refused before the request takes a place in the write queue (the
+        // writer checks again inside its transaction).
+        if let Some(refused) = self
+            .precheck(
+                caller,
+                &Resource::InformationSessions,
+                repo::Aggregate::Session,
+                &session.to_string(),
+                expected_version,
+            )
+            .await
+        {
+            return self.audited(entry, Err(refused)).await;
+        }
         let (keys, policy, ctx, caller) =
             (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
         let work: Work = Box::new(move |txn, entry| {
@@ -384,6 +416,13 @@ impl PerspectiefService for Store {
                         .decide(&caller.actor, Action::Update, &Resource::InformationSessions, ctx.today)
                         .into_result()?,
                 );
+                if let Some(expected) = expected_version
+                    && let Some(current) =
+                        repo::stored_version(txn, repo::Aggregate::Session, &session.to_string()).await?
+                    && current != expected
+                {
+                    return Err(DomainError::VersionConflict { expected, current });
+                }
                 let mut s = repo::load_session(txn, &keys, session).await?.ok_or_else(|| DomainError::NotFound {
                     entity: EntityKind::InformationSession,
                     id: session.to_string(),
@@ -474,6 +513,18 @@ impl PerspectiefService for Store {
         let change = perspectief_core::meeting::MeetingChange::Applied(cmd.clone());
         entry.participant = change.participant();
         entry.category = Some(DataCategory::Guidance);
+        if let Some(refused) = self
+            .precheck(
+                caller,
+                &Resource::ChainMeetings,
+                repo::Aggregate::Meeting,
+                &meeting.to_string(),
+                expected_version,
+            )
+            .await
+        {
+            return self.audited(entry, Err(refused)).await;
+        }
         let (keys, policy, ctx, caller) =
             (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
         let work: Work = Box::new(move |txn, entry| {
@@ -481,6 +532,13 @@ impl PerspectiefService for Store {
                 entry.basis = Some(
                     policy.decide(&caller.actor, Action::Update, &Resource::ChainMeetings, ctx.today).into_result()?,
                 );
+                if let Some(expected) = expected_version
+                    && let Some(current) =
+                        repo::stored_version(txn, repo::Aggregate::Meeting, &meeting.to_string()).await?
+                    && current != expected
+                {
+                    return Err(DomainError::VersionConflict { expected, current });
+                }
                 let mut m = repo::load_meeting(txn, &keys, meeting).await?.ok_or_else(|| DomainError::NotFound {
                     entity: EntityKind::ChainMeeting,
                     id: meeting.to_string(),

@@ -62,6 +62,25 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Run raw SQL against a store's database, bypassing every rule: for tests that play an
+/// attacker with direct database access (tampering with the access log) or that inspect what
+/// is stored.
+pub async fn raw_execute(store: &crate::Store, sql: &str) -> Result<u64, crate::StoreError> {
+    Ok(store.inner.writer_db.execute_unprepared(sql).await?.rows_affected())
+}
+
+/// Read one text column of the first row of a raw query (for tests that inspect storage).
+pub async fn raw_query_text(store: &crate::Store, sql: &str) -> Result<Option<String>, crate::StoreError> {
+    let backend = store.inner.reader.get_database_backend();
+    let row = store.inner.reader.query_one_raw(sea_orm::Statement::from_string(backend, sql.to_owned())).await?;
+    Ok(row.map(|r| r.try_get_by_index::<String>(0)).transpose()?)
+}
+
+/// Whether the store's database is PostgreSQL.
+pub fn is_postgres(store: &crate::Store) -> bool {
+    store.inner.writer_db.get_database_backend() == sea_orm::DbBackend::Postgres
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

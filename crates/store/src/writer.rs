@@ -17,7 +17,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, Tr
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::Chain;
-use crate::error::{db, internal};
+use crate::error::db;
 
 /// What a job's work returns.
 pub(crate) type Output = Box<dyn Any + Send>;
@@ -96,12 +96,7 @@ async fn process(db: &DatabaseConnection, batch: Vec<Job>) {
         Err(e) => return fail_all(batch, db_err(e)),
     };
     let mut done = Vec::with_capacity(batch.len());
-    let mut fatal = None;
     for job in batch {
-        if fatal.is_some() {
-            done.push((job.reply, Err(unavailable())));
-            continue;
-        }
         let mut entry = job.entry;
         // A job without work only records a read, whose outcome the caller already set.
         let result = match job.work {
@@ -112,17 +107,12 @@ async fn process(db: &DatabaseConnection, batch: Vec<Job>) {
                 result
             }
         };
-        if let Err(e) = chain.append(&txn, &entry).await {
-            fatal = Some(internal(e));
-        }
+        chain.append(&entry);
         done.push((job.reply, result));
     }
-    let committed = match fatal {
-        Some(e) => Err(e),
-        None => match chain.save(&txn).await {
-            Ok(()) => txn.commit().await.map_err(db_err),
-            Err(e) => Err(db_err(e)),
-        },
+    let committed = match chain.save(&txn).await {
+        Ok(()) => txn.commit().await.map_err(db_err),
+        Err(e) => Err(db_err(e)),
     };
     match committed {
         Ok(()) => {

@@ -1,1 +1,15 @@
-//! Store tests.
+//! The store's own guarantees: settings, encryption and keys, the tamper-evident access log,
+//! durability through kill -9, no lost updates under concurrency, online backup.
+//! (The behaviour every service implementation shares is in the conformance suite of
+//! perspectief-tests.)
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod backup;
+mod keys;
+mod kill9;
+mod lost_update;
+mod settings;
+mod tamper;

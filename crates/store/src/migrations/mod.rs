@@ -34,3 +34,83 @@ pub(crate) async fn run_script(manager: &SchemaManager<'_>, script: &str) -> Res
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use perspectief_core::case::{Case, CommandContext, RegisterParticipant};
+    use perspectief_core::service::{AuditEntry, Caller, ChainVerification, PerspectiefService};
+    use perspectief_core::*;
+    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm_migration::MigratorTrait;
+
+    use super::Migrator;
+    use crate::{Keyring, Store, StoreOptions};
+
+    /// A database made by the first migration, with data in it, is upgraded on open to the
+    /// latest schema, and its data survives whole.
+    async fn upgrade(url: &str) {
+        let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+        let foundation = OrganisationId::from_u128(100);
+        let lead = Actor { user: UserId::from_u128(1), organisation: foundation, role: Role::ProjectLead };
+        let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+        let ctx = CommandContext::at(lead.user, now);
+        let (case, event) = Case::register(
+            RegisterParticipant {
+                id: ParticipantId::from_u128(7),
+                profile: ParticipantProfile {
+                    given_names: Name::parse("Oudeschema").unwrap(),
+                    family_name: None,
+                    aliases: vec![],
+                    date_of_birth: None,
+                    country_of_origin: None,
+                    nationalities: vec![],
+                    languages: vec![],
+                    v_number: None,
+                    lvv_location: None,
+                    project_worker: lead.user,
+                },
+                registered_on: ctx.today,
+            },
+            &ctx,
+        )
+        .unwrap();
+        {
+            let db = Database::connect(url).await.unwrap();
+            Migrator::up(&db, Some(1)).await.unwrap();
+            assert_eq!(Migrator::get_applied_migrations(&db).await.unwrap().len(), 1);
+            crate::repo::save_case(&db, &keys, &case, None, &[event]).await.unwrap();
+            let mut chain = crate::audit::Chain::lock(&db).await.unwrap();
+            chain.append(&AuditEntry::new(&Caller::local(lead), now, Action::Create, "register_participant"));
+            chain.save(&db).await.unwrap();
+            // Before the upgrade the log is not yet protected by triggers.
+            let triggers = match db.get_database_backend() {
+                sea_orm::DbBackend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+                _ => "SELECT trigger_name FROM information_schema.triggers WHERE event_object_table = 'audit_log'",
+            };
+            let n =
+                db.query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), triggers)).await.unwrap();
+            assert!(n.is_empty());
+            db.close().await.unwrap();
+        }
+        let mut options = StoreOptions::new(url, keys);
+        options.foundation = Some(foundation);
+        let store = Store::open(options).await.unwrap();
+        assert_eq!(store.get_case(&Caller::local(lead), case.id()).await.unwrap(), case);
+        assert!(matches!(store.verify_chain().await.unwrap(), ChainVerification::Intact { records: 2, .. }));
+        assert!(
+            crate::testing::raw_execute(&store, "UPDATE audit_log SET operation = 'x' WHERE seq = 1").await.is_err()
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_first_migration_database_upgrades_with_its_data() {
+        let dir = std::env::temp_dir().join(format!("perspectief-upgrade-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        upgrade(&format!("sqlite://{}?mode=rwc", dir.join("old.db").display())).await;
+        let _ = std::fs::remove_dir_all(dir);
+        if let Some(db) = crate::testing::TestDatabase::postgres_from_env().await {
+            upgrade(&db.url).await;
+        }
+    }
+}

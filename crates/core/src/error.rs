@@ -97,6 +97,10 @@ pub enum EntityKind {
     MeetingItem,
     /// A subsidy period.
     SubsidyPeriod,
+    /// A user account.
+    User,
+    /// An access token.
+    Token,
 }
 
 impl EntityKind {
@@ -116,6 +120,8 @@ impl EntityKind {
             Self::ChainMeeting => "chain_meeting",
             Self::MeetingItem => "meeting_item",
             Self::SubsidyPeriod => "subsidy_period",
+            Self::User => "user",
+            Self::Token => "token",
         }
     }
 }

@@ -115,6 +115,10 @@ id_type!(
     /// A subsidy period with its targets.
     SubsidyPeriodId
 );
+id_type!(
+    /// An access token (its public part; the secret is never stored).
+    TokenId
+);
 
 #[cfg(test)]
 mod tests {

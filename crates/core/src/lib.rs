@@ -15,6 +15,7 @@
 //! - [`session`] and [`meeting`]: information sessions and chain-partner meetings.
 //! - [`activity`]: the plan's activity codes, themes, subsidy periods and targets.
 //! - [`access`]: consent and the access policy (the full matrix is on that page).
+//! - [`accounts`]: user accounts and access tokens.
 //! - [`input`]: validated input structs for adapters, with field-level errors.
 //! - [`error`]: [`DomainError`] and its stable codes.
 //! - [`service`]: the application API ([`service::PerspectiefService`]) that the store, the gRPC
@@ -89,6 +90,7 @@
 #![warn(missing_docs)]
 
 pub mod access;
+pub mod accounts;
 pub mod activity;
 pub mod case;
 pub mod codes;
@@ -117,7 +119,7 @@ pub use contact::{ContactKind, ContactLocation, ContactMoment, PartnerDomain, Re
 pub use error::{DomainError, EntityKind, FieldViolation, Rule, ValueError, Violations};
 pub use ids::{
     AgreementId, ConsentId, ContactId, GoalId, JudgmentId, MeetingId, ObstacleId, OrganisationId, ParticipantId,
-    ReferralId, ReportId, SessionId, SubsidyPeriodId, UserId,
+    ReferralId, ReportId, SessionId, SubsidyPeriodId, TokenId, UserId,
 };
 pub use meeting::{Advice, AgendaReason, ChainMeeting, MeetingCommand};
 pub use outflow::{Durability, Outflow, OutflowOutcome, ZrmDomain, ZrmScore};

@@ -22,6 +22,7 @@ use perspectief_core::AccessPolicy;
 use perspectief_core::service::ChainVerification;
 use sea_orm::DatabaseConnection;
 
+mod accounts;
 mod audit;
 mod clock;
 mod crypto;
@@ -34,6 +35,7 @@ mod sql;
 pub mod testing;
 mod writer;
 
+pub use accounts::MAX_TOKEN_DAYS;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use crypto::{Keyring, Sealed};
 pub use error::StoreError;

@@ -336,7 +336,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("perspectief-migrate-{}", uuid::Uuid::new_v4()));
         let url = format!("sqlite://{}", dir.join("m.db").display());
         std::fs::create_dir_all(&dir).unwrap();
-        assert_eq!(migrate(&url).await.unwrap(), ["m0001_initial", "m0002_append_only_audit"]);
+        assert_eq!(migrate(&url).await.unwrap(), ["m0001_initial", "m0002_append_only_audit", "m0003_accounts"]);
         assert!(migrate(&url).await.unwrap().is_empty());
         let _ = std::fs::remove_dir_all(dir);
     }

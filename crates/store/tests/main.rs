@@ -7,6 +7,7 @@
 
 mod support;
 
+mod accounts;
 mod backup;
 mod keys;
 mod kill9;

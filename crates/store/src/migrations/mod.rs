@@ -6,6 +6,7 @@ use sea_orm_migration::sea_orm::DbBackend;
 
 mod m0001_initial;
 mod m0002_append_only_audit;
+mod m0003_accounts;
 
 /// The migrator.
 #[derive(Debug)]
@@ -14,7 +15,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_initial::Migration), Box::new(m0002_append_only_audit::Migration)]
+        vec![
+            Box::new(m0001_initial::Migration),
+            Box::new(m0002_append_only_audit::Migration),
+            Box::new(m0003_accounts::Migration),
+        ]
     }
 
     fn migration_table_name() -> DynIden {

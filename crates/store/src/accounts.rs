@@ -1,0 +1,402 @@
+//! User accounts and access tokens: administration (authorised and audited like everything
+//! else) and authentication of presented tokens.
+//!
+//! A token reads `pt1.<id>.<secret>`: the id finds the row, the secret (32 random bytes, hex)
+//! is checked against the stored SHA-256 hash. The secret is shown once, when created.
+
+use chrono::{DateTime, Duration, Utc};
+use perspectief_core::access::{Action, Actor, Resource, Role};
+use perspectief_core::accounts::{TokenInfo, TokenRejection, UserAccount};
+use perspectief_core::service::{AuditEntry, Caller};
+use perspectief_core::{DomainError, EntityKind, Label, OrganisationId, TokenId, UserId};
+use sea_orm::{ConnectionTrait, QueryResult};
+use sha2::{Digest, Sha256};
+
+use crate::error::{db, internal};
+use crate::sql::{self, get};
+use crate::writer::{Output, Work};
+use crate::{Store, StoreError};
+
+/// The longest a token may be valid.
+pub const MAX_TOKEN_DAYS: i64 = 366;
+
+const PREFIX: &str = "pt1";
+
+fn secret_hash(secret: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"perspectief token v1\n");
+    h.update(secret.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Compare without an early exit, so timing does not tell how much of a hash matched.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn parse_token(token: &str) -> Option<(TokenId, &str)> {
+    let mut parts = token.trim().splitn(3, '.');
+    let (prefix, id, secret) = (parts.next()?, parts.next()?, parts.next()?);
+    if prefix != PREFIX || secret.len() != 64 || !secret.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let id = uuid::Uuid::try_parse(id).ok()?;
+    Some((TokenId::from_uuid(id), secret))
+}
+
+fn read_user(r: &QueryResult) -> Result<UserAccount, DomainError> {
+    let id: String = get(r, "id").map_err(db)?;
+    let organisation: String = get(r, "organisation").map_err(db)?;
+    let role: String = get(r, "role").map_err(db)?;
+    let name: String = get(r, "name").map_err(db)?;
+    let disabled: i64 = get(r, "disabled").map_err(db)?;
+    Ok(UserAccount {
+        id: UserId::parse(&id).map_err(internal)?,
+        organisation: OrganisationId::parse(&organisation).map_err(internal)?,
+        role: serde_json::from_value(serde_json::Value::String(role)).map_err(internal)?,
+        name: Label::parse(&name).map_err(internal)?,
+        disabled: disabled != 0,
+    })
+}
+
+fn read_token(r: &QueryResult) -> Result<TokenInfo, DomainError> {
+    let id: String = get(r, "id").map_err(db)?;
+    let user: String = get(r, "user_id").map_err(db)?;
+    let label: String = get(r, "label").map_err(db)?;
+    let revoked: Option<i64> = get(r, "revoked_at").map_err(db)?;
+    Ok(TokenInfo {
+        id: TokenId::parse(&id).map_err(internal)?,
+        user: UserId::parse(&user).map_err(internal)?,
+        label: Label::parse(&label).map_err(internal)?,
+        created_at: sql::from_micros(get(r, "created_at").map_err(db)?).map_err(db)?,
+        expires_at: sql::from_micros(get(r, "expires_at").map_err(db)?).map_err(db)?,
+        revoked_at: revoked.map(sql::from_micros).transpose().map_err(db)?,
+    })
+}
+
+async fn insert_user<C: ConnectionTrait>(c: &C, u: &UserAccount, at: DateTime<Utc>) -> Result<(), DomainError> {
+    let r = sql::exec(
+        c,
+        "INSERT INTO users (id, organisation, role, name, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        [
+            u.id.to_string().into(),
+            u.organisation.to_string().into(),
+            u.role.as_str().to_owned().into(),
+            u.name.as_str().to_owned().into(),
+            i64::from(u.disabled).into(),
+            sql::micros(at).into(),
+        ],
+    )
+    .await;
+    match r {
+        Ok(_) => Ok(()),
+        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            Err(DomainError::AlreadyExists { entity: EntityKind::User, id: u.id.to_string() })
+        }
+        Err(e) => Err(db(e)),
+    }
+}
+
+async fn user<C: ConnectionTrait>(c: &C, id: UserId) -> Result<Option<UserAccount>, DomainError> {
+    let row =
+        sql::one(c, "SELECT id, organisation, role, name, disabled FROM users WHERE id = $1", [id.to_string().into()])
+            .await
+            .map_err(db)?;
+    row.as_ref().map(read_user).transpose()
+}
+
+impl Store {
+    async fn admin_job<T: 'static>(
+        &self,
+        caller: &Caller,
+        action: Action,
+        resource: AdminResource,
+        operation: &str,
+        work: Work,
+    ) -> Result<T, DomainError> {
+        let mut entry = AuditEntry::new(caller, sql::truncate(self.inner.clock.now()), action, operation);
+        let resource = match resource {
+            AdminResource::Users => Resource::UserAccounts,
+            AdminResource::Tokens => Resource::AccessTokens,
+        };
+        let today = perspectief_core::time::amsterdam_date(self.inner.clock.now());
+        match self.inner.policy.decide(&caller.actor, action, &resource, today).into_result() {
+            Ok(basis) => entry.basis = Some(basis),
+            Err(e) => {
+                self.inner.writer.submit(entry.with_outcome::<()>(&Err(e.clone())), None).await?;
+                return Err(e);
+            }
+        }
+        let out: Output = self.inner.writer.submit(entry, Some(work)).await?;
+        out.downcast::<T>().map(|b| *b).map_err(|_| internal("writer returned an unexpected type"))
+    }
+
+    /// Create the first administrator of a new database (what `perspectief init` does). Refused
+    /// once any account exists. The administrator belongs to the foundation.
+    pub async fn bootstrap_administrator(&self, id: UserId, name: &str) -> Result<UserAccount, DomainError> {
+        let account = UserAccount {
+            id,
+            organisation: self.inner.policy.foundation,
+            role: Role::Administrator,
+            name: Label::parse(name).map_err(|e| DomainError::from(e.at("name")))?,
+            disabled: false,
+        };
+        let now = sql::truncate(self.inner.clock.now());
+        let entry = AuditEntry::new(&Caller::local(account.actor()), now, Action::Create, "bootstrap_administrator");
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                let any = sql::one(txn, "SELECT id FROM users LIMIT 1", []).await.map_err(db)?;
+                if any.is_some() {
+                    return Err(DomainError::field(
+                        "users",
+                        "not_empty",
+                        "accounts exist already; an administrator adds users",
+                    ));
+                }
+                insert_user(txn, &account, now).await?;
+                Ok(Box::new(account) as Output)
+            })
+        });
+        let out = self.inner.writer.submit(entry, Some(work)).await?;
+        out.downcast::<UserAccount>().map(|b| *b).map_err(|_| internal("writer returned an unexpected type"))
+    }
+
+    /// Add a user account (administrators only). Staff roles must belong to the foundation.
+    pub async fn create_user(&self, caller: &Caller, account: UserAccount) -> Result<UserAccount, DomainError> {
+        let staff =
+            matches!(account.role, Role::ProjectWorker | Role::ProjectLead | Role::Auditor | Role::Administrator);
+        if staff && account.organisation != self.inner.policy.foundation {
+            return Err(DomainError::field(
+                "organisation",
+                "not_foundation",
+                "staff roles belong to the foundation's own organisation",
+            ));
+        }
+        if !staff && account.organisation == self.inner.policy.foundation {
+            return Err(DomainError::field(
+                "organisation",
+                "is_foundation",
+                "partner and municipality accounts belong to their own organisation",
+            ));
+        }
+        let now = sql::truncate(self.inner.clock.now());
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                insert_user(txn, &account, now).await?;
+                Ok(Box::new(account) as Output)
+            })
+        });
+        self.admin_job(caller, Action::Create, AdminResource::Users, "create_user", work).await
+    }
+
+    /// Disable or re-enable an account (administrators only). A disabled account's tokens stop
+    /// working at once.
+    pub async fn set_user_disabled(
+        &self,
+        caller: &Caller,
+        id: UserId,
+        disabled: bool,
+    ) -> Result<UserAccount, DomainError> {
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                let n = sql::exec(
+                    txn,
+                    "UPDATE users SET disabled = $2 WHERE id = $1",
+                    [id.to_string().into(), i64::from(disabled).into()],
+                )
+                .await
+                .map_err(db)?;
+                if n != 1 {
+                    return Err(DomainError::NotFound { entity: EntityKind::User, id: id.to_string() });
+                }
+                let account = user(txn, id).await?.ok_or_else(|| internal("user vanished"))?;
+                Ok(Box::new(account) as Output)
+            })
+        });
+        self.admin_job(caller, Action::Update, AdminResource::Users, "set_user_disabled", work).await
+    }
+
+    /// All accounts (administrators, and the project lead to see who has access).
+    pub async fn list_users(&self, caller: &Caller) -> Result<Vec<UserAccount>, DomainError> {
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                let rows =
+                    sql::all(txn, "SELECT id, organisation, role, name, disabled FROM users ORDER BY name, id", [])
+                        .await
+                        .map_err(db)?;
+                let users = rows.iter().map(read_user).collect::<Result<Vec<_>, _>>()?;
+                Ok(Box::new(users) as Output)
+            })
+        });
+        self.admin_job(caller, Action::Read, AdminResource::Users, "list_users", work).await
+    }
+
+    /// Create a token for a user, valid for `valid_for` (at most a year). Returns the token's
+    /// details and the token itself, which is shown this once and never stored.
+    pub async fn create_token(
+        &self,
+        caller: &Caller,
+        user_id: UserId,
+        label: &str,
+        valid_for: Duration,
+    ) -> Result<(TokenInfo, String), DomainError> {
+        let label = Label::parse(label).map_err(|e| DomainError::from(e.at("label")))?;
+        if valid_for <= Duration::zero() || valid_for > Duration::days(MAX_TOKEN_DAYS) {
+            return Err(DomainError::field(
+                "valid_for",
+                "out_of_range",
+                format!("a token is valid for 1 day to {MAX_TOKEN_DAYS} days"),
+            ));
+        }
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret).map_err(internal)?;
+        let secret = hex::encode(secret);
+        let now = sql::truncate(self.inner.clock.now());
+        let info = TokenInfo {
+            id: TokenId::from_uuid(uuid::Uuid::new_v4()),
+            user: user_id,
+            label,
+            created_at: now,
+            expires_at: now + valid_for,
+            revoked_at: None,
+        };
+        let token = format!("{PREFIX}.{}.{secret}", info.id.as_uuid().simple());
+        let hash = secret_hash(&secret);
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                let account = user(txn, user_id)
+                    .await?
+                    .ok_or_else(|| DomainError::NotFound { entity: EntityKind::User, id: user_id.to_string() })?;
+                if account.disabled {
+                    return Err(DomainError::field("user", "disabled", "the account is disabled"));
+                }
+                sql::exec(
+                    txn,
+                    "INSERT INTO tokens (id, user_id, label, secret_hash, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+                    [
+                        info.id.to_string().into(),
+                        info.user.to_string().into(),
+                        info.label.as_str().to_owned().into(),
+                        hash.into(),
+                        sql::micros(info.created_at).into(),
+                        sql::micros(info.expires_at).into(),
+                    ],
+                )
+                .await
+                .map_err(db)?;
+                Ok(Box::new(info) as Output)
+            })
+        });
+        let info: TokenInfo =
+            self.admin_job(caller, Action::Create, AdminResource::Tokens, "create_token", work).await?;
+        Ok((info, token))
+    }
+
+    /// Revoke a token; it stops working on the next request.
+    pub async fn revoke_token(&self, caller: &Caller, id: TokenId) -> Result<TokenInfo, DomainError> {
+        let now = sql::truncate(self.inner.clock.now());
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                sql::exec(
+                    txn,
+                    "UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                    [id.to_string().into(), sql::micros(now).into()],
+                )
+                .await
+                .map_err(db)?;
+                let row = sql::one(
+                    txn,
+                    "SELECT id, user_id, label, created_at, expires_at, revoked_at FROM tokens WHERE id = $1",
+                    [id.to_string().into()],
+                )
+                .await
+                .map_err(db)?
+                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Token, id: id.to_string() })?;
+                Ok(Box::new(read_token(&row)?) as Output)
+            })
+        });
+        self.admin_job(caller, Action::Update, AdminResource::Tokens, "revoke_token", work).await
+    }
+
+    /// Tokens, optionally of one user (never their secrets).
+    pub async fn list_tokens(&self, caller: &Caller, user_id: Option<UserId>) -> Result<Vec<TokenInfo>, DomainError> {
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                let rows = match user_id {
+                    Some(u) => sql::all(
+                        txn,
+                        "SELECT id, user_id, label, created_at, expires_at, revoked_at FROM tokens WHERE user_id = $1 ORDER BY created_at, id",
+                        [u.to_string().into()],
+                    )
+                    .await,
+                    None => sql::all(txn, "SELECT id, user_id, label, created_at, expires_at, revoked_at FROM tokens ORDER BY created_at, id", []).await,
+                }
+                .map_err(db)?;
+                let tokens = rows.iter().map(read_token).collect::<Result<Vec<_>, _>>()?;
+                Ok(Box::new(tokens) as Output)
+            })
+        });
+        self.admin_job(caller, Action::Read, AdminResource::Tokens, "list_tokens", work).await
+    }
+
+    /// Who a presented token acts as, or why it is refused. For the gRPC server's
+    /// authentication layer.
+    pub async fn authenticate(&self, token: &str) -> Result<Result<Actor, TokenRejection>, StoreError> {
+        let Some((id, secret)) = parse_token(token) else { return Ok(Err(TokenRejection::Unknown)) };
+        let row = sql::one(
+            &self.inner.reader,
+            "SELECT t.secret_hash, t.expires_at, t.revoked_at, u.disabled, u.organisation, u.role, u.id AS user_id \
+             FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
+            [id.to_string().into()],
+        )
+        .await?;
+        let Some(row) = row else { return Ok(Err(TokenRejection::Unknown)) };
+        let stored: String = get(&row, "secret_hash")?;
+        if !same(&stored, &secret_hash(secret)) {
+            return Ok(Err(TokenRejection::Unknown));
+        }
+        if get::<Option<i64>>(&row, "revoked_at")?.is_some() {
+            return Ok(Err(TokenRejection::Revoked));
+        }
+        if self.inner.clock.now() >= sql::from_micros(get(&row, "expires_at")?)? {
+            return Ok(Err(TokenRejection::Expired));
+        }
+        if get::<i64>(&row, "disabled")? != 0 {
+            return Ok(Err(TokenRejection::AccountDisabled));
+        }
+        let parse = |e: String| StoreError::Database(e);
+        Ok(Ok(Actor {
+            user: UserId::parse(&get::<String>(&row, "user_id")?).map_err(|e| parse(e.to_string()))?,
+            organisation: OrganisationId::parse(&get::<String>(&row, "organisation")?)
+                .map_err(|e| parse(e.to_string()))?,
+            role: serde_json::from_value(serde_json::Value::String(get::<String>(&row, "role")?))
+                .map_err(|e| parse(e.to_string()))?,
+        }))
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum AdminResource {
+    Users,
+    Tokens,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_parse_strictly() {
+        let id = uuid::Uuid::new_v4();
+        let secret = "a".repeat(64);
+        assert_eq!(
+            parse_token(&format!("pt1.{}.{secret}", id.simple())),
+            Some((TokenId::from_uuid(id), secret.as_str()))
+        );
+        assert!(parse_token(&format!("pt2.{}.{secret}", id.simple())).is_none());
+        assert!(parse_token(&format!("pt1.{}.{}", id.simple(), "a".repeat(63))).is_none());
+        assert!(parse_token("pt1.nope.x").is_none());
+        assert!(parse_token("").is_none());
+        assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
+    }
+}

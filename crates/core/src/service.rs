@@ -339,7 +339,7 @@ impl AuditEntry {
             basis: None,
             outcome: AuditOutcome::Success,
             error_code: None,
-            client: caller.client.clone(),
+            client: clean_client(&caller.client),
         }
     }
 
@@ -527,4 +527,21 @@ pub trait PerspectiefService: Send + Sync {
 
     /// Walk the access log's hash chain.
     fn verify_audit_log(&self, caller: &Caller) -> impl Future<Output = Result<ChainVerification, DomainError>> + Send;
+}
+
+/// A client address as it goes into the access log: no control characters (a NUL would break
+/// some databases' text columns), at most 200 characters.
+fn clean_client(client: &str) -> String {
+    let cleaned: String = client.chars().filter(|c| !c.is_control()).take(200).collect();
+    if cleaned.is_empty() { "unknown".to_owned() } else { cleaned }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn client_addresses_are_cleaned_for_the_log() {
+        assert_eq!(super::clean_client("10.0.0.1:5\u{0}0"), "10.0.0.1:50");
+        assert_eq!(super::clean_client(""), "unknown");
+        assert_eq!(super::clean_client(&"x".repeat(500)).len(), 200);
+    }
 }

@@ -77,7 +77,8 @@ impl Row {
 
     /// The hash over every column but `hash`, in a fixed order with explicit absent markers.
     pub(crate) fn compute_hash(&self) -> String {
-        let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "\u{0}".to_owned());
+        // A tag keeps an absent value apart from any present one.
+        let opt = |v: &Option<String>| v.as_ref().map_or_else(|| "0".to_owned(), |s| format!("1{s}"));
         let fields = [
             self.seq.to_string(),
             self.at.to_string(),
@@ -270,8 +271,26 @@ pub(crate) async fn records<C: ConnectionTrait>(
     rows.iter().map(|r| Row::read(r).and_then(Row::into_record)).collect()
 }
 
-/// Walk the whole chain.
-pub(crate) async fn verify<C: ConnectionTrait>(c: &C) -> Result<ChainVerification, DbErr> {
+/// Walk the whole chain, in one read snapshot so that records committed meanwhile by a live
+/// system neither break nor extend the walk.
+pub(crate) async fn verify(db: &sea_orm::DatabaseConnection) -> Result<ChainVerification, DbErr> {
+    use sea_orm::{AccessMode, IsolationLevel, TransactionOptions, TransactionTrait};
+    let options = match db.get_database_backend() {
+        // A SQLite read transaction in WAL mode reads one snapshot by nature.
+        sea_orm::DbBackend::Sqlite => TransactionOptions::default(),
+        _ => TransactionOptions {
+            isolation_level: Some(IsolationLevel::RepeatableRead),
+            access_mode: Some(AccessMode::ReadOnly),
+            ..Default::default()
+        },
+    };
+    let txn = db.begin_with_options(options).await?;
+    let result = verify_in(&txn).await;
+    txn.rollback().await?;
+    result
+}
+
+async fn verify_in<C: ConnectionTrait>(c: &C) -> Result<ChainVerification, DbErr> {
     const PAGE: i64 = 2000;
     let mut expected = 1i64;
     let mut prev = GENESIS.to_owned();

@@ -32,6 +32,7 @@ mod open;
 mod repo;
 mod service;
 mod sql;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod writer;
 

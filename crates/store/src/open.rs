@@ -197,6 +197,8 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     if writer_db.get_database_backend() == DbBackend::Sqlite {
         check_settings(&writer_db, memory).await?;
         check_settings(&reader, memory).await?;
+    } else {
+        check_postgres_durability(&writer_db).await?;
     }
     Migrator::up(&writer_db, None).await.map_err(|e| StoreError::Migration(e.to_string()))?;
     check_key(&writer_db, &options.keys).await?;
@@ -214,6 +216,21 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     })
 }
 
+/// PostgreSQL acknowledges a commit before it is on disk when `synchronous_commit` is off;
+/// refuse that, as SQLite refuses anything but `synchronous=FULL`.
+async fn check_postgres_durability(db: &DatabaseConnection) -> Result<(), StoreError> {
+    let row = db
+        .query_one_raw(Statement::from_string(DbBackend::Postgres, "SHOW synchronous_commit"))
+        .await?
+        .ok_or_else(|| StoreError::Database("SHOW synchronous_commit returned nothing".to_owned()))?;
+    let actual: String = row.try_get_by_index(0)?;
+    if !matches!(actual.as_str(), "on" | "remote_write" | "remote_apply") {
+        return Err(StoreError::Setting { name: "synchronous_commit", expected: "on".to_owned(), actual });
+    }
+    Ok(())
+}
+
+const KEY_IDS: &str = "key_ids";
 const KEY_CHECK: &str = "key_check";
 const KEY_CHECK_AAD: &[u8] = b"meta:key_check";
 const KEY_CHECK_TEXT: &[u8] = b"perspectief";
@@ -232,13 +249,13 @@ async fn check_key(db: &DatabaseConnection, keys: &Keyring) -> Result<(), StoreE
             if text != KEY_CHECK_TEXT {
                 return Err(StoreError::WrongKey { key_id: key_id.to_owned() });
             }
-            Ok(())
+            check_key_ids(db, keys).await
         }
         None => {
             let sealed = keys.seal(KEY_CHECK_AAD, KEY_CHECK_TEXT)?;
             let value = format!("{}:{}", sealed.key_id, hex::encode(sealed.blob));
             sql::exec(db, "INSERT INTO meta (key, value) VALUES ($1, $2)", [KEY_CHECK.into(), value.into()]).await?;
-            Ok(())
+            check_key_ids(db, keys).await
         }
     }
 }
@@ -305,6 +322,30 @@ pub async fn migrate(url: &str) -> Result<Vec<String>, StoreError> {
     Ok(pending)
 }
 
+/// Every key that ever sealed a value in this database is listed in `meta` (a store seals only
+/// with its current key, which is listed when the store opens). Opening with a keyring that
+/// lacks any of them is refused here, rather than failing later on one old record.
+async fn check_key_ids(db: &DatabaseConnection, keys: &Keyring) -> Result<(), StoreError> {
+    let row = sql::one(db, "SELECT value FROM meta WHERE key = $1", [KEY_IDS.into()]).await?;
+    let mut ids: Vec<String> = match &row {
+        Some(r) => get::<String>(r, "value")?.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        None => Vec::new(),
+    };
+    if let Some(missing) = ids.iter().find(|id| !keys.has(id)) {
+        return Err(StoreError::UnknownKey { key_id: missing.clone() });
+    }
+    if !ids.iter().any(|id| id == keys.current_id()) {
+        ids.push(keys.current_id().to_owned());
+        let value = ids.join(",");
+        if row.is_some() {
+            sql::exec(db, "UPDATE meta SET value = $2 WHERE key = $1", [KEY_IDS.into(), value.into()]).await?;
+        } else {
+            sql::exec(db, "INSERT INTO meta (key, value) VALUES ($1, $2)", [KEY_IDS.into(), value.into()]).await?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,7 +377,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("perspectief-migrate-{}", uuid::Uuid::new_v4()));
         let url = format!("sqlite://{}", dir.join("m.db").display());
         std::fs::create_dir_all(&dir).unwrap();
-        assert_eq!(migrate(&url).await.unwrap(), ["m0001_initial", "m0002_append_only_audit", "m0003_accounts"]);
+        assert_eq!(
+            migrate(&url).await.unwrap(),
+            ["m0001_initial", "m0002_append_only_audit", "m0003_accounts", "m0004_audit_head_guard"]
+        );
         assert!(migrate(&url).await.unwrap().is_empty());
         let _ = std::fs::remove_dir_all(dir);
     }

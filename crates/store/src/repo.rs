@@ -31,7 +31,10 @@ fn seal<T: Serialize>(keys: &Keyring, aad: &str, value: &T) -> Result<(String, V
 
 fn unseal<T: DeserializeOwned>(keys: &Keyring, aad: &str, key_id: &str, blob: &[u8]) -> Result<T, DomainError> {
     let json = keys.open(key_id, aad.as_bytes(), blob).map_err(internal)?;
-    serde_json::from_slice(&json).map_err(internal)
+    // serde's messages quote the offending value, which is personal data: log only where.
+    serde_json::from_slice(&json).map_err(|e| {
+        internal(format!("stored value at {aad} does not decode (line {}, column {})", e.line(), e.column()))
+    })
 }
 
 fn state_aad(id: ParticipantId) -> String {
@@ -451,7 +454,8 @@ pub(crate) async fn save_session<C: ConnectionTrait>(
         .await
         .map_err(db)?;
         if n != 1 {
-            return Err(DomainError::VersionConflict { expected: event.version - 1, current: event.version });
+            let current = stored_version(c, Aggregate::Session, &id).await?.unwrap_or(0);
+            return Err(DomainError::VersionConflict { expected: event.version - 1, current });
         }
     }
     match &event.change {
@@ -560,7 +564,8 @@ pub(crate) async fn save_meeting<C: ConnectionTrait>(
         .await
         .map_err(db)?;
         if n != 1 {
-            return Err(DomainError::VersionConflict { expected: event.version - 1, current: event.version });
+            let current = stored_version(c, Aggregate::Meeting, &id).await?.unwrap_or(0);
+            return Err(DomainError::VersionConflict { expected: event.version - 1, current });
         }
     }
     save_aggregate_event(
@@ -593,4 +598,55 @@ pub(crate) async fn stored_version<C: ConnectionTrait>(
 pub(crate) enum Aggregate {
     Session,
     Meeting,
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use perspectief_core::case::{Case, CaseCommand, CommandContext, RegisterParticipant};
+    use perspectief_core::*;
+    use sea_orm::Database;
+    use sea_orm_migration::MigratorTrait;
+
+    use super::*;
+    use crate::migrations::Migrator;
+
+    /// The UPDATE's own version check (not only the one before it) refuses a stale save.
+    #[tokio::test]
+    async fn a_stale_save_is_refused_by_the_update_itself() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+        let ctx = CommandContext::at(UserId::from_u128(1), Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap());
+        let profile = ParticipantProfile {
+            given_names: Name::parse("Versie").unwrap(),
+            family_name: None,
+            aliases: vec![],
+            date_of_birth: None,
+            country_of_origin: None,
+            nationalities: vec![],
+            languages: vec![],
+            v_number: None,
+            lvv_location: None,
+            project_worker: UserId::from_u128(1),
+        };
+        let (mut case, first) = Case::register(
+            RegisterParticipant { id: ParticipantId::from_u128(9), profile, registered_on: ctx.today },
+            &ctx,
+        )
+        .unwrap();
+        save_case(&db, &keys, &case, None, &[first]).await.unwrap();
+        let revise = CaseCommand::RevisePlan {
+            personal_situation: Text::parse("a").unwrap(),
+            perspective: Text::parse("b").unwrap(),
+        };
+        let mut other = case.clone();
+        let events = case.execute(revise.clone(), &ctx).unwrap();
+        save_case(&db, &keys, &case, Some(1), &events).await.unwrap();
+        // A second writer that also loaded version 1.
+        let events = other.execute(revise, &ctx).unwrap();
+        let err = save_case(&db, &keys, &other, Some(1), &events).await.unwrap_err();
+        assert_eq!(err, DomainError::VersionConflict { expected: 1, current: 2 });
+        assert_eq!(load_case(&db, &keys, case.id()).await.unwrap().unwrap(), case);
+    }
 }

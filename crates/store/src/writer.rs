@@ -32,10 +32,12 @@ pub(crate) type Work = Box<
         + Send,
 >;
 
+type Reply = oneshot::Sender<Result<Output, DomainError>>;
+
 struct Job {
     entry: AuditEntry,
     work: Option<Work>,
-    reply: oneshot::Sender<Result<Output, DomainError>>,
+    reply: Reply,
 }
 
 /// A handle to the writer task.
@@ -63,12 +65,24 @@ impl Writer {
     pub(crate) async fn submit(&self, entry: AuditEntry, work: Option<Work>) -> Result<Output, DomainError> {
         let (reply, rx) = oneshot::channel();
         self.tx.send(Job { entry, work, reply }).await.map_err(|_| unavailable())?;
-        rx.await.map_err(|_| unavailable())?
+        // A dropped reply means the batch was interrupted (its task panicked): nothing of it
+        // was committed.
+        rx.await.map_err(|_| interrupted())?
     }
 }
 
 fn unavailable() -> DomainError {
     DomainError::Unavailable { reason: "the store is shutting down".to_owned() }
+}
+
+fn interrupted() -> DomainError {
+    DomainError::Unavailable { reason: "the write was interrupted and not saved; try again".to_owned() }
+}
+
+/// Whether an error means the database (not the request) failed: then the whole transaction
+/// is suspect and the batch is abandoned rather than committed around it.
+fn is_infrastructure(e: &DomainError) -> bool {
+    matches!(e, DomainError::Internal { .. } | DomainError::Unavailable { .. })
 }
 
 async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
@@ -80,11 +94,15 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, max_batch: usi
                 Err(_) => break,
             }
         }
-        process(&db, batch).await;
+        // Each batch runs in its own task, so a panic fails that batch (its callers get an
+        // error, nothing is committed) and the writer goes on.
+        if let Err(e) = tokio::spawn(process(db.clone(), batch)).await {
+            tracing::error!(error = %e, "a write batch failed unexpectedly; it was rolled back");
+        }
     }
 }
 
-async fn process(db: &DatabaseConnection, batch: Vec<Job>) {
+async fn process(db: DatabaseConnection, batch: Vec<Job>) {
     let options =
         TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
     let txn = match db.begin_with_options(options).await {
@@ -95,14 +113,30 @@ async fn process(db: &DatabaseConnection, batch: Vec<Job>) {
         Ok(c) => c,
         Err(e) => return fail_all(batch, db_err(e)),
     };
-    let mut done = Vec::with_capacity(batch.len());
-    for job in batch {
+    let mut done: Vec<(Reply, Result<Output, DomainError>)> = Vec::with_capacity(batch.len());
+    let mut jobs = batch.into_iter();
+    while let Some(job) = jobs.next() {
         let mut entry = job.entry;
         // A job without work only records a read, whose outcome the caller already set.
         let result = match job.work {
             None => Ok(Box::new(()) as Output),
             Some(work) => {
                 let result = run_in_savepoint(&txn, work, &mut entry).await;
+                if let Err(e) = &result
+                    && is_infrastructure(e)
+                {
+                    // Abandon the batch: roll back and tell every caller, none committed.
+                    let _ = txn.rollback().await;
+                    let error = interrupted();
+                    let _ = job.reply.send(Err(e.clone()));
+                    for (reply, _) in done {
+                        let _ = reply.send(Err(error.clone()));
+                    }
+                    for job in jobs {
+                        let _ = job.reply.send(Err(error.clone()));
+                    }
+                    return;
+                }
                 entry = entry.with_outcome(&result);
                 result
             }

@@ -71,3 +71,28 @@ fn a_key_file_is_created_private_and_never_overwritten() {
     std::fs::write(dir.0.join("bad.key"), "not a key\n").unwrap();
     assert_eq!(Keyring::load_file(&dir.0.join("bad.key")).unwrap_err().code(), "key_file");
 }
+
+#[tokio::test]
+async fn a_keyring_missing_any_key_ever_used_is_refused_at_open() {
+    let dir = TempDir::new();
+    let url = dir.url("p.db");
+    let (a, b, c) = (
+        Keyring::generate_hex_key().unwrap(),
+        Keyring::generate_hex_key().unwrap(),
+        Keyring::generate_hex_key().unwrap(),
+    );
+    drop(open(&url, Keyring::from_hex_keys(std::slice::from_ref(&a)).unwrap(), clock()).await);
+    // Rotated to b: values are now sealed with b as well as a.
+    let with_b = Keyring::from_hex_keys(&[b.clone(), a.clone()]).unwrap();
+    let b_id = with_b.current_id().to_owned();
+    drop(open(&url, with_b, clock()).await);
+    // A keyring that lost b cannot open the database, even though it has a.
+    let err = Store::open(StoreOptions::new(url.clone(), Keyring::from_hex_keys(&[c, a.clone()]).unwrap()))
+        .await
+        .unwrap_err();
+    match err {
+        perspectief_store::StoreError::UnknownKey { key_id } => assert_eq!(key_id, b_id),
+        other => panic!("{other}"),
+    }
+    open(&url, Keyring::from_hex_keys(&[b, a]).unwrap(), clock()).await;
+}

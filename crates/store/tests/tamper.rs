@@ -50,6 +50,11 @@ async fn triggers_refuse_update_and_delete() {
         let (store, _) = log_with_records(&backend).await;
         assert!(raw_execute(&store, "UPDATE audit_log SET operation = 'x' WHERE seq = 2").await.is_err());
         assert!(raw_execute(&store, "DELETE FROM audit_log WHERE seq = 2").await.is_err());
+        assert!(
+            raw_execute(&store, "UPDATE audit_head SET seq = seq - 1").await.is_err(),
+            "the head only moves forward"
+        );
+        assert!(raw_execute(&store, "DELETE FROM audit_head").await.is_err());
         assert!(matches!(store.verify_chain().await.unwrap(), ChainVerification::Intact { .. }));
     }
 }
@@ -96,6 +101,22 @@ async fn altering_deleting_inserting_or_reordering_is_found_at_the_right_place()
         assert_eq!(broken_at(store.verify_chain().await.unwrap()), n + 1);
         drop(store);
 
+        // A forged record inserted in the middle, the later ones renumbered to make room.
+        let backend = fresh(backend).await;
+        let (store, _) = log_with_records(&backend).await;
+        drop_triggers(&store).await;
+        raw_execute(&store, "UPDATE audit_log SET seq = seq + 100000 WHERE seq > 5").await.unwrap();
+        raw_execute(&store, "UPDATE audit_log SET seq = seq - 99999 WHERE seq > 100000").await.unwrap();
+        raw_execute(
+            &store,
+            "INSERT INTO audit_log (seq, at, user_id, organisation_id, role, action, operation, purpose, outcome, client, prev_hash, hash) \
+             SELECT 6, at, user_id, organisation_id, role, action, operation, purpose, outcome, client, hash, hash FROM audit_log WHERE seq = 5",
+        )
+        .await
+        .unwrap();
+        assert_eq!(broken_at(store.verify_chain().await.unwrap()), 6);
+        drop(store);
+
         // Two records swapped (their content exchanged, numbers kept).
         let backend = fresh(backend).await;
         let (store, _) = log_with_records(&backend).await;
@@ -115,5 +136,32 @@ async fn fresh(old: Backend) -> Backend {
         Backend::Postgres(_) => {
             Backend::Postgres(perspectief_store::testing::TestDatabase::postgres_from_env().await.unwrap())
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_log_verifies_clean_while_it_grows() {
+    for backend in all_backends().await {
+        let (store, _) = log_with_records(&backend).await;
+        let writer = {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let lead = lead(&store);
+                // The store's clock stands at 2 November 2026 (see support::clock).
+                let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+                for i in 0..60 {
+                    let r = registration(&format!("Groei{i}"), lead.actor.user, day);
+                    let case = store.register_participant(&lead, r).await.unwrap();
+                    store.get_case(&lead, case.id()).await.unwrap();
+                }
+            })
+        };
+        for _ in 0..20 {
+            match store.verify_chain().await.unwrap() {
+                ChainVerification::Intact { .. } => {}
+                broken => panic!("a growing log must verify clean: {broken}"),
+            }
+        }
+        writer.await.unwrap();
     }
 }

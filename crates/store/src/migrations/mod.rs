@@ -7,6 +7,7 @@ use sea_orm_migration::sea_orm::DbBackend;
 mod m0001_initial;
 mod m0002_append_only_audit;
 mod m0003_accounts;
+mod m0004_audit_head_guard;
 
 /// The migrator.
 #[derive(Debug)]
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_append_only_audit::Migration),
             Box::new(m0003_accounts::Migration),
+            Box::new(m0004_audit_head_guard::Migration),
         ]
     }
 
@@ -27,7 +29,8 @@ impl MigratorTrait for Migrator {
     }
 }
 
-/// Run a script of `;`-separated statements, with `{BLOB}` replaced by the backend's binary type.
+/// Run a script of statements separated by `;` at the end of a line (so a statement that
+/// contains `;` keeps them inside a line), with `{BLOB}` replaced by the backend's binary type.
 pub(crate) async fn run_script(manager: &SchemaManager<'_>, script: &str) -> Result<(), DbErr> {
     let blob = match manager.get_database_backend() {
         DbBackend::Postgres => "BYTEA",

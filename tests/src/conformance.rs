@@ -202,6 +202,14 @@ pub async fn reads_are_logged_and_the_chain_verifies<S: PerspectiefService>(svc:
     assert_eq!(reads(&after), before + 1, "the read was logged before it returned");
     let read = after.iter().rev().find(|r| r.entry.operation == "get_case").expect("record");
     assert_eq!(read.entry.user, worker.actor.user);
+    assert_eq!(read.entry.organisation, env.foundation);
+    assert_eq!(read.entry.role, Role::ProjectWorker);
+    assert_eq!(read.entry.purpose, worker.purpose);
+    assert_eq!(read.entry.client, worker.client);
+    assert_eq!(read.entry.basis, Some(perspectief_core::Basis::Assignment), "the basis of the access is recorded");
+    let registration = after.iter().find(|r| r.entry.operation == "register_participant").expect("registration");
+    assert_eq!(registration.entry.category, Some(DataCategory::Identity));
+    assert_eq!(registration.entry.action, perspectief_core::Action::Create);
     // Looking at someone's access log is itself logged, against that person.
     assert!(after.iter().any(|r| r.entry.operation == "audit_log" && r.entry.user == lead.actor.user));
     for r in &after {

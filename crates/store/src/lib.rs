@@ -84,7 +84,8 @@ impl Store {
     /// Copy a live SQLite database, consistently, to a new file (`VACUUM INTO`). The copy is
     /// encrypted like the original and needs the same key file.
     pub async fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
-        open::backup_sqlite(&self.inner.writer_db, path).await
+        // On a read connection: the copy reads one snapshot and writes go on meanwhile.
+        open::backup_sqlite(&self.inner.reader, path).await
     }
 
     /// The value of a SQLite setting, as the database reports it (for checks and tests).

@@ -296,6 +296,12 @@ pub(crate) async fn backup_sqlite(db: &DatabaseConnection, path: &Path) -> Resul
         });
     }
     sql::exec(db, "VACUUM INTO $1", [path.display().to_string().into()]).await?;
+    // Make the copy itself durable before reporting success.
+    let io = |e: std::io::Error| StoreError::Io { what: format!("syncing {}", path.display()), reason: e.to_string() };
+    std::fs::File::open(path).and_then(|f| f.sync_all()).map_err(io)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir).and_then(|f| f.sync_all()).map_err(io)?;
+    }
     Ok(())
 }
 

@@ -40,9 +40,23 @@ async fn child_writes_until_killed() {
     let store = Store::open(StoreOptions::new(url, Keyring::from_hex_keys(&[key]).unwrap())).await.unwrap();
     let participant = ParticipantId::parse(&participant).unwrap();
     let caller = caller(&store);
-    let mut out = std::io::stdout();
-    writeln!(out, "ready").unwrap();
-    out.flush().unwrap();
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "ready").unwrap();
+        out.flush().unwrap();
+    }
+    // Several writers at once, so that kills also land in the middle of group commits.
+    let mut writers = Vec::new();
+    for _ in 0..4 {
+        let (store, caller) = (store.clone(), caller.clone());
+        writers.push(tokio::spawn(async move { write_forever(&store, &caller, participant).await }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+}
+
+async fn write_forever(store: &Store, caller: &Caller, participant: ParticipantId) {
     loop {
         let id = ContactId::from_uuid(uuid::Uuid::new_v4());
         let cmd = CaseCommand::LogContact(NewContact {
@@ -58,7 +72,8 @@ async fn child_writes_until_killed() {
             duration_minutes: Some(5),
             agreements: vec![],
         });
-        store.execute(&caller, participant, None, cmd).await.unwrap();
+        store.execute(caller, participant, None, cmd).await.unwrap();
+        let mut out = std::io::stdout().lock();
         writeln!(out, "ack {id}").unwrap();
         out.flush().unwrap();
     }

@@ -536,6 +536,24 @@ fn clean_client(client: &str) -> String {
     if cleaned.is_empty() { "unknown".to_owned() } else { cleaned }
 }
 
+/// Why a presented credential was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AuthFailure {
+    /// The token is unknown, expired or revoked, or its account is disabled.
+    #[error("{0}")]
+    Rejected(crate::accounts::TokenRejection),
+    /// The credential store cannot be reached.
+    #[error("authentication is unavailable")]
+    Unavailable,
+}
+
+/// Turns a bearer token into the actor it acts as (implemented by the store; used by the gRPC
+/// server's authentication layer).
+pub trait Authenticator: Send + Sync {
+    /// The actor of a token, or why not.
+    fn authenticate(&self, token: &str) -> impl Future<Output = Result<Actor, AuthFailure>> + Send;
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,7 +1,26 @@
 //! # perspectief-grpc
 //!
-//! The gRPC API for chain partners: the tonic server (an adapter onto the core's application
-//! service), authentication, and a Rust client.
+//! The gRPC API of Perspectief for chain partners, in construction. What exists:
 //!
-//! Not built yet: this crate is an empty member of the workspace until the gRPC issue lands,
-//! and exports nothing.
+//! - the server ([`server::serve`]): TLS (mutual when given a client CA), explicit limits,
+//!   graceful shutdown, standard health (`grpc.health.v1`) and reflection (v1, switchable);
+//! - authentication ([`auth`]): bearer tokens checked by the core's
+//!   [`Authenticator`](perspectief_core::service::Authenticator) (the store implements it);
+//!   health and reflection are open, everything else needs a valid token;
+//! - the error table ([`status`]): domain errors to gRPC codes with google.rpc details;
+//! - `perspectief.v1.ReferenceDataService`: the activity codes.
+//!
+//! The case, session and meeting services, the event stream and the Rust client that
+//! implements [`PerspectiefService`](perspectief_core::service::PerspectiefService) remotely are
+//! not built yet.
+
+pub mod auth;
+pub mod reference;
+pub mod server;
+pub mod status;
+
+/// Generated protobuf types and tonic services of `perspectief.v1`.
+#[allow(missing_docs, missing_debug_implementations, clippy::all, clippy::pedantic, clippy::unwrap_used)]
+pub mod pb {
+    tonic::include_proto!("perspectief.v1");
+}

@@ -375,6 +375,23 @@ impl Store {
     }
 }
 
+impl perspectief_core::service::Authenticator for Store {
+    async fn authenticate(&self, token: &str) -> Result<Actor, perspectief_core::service::AuthFailure> {
+        use perspectief_core::service::AuthFailure;
+        match Store::authenticate(self, token).await {
+            Ok(Ok(actor)) => Ok(actor),
+            Ok(Err(rejection)) => {
+                tracing::info!(reason = rejection.code(), "token refused");
+                Err(AuthFailure::Rejected(rejection))
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "authentication unavailable");
+                Err(AuthFailure::Unavailable)
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum AdminResource {
     Users,

@@ -57,7 +57,6 @@ impl std::fmt::Debug for Store {
 
 struct Inner {
     reader: DatabaseConnection,
-    writer_db: DatabaseConnection,
     writer: writer::Writer,
     keys: Keyring,
     clock: Arc<dyn Clock>,

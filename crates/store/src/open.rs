@@ -203,11 +203,10 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     Migrator::up(&writer_db, None).await.map_err(|e| StoreError::Migration(e.to_string()))?;
     check_key(&writer_db, &options.keys).await?;
     let foundation = foundation(&writer_db, options.foundation).await?;
-    let writer = Writer::start(writer_db.clone(), options.max_batch, 4096);
+    let writer = Writer::start(writer_db, options.max_batch, 4096);
     Ok(Store {
         inner: Arc::new(Inner {
             reader,
-            writer_db,
             writer,
             keys: options.keys,
             clock: options.clock,

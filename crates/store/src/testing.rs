@@ -66,7 +66,7 @@ impl Drop for TestDatabase {
 /// attacker with direct database access (tampering with the access log) or that inspect what
 /// is stored.
 pub async fn raw_execute(store: &crate::Store, sql: &str) -> Result<u64, crate::StoreError> {
-    Ok(store.inner.writer_db.execute_unprepared(sql).await?.rows_affected())
+    Ok(store.inner.reader.execute_unprepared(sql).await?.rows_affected())
 }
 
 /// Read one text column of the first row of a raw query (for tests that inspect storage).
@@ -78,7 +78,7 @@ pub async fn raw_query_text(store: &crate::Store, sql: &str) -> Result<Option<St
 
 /// Whether the store's database is PostgreSQL.
 pub fn is_postgres(store: &crate::Store) -> bool {
-    store.inner.writer_db.get_database_backend() == sea_orm::DbBackend::Postgres
+    store.inner.reader.get_database_backend() == sea_orm::DbBackend::Postgres
 }
 
 #[cfg(test)]

@@ -1,0 +1,15 @@
+//! Compile the proto contract with protox (pure Rust: no protoc on the machine) and generate
+//! the tonic server and client code, plus a file descriptor set for reflection.
+
+use std::path::PathBuf;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let files = ["perspectief/v1/reference.proto"];
+    let descriptors = protox::compile(files.iter().map(|f| root.join(f)), [&root])?;
+    let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    std::fs::write(out.join("perspectief_descriptor.bin"), prost::Message::encode_to_vec(&descriptors))?;
+    tonic_prost_build::configure().build_server(true).build_client(true).compile_fds(descriptors)?;
+    Ok(())
+}

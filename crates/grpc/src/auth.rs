@@ -1,0 +1,180 @@
+//! Authentication: a tower layer that reads the bearer token from the `authorization` metadata,
+//! asks the [`Authenticator`] who it is, and hands the handlers a [`Caller`]. Unknown, expired
+//! or revoked tokens, and disabled accounts, get UNAUTHENTICATED without saying which.
+//! Health checks and reflection are open, so generic tools can find and probe the server.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use perspectief_core::access::Role;
+use perspectief_core::service::{AuthFailure, Authenticator, Caller, Purpose};
+use tonic::Status;
+use tower::{Layer, Service};
+
+/// Paths that need no token.
+const PUBLIC: [&str; 3] =
+    ["/grpc.health.v1.Health/", "/grpc.reflection.v1.ServerReflection/", "/grpc.reflection.v1alpha.ServerReflection/"];
+
+/// Metadata a caller may send to say why it accesses the data (recorded in the access log).
+pub const PURPOSE_HEADER: &str = "x-perspectief-purpose";
+
+/// The layer.
+#[derive(Debug)]
+pub struct AuthLayer<A> {
+    auth: Arc<A>,
+}
+
+impl<A> Clone for AuthLayer<A> {
+    fn clone(&self) -> Self {
+        Self { auth: self.auth.clone() }
+    }
+}
+
+impl<A> AuthLayer<A> {
+    /// A layer that authenticates with `auth`.
+    pub fn new(auth: Arc<A>) -> Self {
+        Self { auth }
+    }
+}
+
+impl<S, A> Layer<S> for AuthLayer<A> {
+    type Service = AuthService<S, A>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        AuthService { inner, auth: self.auth.clone() }
+    }
+}
+
+/// The service the layer wraps around the router.
+#[derive(Debug)]
+pub struct AuthService<S, A> {
+    inner: S,
+    auth: Arc<A>,
+}
+
+impl<S: Clone, A> Clone for AuthService<S, A> {
+    fn clone(&self) -> Self {
+        Self { inner: self.inner.clone(), auth: self.auth.clone() }
+    }
+}
+
+fn bearer(headers: &http::HeaderMap) -> Option<String> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+fn purpose(headers: &http::HeaderMap, role: Role) -> Result<Purpose, Status> {
+    match headers.get(PURPOSE_HEADER).map(|v| v.to_str().unwrap_or("")) {
+        None => Ok(match role {
+            Role::ChainPartner | Role::MunicipalCaseManager => Purpose::ChainCooperation,
+            Role::Auditor => Purpose::Audit,
+            Role::Administrator => Purpose::Administration,
+            Role::ProjectWorker | Role::ProjectLead => Purpose::CaseWork,
+        }),
+        Some(text) => serde_plain(text).ok_or_else(|| {
+            crate::status::invalid_field(
+                PURPOSE_HEADER,
+                "unknown purpose: use case_work, reporting, chain_cooperation, subject_rights, audit or administration",
+            )
+        }),
+    }
+}
+
+fn serde_plain(text: &str) -> Option<Purpose> {
+    [
+        Purpose::CaseWork,
+        Purpose::Reporting,
+        Purpose::ChainCooperation,
+        Purpose::SubjectRights,
+        Purpose::Audit,
+        Purpose::Administration,
+    ]
+    .into_iter()
+    .find(|p| p.as_str() == text)
+}
+
+fn client_address<B>(req: &http::Request<B>) -> String {
+    req.extensions()
+        .get::<tonic::transport::server::TcpConnectInfo>()
+        .and_then(|i| i.remote_addr())
+        .map_or_else(|| "unknown".to_owned(), |a| a.to_string())
+}
+
+impl<S, A, B> Service<http::Request<B>> for AuthService<S, A>
+where
+    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+    A: Authenticator + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: http::Request<B>) -> Self::Future {
+        // The clone that was made ready stays in use; a fresh clone takes its place.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let auth = self.auth.clone();
+        Box::pin(async move {
+            if PUBLIC.iter().any(|p| req.uri().path().starts_with(p)) {
+                return inner.call(req).await.map(too_large_is_resource_exhausted);
+            }
+            let Some(token) = bearer(req.headers()) else {
+                return Ok(Status::unauthenticated("send a bearer token in the authorization metadata").into_http());
+            };
+            let actor = match auth.authenticate(&token).await {
+                Ok(actor) => actor,
+                Err(AuthFailure::Rejected(_)) => {
+                    return Ok(
+                        Status::unauthenticated("the token is not valid (unknown, expired or revoked)").into_http()
+                    );
+                }
+                Err(AuthFailure::Unavailable) => {
+                    return Ok(Status::unavailable("authentication is unavailable; try again later").into_http());
+                }
+            };
+            let purpose = match purpose(req.headers(), actor.role) {
+                Ok(p) => p,
+                Err(status) => return Ok(status.into_http()),
+            };
+            let caller = Caller { actor, on_behalf_of: None, purpose, client: client_address(&req) };
+            req.extensions_mut().insert(caller);
+            inner.call(req).await.map(too_large_is_resource_exhausted)
+        })
+    }
+}
+
+/// tonic reports a message over the size limit as OUT_OF_RANGE; gRPC's convention (and what
+/// partners' libraries expect) is RESOURCE_EXHAUSTED, with the usual details.
+fn too_large_is_resource_exhausted(response: http::Response<tonic::body::Body>) -> http::Response<tonic::body::Body> {
+    let out_of_range = response.headers().get("grpc-status").is_some_and(|v| v.as_bytes() == b"11");
+    let too_large = response
+        .headers()
+        .get("grpc-message")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|m| m.contains("message%20length%20too%20large") || m.contains("message length too large"));
+    if out_of_range && too_large {
+        let details = tonic_types::ErrorDetails::with_error_info("MESSAGE_TOO_LARGE", crate::status::ERROR_DOMAIN, []);
+        use tonic_types::StatusExt;
+        return Status::with_error_details(
+            tonic::Code::ResourceExhausted,
+            "the message is larger than this server accepts",
+            details,
+        )
+        .into_http();
+    }
+    response
+}
+
+/// The caller of a request that passed the layer.
+pub fn caller<T>(req: &tonic::Request<T>) -> Result<Caller, Status> {
+    req.extensions().get::<Caller>().cloned().ok_or_else(|| Status::unauthenticated("not authenticated"))
+}

@@ -1,0 +1,144 @@
+//! Running the server: the services, authentication, TLS, explicit limits, and a graceful
+//! shutdown that lets calls in flight finish.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use perspectief_core::service::Authenticator;
+use tonic::transport::server::TcpIncoming;
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
+
+use crate::auth::AuthLayer;
+use crate::pb::reference_data_service_server::ReferenceDataServiceServer;
+use crate::reference::ReferenceData;
+
+/// The encoded descriptors of the `perspectief.v1` protos (for reflection).
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/perspectief_descriptor.bin"));
+
+/// TLS material, PEM-encoded.
+#[derive(Clone)]
+pub struct TlsConfig {
+    /// The server's certificate chain.
+    pub cert_pem: Vec<u8>,
+    /// The server's private key.
+    pub key_pem: Vec<u8>,
+    /// When given, clients must present a certificate signed by this CA (mutual TLS).
+    pub client_ca_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for TlsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsConfig").field("mutual", &self.client_ca_pem.is_some()).finish_non_exhaustive()
+    }
+}
+
+/// Server settings. Every limit is explicit rather than tonic's default.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Serve reflection (grpcurl and similar tools list and call the API); some deployments
+    /// switch it off.
+    pub reflection: bool,
+    /// TLS; plain HTTP/2 when absent (only for loopback and tests).
+    pub tls: Option<TlsConfig>,
+    /// The largest message accepted or sent, in bytes.
+    pub max_message_bytes: usize,
+    /// Concurrent streams per HTTP/2 connection.
+    pub max_concurrent_streams: u32,
+    /// Requests handled at once per connection.
+    pub concurrency_limit_per_connection: usize,
+    /// The longest a request may take; a shorter deadline from the client is honoured.
+    pub request_timeout: Duration,
+    /// How long a graceful shutdown waits for calls in flight.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            reflection: true,
+            tls: None,
+            max_message_bytes: 4 * 1024 * 1024,
+            max_concurrent_streams: 128,
+            concurrency_limit_per_connection: 64,
+            request_timeout: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The TLS material or another setting is not usable.
+    #[error("the server cannot start: {0}")]
+    Config(String),
+    /// The transport failed.
+    #[error("the server failed: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+/// Serve on `incoming` until `shutdown` completes, then stop accepting calls and let the calls
+/// in flight finish.
+pub async fn serve<A>(
+    auth: Arc<A>,
+    config: ServerConfig,
+    incoming: TcpIncoming,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError>
+where
+    A: Authenticator + 'static,
+{
+    let (health_reporter, health) = tonic_health::server::health_reporter();
+    health_reporter.set_serving::<ReferenceDataServiceServer<ReferenceData>>().await;
+
+    let mut builder = Server::builder()
+        .max_concurrent_streams(config.max_concurrent_streams)
+        .concurrency_limit_per_connection(config.concurrency_limit_per_connection)
+        .timeout(config.request_timeout)
+        .http2_keepalive_interval(Some(Duration::from_secs(30)))
+        .http2_keepalive_timeout(Some(Duration::from_secs(10)));
+    if let Some(tls) = &config.tls {
+        let mut tls_config = ServerTlsConfig::new().identity(Identity::from_pem(&tls.cert_pem, &tls.key_pem));
+        if let Some(ca) = &tls.client_ca_pem {
+            tls_config = tls_config.client_ca_root(Certificate::from_pem(ca));
+        }
+        builder = builder.tls_config(tls_config)?;
+    }
+    let reference = ReferenceDataServiceServer::new(ReferenceData)
+        .max_decoding_message_size(config.max_message_bytes)
+        .max_encoding_message_size(config.max_message_bytes);
+    let mut router = builder.layer(AuthLayer::new(auth)).add_service(health).add_service(reference);
+    if config.reflection {
+        let reflection = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1()
+            .map_err(|e| ServeError::Config(e.to_string()))?;
+        router = router.add_service(reflection);
+    }
+    router.serve_with_incoming_shutdown(incoming, shutdown).await?;
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C: pass it as `shutdown` to stop gracefully.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,5 @@
+//! The gRPC server through a real loopback connection.
+
+#![allow(clippy::unwrap_used)]
+
+mod server;

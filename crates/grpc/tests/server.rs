@@ -1,0 +1,194 @@
+//! Health, reflection, authentication, errors and limits, over a real connection on an
+//! ephemeral loopback port.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use perspectief_core::accounts::UserAccount;
+use perspectief_core::service::Caller;
+use perspectief_core::{Label, OrganisationId, Role, UserId};
+use perspectief_grpc::pb;
+use perspectief_grpc::pb::reference_data_service_client::ReferenceDataServiceClient;
+use perspectief_grpc::server::{ServerConfig, serve};
+use perspectief_store::{Keyring, Store, StoreOptions};
+use tokio::sync::oneshot;
+use tonic::transport::Channel;
+use tonic::transport::server::TcpIncoming;
+use tonic::{Code, Request};
+use tonic_types::StatusExt;
+
+struct Harness {
+    store: Store,
+    channel: Channel,
+    token: String,
+    admin: Caller,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Harness {
+    async fn start(config: ServerConfig) -> Self {
+        let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+        let store = Store::open(StoreOptions::new("sqlite::memory:", keys)).await.unwrap();
+        let admin = Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor());
+        let partner = store
+            .create_user(
+                &admin,
+                UserAccount {
+                    id: UserId::from_u128(2),
+                    organisation: OrganisationId::from_u128(500),
+                    role: Role::ChainPartner,
+                    name: Label::parse("IOM-koppeling").unwrap(),
+                    disabled: false,
+                },
+            )
+            .await
+            .unwrap();
+        let (_, token) = store.create_token(&admin, partner.id, "test", Duration::days(1)).await.unwrap();
+        let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = incoming.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let auth = Arc::new(store.clone());
+        let server = tokio::spawn(async move {
+            serve(auth, config, incoming, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        let channel = Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
+        Self { store, channel, token, admin, stop: Some(stop), server: Some(server) }
+    }
+
+    fn authed<T>(&self, msg: T) -> Request<T> {
+        let mut req = Request::new(msg);
+        req.metadata_mut().insert("authorization", format!("Bearer {}", self.token).parse().unwrap());
+        req
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap();
+        }
+    }
+}
+
+fn list(page_size: i32, page_token: &str) -> pb::ListActivityCodesRequest {
+    pb::ListActivityCodesRequest { page_size, page_token: page_token.to_owned(), filter_theme: 0 }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_and_reflection_are_open_to_generic_tools() {
+    let h = Harness::start(ServerConfig::default()).await;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(h.channel.clone());
+    let status =
+        health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.unwrap().into_inner();
+    assert_eq!(status.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
+
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    let mut reflection = ServerReflectionClient::new(h.channel.clone());
+    let request = tonic_reflection::pb::v1::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut stream = reflection.server_reflection_info(tokio_stream_once(request)).await.unwrap().into_inner();
+    let response = stream.message().await.unwrap().unwrap();
+    let Some(MessageResponse::ListServicesResponse(services)) = response.message_response else { panic!("no list") };
+    let names: Vec<String> = services.service.into_iter().map(|s| s.name).collect();
+    assert!(names.contains(&"perspectief.v1.ReferenceDataService".to_owned()), "{names:?}");
+    assert!(names.contains(&"grpc.health.v1.Health".to_owned()), "{names:?}");
+    h.stop().await;
+}
+
+fn tokio_stream_once<T: Send + 'static>(item: T) -> impl tonic::IntoStreamingRequest<Message = T> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    tx.try_send(item).unwrap();
+    // The sender is dropped here, so the stream ends after the one request.
+    ReceiverStream(rx)
+}
+
+struct ReceiverStream<T>(tokio::sync::mpsc::Receiver<T>);
+
+impl<T> tonic::codegen::tokio_stream::Stream for ReceiverStream<T> {
+    type Item = T;
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<T>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_need_a_valid_token() {
+    let h = Harness::start(ServerConfig::default()).await;
+    let mut client = ReferenceDataServiceClient::new(h.channel.clone());
+    let err = client.list_activity_codes(list(0, "")).await.unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated);
+    let mut bad = Request::new(list(0, ""));
+    bad.metadata_mut().insert("authorization", "Bearer pt1.00000000000000000000000000000000.00".parse().unwrap());
+    assert_eq!(client.list_activity_codes(bad).await.unwrap_err().code(), Code::Unauthenticated);
+
+    let codes = client.list_activity_codes(h.authed(list(0, ""))).await.unwrap().into_inner();
+    assert_eq!(codes.activity_codes.len(), 17);
+    assert_eq!(codes.activity_codes[11].code, "5.2.b(1)");
+    assert!(codes.next_page_token.is_empty());
+
+    // Revoked: refused on the very next call.
+    let tokens = h.store.list_tokens(&h.admin, None).await.unwrap();
+    h.store.revoke_token(&h.admin, tokens[0].id).await.unwrap();
+    assert_eq!(client.list_activity_codes(h.authed(list(0, ""))).await.unwrap_err().code(), Code::Unauthenticated);
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_filters_and_bad_input_with_details() {
+    let h = Harness::start(ServerConfig::default()).await;
+    let mut client = ReferenceDataServiceClient::new(h.channel.clone());
+    let mut seen = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = client.list_activity_codes(h.authed(list(5, &token))).await.unwrap().into_inner();
+        assert!(page.activity_codes.len() <= 5);
+        seen.extend(page.activity_codes.into_iter().map(|c| c.code));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    assert_eq!(seen.len(), 17);
+
+    let guide =
+        pb::ListActivityCodesRequest { page_size: 0, page_token: String::new(), filter_theme: pb::Theme::Guide as i32 };
+    let codes = client.list_activity_codes(h.authed(guide)).await.unwrap().into_inner();
+    assert_eq!(
+        codes.activity_codes.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(),
+        ["3.2.d", "3.2.e", "5.2.b(1)", "5.2.b(2)"]
+    );
+
+    // Unknown enum values and malformed tokens: INVALID_ARGUMENT with a field violation and a reason.
+    let unknown = pb::ListActivityCodesRequest { page_size: 0, page_token: String::new(), filter_theme: 99 };
+    let err = client.list_activity_codes(h.authed(unknown)).await.unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    let details = err.get_error_details();
+    assert_eq!(details.error_info().unwrap().reason, "INVALID_INPUT");
+    assert_eq!(details.bad_request().unwrap().field_violations[0].field, "filter_theme");
+    let err = client.list_activity_codes(h.authed(list(0, "garbage"))).await.unwrap_err();
+    assert_eq!(err.get_error_details().bad_request().unwrap().field_violations[0].field, "page_token");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_messages_are_refused_not_served() {
+    let config = ServerConfig { max_message_bytes: 1024, ..ServerConfig::default() };
+    let h = Harness::start(config).await;
+    let mut client = ReferenceDataServiceClient::new(h.channel.clone());
+    let err = client.list_activity_codes(h.authed(list(0, &"x".repeat(4096)))).await.unwrap_err();
+    assert_eq!(err.code(), Code::ResourceExhausted);
+    assert_eq!(err.get_error_details().error_info().unwrap().reason, "MESSAGE_TOO_LARGE");
+    // The server is still there.
+    assert!(client.list_activity_codes(h.authed(list(1, ""))).await.is_ok());
+    h.stop().await;
+}

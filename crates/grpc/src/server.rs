@@ -115,7 +115,13 @@ where
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
             .build_v1()
             .map_err(|e| ServeError::Config(e.to_string()))?;
-        router = router.add_service(reflection);
+        // v1alpha too: many clients (Python's grpcio-reflection, older grpcurl) still ask it.
+        let reflection_alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1alpha()
+            .map_err(|e| ServeError::Config(e.to_string()))?;
+        router = router.add_service(reflection).add_service(reflection_alpha);
     }
     router.serve_with_incoming_shutdown(incoming, shutdown).await?;
     Ok(())

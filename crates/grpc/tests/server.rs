@@ -17,17 +17,18 @@ use tonic::transport::server::TcpIncoming;
 use tonic::{Code, Request};
 use tonic_types::StatusExt;
 
-struct Harness {
+pub struct Harness {
+    pub address: std::net::SocketAddr,
     store: Store,
     channel: Channel,
-    token: String,
+    pub token: String,
     admin: Caller,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Harness {
-    async fn start(config: ServerConfig) -> Self {
+    pub async fn start(config: ServerConfig) -> Self {
         let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
         let store = Store::open(StoreOptions::new("sqlite::memory:", keys)).await.unwrap();
         let admin = Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor());
@@ -57,7 +58,7 @@ impl Harness {
             .unwrap();
         });
         let channel = Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
-        Self { store, channel, token, admin, stop: Some(stop), server: Some(server) }
+        Self { address: addr, store, channel, token, admin, stop: Some(stop), server: Some(server) }
     }
 
     fn authed<T>(&self, msg: T) -> Request<T> {
@@ -66,7 +67,7 @@ impl Harness {
         req
     }
 
-    async fn stop(mut self) {
+    pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -4,3 +4,4 @@
 
 mod interop;
 mod server;
+mod tls;

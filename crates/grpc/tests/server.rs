@@ -12,15 +12,15 @@ use perspectief_grpc::pb::reference_data_service_client::ReferenceDataServiceCli
 use perspectief_grpc::server::{ServerConfig, serve};
 use perspectief_store::{Keyring, Store, StoreOptions};
 use tokio::sync::oneshot;
-use tonic::transport::Channel;
 use tonic::transport::server::TcpIncoming;
+use tonic::transport::{Channel, ClientTlsConfig};
 use tonic::{Code, Request};
 use tonic_types::StatusExt;
 
 pub struct Harness {
     pub address: std::net::SocketAddr,
     store: Store,
-    channel: Channel,
+    pub channel: Channel,
     pub token: String,
     admin: Caller,
     stop: Option<oneshot::Sender<()>>,
@@ -29,6 +29,14 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start(config: ServerConfig) -> Self {
+        Self::start_with(config, None).await.unwrap()
+    }
+
+    /// Start a server; connect over TLS with `client_tls` when given.
+    pub async fn start_with(
+        config: ServerConfig,
+        client_tls: Option<ClientTlsConfig>,
+    ) -> Result<Self, tonic::transport::Error> {
         let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
         let store = Store::open(StoreOptions::new("sqlite::memory:", keys)).await.unwrap();
         let admin = Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor());
@@ -57,11 +65,20 @@ impl Harness {
             .await
             .unwrap();
         });
-        let channel = Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
-        Self { address: addr, store, channel, token, admin, stop: Some(stop), server: Some(server) }
+        let channel = match client_tls {
+            None => Channel::from_shared(format!("http://{addr}")).unwrap().connect().await?,
+            Some(tls) => {
+                Channel::from_shared(format!("https://localhost:{}", addr.port()))
+                    .unwrap()
+                    .tls_config(tls)?
+                    .connect()
+                    .await?
+            }
+        };
+        Ok(Self { address: addr, store, channel, token, admin, stop: Some(stop), server: Some(server) })
     }
 
-    fn authed<T>(&self, msg: T) -> Request<T> {
+    pub fn authed<T>(&self, msg: T) -> Request<T> {
         let mut req = Request::new(msg);
         req.metadata_mut().insert("authorization", format!("Bearer {}", self.token).parse().unwrap());
         req

@@ -1,8 +1,10 @@
 //! `perspectief`: the staff command line.
 //!
-//! This first version lists the reference data that everything else is recorded against (the
-//! plan's activity codes and the trajectory's phases). The daily workflow commands, `init` and
-//! `serve` arrive with the store, gRPC and CLI issues.
+//! What exists: `serve` (the gRPC server on the database) and the reference data that
+//! everything is recorded against (activity codes, phases). The daily workflow commands and
+//! `init` arrive with the CLI issue.
+
+mod serve;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -14,22 +16,41 @@ const USAGE: &str = "\
 perspectief — casemanagement voor ongedocumenteerden (LVV Amsterdam)
 
 Gebruik:
+  perspectief serve [opties]          start de gRPC-server voor ketenpartners (stop met Ctrl-C)
+      --listen ADRES                  standaard 127.0.0.1:50051
+      --database URL                  sqlite://PAD of postgres://…; anders PERSPECTIEF_DATABASE_URL,
+                                      anders de ingebouwde database in de datamap
+      --key-file PAD                  de sleutel; anders PERSPECTIEF_KEY, anders perspectief.key
+                                      in de configuratiemap (bij de eerste start aangemaakt)
+      --tls-cert PAD --tls-key PAD    TLS; met --tls-client-ca PAD ook wederzijdse TLS
+      --no-reflection                 geen reflectie aanbieden
   perspectief activiteiten [--json]   toon de activiteitennummers van het activiteitenplan
   perspectief fasen [--json]          toon de fasen van een traject
   perspectief --version               toon de versie
   perspectief --help                  toon deze hulp
 ";
 
-/// Exit code for a usage error (as in BSD sysexits: EX_USAGE).
-const EXIT_USAGE: u8 = 64;
+use serve::EXIT_USAGE;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut out = io::stdout().lock();
     let result = match args.as_slice() {
-        [] | ["--help" | "-h" | "help"] => out.write_all(USAGE.as_bytes()),
+        [] | ["--help" | "-h" | "help"] => out
+            .write_all(USAGE.as_bytes())
+            .and_then(|()| writeln!(out, "\nIngebouwde database: {}", serve::default_database())),
         ["--version" | "-V"] => writeln!(out, "perspectief {}", env!("CARGO_PKG_VERSION")),
+        ["serve", rest @ ..] => {
+            drop(out);
+            return match serve::run(rest) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => {
+                    let _ = writeln!(io::stderr(), "perspectief serve: {}", f.message);
+                    ExitCode::from(f.code)
+                }
+            };
+        }
         ["activiteiten", rest @ ..] if valid_flags(rest) => activities(&mut out, rest.contains(&"--json")),
         ["fasen", rest @ ..] if valid_flags(rest) => phases(&mut out, rest.contains(&"--json")),
         _ => {

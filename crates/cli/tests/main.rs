@@ -36,3 +36,82 @@ fn an_unknown_command_is_a_usage_error_with_help() {
     assert!(err.contains("onbekend commando") && err.contains("Gebruik:"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+mod serve {
+    //! `perspectief serve` as an operator runs it: first start, health, graceful stop.
+
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    fn temp_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("perspectief-cli-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn serve_starts_on_a_fresh_database_answers_health_and_stops_gracefully_on_sigterm() {
+        let dir = temp_dir();
+        let db = format!("sqlite://{}", dir.join("p.db").display());
+        let key = dir.join("p.key");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_perspectief"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--database", &db, "--key-file"])
+            .arg(&key)
+            .env_remove("PERSPECTIEF_KEY")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut addr = None;
+        let mut seen = Vec::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            seen.push(line.clone());
+            if let Some(rest) = line.strip_prefix("perspectief: luistert op ") {
+                addr = Some(rest.split(' ').next().unwrap().to_owned());
+                break;
+            }
+        }
+        let addr = addr.unwrap_or_else(|| panic!("no address in {seen:?}"));
+        assert!(seen.iter().any(|l| l.contains("nieuwe sleutel")), "the first start creates the key: {seen:?}");
+        assert!(key.exists());
+
+        let channel =
+            tonic::transport::Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
+        let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
+        let status =
+            health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.unwrap().into_inner();
+        assert_eq!(status.status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
+
+        let ok = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(ok.success());
+        let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "graceful stop exits 0: {status:?}");
+        assert!(rest.iter().any(|l| l.contains("gestopt")), "{rest:?}");
+
+        // The database now exists: without its key the server refuses to start, clearly.
+        std::fs::remove_file(&key).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_perspectief"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--database", &db, "--key-file"])
+            .arg(&key)
+            .env_remove("PERSPECTIEF_KEY")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(78));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("sleutel"), "{}", String::from_utf8_lossy(&out.stderr));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn serve_refuses_bad_options_with_the_usage_exit_code() {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_perspectief")).args(["serve", "--listen", "nergens"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(64));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
+        let out = Command::new(env!("CARGO_BIN_EXE_perspectief")).args(["serve", "--tls-cert", "x"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(64));
+    }
+}

@@ -58,6 +58,20 @@ impl Store {
         result
     }
 
+    /// Run a read, record its basis and outcome in the access log (durably, before the answer
+    /// leaves), and return its value.
+    async fn read<T>(
+        &self,
+        mut entry: AuditEntry,
+        read: impl std::future::Future<Output = Result<(T, perspectief_core::Basis), DomainError>>,
+    ) -> Result<T, DomainError> {
+        let result = read.await;
+        if let Ok((_, basis)) = &result {
+            entry.basis = Some(*basis);
+        }
+        self.audited(entry, result.map(|(value, _)| value)).await
+    }
+
     async fn write<T: 'static>(&self, entry: AuditEntry, work: Work) -> Result<T, DomainError> {
         downcast(self.inner.writer.submit(entry, Some(work)).await?)
     }
@@ -210,18 +224,14 @@ impl PerspectiefService for Store {
         let mut entry = self.entry(caller, Action::Read, "get_case");
         entry.participant = Some(participant);
         let today = amsterdam_date(self.now());
-        let result = async {
+        self.read(entry, async {
             let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
                 DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
             })?;
             let basis = self.may_read_case(caller, &case, today)?;
             Ok((case, basis))
-        }
-        .await;
-        if let Ok((_, basis)) = &result {
-            entry.basis = Some(*basis);
-        }
-        self.audited(entry, result.map(|(c, _)| c)).await
+        })
+        .await
     }
 
     async fn case_events(
@@ -234,7 +244,7 @@ impl PerspectiefService for Store {
         let mut entry = self.entry(caller, Action::Read, "case_events");
         entry.participant = Some(participant);
         let today = amsterdam_date(self.now());
-        let result = async {
+        self.read(entry, async {
             let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
                 DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
             })?;
@@ -243,12 +253,8 @@ impl PerspectiefService for Store {
             let events =
                 repo::case_events(&self.inner.reader, &self.inner.keys, participant, after_version, limit).await?;
             Ok((events, basis))
-        }
-        .await;
-        if let Ok((_, basis)) = &result {
-            entry.basis = Some(*basis);
-        }
-        self.audited(entry, result.map(|(e, _)| e)).await
+        })
+        .await
     }
 
     async fn list_participants(
@@ -259,7 +265,7 @@ impl PerspectiefService for Store {
     ) -> Result<Page<ParticipantSummary>, DomainError> {
         let mut entry = self.entry(caller, Action::Search, "list_participants");
         entry.category = Some(DataCategory::Identity);
-        let result = async {
+        self.read(entry, async {
             let basis = self.require(caller, Action::Search, &Resource::ParticipantDirectory)?;
             let size = if page.page_size == 0 { DEFAULT_PAGE } else { page.page_size.min(MAX_PAGE) };
             let after = match page.page_token.as_deref() {
@@ -321,18 +327,14 @@ impl PerspectiefService for Store {
                 None
             };
             Ok((Page { items, next_page_token }, basis))
-        }
-        .await;
-        if let Ok((_, basis)) = &result {
-            entry.basis = Some(*basis);
-        }
-        self.audited(entry, result.map(|(p, _)| p)).await
+        })
+        .await
     }
 
     async fn worklist(&self, caller: &Caller, query: WorklistQuery) -> Result<Worklist, DomainError> {
         let mut entry = self.entry(caller, Action::Search, "worklist");
         entry.category = Some(DataCategory::Guidance);
-        let result = async {
+        self.read(entry, async {
             // A project worker sees their own caseload; the project lead anyone's.
             let worker = match caller.actor.role {
                 Role::ProjectWorker => {
@@ -352,12 +354,8 @@ impl PerspectiefService for Store {
                 self.require(caller, Action::Search, &Resource::CaseData { scope, category: DataCategory::Guidance })?;
             let list = worklist_query(&self.inner.reader, worker, &query).await?;
             Ok((list, basis))
-        }
-        .await;
-        if let Ok((_, basis)) = &result {
-            entry.basis = Some(*basis);
-        }
-        self.audited(entry, result.map(|(w, _)| w)).await
+        })
+        .await
     }
 
     async fn plan_session(&self, caller: &Caller, cmd: PlanSession) -> Result<InformationSession, DomainError> {
@@ -447,19 +445,14 @@ impl PerspectiefService for Store {
 
     async fn get_session(&self, caller: &Caller, session: SessionId) -> Result<InformationSession, DomainError> {
         let entry = self.entry(caller, Action::Read, "get_session");
-        let result = async {
+        self.read(entry, async {
             let basis = self.require(caller, Action::Read, &Resource::InformationSessions)?;
             let s = repo::load_session(&self.inner.reader, &self.inner.keys, session).await?.ok_or_else(|| {
                 DomainError::NotFound { entity: EntityKind::InformationSession, id: session.to_string() }
             })?;
             Ok((s, basis))
-        }
-        .await;
-        let mut entry = entry;
-        if let Ok((_, basis)) = &result {
-            entry.basis = Some(*basis);
-        }
-        self.audited(entry, result.map(|(s, _)| s)).await
+        })
+        .await
     }
 
     async fn list_sessions(
@@ -468,16 +461,12 @@ impl PerspectiefService for Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<InformationSession>, DomainError> {
-        let mut entry = self.entry(caller, Action::Search, "list_sessions");
-        let result = async {
+        let entry = self.entry(caller, Action::Search, "list_sessions");
+        self.read(entry, async {
             let basis = self.require(caller, Action::Search, &Resource::InformationSessions)?;
             Ok((repo::sessions_between(&self.inner.reader, &self.inner.keys, from, to).await?, basis))
-        }
-        .await;
-        if let Ok((_, basis)) = &result {
-            entry.basis = Some(*basis);
-        }
-        self.audited(entry, result.map(|(s, _)| s)).await
+        })
+        .await
     }
 
     async fn schedule_meeting(
@@ -562,19 +551,15 @@ impl PerspectiefService for Store {
     }
 
     async fn get_meeting(&self, caller: &Caller, meeting: MeetingId) -> Result<ChainMeeting, DomainError> {
-        let mut entry = self.entry(caller, Action::Read, "get_meeting");
-        let result = async {
+        let entry = self.entry(caller, Action::Read, "get_meeting");
+        self.read(entry, async {
             let basis = self.require(caller, Action::Read, &Resource::ChainMeetings)?;
             let m = repo::load_meeting(&self.inner.reader, &self.inner.keys, meeting)
                 .await?
                 .ok_or_else(|| DomainError::NotFound { entity: EntityKind::ChainMeeting, id: meeting.to_string() })?;
             Ok((m, basis))
-        }
-        .await;
-        if let Ok((_, basis)) = &result {
-            entry.basis = Some(*basis);
-        }
-        self.audited(entry, result.map(|(m, _)| m)).await
+        })
+        .await
     }
 
     async fn define_subsidy_period(&self, caller: &Caller, period: SubsidyPeriod) -> Result<(), DomainError> {
@@ -613,8 +598,8 @@ impl PerspectiefService for Store {
     }
 
     async fn subsidy_periods(&self, caller: &Caller) -> Result<Vec<SubsidyPeriod>, DomainError> {
-        let mut entry = self.entry(caller, Action::Read, "subsidy_periods");
-        let result = async {
+        let entry = self.entry(caller, Action::Read, "subsidy_periods");
+        self.read(entry, async {
             let basis = self.require(caller, Action::Read, &Resource::SubsidyPeriods)?;
             let rows =
                 sql::all(&self.inner.reader, "SELECT definition FROM subsidy_periods ORDER BY starts_on, id", [])
@@ -628,12 +613,8 @@ impl PerspectiefService for Store {
                 })
                 .collect::<Result<Vec<SubsidyPeriod>, DomainError>>()?;
             Ok((periods, basis))
-        }
-        .await;
-        if let Ok((_, basis)) = &result {
-            entry.basis = Some(*basis);
-        }
-        self.audited(entry, result.map(|(p, _)| p)).await
+        })
+        .await
     }
 
     async fn audit_log(
@@ -645,7 +626,7 @@ impl PerspectiefService for Store {
     ) -> Result<Vec<AuditRecord>, DomainError> {
         let mut entry = self.entry(caller, Action::Search, "audit_log");
         entry.participant = participant;
-        let result = async {
+        self.read(entry, async {
             let basis = self.require(caller, Action::Search, &Resource::AuditLog)?;
             let limit = if limit == 0 { DEFAULT_PAGE } else { limit.min(MAX_PAGE) };
             let records = crate::audit::records(
@@ -657,25 +638,17 @@ impl PerspectiefService for Store {
             .await
             .map_err(db)?;
             Ok((records, basis))
-        }
-        .await;
-        if let Ok((_, basis)) = &result {
-            entry.basis = Some(*basis);
-        }
-        self.audited(entry, result.map(|(r, _)| r)).await
+        })
+        .await
     }
 
     async fn verify_audit_log(&self, caller: &Caller) -> Result<ChainVerification, DomainError> {
-        let mut entry = self.entry(caller, Action::Read, "verify_audit_log");
-        let result = async {
+        let entry = self.entry(caller, Action::Read, "verify_audit_log");
+        self.read(entry, async {
             let basis = self.require(caller, Action::Read, &Resource::AuditLog)?;
             Ok((crate::audit::verify(&self.inner.reader).await.map_err(db)?, basis))
-        }
-        .await;
-        if let Ok((_, basis)) = &result {
-            entry.basis = Some(*basis);
-        }
-        self.audited(entry, result.map(|(v, _)| v)).await
+        })
+        .await
     }
 }
 

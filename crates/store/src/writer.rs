@@ -79,12 +79,6 @@ fn interrupted() -> DomainError {
     DomainError::Unavailable { reason: "the write was interrupted and not saved; try again".to_owned() }
 }
 
-/// Whether an error means the database (not the request) failed: then the whole transaction
-/// is suspect and the batch is abandoned rather than committed around it.
-fn is_infrastructure(e: &DomainError) -> bool {
-    matches!(e, DomainError::Internal { .. } | DomainError::Unavailable { .. })
-}
-
 async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
@@ -121,9 +115,9 @@ async fn process(db: DatabaseConnection, batch: Vec<Job>) {
         let result = match job.work {
             None => Ok(Box::new(()) as Output),
             Some(work) => {
-                let result = run_in_savepoint(&txn, work, &mut entry).await;
+                let (result, healthy) = run_in_savepoint(&txn, work, &mut entry).await;
                 if let Err(e) = &result
-                    && is_infrastructure(e)
+                    && !healthy
                 {
                     // Abandon the batch: roll back and tell every caller, none committed.
                     let _ = txn.rollback().await;
@@ -163,21 +157,30 @@ async fn process(db: DatabaseConnection, batch: Vec<Job>) {
     }
 }
 
+/// Run a job in a savepoint. The second value says whether the transaction is still usable:
+/// a job's own failure is rolled back to its savepoint and the batch goes on; a failure of the
+/// savepoint itself means the database undid more than the job, and the batch must be abandoned.
 async fn run_in_savepoint(
     txn: &DatabaseTransaction,
     work: Work,
     entry: &mut AuditEntry,
-) -> Result<Output, DomainError> {
-    let sp = txn.begin().await.map_err(db_err)?;
+) -> (Result<Output, DomainError>, bool) {
+    let sp = match txn.begin().await {
+        Ok(sp) => sp,
+        Err(e) => return (Err(db_err(e)), false),
+    };
     match work(&sp, entry).await {
-        Ok(out) => {
-            sp.commit().await.map_err(db_err)?;
-            Ok(out)
-        }
-        Err(e) => {
-            sp.rollback().await.map_err(db_err)?;
-            Err(e)
-        }
+        Ok(out) => match sp.commit().await {
+            Ok(()) => (Ok(out), true),
+            Err(e) => (Err(db_err(e)), false),
+        },
+        Err(e) => match sp.rollback().await {
+            Ok(()) => (Err(e), true),
+            Err(rollback) => {
+                tracing::error!(error = %rollback, "rolling back to a savepoint failed");
+                (Err(e), false)
+            }
+        },
     }
 }
 
@@ -188,5 +191,61 @@ fn db_err(e: sea_orm::DbErr) -> DomainError {
 fn fail_all(batch: Vec<Job>, e: DomainError) {
     for job in batch {
         let _ = job.reply.send(Err(e.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use perspectief_core::service::Caller;
+    use perspectief_core::*;
+    use sea_orm::Database;
+    use sea_orm_migration::MigratorTrait;
+
+    use super::*;
+    use crate::migrations::Migrator;
+
+    fn entry() -> AuditEntry {
+        let actor =
+            Actor { user: UserId::from_u128(1), organisation: OrganisationId::from_u128(2), role: Role::ProjectLead };
+        AuditEntry::new(
+            &Caller::local(actor),
+            Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap(),
+            Action::Read,
+            "test",
+        )
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_fails_alone_and_the_writer_goes_on() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let writer = Writer::start(db.clone(), 16, 16);
+        let panics: Work = Box::new(|_txn, _entry| Box::pin(async { panic!("a bug in a job") }));
+        let err = writer.submit(entry(), Some(panics)).await.unwrap_err();
+        assert_eq!(err.code(), "unavailable");
+        // The writer still works, and nothing of the failed batch was written.
+        writer.submit(entry(), None).await.unwrap();
+        let head = crate::audit::verify(&db).await.unwrap();
+        assert!(matches!(head, perspectief_core::service::ChainVerification::Intact { records: 1, .. }), "{head}");
+    }
+
+    #[tokio::test]
+    async fn a_failing_job_is_rolled_back_to_its_savepoint_and_still_audited() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let writer = Writer::start(db.clone(), 16, 16);
+        let fails: Work = Box::new(|txn, _entry| {
+            Box::pin(async move {
+                crate::sql::exec(txn, "INSERT INTO meta (key, value) VALUES ('half', 'written')", []).await.unwrap();
+                Err(DomainError::RuleViolated { rule: Rule::PlanRequired })
+            })
+        });
+        assert_eq!(writer.submit(entry(), Some(fails)).await.unwrap_err().code(), "plan_required");
+        let half = crate::sql::one(&db, "SELECT value FROM meta WHERE key = 'half'", []).await.unwrap();
+        assert!(half.is_none(), "nothing half-written");
+        let records = crate::audit::records(&db, None, 0, 10).await.unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].entry.outcome, perspectief_core::service::AuditOutcome::Failed);
     }
 }

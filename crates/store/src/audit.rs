@@ -1,7 +1,9 @@
 //! The access log: append-only, hash-chained.
 //!
 //! Every record holds the hash of its predecessor; its own hash covers its sequence number,
-//! every column and that predecessor hash. `audit_head` holds the last sequence number and
+//! every column and that predecessor hash. The hash is an HMAC-SHA-256 under a key of the
+//! database's own (random, sealed in `meta` with the encryption key): someone with write access
+//! to the database but without the key file cannot recompute the chain after changing it. `audit_head` holds the last sequence number and
 //! hash, updated in the same transaction, so that a cut-off tail is detected too. [`verify`]
 //! walks the chain and reports the first sequence number that does not verify.
 
@@ -15,6 +17,33 @@ use crate::sql::{self, get};
 
 /// The hash before the first record.
 pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The key of the chain's HMAC.
+#[derive(Clone)]
+pub(crate) struct AuditKey(pub(crate) [u8; 32]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(..)")
+    }
+}
+
+impl AuditKey {
+    /// HMAC-SHA-256 (RFC 2104) over the concatenated parts.
+    fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&self.0);
+        let mut inner = Sha256::new();
+        inner.update(block.map(|b| b ^ 0x36));
+        for p in parts {
+            inner.update(p);
+        }
+        let mut outer = Sha256::new();
+        outer.update(block.map(|b| b ^ 0x5c));
+        outer.update(inner.finalize());
+        outer.finalize().into()
+    }
+}
 
 /// A record as stored: every column as text or number, exactly what is hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +80,7 @@ fn parse<T: DeserializeOwned>(s: &str) -> Result<T, DbErr> {
 }
 
 impl Row {
-    fn from_entry(seq: i64, entry: &AuditEntry, prev_hash: &str) -> Self {
+    fn from_entry(seq: i64, entry: &AuditEntry, prev_hash: &str, key: &AuditKey) -> Self {
         let mut row = Self {
             seq,
             at: sql::micros(entry.at),
@@ -71,12 +100,13 @@ impl Row {
             prev_hash: prev_hash.to_owned(),
             hash: String::new(),
         };
-        row.hash = row.compute_hash();
+        row.hash = row.compute_hash(key);
         row
     }
 
-    /// The hash over every column but `hash`, in a fixed order with explicit absent markers.
-    pub(crate) fn compute_hash(&self) -> String {
+    /// The keyed hash over every column but `hash`, in a fixed order with explicit absent
+    /// markers and length prefixes.
+    pub(crate) fn compute_hash(&self, key: &AuditKey) -> String {
         // A tag keeps an absent value apart from any present one.
         let opt = |v: &Option<String>| v.as_ref().map_or_else(|| "0".to_owned(), |s| format!("1{s}"));
         let fields = [
@@ -97,13 +127,12 @@ impl Row {
             self.client.clone(),
             self.prev_hash.clone(),
         ];
-        let mut h = Sha256::new();
-        h.update(b"perspectief audit v1\n");
+        let mut message = b"perspectief audit v2\n".to_vec();
         for f in &fields {
-            h.update((f.len() as u64).to_be_bytes());
-            h.update(f.as_bytes());
+            message.extend_from_slice(&(f.len() as u64).to_be_bytes());
+            message.extend_from_slice(f.as_bytes());
         }
-        hex::encode(h.finalize())
+        hex::encode(key.mac(&[&message]))
     }
 
     fn read(r: &QueryResult) -> Result<Self, DbErr> {
@@ -170,6 +199,7 @@ pub(crate) struct Chain {
     seq: i64,
     hash: String,
     pending: Vec<Row>,
+    key: AuditKey,
 }
 
 /// Rows per INSERT statement (17 parameters each, well under every backend's limit).
@@ -178,17 +208,17 @@ const ROWS_PER_INSERT: usize = 200;
 impl Chain {
     /// Lock and read the head. The no-op UPDATE takes the write lock first (SQLite) or the row
     /// lock (PostgreSQL), so concurrent writers, even in other processes, queue here.
-    pub(crate) async fn lock<C: ConnectionTrait>(c: &C) -> Result<Self, DbErr> {
+    pub(crate) async fn lock<C: ConnectionTrait>(c: &C, key: AuditKey) -> Result<Self, DbErr> {
         sql::exec(c, "UPDATE audit_head SET seq = seq WHERE id = 1", []).await?;
         let row = sql::one(c, "SELECT seq, hash FROM audit_head WHERE id = 1", [])
             .await?
             .ok_or_else(|| DbErr::RecordNotFound("audit_head".to_owned()))?;
-        Ok(Self { seq: get(&row, "seq")?, hash: get(&row, "hash")?, pending: Vec::new() })
+        Ok(Self { seq: get(&row, "seq")?, hash: get(&row, "hash")?, pending: Vec::new(), key })
     }
 
     /// Append one record (written on [`Chain::save`]).
     pub(crate) fn append(&mut self, entry: &AuditEntry) {
-        let row = Row::from_entry(self.seq + 1, entry, &self.hash);
+        let row = Row::from_entry(self.seq + 1, entry, &self.hash, &self.key);
         self.seq = row.seq;
         self.hash = row.hash.clone();
         self.pending.push(row);
@@ -273,7 +303,7 @@ pub(crate) async fn records<C: ConnectionTrait>(
 
 /// Walk the whole chain, in one read snapshot so that records committed meanwhile by a live
 /// system neither break nor extend the walk.
-pub(crate) async fn verify(db: &sea_orm::DatabaseConnection) -> Result<ChainVerification, DbErr> {
+pub(crate) async fn verify(db: &sea_orm::DatabaseConnection, key: &AuditKey) -> Result<ChainVerification, DbErr> {
     use sea_orm::{AccessMode, IsolationLevel, TransactionOptions, TransactionTrait};
     let options = match db.get_database_backend() {
         // A SQLite read transaction in WAL mode reads one snapshot by nature.
@@ -285,12 +315,12 @@ pub(crate) async fn verify(db: &sea_orm::DatabaseConnection) -> Result<ChainVeri
         },
     };
     let txn = db.begin_with_options(options).await?;
-    let result = verify_in(&txn).await;
+    let result = verify_in(&txn, key).await;
     txn.rollback().await?;
     result
 }
 
-async fn verify_in<C: ConnectionTrait>(c: &C) -> Result<ChainVerification, DbErr> {
+async fn verify_in<C: ConnectionTrait>(c: &C, key: &AuditKey) -> Result<ChainVerification, DbErr> {
     const PAGE: i64 = 2000;
     let mut expected = 1i64;
     let mut prev = GENESIS.to_owned();
@@ -316,7 +346,7 @@ async fn verify_in<C: ConnectionTrait>(c: &C) -> Result<ChainVerification, DbErr
             if row.prev_hash != prev {
                 return broken("the record does not link to its predecessor (altered, inserted or reordered)");
             }
-            if row.compute_hash() != row.hash {
+            if row.compute_hash(key) != row.hash {
                 return broken("the record's content does not match its hash (altered)");
             }
             prev = row.hash;
@@ -350,4 +380,19 @@ async fn verify_in<C: ConnectionTrait>(c: &C) -> Result<ChainVerification, DbErr
         }
     }
     Ok(ChainVerification::Intact { records: u64::try_from(last).unwrap_or(0), head: prev })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231_test_case_2_shape_and_depends_on_the_key() {
+        // RFC 4231 test case with a 32-byte key of 0x0b..: compare against a known value.
+        let key = AuditKey([0x0b; 32]);
+        let mac = hex::encode(key.mac(&[b"Hi There"]));
+        assert_eq!(mac, "198a607eb44bfbc69903a0f1cf2bbdc5ba0aa3f3d9ae3c1c7a3b1696a0b68cf7");
+        let other = AuditKey([0x0c; 32]);
+        assert_ne!(hex::encode(other.mac(&[b"Hi There"])), mac);
+    }
 }

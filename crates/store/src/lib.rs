@@ -58,6 +58,7 @@ impl std::fmt::Debug for Store {
 struct Inner {
     reader: DatabaseConnection,
     writer: writer::Writer,
+    audit_key: audit::AuditKey,
     keys: Keyring,
     clock: Arc<dyn Clock>,
     policy: AccessPolicy,
@@ -77,7 +78,7 @@ impl Store {
     /// Walk the access log's hash chain directly (for operators; the service method
     /// `verify_audit_log` does the same for an authorised caller, and logs it).
     pub async fn verify_chain(&self) -> Result<ChainVerification, StoreError> {
-        audit::verify(&self.inner.reader).await.map_err(StoreError::from)
+        audit::verify(&self.inner.reader, &self.inner.audit_key).await.map_err(StoreError::from)
     }
 
     /// Copy a live SQLite database, consistently, to a new file (`VACUUM INTO`). The copy is

@@ -202,12 +202,14 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     }
     Migrator::up(&writer_db, None).await.map_err(|e| StoreError::Migration(e.to_string()))?;
     check_key(&writer_db, &options.keys).await?;
+    let audit_key = audit_key(&writer_db, &options.keys).await?;
     let foundation = foundation(&writer_db, options.foundation).await?;
-    let writer = Writer::start(writer_db, options.max_batch, 4096);
+    let writer = Writer::start(writer_db, audit_key.clone(), options.max_batch, 4096);
     Ok(Store {
         inner: Arc::new(Inner {
             reader,
             writer,
+            audit_key,
             keys: options.keys,
             clock: options.clock,
             policy: perspectief_core::AccessPolicy { foundation },
@@ -227,6 +229,28 @@ async fn check_postgres_durability(db: &DatabaseConnection) -> Result<(), StoreE
         return Err(StoreError::Setting { name: "synchronous_commit", expected: "on".to_owned(), actual });
     }
     Ok(())
+}
+
+const AUDIT_KEY: &str = "audit_key";
+const AUDIT_KEY_AAD: &[u8] = b"meta:audit_key";
+
+/// The access log's HMAC key: random, made once per database, sealed like everything else.
+pub(crate) async fn audit_key(db: &DatabaseConnection, keys: &Keyring) -> Result<crate::audit::AuditKey, StoreError> {
+    let malformed = || StoreError::Database("malformed audit key".to_owned());
+    if let Some(row) = sql::one(db, "SELECT value FROM meta WHERE key = $1", [AUDIT_KEY.into()]).await? {
+        let value: String = get(&row, "value")?;
+        let (key_id, blob) = value.split_once(':').ok_or_else(malformed)?;
+        let plain = keys.open(key_id, AUDIT_KEY_AAD, &hex::decode(blob).map_err(|_| malformed())?)?;
+        let bytes: [u8; 32] = plain.try_into().map_err(|_| malformed())?;
+        return Ok(crate::audit::AuditKey(bytes));
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| StoreError::Io { what: "generating the audit key".to_owned(), reason: e.to_string() })?;
+    let sealed = keys.seal(AUDIT_KEY_AAD, &bytes)?;
+    let value = format!("{}:{}", sealed.key_id, hex::encode(sealed.blob));
+    sql::exec(db, "INSERT INTO meta (key, value) VALUES ($1, $2)", [AUDIT_KEY.into(), value.into()]).await?;
+    Ok(crate::audit::AuditKey(bytes))
 }
 
 const KEY_IDS: &str = "key_ids";

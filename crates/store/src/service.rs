@@ -646,7 +646,7 @@ impl PerspectiefService for Store {
         let entry = self.entry(caller, Action::Read, "verify_audit_log");
         self.read(entry, async {
             let basis = self.require(caller, Action::Read, &Resource::AuditLog)?;
-            Ok((crate::audit::verify(&self.inner.reader).await.map_err(db)?, basis))
+            Ok((crate::audit::verify(&self.inner.reader, &self.inner.audit_key).await.map_err(db)?, basis))
         })
         .await
     }

@@ -16,7 +16,7 @@ use perspectief_core::service::AuditEntry;
 use sea_orm::{DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::audit::Chain;
+use crate::audit::{AuditKey, Chain};
 use crate::error::db;
 
 /// What a job's work returns.
@@ -54,9 +54,9 @@ impl std::fmt::Debug for Job {
 
 impl Writer {
     /// Start the writer on `db` (a connection that nothing else writes through).
-    pub(crate) fn start(db: DatabaseConnection, max_batch: usize, queue: usize) -> Self {
+    pub(crate) fn start(db: DatabaseConnection, key: AuditKey, max_batch: usize, queue: usize) -> Self {
         let (tx, rx) = mpsc::channel(queue);
-        tokio::spawn(run(db, rx, max_batch.max(1)));
+        tokio::spawn(run(db, key, rx, max_batch.max(1)));
         Self { tx }
     }
 
@@ -79,7 +79,7 @@ fn interrupted() -> DomainError {
     DomainError::Unavailable { reason: "the write was interrupted and not saved; try again".to_owned() }
 }
 
-async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
+async fn run(db: DatabaseConnection, key: AuditKey, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < max_batch {
@@ -90,20 +90,20 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, max_batch: usi
         }
         // Each batch runs in its own task, so a panic fails that batch (its callers get an
         // error, nothing is committed) and the writer goes on.
-        if let Err(e) = tokio::spawn(process(db.clone(), batch)).await {
+        if let Err(e) = tokio::spawn(process(db.clone(), key.clone(), batch)).await {
             tracing::error!(error = %e, "a write batch failed unexpectedly; it was rolled back");
         }
     }
 }
 
-async fn process(db: DatabaseConnection, batch: Vec<Job>) {
+async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>) {
     let options =
         TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
     let txn = match db.begin_with_options(options).await {
         Ok(t) => t,
         Err(e) => return fail_all(batch, db_err(e)),
     };
-    let mut chain = match Chain::lock(&txn).await {
+    let mut chain = match Chain::lock(&txn, key).await {
         Ok(c) => c,
         Err(e) => return fail_all(batch, db_err(e)),
     };
@@ -220,21 +220,35 @@ mod tests {
     async fn a_panicking_job_fails_alone_and_the_writer_goes_on() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
         let panics: Work = Box::new(|_txn, _entry| Box::pin(async { panic!("a bug in a job") }));
         let err = writer.submit(entry(), Some(panics)).await.unwrap_err();
         assert_eq!(err.code(), "unavailable");
         // The writer still works, and nothing of the failed batch was written.
         writer.submit(entry(), None).await.unwrap();
-        let head = crate::audit::verify(&db).await.unwrap();
+        let head = crate::audit::verify(&db, &AuditKey([7; 32])).await.unwrap();
         assert!(matches!(head, perspectief_core::service::ChainVerification::Intact { records: 1, .. }), "{head}");
+    }
+
+    #[tokio::test]
+    async fn the_chain_verifies_only_under_its_own_key() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        writer.submit(entry(), None).await.unwrap();
+        // Someone who rewrote the log without the database's key could not make it verify.
+        let other = crate::audit::verify(&db, &AuditKey([8; 32])).await.unwrap();
+        assert!(
+            matches!(other, perspectief_core::service::ChainVerification::Broken { first_broken_seq: 1, .. }),
+            "{other}"
+        );
     }
 
     #[tokio::test]
     async fn a_failing_job_is_rolled_back_to_its_savepoint_and_still_audited() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
         let fails: Work = Box::new(|txn, _entry| {
             Box::pin(async move {
                 crate::sql::exec(txn, "INSERT INTO meta (key, value) VALUES ('half', 'written')", []).await.unwrap();

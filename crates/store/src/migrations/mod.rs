@@ -88,7 +88,8 @@ mod tests {
             Migrator::up(&db, Some(1)).await.unwrap();
             assert_eq!(Migrator::get_applied_migrations(&db).await.unwrap().len(), 1);
             crate::repo::save_case(&db, &keys, &case, None, &[event]).await.unwrap();
-            let mut chain = crate::audit::Chain::lock(&db).await.unwrap();
+            let audit_key = crate::open::audit_key(&db, &keys).await.unwrap();
+            let mut chain = crate::audit::Chain::lock(&db, audit_key).await.unwrap();
             chain.append(&AuditEntry::new(&Caller::local(lead), now, Action::Create, "register_participant"));
             chain.save(&db).await.unwrap();
             // Before the upgrade the log is not yet protected by triggers.

@@ -600,6 +600,123 @@ pub(crate) enum Aggregate {
     Meeting,
 }
 
+/// A boxed future, for the trait below.
+pub(crate) type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// An information session or a chain meeting: a versioned, sealed aggregate spanning
+/// participants, loaded, changed and saved the same way.
+pub(crate) trait Shared: Sized + Send + 'static {
+    /// Its id.
+    type Id: Copy + std::fmt::Display + Send + 'static;
+    /// Its commands.
+    type Command: Send + 'static;
+    /// Its events.
+    type Event: Send + Sync + 'static;
+    /// Where its version lives.
+    const AGGREGATE: Aggregate;
+    /// What it is called in errors.
+    const ENTITY: EntityKind;
+    /// Its version.
+    fn version(&self) -> u64;
+    /// The participant a command names, who must exist.
+    fn must_exist(cmd: &Self::Command) -> Option<ParticipantId>;
+    /// Decide and apply a command.
+    fn run(&mut self, cmd: Self::Command, ctx: &perspectief_core::CommandContext) -> Result<Self::Event, DomainError>;
+    /// Load it.
+    fn load<'a>(
+        c: &'a sea_orm::DatabaseTransaction,
+        keys: &'a Keyring,
+        id: Self::Id,
+    ) -> BoxFuture<'a, Result<Option<Self>, DomainError>>;
+    /// Save it after an event.
+    fn save<'a>(
+        &'a self,
+        c: &'a sea_orm::DatabaseTransaction,
+        keys: &'a Keyring,
+        event: &'a Self::Event,
+    ) -> BoxFuture<'a, Result<(), DomainError>>;
+}
+
+impl Shared for InformationSession {
+    type Id = SessionId;
+    type Command = perspectief_core::SessionCommand;
+    type Event = SessionEvent;
+    const AGGREGATE: Aggregate = Aggregate::Session;
+    const ENTITY: EntityKind = EntityKind::InformationSession;
+
+    fn version(&self) -> u64 {
+        InformationSession::version(self)
+    }
+
+    fn must_exist(cmd: &Self::Command) -> Option<ParticipantId> {
+        match cmd {
+            perspectief_core::SessionCommand::RegisterAttendance { participant } => Some(*participant),
+            _ => None,
+        }
+    }
+
+    fn run(&mut self, cmd: Self::Command, ctx: &perspectief_core::CommandContext) -> Result<Self::Event, DomainError> {
+        self.execute(cmd, ctx)
+    }
+
+    fn load<'a>(
+        c: &'a sea_orm::DatabaseTransaction,
+        keys: &'a Keyring,
+        id: SessionId,
+    ) -> BoxFuture<'a, Result<Option<Self>, DomainError>> {
+        Box::pin(load_session(c, keys, id))
+    }
+
+    fn save<'a>(
+        &'a self,
+        c: &'a sea_orm::DatabaseTransaction,
+        keys: &'a Keyring,
+        event: &'a SessionEvent,
+    ) -> BoxFuture<'a, Result<(), DomainError>> {
+        Box::pin(save_session(c, keys, self, event))
+    }
+}
+
+impl Shared for ChainMeeting {
+    type Id = MeetingId;
+    type Command = perspectief_core::MeetingCommand;
+    type Event = MeetingEvent;
+    const AGGREGATE: Aggregate = Aggregate::Meeting;
+    const ENTITY: EntityKind = EntityKind::ChainMeeting;
+
+    fn version(&self) -> u64 {
+        ChainMeeting::version(self)
+    }
+
+    fn must_exist(cmd: &Self::Command) -> Option<ParticipantId> {
+        match cmd {
+            perspectief_core::MeetingCommand::AddToAgenda { participant, .. } => Some(*participant),
+            _ => None,
+        }
+    }
+
+    fn run(&mut self, cmd: Self::Command, ctx: &perspectief_core::CommandContext) -> Result<Self::Event, DomainError> {
+        self.execute(cmd, ctx)
+    }
+
+    fn load<'a>(
+        c: &'a sea_orm::DatabaseTransaction,
+        keys: &'a Keyring,
+        id: MeetingId,
+    ) -> BoxFuture<'a, Result<Option<Self>, DomainError>> {
+        Box::pin(load_meeting(c, keys, id))
+    }
+
+    fn save<'a>(
+        &'a self,
+        c: &'a sea_orm::DatabaseTransaction,
+        keys: &'a Keyring,
+        event: &'a MeetingEvent,
+    ) -> BoxFuture<'a, Result<(), DomainError>> {
+        Box::pin(save_meeting(c, keys, self, event))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{TimeZone, Utc};

@@ -97,6 +97,55 @@ impl Store {
         basis.ok_or_else(|| internal("no basis"))
     }
 
+    /// Execute a command on a session or meeting: refuse a stale version early, then, in the
+    /// writer: authorise, check the version again, load, check named participants exist,
+    /// decide, save.
+    async fn execute_shared<A: repo::Shared>(
+        &self,
+        caller: &Caller,
+        entry: AuditEntry,
+        resource: Resource<'static>,
+        id: A::Id,
+        expected_version: Option<u64>,
+        cmd: A::Command,
+    ) -> Result<A, DomainError> {
+        // A stale version is refused before the request takes a place in the write queue.
+        if let Some(refused) = self.precheck(caller, &resource, A::AGGREGATE, &id.to_string(), expected_version).await {
+            return self.audited(entry, Err(refused)).await;
+        }
+        let (keys, policy, ctx, caller) =
+            (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                entry.basis = Some(policy.decide(&caller.actor, Action::Update, &resource, ctx.today).into_result()?);
+                let key = id.to_string();
+                if let Some(expected) = expected_version
+                    && let Some(current) = repo::stored_version(txn, A::AGGREGATE, &key).await?
+                    && current != expected
+                {
+                    return Err(DomainError::VersionConflict { expected, current });
+                }
+                let mut aggregate = A::load(txn, &keys, id)
+                    .await?
+                    .ok_or_else(|| DomainError::NotFound { entity: A::ENTITY, id: key.clone() })?;
+                if let Some(expected) = expected_version
+                    && expected != aggregate.version()
+                {
+                    return Err(DomainError::VersionConflict { expected, current: aggregate.version() });
+                }
+                if let Some(participant) = A::must_exist(&cmd)
+                    && !repo::participant_exists(txn, participant).await?
+                {
+                    return Err(DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() });
+                }
+                let event = aggregate.run(cmd, &ctx)?;
+                aggregate.save(txn, &keys, &event).await?;
+                Ok(Box::new(aggregate) as Output)
+            })
+        });
+        self.write(entry, work).await
+    }
+
     /// Refuse early, from the read pool, an update whose expected version is already stale, for
     /// a caller allowed to update the resource at all.
     async fn precheck(
@@ -391,56 +440,15 @@ impl PerspectiefService for Store {
             entry.participant = Some(*participant);
             entry.category = Some(DataCategory::Guidance);
         }
-        // A stale version is refused before the request takes a place in the write queue (the
-        // writer checks again inside its transaction).
-        if let Some(refused) = self
-            .precheck(
-                caller,
-                &Resource::InformationSessions,
-                repo::Aggregate::Session,
-                &session.to_string(),
-                expected_version,
-            )
-            .await
-        {
-            return self.audited(entry, Err(refused)).await;
-        }
-        let (keys, policy, ctx, caller) =
-            (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
-        let work: Work = Box::new(move |txn, entry| {
-            Box::pin(async move {
-                entry.basis = Some(
-                    policy
-                        .decide(&caller.actor, Action::Update, &Resource::InformationSessions, ctx.today)
-                        .into_result()?,
-                );
-                if let Some(expected) = expected_version
-                    && let Some(current) =
-                        repo::stored_version(txn, repo::Aggregate::Session, &session.to_string()).await?
-                    && current != expected
-                {
-                    return Err(DomainError::VersionConflict { expected, current });
-                }
-                let mut s = repo::load_session(txn, &keys, session).await?.ok_or_else(|| DomainError::NotFound {
-                    entity: EntityKind::InformationSession,
-                    id: session.to_string(),
-                })?;
-                if let Some(expected) = expected_version
-                    && expected != s.version()
-                {
-                    return Err(DomainError::VersionConflict { expected, current: s.version() });
-                }
-                if let SessionCommand::RegisterAttendance { participant } = &cmd
-                    && !repo::participant_exists(txn, *participant).await?
-                {
-                    return Err(DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() });
-                }
-                let event = s.execute(cmd, &ctx)?;
-                repo::save_session(txn, &keys, &s, &event).await?;
-                Ok(Box::new(s) as Output)
-            })
-        });
-        self.write(entry, work).await
+        self.execute_shared::<InformationSession>(
+            caller,
+            entry,
+            Resource::InformationSessions,
+            session,
+            expected_version,
+            cmd,
+        )
+        .await
     }
 
     async fn get_session(&self, caller: &Caller, session: SessionId) -> Result<InformationSession, DomainError> {
@@ -502,52 +510,8 @@ impl PerspectiefService for Store {
         let change = perspectief_core::meeting::MeetingChange::Applied(cmd.clone());
         entry.participant = change.participant();
         entry.category = Some(DataCategory::Guidance);
-        if let Some(refused) = self
-            .precheck(
-                caller,
-                &Resource::ChainMeetings,
-                repo::Aggregate::Meeting,
-                &meeting.to_string(),
-                expected_version,
-            )
+        self.execute_shared::<ChainMeeting>(caller, entry, Resource::ChainMeetings, meeting, expected_version, cmd)
             .await
-        {
-            return self.audited(entry, Err(refused)).await;
-        }
-        let (keys, policy, ctx, caller) =
-            (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
-        let work: Work = Box::new(move |txn, entry| {
-            Box::pin(async move {
-                entry.basis = Some(
-                    policy.decide(&caller.actor, Action::Update, &Resource::ChainMeetings, ctx.today).into_result()?,
-                );
-                if let Some(expected) = expected_version
-                    && let Some(current) =
-                        repo::stored_version(txn, repo::Aggregate::Meeting, &meeting.to_string()).await?
-                    && current != expected
-                {
-                    return Err(DomainError::VersionConflict { expected, current });
-                }
-                let mut m = repo::load_meeting(txn, &keys, meeting).await?.ok_or_else(|| DomainError::NotFound {
-                    entity: EntityKind::ChainMeeting,
-                    id: meeting.to_string(),
-                })?;
-                if let Some(expected) = expected_version
-                    && expected != m.version()
-                {
-                    return Err(DomainError::VersionConflict { expected, current: m.version() });
-                }
-                if let MeetingCommand::AddToAgenda { participant, .. } = &cmd
-                    && !repo::participant_exists(txn, *participant).await?
-                {
-                    return Err(DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() });
-                }
-                let event = m.execute(cmd, &ctx)?;
-                repo::save_meeting(txn, &keys, &m, &event).await?;
-                Ok(Box::new(m) as Output)
-            })
-        });
-        self.write(entry, work).await
     }
 
     async fn get_meeting(&self, caller: &Caller, meeting: MeetingId) -> Result<ChainMeeting, DomainError> {

@@ -139,7 +139,16 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>) {
         done.push((job.reply, result));
     }
     let committed = match chain.save(&txn).await {
-        Ok(()) => txn.commit().await.map_err(db_err),
+        // A COMMIT whose answer was lost may still have been applied: say so, rather than
+        // invite a blind retry that could record the same thing twice.
+        Ok(()) => txn.commit().await.map_err(|e| {
+            tracing::error!(error = %e, "commit failed or its answer was lost");
+            DomainError::Unavailable {
+                reason:
+                    "the outcome of this write is unknown (the database did not confirm it); check before repeating it"
+                        .to_owned(),
+            }
+        }),
         Err(e) => Err(db_err(e)),
     };
     match committed {

@@ -97,9 +97,12 @@ fn serde_plain(text: &str) -> Option<Purpose> {
 }
 
 fn client_address<B>(req: &http::Request<B>) -> String {
-    req.extensions()
-        .get::<tonic::transport::server::TcpConnectInfo>()
-        .and_then(|i| i.remote_addr())
+    use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
+    let ext = req.extensions();
+    // Over TLS the TCP details sit inside the TLS connection info.
+    ext.get::<TcpConnectInfo>()
+        .or_else(|| ext.get::<TlsConnectInfo<TcpConnectInfo>>().map(TlsConnectInfo::get_ref))
+        .and_then(TcpConnectInfo::remote_addr)
         .map_or_else(|| "unknown".to_owned(), |a| a.to_string())
 }
 

@@ -23,7 +23,9 @@ Gebruik:
       --key-file PAD                  de sleutel; anders PERSPECTIEF_KEY, anders perspectief.key
                                       in de configuratiemap (bij de eerste start aangemaakt)
       --tls-cert PAD --tls-key PAD    TLS; met --tls-client-ca PAD ook wederzijdse TLS
-      --no-reflection                 geen reflectie aanbieden
+            --no-reflection                 geen reflectie aanbieden
+      --create                        maak een genoemde database aan als die nog niet bestaat
+      --insecure                      sta zonder TLS toe op een adres buiten deze machine
   perspectief activiteiten [--json]   toon de activiteitennummers van het activiteitenplan
   perspectief fasen [--json]          toon de fasen van een traject
   perspectief --version               toon de versie

@@ -34,6 +34,8 @@ struct Args {
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
     tls_client_ca: Option<PathBuf>,
+    insecure: bool,
+    create: bool,
 }
 
 fn parse(args: &[&str]) -> Result<Args, Failure> {
@@ -45,6 +47,8 @@ fn parse(args: &[&str]) -> Result<Args, Failure> {
         tls_cert: None,
         tls_key: None,
         tls_client_ca: None,
+        insecure: false,
+        create: false,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -62,6 +66,8 @@ fn parse(args: &[&str]) -> Result<Args, Failure> {
             "--tls-key" => a.tls_key = Some(PathBuf::from(value()?)),
             "--tls-client-ca" => a.tls_client_ca = Some(PathBuf::from(value()?)),
             "--no-reflection" => a.reflection = false,
+            "--insecure" => a.insecure = true,
+            "--create" => a.create = true,
             other => return Err(fail(EXIT_USAGE, format!("serve: onbekende optie '{other}'"))),
         }
     }
@@ -70,6 +76,16 @@ fn parse(args: &[&str]) -> Result<Args, Failure> {
     }
     if a.tls_client_ca.is_some() && a.tls_cert.is_none() {
         return Err(fail(EXIT_USAGE, "--tls-client-ca (wederzijdse TLS) vraagt ook --tls-cert en --tls-key"));
+    }
+    // Tokens must not cross a network in clear text.
+    if a.tls_cert.is_none() && !a.listen.ip().is_loopback() && !a.insecure {
+        return Err(fail(
+            EXIT_USAGE,
+            format!(
+                "{} is bereikbaar vanaf andere machines: geef --tls-cert en --tls-key (of bewust --insecure)",
+                a.listen
+            ),
+        ));
     }
     Ok(a)
 }
@@ -93,11 +109,7 @@ fn keys(args: &Args, url: &str, out: &mut impl Write) -> Result<Keyring, Failure
     if path.exists() {
         return Keyring::load_file(&path).map_err(|e| fail(EXIT_CONFIG, e.to_string()));
     }
-    let database_missing = url
-        .strip_prefix("sqlite://")
-        .map(|p| !PathBuf::from(p.split('?').next().unwrap_or(p)).exists())
-        .unwrap_or(false);
-    if !database_missing {
+    if !database_missing(url) {
         return Err(fail(
             EXIT_CONFIG,
             format!("geen sleutel: het sleutelbestand {} ontbreekt en PERSPECTIEF_KEY is niet gezet", path.display()),
@@ -119,6 +131,14 @@ fn read(path: &Option<PathBuf>) -> Result<Option<Vec<u8>>, Failure> {
     path.as_ref().map(|p| std::fs::read(p).map_err(|e| fail(EXIT_CONFIG, format!("{}: {e}", p.display())))).transpose()
 }
 
+/// Whether the URL names a SQLite file that does not exist yet.
+fn database_missing(url: &str) -> bool {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|p| p.split('?').next().unwrap_or(p))
+        .is_some_and(|p| p != ":memory:" && !PathBuf::from(p).exists())
+}
+
 /// Run `perspectief serve`.
 pub fn run(args: &[&str]) -> Result<(), Failure> {
     let args = parse(args)?;
@@ -128,7 +148,17 @@ pub fn run(args: &[&str]) -> Result<(), Failure> {
         .map_err(|e| fail(EXIT_UNAVAILABLE, e.to_string()))?;
     runtime.block_on(async move {
         let mut out = std::io::stdout();
+        let explicit = args.database.is_some()
+            || std::env::var(perspectief_store::DATABASE_URL_VAR).is_ok_and(|v| !v.trim().is_empty());
         let url = resolve_database_url(args.database.as_deref()).map_err(|e| fail(EXIT_CONFIG, e.to_string()))?;
+        // Only the embedded default is created silently on a first start; a named database that
+        // does not exist is more likely a typo than a wish for an empty one.
+        if explicit && database_missing(&url) && !args.create {
+            return Err(fail(
+                EXIT_CONFIG,
+                format!("de database {url} bestaat niet; controleer het pad, of geef --create om een nieuwe te maken"),
+            ));
+        }
         let keys = keys(&args, &url, &mut out)?;
         let store = Store::open(StoreOptions::new(url.clone(), keys))
             .await
@@ -139,6 +169,9 @@ pub fn run(args: &[&str]) -> Result<(), Failure> {
             }
             _ => None,
         };
+        if let Some(tls) = &tls {
+            perspectief_grpc::server::check_tls(tls).map_err(|e| fail(EXIT_CONFIG, e.to_string()))?;
+        }
         let secure = tls.is_some();
         let config = ServerConfig { reflection: args.reflection, tls, ..ServerConfig::default() };
         let incoming =
@@ -152,9 +185,10 @@ pub fn run(args: &[&str]) -> Result<(), Failure> {
             if secure { "TLS" } else { "zonder TLS: alleen voor deze machine" }
         );
         let _ = out.flush();
-        serve(Arc::new(store), config, incoming, shutdown_signal())
-            .await
-            .map_err(|e| fail(EXIT_UNAVAILABLE, e.to_string()))?;
+        serve(Arc::new(store), config, incoming, shutdown_signal()).await.map_err(|e| match e {
+            perspectief_grpc::server::ServeError::Config(m) => fail(EXIT_CONFIG, m),
+            other => fail(EXIT_UNAVAILABLE, other.to_string()),
+        })?;
         let _ = writeln!(out, "perspectief: gestopt");
         Ok(())
     })

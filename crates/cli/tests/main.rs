@@ -56,7 +56,7 @@ mod serve {
         let db = format!("sqlite://{}", dir.join("p.db").display());
         let key = dir.join("p.key");
         let mut child = Command::new(env!("CARGO_BIN_EXE_perspectief"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--database", &db, "--key-file"])
+            .args(["serve", "--listen", "127.0.0.1:0", "--create", "--database", &db, "--key-file"])
             .arg(&key)
             .env_remove("PERSPECTIEF_KEY")
             .stdout(Stdio::piped())
@@ -113,5 +113,36 @@ mod serve {
         assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
         let out = Command::new(env!("CARGO_BIN_EXE_perspectief")).args(["serve", "--tls-cert", "x"]).output().unwrap();
         assert_eq!(out.status.code(), Some(64));
+        // Plain text is for this machine only.
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_perspectief")).args(["serve", "--listen", "0.0.0.0:0"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(64));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-cert"));
+        // A named database that does not exist is refused (a typo), unless --create.
+        let out = Command::new(env!("CARGO_BIN_EXE_perspectief"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--database", "sqlite:///nonexistent/dir/typo.db"])
+            .env("PERSPECTIEF_KEY", "ab".repeat(32))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(78));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--create"), "{}", String::from_utf8_lossy(&out.stderr));
+        // Bad TLS material is a configuration error, named before anything listens.
+        let dir = std::env::temp_dir().join(format!("perspectief-cli-tls-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("cert.pem"), "not a certificate").unwrap();
+        std::fs::write(dir.join("key.pem"), "not a key").unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_perspectief"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--create", "--database"])
+            .arg(format!("sqlite://{}", dir.join("p.db").display()))
+            .arg("--tls-cert")
+            .arg(dir.join("cert.pem"))
+            .arg("--tls-key")
+            .arg(dir.join("key.pem"))
+            .env("PERSPECTIEF_KEY", "ab".repeat(32))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(78), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("luistert"));
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

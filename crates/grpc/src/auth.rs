@@ -66,21 +66,39 @@ fn bearer(headers: &http::HeaderMap) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
+/// The purposes a role may state; the first is its default. The access log records the
+/// purpose, so a role cannot claim one that is not its own.
+fn purposes(role: Role) -> &'static [Purpose] {
+    match role {
+        Role::ChainPartner => &[Purpose::ChainCooperation],
+        Role::MunicipalCaseManager => &[Purpose::ChainCooperation, Purpose::Reporting],
+        Role::Auditor => &[Purpose::Audit],
+        Role::Administrator => &[Purpose::Administration],
+        Role::ProjectWorker => &[Purpose::CaseWork, Purpose::Reporting, Purpose::SubjectRights],
+        Role::ProjectLead => &[Purpose::CaseWork, Purpose::Reporting, Purpose::SubjectRights, Purpose::Audit],
+    }
+}
+
 fn purpose(headers: &http::HeaderMap, role: Role) -> Result<Purpose, Status> {
+    let allowed = purposes(role);
     match headers.get(PURPOSE_HEADER).map(|v| v.to_str().unwrap_or("")) {
-        None => Ok(match role {
-            Role::ChainPartner | Role::MunicipalCaseManager => Purpose::ChainCooperation,
-            Role::Auditor => Purpose::Audit,
-            Role::Administrator => Purpose::Administration,
-            Role::ProjectWorker | Role::ProjectLead => Purpose::CaseWork,
-        }),
-        Some(text) => serde_plain(text).ok_or_else(|| {
-            crate::status::invalid_field(
+        None => Ok(allowed[0]),
+        Some(text) => match serde_plain(text) {
+            Some(p) if allowed.contains(&p) => Ok(p),
+            Some(_) => Err(crate::status::invalid_field(PURPOSE_HEADER, "this purpose is not one your role can state")),
+            None => Err(crate::status::invalid_field(
                 PURPOSE_HEADER,
                 "unknown purpose: use case_work, reporting, chain_cooperation, subject_rights, audit or administration",
-            )
-        }),
+            )),
+        },
     }
+}
+
+/// An authentication failure with its one ErrorInfo, like every other error.
+fn refused(code: tonic::Code, reason: &str, message: &str) -> Status {
+    use tonic_types::StatusExt;
+    let details = tonic_types::ErrorDetails::with_error_info(reason, crate::status::ERROR_DOMAIN, []);
+    Status::with_error_details(code, message, details)
 }
 
 fn serde_plain(text: &str) -> Option<Purpose> {
@@ -131,17 +149,30 @@ where
                 return inner.call(req).await.map(too_large_is_resource_exhausted);
             }
             let Some(token) = bearer(req.headers()) else {
-                return Ok(Status::unauthenticated("send a bearer token in the authorization metadata").into_http());
+                return Ok(refused(
+                    tonic::Code::Unauthenticated,
+                    "UNAUTHENTICATED",
+                    "send a bearer token in the authorization metadata",
+                )
+                .into_http());
             };
             let actor = match auth.authenticate(&token).await {
                 Ok(actor) => actor,
                 Err(AuthFailure::Rejected(_)) => {
-                    return Ok(
-                        Status::unauthenticated("the token is not valid (unknown, expired or revoked)").into_http()
-                    );
+                    return Ok(refused(
+                        tonic::Code::Unauthenticated,
+                        "UNAUTHENTICATED",
+                        "the token is not valid (unknown, expired or revoked)",
+                    )
+                    .into_http());
                 }
                 Err(AuthFailure::Unavailable) => {
-                    return Ok(Status::unavailable("authentication is unavailable; try again later").into_http());
+                    return Ok(refused(
+                        tonic::Code::Unavailable,
+                        "UNAVAILABLE",
+                        "authentication is unavailable; try again later",
+                    )
+                    .into_http());
                 }
             };
             let purpose = match purpose(req.headers(), actor.role) {

@@ -99,11 +99,7 @@ where
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .http2_keepalive_timeout(Some(Duration::from_secs(10)));
     if let Some(tls) = &config.tls {
-        let mut tls_config = ServerTlsConfig::new().identity(Identity::from_pem(&tls.cert_pem, &tls.key_pem));
-        if let Some(ca) = &tls.client_ca_pem {
-            tls_config = tls_config.client_ca_root(Certificate::from_pem(ca));
-        }
-        builder = builder.tls_config(tls_config)?;
+        builder = builder.tls_config(tls_config(tls)).map_err(|e| ServeError::Config(describe(&e)))?;
     }
     let reference = ReferenceDataServiceServer::new(ReferenceData)
         .max_decoding_message_size(config.max_message_bytes)
@@ -123,8 +119,54 @@ where
             .map_err(|e| ServeError::Config(e.to_string()))?;
         router = router.add_service(reflection).add_service(reflection_alpha);
     }
-    router.serve_with_incoming_shutdown(incoming, shutdown).await?;
+    // On the signal: stop accepting, report NOT_SERVING, let calls finish, but no longer than
+    // the grace period (an open Watch stream would otherwise keep the server up for ever).
+    let signalled = Arc::new(tokio::sync::Notify::new());
+    let notify = signalled.clone();
+    let reporter = health_reporter.clone();
+    let stop = async move {
+        shutdown.await;
+        reporter.set_not_serving::<ReferenceDataServiceServer<ReferenceData>>().await;
+        reporter.set_service_status("", tonic_health::ServingStatus::NotServing).await;
+        notify.notify_one();
+    };
+    let grace = config.shutdown_grace;
+    tokio::select! {
+        result = router.serve_with_incoming_shutdown(incoming, stop) => result?,
+        () = async {
+            signalled.notified().await;
+            tokio::time::sleep(grace).await;
+        } => tracing::warn!("grace period over: stopping with calls still open"),
+    }
     Ok(())
+}
+
+fn tls_config(tls: &TlsConfig) -> ServerTlsConfig {
+    let mut config = ServerTlsConfig::new()
+        .identity(Identity::from_pem(&tls.cert_pem, &tls.key_pem))
+        .timeout(Duration::from_secs(10));
+    if let Some(ca) = &tls.client_ca_pem {
+        config = config.client_ca_root(Certificate::from_pem(ca));
+    }
+    config
+}
+
+/// An error with its causes, for a person to act on.
+fn describe(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// Check TLS material before serving (so an operator hears about a bad certificate or key at
+/// once, not as a failed server later).
+pub fn check_tls(tls: &TlsConfig) -> Result<(), ServeError> {
+    Server::builder().tls_config(tls_config(tls)).map(drop).map_err(|e| ServeError::Config(describe(&e)))
 }
 
 /// Resolves on SIGTERM or Ctrl-C: pass it as `shutdown` to stop gracefully.

@@ -148,6 +148,19 @@ async fn calls_need_a_valid_token() {
     let mut bad = Request::new(list(0, ""));
     bad.metadata_mut().insert("authorization", "Bearer pt1.00000000000000000000000000000000.00".parse().unwrap());
     assert_eq!(client.list_activity_codes(bad).await.unwrap_err().code(), Code::Unauthenticated);
+    // The real token's id with a wrong secret: refused, with the one ErrorInfo every error has.
+    let mut wrong = h.token.clone();
+    let last = wrong.pop().unwrap();
+    wrong.push(if last == '0' { '1' } else { '0' });
+    let mut req = Request::new(list(0, ""));
+    req.metadata_mut().insert("authorization", format!("Bearer {wrong}").parse().unwrap());
+    let err = client.list_activity_codes(req).await.unwrap_err();
+    assert_eq!(err.code(), Code::Unauthenticated);
+    assert_eq!(err.get_error_details().error_info().unwrap().reason, "UNAUTHENTICATED");
+    // A partner cannot claim another role's purpose for the access log.
+    let mut req = h.authed(list(0, ""));
+    req.metadata_mut().insert("x-perspectief-purpose", "audit".parse().unwrap());
+    assert_eq!(client.list_activity_codes(req).await.unwrap_err().code(), Code::InvalidArgument);
 
     let codes = client.list_activity_codes(h.authed(list(0, ""))).await.unwrap().into_inner();
     assert_eq!(codes.activity_codes.len(), 17);
@@ -209,4 +222,16 @@ async fn oversized_messages_are_refused_not_served() {
     // The server is still there.
     assert!(client.list_activity_codes(h.authed(list(1, ""))).await.is_ok());
     h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_does_not_wait_for_ever_on_an_open_watch() {
+    let config = ServerConfig { shutdown_grace: std::time::Duration::from_millis(300), ..ServerConfig::default() };
+    let h = Harness::start(config).await;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(h.channel.clone());
+    let mut watch =
+        health.watch(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.unwrap().into_inner();
+    assert!(watch.message().await.unwrap().is_some());
+    // The watch stays open; the server still stops, within its grace period.
+    tokio::time::timeout(std::time::Duration::from_secs(10), h.stop()).await.expect("the server stopped");
 }

@@ -15,6 +15,7 @@
 //! not built yet.
 
 pub mod auth;
+pub mod convert;
 pub mod reference;
 pub mod server;
 pub mod status;

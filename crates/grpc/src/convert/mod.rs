@@ -1,0 +1,264 @@
+//! Conversions between the proto contract and the core's types, both ways. Nothing here
+//! decides anything: a proto value that cannot be a core value is refused with an
+//! `invalid_input` error naming the field (its proto path, such as `goal.deadline`), and the
+//! core checks everything else.
+//!
+//! Conventions every module here follows:
+//! - [`ToProto`] for core → proto (total: every core value has a proto form);
+//! - [`FromProto`] for proto → core, with the [`Field`] path of the value for errors;
+//! - proto field names equal the core's (serde) field names, so the core's own field errors
+//!   name proto fields too;
+//! - ids are UUID strings (an empty string is "absent" for optional ids), dates are [`pb::Date`],
+//!   instants are `google.protobuf.Timestamp`, optional text is an empty string when absent;
+//! - every proto enum has `_UNSPECIFIED = 0`, which is "absent" (refused where required) and
+//!   an unknown number is refused as invalid.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use perspectief_core::DomainError;
+
+use crate::pb;
+
+/// Core → proto.
+pub trait ToProto {
+    /// The proto form.
+    type Proto;
+    /// Convert.
+    fn to_proto(&self) -> Self::Proto;
+}
+
+/// Proto → core, refusing what the core cannot hold.
+pub trait FromProto<P>: Sized {
+    /// Convert `proto`, found at `at`.
+    fn from_proto(proto: P, at: &Field) -> Result<Self, DomainError>;
+}
+
+/// The path of a value in a request, for error messages (`contact.agreements[1].due_on`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Field(String);
+
+impl Field {
+    /// The request itself.
+    pub fn root() -> Self {
+        Self(String::new())
+    }
+
+    /// A named field below this one.
+    pub fn child(&self, name: &str) -> Self {
+        if self.0.is_empty() { Self(name.to_owned()) } else { Self(format!("{}.{name}", self.0)) }
+    }
+
+    /// An element of this repeated field.
+    pub fn index(&self, i: usize) -> Self {
+        Self(format!("{}[{i}]", self.0))
+    }
+
+    /// The path as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// This field is invalid.
+    pub fn invalid(&self, code: &str, message: impl Into<String>) -> DomainError {
+        DomainError::field(self.0.clone(), code, message.into())
+    }
+
+    /// This required field is missing.
+    pub fn missing(&self) -> DomainError {
+        self.invalid("required", "this field is required")
+    }
+
+    /// A core value error at this field.
+    pub fn value(&self, e: perspectief_core::ValueError) -> DomainError {
+        DomainError::from(e.at(self.0.clone()))
+    }
+}
+
+/// A required message field.
+pub fn required<P, T: FromProto<P>>(proto: Option<P>, at: &Field) -> Result<T, DomainError> {
+    proto.map_or_else(|| Err(at.missing()), |p| T::from_proto(p, at))
+}
+
+/// An optional message field.
+pub fn optional<P, T: FromProto<P>>(proto: Option<P>, at: &Field) -> Result<Option<T>, DomainError> {
+    proto.map(|p| T::from_proto(p, at)).transpose()
+}
+
+/// A repeated field, each element at its index.
+pub fn repeated<P, T: FromProto<P>, C: FromIterator<T>>(protos: Vec<P>, at: &Field) -> Result<C, DomainError> {
+    protos.into_iter().enumerate().map(|(i, p)| T::from_proto(p, &at.index(i))).collect()
+}
+
+/// Every element to proto.
+pub fn to_protos<'a, T: ToProto + 'a>(items: impl IntoIterator<Item = &'a T>) -> Vec<T::Proto> {
+    items.into_iter().map(ToProto::to_proto).collect()
+}
+
+/// Strings (ids, codes, text) parse from `String`; an empty string is missing.
+macro_rules! string_values {
+    ($($t:ty),* $(,)?) => {$(
+        impl FromProto<String> for $t {
+            fn from_proto(proto: String, at: &Field) -> Result<Self, DomainError> {
+                if proto.trim().is_empty() {
+                    return Err(at.missing());
+                }
+                <$t>::parse(&proto).map_err(|e| at.value(e))
+            }
+        }
+        impl ToProto for $t {
+            type Proto = String;
+            fn to_proto(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+
+string_values!(
+    perspectief_core::ParticipantId,
+    perspectief_core::UserId,
+    perspectief_core::OrganisationId,
+    perspectief_core::GoalId,
+    perspectief_core::AgreementId,
+    perspectief_core::ContactId,
+    perspectief_core::ReferralId,
+    perspectief_core::ObstacleId,
+    perspectief_core::JudgmentId,
+    perspectief_core::ConsentId,
+    perspectief_core::ReportId,
+    perspectief_core::SessionId,
+    perspectief_core::MeetingId,
+    perspectief_core::SubsidyPeriodId,
+    perspectief_core::Text,
+    perspectief_core::Label,
+    perspectief_core::Name,
+    perspectief_core::CountryCode,
+    perspectief_core::LanguageCode,
+);
+
+impl FromProto<String> for perspectief_core::VNumber {
+    fn from_proto(proto: String, at: &Field) -> Result<Self, DomainError> {
+        if proto.trim().is_empty() {
+            return Err(at.missing());
+        }
+        Self::parse(&proto).map_err(|e| at.value(e))
+    }
+}
+
+impl ToProto for perspectief_core::VNumber {
+    type Proto = String;
+    fn to_proto(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// An optional string value: empty is absent.
+pub fn opt_string<T: FromProto<String>>(proto: String, at: &Field) -> Result<Option<T>, DomainError> {
+    if proto.trim().is_empty() { Ok(None) } else { T::from_proto(proto, at).map(Some) }
+}
+
+/// An optional value's proto string: absent is empty.
+pub fn opt_to_string<T: ToProto<Proto = String>>(value: Option<&T>) -> String {
+    value.map(ToProto::to_proto).unwrap_or_default()
+}
+
+impl ToProto for NaiveDate {
+    type Proto = pb::Date;
+    fn to_proto(&self) -> pb::Date {
+        // Months and days are at most 31; chrono's years fit an i32.
+        pb::Date { year: self.year(), month: self.month() as i32, day: self.day() as i32 }
+    }
+}
+
+impl FromProto<pb::Date> for NaiveDate {
+    fn from_proto(proto: pb::Date, at: &Field) -> Result<Self, DomainError> {
+        let month = u32::try_from(proto.month).ok();
+        let day = u32::try_from(proto.day).ok();
+        month
+            .zip(day)
+            .and_then(|(m, d)| NaiveDate::from_ymd_opt(proto.year, m, d))
+            .filter(|d| (1..=9999).contains(&d.year()))
+            .ok_or_else(|| at.invalid("not_a_date", "not a valid calendar date (year 1-9999, month 1-12, day 1-31)"))
+    }
+}
+
+impl ToProto for DateTime<Utc> {
+    type Proto = prost_types::Timestamp;
+    fn to_proto(&self) -> prost_types::Timestamp {
+        // Nanoseconds within a second are below 2^31 (leap seconds aside, which chrono caps).
+        prost_types::Timestamp { seconds: self.timestamp(), nanos: self.timestamp_subsec_nanos().min(999_999_999) as i32 }
+    }
+}
+
+impl FromProto<prost_types::Timestamp> for DateTime<Utc> {
+    fn from_proto(proto: prost_types::Timestamp, at: &Field) -> Result<Self, DomainError> {
+        u32::try_from(proto.nanos)
+            .ok()
+            .filter(|n| *n < 1_000_000_000)
+            .and_then(|n| DateTime::from_timestamp(proto.seconds, n))
+            .filter(|t| (1..=9999).contains(&t.year()))
+            .ok_or_else(|| at.invalid("not_a_timestamp", "not a valid timestamp (years 1-9999)"))
+    }
+}
+
+/// Maps a core enum without data to a proto enum, both ways. The proto's `_UNSPECIFIED`
+/// value and unknown numbers are refused naming the field.
+///
+/// `proto_enum!(CoreType, pb::ProtoType { CoreType::A => pb::ProtoType::A, ... });` generates
+/// `ToProto for CoreType` (to the proto enum's `i32`) and `FromProto<i32> for CoreType`.
+#[allow(unused_macros)]
+macro_rules! proto_enum {
+    ($core:ty, $proto:ty { $($c:path => $p:path),* $(,)? }) => {
+        impl $crate::convert::ToProto for $core {
+            type Proto = i32;
+            fn to_proto(&self) -> i32 {
+                match self { $($c => $p as i32,)* }
+            }
+        }
+        impl $crate::convert::FromProto<i32> for $core {
+            fn from_proto(proto: i32, at: &$crate::convert::Field) -> Result<Self, perspectief_core::DomainError> {
+                match <$proto>::try_from(proto) {
+                    $(Ok($p) => Ok($c),)*
+                    #[allow(unreachable_patterns)]
+                    Ok(_) => Err(at.missing()),
+                    Err(_) => Err(at.invalid("unknown_value", format!("{proto} is not a known value of this enum"))),
+                }
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use proto_enum;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_instants_round_trip_and_nonsense_names_the_field() {
+        let d = NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+        assert_eq!(NaiveDate::from_proto(d.to_proto(), &Field::root()).unwrap(), d);
+        let err = NaiveDate::from_proto(pb::Date { year: 2026, month: 2, day: 30 }, &Field::root().child("on"))
+            .unwrap_err();
+        assert!(err.violations().unwrap().has("on"));
+        let t = DateTime::from_timestamp(1_790_000_000, 123).unwrap();
+        assert_eq!(DateTime::<Utc>::from_proto(t.to_proto(), &Field::root()).unwrap(), t);
+        let bad = prost_types::Timestamp { seconds: 0, nanos: -1 };
+        assert!(DateTime::<Utc>::from_proto(bad, &Field::root().child("at")).unwrap_err().violations().unwrap().has("at"));
+    }
+
+    #[test]
+    fn field_paths_nest() {
+        let f = Field::root().child("contact").child("agreements").index(1).child("due_on");
+        assert_eq!(f.as_str(), "contact.agreements[1].due_on");
+    }
+
+    #[test]
+    fn empty_strings_are_missing_and_bad_ids_are_invalid() {
+        let at = Field::root().child("participant");
+        let e = perspectief_core::ParticipantId::from_proto(String::new(), &at).unwrap_err();
+        assert_eq!(e.violations().unwrap().iter().next().unwrap().code, "required");
+        let e = perspectief_core::ParticipantId::from_proto("nope".into(), &at).unwrap_err();
+        assert_eq!(e.violations().unwrap().iter().next().unwrap().code, "not_an_id");
+        assert_eq!(opt_string::<perspectief_core::Text>("  ".into(), &at).unwrap(), None);
+    }
+}

@@ -18,6 +18,31 @@ use perspectief_core::DomainError;
 
 use crate::pb;
 
+pub mod audit;
+pub mod case_commands;
+pub mod case_events;
+pub mod case_model;
+pub mod meetings;
+pub mod sessions;
+pub mod subsidy;
+pub mod worklist;
+
+/// The etag of an aggregate at `version`: the version in decimal. Partners treat it as opaque.
+pub fn etag(version: u64) -> String {
+    version.to_string()
+}
+
+/// The version a request's etag expects: none when the etag is empty (no check).
+pub fn expected_version(etag: &str, at: &Field) -> Result<Option<u64>, DomainError> {
+    let etag = etag.trim();
+    if etag.is_empty() {
+        return Ok(None);
+    }
+    etag.parse::<u64>()
+        .map(Some)
+        .map_err(|_| at.invalid("not_an_etag", "not an etag this service issued: use the etag of the resource you read"))
+}
+
 /// Core → proto.
 pub trait ToProto {
     /// The proto form.

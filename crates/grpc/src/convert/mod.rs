@@ -27,6 +27,31 @@ pub mod sessions;
 pub mod subsidy;
 pub mod worklist;
 
+/// A resource name: `{collection}/{id}` (AIP-122), for example `participants/0192…`.
+pub fn resource_name(collection: &str, id: &impl std::fmt::Display) -> String {
+    format!("{collection}/{id}")
+}
+
+/// The id in a resource name of `collection`; refused naming the field when it is not one.
+pub fn parse_name<T: FromProto<String>>(collection: &str, name: &str, at: &Field) -> Result<T, DomainError> {
+    if name.trim().is_empty() {
+        return Err(at.missing());
+    }
+    let id = name.trim().strip_prefix(collection).and_then(|rest| rest.strip_prefix('/')).ok_or_else(|| {
+        at.invalid("not_a_resource_name", format!("expected a resource name like {collection}/{{id}}"))
+    })?;
+    T::from_proto(id.to_owned(), at)
+}
+
+/// An id the client may choose (AIP-133): the given one, or a new UUIDv7 when empty.
+pub fn given_or_new<T: FromProto<String>>(
+    id: String,
+    at: &Field,
+    make: fn(uuid::Uuid) -> T,
+) -> Result<T, DomainError> {
+    if id.trim().is_empty() { Ok(make(uuid::Uuid::now_v7())) } else { T::from_proto(id, at) }
+}
+
 /// The etag of an aggregate at `version`: the version in decimal. Partners treat it as opaque.
 pub fn etag(version: u64) -> String {
     version.to_string()

@@ -520,6 +520,110 @@ pub async fn meetings_and_periods_are_stored<S: PerspectiefService>(svc: &S, env
     assert!(svc.subsidy_periods(&worker).await.expect("list").contains(&period));
 }
 
+/// The event feed shows a partner exactly the events its consent covers, resumes from its
+/// cursor, logs what it showed, and stops at once when the consent is withdrawn.
+pub async fn event_feed_follows_consent<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    use perspectief_core::ConsentId;
+    use perspectief_core::returns::ExplorationFindings;
+    let worker = staff(env, Role::ProjectWorker);
+    let lead = staff(env, Role::ProjectLead);
+    let partner_org = OrganisationId::from_u128(fresh());
+    let partner = Caller {
+        actor: Actor { user: UserId::from_u128(fresh()), organisation: partner_org, role: Role::ChainPartner },
+        on_behalf_of: None,
+        purpose: perspectief_core::service::Purpose::ChainCooperation,
+        client: "local".to_owned(),
+    };
+    // Everything up to now, so the check looks only at what follows.
+    let mut start = 0;
+    loop {
+        let page = svc.watch_events(&lead, start, 500).await.expect("catch up");
+        if page.cursor == start {
+            break;
+        }
+        start = page.cursor;
+    }
+    let case = register(svc, env, &worker, "Feedvolger").await;
+    let consent = ConsentId::from_u128(fresh());
+    let run = |cmd: CaseCommand| async { svc.execute(&worker, case.id(), None, cmd).await.expect("command") };
+    run(CaseCommand::GiveConsent {
+        id: consent,
+        organisation: partner_org,
+        categories: BTreeSet::from([DataCategory::Return]),
+        purpose: text("Terugkeerbegeleiding."),
+        given_on: env.today(),
+    })
+    .await;
+    run(contact(env, &[ActivityCode::OrientationTalks], vec![])).await;
+    run(CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Terugkeer.") }).await;
+    run(CaseCommand::RecordReturnStance {
+        stance: perspectief_core::ReturnStance::Considering,
+        on: env.today(),
+        note: None,
+    })
+    .await;
+    run(CaseCommand::StartReturnExploration {
+        on: env.today(),
+        findings: ExplorationFindings { motivation: Some(text("Wil terug.")), ..Default::default() },
+    })
+    .await;
+
+    let (all, _) = follow(svc, &worker, start, case.id()).await;
+    let kinds: Vec<&str> = all.iter().map(|e| e.event.change.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "registered",
+            "consent_given",
+            "contact_logged",
+            "phase_changed",
+            "plan_revised",
+            "return_stance_recorded",
+            "return_exploration_started"
+        ]
+    );
+    assert!(all.windows(2).all(|w| w[0].position < w[1].position), "feed order");
+    let (shown, cursor) = follow(svc, &partner, start, case.id()).await;
+    let kinds: Vec<&str> = shown.iter().map(|e| e.event.change.kind()).collect();
+    assert_eq!(kinds, ["return_stance_recorded", "return_exploration_started"], "only the consented category");
+    let log = svc.audit_log(&lead, Some(case.id()), 0, 500).await.expect("audit");
+    assert!(log.iter().any(|r| r.entry.operation == "watch_events"
+        && r.entry.user == partner.actor.user
+        && r.entry.category == Some(DataCategory::Return)
+        && r.entry.basis == Some(perspectief_core::Basis::Consent(consent))));
+
+    run(CaseCommand::WithdrawConsent { consent, on: env.today() }).await;
+    run(CaseCommand::UpdateReturnExploration {
+        findings: ExplorationFindings { prospects: Some(text("Werk bij familie.")), ..Default::default() },
+    })
+    .await;
+    let (after, _) = follow(svc, &partner, cursor, case.id()).await;
+    assert!(after.is_empty(), "withdrawal takes effect on the next read: {after:?}");
+    let (again, _) = follow(svc, &partner, start, case.id()).await;
+    assert!(again.is_empty(), "nothing of this person is shown any more: {again:?}");
+}
+
+/// Read the feed from `from` until it has nothing new; the events of `participant` and the cursor.
+async fn follow<S: PerspectiefService>(
+    svc: &S,
+    caller: &Caller,
+    from: u64,
+    participant: ParticipantId,
+) -> (Vec<perspectief_core::service::FeedEvent>, u64) {
+    let mut cursor = from;
+    let mut seen = Vec::new();
+    loop {
+        // Small pages: the cursor must carry the reader across pages.
+        let page = svc.watch_events(caller, cursor, 2).await.expect("watch");
+        assert!(page.cursor >= cursor, "the cursor never goes back");
+        seen.extend(page.events.into_iter().filter(|e| e.event.participant == participant));
+        if page.cursor == cursor {
+            return (seen, cursor);
+        }
+        cursor = page.cursor;
+    }
+}
+
 /// Run every check.
 pub async fn run_all<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
     case_round_trip(svc, env).await;
@@ -530,6 +634,7 @@ pub async fn run_all<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
     listing_pages_and_filters(svc, env).await;
     sessions_are_stored(svc, env).await;
     meetings_and_periods_are_stored(svc, env).await;
+    event_feed_follows_consent(svc, env).await;
     // Last: it moves the clock.
     worklist_matches_the_core_rules(svc, env).await;
 }

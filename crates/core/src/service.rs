@@ -264,6 +264,26 @@ pub struct Worklist {
     pub unanswered_referrals: Vec<WorkItem>,
 }
 
+/// A case event in the event feed, with its position (the cursor to resume after it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedEvent {
+    /// The position in the feed: increasing, gap-free over all events (a caller sees only the
+    /// events it is entitled to, so its positions can skip).
+    pub position: u64,
+    /// The event.
+    pub event: CaseEvent,
+}
+
+/// One read of the event feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedPage {
+    /// The events the caller may see, oldest first.
+    pub events: Vec<FeedEvent>,
+    /// Where to resume: the last position examined (events the caller may not see are skipped,
+    /// not returned), or the position asked for when nothing new exists.
+    pub cursor: u64,
+}
+
 /// The outcome of an audited call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -435,6 +455,17 @@ pub trait PerspectiefService: Send + Sync {
         after_version: u64,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<CaseEvent>, DomainError>> + Send;
+
+    /// The events after a feed position that the caller may see (per event: the access policy
+    /// for the event's data category and the participant's consents at the time of the call),
+    /// examining at most `limit` positions. Each participant whose events are returned is
+    /// logged; a read that returns nothing is not.
+    fn watch_events(
+        &self,
+        caller: &Caller,
+        after_position: u64,
+        limit: u32,
+    ) -> impl Future<Output = Result<FeedPage, DomainError>> + Send;
 
     /// List participants.
     fn list_participants(

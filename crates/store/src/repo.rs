@@ -202,6 +202,15 @@ async fn save_case_event<C: ConnectionTrait>(
     )
     .await
     .map_err(db)?;
+    // The single writer serialises every write, so MAX + 1 is gap-free and in commit order.
+    sql::exec(
+        c,
+        "INSERT INTO event_feed (position, participant_id, version) \
+         SELECT COALESCE(MAX(position), 0) + 1, $1, $2 FROM event_feed",
+        [id.to_string().into(), i64v(e.version).into()],
+    )
+    .await
+    .map_err(db)?;
     // The day an activity counts on: a contact counts on the day it took place.
     let on = match &e.change {
         CaseChange::ContactLogged { contact, .. } => amsterdam_date(contact.at),
@@ -336,6 +345,44 @@ pub(crate) async fn case_events<C: ConnectionTrait>(
                 actor: perspectief_core::UserId::parse(&actor).map_err(internal)?,
                 change: unseal(keys, &event_aad(id, version), &key_id, &payload)?,
             })
+        })
+        .collect()
+}
+
+/// Case events after a feed position, in feed order, at most `limit`: each with its position.
+pub(crate) async fn feed<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    after: u64,
+    limit: u32,
+) -> Result<Vec<(u64, CaseEvent)>, DomainError> {
+    let rows = sql::all(
+        c,
+        "SELECT f.position, e.participant_id, e.version, e.at, e.actor, e.key_id, e.payload \
+         FROM event_feed f JOIN case_events e ON e.participant_id = f.participant_id AND e.version = f.version \
+         WHERE f.position > $1 ORDER BY f.position LIMIT $2",
+        [i64v(after).into(), i64::from(limit).into()],
+    )
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            let position: i64 = get(r, "position").map_err(db)?;
+            let participant: String = get(r, "participant_id").map_err(db)?;
+            let id = ParticipantId::parse(&participant).map_err(internal)?;
+            let version: i64 = get(r, "version").map_err(db)?;
+            let version = u64::try_from(version).unwrap_or(0);
+            let key_id: String = get(r, "key_id").map_err(db)?;
+            let payload: Vec<u8> = get(r, "payload").map_err(db)?;
+            let actor: String = get(r, "actor").map_err(db)?;
+            let event = CaseEvent {
+                participant: id,
+                version,
+                at: sql::from_micros(get(r, "at").map_err(db)?).map_err(db)?,
+                actor: perspectief_core::UserId::parse(&actor).map_err(internal)?,
+                change: unseal(keys, &event_aad(id, version), &key_id, &payload)?,
+            };
+            Ok((u64::try_from(position).unwrap_or(0), event))
         })
         .collect()
 }

@@ -11,8 +11,9 @@ use perspectief_core::activity::SubsidyPeriod;
 use perspectief_core::case::{Case, CaseCommand, CaseEvent, CommandContext, RegisterParticipant};
 use perspectief_core::meeting::{ChainMeeting, MeetingCommand};
 use perspectief_core::service::{
-    AuditEntry, AuditRecord, Caller, ChainVerification, Executed, Page, PageRequest, ParticipantFilter,
-    ParticipantSummary, PerspectiefService, WorkItem, WorkSubject, Worklist, WorklistQuery, command_access,
+    AuditEntry, AuditRecord, Caller, ChainVerification, Executed, FeedEvent, FeedPage, Page, PageRequest,
+    ParticipantFilter, ParticipantSummary, PerspectiefService, WorkItem, WorkSubject, Worklist, WorklistQuery,
+    command_access,
 };
 use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
 use perspectief_core::time::amsterdam_date;
@@ -304,6 +305,42 @@ impl PerspectiefService for Store {
             Ok((events, basis))
         })
         .await
+    }
+
+    async fn watch_events(&self, caller: &Caller, after_position: u64, limit: u32) -> Result<FeedPage, DomainError> {
+        let limit = if limit == 0 { DEFAULT_PAGE } else { limit.min(MAX_PAGE) };
+        let today = amsterdam_date(self.now());
+        let rows = repo::feed(&self.inner.reader, &self.inner.keys, after_position, limit).await?;
+        let cursor = rows.last().map_or(after_position, |(p, _)| *p);
+        // Decide per event against the case as it is now: a withdrawn consent stops the very
+        // next read. Each participant's case is loaded once.
+        let mut cases: std::collections::BTreeMap<ParticipantId, Option<Case>> = std::collections::BTreeMap::new();
+        let mut seen: Vec<(ParticipantId, DataCategory, perspectief_core::Basis)> = Vec::new();
+        let mut events = Vec::new();
+        for (position, event) in rows {
+            let id = event.participant;
+            if let std::collections::btree_map::Entry::Vacant(slot) = cases.entry(id) {
+                slot.insert(repo::load_case(&self.inner.reader, &self.inner.keys, id).await?);
+            }
+            let Some(Some(case)) = cases.get(&id) else { continue };
+            let category = event.change.category();
+            let resource = Resource::CaseData { scope: case.scope(), category };
+            if let Ok(basis) = self.inner.policy.decide(&caller.actor, Action::Read, &resource, today).into_result() {
+                if !seen.iter().any(|(p, c, _)| *p == id && *c == category) {
+                    seen.push((id, category, basis));
+                }
+                events.push(FeedEvent { position, event });
+            }
+        }
+        // One access-log record per participant and category shown, durable before the answer.
+        for (participant, category, basis) in seen {
+            let mut entry = self.entry(caller, Action::Read, "watch_events");
+            entry.participant = Some(participant);
+            entry.category = Some(category);
+            entry.basis = Some(basis);
+            self.audited(entry, Ok(())).await?;
+        }
+        Ok(FeedPage { events, cursor })
     }
 
     async fn list_participants(

@@ -8,6 +8,7 @@ mod m0001_initial;
 mod m0002_append_only_audit;
 mod m0003_accounts;
 mod m0004_audit_head_guard;
+mod m0005_event_feed;
 
 /// The migrator.
 #[derive(Debug)]
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_append_only_audit::Migration),
             Box::new(m0003_accounts::Migration),
             Box::new(m0004_audit_head_guard::Migration),
+            Box::new(m0005_event_feed::Migration),
         ]
     }
 

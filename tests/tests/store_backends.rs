@@ -15,7 +15,7 @@ async fn run_against(url: &str) {
     let store = Store::open(options).await.unwrap();
     let advance = |d| clock.advance(d);
     let now = || perspectief_store::Clock::now(clock.as_ref());
-    let env = Env { foundation: store.policy().foundation, advance: &advance, now: &now };
+    let env = Env { foundation: store.policy().foundation, advance: &advance, now: &now, remote: false };
     run_all(&store, &env).await;
 }
 

@@ -760,6 +760,57 @@ pub struct Case {
     outflow: Option<Outflow>,
 }
 
+/// Every part of a [`Case`], with public fields: what an adapter needs to carry a case file
+/// across a boundary (for example the gRPC client rebuilding the case the server sent).
+/// [`Case::into_parts`] takes a case apart and [`Case::from_parts`] puts it back together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseParts {
+    /// The participant's id.
+    pub id: ParticipantId,
+    /// The version: the number of events so far.
+    pub version: u64,
+    /// Who the participant is.
+    pub profile: ParticipantProfile,
+    /// Registration day: the trajectory's start.
+    pub registered_on: NaiveDate,
+    /// The phase.
+    pub phase: Phase,
+    /// The plan's direction.
+    pub direction: Direction,
+    /// Every change of direction, oldest first.
+    pub direction_history: Vec<DirectionChange>,
+    /// The stance on return.
+    pub return_stance: ReturnStance,
+    /// The plan's revisions, oldest first.
+    pub plan: Vec<PlanRevision>,
+    /// Goals, by id.
+    pub goals: BTreeMap<GoalId, Goal>,
+    /// Agreements with the data category of their content, by id.
+    pub agreements: BTreeMap<AgreementId, (Agreement, DataCategory)>,
+    /// Contact moments with the data category of their content, by id.
+    pub contacts: BTreeMap<ContactId, (ContactMoment, DataCategory)>,
+    /// Referrals, by id.
+    pub referrals: BTreeMap<ReferralId, Referral>,
+    /// The return exploration, once started.
+    pub exploration: Option<ReturnExploration>,
+    /// Return obstacles, by id.
+    pub obstacles: BTreeMap<ObstacleId, ReturnObstacle>,
+    /// The reintegration plan.
+    pub reintegration: Option<ReintegrationPlan>,
+    /// Departure preparation.
+    pub departure: Option<DeparturePreparation>,
+    /// Judgments, oldest first.
+    pub judgments: Vec<ReturnJudgment>,
+    /// Self-reliance assessments, in recorded order.
+    pub self_reliance: Vec<ZrmAssessment>,
+    /// Consents, in recorded order.
+    pub consents: Vec<Consent>,
+    /// Progress reports sent.
+    pub reports: Vec<ProgressReportRecord>,
+    /// The outflow, once recorded.
+    pub outflow: Option<Outflow>,
+}
+
 fn invalid(field: &str, code: &str, message: &str) -> DomainError {
     DomainError::field(field, code, message)
 }
@@ -1550,6 +1601,131 @@ impl Case {
             changes.push(CaseChange::PhaseChanged { from: Phase::Intake, to: Phase::Orientation, reason: None });
         }
         Ok(changes)
+    }
+
+    // ---- Carrying the case across a boundary ----------------------------------------------
+
+    /// Take the case apart into its [`CaseParts`].
+    pub fn into_parts(self) -> CaseParts {
+        let Case {
+            id,
+            version,
+            profile,
+            registered_on,
+            phase,
+            direction,
+            direction_history,
+            return_stance,
+            plan,
+            goals,
+            agreements,
+            contacts,
+            referrals,
+            exploration,
+            obstacles,
+            reintegration,
+            departure,
+            judgments,
+            self_reliance,
+            consents,
+            reports,
+            outflow,
+        } = self;
+        CaseParts {
+            id,
+            version,
+            profile,
+            registered_on,
+            phase,
+            direction,
+            direction_history,
+            return_stance,
+            plan,
+            goals,
+            agreements,
+            contacts,
+            referrals,
+            exploration,
+            obstacles,
+            reintegration,
+            departure,
+            judgments,
+            self_reliance,
+            consents,
+            reports,
+            outflow,
+        }
+    }
+
+    /// Put a case back together from its parts.
+    ///
+    /// This is for adapters that carry a case file across a boundary (the gRPC client
+    /// rebuilding the case the server sent). Like deserialising a stored case, it trusts its
+    /// input: the parts are not checked against the rules, since they were a case before.
+    /// Cases are made by [`Case::register`] and changed by [`Case::execute`]; never build one
+    /// from parts to get around a rule.
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// use perspectief_core::*;
+    ///
+    /// let worker = UserId::from_u128(1);
+    /// let ctx = CommandContext::at(worker, Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap());
+    /// let register = input::RegisterParticipantInput { given_names: "Amanuel".into(), ..Default::default() }
+    ///     .into_command(ParticipantId::from_u128(7), worker, ctx.today)
+    ///     .unwrap();
+    /// let (case, _) = Case::register(register, &ctx).unwrap();
+    /// assert_eq!(Case::from_parts(case.clone().into_parts()), case);
+    /// ```
+    pub fn from_parts(parts: CaseParts) -> Case {
+        let CaseParts {
+            id,
+            version,
+            profile,
+            registered_on,
+            phase,
+            direction,
+            direction_history,
+            return_stance,
+            plan,
+            goals,
+            agreements,
+            contacts,
+            referrals,
+            exploration,
+            obstacles,
+            reintegration,
+            departure,
+            judgments,
+            self_reliance,
+            consents,
+            reports,
+            outflow,
+        } = parts;
+        Case {
+            id,
+            version,
+            profile,
+            registered_on,
+            phase,
+            direction,
+            direction_history,
+            return_stance,
+            plan,
+            goals,
+            agreements,
+            contacts,
+            referrals,
+            exploration,
+            obstacles,
+            reintegration,
+            departure,
+            judgments,
+            self_reliance,
+            consents,
+            reports,
+            outflow,
+        }
     }
 
     // ---- Reading the case -------------------------------------------------------------

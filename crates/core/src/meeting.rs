@@ -201,6 +201,23 @@ pub struct ChainMeeting {
     items: BTreeMap<ParticipantId, MeetingItem>,
 }
 
+/// The state of a meeting in plain parts, for adapters carrying a meeting across a boundary
+/// (a wire format, a store). [`ChainMeeting::from_parts`] trusts them as deserialisation does:
+/// it checks nothing, so only parts that came from [`ChainMeeting::into_parts`] (or its
+/// accessors) on the other side belong there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingParts {
+    /// Id.
+    pub id: MeetingId,
+    /// Version (1 after scheduling, one more per change).
+    pub version: u64,
+    /// The day.
+    pub date: NaiveDate,
+    /// The people on it, one item per participant (ordered by participant, as
+    /// [`ChainMeeting::items`] gives them).
+    pub items: Vec<MeetingItem>,
+}
+
 impl ChainMeeting {
     /// Schedule a meeting.
     pub fn schedule(id: MeetingId, date: NaiveDate, ctx: &CommandContext) -> (Self, MeetingEvent) {
@@ -344,6 +361,24 @@ impl ChainMeeting {
         }
     }
 
+    /// The meeting's parts, for an adapter carrying it across a boundary.
+    pub fn into_parts(self) -> MeetingParts {
+        MeetingParts { id: self.id, version: self.version, date: self.date, items: self.items.into_values().collect() }
+    }
+
+    /// A meeting from its parts, for an adapter that received them from
+    /// [`ChainMeeting::into_parts`]. Like deserialisation it trusts its input: the rules are
+    /// checked when the meeting is changed, not here. Items are keyed by their participant; of
+    /// two items for the same participant the later one is kept.
+    pub fn from_parts(parts: MeetingParts) -> Self {
+        Self {
+            id: parts.id,
+            version: parts.version,
+            date: parts.date,
+            items: parts.items.into_iter().map(|i| (i.participant, i)).collect(),
+        }
+    }
+
     /// Id.
     pub fn id(&self) -> MeetingId {
         self.id
@@ -359,5 +394,42 @@ impl ChainMeeting {
     /// The people on it.
     pub fn items(&self) -> impl Iterator<Item = &MeetingItem> {
         self.items.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn parts_round_trip() {
+        let ctx = CommandContext::at(UserId::from_u128(1), Utc.with_ymd_and_hms(2026, 11, 28, 15, 0, 0).unwrap());
+        let day = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let (mut m, _) = ChainMeeting::schedule(MeetingId::from_u128(1), day, &ctx);
+        for p in [8, 7] {
+            let participant = ParticipantId::from_u128(p);
+            m.execute(
+                MeetingCommand::AddToAgenda { participant, reasons: vec![AgendaReason::NoContact { days: 20 }] },
+                &ctx,
+            )
+            .unwrap();
+        }
+        m.execute(
+            MeetingCommand::AdviseTermination {
+                participant: ParticipantId::from_u128(7),
+                advice: Advice::EndGuidance,
+                reasoning: Text::parse("no cooperation").unwrap(),
+            },
+            &ctx,
+        )
+        .unwrap();
+        let parts = m.clone().into_parts();
+        assert_eq!(parts.version, 4);
+        let order: Vec<_> = parts.items.iter().map(|i| i.participant).collect();
+        assert_eq!(order, vec![ParticipantId::from_u128(7), ParticipantId::from_u128(8)]);
+        assert!(parts.items[0].termination.is_some());
+        assert_eq!(ChainMeeting::from_parts(parts), m);
     }
 }

@@ -62,6 +62,22 @@ impl Purpose {
     }
 }
 
+impl Purpose {
+    /// The purposes a role may state; the first is its default. The access log records the
+    /// purpose, so a role cannot claim one that is not its own.
+    pub const fn permitted_for(role: crate::access::Role) -> &'static [Purpose] {
+        use crate::access::Role;
+        match role {
+            Role::ChainPartner => &[Purpose::ChainCooperation],
+            Role::MunicipalCaseManager => &[Purpose::ChainCooperation, Purpose::Reporting],
+            Role::Auditor => &[Purpose::Audit],
+            Role::Administrator => &[Purpose::Administration],
+            Role::ProjectWorker => &[Purpose::CaseWork, Purpose::Reporting, Purpose::SubjectRights],
+            Role::ProjectLead => &[Purpose::CaseWork, Purpose::Reporting, Purpose::SubjectRights, Purpose::Audit],
+        }
+    }
+}
+
 /// Who calls, for whom, why and from where: authorisation and the access log need all four.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Caller {

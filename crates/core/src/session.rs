@@ -144,6 +144,36 @@ pub struct InformationSession {
     cancelled: bool,
 }
 
+/// The state of a session in plain parts, for adapters carrying a session across a boundary
+/// (a wire format, a store). [`InformationSession::from_parts`] trusts them as deserialisation
+/// does: it checks nothing, so only parts that came from [`InformationSession::into_parts`]
+/// (or its accessors) on the other side belong there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionParts {
+    /// Id.
+    pub id: SessionId,
+    /// Version (1 after planning, one more per change).
+    pub version: u64,
+    /// The day.
+    pub date: NaiveDate,
+    /// Topic.
+    pub topic: SessionTopic,
+    /// Venue.
+    pub venue: Label,
+    /// Languages spoken or interpreted.
+    pub languages: BTreeSet<LanguageCode>,
+    /// Facilitating staff.
+    pub facilitators: BTreeSet<UserId>,
+    /// Co-facilitating partner.
+    pub partner: Option<OrganisationId>,
+    /// Registered participants who attended.
+    pub attendees: BTreeSet<ParticipantId>,
+    /// Attendees who are not registered participants.
+    pub unregistered_head_count: u32,
+    /// Whether it was cancelled.
+    pub cancelled: bool,
+}
+
 impl InformationSession {
     /// Plan a session. It needs at least one language.
     pub fn plan(mut cmd: PlanSession, ctx: &CommandContext) -> Result<(Self, SessionEvent), DomainError> {
@@ -285,6 +315,42 @@ impl InformationSession {
         }
     }
 
+    /// The session's parts, for an adapter carrying it across a boundary.
+    pub fn into_parts(self) -> SessionParts {
+        SessionParts {
+            id: self.id,
+            version: self.version,
+            date: self.date,
+            topic: self.topic,
+            venue: self.venue,
+            languages: self.languages,
+            facilitators: self.facilitators,
+            partner: self.partner,
+            attendees: self.attendees,
+            unregistered_head_count: self.unregistered_head_count,
+            cancelled: self.cancelled,
+        }
+    }
+
+    /// A session from its parts, for an adapter that received them from
+    /// [`InformationSession::into_parts`]. Like deserialisation it trusts its input: the
+    /// rules are checked when the session is planned and changed, not here.
+    pub fn from_parts(parts: SessionParts) -> Self {
+        Self {
+            id: parts.id,
+            version: parts.version,
+            date: parts.date,
+            topic: parts.topic,
+            venue: parts.venue,
+            languages: parts.languages,
+            facilitators: parts.facilitators,
+            partner: parts.partner,
+            attendees: parts.attendees,
+            unregistered_head_count: parts.unregistered_head_count,
+            cancelled: parts.cancelled,
+        }
+    }
+
     /// Id.
     pub fn id(&self) -> SessionId {
         self.id
@@ -352,5 +418,36 @@ impl InformationSession {
     /// ```
     pub fn reach(&self) -> u32 {
         u32::try_from(self.attendees.len()).unwrap_or(u32::MAX).saturating_add(self.unregistered_head_count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn parts_round_trip() {
+        let ctx = CommandContext::at(UserId::from_u128(1), Utc.with_ymd_and_hms(2026, 11, 28, 15, 0, 0).unwrap());
+        let (mut s, _) = InformationSession::plan(
+            PlanSession {
+                id: SessionId::from_u128(1),
+                date: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+                topic: SessionTopic::Theme(Label::parse("Terugkeer").unwrap()),
+                venue: Label::parse("WereldHuis").unwrap(),
+                languages: BTreeSet::from([LanguageCode::parse("ti").unwrap()]),
+                facilitators: BTreeSet::new(),
+                partner: Some(OrganisationId::from_u128(9)),
+            },
+            &ctx,
+        )
+        .unwrap();
+        s.execute(SessionCommand::RegisterAttendance { participant: ParticipantId::from_u128(7) }, &ctx).unwrap();
+        s.execute(SessionCommand::SetUnregisteredHeadCount { count: 3 }, &ctx).unwrap();
+        let parts = s.clone().into_parts();
+        assert_eq!(parts.version, 3);
+        assert_eq!(parts.attendees, BTreeSet::from([ParticipantId::from_u128(7)]));
+        assert_eq!(InformationSession::from_parts(parts), s);
     }
 }

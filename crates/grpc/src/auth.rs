@@ -66,21 +66,8 @@ fn bearer(headers: &http::HeaderMap) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
-/// The purposes a role may state; the first is its default. The access log records the
-/// purpose, so a role cannot claim one that is not its own.
-fn purposes(role: Role) -> &'static [Purpose] {
-    match role {
-        Role::ChainPartner => &[Purpose::ChainCooperation],
-        Role::MunicipalCaseManager => &[Purpose::ChainCooperation, Purpose::Reporting],
-        Role::Auditor => &[Purpose::Audit],
-        Role::Administrator => &[Purpose::Administration],
-        Role::ProjectWorker => &[Purpose::CaseWork, Purpose::Reporting, Purpose::SubjectRights],
-        Role::ProjectLead => &[Purpose::CaseWork, Purpose::Reporting, Purpose::SubjectRights, Purpose::Audit],
-    }
-}
-
 fn purpose(headers: &http::HeaderMap, role: Role) -> Result<Purpose, Status> {
-    let allowed = purposes(role);
+    let allowed = Purpose::permitted_for(role);
     match headers.get(PURPOSE_HEADER).map(|v| v.to_str().unwrap_or("")) {
         None => Ok(allowed[0]),
         Some(text) => match serde_plain(text) {
@@ -179,7 +166,20 @@ where
                 Ok(p) => p,
                 Err(status) => return Ok(status.into_http()),
             };
-            let caller = Caller { actor, on_behalf_of: None, purpose, client: client_address(&req) };
+            let on_behalf_of = match req.headers().get(crate::client::ON_BEHALF_OF_HEADER) {
+                None => None,
+                Some(v) => match v.to_str().ok().and_then(|v| perspectief_core::UserId::parse(v).ok()) {
+                    Some(user) => Some(user),
+                    None => {
+                        return Ok(crate::status::invalid_field(
+                            crate::client::ON_BEHALF_OF_HEADER,
+                            "not a user id (a UUID)",
+                        )
+                        .into_http());
+                    }
+                },
+            };
+            let caller = Caller { actor, on_behalf_of, purpose, client: client_address(&req) };
             req.extensions_mut().insert(caller);
             inner.call(req).await.map(too_large_is_resource_exhausted)
         })

@@ -15,7 +15,10 @@
 //! not built yet.
 
 pub mod auth;
+pub mod api;
+pub mod client;
 pub mod convert;
+pub mod filter;
 pub mod reference;
 pub mod server;
 pub mod status;

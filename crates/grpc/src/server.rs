@@ -5,16 +5,33 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use perspectief_core::service::Authenticator;
+use perspectief_core::service::{Authenticator, PerspectiefService};
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 
+use crate::api::Api;
 use crate::auth::AuthLayer;
+use crate::pb::audit_service_server::AuditServiceServer;
+use crate::pb::case_service_server::CaseServiceServer;
+use crate::pb::event_service_server::EventServiceServer;
+use crate::pb::meeting_service_server::MeetingServiceServer;
+use crate::pb::session_service_server::SessionServiceServer;
+use crate::pb::subsidy_period_service_server::SubsidyPeriodServiceServer;
 use crate::pb::reference_data_service_server::ReferenceDataServiceServer;
 use crate::reference::ReferenceData;
 
 /// The encoded descriptors of the `perspectief.v1` protos (for reflection).
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/perspectief_descriptor.bin"));
+
+/// The full names of the API's services (for health checks per service).
+pub const SERVICE_NAMES: [&str; 6] = [
+    "perspectief.v1.CaseService",
+    "perspectief.v1.SessionService",
+    "perspectief.v1.MeetingService",
+    "perspectief.v1.SubsidyPeriodService",
+    "perspectief.v1.AuditService",
+    "perspectief.v1.EventService",
+];
 
 /// TLS material, PEM-encoded.
 #[derive(Clone)]
@@ -80,17 +97,20 @@ pub enum ServeError {
 
 /// Serve on `incoming` until `shutdown` completes, then stop accepting calls and let the calls
 /// in flight finish.
-pub async fn serve<A>(
-    auth: Arc<A>,
+pub async fn serve<S>(
+    service: Arc<S>,
     config: ServerConfig,
     incoming: TcpIncoming,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError>
 where
-    A: Authenticator + 'static,
+    S: PerspectiefService + Authenticator + 'static,
 {
     let (health_reporter, health) = tonic_health::server::health_reporter();
     health_reporter.set_serving::<ReferenceDataServiceServer<ReferenceData>>().await;
+    for name in SERVICE_NAMES {
+        health_reporter.set_service_status(name, tonic_health::ServingStatus::Serving).await;
+    }
 
     let mut builder = Server::builder()
         .max_concurrent_streams(config.max_concurrent_streams)
@@ -104,7 +124,20 @@ where
     let reference = ReferenceDataServiceServer::new(ReferenceData)
         .max_decoding_message_size(config.max_message_bytes)
         .max_encoding_message_size(config.max_message_bytes);
-    let mut router = builder.layer(AuthLayer::new(auth)).add_service(health).add_service(reference);
+    let api = Api::new(service.clone());
+    let max = config.max_message_bytes;
+    let mut router = builder
+        .layer(AuthLayer::new(service))
+        .add_service(health)
+        .add_service(reference)
+        .add_service(CaseServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(SessionServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(MeetingServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(
+            SubsidyPeriodServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max),
+        )
+        .add_service(AuditServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(EventServiceServer::new(api).max_decoding_message_size(max).max_encoding_message_size(max));
     if config.reflection {
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
@@ -128,6 +161,9 @@ where
         shutdown.await;
         reporter.set_not_serving::<ReferenceDataServiceServer<ReferenceData>>().await;
         reporter.set_service_status("", tonic_health::ServingStatus::NotServing).await;
+        for name in SERVICE_NAMES {
+            reporter.set_service_status(name, tonic_health::ServingStatus::NotServing).await;
+        }
         notify.notify_one();
     };
     let grace = config.shutdown_grace;

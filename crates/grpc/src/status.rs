@@ -2,9 +2,10 @@
 //! carries exactly one `ErrorInfo` with a stable UPPER_SNAKE reason; invalid input adds
 //! `BadRequest` field violations; a version conflict adds `PreconditionFailure`.
 
-use perspectief_core::DomainError;
+use perspectief_core::access::DenyReason;
+use perspectief_core::{DomainError, FieldViolation as FieldViolation_, Rule, Violations};
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, StatusExt};
+use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 
 /// The domain of every `ErrorInfo`.
 pub const ERROR_DOMAIN: &str = "perspectief.nl";
@@ -29,15 +30,53 @@ pub fn code(e: &DomainError) -> Code {
 }
 
 /// A domain error as a gRPC status with details. The message is the domain's plain-language
-/// message, which never holds SQL, paths or personal data.
+/// message, which never holds SQL, paths or personal data. The `ErrorInfo` metadata carries
+/// the error's structured parts (ids, states, the denial's reason), so a client can act on
+/// them without parsing the message and the Rust client can rebuild the same [`DomainError`].
 pub fn to_status(e: &DomainError) -> Status {
     let reason = e.code().to_uppercase();
-    let mut details = ErrorDetails::with_error_info(reason, ERROR_DOMAIN, []);
+    let mut meta: Vec<(String, String)> = Vec::new();
+    let mut put = |k: &str, v: &str| meta.push((k.to_owned(), v.to_owned()));
+    match e {
+        DomainError::IllegalPhaseTransition { from, to, reason } => {
+            put("from", from.as_str());
+            put("to", to.as_str());
+            put("reason", reason);
+        }
+        DomainError::IllegalStatusTransition { entity, from, to } => {
+            put("entity", entity.as_str());
+            put("from", from);
+            put("to", to);
+        }
+        DomainError::TrajectoryClosed { action } => put("action", action),
+        DomainError::RuleViolated { rule } => put("rule", rule.code()),
+        DomainError::NotFound { entity, id } | DomainError::AlreadyExists { entity, id } => {
+            put("entity", entity.as_str());
+            put("id", id);
+        }
+        DomainError::VersionConflict { expected, current } => {
+            put("expected", &expected.to_string());
+            put("current", &current.to_string());
+        }
+        DomainError::AccessDenied(d) => deny_metadata(d, &mut put),
+        DomainError::Unavailable { reason } => put("reason", reason),
+        DomainError::Internal { reference } => put("reference", reference),
+        _ => {}
+    }
+    let mut details =
+        ErrorDetails::with_error_info(reason, ERROR_DOMAIN, meta.into_iter().collect::<std::collections::HashMap<_, _>>());
     match e {
         DomainError::InvalidInput(v) => {
-            for f in v.iter() {
-                details.add_bad_request_violation(f.field.clone(), f.message.clone());
-            }
+            let violations: Vec<FieldViolation> = v
+                .iter()
+                .map(|f| FieldViolation {
+                    field: f.field.clone(),
+                    description: f.message.clone(),
+                    reason: f.code.to_uppercase(),
+                    localized_message: None,
+                })
+                .collect();
+            details.set_bad_request(violations);
         }
         DomainError::VersionConflict { expected, current } => {
             details.add_precondition_failure_violation(
@@ -49,6 +88,149 @@ pub fn to_status(e: &DomainError) -> Status {
         _ => {}
     }
     Status::with_error_details(code(e), e.to_string(), details)
+}
+
+fn deny_metadata(d: &DenyReason, put: &mut impl FnMut(&str, &str)) {
+    match d {
+        DenyReason::RoleNotEntitled { role, action, resource } => {
+            put("deny_reason", "role_not_entitled");
+            put("role", role.as_str());
+            put("action", action.as_str());
+            put("resource", resource);
+        }
+        DenyReason::CategoryNotForRole { role, action, category } => {
+            put("deny_reason", "category_not_for_role");
+            put("role", role.as_str());
+            put("action", action.as_str());
+            put("category", category.as_str());
+        }
+        DenyReason::NotAssigned => put("deny_reason", "not_assigned"),
+        DenyReason::NoConsent { category } => {
+            put("deny_reason", "no_consent");
+            put("category", category.as_str());
+        }
+        DenyReason::NotAddressee => put("deny_reason", "not_addressee"),
+        DenyReason::NotSent => put("deny_reason", "not_sent"),
+        DenyReason::NotFoundationStaff { role } => {
+            put("deny_reason", "not_foundation_staff");
+            put("role", role.as_str());
+        }
+    }
+}
+
+/// A unit enum value from its stable snake_case name (the names its serde form uses).
+fn named<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    use serde::de::IntoDeserializer;
+    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(name)).ok()
+}
+
+/// The core's static texts (state and command names, reasons) come back as strings; the few
+/// distinct ones are interned so they can be `&'static str` again. The interner is bounded,
+/// so a misbehaving server cannot grow it without limit.
+fn intern(text: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let Ok(mut seen) = SEEN.get_or_init(Mutex::default).lock() else { return "unknown" };
+    if let Some(s) = seen.get(text) {
+        return s;
+    }
+    if seen.len() >= 512 || text.len() > 300 {
+        return "unknown";
+    }
+    let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
+    seen.insert(leaked);
+    leaked
+}
+
+/// Rebuild the domain error a Perspectief server sent (the client side of [`to_status`]).
+/// Statuses that did not come from the domain (transport failures, deadlines, a proxy's
+/// answer) become `unavailable` or `internal` with the status's own description.
+pub fn from_status(status: &Status) -> DomainError {
+    let details = status.get_error_details();
+    let Some(info) = details.error_info().filter(|i| i.domain == ERROR_DOMAIN).cloned() else {
+        return transport_error(status);
+    };
+    let m = |k: &str| meta(&info, k);
+    let reason = info.reason.to_lowercase();
+    let unknown = || DomainError::Internal { reference: format!("unrecognised error {}", info.reason) };
+    match reason.as_str() {
+        "invalid_input" => {
+            let violations = details
+                .bad_request()
+                .map(|b| {
+                    b.field_violations
+                        .iter()
+                        .map(|v| FieldViolation_::new(v.field.clone(), v.reason.to_lowercase(), v.description.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            DomainError::InvalidInput(Violations(violations))
+        }
+        "illegal_phase_transition" => match (named(m("from")), named(m("to"))) {
+            (Some(from), Some(to)) => DomainError::IllegalPhaseTransition { from, to, reason: intern(m("reason")) },
+            _ => unknown(),
+        },
+        "illegal_status_transition" => match named(m("entity")) {
+            Some(entity) => DomainError::IllegalStatusTransition { entity, from: intern(m("from")), to: intern(m("to")) },
+            None => unknown(),
+        },
+        "trajectory_closed" => DomainError::TrajectoryClosed { action: intern(m("action")) },
+        "not_found" | "already_exists" => match named(m("entity")) {
+            Some(entity) if reason == "not_found" => DomainError::NotFound { entity, id: m("id").to_owned() },
+            Some(entity) => DomainError::AlreadyExists { entity, id: m("id").to_owned() },
+            None => unknown(),
+        },
+        "version_conflict" => match (m("expected").parse(), m("current").parse()) {
+            (Ok(expected), Ok(current)) => DomainError::VersionConflict { expected, current },
+            _ => unknown(),
+        },
+        "access_denied" => deny_reason(&info).map_or_else(unknown, DomainError::AccessDenied),
+        "unavailable" => DomainError::Unavailable { reason: m("reason").to_owned() },
+        "internal" => DomainError::Internal { reference: m("reference").to_owned() },
+        // Authentication refusals, limits and the like: not domain errors.
+        "unauthenticated" | "message_too_large" => transport_error(status),
+        _ => named::<Rule>(m("rule")).map_or_else(unknown, |rule| DomainError::RuleViolated { rule }),
+    }
+}
+
+fn meta<'a>(info: &'a tonic_types::ErrorInfo, key: &str) -> &'a str {
+    info.metadata.get(key).map(String::as_str).unwrap_or_default()
+}
+
+fn deny_reason(info: &tonic_types::ErrorInfo) -> Option<DenyReason> {
+    let m = |k: &str| meta(info, k);
+    Some(match m("deny_reason") {
+        "role_not_entitled" => DenyReason::RoleNotEntitled {
+            role: named(m("role"))?,
+            action: named(m("action"))?,
+            resource: m("resource").to_owned(),
+        },
+        "category_not_for_role" => DenyReason::CategoryNotForRole {
+            role: named(m("role"))?,
+            action: named(m("action"))?,
+            category: named(m("category"))?,
+        },
+        "not_assigned" => DenyReason::NotAssigned,
+        "no_consent" => DenyReason::NoConsent { category: named(m("category"))? },
+        "not_addressee" => DenyReason::NotAddressee,
+        "not_sent" => DenyReason::NotSent,
+        "not_foundation_staff" => DenyReason::NotFoundationStaff { role: named(m("role"))? },
+        _ => return None,
+    })
+}
+
+/// A status that is not a domain error, as the domain error a caller can act on.
+fn transport_error(status: &Status) -> DomainError {
+    match status.code() {
+        Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled | Code::ResourceExhausted => {
+            DomainError::Unavailable { reason: format!("{:?}: {}", status.code(), status.message()) }
+        }
+        Code::Unauthenticated => DomainError::Unavailable {
+            reason: "the server did not accept the token (unknown, expired or revoked)".to_owned(),
+        },
+        _ => DomainError::Internal { reference: format!("{:?}: {}", status.code(), status.message()) },
+    }
 }
 
 /// A field of a request that is not valid, as INVALID_ARGUMENT with a BadRequest violation.
@@ -107,5 +289,52 @@ mod tests {
         assert!(failure.description.contains('5'), "{}", failure.description);
         let internal = to_status(&DomainError::Internal { reference: "ref123".into() });
         assert!(!internal.message().contains("SELECT") && internal.message().contains("ref123"));
+    }
+
+    #[test]
+    fn the_client_rebuilds_every_domain_error_the_server_sends() {
+        use perspectief_core::access::{Action, Role};
+        let errors = [
+            DomainError::InvalidInput(Violations(vec![
+                FieldViolation_::new("goal.deadline", "not_a_date", "not a date"),
+                FieldViolation_::new("name", "required", "this field is required"),
+            ])),
+            DomainError::IllegalPhaseTransition {
+                from: Phase::Intake,
+                to: Phase::Closed,
+                reason: "a trajectory is closed only by recording its outflow",
+            },
+            DomainError::IllegalStatusTransition { entity: EntityKind::Goal, from: "achieved", to: "open" },
+            DomainError::TrajectoryClosed { action: "set_goal" },
+            DomainError::RuleViolated { rule: Rule::PlanRequired },
+            DomainError::RuleViolated { rule: Rule::OrientationRequired },
+            DomainError::NotFound { entity: EntityKind::Referral, id: "r1".into() },
+            DomainError::AlreadyExists { entity: EntityKind::ChainMeeting, id: "m1".into() },
+            DomainError::VersionConflict { expected: 3, current: 5 },
+            DomainError::AccessDenied(DenyReason::RoleNotEntitled {
+                role: Role::Auditor,
+                action: Action::Update,
+                resource: "case".into(),
+            }),
+            DomainError::AccessDenied(DenyReason::CategoryNotForRole {
+                role: Role::ChainPartner,
+                action: Action::Read,
+                category: DataCategory::MedicalPsychosocial,
+            }),
+            DomainError::AccessDenied(DenyReason::NotAssigned),
+            DomainError::AccessDenied(DenyReason::NoConsent { category: DataCategory::Return }),
+            DomainError::AccessDenied(DenyReason::NotAddressee),
+            DomainError::AccessDenied(DenyReason::NotSent),
+            DomainError::AccessDenied(DenyReason::NotFoundationStaff { role: Role::ProjectLead }),
+            DomainError::Unavailable { reason: "the database is busy".into() },
+            DomainError::Internal { reference: "ref-42".into() },
+        ];
+        for error in errors {
+            assert_eq!(from_status(&to_status(&error)), error);
+        }
+        let foreign = Status::unavailable("connection refused");
+        assert_eq!(from_status(&foreign).code(), "unavailable");
+        let foreign = Status::internal("a proxy failed");
+        assert_eq!(from_status(&foreign).code(), "internal");
     }
 }

@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod interop;
+mod remote;
 mod server;
 mod tls;

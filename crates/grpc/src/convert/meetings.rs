@@ -1,1 +1,578 @@
-//! (being written)
+//! Chain-partner meetings: [`ChainMeeting`] with its items, agenda reasons and termination
+//! advice, scheduling a meeting (`CreateMeetingRequest`) and the meeting commands, one request
+//! message per [`MeetingCommand`] variant.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use perspectief_core::meeting::{ChainDecision, MeetingItem, MeetingParts, TerminationAdvice};
+use perspectief_core::{Advice, AgendaReason, ChainMeeting, DomainError, MeetingCommand, MeetingId};
+
+use super::{
+    Field, FromProto, ToProto, etag, expected_version, given_or_new, opt_string, opt_to_string, optional, parse_name,
+    repeated, required, resource_name, to_protos,
+};
+use crate::pb;
+use crate::pb::agenda_reason::Reason;
+
+/// The collection of meetings in resource names (`meetings/{id}`).
+pub const COLLECTION: &str = "meetings";
+
+super::proto_enum!(Advice, pb::Advice {
+    Advice::Continue => pb::Advice::Continue,
+    Advice::EndGuidance => pb::Advice::EndGuidance,
+    Advice::EndGuidanceAndShelter => pb::Advice::EndGuidanceAndShelter,
+});
+
+impl ToProto for AgendaReason {
+    type Proto = pb::AgendaReason;
+    fn to_proto(&self) -> pb::AgendaReason {
+        let reason = match self {
+            Self::DeadlinePassed => Reason::DeadlinePassed(()),
+            Self::NoContact { days } => Reason::NoContact(pb::agenda_reason::NoContact { days: *days }),
+            Self::LimitApproaching { days_left } => {
+                Reason::LimitApproaching(pb::agenda_reason::LimitApproaching { days_left: *days_left })
+            }
+            Self::JudgmentPendingOrChanged => Reason::JudgmentPendingOrChanged(()),
+            Self::ObstacleStalled => Reason::ObstacleStalled(()),
+            Self::TerminationAdviceDue => Reason::TerminationAdviceDue(()),
+            Self::Other { note } => Reason::Other(pb::agenda_reason::Other { note: note.to_proto() }),
+        };
+        pb::AgendaReason { reason: Some(reason) }
+    }
+}
+
+impl FromProto<pb::AgendaReason> for AgendaReason {
+    fn from_proto(proto: pb::AgendaReason, at: &Field) -> Result<Self, DomainError> {
+        Ok(match proto.reason {
+            Some(Reason::DeadlinePassed(())) => Self::DeadlinePassed,
+            Some(Reason::NoContact(r)) => Self::NoContact { days: r.days },
+            Some(Reason::LimitApproaching(r)) => Self::LimitApproaching { days_left: r.days_left },
+            Some(Reason::JudgmentPendingOrChanged(())) => Self::JudgmentPendingOrChanged,
+            Some(Reason::ObstacleStalled(())) => Self::ObstacleStalled,
+            Some(Reason::TerminationAdviceDue(())) => Self::TerminationAdviceDue,
+            Some(Reason::Other(r)) => {
+                Self::Other { note: FromProto::from_proto(r.note, &at.child("other").child("note"))? }
+            }
+            None => return Err(at.invalid("required", "set one reason (deadline_passed, no_contact, ...)")),
+        })
+    }
+}
+
+impl ToProto for ChainDecision {
+    type Proto = pb::ChainDecision;
+    fn to_proto(&self) -> pb::ChainDecision {
+        pb::ChainDecision { adopted: self.adopted, note: opt_to_string(self.note.as_ref()) }
+    }
+}
+
+impl FromProto<pb::ChainDecision> for ChainDecision {
+    fn from_proto(proto: pb::ChainDecision, at: &Field) -> Result<Self, DomainError> {
+        Ok(Self { adopted: proto.adopted, note: opt_string(proto.note, &at.child("note"))? })
+    }
+}
+
+impl ToProto for TerminationAdvice {
+    type Proto = pb::TerminationAdvice;
+    fn to_proto(&self) -> pb::TerminationAdvice {
+        pb::TerminationAdvice {
+            advice: self.advice.to_proto(),
+            reasoning: self.reasoning.to_proto(),
+            decision: self.decision.as_ref().map(ToProto::to_proto),
+            termination_talk_on: self.termination_talk_on.as_ref().map(ToProto::to_proto),
+        }
+    }
+}
+
+impl FromProto<pb::TerminationAdvice> for TerminationAdvice {
+    fn from_proto(proto: pb::TerminationAdvice, at: &Field) -> Result<Self, DomainError> {
+        Ok(Self {
+            advice: FromProto::from_proto(proto.advice, &at.child("advice"))?,
+            reasoning: FromProto::from_proto(proto.reasoning, &at.child("reasoning"))?,
+            decision: optional(proto.decision, &at.child("decision"))?,
+            termination_talk_on: optional(proto.termination_talk_on, &at.child("termination_talk_on"))?,
+        })
+    }
+}
+
+impl ToProto for MeetingItem {
+    type Proto = pb::MeetingItem;
+    fn to_proto(&self) -> pb::MeetingItem {
+        pb::MeetingItem {
+            participant: self.participant.to_proto(),
+            reasons: to_protos(&self.reasons),
+            information_supplied: opt_to_string(self.information_supplied.as_ref()),
+            decision: opt_to_string(self.decision.as_ref()),
+            termination: self.termination.as_ref().map(ToProto::to_proto),
+        }
+    }
+}
+
+impl FromProto<pb::MeetingItem> for MeetingItem {
+    fn from_proto(proto: pb::MeetingItem, at: &Field) -> Result<Self, DomainError> {
+        Ok(Self {
+            participant: FromProto::from_proto(proto.participant, &at.child("participant"))?,
+            reasons: repeated(proto.reasons, &at.child("reasons"))?,
+            information_supplied: opt_string(proto.information_supplied, &at.child("information_supplied"))?,
+            decision: opt_string(proto.decision, &at.child("decision"))?,
+            termination: optional(proto.termination, &at.child("termination"))?,
+        })
+    }
+}
+
+impl ToProto for ChainMeeting {
+    type Proto = pb::ChainMeeting;
+    fn to_proto(&self) -> pb::ChainMeeting {
+        pb::ChainMeeting {
+            name: resource_name(COLLECTION, &self.id()),
+            etag: etag(self.version()),
+            version: self.version(),
+            date: Some(self.date().to_proto()),
+            items: self.items().map(ToProto::to_proto).collect(),
+        }
+    }
+}
+
+/// A meeting as the service sent it. A participant appears in one item only; a second item
+/// for the same participant is refused rather than silently merged.
+impl FromProto<pb::ChainMeeting> for ChainMeeting {
+    fn from_proto(proto: pb::ChainMeeting, at: &Field) -> Result<Self, DomainError> {
+        let items_at = at.child("items");
+        let items: Vec<MeetingItem> = repeated(proto.items, &items_at)?;
+        let mut seen = BTreeSet::new();
+        for (i, item) in items.iter().enumerate() {
+            if !seen.insert(item.participant) {
+                return Err(items_at
+                    .index(i)
+                    .child("participant")
+                    .invalid("duplicate", "this participant already has an item in the meeting"));
+            }
+        }
+        Ok(Self::from_parts(MeetingParts {
+            id: parse_name(COLLECTION, &proto.name, &at.child("name"))?,
+            version: proto.version,
+            date: required(proto.date, &at.child("date"))?,
+            items,
+        }))
+    }
+}
+
+/// Scheduling a meeting: the core's `schedule_meeting` arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduleMeeting {
+    /// The new meeting's id (a new UUIDv7 when the request left it empty).
+    pub meeting: MeetingId,
+    /// The day.
+    pub date: NaiveDate,
+}
+
+impl FromProto<pb::CreateMeetingRequest> for ScheduleMeeting {
+    fn from_proto(proto: pb::CreateMeetingRequest, at: &Field) -> Result<Self, DomainError> {
+        Ok(Self {
+            meeting: given_or_new(proto.meeting_id, &at.child("meeting_id"), MeetingId::from_uuid)?,
+            date: required(proto.date, &at.child("date"))?,
+        })
+    }
+}
+
+impl ToProto for ScheduleMeeting {
+    type Proto = pb::CreateMeetingRequest;
+    fn to_proto(&self) -> pb::CreateMeetingRequest {
+        pb::CreateMeetingRequest { meeting_id: self.meeting.to_proto(), date: Some(self.date.to_proto()) }
+    }
+}
+
+/// A meeting command as the server receives it: which meeting, the version the client based
+/// it on (from the etag), and the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingCommandTarget {
+    /// The meeting (from the request's `name`).
+    pub meeting: MeetingId,
+    /// The version the etag names; none when the request carried no etag.
+    pub expected_version: Option<u64>,
+    /// The command.
+    pub command: MeetingCommand,
+}
+
+impl MeetingCommandTarget {
+    fn new(
+        name: &str,
+        etag: &str,
+        at: &Field,
+        command: impl FnOnce() -> Result<MeetingCommand, DomainError>,
+    ) -> Result<Self, DomainError> {
+        Ok(Self {
+            meeting: parse_name(COLLECTION, name, &at.child("name"))?,
+            expected_version: expected_version(etag, &at.child("etag"))?,
+            command: command()?,
+        })
+    }
+}
+
+impl FromProto<pb::AddToAgendaRequest> for MeetingCommandTarget {
+    fn from_proto(p: pb::AddToAgendaRequest, at: &Field) -> Result<Self, DomainError> {
+        Self::new(&p.name, &p.etag, at, || {
+            Ok(MeetingCommand::AddToAgenda {
+                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
+                reasons: repeated(p.reasons, &at.child("reasons"))?,
+            })
+        })
+    }
+}
+
+impl FromProto<pb::RecordDiscussionRequest> for MeetingCommandTarget {
+    fn from_proto(p: pb::RecordDiscussionRequest, at: &Field) -> Result<Self, DomainError> {
+        Self::new(&p.name, &p.etag, at, || {
+            Ok(MeetingCommand::RecordDiscussion {
+                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
+                information_supplied: opt_string(p.information_supplied, &at.child("information_supplied"))?,
+                decision: opt_string(p.decision, &at.child("decision"))?,
+            })
+        })
+    }
+}
+
+impl FromProto<pb::AdviseTerminationRequest> for MeetingCommandTarget {
+    fn from_proto(p: pb::AdviseTerminationRequest, at: &Field) -> Result<Self, DomainError> {
+        Self::new(&p.name, &p.etag, at, || {
+            Ok(MeetingCommand::AdviseTermination {
+                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
+                advice: FromProto::from_proto(p.advice, &at.child("advice"))?,
+                reasoning: FromProto::from_proto(p.reasoning, &at.child("reasoning"))?,
+            })
+        })
+    }
+}
+
+impl FromProto<pb::RecordChainDecisionRequest> for MeetingCommandTarget {
+    fn from_proto(p: pb::RecordChainDecisionRequest, at: &Field) -> Result<Self, DomainError> {
+        Self::new(&p.name, &p.etag, at, || {
+            Ok(MeetingCommand::RecordChainDecision {
+                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
+                decision: required(p.decision, &at.child("decision"))?,
+            })
+        })
+    }
+}
+
+impl FromProto<pb::RecordTerminationTalkRequest> for MeetingCommandTarget {
+    fn from_proto(p: pb::RecordTerminationTalkRequest, at: &Field) -> Result<Self, DomainError> {
+        Self::new(&p.name, &p.etag, at, || {
+            Ok(MeetingCommand::RecordTerminationTalk {
+                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
+                on: required(p.on, &at.child("on"))?,
+            })
+        })
+    }
+}
+
+/// A meeting command as the client sends it: one request message per command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeetingCommandRequest {
+    /// [`MeetingCommand::AddToAgenda`].
+    AddToAgenda(pb::AddToAgendaRequest),
+    /// [`MeetingCommand::RecordDiscussion`].
+    RecordDiscussion(pb::RecordDiscussionRequest),
+    /// [`MeetingCommand::AdviseTermination`].
+    AdviseTermination(pb::AdviseTerminationRequest),
+    /// [`MeetingCommand::RecordChainDecision`].
+    RecordChainDecision(pb::RecordChainDecisionRequest),
+    /// [`MeetingCommand::RecordTerminationTalk`].
+    RecordTerminationTalk(pb::RecordTerminationTalkRequest),
+}
+
+/// The request for `command` on `meeting`, checked against `expected_version` when given.
+pub fn meeting_command_request(
+    meeting: MeetingId,
+    expected_version: Option<u64>,
+    command: &MeetingCommand,
+) -> MeetingCommandRequest {
+    let name = resource_name(COLLECTION, &meeting);
+    let etag = expected_version.map(etag).unwrap_or_default();
+    match command {
+        MeetingCommand::AddToAgenda { participant, reasons } => {
+            MeetingCommandRequest::AddToAgenda(pb::AddToAgendaRequest {
+                name,
+                etag,
+                participant: participant.to_proto(),
+                reasons: to_protos(reasons),
+            })
+        }
+        MeetingCommand::RecordDiscussion { participant, information_supplied, decision } => {
+            MeetingCommandRequest::RecordDiscussion(pb::RecordDiscussionRequest {
+                name,
+                etag,
+                participant: participant.to_proto(),
+                information_supplied: opt_to_string(information_supplied.as_ref()),
+                decision: opt_to_string(decision.as_ref()),
+            })
+        }
+        MeetingCommand::AdviseTermination { participant, advice, reasoning } => {
+            MeetingCommandRequest::AdviseTermination(pb::AdviseTerminationRequest {
+                name,
+                etag,
+                participant: participant.to_proto(),
+                advice: advice.to_proto(),
+                reasoning: reasoning.to_proto(),
+            })
+        }
+        MeetingCommand::RecordChainDecision { participant, decision } => {
+            MeetingCommandRequest::RecordChainDecision(pb::RecordChainDecisionRequest {
+                name,
+                etag,
+                participant: participant.to_proto(),
+                decision: Some(decision.to_proto()),
+            })
+        }
+        MeetingCommand::RecordTerminationTalk { participant, on } => {
+            MeetingCommandRequest::RecordTerminationTalk(pb::RecordTerminationTalkRequest {
+                name,
+                etag,
+                participant: participant.to_proto(),
+                on: Some(on.to_proto()),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use perspectief_core::{Label, ParticipantId, Text};
+
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn text(s: &str) -> Text {
+        Text::parse(s).unwrap()
+    }
+
+    fn all_reasons() -> Vec<AgendaReason> {
+        vec![
+            AgendaReason::DeadlinePassed,
+            AgendaReason::NoContact { days: 21 },
+            AgendaReason::LimitApproaching { days_left: 30 },
+            AgendaReason::LimitApproaching { days_left: -5 },
+            AgendaReason::JudgmentPendingOrChanged,
+            AgendaReason::ObstacleStalled,
+            AgendaReason::TerminationAdviceDue,
+            AgendaReason::Other { note: Label::parse("Verzoek gemeente").unwrap() },
+        ]
+    }
+
+    fn all_advice() -> [Advice; 3] {
+        [Advice::Continue, Advice::EndGuidance, Advice::EndGuidanceAndShelter]
+    }
+
+    fn field_of(e: &DomainError) -> (String, String) {
+        let v = e.violations().unwrap().iter().next().unwrap();
+        (v.field.clone(), v.code.clone())
+    }
+
+    fn meeting() -> ChainMeeting {
+        let item = |p: u128, termination| MeetingItem {
+            participant: ParticipantId::from_u128(p),
+            reasons: all_reasons(),
+            information_supplied: (p % 2 == 0).then(|| text("Stand van zaken terugkeer")),
+            decision: (p % 2 == 0).then(|| text("Volgende keer opnieuw")),
+            termination,
+        };
+        let mut items = vec![item(1, None)];
+        let mut p = 2;
+        for advice in all_advice() {
+            for decision in [
+                None,
+                Some(ChainDecision { adopted: true, note: None }),
+                Some(ChainDecision { adopted: false, note: Some(text("Eerst nog een gesprek")) }),
+            ] {
+                for termination_talk_on in [None, Some(day(30))] {
+                    items.push(item(
+                        p,
+                        Some(TerminationAdvice {
+                            advice,
+                            reasoning: text("Geen medewerking"),
+                            decision: decision.clone(),
+                            termination_talk_on,
+                        }),
+                    ));
+                    p += 1;
+                }
+            }
+        }
+        ChainMeeting::from_parts(MeetingParts { id: MeetingId::from_u128(1), version: 9, date: day(27), items })
+    }
+
+    #[test]
+    fn meetings_round_trip() {
+        let empty = ChainMeeting::from_parts(MeetingParts {
+            id: MeetingId::from_u128(2),
+            version: 1,
+            date: day(27),
+            items: Vec::new(),
+        });
+        for m in [meeting(), empty] {
+            let proto = m.to_proto();
+            assert_eq!(proto.name, format!("meetings/{}", m.id()));
+            assert_eq!(proto.etag, m.version().to_string());
+            assert_eq!(ChainMeeting::from_proto(proto, &Field::root()).unwrap(), m);
+        }
+    }
+
+    #[test]
+    fn every_command_round_trips() {
+        let participant = ParticipantId::from_u128(7);
+        let mut commands = vec![
+            MeetingCommand::AddToAgenda { participant, reasons: all_reasons() },
+            MeetingCommand::AddToAgenda { participant, reasons: Vec::new() },
+            MeetingCommand::RecordDiscussion { participant, information_supplied: None, decision: None },
+            MeetingCommand::RecordDiscussion {
+                participant,
+                information_supplied: Some(text("Info")),
+                decision: Some(text("Besluit")),
+            },
+            MeetingCommand::RecordChainDecision { participant, decision: ChainDecision { adopted: true, note: None } },
+            MeetingCommand::RecordChainDecision {
+                participant,
+                decision: ChainDecision { adopted: false, note: Some(text("Niet gevolgd")) },
+            },
+            MeetingCommand::RecordTerminationTalk { participant, on: day(30) },
+        ];
+        for advice in all_advice() {
+            commands.push(MeetingCommand::AdviseTermination { participant, advice, reasoning: text("Waarom") });
+        }
+        let meeting = MeetingId::from_u128(1);
+        for command in commands {
+            for expected_version in [None, Some(4)] {
+                let at = Field::root();
+                let target = match meeting_command_request(meeting, expected_version, &command) {
+                    MeetingCommandRequest::AddToAgenda(r) => MeetingCommandTarget::from_proto(r, &at),
+                    MeetingCommandRequest::RecordDiscussion(r) => MeetingCommandTarget::from_proto(r, &at),
+                    MeetingCommandRequest::AdviseTermination(r) => MeetingCommandTarget::from_proto(r, &at),
+                    MeetingCommandRequest::RecordChainDecision(r) => MeetingCommandTarget::from_proto(r, &at),
+                    MeetingCommandRequest::RecordTerminationTalk(r) => MeetingCommandTarget::from_proto(r, &at),
+                }
+                .unwrap();
+                assert_eq!(target, MeetingCommandTarget { meeting, expected_version, command: command.clone() });
+            }
+        }
+    }
+
+    #[test]
+    fn scheduling_round_trips_and_an_empty_id_gets_a_new_one() {
+        let s = ScheduleMeeting { meeting: MeetingId::from_u128(3), date: day(27) };
+        assert_eq!(ScheduleMeeting::from_proto(s.to_proto(), &Field::root()).unwrap(), s);
+        let blank = pb::CreateMeetingRequest { meeting_id: String::new(), date: Some(day(27).to_proto()) };
+        let a = ScheduleMeeting::from_proto(blank.clone(), &Field::root()).unwrap();
+        let b = ScheduleMeeting::from_proto(blank, &Field::root()).unwrap();
+        assert_ne!(a.meeting, b.meeting);
+        let e = ScheduleMeeting::from_proto(
+            pb::CreateMeetingRequest { meeting_id: String::new(), date: None },
+            &Field::root(),
+        )
+        .unwrap_err();
+        assert_eq!(field_of(&e), ("date".into(), "required".into()));
+    }
+
+    #[test]
+    fn invalid_meetings_name_the_field() {
+        let good = meeting().to_proto();
+        let at = Field::root().child("meeting");
+        let mut p = good.clone();
+        p.items[1].reasons[2].reason = None;
+        let e = ChainMeeting::from_proto(p, &at).unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert_eq!(field_of(&e), ("meeting.items[1].reasons[2]".into(), "required".into()));
+        let mut p = good.clone();
+        p.items[0].reasons[7] =
+            pb::AgendaReason { reason: Some(Reason::Other(pb::agenda_reason::Other { note: String::new() })) };
+        assert_eq!(
+            field_of(&ChainMeeting::from_proto(p, &at).unwrap_err()).0,
+            "meeting.items[0].reasons[7].other.note"
+        );
+        let mut p = good.clone();
+        p.items[3].termination.as_mut().unwrap().advice = pb::Advice::Unspecified as i32;
+        assert_eq!(
+            field_of(&ChainMeeting::from_proto(p, &at).unwrap_err()),
+            ("meeting.items[3].termination.advice".into(), "required".into())
+        );
+        let mut p = good.clone();
+        p.items[3].termination.as_mut().unwrap().advice = 99;
+        assert_eq!(
+            field_of(&ChainMeeting::from_proto(p, &at).unwrap_err()),
+            ("meeting.items[3].termination.advice".into(), "unknown_value".into())
+        );
+        let mut p = good.clone();
+        p.items[2].termination.as_mut().unwrap().termination_talk_on = Some(pb::Date { year: 2026, month: 2, day: 30 });
+        assert_eq!(
+            field_of(&ChainMeeting::from_proto(p, &at).unwrap_err()).0,
+            "meeting.items[2].termination.termination_talk_on"
+        );
+        let mut p = good.clone();
+        p.items[2].participant = p.items[1].participant.clone();
+        assert_eq!(
+            field_of(&ChainMeeting::from_proto(p, &at).unwrap_err()),
+            ("meeting.items[2].participant".into(), "duplicate".into())
+        );
+        let mut p = good;
+        p.name = "sessions/x".into();
+        assert_eq!(
+            field_of(&ChainMeeting::from_proto(p, &at).unwrap_err()),
+            ("meeting.name".into(), "not_a_resource_name".into())
+        );
+    }
+
+    #[test]
+    fn invalid_commands_name_the_field() {
+        let name = format!("meetings/{}", MeetingId::from_u128(1));
+        let participant = ParticipantId::from_u128(7).to_string();
+        let e = MeetingCommandTarget::from_proto(
+            pb::AdviseTerminationRequest {
+                name: name.clone(),
+                etag: String::new(),
+                participant: participant.clone(),
+                advice: 0,
+                reasoning: "x".into(),
+            },
+            &Field::root(),
+        )
+        .unwrap_err();
+        assert_eq!(field_of(&e), ("advice".into(), "required".into()));
+        let e = MeetingCommandTarget::from_proto(
+            pb::RecordChainDecisionRequest {
+                name: name.clone(),
+                etag: String::new(),
+                participant: participant.clone(),
+                decision: None,
+            },
+            &Field::root(),
+        )
+        .unwrap_err();
+        assert_eq!(field_of(&e), ("decision".into(), "required".into()));
+        let e = MeetingCommandTarget::from_proto(
+            pb::RecordTerminationTalkRequest { name: name.clone(), etag: "-1".into(), participant, on: None },
+            &Field::root(),
+        )
+        .unwrap_err();
+        assert_eq!(field_of(&e), ("etag".into(), "not_an_etag".into()));
+        let e = MeetingCommandTarget::from_proto(
+            pb::AddToAgendaRequest { name, etag: String::new(), participant: String::new(), reasons: Vec::new() },
+            &Field::root(),
+        )
+        .unwrap_err();
+        assert_eq!(field_of(&e), ("participant".into(), "required".into()));
+        let e = MeetingCommandTarget::from_proto(
+            pb::RecordDiscussionRequest {
+                name: "meetings/".into(),
+                etag: String::new(),
+                participant: String::new(),
+                information_supplied: String::new(),
+                decision: String::new(),
+            },
+            &Field::root(),
+        )
+        .unwrap_err();
+        assert_eq!(field_of(&e).0, "name");
+    }
+}

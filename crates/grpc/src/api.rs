@@ -1,0 +1,479 @@
+//! The services: proto in, core types and a [`PerspectiefService`] call, proto out. No rule
+//! lives here: authorisation, validation beyond the wire format, and the access log are the
+//! service's. What is refused here is only what cannot be a core value (the conversion names
+//! the field) and requests beyond the API's own limits.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use perspectief_core::DomainError;
+use perspectief_core::case::RegisterParticipant;
+use perspectief_core::service::{Caller, PageRequest, ParticipantFilter, PerspectiefService, WorklistQuery};
+use perspectief_core::session::PlanSession;
+use perspectief_core::{MeetingId, ParticipantId, SessionId, SubsidyPeriod};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use crate::auth::caller;
+use crate::convert::case_commands::CaseCommandTarget;
+use crate::convert::meetings::MeetingCommandTarget;
+use crate::convert::sessions::SessionCommandTarget;
+use crate::convert::{etag, parse_name, resource_name, to_protos, FromProto, Field, ToProto};
+use crate::filter::participant_filter;
+use crate::pb;
+use crate::status::{invalid_field, to_status};
+
+/// The API over one service implementation (the store, in `perspectief serve`).
+#[derive(Debug)]
+pub struct Api<S> {
+    svc: Arc<S>,
+    /// How often an open WatchEvents stream looks for new events.
+    poll: Duration,
+}
+
+impl<S> Clone for Api<S> {
+    fn clone(&self) -> Self {
+        Self { svc: self.svc.clone(), poll: self.poll }
+    }
+}
+
+impl<S> Api<S> {
+    /// The API over `svc`.
+    pub fn new(svc: Arc<S>) -> Self {
+        Self { svc, poll: Duration::from_millis(250) }
+    }
+}
+
+fn status(e: DomainError) -> Status {
+    to_status(&e)
+}
+
+fn convert<P, T: FromProto<P>>(proto: P) -> Result<T, Status> {
+    T::from_proto(proto, &Field::root()).map_err(status)
+}
+
+/// A page size from the wire: 0 is the default, negative is refused.
+fn page_size(size: i32) -> Result<u32, Status> {
+    u32::try_from(size).map_err(|_| invalid_field("page_size", "the page size cannot be negative"))
+}
+
+fn opt_token(token: String) -> Option<String> {
+    if token.is_empty() { None } else { Some(token) }
+}
+
+impl<S: PerspectiefService + 'static> Api<S> {
+    async fn command<R>(&self, request: Request<R>) -> Result<Response<pb::CaseCommandResponse>, Status>
+    where
+        CaseCommandTarget: FromProto<R>,
+    {
+        let caller = caller(&request)?;
+        let target: CaseCommandTarget = convert(request.into_inner())?;
+        let done = self
+            .svc
+            .execute(&caller, target.participant, target.expected_version, target.command)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::CaseCommandResponse {
+            name: resource_name("participants", &target.participant),
+            etag: etag(done.version),
+            version: done.version,
+            events: to_protos(&done.events),
+        }))
+    }
+
+    async fn session_command<R>(&self, request: Request<R>) -> Result<Response<pb::InformationSession>, Status>
+    where
+        SessionCommandTarget: FromProto<R>,
+    {
+        let caller = caller(&request)?;
+        let t: SessionCommandTarget = convert(request.into_inner())?;
+        let session = self.svc.execute_session(&caller, t.session, t.expected_version, t.command).await.map_err(status)?;
+        Ok(Response::new(session.to_proto()))
+    }
+
+    async fn meeting_command<R>(&self, request: Request<R>) -> Result<Response<pb::ChainMeeting>, Status>
+    where
+        MeetingCommandTarget: FromProto<R>,
+    {
+        let caller = caller(&request)?;
+        let t: MeetingCommandTarget = convert(request.into_inner())?;
+        let meeting = self.svc.execute_meeting(&caller, t.meeting, t.expected_version, t.command).await.map_err(status)?;
+        Ok(Response::new(meeting.to_proto()))
+    }
+}
+
+/// The case service's implementation, with one method per case command.
+macro_rules! case_service {
+    ($($method:ident($req:ident)),* $(,)?) => {
+        #[tonic::async_trait]
+        impl<S: PerspectiefService + 'static> pb::case_service_server::CaseService for Api<S> {
+            async fn create_participant(
+                &self,
+                request: Request<pb::CreateParticipantRequest>,
+            ) -> Result<Response<pb::CaseFile>, Status> {
+                let caller = caller(&request)?;
+                let cmd: RegisterParticipant = convert(request.into_inner())?;
+                let case = self.svc.register_participant(&caller, cmd).await.map_err(status)?;
+                Ok(Response::new(case.to_proto()))
+            }
+
+            async fn get_case_file(
+                &self,
+                request: Request<pb::GetCaseFileRequest>,
+            ) -> Result<Response<pb::CaseFile>, Status> {
+                let caller = caller(&request)?;
+                let id: ParticipantId =
+                    parse_name("participants", &request.get_ref().name, &Field::root().child("name")).map_err(status)?;
+                let case = self.svc.get_case(&caller, id).await.map_err(status)?;
+                Ok(Response::new(case.to_proto()))
+            }
+
+            async fn list_participants(
+                &self,
+                request: Request<pb::ListParticipantsRequest>,
+            ) -> Result<Response<pb::ListParticipantsResponse>, Status> {
+                let caller = caller(&request)?;
+                let req = request.into_inner();
+                let filter: ParticipantFilter = participant_filter(&req.filter).map_err(status)?;
+                let page = PageRequest { page_size: page_size(req.page_size)?, page_token: opt_token(req.page_token) };
+                let page = self.svc.list_participants(&caller, filter, page).await.map_err(status)?;
+                Ok(Response::new(pb::ListParticipantsResponse {
+                    participants: to_protos(&page.items),
+                    next_page_token: page.next_page_token.unwrap_or_default(),
+                }))
+            }
+
+            async fn list_case_events(
+                &self,
+                request: Request<pb::ListCaseEventsRequest>,
+            ) -> Result<Response<pb::ListCaseEventsResponse>, Status> {
+                let caller = caller(&request)?;
+                let req = request.into_inner();
+                let id: ParticipantId =
+                    parse_name("participants", &req.parent, &Field::root().child("parent")).map_err(status)?;
+                let limit = page_size(req.page_size)?;
+                let events = self.svc.case_events(&caller, id, req.after_version, limit).await.map_err(status)?;
+                Ok(Response::new(pb::ListCaseEventsResponse { events: to_protos(&events) }))
+            }
+
+            async fn get_worklist(
+                &self,
+                request: Request<pb::GetWorklistRequest>,
+            ) -> Result<Response<pb::Worklist>, Status> {
+                let caller = caller(&request)?;
+                let query: WorklistQuery = convert(request.into_inner())?;
+                let list = self.svc.worklist(&caller, query).await.map_err(status)?;
+                Ok(Response::new(list.to_proto()))
+            }
+
+            $(
+                async fn $method(
+                    &self,
+                    request: Request<pb::$req>,
+                ) -> Result<Response<pb::CaseCommandResponse>, Status> {
+                    self.command(request).await
+                }
+            )*
+        }
+    };
+}
+
+case_service!(
+    update_profile(UpdateProfileRequest),
+    assign_project_worker(AssignProjectWorkerRequest),
+    change_phase(ChangePhaseRequest),
+    change_direction(ChangeDirectionRequest),
+    record_return_stance(RecordReturnStanceRequest),
+    revise_plan(RevisePlanRequest),
+    agree_plan(AgreePlanRequest),
+    set_goal(SetGoalRequest),
+    change_goal_status(ChangeGoalStatusRequest),
+    update_goal_steps(UpdateGoalStepsRequest),
+    log_contact(LogContactRequest),
+    add_agreement(AddAgreementRequest),
+    settle_agreement(SettleAgreementRequest),
+    propose_referral(ProposeReferralRequest),
+    advance_referral(AdvanceReferralRequest),
+    start_return_exploration(StartReturnExplorationRequest),
+    update_return_exploration(UpdateReturnExplorationRequest),
+    identify_obstacle(IdentifyObstacleRequest),
+    act_on_obstacle(ActOnObstacleRequest),
+    update_reintegration_plan(UpdateReintegrationPlanRequest),
+    record_departure_step(RecordDepartureStepRequest),
+    update_rean_checklist(UpdateReanChecklistRequest),
+    plan_departure(PlanDepartureRequest),
+    record_judgment(RecordJudgmentRequest),
+    record_judgment_communicated(RecordJudgmentCommunicatedRequest),
+    record_consequences_explained(RecordConsequencesExplainedRequest),
+    record_self_reliance(RecordSelfRelianceRequest),
+    give_consent(GiveConsentRequest),
+    withdraw_consent(WithdrawConsentRequest),
+    record_progress_report(RecordProgressReportRequest),
+    record_outflow(RecordOutflowRequest)
+);
+
+#[tonic::async_trait]
+impl<S: PerspectiefService + 'static> pb::session_service_server::SessionService for Api<S> {
+    async fn create_session(
+        &self,
+        request: Request<pb::CreateSessionRequest>,
+    ) -> Result<Response<pb::InformationSession>, Status> {
+        let caller = caller(&request)?;
+        let cmd: PlanSession = convert(request.into_inner())?;
+        Ok(Response::new(self.svc.plan_session(&caller, cmd).await.map_err(status)?.to_proto()))
+    }
+
+    async fn get_session(
+        &self,
+        request: Request<pb::GetSessionRequest>,
+    ) -> Result<Response<pb::InformationSession>, Status> {
+        let caller = caller(&request)?;
+        let id: SessionId =
+            parse_name("sessions", &request.get_ref().name, &Field::root().child("name")).map_err(status)?;
+        Ok(Response::new(self.svc.get_session(&caller, id).await.map_err(status)?.to_proto()))
+    }
+
+    async fn list_sessions(
+        &self,
+        request: Request<pb::ListSessionsRequest>,
+    ) -> Result<Response<pb::ListSessionsResponse>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let root = Field::root();
+        let from: chrono::NaiveDate =
+            crate::convert::required(req.start_date, &root.child("start_date")).map_err(status)?;
+        let to: chrono::NaiveDate = crate::convert::required(req.end_date, &root.child("end_date")).map_err(status)?;
+        if to < from || (to - from).num_days() > 366 {
+            return Err(invalid_field("end_date", "the end date lies from the start date to 366 days after it"));
+        }
+        let sessions = self.svc.list_sessions(&caller, from, to).await.map_err(status)?;
+        Ok(Response::new(pb::ListSessionsResponse { sessions: to_protos(&sessions) }))
+    }
+
+    async fn register_attendance(
+        &self,
+        request: Request<pb::RegisterAttendanceRequest>,
+    ) -> Result<Response<pb::InformationSession>, Status> {
+        self.session_command(request).await
+    }
+
+    async fn remove_attendance(
+        &self,
+        request: Request<pb::RemoveAttendanceRequest>,
+    ) -> Result<Response<pb::InformationSession>, Status> {
+        self.session_command(request).await
+    }
+
+    async fn set_unregistered_head_count(
+        &self,
+        request: Request<pb::SetUnregisteredHeadCountRequest>,
+    ) -> Result<Response<pb::InformationSession>, Status> {
+        self.session_command(request).await
+    }
+
+    async fn reschedule_session(
+        &self,
+        request: Request<pb::RescheduleSessionRequest>,
+    ) -> Result<Response<pb::InformationSession>, Status> {
+        self.session_command(request).await
+    }
+
+    async fn cancel_session(
+        &self,
+        request: Request<pb::CancelSessionRequest>,
+    ) -> Result<Response<pb::InformationSession>, Status> {
+        self.session_command(request).await
+    }
+}
+
+#[tonic::async_trait]
+impl<S: PerspectiefService + 'static> pb::meeting_service_server::MeetingService for Api<S> {
+    async fn create_meeting(
+        &self,
+        request: Request<pb::CreateMeetingRequest>,
+    ) -> Result<Response<pb::ChainMeeting>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let root = Field::root();
+        let id = crate::convert::given_or_new(req.meeting_id, &root.child("meeting_id"), MeetingId::from_uuid)
+            .map_err(status)?;
+        let date: chrono::NaiveDate = crate::convert::required(req.date, &root.child("date")).map_err(status)?;
+        Ok(Response::new(self.svc.schedule_meeting(&caller, id, date).await.map_err(status)?.to_proto()))
+    }
+
+    async fn get_meeting(&self, request: Request<pb::GetMeetingRequest>) -> Result<Response<pb::ChainMeeting>, Status> {
+        let caller = caller(&request)?;
+        let id: MeetingId =
+            parse_name("meetings", &request.get_ref().name, &Field::root().child("name")).map_err(status)?;
+        Ok(Response::new(self.svc.get_meeting(&caller, id).await.map_err(status)?.to_proto()))
+    }
+
+    async fn add_to_agenda(&self, request: Request<pb::AddToAgendaRequest>) -> Result<Response<pb::ChainMeeting>, Status> {
+        self.meeting_command(request).await
+    }
+
+    async fn record_discussion(
+        &self,
+        request: Request<pb::RecordDiscussionRequest>,
+    ) -> Result<Response<pb::ChainMeeting>, Status> {
+        self.meeting_command(request).await
+    }
+
+    async fn advise_termination(
+        &self,
+        request: Request<pb::AdviseTerminationRequest>,
+    ) -> Result<Response<pb::ChainMeeting>, Status> {
+        self.meeting_command(request).await
+    }
+
+    async fn record_chain_decision(
+        &self,
+        request: Request<pb::RecordChainDecisionRequest>,
+    ) -> Result<Response<pb::ChainMeeting>, Status> {
+        self.meeting_command(request).await
+    }
+
+    async fn record_termination_talk(
+        &self,
+        request: Request<pb::RecordTerminationTalkRequest>,
+    ) -> Result<Response<pb::ChainMeeting>, Status> {
+        self.meeting_command(request).await
+    }
+}
+
+#[tonic::async_trait]
+impl<S: PerspectiefService + 'static> pb::subsidy_period_service_server::SubsidyPeriodService for Api<S> {
+    async fn create_subsidy_period(
+        &self,
+        request: Request<pb::CreateSubsidyPeriodRequest>,
+    ) -> Result<Response<pb::SubsidyPeriod>, Status> {
+        let caller = caller(&request)?;
+        let period: SubsidyPeriod = crate::convert::required(
+            request.into_inner().subsidy_period,
+            &Field::root().child("subsidy_period"),
+        )
+        .map_err(status)?;
+        self.svc.define_subsidy_period(&caller, period.clone()).await.map_err(status)?;
+        Ok(Response::new(period.to_proto()))
+    }
+
+    async fn list_subsidy_periods(
+        &self,
+        request: Request<pb::ListSubsidyPeriodsRequest>,
+    ) -> Result<Response<pb::ListSubsidyPeriodsResponse>, Status> {
+        let caller = caller(&request)?;
+        let periods = self.svc.subsidy_periods(&caller).await.map_err(status)?;
+        Ok(Response::new(pb::ListSubsidyPeriodsResponse { subsidy_periods: to_protos(&periods) }))
+    }
+}
+
+#[tonic::async_trait]
+impl<S: PerspectiefService + 'static> pb::audit_service_server::AuditService for Api<S> {
+    async fn list_audit_records(
+        &self,
+        request: Request<pb::ListAuditRecordsRequest>,
+    ) -> Result<Response<pb::ListAuditRecordsResponse>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let participant: Option<ParticipantId> = if req.participant.is_empty() {
+            None
+        } else {
+            Some(parse_name("participants", &req.participant, &Field::root().child("participant")).map_err(status)?)
+        };
+        let limit = page_size(req.page_size)?;
+        let records = self.svc.audit_log(&caller, participant, req.after_seq, limit).await.map_err(status)?;
+        Ok(Response::new(pb::ListAuditRecordsResponse { audit_records: to_protos(&records) }))
+    }
+
+    async fn verify_audit_log(
+        &self,
+        request: Request<pb::VerifyAuditLogRequest>,
+    ) -> Result<Response<pb::ChainVerification>, Status> {
+        let caller = caller(&request)?;
+        Ok(Response::new(self.svc.verify_audit_log(&caller).await.map_err(status)?.to_proto()))
+    }
+}
+
+fn feed_events(page: &perspectief_core::service::FeedPage) -> Vec<pb::FeedEvent> {
+    page.events.iter().map(|e| pb::FeedEvent { position: e.position, event: Some(e.event.to_proto()) }).collect()
+}
+
+#[tonic::async_trait]
+impl<S: PerspectiefService + 'static> pb::event_service_server::EventService for Api<S> {
+    async fn list_feed_events(
+        &self,
+        request: Request<pb::ListFeedEventsRequest>,
+    ) -> Result<Response<pb::ListFeedEventsResponse>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let page = self.svc.watch_events(&caller, req.after_position, page_size(req.page_size)?).await.map_err(status)?;
+        Ok(Response::new(pb::ListFeedEventsResponse { events: feed_events(&page), cursor: page.cursor }))
+    }
+
+    type WatchEventsStream = ReceiverStream<Result<pb::WatchEventsResponse, Status>>;
+
+    async fn watch_events(
+        &self,
+        request: Request<pb::WatchEventsRequest>,
+    ) -> Result<Response<Self::WatchEventsStream>, Status> {
+        let caller = caller(&request)?;
+        let start = request.into_inner().after_position;
+        // Check access once up front, so a caller the feed shows nothing to at all still gets an
+        // answer now rather than an empty stream.
+        let first = self.svc.watch_events(&caller, start, 0).await.map_err(status)?;
+        let (tx, rx) = tokio::sync::mpsc::channel(64);
+        let api = self.clone();
+        tokio::spawn(async move { api.follow(caller, start, first, tx).await });
+        Ok(Response::new(ReceiverStream::new(rx)))
+    }
+}
+
+/// Heartbeats keep idle streams alive through proxies and tell the client its cursor.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+impl<S: PerspectiefService + 'static> Api<S> {
+    /// Feed an open WatchEvents stream until the client goes away. Every read goes through the
+    /// service, so access is decided (and logged) per delivery.
+    async fn follow(
+        &self,
+        caller: Caller,
+        start: u64,
+        mut page: perspectief_core::service::FeedPage,
+        tx: tokio::sync::mpsc::Sender<Result<pb::WatchEventsResponse, Status>>,
+    ) {
+        let mut idle = Duration::ZERO;
+        let mut cursor = start;
+        loop {
+            for event in feed_events(&page) {
+                let position = event.position;
+                if tx.send(Ok(pb::WatchEventsResponse { event: Some(event), cursor: position })).await.is_err() {
+                    return;
+                }
+            }
+            let advanced = page.cursor != cursor;
+            cursor = page.cursor;
+            // While the feed moves, read on at once; when it is quiet, wait, with heartbeats.
+            if advanced {
+                idle = Duration::ZERO;
+            } else {
+                if idle >= HEARTBEAT {
+                    idle = Duration::ZERO;
+                    if tx.send(Ok(pb::WatchEventsResponse { event: None, cursor })).await.is_err() {
+                        return;
+                    }
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(self.poll) => idle += self.poll,
+                    () = tx.closed() => return,
+                }
+            }
+            page = match self.svc.watch_events(&caller, cursor, 0).await {
+                Ok(next) => next,
+                Err(e) => {
+                    let _ = tx.send(Err(status(e))).await;
+                    return;
+                }
+            };
+        }
+    }
+}

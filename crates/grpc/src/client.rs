@@ -1,0 +1,372 @@
+//! The Rust client: [`RemoteService`] implements [`PerspectiefService`] over gRPC, so the CLI
+//! and code that embeds Perspectief work against a remote server exactly as against the local
+//! store: same types, same errors (the server's `ErrorInfo` rebuilds the same [`DomainError`]).
+//!
+//! The caller's token comes from [`Credentials`]: one fixed token ([`StaticToken`], the usual
+//! case), or one per caller. The server decides who the caller is from the token; the
+//! `Caller` passed to each method supplies the token, the purpose and on whose behalf.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::NaiveDate;
+use perspectief_core::activity::SubsidyPeriod;
+use perspectief_core::case::{Case, CaseCommand, CaseEvent, RegisterParticipant};
+use perspectief_core::meeting::{ChainMeeting, MeetingCommand};
+use perspectief_core::service::{
+    AuditRecord, Caller, ChainVerification, Executed, FeedEvent, FeedPage, Page, PageRequest, ParticipantFilter,
+    ParticipantSummary, PerspectiefService, Worklist, WorklistQuery,
+};
+use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
+use perspectief_core::{DomainError, MeetingId, ParticipantId, SessionId};
+use tonic::transport::Channel;
+
+use crate::convert::case_commands::{CaseCommandRequest, case_command_request};
+use crate::convert::meetings::{MeetingCommandRequest, meeting_command_request};
+use crate::convert::sessions::{SessionCommandRequest, session_command_request};
+use crate::convert::{Field, FromProto, ToProto, resource_name};
+use crate::pb;
+use crate::pb::audit_service_client::AuditServiceClient;
+use crate::pb::case_service_client::CaseServiceClient;
+use crate::pb::event_service_client::EventServiceClient;
+use crate::pb::meeting_service_client::MeetingServiceClient;
+use crate::pb::session_service_client::SessionServiceClient;
+use crate::pb::subsidy_period_service_client::SubsidyPeriodServiceClient;
+use crate::status::from_status;
+
+/// A future of a token.
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<String, DomainError>> + Send + 'a>>;
+
+/// Where the bearer token for a call comes from.
+pub trait Credentials: Send + Sync {
+    /// The token to send for `caller`.
+    fn token<'a>(&'a self, caller: &'a Caller) -> TokenFuture<'a>;
+}
+
+/// One token for every call (from the environment or the config file).
+#[derive(Clone)]
+pub struct StaticToken(String);
+
+impl StaticToken {
+    /// Wrap a token.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+}
+
+impl std::fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the secret.
+        f.write_str("StaticToken(..)")
+    }
+}
+
+impl Credentials for StaticToken {
+    fn token<'a>(&'a self, _caller: &'a Caller) -> TokenFuture<'a> {
+        Box::pin(async move { Ok(self.0.clone()) })
+    }
+}
+
+/// The Perspectief service of a remote server.
+#[derive(Debug, Clone)]
+pub struct RemoteService<C> {
+    channel: Channel,
+    credentials: C,
+    max_message_bytes: usize,
+}
+
+/// The metadata header that says on whose behalf a call is made.
+pub const ON_BEHALF_OF_HEADER: &str = "x-perspectief-on-behalf-of";
+
+impl<C: Credentials> RemoteService<C> {
+    /// A client on an open channel (see [`tonic::transport::Endpoint`] for TLS and timeouts).
+    pub fn new(channel: Channel, credentials: C) -> Self {
+        Self { channel, credentials, max_message_bytes: 4 * 1024 * 1024 }
+    }
+
+    /// Connect to `url` (`http://host:port` or `https://host:port`).
+    pub async fn connect(url: &str, credentials: C) -> Result<Self, DomainError> {
+        let endpoint = tonic::transport::Endpoint::from_shared(url.to_owned())
+            .map_err(|_| DomainError::field("server", "not_a_url", "not a server address like https://host:port"))?
+            .connect_timeout(std::time::Duration::from_secs(10));
+        let channel = endpoint
+            .connect()
+            .await
+            .map_err(|e| DomainError::Unavailable { reason: format!("cannot connect to the server: {e}") })?;
+        Ok(Self::new(channel, credentials))
+    }
+
+    async fn request<T>(&self, caller: &Caller, message: T) -> Result<tonic::Request<T>, DomainError> {
+        let token = self.credentials.token(caller).await?;
+        let mut request = tonic::Request::new(message);
+        let meta = request.metadata_mut();
+        let bearer = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| DomainError::field("token", "invalid_characters", "the token holds characters a header cannot"))?;
+        meta.insert("authorization", bearer);
+        if let Ok(purpose) = caller.purpose.as_str().parse() {
+            meta.insert(crate::auth::PURPOSE_HEADER, purpose);
+        }
+        if let Some(user) = caller.on_behalf_of
+            && let Ok(value) = user.to_string().parse()
+        {
+            meta.insert(ON_BEHALF_OF_HEADER, value);
+        }
+        Ok(request)
+    }
+
+    fn cases(&self) -> CaseServiceClient<Channel> {
+        CaseServiceClient::new(self.channel.clone())
+            .max_decoding_message_size(self.max_message_bytes)
+            .max_encoding_message_size(self.max_message_bytes)
+    }
+
+    fn sessions(&self) -> SessionServiceClient<Channel> {
+        SessionServiceClient::new(self.channel.clone())
+            .max_decoding_message_size(self.max_message_bytes)
+            .max_encoding_message_size(self.max_message_bytes)
+    }
+
+    fn meetings(&self) -> MeetingServiceClient<Channel> {
+        MeetingServiceClient::new(self.channel.clone())
+            .max_decoding_message_size(self.max_message_bytes)
+            .max_encoding_message_size(self.max_message_bytes)
+    }
+}
+
+/// A server answer that is not a valid core value: the server is not one this client knows.
+fn answer<P, T: FromProto<P>>(proto: P) -> Result<T, DomainError> {
+    T::from_proto(proto, &Field::root()).map_err(|e| DomainError::Internal {
+        reference: format!("the server's answer could not be read ({e}); is it a Perspectief v1 server?"),
+    })
+}
+
+fn answers<P, T: FromProto<P>>(protos: Vec<P>) -> Result<Vec<T>, DomainError> {
+    protos.into_iter().map(answer).collect()
+}
+
+fn reply<T>(result: Result<tonic::Response<T>, tonic::Status>) -> Result<T, DomainError> {
+    result.map(tonic::Response::into_inner).map_err(|s| from_status(&s))
+}
+
+fn wire_size(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+impl<C: Credentials> PerspectiefService for RemoteService<C> {
+    async fn register_participant(&self, caller: &Caller, cmd: RegisterParticipant) -> Result<Case, DomainError> {
+        let request = self.request(caller, cmd.to_proto()).await?;
+        answer(reply(self.cases().create_participant(request).await)?)
+    }
+
+    async fn execute(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+        expected_version: Option<u64>,
+        cmd: CaseCommand,
+    ) -> Result<Executed, DomainError> {
+        let mut c = self.cases();
+        let result = match case_command_request(participant, expected_version, &cmd) {
+            CaseCommandRequest::UpdateProfile(r) => c.update_profile(self.request(caller, r).await?).await,
+            CaseCommandRequest::AssignProjectWorker(r) => c.assign_project_worker(self.request(caller, r).await?).await,
+            CaseCommandRequest::ChangePhase(r) => c.change_phase(self.request(caller, r).await?).await,
+            CaseCommandRequest::ChangeDirection(r) => c.change_direction(self.request(caller, r).await?).await,
+            CaseCommandRequest::RecordReturnStance(r) => c.record_return_stance(self.request(caller, r).await?).await,
+            CaseCommandRequest::RevisePlan(r) => c.revise_plan(self.request(caller, r).await?).await,
+            CaseCommandRequest::AgreePlan(r) => c.agree_plan(self.request(caller, r).await?).await,
+            CaseCommandRequest::SetGoal(r) => c.set_goal(self.request(caller, r).await?).await,
+            CaseCommandRequest::ChangeGoalStatus(r) => c.change_goal_status(self.request(caller, r).await?).await,
+            CaseCommandRequest::UpdateGoalSteps(r) => c.update_goal_steps(self.request(caller, r).await?).await,
+            CaseCommandRequest::LogContact(r) => c.log_contact(self.request(caller, r).await?).await,
+            CaseCommandRequest::AddAgreement(r) => c.add_agreement(self.request(caller, r).await?).await,
+            CaseCommandRequest::SettleAgreement(r) => c.settle_agreement(self.request(caller, r).await?).await,
+            CaseCommandRequest::ProposeReferral(r) => c.propose_referral(self.request(caller, r).await?).await,
+            CaseCommandRequest::AdvanceReferral(r) => c.advance_referral(self.request(caller, r).await?).await,
+            CaseCommandRequest::StartReturnExploration(r) => c.start_return_exploration(self.request(caller, r).await?).await,
+            CaseCommandRequest::UpdateReturnExploration(r) => c.update_return_exploration(self.request(caller, r).await?).await,
+            CaseCommandRequest::IdentifyObstacle(r) => c.identify_obstacle(self.request(caller, r).await?).await,
+            CaseCommandRequest::ActOnObstacle(r) => c.act_on_obstacle(self.request(caller, r).await?).await,
+            CaseCommandRequest::UpdateReintegrationPlan(r) => c.update_reintegration_plan(self.request(caller, r).await?).await,
+            CaseCommandRequest::RecordDepartureStep(r) => c.record_departure_step(self.request(caller, r).await?).await,
+            CaseCommandRequest::UpdateReanChecklist(r) => c.update_rean_checklist(self.request(caller, r).await?).await,
+            CaseCommandRequest::PlanDeparture(r) => c.plan_departure(self.request(caller, r).await?).await,
+            CaseCommandRequest::RecordJudgment(r) => c.record_judgment(self.request(caller, r).await?).await,
+            CaseCommandRequest::RecordJudgmentCommunicated(r) => c.record_judgment_communicated(self.request(caller, r).await?).await,
+            CaseCommandRequest::RecordConsequencesExplained(r) => c.record_consequences_explained(self.request(caller, r).await?).await,
+            CaseCommandRequest::RecordSelfReliance(r) => c.record_self_reliance(self.request(caller, r).await?).await,
+            CaseCommandRequest::GiveConsent(r) => c.give_consent(self.request(caller, r).await?).await,
+            CaseCommandRequest::WithdrawConsent(r) => c.withdraw_consent(self.request(caller, r).await?).await,
+            CaseCommandRequest::RecordProgressReport(r) => c.record_progress_report(self.request(caller, r).await?).await,
+            CaseCommandRequest::RecordOutflow(r) => c.record_outflow(self.request(caller, r).await?).await,
+        };
+        let done = reply(result)?;
+        Ok(Executed { version: done.version, events: answers(done.events)? })
+    }
+
+    async fn get_case(&self, caller: &Caller, participant: ParticipantId) -> Result<Case, DomainError> {
+        let request = self.request(caller, pb::GetCaseFileRequest { name: resource_name("participants", &participant) }).await?;
+        answer(reply(self.cases().get_case_file(request).await)?)
+    }
+
+    async fn case_events(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+        after_version: u64,
+        limit: u32,
+    ) -> Result<Vec<CaseEvent>, DomainError> {
+        let message = pb::ListCaseEventsRequest {
+            parent: resource_name("participants", &participant),
+            after_version,
+            page_size: wire_size(limit),
+        };
+        let request = self.request(caller, message).await?;
+        answers(reply(self.cases().list_case_events(request).await)?.events)
+    }
+
+    async fn watch_events(&self, caller: &Caller, after_position: u64, limit: u32) -> Result<FeedPage, DomainError> {
+        let message = pb::ListFeedEventsRequest { after_position, page_size: wire_size(limit) };
+        let request = self.request(caller, message).await?;
+        let page = reply(EventServiceClient::new(self.channel.clone()).list_feed_events(request).await)?;
+        let events = page
+            .events
+            .into_iter()
+            .map(|e| {
+                let event = e.event.ok_or_else(|| DomainError::Internal { reference: "a feed event without its event".into() })?;
+                Ok(FeedEvent { position: e.position, event: answer(event)? })
+            })
+            .collect::<Result<_, DomainError>>()?;
+        Ok(FeedPage { events, cursor: page.cursor })
+    }
+
+    async fn list_participants(
+        &self,
+        caller: &Caller,
+        filter: ParticipantFilter,
+        page: PageRequest,
+    ) -> Result<Page<ParticipantSummary>, DomainError> {
+        let message = pb::ListParticipantsRequest {
+            page_size: wire_size(page.page_size),
+            page_token: page.page_token.unwrap_or_default(),
+            filter: crate::filter::filter_text(&filter),
+        };
+        let request = self.request(caller, message).await?;
+        let page = reply(self.cases().list_participants(request).await)?;
+        Ok(Page {
+            items: answers(page.participants)?,
+            next_page_token: Some(page.next_page_token).filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn worklist(&self, caller: &Caller, query: WorklistQuery) -> Result<Worklist, DomainError> {
+        let request = self.request(caller, query.to_proto()).await?;
+        answer(reply(self.cases().get_worklist(request).await)?)
+    }
+
+    async fn plan_session(&self, caller: &Caller, cmd: PlanSession) -> Result<InformationSession, DomainError> {
+        let request = self.request(caller, cmd.to_proto()).await?;
+        answer(reply(self.sessions().create_session(request).await)?)
+    }
+
+    async fn execute_session(
+        &self,
+        caller: &Caller,
+        session: SessionId,
+        expected_version: Option<u64>,
+        cmd: SessionCommand,
+    ) -> Result<InformationSession, DomainError> {
+        let mut c = self.sessions();
+        let result = match session_command_request(session, expected_version, &cmd) {
+            SessionCommandRequest::RegisterAttendance(r) => c.register_attendance(self.request(caller, r).await?).await,
+            SessionCommandRequest::RemoveAttendance(r) => c.remove_attendance(self.request(caller, r).await?).await,
+            SessionCommandRequest::SetUnregisteredHeadCount(r) => c.set_unregistered_head_count(self.request(caller, r).await?).await,
+            SessionCommandRequest::Reschedule(r) => c.reschedule_session(self.request(caller, r).await?).await,
+            SessionCommandRequest::Cancel(r) => c.cancel_session(self.request(caller, r).await?).await,
+        };
+        answer(reply(result)?)
+    }
+
+    async fn get_session(&self, caller: &Caller, session: SessionId) -> Result<InformationSession, DomainError> {
+        let request = self.request(caller, pb::GetSessionRequest { name: resource_name("sessions", &session) }).await?;
+        answer(reply(self.sessions().get_session(request).await)?)
+    }
+
+    async fn list_sessions(
+        &self,
+        caller: &Caller,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<InformationSession>, DomainError> {
+        let message = pb::ListSessionsRequest { start_date: Some(from.to_proto()), end_date: Some(to.to_proto()) };
+        let request = self.request(caller, message).await?;
+        answers(reply(self.sessions().list_sessions(request).await)?.sessions)
+    }
+
+    async fn schedule_meeting(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        date: NaiveDate,
+    ) -> Result<ChainMeeting, DomainError> {
+        let message = pb::CreateMeetingRequest { meeting_id: meeting.to_string(), date: Some(date.to_proto()) };
+        let request = self.request(caller, message).await?;
+        answer(reply(self.meetings().create_meeting(request).await)?)
+    }
+
+    async fn execute_meeting(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        expected_version: Option<u64>,
+        cmd: MeetingCommand,
+    ) -> Result<ChainMeeting, DomainError> {
+        let mut c = self.meetings();
+        let result = match meeting_command_request(meeting, expected_version, &cmd) {
+            MeetingCommandRequest::AddToAgenda(r) => c.add_to_agenda(self.request(caller, r).await?).await,
+            MeetingCommandRequest::RecordDiscussion(r) => c.record_discussion(self.request(caller, r).await?).await,
+            MeetingCommandRequest::AdviseTermination(r) => c.advise_termination(self.request(caller, r).await?).await,
+            MeetingCommandRequest::RecordChainDecision(r) => c.record_chain_decision(self.request(caller, r).await?).await,
+            MeetingCommandRequest::RecordTerminationTalk(r) => c.record_termination_talk(self.request(caller, r).await?).await,
+        };
+        answer(reply(result)?)
+    }
+
+    async fn get_meeting(&self, caller: &Caller, meeting: MeetingId) -> Result<ChainMeeting, DomainError> {
+        let request = self.request(caller, pb::GetMeetingRequest { name: resource_name("meetings", &meeting) }).await?;
+        answer(reply(self.meetings().get_meeting(request).await)?)
+    }
+
+    async fn define_subsidy_period(&self, caller: &Caller, period: SubsidyPeriod) -> Result<(), DomainError> {
+        let message = pb::CreateSubsidyPeriodRequest { subsidy_period: Some(period.to_proto()) };
+        let request = self.request(caller, message).await?;
+        reply(SubsidyPeriodServiceClient::new(self.channel.clone()).create_subsidy_period(request).await).map(drop)
+    }
+
+    async fn subsidy_periods(&self, caller: &Caller) -> Result<Vec<SubsidyPeriod>, DomainError> {
+        let request = self.request(caller, pb::ListSubsidyPeriodsRequest {}).await?;
+        let list = reply(SubsidyPeriodServiceClient::new(self.channel.clone()).list_subsidy_periods(request).await)?;
+        answers(list.subsidy_periods)
+    }
+
+    async fn audit_log(
+        &self,
+        caller: &Caller,
+        participant: Option<ParticipantId>,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, DomainError> {
+        let message = pb::ListAuditRecordsRequest {
+            participant: participant.map(|p| resource_name("participants", &p)).unwrap_or_default(),
+            after_seq,
+            page_size: wire_size(limit),
+        };
+        let request = self.request(caller, message).await?;
+        answers(reply(AuditServiceClient::new(self.channel.clone()).list_audit_records(request).await)?.audit_records)
+    }
+
+    async fn verify_audit_log(&self, caller: &Caller) -> Result<ChainVerification, DomainError> {
+        let request = self.request(caller, pb::VerifyAuditLogRequest {}).await?;
+        answer(reply(AuditServiceClient::new(self.channel.clone()).verify_audit_log(request).await)?)
+    }
+}

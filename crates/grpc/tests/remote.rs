@@ -1,0 +1,82 @@
+//! The store's conformance suite a second time, through a real server on an ephemeral
+//! loopback port with the Rust client: every behaviour is the same locally and remotely.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{Duration, TimeZone, Utc};
+use perspectief_core::accounts::UserAccount;
+use perspectief_core::service::Caller;
+use perspectief_core::{DomainError, Label, UserId};
+use perspectief_grpc::client::{Credentials, RemoteService, TokenFuture};
+use perspectief_grpc::server::{ServerConfig, serve};
+use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
+use perspectief_tests::conformance::{Env, run_all};
+use tonic::transport::server::TcpIncoming;
+
+/// Tokens made on demand: the suite invents callers (each a fresh user of some role and
+/// organisation); the first call of each gets an account and a token from the administrator.
+struct TokensPerCaller {
+    store: Store,
+    admin: Caller,
+    clock: Arc<ManualClock>,
+    /// The token of each user and when it was made (the suite moves the clock by months).
+    tokens: Mutex<HashMap<UserId, (String, chrono::DateTime<Utc>)>>,
+}
+
+impl Credentials for TokensPerCaller {
+    fn token<'a>(&'a self, caller: &'a Caller) -> TokenFuture<'a> {
+        Box::pin(async move {
+            let user = caller.actor.user;
+            let now = perspectief_store::Clock::now(self.clock.as_ref());
+            if let Some((t, made)) = self.tokens.lock().unwrap().get(&user)
+                && now - *made < Duration::days(300)
+            {
+                return Ok(t.clone());
+            }
+            let account = UserAccount {
+                id: user,
+                organisation: caller.actor.organisation,
+                role: caller.actor.role,
+                name: Label::parse("Synthetische gebruiker").unwrap(),
+                disabled: false,
+            };
+            match self.store.create_user(&self.admin, account).await {
+                Ok(_) | Err(DomainError::AlreadyExists { .. }) => {}
+                Err(e) => return Err(e),
+            }
+            let (_, token) = self.store.create_token(&self.admin, user, "conformance", Duration::days(365)).await?;
+            self.tokens.lock().unwrap().insert(user, (token.clone(), now));
+            Ok(token)
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_conformance_suite_passes_through_a_loopback_server() {
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap()));
+    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+    let mut options = StoreOptions::new("sqlite::memory:", keys);
+    options.clock = clock.clone();
+    let store = Store::open(options).await.unwrap();
+    let admin = Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor());
+    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let address = incoming.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = Arc::new(store.clone());
+    let server = tokio::spawn(async move {
+        serve(served, ServerConfig::default(), incoming, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    });
+    let credentials = TokensPerCaller { store: store.clone(), admin, clock: clock.clone(), tokens: Mutex::default() };
+    let remote = RemoteService::connect(&format!("http://{address}"), credentials).await.unwrap();
+    let advance = |d| clock.advance(d);
+    let now = || perspectief_store::Clock::now(clock.as_ref());
+    let env = Env { foundation: store.policy().foundation, advance: &advance, now: &now, remote: true };
+    run_all(&remote, &env).await;
+    stop.send(()).unwrap();
+    server.await.unwrap();
+}

@@ -44,6 +44,11 @@ impl<S> Api<S> {
     }
 }
 
+/// A case file with its output-only fields for today (Amsterdam).
+fn case_file(case: &perspectief_core::case::Case) -> pb::CaseFile {
+    crate::convert::case_model::case_file_on(case, perspectief_core::time::amsterdam_date(chrono::Utc::now()))
+}
+
 fn status(e: DomainError) -> Status {
     to_status(&e)
 }
@@ -114,7 +119,7 @@ macro_rules! case_service {
                 let caller = caller(&request)?;
                 let cmd: RegisterParticipant = convert(request.into_inner())?;
                 let case = self.svc.register_participant(&caller, cmd).await.map_err(status)?;
-                Ok(Response::new(case.to_proto()))
+                Ok(Response::new(case_file(&case)))
             }
 
             async fn get_case_file(
@@ -125,7 +130,7 @@ macro_rules! case_service {
                 let id: ParticipantId =
                     parse_name("participants", &request.get_ref().name, &Field::root().child("name")).map_err(status)?;
                 let case = self.svc.get_case(&caller, id).await.map_err(status)?;
-                Ok(Response::new(case.to_proto()))
+                Ok(Response::new(case_file(&case)))
             }
 
             async fn list_participants(

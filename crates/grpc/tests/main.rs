@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod interop;
+mod partners;
 mod remote;
 mod server;
 mod tls;

@@ -960,7 +960,7 @@ mod tests {
         assert_eq!(kinds.len(), 31, "a sample of every command");
         let participant = ParticipantId::from_u128(7);
         for (i, command) in samples.into_iter().enumerate() {
-            let version = (i % 2 == 0).then_some(i as u64 + 1);
+            let version = i.is_multiple_of(2).then_some(u64::try_from(i).unwrap() + 1);
             let request = case_command_request(participant, version, &command);
             let target = CaseCommandTarget::from_proto(request, &Field::root())
                 .unwrap_or_else(|e| panic!("{}: {e:?}", command.name()));

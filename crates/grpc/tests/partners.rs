@@ -1,0 +1,501 @@
+//! Who sees what, over gRPC: a table of roles × methods × consent states, written from the
+//! access matrix in the core's `access` module docs, checked call by call through a real
+//! server with real tokens. Every cell is compared, so an unexpected allow fails the test.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use perspectief_core::accounts::UserAccount;
+use perspectief_core::case::{CaseCommand, NewContact, RegisterParticipant};
+use perspectief_core::returns::ExplorationFindings;
+use perspectief_core::service::{Caller, PageRequest, ParticipantFilter, PerspectiefService, Purpose};
+use perspectief_core::*;
+use perspectief_grpc::client::{RemoteService, StaticToken};
+use perspectief_grpc::server::{ServerConfig, serve};
+use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
+use tonic::transport::server::TcpIncoming;
+
+const PARTNER_ORG: u128 = 0xA;
+const MUNICIPALITY: u128 = 0xB;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    AssignedWorker,
+    OtherWorker,
+    Lead,
+    CaseManager,
+    Partner,
+    Auditor,
+    Administrator,
+}
+
+const EVERYONE: [Who; 7] = [
+    Who::AssignedWorker,
+    Who::OtherWorker,
+    Who::Lead,
+    Who::CaseManager,
+    Who::Partner,
+    Who::Auditor,
+    Who::Administrator,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum ConsentState {
+    None,
+    ReturnOnly,
+    Everything,
+    Withdrawn,
+}
+
+fn text(s: &str) -> Text {
+    Text::parse(s).unwrap()
+}
+
+struct World {
+    store: Store,
+    tokens: BTreeMap<Who, String>,
+    clients: BTreeMap<Who, (Caller, RemoteService<StaticToken>)>,
+    cases: BTreeMap<ConsentState, ParticipantId>,
+    today: NaiveDate,
+}
+
+async fn world(address: std::net::SocketAddr, store: Store, today: NaiveDate) -> World {
+    let admin = Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor());
+    let foundation = store.policy().foundation;
+    let mut clients = BTreeMap::new();
+    let mut tokens = BTreeMap::new();
+    for (n, who) in EVERYONE.into_iter().enumerate() {
+        let (role, org, purpose) = match who {
+            Who::AssignedWorker | Who::OtherWorker => (Role::ProjectWorker, foundation, Purpose::CaseWork),
+            Who::Lead => (Role::ProjectLead, foundation, Purpose::CaseWork),
+            Who::CaseManager => {
+                (Role::MunicipalCaseManager, OrganisationId::from_u128(MUNICIPALITY), Purpose::ChainCooperation)
+            }
+            Who::Partner => (Role::ChainPartner, OrganisationId::from_u128(PARTNER_ORG), Purpose::ChainCooperation),
+            Who::Auditor => (Role::Auditor, foundation, Purpose::Audit),
+            Who::Administrator => (Role::Administrator, foundation, Purpose::Administration),
+        };
+        let account = UserAccount {
+            id: UserId::from_u128(100 + n as u128),
+            organisation: org,
+            role,
+            name: Label::parse("Synthetisch account").unwrap(),
+            disabled: false,
+        };
+        let account = store.create_user(&admin, account).await.unwrap();
+        let (_, token) = store.create_token(&admin, account.id, "matrix", Duration::days(30)).await.unwrap();
+        tokens.insert(who, token.clone());
+        let remote = RemoteService::connect(&format!("http://{address}"), StaticToken::new(token)).await.unwrap();
+        let caller = Caller { purpose, ..Caller::local(account.actor()) };
+        clients.insert(who, (caller, remote));
+    }
+    let mut w = World { store, tokens, clients, cases: BTreeMap::new(), today };
+    for state in [ConsentState::None, ConsentState::ReturnOnly, ConsentState::Everything, ConsentState::Withdrawn] {
+        let id = w.case_with(state).await;
+        w.cases.insert(state, id);
+    }
+    w
+}
+
+impl World {
+    fn client(&self, who: Who) -> (&Caller, &RemoteService<StaticToken>) {
+        let (c, r) = &self.clients[&who];
+        (c, r)
+    }
+
+    /// A participant of the assigned worker with guidance, legal, medical and return events,
+    /// and the consents of the state for both the partner and the municipality.
+    async fn case_with(&self, state: ConsentState) -> ParticipantId {
+        let (worker, svc) = self.client(Who::AssignedWorker);
+        let id = ParticipantId::from_u128(uuid::Uuid::new_v4().as_u128());
+        let profile = ParticipantProfile {
+            given_names: Name::parse("Matrix").unwrap(),
+            family_name: None,
+            aliases: vec![],
+            date_of_birth: None,
+            country_of_origin: None,
+            nationalities: vec![],
+            languages: vec![],
+            v_number: None,
+            lvv_location: None,
+            project_worker: worker.actor.user,
+        };
+        svc.register_participant(worker, RegisterParticipant { id, profile, registered_on: self.today }).await.unwrap();
+        let run = |cmd: CaseCommand| async move { svc.execute(worker, id, None, cmd).await.unwrap() };
+        let categories: BTreeSet<DataCategory> = match state {
+            ConsentState::None => BTreeSet::new(),
+            ConsentState::ReturnOnly => BTreeSet::from([DataCategory::Return]),
+            ConsentState::Everything | ConsentState::Withdrawn => DataCategory::ALL.into_iter().collect(),
+        };
+        let mut consents = vec![];
+        if !categories.is_empty() {
+            for org in [PARTNER_ORG, MUNICIPALITY] {
+                let consent = ConsentId::from_u128(uuid::Uuid::new_v4().as_u128());
+                consents.push(consent);
+                run(CaseCommand::GiveConsent {
+                    id: consent,
+                    organisation: OrganisationId::from_u128(org),
+                    categories: categories.clone(),
+                    purpose: text("Samenwerking in de keten."),
+                    given_on: self.today,
+                })
+                .await;
+            }
+        }
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap();
+        for (category, codes) in [
+            (DataCategory::Guidance, vec![ActivityCode::OrientationTalks]),
+            (DataCategory::Legal, vec![ActivityCode::OrientationTalks]),
+            (DataCategory::MedicalPsychosocial, vec![ActivityCode::OrientationTalks]),
+        ] {
+            run(CaseCommand::LogContact(NewContact {
+                id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
+                at,
+                kind: ContactKind::IndividualTalk,
+                location: ContactLocation::Office,
+                staff: BTreeSet::new(),
+                activities: codes.into_iter().collect(),
+                summary: text("Synthetisch gesprek."),
+                category,
+                partner: None,
+                duration_minutes: None,
+                agreements: vec![],
+            }))
+            .await;
+        }
+        run(CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on: self.today, note: None }).await;
+        run(CaseCommand::StartReturnExploration { on: self.today, findings: ExplorationFindings::default() }).await;
+        if state == ConsentState::Withdrawn {
+            for consent in consents {
+                run(CaseCommand::WithdrawConsent { consent, on: self.today }).await;
+            }
+        }
+        id
+    }
+
+    /// The data categories of `participant`'s events that `who` sees in the feed.
+    async fn feed_categories(&self, who: Who, participant: ParticipantId) -> BTreeSet<DataCategory> {
+        let (caller, svc) = self.client(who);
+        let mut cursor = 0;
+        let mut seen = BTreeSet::new();
+        loop {
+            let page = svc.watch_events(caller, cursor, 500).await.unwrap();
+            seen.extend(
+                page.events.iter().filter(|e| e.event.participant == participant).map(|e| e.event.change.category()),
+            );
+            if page.cursor == cursor {
+                return seen;
+            }
+            cursor = page.cursor;
+        }
+    }
+}
+
+fn allowed<T>(result: Result<T, DomainError>, what: &str, who: Who) -> bool {
+    match result {
+        Ok(_) => true,
+        Err(DomainError::AccessDenied(_)) => false,
+        Err(e) => panic!("{what} as {who:?}: neither allowed nor denied: {e}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+    let today = perspectief_core::time::amsterdam_date(now);
+    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+    let mut options = StoreOptions::new("sqlite::memory:", keys);
+    options.clock = Arc::new(ManualClock::new(now));
+    let store = Store::open(options).await.unwrap();
+    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let address = incoming.local_addr().unwrap();
+    let served = Arc::new(store.clone());
+    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
+    let w = world(address, store, today).await;
+
+    use DataCategory as C;
+    use Who::*;
+    // The feed, per consent state: which categories of the person's events each role sees.
+    let all: BTreeSet<C> = [C::Identity, C::Guidance, C::Legal, C::MedicalPsychosocial, C::Return].into();
+    let none = BTreeSet::new();
+    for (state, who, expected) in [
+        (ConsentState::None, AssignedWorker, all.clone()),
+        (ConsentState::None, OtherWorker, [C::Identity].into()),
+        (ConsentState::None, Lead, all.clone()),
+        (ConsentState::None, CaseManager, none.clone()),
+        (ConsentState::None, Partner, none.clone()),
+        (ConsentState::None, Auditor, none.clone()),
+        (ConsentState::None, Administrator, none.clone()),
+        (ConsentState::ReturnOnly, CaseManager, [C::Return].into()),
+        (ConsentState::ReturnOnly, Partner, [C::Return].into()),
+        (ConsentState::ReturnOnly, OtherWorker, [C::Identity].into()),
+        // Medical content never reaches the municipality; guidance is not a partner's.
+        (ConsentState::Everything, CaseManager, [C::Identity, C::Guidance, C::Legal, C::Return].into()),
+        (ConsentState::Everything, Partner, [C::Identity, C::Legal, C::MedicalPsychosocial, C::Return].into()),
+        (ConsentState::Everything, Auditor, none.clone()),
+        (ConsentState::Everything, Administrator, none.clone()),
+        (ConsentState::Withdrawn, CaseManager, none.clone()),
+        (ConsentState::Withdrawn, Partner, none.clone()),
+    ] {
+        let seen = w.feed_categories(who, w.cases[&state]).await;
+        assert_eq!(seen, expected, "feed of a case with consent {state:?} as {who:?}");
+    }
+
+    // Methods × roles, on the case whose consents cover everything (the most permissive state).
+    let p = w.cases[&ConsentState::Everything];
+    let mut unexpected = Vec::new();
+    for who in EVERYONE {
+        let (caller, svc) = w.client(who);
+        let expected = |allowed_for: &[Who]| allowed_for.contains(&who);
+        let staff_case = [AssignedWorker, Lead];
+        let checks: Vec<(&str, bool, bool)> = vec![
+            ("get_case", allowed(svc.get_case(caller, p).await, "get_case", who), expected(&staff_case)),
+            (
+                "case_events",
+                allowed(svc.case_events(caller, p, 0, 10).await, "case_events", who),
+                expected(&staff_case),
+            ),
+            (
+                "log_contact",
+                allowed(
+                    svc.execute(
+                        caller,
+                        p,
+                        None,
+                        CaseCommand::LogContact(NewContact {
+                            id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
+                            at: Utc.with_ymd_and_hms(2026, 11, 2, 11, 0, 0).unwrap(),
+                            kind: ContactKind::Phone,
+                            location: ContactLocation::Remote,
+                            staff: BTreeSet::new(),
+                            activities: [ActivityCode::OrientationTalks].into(),
+                            summary: text("Synthetisch telefoontje."),
+                            category: C::Guidance,
+                            partner: None,
+                            duration_minutes: None,
+                            agreements: vec![],
+                        }),
+                    )
+                    .await,
+                    "log_contact",
+                    who,
+                ),
+                expected(&staff_case),
+            ),
+            (
+                "list_participants",
+                allowed(
+                    svc.list_participants(caller, ParticipantFilter::default(), PageRequest::default()).await,
+                    "list_participants",
+                    who,
+                ),
+                expected(&[AssignedWorker, OtherWorker, Lead]),
+            ),
+            (
+                "list_sessions",
+                allowed(svc.list_sessions(caller, today, today).await, "list_sessions", who),
+                expected(&[AssignedWorker, OtherWorker, Lead]),
+            ),
+            (
+                "subsidy_periods",
+                allowed(svc.subsidy_periods(caller).await, "subsidy_periods", who),
+                expected(&[AssignedWorker, OtherWorker, Lead, CaseManager, Auditor]),
+            ),
+            (
+                "audit_log",
+                allowed(svc.audit_log(caller, Some(p), 0, 10).await, "audit_log", who),
+                expected(&[Lead, Auditor]),
+            ),
+            (
+                "verify_audit_log",
+                allowed(svc.verify_audit_log(caller).await, "verify_audit_log", who),
+                expected(&[Lead, Auditor]),
+            ),
+        ];
+        for (method, got, want) in checks {
+            if got != want {
+                unexpected.push(format!("{method} as {who:?}: allowed {got}, expected {want}"));
+            }
+        }
+    }
+    assert!(unexpected.is_empty(), "differences from the matrix:\n{}", unexpected.join("\n"));
+
+    // Every refusal above is in the access log as denied, with the refused user.
+    let (lead, svc) = w.client(Lead);
+    let log = svc.audit_log(lead, Some(p), 0, 500).await.unwrap();
+    let partner = w.client(Partner).0.actor.user;
+    assert!(log.iter().any(|r| r.entry.user == partner
+        && r.entry.operation == "get_case"
+        && r.entry.outcome == perspectief_core::service::AuditOutcome::Denied));
+    drop(w.store);
+}
+
+fn authorised<T>(token: &str, message: T) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+    request
+}
+
+/// The first field violation of an INVALID_ARGUMENT status: (field, reason).
+fn violation(status: &tonic::Status) -> (String, String) {
+    use tonic_types::StatusExt;
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    let details = status.get_error_details();
+    let v = details.bad_request().expect("BadRequest details").field_violations[0].clone();
+    (v.field, v.reason)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up() {
+    use perspectief_grpc::pb;
+    use perspectief_grpc::pb::case_service_client::CaseServiceClient;
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+    let mut options = StoreOptions::new("sqlite::memory:", keys);
+    options.clock = Arc::new(ManualClock::new(now));
+    let store = Store::open(options).await.unwrap();
+    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let address = incoming.local_addr().unwrap();
+    let served = Arc::new(store.clone());
+    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
+    let w = world(address, store, perspectief_core::time::amsterdam_date(now)).await;
+    let token = w.tokens[&Who::AssignedWorker].clone();
+    let p = w.cases[&ConsentState::None];
+    let name = format!("participants/{p}");
+    let mut c = CaseServiceClient::connect(format!("http://{address}")).await.unwrap();
+
+    // A missing required message.
+    let e = c.set_goal(authorised(&token, pb::SetGoalRequest { name: name.clone(), ..Default::default() })).await;
+    assert_eq!(violation(&e.unwrap_err()), ("goal".into(), "REQUIRED".into()));
+    // An enum number no version of the contract has.
+    let e = c
+        .change_phase(authorised(
+            &token,
+            pb::ChangePhaseRequest { name: name.clone(), to: 999, reason: "x".into(), ..Default::default() },
+        ))
+        .await;
+    assert_eq!(violation(&e.unwrap_err()), ("to".into(), "UNKNOWN_VALUE".into()));
+    // The zero value of an enum is "not given".
+    let e = c
+        .change_phase(authorised(
+            &token,
+            pb::ChangePhaseRequest { name: name.clone(), to: 0, reason: "x".into(), ..Default::default() },
+        ))
+        .await;
+    assert_eq!(violation(&e.unwrap_err()).0, "to");
+    // Not a resource name, and a stale or foreign etag.
+    let e = c.get_case_file(authorised(&token, pb::GetCaseFileRequest { name: "people/1".into() })).await;
+    assert_eq!(violation(&e.unwrap_err()), ("name".into(), "NOT_A_RESOURCE_NAME".into()));
+    let e = c
+        .revise_plan(authorised(
+            &token,
+            pb::RevisePlanRequest {
+                name: name.clone(),
+                etag: "W/abc".into(),
+                personal_situation: "a".into(),
+                perspective: "b".into(),
+            },
+        ))
+        .await;
+    assert_eq!(violation(&e.unwrap_err()), ("etag".into(), "NOT_AN_ETAG".into()));
+    let e = c
+        .revise_plan(authorised(
+            &token,
+            pb::RevisePlanRequest {
+                name: name.clone(),
+                etag: "1".into(),
+                personal_situation: "a".into(),
+                perspective: "b".into(),
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), tonic::Code::Aborted);
+    {
+        use tonic_types::StatusExt;
+        assert!(e.get_error_details().precondition_failure().is_some(), "a stale etag carries PreconditionFailure");
+    }
+    // Nested paths are named in full, and nothing of a refused request is written.
+    let before = c.get_case_file(authorised(&token, pb::GetCaseFileRequest { name: name.clone() })).await.unwrap();
+    let e = c.create_participant(authorised(&token, pb::CreateParticipantRequest { ..Default::default() })).await;
+    assert_eq!(violation(&e.unwrap_err()).0, "profile");
+    let after = c.get_case_file(authorised(&token, pb::GetCaseFileRequest { name })).await.unwrap();
+    assert_eq!(before.into_inner().version, after.into_inner().version);
+    // Still up and answering.
+    let svc = &w.clients[&Who::AssignedWorker];
+    svc.1.get_case(&svc.0, p).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes_from_its_cursor() {
+    use perspectief_grpc::pb;
+    use perspectief_grpc::pb::event_service_client::EventServiceClient;
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+    let today = perspectief_core::time::amsterdam_date(now);
+    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+    let mut options = StoreOptions::new("sqlite::memory:", keys);
+    options.clock = Arc::new(ManualClock::new(now));
+    let store = Store::open(options).await.unwrap();
+    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let address = incoming.local_addr().unwrap();
+    let served = Arc::new(store.clone());
+    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
+    let w = world(address, store, today).await;
+    let p = w.cases[&ConsentState::ReturnOnly];
+    let token = w.tokens[&Who::Partner].clone();
+    let mut events = EventServiceClient::connect(format!("http://{address}")).await.unwrap();
+    let mut stream = events
+        .watch_events(authorised(&token, pb::WatchEventsRequest { after_position: 0 }))
+        .await
+        .unwrap()
+        .into_inner();
+
+    // The backlog holds this person's two return events (the only ones the consent covers).
+    let mut last = 0;
+    let mut kinds = Vec::new();
+    while kinds.len() < 2 {
+        let m =
+            tokio::time::timeout(std::time::Duration::from_secs(5), stream.message()).await.unwrap().unwrap().unwrap();
+        last = m.cursor;
+        if let Some(e) = m.event.and_then(|f| f.event).filter(|e| e.participant == format!("participants/{p}")) {
+            kinds.push(e.kind);
+        }
+    }
+    assert_eq!(kinds, ["return_stance_recorded", "return_exploration_started"]);
+
+    let (worker, svc) = w.client(Who::AssignedWorker);
+    let findings = |s: &str| ExplorationFindings { prospects: Some(text(s)), ..Default::default() };
+    svc.execute(worker, p, None, CaseCommand::UpdateReturnExploration { findings: findings("Werk.") }).await.unwrap();
+    let m = loop {
+        let m = tokio::time::timeout(std::time::Duration::from_secs(5), stream.message())
+            .await
+            .expect("the new event arrives")
+            .unwrap()
+            .unwrap();
+        if m.event.as_ref().and_then(|f| f.event.as_ref()).is_some_and(|e| e.participant == format!("participants/{p}"))
+        {
+            break m;
+        }
+    };
+    assert_eq!(m.event.unwrap().event.unwrap().kind, "return_exploration_updated");
+    last = last.max(m.cursor);
+
+    // Withdrawal stops the open stream's deliveries at once.
+    let case = svc.get_case(worker, p).await.unwrap();
+    let consent = case
+        .consents()
+        .iter()
+        .find(|c| c.organisation == OrganisationId::from_u128(PARTNER_ORG))
+        .map(|c| c.id)
+        .unwrap();
+    svc.execute(worker, p, None, CaseCommand::WithdrawConsent { consent, on: today }).await.unwrap();
+    svc.execute(worker, p, None, CaseCommand::UpdateReturnExploration { findings: findings("Huis.") }).await.unwrap();
+    let quiet = tokio::time::timeout(std::time::Duration::from_millis(1500), stream.message()).await;
+    assert!(quiet.is_err(), "nothing is delivered after the withdrawal: {quiet:?}");
+    drop(stream);
+
+    // Resuming from the cursor gives nothing old again and nothing the consent no longer covers.
+    let page = w.client(Who::Partner).1.watch_events(w.client(Who::Partner).0, last, 500).await.unwrap();
+    assert!(page.events.iter().all(|e| e.position > last && e.event.participant != p), "{page:?}");
+}

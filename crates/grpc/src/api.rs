@@ -18,7 +18,7 @@ use crate::auth::caller;
 use crate::convert::case_commands::CaseCommandTarget;
 use crate::convert::meetings::MeetingCommandTarget;
 use crate::convert::sessions::SessionCommandTarget;
-use crate::convert::{etag, parse_name, resource_name, to_protos, FromProto, Field, ToProto};
+use crate::convert::{Field, FromProto, ToProto, etag, parse_name, resource_name, to_protos};
 use crate::filter::participant_filter;
 use crate::pb;
 use crate::status::{invalid_field, to_status};
@@ -92,7 +92,8 @@ impl<S: PerspectiefService + 'static> Api<S> {
     {
         let caller = caller(&request)?;
         let t: SessionCommandTarget = convert(request.into_inner())?;
-        let session = self.svc.execute_session(&caller, t.session, t.expected_version, t.command).await.map_err(status)?;
+        let session =
+            self.svc.execute_session(&caller, t.session, t.expected_version, t.command).await.map_err(status)?;
         Ok(Response::new(session.to_proto()))
     }
 
@@ -102,7 +103,8 @@ impl<S: PerspectiefService + 'static> Api<S> {
     {
         let caller = caller(&request)?;
         let t: MeetingCommandTarget = convert(request.into_inner())?;
-        let meeting = self.svc.execute_meeting(&caller, t.meeting, t.expected_version, t.command).await.map_err(status)?;
+        let meeting =
+            self.svc.execute_meeting(&caller, t.meeting, t.expected_version, t.command).await.map_err(status)?;
         Ok(Response::new(meeting.to_proto()))
     }
 }
@@ -313,7 +315,10 @@ impl<S: PerspectiefService + 'static> pb::meeting_service_server::MeetingService
         Ok(Response::new(self.svc.get_meeting(&caller, id).await.map_err(status)?.to_proto()))
     }
 
-    async fn add_to_agenda(&self, request: Request<pb::AddToAgendaRequest>) -> Result<Response<pb::ChainMeeting>, Status> {
+    async fn add_to_agenda(
+        &self,
+        request: Request<pb::AddToAgendaRequest>,
+    ) -> Result<Response<pb::ChainMeeting>, Status> {
         self.meeting_command(request).await
     }
 
@@ -353,11 +358,9 @@ impl<S: PerspectiefService + 'static> pb::subsidy_period_service_server::Subsidy
         request: Request<pb::CreateSubsidyPeriodRequest>,
     ) -> Result<Response<pb::SubsidyPeriod>, Status> {
         let caller = caller(&request)?;
-        let period: SubsidyPeriod = crate::convert::required(
-            request.into_inner().subsidy_period,
-            &Field::root().child("subsidy_period"),
-        )
-        .map_err(status)?;
+        let period: SubsidyPeriod =
+            crate::convert::required(request.into_inner().subsidy_period, &Field::root().child("subsidy_period"))
+                .map_err(status)?;
         self.svc.define_subsidy_period(&caller, period.clone()).await.map_err(status)?;
         Ok(Response::new(period.to_proto()))
     }
@@ -411,7 +414,8 @@ impl<S: PerspectiefService + 'static> pb::event_service_server::EventService for
     ) -> Result<Response<pb::ListFeedEventsResponse>, Status> {
         let caller = caller(&request)?;
         let req = request.into_inner();
-        let page = self.svc.watch_events(&caller, req.after_position, page_size(req.page_size)?).await.map_err(status)?;
+        let page =
+            self.svc.watch_events(&caller, req.after_position, page_size(req.page_size)?).await.map_err(status)?;
         Ok(Response::new(pb::ListFeedEventsResponse { events: feed_events(&page), cursor: page.cursor }))
     }
 

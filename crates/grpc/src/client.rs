@@ -100,9 +100,9 @@ impl<C: Credentials> RemoteService<C> {
         let token = self.credentials.token(caller).await?;
         let mut request = tonic::Request::new(message);
         let meta = request.metadata_mut();
-        let bearer = format!("Bearer {token}")
-            .parse()
-            .map_err(|_| DomainError::field("token", "invalid_characters", "the token holds characters a header cannot"))?;
+        let bearer = format!("Bearer {token}").parse().map_err(|_| {
+            DomainError::field("token", "invalid_characters", "the token holds characters a header cannot")
+        })?;
         meta.insert("authorization", bearer);
         if let Ok(purpose) = caller.purpose.as_str().parse() {
             meta.insert(crate::auth::PURPOSE_HEADER, purpose);
@@ -183,21 +183,33 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
             CaseCommandRequest::SettleAgreement(r) => c.settle_agreement(self.request(caller, r).await?).await,
             CaseCommandRequest::ProposeReferral(r) => c.propose_referral(self.request(caller, r).await?).await,
             CaseCommandRequest::AdvanceReferral(r) => c.advance_referral(self.request(caller, r).await?).await,
-            CaseCommandRequest::StartReturnExploration(r) => c.start_return_exploration(self.request(caller, r).await?).await,
-            CaseCommandRequest::UpdateReturnExploration(r) => c.update_return_exploration(self.request(caller, r).await?).await,
+            CaseCommandRequest::StartReturnExploration(r) => {
+                c.start_return_exploration(self.request(caller, r).await?).await
+            }
+            CaseCommandRequest::UpdateReturnExploration(r) => {
+                c.update_return_exploration(self.request(caller, r).await?).await
+            }
             CaseCommandRequest::IdentifyObstacle(r) => c.identify_obstacle(self.request(caller, r).await?).await,
             CaseCommandRequest::ActOnObstacle(r) => c.act_on_obstacle(self.request(caller, r).await?).await,
-            CaseCommandRequest::UpdateReintegrationPlan(r) => c.update_reintegration_plan(self.request(caller, r).await?).await,
+            CaseCommandRequest::UpdateReintegrationPlan(r) => {
+                c.update_reintegration_plan(self.request(caller, r).await?).await
+            }
             CaseCommandRequest::RecordDepartureStep(r) => c.record_departure_step(self.request(caller, r).await?).await,
             CaseCommandRequest::UpdateReanChecklist(r) => c.update_rean_checklist(self.request(caller, r).await?).await,
             CaseCommandRequest::PlanDeparture(r) => c.plan_departure(self.request(caller, r).await?).await,
             CaseCommandRequest::RecordJudgment(r) => c.record_judgment(self.request(caller, r).await?).await,
-            CaseCommandRequest::RecordJudgmentCommunicated(r) => c.record_judgment_communicated(self.request(caller, r).await?).await,
-            CaseCommandRequest::RecordConsequencesExplained(r) => c.record_consequences_explained(self.request(caller, r).await?).await,
+            CaseCommandRequest::RecordJudgmentCommunicated(r) => {
+                c.record_judgment_communicated(self.request(caller, r).await?).await
+            }
+            CaseCommandRequest::RecordConsequencesExplained(r) => {
+                c.record_consequences_explained(self.request(caller, r).await?).await
+            }
             CaseCommandRequest::RecordSelfReliance(r) => c.record_self_reliance(self.request(caller, r).await?).await,
             CaseCommandRequest::GiveConsent(r) => c.give_consent(self.request(caller, r).await?).await,
             CaseCommandRequest::WithdrawConsent(r) => c.withdraw_consent(self.request(caller, r).await?).await,
-            CaseCommandRequest::RecordProgressReport(r) => c.record_progress_report(self.request(caller, r).await?).await,
+            CaseCommandRequest::RecordProgressReport(r) => {
+                c.record_progress_report(self.request(caller, r).await?).await
+            }
             CaseCommandRequest::RecordOutflow(r) => c.record_outflow(self.request(caller, r).await?).await,
         };
         let done = reply(result)?;
@@ -205,7 +217,8 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
     }
 
     async fn get_case(&self, caller: &Caller, participant: ParticipantId) -> Result<Case, DomainError> {
-        let request = self.request(caller, pb::GetCaseFileRequest { name: resource_name("participants", &participant) }).await?;
+        let request =
+            self.request(caller, pb::GetCaseFileRequest { name: resource_name("participants", &participant) }).await?;
         answer(reply(self.cases().get_case_file(request).await)?)
     }
 
@@ -233,7 +246,9 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
             .events
             .into_iter()
             .map(|e| {
-                let event = e.event.ok_or_else(|| DomainError::Internal { reference: "a feed event without its event".into() })?;
+                let event = e
+                    .event
+                    .ok_or_else(|| DomainError::Internal { reference: "a feed event without its event".into() })?;
                 Ok(FeedEvent { position: e.position, event: answer(event)? })
             })
             .collect::<Result<_, DomainError>>()?;
@@ -280,7 +295,9 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
         let result = match session_command_request(session, expected_version, &cmd) {
             SessionCommandRequest::RegisterAttendance(r) => c.register_attendance(self.request(caller, r).await?).await,
             SessionCommandRequest::RemoveAttendance(r) => c.remove_attendance(self.request(caller, r).await?).await,
-            SessionCommandRequest::SetUnregisteredHeadCount(r) => c.set_unregistered_head_count(self.request(caller, r).await?).await,
+            SessionCommandRequest::SetUnregisteredHeadCount(r) => {
+                c.set_unregistered_head_count(self.request(caller, r).await?).await
+            }
             SessionCommandRequest::Reschedule(r) => c.reschedule_session(self.request(caller, r).await?).await,
             SessionCommandRequest::Cancel(r) => c.cancel_session(self.request(caller, r).await?).await,
         };
@@ -326,8 +343,12 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
             MeetingCommandRequest::AddToAgenda(r) => c.add_to_agenda(self.request(caller, r).await?).await,
             MeetingCommandRequest::RecordDiscussion(r) => c.record_discussion(self.request(caller, r).await?).await,
             MeetingCommandRequest::AdviseTermination(r) => c.advise_termination(self.request(caller, r).await?).await,
-            MeetingCommandRequest::RecordChainDecision(r) => c.record_chain_decision(self.request(caller, r).await?).await,
-            MeetingCommandRequest::RecordTerminationTalk(r) => c.record_termination_talk(self.request(caller, r).await?).await,
+            MeetingCommandRequest::RecordChainDecision(r) => {
+                c.record_chain_decision(self.request(caller, r).await?).await
+            }
+            MeetingCommandRequest::RecordTerminationTalk(r) => {
+                c.record_termination_talk(self.request(caller, r).await?).await
+            }
         };
         answer(reply(result)?)
     }

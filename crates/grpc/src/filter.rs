@@ -105,7 +105,13 @@ mod tests {
         };
         assert_eq!(participant_filter(&filter_text(&full)).unwrap(), full);
         assert_eq!(participant_filter("").unwrap(), ParticipantFilter::default());
-        for bad in ["phase = NOPE", "colour = red", "registered_on = 2026-01-01", "phase", "phase = PHASE_INTAKE AND phase = PHASE_INTAKE"] {
+        for bad in [
+            "phase = NOPE",
+            "colour = red",
+            "registered_on = 2026-01-01",
+            "phase",
+            "phase = PHASE_INTAKE AND phase = PHASE_INTAKE",
+        ] {
             let e = participant_filter(bad).unwrap_err();
             assert!(e.violations().unwrap().iter().any(|v| v.field.starts_with("filter")), "{bad}: {e}");
         }

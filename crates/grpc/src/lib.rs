@@ -1,21 +1,21 @@
 //! # perspectief-grpc
 //!
-//! The gRPC API of Perspectief for chain partners, in construction. What exists:
+//! The gRPC API of Perspectief for chain partners and remote staff clients:
 //!
-//! - the server ([`server::serve`]): TLS (mutual when given a client CA), explicit limits,
-//!   graceful shutdown, standard health (`grpc.health.v1`) and reflection (v1, switchable);
+//! - the contract, `proto/perspectief/v1/` (compiled by protox in build.rs, no protoc):
+//!   case files and every case command, sessions, meetings, subsidy periods, the access log and
+//!   the event feed ([`pb`]);
+//! - the server ([`server::serve`]): the services of [`api`] over any
+//!   [`PerspectiefService`](perspectief_core::service::PerspectiefService), TLS (mutual when
+//!   given a client CA), explicit limits, graceful shutdown, health (`grpc.health.v1`) and
+//!   reflection (v1 and v1alpha, switchable);
 //! - authentication ([`auth`]): bearer tokens checked by the core's
 //!   [`Authenticator`](perspectief_core::service::Authenticator) (the store implements it);
-//!   health and reflection are open, everything else needs a valid token;
-//! - the error table ([`status`]): domain errors to gRPC codes with google.rpc details;
-//! - `perspectief.v1.ReferenceDataService`: the activity codes.
-//!
-//! The case, session and meeting services, the event stream and the Rust client that
-//! implements [`PerspectiefService`](perspectief_core::service::PerspectiefService) remotely are
-//! not built yet.
+//! - the conversions ([`convert`]) and the error table ([`status`]), both ways;
+//! - the client ([`client::RemoteService`]): the same service interface, remotely.
 
-pub mod auth;
 pub mod api;
+pub mod auth;
 pub mod client;
 pub mod convert;
 pub mod filter;

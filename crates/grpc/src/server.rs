@@ -15,9 +15,9 @@ use crate::pb::audit_service_server::AuditServiceServer;
 use crate::pb::case_service_server::CaseServiceServer;
 use crate::pb::event_service_server::EventServiceServer;
 use crate::pb::meeting_service_server::MeetingServiceServer;
+use crate::pb::reference_data_service_server::ReferenceDataServiceServer;
 use crate::pb::session_service_server::SessionServiceServer;
 use crate::pb::subsidy_period_service_server::SubsidyPeriodServiceServer;
-use crate::pb::reference_data_service_server::ReferenceDataServiceServer;
 use crate::reference::ReferenceData;
 
 /// The encoded descriptors of the `perspectief.v1` protos (for reflection).
@@ -131,8 +131,12 @@ where
         .add_service(health)
         .add_service(reference)
         .add_service(CaseServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
-        .add_service(SessionServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
-        .add_service(MeetingServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(
+            SessionServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max),
+        )
+        .add_service(
+            MeetingServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max),
+        )
         .add_service(
             SubsidyPeriodServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max),
         )

@@ -63,8 +63,11 @@ pub fn to_status(e: &DomainError) -> Status {
         DomainError::Internal { reference } => put("reference", reference),
         _ => {}
     }
-    let mut details =
-        ErrorDetails::with_error_info(reason, ERROR_DOMAIN, meta.into_iter().collect::<std::collections::HashMap<_, _>>());
+    let mut details = ErrorDetails::with_error_info(
+        reason,
+        ERROR_DOMAIN,
+        meta.into_iter().collect::<std::collections::HashMap<_, _>>(),
+    );
     match e {
         DomainError::InvalidInput(v) => {
             let violations: Vec<FieldViolation> = v
@@ -172,7 +175,9 @@ pub fn from_status(status: &Status) -> DomainError {
             _ => unknown(),
         },
         "illegal_status_transition" => match named(m("entity")) {
-            Some(entity) => DomainError::IllegalStatusTransition { entity, from: intern(m("from")), to: intern(m("to")) },
+            Some(entity) => {
+                DomainError::IllegalStatusTransition { entity, from: intern(m("from")), to: intern(m("to")) }
+            }
             None => unknown(),
         },
         "trajectory_closed" => DomainError::TrajectoryClosed { action: intern(m("action")) },

@@ -408,7 +408,13 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         assert_eq!(
             migrate(&url).await.unwrap(),
-            ["m0001_initial", "m0002_append_only_audit", "m0003_accounts", "m0004_audit_head_guard"]
+            [
+                "m0001_initial",
+                "m0002_append_only_audit",
+                "m0003_accounts",
+                "m0004_audit_head_guard",
+                "m0005_event_feed"
+            ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());
         let _ = std::fs::remove_dir_all(dir);

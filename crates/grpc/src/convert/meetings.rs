@@ -375,8 +375,8 @@ mod tests {
         let item = |p: u128, termination| MeetingItem {
             participant: ParticipantId::from_u128(p),
             reasons: all_reasons(),
-            information_supplied: (p % 2 == 0).then(|| text("Stand van zaken terugkeer")),
-            decision: (p % 2 == 0).then(|| text("Volgende keer opnieuw")),
+            information_supplied: p.is_multiple_of(2).then(|| text("Stand van zaken terugkeer")),
+            decision: p.is_multiple_of(2).then(|| text("Volgende keer opnieuw")),
             termination,
         };
         let mut items = vec![item(1, None)];

@@ -44,11 +44,7 @@ pub fn parse_name<T: FromProto<String>>(collection: &str, name: &str, at: &Field
 }
 
 /// An id the client may choose (AIP-133): the given one, or a new UUIDv7 when empty.
-pub fn given_or_new<T: FromProto<String>>(
-    id: String,
-    at: &Field,
-    make: fn(uuid::Uuid) -> T,
-) -> Result<T, DomainError> {
+pub fn given_or_new<T: FromProto<String>>(id: String, at: &Field, make: fn(uuid::Uuid) -> T) -> Result<T, DomainError> {
     if id.trim().is_empty() { Ok(make(uuid::Uuid::now_v7())) } else { T::from_proto(id, at) }
 }
 
@@ -63,9 +59,9 @@ pub fn expected_version(etag: &str, at: &Field) -> Result<Option<u64>, DomainErr
     if etag.is_empty() {
         return Ok(None);
     }
-    etag.parse::<u64>()
-        .map(Some)
-        .map_err(|_| at.invalid("not_an_etag", "not an etag this service issued: use the etag of the resource you read"))
+    etag.parse::<u64>().map(Some).map_err(|_| {
+        at.invalid("not_an_etag", "not an etag this service issued: use the etag of the resource you read")
+    })
 }
 
 /// Core → proto.
@@ -235,7 +231,10 @@ impl ToProto for DateTime<Utc> {
     type Proto = prost_types::Timestamp;
     fn to_proto(&self) -> prost_types::Timestamp {
         // Nanoseconds within a second are below 2^31 (leap seconds aside, which chrono caps).
-        prost_types::Timestamp { seconds: self.timestamp(), nanos: self.timestamp_subsec_nanos().min(999_999_999) as i32 }
+        prost_types::Timestamp {
+            seconds: self.timestamp(),
+            nanos: self.timestamp_subsec_nanos().min(999_999_999) as i32,
+        }
     }
 }
 
@@ -287,13 +286,15 @@ mod tests {
     fn dates_and_instants_round_trip_and_nonsense_names_the_field() {
         let d = NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
         assert_eq!(NaiveDate::from_proto(d.to_proto(), &Field::root()).unwrap(), d);
-        let err = NaiveDate::from_proto(pb::Date { year: 2026, month: 2, day: 30 }, &Field::root().child("on"))
-            .unwrap_err();
+        let err =
+            NaiveDate::from_proto(pb::Date { year: 2026, month: 2, day: 30 }, &Field::root().child("on")).unwrap_err();
         assert!(err.violations().unwrap().has("on"));
         let t = DateTime::from_timestamp(1_790_000_000, 123).unwrap();
         assert_eq!(DateTime::<Utc>::from_proto(t.to_proto(), &Field::root()).unwrap(), t);
         let bad = prost_types::Timestamp { seconds: 0, nanos: -1 };
-        assert!(DateTime::<Utc>::from_proto(bad, &Field::root().child("at")).unwrap_err().violations().unwrap().has("at"));
+        assert!(
+            DateTime::<Utc>::from_proto(bad, &Field::root().child("at")).unwrap_err().violations().unwrap().has("at")
+        );
     }
 
     #[test]

@@ -192,6 +192,19 @@ impl World {
     }
 }
 
+/// A store on an in-memory database with its clock at `now`, served on a loopback port.
+async fn server(now: chrono::DateTime<Utc>) -> (std::net::SocketAddr, Store) {
+    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+    let mut options = StoreOptions::new("sqlite::memory:", keys);
+    options.clock = Arc::new(ManualClock::new(now));
+    let store = Store::open(options).await.unwrap();
+    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let address = incoming.local_addr().unwrap();
+    let served = Arc::new(store.clone());
+    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
+    (address, store)
+}
+
 fn allowed<T>(result: Result<T, DomainError>, what: &str, who: Who) -> bool {
     match result {
         Ok(_) => true,
@@ -204,14 +217,7 @@ fn allowed<T>(result: Result<T, DomainError>, what: &str, who: Who) -> bool {
 async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let today = perspectief_core::time::amsterdam_date(now);
-    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
-    let mut options = StoreOptions::new("sqlite::memory:", keys);
-    options.clock = Arc::new(ManualClock::new(now));
-    let store = Store::open(options).await.unwrap();
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let address = incoming.local_addr().unwrap();
-    let served = Arc::new(store.clone());
-    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
+    let (address, store) = server(now).await;
     let w = world(address, store, today).await;
 
     use DataCategory as C;
@@ -351,14 +357,7 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
     use perspectief_grpc::pb;
     use perspectief_grpc::pb::case_service_client::CaseServiceClient;
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
-    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
-    let mut options = StoreOptions::new("sqlite::memory:", keys);
-    options.clock = Arc::new(ManualClock::new(now));
-    let store = Store::open(options).await.unwrap();
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let address = incoming.local_addr().unwrap();
-    let served = Arc::new(store.clone());
-    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
+    let (address, store) = server(now).await;
     let w = world(address, store, perspectief_core::time::amsterdam_date(now)).await;
     let token = w.tokens[&Who::AssignedWorker].clone();
     let p = w.cases[&ConsentState::None];
@@ -433,14 +432,7 @@ async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes
     use perspectief_grpc::pb::event_service_client::EventServiceClient;
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let today = perspectief_core::time::amsterdam_date(now);
-    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
-    let mut options = StoreOptions::new("sqlite::memory:", keys);
-    options.clock = Arc::new(ManualClock::new(now));
-    let store = Store::open(options).await.unwrap();
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let address = incoming.local_addr().unwrap();
-    let served = Arc::new(store.clone());
-    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
+    let (address, store) = server(now).await;
     let w = world(address, store, today).await;
     let p = w.cases[&ConsentState::ReturnOnly];
     let token = w.tokens[&Who::Partner].clone();

@@ -331,22 +331,23 @@ pub(crate) async fn case_events<C: ConnectionTrait>(
     )
     .await
     .map_err(db)?;
-    rows.iter()
-        .map(|r| {
-            let version: i64 = get(r, "version").map_err(db)?;
-            let version = u64::try_from(version).unwrap_or(0);
-            let key_id: String = get(r, "key_id").map_err(db)?;
-            let payload: Vec<u8> = get(r, "payload").map_err(db)?;
-            let actor: String = get(r, "actor").map_err(db)?;
-            Ok(CaseEvent {
-                participant: id,
-                version,
-                at: sql::from_micros(get(r, "at").map_err(db)?).map_err(db)?,
-                actor: perspectief_core::UserId::parse(&actor).map_err(internal)?,
-                change: unseal(keys, &event_aad(id, version), &key_id, &payload)?,
-            })
-        })
-        .collect()
+    rows.iter().map(|r| event_from_row(r, keys, id)).collect()
+}
+
+/// A stored case event (columns version, at, actor, key_id, payload), unsealed.
+fn event_from_row(r: &sea_orm::QueryResult, keys: &Keyring, id: ParticipantId) -> Result<CaseEvent, DomainError> {
+    let version: i64 = get(r, "version").map_err(db)?;
+    let version = u64::try_from(version).unwrap_or(0);
+    let key_id: String = get(r, "key_id").map_err(db)?;
+    let payload: Vec<u8> = get(r, "payload").map_err(db)?;
+    let actor: String = get(r, "actor").map_err(db)?;
+    Ok(CaseEvent {
+        participant: id,
+        version,
+        at: sql::from_micros(get(r, "at").map_err(db)?).map_err(db)?,
+        actor: perspectief_core::UserId::parse(&actor).map_err(internal)?,
+        change: unseal(keys, &event_aad(id, version), &key_id, &payload)?,
+    })
 }
 
 /// Case events after a feed position, in feed order, at most `limit`: each with its position.
@@ -370,18 +371,7 @@ pub(crate) async fn feed<C: ConnectionTrait>(
             let position: i64 = get(r, "position").map_err(db)?;
             let participant: String = get(r, "participant_id").map_err(db)?;
             let id = ParticipantId::parse(&participant).map_err(internal)?;
-            let version: i64 = get(r, "version").map_err(db)?;
-            let version = u64::try_from(version).unwrap_or(0);
-            let key_id: String = get(r, "key_id").map_err(db)?;
-            let payload: Vec<u8> = get(r, "payload").map_err(db)?;
-            let actor: String = get(r, "actor").map_err(db)?;
-            let event = CaseEvent {
-                participant: id,
-                version,
-                at: sql::from_micros(get(r, "at").map_err(db)?).map_err(db)?,
-                actor: perspectief_core::UserId::parse(&actor).map_err(internal)?,
-                change: unseal(keys, &event_aad(id, version), &key_id, &payload)?,
-            };
+            let event = event_from_row(r, keys, id)?;
             Ok((u64::try_from(position).unwrap_or(0), event))
         })
         .collect()

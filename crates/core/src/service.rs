@@ -150,7 +150,32 @@ pub struct Executed {
     pub events: Vec<CaseEvent>,
 }
 
-/// A page request. `page_size` 0 means the implementation's default; larger sizes are capped.
+/// The number of items a listing returns when the caller does not say.
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+/// The most items one listing returns; larger requests are served this many.
+pub const MAX_PAGE_SIZE: u32 = 500;
+
+/// The number of items a listing asked for `requested` returns at most: 0 means
+/// [`DEFAULT_PAGE_SIZE`], and sizes above [`MAX_PAGE_SIZE`] are capped.
+///
+/// ```
+/// use perspectief_core::service::{page_limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+/// assert_eq!(page_limit(0), DEFAULT_PAGE_SIZE);
+/// assert_eq!(page_limit(7), 7);
+/// assert_eq!(page_limit(10_000), MAX_PAGE_SIZE);
+/// ```
+pub const fn page_limit(requested: u32) -> u32 {
+    if requested == 0 {
+        DEFAULT_PAGE_SIZE
+    } else if requested > MAX_PAGE_SIZE {
+        MAX_PAGE_SIZE
+    } else {
+        requested
+    }
+}
+
+/// A page request. `page_size` 0 means [`DEFAULT_PAGE_SIZE`]; larger sizes than
+/// [`MAX_PAGE_SIZE`] are capped (see [`page_limit`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRequest {
     /// How many items at most.

@@ -8,20 +8,24 @@ use std::time::Duration;
 
 use perspectief_core::DomainError;
 use perspectief_core::case::RegisterParticipant;
-use perspectief_core::service::{Caller, PageRequest, ParticipantFilter, PerspectiefService, WorklistQuery};
+use perspectief_core::service::{
+    Caller, PageRequest, ParticipantFilter, PerspectiefService, WorklistQuery, page_limit,
+};
 use perspectief_core::session::PlanSession;
 use perspectief_core::{MeetingId, ParticipantId, SessionId, SubsidyPeriod};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use crate::auth::caller;
-use crate::convert::case_commands::CaseCommandTarget;
+use crate::convert::case_commands::{
+    CaseCommandTarget, ProfileUpdate, in_request_terms, registration_in_request_terms,
+};
 use crate::convert::meetings::MeetingCommandTarget;
 use crate::convert::sessions::SessionCommandTarget;
 use crate::convert::{Field, FromProto, ToProto, etag, parse_name, resource_name, to_protos};
 use crate::filter::participant_filter;
-use crate::pb;
 use crate::status::{invalid_field, to_status};
+use crate::{paging, pb};
 
 /// The API over one service implementation (the store, in `perspectief serve`).
 #[derive(Debug)]
@@ -75,9 +79,9 @@ impl<S: PerspectiefService + 'static> Api<S> {
         let target: CaseCommandTarget = convert(request.into_inner())?;
         let done = self
             .svc
-            .execute(&caller, target.participant, target.expected_version, target.command)
+            .execute(&caller, target.participant, target.expected_version, target.command.clone())
             .await
-            .map_err(status)?;
+            .map_err(|e| status(in_request_terms(&target.command, e)))?;
         Ok(Response::new(pb::CaseCommandResponse {
             name: resource_name("participants", &target.participant),
             etag: etag(done.version),
@@ -120,7 +124,11 @@ macro_rules! case_service {
             ) -> Result<Response<pb::CaseFile>, Status> {
                 let caller = caller(&request)?;
                 let cmd: RegisterParticipant = convert(request.into_inner())?;
-                let case = self.svc.register_participant(&caller, cmd).await.map_err(status)?;
+                let case = self
+                    .svc
+                    .register_participant(&caller, cmd)
+                    .await
+                    .map_err(|e| status(registration_in_request_terms(e)))?;
                 Ok(Response::new(case_file(&case)))
             }
 
@@ -158,9 +166,31 @@ macro_rules! case_service {
                 let req = request.into_inner();
                 let id: ParticipantId =
                     parse_name("participants", &req.parent, &Field::root().child("parent")).map_err(status)?;
-                let limit = page_size(req.page_size)?;
-                let events = self.svc.case_events(&caller, id, req.after_version, limit).await.map_err(status)?;
-                Ok(Response::new(pb::ListCaseEventsResponse { events: to_protos(&events) }))
+                let scope = format!("events-{id}");
+                let after = paging::resume(&scope, &req.page_token, req.after_version).map_err(status)?;
+                let limit = page_limit(page_size(req.page_size)?);
+                let events = self.svc.case_events(&caller, id, after, limit).await.map_err(status)?;
+                let next_page_token = paging::next(&scope, events.len(), limit, events.last().map(|e| e.version));
+                Ok(Response::new(pb::ListCaseEventsResponse { events: to_protos(&events), next_page_token }))
+            }
+
+            async fn update_participant(
+                &self,
+                request: Request<pb::UpdateParticipantRequest>,
+            ) -> Result<Response<pb::CaseFile>, Status> {
+                let caller = caller(&request)?;
+                let update: ProfileUpdate = convert(request.into_inner())?;
+                // The mask's fields are merged into the current profile; the write is based on
+                // the version read, so a change in between fails as stale instead of being lost.
+                let current = self.svc.get_case(&caller, update.participant).await.map_err(status)?;
+                let command = update.apply(current.profile()).map_err(status)?;
+                let expected = update.expected_version.unwrap_or_else(|| current.version());
+                self.svc
+                    .execute(&caller, update.participant, Some(expected), command.clone())
+                    .await
+                    .map_err(|e| status(update.in_request_terms(&command, e)))?;
+                let case = self.svc.get_case(&caller, update.participant).await.map_err(status)?;
+                Ok(Response::new(case_file(&case)))
             }
 
             async fn get_worklist(
@@ -388,9 +418,12 @@ impl<S: PerspectiefService + 'static> pb::audit_service_server::AuditService for
         } else {
             Some(parse_name("participants", &req.participant, &Field::root().child("participant")).map_err(status)?)
         };
-        let limit = page_size(req.page_size)?;
-        let records = self.svc.audit_log(&caller, participant, req.after_seq, limit).await.map_err(status)?;
-        Ok(Response::new(pb::ListAuditRecordsResponse { audit_records: to_protos(&records) }))
+        let scope = participant.map_or_else(|| "audit".to_owned(), |p| format!("audit-{p}"));
+        let after = paging::resume(&scope, &req.page_token, req.after_seq).map_err(status)?;
+        let limit = page_limit(page_size(req.page_size)?);
+        let records = self.svc.audit_log(&caller, participant, after, limit).await.map_err(status)?;
+        let next_page_token = paging::next(&scope, records.len(), limit, records.last().map(|r| r.seq));
+        Ok(Response::new(pb::ListAuditRecordsResponse { audit_records: to_protos(&records), next_page_token }))
     }
 
     async fn verify_audit_log(

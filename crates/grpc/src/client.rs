@@ -21,7 +21,9 @@ use perspectief_core::session::{InformationSession, PlanSession, SessionCommand}
 use perspectief_core::{DomainError, MeetingId, ParticipantId, SessionId};
 use tonic::transport::Channel;
 
-use crate::convert::case_commands::{CaseCommandRequest, case_command_request};
+use crate::convert::case_commands::{
+    CaseCommandRequest, case_command_request, in_core_terms, registration_in_core_terms,
+};
 use crate::convert::meetings::{MeetingCommandRequest, meeting_command_request};
 use crate::convert::sessions::{SessionCommandRequest, session_command_request};
 use crate::convert::{Field, FromProto, ToProto, resource_name};
@@ -156,7 +158,7 @@ fn wire_size(n: u32) -> i32 {
 impl<C: Credentials> PerspectiefService for RemoteService<C> {
     async fn register_participant(&self, caller: &Caller, cmd: RegisterParticipant) -> Result<Case, DomainError> {
         let request = self.request(caller, cmd.to_proto()).await?;
-        answer(reply(self.cases().create_participant(request).await)?)
+        answer(reply(self.cases().create_participant(request).await).map_err(registration_in_core_terms)?)
     }
 
     async fn execute(
@@ -212,7 +214,8 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
             }
             CaseCommandRequest::RecordOutflow(r) => c.record_outflow(self.request(caller, r).await?).await,
         };
-        let done = reply(result)?;
+        // The server names fields as the request does; the caller made a core command.
+        let done = reply(result).map_err(|e| in_core_terms(&cmd, e))?;
         Ok(Executed { version: done.version, events: answers(done.events)? })
     }
 
@@ -233,6 +236,7 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
             parent: resource_name("participants", &participant),
             after_version,
             page_size: wire_size(limit),
+            page_token: String::new(),
         };
         let request = self.request(caller, message).await?;
         answers(reply(self.cases().list_case_events(request).await)?.events)
@@ -381,6 +385,7 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
             participant: participant.map(|p| resource_name("participants", &p)).unwrap_or_default(),
             after_seq,
             page_size: wire_size(limit),
+            page_token: String::new(),
         };
         let request = self.request(caller, message).await?;
         answers(reply(AuditServiceClient::new(self.channel.clone()).list_audit_records(request).await)?.audit_records)

@@ -19,6 +19,7 @@ pub mod auth;
 pub mod client;
 pub mod convert;
 pub mod filter;
+pub mod paging;
 pub mod reference;
 pub mod server;
 pub mod status;

@@ -491,3 +491,209 @@ async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes
     let page = w.client(Who::Partner).1.watch_events(w.client(Who::Partner).0, last, 500).await.unwrap();
     assert!(page.events.iter().all(|e| e.position > last && e.event.participant != p), "{page:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_the_request_names_them() {
+    use perspectief_grpc::pb;
+    use perspectief_grpc::pb::audit_service_client::AuditServiceClient;
+    use perspectief_grpc::pb::case_service_client::CaseServiceClient;
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+    let (address, store) = server(now).await;
+    let w = world(address, store, perspectief_core::time::amsterdam_date(now)).await;
+    let worker = w.tokens[&Who::AssignedWorker].clone();
+    let p = w.cases[&ConsentState::Everything];
+    let name = format!("participants/{p}");
+    let mut c = CaseServiceClient::connect(format!("http://{address}")).await.unwrap();
+    let read = |c: &mut CaseServiceClient<tonic::transport::Channel>| {
+        let request = authorised(&worker, pb::GetCaseFileRequest { name: name.clone() });
+        let mut c = c.clone();
+        async move { c.get_case_file(request).await.unwrap().into_inner() }
+    };
+    let before = read(&mut c).await;
+    let profile = before.profile.clone().unwrap();
+    assert_eq!(profile.given_names, "Matrix");
+
+    // Only the masked field changes, even though the request carries others.
+    let update = |etag: &str, paths: Option<Vec<&str>>, profile: pb::ParticipantProfile| pb::UpdateParticipantRequest {
+        case_file: Some(pb::CaseFile {
+            name: name.clone(),
+            etag: etag.to_owned(),
+            profile: Some(profile),
+            ..Default::default()
+        }),
+        update_mask: paths.map(|p| prost_types::FieldMask { paths: p.into_iter().map(str::to_owned).collect() }),
+    };
+    let given = pb::ParticipantProfile {
+        given_names: "Genegeerd".into(),
+        lvv_location: "LVV Noord".into(),
+        ..Default::default()
+    };
+    let after = c
+        .update_participant(authorised(
+            &worker,
+            update(&before.etag, Some(vec!["profile.lvv_location"]), given.clone()),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let changed = after.profile.clone().unwrap();
+    assert_eq!(changed.lvv_location, "LVV Noord");
+    assert_eq!(changed.given_names, "Matrix", "a field outside the mask is not touched");
+    assert_eq!(after.version, before.version + 1);
+    assert_ne!(after.etag, before.etag);
+
+    // The old etag is stale now: ABORTED with a PreconditionFailure, nothing written.
+    let e = c
+        .update_participant(authorised(
+            &worker,
+            update(&before.etag, Some(vec!["profile.lvv_location"]), given.clone()),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), tonic::Code::Aborted);
+    {
+        use tonic_types::StatusExt;
+        assert!(e.get_error_details().precondition_failure().is_some());
+    }
+    // The project worker and unknown paths are not updatable here; an empty mask changes nothing.
+    for (paths, field) in [
+        (vec!["profile.lvv_location", "profile.project_worker"], "update_mask.paths[1]"),
+        (vec!["registered_on"], "update_mask.paths[0]"),
+        (vec![], "update_mask"),
+    ] {
+        let e = c.update_participant(authorised(&worker, update("", Some(paths), given.clone()))).await.unwrap_err();
+        assert_eq!(violation(&e).0, field);
+    }
+    // A named field left empty is cleared, and the core's refusal is named in the request's terms.
+    let e = c
+        .update_participant(authorised(
+            &worker,
+            update("", Some(vec!["profile.given_names"]), pb::ParticipantProfile::default()),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(violation(&e).0, "case_file.profile.given_names");
+    let cleared = c
+        .update_participant(authorised(
+            &worker,
+            update("", Some(vec!["profile.lvv_location"]), pb::ParticipantProfile::default()),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(cleared.profile.unwrap().lvv_location, "");
+    // Without a mask, the fields the request fills in change.
+    let implied = c
+        .update_participant(authorised(
+            &worker,
+            update("", None, pb::ParticipantProfile { v_number: "1234567890".into(), ..Default::default() }),
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let implied_profile = implied.profile.unwrap();
+    assert_eq!((implied_profile.v_number.as_str(), implied_profile.given_names.as_str()), ("1234567890", "Matrix"));
+    assert_eq!(read(&mut c).await.version, implied.version, "every refused update wrote nothing");
+
+    // A core refusal of a nested field is named as the request names it.
+    let e = c
+        .log_contact(authorised(
+            &worker,
+            pb::LogContactRequest {
+                name: name.clone(),
+                contact: Some(pb::NewContact {
+                    at: Some(prost_types::Timestamp { seconds: now.timestamp() + 3 * 86_400, nanos: 0 }),
+                    kind: pb::ContactKind::IndividualTalk as i32,
+                    location: Some(pb::ContactLocation { kind: Some(pb::contact_location::Kind::Office(())) }),
+                    activities: vec!["5.2.a(2)".into()],
+                    summary: "Synthetisch.".into(),
+                    category: pb::DataCategory::Guidance as i32,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(violation(&e).0, "contact.at");
+
+    // Paged listings: page by page with tokens equals one big page; a token is bound to its listing.
+    let all = c
+        .list_case_events(authorised(
+            &worker,
+            pb::ListCaseEventsRequest { parent: name.clone(), page_size: 500, ..Default::default() },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(all.events.len() > 4 && all.next_page_token.is_empty());
+    let mut paged = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = c
+            .list_case_events(authorised(
+                &worker,
+                pb::ListCaseEventsRequest {
+                    parent: name.clone(),
+                    page_size: 2,
+                    page_token: token.clone(),
+                    ..Default::default()
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(page.events.len() <= 2);
+        paged.extend(page.events);
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    assert_eq!(paged, all.events);
+    let first = c
+        .list_case_events(authorised(
+            &worker,
+            pb::ListCaseEventsRequest { parent: name.clone(), page_size: 1, ..Default::default() },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let other = format!("participants/{}", w.cases[&ConsentState::None]);
+    let e = c
+        .list_case_events(authorised(
+            &worker,
+            pb::ListCaseEventsRequest { parent: other, page_token: first.next_page_token, ..Default::default() },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(violation(&e).0, "page_token");
+
+    let auditor = w.tokens[&Who::Auditor].clone();
+    let mut a = AuditServiceClient::connect(format!("http://{address}")).await.unwrap();
+    let list = |page_size: i32, page_token: String| {
+        authorised(
+            &auditor,
+            pb::ListAuditRecordsRequest { participant: name.clone(), page_size, page_token, ..Default::default() },
+        )
+    };
+    let whole = a.list_audit_records(list(500, String::new())).await.unwrap().into_inner().audit_records;
+    let mut pages = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = a.list_audit_records(list(3, token)).await.unwrap().into_inner();
+        pages.extend(page.audit_records);
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    // Reading a participant's log is itself logged about that participant, so later pages also
+    // hold the reads made while paging: the whole listing comes first, then only newer records,
+    // none twice.
+    assert!(whole.len() > 3);
+    let seqs: Vec<u64> = pages.iter().map(|r| r.seq).collect();
+    assert_eq!(seqs[..whole.len()], whole.iter().map(|r| r.seq).collect::<Vec<_>>()[..]);
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    assert!(pages[whole.len()..].iter().all(|r| r.entry.as_ref().unwrap().operation == "audit_log"));
+}

@@ -235,3 +235,27 @@ async fn shutdown_does_not_wait_for_ever_on_an_open_watch() {
     // The watch stays open; the server still stops, within its grace period.
     tokio::time::timeout(std::time::Duration::from_secs(10), h.stop()).await.expect("the server stopped");
 }
+
+/// docs/partners.md lists every RPC of the contract, so a partner's developer never meets one
+/// the documentation does not mention.
+#[test]
+fn the_partner_documentation_lists_every_rpc() {
+    use prost::Message;
+    let set = prost_types::FileDescriptorSet::decode(perspectief_grpc::server::FILE_DESCRIPTOR_SET).unwrap();
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/partners.md")).unwrap();
+    let mut missing = Vec::new();
+    let mut count = 0;
+    for file in set.file.iter().filter(|f| f.package() == "perspectief.v1") {
+        for service in &file.service {
+            for method in &service.method {
+                count += 1;
+                let row = format!("| `perspectief.v1.{}` | `{}` |", service.name(), method.name());
+                if !docs.contains(&row) {
+                    missing.push(row);
+                }
+            }
+        }
+    }
+    assert!(count > 50, "the contract's RPCs were found ({count})");
+    assert!(missing.is_empty(), "docs/partners.md does not list: {missing:#?}");
+}

@@ -13,7 +13,7 @@ use perspectief_core::meeting::{ChainMeeting, MeetingCommand};
 use perspectief_core::service::{
     AuditEntry, AuditRecord, Caller, ChainVerification, Executed, FeedEvent, FeedPage, Page, PageRequest,
     ParticipantFilter, ParticipantSummary, PerspectiefService, WorkItem, WorkSubject, Worklist, WorklistQuery,
-    command_access,
+    command_access, page_limit,
 };
 use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
 use perspectief_core::time::amsterdam_date;
@@ -27,9 +27,6 @@ use crate::repo;
 use crate::sql::{self, get};
 use crate::writer::{Output, Work};
 
-const DEFAULT_PAGE: u32 = 50;
-const MAX_PAGE: u32 = 500;
-
 fn downcast<T: 'static>(out: Output) -> Result<T, DomainError> {
     out.downcast::<T>().map(|b| *b).map_err(|_| internal("writer returned an unexpected type"))
 }
@@ -39,7 +36,7 @@ fn uuid_of(s: &str) -> Result<uuid::Uuid, DomainError> {
 }
 
 impl Store {
-    fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         sql::truncate(self.inner.clock.now())
     }
 
@@ -48,12 +45,12 @@ impl Store {
         CommandContext { actor: caller.actor.user, now, today: amsterdam_date(now) }
     }
 
-    fn entry(&self, caller: &Caller, action: Action, operation: &str) -> AuditEntry {
+    pub(crate) fn entry(&self, caller: &Caller, action: Action, operation: &str) -> AuditEntry {
         AuditEntry::new(caller, self.now(), action, operation)
     }
 
     /// Record a read's audit entry (with the read's outcome), durably, then hand back the result.
-    async fn audited<T>(&self, entry: AuditEntry, result: Result<T, DomainError>) -> Result<T, DomainError> {
+    pub(crate) async fn audited<T>(&self, entry: AuditEntry, result: Result<T, DomainError>) -> Result<T, DomainError> {
         let entry = entry.with_outcome(&result);
         self.inner.writer.submit(entry, None).await?;
         result
@@ -61,7 +58,7 @@ impl Store {
 
     /// Run a read, record its basis and outcome in the access log (durably, before the answer
     /// leaves), and return its value.
-    async fn read<T>(
+    pub(crate) async fn read<T>(
         &self,
         mut entry: AuditEntry,
         read: impl std::future::Future<Output = Result<(T, perspectief_core::Basis), DomainError>>,
@@ -165,7 +162,7 @@ impl Store {
         }
     }
 
-    fn require(
+    pub(crate) fn require(
         &self,
         caller: &Caller,
         action: Action,
@@ -299,7 +296,7 @@ impl PerspectiefService for Store {
                 DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
             })?;
             let basis = self.may_read_case(caller, &case, today)?;
-            let limit = if limit == 0 { DEFAULT_PAGE } else { limit.min(MAX_PAGE) };
+            let limit = page_limit(limit);
             let events =
                 repo::case_events(&self.inner.reader, &self.inner.keys, participant, after_version, limit).await?;
             Ok((events, basis))
@@ -308,7 +305,7 @@ impl PerspectiefService for Store {
     }
 
     async fn watch_events(&self, caller: &Caller, after_position: u64, limit: u32) -> Result<FeedPage, DomainError> {
-        let limit = if limit == 0 { DEFAULT_PAGE } else { limit.min(MAX_PAGE) };
+        let limit = page_limit(limit);
         let today = amsterdam_date(self.now());
         let rows = repo::feed(&self.inner.reader, &self.inner.keys, after_position, limit).await?;
         let cursor = rows.last().map_or(after_position, |(p, _)| *p);
@@ -353,7 +350,7 @@ impl PerspectiefService for Store {
         entry.category = Some(DataCategory::Identity);
         self.read(entry, async {
             let basis = self.require(caller, Action::Search, &Resource::ParticipantDirectory)?;
-            let size = if page.page_size == 0 { DEFAULT_PAGE } else { page.page_size.min(MAX_PAGE) };
+            let size = page_limit(page.page_size);
             let after = match page.page_token.as_deref() {
                 None | Some("") => None,
                 Some(token) => Some(decode_token(token)?),
@@ -629,7 +626,7 @@ impl PerspectiefService for Store {
         entry.participant = participant;
         self.read(entry, async {
             let basis = self.require(caller, Action::Search, &Resource::AuditLog)?;
-            let limit = if limit == 0 { DEFAULT_PAGE } else { limit.min(MAX_PAGE) };
+            let limit = page_limit(limit);
             let records = crate::audit::records(
                 &self.inner.reader,
                 participant.map(|p| p.to_string()),

@@ -663,15 +663,174 @@ pub fn request_field_path(command: &CaseCommand, core_path: &str) -> String {
     }
 }
 
-/// The core's error for `command` with its field paths in the request's terms (see
-/// [`request_field_path`]); errors without fields are returned as they are.
-pub fn in_request_terms(command: &CaseCommand, error: DomainError) -> DomainError {
+/// The profile fields an UpdateParticipant mask may name, as `profile.<field>`. The project
+/// worker is not among them: it changes by assignment.
+pub const UPDATABLE_PROFILE_FIELDS: [&str; 9] = [
+    "given_names",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "country_of_origin",
+    "nationalities",
+    "languages",
+    "v_number",
+    "lvv_location",
+];
+
+/// An UpdateParticipant request (AIP-134), checked: which case, the version its etag expects,
+/// and the profile fields to change with their new values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileUpdate {
+    /// The case (from `case_file.name`).
+    pub participant: ParticipantId,
+    /// The version the change is based on (from `case_file.etag`); `None`: no check.
+    pub expected_version: Option<u64>,
+    /// The fields to change (from `update_mask`, or implied by the non-empty fields).
+    pub fields: BTreeSet<&'static str>,
+    given: pb::ParticipantProfile,
+}
+
+impl FromProto<pb::UpdateParticipantRequest> for ProfileUpdate {
+    fn from_proto(p: pb::UpdateParticipantRequest, at: &Field) -> Result<Self, DomainError> {
+        let file_at = at.child("case_file");
+        let file = p.case_file.ok_or_else(|| file_at.missing())?;
+        let participant = parse_name(PARTICIPANTS, &file.name, &file_at.child("name"))?;
+        let expected_version = expected_version(&file.etag, &file_at.child("etag"))?;
+        let given = file.profile.unwrap_or_default();
+        let mask_at = at.child("update_mask");
+        let fields: BTreeSet<&'static str> = match p.update_mask {
+            Some(mask) => {
+                let mut fields = BTreeSet::new();
+                for (i, path) in mask.paths.iter().enumerate() {
+                    if path == "profile" {
+                        fields.extend(UPDATABLE_PROFILE_FIELDS);
+                        continue;
+                    }
+                    let field = path
+                        .strip_prefix("profile.")
+                        .and_then(|f| UPDATABLE_PROFILE_FIELDS.iter().find(|known| **known == f))
+                        .ok_or_else(|| {
+                            mask_at.child("paths").index(i).invalid(
+                                "not_updatable",
+                                format!(
+                                    "'{path}' cannot be changed here: name `profile` or `profile.<field>` with one \
+                                     of {}; the project worker changes with AssignProjectWorker",
+                                    UPDATABLE_PROFILE_FIELDS.join(", ")
+                                ),
+                            )
+                        })?;
+                    fields.insert(*field);
+                }
+                fields
+            }
+            // AIP-134: without a mask, the fields the request fills in.
+            None => UPDATABLE_PROFILE_FIELDS.into_iter().filter(|f| is_filled(&given, f)).collect(),
+        };
+        if fields.is_empty() {
+            return Err(mask_at.invalid("nothing_to_change", "name at least one profile field to change"));
+        }
+        Ok(Self { participant, expected_version, fields, given })
+    }
+}
+
+fn is_filled(p: &pb::ParticipantProfile, field: &str) -> bool {
+    match field {
+        "given_names" => !p.given_names.is_empty(),
+        "family_name" => !p.family_name.is_empty(),
+        "aliases" => !p.aliases.is_empty(),
+        "date_of_birth" => p.date_of_birth.is_some(),
+        "country_of_origin" => !p.country_of_origin.is_empty(),
+        "nationalities" => !p.nationalities.is_empty(),
+        "languages" => !p.languages.is_empty(),
+        "v_number" => !p.v_number.is_empty(),
+        "lvv_location" => !p.lvv_location.is_empty(),
+        _ => false,
+    }
+}
+
+impl ProfileUpdate {
+    /// The profile after the change: `current` with the named fields taken from the request
+    /// (a named field the request leaves empty is cleared). Refusals name the request's field.
+    pub fn apply(&self, current: &perspectief_core::ParticipantProfile) -> Result<CaseCommand, DomainError> {
+        let mut merged = current.to_proto();
+        let g = self.given.clone();
+        for field in &self.fields {
+            match *field {
+                "given_names" => merged.given_names.clone_from(&g.given_names),
+                "family_name" => merged.family_name.clone_from(&g.family_name),
+                "aliases" => merged.aliases.clone_from(&g.aliases),
+                "date_of_birth" => merged.date_of_birth.clone_from(&g.date_of_birth),
+                "country_of_origin" => merged.country_of_origin.clone_from(&g.country_of_origin),
+                "nationalities" => merged.nationalities.clone_from(&g.nationalities),
+                "languages" => merged.languages.clone_from(&g.languages),
+                "v_number" => merged.v_number.clone_from(&g.v_number),
+                "lvv_location" => merged.lvv_location.clone_from(&g.lvv_location),
+                _ => {}
+            }
+        }
+        let profile = FromProto::from_proto(merged, &Field::root().child("case_file").child("profile"))?;
+        Ok(CaseCommand::UpdateProfile { profile })
+    }
+
+    /// The core's error for the resulting command in this request's terms (`case_file.profile.…`).
+    pub fn in_request_terms(&self, command: &CaseCommand, error: DomainError) -> DomainError {
+        renaming_fields(error, |path| format!("case_file.{}", request_field_path(command, path)))
+    }
+}
+
+/// The core's path of a field a request names for `command`: the inverse of
+/// [`request_field_path`], so a client gets the core's error back as the core made it.
+pub fn core_field_path(command: &CaseCommand, request_path: &str) -> String {
+    /// `from` at the start of a path (the whole path, or followed by a nested part) renamed `id`.
+    fn unname_id(path: &str, from: &str) -> String {
+        match path.strip_prefix(from) {
+            Some(rest) if rest.is_empty() || rest.starts_with(['.', '[']) => format!("id{rest}"),
+            _ => path.to_owned(),
+        }
+    }
+    fn unname_agreement_ids(path: &str) -> String {
+        match path.strip_prefix("agreements[").and_then(|rest| rest.split_once("].")) {
+            Some((index, field)) => format!("agreements[{index}].{}", unname_id(field, "agreement_id")),
+            None => path.to_owned(),
+        }
+    }
+    /// The path inside `prefix`: `goal.deadline` → `deadline`, `goal` → the empty path.
+    fn inside<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {
+        match path.strip_prefix(prefix) {
+            Some("") => Some(""),
+            Some(rest) => rest.strip_prefix('.'),
+            None => None,
+        }
+    }
+    let path = request_path;
+    match command {
+        CaseCommand::UpdateProfile { .. } => inside("profile", path).unwrap_or(path).to_owned(),
+        CaseCommand::SetGoal(_) => inside("goal", path).map_or_else(|| path.to_owned(), |p| unname_id(p, "goal_id")),
+        CaseCommand::LogContact(_) => inside("contact", path)
+            .map_or_else(|| path.to_owned(), |p| unname_agreement_ids(&unname_id(p, "contact_id"))),
+        CaseCommand::AddAgreement { .. } => {
+            inside("agreement", path).map_or_else(|| path.to_owned(), |p| unname_id(p, "agreement_id"))
+        }
+        CaseCommand::UpdateReintegrationPlan(_) => inside("reintegration_plan", path).unwrap_or(path).to_owned(),
+        CaseCommand::RecordDepartureStep(_) => inside("departure_step", path).unwrap_or(path).to_owned(),
+        CaseCommand::UpdateReanChecklist(_) => inside("rean_checklist", path).unwrap_or(path).to_owned(),
+        CaseCommand::ProposeReferral { .. } => unname_id(path, "referral_id"),
+        CaseCommand::IdentifyObstacle { .. } => unname_id(path, "obstacle_id"),
+        CaseCommand::RecordJudgment { .. } => unname_id(path, "judgment_id"),
+        CaseCommand::GiveConsent { .. } => unname_id(path, "consent_id"),
+        CaseCommand::RecordProgressReport { .. } => unname_id(path, "report_id"),
+        _ => path.to_owned(),
+    }
+}
+
+/// `error` with every field path rewritten by `rename`; errors without fields as they are.
+pub fn renaming_fields(error: DomainError, rename: impl Fn(&str) -> String) -> DomainError {
     match error {
         DomainError::InvalidInput(Violations(violations)) => DomainError::InvalidInput(Violations(
             violations
                 .into_iter()
                 .map(|mut v| {
-                    v.field = request_field_path(command, &v.field);
+                    v.field = rename(&v.field);
                     v
                 })
                 .collect(),
@@ -680,23 +839,36 @@ pub fn in_request_terms(command: &CaseCommand, error: DomainError) -> DomainErro
     }
 }
 
+/// The core's error for `command` with its field paths in the request's terms (see
+/// [`request_field_path`]); errors without fields are returned as they are.
+pub fn in_request_terms(command: &CaseCommand, error: DomainError) -> DomainError {
+    renaming_fields(error, |path| request_field_path(command, path))
+}
+
+/// A server's error for `command`, named in the request's terms, back in the core's terms.
+pub fn in_core_terms(command: &CaseCommand, error: DomainError) -> DomainError {
+    renaming_fields(error, |path| core_field_path(command, path))
+}
+
+/// The fields of a registration that the request has at its top level; the core names the
+/// profile's parts by their own names (`date_of_birth`), the request as `profile.date_of_birth`.
+const REGISTRATION_FIELDS: [&str; 3] = ["participant_id", "profile", "registered_on"];
+
 /// The core's error for a registration with its field paths in `CreateParticipantRequest`'s
 /// terms: the core checks the profile's parts by their own names (`date_of_birth`).
 pub fn registration_in_request_terms(error: DomainError) -> DomainError {
-    match error {
-        DomainError::InvalidInput(Violations(violations)) => DomainError::InvalidInput(Violations(
-            violations
-                .into_iter()
-                .map(|mut v| {
-                    if !["participant_id", "profile", "registered_on"].iter().any(|f| v.field.starts_with(f)) {
-                        v.field = format!("profile.{}", v.field);
-                    }
-                    v
-                })
-                .collect(),
-        )),
-        other => other,
-    }
+    renaming_fields(error, |path| {
+        if REGISTRATION_FIELDS.iter().any(|f| path.starts_with(f)) {
+            path.to_owned()
+        } else {
+            format!("profile.{path}")
+        }
+    })
+}
+
+/// A server's error for a registration back in the core's terms.
+pub fn registration_in_core_terms(error: DomainError) -> DomainError {
+    renaming_fields(error, |path| path.strip_prefix("profile.").unwrap_or(path).to_owned())
 }
 
 #[cfg(test)]
@@ -1091,5 +1263,31 @@ mod tests {
         assert_eq!(path_of(&e), ("goal.deadline".into(), "in_past".into()));
         let e = registration_in_request_terms(DomainError::field("date_of_birth", "date_in_future", "..."));
         assert_eq!(path_of(&e).0, "profile.date_of_birth");
+        assert_eq!(path_of(&registration_in_core_terms(e)).0, "date_of_birth");
+    }
+
+    #[test]
+    fn request_paths_map_back_to_the_cores_paths() {
+        let core_paths = [
+            "",
+            "id",
+            "on",
+            "deadline",
+            "due_on",
+            "activities",
+            "at",
+            "agreements[1].id",
+            "agreements[0].due_on",
+            "note",
+        ];
+        for command in samples() {
+            for core in core_paths {
+                let request = request_field_path(&command, core);
+                assert_eq!(core_field_path(&command, &request), core, "{} {core} -> {request}", command.name());
+            }
+        }
+        let e = in_request_terms(&sample("log_contact"), DomainError::field("at", "in_future", "..."));
+        assert_eq!(path_of(&e).0, "contact.at");
+        assert_eq!(path_of(&in_core_terms(&sample("log_contact"), e)).0, "at");
     }
 }

@@ -26,6 +26,7 @@
 //! | project lead | read, search, create, update, export, erase | all | — |
 //! | municipal case manager | read, search, export | identity, guidance, legal, return, reports | consent |
 //! | chain partner | read, search | identity, legal, medical/psychosocial, return | consent |
+//! | chain partner | read | reports (a participant's progress report, showing only the sections of the categories above that the consent covers) | consent |
 //! | chain partner | read | a sent referral addressed to its organisation | addressee and consent for the referral's category |
 //! | chain partner | update (answer: accept, reject, complete) | the same | the same |
 //! | auditor, administrator | — | none | — |
@@ -46,6 +47,11 @@
 //! | audit log | — | read, search | — | — | read, search, export | — |
 //! | user accounts | — | read | — | — | — | read, search, create, update, erase |
 //! | access tokens | — | — | — | — | — | read, search, create, update, erase |
+//!
+//! Reports (see [`crate::report`]): the subsidy report and its drill-down are *subsidy
+//! reports* (aggregate figures; a drill-down names participants by internal id only); a
+//! progress report is the participant's *reports* data, with each section shown only to a
+//! reader who may read its category; a chain meeting's agenda is *chain meetings* data.
 //!
 //! Session attendance and chain-meeting items name participants, so they stay with the
 //! foundation's staff; what a partner or the municipality learns about a person goes through
@@ -541,12 +547,13 @@ fn decide_case_data(
             }
         }
         ChainPartner => {
-            if !matches!(action, Read | Search) || !matches!(category, Identity | Legal | MedicalPsychosocial | Return)
-            {
-                category_denied()
-            } else {
-                by_consent()
-            }
+            let readable = match category {
+                Identity | Legal | MedicalPsychosocial | Return => matches!(action, Read | Search),
+                // Progress reports: read one participant's, never search across them.
+                Reports => action == Read,
+                _ => false,
+            };
+            if !readable { category_denied() } else { by_consent() }
         }
         Auditor | Administrator => category_denied(),
     }
@@ -628,6 +635,21 @@ mod tests {
             Decision::Denied { reason: DenyReason::NoConsent { category: DataCategory::Legal } }
         );
         assert!(!POLICY.decide(&iom, Action::Update, &case(&consents, DataCategory::Return), day(15)).is_allowed());
+    }
+
+    #[test]
+    fn partners_read_a_progress_report_only_with_consent_for_reports() {
+        let iom = actor(Role::ChainPartner, 9, IOM);
+        let consents = [consent(IOM, &[DataCategory::Reports], 10, None)];
+        assert_eq!(
+            POLICY.decide(&iom, Action::Read, &case(&consents, DataCategory::Reports), day(15)),
+            Decision::Allowed { basis: Basis::Consent(consents[0].id) }
+        );
+        assert!(!POLICY.decide(&iom, Action::Read, &case(&[], DataCategory::Reports), day(15)).is_allowed());
+        for action in [Action::Search, Action::Export, Action::Create, Action::Update, Action::Erase] {
+            assert!(!POLICY.decide(&iom, action, &case(&consents, DataCategory::Reports), day(15)).is_allowed());
+        }
+        assert!(!POLICY.decide(&iom, Action::Read, &case(&consents, DataCategory::Guidance), day(15)).is_allowed());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! - [`plan`], [`contact`], [`returns`], [`outflow`]: the records of the case file.
 //! - [`session`] and [`meeting`]: information sessions and chain-partner meetings.
 //! - [`activity`]: the plan's activity codes, themes, subsidy periods and targets.
+//! - [`report`]: the subsidy report, progress reports and the chain meeting's agenda.
 //! - [`access`]: consent and the access policy (the full matrix is on that page).
 //! - [`accounts`]: user accounts and access tokens.
 //! - [`input`]: validated input structs for adapters, with field-level errors.
@@ -102,6 +103,7 @@ pub mod meeting;
 pub mod outflow;
 pub mod participant;
 pub mod plan;
+pub mod report;
 pub mod returns;
 pub mod service;
 pub mod session;

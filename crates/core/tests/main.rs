@@ -8,6 +8,7 @@ mod support;
 mod case_file;
 mod inputs;
 mod properties;
+mod reports;
 mod return_track;
 mod rule_edges;
 mod sessions_meetings;

@@ -30,6 +30,7 @@ mod error;
 mod migrations;
 mod open;
 mod repo;
+mod report;
 mod service;
 mod sql;
 #[cfg(any(test, feature = "testing"))]

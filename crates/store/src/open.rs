@@ -413,7 +413,8 @@ mod tests {
                 "m0002_append_only_audit",
                 "m0003_accounts",
                 "m0004_audit_head_guard",
-                "m0005_event_feed"
+                "m0005_event_feed",
+                "m0006_reporting"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

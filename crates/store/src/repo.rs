@@ -122,14 +122,15 @@ pub(crate) async fn save_case<C: ConnectionTrait>(
         outflow.map(|o| name(&o.outcome)).into(),
         outflow.map(|o| sql::date(o.on)).into(),
         updated_at.into(),
+        p.lvv_location.as_ref().map(ToString::to_string).into(),
     ];
     match previous {
         None => {
             let inserted = sql::exec(
                 c,
                 "INSERT INTO participants (id, version, key_id, state, display, project_worker, phase, direction, \
-                 registered_on, limit_on, last_contact_on, nationality, outflow_outcome, outflow_on, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                 registered_on, limit_on, last_contact_on, nationality, outflow_outcome, outflow_on, updated_at, lvv_location) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
                 values,
             )
             .await;
@@ -148,8 +149,8 @@ pub(crate) async fn save_case<C: ConnectionTrait>(
                 c,
                 "UPDATE participants SET version = $2, key_id = $3, state = $4, display = $5, project_worker = $6, \
                  phase = $7, direction = $8, registered_on = $9, limit_on = $10, last_contact_on = $11, \
-                 nationality = $12, outflow_outcome = $13, outflow_on = $14, updated_at = $15 \
-                 WHERE id = $1 AND version = $16",
+                 nationality = $12, outflow_outcome = $13, outflow_on = $14, updated_at = $15, lvv_location = $16 \
+                 WHERE id = $1 AND version = $17",
                 values,
             )
             .await
@@ -212,20 +213,22 @@ async fn save_case_event<C: ConnectionTrait>(
     .await
     .map_err(db)?;
     // The day an activity counts on: a contact counts on the day it took place.
-    let on = match &e.change {
-        CaseChange::ContactLogged { contact, .. } => amsterdam_date(contact.at),
-        _ => amsterdam_date(e.at),
+    let (on, contact_id) = match &e.change {
+        CaseChange::ContactLogged { contact, .. } => (amsterdam_date(contact.at), Some(contact.id.to_string())),
+        _ => (amsterdam_date(e.at), None),
     };
     for code in e.change.activities() {
         sql::exec(
             c,
-            "INSERT INTO activity_log (participant_id, version, code, on_date, actor) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO activity_log (participant_id, version, code, on_date, actor, contact_id) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
             [
                 id.to_string().into(),
                 i64v(e.version).into(),
                 code.code().to_owned().into(),
                 sql::date(on).into(),
                 e.actor.to_string().into(),
+                contact_id.clone().into(),
             ],
         )
         .await

@@ -12,5 +12,6 @@ mod backup;
 mod keys;
 mod kill9;
 mod lost_update;
+mod reporting;
 mod settings;
 mod tamper;

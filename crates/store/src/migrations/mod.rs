@@ -9,6 +9,7 @@ mod m0002_append_only_audit;
 mod m0003_accounts;
 mod m0004_audit_head_guard;
 mod m0005_event_feed;
+mod m0006_reporting;
 
 /// The migrator.
 #[derive(Debug)]
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_accounts::Migration),
             Box::new(m0004_audit_head_guard::Migration),
             Box::new(m0005_event_feed::Migration),
+            Box::new(m0006_reporting::Migration),
         ]
     }
 
@@ -91,10 +93,15 @@ mod tests {
             assert_eq!(Migrator::get_applied_migrations(&db).await.unwrap().len(), 1);
             // Today's code also writes the event feed (migration 5); a database of this age has
             // none, so the feed is made for the write and dropped again: the upgrade must build it.
+            // The same for the reporting columns (migration 6).
             let feed = "CREATE TABLE event_feed (position BIGINT PRIMARY KEY, participant_id TEXT, version BIGINT)";
             db.execute_unprepared(feed).await.unwrap();
+            db.execute_unprepared("ALTER TABLE participants ADD COLUMN lvv_location TEXT").await.unwrap();
+            db.execute_unprepared("ALTER TABLE activity_log ADD COLUMN contact_id TEXT").await.unwrap();
             crate::repo::save_case(&db, &keys, &case, None, &[event]).await.unwrap();
             db.execute_unprepared("DROP TABLE event_feed").await.unwrap();
+            db.execute_unprepared("ALTER TABLE participants DROP COLUMN lvv_location").await.unwrap();
+            db.execute_unprepared("ALTER TABLE activity_log DROP COLUMN contact_id").await.unwrap();
             let audit_key = crate::open::audit_key(&db, &keys).await.unwrap();
             let mut chain = crate::audit::Chain::lock(&db, audit_key).await.unwrap();
             chain.append(&AuditEntry::new(&Caller::local(lead), now, Action::Create, "register_participant"));

@@ -1,0 +1,414 @@
+//! The store's implementation of the core's [`ReportingService`].
+//!
+//! The subsidy report is aggregated in SQL: one pass over `activity_log` (plus session
+//! attendance) finds each person's first day per activity code in the counted days, and the
+//! result is grouped per measure, month, nationality, location and project worker, so the
+//! answer's size depends on the number of distinct groups, not on the number of contact
+//! moments or participants; no case is loaded. The core computes the report from those groups
+//! ([`SubsidyReport::compute`]). The theme of a code and the codes of a figure come from the
+//! core and are written into the SQL as constants.
+//!
+//! Progress reports and agendas need the case files themselves, so they load them: one case
+//! for a progress report, every active case for an agenda.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use perspectief_core::access::{Action, DataCategory, Resource};
+use perspectief_core::activity::{ActivityCode, SubsidyPeriod};
+use perspectief_core::report::subsidy::theme_name;
+use perspectief_core::report::{
+    AgendaQuery, Drilldown, FigureQuery, FigureSource, Measure, MeetingAgenda, OutflowCell, PersonCell, ProgressReport,
+    ReportingService, SessionMonth, Slice, SubsidyFacts, SubsidyReport, YearMonth, counted_days,
+};
+use perspectief_core::service::Caller;
+use perspectief_core::{
+    ContactId, CountryCode, DomainError, EntityKind, MeetingId, OutflowOutcome, ParticipantId, SessionId,
+    SubsidyPeriodId, UserId,
+};
+use sea_orm::{DatabaseConnection, QueryResult, Value};
+
+use crate::Store;
+use crate::error::{db, internal};
+use crate::repo;
+use crate::sql::{self, get};
+
+/// A SQL string literal of a constant from the core (codes, theme names, outcome names: never
+/// user input).
+fn lit(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn code_list(codes: &[ActivityCode]) -> String {
+    codes.iter().map(|c| lit(c.code())).collect::<Vec<_>>().join(", ")
+}
+
+fn outcome_name(o: OutflowOutcome) -> String {
+    match serde_json::to_value(o) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn outcome_of(s: &str) -> Result<OutflowOutcome, DomainError> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| internal("unknown outflow outcome"))
+}
+
+fn u32_of(v: i64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+fn count(r: &QueryResult, col: &str) -> Result<u32, DomainError> {
+    Ok(u32_of(get::<i64>(r, col).map_err(db)?))
+}
+
+fn month(r: &QueryResult) -> Result<YearMonth, DomainError> {
+    YearMonth::parse(&get::<String>(r, "month").map_err(db)?).map_err(internal)
+}
+
+/// The plain attributes of a grouped row: nationality, location, project worker.
+fn attributes(r: &QueryResult) -> Result<(Option<CountryCode>, Option<String>, UserId), DomainError> {
+    let nationality: Option<String> = get(r, "nationality").map_err(db)?;
+    let nationality = nationality.map(|n| CountryCode::parse(&n)).transpose().map_err(internal)?;
+    let location: Option<String> = get(r, "lvv_location").map_err(db)?;
+    let worker: String = get(r, "project_worker").map_err(db)?;
+    Ok((nationality, location, UserId::parse(&worker).map_err(internal)?))
+}
+
+/// Numbered placeholders, each value bound once (SQLite and PostgreSQL both take `$N`).
+#[derive(Default)]
+struct Params(Vec<Value>);
+
+impl Params {
+    fn add(&mut self, v: impl Into<Value>) -> String {
+        self.0.push(v.into());
+        format!("${}", self.0.len())
+    }
+}
+
+/// The activities under `codes` from `from` to `to`: `participant_id, code, on_date,
+/// contact_id`, with session attendance as 5.2.a(1) when `sessions`.
+fn facts_sql(p: &mut Params, codes: Option<&[ActivityCode]>, sessions: bool, from: NaiveDate, to: NaiveDate) -> String {
+    let code_filter = codes.map_or_else(String::new, |c| format!(" AND code IN ({})", code_list(c)));
+    let mut s = format!(
+        "SELECT participant_id, code, on_date, contact_id FROM activity_log WHERE on_date >= {} AND on_date <= {}{code_filter}",
+        p.add(sql::date(from)),
+        p.add(sql::date(to)),
+    );
+    if sessions {
+        s.push_str(&format!(
+            " UNION ALL SELECT a.participant_id, {} AS code, s.date AS on_date, NULL AS contact_id \
+             FROM session_attendance a JOIN sessions s ON s.id = a.session_id \
+             WHERE s.cancelled = 0 AND s.date >= {} AND s.date <= {}",
+            lit(ActivityCode::InformationSessions.code()),
+            p.add(sql::date(from)),
+            p.add(sql::date(to)),
+        ));
+    }
+    s
+}
+
+/// The theme of a code, as a SQL CASE over `code`, from the core's mapping.
+fn theme_case() -> String {
+    let arms: String = ActivityCode::ALL
+        .into_iter()
+        .map(|c| format!(" WHEN {} THEN {}", lit(c.code()), lit(&format!("theme:{}", theme_name(c.theme())))))
+        .collect();
+    format!("CASE code{arms} END")
+}
+
+/// Gather the facts of a subsidy report for the counted days.
+async fn gather(c: &DatabaseConnection, from: NaiveDate, to: NaiveDate) -> Result<SubsidyFacts, DomainError> {
+    let mut p = Params::default();
+    let facts = facts_sql(&mut p, None, true, from, to);
+    let text = format!(
+        "WITH facts AS ({facts}), \
+         firsts AS MATERIALIZED (SELECT participant_id, code, MIN(on_date) AS first_on FROM facts GROUP BY participant_id, code), \
+         keyed AS ( \
+           SELECT participant_id, code AS measure, first_on FROM firsts \
+           UNION ALL SELECT participant_id, measure, MIN(first_on) AS first_on \
+             FROM (SELECT participant_id, {theme} AS measure, first_on FROM firsts) t GROUP BY participant_id, measure \
+           UNION ALL SELECT participant_id, 'reached' AS measure, MIN(first_on) AS first_on FROM firsts GROUP BY participant_id) \
+         SELECT k.measure, SUBSTR(k.first_on, 1, 7) AS month, p.nationality, p.lvv_location, p.project_worker, COUNT(*) AS persons \
+         FROM keyed k JOIN participants p ON p.id = k.participant_id \
+         GROUP BY k.measure, SUBSTR(k.first_on, 1, 7), p.nationality, p.lvv_location, p.project_worker",
+        theme = theme_case(),
+    );
+    let rows = sql::all(c, &text, p.0).await.map_err(db)?;
+    let mut cells = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let measure = Measure::from_key(&get::<String>(r, "measure").map_err(db)?).map_err(internal)?;
+        let (nationality, location, project_worker) = attributes(r)?;
+        cells.push(PersonCell {
+            measure,
+            month: month(r)?,
+            nationality,
+            location,
+            project_worker,
+            persons: count(r, "persons")?,
+        });
+    }
+    let rows = sql::all(
+        c,
+        "SELECT SUBSTR(date, 1, 7) AS month, COUNT(*) AS sessions, CAST(SUM(head_count) AS BIGINT) AS head_count \
+         FROM sessions WHERE cancelled = 0 AND date >= $1 AND date <= $2 GROUP BY SUBSTR(date, 1, 7)",
+        [sql::date(from).into(), sql::date(to).into()],
+    )
+    .await
+    .map_err(db)?;
+    let sessions = rows
+        .iter()
+        .map(|r| {
+            Ok(SessionMonth {
+                month: month(r)?,
+                sessions: count(r, "sessions")?,
+                unregistered_head_count: count(r, "head_count")?,
+            })
+        })
+        .collect::<Result<Vec<_>, DomainError>>()?;
+    let rows = sql::all(
+        c,
+        "SELECT outflow_outcome, SUBSTR(outflow_on, 1, 7) AS month, nationality, lvv_location, project_worker, \
+         COUNT(*) AS persons FROM participants WHERE outflow_on >= $1 AND outflow_on <= $2 \
+         GROUP BY outflow_outcome, SUBSTR(outflow_on, 1, 7), nationality, lvv_location, project_worker",
+        [sql::date(from).into(), sql::date(to).into()],
+    )
+    .await
+    .map_err(db)?;
+    let mut outflows = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let (nationality, location, project_worker) = attributes(r)?;
+        outflows.push(OutflowCell {
+            outcome: outcome_of(&get::<String>(r, "outflow_outcome").map_err(db)?)?,
+            month: month(r)?,
+            nationality,
+            location,
+            project_worker,
+            persons: count(r, "persons")?,
+        });
+    }
+    Ok(SubsidyFacts { cells, sessions, outflows })
+}
+
+/// The condition a slice puts on participant `p` (and on the first day `first`).
+fn slice_sql(p: &mut Params, slice: &Slice, first: &str) -> String {
+    match slice {
+        Slice::All => "1 = 1".to_owned(),
+        Slice::Month(m) => format!("SUBSTR({first}, 1, 7) = {}", p.add(m.to_string())),
+        Slice::Nationality(Some(n)) => format!("p.nationality = {}", p.add(n.to_string())),
+        Slice::Nationality(None) => "p.nationality IS NULL".to_owned(),
+        Slice::Location(Some(l)) => format!("p.lvv_location = {}", p.add(l.clone())),
+        Slice::Location(None) => "p.lvv_location IS NULL".to_owned(),
+        Slice::ProjectWorker(w) => format!("p.project_worker = {}", p.add(w.to_string())),
+    }
+}
+
+fn ids<T>(rows: &[QueryResult], col: &str, f: fn(uuid::Uuid) -> T) -> Result<Vec<T>, DomainError> {
+    rows.iter()
+        .map(|r| {
+            let s: String = get(r, col).map_err(db)?;
+            Ok(f(uuid::Uuid::parse_str(&s).map_err(internal)?))
+        })
+        .collect()
+}
+
+/// The persons and records behind a figure in the counted days.
+async fn drilldown(
+    c: &DatabaseConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    q: &FigureQuery,
+) -> Result<Drilldown, DomainError> {
+    // The days of the records listed: the slice's month, or all counted days.
+    let (rfrom, rto) = match &q.slice {
+        Slice::Month(m) => (from.max(m.first_day()), to.min(m.last_day())),
+        _ => (from, to),
+    };
+    match q.figure.source() {
+        FigureSource::Outflows(outcomes) => {
+            let mut p = Params::default();
+            let list = outcomes.iter().map(|o| lit(&outcome_name(*o))).collect::<Vec<_>>().join(", ");
+            let text = format!(
+                "SELECT p.id FROM participants p WHERE p.outflow_on >= {} AND p.outflow_on <= {} \
+                 AND p.outflow_outcome IN ({list}) AND {} ORDER BY p.id",
+                p.add(sql::date(from)),
+                p.add(sql::date(to)),
+                slice_sql(&mut p, &q.slice, "p.outflow_on"),
+            );
+            let rows = sql::all(c, &text, p.0).await.map_err(db)?;
+            Ok(Drilldown { participants: ids(&rows, "id", ParticipantId::from_uuid)?, ..Drilldown::default() })
+        }
+        FigureSource::Activities { codes, sessions } => {
+            // The selected persons, as a query reused below.
+            let select = |p: &mut Params| {
+                let facts = facts_sql(p, Some(&codes), sessions, from, to);
+                let slice = slice_sql(p, &q.slice, "f.first_on");
+                format!(
+                    "SELECT f.participant_id FROM (SELECT participant_id, MIN(on_date) AS first_on FROM ({facts}) x \
+                     GROUP BY participant_id) f JOIN participants p ON p.id = f.participant_id WHERE {slice}"
+                )
+            };
+            let mut p = Params::default();
+            let persons = format!("{} ORDER BY f.participant_id", select(&mut p));
+            let rows = sql::all(c, &persons, p.0).await.map_err(db)?;
+            let participants = ids(&rows, "participant_id", ParticipantId::from_uuid)?;
+
+            let mut p = Params::default();
+            let selected = select(&mut p);
+            let text = format!(
+                "SELECT DISTINCT l.contact_id FROM activity_log l WHERE l.contact_id IS NOT NULL \
+                 AND l.on_date >= {} AND l.on_date <= {} AND l.code IN ({}) AND l.participant_id IN ({selected}) \
+                 ORDER BY l.contact_id",
+                p.add(sql::date(rfrom)),
+                p.add(sql::date(rto)),
+                code_list(&codes),
+            );
+            let rows = sql::all(c, &text, p.0).await.map_err(db)?;
+            let contacts = ids(&rows, "contact_id", ContactId::from_uuid)?;
+
+            let (mut session_ids, mut head) = (vec![], 0u32);
+            if sessions {
+                // Unregistered attendees carry no attributes: they belong to the whole and to a month.
+                let with_heads = matches!(q.slice, Slice::All | Slice::Month(_));
+                let mut p = Params::default();
+                let selected = select(&mut p);
+                let heads = if with_heads { "s.head_count > 0 OR " } else { "" };
+                let text = format!(
+                    "SELECT s.id, s.head_count FROM sessions s WHERE s.cancelled = 0 AND s.date >= {} AND s.date <= {} \
+                     AND ({heads}EXISTS (SELECT 1 FROM session_attendance a WHERE a.session_id = s.id \
+                     AND a.participant_id IN ({selected}))) ORDER BY s.id",
+                    p.add(sql::date(rfrom)),
+                    p.add(sql::date(rto)),
+                );
+                let rows = sql::all(c, &text, p.0).await.map_err(db)?;
+                session_ids = ids(&rows, "id", SessionId::from_uuid)?;
+                if with_heads {
+                    for r in &rows {
+                        head = head.saturating_add(count(r, "head_count")?);
+                    }
+                }
+            }
+            Ok(Drilldown { participants, contacts, sessions: session_ids, unregistered_head_count: head })
+        }
+    }
+}
+
+impl Store {
+    async fn subsidy_period(&self, id: SubsidyPeriodId) -> Result<SubsidyPeriod, DomainError> {
+        let row = sql::one(
+            &self.inner.reader,
+            "SELECT definition FROM subsidy_periods WHERE id = $1",
+            [id.to_string().into()],
+        )
+        .await
+        .map_err(db)?
+        .ok_or_else(|| DomainError::NotFound { entity: EntityKind::SubsidyPeriod, id: id.to_string() })?;
+        let definition: String = get(&row, "definition").map_err(db)?;
+        serde_json::from_str(&definition).map_err(internal)
+    }
+}
+
+impl ReportingService for Store {
+    async fn subsidy_report(
+        &self,
+        caller: &Caller,
+        period: SubsidyPeriodId,
+        as_of: NaiveDate,
+    ) -> Result<SubsidyReport, DomainError> {
+        let entry = self.entry(caller, Action::Read, "subsidy_report");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Read, &Resource::SubsidyReports)?;
+            let period = self.subsidy_period(period).await?;
+            let facts = match counted_days(&period, as_of) {
+                Some((from, to)) => gather(&self.inner.reader, from, to).await?,
+                None => SubsidyFacts::default(),
+            };
+            Ok((SubsidyReport::compute(&period, as_of, &facts), basis))
+        })
+        .await
+    }
+
+    async fn subsidy_drilldown(
+        &self,
+        caller: &Caller,
+        period: SubsidyPeriodId,
+        as_of: NaiveDate,
+        query: FigureQuery,
+    ) -> Result<Drilldown, DomainError> {
+        let entry = self.entry(caller, Action::Read, "subsidy_drilldown");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Read, &Resource::SubsidyReports)?;
+            let period = self.subsidy_period(period).await?;
+            let result = match counted_days(&period, as_of) {
+                Some((from, to)) => drilldown(&self.inner.reader, from, to, &query).await?,
+                None => Drilldown::default(),
+            };
+            Ok((result, basis))
+        })
+        .await
+    }
+
+    async fn progress_report(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<ProgressReport, DomainError> {
+        let mut entry = self.entry(caller, Action::Read, "progress_report");
+        entry.participant = Some(participant);
+        entry.category = Some(DataCategory::Reports);
+        self.read(entry, async {
+            if to < from {
+                return Err(DomainError::field("to", "before_start", "the period must not end before it starts"));
+            }
+            let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
+                DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
+            })?;
+            let scope = case.scope();
+            let basis =
+                self.require(caller, Action::Read, &Resource::CaseData { scope, category: DataCategory::Reports })?;
+            let visible: BTreeSet<DataCategory> = DataCategory::ALL
+                .into_iter()
+                .filter(|category| {
+                    self.require(caller, Action::Read, &Resource::CaseData { scope, category: *category }).is_ok()
+                })
+                .collect();
+            Ok((ProgressReport::generate(&case, from, to, &visible), basis))
+        })
+        .await
+    }
+
+    async fn meeting_agenda(&self, caller: &Caller, query: AgendaQuery) -> Result<MeetingAgenda, DomainError> {
+        let entry = self.entry(caller, Action::Read, "meeting_agenda");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Read, &Resource::ChainMeetings)?;
+            let (c, keys) = (&self.inner.reader, &self.inner.keys);
+            let previous = sql::one(
+                c,
+                "SELECT id FROM meetings WHERE date < $1 ORDER BY date DESC, id DESC LIMIT 1",
+                [sql::date(query.meeting_date).into()],
+            )
+            .await
+            .map_err(db)?;
+            let previous = match previous {
+                Some(r) => {
+                    let id = MeetingId::parse(&get::<String>(&r, "id").map_err(db)?).map_err(internal)?;
+                    repo::load_meeting(c, keys, id).await?
+                }
+                None => None,
+            };
+            let rows = sql::all(c, "SELECT id FROM participants WHERE outflow_on IS NULL ORDER BY id", [])
+                .await
+                .map_err(db)?;
+            let mut cases = Vec::with_capacity(rows.len());
+            for id in ids(&rows, "id", ParticipantId::from_uuid)? {
+                if let Some(case) = repo::load_case(c, keys, id).await? {
+                    cases.push(case);
+                }
+            }
+            Ok((MeetingAgenda::build(&cases, &query, previous.as_ref()), basis))
+        })
+        .await
+    }
+}

@@ -1,112 +1,248 @@
-//! `perspectief`: the staff command line.
-//!
-//! What exists: `serve` (the gRPC server on the database) and the reference data that
-//! everything is recorded against (activity codes, phases). The daily workflow commands and
-//! `init` arrive with the CLI issue.
+//! `perspectief`: the staff command line. Project workers and the project lead use it every day
+//! between conversations; it works on the database directly or, with `--server`, through the
+//! gRPC API, with the same commands, output and errors.
 
+mod args;
+mod cli;
+mod commands;
+mod config;
+mod context;
+mod exit;
+mod i18n;
+mod output;
 mod serve;
 
-use std::io::{self, Write};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use perspectief_core::ActivityCode;
-use perspectief_core::trajectory::Phase;
+use clap::{CommandFactory, FromArgMatches};
+use perspectief_core::service::PerspectiefService;
 
-const USAGE: &str = "\
-perspectief — casemanagement voor ongedocumenteerden (LVV Amsterdam)
-
-Gebruik:
-  perspectief serve [opties]          start de gRPC-server voor ketenpartners (stop met Ctrl-C)
-      --listen ADRES                  standaard 127.0.0.1:50051
-      --database URL                  sqlite://PAD of postgres://…; anders PERSPECTIEF_DATABASE_URL,
-                                      anders de ingebouwde database in de datamap
-      --key-file PAD                  de sleutel; anders PERSPECTIEF_KEY, anders perspectief.key
-                                      in de configuratiemap (bij de eerste start aangemaakt)
-      --tls-cert PAD --tls-key PAD    TLS; met --tls-client-ca PAD ook wederzijdse TLS
-            --no-reflection                 geen reflectie aanbieden
-      --create                        maak een genoemde database aan als die nog niet bestaat
-      --insecure                      sta zonder TLS toe op een adres buiten deze machine
-  perspectief activiteiten [--json]   toon de activiteitennummers van het activiteitenplan
-  perspectief fasen [--json]          toon de fasen van een traject
-  perspectief --version               toon de versie
-  perspectief --help                  toon deze hulp
-";
-
-use serve::EXIT_USAGE;
+use crate::cli::{Cli, Command, ImportCmd};
+use crate::commands::{admin, case, import, misc};
+use crate::context::Ctx;
+use crate::exit::{Failure, Result};
+use crate::i18n::Lang;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut out = io::stdout().lock();
-    let result = match args.as_slice() {
-        [] | ["--help" | "-h" | "help"] => out
-            .write_all(USAGE.as_bytes())
-            .and_then(|()| writeln!(out, "\nIngebouwde database: {}", serve::default_database())),
-        ["--version" | "-V"] => writeln!(out, "perspectief {}", env!("CARGO_PKG_VERSION")),
-        ["serve", rest @ ..] => {
-            drop(out);
-            return match serve::run(rest) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(f) => {
-                    let _ = writeln!(io::stderr(), "perspectief serve: {}", f.message);
-                    ExitCode::from(f.code)
-                }
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let lang = choose_language(&argv);
+    i18n::init(lang);
+    let command = localise(Cli::command(), lang, "");
+    let matches = match command.clone().try_get_matches_from(&argv) {
+        Ok(m) => m,
+        Err(e) => return clap_error(&command, e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => return clap_error(&command, e),
+    };
+    match run(cli, command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            let _ = writeln!(std::io::stderr(), "perspectief: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// `--lang`, else the config's language, else LC_ALL / LC_MESSAGES / LANG, else Dutch.
+fn choose_language(argv: &[OsString]) -> Lang {
+    let args: Vec<String> = argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let value_of = |flag: &str| {
+        args.iter().enumerate().find_map(|(i, a)| {
+            if a == flag { args.get(i + 1).cloned() } else { a.strip_prefix(&format!("{flag}=")).map(str::to_owned) }
+        })
+    };
+    if let Some(l) = value_of("--lang").and_then(|v| Lang::from_locale(&v)) {
+        return l;
+    }
+    let config_path = config::path(value_of("--config").map(PathBuf::from).as_deref());
+    if let Ok(c) = config::load(config_path.as_deref())
+        && let Some(l) = c.language.as_deref().and_then(Lang::from_locale)
+    {
+        return l;
+    }
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        if let Ok(v) = std::env::var(var)
+            && !v.is_empty()
+        {
+            return Lang::from_locale(&v).unwrap_or(Lang::Nl);
+        }
+    }
+    Lang::Nl
+}
+
+/// Headings in the language, and in English the help texts from `en.ftl`
+/// (`cmd-<path>` for a command, `arg-<path>-<id>` or `arg-<id>` for an option).
+fn localise(mut cmd: clap::Command, lang: Lang, path: &str) -> clap::Command {
+    if path.is_empty() {
+        cmd = cmd
+            .about(t!("app-about"))
+            .after_long_help(format!(
+                "{}\n\n{}",
+                t!("exit-codes-help"),
+                t!("default-database", path = serve::default_database())
+            ))
+            .subcommand_help_heading(t!("heading-commands"))
+            .subcommand_value_name(t!("value-command"));
+    }
+    cmd = cmd.help_template(format!(
+        "{{before-help}}{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+        t!("heading-usage")
+    ));
+    let options = t!("heading-options");
+    let arguments = t!("heading-arguments");
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_owned()).collect();
+    let ids: Vec<(String, bool)> = cmd.get_arguments().map(|a| (a.get_id().to_string(), a.is_positional())).collect();
+    for (id, positional) in ids {
+        let heading = if positional { arguments.clone() } else { options.clone() };
+        let help = if lang == Lang::En {
+            [format!("arg-{path}-{id}"), format!("arg-{id}")].into_iter().find(|k| i18n::has(k)).map(|k| t!(&k))
+        } else {
+            None
+        };
+        cmd = cmd.mut_arg(&id, |a| {
+            let a = a.help_heading(heading);
+            match help {
+                Some(h) => a.help(h),
+                None => a,
+            }
+        });
+    }
+    for name in names {
+        let sub_path = if path.is_empty() { name.clone() } else { format!("{path}-{name}") };
+        cmd = cmd.mut_subcommand(&name, |s| {
+            let key = format!("cmd-{sub_path}");
+            let s = if lang == Lang::En && i18n::has(&key) { s.about(t!(&key)) } else { s };
+            localise(s, lang, &sub_path)
+        });
+    }
+    cmd
+}
+
+fn clap_error(cmd: &clap::Command, e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(exit::USAGE)
+            } else {
+                ExitCode::SUCCESS
             };
         }
-        ["activiteiten", rest @ ..] if valid_flags(rest) => activities(&mut out, rest.contains(&"--json")),
-        ["fasen", rest @ ..] if valid_flags(rest) => phases(&mut out, rest.contains(&"--json")),
-        _ => {
-            let _ = writeln!(io::stderr(), "onbekend commando: '{}'\n\n{USAGE}", args.join(" "));
-            return ExitCode::from(EXIT_USAGE);
+        _ => {}
+    }
+    let mut err = std::io::stderr();
+    if e.kind() == ErrorKind::InvalidSubcommand {
+        let unknown = e.get(clap::error::ContextKind::InvalidSubcommand).map(ToString::to_string).unwrap_or_default();
+        let usage = cmd.clone().render_usage().to_string();
+        let usage = usage.strip_prefix("Usage:").unwrap_or(&usage).trim();
+        let _ = writeln!(
+            err,
+            "perspectief: {}\n\n{} {usage}\n\n{}",
+            t!("error-unknown-command", command = unknown),
+            t!("heading-usage"),
+            t!("hint-help")
+        );
+    } else {
+        let text = e.render().to_string();
+        let text = if i18n::lang() == Lang::Nl {
+            text.replacen("error:", "fout:", 1)
+                .replace("Usage:", &t!("heading-usage"))
+                .replace("For more information, try '--help'.", &t!("hint-help"))
+        } else {
+            text
+        };
+        let _ = write!(err, "{text}");
+    }
+    ExitCode::from(exit::USAGE)
+}
+
+fn run(cli: Cli, command: clap::Command) -> Result<()> {
+    let config_path = config::path(cli.config.as_deref());
+    let config = config::load(config_path.as_deref())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(exit::UNAVAILABLE, e.to_string()))?;
+    let format = cli.output;
+    match cli.command {
+        Command::Completions(ref a) => return misc::completions(command, a.shell),
+        Command::Man => return misc::man(command),
+        Command::Activiteiten(ref a) => return misc::activities(if a.json { cli::OutputFormat::Json } else { format }),
+        Command::Fasen(ref a) => return misc::phases(if a.json { cli::OutputFormat::Json } else { format }),
+        _ => {}
+    }
+    let (cli, cmd) = split(cli);
+    match cmd {
+        Command::Init(a) => runtime.block_on(admin::init(&cli, config_path.as_deref(), &config, a)),
+        Command::Migrate => runtime.block_on(admin::migrate(&cli, &config)),
+        Command::Serve(a) => {
+            drop(runtime);
+            let env = std::env::var(perspectief_store::DATABASE_URL_VAR).ok().filter(|v| !v.trim().is_empty());
+            let explicit = cli.database.is_some() || env.is_some() || config.database.is_some();
+            let database = cli.database.clone().or(env).or_else(|| config.database.clone());
+            let key_file = cli.key_file.clone().or_else(|| config.key_file.clone());
+            serve::run(serve::Args::new(a, database, explicit, key_file))
         }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        // A closed pipe (`perspectief activiteiten | head`) is not an error worth a message.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            let _ = writeln!(io::stderr(), "schrijven mislukt: {e}");
-            ExitCode::FAILURE
+        other => runtime.block_on(with_backend(&cli, config, config_path, other)),
+    }
+}
+
+/// The global options without the command (so both can be passed on).
+fn split(cli: Cli) -> (Cli, Command) {
+    let Cli { help, version, config, database, key_file, server, acting, lang, output, command } = cli;
+    (Cli { help, version, config, database, key_file, server, acting, lang, output, command: Command::Man }, command)
+}
+
+async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<PathBuf>, cmd: Command) -> Result<()> {
+    if let Some(server) = context::server(cli, &config) {
+        if matches!(cmd, Command::User(_) | Command::Token(_) | Command::Backup(_)) {
+            return Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-admin")));
         }
+        let acting = context::require_acting(cli, &config)?;
+        let svc = context::connect(&server, &config).await?;
+        let ctx =
+            Ctx { format: cli.output, config, config_path, caller: context::remote_caller(Some(acting)), remote: true };
+        return workflow(&svc, &ctx, cmd).await;
+    }
+    let (store, url) = context::open_store(cli, &config).await?;
+    let acting = context::require_acting(cli, &config)?;
+    let actor = context::local_actor(&store, acting).await?;
+    let ctx = Ctx { format: cli.output, config, config_path, caller: context::local_caller(actor), remote: false };
+    match cmd {
+        Command::User(c) => admin::user_cmd(&store, &ctx, c).await,
+        Command::Token(c) => admin::token_cmd(&store, &ctx, c).await,
+        Command::Backup(a) => admin::backup(&store, &ctx, &url, a).await,
+        other => workflow(&store, &ctx, other).await,
     }
 }
 
-fn valid_flags(rest: &[&str]) -> bool {
-    rest.iter().all(|a| *a == "--json")
-}
-
-fn activities(out: &mut impl Write, json: bool) -> io::Result<()> {
-    if json {
-        let rows: Vec<serde_json::Value> = ActivityCode::ALL
-            .iter()
-            .map(|c| {
-                serde_json::json!({
-                    "code": c.code(),
-                    "name_nl": c.dutch_name(),
-                    "name_en": c.english_name(),
-                    "theme": c.theme().letter().to_string(),
-                })
-            })
-            .collect();
-        return writeln!(out, "{}", serde_json::Value::Array(rows));
+async fn workflow<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Command) -> Result<()> {
+    match cmd {
+        Command::Participant(c) => case::participant_cmd(svc, ctx, c).await,
+        Command::Plan(c) => case::plan_cmd(svc, ctx, c).await,
+        Command::Goal(c) => case::goal_cmd(svc, ctx, c).await,
+        Command::Agreement(c) => case::agreement_cmd(svc, ctx, c).await,
+        Command::Contact(c) => case::contact_cmd(svc, ctx, c).await,
+        Command::Referral(c) => case::referral_cmd(svc, ctx, c).await,
+        Command::Consent(c) => case::consent_cmd(svc, ctx, c).await,
+        Command::Return(c) => case::return_cmd(svc, ctx, c).await,
+        Command::Zrm(c) => case::zrm_cmd(svc, ctx, c).await,
+        Command::Report(c) => case::report_cmd(svc, ctx, c).await,
+        Command::Outflow(c) => case::outflow_cmd(svc, ctx, c).await,
+        Command::Session(c) => case::session_cmd(svc, ctx, c).await,
+        Command::Meeting(c) => case::meeting_cmd(svc, ctx, c).await,
+        Command::Period(c) => case::period_cmd(svc, ctx, c).await,
+        Command::Worklist(a) => case::worklist(svc, ctx, a).await,
+        Command::Audit(c) => case::audit_cmd(svc, ctx, c).await,
+        Command::Import(ImportCmd::Participants(a)) => import::participants(svc, ctx, a).await,
+        Command::Import(ImportCmd::Contacts(a)) => import::contacts(svc, ctx, a).await,
+        Command::Export(a) => case::export(svc, ctx, a).await,
+        _ => Err(Failure::new(exit::INTERNAL, "unroutable command")),
     }
-    writeln!(out, "{:<10} {:<6} NAAM", "CODE", "THEMA")?;
-    for c in ActivityCode::ALL {
-        let theme = c.theme();
-        writeln!(out, "{:<10} {:<6} {}", c.code(), theme.letter(), c.dutch_name())?;
-    }
-    Ok(())
-}
-
-fn phases(out: &mut impl Write, json: bool) -> io::Result<()> {
-    if json {
-        let rows: Vec<serde_json::Value> =
-            Phase::ALL.iter().map(|p| serde_json::json!({ "phase": p.as_str(), "name_nl": p.dutch_name() })).collect();
-        return writeln!(out, "{}", serde_json::Value::Array(rows));
-    }
-    writeln!(out, "{:<16} NAAM", "FASE")?;
-    for p in Phase::ALL {
-        writeln!(out, "{:<16} {}", p.as_str(), p.dutch_name())?;
-    }
-    Ok(())
 }

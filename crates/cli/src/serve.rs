@@ -10,73 +10,46 @@ use perspectief_grpc::server::{ServerConfig, TlsConfig, serve, shutdown_signal};
 use perspectief_store::{Keyring, Store, StoreOptions, default_database_path, resolve_database_url};
 use tonic::transport::server::TcpIncoming;
 
-/// Exit codes (BSD sysexits): a usage error, a configuration problem, a service unavailable.
-pub const EXIT_USAGE: u8 = 64;
-pub const EXIT_CONFIG: u8 = 78;
-pub const EXIT_UNAVAILABLE: u8 = 69;
-
-/// A failure with the exit code it maps to and a message for a person.
-pub struct Failure {
-    pub code: u8,
-    pub message: String,
-}
+use crate::cli::ServeArgs;
+use crate::exit::{CONFIG as EXIT_CONFIG, Failure, UNAVAILABLE as EXIT_UNAVAILABLE, USAGE as EXIT_USAGE};
 
 fn fail(code: u8, message: impl Into<String>) -> Failure {
-    Failure { code, message: message.into() }
+    Failure::new(code, message)
 }
 
+/// What `serve` runs with: its own flags plus the global database and key options.
 #[derive(Debug)]
-struct Args {
-    listen: SocketAddr,
-    database: Option<String>,
-    key_file: Option<PathBuf>,
-    reflection: bool,
-    tls_cert: Option<PathBuf>,
-    tls_key: Option<PathBuf>,
-    tls_client_ca: Option<PathBuf>,
-    insecure: bool,
-    create: bool,
+pub struct Args {
+    pub listen: SocketAddr,
+    pub database: Option<String>,
+    pub explicit_database: bool,
+    pub key_file: Option<PathBuf>,
+    pub reflection: bool,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    pub tls_client_ca: Option<PathBuf>,
+    pub insecure: bool,
+    pub create: bool,
 }
 
-fn parse(args: &[&str]) -> Result<Args, Failure> {
-    let mut a = Args {
-        listen: SocketAddr::from(([127, 0, 0, 1], 50051)),
-        database: None,
-        key_file: None,
-        reflection: true,
-        tls_cert: None,
-        tls_key: None,
-        tls_client_ca: None,
-        insecure: false,
-        create: false,
-    };
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().copied().ok_or_else(|| fail(EXIT_USAGE, format!("{flag} verwacht een waarde")));
-        match *flag {
-            "--listen" => {
-                let v = value()?;
-                a.listen = v.parse().map_err(|_| {
-                    fail(EXIT_USAGE, format!("--listen: '{v}' is geen adres (bijvoorbeeld 127.0.0.1:50051)"))
-                })?;
-            }
-            "--database" => a.database = Some(value()?.to_owned()),
-            "--key-file" => a.key_file = Some(PathBuf::from(value()?)),
-            "--tls-cert" => a.tls_cert = Some(PathBuf::from(value()?)),
-            "--tls-key" => a.tls_key = Some(PathBuf::from(value()?)),
-            "--tls-client-ca" => a.tls_client_ca = Some(PathBuf::from(value()?)),
-            "--no-reflection" => a.reflection = false,
-            "--insecure" => a.insecure = true,
-            "--create" => a.create = true,
-            other => return Err(fail(EXIT_USAGE, format!("serve: onbekende optie '{other}'"))),
+impl Args {
+    pub fn new(a: ServeArgs, database: Option<String>, explicit_database: bool, key_file: Option<PathBuf>) -> Self {
+        Self {
+            listen: a.listen,
+            database,
+            explicit_database,
+            key_file,
+            reflection: !a.no_reflection,
+            tls_cert: a.tls_cert,
+            tls_key: a.tls_key,
+            tls_client_ca: a.tls_client_ca,
+            insecure: a.insecure,
+            create: a.create,
         }
     }
-    if a.tls_cert.is_some() != a.tls_key.is_some() {
-        return Err(fail(EXIT_USAGE, "--tls-cert en --tls-key horen bij elkaar: geef ze allebei"));
-    }
-    if a.tls_client_ca.is_some() && a.tls_cert.is_none() {
-        return Err(fail(EXIT_USAGE, "--tls-client-ca (wederzijdse TLS) vraagt ook --tls-cert en --tls-key"));
-    }
+}
+
+fn check(a: &Args) -> Result<(), Failure> {
     // Tokens must not cross a network in clear text.
     if a.tls_cert.is_none() && !a.listen.ip().is_loopback() && !a.insecure {
         return Err(fail(
@@ -87,7 +60,7 @@ fn parse(args: &[&str]) -> Result<Args, Failure> {
             ),
         ));
     }
-    Ok(a)
+    Ok(())
 }
 
 fn default_key_file() -> Result<PathBuf, Failure> {
@@ -140,16 +113,15 @@ fn database_missing(url: &str) -> bool {
 }
 
 /// Run `perspectief serve`.
-pub fn run(args: &[&str]) -> Result<(), Failure> {
-    let args = parse(args)?;
+pub fn run(args: Args) -> Result<(), Failure> {
+    check(&args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| fail(EXIT_UNAVAILABLE, e.to_string()))?;
     runtime.block_on(async move {
         let mut out = std::io::stdout();
-        let explicit = args.database.is_some()
-            || std::env::var(perspectief_store::DATABASE_URL_VAR).is_ok_and(|v| !v.trim().is_empty());
+        let explicit = args.explicit_database;
         let url = resolve_database_url(args.database.as_deref()).map_err(|e| fail(EXIT_CONFIG, e.to_string()))?;
         // Only the embedded default is created silently on a first start; a named database that
         // does not exist is more likely a typo than a wish for an empty one.
@@ -196,5 +168,5 @@ pub fn run(args: &[&str]) -> Result<(), Failure> {
 
 /// Where the embedded database lives by default (for the help text).
 pub fn default_database() -> String {
-    default_database_path().map_or_else(|_| "(onbekend)".to_owned(), |p| p.display().to_string())
+    default_database_path().map_or_else(|_| "?".to_owned(), |p| p.display().to_string())
 }

@@ -2,10 +2,26 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
+mod errors;
+mod import;
+mod languages;
+mod remote;
+mod workflow;
+
 use std::process::{Command, Output};
 
 fn perspectief(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_perspectief")).args(args).env("NO_COLOR", "1").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_perspectief"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("PERSPECTIEF_CONFIG", std::env::temp_dir().join("perspectief-cli-no-config.toml"))
+        .output()
+        .unwrap()
 }
 
 #[test]

@@ -17,6 +17,7 @@
 pub mod api;
 pub mod auth;
 pub mod client;
+pub mod codec;
 pub mod convert;
 pub mod filter;
 pub mod paging;

@@ -259,3 +259,82 @@ fn the_partner_documentation_lists_every_rpc() {
     assert!(count > 50, "the contract's RPCs were found ({count})");
     assert!(missing.is_empty(), "docs/partners.md does not list: {missing:#?}");
 }
+
+/// Sends arbitrary bytes as a request body: what a broken or hostile client can do.
+#[derive(Debug, Default, Clone)]
+struct RawBytes;
+
+impl tonic::codec::Codec for RawBytes {
+    type Encode = Vec<u8>;
+    type Decode = ();
+    type Encoder = RawBytes;
+    type Decoder = tonic_prost::ProstDecoder<()>;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        RawBytes
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        tonic_prost::ProstDecoder::default()
+    }
+}
+
+impl tonic::codec::Encoder for RawBytes {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+
+    fn encode(&mut self, item: Vec<u8>, buf: &mut tonic::codec::EncodeBuf<'_>) -> Result<(), tonic::Status> {
+        use bytes::BufMut;
+        buf.put_slice(&item);
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undecodable_and_truncated_messages_are_invalid_arguments_and_the_server_stays_up() {
+    let h = Harness::start(ServerConfig::default()).await;
+    let mut grpc = tonic::client::Grpc::new(h.channel.clone());
+    let path = http::uri::PathAndQuery::from_static("/perspectief.v1.CaseService/GetCaseFile");
+    // A field tag with an invalid wire type, a length that runs past the end, a truncated
+    // varint, and random bytes.
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut bodies: Vec<Vec<u8>> = vec![vec![0x0f], vec![0x0a, 0x7f, b'p'], vec![0x08, 0xff, 0xff], vec![0xff; 64]];
+    for n in 0..500 {
+        let body: Vec<u8> = (0..(n % 97 + 1))
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                (seed & 0xff) as u8
+            })
+            .collect();
+        bodies.push(body);
+    }
+    let mut refused = 0;
+    for body in bodies {
+        grpc.ready().await.unwrap();
+        let result = grpc.unary(h.authed(body), path.clone(), RawBytes).await;
+        match result {
+            // Some random bytes happen to be a valid (if meaningless) message: refused by
+            // the service instead, never served.
+            Err(status) => {
+                assert!(
+                    matches!(status.code(), Code::InvalidArgument | Code::NotFound),
+                    "{:?}: {}",
+                    status.code(),
+                    status.message()
+                );
+                if status.code() == Code::InvalidArgument {
+                    refused += 1;
+                    assert!(status.get_error_details().bad_request().is_some(), "details with {status:?}");
+                }
+            }
+            Ok(_) => panic!("garbage was served"),
+        }
+    }
+    assert!(refused > 400, "{refused}");
+    // The server still answers a proper request.
+    let mut client = ReferenceDataServiceClient::new(h.channel.clone());
+    assert!(client.list_activity_codes(h.authed(list(1, ""))).await.is_ok());
+    h.stop().await;
+}

@@ -339,6 +339,14 @@ impl Store {
         self.admin_job(caller, Action::Read, AdminResource::Tokens, "list_tokens", work).await
     }
 
+    /// The account of a user who works directly on this database (the local command line,
+    /// which has the database and its key, so no token): the local counterpart of
+    /// [`Store::authenticate`]. `None` for an unknown user; a disabled account is returned as
+    /// such, for the caller to refuse.
+    pub async fn local_account(&self, id: UserId) -> Result<Option<UserAccount>, DomainError> {
+        user(&self.inner.reader, id).await
+    }
+
     /// Who a presented token acts as, or why it is refused. For the gRPC server's
     /// authentication layer.
     pub async fn authenticate(&self, token: &str) -> Result<Result<Actor, TokenRejection>, StoreError> {

@@ -69,8 +69,14 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
         assert_eq!(store.authenticate("Bearer nonsense").await.unwrap(), Err(TokenRejection::Unknown));
 
         // Disabled accounts, then revoked and expired tokens.
+        assert_eq!(store.local_account(partner.id).await.unwrap().map(|a| a.disabled), Some(false));
         store.set_user_disabled(&admin, partner.id, true).await.unwrap();
         assert_eq!(store.authenticate(&token).await.unwrap(), Err(TokenRejection::AccountDisabled));
+        assert_eq!(
+            store.local_account(partner.id).await.unwrap().map(|a| (a.role, a.disabled)),
+            Some((partner.role, true))
+        );
+        assert_eq!(store.local_account(UserId::from_u128(0xDEAD)).await.unwrap(), None);
         store.set_user_disabled(&admin, partner.id, false).await.unwrap();
         let (_, second) = store.create_token(&admin, partner.id, "tweede", Duration::days(1)).await.unwrap();
         store.revoke_token(&admin, info.id).await.unwrap();

@@ -1,0 +1,1030 @@
+//! The command-line definition (clap derive). Help texts here are Dutch; `--lang en` replaces
+//! them with the English texts from `locales/en.ftl` (see `localise`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use perspectief_core::access::{DataCategory, Role};
+use perspectief_core::contact::{ContactKind, PartnerDomain, ReferralStatus};
+use perspectief_core::meeting::Advice;
+use perspectief_core::outflow::OutflowOutcome;
+use perspectief_core::plan::{Direction, GoalStatus, ReturnStance};
+use perspectief_core::returns::{DepartureStepKind, ObstacleKind, ObstacleStatus, Verdict};
+use perspectief_core::trajectory::Phase;
+
+use crate::args::{parse_date, parse_instant, parse_tristate};
+use crate::choice;
+use crate::i18n::Lang;
+
+/// How results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Een leesbare tabel (standaard)
+    Table,
+    /// JSON (stabiel, voor scripts)
+    Json,
+    /// CSV met vaste Engelse kolomnamen
+    Csv,
+}
+
+/// perspectief: casemanagement voor ongedocumenteerden in de LVV (Amsterdam).
+#[derive(Debug, Parser)]
+#[command(name = "perspectief", version, max_term_width = 100, disable_help_flag = true, disable_version_flag = true)]
+pub struct Cli {
+    /// Toon hulp (--help toont meer dan -h)
+    #[arg(short, long, global = true, action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
+    /// Toon de versie
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    pub version: Option<bool>,
+    /// Het configuratiebestand (TOML); standaard config.toml in de configuratiemap
+    #[arg(long, global = true, env = "PERSPECTIEF_CONFIG", value_name = "PAD")]
+    pub config: Option<PathBuf>,
+    /// De database: sqlite:///PAD of postgres://…; anders PERSPECTIEF_DATABASE_URL, de configuratie of de ingebouwde database
+    #[arg(long, global = true, value_name = "URL")]
+    pub database: Option<String>,
+    /// Het sleutelbestand; anders PERSPECTIEF_KEY, de configuratie of perspectief.key in de configuratiemap
+    #[arg(long, global = true, value_name = "PAD")]
+    pub key_file: Option<PathBuf>,
+    /// Werk via een Perspectief-server (https://host:poort) met het token uit PERSPECTIEF_TOKEN
+    #[arg(long, global = true, env = "PERSPECTIEF_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+    /// De handelende medewerker (gebruikers-id); anders PERSPECTIEF_USER of de configuratie
+    #[arg(long = "as", global = true, env = "PERSPECTIEF_USER", value_name = "GEBRUIKER")]
+    pub acting: Option<String>,
+    /// Taal van de uitvoer: nl (standaard) of en; anders de configuratie, dan LC_ALL/LANG
+    #[arg(long, global = true, value_enum, value_name = "TAAL")]
+    pub lang: Option<Lang>,
+    /// Uitvoer: table, json of csv
+    #[arg(long, short = 'o', global = true, value_enum, value_name = "VORM", default_value = "table")]
+    pub output: OutputFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Richt een nieuwe installatie in: database, sleutel, eerste beheerder, configuratie
+    Init(InitArgs),
+    /// Voer openstaande databasemigraties uit
+    Migrate,
+    /// Start de gRPC-server voor ketenpartners (stop met Ctrl-C)
+    Serve(ServeArgs),
+    /// Deelnemers: inschrijven, zoeken, inzien, bijwerken, toewijzen
+    #[command(subcommand, visible_alias = "deelnemer")]
+    Participant(ParticipantCmd),
+    /// Het perspectiefplan: inzien, herzien, akkoord, richting
+    #[command(subcommand)]
+    Plan(PlanCmd),
+    /// Doelen in het plan
+    #[command(subcommand, visible_alias = "doel")]
+    Goal(GoalCmd),
+    /// Afspraken
+    #[command(subcommand, visible_alias = "afspraak")]
+    Agreement(AgreementCmd),
+    /// Contactmomenten
+    #[command(subcommand)]
+    Contact(ContactCmd),
+    /// Doorverwijzingen naar ketenpartners
+    #[command(subcommand, visible_alias = "verwijzing")]
+    Referral(ReferralCmd),
+    /// Toestemmingen om gegevens te delen
+    #[command(subcommand, visible_alias = "toestemming")]
+    Consent(ConsentCmd),
+    /// Terugkeer: houding, verkenning, belemmeringen, herintegratie, vertrek, oordeel
+    #[command(subcommand, name = "return", visible_alias = "terugkeer")]
+    Return(ReturnCmd),
+    /// Zelfredzaamheid (ZRM-scores)
+    #[command(subcommand)]
+    Zrm(ZrmCmd),
+    /// Rapportages aan de gemeente
+    #[command(subcommand, visible_alias = "rapportage")]
+    Report(ReportCmd),
+    /// Uitstroom: het einde van het traject
+    #[command(subcommand, visible_alias = "uitstroom")]
+    Outflow(OutflowCmd),
+    /// Informatiebijeenkomsten
+    #[command(subcommand, visible_alias = "bijeenkomst")]
+    Session(SessionCmd),
+    /// Ketenoverleg
+    #[command(subcommand, visible_alias = "ketenoverleg")]
+    Meeting(MeetingCmd),
+    /// Subsidieperioden en doelstellingen
+    #[command(subcommand, visible_alias = "periode")]
+    Period(PeriodCmd),
+    /// Werklijst: verlopen termijnen, afspraken, geen contact, einde traject, onbeantwoorde verwijzingen
+    #[command(visible_alias = "werklijst")]
+    Worklist(WorklistArgs),
+    /// Het toegangslogboek
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Tokens voor de server (alleen lokaal)
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// Gebruikers (alleen lokaal)
+    #[command(subcommand, visible_alias = "gebruiker")]
+    User(UserCmd),
+    /// Maak een reservekopie van de SQLite-database (alleen lokaal)
+    Backup(BackupArgs),
+    /// Importeer een CSV-export van deelnemers of contactmomenten
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Exporteer alle dossiers als JSON-regels
+    Export(ExportArgs),
+    /// Shell-aanvulling voor bash, zsh, fish, ...
+    Completions(CompletionsArgs),
+    /// De man-pagina (roff)
+    Man,
+    /// De activiteitennummers van het activiteitenplan
+    Activiteiten(RefArgs),
+    /// De fasen van een traject
+    Fasen(RefArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RefArgs {
+    /// Als JSON (hetzelfde als --output json)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Naam van de eerste beheerder (anders wordt ernaar gevraagd)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Overschrijf een bestaand configuratiebestand
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Luisteradres
+    #[arg(long, default_value = "127.0.0.1:50051", value_name = "ADRES")]
+    pub listen: SocketAddr,
+    /// TLS-certificaat (PEM)
+    #[arg(long, value_name = "PAD", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS-sleutel (PEM)
+    #[arg(long, value_name = "PAD", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// CA voor clientcertificaten (wederzijdse TLS)
+    #[arg(long, value_name = "PAD", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// Geen reflectie aanbieden
+    #[arg(long)]
+    pub no_reflection: bool,
+    /// Maak een genoemde database aan als die nog niet bestaat
+    #[arg(long)]
+    pub create: bool,
+    /// Sta zonder TLS toe op een adres buiten deze machine
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+/// Writes: the version the change is based on.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct Expect {
+    /// Weiger als het dossier niet meer deze versie heeft (standaard: de versie die net gelezen is)
+    #[arg(long = "expect-version", value_name = "VERSIE")]
+    pub version: Option<u64>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ProfileArgs {
+    /// Voornamen
+    #[arg(long)]
+    pub given_names: Option<String>,
+    /// Achternaam
+    #[arg(long)]
+    pub family_name: Option<String>,
+    /// Aliassen (herhaalbaar)
+    #[arg(long = "alias", value_name = "NAAM")]
+    pub aliases: Vec<String>,
+    /// Geboortedatum: JJJJ-MM-DD, JJJJ-MM, JJJJ of ~JJJJ (geschat)
+    #[arg(long, value_name = "DATUM")]
+    pub date_of_birth: Option<String>,
+    /// Land van herkomst (ISO 3166, bijv. ER)
+    #[arg(long, value_name = "LAND")]
+    pub country_of_origin: Option<String>,
+    /// Nationaliteit (ISO 3166, staatloos of onbekend; herhaalbaar)
+    #[arg(long = "nationality", value_name = "LAND")]
+    pub nationalities: Vec<String>,
+    /// Taal (ISO 639, herhaalbaar)
+    #[arg(long = "language", value_name = "TAAL")]
+    pub languages: Vec<String>,
+    /// IND V-nummer (10 cijfers)
+    #[arg(long, value_name = "NUMMER")]
+    pub v_number: Option<String>,
+    /// LVV-locatie
+    #[arg(long, value_name = "LOCATIE")]
+    pub lvv_location: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ParticipantCmd {
+    /// Schrijf een deelnemer in (vraagt op een terminal om wat ontbreekt)
+    #[command(visible_alias = "inschrijven")]
+    Register {
+        #[command(flatten)]
+        profile: ProfileArgs,
+        /// Datum van inschrijving (start van het traject); standaard vandaag
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        registered_on: Option<NaiveDate>,
+        /// Projectmedewerker (standaard de handelende medewerker)
+        #[arg(long, value_name = "GEBRUIKER")]
+        worker: Option<String>,
+    },
+    /// Lijst van deelnemers
+    #[command(visible_alias = "ls")]
+    List {
+        /// Alleen deze projectmedewerker ("ik" voor uzelf)
+        #[arg(long, value_name = "GEBRUIKER")]
+        worker: Option<String>,
+        /// Alleen deze fase
+        #[arg(long, value_parser = choice!(Phase, ["intake", "orientation", "plan_execution", "termination", "closed"]))]
+        phase: Option<Phase>,
+        /// Ook afgesloten trajecten
+        #[arg(long)]
+        all: bool,
+    },
+    /// Het dossier van een deelnemer
+    Show {
+        /// Deelnemer (id of begin ervan)
+        participant: String,
+    },
+    /// Corrigeer of vul persoonsgegevens aan
+    Update {
+        participant: String,
+        #[command(flatten)]
+        profile: ProfileArgs,
+        /// Verwijder de achternaam, geboortedatum, ... (veldnaam; herhaalbaar)
+        #[arg(long, value_name = "VELD", value_parser = ["family_name", "date_of_birth", "country_of_origin", "v_number", "lvv_location", "aliases", "nationalities", "languages"])]
+        clear: Vec<String>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Wijs een andere projectmedewerker toe
+    Assign {
+        participant: String,
+        /// De nieuwe projectmedewerker
+        #[arg(long, value_name = "GEBRUIKER")]
+        worker: String,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Zet het traject in een andere fase
+    Phase {
+        participant: String,
+        #[arg(long, value_parser = choice!(Phase, ["intake", "orientation", "plan_execution", "termination", "closed"]))]
+        to: Phase,
+        /// Reden
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// De gebeurtenissen in een dossier
+    History { participant: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCmd {
+    /// Het plan met zijn herzieningen
+    Show { participant: String },
+    /// Stel het plan op (eerste keer) of herzie het
+    #[command(visible_alias = "opstellen")]
+    Revise {
+        participant: String,
+        /// De persoonlijke situatie
+        #[arg(long)]
+        situation: String,
+        /// Het perspectief en de stappen
+        #[arg(long)]
+        perspective: String,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// De deelnemer gaat akkoord met de laatste herziening
+    #[command(visible_alias = "akkoord")]
+    Agree {
+        participant: String,
+        /// Herziening (standaard de laatste)
+        #[arg(long)]
+        revision: Option<u32>,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Wijzig de richting van het plan
+    #[command(visible_alias = "richting")]
+    Direction {
+        participant: String,
+        #[arg(long, value_parser = choice!(Direction, ["undecided", "legal_procedure_nl", "return_to_origin", "third_country"]))]
+        to: Direction,
+        /// Onderbouwing
+        #[arg(long)]
+        reasoning: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GoalCmd {
+    /// Voeg een doel toe
+    #[command(visible_alias = "toevoegen")]
+    Add {
+        participant: String,
+        /// Wat
+        #[arg(long)]
+        description: String,
+        /// Waarom
+        #[arg(long)]
+        rationale: Option<String>,
+        /// Termijn (datum of +14, +2w, +1m)
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        deadline: NaiveDate,
+        /// Wie: participant, staff[:GEBRUIKER] of partner:ORGANISATIE (standaard participant)
+        #[arg(long, default_value = "participant")]
+        responsible: String,
+        /// Betrokken partner (organisatie; herhaalbaar)
+        #[arg(long = "partner", value_name = "ORGANISATIE")]
+        partners: Vec<String>,
+        /// Volgende stappen
+        #[arg(long)]
+        next_steps: Option<String>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Wijzig de status of de volgende stappen van een doel
+    Update {
+        participant: String,
+        goal: String,
+        #[arg(long, value_parser = choice!(GoalStatus, ["open", "in_progress", "achieved", "missed", "dropped"]))]
+        status: Option<GoalStatus>,
+        /// Nieuwe termijn (bij hervatten van een gemist doel)
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        deadline: Option<NaiveDate>,
+        #[arg(long)]
+        next_steps: Option<String>,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Markeer een doel als behaald
+    #[command(visible_alias = "behaald")]
+    Done {
+        participant: String,
+        goal: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// De doelen van een deelnemer
+    #[command(visible_alias = "ls")]
+    List { participant: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgreementCmd {
+    /// Leg een afspraak vast (buiten een contactmoment)
+    Add {
+        participant: String,
+        #[arg(long)]
+        description: String,
+        /// Wanneer
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        due: NaiveDate,
+        /// Wie moet iets doen: participant, staff[:GEBRUIKER] of partner:ORGANISATIE
+        #[arg(long, default_value = "participant")]
+        who: String,
+        /// Gegevenscategorie van de inhoud
+        #[arg(long, default_value = "guidance", value_parser = choice!(DataCategory, ["guidance", "legal", "medical_psychosocial", "criminal_history", "return"]))]
+        category: DataCategory,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Een afspraak is nagekomen (of met --not-fulfilled: niet)
+    Done {
+        participant: String,
+        agreement: String,
+        #[arg(long)]
+        not_fulfilled: bool,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// De afspraken van een deelnemer
+    #[command(visible_alias = "ls")]
+    List { participant: String },
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ContactArgs {
+    /// Soort contact
+    #[arg(long, value_parser = choice!(ContactKind, ["individual_talk", "phone", "group_session", "chain_meeting", "partner_contact", "shelter_visit", "accompaniment", "monitoring"]))]
+    pub kind: Option<ContactKind>,
+    /// Wanneer (JJJJ-MM-DD UU:MM, Amsterdamse tijd; standaard nu)
+    #[arg(long, value_parser = parse_instant, value_name = "MOMENT")]
+    pub at: Option<DateTime<Utc>>,
+    /// Waar: office, remote, lvv:NAAM, partner:NAAM of external:NAAM
+    #[arg(long, value_name = "PLAATS")]
+    pub location: Option<String>,
+    /// Activiteitnummer(s), bijv. 5.2.a(2) (herhaalbaar; zie `perspectief activiteiten`)
+    #[arg(long = "activity", value_name = "CODE")]
+    pub activities: Vec<String>,
+    /// Samenvatting van het gesprek
+    #[arg(long)]
+    pub summary: Option<String>,
+    /// Gegevenscategorie van de inhoud
+    #[arg(long, value_parser = choice!(DataCategory, ["guidance", "legal", "medical_psychosocial", "criminal_history", "return"]))]
+    pub category: Option<DataCategory>,
+    /// Betrokken partner (organisatie)
+    #[arg(long, value_name = "ORGANISATIE")]
+    pub partner: Option<String>,
+    /// Duur in minuten
+    #[arg(long, value_name = "MINUTEN")]
+    pub duration: Option<u32>,
+    /// Andere aanwezige medewerkers (herhaalbaar)
+    #[arg(long = "staff", value_name = "GEBRUIKER")]
+    pub staff: Vec<String>,
+    /// Gemaakte afspraak: "OMSCHRIJVING@DATUM" (herhaalbaar; de deelnemer moet iets doen)
+    #[arg(long = "agreement", value_name = "AFSPRAAK@DATUM")]
+    pub agreements: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactCmd {
+    /// Leg een contactmoment vast (vraagt op een terminal om wat ontbreekt)
+    #[command(visible_alias = "vastleggen")]
+    Log {
+        participant: String,
+        #[command(flatten)]
+        contact: ContactArgs,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// De contactmomenten van een deelnemer
+    #[command(visible_alias = "ls")]
+    List { participant: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReferralCmd {
+    /// Stel een doorverwijzing voor
+    Add {
+        participant: String,
+        /// De partner (organisatie)
+        #[arg(long, value_name = "ORGANISATIE")]
+        partner: String,
+        /// Domein
+        #[arg(long, value_parser = choice!(PartnerDomain, ["legal", "medical", "return", "shelter", "activities"]))]
+        domain: PartnerDomain,
+        /// Waarom
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Zet een doorverwijzing een stap verder
+    Update {
+        participant: String,
+        referral: String,
+        #[arg(long, value_parser = choice!(ReferralStatus, ["sent", "accepted", "rejected", "completed", "revoked"]))]
+        status: ReferralStatus,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// De doorverwijzingen van een deelnemer
+    #[command(visible_alias = "ls")]
+    List { participant: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConsentCmd {
+    /// Leg een toestemming vast
+    Give {
+        participant: String,
+        /// De ontvangende organisatie
+        #[arg(long, value_name = "ORGANISATIE")]
+        organisation: String,
+        /// Gegevenscategorie (herhaalbaar)
+        #[arg(long = "category", required = true, value_parser = choice!(DataCategory, ["identity", "guidance", "legal", "medical_psychosocial", "criminal_history", "return", "reports"]))]
+        categories: Vec<DataCategory>,
+        /// Doel van het delen
+        #[arg(long)]
+        purpose: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Trek een toestemming in
+    Withdraw {
+        participant: String,
+        consent: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// De toestemmingen van een deelnemer
+    #[command(visible_alias = "ls")]
+    List { participant: String },
+}
+
+#[derive(Debug, Args, Default)]
+pub struct FindingsArgs {
+    /// Motivatie
+    #[arg(long)]
+    pub motivation: Option<String>,
+    /// Documenten
+    #[arg(long)]
+    pub documents: Option<String>,
+    /// Contact met familie
+    #[arg(long)]
+    pub family_contact: Option<String>,
+    /// Vooruitzichten
+    #[arg(long)]
+    pub prospects: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReturnCmd {
+    /// Wat de deelnemer over terugkeer zegt
+    #[command(visible_alias = "houding")]
+    Stance {
+        participant: String,
+        #[arg(long, value_parser = choice!(ReturnStance, ["not_discussed", "not_considering", "considering", "decided"]))]
+        stance: ReturnStance,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Start de terugkeerverkenning, of werk de bevindingen bij
+    #[command(visible_alias = "verken")]
+    Explore {
+        participant: String,
+        #[command(flatten)]
+        findings: FindingsArgs,
+        /// Startdatum (alleen bij de start)
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Leg een belemmering vast
+    #[command(visible_alias = "belemmering")]
+    Obstacle {
+        participant: String,
+        #[arg(long, value_parser = choice!(ObstacleKind, ["motivation", "missing_documents", "family_contact", "housing_work_plan", "finances", "medical_psychosocial", "other"]))]
+        kind: ObstacleKind,
+        #[arg(long)]
+        description: String,
+        #[arg(long, value_name = "ORGANISATIE")]
+        partner: Option<String>,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Werk aan een belemmering (status: being_addressed, removed, cannot_be_removed)
+    ObstacleAction {
+        participant: String,
+        obstacle: String,
+        /// Wat er gedaan is
+        #[arg(long)]
+        description: String,
+        #[arg(long, value_parser = choice!(ObstacleStatus, ["being_addressed", "removed", "cannot_be_removed"]))]
+        status: ObstacleStatus,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Een belemmering is weggenomen
+    RemoveObstacle {
+        participant: String,
+        obstacle: String,
+        #[arg(long)]
+        description: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Werk het herintegratieplan bij
+    Reintegration {
+        participant: String,
+        #[arg(long)]
+        housing: Option<String>,
+        #[arg(long)]
+        income_work: Option<String>,
+        #[arg(long)]
+        business_plan: Option<String>,
+        #[arg(long)]
+        care: Option<String>,
+        #[arg(long)]
+        contacts_abroad: Option<String>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Leg een stap in de vertrekvoorbereiding vast, of plan het vertrek
+    Departure {
+        participant: String,
+        /// Soort stap
+        #[arg(long, requires = "note", value_parser = choice!(DepartureStepKind, ["documents", "embassy_visit", "dtv_coordination", "iom_coordination", "other"]))]
+        step: Option<DepartureStepKind>,
+        /// Toelichting bij de stap
+        #[arg(long)]
+        note: Option<String>,
+        /// Datum van de stap
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        /// Plan de vertrekdatum
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        date: Option<NaiveDate>,
+        /// Begeleiding naar Schiphol (bij het plannen)
+        #[arg(long)]
+        schiphol: bool,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Werk de REAN-checklist bij (ja/nee/onbekend)
+    Rean {
+        participant: String,
+        #[arg(long, value_parser = parse_tristate, value_name = "JA/NEE")]
+        no_assisted_return_in_five_years: Option<crate::args::Tri>,
+        #[arg(long, value_parser = parse_tristate, value_name = "JA/NEE")]
+        travel_document_obtainable: Option<crate::args::Tri>,
+        #[arg(long, value_parser = parse_tristate, value_name = "JA/NEE")]
+        agrees_procedures_end: Option<crate::args::Tri>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Leg een oordeel over het terugkeerperspectief vast
+    #[command(visible_alias = "oordeel")]
+    Judgment {
+        participant: String,
+        #[arg(long, value_parser = choice!(Verdict, ["return_realistic", "return_not_realistic_now", "return_not_possible", "no_cooperation"]))]
+        verdict: Verdict,
+        /// Definitief (anders voorlopig)
+        #[arg(long = "final")]
+        is_final: bool,
+        #[arg(long)]
+        reasoning: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Het oordeel is meegedeeld: aan participant, municipality of partner:ORGANISATIE
+    Communicated {
+        participant: String,
+        judgment: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// De gevolgen van het oordeel zijn uitgelegd aan de deelnemer
+    Consequences {
+        participant: String,
+        judgment: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Het terugkeerspoor van een deelnemer
+    Show { participant: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ZrmCmd {
+    /// Leg ZRM-scores vast: --score finances=3 --score housing=2 ...
+    Record {
+        participant: String,
+        #[arg(long = "score", required = true, value_name = "DOMEIN=SCORE")]
+        scores: Vec<String>,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// De ZRM-metingen van een deelnemer
+    #[command(visible_alias = "ls")]
+    List { participant: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// Leg vast dat een voortgangsrapportage is verstuurd
+    Sent {
+        participant: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: NaiveDate,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        to: NaiveDate,
+        /// De gemeente (organisatie)
+        #[arg(long, value_name = "ORGANISATIE")]
+        sent_to: String,
+        #[command(flatten)]
+        expect: Expect,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutflowCmd {
+    /// Leg de uitstroom vast: dit beëindigt het traject
+    Record {
+        participant: String,
+        #[arg(long, value_parser = choice!(OutflowOutcome, ["departed_independently_supervised", "departed_forced", "departed_without_supervision", "residence_permit_granted", "new_asylum_application", "other_new_procedure", "departure_postponed_medical", "onward_migration", "moved_to_other_shelter", "ended_by_chain_decision", "deceased", "other"]))]
+        outcome: OutflowOutcome,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCmd {
+    /// Plan een informatiebijeenkomst
+    Create {
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        date: NaiveDate,
+        /// Thema
+        #[arg(long, required_unless_present = "country", conflicts_with = "country")]
+        theme: Option<String>,
+        /// Land (ISO 3166)
+        #[arg(long)]
+        country: Option<String>,
+        /// Locatie
+        #[arg(long)]
+        venue: String,
+        /// Taal (herhaalbaar)
+        #[arg(long = "language", value_name = "TAAL")]
+        languages: Vec<String>,
+        /// Begeleiders (standaard de handelende medewerker; herhaalbaar)
+        #[arg(long = "facilitator", value_name = "GEBRUIKER")]
+        facilitators: Vec<String>,
+        #[arg(long, value_name = "ORGANISATIE")]
+        partner: Option<String>,
+    },
+    /// Registreer aanwezigheid (of met --remove: haal weg)
+    Attend {
+        session: String,
+        /// Deelnemers (herhaalbaar)
+        #[arg(long = "participant", value_name = "DEELNEMER")]
+        participants: Vec<String>,
+        /// Aantal aanwezigen zonder inschrijving
+        #[arg(long, value_name = "AANTAL")]
+        head_count: Option<u32>,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Verplaats een bijeenkomst
+    Reschedule {
+        session: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        date: NaiveDate,
+    },
+    /// Zeg een bijeenkomst af
+    Cancel {
+        session: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Bijeenkomsten in een periode
+    #[command(visible_alias = "ls")]
+    List {
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", default_value = "-3m")]
+        from: NaiveDate,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", default_value = "+3m")]
+        to: NaiveDate,
+    },
+    /// Eén bijeenkomst
+    Show { session: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MeetingCmd {
+    /// Plan een ketenoverleg
+    Schedule {
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        date: NaiveDate,
+    },
+    /// Zet een deelnemer op de agenda; redenen: deadline_passed, no_contact:DAGEN, limit_approaching:DAGEN, judgment_pending_or_changed, obstacle_stalled, termination_advice_due, other:TEKST
+    Agenda {
+        meeting: String,
+        #[arg(long)]
+        participant: String,
+        #[arg(long = "reason", required = true, value_name = "REDEN")]
+        reasons: Vec<String>,
+    },
+    /// Leg de bespreking vast
+    Record {
+        meeting: String,
+        #[arg(long)]
+        participant: String,
+        /// Aangeleverde informatie
+        #[arg(long)]
+        information: Option<String>,
+        /// Besluit
+        #[arg(long)]
+        decision: Option<String>,
+    },
+    /// Advies over beëindiging
+    Advise {
+        meeting: String,
+        #[arg(long)]
+        participant: String,
+        #[arg(long, value_parser = choice!(Advice, ["continue", "end_guidance", "end_guidance_and_shelter"]))]
+        advice: Advice,
+        #[arg(long)]
+        reasoning: String,
+    },
+    /// Besluit van het ketenoverleg over het advies
+    Decide {
+        meeting: String,
+        #[arg(long)]
+        participant: String,
+        /// Het advies is overgenomen (anders: niet overgenomen)
+        #[arg(long)]
+        adopted: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Het beëindigingsgesprek is gevoerd
+    Talk {
+        meeting: String,
+        #[arg(long)]
+        participant: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+    },
+    /// Eén ketenoverleg
+    Show { meeting: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeriodCmd {
+    /// Leg een subsidieperiode vast met doelen: --target 3.2.a=200 --target B=200
+    Define {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: NaiveDate,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        to: NaiveDate,
+        #[arg(long = "target", value_name = "CODE=AANTAL")]
+        targets: Vec<String>,
+    },
+    /// Alle subsidieperioden
+    #[command(visible_alias = "ls")]
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct WorklistArgs {
+    /// Van deze projectmedewerker (standaard uzelf)
+    #[arg(long, value_name = "GEBRUIKER", conflicts_with = "all")]
+    pub worker: Option<String>,
+    /// Van iedereen
+    #[arg(long)]
+    pub all: bool,
+    /// Voor deze dag
+    #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Regels uit het toegangslogboek
+    Log {
+        /// Alleen over deze deelnemer
+        #[arg(long)]
+        participant: Option<String>,
+        /// Na dit volgnummer
+        #[arg(long, default_value_t = 0)]
+        after: u64,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Controleer de hashketen van het logboek
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Maak een token voor een gebruiker (wordt één keer getoond)
+    Create {
+        #[arg(long, value_name = "GEBRUIKER")]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+        /// Geldig voor dit aantal dagen (1 tot 366)
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+    /// Trek een token in
+    Revoke { token: String },
+    /// Tokens (nooit hun geheim)
+    #[command(visible_alias = "ls")]
+    List {
+        #[arg(long, value_name = "GEBRUIKER")]
+        user: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Voeg een gebruiker toe
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = choice!(Role, ["project_worker", "project_lead", "municipal_case_manager", "chain_partner", "auditor", "administrator"]))]
+        role: Role,
+        /// Organisatie (voor partners en de gemeente; medewerkers horen bij de stichting)
+        #[arg(long, value_name = "ORGANISATIE")]
+        organisation: Option<String>,
+        /// Maak deze gebruiker de standaard handelende gebruiker in de configuratie
+        #[arg(long)]
+        default: bool,
+    },
+    /// Alle gebruikers
+    #[command(visible_alias = "ls")]
+    List,
+    /// Blokkeer een gebruiker (of met --enable: deblokkeer)
+    Disable {
+        user: String,
+        #[arg(long)]
+        enable: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Het nieuwe bestand
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Deelnemers: given_names, family_name, date_of_birth, country_of_origin, nationalities, languages, v_number, lvv_location, registered_on
+    Participants(ImportArgs),
+    /// Contactmomenten: participant, at, kind, location, activities, summary, category, duration_minutes
+    Contacts(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Het CSV-bestand (komma of puntkomma)
+    pub file: PathBuf,
+    /// Importeer de geldige rijen en schrijf de afgekeurde naar --rejected
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Waar de afgekeurde rijen heen gaan (standaard BESTAND.afgekeurd.csv)
+    #[arg(long, value_name = "PAD")]
+    pub rejected: Option<PathBuf>,
+    /// Alleen controleren, niets importeren
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Het bestand (JSON-regels: één dossier per regel)
+    pub file: PathBuf,
+    /// Ook afgesloten trajecten
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,492 @@
+//! `import participants|contacts FILE.csv`: every row is checked first (the input rules and the
+//! domain rules, on the core itself), a report names row, column and problem, and nothing is
+//! imported unless every row is valid, or with `--skip-invalid` the valid rows are imported and
+//! the rejected ones written to a file.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use perspectief_core::case::{Case, CaseCommand, CommandContext, RegisterParticipant};
+use perspectief_core::ids::ParticipantId;
+use perspectief_core::input::{LocationInput, LocationKind, LogContactInput, RegisterParticipantInput};
+use perspectief_core::service::{PageRequest, ParticipantFilter, PerspectiefService};
+use perspectief_core::{DomainError, UserId};
+use serde_json::json;
+
+use crate::args::{de, now, parse_date, parse_instant, today};
+use crate::cli::ImportArgs;
+use crate::context::Ctx;
+use crate::exit::{Failure, IO, Result, VALIDATION, flag_of};
+use crate::output;
+use crate::t;
+
+/// A progress bar on a terminal; hidden otherwise.
+pub fn progress(len: u64, message: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(message.to_owned());
+    bar
+}
+
+/// A spinner on a terminal; hidden otherwise.
+pub fn spinner(message: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(message.to_owned());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// One problem in the file.
+#[derive(Debug, Clone)]
+struct Problem {
+    row: usize,
+    column: String,
+    problem: String,
+}
+
+struct Sheet {
+    headers: Vec<String>,
+    rows: Vec<csv::StringRecord>,
+}
+
+fn read(path: &Path) -> Result<Sheet> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let code = if e.kind() == std::io::ErrorKind::NotFound { crate::exit::NOT_FOUND } else { IO };
+        Failure::new(code, t!("error-io", path = path.display(), reason = e))
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.contains(';') && !first.contains(',') { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Failure::new(VALIDATION, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_lowercase().replace([' ', '-'], "_"))
+        .collect();
+    let rows = reader
+        .records()
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Failure::new(VALIDATION, e.to_string()))?;
+    Ok(Sheet { headers, rows })
+}
+
+/// Column names, with the Dutch names of the usual spreadsheets.
+fn canonical(h: &str) -> &str {
+    match h {
+        "voornamen" | "voornaam" => "given_names",
+        "achternaam" => "family_name",
+        "aliassen" | "alias" => "aliases",
+        "geboortedatum" => "date_of_birth",
+        "land_van_herkomst" | "herkomst" => "country_of_origin",
+        "nationaliteit" | "nationaliteiten" => "nationalities",
+        "talen" | "taal" => "languages",
+        "v_nummer" | "vnummer" => "v_number",
+        "lvv_locatie" | "locatie_lvv" => "lvv_location",
+        "inschrijfdatum" | "ingeschreven" => "registered_on",
+        "projectmedewerker" => "project_worker",
+        "deelnemer" => "participant",
+        "moment" | "datum" | "wanneer" => "at",
+        "soort" => "kind",
+        "locatie" | "plaats" => "location",
+        "activiteiten" | "activiteit" => "activities",
+        "samenvatting" => "summary",
+        "categorie" => "category",
+        "duur" | "duur_minuten" => "duration_minutes",
+        other => other,
+    }
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split([';', '|']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+fn domain_problems(row: usize, e: &DomainError) -> Vec<Problem> {
+    match e.violations() {
+        Some(v) => v
+            .iter()
+            .map(|v| Problem { row, column: v.field.clone(), problem: violation_text(&v.code, &v.message) })
+            .collect(),
+        None => vec![Problem { row, column: String::new(), problem: crate::exit::from_domain(e.clone()).message }],
+    }
+}
+
+fn violation_text(code: &str, message: &str) -> String {
+    let id = format!("violation-{code}");
+    if crate::i18n::has(&id) { t!(&id) } else { message.to_owned() }
+}
+
+const PARTICIPANT_COLUMNS: &[&str] = &[
+    "given_names",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "country_of_origin",
+    "nationalities",
+    "languages",
+    "v_number",
+    "lvv_location",
+    "registered_on",
+    "project_worker",
+];
+const CONTACT_COLUMNS: &[&str] =
+    &["participant", "at", "kind", "location", "activities", "summary", "category", "duration_minutes", "partner"];
+
+fn check_headers(headers: &[String], known: &[&str], required: &[&str]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for h in headers {
+        if !known.contains(&canonical(h)) {
+            problems.push(Problem {
+                row: 1,
+                column: h.clone(),
+                problem: t!("import-unknown-column", known = known.join(", ")),
+            });
+        }
+    }
+    for r in required {
+        if !headers.iter().any(|h| canonical(h) == *r) {
+            problems.push(Problem { row: 1, column: (*r).to_owned(), problem: t!("import-missing-column") });
+        }
+    }
+    problems
+}
+
+fn cells<'a>(headers: &'a [String], record: &'a csv::StringRecord) -> BTreeMap<&'a str, &'a str> {
+    headers.iter().zip(record.iter()).map(|(h, v)| (canonical(h), v.trim())).filter(|(_, v)| !v.is_empty()).collect()
+}
+
+/// What a valid row becomes.
+enum Row {
+    Participant(RegisterParticipant),
+    Contact(ParticipantId, CaseCommand),
+}
+
+pub async fn participants<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    let sheet = read(&args.file)?;
+    let header_problems = check_headers(&sheet.headers, PARTICIPANT_COLUMNS, &["given_names"]);
+    if !header_problems.is_empty() {
+        return report(ctx, &args, &sheet, Vec::new(), header_problems, 0)
+            .await
+            .and(Err(Failure::new(VALIDATION, t!("import-refused"))));
+    }
+    let today = today();
+    let context = CommandContext::at(ctx.me(), now());
+    let mut valid = Vec::new();
+    let mut problems = Vec::new();
+    for (i, record) in sheet.rows.iter().enumerate() {
+        let row = i + 2;
+        let c = cells(&sheet.headers, record);
+        let mut row_problems = Vec::new();
+        let registered_on = match c.get("registered_on") {
+            Some(v) => match parse_date(v) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    row_problems.push(Problem { row, column: "registered_on".to_owned(), problem: e });
+                    None
+                }
+            },
+            None => None,
+        };
+        let worker = match c.get("project_worker") {
+            Some(v) => match UserId::parse(v) {
+                Ok(u) => u,
+                Err(_) => {
+                    row_problems.push(Problem {
+                        row,
+                        column: "project_worker".to_owned(),
+                        problem: t!("violation-not_an_id"),
+                    });
+                    ctx.me()
+                }
+            },
+            None => ctx.me(),
+        };
+        let input = RegisterParticipantInput {
+            given_names: c.get("given_names").map(|s| (*s).to_owned()).unwrap_or_default(),
+            family_name: c.get("family_name").map(|s| (*s).to_owned()),
+            aliases: c.get("aliases").map(|s| list(s)).unwrap_or_default(),
+            date_of_birth: c.get("date_of_birth").map(|s| (*s).to_owned()),
+            country_of_origin: c.get("country_of_origin").map(|s| (*s).to_owned()),
+            nationalities: c.get("nationalities").map(|s| list(s)).unwrap_or_default(),
+            languages: c.get("languages").map(|s| list(s)).unwrap_or_default(),
+            v_number: c.get("v_number").map(|s| (*s).to_owned()),
+            lvv_location: c.get("lvv_location").map(|s| (*s).to_owned()),
+            registered_on,
+        };
+        match input.into_command(ParticipantId::from_uuid(uuid::Uuid::now_v7()), worker, today) {
+            Ok(cmd) => match Case::register(cmd.clone(), &context) {
+                Ok(_) if row_problems.is_empty() => valid.push((row, Row::Participant(cmd))),
+                Ok(_) => {}
+                Err(e) => row_problems.extend(domain_problems(row, &e)),
+            },
+            Err(e) => row_problems.extend(domain_problems(row, &e)),
+        }
+        problems.extend(row_problems);
+    }
+    finish(svc, ctx, &args, &sheet, valid, problems).await
+}
+
+pub async fn contacts<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    let sheet = read(&args.file)?;
+    let header_problems =
+        check_headers(&sheet.headers, CONTACT_COLUMNS, &["participant", "kind", "activities", "summary"]);
+    if !header_problems.is_empty() {
+        return report(ctx, &args, &sheet, Vec::new(), header_problems, 0)
+            .await
+            .and(Err(Failure::new(VALIDATION, t!("import-refused"))));
+    }
+    // Every participant id once, to resolve the column (full ids or their start).
+    let mut all = Vec::new();
+    let mut page = PageRequest { page_size: 500, page_token: None };
+    loop {
+        let result = svc
+            .list_participants(
+                &ctx.caller,
+                ParticipantFilter { include_closed: true, ..Default::default() },
+                page.clone(),
+            )
+            .await?;
+        all.extend(result.items.iter().map(|p| p.id));
+        match result.next_page_token {
+            Some(t) => page.page_token = Some(t),
+            None => break,
+        }
+    }
+    let started = now();
+    let context = CommandContext::at(ctx.me(), started);
+    let mut cases: BTreeMap<ParticipantId, Case> = BTreeMap::new();
+    let mut valid = Vec::new();
+    let mut problems = Vec::new();
+    let bar = progress(sheet.rows.len() as u64, &t!("progress-check"));
+    for (i, record) in sheet.rows.iter().enumerate() {
+        bar.inc(1);
+        let row = i + 2;
+        let c = cells(&sheet.headers, record);
+        let mut row_problems = Vec::new();
+        let mut problem =
+            |column: &str, text: String| row_problems.push(Problem { row, column: column.to_owned(), problem: text });
+        let reference = c.get("participant").copied().unwrap_or_default().to_lowercase();
+        let matches: Vec<ParticipantId> =
+            all.iter().copied().filter(|p| crate::context::matches_id(&p.to_string(), &reference)).collect();
+        let participant = match matches.as_slice() {
+            [one] => Some(*one),
+            [] => {
+                problem("participant", t!("import-unknown-participant", value = reference));
+                None
+            }
+            _ => {
+                problem("participant", t!("error-ambiguous", value = reference));
+                None
+            }
+        };
+        let at = match c.get("at") {
+            Some(v) => parse_instant(v).map_err(|e| problem("at", e)).ok(),
+            None => Some(started),
+        };
+        let kind = c
+            .get("kind")
+            .and_then(|v| de(v).map_err(|_| problem("kind", t!("violation-unknown-value", value = v))).ok());
+        let category = match c.get("category") {
+            Some(v) => de(v).map_err(|_| problem("category", t!("violation-unknown-value", value = v))).ok(),
+            None => Some(perspectief_core::DataCategory::Guidance),
+        };
+        let duration = match c.get("duration_minutes") {
+            Some(v) => {
+                v.parse::<u32>().map(Some).map_err(|_| problem("duration_minutes", t!("violation-out_of_range"))).ok()
+            }
+            None => Some(None),
+        };
+        let partner = match c.get("partner") {
+            Some(v) => ctx.org("partner", v).map(Some).map_err(|e| problem("partner", e.message)).ok(),
+            None => Some(None),
+        };
+        let location = {
+            let v = c.get("location").copied().unwrap_or("office");
+            let (k, name) = v.split_once(':').map_or((v, None), |(k, n)| (k, Some(n.trim().to_owned())));
+            let kind = match k.trim().to_lowercase().as_str() {
+                "office" | "kantoor" => Some(LocationKind::Office),
+                "remote" => Some(LocationKind::Remote),
+                "lvv" | "lvv_location" => Some(LocationKind::LvvLocation),
+                "partner" => Some(LocationKind::Partner),
+                "external" | "extern" => Some(LocationKind::External),
+                _ => {
+                    problem("location", t!("violation-location", value = v));
+                    None
+                }
+            };
+            kind.map(|kind| LocationInput { kind, name })
+        };
+        if let (
+            Some(participant),
+            Some(at),
+            Some(kind),
+            Some(category),
+            Some(duration),
+            Some(partner),
+            Some(location),
+        ) = (participant, at, kind, category, duration, partner, location)
+        {
+            let input = LogContactInput {
+                at,
+                kind,
+                location,
+                staff: Vec::new(),
+                activities: c.get("activities").map(|s| list(&s.replace(',', ";"))).unwrap_or_default(),
+                summary: c.get("summary").map(|s| (*s).to_owned()).unwrap_or_default(),
+                category,
+                partner,
+                duration_minutes: duration,
+                agreements: Vec::new(),
+            };
+            match super::case::contact_command(input) {
+                Ok((_, cmd)) => {
+                    if let std::collections::btree_map::Entry::Vacant(slot) = cases.entry(participant) {
+                        slot.insert(svc.get_case(&ctx.caller, participant).await?);
+                    }
+                    // The domain rules, on a copy of the case with the earlier rows applied.
+                    let case = cases.get_mut(&participant);
+                    if let Some(case) = case {
+                        let mut trial = case.clone();
+                        match trial.execute(cmd.clone(), &context) {
+                            Ok(_) if row_problems.is_empty() => {
+                                *case = trial;
+                                valid.push((row, Row::Contact(participant, cmd)));
+                            }
+                            Ok(_) => {}
+                            Err(e) => row_problems.extend(domain_problems(row, &e)),
+                        }
+                    }
+                }
+                Err(e) => row_problems.extend(domain_problems(row, &e)),
+            }
+        }
+        problems.extend(row_problems);
+    }
+    bar.finish_and_clear();
+    finish(svc, ctx, &args, &sheet, valid, problems).await
+}
+
+async fn finish<S: PerspectiefService>(
+    svc: &S,
+    ctx: &Ctx,
+    args: &ImportArgs,
+    sheet: &Sheet,
+    valid: Vec<(usize, Row)>,
+    problems: Vec<Problem>,
+) -> Result<()> {
+    if !problems.is_empty() && !args.skip_invalid {
+        report(ctx, args, sheet, Vec::new(), problems, 0).await?;
+        return Err(Failure::new(VALIDATION, t!("import-refused")));
+    }
+    let mut imported = Vec::new();
+    if !args.dry_run {
+        let bar = progress(valid.len() as u64, &t!("progress-import"));
+        for (row, item) in valid {
+            let result = match item {
+                Row::Participant(cmd) => svc.register_participant(&ctx.caller, cmd).await.map(|c| c.id()),
+                Row::Contact(p, cmd) => svc.execute(&ctx.caller, p, None, cmd).await.map(|_| p),
+            };
+            bar.inc(1);
+            match result {
+                Ok(id) => imported.push((row, id)),
+                Err(e) => {
+                    bar.finish_and_clear();
+                    let f = crate::exit::from_domain(e);
+                    return Err(Failure::new(
+                        f.code,
+                        t!("import-stopped", row = row, count = imported.len(), reason = f.message),
+                    ));
+                }
+            }
+        }
+        bar.finish_and_clear();
+    }
+    report(ctx, args, sheet, imported, problems, 0).await
+}
+
+async fn report(
+    ctx: &Ctx,
+    args: &ImportArgs,
+    sheet: &Sheet,
+    imported: Vec<(usize, ParticipantId)>,
+    problems: Vec<Problem>,
+    _unused: usize,
+) -> Result<()> {
+    let rejected_path: Option<PathBuf> = (args.skip_invalid && !problems.is_empty()).then(|| {
+        args.rejected.clone().unwrap_or_else(|| {
+            let stem = args.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            args.file.with_file_name(format!("{stem}.afgekeurd.csv"))
+        })
+    });
+    if let Some(path) = &rejected_path {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| Failure::new(IO, e.to_string());
+        let mut header: Vec<String> = sheet.headers.clone();
+        header.extend(["row".to_owned(), "problems".to_owned()]);
+        w.write_record(&header).map_err(io)?;
+        let mut by_row: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for p in &problems {
+            by_row.entry(p.row).or_default().push(if p.column.is_empty() {
+                p.problem.clone()
+            } else {
+                format!("{}: {}", p.column, p.problem)
+            });
+        }
+        for (row, texts) in &by_row {
+            let Some(record) = sheet.rows.get(row.saturating_sub(2)) else { continue };
+            let mut fields: Vec<String> = record.iter().map(str::to_owned).collect();
+            fields.resize(sheet.headers.len(), String::new());
+            fields.push(row.to_string());
+            fields.push(texts.join("; "));
+            w.write_record(&fields).map_err(io)?;
+        }
+        let bytes = w.into_inner().map_err(|e| Failure::new(IO, e.to_string()))?;
+        crate::config::write_private(path, &bytes).map_err(|e| Failure::io(path, &e))?;
+    }
+    let value = json!({
+        "imported": imported.len(),
+        "dry_run": args.dry_run,
+        "ids": imported.iter().map(|(row, id)| json!({"row": row, "participant": id.to_string()})).collect::<Vec<_>>(),
+        "rejected": problems.iter().map(|p| json!({"row": p.row, "column": p.column, "problem": p.problem})).collect::<Vec<_>>(),
+        "rejected_file": rejected_path.as_ref().map(|p| p.display().to_string()),
+    });
+    let mut text = String::new();
+    if !problems.is_empty() {
+        text.push_str(&t!("import-problems", count = problems.len()));
+        text.push('\n');
+        for p in &problems {
+            let column = if p.column.is_empty() {
+                String::new()
+            } else {
+                format!(", {} {}", t!("import-column"), flag_of(&p.column).trim_start_matches("--"))
+            };
+            text.push_str(&format!("  {} {}{column}: {}\n", t!("import-row"), p.row, p.problem));
+        }
+    }
+    if args.dry_run {
+        text.push_str(&t!("import-dry-run"));
+    } else if !imported.is_empty() || problems.is_empty() {
+        text.push_str(&t!("import-done", count = imported.len()));
+    }
+    if let Some(path) = &rejected_path {
+        text.push('\n');
+        text.push_str(&t!("import-rejected-file", path = path.display()));
+    }
+    if ctx.format == crate::cli::OutputFormat::Table && !problems.is_empty() && !args.skip_invalid {
+        // The refusal itself goes to stderr with the exit code; the report too.
+        output::note(text.trim_end());
+        return Ok(());
+    }
+    output::done(ctx.format, text.trim_end(), value)
+}

@@ -1,0 +1,107 @@
+//! The commands. Workflow commands are written once, generic over [`PerspectiefService`], and
+//! run on the local store or through a server alike.
+
+pub mod admin;
+pub mod case;
+pub mod import;
+pub mod misc;
+
+use perspectief_core::error::ValueError;
+use perspectief_core::ids::{OrganisationId, UserId};
+use perspectief_core::plan::Responsible;
+use perspectief_core::returns::Recipient;
+use perspectief_core::text::{Label, Text};
+
+use crate::context::Ctx;
+use crate::exit::{Failure, Result};
+use crate::t;
+
+/// A value error as a validation failure naming the flag.
+pub fn vfail(flag: &str, e: &ValueError) -> Failure {
+    let id = format!("violation-{}", e.code);
+    let problem = if crate::i18n::has(&id) { t!(&id) } else { e.message.clone() };
+    Failure::field(flag, problem)
+}
+
+pub fn text(flag: &str, v: &str) -> Result<Text> {
+    Text::parse(v).map_err(|e| vfail(flag, &e))
+}
+
+pub fn opt_text(flag: &str, v: Option<&String>) -> Result<Option<Text>> {
+    v.map(|v| text(flag, v)).transpose()
+}
+
+pub fn label(flag: &str, v: &str) -> Result<Label> {
+    Label::parse(v).map_err(|e| vfail(flag, &e))
+}
+
+/// `participant`, `staff[:USER]` or `partner:ORG` (Dutch: deelnemer, medewerker, partner).
+pub fn responsible(ctx: &Ctx, flag: &str, v: &str) -> Result<Responsible> {
+    let (kind, rest) = v.split_once(':').map_or((v, None), |(k, r)| (k, Some(r)));
+    match (kind.trim().to_lowercase().as_str(), rest) {
+        ("participant" | "deelnemer", None) => Ok(Responsible::Participant),
+        ("staff" | "medewerker", None) => Ok(Responsible::Staff(ctx.me())),
+        ("staff" | "medewerker", Some(u)) => Ok(Responsible::Staff(ctx.user(flag, u)?)),
+        ("partner", Some(o)) => Ok(Responsible::Partner(ctx.org(flag, o)?)),
+        _ => Err(Failure::field(flag, t!("violation-responsible", value = v))),
+    }
+}
+
+/// `participant`, `municipality` or `partner:ORG`.
+pub fn recipient(ctx: &Ctx, flag: &str, v: &str) -> Result<Recipient> {
+    let (kind, rest) = v.split_once(':').map_or((v, None), |(k, r)| (k, Some(r)));
+    match (kind.trim().to_lowercase().as_str(), rest) {
+        ("participant" | "deelnemer", None) => Ok(Recipient::Participant),
+        ("municipality" | "gemeente", None) => Ok(Recipient::Municipality),
+        ("partner", Some(o)) => Ok(Recipient::Partner(ctx.org(flag, o)?)),
+        _ => Err(Failure::field(flag, t!("violation-recipient", value = v))),
+    }
+}
+
+/// How a responsible party reads in a table or JSON.
+pub fn responsible_str(ctx: &Ctx, r: &Responsible) -> String {
+    match r {
+        Responsible::Participant => "participant".to_owned(),
+        Responsible::Staff(u) => format!("staff:{u}"),
+        Responsible::Partner(o) => format!("partner:{}", ctx.org_name(*o)),
+    }
+}
+
+pub fn users(ctx: &Ctx, flag: &str, values: &[String]) -> Result<Vec<UserId>> {
+    values.iter().map(|v| ctx.user(flag, v)).collect()
+}
+
+pub fn orgs(ctx: &Ctx, flag: &str, values: &[String]) -> Result<Vec<OrganisationId>> {
+    values.iter().map(|v| ctx.org(flag, v)).collect()
+}
+
+/// Ask for a value on the terminal; `None` when the answer is empty.
+pub fn ask(prompt: &str) -> Result<Option<String>> {
+    use std::io::{BufRead, Write};
+    let mut err = std::io::stderr();
+    let _ = write!(err, "{prompt}: ");
+    let _ = err.flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::new(crate::exit::IO, e.to_string()))?;
+    let v = line.trim().to_owned();
+    Ok((!v.is_empty()).then_some(v))
+}
+
+/// Whether prompting is possible (stdin and stderr are terminals).
+pub fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// A required value: given, asked for on a terminal, or a validation error naming the flag.
+pub fn required(value: Option<String>, flag: &str, prompt_id: &str) -> Result<String> {
+    if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
+        return Ok(v);
+    }
+    if interactive()
+        && let Some(v) = ask(&t!(prompt_id))?
+    {
+        return Ok(v);
+    }
+    Err(Failure::field(flag, t!("violation-required")))
+}

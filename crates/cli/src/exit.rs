@@ -1,0 +1,128 @@
+//! Exit codes (after BSD `sysexits.h`) and the one failure type of the command line. Every
+//! [`DomainError`] maps to exactly one code, in [`from_domain`].
+
+use perspectief_core::DomainError;
+use perspectief_core::error::FieldViolation;
+
+use crate::t;
+
+/// A command, option or value the command line does not accept.
+pub const USAGE: u8 = 64;
+/// Input that is not valid, or that a rule of the plan refuses.
+pub const VALIDATION: u8 = 65;
+/// A participant, goal, user, file ... that does not exist.
+pub const NOT_FOUND: u8 = 66;
+/// Someone else changed the record meanwhile, or it exists already: reload and try again.
+pub const CONFLICT: u8 = 75;
+/// No acting user, or the role may not do this.
+pub const PERMISSION: u8 = 77;
+/// The database or the server cannot be reached, or the command is not available in this mode.
+pub const UNAVAILABLE: u8 = 69;
+/// An internal error (a bug): report it with its reference.
+pub const INTERNAL: u8 = 70;
+/// Reading or writing a file failed.
+pub const IO: u8 = 74;
+/// The configuration (config file, key, database URL) is not usable.
+pub const CONFIG: u8 = 78;
+
+/// A failure: the exit code and a message for a person.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+
+    /// A validation failure naming a field (a command-line flag).
+    pub fn field(flag: &str, problem: impl Into<String>) -> Self {
+        Self::new(VALIDATION, t!("error-field", field = flag, problem = problem.into()))
+    }
+
+    pub fn io(what: &std::path::Path, e: &std::io::Error) -> Self {
+        Self::new(IO, t!("error-io", path = what.display(), reason = e))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Failure>;
+
+/// The flag a domain field is given with: `date_of_birth` → `--date-of-birth`; nested paths keep
+/// their shape (`agreements[0].description`).
+pub fn flag_of(field: &str) -> String {
+    if field.contains(['.', '[']) { field.to_owned() } else { format!("--{}", field.replace('_', "-")) }
+}
+
+fn violation(v: &FieldViolation) -> String {
+    let id = format!("violation-{}", v.code);
+    let problem = if crate::i18n::has(&id) { t!(&id) } else { v.message.clone() };
+    t!("error-field", field = flag_of(&v.field), problem = problem)
+}
+
+/// The exit code and plain-language message of a domain error.
+pub fn from_domain(e: DomainError) -> Failure {
+    use DomainError as E;
+    match &e {
+        E::InvalidInput(v) => {
+            let lines: Vec<String> = v.iter().map(violation).collect();
+            Failure::new(VALIDATION, format!("{}\n  {}", t!("error-invalid-input"), lines.join("\n  ")))
+        }
+        E::RuleViolated { rule } => {
+            let id = format!("rule-{}", rule.code());
+            let text = if crate::i18n::has(&id) { t!(&id) } else { rule.explanation().to_owned() };
+            Failure::new(VALIDATION, t!("error-rule", rule = text))
+        }
+        E::IllegalPhaseTransition { from, to, .. } => Failure::new(
+            VALIDATION,
+            t!(
+                "error-phase-transition",
+                from = crate::i18n::term("phase", from.as_str()),
+                to = crate::i18n::term("phase", to.as_str())
+            ),
+        ),
+        E::IllegalStatusTransition { entity, from, to } => Failure::new(
+            VALIDATION,
+            t!(
+                "error-status-transition",
+                entity = crate::i18n::term("entity", entity.as_str()),
+                from = crate::i18n::term("status", from),
+                to = crate::i18n::term("status", to)
+            ),
+        ),
+        E::TrajectoryClosed { action } => Failure::new(VALIDATION, t!("error-trajectory-closed", action = action)),
+        E::NotFound { entity, id } => Failure::new(
+            NOT_FOUND,
+            t!("error-not-found", entity = crate::i18n::term("entity", entity.as_str()), id = id),
+        ),
+        E::AlreadyExists { entity, id } => Failure::new(
+            CONFLICT,
+            t!("error-already-exists", entity = crate::i18n::term("entity", entity.as_str()), id = id),
+        ),
+        E::VersionConflict { expected, current } => {
+            Failure::new(CONFLICT, t!("error-version-conflict", expected = expected, current = current))
+        }
+        E::AccessDenied(reason) => Failure::new(PERMISSION, t!("error-access-denied", reason = reason)),
+        E::Unavailable { reason } => Failure::new(UNAVAILABLE, t!("error-unavailable", reason = reason)),
+        E::Internal { reference } => Failure::new(INTERNAL, t!("error-internal", reference = reference)),
+        _ => Failure::new(INTERNAL, e.to_string()),
+    }
+}
+
+impl From<DomainError> for Failure {
+    fn from(e: DomainError) -> Self {
+        from_domain(e)
+    }
+}
+
+impl From<perspectief_store::StoreError> for Failure {
+    fn from(e: perspectief_store::StoreError) -> Self {
+        use perspectief_store::StoreError as S;
+        let code = match &e {
+            S::Database(_) | S::Io { .. } => UNAVAILABLE,
+            _ => CONFIG,
+        };
+        Failure::new(code, e.to_string())
+    }
+}

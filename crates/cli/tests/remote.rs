@@ -1,0 +1,86 @@
+//! The same commands through a running server (`--server` with a token), on the same database.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use crate::support::{Install, stderr};
+
+#[test]
+fn the_same_trajectory_through_a_server() {
+    let install = Install::new();
+    let token = install.json(&[
+        "token",
+        "create",
+        "--user",
+        &install.worker,
+        "--label",
+        "test",
+        "--days",
+        "1",
+        "--as",
+        &install.admin,
+    ]);
+    let token = token["token"].as_str().unwrap().to_owned();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_perspectief"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", &install.database(), "--key-file"])
+        .arg(install.key())
+        .env("PERSPECTIEF_CONFIG", install.config())
+        .env_remove("PERSPECTIEF_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut addr = None;
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("perspectief: luistert op ") {
+            addr = Some(rest.split(' ').next().unwrap().to_owned());
+            break;
+        }
+    }
+    let server = format!("http://{}", addr.expect("the server reports its address"));
+    let remote = |args: &[&str]| {
+        let out = crate::support::bare()
+            .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))
+            .env("PERSPECTIEF_SERVER", &server)
+            .env("PERSPECTIEF_TOKEN", &token)
+            .env("PERSPECTIEF_USER", &install.worker)
+            .args(args)
+            .args(["-o", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let p = crate::workflow::trajectory(&remote);
+        // The same case file, seen locally.
+        let local = install.json(&["participant", "show", &p]);
+        assert_eq!(local["phase"], "closed");
+        // Administration is local only: documented exit code 69.
+        let out = crate::support::bare()
+            .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))
+            .env("PERSPECTIEF_SERVER", &server)
+            .env("PERSPECTIEF_TOKEN", &token)
+            .env("PERSPECTIEF_USER", &install.worker)
+            .args(["user", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(69));
+        // A wrong token is refused.
+        let out = crate::support::bare()
+            .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))
+            .env("PERSPECTIEF_SERVER", &server)
+            .env("PERSPECTIEF_TOKEN", "nonsense")
+            .env("PERSPECTIEF_USER", &install.worker)
+            .args(["participant", "list"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+    }));
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}

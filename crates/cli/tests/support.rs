@@ -1,0 +1,84 @@
+//! A temporary installation: its own database, key and config file, so a test never touches the
+//! real configuration directory. All data is synthetic.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub struct Install {
+    pub dir: tempfile::TempDir,
+    pub admin: String,
+    pub worker: String,
+}
+
+impl Install {
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    pub fn database(&self) -> String {
+        format!("sqlite://{}", self.dir.path().join("perspectief.db").display())
+    }
+
+    pub fn key(&self) -> PathBuf {
+        self.dir.path().join("perspectief.key")
+    }
+
+    /// The command with this installation's environment (Dutch, no colour, no stray settings).
+    pub fn cmd(&self) -> Command {
+        let mut c = bare();
+        c.env("PERSPECTIEF_CONFIG", self.config()).env("PERSPECTIEF_DATABASE_URL", self.database());
+        c
+    }
+
+    /// Run with `-o json` and return the parsed output; panics with stderr on failure.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let out = self.cmd().args(args).args(["-o", "json"]).output().unwrap();
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
+    }
+
+    /// `perspectief init`, then a project worker who becomes the default acting user.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut me = Self { dir, admin: String::new(), worker: String::new() };
+        let out = me
+            .cmd()
+            .args(["init", "--name", "Beheerder Test", "--key-file"])
+            .arg(me.key())
+            .args(["-o", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        me.admin = v["administrator"].as_str().unwrap().to_owned();
+        let v = me.json(&["user", "add", "--name", "Werker Test", "--role", "project_worker", "--default"]);
+        me.worker = v["user"].as_str().unwrap().to_owned();
+        me
+    }
+}
+
+/// The binary with a clean environment.
+pub fn bare() -> Command {
+    let mut c = Command::cargo_bin("perspectief").unwrap();
+    c.env("NO_COLOR", "1")
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("PERSPECTIEF_KEY")
+        .env_remove("PERSPECTIEF_USER")
+        .env_remove("PERSPECTIEF_SERVER")
+        .env_remove("PERSPECTIEF_TOKEN")
+        .env_remove("PERSPECTIEF_DATABASE_URL");
+    c
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

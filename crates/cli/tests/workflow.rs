@@ -1,0 +1,284 @@
+//! A whole trajectory, from registration to outflow, through the command line, checking the
+//! JSON output. [`trajectory`] is run locally here and through a server in `remote`.
+
+use serde_json::Value;
+
+use crate::support::Install;
+
+/// Run every step of a trajectory with `run` (which adds `-o json`); returns the participant id.
+pub fn trajectory(run: &dyn Fn(&[&str]) -> Value) -> String {
+    let v = run(&[
+        "participant",
+        "register",
+        "--given-names",
+        "Amina",
+        "--family-name",
+        "Testpersoon",
+        "--date-of-birth",
+        "~1990",
+        "--country-of-origin",
+        "ER",
+        "--language",
+        "ti",
+        "--v-number",
+        "12.34.56.78.90",
+        "--lvv-location",
+        "Locatie Test",
+    ]);
+    let p = v["participant"].as_str().unwrap().to_owned();
+    assert_eq!(v["version"], 1);
+    // Short references: the last 8 characters of the id, as tables show them.
+    let short = &p[p.len() - 8..];
+
+    let v = run(&[
+        "contact",
+        "log",
+        short,
+        "--kind",
+        "individual_talk",
+        "--activity",
+        "5.2.a(2)",
+        "--summary",
+        "Eerste toekomstoriëntatiegesprek.",
+        "--duration",
+        "45",
+        "--agreement",
+        "Documenten verzamelen@+14",
+    ]);
+    assert_eq!(v["changed"], true);
+    assert!(v["contact"].as_str().is_some());
+    let case = run(&["participant", "show", &p]);
+    assert_eq!(case["phase"], "orientation", "an orientation talk starts the orientation phase");
+
+    run(&["plan", "revise", short, "--situation", "Verblijft in de LVV.", "--perspective", "Terugkeer verkennen."]);
+    let v = run(&["plan", "agree", short]);
+    assert_eq!(v["changed"], true);
+    let goal = run(&[
+        "goal",
+        "add",
+        short,
+        "--description",
+        "Gesprek met IOM",
+        "--deadline",
+        "+21",
+        "--rationale",
+        "Opties kennen",
+    ]);
+    let goal = goal["goal"].as_str().unwrap().to_owned();
+    let goals = run(&["goal", "list", short]);
+    assert_eq!(goals.as_array().unwrap().len(), 1);
+    assert_eq!(goals[0]["status"], "open");
+    run(&["goal", "done", short, &goal[goal.len() - 8..]]);
+    assert_eq!(run(&["goal", "list", short])[0]["status"], "achieved");
+
+    let agreements = run(&["agreement", "list", short]);
+    assert_eq!(agreements[0]["status"], "open");
+    let a = agreements[0]["id"].as_str().unwrap().to_owned();
+    run(&["agreement", "done", short, &a]);
+    assert_eq!(run(&["agreement", "list", short])[0]["status"], "fulfilled");
+
+    let partner = "0192f0c1-7c3e-7000-8000-00000000a001";
+    let r = run(&[
+        "referral",
+        "add",
+        short,
+        "--partner",
+        partner,
+        "--domain",
+        "return",
+        "--reason",
+        "Terugkeerondersteuning",
+    ]);
+    let r = r["referral"].as_str().unwrap().to_owned();
+    run(&["referral", "update", short, &r, "--status", "sent"]);
+    let referrals = run(&["referral", "list", short]);
+    assert_eq!(referrals[0]["status"], "sent");
+    assert_eq!(referrals[0]["domain"], "return");
+    run(&[
+        "consent",
+        "give",
+        short,
+        "--organisation",
+        partner,
+        "--category",
+        "return",
+        "--purpose",
+        "Terugkeer voorbereiden",
+    ]);
+    assert_eq!(run(&["consent", "list", short]).as_array().unwrap().len(), 1);
+
+    run(&["return", "stance", short, "--stance", "considering"]);
+    run(&["return", "explore", short, "--motivation", "Wil familie terugzien", "--documents", "Geen paspoort"]);
+    run(&["return", "explore", short, "--prospects", "Werk in de landbouw"]);
+    run(&["return", "stance", short, "--stance", "decided"]);
+    run(&["plan", "direction", short, "--to", "return_to_origin", "--reasoning", "Besloten terug te keren"]);
+    let o = run(&["return", "obstacle", short, "--kind", "missing_documents", "--description", "Geen paspoort"]);
+    let o = o["obstacle"].as_str().unwrap().to_owned();
+    run(&["return", "remove-obstacle", short, &o, "--description", "Laissez-passer via de ambassade"]);
+    run(&["return", "reintegration", short, "--housing", "Bij familie", "--income-work", "Landbouw"]);
+    run(&["return", "departure", short, "--step", "iom_coordination", "--note", "Aanvraag bij IOM"]);
+    run(&[
+        "return",
+        "rean",
+        short,
+        "--no-assisted-return-in-five-years",
+        "ja",
+        "--travel-document-obtainable",
+        "ja",
+        "--agrees-procedures-end",
+        "ja",
+    ]);
+    let j = run(&[
+        "return",
+        "judgment",
+        short,
+        "--verdict",
+        "return_realistic",
+        "--final",
+        "--reasoning",
+        "Plan uitgevoerd, belemmeringen weg",
+    ]);
+    let j = j["judgment"].as_str().unwrap().to_owned();
+    run(&["return", "communicated", short, &j, "--to", "participant"]);
+    run(&["return", "communicated", short, &j, "--to", "municipality"]);
+    run(&["return", "consequences", short, &j]);
+    run(&["zrm", "record", short, "--score", "housing=2", "--score", "finances=3"]);
+    let track = run(&["return", "show", short]);
+    assert_eq!(track["obstacles"][0]["status"], "removed");
+    assert_eq!(track["judgments"][0]["finality"], "final");
+
+    let v = run(&[
+        "outflow",
+        "record",
+        short,
+        "--outcome",
+        "departed_independently_supervised",
+        "--note",
+        "Via IOM vertrokken",
+    ]);
+    assert_eq!(v["changed"], true);
+    let case = run(&["participant", "show", &p]);
+    assert_eq!(case["phase"], "closed");
+    assert_eq!(case["outflow"]["outcome"], "departed_independently_supervised");
+    assert_eq!(case["profile"]["v_number"], "1234567890");
+    assert_eq!(case["version"], v["version"]);
+    let history = run(&["participant", "history", short]);
+    let kinds: Vec<&str> = history.as_array().unwrap().iter().map(|e| e["change"].as_str().unwrap()).collect();
+    for k in [
+        "registered",
+        "contact_logged",
+        "plan_revised",
+        "goal_set",
+        "referral_proposed",
+        "judgment_recorded",
+        "outflow_recorded",
+    ] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+    p
+}
+
+#[test]
+fn a_whole_trajectory_from_registration_to_outflow_locally() {
+    let install = Install::new();
+    let p = trajectory(&|args| install.json(args));
+    // Listings: closed trajectories only with --all.
+    assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0);
+    let all = install.json(&["participant", "list", "--all"]);
+    assert_eq!(all[0]["id"], p.as_str());
+    assert_eq!(all[0]["phase"], "closed");
+    // After the outflow the trajectory is closed: a new goal is refused, by a rule, with code 65.
+    let out =
+        install.cmd().args(["goal", "add", &p, "--description", "Nog iets", "--deadline", "+7"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    assert!(crate::support::stderr(&out).contains("uitstroom"), "{}", crate::support::stderr(&out));
+    // Every step was recorded with its actor and the chain is intact.
+    let auditor =
+        install.json(&["user", "add", "--name", "Controleur Test", "--role", "auditor", "--as", &install.admin]);
+    let auditor = auditor["user"].as_str().unwrap();
+    let v = install.json(&["audit", "verify", "--as", auditor]);
+    assert_eq!(v["status"], "intact");
+    let log = install.json(&["audit", "log", "--participant", &p, "--limit", "500", "--as", auditor]);
+    // A backup: administrators only, to a new file.
+    let copy = install.dir.path().join("kopie.db");
+    let out = install.cmd().args(["backup"]).arg(&copy).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "a project worker does not take the whole database");
+    let v = install.json(&["backup", copy.to_str().unwrap(), "--as", &install.admin]);
+    assert_eq!(v["file"], copy.to_str().unwrap());
+    assert!(copy.exists());
+    assert!(log.as_array().unwrap().iter().any(|r| r["user"] == install.worker.as_str()), "the worker is in the log");
+}
+
+#[test]
+fn tables_and_csv_are_readable_and_stable() {
+    let install = Install::new();
+    install.json(&["participant", "register", "--given-names", "Yonas", "--country-of-origin", "ER"]);
+    let out = install.cmd().args(["participant", "list"]).output().unwrap();
+    let text = crate::support::stdout(&out);
+    assert!(
+        text.contains("NAAM") && text.contains("FASE") && text.contains("Yonas") && text.contains("intake"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "no colour when not on a terminal");
+    let out = install.cmd().args(["participant", "list", "-o", "csv"]).output().unwrap();
+    let text = crate::support::stdout(&out);
+    assert!(text.starts_with("id,name,phase,direction,registered_on"), "{text}");
+    assert!(text.contains(",intake,undecided,"), "{text}");
+}
+
+#[test]
+fn sessions_meetings_and_the_worklist() {
+    let install = Install::new();
+    let p = install.json(&["participant", "register", "--given-names", "Selam"])["participant"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let s = install.json(&[
+        "session",
+        "create",
+        "--date",
+        "vandaag",
+        "--theme",
+        "Terugkeer",
+        "--venue",
+        "WereldHuis",
+        "--language",
+        "ti",
+    ]);
+    let s = s["session"].as_str().unwrap().to_owned();
+    let v = install.json(&["session", "attend", &s, "--participant", &p, "--head-count", "4"]);
+    assert_eq!(v["reach"], 5);
+    assert_eq!(install.json(&["session", "list"]).as_array().unwrap().len(), 1);
+    let m = install.json(&["meeting", "schedule", "--date", "vandaag"]);
+    let m = m["meeting"].as_str().unwrap().to_owned();
+    install.json(&["meeting", "agenda", &m, "--participant", &p, "--reason", "no_contact:21"]);
+    install.json(&[
+        "meeting",
+        "advise",
+        &m,
+        "--participant",
+        &p,
+        "--advice",
+        "continue",
+        "--reasoning",
+        "Goede voortgang",
+    ]);
+    let items = install.json(&["meeting", "show", &m]);
+    assert_eq!(items[0]["advice"], "continue");
+    // Nobody was contacted: the worklist says so on the day after the no-contact window.
+    let list = install.json(&["worklist", "--today", "+30"]);
+    assert!(
+        list.as_array().unwrap().iter().any(|i| i["list"] == "without_contact" && i["participant"] == p.as_str()),
+        "{list}"
+    );
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_definition() {
+    let out = crate::support::bare().args(["completions", "bash"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(crate::support::stdout(&out).contains("participant"));
+    let out = crate::support::bare().arg("man").output().unwrap();
+    assert!(out.status.success());
+    assert!(crate::support::stdout(&out).contains(".TH perspectief"));
+}

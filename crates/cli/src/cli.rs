@@ -738,6 +738,71 @@ pub enum ZrmCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCmd {
+    /// Verantwoording per subsidieperiode: gerealiseerd tegen streefcijfer per activiteit en thema
+    Subsidy {
+        /// De subsidieperiode (id, of het begin of eind ervan)
+        period: String,
+        /// Peildatum (standaard vandaag)
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        as_of: Option<NaiveDate>,
+        /// Schrijf de afdrukbare HTML-versie (met grafieken) naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        html: Option<PathBuf>,
+        /// Schrijf de Markdown-versie naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        markdown: Option<PathBuf>,
+    },
+    /// De deelnemers (interne id's) achter een cijfer van de verantwoording
+    Drilldown {
+        /// De subsidieperiode
+        period: String,
+        /// Het cijfer: een activiteitnummer (5.2.a(2)), theme:inform|activate|guide|evaluate, reached, departed of outflow:UITKOMST
+        figure: String,
+        /// Peildatum (standaard vandaag)
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        as_of: Option<NaiveDate>,
+        /// Alleen deze maand (JJJJ-MM)
+        #[arg(long, value_name = "MAAND")]
+        month: Option<String>,
+        /// Alleen deze nationaliteit (landcode; - voor onbekend)
+        #[arg(long, value_name = "LAND")]
+        nationality: Option<String>,
+        /// Alleen deze LVV-locatie (- voor onbekend)
+        #[arg(long, value_name = "LOCATIE")]
+        location: Option<String>,
+        /// Alleen deze projectmedewerker
+        #[arg(long, value_name = "GEBRUIKER")]
+        worker: Option<String>,
+    },
+    /// Voortgangsrapportage voor de casemanager van de gemeente (5.2.e)
+    Progress {
+        participant: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: NaiveDate,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        to: NaiveDate,
+        /// Schrijf de afdrukbare HTML-versie naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        html: Option<PathBuf>,
+        /// Schrijf de Markdown-versie naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        markdown: Option<PathBuf>,
+    },
+    /// Agenda voor het ketenoverleg: wie besproken moet worden en waarom (3.2.f/g)
+    Agenda {
+        /// De datum van het overleg (standaard vandaag)
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        date: Option<NaiveDate>,
+        /// Geen contact sinds meer dan zoveel dagen (standaard 21)
+        #[arg(long, value_name = "DAGEN")]
+        no_contact_days: Option<u32>,
+        /// Einde traject binnen zoveel weken (standaard 12)
+        #[arg(long, value_name = "WEKEN")]
+        limit_weeks: Option<u32>,
+        /// Schrijf de agenda als Markdown naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        markdown: Option<PathBuf>,
+    },
     /// Leg vast dat een voortgangsrapportage is verstuurd
     Sent {
         participant: String,

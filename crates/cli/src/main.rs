@@ -18,10 +18,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
+use perspectief_core::report::ReportingService;
 use perspectief_core::service::PerspectiefService;
 
 use crate::cli::{Cli, Command, ImportCmd};
-use crate::commands::{admin, case, import, misc};
+use crate::commands::{admin, case, import, misc, reports};
 use crate::context::Ctx;
 use crate::exit::{Failure, Result};
 use crate::i18n::Lang;
@@ -222,7 +223,7 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
     }
 }
 
-async fn workflow<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Command) -> Result<()> {
+async fn workflow<S: PerspectiefService + ReportingService>(svc: &S, ctx: &Ctx, cmd: Command) -> Result<()> {
     match cmd {
         Command::Participant(c) => case::participant_cmd(svc, ctx, c).await,
         Command::Plan(c) => case::plan_cmd(svc, ctx, c).await,
@@ -233,7 +234,7 @@ async fn workflow<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Command) -> Re
         Command::Consent(c) => case::consent_cmd(svc, ctx, c).await,
         Command::Return(c) => case::return_cmd(svc, ctx, c).await,
         Command::Zrm(c) => case::zrm_cmd(svc, ctx, c).await,
-        Command::Report(c) => case::report_cmd(svc, ctx, c).await,
+        Command::Report(c) => reports::report_cmd(svc, ctx, c).await,
         Command::Outflow(c) => case::outflow_cmd(svc, ctx, c).await,
         Command::Session(c) => case::session_cmd(svc, ctx, c).await,
         Command::Meeting(c) => case::meeting_cmd(svc, ctx, c).await,

@@ -8,6 +8,7 @@ mod errors;
 mod import;
 mod languages;
 mod remote;
+mod reports;
 mod workflow;
 
 use std::process::{Command, Output};

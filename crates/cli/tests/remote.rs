@@ -57,6 +57,11 @@ fn the_same_trajectory_through_a_server() {
         // The same case file, seen locally.
         let local = install.json(&["participant", "show", &p]);
         assert_eq!(local["phase"], "closed");
+        // Reports through the server equal the local ones.
+        let progress = ["report", "progress", p.as_str(), "--from=-30", "--to=+1"];
+        assert_eq!(remote(&progress), install.json(&progress));
+        let agenda = ["report", "agenda", "--date", "+7"];
+        assert_eq!(remote(&agenda), install.json(&agenda));
         // Administration is local only: documented exit code 69.
         let out = crate::support::bare()
             .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use perspectief_core::DomainError;
 use perspectief_core::case::RegisterParticipant;
+use perspectief_core::report::{AgendaQuery, FigureQuery, ReportingService};
 use perspectief_core::service::{
     Caller, PageRequest, ParticipantFilter, PerspectiefService, WorklistQuery, page_limit,
 };
@@ -22,6 +23,7 @@ use crate::convert::case_commands::{
 };
 use crate::convert::meetings::MeetingCommandTarget;
 use crate::convert::sessions::SessionCommandTarget;
+use crate::convert::subsidy::COLLECTION as SUBSIDY_PERIODS;
 use crate::convert::{Field, FromProto, ToProto, etag, parse_name, resource_name, to_protos};
 use crate::filter::participant_filter;
 use crate::status::{invalid_field, to_status};
@@ -432,6 +434,69 @@ impl<S: PerspectiefService + 'static> pb::audit_service_server::AuditService for
     ) -> Result<Response<pb::ChainVerification>, Status> {
         let caller = caller(&request)?;
         Ok(Response::new(self.svc.verify_audit_log(&caller).await.map_err(status)?.to_proto()))
+    }
+}
+
+/// The day a report is for: the given one, or today (Europe/Amsterdam) when absent.
+fn as_of(date: Option<pb::Date>) -> Result<chrono::NaiveDate, Status> {
+    match date {
+        Some(d) => FromProto::from_proto(d, &Field::root().child("as_of")).map_err(status),
+        None => Ok(perspectief_core::time::amsterdam_date(chrono::Utc::now())),
+    }
+}
+
+#[tonic::async_trait]
+impl<S: PerspectiefService + ReportingService + 'static> pb::report_service_server::ReportService for Api<S> {
+    async fn get_subsidy_report(
+        &self,
+        request: Request<pb::GetSubsidyReportRequest>,
+    ) -> Result<Response<pb::SubsidyReport>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let period =
+            parse_name(SUBSIDY_PERIODS, &req.subsidy_period, &Field::root().child("subsidy_period")).map_err(status)?;
+        let as_of = as_of(req.as_of)?;
+        let report = self.svc.subsidy_report(&caller, period, as_of).await.map_err(status)?;
+        Ok(Response::new(report.to_proto()))
+    }
+
+    async fn drill_down_subsidy_figure(
+        &self,
+        request: Request<pb::DrillDownSubsidyFigureRequest>,
+    ) -> Result<Response<pb::Drilldown>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let period =
+            parse_name(SUBSIDY_PERIODS, &req.subsidy_period, &Field::root().child("subsidy_period")).map_err(status)?;
+        let as_of = as_of(req.as_of)?;
+        let query: FigureQuery = convert((req.figure, req.slice))?;
+        let drilldown = self.svc.subsidy_drilldown(&caller, period, as_of, query).await.map_err(status)?;
+        Ok(Response::new(drilldown.to_proto()))
+    }
+
+    async fn get_progress_report(
+        &self,
+        request: Request<pb::GetProgressReportRequest>,
+    ) -> Result<Response<pb::ProgressReport>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let root = Field::root();
+        let participant: ParticipantId =
+            parse_name("participants", &req.participant, &root.child("participant")).map_err(status)?;
+        let from = crate::convert::required(req.period_from, &root.child("period_from")).map_err(status)?;
+        let to = crate::convert::required(req.period_to, &root.child("period_to")).map_err(status)?;
+        let report = self.svc.progress_report(&caller, participant, from, to).await.map_err(status)?;
+        Ok(Response::new(report.to_proto()))
+    }
+
+    async fn get_meeting_agenda(
+        &self,
+        request: Request<pb::GetMeetingAgendaRequest>,
+    ) -> Result<Response<pb::MeetingAgenda>, Status> {
+        let caller = caller(&request)?;
+        let query: AgendaQuery = convert(request.into_inner())?;
+        let agenda = self.svc.meeting_agenda(&caller, query).await.map_err(status)?;
+        Ok(Response::new(agenda.to_proto()))
     }
 }
 

@@ -1,6 +1,6 @@
-//! The Rust client: [`RemoteService`] implements [`PerspectiefService`] over gRPC, so the CLI
-//! and code that embeds Perspectief work against a remote server exactly as against the local
-//! store: same types, same errors (the server's `ErrorInfo` rebuilds the same [`DomainError`]).
+//! The Rust client: [`RemoteService`] implements [`PerspectiefService`] and
+//! [`ReportingService`] over gRPC, so the CLI and code that embeds Perspectief work against a
+//! remote server exactly as against the local store: same types, same errors (the server's `ErrorInfo` rebuilds the same [`DomainError`]).
 //!
 //! The caller's token comes from [`Credentials`]: one fixed token ([`StaticToken`], the usual
 //! case), or one per caller. The server decides who the caller is from the token; the
@@ -13,18 +13,22 @@ use chrono::NaiveDate;
 use perspectief_core::activity::SubsidyPeriod;
 use perspectief_core::case::{Case, CaseCommand, CaseEvent, RegisterParticipant};
 use perspectief_core::meeting::{ChainMeeting, MeetingCommand};
+use perspectief_core::report::{
+    AgendaQuery, Drilldown, FigureQuery, MeetingAgenda, ProgressReport, ReportingService, SubsidyReport,
+};
 use perspectief_core::service::{
     AuditRecord, Caller, ChainVerification, Executed, FeedEvent, FeedPage, Page, PageRequest, ParticipantFilter,
     ParticipantSummary, PerspectiefService, Worklist, WorklistQuery,
 };
 use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
-use perspectief_core::{DomainError, MeetingId, ParticipantId, SessionId};
+use perspectief_core::{DomainError, MeetingId, ParticipantId, SessionId, SubsidyPeriodId};
 use tonic::transport::Channel;
 
 use crate::convert::case_commands::{
     CaseCommandRequest, case_command_request, in_core_terms, registration_in_core_terms,
 };
 use crate::convert::meetings::{MeetingCommandRequest, meeting_command_request};
+use crate::convert::reports::agenda_request;
 use crate::convert::sessions::{SessionCommandRequest, session_command_request};
 use crate::convert::{Field, FromProto, ToProto, resource_name};
 use crate::pb;
@@ -32,6 +36,7 @@ use crate::pb::audit_service_client::AuditServiceClient;
 use crate::pb::case_service_client::CaseServiceClient;
 use crate::pb::event_service_client::EventServiceClient;
 use crate::pb::meeting_service_client::MeetingServiceClient;
+use crate::pb::report_service_client::ReportServiceClient;
 use crate::pb::session_service_client::SessionServiceClient;
 use crate::pb::subsidy_period_service_client::SubsidyPeriodServiceClient;
 use crate::status::from_status;
@@ -394,5 +399,70 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
     async fn verify_audit_log(&self, caller: &Caller) -> Result<ChainVerification, DomainError> {
         let request = self.request(caller, pb::VerifyAuditLogRequest {}).await?;
         answer(reply(AuditServiceClient::new(self.channel.clone()).verify_audit_log(request).await)?)
+    }
+}
+
+impl<C: Credentials> RemoteService<C> {
+    fn reports(&self) -> ReportServiceClient<Channel> {
+        ReportServiceClient::new(self.channel.clone())
+            .max_decoding_message_size(self.max_message_bytes)
+            .max_encoding_message_size(self.max_message_bytes)
+    }
+}
+
+/// Reports over gRPC: the server computes them for the caller, the client rebuilds the core's
+/// types (the renderings in the answer are left aside: the core renders the same).
+impl<C: Credentials> ReportingService for RemoteService<C> {
+    async fn subsidy_report(
+        &self,
+        caller: &Caller,
+        period: SubsidyPeriodId,
+        as_of: NaiveDate,
+    ) -> Result<SubsidyReport, DomainError> {
+        let message = pb::GetSubsidyReportRequest {
+            subsidy_period: resource_name(crate::convert::subsidy::COLLECTION, &period),
+            as_of: Some(as_of.to_proto()),
+        };
+        let request = self.request(caller, message).await?;
+        answer(reply(self.reports().get_subsidy_report(request).await)?)
+    }
+
+    async fn subsidy_drilldown(
+        &self,
+        caller: &Caller,
+        period: SubsidyPeriodId,
+        as_of: NaiveDate,
+        query: FigureQuery,
+    ) -> Result<Drilldown, DomainError> {
+        let (figure, slice) = query.to_proto();
+        let message = pb::DrillDownSubsidyFigureRequest {
+            subsidy_period: resource_name(crate::convert::subsidy::COLLECTION, &period),
+            as_of: Some(as_of.to_proto()),
+            figure: Some(figure),
+            slice: Some(slice),
+        };
+        let request = self.request(caller, message).await?;
+        answer(reply(self.reports().drill_down_subsidy_figure(request).await)?)
+    }
+
+    async fn progress_report(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<ProgressReport, DomainError> {
+        let message = pb::GetProgressReportRequest {
+            participant: resource_name("participants", &participant),
+            period_from: Some(from.to_proto()),
+            period_to: Some(to.to_proto()),
+        };
+        let request = self.request(caller, message).await?;
+        answer(reply(self.reports().get_progress_report(request).await)?)
+    }
+
+    async fn meeting_agenda(&self, caller: &Caller, query: AgendaQuery) -> Result<MeetingAgenda, DomainError> {
+        let request = self.request(caller, agenda_request(&query)).await?;
+        answer(reply(self.reports().get_meeting_agenda(request).await)?)
     }
 }

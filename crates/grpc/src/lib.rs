@@ -3,16 +3,18 @@
 //! The gRPC API of Perspectief for chain partners and remote staff clients:
 //!
 //! - the contract, `proto/perspectief/v1/` (compiled by protox in build.rs, no protoc):
-//!   case files and every case command, sessions, meetings, subsidy periods, the access log and
-//!   the event feed ([`pb`]);
+//!   case files and every case command, sessions, meetings, subsidy periods, the access log,
+//!   the event feed and the reports ([`pb`]);
 //! - the server ([`server::serve`]): the services of [`api`] over any
-//!   [`PerspectiefService`](perspectief_core::service::PerspectiefService), TLS (mutual when
+//!   [`PerspectiefService`](perspectief_core::service::PerspectiefService) (the reports over a
+//!   [`ReportingService`](perspectief_core::report::ReportingService)), TLS (mutual when
 //!   given a client CA), explicit limits, graceful shutdown, health (`grpc.health.v1`) and
 //!   reflection (v1 and v1alpha, switchable);
 //! - authentication ([`auth`]): bearer tokens checked by the core's
 //!   [`Authenticator`](perspectief_core::service::Authenticator) (the store implements it);
 //! - the conversions ([`convert`]) and the error table ([`status`]), both ways;
-//! - the client ([`client::RemoteService`]): the same service interface, remotely.
+//! - the client ([`client::RemoteService`]): the same service interfaces (cases and reports),
+//!   remotely.
 
 pub mod api;
 pub mod auth;

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use perspectief_core::report::ReportingService;
 use perspectief_core::service::{Authenticator, PerspectiefService};
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
@@ -16,6 +17,7 @@ use crate::pb::case_service_server::CaseServiceServer;
 use crate::pb::event_service_server::EventServiceServer;
 use crate::pb::meeting_service_server::MeetingServiceServer;
 use crate::pb::reference_data_service_server::ReferenceDataServiceServer;
+use crate::pb::report_service_server::ReportServiceServer;
 use crate::pb::session_service_server::SessionServiceServer;
 use crate::pb::subsidy_period_service_server::SubsidyPeriodServiceServer;
 use crate::reference::ReferenceData;
@@ -24,13 +26,14 @@ use crate::reference::ReferenceData;
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/perspectief_descriptor.bin"));
 
 /// The full names of the API's services (for health checks per service).
-pub const SERVICE_NAMES: [&str; 6] = [
+pub const SERVICE_NAMES: [&str; 7] = [
     "perspectief.v1.CaseService",
     "perspectief.v1.SessionService",
     "perspectief.v1.MeetingService",
     "perspectief.v1.SubsidyPeriodService",
     "perspectief.v1.AuditService",
     "perspectief.v1.EventService",
+    "perspectief.v1.ReportService",
 ];
 
 /// TLS material, PEM-encoded.
@@ -104,7 +107,7 @@ pub async fn serve<S>(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError>
 where
-    S: PerspectiefService + Authenticator + 'static,
+    S: PerspectiefService + ReportingService + Authenticator + 'static,
 {
     let (health_reporter, health) = tonic_health::server::health_reporter();
     health_reporter.set_serving::<ReferenceDataServiceServer<ReferenceData>>().await;
@@ -141,7 +144,8 @@ where
             SubsidyPeriodServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max),
         )
         .add_service(AuditServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
-        .add_service(EventServiceServer::new(api).max_decoding_message_size(max).max_encoding_message_size(max));
+        .add_service(EventServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(ReportServiceServer::new(api).max_decoding_message_size(max).max_encoding_message_size(max));
     if config.reflection {
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)

@@ -5,5 +5,6 @@
 mod interop;
 mod partners;
 mod remote;
+mod reports;
 mod server;
 mod tls;

@@ -1154,8 +1154,11 @@ pub async fn zrm_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ZrmCmd) -> 
     }
 }
 
-pub async fn report_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
-    let ReportCmd::Sent { participant, from, to, sent_to, expect } = cmd;
+/// `report sent`: record that a progress report went to the municipality.
+pub async fn report_sent<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
+    let ReportCmd::Sent { participant, from, to, sent_to, expect } = cmd else {
+        return Err(Failure::new(crate::exit::INTERNAL, "not a report-sent command"));
+    };
     let case = load(svc, ctx, &participant).await?;
     let id = ReportId::from_uuid(new_id());
     let cmd = CaseCommand::RecordProgressReport {

@@ -1,0 +1,210 @@
+//! `perspectief report subsidy|drilldown|progress|agenda`: the accountability report to the
+//! municipality, the persons behind any of its figures, a participant's progress report for
+//! the municipal case manager, and the chain-partner meeting's agenda. The figures and the
+//! renderings come from the core; this only asks and prints.
+
+use std::path::Path;
+
+use perspectief_core::report::{
+    AgendaQuery, Figure, FigureQuery, Measure, MeasureFigures, ReportingService, Slice, YearMonth,
+};
+use perspectief_core::service::PerspectiefService;
+use perspectief_core::{CountryCode, OutflowOutcome, SubsidyPeriodId};
+use serde_json::{Value, json};
+
+use crate::args::today;
+use crate::commands::vfail;
+use crate::context::Ctx;
+use crate::exit::{Failure, INTERNAL, NOT_FOUND, Result};
+use crate::output::{self, col, obj};
+use crate::t;
+
+/// Write a report file holding personal data: readable by its owner only.
+fn write_report(path: &Path, text: &str) -> Result<()> {
+    crate::context::make_parent(path)?;
+    crate::config::write_private(path, text.as_bytes()).map_err(|e| Failure::io(path, &e))?;
+    output::note(&t!("report-written", file = path.display().to_string()));
+    Ok(())
+}
+
+fn json_of<T: serde::Serialize>(value: &T) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| Failure::new(INTERNAL, e.to_string()))
+}
+
+/// A subsidy period by id or the start or end of its id.
+async fn period<S: PerspectiefService>(svc: &S, ctx: &Ctx, value: &str) -> Result<SubsidyPeriodId> {
+    let periods = svc.subsidy_periods(&ctx.caller).await?;
+    crate::context::pick("subsidy_period", value, periods.iter().map(|p| p.id()))
+}
+
+fn measure_row(m: &MeasureFigures) -> serde_json::Map<String, Value> {
+    obj(json!({
+        "measure": m.measure.key(),
+        "name": m.measure.label(),
+        "realised": m.realised,
+        "registered_persons": m.registered_persons,
+        "unregistered_head_count": m.unregistered_head_count,
+        "target": m.target,
+        "percent": m.percent,
+        "projected": m.projected,
+        "on_track": m.on_track,
+    }))
+}
+
+/// A figure by its key: a measure key (`5.2.a(2)`, `theme:inform`, `reached`), `departed`,
+/// or `outflow:<outcome>`.
+fn figure(value: &str) -> Result<Figure> {
+    let v = value.trim();
+    if v == "departed" {
+        return Ok(Figure::Departed);
+    }
+    if let Some(outcome) = v.strip_prefix("outflow:") {
+        let outcome: OutflowOutcome = crate::args::de(outcome).map_err(|e| Failure::field("FIGUUR", e))?;
+        return Ok(Figure::Outflow(outcome));
+    }
+    Measure::from_key(v).map(Figure::Measure).map_err(|e| vfail("FIGUUR", &e))
+}
+
+/// `perspectief report subsidy|drilldown|progress|agenda`.
+pub async fn report_cmd<S: PerspectiefService + ReportingService>(
+    svc: &S,
+    ctx: &Ctx,
+    cmd: crate::cli::ReportCmd,
+) -> Result<()> {
+    use crate::cli::ReportCmd;
+    match cmd {
+        sent @ ReportCmd::Sent { .. } => crate::commands::case::report_sent(svc, ctx, sent).await,
+        ReportCmd::Subsidy { period: p, as_of, html, markdown } => {
+            let id = period(svc, ctx, &p).await?;
+            let report = svc.subsidy_report(&ctx.caller, id, as_of.unwrap_or_else(today)).await?;
+            write_files(html.as_deref(), markdown.as_deref(), || report.to_html(), || report.to_markdown())?;
+            if ctx.format == crate::cli::OutputFormat::Json {
+                return output::print(&format!("{:#}\n", json_of(&report)?));
+            }
+            let mut rows: Vec<_> = report.activities.iter().map(measure_row).collect();
+            rows.extend(report.themes.iter().map(measure_row));
+            rows.push(measure_row(&report.reached));
+            let cols = [
+                col("measure", "col-measure"),
+                col("name", "col-name"),
+                col("realised", "col-realised"),
+                col("target", "col-target"),
+                col("percent", "col-percent"),
+                col("projected", "col-projected"),
+                col("unregistered_head_count", "col-head-count"),
+            ];
+            output::list(ctx.format, &cols, &rows)
+        }
+        ReportCmd::Drilldown { period: p, figure: f, as_of, month, nationality, location, worker } => {
+            let id = period(svc, ctx, &p).await?;
+            let slice = match (month, nationality, location, worker) {
+                (None, None, None, None) => Slice::All,
+                (Some(m), None, None, None) => Slice::Month(YearMonth::parse(&m).map_err(|e| vfail("--month", &e))?),
+                (None, Some(n), None, None) if n == "-" => Slice::Nationality(None),
+                (None, Some(n), None, None) => {
+                    Slice::Nationality(Some(CountryCode::parse(&n).map_err(|e| vfail("--nationality", &e))?))
+                }
+                (None, None, Some(l), None) if l == "-" => Slice::Location(None),
+                (None, None, Some(l), None) => Slice::Location(Some(l)),
+                (None, None, None, Some(w)) => Slice::ProjectWorker(ctx.user("--worker", &w)?),
+                _ => return Err(Failure::field("--month", t!("violation-one-slice"))),
+            };
+            let query = FigureQuery { figure: figure(&f)?, slice };
+            let found = svc.subsidy_drilldown(&ctx.caller, id, as_of.unwrap_or_else(today), query).await?;
+            if ctx.format == crate::cli::OutputFormat::Json {
+                return output::print(&format!("{:#}\n", json_of(&found)?));
+            }
+            let rows: Vec<_> =
+                found.participants.iter().map(|p| obj(json!({ "participant": p.to_string() }))).collect();
+            output::list(ctx.format, &[col("participant", "col-participant")], &rows)?;
+            output::note(&t!(
+                "drilldown-summary",
+                participants = found.participants.len(),
+                contacts = found.contacts.len(),
+                sessions = found.sessions.len(),
+                head_count = found.unregistered_head_count
+            ));
+            Ok(())
+        }
+        ReportCmd::Progress { participant, from, to, html, markdown } => {
+            let id = crate::context::participant(svc, ctx, &participant).await?;
+            let report = svc.progress_report(&ctx.caller, id, from, to).await?;
+            write_files(html.as_deref(), markdown.as_deref(), || report.to_html(), || report.to_markdown())?;
+            match ctx.format {
+                crate::cli::OutputFormat::Json => output::print(&format!("{:#}\n", json_of(&report)?)),
+                // Without a file the report itself is the output.
+                _ if html.is_none() && markdown.is_none() => output::print(&report.to_markdown()),
+                _ => Ok(()),
+            }
+        }
+        ReportCmd::Agenda { date, no_contact_days, limit_weeks, markdown } => {
+            let mut query = AgendaQuery::for_meeting(date.unwrap_or_else(today));
+            if let Some(days) = no_contact_days {
+                query.no_contact_days = days;
+            }
+            if let Some(weeks) = limit_weeks {
+                query.limit_lead_weeks = weeks;
+            }
+            let agenda = svc.meeting_agenda(&ctx.caller, query).await?;
+            if let Some(path) = markdown.as_deref() {
+                write_report(path, &agenda.to_markdown())?;
+            }
+            if ctx.format == crate::cli::OutputFormat::Json {
+                return output::print(&format!("{:#}\n", json_of(&agenda)?));
+            }
+            let rows: Vec<_> = agenda
+                .entries
+                .iter()
+                .map(|e| {
+                    let reasons: Vec<Value> = e.reasons.iter().map(|r| json_of(r).unwrap_or(Value::Null)).collect();
+                    obj(json!({
+                        "participant": e.participant.to_string(),
+                        "project_worker": e.project_worker.to_string(),
+                        "reasons": reasons.iter().map(reason_text).collect::<Vec<_>>(),
+                    }))
+                })
+                .collect();
+            let cols = [
+                col("participant", "col-participant"),
+                col("project_worker", "col-worker"),
+                col("reasons", "col-reasons"),
+            ];
+            if rows.is_empty() && ctx.format == crate::cli::OutputFormat::Table {
+                return Err(Failure::new(NOT_FOUND, t!("agenda-empty")));
+            }
+            output::list(ctx.format, &cols, &rows)
+        }
+    }
+}
+
+/// A reason on the agenda as one short line: its kind and its details.
+fn reason_text(v: &Value) -> String {
+    match v {
+        Value::Object(map) => {
+            let kind = crate::i18n::term("reason", map.get("reason").and_then(Value::as_str).unwrap_or("other"));
+            let details: Vec<String> = map
+                .iter()
+                .filter(|(k, _)| k.as_str() != "reason")
+                .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                .collect();
+            if details.is_empty() { kind } else { format!("{kind} ({})", details.join(", ")) }
+        }
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn write_files(
+    html: Option<&Path>,
+    markdown: Option<&Path>,
+    to_html: impl FnOnce() -> String,
+    to_markdown: impl FnOnce() -> String,
+) -> Result<()> {
+    if let Some(path) = html {
+        write_report(path, &to_html())?;
+    }
+    if let Some(path) = markdown {
+        write_report(path, &to_markdown())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! Reports from the command line: the subsidy accountability report (table, CSV, JSON, HTML
+//! with charts), the persons behind a figure, a progress report, and the meeting agenda.
+
+use crate::support::{Install, stdout};
+use crate::workflow::trajectory;
+
+#[cfg(unix)]
+fn private(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o077 == 0
+}
+
+#[test]
+fn the_subsidy_report_its_drilldown_a_progress_report_and_the_agenda() {
+    let i = Install::new();
+    let p = trajectory(&|args| i.json(args));
+    let short = &p[p.len() - 8..];
+    // Subsidy periods are the project lead's to define.
+    let lead = i.json(&["--as", &i.admin, "user", "add", "--name", "Leider Test", "--role", "project_lead"]);
+    let lead = lead["user"].as_str().unwrap().to_owned();
+    let v = i.json(&[
+        "--as",
+        &lead,
+        "period",
+        "define",
+        "--name",
+        "Test periode",
+        "--from=-60",
+        "--to=+300",
+        "--target",
+        "5.2.a(2)=200",
+        "--target",
+        "A=300",
+    ]);
+    let period = v["period"].as_str().unwrap().to_owned();
+
+    // One participant with one orientation talk: reached once, 5.2.a(2) once against 200.
+    let report = i.json(&["report", "subsidy", &period]);
+    assert_eq!(report["reached"]["realised"], 1);
+    assert_eq!(report["reached"]["registered_persons"], 1);
+    let csv = stdout(&i.cmd().args(["report", "subsidy", &period, "-o", "csv"]).output().unwrap());
+    let row = csv.lines().find(|l| l.starts_with("5.2.a(2),")).unwrap_or_else(|| panic!("{csv}"));
+    let cells: Vec<&str> = row.split(',').collect();
+    assert!(cells.contains(&"1") && cells.contains(&"200"), "{row}");
+
+    // The HTML report with its charts, readable by its owner only.
+    let html = i.dir.path().join("verantwoording.html");
+    let out = i.cmd().args(["report", "subsidy", &period, "--html"]).arg(&html).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<svg") && page.contains("5.2.a(2)"));
+    #[cfg(unix)]
+    assert!(private(&html));
+
+    // The persons behind the 5.2.a(2) figure, by internal id.
+    let d = i.json(&["report", "drilldown", &period, "5.2.a(2)"]);
+    assert_eq!(d["participants"], serde_json::json!([p]));
+    let d = i.json(&["report", "drilldown", &period, "3.2.g"]);
+    assert_eq!(d["participants"], serde_json::json!([]));
+    let bad = i.cmd().args(["report", "drilldown", &period, "9.9.z"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(65));
+
+    // The progress report: Markdown on standard output, HTML and Markdown files on request.
+    let md = stdout(&i.cmd().args(["report", "progress", short, "--from=-30", "--to=+1"]).output().unwrap());
+    assert!(md.contains("Amina"), "{md}");
+    let file = i.dir.path().join("voortgang.html");
+    let out =
+        i.cmd().args(["report", "progress", short, "--from=-30", "--to=+1", "--html"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read_to_string(&file).unwrap().contains("<html"));
+    let json = i.json(&["report", "progress", short, "--from=-30", "--to=+1"]);
+    assert_eq!(json["participant"], p.as_str());
+
+    // The agenda of a meeting: the outflowed participant is not on it.
+    let agenda = i.json(&["report", "agenda"]);
+    assert!(agenda["entries"].as_array().unwrap().iter().all(|e| e["participant"] != p.as_str()));
+    // In English too.
+    let en = stdout(&i.cmd().args(["--lang", "en", "report", "subsidy", &period]).output().unwrap());
+    assert!(en.contains("REALISED"), "{en}");
+}

@@ -4,6 +4,7 @@
 //! ```text
 //! perspectief-bench grpc  [--seconds N] [--warmup N] [--tasks N] [--connections N] [--participants N] [--rate R]
 //! perspectief-bench write [--seconds N] [--warmup N] [--tasks N] [--participants N]
+//! perspectief-bench report [--sizes 10000,100000,1000000] [--backend sqlite|postgres|both] [--dir DIR] [--tasks N] [--repeat N]
 //! ```
 //!
 //! - `grpc`: an audited read (GetCaseFile, its access-log record durable before the answer)
@@ -12,18 +13,22 @@
 //! - `write`: the store's write path (a contact moment with its access-log record, SQLite
 //!   `synchronous=FULL`) against raw single-row SQLite autocommits at the same durability.
 //!
+//! - `report`: the subsidy report and the worklist at growing numbers of contact moments, on
+//!   SQLite and PostgreSQL (`PERSPECTIEF_BENCH_POSTGRES`, default the local server), against a
+//!   bare scan of the activity log on the same database (the floor any report must pay), and
+//!   against the smallest size (how the cost grows). Loaded databases are kept in `--dir` and
+//!   reused, so a second run only measures.
+//!
 //! Results are printed as Markdown rows for BENCHMARKS.md.
 
 // A benchmark's whole output is its report on standard output.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-mod load;
-
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use perspectief_core::access::{Actor, Role};
+use perspectief_core::access::Role;
 use perspectief_core::accounts::UserAccount;
 use perspectief_core::service::{Caller, PerspectiefService};
 use perspectief_core::{
@@ -33,13 +38,14 @@ use perspectief_core::{
 use perspectief_grpc::pb;
 use perspectief_grpc::pb::case_service_client::CaseServiceClient;
 use perspectief_grpc::server::{ServerConfig, serve};
-use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
-use perspectief_synth::{Config, participant, replay};
+use perspectief_store::{Keyring, Store};
+use perspectief_synth::participant;
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use tonic::transport::Channel;
 use tonic::transport::server::TcpIncoming;
 
-use crate::load::{Outcome, Plan};
+use perspectief_bench::load::{self, Outcome, Plan};
+use perspectief_bench::seed;
 
 #[derive(Debug, Clone)]
 struct Args {
@@ -49,13 +55,50 @@ struct Args {
     connections: usize,
     participants: u64,
     rate: Option<u32>,
+    /// `report`: the numbers of contact moments to measure at.
+    sizes: Vec<u64>,
+    /// `report`: sqlite, postgres or both.
+    backend: String,
+    /// `report`: where the loaded databases and their key are kept between runs.
+    dir: std::path::PathBuf,
+    /// `report`: timed runs per figure (the median is reported).
+    repeat: usize,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
-    let mut a = Args { seconds: 10, warmup: 2, tasks: 16, connections: 2, participants: 200, rate: None };
+    let mut a = Args {
+        seconds: 10,
+        warmup: 2,
+        tasks: 16,
+        connections: 2,
+        participants: 200,
+        rate: None,
+        sizes: vec![10_000, 100_000, 1_000_000],
+        backend: "both".to_owned(),
+        dir: std::env::temp_dir().join("perspectief-bench-report"),
+        repeat: 5,
+    };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--sizes" => {
+                a.sizes = value
+                    .split(',')
+                    .map(|v| v.trim().replace('_', "").parse::<u64>().map_err(|_| format!("--sizes: '{v}'")))
+                    .collect::<Result<_, _>>()?;
+                continue;
+            }
+            "--backend" => {
+                a.backend = value.clone();
+                continue;
+            }
+            "--dir" => {
+                a.dir = value.into();
+                continue;
+            }
+            _ => {}
+        }
         let n: u64 = value.parse().map_err(|_| format!("{flag}: '{value}' is not a number"))?;
         match flag.as_str() {
             "--seconds" => a.seconds = n.max(1),
@@ -64,6 +107,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--connections" => a.connections = usize::try_from(n.max(1)).map_err(|e| e.to_string())?,
             "--participants" => a.participants = n.max(1),
             "--rate" => a.rate = Some(u32::try_from(n.max(1)).map_err(|e| e.to_string())?),
+            "--repeat" => a.repeat = usize::try_from(n.max(1)).map_err(|e| e.to_string())?,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -88,6 +132,7 @@ fn main() -> std::process::ExitCode {
         match what.as_str() {
             "grpc" => grpc(&options).await,
             "write" => write(&options).await,
+            "report" => report(&options).await,
             other => Err(format!("unknown benchmark {other}")),
         }
     });
@@ -100,28 +145,17 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// A store on a fresh SQLite file (durable settings), with `n` synthetic participants, its
-/// clock left just after the data set.
+/// A store on a fresh SQLite file (durable settings) with `n` synthetic participants, its
+/// clock fixed just after the data set.
 async fn seeded_store(dir: &std::path::Path, n: u64) -> Result<(Store, Caller, Vec<ParticipantId>), String> {
-    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2025, 1, 1, 8, 0, 0).single().expect("a time")));
     let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().map_err(|e| e.to_string())?])?;
     let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
-    let mut options = StoreOptions::new(url, keys);
-    options.clock = clock.clone();
-    let store = Store::open(options).await.map_err(|e| e.to_string())?;
-    let foundation = store.policy().foundation;
-    let caller_for = move |user| Caller::local(Actor { user, organisation: foundation, role: Role::ProjectWorker });
-    let set_clock = |at| clock.set(at);
-    let config = Config::new(11, chrono::NaiveDate::from_ymd_opt(2025, 1, 6).expect("a date"), 12);
-    let mut ids = Vec::new();
-    for i in 0..n {
-        let script = participant(&config, i);
-        replay(&store, &script, &caller_for, &set_clock).await.map_err(|e| e.to_string())?;
-        ids.push(script.register.id);
-    }
-    clock.set(Utc.from_utc_datetime(&config.end().and_hms_opt(12, 0, 0).expect("a time")) + chrono::Duration::days(1));
-    let lead =
-        Caller::local(Actor { user: UserId::from_u128(0xBE4C), organisation: foundation, role: Role::ProjectLead });
+    let (store, _) = seed::open(&url, keys).await?;
+    // Whole synthetic trajectories: about a dozen contact moments per participant.
+    let loaded = seed::load_until(&store, 0, n * 12, 16).await?;
+    let config = seed::config();
+    let ids = (0..loaded.participants).map(|i| participant(&config, i).register.id).collect();
+    let lead = seed::lead(store.policy().foundation);
     Ok((store, lead, ids))
 }
 
@@ -324,5 +358,176 @@ async fn write(a: &Args) -> Result<(), String> {
     println!("{}", row("store: contact moment + access-log record", &writes, Some(&raw)));
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+async fn timed<F, Fut, T>(repeat: usize, f: F) -> Result<Duration, String>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    f().await?; // warm-up: caches and connections
+    let mut times = Vec::new();
+    for _ in 0..repeat {
+        let start = std::time::Instant::now();
+        f().await?;
+        times.push(start.elapsed());
+    }
+    Ok(median(times))
+}
+
+/// The key of the kept benchmark databases, made on first use.
+fn bench_keys(dir: &std::path::Path) -> Result<Keyring, String> {
+    let path = dir.join("bench.key");
+    if !path.exists() {
+        std::fs::write(&path, Keyring::generate_hex_key().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    }
+    let hex = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    Keyring::from_hex_keys(&[hex.trim()])
+}
+
+async fn postgres_url(size: u64) -> Result<String, String> {
+    let base =
+        std::env::var("PERSPECTIEF_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
+    let name = format!("perspectief_bench_{size}");
+    let admin = Database::connect(format!("{base}/postgres")).await.map_err(|e| e.to_string())?;
+    let exists = admin
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 FROM pg_database WHERE datname = $1",
+            [name.clone().into()],
+        ))
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some();
+    if !exists {
+        admin
+            .execute_raw(Statement::from_string(DbBackend::Postgres, format!("CREATE DATABASE {name}")))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(format!("{base}/{name}"))
+}
+
+async fn report(a: &Args) -> Result<(), String> {
+    use perspectief_core::report::ReportingService;
+    use perspectief_core::service::WorklistQuery;
+    use perspectief_core::{SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure};
+    std::fs::create_dir_all(&a.dir).map_err(|e| e.to_string())?;
+    let keys = bench_keys(&a.dir)?;
+    let backends: Vec<&str> = match a.backend.as_str() {
+        "both" => vec!["sqlite", "postgres"],
+        one => vec![one],
+    };
+    println!(
+        "Subsidy report and worklist by contact moments ({} timed runs each, median; loaded with {} writers)",
+        a.repeat, a.tasks
+    );
+    println!(
+        "| backend | contact moments | participants | activity-log scan (baseline) | subsidy report | ratio to scan | worklist | report time growth / size growth |\n|---|---|---|---|---|---|---|---|"
+    );
+    for backend in backends {
+        let mut first: Option<(u64, Duration)> = None;
+        for &size in &a.sizes {
+            let url = match backend {
+                "sqlite" => format!("sqlite://{}?mode=rwc", a.dir.join(format!("report-{size}.db")).display()),
+                "postgres" => postgres_url(size).await?,
+                other => return Err(format!("unknown backend {other}")),
+            };
+            let (store, _) = seed::open(&url, keys.clone()).await?;
+            let marker = a.dir.join(format!("report-{backend}-{size}.loaded"));
+            let loaded: seed::Loaded = if marker.exists() {
+                let text = std::fs::read_to_string(&marker).map_err(|e| e.to_string())?;
+                let n: Vec<u64> = text.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+                seed::Loaded { participants: n[0], commands: n[1], skipped: n[2], contact_moments: n[3] }
+            } else {
+                let started = std::time::Instant::now();
+                let l = seed::load_until(&store, 0, size, a.tasks).await?;
+                eprintln!(
+                    "{backend} {size}: loaded {} participants, {} commands ({} skipped), {} contact moments in {:.0} s",
+                    l.participants,
+                    l.commands,
+                    l.skipped,
+                    l.contact_moments,
+                    started.elapsed().as_secs_f64()
+                );
+                std::fs::write(
+                    &marker,
+                    format!("{} {} {} {}", l.participants, l.commands, l.skipped, l.contact_moments),
+                )
+                .map_err(|e| e.to_string())?;
+                l
+            };
+            let lead = seed::lead(store.policy().foundation);
+            let config = seed::config();
+            let period = match store.subsidy_periods(&lead).await.map_err(|e| e.to_string())?.first() {
+                Some(p) => p.id(),
+                None => {
+                    let targets = vec![Target {
+                        measure: TargetMeasure::Activity(perspectief_core::ActivityCode::OrientationTalks),
+                        persons: 200,
+                    }];
+                    let period = SubsidyPeriod::new(
+                        SubsidyPeriodId::from_u128(0xBE4C),
+                        "Benchmark",
+                        config.start,
+                        config.end(),
+                        targets,
+                    )
+                    .map_err(|e| e.to_string())?;
+                    let id = period.id();
+                    store.define_subsidy_period(&lead, period).await.map_err(|e| e.to_string())?;
+                    id
+                }
+            };
+            let raw = Database::connect(&url).await.map_err(|e| e.to_string())?;
+            let db_backend = if backend == "postgres" { DbBackend::Postgres } else { DbBackend::Sqlite };
+            let scan = timed(a.repeat, || async {
+                raw.query_one_raw(Statement::from_string(
+                    db_backend,
+                    "SELECT COUNT(*), COUNT(DISTINCT participant_id) FROM activity_log",
+                ))
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+            })
+            .await?;
+            let as_of = config.end();
+            let report = timed(a.repeat, || async {
+                store.subsidy_report(&lead, period, as_of).await.map(drop).map_err(|e| e.to_string())
+            })
+            .await?;
+            let worklist = timed(a.repeat, || async {
+                store.worklist(&lead, WorklistQuery::for_day(as_of)).await.map(drop).map_err(|e| e.to_string())
+            })
+            .await?;
+            let growth = match first {
+                None => {
+                    first = Some((loaded.contact_moments, report));
+                    "1.00 (smallest)".to_owned()
+                }
+                Some((n0, t0)) => {
+                    let size_ratio = loaded.contact_moments as f64 / n0 as f64;
+                    format!("{:.2}", (report.as_secs_f64() / t0.as_secs_f64()) / size_ratio)
+                }
+            };
+            println!(
+                "| {backend} | {} | {} | {:.1} ms | {:.1} ms | {:.2} | {:.1} ms | {growth} |",
+                loaded.contact_moments,
+                loaded.participants,
+                scan.as_secs_f64() * 1e3,
+                report.as_secs_f64() * 1e3,
+                report.as_secs_f64() / scan.as_secs_f64(),
+                worklist.as_secs_f64() * 1e3,
+            );
+            let _ = raw.close().await;
+            drop(store);
+        }
+    }
     Ok(())
 }

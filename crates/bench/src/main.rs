@@ -43,7 +43,6 @@ use perspectief_grpc::pb;
 use perspectief_grpc::pb::case_service_client::CaseServiceClient;
 use perspectief_grpc::server::{ServerConfig, serve};
 use perspectief_store::{Keyring, Store};
-use perspectief_synth::participant;
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use tonic::transport::Channel;
 use tonic::transport::server::TcpIncoming;
@@ -160,17 +159,30 @@ async fn seeded_store(dir: &std::path::Path, n: u64) -> Result<(Store, Caller, V
     let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
     let (store, _) = seed::open(&url, keys).await?;
     // Whole synthetic trajectories: about a dozen contact moments per participant.
-    let loaded = seed::load_until(&store, 0, n * 12, 16).await?;
-    let config = seed::config();
-    let ids = (0..loaded.participants).map(|i| participant(&config, i).register.id).collect();
+    seed::load_until(&store, 0, n * 12, 16).await?;
     let lead = seed::lead(store.policy().foundation);
+    // The open trajectories: a closed one refuses new contact moments.
+    let mut ids = Vec::new();
+    let mut page = perspectief_core::service::PageRequest { page_size: 500, page_token: None };
+    loop {
+        let found = store
+            .list_participants(&lead, perspectief_core::service::ParticipantFilter::default(), page.clone())
+            .await
+            .map_err(|e| e.to_string())?;
+        ids.extend(found.items.iter().map(|p| p.id));
+        match found.next_page_token {
+            Some(t) => page.page_token = Some(t),
+            None => break,
+        }
+    }
     Ok((store, lead, ids))
 }
 
 fn contact(n: u64) -> NewContact {
     NewContact {
         id: ContactId::from_u128((0xBE4C_u128 << 64) | u128::from(n)),
-        at: Utc.with_ymd_and_hms(2026, 1, 5, 10, 0, 0).single().expect("a time"),
+        // The day before the store's fixed clock: after every registration, not in the future.
+        at: Utc.from_utc_datetime(&seed::config().end().and_hms_opt(10, 0, 0).expect("a time")),
         kind: ContactKind::Phone,
         location: ContactLocation::Remote,
         staff: Default::default(),

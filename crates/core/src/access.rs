@@ -60,6 +60,13 @@
 //! Nobody creates, updates or erases audit records: only the system appends them.
 //! Break-glass access and project-lead overrides are recorded decisions on top of this
 //! matrix, not holes in it.
+//!
+//! Decisions composed from the matrix (see [`crate::privacy`]):
+//!
+//! | decision | who | rule |
+//! |---|---|---|
+//! | subject access export (GDPR art. 15) | project lead | [`AccessPolicy::decide_subject_export`]: export of *every* category **and** read of the audit log, since the export holds the person's access log; the assigned project worker lacks the latter, so prepares the request and the project lead issues it |
+//! | break-glass read of a whole case | project worker, project lead (foundation staff) | [`AccessPolicy::decide_break_glass`]: with a mandatory reason, stored sealed and listed for review; never auditors, administrators or anyone outside the foundation |
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -509,6 +516,83 @@ impl AccessPolicy {
     }
 }
 
+impl AccessPolicy {
+    /// Whether `actor` may export everything held about a person (GDPR art. 15): the export
+    /// holds every data category and the person's access log, so it needs
+    /// [`Action::Export`] on each category and [`Action::Read`] on the audit log. The basis is
+    /// the one for the guidance category (the case file's core).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use perspectief_core::access::*;
+    /// use perspectief_core::{OrganisationId, ParticipantId, UserId};
+    ///
+    /// let foundation = OrganisationId::from_u128(100);
+    /// let policy = AccessPolicy { foundation };
+    /// let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    /// let worker = Actor { user: UserId::from_u128(1), organisation: foundation, role: Role::ProjectWorker };
+    /// let lead = Actor { user: UserId::from_u128(2), organisation: foundation, role: Role::ProjectLead };
+    /// let scope = ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: worker.user, consents: &[] };
+    /// assert!(policy.decide_subject_export(&lead, &scope, today).is_allowed());
+    /// // Even the assigned worker may not: the export includes the access log.
+    /// assert!(!policy.decide_subject_export(&worker, &scope, today).is_allowed());
+    /// ```
+    pub fn decide_subject_export(&self, actor: &Actor, scope: &ParticipantScope<'_>, today: NaiveDate) -> Decision {
+        let mut basis = None;
+        for category in DataCategory::ALL {
+            match self.decide(actor, Action::Export, &Resource::CaseData { scope: *scope, category }, today) {
+                Decision::Allowed { basis: b } => {
+                    if category == DataCategory::Guidance {
+                        basis = Some(b);
+                    }
+                }
+                denied => return denied,
+            }
+        }
+        match self.decide(actor, Action::Read, &Resource::AuditLog, today) {
+            Decision::Allowed { .. } => allow(basis.unwrap_or(Basis::RoleRule)),
+            denied => denied,
+        }
+    }
+
+    /// Whether `actor` may break the glass: read a whole case file they otherwise may not, in an
+    /// emergency, giving a reason (the caller must require one; the reason is recorded sealed
+    /// and listed for review). Allowed to the foundation's project workers and project lead
+    /// only; auditors and administrators never see case data, and nobody outside the
+    /// foundation breaks its glass.
+    ///
+    /// The basis recorded is [`Basis::RoleRule`] (this rule), and the access log marks the read
+    /// by its operation, [`crate::privacy::BREAK_GLASS_OPERATION`].
+    pub fn decide_break_glass(&self, actor: &Actor) -> Decision {
+        let staff = matches!(actor.role, Role::ProjectWorker | Role::ProjectLead | Role::Auditor | Role::Administrator);
+        if staff && actor.organisation != self.foundation {
+            return deny(DenyReason::NotFoundationStaff { role: actor.role });
+        }
+        match actor.role {
+            Role::ProjectWorker | Role::ProjectLead => allow(Basis::RoleRule),
+            role => deny(DenyReason::RoleNotEntitled {
+                role,
+                action: Action::Read,
+                resource: "case_data (break-glass)".to_owned(),
+            }),
+        }
+    }
+
+    /// Whether `actor` may review a break-glass access made by `accessed_by`: whoever may
+    /// search the audit log (the project lead, the auditor), but never their own access.
+    pub fn decide_break_glass_review(&self, actor: &Actor, accessed_by: UserId, today: NaiveDate) -> Decision {
+        match self.decide(actor, Action::Search, &Resource::AuditLog, today) {
+            Decision::Allowed { basis } if actor.user != accessed_by => allow(basis),
+            Decision::Allowed { .. } => deny(DenyReason::RoleNotEntitled {
+                role: actor.role,
+                action: Action::Update,
+                resource: "break_glass (own access)".to_owned(),
+            }),
+            denied => denied,
+        }
+    }
+}
+
 fn decide_case_data(
     actor: &Actor,
     action: Action,
@@ -756,6 +840,47 @@ mod tests {
         for r in [Resource::InformationSessions, Resource::ChainMeetings] {
             assert!(!POLICY.decide(&gemeente, Action::Read, &r, day(15)).is_allowed(), "{}", r.kind());
             assert!(POLICY.decide(&actor(Role::ProjectWorker, 1, FOUNDATION), Action::Read, &r, day(15)).is_allowed());
+        }
+    }
+
+    #[test]
+    fn only_the_project_lead_exports_everything_about_a_person() {
+        let consents = [consent(GEMEENTE, &DataCategory::ALL, 1, None)];
+        let scope =
+            ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents: &consents };
+        let lead = actor(Role::ProjectLead, 3, FOUNDATION);
+        assert_eq!(POLICY.decide_subject_export(&lead, &scope, day(15)), Decision::Allowed { basis: Basis::RoleRule });
+        for (role, user, org) in [
+            (Role::ProjectWorker, 1, FOUNDATION),
+            (Role::ProjectWorker, 2, FOUNDATION),
+            (Role::MunicipalCaseManager, 8, GEMEENTE),
+            (Role::ChainPartner, 9, GEMEENTE),
+            (Role::Auditor, 5, FOUNDATION),
+            (Role::Administrator, 6, FOUNDATION),
+            (Role::ProjectLead, 3, IOM),
+        ] {
+            let a = actor(role, user, org);
+            assert!(!POLICY.decide_subject_export(&a, &scope, day(15)).is_allowed(), "{role} of {org:?}");
+        }
+    }
+
+    #[test]
+    fn only_foundation_case_workers_break_the_glass() {
+        for role in Role::ALL {
+            let inside = POLICY.decide_break_glass(&actor(role, 4, FOUNDATION)).is_allowed();
+            assert_eq!(inside, matches!(role, Role::ProjectWorker | Role::ProjectLead), "{role}");
+            assert!(!POLICY.decide_break_glass(&actor(role, 4, IOM)).is_allowed(), "{role} outside");
+        }
+    }
+
+    #[test]
+    fn break_glass_is_reviewed_by_the_lead_or_the_auditor_but_never_by_oneself() {
+        let someone = UserId::from_u128(44);
+        for role in Role::ALL {
+            let reviewer = actor(role, 4, FOUNDATION);
+            let allowed = POLICY.decide_break_glass_review(&reviewer, someone, day(15)).is_allowed();
+            assert_eq!(allowed, matches!(role, Role::ProjectLead | Role::Auditor), "{role}");
+            assert!(!POLICY.decide_break_glass_review(&reviewer, reviewer.user, day(15)).is_allowed(), "{role} self");
         }
     }
 

@@ -101,6 +101,10 @@ pub enum EntityKind {
     User,
     /// An access token.
     Token,
+    /// A break-glass access (an emergency read outside the access matrix).
+    BreakGlassAccess,
+    /// The review of a break-glass access.
+    BreakGlassReview,
 }
 
 impl EntityKind {
@@ -122,6 +126,8 @@ impl EntityKind {
             Self::SubsidyPeriod => "subsidy_period",
             Self::User => "user",
             Self::Token => "token",
+            Self::BreakGlassAccess => "break_glass_access",
+            Self::BreakGlassReview => "break_glass_review",
         }
     }
 }

@@ -119,6 +119,11 @@ id_type!(
     /// An access token (its public part; the secret is never stored).
     TokenId
 );
+id_type!(
+    /// A break-glass access: an emergency read of a case outside the access matrix, recorded
+    /// with its reason for review.
+    BreakGlassId
+);
 
 #[cfg(test)]
 mod tests {

@@ -19,6 +19,8 @@
 //! - [`accounts`]: user accounts and access tokens.
 //! - [`input`]: validated input structs for adapters, with field-level errors.
 //! - [`error`]: [`DomainError`] and its stable codes.
+//! - [`privacy`]: the subject access export, signed checkpoints of the access log, break-glass
+//!   access ([`privacy::PrivacyService`]).
 //! - [`service`]: the application API ([`service::PerspectiefService`]) that the store, the gRPC
 //!   server and its client implement, with the access-log types.
 //! - [`time`]: Amsterdam dates from UTC instants.
@@ -103,6 +105,7 @@ pub mod meeting;
 pub mod outflow;
 pub mod participant;
 pub mod plan;
+pub mod privacy;
 pub mod report;
 pub mod returns;
 pub mod service;
@@ -120,8 +123,8 @@ pub use codes::{CountryCode, LanguageCode};
 pub use contact::{ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus};
 pub use error::{DomainError, EntityKind, FieldViolation, Rule, ValueError, Violations};
 pub use ids::{
-    AgreementId, ConsentId, ContactId, GoalId, JudgmentId, MeetingId, ObstacleId, OrganisationId, ParticipantId,
-    ReferralId, ReportId, SessionId, SubsidyPeriodId, TokenId, UserId,
+    AgreementId, BreakGlassId, ConsentId, ContactId, GoalId, JudgmentId, MeetingId, ObstacleId, OrganisationId,
+    ParticipantId, ReferralId, ReportId, SessionId, SubsidyPeriodId, TokenId, UserId,
 };
 pub use meeting::{Advice, AgendaReason, ChainMeeting, MeetingCommand};
 pub use outflow::{Durability, Outflow, OutflowOutcome, ZrmDomain, ZrmScore};

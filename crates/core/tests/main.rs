@@ -7,6 +7,7 @@ mod support;
 
 mod case_file;
 mod inputs;
+mod privacy;
 mod properties;
 mod reports;
 mod return_track;

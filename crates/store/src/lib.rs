@@ -29,6 +29,7 @@ mod crypto;
 mod error;
 mod migrations;
 mod open;
+mod privacy;
 mod repo;
 mod report;
 mod service;
@@ -60,6 +61,7 @@ struct Inner {
     reader: DatabaseConnection,
     writer: writer::Writer,
     audit_key: audit::AuditKey,
+    checkpoint_key: privacy::CheckpointKey,
     keys: Keyring,
     clock: Arc<dyn Clock>,
     policy: AccessPolicy,

@@ -203,6 +203,7 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     Migrator::up(&writer_db, None).await.map_err(|e| StoreError::Migration(e.to_string()))?;
     check_key(&writer_db, &options.keys).await?;
     let audit_key = audit_key(&writer_db, &options.keys).await?;
+    let checkpoint_key = checkpoint_key(&writer_db, &options.keys).await?;
     let foundation = foundation(&writer_db, options.foundation).await?;
     let writer = Writer::start(writer_db, audit_key.clone(), options.max_batch, 4096);
     Ok(Store {
@@ -210,6 +211,7 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
             reader,
             writer,
             audit_key,
+            checkpoint_key,
             keys: options.keys,
             clock: options.clock,
             policy: perspectief_core::AccessPolicy { foundation },
@@ -251,6 +253,32 @@ pub(crate) async fn audit_key(db: &DatabaseConnection, keys: &Keyring) -> Result
     let value = format!("{}:{}", sealed.key_id, hex::encode(sealed.blob));
     sql::exec(db, "INSERT INTO meta (key, value) VALUES ($1, $2)", [AUDIT_KEY.into(), value.into()]).await?;
     Ok(crate::audit::AuditKey(bytes))
+}
+
+const CHECKPOINT_KEY: &str = "checkpoint_signing_key";
+const CHECKPOINT_KEY_AAD: &[u8] = b"meta:checkpoint_signing_key";
+
+/// The Ed25519 key that signs checkpoints of the access log: a random seed made once per
+/// database, sealed with the encryption key in `meta` beside the audit key.
+pub(crate) async fn checkpoint_key(
+    db: &DatabaseConnection,
+    keys: &Keyring,
+) -> Result<crate::privacy::CheckpointKey, StoreError> {
+    let malformed = || StoreError::Database("malformed checkpoint signing key".to_owned());
+    if let Some(row) = sql::one(db, "SELECT value FROM meta WHERE key = $1", [CHECKPOINT_KEY.into()]).await? {
+        let value: String = get(&row, "value")?;
+        let (key_id, blob) = value.split_once(':').ok_or_else(malformed)?;
+        let plain = keys.open(key_id, CHECKPOINT_KEY_AAD, &hex::decode(blob).map_err(|_| malformed())?)?;
+        let seed: [u8; 32] = plain.try_into().map_err(|_| malformed())?;
+        return Ok(crate::privacy::CheckpointKey(ed25519_dalek::SigningKey::from_bytes(&seed)));
+    }
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed)
+        .map_err(|e| StoreError::Io { what: "generating the checkpoint key".to_owned(), reason: e.to_string() })?;
+    let sealed = keys.seal(CHECKPOINT_KEY_AAD, &seed)?;
+    let value = format!("{}:{}", sealed.key_id, hex::encode(sealed.blob));
+    sql::exec(db, "INSERT INTO meta (key, value) VALUES ($1, $2)", [CHECKPOINT_KEY.into(), value.into()]).await?;
+    Ok(crate::privacy::CheckpointKey(ed25519_dalek::SigningKey::from_bytes(&seed)))
 }
 
 const KEY_IDS: &str = "key_ids";
@@ -414,7 +442,8 @@ mod tests {
                 "m0003_accounts",
                 "m0004_audit_head_guard",
                 "m0005_event_feed",
-                "m0006_reporting"
+                "m0006_reporting",
+                "m0007_break_glass"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

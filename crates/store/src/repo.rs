@@ -23,13 +23,18 @@ fn name<T: Serialize>(v: &T) -> String {
     }
 }
 
-fn seal<T: Serialize>(keys: &Keyring, aad: &str, value: &T) -> Result<(String, Vec<u8>), DomainError> {
+pub(crate) fn seal<T: Serialize>(keys: &Keyring, aad: &str, value: &T) -> Result<(String, Vec<u8>), DomainError> {
     let json = serde_json::to_vec(value).map_err(internal)?;
     let sealed = keys.seal(aad.as_bytes(), &json).map_err(internal)?;
     Ok((sealed.key_id, sealed.blob))
 }
 
-fn unseal<T: DeserializeOwned>(keys: &Keyring, aad: &str, key_id: &str, blob: &[u8]) -> Result<T, DomainError> {
+pub(crate) fn unseal<T: DeserializeOwned>(
+    keys: &Keyring,
+    aad: &str,
+    key_id: &str,
+    blob: &[u8],
+) -> Result<T, DomainError> {
     let json = keys.open(key_id, aad.as_bytes(), blob).map_err(internal)?;
     // serde's messages quote the offending value, which is personal data: log only where.
     serde_json::from_slice(&json).map_err(|e| {
@@ -390,7 +395,7 @@ pub(crate) async fn participant_exists<C: ConnectionTrait>(c: &C, id: Participan
 
 // ---- Sessions and meetings ------------------------------------------------------------
 
-fn aggregate_event_aad(aggregate: &str, id: &str, version: u64) -> String {
+pub(crate) fn aggregate_event_aad(aggregate: &str, id: &str, version: u64) -> String {
     format!("{aggregate}-event:{id}:{version}")
 }
 

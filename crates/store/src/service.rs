@@ -27,7 +27,7 @@ use crate::repo;
 use crate::sql::{self, get};
 use crate::writer::{Output, Work};
 
-fn downcast<T: 'static>(out: Output) -> Result<T, DomainError> {
+pub(crate) fn downcast<T: 'static>(out: Output) -> Result<T, DomainError> {
     out.downcast::<T>().map(|b| *b).map_err(|_| internal("writer returned an unexpected type"))
 }
 

@@ -12,6 +12,7 @@ mod backup;
 mod keys;
 mod kill9;
 mod lost_update;
+mod privacy;
 mod reporting;
 mod settings;
 mod tamper;

@@ -10,6 +10,7 @@ mod m0003_accounts;
 mod m0004_audit_head_guard;
 mod m0005_event_feed;
 mod m0006_reporting;
+mod m0007_break_glass;
 
 /// The migrator.
 #[derive(Debug)]
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_audit_head_guard::Migration),
             Box::new(m0005_event_feed::Migration),
             Box::new(m0006_reporting::Migration),
+            Box::new(m0007_break_glass::Migration),
         ]
     }
 

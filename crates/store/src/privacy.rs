@@ -1,0 +1,420 @@
+//! The store's implementation of the core's [`PrivacyService`]: the subject access export,
+//! signed checkpoints of the access log's head, and break-glass access.
+//!
+//! The checkpoint signing key is an Ed25519 key made at random when a database is first
+//! opened, sealed with the encryption key in `meta` (like the access log's HMAC key): it lives
+//! wherever the key file and the database live, survives backups and key rotation, and is
+//! never written in plain. Its public key ([`Store::checkpoint_public_key`]) is what the
+//! foundation publishes for outside parties to pin.
+
+use chrono::{DateTime, Utc};
+use ed25519_dalek::{Signer, SigningKey};
+use perspectief_core::access::{Action, Resource};
+use perspectief_core::case::Case;
+use perspectief_core::meeting::MeetingEvent;
+use perspectief_core::privacy::{
+    BREAK_GLASS_OPERATION, BreakGlassRecord, BreakGlassReview, CHECKPOINT_FORMAT, Checkpoint, ExportSources,
+    ParticipantExport, PrivacyService, SignedCheckpoint, hex_encode,
+};
+use perspectief_core::service::{AuditRecord, Caller, Purpose, page_limit};
+use perspectief_core::session::SessionEvent;
+use perspectief_core::time::amsterdam_date;
+use perspectief_core::{BreakGlassId, DomainError, EntityKind, MeetingId, ParticipantId, SessionId, Text};
+
+use sea_orm::{AccessMode, ConnectionTrait, IsolationLevel, TransactionOptions, TransactionTrait};
+
+use crate::Store;
+use crate::error::{db, internal};
+use crate::repo;
+use crate::sql::{self, get};
+use crate::writer::{Output, Work};
+
+/// The checkpoint signing key (never printed).
+#[derive(Clone)]
+pub(crate) struct CheckpointKey(pub(crate) SigningKey);
+
+impl std::fmt::Debug for CheckpointKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CheckpointKey(..)")
+    }
+}
+
+impl CheckpointKey {
+    pub(crate) fn public_hex(&self) -> String {
+        hex_encode(self.0.verifying_key().as_bytes())
+    }
+
+    pub(crate) fn sign(&self, checkpoint: Checkpoint) -> SignedCheckpoint {
+        let signature = self.0.sign(&checkpoint.signed_message());
+        SignedCheckpoint {
+            format: CHECKPOINT_FORMAT.to_owned(),
+            checkpoint,
+            public_key: self.public_hex(),
+            signature: hex_encode(&signature.to_bytes()),
+        }
+    }
+}
+
+fn break_glass_aad(id: BreakGlassId) -> String {
+    format!("break-glass:{id}")
+}
+
+const BREAK_GLASS_COLUMNS: &str = "id, at, user_id, organisation_id, role, participant_id, key_id, reason, \
+     reviewed_at, reviewed_by, review_key_id, review_note";
+
+fn review_aad(id: BreakGlassId) -> String {
+    format!("break-glass-review:{id}")
+}
+
+/// A `break_glass` row (columns [`BREAK_GLASS_COLUMNS`]) with its reason unsealed.
+fn break_glass_record(r: &sea_orm::QueryResult, keys: &crate::Keyring) -> Result<BreakGlassRecord, DomainError> {
+    let id = BreakGlassId::parse(&get::<String>(r, "id").map_err(db)?).map_err(internal)?;
+    let key_id: String = get(r, "key_id").map_err(db)?;
+    let sealed: Vec<u8> = get(r, "reason").map_err(db)?;
+    let role: String = get(r, "role").map_err(db)?;
+    let reviewed_at: Option<i64> = get(r, "reviewed_at").map_err(db)?;
+    let review = match reviewed_at {
+        None => None,
+        Some(at) => {
+            let by: Option<String> = get(r, "reviewed_by").map_err(db)?;
+            let key_id: Option<String> = get(r, "review_key_id").map_err(db)?;
+            let note: Option<Vec<u8>> = get(r, "review_note").map_err(db)?;
+            let (Some(by), Some(key_id), Some(note)) = (by, key_id, note) else {
+                return Err(internal("a break-glass review is incomplete"));
+            };
+            Some(BreakGlassReview {
+                at: sql::from_micros(at).map_err(db)?,
+                by: perspectief_core::UserId::parse(&by).map_err(internal)?,
+                note: repo::unseal(keys, &review_aad(id), &key_id, &note)?,
+            })
+        }
+    };
+    Ok(BreakGlassRecord {
+        id,
+        at: sql::from_micros(get(r, "at").map_err(db)?).map_err(db)?,
+        user: perspectief_core::UserId::parse(&get::<String>(r, "user_id").map_err(db)?).map_err(internal)?,
+        organisation: perspectief_core::OrganisationId::parse(&get::<String>(r, "organisation_id").map_err(db)?)
+            .map_err(internal)?,
+        role: serde_json::from_value(serde_json::Value::String(role)).map_err(internal)?,
+        participant: ParticipantId::parse(&get::<String>(r, "participant_id").map_err(db)?).map_err(internal)?,
+        reason: repo::unseal(keys, &break_glass_aad(id), &key_id, &sealed)?,
+        review,
+    })
+}
+
+/// Every stored change of the sessions (`session`) or the meetings (`meeting`), unsealed: id,
+/// version, time, actor, change.
+async fn aggregate_history<C: ConnectionTrait, T: serde::de::DeserializeOwned>(
+    c: &C,
+    keys: &crate::Keyring,
+    aggregate: &str,
+) -> Result<Vec<(String, u64, DateTime<Utc>, perspectief_core::UserId, T)>, DomainError> {
+    let rows = sql::all(
+        c,
+        "SELECT id, version, at, actor, key_id, payload FROM aggregate_events WHERE aggregate = $1 \
+         ORDER BY at, id, version",
+        [aggregate.to_owned().into()],
+    )
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            let id: String = get(r, "id").map_err(db)?;
+            let version = u64::try_from(get::<i64>(r, "version").map_err(db)?).map_err(internal)?;
+            let key_id: String = get(r, "key_id").map_err(db)?;
+            let payload: Vec<u8> = get(r, "payload").map_err(db)?;
+            let change = repo::unseal(keys, &repo::aggregate_event_aad(aggregate, &id, version), &key_id, &payload)?;
+            let at = sql::from_micros(get(r, "at").map_err(db)?).map_err(db)?;
+            let actor = perspectief_core::UserId::parse(&get::<String>(r, "actor").map_err(db)?).map_err(internal)?;
+            Ok((id, version, at, actor, change))
+        })
+        .collect()
+}
+
+/// Access-log records are read in pages of this many.
+const LOG_PAGE: i64 = 2000;
+
+impl Store {
+    /// The public key checkpoints are signed with (64 hex characters): publish it, so that an
+    /// outside party can pin it and check checkpoints with
+    /// [`perspectief_core::privacy::verify_checkpoint`].
+    pub fn checkpoint_public_key(&self) -> String {
+        self.inner.checkpoint_key.public_hex()
+    }
+
+    /// Every access-log record naming a participant, oldest first.
+    async fn participant_log<C: ConnectionTrait>(
+        c: &C,
+        participant: ParticipantId,
+    ) -> Result<Vec<AuditRecord>, DomainError> {
+        let mut all = Vec::new();
+        let mut after = 0i64;
+        loop {
+            let page = crate::audit::records(c, Some(participant.to_string()), after, LOG_PAGE).await.map_err(db)?;
+            let n = page.len();
+            after = page.last().map_or(after, |r| i64::try_from(r.seq).unwrap_or(i64::MAX));
+            all.extend(page);
+            if n < LOG_PAGE as usize {
+                return Ok(all);
+            }
+        }
+    }
+}
+
+impl PrivacyService for Store {
+    async fn export_participant(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+    ) -> Result<ParticipantExport, DomainError> {
+        let mut entry = self.entry(caller, Action::Export, "export_participant");
+        entry.participant = Some(participant);
+        entry.purpose = Purpose::SubjectRights;
+        let now = self.now();
+        let today = amsterdam_date(now);
+        let keys = &self.inner.keys;
+        self.read(entry, async {
+            // One read snapshot: the case, its events and its access log agree with each other.
+            let options = match self.inner.reader.get_database_backend() {
+                sea_orm::DbBackend::Sqlite => TransactionOptions::default(),
+                _ => TransactionOptions {
+                    isolation_level: Some(IsolationLevel::RepeatableRead),
+                    access_mode: Some(AccessMode::ReadOnly),
+                    ..Default::default()
+                },
+            };
+            let txn = self.inner.reader.begin_with_options(options).await.map_err(db)?;
+            let reader = &txn;
+            let case = repo::load_case(reader, keys, participant).await?.ok_or_else(|| DomainError::NotFound {
+                entity: EntityKind::Participant,
+                id: participant.to_string(),
+            })?;
+            let basis = self.inner.policy.decide_subject_export(&caller.actor, &case.scope(), today).into_result()?;
+            let mut events = Vec::new();
+            loop {
+                let after = events.last().map_or(0, |e: &perspectief_core::CaseEvent| e.version);
+                let page = repo::case_events(reader, keys, participant, after, 1000).await?;
+                let n = page.len();
+                events.extend(page);
+                if n < 1000 {
+                    break;
+                }
+            }
+            let attended = sql::all(
+                reader,
+                "SELECT session_id FROM session_attendance WHERE participant_id = $1 ORDER BY session_id",
+                [participant.to_string().into()],
+            )
+            .await
+            .map_err(db)?;
+            let mut sessions = Vec::with_capacity(attended.len());
+            for row in &attended {
+                let id = SessionId::parse(&get::<String>(row, "session_id").map_err(db)?).map_err(internal)?;
+                if let Some(s) = repo::load_session(reader, keys, id).await? {
+                    sessions.push(s);
+                }
+            }
+            // Meeting items live inside each meeting's sealed state: every meeting is opened and
+            // only the items about this person are kept (an export is rare; meetings are few).
+            let ids = sql::all(reader, "SELECT id FROM meetings ORDER BY date, id", []).await.map_err(db)?;
+            let mut meetings = Vec::new();
+            for row in &ids {
+                let id = MeetingId::parse(&get::<String>(row, "id").map_err(db)?).map_err(internal)?;
+                if let Some(m) = repo::load_meeting(reader, keys, id).await?
+                    && m.items().any(|i| i.participant == participant)
+                {
+                    meetings.push(m);
+                }
+            }
+            let log = Store::participant_log(reader, participant).await?;
+            let glass = sql::all(
+                reader,
+                &format!("SELECT {BREAK_GLASS_COLUMNS} FROM break_glass WHERE participant_id = $1 ORDER BY at, id"),
+                [participant.to_string().into()],
+            )
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| break_glass_record(r, keys))
+            .collect::<Result<Vec<_>, DomainError>>()?;
+            // Session and meeting changes are sealed without an index on the person: all are
+            // opened and the core keeps those that name them.
+            let session_history = aggregate_history(reader, keys, "session")
+                .await?
+                .into_iter()
+                .map(|(id, version, at, actor, change)| {
+                    Ok(SessionEvent { session: SessionId::parse(&id).map_err(internal)?, version, at, actor, change })
+                })
+                .collect::<Result<Vec<_>, DomainError>>()?;
+            let meeting_history = aggregate_history(reader, keys, "meeting")
+                .await?
+                .into_iter()
+                .map(|(id, version, at, actor, change)| {
+                    Ok(MeetingEvent { meeting: MeetingId::parse(&id).map_err(internal)?, version, at, actor, change })
+                })
+                .collect::<Result<Vec<_>, DomainError>>()?;
+            txn.rollback().await.map_err(db)?;
+            let export = ParticipantExport::assemble(
+                self.inner.policy.foundation,
+                now,
+                caller.actor.user,
+                ExportSources {
+                    case,
+                    events,
+                    sessions,
+                    meetings,
+                    session_history,
+                    meeting_history,
+                    access_log: log,
+                    break_glass: glass,
+                },
+            );
+            Ok((export, basis))
+        })
+        .await
+    }
+
+    async fn export_checkpoint(&self, caller: &Caller) -> Result<SignedCheckpoint, DomainError> {
+        let entry = self.entry(caller, Action::Export, "export_checkpoint");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Export, &Resource::AuditLog)?;
+            let row = sql::one(&self.inner.reader, "SELECT seq, hash FROM audit_head WHERE id = 1", [])
+                .await
+                .map_err(db)?
+                .ok_or_else(|| internal("the access log has no head"))?;
+            let seq: i64 = get(&row, "seq").map_err(db)?;
+            let checkpoint = Checkpoint {
+                foundation: self.inner.policy.foundation,
+                seq: u64::try_from(seq).map_err(internal)?,
+                head_hash: get(&row, "hash").map_err(db)?,
+                at: self.now(),
+            };
+            Ok((self.inner.checkpoint_key.sign(checkpoint), basis))
+        })
+        .await
+    }
+
+    async fn break_glass_case(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+        reason: Text,
+    ) -> Result<Case, DomainError> {
+        let mut entry = self.entry(caller, Action::Read, BREAK_GLASS_OPERATION);
+        entry.participant = Some(participant);
+        let (keys, policy, caller) = (self.inner.keys.clone(), self.inner.policy, caller.clone());
+        let id = BreakGlassId::from_uuid(uuid::Uuid::now_v7());
+        // A write job: the sealed reason and the access-log record commit together, or neither.
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                entry.basis = Some(policy.decide_break_glass(&caller.actor).into_result()?);
+                let case = repo::load_case(txn, &keys, participant).await?.ok_or_else(|| DomainError::NotFound {
+                    entity: EntityKind::Participant,
+                    id: participant.to_string(),
+                })?;
+                let (key_id, sealed) = repo::seal(&keys, &break_glass_aad(id), &reason)?;
+                sql::exec(
+                    txn,
+                    "INSERT INTO break_glass (id, at, user_id, organisation_id, role, participant_id, key_id, reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    [
+                        id.to_string().into(),
+                        sql::micros(entry.at).into(),
+                        caller.actor.user.to_string().into(),
+                        caller.actor.organisation.to_string().into(),
+                        caller.actor.role.as_str().to_owned().into(),
+                        participant.to_string().into(),
+                        key_id.into(),
+                        sealed.into(),
+                    ],
+                )
+                .await
+                .map_err(db)?;
+                Ok(Box::new(case) as Output)
+            })
+        });
+        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+    }
+
+    async fn break_glass_log(
+        &self,
+        caller: &Caller,
+        from: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<BreakGlassRecord>, DomainError> {
+        let entry = self.entry(caller, Action::Search, "break_glass_log");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Search, &Resource::AuditLog)?;
+            let rows = sql::all(
+                &self.inner.reader,
+                &format!("SELECT {BREAK_GLASS_COLUMNS} FROM break_glass WHERE at >= $1 ORDER BY at, id LIMIT $2"),
+                [sql::micros(from).into(), i64::from(page_limit(limit)).into()],
+            )
+            .await
+            .map_err(db)?;
+            let records = rows
+                .iter()
+                .map(|r| break_glass_record(r, &self.inner.keys))
+                .collect::<Result<Vec<_>, DomainError>>()?;
+            Ok((records, basis))
+        })
+        .await
+    }
+
+    async fn review_break_glass(
+        &self,
+        caller: &Caller,
+        access: BreakGlassId,
+        note: Text,
+    ) -> Result<BreakGlassRecord, DomainError> {
+        let entry = self.entry(caller, Action::Update, "review_break_glass");
+        let (keys, policy, caller) = (self.inner.keys.clone(), self.inner.policy, caller.clone());
+        let today = amsterdam_date(self.now());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                // Only a reviewer learns whether an access exists.
+                policy.decide(&caller.actor, Action::Search, &Resource::AuditLog, today).into_result()?;
+                let row = sql::one(
+                    txn,
+                    &format!("SELECT {BREAK_GLASS_COLUMNS} FROM break_glass WHERE id = $1"),
+                    [access.to_string().into()],
+                )
+                .await
+                .map_err(db)?
+                .ok_or_else(|| DomainError::NotFound {
+                    entity: EntityKind::BreakGlassAccess,
+                    id: access.to_string(),
+                })?;
+                let mut record = break_glass_record(&row, &keys)?;
+                entry.participant = Some(record.participant);
+                entry.basis = Some(policy.decide_break_glass_review(&caller.actor, record.user, today).into_result()?);
+                let already =
+                    || DomainError::AlreadyExists { entity: EntityKind::BreakGlassReview, id: access.to_string() };
+                if record.review.is_some() {
+                    return Err(already());
+                }
+                let (key_id, sealed) = repo::seal(&keys, &review_aad(access), &note)?;
+                let n = sql::exec(
+                    txn,
+                    "UPDATE break_glass SET reviewed_at = $2, reviewed_by = $3, review_key_id = $4, review_note = $5 \
+                     WHERE id = $1 AND reviewed_at IS NULL",
+                    [
+                        access.to_string().into(),
+                        sql::micros(entry.at).into(),
+                        caller.actor.user.to_string().into(),
+                        key_id.into(),
+                        sealed.into(),
+                    ],
+                )
+                .await
+                .map_err(db)?;
+                if n != 1 {
+                    return Err(already());
+                }
+                record.review = Some(BreakGlassReview { at: entry.at, by: caller.actor.user, note });
+                Ok(Box::new(record) as Output)
+            })
+        });
+        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+    }
+}

@@ -638,7 +638,6 @@ col-realised = realised
 col-target = target
 col-percent = %
 col-projected = projected
-col-head-count = unregistered attendees
 cmd-report-subsidy = Accountability per subsidy period: realised against target
 cmd-report-drilldown = The participants behind a figure of the accountability report
 cmd-report-progress = Progress report for the municipal case manager (5.2.e)

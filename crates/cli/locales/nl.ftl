@@ -480,7 +480,6 @@ col-realised = gerealiseerd
 col-target = streefcijfer
 col-percent = %
 col-projected = prognose
-col-head-count = bezoekers zonder inschrijving
 cmd-report-subsidy = Verantwoording per subsidieperiode: gerealiseerd tegen streefcijfer
 cmd-report-drilldown = De deelnemers achter een cijfer van de verantwoording
 cmd-report-progress = Voortgangsrapportage voor de casemanager van de gemeente (5.2.e)

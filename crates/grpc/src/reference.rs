@@ -1,24 +1,16 @@
 //! ReferenceDataService: the code lists partners code against. Not personal data, so any
 //! authenticated caller may read them and they are not in the access log.
 
-use perspectief_core::activity::{ActivityCode, Theme};
+use perspectief_core::activity::ActivityCode;
 use tonic::{Request, Response, Status};
 
+use crate::convert::ToProto;
 use crate::pb;
 use crate::pb::reference_data_service_server::ReferenceDataService;
 
 /// The service.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReferenceData;
-
-fn theme(t: Theme) -> pb::Theme {
-    match t {
-        Theme::Inform => pb::Theme::Inform,
-        Theme::Activate => pb::Theme::Activate,
-        Theme::Guide => pb::Theme::Guide,
-        Theme::Evaluate => pb::Theme::Evaluate,
-    }
-}
 
 /// Offset-based page tokens: the list is small and fixed, so an offset is stable.
 fn offset(token: &str) -> Result<usize, Status> {
@@ -49,12 +41,12 @@ impl ReferenceDataService for ReferenceData {
         };
         let all: Vec<pb::ActivityCode> = ActivityCode::ALL
             .iter()
-            .filter(|c| filter.is_none_or(|f| theme(c.theme()) == f))
+            .filter(|c| filter.is_none_or(|f| c.theme().to_proto() == f as i32))
             .map(|c| pb::ActivityCode {
                 code: c.code().to_owned(),
                 name_nl: c.dutch_name().to_owned(),
                 name_en: c.english_name().to_owned(),
-                theme: theme(c.theme()) as i32,
+                theme: c.theme().to_proto(),
             })
             .collect();
         let start = offset(&req.page_token)?.min(all.len());

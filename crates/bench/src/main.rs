@@ -19,9 +19,9 @@
 //!   against the smallest size (how the cost grows). Loaded databases are kept in `--dir` and
 //!   reused, so a second run only measures. Loading goes through the audited, durable write
 //!   path (a few hundred commands a second here), so sizes above `--load-limit` are made by
-//!   replicating the largest loaded data set's participants and activity log under new ids in
-//!   SQL: the report reads only those tables' plain columns, so its cost is that of real data
-//!   of the same shape (the worklist, which decrypts case files, is not measured there).
+//!   replicating the largest loaded data set's participants, activity log and report projection
+//!   (`report_firsts`) under new ids in SQL: the report reads only those tables' plain columns,
+//!   so its cost is that of real data of the same shape (the worklist, which decrypts case files, is not measured there).
 //!
 //! Results are printed as Markdown rows for BENCHMARKS.md.
 
@@ -607,7 +607,9 @@ async fn replicate(a: &Args, backend: &str, base: u64, size: u64, url: &str) -> 
         }
     }
     let db = Database::connect(url).await.map_err(|e| e.to_string())?;
-    for (table, id_column) in [("participants", "id"), ("activity_log", "participant_id")] {
+    for (table, id_column) in
+        [("participants", "id"), ("activity_log", "participant_id"), ("report_firsts", "participant_id")]
+    {
         let cols = columns(&db, db_backend, table).await?;
         let select: Vec<String> =
             cols.iter().map(|c| if c == id_column { format!("$1 || SUBSTR({c}, 3)") } else { c.clone() }).collect();

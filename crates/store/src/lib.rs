@@ -27,6 +27,7 @@ mod audit;
 mod clock;
 mod crypto;
 mod error;
+mod firsts;
 mod migrations;
 mod open;
 mod privacy;

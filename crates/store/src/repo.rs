@@ -123,7 +123,7 @@ pub(crate) async fn save_case<C: ConnectionTrait>(
         sql::date(case.registered_on()).into(),
         sql::date(case.trajectory().limit()).into(),
         last_contact_on.into(),
-        nationality.into(),
+        nationality.clone().into(),
         outflow.map(|o| name(&o.outcome)).into(),
         outflow.map(|o| sql::date(o.on)).into(),
         updated_at.into(),
@@ -165,6 +165,17 @@ pub(crate) async fn save_case<C: ConnectionTrait>(
                 return Err(DomainError::VersionConflict { expected: previous, current });
             }
         }
+    }
+    if previous.is_some() {
+        crate::firsts::sync_attributes(
+            c,
+            &id.to_string(),
+            nationality.as_deref(),
+            p.lvv_location.as_ref().map(ToString::to_string).as_deref(),
+            &p.project_worker.to_string(),
+        )
+        .await
+        .map_err(db)?;
     }
     for e in events {
         save_case_event(c, keys, case, e).await?;
@@ -239,6 +250,7 @@ async fn save_case_event<C: ConnectionTrait>(
         .await
         .map_err(db)?;
     }
+    crate::firsts::record(c, &id.to_string(), &e.change.activities(), on).await.map_err(db)?;
     project(c, case, &e.change).await
 }
 
@@ -512,6 +524,10 @@ pub(crate) async fn save_session<C: ConnectionTrait>(
             )
             .await
             .map_err(db)?;
+            if !s.is_cancelled() {
+                let code = [perspectief_core::activity::ActivityCode::InformationSessions];
+                crate::firsts::record(c, &participant.to_string(), &code, s.date()).await.map_err(db)?;
+            }
         }
         SessionChange::AttendanceRemoved { participant } => {
             sql::exec(
@@ -521,6 +537,17 @@ pub(crate) async fn save_session<C: ConnectionTrait>(
             )
             .await
             .map_err(db)?;
+            // Removing a day can raise or remove the participant's first days.
+            crate::firsts::rebuild_participants(c, &[participant.to_string()]).await.map_err(db)?;
+        }
+        SessionChange::Rescheduled { .. } | SessionChange::Cancelled { .. } => {
+            let rows =
+                sql::all(c, "SELECT participant_id FROM session_attendance WHERE session_id = $1", [id.clone().into()])
+                    .await
+                    .map_err(db)?;
+            let attendees =
+                rows.iter().map(|r| get::<String>(r, "participant_id")).collect::<Result<Vec<_>, _>>().map_err(db)?;
+            crate::firsts::rebuild_participants(c, &attendees).await.map_err(db)?;
         }
         _ => {}
     }

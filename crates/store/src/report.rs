@@ -1,10 +1,9 @@
 //! The store's implementation of the core's [`ReportingService`].
 //!
-//! The subsidy report is aggregated in SQL: one pass over `activity_log` (plus session
-//! attendance) finds each person's first day per activity code in the counted days, and the
-//! result is grouped per measure, month, nationality, location and project worker, so the
-//! answer's size depends on the number of distinct groups, not on the number of contact
-//! moments or participants; no case is loaded. The core computes the report from those groups
+//! The subsidy report is aggregated in SQL over the projection of each person's first day per
+//! measure in the period (`report_firsts`, kept current by the write path: see `firsts.rs`),
+//! grouped per measure, month, nationality, location and project worker: its cost grows with
+//! participants × measures, not with the number of contact moments, and no case is loaded. The core computes the report from those groups
 //! ([`SubsidyReport::compute`]). The theme of a code and the codes of a figure come from the
 //! core and are written into the SQL as constants.
 //!
@@ -16,7 +15,6 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use perspectief_core::access::{Action, DataCategory, Resource};
 use perspectief_core::activity::{ActivityCode, SubsidyPeriod};
-use perspectief_core::report::subsidy::theme_name;
 use perspectief_core::report::{
     AgendaQuery, Drilldown, FigureQuery, FigureSource, Measure, MeetingAgenda, OutflowCell, PersonCell, ProgressReport,
     ReportingService, SessionMonth, Slice, SubsidyFacts, SubsidyReport, YearMonth, counted_days,
@@ -108,33 +106,23 @@ fn facts_sql(p: &mut Params, codes: Option<&[ActivityCode]>, sessions: bool, fro
     s
 }
 
-/// The theme of a code, as a SQL CASE over `code`, from the core's mapping.
-fn theme_case() -> String {
-    let arms: String = ActivityCode::ALL
-        .into_iter()
-        .map(|c| format!(" WHEN {} THEN {}", lit(c.code()), lit(&format!("theme:{}", theme_name(c.theme())))))
-        .collect();
-    format!("CASE code{arms} END")
-}
-
-/// Gather the facts of a subsidy report for the counted days.
-async fn gather(c: &DatabaseConnection, from: NaiveDate, to: NaiveDate) -> Result<SubsidyFacts, DomainError> {
-    let mut p = Params::default();
-    let facts = facts_sql(&mut p, None, true, from, to);
-    let text = format!(
-        "WITH facts AS ({facts}), \
-         firsts AS MATERIALIZED (SELECT participant_id, code, MIN(on_date) AS first_on FROM facts GROUP BY participant_id, code), \
-         keyed AS ( \
-           SELECT participant_id, code AS measure, first_on FROM firsts \
-           UNION ALL SELECT participant_id, measure, MIN(first_on) AS first_on \
-             FROM (SELECT participant_id, {theme} AS measure, first_on FROM firsts) t GROUP BY participant_id, measure \
-           UNION ALL SELECT participant_id, 'reached' AS measure, MIN(first_on) AS first_on FROM firsts GROUP BY participant_id) \
-         SELECT k.measure, SUBSTR(k.first_on, 1, 7) AS month, p.nationality, p.lvv_location, p.project_worker, COUNT(*) AS persons \
-         FROM keyed k JOIN participants p ON p.id = k.participant_id \
-         GROUP BY k.measure, SUBSTR(k.first_on, 1, 7), p.nationality, p.lvv_location, p.project_worker",
-        theme = theme_case(),
-    );
-    let rows = sql::all(c, &text, p.0).await.map_err(db)?;
+/// Gather the facts of a subsidy report for the counted days of `period`, from the
+/// projection of first days (`firsts.rs`): one grouped scan of the period's rows.
+async fn gather(
+    c: &DatabaseConnection,
+    period: SubsidyPeriodId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<SubsidyFacts, DomainError> {
+    let rows = sql::all(
+        c,
+        "SELECT measure, SUBSTR(first_on, 1, 7) AS month, nationality, lvv_location, project_worker, COUNT(*) AS persons \
+         FROM report_firsts WHERE period_id = $1 AND first_on <= $2 \
+         GROUP BY measure, nationality, lvv_location, project_worker, SUBSTR(first_on, 1, 7)",
+        [period.to_string().into(), sql::date(to).into()],
+    )
+    .await
+    .map_err(db)?;
     let mut cells = Vec::with_capacity(rows.len());
     for r in &rows {
         let measure = Measure::from_key(&get::<String>(r, "measure").map_err(db)?).map_err(internal)?;
@@ -320,7 +308,7 @@ impl ReportingService for Store {
             let basis = self.require(caller, Action::Read, &Resource::SubsidyReports)?;
             let period = self.subsidy_period(period).await?;
             let facts = match counted_days(&period, as_of) {
-                Some((from, to)) => gather(&self.inner.reader, from, to).await?,
+                Some((from, to)) => gather(&self.inner.reader, period.id(), from, to).await?,
                 None => SubsidyFacts::default(),
             };
             Ok((SubsidyReport::compute(&period, as_of, &facts), basis))

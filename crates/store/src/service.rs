@@ -581,7 +581,12 @@ impl PerspectiefService for Store {
                 )
                 .await;
                 match r {
-                    Ok(_) => Ok(Box::new(()) as Output),
+                    Ok(_) => {
+                        // The report's projection gets the period's first days from the data
+                        // already stored, in the same transaction.
+                        crate::firsts::rebuild_period(txn, &period.id().to_string()).await.map_err(db)?;
+                        Ok(Box::new(()) as Output)
+                    }
                     Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
                         Err(DomainError::AlreadyExists {
                             entity: EntityKind::SubsidyPeriod,

@@ -51,7 +51,21 @@ enum Step {
     Stance(usize, ReturnStance),
     Explore(usize),
     Outflow(usize, OutflowOutcome),
-    Session { id: u128, head: u32, attendees: Vec<usize>, cancelled: bool },
+    Session {
+        id: u128,
+        head: u32,
+        attendees: Vec<usize>,
+        cancelled: bool,
+    },
+    /// A registration of attendance made in error is removed.
+    Unattend {
+        id: u128,
+        who: usize,
+    },
+    /// Another project worker takes over.
+    Reassign(usize, UserId),
+    /// The participant moves to another LVV location (a profile correction).
+    Relocate(usize, Option<&'static str>),
 }
 
 const PEOPLE: usize = 24;
@@ -101,6 +115,13 @@ fn script() -> Vec<(NaiveDate, Step)> {
     v.push((s4, Step::Session { id: 4, head: 0, attendees: vec![], cancelled: true }));
     let s5 = day(2026, 10, 1);
     v.push((s5, Step::Session { id: 5, head: 4, attendees: before(s5, &|i| i % 7 == 1), cancelled: false }));
+    // Changes after the facts, which the report's projection must follow: an attendance removed
+    // (participant 2's only session of the window), a new project worker and a new location
+    // for people already counted.
+    v.push((day(2026, 5, 20), Step::Unattend { id: 2, who: 2 }));
+    v.push((day(2026, 6, 1), Step::Reassign(1, W2)));
+    v.push((day(2026, 6, 2), Step::Relocate(2, Some("LVV Noord"))));
+    v.push((day(2026, 6, 3), Step::Relocate(12, None)));
     // Chronological, registrations first on a day (a session attendee must exist).
     v.sort_by_key(|(d, s)| (*d, !matches!(s, Step::Register(_))));
     v
@@ -210,6 +231,28 @@ async fn seed(store: &Store, clock: &ManualClock) -> Model {
                     m.heads.push((on, head, sid));
                 }
             }
+            Step::Unattend { id, who } => {
+                let sid = SessionId::from_u128(id);
+                let cmd = SessionCommand::RemoveAttendance { participant: participant(who) };
+                store.execute_session(&lead, sid, None, cmd).await.unwrap();
+                let before = m.attendance.len();
+                m.attendance.retain(|(p, _, s)| !(*p == participant(who) && *s == sid));
+                assert_eq!(m.attendance.len(), before - 1, "the script removes an attendance that exists");
+            }
+            Step::Reassign(i, worker) => {
+                let cmd = CaseCommand::AssignProjectWorker { worker };
+                store.execute(&lead, participant(i), None, cmd).await.unwrap();
+                m.people.get_mut(&participant(i)).unwrap().2 = worker;
+                m.acts.push((participant(i), "3.2.h", on, None));
+            }
+            Step::Relocate(i, location) => {
+                let case = store.get_case(&lead, participant(i)).await.unwrap();
+                let mut profile = case.profile().clone();
+                profile.lvv_location = location.map(|l| Label::parse(l).unwrap());
+                store.execute(&lead, participant(i), None, CaseCommand::UpdateProfile { profile }).await.unwrap();
+                m.people.get_mut(&participant(i)).unwrap().1 = location.map(str::to_owned);
+                m.acts.push((participant(i), "3.2.h", on, None));
+            }
         }
     }
     m
@@ -299,13 +342,21 @@ fn period() -> SubsidyPeriod {
     .unwrap()
 }
 
-async fn check_subsidy_report(backend: &Backend) {
+/// `define_first`: the period exists while the data is written (the report's projection is
+/// kept current write by write), or is defined afterwards (filled from the stored data).
+async fn check_subsidy_report(backend: &Backend, define_first: bool) {
     let clock: Arc<ManualClock> = support::clock();
     let store = support::open(&backend.url(), support::new_keys(), clock.clone()).await;
-    let m = seed(&store, &clock).await;
     let lead = support::lead(&store);
+    if define_first {
+        clock.set(noon(day(2025, 11, 2)));
+        store.define_subsidy_period(&lead, period()).await.unwrap();
+    }
+    let m = seed(&store, &clock).await;
     clock.set(noon(day(2026, 11, 2)));
-    store.define_subsidy_period(&lead, period()).await.unwrap();
+    if !define_first {
+        store.define_subsidy_period(&lead, period()).await.unwrap();
+    }
     let (from, as_of) = (day(2026, 1, 1), day(2026, 9, 30));
     let report = store.subsidy_report(&lead, SubsidyPeriodId::from_u128(77), as_of).await.unwrap();
     assert_eq!(report.counted_to, Some(as_of));
@@ -464,8 +515,10 @@ async fn check_subsidy_report(backend: &Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_figure_of_the_subsidy_report_matches_an_independent_count() {
-    for backend in support::all_backends().await {
-        check_subsidy_report(&backend).await;
+    for define_first in [false, true] {
+        for backend in support::all_backends().await {
+            check_subsidy_report(&backend, define_first).await;
+        }
     }
 }
 

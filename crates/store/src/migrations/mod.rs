@@ -11,6 +11,7 @@ mod m0004_audit_head_guard;
 mod m0005_event_feed;
 mod m0006_reporting;
 mod m0007_break_glass;
+mod m0008_report_firsts;
 
 /// The migrator.
 #[derive(Debug)]
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_event_feed::Migration),
             Box::new(m0006_reporting::Migration),
             Box::new(m0007_break_glass::Migration),
+            Box::new(m0008_report_firsts::Migration),
         ]
     }
 

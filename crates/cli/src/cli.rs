@@ -183,6 +183,12 @@ pub struct ServeArgs {
     /// Sta zonder TLS toe op een adres buiten deze machine
     #[arg(long)]
     pub insecure: bool,
+    /// Hoeveel verzoeken tegelijk (over alle verbindingen); meer krijgen RESOURCE_EXHAUSTED
+    #[arg(long, default_value_t = 256, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_in_flight: u32,
+    /// De langste duur van een verzoek in seconden; een kortere deadline van de client telt
+    #[arg(long, default_value_t = 30, value_name = "SECONDEN", value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout: u64,
 }
 
 /// Writes: the version the change is based on.

@@ -30,6 +30,8 @@ pub struct Args {
     pub tls_client_ca: Option<PathBuf>,
     pub insecure: bool,
     pub create: bool,
+    pub max_in_flight: usize,
+    pub request_timeout: std::time::Duration,
 }
 
 impl Args {
@@ -45,6 +47,8 @@ impl Args {
             tls_client_ca: a.tls_client_ca,
             insecure: a.insecure,
             create: a.create,
+            max_in_flight: a.max_in_flight as usize,
+            request_timeout: std::time::Duration::from_secs(a.request_timeout),
         }
     }
 }
@@ -145,7 +149,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
             perspectief_grpc::server::check_tls(tls).map_err(|e| fail(EXIT_CONFIG, e.to_string()))?;
         }
         let secure = tls.is_some();
-        let config = ServerConfig { reflection: args.reflection, tls, ..ServerConfig::default() };
+        let config = ServerConfig {
+            reflection: args.reflection,
+            tls,
+            max_in_flight: args.max_in_flight,
+            request_timeout: args.request_timeout,
+            ..ServerConfig::default()
+        };
         let incoming =
             TcpIncoming::bind(args.listen).map_err(|e| fail(EXIT_UNAVAILABLE, format!("{}: {e}", args.listen)))?;
         let addr = incoming.local_addr().map_err(|e| fail(EXIT_UNAVAILABLE, e.to_string()))?;

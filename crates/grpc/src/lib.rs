@@ -10,6 +10,8 @@
 //!   [`ReportingService`](perspectief_core::report::ReportingService)), TLS (mutual when
 //!   given a client CA), explicit limits, graceful shutdown, health (`grpc.health.v1`) and
 //!   reflection (v1 and v1alpha, switchable);
+//! - deadlines (DEADLINE_EXCEEDED) and load shedding (RESOURCE_EXHAUSTED) over all
+//!   connections ([`guard`]);
 //! - authentication ([`auth`]): bearer tokens checked by the core's
 //!   [`Authenticator`](perspectief_core::service::Authenticator) (the store implements it);
 //! - the conversions ([`convert`]) and the error table ([`status`]), both ways;
@@ -22,6 +24,7 @@ pub mod client;
 pub mod codec;
 pub mod convert;
 pub mod filter;
+pub mod guard;
 pub mod paging;
 pub mod reference;
 pub mod server;

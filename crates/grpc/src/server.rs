@@ -1,5 +1,5 @@
-//! Running the server: the services, authentication, TLS, explicit limits, and a graceful
-//! shutdown that lets calls in flight finish.
+//! Running the server: the services, authentication, TLS, explicit limits (deadlines and load
+//! shedding in [`crate::guard`]), and a graceful shutdown that lets calls in flight finish.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 
 use crate::api::Api;
 use crate::auth::AuthLayer;
+use crate::guard::{GuardLayer, Limits};
 use crate::pb::audit_service_server::AuditServiceServer;
 use crate::pb::case_service_server::CaseServiceServer;
 use crate::pb::event_service_server::EventServiceServer;
@@ -67,8 +68,13 @@ pub struct ServerConfig {
     pub max_concurrent_streams: u32,
     /// Requests handled at once per connection.
     pub concurrency_limit_per_connection: usize,
-    /// The longest a request may take; a shorter deadline from the client is honoured.
+    /// The longest a request may take; a shorter deadline from the client is honoured (both
+    /// answered with DEADLINE_EXCEEDED: see [`crate::guard`]).
     pub request_timeout: Duration,
+    /// Requests handled at once over all connections; more are shed with RESOURCE_EXHAUSTED.
+    pub max_in_flight: usize,
+    /// How long a request may wait for room under `max_in_flight` before it is shed.
+    pub queue_wait: Duration,
     /// How long a graceful shutdown waits for calls in flight.
     pub shutdown_grace: Duration,
 }
@@ -82,6 +88,8 @@ impl Default for ServerConfig {
             max_concurrent_streams: 128,
             concurrency_limit_per_connection: 64,
             request_timeout: Duration::from_secs(30),
+            max_in_flight: 256,
+            queue_wait: Duration::from_millis(100),
             shutdown_grace: Duration::from_secs(20),
         }
     }
@@ -118,7 +126,6 @@ where
     let mut builder = Server::builder()
         .max_concurrent_streams(config.max_concurrent_streams)
         .concurrency_limit_per_connection(config.concurrency_limit_per_connection)
-        .timeout(config.request_timeout)
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .http2_keepalive_timeout(Some(Duration::from_secs(10)));
     if let Some(tls) = &config.tls {
@@ -130,7 +137,15 @@ where
     let api = Api::new(service.clone());
     let max = config.max_message_bytes;
     let mut router = builder
-        .layer(AuthLayer::new(service))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(GuardLayer::new(Limits {
+                    request_timeout: config.request_timeout,
+                    max_in_flight: config.max_in_flight,
+                    queue_wait: config.queue_wait,
+                }))
+                .layer(AuthLayer::new(service)),
+        )
         .add_service(health)
         .add_service(reference)
         .add_service(CaseServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))

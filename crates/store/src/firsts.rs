@@ -57,15 +57,20 @@ pub(crate) async fn record<C: ConnectionTrait>(
     // The upsert keeps the earlier day; CASE rather than MIN/LEAST, which the two backends spell
     // differently.
     let text = format!(
-        "INSERT INTO report_firsts (period_id, participant_id, measure, first_on, nationality, lvv_location, project_worker) \
-         SELECT s.id, p.id, m.measure, $2, p.nationality, p.lvv_location, p.project_worker \
+        "INSERT INTO report_firsts \
+         (period_id, participant_id, measure, first_on, first_month, nationality, lvv_location, project_worker) \
+         SELECT s.id, p.id, m.measure, $2, $3, p.nationality, p.lvv_location, p.project_worker \
          FROM subsidy_periods s CROSS JOIN ({}) m JOIN participants p ON p.id = $1 \
          WHERE s.starts_on <= $2 AND s.ends_on >= $2 \
-         ON CONFLICT (period_id, participant_id, measure) DO UPDATE SET first_on = \
-         CASE WHEN excluded.first_on < report_firsts.first_on THEN excluded.first_on ELSE report_firsts.first_on END",
+         ON CONFLICT (period_id, participant_id, measure) DO UPDATE SET \
+         first_on = CASE WHEN excluded.first_on < report_firsts.first_on \
+           THEN excluded.first_on ELSE report_firsts.first_on END, \
+         first_month = CASE WHEN excluded.first_on < report_firsts.first_on \
+           THEN excluded.first_month ELSE report_firsts.first_month END",
         values.join(" UNION ALL "),
     );
-    sql::exec(c, &text, [participant.to_owned().into(), sql::date(on).into()]).await?;
+    let month = on.format("%Y-%m").to_string();
+    sql::exec(c, &text, [participant.to_owned().into(), sql::date(on).into(), month.into()]).await?;
     Ok(())
 }
 
@@ -131,7 +136,8 @@ async fn rebuild<C: ConnectionTrait>(c: &C, scope: Scope<'_>) -> Result<(), DbEr
         }
     };
     let text = format!(
-        "INSERT INTO report_firsts (period_id, participant_id, measure, first_on, nationality, lvv_location, project_worker) \
+        "INSERT INTO report_firsts \
+         (period_id, participant_id, measure, first_on, first_month, nationality, lvv_location, project_worker) \
          WITH facts AS ( \
            SELECT s.id AS period_id, l.participant_id, l.code, l.on_date FROM activity_log l \
              JOIN subsidy_periods s ON l.on_date >= s.starts_on AND l.on_date <= s.ends_on WHERE 1 = 1{log_filter} \
@@ -148,7 +154,8 @@ async fn rebuild<C: ConnectionTrait>(c: &C, scope: Scope<'_>) -> Result<(), DbEr
              GROUP BY period_id, participant_id, measure \
            UNION ALL SELECT period_id, participant_id, {reached} AS measure, MIN(first_on) AS first_on FROM firsts \
              GROUP BY period_id, participant_id) \
-         SELECT k.period_id, k.participant_id, k.measure, k.first_on, p.nationality, p.lvv_location, p.project_worker \
+         SELECT k.period_id, k.participant_id, k.measure, k.first_on, SUBSTR(k.first_on, 1, 7), \
+           p.nationality, p.lvv_location, p.project_worker \
          FROM keyed k JOIN participants p ON p.id = k.participant_id",
         session_code = lit(ActivityCode::InformationSessions.code()),
         theme = theme_case(),

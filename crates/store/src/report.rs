@@ -116,9 +116,9 @@ async fn gather(
 ) -> Result<SubsidyFacts, DomainError> {
     let rows = sql::all(
         c,
-        "SELECT measure, SUBSTR(first_on, 1, 7) AS month, nationality, lvv_location, project_worker, COUNT(*) AS persons \
+        "SELECT measure, first_month AS month, nationality, lvv_location, project_worker, COUNT(*) AS persons \
          FROM report_firsts WHERE period_id = $1 AND first_on <= $2 \
-         GROUP BY measure, nationality, lvv_location, project_worker, SUBSTR(first_on, 1, 7)",
+         GROUP BY measure, nationality, lvv_location, project_worker, first_month",
         [period.to_string().into(), sql::date(to).into()],
     )
     .await

@@ -7,24 +7,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{TimeZone, Utc};
+use perspectief_core::OrganisationId;
 use perspectief_core::access::{Actor, Role};
-use perspectief_core::service::{Caller, PerspectiefService};
-use perspectief_core::{CaseCommand, DomainError, OrganisationId};
+use perspectief_core::service::Caller;
 use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
 use perspectief_synth::{Config, participant};
 
-/// What a load did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Loaded {
-    /// Participants registered.
-    pub participants: u64,
-    /// Commands recorded (registrations included).
-    pub commands: u64,
-    /// Commands the core refused at the fixed clock, skipped.
-    pub skipped: u64,
-    /// Contact moments recorded.
-    pub contact_moments: u64,
-}
+pub use perspectief_synth::Loaded;
 
 /// The synthetic data set the benchmarks use: 18 months of registrations from 2025-01-06.
 pub fn config() -> Config {
@@ -62,50 +51,21 @@ pub async fn load_until(store: &Store, from: u64, contact_moments: u64, tasks: u
         let (store, next, contacts, config) = (store.clone(), next.clone(), contacts.clone(), config.clone());
         handles.push(tokio::spawn(async move {
             let mut loaded = Loaded::default();
+            let caller_for = |user| worker(&store, user);
             while contacts.load(Ordering::Relaxed) < contact_moments {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let script = participant(&config, index);
-                let caller = worker(&store, script.register.profile.project_worker);
-                store.register_participant(&caller, script.register.clone()).await.map_err(|e| e.to_string())?;
-                loaded.participants += 1;
-                loaded.commands += 1;
-                for step in &script.steps {
-                    let is_contact = matches!(step.command, CaseCommand::LogContact(_));
-                    match store
-                        .execute(&worker(&store, step.actor), script.register.id, None, step.command.clone())
-                        .await
-                    {
-                        Ok(_) => {
-                            loaded.commands += 1;
-                            if is_contact {
-                                loaded.contact_moments += 1;
-                                contacts.fetch_add(1, Ordering::Relaxed);
-                            }
-                        }
-                        // A rule of the core refuses it at the fixed clock, or it refers to a
-                        // record a skipped command would have made: skip it.
-                        Err(
-                            DomainError::InvalidInput(_)
-                            | DomainError::IllegalPhaseTransition { .. }
-                            | DomainError::IllegalStatusTransition { .. }
-                            | DomainError::TrajectoryClosed { .. }
-                            | DomainError::RuleViolated { .. }
-                            | DomainError::NotFound { .. },
-                        ) => loaded.skipped += 1,
-                        Err(e) => return Err(format!("{}: {e}", step.command.name())),
-                    }
-                }
+                let script = participant(&config, next.fetch_add(1, Ordering::Relaxed));
+                let l = perspectief_synth::load_participant(&store, &script, &caller_for)
+                    .await
+                    .map_err(|e| format!("participant {}: {e}", script.register.id))?;
+                contacts.fetch_add(l.contact_moments, Ordering::Relaxed);
+                loaded.add(l);
             }
             Ok::<Loaded, String>(loaded)
         }));
     }
     let mut total = Loaded::default();
     for h in handles {
-        let l = h.await.map_err(|e| e.to_string())??;
-        total.participants += l.participants;
-        total.commands += l.commands;
-        total.skipped += l.skipped;
-        total.contact_moments += l.contact_moments;
+        total.add(h.await.map_err(|e| e.to_string())??);
     }
     Ok(total)
 }

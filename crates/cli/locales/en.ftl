@@ -642,3 +642,7 @@ cmd-report-subsidy = Accountability per subsidy period: realised against target
 cmd-report-drilldown = The participants behind a figure of the accountability report
 cmd-report-progress = Progress report for the municipal case manager (5.2.e)
 cmd-report-agenda = Agenda of the chain-partner meeting (3.2.f/g)
+error-seed-role = Only an administrator can load synthetic data.
+error-seed-not-empty = This database already holds participants: dev seed only fills an empty database, so synthetic and real people never mix. Make a new one with perspectief init --database ...
+progress-seed = Loading synthetic participants
+done-seed = Synthetic data loaded: { $participants } participants, { $contacts } contact moments, { $sessions } sessions ({ $commands } commands, { $skipped } skipped).

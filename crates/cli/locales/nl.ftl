@@ -484,3 +484,7 @@ cmd-report-subsidy = Verantwoording per subsidieperiode: gerealiseerd tegen stre
 cmd-report-drilldown = De deelnemers achter een cijfer van de verantwoording
 cmd-report-progress = Voortgangsrapportage voor de casemanager van de gemeente (5.2.e)
 cmd-report-agenda = Agenda voor het ketenoverleg (3.2.f/g)
+error-seed-role = Alleen een beheerder kan synthetische gegevens laden.
+error-seed-not-empty = Deze database bevat al deelnemers: dev seed vult alleen een lege database, zodat synthetische en echte mensen nooit door elkaar lopen. Maak een nieuwe aan met perspectief init --database ...
+progress-seed = Synthetische deelnemers laden
+done-seed = Synthetische gegevens geladen: { $participants } deelnemers, { $contacts } contactmomenten, { $sessions } bijeenkomsten ({ $commands } opdrachten, { $skipped } overgeslagen).

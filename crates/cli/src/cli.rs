@@ -128,6 +128,9 @@ pub enum Command {
     User(UserCmd),
     /// Maak een reservekopie van de SQLite-database (alleen lokaal)
     Backup(BackupArgs),
+    /// Voor ontwikkelaars: een lege database vullen met synthetische gegevens (alleen lokaal)
+    #[command(subcommand)]
+    Dev(DevCmd),
     /// Importeer een CSV-export van deelnemers of contactmomenten
     #[command(subcommand)]
     Import(ImportCmd),
@@ -1054,6 +1057,25 @@ pub enum UserCmd {
         #[arg(long)]
         enable: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCmd {
+    /// Vul een lege database met synthetische deelnemers, trajecten en bijeenkomsten (nooit echte gegevens)
+    Seed(DevSeedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DevSeedArgs {
+    /// Aantal deelnemers
+    #[arg(long, value_name = "AANTAL", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub participants: u64,
+    /// Het zaad: dezelfde waarde geeft dezelfde gegevens
+    #[arg(long, default_value_t = 1, value_name = "GETAL")]
+    pub seed: u64,
+    /// Over hoeveel maanden tot vandaag de trajecten lopen
+    #[arg(long, default_value_t = 18, value_name = "MAANDEN", value_parser = clap::value_parser!(u32).range(1..=36))]
+    pub months: u32,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod dev;
 mod errors;
 mod import;
 mod languages;

@@ -347,6 +347,14 @@ impl Store {
         user(&self.inner.reader, id).await
     }
 
+    /// Whether any participant is registered: a fact about the database, not about a person
+    /// (no personal data is read and nothing is logged), for tools that must only work on an
+    /// empty database, such as loading synthetic data.
+    pub async fn holds_participants(&self) -> Result<bool, DomainError> {
+        let row = sql::one(&self.inner.reader, "SELECT id FROM participants LIMIT 1", []).await.map_err(db)?;
+        Ok(row.is_some())
+    }
+
     /// Who a presented token acts as, or why it is refused. For the gRPC server's
     /// authentication layer.
     pub async fn authenticate(&self, token: &str) -> Result<Result<Actor, TokenRejection>, StoreError> {

@@ -5,11 +5,17 @@
 //! perspectief-bench grpc  [--seconds N] [--warmup N] [--tasks N] [--connections N] [--participants N] [--rate R]
 //! perspectief-bench write [--seconds N] [--warmup N] [--tasks N] [--participants N]
 //! perspectief-bench report [--sizes 10000,100000,1000000] [--backend sqlite|postgres|both] [--dir DIR] [--tasks N] [--repeat N]
+//! perspectief-bench cli [--sizes 100000] [--dir DIR] [--repeat N]
 //! ```
 //!
 //! - `grpc`: an audited read (GetCaseFile, its access-log record durable before the answer)
 //!   and an audited write (LogContact) through a real server on loopback, against the no-op
-//!   ceiling of the same server set-up (grpc.health.v1 Check on the same connections).
+//!   ceiling of the same server set-up (grpc.health.v1 Check on the same connections), and
+//!   the process's memory (RSS) idle and after each load. `--rate R` runs at a fixed rate
+//!   (requests are sent on schedule, so a slow answer shows in the latency instead of
+//!   slowing the client down).
+//! - `cli`: the `perspectief` binary showing one participant of a kept `report` database,
+//!   against the same binary's start without a database.
 //! - `write`: the store's write path (a contact moment with its access-log record, SQLite
 //!   `synchronous=FULL`) against raw single-row SQLite autocommits at the same durability.
 //!
@@ -124,7 +130,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((what, rest)) = args.split_first() else {
-        eprintln!("usage: perspectief-bench grpc|write [options] (see the crate docs)");
+        eprintln!("usage: perspectief-bench grpc|write|report|cli [options] (see the crate docs)");
         return std::process::ExitCode::from(64);
     };
     let options = match parse(rest) {
@@ -140,6 +146,7 @@ fn main() -> std::process::ExitCode {
             "grpc" => grpc(&options).await,
             "write" => write(&options).await,
             "report" => report(&options).await,
+            "cli" => cli(&options).await,
             other => Err(format!("unknown benchmark {other}")),
         }
     });
@@ -254,6 +261,7 @@ async fn grpc(a: &Args) -> Result<(), String> {
     let bearer: tonic::metadata::MetadataValue<_> = format!("Bearer {token}").parse().map_err(|_| "token")?;
     let ids = Arc::new(ids);
 
+    let idle = memory();
     let ch = channels.clone();
     let baseline = load::run(plan, move |task, _| {
         let mut client = tonic_health::pb::health_client::HealthClient::new(ch[task % ch.len()].clone());
@@ -277,6 +285,7 @@ async fn grpc(a: &Args) -> Result<(), String> {
     })
     .await;
 
+    let after_reads = memory();
     let (ch, ids3, b) = (channels.clone(), ids.clone(), bearer.clone());
     let writes = load::run(plan, move |task, n| {
         let mut client = CaseServiceClient::new(ch[task % ch.len()].clone());
@@ -306,8 +315,134 @@ async fn grpc(a: &Args) -> Result<(), String> {
     println!("{}", row("no-op tonic call (health Check)", &baseline, None));
     println!("{}", row("audited read (GetCaseFile)", &reads, Some(&baseline)));
     println!("{}", row("audited durable write (LogContact)", &writes, Some(&baseline)));
+    let after_writes = memory();
+    println!(
+        "\nMemory of the process (server and load generator share it; from /proc/self/status)\n\n\
+         | moment | RSS | ratio to idle | peak RSS so far |\n|---|---|---|---|"
+    );
+    for (moment, m) in
+        [("idle, server up", idle), ("after the read load", after_reads), ("after the write load", after_writes)]
+    {
+        println!("| {moment} | {:.1} MiB | {:.2} | {:.1} MiB |", m.0, m.0 / idle.0.max(0.1), m.1);
+    }
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// This process's resident memory now and at its peak, in MiB (0 where /proc is absent).
+fn memory() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (kib("VmRSS:") / 1024.0, kib("VmHWM:") / 1024.0)
+}
+
+/// `cli`: the latency of the `perspectief` binary showing one participant from a loaded
+/// database (`--dir`, the first of `--sizes`), against the same binary printing the activity
+/// codes (process start, configuration and messages, no database): the time a person waits.
+async fn cli(a: &Args) -> Result<(), String> {
+    let size = *a.sizes.first().ok_or("--sizes: give the database size to use")?;
+    let file = a.dir.join(format!("report-{size}.db"));
+    if !file.exists() {
+        return Err(format!("{} is missing: run the report benchmark with --sizes {size} first", file.display()));
+    }
+    let url = format!("sqlite://{}", file.display());
+    let keys = bench_keys(&a.dir)?;
+    let (store, _) = seed::open(&url, keys).await?;
+    // The reader: a project lead with an account (the binary checks the acting user's account).
+    let admin_id = UserId::from_u128(0xAD);
+    let admin = match store.bootstrap_administrator(admin_id, "Beheer (synthetisch)").await {
+        Ok(account) => Caller::local(account.actor()),
+        Err(_) => Caller::local(perspectief_core::access::Actor {
+            user: admin_id,
+            organisation: store.policy().foundation,
+            role: Role::Administrator,
+        }),
+    };
+    let lead = UserAccount {
+        id: UserId::from_u128(0x1EAD),
+        organisation: store.policy().foundation,
+        role: Role::ProjectLead,
+        name: Label::parse("Projectleider (synthetisch)").expect("valid label"),
+        disabled: false,
+    };
+    match store.create_user(&admin, lead.clone()).await {
+        Ok(_) | Err(perspectief_core::DomainError::AlreadyExists { .. }) => {}
+        Err(e) => return Err(e.to_string()),
+    }
+    let raw = Database::connect(&url).await.map_err(|e| e.to_string())?;
+    let count = raw
+        .query_one_raw(Statement::from_string(DbBackend::Sqlite, "SELECT COUNT(*) AS n FROM participants"))
+        .await
+        .map_err(|e| e.to_string())?
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(0);
+    let pick = raw
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            format!("SELECT id FROM participants ORDER BY id LIMIT 1 OFFSET {}", count / 2),
+        ))
+        .await
+        .map_err(|e| e.to_string())?
+        .and_then(|r| r.try_get::<String>("", "id").ok())
+        .ok_or("no participants in the database")?;
+    let _ = raw.close().await;
+    drop(store);
+    let binary = std::env::current_exe().map_err(|e| e.to_string())?.with_file_name("perspectief");
+    if !binary.exists() {
+        return Err(format!("{} is missing: cargo build --workspace first", binary.display()));
+    }
+    let key_file = a.dir.join("bench.key");
+    let lead_id = lead.id.to_string();
+    let run = |args: Vec<String>| {
+        let binary = binary.clone();
+        async move {
+            let out = std::process::Command::new(&binary)
+                .args(&args)
+                .env("PERSPECTIEF_CONFIG", "/nonexistent/perspectief-bench.toml")
+                .env_remove("PERSPECTIEF_KEY")
+                .env_remove("PERSPECTIEF_SERVER")
+                .output()
+                .map_err(|e| e.to_string())?;
+            if out.status.success() {
+                Ok(())
+            } else {
+                Err(format!("{args:?}: {}", String::from_utf8_lossy(&out.stderr)))
+            }
+        }
+    };
+    let baseline = timed(a.repeat, || run(vec!["activiteiten".into()])).await?;
+    let show = timed(a.repeat, || {
+        run(vec![
+            "--database".into(),
+            url.clone(),
+            "--key-file".into(),
+            key_file.display().to_string(),
+            "--as".into(),
+            lead_id.clone(),
+            "participant".into(),
+            "show".into(),
+            pick.clone(),
+        ])
+    })
+    .await?;
+    println!("CLI latency on a database of {count} participants ({size} contact moments), median of {} runs", a.repeat);
+    println!("\n| command | time | ratio to baseline |\n|---|---|---|");
+    println!(
+        "| `perspectief activiteiten` (baseline: start, no database) | {:.1} ms | 1.00 |",
+        baseline.as_secs_f64() * 1e3
+    );
+    println!(
+        "| `perspectief participant show ID` (open, decrypt, audit, print) | {:.1} ms | {:.2} |",
+        show.as_secs_f64() * 1e3,
+        show.as_secs_f64() / baseline.as_secs_f64()
+    );
     Ok(())
 }
 

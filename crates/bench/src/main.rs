@@ -386,7 +386,9 @@ async fn cli(a: &Args) -> Result<(), String> {
     let pick = raw
         .query_one_raw(Statement::from_string(
             DbBackend::Sqlite,
-            format!("SELECT id FROM participants ORDER BY id LIMIT 1 OFFSET {}", count / 2),
+            // A loaded participant (id prefix 51), not a replicated copy: a copy's sealed state
+            // is bound to the original's id and does not open under the copy's.
+            "SELECT id FROM participants WHERE SUBSTR(id, 1, 2) = '51' ORDER BY id LIMIT 1 OFFSET 100",
         ))
         .await
         .map_err(|e| e.to_string())?

@@ -2,6 +2,8 @@
 //! load through a real server on loopback finishes with no errors beyond the configured limits,
 //! and every acknowledged write is in the store afterwards.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

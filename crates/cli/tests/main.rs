@@ -6,6 +6,7 @@ mod support;
 
 mod dev;
 mod errors;
+mod fuzz_corpus;
 mod import;
 mod languages;
 mod remote;

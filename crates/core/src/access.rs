@@ -31,6 +31,9 @@
 //! | chain partner | update (answer: accept, reject, complete) | the same | the same |
 //! | auditor, administrator | — | none | — |
 //!
+//! Anyone else acts on a referral as on case data of the referral's category (a referral to
+//! the GGD is medical/psychosocial data), as the service does for the referral commands.
+//!
 //! Criminal history and medical/psychosocial content never reach the municipality; criminal
 //! history never leaves the foundation, whatever the consent says (everyone deserves a new
 //! start, and nobody outside needs it to help).
@@ -482,6 +485,9 @@ impl AccessPolicy {
                         deny(DenyReason::NotAddressee)
                     } else if *status == crate::contact::ReferralStatus::Proposed {
                         deny(DenyReason::NotSent)
+                    } else if *category == DataCategory::CriminalHistory {
+                        // Never outside the foundation, whatever the consent says.
+                        deny(DenyReason::CategoryNotForRole { role: actor.role, action, category: *category })
                     } else {
                         match covering_consent(scope.consents, actor.organisation, *category, today) {
                             Some(c) => allow(Basis::Consent(c.id)),
@@ -489,7 +495,12 @@ impl AccessPolicy {
                         }
                     }
                 }
-                _ => decide_case_data(actor, action, scope, DataCategory::Guidance, today),
+                // A partner answers the referrals addressed to it, nothing more.
+                ChainPartner => not_entitled(),
+                // Anyone else acts on case data of the referral's own category, as the service
+                // does for referral commands: a referral to the GGD is medical content, which
+                // must not reach the municipality under a consent for guidance.
+                _ => decide_case_data(actor, action, scope, *category, today),
             },
             other => {
                 let allowed: &[Action] = match (other, actor.role) {
@@ -822,6 +833,29 @@ mod tests {
             Decision::Denied { reason: DenyReason::NoConsent { category: DataCategory::MedicalPsychosocial } }
         );
         assert!(!POLICY.decide(&iom, Action::Erase, &sent_return, day(15)).is_allowed());
+    }
+
+    #[test]
+    fn a_referral_is_case_data_of_its_own_category_for_everyone_but_its_addressee() {
+        use crate::contact::ReferralStatus;
+        let all: Vec<DataCategory> = DataCategory::ALL.to_vec();
+        let consents = [consent(GEMEENTE, &all, 1, None), consent(IOM, &all, 1, None)];
+        let scope =
+            ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents: &consents };
+        let referral =
+            |to, category| Resource::Referral { scope, addressed_to: to, status: ReferralStatus::Sent, category };
+        // A referral to the GGD is medical: not for the municipality, whatever the consent says.
+        let gemeente = actor(Role::MunicipalCaseManager, 8, GEMEENTE);
+        let medical = referral(IOM, DataCategory::MedicalPsychosocial);
+        assert!(!POLICY.decide(&gemeente, Action::Read, &medical, day(15)).is_allowed());
+        assert!(POLICY.decide(&gemeente, Action::Read, &referral(IOM, DataCategory::Guidance), day(15)).is_allowed());
+        // Criminal history never leaves the foundation, not even to the addressee.
+        let iom = actor(Role::ChainPartner, 9, IOM);
+        let criminal = referral(IOM, DataCategory::CriminalHistory);
+        assert!(!POLICY.decide(&iom, Action::Read, &criminal, day(15)).is_allowed());
+        // The addressee reads and answers; it does not search or export referrals.
+        assert!(POLICY.decide(&iom, Action::Read, &medical, day(15)).is_allowed());
+        assert!(!POLICY.decide(&iom, Action::Search, &referral(IOM, DataCategory::Legal), day(15)).is_allowed());
     }
 
     #[test]

@@ -99,6 +99,8 @@ pub mod case;
 pub mod codes;
 pub mod contact;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ids;
 pub mod input;
 pub mod meeting;

@@ -6,6 +6,7 @@
 mod support;
 
 mod case_file;
+mod fuzz_corpus;
 mod inputs;
 mod privacy;
 mod properties;

@@ -24,6 +24,8 @@ pub mod client;
 pub mod codec;
 pub mod convert;
 pub mod filter;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod guard;
 pub mod paging;
 pub mod reference;

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod fuzz_corpus;
 mod interop;
 mod partners;
 mod remote;

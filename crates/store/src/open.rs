@@ -443,7 +443,8 @@ mod tests {
                 "m0004_audit_head_guard",
                 "m0005_event_feed",
                 "m0006_reporting",
-                "m0007_break_glass"
+                "m0007_break_glass",
+                "m0008_report_firsts"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

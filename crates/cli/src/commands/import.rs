@@ -8,11 +8,13 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use perspectief_cli::import_csv::{
+    self, CONTACT_COLUMNS, CONTACT_REQUIRED, Issue, ParticipantImport, Sheet, cells, list,
+};
 use perspectief_core::case::{Case, CaseCommand, CommandContext, RegisterParticipant};
 use perspectief_core::ids::ParticipantId;
-use perspectief_core::input::{LocationInput, LocationKind, LogContactInput, RegisterParticipantInput};
+use perspectief_core::input::{LocationInput, LocationKind, LogContactInput};
 use perspectief_core::service::{PageRequest, ParticipantFilter, PerspectiefService};
-use perspectief_core::{DomainError, UserId};
 use serde_json::json;
 
 use crate::args::{de, now, parse_date, parse_instant, today};
@@ -46,7 +48,7 @@ pub fn spinner(message: &str) -> ProgressBar {
     bar
 }
 
-/// One problem in the file.
+/// One problem in the file, in the user's language.
 #[derive(Debug, Clone)]
 struct Problem {
     row: usize,
@@ -54,9 +56,21 @@ struct Problem {
     problem: String,
 }
 
-struct Sheet {
-    headers: Vec<String>,
-    rows: Vec<csv::StringRecord>,
+/// The words for a problem the checks found.
+fn render(p: import_csv::Problem) -> Problem {
+    let problem = match p.issue {
+        Issue::UnknownColumn { known } => t!("import-unknown-column", known = known.join(", ")),
+        Issue::MissingColumn => t!("import-missing-column"),
+        Issue::NotAnId => t!("violation-not_an_id"),
+        Issue::Violation { code, message } => violation_text(&code, &message),
+        Issue::Refused(e) => crate::exit::from_domain(e).message,
+        Issue::Text(text) => text,
+    };
+    Problem { row: p.row, column: p.column, problem }
+}
+
+fn render_all(problems: Vec<import_csv::Problem>) -> Vec<Problem> {
+    problems.into_iter().map(render).collect()
 }
 
 fn read(path: &Path) -> Result<Sheet> {
@@ -64,106 +78,12 @@ fn read(path: &Path) -> Result<Sheet> {
         let code = if e.kind() == std::io::ErrorKind::NotFound { crate::exit::NOT_FOUND } else { IO };
         Failure::new(code, t!("error-io", path = path.display(), reason = e))
     })?;
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.trim_start_matches('\u{feff}');
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.contains(';') && !first.contains(',') { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Failure::new(VALIDATION, e.to_string()))?
-        .iter()
-        .map(|h| h.trim().to_lowercase().replace([' ', '-'], "_"))
-        .collect();
-    let rows = reader
-        .records()
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| Failure::new(VALIDATION, e.to_string()))?;
-    Ok(Sheet { headers, rows })
-}
-
-/// Column names, with the Dutch names of the usual spreadsheets.
-fn canonical(h: &str) -> &str {
-    match h {
-        "voornamen" | "voornaam" => "given_names",
-        "achternaam" => "family_name",
-        "aliassen" | "alias" => "aliases",
-        "geboortedatum" => "date_of_birth",
-        "land_van_herkomst" | "herkomst" => "country_of_origin",
-        "nationaliteit" | "nationaliteiten" => "nationalities",
-        "talen" | "taal" => "languages",
-        "v_nummer" | "vnummer" => "v_number",
-        "lvv_locatie" | "locatie_lvv" => "lvv_location",
-        "inschrijfdatum" | "ingeschreven" => "registered_on",
-        "projectmedewerker" => "project_worker",
-        "deelnemer" => "participant",
-        "moment" | "datum" | "wanneer" => "at",
-        "soort" => "kind",
-        "locatie" | "plaats" => "location",
-        "activiteiten" | "activiteit" => "activities",
-        "samenvatting" => "summary",
-        "categorie" => "category",
-        "duur" | "duur_minuten" => "duration_minutes",
-        other => other,
-    }
-}
-
-fn list(v: &str) -> Vec<String> {
-    v.split([';', '|']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
-}
-
-fn domain_problems(row: usize, e: &DomainError) -> Vec<Problem> {
-    match e.violations() {
-        Some(v) => v
-            .iter()
-            .map(|v| Problem { row, column: v.field.clone(), problem: violation_text(&v.code, &v.message) })
-            .collect(),
-        None => vec![Problem { row, column: String::new(), problem: crate::exit::from_domain(e.clone()).message }],
-    }
+    Sheet::parse(&bytes).map_err(|e| Failure::new(VALIDATION, e.to_string()))
 }
 
 fn violation_text(code: &str, message: &str) -> String {
     let id = format!("violation-{code}");
     if crate::i18n::has(&id) { t!(&id) } else { message.to_owned() }
-}
-
-const PARTICIPANT_COLUMNS: &[&str] = &[
-    "given_names",
-    "family_name",
-    "aliases",
-    "date_of_birth",
-    "country_of_origin",
-    "nationalities",
-    "languages",
-    "v_number",
-    "lvv_location",
-    "registered_on",
-    "project_worker",
-];
-const CONTACT_COLUMNS: &[&str] =
-    &["participant", "at", "kind", "location", "activities", "summary", "category", "duration_minutes", "partner"];
-
-fn check_headers(headers: &[String], known: &[&str], required: &[&str]) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for h in headers {
-        if !known.contains(&canonical(h)) {
-            problems.push(Problem {
-                row: 1,
-                column: h.clone(),
-                problem: t!("import-unknown-column", known = known.join(", ")),
-            });
-        }
-    }
-    for r in required {
-        if !headers.iter().any(|h| canonical(h) == *r) {
-            problems.push(Problem { row: 1, column: (*r).to_owned(), problem: t!("import-missing-column") });
-        }
-    }
-    problems
-}
-
-fn cells<'a>(headers: &'a [String], record: &'a csv::StringRecord) -> BTreeMap<&'a str, &'a str> {
-    headers.iter().zip(record.iter()).map(|(h, v)| (canonical(h), v.trim())).filter(|(_, v)| !v.is_empty()).collect()
 }
 
 /// What a valid row becomes.
@@ -174,75 +94,32 @@ enum Row {
 
 pub async fn participants<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let sheet = read(&args.file)?;
-    let header_problems = check_headers(&sheet.headers, PARTICIPANT_COLUMNS, &["given_names"]);
-    if !header_problems.is_empty() {
-        return report(ctx, &args, &sheet, Vec::new(), header_problems, 0)
-            .await
-            .and(Err(Failure::new(VALIDATION, t!("import-refused"))));
-    }
-    let today = today();
     let context = CommandContext::at(ctx.me(), now());
-    let mut valid = Vec::new();
-    let mut problems = Vec::new();
-    for (i, record) in sheet.rows.iter().enumerate() {
-        let row = i + 2;
-        let c = cells(&sheet.headers, record);
-        let mut row_problems = Vec::new();
-        let registered_on = match c.get("registered_on") {
-            Some(v) => match parse_date(v) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    row_problems.push(Problem { row, column: "registered_on".to_owned(), problem: e });
-                    None
-                }
-            },
-            None => None,
-        };
-        let worker = match c.get("project_worker") {
-            Some(v) => match UserId::parse(v) {
-                Ok(u) => u,
-                Err(_) => {
-                    row_problems.push(Problem {
-                        row,
-                        column: "project_worker".to_owned(),
-                        problem: t!("violation-not_an_id"),
-                    });
-                    ctx.me()
-                }
-            },
-            None => ctx.me(),
-        };
-        let input = RegisterParticipantInput {
-            given_names: c.get("given_names").map(|s| (*s).to_owned()).unwrap_or_default(),
-            family_name: c.get("family_name").map(|s| (*s).to_owned()),
-            aliases: c.get("aliases").map(|s| list(s)).unwrap_or_default(),
-            date_of_birth: c.get("date_of_birth").map(|s| (*s).to_owned()),
-            country_of_origin: c.get("country_of_origin").map(|s| (*s).to_owned()),
-            nationalities: c.get("nationalities").map(|s| list(s)).unwrap_or_default(),
-            languages: c.get("languages").map(|s| list(s)).unwrap_or_default(),
-            v_number: c.get("v_number").map(|s| (*s).to_owned()),
-            lvv_location: c.get("lvv_location").map(|s| (*s).to_owned()),
-            registered_on,
-        };
-        match input.into_command(ParticipantId::from_uuid(uuid::Uuid::now_v7()), worker, today) {
-            Ok(cmd) => match Case::register(cmd.clone(), &context) {
-                Ok(_) if row_problems.is_empty() => valid.push((row, Row::Participant(cmd))),
-                Ok(_) => {}
-                Err(e) => row_problems.extend(domain_problems(row, &e)),
-            },
-            Err(e) => row_problems.extend(domain_problems(row, &e)),
+    let mut new_id = || ParticipantId::from_uuid(uuid::Uuid::now_v7());
+    let mut env = ParticipantImport {
+        me: ctx.me(),
+        today: today(),
+        context: &context,
+        parse_date: &parse_date,
+        new_id: &mut new_id,
+    };
+    let checked = match import_csv::check_participants(&sheet, &mut env) {
+        Ok(checked) => checked,
+        Err(header_problems) => {
+            return report(ctx, &args, &sheet, Vec::new(), render_all(header_problems), 0)
+                .await
+                .and(Err(Failure::new(VALIDATION, t!("import-refused"))));
         }
-        problems.extend(row_problems);
-    }
-    finish(svc, ctx, &args, &sheet, valid, problems).await
+    };
+    let valid = checked.valid.into_iter().map(|(row, cmd)| (row, Row::Participant(cmd))).collect();
+    finish(svc, ctx, &args, &sheet, valid, render_all(checked.problems)).await
 }
 
 pub async fn contacts<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let sheet = read(&args.file)?;
-    let header_problems =
-        check_headers(&sheet.headers, CONTACT_COLUMNS, &["participant", "kind", "activities", "summary"]);
+    let header_problems = import_csv::check_headers(&sheet.headers, CONTACT_COLUMNS, CONTACT_REQUIRED);
     if !header_problems.is_empty() {
-        return report(ctx, &args, &sheet, Vec::new(), header_problems, 0)
+        return report(ctx, &args, &sheet, Vec::new(), render_all(header_problems), 0)
             .await
             .and(Err(Failure::new(VALIDATION, t!("import-refused"))));
     }
@@ -364,11 +241,11 @@ pub async fn contacts<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ImportArg
                                 valid.push((row, Row::Contact(participant, cmd)));
                             }
                             Ok(_) => {}
-                            Err(e) => row_problems.extend(domain_problems(row, &e)),
+                            Err(e) => row_problems.extend(render_all(import_csv::domain_problems(row, &e))),
                         }
                     }
                 }
-                Err(e) => row_problems.extend(domain_problems(row, &e)),
+                Err(e) => row_problems.extend(render_all(import_csv::domain_problems(row, &e))),
             }
         }
         problems.extend(row_problems);
@@ -385,10 +262,10 @@ async fn finish<S: PerspectiefService>(
     valid: Vec<(usize, Row)>,
     problems: Vec<Problem>,
 ) -> Result<()> {
-    if !problems.is_empty() && !args.skip_invalid {
+    let Some(valid) = import_csv::rows_to_import(valid, &problems, args.skip_invalid) else {
         report(ctx, args, sheet, Vec::new(), problems, 0).await?;
         return Err(Failure::new(VALIDATION, t!("import-refused")));
-    }
+    };
     let mut imported = Vec::new();
     if !args.dry_run {
         let bar = progress(valid.len() as u64, &t!("progress-import"));

@@ -97,15 +97,41 @@ mod tests {
             assert_eq!(Migrator::get_applied_migrations(&db).await.unwrap().len(), 1);
             // Today's code also writes the event feed (migration 5); a database of this age has
             // none, so the feed is made for the write and dropped again: the upgrade must build it.
-            // The same for the reporting columns (migration 6).
+            // The same for the reporting columns (migration 6) and the report projection
+            // (migration 8, which must fill it for the periods that exist: one is defined here).
             let feed = "CREATE TABLE event_feed (position BIGINT PRIMARY KEY, participant_id TEXT, version BIGINT)";
             db.execute_unprepared(feed).await.unwrap();
             db.execute_unprepared("ALTER TABLE participants ADD COLUMN lvv_location TEXT").await.unwrap();
             db.execute_unprepared("ALTER TABLE activity_log ADD COLUMN contact_id TEXT").await.unwrap();
+            let firsts = "CREATE TABLE report_firsts (period_id TEXT, participant_id TEXT, measure TEXT, \
+                          first_on TEXT, first_month TEXT, nationality TEXT, lvv_location TEXT, project_worker TEXT, \
+                          PRIMARY KEY (period_id, participant_id, measure))";
+            db.execute_unprepared(firsts).await.unwrap();
             crate::repo::save_case(&db, &keys, &case, None, &[event]).await.unwrap();
             db.execute_unprepared("DROP TABLE event_feed").await.unwrap();
+            db.execute_unprepared("DROP TABLE report_firsts").await.unwrap();
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN lvv_location").await.unwrap();
             db.execute_unprepared("ALTER TABLE activity_log DROP COLUMN contact_id").await.unwrap();
+            let period = perspectief_core::activity::SubsidyPeriod::new(
+                SubsidyPeriodId::from_u128(9),
+                "Oud",
+                ctx.today,
+                ctx.today.succ_opt().unwrap(),
+                vec![],
+            )
+            .unwrap();
+            crate::sql::exec(
+                &db,
+                "INSERT INTO subsidy_periods (id, starts_on, ends_on, definition) VALUES ($1, $2, $3, $4)",
+                [
+                    period.id().to_string().into(),
+                    crate::sql::date(period.starts_on()).into(),
+                    crate::sql::date(period.ends_on()).into(),
+                    serde_json::to_string(&period).unwrap().into(),
+                ],
+            )
+            .await
+            .unwrap();
             let audit_key = crate::open::audit_key(&db, &keys).await.unwrap();
             let mut chain = crate::audit::Chain::lock(&db, audit_key).await.unwrap();
             chain.append(&AuditEntry::new(&Caller::local(lead), now, Action::Create, "register_participant"));
@@ -124,10 +150,20 @@ mod tests {
         options.foundation = Some(foundation);
         let store = Store::open(options).await.unwrap();
         assert_eq!(store.get_case(&Caller::local(lead), case.id()).await.unwrap(), case);
-        // The old events got their places in the feed.
+        // The report projection was filled for the period that already existed.
+        let report = perspectief_core::report::ReportingService::subsidy_report(
+            &store,
+            &Caller::local(lead),
+            SubsidyPeriodId::from_u128(9),
+            ctx.today,
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.reached.registered_persons, 1);
+        // The old events got their places in the feed (the reads in this test are logged too).
         let feed = store.watch_events(&Caller::local(lead), 0, 10).await.unwrap();
         assert_eq!(feed.events.iter().map(|e| (e.position, e.event.version)).collect::<Vec<_>>(), [(1, 1)]);
-        assert!(matches!(store.verify_chain().await.unwrap(), ChainVerification::Intact { records: 3, .. }));
+        assert!(matches!(store.verify_chain().await.unwrap(), ChainVerification::Intact { records: 4, .. }));
         assert!(
             crate::testing::raw_execute(&store, "UPDATE audit_log SET operation = 'x' WHERE seq = 1").await.is_err()
         );

@@ -1,0 +1,269 @@
+//! The import spreadsheet, without files, clock, terminal or service: reading the CSV bytes,
+//! checking the columns, and checking participant rows on the input rules and the core. The
+//! `import` command reads the file, supplies the day, the ids and the date parser of the
+//! command line, and puts the [`Problem`]s into the user's language; the fuzz target feeds it
+//! arbitrary bytes.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use perspectief_core::case::{Case, CommandContext, RegisterParticipant};
+use perspectief_core::ids::ParticipantId;
+use perspectief_core::input::RegisterParticipantInput;
+use perspectief_core::{DomainError, UserId};
+
+/// The columns of a participants import.
+pub const PARTICIPANT_COLUMNS: &[&str] = &[
+    "given_names",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "country_of_origin",
+    "nationalities",
+    "languages",
+    "v_number",
+    "lvv_location",
+    "registered_on",
+    "project_worker",
+];
+
+/// The columns a participants import needs.
+pub const PARTICIPANT_REQUIRED: &[&str] = &["given_names"];
+
+/// The columns of a contact-moments import.
+pub const CONTACT_COLUMNS: &[&str] =
+    &["participant", "at", "kind", "location", "activities", "summary", "category", "duration_minutes", "partner"];
+
+/// The columns a contact-moments import needs.
+pub const CONTACT_REQUIRED: &[&str] = &["participant", "kind", "activities", "summary"];
+
+/// A CSV file read: the normalised column names and the data rows.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    /// Column names, trimmed, lower case, spaces and dashes as underscores.
+    pub headers: Vec<String>,
+    /// The data rows (spreadsheet row 2 onwards), as many fields as each row has.
+    pub rows: Vec<csv::StringRecord>,
+}
+
+impl Sheet {
+    /// Read a CSV file's bytes: invalid UTF-8 is replaced rather than refused (spreadsheets
+    /// export in many encodings, and the checks then name the damaged cell), a byte-order mark
+    /// is skipped, and the separator is `;` when the first line has semicolons and no commas
+    /// (Dutch spreadsheets), else `,`. A file the CSV reader cannot read is refused whole.
+    pub fn parse(bytes: &[u8]) -> Result<Self, csv::Error> {
+        let text = String::from_utf8_lossy(bytes);
+        let text = text.trim_start_matches('\u{feff}');
+        let first = text.lines().next().unwrap_or_default();
+        let delimiter = if first.contains(';') && !first.contains(',') { b';' } else { b',' };
+        let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+        let headers: Vec<String> =
+            reader.headers()?.iter().map(|h| h.trim().to_lowercase().replace([' ', '-'], "_")).collect();
+        let rows = reader.records().collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { headers, rows })
+    }
+}
+
+/// One problem in the file: where (spreadsheet row, column) and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// The spreadsheet's row number: 1 is the header, 2 the first data row.
+    pub row: usize,
+    /// The column (or the core's field path, such as `nationalities[1]`); empty only for a
+    /// refusal of the core that names no field.
+    pub column: String,
+    /// What is wrong.
+    pub issue: Issue,
+}
+
+/// What is wrong, without words: the command line says it in the user's language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Issue {
+    /// A column the import does not know; `known` lists the ones it does.
+    UnknownColumn {
+        /// The columns of this kind of import.
+        known: &'static [&'static str],
+    },
+    /// A required column is missing.
+    MissingColumn,
+    /// Not an id.
+    NotAnId,
+    /// A field the input rules or the core refused, by its violation code and message.
+    Violation {
+        /// The stable violation code (`not_a_date`).
+        code: String,
+        /// The core's message, for codes without a translation.
+        message: String,
+    },
+    /// A refusal of the core that names no field.
+    Refused(DomainError),
+    /// Already in words (from the command line's own parsers).
+    Text(String),
+}
+
+/// Column names, with the Dutch names of the usual spreadsheets.
+pub fn canonical(h: &str) -> &str {
+    match h {
+        "voornamen" | "voornaam" => "given_names",
+        "achternaam" => "family_name",
+        "aliassen" | "alias" => "aliases",
+        "geboortedatum" => "date_of_birth",
+        "land_van_herkomst" | "herkomst" => "country_of_origin",
+        "nationaliteit" | "nationaliteiten" => "nationalities",
+        "talen" | "taal" => "languages",
+        "v_nummer" | "vnummer" => "v_number",
+        "lvv_locatie" | "locatie_lvv" => "lvv_location",
+        "inschrijfdatum" | "ingeschreven" => "registered_on",
+        "projectmedewerker" => "project_worker",
+        "deelnemer" => "participant",
+        "moment" | "datum" | "wanneer" => "at",
+        "soort" => "kind",
+        "locatie" | "plaats" => "location",
+        "activiteiten" | "activiteit" => "activities",
+        "samenvatting" => "summary",
+        "categorie" => "category",
+        "duur" | "duur_minuten" => "duration_minutes",
+        other => other,
+    }
+}
+
+/// A list in one cell: separated by `;` or `|`, blanks dropped.
+pub fn list(v: &str) -> Vec<String> {
+    v.split([';', '|']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+/// Unknown and missing columns, on row 1.
+pub fn check_headers(headers: &[String], known: &'static [&'static str], required: &[&str]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for h in headers {
+        if !known.contains(&canonical(h)) {
+            problems.push(Problem { row: 1, column: h.clone(), issue: Issue::UnknownColumn { known } });
+        }
+    }
+    for r in required {
+        if !headers.iter().any(|h| canonical(h) == *r) {
+            problems.push(Problem { row: 1, column: (*r).to_owned(), issue: Issue::MissingColumn });
+        }
+    }
+    problems
+}
+
+/// A row's non-empty cells by canonical column name (trimmed). Fields beyond the header are
+/// ignored.
+pub fn cells<'a>(headers: &'a [String], record: &'a csv::StringRecord) -> BTreeMap<&'a str, &'a str> {
+    headers.iter().zip(record.iter()).map(|(h, v)| (canonical(h), v.trim())).filter(|(_, v)| !v.is_empty()).collect()
+}
+
+/// The problems of a refusal by the input rules or the core, on `row`: one per field, or one
+/// without a column when the refusal names no field.
+pub fn domain_problems(row: usize, e: &DomainError) -> Vec<Problem> {
+    match e.violations() {
+        Some(v) => v
+            .iter()
+            .map(|v| Problem {
+                row,
+                column: v.field.clone(),
+                issue: Issue::Violation { code: v.code.clone(), message: v.message.clone() },
+            })
+            .collect(),
+        None => vec![Problem { row, column: String::new(), issue: Issue::Refused(e.clone()) }],
+    }
+}
+
+/// The rows of a sheet, checked: the valid ones with what they become, and the problems of
+/// the others. A row is either valid or has at least one problem.
+#[derive(Debug, Clone)]
+pub struct Checked<T> {
+    /// Valid rows by spreadsheet row number, in file order.
+    pub valid: Vec<(usize, T)>,
+    /// Every problem of the invalid rows.
+    pub problems: Vec<Problem>,
+}
+
+/// All or nothing: every row when all are valid; with `skip_invalid` (`--skip-invalid`) the
+/// valid rows; `None`, nothing at all, when a row has a problem and the valid rows alone were
+/// not asked for.
+pub fn rows_to_import<T, P>(valid: Vec<(usize, T)>, problems: &[P], skip_invalid: bool) -> Option<Vec<(usize, T)>> {
+    (problems.is_empty() || skip_invalid).then_some(valid)
+}
+
+/// What checking participant rows needs from its surroundings.
+pub struct ParticipantImport<'a> {
+    /// The importing user: the project worker of rows that name none.
+    pub me: UserId,
+    /// Today, for relative checks (no registration or birth in the future).
+    pub today: NaiveDate,
+    /// The registration's check is run in this context, as the import would register.
+    pub context: &'a CommandContext,
+    /// The date parser for `registered_on` (the command line's: absolute and relative days).
+    pub parse_date: &'a dyn Fn(&str) -> Result<NaiveDate, String>,
+    /// The id of each valid row's new participant.
+    pub new_id: &'a mut dyn FnMut() -> ParticipantId,
+}
+
+impl std::fmt::Debug for ParticipantImport<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParticipantImport").field("me", &self.me).field("today", &self.today).finish_non_exhaustive()
+    }
+}
+
+/// Check a participants sheet: `Err` with the header's problems (then no row is checked),
+/// else every row on the input rules and on the core's registration.
+pub fn check_participants(
+    sheet: &Sheet,
+    env: &mut ParticipantImport<'_>,
+) -> Result<Checked<RegisterParticipant>, Vec<Problem>> {
+    let header_problems = check_headers(&sheet.headers, PARTICIPANT_COLUMNS, PARTICIPANT_REQUIRED);
+    if !header_problems.is_empty() {
+        return Err(header_problems);
+    }
+    let mut valid = Vec::new();
+    let mut problems = Vec::new();
+    for (i, record) in sheet.rows.iter().enumerate() {
+        let row = i + 2;
+        let c = cells(&sheet.headers, record);
+        let mut row_problems = Vec::new();
+        let registered_on = match c.get("registered_on") {
+            Some(v) => match (env.parse_date)(v) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    row_problems.push(Problem { row, column: "registered_on".to_owned(), issue: Issue::Text(e) });
+                    None
+                }
+            },
+            None => None,
+        };
+        let worker = match c.get("project_worker") {
+            Some(v) => match UserId::parse(v) {
+                Ok(u) => u,
+                Err(_) => {
+                    row_problems.push(Problem { row, column: "project_worker".to_owned(), issue: Issue::NotAnId });
+                    env.me
+                }
+            },
+            None => env.me,
+        };
+        let input = RegisterParticipantInput {
+            given_names: c.get("given_names").map(|s| (*s).to_owned()).unwrap_or_default(),
+            family_name: c.get("family_name").map(|s| (*s).to_owned()),
+            aliases: c.get("aliases").map(|s| list(s)).unwrap_or_default(),
+            date_of_birth: c.get("date_of_birth").map(|s| (*s).to_owned()),
+            country_of_origin: c.get("country_of_origin").map(|s| (*s).to_owned()),
+            nationalities: c.get("nationalities").map(|s| list(s)).unwrap_or_default(),
+            languages: c.get("languages").map(|s| list(s)).unwrap_or_default(),
+            v_number: c.get("v_number").map(|s| (*s).to_owned()),
+            lvv_location: c.get("lvv_location").map(|s| (*s).to_owned()),
+            registered_on,
+        };
+        match input.into_command((env.new_id)(), worker, env.today) {
+            Ok(cmd) => match Case::register(cmd.clone(), env.context) {
+                Ok(_) if row_problems.is_empty() => valid.push((row, cmd)),
+                Ok(_) => {}
+                Err(e) => row_problems.extend(domain_problems(row, &e)),
+            },
+            Err(e) => row_problems.extend(domain_problems(row, &e)),
+        }
+        problems.extend(row_problems);
+    }
+    Ok(Checked { valid, problems })
+}

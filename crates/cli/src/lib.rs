@@ -1,0 +1,8 @@
+//! The parts of the `perspectief` command that need no terminal, file, clock or service, so
+//! that they can be tested and fuzzed on their own: the import spreadsheet's checks. The
+//! binary (`src/main.rs`) is the command itself.
+
+pub mod import_csv;
+
+#[doc(hidden)]
+pub mod fuzzing;

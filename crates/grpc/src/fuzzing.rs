@@ -1,0 +1,390 @@
+//! Fuzz targets of the gRPC adapter, shared by `fuzz/` (cargo-fuzz, nightly) and the replay of
+//! its corpus in the normal tests. Not part of the API: hidden from the documentation.
+//!
+//! [`grpc_conversion`] decodes the bytes as one of the request messages whose conversion to
+//! core values the server does (the first byte picks which, see [`MESSAGES`]) and checks what
+//! [`crate::convert`] promises: it never panics; a refusal is an `invalid_input` error naming
+//! non-empty field paths; an accepted request, converted back as the client would send it,
+//! converts again to the same value; and the core's own field errors for an accepted case
+//! command survive the renaming into the request's terms and back.
+
+use std::fmt::Debug;
+use std::sync::OnceLock;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use perspectief_core::report::{AgendaQuery, FigureQuery};
+use perspectief_core::service::WorklistQuery;
+use perspectief_core::{
+    Case, CaseCommand, CommandContext, DomainError, Name, ParticipantId, ParticipantProfile, PlanSession,
+    RegisterParticipant, SubsidyPeriod, SubsidyPeriodId, Text, UserId,
+};
+use prost::Message;
+
+use crate::convert::case_commands::{
+    CaseCommandRequest, CaseCommandTarget, ProfileUpdate, UPDATABLE_PROFILE_FIELDS, case_command_request,
+    in_core_terms, in_request_terms, registration_in_core_terms, registration_in_request_terms,
+};
+use crate::convert::meetings::{MeetingCommandRequest, MeetingCommandTarget, ScheduleMeeting, meeting_command_request};
+use crate::convert::reports::agenda_request;
+use crate::convert::sessions::{SessionCommandRequest, SessionCommandTarget, session_command_request};
+use crate::convert::{Field, FromProto, ToProto, optional, parse_name, required};
+use crate::pb;
+
+/// One kind of request: its name (for messages) and how its bytes are checked.
+type Check = (&'static str, fn(&[u8]));
+
+/// Every request kind the target knows; the first byte of the input picks one (modulo the
+/// length). The case commands come first, in the order of `CaseCommandRequest`.
+pub const MESSAGES: &[Check] = &[
+    ("UpdateProfileRequest", |b| case_command(b, CaseCommandRequest::UpdateProfile)),
+    ("AssignProjectWorkerRequest", |b| case_command(b, CaseCommandRequest::AssignProjectWorker)),
+    ("ChangePhaseRequest", |b| case_command(b, CaseCommandRequest::ChangePhase)),
+    ("ChangeDirectionRequest", |b| case_command(b, CaseCommandRequest::ChangeDirection)),
+    ("RecordReturnStanceRequest", |b| case_command(b, CaseCommandRequest::RecordReturnStance)),
+    ("RevisePlanRequest", |b| case_command(b, CaseCommandRequest::RevisePlan)),
+    ("AgreePlanRequest", |b| case_command(b, CaseCommandRequest::AgreePlan)),
+    ("SetGoalRequest", |b| case_command(b, CaseCommandRequest::SetGoal)),
+    ("ChangeGoalStatusRequest", |b| case_command(b, CaseCommandRequest::ChangeGoalStatus)),
+    ("UpdateGoalStepsRequest", |b| case_command(b, CaseCommandRequest::UpdateGoalSteps)),
+    ("LogContactRequest", |b| case_command(b, CaseCommandRequest::LogContact)),
+    ("AddAgreementRequest", |b| case_command(b, CaseCommandRequest::AddAgreement)),
+    ("SettleAgreementRequest", |b| case_command(b, CaseCommandRequest::SettleAgreement)),
+    ("ProposeReferralRequest", |b| case_command(b, CaseCommandRequest::ProposeReferral)),
+    ("AdvanceReferralRequest", |b| case_command(b, CaseCommandRequest::AdvanceReferral)),
+    ("StartReturnExplorationRequest", |b| case_command(b, CaseCommandRequest::StartReturnExploration)),
+    ("UpdateReturnExplorationRequest", |b| case_command(b, CaseCommandRequest::UpdateReturnExploration)),
+    ("IdentifyObstacleRequest", |b| case_command(b, CaseCommandRequest::IdentifyObstacle)),
+    ("ActOnObstacleRequest", |b| case_command(b, CaseCommandRequest::ActOnObstacle)),
+    ("UpdateReintegrationPlanRequest", |b| case_command(b, CaseCommandRequest::UpdateReintegrationPlan)),
+    ("RecordDepartureStepRequest", |b| case_command(b, CaseCommandRequest::RecordDepartureStep)),
+    ("UpdateReanChecklistRequest", |b| case_command(b, CaseCommandRequest::UpdateReanChecklist)),
+    ("PlanDepartureRequest", |b| case_command(b, CaseCommandRequest::PlanDeparture)),
+    ("RecordJudgmentRequest", |b| case_command(b, CaseCommandRequest::RecordJudgment)),
+    ("RecordJudgmentCommunicatedRequest", |b| case_command(b, CaseCommandRequest::RecordJudgmentCommunicated)),
+    ("RecordConsequencesExplainedRequest", |b| case_command(b, CaseCommandRequest::RecordConsequencesExplained)),
+    ("RecordSelfRelianceRequest", |b| case_command(b, CaseCommandRequest::RecordSelfReliance)),
+    ("GiveConsentRequest", |b| case_command(b, CaseCommandRequest::GiveConsent)),
+    ("WithdrawConsentRequest", |b| case_command(b, CaseCommandRequest::WithdrawConsent)),
+    ("RecordProgressReportRequest", |b| case_command(b, CaseCommandRequest::RecordProgressReport)),
+    ("RecordOutflowRequest", |b| case_command(b, CaseCommandRequest::RecordOutflow)),
+    ("CreateParticipantRequest", create_participant),
+    ("UpdateParticipantRequest", update_participant),
+    ("RegisterAttendanceRequest", |b| session_command(b, SessionCommandRequest::RegisterAttendance)),
+    ("RemoveAttendanceRequest", |b| session_command(b, SessionCommandRequest::RemoveAttendance)),
+    ("SetUnregisteredHeadCountRequest", |b| session_command(b, SessionCommandRequest::SetUnregisteredHeadCount)),
+    ("RescheduleSessionRequest", |b| session_command(b, SessionCommandRequest::Reschedule)),
+    ("CancelSessionRequest", |b| session_command(b, SessionCommandRequest::Cancel)),
+    ("CreateSessionRequest", create_session),
+    ("AddToAgendaRequest", |b| meeting_command(b, MeetingCommandRequest::AddToAgenda)),
+    ("RecordDiscussionRequest", |b| meeting_command(b, MeetingCommandRequest::RecordDiscussion)),
+    ("AdviseTerminationRequest", |b| meeting_command(b, MeetingCommandRequest::AdviseTermination)),
+    ("RecordChainDecisionRequest", |b| meeting_command(b, MeetingCommandRequest::RecordChainDecision)),
+    ("RecordTerminationTalkRequest", |b| meeting_command(b, MeetingCommandRequest::RecordTerminationTalk)),
+    ("CreateMeetingRequest", create_meeting),
+    ("GetWorklistRequest", get_worklist),
+    ("GetMeetingAgendaRequest", get_meeting_agenda),
+    ("DrillDownSubsidyFigureRequest", drill_down_subsidy_figure),
+    ("CreateSubsidyPeriodRequest", create_subsidy_period),
+    ("GetProgressReportRequest", get_progress_report),
+];
+
+/// The index in [`MESSAGES`] of the request kind `name`, for writing seed inputs.
+pub fn message_index(name: &str) -> Option<u8> {
+    MESSAGES.iter().position(|(n, _)| *n == name).and_then(|i| u8::try_from(i).ok())
+}
+
+/// Decode and convert as the server does, and check the conversion's promises. Panics when one
+/// is broken; never otherwise. Bytes that do not decode are the codec's INVALID_ARGUMENT,
+/// before any conversion, so there is nothing more to check.
+pub fn grpc_conversion(data: &[u8]) {
+    let Some((kind, bytes)) = data.split_first() else { return };
+    let (_, check) = MESSAGES[usize::from(*kind) % MESSAGES.len()];
+    check(bytes);
+}
+
+fn decode<M: Message + Default>(bytes: &[u8]) -> Option<M> {
+    M::decode(bytes).ok()
+}
+
+/// A refusal is the core's `invalid_input` with at least one violation, each naming the field
+/// by a non-empty path (and, where given, below `under`).
+fn assert_refusal(what: &dyn Debug, error: &DomainError, under: &str) {
+    let Some(violations) = error.violations() else {
+        panic!("{what:?}: refused with {error:?}, not a field error");
+    };
+    assert!(violations.iter().next().is_some(), "{what:?}: refused without naming a field");
+    for v in violations.iter() {
+        assert!(!v.field.is_empty(), "{what:?}: a refusal names no field: {error:?}");
+        assert!(v.field.starts_with(under), "{what:?}: {} is not below {under}: {error:?}", v.field);
+        assert!(!v.code.is_empty(), "{what:?}: a refusal without a code: {error:?}");
+    }
+}
+
+/// `from_proto` at the root, as the server's `convert` does.
+fn convert<P, T: FromProto<P>>(proto: P) -> Result<T, DomainError> {
+    T::from_proto(proto, &Field::root())
+}
+
+/// Converting the proto form of an accepted value again gives the same value.
+fn assert_round_trip<P, T>(what: &dyn Debug, value: &T, proto: P)
+where
+    T: FromProto<P> + PartialEq + Debug,
+{
+    match convert::<P, T>(proto) {
+        Ok(again) => assert_eq!(&again, value, "{what:?}: the round trip changed the value"),
+        Err(e) => panic!("{what:?}: the proto form of an accepted value is refused: {e:?} (value {value:?})"),
+    }
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 29, 10, 0, 0).single().unwrap_or_default()
+}
+
+fn day(month: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, month, d).unwrap_or_default()
+}
+
+/// A registered case with a plan, to decide accepted commands against (synthetic data).
+fn base_case() -> &'static Case {
+    static CASE: OnceLock<Case> = OnceLock::new();
+    CASE.get_or_init(|| {
+        let ctx = CommandContext::at(UserId::from_u128(1), now());
+        let register =
+            RegisterParticipant { id: ParticipantId::from_u128(7), profile: profile(), registered_on: day(3, 2) };
+        let (mut case, _) = Case::register(register, &ctx).expect("a valid synthetic registration");
+        let plan = CaseCommand::RevisePlan {
+            personal_situation: Text::parse("Verblijft sinds 2019 in Nederland.").expect("valid text"),
+            perspective: Text::parse("Onderzoeken van juridische mogelijkheden.").expect("valid text"),
+        };
+        case.execute(plan, &ctx).expect("a plan for a new case");
+        case
+    })
+}
+
+fn profile() -> ParticipantProfile {
+    ParticipantProfile {
+        given_names: Name::parse("Testpersoon").expect("a valid name"),
+        family_name: Some(Name::parse("Voorbeeld").expect("a valid name")),
+        aliases: Vec::new(),
+        date_of_birth: None,
+        country_of_origin: None,
+        nationalities: Vec::new(),
+        languages: Vec::new(),
+        v_number: None,
+        lvv_location: None,
+        project_worker: UserId::from_u128(1),
+    }
+}
+
+fn case_command<M: Message + Default>(bytes: &[u8], wrap: fn(M) -> CaseCommandRequest) {
+    let Some(message) = decode::<M>(bytes) else { return };
+    let request = wrap(message);
+    let what = request.clone();
+    let target: CaseCommandTarget = match convert(request) {
+        Ok(t) => t,
+        Err(e) => return assert_refusal(&what, &e, ""),
+    };
+    // The client sends every id the command holds, so the server records exactly it.
+    let again = case_command_request(target.participant, target.expected_version, &target.command);
+    assert_round_trip(&what, &target, again);
+    // The core's field errors, renamed into the request's terms for the wire, come back to a
+    // client as the core made them.
+    let ctx = CommandContext::at(UserId::from_u128(1), now());
+    if let Err(e) = base_case().decide(target.command.clone(), &ctx) {
+        let on_wire = in_request_terms(&target.command, e.clone());
+        if let Some(v) = on_wire.violations() {
+            assert!(v.iter().all(|v| !v.field.is_empty()), "{what:?}: a core error names no field: {on_wire:?}");
+        }
+        assert_eq!(in_core_terms(&target.command, on_wire), e, "{what:?}: field paths do not translate back");
+    }
+}
+
+fn create_participant(bytes: &[u8]) {
+    let Some(request) = decode::<pb::CreateParticipantRequest>(bytes) else { return };
+    let what = request.clone();
+    let command: RegisterParticipant = match convert(request) {
+        Ok(c) => c,
+        Err(e) => return assert_refusal(&what, &e, ""),
+    };
+    assert_round_trip(&what, &command, command.to_proto());
+    let ctx = CommandContext::at(UserId::from_u128(1), now());
+    if let Err(e) = Case::register(command, &ctx) {
+        let on_wire = registration_in_request_terms(e.clone());
+        assert_eq!(registration_in_core_terms(on_wire), e, "{what:?}: field paths do not translate back");
+    }
+}
+
+fn update_participant(bytes: &[u8]) {
+    let Some(request) = decode::<pb::UpdateParticipantRequest>(bytes) else { return };
+    let what = request.clone();
+    let update: ProfileUpdate = match convert(request) {
+        Ok(u) => u,
+        Err(e) => return assert_refusal(&what, &e, ""),
+    };
+    assert!(!update.fields.is_empty(), "{what:?}: an update that changes nothing was accepted");
+    assert!(update.fields.iter().all(|f| UPDATABLE_PROFILE_FIELDS.contains(f)), "{what:?}: {:?}", update.fields);
+    let current = profile();
+    let command = match update.apply(&current) {
+        Ok(c) => c,
+        Err(e) => return assert_refusal(&what, &e, "case_file.profile."),
+    };
+    let CaseCommand::UpdateProfile { profile: changed } = &command else {
+        panic!("{what:?}: an update became {command:?}");
+    };
+    // Only the named fields change; the project worker never does.
+    let unchanged = |field: &str| !update.fields.contains(field);
+    let same = |field: &str, equal: bool| assert!(!unchanged(field) || equal, "{what:?}: {field} changed unasked");
+    same("given_names", changed.given_names == current.given_names);
+    same("family_name", changed.family_name == current.family_name);
+    same("aliases", changed.aliases == current.aliases);
+    same("date_of_birth", changed.date_of_birth == current.date_of_birth);
+    same("country_of_origin", changed.country_of_origin == current.country_of_origin);
+    same("nationalities", changed.nationalities == current.nationalities);
+    same("languages", changed.languages == current.languages);
+    same("v_number", changed.v_number == current.v_number);
+    same("lvv_location", changed.lvv_location == current.lvv_location);
+    assert_eq!(changed.project_worker, current.project_worker, "{what:?}: the project worker changed");
+    // The same request applied to its own result changes nothing more (a retry is harmless).
+    match update.apply(changed) {
+        Ok(again) => assert_eq!(again, command, "{what:?}: applying the update twice differs"),
+        Err(e) => panic!("{what:?}: the update refuses its own result: {e:?}"),
+    }
+}
+
+fn session_command<M: Message + Default>(bytes: &[u8], wrap: fn(M) -> SessionCommandRequest) {
+    let Some(message) = decode::<M>(bytes) else { return };
+    let request = wrap(message);
+    let what = request.clone();
+    let converted = match request {
+        SessionCommandRequest::RegisterAttendance(r) => convert(r),
+        SessionCommandRequest::RemoveAttendance(r) => convert(r),
+        SessionCommandRequest::SetUnregisteredHeadCount(r) => convert(r),
+        SessionCommandRequest::Reschedule(r) => convert(r),
+        SessionCommandRequest::Cancel(r) => convert(r),
+    };
+    let target: SessionCommandTarget = match converted {
+        Ok(t) => t,
+        Err(e) => return assert_refusal(&what, &e, ""),
+    };
+    match session_command_request(target.session, target.expected_version, &target.command) {
+        SessionCommandRequest::RegisterAttendance(r) => assert_round_trip(&what, &target, r),
+        SessionCommandRequest::RemoveAttendance(r) => assert_round_trip(&what, &target, r),
+        SessionCommandRequest::SetUnregisteredHeadCount(r) => assert_round_trip(&what, &target, r),
+        SessionCommandRequest::Reschedule(r) => assert_round_trip(&what, &target, r),
+        SessionCommandRequest::Cancel(r) => assert_round_trip(&what, &target, r),
+    }
+}
+
+fn create_session(bytes: &[u8]) {
+    let Some(request) = decode::<pb::CreateSessionRequest>(bytes) else { return };
+    let what = request.clone();
+    match convert::<_, PlanSession>(request) {
+        Ok(plan) => assert_round_trip(&what, &plan, plan.to_proto()),
+        Err(e) => assert_refusal(&what, &e, ""),
+    }
+}
+
+fn meeting_command<M: Message + Default>(bytes: &[u8], wrap: fn(M) -> MeetingCommandRequest) {
+    let Some(message) = decode::<M>(bytes) else { return };
+    let request = wrap(message);
+    let what = request.clone();
+    let converted = match request {
+        MeetingCommandRequest::AddToAgenda(r) => convert(r),
+        MeetingCommandRequest::RecordDiscussion(r) => convert(r),
+        MeetingCommandRequest::AdviseTermination(r) => convert(r),
+        MeetingCommandRequest::RecordChainDecision(r) => convert(r),
+        MeetingCommandRequest::RecordTerminationTalk(r) => convert(r),
+    };
+    let target: MeetingCommandTarget = match converted {
+        Ok(t) => t,
+        Err(e) => return assert_refusal(&what, &e, ""),
+    };
+    match meeting_command_request(target.meeting, target.expected_version, &target.command) {
+        MeetingCommandRequest::AddToAgenda(r) => assert_round_trip(&what, &target, r),
+        MeetingCommandRequest::RecordDiscussion(r) => assert_round_trip(&what, &target, r),
+        MeetingCommandRequest::AdviseTermination(r) => assert_round_trip(&what, &target, r),
+        MeetingCommandRequest::RecordChainDecision(r) => assert_round_trip(&what, &target, r),
+        MeetingCommandRequest::RecordTerminationTalk(r) => assert_round_trip(&what, &target, r),
+    }
+}
+
+fn create_meeting(bytes: &[u8]) {
+    let Some(request) = decode::<pb::CreateMeetingRequest>(bytes) else { return };
+    let what = request.clone();
+    match convert::<_, ScheduleMeeting>(request) {
+        Ok(schedule) => assert_round_trip(&what, &schedule, schedule.to_proto()),
+        Err(e) => assert_refusal(&what, &e, ""),
+    }
+}
+
+fn get_worklist(bytes: &[u8]) {
+    let Some(request) = decode::<pb::GetWorklistRequest>(bytes) else { return };
+    let what = request.clone();
+    match convert::<_, WorklistQuery>(request) {
+        Ok(query) => assert_round_trip(&what, &query, query.to_proto()),
+        Err(e) => assert_refusal(&what, &e, ""),
+    }
+}
+
+fn get_meeting_agenda(bytes: &[u8]) {
+    let Some(request) = decode::<pb::GetMeetingAgendaRequest>(bytes) else { return };
+    let what = request;
+    match convert::<_, AgendaQuery>(request) {
+        Ok(query) => assert_round_trip(&what, &query, agenda_request(&query)),
+        Err(e) => assert_refusal(&what, &e, ""),
+    }
+}
+
+/// As the server's DrillDownSubsidyFigure: the period's name, the day, then the figure query.
+fn drill_down_subsidy_figure(bytes: &[u8]) {
+    let Some(request) = decode::<pb::DrillDownSubsidyFigureRequest>(bytes) else { return };
+    let what = request.clone();
+    let root = Field::root();
+    if let Err(e) = parse_name::<SubsidyPeriodId>(
+        crate::convert::subsidy::COLLECTION,
+        &request.subsidy_period,
+        &root.child("subsidy_period"),
+    ) {
+        assert_refusal(&what, &e, "subsidy_period");
+    }
+    if let Err(e) = optional::<_, NaiveDate>(request.as_of, &root.child("as_of")) {
+        assert_refusal(&what, &e, "as_of");
+    }
+    match convert::<_, FigureQuery>((request.figure, request.slice)) {
+        Ok(query) => {
+            let (figure, slice) = query.to_proto();
+            assert_round_trip(&what, &query, (Some(figure), Some(slice)));
+        }
+        Err(e) => assert_refusal(&what, &e, ""),
+    }
+}
+
+fn create_subsidy_period(bytes: &[u8]) {
+    let Some(request) = decode::<pb::CreateSubsidyPeriodRequest>(bytes) else { return };
+    let what = request.clone();
+    match required::<_, SubsidyPeriod>(request.subsidy_period, &Field::root().child("subsidy_period")) {
+        Ok(period) => assert_round_trip(&what, &period, period.to_proto()),
+        Err(e) => assert_refusal(&what, &e, "subsidy_period"),
+    }
+}
+
+/// As the server's GetProgressReport: the participant's name and the two days.
+fn get_progress_report(bytes: &[u8]) {
+    let Some(request) = decode::<pb::GetProgressReportRequest>(bytes) else { return };
+    let what = request.clone();
+    let root = Field::root();
+    match parse_name::<ParticipantId>("participants", &request.participant, &root.child("participant")) {
+        Ok(p) => assert_eq!(
+            parse_name::<ParticipantId>("participants", &format!("participants/{p}"), &root),
+            Ok(p),
+            "{what:?}: the participant's name does not round trip"
+        ),
+        Err(e) => assert_refusal(&what, &e, "participant"),
+    }
+    for (field, date) in [("period_from", request.period_from), ("period_to", request.period_to)] {
+        match required::<_, NaiveDate>(date, &root.child(field)) {
+            Ok(d) => assert_round_trip(&what, &d, d.to_proto()),
+            Err(e) => assert_refusal(&what, &e, field),
+        }
+    }
+}

@@ -348,6 +348,9 @@ pub enum Basis {
     Consent(ConsentId),
     /// The referral is addressed to the actor's organisation.
     Addressee,
+    /// An emergency read outside the matrix (break-glass): allowed only with a recorded reason,
+    /// and listed for review. Never the outcome of [`AccessPolicy::decide`].
+    BreakGlass,
 }
 
 /// Why an action is denied.
@@ -572,15 +575,15 @@ impl AccessPolicy {
     /// only; auditors and administrators never see case data, and nobody outside the
     /// foundation breaks its glass.
     ///
-    /// The basis recorded is [`Basis::RoleRule`] (this rule), and the access log marks the read
-    /// by its operation, [`crate::privacy::BREAK_GLASS_OPERATION`].
+    /// The basis recorded is [`Basis::BreakGlass`], so the access log says the read was an
+    /// emergency one (its operation is [`crate::privacy::BREAK_GLASS_OPERATION`]).
     pub fn decide_break_glass(&self, actor: &Actor) -> Decision {
         let staff = matches!(actor.role, Role::ProjectWorker | Role::ProjectLead | Role::Auditor | Role::Administrator);
         if staff && actor.organisation != self.foundation {
             return deny(DenyReason::NotFoundationStaff { role: actor.role });
         }
         match actor.role {
-            Role::ProjectWorker | Role::ProjectLead => allow(Basis::RoleRule),
+            Role::ProjectWorker | Role::ProjectLead => allow(Basis::BreakGlass),
             role => deny(DenyReason::RoleNotEntitled {
                 role,
                 action: Action::Read,

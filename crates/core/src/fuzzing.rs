@@ -407,6 +407,7 @@ pub fn access_policy(data: &[u8]) {
                     context()
                 );
             }
+            Basis::BreakGlass => panic!("the matrix never allows by break-glass: {}", context()),
         }
     }
 
@@ -427,6 +428,9 @@ pub fn access_policy(data: &[u8]) {
         matches!(actor.role, ProjectWorker | ProjectLead) && actor.organisation == FOUNDATION,
         "break glass: {input:?}: {glass:?}"
     );
+    if let Decision::Allowed { basis } = glass {
+        assert_eq!(basis, Basis::BreakGlass, "a break-glass read is logged as such: {input:?}");
+    }
     let review = policy.decide_break_glass_review(actor, input.accessed_by, input.today);
     let searches_log = policy.decide(actor, Search, &Resource::AuditLog, input.today).is_allowed();
     assert_eq!(

@@ -442,7 +442,7 @@ async fn break_glass_reads_are_logged_with_their_reason_and_listed_for_review() 
         assert_eq!(glass.len(), 1 + outsiders.len());
         assert_eq!(glass[0].entry.user, colleague.actor.user);
         assert_eq!(glass[0].entry.outcome, AuditOutcome::Success);
-        assert_eq!(glass[0].entry.basis, Some(Basis::RoleRule));
+        assert_eq!(glass[0].entry.basis, Some(Basis::BreakGlass));
         assert!(glass[1..].iter().all(|r| r.entry.outcome == AuditOutcome::Denied));
         let log_json = serde_json::to_string(&log).unwrap();
         assert!(!log_json.contains("Spoed"), "the reason stays out of the access log");

@@ -54,6 +54,7 @@ impl ToProto for Basis {
             Self::Assignment => BasisKind::Assignment(()),
             Self::Consent(id) => BasisKind::ConsentId(id.to_proto()),
             Self::Addressee => BasisKind::Addressee(()),
+            Self::BreakGlass => BasisKind::BreakGlass(()),
         };
         pb::Basis { basis: Some(basis) }
     }
@@ -66,7 +67,11 @@ impl FromProto<pb::Basis> for Basis {
             Some(BasisKind::Assignment(())) => Ok(Self::Assignment),
             Some(BasisKind::ConsentId(id)) => FromProto::from_proto(id, &at.child("consent_id")).map(Self::Consent),
             Some(BasisKind::Addressee(())) => Ok(Self::Addressee),
-            None => Err(at.invalid("required", "set the basis: role_rule, assignment, consent_id or addressee")),
+            Some(BasisKind::BreakGlass(())) => Ok(Self::BreakGlass),
+            None => {
+                Err(at
+                    .invalid("required", "set the basis: role_rule, assignment, consent_id, addressee or break_glass"))
+            }
         }
     }
 }
@@ -245,7 +250,13 @@ mod tests {
         for outcome in OUTCOMES {
             round_trip(&record(AuditEntry { outcome, ..full.clone() }));
         }
-        for basis in [Basis::RoleRule, Basis::Assignment, Basis::Consent(ConsentId::from_u128(9)), Basis::Addressee] {
+        for basis in [
+            Basis::RoleRule,
+            Basis::Assignment,
+            Basis::Consent(ConsentId::from_u128(9)),
+            Basis::Addressee,
+            Basis::BreakGlass,
+        ] {
             round_trip(&record(AuditEntry { basis: Some(basis), ..full.clone() }));
         }
     }

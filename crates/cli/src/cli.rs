@@ -131,6 +131,9 @@ pub enum Command {
     /// Voor ontwikkelaars: een lege database vullen met synthetische gegevens (alleen lokaal)
     #[command(subcommand)]
     Dev(DevCmd),
+    /// Privacy: inzage-export (AVG art. 15), controlepunten van het logboek, noodtoegang (alleen lokaal)
+    #[command(subcommand)]
+    Privacy(PrivacyCmd),
     /// Importeer een CSV-export van deelnemers of contactmomenten
     #[command(subcommand)]
     Import(ImportCmd),
@@ -1056,6 +1059,49 @@ pub enum UserCmd {
         user: String,
         #[arg(long)]
         enable: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrivacyCmd {
+    /// Alles wat over een deelnemer is vastgelegd, met wie wat ontving en het toegangslogboek (projectleider)
+    Export {
+        participant: String,
+        /// Als JSON naar dit (nieuwe) bestand
+        #[arg(long, value_name = "BESTAND")]
+        json: Option<PathBuf>,
+        /// Als leesbare HTML-pagina naar dit (nieuwe) bestand
+        #[arg(long, value_name = "BESTAND")]
+        html: Option<PathBuf>,
+    },
+    /// Een ondertekend controlepunt van het toegangslogboek, om aan een derde te geven (auditor)
+    Checkpoint {
+        /// Het nieuwe bestand (JSON)
+        #[arg(long, value_name = "BESTAND")]
+        out: PathBuf,
+    },
+    /// Noodtoegang tot een dossier buiten de gewone rechten: met een reden, gelogd en ter beoordeling
+    BreakGlass {
+        participant: String,
+        /// Waarom (verplicht; alleen zichtbaar voor wie beoordeelt)
+        #[arg(long)]
+        reason: String,
+    },
+    /// Noodtoegangen ter beoordeling (projectleider, auditor)
+    Reviews {
+        /// Vanaf deze dag
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: Option<NaiveDate>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Leg de beoordeling van een noodtoegang vast (nooit de eigen)
+    Review {
+        /// De noodtoegang (id, of het begin of eind ervan)
+        access: String,
+        /// Bevinding
+        #[arg(long)]
+        note: String,
     },
 }
 

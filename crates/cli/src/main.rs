@@ -202,7 +202,10 @@ fn split(cli: Cli) -> (Cli, Command) {
 
 async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<PathBuf>, cmd: Command) -> Result<()> {
     if let Some(server) = context::server(cli, &config) {
-        if matches!(cmd, Command::User(_) | Command::Token(_) | Command::Backup(_) | Command::Dev(_)) {
+        if matches!(
+            cmd,
+            Command::User(_) | Command::Token(_) | Command::Backup(_) | Command::Dev(_) | Command::Privacy(_)
+        ) {
             return Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-admin")));
         }
         let acting = context::require_acting(cli, &config)?;
@@ -220,6 +223,7 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         Command::Token(c) => admin::token_cmd(&store, &ctx, c).await,
         Command::Backup(a) => admin::backup(&store, &ctx, &url, a).await,
         Command::Dev(cli::DevCmd::Seed(a)) => admin::dev_seed(&store, &ctx, a).await,
+        Command::Privacy(c) => commands::privacy::privacy_cmd(&store, &ctx, c).await,
         other => workflow(&store, &ctx, other).await,
     }
 }

@@ -9,6 +9,7 @@ mod errors;
 mod fuzz_corpus;
 mod import;
 mod languages;
+mod privacy;
 mod remote;
 mod reports;
 mod workflow;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod case;
 pub mod import;
 pub mod misc;
+pub mod privacy;
 pub mod reports;
 
 use perspectief_core::error::ValueError;

@@ -1,0 +1,88 @@
+//! `perspectief privacy`: the subject access export, a signed checkpoint, a break-glass read and
+//! its review, each only for the role it belongs to.
+
+use crate::support::{Install, stderr, stdout};
+use crate::workflow::trajectory;
+
+#[cfg(unix)]
+fn private(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o077 == 0
+}
+
+#[test]
+fn export_checkpoint_break_glass_and_review_from_the_command_line() {
+    let i = Install::new();
+    let p = trajectory(&|args| i.json(args));
+    let short = &p[p.len() - 8..];
+    let add = |name: &str, role: &str| {
+        let v = i.json(&["--as", &i.admin, "user", "add", "--name", name, "--role", role]);
+        v["user"].as_str().unwrap().to_owned()
+    };
+    let lead = add("Leider Test", "project_lead");
+    let auditor = add("Controleur Test", "auditor");
+    let colleague = add("Collega Test", "project_worker");
+    let dir = i.dir.path();
+
+    // The export is the project lead's; the assigned worker may not make it.
+    let (json, html) = (dir.join("inzage/export.json"), dir.join("inzage/export.html"));
+    let out = i.cmd().args(["privacy", "export", short, "--json"]).arg(&json).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(!json.exists());
+    let v = i.json(&[
+        "--as",
+        &lead,
+        "privacy",
+        "export",
+        short,
+        "--json",
+        json.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(v["participant"], p);
+    assert!(v["events"].as_u64().unwrap() > 3 && v["access_log_records"].as_u64().unwrap() > 3, "{v}");
+    let export: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(export["case"]["profile"]["given_names"], "Amina", "{export}");
+    assert!(std::fs::read_to_string(&html).unwrap().contains("Amina"));
+    #[cfg(unix)]
+    assert!(private(&json) && private(&html));
+    // An existing file is never overwritten.
+    let out = i.cmd().args(["--as", &lead, "privacy", "export", short, "--json"]).arg(&json).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+
+    // A checkpoint is the auditor's.
+    let cp = dir.join("controlepunt.json");
+    let v = i.json(&["--as", &auditor, "privacy", "checkpoint", "--out", cp.to_str().unwrap()]);
+    assert_eq!(v["public_key"].as_str().unwrap().len(), 64);
+    let signed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cp).unwrap()).unwrap();
+    assert_eq!(signed["signature"].as_str().unwrap().len(), 128);
+    let out = i.cmd().args(["--as", &lead, "privacy", "checkpoint", "--out"]).arg(dir.join("x.json")).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+
+    // A colleague who is not assigned cannot read the case, but may break the glass with a
+    // reason; the read is listed for review, and reviewed by someone else.
+    let out = i.cmd().args(["--as", &colleague, "participant", "show", short]).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    let out = i
+        .cmd()
+        .args(["--as", &colleague, "privacy", "break-glass", short, "--reason", "Spoed: opname, medicatie nodig"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&p) && stderr(&out).contains("Noodtoegang"), "{}", stderr(&out));
+    let reviews = i.json(&["--as", &lead, "privacy", "reviews"]);
+    let rows = reviews.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{reviews}");
+    assert_eq!(rows[0]["user"], colleague);
+    assert_eq!(rows[0]["reason"], "Spoed: opname, medicatie nodig");
+    assert!(rows[0]["reviewed_by"].is_null());
+    let access = rows[0]["id"].as_str().unwrap().to_owned();
+    // Never one's own.
+    let out = i.cmd().args(["--as", &colleague, "privacy", "review", &access, "--note", "Eigen"]).output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    i.json(&["--as", &lead, "privacy", "review", &access[access.len() - 8..], "--note", "Terecht, opname"]);
+    let reviews = i.json(&["--as", &auditor, "privacy", "reviews"]);
+    assert_eq!(reviews[0]["reviewed_by"], lead, "{reviews}");
+    assert_eq!(reviews[0]["finding"], "Terecht, opname");
+}

@@ -25,9 +25,11 @@
 //!   against the smallest size (how the cost grows). Loaded databases are kept in `--dir` and
 //!   reused, so a second run only measures. Loading goes through the audited, durable write
 //!   path (a few hundred commands a second here), so sizes above `--load-limit` are made by
-//!   replicating the largest loaded data set's participants, activity log and report projection
-//!   (`report_firsts`) under new ids in SQL: the report reads only those tables' plain columns,
-//!   so its cost is that of real data of the same shape (the worklist, which decrypts case files, is not measured there).
+//!   replicating the largest loaded data set's participants, activity log, report projection
+//!   (`report_firsts`) and goal, agreement and referral projections under new ids in SQL: the
+//!   report and the worklist read only those tables' plain columns, so their cost is that of
+//!   real data of the same shape (a copy's sealed case file does not open: it is bound to the
+//!   original's id).
 //!
 //! Results are printed as Markdown rows for BENCHMARKS.md.
 
@@ -665,9 +667,8 @@ async fn report(a: &Args) -> Result<(), String> {
                 store.subsidy_report(&lead, period, as_of).await.map(drop).map_err(|e| e.to_string())
             })
             .await?;
-            let worklist = if replicated {
-                "— (replicated)".to_owned()
-            } else {
+            // The worklist reads only plain projection columns, replicated like the rest.
+            let worklist = {
                 let t = timed(a.repeat, || async {
                     store.worklist(&lead, WorklistQuery::for_day(as_of)).await.map(drop).map_err(|e| e.to_string())
                 })
@@ -713,7 +714,7 @@ async fn columns(db: &sea_orm::DatabaseConnection, backend: DbBackend, table: &s
 }
 
 /// Make the data set of `size` contact moments from the loaded one of `base`: a copy of its
-/// database with its participants and activity log replicated under new ids.
+/// database with the tables the report and the worklist read replicated under new ids.
 async fn replicate(a: &Args, backend: &str, base: u64, size: u64, url: &str) -> Result<(), String> {
     let base_marker = a.dir.join(format!("report-{backend}-{base}.loaded"));
     let text = std::fs::read_to_string(&base_marker).map_err(|_| format!("load {base} first"))?;
@@ -744,19 +745,33 @@ async fn replicate(a: &Args, backend: &str, base: u64, size: u64, url: &str) -> 
         }
     }
     let db = Database::connect(url).await.map_err(|e| e.to_string())?;
-    for (table, id_column) in
-        [("participants", "id"), ("activity_log", "participant_id"), ("report_firsts", "participant_id")]
-    {
+    // Every id column of the tables the report and the worklist read. Synthetic ids all start
+    // with 51; a copy gets its own first byte instead, so ids stay UUIDs (hence at most 255
+    // copies).
+    if copies > 255 {
+        return Err(format!("{size} needs {copies} copies of {base}: load a larger base (--load-limit)"));
+    }
+    let tables: [(&str, &[&str]); 6] = [
+        ("participants", &["id"]),
+        ("activity_log", &["participant_id"]),
+        ("report_firsts", &["participant_id"]),
+        ("goals", &["id", "participant_id"]),
+        ("agreements", &["id", "participant_id"]),
+        ("referrals", &["id", "participant_id"]),
+    ];
+    for (table, id_columns) in tables {
         let cols = columns(&db, db_backend, table).await?;
-        let select: Vec<String> =
-            cols.iter().map(|c| if c == id_column { format!("$1 || SUBSTR({c}, 3)") } else { c.clone() }).collect();
+        let select: Vec<String> = cols
+            .iter()
+            .map(|c| if id_columns.contains(&c.as_str()) { format!("$1 || SUBSTR({c}, 3)") } else { c.clone() })
+            .collect();
         for copy in 1..copies {
-            // Synthetic ids start with 51; a copy gets its own two hex digits instead.
-            let prefix = format!("{:02x}", 0x60 + copy);
+            let prefix = format!("{:02x}", (0x51 + copy) % 256);
             let sql = format!(
-                "INSERT INTO {table} ({}) SELECT {} FROM {table} WHERE SUBSTR({id_column}, 1, 2) = '51'",
+                "INSERT INTO {table} ({}) SELECT {} FROM {table} WHERE SUBSTR({}, 1, 2) = '51'",
                 cols.join(", "),
-                select.join(", ")
+                select.join(", "),
+                id_columns[0]
             );
             db.execute_raw(Statement::from_sql_and_values(db_backend, sql, [prefix.into()]))
                 .await

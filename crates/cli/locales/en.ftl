@@ -654,3 +654,6 @@ done-privacy-review = Review of break-glass access { $access } recorded.
 note-break-glass = Break-glass access: this read was recorded with your reason and will be reviewed.
 col-reviewed-by = reviewed by
 col-finding = finding
+col-field = field
+col-old-value = was
+col-new-value = became

@@ -496,3 +496,6 @@ done-privacy-review = Beoordeling van noodtoegang { $access } vastgelegd.
 note-break-glass = Noodtoegang: deze inzage is met uw reden vastgelegd en wordt beoordeeld.
 col-reviewed-by = beoordeeld door
 col-finding = bevinding
+col-field = veld
+col-old-value = was
+col-new-value = wordt

@@ -300,7 +300,12 @@ pub enum ParticipantCmd {
         expect: Expect,
     },
     /// De gebeurtenissen in een dossier
-    History { participant: String },
+    History {
+        participant: String,
+        /// Alleen de correcties van persoonsgegevens: veld, oude en nieuwe waarde (AVG art. 16)
+        #[arg(long)]
+        corrections: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -86,3 +86,36 @@ fn export_checkpoint_break_glass_and_review_from_the_command_line() {
     assert_eq!(reviews[0]["reviewed_by"], lead, "{reviews}");
     assert_eq!(reviews[0]["finding"], "Terecht, opname");
 }
+
+#[test]
+fn corrections_of_personal_data_show_the_old_and_new_values() {
+    let i = Install::new();
+    let v = i.json(&[
+        "participant",
+        "register",
+        "--given-names",
+        "Yonas",
+        "--family-name",
+        "Testpersoon",
+        "--lvv-location",
+        "Locatie Test",
+    ]);
+    let p = v["participant"].as_str().unwrap().to_owned();
+    i.json(&["participant", "update", &p, "--family-name", "Tesfay", "--clear", "lvv_location"]);
+    let rows = i.json(&["participant", "history", &p, "--corrections"]);
+    let seen: Vec<(String, String, String)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap().to_owned();
+            (s("field"), s("old"), s("new"))
+        })
+        .collect();
+    let expected = [("family_name", "Testpersoon", "Tesfay"), ("lvv_location", "Locatie Test", "—")]
+        .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()));
+    assert_eq!(seen, expected, "{rows}");
+    // The full history still lists the update as one event.
+    let all = i.json(&["participant", "history", &p]);
+    assert!(all.as_array().unwrap().iter().any(|e| e["change"] == "profile_updated"), "{all}");
+}

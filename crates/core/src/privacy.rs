@@ -857,6 +857,78 @@ pub trait PrivacyService: Send + Sync {
     ) -> impl Future<Output = Result<BreakGlassRecord, DomainError>> + Send;
 }
 
+/// One correction of a personal detail (rectification, GDPR art. 16): which field of the
+/// profile changed in which event, by whom, from what to what. The old value is never lost: it
+/// stays in the event history, and this is the view of it that staff read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileCorrection {
+    /// The case version the change made.
+    pub version: u64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who recorded it.
+    pub by: UserId,
+    /// The profile field, as the API names it (`given_names`, `date_of_birth`, ...,
+    /// `project_worker`).
+    pub field: String,
+    /// The value before, as JSON (`null` or `[]` when it was empty).
+    pub old: serde_json::Value,
+    /// The value after, as JSON.
+    pub new: serde_json::Value,
+}
+
+fn profile_fields(profile: &crate::participant::ParticipantProfile) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::to_value(profile) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// Every correction of a person's profile, oldest first, from their case events in version
+/// order (starting with the registration; events before the first registration are ignored).
+/// A change of project worker counts as a correction of `project_worker`.
+pub fn profile_corrections(events: &[CaseEvent]) -> Vec<ProfileCorrection> {
+    use crate::case::CaseChange;
+    let mut current: Option<serde_json::Map<String, serde_json::Value>> = None;
+    let mut out = Vec::new();
+    for e in events {
+        let correction = |field: &str, old: serde_json::Value, new: serde_json::Value| ProfileCorrection {
+            version: e.version,
+            at: e.at,
+            by: e.actor,
+            field: field.to_owned(),
+            old,
+            new,
+        };
+        match &e.change {
+            CaseChange::Registered { profile, .. } => current = Some(profile_fields(profile)),
+            CaseChange::ProfileUpdated { profile } => {
+                let new = profile_fields(profile);
+                if let Some(old) = &current {
+                    let fields: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+                    for field in fields {
+                        let (before, after) = (old.get(field), new.get(field));
+                        if before != after {
+                            let value = |v: Option<&serde_json::Value>| v.cloned().unwrap_or(serde_json::Value::Null);
+                            out.push(correction(field, value(before), value(after)));
+                        }
+                    }
+                }
+                current = Some(new);
+            }
+            CaseChange::ProjectWorkerAssigned { from, to } => {
+                let (from, to) = (serde_json::Value::from(from.to_string()), serde_json::Value::from(to.to_string()));
+                out.push(correction("project_worker", from, to.clone()));
+                if let Some(c) = &mut current {
+                    c.insert("project_worker".to_owned(), to);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -257,3 +257,34 @@ fn a_checkpoint_of_the_empty_log_holds_the_genesis_hash() {
         sign(&key, Checkpoint { foundation: FOUNDATION, seq: 0, head_hash: format!("{:064x}", 1), at: noon(start()) });
     assert_eq!(verify_checkpoint(&wrong, &trusted, &[]), Err(CheckpointError::HeadMismatch { seq: 0 }));
 }
+
+#[test]
+fn corrections_of_the_profile_keep_the_old_values_in_order() {
+    let (mut case, mut log) = registered();
+    let mut corrected = case.profile().clone();
+    corrected.family_name = Some(Name::parse("Tesfay").unwrap());
+    corrected.lvv_location = Some(Label::parse("LVV Oost").unwrap());
+    run(&mut case, &mut log, CaseCommand::UpdateProfile { profile: corrected.clone() }, later(start(), 3));
+    let colleague = UserId::from_u128(77);
+    run(&mut case, &mut log, CaseCommand::AssignProjectWorker { worker: colleague }, later(start(), 5));
+    let mut again = case.profile().clone();
+    again.family_name = Some(Name::parse("Tesfaye").unwrap());
+    run(&mut case, &mut log, CaseCommand::UpdateProfile { profile: again }, later(start(), 9));
+
+    let corrections = profile_corrections(&log);
+    let seen: Vec<(&str, String, String)> =
+        corrections.iter().map(|c| (c.field.as_str(), c.old.to_string(), c.new.to_string())).collect();
+    let before = profile().family_name.map_or("null".to_owned(), |n| format!("\"{}\"", n.as_str()));
+    assert_eq!(
+        seen,
+        vec![
+            ("family_name", before, "\"Tesfay\"".to_owned()),
+            ("lvv_location", "\"LVV West\"".to_owned(), "\"LVV Oost\"".to_owned()),
+            ("project_worker", format!("\"{WORKER}\""), format!("\"{colleague}\"")),
+            ("family_name", "\"Tesfay\"".to_owned(), "\"Tesfaye\"".to_owned()),
+        ]
+    );
+    // Each correction names its event.
+    assert!(corrections.windows(2).all(|w| w[0].version <= w[1].version));
+    assert_eq!(corrections[3].version, case.version());
+}

@@ -311,28 +311,63 @@ pub async fn participant_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Par
             let done = exec(svc, ctx, &case, expect, cmd).await?;
             confirm(ctx, &case, &done, t!("done-phase", phase = crate::i18n::term("phase", to.as_str())), None)
         }
-        ParticipantCmd::History { participant } => {
+        ParticipantCmd::History { participant, corrections } => {
             let id = crate::context::participant(svc, ctx, &participant).await?;
-            let mut rows = Vec::new();
+            let mut all = Vec::new();
             let mut after = 0;
             loop {
                 let events = svc.case_events(&ctx.caller, id, after, 500).await?;
                 let Some(last) = events.last() else { break };
                 after = last.version;
-                for e in &events {
-                    rows.push(obj(json!({
+                let full = events.len() == 500;
+                all.extend(events);
+                if !full {
+                    break;
+                }
+            }
+            if corrections {
+                let shown = |v: &Value| match v {
+                    Value::Null => "—".to_owned(),
+                    Value::Array(a) if a.is_empty() => "—".to_owned(),
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let rows: Vec<_> = perspectief_core::privacy::profile_corrections(&all)
+                    .iter()
+                    .map(|c| {
+                        obj(json!({
+                            "version": c.version,
+                            "at": local_time(c.at),
+                            "actor": c.by.to_string(),
+                            "field": c.field,
+                            "old": shown(&c.old),
+                            "new": shown(&c.new),
+                        }))
+                    })
+                    .collect();
+                let cols = [
+                    col("version", "col-version"),
+                    col("at", "col-at"),
+                    col("field", "col-field"),
+                    col("old", "col-old-value"),
+                    col("new", "col-new-value"),
+                    col("actor", "col-actor"),
+                ];
+                return output::list(ctx.format, &cols, &rows);
+            }
+            let rows: Vec<_> = all
+                .iter()
+                .map(|e| {
+                    obj(json!({
                         "version": e.version,
                         "at": local_time(e.at),
                         "actor": e.actor.to_string(),
                         "change": e.change.kind(),
                         "category": e.change.category(),
                         "activities": e.change.activities().iter().map(|a| a.code()).collect::<Vec<_>>(),
-                    })));
-                }
-                if events.len() < 500 {
-                    break;
-                }
-            }
+                    }))
+                })
+                .collect();
             let cols = [
                 col("version", "col-version"),
                 col("at", "col-at"),

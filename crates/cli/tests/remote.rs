@@ -72,6 +72,21 @@ fn the_same_trajectory_through_a_server() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(69));
+        // So are the privacy operations and synthetic data, and the message says so.
+        for args in [["privacy", "reviews"], ["dev", "seed"]] {
+            let out = crate::support::bare()
+                .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))
+                .env("PERSPECTIEF_SERVER", &server)
+                .env("PERSPECTIEF_TOKEN", &token)
+                .env("PERSPECTIEF_USER", &install.worker)
+                .args(args)
+                .args(["--participants", "1"].into_iter().filter(|_| args[0] == "dev"))
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(69), "{args:?}");
+            let err = crate::support::stderr(&out);
+            assert!(err.contains("privacy") && err.contains("dev seed"), "{err}");
+        }
         // A wrong token is refused.
         let out = crate::support::bare()
             .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))

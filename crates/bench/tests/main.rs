@@ -82,20 +82,7 @@ impl Served {
         contact_id: &str,
         timeout: Option<Duration>,
     ) -> tonic::Request<pb::LogContactRequest> {
-        let request = pb::LogContactRequest {
-            name: format!("participants/{participant}"),
-            etag: String::new(),
-            contact: Some(pb::NewContact {
-                contact_id: contact_id.to_owned(),
-                at: Some(prost_types::Timestamp { seconds: self.at, nanos: 0 }),
-                kind: pb::ContactKind::Phone as i32,
-                location: Some(pb::ContactLocation { kind: Some(pb::contact_location::Kind::Remote(())) }),
-                activities: vec!["3.2.e".into()],
-                summary: "Belafspraak (synthetisch).".into(),
-                category: pb::DataCategory::Guidance as i32,
-                ..Default::default()
-            }),
-        };
+        let request = log_contact_request(participant, contact_id, self.at);
         self.authorised(request, timeout)
     }
 
@@ -165,20 +152,7 @@ async fn a_bounded_mixed_load_has_no_errors_beyond_the_limits_and_loses_no_ackno
                 return client.get_case_file(request).await.map(drop).map_err(|s| format!("{:?}", s.code()));
             }
             let contact_id = uuid_for(task as u64, n);
-            let request = pb::LogContactRequest {
-                name: format!("participants/{id}"),
-                etag: String::new(),
-                contact: Some(pb::NewContact {
-                    contact_id: contact_id.clone(),
-                    at: Some(prost_types::Timestamp { seconds: at, nanos: 0 }),
-                    kind: pb::ContactKind::Phone as i32,
-                    location: Some(pb::ContactLocation { kind: Some(pb::contact_location::Kind::Remote(())) }),
-                    activities: vec!["3.2.e".into()],
-                    summary: "Belafspraak (synthetisch).".into(),
-                    category: pb::DataCategory::Guidance as i32,
-                    ..Default::default()
-                }),
-            };
+            let request = log_contact_request(id, &contact_id, at);
             let mut request = tonic::Request::new(request);
             request.metadata_mut().insert("authorization", bearer);
             match client.log_contact(request).await {
@@ -300,6 +274,28 @@ async fn calls_beyond_the_in_flight_limit_are_shed_with_resource_exhausted_and_h
     served.assert_durable(&acknowledged).await;
     let read = served.authorised(pb::GetCaseFileRequest { name: format!("participants/{}", served.ids[3]) }, None);
     client.get_case_file(read).await.unwrap();
+}
+
+/// A phone call logged for `participant` at `at` (seconds since the epoch), synthetic.
+fn log_contact_request(
+    participant: perspectief_core::ParticipantId,
+    contact_id: &str,
+    at: i64,
+) -> pb::LogContactRequest {
+    pb::LogContactRequest {
+        name: format!("participants/{participant}"),
+        etag: String::new(),
+        contact: Some(pb::NewContact {
+            contact_id: contact_id.to_owned(),
+            at: Some(prost_types::Timestamp { seconds: at, nanos: 0 }),
+            kind: pb::ContactKind::Phone as i32,
+            location: Some(pb::ContactLocation { kind: Some(pb::contact_location::Kind::Remote(())) }),
+            activities: vec!["3.2.e".into()],
+            summary: "Belafspraak (synthetisch).".into(),
+            category: pb::DataCategory::Guidance as i32,
+            ..Default::default()
+        }),
+    }
 }
 
 fn uuid_for(task: u64, n: u64) -> String {

@@ -2,46 +2,12 @@
 //! `fuzz/regressions/csv_import/`), replayed through the function the fuzz target calls: what
 //! the fuzzer found stays checked on stable, in every `cargo test`.
 
-use std::path::{Path, PathBuf};
-
 use perspectief_cli::fuzzing::csv_import;
 
-/// The fuzz directory at the repository's root.
-fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")
-}
+#[path = "../../../fuzz/replay.rs"]
+mod replay;
 
-/// Every file of the target's corpus and regressions, sorted; the corpus must not be empty.
-fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    for kind in ["corpus", "regressions"] {
-        let dir = fuzz_dir().join(kind).join(target);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            assert_ne!(kind, "corpus", "the corpus {} is missing", dir.display());
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                let bytes = std::fs::read(&path).unwrap();
-                files.push((path, bytes));
-            }
-        }
-    }
-    files.sort();
-    assert!(files.len() >= 10, "the fuzz corpus of {target} is (nearly) empty: {} files", files.len());
-    files
-}
-
-/// Run every input, and name each one whose check panicked.
-fn replay(target: &str, check: fn(&[u8])) {
-    let failed: Vec<String> = inputs(target)
-        .into_iter()
-        .filter(|(_, bytes)| std::panic::catch_unwind(|| check(bytes)).is_err())
-        .map(|(path, _)| path.display().to_string())
-        .collect();
-    assert!(failed.is_empty(), "{} inputs of {target} break an invariant: {failed:#?}", failed.len());
-}
+use replay::{fuzz_dir, replay};
 
 #[test]
 fn the_csv_import_fuzz_corpus_keeps_the_import_all_or_nothing() {

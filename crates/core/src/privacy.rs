@@ -533,24 +533,8 @@ fn humanise(name: &str) -> String {
     name.replace('_', " ")
 }
 
-/// Escape text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn esc(text: &str) -> String {
-    escape_html(text)
+    crate::report::render::escape_html(text)
 }
 
 /// Render any value readably: objects as definition lists, arrays as numbered lists, texts
@@ -936,7 +920,7 @@ mod tests {
     #[test]
     fn html_escaping_covers_markup_and_quotes() {
         assert_eq!(
-            escape_html("<script>alert('x') & \"y\"</script>"),
+            crate::report::render::escape_html("<script>alert('x') & \"y\"</script>"),
             "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
         );
     }

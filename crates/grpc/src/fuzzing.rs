@@ -8,6 +8,8 @@
 //! converts again to the same value; and the core's own field errors for an accepted case
 //! command survive the renaming into the request's terms and back.
 
+pub mod samples;
+
 use std::fmt::Debug;
 use std::sync::OnceLock;
 

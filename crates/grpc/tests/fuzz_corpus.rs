@@ -3,15 +3,9 @@
 //! calls: what the fuzzer found stays checked on stable, in every `cargo test`.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use perspectief_core::contact::ContactLocation;
-use perspectief_core::outflow::ZrmScore;
+use chrono::NaiveDate;
 use perspectief_core::report::{AgendaQuery, Figure, FigureQuery, Measure, Slice};
-use perspectief_core::returns::{
-    DepartureStep, DepartureStepKind, ExplorationFindings, ReanChecklist, ReintegrationPlan,
-};
 use perspectief_core::service::WorklistQuery;
 use perspectief_core::*;
 use perspectief_grpc::convert::ToProto;
@@ -19,46 +13,14 @@ use perspectief_grpc::convert::case_commands::{CaseCommandRequest, case_command_
 use perspectief_grpc::convert::meetings::{MeetingCommandRequest, ScheduleMeeting, meeting_command_request};
 use perspectief_grpc::convert::reports::agenda_request;
 use perspectief_grpc::convert::sessions::{SessionCommandRequest, session_command_request};
-use perspectief_grpc::fuzzing::{MESSAGES, grpc_conversion, message_index};
+use perspectief_grpc::fuzzing::{MESSAGES, grpc_conversion, message_index, samples};
 use perspectief_grpc::pb;
 use prost::Message;
 
-/// The fuzz directory at the repository's root.
-fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")
-}
+#[path = "../../../fuzz/replay.rs"]
+mod replay;
 
-/// Every file of the target's corpus and regressions, sorted; the corpus must not be empty.
-fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files = Vec::new();
-    for kind in ["corpus", "regressions"] {
-        let dir = fuzz_dir().join(kind).join(target);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            assert_ne!(kind, "corpus", "the corpus {} is missing", dir.display());
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                let bytes = std::fs::read(&path).unwrap();
-                files.push((path, bytes));
-            }
-        }
-    }
-    files.sort();
-    assert!(files.len() >= 10, "the fuzz corpus of {target} is (nearly) empty: {} files", files.len());
-    files
-}
-
-/// Run every input, and name each one whose check panicked.
-fn replay(target: &str, check: fn(&[u8])) {
-    let failed: Vec<String> = inputs(target)
-        .into_iter()
-        .filter(|(_, bytes)| std::panic::catch_unwind(|| check(bytes)).is_err())
-        .map(|(path, _)| path.display().to_string())
-        .collect();
-    assert!(failed.is_empty(), "{} inputs of {target} break an invariant: {failed:#?}", failed.len());
-}
+use replay::{fuzz_dir, inputs, replay};
 
 #[test]
 fn the_grpc_conversion_fuzz_corpus_converts_and_round_trips() {
@@ -86,165 +48,6 @@ fn text(s: &str) -> Text {
     Text::parse(s).unwrap()
 }
 
-fn profile() -> ParticipantProfile {
-    ParticipantProfile {
-        given_names: Name::parse("Testpersoon").unwrap(),
-        family_name: Some(Name::parse("Synthetisch").unwrap()),
-        aliases: vec![Name::parse("T. Synthetisch").unwrap()],
-        date_of_birth: Some(DateOfBirth::Estimated { year: 1990 }),
-        country_of_origin: Some(CountryCode::parse("ER").unwrap()),
-        nationalities: vec![],
-        languages: vec![LanguageCode::parse("ti").unwrap(), LanguageCode::parse("en").unwrap()],
-        v_number: None,
-        lvv_location: Some(Label::parse("LVV West").unwrap()),
-        project_worker: UserId::from_u128(1),
-    }
-}
-
-/// One case command of most kinds, with their optional parts (synthetic data).
-fn case_commands() -> Vec<CaseCommand> {
-    let org = OrganisationId::from_u128(101);
-    let agreement = |n: u128, who_acts| NewAgreement {
-        id: AgreementId::from_u128(n),
-        description: text("Paspoortfoto's laten maken"),
-        due_on: day(20),
-        who_acts,
-    };
-    vec![
-        CaseCommand::UpdateProfile { profile: profile() },
-        CaseCommand::AssignProjectWorker { worker: UserId::from_u128(2) },
-        CaseCommand::ChangePhase { to: Phase::Termination, reason: text("Besproken in het ketenoverleg") },
-        CaseCommand::ChangeDirection { to: Direction::ReturnToOrigin, on: day(3), reasoning: text("Wil terug") },
-        CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on: day(3), note: Some(text("Twijfelt")) },
-        CaseCommand::RevisePlan { personal_situation: text("Situatie"), perspective: text("Perspectief") },
-        CaseCommand::AgreePlan { revision: 1, on: day(4) },
-        CaseCommand::SetGoal(NewGoal {
-            id: GoalId::from_u128(1),
-            description: text("Brondocumenten opvragen"),
-            rationale: Some(text("Nodig voor de aanvraag")),
-            responsible: Responsible::Staff(UserId::from_u128(2)),
-            partners: vec![org],
-            deadline: day(31),
-            next_steps: Some(text("Ambassade bellen")),
-        }),
-        CaseCommand::ChangeGoalStatus {
-            goal: GoalId::from_u128(1),
-            to: GoalStatus::InProgress,
-            new_deadline: Some(day(30)),
-            on: day(5),
-        },
-        CaseCommand::UpdateGoalSteps { goal: GoalId::from_u128(1), next_steps: text("Opnieuw bellen") },
-        CaseCommand::LogContact(NewContact {
-            id: ContactId::from_u128(3),
-            at: Utc.with_ymd_and_hms(2026, 3, 2, 10, 30, 0).unwrap(),
-            kind: ContactKind::IndividualTalk,
-            location: ContactLocation::LvvLocation(Label::parse("LVV West").unwrap()),
-            staff: [UserId::from_u128(1)].into(),
-            activities: [ActivityCode::OrientationTalks, ActivityCode::RecordProcessInPlan].into(),
-            summary: text("Gesprek over de toekomst"),
-            category: DataCategory::Guidance,
-            partner: Some(org),
-            duration_minutes: Some(45),
-            agreements: vec![agreement(4, Responsible::Participant), agreement(5, Responsible::Partner(org))],
-        }),
-        CaseCommand::AddAgreement {
-            agreement: agreement(7, Responsible::Staff(UserId::from_u128(1))),
-            category: DataCategory::Legal,
-        },
-        CaseCommand::SettleAgreement { agreement: AgreementId::from_u128(7), fulfilled: true, on: day(6) },
-        CaseCommand::ProposeReferral {
-            id: ReferralId::from_u128(8),
-            partner: org,
-            domain: PartnerDomain::Medical,
-            reason: text("Huisarts"),
-        },
-        CaseCommand::AdvanceReferral {
-            referral: ReferralId::from_u128(8),
-            to: ReferralStatus::Sent,
-            on: day(7),
-            note: Some(text("Per mail")),
-        },
-        CaseCommand::StartReturnExploration {
-            on: day(8),
-            findings: ExplorationFindings {
-                motivation: Some(text("Familie")),
-                documents: None,
-                family_contact: Some(text("Dagelijks")),
-                prospects: None,
-            },
-        },
-        CaseCommand::UpdateReturnExploration { findings: ExplorationFindings::default() },
-        CaseCommand::IdentifyObstacle {
-            id: ObstacleId::from_u128(9),
-            kind: ObstacleKind::MissingDocuments,
-            description: text("Geen paspoort"),
-            partner: Some(org),
-            on: day(8),
-        },
-        CaseCommand::ActOnObstacle {
-            obstacle: ObstacleId::from_u128(9),
-            description: text("Ambassade bezocht"),
-            status: ObstacleStatus::BeingAddressed,
-            on: day(9),
-        },
-        CaseCommand::UpdateReintegrationPlan(ReintegrationPlan {
-            housing: Some(text("Bij familie")),
-            income_work: None,
-            business_plan: Some(text("Winkel")),
-            care: None,
-            contacts_abroad: Some(text("IOM")),
-        }),
-        CaseCommand::RecordDepartureStep(DepartureStep {
-            on: day(10),
-            kind: DepartureStepKind::EmbassyVisit,
-            note: text("Afspraak gemaakt"),
-        }),
-        CaseCommand::UpdateReanChecklist(ReanChecklist {
-            no_assisted_return_in_five_years: Some(true),
-            travel_document_obtainable: Some(false),
-            agrees_procedures_end: None,
-        }),
-        CaseCommand::PlanDeparture { on: Some(day(31)), accompany_to_schiphol: true },
-        CaseCommand::RecordJudgment {
-            id: JudgmentId::from_u128(11),
-            verdict: Verdict::ReturnRealistic,
-            finality: Finality::Provisional,
-            reasoning: text("Gemotiveerd"),
-            formed_on: day(11),
-        },
-        CaseCommand::RecordJudgmentCommunicated {
-            judgment: JudgmentId::from_u128(11),
-            to: Recipient::Partner(org),
-            on: day(12),
-        },
-        CaseCommand::RecordConsequencesExplained { judgment: JudgmentId::from_u128(11), on: day(12) },
-        CaseCommand::RecordSelfReliance {
-            assessed_on: day(13),
-            scores: [(ZrmDomain::Finances, ZrmScore::new(2).unwrap()), (ZrmDomain::Justice, ZrmScore::new(5).unwrap())]
-                .into(),
-        },
-        CaseCommand::GiveConsent {
-            id: ConsentId::from_u128(12),
-            organisation: org,
-            categories: [DataCategory::Identity, DataCategory::Return].into(),
-            purpose: text("Terugkeer voorbereiden"),
-            given_on: day(13),
-        },
-        CaseCommand::WithdrawConsent { consent: ConsentId::from_u128(12), on: day(14) },
-        CaseCommand::RecordProgressReport {
-            id: ReportId::from_u128(13),
-            period_from: day(1),
-            period_to: day(14),
-            sent_to: OrganisationId::from_u128(102),
-        },
-        CaseCommand::RecordOutflow {
-            outcome: OutflowOutcome::DepartedIndependentlySupervised,
-            on: day(15),
-            note: Some(text("Vertrokken met IOM")),
-        },
-    ]
-}
-
 /// The request message's name and bytes.
 macro_rules! case_request_bytes {
     ($request:expr, $($variant:ident),* $(,)?) => {
@@ -266,7 +69,7 @@ fn seed(name: &str, message: &impl Message) -> Vec<u8> {
 fn write_grpc_conversion_seeds() {
     let mut seeds: Vec<Vec<u8>> = (0..MESSAGES.len()).map(|k| vec![u8::try_from(k).unwrap()]).collect();
     let participant = ParticipantId::from_u128(7);
-    for command in case_commands() {
+    for command in samples::case_commands() {
         for version in [None, Some(3)] {
             let (name, bytes) = case_request_bytes!(
                 case_command_request(participant, version, &command),
@@ -307,7 +110,7 @@ fn write_grpc_conversion_seeds() {
             seeds.push(s);
         }
     }
-    let register = RegisterParticipant { id: participant, profile: profile(), registered_on: day(2) };
+    let register = RegisterParticipant { id: participant, profile: samples::profile(), registered_on: day(2) };
     seeds.push(seed("CreateParticipantRequest", &register.to_proto()));
     seeds.push(seed(
         "CreateParticipantRequest",
@@ -316,7 +119,7 @@ fn write_grpc_conversion_seeds() {
     let case_file = pb::CaseFile {
         name: format!("participants/{participant}"),
         etag: "3".to_owned(),
-        profile: Some(profile().to_proto()),
+        profile: Some(samples::profile().to_proto()),
         ..Default::default()
     };
     seeds.push(seed(

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate};
-use perspectief_core::access::{Actor, Role};
+use perspectief_core::access::{Actor, ConfidentialityLevel, Grant, Role};
 use perspectief_core::case::{Case, CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
 use perspectief_core::contact::{ContactKind, ContactLocation, PartnerDomain, ReferralStatus};
 use perspectief_core::service::{
@@ -55,7 +55,7 @@ fn text(s: &str) -> Text {
 
 /// A staff caller of the foundation.
 pub fn staff(env: &Env<'_>, role: Role) -> Caller {
-    Caller::local(Actor { user: UserId::from_u128(fresh()), organisation: env.foundation, role })
+    Caller::local(Actor { user: UserId::from_u128(fresh()), organisation: env.foundation, role, grant: Grant::NONE })
 }
 
 fn profile(worker: UserId, name: &str) -> ParticipantProfile {
@@ -306,11 +306,32 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
         .await
         .expect("referral");
         if i != 1 {
+            // Sending needs the participant's consent for the partner and the category.
             svc.execute(
                 &worker,
                 id,
                 None,
-                CaseCommand::AdvanceReferral { referral, to: ReferralStatus::Sent, on: today, note: None },
+                CaseCommand::GiveConsent {
+                    id: perspectief_core::ConsentId::from_u128(fresh()),
+                    organisation: OrganisationId::from_u128(7),
+                    categories: [DataCategory::Legal].into(),
+                    purpose: text("doorverwijzing"),
+                    given_on: today,
+                },
+            )
+            .await
+            .expect("consent");
+            svc.execute(
+                &worker,
+                id,
+                None,
+                CaseCommand::AdvanceReferral {
+                    referral,
+                    to: ReferralStatus::Sent,
+                    on: today,
+                    note: None,
+                    consent_override: None,
+                },
             )
             .await
             .expect("sent");
@@ -440,6 +461,7 @@ pub async fn listing_pages_and_filters<S: PerspectiefService>(svc: &S, env: &Env
             user: UserId::from_u128(fresh()),
             organisation: OrganisationId::from_u128(9),
             role: Role::ChainPartner,
+            grant: Grant::all_categories(ConfidentialityLevel::ZeerGeheim),
         })
     };
     assert_eq!(
@@ -539,7 +561,12 @@ pub async fn event_feed_follows_consent<S: PerspectiefService>(svc: &S, env: &En
     let lead = staff(env, Role::ProjectLead);
     let partner_org = OrganisationId::from_u128(fresh());
     let partner = Caller {
-        actor: Actor { user: UserId::from_u128(fresh()), organisation: partner_org, role: Role::ChainPartner },
+        actor: Actor {
+            user: UserId::from_u128(fresh()),
+            organisation: partner_org,
+            role: Role::ChainPartner,
+            grant: Grant::all_categories(ConfidentialityLevel::ZeerGeheim),
+        },
         on_behalf_of: None,
         purpose: perspectief_core::service::Purpose::ChainCooperation,
         client: "local".to_owned(),

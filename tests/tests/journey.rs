@@ -88,7 +88,12 @@ fn from_registration_to_supervised_departure() {
     assert_eq!(j.case.phase(), Phase::PlanExecution);
 
     // The partner sees nothing until the person consents, and then only the return track.
-    let iom = Actor { user: UserId::from_u128(9), organisation: IOM, role: Role::ChainPartner };
+    let iom = Actor {
+        user: UserId::from_u128(9),
+        organisation: IOM,
+        role: Role::ChainPartner,
+        grant: perspectief_core::Grant::all_categories(perspectief_core::ConfidentialityLevel::ZeerGeheim),
+    };
     let can_read = |case: &Case, category, day| {
         POLICY.decide(&iom, Action::Read, &Resource::CaseData { scope: case.scope(), category }, day).is_allowed()
     };
@@ -127,6 +132,7 @@ fn from_registration_to_supervised_departure() {
         to: ReferralStatus::Sent,
         on: j.today,
         note: None,
+        consent_override: None,
     });
     j.wait(7);
     j.run(CaseCommand::RecordReturnStance { stance: ReturnStance::Decided, on: j.today, note: None });
@@ -145,6 +151,7 @@ fn from_registration_to_supervised_departure() {
         to: ReferralStatus::Accepted,
         on: j.today,
         note: None,
+        consent_override: None,
     });
 
     // A final judgment, communicated with its consequences.
@@ -188,7 +195,8 @@ fn from_registration_to_supervised_departure() {
     ] {
         assert!(codes.contains(&expected), "{expected} missing");
     }
-    let foundation_lead = Actor { user: UserId::from_u128(2), organisation: FOUNDATION, role: Role::ProjectLead };
+    let foundation_lead =
+        Actor { user: UserId::from_u128(2), organisation: FOUNDATION, role: Role::ProjectLead, grant: Grant::NONE };
     assert!(
         POLICY
             .decide(

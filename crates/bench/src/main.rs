@@ -229,7 +229,7 @@ async fn grpc(a: &Args) -> Result<(), String> {
             .bootstrap_administrator(UserId::from_u128(0xAD), "Beheer (synthetisch)")
             .await
             .map_err(|e| e.to_string())?
-            .actor(),
+            .actor(perspectief_core::access::Grant::NONE),
     );
     let account = UserAccount {
         id: UserId::from_u128(0x1EAD),
@@ -360,11 +360,12 @@ async fn cli(a: &Args) -> Result<(), String> {
     // The reader: a project lead with an account (the binary checks the acting user's account).
     let admin_id = UserId::from_u128(0xAD);
     let admin = match store.bootstrap_administrator(admin_id, "Beheer (synthetisch)").await {
-        Ok(account) => Caller::local(account.actor()),
+        Ok(account) => Caller::local(account.actor(perspectief_core::access::Grant::NONE)),
         Err(_) => Caller::local(perspectief_core::access::Actor {
             user: admin_id,
             organisation: store.policy().foundation,
             role: Role::Administrator,
+            grant: perspectief_core::access::Grant::NONE,
         }),
     };
     let lead = UserAccount {

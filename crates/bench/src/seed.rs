@@ -32,12 +32,22 @@ pub async fn open(url: &str, keys: Keyring) -> Result<(Store, Arc<ManualClock>),
 
 /// A project worker of the data set acting locally.
 pub fn worker(store: &Store, user: perspectief_core::UserId) -> Caller {
-    Caller::local(Actor { user, organisation: store.policy().foundation, role: Role::ProjectWorker })
+    Caller::local(Actor {
+        user,
+        organisation: store.policy().foundation,
+        role: Role::ProjectWorker,
+        grant: perspectief_core::access::Grant::NONE,
+    })
 }
 
 /// A project lead acting locally.
 pub fn lead(organisation: OrganisationId) -> Caller {
-    Caller::local(Actor { user: perspectief_core::UserId::from_u128(0x1EAD), organisation, role: Role::ProjectLead })
+    Caller::local(Actor {
+        user: perspectief_core::UserId::from_u128(0x1EAD),
+        organisation,
+        role: Role::ProjectLead,
+        grant: perspectief_core::access::Grant::NONE,
+    })
 }
 
 /// Load participants `from..` of the data set, `tasks` at a time, until at least

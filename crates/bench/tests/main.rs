@@ -43,8 +43,13 @@ impl Served {
         let config = seed::config();
         let ids: Vec<_> =
             (0..loaded.participants).map(|i| perspectief_synth::participant(&config, i).register.id).collect();
-        let admin =
-            Caller::local(store.bootstrap_administrator(UserId::from_u128(0xAD), "Beheer").await.unwrap().actor());
+        let admin = Caller::local(
+            store
+                .bootstrap_administrator(UserId::from_u128(0xAD), "Beheer")
+                .await
+                .unwrap()
+                .actor(perspectief_core::access::Grant::NONE),
+        );
         let lead = UserAccount {
             id: UserId::from_u128(0x1EAD),
             organisation: store.policy().foundation,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use perspectief_core::access::{DataCategory, Role};
+use perspectief_core::access::{ConfidentialityLevel, DataCategory, Role};
 use perspectief_core::contact::{ContactKind, PartnerDomain, ReferralStatus};
 use perspectief_core::meeting::Advice;
 use perspectief_core::outflow::OutflowOutcome;
@@ -123,6 +123,9 @@ pub enum Command {
     /// Tokens voor de server (alleen lokaal)
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Autorisaties van organisaties buiten de stichting: welke gegevenscategorieën, tot welke vertrouwelijkheid (beheerder)
+    #[command(subcommand)]
+    Grant(GrantCmd),
     /// Gebruikers (alleen lokaal)
     #[command(subcommand, visible_alias = "gebruiker")]
     User(UserCmd),
@@ -133,7 +136,7 @@ pub enum Command {
     Dev(DevCmd),
     /// Privacy: inzage-export (AVG art. 15), controlepunten van het logboek, noodtoegang (alleen lokaal)
     #[command(subcommand)]
-    Privacy(PrivacyCmd),
+    Privacy(PrivacyTop),
     /// Importeer een CSV-export van deelnemers of contactmomenten
     #[command(subcommand)]
     Import(ImportCmd),
@@ -276,6 +279,20 @@ pub enum ParticipantCmd {
         /// Verwijder de achternaam, geboortedatum, ... (veldnaam; herhaalbaar)
         #[arg(long, value_name = "VELD", value_parser = ["family_name", "date_of_birth", "country_of_origin", "v_number", "lvv_location", "aliases", "nationalities", "languages"])]
         clear: Vec<String>,
+        #[command(flatten)]
+        expect: Expect,
+    },
+    /// Verhoog de vertrouwelijkheid van een gegevenscategorie van dit dossier (of zet haar terug)
+    #[command(visible_alias = "vertrouwelijkheid")]
+    Confidentiality {
+        participant: String,
+        #[arg(long, value_parser = choice!(DataCategory, ["identity", "guidance", "legal", "medical_psychosocial", "criminal_history", "return", "reports"]))]
+        category: DataCategory,
+        #[arg(long, value_parser = choice!(ConfidentialityLevel, ["openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk", "vertrouwelijk", "confidentieel", "geheim", "zeer_geheim"]))]
+        level: ConfidentialityLevel,
+        /// Waarom
+        #[arg(long)]
+        reason: String,
         #[command(flatten)]
         expect: Expect,
     },
@@ -523,6 +540,10 @@ pub enum ReferralCmd {
         on: Option<NaiveDate>,
         #[arg(long)]
         note: Option<String>,
+        /// Bij versturen zonder toestemming van de deelnemer voor deze partner: waarom toch
+        /// (alleen de projectleider; wordt vastgelegd en beoordeeld)
+        #[arg(long, value_name = "REDEN")]
+        override_reason: Option<String>,
         #[command(flatten)]
         expect: Expect,
     },
@@ -1042,6 +1063,26 @@ pub enum TokenCmd {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum GrantCmd {
+    /// Leg de autorisatie van een organisatie vast (vervangt de vorige)
+    Set {
+        /// De organisatie (naam uit de configuratie of id)
+        organisation: String,
+        /// Gegevenscategorie die zij mag ontvangen (herhaalbaar)
+        #[arg(long = "category", required = true, value_parser = choice!(DataCategory, ["identity", "guidance", "legal", "medical_psychosocial", "criminal_history", "return", "reports"]))]
+        categories: Vec<DataCategory>,
+        /// Hoogste vertrouwelijkheid (ZGW-niveau)
+        #[arg(long, value_parser = choice!(ConfidentialityLevel, ["openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk", "vertrouwelijk", "confidentieel", "geheim", "zeer_geheim"]))]
+        max_level: ConfidentialityLevel,
+    },
+    /// Trek de autorisatie van een organisatie in: zij ontvangt dan niets meer
+    Remove { organisation: String },
+    /// Alle autorisaties
+    #[command(visible_alias = "ls")]
+    List,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum UserCmd {
     /// Voeg een gebruiker toe
     Add {
@@ -1108,6 +1149,31 @@ pub enum PrivacyCmd {
         #[arg(long)]
         note: String,
     },
+    /// Doorverwijzingen die zonder toestemming zijn verstuurd (projectleider), ter beoordeling (projectleider, auditor)
+    Overrides {
+        /// Vanaf deze dag
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: Option<NaiveDate>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Leg de beoordeling vast van een doorverwijzing die zonder toestemming is verstuurd (nooit de eigen)
+    OverrideReview {
+        /// Het versturen zonder toestemming (id, of het begin of eind ervan)
+        id: String,
+        /// Bevinding
+        #[arg(long)]
+        note: String,
+    },
+}
+
+/// `privacy`: the commands of [`PrivacyCmd`] and the retention run.
+#[derive(Debug, Subcommand)]
+pub enum PrivacyTop {
+    #[command(flatten)]
+    Other(PrivacyCmd),
+    /// Bewaartermijnen toepassen: wis wat na uitstroom verlopen is, ook uit de beheerde reservekopieën (projectleider)
+    Retention(crate::commands::retention::RetentionArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -1131,8 +1197,8 @@ pub struct DevSeedArgs {
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// Het nieuwe bestand
-    pub file: PathBuf,
+    /// Het nieuwe bestand (anders in de map met beheerde reservekopieën naast de database, die de bewaartermijnen ook opschonen)
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -143,7 +143,10 @@ pub async fn local_actor(store: &Store, user: UserId) -> Result<Actor> {
     match account {
         None => Err(Failure::new(PERMISSION, t!("error-unknown-user", user = user))),
         Some(a) if a.disabled => Err(Failure::new(PERMISSION, t!("error-user-disabled", user = user))),
-        Some(a) => Ok(a.actor()),
+        Some(a) => {
+            let grant = store.grant_of(a.organisation).await.map_err(|e| Failure::new(UNAVAILABLE, e.to_string()))?;
+            Ok(a.actor(grant))
+        }
     }
 }
 
@@ -190,6 +193,7 @@ pub fn remote_caller(acting: Option<UserId>) -> Caller {
             user: acting.unwrap_or(UserId::from_u128(0)),
             organisation: OrganisationId::from_u128(0),
             role: Role::ProjectWorker,
+            grant: perspectief_core::access::Grant::NONE,
         },
         on_behalf_of: None,
         purpose: Purpose::CaseWork,

@@ -92,6 +92,14 @@ pub fn from_domain(e: DomainError) -> Failure {
             ),
         ),
         E::TrajectoryClosed { action } => Failure::new(VALIDATION, t!("error-trajectory-closed", action = action)),
+        E::ConsentRequired { organisation, category } => Failure::new(
+            VALIDATION,
+            t!(
+                "error-consent-required",
+                organisation = organisation.to_string(),
+                category = crate::i18n::term("category", category.as_str())
+            ),
+        ),
         E::NotFound { entity, id } => Failure::new(
             NOT_FOUND,
             t!("error-not-found", entity = crate::i18n::term("entity", entity.as_str()), id = id),

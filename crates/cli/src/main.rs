@@ -204,7 +204,12 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
     if let Some(server) = context::server(cli, &config) {
         if matches!(
             cmd,
-            Command::User(_) | Command::Token(_) | Command::Backup(_) | Command::Dev(_) | Command::Privacy(_)
+            Command::User(_)
+                | Command::Token(_)
+                | Command::Grant(_)
+                | Command::Backup(_)
+                | Command::Dev(_)
+                | Command::Privacy(_)
         ) {
             return Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-admin")));
         }
@@ -221,9 +226,11 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
     match cmd {
         Command::User(c) => admin::user_cmd(&store, &ctx, c).await,
         Command::Token(c) => admin::token_cmd(&store, &ctx, c).await,
+        Command::Grant(c) => admin::grant_cmd(&store, &ctx, c).await,
         Command::Backup(a) => admin::backup(&store, &ctx, &url, a).await,
         Command::Dev(cli::DevCmd::Seed(a)) => admin::dev_seed(&store, &ctx, a).await,
-        Command::Privacy(c) => commands::privacy::privacy_cmd(&store, &ctx, c).await,
+        Command::Privacy(cli::PrivacyTop::Other(c)) => commands::privacy::privacy_cmd(&store, &ctx, c).await,
+        Command::Privacy(cli::PrivacyTop::Retention(a)) => commands::retention::retention(&store, &ctx, a).await,
         other => workflow(&store, &ctx, other).await,
     }
 }

@@ -7,11 +7,13 @@ mod support;
 mod dev;
 mod errors;
 mod fuzz_corpus;
+mod grants;
 mod import;
 mod languages;
 mod privacy;
 mod remote;
 mod reports;
+mod retention;
 mod workflow;
 
 use std::process::{Command, Output};

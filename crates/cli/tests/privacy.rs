@@ -119,3 +119,63 @@ fn corrections_of_personal_data_show_the_old_and_new_values() {
     let all = i.json(&["participant", "history", &p]);
     assert!(all.as_array().unwrap().iter().any(|e| e["change"] == "profile_updated"), "{all}");
 }
+
+#[test]
+fn a_referral_without_consent_is_refused_unless_the_lead_overrides_and_the_override_is_reviewed() {
+    let i = Install::new();
+    let v = i.json(&["participant", "register", "--given-names", "Yonas", "--country-of-origin", "ER"]);
+    let p = v["participant"].as_str().unwrap().to_owned();
+    let short = &p[p.len() - 8..];
+    let add = |name: &str, role: &str| {
+        let v = i.json(&["--as", &i.admin, "user", "add", "--name", name, "--role", role]);
+        v["user"].as_str().unwrap().to_owned()
+    };
+    let lead = add("Leider Test", "project_lead");
+    let auditor = add("Controleur Test", "auditor");
+    let ggd = "0192f0c1-7c3e-7000-8000-00000000a0d7";
+    let r = i.json(&["referral", "add", short, "--partner", ggd, "--domain", "medical", "--reason", "Huisarts nodig"]);
+    let r = r["referral"].as_str().unwrap().to_owned();
+    let send = ["referral", "update", short, r.as_str(), "--status", "sent"];
+
+    // No consent for the GGD: refused, saying what to do, in Dutch and in English.
+    let out = i.cmd().args(send).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("toestemming") && err.contains("--override-reason") && err.contains("projectleider"), "{err}");
+    let out = i.cmd().arg("--lang").arg("en").args(send).output().unwrap();
+    let err = stderr(&out);
+    assert!(err.contains("consent") && err.contains("project lead"), "{err}");
+    // Only the project lead overrides.
+    let reason = "Spoed: acute zorg, deelnemer onbereikbaar";
+    let out = i.cmd().args(send).args(["--override-reason", reason]).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    let referrals = i.json(&["referral", "list", short]);
+    let mine = |v: &serde_json::Value| v.as_array().unwrap().iter().find(|x| x["id"] == r.as_str()).unwrap().clone();
+    assert_eq!(mine(&referrals)["status"], "proposed");
+    let out = i.cmd().args(["--as", &lead]).args(send).args(["--override-reason", reason]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(mine(&i.json(&["referral", "list", short]))["status"], "sent");
+
+    // Listed for review with its reason; reviewed once, never by the lead who overrode.
+    let out = i.cmd().args(["privacy", "overrides"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "the worker does not review: {}", stderr(&out));
+    let rows = i.json(&["--as", &auditor, "privacy", "overrides"]);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!((rows[0]["user"].as_str(), rows[0]["participant"].as_str()), (Some(lead.as_str()), Some(p.as_str())));
+    assert_eq!(
+        (rows[0]["reason"].as_str(), rows[0]["category"].as_str()),
+        (Some(reason), Some("medical_psychosocial"))
+    );
+    let id = rows[0]["id"].as_str().unwrap().to_owned();
+    let out = i.cmd().args(["--as", &lead, "privacy", "override-review", &id, "--note", "Eigen"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    i.json(&["--as", &auditor, "privacy", "override-review", &id[id.len() - 8..], "--note", "Terecht, spoed"]);
+    let rows = i.json(&["--as", &lead, "privacy", "overrides"]);
+    assert_eq!(
+        (rows[0]["reviewed_by"].as_str(), rows[0]["finding"].as_str()),
+        (Some(auditor.as_str()), Some("Terecht, spoed"))
+    );
+    let out = i.cmd().args(["--as", &lead, "privacy", "override-review", &id, "--note", "Nogmaals"]).output().unwrap();
+    assert_ne!(out.status.code(), Some(0), "reviewed once");
+}

@@ -90,10 +90,7 @@ pub fn trajectory(run: &dyn Fn(&[&str]) -> Value) -> String {
         "Terugkeerondersteuning",
     ]);
     let r = r["referral"].as_str().unwrap().to_owned();
-    run(&["referral", "update", short, &r, "--status", "sent"]);
-    let referrals = run(&["referral", "list", short]);
-    assert_eq!(referrals[0]["status"], "sent");
-    assert_eq!(referrals[0]["domain"], "return");
+    // Sending shares the referral with the partner: the participant consents first.
     run(&[
         "consent",
         "give",
@@ -106,6 +103,10 @@ pub fn trajectory(run: &dyn Fn(&[&str]) -> Value) -> String {
         "Terugkeer voorbereiden",
     ]);
     assert_eq!(run(&["consent", "list", short]).as_array().unwrap().len(), 1);
+    run(&["referral", "update", short, &r, "--status", "sent"]);
+    let referrals = run(&["referral", "list", short]);
+    assert_eq!(referrals[0]["status"], "sent");
+    assert_eq!(referrals[0]["domain"], "return");
 
     run(&["return", "stance", short, "--stance", "considering"]);
     run(&["return", "explore", short, "--motivation", "Wil familie terugzien", "--documents", "Geen paspoort"]);

@@ -23,13 +23,24 @@
 //! |---|---|---|---|
 //! | project worker | read, search, create, update, export | all | assigned |
 //! | project worker | read, search | identity | not assigned (to find people, register attendance) |
-//! | project lead | read, search, create, update, export, erase | all | — |
-//! | municipal case manager | read, search, export | identity, guidance, legal, return, reports | consent |
-//! | chain partner | read, search | identity, legal, medical/psychosocial, return | consent |
-//! | chain partner | read | reports (a participant's progress report, showing only the sections of the categories above that the consent covers) | consent |
-//! | chain partner | read | a sent referral addressed to its organisation | addressee and consent for the referral's category |
+//! | project lead | read, search | all but medical/psychosocial and criminal history | — |
+//! | project lead | create, update, export, erase | all | — |
+//! | municipal case manager | read, search, export | identity, guidance, legal, return, reports | grant and consent |
+//! | chain partner | read, search | identity, legal, medical/psychosocial, return | grant and consent |
+//! | chain partner | read | reports (a participant's progress report, showing only the sections of the categories above that the consent covers) | grant and consent |
+//! | chain partner | read | a sent referral addressed to its organisation | addressee, grant and consent for the referral's category |
 //! | chain partner | update (answer: accept, reject, complete) | the same | the same |
 //! | auditor, administrator | — | none | — |
+//!
+//! "grant and consent" means: the organisation's [`Grant`] includes the category, the case's
+//! [`ConfidentialityLevel`] for that category is at most the grant's maximum, and an active
+//! consent of the participant covers the organisation and the category (checked in that order,
+//! so a denial names the first thing missing).
+//!
+//! **Field level, inside the foundation**: medical/psychosocial and criminal-history content is
+//! read only by the participant's own project worker ([`DataCategory::is_need_to_know`]). The
+//! project lead may write it, export it for the person (art. 15) and erase it, but reads it only
+//! by breaking the glass; a case file read by the lead shows those parts hidden.
 //!
 //! Anyone else acts on a referral as on case data of the referral's category (a referral to
 //! the GGD is medical/psychosocial data), as the service does for the referral commands.
@@ -70,6 +81,7 @@
 //! |---|---|---|
 //! | subject access export (GDPR art. 15) | project lead | [`AccessPolicy::decide_subject_export`]: export of *every* category **and** read of the audit log, since the export holds the person's access log; the assigned project worker lacks the latter, so prepares the request and the project lead issues it |
 //! | break-glass read of a whole case | project worker, project lead (foundation staff) | [`AccessPolicy::decide_break_glass`]: with a mandatory reason, stored sealed and listed for review; never auditors, administrators or anyone outside the foundation |
+//! | consent override: send a referral to a partner without a covering consent | project lead (foundation staff) | [`AccessPolicy::decide_consent_override`]: with a mandatory reason, recorded in the event, stored sealed and listed for review (reviewed by someone else, as break-glass); never for criminal history |
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -129,6 +141,210 @@ impl DataCategory {
 impl fmt::Display for DataCategory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl DataCategory {
+    /// Position in [`DataCategory::ALL`].
+    const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The confidentiality level a case's data of this category has unless the case raises it:
+    /// the foundation's floor per category. Identity, guidance and reports are
+    /// *zaakvertrouwelijk* (for those working on the case), legal status and the return track
+    /// *vertrouwelijk*, medical/psychosocial content *geheim* and criminal history
+    /// *zeer geheim*.
+    pub const fn default_level(self) -> ConfidentialityLevel {
+        use ConfidentialityLevel as L;
+        match self {
+            Self::Identity | Self::Guidance | Self::Reports => L::Zaakvertrouwelijk,
+            Self::Legal | Self::Return => L::Vertrouwelijk,
+            Self::MedicalPsychosocial => L::Geheim,
+            Self::CriminalHistory => L::ZeerGeheim,
+        }
+    }
+
+    /// Whether this category's content is hidden from foundation staff who do not need it
+    /// (field-level need-to-know: only the participant's own project worker reads it).
+    pub const fn is_need_to_know(self) -> bool {
+        matches!(self, Self::MedicalPsychosocial | Self::CriminalHistory)
+    }
+
+    /// The category named by its stable name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+/// A confidentiality level (*vertrouwelijkheidaanduiding*), the eight levels of the ZGW APIs
+/// (Open Zaak), lowest first. Every piece of case data carries one (see [`CaseLevels`]); a
+/// partner organisation's [`Grant`] says up to which level it may receive data at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfidentialityLevel {
+    /// *openbaar*.
+    Openbaar,
+    /// *beperkt openbaar*.
+    BeperktOpenbaar,
+    /// *intern*.
+    Intern,
+    /// *zaakvertrouwelijk*.
+    Zaakvertrouwelijk,
+    /// *vertrouwelijk*.
+    Vertrouwelijk,
+    /// *confidentieel*.
+    Confidentieel,
+    /// *geheim*.
+    Geheim,
+    /// *zeer geheim*.
+    ZeerGeheim,
+}
+
+impl ConfidentialityLevel {
+    /// All levels, lowest first.
+    pub const ALL: [ConfidentialityLevel; 8] = [
+        Self::Openbaar,
+        Self::BeperktOpenbaar,
+        Self::Intern,
+        Self::Zaakvertrouwelijk,
+        Self::Vertrouwelijk,
+        Self::Confidentieel,
+        Self::Geheim,
+        Self::ZeerGeheim,
+    ];
+
+    /// The ZGW name (`openbaar`, `beperkt_openbaar`, ..., `zeer_geheim`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Openbaar => "openbaar",
+            Self::BeperktOpenbaar => "beperkt_openbaar",
+            Self::Intern => "intern",
+            Self::Zaakvertrouwelijk => "zaakvertrouwelijk",
+            Self::Vertrouwelijk => "vertrouwelijk",
+            Self::Confidentieel => "confidentieel",
+            Self::Geheim => "geheim",
+            Self::ZeerGeheim => "zeer_geheim",
+        }
+    }
+
+    /// The level named by its ZGW name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+}
+
+impl fmt::Display for ConfidentialityLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The confidentiality level of each data category of one case: the category's
+/// [`DataCategory::default_level`] unless the case raised it.
+///
+/// ```
+/// use perspectief_core::access::{CaseLevels, ConfidentialityLevel, DataCategory};
+/// let levels = CaseLevels::DEFAULT.with(DataCategory::Legal, ConfidentialityLevel::Geheim);
+/// assert_eq!(levels.of(DataCategory::Legal), ConfidentialityLevel::Geheim);
+/// assert_eq!(levels.of(DataCategory::Return), ConfidentialityLevel::Vertrouwelijk);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CaseLevels([ConfidentialityLevel; 7]);
+
+impl CaseLevels {
+    /// Every category at its default level.
+    pub const DEFAULT: CaseLevels = CaseLevels([
+        DataCategory::Identity.default_level(),
+        DataCategory::Guidance.default_level(),
+        DataCategory::Legal.default_level(),
+        DataCategory::MedicalPsychosocial.default_level(),
+        DataCategory::CriminalHistory.default_level(),
+        DataCategory::Return.default_level(),
+        DataCategory::Reports.default_level(),
+    ]);
+
+    /// The level of a category.
+    pub const fn of(&self, category: DataCategory) -> ConfidentialityLevel {
+        self.0[category.index()]
+    }
+
+    /// The same levels with one category's changed.
+    pub const fn with(mut self, category: DataCategory, level: ConfidentialityLevel) -> Self {
+        self.0[category.index()] = level;
+        self
+    }
+}
+
+impl Default for CaseLevels {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A set of data categories, small and copyable (for [`Grant`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CategorySet(u8);
+
+impl CategorySet {
+    /// No category.
+    pub const EMPTY: CategorySet = CategorySet(0);
+
+    /// Whether it holds a category.
+    pub const fn contains(self, category: DataCategory) -> bool {
+        self.0 & (1 << category.index()) != 0
+    }
+
+    /// The set with one more category.
+    pub const fn with(self, category: DataCategory) -> Self {
+        CategorySet(self.0 | (1 << category.index()))
+    }
+
+    /// The categories, in [`DataCategory::ALL`]'s order.
+    pub fn iter(self) -> impl Iterator<Item = DataCategory> {
+        DataCategory::ALL.into_iter().filter(move |c| self.contains(*c))
+    }
+}
+
+impl FromIterator<DataCategory> for CategorySet {
+    fn from_iter<I: IntoIterator<Item = DataCategory>>(iter: I) -> Self {
+        iter.into_iter().fold(Self::EMPTY, CategorySet::with)
+    }
+}
+
+/// What an organisation outside the foundation is authorised for (*autorisatie*, as in Open
+/// Zaak): the data categories it may receive at all, and the highest confidentiality level.
+/// The foundation's administrator sets it per organisation. A partner or municipal user sees a
+/// piece of case data only when the grant **and** the participant's consent **and** the data's
+/// level allow it. Without a grant ([`Grant::NONE`]) nothing is shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Grant {
+    /// The categories.
+    pub categories: CategorySet,
+    /// The highest level.
+    pub max_level: ConfidentialityLevel,
+}
+
+impl Grant {
+    /// No grant: nothing may be shared.
+    pub const NONE: Grant = Grant { categories: CategorySet::EMPTY, max_level: ConfidentialityLevel::Openbaar };
+
+    /// A grant of every category up to `max_level` (what the role rules allow still limits
+    /// it: criminal history never leaves the foundation).
+    pub fn all_categories(max_level: ConfidentialityLevel) -> Grant {
+        Grant { categories: DataCategory::ALL.into_iter().collect(), max_level }
+    }
+
+    /// Whether it allows data of this category at this level.
+    pub const fn allows(&self, category: DataCategory, level: ConfidentialityLevel) -> bool {
+        self.categories.contains(category) && level as u8 <= self.max_level as u8
+    }
+}
+
+impl Default for Grant {
+    fn default() -> Self {
+        Self::NONE
     }
 }
 
@@ -231,6 +447,10 @@ pub struct Actor {
     pub organisation: OrganisationId,
     /// Their role.
     pub role: Role,
+    /// Their organisation's grant (for users outside the foundation; staff roles are decided
+    /// by the role rules and ignore it).
+    #[serde(default)]
+    pub grant: Grant,
 }
 
 /// What the actor wants to do.
@@ -277,6 +497,8 @@ pub struct ParticipantScope<'a> {
     pub project_worker: UserId,
     /// Their consents.
     pub consents: &'a [Consent],
+    /// The confidentiality level of each category of their case.
+    pub levels: CaseLevels,
 }
 
 /// What is acted on.
@@ -398,6 +620,29 @@ pub enum DenyReason {
         /// Role.
         role: Role,
     },
+    /// The organisation's grant does not include this category.
+    #[error("your organisation is not authorised for {category} data (ask the foundation about its grant)")]
+    NotGranted {
+        /// Category.
+        category: DataCategory,
+    },
+    /// The data's confidentiality level is above what the organisation's grant allows.
+    #[error("this {category} data is {level}, above your organisation's maximum level {max}")]
+    AboveGrantLevel {
+        /// Category.
+        category: DataCategory,
+        /// The data's level.
+        level: ConfidentialityLevel,
+        /// The grant's maximum.
+        max: ConfidentialityLevel,
+    },
+    /// Medical/psychosocial and criminal-history content is read only by the participant's own
+    /// project worker, even inside the foundation.
+    #[error("{category} content is only for the participant's own project worker")]
+    NeedToKnow {
+        /// Category.
+        category: DataCategory,
+    },
 }
 
 impl fmt::Display for Action {
@@ -464,8 +709,23 @@ impl AccessPolicy {
     /// let policy = AccessPolicy { foundation: OrganisationId::from_u128(100) };
     /// let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     /// let worker = UserId::from_u128(1);
-    /// let scope = ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: worker, consents: &[] };
-    /// let iom = Actor { user: UserId::from_u128(9), organisation: OrganisationId::from_u128(90), role: Role::ChainPartner };
+    /// let scope = ParticipantScope {
+    ///     participant: ParticipantId::from_u128(7),
+    ///     project_worker: worker,
+    ///     consents: &[],
+    ///     levels: CaseLevels::DEFAULT,
+    /// };
+    /// // IOM is authorised for return data up to "vertrouwelijk" (its grant).
+    /// let grant = Grant {
+    ///     categories: [DataCategory::Return].into_iter().collect(),
+    ///     max_level: ConfidentialityLevel::Vertrouwelijk,
+    /// };
+    /// let iom = Actor {
+    ///     user: UserId::from_u128(9),
+    ///     organisation: OrganisationId::from_u128(90),
+    ///     role: Role::ChainPartner,
+    ///     grant,
+    /// };
     ///
     /// // Without consent, a chain partner sees nothing of the return track.
     /// let d = policy.decide(&iom, Action::Read, &Resource::CaseData { scope, category: DataCategory::Return }, today);
@@ -492,10 +752,7 @@ impl AccessPolicy {
                         // Never outside the foundation, whatever the consent says.
                         deny(DenyReason::CategoryNotForRole { role: actor.role, action, category: *category })
                     } else {
-                        match covering_consent(scope.consents, actor.organisation, *category, today) {
-                            Some(c) => allow(Basis::Consent(c.id)),
-                            None => deny(DenyReason::NoConsent { category: *category }),
-                        }
+                        by_grant_and_consent(actor, scope, *category, today)
                     }
                 }
                 // A partner answers the referrals addressed to it, nothing more.
@@ -544,9 +801,14 @@ impl AccessPolicy {
     /// let foundation = OrganisationId::from_u128(100);
     /// let policy = AccessPolicy { foundation };
     /// let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-    /// let worker = Actor { user: UserId::from_u128(1), organisation: foundation, role: Role::ProjectWorker };
-    /// let lead = Actor { user: UserId::from_u128(2), organisation: foundation, role: Role::ProjectLead };
-    /// let scope = ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: worker.user, consents: &[] };
+    /// let staff = |user, role| Actor { user: UserId::from_u128(user), organisation: foundation, role, grant: Grant::NONE };
+    /// let (worker, lead) = (staff(1, Role::ProjectWorker), staff(2, Role::ProjectLead));
+    /// let scope = ParticipantScope {
+    ///     participant: ParticipantId::from_u128(7),
+    ///     project_worker: worker.user,
+    ///     consents: &[],
+    ///     levels: CaseLevels::DEFAULT,
+    /// };
     /// assert!(policy.decide_subject_export(&lead, &scope, today).is_allowed());
     /// // Even the assigned worker may not: the export includes the access log.
     /// assert!(!policy.decide_subject_export(&worker, &scope, today).is_allowed());
@@ -567,6 +829,52 @@ impl AccessPolicy {
             Decision::Allowed { .. } => allow(basis.unwrap_or(Basis::RoleRule)),
             denied => denied,
         }
+    }
+
+    /// Whether `actor` may read a participant's whole case file, and which categories' content
+    /// must be hidden in it (field-level need-to-know). Every category must be readable, except
+    /// that foundation staff denied a need-to-know category ([`DenyReason::NeedToKnow`]: the
+    /// project lead and medical or criminal-history content) get the file with that content
+    /// hidden instead of no file. The basis is the one for the guidance category.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use perspectief_core::access::*;
+    /// use perspectief_core::{OrganisationId, ParticipantId, UserId};
+    ///
+    /// let foundation = OrganisationId::from_u128(100);
+    /// let policy = AccessPolicy { foundation };
+    /// let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    /// let lead = Actor { user: UserId::from_u128(2), organisation: foundation, role: Role::ProjectLead, grant: Grant::NONE };
+    /// let scope = ParticipantScope {
+    ///     participant: ParticipantId::from_u128(7),
+    ///     project_worker: UserId::from_u128(1),
+    ///     consents: &[],
+    ///     levels: CaseLevels::DEFAULT,
+    /// };
+    /// let (basis, hidden) = policy.decide_case_file(&lead, &scope, today).unwrap();
+    /// assert_eq!(basis, Basis::RoleRule);
+    /// assert!(hidden.contains(&DataCategory::MedicalPsychosocial) && hidden.contains(&DataCategory::CriminalHistory));
+    /// ```
+    pub fn decide_case_file(
+        &self,
+        actor: &Actor,
+        scope: &ParticipantScope<'_>,
+        today: NaiveDate,
+    ) -> Result<(Basis, BTreeSet<DataCategory>), DenyReason> {
+        let mut basis = Basis::RoleRule;
+        let mut hidden = BTreeSet::new();
+        for category in DataCategory::ALL {
+            match self.decide(actor, Action::Read, &Resource::CaseData { scope: *scope, category }, today) {
+                Decision::Allowed { basis: b } if category == DataCategory::Guidance => basis = b,
+                Decision::Allowed { .. } => {}
+                Decision::Denied { reason: DenyReason::NeedToKnow { .. } } => {
+                    hidden.insert(category);
+                }
+                Decision::Denied { reason } => return Err(reason),
+            }
+        }
+        Ok((basis, hidden))
     }
 
     /// Whether `actor` may break the glass: read a whole case file they otherwise may not, in an
@@ -607,6 +915,30 @@ impl AccessPolicy {
     }
 }
 
+impl AccessPolicy {
+    /// Whether `actor` may override a missing consent: have a referral sent to a partner that
+    /// no active consent of the participant covers, giving a reason (the caller must require
+    /// one; it is recorded in the event, stored sealed and listed for review, see
+    /// [`crate::privacy::ConsentOverrideRecord`]). Only the foundation's project lead; the
+    /// project worker asks the lead. Whether an override is needed at all is the case's
+    /// ([`crate::case::Case::consent_override_request`]), and criminal history is never
+    /// shared, override or not ([`crate::privacy::share_basis`]).
+    pub fn decide_consent_override(&self, actor: &Actor) -> Decision {
+        let staff = matches!(actor.role, Role::ProjectWorker | Role::ProjectLead | Role::Auditor | Role::Administrator);
+        if staff && actor.organisation != self.foundation {
+            return deny(DenyReason::NotFoundationStaff { role: actor.role });
+        }
+        match actor.role {
+            Role::ProjectLead => allow(Basis::RoleRule),
+            role => deny(DenyReason::RoleNotEntitled {
+                role,
+                action: Action::Update,
+                resource: "referral (consent override)".to_owned(),
+            }),
+        }
+    }
+}
+
 fn decide_case_data(
     actor: &Actor,
     action: Action,
@@ -618,11 +950,13 @@ fn decide_case_data(
     use DataCategory::*;
     use Role::*;
     let category_denied = || deny(DenyReason::CategoryNotForRole { role: actor.role, action, category });
-    let by_consent = || match covering_consent(scope.consents, actor.organisation, category, today) {
-        Some(c) => allow(Basis::Consent(c.id)),
-        None => deny(DenyReason::NoConsent { category }),
-    };
+    let by_consent = || by_grant_and_consent(actor, scope, category, today);
     match actor.role {
+        // The lead oversees every case, but reads medical and criminal content only by
+        // breaking the glass; exporting it for the person (art. 15) and writing stay open.
+        ProjectLead if category.is_need_to_know() && matches!(action, Read | Search) => {
+            deny(DenyReason::NeedToKnow { category })
+        }
         ProjectLead => allow(Basis::RoleRule),
         ProjectWorker => {
             if action == Erase {
@@ -657,6 +991,27 @@ fn decide_case_data(
     }
 }
 
+/// Outside the foundation: the organisation's grant must include the category and reach the
+/// data's level, and then a consent of the participant must cover it.
+fn by_grant_and_consent(
+    actor: &Actor,
+    scope: &ParticipantScope<'_>,
+    category: DataCategory,
+    today: NaiveDate,
+) -> Decision {
+    let level = scope.levels.of(category);
+    if !actor.grant.categories.contains(category) {
+        return deny(DenyReason::NotGranted { category });
+    }
+    if !actor.grant.allows(category, level) {
+        return deny(DenyReason::AboveGrantLevel { category, level, max: actor.grant.max_level });
+    }
+    match covering_consent(scope.consents, actor.organisation, category, today) {
+        Some(c) => allow(Basis::Consent(c.id)),
+        None => deny(DenyReason::NoConsent { category }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -671,8 +1026,12 @@ mod tests {
     const GEMEENTE: OrganisationId = OrganisationId::from_u128(102);
     const POLICY: AccessPolicy = AccessPolicy { foundation: FOUNDATION };
 
+    /// Users outside the foundation get a grant of every category at every level, so that
+    /// the tests below are about roles and consent; the grant's own tests narrow it.
     fn actor(role: Role, user: u128, org: OrganisationId) -> Actor {
-        Actor { user: UserId::from_u128(user), organisation: org, role }
+        let grant =
+            Grant { categories: DataCategory::ALL.into_iter().collect(), max_level: ConfidentialityLevel::ZeerGeheim };
+        Actor { user: UserId::from_u128(user), organisation: org, role, grant }
     }
 
     fn consent(org: OrganisationId, cats: &[DataCategory], given: u32, withdrawn: Option<u32>) -> Consent {
@@ -689,9 +1048,114 @@ mod tests {
 
     fn case(consents: &[Consent], category: DataCategory) -> Resource<'_> {
         Resource::CaseData {
-            scope: ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents },
+            scope: ParticipantScope {
+                participant: ParticipantId::from_u128(7),
+                project_worker: WORKER,
+                consents,
+                levels: CaseLevels::DEFAULT,
+            },
             category,
         }
+    }
+
+    #[test]
+    fn the_lead_reads_medical_and_criminal_content_only_by_breaking_the_glass() {
+        let lead = actor(Role::ProjectLead, 3, FOUNDATION);
+        for cat in DataCategory::ALL {
+            for action in Action::ALL {
+                let d = POLICY.decide(&lead, action, &case(&[], cat), day(28));
+                let hidden = cat.is_need_to_know() && matches!(action, Action::Read | Action::Search);
+                assert_eq!(d.is_allowed(), !hidden, "{action} {cat}");
+                if hidden {
+                    assert_eq!(d, Decision::Denied { reason: DenyReason::NeedToKnow { category: cat } });
+                }
+            }
+        }
+        assert_eq!(POLICY.decide_break_glass(&lead), Decision::Allowed { basis: Basis::BreakGlass });
+    }
+
+    #[test]
+    fn a_partner_needs_grant_and_level_and_consent() {
+        let consents = [consent(IOM, &DataCategory::ALL, 1, None)];
+        let scope = |levels| ParticipantScope {
+            participant: ParticipantId::from_u128(7),
+            project_worker: WORKER,
+            consents: &consents,
+            levels,
+        };
+        let read = |a: &Actor, levels, category| {
+            POLICY.decide(a, Action::Read, &Resource::CaseData { scope: scope(levels), category }, day(15))
+        };
+        let grant = |cats: &[DataCategory], max_level| Actor {
+            grant: Grant { categories: cats.iter().copied().collect(), max_level },
+            ..actor(Role::ChainPartner, 9, IOM)
+        };
+        let (legal, medical) = (DataCategory::Legal, DataCategory::MedicalPsychosocial);
+        let defaults = CaseLevels::DEFAULT;
+
+        // No grant: nothing, whatever the consent.
+        let none = Actor { grant: Grant::NONE, ..actor(Role::ChainPartner, 9, IOM) };
+        assert_eq!(
+            read(&none, defaults, legal),
+            Decision::Denied { reason: DenyReason::NotGranted { category: legal } }
+        );
+        // A grant for legal data up to vertrouwelijk: legal yes, medical (another category) no.
+        let askv = grant(&[legal], ConfidentialityLevel::Vertrouwelijk);
+        assert_eq!(read(&askv, defaults, legal), Decision::Allowed { basis: Basis::Consent(consents[0].id) });
+        assert_eq!(
+            read(&askv, defaults, medical),
+            Decision::Denied { reason: DenyReason::NotGranted { category: medical } }
+        );
+        // Medical data is geheim by default: a grant up to vertrouwelijk does not reach it.
+        let ggd = grant(&[medical], ConfidentialityLevel::Vertrouwelijk);
+        assert_eq!(
+            read(&ggd, defaults, medical),
+            Decision::Denied {
+                reason: DenyReason::AboveGrantLevel {
+                    category: medical,
+                    level: ConfidentialityLevel::Geheim,
+                    max: ConfidentialityLevel::Vertrouwelijk
+                }
+            }
+        );
+        assert!(read(&grant(&[medical], ConfidentialityLevel::Geheim), defaults, medical).is_allowed());
+        // A case that raised its legal level to geheim is out of the legal partner's reach.
+        let raised = defaults.with(legal, ConfidentialityLevel::Geheim);
+        assert!(matches!(read(&askv, raised, legal), Decision::Denied { reason: DenyReason::AboveGrantLevel { .. } }));
+        // And the grant never replaces consent.
+        let no_consent = ParticipantScope { consents: &[], ..scope(defaults) };
+        assert_eq!(
+            POLICY.decide(&askv, Action::Read, &Resource::CaseData { scope: no_consent, category: legal }, day(15)),
+            Decision::Denied { reason: DenyReason::NoConsent { category: legal } }
+        );
+        // The same for a referral addressed to the partner, at the case's level for its category.
+        let referral = |levels| Resource::Referral {
+            scope: scope(levels),
+            addressed_to: IOM,
+            status: crate::contact::ReferralStatus::Sent,
+            category: legal,
+        };
+        assert!(POLICY.decide(&askv, Action::Update, &referral(defaults), day(15)).is_allowed());
+        assert!(!POLICY.decide(&askv, Action::Update, &referral(raised), day(15)).is_allowed());
+        assert!(!POLICY.decide(&none, Action::Read, &referral(defaults), day(15)).is_allowed());
+        // Staff are decided by their role rules, not by a grant.
+        let worker = Actor { grant: Grant::NONE, ..actor(Role::ProjectWorker, 1, FOUNDATION) };
+        assert!(read(&worker, raised, legal).is_allowed());
+    }
+
+    #[test]
+    fn levels_order_as_zgw_and_every_category_has_a_floor() {
+        assert!(ConfidentialityLevel::ALL.windows(2).all(|w| w[0] < w[1]));
+        for level in ConfidentialityLevel::ALL {
+            assert_eq!(ConfidentialityLevel::parse(level.as_str()), Some(level));
+        }
+        for cat in DataCategory::ALL {
+            assert_eq!(CaseLevels::DEFAULT.of(cat), cat.default_level());
+            assert!(cat.default_level() >= ConfidentialityLevel::Zaakvertrouwelijk, "{cat}");
+            assert_eq!(DataCategory::parse(cat.as_str()), Some(cat));
+        }
+        let set: CategorySet = [DataCategory::Legal, DataCategory::Return].into_iter().collect();
+        assert_eq!(set.iter().collect::<Vec<_>>(), vec![DataCategory::Legal, DataCategory::Return]);
     }
 
     #[test]
@@ -810,8 +1274,12 @@ mod tests {
         use crate::contact::ReferralStatus;
         let iom = actor(Role::ChainPartner, 9, IOM);
         let consents = [consent(IOM, &[DataCategory::Return], 1, None)];
-        let scope =
-            ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents: &consents };
+        let scope = ParticipantScope {
+            participant: ParticipantId::from_u128(7),
+            project_worker: WORKER,
+            consents: &consents,
+            levels: CaseLevels::DEFAULT,
+        };
         let referral = |to, status, category| Resource::Referral { scope, addressed_to: to, status, category };
         let sent_return = referral(IOM, ReferralStatus::Sent, DataCategory::Return);
         assert_eq!(
@@ -843,8 +1311,12 @@ mod tests {
         use crate::contact::ReferralStatus;
         let all: Vec<DataCategory> = DataCategory::ALL.to_vec();
         let consents = [consent(GEMEENTE, &all, 1, None), consent(IOM, &all, 1, None)];
-        let scope =
-            ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents: &consents };
+        let scope = ParticipantScope {
+            participant: ParticipantId::from_u128(7),
+            project_worker: WORKER,
+            consents: &consents,
+            levels: CaseLevels::DEFAULT,
+        };
         let referral =
             |to, category| Resource::Referral { scope, addressed_to: to, status: ReferralStatus::Sent, category };
         // A referral to the GGD is medical: not for the municipality, whatever the consent says.
@@ -883,8 +1355,12 @@ mod tests {
     #[test]
     fn only_the_project_lead_exports_everything_about_a_person() {
         let consents = [consent(GEMEENTE, &DataCategory::ALL, 1, None)];
-        let scope =
-            ParticipantScope { participant: ParticipantId::from_u128(7), project_worker: WORKER, consents: &consents };
+        let scope = ParticipantScope {
+            participant: ParticipantId::from_u128(7),
+            project_worker: WORKER,
+            consents: &consents,
+            levels: CaseLevels::DEFAULT,
+        };
         let lead = actor(Role::ProjectLead, 3, FOUNDATION);
         assert_eq!(POLICY.decide_subject_export(&lead, &scope, day(15)), Decision::Allowed { basis: Basis::RoleRule });
         for (role, user, org) in [

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::access::{Actor, Role};
+use crate::access::{Actor, Grant, Role};
 use crate::ids::{OrganisationId, TokenId, UserId};
 use crate::text::Label;
 
@@ -27,10 +27,24 @@ pub struct UserAccount {
 }
 
 impl UserAccount {
-    /// The actor this account acts as.
-    pub fn actor(&self) -> Actor {
-        Actor { user: self.id, organisation: self.organisation, role: self.role }
+    /// The actor this account acts as, under its organisation's grant ([`Grant::NONE`] when
+    /// the organisation has none; staff roles do not use it).
+    pub fn actor(&self, grant: Grant) -> Actor {
+        Actor { user: self.id, organisation: self.organisation, role: self.role, grant }
     }
+}
+
+/// An organisation's grant as administered: what it is authorised for, since when, by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationGrant {
+    /// The organisation (never the foundation itself).
+    pub organisation: OrganisationId,
+    /// The grant.
+    pub grant: Grant,
+    /// When it was last set.
+    pub updated_at: DateTime<Utc>,
+    /// By whom.
+    pub updated_by: UserId,
 }
 
 /// What is known about a token (never its secret).

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::access::{Consent, DataCategory, ParticipantScope};
+use crate::access::{CaseLevels, ConfidentialityLevel, Consent, DataCategory, ParticipantScope};
 use crate::activity::ActivityCode;
 use crate::contact::{
     ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus, ReferralStep,
@@ -228,7 +228,10 @@ pub enum CaseCommand {
         /// Why.
         reason: Text,
     },
-    /// Move a referral along its lifecycle.
+    /// Move a referral along its lifecycle. Sending it (to [`ReferralStatus::Sent`]) shares its
+    /// content with the partner, so it needs an active consent of the participant covering the
+    /// partner and the referral's category, or a project lead's override with a reason (see
+    /// [`crate::privacy::share_basis`]).
     AdvanceReferral {
         /// The referral.
         referral: ReferralId,
@@ -238,6 +241,11 @@ pub enum CaseCommand {
         on: NaiveDate,
         /// Note.
         note: Option<Text>,
+        /// When sending without a covering consent: the project lead's reason for sending anyway
+        /// (only the project lead may give one; it is recorded and listed for review). Not used
+        /// when a consent covers the referral, nor for other steps.
+        #[serde(default)]
+        consent_override: Option<Text>,
     },
     /// Start exploring return (5.2.b(1)).
     StartReturnExploration {
@@ -355,6 +363,16 @@ pub enum CaseCommand {
         /// The municipality.
         sent_to: OrganisationId,
     },
+    /// Set the confidentiality level of one category of this case (*vertrouwelijkheid*):
+    /// raise it above the category's default, or back to it; never below it.
+    SetConfidentiality {
+        /// The category.
+        category: DataCategory,
+        /// The new level.
+        level: ConfidentialityLevel,
+        /// Why (for the case history).
+        reason: Text,
+    },
     /// Record the outflow: ends the trajectory.
     RecordOutflow {
         /// How.
@@ -401,6 +419,7 @@ impl CaseCommand {
             Self::WithdrawConsent { .. } => "withdraw_consent",
             Self::RecordProgressReport { .. } => "record_progress_report",
             Self::RecordOutflow { .. } => "record_outflow",
+            Self::SetConfidentiality { .. } => "set_confidentiality",
         }
     }
 
@@ -411,6 +430,7 @@ impl CaseCommand {
         match self {
             Self::UpdateProfile { .. }
             | Self::WithdrawConsent { .. }
+            | Self::SetConfidentiality { .. }
             | Self::RecordProgressReport { .. }
             | Self::RecordJudgmentCommunicated { .. }
             | Self::RecordConsequencesExplained { .. } => true,
@@ -527,6 +547,13 @@ pub enum CaseChange {
         category: DataCategory,
         /// The step.
         step: ReferralStep,
+        /// When it was sent: the consent it was shared under (absent for other steps, for an
+        /// override and for events recorded before consents were checked).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consent: Option<ConsentId>,
+        /// When it was sent without a covering consent: the project lead's reason.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consent_override: Option<Text>,
     },
     /// Return exploration started.
     ReturnExplorationStarted(ReturnExploration),
@@ -590,6 +617,17 @@ pub enum CaseChange {
     ProgressReportSent(ProgressReportRecord),
     /// The outflow was recorded.
     OutflowRecorded(Outflow),
+    /// A category's confidentiality level was set.
+    ConfidentialitySet {
+        /// The category.
+        category: DataCategory,
+        /// The level before.
+        from: ConfidentialityLevel,
+        /// The level now.
+        to: ConfidentialityLevel,
+        /// Why.
+        reason: Text,
+    },
 }
 
 impl CaseChange {
@@ -628,6 +666,7 @@ impl CaseChange {
             Self::ConsentWithdrawn { .. } => "consent_withdrawn",
             Self::ProgressReportSent(_) => "progress_report_sent",
             Self::OutflowRecorded(_) => "outflow_recorded",
+            Self::ConfidentialitySet { .. } => "confidentiality_set",
         }
     }
 
@@ -640,6 +679,8 @@ impl CaseChange {
             | Self::AgreementMade { category, .. }
             | Self::ReferralAdvanced { category, .. } => *category,
             Self::ReferralProposed(r) => r.domain.category(),
+            // Only who may read a category learns that its level changed.
+            Self::ConfidentialitySet { category, .. } => *category,
             Self::PhaseChanged { .. }
             | Self::DirectionChanged(_)
             | Self::PlanRevised(_)
@@ -712,9 +753,25 @@ impl CaseChange {
             | Self::PhaseChanged { .. }
             | Self::ConsentGiven(_)
             | Self::ConsentWithdrawn { .. }
+            | Self::ConfidentialitySet { .. }
             | Self::OutflowRecorded(_) => vec![A::RecordKeeping],
         }
     }
+}
+
+impl CaseChange {
+    /// The change as seen by a reader who may not read the content of the `hidden`
+    /// categories: like [`Case::hidden`], for one event.
+    pub fn hidden(&self, hidden: &BTreeSet<DataCategory>) -> CaseChange {
+        crate::retention::mask_change(self, hidden, &hidden_text())
+    }
+}
+
+/// What hidden content reads as (field-level need-to-know): `[afgeschermd]`.
+pub const HIDDEN: &str = "[afgeschermd]";
+
+fn hidden_text() -> Text {
+    Text::parse(HIDDEN).expect("the hiding marker is a valid text")
 }
 
 /// A recorded change to a case: what changed, in which case, by whom, when, and the case's
@@ -758,6 +815,9 @@ pub struct Case {
     consents: Vec<Consent>,
     reports: Vec<ProgressReportRecord>,
     outflow: Option<Outflow>,
+    /// Categories whose confidentiality level was raised above the default.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    levels: BTreeMap<DataCategory, ConfidentialityLevel>,
 }
 
 /// Every part of a [`Case`], with public fields: what an adapter needs to carry a case file
@@ -805,6 +865,8 @@ pub struct CaseParts {
     pub self_reliance: Vec<ZrmAssessment>,
     /// Consents, in recorded order.
     pub consents: Vec<Consent>,
+    /// Categories whose confidentiality level was raised above the default.
+    pub levels: BTreeMap<DataCategory, ConfidentialityLevel>,
     /// Progress reports sent.
     pub reports: Vec<ProgressReportRecord>,
     /// The outflow, once recorded.
@@ -871,6 +933,7 @@ impl Case {
             consents: Vec::new(),
             reports: Vec::new(),
             outflow: None,
+            levels: BTreeMap::new(),
         };
         for (i, e) in iter.enumerate() {
             if e.participant != case.id || e.version != case.version + 1 {
@@ -1021,6 +1084,13 @@ impl Case {
             }
             CaseChange::ProgressReportSent(r) => self.reports.push(r.clone()),
             CaseChange::OutflowRecorded(o) => self.outflow = Some(o.clone()),
+            CaseChange::ConfidentialitySet { category, to, .. } => {
+                if *to == category.default_level() {
+                    self.levels.remove(category);
+                } else {
+                    self.levels.insert(*category, *to);
+                }
+            }
         }
     }
 
@@ -1074,6 +1144,36 @@ impl Case {
                 "an agreement cannot be due before it was made",
             )
         })
+    }
+
+    /// The consent override a command would use: `Some` when it sends a referral with an
+    /// override reason and no active consent covers the partner and the referral's category on
+    /// `today`, so the referral goes out on the override alone. The adapter then checks that
+    /// the caller may override ([`crate::access::AccessPolicy::decide_consent_override`]) and
+    /// records the request for review, in the same transaction as the event. `None` for every
+    /// other command, and when the command would fail anyway (unknown referral, criminal
+    /// history), or needs no override (a consent covers it).
+    pub fn consent_override_request(
+        &self,
+        cmd: &CaseCommand,
+        today: NaiveDate,
+    ) -> Option<crate::privacy::ConsentOverrideRequest> {
+        let CaseCommand::AdvanceReferral { referral, to: ReferralStatus::Sent, consent_override: Some(reason), .. } =
+            cmd
+        else {
+            return None;
+        };
+        let r = self.referrals.get(referral)?;
+        let category = r.domain.category();
+        match crate::privacy::share_basis(&self.consents, r.partner, category, today, Some(reason)) {
+            Ok(crate::privacy::ShareBasis::Override { reason }) => Some(crate::privacy::ConsentOverrideRequest {
+                referral: *referral,
+                partner: r.partner,
+                category,
+                reason,
+            }),
+            _ => None,
+        }
     }
 
     /// Decide a command against the current state: the changes it makes, or why not.
@@ -1269,7 +1369,7 @@ impl Case {
                 let step = ReferralStep { status: ReferralStatus::Proposed, on: ctx.today, note: None, by };
                 vec![CaseChange::ReferralProposed(Referral { id, partner, domain, reason, history: vec![step] })]
             }
-            CaseCommand::AdvanceReferral { referral, to, on, note } => {
+            CaseCommand::AdvanceReferral { referral, to, on, note, consent_override } => {
                 let r = self
                     .referrals
                     .get(&referral)
@@ -1283,10 +1383,26 @@ impl Case {
                         "a referral step cannot be dated before the previous step",
                     ));
                 }
+                let (consent, consent_override) = if to == ReferralStatus::Sent {
+                    match crate::privacy::share_basis(
+                        &self.consents,
+                        r.partner,
+                        r.domain.category(),
+                        ctx.today,
+                        consent_override.as_ref(),
+                    )? {
+                        crate::privacy::ShareBasis::Consent { consent } => (Some(consent), None),
+                        crate::privacy::ShareBasis::Override { reason } => (None, Some(reason)),
+                    }
+                } else {
+                    (None, None)
+                };
                 vec![CaseChange::ReferralAdvanced {
                     referral,
                     category: r.domain.category(),
                     step: ReferralStep { status: to, on, note, by },
+                    consent,
+                    consent_override,
                 }]
             }
             CaseCommand::StartReturnExploration { on, findings } => {
@@ -1466,6 +1582,9 @@ impl Case {
                 if !v.is_empty() {
                     return Err(DomainError::InvalidInput(Violations(v)));
                 }
+                // The report shares the case with the municipality: its consent must cover
+                // reports (there is no override for reports; see `share_basis`).
+                crate::privacy::share_basis(&self.consents, sent_to, DataCategory::Reports, ctx.today, None)?;
                 vec![CaseChange::ProgressReportSent(ProgressReportRecord {
                     id,
                     period_from,
@@ -1489,6 +1608,24 @@ impl Case {
                     CaseChange::OutflowRecorded(Outflow { outcome, on, note, recorded_by: by }),
                     CaseChange::PhaseChanged { from: self.phase, to: Phase::Closed, reason: None },
                 ]
+            }
+            CaseCommand::SetConfidentiality { category, level, reason } => {
+                let from = self.levels().of(category);
+                if level < category.default_level() {
+                    return Err(invalid(
+                        "level",
+                        "below_category_minimum",
+                        &format!(
+                            "{category} data is at least {}; a case can raise its level, never lower it below that",
+                            category.default_level()
+                        ),
+                    ));
+                }
+                if level == from {
+                    Vec::new()
+                } else {
+                    vec![CaseChange::ConfidentialitySet { category, from, to: level, reason }]
+                }
             }
         };
         Ok(changes)
@@ -1630,6 +1767,7 @@ impl Case {
             consents,
             reports,
             outflow,
+            levels,
         } = self;
         CaseParts {
             id,
@@ -1654,6 +1792,7 @@ impl Case {
             consents,
             reports,
             outflow,
+            levels,
         }
     }
 
@@ -1701,6 +1840,7 @@ impl Case {
             consents,
             reports,
             outflow,
+            levels,
         } = parts;
         Case {
             id,
@@ -1725,6 +1865,7 @@ impl Case {
             consents,
             reports,
             outflow,
+            levels,
         }
     }
 
@@ -1898,7 +2039,26 @@ impl Case {
 
     /// What the access policy needs to know about this participant.
     pub fn scope(&self) -> ParticipantScope<'_> {
-        ParticipantScope { participant: self.id, project_worker: self.profile.project_worker, consents: &self.consents }
+        ParticipantScope {
+            participant: self.id,
+            project_worker: self.profile.project_worker,
+            consents: &self.consents,
+            levels: self.levels(),
+        }
+    }
+
+    /// The confidentiality level of each category of this case.
+    pub fn levels(&self) -> CaseLevels {
+        self.levels.iter().fold(CaseLevels::DEFAULT, |l, (c, level)| l.with(*c, *level))
+    }
+
+    /// The case file as seen by a reader who may not read the content of the `hidden`
+    /// categories (field-level need-to-know, see
+    /// [`AccessPolicy::decide_case_file`](crate::access::AccessPolicy::decide_case_file)):
+    /// that content is replaced by [`HIDDEN`] (`[afgeschermd]`); ids, dates, statuses,
+    /// categories and activity codes stay, so the case keeps its shape and counts.
+    pub fn hidden(&self, hidden: &BTreeSet<DataCategory>) -> Case {
+        self.masked(hidden, &hidden_text())
     }
 
     // ---- Worklist rules (3.2.b, 3.2.d) ----------------------------------------------------
@@ -1952,5 +2112,85 @@ impl Case {
                 && matches!(o.status, ObstacleStatus::Identified | ObstacleStatus::BeingAddressed)
                 && (today - o.last_activity_on()).num_days() > i64::from(days)
         })
+    }
+}
+
+/// Retention: redaction of expired categories (see [`crate::retention`]).
+impl Case {
+    /// The case file with the content of the `expired` categories replaced by
+    /// [`crate::retention::ERASED`]: contact summaries, agreement texts, referral reasons and
+    /// notes of those categories; for guidance also the plan, goals, direction reasons, consent
+    /// purposes and the outflow note; for return the exploration, obstacles, reintegration plan,
+    /// departure notes and judgments' reasoning. Ids, dates, statuses, categories and activity
+    /// codes stay, so the case keeps its shape and counts. Identity is only ever erased with
+    /// the whole person and is not redacted here. Replaying the events redacted with
+    /// [`crate::retention::redact_change`] gives the same case.
+    pub fn redacted(&self, expired: &BTreeSet<DataCategory>) -> Case {
+        self.masked(expired, &crate::retention::erased_text())
+    }
+
+    /// The case with the content of `categories` replaced by `marker`: what
+    /// [`Case::redacted`] and [`Case::hidden`] share.
+    fn masked(&self, expired: &BTreeSet<DataCategory>, marker: &Text) -> Case {
+        use crate::retention::{mask, mask_opt};
+        use DataCategory as C;
+        let mut c = self.clone();
+        let has = |cat: DataCategory| expired.contains(&cat);
+        for (contact, cat) in c.contacts.values_mut() {
+            if has(*cat) {
+                mask(marker, &mut contact.summary);
+            }
+        }
+        for (agreement, cat) in c.agreements.values_mut() {
+            if has(*cat) {
+                mask(marker, &mut agreement.description);
+            }
+        }
+        for r in c.referrals.values_mut() {
+            if has(r.domain.category()) {
+                mask(marker, &mut r.reason);
+                r.history.iter_mut().for_each(|s| mask_opt(marker, &mut s.note));
+            }
+        }
+        if has(C::Guidance) {
+            c.direction_history.iter_mut().for_each(|d| mask(marker, &mut d.reasoning));
+            for r in &mut c.plan {
+                mask(marker, &mut r.personal_situation);
+                mask(marker, &mut r.perspective);
+            }
+            for g in c.goals.values_mut() {
+                mask(marker, &mut g.description);
+                mask_opt(marker, &mut g.rationale);
+                mask_opt(marker, &mut g.next_steps);
+            }
+            c.consents.iter_mut().for_each(|k| mask(marker, &mut k.purpose));
+            if let Some(o) = c.outflow.as_mut() {
+                mask_opt(marker, &mut o.note);
+            }
+        }
+        if has(C::Return) {
+            if let Some(x) = c.exploration.as_mut() {
+                mask_opt(marker, &mut x.motivation);
+                mask_opt(marker, &mut x.documents);
+                mask_opt(marker, &mut x.family_contact);
+                mask_opt(marker, &mut x.prospects);
+            }
+            for o in c.obstacles.values_mut() {
+                mask(marker, &mut o.description);
+                o.actions.iter_mut().for_each(|a| mask(marker, &mut a.description));
+            }
+            if let Some(p) = c.reintegration.as_mut() {
+                mask_opt(marker, &mut p.housing);
+                mask_opt(marker, &mut p.income_work);
+                mask_opt(marker, &mut p.business_plan);
+                mask_opt(marker, &mut p.care);
+                mask_opt(marker, &mut p.contacts_abroad);
+            }
+            if let Some(d) = c.departure.as_mut() {
+                d.steps.iter_mut().for_each(|s| mask(marker, &mut s.note));
+            }
+            c.judgments.iter_mut().for_each(|j| mask(marker, &mut j.reasoning));
+        }
+        c
     }
 }

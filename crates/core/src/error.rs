@@ -105,6 +105,10 @@ pub enum EntityKind {
     BreakGlassAccess,
     /// The review of a break-glass access.
     BreakGlassReview,
+    /// A project lead's override of a missing consent (a referral sent without one).
+    ConsentOverride,
+    /// The review of a consent override.
+    ConsentOverrideReview,
 }
 
 impl EntityKind {
@@ -128,6 +132,8 @@ impl EntityKind {
             Self::Token => "token",
             Self::BreakGlassAccess => "break_glass_access",
             Self::BreakGlassReview => "break_glass_review",
+            Self::ConsentOverride => "consent_override",
+            Self::ConsentOverrideReview => "consent_override_review",
         }
     }
 }
@@ -305,6 +311,7 @@ impl fmt::Display for Violations {
 /// | `already_exists` | [`DomainError::AlreadyExists`] | use the existing record |
 /// | `version_conflict` | [`DomainError::VersionConflict`] | reload and try again |
 /// | `access_denied` | [`DomainError::AccessDenied`] | ask someone entitled, or record consent |
+/// | `consent_required` | [`DomainError::ConsentRequired`] | record the participant's consent for the organisation and category, or have the project lead override with a reason |
 /// | `unavailable` | [`DomainError::Unavailable`] | try again later |
 /// | `internal` | [`DomainError::Internal`] | report the reference |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -374,6 +381,18 @@ pub enum DomainError {
     /// The access policy denies the action.
     #[error("access denied: {0}")]
     AccessDenied(crate::access::DenyReason),
+    /// Sharing with an organisation outside the foundation (sending a referral, a progress
+    /// report) needs an active consent of the participant covering that organisation and the
+    /// data's category, or a project lead's recorded override.
+    #[error(
+        "the participant has not consented to share {category} data with organisation {organisation}; record the consent, or have the project lead override with a reason"
+    )]
+    ConsentRequired {
+        /// The receiving organisation.
+        organisation: crate::ids::OrganisationId,
+        /// The category of what would be shared.
+        category: crate::access::DataCategory,
+    },
     /// The service cannot be reached or is overloaded; trying again later may work.
     #[error("the service is unavailable: {reason}; try again later")]
     Unavailable {
@@ -401,6 +420,7 @@ impl DomainError {
             Self::AlreadyExists { .. } => "already_exists",
             Self::VersionConflict { .. } => "version_conflict",
             Self::AccessDenied(_) => "access_denied",
+            Self::ConsentRequired { .. } => "consent_required",
             Self::Unavailable { .. } => "unavailable",
             Self::Internal { .. } => "internal",
         }

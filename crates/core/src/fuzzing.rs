@@ -10,7 +10,8 @@
 use chrono::{NaiveDate, TimeDelta};
 
 use crate::access::{
-    AccessPolicy, Action, Actor, Basis, Consent, DataCategory, Decision, DenyReason, ParticipantScope, Resource, Role,
+    AccessPolicy, Action, Actor, Basis, CaseLevels, CategorySet, ConfidentialityLevel, Consent, DataCategory, Decision,
+    DenyReason, Grant, ParticipantScope, Resource, Role,
 };
 use crate::contact::ReferralStatus;
 use crate::ids::{ConsentId, OrganisationId, ParticipantId, UserId};
@@ -80,12 +81,19 @@ struct Input {
     status: ReferralStatus,
     accessed_by: UserId,
     consents: Vec<Consent>,
+    /// The case's levels: the defaults, with at most one category raised.
+    levels: CaseLevels,
 }
 
 impl Input {
     fn read(data: &[u8]) -> Self {
         let mut b = Bytes { data };
-        let actor = Actor { role: b.pick(&Role::ALL), organisation: b.pick(&ORGANISATIONS), user: b.pick(&USERS) };
+        let mut actor = Actor {
+            role: b.pick(&Role::ALL),
+            organisation: b.pick(&ORGANISATIONS),
+            user: b.pick(&USERS),
+            grant: Grant::NONE,
+        };
         let action = b.pick(&Action::ALL);
         let today = b.day();
         let resource = b.byte() % 10;
@@ -120,7 +128,33 @@ impl Input {
                 }
             })
             .collect();
-        Self { actor, action, today, resource, category, project_worker, addressed_to, status, accessed_by, consents }
+        // Read last, so that older corpus entries keep their meaning (and get no grant).
+        let mask = b.byte();
+        actor.grant = Grant {
+            categories: DataCategory::ALL
+                .into_iter()
+                .enumerate()
+                .filter(|(bit, _)| mask & (1 << bit) != 0)
+                .map(|(_, c)| c)
+                .collect::<CategorySet>(),
+            max_level: b.pick(&ConfidentialityLevel::ALL),
+        };
+        let raised = b.pick(&DataCategory::ALL);
+        let level = b.pick(&ConfidentialityLevel::ALL).max(raised.default_level());
+        let levels = CaseLevels::DEFAULT.with(raised, level);
+        Self {
+            actor,
+            action,
+            today,
+            resource,
+            category,
+            project_worker,
+            addressed_to,
+            status,
+            accessed_by,
+            consents,
+            levels,
+        }
     }
 
     fn scope(&self) -> ParticipantScope<'_> {
@@ -128,6 +162,7 @@ impl Input {
             participant: ParticipantId::from_u128(7),
             project_worker: self.project_worker,
             consents: &self.consents,
+            levels: self.levels,
         }
     }
 
@@ -153,6 +188,12 @@ impl Input {
                 && c.given_on <= self.today
                 && c.withdrawn_on.is_none_or(|w| self.today < w)
         })
+    }
+
+    /// What the documentation requires of an organisation outside the foundation before
+    /// consent counts: its grant names the category and reaches the case's level for it.
+    fn granted(&self, category: DataCategory) -> bool {
+        self.actor.grant.categories.contains(category) && self.levels.of(category) <= self.actor.grant.max_level
     }
 }
 
@@ -262,13 +303,17 @@ fn is_staff(role: Role) -> bool {
 fn case_data_rule(input: &Input, action: Action, category: DataCategory) -> Option<Basis> {
     use DataCategory::*;
     let actor = &input.actor;
-    let consent = || input.covering(category).map(|c| Basis::Consent(c.id));
+    let consent = || input.covering(category).filter(|_| input.granted(category)).map(|c| Basis::Consent(c.id));
     match actor.role {
         ProjectWorker if input.project_worker == actor.user => {
             matches!(action, Read | Search | Create | Update | Export).then_some(Basis::Assignment)
         }
         ProjectWorker => (category == Identity && matches!(action, Read | Search)).then_some(Basis::RoleRule),
-        ProjectLead => Some(Basis::RoleRule),
+        // Field-level need-to-know: the lead reads medical and criminal content only by
+        // breaking the glass.
+        ProjectLead => (!(matches!(category, MedicalPsychosocial | CriminalHistory)
+            && matches!(action, Read | Search)))
+        .then_some(Basis::RoleRule),
         MunicipalCaseManager => {
             let row = matches!(action, Read | Search | Export)
                 && matches!(category, Identity | Guidance | Legal | Return | Reports);
@@ -315,7 +360,8 @@ pub fn access_policy(data: &[u8]) {
             let may = matches!(input.action, Read | Update)
                 && addressed_to == actor.organisation
                 && status != ReferralStatus::Proposed
-                && category != DataCategory::CriminalHistory;
+                && category != DataCategory::CriminalHistory
+                && input.granted(category);
             let consent = input.covering(category);
             if let Decision::Allowed { basis } = &decision {
                 assert!(may, "a partner got a referral the matrix does not give it: {}", context());
@@ -392,6 +438,7 @@ pub fn access_policy(data: &[u8]) {
                     "the consent named does not cover the access: {}",
                     context()
                 );
+                assert!(input.granted(category), "shared beyond the organisation's grant or level: {}", context());
             }
             Basis::RoleRule => {
                 assert!(

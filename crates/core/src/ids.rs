@@ -124,6 +124,11 @@ id_type!(
     /// with its reason for review.
     BreakGlassId
 );
+id_type!(
+    /// A consent override: a project lead's recorded decision to send a referral without a
+    /// covering consent, with its reason, listed for review.
+    ConsentOverrideId
+);
 
 #[cfg(test)]
 mod tests {

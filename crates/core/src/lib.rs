@@ -21,6 +21,8 @@
 //! - [`error`]: [`DomainError`] and its stable codes.
 //! - [`privacy`]: the subject access export, signed checkpoints of the access log, break-glass
 //!   access ([`privacy::PrivacyService`]).
+//! - [`retention`]: retention periods per data category after outflow, and the redaction of
+//!   expired content (GDPR art. 17, storage limitation).
 //! - [`service`]: the application API ([`service::PerspectiefService`]) that the store, the gRPC
 //!   server and its client implement, with the access-log types.
 //! - [`time`]: Amsterdam dates from UTC instants.
@@ -109,6 +111,7 @@ pub mod participant;
 pub mod plan;
 pub mod privacy;
 pub mod report;
+pub mod retention;
 pub mod returns;
 pub mod service;
 pub mod session;
@@ -116,7 +119,10 @@ pub mod text;
 pub mod time;
 pub mod trajectory;
 
-pub use access::{AccessPolicy, Action, Actor, Basis, Consent, DataCategory, Decision, DenyReason, Resource, Role};
+pub use access::{
+    AccessPolicy, Action, Actor, Basis, CaseLevels, ConfidentialityLevel, Consent, DataCategory, Decision, DenyReason,
+    Grant, Resource, Role,
+};
 pub use activity::{ActivityCode, SubsidyPeriod, Target, TargetMeasure, Theme};
 pub use case::{
     Case, CaseChange, CaseCommand, CaseEvent, CommandContext, NewAgreement, NewContact, NewGoal, RegisterParticipant,
@@ -125,13 +131,14 @@ pub use codes::{CountryCode, LanguageCode};
 pub use contact::{ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus};
 pub use error::{DomainError, EntityKind, FieldViolation, Rule, ValueError, Violations};
 pub use ids::{
-    AgreementId, BreakGlassId, ConsentId, ContactId, GoalId, JudgmentId, MeetingId, ObstacleId, OrganisationId,
-    ParticipantId, ReferralId, ReportId, SessionId, SubsidyPeriodId, TokenId, UserId,
+    AgreementId, BreakGlassId, ConsentId, ConsentOverrideId, ContactId, GoalId, JudgmentId, MeetingId, ObstacleId,
+    OrganisationId, ParticipantId, ReferralId, ReportId, SessionId, SubsidyPeriodId, TokenId, UserId,
 };
 pub use meeting::{Advice, AgendaReason, ChainMeeting, MeetingCommand};
 pub use outflow::{Durability, Outflow, OutflowOutcome, ZrmDomain, ZrmScore};
 pub use participant::{DateOfBirth, Nationality, ParticipantProfile, VNumber};
 pub use plan::{Agreement, AgreementStatus, Direction, Goal, GoalStatus, PlanRevision, Responsible, ReturnStance};
+pub use retention::{RetentionPeriod, RetentionPlan, RetentionPolicy, RetentionReport};
 pub use returns::{Finality, ObstacleKind, ObstacleStatus, Recipient, ReturnJudgment, Verdict};
 pub use session::{InformationSession, PlanSession, SessionCommand, SessionTopic};
 pub use text::{Label, Name, Text};

@@ -23,6 +23,12 @@
 //!   as operation [`BREAK_GLASS_OPERATION`], and the records are listed for review by whoever
 //!   may read the audit log (project lead, auditor), who record their finding once
 //!   ([`AccessPolicy::decide_break_glass_review`]: never on their own access).
+//! - **Sharing with a partner** (sending a referral): needs an active consent of the
+//!   participant covering the partner and the referral's category ([`share_basis`]), or a
+//!   project lead's override with a reason ([`AccessPolicy::decide_consent_override`]). The
+//!   event records the consent or the reason; an override is also stored with its reason sealed
+//!   ([`ConsentOverrideRecord`]) and listed for review like break-glass (project lead, auditor,
+//!   never the author). Criminal history is never shared, override or not.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -37,7 +43,9 @@ use crate::access::{Action, Basis, Consent, DataCategory, Role};
 use crate::case::{Case, CaseEvent};
 use crate::codes::LanguageCode;
 use crate::error::DomainError;
-use crate::ids::{BreakGlassId, MeetingId, OrganisationId, ParticipantId, SessionId, UserId};
+use crate::ids::{
+    BreakGlassId, ConsentId, ConsentOverrideId, MeetingId, OrganisationId, ParticipantId, ReferralId, SessionId, UserId,
+};
 use crate::meeting::{ChainMeeting, MeetingEvent, MeetingItem};
 use crate::service::{AuditOutcome, AuditRecord, Caller};
 use crate::session::{InformationSession, SessionChange, SessionEvent, SessionTopic};
@@ -798,6 +806,106 @@ pub struct BreakGlassReview {
     pub note: Text,
 }
 
+/// On which basis something is shared with an organisation outside the foundation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "basis", rename_all = "snake_case")]
+pub enum ShareBasis {
+    /// An active consent of the participant covers the organisation and the category.
+    Consent {
+        /// The covering consent.
+        consent: ConsentId,
+    },
+    /// No consent covers it; the project lead overrode that, with this reason.
+    Override {
+        /// The reason.
+        reason: Text,
+    },
+}
+
+/// Whether data of `category` may be shared with `organisation` on `day`, and on which basis:
+/// a covering consent is used when there is one (an override given as well is then not needed
+/// and not used); otherwise the override's reason, when one is given; otherwise
+/// [`DomainError::ConsentRequired`]. Criminal history never leaves the foundation, whatever the
+/// consent or override says: that is refused as a category no outside role may receive.
+///
+/// Who may give an override is the access policy's
+/// ([`AccessPolicy::decide_consent_override`]); this only says whether one is needed.
+pub fn share_basis(
+    consents: &[Consent],
+    organisation: OrganisationId,
+    category: DataCategory,
+    day: NaiveDate,
+    consent_override: Option<&Text>,
+) -> Result<ShareBasis, DomainError> {
+    if category == DataCategory::CriminalHistory {
+        return Err(DomainError::AccessDenied(crate::access::DenyReason::CategoryNotForRole {
+            role: Role::ChainPartner,
+            action: Action::Read,
+            category,
+        }));
+    }
+    if let Some(c) = crate::access::covering_consent(consents, organisation, category, day) {
+        return Ok(ShareBasis::Consent { consent: c.id });
+    }
+    match consent_override {
+        Some(reason) => Ok(ShareBasis::Override { reason: reason.clone() }),
+        None => Err(DomainError::ConsentRequired { organisation, category }),
+    }
+}
+
+/// A referral that a command would send without a covering consent, on the project lead's
+/// override (see [`crate::case::Case::consent_override_request`]): what the store checks the
+/// caller against ([`AccessPolicy::decide_consent_override`]) and records for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentOverrideRequest {
+    /// The referral.
+    pub referral: ReferralId,
+    /// The partner it is sent to.
+    pub partner: OrganisationId,
+    /// The category of its content.
+    pub category: DataCategory,
+    /// The reason given.
+    pub reason: Text,
+}
+
+/// A consent override, as listed for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentOverrideRecord {
+    /// Id.
+    pub id: ConsentOverrideId,
+    /// When (the instant of the event that sent the referral).
+    pub at: DateTime<Utc>,
+    /// Who overrode (a project lead).
+    pub user: UserId,
+    /// Their organisation.
+    pub organisation: OrganisationId,
+    /// Their role.
+    pub role: Role,
+    /// Whose case.
+    pub participant: ParticipantId,
+    /// The referral sent.
+    pub referral: ReferralId,
+    /// The partner it was sent to.
+    pub partner: OrganisationId,
+    /// The category shared.
+    pub category: DataCategory,
+    /// The reason given (stored sealed, shown only here and in the case's event).
+    pub reason: Text,
+    /// The review, once someone reviewed it.
+    pub review: Option<ConsentOverrideReview>,
+}
+
+/// The review of a consent override: who judged it, when, and what they found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentOverrideReview {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The reviewer (never the project lead who overrode).
+    pub by: UserId,
+    /// The finding (stored sealed).
+    pub note: Text,
+}
+
 /// The privacy operations: subject access export, signed checkpoints, break-glass access.
 /// Implemented by the store; like [`crate::service::PerspectiefService`], every call is
 /// authorised for `caller` and logged, denials included.
@@ -839,6 +947,26 @@ pub trait PrivacyService: Send + Sync {
         access: BreakGlassId,
         note: Text,
     ) -> impl Future<Output = Result<BreakGlassRecord, DomainError>> + Send;
+
+    /// Consent overrides (referrals sent without a covering consent) made at or after `from`,
+    /// oldest first, at most `limit` (capped like any page), for review by whoever may read
+    /// the audit log.
+    fn consent_override_log(
+        &self,
+        caller: &Caller,
+        from: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<ConsentOverrideRecord>, DomainError>> + Send;
+
+    /// Record the review of a consent override, once, by whoever may read the audit log but
+    /// never its author (the rule of [`AccessPolicy::decide_break_glass_review`]); returns the
+    /// reviewed record.
+    fn review_consent_override(
+        &self,
+        caller: &Caller,
+        id: ConsentOverrideId,
+        note: Text,
+    ) -> impl Future<Output = Result<ConsentOverrideRecord, DomainError>> + Send;
 }
 
 /// One correction of a personal detail (rectification, GDPR art. 16): which field of the

@@ -138,6 +138,7 @@ pub fn command_access(case: &Case, cmd: &CaseCommand) -> (Action, DataCategory) 
         | CaseCommand::RecordJudgmentCommunicated { .. }
         | CaseCommand::RecordConsequencesExplained { .. } => (Update, C::Return),
         CaseCommand::RecordProgressReport { .. } => (Create, C::Reports),
+        CaseCommand::SetConfidentiality { category, .. } => (Update, *category),
     }
 }
 

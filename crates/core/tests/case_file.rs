@@ -243,15 +243,35 @@ fn referrals_follow_their_lifecycle_and_unanswered_ones_surface() {
     );
     let err = case
         .execute(
-            CaseCommand::AdvanceReferral { referral: id, to: ReferralStatus::Completed, on: start(), note: None },
+            CaseCommand::AdvanceReferral {
+                referral: id,
+                to: ReferralStatus::Completed,
+                on: start(),
+                note: None,
+                consent_override: None,
+            },
             &ctx_on(start()),
         )
         .unwrap_err();
     assert_eq!(err.code(), "illegal_status_transition");
+    let consent = CaseCommand::GiveConsent {
+        id: ConsentId::from_u128(5),
+        organisation: IOM,
+        categories: [DataCategory::Return].into(),
+        purpose: text("Vertrekondersteuning"),
+        given_on: start(),
+    };
+    run(&mut case, &mut log, consent, start());
     run(
         &mut case,
         &mut log,
-        CaseCommand::AdvanceReferral { referral: id, to: ReferralStatus::Sent, on: start(), note: None },
+        CaseCommand::AdvanceReferral {
+            referral: id,
+            to: ReferralStatus::Sent,
+            on: start(),
+            note: None,
+            consent_override: None,
+        },
         start(),
     );
     assert_eq!(case.unanswered_referrals(later(start(), 14), 14).count(), 0);
@@ -260,7 +280,13 @@ fn referrals_follow_their_lifecycle_and_unanswered_ones_surface() {
     run(
         &mut case,
         &mut log,
-        CaseCommand::AdvanceReferral { referral: id, to: ReferralStatus::Accepted, on, note: None },
+        CaseCommand::AdvanceReferral {
+            referral: id,
+            to: ReferralStatus::Accepted,
+            on,
+            note: None,
+            consent_override: None,
+        },
         on,
     );
     assert_eq!(case.unanswered_referrals(later(start(), 30), 14).count(), 0);
@@ -380,6 +406,21 @@ fn a_progress_report_is_recorded_with_its_period() {
     };
     let err = case.execute(cmd(on, start()), &ctx_on(on)).unwrap_err();
     assert!(err.violations().unwrap().has("period_to"));
+    // The report shares the case with the municipality: not without its consent for reports.
+    let err = case.execute(cmd(start(), on), &ctx_on(on)).unwrap_err();
+    assert_eq!(err, DomainError::ConsentRequired { organisation: GEMEENTE, category: DataCategory::Reports });
+    assert!(case.reports().is_empty());
+    let consent = |id, categories: &[DataCategory]| CaseCommand::GiveConsent {
+        id: ConsentId::from_u128(id),
+        organisation: GEMEENTE,
+        categories: categories.iter().copied().collect(),
+        purpose: text("Voortgangsrapportage"),
+        given_on: start(),
+    };
+    run(&mut case, &mut log, consent(7, &[DataCategory::Guidance]), on);
+    let err = case.execute(cmd(start(), on), &ctx_on(on)).unwrap_err();
+    assert_eq!(err.code(), "consent_required", "a consent for other categories does not cover reports");
+    run(&mut case, &mut log, consent(8, &[DataCategory::Reports]), on);
     let events = run(&mut case, &mut log, cmd(start(), on), on);
     assert_eq!(events[0].change.activities(), vec![ActivityCode::Reporting]);
     assert_eq!(events[0].change.category(), DataCategory::Reports);
@@ -416,8 +457,12 @@ fn events_serialise_to_json_and_back() {
 #[test]
 fn the_access_scope_follows_assignment_and_consent() {
     let (mut case, mut log) = registered();
-    let colleague =
-        Actor { user: UserId::from_u128(2), organisation: OrganisationId::from_u128(100), role: Role::ProjectWorker };
+    let colleague = Actor {
+        user: UserId::from_u128(2),
+        organisation: OrganisationId::from_u128(100),
+        role: Role::ProjectWorker,
+        grant: perspectief_core::access::Grant::NONE,
+    };
     fn guidance(case: &Case) -> Resource<'_> {
         Resource::CaseData { scope: case.scope(), category: DataCategory::Guidance }
     }

@@ -6,11 +6,14 @@
 mod support;
 
 mod case_file;
+mod confidentiality;
+mod consent_share;
 mod fuzz_corpus;
 mod inputs;
 mod privacy;
 mod properties;
 mod reports;
+mod retention;
 mod return_track;
 mod rule_edges;
 mod sessions_meetings;

@@ -44,7 +44,12 @@ fn glass(id: u128, participant: ParticipantId) -> BreakGlassRecord {
 
 /// A linked chain of `n` records about participant 7 by the worker.
 fn chain(n: u64) -> Vec<AuditRecord> {
-    let worker = Actor { user: WORKER, organisation: FOUNDATION, role: Role::ProjectWorker };
+    let worker = Actor {
+        user: WORKER,
+        organisation: FOUNDATION,
+        role: Role::ProjectWorker,
+        grant: perspectief_core::access::Grant::NONE,
+    };
     let mut out: Vec<AuditRecord> = Vec::new();
     for seq in 1..=n {
         let prev = out.last().map_or(GENESIS_HASH.to_owned(), |r| r.hash.clone());
@@ -95,8 +100,18 @@ fn the_export_keeps_only_what_is_about_the_person() {
         }
         m
     };
-    let iom = Actor { user: UserId::from_u128(9), organisation: IOM, role: Role::ChainPartner };
-    let worker = Actor { user: WORKER, organisation: FOUNDATION, role: Role::ProjectWorker };
+    let iom = Actor {
+        user: UserId::from_u128(9),
+        organisation: IOM,
+        role: Role::ChainPartner,
+        grant: perspectief_core::access::Grant::NONE,
+    };
+    let worker = Actor {
+        user: WORKER,
+        organisation: FOUNDATION,
+        role: Role::ProjectWorker,
+        grant: perspectief_core::access::Grant::NONE,
+    };
     let log = vec![
         record(4, "x", iom, p, Some(Basis::Consent(consent)), true),
         record(2, "x", worker, p, Some(Basis::Assignment), true),

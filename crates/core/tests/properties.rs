@@ -220,6 +220,7 @@ fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<
             to,
             on: today,
             note: None,
+            consent_override: None,
         },
         Op::Consent => CaseCommand::GiveConsent {
             id: ConsentId::from_u128(seq),

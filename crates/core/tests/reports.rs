@@ -75,10 +75,24 @@ fn full_case() -> Case {
         },
         later(s, 4),
     );
+    let consent = CaseCommand::GiveConsent {
+        id: ConsentId::from_u128(41),
+        organisation: IOM,
+        categories: [DataCategory::Return].into(),
+        purpose: text("Terugkeerondersteuning"),
+        given_on: later(s, 4),
+    };
+    run(c, l, consent, later(s, 4));
     run(
         c,
         l,
-        CaseCommand::AdvanceReferral { referral, to: ReferralStatus::Sent, on: later(s, 5), note: None },
+        CaseCommand::AdvanceReferral {
+            referral,
+            to: ReferralStatus::Sent,
+            on: later(s, 5),
+            note: None,
+            consent_override: None,
+        },
         later(s, 5),
     );
     run(c, l, CaseCommand::StartReturnExploration { on: later(s, 6), findings: Default::default() }, later(s, 6));
@@ -130,6 +144,18 @@ fn full_case() -> Case {
         l,
         CaseCommand::RecordJudgmentCommunicated { judgment, to: Recipient::Municipality, on: later(s, 15) },
         later(s, 15),
+    );
+    run(
+        c,
+        l,
+        CaseCommand::GiveConsent {
+            id: ConsentId::from_u128(42),
+            organisation: GEMEENTE,
+            categories: [DataCategory::Reports].into(),
+            purpose: text("Voortgangsrapportage"),
+            given_on: s,
+        },
+        later(s, 1),
     );
     run(
         c,

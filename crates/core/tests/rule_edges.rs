@@ -67,7 +67,13 @@ fn agreements_and_referrals_carry_the_category_of_their_content() {
     assert_eq!(events[0].change.category(), DataCategory::MedicalPsychosocial);
     let settle = CaseCommand::SettleAgreement { agreement: AgreementId::from_u128(1), fulfilled: true, on: start() };
     assert_eq!(service::command_access(&case, &settle), (Action::Update, DataCategory::MedicalPsychosocial));
-    let advance = CaseCommand::AdvanceReferral { referral: id, to: ReferralStatus::Sent, on: start(), note: None };
+    let advance = CaseCommand::AdvanceReferral {
+        referral: id,
+        to: ReferralStatus::Sent,
+        on: start(),
+        note: None,
+        consent_override: None,
+    };
     assert_eq!(service::command_access(&case, &advance), (Action::Update, DataCategory::MedicalPsychosocial));
 }
 

@@ -248,7 +248,8 @@ case_service!(
     give_consent(GiveConsentRequest),
     withdraw_consent(WithdrawConsentRequest),
     record_progress_report(RecordProgressReportRequest),
-    record_outflow(RecordOutflowRequest)
+    record_outflow(RecordOutflowRequest),
+    set_confidentiality(SetConfidentialityRequest)
 );
 
 #[tonic::async_trait]

@@ -218,6 +218,7 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
                 c.record_progress_report(self.request(caller, r).await?).await
             }
             CaseCommandRequest::RecordOutflow(r) => c.record_outflow(self.request(caller, r).await?).await,
+            CaseCommandRequest::SetConfidentiality(r) => c.set_confidentiality(self.request(caller, r).await?).await,
         };
         // The server names fields as the request does; the caller made a core command.
         let done = reply(result).map_err(|e| in_core_terms(&cmd, e))?;

@@ -88,6 +88,8 @@ pub const MESSAGES: &[Check] = &[
     ("DrillDownSubsidyFigureRequest", drill_down_subsidy_figure),
     ("CreateSubsidyPeriodRequest", create_subsidy_period),
     ("GetProgressReportRequest", get_progress_report),
+    // New kinds go last: a corpus input's first byte keeps naming the same kind.
+    ("SetConfidentialityRequest", |b| case_command(b, CaseCommandRequest::SetConfidentiality)),
 ];
 
 /// The index in [`MESSAGES`] of the request kind `name`, for writing seed inputs.

@@ -17,6 +17,7 @@ pub fn code(e: &DomainError) -> Code {
         DomainError::IllegalPhaseTransition { .. }
         | DomainError::IllegalStatusTransition { .. }
         | DomainError::TrajectoryClosed { .. }
+        | DomainError::ConsentRequired { .. }
         | DomainError::RuleViolated { .. } => Code::FailedPrecondition,
         DomainError::NotFound { .. } => Code::NotFound,
         DomainError::AlreadyExists { .. } => Code::AlreadyExists,
@@ -49,6 +50,10 @@ pub fn to_status(e: &DomainError) -> Status {
             put("to", to);
         }
         DomainError::TrajectoryClosed { action } => put("action", action),
+        DomainError::ConsentRequired { organisation, category } => {
+            put("organisation", &organisation.to_string());
+            put("category", category.as_str());
+        }
         DomainError::RuleViolated { rule } => put("rule", rule.code()),
         DomainError::NotFound { entity, id } | DomainError::AlreadyExists { entity, id } => {
             put("entity", entity.as_str());
@@ -118,6 +123,20 @@ fn deny_metadata(d: &DenyReason, put: &mut impl FnMut(&str, &str)) {
             put("deny_reason", "not_foundation_staff");
             put("role", role.as_str());
         }
+        DenyReason::NotGranted { category } => {
+            put("deny_reason", "not_granted");
+            put("category", category.as_str());
+        }
+        DenyReason::AboveGrantLevel { category, level, max } => {
+            put("deny_reason", "above_grant_level");
+            put("category", category.as_str());
+            put("level", level.as_str());
+            put("max_level", max.as_str());
+        }
+        DenyReason::NeedToKnow { category } => {
+            put("deny_reason", "need_to_know");
+            put("category", category.as_str());
+        }
     }
 }
 
@@ -181,6 +200,12 @@ pub fn from_status(status: &Status) -> DomainError {
             None => unknown(),
         },
         "trajectory_closed" => DomainError::TrajectoryClosed { action: intern(m("action")) },
+        "consent_required" => {
+            match (perspectief_core::OrganisationId::parse(m("organisation")), named(m("category"))) {
+                (Ok(organisation), Some(category)) => DomainError::ConsentRequired { organisation, category },
+                _ => unknown(),
+            }
+        }
         "not_found" | "already_exists" => match named(m("entity")) {
             Some(entity) if reason == "not_found" => DomainError::NotFound { entity, id: m("id").to_owned() },
             Some(entity) => DomainError::AlreadyExists { entity, id: m("id").to_owned() },
@@ -221,6 +246,13 @@ fn deny_reason(info: &tonic_types::ErrorInfo) -> Option<DenyReason> {
         "not_addressee" => DenyReason::NotAddressee,
         "not_sent" => DenyReason::NotSent,
         "not_foundation_staff" => DenyReason::NotFoundationStaff { role: named(m("role"))? },
+        "not_granted" => DenyReason::NotGranted { category: named(m("category"))? },
+        "above_grant_level" => DenyReason::AboveGrantLevel {
+            category: named(m("category"))?,
+            level: named(m("level"))?,
+            max: named(m("max_level"))?,
+        },
+        "need_to_know" => DenyReason::NeedToKnow { category: named(m("category"))? },
         _ => return None,
     })
 }
@@ -262,6 +294,14 @@ mod tests {
             ),
             (DomainError::RuleViolated { rule: Rule::PlanRequired }, Code::FailedPrecondition, "PLAN_REQUIRED"),
             (DomainError::TrajectoryClosed { action: "set_goal" }, Code::FailedPrecondition, "TRAJECTORY_CLOSED"),
+            (
+                DomainError::ConsentRequired {
+                    organisation: perspectief_core::OrganisationId::from_u128(90),
+                    category: DataCategory::Return,
+                },
+                Code::FailedPrecondition,
+                "CONSENT_REQUIRED",
+            ),
             (DomainError::NotFound { entity: EntityKind::Goal, id: "x".into() }, Code::NotFound, "NOT_FOUND"),
             (
                 DomainError::AlreadyExists { entity: EntityKind::Goal, id: "x".into() },
@@ -311,6 +351,10 @@ mod tests {
             },
             DomainError::IllegalStatusTransition { entity: EntityKind::Goal, from: "achieved", to: "open" },
             DomainError::TrajectoryClosed { action: "set_goal" },
+            DomainError::ConsentRequired {
+                organisation: perspectief_core::OrganisationId::from_u128(90),
+                category: DataCategory::MedicalPsychosocial,
+            },
             DomainError::RuleViolated { rule: Rule::PlanRequired },
             DomainError::RuleViolated { rule: Rule::OrientationRequired },
             DomainError::NotFound { entity: EntityKind::Referral, id: "r1".into() },

@@ -104,6 +104,7 @@ fn write_grpc_conversion_seeds() {
                 WithdrawConsent,
                 RecordProgressReport,
                 RecordOutflow,
+                SetConfidentiality,
             );
             let mut s = vec![message_index(name).unwrap()];
             s.extend(bytes);

@@ -4,6 +4,7 @@
 
 mod fuzz_corpus;
 mod interop;
+mod matrix;
 mod partners;
 mod remote;
 mod reports;

@@ -61,7 +61,13 @@ struct World {
 }
 
 async fn world(address: std::net::SocketAddr, store: Store, today: NaiveDate) -> World {
-    let admin = Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor());
+    let admin = Caller::local(
+        store
+            .bootstrap_administrator(UserId::from_u128(1), "Beheer")
+            .await
+            .unwrap()
+            .actor(perspectief_core::access::Grant::NONE),
+    );
     let foundation = store.policy().foundation;
     let mut clients = BTreeMap::new();
     let mut tokens = BTreeMap::new();
@@ -84,10 +90,18 @@ async fn world(address: std::net::SocketAddr, store: Store, today: NaiveDate) ->
             disabled: false,
         };
         let account = store.create_user(&admin, account).await.unwrap();
+        // Outside the foundation: a grant of every category at every level, so that these
+        // tests are about roles and consent (the grant's own limits are tested separately).
+        if org != foundation {
+            let grant =
+                perspectief_core::access::Grant::all_categories(perspectief_core::ConfidentialityLevel::ZeerGeheim);
+            store.set_grant(&admin, org, Some(grant)).await.unwrap();
+        }
+        let grant = store.grant_of(org).await.unwrap();
         let (_, token) = store.create_token(&admin, account.id, "matrix", Duration::days(30)).await.unwrap();
         tokens.insert(who, token.clone());
         let remote = RemoteService::connect(&format!("http://{address}"), StaticToken::new(token)).await.unwrap();
-        let caller = Caller { purpose, ..Caller::local(account.actor()) };
+        let caller = Caller { purpose, ..Caller::local(account.actor(grant)) };
         clients.insert(who, (caller, remote));
     }
     let mut w = World { store, tokens, clients, cases: BTreeMap::new(), today };
@@ -228,7 +242,8 @@ async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
     for (state, who, expected) in [
         (ConsentState::None, AssignedWorker, all.clone()),
         (ConsentState::None, OtherWorker, [C::Identity].into()),
-        (ConsentState::None, Lead, all.clone()),
+        // Field-level need-to-know: the lead reads medical content only by breaking the glass.
+        (ConsentState::None, Lead, [C::Identity, C::Guidance, C::Legal, C::Return].into()),
         (ConsentState::None, CaseManager, none.clone()),
         (ConsentState::None, Partner, none.clone()),
         (ConsentState::None, Auditor, none.clone()),
@@ -696,4 +711,83 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     assert_eq!(seqs[..whole.len()], whole.iter().map(|r| r.seq).collect::<Vec<_>>()[..]);
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
     assert!(pages[whole.len()..].iter().all(|r| r.entry.as_ref().unwrap().operation == "audit_log"));
+}
+
+/// Issue #7 over gRPC: sending a referral without a covering consent fails as
+/// FAILED_PRECONDITION with reason CONSENT_REQUIRED (naming the partner and the category); the
+/// project lead's override with a reason sends it, a worker's override is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
+    use perspectief_grpc::pb;
+    use perspectief_grpc::pb::case_service_client::CaseServiceClient;
+    use tonic_types::StatusExt;
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+    let today = perspectief_core::time::amsterdam_date(now);
+    let (address, store) = server(now).await;
+    let w = world(address, store, today).await;
+    let p = w.cases[&ConsentState::ReturnOnly];
+    let name = format!("participants/{p}");
+    let (worker, remote) = w.client(Who::AssignedWorker);
+    let referral = ReferralId::from_u128(uuid::Uuid::new_v4().as_u128());
+    // The partner's consent covers return only; a medical referral is medical/psychosocial.
+    let propose = CaseCommand::ProposeReferral {
+        id: referral,
+        partner: OrganisationId::from_u128(PARTNER_ORG),
+        domain: PartnerDomain::Medical,
+        reason: text("Huisarts nodig."),
+    };
+    remote.execute(worker, p, None, propose).await.unwrap();
+    let send = |reason: &str| pb::AdvanceReferralRequest {
+        name: name.clone(),
+        etag: String::new(),
+        referral: referral.to_string(),
+        to: pb::ReferralStatus::Sent as i32,
+        on: Some(pb::Date { year: 2026, month: 11, day: 2 }),
+        note: String::new(),
+        consent_override_reason: reason.to_owned(),
+    };
+    let mut c = CaseServiceClient::connect(format!("http://{address}")).await.unwrap();
+
+    let e = c.advance_referral(authorised(&w.tokens[&Who::AssignedWorker], send(""))).await.unwrap_err();
+    assert_eq!(e.code(), tonic::Code::FailedPrecondition, "{e:?}");
+    let info = e.get_error_details().error_info().cloned().expect("ErrorInfo");
+    assert_eq!(info.reason, "CONSENT_REQUIRED");
+    assert_eq!(info.metadata["category"], "medical_psychosocial");
+    assert_eq!(info.metadata["organisation"], OrganisationId::from_u128(PARTNER_ORG).to_string());
+    // The Rust client rebuilds the same domain error.
+    let send_cmd = |reason: Option<&str>| CaseCommand::AdvanceReferral {
+        referral,
+        to: ReferralStatus::Sent,
+        on: today,
+        note: None,
+        consent_override: reason.map(text),
+    };
+    assert_eq!(
+        remote.execute(worker, p, None, send_cmd(None)).await.unwrap_err(),
+        DomainError::ConsentRequired {
+            organisation: OrganisationId::from_u128(PARTNER_ORG),
+            category: DataCategory::MedicalPsychosocial
+        }
+    );
+
+    let reason = "Spoed: acute zorg nodig (synthetisch).";
+    let e = c.advance_referral(authorised(&w.tokens[&Who::AssignedWorker], send(reason))).await.unwrap_err();
+    assert_eq!(e.code(), tonic::Code::PermissionDenied, "only the project lead overrides: {e:?}");
+
+    let ok = c.advance_referral(authorised(&w.tokens[&Who::Lead], send(reason))).await.unwrap().into_inner();
+    let changes: Vec<_> = ok.events.iter().filter_map(|e| e.change.as_ref()?.change.clone()).collect();
+    assert!(
+        matches!(
+            &changes[..],
+            [pb::case_change::Change::ReferralAdvanced(r)] if r.consent_override_reason == reason && r.consent.is_empty()
+        ),
+        "the event records the override's reason: {changes:?}"
+    );
+    let case = w.store.get_case(&lead_of(&w), p).await.unwrap();
+    assert_eq!(case.referral(referral).unwrap().status(), ReferralStatus::Sent);
+    assert_eq!(ok.version, case.version());
+}
+
+fn lead_of(w: &World) -> Caller {
+    w.client(Who::Lead).0.clone()
 }

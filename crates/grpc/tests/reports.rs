@@ -64,7 +64,13 @@ async fn world() -> World {
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let today = perspectief_core::time::amsterdam_date(now);
     let (address, store) = server(now).await;
-    let admin = Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor());
+    let admin = Caller::local(
+        store
+            .bootstrap_administrator(UserId::from_u128(1), "Beheer")
+            .await
+            .unwrap()
+            .actor(perspectief_core::access::Grant::NONE),
+    );
     let foundation = store.policy().foundation;
     let mut clients = BTreeMap::new();
     let mut tokens = BTreeMap::new();
@@ -86,11 +92,19 @@ async fn world() -> World {
             disabled: false,
         };
         let account = store.create_user(&admin, account).await.unwrap();
+        // Outside the foundation: a grant of every category at every level, so that these
+        // tests are about roles and consent (the grant's own limits are tested separately).
+        if org != foundation {
+            let grant =
+                perspectief_core::access::Grant::all_categories(perspectief_core::ConfidentialityLevel::ZeerGeheim);
+            store.set_grant(&admin, org, Some(grant)).await.unwrap();
+        }
+        let grant = store.grant_of(org).await.unwrap();
         let (_, token) = store.create_token(&admin, account.id, "reports", Duration::days(30)).await.unwrap();
         let remote =
             RemoteService::connect(&format!("http://{address}"), StaticToken::new(token.clone())).await.unwrap();
         tokens.insert(who, token);
-        clients.insert(who, (Caller { purpose, ..Caller::local(account.actor()) }, remote));
+        clients.insert(who, (Caller { purpose, ..Caller::local(account.actor(grant)) }, remote));
     }
     let mut w = World {
         address,

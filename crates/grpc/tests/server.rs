@@ -39,7 +39,13 @@ impl Harness {
     ) -> Result<Self, tonic::transport::Error> {
         let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
         let store = Store::open(StoreOptions::new("sqlite::memory:", keys)).await.unwrap();
-        let admin = Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor());
+        let admin = Caller::local(
+            store
+                .bootstrap_administrator(UserId::from_u128(1), "Beheer")
+                .await
+                .unwrap()
+                .actor(perspectief_core::access::Grant::NONE),
+        );
         let partner = store
             .create_user(
                 &admin,

@@ -5,8 +5,8 @@
 //! is checked against the stored SHA-256 hash. The secret is shown once, when created.
 
 use chrono::{DateTime, Duration, Utc};
-use perspectief_core::access::{Action, Actor, Resource, Role};
-use perspectief_core::accounts::{TokenInfo, TokenRejection, UserAccount};
+use perspectief_core::access::{Action, Actor, CategorySet, ConfidentialityLevel, DataCategory, Grant, Resource, Role};
+use perspectief_core::accounts::{OrganisationGrant, TokenInfo, TokenRejection, UserAccount};
 use perspectief_core::service::{AuditEntry, Caller};
 use perspectief_core::{DomainError, EntityKind, Label, OrganisationId, TokenId, UserId};
 use sea_orm::{ConnectionTrait, QueryResult};
@@ -97,6 +97,36 @@ async fn insert_user<C: ConnectionTrait>(c: &C, u: &UserAccount, at: DateTime<Ut
     }
 }
 
+/// A grant's categories as stored: their names, comma-separated.
+fn categories_text(set: CategorySet) -> String {
+    set.iter().map(DataCategory::as_str).collect::<Vec<_>>().join(",")
+}
+
+/// A stored grant (columns `categories`, `max_level`, or NULLs from an outer join: no grant).
+fn read_grant(r: &QueryResult) -> Result<Grant, StoreError> {
+    let categories: Option<String> = get(r, "categories")?;
+    let max_level: Option<String> = get(r, "max_level")?;
+    let (Some(categories), Some(max_level)) = (categories, max_level) else { return Ok(Grant::NONE) };
+    let bad = |what: &str| StoreError::Database(format!("unreadable grant: {what}"));
+    let categories = categories
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| DataCategory::parse(c).ok_or_else(|| bad("category")))
+        .collect::<Result<CategorySet, _>>()?;
+    let max_level = ConfidentialityLevel::parse(&max_level).ok_or_else(|| bad("level"))?;
+    Ok(Grant { categories, max_level })
+}
+
+async fn grant_of<C: ConnectionTrait>(c: &C, organisation: OrganisationId) -> Result<Grant, StoreError> {
+    let row = sql::one(
+        c,
+        "SELECT categories, max_level FROM grants WHERE organisation_id = $1",
+        [organisation.to_string().into()],
+    )
+    .await?;
+    row.as_ref().map_or(Ok(Grant::NONE), read_grant)
+}
+
 async fn user<C: ConnectionTrait>(c: &C, id: UserId) -> Result<Option<UserAccount>, DomainError> {
     let row =
         sql::one(c, "SELECT id, organisation, role, name, disabled FROM users WHERE id = $1", [id.to_string().into()])
@@ -142,7 +172,8 @@ impl Store {
             disabled: false,
         };
         let now = sql::truncate(self.inner.clock.now());
-        let entry = AuditEntry::new(&Caller::local(account.actor()), now, Action::Create, "bootstrap_administrator");
+        let entry =
+            AuditEntry::new(&Caller::local(account.actor(Grant::NONE)), now, Action::Create, "bootstrap_administrator");
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
                 let any = sql::one(txn, "SELECT id FROM users LIMIT 1", []).await.map_err(db)?;
@@ -339,6 +370,85 @@ impl Store {
         self.admin_job(caller, Action::Read, AdminResource::Tokens, "list_tokens", work).await
     }
 
+    /// Set (or, with `None`, remove) the grant of an organisation outside the foundation:
+    /// which data categories it may receive at all and up to which confidentiality level
+    /// (administrators only; logged). It takes effect on the organisation's next request.
+    pub async fn set_grant(
+        &self,
+        caller: &Caller,
+        organisation: OrganisationId,
+        grant: Option<Grant>,
+    ) -> Result<Option<OrganisationGrant>, DomainError> {
+        if organisation == self.inner.policy.foundation {
+            return Err(DomainError::field(
+                "organisation",
+                "is_foundation",
+                "the foundation's own staff are authorised by their roles, not by a grant",
+            ));
+        }
+        let now = sql::truncate(self.inner.clock.now());
+        let by = caller.actor.user;
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                sql::exec(txn, "DELETE FROM grants WHERE organisation_id = $1", [organisation.to_string().into()])
+                    .await
+                    .map_err(db)?;
+                let Some(grant) = grant else { return Ok(Box::new(None::<OrganisationGrant>) as Output) };
+                sql::exec(
+                    txn,
+                    "INSERT INTO grants (organisation_id, categories, max_level, updated_at, updated_by) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                    [
+                        organisation.to_string().into(),
+                        categories_text(grant.categories).into(),
+                        grant.max_level.as_str().to_owned().into(),
+                        sql::micros(now).into(),
+                        by.to_string().into(),
+                    ],
+                )
+                .await
+                .map_err(db)?;
+                Ok(Box::new(Some(OrganisationGrant { organisation, grant, updated_at: now, updated_by: by })) as Output)
+            })
+        });
+        let action = if grant.is_some() { Action::Update } else { Action::Erase };
+        self.admin_job(caller, action, AdminResource::Users, "set_grant", work).await
+    }
+
+    /// Every organisation's grant (administrators, and the project lead to see who may receive what).
+    pub async fn list_grants(&self, caller: &Caller) -> Result<Vec<OrganisationGrant>, DomainError> {
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                let rows = sql::all(
+                    txn,
+                    "SELECT organisation_id, categories, max_level, updated_at, updated_by FROM grants \
+                     ORDER BY organisation_id",
+                    [],
+                )
+                .await
+                .map_err(db)?;
+                let mut grants = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    grants.push(OrganisationGrant {
+                        organisation: OrganisationId::parse(&get::<String>(r, "organisation_id").map_err(db)?)
+                            .map_err(internal)?,
+                        grant: read_grant(r).map_err(|e| internal(e.to_string()))?,
+                        updated_at: sql::from_micros(get(r, "updated_at").map_err(db)?).map_err(db)?,
+                        updated_by: UserId::parse(&get::<String>(r, "updated_by").map_err(db)?).map_err(internal)?,
+                    });
+                }
+                Ok(Box::new(grants) as Output)
+            })
+        });
+        self.admin_job(caller, Action::Read, AdminResource::Users, "list_grants", work).await
+    }
+
+    /// The grant of an organisation ([`Grant::NONE`] without one): a fact about an
+    /// organisation, not a person, for the local command line to build its actor with.
+    pub async fn grant_of(&self, organisation: OrganisationId) -> Result<Grant, StoreError> {
+        grant_of(&self.inner.reader, organisation).await
+    }
+
     /// The account of a user who works directly on this database (the local command line,
     /// which has the database and its key, so no token): the local counterpart of
     /// [`Store::authenticate`]. `None` for an unknown user; a disabled account is returned as
@@ -361,8 +471,10 @@ impl Store {
         let Some((id, secret)) = parse_token(token) else { return Ok(Err(TokenRejection::Unknown)) };
         let row = sql::one(
             &self.inner.reader,
-            "SELECT t.secret_hash, t.expires_at, t.revoked_at, u.disabled, u.organisation, u.role, u.id AS user_id \
-             FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
+            "SELECT t.secret_hash, t.expires_at, t.revoked_at, u.disabled, u.organisation, u.role, u.id AS user_id, \
+             g.categories, g.max_level \
+             FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN grants g ON g.organisation_id = u.organisation \
+             WHERE t.id = $1",
             [id.to_string().into()],
         )
         .await?;
@@ -387,6 +499,7 @@ impl Store {
                 .map_err(|e| parse(e.to_string()))?,
             role: serde_json::from_value(serde_json::Value::String(get::<String>(&row, "role")?))
                 .map_err(|e| parse(e.to_string()))?,
+            grant: read_grant(&row)?,
         }))
     }
 }

@@ -33,6 +33,7 @@ mod open;
 mod privacy;
 mod repo;
 mod report;
+mod retention;
 mod service;
 mod sql;
 #[cfg(any(test, feature = "testing"))]
@@ -66,6 +67,8 @@ struct Inner {
     keys: Keyring,
     clock: Arc<dyn Clock>,
     policy: AccessPolicy,
+    /// Where managed backups go (and the retention run finds them).
+    backup_dir: Option<std::path::PathBuf>,
 }
 
 impl Store {

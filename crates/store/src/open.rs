@@ -91,6 +91,10 @@ pub struct StoreOptions {
     pub read_connections: u32,
     /// The most jobs committed in one group.
     pub max_batch: usize,
+    /// The managed backup directory ([`Store::managed_backup`]; processed by the retention
+    /// run). `None` picks `<database file name>.backups/` next to a SQLite file database;
+    /// in-memory and PostgreSQL databases have none unless one is given.
+    pub backup_dir: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for StoreOptions {
@@ -109,6 +113,7 @@ impl StoreOptions {
             clock: Arc::new(SystemClock),
             read_connections: 4,
             max_batch: 256,
+            backup_dir: None,
         }
     }
 }
@@ -165,6 +170,13 @@ async fn check_settings(db: &DatabaseConnection, memory: bool) -> Result<(), Sto
 
 /// Open (and migrate) a store.
 pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
+    let backup_dir = options.backup_dir.clone().or_else(|| match target(&options.url) {
+        Ok(Target::SqliteFile(path)) => {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            Some(path.with_file_name(format!("{name}.backups")))
+        }
+        _ => None,
+    });
     let (reader, writer_db, memory) = match target(&options.url)? {
         Target::SqliteMemory => {
             // One connection: an in-memory database exists only within its pool.
@@ -215,6 +227,7 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
             keys: options.keys,
             clock: options.clock,
             policy: perspectief_core::AccessPolicy { foundation },
+            backup_dir,
         }),
     })
 }
@@ -444,7 +457,10 @@ mod tests {
                 "m0005_event_feed",
                 "m0006_reporting",
                 "m0007_break_glass",
-                "m0008_report_firsts"
+                "m0008_report_firsts",
+                "m0009_consent_overrides",
+                "m0010_retention",
+                "m0011_grants"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

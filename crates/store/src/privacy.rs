@@ -9,17 +9,21 @@
 
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signer, SigningKey};
+use perspectief_core::access::Actor;
 use perspectief_core::access::{Action, Resource};
 use perspectief_core::case::Case;
 use perspectief_core::meeting::MeetingEvent;
 use perspectief_core::privacy::{
-    BREAK_GLASS_OPERATION, BreakGlassRecord, BreakGlassReview, CHECKPOINT_FORMAT, Checkpoint, ExportSources,
-    ParticipantExport, PrivacyService, SignedCheckpoint, hex_encode,
+    BREAK_GLASS_OPERATION, BreakGlassRecord, BreakGlassReview, CHECKPOINT_FORMAT, Checkpoint, ConsentOverrideRecord,
+    ConsentOverrideRequest, ConsentOverrideReview, ExportSources, ParticipantExport, PrivacyService, SignedCheckpoint,
+    hex_encode,
 };
 use perspectief_core::service::{AuditRecord, Caller, Purpose, page_limit};
 use perspectief_core::session::SessionEvent;
 use perspectief_core::time::amsterdam_date;
-use perspectief_core::{BreakGlassId, DomainError, EntityKind, MeetingId, ParticipantId, SessionId, Text};
+use perspectief_core::{
+    BreakGlassId, ConsentOverrideId, DomainError, EntityKind, MeetingId, ParticipantId, ReferralId, SessionId, Text,
+};
 
 use sea_orm::{AccessMode, ConnectionTrait, IsolationLevel, TransactionOptions, TransactionTrait};
 
@@ -98,6 +102,98 @@ fn break_glass_record(r: &sea_orm::QueryResult, keys: &crate::Keyring) -> Result
         role: serde_json::from_value(serde_json::Value::String(role)).map_err(internal)?,
         participant: ParticipantId::parse(&get::<String>(r, "participant_id").map_err(db)?).map_err(internal)?,
         reason: repo::unseal(keys, &break_glass_aad(id), &key_id, &sealed)?,
+        review,
+    })
+}
+
+fn consent_override_aad(id: ConsentOverrideId) -> String {
+    format!("consent-override:{id}")
+}
+
+fn consent_override_review_aad(id: ConsentOverrideId) -> String {
+    format!("consent-override-review:{id}")
+}
+
+const CONSENT_OVERRIDE_COLUMNS: &str = "id, at, user_id, organisation_id, role, participant_id, referral_id, \
+     partner_id, category, key_id, reason, reviewed_at, reviewed_by, review_key_id, review_note";
+
+/// Record a consent override (a referral sent without a covering consent, on the project
+/// lead's reason) with its reason sealed, in the transaction that stores the case's event.
+pub(crate) async fn record_consent_override<C: ConnectionTrait>(
+    c: &C,
+    keys: &crate::Keyring,
+    at: DateTime<Utc>,
+    actor: &Actor,
+    participant: ParticipantId,
+    request: &ConsentOverrideRequest,
+) -> Result<ConsentOverrideId, DomainError> {
+    let id = ConsentOverrideId::from_uuid(uuid::Uuid::now_v7());
+    let (key_id, sealed) = repo::seal(keys, &consent_override_aad(id), &request.reason)?;
+    sql::exec(
+        c,
+        "INSERT INTO consent_overrides (id, at, user_id, organisation_id, role, participant_id, referral_id, \
+         partner_id, category, key_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        [
+            id.to_string().into(),
+            sql::micros(at).into(),
+            actor.user.to_string().into(),
+            actor.organisation.to_string().into(),
+            actor.role.as_str().to_owned().into(),
+            participant.to_string().into(),
+            request.referral.to_string().into(),
+            request.partner.to_string().into(),
+            request.category.as_str().to_owned().into(),
+            key_id.into(),
+            sealed.into(),
+        ],
+    )
+    .await
+    .map_err(db)?;
+    Ok(id)
+}
+
+/// A `consent_overrides` row (columns [`CONSENT_OVERRIDE_COLUMNS`]) with its reason unsealed.
+fn consent_override_record(
+    r: &sea_orm::QueryResult,
+    keys: &crate::Keyring,
+) -> Result<ConsentOverrideRecord, DomainError> {
+    let id = ConsentOverrideId::parse(&get::<String>(r, "id").map_err(db)?).map_err(internal)?;
+    let key_id: String = get(r, "key_id").map_err(db)?;
+    let sealed: Vec<u8> = get(r, "reason").map_err(db)?;
+    let named = |column: &str| -> Result<serde_json::Value, DomainError> {
+        Ok(serde_json::Value::String(get::<String>(r, column).map_err(db)?))
+    };
+    let reviewed_at: Option<i64> = get(r, "reviewed_at").map_err(db)?;
+    let review = match reviewed_at {
+        None => None,
+        Some(at) => {
+            let by: Option<String> = get(r, "reviewed_by").map_err(db)?;
+            let key_id: Option<String> = get(r, "review_key_id").map_err(db)?;
+            let note: Option<Vec<u8>> = get(r, "review_note").map_err(db)?;
+            let (Some(by), Some(key_id), Some(note)) = (by, key_id, note) else {
+                return Err(internal("a consent-override review is incomplete"));
+            };
+            Some(ConsentOverrideReview {
+                at: sql::from_micros(at).map_err(db)?,
+                by: perspectief_core::UserId::parse(&by).map_err(internal)?,
+                note: repo::unseal(keys, &consent_override_review_aad(id), &key_id, &note)?,
+            })
+        }
+    };
+    let org = |column: &str| -> Result<perspectief_core::OrganisationId, DomainError> {
+        perspectief_core::OrganisationId::parse(&get::<String>(r, column).map_err(db)?).map_err(internal)
+    };
+    Ok(ConsentOverrideRecord {
+        id,
+        at: sql::from_micros(get(r, "at").map_err(db)?).map_err(db)?,
+        user: perspectief_core::UserId::parse(&get::<String>(r, "user_id").map_err(db)?).map_err(internal)?,
+        organisation: org("organisation_id")?,
+        role: serde_json::from_value(named("role")?).map_err(internal)?,
+        participant: ParticipantId::parse(&get::<String>(r, "participant_id").map_err(db)?).map_err(internal)?,
+        referral: ReferralId::parse(&get::<String>(r, "referral_id").map_err(db)?).map_err(internal)?,
+        partner: org("partner_id")?,
+        category: serde_json::from_value(named("category")?).map_err(internal)?,
+        reason: repo::unseal(keys, &consent_override_aad(id), &key_id, &sealed)?,
         review,
     })
 }
@@ -412,6 +508,88 @@ impl PrivacyService for Store {
                     return Err(already());
                 }
                 record.review = Some(BreakGlassReview { at: entry.at, by: caller.actor.user, note });
+                Ok(Box::new(record) as Output)
+            })
+        });
+        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+    }
+
+    async fn consent_override_log(
+        &self,
+        caller: &Caller,
+        from: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ConsentOverrideRecord>, DomainError> {
+        let entry = self.entry(caller, Action::Search, "consent_override_log");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Search, &Resource::AuditLog)?;
+            let rows = sql::all(
+                &self.inner.reader,
+                &format!(
+                    "SELECT {CONSENT_OVERRIDE_COLUMNS} FROM consent_overrides WHERE at >= $1 ORDER BY at, id LIMIT $2"
+                ),
+                [sql::micros(from).into(), i64::from(page_limit(limit)).into()],
+            )
+            .await
+            .map_err(db)?;
+            let records = rows
+                .iter()
+                .map(|r| consent_override_record(r, &self.inner.keys))
+                .collect::<Result<Vec<_>, DomainError>>()?;
+            Ok((records, basis))
+        })
+        .await
+    }
+
+    async fn review_consent_override(
+        &self,
+        caller: &Caller,
+        id: ConsentOverrideId,
+        note: Text,
+    ) -> Result<ConsentOverrideRecord, DomainError> {
+        let entry = self.entry(caller, Action::Update, "review_consent_override");
+        let (keys, policy, caller) = (self.inner.keys.clone(), self.inner.policy, caller.clone());
+        let today = amsterdam_date(self.now());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                // Only a reviewer learns whether an override exists.
+                policy.decide(&caller.actor, Action::Search, &Resource::AuditLog, today).into_result()?;
+                let row = sql::one(
+                    txn,
+                    &format!("SELECT {CONSENT_OVERRIDE_COLUMNS} FROM consent_overrides WHERE id = $1"),
+                    [id.to_string().into()],
+                )
+                .await
+                .map_err(db)?
+                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::ConsentOverride, id: id.to_string() })?;
+                let mut record = consent_override_record(&row, &keys)?;
+                entry.participant = Some(record.participant);
+                // The break-glass review rule: a reviewer, never on their own override.
+                entry.basis = Some(policy.decide_break_glass_review(&caller.actor, record.user, today).into_result()?);
+                let already =
+                    || DomainError::AlreadyExists { entity: EntityKind::ConsentOverrideReview, id: id.to_string() };
+                if record.review.is_some() {
+                    return Err(already());
+                }
+                let (key_id, sealed) = repo::seal(&keys, &consent_override_review_aad(id), &note)?;
+                let n = sql::exec(
+                    txn,
+                    "UPDATE consent_overrides SET reviewed_at = $2, reviewed_by = $3, review_key_id = $4, \
+                     review_note = $5 WHERE id = $1 AND reviewed_at IS NULL",
+                    [
+                        id.to_string().into(),
+                        sql::micros(entry.at).into(),
+                        caller.actor.user.to_string().into(),
+                        key_id.into(),
+                        sealed.into(),
+                    ],
+                )
+                .await
+                .map_err(db)?;
+                if n != 1 {
+                    return Err(already());
+                }
+                record.review = Some(ConsentOverrideReview { at: entry.at, by: caller.actor.user, note });
                 Ok(Box::new(record) as Output)
             })
         });

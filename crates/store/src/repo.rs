@@ -42,16 +42,122 @@ pub(crate) fn unseal<T: DeserializeOwned>(
     })
 }
 
-fn state_aad(id: ParticipantId) -> String {
+pub(crate) fn state_aad(id: ParticipantId) -> String {
     format!("participant:{id}")
 }
 
-fn display_aad(id: ParticipantId) -> String {
+pub(crate) fn display_aad(id: ParticipantId) -> String {
     format!("participant-display:{id}")
 }
 
-fn event_aad(id: ParticipantId, version: u64) -> String {
+pub(crate) fn event_aad(id: ParticipantId, version: u64) -> String {
     format!("case-event:{id}:{version}")
+}
+
+// ---- Per-participant keys ----------------------------------------------------------------
+//
+// Everything sealed about one participant (the case state, the display name, the case events'
+// payloads) is sealed with a random data key of that participant, stored wrapped (sealed under
+// the foundation's keyring, bound to the participant) in `participant_keys`. Destroying that
+// row makes every copy of those values unreadable, backups included. Such values carry the
+// marker `PARTICIPANT_KEY_ID` in their `key_id` column; values sealed before (with a foundation
+// key, whose id is in the column) stay readable.
+
+/// The `key_id` of a value sealed with its participant's own key.
+pub(crate) const PARTICIPANT_KEY_ID: &str = "participant";
+
+/// The `key_id` of a participant row that only holds the pseudonymised reporting attributes of
+/// an erased person (no case file, no name): see `retention.rs`.
+pub(crate) const ERASED_KEY_ID: &str = "erased";
+
+fn participant_key_aad(id: ParticipantId) -> String {
+    format!("participant-key:{id}")
+}
+
+/// A participant's data key as a one-key keyring.
+fn key_ring(key: &[u8]) -> Result<Keyring, DomainError> {
+    Keyring::from_hex_keys(&[hex::encode(key)]).map_err(internal)
+}
+
+/// The participant's data key, unwrapped; `None` when they have none (yet).
+pub(crate) async fn participant_key<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    id: ParticipantId,
+) -> Result<Option<Keyring>, DomainError> {
+    let row =
+        sql::one(c, "SELECT key_id, wrapped FROM participant_keys WHERE participant_id = $1", [id.to_string().into()])
+            .await
+            .map_err(db)?;
+    let Some(row) = row else { return Ok(None) };
+    let key_id: String = get(&row, "key_id").map_err(db)?;
+    let wrapped: Vec<u8> = get(&row, "wrapped").map_err(db)?;
+    let key = keys.open(&key_id, participant_key_aad(id).as_bytes(), &wrapped).map_err(internal)?;
+    key_ring(&key).map(Some)
+}
+
+/// The participant's data key, made (random, wrapped under the current foundation key) when
+/// they have none yet: a new participant, or one registered before participant keys.
+pub(crate) async fn participant_key_or_new<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    id: ParticipantId,
+) -> Result<Keyring, DomainError> {
+    if let Some(ring) = participant_key(c, keys, id).await? {
+        return Ok(ring);
+    }
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| internal(format!("generating a participant key: {e}")))?;
+    let wrapped = keys.seal(participant_key_aad(id).as_bytes(), &key).map_err(internal)?;
+    sql::exec(
+        c,
+        "INSERT INTO participant_keys (participant_id, key_id, wrapped) VALUES ($1, $2, $3)",
+        [id.to_string().into(), wrapped.key_id.into(), wrapped.blob.into()],
+    )
+    .await
+    .map_err(db)?;
+    key_ring(&key)
+}
+
+/// Seal a value about a participant with their key: (`PARTICIPANT_KEY_ID`, blob).
+pub(crate) fn seal_own<T: Serialize>(key: &Keyring, aad: &str, value: &T) -> Result<(String, Vec<u8>), DomainError> {
+    let (_, blob) = seal(key, aad, value)?;
+    Ok((PARTICIPANT_KEY_ID.to_owned(), blob))
+}
+
+/// Participant keys met during one read, so a page of events or names unwraps each key once.
+pub(crate) struct KeyCache<'k> {
+    keys: &'k Keyring,
+    found: std::collections::HashMap<ParticipantId, Option<Keyring>>,
+}
+
+impl<'k> KeyCache<'k> {
+    pub(crate) fn new(keys: &'k Keyring) -> Self {
+        Self { keys, found: std::collections::HashMap::new() }
+    }
+
+    /// Open a value about participant `id`, sealed with their key or (older values) with a
+    /// foundation key.
+    pub(crate) async fn unseal<C: ConnectionTrait, T: DeserializeOwned>(
+        &mut self,
+        c: &C,
+        id: ParticipantId,
+        aad: &str,
+        key_id: &str,
+        blob: &[u8],
+    ) -> Result<T, DomainError> {
+        if key_id != PARTICIPANT_KEY_ID {
+            return unseal(self.keys, aad, key_id, blob);
+        }
+        if !self.found.contains_key(&id) {
+            let key = participant_key(c, self.keys, id).await?;
+            self.found.insert(id, key);
+        }
+        match self.found.get(&id) {
+            Some(Some(key)) => unseal(key, aad, key.current_id(), blob),
+            _ => Err(internal(format!("participant {id}: the data key is gone"))),
+        }
+    }
 }
 
 fn i64v(v: u64) -> i64 {
@@ -69,8 +175,11 @@ pub(crate) async fn load_case<C: ConnectionTrait>(
         .map_err(db)?;
     let Some(row) = row else { return Ok(None) };
     let key_id: String = get(&row, "key_id").map_err(db)?;
+    if key_id == ERASED_KEY_ID {
+        return Ok(None);
+    }
     let state: Vec<u8> = get(&row, "state").map_err(db)?;
-    let case: Case = unseal(keys, &state_aad(id), &key_id, &state)?;
+    let case: Case = KeyCache::new(keys).unseal(c, id, &state_aad(id), &key_id, &state).await?;
     let version: i64 = get(&row, "version").map_err(db)?;
     if i64v(case.version()) != version {
         return Err(internal(format!(
@@ -81,14 +190,19 @@ pub(crate) async fn load_case<C: ConnectionTrait>(
     Ok(Some(case))
 }
 
-/// The display name of a participant (for listings), decrypted.
-pub(crate) fn display_name(
+/// The display name of a participant (for listings), decrypted; an erased person's
+/// pseudonymous row shows the erasure marker.
+pub(crate) async fn display_name<C: ConnectionTrait>(
+    c: &C,
     keys: &Keyring,
     id: ParticipantId,
     key_id: &str,
     blob: &[u8],
 ) -> Result<String, DomainError> {
-    unseal(keys, &display_aad(id), key_id, blob)
+    if key_id == ERASED_KEY_ID {
+        return Ok(perspectief_core::retention::ERASED.to_owned());
+    }
+    KeyCache::new(keys).unseal(c, id, &display_aad(id), key_id, blob).await
 }
 
 /// Save a case after `events` were applied to it. `previous` is the version it was loaded at
@@ -101,8 +215,9 @@ pub(crate) async fn save_case<C: ConnectionTrait>(
     events: &[CaseEvent],
 ) -> Result<(), DomainError> {
     let id = case.id();
-    let (key_id, state) = seal(keys, &state_aad(id), case)?;
-    let (_, display) = seal(keys, &display_aad(id), &case.profile().display_name())?;
+    let own = participant_key_or_new(c, keys, id).await?;
+    let (key_id, state) = seal_own(&own, &state_aad(id), case)?;
+    let (_, display) = seal_own(&own, &display_aad(id), &case.profile().display_name())?;
     let p = case.profile();
     let nationality = p.nationalities.iter().find_map(|n| match n {
         Nationality::Country(c) => Some(c.to_string()),
@@ -178,7 +293,7 @@ pub(crate) async fn save_case<C: ConnectionTrait>(
         .map_err(db)?;
     }
     for e in events {
-        save_case_event(c, keys, case, e).await?;
+        save_case_event(c, &own, case, e).await?;
     }
     Ok(())
 }
@@ -194,14 +309,15 @@ async fn current_version<C: ConnectionTrait>(c: &C, id: ParticipantId) -> Result
     Ok(u64::try_from(v).unwrap_or(0))
 }
 
+/// Save one event of a case, its payload sealed with the participant's key `own`.
 async fn save_case_event<C: ConnectionTrait>(
     c: &C,
-    keys: &Keyring,
+    own: &Keyring,
     case: &Case,
     e: &CaseEvent,
 ) -> Result<(), DomainError> {
     let id = case.id();
-    let (key_id, payload) = seal(keys, &event_aad(id, e.version), &e.change)?;
+    let (key_id, payload) = seal_own(own, &event_aad(id, e.version), &e.change)?;
     sql::exec(
         c,
         "INSERT INTO case_events (participant_id, version, at, actor, kind, category, key_id, payload) \
@@ -351,11 +467,21 @@ pub(crate) async fn case_events<C: ConnectionTrait>(
     )
     .await
     .map_err(db)?;
-    rows.iter().map(|r| event_from_row(r, keys, id)).collect()
+    let mut cache = KeyCache::new(keys);
+    let mut events = Vec::with_capacity(rows.len());
+    for r in &rows {
+        events.push(event_from_row(c, r, &mut cache, id).await?);
+    }
+    Ok(events)
 }
 
 /// A stored case event (columns version, at, actor, key_id, payload), unsealed.
-fn event_from_row(r: &sea_orm::QueryResult, keys: &Keyring, id: ParticipantId) -> Result<CaseEvent, DomainError> {
+async fn event_from_row<C: ConnectionTrait>(
+    c: &C,
+    r: &sea_orm::QueryResult,
+    cache: &mut KeyCache<'_>,
+    id: ParticipantId,
+) -> Result<CaseEvent, DomainError> {
     let version: i64 = get(r, "version").map_err(db)?;
     let version = u64::try_from(version).unwrap_or(0);
     let key_id: String = get(r, "key_id").map_err(db)?;
@@ -366,7 +492,7 @@ fn event_from_row(r: &sea_orm::QueryResult, keys: &Keyring, id: ParticipantId) -
         version,
         at: sql::from_micros(get(r, "at").map_err(db)?).map_err(db)?,
         actor: perspectief_core::UserId::parse(&actor).map_err(internal)?,
-        change: unseal(keys, &event_aad(id, version), &key_id, &payload)?,
+        change: cache.unseal(c, id, &event_aad(id, version), &key_id, &payload).await?,
     })
 }
 
@@ -386,20 +512,21 @@ pub(crate) async fn feed<C: ConnectionTrait>(
     )
     .await
     .map_err(db)?;
-    rows.iter()
-        .map(|r| {
-            let position: i64 = get(r, "position").map_err(db)?;
-            let participant: String = get(r, "participant_id").map_err(db)?;
-            let id = ParticipantId::parse(&participant).map_err(internal)?;
-            let event = event_from_row(r, keys, id)?;
-            Ok((u64::try_from(position).unwrap_or(0), event))
-        })
-        .collect()
+    let mut cache = KeyCache::new(keys);
+    let mut events = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let position: i64 = get(r, "position").map_err(db)?;
+        let participant: String = get(r, "participant_id").map_err(db)?;
+        let id = ParticipantId::parse(&participant).map_err(internal)?;
+        let event = event_from_row(c, r, &mut cache, id).await?;
+        events.push((u64::try_from(position).unwrap_or(0), event));
+    }
+    Ok(events)
 }
 
 /// Whether a participant exists.
 pub(crate) async fn participant_exists<C: ConnectionTrait>(c: &C, id: ParticipantId) -> Result<bool, DomainError> {
-    Ok(sql::one(c, "SELECT 1 AS one FROM participants WHERE id = $1", [id.to_string().into()])
+    Ok(sql::one(c, "SELECT 1 AS one FROM participants WHERE id = $1 AND key_id <> 'erased'", [id.to_string().into()])
         .await
         .map_err(db)?
         .is_some())

@@ -20,6 +20,7 @@ use perspectief_core::time::amsterdam_date;
 use perspectief_core::{
     AgreementId, DomainError, EntityKind, GoalId, MeetingId, ParticipantId, ReferralId, Role, SessionId, UserId,
 };
+use std::collections::BTreeSet;
 
 use crate::Store;
 use crate::error::{db, internal};
@@ -74,25 +75,15 @@ impl Store {
         downcast(self.inner.writer.submit(entry, Some(work)).await?)
     }
 
-    /// The caller may read the whole case file (every category).
+    /// The caller may read the whole case file, with the content of the categories returned
+    /// hidden (field-level need-to-know, see `AccessPolicy::decide_case_file`).
     fn may_read_case(
         &self,
         caller: &Caller,
         case: &Case,
         today: NaiveDate,
-    ) -> Result<perspectief_core::Basis, DomainError> {
-        let mut basis = None;
-        for category in DataCategory::ALL {
-            let b = self
-                .inner
-                .policy
-                .decide(&caller.actor, Action::Read, &Resource::CaseData { scope: case.scope(), category }, today)
-                .into_result()?;
-            if category == DataCategory::Guidance {
-                basis = Some(b);
-            }
-        }
-        basis.ok_or_else(|| internal("no basis"))
+    ) -> Result<(perspectief_core::Basis, BTreeSet<DataCategory>), DomainError> {
+        self.inner.policy.decide_case_file(&caller.actor, &case.scope(), today).map_err(DomainError::AccessDenied)
     }
 
     /// Execute a command on a session or meeting: refuse a stale version early, then, in the
@@ -186,6 +177,7 @@ impl PerspectiefService for Store {
                     participant: cmd.id,
                     project_worker: cmd.profile.project_worker,
                     consents: &[],
+                    levels: perspectief_core::CaseLevels::DEFAULT,
                 };
                 let basis = policy
                     .decide(
@@ -251,6 +243,12 @@ impl PerspectiefService for Store {
                         .into_result()?,
                 };
                 entry.basis = Some(basis);
+                // Sending a referral without a covering consent, on an override: the project
+                // lead's alone (the core says whether an override is needed).
+                let consent_override = case.consent_override_request(&cmd, ctx.today);
+                if consent_override.is_some() {
+                    policy.decide_consent_override(&caller.actor).into_result()?;
+                }
                 if let Some(expected) = expected_version
                     && expected != case.version()
                 {
@@ -260,6 +258,12 @@ impl PerspectiefService for Store {
                 let events = case.execute(cmd, &ctx)?;
                 if !events.is_empty() {
                     repo::save_case(txn, &keys, &case, Some(previous), &events).await?;
+                }
+                if let Some(request) = consent_override {
+                    // Same transaction as the event: the override is on record for review, or
+                    // the referral was not sent.
+                    crate::privacy::record_consent_override(txn, &keys, ctx.now, &caller.actor, participant, &request)
+                        .await?;
                 }
                 Ok(Box::new(Executed { version: case.version(), events }) as Output)
             })
@@ -275,7 +279,8 @@ impl PerspectiefService for Store {
             let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
                 DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
             })?;
-            let basis = self.may_read_case(caller, &case, today)?;
+            let (basis, hidden) = self.may_read_case(caller, &case, today)?;
+            let case = if hidden.is_empty() { case } else { case.hidden(&hidden) };
             Ok((case, basis))
         })
         .await
@@ -295,10 +300,15 @@ impl PerspectiefService for Store {
             let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
                 DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
             })?;
-            let basis = self.may_read_case(caller, &case, today)?;
+            let (basis, hidden) = self.may_read_case(caller, &case, today)?;
             let limit = page_limit(limit);
-            let events =
+            let mut events =
                 repo::case_events(&self.inner.reader, &self.inner.keys, participant, after_version, limit).await?;
+            if !hidden.is_empty() {
+                for e in &mut events {
+                    e.change = e.change.hidden(&hidden);
+                }
+            }
             Ok((events, basis))
         })
         .await
@@ -357,7 +367,7 @@ impl PerspectiefService for Store {
             };
             let mut sql = String::from(
                 "SELECT id, version, key_id, display, project_worker, phase, direction, registered_on, limit_on, \
-                 last_contact_on FROM participants WHERE 1 = 1",
+                 last_contact_on FROM participants WHERE key_id <> 'erased'",
             );
             let mut values: Vec<sea_orm::Value> = Vec::new();
             let mut param = |sql: &mut String, clause: &str, v: sea_orm::Value| {
@@ -394,7 +404,8 @@ impl PerspectiefService for Store {
                 let version: i64 = get(r, "version").map_err(db)?;
                 items.push(ParticipantSummary {
                     id,
-                    display_name: repo::display_name(&self.inner.keys, id, &key_id, &display)?,
+                    display_name: repo::display_name(&self.inner.reader, &self.inner.keys, id, &key_id, &display)
+                        .await?,
                     phase: serde_json::from_value(serde_json::Value::String(phase)).map_err(internal)?,
                     direction: serde_json::from_value(serde_json::Value::String(direction)).map_err(internal)?,
                     project_worker: UserId::from_uuid(uuid_of(&get::<String>(r, "project_worker").map_err(db)?)?),
@@ -432,6 +443,7 @@ impl PerspectiefService for Store {
                 participant: ParticipantId::from_u128(0),
                 project_worker: worker.unwrap_or(caller.actor.user),
                 consents: &[],
+                levels: perspectief_core::CaseLevels::DEFAULT,
             };
             let basis =
                 self.require(caller, Action::Search, &Resource::CaseData { scope, category: DataCategory::Guidance })?;

@@ -81,6 +81,162 @@ pub fn is_postgres(store: &crate::Store) -> bool {
     store.inner.reader.get_database_backend() == sea_orm::DbBackend::Postgres
 }
 
+async fn raw_rows(store: &crate::Store, sql: &str) -> Result<Vec<sea_orm::QueryResult>, crate::StoreError> {
+    let backend = store.inner.reader.get_database_backend();
+    Ok(store.inner.reader.query_all_raw(sea_orm::Statement::from_string(backend, sql.to_owned())).await?)
+}
+
+fn text_col(r: &sea_orm::QueryResult, col: &str) -> Result<String, crate::StoreError> {
+    Ok(r.try_get::<String>("", col)?)
+}
+
+fn blob_col(r: &sea_orm::QueryResult, col: &str) -> Result<Vec<u8>, crate::StoreError> {
+    Ok(r.try_get::<Vec<u8>>("", col)?)
+}
+
+/// The raw sealed values about one participant, as stored: the case state, the display name,
+/// every event payload, break-glass reasons, and the wrapped data key (for tests that look for
+/// these bytes anywhere in the database files after an erasure).
+pub async fn participant_sealed_blobs(
+    store: &crate::Store,
+    participant: perspectief_core::ParticipantId,
+) -> Result<Vec<Vec<u8>>, crate::StoreError> {
+    let id = participant.to_string();
+    let mut blobs = Vec::new();
+    for (sql, cols) in [
+        (format!("SELECT state, display FROM participants WHERE id = '{id}'"), &["state", "display"][..]),
+        (format!("SELECT payload FROM case_events WHERE participant_id = '{id}'"), &["payload"][..]),
+        (format!("SELECT reason FROM break_glass WHERE participant_id = '{id}'"), &["reason"][..]),
+        (format!("SELECT wrapped FROM participant_keys WHERE participant_id = '{id}'"), &["wrapped"][..]),
+    ] {
+        for r in raw_rows(store, &sql).await? {
+            for c in cols {
+                blobs.push(blob_col(&r, c)?);
+            }
+        }
+    }
+    Ok(blobs)
+}
+
+/// Decrypt every sealed value left in the database (case state and names, case and aggregate
+/// events, sessions and meetings, break-glass and consent-override reasons and reviews) and
+/// return the plaintexts, for tests that look for erased content.
+pub async fn open_every_sealed_value(store: &crate::Store) -> Result<Vec<Vec<u8>>, crate::StoreError> {
+    use perspectief_core::ParticipantId;
+    let keys = &store.inner.keys;
+    let c = &store.inner.reader;
+    let pid = |s: String| ParticipantId::parse(&s).map_err(|e| crate::StoreError::Database(e.to_string()));
+    let own = |id: ParticipantId| async move {
+        crate::repo::participant_key(c, keys, id)
+            .await
+            .map_err(|e| crate::StoreError::Database(e.to_string()))?
+            .ok_or_else(|| crate::StoreError::Database(format!("no key for {id}")))
+    };
+    let mut out = Vec::new();
+    for r in raw_rows(store, "SELECT id, key_id, state, display FROM participants").await? {
+        let (id, key_id) = (pid(text_col(&r, "id")?)?, text_col(&r, "key_id")?);
+        if key_id == crate::repo::ERASED_KEY_ID {
+            out.push(blob_col(&r, "state")?);
+            out.push(blob_col(&r, "display")?);
+            continue;
+        }
+        for (col, aad) in [("state", crate::repo::state_aad(id)), ("display", crate::repo::display_aad(id))] {
+            let blob = blob_col(&r, col)?;
+            let opened = if key_id == crate::repo::PARTICIPANT_KEY_ID {
+                let k = own(id).await?;
+                k.open(k.current_id(), aad.as_bytes(), &blob)?
+            } else {
+                keys.open(&key_id, aad.as_bytes(), &blob)?
+            };
+            out.push(opened);
+        }
+    }
+    for r in raw_rows(store, "SELECT participant_id, version, key_id, payload FROM case_events").await? {
+        let id = pid(text_col(&r, "participant_id")?)?;
+        let version = u64::try_from(r.try_get::<i64>("", "version")?).unwrap_or(0);
+        let (key_id, blob) = (text_col(&r, "key_id")?, blob_col(&r, "payload")?);
+        let aad = crate::repo::event_aad(id, version);
+        out.push(if key_id == crate::repo::PARTICIPANT_KEY_ID {
+            let k = own(id).await?;
+            k.open(k.current_id(), aad.as_bytes(), &blob)?
+        } else {
+            keys.open(&key_id, aad.as_bytes(), &blob)?
+        });
+    }
+    for r in raw_rows(store, "SELECT aggregate, id, version, key_id, payload FROM aggregate_events").await? {
+        let version = u64::try_from(r.try_get::<i64>("", "version")?).unwrap_or(0);
+        let aad = crate::repo::aggregate_event_aad(&text_col(&r, "aggregate")?, &text_col(&r, "id")?, version);
+        out.push(keys.open(&text_col(&r, "key_id")?, aad.as_bytes(), &blob_col(&r, "payload")?)?);
+    }
+    for (table, prefix) in [("sessions", "session"), ("meetings", "meeting")] {
+        for r in raw_rows(store, &format!("SELECT id, key_id, state FROM {table}")).await? {
+            let aad = format!("{prefix}:{}", text_col(&r, "id")?);
+            out.push(keys.open(&text_col(&r, "key_id")?, aad.as_bytes(), &blob_col(&r, "state")?)?);
+        }
+    }
+    for (table, prefix) in [("break_glass", "break-glass"), ("consent_overrides", "consent-override")] {
+        let sql = format!("SELECT id, key_id, reason, review_key_id, review_note FROM {table}");
+        for r in raw_rows(store, &sql).await? {
+            let id = text_col(&r, "id")?;
+            let aad = format!("{prefix}:{id}");
+            out.push(keys.open(&text_col(&r, "key_id")?, aad.as_bytes(), &blob_col(&r, "reason")?)?);
+            let review: Option<String> = r.try_get("", "review_key_id")?;
+            if let Some(review_key) = review {
+                let note: Vec<u8> = r.try_get::<Option<Vec<u8>>>("", "review_note")?.unwrap_or_default();
+                out.push(keys.open(&review_key, format!("{prefix}-review:{id}").as_bytes(), &note)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Make a participant's stored values look as a database from before participant keys holds
+/// them: every sealed value sealed with the foundation's current key, no data key. For upgrade
+/// tests.
+pub async fn reseal_with_foundation_key(
+    store: &crate::Store,
+    participant: perspectief_core::ParticipantId,
+) -> Result<(), crate::StoreError> {
+    let keys = &store.inner.keys;
+    let c = &store.inner.reader;
+    let err = |e: perspectief_core::DomainError| crate::StoreError::Database(e.to_string());
+    let k = crate::repo::participant_key(c, keys, participant)
+        .await
+        .map_err(err)?
+        .ok_or_else(|| crate::StoreError::Database("no participant key".to_owned()))?;
+    let id = participant.to_string();
+    let reseal = |aad: String, blob: Vec<u8>| -> Result<crate::Sealed, crate::StoreError> {
+        let plain = k.open(k.current_id(), aad.as_bytes(), &blob)?;
+        keys.seal(aad.as_bytes(), &plain)
+    };
+    let r = raw_rows(store, &format!("SELECT state, display FROM participants WHERE id = '{id}'"))
+        .await?
+        .pop()
+        .ok_or_else(|| crate::StoreError::Database("no participant".to_owned()))?;
+    let state = reseal(crate::repo::state_aad(participant), blob_col(&r, "state")?)?;
+    let display = reseal(crate::repo::display_aad(participant), blob_col(&r, "display")?)?;
+    crate::sql::exec(
+        c,
+        "UPDATE participants SET key_id = $2, state = $3, display = $4 WHERE id = $1",
+        [id.clone().into(), state.key_id.into(), state.blob.into(), display.blob.into()],
+    )
+    .await?;
+    for r in raw_rows(store, &format!("SELECT version, payload FROM case_events WHERE participant_id = '{id}'")).await?
+    {
+        let version = r.try_get::<i64>("", "version")?;
+        let sealed =
+            reseal(crate::repo::event_aad(participant, u64::try_from(version).unwrap_or(0)), blob_col(&r, "payload")?)?;
+        crate::sql::exec(
+            c,
+            "UPDATE case_events SET key_id = $3, payload = $4 WHERE participant_id = $1 AND version = $2",
+            [id.clone().into(), version.into(), sealed.key_id.into(), sealed.blob.into()],
+        )
+        .await?;
+    }
+    crate::sql::exec(c, "DELETE FROM participant_keys WHERE participant_id = $1", [id.into()]).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

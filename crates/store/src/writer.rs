@@ -215,8 +215,12 @@ mod tests {
     use crate::migrations::Migrator;
 
     fn entry() -> AuditEntry {
-        let actor =
-            Actor { user: UserId::from_u128(1), organisation: OrganisationId::from_u128(2), role: Role::ProjectLead };
+        let actor = Actor {
+            user: UserId::from_u128(1),
+            organisation: OrganisationId::from_u128(2),
+            role: Role::ProjectLead,
+            grant: perspectief_core::access::Grant::NONE,
+        };
         AuditEntry::new(
             &Caller::local(actor),
             Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap(),

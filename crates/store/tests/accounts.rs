@@ -20,7 +20,7 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
             "invalid_input",
             "only the first account bootstraps"
         );
-        let admin = Caller::local(admin.actor());
+        let admin = Caller::local(admin.actor(perspectief_core::access::Grant::NONE));
         let iom = OrganisationId::from_u128(500);
         let partner = store
             .create_user(
@@ -53,7 +53,7 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
 
         let (info, token) =
             store.create_token(&admin, partner.id, "IOM casussysteem", Duration::days(30)).await.unwrap();
-        assert_eq!(store.authenticate(&token).await.unwrap(), Ok(partner.actor()));
+        assert_eq!(store.authenticate(&token).await.unwrap(), Ok(partner.actor(perspectief_core::access::Grant::NONE)));
         let stored = raw_query_text(&store, &format!("SELECT secret_hash FROM tokens WHERE id = '{}'", info.id))
             .await
             .unwrap()
@@ -108,6 +108,7 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
             user: UserId::from_u128(30),
             organisation: store.policy().foundation,
             role: Role::Auditor,
+            grant: perspectief_core::access::Grant::NONE,
         });
         let log = store.audit_log(&auditor, None, 0, 500).await.unwrap();
         let ops: Vec<(&str, AuditOutcome)> =

@@ -51,8 +51,13 @@ async fn the_wrong_key_is_a_clear_error_at_open_and_rotation_keeps_old_data_read
     let store = open(&url, rotated, c).await;
     assert_eq!(store.get_case(&lead, first.id()).await.unwrap(), first, "old values stay readable");
     let second = store.register_participant(&lead, registration("Twee", lead.actor.user, today)).await.unwrap();
-    let key_id =
-        raw_query_text(&store, &format!("SELECT key_id FROM participants WHERE id = '{}'", second.id())).await.unwrap();
+    // A participant's values are sealed with their own data key, wrapped with the current key.
+    let key_id = raw_query_text(
+        &store,
+        &format!("SELECT key_id FROM participant_keys WHERE participant_id = '{}'", second.id()),
+    )
+    .await
+    .unwrap();
     assert_eq!(key_id.as_deref(), Some(new_id.as_str()), "new values use the current key");
 }
 

@@ -14,5 +14,6 @@ mod kill9;
 mod lost_update;
 mod privacy;
 mod reporting;
+mod retention;
 mod settings;
 mod tamper;

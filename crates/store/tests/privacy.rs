@@ -26,12 +26,24 @@ fn text(s: &str) -> Text {
 }
 
 fn staff(store: &Store, role: Role) -> Caller {
-    Caller::local(Actor { user: UserId::from_u128(fresh()), organisation: store.policy().foundation, role })
+    Caller::local(Actor {
+        user: UserId::from_u128(fresh()),
+        organisation: store.policy().foundation,
+        role,
+        grant: perspectief_core::access::Grant::NONE,
+    })
 }
 
 fn partner(org: OrganisationId) -> Caller {
     Caller {
-        actor: Actor { user: UserId::from_u128(fresh()), organisation: org, role: Role::ChainPartner },
+        actor: Actor {
+            user: UserId::from_u128(fresh()),
+            organisation: org,
+            role: Role::ChainPartner,
+            grant: perspectief_core::access::Grant::all_categories(
+                perspectief_core::access::ConfidentialityLevel::ZeerGeheim,
+            ),
+        },
         on_behalf_of: None,
         purpose: Purpose::ChainCooperation,
         client: "10.1.2.3:4567".to_owned(),
@@ -501,4 +513,149 @@ async fn break_glass_reads_are_logged_with_their_reason_and_listed_for_review() 
             perspectief_core::service::ChainVerification::Intact { .. }
         ));
     }
+}
+
+/// Issue #7: a referral goes to a partner only under a covering consent, or on the project
+/// lead's override, which is recorded with its reason (sealed, outside the access log) in the
+/// same transaction as the event and listed for review.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn referrals_need_a_consent_or_the_leads_logged_override_which_is_reviewed_once() {
+    for backend in all_backends().await {
+        let c = clock();
+        let store = open(&backend.url(), new_keys(), c.clone()).await;
+        let today = perspectief_core::time::amsterdam_date(perspectief_store::Clock::now(c.as_ref()));
+        let lead = lead(&store);
+        let worker = staff(&store, Role::ProjectWorker);
+        let auditor = staff(&store, Role::Auditor);
+        let ggd = OrganisationId::from_u128(fresh());
+        let case =
+            store.register_participant(&lead, registration("Verwijzing", worker.actor.user, today)).await.unwrap();
+        let p = case.id();
+        let referral = ReferralId::from_u128(fresh());
+        let propose = CaseCommand::ProposeReferral {
+            id: referral,
+            partner: ggd,
+            domain: PartnerDomain::Medical,
+            reason: text("GGD"),
+        };
+        store.execute(&worker, p, None, propose).await.unwrap();
+        let send = |reason: Option<&str>| CaseCommand::AdvanceReferral {
+            referral,
+            to: ReferralStatus::Sent,
+            on: today,
+            note: None,
+            consent_override: reason.map(text),
+        };
+        let reason = "Spoed: acute zorg nodig, deelnemer onbereikbaar (synthetisch).";
+        let epoch = Utc.timestamp_opt(0, 0).unwrap();
+        let status = |case: &perspectief_core::Case| case.referral(referral).unwrap().status();
+
+        // Without a consent: refused, nothing written.
+        let err = store.execute(&worker, p, None, send(None)).await.unwrap_err();
+        assert_eq!(
+            err,
+            DomainError::ConsentRequired { organisation: ggd, category: DataCategory::MedicalPsychosocial }
+        );
+        // The worker may not override: denied and logged as a denial; nothing written.
+        let err = store.execute(&worker, p, None, send(Some(reason))).await.unwrap_err();
+        assert_eq!(err.code(), "access_denied");
+        let now = store.get_case(&lead, p).await.unwrap();
+        assert_eq!((now.version(), status(&now)), (case.version() + 1, ReferralStatus::Proposed));
+        assert!(store.consent_override_log(&lead, epoch, 50).await.unwrap().is_empty());
+        let log = store.audit_log(&lead, Some(p), 0, 500).await.unwrap();
+        let sends: Vec<_> = log.iter().filter(|r| r.entry.operation == "advance_referral").collect();
+        assert_eq!(
+            sends.iter().map(|r| (r.entry.user, r.entry.outcome)).collect::<Vec<_>>(),
+            [(worker.actor.user, AuditOutcome::Failed), (worker.actor.user, AuditOutcome::Denied)]
+        );
+
+        // The project lead overrides: sent, the reason in the event and on record for review.
+        let done = store.execute(&lead, p, None, send(Some(reason))).await.unwrap();
+        assert!(matches!(
+            &done.events[..],
+            [CaseEvent { change: CaseChange::ReferralAdvanced { consent: None, consent_override: Some(r), .. }, .. }]
+                if r.as_str() == reason
+        ));
+        assert_eq!(status(&store.get_case(&lead, p).await.unwrap()), ReferralStatus::Sent);
+        let log_json = serde_json::to_string(&store.audit_log(&lead, Some(p), 0, 500).await.unwrap()).unwrap();
+        assert!(!log_json.contains("Spoed"), "the reason stays out of the access log");
+
+        // Listed for review, with its reason, to the lead and the auditor only.
+        assert_eq!(store.consent_override_log(&worker, epoch, 50).await.unwrap_err().code(), "access_denied");
+        for reviewer in [&lead, &auditor] {
+            let listed = store.consent_override_log(reviewer, epoch, 50).await.unwrap();
+            assert_eq!(listed.len(), 1);
+            let o = &listed[0];
+            assert_eq!(
+                (o.user, o.role, o.participant, o.referral, o.partner, o.category, o.reason.as_str()),
+                (lead.actor.user, Role::ProjectLead, p, referral, ggd, DataCategory::MedicalPsychosocial, reason)
+            );
+            assert_eq!(o.at, done.events[0].at, "the instant of the event");
+            assert!(o.review.is_none());
+        }
+
+        // Reviewed once, by someone else than its author.
+        let id = store.consent_override_log(&lead, epoch, 50).await.unwrap()[0].id;
+        let finding = text("Terecht: acute zorg, toestemming achteraf gevraagd (synthetisch).");
+        for caller in [&lead, &worker] {
+            assert_eq!(
+                store.review_consent_override(caller, id, finding.clone()).await.unwrap_err().code(),
+                "access_denied",
+                "{:?}",
+                caller.actor.role
+            );
+        }
+        let unknown = ConsentOverrideId::from_u128(fresh());
+        assert_eq!(
+            store.review_consent_override(&auditor, unknown, finding.clone()).await.unwrap_err().code(),
+            "not_found"
+        );
+        let reviewed = store.review_consent_override(&auditor, id, finding.clone()).await.unwrap();
+        let review = reviewed.review.clone().unwrap();
+        assert_eq!((review.by, &review.note), (auditor.actor.user, &finding));
+        assert_eq!(store.consent_override_log(&lead, epoch, 50).await.unwrap(), std::slice::from_ref(&reviewed));
+        let other_lead = lead_of(&store);
+        assert_eq!(
+            store.review_consent_override(&other_lead, id, finding.clone()).await.unwrap_err().code(),
+            "already_exists"
+        );
+
+        // With a covering consent the worker sends; the event names the consent, no override.
+        let second = ReferralId::from_u128(fresh());
+        let propose = CaseCommand::ProposeReferral {
+            id: second,
+            partner: ggd,
+            domain: PartnerDomain::Legal,
+            reason: text("Juridisch"),
+        };
+        store.execute(&worker, p, None, propose).await.unwrap();
+        let consent = ConsentId::from_u128(fresh());
+        let give = CaseCommand::GiveConsent {
+            id: consent,
+            organisation: ggd,
+            categories: [DataCategory::Legal].into(),
+            purpose: text("Juridische hulp"),
+            given_on: today,
+        };
+        store.execute(&worker, p, None, give).await.unwrap();
+        let send_second = CaseCommand::AdvanceReferral {
+            referral: second,
+            to: ReferralStatus::Sent,
+            on: today,
+            note: None,
+            consent_override: None,
+        };
+        let done = store.execute(&worker, p, None, send_second).await.unwrap();
+        assert!(matches!(
+            &done.events[..],
+            [CaseEvent { change: CaseChange::ReferralAdvanced { consent: Some(c), consent_override: None, .. }, .. }]
+                if *c == consent
+        ));
+        assert_eq!(store.consent_override_log(&lead, epoch, 50).await.unwrap().len(), 1, "no new override");
+    }
+}
+
+/// Another project lead of the foundation.
+fn lead_of(store: &Store) -> Caller {
+    staff(store, Role::ProjectLead)
 }

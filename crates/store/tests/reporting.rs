@@ -522,8 +522,11 @@ async fn every_figure_of_the_subsidy_report_matches_an_independent_count() {
     }
 }
 
+/// Outside the foundation with a grant of every category at every level: these tests are about
+/// roles and consent.
 fn actor(role: Role, user: u128, organisation: OrganisationId) -> Caller {
-    Caller::local(Actor { user: UserId::from_u128(user), organisation, role })
+    let grant = perspectief_core::access::Grant::all_categories(perspectief_core::ConfidentialityLevel::ZeerGeheim);
+    Caller::local(Actor { user: UserId::from_u128(user), organisation, role, grant })
 }
 
 async fn check_access(backend: &Backend) {

@@ -85,6 +85,7 @@ pub fn lead(store: &Store) -> Caller {
         user: UserId::from_u128(1),
         organisation: store.policy().foundation,
         role: Role::ProjectLead,
+        grant: perspectief_core::access::Grant::NONE,
     })
 }
 

@@ -380,14 +380,42 @@ fn trajectory(w: &mut Writer<'_>, registered_on: NaiveDate) {
             on,
             CaseCommand::ProposeReferral { id, partner, domain, reason: text("Doorverwijzing (synthetisch).") },
         ) {
+            // Sending shares the referral with the partner, so it needs the participant's
+            // consent: most give it for what the partner needs; without it the referral stays
+            // a proposal (only the project lead could send it anyway, on a recorded reason).
+            let consented = w.rng.chance(85) && {
+                let consent = ConsentId::from_u128(w.id());
+                w.try_on(
+                    on,
+                    CaseCommand::GiveConsent {
+                        id: consent,
+                        organisation: partner,
+                        categories: BTreeSet::from([domain.category()]),
+                        purpose: text("Doorverwijzing (synthetisch)."),
+                        given_on: on,
+                    },
+                )
+            };
             let sent = w.after(on, 1, 10);
-            w.try_on(
-                sent,
-                CaseCommand::AdvanceReferral { referral: id, to: ReferralStatus::Sent, on: sent, note: None },
-            );
-            let answered = w.after(sent, 5, 30);
-            let to = if w.rng.chance(80) { ReferralStatus::Accepted } else { ReferralStatus::Rejected };
-            w.try_on(answered, CaseCommand::AdvanceReferral { referral: id, to, on: answered, note: None });
+            if consented
+                && w.try_on(
+                    sent,
+                    CaseCommand::AdvanceReferral {
+                        referral: id,
+                        to: ReferralStatus::Sent,
+                        on: sent,
+                        note: None,
+                        consent_override: None,
+                    },
+                )
+            {
+                let answered = w.after(sent, 5, 30);
+                let to = if w.rng.chance(80) { ReferralStatus::Accepted } else { ReferralStatus::Rejected };
+                w.try_on(
+                    answered,
+                    CaseCommand::AdvanceReferral { referral: id, to, on: answered, note: None, consent_override: None },
+                );
+            }
         }
     }
 

@@ -18,7 +18,14 @@ async fn synthetic_scripts_replay_through_the_store() {
     options.clock = clock.clone();
     let store = Store::open(options).await.unwrap();
     let foundation = store.policy().foundation;
-    let caller_for = move |user| Caller::local(Actor { user, organisation: foundation, role: Role::ProjectWorker });
+    let caller_for = move |user| {
+        Caller::local(Actor {
+            user,
+            organisation: foundation,
+            role: Role::ProjectWorker,
+            grant: perspectief_core::access::Grant::NONE,
+        })
+    };
     let set_clock = |at| clock.set(at);
 
     let config = Config::new(3, NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(), 6);
@@ -28,13 +35,19 @@ async fn synthetic_scripts_replay_through_the_store() {
         commands += replay(&store, script, &caller_for, &set_clock).await.unwrap();
     }
     let registered: Vec<_> = scripts.iter().map(|s| (s.register.id, s.register.registered_on)).collect();
-    let lead = Caller::local(Actor { user: config.workers[0], organisation: foundation, role: Role::ProjectLead });
+    let lead = Caller::local(Actor {
+        user: config.workers[0],
+        organisation: foundation,
+        role: Role::ProjectLead,
+        grant: perspectief_core::access::Grant::NONE,
+    });
     for session in sessions(&config, &registered) {
         commands += replay_session(&store, &session, &lead, &set_clock).await.unwrap();
     }
     assert!(commands > 200, "{commands} commands");
 
     let filter = ParticipantFilter { include_closed: true, ..Default::default() };
+    let mut sent = 0;
     let listed =
         store.list_participants(&lead, filter, PageRequest { page_size: 500, page_token: None }).await.unwrap();
     assert_eq!(listed.items.len(), scripts.len());
@@ -50,5 +63,19 @@ async fn synthetic_scripts_replay_through_the_store() {
         }
         assert_eq!(case.version(), expected.version());
         assert_eq!(case.phase(), expected.phase());
+        // A referral went to its partner only under the participant's consent.
+        for r in case.referrals() {
+            if let Some(sent_on) = r.sent_on() {
+                sent += 1;
+                let covered = perspectief_core::access::covering_consent(
+                    case.consents(),
+                    r.partner,
+                    r.domain.category(),
+                    sent_on,
+                );
+                assert!(covered.is_some(), "referral {} sent without consent", r.id);
+            }
+        }
     }
+    assert!(sent > 0, "some referrals are sent");
 }

@@ -2,7 +2,7 @@
 //! directly (there is no administration API over gRPC).
 
 use chrono::Duration;
-use perspectief_core::access::Role;
+use perspectief_core::access::{Grant, Role};
 use perspectief_core::accounts::UserAccount;
 use perspectief_core::ids::{TokenId, UserId};
 use perspectief_core::service::Purpose;
@@ -11,7 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{label, vfail};
-use crate::cli::{BackupArgs, Cli, InitArgs, TokenCmd, UserCmd};
+use crate::cli::{BackupArgs, Cli, GrantCmd, InitArgs, TokenCmd, UserCmd};
 use crate::config::{self, Config};
 use crate::context::{self, Ctx, database_missing, sqlite_path};
 use crate::exit::{CONFIG, Failure, Result, UNAVAILABLE, VALIDATION};
@@ -182,6 +182,62 @@ pub async fn user_cmd(store: &Store, ctx: &Ctx, cmd: UserCmd) -> Result<()> {
     }
 }
 
+pub async fn grant_cmd(store: &Store, ctx: &Ctx, cmd: GrantCmd) -> Result<()> {
+    let caller = admin_caller(ctx);
+    let categories_text = |grant: &Grant| {
+        grant.categories.iter().map(|c| crate::i18n::term("category", c.as_str())).collect::<Vec<_>>().join(", ")
+    };
+    match cmd {
+        GrantCmd::Set { organisation, categories, max_level } => {
+            let org = ctx.org("ORGANISATIE", &organisation)?;
+            let grant = Grant { categories: categories.into_iter().collect(), max_level };
+            store.set_grant(&caller, org, Some(grant)).await?;
+            let sentence = t!(
+                "done-grant-set",
+                organisation = ctx.org_name(org),
+                categories = categories_text(&grant),
+                level = crate::i18n::term("level", max_level.as_str())
+            );
+            let cats: Vec<&str> = grant.categories.iter().map(|c| c.as_str()).collect();
+            output::done(
+                ctx.format,
+                &sentence,
+                json!({"organisation": org.to_string(), "categories": cats, "max_level": max_level.as_str()}),
+            )
+        }
+        GrantCmd::Remove { organisation } => {
+            let org = ctx.org("ORGANISATIE", &organisation)?;
+            store.set_grant(&caller, org, None).await?;
+            output::done(
+                ctx.format,
+                &t!("done-grant-removed", organisation = ctx.org_name(org)),
+                json!({"organisation": org.to_string(), "removed": true}),
+            )
+        }
+        GrantCmd::List => {
+            let grants = store.list_grants(&caller).await?;
+            let rows: Vec<_> = grants
+                .iter()
+                .map(|g| {
+                    obj(json!({
+                        "organisation": ctx.org_name(g.organisation),
+                        "categories": categories_text(&g.grant),
+                        "max_level": g.grant.max_level.as_str(),
+                        "updated_at": g.updated_at.to_rfc3339(),
+                    }))
+                })
+                .collect();
+            let cols = [
+                col("organisation", "col-organisation"),
+                col("categories", "col-categories"),
+                term_col("max_level", "col-max-level", "level"),
+                col("updated_at", "col-updated-at"),
+            ];
+            output::list(ctx.format, &cols, &rows)
+        }
+    }
+}
+
 pub async fn token_cmd(store: &Store, ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
     let caller = admin_caller(ctx);
     match cmd {
@@ -248,19 +304,26 @@ pub async fn backup(store: &Store, ctx: &Ctx, url: &str, args: BackupArgs) -> Re
     if sqlite_path(url).is_none() {
         return Err(Failure::new(UNAVAILABLE, t!("error-backup-postgres")));
     }
-    if args.file.exists() {
-        return Err(Failure::new(VALIDATION, t!("error-backup-exists", path = args.file.display())));
+    if let Some(file) = &args.file {
+        if file.exists() {
+            return Err(Failure::new(VALIDATION, t!("error-backup-exists", path = file.display())));
+        }
+        context::make_parent(file)?;
     }
-    context::make_parent(&args.file)?;
     let spinner = super::import::spinner(&t!("progress-backup"));
-    let result = store.backup_to(&args.file).await;
+    // Without a file: a managed backup, which the retention run processes too.
+    let result = match &args.file {
+        Some(file) => store.backup_to(file).await.map(|()| file.clone()),
+        None => store.managed_backup().await,
+    };
     spinner.finish_and_clear();
-    result.map_err(Failure::from)?;
-    output::done(
-        ctx.format,
-        &t!("done-backup", path = args.file.display()),
-        json!({"file": args.file.display().to_string()}),
-    )
+    let path = result.map_err(Failure::from)?;
+    let sentence = if args.file.is_some() {
+        t!("done-backup", path = path.display())
+    } else {
+        t!("done-backup-managed", path = path.display())
+    };
+    output::done(ctx.format, &sentence, json!({"file": path.display().to_string(), "managed": args.file.is_none()}))
 }
 
 /// `dev seed`: fill an empty database with synthetic data ([`perspectief_synth`]), through the
@@ -300,6 +363,7 @@ pub async fn dev_seed(store: &Store, ctx: &Ctx, args: crate::cli::DevSeedArgs) -
             user,
             organisation: foundation,
             role: Role::ProjectWorker,
+            grant: perspectief_core::access::Grant::NONE,
         })
     };
     let mut loaded = perspectief_synth::Loaded::default();

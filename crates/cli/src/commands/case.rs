@@ -299,6 +299,17 @@ pub async fn participant_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Par
             let done = exec(svc, ctx, &case, expect, CaseCommand::UpdateProfile { profile: new }).await?;
             confirm(ctx, &case, &done, t!("done-profile-updated"), None)
         }
+        ParticipantCmd::Confidentiality { participant, category, level, reason, expect } => {
+            let case = load(svc, ctx, &participant).await?;
+            let cmd = CaseCommand::SetConfidentiality { category, level, reason: text("--reason", &reason)? };
+            let done = exec(svc, ctx, &case, expect, cmd).await?;
+            let sentence = t!(
+                "done-confidentiality",
+                category = crate::i18n::term("category", category.as_str()),
+                level = crate::i18n::term("level", level.as_str())
+            );
+            confirm(ctx, &case, &done, sentence, None)
+        }
         ParticipantCmd::Assign { participant, worker, expect } => {
             let case = load(svc, ctx, &participant).await?;
             let worker = ctx.user("--worker", &worker)?;
@@ -777,7 +788,7 @@ pub async fn referral_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Referr
                 Some(("referral", id.to_string())),
             )
         }
-        ReferralCmd::Update { participant, referral, status, on, note, expect } => {
+        ReferralCmd::Update { participant, referral, status, on, note, override_reason, expect } => {
             let case = load(svc, ctx, &participant).await?;
             let referral = pick("referral", &referral, case.referrals().map(|r| r.id))?;
             let cmd = CaseCommand::AdvanceReferral {
@@ -785,6 +796,7 @@ pub async fn referral_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Referr
                 to: status,
                 on: date_or_today(on),
                 note: opt_text("--note", note.as_ref())?,
+                consent_override: opt_text("--override-reason", override_reason.as_ref())?,
             };
             let done = exec(svc, ctx, &case, expect, cmd).await?;
             confirm(

@@ -7,6 +7,7 @@ pub mod import;
 pub mod misc;
 pub mod privacy;
 pub mod reports;
+pub mod retention;
 
 use perspectief_core::error::ValueError;
 use perspectief_core::ids::{OrganisationId, UserId};

@@ -1,11 +1,12 @@
 //! `perspectief privacy`: the subject access export (GDPR art. 15), signed checkpoints of the
-//! access log, break-glass reads and their review. Local only: the store implements
+//! access log, break-glass reads and their review, and the review of consent overrides
+//! (referrals the project lead had sent without a covering consent). Local only: the store implements
 //! [`PrivacyService`]; every call is authorised and logged by it, refusals included.
 
 use std::path::Path;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use perspectief_core::ids::BreakGlassId;
+use perspectief_core::ids::{BreakGlassId, ConsentOverrideId};
 use perspectief_core::privacy::PrivacyService;
 use perspectief_core::service::PerspectiefService;
 use serde_json::json;
@@ -14,7 +15,7 @@ use super::text;
 use crate::cli::PrivacyCmd;
 use crate::context::{Ctx, participant, pick};
 use crate::exit::{Failure, INTERNAL, Result, VALIDATION};
-use crate::output::{self, col, obj};
+use crate::output::{self, col, obj, term_col};
 use crate::t;
 
 /// Write a new private file (0600); an existing file is never overwritten.
@@ -129,6 +130,51 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService>(svc: &S, ctx: &
                 ctx.format,
                 &t!("done-privacy-review", access = reviewed.id.to_string()),
                 json!({"access": reviewed.id.to_string(), "reviewed_by": reviewed.review.map(|r| r.by.to_string())}),
+            )
+        }
+        PrivacyCmd::Overrides { from, limit } => {
+            let from = start_of(from.unwrap_or(NaiveDate::MIN));
+            let records = svc.consent_override_log(&ctx.caller, from, limit).await?;
+            let rows: Vec<_> = records
+                .iter()
+                .map(|r| {
+                    obj(json!({
+                        "id": r.id.to_string(),
+                        "at": r.at.to_rfc3339(),
+                        "user": r.user.to_string(),
+                        "participant": r.participant.to_string(),
+                        "referral": r.referral.to_string(),
+                        "partner": ctx.org_name(r.partner),
+                        "category": r.category.as_str(),
+                        "reason": r.reason.as_str(),
+                        "reviewed_by": r.review.as_ref().map(|v| v.by.to_string()),
+                        "finding": r.review.as_ref().map(|v| v.note.as_str().to_owned()),
+                    }))
+                })
+                .collect();
+            let cols = [
+                col("id", "col-id"),
+                col("at", "col-at"),
+                col("user", "col-user"),
+                col("participant", "col-participant"),
+                col("partner", "col-partner"),
+                term_col("category", "col-category", "category"),
+                col("reason", "col-reason"),
+                col("reviewed_by", "col-reviewed-by"),
+                col("finding", "col-finding"),
+            ];
+            output::list(ctx.format, &cols, &rows)
+        }
+        PrivacyCmd::OverrideReview { id, note } => {
+            let note = text("--note", &note)?;
+            // The id as listed (whole, or the start or end a table shows).
+            let listed = svc.consent_override_log(&ctx.caller, start_of(NaiveDate::MIN), 500).await?;
+            let id: ConsentOverrideId = pick("consent_override", &id, listed.iter().map(|r| r.id))?;
+            let reviewed = svc.review_consent_override(&ctx.caller, id, note).await?;
+            output::done(
+                ctx.format,
+                &t!("done-privacy-override-review", id = reviewed.id.to_string()),
+                json!({"override": reviewed.id.to_string(), "reviewed_by": reviewed.review.map(|r| r.by.to_string())}),
             )
         }
     }

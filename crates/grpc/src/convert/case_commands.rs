@@ -129,6 +129,7 @@ from_request!(AdvanceReferralRequest, |p, at| CaseCommand::AdvanceReferral {
     to: FromProto::from_proto(p.to, &at.child("to"))?,
     on: required(p.on, &at.child("on"))?,
     note: opt_string(p.note, &at.child("note"))?,
+    consent_override: opt_string(p.consent_override_reason, &at.child("consent_override_reason"))?,
 });
 
 from_request!(StartReturnExplorationRequest, |p, at| CaseCommand::StartReturnExploration {
@@ -205,6 +206,12 @@ from_request!(GiveConsentRequest, |p, at| CaseCommand::GiveConsent {
     categories: repeated::<i32, DataCategory, BTreeSet<_>>(p.categories, &at.child("categories"))?,
     purpose: Text::from_proto(p.purpose, &at.child("purpose"))?,
     given_on: required(p.given_on, &at.child("given_on"))?,
+});
+
+from_request!(SetConfidentialityRequest, |p, at| CaseCommand::SetConfidentiality {
+    category: DataCategory::from_proto(p.category, &at.child("category"))?,
+    level: perspectief_core::ConfidentialityLevel::from_proto(p.level, &at.child("level"))?,
+    reason: Text::from_proto(p.reason, &at.child("reason"))?,
 });
 
 from_request!(WithdrawConsentRequest, |p, at| CaseCommand::WithdrawConsent {
@@ -391,6 +398,7 @@ command_requests!(
     WithdrawConsent(WithdrawConsentRequest),
     RecordProgressReport(RecordProgressReportRequest),
     RecordOutflow(RecordOutflowRequest),
+    SetConfidentiality(SetConfidentialityRequest),
 );
 
 /// The request that asks for `command` on `participant`'s case, based on `expected_version`
@@ -480,14 +488,17 @@ pub fn case_command_request(
                 reason: reason.to_proto(),
             })
         }
-        CaseCommand::AdvanceReferral { referral, to, on, note } => R::AdvanceReferral(pb::AdvanceReferralRequest {
-            name,
-            etag,
-            referral: referral.to_proto(),
-            to: to.to_proto(),
-            on: Some(on.to_proto()),
-            note: opt_to_string(note.as_ref()),
-        }),
+        CaseCommand::AdvanceReferral { referral, to, on, note, consent_override } => {
+            R::AdvanceReferral(pb::AdvanceReferralRequest {
+                name,
+                etag,
+                referral: referral.to_proto(),
+                to: to.to_proto(),
+                on: Some(on.to_proto()),
+                note: opt_to_string(note.as_ref()),
+                consent_override_reason: opt_to_string(consent_override.as_ref()),
+            })
+        }
         CaseCommand::StartReturnExploration { on, findings } => {
             R::StartReturnExploration(pb::StartReturnExplorationRequest {
                 name,
@@ -586,6 +597,15 @@ pub fn case_command_request(
                 categories: to_protos(categories),
                 purpose: purpose.to_proto(),
                 given_on: Some(given_on.to_proto()),
+            })
+        }
+        CaseCommand::SetConfidentiality { category, level, reason } => {
+            R::SetConfidentiality(pb::SetConfidentialityRequest {
+                name,
+                etag,
+                category: category.to_proto(),
+                level: level.to_proto(),
+                reason: reason.to_proto(),
             })
         }
         CaseCommand::WithdrawConsent { consent, on } => R::WithdrawConsent(pb::WithdrawConsentRequest {
@@ -900,7 +920,7 @@ mod tests {
     fn every_command_survives_the_round_trip() {
         let samples = samples();
         let kinds: BTreeSet<&str> = samples.iter().map(CaseCommand::name).collect();
-        assert_eq!(kinds.len(), 31, "a sample of every command");
+        assert_eq!(kinds.len(), 32, "a sample of every command");
         let participant = ParticipantId::from_u128(7);
         for (i, command) in samples.into_iter().enumerate() {
             let version = i.is_multiple_of(2).then_some(u64::try_from(i).unwrap() + 1);

@@ -103,11 +103,13 @@ impl ToProto for CaseChange {
                 status: Some(status.to_proto()),
             }),
             CaseChange::ReferralProposed(r) => Change::ReferralProposed(r.to_proto()),
-            CaseChange::ReferralAdvanced { referral, category, step } => {
+            CaseChange::ReferralAdvanced { referral, category, step, consent, consent_override } => {
                 Change::ReferralAdvanced(change::ReferralAdvanced {
                     referral: referral.to_proto(),
                     category: category.to_proto(),
                     step: Some(step.to_proto()),
+                    consent: opt_to_string(consent.as_ref()),
+                    consent_override_reason: opt_to_string(consent_override.as_ref()),
                 })
             }
             CaseChange::ReturnExplorationStarted(x) => Change::ReturnExplorationStarted(x.to_proto()),
@@ -152,6 +154,14 @@ impl ToProto for CaseChange {
             }),
             CaseChange::ProgressReportSent(r) => Change::ProgressReportSent(r.to_proto()),
             CaseChange::OutflowRecorded(o) => Change::OutflowRecorded(o.to_proto()),
+            CaseChange::ConfidentialitySet { category, from, to, reason } => {
+                Change::ConfidentialitySet(change::ConfidentialitySet {
+                    category: category.to_proto(),
+                    from: from.to_proto(),
+                    to: to.to_proto(),
+                    reason: reason.to_proto(),
+                })
+            }
         };
         pb::CaseChange { change: Some(oneof) }
     }
@@ -255,6 +265,8 @@ impl FromProto<pb::CaseChange> for CaseChange {
                     referral: ReferralId::from_proto(c.referral, &at.child("referral"))?,
                     category: FromProto::from_proto(c.category, &at.child("category"))?,
                     step: required(c.step, &at.child("step"))?,
+                    consent: opt_string(c.consent, &at.child("consent"))?,
+                    consent_override: opt_string(c.consent_override_reason, &at.child("consent_override_reason"))?,
                 }
             }
             Change::ReturnExplorationStarted(c) => {
@@ -326,6 +338,15 @@ impl FromProto<pb::CaseChange> for CaseChange {
             }
             Change::OutflowRecorded(c) => {
                 CaseChange::OutflowRecorded(FromProto::from_proto(c, &at.child("outflow_recorded"))?)
+            }
+            Change::ConfidentialitySet(c) => {
+                let at = at.child("confidentiality_set");
+                CaseChange::ConfidentialitySet {
+                    category: FromProto::from_proto(c.category, &at.child("category"))?,
+                    from: FromProto::from_proto(c.from, &at.child("from"))?,
+                    to: FromProto::from_proto(c.to, &at.child("to"))?,
+                    reason: FromProto::from_proto(c.reason, &at.child("reason"))?,
+                }
             }
         })
     }
@@ -456,7 +477,13 @@ mod tests {
                 domain: PartnerDomain::Return,
                 reason: text("REAN"),
             },
-            CaseCommand::AdvanceReferral { referral, to: ReferralStatus::Sent, on: day(20), note: None },
+            CaseCommand::AdvanceReferral {
+                referral,
+                to: ReferralStatus::Sent,
+                on: day(20),
+                note: None,
+                consent_override: Some(text("Spoed: vertrek aanstaande")),
+            },
             CaseCommand::StartReturnExploration {
                 on: day(5),
                 findings: ExplorationFindings { motivation: Some(text("Familie")), ..ExplorationFindings::default() },
@@ -517,6 +544,13 @@ mod tests {
                 given_on: day(13),
             },
             CaseCommand::WithdrawConsent { consent, on: day(14) },
+            CaseCommand::GiveConsent {
+                id: ConsentId::from_u128(71),
+                organisation: OrganisationId::from_u128(102),
+                categories: [DataCategory::Reports].into(),
+                purpose: text("Voortgangsrapportage"),
+                given_on: day(13),
+            },
             CaseCommand::RecordProgressReport {
                 id: ReportId::from_u128(80),
                 period_from: day(2),

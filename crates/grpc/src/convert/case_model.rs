@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use perspectief_core::ConfidentialityLevel;
 use perspectief_core::case::CaseParts;
 use perspectief_core::contact::ReferralStep;
 use perspectief_core::outflow::{ProgressReportRecord, ZrmAssessment, ZrmScore};
@@ -167,6 +168,17 @@ proto_enum!(ZrmDomain, pb::ZrmDomain {
     ZrmDomain::SocialNetwork => pb::ZrmDomain::SocialNetwork,
     ZrmDomain::SocialParticipation => pb::ZrmDomain::SocialParticipation,
     ZrmDomain::Justice => pb::ZrmDomain::Justice,
+});
+
+proto_enum!(ConfidentialityLevel, pb::ConfidentialityLevel {
+    ConfidentialityLevel::Openbaar => pb::ConfidentialityLevel::Openbaar,
+    ConfidentialityLevel::BeperktOpenbaar => pb::ConfidentialityLevel::BeperktOpenbaar,
+    ConfidentialityLevel::Intern => pb::ConfidentialityLevel::Intern,
+    ConfidentialityLevel::Zaakvertrouwelijk => pb::ConfidentialityLevel::Zaakvertrouwelijk,
+    ConfidentialityLevel::Vertrouwelijk => pb::ConfidentialityLevel::Vertrouwelijk,
+    ConfidentialityLevel::Confidentieel => pb::ConfidentialityLevel::Confidentieel,
+    ConfidentialityLevel::Geheim => pb::ConfidentialityLevel::Geheim,
+    ConfidentialityLevel::ZeerGeheim => pb::ConfidentialityLevel::ZeerGeheim,
 });
 
 proto_enum!(DataCategory, pb::DataCategory {
@@ -1068,6 +1080,13 @@ impl ToProto for Case {
             consents: to_protos(self.consents()),
             reports: to_protos(self.reports()),
             outflow: self.outflow().map(ToProto::to_proto),
+            levels: DataCategory::ALL
+                .into_iter()
+                .map(|category| pb::CategoryLevel {
+                    category: category.to_proto(),
+                    level: self.levels().of(category).to_proto(),
+                })
+                .collect(),
             limit_on: Some(self.trajectory().limit().to_proto()),
             limit_status: None,
         }
@@ -1101,6 +1120,27 @@ fn keyed<P, K: Ord, V>(
         }
     }
     Ok(map)
+}
+
+/// The levels a case file lists, as the case keeps them: only those above their category's
+/// default (a level below it cannot be a case's).
+fn raised_levels(
+    protos: Vec<pb::CategoryLevel>,
+    at: &Field,
+) -> Result<BTreeMap<DataCategory, ConfidentialityLevel>, DomainError> {
+    let mut levels = BTreeMap::new();
+    for (i, p) in protos.into_iter().enumerate() {
+        let at = at.index(i);
+        let category = DataCategory::from_proto(p.category, &at.child("category"))?;
+        let level = ConfidentialityLevel::from_proto(p.level, &at.child("level"))?;
+        if level < category.default_level() {
+            return Err(at.child("level").invalid("below_category_minimum", "below the category's minimum level"));
+        }
+        if level > category.default_level() {
+            levels.insert(category, level);
+        }
+    }
+    Ok(levels)
 }
 
 impl FromProto<pb::CaseFile> for Case {
@@ -1143,6 +1183,7 @@ impl FromProto<pb::CaseFile> for Case {
             consents: repeated(p.consents, &at.child("consents"))?,
             reports: repeated(p.reports, &at.child("reports"))?,
             outflow: optional(p.outflow, &at.child("outflow"))?,
+            levels: raised_levels(p.levels, &at.child("levels"))?,
         };
         Ok(Case::from_parts(parts))
     }
@@ -1330,6 +1371,7 @@ mod tests {
                 to: ReferralStatus::Sent,
                 on: day(6),
                 note: Some(text("Per mail")),
+                consent_override: Some(text("Spoed")),
             },
             6,
         );
@@ -1459,7 +1501,7 @@ mod tests {
             },
             11,
         );
-        run(&mut case, CaseCommand::WithdrawConsent { consent: ConsentId::from_u128(2), on: day(12) }, 12);
+        // The report goes out under the municipality's consent, which is withdrawn afterwards.
         run(
             &mut case,
             CaseCommand::RecordProgressReport {
@@ -1470,6 +1512,7 @@ mod tests {
             },
             12,
         );
+        run(&mut case, CaseCommand::WithdrawConsent { consent: ConsentId::from_u128(2), on: day(12) }, 12);
         run(
             &mut case,
             CaseCommand::RecordOutflow {

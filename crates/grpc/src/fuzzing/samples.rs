@@ -131,12 +131,14 @@ pub fn case_commands() -> Vec<CaseCommand> {
             to: ReferralStatus::Sent,
             on: day(7),
             note: Some(text("Per mail")),
+            consent_override: Some(text("Spoed: huisarts nodig, deelnemer onbereikbaar")),
         },
         CaseCommand::AdvanceReferral {
             referral: ReferralId::from_u128(8),
             to: ReferralStatus::Revoked,
             on: day(7),
             note: None,
+            consent_override: None,
         },
         CaseCommand::StartReturnExploration {
             on: day(8),
@@ -234,5 +236,10 @@ pub fn case_commands() -> Vec<CaseCommand> {
             note: Some(text("Vertrokken met IOM")),
         },
         CaseCommand::RecordOutflow { outcome: OutflowOutcome::Other, on: day(15), note: None },
+        CaseCommand::SetConfidentiality {
+            category: DataCategory::Legal,
+            level: perspectief_core::ConfidentialityLevel::Geheim,
+            reason: text("Procedure met verhoogd risico"),
+        },
     ]
 }

@@ -12,6 +12,9 @@ mod m0005_event_feed;
 mod m0006_reporting;
 mod m0007_break_glass;
 mod m0008_report_firsts;
+mod m0009_consent_overrides;
+mod m0010_retention;
+mod m0011_grants;
 
 /// The migrator.
 #[derive(Debug)]
@@ -29,6 +32,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_reporting::Migration),
             Box::new(m0007_break_glass::Migration),
             Box::new(m0008_report_firsts::Migration),
+            Box::new(m0009_consent_overrides::Migration),
+            Box::new(m0010_retention::Migration),
+            Box::new(m0011_grants::Migration),
         ]
     }
 
@@ -68,7 +74,12 @@ mod tests {
     async fn upgrade(url: &str) {
         let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
         let foundation = OrganisationId::from_u128(100);
-        let lead = Actor { user: UserId::from_u128(1), organisation: foundation, role: Role::ProjectLead };
+        let lead = Actor {
+            user: UserId::from_u128(1),
+            organisation: foundation,
+            role: Role::ProjectLead,
+            grant: perspectief_core::access::Grant::NONE,
+        };
         let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
         let ctx = CommandContext::at(lead.user, now);
         let (case, event) = Case::register(
@@ -107,6 +118,14 @@ mod tests {
                           first_on TEXT, first_month TEXT, nationality TEXT, lvv_location TEXT, project_worker TEXT, \
                           PRIMARY KEY (period_id, participant_id, measure))";
             db.execute_unprepared(firsts).await.unwrap();
+            // Participant keys (migration 10): today's code seals the case with one; the table is
+            // kept (the migration creates it only if missing), so the key stays with the data.
+            let blob = if db.get_database_backend() == sea_orm::DbBackend::Postgres { "BYTEA" } else { "BLOB" };
+            let pkeys = format!(
+                "CREATE TABLE participant_keys (participant_id TEXT PRIMARY KEY NOT NULL, key_id TEXT NOT NULL, \
+                 wrapped {blob} NOT NULL)"
+            );
+            db.execute_unprepared(&pkeys).await.unwrap();
             crate::repo::save_case(&db, &keys, &case, None, &[event]).await.unwrap();
             db.execute_unprepared("DROP TABLE event_feed").await.unwrap();
             db.execute_unprepared("DROP TABLE report_firsts").await.unwrap();

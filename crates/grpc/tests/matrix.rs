@@ -1,0 +1,413 @@
+//! The authorisation matrix through the gRPC API: roles × actions × data categories × consent
+//! states × confidentiality levels, every cell decided by a real server for a real token and
+//! compared with an oracle written here from the access module's documentation (not from its
+//! code). Any unexpected allow or denial fails, and every denial must be in the access log.
+//!
+//! Organisations outside the foundation hold grants that differ on purpose: the partner may
+//! receive identity, legal, medical/psychosocial, return and reports up to *vertrouwelijk*; the
+//! municipality identity, guidance, return and reports up to *confidentieel*; a second partner
+//! has no grant at all. Half of the cases raise their legal and return data to *geheim*.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use perspectief_core::access::{CaseLevels, Grant};
+use perspectief_core::accounts::UserAccount;
+use perspectief_core::case::{CaseCommand, NewContact, RegisterParticipant};
+use perspectief_core::report::ReportingService;
+use perspectief_core::service::{AuditOutcome, Caller, PerspectiefService, Purpose};
+use perspectief_core::*;
+use perspectief_grpc::client::{RemoteService, StaticToken};
+use perspectief_grpc::server::{ServerConfig, serve};
+use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
+use tonic::transport::server::TcpIncoming;
+
+use Action::{Create, Read, Search, Update};
+use DataCategory as C;
+
+const PARTNER: u128 = 0xA1;
+const UNGRANTED: u128 = 0xA2;
+const MUNICIPALITY: u128 = 0xB1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    AssignedWorker,
+    OtherWorker,
+    Lead,
+    CaseManager,
+    Partner,
+    UngrantedPartner,
+    Auditor,
+    Administrator,
+}
+
+const EVERYONE: [Who; 8] = [
+    Who::AssignedWorker,
+    Who::OtherWorker,
+    Who::Lead,
+    Who::CaseManager,
+    Who::Partner,
+    Who::UngrantedPartner,
+    Who::Auditor,
+    Who::Administrator,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Consents {
+    None,
+    ReturnOnly,
+    Everything,
+    Withdrawn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Levels {
+    Default,
+    /// Legal and return raised to *geheim*.
+    Raised,
+}
+
+impl Levels {
+    fn of(self, category: DataCategory) -> ConfidentialityLevel {
+        match (self, category) {
+            (Levels::Raised, C::Legal | C::Return) => ConfidentialityLevel::Geheim,
+            _ => category.default_level(),
+        }
+    }
+}
+
+/// The grants the world gives, as the oracle reads them.
+fn grant_of(who: Who) -> Option<(BTreeSet<DataCategory>, ConfidentialityLevel)> {
+    match who {
+        Who::Partner => Some((
+            [C::Identity, C::Legal, C::MedicalPsychosocial, C::Return, C::Reports].into(),
+            ConfidentialityLevel::Vertrouwelijk,
+        )),
+        Who::CaseManager => {
+            Some(([C::Identity, C::Guidance, C::Return, C::Reports].into(), ConfidentialityLevel::Confidentieel))
+        }
+        _ => None,
+    }
+}
+
+/// The matrix of `crates/core/src/access.rs`, written out again: may `who` do `action` on
+/// `category` data of a case with these consents (for every outside organisation alike) and
+/// levels?
+fn oracle(who: Who, action: Action, category: DataCategory, consents: Consents, levels: Levels) -> bool {
+    let consented = match consents {
+        Consents::None | Consents::Withdrawn => false,
+        Consents::ReturnOnly => category == C::Return,
+        Consents::Everything => true,
+    };
+    let outside = |row: bool| {
+        let granted = grant_of(who).is_some_and(|(cats, max)| cats.contains(&category) && levels.of(category) <= max);
+        row && granted && consented
+    };
+    match who {
+        Who::AssignedWorker => true,
+        Who::OtherWorker => category == C::Identity && matches!(action, Read | Search),
+        // Field level: medical and criminal content is read by the person's own worker only.
+        Who::Lead => {
+            !(matches!(category, C::MedicalPsychosocial | C::CriminalHistory) && matches!(action, Read | Search))
+        }
+        Who::CaseManager => outside(
+            matches!(action, Read | Search | Action::Export)
+                && matches!(category, C::Identity | C::Guidance | C::Legal | C::Return | C::Reports),
+        ),
+        Who::Partner | Who::UngrantedPartner => outside(
+            (matches!(action, Read | Search)
+                && matches!(category, C::Identity | C::Legal | C::MedicalPsychosocial | C::Return))
+                || (action == Read && category == C::Reports),
+        ),
+        Who::Auditor | Who::Administrator => false,
+    }
+}
+
+fn text(s: &str) -> Text {
+    Text::parse(s).unwrap()
+}
+
+struct World {
+    clients: BTreeMap<Who, (Caller, RemoteService<StaticToken>)>,
+    today: NaiveDate,
+}
+
+impl World {
+    fn client(&self, who: Who) -> (&Caller, &RemoteService<StaticToken>) {
+        let (c, r) = &self.clients[&who];
+        (c, r)
+    }
+
+    /// A case of the assigned worker with data in every category but reports, the consents
+    /// of the state for every outside organisation, and the levels.
+    async fn case(&self, consents: Consents, levels: Levels) -> ParticipantId {
+        let (worker, svc) = self.client(Who::AssignedWorker);
+        let id = ParticipantId::from_u128(uuid::Uuid::new_v4().as_u128());
+        let profile = ParticipantProfile {
+            given_names: Name::parse("Matrix").unwrap(),
+            family_name: None,
+            aliases: vec![],
+            date_of_birth: None,
+            country_of_origin: None,
+            nationalities: vec![],
+            languages: vec![],
+            v_number: None,
+            lvv_location: None,
+            project_worker: worker.actor.user,
+        };
+        svc.register_participant(worker, RegisterParticipant { id, profile, registered_on: self.today }).await.unwrap();
+        let run = |cmd: CaseCommand| async move { svc.execute(worker, id, None, cmd).await.unwrap() };
+        let categories: BTreeSet<DataCategory> = match consents {
+            Consents::None => BTreeSet::new(),
+            Consents::ReturnOnly => [C::Return].into(),
+            Consents::Everything | Consents::Withdrawn => DataCategory::ALL.into(),
+        };
+        let mut given = vec![];
+        if !categories.is_empty() {
+            for org in [PARTNER, UNGRANTED, MUNICIPALITY] {
+                let consent = ConsentId::from_u128(uuid::Uuid::new_v4().as_u128());
+                given.push(consent);
+                run(CaseCommand::GiveConsent {
+                    id: consent,
+                    organisation: OrganisationId::from_u128(org),
+                    categories: categories.clone(),
+                    purpose: text("Samenwerking in de keten."),
+                    given_on: self.today,
+                })
+                .await;
+            }
+        }
+        for category in [C::Guidance, C::Legal, C::MedicalPsychosocial, C::CriminalHistory] {
+            run(contact(category, "Synthetisch gesprek.")).await;
+        }
+        run(CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on: self.today, note: None }).await;
+        if levels == Levels::Raised {
+            for category in [C::Legal, C::Return] {
+                let level = ConfidentialityLevel::Geheim;
+                run(CaseCommand::SetConfidentiality { category, level, reason: text("Verhoogd risico.") }).await;
+            }
+        }
+        if consents == Consents::Withdrawn {
+            for consent in given {
+                run(CaseCommand::WithdrawConsent { consent, on: self.today }).await;
+            }
+        }
+        id
+    }
+
+    /// The data categories of each participant's events that `who` sees in the feed.
+    async fn feed(&self, who: Who) -> BTreeMap<ParticipantId, BTreeSet<DataCategory>> {
+        let (caller, svc) = self.client(who);
+        let (mut cursor, mut seen) = (0, BTreeMap::<_, BTreeSet<_>>::new());
+        loop {
+            let page = svc.watch_events(caller, cursor, 500).await.unwrap();
+            for e in &page.events {
+                seen.entry(e.event.participant).or_default().insert(e.event.change.category());
+            }
+            if page.cursor == cursor {
+                return seen;
+            }
+            cursor = page.cursor;
+        }
+    }
+}
+
+fn contact(category: DataCategory, summary: &str) -> CaseCommand {
+    CaseCommand::LogContact(NewContact {
+        id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
+        at: Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap(),
+        kind: ContactKind::IndividualTalk,
+        location: ContactLocation::Office,
+        staff: BTreeSet::new(),
+        activities: [ActivityCode::OrientationTalks].into(),
+        summary: text(summary),
+        category,
+        partner: None,
+        duration_minutes: None,
+        agreements: vec![],
+    })
+}
+
+async fn world(now: chrono::DateTime<Utc>) -> World {
+    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+    let mut options = StoreOptions::new("sqlite::memory:", keys);
+    options.clock = Arc::new(ManualClock::new(now));
+    let store = Store::open(options).await.unwrap();
+    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let address = incoming.local_addr().unwrap();
+    let served = Arc::new(store.clone());
+    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
+
+    let admin =
+        Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor(Grant::NONE));
+    let foundation = store.policy().foundation;
+    let mut clients = BTreeMap::new();
+    for (n, who) in EVERYONE.into_iter().enumerate() {
+        let (role, org) = match who {
+            Who::AssignedWorker | Who::OtherWorker => (Role::ProjectWorker, foundation),
+            Who::Lead => (Role::ProjectLead, foundation),
+            Who::CaseManager => (Role::MunicipalCaseManager, OrganisationId::from_u128(MUNICIPALITY)),
+            Who::Partner => (Role::ChainPartner, OrganisationId::from_u128(PARTNER)),
+            Who::UngrantedPartner => (Role::ChainPartner, OrganisationId::from_u128(UNGRANTED)),
+            Who::Auditor => (Role::Auditor, foundation),
+            Who::Administrator => (Role::Administrator, foundation),
+        };
+        let account = UserAccount {
+            id: UserId::from_u128(100 + n as u128),
+            organisation: org,
+            role,
+            name: Label::parse("Synthetisch account").unwrap(),
+            disabled: false,
+        };
+        let account = store.create_user(&admin, account).await.unwrap();
+        if let Some((categories, max_level)) = grant_of(who) {
+            let grant = Grant { categories: categories.into_iter().collect(), max_level };
+            store.set_grant(&admin, org, Some(grant)).await.unwrap();
+        }
+        let (_, token) = store.create_token(&admin, account.id, "matrix", Duration::days(30)).await.unwrap();
+        let remote = RemoteService::connect(&format!("http://{address}"), StaticToken::new(token)).await.unwrap();
+        let purpose = Purpose::permitted_for(role)[0];
+        let caller = Caller { purpose, ..Caller::local(account.actor(store.grant_of(org).await.unwrap())) };
+        clients.insert(who, (caller, remote));
+    }
+    World { clients, today: perspectief_core::time::amsterdam_date(now) }
+}
+
+/// What differs from the matrix, and the denials the access log must hold per (user,
+/// participant, operation).
+#[derive(Default)]
+struct Tally {
+    wrong: Vec<String>,
+    denials: BTreeMap<(UserId, ParticipantId, String), usize>,
+}
+
+impl Tally {
+    fn check(&mut self, cell: String, got: bool, want: bool, who: &Caller, p: ParticipantId, op: &str) {
+        if got != want {
+            self.wrong.push(format!("{cell}: allowed {got}, matrix says {want}"));
+        }
+        if !got {
+            *self.denials.entry((who.actor.user, p, op.to_owned())).or_default() += 1;
+        }
+    }
+}
+
+fn allowed<T>(result: &Result<T, DomainError>, what: &str) -> bool {
+    match result {
+        Ok(_) => true,
+        Err(DomainError::AccessDenied(_)) => false,
+        Err(e) => panic!("{what}: neither allowed nor denied: {e}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_cell_of_the_matrix_holds_through_grpc_and_every_denial_is_logged() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+    let w = world(now).await;
+    let mut cases = BTreeMap::new();
+    for consents in [Consents::None, Consents::ReturnOnly, Consents::Everything, Consents::Withdrawn] {
+        for levels in [Levels::Default, Levels::Raised] {
+            cases.insert((consents, levels), w.case(consents, levels).await);
+        }
+    }
+
+    let mut t = Tally::default();
+    let mut feeds = BTreeMap::new();
+    for who in EVERYONE {
+        feeds.insert(who, w.feed(who).await);
+    }
+
+    for (&(consents, levels), &p) in &cases {
+        // Reads first, so that the writes below do not change what is read.
+        for who in EVERYONE {
+            let (caller, svc) = w.client(who);
+            let cell = |what: &str| format!("{what} as {who:?}, consents {consents:?}, levels {levels:?}");
+            // Read, per category: the categories of the person's events the feed shows.
+            let present: BTreeSet<DataCategory> =
+                [C::Identity, C::Guidance, C::Legal, C::MedicalPsychosocial, C::CriminalHistory, C::Return].into();
+            let expected: BTreeSet<DataCategory> =
+                present.iter().copied().filter(|c| oracle(who, Read, *c, consents, levels)).collect();
+            let seen = feeds[&who].get(&p).cloned().unwrap_or_default();
+            if seen != expected {
+                t.wrong.push(format!("{}: saw {seen:?}, matrix says {expected:?}", cell("feed")));
+            }
+            // Read of reports: the progress report.
+            let from = w.today - chrono::Days::new(30);
+            let report = svc.progress_report(caller, p, from, w.today).await;
+            t.check(
+                cell("progress report"),
+                allowed(&report, &cell("progress report")),
+                oracle(who, Read, C::Reports, consents, levels),
+                caller,
+                p,
+                "progress_report",
+            );
+            // Read of the whole file: every category, except content hidden field by field.
+            let file = svc.get_case(caller, p).await;
+            let whole = DataCategory::ALL.into_iter().all(|c| {
+                oracle(who, Read, c, consents, levels)
+                    || (who == Who::Lead && matches!(c, C::MedicalPsychosocial | C::CriminalHistory))
+            });
+            t.check(cell("get case file"), allowed(&file, &cell("get case file")), whole, caller, p, "get_case");
+            if let Ok(case) = &file {
+                for (contact, category) in case.contacts() {
+                    let shown = contact.summary.as_str() != perspectief_core::case::HIDDEN;
+                    if shown != oracle(who, Read, category, consents, levels) {
+                        t.wrong.push(format!("{}: {category} content shown {shown}", cell("get case file")));
+                    }
+                }
+                assert_eq!(
+                    case.levels(),
+                    CaseLevels::DEFAULT.with(C::Legal, levels.of(C::Legal)).with(C::Return, levels.of(C::Return))
+                );
+            }
+        }
+        for who in EVERYONE {
+            let (caller, svc) = w.client(who);
+            let cell = |what: &str| format!("{what} as {who:?}, consents {consents:?}, levels {levels:?}");
+            // Create, per category of a contact moment's content.
+            for category in [C::Guidance, C::Legal, C::MedicalPsychosocial, C::CriminalHistory] {
+                let what = cell(&format!("log {category} contact"));
+                let got = allowed(&svc.execute(caller, p, None, contact(category, "Nog een gesprek.")).await, &what);
+                t.check(what, got, oracle(who, Create, category, consents, levels), caller, p, "log_contact");
+            }
+            // Update, per category: setting a category's level to what it is changes nothing
+            // but needs the right to change that category.
+            for category in DataCategory::ALL {
+                let what = cell(&format!("update {category}"));
+                let cmd =
+                    CaseCommand::SetConfidentiality { category, level: levels.of(category), reason: text("Controle.") };
+                let got = allowed(&svc.execute(caller, p, None, cmd).await, &what);
+                t.check(what, got, oracle(who, Update, category, consents, levels), caller, p, "set_confidentiality");
+            }
+        }
+    }
+    assert!(t.wrong.is_empty(), "{} cells differ from the matrix:\n{}", t.wrong.len(), t.wrong.join("\n"));
+
+    // Every refusal is in the access log as a denial of that user, participant and operation.
+    let (auditor, svc) = w.client(Who::Auditor);
+    let mut logged: BTreeMap<(UserId, ParticipantId, String), usize> = BTreeMap::new();
+    for &p in cases.values() {
+        let mut after = 0;
+        loop {
+            // Reading the log is itself logged: stop at the first page that is not full.
+            let page = svc.audit_log(auditor, Some(p), after, 500).await.unwrap();
+            let full = page.len() == 500;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            for r in &page {
+                if r.entry.outcome == AuditOutcome::Denied {
+                    *logged.entry((r.entry.user, p, r.entry.operation.clone())).or_default() += 1;
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+    }
+    assert!(!t.denials.is_empty());
+    for (key, count) in &t.denials {
+        assert_eq!(logged.get(key), Some(count), "denials of {key:?} in the access log");
+    }
+}

@@ -59,7 +59,9 @@ pub(crate) fn event_aad(id: ParticipantId, version: u64) -> String {
 // Everything sealed about one participant (the case state, the display name, the case events'
 // payloads) is sealed with a random data key of that participant, stored wrapped (sealed under
 // the foundation's keyring, bound to the participant) in `participant_keys`. Destroying that
-// row makes every copy of those values unreadable, backups included. Such values carry the
+// row makes every stray copy of those values in this database unreadable (a freed page, a WAL
+// frame). A backup holds its own wrapped copy of the key: only the managed backups, which the
+// retention run processes too, lose it; copies made by other means do not. Such values carry the
 // marker `PARTICIPANT_KEY_ID` in their `key_id` column; values sealed before (with a foundation
 // key, whose id is in the column) stay readable.
 

@@ -1,7 +1,9 @@
 //! Retention and erasure: a random data key per participant, wrapped (sealed under the
 //! foundation's keyring, bound to the participant). Everything sealed about one participant is
-//! sealed with it, so destroying the row erases the person from every copy of the database,
-//! backups included. Values sealed before this migration keep their foundation key id and stay
+//! sealed with it, so destroying the row leaves any stray copy of those values in this database
+//! unreadable. (A backup holds its own copy of the row: the retention run also erases it from
+//! the managed backups; copies made by other means keep it.) Values sealed before this
+//! migration keep their foundation key id and stay
 //! readable; a participant gets a key on the next write of their case.
 
 use sea_orm_migration::prelude::*;

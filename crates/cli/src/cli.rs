@@ -1113,6 +1113,9 @@ pub enum PrivacyCmd {
     /// Alles wat over een deelnemer is vastgelegd, met wie wat ontving en het toegangslogboek (projectleider)
     Export {
         participant: String,
+        /// Waarom (het verzoek van de deelnemer): wordt vastgelegd en beoordeeld, want de export bevat ook medische en strafrechtelijke inhoud
+        #[arg(long)]
+        reason: String,
         /// Als JSON naar dit (nieuwe) bestand
         #[arg(long, value_name = "BESTAND")]
         json: Option<PathBuf>,

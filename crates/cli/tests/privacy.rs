@@ -26,7 +26,7 @@ fn export_checkpoint_break_glass_and_review_from_the_command_line() {
 
     // The export is the project lead's; the assigned worker may not make it.
     let (json, html) = (dir.join("inzage/export.json"), dir.join("inzage/export.html"));
-    let out = i.cmd().args(["privacy", "export", short, "--json"]).arg(&json).output().unwrap();
+    let out = i.cmd().args(["privacy", "export", short, "--reason", "Verzoek", "--json"]).arg(&json).output().unwrap();
     assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
     assert!(!json.exists());
     let v = i.json(&[
@@ -35,6 +35,8 @@ fn export_checkpoint_break_glass_and_review_from_the_command_line() {
         "privacy",
         "export",
         short,
+        "--reason",
+        "Schriftelijk verzoek van de deelnemer",
         "--json",
         json.to_str().unwrap(),
         "--html",
@@ -48,7 +50,12 @@ fn export_checkpoint_break_glass_and_review_from_the_command_line() {
     #[cfg(unix)]
     assert!(private(&json) && private(&html));
     // An existing file is never overwritten.
-    let out = i.cmd().args(["--as", &lead, "privacy", "export", short, "--json"]).arg(&json).output().unwrap();
+    let out = i
+        .cmd()
+        .args(["--as", &lead, "privacy", "export", short, "--reason", "x", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
 
     // A checkpoint is the auditor's.
@@ -72,8 +79,13 @@ fn export_checkpoint_break_glass_and_review_from_the_command_line() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains(&p) && stderr(&out).contains("Noodtoegang"), "{}", stderr(&out));
     let reviews = i.json(&["--as", &lead, "privacy", "reviews"]);
+    // The lead's export is listed too, with its reason: it held content the lead may not read.
     let rows = reviews.as_array().unwrap();
-    assert_eq!(rows.len(), 1, "{reviews}");
+    assert_eq!(rows.len(), 2, "{reviews}");
+    assert_eq!((&rows[0]["access"], &rows[0]["user"]), (&"subject_export".into(), &lead.clone().into()), "{reviews}");
+    assert_eq!(rows[0]["reason"], "Schriftelijk verzoek van de deelnemer");
+    let rows = &rows[1..];
+    assert_eq!(rows[0]["access"], "break_glass_read");
     assert_eq!(rows[0]["user"], colleague);
     assert_eq!(rows[0]["reason"], "Spoed: opname, medicatie nodig");
     assert!(rows[0]["reviewed_by"].is_null());
@@ -83,8 +95,8 @@ fn export_checkpoint_break_glass_and_review_from_the_command_line() {
     assert_ne!(out.status.code(), Some(0));
     i.json(&["--as", &lead, "privacy", "review", &access[access.len() - 8..], "--note", "Terecht, opname"]);
     let reviews = i.json(&["--as", &auditor, "privacy", "reviews"]);
-    assert_eq!(reviews[0]["reviewed_by"], lead, "{reviews}");
-    assert_eq!(reviews[0]["finding"], "Terecht, opname");
+    assert_eq!(reviews[1]["reviewed_by"], lead, "{reviews}");
+    assert_eq!(reviews[1]["finding"], "Terecht, opname");
 }
 
 #[test]

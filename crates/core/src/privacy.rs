@@ -215,7 +215,8 @@ pub struct ParticipantExport {
     pub consents: Vec<ConsentDisclosures>,
     /// Every successful access by someone outside the foundation, whatever its basis.
     pub outside_recipients: Vec<Disclosure>,
-    /// Every emergency (break-glass) read of the person's case, with its reason.
+    /// Every emergency (break-glass) read of the person's case and every earlier export of
+    /// everything about them, with its reason.
     pub break_glass: Vec<BreakGlassRecord>,
     /// The person's whole access log (every record naming them, denials included), up to the
     /// export itself (whose own record is written after the export is made).
@@ -414,16 +415,17 @@ impl ParticipantExport {
         h.push_str("<h2>6. Access outside the foundation</h2>\n");
         disclosures_html(&self.outside_recipients, &mut h);
 
-        h.push_str("<h2>7. Emergency access</h2>\n");
+        h.push_str("<h2>7. Emergency access and earlier exports</h2>\n");
         if self.break_glass.is_empty() {
             h.push_str("<p>None.</p>\n");
         } else {
-            h.push_str("<table><tr><th>when (UTC)</th><th>user</th><th>role</th><th>reason</th></tr>\n");
+            h.push_str("<table><tr><th>when (UTC)</th><th>access</th><th>user</th><th>role</th><th>reason</th></tr>\n");
             for b in &self.break_glass {
                 let _ = writeln!(
                     h,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     esc(&instant(b.at)),
+                    esc(b.access.as_str()),
                     esc(&b.user.to_string()),
                     esc(b.role.as_str()),
                     esc(b.reason.as_str())
@@ -793,6 +795,37 @@ pub struct BreakGlassRecord {
     pub reason: Text,
     /// The review, once someone reviewed it.
     pub review: Option<BreakGlassReview>,
+    /// What kind of access it was.
+    #[serde(default)]
+    pub access: ReviewedAccess,
+}
+
+/// An access outside the everyday need-to-know that is recorded with its reason and listed for
+/// review: a break-glass read, or a subject access export (which holds medical and criminal
+/// content its maker may otherwise not read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewedAccess {
+    /// An emergency read of a whole case ([`AccessPolicy::decide_break_glass`]).
+    #[default]
+    BreakGlassRead,
+    /// An export of everything held about a person (art. 15).
+    SubjectExport,
+}
+
+impl ReviewedAccess {
+    /// Stable snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::BreakGlassRead => "break_glass_read",
+            Self::SubjectExport => "subject_export",
+        }
+    }
+
+    /// The kind named by its stable name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::BreakGlassRead, Self::SubjectExport].into_iter().find(|k| k.as_str() == name)
+    }
 }
 
 /// The review of a break-glass access: who judged it, when, and what they found.
@@ -911,11 +944,14 @@ pub struct ConsentOverrideReview {
 /// authorised for `caller` and logged, denials included.
 pub trait PrivacyService: Send + Sync {
     /// Everything held about a person (GDPR art. 15). Project lead only (see the module
-    /// documentation); logged as an export for subject rights.
+    /// documentation); logged as an export for subject rights, and, since it holds content
+    /// its maker may otherwise not read, recorded with its `reason` (the person's request) and
+    /// listed for review with the break-glass reads ([`ReviewedAccess::SubjectExport`]).
     fn export_participant(
         &self,
         caller: &Caller,
         participant: ParticipantId,
+        reason: Text,
     ) -> impl Future<Output = Result<ParticipantExport, DomainError>> + Send;
 
     /// A signed checkpoint of the access log's head (auditor only).

@@ -39,6 +39,7 @@ fn glass(id: u128, participant: ParticipantId) -> BreakGlassRecord {
         participant,
         reason: text("Spoed <b>nu</b> (synthetisch)."),
         review: None,
+        access: perspectief_core::privacy::ReviewedAccess::BreakGlassRead,
     }
 }
 

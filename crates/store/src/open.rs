@@ -460,7 +460,8 @@ mod tests {
                 "m0008_report_firsts",
                 "m0009_consent_overrides",
                 "m0010_retention",
-                "m0011_grants"
+                "m0011_grants",
+                "m0012_reviewed_exports"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

@@ -15,8 +15,8 @@ use perspectief_core::case::Case;
 use perspectief_core::meeting::MeetingEvent;
 use perspectief_core::privacy::{
     BREAK_GLASS_OPERATION, BreakGlassRecord, BreakGlassReview, CHECKPOINT_FORMAT, Checkpoint, ConsentOverrideRecord,
-    ConsentOverrideRequest, ConsentOverrideReview, ExportSources, ParticipantExport, PrivacyService, SignedCheckpoint,
-    hex_encode,
+    ConsentOverrideRequest, ConsentOverrideReview, ExportSources, ParticipantExport, PrivacyService, ReviewedAccess,
+    SignedCheckpoint, hex_encode,
 };
 use perspectief_core::service::{AuditRecord, Caller, Purpose, page_limit};
 use perspectief_core::session::SessionEvent;
@@ -64,7 +64,42 @@ fn break_glass_aad(id: BreakGlassId) -> String {
 }
 
 const BREAK_GLASS_COLUMNS: &str = "id, at, user_id, organisation_id, role, participant_id, key_id, reason, \
-     reviewed_at, reviewed_by, review_key_id, review_note";
+     reviewed_at, reviewed_by, review_key_id, review_note, kind";
+
+/// Record an access outside the everyday matrix (a break-glass read, a subject export) with its
+/// reason sealed, in the transaction of its access-log record.
+#[allow(clippy::too_many_arguments)]
+async fn insert_reviewed_access<C: ConnectionTrait>(
+    txn: &C,
+    keys: &crate::Keyring,
+    id: BreakGlassId,
+    at: DateTime<Utc>,
+    actor: &perspectief_core::Actor,
+    participant: ParticipantId,
+    access: ReviewedAccess,
+    reason: &Text,
+) -> Result<(), DomainError> {
+    let (key_id, sealed) = repo::seal(keys, &break_glass_aad(id), reason)?;
+    sql::exec(
+        txn,
+        "INSERT INTO break_glass (id, at, user_id, organisation_id, role, participant_id, key_id, reason, kind) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        [
+            id.to_string().into(),
+            sql::micros(at).into(),
+            actor.user.to_string().into(),
+            actor.organisation.to_string().into(),
+            actor.role.as_str().to_owned().into(),
+            participant.to_string().into(),
+            key_id.into(),
+            sealed.into(),
+            access.as_str().to_owned().into(),
+        ],
+    )
+    .await
+    .map_err(db)?;
+    Ok(())
+}
 
 fn review_aad(id: BreakGlassId) -> String {
     format!("break-glass-review:{id}")
@@ -103,6 +138,8 @@ fn break_glass_record(r: &sea_orm::QueryResult, keys: &crate::Keyring) -> Result
         participant: ParticipantId::parse(&get::<String>(r, "participant_id").map_err(db)?).map_err(internal)?,
         reason: repo::unseal(keys, &break_glass_aad(id), &key_id, &sealed)?,
         review,
+        access: ReviewedAccess::parse(&get::<String>(r, "kind").map_err(db)?)
+            .ok_or_else(|| internal("unknown kind of reviewed access"))?,
     })
 }
 
@@ -262,6 +299,7 @@ impl PrivacyService for Store {
         &self,
         caller: &Caller,
         participant: ParticipantId,
+        reason: Text,
     ) -> Result<ParticipantExport, DomainError> {
         let mut entry = self.entry(caller, Action::Export, "export_participant");
         entry.participant = Some(participant);
@@ -269,7 +307,7 @@ impl PrivacyService for Store {
         let now = self.now();
         let today = amsterdam_date(now);
         let keys = &self.inner.keys;
-        self.read(entry, async {
+        let read = async {
             // One read snapshot: the case, its events and its access log agree with each other.
             let options = match self.inner.reader.get_database_backend() {
                 sea_orm::DbBackend::Sqlite => TransactionOptions::default(),
@@ -366,8 +404,26 @@ impl PrivacyService for Store {
                 },
             );
             Ok((export, basis))
-        })
-        .await
+        };
+        let (export, basis) = match read.await {
+            Ok(done) => done,
+            Err(e) => return self.audited(entry, Err(e)).await,
+        };
+        // The export holds content its maker may otherwise not read (medical, criminal): like a
+        // break-glass read, its reason is recorded with the access-log record and listed for
+        // review, or no export is handed out.
+        entry.basis = Some(basis);
+        let (keys, actor) = (self.inner.keys.clone(), caller.actor);
+        let id = BreakGlassId::from_uuid(uuid::Uuid::now_v7());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                let access = ReviewedAccess::SubjectExport;
+                insert_reviewed_access(txn, &keys, id, entry.at, &actor, participant, access, &reason).await?;
+                Ok(Box::new(()) as Output)
+            })
+        });
+        let () = crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)?;
+        Ok(export)
     }
 
     async fn export_checkpoint(&self, caller: &Caller) -> Result<SignedCheckpoint, DomainError> {
@@ -408,24 +464,8 @@ impl PrivacyService for Store {
                     entity: EntityKind::Participant,
                     id: participant.to_string(),
                 })?;
-                let (key_id, sealed) = repo::seal(&keys, &break_glass_aad(id), &reason)?;
-                sql::exec(
-                    txn,
-                    "INSERT INTO break_glass (id, at, user_id, organisation_id, role, participant_id, key_id, reason) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    [
-                        id.to_string().into(),
-                        sql::micros(entry.at).into(),
-                        caller.actor.user.to_string().into(),
-                        caller.actor.organisation.to_string().into(),
-                        caller.actor.role.as_str().to_owned().into(),
-                        participant.to_string().into(),
-                        key_id.into(),
-                        sealed.into(),
-                    ],
-                )
-                .await
-                .map_err(db)?;
+                let access = ReviewedAccess::BreakGlassRead;
+                insert_reviewed_access(txn, &keys, id, entry.at, &caller.actor, participant, access, &reason).await?;
                 Ok(Box::new(case) as Output)
             })
         });

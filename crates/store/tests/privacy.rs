@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use perspectief_core::case::{CaseCommand, NewContact};
 use perspectief_core::contact::{ContactKind, ContactLocation};
 use perspectief_core::privacy::{BREAK_GLASS_OPERATION, CheckpointError, PrivacyService, verify_checkpoint};
@@ -196,10 +196,25 @@ async fn the_export_holds_every_record_about_the_person_and_nothing_about_others
 
         // Who may export: the project lead, not the assigned worker, not an auditor or partner.
         for caller in [&worker, &staff(&store, Role::Auditor), &iom_user] {
-            assert_eq!(store.export_participant(caller, p).await.unwrap_err().code(), "access_denied");
+            assert_eq!(
+                store
+                    .export_participant(caller, p, Text::parse("Verzoek van de deelnemer").unwrap())
+                    .await
+                    .unwrap_err()
+                    .code(),
+                "access_denied"
+            );
         }
         assert_eq!(
-            store.export_participant(&lead, ParticipantId::from_u128(fresh())).await.unwrap_err().code(),
+            store
+                .export_participant(
+                    &lead,
+                    ParticipantId::from_u128(fresh()),
+                    Text::parse("Verzoek van de deelnemer").unwrap()
+                )
+                .await
+                .unwrap_err()
+                .code(),
             "not_found"
         );
 
@@ -239,7 +254,21 @@ async fn the_export_holds_every_record_about_the_person_and_nothing_about_others
         )
         .await;
 
-        let export = store.export_participant(&lead, p).await.unwrap();
+        let export =
+            store.export_participant(&lead, p, Text::parse("Verzoek van de deelnemer").unwrap()).await.unwrap();
+        // The export holds content its maker may otherwise not read: it is listed for review,
+        // with its reason, next to the break-glass reads; reviewed by someone else.
+        let auditor = staff(&store, Role::Auditor);
+        let listed = store.break_glass_log(&auditor, DateTime::<Utc>::MIN_UTC, 500).await.unwrap();
+        let exported: Vec<_> = listed
+            .iter()
+            .filter(|r| r.access == perspectief_core::privacy::ReviewedAccess::SubjectExport && r.participant == p)
+            .collect();
+        assert_eq!(exported.len(), 1, "{listed:?}");
+        assert_eq!((exported[0].user, exported[0].reason.as_str()), (lead.actor.user, "Verzoek van de deelnemer"));
+        let reviewed =
+            store.review_break_glass(&auditor, exported[0].id, Text::parse("Verzoek gezien").unwrap()).await.unwrap();
+        assert_eq!(reviewed.review.unwrap().by, auditor.actor.user);
 
         assert_eq!(export.participant, p);
         assert_eq!(export.case, case, "the case file as the store holds it");
@@ -285,7 +314,9 @@ async fn the_export_holds_every_record_about_the_person_and_nothing_about_others
         let glass =
             count(&store, &format!("SELECT CAST(COUNT(*) AS TEXT) FROM break_glass WHERE participant_id = '{pid}'"))
                 .await;
-        assert_eq!((export.break_glass.len(), glass), (1, 1));
+        // The table also holds this export's own row, written with its access-log record after
+        // the export was made.
+        assert_eq!((export.break_glass.len(), glass), (1, 2));
         assert_eq!((export.break_glass[0].user, &export.break_glass[0].reason), (colleague.actor.user, &emergency));
 
         // The export itself is logged: action export, purpose subject rights, by the lead.

@@ -245,7 +245,10 @@ async fn an_erased_person_leaves_no_trace_in_the_database_its_wal_or_the_managed
     let backup = store.managed_backup().await.unwrap();
     assert!(backup.starts_with(store.backup_dir().unwrap()));
     assert_eq!(store.managed_backups().unwrap(), std::slice::from_ref(&backup));
-    let export = serde_json::to_string(&store.export_participant(&lead, person).await.unwrap()).unwrap();
+    let export = serde_json::to_string(
+        &store.export_participant(&lead, person, Text::parse("Verzoek van de deelnemer").unwrap()).await.unwrap(),
+    )
+    .unwrap();
     assert!(export.contains(&canary), "the export before holds the planted values");
     let blobs = participant_sealed_blobs(&store, person).await.unwrap();
     assert!(blobs.len() >= 9, "state, name, events, break-glass reason, wrapped key: {}", blobs.len());
@@ -285,7 +288,14 @@ async fn an_erased_person_leaves_no_trace_in_the_database_its_wal_or_the_managed
         assert!(!contains(&value, canary.as_bytes()), "canary in a sealed value");
     }
     assert!(participant_sealed_blobs(&store, person).await.unwrap().is_empty());
-    assert_eq!(store.export_participant(&lead, person).await.unwrap_err().code(), "not_found");
+    assert_eq!(
+        store
+            .export_participant(&lead, person, Text::parse("Verzoek van de deelnemer").unwrap())
+            .await
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
     assert_eq!(store.get_case(&lead, person).await.unwrap_err().code(), "not_found");
     // The subsidy figures and their drill-downs' totals are unchanged; the access log verifies.
     assert_eq!(figures(&store).await, before);
@@ -448,7 +458,14 @@ async fn the_erasure_holds_on_postgresql_too() {
         assert!(!contains(&value, canary.as_bytes()), "canary in a sealed value");
     }
     assert!(participant_sealed_blobs(&store, person).await.unwrap().is_empty());
-    assert_eq!(store.export_participant(&lead, person).await.unwrap_err().code(), "not_found");
+    assert_eq!(
+        store
+            .export_participant(&lead, person, Text::parse("Verzoek van de deelnemer").unwrap())
+            .await
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
     assert!(store.get_case(&lead, other).await.is_ok());
     assert_eq!(figures(&store).await, before);
     assert!(matches!(store.verify_chain().await.unwrap(), ChainVerification::Intact { .. }));

@@ -37,7 +37,7 @@ fn internal(e: impl std::fmt::Display) -> Failure {
 
 pub async fn privacy_cmd<S: PerspectiefService + PrivacyService>(svc: &S, ctx: &Ctx, cmd: PrivacyCmd) -> Result<()> {
     match cmd {
-        PrivacyCmd::Export { participant: p, json, html } => {
+        PrivacyCmd::Export { participant: p, reason, json, html } => {
             if json.is_none() && html.is_none() {
                 return Err(Failure::field("--json", t!("error-privacy-export-target")));
             }
@@ -47,7 +47,7 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService>(svc: &S, ctx: &
                 }
             }
             let id = participant(svc, ctx, &p).await?;
-            let export = svc.export_participant(&ctx.caller, id).await?;
+            let export = svc.export_participant(&ctx.caller, id, super::text("--reason", &reason)?).await?;
             let mut files = Vec::new();
             if let Some(path) = &json {
                 write_new(path, &export.to_json().map_err(internal)?)?;
@@ -98,6 +98,7 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService>(svc: &S, ctx: &
                 .map(|r| {
                     obj(json!({
                         "id": r.id.to_string(),
+                        "access": r.access.as_str(),
                         "at": r.at.to_rfc3339(),
                         "user": r.user.to_string(),
                         "role": r.role.to_string(),
@@ -110,6 +111,7 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService>(svc: &S, ctx: &
                 .collect();
             let cols = [
                 col("id", "col-id"),
+                term_col("access", "col-access", "access"),
                 col("at", "col-at"),
                 col("user", "col-user"),
                 col("role", "col-role"),

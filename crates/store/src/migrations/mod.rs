@@ -15,6 +15,7 @@ mod m0008_report_firsts;
 mod m0009_consent_overrides;
 mod m0010_retention;
 mod m0011_grants;
+mod m0012_reviewed_exports;
 
 /// The migrator.
 #[derive(Debug)]
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_consent_overrides::Migration),
             Box::new(m0010_retention::Migration),
             Box::new(m0011_grants::Migration),
+            Box::new(m0012_reviewed_exports::Migration),
         ]
     }
 

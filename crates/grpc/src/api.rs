@@ -10,7 +10,7 @@ use perspectief_core::DomainError;
 use perspectief_core::case::RegisterParticipant;
 use perspectief_core::report::{AgendaQuery, FigureQuery, ReportingService};
 use perspectief_core::service::{
-    Caller, PageRequest, ParticipantFilter, PerspectiefService, WorklistQuery, page_limit,
+    AuthFailure, Authenticator, Caller, PageRequest, ParticipantFilter, PerspectiefService, WorklistQuery, page_limit,
 };
 use perspectief_core::session::PlanSession;
 use perspectief_core::{MeetingId, ParticipantId, SessionId, SubsidyPeriod};
@@ -506,7 +506,7 @@ fn feed_events(page: &perspectief_core::service::FeedPage) -> Vec<pb::FeedEvent>
 }
 
 #[tonic::async_trait]
-impl<S: PerspectiefService + 'static> pb::event_service_server::EventService for Api<S> {
+impl<S: PerspectiefService + Authenticator + 'static> pb::event_service_server::EventService for Api<S> {
     async fn list_feed_events(
         &self,
         request: Request<pb::ListFeedEventsRequest>,
@@ -525,13 +525,14 @@ impl<S: PerspectiefService + 'static> pb::event_service_server::EventService for
         request: Request<pb::WatchEventsRequest>,
     ) -> Result<Response<Self::WatchEventsStream>, Status> {
         let caller = caller(&request)?;
+        let token = request.extensions().get::<crate::auth::Presented>().cloned();
         let start = request.into_inner().after_position;
         // Check access once up front, so a caller the feed shows nothing to at all still gets an
         // answer now rather than an empty stream.
         let first = self.svc.watch_events(&caller, start, 0).await.map_err(status)?;
         let (tx, rx) = tokio::sync::mpsc::channel(64);
         let api = self.clone();
-        tokio::spawn(async move { api.follow(caller, start, first, tx).await });
+        tokio::spawn(async move { api.follow(caller, token, start, first, tx).await });
         Ok(Response::new(ReceiverStream::new(rx)))
     }
 }
@@ -539,12 +540,15 @@ impl<S: PerspectiefService + 'static> pb::event_service_server::EventService for
 /// Heartbeats keep idle streams alive through proxies and tell the client its cursor.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
-impl<S: PerspectiefService + 'static> Api<S> {
+impl<S: PerspectiefService + Authenticator + 'static> Api<S> {
     /// Feed an open WatchEvents stream until the client goes away. Every read goes through the
-    /// service, so access is decided (and logged) per delivery.
+    /// service, so access is decided (and logged) per delivery; and every read authenticates
+    /// the token again, so a revoked token, a disabled account or a changed grant takes effect
+    /// on an open stream too, not only on the next call.
     async fn follow(
         &self,
-        caller: Caller,
+        mut caller: Caller,
+        token: Option<crate::auth::Presented>,
         start: u64,
         mut page: perspectief_core::service::FeedPage,
         tx: tokio::sync::mpsc::Sender<Result<pb::WatchEventsResponse, Status>>,
@@ -573,6 +577,21 @@ impl<S: PerspectiefService + 'static> Api<S> {
                 tokio::select! {
                     () = tokio::time::sleep(self.poll) => idle += self.poll,
                     () = tx.closed() => return,
+                }
+            }
+            if let Some(crate::auth::Presented(token)) = &token {
+                match self.svc.authenticate(token).await {
+                    Ok(actor) => caller.actor = actor,
+                    Err(AuthFailure::Rejected(_)) => {
+                        let refused = Status::unauthenticated("the token is no longer valid (expired or revoked)");
+                        let _ = tx.send(Err(refused)).await;
+                        return;
+                    }
+                    // Try again at the next read; meanwhile deliver nothing new.
+                    Err(AuthFailure::Unavailable) => {
+                        page = perspectief_core::service::FeedPage { events: Vec::new(), cursor };
+                        continue;
+                    }
                 }
             }
             page = match self.svc.watch_events(&caller, cursor, 0).await {

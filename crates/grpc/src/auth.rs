@@ -181,6 +181,8 @@ where
             };
             let caller = Caller { actor, on_behalf_of, purpose, client: client_address(&req) };
             req.extensions_mut().insert(caller);
+            // Kept for calls that last (an event stream re-authenticates with it on every read).
+            req.extensions_mut().insert(Presented(token));
             inner.call(req).await.map(too_large_is_resource_exhausted)
         })
     }
@@ -206,6 +208,16 @@ fn too_large_is_resource_exhausted(response: http::Response<tonic::body::Body>) 
         .into_http();
     }
     response
+}
+
+/// The token a request presented (never printed), for long calls to authenticate again.
+#[derive(Clone)]
+pub(crate) struct Presented(pub(crate) String);
+
+impl std::fmt::Debug for Presented {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Presented(..)")
+    }
 }
 
 /// The caller of a request that passed the layer.

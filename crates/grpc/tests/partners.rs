@@ -508,6 +508,61 @@ async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_event_stream_stops_when_the_grant_is_withdrawn_and_ends_when_the_token_is_revoked() {
+    use perspectief_grpc::pb;
+    use perspectief_grpc::pb::event_service_client::EventServiceClient;
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+    let today = perspectief_core::time::amsterdam_date(now);
+    let (address, store) = server(now).await;
+    let w = world(address, store, today).await;
+    let p = w.cases[&ConsentState::Everything];
+    let token = w.tokens[&Who::Partner].clone();
+    let mut events = EventServiceClient::connect(format!("http://{address}")).await.unwrap();
+    let mut stream = events
+        .watch_events(authorised(&token, pb::WatchEventsRequest { after_position: 0 }))
+        .await
+        .unwrap()
+        .into_inner();
+    /// The next message about `p`: `Some` for an event, `None` when the stream ended.
+    async fn next_of(
+        stream: &mut tonic::Streaming<pb::WatchEventsResponse>,
+        p: ParticipantId,
+    ) -> Result<Option<()>, tonic::Status> {
+        loop {
+            let Some(m) = stream.message().await? else { return Ok(None) };
+            if m.event.and_then(|f| f.event).is_some_and(|e| e.participant == format!("participants/{p}")) {
+                return Ok(Some(()));
+            }
+        }
+    }
+    let wait = std::time::Duration::from_secs(5);
+    assert!(tokio::time::timeout(wait, next_of(&mut stream, p)).await.unwrap().unwrap().is_some(), "the backlog");
+
+    // The administrator withdraws the partner's grant: the open stream delivers nothing more.
+    let admin = Caller::local(Actor {
+        user: UserId::from_u128(1),
+        organisation: w.store.policy().foundation,
+        role: Role::Administrator,
+        grant: Grant::NONE,
+    });
+    let partner = OrganisationId::from_u128(PARTNER_ORG);
+    while tokio::time::timeout(std::time::Duration::from_millis(300), next_of(&mut stream, p)).await.is_ok() {}
+    w.store.set_grant(&admin, partner, None).await.unwrap();
+    let (worker, svc) = w.client(Who::AssignedWorker);
+    let findings = ExplorationFindings { prospects: Some(text("Na de intrekking.")), ..Default::default() };
+    svc.execute(worker, p, None, CaseCommand::UpdateReturnExploration { findings }).await.unwrap();
+    let quiet = tokio::time::timeout(std::time::Duration::from_millis(1500), next_of(&mut stream, p)).await;
+    assert!(quiet.is_err(), "nothing is delivered once the grant is gone: {quiet:?}");
+
+    // Revoking the token ends the open stream with UNAUTHENTICATED.
+    let user = w.client(Who::Partner).0.actor.user;
+    let tokens = w.store.list_tokens(&admin, Some(user)).await.unwrap();
+    w.store.revoke_token(&admin, tokens[0].id).await.unwrap();
+    let end = tokio::time::timeout(wait, next_of(&mut stream, p)).await.expect("the stream ends");
+    assert_eq!(end.unwrap_err().code(), tonic::Code::Unauthenticated);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_the_request_names_them() {
     use perspectief_grpc::pb;
     use perspectief_grpc::pb::audit_service_client::AuditServiceClient;

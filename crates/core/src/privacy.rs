@@ -833,7 +833,7 @@ impl ReviewedAccess {
 pub struct BreakGlassReview {
     /// When.
     pub at: DateTime<Utc>,
-    /// The reviewer (never the user who broke the glass).
+    /// The reviewer (never the user whose access is reviewed).
     pub by: UserId,
     /// The finding (stored sealed).
     pub note: Text,
@@ -928,16 +928,9 @@ pub struct ConsentOverrideRecord {
     pub review: Option<ConsentOverrideReview>,
 }
 
-/// The review of a consent override: who judged it, when, and what they found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConsentOverrideReview {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// The reviewer (never the project lead who overrode).
-    pub by: UserId,
-    /// The finding (stored sealed).
-    pub note: Text,
-}
+/// The review of a consent override: the same as a break-glass access's (who judged it,
+/// when, the finding; never the project lead who overrode).
+pub type ConsentOverrideReview = BreakGlassReview;
 
 /// The privacy operations: subject access export, signed checkpoints, break-glass access.
 /// Implemented by the store; like [`crate::service::PerspectiefService`], every call is

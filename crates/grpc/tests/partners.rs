@@ -441,22 +441,30 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
     svc.1.get_case(&svc.0, p).await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes_from_its_cursor() {
+/// A world on a server at `now`, and the partner's WatchEvents stream from the start.
+async fn partner_stream(
+    now: chrono::DateTime<Utc>,
+) -> (World, tonic::Streaming<perspectief_grpc::pb::WatchEventsResponse>) {
     use perspectief_grpc::pb;
     use perspectief_grpc::pb::event_service_client::EventServiceClient;
-    let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
-    let today = perspectief_core::time::amsterdam_date(now);
     let (address, store) = server(now).await;
-    let w = world(address, store, today).await;
-    let p = w.cases[&ConsentState::ReturnOnly];
+    let w = world(address, store, perspectief_core::time::amsterdam_date(now)).await;
     let token = w.tokens[&Who::Partner].clone();
     let mut events = EventServiceClient::connect(format!("http://{address}")).await.unwrap();
-    let mut stream = events
+    let stream = events
         .watch_events(authorised(&token, pb::WatchEventsRequest { after_position: 0 }))
         .await
         .unwrap()
         .into_inner();
+    (w, stream)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes_from_its_cursor() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+    let today = perspectief_core::time::amsterdam_date(now);
+    let (w, mut stream) = partner_stream(now).await;
+    let p = w.cases[&ConsentState::ReturnOnly];
 
     // The backlog holds this person's two return events (the only ones the consent covers).
     let mut last = 0;
@@ -510,19 +518,9 @@ async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_open_event_stream_stops_when_the_grant_is_withdrawn_and_ends_when_the_token_is_revoked() {
     use perspectief_grpc::pb;
-    use perspectief_grpc::pb::event_service_client::EventServiceClient;
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
-    let today = perspectief_core::time::amsterdam_date(now);
-    let (address, store) = server(now).await;
-    let w = world(address, store, today).await;
+    let (w, mut stream) = partner_stream(now).await;
     let p = w.cases[&ConsentState::Everything];
-    let token = w.tokens[&Who::Partner].clone();
-    let mut events = EventServiceClient::connect(format!("http://{address}")).await.unwrap();
-    let mut stream = events
-        .watch_events(authorised(&token, pb::WatchEventsRequest { after_position: 0 }))
-        .await
-        .unwrap()
-        .into_inner();
     /// The next message about `p`: `Some` for an event, `None` when the stream ended.
     async fn next_of(
         stream: &mut tonic::Streaming<pb::WatchEventsResponse>,

@@ -105,29 +105,81 @@ fn review_aad(id: BreakGlassId) -> String {
     format!("break-glass-review:{id}")
 }
 
+// ---- Accesses listed for review (`break_glass`, `consent_overrides`) --------------------------
+//
+// Both tables carry the same review columns (reviewed_at, reviewed_by, review_key_id,
+// review_note, the note sealed under `aad`); these read and write them for either.
+
+/// The review stored on a row, unsealed, if there is one.
+fn review_of(
+    r: &sea_orm::QueryResult,
+    keys: &crate::Keyring,
+    aad: &str,
+) -> Result<Option<BreakGlassReview>, DomainError> {
+    let Some(at) = get::<Option<i64>>(r, "reviewed_at").map_err(db)? else { return Ok(None) };
+    let by: Option<String> = get(r, "reviewed_by").map_err(db)?;
+    let key_id: Option<String> = get(r, "review_key_id").map_err(db)?;
+    let note: Option<Vec<u8>> = get(r, "review_note").map_err(db)?;
+    let (Some(by), Some(key_id), Some(note)) = (by, key_id, note) else {
+        return Err(internal("a review is incomplete"));
+    };
+    Ok(Some(BreakGlassReview {
+        at: sql::from_micros(at).map_err(db)?,
+        by: perspectief_core::UserId::parse(&by).map_err(internal)?,
+        note: repo::unseal(keys, aad, &key_id, &note)?,
+    }))
+}
+
+/// The rows of `table` (its `columns`) recorded at or after `from`, oldest first.
+async fn rows_from(
+    reader: &sea_orm::DatabaseConnection,
+    table: &str,
+    columns: &str,
+    from: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<sea_orm::QueryResult>, DomainError> {
+    sql::all(
+        reader,
+        &format!("SELECT {columns} FROM {table} WHERE at >= $1 ORDER BY at, id LIMIT $2"),
+        [sql::micros(from).into(), i64::from(page_limit(limit)).into()],
+    )
+    .await
+    .map_err(db)
+}
+
+/// Record a review on the row `id` of `table`, once: `false` when it was already reviewed.
+#[allow(clippy::too_many_arguments)]
+async fn record_review<C: ConnectionTrait>(
+    txn: &C,
+    keys: &crate::Keyring,
+    table: &str,
+    id: &str,
+    aad: &str,
+    at: DateTime<Utc>,
+    by: perspectief_core::UserId,
+    note: &Text,
+) -> Result<bool, DomainError> {
+    let (key_id, sealed) = repo::seal(keys, aad, note)?;
+    let n = sql::exec(
+        txn,
+        &format!(
+            "UPDATE {table} SET reviewed_at = $2, reviewed_by = $3, review_key_id = $4, review_note = $5 \
+             WHERE id = $1 AND reviewed_at IS NULL"
+        ),
+        [id.to_owned().into(), sql::micros(at).into(), by.to_string().into(), key_id.into(), sealed.into()],
+    )
+    .await
+    .map_err(db)?;
+    Ok(n == 1)
+}
+
 /// A `break_glass` row (columns [`BREAK_GLASS_COLUMNS`]) with its reason unsealed.
 fn break_glass_record(r: &sea_orm::QueryResult, keys: &crate::Keyring) -> Result<BreakGlassRecord, DomainError> {
     let id = BreakGlassId::parse(&get::<String>(r, "id").map_err(db)?).map_err(internal)?;
     let key_id: String = get(r, "key_id").map_err(db)?;
     let sealed: Vec<u8> = get(r, "reason").map_err(db)?;
     let role: String = get(r, "role").map_err(db)?;
-    let reviewed_at: Option<i64> = get(r, "reviewed_at").map_err(db)?;
-    let review = match reviewed_at {
-        None => None,
-        Some(at) => {
-            let by: Option<String> = get(r, "reviewed_by").map_err(db)?;
-            let key_id: Option<String> = get(r, "review_key_id").map_err(db)?;
-            let note: Option<Vec<u8>> = get(r, "review_note").map_err(db)?;
-            let (Some(by), Some(key_id), Some(note)) = (by, key_id, note) else {
-                return Err(internal("a break-glass review is incomplete"));
-            };
-            Some(BreakGlassReview {
-                at: sql::from_micros(at).map_err(db)?,
-                by: perspectief_core::UserId::parse(&by).map_err(internal)?,
-                note: repo::unseal(keys, &review_aad(id), &key_id, &note)?,
-            })
-        }
-    };
+    let review = review_of(r, keys, &review_aad(id))?;
     Ok(BreakGlassRecord {
         id,
         at: sql::from_micros(get(r, "at").map_err(db)?).map_err(db)?,
@@ -200,23 +252,7 @@ fn consent_override_record(
     let named = |column: &str| -> Result<serde_json::Value, DomainError> {
         Ok(serde_json::Value::String(get::<String>(r, column).map_err(db)?))
     };
-    let reviewed_at: Option<i64> = get(r, "reviewed_at").map_err(db)?;
-    let review = match reviewed_at {
-        None => None,
-        Some(at) => {
-            let by: Option<String> = get(r, "reviewed_by").map_err(db)?;
-            let key_id: Option<String> = get(r, "review_key_id").map_err(db)?;
-            let note: Option<Vec<u8>> = get(r, "review_note").map_err(db)?;
-            let (Some(by), Some(key_id), Some(note)) = (by, key_id, note) else {
-                return Err(internal("a consent-override review is incomplete"));
-            };
-            Some(ConsentOverrideReview {
-                at: sql::from_micros(at).map_err(db)?,
-                by: perspectief_core::UserId::parse(&by).map_err(internal)?,
-                note: repo::unseal(keys, &consent_override_review_aad(id), &key_id, &note)?,
-            })
-        }
-    };
+    let review = review_of(r, keys, &consent_override_review_aad(id))?;
     let org = |column: &str| -> Result<perspectief_core::OrganisationId, DomainError> {
         perspectief_core::OrganisationId::parse(&get::<String>(r, column).map_err(db)?).map_err(internal)
     };
@@ -481,13 +517,7 @@ impl PrivacyService for Store {
         let entry = self.entry(caller, Action::Search, "break_glass_log");
         self.read(entry, async {
             let basis = self.require(caller, Action::Search, &Resource::AuditLog)?;
-            let rows = sql::all(
-                &self.inner.reader,
-                &format!("SELECT {BREAK_GLASS_COLUMNS} FROM break_glass WHERE at >= $1 ORDER BY at, id LIMIT $2"),
-                [sql::micros(from).into(), i64::from(page_limit(limit)).into()],
-            )
-            .await
-            .map_err(db)?;
+            let rows = rows_from(&self.inner.reader, "break_glass", BREAK_GLASS_COLUMNS, from, limit).await?;
             let records = rows
                 .iter()
                 .map(|r| break_glass_record(r, &self.inner.keys))
@@ -529,22 +559,8 @@ impl PrivacyService for Store {
                 if record.review.is_some() {
                     return Err(already());
                 }
-                let (key_id, sealed) = repo::seal(&keys, &review_aad(access), &note)?;
-                let n = sql::exec(
-                    txn,
-                    "UPDATE break_glass SET reviewed_at = $2, reviewed_by = $3, review_key_id = $4, review_note = $5 \
-                     WHERE id = $1 AND reviewed_at IS NULL",
-                    [
-                        access.to_string().into(),
-                        sql::micros(entry.at).into(),
-                        caller.actor.user.to_string().into(),
-                        key_id.into(),
-                        sealed.into(),
-                    ],
-                )
-                .await
-                .map_err(db)?;
-                if n != 1 {
+                let (id, aad, by) = (access.to_string(), review_aad(access), caller.actor.user);
+                if !record_review(txn, &keys, "break_glass", &id, &aad, entry.at, by, &note).await? {
                     return Err(already());
                 }
                 record.review = Some(BreakGlassReview { at: entry.at, by: caller.actor.user, note });
@@ -563,15 +579,8 @@ impl PrivacyService for Store {
         let entry = self.entry(caller, Action::Search, "consent_override_log");
         self.read(entry, async {
             let basis = self.require(caller, Action::Search, &Resource::AuditLog)?;
-            let rows = sql::all(
-                &self.inner.reader,
-                &format!(
-                    "SELECT {CONSENT_OVERRIDE_COLUMNS} FROM consent_overrides WHERE at >= $1 ORDER BY at, id LIMIT $2"
-                ),
-                [sql::micros(from).into(), i64::from(page_limit(limit)).into()],
-            )
-            .await
-            .map_err(db)?;
+            let rows =
+                rows_from(&self.inner.reader, "consent_overrides", CONSENT_OVERRIDE_COLUMNS, from, limit).await?;
             let records = rows
                 .iter()
                 .map(|r| consent_override_record(r, &self.inner.keys))
@@ -611,22 +620,8 @@ impl PrivacyService for Store {
                 if record.review.is_some() {
                     return Err(already());
                 }
-                let (key_id, sealed) = repo::seal(&keys, &consent_override_review_aad(id), &note)?;
-                let n = sql::exec(
-                    txn,
-                    "UPDATE consent_overrides SET reviewed_at = $2, reviewed_by = $3, review_key_id = $4, \
-                     review_note = $5 WHERE id = $1 AND reviewed_at IS NULL",
-                    [
-                        id.to_string().into(),
-                        sql::micros(entry.at).into(),
-                        caller.actor.user.to_string().into(),
-                        key_id.into(),
-                        sealed.into(),
-                    ],
-                )
-                .await
-                .map_err(db)?;
-                if n != 1 {
+                let (row_id, aad, by) = (id.to_string(), consent_override_review_aad(id), caller.actor.user);
+                if !record_review(txn, &keys, "consent_overrides", &row_id, &aad, entry.at, by, &note).await? {
                     return Err(already());
                 }
                 record.review = Some(ConsentOverrideReview { at: entry.at, by: caller.actor.user, note });

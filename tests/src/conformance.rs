@@ -622,7 +622,12 @@ pub async fn event_feed_follows_consent<S: PerspectiefService>(svc: &S, env: &En
     assert!(all.windows(2).all(|w| w[0].position < w[1].position), "feed order");
     let (shown, cursor) = follow(svc, &partner, start, case.id()).await;
     let kinds: Vec<&str> = shown.iter().map(|e| e.event.change.kind()).collect();
-    assert_eq!(kinds, ["return_stance_recorded", "return_exploration_started"], "only the consented category");
+    // Its own consent (it names the partner) and the consented category, nothing else.
+    assert_eq!(
+        kinds,
+        ["consent_given", "return_stance_recorded", "return_exploration_started"],
+        "only the consented category"
+    );
     let log = svc.audit_log(&lead, Some(case.id()), 0, 500).await.expect("audit");
     assert!(log.iter().any(|r| r.entry.operation == "watch_events"
         && r.entry.user == partner.actor.user
@@ -634,10 +639,15 @@ pub async fn event_feed_follows_consent<S: PerspectiefService>(svc: &S, env: &En
         findings: ExplorationFindings { prospects: Some(text("Werk bij familie.")), ..Default::default() },
     })
     .await;
+    // The partner is told of the withdrawal (it names the partner), and of nothing else.
+    let only_consents = |events: &[perspectief_core::service::FeedEvent]| {
+        events.iter().map(|e| e.event.change.kind()).filter(|k| !k.starts_with("consent_")).count() == 0
+    };
     let (after, _) = follow(svc, &partner, cursor, case.id()).await;
-    assert!(after.is_empty(), "withdrawal takes effect on the next read: {after:?}");
+    let kinds: Vec<&str> = after.iter().map(|e| e.event.change.kind()).collect();
+    assert_eq!(kinds, ["consent_withdrawn"], "withdrawal takes effect on the next read: {after:?}");
     let (again, _) = follow(svc, &partner, start, case.id()).await;
-    assert!(again.is_empty(), "nothing of this person is shown any more: {again:?}");
+    assert!(only_consents(&again), "nothing of this person is shown any more but the consent: {again:?}");
 }
 
 /// Read the feed from `from` until it has nothing new; the events of `participant` and the cursor.

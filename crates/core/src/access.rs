@@ -28,8 +28,10 @@
 //! | municipal case manager | read, search, export | identity, guidance, legal, return, reports | grant and consent |
 //! | chain partner | read, search | identity, legal, medical/psychosocial, return | grant and consent |
 //! | chain partner | read | reports (a participant's progress report, showing only the sections of the categories above that the consent covers) | grant and consent |
-//! | chain partner | read | a sent referral addressed to its organisation | addressee, grant and consent for the referral's category |
+//! | chain partner | read | a sent referral addressed to its organisation | addressee, grant, and consent for the referral's category or the project lead's recorded override |
 //! | chain partner | update (answer: accept, reject, complete) | the same | the same |
+//! | municipal case manager | read | a sent referral addressed to the municipality (never medical) | the same |
+//! | chain partner, municipal case manager | read | a consent of the participant naming its organisation, given or withdrawn | named (basis: addressee; no grant needed: it must learn of a withdrawal) |
 //! | auditor, administrator | — | none | — |
 //!
 //! "grant and consent" means: the organisation's [`Grant`] includes the category, the case's
@@ -42,8 +44,30 @@
 //! project lead may write it, export it for the person (art. 15) and erase it, but reads it only
 //! by breaking the glass; a case file read by the lead shows those parts hidden.
 //!
-//! Anyone else acts on a referral as on case data of the referral's category (a referral to
-//! the GGD is medical/psychosocial data), as the service does for the referral commands.
+//! Inside the foundation a referral is case data of its own category (a referral to the GGD
+//! is medical/psychosocial data), as the service does for the referral commands. Outside the
+//! foundation a referral is its addressee's alone, once sent: a proposal, or a referral to
+//! another organisation, is never shared, whatever the consents say; and a consent naming
+//! another organisation is never shared either (it would tell who else helps the person).
+//!
+//! **What a reader sees of one case** is decided once, by
+//! [`AccessPolicy::decide_visibility`] (module [`crate::view`]): the categories shown, hidden
+//! or withheld (with the reason), and the referrals, consents and judgment communications by
+//! the rules of their kind. The case file, the case's events, the event feed and the progress
+//! report are all produced from that one decision. Per kind of event, outside the foundation:
+//!
+//! | event | shown when |
+//! |---|---|
+//! | registered, profile updated, project worker assigned | identity is shown |
+//! | contact logged, agreement made | the category of its content is shown |
+//! | agreement settled | the agreement's category is shown |
+//! | plan, goals, phase, direction, self-reliance, outflow | guidance is shown |
+//! | return stance, exploration, obstacles, reintegration, departure, judgment recorded, consequences explained | return is shown (a judgment lists only the communications below) |
+//! | judgment communicated | return is shown and it was communicated to the participant or to the reader's organisation (to the municipality: for the case manager) |
+//! | referral proposed, referral advanced | the referral rule above (addressee, once sent); the foundation's notes on its steps and the consent override's reason are left out, a partner's answer keeps its note |
+//! | consent given, consent withdrawn | the consent names the reader's organisation |
+//! | progress report sent | reports are shown |
+//! | confidentiality set | its category is shown |
 //!
 //! Criminal history and medical/psychosocial content never reach the municipality; criminal
 //! history never leaves the foundation, whatever the consent says (everyone deserves a new
@@ -517,10 +541,23 @@ pub enum Resource<'a> {
         scope: ParticipantScope<'a>,
         /// The addressee.
         addressed_to: OrganisationId,
-        /// Its current status (a proposal that was not sent is the foundation's alone).
-        status: crate::contact::ReferralStatus,
+        /// Whether it was ever sent (a proposal that was not sent, also one revoked before it
+        /// was sent, is the foundation's alone).
+        sent: bool,
+        /// Whether it was sent without a covering consent, on the project lead's recorded
+        /// override: the addressee then reads it on that decision instead of a consent.
+        on_override: bool,
         /// The data category of its content (see [`crate::contact::PartnerDomain::category`]).
         category: DataCategory,
+    },
+    /// A consent of the participant (given or withdrawn), as seen by the organisation it names.
+    Consent {
+        /// The participant.
+        scope: ParticipantScope<'a>,
+        /// The consent.
+        consent: ConsentId,
+        /// The organisation it names.
+        organisation: OrganisationId,
     },
     /// The directory of participants: finding someone by name, listing a caseload.
     ParticipantDirectory,
@@ -546,6 +583,7 @@ impl Resource<'_> {
         match self {
             Self::CaseData { .. } => "case_data",
             Self::Referral { .. } => "referral",
+            Self::Consent { .. } => "consent",
             Self::ParticipantDirectory => "participant_directory",
             Self::InformationSessions => "information_sessions",
             Self::ChainMeetings => "chain_meetings",
@@ -568,7 +606,8 @@ pub enum Basis {
     Assignment,
     /// A consent of the participant.
     Consent(ConsentId),
-    /// The referral is addressed to the actor's organisation.
+    /// The record is addressed to the actor's organisation: a referral sent to it (on a
+    /// consent override; under a consent the basis is that consent), or a consent naming it.
     Addressee,
     /// An emergency read outside the matrix (break-glass): allowed only with a recorded reason,
     /// and listed for review. Never the outcome of [`AccessPolicy::decide`].
@@ -742,25 +781,54 @@ impl AccessPolicy {
             || deny(DenyReason::RoleNotEntitled { role: actor.role, action, resource: resource.kind().to_owned() });
         match resource {
             Resource::CaseData { scope, category } => decide_case_data(actor, action, scope, *category, today),
-            Resource::Referral { scope, addressed_to, status, category } => match actor.role {
-                ChainPartner if matches!(action, Read | Update) => {
+            Resource::Referral { scope, addressed_to, sent, on_override, category } => match actor.role {
+                // Outside the foundation a referral is its addressee's alone, once sent: a
+                // proposal, or a referral to another organisation, is never shared with anyone
+                // else, whatever the consents say.
+                ChainPartner | MunicipalCaseManager
+                    if action == Read || (action == Update && actor.role == ChainPartner) =>
+                {
                     if *addressed_to != actor.organisation {
                         deny(DenyReason::NotAddressee)
-                    } else if *status == crate::contact::ReferralStatus::Proposed {
+                    } else if !*sent {
                         deny(DenyReason::NotSent)
-                    } else if *category == DataCategory::CriminalHistory {
-                        // Never outside the foundation, whatever the consent says.
+                    } else if !outside_readable(actor.role, *category) {
+                        // Criminal history never leaves the foundation; medical content never
+                        // reaches the municipality.
                         deny(DenyReason::CategoryNotForRole { role: actor.role, action, category: *category })
                     } else {
-                        by_grant_and_consent(actor, scope, *category, today)
+                        match by_grant_and_consent(actor, scope, *category, today) {
+                            // Sent on the project lead's recorded override: the addressee reads
+                            // it on that decision (its grant still applies).
+                            Decision::Denied { reason: DenyReason::NoConsent { .. } } if *on_override => {
+                                allow(Basis::Addressee)
+                            }
+                            decision => decision,
+                        }
                     }
                 }
                 // A partner answers the referrals addressed to it, nothing more.
-                ChainPartner => not_entitled(),
-                // Anyone else acts on case data of the referral's own category, as the service
-                // does for referral commands: a referral to the GGD is medical content, which
-                // must not reach the municipality under a consent for guidance.
+                ChainPartner | MunicipalCaseManager => not_entitled(),
+                // Foundation staff act on case data of the referral's own category, as the
+                // service does for referral commands: a referral to the GGD is medical content.
                 _ => decide_case_data(actor, action, scope, *category, today),
+            },
+            Resource::Consent { scope, organisation, .. } => match actor.role {
+                // An organisation outside the foundation reads the consents that name it, given
+                // or withdrawn (it must learn of a withdrawal), never those naming others: they
+                // would tell it who else helps the person, and with what.
+                ChainPartner | MunicipalCaseManager if action == Read => {
+                    if *organisation == actor.organisation {
+                        // On the basis that it names the reader, not under the consent: no
+                        // case data is shared by it.
+                        allow(Basis::Addressee)
+                    } else {
+                        deny(DenyReason::NotAddressee)
+                    }
+                }
+                ChainPartner | MunicipalCaseManager => not_entitled(),
+                // Inside the foundation a consent is guidance data.
+                _ => decide_case_data(actor, action, scope, DataCategory::Guidance, today),
             },
             other => {
                 let allowed: &[Action] = match (other, actor.role) {
@@ -829,52 +897,6 @@ impl AccessPolicy {
             Decision::Allowed { .. } => allow(basis.unwrap_or(Basis::RoleRule)),
             denied => denied,
         }
-    }
-
-    /// Whether `actor` may read a participant's whole case file, and which categories' content
-    /// must be hidden in it (field-level need-to-know). Every category must be readable, except
-    /// that foundation staff denied a need-to-know category ([`DenyReason::NeedToKnow`]: the
-    /// project lead and medical or criminal-history content) get the file with that content
-    /// hidden instead of no file. The basis is the one for the guidance category.
-    ///
-    /// ```
-    /// use chrono::NaiveDate;
-    /// use perspectief_core::access::*;
-    /// use perspectief_core::{OrganisationId, ParticipantId, UserId};
-    ///
-    /// let foundation = OrganisationId::from_u128(100);
-    /// let policy = AccessPolicy { foundation };
-    /// let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-    /// let lead = Actor { user: UserId::from_u128(2), organisation: foundation, role: Role::ProjectLead, grant: Grant::NONE };
-    /// let scope = ParticipantScope {
-    ///     participant: ParticipantId::from_u128(7),
-    ///     project_worker: UserId::from_u128(1),
-    ///     consents: &[],
-    ///     levels: CaseLevels::DEFAULT,
-    /// };
-    /// let (basis, hidden) = policy.decide_case_file(&lead, &scope, today).unwrap();
-    /// assert_eq!(basis, Basis::RoleRule);
-    /// assert!(hidden.contains(&DataCategory::MedicalPsychosocial) && hidden.contains(&DataCategory::CriminalHistory));
-    /// ```
-    pub fn decide_case_file(
-        &self,
-        actor: &Actor,
-        scope: &ParticipantScope<'_>,
-        today: NaiveDate,
-    ) -> Result<(Basis, BTreeSet<DataCategory>), DenyReason> {
-        let mut basis = Basis::RoleRule;
-        let mut hidden = BTreeSet::new();
-        for category in DataCategory::ALL {
-            match self.decide(actor, Action::Read, &Resource::CaseData { scope: *scope, category }, today) {
-                Decision::Allowed { basis: b } if category == DataCategory::Guidance => basis = b,
-                Decision::Allowed { .. } => {}
-                Decision::Denied { reason: DenyReason::NeedToKnow { .. } } => {
-                    hidden.insert(category);
-                }
-                Decision::Denied { reason } => return Err(reason),
-            }
-        }
-        Ok((basis, hidden))
     }
 
     /// Whether `actor` may break the glass: read a whole case file they otherwise may not, in an
@@ -988,6 +1010,17 @@ fn decide_case_data(
             if !readable { category_denied() } else { by_consent() }
         }
         Auditor | Administrator => category_denied(),
+    }
+}
+
+/// Whether an outside role may ever read this category (the role rule of the matrix, before
+/// grant and consent): criminal history never, medical content never for the municipality.
+const fn outside_readable(role: Role, category: DataCategory) -> bool {
+    use DataCategory::*;
+    match role {
+        Role::ChainPartner => !matches!(category, CriminalHistory),
+        Role::MunicipalCaseManager => !matches!(category, CriminalHistory | MedicalPsychosocial),
+        _ => false,
     }
 }
 
@@ -1132,7 +1165,8 @@ mod tests {
         let referral = |levels| Resource::Referral {
             scope: scope(levels),
             addressed_to: IOM,
-            status: crate::contact::ReferralStatus::Sent,
+            sent: true,
+            on_override: false,
             category: legal,
         };
         assert!(POLICY.decide(&askv, Action::Update, &referral(defaults), day(15)).is_allowed());
@@ -1271,7 +1305,6 @@ mod tests {
 
     #[test]
     fn partners_see_only_sent_referrals_addressed_to_them_under_consent() {
-        use crate::contact::ReferralStatus;
         let iom = actor(Role::ChainPartner, 9, IOM);
         let consents = [consent(IOM, &[DataCategory::Return], 1, None)];
         let scope = ParticipantScope {
@@ -1280,35 +1313,47 @@ mod tests {
             consents: &consents,
             levels: CaseLevels::DEFAULT,
         };
-        let referral = |to, status, category| Resource::Referral { scope, addressed_to: to, status, category };
-        let sent_return = referral(IOM, ReferralStatus::Sent, DataCategory::Return);
+        let referral =
+            |to, sent, category| Resource::Referral { scope, addressed_to: to, sent, on_override: false, category };
+        let sent_return = referral(IOM, true, DataCategory::Return);
         assert_eq!(
             POLICY.decide(&iom, Action::Update, &sent_return, day(15)),
             Decision::Allowed { basis: Basis::Consent(consents[0].id) }
         );
         assert_eq!(
-            POLICY.decide(&iom, Action::Read, &referral(IOM, ReferralStatus::Proposed, DataCategory::Return), day(15)),
+            POLICY.decide(&iom, Action::Read, &referral(IOM, false, DataCategory::Return), day(15)),
             Decision::Denied { reason: DenyReason::NotSent }
         );
         assert_eq!(
-            POLICY.decide(&iom, Action::Read, &referral(GEMEENTE, ReferralStatus::Sent, DataCategory::Return), day(15)),
+            POLICY.decide(&iom, Action::Read, &referral(GEMEENTE, true, DataCategory::Return), day(15)),
             Decision::Denied { reason: DenyReason::NotAddressee }
         );
         assert_eq!(
-            POLICY.decide(
-                &iom,
-                Action::Read,
-                &referral(IOM, ReferralStatus::Sent, DataCategory::MedicalPsychosocial),
-                day(15)
-            ),
+            POLICY.decide(&iom, Action::Read, &referral(IOM, true, DataCategory::MedicalPsychosocial), day(15)),
             Decision::Denied { reason: DenyReason::NoConsent { category: DataCategory::MedicalPsychosocial } }
         );
         assert!(!POLICY.decide(&iom, Action::Erase, &sent_return, day(15)).is_allowed());
+        // Sent on the project lead's override: the addressee reads it without a consent, still
+        // within its grant; the override never reaches anyone else.
+        let on_override =
+            |to, category| Resource::Referral { scope, addressed_to: to, sent: true, on_override: true, category };
+        assert_eq!(
+            POLICY.decide(&iom, Action::Read, &on_override(IOM, DataCategory::Legal), day(15)),
+            Decision::Allowed { basis: Basis::Addressee }
+        );
+        assert_eq!(
+            POLICY.decide(&iom, Action::Read, &on_override(GEMEENTE, DataCategory::Legal), day(15)),
+            Decision::Denied { reason: DenyReason::NotAddressee }
+        );
+        let ungranted = Actor { grant: Grant::NONE, ..iom };
+        assert_eq!(
+            POLICY.decide(&ungranted, Action::Read, &on_override(IOM, DataCategory::Legal), day(15)),
+            Decision::Denied { reason: DenyReason::NotGranted { category: DataCategory::Legal } }
+        );
     }
 
     #[test]
-    fn a_referral_is_case_data_of_its_own_category_for_everyone_but_its_addressee() {
-        use crate::contact::ReferralStatus;
+    fn outside_the_foundation_a_referral_is_its_addressees_alone() {
         let all: Vec<DataCategory> = DataCategory::ALL.to_vec();
         let consents = [consent(GEMEENTE, &all, 1, None), consent(IOM, &all, 1, None)];
         let scope = ParticipantScope {
@@ -1318,19 +1363,75 @@ mod tests {
             levels: CaseLevels::DEFAULT,
         };
         let referral =
-            |to, category| Resource::Referral { scope, addressed_to: to, status: ReferralStatus::Sent, category };
-        // A referral to the GGD is medical: not for the municipality, whatever the consent says.
+            |to, category| Resource::Referral { scope, addressed_to: to, sent: true, on_override: false, category };
+        // The municipality, with consent for everything, never reads a referral to a partner.
         let gemeente = actor(Role::MunicipalCaseManager, 8, GEMEENTE);
-        let medical = referral(IOM, DataCategory::MedicalPsychosocial);
-        assert!(!POLICY.decide(&gemeente, Action::Read, &medical, day(15)).is_allowed());
-        assert!(POLICY.decide(&gemeente, Action::Read, &referral(IOM, DataCategory::Guidance), day(15)).is_allowed());
+        for category in DataCategory::ALL {
+            assert_eq!(
+                POLICY.decide(&gemeente, Action::Read, &referral(IOM, category), day(15)),
+                Decision::Denied { reason: DenyReason::NotAddressee },
+                "{category}"
+            );
+        }
+        // Addressed to the municipality: it reads it, but never medical content.
+        assert!(
+            POLICY.decide(&gemeente, Action::Read, &referral(GEMEENTE, DataCategory::Guidance), day(15)).is_allowed()
+        );
+        assert!(
+            !POLICY
+                .decide(&gemeente, Action::Read, &referral(GEMEENTE, DataCategory::MedicalPsychosocial), day(15))
+                .is_allowed()
+        );
+        assert!(
+            !POLICY
+                .decide(&gemeente, Action::Update, &referral(GEMEENTE, DataCategory::Guidance), day(15))
+                .is_allowed()
+        );
         // Criminal history never leaves the foundation, not even to the addressee.
         let iom = actor(Role::ChainPartner, 9, IOM);
         let criminal = referral(IOM, DataCategory::CriminalHistory);
         assert!(!POLICY.decide(&iom, Action::Read, &criminal, day(15)).is_allowed());
         // The addressee reads and answers; it does not search or export referrals.
-        assert!(POLICY.decide(&iom, Action::Read, &medical, day(15)).is_allowed());
+        assert!(
+            POLICY.decide(&iom, Action::Read, &referral(IOM, DataCategory::MedicalPsychosocial), day(15)).is_allowed()
+        );
         assert!(!POLICY.decide(&iom, Action::Search, &referral(IOM, DataCategory::Legal), day(15)).is_allowed());
+        // Inside the foundation a referral is case data of its category.
+        let worker = actor(Role::ProjectWorker, 1, FOUNDATION);
+        assert_eq!(
+            POLICY.decide(&worker, Action::Read, &referral(IOM, DataCategory::Legal), day(15)),
+            Decision::Allowed { basis: Basis::Assignment }
+        );
+    }
+
+    #[test]
+    fn an_organisation_reads_the_consents_that_name_it_and_no_others() {
+        let consents = [consent(IOM, &[DataCategory::Return], 1, Some(3))];
+        let scope = ParticipantScope {
+            participant: ParticipantId::from_u128(7),
+            project_worker: WORKER,
+            consents: &consents,
+            levels: CaseLevels::DEFAULT,
+        };
+        let resource = Resource::Consent { scope, consent: consents[0].id, organisation: IOM };
+        // Withdrawn or not, and without a grant: it must learn of the withdrawal.
+        let iom = Actor { grant: Grant::NONE, ..actor(Role::ChainPartner, 9, IOM) };
+        assert_eq!(
+            POLICY.decide(&iom, Action::Read, &resource, day(15)),
+            Decision::Allowed { basis: Basis::Addressee }
+        );
+        assert!(!POLICY.decide(&iom, Action::Update, &resource, day(15)).is_allowed());
+        let gemeente = actor(Role::MunicipalCaseManager, 8, GEMEENTE);
+        assert_eq!(
+            POLICY.decide(&gemeente, Action::Read, &resource, day(15)),
+            Decision::Denied { reason: DenyReason::NotAddressee }
+        );
+        // Inside the foundation a consent is guidance data.
+        let other = actor(Role::ProjectWorker, 2, FOUNDATION);
+        assert_eq!(
+            POLICY.decide(&other, Action::Read, &resource, day(15)),
+            Decision::Denied { reason: DenyReason::NotAssigned }
+        );
     }
 
     #[test]

@@ -1017,9 +1017,12 @@ impl Case {
             CaseChange::ReferralProposed(r) => {
                 self.referrals.insert(r.id, r.clone());
             }
-            CaseChange::ReferralAdvanced { referral, step, .. } => {
+            CaseChange::ReferralAdvanced { referral, step, consent_override, .. } => {
                 if let Some(r) = self.referrals.get_mut(referral) {
                     r.history.push(step.clone());
+                    if step.status == ReferralStatus::Sent && consent_override.is_some() {
+                        r.sent_on_override = true;
+                    }
                 }
             }
             CaseChange::ReturnExplorationStarted(x) => self.exploration = Some(x.clone()),
@@ -1367,7 +1370,14 @@ impl Case {
                     return Err(DomainError::AlreadyExists { entity: EntityKind::Referral, id: id.to_string() });
                 }
                 let step = ReferralStep { status: ReferralStatus::Proposed, on: ctx.today, note: None, by };
-                vec![CaseChange::ReferralProposed(Referral { id, partner, domain, reason, history: vec![step] })]
+                vec![CaseChange::ReferralProposed(Referral {
+                    id,
+                    partner,
+                    domain,
+                    reason,
+                    history: vec![step],
+                    sent_on_override: false,
+                })]
             }
             CaseCommand::AdvanceReferral { referral, to, on, note, consent_override } => {
                 let r = self
@@ -2054,7 +2064,7 @@ impl Case {
 
     /// The case file as seen by a reader who may not read the content of the `hidden`
     /// categories (field-level need-to-know, see
-    /// [`AccessPolicy::decide_case_file`](crate::access::AccessPolicy::decide_case_file)):
+    /// [`AccessPolicy::decide_visibility`](crate::access::AccessPolicy::decide_visibility)):
     /// that content is replaced by [`HIDDEN`] (`[afgeschermd]`); ids, dates, statuses,
     /// categories and activity codes stay, so the case keeps its shape and counts.
     pub fn hidden(&self, hidden: &BTreeSet<DataCategory>) -> Case {

@@ -219,6 +219,11 @@ pub struct Referral {
     pub reason: Text,
     /// The history, oldest first; the last step is the current status.
     pub history: Vec<ReferralStep>,
+    /// Whether it was sent without a covering consent, on the project lead's recorded
+    /// override (the addressee then reads it on that decision; the reason stays inside the
+    /// foundation).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sent_on_override: bool,
 }
 
 impl Referral {

@@ -78,7 +78,10 @@ struct Input {
     category: DataCategory,
     project_worker: UserId,
     addressed_to: OrganisationId,
-    status: ReferralStatus,
+    /// Whether the referral was ever sent (from its status and, for a revoked one, a flag).
+    sent: bool,
+    /// Whether it was sent on the project lead's override.
+    on_override: bool,
     accessed_by: UserId,
     consents: Vec<Consent>,
     /// The case's levels: the defaults, with at most one category raised.
@@ -142,6 +145,16 @@ impl Input {
         let raised = b.pick(&DataCategory::ALL);
         let level = b.pick(&ConfidentialityLevel::ALL).max(raised.default_level());
         let levels = CaseLevels::DEFAULT.with(raised, level);
+        // Read after the older fields, so that older corpus entries keep their meaning: a
+        // revoked referral was revoked before it was sent (bit 0), and a sent one was sent on
+        // the project lead's override (bit 1).
+        let flags = b.byte();
+        let sent = match status {
+            ReferralStatus::Proposed => false,
+            ReferralStatus::Revoked => flags & 1 == 0,
+            _ => true,
+        };
+        let on_override = sent && flags & 2 != 0;
         Self {
             actor,
             action,
@@ -150,7 +163,8 @@ impl Input {
             category,
             project_worker,
             addressed_to,
-            status,
+            sent,
+            on_override,
             accessed_by,
             consents,
             levels,
@@ -172,7 +186,8 @@ impl Input {
             1 => Resource::Referral {
                 scope: self.scope(),
                 addressed_to: self.addressed_to,
-                status: self.status,
+                sent: self.sent,
+                on_override: self.on_override,
                 category: self.category,
             },
             n => OTHER_RESOURCES[usize::from(n - 2) % OTHER_RESOURCES.len()].0,
@@ -354,25 +369,32 @@ pub fn access_policy(data: &[u8]) {
     }
 
     match resource {
-        Resource::Referral { addressed_to, status, category, .. } if actor.role == ChainPartner => {
-            // The partner's own row: a sent referral addressed to it, under consent for the
-            // referral's category; criminal history never leaves the foundation.
-            let may = matches!(input.action, Read | Update)
+        Resource::Referral { addressed_to, sent, on_override, category, .. }
+            if matches!(actor.role, ChainPartner | MunicipalCaseManager) =>
+        {
+            // Outside the foundation a referral is its addressee's alone, once sent, under
+            // grant and consent for its category or the lead's recorded override; criminal
+            // history never leaves the foundation, medical content never reaches the
+            // municipality; only a partner answers.
+            let readable = match actor.role {
+                ChainPartner => category != DataCategory::CriminalHistory,
+                _ => !matches!(category, DataCategory::CriminalHistory | DataCategory::MedicalPsychosocial),
+            };
+            let may = (input.action == Read || (input.action == Update && actor.role == ChainPartner))
                 && addressed_to == actor.organisation
-                && status != ReferralStatus::Proposed
-                && category != DataCategory::CriminalHistory
+                && sent
+                && readable
                 && input.granted(category);
             let consent = input.covering(category);
+            let expected = consent.map(|c| Basis::Consent(c.id)).or(on_override.then_some(Basis::Addressee));
             if let Decision::Allowed { basis } = &decision {
-                assert!(may, "a partner got a referral the matrix does not give it: {}", context());
-                assert_eq!(Some(*basis), consent.map(|c| Basis::Consent(c.id)), "basis: {}", context());
-            } else if may && consent.is_some() && status != ReferralStatus::Revoked {
-                // A revoked referral may never have been sent, so only the statuses that
-                // follow sending are certainly the partner's.
-                panic!("a sent referral addressed to the partner, with consent, was denied: {}", context());
+                assert!(may, "an outside organisation got a referral the matrix does not give it: {}", context());
+                assert_eq!(Some(*basis), expected, "basis: {}", context());
+            } else if may && expected.is_some() {
+                panic!("a sent referral addressed to the reader, with consent or override, was denied: {}", context());
             }
         }
-        // Case data, and a referral for anyone but a partner: case data of its category.
+        // Case data, and a referral inside the foundation: case data of its category.
         Resource::CaseData { category, .. } | Resource::Referral { category, .. } => {
             let expected = if outside_staff { None } else { case_data_rule(&input, input.action, category) };
             match (&decision, expected) {

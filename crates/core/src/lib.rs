@@ -118,6 +118,7 @@ pub mod session;
 pub mod text;
 pub mod time;
 pub mod trajectory;
+pub mod view;
 
 pub use access::{
     AccessPolicy, Action, Actor, Basis, CaseLevels, ConfidentialityLevel, Consent, DataCategory, Decision, DenyReason,

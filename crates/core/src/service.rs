@@ -29,6 +29,7 @@ use crate::meeting::{ChainMeeting, MeetingCommand};
 use crate::plan::Direction;
 use crate::session::{InformationSession, PlanSession, SessionCommand};
 use crate::trajectory::Phase;
+use crate::view::CaseView;
 
 /// Why data is accessed (recorded in the access log, NEN 7513).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -482,14 +483,30 @@ pub trait PerspectiefService: Send + Sync {
         cmd: CaseCommand,
     ) -> impl Future<Output = Result<Executed, DomainError>> + Send;
 
-    /// Read a whole case file.
+    /// Read a whole case file: for a reader who may see all of it (content of a need-to-know
+    /// category may be hidden); anyone else is denied with the reason the first withheld
+    /// category is withheld. Partners read [`PerspectiefService::case_view`].
     fn get_case(
         &self,
         caller: &Caller,
         participant: ParticipantId,
     ) -> impl Future<Output = Result<Case, DomainError>> + Send;
 
-    /// A case's events after a version, oldest first, at most `limit`.
+    /// Read what the caller may see of one case file
+    /// ([`AccessPolicy::decide_visibility`](crate::access::AccessPolicy::decide_visibility)):
+    /// the categories shown, the referrals and consents of the caller's own, and the withheld
+    /// categories with their reasons. Denied only when the caller may see nothing of it.
+    /// Every category shown and every category withheld is recorded in the access log.
+    fn case_view(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+    ) -> impl Future<Output = Result<CaseView, DomainError>> + Send;
+
+    /// A case's events after a version that the caller may see, oldest first, at most
+    /// `limit`, each as [`Visibility::event`](crate::view::Visibility::event) shows it to the
+    /// caller; fewer than `limit` means there are no more visible events now. Denied only when
+    /// the caller may see nothing of the case.
     fn case_events(
         &self,
         caller: &Caller,
@@ -498,10 +515,11 @@ pub trait PerspectiefService: Send + Sync {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<CaseEvent>, DomainError>> + Send;
 
-    /// The events after a feed position that the caller may see (per event: the access policy
-    /// for the event's data category and the participant's consents at the time of the call),
-    /// examining at most `limit` positions. Each participant whose events are returned is
-    /// logged; a read that returns nothing is not.
+    /// The events after a feed position that the caller may see, examining at most `limit`
+    /// positions. Each event is decided by the same decision as the case file
+    /// ([`Visibility::event`](crate::view::Visibility::event): the rule of its kind, against
+    /// the case and the participant's consents at the time of the call). What is shown is
+    /// logged per participant and category; what is withheld is logged as a denial.
     fn watch_events(
         &self,
         caller: &Caller,

@@ -50,9 +50,14 @@ impl<S> Api<S> {
     }
 }
 
-/// A case file with its output-only fields for today (Amsterdam).
+/// A whole case file with its output-only fields for today (Amsterdam).
 fn case_file(case: &perspectief_core::case::Case) -> pb::CaseFile {
-    crate::convert::case_model::case_file_on(case, perspectief_core::time::amsterdam_date(chrono::Utc::now()))
+    case_view_file(&perspectief_core::view::CaseView::whole(case))
+}
+
+/// A case file as the caller may see it, with its output-only fields for today (Amsterdam).
+fn case_view_file(view: &perspectief_core::view::CaseView) -> pb::CaseFile {
+    crate::convert::case_model::case_file_on(view, perspectief_core::time::amsterdam_date(chrono::Utc::now()))
 }
 
 fn status(e: DomainError) -> Status {
@@ -141,8 +146,8 @@ macro_rules! case_service {
                 let caller = caller(&request)?;
                 let id: ParticipantId =
                     parse_name("participants", &request.get_ref().name, &Field::root().child("name")).map_err(status)?;
-                let case = self.svc.get_case(&caller, id).await.map_err(status)?;
-                Ok(Response::new(case_file(&case)))
+                let view = self.svc.case_view(&caller, id).await.map_err(status)?;
+                Ok(Response::new(case_view_file(&view)))
             }
 
             async fn list_participants(

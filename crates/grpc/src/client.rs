@@ -21,6 +21,7 @@ use perspectief_core::service::{
     ParticipantSummary, PerspectiefService, Worklist, WorklistQuery,
 };
 use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
+use perspectief_core::view::CaseView;
 use perspectief_core::{DomainError, MeetingId, ParticipantId, SessionId, SubsidyPeriodId};
 use tonic::transport::Channel;
 
@@ -226,6 +227,12 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
     }
 
     async fn get_case(&self, caller: &Caller, participant: ParticipantId) -> Result<Case, DomainError> {
+        // The server answers what the caller may see; only a whole file is the case itself.
+        let view = self.case_view(caller, participant).await?;
+        view.into_case().map_err(DomainError::AccessDenied)
+    }
+
+    async fn case_view(&self, caller: &Caller, participant: ParticipantId) -> Result<CaseView, DomainError> {
         let request =
             self.request(caller, pb::GetCaseFileRequest { name: resource_name("participants", &participant) }).await?;
         answer(reply(self.cases().get_case_file(request).await)?)

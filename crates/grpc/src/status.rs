@@ -98,7 +98,9 @@ pub fn to_status(e: &DomainError) -> Status {
     Status::with_error_details(code(e), e.to_string(), details)
 }
 
-fn deny_metadata(d: &DenyReason, put: &mut impl FnMut(&str, &str)) {
+/// The reason of a denial as key-value details (`deny_reason` and what it names): in a
+/// denial's ErrorInfo and in a case file's withheld categories.
+pub(crate) fn deny_metadata(d: &DenyReason, put: &mut impl FnMut(&str, &str)) {
     match d {
         DenyReason::RoleNotEntitled { role, action, resource } => {
             put("deny_reason", "role_not_entitled");
@@ -229,7 +231,12 @@ fn meta<'a>(info: &'a tonic_types::ErrorInfo, key: &str) -> &'a str {
 }
 
 fn deny_reason(info: &tonic_types::ErrorInfo) -> Option<DenyReason> {
-    let m = |k: &str| meta(info, k);
+    deny_reason_of(&info.metadata)
+}
+
+/// A denial's reason from its key-value details (see [`deny_metadata`]).
+pub(crate) fn deny_reason_of(details: &std::collections::HashMap<String, String>) -> Option<DenyReason> {
+    let m = |k: &str| details.get(k).map(String::as_str).unwrap_or_default();
     Some(match m("deny_reason") {
         "role_not_entitled" => DenyReason::RoleNotEntitled {
             role: named(m("role"))?,

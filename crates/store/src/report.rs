@@ -10,8 +10,6 @@
 //! Progress reports and agendas need the case files themselves, so they load them: one case
 //! for a progress report, every active case for an agenda.
 
-use std::collections::BTreeSet;
-
 use chrono::NaiveDate;
 use perspectief_core::access::{Action, DataCategory, Resource};
 use perspectief_core::activity::{ActivityCode, SubsidyPeriod};
@@ -346,25 +344,45 @@ impl ReportingService for Store {
         let mut entry = self.entry(caller, Action::Read, "progress_report");
         entry.participant = Some(participant);
         entry.category = Some(DataCategory::Reports);
-        self.read(entry, async {
-            if to < from {
-                return Err(DomainError::field("to", "before_start", "the period must not end before it starts"));
-            }
-            let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
-                DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
-            })?;
-            let scope = case.scope();
-            let basis =
-                self.require(caller, Action::Read, &Resource::CaseData { scope, category: DataCategory::Reports })?;
-            let visible: BTreeSet<DataCategory> = DataCategory::ALL
-                .into_iter()
-                .filter(|category| {
-                    self.require(caller, Action::Read, &Resource::CaseData { scope, category: *category }).is_ok()
-                })
-                .collect();
-            Ok((ProgressReport::generate(&case, from, to, &visible), basis))
-        })
-        .await
+        let mut withheld = Vec::new();
+        let report = self
+            .read(entry, async {
+                if to < from {
+                    return Err(DomainError::field("to", "before_start", "the period must not end before it starts"));
+                }
+                let case =
+                    repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
+                        DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
+                    })?;
+                // The same decision as the case file: the report shows what the reader may see of
+                // it, and needs the reports category itself.
+                let today = perspectief_core::time::amsterdam_date(self.now());
+                let visibility = self
+                    .inner
+                    .policy
+                    .decide_visibility(&caller.actor, &case, today)
+                    .map_err(DomainError::AccessDenied)?;
+                let basis = match visibility.shown().find(|(c, _)| *c == DataCategory::Reports) {
+                    Some((_, basis)) => basis,
+                    None => {
+                        let reason = visibility.withheld().find(|w| w.category == DataCategory::Reports).map_or(
+                            perspectief_core::DenyReason::NeedToKnow { category: DataCategory::Reports },
+                            |w| w.reason,
+                        );
+                        return Err(DomainError::AccessDenied(reason));
+                    }
+                };
+                let report = ProgressReport::generate(&visibility.view(&case), from, to);
+                withheld = visibility.withheld().map(|w| (w.category, w.reason)).collect();
+                Ok((report, basis))
+            })
+            .await?;
+        // Every category left out of the report is on record as a denial.
+        if !withheld.is_empty() {
+            let entries = self.partial_read_entries(caller, "progress_report", participant, &[], &withheld);
+            self.inner.writer.record(entries).await?;
+        }
+        Ok(report)
     }
 
     async fn meeting_agenda(&self, caller: &Caller, query: AgendaQuery) -> Result<MeetingAgenda, DomainError> {

@@ -17,16 +17,27 @@ use perspectief_core::service::{
 };
 use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
 use perspectief_core::time::amsterdam_date;
+use perspectief_core::view::{CaseView, Visibility};
 use perspectief_core::{
-    AgreementId, DomainError, EntityKind, GoalId, MeetingId, ParticipantId, ReferralId, Role, SessionId, UserId,
+    AgreementId, DenyReason, DomainError, EntityKind, GoalId, MeetingId, ParticipantId, ReferralId, Role, SessionId,
+    UserId,
 };
-use std::collections::BTreeSet;
 
 use crate::Store;
 use crate::error::{db, internal};
 use crate::repo;
 use crate::sql::{self, get};
 use crate::writer::{Output, Work};
+
+/// The category an event's read is logged under: its data category, except for a consent
+/// record read by the organisation it names, which shares no case data (no category).
+fn logged_category(change: &perspectief_core::CaseChange, basis: perspectief_core::Basis) -> Option<DataCategory> {
+    use perspectief_core::CaseChange::{ConsentGiven, ConsentWithdrawn};
+    match (change, basis) {
+        (ConsentGiven(_) | ConsentWithdrawn { .. }, perspectief_core::Basis::Addressee) => None,
+        (other, _) => Some(other.category()),
+    }
+}
 
 pub(crate) fn downcast<T: 'static>(out: Output) -> Result<T, DomainError> {
     out.downcast::<T>().map(|b| *b).map_err(|_| internal("writer returned an unexpected type"))
@@ -75,15 +86,41 @@ impl Store {
         downcast(self.inner.writer.submit(entry, Some(work)).await?)
     }
 
-    /// The caller may read the whole case file, with the content of the categories returned
-    /// hidden (field-level need-to-know, see `AccessPolicy::decide_case_file`).
-    fn may_read_case(
+    /// A case for a read, or not found.
+    async fn load_for_read(&self, participant: ParticipantId) -> Result<Case, DomainError> {
+        repo::load_case(&self.inner.reader, &self.inner.keys, participant)
+            .await?
+            .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() })
+    }
+
+    /// What the caller may see of a case (the core's one decision for every read path).
+    fn visibility(&self, caller: &Caller, case: &Case, today: NaiveDate) -> Result<Visibility, DomainError> {
+        self.inner.policy.decide_visibility(&caller.actor, case, today).map_err(DomainError::AccessDenied)
+    }
+
+    /// The access-log entries of a partial read of one participant's case: one per category
+    /// (and basis) shown (no category for the reader's own consents), one denial per category
+    /// withheld, so that every withheld part is on record as a denial of the access policy is.
+    pub(crate) fn partial_read_entries(
         &self,
         caller: &Caller,
-        case: &Case,
-        today: NaiveDate,
-    ) -> Result<(perspectief_core::Basis, BTreeSet<DataCategory>), DomainError> {
-        self.inner.policy.decide_case_file(&caller.actor, &case.scope(), today).map_err(DomainError::AccessDenied)
+        operation: &str,
+        participant: ParticipantId,
+        shown: &[(Option<DataCategory>, perspectief_core::Basis)],
+        withheld: &[(DataCategory, DenyReason)],
+    ) -> Vec<AuditEntry> {
+        let entry = |category| {
+            let mut e = self.entry(caller, Action::Read, operation);
+            e.participant = Some(participant);
+            e.category = category;
+            e
+        };
+        let mut entries: Vec<AuditEntry> =
+            shown.iter().map(|(category, basis)| AuditEntry { basis: Some(*basis), ..entry(*category) }).collect();
+        entries.extend(withheld.iter().map(|(category, reason)| {
+            entry(Some(*category)).with_outcome(&Err::<(), _>(DomainError::AccessDenied(reason.clone())))
+        }));
+        entries
     }
 
     /// Execute a command on a session or meeting: refuse a stale version early, then, in the
@@ -225,7 +262,8 @@ impl PerspectiefService for Store {
                         let resource = Resource::Referral {
                             scope: case.scope(),
                             addressed_to: r.partner,
-                            status: r.status(),
+                            sent: r.sent_on().is_some(),
+                            on_override: r.sent_on_override,
                             category: r.domain.category(),
                         };
                         let basis = policy.decide(&caller.actor, Action::Update, &resource, ctx.today).into_result()?;
@@ -272,18 +310,49 @@ impl PerspectiefService for Store {
     }
 
     async fn get_case(&self, caller: &Caller, participant: ParticipantId) -> Result<Case, DomainError> {
+        // What the caller may see, recorded as such; only a reader who may see all of it gets
+        // the case itself (content may be hidden). The gRPC client does the same over the wire.
+        let view = self.case_view(caller, participant).await?;
+        view.into_case().map_err(DomainError::AccessDenied)
+    }
+
+    async fn case_view(&self, caller: &Caller, participant: ParticipantId) -> Result<CaseView, DomainError> {
+        // One operation name for reading a case file, whole or in part.
         let mut entry = self.entry(caller, Action::Read, "get_case");
         entry.participant = Some(participant);
         let today = amsterdam_date(self.now());
-        self.read(entry, async {
-            let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
-                DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
-            })?;
-            let (basis, hidden) = self.may_read_case(caller, &case, today)?;
-            let case = if hidden.is_empty() { case } else { case.hidden(&hidden) };
-            Ok((case, basis))
-        })
-        .await
+        let decided = async {
+            let case = self.load_for_read(participant).await?;
+            let visibility = self.visibility(caller, &case, today)?;
+            Ok((case, visibility))
+        }
+        .await;
+        let (case, visibility) = match decided {
+            Ok(d) => d,
+            Err(e) => return self.audited(entry, Err(e)).await,
+        };
+        let view = visibility.view(&case);
+        if visibility.is_whole() {
+            entry.basis = Some(visibility.basis());
+            return self.audited(entry, Ok(view)).await;
+        }
+        let mut shown: Vec<_> = visibility.shown().map(|(c, b)| (Some(c), b)).collect();
+        for (id, basis) in visibility.referrals() {
+            if let Some(r) = case.referral(id) {
+                let pair = (Some(r.domain.category()), basis);
+                if !shown.contains(&pair) {
+                    shown.push(pair);
+                }
+            }
+        }
+        let withheld: Vec<_> = visibility.withheld().map(|w| (w.category, w.reason)).collect();
+        let mut entries = self.partial_read_entries(caller, "get_case", participant, &shown, &withheld);
+        if shown.is_empty() {
+            // Only the caller's own consents: one record of the read, on that basis.
+            entries.push(AuditEntry { basis: Some(visibility.basis()), ..entry });
+        }
+        self.inner.writer.record(entries).await?;
+        Ok(view)
     }
 
     async fn case_events(
@@ -296,22 +365,65 @@ impl PerspectiefService for Store {
         let mut entry = self.entry(caller, Action::Read, "case_events");
         entry.participant = Some(participant);
         let today = amsterdam_date(self.now());
-        self.read(entry, async {
-            let case = repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
-                DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
-            })?;
-            let (basis, hidden) = self.may_read_case(caller, &case, today)?;
-            let limit = page_limit(limit);
-            let mut events =
-                repo::case_events(&self.inner.reader, &self.inner.keys, participant, after_version, limit).await?;
-            if !hidden.is_empty() {
-                for e in &mut events {
-                    e.change = e.change.hidden(&hidden);
+        let decided = async {
+            let case = self.load_for_read(participant).await?;
+            let visibility = self.visibility(caller, &case, today)?;
+            Ok((case, visibility))
+        }
+        .await;
+        let (case, visibility) = match decided {
+            Ok(d) => d,
+            Err(e) => return self.audited(entry, Err(e)).await,
+        };
+        let limit = page_limit(limit);
+        let mut events = Vec::new();
+        let mut shown: Vec<(Option<DataCategory>, perspectief_core::Basis)> = Vec::new();
+        let mut withheld: Vec<(DataCategory, DenyReason)> = Vec::new();
+        let mut cursor = after_version;
+        // Read on until `limit` visible events are found or the case has no more, so that a
+        // short page means the end (the gRPC page token relies on it).
+        'read: loop {
+            let batch = repo::case_events(&self.inner.reader, &self.inner.keys, participant, cursor, limit).await;
+            let batch = match batch {
+                Ok(b) => b,
+                Err(e) => return self.audited(entry, Err(e)).await,
+            };
+            let examined = batch.len();
+            for event in batch {
+                cursor = event.version;
+                let category = event.change.category();
+                match visibility.event(&case, &event) {
+                    Ok((event, basis)) => {
+                        let pair = (logged_category(&event.change, basis), basis);
+                        if !shown.contains(&pair) {
+                            shown.push(pair);
+                        }
+                        events.push(event);
+                        if events.len() >= limit as usize {
+                            break 'read;
+                        }
+                    }
+                    Err(reason) => {
+                        if !withheld.contains(&(category, reason.clone())) {
+                            withheld.push((category, reason));
+                        }
+                    }
                 }
             }
-            Ok((events, basis))
-        })
-        .await
+            if examined < limit as usize {
+                break;
+            }
+        }
+        if visibility.is_whole() && withheld.is_empty() {
+            entry.basis = Some(visibility.basis());
+            return self.audited(entry, Ok(events)).await;
+        }
+        let mut entries = self.partial_read_entries(caller, "case_events", participant, &shown, &withheld);
+        if shown.is_empty() && withheld.is_empty() {
+            entries.push(AuditEntry { basis: Some(visibility.basis()), ..entry });
+        }
+        self.inner.writer.record(entries).await?;
+        Ok(events)
     }
 
     async fn watch_events(&self, caller: &Caller, after_position: u64, limit: u32) -> Result<FeedPage, DomainError> {
@@ -319,34 +431,63 @@ impl PerspectiefService for Store {
         let today = amsterdam_date(self.now());
         let rows = repo::feed(&self.inner.reader, &self.inner.keys, after_position, limit).await?;
         let cursor = rows.last().map_or(after_position, |(p, _)| *p);
-        // Decide per event against the case as it is now: a withdrawn consent stops the very
-        // next read. Each participant's case is loaded once.
-        let mut cases: std::collections::BTreeMap<ParticipantId, Option<Case>> = std::collections::BTreeMap::new();
-        let mut seen: Vec<(ParticipantId, DataCategory, perspectief_core::Basis)> = Vec::new();
+        // Decide per event against the case as it is now, with the same decision as the case
+        // file: a withdrawn consent stops the very next read. Each participant's case is
+        // loaded and decided once.
+        type Decided = Option<(Case, Result<Visibility, DenyReason>)>;
+        let mut cases: std::collections::BTreeMap<ParticipantId, Decided> = std::collections::BTreeMap::new();
+        let mut shown: Vec<(ParticipantId, Option<DataCategory>, perspectief_core::Basis)> = Vec::new();
+        let mut withheld: Vec<(ParticipantId, Option<DataCategory>, DenyReason)> = Vec::new();
         let mut events = Vec::new();
         for (position, event) in rows {
             let id = event.participant;
             if let std::collections::btree_map::Entry::Vacant(slot) = cases.entry(id) {
-                slot.insert(repo::load_case(&self.inner.reader, &self.inner.keys, id).await?);
+                let decided = repo::load_case(&self.inner.reader, &self.inner.keys, id).await?.map(|case| {
+                    let visibility = self.inner.policy.decide_visibility(&caller.actor, &case, today);
+                    (case, visibility)
+                });
+                slot.insert(decided);
             }
-            let Some(Some(case)) = cases.get(&id) else { continue };
+            // An erased person's events are gone with the case.
+            let Some(Some((case, visibility))) = cases.get(&id) else { continue };
             let category = event.change.category();
-            let resource = Resource::CaseData { scope: case.scope(), category };
-            if let Ok(basis) = self.inner.policy.decide(&caller.actor, Action::Read, &resource, today).into_result() {
-                if !seen.iter().any(|(p, c, _)| *p == id && *c == category) {
-                    seen.push((id, category, basis));
+            let decided = match visibility {
+                Ok(v) => v.event(case, &event).map_err(|reason| (Some(category), reason)),
+                Err(reason) => Err((None, reason.clone())),
+            };
+            match decided {
+                Ok((event, basis)) => {
+                    let item = (id, logged_category(&event.change, basis), basis);
+                    if !shown.contains(&item) {
+                        shown.push(item);
+                    }
+                    events.push(FeedEvent { position, event });
                 }
-                events.push(FeedEvent { position, event });
+                Err((category, reason)) => {
+                    let item = (id, category, reason);
+                    if !withheld.contains(&item) {
+                        withheld.push(item);
+                    }
+                }
             }
         }
-        // One access-log record per participant and category shown, durable before the answer.
-        for (participant, category, basis) in seen {
+        // Every participant and category shown, and everything withheld, on record before the
+        // answer leaves.
+        let mut entries = Vec::with_capacity(shown.len() + withheld.len());
+        for (participant, category, basis) in shown {
             let mut entry = self.entry(caller, Action::Read, "watch_events");
             entry.participant = Some(participant);
-            entry.category = Some(category);
+            entry.category = category;
             entry.basis = Some(basis);
-            self.audited(entry, Ok(())).await?;
+            entries.push(entry);
         }
+        for (participant, category, reason) in withheld {
+            let mut entry = self.entry(caller, Action::Read, "watch_events");
+            entry.participant = Some(participant);
+            entry.category = category;
+            entries.push(entry.with_outcome(&Err::<(), _>(DomainError::AccessDenied(reason))));
+        }
+        self.inner.writer.record(entries).await?;
         Ok(FeedPage { events, cursor })
     }
 

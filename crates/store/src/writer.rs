@@ -71,6 +71,23 @@ impl Writer {
     }
 }
 
+impl Writer {
+    /// Append several read records at once: all are queued before any answer is awaited, so
+    /// they usually share one batch (one fsync). Returns once all are durable.
+    pub(crate) async fn record(&self, entries: Vec<AuditEntry>) -> Result<(), DomainError> {
+        let mut replies = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let (reply, rx) = oneshot::channel();
+            self.tx.send(Job { entry, work: None, reply }).await.map_err(|_| unavailable())?;
+            replies.push(rx);
+        }
+        for rx in replies {
+            rx.await.map_err(|_| interrupted())??;
+        }
+        Ok(())
+    }
+}
+
 fn unavailable() -> DomainError {
     DomainError::Unavailable { reason: "the store is shutting down".to_owned() }
 }

@@ -1,28 +1,27 @@
 //! The progress report per participant (*rapportage*, 5.2.e) for the municipal case manager,
 //! generated from the case file for a period.
 //!
-//! What a reader sees follows the access policy per data category: the caller of
-//! [`ProgressReport::generate`] passes the categories the reader may read, and everything of
-//! another category (a contact about medical matters, a legal agreement) is left out; the
-//! report lists which categories were withheld, never what they held.
-
-use std::collections::BTreeSet;
+//! What a reader sees is what the access policy lets it see of the case file: the report is
+//! generated from the reader's [`CaseView`], so everything of another category (a contact about
+//! medical matters, a legal agreement) is left out; the report lists which categories were
+//! withheld, never what they held.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::access::DataCategory;
 use crate::activity::ActivityCode;
-use crate::case::Case;
 use crate::contact::{ContactKind, PartnerDomain, ReferralStatus};
 use crate::ids::{
     AgreementId, ContactId, GoalId, JudgmentId, ObstacleId, OrganisationId, ParticipantId, ReferralId, UserId,
 };
 use crate::outflow::{OutflowOutcome, ProgressReportRecord};
+use crate::participant::ParticipantProfile;
 use crate::plan::{AgreementStatus, Direction, DirectionChange, GoalStatus, ReturnStance};
 use crate::returns::{Communication, Finality, ObstacleKind, ObstacleStatus, Verdict};
 use crate::time::amsterdam_date;
 use crate::trajectory::Phase;
+use crate::view::CaseView;
 
 /// The plan's current revision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,6 +143,10 @@ pub struct JudgmentLine {
 }
 
 /// The progress report of one participant for a period.
+///
+/// Built from what the reader may see of the case ([`CaseView`]): the facts of a category
+/// the reader may not see are absent (`None` or empty), and [`ProgressReport::withheld`] names
+/// every category withheld, whether or not anything of it exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgressReport {
     /// The participant.
@@ -154,22 +157,22 @@ pub struct ProgressReport {
     pub period_from: NaiveDate,
     /// Last day covered.
     pub period_to: NaiveDate,
-    /// Project worker.
-    pub project_worker: UserId,
-    /// Registration.
-    pub registered_on: NaiveDate,
-    /// The trajectory's last day.
-    pub limit_on: NaiveDate,
-    /// Days from the period's last day to the limit (negative: past it).
-    pub days_to_limit: i64,
-    /// Phase now.
-    pub phase: Phase,
-    /// Direction now.
-    pub direction: Direction,
-    /// Every change of direction, oldest first.
+    /// The project worker (the foundation's contact for this person).
+    pub project_worker: Option<UserId>,
+    /// Registration (guidance).
+    pub registered_on: Option<NaiveDate>,
+    /// The trajectory's last day (guidance).
+    pub limit_on: Option<NaiveDate>,
+    /// Days from the period's last day to the limit (negative: past it) (guidance).
+    pub days_to_limit: Option<i64>,
+    /// Phase now (guidance).
+    pub phase: Option<Phase>,
+    /// Direction now (guidance).
+    pub direction: Option<Direction>,
+    /// Every change of direction, oldest first (guidance).
     pub direction_history: Vec<DirectionChange>,
-    /// Stance on return.
-    pub return_stance: ReturnStance,
+    /// Stance on return (return).
+    pub return_stance: Option<ReturnStance>,
     /// The current plan revision.
     pub plan: Option<PlanLine>,
     /// Goals (all of them, with status).
@@ -178,13 +181,14 @@ pub struct ProgressReport {
     pub agreements: Vec<AgreementLine>,
     /// Contacts in the period, oldest first.
     pub contacts: Vec<ContactLine>,
-    /// Referrals proposed or moved in the period, or still open.
+    /// Referrals proposed or moved in the period, or still open (outside the foundation:
+    /// only those sent to the reader's organisation).
     pub referrals: Vec<ReferralLine>,
     /// Return obstacles.
     pub obstacles: Vec<ObstacleLine>,
     /// Judgments, oldest first (the last is current).
     pub judgments: Vec<JudgmentLine>,
-    /// The outflow, if recorded.
+    /// The outflow, if recorded (guidance).
     pub outflow: Option<(OutflowOutcome, NaiveDate)>,
     /// Progress reports sent before, with when and to whom.
     pub reports_sent: Vec<ProgressReportRecord>,
@@ -193,13 +197,14 @@ pub struct ProgressReport {
 }
 
 impl ProgressReport {
-    /// Generate the report for `from..=to` from a case, showing only the categories in
-    /// `visible` (the store passes those the access policy allows the reader).
+    /// Generate the report for `from..=to` from what the reader may see of a case: the view
+    /// the access policy decided ([`AccessPolicy::decide_visibility`](crate::access::AccessPolicy::decide_visibility)),
+    /// so the report never shows more than the case file would.
     ///
     /// ```
-    /// use std::collections::BTreeSet;
     /// use chrono::{NaiveDate, TimeZone, Utc};
     /// use perspectief_core::report::ProgressReport;
+    /// use perspectief_core::view::CaseView;
     /// use perspectief_core::*;
     ///
     /// let worker = UserId::from_u128(1);
@@ -210,54 +215,38 @@ impl ProgressReport {
     ///     personal_situation: Text::parse("Sinds 2019 in Nederland.").unwrap(),
     ///     perspective: Text::parse("Juridische mogelijkheden <onderzoeken>.").unwrap(),
     /// }, &ctx).unwrap();
-    /// let all: BTreeSet<DataCategory> = DataCategory::ALL.into_iter().collect();
-    /// let report = ProgressReport::generate(&case, ctx.today, ctx.today, &all);
+    /// let report = ProgressReport::generate(&CaseView::whole(&case), ctx.today, ctx.today);
     /// assert_eq!(report.plan.as_ref().unwrap().revision, 1);
     /// assert!(report.to_markdown().contains("Juridische mogelijkheden"));
     /// // The HTML page escapes every text of the case file.
     /// assert!(report.to_html().contains("&lt;onderzoeken&gt;"));
     /// ```
-    pub fn generate(case: &Case, from: NaiveDate, to: NaiveDate, visible: &BTreeSet<DataCategory>) -> ProgressReport {
-        let sees = |c: DataCategory| visible.contains(&c);
+    pub fn generate(view: &CaseView, from: NaiveDate, to: NaiveDate) -> ProgressReport {
         let in_period = |d: NaiveDate| from <= d && d <= to;
-        let guidance = sees(DataCategory::Guidance);
-        let ret = sees(DataCategory::Return);
-        let mut withheld: BTreeSet<DataCategory> = BTreeSet::new();
-        let mut hide = |c: DataCategory| {
-            if !sees(c) {
-                withheld.insert(c);
-            }
-        };
-        for c in [DataCategory::Guidance, DataCategory::Return] {
-            hide(c);
-        }
-        let plan = if guidance {
-            case.plan_revisions().last().map(|r| PlanLine {
-                revision: r.number,
-                direction: r.direction,
-                perspective: r.perspective.to_string(),
-                drawn_up_on: amsterdam_date(r.drawn_up_at),
-                agreed_on: r.agreed_on,
+        // Without guidance the reader cannot know whether the trajectory ended; overdue marks
+        // then ignore it rather than tell.
+        let active = view.is_active().unwrap_or(true);
+        let plan = view.plan.last().map(|r| PlanLine {
+            revision: r.number,
+            direction: r.direction,
+            perspective: r.perspective.to_string(),
+            drawn_up_on: amsterdam_date(r.drawn_up_at),
+            agreed_on: r.agreed_on,
+        });
+        let goals = view
+            .goals
+            .values()
+            .map(|g| GoalLine {
+                id: g.id,
+                description: g.description.to_string(),
+                deadline: g.deadline,
+                status: g.status,
+                overdue: active && g.is_overdue(to),
+                next_steps: g.next_steps.as_ref().map(ToString::to_string),
             })
-        } else {
-            None
-        };
-        let goals = if guidance {
-            case.goals()
-                .map(|g| GoalLine {
-                    id: g.id,
-                    description: g.description.to_string(),
-                    deadline: g.deadline,
-                    status: g.status,
-                    overdue: case.is_active() && g.is_overdue(to),
-                    next_steps: g.next_steps.as_ref().map(ToString::to_string),
-                })
-                .collect()
-        } else {
-            vec![]
-        };
+            .collect();
         let mut agreements = vec![];
-        for (a, category) in case.agreements_with_category() {
+        for (a, _) in view.agreements.values() {
             let settled_on = match a.status {
                 AgreementStatus::Fulfilled(d) | AgreementStatus::NotFulfilled(d) => Some(d),
                 AgreementStatus::Open => None,
@@ -265,10 +254,6 @@ impl ProgressReport {
             let relevant =
                 a.status == AgreementStatus::Open || in_period(a.due_on) || settled_on.is_some_and(in_period);
             if !relevant {
-                continue;
-            }
-            if !sees(category) {
-                hide(category);
                 continue;
             }
             agreements.push(AgreementLine {
@@ -281,18 +266,14 @@ impl ProgressReport {
                     AgreementStatus::NotFulfilled(_) => Some(false),
                     AgreementStatus::Open => None,
                 },
-                overdue: case.is_active() && a.is_overdue(to),
+                overdue: active && a.is_overdue(to),
             });
         }
         agreements.sort_by_key(|a| (a.due_on, a.id));
         let mut contacts = vec![];
-        for (c, category) in case.contacts() {
+        for (c, _) in view.contacts.values() {
             let on = amsterdam_date(c.at);
             if !in_period(on) {
-                continue;
-            }
-            if !sees(category) {
-                hide(category);
                 continue;
             }
             contacts.push(ContactLine {
@@ -305,14 +286,9 @@ impl ProgressReport {
         }
         contacts.sort_by_key(|c| (c.on, c.id));
         let mut referrals = vec![];
-        for r in case.referrals() {
+        for r in view.referrals.values() {
             let moved = r.history.iter().any(|s| in_period(s.on));
             if !moved && r.status().is_final() {
-                continue;
-            }
-            let category = r.domain.category();
-            if !sees(category) {
-                hide(category);
                 continue;
             }
             referrals.push(ReferralLine {
@@ -324,56 +300,47 @@ impl ProgressReport {
                 sent_on: r.sent_on(),
             });
         }
-        let obstacles = if ret {
-            case.obstacles()
-                .map(|o| ObstacleLine {
-                    id: o.id,
-                    kind: o.kind,
-                    description: o.description.to_string(),
-                    status: o.status,
-                    identified_on: o.identified_on,
-                    removed_on: o.removed_on(),
-                    actions_in_period: u32::try_from(o.actions.iter().filter(|a| in_period(a.on)).count())
-                        .unwrap_or(u32::MAX),
-                })
-                .collect()
-        } else {
-            vec![]
-        };
-        let judgments = if ret {
-            case.judgments()
-                .iter()
-                .map(|j| JudgmentLine {
-                    id: j.id,
-                    verdict: j.verdict,
-                    finality: j.finality,
-                    reasoning: j.reasoning.to_string(),
-                    formed_on: j.formed_on,
-                    communications: j.communications.clone(),
-                    consequences_explained_on: j.consequences_explained_on,
-                })
-                .collect()
-        } else {
-            vec![]
-        };
-        let identity = sees(DataCategory::Identity);
-        if !identity {
-            withheld.insert(DataCategory::Identity);
-        }
-        let limit_on = case.trajectory().limit();
+        let obstacles = view
+            .obstacles
+            .values()
+            .map(|o| ObstacleLine {
+                id: o.id,
+                kind: o.kind,
+                description: o.description.to_string(),
+                status: o.status,
+                identified_on: o.identified_on,
+                removed_on: o.removed_on(),
+                actions_in_period: u32::try_from(o.actions.iter().filter(|a| in_period(a.on)).count())
+                    .unwrap_or(u32::MAX),
+            })
+            .collect();
+        let judgments = view
+            .judgments
+            .iter()
+            .map(|j| JudgmentLine {
+                id: j.id,
+                verdict: j.verdict,
+                finality: j.finality,
+                reasoning: j.reasoning.to_string(),
+                formed_on: j.formed_on,
+                communications: j.communications.clone(),
+                consequences_explained_on: j.consequences_explained_on,
+            })
+            .collect();
+        let limit_on = view.trajectory.as_ref().map(|t| t.dates().limit());
         ProgressReport {
-            participant: case.id(),
-            display_name: identity.then(|| case.profile().display_name()),
+            participant: view.id,
+            display_name: view.profile.as_ref().map(ParticipantProfile::display_name),
             period_from: from,
             period_to: to,
-            project_worker: case.profile().project_worker,
-            registered_on: case.registered_on(),
+            project_worker: view.profile.as_ref().map(|p| p.project_worker),
+            registered_on: view.trajectory.as_ref().map(|t| t.registered_on),
             limit_on,
-            days_to_limit: (limit_on - to).num_days(),
-            phase: case.phase(),
-            direction: case.direction(),
-            direction_history: if guidance { case.direction_history().to_vec() } else { vec![] },
-            return_stance: if ret { case.return_stance() } else { ReturnStance::NotDiscussed },
+            days_to_limit: limit_on.map(|l| (l - to).num_days()),
+            phase: view.trajectory.as_ref().map(|t| t.phase),
+            direction: view.trajectory.as_ref().map(|t| t.direction),
+            direction_history: view.trajectory.as_ref().map(|t| t.direction_history.clone()).unwrap_or_default(),
+            return_stance: view.return_stance,
             plan,
             goals,
             agreements,
@@ -381,9 +348,9 @@ impl ProgressReport {
             referrals,
             obstacles,
             judgments,
-            outflow: case.outflow().map(|o| (o.outcome, o.on)),
-            reports_sent: case.reports().to_vec(),
-            withheld: withheld.into_iter().collect(),
+            outflow: view.outflow.as_ref().map(|o| (o.outcome, o.on)),
+            reports_sent: view.reports.clone(),
+            withheld: view.withheld.iter().map(|w| w.category).collect(),
         }
     }
 }

@@ -491,6 +491,13 @@ impl SubsidyReport {
 
 // ---- Progress report --------------------------------------------------------------------
 
+/// What a fact the reader may not see reads as.
+const WITHHELD: &str = "(niet gedeeld)";
+
+fn withheld_or<T>(value: Option<T>, show: impl FnOnce(T) -> String) -> String {
+    value.map_or_else(|| WITHHELD.to_owned(), show)
+}
+
 /// A section of a rendered report: title, column heads, rows.
 type Section = (&'static str, Vec<&'static str>, Vec<Vec<String>>);
 
@@ -503,14 +510,24 @@ impl ProgressReport {
         vec![
             vec!["Deelnemer".to_owned(), self.display_name.clone().unwrap_or_else(|| self.participant.to_string())],
             vec!["Dossiernummer".to_owned(), self.participant.to_string()],
-            vec!["Ingeschreven".to_owned(), self.registered_on.to_string()],
-            vec!["Einde 18-maandentermijn".to_owned(), format!("{} ({} dagen)", self.limit_on, self.days_to_limit)],
-            vec!["Fase".to_owned(), self.phase.dutch_name().to_owned()],
-            vec!["Richting".to_owned(), direction(self.direction).to_owned()],
-            vec!["Houding t.a.v. terugkeer".to_owned(), return_stance(self.return_stance).to_owned()],
+            vec!["Ingeschreven".to_owned(), withheld_or(self.registered_on, |d| d.to_string())],
+            vec![
+                "Einde 18-maandentermijn".to_owned(),
+                withheld_or(self.limit_on.zip(self.days_to_limit), |(l, d)| format!("{l} ({d} dagen)")),
+            ],
+            vec!["Fase".to_owned(), withheld_or(self.phase, |p| p.dutch_name().to_owned())],
+            vec!["Richting".to_owned(), withheld_or(self.direction, |d| direction(d).to_owned())],
+            vec![
+                "Houding t.a.v. terugkeer".to_owned(),
+                withheld_or(self.return_stance, |s| return_stance(s).to_owned()),
+            ],
             vec![
                 "Uitstroom".to_owned(),
-                self.outflow.map_or_else(|| "—".to_owned(), |(o, d)| format!("{} ({d})", outflow_outcome(o))),
+                if self.registered_on.is_none() {
+                    WITHHELD.to_owned()
+                } else {
+                    self.outflow.map_or_else(|| "—".to_owned(), |(o, d)| format!("{} ({d})", outflow_outcome(o)))
+                },
             ],
         ]
     }

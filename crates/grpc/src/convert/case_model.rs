@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use perspectief_core::ConfidentialityLevel;
-use perspectief_core::case::CaseParts;
 use perspectief_core::contact::ReferralStep;
 use perspectief_core::outflow::{ProgressReportRecord, ZrmAssessment, ZrmScore};
 use perspectief_core::plan::DirectionChange;
@@ -27,9 +26,11 @@ use perspectief_core::{
     Text, UserId, VNumber, Verdict, ZrmDomain,
 };
 
+use perspectief_core::view::{CaseView, TrajectoryView, Withheld};
+
 use crate::convert::{
-    Field, FromProto, ToProto, etag, opt_string, opt_to_string, optional, parse_name, proto_enum, repeated, required,
-    resource_name, to_protos,
+    Field, FromProto, ToProto, etag, opt_enum, opt_enum_to_proto, opt_string, opt_to_string, optional, parse_name,
+    proto_enum, repeated, required, resource_name, to_protos,
 };
 use crate::pb;
 
@@ -636,6 +637,7 @@ impl ToProto for Referral {
             history: to_protos(&self.history),
             status: self.status().to_proto(),
             category: self.domain.category().to_proto(),
+            sent_on_override: self.sent_on_override,
         }
     }
 }
@@ -650,6 +652,7 @@ impl FromProto<pb::Referral> for Referral {
             domain: FromProto::from_proto(p.domain, &at.child("domain"))?,
             reason: Text::from_proto(p.reason, &at.child("reason"))?,
             history: repeated(p.history, &at.child("history"))?,
+            sent_on_override: p.sent_on_override,
         })
     }
 }
@@ -1051,56 +1054,91 @@ impl FromProto<pb::Consent> for Consent {
 
 // ---- The case file ------------------------------------------------------------------------
 
-impl ToProto for Case {
+impl ToProto for CaseView {
     type Proto = pb::CaseFile;
-    /// The whole case file. The limit status depends on the day and is left out here;
-    /// [`case_file_on`] adds it.
+    /// The case file as the caller may see it. The limit status depends on the day and is
+    /// left out here; [`case_file_on`] adds it.
     fn to_proto(&self) -> pb::CaseFile {
+        let trajectory = self.trajectory.as_ref();
         pb::CaseFile {
-            name: resource_name(PARTICIPANTS, &self.id()),
-            etag: etag(self.version()),
-            version: self.version(),
-            profile: Some(self.profile().to_proto()),
-            registered_on: Some(self.registered_on().to_proto()),
-            phase: self.phase().to_proto(),
-            direction: self.direction().to_proto(),
-            direction_history: to_protos(self.direction_history()),
-            return_stance: self.return_stance().to_proto(),
-            plan: to_protos(self.plan_revisions()),
-            goals: to_protos(self.goals()),
-            agreements: self.agreements_with_category().map(|(a, cat)| case_agreement(a, cat)).collect(),
-            contacts: self.contacts().map(|(c, cat)| case_contact(c, cat)).collect(),
-            referrals: to_protos(self.referrals()),
-            exploration: self.return_exploration().map(ToProto::to_proto),
-            obstacles: to_protos(self.obstacles()),
-            reintegration: self.reintegration_plan().map(ToProto::to_proto),
-            departure: self.departure().map(ToProto::to_proto),
-            judgments: to_protos(self.judgments()),
-            self_reliance: to_protos(self.self_reliance()),
-            consents: to_protos(self.consents()),
-            reports: to_protos(self.reports()),
-            outflow: self.outflow().map(ToProto::to_proto),
-            levels: DataCategory::ALL
-                .into_iter()
-                .map(|category| pb::CategoryLevel {
-                    category: category.to_proto(),
-                    level: self.levels().of(category).to_proto(),
-                })
+            name: resource_name(PARTICIPANTS, &self.id),
+            etag: etag(self.version),
+            version: self.version,
+            profile: self.profile.as_ref().map(ToProto::to_proto),
+            registered_on: trajectory.map(|t| t.registered_on.to_proto()),
+            phase: opt_enum_to_proto(trajectory.map(|t| &t.phase)),
+            direction: opt_enum_to_proto(trajectory.map(|t| &t.direction)),
+            direction_history: trajectory.map(|t| to_protos(&t.direction_history)).unwrap_or_default(),
+            return_stance: opt_enum_to_proto(self.return_stance.as_ref()),
+            plan: to_protos(&self.plan),
+            goals: to_protos(self.goals.values()),
+            agreements: self.agreements.values().map(|(a, cat)| case_agreement(a, *cat)).collect(),
+            contacts: self.contacts.values().map(|(c, cat)| case_contact(c, *cat)).collect(),
+            referrals: to_protos(self.referrals.values()),
+            exploration: self.exploration.as_ref().map(ToProto::to_proto),
+            obstacles: to_protos(self.obstacles.values()),
+            reintegration: self.reintegration.as_ref().map(ToProto::to_proto),
+            departure: self.departure.as_ref().map(ToProto::to_proto),
+            judgments: to_protos(&self.judgments),
+            self_reliance: to_protos(&self.self_reliance),
+            consents: to_protos(&self.consents),
+            reports: to_protos(&self.reports),
+            outflow: self.outflow.as_ref().map(ToProto::to_proto),
+            levels: self
+                .levels
+                .iter()
+                .map(|(category, level)| pb::CategoryLevel { category: category.to_proto(), level: level.to_proto() })
                 .collect(),
-            limit_on: Some(self.trajectory().limit().to_proto()),
+            withheld: self.withheld.iter().map(withheld_category).collect(),
+            hidden: to_protos(&self.hidden),
+            limit_on: trajectory.map(|t| t.dates().limit().to_proto()),
             limit_status: None,
         }
     }
 }
 
-/// The case file as the server answers on `today` (the Amsterdam date): [`Case::to_proto`]
-/// with the limit status against the default warning lead time (absent once the trajectory
-/// has ended).
-pub fn case_file_on(case: &Case, today: chrono::NaiveDate) -> pb::CaseFile {
-    pb::CaseFile {
-        limit_status: case.limit_status(today, DEFAULT_LIMIT_WARNING_DAYS).as_ref().map(ToProto::to_proto),
-        ..case.to_proto()
+impl ToProto for Case {
+    type Proto = pb::CaseFile;
+    /// The whole case file (see [`CaseView::whole`]).
+    fn to_proto(&self) -> pb::CaseFile {
+        CaseView::whole(self).to_proto()
     }
+}
+
+/// A withheld category on the wire: the reason's stable code and details, as a denial's
+/// ErrorInfo carries them.
+fn withheld_category(w: &Withheld) -> pb::WithheldCategory {
+    let mut details = std::collections::HashMap::new();
+    crate::status::deny_metadata(&w.reason, &mut |k: &str, v: &str| {
+        details.insert(k.to_owned(), v.to_owned());
+    });
+    pb::WithheldCategory {
+        category: w.category.to_proto(),
+        reason: details.remove("deny_reason").unwrap_or_default(),
+        details,
+        message: w.reason.to_string(),
+    }
+}
+
+impl FromProto<pb::WithheldCategory> for Withheld {
+    fn from_proto(p: pb::WithheldCategory, at: &Field) -> Result<Self, DomainError> {
+        let mut details = p.details;
+        details.insert("deny_reason".to_owned(), p.reason);
+        let reason = crate::status::deny_reason_of(&details)
+            .ok_or_else(|| at.child("reason").invalid("unknown_value", "not a known reason"))?;
+        Ok(Self { category: FromProto::from_proto(p.category, &at.child("category"))?, reason })
+    }
+}
+
+/// The case file as the server answers on `today` (the Amsterdam date): the view with the limit
+/// status against the default warning lead time (absent once the trajectory has ended, and
+/// when guidance data is withheld).
+pub fn case_file_on(view: &CaseView, today: chrono::NaiveDate) -> pb::CaseFile {
+    let limit_status = match (&view.trajectory, &view.outflow) {
+        (Some(t), None) => Some(t.dates().limit_status(today, DEFAULT_LIMIT_WARNING_DAYS).to_proto()),
+        _ => None,
+    };
+    pb::CaseFile { limit_status, ..view.to_proto() }
 }
 
 /// Records keyed by id: the id of each is its key, and an id appears at most once.
@@ -1122,9 +1160,9 @@ fn keyed<P, K: Ord, V>(
     Ok(map)
 }
 
-/// The levels a case file lists, as the case keeps them: only those above their category's
-/// default (a level below it cannot be a case's).
-fn raised_levels(
+/// The levels a case file lists: one per category shown. A level below its category's
+/// default cannot be a case's.
+fn levels_of(
     protos: Vec<pb::CategoryLevel>,
     at: &Field,
 ) -> Result<BTreeMap<DataCategory, ConfidentialityLevel>, DomainError> {
@@ -1136,27 +1174,32 @@ fn raised_levels(
         if level < category.default_level() {
             return Err(at.child("level").invalid("below_category_minimum", "below the category's minimum level"));
         }
-        if level > category.default_level() {
-            levels.insert(category, level);
-        }
+        levels.insert(category, level);
     }
     Ok(levels)
 }
 
-impl FromProto<pb::CaseFile> for Case {
-    /// Rebuilds the case the server sent, exactly. The etag and the output-only fields are
+impl FromProto<pb::CaseFile> for CaseView {
+    /// Rebuilds the view the server sent, exactly. The etag and the output-only fields are
     /// ignored; the parts are trusted as a case file (see [`Case::from_parts`]), only their
     /// form is checked here.
     fn from_proto(p: pb::CaseFile, at: &Field) -> Result<Self, DomainError> {
-        let parts = CaseParts {
+        let registered_on: Option<chrono::NaiveDate> = optional(p.registered_on, &at.child("registered_on"))?;
+        let trajectory = match registered_on {
+            Some(registered_on) => Some(TrajectoryView {
+                registered_on,
+                phase: FromProto::from_proto(p.phase, &at.child("phase"))?,
+                direction: FromProto::from_proto(p.direction, &at.child("direction"))?,
+                direction_history: repeated(p.direction_history, &at.child("direction_history"))?,
+            }),
+            None => None,
+        };
+        Ok(CaseView {
             id: parse_name(PARTICIPANTS, &p.name, &at.child("name"))?,
             version: p.version,
-            profile: required(p.profile, &at.child("profile"))?,
-            registered_on: required(p.registered_on, &at.child("registered_on"))?,
-            phase: FromProto::from_proto(p.phase, &at.child("phase"))?,
-            direction: FromProto::from_proto(p.direction, &at.child("direction"))?,
-            direction_history: repeated(p.direction_history, &at.child("direction_history"))?,
-            return_stance: FromProto::from_proto(p.return_stance, &at.child("return_stance"))?,
+            profile: optional(p.profile, &at.child("profile"))?,
+            trajectory,
+            return_stance: opt_enum(p.return_stance, &at.child("return_stance"))?,
             plan: repeated(p.plan, &at.child("plan"))?,
             goals: keyed(p.goals, &at.child("goals"), "id", Goal::from_proto, |g| g.id)?,
             agreements: keyed(
@@ -1183,9 +1226,31 @@ impl FromProto<pb::CaseFile> for Case {
             consents: repeated(p.consents, &at.child("consents"))?,
             reports: repeated(p.reports, &at.child("reports"))?,
             outflow: optional(p.outflow, &at.child("outflow"))?,
-            levels: raised_levels(p.levels, &at.child("levels"))?,
-        };
-        Ok(Case::from_parts(parts))
+            levels: levels_of(p.levels, &at.child("levels"))?,
+            hidden: repeated(p.hidden, &at.child("hidden"))?,
+            withheld: repeated(p.withheld, &at.child("withheld"))?,
+        })
+    }
+}
+
+impl FromProto<pb::CaseFile> for Case {
+    /// Rebuilds the whole case the server sent, exactly; a file with withheld categories is
+    /// not a whole case and is refused as the denial of the first withheld category.
+    fn from_proto(p: pb::CaseFile, at: &Field) -> Result<Self, DomainError> {
+        let view = CaseView::from_proto(p, at)?;
+        // A whole file has every part that every case has.
+        if view.withheld.is_empty() {
+            if view.profile.is_none() {
+                return Err(at.child("profile").missing());
+            }
+            if view.trajectory.is_none() {
+                return Err(at.child("registered_on").missing());
+            }
+            if view.return_stance.is_none() {
+                return Err(at.child("return_stance").missing());
+            }
+        }
+        view.into_case().map_err(DomainError::AccessDenied)
     }
 }
 
@@ -1563,7 +1628,7 @@ mod tests {
         assert_eq!(Case::from_proto(file, &Field::root()).unwrap(), case);
 
         // Through the wire format too, and the derived fields do not matter on the way in.
-        let mut file = case_file_on(&case, day(30));
+        let mut file = case_file_on(&CaseView::whole(&case), day(30));
         assert_eq!(file.limit_status, None, "no limit status after the outflow");
         file.referrals[0].status = pb::ReferralStatus::Revoked as i32;
         file.outflow.as_mut().unwrap().durability = 0;
@@ -1591,10 +1656,10 @@ mod tests {
             registered_on: day(2),
         };
         let (case, _) = Case::register(register, &ctx(2)).unwrap();
-        let file = case_file_on(&case, day(2));
+        let file = case_file_on(&CaseView::whole(&case), day(2));
         assert_eq!(file.limit_status.unwrap().state, pb::LimitState::WithinLimit as i32);
         assert_eq!((file.exploration, file.departure, file.outflow), (None, None, None));
-        assert_eq!(Case::from_proto(case_file_on(&case, day(2)), &Field::root()).unwrap(), case);
+        assert_eq!(Case::from_proto(case_file_on(&CaseView::whole(&case), day(2)), &Field::root()).unwrap(), case);
     }
 
     #[test]

@@ -208,6 +208,16 @@ pub fn opt_to_string<T: ToProto<Proto = String>>(value: Option<&T>) -> String {
     value.map(ToProto::to_proto).unwrap_or_default()
 }
 
+/// An optional enum value's proto number: absent is the `_UNSPECIFIED` zero.
+pub fn opt_enum_to_proto<T: ToProto<Proto = i32>>(value: Option<&T>) -> i32 {
+    value.map_or(0, ToProto::to_proto)
+}
+
+/// An optional enum value: the `_UNSPECIFIED` zero is absent.
+pub fn opt_enum<T: FromProto<i32>>(proto: i32, at: &Field) -> Result<Option<T>, DomainError> {
+    if proto == 0 { Ok(None) } else { T::from_proto(proto, at).map(Some) }
+}
+
 impl ToProto for NaiveDate {
     type Proto = pb::Date;
     fn to_proto(&self) -> pb::Date {

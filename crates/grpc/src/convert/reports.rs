@@ -13,7 +13,10 @@ use perspectief_core::report::{
 };
 use perspectief_core::{CountryCode, DomainError, Durability, OutflowOutcome, UserId};
 
-use super::{Field, FromProto, ToProto, optional, parse_name, repeated, required, resource_name, to_protos};
+use super::{
+    Field, FromProto, ToProto, opt_enum, opt_enum_to_proto, opt_string, opt_to_string, optional, parse_name, repeated,
+    required, resource_name, to_protos,
+};
 use crate::pb;
 
 /// The collection of meetings in resource names.
@@ -643,14 +646,14 @@ impl ToProto for ProgressReport {
             display_name: self.display_name.clone(),
             period_from: Some(self.period_from.to_proto()),
             period_to: Some(self.period_to.to_proto()),
-            project_worker: self.project_worker.to_proto(),
-            registered_on: Some(self.registered_on.to_proto()),
-            limit_on: Some(self.limit_on.to_proto()),
+            project_worker: opt_to_string(self.project_worker.as_ref()),
+            registered_on: self.registered_on.as_ref().map(ToProto::to_proto),
+            limit_on: self.limit_on.as_ref().map(ToProto::to_proto),
             days_to_limit: self.days_to_limit,
-            phase: self.phase.to_proto(),
-            direction: self.direction.to_proto(),
+            phase: opt_enum_to_proto(self.phase.as_ref()),
+            direction: opt_enum_to_proto(self.direction.as_ref()),
             direction_history: to_protos(&self.direction_history),
-            return_stance: self.return_stance.to_proto(),
+            return_stance: opt_enum_to_proto(self.return_stance.as_ref()),
             plan: self.plan.as_ref().map(ToProto::to_proto),
             goals: to_protos(&self.goals),
             agreements: to_protos(&self.agreements),
@@ -682,14 +685,14 @@ impl FromProto<pb::ProgressReport> for ProgressReport {
             display_name: p.display_name,
             period_from: required(p.period_from, &at.child("period_from"))?,
             period_to: required(p.period_to, &at.child("period_to"))?,
-            project_worker: UserId::from_proto(p.project_worker, &at.child("project_worker"))?,
-            registered_on: required(p.registered_on, &at.child("registered_on"))?,
-            limit_on: required(p.limit_on, &at.child("limit_on"))?,
+            project_worker: opt_string(p.project_worker, &at.child("project_worker"))?,
+            registered_on: optional(p.registered_on, &at.child("registered_on"))?,
+            limit_on: optional(p.limit_on, &at.child("limit_on"))?,
             days_to_limit: p.days_to_limit,
-            phase: FromProto::from_proto(p.phase, &at.child("phase"))?,
-            direction: FromProto::from_proto(p.direction, &at.child("direction"))?,
+            phase: opt_enum(p.phase, &at.child("phase"))?,
+            direction: opt_enum(p.direction, &at.child("direction"))?,
             direction_history: repeated(p.direction_history, &at.child("direction_history"))?,
-            return_stance: FromProto::from_proto(p.return_stance, &at.child("return_stance"))?,
+            return_stance: opt_enum(p.return_stance, &at.child("return_stance"))?,
             plan: optional(p.plan, &at.child("plan"))?,
             goals: repeated(p.goals, &at.child("goals"))?,
             agreements: repeated(p.agreements, &at.child("agreements"))?,
@@ -930,12 +933,12 @@ mod tests {
             display_name: Some("Sara A.".into()),
             period_from: d(1, 1),
             period_to: d(3, 31),
-            project_worker: worker,
-            registered_on: d(1, 5),
-            limit_on: NaiveDate::from_ymd_opt(2027, 7, 5).unwrap(),
-            days_to_limit: -3,
-            phase: Phase::PlanExecution,
-            direction: Direction::ReturnToOrigin,
+            project_worker: Some(worker),
+            registered_on: Some(d(1, 5)),
+            limit_on: NaiveDate::from_ymd_opt(2027, 7, 5),
+            days_to_limit: Some(-3),
+            phase: Some(Phase::PlanExecution),
+            direction: Some(Direction::ReturnToOrigin),
             direction_history: vec![DirectionChange {
                 from: Direction::Undecided,
                 to: Direction::ReturnToOrigin,
@@ -943,7 +946,7 @@ mod tests {
                 reasoning: Text::parse("Wil terug.").unwrap(),
                 by: worker,
             }],
-            return_stance: ReturnStance::Decided,
+            return_stance: Some(ReturnStance::Decided),
             plan: Some(PlanLine {
                 revision: 2,
                 direction: Direction::ReturnToOrigin,
@@ -1034,6 +1037,15 @@ mod tests {
         assert_eq!(round_trip(&report), report);
         let bare = ProgressReport {
             display_name: None,
+            // Guidance, return and identity withheld: their facts are absent, not defaulted.
+            project_worker: None,
+            registered_on: None,
+            limit_on: None,
+            days_to_limit: None,
+            phase: None,
+            direction: None,
+            direction_history: vec![],
+            return_stance: None,
             plan: None,
             goals: vec![],
             agreements: vec![],

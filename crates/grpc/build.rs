@@ -16,6 +16,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let descriptors = protox::compile(files, [&root])?;
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     std::fs::write(out.join("perspectief_descriptor.bin"), prost::Message::encode_to_vec(&descriptors))?;
+    // The google.rpc error details, for reflection only (the code uses tonic-types).
+    let google = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("proto");
+    println!("cargo:rerun-if-changed={}", google.display());
+    let rpc = protox::compile(
+        [google.join("google/rpc/status.proto"), google.join("google/rpc/error_details.proto")],
+        [&google],
+    )?;
+    std::fs::write(out.join("google_rpc_descriptor.bin"), prost::Message::encode_to_vec(&rpc))?;
     // Our codec refuses undecodable requests as INVALID_ARGUMENT (prost's says INTERNAL).
     tonic_prost_build::configure()
         .build_server(true)

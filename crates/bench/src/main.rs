@@ -53,7 +53,6 @@ use perspectief_grpc::server::{ServerConfig, serve};
 use perspectief_store::{Keyring, Store};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use tonic::transport::Channel;
-use tonic::transport::server::TcpIncoming;
 
 use perspectief_bench::load::{self, Outcome, Plan};
 use perspectief_bench::seed;
@@ -241,7 +240,9 @@ async fn grpc(a: &Args) -> Result<(), String> {
     store.create_user(&admin, account.clone()).await.map_err(|e| e.to_string())?;
     let (_, token) =
         store.create_token(&admin, account.id, "bench", chrono::Duration::days(1)).await.map_err(|e| e.to_string())?;
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().expect("an address")).map_err(|e| e.to_string())?;
+    // As `perspectief serve` binds: TCP_NODELAY, or multi-frame answers wait for delayed ACKs.
+    let incoming =
+        perspectief_grpc::server::bind("127.0.0.1:0".parse().expect("an address")).map_err(|e| e.to_string())?;
     let address = incoming.local_addr().map_err(|e| e.to_string())?;
     let served = Arc::new(store.clone());
     tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });

@@ -690,3 +690,23 @@ cmd-privacy-retention = Apply the retention periods: erase what expired after ou
 arg-privacy-retention-dry_run = Only show what would be erased; change nothing
 arg-privacy-retention-periods = Retention period after outflow per category, e.g. medical_psychosocial=12m or criminal_history=90d (repeatable; otherwise the default)
 arg-backup-file = The new file (otherwise in the managed backup directory next to the database, which the retention run cleans too)
+
+# perspectief serve
+serve-insecure-refused = { $address } can be reached from other machines: give --tls-cert and --tls-key (or, deliberately, --insecure)
+serve-key-created = new key created in { $path } (keep a copy apart from the database)
+serve-database = database { $database }
+serve-listening = listening on { $address } ({ $how })
+serve-tls = TLS
+serve-plain-loopback = without TLS: for this machine only
+serve-plain-insecure = WITHOUT TLS on an address outside this machine (--insecure): tokens and names cross the network unencrypted
+serve-metrics = metrics on http://{ $address }/metrics
+serve-metrics-refused = metrics: { $reason }
+serve-stopped = stopped
+arg-verbose = More messages on stderr (-v: information, -vv: details); without -v a local command logs nothing
+arg-serve-log_format = Form of the log on stderr: text (readable lines) or json (one object per line)
+arg-serve-log_level = Log level (error, warn, info, debug, trace, or filters like RUST_LOG); else RUST_LOG, else info
+arg-serve-metrics_listen = Metrics (Prometheus text format) on http://ADDRESS/metrics; off by default
+arg-serve-metrics_public = Allow metrics on an address outside this machine (a monitoring network)
+arg-serve-max_streams_per_caller = How many event streams (WatchEvents) one account may have open at once
+arg-serve-max_streams = How many event streams may be open at once in total
+arg-serve-drain_seconds = Seconds the server reports NOT_SERVING after the stop signal while still accepting connections

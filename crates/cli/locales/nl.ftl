@@ -528,3 +528,15 @@ error-retention-period = { $value }: geef CATEGORIE=TERMIJN, bv. medical_psychos
 note-retention-policy = Bewaartermijnen na uitstroom: { $periods }
 done-retention = Bewaartermijnen toegepast: { $participants } deelnemer(s), { $backups } reservekopie(ën) bijgewerkt. Het toegangslogboek blijft en klopt nog.
 done-retention-dry-run = Proefdraai: bij { $participants } deelnemer(s) en { $backups } reservekopie(ën) zou worden gewist; er is niets veranderd.
+
+# perspectief serve
+serve-insecure-refused = { $address } is bereikbaar vanaf andere machines: geef --tls-cert en --tls-key (of bewust --insecure)
+serve-key-created = nieuwe sleutel aangemaakt in { $path } (bewaar een kopie apart van de database)
+serve-database = database { $database }
+serve-listening = luistert op { $address } ({ $how })
+serve-tls = TLS
+serve-plain-loopback = zonder TLS: alleen voor deze machine
+serve-plain-insecure = ZONDER TLS op een adres buiten deze machine (--insecure): tokens en namen gaan onversleuteld over het netwerk
+serve-metrics = metrics op http://{ $address }/metrics
+serve-metrics-refused = metrics: { $reason }
+serve-stopped = gestopt

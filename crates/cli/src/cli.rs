@@ -60,6 +60,9 @@ pub struct Cli {
     /// Uitvoer: table, json of csv
     #[arg(long, short = 'o', global = true, value_enum, value_name = "VORM", default_value = "table")]
     pub output: OutputFormat,
+    /// Meer meldingen op stderr (-v: informatie, -vv: details); zonder -v logt een lokale opdracht niets
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -198,6 +201,36 @@ pub struct ServeArgs {
     /// De langste duur van een verzoek in seconden; een kortere deadline van de client telt
     #[arg(long, default_value_t = 30, value_name = "SECONDEN", value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout: u64,
+    /// Vorm van het log op stderr: text (leesbare regels) of json (één object per regel)
+    #[arg(long, value_enum, default_value = "text", value_name = "VORM")]
+    pub log_format: LogFormat,
+    /// Logniveau (error, warn, info, debug, trace, of filters als RUST_LOG); anders RUST_LOG, anders info
+    #[arg(long, value_name = "NIVEAU")]
+    pub log_level: Option<String>,
+    /// Metrics (Prometheus-tekstformaat) op http://ADRES/metrics; standaard uit
+    #[arg(long, value_name = "ADRES")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Sta metrics toe op een adres buiten deze machine (een monitoringnetwerk)
+    #[arg(long, requires = "metrics_listen")]
+    pub metrics_public: bool,
+    /// Hoeveel gebeurtenisstromen (WatchEvents) één account tegelijk open mag hebben
+    #[arg(long, default_value_t = 8, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams_per_caller: u32,
+    /// Hoeveel gebeurtenisstromen er in totaal tegelijk open mogen zijn
+    #[arg(long, default_value_t = 512, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams: u32,
+    /// Seconden dat de server na het stopsignaal NOT_SERVING meldt en nog verbindingen aanneemt
+    #[arg(long, default_value_t = 5, value_name = "SECONDEN")]
+    pub drain_seconds: u64,
+}
+
+/// The log's form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Leesbare regels
+    Text,
+    /// JSON, één object per regel
+    Json,
 }
 
 /// Writes: the version the change is based on.

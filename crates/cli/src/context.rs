@@ -250,12 +250,25 @@ pub fn pick<T: Copy + std::fmt::Display>(entity: &str, value: &str, ids: impl In
     }
 }
 
-/// Make the directory of a file.
+/// Make the directory of a file (a database, a key, a configuration): the directories made
+/// here are for their owner only, whatever the umask.
 pub fn make_parent(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Failure::io(dir, &e))?;
+        private_dirs(dir).map_err(|e| Failure::io(dir, &e))?;
     }
     Ok(())
+}
+
+/// Create a directory and its missing parents, readable by the owner only.
+pub fn private_dirs(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 /// Whether `value` (lower case) is an id's start or end (as tables show it).

@@ -9,6 +9,7 @@ mod config;
 mod context;
 mod exit;
 mod i18n;
+mod logging;
 mod output;
 mod serve;
 
@@ -164,6 +165,11 @@ fn clap_error(cmd: &clap::Command, e: clap::Error) -> ExitCode {
 }
 
 fn run(cli: Cli, command: clap::Command) -> Result<()> {
+    // The server logs by its own flags; a local command only with -v, to stderr.
+    if !matches!(cli.command, Command::Serve(_)) && cli.verbose > 0 {
+        let level = if cli.verbose > 1 { "debug" } else { "info" };
+        logging::init(logging::Format::Text, Some(level)).map_err(|e| Failure::new(exit::USAGE, e))?;
+    }
     let config_path = config::path(cli.config.as_deref());
     let config = config::load(config_path.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -196,8 +202,11 @@ fn run(cli: Cli, command: clap::Command) -> Result<()> {
 
 /// The global options without the command (so both can be passed on).
 fn split(cli: Cli) -> (Cli, Command) {
-    let Cli { help, version, config, database, key_file, server, acting, lang, output, command } = cli;
-    (Cli { help, version, config, database, key_file, server, acting, lang, output, command: Command::Man }, command)
+    let Cli { help, version, config, database, key_file, server, acting, lang, output, verbose, command } = cli;
+    (
+        Cli { help, version, config, database, key_file, server, acting, lang, output, verbose, command: Command::Man },
+        command,
+    )
 }
 
 async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<PathBuf>, cmd: Command) -> Result<()> {

@@ -6,12 +6,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use perspectief_grpc::api::StreamSettings;
 use perspectief_grpc::server::{ServerConfig, TlsConfig, serve, shutdown_signal};
 use perspectief_store::{Keyring, Store, StoreOptions, default_database_path, resolve_database_url};
-use tonic::transport::server::TcpIncoming;
 
 use crate::cli::ServeArgs;
 use crate::exit::{CONFIG as EXIT_CONFIG, Failure, UNAVAILABLE as EXIT_UNAVAILABLE, USAGE as EXIT_USAGE};
+use crate::t;
 
 fn fail(code: u8, message: impl Into<String>) -> Failure {
     Failure::new(code, message)
@@ -32,6 +33,13 @@ pub struct Args {
     pub create: bool,
     pub max_in_flight: usize,
     pub request_timeout: std::time::Duration,
+    pub log_format: crate::cli::LogFormat,
+    pub log_level: Option<String>,
+    pub metrics_listen: Option<SocketAddr>,
+    pub metrics_public: bool,
+    pub max_streams_per_caller: usize,
+    pub max_streams: usize,
+    pub drain: std::time::Duration,
 }
 
 impl Args {
@@ -49,6 +57,13 @@ impl Args {
             create: a.create,
             max_in_flight: a.max_in_flight as usize,
             request_timeout: std::time::Duration::from_secs(a.request_timeout),
+            log_format: a.log_format,
+            log_level: a.log_level,
+            metrics_listen: a.metrics_listen,
+            metrics_public: a.metrics_public,
+            max_streams_per_caller: a.max_streams_per_caller as usize,
+            max_streams: a.max_streams as usize,
+            drain: std::time::Duration::from_secs(a.drain_seconds),
         }
     }
 }
@@ -56,15 +71,22 @@ impl Args {
 fn check(a: &Args) -> Result<(), Failure> {
     // Tokens must not cross a network in clear text.
     if a.tls_cert.is_none() && !a.listen.ip().is_loopback() && !a.insecure {
-        return Err(fail(
-            EXIT_USAGE,
-            format!(
-                "{} is bereikbaar vanaf andere machines: geef --tls-cert en --tls-key (of bewust --insecure)",
-                a.listen
-            ),
-        ));
+        return Err(fail(EXIT_USAGE, t!("serve-insecure-refused", address = a.listen)));
     }
     Ok(())
+}
+
+/// The database as the log and the terminal may show it: a SQLite path, or PostgreSQL's host
+/// and database without user or password.
+fn shown_database(url: &str) -> String {
+    match url.strip_prefix("postgres://").or_else(|| url.strip_prefix("postgresql://")) {
+        Some(rest) => {
+            let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+            let host = host.split('?').next().unwrap_or(host);
+            format!("PostgreSQL {host}")
+        }
+        None => url.to_owned(),
+    }
 }
 
 fn default_key_file() -> Result<PathBuf, Failure> {
@@ -93,14 +115,10 @@ fn keys(args: &Args, url: &str, out: &mut impl Write) -> Result<Keyring, Failure
         ));
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| fail(EXIT_CONFIG, format!("{}: {e}", dir.display())))?;
+        crate::context::private_dirs(dir).map_err(|e| fail(EXIT_CONFIG, format!("{}: {e}", dir.display())))?;
     }
     let keys = Keyring::create_file(&path).map_err(|e| fail(EXIT_CONFIG, e.to_string()))?;
-    let _ = writeln!(
-        out,
-        "perspectief: nieuwe sleutel aangemaakt in {} (bewaar een kopie apart van de database)",
-        path.display()
-    );
+    let _ = writeln!(out, "perspectief: {}", t!("serve-key-created", path = path.display()));
     Ok(keys)
 }
 
@@ -119,6 +137,11 @@ fn database_missing(url: &str) -> bool {
 /// Run `perspectief serve`.
 pub fn run(args: Args) -> Result<(), Failure> {
     check(&args)?;
+    let format = match args.log_format {
+        crate::cli::LogFormat::Text => crate::logging::Format::Text,
+        crate::cli::LogFormat::Json => crate::logging::Format::Json,
+    };
+    crate::logging::init(format, args.log_level.as_deref()).map_err(|e| fail(EXIT_USAGE, e))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -149,29 +172,90 @@ pub fn run(args: Args) -> Result<(), Failure> {
             perspectief_grpc::server::check_tls(tls).map_err(|e| fail(EXIT_CONFIG, e.to_string()))?;
         }
         let secure = tls.is_some();
+        let mutual = tls.as_ref().is_some_and(|t| t.client_ca_pem.is_some());
+        let metrics = Arc::new(perspectief_grpc::metrics::ServerMetrics::default());
         let config = ServerConfig {
             reflection: args.reflection,
             tls,
             max_in_flight: args.max_in_flight,
             request_timeout: args.request_timeout,
+            drain: args.drain,
+            streams: StreamSettings {
+                per_caller: args.max_streams_per_caller,
+                total: args.max_streams,
+                signal: Some(store.feed_signal()),
+            },
+            metrics: metrics.clone(),
             ..ServerConfig::default()
         };
-        let incoming =
-            TcpIncoming::bind(args.listen).map_err(|e| fail(EXIT_UNAVAILABLE, format!("{}: {e}", args.listen)))?;
+        let incoming = perspectief_grpc::server::bind(args.listen)
+            .map_err(|e| fail(EXIT_UNAVAILABLE, format!("{}: {e}", args.listen)))?;
         let addr = incoming.local_addr().map_err(|e| fail(EXIT_UNAVAILABLE, e.to_string()))?;
-        let shown = if url.starts_with("postgres") { "PostgreSQL".to_owned() } else { url.clone() };
-        let _ = writeln!(out, "perspectief: database {shown}");
-        let _ = writeln!(
-            out,
-            "perspectief: luistert op {addr} ({})",
-            if secure { "TLS" } else { "zonder TLS: alleen voor deze machine" }
+        let shown = shown_database(&url);
+        // The configuration, without secrets (no key, no token, no password).
+        tracing::info!(
+            listen = %addr,
+            tls = secure,
+            mutual_tls = mutual,
+            reflection = args.reflection,
+            database = %shown,
+            max_in_flight = args.max_in_flight,
+            request_timeout_seconds = args.request_timeout.as_secs(),
+            max_streams_per_caller = args.max_streams_per_caller,
+            max_streams = args.max_streams,
+            drain_seconds = args.drain.as_secs(),
+            metrics = %args.metrics_listen.map_or_else(|| "off".to_owned(), |a| a.to_string()),
+            version = env!("CARGO_PKG_VERSION"),
+            "server starting"
         );
+        let stop = tokio::sync::watch::channel(false);
+        if let Some(address) = args.metrics_listen {
+            let listener = perspectief_grpc::metrics::bind_metrics(address, args.metrics_public)
+                .await
+                .map_err(|e| fail(EXIT_USAGE, t!("serve-metrics-refused", reason = e)))?;
+            let shown_at = listener.local_addr().map_or_else(|_| address.to_string(), |a| a.to_string());
+            let mut registry = prometheus_client::registry::Registry::default();
+            metrics.register(&mut registry);
+            store.register_metrics(&mut registry);
+            let refreshed = store.clone();
+            let refresh: perspectief_grpc::metrics::Refresh = Arc::new(move || {
+                let store = refreshed.clone();
+                Box::pin(async move { store.refresh_metrics().await })
+            });
+            let mut stopped = stop.1.clone();
+            tokio::spawn(async move {
+                let done = async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                };
+                if let Err(e) =
+                    perspectief_grpc::metrics::serve_metrics(listener, Arc::new(registry), Some(refresh), done).await
+                {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            });
+            let _ = writeln!(out, "perspectief: {}", t!("serve-metrics", address = shown_at));
+        }
+        let _ = writeln!(out, "perspectief: {}", t!("serve-database", database = shown));
+        let how = if secure {
+            t!("serve-tls")
+        } else if addr.ip().is_loopback() {
+            t!("serve-plain-loopback")
+        } else {
+            t!("serve-plain-insecure")
+        };
+        let _ = writeln!(out, "perspectief: {}", t!("serve-listening", address = addr, how = how));
         let _ = out.flush();
-        serve(Arc::new(store), config, incoming, shutdown_signal()).await.map_err(|e| match e {
-            perspectief_grpc::server::ServeError::Config(m) => fail(EXIT_CONFIG, m),
-            other => fail(EXIT_UNAVAILABLE, other.to_string()),
+        let served = serve(Arc::new(store), config, incoming, shutdown_signal()).await;
+        let _ = stop.0.send(true);
+        served.map_err(|e| {
+            tracing::error!(error = %e, "the server stopped with an error");
+            match e {
+                perspectief_grpc::server::ServeError::Config(m) => fail(EXIT_CONFIG, m),
+                other => fail(EXIT_UNAVAILABLE, other.to_string()),
+            }
         })?;
-        let _ = writeln!(out, "perspectief: gestopt");
+        tracing::info!("server stopped");
+        let _ = writeln!(out, "perspectief: {}", t!("serve-stopped"));
         Ok(())
     })
 }

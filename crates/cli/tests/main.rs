@@ -10,6 +10,7 @@ mod fuzz_corpus;
 mod grants;
 mod import;
 mod languages;
+mod operations;
 mod privacy;
 mod remote;
 mod reports;
@@ -78,11 +79,12 @@ mod serve {
         let db = format!("sqlite://{}", dir.join("p.db").display());
         let key = dir.join("p.key");
         let mut child = Command::new(env!("CARGO_BIN_EXE_perspectief"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--create", "--database", &db, "--key-file"])
+            .args(["serve", "--listen", "127.0.0.1:0", "--create", "--drain-seconds", "3", "--database", &db])
+            .arg("--key-file")
             .arg(&key)
             .env_remove("PERSPECTIEF_KEY")
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -109,6 +111,19 @@ mod serve {
 
         let ok = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
         assert!(ok.success());
+        // While it drains, health answers NOT_SERVING (probes see it leave before it is gone).
+        let mut not_serving = false;
+        for _ in 0..40 {
+            let status = health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await;
+            if status.is_ok_and(|s| {
+                s.into_inner().status == tonic_health::pb::health_check_response::ServingStatus::NotServing as i32
+            }) {
+                not_serving = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(not_serving, "health reports NOT_SERVING during the drain");
         let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
         let status = child.wait().unwrap();
         assert!(status.success(), "graceful stop exits 0: {status:?}");

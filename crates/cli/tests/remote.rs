@@ -22,7 +22,8 @@ fn the_same_trajectory_through_a_server() {
     ]);
     let token = token["token"].as_str().unwrap().to_owned();
     let mut child = Command::new(env!("CARGO_BIN_EXE_perspectief"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--database", &install.database(), "--key-file"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--drain-seconds", "0", "--database", &install.database()])
+        .arg("--key-file")
         .arg(install.key())
         .env("PERSPECTIEF_CONFIG", install.config())
         .env_remove("PERSPECTIEF_KEY")

@@ -29,24 +29,110 @@ use crate::filter::participant_filter;
 use crate::status::{invalid_field, to_status};
 use crate::{paging, pb};
 
+/// How open WatchEvents streams learn of new events, and how many may be open.
+#[derive(Debug, Clone)]
+pub struct StreamSettings {
+    /// Streams one user may hold open at once.
+    pub per_caller: usize,
+    /// Streams open at once over all callers.
+    pub total: usize,
+    /// A signal that changes whenever events are committed (the store's
+    /// `feed_signal`): open streams sleep until it changes, so an idle stream costs no CPU
+    /// and no query. Without it each stream looks every 250 ms (for a service that cannot
+    /// signal).
+    pub signal: Option<tokio::sync::watch::Receiver<u64>>,
+}
+
+impl Default for StreamSettings {
+    fn default() -> Self {
+        Self { per_caller: 8, total: 512, signal: None }
+    }
+}
+
+/// The open streams, per user and in total.
+#[derive(Debug, Default)]
+struct OpenStreams {
+    per_user: std::sync::Mutex<std::collections::HashMap<perspectief_core::UserId, usize>>,
+}
+
+/// A place among the open streams, given back when the stream ends.
+#[derive(Debug)]
+struct StreamPlace {
+    open: Arc<OpenStreams>,
+    user: perspectief_core::UserId,
+    metrics: Arc<crate::metrics::ServerMetrics>,
+}
+
+impl Drop for StreamPlace {
+    fn drop(&mut self) {
+        let mut map = self.open.per_user.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = map.get_mut(&self.user) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.user);
+            }
+        }
+        self.metrics.open_streams.dec();
+    }
+}
+
 /// The API over one service implementation (the store, in `perspectief serve`).
 #[derive(Debug)]
 pub struct Api<S> {
     svc: Arc<S>,
-    /// How often an open WatchEvents stream looks for new events.
+    /// How often an open WatchEvents stream looks for new events without a signal.
     poll: Duration,
+    streams: StreamSettings,
+    open: Arc<OpenStreams>,
+    metrics: Arc<crate::metrics::ServerMetrics>,
 }
 
 impl<S> Clone for Api<S> {
     fn clone(&self) -> Self {
-        Self { svc: self.svc.clone(), poll: self.poll }
+        Self {
+            svc: self.svc.clone(),
+            poll: self.poll,
+            streams: self.streams.clone(),
+            open: self.open.clone(),
+            metrics: self.metrics.clone(),
+        }
     }
 }
 
 impl<S> Api<S> {
-    /// The API over `svc`.
+    /// The API over `svc`, with the default stream settings.
     pub fn new(svc: Arc<S>) -> Self {
-        Self { svc, poll: Duration::from_millis(250) }
+        Self::with_streams(svc, StreamSettings::default(), Arc::default())
+    }
+
+    /// The API over `svc`, with these stream settings, counting open streams in `metrics`.
+    pub fn with_streams(svc: Arc<S>, streams: StreamSettings, metrics: Arc<crate::metrics::ServerMetrics>) -> Self {
+        Self { svc, poll: Duration::from_millis(250), streams, open: Arc::default(), metrics }
+    }
+
+    /// A place for one more stream of `user`, or RESOURCE_EXHAUSTED beyond the limits.
+    fn stream_place(&self, user: perspectief_core::UserId) -> Result<StreamPlace, Status> {
+        let mut map = self.open.per_user.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let total: usize = map.values().sum();
+        let mine = map.get(&user).copied().unwrap_or(0);
+        if mine >= self.streams.per_caller || total >= self.streams.total {
+            drop(map);
+            self.metrics.streams_refused.inc();
+            let whose = if mine >= self.streams.per_caller { "your account" } else { "the server" };
+            tracing::warn!(user = %user, open = mine, total, "event stream refused: too many open");
+            use tonic_types::StatusExt;
+            let mut details = tonic_types::ErrorDetails::new();
+            details.set_error_info("TOO_MANY_STREAMS", crate::status::ERROR_DOMAIN, []);
+            details.set_retry_info(Some(Duration::from_secs(5)));
+            return Err(Status::with_error_details(
+                tonic::Code::ResourceExhausted,
+                format!("{whose} has as many event streams open as allowed; close one first"),
+                details,
+            ));
+        }
+        *map.entry(user).or_insert(0) += 1;
+        self.metrics.open_streams.inc();
+        Ok(StreamPlace { open: self.open.clone(), user, metrics: self.metrics.clone() })
     }
 }
 
@@ -532,12 +618,16 @@ impl<S: PerspectiefService + Authenticator + 'static> pb::event_service_server::
         let caller = caller(&request)?;
         let token = request.extensions().get::<crate::auth::Presented>().cloned();
         let start = request.into_inner().after_position;
+        let place = self.stream_place(caller.actor.user)?;
         // Check access once up front, so a caller the feed shows nothing to at all still gets an
         // answer now rather than an empty stream.
         let first = self.svc.watch_events(&caller, start, 0).await.map_err(status)?;
         let (tx, rx) = tokio::sync::mpsc::channel(64);
         let api = self.clone();
-        tokio::spawn(async move { api.follow(caller, token, start, first, tx).await });
+        tokio::spawn(async move {
+            api.follow(caller, token, start, first, tx).await;
+            drop(place);
+        });
         Ok(Response::new(ReceiverStream::new(rx)))
     }
 }
@@ -560,6 +650,10 @@ impl<S: PerspectiefService + Authenticator + 'static> Api<S> {
     ) {
         let mut idle = Duration::ZERO;
         let mut cursor = start;
+        let mut signal = self.streams.signal.clone();
+        if let Some(s) = signal.as_mut() {
+            s.mark_unchanged();
+        }
         loop {
             for event in feed_events(&page) {
                 let position = event.position;
@@ -579,9 +673,35 @@ impl<S: PerspectiefService + Authenticator + 'static> Api<S> {
                         return;
                     }
                 }
-                tokio::select! {
-                    () = tokio::time::sleep(self.poll) => idle += self.poll,
-                    () = tx.closed() => return,
+                match signal.as_mut() {
+                    // Sleep until events are committed (or the heartbeat is due): no query
+                    // while the feed is quiet.
+                    Some(s) => {
+                        let started = tokio::time::Instant::now();
+                        tokio::select! {
+                            changed = s.changed() => {
+                                if changed.is_err() {
+                                    return;
+                                }
+                                idle += started.elapsed();
+                            }
+                            () = tokio::time::sleep(HEARTBEAT.saturating_sub(idle)) => {
+                                if tx.send(Ok(pb::WatchEventsResponse { event: None, cursor })).await.is_err() {
+                                    return;
+                                }
+                                idle = Duration::ZERO;
+                                page = perspectief_core::service::FeedPage { events: Vec::new(), cursor };
+                                continue;
+                            }
+                            () = tx.closed() => return,
+                        }
+                    }
+                    None => {
+                        tokio::select! {
+                            () = tokio::time::sleep(self.poll) => idle += self.poll,
+                            () = tx.closed() => return,
+                        }
+                    }
                 }
             }
             if let Some(crate::auth::Presented(token)) = &token {

@@ -102,13 +102,14 @@ fn serde_plain(text: &str) -> Option<Purpose> {
 }
 
 fn client_address<B>(req: &http::Request<B>) -> String {
-    use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
-    let ext = req.extensions();
-    // Over TLS the TCP details sit inside the TLS connection info.
-    ext.get::<TcpConnectInfo>()
-        .or_else(|| ext.get::<TlsConnectInfo<TcpConnectInfo>>().map(TlsConnectInfo::get_ref))
-        .and_then(TcpConnectInfo::remote_addr)
-        .map_or_else(|| "unknown".to_owned(), |a| a.to_string())
+    crate::observe::peer(req)
+}
+
+/// The public id of a token (`pt1.<id>.<secret>`), for the log; never the secret.
+fn token_id(token: &str) -> Option<&str> {
+    let mut parts = token.splitn(3, '.');
+    let (_, id) = (parts.next()?, parts.next()?);
+    uuid::Uuid::try_parse(id).is_ok().then_some(id)
 }
 
 impl<S, A, B> Service<http::Request<B>> for AuthService<S, A>
@@ -136,6 +137,7 @@ where
                 return inner.call(req).await.map(too_large_is_resource_exhausted);
             }
             let Some(token) = bearer(req.headers()) else {
+                tracing::warn!(peer = %client_address(&req), "call without a bearer token refused");
                 return Ok(refused(
                     tonic::Code::Unauthenticated,
                     "UNAUTHENTICATED",
@@ -145,7 +147,14 @@ where
             };
             let actor = match auth.authenticate(&token).await {
                 Ok(actor) => actor,
-                Err(AuthFailure::Rejected(_)) => {
+                Err(AuthFailure::Rejected(why)) => {
+                    // The token's public id only, never its secret.
+                    tracing::warn!(
+                        token_id = token_id(&token).unwrap_or("(not a token of this system)"),
+                        reason = why.code(),
+                        peer = %client_address(&req),
+                        "token refused"
+                    );
                     return Ok(refused(
                         tonic::Code::Unauthenticated,
                         "UNAUTHENTICATED",
@@ -179,6 +188,9 @@ where
                     }
                 },
             };
+            if let Some(slot) = req.extensions().get::<crate::observe::CallerSlot>() {
+                slot.fill(actor.organisation, actor.role);
+            }
             let caller = Caller { actor, on_behalf_of, purpose, client: client_address(&req) };
             req.extensions_mut().insert(caller);
             // Kept for calls that last (an event stream re-authenticates with it on every read).

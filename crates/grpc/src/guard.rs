@@ -52,12 +52,18 @@ pub struct Limits {
 pub struct GuardLayer {
     limits: Limits,
     room: Arc<Semaphore>,
+    metrics: Arc<crate::metrics::ServerMetrics>,
 }
 
 impl GuardLayer {
     /// A layer with these limits, shared by every connection it is applied to.
     pub fn new(limits: Limits) -> Self {
-        Self { limits, room: Arc::new(Semaphore::new(limits.max_in_flight.max(1))) }
+        Self::with_metrics(limits, Arc::default())
+    }
+
+    /// The same, counting shed and timed-out calls in `metrics`.
+    pub fn with_metrics(limits: Limits, metrics: Arc<crate::metrics::ServerMetrics>) -> Self {
+        Self { limits, room: Arc::new(Semaphore::new(limits.max_in_flight.max(1))), metrics }
     }
 }
 
@@ -65,7 +71,7 @@ impl<S> Layer<S> for GuardLayer {
     type Service = Guard<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        Guard { inner, limits: self.limits, room: self.room.clone() }
+        Guard { inner, limits: self.limits, room: self.room.clone(), metrics: self.metrics.clone() }
     }
 }
 
@@ -75,6 +81,7 @@ pub struct Guard<S> {
     inner: S,
     limits: Limits,
     room: Arc<Semaphore>,
+    metrics: Arc<crate::metrics::ServerMetrics>,
 }
 
 /// Parse a `grpc-timeout` value: at most eight digits and a unit (H, M, S, m, u, n).
@@ -153,16 +160,23 @@ where
         }
         let client = req.headers().get("grpc-timeout").and_then(|v| v.to_str().ok()).and_then(parse_grpc_timeout);
         let deadline = Instant::now() + budget(client, self.limits.request_timeout);
-        let (room, queue_wait) = (self.room.clone(), self.limits.queue_wait);
+        let (room, queue_wait, metrics) = (self.room.clone(), self.limits.queue_wait, self.metrics.clone());
+        let method: String = req.uri().path().chars().take(200).collect();
         Box::pin(async move {
             let wait_until = deadline.min(Instant::now() + queue_wait);
+            let timed_out = || {
+                metrics.timed_out.inc();
+                tracing::warn!(method = %method, "deadline passed: answered DEADLINE_EXCEEDED");
+                Ok(deadline_exceeded().into_http())
+            };
             let permit = match room.clone().try_acquire_owned() {
                 Ok(p) => p,
                 Err(_) => match tokio::time::timeout_at(wait_until, room.acquire_owned()).await {
                     Ok(Ok(p)) => p,
-                    _ if Instant::now() >= deadline => return Ok(deadline_exceeded().into_http()),
+                    _ if Instant::now() >= deadline => return timed_out(),
                     _ => {
-                        tracing::debug!("call shed: no room within the queue wait");
+                        metrics.shed.inc();
+                        tracing::warn!(method = %method, "call shed: no room within the queue wait");
                         return Ok(overloaded(queue_wait.max(Duration::from_millis(50))).into_http());
                     }
                 },
@@ -171,7 +185,7 @@ where
             drop(permit);
             match answer {
                 Ok(response) => response,
-                Err(_) => Ok(deadline_exceeded().into_http()),
+                Err(_) => timed_out(),
             }
         })
     }

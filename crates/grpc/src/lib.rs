@@ -27,6 +27,8 @@ pub mod filter;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod guard;
+pub mod metrics;
+pub mod observe;
 pub mod paging;
 pub mod reference;
 pub mod server;

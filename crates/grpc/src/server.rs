@@ -26,6 +26,11 @@ use crate::reference::ReferenceData;
 /// The encoded descriptors of the `perspectief.v1` protos (for reflection).
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/perspectief_descriptor.bin"));
 
+/// The encoded descriptors of `google/rpc/status.proto` and `google/rpc/error_details.proto`,
+/// so that reflection-based clients decode the error details (ErrorInfo, BadRequest,
+/// PreconditionFailure, RetryInfo).
+pub const GOOGLE_RPC_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/google_rpc_descriptor.bin"));
+
 /// The full names of the API's services (for health checks per service).
 pub const SERVICE_NAMES: [&str; 7] = [
     "perspectief.v1.CaseService",
@@ -77,6 +82,14 @@ pub struct ServerConfig {
     pub queue_wait: Duration,
     /// How long a graceful shutdown waits for calls in flight.
     pub shutdown_grace: Duration,
+    /// How long, after the stop signal, the server goes on accepting connections while health
+    /// answers NOT_SERVING, so that load balancers and probes see it leave before it is gone.
+    pub drain: Duration,
+    /// Open WatchEvents streams: limits per caller and in total, and the signal they wait on.
+    pub streams: crate::api::StreamSettings,
+    /// Where calls, shed calls, timeouts and streams are counted (registered by the caller
+    /// when metrics are served).
+    pub metrics: Arc<crate::metrics::ServerMetrics>,
 }
 
 impl Default for ServerConfig {
@@ -91,6 +104,9 @@ impl Default for ServerConfig {
             max_in_flight: 256,
             queue_wait: Duration::from_millis(100),
             shutdown_grace: Duration::from_secs(20),
+            drain: Duration::ZERO,
+            streams: crate::api::StreamSettings::default(),
+            metrics: Arc::default(),
         }
     }
 }
@@ -134,16 +150,18 @@ where
     let reference = ReferenceDataServiceServer::new(ReferenceData)
         .max_decoding_message_size(config.max_message_bytes)
         .max_encoding_message_size(config.max_message_bytes);
-    let api = Api::new(service.clone());
+    let api = Api::with_streams(service.clone(), config.streams.clone(), config.metrics.clone());
     let max = config.max_message_bytes;
+    let limits = Limits {
+        request_timeout: config.request_timeout,
+        max_in_flight: config.max_in_flight,
+        queue_wait: config.queue_wait,
+    };
     let mut router = builder
         .layer(
             tower::ServiceBuilder::new()
-                .layer(GuardLayer::new(Limits {
-                    request_timeout: config.request_timeout,
-                    max_in_flight: config.max_in_flight,
-                    queue_wait: config.queue_wait,
-                }))
+                .layer(crate::observe::ObserveLayer::new(config.metrics.clone()))
+                .layer(GuardLayer::with_metrics(limits, config.metrics.clone()))
                 .layer(AuthLayer::new(service)),
         )
         .add_service(health)
@@ -165,28 +183,34 @@ where
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(GOOGLE_RPC_DESCRIPTOR_SET)
             .build_v1()
             .map_err(|e| ServeError::Config(e.to_string()))?;
         // v1alpha too: many clients (Python's grpcio-reflection, older grpcurl) still ask it.
         let reflection_alpha = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(GOOGLE_RPC_DESCRIPTOR_SET)
             .build_v1alpha()
             .map_err(|e| ServeError::Config(e.to_string()))?;
         router = router.add_service(reflection).add_service(reflection_alpha);
     }
-    // On the signal: stop accepting, report NOT_SERVING, let calls finish, but no longer than
-    // the grace period (an open Watch stream would otherwise keep the server up for ever).
+    // On the signal: report NOT_SERVING and keep answering (health included) for the drain
+    // time, then stop accepting and let calls finish, but no longer than the grace period (an
+    // open Watch stream would otherwise keep the server up for ever).
     let signalled = Arc::new(tokio::sync::Notify::new());
     let notify = signalled.clone();
     let reporter = health_reporter.clone();
+    let drain = config.drain;
     let stop = async move {
         shutdown.await;
+        tracing::info!(drain_seconds = drain.as_secs_f64(), "stopping: health reports NOT_SERVING");
         reporter.set_not_serving::<ReferenceDataServiceServer<ReferenceData>>().await;
         reporter.set_service_status("", tonic_health::ServingStatus::NotServing).await;
         for name in SERVICE_NAMES {
             reporter.set_service_status(name, tonic_health::ServingStatus::NotServing).await;
         }
+        tokio::time::sleep(drain).await;
         notify.notify_one();
     };
     let grace = config.shutdown_grace;
@@ -226,6 +250,16 @@ fn describe(e: &dyn std::error::Error) -> String {
 /// once, not as a failed server later).
 pub fn check_tls(tls: &TlsConfig) -> Result<(), ServeError> {
     Server::builder().tls_config(tls_config(tls)).map(drop).map_err(|e| ServeError::Config(describe(&e)))
+}
+
+/// How often an idle accepted connection is probed by TCP keepalive.
+const TCP_KEEPALIVE: Duration = Duration::from_secs(60);
+
+/// Bind the server's listener with TCP_NODELAY and TCP keepalive set on every accepted
+/// connection. Without TCP_NODELAY every response of more than one HTTP/2 frame waits ~40 ms for
+/// the client's delayed ACK (tonic's builder sets it only for its own `serve(addr)`).
+pub fn bind(address: std::net::SocketAddr) -> std::io::Result<TcpIncoming> {
+    TcpIncoming::bind(address).map(|i| i.with_nodelay(Some(true)).with_keepalive(Some(TCP_KEEPALIVE)))
 }
 
 /// Resolves on SIGTERM or Ctrl-C: pass it as `shutdown` to stop gracefully.

@@ -86,6 +86,10 @@ pub fn to_status(e: &DomainError) -> Status {
                 .collect();
             details.set_bad_request(violations);
         }
+        DomainError::Unavailable { .. } => {
+            // A busy database or a connection hiccup: worth a retry shortly.
+            details.set_retry_info(Some(std::time::Duration::from_secs(1)));
+        }
         DomainError::VersionConflict { expected, current } => {
             details.add_precondition_failure_violation(
                 "VERSION",

@@ -6,6 +6,7 @@ mod disclosure;
 mod fuzz_corpus;
 mod interop;
 mod matrix;
+mod operations;
 mod partners;
 mod remote;
 mod reports;

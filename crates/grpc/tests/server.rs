@@ -12,7 +12,6 @@ use perspectief_grpc::pb::reference_data_service_client::ReferenceDataServiceCli
 use perspectief_grpc::server::{ServerConfig, serve};
 use perspectief_store::{Keyring, Store, StoreOptions};
 use tokio::sync::oneshot;
-use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Channel, ClientTlsConfig};
 use tonic::{Code, Request};
 use tonic_types::StatusExt;
@@ -60,9 +59,14 @@ impl Harness {
             .await
             .unwrap();
         let (_, token) = store.create_token(&admin, partner.id, "test", Duration::days(1)).await.unwrap();
-        let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let incoming = perspectief_grpc::server::bind("127.0.0.1:0".parse().unwrap()).unwrap();
         let addr = incoming.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
+        // Open streams wait on the store's signal, as under `perspectief serve`.
+        let mut config = config;
+        if config.streams.signal.is_none() {
+            config.streams.signal = Some(store.feed_signal());
+        }
         let auth = Arc::new(store.clone());
         let server = tokio::spawn(async move {
             serve(auth, config, incoming, async {
@@ -82,6 +86,16 @@ impl Harness {
             }
         };
         Ok(Self { address: addr, store, channel, token, admin, stop: Some(stop), server: Some(server) })
+    }
+
+    /// The store behind the server.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The administrator.
+    pub fn admin(&self) -> &Caller {
+        &self.admin
     }
 
     pub fn authed<T>(&self, msg: T) -> Request<T> {

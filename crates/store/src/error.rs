@@ -54,6 +54,14 @@ pub enum StoreError {
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migration(String),
+    /// Database files that other local accounts can read or write.
+    #[error(
+        "other accounts on this machine can read or change {files}; make them private first: chmod 600 {files} (and chmod 700 on their directory)"
+    )]
+    NotPrivate {
+        /// The files, separated by spaces.
+        files: String,
+    },
     /// A file operation failed.
     #[error("{what}: {reason}")]
     Io {
@@ -76,6 +84,7 @@ impl StoreError {
             Self::Setting { .. } => "setting_not_applied",
             Self::Database(_) => "database",
             Self::Migration(_) => "migration",
+            Self::NotPrivate { .. } => "not_private",
             Self::Io { .. } => "io",
         }
     }
@@ -96,13 +105,31 @@ pub(crate) fn internal(e: impl std::fmt::Display) -> DomainError {
     DomainError::Internal { reference }
 }
 
-/// A database error in a request: connection trouble is `unavailable` (try again), anything
-/// else is `internal`.
+/// Whether the database refused for a lock held too long by someone else (SQLite's busy
+/// timeout passed, PostgreSQL's lock timeout): worth trying again shortly.
+fn is_busy(e: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = e else {
+        return false;
+    };
+    let Some(code) = e.as_database_error().and_then(|d| d.code()) else { return false };
+    // SQLite: SQLITE_BUSY (5) and its extended codes, SQLITE_LOCKED (6); PostgreSQL:
+    // lock_not_available.
+    let code = code.as_ref();
+    code == "55P03" || code.parse::<u32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+}
+
+/// A database error in a request: connection trouble and a busy database are `unavailable`
+/// (try again), anything else is `internal`.
 pub(crate) fn db(e: DbErr) -> DomainError {
     match &e {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
             tracing::warn!(error = %e, "database unavailable");
             DomainError::Unavailable { reason: "the database cannot be reached".to_owned() }
+        }
+        _ if is_busy(&e) => {
+            tracing::warn!(error = %e, "database busy: a lock was held longer than the busy timeout");
+            DomainError::Unavailable { reason: "the database is busy; try again shortly".to_owned() }
         }
         _ => internal(e),
     }

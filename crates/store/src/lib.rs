@@ -27,6 +27,7 @@ mod audit;
 mod clock;
 mod crypto;
 mod error;
+mod files;
 mod firsts;
 mod migrations;
 mod open;
@@ -69,6 +70,10 @@ struct Inner {
     policy: AccessPolicy,
     /// Where managed backups go (and the retention run finds them).
     backup_dir: Option<std::path::PathBuf>,
+    /// The database's size, as last measured.
+    size: prometheus_client::metrics::gauge::Gauge,
+    /// Reads of the event feed (by open streams and ListFeedEvents).
+    feed_reads: prometheus_client::metrics::counter::Counter,
 }
 
 impl Store {
@@ -80,6 +85,39 @@ impl Store {
     /// The access policy in force (it names the foundation whose staff roles count).
     pub fn policy(&self) -> AccessPolicy {
         self.inner.policy
+    }
+
+    /// A signal that changes after every committed write: what open event streams wait on
+    /// instead of polling (one process; another process writing the same database is not seen).
+    pub fn feed_signal(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.inner.writer.written.clone()
+    }
+
+    /// Register the store's metrics (prefix `perspectief_store_`): the writer's queue depth,
+    /// batch sizes, commit latency and failed batches, and the database's size (kept current
+    /// by [`Store::refresh_metrics`]).
+    pub fn register_metrics(&self, registry: &mut prometheus_client::registry::Registry) {
+        let r = registry.sub_registry_with_prefix("perspectief_store");
+        let m = &self.inner.writer.metrics;
+        r.register("writer_queue_depth", "Jobs waiting for the writer", m.queue_depth.clone());
+        r.register("writer_batch_size", "Jobs per committed batch", m.batch_size.clone());
+        r.register("writer_commit_seconds", "Time from a batch's start to its commit", m.commit_seconds.clone());
+        r.register("writer_failed_batches", "Batches rolled back or not committed", m.failed_batches.clone());
+        r.register("database_bytes", "The database's size on disk", self.inner.size.clone());
+        r.register("feed_reads", "Reads of the event feed", self.inner.feed_reads.clone());
+    }
+
+    /// How often the event feed was read since the store was opened (an idle open stream
+    /// must not read it).
+    pub fn feed_reads(&self) -> u64 {
+        self.inner.feed_reads.get()
+    }
+
+    /// Read the values that are measured rather than counted (the database's size).
+    pub async fn refresh_metrics(&self) {
+        if let Some(bytes) = open::database_bytes(&self.inner.reader).await {
+            self.inner.size.set(i64::try_from(bytes).unwrap_or(i64::MAX));
+        }
     }
 
     /// Walk the access log's hash chain directly (for operators; the service method

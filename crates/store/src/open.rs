@@ -95,6 +95,9 @@ pub struct StoreOptions {
     /// run). `None` picks `<database file name>.backups/` next to a SQLite file database;
     /// in-memory and PostgreSQL databases have none unless one is given.
     pub backup_dir: Option<PathBuf>,
+    /// How long SQLite waits for a lock held by another connection or process before the
+    /// request is answered `unavailable` (try again).
+    pub busy_timeout: Duration,
 }
 
 impl std::fmt::Debug for StoreOptions {
@@ -114,11 +117,12 @@ impl StoreOptions {
             read_connections: 4,
             max_batch: 256,
             backup_dir: None,
+            busy_timeout: BUSY_TIMEOUT,
         }
     }
 }
 
-fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
+fn sqlite_options(url: &str, connections: u32, busy_timeout: Duration) -> ConnectOptions {
     let mut opt = ConnectOptions::new(url.to_owned());
     opt.max_connections(connections)
         .min_connections(1)
@@ -126,12 +130,12 @@ fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
         .idle_timeout(None::<Duration>)
         .max_lifetime(None::<Duration>)
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|o| {
+        .map_sqlx_sqlite_opts(move |o| {
             o.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(BUSY_TIMEOUT)
+                .busy_timeout(busy_timeout)
                 .pragma("secure_delete", "ON")
         });
     opt
@@ -148,24 +152,37 @@ async fn pragma(db: &DatabaseConnection, name: &'static str) -> Result<String, S
 }
 
 /// The SQLite settings a store insists on, as (PRAGMA, expected value).
-pub(crate) fn required_settings(memory: bool) -> Vec<(&'static str, String)> {
+pub(crate) fn required_settings(memory: bool, busy_timeout: Duration) -> Vec<(&'static str, String)> {
     vec![
         ("journal_mode", if memory { "memory".to_owned() } else { "wal".to_owned() }),
         ("synchronous", "2".to_owned()),
         ("foreign_keys", "1".to_owned()),
-        ("busy_timeout", BUSY_TIMEOUT.as_millis().to_string()),
+        ("busy_timeout", busy_timeout.as_millis().to_string()),
         ("secure_delete", "1".to_owned()),
     ]
 }
 
-async fn check_settings(db: &DatabaseConnection, memory: bool) -> Result<(), StoreError> {
-    for (name, expected) in required_settings(memory) {
+async fn check_settings(db: &DatabaseConnection, memory: bool, busy_timeout: Duration) -> Result<(), StoreError> {
+    for (name, expected) in required_settings(memory, busy_timeout) {
         let actual = pragma(db, name).await?;
         if !actual.eq_ignore_ascii_case(&expected) {
             return Err(StoreError::Setting { name, expected, actual });
         }
     }
     Ok(())
+}
+
+/// Before SQLite opens a database file: its directory and the file itself are created
+/// private (SQLite then makes its WAL and shared memory private too), and an existing database
+/// that other accounts can read is refused.
+fn prepare_sqlite_file(path: &Path) -> Result<(), StoreError> {
+    if let Some(dir) = path.parent() {
+        crate::files::private_dir(dir)?;
+    }
+    if !path.exists() {
+        crate::files::create_private(path)?;
+    }
+    crate::files::check_private(path)
 }
 
 /// Open (and migrate) a store.
@@ -180,21 +197,17 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     let (reader, writer_db, memory) = match target(&options.url)? {
         Target::SqliteMemory => {
             // One connection: an in-memory database exists only within its pool.
-            let db = Database::connect(sqlite_options("sqlite::memory:", 1)).await?;
+            let db = Database::connect(sqlite_options("sqlite::memory:", 1, options.busy_timeout)).await?;
             (db.clone(), db, true)
         }
         Target::SqliteFile(path) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
-                    what: format!("creating {}", dir.display()),
-                    reason: e.to_string(),
-                })?;
-            }
+            prepare_sqlite_file(&path)?;
             let url = format!("sqlite://{}", path.display());
             // The writer gets its own single connection; readers share a pool (WAL lets them
             // read while the writer commits).
-            let writer = Database::connect(sqlite_options(&url, 1)).await?;
-            let reader = Database::connect(sqlite_options(&url, options.read_connections.max(1))).await?;
+            let writer = Database::connect(sqlite_options(&url, 1, options.busy_timeout)).await?;
+            let reader =
+                Database::connect(sqlite_options(&url, options.read_connections.max(1), options.busy_timeout)).await?;
             (reader, writer, false)
         }
         Target::Postgres(url) => {
@@ -207,8 +220,8 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
         }
     };
     if writer_db.get_database_backend() == DbBackend::Sqlite {
-        check_settings(&writer_db, memory).await?;
-        check_settings(&reader, memory).await?;
+        check_settings(&writer_db, memory, options.busy_timeout).await?;
+        check_settings(&reader, memory, options.busy_timeout).await?;
     } else {
         check_postgres_durability(&writer_db).await?;
     }
@@ -228,6 +241,8 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
             clock: options.clock,
             policy: perspectief_core::AccessPolicy { foundation },
             backup_dir,
+            size: Default::default(),
+            feed_reads: Default::default(),
         }),
     })
 }
@@ -359,7 +374,12 @@ pub(crate) async fn backup_sqlite(db: &DatabaseConnection, path: &Path) -> Resul
             reason: "the file exists".to_owned(),
         });
     }
-    sql::exec(db, "VACUUM INTO $1", [path.display().to_string().into()]).await?;
+    // Into an empty file that is private from the start (SQLite accepts an empty target).
+    crate::files::create_private(path)?;
+    if let Err(e) = sql::exec(db, "VACUUM INTO $1", [path.display().to_string().into()]).await {
+        let _ = std::fs::remove_file(path);
+        return Err(e.into());
+    }
     // Make the copy itself durable before reporting success.
     let io = |e: std::io::Error| StoreError::Io { what: format!("syncing {}", path.display()), reason: e.to_string() };
     std::fs::File::open(path).and_then(|f| f.sync_all()).map_err(io)?;
@@ -367,6 +387,19 @@ pub(crate) async fn backup_sqlite(db: &DatabaseConnection, path: &Path) -> Resul
         std::fs::File::open(dir).and_then(|f| f.sync_all()).map_err(io)?;
     }
     Ok(())
+}
+
+/// The database's size in bytes: SQLite's pages (the WAL aside), PostgreSQL's
+/// `pg_database_size`. `None` when it cannot be read.
+pub(crate) async fn database_bytes(db: &DatabaseConnection) -> Option<u64> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            "SELECT CAST(page_count * page_size AS BIGINT) AS bytes FROM pragma_page_count(), pragma_page_size()"
+        }
+        _ => "SELECT CAST(pg_database_size(current_database()) AS BIGINT) AS bytes",
+    };
+    let row = sql::one(db, sql, []).await.ok()??;
+    get::<i64>(&row, "bytes").ok().and_then(|b| u64::try_from(b).ok())
 }
 
 /// Apply pending migrations to the database at `url` without opening a store (no key needed);
@@ -377,7 +410,8 @@ pub async fn migrate(url: &str) -> Result<Vec<String>, StoreError> {
             return Err(StoreError::UnsupportedUrl("an in-memory database has nothing to migrate".to_owned()));
         }
         Target::SqliteFile(path) => {
-            Database::connect(sqlite_options(&format!("sqlite://{}", path.display()), 1)).await?
+            prepare_sqlite_file(&path)?;
+            Database::connect(sqlite_options(&format!("sqlite://{}", path.display()), 1, BUSY_TIMEOUT)).await?
         }
         Target::Postgres(url) => Database::connect(url.as_str()).await?,
     };
@@ -423,11 +457,11 @@ mod tests {
     #[tokio::test]
     async fn a_setting_that_did_not_take_refuses_the_open() {
         // An in-memory database cannot run in WAL mode: checked as a file database it fails.
-        let db = Database::connect(sqlite_options("sqlite::memory:", 1)).await.unwrap();
-        let err = check_settings(&db, false).await.unwrap_err();
+        let db = Database::connect(sqlite_options("sqlite::memory:", 1, BUSY_TIMEOUT)).await.unwrap();
+        let err = check_settings(&db, false, BUSY_TIMEOUT).await.unwrap_err();
         assert!(matches!(err, StoreError::Setting { name: "journal_mode", .. }), "{err}");
         assert!(err.to_string().contains("refusing to open"));
-        check_settings(&db, true).await.unwrap();
+        check_settings(&db, true, BUSY_TIMEOUT).await.unwrap();
     }
 
     #[test]

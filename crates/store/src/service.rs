@@ -429,6 +429,7 @@ impl PerspectiefService for Store {
     async fn watch_events(&self, caller: &Caller, after_position: u64, limit: u32) -> Result<FeedPage, DomainError> {
         let limit = page_limit(limit);
         let today = amsterdam_date(self.now());
+        self.inner.feed_reads.inc();
         let rows = repo::feed(&self.inner.reader, &self.inner.keys, after_position, limit).await?;
         let cursor = rows.last().map_or(after_position, |(p, _)| *p);
         // Decide per event against the case as it is now, with the same decision as the case

@@ -10,6 +10,7 @@
 use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use perspectief_core::DomainError;
 use perspectief_core::service::AuditEntry;
@@ -40,10 +41,35 @@ struct Job {
     reply: Reply,
 }
 
+/// The writer's metrics: its queue, its batches and their commits.
+#[derive(Debug, Clone)]
+pub(crate) struct WriterMetrics {
+    pub(crate) queue_depth: prometheus_client::metrics::gauge::Gauge,
+    pub(crate) batch_size: prometheus_client::metrics::histogram::Histogram,
+    pub(crate) commit_seconds: prometheus_client::metrics::histogram::Histogram,
+    pub(crate) failed_batches: prometheus_client::metrics::counter::Counter,
+}
+
+impl Default for WriterMetrics {
+    fn default() -> Self {
+        use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+        Self {
+            queue_depth: Default::default(),
+            batch_size: Histogram::new(exponential_buckets(1.0, 2.0, 10)),
+            // 0.1 ms to about 3 s.
+            commit_seconds: Histogram::new(exponential_buckets(0.0001, 2.0, 15)),
+            failed_batches: Default::default(),
+        }
+    }
+}
+
 /// A handle to the writer task.
 #[derive(Debug, Clone)]
 pub(crate) struct Writer {
     tx: mpsc::Sender<Job>,
+    pub(crate) metrics: WriterMetrics,
+    /// Changes after every committed batch that wrote something: open event streams wait on it.
+    pub(crate) written: tokio::sync::watch::Receiver<u64>,
 }
 
 impl std::fmt::Debug for Job {
@@ -56,8 +82,11 @@ impl Writer {
     /// Start the writer on `db` (a connection that nothing else writes through).
     pub(crate) fn start(db: DatabaseConnection, key: AuditKey, max_batch: usize, queue: usize) -> Self {
         let (tx, rx) = mpsc::channel(queue);
-        tokio::spawn(run(db, key, rx, max_batch.max(1)));
-        Self { tx }
+        let metrics = WriterMetrics::default();
+        let (signal, written) = tokio::sync::watch::channel(0);
+        let context = Context { metrics: metrics.clone(), signal: Arc::new(signal) };
+        tokio::spawn(run(db, key, rx, max_batch.max(1), context));
+        Self { tx, metrics, written }
     }
 
     /// Run `work` and append `entry` (completed by the work and the outcome); returns the work's
@@ -96,7 +125,14 @@ fn interrupted() -> DomainError {
     DomainError::Unavailable { reason: "the write was interrupted and not saved; try again".to_owned() }
 }
 
-async fn run(db: DatabaseConnection, key: AuditKey, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
+/// What every batch reports to.
+#[derive(Clone)]
+struct Context {
+    metrics: WriterMetrics,
+    signal: Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+async fn run(db: DatabaseConnection, key: AuditKey, mut rx: mpsc::Receiver<Job>, max_batch: usize, context: Context) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < max_batch {
@@ -105,24 +141,29 @@ async fn run(db: DatabaseConnection, key: AuditKey, mut rx: mpsc::Receiver<Job>,
                 Err(_) => break,
             }
         }
+        context.metrics.queue_depth.set(i64::try_from(rx.len()).unwrap_or(i64::MAX));
         // Each batch runs in its own task, so a panic fails that batch (its callers get an
         // error, nothing is committed) and the writer goes on.
-        if let Err(e) = tokio::spawn(process(db.clone(), key.clone(), batch)).await {
+        if let Err(e) = tokio::spawn(process(db.clone(), key.clone(), batch, context.clone())).await {
+            context.metrics.failed_batches.inc();
             tracing::error!(error = %e, "a write batch failed unexpectedly; it was rolled back");
         }
     }
 }
 
-async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>) {
+async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context: Context) {
+    let size = batch.len();
+    let writes = batch.iter().any(|j| j.work.is_some());
+    let started = std::time::Instant::now();
     let options =
         TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
     let txn = match db.begin_with_options(options).await {
         Ok(t) => t,
-        Err(e) => return fail_all(batch, db_err(e)),
+        Err(e) => return fail_all(batch, db_err(e), &context),
     };
     let mut chain = match Chain::lock(&txn, key).await {
         Ok(c) => c,
-        Err(e) => return fail_all(batch, db_err(e)),
+        Err(e) => return fail_all(batch, db_err(e), &context),
     };
     let mut done: Vec<(Reply, Result<Output, DomainError>)> = Vec::with_capacity(batch.len());
     let mut jobs = batch.into_iter();
@@ -137,6 +178,8 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>) {
                     && !healthy
                 {
                     // Abandon the batch: roll back and tell every caller, none committed.
+                    context.metrics.failed_batches.inc();
+                    tracing::error!(size, error = %e, "a write batch was abandoned and rolled back");
                     let _ = txn.rollback().await;
                     let error = interrupted();
                     let _ = job.reply.send(Err(e.clone()));
@@ -170,11 +213,18 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>) {
     };
     match committed {
         Ok(()) => {
+            context.metrics.batch_size.observe(size as f64);
+            context.metrics.commit_seconds.observe(started.elapsed().as_secs_f64());
+            if writes {
+                context.signal.send_modify(|n| *n = n.wrapping_add(1));
+            }
             for (reply, result) in done {
                 let _ = reply.send(result);
             }
         }
         Err(e) => {
+            context.metrics.failed_batches.inc();
+            tracing::error!(size, error = %e, "a write batch was not committed");
             // The transaction is dropped, so rolled back: nothing of this group was written.
             for (reply, _) in done {
                 let _ = reply.send(Err(e.clone()));
@@ -214,7 +264,9 @@ fn db_err(e: sea_orm::DbErr) -> DomainError {
     db(e)
 }
 
-fn fail_all(batch: Vec<Job>, e: DomainError) {
+fn fail_all(batch: Vec<Job>, e: DomainError, context: &Context) {
+    context.metrics.failed_batches.inc();
+    tracing::error!(size = batch.len(), error = %e, "a write batch could not start");
     for job in batch {
         let _ = job.reply.send(Err(e.clone()));
     }

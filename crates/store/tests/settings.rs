@@ -28,3 +28,29 @@ async fn a_missing_directory_is_created_and_unknown_urls_are_refused() {
         .unwrap_err();
     assert_eq!(err.code(), "unsupported_url");
 }
+
+#[tokio::test]
+async fn a_write_that_waits_past_the_busy_timeout_is_unavailable_not_internal() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let dir = TempDir::new();
+    let url = dir.url("p.db");
+    let mut options = perspectief_store::StoreOptions::new(url.as_str(), new_keys());
+    options.clock = clock();
+    options.busy_timeout = std::time::Duration::from_millis(200);
+    let store = perspectief_store::Store::open(options).await.unwrap();
+    assert_eq!(store.sqlite_setting("busy_timeout").await.unwrap(), "200");
+    // Another process holds the write lock.
+    let other = sea_orm::Database::connect(url.as_str()).await.unwrap();
+    let held = other.begin().await.unwrap();
+    held.execute_unprepared("CREATE TABLE held_lock (x INTEGER)").await.unwrap();
+    let lead = lead(&store);
+    let cmd = registration("Synthetisch", lead.actor.user, chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap());
+    let err = perspectief_core::service::PerspectiefService::register_participant(&store, &lead, cmd.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "unavailable", "{err}");
+    assert!(err.to_string().contains("busy"), "{err}");
+    // Once the lock is gone the same write goes through.
+    held.rollback().await.unwrap();
+    perspectief_core::service::PerspectiefService::register_participant(&store, &lead, cmd).await.unwrap();
+}

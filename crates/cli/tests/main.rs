@@ -79,7 +79,7 @@ mod serve {
         let db = format!("sqlite://{}", dir.join("p.db").display());
         let key = dir.join("p.key");
         let mut child = Command::new(env!("CARGO_BIN_EXE_perspectief"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--create", "--drain-seconds", "3", "--database", &db])
+            .args(["serve", "--listen", "127.0.0.1:0", "--create", "--drain-seconds", "6", "--database", &db])
             .arg("--key-file")
             .arg(&key)
             .env_remove("PERSPECTIEF_KEY")
@@ -112,18 +112,17 @@ mod serve {
         let ok = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
         assert!(ok.success());
         // While it drains, health answers NOT_SERVING (probes see it leave before it is gone).
-        let mut not_serving = false;
-        for _ in 0..40 {
+        let mut seen = Vec::new();
+        for _ in 0..100 {
             let status = health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await;
-            if status.is_ok_and(|s| {
-                s.into_inner().status == tonic_health::pb::health_check_response::ServingStatus::NotServing as i32
-            }) {
-                not_serving = true;
+            let status = status.map(|s| s.into_inner().status);
+            seen.push(format!("{status:?}"));
+            if status.is_ok_and(|s| s == tonic_health::pb::health_check_response::ServingStatus::NotServing as i32) {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        assert!(not_serving, "health reports NOT_SERVING during the drain");
+        assert!(seen.last().is_some_and(|s| s == "Ok(2)"), "health reports NOT_SERVING during the drain: {seen:?}");
         let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
         let status = child.wait().unwrap();
         assert!(status.success(), "graceful stop exits 0: {status:?}");
@@ -155,6 +154,14 @@ mod serve {
             Command::new(env!("CARGO_BIN_EXE_perspectief")).args(["serve", "--listen", "0.0.0.0:0"]).output().unwrap();
         assert_eq!(out.status.code(), Some(64));
         assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-cert"));
+        // In the operator's language.
+        let out = Command::new(env!("CARGO_BIN_EXE_perspectief"))
+            .args(["serve", "--lang", "en", "--listen", "0.0.0.0:0"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(64));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("can be reached from other machines") && err.contains("--tls-cert"), "{err}");
         // A named database that does not exist is refused (a typo), unless --create.
         let out = Command::new(env!("CARGO_BIN_EXE_perspectief"))
             .args(["serve", "--listen", "127.0.0.1:0", "--database", "sqlite:///nonexistent/dir/typo.db"])

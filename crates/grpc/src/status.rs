@@ -345,6 +345,10 @@ mod tests {
         assert!(failure.description.contains('5'), "{}", failure.description);
         let internal = to_status(&DomainError::Internal { reference: "ref123".into() });
         assert!(!internal.message().contains("SELECT") && internal.message().contains("ref123"));
+        // A busy database: try again, after the delay given.
+        let busy = to_status(&DomainError::Unavailable { reason: "the database is busy".into() });
+        assert_eq!(busy.code(), Code::Unavailable);
+        assert!(busy.get_error_details().retry_info().and_then(|r| r.retry_delay).is_some());
     }
 
     #[test]

@@ -98,6 +98,18 @@ impl Store {
         self.inner.policy.decide_visibility(&caller.actor, case, today).map_err(DomainError::AccessDenied)
     }
 
+    /// Load a case and decide what the caller may see of it today.
+    async fn decide_read(
+        &self,
+        caller: &Caller,
+        participant: ParticipantId,
+    ) -> Result<(Case, Visibility), DomainError> {
+        let today = amsterdam_date(self.now());
+        let case = self.load_for_read(participant).await?;
+        let visibility = self.visibility(caller, &case, today)?;
+        Ok((case, visibility))
+    }
+
     /// The access-log entries of a partial read of one participant's case: one per category
     /// (and basis) shown (no category for the reader's own consents), one denial per category
     /// withheld, so that every withheld part is on record as a denial of the access policy is.
@@ -320,14 +332,7 @@ impl PerspectiefService for Store {
         // One operation name for reading a case file, whole or in part.
         let mut entry = self.entry(caller, Action::Read, "get_case");
         entry.participant = Some(participant);
-        let today = amsterdam_date(self.now());
-        let decided = async {
-            let case = self.load_for_read(participant).await?;
-            let visibility = self.visibility(caller, &case, today)?;
-            Ok((case, visibility))
-        }
-        .await;
-        let (case, visibility) = match decided {
+        let (case, visibility) = match self.decide_read(caller, participant).await {
             Ok(d) => d,
             Err(e) => return self.audited(entry, Err(e)).await,
         };
@@ -364,14 +369,7 @@ impl PerspectiefService for Store {
     ) -> Result<Vec<CaseEvent>, DomainError> {
         let mut entry = self.entry(caller, Action::Read, "case_events");
         entry.participant = Some(participant);
-        let today = amsterdam_date(self.now());
-        let decided = async {
-            let case = self.load_for_read(participant).await?;
-            let visibility = self.visibility(caller, &case, today)?;
-            Ok((case, visibility))
-        }
-        .await;
-        let (case, visibility) = match decided {
+        let (case, visibility) = match self.decide_read(caller, participant).await {
             Ok(d) => d,
             Err(e) => return self.audited(entry, Err(e)).await,
         };

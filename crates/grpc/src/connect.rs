@@ -112,9 +112,6 @@ pub enum ConnectError {
     /// The client key is not the key of the client certificate.
     #[error("the client key does not belong to the client certificate")]
     KeyMismatch,
-    /// A client certificate without a key, or a key without a certificate.
-    #[error("mutual TLS needs both a client certificate and its key")]
-    IncompleteIdentity,
     /// No CA certificate was given and the system's store holds no root certificates.
     #[error("no trusted root certificates found on this system ({detail}); give a CA certificate")]
     NoSystemRoots {
@@ -704,9 +701,10 @@ fn from_rustls(e: &rustls::Error, host: &str, authority: &str, tls: &ClientTls) 
         E::InvalidCertificate(C::NotValidForName) => {
             ConnectError::NameMismatch { host: host.to_owned(), presented: Vec::new() }
         }
-        E::InvalidCertificate(C::NotValidForNameContext { presented, .. }) => {
-            ConnectError::NameMismatch { host: host.to_owned(), presented: presented.clone() }
-        }
+        E::InvalidCertificate(C::NotValidForNameContext { presented, .. }) => ConnectError::NameMismatch {
+            host: host.to_owned(),
+            presented: presented.iter().filter_map(|p| server_name(p)).collect(),
+        },
         E::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
             ConnectError::CertificateOutOfDate { expired: true }
         }
@@ -720,6 +718,15 @@ fn from_rustls(e: &rustls::Error, host: &str, authority: &str, tls: &ClientTls) 
         }
         other => ConnectError::Other { authority: authority.to_owned(), detail: other.to_string() },
     }
+}
+
+/// A server name (DNS name or IP address) from webpki's description of a certificate's subject
+/// alternative name (`DnsName("x")`, `IpAddress(192.0.2.1)`); other kinds of name say nothing
+/// about which server it is.
+fn server_name(presented: &str) -> Option<String> {
+    let dns = presented.strip_prefix("DnsName(\"").and_then(|r| r.strip_suffix("\")"));
+    let ip = presented.strip_prefix("IpAddress(").and_then(|r| r.strip_suffix(')'));
+    dns.or(ip).map(str::to_owned)
 }
 
 /// A TLS alert from the server, by rustls' name for it.

@@ -19,10 +19,12 @@ exit-codes-help =
       74  reading or writing a file failed
       75  conflict: someone else changed the case file meanwhile, or it exists already; try again
       77  permission: no acting staff user, or your role may not do this
-      78  configuration: config file, key or database URL not usable
+      78  configuration: config file, key, database or server address, or TLS file not usable
 
     Environment: PERSPECTIEF_DATABASE_URL, PERSPECTIEF_KEY, PERSPECTIEF_CONFIG,
-    PERSPECTIEF_USER, PERSPECTIEF_SERVER, PERSPECTIEF_TOKEN, NO_COLOR, LANG/LC_ALL.
+    PERSPECTIEF_USER, PERSPECTIEF_SERVER, PERSPECTIEF_TOKEN, PERSPECTIEF_CA_CERT,
+    PERSPECTIEF_CLIENT_CERT, PERSPECTIEF_CLIENT_KEY, SSL_CERT_FILE/SSL_CERT_DIR (the CAs the
+    system trusts), NO_COLOR, LANG/LC_ALL.
 
 yes = yes
 no = no
@@ -53,6 +55,40 @@ error-user-disabled = The user { $user } is disabled.
 error-no-acting-user = No acting staff user: give --as USER, set PERSPECTIEF_USER, or set 'user' in the config file (perspectief init does). Nothing is recorded anonymously.
 error-no-token = No token for the server: set PERSPECTIEF_TOKEN (an administrator makes one with perspectief token create).
 error-remote-admin = Users, tokens, grants, backups, the privacy operations (privacy ...) and synthetic data (dev seed) are handled locally on the database only, not through a server. Leave out --server and give --database.
+
+## Connecting to a server (--server): address, TLS, failures
+tls-origin-flag = { $flag } or { $env }
+tls-origin-config = '{ $key }' in { $path }
+tls-file-ca = the CA certificate
+tls-file-client-cert = the client certificate
+tls-file-client-key = the client key
+warning-insecure = warning: --insecure: the token and the case data cross the network to { $host } unencrypted. Anyone on the way can read and change them. Never use this with real data.
+error-server-url = '{ $url }' is not a server address: give https://host:port (with --server, PERSPECTIEF_SERVER or 'server' in the config file).
+error-server-plain-text = Refused: http:// is unencrypted and { $host } is not this machine, so the token and the case data would cross the network readable. Use https:// (with --ca-cert if the server has its own CA). Only for testing, never with real data: --insecure.
+error-server-tls-files-for-http = A CA or client certificate is set, but { $url } is unencrypted (http://): use https://, or leave the certificates out.
+error-tls-file-unreadable = Cannot read { $file } { $path } ({ $setting }): { $reason }
+error-tls-file-no-certificate = { $file } { $path } ({ $setting }) holds no PEM certificate (-----BEGIN CERTIFICATE-----).
+error-tls-file-no-key = { $file } { $path } ({ $setting }) holds no PEM private key (PKCS#8, PKCS#1 or SEC1).
+error-tls-file-invalid = Cannot use { $file } { $path } ({ $setting }): { $reason }
+error-tls-incomplete-identity = Mutual TLS needs a client certificate and its key: { $given } is given, but { $missing } (or { $env }) is missing.
+error-tls-key-mismatch = The client key { $key } does not belong to the client certificate { $cert }: give the key the certificate was requested with.
+error-tls-no-system-roots = This system has no trusted CA certificates ({ $reason }): give the server's CA certificate with --ca-cert, or install the system's CA certificates (Debian: ca-certificates).
+error-server-refused = { $address } refuses the connection: is the server running, and is the port right?
+error-server-timeout = No answer from { $address } within { $seconds } seconds: is the address right, and does a firewall let the traffic through?
+error-server-unreachable = { $address } cannot be reached: { $reason }
+error-tls-untrusted-ca = The certificate of the server { $address } is not trusted: it is not signed by the CA certificate { $ca } ({ $setting }). Is that this server's CA?
+error-tls-untrusted-system = The certificate of the server { $address } is not trusted: it is not signed by a CA this system trusts. If the server has its own CA, give its CA certificate with --ca-cert.
+error-tls-name-mismatch = The server's certificate is not for { $host } but for { $names }: use the name in the certificate in the server address.
+error-tls-name-mismatch-unknown = The server's certificate is not for { $host }: use the name in the certificate in the server address.
+error-tls-expired = The certificate of the server { $address } has expired: the server's administrator must renew it.
+error-tls-not-yet-valid = The certificate of the server { $address } is not valid yet: is this computer's clock right?
+error-tls-certificate-rejected = The certificate of the server { $address } is refused: { $reason }
+error-tls-client-certificate-required = The server { $address } requires a client certificate (mutual TLS): give --client-cert and --client-key (or client_cert and client_key in the config file).
+error-tls-client-certificate-rejected = The server { $address } refuses the client certificate { $cert } ({ $alert }): is it signed by the CA the server uses for staff, and still valid?
+error-tls-handshake-refused = The server { $address } refuses the TLS connection ({ $alert }).
+error-server-not-tls = { $address } does not speak TLS: was the server started without a certificate? Then the address is http:// (on the same machine only).
+error-server-speaks-tls = { $address } uses TLS: begin the address with https://.
+error-server-other = No connection to { $address }: { $reason }
 error-ambiguous = '{ $value }' matches more than one record; give more characters of the id.
 error-unknown-command = unknown command: '{ $command }'
 error-init-configured = A config file with a user exists already at { $path }. Give --force to set up again, or --config for another file.
@@ -589,7 +625,11 @@ arg--version = Print the version
 arg-config = The config file (TOML); by default config.toml in the config directory
 arg-database = The database: sqlite:///PATH or postgres://…; else PERSPECTIEF_DATABASE_URL, the config file or the embedded database
 arg-key_file = The key file; else PERSPECTIEF_KEY, the config file or perspectief.key in the config directory
-arg-server = Work through a Perspectief server (https://host:port) with the token from PERSPECTIEF_TOKEN
+arg-server = Work through a Perspectief server (https://host:port) with the token from PERSPECTIEF_TOKEN; http:// on this machine only (or with --insecure)
+arg-ca_cert = Check the server's certificate against this CA certificate (PEM) instead of the CAs the system trusts; else the config file (ca_cert)
+arg-client_cert = Mutual TLS: the client certificate (PEM) for the server, with --client-key; else the config file (client_cert)
+arg-client_key = Mutual TLS: the private key (PEM) of --client-cert; else the config file (client_key)
+arg-insecure = Allow unencrypted traffic over the network (for testing only, never with real data): --server http:// to another machine (with a warning), or serve without TLS on an address beyond this machine. Never turns certificate checks off.
 arg-acting = The acting staff user (user id); else PERSPECTIEF_USER or the config file
 arg-lang = Output language: nl (default) or en; else the config file, then LC_ALL/LANG
 arg-output = Output: table, json or csv

@@ -19,10 +19,12 @@ exit-codes-help =
       74  lezen of schrijven van een bestand mislukt
       75  conflict: iemand anders wijzigde het dossier intussen, of het bestaat al; probeer opnieuw
       77  geen toestemming: geen handelende medewerker, of uw rol mag dit niet
-      78  configuratie: configuratiebestand, sleutel of database-URL onbruikbaar
+      78  configuratie: configuratiebestand, sleutel, database- of serveradres of TLS-bestand onbruikbaar
 
     Omgevingsvariabelen: PERSPECTIEF_DATABASE_URL, PERSPECTIEF_KEY, PERSPECTIEF_CONFIG,
-    PERSPECTIEF_USER, PERSPECTIEF_SERVER, PERSPECTIEF_TOKEN, NO_COLOR, LANG/LC_ALL.
+    PERSPECTIEF_USER, PERSPECTIEF_SERVER, PERSPECTIEF_TOKEN, PERSPECTIEF_CA_CERT,
+    PERSPECTIEF_CLIENT_CERT, PERSPECTIEF_CLIENT_KEY, SSL_CERT_FILE/SSL_CERT_DIR (de CA's
+    die het systeem vertrouwt), NO_COLOR, LANG/LC_ALL.
 
 yes = ja
 no = nee
@@ -53,6 +55,40 @@ error-user-disabled = De gebruiker { $user } is geblokkeerd.
 error-no-acting-user = Geen handelende medewerker: geef --as GEBRUIKER, zet PERSPECTIEF_USER, of zet 'user' in de configuratie (perspectief init doet dat). Niets wordt anoniem vastgelegd.
 error-no-token = Geen token voor de server: zet PERSPECTIEF_TOKEN (de beheerder maakt er een met perspectief token create).
 error-remote-admin = Gebruikers, tokens, autorisaties (grant), reservekopieën, de privacy-handelingen (privacy ...) en synthetische gegevens (dev seed) kunnen alleen lokaal op de database, niet via een server. Laat --server weg en geef --database.
+
+## Verbinding met een server (--server): adres, TLS, foutmeldingen
+tls-origin-flag = { $flag } of { $env }
+tls-origin-config = '{ $key }' in { $path }
+tls-file-ca = het CA-certificaat
+tls-file-client-cert = het clientcertificaat
+tls-file-client-key = de clientsleutel
+warning-insecure = waarschuwing: --insecure: het token en de dossiergegevens gaan onversleuteld over het netwerk naar { $host }. Wie onderweg meekijkt, kan ze lezen en wijzigen. Gebruik dit nooit met echte gegevens.
+error-server-url = '{ $url }' is geen serveradres: geef https://host:poort (met --server, PERSPECTIEF_SERVER of 'server' in de configuratie).
+error-server-plain-text = Geweigerd: http:// is onversleuteld en { $host } is niet deze machine, dus het token en de dossiergegevens zouden leesbaar over het netwerk gaan. Gebruik https:// (met --ca-cert als de server een eigen CA heeft). Alleen om te testen, nooit met echte gegevens: --insecure.
+error-server-tls-files-for-http = Er is een CA- of clientcertificaat ingesteld, maar { $url } is onversleuteld (http://): gebruik https://, of laat de certificaten weg.
+error-tls-file-unreadable = Kan { $file } { $path } ({ $setting }) niet lezen: { $reason }
+error-tls-file-no-certificate = In { $file } { $path } ({ $setting }) staat geen PEM-certificaat (-----BEGIN CERTIFICATE-----).
+error-tls-file-no-key = In { $file } { $path } ({ $setting }) staat geen PEM-privésleutel (PKCS#8, PKCS#1 of SEC1).
+error-tls-file-invalid = Kan { $file } { $path } ({ $setting }) niet gebruiken: { $reason }
+error-tls-incomplete-identity = Wederzijdse TLS vraagt een clientcertificaat én de sleutel ervan: { $given } is gegeven, maar { $missing } (of { $env }) ontbreekt.
+error-tls-key-mismatch = De clientsleutel { $key } hoort niet bij het clientcertificaat { $cert }: geef de sleutel waarmee dat certificaat is aangevraagd.
+error-tls-no-system-roots = Dit systeem heeft geen vertrouwde CA-certificaten ({ $reason }): geef het CA-certificaat van de server met --ca-cert, of installeer de CA-certificaten van het systeem (Debian: ca-certificates).
+error-server-refused = { $address } weigert de verbinding: draait de server, en klopt de poort?
+error-server-timeout = Geen antwoord van { $address } binnen { $seconds } seconden: klopt het adres, en laat een firewall het verkeer door?
+error-server-unreachable = { $address } is niet bereikbaar: { $reason }
+error-tls-untrusted-ca = Het certificaat van de server { $address } wordt niet vertrouwd: het is niet ondertekend door het CA-certificaat { $ca } ({ $setting }). Is dat de CA van deze server?
+error-tls-untrusted-system = Het certificaat van de server { $address } wordt niet vertrouwd: het is niet ondertekend door een CA die dit systeem vertrouwt. Heeft de server een eigen CA, geef dan het CA-certificaat met --ca-cert.
+error-tls-name-mismatch = Het certificaat van de server is niet voor { $host } maar voor { $names }: gebruik in het serveradres de naam uit het certificaat.
+error-tls-name-mismatch-unknown = Het certificaat van de server is niet voor { $host }: gebruik in het serveradres de naam uit het certificaat.
+error-tls-expired = Het certificaat van de server { $address } is verlopen: de beheerder van de server moet het vernieuwen.
+error-tls-not-yet-valid = Het certificaat van de server { $address } is nog niet geldig: klopt de klok van deze computer?
+error-tls-certificate-rejected = Het certificaat van de server { $address } wordt geweigerd: { $reason }
+error-tls-client-certificate-required = De server { $address } eist een clientcertificaat (wederzijdse TLS): geef --client-cert en --client-key (of client_cert en client_key in de configuratie).
+error-tls-client-certificate-rejected = De server { $address } weigert het clientcertificaat { $cert } ({ $alert }): is het ondertekend door de CA die de server voor medewerkers gebruikt, en nog geldig?
+error-tls-handshake-refused = De server { $address } weigert de TLS-verbinding ({ $alert }).
+error-server-not-tls = { $address } spreekt geen TLS: is de server zonder certificaat gestart? Dan is het adres http:// (alleen op dezelfde machine).
+error-server-speaks-tls = { $address } gebruikt TLS: begin het adres met https://.
+error-server-other = Geen verbinding met { $address }: { $reason }
 error-ambiguous = '{ $value }' past bij meer dan één record; geef meer tekens van het id.
 error-unknown-command = onbekend commando: '{ $command }'
 error-init-configured = Er is al een configuratie met een gebruiker in { $path }. Geef --force om opnieuw in te richten, of --config voor een ander bestand.

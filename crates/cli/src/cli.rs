@@ -48,9 +48,21 @@ pub struct Cli {
     /// Het sleutelbestand; anders PERSPECTIEF_KEY, de configuratie of perspectief.key in de configuratiemap
     #[arg(long, global = true, value_name = "PAD")]
     pub key_file: Option<PathBuf>,
-    /// Werk via een Perspectief-server (https://host:poort) met het token uit PERSPECTIEF_TOKEN
+    /// Werk via een Perspectief-server (https://host:poort) met het token uit PERSPECTIEF_TOKEN; http:// alleen op deze machine (of met --insecure)
     #[arg(long, global = true, env = "PERSPECTIEF_SERVER", value_name = "URL")]
     pub server: Option<String>,
+    /// Controleer het certificaat van de server met dit CA-certificaat (PEM) in plaats van met de CA's die het systeem vertrouwt; anders de configuratie (ca_cert)
+    #[arg(long, global = true, env = "PERSPECTIEF_CA_CERT", value_name = "PAD")]
+    pub ca_cert: Option<PathBuf>,
+    /// Wederzijdse TLS: het clientcertificaat (PEM) voor de server, met --client-key; anders de configuratie (client_cert)
+    #[arg(long, global = true, env = "PERSPECTIEF_CLIENT_CERT", value_name = "PAD")]
+    pub client_cert: Option<PathBuf>,
+    /// Wederzijdse TLS: de privésleutel (PEM) bij --client-cert; anders de configuratie (client_key)
+    #[arg(long, global = true, env = "PERSPECTIEF_CLIENT_KEY", value_name = "PAD")]
+    pub client_key: Option<PathBuf>,
+    /// Sta onversleuteld verkeer over het netwerk toe (alleen om te testen, nooit met echte gegevens): --server http:// naar een andere machine (met een waarschuwing), of serve zonder TLS op een adres buiten deze machine. Zet de controle van certificaten nooit uit.
+    #[arg(long, global = true)]
+    pub insecure: bool,
     /// De handelende medewerker (gebruikers-id); anders PERSPECTIEF_USER of de configuratie
     #[arg(long = "as", global = true, env = "PERSPECTIEF_USER", value_name = "GEBRUIKER")]
     pub acting: Option<String>,
@@ -192,9 +204,6 @@ pub struct ServeArgs {
     /// Maak een genoemde database aan als die nog niet bestaat
     #[arg(long)]
     pub create: bool,
-    /// Sta zonder TLS toe op een adres buiten deze machine
-    #[arg(long)]
-    pub insecure: bool,
     /// Hoeveel verzoeken tegelijk (over alle verbindingen); meer krijgen RESOURCE_EXHAUSTED
     #[arg(long, default_value_t = 256, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_in_flight: u32,

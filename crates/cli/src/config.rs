@@ -1,5 +1,5 @@
-//! The config file (TOML): defaults for the database, the key file, the server, the acting user,
-//! the language and the organisations staff refer to by name. It lives in the platform's config
+//! The config file (TOML): defaults for the database, the key file, the server and its TLS
+//! files, the acting user, the language and the organisations staff refer to by name. It lives in the platform's config
 //! directory (on Linux `~/.config/perspectief/config.toml`), or where `--config` /
 //! `PERSPECTIEF_CONFIG` says.
 
@@ -27,6 +27,17 @@ pub struct Config {
     /// A server to work through (remote mode), e.g. `https://perspectief.example:50051`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
+    /// The CA certificate (PEM) the server's certificate must chain to, instead of the system's
+    /// roots. A relative path is relative to this file's directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_cert: Option<PathBuf>,
+    /// The client certificate (PEM) for mutual TLS, with `client_key`. Relative to this file's
+    /// directory when relative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_cert: Option<PathBuf>,
+    /// The private key (PEM) of `client_cert`. Relative to this file's directory when relative.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<PathBuf>,
     /// The token for the server (prefer `PERSPECTIEF_TOKEN`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,

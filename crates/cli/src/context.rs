@@ -6,16 +6,12 @@ use std::path::{Path, PathBuf};
 use perspectief_core::access::{Actor, Role};
 use perspectief_core::ids::{OrganisationId, ParticipantId, UserId};
 use perspectief_core::service::{Caller, PageRequest, ParticipantFilter, PerspectiefService, Purpose};
-use perspectief_grpc::client::{RemoteService, StaticToken};
 use perspectief_store::{Keyring, Store, StoreOptions, resolve_database_url};
 
 use crate::cli::{Cli, OutputFormat};
 use crate::config::Config;
 use crate::exit::{CONFIG, Failure, NOT_FOUND, PERMISSION, Result, UNAVAILABLE, VALIDATION};
 use crate::t;
-
-/// The environment variable with the token for `--server`.
-pub const TOKEN_VAR: &str = "PERSPECTIEF_TOKEN";
 
 /// Everything a command needs besides its backend.
 #[derive(Debug)]
@@ -173,16 +169,6 @@ pub fn server(cli: &Cli, config: &Config) -> Option<String> {
         return None;
     }
     cli.server.clone().or_else(|| config.server.clone()).filter(|s| !s.trim().is_empty())
-}
-
-/// Connect to a server with the token from `PERSPECTIEF_TOKEN` or the config.
-pub async fn connect(server: &str, config: &Config) -> Result<RemoteService<StaticToken>> {
-    let token = std::env::var(TOKEN_VAR)
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .or_else(|| config.token.clone())
-        .ok_or_else(|| Failure::new(PERMISSION, t!("error-no-token")))?;
-    RemoteService::connect(server, StaticToken::new(token.trim())).await.map_err(Failure::from)
 }
 
 /// A remote caller: the server decides who it is from the token; the id given with `--as` is

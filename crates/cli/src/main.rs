@@ -11,6 +11,7 @@ mod exit;
 mod i18n;
 mod logging;
 mod output;
+mod remote;
 mod serve;
 
 use std::ffi::OsString;
@@ -194,7 +195,7 @@ fn run(cli: Cli, command: clap::Command) -> Result<()> {
             let explicit = cli.database.is_some() || env.is_some() || config.database.is_some();
             let database = cli.database.clone().or(env).or_else(|| config.database.clone());
             let key_file = cli.key_file.clone().or_else(|| config.key_file.clone());
-            serve::run(serve::Args::new(a, database, explicit, key_file))
+            serve::run(serve::Args::new(a, database, explicit, key_file, cli.insecure))
         }
         other => runtime.block_on(with_backend(&cli, config, config_path, other)),
     }
@@ -202,11 +203,41 @@ fn run(cli: Cli, command: clap::Command) -> Result<()> {
 
 /// The global options without the command (so both can be passed on).
 fn split(cli: Cli) -> (Cli, Command) {
-    let Cli { help, version, config, database, key_file, server, acting, lang, output, verbose, command } = cli;
-    (
-        Cli { help, version, config, database, key_file, server, acting, lang, output, verbose, command: Command::Man },
+    let Cli {
+        help,
+        version,
+        config,
+        database,
+        key_file,
+        server,
+        ca_cert,
+        client_cert,
+        client_key,
+        insecure,
+        acting,
+        lang,
+        output,
+        verbose,
         command,
-    )
+    } = cli;
+    let rest = Cli {
+        help,
+        version,
+        config,
+        database,
+        key_file,
+        server,
+        ca_cert,
+        client_cert,
+        client_key,
+        insecure,
+        acting,
+        lang,
+        output,
+        verbose,
+        command: Command::Man,
+    };
+    (rest, command)
 }
 
 async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<PathBuf>, cmd: Command) -> Result<()> {
@@ -223,7 +254,7 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
             return Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-admin")));
         }
         let acting = context::require_acting(cli, &config)?;
-        let svc = context::connect(&server, &config).await?;
+        let svc = remote::connect(cli, &server, &config, config_path.as_deref()).await?;
         let ctx =
             Ctx { format: cli.output, config, config_path, caller: context::remote_caller(Some(acting)), remote: true };
         return workflow(&svc, &ctx, cmd).await;

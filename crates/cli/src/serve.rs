@@ -43,7 +43,15 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn new(a: ServeArgs, database: Option<String>, explicit_database: bool, key_file: Option<PathBuf>) -> Self {
+    /// `insecure` is the global `--insecure` (the same flag allows plain `--server http://`
+    /// to another machine in the remote mode).
+    pub fn new(
+        a: ServeArgs,
+        database: Option<String>,
+        explicit_database: bool,
+        key_file: Option<PathBuf>,
+        insecure: bool,
+    ) -> Self {
         Self {
             listen: a.listen,
             database,
@@ -53,7 +61,7 @@ impl Args {
             tls_cert: a.tls_cert,
             tls_key: a.tls_key,
             tls_client_ca: a.tls_client_ca,
-            insecure: a.insecure,
+            insecure,
             create: a.create,
             max_in_flight: a.max_in_flight as usize,
             request_timeout: std::time::Duration::from_secs(a.request_timeout),

@@ -15,6 +15,7 @@ mod privacy;
 mod remote;
 mod reports;
 mod retention;
+mod tls;
 mod workflow;
 
 use std::process::{Command, Output};

@@ -62,7 +62,12 @@ impl Install {
 
 /// The binary with a clean environment.
 pub fn bare() -> Command {
-    let mut c = Command::cargo_bin("perspectief").unwrap();
+    Command::from_std(bare_std())
+}
+
+/// [`bare`] as a `std::process::Command` (to spawn it and go on while it runs).
+pub fn bare_std() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_perspectief"));
     c.env("NO_COLOR", "1")
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL")
@@ -71,7 +76,13 @@ pub fn bare() -> Command {
         .env_remove("PERSPECTIEF_USER")
         .env_remove("PERSPECTIEF_SERVER")
         .env_remove("PERSPECTIEF_TOKEN")
-        .env_remove("PERSPECTIEF_DATABASE_URL");
+        .env_remove("PERSPECTIEF_DATABASE_URL")
+        .env_remove("PERSPECTIEF_CA_CERT")
+        .env_remove("PERSPECTIEF_CLIENT_CERT")
+        .env_remove("PERSPECTIEF_CLIENT_KEY")
+        // The system's roots stay the system's: a test that wants other roots says so.
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR");
     c
 }
 

@@ -25,6 +25,7 @@ use perspectief_core::view::CaseView;
 use perspectief_core::{DomainError, MeetingId, ParticipantId, SessionId, SubsidyPeriodId};
 use tonic::transport::Channel;
 
+use crate::connect::{ConnectError, ConnectOptions, Target};
 use crate::convert::case_commands::{
     CaseCommandRequest, case_command_request, in_core_terms, registration_in_core_terms,
 };
@@ -87,21 +88,30 @@ pub struct RemoteService<C> {
 pub const ON_BEHALF_OF_HEADER: &str = "x-perspectief-on-behalf-of";
 
 impl<C: Credentials> RemoteService<C> {
-    /// A client on an open channel (see [`tonic::transport::Endpoint`] for TLS and timeouts).
+    /// A client on an open channel (prefer [`RemoteService::connect_with`], which checks the
+    /// address and sets TLS up).
     pub fn new(channel: Channel, credentials: C) -> Self {
         Self { channel, credentials, max_message_bytes: 4 * 1024 * 1024 }
     }
 
-    /// Connect to `url` (`http://host:port` or `https://host:port`).
+    /// Connect to `url` with the default [`ConnectOptions`]: `https://` trusting the system's
+    /// roots, or `http://` to this machine (loopback) only. For a CA, a client certificate or
+    /// plain text over a network, use [`RemoteService::connect_with`].
     pub async fn connect(url: &str, credentials: C) -> Result<Self, DomainError> {
-        let endpoint = tonic::transport::Endpoint::from_shared(url.to_owned())
-            .map_err(|_| DomainError::field("server", "not_a_url", "not a server address like https://host:port"))?
-            .connect_timeout(std::time::Duration::from_secs(10));
-        let channel = endpoint
-            .connect()
-            .await
-            .map_err(|e| DomainError::Unavailable { reason: format!("cannot connect to the server: {e}") })?;
-        Ok(Self::new(channel, credentials))
+        Ok(Self::connect_with(url, credentials, &ConnectOptions::default()).await?)
+    }
+
+    /// Connect to `url` (`https://host:port`, or `http://` as `options` allow): the address is
+    /// checked before anything is sent, and the connection is proven with one health check
+    /// (see [`crate::connect`]). The error names the cause.
+    pub async fn connect_with(url: &str, credentials: C, options: &ConnectOptions) -> Result<Self, ConnectError> {
+        Self::connect_to(&options.target(url)?, credentials).await
+    }
+
+    /// Connect to a target checked with [`ConnectOptions::target`] (so that the caller can warn
+    /// about plain text before connecting).
+    pub async fn connect_to(target: &Target, credentials: C) -> Result<Self, ConnectError> {
+        Ok(Self::new(target.connect().await?, credentials))
     }
 
     async fn request<T>(&self, caller: &Caller, message: T) -> Result<tonic::Request<T>, DomainError> {

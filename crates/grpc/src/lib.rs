@@ -16,12 +16,15 @@
 //!   [`Authenticator`](perspectief_core::service::Authenticator) (the store implements it);
 //! - the conversions ([`convert`]) and the error table ([`status`]), both ways;
 //! - the client ([`client::RemoteService`]): the same service interfaces (cases and reports),
-//!   remotely.
+//!   remotely; reaching the server ([`connect`]): `https://` with the system's roots or a given
+//!   CA, mutual TLS, plain `http://` to this machine only unless allowed, and failures that
+//!   name their cause.
 
 pub mod api;
 pub mod auth;
 pub mod client;
 pub mod codec;
+pub mod connect;
 pub mod convert;
 pub mod filter;
 #[doc(hidden)]

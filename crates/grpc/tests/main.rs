@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod connect;
 mod disclosure;
 mod fuzz_corpus;
 mod interop;

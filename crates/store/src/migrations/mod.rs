@@ -194,7 +194,11 @@ mod tests {
     async fn a_first_migration_database_upgrades_with_its_data() {
         let dir = std::env::temp_dir().join(format!("perspectief-upgrade-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
-        upgrade(&format!("sqlite://{}?mode=rwc", dir.join("old.db").display())).await;
+        // An old version made the file under the umask; the operator makes it private first
+        // (a readable database is refused at open, with this command).
+        let old = dir.join("old.db");
+        crate::files::create_private(&old).unwrap();
+        upgrade(&format!("sqlite://{}?mode=rwc", old.display())).await;
         let _ = std::fs::remove_dir_all(dir);
         if let Some(db) = crate::testing::TestDatabase::postgres_from_env().await {
             upgrade(&db.url).await;

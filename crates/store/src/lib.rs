@@ -30,6 +30,7 @@ mod error;
 mod firsts;
 mod migrations;
 mod open;
+mod organisations;
 mod privacy;
 mod repo;
 mod report;

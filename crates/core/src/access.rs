@@ -794,7 +794,9 @@ impl AccessPolicy {
                     }
                     (Resource::Organisations, Administrator) => &[Read, Search, Create, Update],
                     (Resource::Organisations, _) => &[Read, Search],
-                    (Resource::StaffDirectory, ProjectWorker | ProjectLead | Auditor | Administrator) => &[Read, Search],
+                    (Resource::StaffDirectory, ProjectWorker | ProjectLead | Auditor | Administrator) => {
+                        &[Read, Search]
+                    }
                     _ => &[],
                 };
                 if allowed.contains(&action) { allow(Basis::RoleRule) } else { not_entitled() }

@@ -424,7 +424,11 @@ impl Organisation {
 
     /// This organisation with `changes` applied, checked ([`Organisation::check`]). Changing
     /// nothing is an error, so a mistyped command does not pass silently.
-    pub fn changed(&self, changes: &OrganisationChanges, foundation: OrganisationId) -> Result<Organisation, DomainError> {
+    pub fn changed(
+        &self,
+        changes: &OrganisationChanges,
+        foundation: OrganisationId,
+    ) -> Result<Organisation, DomainError> {
         if changes.is_empty() {
             return Err(DomainError::field("changes", "nothing_to_change", "name at least one thing to change"));
         }
@@ -1076,10 +1080,10 @@ mod tests {
         };
         assert_eq!(
             named(CaseCommand::SetGoal(goal)),
-            [NamedOrganisation { organisation: a, new_reference: true }, NamedOrganisation {
-                organisation: b,
-                new_reference: true
-            }]
+            [
+                NamedOrganisation { organisation: a, new_reference: true },
+                NamedOrganisation { organisation: b, new_reference: true }
+            ]
         );
         let referral = CaseCommand::ProposeReferral {
             id: ReferralId::from_u128(1),
@@ -1096,8 +1100,12 @@ mod tests {
             given_on: day,
         };
         assert_eq!(named(consent), [NamedOrganisation { organisation: a, new_reference: true }]);
-        let report =
-            CaseCommand::RecordProgressReport { id: ReportId::from_u128(1), period_from: day, period_to: day, sent_to: a };
+        let report = CaseCommand::RecordProgressReport {
+            id: ReportId::from_u128(1),
+            period_from: day,
+            period_to: day,
+            sent_to: a,
+        };
         assert_eq!(named(report), [NamedOrganisation { organisation: a, new_reference: false }]);
         let agreement = CaseCommand::AddAgreement {
             agreement: NewAgreement {

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use perspectief_core::DomainError;
-use perspectief_core::organisation::DirectoryService;
 use perspectief_core::case::RegisterParticipant;
+use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::{AgendaQuery, FigureQuery, ReportingService};
 use perspectief_core::service::{
     AuthFailure, Authenticator, Caller, PageRequest, ParticipantFilter, PerspectiefService, WorklistQuery, page_limit,
@@ -628,8 +628,9 @@ impl<S: DirectoryService + 'static> pb::organisation_service_server::Organisatio
         request: Request<pb::GetOrganisationRequest>,
     ) -> Result<Response<pb::Organisation>, Status> {
         let caller = caller(&request)?;
-        let key = crate::convert::organisations::organisation_ref(&request.into_inner().name, &Field::root().child("name"))
-            .map_err(status)?;
+        let key =
+            crate::convert::organisations::organisation_ref(&request.into_inner().name, &Field::root().child("name"))
+                .map_err(status)?;
         let organisation = self.svc.get_organisation(&caller, key).await.map_err(status)?;
         Ok(Response::new(organisation.to_proto()))
     }

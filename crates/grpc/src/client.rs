@@ -13,7 +13,9 @@ use chrono::NaiveDate;
 use perspectief_core::activity::SubsidyPeriod;
 use perspectief_core::case::{Case, CaseCommand, CaseEvent, RegisterParticipant};
 use perspectief_core::meeting::{ChainMeeting, MeetingCommand};
-use perspectief_core::organisation::{DirectoryService, Organisation, OrganisationFilter, OrganisationRef, StaffMember};
+use perspectief_core::organisation::{
+    DirectoryService, Organisation, OrganisationFilter, OrganisationRef, StaffMember,
+};
 use perspectief_core::report::{
     AgendaQuery, Drilldown, FigureQuery, MeetingAgenda, ProgressReport, ReportingService, SubsidyReport,
 };
@@ -499,7 +501,11 @@ impl<C: Credentials> DirectoryService for RemoteService<C> {
         })
     }
 
-    async fn get_organisation(&self, caller: &Caller, organisation: OrganisationRef) -> Result<Organisation, DomainError> {
+    async fn get_organisation(
+        &self,
+        caller: &Caller,
+        organisation: OrganisationRef,
+    ) -> Result<Organisation, DomainError> {
         let message =
             pb::GetOrganisationRequest { name: crate::convert::organisations::organisation_name(&organisation) };
         let request = self.request(caller, message).await?;

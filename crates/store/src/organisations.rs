@@ -214,15 +214,15 @@ fn organisation_token(code: &OrganisationCode) -> String {
 fn after_code(token: Option<&str>) -> Result<Option<OrganisationCode>, DomainError> {
     match token {
         None | Some("") => Ok(None),
-        Some(t) => t.strip_prefix("organisations.").and_then(|c| OrganisationCode::parse(c).ok()).map(Some).ok_or_else(
-            || {
+        Some(t) => {
+            t.strip_prefix("organisations.").and_then(|c| OrganisationCode::parse(c).ok()).map(Some).ok_or_else(|| {
                 DomainError::field(
                     "page_token",
                     "not_a_page_token",
                     "not a page token of this listing: pass the next_page_token of the previous page",
                 )
-            },
-        ),
+            })
+        }
     }
 }
 
@@ -249,7 +249,11 @@ impl Store {
     /// Register an organisation (administrators only; logged as `add_organisation`). The
     /// foundation's own organisation is registered with the database; no other is of kind
     /// foundation. A taken code or id is [`DomainError::AlreadyExists`].
-    pub async fn add_organisation(&self, caller: &Caller, organisation: Organisation) -> Result<Organisation, DomainError> {
+    pub async fn add_organisation(
+        &self,
+        caller: &Caller,
+        organisation: Organisation,
+    ) -> Result<Organisation, DomainError> {
         organisation.check(self.inner.policy.foundation)?;
         let (now, by) = (self.now(), caller.actor.user);
         let work: Work = Box::new(move |txn, _entry| {
@@ -274,9 +278,10 @@ impl Store {
         let (now, by, foundation) = (self.now(), caller.actor.user, self.inner.policy.foundation);
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
-                let current = find(txn, &organisation)
-                    .await?
-                    .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Organisation, id: organisation.to_string() })?;
+                let current = find(txn, &organisation).await?.ok_or_else(|| DomainError::NotFound {
+                    entity: EntityKind::Organisation,
+                    id: organisation.to_string(),
+                })?;
                 let next = current.changed(&changes, foundation)?;
                 update(txn, &next, now, by).await?;
                 Ok(Box::new(next) as Output)
@@ -328,13 +333,18 @@ impl DirectoryService for Store {
                 }
                 items.push(o);
             }
-            let next_page_token = if more { items.last().map(|o: &Organisation| organisation_token(&o.code)) } else { None };
+            let next_page_token =
+                if more { items.last().map(|o: &Organisation| organisation_token(&o.code)) } else { None };
             Ok((Page { items, next_page_token }, basis))
         })
         .await
     }
 
-    async fn get_organisation(&self, caller: &Caller, organisation: OrganisationRef) -> Result<Organisation, DomainError> {
+    async fn get_organisation(
+        &self,
+        caller: &Caller,
+        organisation: OrganisationRef,
+    ) -> Result<Organisation, DomainError> {
         let entry = self.entry(caller, Action::Read, "get_organisation");
         self.read(entry, async {
             let basis = self.require(caller, Action::Read, &Resource::Organisations)?;
@@ -363,8 +373,8 @@ impl DirectoryService for Store {
             .map_err(db)?;
             let mut staff = Vec::with_capacity(rows.len());
             for r in &rows {
-                let role: Role = serde_json::from_value(serde_json::Value::String(get(r, "role").map_err(db)?))
-                    .map_err(internal)?;
+                let role: Role =
+                    serde_json::from_value(serde_json::Value::String(get(r, "role").map_err(db)?)).map_err(internal)?;
                 if !STAFF_ROLES.contains(&role) {
                     continue;
                 }

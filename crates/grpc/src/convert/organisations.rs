@@ -109,7 +109,10 @@ pub fn organisation_ref(name: &str, at: &Field) -> Result<OrganisationRef, Domai
         return Err(at.missing());
     }
     let key = name.trim().strip_prefix(ORGANISATIONS).and_then(|rest| rest.strip_prefix('/')).ok_or_else(|| {
-        at.invalid("not_a_resource_name", format!("expected a resource name like {ORGANISATIONS}/{{id}} or {ORGANISATIONS}/{{code}}"))
+        at.invalid(
+            "not_a_resource_name",
+            format!("expected a resource name like {ORGANISATIONS}/{{id}} or {ORGANISATIONS}/{{code}}"),
+        )
     })?;
     OrganisationRef::parse(key).map_err(|e| at.value(e))
 }
@@ -142,7 +145,9 @@ pub fn organisation_filter(filter: &str) -> Result<OrganisationFilter, DomainErr
         // `domains:VALUE` (AIP-160's "has") or `field = value`.
         let (field, value) = match condition.split_once('=').or_else(|| condition.split_once(':')) {
             Some((f, v)) => (f.trim(), unquote(v)),
-            None => return Err(invalid_filter(format!("'{}' is not a condition like field = value", condition.trim()))),
+            None => {
+                return Err(invalid_filter(format!("'{}' is not a condition like field = value", condition.trim())));
+            }
         };
         if seen.contains(&field) {
             return Err(invalid_filter(format!("{field} appears twice")));
@@ -183,11 +188,13 @@ pub fn organisation_filter(filter: &str) -> Result<OrganisationFilter, DomainErr
 pub fn organisation_filter_text(filter: &OrganisationFilter) -> String {
     let mut parts = Vec::new();
     if let Some(kind) = filter.kind {
-        let name = pb::OrganisationKind::try_from(kind.to_proto()).map_or("ORGANISATION_KIND_UNSPECIFIED", |k| k.as_str_name());
+        let name = pb::OrganisationKind::try_from(kind.to_proto())
+            .map_or("ORGANISATION_KIND_UNSPECIFIED", |k| k.as_str_name());
         parts.push(format!("kind = {name}"));
     }
     if let Some(domain) = filter.domain {
-        let name = pb::PartnerDomain::try_from(domain.to_proto()).map_or("PARTNER_DOMAIN_UNSPECIFIED", |d| d.as_str_name());
+        let name =
+            pb::PartnerDomain::try_from(domain.to_proto()).map_or("PARTNER_DOMAIN_UNSPECIFIED", |d| d.as_str_name());
         parts.push(format!("domains = {name}"));
     }
     if filter.include_inactive {
@@ -265,11 +272,14 @@ mod tests {
         };
         assert_eq!(organisation_filter(&organisation_filter_text(&f)).unwrap(), f);
         assert_eq!(organisation_filter("").unwrap(), OrganisationFilter::default());
-        assert_eq!(
-            organisation_filter("domains:PARTNER_DOMAIN_LEGAL").unwrap().domain,
-            Some(PartnerDomain::Legal)
-        );
-        for bad in ["kind = NGO", "colour = red", "include_inactive = yes", "kind = ORGANISATION_KIND_NGO AND kind = ORGANISATION_KIND_NGO", "nonsense"] {
+        assert_eq!(organisation_filter("domains:PARTNER_DOMAIN_LEGAL").unwrap().domain, Some(PartnerDomain::Legal));
+        for bad in [
+            "kind = NGO",
+            "colour = red",
+            "include_inactive = yes",
+            "kind = ORGANISATION_KIND_NGO AND kind = ORGANISATION_KIND_NGO",
+            "nonsense",
+        ] {
             assert!(organisation_filter(bad).unwrap_err().violations().unwrap().has("filter"), "{bad}");
         }
     }

@@ -5,6 +5,7 @@
 mod fuzz_corpus;
 mod interop;
 mod matrix;
+mod organisations;
 mod partners;
 mod remote;
 mod reports;

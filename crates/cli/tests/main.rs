@@ -10,6 +10,7 @@ mod fuzz_corpus;
 mod grants;
 mod import;
 mod languages;
+mod organisations;
 mod privacy;
 mod remote;
 mod reports;

@@ -144,7 +144,8 @@ fn a_referral_without_consent_is_refused_unless_the_lead_overrides_and_the_overr
     };
     let lead = add("Leider Test", "project_lead");
     let auditor = add("Controleur Test", "auditor");
-    let ggd = "0192f0c1-7c3e-7000-8000-00000000a0d7";
+    i.organisation("GGD", "GGD Amsterdam", "medical", &["medical"]);
+    let ggd = "GGD";
     let r = i.json(&["referral", "add", short, "--partner", ggd, "--domain", "medical", "--reason", "Huisarts nodig"]);
     let r = r["referral"].as_str().unwrap().to_owned();
     let send = ["referral", "update", short, r.as_str(), "--status", "sent"];

@@ -707,7 +707,6 @@ import-config-problems = Not everything in the [organisations] section of { $pat
 import-config-done-so-far = Carried over:
 import-config-done = Carried over from the [organisations] section:
 import-config-removed = The [organisations] section was removed from { $path }: organisations are kept in the register only.
-col-code = code
 col-domains = domains
 col-phone = phone
 col-email = e-mail

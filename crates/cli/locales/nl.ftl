@@ -545,7 +545,6 @@ import-config-problems = Niet alles uit het [organisations]-deel van { $path } k
 import-config-done-so-far = Wel overgenomen:
 import-config-done = Overgenomen uit het [organisations]-deel:
 import-config-removed = Het [organisations]-deel is uit { $path } gehaald: organisaties staan nu alleen nog in het register.
-col-code = code
 col-domains = domeinen
 col-phone = telefoon
 col-email = e-mail

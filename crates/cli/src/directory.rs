@@ -101,6 +101,26 @@ impl Directory {
         }
     }
 
+    /// Replace every registered organisation's id in an HTML document by its name and code,
+    /// escaped.
+    pub fn name_ids_in_html(&self, html: &str) -> String {
+        let mut out = html.to_owned();
+        for o in &self.organisations {
+            let id = o.id.to_string();
+            if out.contains(&id) {
+                let escaped = o
+                    .display()
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+                    .replace('"', "&quot;")
+                    .replace('\'', "&#39;");
+                out = out.replace(&id, &escaped);
+            }
+        }
+        out
+    }
+
     /// Replace every registered organisation's id in a message by its name and code.
     pub fn name_ids_in_text(&self, text: &str) -> String {
         let mut out = text.to_owned();
@@ -185,5 +205,10 @@ mod tests {
             d.name_ids_in_text(&format!("organisatie {iom} ontbreekt")),
             "organisatie IOM Nederland (IOM) ontbreekt"
         );
+        let tricky = Directory::of(vec![Organisation {
+            name: perspectief_core::Label::parse("<b>A&B</b>").unwrap(),
+            ..d.get(OrganisationId::from_u128(7)).unwrap().clone()
+        }]);
+        assert_eq!(tricky.name_ids_in_html(&format!("<td>{iom}</td>")), "<td>&lt;b&gt;A&amp;B&lt;/b&gt; (IOM)</td>");
     }
 }

@@ -13,6 +13,7 @@ fn private(path: &std::path::Path) -> bool {
 #[test]
 fn export_checkpoint_break_glass_and_review_from_the_command_line() {
     let i = Install::new();
+    i.chain();
     let p = trajectory(&|args| i.json(args));
     let short = &p[p.len() - 8..];
     let add = |name: &str, role: &str| {

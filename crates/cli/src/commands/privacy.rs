@@ -59,7 +59,10 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService + DirectoryServi
                 files.push(path.display().to_string());
             }
             if let Some(path) = &html {
-                write_new(path, &export.to_html())?;
+                // For the person: organisations by name and code (the JSON keeps the ids, for
+                // portability).
+                let directory = ctx.directory(svc).await?;
+                write_new(path, &directory.name_ids_in_html(&export.to_html()))?;
                 files.push(path.display().to_string());
             }
             output::done(

@@ -122,9 +122,12 @@ async fn the_administrator_keeps_the_register_everyone_reads_it_and_every_change
         );
         let returning = OrganisationFilter { domain: Some(PartnerDomain::Return), ..Default::default() };
         let listed = store.list_organisations(&worker, returning, all()).await.unwrap();
-        assert_eq!(listed.items, [iom.clone()]);
+        assert_eq!(listed.items, std::slice::from_ref(&iom));
         let foundations = OrganisationFilter { kind: Some(OrganisationKind::Foundation), ..Default::default() };
-        assert_eq!(store.list_organisations(&worker, foundations, all()).await.unwrap().items, [own.clone()]);
+        assert_eq!(
+            store.list_organisations(&worker, foundations, all()).await.unwrap().items,
+            std::slice::from_ref(&own)
+        );
 
         // Pages follow the code order and end.
         let first = store
@@ -141,7 +144,7 @@ async fn the_administrator_keeps_the_register_everyone_reads_it_and_every_change
             )
             .await
             .unwrap();
-        assert_eq!(second.items, [own.clone()]);
+        assert_eq!(second.items, std::slice::from_ref(&own));
         assert_eq!(second.next_page_token, None);
         let bad = PageRequest { page_size: 2, page_token: Some("staff.1".to_owned()) };
         let err = store.list_organisations(&worker, OrganisationFilter::default(), bad).await.unwrap_err();

@@ -147,7 +147,7 @@ pub async fn contacts<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
     }
     // The register once, when the sheet names partners (by code or id).
     let named = sheet.headers.iter().any(|h| h == "partner")
-        && sheet.rows.iter().any(|r| cells(&sheet.headers, r).get("partner").is_some());
+        && sheet.rows.iter().any(|r| cells(&sheet.headers, r).contains_key("partner"));
     let directory = ctx.directory_if(svc, named).await?;
     let started = now();
     let context = CommandContext::at(ctx.me(), started);

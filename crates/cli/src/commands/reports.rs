@@ -166,6 +166,8 @@ pub async fn report_cmd<S: PerspectiefService + ReportingService + DirectoryServ
             if ctx.format == crate::cli::OutputFormat::Json {
                 return output::print(&format!("{:#}\n", json_of(&agenda)?));
             }
+            // Project workers by name (the staff directory), not by account id.
+            let staff = ctx.staff_if(svc, !agenda.entries.is_empty()).await?;
             let rows: Vec<_> = agenda
                 .entries
                 .iter()
@@ -173,7 +175,7 @@ pub async fn report_cmd<S: PerspectiefService + ReportingService + DirectoryServ
                     let reasons: Vec<Value> = e.reasons.iter().map(|r| json_of(r).unwrap_or(Value::Null)).collect();
                     obj(json!({
                         "participant": e.participant.to_string(),
-                        "project_worker": e.project_worker.to_string(),
+                        "project_worker": staff.name(e.project_worker),
                         "reasons": reasons.iter().map(reason_text).collect::<Vec<_>>(),
                     }))
                 })

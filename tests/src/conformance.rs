@@ -4,11 +4,16 @@
 //! checks can share one service.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::pin::Pin;
 
 use chrono::{Duration, NaiveDate};
 use perspectief_core::access::{Actor, ConfidentialityLevel, Grant, Role};
 use perspectief_core::case::{Case, CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
 use perspectief_core::contact::{ContactKind, ContactLocation, PartnerDomain, ReferralStatus};
+use perspectief_core::organisation::{
+    DirectoryService, Organisation, OrganisationChanges, OrganisationFilter, OrganisationInput, OrganisationRef,
+};
 use perspectief_core::service::{
     AuditOutcome, Caller, ChainVerification, PageRequest, ParticipantFilter, PerspectiefService, WorkItem, WorkSubject,
     WorklistQuery,
@@ -20,7 +25,12 @@ use perspectief_core::{
     SessionId, SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
 };
 
-/// What the suite needs besides the service: who the foundation is, and a way to move time.
+/// A future of the organisations register's keeper.
+pub type Kept<'a> = Pin<Box<dyn Future<Output = Result<Organisation, DomainError>> + Send + 'a>>;
+
+/// What the suite needs besides the service: who the foundation is, a way to move time, and
+/// the administrator's hand on the organisations register (which is kept on the store itself,
+/// not through the service).
 pub struct Env<'a> {
     /// The foundation's organisation id (the service's access policy).
     pub foundation: OrganisationId,
@@ -31,6 +41,10 @@ pub struct Env<'a> {
     /// Calls go over the network: the access log records the peer's address as the client,
     /// not what the caller claims.
     pub remote: bool,
+    /// Register an organisation, as the administrator.
+    pub add_organisation: &'a (dyn Fn(Organisation) -> Kept<'a> + Sync),
+    /// Change an organisation, as the administrator.
+    pub update_organisation: &'a (dyn Fn(OrganisationId, OrganisationChanges) -> Kept<'a> + Sync),
 }
 
 impl Env<'_> {
@@ -51,6 +65,22 @@ fn fresh() -> u128 {
 
 fn text(s: &str) -> Text {
     Text::parse(s).expect("valid text")
+}
+
+/// Register a chain partner (an NGO serving every domain) under a fresh code starting with
+/// `prefix`: checks share one service, so every check registers its own.
+pub async fn register_partner(env: &Env<'_>, prefix: &str) -> Organisation {
+    let suffix = format!("{:08X}", fresh() as u32);
+    let organisation = OrganisationInput {
+        code: format!("{prefix}-{suffix}"),
+        name: format!("{prefix} (synthetisch)"),
+        kind: "ngo".to_owned(),
+        domains: PartnerDomain::ALL.iter().map(|d| d.as_str().to_owned()).collect(),
+        ..Default::default()
+    }
+    .into_organisation(OrganisationId::from_u128(fresh()), env.foundation)
+    .expect("organisation");
+    (env.add_organisation)(organisation).await.expect("register")
 }
 
 /// A staff caller of the foundation.
@@ -250,6 +280,7 @@ pub async fn invalid_input_names_the_field<S: PerspectiefService>(svc: &S, env: 
 /// The worklist from the database equals the core's rules applied to every case.
 pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
     let worker = staff(env, Role::ProjectWorker);
+    let askv = register_partner(env, "ASKV").await.id;
     let mut ids = Vec::new();
     for i in 0..4u32 {
         let case = register(svc, env, &worker, &format!("Werk{i}")).await;
@@ -298,7 +329,7 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
             None,
             CaseCommand::ProposeReferral {
                 id: referral,
-                partner: OrganisationId::from_u128(7),
+                partner: askv,
                 domain: PartnerDomain::Legal,
                 reason: text("r"),
             },
@@ -313,7 +344,7 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
                 None,
                 CaseCommand::GiveConsent {
                     id: perspectief_core::ConsentId::from_u128(fresh()),
-                    organisation: OrganisationId::from_u128(7),
+                    organisation: askv,
                     categories: [DataCategory::Legal].into(),
                     purpose: text("doorverwijzing"),
                     given_on: today,
@@ -559,7 +590,7 @@ pub async fn event_feed_follows_consent<S: PerspectiefService>(svc: &S, env: &En
     use perspectief_core::returns::ExplorationFindings;
     let worker = staff(env, Role::ProjectWorker);
     let lead = staff(env, Role::ProjectLead);
-    let partner_org = OrganisationId::from_u128(fresh());
+    let partner_org = register_partner(env, "IOM").await.id;
     let partner = Caller {
         actor: Actor {
             user: UserId::from_u128(fresh()),
@@ -671,8 +702,103 @@ async fn follow<S: PerspectiefService>(
     }
 }
 
+/// The organisations register is one directory for everyone who works with Perspectief: staff
+/// and partners list and read it (by id or by code, in any case), staff read the staff
+/// directory and partners do not, and a command naming an unregistered organisation, or an
+/// inactive one for a new reference, is refused with nothing written.
+pub async fn organisations_are_one_directory<S: PerspectiefService + DirectoryService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let lead = staff(env, Role::ProjectLead);
+    let iom = register_partner(env, "IOM").await;
+    let partner = Caller {
+        purpose: perspectief_core::service::Purpose::ChainCooperation,
+        ..Caller::local(Actor {
+            user: UserId::from_u128(fresh()),
+            organisation: iom.id,
+            role: Role::ChainPartner,
+            grant: Grant::all_categories(ConfidentialityLevel::Vertrouwelijk),
+        })
+    };
+    let everyone = OrganisationFilter { include_inactive: true, ..Default::default() };
+    let all = |token: Option<String>| PageRequest { page_size: 500, page_token: token };
+    for caller in [&worker, &partner] {
+        let lower = OrganisationRef::parse(&iom.code.as_str().to_lowercase()).expect("code");
+        assert_eq!(svc.get_organisation(caller, lower).await.expect("by code"), iom);
+        assert_eq!(svc.get_organisation(caller, OrganisationRef::Id(iom.id)).await.expect("by id"), iom);
+        let own = svc.get_organisation(caller, OrganisationRef::Id(env.foundation)).await.expect("foundation");
+        assert_eq!(own.kind, perspectief_core::OrganisationKind::Foundation);
+        let mut listed = Vec::new();
+        let mut token = None;
+        loop {
+            let page = svc
+                .list_organisations(caller, everyone.clone(), PageRequest { page_size: 2, page_token: token })
+                .await
+                .expect("list");
+            assert!(page.items.len() <= 2);
+            listed.extend(page.items);
+            match page.next_page_token {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+        assert!(listed.contains(&iom) && listed.contains(&own));
+        assert!(listed.windows(2).all(|w| w[0].code < w[1].code), "by code, each once");
+    }
+    let unknown = OrganisationRef::parse("ONBEKEND-ZZZ").expect("code");
+    assert_eq!(
+        svc.get_organisation(&worker, unknown).await.expect_err("unknown"),
+        DomainError::NotFound { entity: perspectief_core::EntityKind::Organisation, id: "ONBEKEND-ZZZ".to_owned() }
+    );
+    // The staff directory: for the foundation's staff, never for a partner.
+    let staff_page = svc.list_staff(&worker, all(None)).await.expect("staff directory");
+    assert!(staff_page.items.iter().all(|m| !matches!(m.role, Role::ChainPartner | Role::MunicipalCaseManager)));
+    assert_eq!(svc.list_staff(&partner, all(None)).await.expect_err("partner").code(), "access_denied");
+
+    // Commands name registered organisations only, and new references active ones.
+    let case = register(svc, env, &worker, "Organisaties").await;
+    let nowhere = OrganisationId::from_u128(fresh());
+    let propose = |partner| CaseCommand::ProposeReferral {
+        id: ReferralId::from_u128(fresh()),
+        partner,
+        domain: PartnerDomain::Return,
+        reason: text("Terugkeerondersteuning."),
+    };
+    assert_eq!(
+        svc.execute(&worker, case.id(), Some(1), propose(nowhere)).await.expect_err("unregistered"),
+        DomainError::NotFound { entity: perspectief_core::EntityKind::Organisation, id: nowhere.to_string() }
+    );
+    let retired = register_partner(env, "OUD").await;
+    let retire = OrganisationChanges { active: Some(false), ..Default::default() };
+    assert!(!(env.update_organisation)(retired.id, retire).await.expect("retire").active);
+    assert_eq!(
+        svc.execute(&worker, case.id(), Some(1), propose(retired.id)).await.expect_err("inactive").code(),
+        "organisation_inactive"
+    );
+    assert_eq!(svc.get_case(&worker, case.id()).await.expect("get"), case, "nothing written");
+    let active = svc.list_organisations(&worker, OrganisationFilter::default(), all(None)).await.expect("list");
+    assert!(active.items.iter().all(|o| o.id != retired.id), "inactive ones only when asked for");
+    svc.execute(&worker, case.id(), Some(1), propose(iom.id)).await.expect("registered and active");
+
+    // Reads of the register are logged, like every read.
+    // Every read of the log is logged too: read up to the end as it was, not for ever.
+    let mut log = Vec::new();
+    loop {
+        let after = log.last().map_or(0, |r: &perspectief_core::service::AuditRecord| r.seq);
+        let page = svc.audit_log(&lead, None, after, 500).await.expect("audit");
+        let last_page = page.len() < 500;
+        log.extend(page);
+        if last_page {
+            break;
+        }
+    }
+    assert!(log.iter().any(|r| r.entry.operation == "get_organisation" && r.entry.user == partner.actor.user));
+    assert!(log.iter().any(|r| r.entry.operation == "list_staff"
+        && r.entry.user == partner.actor.user
+        && r.entry.outcome == AuditOutcome::Denied));
+}
+
 /// Run every check.
-pub async fn run_all<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+pub async fn run_all<S: PerspectiefService + DirectoryService>(svc: &S, env: &Env<'_>) {
     case_round_trip(svc, env).await;
     stale_version_is_a_conflict(svc, env).await;
     refusals_are_audited_and_write_nothing(svc, env).await;
@@ -682,6 +808,7 @@ pub async fn run_all<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
     sessions_are_stored(svc, env).await;
     meetings_and_periods_are_stored(svc, env).await;
     event_feed_follows_consent(svc, env).await;
+    organisations_are_one_directory(svc, env).await;
     // Last: it moves the clock.
     worklist_matches_the_core_rules(svc, env).await;
 }

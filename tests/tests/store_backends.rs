@@ -3,9 +3,13 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
+use perspectief_core::access::Grant;
+use perspectief_core::organisation::OrganisationRef;
+use perspectief_core::service::Caller;
+use perspectief_core::{Actor, Role, UserId};
 use perspectief_store::testing::TestDatabase;
 use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
-use perspectief_tests::conformance::{Env, run_all};
+use perspectief_tests::conformance::{Env, Kept, run_all};
 
 async fn run_against(url: &str) {
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap()));
@@ -15,7 +19,25 @@ async fn run_against(url: &str) {
     let store = Store::open(options).await.unwrap();
     let advance = |d| clock.advance(d);
     let now = || perspectief_store::Clock::now(clock.as_ref());
-    let env = Env { foundation: store.policy().foundation, advance: &advance, now: &now, remote: false };
+    // The register is kept by the administrator, on the store itself (a local caller: the
+    // store trusts who works on it directly).
+    let admin = Caller::local(Actor {
+        user: UserId::from_u128(0xad),
+        organisation: store.policy().foundation,
+        role: Role::Administrator,
+        grant: Grant::NONE,
+    });
+    let add = |o| -> Kept<'_> { Box::pin(store.add_organisation(&admin, o)) };
+    let update =
+        |id, changes| -> Kept<'_> { Box::pin(store.update_organisation(&admin, OrganisationRef::Id(id), changes)) };
+    let env = Env {
+        foundation: store.policy().foundation,
+        advance: &advance,
+        now: &now,
+        remote: false,
+        add_organisation: &add,
+        update_organisation: &update,
+    };
     run_all(&store, &env).await;
 }
 

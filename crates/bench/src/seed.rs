@@ -27,6 +27,20 @@ pub async fn open(url: &str, keys: Keyring) -> Result<(Store, Arc<ManualClock>),
     let mut options = StoreOptions::new(url, keys);
     options.clock = clock.clone();
     let store = Store::open(options).await.map_err(|e| e.to_string())?;
+    // The synthetic partners in the organisations register (the data set's referrals and
+    // consents name them), registered by the foundation's administrator.
+    let admin = Caller::local(Actor {
+        user: perspectief_core::UserId::from_u128(0xAD),
+        organisation: store.policy().foundation,
+        role: Role::Administrator,
+        grant: perspectief_core::access::Grant::NONE,
+    });
+    for organisation in config().partner_organisations(store.policy().foundation) {
+        match store.add_organisation(&admin, organisation).await {
+            Ok(_) | Err(perspectief_core::DomainError::AlreadyExists { .. }) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
     Ok((store, clock))
 }
 

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use perspectief_core::access::{ConfidentialityLevel, DataCategory, Role};
 use perspectief_core::contact::{ContactKind, PartnerDomain, ReferralStatus};
 use perspectief_core::meeting::Advice;
+use perspectief_core::organisation::OrganisationKind;
 use perspectief_core::outflow::OutflowOutcome;
 use perspectief_core::plan::{Direction, GoalStatus, ReturnStance};
 use perspectief_core::returns::{DepartureStepKind, ObstacleKind, ObstacleStatus, Verdict};
@@ -144,6 +145,9 @@ pub enum Command {
     /// Gebruikers (alleen lokaal)
     #[command(subcommand, visible_alias = "gebruiker")]
     User(UserCmd),
+    /// Het organisatieregister: de stichting, de gemeente en de ketenpartners, met hun korte code (bijhouden: beheerder, alleen lokaal)
+    #[command(subcommand, visible_alias = "organisatie")]
+    Organisation(OrganisationCmd),
     /// Maak een reservekopie van de SQLite-database (alleen lokaal)
     Backup(BackupArgs),
     /// Voor ontwikkelaars: een lege database vullen met synthetische gegevens (alleen lokaal)
@@ -1108,7 +1112,7 @@ pub enum TokenCmd {
 pub enum GrantCmd {
     /// Leg de autorisatie van een organisatie vast (vervangt de vorige)
     Set {
-        /// De organisatie (naam uit de configuratie of id)
+        /// De organisatie (code uit het register, zoals IOM, of id)
         organisation: String,
         /// Gegevenscategorie die zij mag ontvangen (herhaalbaar)
         #[arg(long = "category", required = true, value_parser = choice!(DataCategory, ["identity", "guidance", "legal", "medical_psychosocial", "criminal_history", "return", "reports"]))]
@@ -1125,6 +1129,99 @@ pub enum GrantCmd {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum OrganisationCmd {
+    /// Registreer een organisatie (beheerder)
+    Add {
+        /// Korte code die medewerkers typen, zoals IOM, ASKV of GEMEENTE (2 tot 16 letters, cijfers en streepjes)
+        #[arg(long)]
+        code: String,
+        /// Naam van de organisatie
+        #[arg(long)]
+        name: String,
+        /// Soort organisatie
+        #[arg(long, value_parser = choice!(OrganisationKind, ["municipality", "government_agency", "ngo", "medical", "international_organisation"]))]
+        kind: OrganisationKind,
+        /// Domein waarin zij werkt (herhaalbaar)
+        #[arg(long = "domain", value_parser = choice!(PartnerDomain, ["legal", "medical", "return", "shelter", "activities"]))]
+        domains: Vec<PartnerDomain>,
+        /// Telefoonnummer van de organisatie
+        #[arg(long)]
+        phone: Option<String>,
+        /// E-mailadres van de organisatie
+        #[arg(long)]
+        email: Option<String>,
+        /// Adres van de organisatie (één regel)
+        #[arg(long)]
+        address: Option<String>,
+        /// Registreer een id dat al in gebruik is (bijvoorbeeld uit oudere dossiers); anders een nieuw id
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+    },
+    /// Wijzig een organisatie (beheerder)
+    Update {
+        /// De organisatie (code of id)
+        organisation: String,
+        /// Nieuwe code
+        #[arg(long)]
+        code: Option<String>,
+        /// Nieuwe naam
+        #[arg(long)]
+        name: Option<String>,
+        /// Nieuwe soort
+        #[arg(long, value_parser = choice!(OrganisationKind, ["foundation", "municipality", "government_agency", "ngo", "medical", "international_organisation"]))]
+        kind: Option<OrganisationKind>,
+        /// De domeinen (herhaalbaar; vervangt de vorige)
+        #[arg(long = "domain", value_parser = choice!(PartnerDomain, ["legal", "medical", "return", "shelter", "activities"]))]
+        domains: Vec<PartnerDomain>,
+        /// Nieuw telefoonnummer
+        #[arg(long)]
+        phone: Option<String>,
+        /// Nieuw e-mailadres
+        #[arg(long)]
+        email: Option<String>,
+        /// Nieuw adres
+        #[arg(long)]
+        address: Option<String>,
+        /// Wis een gegeven (herhaalbaar): domains, phone, email, address
+        #[arg(long, value_parser = ["domains", "phone", "email", "address"])]
+        clear: Vec<String>,
+        /// Niet meer actief: geen nieuwe verwijzingen, toestemmingen of accounts
+        #[arg(long, conflicts_with = "activate")]
+        deactivate: bool,
+        /// Weer actief
+        #[arg(long)]
+        activate: bool,
+    },
+    /// Alle organisaties, op code
+    #[command(visible_alias = "ls")]
+    List {
+        /// Ook de niet-actieve
+        #[arg(long)]
+        all: bool,
+        /// Alleen van deze soort
+        #[arg(long, value_parser = choice!(OrganisationKind, ["foundation", "municipality", "government_agency", "ngo", "medical", "international_organisation"]))]
+        kind: Option<OrganisationKind>,
+        /// Alleen die in dit domein werken
+        #[arg(long, value_parser = choice!(PartnerDomain, ["legal", "medical", "return", "shelter", "activities"]))]
+        domain: Option<PartnerDomain>,
+    },
+    /// Eén organisatie
+    Show {
+        /// De organisatie (code of id)
+        organisation: String,
+    },
+    /// Neem het [organisations]-deel van het configuratiebestand over in het register en haal het daarna weg (beheerder)
+    ImportConfig,
+}
+
+impl OrganisationCmd {
+    /// Whether this keeps the register (the administrator's, on the database itself).
+    pub fn is_administration(&self) -> bool {
+        matches!(self, Self::Add { .. } | Self::Update { .. } | Self::ImportConfig)
+    }
+}
+
+#[derive(Debug, Subcommand)]
 pub enum UserCmd {
     /// Voeg een gebruiker toe
     Add {
@@ -1132,7 +1229,7 @@ pub enum UserCmd {
         name: String,
         #[arg(long, value_parser = choice!(Role, ["project_worker", "project_lead", "municipal_case_manager", "chain_partner", "auditor", "administrator"]))]
         role: Role,
-        /// Organisatie (voor partners en de gemeente; medewerkers horen bij de stichting)
+        /// Organisatie, code of id (voor partners en de gemeente; medewerkers horen bij de stichting)
         #[arg(long, value_name = "ORGANISATIE")]
         organisation: Option<String>,
         /// Maak deze gebruiker de standaard handelende gebruiker in de configuratie

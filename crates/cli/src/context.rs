@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 
 use perspectief_core::access::{Actor, Role};
 use perspectief_core::ids::{OrganisationId, ParticipantId, UserId};
+use perspectief_core::organisation::DirectoryService;
 use perspectief_core::service::{Caller, PageRequest, ParticipantFilter, PerspectiefService, Purpose};
 use perspectief_store::{Keyring, Store, StoreOptions, resolve_database_url};
 
 use crate::cli::{Cli, OutputFormat};
 use crate::config::Config;
+use crate::directory::{Directory, Staff};
 use crate::exit::{CONFIG, Failure, NOT_FOUND, PERMISSION, Result, UNAVAILABLE, VALIDATION};
 use crate::t;
 
@@ -17,12 +19,29 @@ use crate::t;
 #[derive(Debug)]
 pub struct Ctx {
     pub format: OutputFormat,
-    pub config: Config,
     pub config_path: Option<PathBuf>,
     /// Who calls (the acting user), why and from where.
     pub caller: Caller,
     /// Whether the commands go through a server.
     pub remote: bool,
+    /// The organisations register, once read.
+    pub directory: tokio::sync::OnceCell<Directory>,
+    /// The staff directory, once read.
+    pub staff: tokio::sync::OnceCell<Staff>,
+}
+
+impl Ctx {
+    /// A context for `caller`.
+    pub fn new(format: OutputFormat, config_path: Option<PathBuf>, caller: Caller, remote: bool) -> Self {
+        Self {
+            format,
+            config_path,
+            caller,
+            remote,
+            directory: tokio::sync::OnceCell::new(),
+            staff: tokio::sync::OnceCell::new(),
+        }
+    }
 }
 
 impl Ctx {
@@ -39,25 +58,40 @@ impl Ctx {
         }
     }
 
-    /// An organisation: a name from the config's `[organisations]`, or an id.
-    pub fn org(&self, flag: &str, value: &str) -> Result<OrganisationId> {
-        let v = value.trim();
-        if let Some((_, id)) = self.config.organisations.iter().find(|(name, _)| name.eq_ignore_ascii_case(v)) {
-            return OrganisationId::parse(id).map_err(|_| {
-                Failure::new(CONFIG, t!("error-config-organisation", name = v, path = self.config_path_display()))
-            });
+    /// An organisation: its code in the register (any case), or its id. An unknown one is
+    /// refused with the codes that are known.
+    pub async fn org<S: DirectoryService>(&self, svc: &S, flag: &str, value: &str) -> Result<OrganisationId> {
+        self.directory(svc).await?.resolve(flag, value)
+    }
+
+    /// The organisations register, read once per command (and only by commands that need it).
+    pub async fn directory<S: DirectoryService>(&self, svc: &S) -> Result<&Directory> {
+        self.directory.get_or_try_init(|| Directory::load(svc, &self.caller)).await
+    }
+
+    /// The register when `needed`, else an empty one (so a listing that names no
+    /// organisation reads nothing and logs nothing).
+    pub async fn directory_if<S: DirectoryService>(&self, svc: &S, needed: bool) -> Result<&Directory> {
+        if needed { self.directory(svc).await } else { Ok(&crate::directory::NO_ORGANISATIONS) }
+    }
+
+    /// The staff directory when `needed`, else an empty one.
+    pub async fn staff_if<S: DirectoryService>(&self, svc: &S, needed: bool) -> Result<&Staff> {
+        if needed { self.staff(svc).await } else { Ok(&crate::directory::NO_STAFF) }
+    }
+
+    /// The staff directory (names of the foundation's staff), read once per command.
+    pub async fn staff<S: DirectoryService>(&self, svc: &S) -> Result<&Staff> {
+        self.staff.get_or_try_init(|| Staff::load(svc, &self.caller)).await
+    }
+
+    /// A failure's message with every organisation id the register knows replaced by its name
+    /// and code (a domain error names organisations by id).
+    pub fn named(&self, mut failure: Failure) -> Failure {
+        if let Some(directory) = self.directory.get() {
+            failure.message = directory.name_ids_in_text(&failure.message);
         }
-        OrganisationId::parse(v).map_err(|_| Failure::field(flag, t!("violation-unknown-organisation", value = v)))
-    }
-
-    /// The organisation's short name from the config, or its id.
-    pub fn org_name(&self, id: OrganisationId) -> String {
-        let s = id.to_string();
-        self.config.organisations.iter().find(|(_, v)| v.eq_ignore_ascii_case(&s)).map_or(s, |(k, _)| k.clone())
-    }
-
-    pub fn config_path_display(&self) -> String {
-        self.config_path.as_ref().map_or_else(|| "config.toml".to_owned(), |p| p.display().to_string())
+        failure
     }
 
     /// The same caller with another purpose, when the role may state it.

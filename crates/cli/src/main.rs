@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod config;
 mod context;
+mod directory;
 mod exit;
 mod i18n;
 mod logging;
@@ -20,6 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
+use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::ReportingService;
 use perspectief_core::service::PerspectiefService;
 
@@ -241,6 +243,15 @@ fn split(cli: Cli) -> (Cli, Command) {
 }
 
 async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<PathBuf>, cmd: Command) -> Result<()> {
+    // The organisations register replaced the config file's [organisations] section: say so,
+    // and how to carry the names over, until the section is gone.
+    let importing = matches!(&cmd, Command::Organisation(cli::OrganisationCmd::ImportConfig));
+    if !config.organisations.is_empty() && !importing {
+        output::note(&t!(
+            "warning-config-organisations",
+            path = config_path.as_ref().map_or_else(|| "config.toml".to_owned(), |p| p.display().to_string())
+        ));
+    }
     if let Some(server) = context::server(cli, &config) {
         if matches!(
             cmd,
@@ -253,17 +264,21 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         ) {
             return Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-admin")));
         }
+        if let Command::Organisation(c) = &cmd
+            && c.is_administration()
+        {
+            return Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-admin")));
+        }
         let acting = context::require_acting(cli, &config)?;
         let svc = remote::connect(cli, &server, &config, config_path.as_deref()).await?;
-        let ctx =
-            Ctx { format: cli.output, config, config_path, caller: context::remote_caller(Some(acting)), remote: true };
-        return workflow(&svc, &ctx, cmd).await;
+        let ctx = Ctx::new(cli.output, config_path, context::remote_caller(Some(acting)), true);
+        return workflow(&svc, &ctx, cmd).await.map_err(|f| ctx.named(f));
     }
     let (store, url) = context::open_store(cli, &config).await?;
     let acting = context::require_acting(cli, &config)?;
     let actor = context::local_actor(&store, acting).await?;
-    let ctx = Ctx { format: cli.output, config, config_path, caller: context::local_caller(actor), remote: false };
-    match cmd {
+    let ctx = Ctx::new(cli.output, config_path, context::local_caller(actor), false);
+    let result = match cmd {
         Command::User(c) => admin::user_cmd(&store, &ctx, c).await,
         Command::Token(c) => admin::token_cmd(&store, &ctx, c).await,
         Command::Grant(c) => admin::grant_cmd(&store, &ctx, c).await,
@@ -271,11 +286,17 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         Command::Dev(cli::DevCmd::Seed(a)) => admin::dev_seed(&store, &ctx, a).await,
         Command::Privacy(cli::PrivacyTop::Other(c)) => commands::privacy::privacy_cmd(&store, &ctx, c).await,
         Command::Privacy(cli::PrivacyTop::Retention(a)) => commands::retention::retention(&store, &ctx, a).await,
+        Command::Organisation(c) => admin::organisation_cmd(&store, Some(&store), &ctx, c).await,
         other => workflow(&store, &ctx, other).await,
-    }
+    };
+    result.map_err(|f| ctx.named(f))
 }
 
-async fn workflow<S: PerspectiefService + ReportingService>(svc: &S, ctx: &Ctx, cmd: Command) -> Result<()> {
+async fn workflow<S: PerspectiefService + ReportingService + DirectoryService>(
+    svc: &S,
+    ctx: &Ctx,
+    cmd: Command,
+) -> Result<()> {
     match cmd {
         Command::Participant(c) => case::participant_cmd(svc, ctx, c).await,
         Command::Plan(c) => case::plan_cmd(svc, ctx, c).await,
@@ -296,6 +317,7 @@ async fn workflow<S: PerspectiefService + ReportingService>(svc: &S, ctx: &Ctx, 
         Command::Import(ImportCmd::Participants(a)) => import::participants(svc, ctx, a).await,
         Command::Import(ImportCmd::Contacts(a)) => import::contacts(svc, ctx, a).await,
         Command::Export(a) => case::export(svc, ctx, a).await,
+        Command::Organisation(c) => admin::organisation_cmd(svc, None, ctx, c).await,
         _ => Err(Failure::new(exit::INTERNAL, "unroutable command")),
     }
 }

@@ -8,7 +8,8 @@ fn grants_levels_and_hidden_content_from_the_command_line() {
     let i = Install::new();
     let lead = i.json(&["--as", &i.admin, "user", "add", "--name", "Leider Test", "--role", "project_lead"]);
     let lead = lead["user"].as_str().unwrap().to_owned();
-    let iom = "0196a000-0000-7000-8000-000000000101";
+    i.organisation("IOM", "IOM Nederland", "international_organisation", &["return"]);
+    let iom = "iom";
 
     // Only the administrator sets a grant; it lists with its categories and level.
     let out = i.cmd().args(["grant", "set", iom, "--category", "return", "--max-level", "geheim"]).output().unwrap();

@@ -11,6 +11,7 @@ mod grants;
 mod import;
 mod languages;
 mod operations;
+mod organisations;
 mod privacy;
 mod remote;
 mod reports;

@@ -13,6 +13,7 @@ fn private(path: &std::path::Path) -> bool {
 #[test]
 fn export_checkpoint_break_glass_and_review_from_the_command_line() {
     let i = Install::new();
+    i.chain();
     let p = trajectory(&|args| i.json(args));
     let short = &p[p.len() - 8..];
     let add = |name: &str, role: &str| {
@@ -144,7 +145,8 @@ fn a_referral_without_consent_is_refused_unless_the_lead_overrides_and_the_overr
     };
     let lead = add("Leider Test", "project_lead");
     let auditor = add("Controleur Test", "auditor");
-    let ggd = "0192f0c1-7c3e-7000-8000-00000000a0d7";
+    i.organisation("GGD", "GGD Amsterdam", "medical", &["medical"]);
+    let ggd = "GGD";
     let r = i.json(&["referral", "add", short, "--partner", ggd, "--domain", "medical", "--reason", "Huisarts nodig"]);
     let r = r["referral"].as_str().unwrap().to_owned();
     let send = ["referral", "update", short, r.as_str(), "--status", "sent"];

@@ -8,6 +8,7 @@ use crate::support::{Install, stderr};
 #[test]
 fn the_same_trajectory_through_a_server() {
     let install = Install::new();
+    install.chain();
     let token = install.json(&[
         "token",
         "create",
@@ -63,6 +64,18 @@ fn the_same_trajectory_through_a_server() {
         assert_eq!(remote(&progress), install.json(&progress));
         let agenda = ["report", "agenda", "--date", "+7"];
         assert_eq!(remote(&agenda), install.json(&agenda));
+        // The organisations register reads the same through the server; keeping it is local.
+        assert_eq!(remote(&["organisation", "list"]), install.json(&["organisation", "list"]));
+        assert_eq!(remote(&["organisation", "show", "iom"])["code"], "IOM");
+        let out = crate::support::bare()
+            .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))
+            .env("PERSPECTIEF_SERVER", &server)
+            .env("PERSPECTIEF_TOKEN", &token)
+            .env("PERSPECTIEF_USER", &install.worker)
+            .args(["organisation", "add", "--code", "ASKV", "--name", "ASKV", "--kind", "ngo"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(69), "{}", stderr(&out));
         // Administration is local only: documented exit code 69.
         let out = crate::support::bare()
             .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))

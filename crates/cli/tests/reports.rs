@@ -13,6 +13,7 @@ fn private(path: &std::path::Path) -> bool {
 #[test]
 fn the_subsidy_report_its_drilldown_a_progress_report_and_the_agenda() {
     let i = Install::new();
+    i.chain();
     let p = trajectory(&|args| i.json(args));
     let short = &p[p.len() - 8..];
     // Subsidy periods are the project lead's to define.

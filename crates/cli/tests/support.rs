@@ -60,6 +60,24 @@ impl Install {
     }
 }
 
+impl Install {
+    /// Register an organisation as the administrator (`organisation add`); returns its id.
+    pub fn organisation(&self, code: &str, name: &str, kind: &str, domains: &[&str]) -> String {
+        let mut args = vec!["--as", &self.admin, "organisation", "add", "--code", code, "--name", name, "--kind", kind];
+        for d in domains {
+            args.extend(["--domain", d]);
+        }
+        let v = self.json(&args);
+        v["id"].as_str().unwrap().to_owned()
+    }
+
+    /// The organisations a trajectory names: IOM (return, medical) and the municipality.
+    pub fn chain(&self) {
+        self.organisation("IOM", "IOM Nederland", "international_organisation", &["return", "medical"]);
+        self.organisation("GEMEENTE", "Gemeente Amsterdam", "municipality", &["shelter"]);
+    }
+}
+
 /// The binary with a clean environment.
 pub fn bare() -> Command {
     Command::from_std(bare_std())

@@ -6,6 +6,8 @@ use serde_json::Value;
 use crate::support::Install;
 
 /// Run every step of a trajectory with `run` (which adds `-o json`); returns the participant id.
+/// The organisations it names (IOM, GEMEENTE: [`Install::chain`]) are registered; it names
+/// them by their codes, in any case.
 pub fn trajectory(run: &dyn Fn(&[&str]) -> Value) -> String {
     let v = run(&[
         "participant",
@@ -77,7 +79,7 @@ pub fn trajectory(run: &dyn Fn(&[&str]) -> Value) -> String {
     run(&["agreement", "done", short, &a]);
     assert_eq!(run(&["agreement", "list", short])[0]["status"], "fulfilled");
 
-    let partner = "0192f0c1-7c3e-7000-8000-00000000a001";
+    let partner = "iom";
     let r = run(&[
         "referral",
         "add",
@@ -106,6 +108,8 @@ pub fn trajectory(run: &dyn Fn(&[&str]) -> Value) -> String {
     run(&["referral", "update", short, &r, "--status", "sent"]);
     let referrals = run(&["referral", "list", short]);
     assert_eq!(referrals[0]["status"], "sent");
+    assert_eq!(referrals[0]["partner"], "IOM Nederland (IOM)");
+    assert_eq!(referrals[0]["partner_code"], "IOM");
     assert_eq!(referrals[0]["domain"], "return");
 
     run(&["return", "stance", short, "--stance", "considering"]);
@@ -142,6 +146,15 @@ pub fn trajectory(run: &dyn Fn(&[&str]) -> Value) -> String {
     let j = j["judgment"].as_str().unwrap().to_owned();
     run(&["return", "communicated", short, &j, "--to", "participant"]);
     run(&["return", "communicated", short, &j, "--to", "municipality"]);
+    run(&["return", "communicated", short, &j, "--to", "partner:IOM"]);
+    let track = run(&["return", "show", short]);
+    assert_eq!(
+        track["judgments"][0]["communications"][2]["to"]["id"], "IOM Nederland (IOM)",
+        "organisations by name and code: {track}"
+    );
+    // The progress report goes to the municipality, with the participant's consent.
+    run(&["consent", "give", short, "--organisation", "Gemeente", "--category", "reports", "--purpose", "Rapportage"]);
+    run(&["report", "sent", short, "--from=-30", "--to", "vandaag", "--sent-to", "GEMEENTE"]);
     run(&["return", "consequences", short, &j]);
     run(&["zrm", "record", short, "--score", "housing=2", "--score", "finances=3"]);
     let track = run(&["return", "show", short]);
@@ -182,6 +195,7 @@ pub fn trajectory(run: &dyn Fn(&[&str]) -> Value) -> String {
 #[test]
 fn a_whole_trajectory_from_registration_to_outflow_locally() {
     let install = Install::new();
+    install.chain();
     let p = trajectory(&|args| install.json(args));
     // Listings: closed trajectories only with --all.
     assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0);

@@ -85,6 +85,13 @@
 //! | audit log | — | read, search | — | — | read, search, export | — |
 //! | user accounts | — | read | — | — | — | read, search, create, update, erase |
 //! | access tokens | — | — | — | — | — | read, search, create, update, erase |
+//! | organisations register (directory data: code, name, kind, domains, contact details, active) | read, search | same | read, search | read, search | read, search | read, search, create, update |
+//! | staff directory (the foundation's staff: name and role, for listings) | read, search | same | — | — | read, search | read, search |
+//!
+//! The organisations register holds no personal data (contact details are the organisation's
+//! own desk), so everyone who works with Perspectief may read it; only the administrator keeps
+//! it (see [`crate::organisation`]). The staff directory gives foundation staff the names
+//! behind account ids (a project worker reads no user accounts), never to anyone outside.
 //!
 //! Reports (see [`crate::report`]): the subsidy report and its drill-down are *subsidy
 //! reports* (aggregate figures; a drill-down names participants by internal id only); a
@@ -575,6 +582,10 @@ pub enum Resource<'a> {
     UserAccounts,
     /// Access tokens.
     AccessTokens,
+    /// The organisations register (directory data only).
+    Organisations,
+    /// The staff directory: names and roles of the foundation's staff.
+    StaffDirectory,
 }
 
 impl Resource<'_> {
@@ -592,6 +603,8 @@ impl Resource<'_> {
             Self::AuditLog => "audit_log",
             Self::UserAccounts => "user_accounts",
             Self::AccessTokens => "access_tokens",
+            Self::Organisations => "organisations",
+            Self::StaffDirectory => "staff_directory",
         }
     }
 }
@@ -846,6 +859,11 @@ impl AccessPolicy {
                     (Resource::UserAccounts, ProjectLead) => &[Read],
                     (Resource::UserAccounts | Resource::AccessTokens, Administrator) => {
                         &[Read, Search, Create, Update, Erase]
+                    }
+                    (Resource::Organisations, Administrator) => &[Read, Search, Create, Update],
+                    (Resource::Organisations, _) => &[Read, Search],
+                    (Resource::StaffDirectory, ProjectWorker | ProjectLead | Auditor | Administrator) => {
+                        &[Read, Search]
                     }
                     _ => &[],
                 };

@@ -104,6 +104,20 @@ pub enum PartnerDomain {
 }
 
 impl PartnerDomain {
+    /// All domains.
+    pub const ALL: [PartnerDomain; 5] = [Self::Legal, Self::Medical, Self::Return, Self::Shelter, Self::Activities];
+
+    /// The domain of a stable name.
+    pub fn parse(value: &str) -> Result<Self, crate::error::ValueError> {
+        let v = value.trim();
+        Self::ALL.into_iter().find(|d| d.as_str().eq_ignore_ascii_case(v)).ok_or_else(|| {
+            crate::error::ValueError::new(
+                "not_a_partner_domain",
+                format!("'{v}' is not a domain (one of legal, medical, return, shelter, activities)"),
+            )
+        })
+    }
+
     /// The data category of a referral in this domain: a referral to GGD says something
     /// medical, one to ASKV something legal.
     pub const fn category(self) -> crate::access::DataCategory {

@@ -109,6 +109,8 @@ pub enum EntityKind {
     ConsentOverride,
     /// The review of a consent override.
     ConsentOverrideReview,
+    /// An organisation in the organisations register.
+    Organisation,
 }
 
 impl EntityKind {
@@ -134,6 +136,7 @@ impl EntityKind {
             Self::BreakGlassReview => "break_glass_review",
             Self::ConsentOverride => "consent_override",
             Self::ConsentOverrideReview => "consent_override_review",
+            Self::Organisation => "organisation",
         }
     }
 }
@@ -192,6 +195,8 @@ pub enum Rule {
     OrientationRequired,
     /// The chain meeting already decided on the advice.
     AlreadyDecided,
+    /// An inactive organisation takes no new referrals, consents, partners or accounts.
+    OrganisationInactive,
 }
 
 impl Rule {
@@ -219,6 +224,7 @@ impl Rule {
             Self::ReturnDirectionWithoutConsideration => "return_direction_without_consideration",
             Self::OrientationRequired => "orientation_required",
             Self::AlreadyDecided => "already_decided",
+            Self::OrganisationInactive => "organisation_inactive",
         }
     }
 
@@ -256,6 +262,9 @@ impl Rule {
             }
             Self::AlreadyDecided => {
                 "the chain meeting already decided on this advice; record a new advice in a later meeting"
+            }
+            Self::OrganisationInactive => {
+                "this organisation is no longer active: it takes no new referrals, consents, partners or accounts (the administrator can make it active again)"
             }
             Self::ReturnDirectionWithoutConsideration => {
                 "return is voluntary: the plan's direction can be return (or a third country) only while the participant considers or decided return"

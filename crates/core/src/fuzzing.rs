@@ -73,7 +73,7 @@ struct Input {
     actor: Actor,
     action: Action,
     today: NaiveDate,
-    /// 0..=9: case data, referral, then the other resources in [`OTHER_RESOURCES`]'s order.
+    /// 0..=11: case data, referral, then the other resources in [`OTHER_RESOURCES`]'s order.
     resource: u8,
     category: DataCategory,
     project_worker: UserId,
@@ -99,7 +99,7 @@ impl Input {
         };
         let action = b.pick(&Action::ALL);
         let today = b.day();
-        let resource = b.byte() % 10;
+        let resource = b.byte() % 12;
         let category = b.pick(&DataCategory::ALL);
         let project_worker = b.pick(&USERS);
         let addressed_to = b.pick(&ORGANISATIONS);
@@ -218,7 +218,7 @@ use Role::{Administrator, Auditor, ChainPartner, MunicipalCaseManager, ProjectLe
 /// The documentation's table of the other resources: per resource, per role (in the
 /// table's column order), the actions allowed.
 #[allow(clippy::type_complexity)]
-const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 8] = [
+const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 10] = [
     (
         Resource::ParticipantDirectory,
         [
@@ -305,6 +305,28 @@ const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 8] = [
             (ChainPartner, &[]),
             (Auditor, &[]),
             (Administrator, &[Read, Search, Create, Update, Erase]),
+        ],
+    ),
+    (
+        Resource::Organisations,
+        [
+            (ProjectWorker, &[Read, Search]),
+            (ProjectLead, &[Read, Search]),
+            (MunicipalCaseManager, &[Read, Search]),
+            (ChainPartner, &[Read, Search]),
+            (Auditor, &[Read, Search]),
+            (Administrator, &[Read, Search, Create, Update]),
+        ],
+    ),
+    (
+        Resource::StaffDirectory,
+        [
+            (ProjectWorker, &[Read, Search]),
+            (ProjectLead, &[Read, Search]),
+            (MunicipalCaseManager, &[]),
+            (ChainPartner, &[]),
+            (Auditor, &[Read, Search]),
+            (Administrator, &[Read, Search]),
         ],
     ),
 ];

@@ -17,6 +17,8 @@
 //! - [`report`]: the subsidy report, progress reports and the chain meeting's agenda.
 //! - [`access`]: consent and the access policy (the full matrix is on that page).
 //! - [`accounts`]: user accounts and access tokens.
+//! - [`organisation`]: the organisations register (the foundation, the municipality, the chain
+//!   partners) and the staff directory ([`organisation::DirectoryService`]).
 //! - [`input`]: validated input structs for adapters, with field-level errors.
 //! - [`error`]: [`DomainError`] and its stable codes.
 //! - [`privacy`]: the subject access export, signed checkpoints of the access log, break-glass
@@ -106,6 +108,7 @@ pub mod fuzzing;
 pub mod ids;
 pub mod input;
 pub mod meeting;
+pub mod organisation;
 pub mod outflow;
 pub mod participant;
 pub mod plan;
@@ -136,6 +139,10 @@ pub use ids::{
     OrganisationId, ParticipantId, ReferralId, ReportId, SessionId, SubsidyPeriodId, TokenId, UserId,
 };
 pub use meeting::{Advice, AgendaReason, ChainMeeting, MeetingCommand};
+pub use organisation::{
+    DirectoryService, NamedOrganisation, Organisation, OrganisationCode, OrganisationFilter, OrganisationKind,
+    OrganisationRef, StaffMember,
+};
 pub use outflow::{Durability, Outflow, OutflowOutcome, ZrmDomain, ZrmScore};
 pub use participant::{DateOfBirth, Nationality, ParticipantProfile, VNumber};
 pub use plan::{Agreement, AgreementStatus, Direction, Goal, GoalStatus, PlanRevision, Responsible, ReturnStance};

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use perspectief_core::DomainError;
 use perspectief_core::case::RegisterParticipant;
+use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::{AgendaQuery, FigureQuery, ReportingService};
 use perspectief_core::service::{
     AuthFailure, Authenticator, Caller, PageRequest, ParticipantFilter, PerspectiefService, WorklistQuery, page_limit,
@@ -727,5 +728,49 @@ impl<S: PerspectiefService + Authenticator + 'static> Api<S> {
                 }
             };
         }
+    }
+}
+
+#[tonic::async_trait]
+impl<S: DirectoryService + 'static> pb::organisation_service_server::OrganisationService for Api<S> {
+    async fn list_organisations(
+        &self,
+        request: Request<pb::ListOrganisationsRequest>,
+    ) -> Result<Response<pb::ListOrganisationsResponse>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let filter = crate::convert::organisations::organisation_filter(&req.filter).map_err(status)?;
+        let page = PageRequest { page_size: page_size(req.page_size)?, page_token: opt_token(req.page_token) };
+        let page = self.svc.list_organisations(&caller, filter, page).await.map_err(status)?;
+        Ok(Response::new(pb::ListOrganisationsResponse {
+            organisations: to_protos(&page.items),
+            next_page_token: page.next_page_token.unwrap_or_default(),
+        }))
+    }
+
+    async fn get_organisation(
+        &self,
+        request: Request<pb::GetOrganisationRequest>,
+    ) -> Result<Response<pb::Organisation>, Status> {
+        let caller = caller(&request)?;
+        let key =
+            crate::convert::organisations::organisation_ref(&request.into_inner().name, &Field::root().child("name"))
+                .map_err(status)?;
+        let organisation = self.svc.get_organisation(&caller, key).await.map_err(status)?;
+        Ok(Response::new(organisation.to_proto()))
+    }
+
+    async fn list_staff_members(
+        &self,
+        request: Request<pb::ListStaffMembersRequest>,
+    ) -> Result<Response<pb::ListStaffMembersResponse>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let page = PageRequest { page_size: page_size(req.page_size)?, page_token: opt_token(req.page_token) };
+        let page = self.svc.list_staff(&caller, page).await.map_err(status)?;
+        Ok(Response::new(pb::ListStaffMembersResponse {
+            staff_members: to_protos(&page.items),
+            next_page_token: page.next_page_token.unwrap_or_default(),
+        }))
     }
 }

@@ -1,5 +1,5 @@
-//! The Rust client: [`RemoteService`] implements [`PerspectiefService`] and
-//! [`ReportingService`] over gRPC, so the CLI and code that embeds Perspectief work against a
+//! The Rust client: [`RemoteService`] implements [`PerspectiefService`],
+//! [`ReportingService`] and [`DirectoryService`] over gRPC, so the CLI and code that embeds Perspectief work against a
 //! remote server exactly as against the local store: same types, same errors (the server's `ErrorInfo` rebuilds the same [`DomainError`]).
 //!
 //! The caller's token comes from [`Credentials`]: one fixed token ([`StaticToken`], the usual
@@ -13,6 +13,9 @@ use chrono::NaiveDate;
 use perspectief_core::activity::SubsidyPeriod;
 use perspectief_core::case::{Case, CaseCommand, CaseEvent, RegisterParticipant};
 use perspectief_core::meeting::{ChainMeeting, MeetingCommand};
+use perspectief_core::organisation::{
+    DirectoryService, Organisation, OrganisationFilter, OrganisationRef, StaffMember,
+};
 use perspectief_core::report::{
     AgendaQuery, Drilldown, FigureQuery, MeetingAgenda, ProgressReport, ReportingService, SubsidyReport,
 };
@@ -38,6 +41,7 @@ use crate::pb::audit_service_client::AuditServiceClient;
 use crate::pb::case_service_client::CaseServiceClient;
 use crate::pb::event_service_client::EventServiceClient;
 use crate::pb::meeting_service_client::MeetingServiceClient;
+use crate::pb::organisation_service_client::OrganisationServiceClient;
 use crate::pb::report_service_client::ReportServiceClient;
 use crate::pb::session_service_client::SessionServiceClient;
 use crate::pb::subsidy_period_service_client::SubsidyPeriodServiceClient;
@@ -482,5 +486,59 @@ impl<C: Credentials> ReportingService for RemoteService<C> {
     async fn meeting_agenda(&self, caller: &Caller, query: AgendaQuery) -> Result<MeetingAgenda, DomainError> {
         let request = self.request(caller, agenda_request(&query)).await?;
         answer(reply(self.reports().get_meeting_agenda(request).await)?)
+    }
+}
+
+impl<C: Credentials> RemoteService<C> {
+    fn organisations(&self) -> OrganisationServiceClient<Channel> {
+        OrganisationServiceClient::new(self.channel.clone())
+            .max_decoding_message_size(self.max_message_bytes)
+            .max_encoding_message_size(self.max_message_bytes)
+    }
+}
+
+/// The organisations directory over gRPC (`OrganisationService`).
+impl<C: Credentials> DirectoryService for RemoteService<C> {
+    async fn list_organisations(
+        &self,
+        caller: &Caller,
+        filter: OrganisationFilter,
+        page: PageRequest,
+    ) -> Result<Page<Organisation>, DomainError> {
+        let message = pb::ListOrganisationsRequest {
+            page_size: wire_size(page.page_size),
+            page_token: page.page_token.unwrap_or_default(),
+            filter: crate::convert::organisations::organisation_filter_text(&filter),
+        };
+        let request = self.request(caller, message).await?;
+        let response = reply(self.organisations().list_organisations(request).await)?;
+        Ok(Page {
+            items: answers(response.organisations)?,
+            next_page_token: Some(response.next_page_token).filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn get_organisation(
+        &self,
+        caller: &Caller,
+        organisation: OrganisationRef,
+    ) -> Result<Organisation, DomainError> {
+        let message =
+            pb::GetOrganisationRequest { name: crate::convert::organisations::organisation_name(&organisation) };
+        let request = self.request(caller, message).await?;
+        answer(reply(self.organisations().get_organisation(request).await)?)
+    }
+
+    async fn list_staff(&self, caller: &Caller, page: PageRequest) -> Result<Page<StaffMember>, DomainError> {
+        let message = pb::ListStaffMembersRequest {
+            page_size: wire_size(page.page_size),
+            page_token: page.page_token.unwrap_or_default(),
+        };
+        let request = self.request(caller, message).await?;
+        let response = reply(self.organisations().list_staff_members(request).await)?;
+        Ok(Page {
+            items: answers(response.staff_members)?,
+            next_page_token: Some(response.next_page_token).filter(|t| !t.is_empty()),
+        })
     }
 }

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::ReportingService;
 use perspectief_core::service::{Authenticator, PerspectiefService};
 use tonic::transport::server::TcpIncoming;
@@ -17,6 +18,7 @@ use crate::pb::audit_service_server::AuditServiceServer;
 use crate::pb::case_service_server::CaseServiceServer;
 use crate::pb::event_service_server::EventServiceServer;
 use crate::pb::meeting_service_server::MeetingServiceServer;
+use crate::pb::organisation_service_server::OrganisationServiceServer;
 use crate::pb::reference_data_service_server::ReferenceDataServiceServer;
 use crate::pb::report_service_server::ReportServiceServer;
 use crate::pb::session_service_server::SessionServiceServer;
@@ -32,7 +34,7 @@ pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "
 pub const GOOGLE_RPC_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/google_rpc_descriptor.bin"));
 
 /// The full names of the API's services (for health checks per service).
-pub const SERVICE_NAMES: [&str; 7] = [
+pub const SERVICE_NAMES: [&str; 8] = [
     "perspectief.v1.CaseService",
     "perspectief.v1.SessionService",
     "perspectief.v1.MeetingService",
@@ -40,6 +42,7 @@ pub const SERVICE_NAMES: [&str; 7] = [
     "perspectief.v1.AuditService",
     "perspectief.v1.EventService",
     "perspectief.v1.ReportService",
+    "perspectief.v1.OrganisationService",
 ];
 
 /// TLS material, PEM-encoded.
@@ -131,7 +134,7 @@ pub async fn serve<S>(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError>
 where
-    S: PerspectiefService + ReportingService + Authenticator + 'static,
+    S: PerspectiefService + ReportingService + DirectoryService + Authenticator + 'static,
 {
     let (health_reporter, health) = tonic_health::server::health_reporter();
     health_reporter.set_serving::<ReferenceDataServiceServer<ReferenceData>>().await;
@@ -178,6 +181,9 @@ where
         )
         .add_service(AuditServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
         .add_service(EventServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(
+            OrganisationServiceServer::new(api.clone()).max_decoding_message_size(max).max_encoding_message_size(max),
+        )
         .add_service(ReportServiceServer::new(api).max_decoding_message_size(max).max_encoding_message_size(max));
     if config.reflection {
         let reflection = tonic_reflection::server::Builder::configure()

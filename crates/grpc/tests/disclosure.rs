@@ -195,6 +195,7 @@ async fn world(now: chrono::DateTime<Utc>) -> World {
     let mut tokens = BTreeMap::new();
     let mut clients = BTreeMap::new();
     for org in ORGS {
+        crate::organisations::ensure_registered(&store, &admin, org.id()).await;
         if let Some((categories, max_level)) = org.grant() {
             let grant = Grant { categories: categories.into_iter().collect(), max_level };
             store.set_grant(&admin, org.id(), Some(grant)).await.unwrap();

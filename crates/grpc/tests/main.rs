@@ -8,6 +8,7 @@ mod fuzz_corpus;
 mod interop;
 mod matrix;
 mod operations;
+mod organisations;
 mod partners;
 mod remote;
 mod reports;

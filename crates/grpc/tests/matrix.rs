@@ -264,6 +264,7 @@ async fn world(now: chrono::DateTime<Utc>) -> World {
             name: Label::parse("Synthetisch account").unwrap(),
             disabled: false,
         };
+        crate::organisations::ensure_registered(&store, &admin, org).await;
         let account = store.create_user(&admin, account).await.unwrap();
         if let Some((categories, max_level)) = grant_of(who) {
             let grant = Grant { categories: categories.into_iter().collect(), max_level };

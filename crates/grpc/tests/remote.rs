@@ -6,12 +6,13 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, TimeZone, Utc};
 use perspectief_core::accounts::UserAccount;
+use perspectief_core::organisation::OrganisationRef;
 use perspectief_core::service::Caller;
 use perspectief_core::{DomainError, Label, UserId};
 use perspectief_grpc::client::{Credentials, RemoteService, TokenFuture};
 use perspectief_grpc::server::{ServerConfig, serve};
 use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
-use perspectief_tests::conformance::{Env, run_all};
+use perspectief_tests::conformance::{Env, Kept, run_all};
 use tonic::transport::server::TcpIncoming;
 
 /// Tokens made on demand: the suite invents callers (each a fresh user of some role and
@@ -41,6 +42,7 @@ impl Credentials for TokensPerCaller {
                 name: Label::parse("Synthetische gebruiker").unwrap(),
                 disabled: false,
             };
+            crate::organisations::ensure_registered(&self.store, &self.admin, account.organisation).await;
             match self.store.create_user(&self.admin, account).await {
                 Ok(_) | Err(DomainError::AlreadyExists { .. }) => {}
                 Err(e) => return Err(e),
@@ -81,11 +83,23 @@ async fn the_conformance_suite_passes_through_a_loopback_server() {
         .await
         .unwrap();
     });
-    let credentials = TokensPerCaller { store: store.clone(), admin, clock: clock.clone(), tokens: Mutex::default() };
+    let credentials =
+        TokensPerCaller { store: store.clone(), admin: admin.clone(), clock: clock.clone(), tokens: Mutex::default() };
     let remote = RemoteService::connect(&format!("http://{address}"), credentials).await.unwrap();
     let advance = |d| clock.advance(d);
     let now = || perspectief_store::Clock::now(clock.as_ref());
-    let env = Env { foundation: store.policy().foundation, advance: &advance, now: &now, remote: true };
+    let keeper = admin.clone();
+    let add = |o| -> Kept<'_> { Box::pin(store.add_organisation(&keeper, o)) };
+    let update =
+        |id, changes| -> Kept<'_> { Box::pin(store.update_organisation(&keeper, OrganisationRef::Id(id), changes)) };
+    let env = Env {
+        foundation: store.policy().foundation,
+        advance: &advance,
+        now: &now,
+        remote: true,
+        add_organisation: &add,
+        update_organisation: &update,
+    };
     run_all(&remote, &env).await;
     stop.send(()).unwrap();
     server.await.unwrap();

@@ -91,6 +91,7 @@ async fn world() -> World {
             name: Label::parse("Synthetisch account").unwrap(),
             disabled: false,
         };
+        crate::organisations::ensure_registered(&store, &admin, org).await;
         let account = store.create_user(&admin, account).await.unwrap();
         // Outside the foundation: a grant of every category at every level, so that these
         // tests are about roles and consent (the grant's own limits are tested separately).

@@ -45,6 +45,7 @@ impl Harness {
                 .unwrap()
                 .actor(perspectief_core::access::Grant::NONE),
         );
+        crate::organisations::ensure_registered(&store, &admin, OrganisationId::from_u128(500)).await;
         let partner = store
             .create_user(
                 &admin,

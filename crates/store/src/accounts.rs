@@ -7,6 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 use perspectief_core::access::{Action, Actor, CategorySet, ConfidentialityLevel, DataCategory, Grant, Resource, Role};
 use perspectief_core::accounts::{OrganisationGrant, TokenInfo, TokenRejection, UserAccount};
+use perspectief_core::organisation::NamedOrganisation;
 use perspectief_core::service::{AuditEntry, Caller};
 use perspectief_core::{DomainError, EntityKind, Label, OrganisationId, TokenId, UserId};
 use sea_orm::{ConnectionTrait, QueryResult};
@@ -136,19 +137,17 @@ async fn user<C: ConnectionTrait>(c: &C, id: UserId) -> Result<Option<UserAccoun
 }
 
 impl Store {
-    async fn admin_job<T: 'static>(
+    /// An administrative write or read: authorised with the core's policy for `resource`, and
+    /// logged as `operation` whatever the outcome.
+    pub(crate) async fn admin_job<T: 'static>(
         &self,
         caller: &Caller,
         action: Action,
-        resource: AdminResource,
+        resource: Resource<'static>,
         operation: &str,
         work: Work,
     ) -> Result<T, DomainError> {
         let mut entry = AuditEntry::new(caller, sql::truncate(self.inner.clock.now()), action, operation);
-        let resource = match resource {
-            AdminResource::Users => Resource::UserAccounts,
-            AdminResource::Tokens => Resource::AccessTokens,
-        };
         let today = perspectief_core::time::amsterdam_date(self.inner.clock.now());
         match self.inner.policy.decide(&caller.actor, action, &resource, today).into_result() {
             Ok(basis) => entry.basis = Some(basis),
@@ -213,11 +212,14 @@ impl Store {
         let now = sql::truncate(self.inner.clock.now());
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
+                // A new account is a new reference to its organisation: registered and active.
+                let named = NamedOrganisation { organisation: account.organisation, new_reference: true };
+                crate::organisations::require_named(txn, &[named]).await?;
                 insert_user(txn, &account, now).await?;
                 Ok(Box::new(account) as Output)
             })
         });
-        self.admin_job(caller, Action::Create, AdminResource::Users, "create_user", work).await
+        self.admin_job(caller, Action::Create, Resource::UserAccounts, "create_user", work).await
     }
 
     /// Disable or re-enable an account (administrators only). A disabled account's tokens stop
@@ -244,7 +246,7 @@ impl Store {
                 Ok(Box::new(account) as Output)
             })
         });
-        self.admin_job(caller, Action::Update, AdminResource::Users, "set_user_disabled", work).await
+        self.admin_job(caller, Action::Update, Resource::UserAccounts, "set_user_disabled", work).await
     }
 
     /// All accounts (administrators, and the project lead to see who has access).
@@ -259,7 +261,7 @@ impl Store {
                 Ok(Box::new(users) as Output)
             })
         });
-        self.admin_job(caller, Action::Read, AdminResource::Users, "list_users", work).await
+        self.admin_job(caller, Action::Read, Resource::UserAccounts, "list_users", work).await
     }
 
     /// Create a token for a user, valid for `valid_for` (at most a year). Returns the token's
@@ -301,6 +303,9 @@ impl Store {
                 if account.disabled {
                     return Err(DomainError::field("user", "disabled", "the account is disabled"));
                 }
+                // A new token gives its organisation access again: it must be active.
+                let named = NamedOrganisation { organisation: account.organisation, new_reference: true };
+                crate::organisations::require_named(txn, &[named]).await?;
                 sql::exec(
                     txn,
                     "INSERT INTO tokens (id, user_id, label, secret_hash, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)",
@@ -319,7 +324,7 @@ impl Store {
             })
         });
         let info: TokenInfo =
-            self.admin_job(caller, Action::Create, AdminResource::Tokens, "create_token", work).await?;
+            self.admin_job(caller, Action::Create, Resource::AccessTokens, "create_token", work).await?;
         Ok((info, token))
     }
 
@@ -346,7 +351,7 @@ impl Store {
                 Ok(Box::new(read_token(&row)?) as Output)
             })
         });
-        self.admin_job(caller, Action::Update, AdminResource::Tokens, "revoke_token", work).await
+        self.admin_job(caller, Action::Update, Resource::AccessTokens, "revoke_token", work).await
     }
 
     /// Tokens, optionally of one user (never their secrets).
@@ -367,7 +372,7 @@ impl Store {
                 Ok(Box::new(tokens) as Output)
             })
         });
-        self.admin_job(caller, Action::Read, AdminResource::Tokens, "list_tokens", work).await
+        self.admin_job(caller, Action::Read, Resource::AccessTokens, "list_tokens", work).await
     }
 
     /// Set (or, with `None`, remove) the grant of an organisation outside the foundation:
@@ -390,6 +395,10 @@ impl Store {
         let by = caller.actor.user;
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
+                // Setting a grant is a new reference (the organisation must be active); removing
+                // one only needs the organisation to be registered.
+                let named = NamedOrganisation { organisation, new_reference: grant.is_some() };
+                crate::organisations::require_named(txn, &[named]).await?;
                 sql::exec(txn, "DELETE FROM grants WHERE organisation_id = $1", [organisation.to_string().into()])
                     .await
                     .map_err(db)?;
@@ -412,7 +421,7 @@ impl Store {
             })
         });
         let action = if grant.is_some() { Action::Update } else { Action::Erase };
-        self.admin_job(caller, action, AdminResource::Users, "set_grant", work).await
+        self.admin_job(caller, action, Resource::UserAccounts, "set_grant", work).await
     }
 
     /// Every organisation's grant (administrators, and the project lead to see who may receive what).
@@ -440,7 +449,7 @@ impl Store {
                 Ok(Box::new(grants) as Output)
             })
         });
-        self.admin_job(caller, Action::Read, AdminResource::Users, "list_grants", work).await
+        self.admin_job(caller, Action::Read, Resource::UserAccounts, "list_grants", work).await
     }
 
     /// The grant of an organisation ([`Grant::NONE`] without one): a fact about an
@@ -519,12 +528,6 @@ impl perspectief_core::service::Authenticator for Store {
             }
         }
     }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum AdminResource {
-    Users,
-    Tokens,
 }
 
 #[cfg(test)]

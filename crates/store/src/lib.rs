@@ -31,6 +31,7 @@ mod files;
 mod firsts;
 mod migrations;
 mod open;
+mod organisations;
 mod privacy;
 mod repo;
 mod report;

@@ -230,6 +230,10 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     let audit_key = audit_key(&writer_db, &options.keys).await?;
     let checkpoint_key = checkpoint_key(&writer_db, &options.keys).await?;
     let foundation = foundation(&writer_db, options.foundation).await?;
+    // A new database registers its own organisation (an existing one did so in migration 13).
+    crate::organisations::register_foundation(&writer_db, foundation, options.clock.now())
+        .await
+        .map_err(|e| StoreError::Database(format!("registering the foundation's organisation: {e}")))?;
     let writer = Writer::start(writer_db, audit_key.clone(), options.max_batch, 4096);
     Ok(Store {
         inner: Arc::new(Inner {
@@ -495,7 +499,8 @@ mod tests {
                 "m0009_consent_overrides",
                 "m0010_retention",
                 "m0011_grants",
-                "m0012_reviewed_exports"
+                "m0012_reviewed_exports",
+                "m0013_organisations"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

@@ -304,6 +304,9 @@ impl PerspectiefService for Store {
                 {
                     return Err(DomainError::VersionConflict { expected, current: case.version() });
                 }
+                // Every organisation the command names is registered (and active for a new
+                // reference), in this transaction: the core says which it names.
+                crate::organisations::require_named(txn, &cmd.organisations()).await?;
                 let previous = case.version();
                 let events = case.execute(cmd, &ctx)?;
                 if !events.is_empty() {
@@ -604,6 +607,7 @@ impl PerspectiefService for Store {
                         .decide(&caller.actor, Action::Create, &Resource::InformationSessions, ctx.today)
                         .into_result()?,
                 );
+                crate::organisations::require_named(txn, &cmd.organisations()).await?;
                 let (session, event) = InformationSession::plan(cmd, &ctx)?;
                 repo::save_session(txn, &keys, &session, &event).await?;
                 Ok(Box::new(session) as Output)

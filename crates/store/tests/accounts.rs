@@ -22,6 +22,7 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
         );
         let admin = Caller::local(admin.actor(perspectief_core::access::Grant::NONE));
         let iom = OrganisationId::from_u128(500);
+        register(&store, iom, "IOM").await;
         let partner = store
             .create_user(
                 &admin,

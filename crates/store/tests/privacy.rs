@@ -93,6 +93,7 @@ async fn the_export_holds_every_record_about_the_person_and_nothing_about_others
         let lead = staff(&store, Role::ProjectLead);
         let worker = staff(&store, Role::ProjectWorker);
         let iom = OrganisationId::from_u128(fresh());
+        register(&store, iom, "IOM").await;
         let iom_user = partner(iom);
 
         // The person, with markup in the name to prove the document escapes it, and someone else.
@@ -559,6 +560,7 @@ async fn referrals_need_a_consent_or_the_leads_logged_override_which_is_reviewed
         let worker = staff(&store, Role::ProjectWorker);
         let auditor = staff(&store, Role::Auditor);
         let ggd = OrganisationId::from_u128(fresh());
+        register(&store, ggd, "GGD").await;
         let case =
             store.register_participant(&lead, registration("Verwijzing", worker.actor.user, today)).await.unwrap();
         let p = case.id();

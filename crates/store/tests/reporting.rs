@@ -556,6 +556,8 @@ async fn check_access(backend: &Backend) {
         )
         .await
         .unwrap();
+    support::register(&store, IOM, "IOM").await;
+    support::register(&store, GEMEENTE, "GEMEENTE").await;
     let consent = |id, org, cats: &[DataCategory]| CaseCommand::GiveConsent {
         id: ConsentId::from_u128(id),
         organisation: org,

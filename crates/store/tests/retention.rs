@@ -145,6 +145,7 @@ async fn plant(store: &Store, clock: &ManualClock) -> Planted {
     let p = store.register_participant(&lead, registration(&canary, lead.actor.user, today)).await.unwrap().id();
     let q = store.register_participant(&lead, registration("Blijft", lead.actor.user, today)).await.unwrap().id();
     let at = noon(today) - Duration::hours(2);
+    register(store, OrganisationId::from_u128(555), "ASKV").await;
     let agreement = NewAgreement {
         id: AgreementId::from_uuid(uuid::Uuid::new_v4()),
         description: text(&format!("Afspraak {canary}")),

@@ -107,3 +107,28 @@ pub fn registration(name: &str, worker: UserId, on: chrono::NaiveDate) -> Regist
         registered_on: on,
     }
 }
+
+/// The foundation's administrator (a local caller: the store trusts who works on it directly).
+pub fn administrator(store: &Store) -> Caller {
+    Caller::local(Actor {
+        user: UserId::from_u128(0xad),
+        organisation: store.policy().foundation,
+        role: Role::Administrator,
+        grant: perspectief_core::access::Grant::NONE,
+    })
+}
+
+/// Register an organisation (an NGO serving every domain) under `code`, as the administrator:
+/// accounts, grants, consents and referrals name only registered organisations.
+pub async fn register(store: &Store, id: OrganisationId, code: &str) -> perspectief_core::Organisation {
+    let organisation = perspectief_core::organisation::OrganisationInput {
+        code: code.to_owned(),
+        name: format!("Organisatie {code}"),
+        kind: "ngo".to_owned(),
+        domains: PartnerDomain::ALL.iter().map(|d| d.as_str().to_owned()).collect(),
+        ..Default::default()
+    }
+    .into_organisation(id, store.policy().foundation)
+    .unwrap();
+    store.add_organisation(&administrator(store), organisation).await.unwrap()
+}

@@ -56,6 +56,27 @@ impl Config {
         }
     }
 
+    /// The partners as entries of the organisations register (every command that names an
+    /// organisation needs it registered): `PARTNER-1` ..., synthetic NGOs serving every
+    /// domain. Register them before replaying.
+    pub fn partner_organisations(&self, foundation: OrganisationId) -> Vec<perspectief_core::Organisation> {
+        self.partners
+            .iter()
+            .enumerate()
+            .filter_map(|(n, id)| {
+                perspectief_core::organisation::OrganisationInput {
+                    code: format!("PARTNER-{}", n + 1),
+                    name: format!("Ketenpartner {} (synthetisch)", n + 1),
+                    kind: "ngo".to_owned(),
+                    domains: perspectief_core::PartnerDomain::ALL.iter().map(|d| d.as_str().to_owned()).collect(),
+                    ..Default::default()
+                }
+                .into_organisation(*id, foundation)
+                .ok()
+            })
+            .collect()
+    }
+
     /// The last day anything happens: the end of the registration months.
     pub fn end(&self) -> NaiveDate {
         self.start.checked_add_days(Days::new(u64::from(self.months) * 30)).unwrap_or(self.start)

@@ -29,6 +29,15 @@ async fn synthetic_scripts_replay_through_the_store() {
     let set_clock = |at| clock.set(at);
 
     let config = Config::new(3, NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(), 6);
+    let admin = Caller::local(Actor {
+        user: perspectief_core::UserId::from_u128(0xAD),
+        organisation: foundation,
+        role: Role::Administrator,
+        grant: perspectief_core::access::Grant::NONE,
+    });
+    for organisation in config.partner_organisations(foundation) {
+        store.add_organisation(&admin, organisation).await.unwrap();
+    }
     let scripts: Vec<_> = (0..25).map(|i| participant(&config, i)).collect();
     let mut commands = 0;
     for script in &scripts {

@@ -18,6 +18,7 @@ use perspectief_core::input::{
     SetGoalInput,
 };
 use perspectief_core::meeting::{AgendaReason, ChainDecision, ChainMeeting, MeetingCommand};
+use perspectief_core::organisation::DirectoryService;
 use perspectief_core::outflow::ZrmDomain;
 use perspectief_core::plan::{GoalStatus, Responsible};
 use perspectief_core::returns::{
@@ -35,6 +36,7 @@ use super::{label, opt_text, orgs, recipient, required, responsible, responsible
 use crate::args::{now, today};
 use crate::cli::*;
 use crate::context::{Ctx, participant, pick};
+use crate::directory::{Directory, Staff};
 use crate::exit::{Failure, Result};
 use crate::output::{self, Col, col, obj, short, term_col};
 use crate::t;
@@ -43,13 +45,13 @@ fn new_id() -> Uuid {
     Uuid::now_v7()
 }
 
-async fn load<S: PerspectiefService>(svc: &S, ctx: &Ctx, p: &str) -> Result<Case> {
+async fn load<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, p: &str) -> Result<Case> {
     let id = participant(svc, ctx, p).await?;
     Ok(svc.get_case(&ctx.caller, id).await?)
 }
 
 /// Execute on the version just read (or the one given with `--expect-version`).
-async fn exec<S: PerspectiefService>(
+async fn exec<S: PerspectiefService + DirectoryService>(
     svc: &S,
     ctx: &Ctx,
     case: &Case,
@@ -57,7 +59,16 @@ async fn exec<S: PerspectiefService>(
     cmd: CaseCommand,
 ) -> Result<Executed> {
     let version = expect.version.unwrap_or(case.version());
-    Ok(svc.execute(&ctx.caller, case.id(), Some(version), cmd).await?)
+    match svc.execute(&ctx.caller, case.id(), Some(version), cmd).await {
+        Ok(done) => Ok(done),
+        // The error names the organisation by id: have the register at hand, so the message
+        // names it by name and code (see `Ctx::named`).
+        Err(e @ DomainError::ConsentRequired { .. }) => {
+            ctx.directory(svc).await?;
+            Err(e.into())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Confirm a write: a sentence, or `{participant, version, <key>: id}` for scripts.
@@ -122,7 +133,7 @@ fn input_of(case: &Case) -> RegisterParticipantInput {
 }
 
 /// Register a participant (also used by the import).
-pub async fn register<S: PerspectiefService>(
+pub async fn register<S: PerspectiefService + DirectoryService>(
     svc: &S,
     ctx: &Ctx,
     input: RegisterParticipantInput,
@@ -198,7 +209,11 @@ const SHOW_COLS: &[Col] = &[
     col("version", "col-version"),
 ];
 
-pub async fn participant_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ParticipantCmd) -> Result<()> {
+pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
+    svc: &S,
+    ctx: &Ctx,
+    cmd: ParticipantCmd,
+) -> Result<()> {
     match cmd {
         ParticipantCmd::Register { profile, registered_on, worker } => {
             let given = required(profile.given_names.clone(), "--given-names", "prompt-given-names")?;
@@ -235,6 +250,7 @@ pub async fn participant_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Par
             let mut page = PageRequest { page_size: 500, page_token: None };
             loop {
                 let result = svc.list_participants(&ctx.caller, filter.clone(), page.clone()).await?;
+                let staff = ctx.staff_if(svc, !result.items.is_empty()).await?;
                 for p in &result.items {
                     rows.push(obj(json!({
                         "id": p.id.to_string(),
@@ -244,7 +260,8 @@ pub async fn participant_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Par
                         "registered_on": p.registered_on.to_string(),
                         "limit_on": p.limit_on.to_string(),
                         "last_contact_on": p.last_contact_on.map(|d| d.to_string()),
-                        "project_worker": p.project_worker.to_string(),
+                        "project_worker": staff.name(p.project_worker),
+                        "project_worker_id": p.project_worker.to_string(),
                         "version": p.version,
                     })));
                 }
@@ -258,13 +275,18 @@ pub async fn participant_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Par
         ParticipantCmd::Show { participant } => {
             let case = load(svc, ctx, &participant).await?;
             if ctx.format == OutputFormat::Json {
+                // The whole case file, with every organisation by name and code, not by id.
+                let mut value =
+                    serde_json::to_value(&case).map_err(|e| Failure::new(crate::exit::INTERNAL, e.to_string()))?;
+                ctx.directory(svc).await?.name_ids(&mut value);
                 return output::print(&format!(
                     "{}\n",
-                    serde_json::to_string_pretty(&case)
+                    serde_json::to_string_pretty(&value)
                         .map_err(|e| Failure::new(crate::exit::INTERNAL, e.to_string()))?
                 ));
             }
             let mut row = case_summary(&case);
+            row.insert("project_worker".to_owned(), json!(ctx.staff(svc).await?.name(case.profile().project_worker)));
             if let Some(o) = case.outflow() {
                 row.insert(
                     "outflow_outcome".to_owned(),
@@ -406,7 +428,7 @@ pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
     (at + chrono::Duration::hours(offset)).format("%Y-%m-%d %H:%M").to_string()
 }
 
-pub async fn plan_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: PlanCmd) -> Result<()> {
+pub async fn plan_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: PlanCmd) -> Result<()> {
     match cmd {
         PlanCmd::Show { participant } => {
             let case = load(svc, ctx, &participant).await?;
@@ -475,7 +497,7 @@ pub async fn plan_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: PlanCmd) -
     }
 }
 
-pub async fn goal_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: GoalCmd) -> Result<()> {
+pub async fn goal_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: GoalCmd) -> Result<()> {
     match cmd {
         GoalCmd::Add {
             participant,
@@ -492,8 +514,8 @@ pub async fn goal_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: GoalCmd) -
             let input = SetGoalInput {
                 description,
                 rationale,
-                responsible: responsible(ctx, "--responsible", &who)?,
-                partners: orgs(ctx, "--partner", &partners)?,
+                responsible: responsible(svc, ctx, "--responsible", &who).await?,
+                partners: orgs(svc, ctx, "--partner", &partners).await?,
                 deadline,
                 next_steps,
             };
@@ -563,6 +585,8 @@ pub async fn goal_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: GoalCmd) -
         GoalCmd::List { participant } => {
             let case = load(svc, ctx, &participant).await?;
             let today = today();
+            let (directory, staff) =
+                parties(svc, ctx, &case.goals().map(|g| &g.responsible).collect::<Vec<_>>()).await?;
             let rows: Vec<_> = case
                 .goals()
                 .map(|g| {
@@ -572,7 +596,8 @@ pub async fn goal_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: GoalCmd) -
                         "deadline": g.deadline.to_string(),
                         "status": g.status.as_str(),
                         "overdue": g.is_overdue(today),
-                        "responsible": responsible_str(ctx, &g.responsible),
+                        "responsible": responsible_str(directory, staff, &g.responsible),
+                        "partners": g.partners.iter().map(|p| directory.name(*p)).collect::<Vec<_>>(),
                         "next_steps": g.next_steps.as_ref().map(|t| t.as_str()),
                         "plan_revision": g.plan_revision,
                     }))
@@ -592,7 +617,11 @@ pub async fn goal_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: GoalCmd) -
     }
 }
 
-pub async fn agreement_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: AgreementCmd) -> Result<()> {
+pub async fn agreement_cmd<S: PerspectiefService + DirectoryService>(
+    svc: &S,
+    ctx: &Ctx,
+    cmd: AgreementCmd,
+) -> Result<()> {
     match cmd {
         AgreementCmd::Add { participant, description, due, who, category, expect } => {
             let case = load(svc, ctx, &participant).await?;
@@ -601,7 +630,7 @@ pub async fn agreement_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Agree
                 id,
                 description: text("--description", &description)?,
                 due_on: due,
-                who_acts: responsible(ctx, "--who", &who)?,
+                who_acts: responsible(svc, ctx, "--who", &who).await?,
             };
             let done = exec(svc, ctx, &case, expect, CaseCommand::AddAgreement { agreement, category }).await?;
             confirm(
@@ -623,6 +652,8 @@ pub async fn agreement_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Agree
         }
         AgreementCmd::List { participant } => {
             let case = load(svc, ctx, &participant).await?;
+            let (directory, staff) =
+                parties(svc, ctx, &case.agreements().map(|a| &a.who_acts).collect::<Vec<_>>()).await?;
             let rows: Vec<_> = case
                 .agreements_with_category()
                 .map(|(a, category)| {
@@ -630,7 +661,7 @@ pub async fn agreement_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Agree
                         "id": a.id.to_string(),
                         "description": a.description.as_str(),
                         "due_on": a.due_on.to_string(),
-                        "who_acts": responsible_str(ctx, &a.who_acts),
+                        "who_acts": responsible_str(directory, staff, &a.who_acts),
                         "status": a.status.as_str(),
                         "category": category,
                         "made_in": a.made_in.map(|c| c.to_string()),
@@ -673,7 +704,7 @@ fn agreement_arg(v: &str) -> Result<AgreementInput> {
 }
 
 /// Build a contact moment from flags (asking on a terminal for what is missing).
-pub fn contact_input(ctx: &Ctx, a: ContactArgs) -> Result<LogContactInput> {
+pub async fn contact_input<S: DirectoryService>(svc: &S, ctx: &Ctx, a: ContactArgs) -> Result<LogContactInput> {
     let kind = match a.kind {
         Some(k) => k,
         None => {
@@ -697,7 +728,10 @@ pub fn contact_input(ctx: &Ctx, a: ContactArgs) -> Result<LogContactInput> {
         activities,
         summary,
         category: a.category.unwrap_or(DataCategory::Guidance),
-        partner: a.partner.map(|p| ctx.org("--partner", &p)).transpose()?,
+        partner: match a.partner {
+            Some(p) => Some(ctx.org(svc, "--partner", &p).await?),
+            None => None,
+        },
         duration_minutes: a.duration,
         agreements: a.agreements.iter().map(|s| agreement_arg(s)).collect::<Result<_>>()?,
     })
@@ -710,11 +744,11 @@ pub fn contact_command(input: LogContactInput) -> std::result::Result<(ContactId
     Ok((id, input.into_command(id, &agreement_ids)?))
 }
 
-pub async fn contact_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ContactCmd) -> Result<()> {
+pub async fn contact_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: ContactCmd) -> Result<()> {
     match cmd {
         ContactCmd::Log { participant, contact, expect } => {
             let case = load(svc, ctx, &participant).await?;
-            let input = contact_input(ctx, contact)?;
+            let input = contact_input(svc, ctx, contact).await?;
             let (id, cmd) = contact_command(input)?;
             let done = exec(svc, ctx, &case, expect, cmd).await?;
             let phase = done.events.iter().find_map(|e| match &e.change {
@@ -731,6 +765,7 @@ pub async fn contact_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Contact
             let case = load(svc, ctx, &participant).await?;
             let mut contacts: Vec<_> = case.contacts().collect();
             contacts.sort_by_key(|(c, _)| c.at);
+            let directory = ctx.directory_if(svc, contacts.iter().any(|(c, _)| c.partner.is_some())).await?;
             let rows: Vec<_> = contacts
                 .iter()
                 .map(|(c, category)| {
@@ -751,6 +786,7 @@ pub async fn contact_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Contact
                         "summary": c.summary.as_str(),
                         "category": category,
                         "duration_minutes": c.duration_minutes,
+                        "partner": c.partner.map(|p| directory.name(p)),
                         "staff": c.staff.iter().map(ToString::to_string).collect::<Vec<_>>(),
                     }))
                 })
@@ -768,23 +804,23 @@ pub async fn contact_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Contact
     }
 }
 
-pub async fn referral_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ReferralCmd) -> Result<()> {
+pub async fn referral_cmd<S: PerspectiefService + DirectoryService>(
+    svc: &S,
+    ctx: &Ctx,
+    cmd: ReferralCmd,
+) -> Result<()> {
     match cmd {
         ReferralCmd::Add { participant, partner, domain, reason, expect } => {
             let case = load(svc, ctx, &participant).await?;
             let id = ReferralId::from_uuid(new_id());
-            let cmd = CaseCommand::ProposeReferral {
-                id,
-                partner: ctx.org("--partner", &partner)?,
-                domain,
-                reason: text("--reason", &reason)?,
-            };
+            let to = ctx.org(svc, "--partner", &partner).await?;
+            let cmd = CaseCommand::ProposeReferral { id, partner: to, domain, reason: text("--reason", &reason)? };
             let done = exec(svc, ctx, &case, expect, cmd).await?;
             confirm(
                 ctx,
                 &case,
                 &done,
-                t!("done-referral-added", id = short(&id.to_string()), partner = partner),
+                t!("done-referral-added", id = short(&id.to_string()), partner = ctx.directory(svc).await?.name(to)),
                 Some(("referral", id.to_string())),
             )
         }
@@ -809,12 +845,14 @@ pub async fn referral_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Referr
         }
         ReferralCmd::List { participant } => {
             let case = load(svc, ctx, &participant).await?;
+            let directory = ctx.directory_if(svc, case.referrals().next().is_some()).await?;
             let rows: Vec<_> = case
                 .referrals()
                 .map(|r| {
                     obj(json!({
                         "id": r.id.to_string(),
-                        "partner": ctx.org_name(r.partner),
+                        "partner": directory.name(r.partner),
+                        "partner_code": directory.code(r.partner),
                         "domain": r.domain.as_str(),
                         "status": r.status().as_str(),
                         "reason": r.reason.as_str(),
@@ -836,14 +874,14 @@ pub async fn referral_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Referr
     }
 }
 
-pub async fn consent_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ConsentCmd) -> Result<()> {
+pub async fn consent_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: ConsentCmd) -> Result<()> {
     match cmd {
         ConsentCmd::Give { participant, organisation, categories, purpose, on, expect } => {
             let case = load(svc, ctx, &participant).await?;
             let id = ConsentId::from_uuid(new_id());
             let cmd = CaseCommand::GiveConsent {
                 id,
-                organisation: ctx.org("--organisation", &organisation)?,
+                organisation: ctx.org(svc, "--organisation", &organisation).await?,
                 categories: categories.into_iter().collect(),
                 purpose: text("--purpose", &purpose)?,
                 given_on: date_or_today(on),
@@ -866,13 +904,15 @@ pub async fn consent_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Consent
         }
         ConsentCmd::List { participant } => {
             let case = load(svc, ctx, &participant).await?;
+            let directory = ctx.directory_if(svc, !case.consents().is_empty()).await?;
             let rows: Vec<_> = case
                 .consents()
                 .iter()
                 .map(|c| {
                     obj(json!({
                         "id": c.id.to_string(),
-                        "organisation": ctx.org_name(c.organisation),
+                        "organisation": directory.name(c.organisation),
+                        "organisation_code": directory.code(c.organisation),
                         "categories": c.categories.iter().collect::<Vec<_>>(),
                         "purpose": c.purpose.as_str(),
                         "given_on": c.given_on.to_string(),
@@ -902,7 +942,7 @@ fn findings(f: &FindingsArgs) -> Result<ExplorationFindings> {
     })
 }
 
-pub async fn return_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ReturnCmd) -> Result<()> {
+pub async fn return_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: ReturnCmd) -> Result<()> {
     match cmd {
         ReturnCmd::Stance { participant, stance, on, note, expect } => {
             let case = load(svc, ctx, &participant).await?;
@@ -935,7 +975,10 @@ pub async fn return_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ReturnCm
                 id,
                 kind,
                 description: text("--description", &description)?,
-                partner: partner.map(|p| ctx.org("--partner", &p)).transpose()?,
+                partner: match partner {
+                    Some(p) => Some(ctx.org(svc, "--partner", &p).await?),
+                    None => None,
+                },
                 on: date_or_today(on),
             };
             let done = exec(svc, ctx, &case, expect, cmd).await?;
@@ -1051,7 +1094,7 @@ pub async fn return_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ReturnCm
             let judgment = pick("return_judgment", &judgment, case.judgments().iter().map(|j| j.id))?;
             let cmd = CaseCommand::RecordJudgmentCommunicated {
                 judgment,
-                to: recipient(ctx, "--to", &to)?,
+                to: recipient(svc, ctx, "--to", &to).await?,
                 on: date_or_today(on),
             };
             let done = exec(svc, ctx, &case, expect, cmd).await?;
@@ -1081,6 +1124,10 @@ pub async fn return_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ReturnCm
                 "judgments": case.judgments(),
             });
             if ctx.format != OutputFormat::Table {
+                // Organisations by name and code, not by id (obstacles' partners, judgments'
+                // recipients).
+                let mut value = value;
+                ctx.directory(svc).await?.name_ids(&mut value);
                 return output::print(&format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default()));
             }
             let mut text = format!(
@@ -1122,7 +1169,7 @@ pub async fn return_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ReturnCm
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn obstacle_action<S: PerspectiefService>(
+async fn obstacle_action<S: PerspectiefService + DirectoryService>(
     svc: &S,
     ctx: &Ctx,
     participant: &str,
@@ -1150,7 +1197,7 @@ async fn obstacle_action<S: PerspectiefService>(
     )
 }
 
-pub async fn zrm_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ZrmCmd) -> Result<()> {
+pub async fn zrm_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: ZrmCmd) -> Result<()> {
     match cmd {
         ZrmCmd::Record { participant, scores, on, expect } => {
             let case = load(svc, ctx, &participant).await?;
@@ -1202,7 +1249,7 @@ pub async fn zrm_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ZrmCmd) -> 
 }
 
 /// `report sent`: record that a progress report went to the municipality.
-pub async fn report_sent<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
+pub async fn report_sent<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     let ReportCmd::Sent { participant, from, to, sent_to, expect } = cmd else {
         return Err(Failure::new(crate::exit::INTERNAL, "not a report-sent command"));
     };
@@ -1212,13 +1259,13 @@ pub async fn report_sent<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: ReportC
         id,
         period_from: from,
         period_to: to,
-        sent_to: ctx.org("--sent-to", &sent_to)?,
+        sent_to: ctx.org(svc, "--sent-to", &sent_to).await?,
     };
     let done = exec(svc, ctx, &case, expect, cmd).await?;
     confirm(ctx, &case, &done, t!("done-report"), Some(("report", id.to_string())))
 }
 
-pub async fn outflow_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: OutflowCmd) -> Result<()> {
+pub async fn outflow_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: OutflowCmd) -> Result<()> {
     let OutflowCmd::Record { participant, outcome, on, note, expect } = cmd;
     let case = load(svc, ctx, &participant).await?;
     let cmd = CaseCommand::RecordOutflow { outcome, on: date_or_today(on), note: opt_text("--note", note.as_ref())? };
@@ -1232,7 +1279,7 @@ pub async fn outflow_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Outflow
     )
 }
 
-fn session_row(ctx: &Ctx, s: &InformationSession) -> serde_json::Map<String, Value> {
+fn session_row(directory: &Directory, s: &InformationSession) -> serde_json::Map<String, Value> {
     let topic = match s.topic() {
         SessionTopic::Theme(l) => l.to_string(),
         SessionTopic::Country(c) => c.as_str().to_owned(),
@@ -1247,7 +1294,7 @@ fn session_row(ctx: &Ctx, s: &InformationSession) -> serde_json::Map<String, Val
         "unregistered_head_count": s.unregistered_head_count(),
         "reach": s.reach(),
         "cancelled": s.is_cancelled(),
-        "partner": s.partner().map(|p| ctx.org_name(p)),
+        "partner": s.partner().map(|p| directory.name(p)),
         "version": s.version(),
     }))
 }
@@ -1264,7 +1311,7 @@ const SESSION_COLS: &[Col] = &[
     col("cancelled", "col-cancelled"),
 ];
 
-async fn session_id<S: PerspectiefService>(svc: &S, ctx: &Ctx, v: &str) -> Result<SessionId> {
+async fn session_id<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, v: &str) -> Result<SessionId> {
     if let Ok(id) = SessionId::parse(v) {
         return Ok(id);
     }
@@ -1273,7 +1320,7 @@ async fn session_id<S: PerspectiefService>(svc: &S, ctx: &Ctx, v: &str) -> Resul
     pick("information_session", v, list.iter().map(InformationSession::id))
 }
 
-pub async fn session_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
+pub async fn session_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: SessionCmd) -> Result<()> {
     match cmd {
         SessionCmd::Create { date, theme, country, venue, languages, facilitators, partner } => {
             let topic = match (theme, country) {
@@ -1296,7 +1343,10 @@ pub async fn session_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Session
                 venue: label("--venue", &venue)?,
                 languages,
                 facilitators,
-                partner: partner.map(|p| ctx.org("--partner", &p)).transpose()?,
+                partner: match partner {
+                    Some(p) => Some(ctx.org(svc, "--partner", &p).await?),
+                    None => None,
+                },
             };
             let s = svc.plan_session(&ctx.caller, cmd).await?;
             output::done(
@@ -1363,13 +1413,15 @@ pub async fn session_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Session
         }
         SessionCmd::List { from, to } => {
             let list = svc.list_sessions(&ctx.caller, from, to).await?;
-            let rows: Vec<_> = list.iter().map(|s| session_row(ctx, s)).collect();
+            let directory = ctx.directory_if(svc, list.iter().any(|s| s.partner().is_some())).await?;
+            let rows: Vec<_> = list.iter().map(|s| session_row(directory, s)).collect();
             output::list(ctx.format, SESSION_COLS, &rows)
         }
         SessionCmd::Show { session } => {
             let id = session_id(svc, ctx, &session).await?;
             let s = svc.get_session(&ctx.caller, id).await?;
-            let mut row = session_row(ctx, &s);
+            let directory = ctx.directory_if(svc, s.partner().is_some()).await?;
+            let mut row = session_row(directory, &s);
             row.insert(
                 "attendee_ids".to_owned(),
                 json!(s.attendees().iter().map(ToString::to_string).collect::<Vec<_>>()),
@@ -1416,7 +1468,7 @@ fn meeting_rows(ctx: &Ctx, m: &ChainMeeting) -> Vec<serde_json::Map<String, Valu
         .collect()
 }
 
-pub async fn meeting_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: MeetingCmd) -> Result<()> {
+pub async fn meeting_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: MeetingCmd) -> Result<()> {
     let run = |meeting: String,
                participant: String,
                build: Box<dyn FnOnce(ParticipantId) -> Result<MeetingCommand> + Send>| async move {
@@ -1515,7 +1567,7 @@ pub async fn meeting_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: Meeting
     }
 }
 
-pub async fn period_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: PeriodCmd) -> Result<()> {
+pub async fn period_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: PeriodCmd) -> Result<()> {
     match cmd {
         PeriodCmd::Define { name: period_name, from, to, targets } => {
             let mut list = Vec::new();
@@ -1568,7 +1620,7 @@ pub async fn period_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: PeriodCm
     }
 }
 
-pub async fn worklist<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: WorklistArgs) -> Result<()> {
+pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, args: WorklistArgs) -> Result<()> {
     let mut query = WorklistQuery::for_day(args.today.unwrap_or_else(today));
     query.project_worker = if args.all {
         None
@@ -1640,7 +1692,7 @@ pub async fn worklist<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: WorklistA
     output::list(ctx.format, &cols, &rows)
 }
 
-pub async fn audit_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
+pub async fn audit_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
     let caller = ctx.with_purpose(Purpose::Audit);
     match cmd {
         AuditCmd::Log { participant, after, limit } => {
@@ -1697,7 +1749,7 @@ pub async fn audit_cmd<S: PerspectiefService>(svc: &S, ctx: &Ctx, cmd: AuditCmd)
 }
 
 /// Export every case file as one JSON line each.
-pub async fn export<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ExportArgs) -> Result<()> {
+pub async fn export<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, args: ExportArgs) -> Result<()> {
     use std::io::Write;
     let mut ids = Vec::new();
     let mut page = PageRequest { page_size: 500, page_token: None };
@@ -1732,4 +1784,17 @@ pub async fn export<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ExportArgs)
         &t!("done-export", count = ids.len(), path = args.file.display()),
         json!({"exported": ids.len(), "file": args.file.display().to_string()}),
     )
+}
+
+/// The register and the staff directory as far as these responsible parties need them: an
+/// organisation's name needs the register, a staff member's the staff directory; parties that
+/// need neither read nothing (and log nothing).
+async fn parties<'c, S: DirectoryService>(
+    svc: &S,
+    ctx: &'c Ctx,
+    responsible: &[&Responsible],
+) -> Result<(&'c Directory, &'c Staff)> {
+    let partner = responsible.iter().any(|r| matches!(r, Responsible::Partner(_)));
+    let staff = responsible.iter().any(|r| matches!(r, Responsible::Staff(_)));
+    Ok((ctx.directory_if(svc, partner).await?, ctx.staff_if(svc, staff).await?))
 }

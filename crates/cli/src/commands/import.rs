@@ -14,6 +14,7 @@ use perspectief_cli::import_csv::{
 use perspectief_core::case::{Case, CaseCommand, CommandContext, RegisterParticipant};
 use perspectief_core::ids::ParticipantId;
 use perspectief_core::input::{LocationInput, LocationKind, LogContactInput};
+use perspectief_core::organisation::DirectoryService;
 use perspectief_core::service::{PageRequest, ParticipantFilter, PerspectiefService};
 use serde_json::json;
 
@@ -92,7 +93,11 @@ enum Row {
     Contact(ParticipantId, CaseCommand),
 }
 
-pub async fn participants<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ImportArgs) -> Result<()> {
+pub async fn participants<S: PerspectiefService + DirectoryService>(
+    svc: &S,
+    ctx: &Ctx,
+    args: ImportArgs,
+) -> Result<()> {
     let sheet = read(&args.file)?;
     let context = CommandContext::at(ctx.me(), now());
     let mut new_id = || ParticipantId::from_uuid(uuid::Uuid::now_v7());
@@ -115,7 +120,7 @@ pub async fn participants<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: Impor
     finish(svc, ctx, &args, &sheet, valid, render_all(checked.problems)).await
 }
 
-pub async fn contacts<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ImportArgs) -> Result<()> {
+pub async fn contacts<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let sheet = read(&args.file)?;
     let header_problems = import_csv::check_headers(&sheet.headers, CONTACT_COLUMNS, CONTACT_REQUIRED);
     if !header_problems.is_empty() {
@@ -140,6 +145,10 @@ pub async fn contacts<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ImportArg
             None => break,
         }
     }
+    // The register once, when the sheet names partners (by code or id).
+    let named = sheet.headers.iter().any(|h| h == "partner")
+        && sheet.rows.iter().any(|r| cells(&sheet.headers, r).contains_key("partner"));
+    let directory = ctx.directory_if(svc, named).await?;
     let started = now();
     let context = CommandContext::at(ctx.me(), started);
     let mut cases: BTreeMap<ParticipantId, Case> = BTreeMap::new();
@@ -185,7 +194,7 @@ pub async fn contacts<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ImportArg
             None => Some(None),
         };
         let partner = match c.get("partner") {
-            Some(v) => ctx.org("partner", v).map(Some).map_err(|e| problem("partner", e.message)).ok(),
+            Some(v) => directory.resolve("partner", v).map(Some).map_err(|e| problem("partner", e.message)).ok(),
             None => Some(None),
         };
         let location = {
@@ -254,7 +263,7 @@ pub async fn contacts<S: PerspectiefService>(svc: &S, ctx: &Ctx, args: ImportArg
     finish(svc, ctx, &args, &sheet, valid, problems).await
 }
 
-async fn finish<S: PerspectiefService>(
+async fn finish<S: PerspectiefService + DirectoryService>(
     svc: &S,
     ctx: &Ctx,
     args: &ImportArgs,

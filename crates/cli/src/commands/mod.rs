@@ -11,11 +11,13 @@ pub mod retention;
 
 use perspectief_core::error::ValueError;
 use perspectief_core::ids::{OrganisationId, UserId};
+use perspectief_core::organisation::DirectoryService;
 use perspectief_core::plan::Responsible;
 use perspectief_core::returns::Recipient;
 use perspectief_core::text::{Label, Text};
 
 use crate::context::Ctx;
+use crate::directory::{Directory, Staff};
 use crate::exit::{Failure, Result};
 use crate::t;
 
@@ -38,35 +40,37 @@ pub fn label(flag: &str, v: &str) -> Result<Label> {
     Label::parse(v).map_err(|e| vfail(flag, &e))
 }
 
-/// `participant`, `staff[:USER]` or `partner:ORG` (Dutch: deelnemer, medewerker, partner).
-pub fn responsible(ctx: &Ctx, flag: &str, v: &str) -> Result<Responsible> {
+/// `participant`, `staff[:USER]` or `partner:ORG` (Dutch: deelnemer, medewerker, partner); an
+/// organisation by its code or id.
+pub async fn responsible<S: DirectoryService>(svc: &S, ctx: &Ctx, flag: &str, v: &str) -> Result<Responsible> {
     let (kind, rest) = v.split_once(':').map_or((v, None), |(k, r)| (k, Some(r)));
     match (kind.trim().to_lowercase().as_str(), rest) {
         ("participant" | "deelnemer", None) => Ok(Responsible::Participant),
         ("staff" | "medewerker", None) => Ok(Responsible::Staff(ctx.me())),
         ("staff" | "medewerker", Some(u)) => Ok(Responsible::Staff(ctx.user(flag, u)?)),
-        ("partner", Some(o)) => Ok(Responsible::Partner(ctx.org(flag, o)?)),
+        ("partner", Some(o)) => Ok(Responsible::Partner(ctx.org(svc, flag, o).await?)),
         _ => Err(Failure::field(flag, t!("violation-responsible", value = v))),
     }
 }
 
-/// `participant`, `municipality` or `partner:ORG`.
-pub fn recipient(ctx: &Ctx, flag: &str, v: &str) -> Result<Recipient> {
+/// `participant`, `municipality` or `partner:ORG` (an organisation by its code or id).
+pub async fn recipient<S: DirectoryService>(svc: &S, ctx: &Ctx, flag: &str, v: &str) -> Result<Recipient> {
     let (kind, rest) = v.split_once(':').map_or((v, None), |(k, r)| (k, Some(r)));
     match (kind.trim().to_lowercase().as_str(), rest) {
         ("participant" | "deelnemer", None) => Ok(Recipient::Participant),
         ("municipality" | "gemeente", None) => Ok(Recipient::Municipality),
-        ("partner", Some(o)) => Ok(Recipient::Partner(ctx.org(flag, o)?)),
+        ("partner", Some(o)) => Ok(Recipient::Partner(ctx.org(svc, flag, o).await?)),
         _ => Err(Failure::field(flag, t!("violation-recipient", value = v))),
     }
 }
 
-/// How a responsible party reads in a table or JSON.
-pub fn responsible_str(ctx: &Ctx, r: &Responsible) -> String {
+/// How a responsible party reads in a table or JSON: an organisation by name and code, a
+/// staff member by name.
+pub fn responsible_str(directory: &Directory, staff: &Staff, r: &Responsible) -> String {
     match r {
         Responsible::Participant => "participant".to_owned(),
-        Responsible::Staff(u) => format!("staff:{u}"),
-        Responsible::Partner(o) => format!("partner:{}", ctx.org_name(*o)),
+        Responsible::Staff(u) => format!("staff:{}", staff.name(*u)),
+        Responsible::Partner(o) => format!("partner:{}", directory.name(*o)),
     }
 }
 
@@ -74,8 +78,18 @@ pub fn users(ctx: &Ctx, flag: &str, values: &[String]) -> Result<Vec<UserId>> {
     values.iter().map(|v| ctx.user(flag, v)).collect()
 }
 
-pub fn orgs(ctx: &Ctx, flag: &str, values: &[String]) -> Result<Vec<OrganisationId>> {
-    values.iter().map(|v| ctx.org(flag, v)).collect()
+/// Organisations by code or id.
+pub async fn orgs<S: DirectoryService>(
+    svc: &S,
+    ctx: &Ctx,
+    flag: &str,
+    values: &[String],
+) -> Result<Vec<OrganisationId>> {
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    let directory = ctx.directory(svc).await?;
+    values.iter().map(|v| directory.resolve(flag, v)).collect()
 }
 
 /// Ask for a value on the terminal; `None` when the answer is empty.

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use perspectief_core::ids::{BreakGlassId, ConsentOverrideId};
+use perspectief_core::organisation::DirectoryService;
 use perspectief_core::privacy::PrivacyService;
 use perspectief_core::service::PerspectiefService;
 use serde_json::json;
@@ -35,7 +36,11 @@ fn internal(e: impl std::fmt::Display) -> Failure {
     Failure::new(INTERNAL, e.to_string())
 }
 
-pub async fn privacy_cmd<S: PerspectiefService + PrivacyService>(svc: &S, ctx: &Ctx, cmd: PrivacyCmd) -> Result<()> {
+pub async fn privacy_cmd<S: PerspectiefService + PrivacyService + DirectoryService>(
+    svc: &S,
+    ctx: &Ctx,
+    cmd: PrivacyCmd,
+) -> Result<()> {
     match cmd {
         PrivacyCmd::Export { participant: p, reason, json, html } => {
             if json.is_none() && html.is_none() {
@@ -54,7 +59,10 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService>(svc: &S, ctx: &
                 files.push(path.display().to_string());
             }
             if let Some(path) = &html {
-                write_new(path, &export.to_html())?;
+                // For the person: organisations by name and code (the JSON keeps the ids, for
+                // portability).
+                let directory = ctx.directory(svc).await?;
+                write_new(path, &directory.name_ids_in_html(&export.to_html()))?;
                 files.push(path.display().to_string());
             }
             output::done(
@@ -137,6 +145,7 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService>(svc: &S, ctx: &
         PrivacyCmd::Overrides { from, limit } => {
             let from = start_of(from.unwrap_or(NaiveDate::MIN));
             let records = svc.consent_override_log(&ctx.caller, from, limit).await?;
+            let directory = ctx.directory_if(svc, !records.is_empty()).await?;
             let rows: Vec<_> = records
                 .iter()
                 .map(|r| {
@@ -146,7 +155,7 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService>(svc: &S, ctx: &
                         "user": r.user.to_string(),
                         "participant": r.participant.to_string(),
                         "referral": r.referral.to_string(),
-                        "partner": ctx.org_name(r.partner),
+                        "partner": directory.name(r.partner),
                         "category": r.category.as_str(),
                         "reason": r.reason.as_str(),
                         "reviewed_by": r.review.as_ref().map(|v| v.by.to_string()),

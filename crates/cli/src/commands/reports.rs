@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::{
     AgendaQuery, Figure, FigureQuery, Measure, MeasureFigures, ReportingService, Slice, YearMonth,
 };
@@ -66,7 +67,7 @@ fn figure(value: &str) -> Result<Figure> {
 }
 
 /// `perspectief report subsidy|drilldown|progress|agenda`.
-pub async fn report_cmd<S: PerspectiefService + ReportingService>(
+pub async fn report_cmd<S: PerspectiefService + ReportingService + DirectoryService>(
     svc: &S,
     ctx: &Ctx,
     cmd: crate::cli::ReportCmd,
@@ -129,11 +130,24 @@ pub async fn report_cmd<S: PerspectiefService + ReportingService>(
         ReportCmd::Progress { participant, from, to, html, markdown } => {
             let id = crate::context::participant(svc, ctx, &participant).await?;
             let report = svc.progress_report(&ctx.caller, id, from, to).await?;
-            write_files(html.as_deref(), markdown.as_deref(), || report.to_html(), || report.to_markdown())?;
+            // Organisations (referral partners, judgments' recipients, the addressees of earlier
+            // reports) by name and code from the register.
+            let directory = ctx.directory(svc).await?;
+            let names = |o| directory.get(o).map(perspectief_core::Organisation::display);
+            write_files(
+                html.as_deref(),
+                markdown.as_deref(),
+                || report.to_html_named(&names),
+                || report.to_markdown_named(&names),
+            )?;
             match ctx.format {
-                crate::cli::OutputFormat::Json => output::print(&format!("{:#}\n", json_of(&report)?)),
+                crate::cli::OutputFormat::Json => {
+                    let mut value = json_of(&report)?;
+                    directory.name_ids(&mut value);
+                    output::print(&format!("{value:#}\n"))
+                }
                 // Without a file the report itself is the output.
-                _ if html.is_none() && markdown.is_none() => output::print(&report.to_markdown()),
+                _ if html.is_none() && markdown.is_none() => output::print(&report.to_markdown_named(&names)),
                 _ => Ok(()),
             }
         }
@@ -152,6 +166,8 @@ pub async fn report_cmd<S: PerspectiefService + ReportingService>(
             if ctx.format == crate::cli::OutputFormat::Json {
                 return output::print(&format!("{:#}\n", json_of(&agenda)?));
             }
+            // Project workers by name (the staff directory), not by account id.
+            let staff = ctx.staff_if(svc, !agenda.entries.is_empty()).await?;
             let rows: Vec<_> = agenda
                 .entries
                 .iter()
@@ -159,7 +175,7 @@ pub async fn report_cmd<S: PerspectiefService + ReportingService>(
                     let reasons: Vec<Value> = e.reasons.iter().map(|r| json_of(r).unwrap_or(Value::Null)).collect();
                     obj(json!({
                         "participant": e.participant.to_string(),
-                        "project_worker": e.project_worker.to_string(),
+                        "project_worker": staff.name(e.project_worker),
                         "reasons": reasons.iter().map(reason_text).collect::<Vec<_>>(),
                     }))
                 })

@@ -180,12 +180,25 @@ pub const fn finality(f: Finality) -> &'static str {
     }
 }
 
-/// Dutch label of a recipient.
+/// Dutch label of a recipient (a chain partner by its id; see [`recipient_named`]).
 pub fn recipient(r: Recipient) -> String {
+    recipient_named(r, &|_| None)
+}
+
+/// How an organisation reads in a rendered report: its name from `names` (the organisations
+/// register, which the reader's side holds), else its id.
+pub type OrganisationNames<'a> = &'a dyn Fn(crate::ids::OrganisationId) -> Option<String>;
+
+fn organisation(id: crate::ids::OrganisationId, names: OrganisationNames<'_>) -> String {
+    names(id).unwrap_or_else(|| format!("organisatie {id}"))
+}
+
+/// Dutch label of a recipient, a chain partner by its name from `names`.
+pub fn recipient_named(r: Recipient, names: OrganisationNames<'_>) -> String {
     match r {
         Recipient::Participant => "deelnemer".to_owned(),
         Recipient::Municipality => "gemeente".to_owned(),
-        Recipient::Partner(o) => format!("ketenpartner {o}"),
+        Recipient::Partner(o) => format!("ketenpartner {}", names(o).unwrap_or_else(|| o.to_string())),
     }
 }
 
@@ -532,7 +545,7 @@ impl ProgressReport {
         ]
     }
 
-    fn sections(&self) -> Vec<Section> {
+    fn sections(&self, names: OrganisationNames<'_>) -> Vec<Section> {
         let plan = self
             .plan
             .iter()
@@ -598,6 +611,7 @@ impl ProgressReport {
             .iter()
             .map(|r| {
                 vec![
+                    organisation(r.partner, names),
                     partner_domain(r.domain).to_owned(),
                     r.reason.clone(),
                     referral_status(r.status).to_owned(),
@@ -629,7 +643,7 @@ impl ProgressReport {
                     j.reasoning.clone(),
                     j.communications
                         .iter()
-                        .map(|c| format!("{} ({})", recipient(c.to), c.on))
+                        .map(|c| format!("{} ({})", recipient_named(c.to, names), c.on))
                         .collect::<Vec<_>>()
                         .join(", "),
                     opt(j.consequences_explained_on),
@@ -643,7 +657,7 @@ impl ProgressReport {
                 vec![
                     format!("{} t/m {}", r.period_from, r.period_to),
                     crate::time::amsterdam_date(r.sent_at).to_string(),
-                    r.sent_to.to_string(),
+                    organisation(r.sent_to, names),
                 ]
             })
             .collect();
@@ -653,7 +667,7 @@ impl ProgressReport {
             ("Doelen", vec!["Doel", "Termijn", "Status", "Volgende stappen"], goals),
             ("Afspraken", vec!["Afspraak", "Uiterlijk", "Nagekomen"], agreements),
             ("Contacten in de periode", vec!["Datum", "Soort", "Activiteiten", "Inhoud"], contacts),
-            ("Doorverwijzingen", vec!["Domein", "Reden", "Status", "Verstuurd"], referrals),
+            ("Doorverwijzingen", vec!["Partner", "Domein", "Reden", "Status", "Verstuurd"], referrals),
             (
                 "Belemmeringen voor terugkeer",
                 vec!["Soort", "Omschrijving", "Status", "Vastgesteld", "Weggenomen"],
@@ -677,11 +691,16 @@ impl ProgressReport {
         })
     }
 
-    /// The report as Markdown (every text escaped).
+    /// The report as Markdown (every text escaped), organisations by id.
     pub fn to_markdown(&self) -> String {
+        self.to_markdown_named(&|_| None)
+    }
+
+    /// The report as Markdown (every text escaped), organisations by their names from `names`.
+    pub fn to_markdown_named(&self, names: OrganisationNames<'_>) -> String {
         let mut out = format!("# {}\n\n", escape_markdown(&self.title()));
         md_table(&mut out, &["", ""], &self.facts());
-        for (title, head, rows) in self.sections() {
+        for (title, head, rows) in self.sections(names) {
             let _ = writeln!(out, "## {title}\n");
             if rows.is_empty() {
                 out.push_str("Geen.\n\n");
@@ -695,11 +714,18 @@ impl ProgressReport {
         out
     }
 
-    /// The report as a printable, self-contained HTML page (every text escaped).
+    /// The report as a printable, self-contained HTML page (every text escaped), organisations
+    /// by id.
     pub fn to_html(&self) -> String {
+        self.to_html_named(&|_| None)
+    }
+
+    /// The report as a printable, self-contained HTML page (every text escaped), organisations
+    /// by their names from `names`.
+    pub fn to_html_named(&self, names: OrganisationNames<'_>) -> String {
         let mut b = format!("<h1>{}</h1>\n", escape_html(&self.title()));
         html_table(&mut b, &["Gegeven", "Waarde"], &self.facts());
-        for (title, head, rows) in self.sections() {
+        for (title, head, rows) in self.sections(names) {
             let _ = writeln!(b, "<h2>{}</h2>", escape_html(title));
             if rows.is_empty() {
                 b.push_str("<p class=\"muted\">Geen.</p>\n");

@@ -23,6 +23,7 @@ pub mod case_commands;
 pub mod case_events;
 pub mod case_model;
 pub mod meetings;
+pub mod organisations;
 pub mod reports;
 pub mod sessions;
 pub mod subsidy;

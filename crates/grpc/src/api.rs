@@ -539,7 +539,9 @@ fn as_of(date: Option<pb::Date>) -> Result<chrono::NaiveDate, Status> {
 }
 
 #[tonic::async_trait]
-impl<S: PerspectiefService + ReportingService + 'static> pb::report_service_server::ReportService for Api<S> {
+impl<S: PerspectiefService + ReportingService + perspectief_core::organisation::DirectoryService + 'static>
+    pb::report_service_server::ReportService for Api<S>
+{
     async fn get_subsidy_report(
         &self,
         request: Request<pb::GetSubsidyReportRequest>,
@@ -579,7 +581,25 @@ impl<S: PerspectiefService + ReportingService + 'static> pb::report_service_serv
         let from = crate::convert::required(req.period_from, &root.child("period_from")).map_err(status)?;
         let to = crate::convert::required(req.period_to, &root.child("period_to")).map_err(status)?;
         let report = self.svc.progress_report(&caller, participant, from, to).await.map_err(status)?;
-        Ok(Response::new(report.to_proto()))
+        // The Markdown names organisations as the register does, never by a bare id.
+        let mut ids: Vec<perspectief_core::OrganisationId> = report.referrals.iter().map(|r| r.partner).collect();
+        ids.extend(report.reports_sent.iter().map(|r| r.sent_to));
+        ids.extend(report.judgments.iter().flat_map(|j| j.communications.iter()).filter_map(|c| match c.to {
+            perspectief_core::Recipient::Partner(o) => Some(o),
+            _ => None,
+        }));
+        ids.sort();
+        ids.dedup();
+        let mut names = std::collections::BTreeMap::new();
+        for id in ids {
+            let found =
+                self.svc.get_organisation(&caller, perspectief_core::organisation::OrganisationRef::Id(id)).await;
+            if let Ok(organisation) = found {
+                names.insert(id, organisation.display());
+            }
+        }
+        let markdown = report.to_markdown_named(&|id| names.get(&id).cloned());
+        Ok(Response::new(pb::ProgressReport { markdown, ..report.to_proto() }))
     }
 
     async fn get_meeting_agenda(

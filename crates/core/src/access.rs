@@ -34,10 +34,11 @@
 //! | chain partner, municipal case manager | read | a consent of the participant naming its organisation, given or withdrawn | named (basis: addressee; no grant needed: it must learn of a withdrawal) |
 //! | auditor, administrator | — | none | — |
 //!
-//! "grant and consent" means: the organisation's [`Grant`] includes the category, the case's
-//! [`ConfidentialityLevel`] for that category is at most the grant's maximum, and an active
-//! consent of the participant covers the organisation and the category (checked in that order,
-//! so a denial names the first thing missing).
+//! "grant and consent" means: the organisation's [`Grant`] includes the category, an active
+//! consent of the participant covers the organisation and the category, and the case's
+//! [`ConfidentialityLevel`] for that category is at most the grant's maximum (checked in that
+//! order, so a denial names the first thing missing; the level comes last so that only an
+//! organisation the person consented to share with learns that a level was raised).
 //!
 //! **Field level, inside the foundation**: medical/psychosocial and criminal-history content is
 //! read only by the participant's own project worker ([`DataCategory::is_need_to_know`]). The
@@ -66,8 +67,12 @@
 //! | judgment communicated | return is shown and it was communicated to the participant or to the reader's organisation (to the municipality: for the case manager) |
 //! | referral proposed, referral advanced | the referral rule above (addressee, once sent); the foundation's notes on its steps and the consent override's reason are left out, a partner's answer keeps its note |
 //! | consent given, consent withdrawn | the consent names the reader's organisation |
+//! | obstacle identified or acted on (medical kind), reintegration plan (its care part) | also medical/psychosocial is shown |
+//! | self-reliance assessed | per score, its domain's category is shown (health, addiction: medical; justice: criminal history) |
+//! | outflow recorded (departure postponed on medical grounds) | also medical/psychosocial is shown |
+//! | any of them naming another organisation (a contact's partner, a goal's partners, an obstacle's partner) | that organisation is left out |
 //! | progress report sent | reports are shown |
-//! | confidentiality set | its category is shown |
+//! | confidentiality set | its category is shown (without the reason, the foundation's own note) |
 //!
 //! Criminal history and medical/psychosocial content never reach the municipality; criminal
 //! history never leaves the foundation, whatever the consent says (everyone deserves a new
@@ -1054,13 +1059,15 @@ fn by_grant_and_consent(
     if !actor.grant.categories.contains(category) {
         return deny(DenyReason::NotGranted { category });
     }
+    // Consent before the level: an organisation the person did not consent to share with is
+    // not told that this case's level was raised (which would hint at what it holds).
+    let Some(consent) = covering_consent(scope.consents, actor.organisation, category, today) else {
+        return deny(DenyReason::NoConsent { category });
+    };
     if !actor.grant.allows(category, level) {
         return deny(DenyReason::AboveGrantLevel { category, level, max: actor.grant.max_level });
     }
-    match covering_consent(scope.consents, actor.organisation, category, today) {
-        Some(c) => allow(Basis::Consent(c.id)),
-        None => deny(DenyReason::NoConsent { category }),
-    }
+    allow(Basis::Consent(consent.id))
 }
 
 #[cfg(test)]
@@ -1173,6 +1180,12 @@ mod tests {
         // A case that raised its legal level to geheim is out of the legal partner's reach.
         let raised = defaults.with(legal, ConfidentialityLevel::Geheim);
         assert!(matches!(read(&askv, raised, legal), Decision::Denied { reason: DenyReason::AboveGrantLevel { .. } }));
+        // Without consent the raised level is not told: the denial names the missing consent.
+        let unconsented = ParticipantScope { consents: &[], ..scope(raised) };
+        assert_eq!(
+            POLICY.decide(&askv, Action::Read, &Resource::CaseData { scope: unconsented, category: legal }, day(15)),
+            Decision::Denied { reason: DenyReason::NoConsent { category: legal } }
+        );
         // And the grant never replaces consent.
         let no_consent = ParticipantScope { consents: &[], ..scope(defaults) };
         assert_eq!(

@@ -150,6 +150,19 @@ pub enum ZrmDomain {
 }
 
 impl ZrmDomain {
+    /// The data category a score in this domain tells about: health and addiction are
+    /// medical/psychosocial, justice is criminal history, the others guidance.
+    pub const fn category(self) -> crate::access::DataCategory {
+        use crate::access::DataCategory;
+        match self {
+            Self::MentalHealth | Self::PhysicalHealth | Self::Addiction => DataCategory::MedicalPsychosocial,
+            Self::Justice => DataCategory::CriminalHistory,
+            _ => DataCategory::Guidance,
+        }
+    }
+}
+
+impl ZrmDomain {
     /// Stable snake_case name.
     pub const fn as_str(self) -> &'static str {
         match self {

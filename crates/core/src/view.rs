@@ -21,6 +21,11 @@
 //! | a consent and its withdrawal | it names the reader's organisation (never consents naming others) |
 //! | a judgment's communication | the return track is shown **and** it was communicated to the participant or to the reader's organisation (the municipality: to the municipality); communications to other organisations are left out of the judgment too |
 //! | an agreement's settlement | the category of the agreement is shown |
+//! | an obstacle to return of medical/psychosocial kind, and the reintegration plan's care part | return **and** medical/psychosocial are shown |
+//! | a self-reliance (ZRM) score | its domain's category is shown (health and addiction: medical/psychosocial; justice: criminal history, so never) |
+//! | an outflow "departure postponed on medical grounds" | guidance **and** medical/psychosocial are shown |
+//! | another organisation named in a contact, a goal or an obstacle, and the name of a partner's premises | never (only the reader's own organisation) |
+//! | why a confidentiality level was set | never (the foundation's own note; the change itself by its category) |
 //!
 //! Inside the foundation, staff see their cases whole, except that content of a need-to-know
 //! category is hidden from the project lead (shown as [`crate::case::HIDDEN`]); a project
@@ -40,16 +45,21 @@ use crate::access::{
     Role,
 };
 use crate::case::{Case, CaseChange, CaseEvent, CaseParts};
-use crate::contact::{ContactMoment, Referral};
+use crate::contact::{ContactLocation, ContactMoment, Referral};
 use crate::ids::{AgreementId, ConsentId, ContactId, GoalId, ObstacleId, OrganisationId, ParticipantId, ReferralId};
-use crate::outflow::{Outflow, ProgressReportRecord, ZrmAssessment};
+use crate::outflow::{Outflow, OutflowOutcome, ProgressReportRecord, ZrmAssessment};
 use crate::participant::ParticipantProfile;
 use crate::plan::{Agreement, Direction, DirectionChange, Goal, PlanRevision, ReturnStance};
 use crate::returns::{
-    Communication, DeparturePreparation, Recipient, ReintegrationPlan, ReturnExploration, ReturnJudgment,
+    Communication, DeparturePreparation, ObstacleKind, Recipient, ReintegrationPlan, ReturnExploration, ReturnJudgment,
     ReturnObstacle,
 };
 use crate::trajectory::{Phase, TrajectoryDates};
+
+/// What a hidden label (the name of a partner's premises) reads as outside the foundation.
+fn hidden_label() -> crate::text::Label {
+    crate::text::Label::parse(crate::case::HIDDEN).expect("the hiding marker is a valid label")
+}
 
 /// A data category left out of what a reader sees, and why (never its content).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -415,6 +425,74 @@ impl Visibility {
         r
     }
 
+    /// The reader's organisation, outside the foundation.
+    fn outside_organisation(&self) -> Option<OrganisationId> {
+        match self.reader {
+            Reader::Outside { organisation, .. } => Some(organisation),
+            Reader::Foundation => None,
+        }
+    }
+
+    /// A contact moment as an outside reader sees it: another organisation it was with is
+    /// left out (it would tell who else helps the person, and with what), and so is the name
+    /// of a partner's premises.
+    fn outside_contact(&self, mut contact: ContactMoment) -> ContactMoment {
+        if let Some(own) = self.outside_organisation() {
+            contact.partner = contact.partner.filter(|p| *p == own);
+            if let ContactLocation::Partner(_) = contact.location {
+                contact.location = ContactLocation::Partner(hidden_label());
+            }
+        }
+        contact
+    }
+
+    /// A goal as an outside reader sees it: only the reader's own organisation among its
+    /// partners.
+    fn outside_goal(&self, mut goal: Goal) -> Goal {
+        if let Some(own) = self.outside_organisation() {
+            goal.partners.retain(|p| *p == own);
+        }
+        goal
+    }
+
+    /// An obstacle to return as an outside reader sees it: a medical/psychosocial one only
+    /// with that category shown, another organisation working on it left out.
+    fn outside_obstacle(&self, mut obstacle: ReturnObstacle) -> Option<ReturnObstacle> {
+        let Some(own) = self.outside_organisation() else { return Some(obstacle) };
+        if obstacle.kind == ObstacleKind::MedicalPsychosocial && !self.sees(DataCategory::MedicalPsychosocial) {
+            return None;
+        }
+        obstacle.partner = obstacle.partner.filter(|p| *p == own);
+        Some(obstacle)
+    }
+
+    /// A reintegration plan as an outside reader sees it: the care part is medical.
+    fn outside_reintegration(&self, mut plan: ReintegrationPlan) -> ReintegrationPlan {
+        if self.outside_organisation().is_some() && !self.sees(DataCategory::MedicalPsychosocial) {
+            plan.care = None;
+        }
+        plan
+    }
+
+    /// A self-reliance assessment with only the domains whose category the reader sees (health
+    /// and addiction are medical, justice is criminal history).
+    fn outside_assessment(&self, mut assessment: ZrmAssessment) -> ZrmAssessment {
+        if self.outside_organisation().is_some() {
+            assessment.scores.retain(|domain, _| self.shown.contains_key(&domain.category()));
+        }
+        assessment
+    }
+
+    /// The outflow, unless its outcome is medical (departure postponed on medical grounds) and
+    /// the reader may not see medical data.
+    fn outside_outflow(&self, outflow: &Outflow) -> Option<Outflow> {
+        let medical = outflow.outcome == OutflowOutcome::DeparturePostponedMedical;
+        if medical && self.outside_organisation().is_some() && !self.sees(DataCategory::MedicalPsychosocial) {
+            return None;
+        }
+        Some(outflow.clone())
+    }
+
     /// The case file as this reader sees it.
     pub fn view(&self, case: &Case) -> CaseView {
         let masked;
@@ -441,13 +519,17 @@ impl Visibility {
             }),
             return_stance: ret.then(|| case.return_stance()),
             plan: case.plan_revisions().iter().take(keep(guidance, usize::MAX)).cloned().collect(),
-            goals: case.goals().filter(|_| guidance).map(|g| (g.id, g.clone())).collect(),
+            goals: case.goals().filter(|_| guidance).map(|g| (g.id, self.outside_goal(g.clone()))).collect(),
             agreements: case
                 .agreements_with_category()
                 .filter(|(_, c)| sees(*c))
                 .map(|(a, c)| (a.id, (a.clone(), c)))
                 .collect(),
-            contacts: case.contacts().filter(|(_, c)| sees(*c)).map(|(m, c)| (m.id, (m.clone(), c))).collect(),
+            contacts: case
+                .contacts()
+                .filter(|(_, c)| sees(*c))
+                .map(|(m, c)| (m.id, (self.outside_contact(m.clone()), c)))
+                .collect(),
             referrals: case
                 .referrals()
                 .filter_map(|r| {
@@ -460,8 +542,13 @@ impl Visibility {
                 .map(|r| (r.id, r))
                 .collect(),
             exploration: case.return_exploration().filter(|_| ret).cloned(),
-            obstacles: case.obstacles().filter(|_| ret).map(|o| (o.id, o.clone())).collect(),
-            reintegration: case.reintegration_plan().filter(|_| ret).cloned(),
+            obstacles: case
+                .obstacles()
+                .filter(|_| ret)
+                .filter_map(|o| self.outside_obstacle(o.clone()))
+                .map(|o| (o.id, o))
+                .collect(),
+            reintegration: case.reintegration_plan().filter(|_| ret).map(|p| self.outside_reintegration(p.clone())),
             departure: case.departure().filter(|_| ret).cloned(),
             judgments: case
                 .judgments()
@@ -473,7 +560,12 @@ impl Visibility {
                     j
                 })
                 .collect(),
-            self_reliance: case.self_reliance().iter().filter(|_| guidance).cloned().collect(),
+            self_reliance: case
+                .self_reliance()
+                .iter()
+                .filter(|_| guidance)
+                .map(|a| self.outside_assessment(a.clone()))
+                .collect(),
             consents: case
                 .consents()
                 .iter()
@@ -481,7 +573,7 @@ impl Visibility {
                 .cloned()
                 .collect(),
             reports: case.reports().iter().filter(|_| sees(DataCategory::Reports)).cloned().collect(),
-            outflow: case.outflow().filter(|_| guidance).cloned(),
+            outflow: case.outflow().filter(|_| guidance).and_then(|o| self.outside_outflow(o)),
             levels: DataCategory::ALL.into_iter().filter(|c| sees(*c)).map(|c| (c, case.levels().of(c))).collect(),
             hidden: self.hidden.clone(),
             withheld: self.withheld().collect(),
@@ -562,6 +654,57 @@ impl Visibility {
             CaseChange::JudgmentCommunicated { communication, .. } => {
                 let shown = by_category(DataCategory::Return)?;
                 if self.sees_communication(communication) { Ok(shown) } else { Err(DenyReason::NotAddressee) }
+            }
+            CaseChange::ContactLogged { contact, category } => {
+                let (_, basis) = by_category(*category)?;
+                let change =
+                    CaseChange::ContactLogged { contact: self.outside_contact(contact.clone()), category: *category };
+                Ok((change, basis))
+            }
+            CaseChange::GoalSet(goal) => {
+                let (_, basis) = by_category(DataCategory::Guidance)?;
+                Ok((CaseChange::GoalSet(self.outside_goal(goal.clone())), basis))
+            }
+            CaseChange::ObstacleIdentified(obstacle) => {
+                let (_, basis) = by_category(DataCategory::Return)?;
+                match self.outside_obstacle(obstacle.clone()) {
+                    Some(o) => Ok((CaseChange::ObstacleIdentified(o), basis)),
+                    None => Err(self.why_not(DataCategory::MedicalPsychosocial)),
+                }
+            }
+            CaseChange::ObstacleActedOn { obstacle, .. } => {
+                let shown = by_category(DataCategory::Return)?;
+                let medical = case.obstacle(*obstacle).is_some_and(|o| o.kind == ObstacleKind::MedicalPsychosocial);
+                if medical && !self.sees(DataCategory::MedicalPsychosocial) {
+                    return Err(self.why_not(DataCategory::MedicalPsychosocial));
+                }
+                Ok(shown)
+            }
+            CaseChange::ReintegrationPlanUpdated(plan) => {
+                let (_, basis) = by_category(DataCategory::Return)?;
+                Ok((CaseChange::ReintegrationPlanUpdated(self.outside_reintegration(plan.clone())), basis))
+            }
+            CaseChange::SelfRelianceAssessed(assessment) => {
+                let (_, basis) = by_category(DataCategory::Guidance)?;
+                Ok((CaseChange::SelfRelianceAssessed(self.outside_assessment(assessment.clone())), basis))
+            }
+            CaseChange::OutflowRecorded(outflow) => {
+                let (_, basis) = by_category(DataCategory::Guidance)?;
+                match self.outside_outflow(outflow) {
+                    Some(o) => Ok((CaseChange::OutflowRecorded(o), basis)),
+                    None => Err(self.why_not(DataCategory::MedicalPsychosocial)),
+                }
+            }
+            // Why a level was raised is the foundation's own note.
+            CaseChange::ConfidentialitySet { category, from, to, .. } => {
+                let (_, basis) = by_category(*category)?;
+                let change = CaseChange::ConfidentialitySet {
+                    category: *category,
+                    from: *from,
+                    to: *to,
+                    reason: crate::text::Text::parse(crate::case::HIDDEN).expect("the hiding marker is a valid text"),
+                };
+                Ok((change, basis))
             }
             CaseChange::AgreementSettled { agreement, .. } => {
                 let category = case

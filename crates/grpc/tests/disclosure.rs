@@ -132,6 +132,10 @@ fn sees_event(org: Org, facts: &Facts, change: &CaseChange) -> bool {
         CaseChange::ReferralAdvanced { referral, .. } => sees_referral(org, facts, *referral),
         CaseChange::ConsentGiven(c) => c.organisation == org.id(),
         CaseChange::ConsentWithdrawn { consent, .. } => facts.consents.get(consent) == Some(&org.id()),
+        // An obstacle of medical kind is medical content too.
+        CaseChange::ObstacleIdentified(o) if o.kind == ObstacleKind::MedicalPsychosocial => {
+            org.reads(C::Return) && org.reads(C::MedicalPsychosocial)
+        }
         CaseChange::JudgmentCommunicated { communication, .. } => {
             org.reads(C::Return)
                 && match communication.to {
@@ -272,6 +276,73 @@ impl World {
         })
         .await;
         run(CaseCommand::StartReturnExploration { on: today, findings: ExplorationFindings::default() }).await;
+        // Medical content filed with the return track and guidance, and partners named in
+        // guidance and contacts: only for readers of medical data, only the reader's own.
+        run(CaseCommand::IdentifyObstacle {
+            id: ObstacleId::from_u128(uuid::Uuid::new_v4().as_u128()),
+            kind: ObstacleKind::MedicalPsychosocial,
+            description: text("INHOUD-medical_psychosocial obstakel"),
+            partner: None,
+            on: today,
+        })
+        .await;
+        run(CaseCommand::IdentifyObstacle {
+            id: ObstacleId::from_u128(uuid::Uuid::new_v4().as_u128()),
+            kind: ObstacleKind::MissingDocuments,
+            description: text("INHOUD-return obstakel"),
+            partner: Some(Org::Askv.id()),
+            on: today,
+        })
+        .await;
+        run(CaseCommand::RecordReturnStance { stance: ReturnStance::Decided, on: today, note: None }).await;
+        run(CaseCommand::UpdateReintegrationPlan(perspectief_core::returns::ReintegrationPlan {
+            housing: Some(text("INHOUD-return woning")),
+            income_work: None,
+            business_plan: None,
+            care: Some(text("INHOUD-medical_psychosocial zorg")),
+            contacts_abroad: None,
+        }))
+        .await;
+        run(CaseCommand::RevisePlan {
+            personal_situation: text("INHOUD-guidance situatie"),
+            perspective: text("INHOUD-guidance perspectief"),
+        })
+        .await;
+        run(CaseCommand::SetGoal(perspectief_core::case::NewGoal {
+            id: GoalId::from_u128(uuid::Uuid::new_v4().as_u128()),
+            description: text("INHOUD-guidance doel"),
+            rationale: None,
+            responsible: Responsible::Participant,
+            partners: vec![Org::Iom.id(), Org::Askv.id()],
+            deadline: today + chrono::Days::new(30),
+            next_steps: None,
+        }))
+        .await;
+        run(CaseCommand::LogContact(NewContact {
+            id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
+            at,
+            kind: ContactKind::IndividualTalk,
+            location: ContactLocation::Partner(Label::parse("GEHEIM-locatie-partner").unwrap()),
+            staff: BTreeSet::new(),
+            activities: [ActivityCode::OrientationTalks].into(),
+            summary: text("INHOUD-guidance gesprek bij een partner"),
+            category: C::Guidance,
+            partner: Some(Org::Dtv.id()),
+            duration_minutes: None,
+            agreements: vec![],
+        }))
+        .await;
+        let score = |n| perspectief_core::ZrmScore::new(n).unwrap();
+        run(CaseCommand::RecordSelfReliance {
+            assessed_on: today,
+            scores: [
+                (ZrmDomain::Finances, score(3)),
+                (ZrmDomain::Justice, score(1)),
+                (ZrmDomain::MentalHealth, score(2)),
+            ]
+            .into(),
+        })
+        .await;
         let mut refer = async |to: Org, domain: PartnerDomain, reason: &str| {
             let referral = ReferralId::from_u128(uuid::Uuid::new_v4().as_u128());
             run(CaseCommand::ProposeReferral { id: referral, partner: to.id(), domain, reason: text(reason) }).await;
@@ -457,6 +528,11 @@ async fn outside_organisations_see_exactly_what_the_rules_of_each_kind_allow_on_
                     wrong.push(format!("{org:?} sees a judgment's communication to another organisation"));
                 }
             }
+            for assessment in &file.self_reliance {
+                if let Some(domain) = assessment.scores.keys().find(|d| !categories.contains(&d.category())) {
+                    wrong.push(format!("{org:?} sees the self-reliance score for {domain:?}"));
+                }
+            }
             if file.trajectory.is_some() != categories.contains(&C::Guidance)
                 || file.profile.is_some() != categories.contains(&C::Identity)
                 || file.return_stance.is_some() != categories.contains(&C::Return)
@@ -518,6 +594,12 @@ async fn outside_organisations_see_exactly_what_the_rules_of_each_kind_allow_on_
         }
         if let Ok(r) = svc.progress_report(caller, p, today, today).await {
             answers.push_str(&format!("{r:?}{}", r.to_markdown()));
+        }
+        // No other organisation is named to it: who else helps the person is not its business.
+        for other in ORGS.into_iter().filter(|o| *o != org) {
+            if answers.contains(&other.id().to_string()) {
+                wrong.push(format!("{org:?} is told about {other:?}"));
+            }
         }
         if answers.contains(SECRET) {
             let at = answers.find(SECRET).unwrap();

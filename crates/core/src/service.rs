@@ -519,7 +519,9 @@ pub trait PerspectiefService: Send + Sync {
     /// positions. Each event is decided by the same decision as the case file
     /// ([`Visibility::event`](crate::view::Visibility::event): the rule of its kind, against
     /// the case and the participant's consents at the time of the call). What is shown is
-    /// logged per participant and category; what is withheld is logged as a denial.
+    /// logged per participant and category; what is withheld of a person the caller may see
+    /// part of is logged as a denial (the feed passes over everyone: people the caller may see
+    /// nothing of are not accessed, and not logged).
     fn watch_events(
         &self,
         caller: &Caller,

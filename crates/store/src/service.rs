@@ -453,10 +453,10 @@ impl PerspectiefService for Store {
             // An erased person's events are gone with the case.
             let Some(Some((case, visibility))) = cases.get(&id) else { continue };
             let category = event.change.category();
-            let decided = match visibility {
-                Ok(v) => v.event(case, &event).map_err(|reason| (Some(category), reason)),
-                Err(reason) => Err((None, reason.clone())),
-            };
+            // The feed passes over everyone: a person the caller may see nothing of is not
+            // accessed, and is not put in that person's access log either.
+            let Ok(v) = visibility else { continue };
+            let decided = v.event(case, &event).map_err(|reason| (Some(category), reason));
             match decided {
                 Ok((event, basis)) => {
                     let item = (id, logged_category(&event.change, basis), basis);

@@ -15,6 +15,7 @@ mod privacy;
 mod remote;
 mod reports;
 mod retention;
+mod spreadsheet;
 mod tls;
 mod workflow;
 

@@ -57,6 +57,12 @@ fn is_default_ignorable(c: char) -> bool {
     )
 }
 
+/// Characters that do not show what they are: controls, direction controls and marks,
+/// default-ignorables (escaped when a message repeats input, see [`crate::error::echo`]).
+pub(crate) fn is_hidden(c: char) -> bool {
+    c.is_control() || is_bidi_control(c) || is_default_ignorable(c)
+}
+
 /// Whether the character is drawn: not white space, not a control, not default-ignorable.
 fn is_visible(c: char) -> bool {
     !c.is_whitespace() && !c.is_control() && !is_default_ignorable(c)

@@ -392,3 +392,41 @@ async fn thousands_of_undecodable_truncated_and_oversized_messages_leave_the_ser
     assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
     h.stop().await;
 }
+
+/// A refusal repeats at most a short, escaped fragment of the input: a 100 KB filter or name is
+/// INVALID_ARGUMENT with a small status (not a trailer too large for the client), and CR, LF and
+/// ESC come back as escapes, never as the characters themselves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_echo_only_a_short_escaped_fragment_of_the_input() {
+    use perspectief_grpc::pb::case_service_client::CaseServiceClient;
+
+    let h = Harness::start(ServerConfig::default()).await;
+    let mut cases = CaseServiceClient::new(h.channel.clone());
+    let huge = "x".repeat(100 * 1024);
+    let injected = "phase = \u{1b}[2J\r\nINJECTED \u{202e}txt";
+    let with_and = format!("phase = PHASE_INTAKE AND {}", "y".repeat(100 * 1024));
+    for filter in [huge.clone(), injected.to_owned(), with_and] {
+        let request = pb::ListParticipantsRequest { filter: filter.clone(), ..Default::default() };
+        let err = cases.list_participants(h.authed(request)).await.unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument, "{:.80}: {err:?}", filter);
+        let details = err.get_error_details();
+        assert_eq!(details.error_info().unwrap().reason, "INVALID_INPUT");
+        let violation = &details.bad_request().unwrap().field_violations[0];
+        assert_eq!(violation.field, "filter");
+        for text in [err.message(), violation.description.as_str()] {
+            assert!(text.len() < 300, "{} bytes: {text:.100}", text.len());
+            assert!(!text.chars().any(|c| c.is_control() || c == '\u{202e}'), "{text:?}");
+        }
+    }
+    let request = pb::ListParticipantsRequest { filter: injected.to_owned(), ..Default::default() };
+    let err = cases.list_participants(h.authed(request)).await.unwrap_err();
+    assert!(err.message().contains(r"\u{1b}[2J\u{d}\u{a}INJECTED \u{202e}txt"), "{}", err.message());
+
+    // An id is quoted the same way, wherever it is refused.
+    let request = pb::GetCaseFileRequest { name: format!("participants/{huge}") };
+    let err = cases.get_case_file(h.authed(request)).await.unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument, "{err:?}");
+    assert!(err.message().len() < 300, "{:.100}", err.message());
+    assert!(err.message().contains("'xxxxxxxx") && err.message().contains('…'), "{}", err.message());
+    h.stop().await;
+}

@@ -94,7 +94,8 @@ impl YearMonth {
 
     /// Parse `YYYY-MM` (also the first seven characters of a `YYYY-MM-DD` day).
     pub fn parse(value: &str) -> Result<Self, ValueError> {
-        let bad = || ValueError::new("invalid_month", format!("'{value}' is not a month (YYYY-MM)"));
+        let bad =
+            || ValueError::new("invalid_month", format!("{} is not a month (YYYY-MM)", crate::error::echo(value)));
         let v = value.trim();
         let (y, m) = v.get(..7).unwrap_or(v).split_once('-').ok_or_else(bad)?;
         let (year, month) = (y.parse::<i32>().map_err(|_| bad())?, m.parse::<u32>().map_err(|_| bad())?);
@@ -197,7 +198,7 @@ impl Measure {
                 .into_iter()
                 .find(|x| theme_name(*x) == t)
                 .map(Self::Theme)
-                .ok_or_else(|| ValueError::new("unknown_theme", format!("'{t}' is not a theme")));
+                .ok_or_else(|| ValueError::new("unknown_theme", format!("{} is not a theme", crate::error::echo(t))));
         }
         ActivityCode::parse(key).map(Self::Activity)
     }

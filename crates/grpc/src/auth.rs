@@ -2,6 +2,9 @@
 //! asks the [`Authenticator`] who it is, and hands the handlers a [`Caller`]. Unknown, expired
 //! or revoked tokens, and disabled accounts, get UNAUTHENTICATED without saying which.
 //! Health checks and reflection are open, so generic tools can find and probe the server.
+//! A caller that names the person it works for (`x-perspectief-on-behalf-of`, recorded in the
+//! access log) may name only an enabled account of its own organisation (the core's
+//! `may_act_for`, over the [`UserDirectory`] port); anything else is PERMISSION_DENIED.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,7 +12,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use perspectief_core::access::Role;
-use perspectief_core::service::{AuthFailure, Authenticator, Caller, Purpose};
+use perspectief_core::service::{AuthFailure, Authenticator, Caller, Purpose, UserDirectory, may_act_for};
 use tonic::Status;
 use tower::{Layer, Service};
 
@@ -117,7 +120,7 @@ where
     S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>> + Clone + Send + 'static,
     S::Future: Send + 'static,
     B: Send + 'static,
-    A: Authenticator + 'static,
+    A: Authenticator + UserDirectory + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
@@ -188,6 +191,36 @@ where
                     }
                 },
             };
+            // The access log records this person as the one behind the call: only an enabled
+            // account of the caller's own organisation, and the refusal does not say whether
+            // the account exists elsewhere.
+            if let Some(user) = on_behalf_of {
+                match auth.account(user).await {
+                    Ok(account) if may_act_for(&actor, account.as_ref()) => {}
+                    Ok(_) => {
+                        tracing::warn!(
+                            user = %actor.user,
+                            on_behalf_of = %user,
+                            peer = %client_address(&req),
+                            "on-behalf-of refused: not an enabled account of the caller's organisation"
+                        );
+                        return Ok(refused(
+                            tonic::Code::PermissionDenied,
+                            "ON_BEHALF_OF_REFUSED",
+                            "x-perspectief-on-behalf-of must name an enabled account of your own organisation",
+                        )
+                        .into_http());
+                    }
+                    Err(_) => {
+                        return Ok(refused(
+                            tonic::Code::Unavailable,
+                            "UNAVAILABLE",
+                            "authentication is unavailable; try again later",
+                        )
+                        .into_http());
+                    }
+                }
+            }
             if let Some(slot) = req.extensions().get::<crate::observe::CallerSlot>() {
                 slot.fill(actor.organisation, actor.role);
             }

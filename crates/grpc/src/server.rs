@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use perspectief_core::report::ReportingService;
-use perspectief_core::service::{Authenticator, PerspectiefService};
+use perspectief_core::service::{Authenticator, PerspectiefService, UserDirectory};
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 
@@ -131,7 +131,7 @@ pub async fn serve<S>(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError>
 where
-    S: PerspectiefService + ReportingService + Authenticator + 'static,
+    S: PerspectiefService + ReportingService + Authenticator + UserDirectory + 'static,
 {
     let (health_reporter, health) = tonic_health::server::health_reporter();
     health_reporter.set_serving::<ReferenceDataServiceServer<ReferenceData>>().await;

@@ -430,3 +430,47 @@ async fn refusals_echo_only_a_short_escaped_fragment_of_the_input() {
     assert!(err.message().contains("'xxxxxxxx") && err.message().contains('…'), "{}", err.message());
     h.stop().await;
 }
+
+/// `x-perspectief-on-behalf-of` names the person behind a call in the access log: a caller may
+/// name only an enabled account of its own organisation, and the refusal is the same whether
+/// the named account exists elsewhere or not at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_behalf_of_names_only_an_enabled_colleague_of_the_callers_organisation() {
+    let h = Harness::start(ServerConfig::default()).await;
+    let partner_org = OrganisationId::from_u128(500);
+    let account = |id: u128, organisation: OrganisationId, role: Role| UserAccount {
+        id: UserId::from_u128(id),
+        organisation,
+        role,
+        name: Label::parse("Medewerker").unwrap(),
+        disabled: false,
+    };
+    h.store().create_user(h.admin(), account(3, partner_org, Role::ChainPartner)).await.unwrap();
+    h.store().create_user(h.admin(), account(4, partner_org, Role::ChainPartner)).await.unwrap();
+    h.store().set_user_disabled(h.admin(), UserId::from_u128(4), true).await.unwrap();
+    h.store().create_user(h.admin(), account(5, OrganisationId::from_u128(600), Role::ChainPartner)).await.unwrap();
+
+    let mut client = ReferenceDataServiceClient::new(h.channel.clone());
+    let call = |on_behalf_of: u128| {
+        let mut req = h.authed(list(1, ""));
+        req.metadata_mut()
+            .insert("x-perspectief-on-behalf-of", UserId::from_u128(on_behalf_of).to_string().parse().unwrap());
+        req
+    };
+    // The partner's own people: itself and an enabled colleague.
+    for ok in [2, 3] {
+        assert!(client.list_activity_codes(call(ok)).await.is_ok(), "user {ok}");
+    }
+    // The foundation's administrator (1), a disabled colleague (4), another partner's user (5)
+    // and an account that does not exist (99): one and the same refusal.
+    let mut messages = Vec::new();
+    for refused in [1, 4, 5, 99] {
+        let err = client.list_activity_codes(call(refused)).await.unwrap_err();
+        assert_eq!(err.code(), Code::PermissionDenied, "user {refused}: {err:?}");
+        assert_eq!(err.get_error_details().error_info().unwrap().reason, "ON_BEHALF_OF_REFUSED");
+        messages.push(err.message().to_owned());
+    }
+    messages.dedup();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    h.stop().await;
+}

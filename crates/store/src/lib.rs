@@ -26,6 +26,7 @@ mod accounts;
 mod audit;
 mod clock;
 mod crypto;
+mod directory;
 mod error;
 mod files;
 mod firsts;

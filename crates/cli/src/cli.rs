@@ -231,6 +231,15 @@ pub struct ServeArgs {
     /// Seconden dat de server na het stopsignaal NOT_SERVING meldt en nog verbindingen aanneemt
     #[arg(long, default_value_t = 5, value_name = "SECONDEN")]
     pub drain_seconds: u64,
+    /// Onderteken een controlepunt van het toegangslog na zoveel nieuwe regels
+    #[arg(long, default_value_t = 1000, value_name = "AANTAL", value_parser = clap::value_parser!(u64).range(1..))]
+    pub checkpoint_every_records: u64,
+    /// Onderteken een controlepunt van het toegangslog na zoveel minuten (als er regels bij kwamen)
+    #[arg(long, default_value_t = 60, value_name = "MINUTEN", value_parser = clap::value_parser!(u64).range(1..))]
+    pub checkpoint_every_minutes: u64,
+    /// Schrijf elk controlepunt ook als regel in dit bestand, buiten de database (maak het alleen-toevoegen)
+    #[arg(long, value_name = "PAD")]
+    pub checkpoint_file: Option<PathBuf>,
 }
 
 /// The log's form.

@@ -40,6 +40,7 @@ pub struct Args {
     pub max_streams_per_caller: usize,
     pub max_streams: usize,
     pub drain: std::time::Duration,
+    pub checkpoints: perspectief_store::CheckpointPolicy,
 }
 
 impl Args {
@@ -72,6 +73,11 @@ impl Args {
             max_streams_per_caller: a.max_streams_per_caller as usize,
             max_streams: a.max_streams as usize,
             drain: std::time::Duration::from_secs(a.drain_seconds),
+            checkpoints: perspectief_store::CheckpointPolicy {
+                every_records: a.checkpoint_every_records,
+                every: std::time::Duration::from_secs(a.checkpoint_every_minutes.saturating_mul(60)),
+                file: a.checkpoint_file,
+            },
         }
     }
 }
@@ -167,9 +173,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
             ));
         }
         let keys = keys(&args, &url, &mut out)?;
-        let store = Store::open(StoreOptions::new(url.clone(), keys))
-            .await
-            .map_err(|e| fail(EXIT_UNAVAILABLE, e.to_string()))?;
+        let mut options = StoreOptions::new(url.clone(), keys);
+        options.checkpoints = Some(args.checkpoints.clone());
+        let store = Store::open(options).await.map_err(|e| fail(EXIT_UNAVAILABLE, e.to_string()))?;
         let tls = match (read(&args.tls_cert)?, read(&args.tls_key)?) {
             (Some(cert_pem), Some(key_pem)) => {
                 Some(TlsConfig { cert_pem, key_pem, client_ca_pem: read(&args.tls_client_ca)? })

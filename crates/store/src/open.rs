@@ -98,6 +98,9 @@ pub struct StoreOptions {
     /// How long SQLite waits for a lock held by another connection or process before the
     /// request is answered `unavailable` (try again).
     pub busy_timeout: Duration,
+    /// Automatic signed checkpoints of the access log (every 1,000 records or hour by
+    /// default); `None` makes them only on request (tests of the log's mechanics).
+    pub checkpoints: Option<crate::CheckpointPolicy>,
 }
 
 impl std::fmt::Debug for StoreOptions {
@@ -118,6 +121,7 @@ impl StoreOptions {
             max_batch: 256,
             backup_dir: None,
             busy_timeout: BUSY_TIMEOUT,
+            checkpoints: Some(crate::CheckpointPolicy::default()),
         }
     }
 }
@@ -231,12 +235,14 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     let checkpoint_key = checkpoint_key(&writer_db, &options.keys).await?;
     let foundation = foundation(&writer_db, options.foundation).await?;
     let writer = Writer::start(writer_db, audit_key.clone(), options.max_batch, 4096);
-    Ok(Store {
+    let automatic = options.checkpoints.is_some();
+    let store = Store {
         inner: Arc::new(Inner {
             reader,
             writer,
             audit_key,
             checkpoint_key,
+            checkpoints: options.checkpoints.unwrap_or_default(),
             keys: options.keys,
             clock: options.clock,
             policy: perspectief_core::AccessPolicy { foundation },
@@ -244,7 +250,11 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
             size: Default::default(),
             feed_reads: Default::default(),
         }),
-    })
+    };
+    if automatic {
+        crate::checkpoints::start(&store);
+    }
+    Ok(store)
 }
 
 /// PostgreSQL acknowledges a commit before it is on disk when `synchronous_commit` is off;

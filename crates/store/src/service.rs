@@ -801,7 +801,8 @@ impl PerspectiefService for Store {
         let entry = self.entry(caller, Action::Read, "verify_audit_log");
         self.read(entry, async {
             let basis = self.require(caller, Action::Read, &Resource::AuditLog)?;
-            Ok((crate::audit::verify(&self.inner.reader, &self.inner.audit_key).await.map_err(db)?, basis))
+            let guard = self.guard();
+            Ok((crate::audit::verify_with(&self.inner.reader, &self.inner.audit_key, &guard).await.map_err(db)?, basis))
         })
         .await
     }

@@ -16,6 +16,7 @@ mod m0009_consent_overrides;
 mod m0010_retention;
 mod m0011_grants;
 mod m0012_reviewed_exports;
+mod m0013_audit_checkpoints;
 
 /// The migrator.
 #[derive(Debug)]
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_retention::Migration),
             Box::new(m0011_grants::Migration),
             Box::new(m0012_reviewed_exports::Migration),
+            Box::new(m0013_audit_checkpoints::Migration),
         ]
     }
 

@@ -506,7 +506,7 @@ impl PerspectiefService for Store {
                 Some(token) => Some(decode_token(token)?),
             };
             let mut sql = String::from(
-                "SELECT id, version, key_id, display, project_worker, phase, direction, registered_on, limit_on, \
+                "SELECT id, version, aad_version, key_id, display, project_worker, phase, direction, registered_on, limit_on, \
                  last_contact_on FROM participants WHERE key_id <> 'erased'",
             );
             let mut values: Vec<sea_orm::Value> = Vec::new();
@@ -542,10 +542,18 @@ impl PerspectiefService for Store {
                 let phase: String = get(r, "phase").map_err(db)?;
                 let direction: String = get(r, "direction").map_err(db)?;
                 let version: i64 = get(r, "version").map_err(db)?;
+                let bound_to = repo::binding(get(r, "aad_version").map_err(db)?, version);
                 items.push(ParticipantSummary {
                     id,
-                    display_name: repo::display_name(&self.inner.reader, &self.inner.keys, id, &key_id, &display)
-                        .await?,
+                    display_name: repo::display_name(
+                        &self.inner.reader,
+                        &self.inner.keys,
+                        id,
+                        &key_id,
+                        &display,
+                        bound_to,
+                    )
+                    .await?,
                     phase: serde_json::from_value(serde_json::Value::String(phase)).map_err(internal)?,
                     direction: serde_json::from_value(serde_json::Value::String(direction)).map_err(internal)?,
                     project_worker: UserId::from_uuid(uuid_of(&get::<String>(r, "project_worker").map_err(db)?)?),

@@ -304,3 +304,71 @@ fn auditor(store: &Store) -> perspectief_core::service::Caller {
         grant: perspectief_core::access::Grant::NONE,
     })
 }
+
+/// Someone who can write the database (without the key) puts an older sealed state back, for
+/// example one from before a withdrawn consent or an outflow: it does not open, whether the
+/// old version number comes back with it or not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_sealed_state_put_back_does_not_open() {
+    use perspectief_core::case::CaseCommand;
+    use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
+
+    for backend in all_backends().await {
+        let c = clock();
+        let store = open(&backend.url(), new_keys(), c.clone()).await;
+        let lead = lead(&store);
+        let today = perspectief_core::time::amsterdam_date(perspectief_store::Clock::now(c.as_ref()));
+        let p = store.register_participant(&lead, registration("Terugzet", lead.actor.user, today)).await.unwrap().id();
+        raw_execute(&store, &format!("CREATE TABLE old_participant AS SELECT * FROM participants WHERE id = '{p}'"))
+            .await
+            .unwrap();
+        let outflow =
+            CaseCommand::RecordOutflow { outcome: perspectief_core::OutflowOutcome::Other, on: today, note: None };
+        store.execute(&lead, p, None, outflow).await.unwrap();
+        assert!(store.get_case(&lead, p).await.unwrap().version() > 1);
+
+        // The old state alone, under today's version number.
+        let put_back = |columns: &str| {
+            let sets: Vec<String> =
+                columns.split(", ").map(|col| format!("{col} = (SELECT {col} FROM old_participant)")).collect();
+            format!("UPDATE participants SET {} WHERE id = '{p}'", sets.join(", "))
+        };
+        raw_execute(&store, &put_back("state")).await.unwrap();
+        assert_eq!(store.get_case(&lead, p).await.unwrap_err().code(), "internal", "old state, new version");
+        // The whole old row, its version number included.
+        raw_execute(&store, &put_back("state, display, version, key_id, aad_version")).await.unwrap();
+        assert_eq!(store.get_case(&lead, p).await.unwrap_err().code(), "internal", "the whole old row");
+
+        // Sessions (and meetings, sealed the same way).
+        let s = perspectief_core::SessionId::from_uuid(uuid::Uuid::new_v4());
+        let plan = PlanSession {
+            id: s,
+            date: today,
+            topic: SessionTopic::Theme(perspectief_core::Label::parse("Terugkeer").unwrap()),
+            venue: perspectief_core::Label::parse("Kantoor").unwrap(),
+            languages: std::collections::BTreeSet::from([perspectief_core::LanguageCode::parse("nl").unwrap()]),
+            facilitators: std::collections::BTreeSet::new(),
+            partner: None,
+        };
+        store.plan_session(&lead, plan).await.unwrap();
+        raw_execute(&store, &format!("CREATE TABLE old_session AS SELECT * FROM sessions WHERE id = '{s}'"))
+            .await
+            .unwrap();
+        store.execute_session(&lead, s, None, SessionCommand::SetUnregisteredHeadCount { count: 7 }).await.unwrap();
+        assert_eq!(store.get_session(&lead, s).await.unwrap().unregistered_head_count(), 7);
+        raw_execute(&store, &format!("UPDATE sessions SET state = (SELECT state FROM old_session) WHERE id = '{s}'"))
+            .await
+            .unwrap();
+        assert_eq!(store.get_session(&lead, s).await.unwrap_err().code(), "internal", "old session state");
+        raw_execute(
+            &store,
+            &format!(
+                "UPDATE sessions SET version = (SELECT version FROM old_session), head_count = \
+                 (SELECT head_count FROM old_session) WHERE id = '{s}'"
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(store.get_session(&lead, s).await.unwrap_err().code(), "internal", "the whole old session row");
+    }
+}

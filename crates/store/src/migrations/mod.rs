@@ -17,6 +17,7 @@ mod m0010_retention;
 mod m0011_grants;
 mod m0012_reviewed_exports;
 mod m0013_audit_checkpoints;
+mod m0014_version_bound_seals;
 
 /// The migrator.
 #[derive(Debug)]
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_grants::Migration),
             Box::new(m0012_reviewed_exports::Migration),
             Box::new(m0013_audit_checkpoints::Migration),
+            Box::new(m0014_version_bound_seals::Migration),
         ]
     }
 

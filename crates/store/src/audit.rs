@@ -20,9 +20,17 @@ use crate::sql::{self, get};
 /// The hash before the first record.
 pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The key of the chain's HMAC.
+/// The key of the chain's HMAC, wiped from memory when dropped.
 #[derive(Clone)]
 pub(crate) struct AuditKey(pub(crate) [u8; 32]);
+
+impl Drop for AuditKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for AuditKey {}
 
 impl std::fmt::Debug for AuditKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -33,15 +41,15 @@ impl std::fmt::Debug for AuditKey {
 impl AuditKey {
     /// HMAC-SHA-256 (RFC 2104) over the concatenated parts.
     fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let mut block = [0u8; 64];
+        let mut block = zeroize::Zeroizing::new([0u8; 64]);
         block[..32].copy_from_slice(&self.0);
         let mut inner = Sha256::new();
-        inner.update(block.map(|b| b ^ 0x36));
+        inner.update(zeroize::Zeroizing::new(block.map(|b| b ^ 0x36)).as_ref());
         for p in parts {
             inner.update(p);
         }
         let mut outer = Sha256::new();
-        outer.update(block.map(|b| b ^ 0x5c));
+        outer.update(zeroize::Zeroizing::new(block.map(|b| b ^ 0x5c)).as_ref());
         outer.update(inner.finalize());
         outer.finalize().into()
     }

@@ -9,6 +9,7 @@ use perspectief_core::OrganisationId;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use sea_orm_migration::MigratorTrait;
+use zeroize::Zeroizing;
 
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::Keyring;
@@ -280,17 +281,21 @@ pub(crate) async fn audit_key(db: &DatabaseConnection, keys: &Keyring) -> Result
     if let Some(row) = sql::one(db, "SELECT value FROM meta WHERE key = $1", [AUDIT_KEY.into()]).await? {
         let value: String = get(&row, "value")?;
         let (key_id, blob) = value.split_once(':').ok_or_else(malformed)?;
-        let plain = keys.open(key_id, AUDIT_KEY_AAD, &hex::decode(blob).map_err(|_| malformed())?)?;
-        let bytes: [u8; 32] = plain.try_into().map_err(|_| malformed())?;
-        return Ok(crate::audit::AuditKey(bytes));
+        let plain = Zeroizing::new(keys.open(key_id, AUDIT_KEY_AAD, &hex::decode(blob).map_err(|_| malformed())?)?);
+        let mut key = crate::audit::AuditKey([0; 32]);
+        if plain.len() != key.0.len() {
+            return Err(malformed());
+        }
+        key.0.copy_from_slice(&plain);
+        return Ok(key);
     }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
+    let mut key = crate::audit::AuditKey([0; 32]);
+    getrandom::fill(&mut key.0)
         .map_err(|e| StoreError::Io { what: "generating the audit key".to_owned(), reason: e.to_string() })?;
-    let sealed = keys.seal(AUDIT_KEY_AAD, &bytes)?;
+    let sealed = keys.seal(AUDIT_KEY_AAD, &key.0)?;
     let value = format!("{}:{}", sealed.key_id, hex::encode(sealed.blob));
     sql::exec(db, "INSERT INTO meta (key, value) VALUES ($1, $2)", [AUDIT_KEY.into(), value.into()]).await?;
-    Ok(crate::audit::AuditKey(bytes))
+    Ok(key)
 }
 
 const CHECKPOINT_KEY: &str = "checkpoint_signing_key";
@@ -306,14 +311,19 @@ pub(crate) async fn checkpoint_key(
     if let Some(row) = sql::one(db, "SELECT value FROM meta WHERE key = $1", [CHECKPOINT_KEY.into()]).await? {
         let value: String = get(&row, "value")?;
         let (key_id, blob) = value.split_once(':').ok_or_else(malformed)?;
-        let plain = keys.open(key_id, CHECKPOINT_KEY_AAD, &hex::decode(blob).map_err(|_| malformed())?)?;
-        let seed: [u8; 32] = plain.try_into().map_err(|_| malformed())?;
+        let plain =
+            Zeroizing::new(keys.open(key_id, CHECKPOINT_KEY_AAD, &hex::decode(blob).map_err(|_| malformed())?)?);
+        let mut seed = Zeroizing::new([0u8; 32]);
+        if plain.len() != seed.len() {
+            return Err(malformed());
+        }
+        seed.copy_from_slice(&plain);
         return Ok(crate::privacy::CheckpointKey(ed25519_dalek::SigningKey::from_bytes(&seed)));
     }
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed)
+    let mut seed = Zeroizing::new([0u8; 32]);
+    getrandom::fill(seed.as_mut())
         .map_err(|e| StoreError::Io { what: "generating the checkpoint key".to_owned(), reason: e.to_string() })?;
-    let sealed = keys.seal(CHECKPOINT_KEY_AAD, &seed)?;
+    let sealed = keys.seal(CHECKPOINT_KEY_AAD, seed.as_ref())?;
     let value = format!("{}:{}", sealed.key_id, hex::encode(sealed.blob));
     sql::exec(db, "INSERT INTO meta (key, value) VALUES ($1, $2)", [CHECKPOINT_KEY.into(), value.into()]).await?;
     Ok(crate::privacy::CheckpointKey(ed25519_dalek::SigningKey::from_bytes(&seed)))
@@ -505,7 +515,9 @@ mod tests {
                 "m0009_consent_overrides",
                 "m0010_retention",
                 "m0011_grants",
-                "m0012_reviewed_exports"
+                "m0012_reviewed_exports",
+                "m0013_audit_checkpoints",
+                "m0014_version_bound_seals"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

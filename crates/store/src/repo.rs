@@ -107,9 +107,10 @@ fn participant_key_aad(id: ParticipantId) -> String {
     format!("participant-key:{id}")
 }
 
-/// A participant's data key as a one-key keyring.
+/// A participant's data key (unwrapped, wiped when dropped) as a one-key keyring.
 fn key_ring(key: &[u8]) -> Result<Keyring, DomainError> {
-    Keyring::from_hex_keys(&[hex::encode(key)]).map_err(internal)
+    let key: &[u8; 32] = key.try_into().map_err(|_| internal("a participant key is not 32 bytes"))?;
+    Ok(Keyring::from_key(key))
 }
 
 /// The participant's data key, unwrapped; `None` when they have none (yet).
@@ -125,7 +126,8 @@ pub(crate) async fn participant_key<C: ConnectionTrait>(
     let Some(row) = row else { return Ok(None) };
     let key_id: String = get(&row, "key_id").map_err(db)?;
     let wrapped: Vec<u8> = get(&row, "wrapped").map_err(db)?;
-    let key = keys.open(&key_id, participant_key_aad(id).as_bytes(), &wrapped).map_err(internal)?;
+    let key =
+        zeroize::Zeroizing::new(keys.open(&key_id, participant_key_aad(id).as_bytes(), &wrapped).map_err(internal)?);
     key_ring(&key).map(Some)
 }
 
@@ -139,9 +141,9 @@ pub(crate) async fn participant_key_or_new<C: ConnectionTrait>(
     if let Some(ring) = participant_key(c, keys, id).await? {
         return Ok(ring);
     }
-    let mut key = [0u8; 32];
-    getrandom::fill(&mut key).map_err(|e| internal(format!("generating a participant key: {e}")))?;
-    let wrapped = keys.seal(participant_key_aad(id).as_bytes(), &key).map_err(internal)?;
+    let mut key = zeroize::Zeroizing::new([0u8; 32]);
+    getrandom::fill(key.as_mut()).map_err(|e| internal(format!("generating a participant key: {e}")))?;
+    let wrapped = keys.seal(participant_key_aad(id).as_bytes(), key.as_ref()).map_err(internal)?;
     sql::exec(
         c,
         "INSERT INTO participant_keys (participant_id, key_id, wrapped) VALUES ($1, $2, $3)",
@@ -149,7 +151,7 @@ pub(crate) async fn participant_key_or_new<C: ConnectionTrait>(
     )
     .await
     .map_err(db)?;
-    key_ring(&key)
+    key_ring(key.as_ref())
 }
 
 /// A new data key for the participant, replacing the one they had (which is destroyed: the

@@ -90,6 +90,8 @@ pub struct ServerConfig {
     /// Where calls, shed calls, timeouts and streams are counted (registered by the caller
     /// when metrics are served).
     pub metrics: Arc<crate::metrics::ServerMetrics>,
+    /// Refused authentications allowed per client address and window.
+    pub refusal_limit: crate::auth::RefusalLimit,
 }
 
 impl Default for ServerConfig {
@@ -107,6 +109,7 @@ impl Default for ServerConfig {
             drain: Duration::ZERO,
             streams: crate::api::StreamSettings::default(),
             metrics: Arc::default(),
+            refusal_limit: crate::auth::RefusalLimit::default(),
         }
     }
 }
@@ -162,7 +165,7 @@ where
             tower::ServiceBuilder::new()
                 .layer(crate::observe::ObserveLayer::new(config.metrics.clone()))
                 .layer(GuardLayer::with_metrics(limits, config.metrics.clone()))
-                .layer(AuthLayer::new(service)),
+                .layer(AuthLayer::with_limit(service, config.refusal_limit)),
         )
         .add_service(health)
         .add_service(reference)

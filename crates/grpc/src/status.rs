@@ -246,7 +246,9 @@ pub fn from_status(status: &Status) -> DomainError {
         "unavailable" => DomainError::Unavailable { reason: m("reason").to_owned() },
         "internal" => DomainError::Internal { reference: m("reference").to_owned() },
         // Authentication refusals, limits and the like: not domain errors.
-        "unauthenticated" | "message_too_large" | "on_behalf_of_refused" => transport_error(status),
+        "unauthenticated" | "message_too_large" | "on_behalf_of_refused" | "too_many_refusals" => {
+            transport_error(status)
+        }
         _ => named::<Rule>(m("rule")).map_or_else(unknown, |rule| DomainError::RuleViolated { rule }),
     }
 }

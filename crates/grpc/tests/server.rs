@@ -474,3 +474,41 @@ async fn on_behalf_of_names_only_an_enabled_colleague_of_the_callers_organisatio
     assert_eq!(messages.len(), 1, "{messages:?}");
     h.stop().await;
 }
+
+/// Guessing tokens is limited per client address: after the allowed refusals, every call from
+/// that address (a valid token too: a guesser learns nothing) is RESOURCE_EXHAUSTED with a
+/// retry delay, until the window has passed. Health stays open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_authentication_is_limited_per_address_with_a_retry_delay() {
+    use perspectief_grpc::auth::RefusalLimit;
+
+    let window = std::time::Duration::from_millis(800);
+    let config = ServerConfig { refusal_limit: RefusalLimit { max_refusals: 3, window }, ..ServerConfig::default() };
+    let h = Harness::start(config).await;
+    let mut client = ReferenceDataServiceClient::new(h.channel.clone());
+    let guess = |i: u32| {
+        let mut req = Request::new(list(1, ""));
+        let token = format!("Bearer pt1.{}.{}", uuid::Uuid::new_v4().simple(), format!("{i:02}").repeat(32));
+        req.metadata_mut().insert("authorization", token.parse().unwrap());
+        req
+    };
+    for i in 0..3 {
+        assert_eq!(client.list_activity_codes(guess(i)).await.unwrap_err().code(), Code::Unauthenticated);
+    }
+    let started = std::time::Instant::now();
+    for req in [guess(3), h.authed(list(1, ""))] {
+        let err = client.list_activity_codes(req).await.unwrap_err();
+        assert_eq!(err.code(), Code::ResourceExhausted, "{err:?}");
+        let details = err.get_error_details();
+        assert_eq!(details.error_info().unwrap().reason, "TOO_MANY_REFUSALS");
+        let delay = details.retry_info().unwrap().retry_delay.unwrap();
+        assert!(delay > std::time::Duration::ZERO && delay <= window, "{delay:?}");
+    }
+    let mut health = tonic_health::pb::health_client::HealthClient::new(h.channel.clone());
+    assert!(health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.is_ok());
+    // After the window, the address starts again.
+    tokio::time::sleep(window.saturating_sub(started.elapsed()) + std::time::Duration::from_millis(50)).await;
+    assert!(client.list_activity_codes(h.authed(list(1, ""))).await.is_ok());
+    assert_eq!(client.list_activity_codes(guess(9)).await.unwrap_err().code(), Code::Unauthenticated);
+    h.stop().await;
+}

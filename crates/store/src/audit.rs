@@ -39,8 +39,9 @@ impl std::fmt::Debug for AuditKey {
 }
 
 impl AuditKey {
-    /// HMAC-SHA-256 (RFC 2104) over the concatenated parts.
-    fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
+    /// HMAC-SHA-256 (RFC 2104) over the concatenated parts. Other uses than the chain put
+    /// their own domain label first (see the participant page tokens).
+    pub(crate) fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
         let mut block = zeroize::Zeroizing::new([0u8; 64]);
         block[..32].copy_from_slice(&self.0);
         let mut inner = Sha256::new();

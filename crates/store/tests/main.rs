@@ -12,6 +12,7 @@ mod backup;
 mod keys;
 mod kill9;
 mod lost_update;
+mod paging;
 mod privacy;
 mod reporting;
 mod retention;

@@ -70,6 +70,8 @@ struct Inner {
     checkpoint_key: privacy::CheckpointKey,
     /// When checkpoints are made and where else they are kept.
     checkpoints: CheckpointPolicy,
+    /// The smallest breakdown cell shown outside the foundation.
+    min_cell: u32,
     keys: Keyring,
     clock: Arc<dyn Clock>,
     policy: AccessPolicy,

@@ -102,6 +102,9 @@ pub struct StoreOptions {
     /// Automatic signed checkpoints of the access log (every 1,000 records or hour by
     /// default); `None` makes them only on request (tests of the log's mechanics).
     pub checkpoints: Option<crate::CheckpointPolicy>,
+    /// The smallest subsidy-report breakdown cell shown to readers outside the foundation
+    /// (smaller ones are suppressed; default 5), who also get no drill-down to ids.
+    pub min_cell: u32,
 }
 
 impl std::fmt::Debug for StoreOptions {
@@ -123,6 +126,7 @@ impl StoreOptions {
             backup_dir: None,
             busy_timeout: BUSY_TIMEOUT,
             checkpoints: Some(crate::CheckpointPolicy::default()),
+            min_cell: perspectief_core::report::DEFAULT_MIN_CELL,
         }
     }
 }
@@ -244,6 +248,7 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
             audit_key,
             checkpoint_key,
             checkpoints: options.checkpoints.unwrap_or_default(),
+            min_cell: options.min_cell,
             keys: options.keys,
             clock: options.clock,
             policy: perspectief_core::AccessPolicy { foundation },

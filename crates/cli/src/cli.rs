@@ -240,6 +240,12 @@ pub struct ServeArgs {
     /// Schrijf elk controlepunt ook als regel in dit bestand, buiten de database (maak het alleen-toevoegen)
     #[arg(long, value_name = "PAD")]
     pub checkpoint_file: Option<PathBuf>,
+    /// Kleinste cel van de subsidierapportage die buiten de stichting getoond wordt (kleinere worden weggelaten)
+    #[arg(long, default_value_t = 5, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_cell: u32,
+    /// Hoeveel geweigerde aanmeldingen één adres per minuut mag hebben; daarna wacht het adres
+    #[arg(long, default_value_t = 20, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_refused_auth: u32,
 }
 
 /// The log's form.

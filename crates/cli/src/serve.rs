@@ -41,6 +41,8 @@ pub struct Args {
     pub max_streams: usize,
     pub drain: std::time::Duration,
     pub checkpoints: perspectief_store::CheckpointPolicy,
+    pub min_cell: u32,
+    pub max_refused_auth: u32,
 }
 
 impl Args {
@@ -78,6 +80,8 @@ impl Args {
                 every: std::time::Duration::from_secs(a.checkpoint_every_minutes.saturating_mul(60)),
                 file: a.checkpoint_file,
             },
+            min_cell: a.min_cell,
+            max_refused_auth: a.max_refused_auth,
         }
     }
 }
@@ -175,6 +179,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let keys = keys(&args, &url, &mut out)?;
         let mut options = StoreOptions::new(url.clone(), keys);
         options.checkpoints = Some(args.checkpoints.clone());
+        options.min_cell = args.min_cell;
         let store = Store::open(options).await.map_err(|e| fail(EXIT_UNAVAILABLE, e.to_string()))?;
         let tls = match (read(&args.tls_cert)?, read(&args.tls_key)?) {
             (Some(cert_pem), Some(key_pem)) => {
@@ -200,6 +205,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 signal: Some(store.feed_signal()),
             },
             metrics: metrics.clone(),
+            refusal_limit: perspectief_grpc::auth::RefusalLimit {
+                max_refusals: args.max_refused_auth,
+                window: std::time::Duration::from_secs(60),
+            },
             ..ServerConfig::default()
         };
         let incoming = perspectief_grpc::server::bind(args.listen)

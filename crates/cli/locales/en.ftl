@@ -100,7 +100,8 @@ audit-broken = The access log is broken at sequence { $seq }: { $reason }
 ## Problems with a field
 violation-required = is required
 violation-too_long = is too long
-violation-invalid_characters = contains line breaks or control characters
+violation-invalid_characters = contains line breaks, control characters or characters that reverse the writing direction
+violation-no_visible_characters = has no visible character
 violation-not_a_v_number = a V-number has exactly 10 digits
 violation-invalid_date_of_birth = is not a date of birth: write YYYY-MM-DD, YYYY-MM, YYYY, or ~YYYY when estimated
 violation-date_in_future = cannot lie in the future

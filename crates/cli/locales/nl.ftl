@@ -100,7 +100,8 @@ audit-broken = Het logboek is beschadigd bij volgnummer { $seq }: { $reason }
 ## Problemen met een veld
 violation-required = is verplicht
 violation-too_long = is te lang
-violation-invalid_characters = bevat regeleinden of stuurtekens
+violation-invalid_characters = bevat regeleinden, stuurtekens of tekens die de schrijfrichting omdraaien
+violation-no_visible_characters = bevat geen zichtbaar teken
 violation-not_a_v_number = een V-nummer heeft precies 10 cijfers
 violation-invalid_date_of_birth = is geen geboortedatum: schrijf JJJJ-MM-DD, JJJJ-MM, JJJJ of ~JJJJ als die geschat is
 violation-date_in_future = mag niet in de toekomst liggen

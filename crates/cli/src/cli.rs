@@ -235,6 +235,21 @@ pub struct ServeArgs {
     /// Seconden dat de server na het stopsignaal NOT_SERVING meldt en nog verbindingen aanneemt
     #[arg(long, default_value_t = 5, value_name = "SECONDEN")]
     pub drain_seconds: u64,
+    /// Onderteken een controlepunt van het toegangslog na zoveel nieuwe regels
+    #[arg(long, default_value_t = 1000, value_name = "AANTAL", value_parser = clap::value_parser!(u64).range(1..))]
+    pub checkpoint_every_records: u64,
+    /// Onderteken een controlepunt van het toegangslog na zoveel minuten (als er regels bij kwamen)
+    #[arg(long, default_value_t = 60, value_name = "MINUTEN", value_parser = clap::value_parser!(u64).range(1..))]
+    pub checkpoint_every_minutes: u64,
+    /// Schrijf elk controlepunt ook als regel in dit bestand, buiten de database (maak het alleen-toevoegen)
+    #[arg(long, value_name = "PAD")]
+    pub checkpoint_file: Option<PathBuf>,
+    /// Kleinste cel van de subsidierapportage die buiten de stichting getoond wordt (kleinere worden weggelaten)
+    #[arg(long, default_value_t = 5, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_cell: u32,
+    /// Hoeveel geweigerde aanmeldingen één adres per minuut mag hebben; daarna wacht het adres
+    #[arg(long, default_value_t = 20, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_refused_auth: u32,
 }
 
 /// The log's form.

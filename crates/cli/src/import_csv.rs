@@ -12,6 +12,8 @@ use perspectief_core::ids::ParticipantId;
 use perspectief_core::input::RegisterParticipantInput;
 use perspectief_core::{DomainError, UserId};
 
+use crate::spreadsheet::restore;
+
 /// The columns of a participants import.
 pub const PARTICIPANT_COLUMNS: &[&str] = &[
     "given_names",
@@ -50,7 +52,10 @@ impl Sheet {
     /// Read a CSV file's bytes: invalid UTF-8 is replaced rather than refused (spreadsheets
     /// export in many encodings, and the checks then name the damaged cell), a byte-order mark
     /// is skipped, and the separator is `;` when the first line has semicolons and no commas
-    /// (Dutch spreadsheets), else `,`. A file the CSV reader cannot read is refused whole.
+    /// (Dutch spreadsheets), else `,`. The apostrophe this command puts before a cell that a
+    /// spreadsheet would take as a formula is removed ([`restore`]), so a corrected
+    /// rejected-rows file imports its original values. A file the CSV reader cannot read is
+    /// refused whole.
     pub fn parse(bytes: &[u8]) -> Result<Self, csv::Error> {
         let text = String::from_utf8_lossy(bytes);
         let text = text.trim_start_matches('\u{feff}');
@@ -58,8 +63,11 @@ impl Sheet {
         let delimiter = if first.contains(';') && !first.contains(',') { b';' } else { b',' };
         let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
         let headers: Vec<String> =
-            reader.headers()?.iter().map(|h| h.trim().to_lowercase().replace([' ', '-'], "_")).collect();
-        let rows = reader.records().collect::<Result<Vec<_>, _>>()?;
+            reader.headers()?.iter().map(|h| restore(h).trim().to_lowercase().replace([' ', '-'], "_")).collect();
+        let rows = reader
+            .records()
+            .map(|r| r.map(|r| r.iter().map(restore).collect::<csv::StringRecord>()))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { headers, rows })
     }
 }

@@ -1,8 +1,10 @@
 //! Writing results: a human table (localised headers and terms, colour only on a terminal
-//! without NO_COLOR), JSON (stable English keys and values) or CSV (the same keys as columns).
+//! without NO_COLOR), JSON (stable English keys and values) or CSV (the same keys as columns; cells a
+//! spreadsheet would run as a formula are neutralised, see `perspectief_cli::spreadsheet`).
 
 use std::io::{IsTerminal, Write};
 
+use perspectief_cli::spreadsheet::CsvWriter;
 use serde_json::{Map, Value};
 
 use crate::cli::OutputFormat;
@@ -98,13 +100,13 @@ pub fn list(format: OutputFormat, cols: &[Col], rows: &[Map<String, Value>]) -> 
             print(&format!("{}\n", serde_json::to_string_pretty(&rows).map_err(|e| Failure::new(IO, e.to_string()))?))
         }
         OutputFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut w = CsvWriter::new();
             let io = |e: csv::Error| Failure::new(IO, e.to_string());
-            w.write_record(cols.iter().map(|c| c.key)).map_err(io)?;
+            w.row(cols.iter().map(|c| c.key)).map_err(io)?;
             for r in rows {
-                w.write_record(cols.iter().map(|c| csv_cell(r.get(c.key).unwrap_or(&Value::Null)))).map_err(io)?;
+                w.row(cols.iter().map(|c| csv_cell(r.get(c.key).unwrap_or(&Value::Null)))).map_err(io)?;
             }
-            let bytes = w.into_inner().map_err(|e| Failure::new(IO, e.to_string()))?;
+            let bytes = w.finish().map_err(io)?;
             print(&String::from_utf8_lossy(&bytes))
         }
         OutputFormat::Table => {
@@ -193,11 +195,11 @@ pub fn done(format: OutputFormat, sentence: &str, value: Value) -> Result<()> {
         OutputFormat::Csv => {
             let Value::Object(map) = value else { return print(&format!("{value}\n")) };
             let keys: Vec<&String> = map.keys().collect();
-            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut w = CsvWriter::new();
             let io = |e: csv::Error| Failure::new(IO, e.to_string());
-            w.write_record(&keys).map_err(io)?;
-            w.write_record(keys.iter().map(|k| csv_cell(&map[*k]))).map_err(io)?;
-            let bytes = w.into_inner().map_err(|e| Failure::new(IO, e.to_string()))?;
+            w.row(&keys).map_err(io)?;
+            w.row(keys.iter().map(|k| csv_cell(&map[*k]))).map_err(io)?;
+            let bytes = w.finish().map_err(io)?;
             print(&String::from_utf8_lossy(&bytes))
         }
     }

@@ -40,6 +40,9 @@ pub struct Args {
     pub max_streams_per_caller: usize,
     pub max_streams: usize,
     pub drain: std::time::Duration,
+    pub checkpoints: perspectief_store::CheckpointPolicy,
+    pub min_cell: u32,
+    pub max_refused_auth: u32,
 }
 
 impl Args {
@@ -72,6 +75,13 @@ impl Args {
             max_streams_per_caller: a.max_streams_per_caller as usize,
             max_streams: a.max_streams as usize,
             drain: std::time::Duration::from_secs(a.drain_seconds),
+            checkpoints: perspectief_store::CheckpointPolicy {
+                every_records: a.checkpoint_every_records,
+                every: std::time::Duration::from_secs(a.checkpoint_every_minutes.saturating_mul(60)),
+                file: a.checkpoint_file,
+            },
+            min_cell: a.min_cell,
+            max_refused_auth: a.max_refused_auth,
         }
     }
 }
@@ -167,9 +177,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
             ));
         }
         let keys = keys(&args, &url, &mut out)?;
-        let store = Store::open(StoreOptions::new(url.clone(), keys))
-            .await
-            .map_err(|e| fail(EXIT_UNAVAILABLE, e.to_string()))?;
+        let mut options = StoreOptions::new(url.clone(), keys);
+        options.checkpoints = Some(args.checkpoints.clone());
+        options.min_cell = args.min_cell;
+        let store = Store::open(options).await.map_err(|e| fail(EXIT_UNAVAILABLE, e.to_string()))?;
         let tls = match (read(&args.tls_cert)?, read(&args.tls_key)?) {
             (Some(cert_pem), Some(key_pem)) => {
                 Some(TlsConfig { cert_pem, key_pem, client_ca_pem: read(&args.tls_client_ca)? })
@@ -194,6 +205,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 signal: Some(store.feed_signal()),
             },
             metrics: metrics.clone(),
+            refusal_limit: perspectief_grpc::auth::RefusalLimit {
+                max_refusals: args.max_refused_auth,
+                window: std::time::Duration::from_secs(60),
+            },
             ..ServerConfig::default()
         };
         let incoming = perspectief_grpc::server::bind(args.listen)

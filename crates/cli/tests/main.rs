@@ -16,6 +16,7 @@ mod privacy;
 mod remote;
 mod reports;
 mod retention;
+mod spreadsheet;
 mod tls;
 mod workflow;
 
@@ -149,6 +150,12 @@ mod serve {
             Command::new(env!("CARGO_BIN_EXE_perspectief")).args(["serve", "--listen", "nergens"]).output().unwrap();
         assert_eq!(out.status.code(), Some(64));
         assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
+        // A cell of 0 would show every small cell; a limit of 0 would lock everyone out.
+        for flag in ["--min-cell", "--max-refused-auth", "--checkpoint-every-records", "--checkpoint-every-minutes"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_perspectief")).args(["serve", flag, "0"]).output().unwrap();
+            assert_eq!(out.status.code(), Some(64), "{flag} 0");
+            assert!(String::from_utf8_lossy(&out.stderr).contains(flag), "{flag}");
+        }
         let out = Command::new(env!("CARGO_BIN_EXE_perspectief")).args(["serve", "--tls-cert", "x"]).output().unwrap();
         assert_eq!(out.status.code(), Some(64));
         // Plain text is for this machine only.

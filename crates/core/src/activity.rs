@@ -187,7 +187,10 @@ impl ActivityCode {
         Self::ALL.into_iter().find(|c| c.code() == compact).ok_or_else(|| {
             ValueError::new(
                 "unknown_activity_code",
-                format!("'{}' is not an activity code of the plan (3.2.a to 3.2.h, 5.2.a(1) to 5.2.e)", value.trim()),
+                format!(
+                    "{} is not an activity code of the plan (3.2.a to 3.2.h, 5.2.a(1) to 5.2.e)",
+                    crate::error::echo(value)
+                ),
             )
         })
     }

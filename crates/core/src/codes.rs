@@ -47,7 +47,10 @@ impl CountryCode {
         if bytes.len() != 2 || !bytes.iter().all(u8::is_ascii_uppercase) {
             return Err(ValueError::new(
                 "not_iso_3166",
-                format!("'{}' is not a two-letter ISO 3166 country code (such as ER, AF or NL)", value.trim()),
+                format!(
+                    "{} is not a two-letter ISO 3166 country code (such as ER, AF or NL)",
+                    crate::error::echo(value)
+                ),
             ));
         }
         if upper != KOSOVO && ISO_3166_ALPHA2.binary_search(&upper.as_str()).is_err() {
@@ -108,7 +111,7 @@ impl LanguageCode {
         found.map(Self).ok_or_else(|| {
             ValueError::new(
                 "not_iso_639",
-                format!("'{}' is not an ISO 639 language code (such as ar, ti, prs or tig)", value.trim()),
+                format!("{} is not an ISO 639 language code (such as ar, ti, prs or tig)", crate::error::echo(value)),
             )
         })
     }

@@ -10,6 +10,44 @@ use serde::{Deserialize, Serialize};
 
 use crate::trajectory::Phase;
 
+/// How many characters of a refused value an error message repeats: enough to recognise it,
+/// too few to carry a document (a 100 KB value must not come back in a status header).
+pub const ECHO_MAX_CHARS: usize = 40;
+
+/// A refused value as a message repeats it: trimmed, in single quotes, at most
+/// [`ECHO_MAX_CHARS`] characters (then `…`), and with control, direction and invisible
+/// characters written as `\u{…}` escapes, so that a message cannot move a terminal's cursor,
+/// split a log line or reverse the text after it. Every message that quotes input uses this.
+///
+/// ```
+/// use perspectief_core::error::echo;
+/// assert_eq!(echo(" XX "), "'XX'");
+/// assert_eq!(echo("a\u{1b}[31m\r\nb"), "'a\\u{1b}[31m\\u{d}\\u{a}b'");
+/// assert_eq!(echo(&"x".repeat(100_000)).chars().count(), 43);
+/// ```
+pub fn echo(value: &str) -> String {
+    format!("'{}'", bounded(value.trim(), ECHO_MAX_CHARS))
+}
+
+/// `text` with control, direction and invisible characters escaped as `\u{…}`, cut after
+/// `max_chars` characters with `…`. For messages that leave the process (a gRPC status, a log
+/// line), where the whole text must stay small whatever went into it.
+pub fn bounded(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars * 4));
+    for (i, c) in text.chars().enumerate() {
+        if i == max_chars {
+            out.push('…');
+            break;
+        }
+        if crate::text::is_hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// One invalid field: which field (a dotted path such as `agreements[1].due_on`), a stable
 /// code for the problem, and a message a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -39,7 +39,7 @@ macro_rules! id_type {
             pub fn parse(s: &str) -> Result<Self, ValueError> {
                 Uuid::parse_str(s.trim())
                     .map(Self)
-                    .map_err(|_| ValueError::new("not_an_id", format!("'{s}' is not a valid id (expected a UUID such as 0192f0c1-7c3e-7000-8000-000000000000)")))
+                    .map_err(|_| ValueError::new("not_an_id", format!("{} is not a valid id (expected a UUID such as 0192f0c1-7c3e-7000-8000-000000000000)", $crate::error::echo(s))))
             }
         }
 

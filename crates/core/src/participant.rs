@@ -105,7 +105,10 @@ impl DateOfBirth {
         let bad = || {
             ValueError::new(
                 "invalid_date_of_birth",
-                format!("'{v}' is not a date of birth: write YYYY-MM-DD, YYYY-MM, YYYY, or ~YYYY when estimated"),
+                format!(
+                    "{} is not a date of birth: write YYYY-MM-DD, YYYY-MM, YYYY, or ~YYYY when estimated",
+                    crate::error::echo(v)
+                ),
             )
         };
         let parsed = if let Some(year) = v.strip_prefix('~') {

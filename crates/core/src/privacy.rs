@@ -716,7 +716,9 @@ pub fn hex_encode(bytes: &[u8]) -> String {
 pub fn verify_checkpoint_signature(signed: &SignedCheckpoint, trusted_public_key: &str) -> Result<(), CheckpointError> {
     use ed25519_dalek::{Signature, VerifyingKey};
     if signed.format != CHECKPOINT_FORMAT {
-        return Err(CheckpointError::Malformed { what: format!("unknown format '{}'", signed.format) });
+        return Err(CheckpointError::Malformed {
+            what: format!("unknown format {}", crate::error::echo(&signed.format)),
+        });
     }
     let trusted = hex_decode::<32>(trusted_public_key, "the trusted key")?;
     let named = hex_decode::<32>(&signed.public_key, "the public key")?;

@@ -21,6 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Action, Actor, Basis, DataCategory};
+use crate::accounts::UserAccount;
 use crate::activity::SubsidyPeriod;
 use crate::case::{Case, CaseCommand, CaseEvent, RegisterParticipant};
 use crate::error::DomainError;
@@ -645,6 +646,21 @@ pub enum AuthFailure {
 pub trait Authenticator: Send + Sync {
     /// The actor of a token, or why not.
     fn authenticate(&self, token: &str) -> impl Future<Output = Result<Actor, AuthFailure>> + Send;
+}
+
+/// The accounts a caller may name as the person it works for (implemented by the store; used
+/// by the gRPC server's authentication layer for `on_behalf_of`, see [`may_act_for`]).
+pub trait UserDirectory: Send + Sync {
+    /// The account with this id, `None` for an unknown one.
+    fn account(&self, user: UserId) -> impl Future<Output = Result<Option<UserAccount>, AuthFailure>> + Send;
+}
+
+/// Whether `actor` may say it works on behalf of `account` (the `on_behalf_of` of a
+/// [`Caller`], which the access log records as the person behind a read): only for an enabled
+/// account of its own organisation. A partner's system names its own employee; it cannot
+/// attribute its reads to the foundation's staff or to another partner's people.
+pub fn may_act_for(actor: &Actor, account: Option<&UserAccount>) -> bool {
+    account.is_some_and(|a| a.organisation == actor.organisation && !a.disabled)
 }
 
 #[cfg(test)]

@@ -1,11 +1,72 @@
 //! Bounded text values. Free text is where personal data hides, so every text has an upper
 //! bound and no control characters, and is trimmed on the way in.
+//!
+//! Text is also refused when it would not show what it holds, wherever it is printed (a
+//! terminal, a table, a spreadsheet, a partner's screen):
+//!
+//! - **Bidirectional controls** that reorder what follows them: the embeddings and overrides
+//!   U+202A–U+202E and the isolates U+2066–U+2069. A name with a right-to-left override
+//!   (`Amina\u{202E}txt.exe`) prints reversed, and the reversal runs on into the rest of the line.
+//!   The direction *marks* (U+200E, U+200F, U+061C) reorder nothing but neutral characters next
+//!   to them; mixed Arabic or Tigrinya and Latin notes need them, so free [`Text`] keeps them,
+//!   while one-line values ([`Name`], [`Label`]), which people compare by eye in listings, refuse
+//!   them too.
+//! - **Text without a visible character**: only white space and default-ignorable characters
+//!   (zero-width spaces and joiners, the word joiner, the byte-order mark, variation selectors,
+//!   Hangul fillers, …). Such a name looks empty, or identical to another. Zero-width joiners
+//!   *inside* visible text stay allowed: Persian names need U+200C.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::ValueError;
+
+/// Bidirectional embeddings, overrides and isolates: refused in every text.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Direction marks (left-to-right, right-to-left, Arabic letter mark): refused on one line.
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): characters that are not
+/// drawn. With white space and control characters they make no visible text.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// Characters that do not show what they are: controls, direction controls and marks,
+/// default-ignorables (escaped when a message repeats input, see [`crate::error::echo`]).
+pub(crate) fn is_hidden(c: char) -> bool {
+    c.is_control() || is_bidi_control(c) || is_default_ignorable(c)
+}
+
+/// Whether the character is drawn: not white space, not a control, not default-ignorable.
+fn is_visible(c: char) -> bool {
+    !c.is_whitespace() && !c.is_control() && !is_default_ignorable(c)
+}
 
 fn check(value: &str, max: usize, multi_line: bool) -> Result<String, ValueError> {
     let trimmed = value.trim();
@@ -20,6 +81,15 @@ fn check(value: &str, max: usize, multi_line: bool) -> Result<String, ValueError
     if bad {
         let what = if multi_line { "control characters" } else { "line breaks or control characters" };
         return Err(ValueError::new("invalid_characters", format!("must not contain {what}")));
+    }
+    if trimmed.chars().any(|c| is_bidi_control(c) || (!multi_line && is_direction_mark(c))) {
+        return Err(ValueError::new(
+            "invalid_characters",
+            "must not contain characters that change the writing direction (U+202A-U+202E, U+2066-U+2069)",
+        ));
+    }
+    if !trimmed.chars().any(is_visible) {
+        return Err(ValueError::new("no_visible_characters", "must contain a visible character"));
     }
     Ok(trimmed.to_owned())
 }
@@ -118,8 +188,37 @@ mod tests {
     }
 
     #[test]
+    fn bidi_controls_are_refused_everywhere_and_direction_marks_on_one_line() {
+        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2069}'] {
+            let value = format!("Amina{c}txt.exe");
+            assert_eq!(Name::parse(&value).unwrap_err().code, "invalid_characters", "{c:?}");
+            assert_eq!(Label::parse(&value).unwrap_err().code, "invalid_characters", "{c:?}");
+            assert_eq!(Text::parse(&value).unwrap_err().code, "invalid_characters", "{c:?}");
+        }
+        for c in ['\u{200E}', '\u{200F}', '\u{061C}'] {
+            let value = format!("Amina {c}(ሰላም)");
+            assert_eq!(Name::parse(&value).unwrap_err().code, "invalid_characters", "{c:?}");
+            assert_eq!(Label::parse(&value).unwrap_err().code, "invalid_characters", "{c:?}");
+            assert!(Text::parse(&value).is_ok(), "free text keeps direction marks: {c:?}");
+        }
+    }
+
+    #[test]
+    fn text_without_a_visible_character_is_refused() {
+        for value in ["\u{200B}", "\u{200B}\u{200C}\u{200D}", "\u{FEFF}\u{2060}", "\u{3164}", "\u{00AD}\u{FE0F}"] {
+            assert_eq!(Name::parse(value).unwrap_err().code, "no_visible_characters", "{value:?}");
+            assert_eq!(Text::parse(value).unwrap_err().code, "no_visible_characters", "{value:?}");
+        }
+        assert_eq!(Text::parse("\u{200B}\n\u{200B}").unwrap_err().code, "no_visible_characters");
+        // Joiners inside visible text stay: Persian names need the zero-width non-joiner.
+        assert!(Name::parse("مهدی\u{200C}زاده").is_ok());
+        assert!(Name::parse("\u{200B}A").is_ok());
+    }
+
+    #[test]
     fn deserialising_checks_the_rule_too() {
         assert!(serde_json::from_str::<Name>("\"\"").is_err());
+        assert!(serde_json::from_str::<Name>("\"Amina\\u202e\"").is_err());
         assert_eq!(serde_json::from_str::<Name>("\" Amina \"").unwrap().0, "Amina");
     }
 }

@@ -17,3 +17,4 @@ mod retention;
 mod return_track;
 mod rule_edges;
 mod sessions_meetings;
+mod text;

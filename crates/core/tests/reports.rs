@@ -414,3 +414,22 @@ fn agenda_reasons_follow_each_rule() {
     let md = agenda.to_markdown();
     assert!(md.contains("termijn verstreken") && md.contains("Nieuwe termijn afspreken"));
 }
+
+/// Breakdown cells below k are suppressed, and the smallest other cell with them, so that a
+/// suppressed cell cannot be recovered from the total.
+#[test]
+fn small_breakdown_cells_are_suppressed_with_a_second_cell() {
+    use perspectief_core::report::{Breakdowns, Count};
+    let cells = |counts: &[u32]| -> Vec<Count<Option<String>>> {
+        counts.iter().enumerate().map(|(i, n)| Count { key: Some(format!("L{i}")), persons: *n }).collect()
+    };
+    let kept = |counts: &[u32]| {
+        let mut b = Breakdowns { by_location: cells(counts), ..Breakdowns::default() };
+        b.suppress_below(5);
+        b.by_location.iter().map(|c| c.persons).collect::<Vec<_>>()
+    };
+    assert_eq!(kept(&[1, 7, 8, 3]), [8], "1 and 3 are small; 7, the smallest other, goes with them");
+    assert_eq!(kept(&[6, 7, 9]), [6, 7, 9], "nothing small, nothing suppressed");
+    assert_eq!(kept(&[2, 20]), Vec::<u32>::new(), "20 would give the 2 away");
+    assert_eq!(kept(&[0, 5, 6]), [0, 5, 6], "an empty cell points at no one");
+}

@@ -2,14 +2,22 @@
 //! asks the [`Authenticator`] who it is, and hands the handlers a [`Caller`]. Unknown, expired
 //! or revoked tokens, and disabled accounts, get UNAUTHENTICATED without saying which.
 //! Health checks and reflection are open, so generic tools can find and probe the server.
+//! Refused authentications are counted per client address ([`RefusalLimit`]): past the limit,
+//! that address gets RESOURCE_EXHAUSTED with a retry delay until its window has passed.
+//! A caller that names the person it works for (`x-perspectief-on-behalf-of`, recorded in the
+//! access log) may name only an enabled account of its own organisation (the core's
+//! `may_act_for`, over the [`UserDirectory`] port); anything else is PERMISSION_DENIED.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use perspectief_core::access::Role;
-use perspectief_core::service::{AuthFailure, Authenticator, Caller, Purpose};
+use perspectief_core::service::{AuthFailure, Authenticator, Caller, Purpose, UserDirectory, may_act_for};
 use tonic::Status;
 use tower::{Layer, Service};
 
@@ -20,22 +28,97 @@ const PUBLIC: [&str; 3] =
 /// Metadata a caller may send to say why it accesses the data (recorded in the access log).
 pub const PURPOSE_HEADER: &str = "x-perspectief-purpose";
 
+/// How many refused authentications (no token, or one that is unknown, expired or revoked)
+/// one client address may have within a window. Past that, every call from that address is
+/// refused with RESOURCE_EXHAUSTED and a retry delay until the window that began with its
+/// first refusal has passed, valid token or not: a guesser learns nothing more, and a client
+/// with a broken configuration is slowed down, not locked out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefusalLimit {
+    /// Refusals allowed per address within `window` (at least 1).
+    pub max_refusals: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+impl Default for RefusalLimit {
+    /// 20 refusals per address per minute.
+    fn default() -> Self {
+        Self { max_refusals: 20, window: Duration::from_secs(60) }
+    }
+}
+
+/// Addresses kept at most; expired ones are dropped first, and past this the oldest windows go.
+const MAX_ADDRESSES: usize = 10_000;
+
+/// Refused authentications per client address (the IP, not the port: a guesser opens new
+/// connections at will).
+#[derive(Debug)]
+struct Refusals {
+    limit: RefusalLimit,
+    by_address: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl Refusals {
+    fn new(limit: RefusalLimit) -> Self {
+        Self { limit: RefusalLimit { max_refusals: limit.max_refusals.max(1), ..limit }, by_address: Mutex::default() }
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, (Instant, u32)>> {
+        self.by_address.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How long `ip` must still wait, if it used up its refusals.
+    fn blocked(&self, ip: IpAddr, now: Instant) -> Option<Duration> {
+        let map = self.map();
+        let (start, count) = map.get(&ip)?;
+        let ends = *start + self.limit.window;
+        (*count >= self.limit.max_refusals && now < ends).then(|| ends - now)
+    }
+
+    /// Count a refusal of `ip`; true when this one used up its allowance.
+    fn refused(&self, ip: IpAddr, now: Instant) -> bool {
+        let window = self.limit.window;
+        let mut map = self.map();
+        if map.len() >= MAX_ADDRESSES && !map.contains_key(&ip) {
+            map.retain(|_, (start, _)| now < *start + window);
+            if map.len() >= MAX_ADDRESSES
+                && let Some(oldest) = map.iter().min_by_key(|(_, (start, _))| *start).map(|(ip, _)| *ip)
+            {
+                map.remove(&oldest);
+            }
+        }
+        let entry = map.entry(ip).or_insert((now, 0));
+        if now >= entry.0 + window {
+            *entry = (now, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        entry.1 == self.limit.max_refusals
+    }
+}
+
 /// The layer.
 #[derive(Debug)]
 pub struct AuthLayer<A> {
     auth: Arc<A>,
+    refusals: Arc<Refusals>,
 }
 
 impl<A> Clone for AuthLayer<A> {
     fn clone(&self) -> Self {
-        Self { auth: self.auth.clone() }
+        Self { auth: self.auth.clone(), refusals: self.refusals.clone() }
     }
 }
 
 impl<A> AuthLayer<A> {
-    /// A layer that authenticates with `auth`.
+    /// A layer that authenticates with `auth`, with the default [`RefusalLimit`].
     pub fn new(auth: Arc<A>) -> Self {
-        Self { auth }
+        Self::with_limit(auth, RefusalLimit::default())
+    }
+
+    /// A layer that authenticates with `auth` and limits refused authentications per address.
+    pub fn with_limit(auth: Arc<A>, limit: RefusalLimit) -> Self {
+        Self { auth, refusals: Arc::new(Refusals::new(limit)) }
     }
 }
 
@@ -43,7 +126,7 @@ impl<S, A> Layer<S> for AuthLayer<A> {
     type Service = AuthService<S, A>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        AuthService { inner, auth: self.auth.clone() }
+        AuthService { inner, auth: self.auth.clone(), refusals: self.refusals.clone() }
     }
 }
 
@@ -52,12 +135,26 @@ impl<S, A> Layer<S> for AuthLayer<A> {
 pub struct AuthService<S, A> {
     inner: S,
     auth: Arc<A>,
+    refusals: Arc<Refusals>,
 }
 
 impl<S: Clone, A> Clone for AuthService<S, A> {
     fn clone(&self) -> Self {
-        Self { inner: self.inner.clone(), auth: self.auth.clone() }
+        Self { inner: self.inner.clone(), auth: self.auth.clone(), refusals: self.refusals.clone() }
     }
+}
+
+/// Calls from an address that used up its refused authentications.
+fn too_many_refusals(retry_after: Duration) -> Status {
+    use tonic_types::StatusExt;
+    let mut details = tonic_types::ErrorDetails::new();
+    details.set_error_info("TOO_MANY_REFUSALS", crate::status::ERROR_DOMAIN, []);
+    details.set_retry_info(Some(retry_after));
+    Status::with_error_details(
+        tonic::Code::ResourceExhausted,
+        "too many refused authentications from this address; try again later",
+        details,
+    )
 }
 
 fn bearer(headers: &http::HeaderMap) -> Option<String> {
@@ -117,7 +214,7 @@ where
     S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>> + Clone + Send + 'static,
     S::Future: Send + 'static,
     B: Send + 'static,
-    A: Authenticator + 'static,
+    A: Authenticator + UserDirectory + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
@@ -132,11 +229,29 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let auth = self.auth.clone();
+        let refusals = self.refusals.clone();
         Box::pin(async move {
             if PUBLIC.iter().any(|p| req.uri().path().starts_with(p)) {
                 return inner.call(req).await.map(too_large_is_resource_exhausted);
             }
+            let ip = crate::observe::peer_addr(&req).map(|a| a.ip());
+            if let Some(wait) = ip.and_then(|ip| refusals.blocked(ip, Instant::now())) {
+                return Ok(too_many_refusals(wait).into_http());
+            }
+            let refused_once = |ip: Option<IpAddr>| {
+                if let Some(ip) = ip
+                    && refusals.refused(ip, Instant::now())
+                {
+                    tracing::warn!(
+                        peer = %ip,
+                        refusals = refusals.limit.max_refusals,
+                        window_seconds = refusals.limit.window.as_secs(),
+                        "too many refused authentications: calls from this address wait for the window to pass"
+                    );
+                }
+            };
             let Some(token) = bearer(req.headers()) else {
+                refused_once(ip);
                 tracing::warn!(peer = %client_address(&req), "call without a bearer token refused");
                 return Ok(refused(
                     tonic::Code::Unauthenticated,
@@ -148,6 +263,7 @@ where
             let actor = match auth.authenticate(&token).await {
                 Ok(actor) => actor,
                 Err(AuthFailure::Rejected(why)) => {
+                    refused_once(ip);
                     // The token's public id only, never its secret.
                     tracing::warn!(
                         token_id = token_id(&token).unwrap_or("(not a token of this system)"),
@@ -188,6 +304,36 @@ where
                     }
                 },
             };
+            // The access log records this person as the one behind the call: only an enabled
+            // account of the caller's own organisation, and the refusal does not say whether
+            // the account exists elsewhere.
+            if let Some(user) = on_behalf_of {
+                match auth.account(user).await {
+                    Ok(account) if may_act_for(&actor, account.as_ref()) => {}
+                    Ok(_) => {
+                        tracing::warn!(
+                            user = %actor.user,
+                            on_behalf_of = %user,
+                            peer = %client_address(&req),
+                            "on-behalf-of refused: not an enabled account of the caller's organisation"
+                        );
+                        return Ok(refused(
+                            tonic::Code::PermissionDenied,
+                            "ON_BEHALF_OF_REFUSED",
+                            "x-perspectief-on-behalf-of must name an enabled account of your own organisation",
+                        )
+                        .into_http());
+                    }
+                    Err(_) => {
+                        return Ok(refused(
+                            tonic::Code::Unavailable,
+                            "UNAVAILABLE",
+                            "authentication is unavailable; try again later",
+                        )
+                        .into_http());
+                    }
+                }
+            }
             if let Some(slot) = req.extensions().get::<crate::observe::CallerSlot>() {
                 slot.fill(actor.organisation, actor.role);
             }

@@ -7,6 +7,7 @@
 //! ```
 
 use perspectief_core::DomainError;
+use perspectief_core::error::echo;
 use perspectief_core::service::ParticipantFilter;
 
 use crate::convert::{Field, FromProto, ToProto};
@@ -34,10 +35,10 @@ pub fn participant_filter(filter: &str) -> Result<ParticipantFilter, DomainError
         } else if let Some((f, v)) = condition.split_once('=') {
             (f.trim(), "=", unquote(v))
         } else {
-            return Err(invalid(format!("'{}' is not a condition like field = value", condition.trim())));
+            return Err(invalid(format!("{} is not a condition like field = value", echo(condition))));
         };
         if seen.contains(&field) {
-            return Err(invalid(format!("{field} appears twice")));
+            return Err(invalid(format!("{} appears twice", echo(field))));
         }
         seen.push(field);
         let at = Field::root().child("filter").child(field);
@@ -45,12 +46,12 @@ pub fn participant_filter(filter: &str) -> Result<ParticipantFilter, DomainError
             ("project_worker", "=") => out.project_worker = Some(FromProto::from_proto(value.to_owned(), &at)?),
             ("phase", "=") => {
                 let phase = pb::Phase::from_str_name(value)
-                    .ok_or_else(|| invalid(format!("'{value}' is not a phase (such as PHASE_ORIENTATION)")))?;
+                    .ok_or_else(|| invalid(format!("{} is not a phase (such as PHASE_ORIENTATION)", echo(value))))?;
                 out.phase = Some(FromProto::from_proto(phase as i32, &at)?);
             }
             ("registered_on", ">=") => {
                 let day = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                    .map_err(|_| invalid(format!("'{value}' is not a date like \"2026-01-31\"")))?;
+                    .map_err(|_| invalid(format!("{} is not a date like \"2026-01-31\"", echo(value))))?;
                 out.registered_from = Some(day);
             }
             ("include_closed", "=") => {
@@ -62,7 +63,8 @@ pub fn participant_filter(filter: &str) -> Result<ParticipantFilter, DomainError
             }
             _ => {
                 return Err(invalid(format!(
-                    "unsupported condition on '{field}' ({op}): use project_worker =, phase =, registered_on >= or include_closed ="
+                    "unsupported condition on {} ({op}): use project_worker =, phase =, registered_on >= or include_closed =",
+                    echo(field)
                 )));
             }
         }

@@ -115,13 +115,17 @@ fn code_of(headers: &http::HeaderMap) -> Option<tonic::Code> {
 
 /// The client's address.
 pub(crate) fn peer<B>(req: &http::Request<B>) -> String {
+    peer_addr(req).map_or_else(|| "unknown".to_owned(), |a| a.to_string())
+}
+
+/// The client's socket address, when the connection has one.
+pub(crate) fn peer_addr<B>(req: &http::Request<B>) -> Option<std::net::SocketAddr> {
     use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
     let ext = req.extensions();
     // Over TLS the TCP details sit inside the TLS connection info.
     ext.get::<TcpConnectInfo>()
         .or_else(|| ext.get::<TlsConnectInfo<TcpConnectInfo>>().map(TlsConnectInfo::get_ref))
         .and_then(TcpConnectInfo::remote_addr)
-        .map_or_else(|| "unknown".to_owned(), |a| a.to_string())
 }
 
 impl<S, B> Service<http::Request<B>> for Observe<S>

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::ReportingService;
-use perspectief_core::service::{Authenticator, PerspectiefService};
+use perspectief_core::service::{Authenticator, PerspectiefService, UserDirectory};
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 
@@ -93,6 +93,8 @@ pub struct ServerConfig {
     /// Where calls, shed calls, timeouts and streams are counted (registered by the caller
     /// when metrics are served).
     pub metrics: Arc<crate::metrics::ServerMetrics>,
+    /// Refused authentications allowed per client address and window.
+    pub refusal_limit: crate::auth::RefusalLimit,
 }
 
 impl Default for ServerConfig {
@@ -110,6 +112,7 @@ impl Default for ServerConfig {
             drain: Duration::ZERO,
             streams: crate::api::StreamSettings::default(),
             metrics: Arc::default(),
+            refusal_limit: crate::auth::RefusalLimit::default(),
         }
     }
 }
@@ -134,7 +137,7 @@ pub async fn serve<S>(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError>
 where
-    S: PerspectiefService + ReportingService + DirectoryService + Authenticator + 'static,
+    S: PerspectiefService + ReportingService + DirectoryService + Authenticator + UserDirectory + 'static,
 {
     let (health_reporter, health) = tonic_health::server::health_reporter();
     health_reporter.set_serving::<ReferenceDataServiceServer<ReferenceData>>().await;
@@ -165,7 +168,7 @@ where
             tower::ServiceBuilder::new()
                 .layer(crate::observe::ObserveLayer::new(config.metrics.clone()))
                 .layer(GuardLayer::with_metrics(limits, config.metrics.clone()))
-                .layer(AuthLayer::new(service)),
+                .layer(AuthLayer::with_limit(service, config.refusal_limit)),
         )
         .add_service(health)
         .add_service(reference)

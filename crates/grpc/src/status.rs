@@ -3,9 +3,21 @@
 //! `BadRequest` field violations; a version conflict adds `PreconditionFailure`.
 
 use perspectief_core::access::DenyReason;
+use perspectief_core::error::bounded;
 use perspectief_core::{DomainError, FieldViolation as FieldViolation_, Rule, Violations};
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
+
+/// The longest status message, in characters. A status travels in HTTP/2 trailers, which a
+/// client limits (16 KiB by default): a longer one turns an INVALID_ARGUMENT into a protocol
+/// error. The core already quotes input through [`perspectief_core::error::echo`]; these bounds
+/// hold whatever a message was made of.
+const MAX_MESSAGE_CHARS: usize = 500;
+/// The longest field path, field description or `ErrorInfo` value, in characters.
+const MAX_DETAIL_CHARS: usize = 200;
+/// The bytes of field paths and descriptions one status lists at most: the first violations
+/// that fit (at least one), enough for every input the domain validates in one go.
+const MAX_VIOLATION_BYTES: usize = 4000;
 
 /// The domain of every `ErrorInfo`.
 pub const ERROR_DOMAIN: &str = "perspectief.nl";
@@ -37,7 +49,7 @@ pub fn code(e: &DomainError) -> Code {
 pub fn to_status(e: &DomainError) -> Status {
     let reason = e.code().to_uppercase();
     let mut meta: Vec<(String, String)> = Vec::new();
-    let mut put = |k: &str, v: &str| meta.push((k.to_owned(), v.to_owned()));
+    let mut put = |k: &str, v: &str| meta.push((k.to_owned(), bounded(v, MAX_DETAIL_CHARS)));
     match e {
         DomainError::IllegalPhaseTransition { from, to, reason } => {
             put("from", from.as_str());
@@ -75,14 +87,23 @@ pub fn to_status(e: &DomainError) -> Status {
     );
     match e {
         DomainError::InvalidInput(v) => {
+            let mut budget = MAX_VIOLATION_BYTES;
             let violations: Vec<FieldViolation> = v
                 .iter()
                 .map(|f| FieldViolation {
-                    field: f.field.clone(),
-                    description: f.message.clone(),
-                    reason: f.code.to_uppercase(),
+                    field: bounded(&f.field, MAX_DETAIL_CHARS),
+                    description: bounded(&f.message, MAX_DETAIL_CHARS),
+                    reason: bounded(&f.code.to_uppercase(), MAX_DETAIL_CHARS),
                     localized_message: None,
                 })
+                .enumerate()
+                .take_while(|(i, f)| {
+                    let size = f.field.len() + f.description.len() + f.reason.len();
+                    let fits = *i == 0 || size <= budget;
+                    budget = budget.saturating_sub(size);
+                    fits
+                })
+                .map(|(_, f)| f)
                 .collect();
             details.set_bad_request(violations);
         }
@@ -99,7 +120,7 @@ pub fn to_status(e: &DomainError) -> Status {
         }
         _ => {}
     }
-    Status::with_error_details(code(e), e.to_string(), details)
+    Status::with_error_details(code(e), bounded(&e.to_string(), MAX_MESSAGE_CHARS), details)
 }
 
 /// The reason of a denial as key-value details (`deny_reason` and what it names): in a
@@ -225,7 +246,9 @@ pub fn from_status(status: &Status) -> DomainError {
         "unavailable" => DomainError::Unavailable { reason: m("reason").to_owned() },
         "internal" => DomainError::Internal { reference: m("reference").to_owned() },
         // Authentication refusals, limits and the like: not domain errors.
-        "unauthenticated" | "message_too_large" => transport_error(status),
+        "unauthenticated" | "message_too_large" | "on_behalf_of_refused" | "too_many_refusals" => {
+            transport_error(status)
+        }
         _ => named::<Rule>(m("rule")).map_or_else(unknown, |rule| DomainError::RuleViolated { rule }),
     }
 }

@@ -393,3 +393,123 @@ async fn thousands_of_undecodable_truncated_and_oversized_messages_leave_the_ser
     assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
     h.stop().await;
 }
+
+/// A refusal repeats at most a short, escaped fragment of the input: a 100 KB filter or name is
+/// INVALID_ARGUMENT with a small status (not a trailer too large for the client), and CR, LF and
+/// ESC come back as escapes, never as the characters themselves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_echo_only_a_short_escaped_fragment_of_the_input() {
+    use perspectief_grpc::pb::case_service_client::CaseServiceClient;
+
+    let h = Harness::start(ServerConfig::default()).await;
+    let mut cases = CaseServiceClient::new(h.channel.clone());
+    let huge = "x".repeat(100 * 1024);
+    let injected = "phase = \u{1b}[2J\r\nINJECTED \u{202e}txt";
+    let with_and = format!("phase = PHASE_INTAKE AND {}", "y".repeat(100 * 1024));
+    for filter in [huge.clone(), injected.to_owned(), with_and] {
+        let request = pb::ListParticipantsRequest { filter: filter.clone(), ..Default::default() };
+        let err = cases.list_participants(h.authed(request)).await.unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument, "{:.80}: {err:?}", filter);
+        let details = err.get_error_details();
+        assert_eq!(details.error_info().unwrap().reason, "INVALID_INPUT");
+        let violation = &details.bad_request().unwrap().field_violations[0];
+        assert_eq!(violation.field, "filter");
+        for text in [err.message(), violation.description.as_str()] {
+            assert!(text.len() < 300, "{} bytes: {text:.100}", text.len());
+            assert!(!text.chars().any(|c| c.is_control() || c == '\u{202e}'), "{text:?}");
+        }
+    }
+    let request = pb::ListParticipantsRequest { filter: injected.to_owned(), ..Default::default() };
+    let err = cases.list_participants(h.authed(request)).await.unwrap_err();
+    assert!(err.message().contains(r"\u{1b}[2J\u{d}\u{a}INJECTED \u{202e}txt"), "{}", err.message());
+
+    // An id is quoted the same way, wherever it is refused.
+    let request = pb::GetCaseFileRequest { name: format!("participants/{huge}") };
+    let err = cases.get_case_file(h.authed(request)).await.unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument, "{err:?}");
+    assert!(err.message().len() < 300, "{:.100}", err.message());
+    assert!(err.message().contains("'xxxxxxxx") && err.message().contains('…'), "{}", err.message());
+    h.stop().await;
+}
+
+/// `x-perspectief-on-behalf-of` names the person behind a call in the access log: a caller may
+/// name only an enabled account of its own organisation, and the refusal is the same whether
+/// the named account exists elsewhere or not at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_behalf_of_names_only_an_enabled_colleague_of_the_callers_organisation() {
+    let h = Harness::start(ServerConfig::default()).await;
+    let partner_org = OrganisationId::from_u128(500);
+    let account = |id: u128, organisation: OrganisationId, role: Role| UserAccount {
+        id: UserId::from_u128(id),
+        organisation,
+        role,
+        name: Label::parse("Medewerker").unwrap(),
+        disabled: false,
+    };
+    h.store().create_user(h.admin(), account(3, partner_org, Role::ChainPartner)).await.unwrap();
+    h.store().create_user(h.admin(), account(4, partner_org, Role::ChainPartner)).await.unwrap();
+    h.store().set_user_disabled(h.admin(), UserId::from_u128(4), true).await.unwrap();
+    h.store().create_user(h.admin(), account(5, OrganisationId::from_u128(600), Role::ChainPartner)).await.unwrap();
+
+    let mut client = ReferenceDataServiceClient::new(h.channel.clone());
+    let call = |on_behalf_of: u128| {
+        let mut req = h.authed(list(1, ""));
+        req.metadata_mut()
+            .insert("x-perspectief-on-behalf-of", UserId::from_u128(on_behalf_of).to_string().parse().unwrap());
+        req
+    };
+    // The partner's own people: itself and an enabled colleague.
+    for ok in [2, 3] {
+        assert!(client.list_activity_codes(call(ok)).await.is_ok(), "user {ok}");
+    }
+    // The foundation's administrator (1), a disabled colleague (4), another partner's user (5)
+    // and an account that does not exist (99): one and the same refusal.
+    let mut messages = Vec::new();
+    for refused in [1, 4, 5, 99] {
+        let err = client.list_activity_codes(call(refused)).await.unwrap_err();
+        assert_eq!(err.code(), Code::PermissionDenied, "user {refused}: {err:?}");
+        assert_eq!(err.get_error_details().error_info().unwrap().reason, "ON_BEHALF_OF_REFUSED");
+        messages.push(err.message().to_owned());
+    }
+    messages.dedup();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    h.stop().await;
+}
+
+/// Guessing tokens is limited per client address: after the allowed refusals, every call from
+/// that address (a valid token too: a guesser learns nothing) is RESOURCE_EXHAUSTED with a
+/// retry delay, until the window has passed. Health stays open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_authentication_is_limited_per_address_with_a_retry_delay() {
+    use perspectief_grpc::auth::RefusalLimit;
+
+    let window = std::time::Duration::from_millis(800);
+    let config = ServerConfig { refusal_limit: RefusalLimit { max_refusals: 3, window }, ..ServerConfig::default() };
+    let h = Harness::start(config).await;
+    let mut client = ReferenceDataServiceClient::new(h.channel.clone());
+    let guess = |i: u32| {
+        let mut req = Request::new(list(1, ""));
+        let token = format!("Bearer pt1.{}.{}", uuid::Uuid::new_v4().simple(), format!("{i:02}").repeat(32));
+        req.metadata_mut().insert("authorization", token.parse().unwrap());
+        req
+    };
+    for i in 0..3 {
+        assert_eq!(client.list_activity_codes(guess(i)).await.unwrap_err().code(), Code::Unauthenticated);
+    }
+    let started = std::time::Instant::now();
+    for req in [guess(3), h.authed(list(1, ""))] {
+        let err = client.list_activity_codes(req).await.unwrap_err();
+        assert_eq!(err.code(), Code::ResourceExhausted, "{err:?}");
+        let details = err.get_error_details();
+        assert_eq!(details.error_info().unwrap().reason, "TOO_MANY_REFUSALS");
+        let delay = details.retry_info().unwrap().retry_delay.unwrap();
+        assert!(delay > std::time::Duration::ZERO && delay <= window, "{delay:?}");
+    }
+    let mut health = tonic_health::pb::health_client::HealthClient::new(h.channel.clone());
+    assert!(health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.is_ok());
+    // After the window, the address starts again.
+    tokio::time::sleep(window.saturating_sub(started.elapsed()) + std::time::Duration::from_millis(50)).await;
+    assert!(client.list_activity_codes(h.authed(list(1, ""))).await.is_ok());
+    assert_eq!(client.list_activity_codes(guess(9)).await.unwrap_err().code(), Code::Unauthenticated);
+    h.stop().await;
+}

@@ -4,8 +4,10 @@
 //! every column and that predecessor hash. The hash is an HMAC-SHA-256 under a key of the
 //! database's own (random, sealed in `meta` with the encryption key): someone with write access
 //! to the database but without the key file cannot recompute the chain after changing it. `audit_head` holds the last sequence number and
-//! hash, updated in the same transaction, so that a cut-off tail is detected too. [`verify`]
-//! walks the chain and reports the first sequence number that does not verify.
+//! hash, updated in the same transaction, so that a cut-off tail is detected too. [`verify_with`]
+//! walks the chain and reports the first sequence number that does not verify, and compares
+//! the result with the latest signed checkpoints (see [`crate::checkpoints`]), which catch a
+//! tail cut off together with a head reset to match.
 
 use perspectief_core::service::{AuditEntry, AuditRecord, ChainVerification};
 use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
@@ -18,9 +20,17 @@ use crate::sql::{self, get};
 /// The hash before the first record.
 pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The key of the chain's HMAC.
+/// The key of the chain's HMAC, wiped from memory when dropped.
 #[derive(Clone)]
 pub(crate) struct AuditKey(pub(crate) [u8; 32]);
+
+impl Drop for AuditKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for AuditKey {}
 
 impl std::fmt::Debug for AuditKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -29,17 +39,18 @@ impl std::fmt::Debug for AuditKey {
 }
 
 impl AuditKey {
-    /// HMAC-SHA-256 (RFC 2104) over the concatenated parts.
-    fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let mut block = [0u8; 64];
+    /// HMAC-SHA-256 (RFC 2104) over the concatenated parts. Other uses than the chain put
+    /// their own domain label first (see the participant page tokens).
+    pub(crate) fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let mut block = zeroize::Zeroizing::new([0u8; 64]);
         block[..32].copy_from_slice(&self.0);
         let mut inner = Sha256::new();
-        inner.update(block.map(|b| b ^ 0x36));
+        inner.update(zeroize::Zeroizing::new(block.map(|b| b ^ 0x36)).as_ref());
         for p in parts {
             inner.update(p);
         }
         let mut outer = Sha256::new();
-        outer.update(block.map(|b| b ^ 0x5c));
+        outer.update(zeroize::Zeroizing::new(block.map(|b| b ^ 0x5c)).as_ref());
         outer.update(inner.finalize());
         outer.finalize().into()
     }
@@ -303,7 +314,26 @@ pub(crate) async fn records<C: ConnectionTrait>(
 
 /// Walk the whole chain, in one read snapshot so that records committed meanwhile by a live
 /// system neither break nor extend the walk.
+#[cfg(test)]
 pub(crate) async fn verify(db: &sea_orm::DatabaseConnection, key: &AuditKey) -> Result<ChainVerification, DbErr> {
+    verify_snapshot(db, key, None).await
+}
+
+/// [`verify`], and then compare the chain with the latest signed checkpoints (in the database
+/// and the checkpoint file): a log shorter than a checkpoint was cut off or rolled back.
+pub(crate) async fn verify_with(
+    db: &sea_orm::DatabaseConnection,
+    key: &AuditKey,
+    guard: &crate::checkpoints::Guard,
+) -> Result<ChainVerification, DbErr> {
+    verify_snapshot(db, key, Some(guard)).await
+}
+
+async fn verify_snapshot(
+    db: &sea_orm::DatabaseConnection,
+    key: &AuditKey,
+    guard: Option<&crate::checkpoints::Guard>,
+) -> Result<ChainVerification, DbErr> {
     use sea_orm::{AccessMode, IsolationLevel, TransactionOptions, TransactionTrait};
     let options = match db.get_database_backend() {
         // A SQLite read transaction in WAL mode reads one snapshot by nature.
@@ -315,7 +345,15 @@ pub(crate) async fn verify(db: &sea_orm::DatabaseConnection, key: &AuditKey) -> 
         },
     };
     let txn = db.begin_with_options(options).await?;
-    let result = verify_in(&txn, key).await;
+    let result = match verify_in(&txn, key).await {
+        Ok(ChainVerification::Intact { records, head }) => match guard {
+            Some(guard) => crate::checkpoints::compare(&txn, guard, records)
+                .await
+                .map(|broken| broken.unwrap_or(ChainVerification::Intact { records, head })),
+            None => Ok(ChainVerification::Intact { records, head }),
+        },
+        other => other,
+    };
     txn.rollback().await?;
     result
 }

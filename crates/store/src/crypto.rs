@@ -11,23 +11,29 @@ use std::path::Path;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
+use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::error::StoreError;
 
 const NONCE_LEN: usize = 24;
 
-/// One key and its id.
+/// One key and its id. The cipher wipes its copy of the key when dropped.
 #[derive(Clone)]
 struct Entry {
     id: String,
     cipher: XChaCha20Poly1305,
 }
 
-/// The keys a store can use: the current one for sealing, all of them for opening.
+/// The keys a store can use: the current one for sealing, all of them for opening. Every copy
+/// of a key it holds is wiped from memory when it is dropped, and so are the key texts it was
+/// made from, as far as it read them itself (a key file, `PERSPECTIEF_KEY`).
 #[derive(Clone)]
 pub struct Keyring {
     keys: Vec<Entry>,
 }
+
+// Each entry's cipher zeroizes its key on drop (chacha20poly1305's `ZeroizeOnDrop`).
+impl ZeroizeOnDrop for Keyring {}
 
 impl std::fmt::Debug for Keyring {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -52,9 +58,14 @@ fn key_id(key: &[u8; 32]) -> String {
     hex::encode(&h.finalize()[..8])
 }
 
-fn parse_key(text: &str) -> Result<[u8; 32], String> {
-    let bytes = hex::decode(text.trim()).map_err(|_| "a key is 64 hexadecimal characters".to_owned())?;
-    bytes.try_into().map_err(|_| "a key is 32 bytes (64 hexadecimal characters)".to_owned())
+fn parse_key(text: &str) -> Result<Zeroizing<[u8; 32]>, String> {
+    let bytes = Zeroizing::new(hex::decode(text.trim()).map_err(|_| "a key is 64 hexadecimal characters".to_owned())?);
+    let mut key = Zeroizing::new([0u8; 32]);
+    if bytes.len() != key.len() {
+        return Err("a key is 32 bytes (64 hexadecimal characters)".to_owned());
+    }
+    key.copy_from_slice(&bytes);
+    Ok(key)
 }
 
 impl Keyring {
@@ -67,24 +78,33 @@ impl Keyring {
             .iter()
             .map(|k| {
                 let key = parse_key(k.as_ref())?;
-                Ok(Entry { id: key_id(&key), cipher: XChaCha20Poly1305::new((&key).into()) })
+                Ok(Self::entry(&key))
             })
             .collect::<Result<Vec<_>, String>>()?;
         Ok(Self { keys })
     }
 
-    /// A new random key, as hex.
+    fn entry(key: &[u8; 32]) -> Entry {
+        Entry { id: key_id(key), cipher: XChaCha20Poly1305::new(key.into()) }
+    }
+
+    /// A one-key keyring from the key's bytes (a participant's data key, unwrapped).
+    pub(crate) fn from_key(key: &[u8; 32]) -> Self {
+        Self { keys: vec![Self::entry(key)] }
+    }
+
+    /// A new random key, as hex. The caller owns the text: wipe it (`zeroize`) when done.
     pub fn generate_hex_key() -> Result<String, StoreError> {
-        let mut key = [0u8; 32];
-        getrandom::fill(&mut key)
+        let mut key = Zeroizing::new([0u8; 32]);
+        getrandom::fill(key.as_mut())
             .map_err(|e| StoreError::Io { what: "generating a key".to_owned(), reason: e.to_string() })?;
-        Ok(hex::encode(key))
+        Ok(hex::encode(key.as_ref()))
     }
 
     /// Read a key file (current key first, `#` comments).
     pub fn load_file(path: &Path) -> Result<Self, StoreError> {
         let err = |reason: String| StoreError::KeyFile { path: path.display().to_string(), reason };
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?);
         let keys: Vec<&str> =
             text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty()).collect();
         Self::from_hex_keys(&keys).map_err(err)
@@ -92,7 +112,7 @@ impl Keyring {
 
     /// Keys from `PERSPECTIEF_KEY` (comma-separated hex, current first), if set.
     pub fn from_env() -> Result<Option<Self>, StoreError> {
-        match std::env::var("PERSPECTIEF_KEY") {
+        match std::env::var("PERSPECTIEF_KEY").map(Zeroizing::new) {
             Ok(v) if !v.trim().is_empty() => {
                 let keys: Vec<&str> = v.split(',').collect();
                 Self::from_hex_keys(&keys)
@@ -110,7 +130,7 @@ impl Keyring {
             what: format!("creating key file {}", path.display()),
             reason: e.to_string(),
         };
-        let key = Self::generate_hex_key()?;
+        let key = Zeroizing::new(Self::generate_hex_key()?);
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
@@ -121,9 +141,10 @@ impl Keyring {
         let mut file = options.open(path).map_err(io)?;
         writeln!(file, "# Perspectief encryption key. Keep it secret, back it up apart from the database.")
             .map_err(io)?;
-        writeln!(file, "{key}").map_err(io)?;
+        writeln!(file, "{}", key.as_str()).map_err(io)?;
         file.sync_all().map_err(io)?;
-        Self::from_hex_keys(&[key]).map_err(|reason| StoreError::KeyFile { path: path.display().to_string(), reason })
+        Self::from_hex_keys(&[key.as_str()])
+            .map_err(|reason| StoreError::KeyFile { path: path.display().to_string(), reason })
     }
 
     /// The id of the key new values are sealed with.
@@ -207,5 +228,21 @@ mod tests {
         let hex = Keyring::generate_hex_key().unwrap();
         let ring = Keyring::from_hex_keys(std::slice::from_ref(&hex)).unwrap();
         assert!(!format!("{ring:?}").contains(&hex));
+    }
+
+    /// Key material is wiped from memory when dropped: the keyring (its ciphers), the access
+    /// log's HMAC key and the checkpoint signing key. A type that stops doing so fails to
+    /// compile here.
+    #[test]
+    fn key_material_is_wiped_when_dropped() {
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<Keyring>();
+        wiped_on_drop::<crate::audit::AuditKey>();
+        wiped_on_drop::<ed25519_dalek::SigningKey>();
+        wiped_on_drop::<Zeroizing<[u8; 32]>>();
+        // What parse_key returns for a key text is such a buffer too.
+        let key: Zeroizing<[u8; 32]> = parse_key(&"ab".repeat(32)).unwrap();
+        assert_eq!(*key, [0xab; 32]);
+        assert!(parse_key("ab").is_err());
     }
 }

@@ -62,6 +62,14 @@ pub enum StoreError {
         /// The files, separated by spaces.
         files: String,
     },
+    /// The access log does not verify, so no checkpoint is signed over it.
+    #[error("the access log does not verify at record {seq}: {reason}; no checkpoint was signed")]
+    AuditBroken {
+        /// The first sequence number that does not verify.
+        seq: u64,
+        /// What is wrong there.
+        reason: String,
+    },
     /// A file operation failed.
     #[error("{what}: {reason}")]
     Io {
@@ -85,6 +93,7 @@ impl StoreError {
             Self::Database(_) => "database",
             Self::Migration(_) => "migration",
             Self::NotPrivate { .. } => "not_private",
+            Self::AuditBroken { .. } => "audit_broken",
             Self::Io { .. } => "io",
         }
     }

@@ -24,8 +24,10 @@ use sea_orm::DatabaseConnection;
 
 mod accounts;
 mod audit;
+mod checkpoints;
 mod clock;
 mod crypto;
+mod directory;
 mod error;
 mod files;
 mod firsts;
@@ -43,6 +45,7 @@ pub mod testing;
 mod writer;
 
 pub use accounts::MAX_TOKEN_DAYS;
+pub use checkpoints::CheckpointPolicy;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use crypto::{Keyring, Sealed};
 pub use error::StoreError;
@@ -66,6 +69,10 @@ struct Inner {
     writer: writer::Writer,
     audit_key: audit::AuditKey,
     checkpoint_key: privacy::CheckpointKey,
+    /// When checkpoints are made and where else they are kept.
+    checkpoints: CheckpointPolicy,
+    /// The smallest breakdown cell shown outside the foundation.
+    min_cell: u32,
     keys: Keyring,
     clock: Arc<dyn Clock>,
     policy: AccessPolicy,
@@ -124,7 +131,7 @@ impl Store {
     /// Walk the access log's hash chain directly (for operators; the service method
     /// `verify_audit_log` does the same for an authorised caller, and logs it).
     pub async fn verify_chain(&self) -> Result<ChainVerification, StoreError> {
-        audit::verify(&self.inner.reader, &self.inner.audit_key).await.map_err(StoreError::from)
+        audit::verify_with(&self.inner.reader, &self.inner.audit_key, &self.guard()).await.map_err(StoreError::from)
     }
 
     /// Copy a live SQLite database, consistently, to a new file (`VACUUM INTO`). The copy is

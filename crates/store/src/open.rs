@@ -9,6 +9,7 @@ use perspectief_core::OrganisationId;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use sea_orm_migration::MigratorTrait;
+use zeroize::Zeroizing;
 
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::Keyring;
@@ -98,6 +99,12 @@ pub struct StoreOptions {
     /// How long SQLite waits for a lock held by another connection or process before the
     /// request is answered `unavailable` (try again).
     pub busy_timeout: Duration,
+    /// Automatic signed checkpoints of the access log (every 1,000 records or hour by
+    /// default); `None` makes them only on request (tests of the log's mechanics).
+    pub checkpoints: Option<crate::CheckpointPolicy>,
+    /// The smallest subsidy-report breakdown cell shown to readers outside the foundation
+    /// (smaller ones are suppressed; default 5), who also get no drill-down to ids.
+    pub min_cell: u32,
 }
 
 impl std::fmt::Debug for StoreOptions {
@@ -118,6 +125,8 @@ impl StoreOptions {
             max_batch: 256,
             backup_dir: None,
             busy_timeout: BUSY_TIMEOUT,
+            checkpoints: Some(crate::CheckpointPolicy::default()),
+            min_cell: perspectief_core::report::DEFAULT_MIN_CELL,
         }
     }
 }
@@ -235,12 +244,15 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
         .await
         .map_err(|e| StoreError::Database(format!("registering the foundation's organisation: {e}")))?;
     let writer = Writer::start(writer_db, audit_key.clone(), options.max_batch, 4096);
-    Ok(Store {
+    let automatic = options.checkpoints.is_some();
+    let store = Store {
         inner: Arc::new(Inner {
             reader,
             writer,
             audit_key,
             checkpoint_key,
+            checkpoints: options.checkpoints.unwrap_or_default(),
+            min_cell: options.min_cell,
             keys: options.keys,
             clock: options.clock,
             policy: perspectief_core::AccessPolicy { foundation },
@@ -248,7 +260,11 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
             size: Default::default(),
             feed_reads: Default::default(),
         }),
-    })
+    };
+    if automatic {
+        crate::checkpoints::start(&store);
+    }
+    Ok(store)
 }
 
 /// PostgreSQL acknowledges a commit before it is on disk when `synchronous_commit` is off;
@@ -274,17 +290,21 @@ pub(crate) async fn audit_key(db: &DatabaseConnection, keys: &Keyring) -> Result
     if let Some(row) = sql::one(db, "SELECT value FROM meta WHERE key = $1", [AUDIT_KEY.into()]).await? {
         let value: String = get(&row, "value")?;
         let (key_id, blob) = value.split_once(':').ok_or_else(malformed)?;
-        let plain = keys.open(key_id, AUDIT_KEY_AAD, &hex::decode(blob).map_err(|_| malformed())?)?;
-        let bytes: [u8; 32] = plain.try_into().map_err(|_| malformed())?;
-        return Ok(crate::audit::AuditKey(bytes));
+        let plain = Zeroizing::new(keys.open(key_id, AUDIT_KEY_AAD, &hex::decode(blob).map_err(|_| malformed())?)?);
+        let mut key = crate::audit::AuditKey([0; 32]);
+        if plain.len() != key.0.len() {
+            return Err(malformed());
+        }
+        key.0.copy_from_slice(&plain);
+        return Ok(key);
     }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
+    let mut key = crate::audit::AuditKey([0; 32]);
+    getrandom::fill(&mut key.0)
         .map_err(|e| StoreError::Io { what: "generating the audit key".to_owned(), reason: e.to_string() })?;
-    let sealed = keys.seal(AUDIT_KEY_AAD, &bytes)?;
+    let sealed = keys.seal(AUDIT_KEY_AAD, &key.0)?;
     let value = format!("{}:{}", sealed.key_id, hex::encode(sealed.blob));
     sql::exec(db, "INSERT INTO meta (key, value) VALUES ($1, $2)", [AUDIT_KEY.into(), value.into()]).await?;
-    Ok(crate::audit::AuditKey(bytes))
+    Ok(key)
 }
 
 const CHECKPOINT_KEY: &str = "checkpoint_signing_key";
@@ -300,14 +320,19 @@ pub(crate) async fn checkpoint_key(
     if let Some(row) = sql::one(db, "SELECT value FROM meta WHERE key = $1", [CHECKPOINT_KEY.into()]).await? {
         let value: String = get(&row, "value")?;
         let (key_id, blob) = value.split_once(':').ok_or_else(malformed)?;
-        let plain = keys.open(key_id, CHECKPOINT_KEY_AAD, &hex::decode(blob).map_err(|_| malformed())?)?;
-        let seed: [u8; 32] = plain.try_into().map_err(|_| malformed())?;
+        let plain =
+            Zeroizing::new(keys.open(key_id, CHECKPOINT_KEY_AAD, &hex::decode(blob).map_err(|_| malformed())?)?);
+        let mut seed = Zeroizing::new([0u8; 32]);
+        if plain.len() != seed.len() {
+            return Err(malformed());
+        }
+        seed.copy_from_slice(&plain);
         return Ok(crate::privacy::CheckpointKey(ed25519_dalek::SigningKey::from_bytes(&seed)));
     }
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed)
+    let mut seed = Zeroizing::new([0u8; 32]);
+    getrandom::fill(seed.as_mut())
         .map_err(|e| StoreError::Io { what: "generating the checkpoint key".to_owned(), reason: e.to_string() })?;
-    let sealed = keys.seal(CHECKPOINT_KEY_AAD, &seed)?;
+    let sealed = keys.seal(CHECKPOINT_KEY_AAD, seed.as_ref())?;
     let value = format!("{}:{}", sealed.key_id, hex::encode(sealed.blob));
     sql::exec(db, "INSERT INTO meta (key, value) VALUES ($1, $2)", [CHECKPOINT_KEY.into(), value.into()]).await?;
     Ok(crate::privacy::CheckpointKey(ed25519_dalek::SigningKey::from_bytes(&seed)))
@@ -500,7 +525,9 @@ mod tests {
                 "m0010_retention",
                 "m0011_grants",
                 "m0012_reviewed_exports",
-                "m0013_organisations"
+                "m0013_organisations",
+                "m0014_audit_checkpoints",
+                "m0015_version_bound_seals"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

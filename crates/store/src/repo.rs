@@ -42,12 +42,43 @@ pub(crate) fn unseal<T: DeserializeOwned>(
     })
 }
 
-pub(crate) fn state_aad(id: ParticipantId) -> String {
-    format!("participant:{id}")
+// ---- Sealed state bound to its version ---------------------------------------------------
+//
+// A row's sealed state (a case file and its display name, a session, a meeting) is bound to
+// the row *and its version*: an older state put back into the row, with or without its old
+// version number, does not open (for a case file, the version must also be the one of its
+// latest event). The `aad_version` column says how a row was sealed: rows written before this
+// binding (1) open with the row alone, and are bound at their next change.
+
+/// `aad_version` of a row sealed bound to its version.
+pub(crate) const BOUND_TO_VERSION: i64 = 2;
+
+/// The version a row's seal is bound to, from its `aad_version` and `version` columns.
+pub(crate) fn binding(aad_version: i64, version: i64) -> Option<u64> {
+    (aad_version >= BOUND_TO_VERSION).then(|| u64::try_from(version).unwrap_or(0))
 }
 
-pub(crate) fn display_aad(id: ParticipantId) -> String {
-    format!("participant-display:{id}")
+fn bound(place: String, version: Option<u64>) -> String {
+    match version {
+        Some(v) => format!("{place}@{v}"),
+        None => place,
+    }
+}
+
+pub(crate) fn state_aad(id: ParticipantId, version: Option<u64>) -> String {
+    bound(format!("participant:{id}"), version)
+}
+
+pub(crate) fn display_aad(id: ParticipantId, version: Option<u64>) -> String {
+    bound(format!("participant-display:{id}"), version)
+}
+
+pub(crate) fn session_aad(id: impl std::fmt::Display, version: Option<u64>) -> String {
+    bound(format!("session:{id}"), version)
+}
+
+pub(crate) fn meeting_aad(id: impl std::fmt::Display, version: Option<u64>) -> String {
+    bound(format!("meeting:{id}"), version)
 }
 
 pub(crate) fn event_aad(id: ParticipantId, version: u64) -> String {
@@ -76,9 +107,10 @@ fn participant_key_aad(id: ParticipantId) -> String {
     format!("participant-key:{id}")
 }
 
-/// A participant's data key as a one-key keyring.
+/// A participant's data key (unwrapped, wiped when dropped) as a one-key keyring.
 fn key_ring(key: &[u8]) -> Result<Keyring, DomainError> {
-    Keyring::from_hex_keys(&[hex::encode(key)]).map_err(internal)
+    let key: &[u8; 32] = key.try_into().map_err(|_| internal("a participant key is not 32 bytes"))?;
+    Ok(Keyring::from_key(key))
 }
 
 /// The participant's data key, unwrapped; `None` when they have none (yet).
@@ -94,7 +126,8 @@ pub(crate) async fn participant_key<C: ConnectionTrait>(
     let Some(row) = row else { return Ok(None) };
     let key_id: String = get(&row, "key_id").map_err(db)?;
     let wrapped: Vec<u8> = get(&row, "wrapped").map_err(db)?;
-    let key = keys.open(&key_id, participant_key_aad(id).as_bytes(), &wrapped).map_err(internal)?;
+    let key =
+        zeroize::Zeroizing::new(keys.open(&key_id, participant_key_aad(id).as_bytes(), &wrapped).map_err(internal)?);
     key_ring(&key).map(Some)
 }
 
@@ -108,9 +141,9 @@ pub(crate) async fn participant_key_or_new<C: ConnectionTrait>(
     if let Some(ring) = participant_key(c, keys, id).await? {
         return Ok(ring);
     }
-    let mut key = [0u8; 32];
-    getrandom::fill(&mut key).map_err(|e| internal(format!("generating a participant key: {e}")))?;
-    let wrapped = keys.seal(participant_key_aad(id).as_bytes(), &key).map_err(internal)?;
+    let mut key = zeroize::Zeroizing::new([0u8; 32]);
+    getrandom::fill(key.as_mut()).map_err(|e| internal(format!("generating a participant key: {e}")))?;
+    let wrapped = keys.seal(participant_key_aad(id).as_bytes(), key.as_ref()).map_err(internal)?;
     sql::exec(
         c,
         "INSERT INTO participant_keys (participant_id, key_id, wrapped) VALUES ($1, $2, $3)",
@@ -118,7 +151,21 @@ pub(crate) async fn participant_key_or_new<C: ConnectionTrait>(
     )
     .await
     .map_err(db)?;
-    key_ring(&key)
+    key_ring(key.as_ref())
+}
+
+/// A new data key for the participant, replacing the one they had (which is destroyed: the
+/// row is overwritten, and SQLite's `secure_delete` overwrites the old bytes). Everything
+/// sealed with the old key must be sealed anew in the same transaction.
+pub(crate) async fn renew_participant_key<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    id: ParticipantId,
+) -> Result<Keyring, DomainError> {
+    sql::exec(c, "DELETE FROM participant_keys WHERE participant_id = $1", [id.to_string().into()])
+        .await
+        .map_err(db)?;
+    participant_key_or_new(c, keys, id).await
 }
 
 /// Seal a value about a participant with their key: (`PARTICIPANT_KEY_ID`, blob).
@@ -172,21 +219,36 @@ pub(crate) async fn load_case<C: ConnectionTrait>(
     keys: &Keyring,
     id: ParticipantId,
 ) -> Result<Option<Case>, DomainError> {
-    let row = sql::one(c, "SELECT version, key_id, state FROM participants WHERE id = $1", [id.to_string().into()])
-        .await
-        .map_err(db)?;
+    let row = sql::one(
+        c,
+        "SELECT p.version, p.key_id, p.state, p.aad_version, \
+         (SELECT MAX(e.version) FROM case_events e WHERE e.participant_id = p.id) AS latest \
+         FROM participants p WHERE p.id = $1",
+        [id.to_string().into()],
+    )
+    .await
+    .map_err(db)?;
     let Some(row) = row else { return Ok(None) };
     let key_id: String = get(&row, "key_id").map_err(db)?;
     if key_id == ERASED_KEY_ID {
         return Ok(None);
     }
     let state: Vec<u8> = get(&row, "state").map_err(db)?;
-    let case: Case = KeyCache::new(keys).unseal(c, id, &state_aad(id), &key_id, &state).await?;
     let version: i64 = get(&row, "version").map_err(db)?;
+    let aad = state_aad(id, binding(get(&row, "aad_version").map_err(db)?, version));
+    let case: Case = KeyCache::new(keys).unseal(c, id, &aad, &key_id, &state).await?;
     if i64v(case.version()) != version {
         return Err(internal(format!(
             "participant {id}: state version {} differs from row version {version}",
             case.version()
+        )));
+    }
+    // The state is not older than the latest event: an older row put back is refused.
+    let latest: Option<i64> = get(&row, "latest").map_err(db)?;
+    if latest.is_some_and(|latest| latest > version) {
+        return Err(internal(format!(
+            "participant {id}: the stored state is version {version} but the case's latest event is {}",
+            latest.unwrap_or_default()
         )));
     }
     Ok(Some(case))
@@ -200,11 +262,12 @@ pub(crate) async fn display_name<C: ConnectionTrait>(
     id: ParticipantId,
     key_id: &str,
     blob: &[u8],
+    bound_to: Option<u64>,
 ) -> Result<String, DomainError> {
     if key_id == ERASED_KEY_ID {
         return Ok(perspectief_core::retention::ERASED.to_owned());
     }
-    KeyCache::new(keys).unseal(c, id, &display_aad(id), key_id, blob).await
+    KeyCache::new(keys).unseal(c, id, &display_aad(id, bound_to), key_id, blob).await
 }
 
 /// Save a case after `events` were applied to it. `previous` is the version it was loaded at
@@ -218,8 +281,8 @@ pub(crate) async fn save_case<C: ConnectionTrait>(
 ) -> Result<(), DomainError> {
     let id = case.id();
     let own = participant_key_or_new(c, keys, id).await?;
-    let (key_id, state) = seal_own(&own, &state_aad(id), case)?;
-    let (_, display) = seal_own(&own, &display_aad(id), &case.profile().display_name())?;
+    let (key_id, state) = seal_own(&own, &state_aad(id, Some(case.version())), case)?;
+    let (_, display) = seal_own(&own, &display_aad(id, Some(case.version())), &case.profile().display_name())?;
     let p = case.profile();
     let nationality = p.nationalities.iter().find_map(|n| match n {
         Nationality::Country(c) => Some(c.to_string()),
@@ -251,8 +314,9 @@ pub(crate) async fn save_case<C: ConnectionTrait>(
             let inserted = sql::exec(
                 c,
                 "INSERT INTO participants (id, version, key_id, state, display, project_worker, phase, direction, \
-                 registered_on, limit_on, last_contact_on, nationality, outflow_outcome, outflow_on, updated_at, lvv_location) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                 registered_on, limit_on, last_contact_on, nationality, outflow_outcome, outflow_on, updated_at, lvv_location, \
+                 aad_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 2)",
                 values,
             )
             .await;
@@ -271,8 +335,8 @@ pub(crate) async fn save_case<C: ConnectionTrait>(
                 c,
                 "UPDATE participants SET version = $2, key_id = $3, state = $4, display = $5, project_worker = $6, \
                  phase = $7, direction = $8, registered_on = $9, limit_on = $10, last_contact_on = $11, \
-                 nationality = $12, outflow_outcome = $13, outflow_on = $14, updated_at = $15, lvv_location = $16 \
-                 WHERE id = $1 AND version = $17",
+                 nationality = $12, outflow_outcome = $13, outflow_on = $14, updated_at = $15, lvv_location = $16, \
+                 aad_version = 2 WHERE id = $1 AND version = $17",
                 values,
             )
             .await
@@ -581,12 +645,11 @@ pub(crate) async fn load_session<C: ConnectionTrait>(
     keys: &Keyring,
     id: SessionId,
 ) -> Result<Option<InformationSession>, DomainError> {
-    let row =
-        sql::one(c, "SELECT key_id, state FROM sessions WHERE id = $1", [id.to_string().into()]).await.map_err(db)?;
+    let row = sql::one(c, &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1"), [id.to_string().into()])
+        .await
+        .map_err(db)?;
     let Some(row) = row else { return Ok(None) };
-    let key_id: String = get(&row, "key_id").map_err(db)?;
-    let state: Vec<u8> = get(&row, "state").map_err(db)?;
-    unseal(keys, &format!("session:{id}"), &key_id, &state).map(Some)
+    open_aggregate_row(keys, &row, |v| session_aad(id, v)).map(Some)
 }
 
 /// Save a session after an event (the first event inserts it).
@@ -597,12 +660,13 @@ pub(crate) async fn save_session<C: ConnectionTrait>(
     event: &SessionEvent,
 ) -> Result<(), DomainError> {
     let id = s.id().to_string();
-    let (key_id, state) = seal(keys, &format!("session:{id}"), s)?;
+    let (key_id, state) = seal(keys, &session_aad(&id, Some(s.version())), s)?;
     let cancelled = i64::from(s.is_cancelled());
     if event.version == 1 {
         let r = sql::exec(
             c,
-            "INSERT INTO sessions (id, version, date, head_count, cancelled, key_id, state) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO sessions (id, version, date, head_count, cancelled, key_id, state, aad_version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 2)",
             [
                 id.clone().into(),
                 1i64.into(),
@@ -624,8 +688,8 @@ pub(crate) async fn save_session<C: ConnectionTrait>(
     } else {
         let n = sql::exec(
             c,
-            "UPDATE sessions SET version = $2, date = $3, head_count = $4, cancelled = $5, key_id = $6, state = $7 \
-             WHERE id = $1 AND version = $8",
+            "UPDATE sessions SET version = $2, date = $3, head_count = $4, cancelled = $5, key_id = $6, state = $7, \
+             aad_version = 2 WHERE id = $1 AND version = $8",
             [
                 id.clone().into(),
                 i64v(event.version).into(),
@@ -698,7 +762,7 @@ pub(crate) async fn sessions_between<C: ConnectionTrait>(
 ) -> Result<Vec<InformationSession>, DomainError> {
     let rows = sql::all(
         c,
-        "SELECT id, key_id, state FROM sessions WHERE date >= $1 AND date <= $2 ORDER BY date, id",
+        &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE date >= $1 AND date <= $2 ORDER BY date, id"),
         [sql::date(from).into(), sql::date(to).into()],
     )
     .await
@@ -706,9 +770,7 @@ pub(crate) async fn sessions_between<C: ConnectionTrait>(
     rows.iter()
         .map(|r| {
             let id: String = get(r, "id").map_err(db)?;
-            let key_id: String = get(r, "key_id").map_err(db)?;
-            let state: Vec<u8> = get(r, "state").map_err(db)?;
-            unseal(keys, &format!("session:{id}"), &key_id, &state)
+            open_aggregate_row(keys, r, |v| session_aad(&id, v))
         })
         .collect()
 }
@@ -719,12 +781,11 @@ pub(crate) async fn load_meeting<C: ConnectionTrait>(
     keys: &Keyring,
     id: MeetingId,
 ) -> Result<Option<ChainMeeting>, DomainError> {
-    let row =
-        sql::one(c, "SELECT key_id, state FROM meetings WHERE id = $1", [id.to_string().into()]).await.map_err(db)?;
+    let row = sql::one(c, &format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1"), [id.to_string().into()])
+        .await
+        .map_err(db)?;
     let Some(row) = row else { return Ok(None) };
-    let key_id: String = get(&row, "key_id").map_err(db)?;
-    let state: Vec<u8> = get(&row, "state").map_err(db)?;
-    unseal(keys, &format!("meeting:{id}"), &key_id, &state).map(Some)
+    open_aggregate_row(keys, &row, |v| meeting_aad(id, v)).map(Some)
 }
 
 /// Save a meeting after an event (the first event inserts it).
@@ -735,11 +796,11 @@ pub(crate) async fn save_meeting<C: ConnectionTrait>(
     event: &MeetingEvent,
 ) -> Result<(), DomainError> {
     let id = m.id().to_string();
-    let (key_id, state) = seal(keys, &format!("meeting:{id}"), m)?;
+    let (key_id, state) = seal(keys, &meeting_aad(&id, Some(m.version())), m)?;
     if event.version == 1 {
         let r = sql::exec(
             c,
-            "INSERT INTO meetings (id, version, date, key_id, state) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO meetings (id, version, date, key_id, state, aad_version) VALUES ($1, $2, $3, $4, $5, 2)",
             [id.clone().into(), 1i64.into(), sql::date(m.date()).into(), key_id.into(), state.into()],
         )
         .await;
@@ -753,7 +814,7 @@ pub(crate) async fn save_meeting<C: ConnectionTrait>(
     } else {
         let n = sql::exec(
             c,
-            "UPDATE meetings SET version = $2, key_id = $3, state = $4 WHERE id = $1 AND version = $5",
+            "UPDATE meetings SET version = $2, key_id = $3, state = $4, aad_version = 2 WHERE id = $1 AND version = $5",
             [
                 id.clone().into(),
                 i64v(event.version).into(),
@@ -776,6 +837,33 @@ pub(crate) async fn save_meeting<C: ConnectionTrait>(
         &event.change,
     )
     .await
+}
+
+/// The columns [`open_aggregate_row`] reads of a session, with its latest event's version.
+const SESSION_COLUMNS: &str = "id, version, aad_version, key_id, state, \
+     (SELECT MAX(e.version) FROM aggregate_events e WHERE e.aggregate = 'session' AND e.id = sessions.id) AS latest";
+/// The same of a meeting.
+const MEETING_COLUMNS: &str = "id, version, aad_version, key_id, state, \
+     (SELECT MAX(e.version) FROM aggregate_events e WHERE e.aggregate = 'meeting' AND e.id = meetings.id) AS latest";
+
+/// Open a session's or meeting's row ([`SESSION_COLUMNS`], [`MEETING_COLUMNS`]): the seal is
+/// bound to the row's version (see [`binding`]), which must not be older than its latest event
+/// (erasure may remove a meeting's latest events, never add one).
+fn open_aggregate_row<T: DeserializeOwned>(
+    keys: &Keyring,
+    row: &sea_orm::QueryResult,
+    aad: impl FnOnce(Option<u64>) -> String,
+) -> Result<T, DomainError> {
+    let key_id: String = get(row, "key_id").map_err(db)?;
+    let state: Vec<u8> = get(row, "state").map_err(db)?;
+    let version: i64 = get(row, "version").map_err(db)?;
+    let latest: Option<i64> = get(row, "latest").map_err(db)?;
+    if latest.is_some_and(|latest| latest > version) {
+        let id: String = get(row, "id").map_err(db)?;
+        return Err(internal(format!("{id}: the stored state is version {version}, older than its latest event")));
+    }
+    let aad = aad(binding(get(row, "aad_version").map_err(db)?, version));
+    unseal(keys, &aad, &key_id, &state)
 }
 
 /// The stored version of a session or meeting, read without decrypting anything (a stale

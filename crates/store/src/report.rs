@@ -309,7 +309,12 @@ impl ReportingService for Store {
                 Some((from, to)) => gather(&self.inner.reader, period.id(), from, to).await?,
                 None => SubsidyFacts::default(),
             };
-            Ok((SubsidyReport::compute(&period, as_of, &facts), basis))
+            let mut report = SubsidyReport::compute(&period, as_of, &facts);
+            // Outside the foundation, small cells point at persons: suppressed.
+            if caller.actor.organisation != self.inner.policy.foundation {
+                report.suppress_small_cells(self.inner.min_cell);
+            }
+            Ok((report, basis))
         })
         .await
     }
@@ -324,6 +329,13 @@ impl ReportingService for Store {
         let entry = self.entry(caller, Action::Read, "subsidy_drilldown");
         self.read(entry, async {
             let basis = self.require(caller, Action::Read, &Resource::SubsidyReports)?;
+            // The ids behind a figure are for the foundation's own staff: outside it they
+            // re-identify persons in small cells.
+            if caller.actor.organisation != self.inner.policy.foundation {
+                return Err(DomainError::AccessDenied(perspectief_core::access::DenyReason::NotFoundationStaff {
+                    role: caller.actor.role,
+                }));
+            }
             let period = self.subsidy_period(period).await?;
             let result = match counted_days(&period, as_of) {
                 Some((from, to)) => drilldown(&self.inner.reader, from, to, &query).await?,

@@ -129,7 +129,10 @@ fn authorise(
 }
 
 /// Redact the expired categories of one case, in the writer's transaction. Returns whether
-/// anything was rewritten.
+/// anything was rewritten. When something was, the participant gets a **new data key**: the
+/// case file, its display name and every event are sealed anew with it and the old key is
+/// destroyed, so a copy of a value from before the redaction that survived somewhere (a freed
+/// page, an old row put back) no longer opens.
 async fn redact<C: ConnectionTrait>(
     c: &C,
     keys: &Keyring,
@@ -137,28 +140,8 @@ async fn redact<C: ConnectionTrait>(
     expired: &BTreeSet<DataCategory>,
 ) -> Result<bool, DomainError> {
     let id = case.id();
-    let own = repo::participant_key_or_new(c, keys, id).await?;
-    let mut changed = false;
     let redacted = case.redacted(expired);
-    if &redacted != case {
-        let (key_id, state) = repo::seal_own(&own, &repo::state_aad(id), &redacted)?;
-        let n = sql::exec(
-            c,
-            "UPDATE participants SET key_id = $2, state = $3 WHERE id = $1 AND version = $4",
-            [
-                id.to_string().into(),
-                key_id.into(),
-                state.into(),
-                i64::try_from(case.version()).unwrap_or(i64::MAX).into(),
-            ],
-        )
-        .await
-        .map_err(db)?;
-        if n != 1 {
-            return Err(internal(format!("participant {id}: the case changed during the retention run")));
-        }
-        changed = true;
-    }
+    let mut changed = &redacted != case;
     let rows = sql::all(
         c,
         "SELECT version, category, key_id, payload FROM case_events WHERE participant_id = $1 ORDER BY version",
@@ -166,36 +149,59 @@ async fn redact<C: ConnectionTrait>(
     )
     .await
     .map_err(db)?;
+    // Every event, opened with the key it was sealed with, and redacted where it expired.
     let mut cache = KeyCache::new(keys);
+    let mut events = Vec::with_capacity(rows.len());
     for r in &rows {
         let category: String = get(r, "category").map_err(db)?;
-        if !expired.iter().any(|c| c.as_str() == category) {
-            continue;
-        }
         let version = u64::try_from(get::<i64>(r, "version").map_err(db)?).unwrap_or(0);
         let key_id: String = get(r, "key_id").map_err(db)?;
         let payload: Vec<u8> = get(r, "payload").map_err(db)?;
-        let aad = repo::event_aad(id, version);
-        let change: perspectief_core::CaseChange = cache.unseal(c, id, &aad, &key_id, &payload).await?;
-        let r = redact_change(&change, expired);
-        if r != change {
-            let (key_id, payload) = repo::seal_own(&own, &aad, &r)?;
-            sql::exec(
-                c,
-                "UPDATE case_events SET key_id = $3, payload = $4 WHERE participant_id = $1 AND version = $2",
-                [
-                    id.to_string().into(),
-                    i64::try_from(version).unwrap_or(i64::MAX).into(),
-                    key_id.into(),
-                    payload.into(),
-                ],
-            )
-            .await
-            .map_err(db)?;
-            changed = true;
-        }
+        let change: perspectief_core::CaseChange =
+            cache.unseal(c, id, &repo::event_aad(id, version), &key_id, &payload).await?;
+        let change = if expired.iter().any(|c| c.as_str() == category) {
+            let r = redact_change(&change, expired);
+            changed |= r != change;
+            r
+        } else {
+            change
+        };
+        events.push((version, change));
     }
-    Ok(changed)
+    if !changed {
+        return Ok(false);
+    }
+    let own = repo::renew_participant_key(c, keys, id).await?;
+    let bound = Some(case.version());
+    let (key_id, state) = repo::seal_own(&own, &repo::state_aad(id, bound), &redacted)?;
+    let (_, display) = repo::seal_own(&own, &repo::display_aad(id, bound), &redacted.profile().display_name())?;
+    let n = sql::exec(
+        c,
+        "UPDATE participants SET key_id = $2, state = $3, display = $5, aad_version = 2 WHERE id = $1 AND version = $4",
+        [
+            id.to_string().into(),
+            key_id.into(),
+            state.into(),
+            i64::try_from(case.version()).unwrap_or(i64::MAX).into(),
+            display.into(),
+        ],
+    )
+    .await
+    .map_err(db)?;
+    if n != 1 {
+        return Err(internal(format!("participant {id}: the case changed during the retention run")));
+    }
+    for (version, change) in &events {
+        let (key_id, payload) = repo::seal_own(&own, &repo::event_aad(id, *version), change)?;
+        sql::exec(
+            c,
+            "UPDATE case_events SET key_id = $3, payload = $4 WHERE participant_id = $1 AND version = $2",
+            [id.to_string().into(), i64::try_from(*version).unwrap_or(i64::MAX).into(), key_id.into(), payload.into()],
+        )
+        .await
+        .map_err(db)?;
+    }
+    Ok(true)
 }
 
 /// Erase a person wholly, in the writer's transaction: see the module documentation.
@@ -230,11 +236,16 @@ async fn erase_person<C: ConnectionTrait>(
     for session in &touched.sessions {
         if let Some(s) = repo::load_session(c, keys, *session).await? {
             let s = pseudonymise_in_session(&s, id, pseudonym);
-            let (key_id, state) = repo::seal(keys, &format!("session:{session}"), &s)?;
+            let (key_id, state) = repo::seal(keys, &repo::session_aad(session, Some(s.version())), &s)?;
             sql::exec(
                 c,
-                "UPDATE sessions SET key_id = $2, state = $3 WHERE id = $1",
-                [session.to_string().into(), key_id.into(), state.into()],
+                "UPDATE sessions SET key_id = $2, state = $3, aad_version = 2 WHERE id = $1 AND version = $4",
+                [
+                    session.to_string().into(),
+                    key_id.into(),
+                    state.into(),
+                    i64::try_from(s.version()).unwrap_or(i64::MAX).into(),
+                ],
             )
             .await
             .map_err(db)?;
@@ -265,11 +276,16 @@ async fn erase_person<C: ConnectionTrait>(
     for meeting in &touched.meetings {
         if let Some(m) = repo::load_meeting(c, keys, *meeting).await? {
             let m = erase_from_meeting(&m, id);
-            let (key_id, state) = repo::seal(keys, &format!("meeting:{meeting}"), &m)?;
+            let (key_id, state) = repo::seal(keys, &repo::meeting_aad(meeting, Some(m.version())), &m)?;
             sql::exec(
                 c,
-                "UPDATE meetings SET key_id = $2, state = $3 WHERE id = $1",
-                [meeting.to_string().into(), key_id.into(), state.into()],
+                "UPDATE meetings SET key_id = $2, state = $3, aad_version = 2 WHERE id = $1 AND version = $4",
+                [
+                    meeting.to_string().into(),
+                    key_id.into(),
+                    state.into(),
+                    i64::try_from(m.version()).unwrap_or(i64::MAX).into(),
+                ],
             )
             .await
             .map_err(db)?;

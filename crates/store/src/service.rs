@@ -506,10 +506,10 @@ impl PerspectiefService for Store {
             let size = page_limit(page.page_size);
             let after = match page.page_token.as_deref() {
                 None | Some("") => None,
-                Some(token) => Some(decode_token(token)?),
+                Some(token) => Some(self.decode_page_token(caller, &filter, token)?),
             };
             let mut sql = String::from(
-                "SELECT id, version, key_id, display, project_worker, phase, direction, registered_on, limit_on, \
+                "SELECT id, version, aad_version, key_id, display, project_worker, phase, direction, registered_on, limit_on, \
                  last_contact_on FROM participants WHERE key_id <> 'erased'",
             );
             let mut values: Vec<sea_orm::Value> = Vec::new();
@@ -545,10 +545,18 @@ impl PerspectiefService for Store {
                 let phase: String = get(r, "phase").map_err(db)?;
                 let direction: String = get(r, "direction").map_err(db)?;
                 let version: i64 = get(r, "version").map_err(db)?;
+                let bound_to = repo::binding(get(r, "aad_version").map_err(db)?, version);
                 items.push(ParticipantSummary {
                     id,
-                    display_name: repo::display_name(&self.inner.reader, &self.inner.keys, id, &key_id, &display)
-                        .await?,
+                    display_name: repo::display_name(
+                        &self.inner.reader,
+                        &self.inner.keys,
+                        id,
+                        &key_id,
+                        &display,
+                        bound_to,
+                    )
+                    .await?,
                     phase: serde_json::from_value(serde_json::Value::String(phase)).map_err(internal)?,
                     direction: serde_json::from_value(serde_json::Value::String(direction)).map_err(internal)?,
                     project_worker: UserId::from_uuid(uuid_of(&get::<String>(r, "project_worker").map_err(db)?)?),
@@ -559,7 +567,7 @@ impl PerspectiefService for Store {
                 });
             }
             let next_page_token = if rows.len() > size as usize {
-                items.last().map(|s| encode_token(&sql::date(s.registered_on), &s.id.to_string()))
+                items.last().map(|s| self.page_token(caller, &filter, &sql::date(s.registered_on), &s.id.to_string()))
             } else {
                 None
             };
@@ -805,23 +813,75 @@ impl PerspectiefService for Store {
         let entry = self.entry(caller, Action::Read, "verify_audit_log");
         self.read(entry, async {
             let basis = self.require(caller, Action::Read, &Resource::AuditLog)?;
-            Ok((crate::audit::verify(&self.inner.reader, &self.inner.audit_key).await.map_err(db)?, basis))
+            let guard = self.guard();
+            Ok((crate::audit::verify_with(&self.inner.reader, &self.inner.audit_key, &guard).await.map_err(db)?, basis))
         })
         .await
     }
 }
 
-fn encode_token(date: &str, id: &str) -> String {
-    hex::encode(format!("{date}|{id}"))
+/// The filter as the participant page tokens are bound to it.
+fn filter_text(filter: &ParticipantFilter) -> String {
+    format!(
+        "worker={};phase={};from={};closed={}",
+        filter.project_worker.map(|u| u.to_string()).unwrap_or_default(),
+        filter.phase.map(|p| p.as_str()).unwrap_or_default(),
+        filter.registered_from.map(|d| d.to_string()).unwrap_or_default(),
+        filter.include_closed
+    )
 }
 
-fn decode_token(token: &str) -> Result<(String, String), DomainError> {
-    let bad = || DomainError::field("page_token", "invalid", "the page token is not one this service issued");
-    let text = String::from_utf8(hex::decode(token).map_err(|_| bad())?).map_err(|_| bad())?;
-    let (date, id) = text.split_once('|').ok_or_else(bad)?;
-    sql::parse_date(date).map_err(|_| bad())?;
-    uuid::Uuid::parse_str(id).map_err(|_| bad())?;
-    Ok((date.to_owned(), id.to_owned()))
+impl Store {
+    /// The MAC of a participant page token: the position, bound to the caller and the filter,
+    /// under the store's access-log key in a domain of its own.
+    fn page_token_mac(&self, caller: &Caller, filter: &ParticipantFilter, position: &str) -> [u8; 32] {
+        self.inner.audit_key.mac(&[
+            b"perspectief participant page token v1\0",
+            caller.actor.user.to_string().as_bytes(),
+            b"\0",
+            filter_text(filter).as_bytes(),
+            b"\0",
+            position.as_bytes(),
+        ])
+    }
+
+    /// The token that continues the participant listing after (`date`, `id`): the position
+    /// and a MAC, so a token cannot be forged, and does not continue another caller's listing
+    /// or one with another filter (docs/partners.md).
+    fn page_token(&self, caller: &Caller, filter: &ParticipantFilter, date: &str, id: &str) -> String {
+        let position = format!("{date}|{id}");
+        let mac = self.page_token_mac(caller, filter, &position);
+        format!("{}.{}", hex::encode(&position), hex::encode(&mac[..16]))
+    }
+
+    /// Where a participant listing continues: the position of a token this store made for
+    /// this caller and filter, or a field error.
+    fn decode_page_token(
+        &self,
+        caller: &Caller,
+        filter: &ParticipantFilter,
+        token: &str,
+    ) -> Result<(String, String), DomainError> {
+        let bad = || {
+            DomainError::field(
+                "page_token",
+                "invalid",
+                "not a page token of this listing: pass the next_page_token of the previous page with the same filter",
+            )
+        };
+        let (position, mac) = token.split_once('.').ok_or_else(bad)?;
+        let position = String::from_utf8(hex::decode(position).map_err(|_| bad())?).map_err(|_| bad())?;
+        let mac = hex::decode(mac).map_err(|_| bad())?;
+        let expected = self.page_token_mac(caller, filter, &position);
+        // Compared in constant time.
+        if mac.len() != 16 || mac.iter().zip(&expected[..16]).fold(0u8, |acc, (a, b)| acc | (a ^ b)) != 0 {
+            return Err(bad());
+        }
+        let (date, id) = position.split_once('|').ok_or_else(bad)?;
+        sql::parse_date(date).map_err(|_| bad())?;
+        uuid::Uuid::parse_str(id).map_err(|_| bad())?;
+        Ok((date.to_owned(), id.to_owned()))
+    }
 }
 
 /// The worklist as indexed queries; each mirrors the core rule named beside it (the

@@ -133,14 +133,17 @@ pub async fn open_every_sealed_value(store: &crate::Store) -> Result<Vec<Vec<u8>
             .ok_or_else(|| crate::StoreError::Database(format!("no key for {id}")))
     };
     let mut out = Vec::new();
-    for r in raw_rows(store, "SELECT id, key_id, state, display FROM participants").await? {
+    for r in raw_rows(store, "SELECT id, version, aad_version, key_id, state, display FROM participants").await? {
         let (id, key_id) = (pid(text_col(&r, "id")?)?, text_col(&r, "key_id")?);
+        let bound_to = crate::repo::binding(r.try_get::<i64>("", "aad_version")?, r.try_get::<i64>("", "version")?);
         if key_id == crate::repo::ERASED_KEY_ID {
             out.push(blob_col(&r, "state")?);
             out.push(blob_col(&r, "display")?);
             continue;
         }
-        for (col, aad) in [("state", crate::repo::state_aad(id)), ("display", crate::repo::display_aad(id))] {
+        for (col, aad) in
+            [("state", crate::repo::state_aad(id, bound_to)), ("display", crate::repo::display_aad(id, bound_to))]
+        {
             let blob = blob_col(&r, col)?;
             let opened = if key_id == crate::repo::PARTICIPANT_KEY_ID {
                 let k = own(id).await?;
@@ -168,9 +171,13 @@ pub async fn open_every_sealed_value(store: &crate::Store) -> Result<Vec<Vec<u8>
         let aad = crate::repo::aggregate_event_aad(&text_col(&r, "aggregate")?, &text_col(&r, "id")?, version);
         out.push(keys.open(&text_col(&r, "key_id")?, aad.as_bytes(), &blob_col(&r, "payload")?)?);
     }
-    for (table, prefix) in [("sessions", "session"), ("meetings", "meeting")] {
-        for r in raw_rows(store, &format!("SELECT id, key_id, state FROM {table}")).await? {
-            let aad = format!("{prefix}:{}", text_col(&r, "id")?);
+    for (table, aad_of) in [
+        ("sessions", (|id, v| crate::repo::session_aad(id, v)) as fn(String, Option<u64>) -> String),
+        ("meetings", |id, v| crate::repo::meeting_aad(id, v)),
+    ] {
+        for r in raw_rows(store, &format!("SELECT id, version, aad_version, key_id, state FROM {table}")).await? {
+            let bound_to = crate::repo::binding(r.try_get::<i64>("", "aad_version")?, r.try_get::<i64>("", "version")?);
+            let aad = aad_of(text_col(&r, "id")?, bound_to);
             out.push(keys.open(&text_col(&r, "key_id")?, aad.as_bytes(), &blob_col(&r, "state")?)?);
         }
     }
@@ -209,12 +216,14 @@ pub async fn reseal_with_foundation_key(
         let plain = k.open(k.current_id(), aad.as_bytes(), &blob)?;
         keys.seal(aad.as_bytes(), &plain)
     };
-    let r = raw_rows(store, &format!("SELECT state, display FROM participants WHERE id = '{id}'"))
-        .await?
-        .pop()
-        .ok_or_else(|| crate::StoreError::Database("no participant".to_owned()))?;
-    let state = reseal(crate::repo::state_aad(participant), blob_col(&r, "state")?)?;
-    let display = reseal(crate::repo::display_aad(participant), blob_col(&r, "display")?)?;
+    let r =
+        raw_rows(store, &format!("SELECT version, aad_version, state, display FROM participants WHERE id = '{id}'"))
+            .await?
+            .pop()
+            .ok_or_else(|| crate::StoreError::Database("no participant".to_owned()))?;
+    let bound_to = crate::repo::binding(r.try_get::<i64>("", "aad_version")?, r.try_get::<i64>("", "version")?);
+    let state = reseal(crate::repo::state_aad(participant, bound_to), blob_col(&r, "state")?)?;
+    let display = reseal(crate::repo::display_aad(participant, bound_to), blob_col(&r, "display")?)?;
     crate::sql::exec(
         c,
         "UPDATE participants SET key_id = $2, state = $3, display = $4 WHERE id = $1",

@@ -13,6 +13,7 @@ mod keys;
 mod kill9;
 mod lost_update;
 mod organisations;
+mod paging;
 mod privacy;
 mod reporting;
 mod retention;

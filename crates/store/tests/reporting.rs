@@ -603,6 +603,38 @@ async fn check_access(backend: &Backend) {
     store.define_subsidy_period(&lead, period()).await.unwrap();
     let pid = SubsidyPeriodId::from_u128(77);
     assert!(store.subsidy_report(&gemeente, pid, today).await.is_ok());
+    // Small cells point at persons: outside the foundation they are suppressed, and the ids
+    // behind a figure are not given; the foundation's own staff keep the full view.
+    let small_cells = |r: &perspectief_core::report::SubsidyReport| {
+        r.activities
+            .iter()
+            .chain(&r.themes)
+            .chain([&r.reached])
+            .map(|m| &m.breakdowns)
+            .chain([&r.outflow.breakdowns])
+            .flat_map(|b| {
+                b.by_month
+                    .iter()
+                    .map(|c| c.persons)
+                    .chain(b.by_nationality.iter().map(|c| c.persons))
+                    .chain(b.by_location.iter().map(|c| c.persons))
+                    .chain(b.by_project_worker.iter().map(|c| c.persons))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|n| (1..5).contains(n))
+            .count()
+    };
+    let full = store.subsidy_report(&lead, pid, today).await.unwrap();
+    assert!(small_cells(&full) > 0, "the foundation sees its small cells");
+    let outside = store.subsidy_report(&gemeente, pid, today).await.unwrap();
+    assert_eq!(small_cells(&outside), 0, "no small cell leaves the foundation");
+    assert_eq!(outside.reached.registered_persons, full.reached.registered_persons, "totals stay");
+    let reached = FigureQuery { figure: Figure::Measure(Measure::Reached), slice: Slice::All };
+    assert_eq!(
+        store.subsidy_drilldown(&gemeente, pid, today, reached.clone()).await.unwrap_err().code(),
+        "access_denied"
+    );
+    assert!(!store.subsidy_drilldown(&lead, pid, today, reached).await.unwrap().participants.is_empty());
     assert_eq!(store.subsidy_report(&iom, pid, today).await.unwrap_err().code(), "access_denied");
     let q = FigureQuery { figure: Figure::Measure(Measure::Reached), slice: Slice::All };
     assert_eq!(store.subsidy_drilldown(&iom, pid, today, q).await.unwrap_err().code(), "access_denied");

@@ -17,7 +17,9 @@ use perspectief_core::retention::{ERASED, RetentionPeriod, RetentionPolicy};
 use perspectief_core::service::{Caller, ChainVerification, PageRequest, ParticipantFilter, PerspectiefService};
 use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
 use perspectief_core::*;
-use perspectief_store::testing::{open_every_sealed_value, participant_sealed_blobs, reseal_with_foundation_key};
+use perspectief_store::testing::{
+    open_every_sealed_value, participant_sealed_blobs, raw_execute, reseal_with_foundation_key,
+};
 use perspectief_store::{ManualClock, Store};
 
 use crate::support::*;
@@ -398,6 +400,72 @@ async fn only_the_expired_category_is_erased_from_the_case_and_its_events() {
             }
         }
         assert!(matches!(store.verify_chain().await.unwrap(), ChainVerification::Intact { .. }));
+    }
+}
+
+/// A partial erasure gives the person a new data key: a copy of their case file or events
+/// from before it, put back in its place, no longer opens, not even the events of categories
+/// that were not erased.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_erasure_renews_the_data_key_so_stray_copies_do_not_open() {
+    for backend in all_backends().await {
+        let clock = clock();
+        let store = open(&backend.url(), new_keys(), clock.clone()).await;
+        let lead = lead(&store);
+        let worker = staff(&store, Role::ProjectWorker);
+        let today = day(2026, 3, 2);
+        clock.set(noon(today));
+        let p = store.register_participant(&lead, registration("Kopie", worker.actor.user, today)).await.unwrap().id();
+        let at = noon(today) - Duration::hours(2);
+        for cmd in [
+            CaseCommand::LogContact(contact("Medisch", at, DataCategory::MedicalPsychosocial)),
+            CaseCommand::LogContact(contact("Begeleiding blijft", at, DataCategory::Guidance)),
+            CaseCommand::RecordOutflow { outcome: OutflowOutcome::Other, on: today, note: None },
+        ] {
+            store.execute(&worker, p, None, cmd).await.unwrap();
+        }
+        raw_execute(&store, &format!("CREATE TABLE stray_state AS SELECT * FROM participants WHERE id = '{p}'"))
+            .await
+            .unwrap();
+        raw_execute(
+            &store,
+            &format!("CREATE TABLE stray_events AS SELECT * FROM case_events WHERE participant_id = '{p}'"),
+        )
+        .await
+        .unwrap();
+        let policy =
+            RetentionPolicy::defaults().with(DataCategory::MedicalPsychosocial, RetentionPeriod::Days(10)).unwrap();
+        clock.set(noon(day(2026, 3, 12)));
+        let report = store.run_retention(&lead, &policy, false).await.unwrap();
+        assert!(!report.participants[0].erase_person);
+        // The redacted case reads as before, under the new key.
+        assert_eq!(store.get_case(&worker, p).await.unwrap().profile().display_name(), "Kopie");
+        assert!(store.case_events(&worker, p, 0, 100).await.is_ok());
+
+        // The erasure gave the person a new data key: the stray copies, put back (same
+        // version, same place), no longer open, not even the events that were not erased.
+        raw_execute(
+            &store,
+            &format!(
+                "UPDATE case_events SET \
+                 payload = (SELECT s.payload FROM stray_events s WHERE s.version = case_events.version), \
+                 key_id = (SELECT s.key_id FROM stray_events s WHERE s.version = case_events.version) \
+                 WHERE participant_id = '{p}'"
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(store.case_events(&worker, p, 0, 100).await.unwrap_err().code(), "internal", "stray events opened");
+        raw_execute(
+            &store,
+            &format!(
+                "UPDATE participants SET state = (SELECT state FROM stray_state), key_id = (SELECT key_id FROM stray_state) \
+                 WHERE id = '{p}'"
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(store.get_case(&worker, p).await.unwrap_err().code(), "internal", "the stray case file opened");
     }
 }
 

@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use perspectief_cli::import_csv::{
     self, CONTACT_COLUMNS, CONTACT_REQUIRED, Issue, ParticipantImport, Sheet, cells, list,
 };
+use perspectief_cli::spreadsheet::CsvWriter;
 use perspectief_core::case::{Case, CaseCommand, CommandContext, RegisterParticipant};
 use perspectief_core::ids::ParticipantId;
 use perspectief_core::input::{LocationInput, LocationKind, LogContactInput};
@@ -316,11 +317,11 @@ async fn report(
         })
     });
     if let Some(path) = &rejected_path {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut w = CsvWriter::new();
         let io = |e: csv::Error| Failure::new(IO, e.to_string());
         let mut header: Vec<String> = sheet.headers.clone();
         header.extend(["row".to_owned(), "problems".to_owned()]);
-        w.write_record(&header).map_err(io)?;
+        w.row(&header).map_err(io)?;
         let mut by_row: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for p in &problems {
             by_row.entry(p.row).or_default().push(if p.column.is_empty() {
@@ -335,9 +336,9 @@ async fn report(
             fields.resize(sheet.headers.len(), String::new());
             fields.push(row.to_string());
             fields.push(texts.join("; "));
-            w.write_record(&fields).map_err(io)?;
+            w.row(&fields).map_err(io)?;
         }
-        let bytes = w.into_inner().map_err(|e| Failure::new(IO, e.to_string()))?;
+        let bytes = w.finish().map_err(io)?;
         crate::config::write_private(path, &bytes).map_err(|e| Failure::io(path, &e))?;
     }
     let value = json!({

@@ -16,7 +16,8 @@
 //!
 //! | call | resource and action | who |
 //! |---|---|---|
-//! | [`ReportingService::subsidy_report`], [`ReportingService::subsidy_drilldown`] | subsidy reports, read | project worker, project lead, municipal case manager, auditor |
+//! | [`ReportingService::subsidy_report`] | subsidy reports, read | project worker, project lead, municipal case manager, auditor; outside the foundation with small breakdown cells suppressed ([`SubsidyReport::suppress_small_cells`]) |
+//! | [`ReportingService::subsidy_drilldown`] | subsidy reports, read | the same roles, of the foundation's own organisation only (ids re-identify persons in small cells) |
 //! | [`ReportingService::progress_report`] | the participant's `reports` data, read | the assigned project worker, the project lead, the municipal case manager and a chain partner with the participant's consent; each sees only the sections whose category it may read |
 //! | [`ReportingService::meeting_agenda`] | chain meetings, read | project workers and the project lead |
 //!
@@ -40,9 +41,9 @@ pub use progress::{
     AgreementLine, ContactLine, GoalLine, JudgmentLine, ObstacleLine, PlanLine, ProgressReport, ReferralLine,
 };
 pub use subsidy::{
-    Breakdowns, Count, Drilldown, Figure, FigureQuery, FigureSource, FunnelStage, FunnelStep, Measure, MeasureFigures,
-    OutflowCell, OutflowFigures, PersonCell, SessionFigures, SessionMonth, Slice, SubsidyFacts, SubsidyReport,
-    YearMonth, counted_days,
+    Breakdowns, Count, DEFAULT_MIN_CELL, Drilldown, Figure, FigureQuery, FigureSource, FunnelStage, FunnelStep,
+    Measure, MeasureFigures, OutflowCell, OutflowFigures, PersonCell, SessionFigures, SessionMonth, Slice,
+    SubsidyFacts, SubsidyReport, YearMonth, counted_days,
 };
 
 /// The reporting API. Every call is authorised for `caller` with the access policy and

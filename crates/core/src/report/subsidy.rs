@@ -94,7 +94,8 @@ impl YearMonth {
 
     /// Parse `YYYY-MM` (also the first seven characters of a `YYYY-MM-DD` day).
     pub fn parse(value: &str) -> Result<Self, ValueError> {
-        let bad = || ValueError::new("invalid_month", format!("'{value}' is not a month (YYYY-MM)"));
+        let bad =
+            || ValueError::new("invalid_month", format!("{} is not a month (YYYY-MM)", crate::error::echo(value)));
         let v = value.trim();
         let (y, m) = v.get(..7).unwrap_or(v).split_once('-').ok_or_else(bad)?;
         let (year, month) = (y.parse::<i32>().map_err(|_| bad())?, m.parse::<u32>().map_err(|_| bad())?);
@@ -197,7 +198,7 @@ impl Measure {
                 .into_iter()
                 .find(|x| theme_name(*x) == t)
                 .map(Self::Theme)
-                .ok_or_else(|| ValueError::new("unknown_theme", format!("'{t}' is not a theme")));
+                .ok_or_else(|| ValueError::new("unknown_theme", format!("{} is not a theme", crate::error::echo(t))));
         }
         ActivityCode::parse(key).map(Self::Activity)
     }
@@ -454,6 +455,34 @@ pub struct Breakdowns {
     pub by_project_worker: Vec<Count<UserId>>,
 }
 
+/// The smallest breakdown cell shown to readers outside the foundation, by default.
+pub const DEFAULT_MIN_CELL: u32 = 5;
+
+/// Remove the cells of one breakdown that count fewer than `k` persons (but some); when that
+/// removes cells, the smallest remaining cell goes too, so that no removed cell can be
+/// recovered as the total minus the cells shown.
+fn suppress_cells<K>(cells: &mut Vec<Count<K>>, k: u32) {
+    let small = |c: &Count<K>| c.persons > 0 && c.persons < k;
+    if cells.iter().any(small) {
+        cells.retain(|c| !small(c));
+        if let Some(smallest) =
+            cells.iter().enumerate().filter(|(_, c)| c.persons > 0).min_by_key(|(_, c)| c.persons).map(|(i, _)| i)
+        {
+            cells.remove(smallest);
+        }
+    }
+}
+
+impl Breakdowns {
+    /// Small cells removed (see [`SubsidyReport::suppress_small_cells`]).
+    pub fn suppress_below(&mut self, k: u32) {
+        suppress_cells(&mut self.by_month, k);
+        suppress_cells(&mut self.by_nationality, k);
+        suppress_cells(&mut self.by_location, k);
+        suppress_cells(&mut self.by_project_worker, k);
+    }
+}
+
 /// The figures of one measure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeasureFigures {
@@ -594,6 +623,18 @@ pub fn percent_of(realised: u32, target: u32) -> Option<u32> {
 }
 
 impl SubsidyReport {
+    /// The report as readers outside the foundation receive it (the municipality, an outside
+    /// auditor): every breakdown cell that counts fewer than `k` persons is left out, and with
+    /// it the smallest other cell of that breakdown, because a nationality, a location or a
+    /// worker with one or two persons points at those persons. Totals, targets, the funnel
+    /// and the outflow per outcome stay (they do not combine a person's attributes).
+    pub fn suppress_small_cells(&mut self, k: u32) {
+        for m in self.activities.iter_mut().chain(self.themes.iter_mut()).chain([&mut self.reached]) {
+            m.breakdowns.suppress_below(k);
+        }
+        self.outflow.breakdowns.suppress_below(k);
+    }
+
     /// Compute the report from the facts the store gathered.
     ///
     /// ```

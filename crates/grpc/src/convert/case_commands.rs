@@ -733,8 +733,9 @@ impl FromProto<pb::UpdateParticipantRequest> for ProfileUpdate {
                             mask_at.child("paths").index(i).invalid(
                                 "not_updatable",
                                 format!(
-                                    "'{path}' cannot be changed here: name `profile` or `profile.<field>` with one \
+                                    "{} cannot be changed here: name `profile` or `profile.<field>` with one \
                                      of {}; the project worker changes with AssignProjectWorker",
+                                    perspectief_core::error::echo(path),
                                     UPDATABLE_PROFILE_FIELDS.join(", ")
                                 ),
                             )

@@ -17,6 +17,8 @@ mod m0010_retention;
 mod m0011_grants;
 mod m0012_reviewed_exports;
 mod m0013_organisations;
+mod m0014_audit_checkpoints;
+mod m0015_version_bound_seals;
 
 /// The migrator.
 #[derive(Debug)]
@@ -39,6 +41,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_grants::Migration),
             Box::new(m0012_reviewed_exports::Migration),
             Box::new(m0013_organisations::Migration),
+            Box::new(m0014_audit_checkpoints::Migration),
+            Box::new(m0015_version_bound_seals::Migration),
         ]
     }
 
@@ -130,7 +134,37 @@ mod tests {
                  wrapped {blob} NOT NULL)"
             );
             db.execute_unprepared(&pkeys).await.unwrap();
+            db.execute_unprepared("ALTER TABLE participants ADD COLUMN aad_version BIGINT NOT NULL DEFAULT 1")
+                .await
+                .unwrap();
             crate::repo::save_case(&db, &keys, &case, None, &[event]).await.unwrap();
+            // Sealed as before the version binding (migration 14): bound to the row only.
+            let own = crate::repo::participant_key(&db, &keys, case.id()).await.unwrap().unwrap();
+            let id = case.id().to_string();
+            for (column, bound, legacy) in [
+                ("state", crate::repo::state_aad(case.id(), Some(1)), crate::repo::state_aad(case.id(), None)),
+                ("display", crate::repo::display_aad(case.id(), Some(1)), crate::repo::display_aad(case.id(), None)),
+            ] {
+                let row = crate::sql::one(
+                    &db,
+                    &format!("SELECT {column} FROM participants WHERE id = $1"),
+                    [id.clone().into()],
+                )
+                .await
+                .unwrap()
+                .unwrap();
+                let blob: Vec<u8> = crate::sql::get(&row, column).unwrap();
+                let plain = own.open(own.current_id(), bound.as_bytes(), &blob).unwrap();
+                let sealed = own.seal(legacy.as_bytes(), &plain).unwrap();
+                crate::sql::exec(
+                    &db,
+                    &format!("UPDATE participants SET {column} = $2 WHERE id = $1"),
+                    [id.clone().into(), sealed.blob.into()],
+                )
+                .await
+                .unwrap();
+            }
+            db.execute_unprepared("ALTER TABLE participants DROP COLUMN aad_version").await.unwrap();
             db.execute_unprepared("DROP TABLE event_feed").await.unwrap();
             db.execute_unprepared("DROP TABLE report_firsts").await.unwrap();
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN lvv_location").await.unwrap();
@@ -201,6 +235,14 @@ mod tests {
         let old = dir.join("old.db");
         crate::files::create_private(&old).unwrap();
         upgrade(&format!("sqlite://{}?mode=rwc", old.display())).await;
+        // Made private first, as `perspectief` makes its files (the store refuses others),
+        // whatever this machine's umask.
+        let mut private = std::fs::OpenOptions::new();
+        private.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut private, 0o600);
+        private.open(dir.join("old.db")).unwrap();
+        upgrade(&format!("sqlite://{}?mode=rwc", dir.join("old.db").display())).await;
         let _ = std::fs::remove_dir_all(dir);
         if let Some(db) = crate::testing::TestDatabase::postgres_from_env().await {
             upgrade(&db.url).await;

@@ -449,6 +449,7 @@ async fn on_behalf_of_names_only_an_enabled_colleague_of_the_callers_organisatio
     h.store().create_user(h.admin(), account(3, partner_org, Role::ChainPartner)).await.unwrap();
     h.store().create_user(h.admin(), account(4, partner_org, Role::ChainPartner)).await.unwrap();
     h.store().set_user_disabled(h.admin(), UserId::from_u128(4), true).await.unwrap();
+    crate::organisations::ensure_registered(h.store(), h.admin(), OrganisationId::from_u128(600)).await;
     h.store().create_user(h.admin(), account(5, OrganisationId::from_u128(600), Role::ChainPartner)).await.unwrap();
 
     let mut client = ReferenceDataServiceClient::new(h.channel.clone());

@@ -204,42 +204,9 @@ fn run(cli: Cli, command: clap::Command) -> Result<()> {
 }
 
 /// The global options without the command (so both can be passed on).
-fn split(cli: Cli) -> (Cli, Command) {
-    let Cli {
-        help,
-        version,
-        config,
-        database,
-        key_file,
-        server,
-        ca_cert,
-        client_cert,
-        client_key,
-        insecure,
-        acting,
-        lang,
-        output,
-        verbose,
-        command,
-    } = cli;
-    let rest = Cli {
-        help,
-        version,
-        config,
-        database,
-        key_file,
-        server,
-        ca_cert,
-        client_cert,
-        client_key,
-        insecure,
-        acting,
-        lang,
-        output,
-        verbose,
-        command: Command::Man,
-    };
-    (rest, command)
+fn split(mut cli: Cli) -> (Cli, Command) {
+    let command = std::mem::replace(&mut cli.command, Command::Man);
+    (cli, command)
 }
 
 async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<PathBuf>, cmd: Command) -> Result<()> {

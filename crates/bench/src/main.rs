@@ -236,10 +236,15 @@ async fn grpc(a: &Args) -> Result<(), String> {
         role: Role::ProjectLead,
         name: Label::parse("Projectleider (synthetisch)").expect("valid label"),
         disabled: false,
+        awaiting_confirmation: false,
     };
     store.create_user(&admin, account.clone()).await.map_err(|e| e.to_string())?;
-    let (_, token) =
+    let (info, token) =
         store.create_token(&admin, account.id, "bench", chrono::Duration::days(1)).await.map_err(|e| e.to_string())?;
+    // The lead activates their account and token: the second person a case-reading token needs.
+    let lead = Caller::local(account.actor(perspectief_core::access::Grant::NONE));
+    store.confirm_account(&lead, account.id).await.map_err(|e| e.to_string())?;
+    store.confirm_token(&lead, info.id).await.map_err(|e| e.to_string())?;
     // As `perspectief serve` binds: TCP_NODELAY, or multi-frame answers wait for delayed ACKs.
     let incoming =
         perspectief_grpc::server::bind("127.0.0.1:0".parse().expect("an address")).map_err(|e| e.to_string())?;
@@ -375,6 +380,7 @@ async fn cli(a: &Args) -> Result<(), String> {
         role: Role::ProjectLead,
         name: Label::parse("Projectleider (synthetisch)").expect("valid label"),
         disabled: false,
+        awaiting_confirmation: false,
     };
     match store.create_user(&admin, lead.clone()).await {
         Ok(_) | Err(perspectief_core::DomainError::AlreadyExists { .. }) => {}

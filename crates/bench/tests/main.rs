@@ -56,9 +56,13 @@ impl Served {
             role: Role::ProjectLead,
             name: Label::parse("Projectleider (synthetisch)").unwrap(),
             disabled: false,
+            awaiting_confirmation: false,
         };
         store.create_user(&admin, lead.clone()).await.unwrap();
-        let (_, token) = store.create_token(&admin, lead.id, "load", chrono::Duration::days(1)).await.unwrap();
+        let (info, token) = store.create_token(&admin, lead.id, "load", chrono::Duration::days(1)).await.unwrap();
+        let confirming = Caller::local(lead.actor(perspectief_core::access::Grant::NONE));
+        store.confirm_account(&confirming, lead.id).await.unwrap();
+        store.confirm_token(&confirming, info.id).await.unwrap();
         let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
         let address = incoming.local_addr().unwrap();
         let served = Arc::new(store.clone());

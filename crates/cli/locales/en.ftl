@@ -819,3 +819,22 @@ arg-organisation-list-all = Inactive ones too
 arg-organisation-list-kind = Only of this kind
 arg-organisation-list-domain = Only those working in this domain
 arg-organisation-show-organisation = The organisation (code or id)
+
+## A second person for access to case data (issue 19, point 2)
+note-user-awaiting-confirmation = This account can read case files and waits for a project lead's confirmation (the second person): perspectief user confirm { $id }. Until then its tokens do not work.
+note-token-awaiting-confirmation = This token works once a project lead confirms it (the second person; the holder may do so too): perspectief token confirm { $id }
+done-user-confirmed = Account { $name } (id { $id }) confirmed; its tokens work once they are confirmed too
+done-token-confirmed = Token { $id } confirmed; it works from now on
+col-awaiting-confirmation = awaiting confirmation
+access-account_confirmation = account that reads case files
+access-token_confirmation = token that reads case files
+review-account = account { $id } ({ $role }, { $organisation })
+review-token = token { $id } of { $user } ({ $role })
+review-confirmed = confirmed at { $at }
+review-confirmed-before = in use from before confirmations were required
+review-awaiting-confirmation = awaiting confirmation
+rule-second_person_required = access to case files is confirmed by a second person: a confirmed project lead who did not ask for it (an account not by its own holder, except the very first project lead)
+rule-already_confirmed = this is confirmed already, or needs no confirmation
+rule-account_not_confirmed = confirm the account first, then its tokens: perspectief user confirm USER
+col-created-by = created by
+col-confirmed-by = confirmed by

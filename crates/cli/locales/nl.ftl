@@ -616,3 +616,22 @@ violation-not_an_email_address = is geen e-mailadres
 violation-foundation_kind = alleen de eigen organisatie van de stichting is van de soort stichting, en zij blijft dat
 violation-foundation_inactive = de eigen organisatie van de stichting blijft actief
 violation-nothing_to_change = geef minstens één ding om te wijzigen
+
+## A second person for access to case data (issue 19, point 2)
+note-user-awaiting-confirmation = Dit account kan dossiers lezen en wacht op bevestiging door een projectleider (de tweede persoon): perspectief user confirm { $id }. Tot dan werken zijn tokens niet.
+note-token-awaiting-confirmation = Dit token werkt pas als een projectleider het bevestigt (de tweede persoon; de houder zelf mag dat ook): perspectief token confirm { $id }
+done-user-confirmed = Account { $name } (id { $id }) bevestigd; de tokens ervan werken zodra ook die bevestigd zijn
+done-token-confirmed = Token { $id } bevestigd; het werkt vanaf nu
+col-awaiting-confirmation = wacht op bevestiging
+access-account_confirmation = account dat dossiers leest
+access-token_confirmation = token dat dossiers leest
+review-account = account { $id } ({ $role }, { $organisation })
+review-token = token { $id } van { $user } ({ $role })
+review-confirmed = bevestigd op { $at }
+review-confirmed-before = in gebruik van vóór de bevestigingsplicht
+review-awaiting-confirmation = wacht op bevestiging
+rule-second_person_required = toegang tot dossiers bevestigt een tweede persoon: een bevestigde projectleider die er niet zelf om vroeg (een account niet door de houder zelf, behalve de allereerste projectleider)
+rule-already_confirmed = dit is al bevestigd, of heeft geen bevestiging nodig
+rule-account_not_confirmed = bevestig eerst het account, dan de tokens ervan: perspectief user confirm GEBRUIKER
+col-created-by = aangemaakt door
+col-confirmed-by = bevestigd door

@@ -1115,6 +1115,11 @@ pub enum TokenCmd {
     },
     /// Trek een token in
     Revoke { token: String },
+    /// Bevestig, als tweede persoon, een token van een account dat dossiers kan lezen (projectleider, ook de houder zelf)
+    Confirm {
+        /// Het token (id)
+        token: String,
+    },
     /// Tokens (nooit hun geheim)
     #[command(visible_alias = "ls")]
     List {
@@ -1260,6 +1265,11 @@ pub enum UserCmd {
         #[arg(long)]
         enable: bool,
     },
+    /// Bevestig, als tweede persoon, een account dat dossiers kan lezen (projectleider; daarna werken de bevestigde tokens ervan)
+    Confirm {
+        /// De gebruiker (id)
+        user: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -1293,6 +1303,14 @@ pub enum PrivacyCmd {
     /// Noodtoegangen ter beoordeling (projectleider, auditor)
     Reviews {
         /// Vanaf deze dag
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: Option<NaiveDate>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Accounts en tokens die dossiers kunnen lezen: wie ze aanmaakte en welke projectleider ze als tweede persoon bevestigde, ter beoordeling naast de noodtoegangen (projectleider, auditor)
+    Confirmations {
+        /// Aangemaakt vanaf deze dag
         #[arg(long, value_parser = parse_date, value_name = "DATUM")]
         from: Option<NaiveDate>,
         #[arg(long, default_value_t = 100)]

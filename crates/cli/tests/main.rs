@@ -4,6 +4,7 @@
 
 mod support;
 
+mod confirmations;
 mod dev;
 mod errors;
 mod fuzz_corpus;

@@ -82,19 +82,7 @@ fn the_server_logs_every_call_as_json_without_names_and_counts_it_in_its_metrics
     let install = Install::new();
     let p = install.json(&["participant", "register", "--given-names", CANARY, "--family-name", "Synthetisch"]);
     let p = p["participant"].as_str().unwrap().to_owned();
-    let token = install.json(&[
-        "token",
-        "create",
-        "--user",
-        &install.worker,
-        "--label",
-        "log",
-        "--days",
-        "1",
-        "--as",
-        &install.admin,
-    ]);
-    let token = token["token"].as_str().unwrap().to_owned();
+    let token = install.working_token(&install.worker, "log");
     let (child, api, metrics) = serve(&install, &["--log-format", "json", "--metrics-listen", "127.0.0.1:0"]);
     let metrics = metrics.expect("the metrics address is reported");
     let remote = |token: &str| {

@@ -9,19 +9,7 @@ use crate::support::{Install, stderr};
 fn the_same_trajectory_through_a_server() {
     let install = Install::new();
     install.chain();
-    let token = install.json(&[
-        "token",
-        "create",
-        "--user",
-        &install.worker,
-        "--label",
-        "test",
-        "--days",
-        "1",
-        "--as",
-        &install.admin,
-    ]);
-    let token = token["token"].as_str().unwrap().to_owned();
+    let token = install.working_token(&install.worker, "test");
     let mut child = Command::new(env!("CARGO_BIN_EXE_perspectief"))
         .args(["serve", "--listen", "127.0.0.1:0", "--drain-seconds", "0", "--database", &install.database()])
         .arg("--key-file")

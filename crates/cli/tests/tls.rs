@@ -92,19 +92,7 @@ impl Drop for Served {
 }
 
 fn token(install: &Install) -> String {
-    let v = install.json(&[
-        "token",
-        "create",
-        "--user",
-        &install.worker,
-        "--label",
-        "tls",
-        "--days",
-        "1",
-        "--as",
-        &install.admin,
-    ]);
-    v["token"].as_str().unwrap().to_owned()
+    install.working_token(&install.worker, "tls")
 }
 
 /// The command in remote mode: no database, this installation's token and acting user, a

@@ -90,6 +90,7 @@
 //! | audit log | — | read, search | — | — | read, search, export | — |
 //! | user accounts | — | read | — | — | — | read, search, create, update, erase |
 //! | access tokens | — | — | — | — | — | read, search, create, update, erase |
+//! | account confirmations | — | update | — | — | — | — |
 //! | organisations register (directory data: code, name, kind, domains, contact details, active) | read, search | same | read, search | read, search | read, search | read, search, create, update |
 //! | staff directory (the foundation's staff: name and role, for listings) | read, search | same | — | — | read, search | read, search |
 //!
@@ -587,6 +588,9 @@ pub enum Resource<'a> {
     UserAccounts,
     /// Access tokens.
     AccessTokens,
+    /// The second person's confirmation of an account or token that can read case data
+    /// (see [`crate::accounts::decide_confirmation`]).
+    AccountConfirmations,
     /// The organisations register (directory data only).
     Organisations,
     /// The staff directory: names and roles of the foundation's staff.
@@ -608,6 +612,7 @@ impl Resource<'_> {
             Self::AuditLog => "audit_log",
             Self::UserAccounts => "user_accounts",
             Self::AccessTokens => "access_tokens",
+            Self::AccountConfirmations => "account_confirmations",
             Self::Organisations => "organisations",
             Self::StaffDirectory => "staff_directory",
         }
@@ -862,6 +867,7 @@ impl AccessPolicy {
                     (Resource::AuditLog, ProjectLead) => &[Read, Search],
                     (Resource::AuditLog, Auditor) => &[Read, Search, Export],
                     (Resource::UserAccounts, ProjectLead) => &[Read],
+                    (Resource::AccountConfirmations, ProjectLead) => &[Update],
                     (Resource::UserAccounts | Resource::AccessTokens, Administrator) => {
                         &[Read, Search, Create, Update, Erase]
                     }
@@ -1540,6 +1546,7 @@ mod tests {
             Resource::AuditLog,
             Resource::UserAccounts,
             Resource::AccessTokens,
+            Resource::AccountConfirmations,
         ] {
             for action in Action::ALL {
                 assert!(!POLICY.decide(&partner, action, &r, day(15)).is_allowed(), "{} {action}", r.kind());

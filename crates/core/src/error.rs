@@ -235,6 +235,12 @@ pub enum Rule {
     AlreadyDecided,
     /// An inactive organisation takes no new referrals, consents, partners or accounts.
     OrganisationInactive,
+    /// Access to case data needs a second person: not the one who asked for it.
+    SecondPersonRequired,
+    /// Confirmed already, or needs no confirmation.
+    AlreadyConfirmed,
+    /// A token is confirmed after its account.
+    AccountNotConfirmed,
 }
 
 impl Rule {
@@ -263,6 +269,9 @@ impl Rule {
             Self::OrientationRequired => "orientation_required",
             Self::AlreadyDecided => "already_decided",
             Self::OrganisationInactive => "organisation_inactive",
+            Self::SecondPersonRequired => "second_person_required",
+            Self::AlreadyConfirmed => "already_confirmed",
+            Self::AccountNotConfirmed => "account_not_confirmed",
         }
     }
 
@@ -304,6 +313,11 @@ impl Rule {
             Self::OrganisationInactive => {
                 "this organisation is no longer active: it takes no new referrals, consents, partners or accounts (the administrator can make it active again)"
             }
+            Self::SecondPersonRequired => {
+                "access to case data is confirmed by a second person: a confirmed project lead other than the one who asked for it (an account by someone other than its holder)"
+            }
+            Self::AlreadyConfirmed => "this is confirmed already, or needs no confirmation",
+            Self::AccountNotConfirmed => "confirm the account before its tokens",
             Self::ReturnDirectionWithoutConsideration => {
                 "return is voluntary: the plan's direction can be return (or a third country) only while the participant considers or decided return"
             }

@@ -218,7 +218,7 @@ use Role::{Administrator, Auditor, ChainPartner, MunicipalCaseManager, ProjectLe
 /// The documentation's table of the other resources: per resource, per role (in the
 /// table's column order), the actions allowed.
 #[allow(clippy::type_complexity)]
-const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 10] = [
+const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 11] = [
     (
         Resource::ParticipantDirectory,
         [
@@ -305,6 +305,17 @@ const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 10] = [
             (ChainPartner, &[]),
             (Auditor, &[]),
             (Administrator, &[Read, Search, Create, Update, Erase]),
+        ],
+    ),
+    (
+        Resource::AccountConfirmations,
+        [
+            (ProjectWorker, &[]),
+            (ProjectLead, &[Update]),
+            (MunicipalCaseManager, &[]),
+            (ChainPartner, &[]),
+            (Auditor, &[]),
+            (Administrator, &[]),
         ],
     ),
     (

@@ -979,6 +979,17 @@ pub trait PrivacyService: Send + Sync {
         note: Text,
     ) -> impl Future<Output = Result<BreakGlassRecord, DomainError>> + Send;
 
+    /// Accounts that read case data and their tokens, created at or after `from`, oldest first,
+    /// at most `limit` (capped like any page): who created each and which project lead
+    /// confirmed it as the second person (see [`crate::accounts::decide_confirmation`]), for
+    /// review with the break-glass reads by whoever may read the audit log.
+    fn confirmation_log(
+        &self,
+        caller: &Caller,
+        from: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<crate::accounts::ConfirmationRecord>, DomainError>> + Send;
+
     /// Consent overrides (referrals sent without a covering consent) made at or after `from`,
     /// oldest first, at most `limit` (capped like any page), for review by whoever may read
     /// the audit log.

@@ -187,9 +187,10 @@ async fn world(now: chrono::DateTime<Utc>) -> World {
             role,
             name: Label::parse("Synthetisch account").unwrap(),
             disabled: false,
+            awaiting_confirmation: false,
         };
         let account = store.create_user(&admin, account).await.unwrap();
-        let (_, token) = store.create_token(&admin, account.id, "disclosure", Duration::days(30)).await.unwrap();
+        let token = crate::support::working_token(&store, &admin, account.id, "disclosure", Duration::days(30)).await;
         let remote =
             RemoteService::connect(&format!("http://{address}"), StaticToken::new(token.clone())).await.unwrap();
         let purpose = Purpose::permitted_for(role)[0];

@@ -13,4 +13,5 @@ mod partners;
 mod remote;
 mod reports;
 mod server;
+mod support;
 mod tls;

@@ -263,6 +263,7 @@ async fn world(now: chrono::DateTime<Utc>) -> World {
             role,
             name: Label::parse("Synthetisch account").unwrap(),
             disabled: false,
+            awaiting_confirmation: false,
         };
         crate::organisations::ensure_registered(&store, &admin, org).await;
         let account = store.create_user(&admin, account).await.unwrap();
@@ -270,7 +271,7 @@ async fn world(now: chrono::DateTime<Utc>) -> World {
             let grant = Grant { categories: categories.into_iter().collect(), max_level };
             store.set_grant(&admin, org, Some(grant)).await.unwrap();
         }
-        let (_, token) = store.create_token(&admin, account.id, "matrix", Duration::days(30)).await.unwrap();
+        let token = crate::support::working_token(&store, &admin, account.id, "matrix", Duration::days(30)).await;
         let remote = RemoteService::connect(&format!("http://{address}"), StaticToken::new(token)).await.unwrap();
         let purpose = Purpose::permitted_for(role)[0];
         let caller = Caller { purpose, ..Caller::local(account.actor(store.grant_of(org).await.unwrap())) };

@@ -86,9 +86,12 @@ async fn world() -> World {
             role,
             name: Label::parse(name).unwrap(),
             disabled: false,
+            awaiting_confirmation: false,
         };
         store.create_user(&admin, account).await.unwrap();
-        tokens.push(store.create_token(&admin, UserId::from_u128(id), "test", Duration::days(1)).await.unwrap().1);
+        tokens.push(
+            crate::support::working_token(&store, &admin, UserId::from_u128(id), "test", Duration::days(1)).await,
+        );
     }
     let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let address = incoming.local_addr().unwrap();
@@ -270,6 +273,8 @@ async fn the_staff_directory_is_for_the_foundation_only() {
         names,
         [
             (format!("staffMembers/{}", UserId::from_u128(1)).as_str(), "Beheer"),
+            // The project lead who confirmed the world's accounts and tokens.
+            (format!("staffMembers/{}", UserId::from_u128(0x1EAD_0000)).as_str(), "Projectleider Bevestiging"),
             (format!("staffMembers/{}", UserId::from_u128(3)).as_str(), "Sanne de Vries")
         ],
         "no partner accounts"
@@ -278,7 +283,7 @@ async fn the_staff_directory_is_for_the_foundation_only() {
     let page = worker.list_staff(&as_staff(), PageRequest { page_size: 1, page_token: None }).await.unwrap();
     assert_eq!(page.items.len(), 1);
     let rest = worker.list_staff(&as_staff(), PageRequest { page_size: 1, page_token: page.next_page_token }).await;
-    assert_eq!(rest.unwrap().items[0].name.as_str(), "Sanne de Vries");
+    assert_eq!(rest.unwrap().items[0].name.as_str(), "Projectleider Bevestiging");
     let partner = w.remote(&w.partner_token).await;
     assert_eq!(partner.list_staff(&as_partner(), PageRequest::default()).await.unwrap_err().code(), "access_denied");
 }

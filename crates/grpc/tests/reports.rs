@@ -90,6 +90,7 @@ async fn world() -> World {
             role,
             name: Label::parse("Synthetisch account").unwrap(),
             disabled: false,
+            awaiting_confirmation: false,
         };
         crate::organisations::ensure_registered(&store, &admin, org).await;
         let account = store.create_user(&admin, account).await.unwrap();
@@ -101,7 +102,7 @@ async fn world() -> World {
             store.set_grant(&admin, org, Some(grant)).await.unwrap();
         }
         let grant = store.grant_of(org).await.unwrap();
-        let (_, token) = store.create_token(&admin, account.id, "reports", Duration::days(30)).await.unwrap();
+        let token = crate::support::working_token(&store, &admin, account.id, "reports", Duration::days(30)).await;
         let remote =
             RemoteService::connect(&format!("http://{address}"), StaticToken::new(token.clone())).await.unwrap();
         tokens.insert(who, token);

@@ -55,11 +55,12 @@ impl Harness {
                     role: Role::ChainPartner,
                     name: Label::parse("IOM-koppeling").unwrap(),
                     disabled: false,
+                    awaiting_confirmation: false,
                 },
             )
             .await
             .unwrap();
-        let (_, token) = store.create_token(&admin, partner.id, "test", Duration::days(1)).await.unwrap();
+        let token = crate::support::working_token(&store, &admin, partner.id, "test", Duration::days(1)).await;
         let incoming = perspectief_grpc::server::bind("127.0.0.1:0".parse().unwrap()).unwrap();
         let addr = incoming.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -445,6 +446,7 @@ async fn on_behalf_of_names_only_an_enabled_colleague_of_the_callers_organisatio
         role,
         name: Label::parse("Medewerker").unwrap(),
         disabled: false,
+        awaiting_confirmation: false,
     };
     h.store().create_user(h.admin(), account(3, partner_org, Role::ChainPartner)).await.unwrap();
     h.store().create_user(h.admin(), account(4, partner_org, Role::ChainPartner)).await.unwrap();

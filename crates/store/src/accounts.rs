@@ -6,7 +6,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use perspectief_core::access::{Action, Actor, CategorySet, ConfidentialityLevel, DataCategory, Grant, Resource, Role};
-use perspectief_core::accounts::{OrganisationGrant, TokenInfo, TokenRejection, UserAccount};
+use perspectief_core::accounts::{
+    Confirmation, ConfirmationKind, ConfirmationRecord, OrganisationGrant, PendingConfirmation, TokenInfo,
+    TokenRejection, UserAccount, decide_confirmation, reads_case_data,
+};
 use perspectief_core::organisation::NamedOrganisation;
 use perspectief_core::service::{AuditEntry, Caller};
 use perspectief_core::{DomainError, EntityKind, Label, OrganisationId, TokenId, UserId};
@@ -51,20 +54,30 @@ fn read_user(r: &QueryResult) -> Result<UserAccount, DomainError> {
     let role: String = get(r, "role").map_err(db)?;
     let name: String = get(r, "name").map_err(db)?;
     let disabled: i64 = get(r, "disabled").map_err(db)?;
+    let confirmed_at: Option<i64> = get(r, "confirmed_at").map_err(db)?;
     Ok(UserAccount {
         id: UserId::parse(&id).map_err(internal)?,
         organisation: OrganisationId::parse(&organisation).map_err(internal)?,
-        role: serde_json::from_value(serde_json::Value::String(role)).map_err(internal)?,
+        role: parse_role(role)?,
         name: Label::parse(&name).map_err(internal)?,
         disabled: disabled != 0,
+        awaiting_confirmation: confirmed_at.is_none(),
     })
 }
+
+fn parse_role(role: String) -> Result<Role, DomainError> {
+    serde_json::from_value(serde_json::Value::String(role)).map_err(internal)
+}
+
+const USER_COLUMNS: &str = "id, organisation, role, name, disabled, confirmed_at";
+const TOKEN_COLUMNS: &str = "id, user_id, label, created_at, expires_at, revoked_at, confirmed_at";
 
 fn read_token(r: &QueryResult) -> Result<TokenInfo, DomainError> {
     let id: String = get(r, "id").map_err(db)?;
     let user: String = get(r, "user_id").map_err(db)?;
     let label: String = get(r, "label").map_err(db)?;
     let revoked: Option<i64> = get(r, "revoked_at").map_err(db)?;
+    let confirmed_at: Option<i64> = get(r, "confirmed_at").map_err(db)?;
     Ok(TokenInfo {
         id: TokenId::parse(&id).map_err(internal)?,
         user: UserId::parse(&user).map_err(internal)?,
@@ -72,13 +85,23 @@ fn read_token(r: &QueryResult) -> Result<TokenInfo, DomainError> {
         created_at: sql::from_micros(get(r, "created_at").map_err(db)?).map_err(db)?,
         expires_at: sql::from_micros(get(r, "expires_at").map_err(db)?).map_err(db)?,
         revoked_at: revoked.map(sql::from_micros).transpose().map_err(db)?,
+        awaiting_confirmation: confirmed_at.is_none(),
     })
 }
 
-async fn insert_user<C: ConnectionTrait>(c: &C, u: &UserAccount, at: DateTime<Utc>) -> Result<(), DomainError> {
+/// Insert an account made by `by` (none for the first administrator). An account that reads
+/// case data is inserted unconfirmed; any other needs no confirmation.
+async fn insert_user<C: ConnectionTrait>(
+    c: &C,
+    u: &UserAccount,
+    at: DateTime<Utc>,
+    by: Option<UserId>,
+) -> Result<(), DomainError> {
+    let confirmed_at = (!reads_case_data(u.role)).then(|| sql::micros(at));
     let r = sql::exec(
         c,
-        "INSERT INTO users (id, organisation, role, name, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO users (id, organisation, role, name, disabled, created_at, created_by, confirmed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         [
             u.id.to_string().into(),
             u.organisation.to_string().into(),
@@ -86,6 +109,8 @@ async fn insert_user<C: ConnectionTrait>(c: &C, u: &UserAccount, at: DateTime<Ut
             u.name.as_str().to_owned().into(),
             i64::from(u.disabled).into(),
             sql::micros(at).into(),
+            by.map(|b| b.to_string()).into(),
+            confirmed_at.into(),
         ],
     )
     .await;
@@ -129,10 +154,9 @@ async fn grant_of<C: ConnectionTrait>(c: &C, organisation: OrganisationId) -> Re
 }
 
 async fn user<C: ConnectionTrait>(c: &C, id: UserId) -> Result<Option<UserAccount>, DomainError> {
-    let row =
-        sql::one(c, "SELECT id, organisation, role, name, disabled FROM users WHERE id = $1", [id.to_string().into()])
-            .await
-            .map_err(db)?;
+    let row = sql::one(c, &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"), [id.to_string().into()])
+        .await
+        .map_err(db)?;
     row.as_ref().map(read_user).transpose()
 }
 
@@ -169,6 +193,7 @@ impl Store {
             role: Role::Administrator,
             name: Label::parse(name).map_err(|e| DomainError::from(e.at("name")))?,
             disabled: false,
+            awaiting_confirmation: false,
         };
         let now = sql::truncate(self.inner.clock.now());
         let entry =
@@ -183,7 +208,7 @@ impl Store {
                         "accounts exist already; an administrator adds users",
                     ));
                 }
-                insert_user(txn, &account, now).await?;
+                insert_user(txn, &account, now, None).await?;
                 Ok(Box::new(account) as Output)
             })
         });
@@ -191,7 +216,9 @@ impl Store {
         out.downcast::<UserAccount>().map(|b| *b).map_err(|_| internal("writer returned an unexpected type"))
     }
 
-    /// Add a user account (administrators only). Staff roles must belong to the foundation.
+    /// Add a user account (administrators only). Staff roles must belong to the foundation. An
+    /// account whose role reads case data waits for a project lead's confirmation
+    /// ([`Store::confirm_account`]); until then its tokens are refused.
     pub async fn create_user(&self, caller: &Caller, account: UserAccount) -> Result<UserAccount, DomainError> {
         let staff =
             matches!(account.role, Role::ProjectWorker | Role::ProjectLead | Role::Auditor | Role::Administrator);
@@ -210,12 +237,14 @@ impl Store {
             ));
         }
         let now = sql::truncate(self.inner.clock.now());
+        let by = caller.actor.user;
+        let account = UserAccount { awaiting_confirmation: reads_case_data(account.role), ..account };
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
                 // A new account is a new reference to its organisation: registered and active.
                 let named = NamedOrganisation { organisation: account.organisation, new_reference: true };
                 crate::organisations::require_named(txn, &[named]).await?;
-                insert_user(txn, &account, now).await?;
+                insert_user(txn, &account, now, Some(by)).await?;
                 Ok(Box::new(account) as Output)
             })
         });
@@ -253,10 +282,9 @@ impl Store {
     pub async fn list_users(&self, caller: &Caller) -> Result<Vec<UserAccount>, DomainError> {
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
-                let rows =
-                    sql::all(txn, "SELECT id, organisation, role, name, disabled FROM users ORDER BY name, id", [])
-                        .await
-                        .map_err(db)?;
+                let rows = sql::all(txn, &format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id"), [])
+                    .await
+                    .map_err(db)?;
                 let users = rows.iter().map(read_user).collect::<Result<Vec<_>, _>>()?;
                 Ok(Box::new(users) as Output)
             })
@@ -265,7 +293,9 @@ impl Store {
     }
 
     /// Create a token for a user, valid for `valid_for` (at most a year). Returns the token's
-    /// details and the token itself, which is shown this once and never stored.
+    /// details and the token itself, which is shown this once and never stored. A token of an
+    /// account that reads case data is refused until a project lead confirms it
+    /// ([`Store::confirm_token`]).
     pub async fn create_token(
         &self,
         caller: &Caller,
@@ -292,7 +322,9 @@ impl Store {
             created_at: now,
             expires_at: now + valid_for,
             revoked_at: None,
+            awaiting_confirmation: false,
         };
+        let by = caller.actor.user;
         let token = format!("{PREFIX}.{}.{secret}", info.id.as_uuid().simple());
         let hash = secret_hash(&secret);
         let work: Work = Box::new(move |txn, _entry| {
@@ -306,9 +338,11 @@ impl Store {
                 // A new token gives its organisation access again: it must be active.
                 let named = NamedOrganisation { organisation: account.organisation, new_reference: true };
                 crate::organisations::require_named(txn, &[named]).await?;
+                let awaiting = reads_case_data(account.role);
                 sql::exec(
                     txn,
-                    "INSERT INTO tokens (id, user_id, label, secret_hash, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+                    "INSERT INTO tokens (id, user_id, label, secret_hash, created_at, expires_at, revoked_at, \
+                     created_by, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
                     [
                         info.id.to_string().into(),
                         info.user.to_string().into(),
@@ -316,11 +350,13 @@ impl Store {
                         hash.into(),
                         sql::micros(info.created_at).into(),
                         sql::micros(info.expires_at).into(),
+                        by.to_string().into(),
+                        (!awaiting).then(|| sql::micros(info.created_at)).into(),
                     ],
                 )
                 .await
                 .map_err(db)?;
-                Ok(Box::new(info) as Output)
+                Ok(Box::new(TokenInfo { awaiting_confirmation: awaiting, ..info }) as Output)
             })
         });
         let info: TokenInfo =
@@ -342,7 +378,7 @@ impl Store {
                 .map_err(db)?;
                 let row = sql::one(
                     txn,
-                    "SELECT id, user_id, label, created_at, expires_at, revoked_at FROM tokens WHERE id = $1",
+                    &format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE id = $1"),
                     [id.to_string().into()],
                 )
                 .await
@@ -359,13 +395,17 @@ impl Store {
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
                 let rows = match user_id {
-                    Some(u) => sql::all(
-                        txn,
-                        "SELECT id, user_id, label, created_at, expires_at, revoked_at FROM tokens WHERE user_id = $1 ORDER BY created_at, id",
-                        [u.to_string().into()],
-                    )
-                    .await,
-                    None => sql::all(txn, "SELECT id, user_id, label, created_at, expires_at, revoked_at FROM tokens ORDER BY created_at, id", []).await,
+                    Some(u) => {
+                        sql::all(
+                            txn,
+                            &format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE user_id = $1 ORDER BY created_at, id"),
+                            [u.to_string().into()],
+                        )
+                        .await
+                    }
+                    None => {
+                        sql::all(txn, &format!("SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id"), []).await
+                    }
                 }
                 .map_err(db)?;
                 let tokens = rows.iter().map(read_token).collect::<Result<Vec<_>, _>>()?;
@@ -480,8 +520,8 @@ impl Store {
         let Some((id, secret)) = parse_token(token) else { return Ok(Err(TokenRejection::Unknown)) };
         let row = sql::one(
             &self.inner.reader,
-            "SELECT t.secret_hash, t.expires_at, t.revoked_at, u.disabled, u.organisation, u.role, u.id AS user_id, \
-             g.categories, g.max_level \
+            "SELECT t.secret_hash, t.expires_at, t.revoked_at, t.confirmed_at, u.confirmed_at AS account_confirmed_at, \
+             u.disabled, u.organisation, u.role, u.id AS user_id, g.categories, g.max_level \
              FROM tokens t JOIN users u ON u.id = t.user_id LEFT JOIN grants g ON g.organisation_id = u.organisation \
              WHERE t.id = $1",
             [id.to_string().into()],
@@ -501,6 +541,12 @@ impl Store {
         if get::<i64>(&row, "disabled")? != 0 {
             return Ok(Err(TokenRejection::AccountDisabled));
         }
+        // Neither the account nor the token gives access before a second person confirmed it.
+        if get::<Option<i64>>(&row, "confirmed_at")?.is_none()
+            || get::<Option<i64>>(&row, "account_confirmed_at")?.is_none()
+        {
+            return Ok(Err(TokenRejection::AwaitingConfirmation));
+        }
         let parse = |e: String| StoreError::Database(e);
         Ok(Ok(Actor {
             user: UserId::parse(&get::<String>(&row, "user_id")?).map_err(|e| parse(e.to_string()))?,
@@ -510,6 +556,186 @@ impl Store {
                 .map_err(|e| parse(e.to_string()))?,
             grant: read_grant(&row)?,
         }))
+    }
+}
+
+/// The roles that read case data, as stored, for SQL `IN (...)`.
+fn case_reading_roles() -> String {
+    Role::ALL
+        .into_iter()
+        .filter(|r| reads_case_data(*r))
+        .map(|r| format!("'{}'", r.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether `user` has an enabled, confirmed project-lead account.
+async fn is_confirmed_lead<C: ConnectionTrait>(c: &C, user: UserId) -> Result<bool, DomainError> {
+    Ok(self::user(c, user)
+        .await?
+        .is_some_and(|a| a.role == Role::ProjectLead && !a.disabled && !a.awaiting_confirmation))
+}
+
+/// Whether an enabled, confirmed project lead other than `except` exists.
+async fn other_confirmed_lead<C: ConnectionTrait>(c: &C, except: UserId) -> Result<bool, DomainError> {
+    let row = sql::one(
+        c,
+        "SELECT id FROM users WHERE role = $1 AND disabled = 0 AND confirmed_at IS NOT NULL AND id <> $2 LIMIT 1",
+        [Role::ProjectLead.as_str().to_owned().into(), except.to_string().into()],
+    )
+    .await
+    .map_err(db)?;
+    Ok(row.is_some())
+}
+
+fn optional_user(r: &QueryResult, column: &str) -> Result<Option<UserId>, DomainError> {
+    get::<Option<String>>(r, column).map_err(db)?.map(|u| UserId::parse(&u).map_err(internal)).transpose()
+}
+
+/// A listed account or token (columns `kind`, `subject`, `account`, `role`, `organisation`,
+/// `created_by`, `created_at`, `confirmed_by`, `confirmed_at`).
+fn read_confirmation(r: &QueryResult) -> Result<ConfirmationRecord, DomainError> {
+    let kind = match get::<String>(r, "kind").map_err(db)?.as_str() {
+        "account" => ConfirmationKind::Account,
+        _ => ConfirmationKind::Token,
+    };
+    let subject: String = get(r, "subject").map_err(db)?;
+    let confirmed_at: Option<i64> = get(r, "confirmed_at").map_err(db)?;
+    Ok(ConfirmationRecord {
+        kind,
+        subject: uuid::Uuid::try_parse(&subject).map_err(internal)?,
+        account: UserId::parse(&get::<String>(r, "account").map_err(db)?).map_err(internal)?,
+        role: parse_role(get(r, "role").map_err(db)?)?,
+        organisation: OrganisationId::parse(&get::<String>(r, "organisation").map_err(db)?).map_err(internal)?,
+        requested_by: optional_user(r, "created_by")?,
+        requested_at: sql::from_micros(get(r, "created_at").map_err(db)?).map_err(db)?,
+        confirmation: confirmed_at
+            .map(|at| {
+                Ok::<_, DomainError>(Confirmation {
+                    at: sql::from_micros(at).map_err(db)?,
+                    by: optional_user(r, "confirmed_by")?,
+                })
+            })
+            .transpose()?,
+    })
+}
+
+impl Store {
+    /// Confirm an account that reads case data, as the second person (a project lead; see
+    /// [`decide_confirmation`] for who may). Its tokens still need their own confirmation.
+    /// Logged, and listed for review with the break-glass reads.
+    pub async fn confirm_account(&self, caller: &Caller, id: UserId) -> Result<UserAccount, DomainError> {
+        let now = sql::truncate(self.inner.clock.now());
+        let confirmer = caller.actor;
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                let row = sql::one(
+                    txn,
+                    &format!("SELECT {USER_COLUMNS}, created_by FROM users WHERE id = $1"),
+                    [id.to_string().into()],
+                )
+                .await
+                .map_err(db)?
+                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::User, id: id.to_string() })?;
+                let account = read_user(&row)?;
+                let pending = PendingConfirmation {
+                    kind: ConfirmationKind::Account,
+                    account: account.id,
+                    role: account.role,
+                    requested_by: optional_user(&row, "created_by")?,
+                    confirmed: !account.awaiting_confirmation,
+                    account_confirmed: !account.awaiting_confirmation,
+                    other_confirmed_lead: other_confirmed_lead(txn, account.id).await?,
+                };
+                decide_confirmation(&confirmer, is_confirmed_lead(txn, confirmer.user).await?, &pending)?;
+                sql::exec(
+                    txn,
+                    "UPDATE users SET confirmed_at = $2, confirmed_by = $3 WHERE id = $1 AND confirmed_at IS NULL",
+                    [id.to_string().into(), sql::micros(now).into(), confirmer.user.to_string().into()],
+                )
+                .await
+                .map_err(db)?;
+                Ok(Box::new(UserAccount { awaiting_confirmation: false, ..account }) as Output)
+            })
+        });
+        self.admin_job(caller, Action::Update, Resource::AccountConfirmations, "confirm_account", work).await
+    }
+
+    /// Confirm a token of an account that reads case data (after the account), as the second
+    /// person: a confirmed project lead, the token's holder or another. From then on it
+    /// authenticates. Logged, and listed for review with the break-glass reads.
+    pub async fn confirm_token(&self, caller: &Caller, id: TokenId) -> Result<TokenInfo, DomainError> {
+        let now = sql::truncate(self.inner.clock.now());
+        let confirmer = caller.actor;
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                let row = sql::one(
+                    txn,
+                    "SELECT t.id, t.user_id, t.label, t.created_at, t.expires_at, t.revoked_at, t.confirmed_at, \
+                     t.created_by, u.role, u.confirmed_at AS account_confirmed_at \
+                     FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
+                    [id.to_string().into()],
+                )
+                .await
+                .map_err(db)?
+                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Token, id: id.to_string() })?;
+                let token = read_token(&row)?;
+                let pending = PendingConfirmation {
+                    kind: ConfirmationKind::Token,
+                    account: token.user,
+                    role: parse_role(get(&row, "role").map_err(db)?)?,
+                    requested_by: optional_user(&row, "created_by")?,
+                    confirmed: !token.awaiting_confirmation,
+                    account_confirmed: get::<Option<i64>>(&row, "account_confirmed_at").map_err(db)?.is_some(),
+                    other_confirmed_lead: other_confirmed_lead(txn, token.user).await?,
+                };
+                decide_confirmation(&confirmer, is_confirmed_lead(txn, confirmer.user).await?, &pending)?;
+                sql::exec(
+                    txn,
+                    "UPDATE tokens SET confirmed_at = $2, confirmed_by = $3 WHERE id = $1 AND confirmed_at IS NULL",
+                    [id.to_string().into(), sql::micros(now).into(), confirmer.user.to_string().into()],
+                )
+                .await
+                .map_err(db)?;
+                Ok(Box::new(TokenInfo { awaiting_confirmation: false, ..token }) as Output)
+            })
+        });
+        self.admin_job(caller, Action::Update, Resource::AccountConfirmations, "confirm_token", work).await
+    }
+
+    /// Accounts that read case data and their tokens, created at or after `from`, oldest
+    /// first, at most `limit` (capped like any page): who created each and who confirmed it,
+    /// for review with the break-glass reads by whoever may read the access log.
+    pub(crate) async fn account_confirmation_log(
+        &self,
+        caller: &Caller,
+        from: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ConfirmationRecord>, DomainError> {
+        let entry = self.entry(caller, Action::Search, "confirmation_log");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Search, &Resource::AuditLog)?;
+            let roles = case_reading_roles();
+            let rows = sql::all(
+                &self.inner.reader,
+                &format!(
+                    "SELECT * FROM ( \
+                       SELECT 'account' AS kind, id AS subject, id AS account, role, organisation, created_by, \
+                              created_at, confirmed_by, confirmed_at FROM users WHERE role IN ({roles}) \
+                       UNION ALL \
+                       SELECT 'token' AS kind, t.id AS subject, u.id AS account, u.role, u.organisation, t.created_by, \
+                              t.created_at, t.confirmed_by, t.confirmed_at \
+                       FROM tokens t JOIN users u ON u.id = t.user_id WHERE u.role IN ({roles}) \
+                     ) listed WHERE created_at >= $1 ORDER BY created_at, subject LIMIT $2"
+                ),
+                [sql::micros(from).into(), i64::from(perspectief_core::service::page_limit(limit)).into()],
+            )
+            .await
+            .map_err(db)?;
+            let records = rows.iter().map(read_confirmation).collect::<Result<Vec<_>, _>>()?;
+            Ok((records, basis))
+        })
+        .await
     }
 }
 

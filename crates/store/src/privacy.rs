@@ -519,6 +519,15 @@ impl PrivacyService for Store {
         .await
     }
 
+    async fn confirmation_log(
+        &self,
+        caller: &Caller,
+        from: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<perspectief_core::accounts::ConfirmationRecord>, DomainError> {
+        self.account_confirmation_log(caller, from, limit).await
+    }
+
     async fn review_break_glass(
         &self,
         caller: &Caller,

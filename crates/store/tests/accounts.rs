@@ -1,8 +1,10 @@
 //! Accounts and tokens: created and revoked by administrators, stored only as hashes,
-//! refused when unknown, expired, revoked or disabled.
+//! refused when unknown, expired, revoked or disabled, and, where they read case data, until a
+//! second person (a project lead) confirmed them.
 
 use chrono::Duration;
-use perspectief_core::accounts::{TokenRejection, UserAccount};
+use perspectief_core::accounts::{ConfirmationKind, TokenRejection, UserAccount};
+use perspectief_core::privacy::PrivacyService;
 use perspectief_core::service::{AuditOutcome, Caller, PerspectiefService};
 use perspectief_core::*;
 use perspectief_store::testing::raw_query_text;
@@ -32,6 +34,7 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
                     role: Role::ChainPartner,
                     name: Label::parse("IOM-koppeling").unwrap(),
                     disabled: false,
+                    awaiting_confirmation: false,
                 },
             )
             .await
@@ -46,6 +49,7 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
                     role: Role::ProjectLead,
                     name: Label::parse("x").unwrap(),
                     disabled: false,
+                    awaiting_confirmation: false,
                 },
             )
             .await
@@ -54,6 +58,10 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
 
         let (info, token) =
             store.create_token(&admin, partner.id, "IOM casussysteem", Duration::days(30)).await.unwrap();
+        assert_eq!(store.authenticate(&token).await.unwrap(), Err(TokenRejection::AwaitingConfirmation));
+        let confirming = first_lead(&store, &admin, 40).await;
+        store.confirm_account(&confirming, partner.id).await.unwrap();
+        store.confirm_token(&confirming, info.id).await.unwrap();
         assert_eq!(store.authenticate(&token).await.unwrap(), Ok(partner.actor(perspectief_core::access::Grant::NONE)));
         let stored = raw_query_text(&store, &format!("SELECT secret_hash FROM tokens WHERE id = '{}'", info.id))
             .await
@@ -79,7 +87,8 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
         );
         assert_eq!(store.local_account(UserId::from_u128(0xDEAD)).await.unwrap(), None);
         store.set_user_disabled(&admin, partner.id, false).await.unwrap();
-        let (_, second) = store.create_token(&admin, partner.id, "tweede", Duration::days(1)).await.unwrap();
+        let (second_info, second) = store.create_token(&admin, partner.id, "tweede", Duration::days(1)).await.unwrap();
+        store.confirm_token(&confirming, second_info.id).await.unwrap();
         store.revoke_token(&admin, info.id).await.unwrap();
         assert_eq!(store.authenticate(&token).await.unwrap(), Err(TokenRejection::Revoked));
         assert!(store.authenticate(&second).await.unwrap().is_ok());
@@ -102,7 +111,7 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
             "access_denied"
         );
         assert_eq!(store.list_tokens(&admin, Some(partner.id)).await.unwrap().len(), 2);
-        assert_eq!(store.list_users(&admin).await.unwrap().len(), 2);
+        assert_eq!(store.list_users(&admin).await.unwrap().len(), 3);
 
         // Administration is audited, refusals included.
         let auditor = Caller::local(Actor {
@@ -120,6 +129,125 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
             ("create_token", AuditOutcome::Success),
             ("revoke_token", AuditOutcome::Success),
             ("create_token", AuditOutcome::Denied),
+        ] {
+            assert!(ops.contains(&expected), "{expected:?} missing in {ops:?}");
+        }
+    }
+}
+
+/// A project lead made by the administrator who activates their own account: allowed only for
+/// the first project lead of a database.
+async fn first_lead(store: &perspectief_store::Store, admin: &Caller, id: u128) -> Caller {
+    let lead = account(store, admin, id, Role::ProjectLead).await;
+    assert!(lead.awaiting_confirmation);
+    let lead = Caller::local(lead.actor(perspectief_core::access::Grant::NONE));
+    store.confirm_account(&lead, lead.actor.user).await.unwrap();
+    lead
+}
+
+fn code<T: std::fmt::Debug>(r: Result<T, DomainError>) -> String {
+    r.unwrap_err().code().to_owned()
+}
+
+async fn account(store: &perspectief_store::Store, admin: &Caller, id: u128, role: Role) -> UserAccount {
+    store
+        .create_user(
+            admin,
+            UserAccount {
+                id: UserId::from_u128(id),
+                organisation: store.policy().foundation,
+                role,
+                name: Label::parse(&format!("Account {id}")).unwrap(),
+                disabled: false,
+                awaiting_confirmation: false,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_cannot_give_themselves_access_to_case_data() {
+    for backend in all_backends().await {
+        let store = open(&backend.url(), new_keys(), clock()).await;
+        let admin = store.bootstrap_administrator(UserId::from_u128(10), "Beheerder").await.unwrap();
+        let admin = Caller::local(admin.actor(perspectief_core::access::Grant::NONE));
+
+        // The administrator's own way in: a project-lead account and its token. Refused.
+        let lead = account(&store, &admin, 20, Role::ProjectLead).await;
+        assert!(lead.awaiting_confirmation);
+        let (lead_token_info, lead_token) =
+            store.create_token(&admin, lead.id, "leider", Duration::days(30)).await.unwrap();
+        assert!(lead_token_info.awaiting_confirmation);
+        assert_eq!(store.authenticate(&lead_token).await.unwrap(), Err(TokenRejection::AwaitingConfirmation));
+        // ... and the administrator may not confirm it.
+        assert_eq!(code(store.confirm_account(&admin, lead.id).await), "access_denied");
+        assert_eq!(code(store.confirm_token(&admin, lead_token_info.id).await), "access_denied");
+        assert_eq!(store.authenticate(&lead_token).await.unwrap(), Err(TokenRejection::AwaitingConfirmation));
+
+        // Roles without case data need nobody: an auditor's token works at once.
+        let auditor = account(&store, &admin, 21, Role::Auditor).await;
+        assert!(!auditor.awaiting_confirmation);
+        let (info, auditor_token) = store.create_token(&admin, auditor.id, "audit", Duration::days(30)).await.unwrap();
+        assert!(!info.awaiting_confirmation);
+        assert!(store.authenticate(&auditor_token).await.unwrap().is_ok());
+        let auditor = Caller::local(auditor.actor(perspectief_core::access::Grant::NONE));
+        assert_eq!(code(store.confirm_account(&auditor, lead.id).await), "access_denied");
+
+        // The first project lead activates their own account, then their token (the holder).
+        let lead_caller = Caller::local(lead.actor(perspectief_core::access::Grant::NONE));
+        store.confirm_account(&lead_caller, lead.id).await.unwrap();
+        assert_eq!(code(store.confirm_account(&lead_caller, lead.id).await), "already_confirmed");
+        assert_eq!(store.authenticate(&lead_token).await.unwrap(), Err(TokenRejection::AwaitingConfirmation));
+        store.confirm_token(&lead_caller, lead_token_info.id).await.unwrap();
+        assert!(store.authenticate(&lead_token).await.unwrap().is_ok());
+
+        // A second project lead cannot activate themselves now that a confirmed lead exists,
+        // nor confirm anyone else while unconfirmed.
+        let second = account(&store, &admin, 22, Role::ProjectLead).await;
+        let second_caller = Caller::local(second.actor(perspectief_core::access::Grant::NONE));
+        assert_eq!(code(store.confirm_account(&second_caller, second.id).await), "second_person_required");
+        let worker = account(&store, &admin, 23, Role::ProjectWorker).await;
+        assert_eq!(code(store.confirm_account(&second_caller, worker.id).await), "second_person_required");
+
+        // A token is confirmed after its account, by a confirmed lead.
+        let (worker_token_info, worker_token) =
+            store.create_token(&admin, worker.id, "werker", Duration::days(30)).await.unwrap();
+        assert_eq!(code(store.confirm_token(&lead_caller, worker_token_info.id).await), "account_not_confirmed");
+        store.confirm_account(&lead_caller, worker.id).await.unwrap();
+        assert_eq!(store.authenticate(&worker_token).await.unwrap(), Err(TokenRejection::AwaitingConfirmation));
+        store.confirm_token(&lead_caller, worker_token_info.id).await.unwrap();
+        assert!(store.authenticate(&worker_token).await.unwrap().is_ok());
+        assert_eq!(code(store.confirm_token(&lead_caller, worker_token_info.id).await), "already_confirmed");
+        assert_eq!(code(store.confirm_token(&lead_caller, TokenId::from_u128(0xDEAD)).await), "not_found");
+
+        // Listed for review: who asked, who confirmed, what still waits.
+        let listed = store.confirmation_log(&lead_caller, chrono::DateTime::UNIX_EPOCH, 100).await.unwrap();
+        let find = |kind, subject: uuid::Uuid| {
+            listed
+                .iter()
+                .find(|c| c.kind == kind && c.subject == subject)
+                .unwrap_or_else(|| panic!("{kind:?} {subject}"))
+        };
+        let l = find(ConfirmationKind::Account, lead.id.as_uuid());
+        assert_eq!(l.requested_by, Some(admin.actor.user));
+        assert_eq!(l.confirmation.as_ref().and_then(|c| c.by), Some(lead.id));
+        assert!(find(ConfirmationKind::Account, second.id.as_uuid()).confirmation.is_none());
+        let w = find(ConfirmationKind::Token, worker_token_info.id.as_uuid());
+        assert_eq!((w.account, w.confirmation.as_ref().and_then(|c| c.by)), (worker.id, Some(lead.id)));
+        assert!(listed.iter().all(|c| c.account != auditor.actor.user), "roles without case data are not listed");
+        assert_eq!(code(store.confirmation_log(&admin, chrono::DateTime::UNIX_EPOCH, 100).await), "access_denied");
+
+        // Every confirmation and refusal is in the access log.
+        let log = store.audit_log(&auditor, None, 0, 500).await.unwrap();
+        let ops: Vec<(&str, AuditOutcome)> =
+            log.iter().map(|r| (r.entry.operation.as_str(), r.entry.outcome)).collect();
+        for expected in [
+            ("confirm_account", AuditOutcome::Success),
+            ("confirm_account", AuditOutcome::Denied),
+            ("confirm_token", AuditOutcome::Success),
+            ("confirm_token", AuditOutcome::Denied),
+            ("confirmation_log", AuditOutcome::Success),
         ] {
             assert!(ops.contains(&expected), "{expected:?} missing in {ops:?}");
         }

@@ -219,6 +219,7 @@ async fn the_staff_directory_names_the_foundations_staff_for_the_foundation_only
             role,
             name: Label::parse(name).unwrap(),
             disabled: false,
+            awaiting_confirmation: false,
         };
         let foundation = store.policy().foundation;
         store.create_user(&admin, account(2, foundation, Role::ProjectWorker, "Sanne de Vries")).await.unwrap();
@@ -335,6 +336,7 @@ async fn naming_an_unregistered_or_inactive_organisation_is_refused_with_nothing
             role: Role::ChainPartner,
             name: Label::parse("Koppeling").unwrap(),
             disabled: false,
+            awaiting_confirmation: false,
         };
         assert_eq!(store.create_user(&admin, account(nowhere)).await.unwrap_err(), not_found);
         assert_eq!(store.create_user(&admin, account(retired)).await.unwrap_err().code(), "organisation_inactive");
@@ -381,6 +383,7 @@ async fn migration_13_registers_every_organisation_a_database_already_used() {
                     role: Role::ChainPartner,
                     name: Label::parse("IOM-koppeling").unwrap(),
                     disabled: false,
+                    awaiting_confirmation: false,
                 },
             )
             .await

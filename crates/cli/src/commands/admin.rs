@@ -139,6 +139,7 @@ pub async fn user_cmd(store: &Store, ctx: &Ctx, cmd: UserCmd) -> Result<()> {
                 role,
                 name: label("--name", &name)?,
                 disabled: false,
+                awaiting_confirmation: false,
             };
             let account = store.create_user(&caller, account).await?;
             let mut sentence = t!(
@@ -147,6 +148,9 @@ pub async fn user_cmd(store: &Store, ctx: &Ctx, cmd: UserCmd) -> Result<()> {
                 id = account.id,
                 role = crate::i18n::term("role", role.as_str())
             );
+            if account.awaiting_confirmation {
+                sentence = format!("{sentence}\n{}", t!("note-user-awaiting-confirmation", id = account.id));
+            }
             if default {
                 let path = ctx.config_path.clone().ok_or_else(|| Failure::new(CONFIG, t!("error-no-home")))?;
                 let mut config = config::load(Some(&path))?;
@@ -160,6 +164,7 @@ pub async fn user_cmd(store: &Store, ctx: &Ctx, cmd: UserCmd) -> Result<()> {
                 json!({
                     "user": account.id.to_string(),
                     "role": role.as_str(),
+                    "awaiting_confirmation": account.awaiting_confirmation,
                     "organisation": ctx.directory(store).await?.name(account.organisation),
                     "organisation_code": ctx.directory(store).await?.code(account.organisation),
                 }),
@@ -178,6 +183,7 @@ pub async fn user_cmd(store: &Store, ctx: &Ctx, cmd: UserCmd) -> Result<()> {
                         "organisation": directory.name(u.organisation),
                         "organisation_code": directory.code(u.organisation),
                         "disabled": u.disabled,
+                        "awaiting_confirmation": u.awaiting_confirmation,
                     }))
                 })
                 .collect();
@@ -187,8 +193,18 @@ pub async fn user_cmd(store: &Store, ctx: &Ctx, cmd: UserCmd) -> Result<()> {
                 term_col("role", "col-role", "role"),
                 col("organisation", "col-organisation"),
                 col("disabled", "col-disabled"),
+                col("awaiting_confirmation", "col-awaiting-confirmation"),
             ];
             output::list(ctx.format, &cols, &rows)
+        }
+        UserCmd::Confirm { user } => {
+            let id = ctx.user("USER", &user)?;
+            let account = store.confirm_account(&ctx.with_purpose(Purpose::Audit), id).await?;
+            output::done(
+                ctx.format,
+                &t!("done-user-confirmed", name = account.name, id = account.id),
+                json!({"user": id.to_string(), "awaiting_confirmation": false}),
+            )
         }
         UserCmd::Disable { user, enable } => {
             let id = ctx.user("USER", &user)?;
@@ -280,11 +296,27 @@ pub async fn token_cmd(store: &Store, ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
                 ));
             }
             let (info, token) = store.create_token(&caller, user, &token_label, Duration::days(days)).await?;
-            let value = json!({"id": info.id.to_string(), "user": user.to_string(), "token": token, "expires_at": info.expires_at.to_rfc3339()});
+            let value = json!({
+                "id": info.id.to_string(),
+                "user": user.to_string(),
+                "token": token,
+                "expires_at": info.expires_at.to_rfc3339(),
+                "awaiting_confirmation": info.awaiting_confirmation,
+            });
+            let mut sentence =
+                format!("{}\n{token}", t!("done-token-created", id = info.id, expires = info.expires_at.date_naive()));
+            if info.awaiting_confirmation {
+                sentence = format!("{sentence}\n{}", t!("note-token-awaiting-confirmation", id = info.id));
+            }
+            output::done(ctx.format, &sentence, value)
+        }
+        TokenCmd::Confirm { token } => {
+            let id = TokenId::parse(&token).map_err(|e| vfail("TOKEN", &e))?;
+            let info = store.confirm_token(&ctx.with_purpose(Purpose::Audit), id).await?;
             output::done(
                 ctx.format,
-                &format!("{}\n{token}", t!("done-token-created", id = info.id, expires = info.expires_at.date_naive())),
-                value,
+                &t!("done-token-confirmed", id = info.id),
+                json!({"id": info.id.to_string(), "user": info.user.to_string(), "awaiting_confirmation": false}),
             )
         }
         TokenCmd::Revoke { token } => {
@@ -310,6 +342,7 @@ pub async fn token_cmd(store: &Store, ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
                         "created_at": t.created_at.to_rfc3339(),
                         "expires_at": t.expires_at.to_rfc3339(),
                         "revoked_at": t.revoked_at.map(|r| r.to_rfc3339()),
+                        "awaiting_confirmation": t.awaiting_confirmation,
                         "valid": t.is_valid_at(now),
                     }))
                 })
@@ -319,6 +352,7 @@ pub async fn token_cmd(store: &Store, ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
                 col("user", "col-user"),
                 col("label", "col-label"),
                 col("expires_at", "col-expires"),
+                col("awaiting_confirmation", "col-awaiting-confirmation"),
                 col("valid", "col-valid"),
             ];
             output::list(ctx.format, &cols, &rows)
@@ -380,6 +414,7 @@ pub async fn dev_seed(store: &Store, ctx: &Ctx, args: crate::cli::DevSeedArgs) -
             name: perspectief_core::Label::parse(&format!("Projectmedewerker {} (synthetisch)", n + 1))
                 .map_err(|e| Failure::new(crate::exit::INTERNAL, e.to_string()))?,
             disabled: false,
+            awaiting_confirmation: false,
         };
         match store.create_user(&ctx.caller, account).await {
             Ok(_) | Err(perspectief_core::DomainError::AlreadyExists { .. }) => {}

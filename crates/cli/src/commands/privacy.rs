@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use perspectief_core::accounts::ConfirmationKind;
 use perspectief_core::ids::{BreakGlassId, ConsentOverrideId};
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::privacy::PrivacyService;
@@ -127,6 +128,57 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService + DirectoryServi
                 col("reason", "col-reason"),
                 col("reviewed_by", "col-reviewed-by"),
                 col("finding", "col-finding"),
+            ];
+            output::list(ctx.format, &cols, &rows)
+        }
+        PrivacyCmd::Confirmations { from, limit } => {
+            // Accounts and tokens that read case data, with the second person who confirmed
+            // them: the administrator's side of access, reviewed beside the break-glass reads.
+            let from = start_of(from.unwrap_or(NaiveDate::MIN));
+            let directory = ctx.directory(svc).await?;
+            let mut rows = Vec::new();
+            for c in svc.confirmation_log(&ctx.caller, from, limit).await? {
+                let subject = match c.kind {
+                    ConfirmationKind::Account => t!(
+                        "review-account",
+                        id = c.subject.to_string(),
+                        role = crate::i18n::term("role", c.role.as_str()),
+                        organisation = directory.code(c.organisation).unwrap_or("—")
+                    ),
+                    ConfirmationKind::Token => t!(
+                        "review-token",
+                        id = c.subject.to_string(),
+                        user = c.account.to_string(),
+                        role = crate::i18n::term("role", c.role.as_str())
+                    ),
+                };
+                let status = match &c.confirmation {
+                    Some(conf) if conf.by.is_some() => t!("review-confirmed", at = conf.at.to_rfc3339()),
+                    Some(_) => t!("review-confirmed-before"),
+                    None => t!("review-awaiting-confirmation"),
+                };
+                rows.push(obj(json!({
+                    "id": c.subject.to_string(),
+                    "kind": c.kind.as_str(),
+                    "subject": subject,
+                    "account": c.account.to_string(),
+                    "role": c.role.as_str(),
+                    "organisation_code": directory.code(c.organisation),
+                    "created_at": c.requested_at.to_rfc3339(),
+                    "created_by": c.requested_by.map(|u| u.to_string()),
+                    "confirmed_at": c.confirmation.as_ref().map(|v| v.at.to_rfc3339()),
+                    "confirmed_by": c.confirmation.as_ref().and_then(|v| v.by).map(|u| u.to_string()),
+                    "status": status,
+                })));
+            }
+            let cols = [
+                col("id", "col-id"),
+                term_col("kind", "col-access", "access"),
+                col("subject", "col-subject"),
+                col("created_at", "col-at"),
+                col("created_by", "col-created-by"),
+                col("confirmed_by", "col-confirmed-by"),
+                col("status", "col-status"),
             ];
             output::list(ctx.format, &cols, &rows)
         }

@@ -171,7 +171,10 @@ impl Keyring {
             ".{}.new",
             path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
         ));
-        let io = |e: std::io::Error| StoreError::Io { what: format!("writing key file {}", path.display()), reason: e.to_string() };
+        let io = |e: std::io::Error| StoreError::Io {
+            what: format!("writing key file {}", path.display()),
+            reason: e.to_string(),
+        };
         // A copy left by an interrupted run holds a key that was never in use.
         let _ = std::fs::remove_file(&tmp);
         let mut options = std::fs::OpenOptions::new();

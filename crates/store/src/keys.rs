@@ -22,15 +22,13 @@ use perspectief_core::service::Caller;
 use perspectief_core::{BreakGlassId, ConsentOverrideId, DomainError, ParticipantId};
 use sea_orm::{ConnectionTrait, QueryResult, Value};
 
+use crate::Store;
 use crate::crypto::Keyring;
 use crate::error::{db, internal};
-use crate::open::{
-    AUDIT_KEY, AUDIT_KEY_AAD, CHECKPOINT_KEY, CHECKPOINT_KEY_AAD, KEY_CHECK, KEY_CHECK_AAD, KEY_IDS,
-};
+use crate::open::{AUDIT_KEY, AUDIT_KEY_AAD, CHECKPOINT_KEY, CHECKPOINT_KEY_AAD, KEY_CHECK, KEY_CHECK_AAD, KEY_IDS};
 use crate::repo::{self, ERASED_KEY_ID, PARTICIPANT_KEY_ID};
 use crate::sql::{self, get};
 use crate::writer::{Output, Work};
-use crate::Store;
 
 /// How many rows one batch of a rotation re-seals at most, unless told otherwise.
 pub const DEFAULT_ROTATION_BATCH: usize = 500;
@@ -333,11 +331,11 @@ async fn reseal_batch<C: ConnectionTrait>(c: &C, keys: &Keyring, limit: usize) -
         let plain = zeroize::Zeroizing::new(keys.open(key_id, aad, &blob).map_err(internal)?);
         let sealed = keys.seal(aad, &plain).map_err(internal)?;
         let new = format!("{}:{}", sealed.key_id, hex::encode(sealed.blob));
-        let n = sql::exec(c, "UPDATE meta SET value = $3 WHERE key = $1 AND value = $2", [
-            (*name).into(),
-            old.into(),
-            new.into(),
-        ])
+        let n = sql::exec(
+            c,
+            "UPDATE meta SET value = $3 WHERE key = $1 AND value = $2",
+            [(*name).into(), old.into(), new.into()],
+        )
         .await
         .map_err(db)?;
         resealed += n;

@@ -93,8 +93,12 @@ async fn seed(store: &Store) -> Seeded {
     let ggd = OrganisationId::from_uuid(uuid::Uuid::new_v4());
     register(store, ggd, "GGD").await;
     let referral = ReferralId::from_uuid(uuid::Uuid::new_v4());
-    let propose =
-        CaseCommand::ProposeReferral { id: referral, partner: ggd, domain: PartnerDomain::Medical, reason: text("GGD") };
+    let propose = CaseCommand::ProposeReferral {
+        id: referral,
+        partner: ggd,
+        domain: PartnerDomain::Medical,
+        reason: text("GGD"),
+    };
     store.execute(&lead, a, None, propose).await.unwrap();
     let send = CaseCommand::AdvanceReferral {
         referral,
@@ -200,7 +204,7 @@ async fn after_a_rotation_the_database_opens_with_the_new_key_alone_and_reads_th
             .unwrap();
         assert!(rotation.complete);
         assert_eq!(rotation.resealed, to_do);
-        assert_eq!(rotation.retired, [old_id.clone()]);
+        assert_eq!(rotation.retired, std::slice::from_ref(&old_id));
         assert!(steps.len() > 2, "bounded batches report their progress: {steps:?}");
         assert!(steps.windows(2).all(|w| w[0].resealed < w[1].resealed && w[1].total == to_do), "{steps:?}");
         let log = store.audit_log(&s.lead, None, 0, 1000).await.unwrap();
@@ -261,7 +265,7 @@ async fn an_interrupted_rotation_leaves_whole_rows_and_carries_on_where_it_stopp
         let rest = store.rotate_keys(&administrator(&store), 3, |_| ControlFlow::Continue(())).await.unwrap();
         assert!(rest.complete);
         assert_eq!(rest.resealed, old_use.values, "the second run did what the first left");
-        assert_eq!(rest.retired, [old_id.clone()]);
+        assert_eq!(rest.retired, std::slice::from_ref(&old_id));
         drop(store);
         let store = open(&url, ring(&[&new]), clock()).await;
         assert_eq!(seen(&store, &s).await, before);

@@ -721,6 +721,26 @@ entity-consent_override_review = review of a consent override
 
 ## privacy retention
 done-backup-managed = Managed backup made: { $path } (it needs the same key to open; the retention run cleans it too)
+error-remote-key = The key commands (key new, key rotate, key status) work on this machine's database and key file, not through a server. Leave out --server and give --database and --key-file.
+error-key-new-env = The keys come from PERSPECTIEF_KEY: put a new key at its front yourself (64 hexadecimal characters, separated by a comma), or give --key-file to add one to a key file.
+done-key-new = New key { $key } is now first in { $path }. Restart the server with this file, then run perspectief key rotate.
+progress-key-rotate = Re-encrypted: { $done } of { $total }
+done-key-rotate-nothing = Everything was already encrypted with the current key { $key }; nothing was re-encrypted.
+done-key-rotate = { $count } values re-encrypted with key { $key }; everything is now under that key.
+done-key-rotate-retired = { $count } values re-encrypted with key { $key }. No longer needed by this database: { $retired }. Check with perspectief key status, then remove that key from the key file; keep it with backups made before now, which still need it.
+col-key = key
+col-key-current = current
+col-key-in-file = in key file
+col-key-values = values
+col-key-needed = needed
+note-key-retirable = No longer needed by this database: { $keys }. Remove that line from the key file (backups made before the rotation still need it).
+note-key-rotate-first = An older key is still needed: run perspectief key rotate to encrypt everything with the current key.
+cmd-key = Encryption keys: a new key, re-encrypt everything, which keys are still needed (administrator; local only, on the database and the key file, never through --server)
+cmd-key-new = Put a new key at the front of the key file (mode 0600); the old keys stay until key rotate is done. Then restart the server with this file
+cmd-key-rotate = Re-encrypt everything still under an older key with the current one (administrator); in batches, each in one transaction: when interrupted, the next run carries on where it stopped
+cmd-key-status = Which keys the database still needs: per key the number of values and whether it may leave the key file (administrator)
+arg-key-rotate-batch = How many rows per transaction
+arg-key-status-json = As JSON (the same as --output json)
 col-whole-person = whole person
 error-retention-period = { $value }: give CATEGORY=PERIOD, e.g. medical_psychosocial=12m or criminal_history=90d
 note-retention-policy = Retention periods after outflow: { $periods }

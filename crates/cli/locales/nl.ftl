@@ -559,6 +559,20 @@ entity-consent_override_review = beoordeling van versturen zonder toestemming
 
 ## privacy retention
 done-backup-managed = Beheerde reservekopie gemaakt: { $path } (dezelfde sleutel nodig om te openen; de bewaartermijnen schonen haar ook op)
+error-remote-key = De sleutelopdrachten (key new, key rotate, key status) werken op de database en het sleutelbestand van deze machine, niet via een server. Laat --server weg en geef --database en --key-file.
+error-key-new-env = De sleutels komen uit PERSPECTIEF_KEY: zet daar zelf een nieuwe sleutel vooraan (64 hexadecimale tekens, gescheiden door een komma), of geef --key-file om een sleutelbestand aan te vullen.
+done-key-new = Nieuwe sleutel { $key } staat vooraan in { $path }. Start de server opnieuw met dit bestand en voer daarna perspectief key rotate uit.
+progress-key-rotate = Opnieuw versleuteld: { $done } van { $total }
+done-key-rotate-nothing = Alles was al versleuteld met de huidige sleutel { $key }; er is niets opnieuw versleuteld.
+done-key-rotate = { $count } waarden opnieuw versleuteld met sleutel { $key }; alles staat nu onder die sleutel.
+done-key-rotate-retired = { $count } waarden opnieuw versleuteld met sleutel { $key }. Niet meer nodig voor deze database: { $retired }. Controleer met perspectief key status en haal die sleutel dan uit het sleutelbestand; bewaar hem wel bij reservekopieën van vóór nu, die hebben hem nog nodig.
+col-key = sleutel
+col-key-current = huidig
+col-key-in-file = in sleutelbestand
+col-key-values = waarden
+col-key-needed = nodig
+note-key-retirable = Niet meer nodig voor deze database: { $keys }. Haal die regel uit het sleutelbestand (reservekopieën van vóór de rotatie hebben hem nog nodig).
+note-key-rotate-first = Een oudere sleutel is nog nodig: voer perspectief key rotate uit om alles met de huidige sleutel te versleutelen.
 col-whole-person = hele persoon
 error-retention-period = { $value }: geef CATEGORIE=TERMIJN, bv. medical_psychosocial=12m of criminal_history=90d
 note-retention-policy = Bewaartermijnen na uitstroom: { $periods }

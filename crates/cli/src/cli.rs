@@ -150,6 +150,9 @@ pub enum Command {
     Organisation(OrganisationCmd),
     /// Maak een reservekopie van de SQLite-database (alleen lokaal)
     Backup(BackupArgs),
+    /// Versleutelingssleutels: een nieuwe sleutel, alles opnieuw versleutelen, welke sleutels nog nodig zijn (beheerder; alleen lokaal, op de database en het sleutelbestand, nooit via --server)
+    #[command(subcommand, visible_alias = "sleutel")]
+    Key(KeyCmd),
     /// Voor ontwikkelaars: een lege database vullen met synthetische gegevens (alleen lokaal)
     #[command(subcommand)]
     Dev(DevCmd),
@@ -1374,6 +1377,24 @@ pub struct DevSeedArgs {
 pub struct BackupArgs {
     /// Het nieuwe bestand (anders in de map met beheerde reservekopieën naast de database, die de bewaartermijnen ook opschonen)
     pub file: Option<PathBuf>,
+}
+
+/// Retiring a key: `key new`, then `key rotate`, then `key status`, then the old line out.
+#[derive(Debug, Subcommand)]
+pub enum KeyCmd {
+    /// Zet een nieuwe sleutel vooraan in het sleutelbestand (rechten 0600); de oude sleutels blijven staan tot `key rotate` klaar is. Start de server daarna opnieuw met dit bestand
+    New,
+    /// Versleutel alles wat nog onder een oudere sleutel staat opnieuw met de huidige (beheerder); in porties, elk in één transactie: afgebroken gaat een volgende keer verder waar het stopte
+    Rotate(RotateArgs),
+    /// Welke sleutels de database nog nodig heeft: per sleutel het aantal waarden en of hij uit het sleutelbestand mag (beheerder)
+    Status(RefArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// Hoeveel rijen per transactie
+    #[arg(long, default_value_t = perspectief_store::DEFAULT_ROTATION_BATCH as u64, value_parser = clap::value_parser!(u64).range(1..=100_000), value_name = "AANTAL")]
+    pub batch: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -191,6 +191,7 @@ fn run(cli: Cli, command: clap::Command) -> Result<()> {
     match cmd {
         Command::Init(a) => runtime.block_on(admin::init(&cli, config_path.as_deref(), &config, a)),
         Command::Migrate => runtime.block_on(admin::migrate(&cli, &config)),
+        Command::Key(cli::KeyCmd::New) => commands::keys::new_key(&cli, &config),
         Command::Serve(a) => {
             drop(runtime);
             let env = std::env::var(perspectief_store::DATABASE_URL_VAR).ok().filter(|v| !v.trim().is_empty());
@@ -220,6 +221,9 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         ));
     }
     if let Some(server) = context::server(cli, &config) {
+        if matches!(cmd, Command::Key(_)) {
+            return Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-key")));
+        }
         if matches!(
             cmd,
             Command::User(_)
@@ -250,6 +254,7 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         Command::Token(c) => admin::token_cmd(&store, &ctx, c).await,
         Command::Grant(c) => admin::grant_cmd(&store, &ctx, c).await,
         Command::Backup(a) => admin::backup(&store, &ctx, &url, a).await,
+        Command::Key(c) => commands::keys::key_cmd(&store, &ctx, c).await,
         Command::Dev(cli::DevCmd::Seed(a)) => admin::dev_seed(&store, &ctx, a).await,
         Command::Privacy(cli::PrivacyTop::Other(c)) => commands::privacy::privacy_cmd(&store, &ctx, c).await,
         Command::Privacy(cli::PrivacyTop::Retention(a)) => commands::retention::retention(&store, &ctx, a).await,

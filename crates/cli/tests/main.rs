@@ -10,6 +10,7 @@ mod errors;
 mod fuzz_corpus;
 mod grants;
 mod import;
+mod keys;
 mod languages;
 mod operations;
 mod organisations;

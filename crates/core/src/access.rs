@@ -595,6 +595,9 @@ pub enum Resource<'a> {
     Organisations,
     /// The staff directory: names and roles of the foundation's staff.
     StaffDirectory,
+    /// The database's encryption keys: which key sealed how many values, and re-sealing them
+    /// under the current key so an old one can be retired (never the keys themselves).
+    EncryptionKeys,
 }
 
 impl Resource<'_> {
@@ -615,6 +618,7 @@ impl Resource<'_> {
             Self::AccountConfirmations => "account_confirmations",
             Self::Organisations => "organisations",
             Self::StaffDirectory => "staff_directory",
+            Self::EncryptionKeys => "encryption_keys",
         }
     }
 }
@@ -873,6 +877,7 @@ impl AccessPolicy {
                     }
                     (Resource::Organisations, Administrator) => &[Read, Search, Create, Update],
                     (Resource::Organisations, _) => &[Read, Search],
+                    (Resource::EncryptionKeys, Administrator) => &[Read, Update],
                     (Resource::StaffDirectory, ProjectWorker | ProjectLead | Auditor | Administrator) => {
                         &[Read, Search]
                     }

@@ -73,7 +73,7 @@ struct Input {
     actor: Actor,
     action: Action,
     today: NaiveDate,
-    /// 0..=11: case data, referral, then the other resources in [`OTHER_RESOURCES`]'s order.
+    /// 0..=12: case data, referral, then the other resources in [`OTHER_RESOURCES`]'s order.
     resource: u8,
     category: DataCategory,
     project_worker: UserId,
@@ -99,7 +99,7 @@ impl Input {
         };
         let action = b.pick(&Action::ALL);
         let today = b.day();
-        let resource = b.byte() % 12;
+        let resource = b.byte() % 13;
         let category = b.pick(&DataCategory::ALL);
         let project_worker = b.pick(&USERS);
         let addressed_to = b.pick(&ORGANISATIONS);
@@ -338,6 +338,17 @@ const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 11] = [
             (ChainPartner, &[]),
             (Auditor, &[Read, Search]),
             (Administrator, &[Read, Search]),
+        ],
+    ),
+    (
+        Resource::EncryptionKeys,
+        [
+            (ProjectWorker, &[]),
+            (ProjectLead, &[]),
+            (MunicipalCaseManager, &[]),
+            (ChainPartner, &[]),
+            (Auditor, &[]),
+            (Administrator, &[Read, Update]),
         ],
     ),
 ];

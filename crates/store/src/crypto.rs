@@ -147,9 +147,65 @@ impl Keyring {
             .map_err(|reason| StoreError::KeyFile { path: path.display().to_string(), reason })
     }
 
+    /// Put a new random key at the front of an existing key file, so it seals from the next
+    /// start on while the keys after it still open older values (until `rotate_keys` re-sealed
+    /// them). The file is replaced whole (written beside it, then renamed), readable only by
+    /// its owner; a file that does not hold valid keys is refused and left as it is. Returns
+    /// the new keyring.
+    pub fn prepend_to_file(path: &Path) -> Result<Self, StoreError> {
+        use std::io::Write;
+        let err = |reason: String| StoreError::KeyFile { path: path.display().to_string(), reason };
+        let old = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?);
+        Self::load_file(path)?;
+        let key = Zeroizing::new(Self::generate_hex_key()?);
+        let ring = Self::from_hex_keys(&[key.as_str()]).map_err(err)?;
+        let mut text = Zeroizing::new(String::with_capacity(old.len() + 200));
+        text.push_str(&format!(
+            "# Current key ({}); the keys below open older values until `perspectief key rotate` re-sealed them.\n",
+            ring.current_id()
+        ));
+        text.push_str(&key);
+        text.push('\n');
+        text.push_str(&old);
+        let tmp = path.with_file_name(format!(
+            ".{}.new",
+            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        ));
+        let io = |e: std::io::Error| StoreError::Io {
+            what: format!("writing key file {}", path.display()),
+            reason: e.to_string(),
+        };
+        // A copy left by an interrupted run holds a key that was never in use.
+        let _ = std::fs::remove_file(&tmp);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let written = options.open(&tmp).map_err(io).and_then(|mut file| {
+            file.write_all(text.as_bytes()).map_err(io)?;
+            file.sync_all().map_err(io)
+        });
+        if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path).map_err(io)) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+        }
+        Self::load_file(path)
+    }
+
     /// The id of the key new values are sealed with.
     pub fn current_id(&self) -> &str {
         &self.keys[0].id
+    }
+
+    /// The ids of the keys it holds, the current one first.
+    pub fn ids(&self) -> impl Iterator<Item = &String> {
+        self.keys.iter().map(|k| &k.id)
     }
 
     /// Whether the keyring holds a key with this id.

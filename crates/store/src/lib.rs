@@ -31,6 +31,7 @@ mod directory;
 mod error;
 mod files;
 mod firsts;
+mod keys;
 mod migrations;
 mod open;
 mod organisations;
@@ -49,6 +50,7 @@ pub use checkpoints::CheckpointPolicy;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use crypto::{Keyring, Sealed};
 pub use error::StoreError;
+pub use keys::{DEFAULT_ROTATION_BATCH, KeyStatus, KeyUse, Rotation, RotationProgress};
 pub use migrations::Migrator;
 pub use open::{DATABASE_URL_VAR, StoreOptions, default_database_path, migrate, resolve_database_url};
 

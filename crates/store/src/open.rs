@@ -281,8 +281,8 @@ async fn check_postgres_durability(db: &DatabaseConnection) -> Result<(), StoreE
     Ok(())
 }
 
-const AUDIT_KEY: &str = "audit_key";
-const AUDIT_KEY_AAD: &[u8] = b"meta:audit_key";
+pub(crate) const AUDIT_KEY: &str = "audit_key";
+pub(crate) const AUDIT_KEY_AAD: &[u8] = b"meta:audit_key";
 
 /// The access log's HMAC key: random, made once per database, sealed like everything else.
 pub(crate) async fn audit_key(db: &DatabaseConnection, keys: &Keyring) -> Result<crate::audit::AuditKey, StoreError> {
@@ -307,8 +307,8 @@ pub(crate) async fn audit_key(db: &DatabaseConnection, keys: &Keyring) -> Result
     Ok(key)
 }
 
-const CHECKPOINT_KEY: &str = "checkpoint_signing_key";
-const CHECKPOINT_KEY_AAD: &[u8] = b"meta:checkpoint_signing_key";
+pub(crate) const CHECKPOINT_KEY: &str = "checkpoint_signing_key";
+pub(crate) const CHECKPOINT_KEY_AAD: &[u8] = b"meta:checkpoint_signing_key";
 
 /// The Ed25519 key that signs checkpoints of the access log: a random seed made once per
 /// database, sealed with the encryption key in `meta` beside the audit key.
@@ -338,9 +338,9 @@ pub(crate) async fn checkpoint_key(
     Ok(crate::privacy::CheckpointKey(ed25519_dalek::SigningKey::from_bytes(&seed)))
 }
 
-const KEY_IDS: &str = "key_ids";
-const KEY_CHECK: &str = "key_check";
-const KEY_CHECK_AAD: &[u8] = b"meta:key_check";
+pub(crate) const KEY_IDS: &str = "key_ids";
+pub(crate) const KEY_CHECK: &str = "key_check";
+pub(crate) const KEY_CHECK_AAD: &[u8] = b"meta:key_check";
 const KEY_CHECK_TEXT: &[u8] = b"perspectief";
 
 /// A database remembers a value sealed with its first key; opening it with keys that cannot

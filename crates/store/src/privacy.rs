@@ -59,7 +59,7 @@ impl CheckpointKey {
     }
 }
 
-fn break_glass_aad(id: BreakGlassId) -> String {
+pub(crate) fn break_glass_aad(id: BreakGlassId) -> String {
     format!("break-glass:{id}")
 }
 
@@ -101,7 +101,7 @@ async fn insert_reviewed_access<C: ConnectionTrait>(
     Ok(())
 }
 
-fn review_aad(id: BreakGlassId) -> String {
+pub(crate) fn review_aad(id: BreakGlassId) -> String {
     format!("break-glass-review:{id}")
 }
 
@@ -195,11 +195,11 @@ fn break_glass_record(r: &sea_orm::QueryResult, keys: &crate::Keyring) -> Result
     })
 }
 
-fn consent_override_aad(id: ConsentOverrideId) -> String {
+pub(crate) fn consent_override_aad(id: ConsentOverrideId) -> String {
     format!("consent-override:{id}")
 }
 
-fn consent_override_review_aad(id: ConsentOverrideId) -> String {
+pub(crate) fn consent_override_review_aad(id: ConsentOverrideId) -> String {
     format!("consent-override-review:{id}")
 }
 

@@ -103,7 +103,7 @@ pub(crate) const PARTICIPANT_KEY_ID: &str = "participant";
 /// an erased person (no case file, no name): see `retention.rs`.
 pub(crate) const ERASED_KEY_ID: &str = "erased";
 
-fn participant_key_aad(id: ParticipantId) -> String {
+pub(crate) fn participant_key_aad(id: ParticipantId) -> String {
     format!("participant-key:{id}")
 }
 

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod case;
 pub mod import;
+pub mod keys;
 pub mod misc;
 pub mod privacy;
 pub mod reports;

@@ -99,7 +99,7 @@ impl Input {
         };
         let action = b.pick(&Action::ALL);
         let today = b.day();
-        let resource = b.byte() % 13;
+        let resource = b.byte() % (2 + OTHER_RESOURCES.len() as u8);
         let category = b.pick(&DataCategory::ALL);
         let project_worker = b.pick(&USERS);
         let addressed_to = b.pick(&ORGANISATIONS);
@@ -218,7 +218,7 @@ use Role::{Administrator, Auditor, ChainPartner, MunicipalCaseManager, ProjectLe
 /// The documentation's table of the other resources: per resource, per role (in the
 /// table's column order), the actions allowed.
 #[allow(clippy::type_complexity)]
-const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 11] = [
+const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 12] = [
     (
         Resource::ParticipantDirectory,
         [

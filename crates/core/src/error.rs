@@ -149,6 +149,10 @@ pub enum EntityKind {
     ConsentOverrideReview,
     /// An organisation in the organisations register.
     Organisation,
+    /// A request to erase a participant (GDPR art. 17).
+    ErasureRequest,
+    /// A legal hold on a participant.
+    LegalHold,
 }
 
 impl EntityKind {
@@ -175,6 +179,8 @@ impl EntityKind {
             Self::ConsentOverride => "consent_override",
             Self::ConsentOverrideReview => "consent_override_review",
             Self::Organisation => "organisation",
+            Self::ErasureRequest => "erasure_request",
+            Self::LegalHold => "legal_hold",
         }
     }
 }
@@ -235,6 +241,11 @@ pub enum Rule {
     AlreadyDecided,
     /// An inactive organisation takes no new referrals, consents, partners or accounts.
     OrganisationInactive,
+    /// A legal hold is set on the participant: nothing of them is erased until it is lifted.
+    LegalHoldSet,
+    /// The participant's trajectory has not ended with an outflow: the guidance still needs
+    /// the case file, so it is not erased on request; record the outflow first.
+    ErasureNeedsOutflow,
 }
 
 impl Rule {
@@ -263,6 +274,8 @@ impl Rule {
             Self::OrientationRequired => "orientation_required",
             Self::AlreadyDecided => "already_decided",
             Self::OrganisationInactive => "organisation_inactive",
+            Self::LegalHoldSet => "legal_hold_set",
+            Self::ErasureNeedsOutflow => "erasure_needs_outflow",
         }
     }
 
@@ -303,6 +316,12 @@ impl Rule {
             }
             Self::OrganisationInactive => {
                 "this organisation is no longer active: it takes no new referrals, consents, partners or accounts (the administrator can make it active again)"
+            }
+            Self::LegalHoldSet => {
+                "a legal hold is set on this participant: nothing of them is erased until the project lead lifts it (perspectief privacy hold lift)"
+            }
+            Self::ErasureNeedsOutflow => {
+                "the trajectory has not ended with an outflow and the guidance still needs the case file: record the outflow first (perspectief outflow record), then request the erasure"
             }
             Self::ReturnDirectionWithoutConsideration => {
                 "return is voluntary: the plan's direction can be return (or a third country) only while the participant considers or decided return"

@@ -194,6 +194,19 @@ pub async fn open_every_sealed_value(store: &crate::Store) -> Result<Vec<Vec<u8>
             }
         }
     }
+    for r in raw_rows(store, "SELECT id, key_id, reason FROM erasure_requests").await? {
+        let aad = format!("erasure-request:{}", text_col(&r, "id")?);
+        out.push(keys.open(&text_col(&r, "key_id")?, aad.as_bytes(), &blob_col(&r, "reason")?)?);
+    }
+    for r in raw_rows(store, "SELECT id, key_id, reason, lift_key_id, lift_reason FROM legal_holds").await? {
+        let id = text_col(&r, "id")?;
+        out.push(keys.open(&text_col(&r, "key_id")?, format!("legal-hold:{id}").as_bytes(), &blob_col(&r, "reason")?)?);
+        let lift: Option<String> = r.try_get("", "lift_key_id")?;
+        if let Some(lift_key) = lift {
+            let sealed: Vec<u8> = r.try_get::<Option<Vec<u8>>>("", "lift_reason")?.unwrap_or_default();
+            out.push(keys.open(&lift_key, format!("legal-hold-lift:{id}").as_bytes(), &sealed)?);
+        }
+    }
     Ok(out)
 }
 

@@ -19,6 +19,7 @@ mod m0012_reviewed_exports;
 mod m0013_organisations;
 mod m0014_audit_checkpoints;
 mod m0015_version_bound_seals;
+mod m0017_erasure_on_request;
 
 /// The migrator.
 #[derive(Debug)]
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_organisations::Migration),
             Box::new(m0014_audit_checkpoints::Migration),
             Box::new(m0015_version_bound_seals::Migration),
+            Box::new(m0017_erasure_on_request::Migration),
         ]
     }
 

@@ -106,7 +106,11 @@ pub async fn participant_sealed_blobs(
     for (sql, cols) in [
         (format!("SELECT state, display FROM participants WHERE id = '{id}'"), &["state", "display"][..]),
         (format!("SELECT payload FROM case_events WHERE participant_id = '{id}'"), &["payload"][..]),
-        (format!("SELECT reason FROM break_glass WHERE participant_id = '{id}'"), &["reason"][..]),
+        // The record of an erasure on request is kept by design (its reason, for the review).
+        (
+            format!("SELECT reason FROM break_glass WHERE participant_id = '{id}' AND kind <> 'erasure_on_request'"),
+            &["reason"][..],
+        ),
         (format!("SELECT wrapped FROM participant_keys WHERE participant_id = '{id}'"), &["wrapped"][..]),
     ] {
         for r in raw_rows(store, &sql).await? {

@@ -9,6 +9,7 @@ mod support;
 
 mod accounts;
 mod backup;
+mod erasure;
 mod keys;
 mod kill9;
 mod lost_update;

@@ -32,7 +32,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::access::{AccessPolicy, Action, Actor, Basis, DataCategory, Decision, DenyReason, ParticipantScope, Resource, Role};
+use crate::access::{
+    AccessPolicy, Action, Actor, Basis, DataCategory, Decision, DenyReason, ParticipantScope, Resource, Role,
+};
 use crate::error::{DomainError, EntityKind, Rule};
 use crate::ids::{ErasureRequestId, LegalHoldId, ParticipantId, UserId};
 use crate::text::Text;
@@ -157,9 +159,7 @@ pub fn check_erasable(outflow: Option<NaiveDate>, held: bool) -> Result<(), Doma
 }
 
 fn denied(actor: &Actor, action: Action, resource: &str) -> Decision {
-    Decision::Denied {
-        reason: DenyReason::RoleNotEntitled { role: actor.role, action, resource: resource.to_owned() },
-    }
+    Decision::Denied { reason: DenyReason::RoleNotEntitled { role: actor.role, action, resource: resource.to_owned() } }
 }
 
 impl AccessPolicy {
@@ -280,7 +280,8 @@ mod tests {
 
     #[test]
     fn only_a_project_lead_requests_and_a_second_person_confirms() {
-        let (lead, lead2, auditor) = (staff(1, Role::ProjectLead), staff(2, Role::ProjectLead), staff(4, Role::Auditor));
+        let (lead, lead2, auditor) =
+            (staff(1, Role::ProjectLead), staff(2, Role::ProjectLead), staff(4, Role::Auditor));
         let (worker, admin) = (staff(3, Role::ProjectWorker), staff(5, Role::Administrator));
         assert!(POLICY.decide_erasure_request(&lead, &scope(), today()).is_allowed());
         for other in [&worker, &auditor, &admin] {
@@ -303,11 +304,16 @@ mod tests {
 
     #[test]
     fn the_review_is_by_a_third_person() {
-        let (lead, lead2, auditor) = (staff(1, Role::ProjectLead), staff(2, Role::ProjectLead), staff(4, Role::Auditor));
+        let (lead, lead2, auditor) =
+            (staff(1, Role::ProjectLead), staff(2, Role::ProjectLead), staff(4, Role::Auditor));
         assert!(!POLICY.decide_erasure_review(&lead, lead.user, auditor.user, today()).is_allowed());
         assert!(!POLICY.decide_erasure_review(&auditor, lead.user, auditor.user, today()).is_allowed());
         assert!(POLICY.decide_erasure_review(&lead2, lead.user, auditor.user, today()).is_allowed());
-        assert!(!POLICY.decide_erasure_review(&staff(3, Role::ProjectWorker), lead.user, auditor.user, today()).is_allowed());
+        assert!(
+            !POLICY
+                .decide_erasure_review(&staff(3, Role::ProjectWorker), lead.user, auditor.user, today())
+                .is_allowed()
+        );
     }
 
     #[test]

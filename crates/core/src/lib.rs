@@ -136,8 +136,9 @@ pub use codes::{CountryCode, LanguageCode};
 pub use contact::{ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus};
 pub use error::{DomainError, EntityKind, FieldViolation, Rule, ValueError, Violations};
 pub use ids::{
-    AgreementId, BreakGlassId, ConsentId, ConsentOverrideId, ContactId, ErasureRequestId, GoalId, JudgmentId, LegalHoldId, MeetingId, ObstacleId,
-    OrganisationId, ParticipantId, ReferralId, ReportId, SessionId, SubsidyPeriodId, TokenId, UserId,
+    AgreementId, BreakGlassId, ConsentId, ConsentOverrideId, ContactId, ErasureRequestId, GoalId, JudgmentId,
+    LegalHoldId, MeetingId, ObstacleId, OrganisationId, ParticipantId, ReferralId, ReportId, SessionId,
+    SubsidyPeriodId, TokenId, UserId,
 };
 pub use meeting::{Advice, AgendaReason, ChainMeeting, MeetingCommand};
 pub use organisation::{

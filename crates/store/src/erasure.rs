@@ -95,7 +95,11 @@ fn hold_record(r: &sea_orm::QueryResult, keys: &crate::Keyring) -> Result<LegalH
             let (Some(key_id), Some(sealed)) = (key_id, sealed) else {
                 return Err(internal("a lifted hold is incomplete"));
             };
-            Some(HoldLift { at, by: user(r, "lifted_by")?, reason: repo::unseal(keys, &lift_aad(id), &key_id, &sealed)? })
+            Some(HoldLift {
+                at,
+                by: user(r, "lifted_by")?,
+                reason: repo::unseal(keys, &lift_aad(id), &key_id, &sealed)?,
+            })
         }
     };
     Ok(LegalHold {
@@ -154,12 +158,11 @@ async fn load_request<C: ConnectionTrait>(
     keys: &crate::Keyring,
     id: ErasureRequestId,
 ) -> Result<ErasureRequest, DomainError> {
-    let row = sql::one(c, &format!("SELECT {REQUEST_COLUMNS} FROM erasure_requests WHERE id = $1"), [id
-        .to_string()
-        .into()])
-    .await
-    .map_err(db)?
-    .ok_or_else(|| DomainError::NotFound { entity: EntityKind::ErasureRequest, id: id.to_string() })?;
+    let row =
+        sql::one(c, &format!("SELECT {REQUEST_COLUMNS} FROM erasure_requests WHERE id = $1"), [id.to_string().into()])
+            .await
+            .map_err(db)?
+            .ok_or_else(|| DomainError::NotFound { entity: EntityKind::ErasureRequest, id: id.to_string() })?;
     request_record(&row, keys)
 }
 

@@ -453,7 +453,8 @@ impl Store {
         let mut plans: BTreeMap<ParticipantId, RetentionPlan> = BTreeMap::new();
         let mut held = Vec::new();
         let mut overdue = Vec::new();
-        let skip: BTreeSet<ParticipantId> = skip.union(&crate::erasure::held(&self.inner.reader).await?).copied().collect();
+        let skip: BTreeSet<ParticipantId> =
+            skip.union(&crate::erasure::held(&self.inner.reader).await?).copied().collect();
         for r in &rows {
             let id = ParticipantId::parse(&get::<String>(r, "id").map_err(db)?).map_err(internal)?;
             let outflow: Option<String> = get(r, "outflow_on").map_err(db)?;

@@ -204,7 +204,11 @@ pub async fn open_every_sealed_value(store: &crate::Store) -> Result<Vec<Vec<u8>
     }
     for r in raw_rows(store, "SELECT id, key_id, reason, lift_key_id, lift_reason FROM legal_holds").await? {
         let id = text_col(&r, "id")?;
-        out.push(keys.open(&text_col(&r, "key_id")?, format!("legal-hold:{id}").as_bytes(), &blob_col(&r, "reason")?)?);
+        out.push(keys.open(
+            &text_col(&r, "key_id")?,
+            format!("legal-hold:{id}").as_bytes(),
+            &blob_col(&r, "reason")?,
+        )?);
         let lift: Option<String> = r.try_get("", "lift_key_id")?;
         if let Some(lift_key) = lift {
             let sealed: Vec<u8> = r.try_get::<Option<Vec<u8>>>("", "lift_reason")?.unwrap_or_default();

@@ -50,7 +50,8 @@ async fn an_erasure_on_request_needs_a_second_person_no_hold_and_an_outflow() {
         let worker = staff(&store, 3, Role::ProjectWorker);
         let today = day(2026, 3, 2);
         clock.set(noon(today));
-        let p = store.register_participant(&lead, registration("Verzoek", worker.actor.user, today)).await.unwrap().id();
+        let p =
+            store.register_participant(&lead, registration("Verzoek", worker.actor.user, today)).await.unwrap().id();
         let reason = text("Verzoek van de deelnemer, schriftelijk");
 
         // An open trajectory: refused, with what to do instead.
@@ -61,7 +62,10 @@ async fn an_erasure_on_request_needs_a_second_person_no_hold_and_an_outflow() {
         assert_eq!(store.request_erasure(&worker, p, reason.clone()).await.unwrap_err().code(), "access_denied");
         assert_eq!(store.request_erasure(&auditor, p, reason.clone()).await.unwrap_err().code(), "access_denied");
         // A hold refuses the request.
-        assert_eq!(store.set_legal_hold(&worker, p, text("Lopende procedure")).await.unwrap_err().code(), "access_denied");
+        assert_eq!(
+            store.set_legal_hold(&worker, p, text("Lopende procedure")).await.unwrap_err().code(),
+            "access_denied"
+        );
         store.set_legal_hold(&lead, p, text("Lopende procedure")).await.unwrap();
         assert_eq!(store.set_legal_hold(&lead, p, text("Nog een")).await.unwrap_err().code(), "already_exists");
         assert_eq!(store.request_erasure(&lead, p, reason.clone()).await.unwrap_err().code(), "legal_hold_set");
@@ -102,10 +106,16 @@ async fn an_erasure_on_request_needs_a_second_person_no_hold_and_an_outflow() {
         assert_eq!((entry.user, entry.participant), (auditor.actor.user, p));
         assert_eq!(entry.id.as_uuid(), request.id.as_uuid());
         for own in [&lead, &auditor] {
-            assert_eq!(store.review_break_glass(own, entry.id, text("Gezien")).await.unwrap_err().code(), "access_denied");
+            assert_eq!(
+                store.review_break_glass(own, entry.id, text("Gezien")).await.unwrap_err().code(),
+                "access_denied"
+            );
         }
         store.review_break_glass(&lead2, entry.id, text("Terecht")).await.unwrap();
-        assert_eq!(store.review_break_glass(&lead2, entry.id, text("Nog eens")).await.unwrap_err().code(), "already_exists");
+        assert_eq!(
+            store.review_break_glass(&lead2, entry.id, text("Nog eens")).await.unwrap_err().code(),
+            "already_exists"
+        );
         assert!(matches!(store.verify_chain().await.unwrap(), ChainVerification::Intact { .. }));
     }
 }
@@ -119,7 +129,8 @@ async fn a_request_can_be_cancelled_and_then_erases_nothing() {
         let lead2 = staff(&store, 2, Role::ProjectLead);
         let today = day(2026, 3, 2);
         clock.set(noon(today));
-        let p = store.register_participant(&lead, registration("Ingetrokken", lead.actor.user, today)).await.unwrap().id();
+        let p =
+            store.register_participant(&lead, registration("Ingetrokken", lead.actor.user, today)).await.unwrap().id();
         outflow(&store, &lead, p, today).await;
         let request = store.request_erasure(&lead, p, text("Verzoek")).await.unwrap();
         let cancelled = store.cancel_erasure(&lead, request.id).await.unwrap();
@@ -137,7 +148,8 @@ async fn retention_skips_held_people_and_reaches_trajectories_that_never_got_an_
         let lead = lead(&store);
         let start = day(2026, 3, 2);
         clock.set(noon(start));
-        let never = store.register_participant(&lead, registration("Nooit", lead.actor.user, start)).await.unwrap().id();
+        let never =
+            store.register_participant(&lead, registration("Nooit", lead.actor.user, start)).await.unwrap().id();
         let held = store.register_participant(&lead, registration("Vast", lead.actor.user, start)).await.unwrap().id();
         outflow(&store, &lead, held, start).await;
         store.set_legal_hold(&lead, held, text("Lopende procedure")).await.unwrap();
@@ -155,13 +167,17 @@ async fn retention_skips_held_people_and_reaches_trajectories_that_never_got_an_
         assert!(report.participants.is_empty(), "{report:?}");
 
         // Limit + 3 months + 24 months: the person without an outflow is erased; the held one stays.
-        let erase_day = policy.retention_start(None, limit).unwrap().checked_add_months(chrono::Months::new(24)).unwrap();
+        let erase_day =
+            policy.retention_start(None, limit).unwrap().checked_add_months(chrono::Months::new(24)).unwrap();
         clock.set(noon(erase_day.pred_opt().unwrap()));
         let report = store.run_retention(&lead, &policy, false).await.unwrap();
         assert!(report.participants.iter().all(|p| !p.erase_person), "not the day before: {report:?}");
         clock.set(noon(erase_day));
         let report = store.run_retention(&lead, &policy, false).await.unwrap();
-        assert_eq!(report.participants.iter().map(|p| (p.participant, p.erase_person)).collect::<Vec<_>>(), [(never, true)]);
+        assert_eq!(
+            report.participants.iter().map(|p| (p.participant, p.erase_person)).collect::<Vec<_>>(),
+            [(never, true)]
+        );
         assert_eq!(report.held, [held]);
         assert_eq!(store.get_case(&lead, never).await.unwrap_err().code(), "not_found");
         assert!(store.get_case(&lead, held).await.is_ok(), "held");

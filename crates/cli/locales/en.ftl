@@ -858,3 +858,26 @@ rule-already_confirmed = this is confirmed already, or needs no confirmation
 rule-account_not_confirmed = confirm the account first, then its tokens: perspectief user confirm USER
 col-created-by = created by
 col-confirmed-by = confirmed by
+# ---- Erasure on request and legal hold (issue 19, point 14) ----
+access-erasure_on_request = erasure on request
+erasure-status-pending = awaiting confirmation
+erasure-status-cancelled = cancelled
+erasure-status-erased = erased
+entity-erasure_request = erasure request
+entity-legal_hold = legal hold
+col-decided-by = decided by
+col-lifted-at = lifted at
+col-lift-reason = reason for lifting
+rule-legal_hold_set = a legal hold is set on this participant: nothing is erased until the project lead lifts it (perspectief privacy hold lift)
+rule-erasure_needs_outflow = the trajectory has not ended with an outflow and the guidance still needs the case file: record the outflow first (perspectief outflow record), then request the erasure
+done-erasure-requested = Erasure requested ({ $request }) for participant { $participant }. Nothing is erased yet: another project lead or the auditor confirms with: perspectief privacy erase confirm { $request }
+done-erasure-confirmed = Request { $request } confirmed: participant { $participant } is erased, from the managed backups too.
+done-erasure-cancelled = Request { $request } cancelled; nothing was erased.
+done-hold-set = Legal hold set on participant { $participant }: nothing of them is erased until it is lifted.
+done-hold-lifted = Legal hold on participant { $participant } lifted.
+error-retention-grace = { $value } is not a valid period after the trajectory's limit: use months (3m) or days (90d), at least one day
+note-retention-grace = Without an outflow the periods count from the trajectory's limit plus { $grace }.
+note-retention-held = Participant { $participant } was skipped: a legal hold is set.
+note-retention-overdue = Participant { $participant } is past the trajectory's limit ({ $limit }) without an outflow: record the outflow. Without one the retention periods count from { $from }.
+note-retention-overdue-counting = Participant { $participant } is past the trajectory's limit ({ $limit }) without an outflow: the retention periods count since { $from }.
+# ---- end of erasure on request ----

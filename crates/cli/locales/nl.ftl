@@ -649,3 +649,26 @@ rule-already_confirmed = dit is al bevestigd, of heeft geen bevestiging nodig
 rule-account_not_confirmed = bevestig eerst het account, dan de tokens ervan: perspectief user confirm GEBRUIKER
 col-created-by = aangemaakt door
 col-confirmed-by = bevestigd door
+# ---- Wissen op verzoek en bewaarplicht (issue 19, punt 14) ----
+access-erasure_on_request = wissen op verzoek
+erasure-status-pending = wacht op bevestiging
+erasure-status-cancelled = ingetrokken
+erasure-status-erased = gewist
+entity-erasure_request = aanvraag tot wissen
+entity-legal_hold = bewaarplicht
+col-decided-by = beslist door
+col-lifted-at = opgeheven op
+col-lift-reason = reden opheffen
+rule-legal_hold_set = er geldt een bewaarplicht voor deze deelnemer: er wordt niets gewist tot de projectleider die opheft (perspectief privacy hold lift)
+rule-erasure_needs_outflow = het traject is niet met een uitstroom beëindigd en de begeleiding heeft het dossier nog nodig: leg eerst de uitstroom vast (perspectief outflow record), vraag daarna het wissen aan
+done-erasure-requested = Wissen aangevraagd ({ $request }) voor deelnemer { $participant }. Er is nog niets gewist: een andere projectleider of de auditor bevestigt met: perspectief privacy erase confirm { $request }
+done-erasure-confirmed = Aanvraag { $request } bevestigd: deelnemer { $participant } is gewist, ook uit de beheerde reservekopieën.
+done-erasure-cancelled = Aanvraag { $request } ingetrokken; er is niets gewist.
+done-hold-set = Bewaarplicht gelegd op deelnemer { $participant }: er wordt niets van hem of haar gewist tot die is opgeheven.
+done-hold-lifted = Bewaarplicht van deelnemer { $participant } opgeheven.
+error-retention-grace = { $value } is geen geldige termijn na de trajectgrens: gebruik maanden (3m) of dagen (90d), minstens één dag
+note-retention-grace = Zonder uitstroom tellen de termijnen vanaf de trajectgrens plus { $grace }.
+note-retention-held = Deelnemer { $participant } is overgeslagen: er geldt een bewaarplicht.
+note-retention-overdue = Deelnemer { $participant } is over de trajectgrens ({ $limit }) zonder uitstroom: leg de uitstroom vast. Zonder uitstroom tellen de bewaartermijnen vanaf { $from }.
+note-retention-overdue-counting = Deelnemer { $participant } is over de trajectgrens ({ $limit }) zonder uitstroom: de bewaartermijnen tellen sinds { $from }.
+# ---- einde wissen op verzoek ----

@@ -1352,6 +1352,12 @@ pub enum PrivacyTop {
     Other(PrivacyCmd),
     /// Bewaartermijnen toepassen: wis wat na uitstroom verlopen is, ook uit de beheerde reservekopieën (projectleider)
     Retention(crate::commands::retention::RetentionArgs),
+    /// Wissen op verzoek (AVG art. 17): aanvragen (projectleider), bevestigen door een tweede persoon, intrekken, tonen
+    #[command(subcommand)]
+    Erase(crate::commands::erasure::EraseCmd),
+    /// Bewaarplicht (legal hold): zolang die geldt wordt niets van de deelnemer gewist (projectleider)
+    #[command(subcommand)]
+    Hold(crate::commands::erasure::HoldCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -258,6 +258,8 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         Command::Dev(cli::DevCmd::Seed(a)) => admin::dev_seed(&store, &ctx, a).await,
         Command::Privacy(cli::PrivacyTop::Other(c)) => commands::privacy::privacy_cmd(&store, &ctx, c).await,
         Command::Privacy(cli::PrivacyTop::Retention(a)) => commands::retention::retention(&store, &ctx, a).await,
+        Command::Privacy(cli::PrivacyTop::Erase(c)) => commands::erasure::erase_cmd(&store, &ctx, c).await,
+        Command::Privacy(cli::PrivacyTop::Hold(c)) => commands::erasure::hold_cmd(&store, &ctx, c).await,
         Command::Organisation(c) => admin::organisation_cmd(&store, Some(&store), &ctx, c).await,
         other => workflow(&store, &ctx, other).await,
     };

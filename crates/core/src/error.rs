@@ -149,6 +149,10 @@ pub enum EntityKind {
     ConsentOverrideReview,
     /// An organisation in the organisations register.
     Organisation,
+    /// A request to erase a participant (GDPR art. 17).
+    ErasureRequest,
+    /// A legal hold on a participant.
+    LegalHold,
 }
 
 impl EntityKind {
@@ -175,6 +179,8 @@ impl EntityKind {
             Self::ConsentOverride => "consent_override",
             Self::ConsentOverrideReview => "consent_override_review",
             Self::Organisation => "organisation",
+            Self::ErasureRequest => "erasure_request",
+            Self::LegalHold => "legal_hold",
         }
     }
 }
@@ -241,6 +247,11 @@ pub enum Rule {
     AlreadyConfirmed,
     /// A token is confirmed after its account.
     AccountNotConfirmed,
+    /// A legal hold is set on the participant: nothing of them is erased until it is lifted.
+    LegalHoldSet,
+    /// The participant's trajectory has not ended with an outflow: the guidance still needs
+    /// the case file, so it is not erased on request; record the outflow first.
+    ErasureNeedsOutflow,
 }
 
 impl Rule {
@@ -272,6 +283,8 @@ impl Rule {
             Self::SecondPersonRequired => "second_person_required",
             Self::AlreadyConfirmed => "already_confirmed",
             Self::AccountNotConfirmed => "account_not_confirmed",
+            Self::LegalHoldSet => "legal_hold_set",
+            Self::ErasureNeedsOutflow => "erasure_needs_outflow",
         }
     }
 
@@ -318,6 +331,12 @@ impl Rule {
             }
             Self::AlreadyConfirmed => "this is confirmed already, or needs no confirmation",
             Self::AccountNotConfirmed => "confirm the account before its tokens",
+            Self::LegalHoldSet => {
+                "a legal hold is set on this participant: nothing of them is erased until the project lead lifts it (perspectief privacy hold lift)"
+            }
+            Self::ErasureNeedsOutflow => {
+                "the trajectory has not ended with an outflow and the guidance still needs the case file: record the outflow first (perspectief outflow record), then request the erasure"
+            }
             Self::ReturnDirectionWithoutConsideration => {
                 "return is voluntary: the plan's direction can be return (or a third country) only while the participant considers or decided return"
             }

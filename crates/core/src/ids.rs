@@ -129,6 +129,15 @@ id_type!(
     /// covering consent, with its reason, listed for review.
     ConsentOverrideId
 );
+id_type!(
+    /// A request to erase a participant before their retention periods end (GDPR art. 17),
+    /// made by a project lead and carried out only on a second person's confirmation.
+    ErasureRequestId
+);
+id_type!(
+    /// A legal hold on a participant: while it is set, nothing of the person is erased.
+    LegalHoldId
+);
 
 #[cfg(test)]
 mod tests {

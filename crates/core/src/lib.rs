@@ -102,6 +102,7 @@ pub mod activity;
 pub mod case;
 pub mod codes;
 pub mod contact;
+pub mod erasure;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -135,8 +136,9 @@ pub use codes::{CountryCode, LanguageCode};
 pub use contact::{ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus};
 pub use error::{DomainError, EntityKind, FieldViolation, Rule, ValueError, Violations};
 pub use ids::{
-    AgreementId, BreakGlassId, ConsentId, ConsentOverrideId, ContactId, GoalId, JudgmentId, MeetingId, ObstacleId,
-    OrganisationId, ParticipantId, ReferralId, ReportId, SessionId, SubsidyPeriodId, TokenId, UserId,
+    AgreementId, BreakGlassId, ConsentId, ConsentOverrideId, ContactId, ErasureRequestId, GoalId, JudgmentId,
+    LegalHoldId, MeetingId, ObstacleId, OrganisationId, ParticipantId, ReferralId, ReportId, SessionId,
+    SubsidyPeriodId, TokenId, UserId,
 };
 pub use meeting::{Advice, AgendaReason, ChainMeeting, MeetingCommand};
 pub use organisation::{

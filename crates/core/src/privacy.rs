@@ -813,6 +813,11 @@ pub enum ReviewedAccess {
     BreakGlassRead,
     /// An export of everything held about a person (art. 15).
     SubjectExport,
+    /// An erasure of a whole person on their request (art. 17), carried out on a second
+    /// person's confirmation ([`crate::erasure`]). Recorded when it is carried out, by the
+    /// confirmer, with the request's reason; reviewed by someone who took part in neither
+    /// ([`AccessPolicy::decide_erasure_review`]).
+    ErasureOnRequest,
 }
 
 impl ReviewedAccess {
@@ -821,12 +826,13 @@ impl ReviewedAccess {
         match self {
             Self::BreakGlassRead => "break_glass_read",
             Self::SubjectExport => "subject_export",
+            Self::ErasureOnRequest => "erasure_on_request",
         }
     }
 
     /// The kind named by its stable name.
     pub fn parse(name: &str) -> Option<Self> {
-        [Self::BreakGlassRead, Self::SubjectExport].into_iter().find(|k| k.as_str() == name)
+        [Self::BreakGlassRead, Self::SubjectExport, Self::ErasureOnRequest].into_iter().find(|k| k.as_str() == name)
     }
 }
 

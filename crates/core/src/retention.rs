@@ -153,10 +153,22 @@ impl std::str::FromStr for RetentionPeriod {
 /// A retention period for every data category, counted from the outflow day. Always complete
 /// and valid: every period is at least a day and at most [`MAX_MONTHS`] months, and identity's
 /// is the longest.
+///
+/// A trajectory that passed its limit without an outflow ([`crate::trajectory::TRAJECTORY_MONTHS`] after
+/// registration) is listed for the lead ([`RetentionPolicy::overdue`]); once its **grace
+/// period** after the limit has passed too ([`RetentionPolicy::grace`], default
+/// [`DEFAULT_GRACE`]), the periods count from the limit plus the grace period instead of an
+/// outflow ([`RetentionPolicy::retention_start`]), so nobody stays forever because an outflow
+/// was never recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RetentionPolicy {
     periods: BTreeMap<DataCategory, RetentionPeriod>,
+    grace: RetentionPeriod,
 }
+
+/// The default grace period after a trajectory's limit before a person without an outflow
+/// falls under retention: three months.
+pub const DEFAULT_GRACE: RetentionPeriod = RetentionPeriod::Months(3);
 
 impl RetentionPolicy {
     /// The default periods, placeholders until the foundation's DPO sets them: criminal history
@@ -173,12 +185,13 @@ impl RetentionPolicy {
             (C::Reports, RetentionPeriod::Months(24)),
             (C::Identity, RetentionPeriod::Months(24)),
         ];
-        Self { periods: periods.into_iter().collect() }
+        Self { periods: periods.into_iter().collect(), grace: DEFAULT_GRACE }
     }
 
-    /// A policy from a period per category; every category must be given.
+    /// A policy from a period per category; every category must be given. The grace period
+    /// is [`DEFAULT_GRACE`] ([`RetentionPolicy::with_grace`] changes it).
     pub fn new(periods: impl IntoIterator<Item = (DataCategory, RetentionPeriod)>) -> Result<Self, DomainError> {
-        let policy = Self { periods: periods.into_iter().collect() };
+        let policy = Self { periods: periods.into_iter().collect(), grace: DEFAULT_GRACE };
         policy.validate()?;
         Ok(policy)
     }
@@ -187,7 +200,69 @@ impl RetentionPolicy {
     pub fn with(&self, category: DataCategory, period: RetentionPeriod) -> Result<Self, DomainError> {
         let mut periods = self.periods.clone();
         periods.insert(category, period);
-        Self::new(periods)
+        Ok(Self::new(periods)?.with_grace_unchecked(self.grace))
+    }
+
+    /// This policy with another grace period after a trajectory's limit (at least a day, at
+    /// most [`MAX_MONTHS`] months; field `retention.grace`).
+    pub fn with_grace(&self, grace: RetentionPeriod) -> Result<Self, DomainError> {
+        if !grace.is_valid() {
+            return Err(DomainError::field(
+                "retention.grace",
+                "out_of_range",
+                format!("a grace period is at least one day and at most {MAX_MONTHS} months"),
+            ));
+        }
+        Ok(self.clone().with_grace_unchecked(grace))
+    }
+
+    fn with_grace_unchecked(mut self, grace: RetentionPeriod) -> Self {
+        self.grace = grace;
+        self
+    }
+
+    /// The grace period after a trajectory's limit (see the type's documentation).
+    pub fn grace(&self) -> RetentionPeriod {
+        self.grace
+    }
+
+    /// The day the retention periods count from: the outflow day, or, without an outflow, the
+    /// trajectory's limit (`limit_on`) plus the grace period. `None` only when that day lies
+    /// beyond the calendar.
+    pub fn retention_start(&self, outflow: Option<NaiveDate>, limit_on: NaiveDate) -> Option<NaiveDate> {
+        match outflow {
+            Some(day) => Some(day),
+            None => self.grace.expires_on(limit_on),
+        }
+    }
+
+    /// What has expired on `today` for a person who flowed out on `outflow`, or, without an
+    /// outflow, whose trajectory's limit was `limit_on` (counted from the limit plus the grace
+    /// period, [`RetentionPolicy::retention_start`]).
+    pub fn plan_for(&self, outflow: Option<NaiveDate>, limit_on: NaiveDate, today: NaiveDate) -> RetentionPlan {
+        self.plan(self.retention_start(outflow, limit_on), today)
+    }
+
+    /// A trajectory past its limit on `today` without an outflow, listed for the lead (record
+    /// the outflow); `None` when there is an outflow or the limit has not passed (the limit day
+    /// itself is still within the trajectory).
+    pub fn overdue(
+        &self,
+        participant: ParticipantId,
+        outflow: Option<NaiveDate>,
+        limit_on: NaiveDate,
+        today: NaiveDate,
+    ) -> Option<OverdueTrajectory> {
+        if outflow.is_some() || today <= limit_on {
+            return None;
+        }
+        let retention_from = self.retention_start(None, limit_on);
+        Some(OverdueTrajectory {
+            participant,
+            limit_on,
+            retention_from,
+            under_retention: retention_from.is_some_and(|d| d <= today),
+        })
     }
 
     fn validate(&self) -> Result<(), DomainError> {
@@ -243,9 +318,9 @@ impl RetentionPolicy {
         RetentionPlan { expired, erase_person }
     }
 
-    /// What has expired on `today` for this case.
+    /// What has expired on `today` for this case ([`RetentionPolicy::plan_for`]).
     pub fn plan_case(&self, case: &Case, today: NaiveDate) -> RetentionPlan {
-        self.plan(case.outflow().map(|o| o.on), today)
+        self.plan_for(case.outflow().map(|o| o.on), case.trajectory().limit(), today)
     }
 }
 
@@ -289,6 +364,27 @@ pub struct RetentionReport {
     pub participants: Vec<ParticipantRetention>,
     /// The managed backups processed (or, in a dry run, that would be), by file name.
     pub backups: Vec<String>,
+    /// People with something expired who were skipped because a legal hold is set on them.
+    #[serde(default)]
+    pub held: Vec<ParticipantId>,
+    /// Trajectories past their limit without an outflow, in id order: the lead records the
+    /// outflow; once the grace period has passed the retention periods count from the limit
+    /// plus the grace period.
+    #[serde(default)]
+    pub overdue: Vec<OverdueTrajectory>,
+}
+
+/// A trajectory past its limit without an outflow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueTrajectory {
+    /// The participant.
+    pub participant: ParticipantId,
+    /// The trajectory's limit.
+    pub limit_on: NaiveDate,
+    /// The day the retention periods count from (the limit plus the grace period).
+    pub retention_from: Option<NaiveDate>,
+    /// Whether that day has come: the person is under retention now.
+    pub under_retention: bool,
 }
 
 /// The retention of one participant: which categories expired, whether the person as a whole
@@ -510,6 +606,38 @@ mod tests {
         let missing = RetentionPolicy::new([(DataCategory::Identity, RetentionPeriod::Months(1))]).unwrap_err();
         let DomainError::InvalidInput(v) = missing else { panic!("invalid input expected") };
         assert_eq!(v.0[0].code, "required");
+    }
+
+    #[test]
+    fn a_trajectory_without_outflow_is_overdue_after_its_limit_and_under_retention_after_the_grace() {
+        let policy = RetentionPolicy::defaults();
+        let p = ParticipantId::from_u128(7);
+        let limit = day(2027, 9, 1);
+        // The limit day itself is still within the trajectory; the day after it is overdue.
+        assert_eq!(policy.overdue(p, None, limit, day(2027, 9, 1)), None);
+        let o = policy.overdue(p, None, limit, day(2027, 9, 2)).unwrap();
+        assert_eq!(o.retention_from, Some(day(2027, 12, 1)));
+        assert!(!o.under_retention);
+        // Under retention from the limit plus three months, not the day before.
+        assert!(!policy.overdue(p, None, limit, day(2027, 11, 30)).unwrap().under_retention);
+        assert!(policy.overdue(p, None, limit, day(2027, 12, 1)).unwrap().under_retention);
+        // An outflow ends it, even a late one.
+        assert_eq!(policy.overdue(p, Some(day(2027, 10, 1)), limit, day(2028, 1, 1)), None);
+        // The periods count from 1 December 2027: criminal history (6 months) on 1 June 2028.
+        assert!(policy.plan_for(None, limit, day(2028, 5, 31)).is_empty());
+        assert_eq!(policy.plan_for(None, limit, day(2028, 6, 1)).expired, [DataCategory::CriminalHistory].into());
+        assert!(!policy.plan_for(None, limit, day(2029, 11, 30)).erase_person);
+        assert!(policy.plan_for(None, limit, day(2029, 12, 1)).erase_person);
+        // With an outflow the outflow counts, whatever the limit.
+        assert_eq!(policy.plan_for(Some(day(2026, 1, 31)), limit, day(2026, 7, 31)).expired.len(), 1);
+        // The grace period is configurable and checked.
+        let short = policy.with_grace(RetentionPeriod::Days(10)).unwrap();
+        assert_eq!(short.retention_start(None, limit), Some(day(2027, 9, 11)));
+        assert_eq!(short.with(DataCategory::Legal, RetentionPeriod::Months(12)).unwrap().grace(), short.grace());
+        let DomainError::InvalidInput(v) = policy.with_grace(RetentionPeriod::Days(0)).unwrap_err() else {
+            panic!("invalid input expected")
+        };
+        assert_eq!(v.0[0].field, "retention.grace");
     }
 
     #[test]

@@ -123,7 +123,7 @@ fn an_expired_category_loses_its_content_and_keeps_its_structure() {
 }
 
 #[test]
-fn the_plan_for_a_case_counts_from_its_outflow() {
+fn the_plan_for_a_case_counts_from_its_outflow_or_its_limit_plus_the_grace() {
     let (case, _) = case_with_content();
     let out = case.outflow().unwrap().on;
     let policy =
@@ -131,6 +131,9 @@ fn the_plan_for_a_case_counts_from_its_outflow() {
     assert!(policy.plan_case(&case, later(out, 9)).is_empty());
     assert_eq!(policy.plan_case(&case, later(out, 10)).expired, [DataCategory::MedicalPsychosocial].into());
     assert!(policy.plan_case(&case, later(out, 800)).erase_person);
+    // Without an outflow the periods count from the trajectory's limit plus the grace period.
     let (open, _) = oriented();
-    assert!(policy.plan_case(&open, later(out, 8000)).is_empty());
+    let from = policy.retention_start(None, open.trajectory().limit()).unwrap();
+    assert!(policy.plan_case(&open, later(from, 9)).is_empty());
+    assert_eq!(policy.plan_case(&open, later(from, 10)).expired, [DataCategory::MedicalPsychosocial].into());
 }

@@ -19,7 +19,7 @@ use std::ops::ControlFlow;
 
 use perspectief_core::access::{Action, Resource};
 use perspectief_core::service::Caller;
-use perspectief_core::{BreakGlassId, ConsentOverrideId, DomainError, ParticipantId};
+use perspectief_core::{BreakGlassId, ConsentOverrideId, DomainError, ErasureRequestId, LegalHoldId, ParticipantId};
 use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use crate::Store;
@@ -226,6 +226,30 @@ const COLUMNS: &[Column] = &[
                 ConsentOverrideId::parse(&text(r, "id")?).map_err(internal)?,
             ))
         },
+    },
+    Column {
+        table: "erasure_requests",
+        pk: &[Pk::Text("id")],
+        extra: &[],
+        key: "key_id",
+        blobs: &["reason"],
+        aad: |r, _| Ok(crate::erasure::request_aad(ErasureRequestId::parse(&text(r, "id")?).map_err(internal)?)),
+    },
+    Column {
+        table: "legal_holds",
+        pk: &[Pk::Text("id")],
+        extra: &[],
+        key: "key_id",
+        blobs: &["reason"],
+        aad: |r, _| Ok(crate::erasure::hold_aad(LegalHoldId::parse(&text(r, "id")?).map_err(internal)?)),
+    },
+    Column {
+        table: "legal_holds",
+        pk: &[Pk::Text("id")],
+        extra: &[],
+        key: "lift_key_id",
+        blobs: &["lift_reason"],
+        aad: |r, _| Ok(crate::erasure::lift_aad(LegalHoldId::parse(&text(r, "id")?).map_err(internal)?)),
     },
 ];
 

@@ -28,6 +28,7 @@ mod checkpoints;
 mod clock;
 mod crypto;
 mod directory;
+mod erasure;
 mod error;
 mod files;
 mod firsts;

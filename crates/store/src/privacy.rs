@@ -69,7 +69,7 @@ const BREAK_GLASS_COLUMNS: &str = "id, at, user_id, organisation_id, role, parti
 /// Record an access outside the everyday matrix (a break-glass read, a subject export) with its
 /// reason sealed, in the transaction of its access-log record.
 #[allow(clippy::too_many_arguments)]
-async fn insert_reviewed_access<C: ConnectionTrait>(
+pub(crate) async fn insert_reviewed_access<C: ConnectionTrait>(
     txn: &C,
     keys: &crate::Keyring,
     id: BreakGlassId,
@@ -554,7 +554,18 @@ impl PrivacyService for Store {
                 })?;
                 let mut record = break_glass_record(&row, &keys)?;
                 entry.participant = Some(record.participant);
-                entry.basis = Some(policy.decide_break_glass_review(&caller.actor, record.user, today).into_result()?);
+                let decision = match record.access {
+                    // An erasure on request: a third person, neither the requester nor the
+                    // confirmer (the record's user).
+                    ReviewedAccess::ErasureOnRequest => {
+                        let requester = crate::erasure::requester_of(txn, access)
+                            .await?
+                            .ok_or_else(|| internal("an erasure on request without its request"))?;
+                        policy.decide_erasure_review(&caller.actor, requester, record.user, today)
+                    }
+                    _ => policy.decide_break_glass_review(&caller.actor, record.user, today),
+                };
+                entry.basis = Some(decision.into_result()?);
                 let already =
                     || DomainError::AlreadyExists { entity: EntityKind::BreakGlassReview, id: access.to_string() };
                 if record.review.is_some() {

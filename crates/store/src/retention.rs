@@ -45,7 +45,7 @@ use crate::{Keyring, Store, StoreOptions};
 
 /// The events of sessions and meetings that name one person.
 #[derive(Debug, Default, Clone)]
-struct Touched {
+pub(crate) struct Touched {
     sessions: BTreeSet<SessionId>,
     session_events: Vec<(String, u64)>,
     meetings: BTreeSet<MeetingId>,
@@ -53,7 +53,7 @@ struct Touched {
 }
 
 /// Find the session and meeting events naming any of `people` (one pass, decrypting each).
-async fn scan_aggregates<C: ConnectionTrait>(
+pub(crate) async fn scan_aggregates<C: ConnectionTrait>(
     c: &C,
     keys: &Keyring,
     people: &BTreeSet<ParticipantId>,
@@ -205,7 +205,7 @@ async fn redact<C: ConnectionTrait>(
 }
 
 /// Erase a person wholly, in the writer's transaction: see the module documentation.
-async fn erase_person<C: ConnectionTrait>(
+pub(crate) async fn erase_person<C: ConnectionTrait>(
     c: &C,
     keys: &Keyring,
     id: ParticipantId,
@@ -306,19 +306,29 @@ async fn erase_person<C: ConnectionTrait>(
         ("goals", "participant_id"),
         ("agreements", "participant_id"),
         ("referrals", "participant_id"),
-        ("break_glass", "participant_id"),
         ("consent_overrides", "participant_id"),
+        // Only lifted holds can be left: a held person is never erased.
+        ("legal_holds", "participant_id"),
         ("participants", "id"),
         ("participant_keys", "participant_id"),
     ] {
         sql::exec(c, &format!("DELETE FROM {table} WHERE {column} = $1"), [old.clone().into()]).await.map_err(db)?;
     }
+    // The break-glass reads and exports go with the person; the record of an erasure on
+    // request stays (it is the record that the erasure was asked for and carried out).
+    sql::exec(
+        c,
+        "DELETE FROM break_glass WHERE participant_id = $1 AND kind <> 'erasure_on_request'",
+        [old.clone().into()],
+    )
+    .await
+    .map_err(db)?;
     Ok(())
 }
 
 /// Leave no freed page and no WAL frame holding erased bytes (SQLite; PostgreSQL's VACUUM is
 /// the DBA's).
-async fn compact(store: &Store) -> Result<(), DomainError> {
+pub(crate) async fn compact(store: &Store) -> Result<(), DomainError> {
     let c = &store.inner.reader;
     if c.get_database_backend() != DbBackend::Sqlite {
         return Ok(());
@@ -361,56 +371,109 @@ impl Store {
             entry.basis = Some(*basis);
         }
         self.audited(entry, allowed).await?;
-        let mut report = self.retain(caller, policy, &BTreeMap::new(), dry_run).await?;
-        let backups = self.managed_backups().map_err(internal)?;
-        let explicit: BTreeMap<ParticipantId, RetentionPlan> = report
+        let held = crate::erasure::held(&self.inner.reader).await?;
+        let mut report = self.retain(caller, Some(policy), &BTreeMap::new(), &held, false, dry_run).await?;
+        let mut explicit: BTreeMap<ParticipantId, RetentionPlan> = report
             .participants
             .iter()
             .map(|p| (p.participant, RetentionPlan { expired: p.categories.clone(), erase_person: p.erase_person }))
             .collect();
-        for path in backups {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            if !dry_run {
-                let mut options = StoreOptions::new(format!("sqlite://{}", path.display()), self.inner.keys.clone());
-                options.foundation = Some(self.inner.policy.foundation);
-                options.clock = self.inner.clock.clone();
-                options.read_connections = 1;
-                options.backup_dir = None;
-                let backup = Store::open(options).await.map_err(internal)?;
-                backup.retain(caller, policy, &explicit, false).await?;
-            }
-            report.backups.push(name);
+        // People erased on request may still be in a backup made before their erasure.
+        for id in crate::erasure::erased_on_request(&self.inner.reader).await? {
+            explicit.insert(id, RetentionPlan { expired: DataCategory::ALL.into_iter().collect(), erase_person: true });
+        }
+        if dry_run {
+            report.backups = self.managed_backup_names()?;
+        } else {
+            report.backups = self.erase_in_backups(caller, Some(policy), &explicit, &held, false).await?;
         }
         Ok(report)
     }
 
+    fn managed_backup_names(&self) -> Result<Vec<String>, DomainError> {
+        Ok(self
+            .managed_backups()
+            .map_err(internal)?
+            .iter()
+            .map(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+            .collect())
+    }
+
+    /// Apply `explicit` plans (and `policy`, when given) to every managed backup, skipping the
+    /// people in `skip` (held in the live database); `confirmed`: the explicit plans were
+    /// authorised by a second person's confirmation (an erasure on request). Returns the
+    /// backups' file names.
+    pub(crate) async fn erase_in_backups(
+        &self,
+        caller: &Caller,
+        policy: Option<&RetentionPolicy>,
+        explicit: &BTreeMap<ParticipantId, RetentionPlan>,
+        skip: &BTreeSet<ParticipantId>,
+        confirmed: bool,
+    ) -> Result<Vec<String>, DomainError> {
+        let mut names = Vec::new();
+        for path in self.managed_backups().map_err(internal)? {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let mut options = StoreOptions::new(format!("sqlite://{}", path.display()), self.inner.keys.clone());
+            options.foundation = Some(self.inner.policy.foundation);
+            options.clock = self.inner.clock.clone();
+            options.read_connections = 1;
+            options.backup_dir = None;
+            let backup = Store::open(options).await.map_err(internal)?;
+            backup.retain(caller, policy, explicit, skip, confirmed, false).await?;
+            names.push(name);
+        }
+        Ok(names)
+    }
+
     /// The retention run on this database alone, with `explicit` plans added to what the
     /// policy finds (a backup gets the plans of the live database).
+    ///
+    /// People in `skip` (and, checked again in each write transaction, anyone with a legal
+    /// hold in this database) are left alone and reported as held. `confirmed`: the explicit
+    /// plans were authorised by a second person's confirmation (an erasure on request), not by
+    /// the caller's own right to erase.
     async fn retain(
         &self,
         caller: &Caller,
-        policy: &RetentionPolicy,
+        policy: Option<&RetentionPolicy>,
         explicit: &BTreeMap<ParticipantId, RetentionPlan>,
+        skip: &BTreeSet<ParticipantId>,
+        confirmed: bool,
         dry_run: bool,
     ) -> Result<RetentionReport, DomainError> {
         let today = amsterdam_date(self.now());
         let rows = sql::all(
             &self.inner.reader,
-            "SELECT id, outflow_on FROM participants WHERE key_id <> 'erased' ORDER BY id",
+            "SELECT id, outflow_on, limit_on FROM participants WHERE key_id <> 'erased' ORDER BY id",
             [],
         )
         .await
         .map_err(db)?;
         let mut plans: BTreeMap<ParticipantId, RetentionPlan> = BTreeMap::new();
+        let mut held = Vec::new();
+        let mut overdue = Vec::new();
+        let skip: BTreeSet<ParticipantId> =
+            skip.union(&crate::erasure::held(&self.inner.reader).await?).copied().collect();
         for r in &rows {
             let id = ParticipantId::parse(&get::<String>(r, "id").map_err(db)?).map_err(internal)?;
             let outflow: Option<String> = get(r, "outflow_on").map_err(db)?;
             let outflow = outflow.map(|d| sql::parse_date(&d)).transpose().map_err(db)?;
-            let mut plan = policy.plan(outflow, today);
+            let limit_on = sql::parse_date(&get::<String>(r, "limit_on").map_err(db)?).map_err(db)?;
+            let mut plan = RetentionPlan::default();
+            if let Some(policy) = policy {
+                plan = policy.plan_for(outflow, limit_on, today);
+                overdue.extend(policy.overdue(id, outflow, limit_on, today));
+            }
             if let Some(extra) = explicit.get(&id) {
                 plan = plan.merge(extra);
             }
-            if !plan.is_empty() {
+            if plan.is_empty() {
+                continue;
+            }
+            if skip.contains(&id) {
+                held.push(id);
+            } else {
                 plans.insert(id, plan);
             }
         }
@@ -420,7 +483,8 @@ impl Store {
         } else {
             scan_aggregates(&self.inner.reader, &self.inner.keys, &whole).await?
         };
-        let mut report = RetentionReport { day: Some(today), dry_run, participants: Vec::new(), backups: Vec::new() };
+        let mut report =
+            RetentionReport { day: Some(today), dry_run, participants: Vec::new(), backups: Vec::new(), held, overdue };
         let mut changed = false;
         for (id, plan) in plans {
             let operation = match (dry_run, plan.erase_person) {
@@ -444,11 +508,19 @@ impl Store {
             let work: Work = Box::new(move |txn, entry| {
                 Box::pin(async move {
                     let Some(case) = repo::load_case(txn, &keys, id).await? else {
-                        return Ok(Box::new(false) as Output);
+                        return Ok(Box::new(Some(false)) as Output);
                     };
-                    entry.basis = Some(authorise(store_policy, &caller2, &case, &expired, today)?);
+                    entry.basis = Some(if confirmed {
+                        perspectief_core::Basis::RoleRule
+                    } else {
+                        authorise(store_policy, &caller2, &case, &expired, today)?
+                    });
+                    // A hold set since the scan: left alone, and reported as held.
+                    if crate::erasure::is_held(txn, id).await? {
+                        return Ok(Box::new(None::<bool>) as Output);
+                    }
                     if dry_run {
-                        return Ok(Box::new(false) as Output);
+                        return Ok(Box::new(Some(false)) as Output);
                     }
                     let changed = if plan.erase_person {
                         erase_person(txn, &keys, id, &t).await?;
@@ -456,10 +528,14 @@ impl Store {
                     } else {
                         redact(txn, &keys, &case, &expired).await?
                     };
-                    Ok(Box::new(changed) as Output)
+                    Ok(Box::new(Some(changed)) as Output)
                 })
             });
-            changed |= downcast::<bool>(self.inner.writer.submit(entry, Some(work)).await?)?;
+            let Some(done) = downcast::<Option<bool>>(self.inner.writer.submit(entry, Some(work)).await?)? else {
+                report.held.push(id);
+                continue;
+            };
+            changed |= done;
             report.participants.push(ParticipantRetention {
                 participant: id,
                 categories: plan.expired.clone(),

@@ -106,7 +106,11 @@ pub async fn participant_sealed_blobs(
     for (sql, cols) in [
         (format!("SELECT state, display FROM participants WHERE id = '{id}'"), &["state", "display"][..]),
         (format!("SELECT payload FROM case_events WHERE participant_id = '{id}'"), &["payload"][..]),
-        (format!("SELECT reason FROM break_glass WHERE participant_id = '{id}'"), &["reason"][..]),
+        // The record of an erasure on request is kept by design (its reason, for the review).
+        (
+            format!("SELECT reason FROM break_glass WHERE participant_id = '{id}' AND kind <> 'erasure_on_request'"),
+            &["reason"][..],
+        ),
         (format!("SELECT wrapped FROM participant_keys WHERE participant_id = '{id}'"), &["wrapped"][..]),
     ] {
         for r in raw_rows(store, &sql).await? {
@@ -192,6 +196,23 @@ pub async fn open_every_sealed_value(store: &crate::Store) -> Result<Vec<Vec<u8>
                 let note: Vec<u8> = r.try_get::<Option<Vec<u8>>>("", "review_note")?.unwrap_or_default();
                 out.push(keys.open(&review_key, format!("{prefix}-review:{id}").as_bytes(), &note)?);
             }
+        }
+    }
+    for r in raw_rows(store, "SELECT id, key_id, reason FROM erasure_requests").await? {
+        let aad = format!("erasure-request:{}", text_col(&r, "id")?);
+        out.push(keys.open(&text_col(&r, "key_id")?, aad.as_bytes(), &blob_col(&r, "reason")?)?);
+    }
+    for r in raw_rows(store, "SELECT id, key_id, reason, lift_key_id, lift_reason FROM legal_holds").await? {
+        let id = text_col(&r, "id")?;
+        out.push(keys.open(
+            &text_col(&r, "key_id")?,
+            format!("legal-hold:{id}").as_bytes(),
+            &blob_col(&r, "reason")?,
+        )?);
+        let lift: Option<String> = r.try_get("", "lift_key_id")?;
+        if let Some(lift_key) = lift {
+            let sealed: Vec<u8> = r.try_get::<Option<Vec<u8>>>("", "lift_reason")?.unwrap_or_default();
+            out.push(keys.open(&lift_key, format!("legal-hold-lift:{id}").as_bytes(), &sealed)?);
         }
     }
     Ok(out)

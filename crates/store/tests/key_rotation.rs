@@ -43,6 +43,8 @@ struct Seen {
     meeting: perspectief_core::meeting::ChainMeeting,
     break_glass: Vec<perspectief_core::privacy::BreakGlassRecord>,
     overrides: Vec<perspectief_core::privacy::ConsentOverrideRecord>,
+    holds: Vec<perspectief_core::erasure::LegalHold>,
+    erasures: Vec<perspectief_core::erasure::ErasureRequest>,
     checkpoint_key: String,
 }
 
@@ -56,7 +58,8 @@ struct Seeded {
 
 /// One of every kind of value sealed with the foundation's key: participants (one with its own
 /// data key, one sealed as before participant keys), a contact, a break-glass read and its
-/// review, a consent override and its review, a session, a meeting, a signed checkpoint.
+/// review, a consent override and its review, a session, a meeting, legal holds (one lifted),
+/// an erasure request, a signed checkpoint.
 async fn seed(store: &Store) -> Seeded {
     let now = perspectief_store::Clock::now(clock().as_ref());
     let today = perspectief_core::time::amsterdam_date(now);
@@ -129,8 +132,17 @@ async fn seed(store: &Store) -> Seeded {
         .execute_meeting(&worker, meeting, None, MeetingCommand::AddToAgenda { participant: b, reasons: vec![] })
         .await
         .unwrap();
+    // A legal hold set and lifted, one still set, and a pending erasure request.
+    store.set_legal_hold(&lead, a, text("Lopende klacht (synthetisch).")).await.unwrap();
+    store.lift_legal_hold(&lead, a, text("Klacht afgehandeld (synthetisch).")).await.unwrap();
+    store.set_legal_hold(&lead, b, text("Rechtszaak (synthetisch).")).await.unwrap();
+    let c = store.register_participant(&lead, registration("Chaltu", worker.actor.user, today)).await.unwrap().id();
+    let outflow =
+        CaseCommand::RecordOutflow { outcome: perspectief_core::outflow::OutflowOutcome::Other, on: today, note: None };
+    store.execute(&lead, c, None, outflow).await.unwrap();
+    store.request_erasure(&lead, c, text("Verzoek van de deelnemer (synthetisch).")).await.unwrap();
     store.export_checkpoint(&auditor).await.unwrap();
-    Seeded { lead, auditor, cases: vec![a, b], session, meeting }
+    Seeded { lead, auditor, cases: vec![a, b, c], session, meeting }
 }
 
 async fn seen(store: &Store, s: &Seeded) -> Seen {
@@ -145,6 +157,8 @@ async fn seen(store: &Store, s: &Seeded) -> Seen {
         meeting: store.get_meeting(&s.lead, s.meeting).await.unwrap(),
         break_glass: store.break_glass_log(&s.auditor, epoch, 50).await.unwrap(),
         overrides: store.consent_override_log(&s.auditor, epoch, 50).await.unwrap(),
+        holds: store.legal_holds(&s.lead, 50).await.unwrap(),
+        erasures: store.erasure_requests(&s.lead, 50).await.unwrap(),
         checkpoint_key: store.export_checkpoint(&s.auditor).await.unwrap().public_key,
     }
 }

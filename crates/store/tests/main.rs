@@ -9,6 +9,7 @@ mod support;
 
 mod accounts;
 mod backup;
+mod erasure;
 mod key_rotation;
 mod keys;
 mod kill9;

@@ -260,7 +260,9 @@ async fn an_erased_person_leaves_no_trace_in_the_database_its_wal_or_the_managed
     // Past every period (outflow 2 March 2026; identity is kept 24 months by default).
     clock.set(noon(day(2028, 6, 1)));
     let before = figures(&store).await;
-    let policy = RetentionPolicy::defaults();
+    // The other person never got an outflow: a long grace period after their limit keeps
+    // them out of this run (trajectories without an outflow are the last test's).
+    let policy = RetentionPolicy::defaults().with_grace(RetentionPeriod::Months(60)).unwrap();
     let dry = store.run_retention(&lead, &policy, true).await.unwrap();
     assert_eq!(dry.participants.len(), 1);
     assert!(dry.dry_run && dry.participants[0].erase_person);
@@ -518,7 +520,9 @@ async fn the_erasure_holds_on_postgresql_too() {
     let Planted { person, other, canary } = plant(&store, &clock).await;
     clock.set(noon(day(2028, 6, 1)));
     let before = figures(&store).await;
-    let report = store.run_retention(&lead, &RetentionPolicy::defaults(), false).await.unwrap();
+    // The other person never got an outflow: a long grace keeps them out of this run.
+    let policy = RetentionPolicy::defaults().with_grace(RetentionPeriod::Months(60)).unwrap();
+    let report = store.run_retention(&lead, &policy, false).await.unwrap();
     assert_eq!(
         report.participants.iter().map(|p| (p.participant, p.erase_person)).collect::<Vec<_>>(),
         [(person, true)]
@@ -538,4 +542,88 @@ async fn the_erasure_holds_on_postgresql_too() {
     assert!(store.get_case(&lead, other).await.is_ok());
     assert_eq!(figures(&store).await, before);
     assert!(matches!(store.verify_chain().await.unwrap(), ChainVerification::Intact { .. }));
+}
+
+/// The canary test for the two other ways out: a person erased on request (a project lead's
+/// request, confirmed by the auditor) and a person whose trajectory never got an outflow
+/// (erased by the retention run once the limit, the grace period and every period passed)
+/// leave their planted values nowhere: not in the database file, its WAL or the managed
+/// backup, not in any sealed value left, not in the log output.
+#[tokio::test(flavor = "current_thread")]
+async fn people_erased_on_request_or_without_an_outflow_leave_no_trace_either() {
+    let logs = Captured::default();
+    let _guard = tracing::subscriber::set_default(logs.clone());
+    let dir = TempDir::new();
+    let db_path = dir.0.join("p.db");
+    let clock = clock();
+    let keys = new_keys();
+    let store = open(&dir.url("p.db"), keys.clone(), clock.clone()).await;
+    let lead = lead(&store);
+    let auditor = staff(&store, Role::Auditor);
+    let Planted { person, other, canary } = plant(&store, &clock).await;
+    // A person who never gets an outflow, with a canary of their own.
+    let lost = self::canary();
+    let today = day(2026, 3, 2);
+    let never = store.register_participant(&lead, registration(&lost, lead.actor.user, today)).await.unwrap().id();
+    let at = noon(today) - Duration::hours(1);
+    let cmd = CaseCommand::LogContact(contact(&format!("Gesprek {lost}"), at, DataCategory::Guidance));
+    store.execute(&lead, never, None, cmd).await.unwrap();
+    let backup = store.managed_backup().await.unwrap();
+    let blobs = participant_sealed_blobs(&store, person).await.unwrap();
+    let never_blobs = participant_sealed_blobs(&store, never).await.unwrap();
+    let before = figures(&store).await;
+
+    // Erasure on request, the day after the outflow: long before any period ends.
+    clock.set(noon(day(2026, 3, 3)));
+    let request = store.request_erasure(&lead, person, text("Verzoek van de deelnemer (art. 17)")).await.unwrap();
+    assert!(store.get_case(&lead, person).await.is_ok(), "a request erases nothing");
+    store.confirm_erasure(&auditor, request.id).await.unwrap();
+    let scan = |needle: &str, blobs: &[Vec<u8>]| {
+        let mut files = file_bytes(&db_path);
+        files.extend(file_bytes(&backup));
+        for (name, bytes) in &files {
+            assert!(!contains(bytes, needle.as_bytes()), "canary in {name}");
+            for (i, blob) in blobs.iter().enumerate() {
+                assert!(!contains(bytes, blob), "sealed value {i} of the person still in {name}");
+            }
+        }
+    };
+    scan(&canary, &blobs);
+    for value in open_every_sealed_value(&store).await.unwrap() {
+        assert!(!contains(&value, canary.as_bytes()), "canary in a sealed value");
+    }
+    assert!(participant_sealed_blobs(&store, person).await.unwrap().is_empty());
+    assert_eq!(store.get_case(&lead, person).await.unwrap_err().code(), "not_found");
+    assert!(store.get_case(&lead, other).await.is_ok());
+    assert!(store.get_case(&lead, never).await.is_ok());
+    assert_eq!(figures(&store).await, before, "the subsidy figures stay");
+    let restored = open(&format!("sqlite://{}", backup.display()), keys.clone(), clock.clone()).await;
+    assert_eq!(restored.get_case(&lead, person).await.unwrap_err().code(), "not_found", "erased from the backup");
+    assert!(restored.get_case(&lead, never).await.is_ok());
+    drop(restored);
+
+    // The trajectory without an outflow: listed after its limit, erased once the limit, the
+    // grace period and identity's period have passed.
+    let policy = RetentionPolicy::defaults();
+    let limit = store.get_case(&lead, never).await.unwrap().trajectory().limit();
+    clock.set(noon(limit.succ_opt().unwrap()));
+    let report = store.run_retention(&lead, &policy, true).await.unwrap();
+    assert!(report.overdue.iter().any(|o| o.participant == never && !o.under_retention));
+    let due = policy.retention_start(None, limit).unwrap().checked_add_months(chrono::Months::new(24)).unwrap();
+    clock.set(noon(due));
+    let report = store.run_retention(&lead, &policy, false).await.unwrap();
+    assert!(report.participants.iter().any(|p| p.participant == never && p.erase_person), "{report:?}");
+    scan(&lost, &never_blobs);
+    for value in open_every_sealed_value(&store).await.unwrap() {
+        assert!(!contains(&value, lost.as_bytes()), "canary in a sealed value");
+        assert!(!contains(&value, canary.as_bytes()), "canary in a sealed value");
+    }
+    let restored = open(&format!("sqlite://{}", backup.display()), keys, clock.clone()).await;
+    for value in open_every_sealed_value(&restored).await.unwrap() {
+        assert!(!contains(&value, lost.as_bytes()) && !contains(&value, canary.as_bytes()), "canary in the backup");
+    }
+    assert!(matches!(store.verify_chain().await.unwrap(), ChainVerification::Intact { .. }));
+    assert!(matches!(restored.verify_chain().await.unwrap(), ChainVerification::Intact { .. }));
+    let logged = logs.0.lock().unwrap().clone();
+    assert!(!logged.contains(&canary) && !logged.contains(&lost), "canary in the log output");
 }

@@ -20,6 +20,7 @@ mod m0013_organisations;
 mod m0014_audit_checkpoints;
 mod m0015_version_bound_seals;
 mod m0016_account_confirmations;
+mod m0017_erasure_on_request;
 
 /// The migrator.
 #[derive(Debug)]
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_audit_checkpoints::Migration),
             Box::new(m0015_version_bound_seals::Migration),
             Box::new(m0016_account_confirmations::Migration),
+            Box::new(m0017_erasure_on_request::Migration),
         ]
     }
 

@@ -1352,9 +1352,8 @@ pub enum PrivacyTop {
     Other(PrivacyCmd),
     /// Bewaartermijnen toepassen: wis wat na uitstroom verlopen is, ook uit de beheerde reservekopieën (projectleider)
     Retention(crate::commands::retention::RetentionArgs),
-    /// Wissen op verzoek (AVG art. 17): aanvragen (projectleider), bevestigen door een tweede persoon, intrekken, tonen
-    #[command(subcommand)]
-    Erase(crate::commands::erasure::EraseCmd),
+    /// Wissen op verzoek (AVG art. 17): aanvragen (projectleider; `privacy erase ID --reason ...`), bevestigen door een tweede persoon, intrekken, tonen
+    Erase(crate::commands::erasure::EraseArgs),
     /// Bewaarplicht (legal hold): zolang die geldt wordt niets van de deelnemer gewist (projectleider)
     #[command(subcommand)]
     Hold(crate::commands::erasure::HoldCmd),

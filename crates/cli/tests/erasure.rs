@@ -28,7 +28,10 @@ fn erasure_on_request_takes_a_second_person_and_no_hold() {
     let out = i.cmd().args(["privacy", "erase", "request", &p, "--reason", "Verzoek"]).output().unwrap();
     assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
 
-    let v = i.json(&["--as", &lead, "privacy", "erase", "request", &p, "--reason", "Verzoek van de deelnemer"]);
+    // The short form the issue names: `privacy erase ID --reason` is a request; a reason is required.
+    let out = i.cmd().args(["--as", &lead, "privacy", "erase", &p]).output().unwrap();
+    assert_eq!(out.status.code(), Some(64), "{}", stderr(&out));
+    let v = i.json(&["--as", &lead, "privacy", "erase", &p, "--reason", "Verzoek van de deelnemer"]);
     assert_eq!(v["status"], "pending", "{v}");
     let request = v["request"].as_str().unwrap().to_owned();
     assert!(i.json(&["participant", "show", &p])["profile"]["given_names"] == name, "nothing erased yet");

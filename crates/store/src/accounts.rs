@@ -569,6 +569,27 @@ fn case_reading_roles() -> String {
         .join(", ")
 }
 
+/// Decide `pending` for `confirmer` (the core's rule) and, if allowed, record the confirmation
+/// on the row `id` of `table` (`users` or `tokens`).
+async fn confirm<C: ConnectionTrait>(
+    txn: &C,
+    table: &str,
+    id: String,
+    pending: &PendingConfirmation,
+    confirmer: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    decide_confirmation(confirmer, is_confirmed_lead(txn, confirmer.user).await?, pending)?;
+    sql::exec(
+        txn,
+        &format!("UPDATE {table} SET confirmed_at = $2, confirmed_by = $3 WHERE id = $1 AND confirmed_at IS NULL"),
+        [id.into(), sql::micros(now).into(), confirmer.user.to_string().into()],
+    )
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
 /// Whether `user` has an enabled, confirmed project-lead account.
 async fn is_confirmed_lead<C: ConnectionTrait>(c: &C, user: UserId) -> Result<bool, DomainError> {
     Ok(self::user(c, user)
@@ -647,14 +668,7 @@ impl Store {
                     account_confirmed: !account.awaiting_confirmation,
                     other_confirmed_lead: other_confirmed_lead(txn, account.id).await?,
                 };
-                decide_confirmation(&confirmer, is_confirmed_lead(txn, confirmer.user).await?, &pending)?;
-                sql::exec(
-                    txn,
-                    "UPDATE users SET confirmed_at = $2, confirmed_by = $3 WHERE id = $1 AND confirmed_at IS NULL",
-                    [id.to_string().into(), sql::micros(now).into(), confirmer.user.to_string().into()],
-                )
-                .await
-                .map_err(db)?;
+                confirm(txn, "users", id.to_string(), &pending, &confirmer, now).await?;
                 Ok(Box::new(UserAccount { awaiting_confirmation: false, ..account }) as Output)
             })
         });
@@ -689,14 +703,7 @@ impl Store {
                     account_confirmed: get::<Option<i64>>(&row, "account_confirmed_at").map_err(db)?.is_some(),
                     other_confirmed_lead: other_confirmed_lead(txn, token.user).await?,
                 };
-                decide_confirmation(&confirmer, is_confirmed_lead(txn, confirmer.user).await?, &pending)?;
-                sql::exec(
-                    txn,
-                    "UPDATE tokens SET confirmed_at = $2, confirmed_by = $3 WHERE id = $1 AND confirmed_at IS NULL",
-                    [id.to_string().into(), sql::micros(now).into(), confirmer.user.to_string().into()],
-                )
-                .await
-                .map_err(db)?;
+                confirm(txn, "tokens", id.to_string(), &pending, &confirmer, now).await?;
                 Ok(Box::new(TokenInfo { awaiting_confirmation: false, ..token }) as Output)
             })
         });

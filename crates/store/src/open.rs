@@ -527,7 +527,9 @@ mod tests {
                 "m0012_reviewed_exports",
                 "m0013_organisations",
                 "m0014_audit_checkpoints",
-                "m0015_version_bound_seals"
+                "m0015_version_bound_seals",
+                "m0016_account_confirmations",
+                "m0017_erasure_on_request"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

@@ -15,7 +15,35 @@ use crate::exit::Result;
 use crate::output::{self, col, obj, term_col};
 use crate::t;
 
-/// `privacy erase`.
+/// `privacy erase`: a subcommand, or `privacy erase ID --reason TEXT` for a request.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct EraseArgs {
+    #[command(subcommand)]
+    pub cmd: Option<EraseCmd>,
+    /// De deelnemer van wie het wissen wordt aangevraagd (kort voor `privacy erase request ID --reason ...`)
+    #[arg(value_name = "DEELNEMER", required = true)]
+    pub participant: Option<String>,
+    /// Waarom (het verzoek van de deelnemer): blijft na het wissen bewaard voor de beoordeling, dus geen namen of dossierinhoud
+    #[arg(long, required = true)]
+    pub reason: Option<String>,
+}
+
+impl EraseArgs {
+    /// The subcommand, the short form being a request.
+    pub fn command(self) -> EraseCmd {
+        match (self.cmd, self.participant, self.reason) {
+            (Some(cmd), _, _) => cmd,
+            (None, participant, reason) => EraseCmd::Request {
+                // clap requires both when no subcommand is given.
+                participant: participant.unwrap_or_default(),
+                reason: reason.unwrap_or_default(),
+            },
+        }
+    }
+}
+
+/// The subcommands of `privacy erase`.
 #[derive(Debug, Subcommand)]
 pub enum EraseCmd {
     /// Vraag het wissen van een hele deelnemer aan; er wordt nog niets gewist tot een tweede persoon bevestigt (projectleider)
@@ -104,8 +132,8 @@ async fn request_id(store: &Store, ctx: &Ctx, value: &str) -> Result<ErasureRequ
     pick("erasure_request", value, listed.iter().map(|r| r.id))
 }
 
-pub async fn erase_cmd(store: &Store, ctx: &Ctx, cmd: EraseCmd) -> Result<()> {
-    match cmd {
+pub async fn erase_cmd(store: &Store, ctx: &Ctx, args: EraseArgs) -> Result<()> {
+    match args.command() {
         EraseCmd::Request { participant: p, reason } => {
             let reason = text("--reason", &reason)?;
             let id = participant(store, ctx, &p).await?;

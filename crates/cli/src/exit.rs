@@ -87,8 +87,8 @@ pub fn from_domain(e: DomainError) -> Failure {
             t!(
                 "error-status-transition",
                 entity = crate::i18n::term("entity", entity.as_str()),
-                from = crate::i18n::term("status", from),
-                to = crate::i18n::term("status", to)
+                from = crate::i18n::term("status", from.as_ref()),
+                to = crate::i18n::term("status", to.as_ref())
             ),
         ),
         E::TrajectoryClosed { action } => Failure::new(VALIDATION, t!("error-trajectory-closed", action = action)),
@@ -114,7 +114,6 @@ pub fn from_domain(e: DomainError) -> Failure {
         E::AccessDenied(reason) => Failure::new(PERMISSION, t!("error-access-denied", reason = reason)),
         E::Unavailable { reason } => Failure::new(UNAVAILABLE, t!("error-unavailable", reason = reason)),
         E::Internal { reference } => Failure::new(INTERNAL, t!("error-internal", reference = reference)),
-        _ => Failure::new(INTERNAL, e.to_string()),
     }
 }
 

@@ -1182,7 +1182,7 @@ impl Case {
     /// Decide a command against the current state: the changes it makes, or why not.
     pub fn decide(&self, cmd: CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseChange>, DomainError> {
         if self.outflow.is_some() && !cmd.allowed_after_outflow() {
-            return Err(DomainError::TrajectoryClosed { action: cmd.name() });
+            return Err(DomainError::TrajectoryClosed { action: cmd.name().into() });
         }
         let by = ctx.actor;
         let changes = match cmd {
@@ -1326,8 +1326,8 @@ impl Case {
                 if !g.status.is_active() && g.status != GoalStatus::Missed {
                     return Err(DomainError::IllegalStatusTransition {
                         entity: EntityKind::Goal,
-                        from: g.status.as_str(),
-                        to: g.status.as_str(),
+                        from: g.status.as_str().into(),
+                        to: g.status.as_str().into(),
                     });
                 }
                 vec![CaseChange::GoalStepsUpdated { goal, next_steps }]
@@ -1358,8 +1358,8 @@ impl Case {
                 if a.status != AgreementStatus::Open {
                     return Err(DomainError::IllegalStatusTransition {
                         entity: EntityKind::Agreement,
-                        from: a.status.as_str(),
-                        to: to.as_str(),
+                        from: a.status.as_str().into(),
+                        to: to.as_str().into(),
                     });
                 }
                 self.check_past("on", on, ctx)?;

@@ -200,8 +200,8 @@ impl ReferralStatus {
         } else {
             Err(DomainError::IllegalStatusTransition {
                 entity: EntityKind::Referral,
-                from: self.as_str(),
-                to: to.as_str(),
+                from: self.as_str().into(),
+                to: to.as_str().into(),
             })
         }
     }

@@ -100,8 +100,8 @@ impl ErasureRequest {
             (ErasureStatus::Pending, ErasureStatus::Erased | ErasureStatus::Cancelled) => Ok(()),
             (from, to) => Err(DomainError::IllegalStatusTransition {
                 entity: EntityKind::ErasureRequest,
-                from: from.as_str(),
-                to: to.as_str(),
+                from: from.as_str().into(),
+                to: to.as_str().into(),
             }),
         }
     }

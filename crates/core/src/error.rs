@@ -4,6 +4,7 @@
 //! reason, CLI exit code and localised message) in one exhaustive table each. Codes are part of
 //! the public contract: they never change meaning once released.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -194,7 +195,6 @@ impl fmt::Display for EntityKind {
 /// A business rule from the activity plan that a command would break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum Rule {
     /// Goals belong to a perspective plan (3.2.b): draw up the plan first.
     PlanRequired,
@@ -255,6 +255,37 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, for tables that must cover them all (messages, status codes).
+    pub const ALL: [Rule; 27] = [
+        Self::PlanRequired,
+        Self::AgreedPlanRequired,
+        Self::ReturnNotConsidered,
+        Self::ReturnNotDecided,
+        Self::ReturnExplorationRequired,
+        Self::ReturnExplorationAlreadyStarted,
+        Self::DirectionUnchanged,
+        Self::DateInFuture,
+        Self::DateBeforeRegistration,
+        Self::PlanAlreadyAgreed,
+        Self::PlanRevisionSuperseded,
+        Self::ConsentAlreadyWithdrawn,
+        Self::AlreadyRegistered,
+        Self::NotRegistered,
+        Self::DeadlineNotMoved,
+        Self::CommunicatedBeforeFormed,
+        Self::SessionNotYetHeld,
+        Self::AdviceRequired,
+        Self::ReturnDirectionWithoutConsideration,
+        Self::OrientationRequired,
+        Self::AlreadyDecided,
+        Self::OrganisationInactive,
+        Self::SecondPersonRequired,
+        Self::AlreadyConfirmed,
+        Self::AccountNotConfirmed,
+        Self::LegalHoldSet,
+        Self::ErasureNeedsOutflow,
+    ];
+
     /// Stable snake_case code.
     pub const fn code(self) -> &'static str {
         match self {
@@ -395,7 +426,6 @@ impl fmt::Display for Violations {
 /// | `unavailable` | [`DomainError::Unavailable`] | try again later |
 /// | `internal` | [`DomainError::Internal`] | report the reference |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum DomainError {
     /// One or more fields of the input are invalid.
     #[error("invalid input: {0}")]
@@ -408,7 +438,7 @@ pub enum DomainError {
         /// Requested phase.
         to: Phase,
         /// Why not, in plain language.
-        reason: &'static str,
+        reason: Cow<'static, str>,
     },
     /// A record cannot move between these statuses.
     #[error("the {entity} cannot go from status {from} to {to}")]
@@ -416,15 +446,15 @@ pub enum DomainError {
         /// What kind of record.
         entity: EntityKind,
         /// Current status (stable snake_case).
-        from: &'static str,
+        from: Cow<'static, str>,
         /// Requested status (stable snake_case).
-        to: &'static str,
+        to: Cow<'static, str>,
     },
     /// The trajectory ended with an outflow; only the listed post-outflow actions remain.
     #[error("the trajectory has ended with an outflow, so '{action}' is no longer possible")]
     TrajectoryClosed {
         /// The refused action (stable snake_case command name).
-        action: &'static str,
+        action: Cow<'static, str>,
     },
     /// A rule of the activity plan forbids this now.
     #[error("{rule}")]

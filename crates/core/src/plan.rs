@@ -162,7 +162,11 @@ impl GoalStatus {
         if ok {
             Ok(())
         } else {
-            Err(DomainError::IllegalStatusTransition { entity: EntityKind::Goal, from: self.as_str(), to: to.as_str() })
+            Err(DomainError::IllegalStatusTransition {
+                entity: EntityKind::Goal,
+                from: self.as_str().into(),
+                to: to.as_str().into(),
+            })
         }
     }
 }

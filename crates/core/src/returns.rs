@@ -98,8 +98,8 @@ impl ObstacleStatus {
         } else {
             Err(DomainError::IllegalStatusTransition {
                 entity: EntityKind::ReturnObstacle,
-                from: self.as_str(),
-                to: to.as_str(),
+                from: self.as_str().into(),
+                to: to.as_str().into(),
             })
         }
     }

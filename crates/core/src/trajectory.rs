@@ -115,7 +115,7 @@ pub fn check_transition(from: Phase, to: Phase, trigger: Trigger) -> Result<(), 
     };
     match reason {
         None => Ok(()),
-        Some(reason) => Err(DomainError::IllegalPhaseTransition { from, to, reason }),
+        Some(reason) => Err(DomainError::IllegalPhaseTransition { from, to, reason: reason.into() }),
     }
 }
 

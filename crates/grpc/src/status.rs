@@ -37,8 +37,6 @@ pub fn code(e: &DomainError) -> Code {
         DomainError::AccessDenied(_) => Code::PermissionDenied,
         DomainError::Unavailable { .. } => Code::Unavailable,
         DomainError::Internal { .. } => Code::Internal,
-        // DomainError is non-exhaustive: a new variant is an internal error until mapped here.
-        _ => Code::Internal,
     }
 }
 
@@ -78,7 +76,8 @@ pub fn to_status(e: &DomainError) -> Status {
         DomainError::AccessDenied(d) => deny_metadata(d, &mut put),
         DomainError::Unavailable { reason } => put("reason", reason),
         DomainError::Internal { reference } => put("reference", reference),
-        _ => {}
+        // Its details are the field violations below.
+        DomainError::InvalidInput(_) => {}
     }
     let mut details = ErrorDetails::with_error_info(
         reason,
@@ -118,7 +117,15 @@ pub fn to_status(e: &DomainError) -> Status {
                 format!("the request was based on version {expected}; the current version is {current}"),
             );
         }
-        _ => {}
+        DomainError::IllegalPhaseTransition { .. }
+        | DomainError::IllegalStatusTransition { .. }
+        | DomainError::TrajectoryClosed { .. }
+        | DomainError::RuleViolated { .. }
+        | DomainError::NotFound { .. }
+        | DomainError::AlreadyExists { .. }
+        | DomainError::AccessDenied(_)
+        | DomainError::ConsentRequired { .. }
+        | DomainError::Internal { .. } => {}
     }
     Status::with_error_details(code(e), bounded(&e.to_string(), MAX_MESSAGE_CHARS), details)
 }
@@ -173,23 +180,10 @@ fn named<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
     T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(name)).ok()
 }
 
-/// The core's static texts (state and command names, reasons) come back as strings; the few
-/// distinct ones are interned so they can be `&'static str` again. The interner is bounded,
-/// so a misbehaving server cannot grow it without limit.
-fn intern(text: &str) -> &'static str {
-    use std::collections::HashSet;
-    use std::sync::{Mutex, OnceLock};
-    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let Ok(mut seen) = SEEN.get_or_init(Mutex::default).lock() else { return "unknown" };
-    if let Some(s) = seen.get(text) {
-        return s;
-    }
-    if seen.len() >= 512 || text.len() > 300 {
-        return "unknown";
-    }
-    let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
-    seen.insert(leaked);
-    leaked
+/// A name or reason the core keeps as a static text, back from a status: bounded, so a
+/// misbehaving server cannot make it arbitrarily large.
+fn owned(text: &str) -> std::borrow::Cow<'static, str> {
+    std::borrow::Cow::Owned(bounded(text, MAX_DETAIL_CHARS))
 }
 
 /// Rebuild the domain error a Perspectief server sent (the client side of [`to_status`]).
@@ -217,16 +211,14 @@ pub fn from_status(status: &Status) -> DomainError {
             DomainError::InvalidInput(Violations(violations))
         }
         "illegal_phase_transition" => match (named(m("from")), named(m("to"))) {
-            (Some(from), Some(to)) => DomainError::IllegalPhaseTransition { from, to, reason: intern(m("reason")) },
+            (Some(from), Some(to)) => DomainError::IllegalPhaseTransition { from, to, reason: owned(m("reason")) },
             _ => unknown(),
         },
         "illegal_status_transition" => match named(m("entity")) {
-            Some(entity) => {
-                DomainError::IllegalStatusTransition { entity, from: intern(m("from")), to: intern(m("to")) }
-            }
+            Some(entity) => DomainError::IllegalStatusTransition { entity, from: owned(m("from")), to: owned(m("to")) },
             None => unknown(),
         },
-        "trajectory_closed" => DomainError::TrajectoryClosed { action: intern(m("action")) },
+        "trajectory_closed" => DomainError::TrajectoryClosed { action: owned(m("action")) },
         "consent_required" => {
             match (perspectief_core::OrganisationId::parse(m("organisation")), named(m("category"))) {
                 (Ok(organisation), Some(category)) => DomainError::ConsentRequired { organisation, category },
@@ -322,12 +314,20 @@ mod tests {
         let cases = [
             (DomainError::field("v_number", "not_a_v_number", "10 digits"), Code::InvalidArgument, "INVALID_INPUT"),
             (
-                DomainError::IllegalPhaseTransition { from: Phase::Intake, to: Phase::Closed, reason: "outflow" },
+                DomainError::IllegalPhaseTransition {
+                    from: Phase::Intake,
+                    to: Phase::Closed,
+                    reason: "outflow".into(),
+                },
                 Code::FailedPrecondition,
                 "ILLEGAL_PHASE_TRANSITION",
             ),
             (DomainError::RuleViolated { rule: Rule::PlanRequired }, Code::FailedPrecondition, "PLAN_REQUIRED"),
-            (DomainError::TrajectoryClosed { action: "set_goal" }, Code::FailedPrecondition, "TRAJECTORY_CLOSED"),
+            (
+                DomainError::TrajectoryClosed { action: "set_goal".into() },
+                Code::FailedPrecondition,
+                "TRAJECTORY_CLOSED",
+            ),
             (
                 DomainError::ConsentRequired {
                     organisation: perspectief_core::OrganisationId::from_u128(90),
@@ -385,10 +385,14 @@ mod tests {
             DomainError::IllegalPhaseTransition {
                 from: Phase::Intake,
                 to: Phase::Closed,
-                reason: "a trajectory is closed only by recording its outflow",
+                reason: "a trajectory is closed only by recording its outflow".into(),
             },
-            DomainError::IllegalStatusTransition { entity: EntityKind::Goal, from: "achieved", to: "open" },
-            DomainError::TrajectoryClosed { action: "set_goal" },
+            DomainError::IllegalStatusTransition {
+                entity: EntityKind::Goal,
+                from: "achieved".into(),
+                to: "open".into(),
+            },
+            DomainError::TrajectoryClosed { action: "set_goal".into() },
             DomainError::ConsentRequired {
                 organisation: perspectief_core::OrganisationId::from_u128(90),
                 category: DataCategory::MedicalPsychosocial,

@@ -127,6 +127,7 @@ fn contact(env: &Env<'_>, codes: &[ActivityCode], agreements: Vec<NewAgreement>)
         partner: None,
         duration_minutes: Some(30),
         agreements,
+        documents: Vec::new(),
     })
 }
 

@@ -109,6 +109,7 @@ pub mod ids;
 pub mod input;
 pub mod meeting;
 pub mod organisation;
+pub mod document;
 pub mod outflow;
 pub mod participant;
 pub mod plan;

@@ -208,6 +208,7 @@ impl World {
                 partner: None,
                 duration_minutes: None,
                 agreements: vec![],
+                documents: Vec::new(),
             }))
             .await;
             if codes_are_orientation {

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use perspectief_core::report::{
     AgendaEntry, AgendaQuery, AgreementLine, Breakdowns, ContactLine, Count, Drilldown, Figure, FigureQuery,
     FunnelStage, FunnelStep, GoalLine, JudgmentLine, Measure, MeasureFigures, MeetingAgenda, ObstacleLine,
-    OutflowFigures, PlanLine, PreviousDecision, ProgressReport, ReferralLine, SessionFigures, SessionMonth, Slice,
+    OutflowFigures, HandoverLine, PlanLine, PreviousDecision, ProgressReport, ReferralLine, SessionFigures, SessionMonth, Slice,
+    ZrmCohort, ZrmCohortDomain,
     SubsidyReport, YearMonth,
 };
 use perspectief_core::{CountryCode, DomainError, Durability, OutflowOutcome, UserId};
@@ -667,7 +668,80 @@ impl ToProto for ProgressReport {
             reports_sent: to_protos(&self.reports_sent),
             withheld: to_protos(&self.withheld),
             markdown: self.to_markdown(),
+            self_reliance: to_protos(&self.self_reliance),
+            handed_over: to_protos(&self.handed_over),
         }
+    }
+}
+
+impl ToProto for HandoverLine {
+    type Proto = pb::DocumentHandover;
+    fn to_proto(&self) -> pb::DocumentHandover {
+        pb::DocumentHandover {
+            on: Some(self.on.to_proto()),
+            contact: self.contact.to_proto(),
+            document: Some(self.document.to_proto()),
+        }
+    }
+}
+
+impl FromProto<pb::DocumentHandover> for HandoverLine {
+    fn from_proto(p: pb::DocumentHandover, at: &Field) -> Result<Self, DomainError> {
+        Ok(Self {
+            on: required(p.on, &at.child("on"))?,
+            contact: FromProto::from_proto(p.contact, &at.child("contact"))?,
+            document: required(p.document, &at.child("document"))?,
+        })
+    }
+}
+
+// ---- The self-reliance cohort ----------------------------------------------------------------
+
+impl ToProto for ZrmCohort {
+    type Proto = pb::ZrmCohort;
+    fn to_proto(&self) -> pb::ZrmCohort {
+        pb::ZrmCohort {
+            period_from: Some(self.from.to_proto()),
+            period_to: Some(self.to.to_proto()),
+            participants: self.participants,
+            domains: self
+                .domains
+                .iter()
+                .map(|d| pb::ZrmCohortDomain {
+                    domain: d.domain.to_proto(),
+                    participants: d.participants,
+                    average_change: d.average_change,
+                    suppressed: d.suppressed,
+                })
+                .collect(),
+            min_cell: self.min_cell,
+        }
+    }
+}
+
+impl FromProto<pb::ZrmCohortDomain> for ZrmCohortDomain {
+    fn from_proto(p: pb::ZrmCohortDomain, at: &Field) -> Result<Self, DomainError> {
+        if p.average_change.is_some_and(|a| !a.is_finite() || !(-4.0..=4.0).contains(&a)) {
+            return Err(at.child("average_change").invalid("out_of_range", "an average change lies between -4 and 4"));
+        }
+        Ok(Self {
+            domain: FromProto::from_proto(p.domain, &at.child("domain"))?,
+            participants: p.participants,
+            average_change: p.average_change,
+            suppressed: p.suppressed,
+        })
+    }
+}
+
+impl FromProto<pb::ZrmCohort> for ZrmCohort {
+    fn from_proto(p: pb::ZrmCohort, at: &Field) -> Result<Self, DomainError> {
+        Ok(Self {
+            from: required(p.period_from, &at.child("period_from"))?,
+            to: required(p.period_to, &at.child("period_to"))?,
+            participants: p.participants,
+            domains: repeated(p.domains, &at.child("domains"))?,
+            min_cell: p.min_cell,
+        })
     }
 }
 
@@ -702,6 +776,8 @@ impl FromProto<pb::ProgressReport> for ProgressReport {
             judgments: repeated(p.judgments, &at.child("judgments"))?,
             outflow: optional(p.outflow, &at.child("outflow"))?,
             reports_sent: repeated(p.reports_sent, &at.child("reports_sent"))?,
+            self_reliance: repeated(p.self_reliance, &at.child("self_reliance"))?,
+            handed_over: repeated(p.handed_over, &at.child("handed_over"))?,
             withheld: repeated(p.withheld, &at.child("withheld"))?,
         })
     }

@@ -215,6 +215,17 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
     cmd: ParticipantCmd,
 ) -> Result<()> {
     match cmd {
+        ParticipantCmd::Document { participant, kind, html, hand_over, expect } => {
+            let request = crate::commands::documents::DocumentRequest {
+                participant,
+                kind,
+                language: ctx.document_language,
+                html,
+                hand_over,
+                expect_version: expect.version,
+            };
+            crate::commands::documents::document(svc, ctx, request).await
+        }
         ParticipantCmd::Register { profile, registered_on, worker } => {
             let given = required(profile.given_names.clone(), "--given-names", "prompt-given-names")?;
             let mut input = profile_input(&profile, RegisterParticipantInput::default());

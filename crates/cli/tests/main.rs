@@ -5,6 +5,7 @@
 mod support;
 
 mod dev;
+mod documents;
 mod errors;
 mod fuzz_corpus;
 mod grants;

@@ -318,7 +318,7 @@ impl PlanDocument {
             rows.push((m.get("plan-version"), r.to_string()));
             rows.push(match self.agreed_on {
                 Some(d) => (m.get("plan-agreed"), date(d)),
-                None => (m.get("plan-version"), t("plan-not-agreed")),
+                None => (m.get("label-status"), t("plan-not-agreed")),
             });
         }
         rows.push((m.get("plan-printed"), date(self.printed_on)));

@@ -629,3 +629,4 @@ zrm-cohort-intro = Zelfredzaamheid { $from } t/m { $to }: { $participants } deel
 col-zrm-domain = domein
 col-average-change = gem. verandering
 col-participants = deelnemers
+worklist-without_assessment = geen ZRM-meting

@@ -1116,6 +1116,9 @@ pub struct WorklistArgs {
     /// Voor deze dag
     #[arg(long, value_parser = parse_date, value_name = "DATUM")]
     pub today: Option<NaiveDate>,
+    /// Meld deelnemers zonder ZRM-meting sinds meer dan zoveel maanden (standaard 6)
+    #[arg(long, value_name = "MAANDEN", value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub no_assessment_months: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -260,3 +260,28 @@ fn every_language_prints_in_a_real_browser_with_its_headings_and_direction() {
         }
     }
 }
+
+#[test]
+fn the_worklist_shows_people_without_an_assessment_for_too_long() {
+    let i = Install::new();
+    let assessed = participant_with_plan(&i); // assessed 5 days ago
+    let never = i.json(&["participant", "register", "--given-names", "Yonas", "--registered-on=-90"])["participant"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let flagged = |months: &str| -> Vec<String> {
+        let list = i.json(&["worklist", "--no-assessment-months", months]);
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["list"] == "without_assessment")
+            .map(|w| w["participant"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Registered 90 days ago and never assessed: flagged after 2 months, not after 6.
+    assert_eq!(flagged("2"), vec![never.clone()]);
+    assert!(flagged("6").is_empty());
+    assert!(!flagged("1").contains(&assessed));
+    let table = stdout(&i.cmd().args(["worklist", "--no-assessment-months", "2"]).output().unwrap());
+    assert!(table.contains("geen ZRM-meting"), "{table}");
+}

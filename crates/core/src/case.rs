@@ -2124,6 +2124,20 @@ impl Case {
         (today - last).num_days().max(0)
     }
 
+    /// The day of the latest self-reliance (ZRM) assessment.
+    pub fn last_assessed_on(&self) -> Option<NaiveDate> {
+        self.self_reliance.iter().map(|a| a.assessed_on).max()
+    }
+
+    /// Without a self-reliance assessment (5.2.d) for more than `months` calendar months: the
+    /// day of the latest assessment, or the registration when there was none, if that lies
+    /// before `today` minus `months`. Only while the trajectory runs.
+    pub fn without_assessment_since(&self, today: NaiveDate, months: u32) -> Option<NaiveDate> {
+        let last = self.last_assessed_on().unwrap_or(self.registered_on);
+        let cutoff = today.checked_sub_months(chrono::Months::new(months))?;
+        (self.is_active() && last < cutoff).then_some(last)
+    }
+
     /// Referrals sent more than `days` days ago without an answer.
     pub fn unanswered_referrals(&self, today: NaiveDate, days: u32) -> impl Iterator<Item = &Referral> {
         let active = self.is_active();

@@ -1633,6 +1633,9 @@ pub async fn period_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: 
 
 pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, args: WorklistArgs) -> Result<()> {
     let mut query = WorklistQuery::for_day(args.today.unwrap_or_else(today));
+    if let Some(months) = args.no_assessment_months {
+        query.no_assessment_months = months;
+    }
     query.project_worker = if args.all {
         None
     } else {
@@ -1664,6 +1667,7 @@ pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
         ("without_contact", &list.without_contact),
         ("near_limit", &list.near_limit),
         ("unanswered_referrals", &list.unanswered_referrals),
+        ("without_assessment", &list.without_assessment),
     ];
     let mut rows = Vec::new();
     for (list_name, items) in sections {

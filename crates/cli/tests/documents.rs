@@ -113,7 +113,11 @@ fn a_handed_over_document_counts_under_5_2_c_and_appears_in_the_progress_report(
         .iter()
         .map(|h| {
             let d = &h["document"];
-            (d["kind"].as_str().unwrap().into(), d["language"].as_str().unwrap().into(), d["version"].as_str().unwrap().into())
+            (
+                d["kind"].as_str().unwrap().into(),
+                d["language"].as_str().unwrap().into(),
+                d["version"].as_str().unwrap().into(),
+            )
         })
         .collect();
     handed.sort();
@@ -123,7 +127,8 @@ fn a_handed_over_document_counts_under_5_2_c_and_appears_in_the_progress_report(
     let md = stdout(&i.cmd().args(["report", "progress", &p, "--from=-30", "--to=+0"]).output().unwrap());
     assert!(md.contains("Overhandigde documenten (5.2.c)") && md.contains("Mijn perspectiefplan"), "{md}");
     let progress = i.dir.path().join("voortgang.html");
-    let out = i.cmd().args(["report", "progress", &p, "--from=-30", "--to=+0", "--html"]).arg(&progress).output().unwrap();
+    let out =
+        i.cmd().args(["report", "progress", &p, "--from=-30", "--to=+0", "--html"]).arg(&progress).output().unwrap();
     assert!(out.status.success());
     let page = std::fs::read_to_string(&progress).unwrap();
     assert!(page.contains("Huisvesting") && page.contains("<polyline"), "a ZRM chart per domain");
@@ -149,7 +154,12 @@ fn a_document_language_is_only_for_documents_and_the_plan_needs_a_plan() {
     let out = i.cmd().args(["participant", "document", &p, "--html"]).arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(64), "{}", stderr(&out));
     // No plan yet: the page says so, but there is no plan version to hand over.
-    let out = i.cmd().args(["participant", "document", &p, "--lang", "so", "--hand-over", "--html"]).arg(&file).output().unwrap();
+    let out = i
+        .cmd()
+        .args(["participant", "document", &p, "--lang", "so", "--hand-over", "--html"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
     let page = std::fs::read_to_string(&file).unwrap();
     assert!(page.contains(&Messages::new(DocumentLanguage::So).get("plan-none")));
@@ -170,10 +180,14 @@ fn browser() -> Option<(PathBuf, PathBuf)> {
     match (chromium, pdftotext) {
         (Some(c), Some(p)) => Some((c, p)),
         _ if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) => {
-            panic!("CI is set but chromium or pdftotext is missing: .ci/run installs them (apt-get install chromium poppler-utils)")
+            panic!(
+                "CI is set but chromium or pdftotext is missing: .ci/run installs them (apt-get install chromium poppler-utils)"
+            )
         }
         _ => {
-            eprintln!("NOTICE: chromium or pdftotext not found; the browser test of the participant documents is skipped");
+            eprintln!(
+                "NOTICE: chromium or pdftotext not found; the browser test of the participant documents is skipped"
+            );
             None
         }
     }
@@ -229,7 +243,9 @@ fn every_language_prints_in_a_real_browser_with_its_headings_and_direction() {
     let profile = tempfile::tempdir().unwrap();
     for language in DocumentLanguage::ALL {
         let m = Messages::new(language);
-        for (kind, title, heading) in [("plan", "plan-title", "heading-goals"), ("sheet", "sheet-title", "sheet-limit-heading")] {
+        for (kind, title, heading) in
+            [("plan", "plan-title", "heading-goals"), ("sheet", "sheet-title", "sheet-limit-heading")]
+        {
             let html = i.dir.path().join(format!("{kind}-{language}.html"));
             let pdf = i.dir.path().join(format!("{kind}-{language}.pdf"));
             let out = i
@@ -243,7 +259,11 @@ fn every_language_prints_in_a_real_browser_with_its_headings_and_direction() {
             let text = Command::new(&pdftotext).args(["-enc", "UTF-8"]).arg(&pdf).arg("-").output().unwrap();
             let text = plain(&String::from_utf8_lossy(&text.stdout));
             for id in [title, heading, "heading-consent", "heading-complaint"] {
-                assert!(text.contains(&plain(&m.get(id))), "{language} {kind}: no {id} ({}) in the PDF:\n{text}", m.get(id));
+                assert!(
+                    text.contains(&plain(&m.get(id))),
+                    "{language} {kind}: no {id} ({}) in the PDF:\n{text}",
+                    m.get(id)
+                );
             }
             // The layout's direction: the title (the top line of the first page) starts at the
             // left margin, or for Arabic and Dari/Farsi ends at the right margin.
@@ -253,7 +273,10 @@ fn every_language_prints_in_a_real_browser_with_its_headings_and_direction() {
             let left = line.iter().map(|w| w.0).fold(f64::INFINITY, f64::min);
             let right = line.iter().map(|w| w.1).fold(0.0, f64::max);
             if language.is_rtl() {
-                assert!(right > width * 0.8 && left > width * 0.35, "{language} {kind}: title at {left}..{right} of {width}");
+                assert!(
+                    right > width * 0.8 && left > width * 0.35,
+                    "{language} {kind}: title at {left}..{right} of {width}"
+                );
             } else {
                 assert!(left < width * 0.2, "{language} {kind}: title at {left}..{right} of {width}");
             }

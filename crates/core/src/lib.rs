@@ -102,6 +102,7 @@ pub mod activity;
 pub mod case;
 pub mod codes;
 pub mod contact;
+pub mod document;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -109,7 +110,6 @@ pub mod ids;
 pub mod input;
 pub mod meeting;
 pub mod organisation;
-pub mod document;
 pub mod outflow;
 pub mod participant;
 pub mod plan;

@@ -129,7 +129,9 @@ fn direction_fonts_dates_and_escaping() {
             assert!(page.contains("size: A4"));
             assert!(page.contains(language.font_family()));
             // Western digits everywhere (see docs/languages.md), also in Arabic and Farsi.
-            assert!(!page.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c) || ('\u{06f0}'..='\u{06f9}').contains(&c)));
+            assert!(
+                !page.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c) || ('\u{06f0}'..='\u{06f9}').contains(&c))
+            );
         }
         // Staff's text escaped and isolated, never translated.
         assert!(plan.contains("Situation &lt;b&gt;x&lt;/b&gt; &amp; y") && !plan.contains("<b>x</b>"), "{language}");
@@ -157,9 +159,8 @@ fn a_handover_is_a_contact_under_5_2_c_with_the_document_its_language_and_versio
         version: DocumentVersion::parse(version).unwrap(),
     };
     // A plan revision the case does not have, or an unpublished sheet version, is refused.
-    for (i, bad) in [doc(DocumentKind::PerspectivePlan, "2"), doc(DocumentKind::InformationSheet, "1999.1")]
-        .into_iter()
-        .enumerate()
+    for (i, bad) in
+        [doc(DocumentKind::PerspectivePlan, "2"), doc(DocumentKind::InformationSheet, "1999.1")].into_iter().enumerate()
     {
         let mut c = contact(10 + i as u128, on, ContactKind::IndividualTalk, &[]);
         c.documents = vec![bad];
@@ -168,13 +169,17 @@ fn a_handover_is_a_contact_under_5_2_c_with_the_document_its_language_and_versio
     }
     // Handed over without naming an activity: the core counts it under 5.2.c.
     let mut c = contact(20, on, ContactKind::IndividualTalk, &[]);
-    c.documents = vec![doc(DocumentKind::PerspectivePlan, "1"), doc(DocumentKind::InformationSheet, INFORMATION_SHEET_VERSION)];
+    c.documents =
+        vec![doc(DocumentKind::PerspectivePlan, "1"), doc(DocumentKind::InformationSheet, INFORMATION_SHEET_VERSION)];
     let events = run(&mut case, &mut log, CaseCommand::LogContact(c), on);
     assert_eq!(events[0].change.activities(), vec![ActivityCode::Communication]);
     assert_eq!(Case::replay(&log).unwrap(), case);
     let report = ProgressReport::generate(&CaseView::whole(&case), start(), later(on, 1));
     assert_eq!(report.handed_over.len(), 2);
-    assert!(report.to_markdown().contains("Mijn perspectiefplan (ti, versie 1)") || report.to_markdown().contains("Mijn perspectiefplan"));
+    assert!(
+        report.to_markdown().contains("Mijn perspectiefplan (ti, versie 1)")
+            || report.to_markdown().contains("Mijn perspectiefplan")
+    );
     // Outside a period, not listed.
     let report = ProgressReport::generate(&CaseView::whole(&case), later(on, 1), later(on, 2));
     assert!(report.handed_over.is_empty());
@@ -186,7 +191,8 @@ fn expected(people: &[Vec<ZrmAssessment>], from: NaiveDate, to: NaiveDate) -> (u
     let mut n = 0;
     let mut sums: BTreeMap<ZrmDomain, (u32, i32)> = BTreeMap::new();
     for p in people {
-        let mut within: Vec<&ZrmAssessment> = p.iter().filter(|a| a.assessed_on >= from && a.assessed_on <= to).collect();
+        let mut within: Vec<&ZrmAssessment> =
+            p.iter().filter(|a| a.assessed_on >= from && a.assessed_on <= to).collect();
         if within.len() < 2 {
             continue;
         }
@@ -254,6 +260,13 @@ fn the_cohort_view_equals_the_computation_written_out_here() {
             assert_eq!(d.suppressed, k > 0 && k < n, "{:?}", d.domain);
             assert_eq!(d.participants.is_none(), d.suppressed);
         }
-        assert!(cohort.clone().for_outside_reader(n + 1).domains.iter().all(|d| d.participants.is_none() || d.participants == Some(0)));
+        assert!(
+            cohort
+                .clone()
+                .for_outside_reader(n + 1)
+                .domains
+                .iter()
+                .all(|d| d.participants.is_none() || d.participants == Some(0))
+        );
     }
 }

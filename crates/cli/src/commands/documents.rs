@@ -55,7 +55,11 @@ fn contact(
     }
 }
 
-pub async fn document<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, req: DocumentRequest) -> Result<()> {
+pub async fn document<S: PerspectiefService + DirectoryService>(
+    svc: &S,
+    ctx: &Ctx,
+    req: DocumentRequest,
+) -> Result<()> {
     let language = req.language.ok_or_else(|| Failure::new(USAGE, t!("document-lang-required")))?;
     let id = participant(svc, ctx, &req.participant).await?;
     // What this reader may see of the case: the page never shows more than the case file.
@@ -106,7 +110,8 @@ pub async fn document<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
     }
     let version = version.ok_or_else(|| Failure::new(VALIDATION, t!("document-no-plan")))?;
     let document = HandedDocument { kind: req.kind, language, version };
-    let summary = crate::commands::text("--hand-over", &t!("document-handover-summary", document = document.describe()))?;
+    let summary =
+        crate::commands::text("--hand-over", &t!("document-handover-summary", document = document.describe()))?;
     let contact_id = ContactId::from_uuid(uuid::Uuid::new_v4());
     let cmd = CaseCommand::LogContact(NewContact {
         id: contact_id,

@@ -115,9 +115,15 @@ impl DocumentLanguage {
     /// wrote in Dutch.
     pub const fn font_family(self) -> &'static str {
         match self {
-            Self::Ti => "\"Noto Sans Ethiopic\", \"Abyssinica SIL\", \"Nyala\", \"Ebrima\", \"Noto Sans\", \"DejaVu Sans\", sans-serif",
-            Self::Ar => "\"Noto Naskh Arabic\", \"Noto Sans Arabic\", \"Amiri\", \"Noto Sans\", \"DejaVu Sans\", \"Arial\", sans-serif",
-            Self::Fa => "\"Noto Naskh Arabic\", \"Noto Sans Arabic\", \"Vazirmatn\", \"Tahoma\", \"Noto Sans\", \"DejaVu Sans\", sans-serif",
+            Self::Ti => {
+                "\"Noto Sans Ethiopic\", \"Abyssinica SIL\", \"Nyala\", \"Ebrima\", \"Noto Sans\", \"DejaVu Sans\", sans-serif"
+            }
+            Self::Ar => {
+                "\"Noto Naskh Arabic\", \"Noto Sans Arabic\", \"Amiri\", \"Noto Sans\", \"DejaVu Sans\", \"Arial\", sans-serif"
+            }
+            Self::Fa => {
+                "\"Noto Naskh Arabic\", \"Noto Sans Arabic\", \"Vazirmatn\", \"Tahoma\", \"Noto Sans\", \"DejaVu Sans\", sans-serif"
+            }
             Self::Nl | Self::En | Self::Fr | Self::So => {
                 "\"Noto Sans\", \"DejaVu Sans\", \"Liberation Sans\", \"Arial\", sans-serif"
             }
@@ -299,9 +305,7 @@ impl DocumentVersion {
     /// Check a version.
     pub fn parse(value: &str) -> Result<Self, ValueError> {
         let v = value.trim();
-        let ok = !v.is_empty()
-            && v.len() <= 16
-            && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        let ok = !v.is_empty() && v.len() <= 16 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
         if ok {
             Ok(Self(v.to_owned()))
         } else {
@@ -458,9 +462,11 @@ pub(crate) fn table(head: &[String], rows: &[Vec<String>]) -> String {
 /// documents.
 pub(crate) fn rights(m: &Messages) -> String {
     let mut out = String::new();
-    for (heading, text) in
-        [("heading-consent", "rights-consent"), ("heading-file", "rights-file"), ("heading-complaint", "rights-complaint")]
-    {
+    for (heading, text) in [
+        ("heading-consent", "rights-consent"),
+        ("heading-file", "rights-file"),
+        ("heading-complaint", "rights-complaint"),
+    ] {
         out.push_str(&format!("<h2>{}</h2>\n<p>{}</p>\n", escape_html(&m.get(heading)), escape_html(&m.get(text))));
     }
     out

@@ -232,7 +232,11 @@ impl PlanDocument {
             .agreements
             .values()
             .filter(|(a, category)| a.status == AgreementStatus::Open && !view.hidden.contains(category))
-            .map(|(a, _)| DocumentAgreement { description: a.description.to_string(), due_on: a.due_on, who: a.who_acts })
+            .map(|(a, _)| DocumentAgreement {
+                description: a.description.to_string(),
+                due_on: a.due_on,
+                who: a.who_acts,
+            })
             .collect();
         agreements.sort_by(|a, b| (a.due_on, &a.description).cmp(&(b.due_on, &b.description)));
         let ahead = |d: NaiveDate| d >= today && (d - today).num_days() <= UPCOMING_DAYS;
@@ -326,7 +330,10 @@ impl PlanDocument {
         b.push_str(&format!("<p class=\"note\">{}</p>\n", t("free-text-note")));
 
         b.push_str(&format!("<h2>{}</h2>\n", t("heading-direction")));
-        b.push_str(&format!("<p>{}</p>\n", self.direction.map_or_else(|| t("nothing-recorded"), |d| t(direction_id(d)))));
+        b.push_str(&format!(
+            "<p>{}</p>\n",
+            self.direction.map_or_else(|| t("nothing-recorded"), |d| t(direction_id(d)))
+        ));
         b.push_str(&format!("<h2>{}</h2>\n", t("heading-situation")));
         match &self.situation {
             Some(s) => b.push_str(&free_block(s)),
@@ -342,7 +349,8 @@ impl PlanDocument {
         if self.goals.is_empty() {
             b.push_str(&nothing);
         } else {
-            let head = ["label-goal", "label-deadline", "label-who", "label-status", "label-next-steps"].map(|id| m.get(id));
+            let head =
+                ["label-goal", "label-deadline", "label-who", "label-status", "label-next-steps"].map(|id| m.get(id));
             let rows: Vec<Vec<String>> = self
                 .goals
                 .iter()
@@ -449,9 +457,5 @@ pub(super) fn contact_facts(m: &Messages, c: &DocumentContact) -> String {
     add("label-phone", &c.phone);
     add("label-email", &c.email);
     add("label-address", &c.address);
-    if rows.is_empty() {
-        format!("<p>{}</p>\n", escape_html(&m.get("nothing-recorded")))
-    } else {
-        facts(&rows)
-    }
+    if rows.is_empty() { format!("<p>{}</p>\n", escape_html(&m.get("nothing-recorded"))) } else { facts(&rows) }
 }

@@ -74,10 +74,9 @@ impl InformationSheet {
         let m = Messages::new(language);
         let t = |id: &str| escape_html(&m.get(id));
         let mut b = format!("<header>\n<h1>{}</h1>\n<p>{}</p>\n</header>\n", t("sheet-title"), t("sheet-intro"));
-        for (heading, text) in [
-            ("sheet-foundation-heading", "sheet-foundation-text"),
-            ("sheet-limit-heading", "sheet-limit-text"),
-        ] {
+        for (heading, text) in
+            [("sheet-foundation-heading", "sheet-foundation-text"), ("sheet-limit-heading", "sheet-limit-text")]
+        {
             b.push_str(&format!("<h2>{}</h2>\n<p>{}</p>\n", t(heading), t(text)));
         }
         b.push_str(&format!(

@@ -40,7 +40,8 @@ pub mod zrm;
 
 pub use agenda::{AgendaEntry, AgendaQuery, MeetingAgenda, PreviousDecision, agenda_reasons};
 pub use progress::{
-    AgreementLine, ContactLine, GoalLine, HandoverLine, JudgmentLine, ObstacleLine, PlanLine, ProgressReport, ReferralLine,
+    AgreementLine, ContactLine, GoalLine, HandoverLine, JudgmentLine, ObstacleLine, PlanLine, ProgressReport,
+    ReferralLine,
 };
 pub use subsidy::{
     Breakdowns, Count, DEFAULT_MIN_CELL, Drilldown, Figure, FigureQuery, FigureSource, FunnelStage, FunnelStep,

@@ -12,10 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::access::DataCategory;
 use crate::activity::ActivityCode;
 use crate::contact::{ContactKind, PartnerDomain, ReferralStatus};
+use crate::document::HandedDocument;
 use crate::ids::{
     AgreementId, ContactId, GoalId, JudgmentId, ObstacleId, OrganisationId, ParticipantId, ReferralId, UserId,
 };
-use crate::document::HandedDocument;
 use crate::outflow::{OutflowOutcome, ProgressReportRecord, ZrmAssessment};
 use crate::participant::ParticipantProfile;
 use crate::plan::{AgreementStatus, Direction, DirectionChange, GoalStatus, ReturnStance};
@@ -309,7 +309,11 @@ impl ProgressReport {
             .values()
             .filter(|(c, _)| in_period(amsterdam_date(c.at)))
             .flat_map(|(c, _)| {
-                c.documents.iter().map(|d| HandoverLine { on: amsterdam_date(c.at), contact: c.id, document: d.clone() })
+                c.documents.iter().map(|d| HandoverLine {
+                    on: amsterdam_date(c.at),
+                    contact: c.id,
+                    document: d.clone(),
+                })
             })
             .collect();
         handed_over.sort_by(|a, b| (a.on, a.contact, &a.document).cmp(&(b.on, b.contact, &b.document)));

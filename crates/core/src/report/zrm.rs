@@ -275,11 +275,7 @@ impl ZrmCohort {
                 );
             }
         }
-        let _ = writeln!(
-            s,
-            "<line x1=\"{zero}\" y1=\"0\" x2=\"{zero}\" y2=\"{:.1}\" stroke=\"#333\"/>",
-            height - 20.0
-        );
+        let _ = writeln!(s, "<line x1=\"{zero}\" y1=\"0\" x2=\"{zero}\" y2=\"{:.1}\" stroke=\"#333\"/>", height - 20.0);
         let _ = writeln!(
             s,
             "<text x=\"{label_w}\" y=\"{:.1}\" fill=\"#666\">−4 · 0 · +4 (gemiddelde verandering)</text>\n</svg>",

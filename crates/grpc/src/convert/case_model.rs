@@ -9,9 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use perspectief_core::document::{DocumentKind, HandedDocument};
 use perspectief_core::ConfidentialityLevel;
 use perspectief_core::contact::ReferralStep;
+use perspectief_core::document::{DocumentKind, HandedDocument};
 use perspectief_core::outflow::{ProgressReportRecord, ZrmAssessment, ZrmScore};
 use perspectief_core::plan::DirectionChange;
 use perspectief_core::returns::{

@@ -7,10 +7,9 @@
 use chrono::NaiveDate;
 use perspectief_core::report::{
     AgendaEntry, AgendaQuery, AgreementLine, Breakdowns, ContactLine, Count, Drilldown, Figure, FigureQuery,
-    FunnelStage, FunnelStep, GoalLine, JudgmentLine, Measure, MeasureFigures, MeetingAgenda, ObstacleLine,
-    OutflowFigures, HandoverLine, PlanLine, PreviousDecision, ProgressReport, ReferralLine, SessionFigures, SessionMonth, Slice,
-    ZrmCohort, ZrmCohortDomain,
-    SubsidyReport, YearMonth,
+    FunnelStage, FunnelStep, GoalLine, HandoverLine, JudgmentLine, Measure, MeasureFigures, MeetingAgenda,
+    ObstacleLine, OutflowFigures, PlanLine, PreviousDecision, ProgressReport, ReferralLine, SessionFigures,
+    SessionMonth, Slice, SubsidyReport, YearMonth, ZrmCohort, ZrmCohortDomain,
 };
 use perspectief_core::{CountryCode, DomainError, Durability, OutflowOutcome, UserId};
 

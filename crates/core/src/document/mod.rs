@@ -30,7 +30,10 @@ use crate::error::ValueError;
 mod plan;
 mod sheet;
 
-pub use plan::{DocumentContact, DocumentGoal, DocumentNames, PlanDocument, Upcoming, UpcomingKind};
+pub use plan::{
+    DocumentAgreement, DocumentContact, DocumentGoal, DocumentNames, PlanDocument, UPCOMING_DAYS, Upcoming,
+    UpcomingKind,
+};
 pub use sheet::{INFORMATION_SHEET_VERSION, INFORMATION_SHEET_VERSIONS, InformationSheet};
 
 /// A language the participant documents are written in.

@@ -1100,8 +1100,50 @@ mod tests {
                 sent_to: OrganisationId::from_u128(11),
                 sent_by: worker,
             }],
+            self_reliance: vec![perspectief_core::outflow::ZrmAssessment {
+                assessed_on: d(2, 1),
+                scores: [(perspectief_core::ZrmDomain::Housing, perspectief_core::ZrmScore::new(3).unwrap())].into(),
+                by: worker,
+            }],
+            handed_over: vec![HandoverLine {
+                on: d(2, 1),
+                contact: ContactId::from_u128(5),
+                document: perspectief_core::document::HandedDocument {
+                    kind: perspectief_core::document::DocumentKind::InformationSheet,
+                    language: perspectief_core::document::DocumentLanguage::Fa,
+                    version: perspectief_core::document::DocumentVersion::parse("2026.1").unwrap(),
+                },
+            }],
             withheld: vec![DataCategory::Legal, DataCategory::MedicalPsychosocial],
         }
+    }
+
+    #[test]
+    fn zrm_cohorts_round_trip_and_refuse_impossible_averages() {
+        let cohort = ZrmCohort {
+            from: d(1, 1),
+            to: d(3, 31),
+            participants: Some(7),
+            domains: vec![
+                ZrmCohortDomain {
+                    domain: perspectief_core::ZrmDomain::Housing,
+                    participants: Some(6),
+                    average_change: Some(1.25),
+                    suppressed: false,
+                },
+                ZrmCohortDomain {
+                    domain: perspectief_core::ZrmDomain::Finances,
+                    participants: None,
+                    average_change: None,
+                    suppressed: true,
+                },
+            ],
+            min_cell: 5,
+        };
+        assert_eq!(round_trip(&cohort), cohort);
+        let mut bad = cohort.to_proto();
+        bad.domains[0].average_change = Some(9.0);
+        assert!(ZrmCohort::from_proto(bad, &Field::root()).is_err());
     }
 
     #[test]

@@ -127,6 +127,7 @@ fn contact(env: &Env<'_>, codes: &[ActivityCode], agreements: Vec<NewAgreement>)
         partner: None,
         duration_minutes: Some(30),
         agreements,
+        documents: Vec::new(),
     })
 }
 
@@ -418,6 +419,13 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
                 date: case.trajectory().limit(),
             });
         }
+        if let Some(last) = case.without_assessment_since(today, query.no_assessment_months) {
+            expected.entry("without_assessment").or_default().insert(WorkItem {
+                participant: p,
+                subject: WorkSubject::Participant,
+                date: last,
+            });
+        }
         for r in case.unanswered_referrals(today, query.referral_answer_days) {
             expected.entry("unanswered_referrals").or_default().insert(WorkItem {
                 participant: p,
@@ -436,6 +444,7 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
         ("without_contact", mine(&list.without_contact)),
         ("near_limit", mine(&list.near_limit)),
         ("unanswered_referrals", mine(&list.unanswered_referrals)),
+        ("without_assessment", mine(&list.without_assessment)),
     ]
     .into_iter()
     .filter(|(_, v)| !v.is_empty())

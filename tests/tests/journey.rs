@@ -48,6 +48,7 @@ impl Journey {
             partner: None,
             duration_minutes: Some(60),
             agreements: vec![],
+            documents: Vec::new(),
         }));
     }
 }

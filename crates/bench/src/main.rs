@@ -200,6 +200,7 @@ fn contact(n: u64) -> NewContact {
         partner: None,
         duration_minutes: Some(10),
         agreements: vec![],
+        documents: Vec::new(),
     }
 }
 

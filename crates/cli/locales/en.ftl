@@ -631,7 +631,7 @@ arg-client_cert = Mutual TLS: the client certificate (PEM) for the server, with 
 arg-client_key = Mutual TLS: the private key (PEM) of --client-cert; else the config file (client_key)
 arg-insecure = Allow unencrypted traffic over the network (for testing only, never with real data): --server http:// to another machine (with a warning), or serve without TLS on an address beyond this machine. Never turns certificate checks off.
 arg-acting = The acting staff user (user id); else PERSPECTIEF_USER or the config file
-arg-lang = Output language: nl (default) or en; else the config file, then LC_ALL/LANG
+arg-lang = Output language: nl (default) or en; else the config file, then LC_ALL/LANG. For participant document also the document's language: nl, en, fr, ar, ti, fa (Dari/Farsi) or so
 arg-output = Output: table, json or csv
 arg-participant = Participant (id, or the start or end of it as tables show)
 arg-version = Refuse if the case file no longer has this version (default: the version just read)
@@ -840,6 +840,24 @@ arg-organisation-list-kind = Only of this kind
 arg-organisation-list-domain = Only those working in this domain
 arg-organisation-show-organisation = The organisation (code or id)
 
+## ---- Participant documents and self-reliance (#20) ----
+document-lang-required = give the document's language with --lang: nl, en, fr, ar, ti, fa (Dari/Farsi) or so
+document-written = Document written: { $file }
+document-unreviewed = Note: the { $language } translation has not been reviewed yet ({ $status }). Have a native speaker check it; see docs/languages.md.
+document-no-plan = this participant has no plan yet: there is nothing to hand over (the information sheet can be: --kind sheet)
+document-handover-summary = Document handed over: { $document }
+document-handed-over = Handover recorded (contact moment, 5.2.c): { $document }
+error-lang-document-only = the language { $language } is only for participant documents (perspectief participant document); the command line speaks nl or en
+zrm-cohort-intro = Self-reliance { $from } to { $to }: { $participants } participants with at least two assessments in the period (change = latest minus first assessment)
+col-zrm-domain = domain
+col-average-change = avg. change
+cmd-participant-document = A document for the participant in their own language (--lang): "My perspective plan" or the information sheet, as printable HTML (A4)
+cmd-report-zrm = Self-reliance (ZRM, 5.2.d) of a subsidy period: average change per domain between first and latest assessment, for participants with at least two
+arg-participant-document-kind = Which document: plan (My perspective plan) or sheet (information sheet on rights and options)
+arg-participant-document-hand_over = Record that the document was handed to the participant today (contact moment, 5.2.c)
+col-participants = participants
+worklist-without_assessment = no ZRM assessment
+arg-worklist-no_assessment_months = Flag participants without a ZRM assessment for more than this many months (default 6)
 ## A second person for access to case data (issue 19, point 2)
 note-user-awaiting-confirmation = This account can read case files and waits for a project lead's confirmation (the second person): perspectief user confirm { $id }. Until then its tokens do not work.
 note-token-awaiting-confirmation = This token works once a project lead confirms it (the second person; the holder may do so too): perspectief token confirm { $id }

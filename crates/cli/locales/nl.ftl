@@ -631,6 +631,19 @@ violation-foundation_kind = alleen de eigen organisatie van de stichting is van 
 violation-foundation_inactive = de eigen organisatie van de stichting blijft actief
 violation-nothing_to_change = geef minstens één ding om te wijzigen
 
+## ---- Documenten voor de deelnemer en zelfredzaamheid (#20) ----
+document-lang-required = geef de taal van het document met --lang: nl, en, fr, ar, ti, fa (Dari/Farsi) of so
+document-written = Document geschreven: { $file }
+document-unreviewed = Let op: de vertaling in { $language } is nog niet nagekeken ({ $status }). Laat een moedertaalspreker haar controleren; zie docs/languages.md.
+document-no-plan = deze deelnemer heeft nog geen plan: er is niets te overhandigen (het informatieblad kan wel: --kind sheet)
+document-handover-summary = Document overhandigd: { $document }
+document-handed-over = Overhandiging vastgelegd (contactmoment, 5.2.c): { $document }
+error-lang-document-only = de taal { $language } is er alleen voor documenten voor de deelnemer (perspectief participant document); de opdrachtregel spreekt nl of en
+zrm-cohort-intro = Zelfredzaamheid { $from } t/m { $to }: { $participants } deelnemers met ten minste twee metingen in de periode (verandering = laatste min eerste meting)
+col-zrm-domain = domein
+col-average-change = gem. verandering
+col-participants = deelnemers
+worklist-without_assessment = geen ZRM-meting
 ## A second person for access to case data (issue 19, point 2)
 note-user-awaiting-confirmation = Dit account kan dossiers lezen en wacht op bevestiging door een projectleider (de tweede persoon): perspectief user confirm { $id }. Tot dan werken zijn tokens niet.
 note-token-awaiting-confirmation = Dit token werkt pas als een projectleider het bevestigt (de tweede persoon; de houder zelf mag dat ook): perspectief token confirm { $id }

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use perspectief_core::access::{ConfidentialityLevel, DataCategory, Role};
 use perspectief_core::contact::{ContactKind, PartnerDomain, ReferralStatus};
+use perspectief_core::document::{DocumentKind, DocumentLanguage};
 use perspectief_core::meeting::Advice;
 use perspectief_core::organisation::OrganisationKind;
 use perspectief_core::outflow::OutflowOutcome;
@@ -17,7 +18,6 @@ use perspectief_core::trajectory::Phase;
 
 use crate::args::{parse_date, parse_instant, parse_tristate};
 use crate::choice;
-use crate::i18n::Lang;
 
 /// How results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -67,9 +67,9 @@ pub struct Cli {
     /// De handelende medewerker (gebruikers-id); anders PERSPECTIEF_USER of de configuratie
     #[arg(long = "as", global = true, env = "PERSPECTIEF_USER", value_name = "GEBRUIKER")]
     pub acting: Option<String>,
-    /// Taal van de uitvoer: nl (standaard) of en; anders de configuratie, dan LC_ALL/LANG
-    #[arg(long, global = true, value_enum, value_name = "TAAL")]
-    pub lang: Option<Lang>,
+    /// Taal van de uitvoer: nl (standaard) of en; anders de configuratie, dan LC_ALL/LANG. Bij participant document ook de taal van het document: nl, en, fr, ar, ti, fa (Dari/Farsi) of so
+    #[arg(long, global = true, value_parser = parse_lang, value_name = "TAAL")]
+    pub lang: Option<DocumentLanguage>,
     /// Uitvoer: table, json of csv
     #[arg(long, short = 'o', global = true, value_enum, value_name = "VORM", default_value = "table")]
     pub output: OutputFormat,
@@ -387,6 +387,32 @@ pub enum ParticipantCmd {
         #[arg(long)]
         corrections: bool,
     },
+    // ---- Documenten voor de deelnemer (#20) ----
+    /// Document voor de deelnemer in diens eigen taal (--lang): "Mijn perspectiefplan" of het informatieblad, als afdrukbare HTML (A4)
+    #[command(visible_alias = "document-deelnemer")]
+    Document {
+        participant: String,
+        /// Welk document: plan (Mijn perspectiefplan) of sheet (informatieblad over rechten en mogelijkheden)
+        #[arg(long, value_parser = parse_document_kind, default_value = "plan", value_name = "DOCUMENT")]
+        kind: DocumentKind,
+        /// Schrijf het document naar dit bestand (HTML)
+        #[arg(long, value_name = "BESTAND")]
+        html: PathBuf,
+        /// Leg vast dat het document vandaag aan de deelnemer is overhandigd (contactmoment, 5.2.c)
+        #[arg(long)]
+        hand_over: bool,
+        #[command(flatten)]
+        expect: Expect,
+    },
+}
+
+/// `--lang`: an output language (nl, en) or, for participant documents, any document language.
+fn parse_lang(value: &str) -> Result<DocumentLanguage, String> {
+    DocumentLanguage::parse(value).map_err(|e| e.message)
+}
+
+fn parse_document_kind(value: &str) -> Result<DocumentKind, String> {
+    DocumentKind::parse(value).map_err(|e| e.message)
 }
 
 #[derive(Debug, Subcommand)]
@@ -890,6 +916,14 @@ pub enum ReportCmd {
         #[arg(long, value_name = "BESTAND")]
         markdown: Option<PathBuf>,
     },
+    /// Zelfredzaamheid (ZRM, 5.2.d) van een subsidieperiode: gemiddelde verandering per domein tussen eerste en laatste meting, voor deelnemers met ten minste twee metingen
+    Zrm {
+        /// De subsidieperiode (id, of het begin of eind ervan)
+        period: String,
+        /// Schrijf de afdrukbare HTML-versie (met grafiek) naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        html: Option<PathBuf>,
+    },
     /// Agenda voor het ketenoverleg: wie besproken moet worden en waarom (3.2.f/g)
     Agenda {
         /// De datum van het overleg (standaard vandaag)
@@ -1085,6 +1119,9 @@ pub struct WorklistArgs {
     /// Voor deze dag
     #[arg(long, value_parser = parse_date, value_name = "DATUM")]
     pub today: Option<NaiveDate>,
+    /// Meld deelnemers zonder ZRM-meting sinds meer dan zoveel maanden (standaard 6)
+    #[arg(long, value_name = "MAANDEN", value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub no_assessment_months: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,6 +28,8 @@ pub struct Ctx {
     pub directory: tokio::sync::OnceCell<Directory>,
     /// The staff directory, once read.
     pub staff: tokio::sync::OnceCell<Staff>,
+    /// `--lang`: for participant documents, the language of the document.
+    pub document_language: Option<perspectief_core::document::DocumentLanguage>,
 }
 
 impl Ctx {
@@ -40,7 +42,14 @@ impl Ctx {
             remote,
             directory: tokio::sync::OnceCell::new(),
             staff: tokio::sync::OnceCell::new(),
+            document_language: None,
         }
+    }
+
+    /// The same context with the language asked for participant documents (`--lang`).
+    pub fn with_document_language(mut self, language: Option<perspectief_core::document::DocumentLanguage>) -> Self {
+        self.document_language = language;
+        self
     }
 }
 

@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
+use perspectief_core::document::DocumentLanguage;
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::ReportingService;
 use perspectief_core::service::PerspectiefService;
@@ -187,6 +188,14 @@ fn run(cli: Cli, command: clap::Command) -> Result<()> {
         Command::Fasen(ref a) => return misc::phases(if a.json { cli::OutputFormat::Json } else { format }),
         _ => {}
     }
+    // A language other than nl or en is a participant document's language, nothing else's.
+    let document = matches!(cli.command, Command::Participant(cli::ParticipantCmd::Document { .. }));
+    if let Some(l) = cli.lang
+        && !document
+        && !matches!(l, DocumentLanguage::Nl | DocumentLanguage::En)
+    {
+        return Err(Failure::new(exit::USAGE, t!("error-lang-document-only", language = l.code().to_owned())));
+    }
     let (cli, cmd) = split(cli);
     match cmd {
         Command::Init(a) => runtime.block_on(admin::init(&cli, config_path.as_deref(), &config, a)),
@@ -242,13 +251,14 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         }
         let acting = context::require_acting(cli, &config)?;
         let svc = remote::connect(cli, &server, &config, config_path.as_deref()).await?;
-        let ctx = Ctx::new(cli.output, config_path, context::remote_caller(Some(acting)), true);
+        let ctx = Ctx::new(cli.output, config_path, context::remote_caller(Some(acting)), true)
+            .with_document_language(cli.lang);
         return workflow(&svc, &ctx, cmd).await.map_err(|f| ctx.named(f));
     }
     let (store, url) = context::open_store(cli, &config).await?;
     let acting = context::require_acting(cli, &config)?;
     let actor = context::local_actor(&store, acting).await?;
-    let ctx = Ctx::new(cli.output, config_path, context::local_caller(actor), false);
+    let ctx = Ctx::new(cli.output, config_path, context::local_caller(actor), false).with_document_language(cli.lang);
     let result = match cmd {
         Command::User(c) => admin::user_cmd(&store, &ctx, c).await,
         Command::Token(c) => admin::token_cmd(&store, &ctx, c).await,

@@ -6,6 +6,7 @@ mod support;
 
 mod confirmations;
 mod dev;
+mod documents;
 mod erasure;
 mod errors;
 mod fuzz_corpus;

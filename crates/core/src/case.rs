@@ -123,6 +123,10 @@ pub struct NewContact {
     pub duration_minutes: Option<u32>,
     /// Agreements made.
     pub agreements: Vec<NewAgreement>,
+    /// Documents handed over (see [`crate::document::check_handover`]); the contact then
+    /// counts under 5.2.c as well.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<crate::document::HandedDocument>,
 }
 
 /// Everything that can be done to a case after registration.
@@ -1657,7 +1661,7 @@ impl Case {
                 Rule::DateBeforeRegistration.explanation(),
             ));
         }
-        if c.activities.is_empty() {
+        if c.activities.is_empty() && c.documents.is_empty() {
             v.push(FieldViolation::new("activities", "required", "name at least one activity code (3.2.a to 5.2.e)"));
         }
         let departed = self.outflow.as_ref().is_some_and(|o| o.outcome.is_departure());
@@ -1696,6 +1700,12 @@ impl Case {
                 Rule::ReturnNotDecided.explanation(),
             ));
         }
+        let revisions = u32::try_from(self.plan.len()).unwrap_or(u32::MAX);
+        for (i, d) in c.documents.iter().enumerate() {
+            if let Err(e) = crate::document::check_handover(d, revisions) {
+                v.push(e.at(format!("documents[{i}].version")));
+            }
+        }
         if c.duration_minutes.is_some_and(|m| m == 0 || m > 24 * 60) {
             v.push(FieldViolation::new("duration_minutes", "out_of_range", "a duration is 1 to 1440 minutes"));
         }
@@ -1718,16 +1728,22 @@ impl Case {
         let orientation = c.activities.contains(&ActivityCode::OrientationTalks);
         let mut staff = c.staff;
         staff.insert(ctx.actor);
+        // Handing the participant a document in their language is informing them (5.2.c).
+        let mut activities = c.activities;
+        if !c.documents.is_empty() {
+            activities.insert(ActivityCode::Communication);
+        }
         let contact = ContactMoment {
             id: c.id,
             at: c.at,
             kind: c.kind,
             location: c.location,
             staff,
-            activities: c.activities,
+            activities,
             summary: c.summary,
             partner: c.partner,
             duration_minutes: c.duration_minutes,
+            documents: c.documents,
         };
         let mut changes = vec![CaseChange::ContactLogged { contact, category: c.category }];
         for a in c.agreements {
@@ -2106,6 +2122,20 @@ impl Case {
     pub fn days_without_contact(&self, today: NaiveDate) -> i64 {
         let last = self.last_contact_at().map_or(self.registered_on, crate::time::amsterdam_date);
         (today - last).num_days().max(0)
+    }
+
+    /// The day of the latest self-reliance (ZRM) assessment.
+    pub fn last_assessed_on(&self) -> Option<NaiveDate> {
+        self.self_reliance.iter().map(|a| a.assessed_on).max()
+    }
+
+    /// Without a self-reliance assessment (5.2.d) for more than `months` calendar months: the
+    /// day of the latest assessment, or the registration when there was none, if that lies
+    /// before `today` minus `months`. Only while the trajectory runs.
+    pub fn without_assessment_since(&self, today: NaiveDate, months: u32) -> Option<NaiveDate> {
+        let last = self.last_assessed_on().unwrap_or(self.registered_on);
+        let cutoff = today.checked_sub_months(chrono::Months::new(months))?;
+        (self.is_active() && last < cutoff).then_some(last)
     }
 
     /// Referrals sent more than `days` days ago without an answer.

@@ -85,6 +85,10 @@ pub struct ContactMoment {
     pub partner: Option<OrganisationId>,
     /// The contact's duration in minutes, when recorded.
     pub duration_minutes: Option<u32>,
+    /// Documents handed over to the participant in this contact (their plan, the information
+    /// sheet), each with its language and version; such a contact counts under 5.2.c.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<crate::document::HandedDocument>,
 }
 
 /// The domain a chain partner works in.

@@ -333,6 +333,7 @@ impl LogContactInput {
                 partner: self.partner,
                 duration_minutes: self.duration_minutes,
                 agreements,
+                documents: Vec::new(),
             }))
         })
     }

@@ -102,6 +102,7 @@ pub mod activity;
 pub mod case;
 pub mod codes;
 pub mod contact;
+pub mod document;
 pub mod erasure;
 pub mod error;
 #[doc(hidden)]

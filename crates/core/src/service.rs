@@ -248,6 +248,17 @@ pub struct WorklistQuery {
     pub limit_lead_days: u32,
     /// Flag sent referrals without an answer for more than this many days.
     pub referral_answer_days: u32,
+    /// Flag people without a self-reliance (ZRM) assessment for more than this many months
+    /// ([`Case::without_assessment_since`]).
+    #[serde(default = "default_assessment_months")]
+    pub no_assessment_months: u32,
+}
+
+/// Six months: the default interval between ZRM assessments on the worklist.
+pub const DEFAULT_ASSESSMENT_MONTHS: u32 = 6;
+
+fn default_assessment_months() -> u32 {
+    DEFAULT_ASSESSMENT_MONTHS
 }
 
 impl WorklistQuery {
@@ -261,6 +272,7 @@ impl WorklistQuery {
             no_contact_days: 14,
             limit_lead_days: crate::trajectory::DEFAULT_LIMIT_WARNING_DAYS,
             referral_answer_days: 14,
+            no_assessment_months: DEFAULT_ASSESSMENT_MONTHS,
         }
     }
 }
@@ -306,6 +318,10 @@ pub struct Worklist {
     pub near_limit: Vec<WorkItem>,
     /// Referrals sent without an answer (date: sent).
     pub unanswered_referrals: Vec<WorkItem>,
+    /// People without a self-reliance assessment for too long (date: the latest assessment,
+    /// or the registration).
+    #[serde(default)]
+    pub without_assessment: Vec<WorkItem>,
 }
 
 /// A case event in the event feed, with its position (the cursor to resume after it).

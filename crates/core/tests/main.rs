@@ -8,6 +8,7 @@ mod support;
 mod case_file;
 mod confidentiality;
 mod consent_share;
+mod documents;
 mod fuzz_corpus;
 mod inputs;
 mod privacy;

@@ -74,6 +74,7 @@ pub fn contact(id: u128, on: NaiveDate, kind: ContactKind, codes: &[ActivityCode
         partner: None,
         duration_minutes: Some(45),
         agreements: vec![],
+        documents: Vec::new(),
     }
 }
 

@@ -555,6 +555,18 @@ impl<S: PerspectiefService + ReportingService + perspectief_core::organisation::
         Ok(Response::new(report.to_proto()))
     }
 
+    async fn get_zrm_cohort(
+        &self,
+        request: Request<pb::GetZrmCohortRequest>,
+    ) -> Result<Response<pb::ZrmCohort>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let period =
+            parse_name(SUBSIDY_PERIODS, &req.subsidy_period, &Field::root().child("subsidy_period")).map_err(status)?;
+        let cohort = self.svc.zrm_cohort(&caller, period).await.map_err(status)?;
+        Ok(Response::new(cohort.to_proto()))
+    }
+
     async fn drill_down_subsidy_figure(
         &self,
         request: Request<pb::DrillDownSubsidyFigureRequest>,

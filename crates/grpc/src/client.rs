@@ -17,7 +17,7 @@ use perspectief_core::organisation::{
     DirectoryService, Organisation, OrganisationFilter, OrganisationRef, StaffMember,
 };
 use perspectief_core::report::{
-    AgendaQuery, Drilldown, FigureQuery, MeetingAgenda, ProgressReport, ReportingService, SubsidyReport,
+    AgendaQuery, Drilldown, FigureQuery, MeetingAgenda, ProgressReport, ReportingService, SubsidyReport, ZrmCohort,
 };
 use perspectief_core::service::{
     AuditRecord, Caller, ChainVerification, Executed, FeedEvent, FeedPage, Page, PageRequest, ParticipantFilter,
@@ -447,6 +447,13 @@ impl<C: Credentials> ReportingService for RemoteService<C> {
         };
         let request = self.request(caller, message).await?;
         answer(reply(self.reports().get_subsidy_report(request).await)?)
+    }
+
+    async fn zrm_cohort(&self, caller: &Caller, period: SubsidyPeriodId) -> Result<ZrmCohort, DomainError> {
+        let message =
+            pb::GetZrmCohortRequest { subsidy_period: resource_name(crate::convert::subsidy::COLLECTION, &period) };
+        let request = self.request(caller, message).await?;
+        answer(reply(self.reports().get_zrm_cohort(request).await)?)
     }
 
     async fn subsidy_drilldown(

@@ -267,6 +267,7 @@ impl World {
                 partner: None,
                 duration_minutes: None,
                 agreements: vec![],
+                documents: Vec::new(),
             }))
             .await;
         }
@@ -331,6 +332,7 @@ impl World {
             partner: Some(Org::Dtv.id()),
             duration_minutes: None,
             agreements: vec![],
+            documents: Vec::new(),
         }))
         .await;
         let score = |n| perspectief_core::ZrmScore::new(n).unwrap();

@@ -230,6 +230,7 @@ fn contact(category: DataCategory, summary: &str) -> CaseCommand {
         partner: None,
         duration_minutes: None,
         agreements: vec![],
+        documents: Vec::new(),
     })
 }
 

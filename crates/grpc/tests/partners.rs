@@ -177,6 +177,7 @@ impl World {
                 partner: None,
                 duration_minutes: None,
                 agreements: vec![],
+                documents: Vec::new(),
             }))
             .await;
         }
@@ -312,6 +313,7 @@ async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
                             partner: None,
                             duration_minutes: None,
                             agreements: vec![],
+                            documents: Vec::new(),
                         }),
                     )
                     .await,

@@ -209,6 +209,7 @@ impl World {
                 partner: None,
                 duration_minutes: None,
                 agreements: vec![],
+                documents: Vec::new(),
             }))
             .await;
             if codes_are_orientation {
@@ -404,4 +405,88 @@ async fn raw_requests_get_defaults_renderings_and_field_errors() {
         .await
         .unwrap_err();
     assert_eq!(field_of(no_period_end), ["period_to"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_zrm_cohort_and_the_case_managers_view_of_self_reliance_and_handovers() {
+    use perspectief_core::document::{DocumentKind, DocumentLanguage, DocumentVersion, HandedDocument};
+    let w = world().await;
+    let (worker, svc) = w.client(Who::Worker);
+    for (p, (first, latest)) in [(w.consenting, (1, 3)), (w.unconsenting, (2, 3))] {
+        for (days, housing) in [(30, first), (10, latest)] {
+            let scores = BTreeMap::from([
+                (ZrmDomain::Housing, ZrmScore::new(housing).unwrap()),
+                (ZrmDomain::MentalHealth, ZrmScore::new(2).unwrap()),
+            ]);
+            let assessed_on = w.today - Duration::days(days);
+            svc.execute(worker, p, None, CaseCommand::RecordSelfReliance { assessed_on, scores }).await.unwrap();
+        }
+    }
+    // The plan in Tigrinya handed over to the consenting participant (5.2.c).
+    svc.execute(
+        worker,
+        w.consenting,
+        None,
+        CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Perspectief.") },
+    )
+    .await
+    .unwrap();
+    let document = HandedDocument {
+        kind: DocumentKind::PerspectivePlan,
+        language: DocumentLanguage::Ti,
+        version: DocumentVersion::parse("1").unwrap(),
+    };
+    let handover = NewContact {
+        id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
+        at: Utc.from_utc_datetime(&(w.today - Duration::days(1)).and_hms_opt(12, 0, 0).unwrap()),
+        kind: ContactKind::IndividualTalk,
+        location: ContactLocation::Office,
+        staff: BTreeSet::new(),
+        activities: BTreeSet::new(),
+        summary: text("Plan overhandigd."),
+        category: DataCategory::Guidance,
+        partner: None,
+        duration_minutes: None,
+        agreements: vec![],
+        documents: vec![document.clone()],
+    };
+    svc.execute(worker, w.consenting, None, CaseCommand::LogContact(handover)).await.unwrap();
+
+    // Inside the foundation: every domain; two participants, housing +2 and +1.
+    for who in [Who::Worker, Who::Lead] {
+        let (caller, remote) = w.client(who);
+        let local = w.store.zrm_cohort(caller, w.period).await.unwrap();
+        assert_eq!(remote.zrm_cohort(caller, w.period).await.unwrap(), local, "{who:?}");
+        assert_eq!(local.participants, Some(2));
+        let housing = local.domains.iter().find(|d| d.domain == ZrmDomain::Housing).unwrap();
+        assert_eq!((housing.participants, housing.average_change), (Some(2), Some(1.5)));
+        assert_eq!(local.domains.len(), 13);
+    }
+    // The municipality: guidance domains only, and two persons are a small cell.
+    let (manager, remote) = w.client(Who::CaseManager);
+    let cohort = remote.zrm_cohort(manager, w.period).await.unwrap();
+    assert_eq!(cohort, w.store.zrm_cohort(manager, w.period).await.unwrap());
+    assert!(cohort.domains.iter().all(|d| d.domain.category() == DataCategory::Guidance));
+    assert!(cohort.participants.is_none() && cohort.domains.iter().all(|d| d.suppressed && d.average_change.is_none()));
+    let (partner, remote_partner) = w.client(Who::Partner);
+    assert!(denied(remote_partner.zrm_cohort(partner, w.period).await));
+
+    // The case manager's progress report (with consent): the scores it may see (no mental
+    // health: medical data never reaches the municipality) and the handover.
+    let from = w.today - Duration::days(40);
+    let report = remote.progress_report(manager, w.consenting, from, w.today).await.unwrap();
+    assert_eq!(report, w.store.progress_report(manager, w.consenting, from, w.today).await.unwrap());
+    assert_eq!(report.self_reliance.len(), 2);
+    assert!(report.self_reliance.iter().all(|a| a.scores.keys().eq([ZrmDomain::Housing].iter())));
+    assert_eq!(report.handed_over.iter().map(|h| &h.document).collect::<Vec<_>>(), vec![&document]);
+    let worker_report = w.client(Who::Worker).1.progress_report(worker, w.consenting, from, w.today).await.unwrap();
+    assert!(worker_report.self_reliance.iter().all(|a| a.scores.contains_key(&ZrmDomain::MentalHealth)));
+
+    // Raw: GetZrmCohort with a malformed period is a field error.
+    let mut raw = ReportServiceClient::connect(format!("http://{}", w.address)).await.unwrap();
+    let status = raw
+        .get_zrm_cohort(authorised(&w.tokens[&Who::Lead], pb::GetZrmCohortRequest { subsidy_period: "nope".into() }))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
 }

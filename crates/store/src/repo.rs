@@ -410,9 +410,11 @@ async fn save_case_event<C: ConnectionTrait>(
     )
     .await
     .map_err(db)?;
-    // The day an activity counts on: a contact counts on the day it took place.
+    // The day an activity counts on: a contact counts on the day it took place, a
+    // self-reliance assessment on the day it was made.
     let (on, contact_id) = match &e.change {
         CaseChange::ContactLogged { contact, .. } => (amsterdam_date(contact.at), Some(contact.id.to_string())),
+        CaseChange::SelfRelianceAssessed(a) => (a.assessed_on, None),
         _ => (amsterdam_date(e.at), None),
     };
     for code in e.change.activities() {

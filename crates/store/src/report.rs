@@ -15,7 +15,7 @@ use perspectief_core::access::{Action, DataCategory, Resource};
 use perspectief_core::activity::{ActivityCode, SubsidyPeriod};
 use perspectief_core::report::{
     AgendaQuery, Drilldown, FigureQuery, FigureSource, Measure, MeetingAgenda, OutflowCell, PersonCell, ProgressReport,
-    ReportingService, SessionMonth, Slice, SubsidyFacts, SubsidyReport, YearMonth, counted_days,
+    ReportingService, SessionMonth, Slice, SubsidyFacts, SubsidyReport, YearMonth, ZrmCohort, counted_days,
 };
 use perspectief_core::service::Caller;
 use perspectief_core::{
@@ -395,6 +395,43 @@ impl ReportingService for Store {
             self.inner.writer.record(entries).await?;
         }
         Ok(report)
+    }
+
+    async fn zrm_cohort(&self, caller: &Caller, period: SubsidyPeriodId) -> Result<ZrmCohort, DomainError> {
+        let entry = self.entry(caller, Action::Read, "zrm_cohort");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Read, &Resource::SubsidyReports)?;
+            let period = self.subsidy_period(period).await?;
+            let (c, keys) = (&self.inner.reader, &self.inner.keys);
+            // Only people with an assessment on record can be in the cohort: their cases are
+            // loaded (the scores are sealed in the case), the rule is the core's.
+            let rows = sql::all(
+                c,
+                &format!(
+                    "SELECT DISTINCT participant_id FROM activity_log WHERE code = {} ORDER BY participant_id",
+                    lit(ActivityCode::SelfReliance.code())
+                ),
+                [],
+            )
+            .await
+            .map_err(db)?;
+            let mut people = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let id = ParticipantId::parse(&get::<String>(r, "participant_id").map_err(db)?).map_err(internal)?;
+                if let Some(case) = repo::load_case(c, keys, id).await? {
+                    people.push((id, case.self_reliance().to_vec()));
+                }
+            }
+            let borrowed: Vec<(ParticipantId, &[perspectief_core::outflow::ZrmAssessment])> =
+                people.iter().map(|(id, a)| (*id, a.as_slice())).collect();
+            let mut cohort = ZrmCohort::compute(period.starts_on(), period.ends_on(), &borrowed);
+            // Outside the foundation: the guidance domains only, small figures suppressed.
+            if caller.actor.organisation != self.inner.policy.foundation {
+                cohort = cohort.for_outside_reader(self.inner.min_cell);
+            }
+            Ok((cohort, basis))
+        })
+        .await
     }
 
     async fn meeting_agenda(&self, caller: &Caller, query: AgendaQuery) -> Result<MeetingAgenda, DomainError> {

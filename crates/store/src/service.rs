@@ -970,7 +970,25 @@ async fn worklist_query(
         vec![minus(q.referral_answer_days).into()],
     )
     .await?;
+    // Case::without_assessment_since: the latest assessment (the day of an activity_log row of
+    // 5.2.d that is not a contact), or the registration, before today - N months.
+    let assessment_cutoff = q
+        .today
+        .checked_sub_months(chrono::Months::new(q.no_assessment_months))
+        .ok_or_else(|| DomainError::field("no_assessment_months", "out_of_range", "too many months"))?;
+    let without_assessment = run(
+        format!(
+            "SELECT p.id AS participant_id, p.id AS subject_id, COALESCE(MAX(l.on_date), p.registered_on) AS on_date \
+             FROM participants p LEFT JOIN activity_log l ON l.participant_id = p.id AND l.code = '{}' AND l.contact_id IS NULL \
+             WHERE {active}{worker_clause} GROUP BY p.id, p.registered_on \
+             HAVING COALESCE(MAX(l.on_date), p.registered_on) < $1 ORDER BY on_date, p.id",
+            perspectief_core::ActivityCode::SelfReliance.code()
+        ),
+        vec![sql::date(assessment_cutoff).into()],
+    )
+    .await?;
     Ok(Worklist {
+        without_assessment: items(without_assessment, |_| WorkSubject::Participant)?,
         overdue_goals: items(overdue_goals, |u| WorkSubject::Goal(GoalId::from_uuid(u)))?,
         overdue_agreements: items(overdue_agreements, |u| WorkSubject::Agreement(AgreementId::from_uuid(u)))?,
         agreements_due: items(agreements_due, |u| WorkSubject::Agreement(AgreementId::from_uuid(u)))?,

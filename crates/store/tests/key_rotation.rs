@@ -81,6 +81,7 @@ async fn seed(store: &Store) -> Seeded {
             partner: None,
             duration_minutes: Some(30),
             agreements: vec![],
+            documents: vec![],
         });
         store.execute(&worker, p, None, contact).await.unwrap();
     }

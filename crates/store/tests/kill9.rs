@@ -71,6 +71,7 @@ async fn write_forever(store: &Store, caller: &Caller, participant: ParticipantI
             partner: None,
             duration_minutes: Some(5),
             agreements: vec![],
+            documents: Vec::new(),
         });
         store.execute(caller, participant, None, cmd).await.unwrap();
         let mut out = std::io::stdout().lock();

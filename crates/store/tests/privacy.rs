@@ -67,6 +67,7 @@ fn contact(summary: &str, at: chrono::DateTime<Utc>) -> CaseCommand {
         partner: None,
         duration_minutes: Some(30),
         agreements: vec![],
+        documents: Vec::new(),
     })
 }
 

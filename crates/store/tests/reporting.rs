@@ -144,6 +144,7 @@ fn contact(id: u128, at: DateTime<Utc>, codes: &[&str], summary: &str) -> NewCon
         partner: None,
         duration_minutes: Some(30),
         agreements: vec![],
+        documents: Vec::new(),
     }
 }
 

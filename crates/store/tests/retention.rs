@@ -69,6 +69,7 @@ fn contact(summary: &str, at: chrono::DateTime<Utc>, category: DataCategory) -> 
         partner: None,
         duration_minutes: Some(30),
         agreements: vec![],
+        documents: Vec::new(),
     }
 }
 

@@ -300,6 +300,7 @@ impl Writer<'_> {
             partner: None,
             duration_minutes: Some(15 + 15 * self.rng.below(6) as u32),
             agreements,
+            documents: Vec::new(),
         };
         self.try_on(day, CaseCommand::LogContact(contact))
     }

@@ -215,6 +215,17 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
     cmd: ParticipantCmd,
 ) -> Result<()> {
     match cmd {
+        ParticipantCmd::Document { participant, kind, html, hand_over, expect } => {
+            let request = crate::commands::documents::DocumentRequest {
+                participant,
+                kind,
+                language: ctx.document_language,
+                html,
+                hand_over,
+                expect_version: expect.version,
+            };
+            crate::commands::documents::document(svc, ctx, request).await
+        }
         ParticipantCmd::Register { profile, registered_on, worker } => {
             let given = required(profile.given_names.clone(), "--given-names", "prompt-given-names")?;
             let mut input = profile_input(&profile, RegisterParticipantInput::default());
@@ -1622,6 +1633,9 @@ pub async fn period_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: 
 
 pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, args: WorklistArgs) -> Result<()> {
     let mut query = WorklistQuery::for_day(args.today.unwrap_or_else(today));
+    if let Some(months) = args.no_assessment_months {
+        query.no_assessment_months = months;
+    }
     query.project_worker = if args.all {
         None
     } else {
@@ -1653,6 +1667,7 @@ pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
         ("without_contact", &list.without_contact),
         ("near_limit", &list.near_limit),
         ("unanswered_referrals", &list.unanswered_referrals),
+        ("without_assessment", &list.without_assessment),
     ];
     let mut rows = Vec::new();
     for (list_name, items) in sections {

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod case;
+pub mod documents;
 pub mod erasure;
 pub mod import;
 pub mod keys;

@@ -21,7 +21,7 @@ use crate::output::{self, col, obj};
 use crate::t;
 
 /// Write a report file holding personal data: readable by its owner only.
-fn write_report(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_report(path: &Path, text: &str) -> Result<()> {
     crate::context::make_parent(path)?;
     crate::config::write_private(path, text.as_bytes()).map_err(|e| Failure::io(path, &e))?;
     output::note(&t!("report-written", file = path.display().to_string()));
@@ -151,6 +151,7 @@ pub async fn report_cmd<S: PerspectiefService + ReportingService + DirectoryServ
                 _ => Ok(()),
             }
         }
+        ReportCmd::Zrm { period, html } => crate::commands::documents::zrm_report(svc, ctx, &period, html).await,
         ReportCmd::Agenda { date, no_contact_days, limit_weeks, markdown } => {
             let mut query = AgendaQuery::for_meeting(date.unwrap_or_else(today));
             if let Some(days) = no_contact_days {

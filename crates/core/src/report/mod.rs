@@ -19,6 +19,7 @@
 //! | [`ReportingService::subsidy_report`] | subsidy reports, read | project worker, project lead, municipal case manager, auditor; outside the foundation with small breakdown cells suppressed ([`SubsidyReport::suppress_small_cells`]) |
 //! | [`ReportingService::subsidy_drilldown`] | subsidy reports, read | the same roles, of the foundation's own organisation only (ids re-identify persons in small cells) |
 //! | [`ReportingService::progress_report`] | the participant's `reports` data, read | the assigned project worker, the project lead, the municipal case manager and a chain partner with the participant's consent; each sees only the sections whose category it may read |
+//! | [`ReportingService::zrm_cohort`] | subsidy reports, read | as the subsidy report; outside the foundation only guidance domains, small figures suppressed |
 //! | [`ReportingService::meeting_agenda`] | chain meetings, read | project workers and the project lead |
 //!
 //! A drill-down names participants by internal id only, never by name.
@@ -35,16 +36,20 @@ pub mod agenda;
 pub mod progress;
 pub mod render;
 pub mod subsidy;
+pub mod zrm;
 
 pub use agenda::{AgendaEntry, AgendaQuery, MeetingAgenda, PreviousDecision, agenda_reasons};
 pub use progress::{
-    AgreementLine, ContactLine, GoalLine, JudgmentLine, ObstacleLine, PlanLine, ProgressReport, ReferralLine,
+    AgreementLine, ContactLine, GoalLine, HandoverLine, JudgmentLine, ObstacleLine, PlanLine, ProgressReport,
+    ReferralLine,
 };
 pub use subsidy::{
     Breakdowns, Count, DEFAULT_MIN_CELL, Drilldown, Figure, FigureQuery, FigureSource, FunnelStage, FunnelStep,
     Measure, MeasureFigures, OutflowCell, OutflowFigures, PersonCell, SessionFigures, SessionMonth, Slice,
     SubsidyFacts, SubsidyReport, YearMonth, counted_days,
 };
+
+pub use zrm::{ZrmCohort, ZrmCohortDomain};
 
 /// The reporting API. Every call is authorised for `caller` with the access policy and
 /// recorded in the access log (denials included) before the answer is returned.
@@ -79,6 +84,15 @@ pub trait ReportingService: Send + Sync {
         from: NaiveDate,
         to: NaiveDate,
     ) -> impl Future<Output = Result<ProgressReport, DomainError>> + Send;
+
+    /// The self-reliance cohort view of a subsidy period (see [`zrm`] for the rule): inside
+    /// the foundation every domain; outside it only the guidance domains, with figures of fewer
+    /// than the smallest cell suppressed. The same access as the subsidy report.
+    fn zrm_cohort(
+        &self,
+        caller: &Caller,
+        period: SubsidyPeriodId,
+    ) -> impl Future<Output = Result<ZrmCohort, DomainError>> + Send;
 
     /// The agenda of a chain-partner meeting.
     fn meeting_agenda(

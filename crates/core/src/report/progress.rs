@@ -12,10 +12,11 @@ use serde::{Deserialize, Serialize};
 use crate::access::DataCategory;
 use crate::activity::ActivityCode;
 use crate::contact::{ContactKind, PartnerDomain, ReferralStatus};
+use crate::document::HandedDocument;
 use crate::ids::{
     AgreementId, ContactId, GoalId, JudgmentId, ObstacleId, OrganisationId, ParticipantId, ReferralId, UserId,
 };
-use crate::outflow::{OutflowOutcome, ProgressReportRecord};
+use crate::outflow::{OutflowOutcome, ProgressReportRecord, ZrmAssessment};
 use crate::participant::ParticipantProfile;
 use crate::plan::{AgreementStatus, Direction, DirectionChange, GoalStatus, ReturnStance};
 use crate::returns::{Communication, Finality, ObstacleKind, ObstacleStatus, Verdict};
@@ -142,6 +143,17 @@ pub struct JudgmentLine {
     pub consequences_explained_on: Option<NaiveDate>,
 }
 
+/// A document handed over to the participant in the period (5.2.c).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoverLine {
+    /// Day (Amsterdam).
+    pub on: NaiveDate,
+    /// The contact moment it was handed over in.
+    pub contact: ContactId,
+    /// Which document, language and version.
+    pub document: HandedDocument,
+}
+
 /// The progress report of one participant for a period.
 ///
 /// Built from what the reader may see of the case ([`CaseView`]): the facts of a category
@@ -192,6 +204,13 @@ pub struct ProgressReport {
     pub outflow: Option<(OutflowOutcome, NaiveDate)>,
     /// Progress reports sent before, with when and to whom.
     pub reports_sent: Vec<ProgressReportRecord>,
+    /// Self-reliance (ZRM) assessments up to the period's last day, oldest first, with only
+    /// the domains the reader may see (guidance).
+    #[serde(default)]
+    pub self_reliance: Vec<ZrmAssessment>,
+    /// Documents handed over to the participant in the period (5.2.c), oldest first.
+    #[serde(default)]
+    pub handed_over: Vec<HandoverLine>,
     /// Categories left out because the reader may not read them.
     pub withheld: Vec<DataCategory>,
 }
@@ -285,6 +304,22 @@ impl ProgressReport {
             });
         }
         contacts.sort_by_key(|c| (c.on, c.id));
+        let mut handed_over: Vec<HandoverLine> = view
+            .contacts
+            .values()
+            .filter(|(c, _)| in_period(amsterdam_date(c.at)))
+            .flat_map(|(c, _)| {
+                c.documents.iter().map(|d| HandoverLine {
+                    on: amsterdam_date(c.at),
+                    contact: c.id,
+                    document: d.clone(),
+                })
+            })
+            .collect();
+        handed_over.sort_by(|a, b| (a.on, a.contact, &a.document).cmp(&(b.on, b.contact, &b.document)));
+        let mut self_reliance: Vec<ZrmAssessment> =
+            view.self_reliance.iter().filter(|a| a.assessed_on <= to && !a.scores.is_empty()).cloned().collect();
+        self_reliance.sort_by_key(|a| a.assessed_on);
         let mut referrals = vec![];
         for r in view.referrals.values() {
             let moved = r.history.iter().any(|s| in_period(s.on));
@@ -350,6 +385,8 @@ impl ProgressReport {
             judgments,
             outflow: view.outflow.as_ref().map(|o| (o.outcome, o.on)),
             reports_sent: view.reports.clone(),
+            self_reliance,
+            handed_over,
             withheld: view.withheld.iter().map(|w| w.category).collect(),
         }
     }

@@ -255,6 +255,31 @@ table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #
 text-align:left;vertical-align:top}td.n,th.n{text-align:right}.muted{color:#666}\
 @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}";
 
+/// The page for a report (Dutch, like every report to the municipality).
+pub(crate) fn page_public(title: &str, body: &str) -> String {
+    page(title, body)
+}
+
+/// Dutch name of a ZRM life domain.
+pub const fn zrm_domain(d: crate::outflow::ZrmDomain) -> &'static str {
+    use crate::outflow::ZrmDomain as D;
+    match d {
+        D::Finances => "Financiën",
+        D::WorkEducation => "Werk en opleiding",
+        D::TimeUse => "Tijdsbesteding",
+        D::Housing => "Huisvesting",
+        D::DomesticRelations => "Huiselijke relaties",
+        D::MentalHealth => "Geestelijke gezondheid",
+        D::PhysicalHealth => "Lichamelijke gezondheid",
+        D::Addiction => "Verslaving",
+        D::BasicAdl => "ADL (zelfzorg)",
+        D::InstrumentalAdl => "Instrumentele ADL",
+        D::SocialNetwork => "Sociaal netwerk",
+        D::SocialParticipation => "Maatschappelijke participatie",
+        D::Justice => "Justitie",
+    }
+}
+
 fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
@@ -661,6 +686,32 @@ impl ProgressReport {
                 ]
             })
             .collect();
+        let handed_over = self
+            .handed_over
+            .iter()
+            .map(|h| {
+                vec![
+                    h.on.to_string(),
+                    h.document.kind.dutch_name().to_owned(),
+                    h.document.language.code().to_owned(),
+                    h.document.version.to_string(),
+                ]
+            })
+            .collect();
+        let zrm = super::zrm::zrm_series(&self.self_reliance)
+            .into_iter()
+            .map(|(domain, series)| {
+                let change = match (series.first(), series.last()) {
+                    (Some(f), Some(l)) if series.len() > 1 => format!("{:+}", i16::from(l.1) - i16::from(f.1)),
+                    _ => "—".to_owned(),
+                };
+                vec![
+                    zrm_domain(domain).to_owned(),
+                    series.iter().map(|(d, v)| format!("{v} ({d})")).collect::<Vec<_>>().join(", "),
+                    change,
+                ]
+            })
+            .collect();
         vec![
             ("Perspectiefplan", vec!["Versie", "Richting", "Opgesteld", "Akkoord", "Perspectief"], plan),
             ("Richting: geschiedenis", vec!["Datum", "Van", "Naar", "Onderbouwing"], history),
@@ -679,6 +730,8 @@ impl ProgressReport {
                 judgments,
             ),
             ("Eerder verstuurde rapportages", vec!["Periode", "Verstuurd", "Aan"], sent),
+            ("Overhandigde documenten (5.2.c)", vec!["Datum", "Document", "Taal", "Versie"], handed_over),
+            ("Zelfredzaamheid (ZRM, 5.2.d)", vec!["Domein", "Metingen (score, datum)", "Verandering"], zrm),
         ]
     }
 
@@ -732,6 +785,19 @@ impl ProgressReport {
             } else {
                 html_table(&mut b, &head, &rows);
             }
+        }
+        let series = super::zrm::zrm_series(&self.self_reliance);
+        if !series.is_empty() {
+            b.push_str("<div style=\"display:flex;flex-wrap:wrap;gap:1em\">\n");
+            for (domain, points) in &series {
+                let _ = writeln!(
+                    b,
+                    "<figure style=\"margin:0;width:210px\"><figcaption>{}</figcaption>{}</figure>",
+                    escape_html(zrm_domain(*domain)),
+                    super::zrm::svg_zrm_domain(points, zrm_domain(*domain))
+                );
+            }
+            b.push_str("</div>\n");
         }
         if let Some(note) = self.withheld_note() {
             let _ = writeln!(b, "<p class=\"muted\">{}</p>", escape_html(&note));

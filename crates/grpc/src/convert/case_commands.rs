@@ -298,6 +298,7 @@ impl FromProto<pb::NewContact> for NewContact {
             partner: opt_string(p.partner, &at.child("partner"))?,
             duration_minutes: p.duration_minutes,
             agreements: repeated(p.agreements, &at.child("agreements"))?,
+            documents: repeated(p.documents, &at.child("documents"))?,
         })
     }
 }
@@ -317,6 +318,7 @@ impl ToProto for NewContact {
             partner: opt_to_string(self.partner.as_ref()),
             duration_minutes: self.duration_minutes,
             agreements: to_protos(&self.agreements),
+            documents: to_protos(&self.documents),
         }
     }
 }

@@ -441,6 +441,7 @@ mod tests {
                     due_on: day(10),
                     who_acts: Responsible::Participant,
                 }],
+                documents: Vec::new(),
             }),
             CaseCommand::RecordReturnStance {
                 stance: ReturnStance::Considering,

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use perspectief_core::ConfidentialityLevel;
 use perspectief_core::contact::ReferralStep;
+use perspectief_core::document::{DocumentKind, HandedDocument};
 use perspectief_core::outflow::{ProgressReportRecord, ZrmAssessment, ZrmScore};
 use perspectief_core::plan::DirectionChange;
 use perspectief_core::returns::{
@@ -572,7 +573,34 @@ impl ToProto for ContactMoment {
             summary: self.summary.to_proto(),
             partner: opt_to_string(self.partner.as_ref()),
             duration_minutes: self.duration_minutes,
+            documents: to_protos(&self.documents),
         }
+    }
+}
+
+proto_enum!(DocumentKind, pb::DocumentKind {
+    DocumentKind::PerspectivePlan => pb::DocumentKind::PerspectivePlan,
+    DocumentKind::InformationSheet => pb::DocumentKind::InformationSheet,
+});
+
+impl ToProto for HandedDocument {
+    type Proto = pb::HandedDocument;
+    fn to_proto(&self) -> pb::HandedDocument {
+        pb::HandedDocument {
+            kind: self.kind.to_proto(),
+            language: self.language.to_proto(),
+            version: self.version.to_proto(),
+        }
+    }
+}
+
+impl FromProto<pb::HandedDocument> for HandedDocument {
+    fn from_proto(p: pb::HandedDocument, at: &Field) -> Result<Self, DomainError> {
+        Ok(Self {
+            kind: FromProto::from_proto(p.kind, &at.child("kind"))?,
+            language: FromProto::from_proto(p.language, &at.child("language"))?,
+            version: FromProto::from_proto(p.version, &at.child("version"))?,
+        })
     }
 }
 
@@ -588,6 +616,7 @@ impl FromProto<pb::ContactMoment> for ContactMoment {
             summary: Text::from_proto(p.summary, &at.child("summary"))?,
             partner: opt_string(p.partner, &at.child("partner"))?,
             duration_minutes: p.duration_minutes,
+            documents: repeated(p.documents, &at.child("documents"))?,
         })
     }
 }
@@ -1329,6 +1358,7 @@ mod tests {
                 partner: None,
                 duration_minutes: Some(45),
                 agreements: vec![agreement(1, Responsible::Participant), agreement(2, Responsible::Staff(WORKER))],
+                documents: Vec::new(),
             }),
             2,
         );
@@ -1346,6 +1376,7 @@ mod tests {
                 partner: Some(IOM),
                 duration_minutes: None,
                 agreements: vec![],
+                documents: Vec::new(),
             }),
             3,
         );

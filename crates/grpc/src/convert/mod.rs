@@ -162,6 +162,8 @@ macro_rules! string_values {
 }
 
 string_values!(
+    perspectief_core::document::DocumentLanguage,
+    perspectief_core::document::DocumentVersion,
     perspectief_core::ParticipantId,
     perspectief_core::UserId,
     perspectief_core::OrganisationId,

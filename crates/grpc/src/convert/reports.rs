@@ -7,9 +7,9 @@
 use chrono::NaiveDate;
 use perspectief_core::report::{
     AgendaEntry, AgendaQuery, AgreementLine, Breakdowns, ContactLine, Count, Drilldown, Figure, FigureQuery,
-    FunnelStage, FunnelStep, GoalLine, JudgmentLine, Measure, MeasureFigures, MeetingAgenda, ObstacleLine,
-    OutflowFigures, PlanLine, PreviousDecision, ProgressReport, ReferralLine, SessionFigures, SessionMonth, Slice,
-    SubsidyReport, YearMonth,
+    FunnelStage, FunnelStep, GoalLine, HandoverLine, JudgmentLine, Measure, MeasureFigures, MeetingAgenda,
+    ObstacleLine, OutflowFigures, PlanLine, PreviousDecision, ProgressReport, ReferralLine, SessionFigures,
+    SessionMonth, Slice, SubsidyReport, YearMonth, ZrmCohort, ZrmCohortDomain,
 };
 use perspectief_core::{CountryCode, DomainError, Durability, OutflowOutcome, UserId};
 
@@ -667,7 +667,80 @@ impl ToProto for ProgressReport {
             reports_sent: to_protos(&self.reports_sent),
             withheld: to_protos(&self.withheld),
             markdown: self.to_markdown(),
+            self_reliance: to_protos(&self.self_reliance),
+            handed_over: to_protos(&self.handed_over),
         }
+    }
+}
+
+impl ToProto for HandoverLine {
+    type Proto = pb::DocumentHandover;
+    fn to_proto(&self) -> pb::DocumentHandover {
+        pb::DocumentHandover {
+            on: Some(self.on.to_proto()),
+            contact: self.contact.to_proto(),
+            document: Some(self.document.to_proto()),
+        }
+    }
+}
+
+impl FromProto<pb::DocumentHandover> for HandoverLine {
+    fn from_proto(p: pb::DocumentHandover, at: &Field) -> Result<Self, DomainError> {
+        Ok(Self {
+            on: required(p.on, &at.child("on"))?,
+            contact: FromProto::from_proto(p.contact, &at.child("contact"))?,
+            document: required(p.document, &at.child("document"))?,
+        })
+    }
+}
+
+// ---- The self-reliance cohort ----------------------------------------------------------------
+
+impl ToProto for ZrmCohort {
+    type Proto = pb::ZrmCohort;
+    fn to_proto(&self) -> pb::ZrmCohort {
+        pb::ZrmCohort {
+            period_from: Some(self.from.to_proto()),
+            period_to: Some(self.to.to_proto()),
+            participants: self.participants,
+            domains: self
+                .domains
+                .iter()
+                .map(|d| pb::ZrmCohortDomain {
+                    domain: d.domain.to_proto(),
+                    participants: d.participants,
+                    average_change: d.average_change,
+                    suppressed: d.suppressed,
+                })
+                .collect(),
+            min_cell: self.min_cell,
+        }
+    }
+}
+
+impl FromProto<pb::ZrmCohortDomain> for ZrmCohortDomain {
+    fn from_proto(p: pb::ZrmCohortDomain, at: &Field) -> Result<Self, DomainError> {
+        if p.average_change.is_some_and(|a| !a.is_finite() || !(-4.0..=4.0).contains(&a)) {
+            return Err(at.child("average_change").invalid("out_of_range", "an average change lies between -4 and 4"));
+        }
+        Ok(Self {
+            domain: FromProto::from_proto(p.domain, &at.child("domain"))?,
+            participants: p.participants,
+            average_change: p.average_change,
+            suppressed: p.suppressed,
+        })
+    }
+}
+
+impl FromProto<pb::ZrmCohort> for ZrmCohort {
+    fn from_proto(p: pb::ZrmCohort, at: &Field) -> Result<Self, DomainError> {
+        Ok(Self {
+            from: required(p.period_from, &at.child("period_from"))?,
+            to: required(p.period_to, &at.child("period_to"))?,
+            participants: p.participants,
+            domains: repeated(p.domains, &at.child("domains"))?,
+            min_cell: p.min_cell,
+        })
     }
 }
 
@@ -702,6 +775,8 @@ impl FromProto<pb::ProgressReport> for ProgressReport {
             judgments: repeated(p.judgments, &at.child("judgments"))?,
             outflow: optional(p.outflow, &at.child("outflow"))?,
             reports_sent: repeated(p.reports_sent, &at.child("reports_sent"))?,
+            self_reliance: repeated(p.self_reliance, &at.child("self_reliance"))?,
+            handed_over: repeated(p.handed_over, &at.child("handed_over"))?,
             withheld: repeated(p.withheld, &at.child("withheld"))?,
         })
     }
@@ -1025,8 +1100,50 @@ mod tests {
                 sent_to: OrganisationId::from_u128(11),
                 sent_by: worker,
             }],
+            self_reliance: vec![perspectief_core::outflow::ZrmAssessment {
+                assessed_on: d(2, 1),
+                scores: [(perspectief_core::ZrmDomain::Housing, perspectief_core::ZrmScore::new(3).unwrap())].into(),
+                by: worker,
+            }],
+            handed_over: vec![HandoverLine {
+                on: d(2, 1),
+                contact: ContactId::from_u128(5),
+                document: perspectief_core::document::HandedDocument {
+                    kind: perspectief_core::document::DocumentKind::InformationSheet,
+                    language: perspectief_core::document::DocumentLanguage::Fa,
+                    version: perspectief_core::document::DocumentVersion::parse("2026.1").unwrap(),
+                },
+            }],
             withheld: vec![DataCategory::Legal, DataCategory::MedicalPsychosocial],
         }
+    }
+
+    #[test]
+    fn zrm_cohorts_round_trip_and_refuse_impossible_averages() {
+        let cohort = ZrmCohort {
+            from: d(1, 1),
+            to: d(3, 31),
+            participants: Some(7),
+            domains: vec![
+                ZrmCohortDomain {
+                    domain: perspectief_core::ZrmDomain::Housing,
+                    participants: Some(6),
+                    average_change: Some(1.25),
+                    suppressed: false,
+                },
+                ZrmCohortDomain {
+                    domain: perspectief_core::ZrmDomain::Finances,
+                    participants: None,
+                    average_change: None,
+                    suppressed: true,
+                },
+            ],
+            min_cell: 5,
+        };
+        assert_eq!(round_trip(&cohort), cohort);
+        let mut bad = cohort.to_proto();
+        bad.domains[0].average_change = Some(9.0);
+        assert!(ZrmCohort::from_proto(bad, &Field::root()).is_err());
     }
 
     #[test]

@@ -28,6 +28,7 @@ impl ToProto for WorklistQuery {
             no_contact_days: self.no_contact_days,
             limit_lead_days: self.limit_lead_days,
             referral_answer_days: self.referral_answer_days,
+            no_assessment_months: self.no_assessment_months,
         }
     }
 }
@@ -44,6 +45,7 @@ impl FromProto<pb::GetWorklistRequest> for WorklistQuery {
             no_contact_days: or(proto.no_contact_days, defaults.no_contact_days),
             limit_lead_days: or(proto.limit_lead_days, defaults.limit_lead_days),
             referral_answer_days: or(proto.referral_answer_days, defaults.referral_answer_days),
+            no_assessment_months: or(proto.no_assessment_months, defaults.no_assessment_months),
         })
     }
 }
@@ -104,6 +106,7 @@ impl ToProto for Worklist {
             without_contact: to_protos(&self.without_contact),
             near_limit: to_protos(&self.near_limit),
             unanswered_referrals: to_protos(&self.unanswered_referrals),
+            without_assessment: to_protos(&self.without_assessment),
         }
     }
 }
@@ -117,6 +120,7 @@ impl FromProto<pb::Worklist> for Worklist {
             without_contact: repeated(proto.without_contact, &at.child("without_contact"))?,
             near_limit: repeated(proto.near_limit, &at.child("near_limit"))?,
             unanswered_referrals: repeated(proto.unanswered_referrals, &at.child("unanswered_referrals"))?,
+            without_assessment: repeated(proto.without_assessment, &at.child("without_assessment"))?,
         })
     }
 }
@@ -187,6 +191,7 @@ mod tests {
             without_contact: vec![item(5, WorkSubject::Participant)],
             near_limit: vec![item(6, WorkSubject::Participant)],
             unanswered_referrals: vec![item(7, WorkSubject::Referral(ReferralId::from_u128(17)))],
+            without_assessment: vec![item(8, WorkSubject::Participant)],
         }
     }
 
@@ -207,6 +212,7 @@ mod tests {
             no_contact_days: 21,
             limit_lead_days: 30,
             referral_answer_days: 10,
+            no_assessment_months: 3,
         };
         for q in [defaults.clone(), custom] {
             assert_eq!(WorklistQuery::from_proto(q.to_proto(), &Field::root()).unwrap(), q);

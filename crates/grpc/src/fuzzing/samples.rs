@@ -77,6 +77,7 @@ pub fn case_commands() -> Vec<CaseCommand> {
         partner: Some(org),
         duration_minutes: Some(45),
         agreements: vec![agreement(4, Responsible::Participant), agreement(5, Responsible::Partner(org))],
+        documents: Vec::new(),
     };
     let bare_contact = NewContact {
         id: ContactId::from_u128(6),

@@ -6,5 +6,8 @@
 pub mod import_csv;
 pub mod spreadsheet;
 
+// Fuzz targets and their samples: built for tests and the fuzz crate only, never into a
+// deployment.
+#[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;

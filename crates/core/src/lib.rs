@@ -105,6 +105,9 @@ pub mod contact;
 pub mod document;
 pub mod erasure;
 pub mod error;
+// Fuzz targets and their samples: built for tests and the fuzz crate only, never into a
+// deployment.
+#[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod ids;

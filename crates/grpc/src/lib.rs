@@ -27,6 +27,9 @@ pub mod codec;
 pub mod connect;
 pub mod convert;
 pub mod filter;
+// Fuzz targets and their samples: built for tests and the fuzz crate only, never into a
+// deployment.
+#[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod guard;

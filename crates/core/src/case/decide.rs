@@ -1,0 +1,889 @@
+//! Deciding commands against the current state, and applying their changes.
+
+use super::*;
+
+impl Case {
+    /// Register a participant: validates the registration and opens the case.
+    ///
+    /// The registration date must not lie in the future.
+    pub fn register(cmd: RegisterParticipant, ctx: &CommandContext) -> Result<(Case, CaseEvent), DomainError> {
+        if cmd.registered_on > ctx.today {
+            return Err(invalid("registered_on", "date_in_future", "the registration date cannot lie in the future"));
+        }
+        if let Some(dob) = cmd.profile.date_of_birth {
+            dob.check(ctx.today).map_err(|e| DomainError::from(e.at("date_of_birth")))?;
+        }
+        let event = CaseEvent {
+            participant: cmd.id,
+            version: 1,
+            at: ctx.now,
+            actor: ctx.actor,
+            change: CaseChange::Registered { profile: cmd.profile, registered_on: cmd.registered_on },
+        };
+        let case = Self::replay([&event])?;
+        Ok((case, event))
+    }
+
+    /// Rebuild a case from its events, oldest first. The first must be the registration and
+    /// versions must follow each other without gaps.
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a CaseEvent>) -> Result<Case, DomainError> {
+        let mut iter = events.into_iter();
+        let first = iter.next().ok_or_else(|| invalid("events", "empty", "a case starts with its registration"))?;
+        let CaseChange::Registered { profile, registered_on } = &first.change else {
+            return Err(invalid("events[0]", "not_registration", "a case starts with its registration"));
+        };
+        if first.version != 1 {
+            return Err(invalid("events[0]", "out_of_sequence", "a case's registration is version 1"));
+        }
+        let mut case = Case {
+            id: first.participant,
+            version: 1,
+            profile: profile.clone(),
+            registered_on: *registered_on,
+            phase: Phase::Intake,
+            direction: Direction::Undecided,
+            direction_history: Vec::new(),
+            return_stance: ReturnStance::NotDiscussed,
+            plan: Vec::new(),
+            goals: BTreeMap::new(),
+            agreements: BTreeMap::new(),
+            contacts: BTreeMap::new(),
+            referrals: BTreeMap::new(),
+            exploration: None,
+            obstacles: BTreeMap::new(),
+            reintegration: None,
+            departure: None,
+            judgments: Vec::new(),
+            self_reliance: Vec::new(),
+            consents: Vec::new(),
+            reports: Vec::new(),
+            outflow: None,
+            levels: BTreeMap::new(),
+        };
+        for (i, e) in iter.enumerate() {
+            if e.participant != case.id || e.version != case.version + 1 {
+                return Err(DomainError::field(
+                    format!("events[{}]", i + 1),
+                    "out_of_sequence",
+                    format!("expected version {} of participant {}", case.version + 1, case.id),
+                ));
+            }
+            case.apply(e);
+        }
+        Ok(case)
+    }
+
+    /// Decide a command and apply its changes; returns the events to store.
+    ///
+    /// On error nothing changes.
+    pub fn execute(&mut self, cmd: CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseEvent>, DomainError> {
+        let changes = self.decide(cmd, ctx)?;
+        let mut events = Vec::with_capacity(changes.len());
+        for change in changes {
+            let event =
+                CaseEvent { participant: self.id, version: self.version + 1, at: ctx.now, actor: ctx.actor, change };
+            self.apply(&event);
+            events.push(event);
+        }
+        Ok(events)
+    }
+
+    /// Apply a recorded event. Events were decided against the state they follow, so applying
+    /// does not check rules again.
+    pub(crate) fn apply(&mut self, event: &CaseEvent) {
+        self.version = event.version;
+        match &event.change {
+            CaseChange::Registered { profile, registered_on } => {
+                self.profile = profile.clone();
+                self.registered_on = *registered_on;
+            }
+            CaseChange::ProfileUpdated { profile } => self.profile = profile.clone(),
+            CaseChange::ProjectWorkerAssigned { to, .. } => self.profile.project_worker = *to,
+            CaseChange::PhaseChanged { to, .. } => self.phase = *to,
+            CaseChange::DirectionChanged(change) => {
+                self.direction = change.to;
+                self.direction_history.push(change.clone());
+            }
+            CaseChange::ReturnStanceRecorded { to, .. } => self.return_stance = *to,
+            CaseChange::PlanRevised(revision) => self.plan.push(revision.clone()),
+            CaseChange::PlanAgreed { revision, on } => {
+                if let Some(r) = self.plan.iter_mut().find(|r| r.number == *revision) {
+                    r.agreed_on = Some(*on);
+                }
+            }
+            CaseChange::GoalSet(goal) => {
+                self.goals.insert(goal.id, goal.clone());
+            }
+            CaseChange::GoalStatusChanged { goal, to, new_deadline, on, .. } => {
+                if let Some(g) = self.goals.get_mut(goal) {
+                    g.status = *to;
+                    g.status_changed_on = Some(*on);
+                    if let Some(d) = new_deadline {
+                        g.deadline = *d;
+                    }
+                }
+            }
+            CaseChange::GoalStepsUpdated { goal, next_steps } => {
+                if let Some(g) = self.goals.get_mut(goal) {
+                    g.next_steps = Some(next_steps.clone());
+                }
+            }
+            CaseChange::ContactLogged { contact, category } => {
+                self.contacts.insert(contact.id, (contact.clone(), *category));
+            }
+            CaseChange::AgreementMade { agreement, category } => {
+                self.agreements.insert(agreement.id, (agreement.clone(), *category));
+            }
+            CaseChange::AgreementSettled { agreement, status } => {
+                if let Some((a, _)) = self.agreements.get_mut(agreement) {
+                    a.status = *status;
+                }
+            }
+            CaseChange::ReferralProposed(r) => {
+                self.referrals.insert(r.id, r.clone());
+            }
+            CaseChange::ReferralAdvanced { referral, step, consent_override, .. } => {
+                if let Some(r) = self.referrals.get_mut(referral) {
+                    r.history.push(step.clone());
+                    if step.status == ReferralStatus::Sent && consent_override.is_some() {
+                        r.sent_on_override = true;
+                    }
+                }
+            }
+            CaseChange::ReturnExplorationStarted(x) => self.exploration = Some(x.clone()),
+            CaseChange::ReturnExplorationUpdated { findings, at } => {
+                if let Some(x) = self.exploration.as_mut() {
+                    let f = findings.clone();
+                    if f.motivation.is_some() {
+                        x.motivation = f.motivation;
+                    }
+                    if f.documents.is_some() {
+                        x.documents = f.documents;
+                    }
+                    if f.family_contact.is_some() {
+                        x.family_contact = f.family_contact;
+                    }
+                    if f.prospects.is_some() {
+                        x.prospects = f.prospects;
+                    }
+                    x.updated_at = *at;
+                }
+            }
+            CaseChange::ObstacleIdentified(o) => {
+                self.obstacles.insert(o.id, o.clone());
+            }
+            CaseChange::ObstacleActedOn { obstacle, action } => {
+                if let Some(o) = self.obstacles.get_mut(obstacle) {
+                    o.status = action.status;
+                    o.actions.push(action.clone());
+                }
+            }
+            CaseChange::ReintegrationPlanUpdated(update) => {
+                self.reintegration.get_or_insert_with(ReintegrationPlan::default).merge(update.clone());
+            }
+            CaseChange::DepartureStepRecorded(step) => {
+                self.departure.get_or_insert_with(DeparturePreparation::default).steps.push(step.clone());
+            }
+            CaseChange::ReanChecklistUpdated(rean) => {
+                self.departure.get_or_insert_with(DeparturePreparation::default).rean = *rean
+            }
+            CaseChange::DeparturePlanned { on, accompany_to_schiphol } => {
+                let d = self.departure.get_or_insert_with(DeparturePreparation::default);
+                d.departure_on = *on;
+                d.accompany_to_schiphol = *accompany_to_schiphol;
+            }
+            CaseChange::JudgmentRecorded(j) => self.judgments.push(j.clone()),
+            CaseChange::JudgmentCommunicated { judgment, communication } => {
+                if let Some(j) = self.judgments.iter_mut().find(|j| j.id == *judgment) {
+                    j.communications.push(*communication);
+                }
+            }
+            CaseChange::ConsequencesExplained { judgment, on } => {
+                if let Some(j) = self.judgments.iter_mut().find(|j| j.id == *judgment) {
+                    j.consequences_explained_on = Some(*on);
+                }
+            }
+            CaseChange::SelfRelianceAssessed(a) => self.self_reliance.push(a.clone()),
+            CaseChange::ConsentGiven(c) => self.consents.push(c.clone()),
+            CaseChange::ConsentWithdrawn { consent, on } => {
+                if let Some(c) = self.consents.iter_mut().find(|c| c.id == *consent) {
+                    c.withdrawn_on = Some(*on);
+                }
+            }
+            CaseChange::ProgressReportSent(r) => self.reports.push(r.clone()),
+            CaseChange::OutflowRecorded(o) => self.outflow = Some(o.clone()),
+            CaseChange::ConfidentialitySet { category, to, .. } => {
+                if *to == category.default_level() {
+                    self.levels.remove(category);
+                } else {
+                    self.levels.insert(*category, *to);
+                }
+            }
+        }
+    }
+
+    /// A date of something that happened: not in the future, not before registration.
+    fn check_past(&self, field: &str, day: NaiveDate, ctx: &CommandContext) -> Result<(), DomainError> {
+        if day > ctx.today {
+            return Err(invalid(field, Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+        }
+        if day < self.registered_on {
+            return Err(invalid(
+                field,
+                Rule::DateBeforeRegistration.code(),
+                Rule::DateBeforeRegistration.explanation(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn require_stance(&self, at_least: ReturnStance) -> Result<(), DomainError> {
+        let ok = match at_least {
+            ReturnStance::Decided => self.return_stance == ReturnStance::Decided,
+            _ => matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided),
+        };
+        match (ok, at_least) {
+            (true, _) => Ok(()),
+            (false, ReturnStance::Decided) => Err(DomainError::rule(Rule::ReturnNotDecided)),
+            (false, _) => Err(DomainError::rule(Rule::ReturnNotConsidered)),
+        }
+    }
+
+    fn find_goal(&self, id: GoalId) -> Result<&Goal, DomainError> {
+        self.goals.get(&id).ok_or_else(|| DomainError::not_found(EntityKind::Goal, id))
+    }
+
+    fn find_judgment(&self, id: JudgmentId) -> Result<&ReturnJudgment, DomainError> {
+        self.judgments.iter().find(|j| j.id == id).ok_or_else(|| DomainError::not_found(EntityKind::ReturnJudgment, id))
+    }
+
+    fn check_new_agreement(&self, prefix: &str, a: &NewAgreement, from: NaiveDate) -> Option<FieldViolation> {
+        if self.agreements.contains_key(&a.id) {
+            return Some(FieldViolation::new(
+                format!("{prefix}id"),
+                "already_exists",
+                "an agreement with this id exists already",
+            ));
+        }
+        (a.due_on < from).then(|| {
+            FieldViolation::new(
+                format!("{prefix}due_on"),
+                "before_made",
+                "an agreement cannot be due before it was made",
+            )
+        })
+    }
+
+    /// The consent override a command would use: `Some` when it sends a referral with an
+    /// override reason and no active consent covers the partner and the referral's category on
+    /// `today`, so the referral goes out on the override alone. The adapter then checks that
+    /// the caller may override ([`crate::access::AccessPolicy::decide_consent_override`]) and
+    /// records the request for review, in the same transaction as the event. `None` for every
+    /// other command, and when the command would fail anyway (unknown referral, criminal
+    /// history), or needs no override (a consent covers it).
+    pub fn consent_override_request(
+        &self,
+        cmd: &CaseCommand,
+        today: NaiveDate,
+    ) -> Option<crate::privacy::ConsentOverrideRequest> {
+        let CaseCommand::AdvanceReferral { referral, to: ReferralStatus::Sent, consent_override: Some(reason), .. } =
+            cmd
+        else {
+            return None;
+        };
+        let r = self.referrals.get(referral)?;
+        let category = r.domain.category();
+        match crate::privacy::share_basis(&self.consents, r.partner, category, today, Some(reason)) {
+            Ok(crate::privacy::ShareBasis::Override { reason }) => Some(crate::privacy::ConsentOverrideRequest {
+                referral: *referral,
+                partner: r.partner,
+                category,
+                reason,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Decide a command against the current state: the changes it makes, or why not.
+    pub fn decide(&self, cmd: CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseChange>, DomainError> {
+        if self.outflow.is_some() && !cmd.allowed_after_outflow() {
+            return Err(DomainError::TrajectoryClosed { action: cmd.name().into() });
+        }
+        let by = ctx.actor;
+        let changes = match cmd {
+            CaseCommand::UpdateProfile { profile } => {
+                if profile.project_worker != self.profile.project_worker {
+                    return Err(invalid(
+                        "project_worker",
+                        "not_applicable",
+                        "the project worker changes by assignment, not by correcting the profile",
+                    ));
+                }
+                if let Some(dob) = profile.date_of_birth {
+                    dob.check(ctx.today).map_err(|e| DomainError::from(e.at("date_of_birth")))?;
+                }
+                if profile == self.profile {
+                    return Ok(Vec::new());
+                }
+                vec![CaseChange::ProfileUpdated { profile }]
+            }
+            CaseCommand::AssignProjectWorker { worker } => {
+                if worker == self.profile.project_worker {
+                    return Ok(Vec::new());
+                }
+                vec![CaseChange::ProjectWorkerAssigned { from: self.profile.project_worker, to: worker }]
+            }
+            CaseCommand::ChangePhase { to, reason } => {
+                check_transition(self.phase, to, Trigger::Explicit)?;
+                vec![CaseChange::PhaseChanged { from: self.phase, to, reason: Some(reason) }]
+            }
+            CaseCommand::ChangeDirection { to, on, reasoning } => {
+                if to == self.direction {
+                    return Err(DomainError::rule(Rule::DirectionUnchanged));
+                }
+                self.check_past("on", on, ctx)?;
+                if matches!(to, Direction::ReturnToOrigin | Direction::ThirdCountry)
+                    && !matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided)
+                {
+                    return Err(DomainError::rule(Rule::ReturnDirectionWithoutConsideration));
+                }
+                vec![CaseChange::DirectionChanged(DirectionChange { from: self.direction, to, on, reasoning, by })]
+            }
+            CaseCommand::RecordReturnStance { stance, on, note } => {
+                if self.phase == Phase::Intake {
+                    return Err(DomainError::rule(Rule::OrientationRequired));
+                }
+                self.check_past("on", on, ctx)?;
+                if matches!(self.direction, Direction::ReturnToOrigin | Direction::ThirdCountry)
+                    && !matches!(stance, ReturnStance::Considering | ReturnStance::Decided)
+                {
+                    // Change the direction first: the plan cannot aim at a return the person rejects.
+                    return Err(DomainError::rule(Rule::ReturnDirectionWithoutConsideration));
+                }
+                vec![CaseChange::ReturnStanceRecorded { from: self.return_stance, to: stance, on, note }]
+            }
+            CaseCommand::RevisePlan { personal_situation, perspective } => {
+                let number = u32::try_from(self.plan.len()).unwrap_or(u32::MAX).saturating_add(1);
+                vec![CaseChange::PlanRevised(PlanRevision {
+                    number,
+                    direction: self.direction,
+                    personal_situation,
+                    perspective,
+                    drawn_up_at: ctx.now,
+                    drawn_up_by: by,
+                    agreed_on: None,
+                })]
+            }
+            CaseCommand::AgreePlan { revision, on } => {
+                let latest = self.plan.last().ok_or_else(|| DomainError::rule(Rule::PlanRequired))?;
+                if !self.plan.iter().any(|r| r.number == revision) {
+                    return Err(DomainError::not_found(EntityKind::PlanRevision, revision));
+                }
+                if latest.number != revision {
+                    return Err(DomainError::rule(Rule::PlanRevisionSuperseded));
+                }
+                if latest.agreed_on.is_some() {
+                    return Err(DomainError::rule(Rule::PlanAlreadyAgreed));
+                }
+                self.check_past("on", on, ctx)?;
+                if on < crate::time::amsterdam_date(latest.drawn_up_at) {
+                    return Err(invalid("on", "before_drawn_up", "a plan cannot be agreed before it was drawn up"));
+                }
+                let mut changes = vec![CaseChange::PlanAgreed { revision, on }];
+                if matches!(self.phase, Phase::Intake | Phase::Orientation) {
+                    check_transition(self.phase, Phase::PlanExecution, Trigger::PlanAgreed)?;
+                    changes.push(CaseChange::PhaseChanged { from: self.phase, to: Phase::PlanExecution, reason: None });
+                }
+                changes
+            }
+            CaseCommand::SetGoal(g) => {
+                let revision = self.plan.last().ok_or_else(|| DomainError::rule(Rule::PlanRequired))?.number;
+                if self.goals.contains_key(&g.id) {
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::Goal, id: g.id.to_string() });
+                }
+                if g.deadline < ctx.today {
+                    return Err(invalid("deadline", "in_past", "a new goal's deadline cannot lie in the past"));
+                }
+                vec![CaseChange::GoalSet(Goal {
+                    id: g.id,
+                    description: g.description,
+                    rationale: g.rationale,
+                    responsible: g.responsible,
+                    partners: g.partners,
+                    deadline: g.deadline,
+                    next_steps: g.next_steps,
+                    status: GoalStatus::Open,
+                    plan_revision: revision,
+                    set_at: ctx.now,
+                    status_changed_on: None,
+                })]
+            }
+            CaseCommand::ChangeGoalStatus { goal, to, new_deadline, on } => {
+                let g = self.find_goal(goal)?;
+                g.status.check_transition(to)?;
+                self.check_past("on", on, ctx)?;
+                if on < crate::time::amsterdam_date(g.set_at) {
+                    return Err(invalid("on", "before_set", "a goal's status cannot change before the goal was set"));
+                }
+                if to == GoalStatus::Missed && on <= g.deadline {
+                    return Err(invalid(
+                        "on",
+                        "before_deadline",
+                        "a goal is missed only after its deadline has passed",
+                    ));
+                }
+                if g.status == GoalStatus::Missed && to == GoalStatus::InProgress {
+                    match new_deadline {
+                        Some(d) if d > g.deadline && d >= ctx.today => {}
+                        _ => return Err(DomainError::rule(Rule::DeadlineNotMoved)),
+                    }
+                } else if new_deadline.is_some() {
+                    return Err(invalid(
+                        "new_deadline",
+                        "not_applicable",
+                        "a new deadline is given only when a missed goal resumes",
+                    ));
+                }
+                vec![CaseChange::GoalStatusChanged { goal, from: g.status, to, new_deadline, on }]
+            }
+            CaseCommand::UpdateGoalSteps { goal, next_steps } => {
+                let g = self.find_goal(goal)?;
+                if !g.status.is_active() && g.status != GoalStatus::Missed {
+                    return Err(DomainError::IllegalStatusTransition {
+                        entity: EntityKind::Goal,
+                        from: g.status.as_str().into(),
+                        to: g.status.as_str().into(),
+                    });
+                }
+                vec![CaseChange::GoalStepsUpdated { goal, next_steps }]
+            }
+            CaseCommand::LogContact(c) => return self.decide_contact(c, ctx),
+            CaseCommand::AddAgreement { agreement: a, category } => {
+                if let Some(v) = self.check_new_agreement("", &a, ctx.today) {
+                    return Err(v.into());
+                }
+                vec![CaseChange::AgreementMade {
+                    agreement: Agreement {
+                        id: a.id,
+                        description: a.description,
+                        due_on: a.due_on,
+                        who_acts: a.who_acts,
+                        made_in: None,
+                        status: AgreementStatus::Open,
+                    },
+                    category,
+                }]
+            }
+            CaseCommand::SettleAgreement { agreement, fulfilled, on } => {
+                let (a, _) = self
+                    .agreements
+                    .get(&agreement)
+                    .ok_or_else(|| DomainError::not_found(EntityKind::Agreement, agreement))?;
+                let to = if fulfilled { AgreementStatus::Fulfilled(on) } else { AgreementStatus::NotFulfilled(on) };
+                if a.status != AgreementStatus::Open {
+                    return Err(DomainError::IllegalStatusTransition {
+                        entity: EntityKind::Agreement,
+                        from: a.status.as_str().into(),
+                        to: to.as_str().into(),
+                    });
+                }
+                self.check_past("on", on, ctx)?;
+                vec![CaseChange::AgreementSettled { agreement, status: to }]
+            }
+            CaseCommand::ProposeReferral { id, partner, domain, reason } => {
+                if self.referrals.contains_key(&id) {
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::Referral, id: id.to_string() });
+                }
+                let step = ReferralStep { status: ReferralStatus::Proposed, on: ctx.today, note: None, by };
+                vec![CaseChange::ReferralProposed(Referral {
+                    id,
+                    partner,
+                    domain,
+                    reason,
+                    history: vec![step],
+                    sent_on_override: false,
+                })]
+            }
+            CaseCommand::AdvanceReferral { referral, to, on, note, consent_override } => {
+                let r = self
+                    .referrals
+                    .get(&referral)
+                    .ok_or_else(|| DomainError::not_found(EntityKind::Referral, referral))?;
+                r.status().check_transition(to)?;
+                self.check_past("on", on, ctx)?;
+                if r.history.last().is_some_and(|s| on < s.on) {
+                    return Err(invalid(
+                        "on",
+                        "before_previous_step",
+                        "a referral step cannot be dated before the previous step",
+                    ));
+                }
+                let (consent, consent_override) = if to == ReferralStatus::Sent {
+                    match crate::privacy::share_basis(
+                        &self.consents,
+                        r.partner,
+                        r.domain.category(),
+                        ctx.today,
+                        consent_override.as_ref(),
+                    )? {
+                        crate::privacy::ShareBasis::Consent { consent } => (Some(consent), None),
+                        crate::privacy::ShareBasis::Override { reason } => (None, Some(reason)),
+                    }
+                } else {
+                    (None, None)
+                };
+                vec![CaseChange::ReferralAdvanced {
+                    referral,
+                    category: r.domain.category(),
+                    step: ReferralStep { status: to, on, note, by },
+                    consent,
+                    consent_override,
+                }]
+            }
+            CaseCommand::StartReturnExploration { on, findings } => {
+                self.require_stance(ReturnStance::Considering)?;
+                if self.exploration.is_some() {
+                    return Err(DomainError::rule(Rule::ReturnExplorationAlreadyStarted));
+                }
+                self.check_past("on", on, ctx)?;
+                vec![CaseChange::ReturnExplorationStarted(ReturnExploration {
+                    started_on: on,
+                    motivation: findings.motivation,
+                    documents: findings.documents,
+                    family_contact: findings.family_contact,
+                    prospects: findings.prospects,
+                    updated_at: ctx.now,
+                })]
+            }
+            CaseCommand::UpdateReturnExploration { findings } => {
+                if self.exploration.is_none() {
+                    return Err(DomainError::rule(Rule::ReturnExplorationRequired));
+                }
+                vec![CaseChange::ReturnExplorationUpdated { findings, at: ctx.now }]
+            }
+            CaseCommand::IdentifyObstacle { id, kind, description, partner, on } => {
+                if self.exploration.is_none() {
+                    return Err(DomainError::rule(Rule::ReturnExplorationRequired));
+                }
+                if self.obstacles.contains_key(&id) {
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::ReturnObstacle, id: id.to_string() });
+                }
+                self.check_past("on", on, ctx)?;
+                vec![CaseChange::ObstacleIdentified(ReturnObstacle {
+                    id,
+                    kind,
+                    description,
+                    partner,
+                    identified_on: on,
+                    status: ObstacleStatus::Identified,
+                    actions: Vec::new(),
+                })]
+            }
+            CaseCommand::ActOnObstacle { obstacle, description, status, on } => {
+                let o = self
+                    .obstacles
+                    .get(&obstacle)
+                    .ok_or_else(|| DomainError::not_found(EntityKind::ReturnObstacle, obstacle))?;
+                self.require_stance(ReturnStance::Decided)?;
+                if status != o.status {
+                    o.status.check_transition(status)?;
+                }
+                self.check_past("on", on, ctx)?;
+                vec![CaseChange::ObstacleActedOn { obstacle, action: ObstacleAction { on, description, status, by } }]
+            }
+            CaseCommand::UpdateReintegrationPlan(plan) => {
+                self.require_stance(ReturnStance::Decided)?;
+                vec![CaseChange::ReintegrationPlanUpdated(plan)]
+            }
+            CaseCommand::RecordDepartureStep(step) => {
+                self.require_stance(ReturnStance::Decided)?;
+                self.check_past("on", step.on, ctx)?;
+                vec![CaseChange::DepartureStepRecorded(step)]
+            }
+            CaseCommand::UpdateReanChecklist(rean) => {
+                self.require_stance(ReturnStance::Decided)?;
+                vec![CaseChange::ReanChecklistUpdated(rean)]
+            }
+            CaseCommand::PlanDeparture { on, accompany_to_schiphol } => {
+                self.require_stance(ReturnStance::Decided)?;
+                if on.is_some_and(|d| d < ctx.today) {
+                    return Err(invalid("on", "in_past", "a planned departure date cannot lie in the past"));
+                }
+                vec![CaseChange::DeparturePlanned { on, accompany_to_schiphol }]
+            }
+            CaseCommand::RecordJudgment { id, verdict, finality, reasoning, formed_on } => {
+                if self.judgments.iter().any(|j| j.id == id) {
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::ReturnJudgment, id: id.to_string() });
+                }
+                self.check_past("formed_on", formed_on, ctx)?;
+                let agreed =
+                    self.plan.iter().rev().find(|r| r.agreed_on.is_some_and(|d| d <= formed_on)).map(|r| r.number);
+                if finality == Finality::Final && agreed.is_none() {
+                    return Err(DomainError::rule(Rule::AgreedPlanRequired));
+                }
+                vec![CaseChange::JudgmentRecorded(ReturnJudgment {
+                    id,
+                    verdict,
+                    finality,
+                    reasoning,
+                    plan_revision: agreed,
+                    formed_on,
+                    formed_by: by,
+                    communications: Vec::new(),
+                    consequences_explained_on: None,
+                })]
+            }
+            CaseCommand::RecordJudgmentCommunicated { judgment, to, on } => {
+                let j = self.find_judgment(judgment)?;
+                if on < j.formed_on {
+                    return Err(DomainError::rule(Rule::CommunicatedBeforeFormed));
+                }
+                if on > ctx.today {
+                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                }
+                vec![CaseChange::JudgmentCommunicated { judgment, communication: Communication { to, on } }]
+            }
+            CaseCommand::RecordConsequencesExplained { judgment, on } => {
+                let j = self.find_judgment(judgment)?;
+                if on < j.formed_on {
+                    return Err(DomainError::rule(Rule::CommunicatedBeforeFormed));
+                }
+                if on > ctx.today {
+                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                }
+                vec![CaseChange::ConsequencesExplained { judgment, on }]
+            }
+            CaseCommand::RecordSelfReliance { assessed_on, scores } => {
+                if scores.is_empty() {
+                    return Err(invalid("scores", "required", "score at least one life domain"));
+                }
+                self.check_past("assessed_on", assessed_on, ctx)?;
+                vec![CaseChange::SelfRelianceAssessed(ZrmAssessment { assessed_on, scores, by })]
+            }
+            CaseCommand::GiveConsent { id, organisation, categories, purpose, given_on } => {
+                if self.consents.iter().any(|c| c.id == id) {
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::Consent, id: id.to_string() });
+                }
+                if categories.is_empty() {
+                    return Err(invalid("categories", "required", "name at least one data category"));
+                }
+                self.check_past("given_on", given_on, ctx)?;
+                vec![CaseChange::ConsentGiven(Consent {
+                    id,
+                    organisation,
+                    categories,
+                    purpose,
+                    given_on,
+                    withdrawn_on: None,
+                    recorded_by: by,
+                })]
+            }
+            CaseCommand::WithdrawConsent { consent, on } => {
+                let c = self
+                    .consents
+                    .iter()
+                    .find(|c| c.id == consent)
+                    .ok_or_else(|| DomainError::not_found(EntityKind::Consent, consent))?;
+                if c.withdrawn_on.is_some() {
+                    return Err(DomainError::rule(Rule::ConsentAlreadyWithdrawn));
+                }
+                if on > ctx.today {
+                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                }
+                if on < c.given_on {
+                    return Err(invalid("on", "before_given", "a consent cannot be withdrawn before it was given"));
+                }
+                vec![CaseChange::ConsentWithdrawn { consent, on }]
+            }
+            CaseCommand::RecordProgressReport { id, period_from, period_to, sent_to } => {
+                let mut v = Vec::new();
+                if period_to < period_from {
+                    v.push(FieldViolation::new(
+                        "period_to",
+                        "before_start",
+                        "the period must end on or after its start",
+                    ));
+                }
+                if period_to > ctx.today {
+                    v.push(FieldViolation::new(
+                        "period_to",
+                        "date_in_future",
+                        "a report covers a period that has passed",
+                    ));
+                }
+                if self.reports.iter().any(|r| r.id == id) {
+                    v.push(FieldViolation::new("id", "already_exists", "a report with this id exists already"));
+                }
+                if !v.is_empty() {
+                    return Err(DomainError::InvalidInput(Violations(v)));
+                }
+                // The report shares the case with the municipality: its consent must cover
+                // reports (there is no override for reports; see `share_basis`).
+                crate::privacy::share_basis(&self.consents, sent_to, DataCategory::Reports, ctx.today, None)?;
+                vec![CaseChange::ProgressReportSent(ProgressReportRecord {
+                    id,
+                    period_from,
+                    period_to,
+                    sent_at: ctx.now,
+                    sent_to,
+                    sent_by: by,
+                })]
+            }
+            CaseCommand::RecordOutflow { outcome, on, note } => {
+                self.check_past("on", on, ctx)?;
+                if self.last_contact_at().is_some_and(|at| on < crate::time::amsterdam_date(at)) {
+                    return Err(invalid(
+                        "on",
+                        "before_last_contact",
+                        "the outflow cannot be dated before the last contact moment",
+                    ));
+                }
+                check_transition(self.phase, Phase::Closed, Trigger::Outflow)?;
+                vec![
+                    CaseChange::OutflowRecorded(Outflow { outcome, on, note, recorded_by: by }),
+                    CaseChange::PhaseChanged { from: self.phase, to: Phase::Closed, reason: None },
+                ]
+            }
+            CaseCommand::SetConfidentiality { category, level, reason } => {
+                let from = self.levels().of(category);
+                if level < category.default_level() {
+                    return Err(invalid(
+                        "level",
+                        "below_category_minimum",
+                        &format!(
+                            "{category} data is at least {}; a case can raise its level, never lower it below that",
+                            category.default_level()
+                        ),
+                    ));
+                }
+                if level == from {
+                    Vec::new()
+                } else {
+                    vec![CaseChange::ConfidentialitySet { category, from, to: level, reason }]
+                }
+            }
+        };
+        Ok(changes)
+    }
+
+    fn decide_contact(&self, c: NewContact, ctx: &CommandContext) -> Result<Vec<CaseChange>, DomainError> {
+        let mut v = Vec::new();
+        if self.contacts.contains_key(&c.id) {
+            v.push(FieldViolation::new("id", "already_exists", "a contact moment with this id exists already"));
+        }
+        if c.at > ctx.now {
+            v.push(FieldViolation::new("at", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+        }
+        let day = crate::time::amsterdam_date(c.at);
+        if day < self.registered_on {
+            v.push(FieldViolation::new(
+                "at",
+                Rule::DateBeforeRegistration.code(),
+                Rule::DateBeforeRegistration.explanation(),
+            ));
+        }
+        if c.activities.is_empty() && c.documents.is_empty() {
+            v.push(FieldViolation::new("activities", "required", "name at least one activity code (3.2.a to 5.2.e)"));
+        }
+        let departed = self.outflow.as_ref().is_some_and(|o| o.outcome.is_departure());
+        match (c.kind == ContactKind::Monitoring, &self.outflow) {
+            (true, None) => {
+                v.push(FieldViolation::new("kind", "not_allowed_now", "monitoring contacts are for after the outflow"))
+            }
+            (true, Some(_)) if !departed => v.push(FieldViolation::new(
+                "kind",
+                "not_allowed_now",
+                "monitoring (aftercare) follows a departure; this outflow was not one",
+            )),
+            (false, Some(_)) => v.push(FieldViolation::new(
+                "kind",
+                "not_allowed_now",
+                "after the outflow only monitoring contacts are logged",
+            )),
+            _ => {}
+        }
+        if self.outflow.is_some() && !c.agreements.is_empty() {
+            v.push(FieldViolation::new("agreements", "not_allowed_now", "no new agreements after the outflow"));
+        }
+        // The return activities count only where the return track allows them (5.2.b).
+        let considering = matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided);
+        if c.activities.contains(&ActivityCode::ExploreReturn) && !considering {
+            v.push(FieldViolation::new(
+                "activities",
+                Rule::ReturnNotConsidered.code(),
+                Rule::ReturnNotConsidered.explanation(),
+            ));
+        }
+        if c.activities.contains(&ActivityCode::RemoveObstacles) && self.return_stance != ReturnStance::Decided {
+            v.push(FieldViolation::new(
+                "activities",
+                Rule::ReturnNotDecided.code(),
+                Rule::ReturnNotDecided.explanation(),
+            ));
+        }
+        let revisions = u32::try_from(self.plan.len()).unwrap_or(u32::MAX);
+        for (i, d) in c.documents.iter().enumerate() {
+            if let Err(e) = crate::document::check_handover(d, revisions) {
+                v.push(e.at(format!("documents[{i}].version")));
+            }
+        }
+        if c.duration_minutes.is_some_and(|m| m == 0 || m > 24 * 60) {
+            v.push(FieldViolation::new("duration_minutes", "out_of_range", "a duration is 1 to 1440 minutes"));
+        }
+        let mut seen = BTreeSet::new();
+        for (i, a) in c.agreements.iter().enumerate() {
+            if let Some(x) = self.check_new_agreement(&format!("agreements[{i}]."), a, day) {
+                v.push(x);
+            }
+            if !seen.insert(a.id) {
+                v.push(FieldViolation::new(
+                    format!("agreements[{i}].id"),
+                    "duplicate",
+                    "two agreements have the same id",
+                ));
+            }
+        }
+        if !v.is_empty() {
+            return Err(DomainError::InvalidInput(Violations(v)));
+        }
+        let orientation = c.activities.contains(&ActivityCode::OrientationTalks);
+        let mut staff = c.staff;
+        staff.insert(ctx.actor);
+        // Handing the participant a document in their language is informing them (5.2.c).
+        let mut activities = c.activities;
+        if !c.documents.is_empty() {
+            activities.insert(ActivityCode::Communication);
+        }
+        let contact = ContactMoment {
+            id: c.id,
+            at: c.at,
+            kind: c.kind,
+            location: c.location,
+            staff,
+            activities,
+            summary: c.summary,
+            partner: c.partner,
+            duration_minutes: c.duration_minutes,
+            documents: c.documents,
+        };
+        let mut changes = vec![CaseChange::ContactLogged { contact, category: c.category }];
+        for a in c.agreements {
+            changes.push(CaseChange::AgreementMade {
+                agreement: Agreement {
+                    id: a.id,
+                    description: a.description,
+                    due_on: a.due_on,
+                    who_acts: a.who_acts,
+                    made_in: Some(c.id),
+                    status: AgreementStatus::Open,
+                },
+                category: c.category,
+            });
+        }
+        if orientation && self.phase == Phase::Intake {
+            check_transition(Phase::Intake, Phase::Orientation, Trigger::OrientationTalk)?;
+            changes.push(CaseChange::PhaseChanged { from: Phase::Intake, to: Phase::Orientation, reason: None });
+        }
+        Ok(changes)
+    }
+}

@@ -1,0 +1,175 @@
+//! The case file (*dossier*) of one participant: the aggregate that holds the trajectory, the
+//! plan, goals, agreements, contacts, referrals, the return track, consents and the outflow.
+//!
+//! Commands are decided against the current state ([`Case::decide`]) and yield changes; a
+//! change is applied without further checks. [`Case::execute`] does both and
+//! returns the [`CaseEvent`]s, which adapters store together with the new state (and which feed
+//! the audit log and the partner event stream). Replaying a case's events
+//! ([`Case::replay`]) rebuilds exactly the same state.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::access::{CaseLevels, ConfidentialityLevel, Consent, DataCategory, ParticipantScope};
+use crate::activity::ActivityCode;
+use crate::contact::{
+    ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus, ReferralStep,
+};
+use crate::error::{DomainError, EntityKind, FieldViolation, Rule, Violations};
+use crate::ids::{
+    AgreementId, ConsentId, ContactId, GoalId, JudgmentId, ObstacleId, OrganisationId, ParticipantId, ReferralId,
+    ReportId, UserId,
+};
+use crate::outflow::{Outflow, OutflowOutcome, ProgressReportRecord, ZrmAssessment, ZrmDomain, ZrmScore};
+use crate::participant::ParticipantProfile;
+use crate::plan::{
+    Agreement, AgreementStatus, Direction, DirectionChange, Goal, GoalStatus, PlanRevision, Responsible, ReturnStance,
+};
+use crate::returns::{
+    Communication, DeparturePreparation, DepartureStep, ExplorationFindings, Finality, ObstacleAction, ObstacleKind,
+    ObstacleStatus, ReanChecklist, Recipient, ReintegrationPlan, ReturnExploration, ReturnJudgment, ReturnObstacle,
+    Verdict,
+};
+use crate::text::Text;
+use crate::trajectory::{LimitStatus, Phase, TrajectoryDates, Trigger, check_transition};
+
+mod change;
+mod command;
+mod decide;
+mod parts;
+mod queries;
+mod redaction;
+
+pub use change::CaseChange;
+pub use command::{CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
+
+/// Who acts, and when. Time is input: the core never reads a clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandContext {
+    /// The acting user (recorded on every event).
+    pub actor: UserId,
+    /// The current instant.
+    pub now: DateTime<Utc>,
+    /// Today's date where the foundation works (Europe/Amsterdam), which can differ from the
+    /// UTC date around midnight; the adapter that knows the time zone supplies it.
+    pub today: NaiveDate,
+}
+
+impl CommandContext {
+    /// A context whose `today` is the Amsterdam date of `now`.
+    pub fn at(actor: UserId, now: DateTime<Utc>) -> Self {
+        Self { actor, now, today: crate::time::amsterdam_date(now) }
+    }
+}
+
+/// What hidden content reads as (field-level need-to-know): `[afgeschermd]`.
+pub const HIDDEN: &str = "[afgeschermd]";
+
+fn hidden_text() -> Text {
+    Text::parse(HIDDEN).expect("the hiding marker is a valid text")
+}
+
+/// A recorded change to a case: what changed, in which case, by whom, when, and the case's
+/// version after it (1 for the registration).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEvent {
+    /// The participant.
+    pub participant: ParticipantId,
+    /// The case's version after this event.
+    pub version: u64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: UserId,
+    /// What.
+    pub change: CaseChange,
+}
+
+/// The case file of one participant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    id: ParticipantId,
+    version: u64,
+    profile: ParticipantProfile,
+    registered_on: NaiveDate,
+    phase: Phase,
+    direction: Direction,
+    direction_history: Vec<DirectionChange>,
+    return_stance: ReturnStance,
+    plan: Vec<PlanRevision>,
+    goals: BTreeMap<GoalId, Goal>,
+    agreements: BTreeMap<AgreementId, (Agreement, DataCategory)>,
+    contacts: BTreeMap<ContactId, (ContactMoment, DataCategory)>,
+    referrals: BTreeMap<ReferralId, Referral>,
+    exploration: Option<ReturnExploration>,
+    obstacles: BTreeMap<ObstacleId, ReturnObstacle>,
+    reintegration: Option<ReintegrationPlan>,
+    departure: Option<DeparturePreparation>,
+    judgments: Vec<ReturnJudgment>,
+    self_reliance: Vec<ZrmAssessment>,
+    consents: Vec<Consent>,
+    reports: Vec<ProgressReportRecord>,
+    outflow: Option<Outflow>,
+    /// Categories whose confidentiality level was raised above the default.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    levels: BTreeMap<DataCategory, ConfidentialityLevel>,
+}
+
+/// Every part of a [`Case`], with public fields: what an adapter needs to carry a case file
+/// across a boundary (for example the gRPC client rebuilding the case the server sent).
+/// [`Case::into_parts`] takes a case apart and [`Case::from_parts`] puts it back together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseParts {
+    /// The participant's id.
+    pub id: ParticipantId,
+    /// The version: the number of events so far.
+    pub version: u64,
+    /// Who the participant is.
+    pub profile: ParticipantProfile,
+    /// Registration day: the trajectory's start.
+    pub registered_on: NaiveDate,
+    /// The phase.
+    pub phase: Phase,
+    /// The plan's direction.
+    pub direction: Direction,
+    /// Every change of direction, oldest first.
+    pub direction_history: Vec<DirectionChange>,
+    /// The stance on return.
+    pub return_stance: ReturnStance,
+    /// The plan's revisions, oldest first.
+    pub plan: Vec<PlanRevision>,
+    /// Goals, by id.
+    pub goals: BTreeMap<GoalId, Goal>,
+    /// Agreements with the data category of their content, by id.
+    pub agreements: BTreeMap<AgreementId, (Agreement, DataCategory)>,
+    /// Contact moments with the data category of their content, by id.
+    pub contacts: BTreeMap<ContactId, (ContactMoment, DataCategory)>,
+    /// Referrals, by id.
+    pub referrals: BTreeMap<ReferralId, Referral>,
+    /// The return exploration, once started.
+    pub exploration: Option<ReturnExploration>,
+    /// Return obstacles, by id.
+    pub obstacles: BTreeMap<ObstacleId, ReturnObstacle>,
+    /// The reintegration plan.
+    pub reintegration: Option<ReintegrationPlan>,
+    /// Departure preparation.
+    pub departure: Option<DeparturePreparation>,
+    /// Judgments, oldest first.
+    pub judgments: Vec<ReturnJudgment>,
+    /// Self-reliance assessments, in recorded order.
+    pub self_reliance: Vec<ZrmAssessment>,
+    /// Consents, in recorded order.
+    pub consents: Vec<Consent>,
+    /// Categories whose confidentiality level was raised above the default.
+    pub levels: BTreeMap<DataCategory, ConfidentialityLevel>,
+    /// Progress reports sent.
+    pub reports: Vec<ProgressReportRecord>,
+    /// The outflow, once recorded.
+    pub outflow: Option<Outflow>,
+}
+
+fn invalid(field: &str, code: &str, message: &str) -> DomainError {
+    DomainError::field(field, code, message)
+}

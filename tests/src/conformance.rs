@@ -1,7 +1,7 @@
 //! The conformance suite: written once against [`PerspectiefService`], run against every
-//! implementation (the store on SQLite in memory and on a file, on PostgreSQL, and later
-//! through a loopback gRPC server). Each check sets up its own participants with fresh ids, so
-//! checks can share one service.
+//! implementation (the store on SQLite in memory and on a file, on PostgreSQL, and through a
+//! loopback gRPC server: `crates/grpc/tests/remote.rs`). Each check sets up its own
+//! participants with fresh ids, so checks can share one service.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;

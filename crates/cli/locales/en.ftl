@@ -523,6 +523,7 @@ change-consent_given = consent given
 change-consent_withdrawn = consent withdrawn
 change-progress_report_sent = report sent
 change-outflow_recorded = outflow
+change-confidentiality_set = confidentiality set
 
 ## Help texts (English; the Dutch ones are in the command definition)
 cmd-init = Set up a new installation: database, key, first administrator, config file

@@ -523,6 +523,7 @@ change-consent_given = toestemming gegeven
 change-consent_withdrawn = toestemming ingetrokken
 change-progress_report_sent = rapportage verstuurd
 change-outflow_recorded = uitstroom
+change-confidentiality_set = vertrouwelijkheid vastgesteld
 
 report-written = Geschreven: { $file } (bevat persoonsgegevens: alleen voor u leesbaar)
 violation-one-slice = kies één van --month, --nationality, --location of --worker

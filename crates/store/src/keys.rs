@@ -136,7 +136,9 @@ fn bound_to(r: &QueryResult) -> Result<Option<u64>, DomainError> {
 
 const VERSIONED: &[&str] = &["version", "aad_version"];
 
-/// Everything in the database sealed with a foundation key, beside `meta`'s secrets.
+/// Everything in the database sealed with a foundation key, beside `meta`'s secrets: wrapped
+/// participant keys, old-style sealed cases, sessions, meetings, aggregate events, the reasons
+/// and reviews of break-glass reads and consent overrides, erasure requests and legal holds.
 const COLUMNS: &[Column] = &[
     Column {
         table: "participant_keys",

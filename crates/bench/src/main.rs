@@ -212,12 +212,12 @@ async fn fresh_database(backend: &str, dir: &std::path::Path, name: &str) -> Res
 
 /// Drop a PostgreSQL database made by [`fresh_database`] (a SQLite file goes with its folder).
 async fn drop_database(url: &str) {
-    if let Some(name) = url.strip_prefix(&format!("{}/", postgres_base())) {
-        if let Ok(admin) = Database::connect(format!("{}/postgres", postgres_base())).await {
-            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            let _ = admin.execute_raw(Statement::from_string(DbBackend::Postgres, sql)).await;
-            let _ = admin.close().await;
-        }
+    if let Some(name) = url.strip_prefix(&format!("{}/", postgres_base()))
+        && let Ok(admin) = Database::connect(format!("{}/postgres", postgres_base())).await
+    {
+        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        let _ = admin.execute_raw(Statement::from_string(DbBackend::Postgres, sql)).await;
+        let _ = admin.close().await;
     }
 }
 
@@ -438,11 +438,13 @@ async fn streams(a: &Args) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let url = fresh_database("sqlite", &dir, "streams").await?;
     let (store, _, _) = seeded_store(&url, a.participants).await?;
-    let mut config = ServerConfig::default();
-    config.streams = perspectief_grpc::api::StreamSettings {
-        per_caller: a.streams,
-        total: a.streams,
-        signal: Some(store.feed_signal()),
+    let config = ServerConfig {
+        streams: perspectief_grpc::api::StreamSettings {
+            per_caller: a.streams,
+            total: a.streams,
+            signal: Some(store.feed_signal()),
+        },
+        ..ServerConfig::default()
     };
     let (address, bearer) = serve_with_lead(&store, config).await?;
     // Within the server's concurrent streams per connection.

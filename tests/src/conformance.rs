@@ -483,6 +483,32 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
     }
     assert!(pages > 1, "the data needs more than one page");
     assert_eq!(all, list, "the pages together are the whole worklist");
+    // Everybody's list (the lead's, read in each list's index order) pages the same way.
+    let lead = staff(env, Role::ProjectLead);
+    let mut everybody = query.clone();
+    everybody.project_worker = None;
+    let whole = svc.worklist(&lead, everybody.clone()).await.expect("everybody's worklist");
+    everybody.page_size = 3;
+    let mut all = perspectief_core::service::Worklist::default();
+    loop {
+        let page = svc.worklist(&lead, everybody.clone()).await.expect("everybody's page");
+        for (from, into) in [
+            (&page.overdue_goals, &mut all.overdue_goals),
+            (&page.overdue_agreements, &mut all.overdue_agreements),
+            (&page.agreements_due, &mut all.agreements_due),
+            (&page.without_contact, &mut all.without_contact),
+            (&page.near_limit, &mut all.near_limit),
+            (&page.unanswered_referrals, &mut all.unanswered_referrals),
+            (&page.without_assessment, &mut all.without_assessment),
+        ] {
+            into.extend(from.iter().copied());
+        }
+        match page.next_page_token {
+            Some(token) => everybody.page_token = Some(token),
+            None => break,
+        }
+    }
+    assert_eq!(all, whole, "everybody's pages together are everybody's worklist");
     // A token is bound to its query: another page size does not take it.
     let mut forged = query.clone();
     forged.page_size = 2;

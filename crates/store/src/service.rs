@@ -1012,7 +1012,12 @@ async fn list_page(
         Some(w) => format!(" AND p.project_worker = {}", param(w.to_string().into())),
         None => String::new(),
     };
+    // A list of participants orders by (date, participant): the index's own order.
+    let same = participant == subject;
     let after_clause = match cursor {
+        ListCursor::After(d, p, _) if same => {
+            format!(" AND ({date}, {participant}) > ({}, {})", param(d.clone().into()), param(p.clone().into()))
+        }
         ListCursor::After(d, p, s) => format!(
             " AND ({date}, {participant}, {subject}) > ({}, {}, {})",
             param(d.clone().into()),
@@ -1022,9 +1027,9 @@ async fn list_page(
         ListCursor::Start | ListCursor::Done => String::new(),
     };
     let limit = if size > 0 { format!(" LIMIT {}", param(i64::from(size + 1).into())) } else { String::new() };
+    let order = if same { format!("{date}, {participant}") } else { format!("{date}, {participant}, {subject}") };
     let text = format!(
-        "SELECT {participant} AS participant_id, {subject} AS subject_id, {date} AS on_date {} \
-         ORDER BY {date}, {participant}, {subject}{limit}",
+        "SELECT {participant} AS participant_id, {subject} AS subject_id, {date} AS on_date {} ORDER BY {order}{limit}",
         from_where.replace("{worker}", &worker_clause).replace("{after}", &after_clause)
     );
     let mut rows = sql::all(c, &text, values).await.map_err(db)?;
@@ -1057,11 +1062,20 @@ async fn worklist_query(
     let plus = |days: u32| sql::date(q.today + chrono::Duration::days(i64::from(days)));
     let minus = |days: u32| sql::date(q.today - chrono::Duration::days(i64::from(days)));
     // The participant first for one worker's list, the list's own index first for everyone's.
-    let join = |table: &str, alias: &str| {
+    // SQLite, without statistics, prefers the older status indexes and sorts every open item:
+    // it is told which index holds the list in its order.
+    let hint = |index: &str| {
+        if worker.is_none() && c.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            format!(" INDEXED BY {index}")
+        } else {
+            String::new()
+        }
+    };
+    let join = |table: &str, alias: &str, index: &str| {
         if worker.is_some() {
             format!("FROM participants p CROSS JOIN {table} {alias} WHERE {alias}.participant_id = p.id AND")
         } else {
-            format!("FROM {table} {alias} JOIN participants p ON p.id = {alias}.participant_id WHERE")
+            format!("FROM {table} {alias}{} JOIN participants p ON p.id = {alias}.participant_id WHERE", hint(index))
         }
     };
     let active = "p.outflow_on IS NULL";
@@ -1074,7 +1088,7 @@ async fn worklist_query(
         ListQuery {
             from_where: format!(
                 "{} g.status IN ('open', 'in_progress') AND g.deadline < $1 AND {active}{{worker}}{{after}}",
-                join("goals", "g")
+                join("goals", "g", "goals_open_deadline")
             ),
             values: vec![today.clone().into()],
             order: ["g.deadline", "g.participant_id", "g.id"],
@@ -1083,7 +1097,7 @@ async fn worklist_query(
         ListQuery {
             from_where: format!(
                 "{} a.status = 'open' AND a.due_on < $1 AND {active}{{worker}}{{after}}",
-                join("agreements", "a")
+                join("agreements", "a", "agreements_open_due")
             ),
             values: vec![today.clone().into()],
             order: ["a.due_on", "a.participant_id", "a.id"],
@@ -1092,7 +1106,7 @@ async fn worklist_query(
         ListQuery {
             from_where: format!(
                 "{} a.status = 'open' AND a.due_on >= $1 AND a.due_on <= $2 AND {active}{{worker}}{{after}}",
-                join("agreements", "a")
+                join("agreements", "a", "agreements_open_due")
             ),
             values: vec![today.clone().into(), plus(q.due_within_days).into()],
             order: ["a.due_on", "a.participant_id", "a.id"],
@@ -1100,14 +1114,18 @@ async fn worklist_query(
         // Case::days_without_contact > N: last contact (or registration) before today - N.
         ListQuery {
             from_where: format!(
-                "FROM participants p WHERE COALESCE(p.last_contact_on, p.registered_on) < $1 AND {active}{{worker}}{{after}}"
+                "FROM participants p{} WHERE COALESCE(p.last_contact_on, p.registered_on) < $1 AND {active}{{worker}}{{after}}",
+                hint("participants_active_contact")
             ),
             values: vec![minus(q.no_contact_days).into()],
             order: ["COALESCE(p.last_contact_on, p.registered_on)", "p.id", "p.id"],
         },
         // Case::limit_status is Approaching or Exceeded: the limit on or before today + lead.
         ListQuery {
-            from_where: format!("FROM participants p WHERE p.limit_on <= $1 AND {active}{{worker}}{{after}}"),
+            from_where: format!(
+                "FROM participants p{} WHERE p.limit_on <= $1 AND {active}{{worker}}{{after}}",
+                hint("participants_active_limit")
+            ),
             values: vec![plus(q.limit_lead_days).into()],
             order: ["p.limit_on", "p.id", "p.id"],
         },
@@ -1115,7 +1133,7 @@ async fn worklist_query(
         ListQuery {
             from_where: format!(
                 "{} r.status = 'sent' AND r.sent_on < $1 AND {active}{{worker}}{{after}}",
-                join("referrals", "r")
+                join("referrals", "r", "referrals_sent_on")
             ),
             values: vec![minus(q.referral_answer_days).into()],
             order: ["r.sent_on", "r.participant_id", "r.id"],

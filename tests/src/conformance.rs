@@ -454,6 +454,69 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
     assert!(got.contains_key("unanswered_referrals") && got.contains_key("near_limit"), "{got:?}");
     // Sorted by date.
     assert!(list.overdue_goals.windows(2).all(|w| w[0].date <= w[1].date));
+    // In pages of two items a list, every list goes on where it stopped: together the pages
+    // hold the unpaged lists, in order, and the last page says there is no more.
+    assert_eq!(list.next_page_token, None, "unpaged: one page");
+    let mut paged = query.clone();
+    paged.page_size = 2;
+    let mut all = perspectief_core::service::Worklist::default();
+    let mut pages = 0;
+    loop {
+        let page = svc.worklist(&worker, paged.clone()).await.expect("worklist page");
+        pages += 1;
+        for (from, into) in [
+            (&page.overdue_goals, &mut all.overdue_goals),
+            (&page.overdue_agreements, &mut all.overdue_agreements),
+            (&page.agreements_due, &mut all.agreements_due),
+            (&page.without_contact, &mut all.without_contact),
+            (&page.near_limit, &mut all.near_limit),
+            (&page.unanswered_referrals, &mut all.unanswered_referrals),
+            (&page.without_assessment, &mut all.without_assessment),
+        ] {
+            assert!(from.len() <= 2, "a page holds at most page_size items of a list");
+            into.extend(from.iter().copied());
+        }
+        match page.next_page_token {
+            Some(token) => paged.page_token = Some(token),
+            None => break,
+        }
+    }
+    assert!(pages > 1, "the data needs more than one page");
+    assert_eq!(all, list, "the pages together are the whole worklist");
+    // Everybody's list (the lead's, read in each list's index order) pages the same way.
+    let lead = staff(env, Role::ProjectLead);
+    let mut everybody = query.clone();
+    everybody.project_worker = None;
+    let whole = svc.worklist(&lead, everybody.clone()).await.expect("everybody's worklist");
+    everybody.page_size = 3;
+    let mut all = perspectief_core::service::Worklist::default();
+    loop {
+        let page = svc.worklist(&lead, everybody.clone()).await.expect("everybody's page");
+        for (from, into) in [
+            (&page.overdue_goals, &mut all.overdue_goals),
+            (&page.overdue_agreements, &mut all.overdue_agreements),
+            (&page.agreements_due, &mut all.agreements_due),
+            (&page.without_contact, &mut all.without_contact),
+            (&page.near_limit, &mut all.near_limit),
+            (&page.unanswered_referrals, &mut all.unanswered_referrals),
+            (&page.without_assessment, &mut all.without_assessment),
+        ] {
+            into.extend(from.iter().copied());
+        }
+        match page.next_page_token {
+            Some(token) => everybody.page_token = Some(token),
+            None => break,
+        }
+    }
+    assert_eq!(all, whole, "everybody's pages together are everybody's worklist");
+    // A token is bound to its query: another page size does not take it.
+    let mut forged = query.clone();
+    forged.page_size = 2;
+    let first = svc.worklist(&worker, forged.clone()).await.expect("first page").next_page_token.expect("more");
+    forged.page_size = 3;
+    forged.page_token = Some(first);
+    let refused = svc.worklist(&worker, forged).await.expect_err("a token of another query");
+    assert_eq!(refused.code(), "invalid_input", "{refused:?}");
     // A worker cannot ask for a colleague's list.
     let mut other = query;
     other.project_worker = Some(UserId::from_u128(fresh()));

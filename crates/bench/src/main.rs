@@ -2,8 +2,9 @@
 //! measured in the same run on the same machine, because machines are noisy.
 //!
 //! ```text
-//! perspectief-bench grpc  [--seconds N] [--warmup N] [--tasks N] [--connections N] [--participants N] [--rate R]
-//! perspectief-bench write [--seconds N] [--warmup N] [--tasks N] [--participants N]
+//! perspectief-bench grpc  [--seconds N] [--warmup N] [--tasks N] [--connections N] [--participants N] [--rate R] [--backend sqlite|postgres|both]
+//! perspectief-bench write [--seconds N] [--warmup N] [--tasks N] [--participants N] [--backend sqlite|postgres|both]
+//! perspectief-bench streams [--streams N] [--seconds N] [--connections N]
 //! perspectief-bench report [--sizes 10000,100000,1000000] [--backend sqlite|postgres|both] [--dir DIR] [--tasks N] [--repeat N]
 //! perspectief-bench cli [--sizes 100000] [--dir DIR] [--repeat N]
 //! ```
@@ -17,7 +18,14 @@
 //! - `cli`: the `perspectief` binary showing one participant of a kept `report` database,
 //!   against the same binary's start without a database.
 //! - `write`: the store's write path (a contact moment with its access-log record, SQLite
-//!   `synchronous=FULL`) against raw single-row SQLite autocommits at the same durability.
+//!   `synchronous=FULL`) against raw single-row SQLite autocommits at the same durability
+//!   (on PostgreSQL: against raw single-row autocommits on the same server).
+//! - `streams`: idle open WatchEvents streams: the process's CPU time and memory (RSS) with
+//!   `--streams` of them open and nothing written, against the same server idle without them.
+//!
+//! `grpc` and `write` run on SQLite by default; `--backend postgres` (or `both`) runs them on
+//! a fresh database of the PostgreSQL server at `PERSPECTIEF_BENCH_POSTGRES` (default the local
+//! one), dropped afterwards.
 //!
 //! - `report`: the subsidy report and the worklist at growing numbers of contact moments, on
 //!   SQLite and PostgreSQL (`PERSPECTIEF_BENCH_POSTGRES`, default the local server), against a
@@ -67,8 +75,10 @@ struct Args {
     rate: Option<u32>,
     /// `report`: the numbers of contact moments to measure at.
     sizes: Vec<u64>,
-    /// `report`: sqlite, postgres or both.
-    backend: String,
+    /// sqlite, postgres or both (`report`: both by default; `grpc`, `write`: sqlite).
+    backend: Option<String>,
+    /// `streams`: how many WatchEvents streams to hold open.
+    streams: usize,
     /// `report`: where the loaded databases and their key are kept between runs.
     dir: std::path::PathBuf,
     /// `report`: timed runs per figure (the median is reported).
@@ -86,7 +96,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
         participants: 200,
         rate: None,
         sizes: vec![10_000, 100_000, 1_000_000],
-        backend: "both".to_owned(),
+        backend: None,
+        streams: 1000,
         dir: std::env::temp_dir().join("perspectief-bench-report"),
         repeat: 5,
         load_limit: 100_000,
@@ -103,7 +114,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 continue;
             }
             "--backend" => {
-                a.backend = value.clone();
+                a.backend = Some(value.clone());
                 continue;
             }
             "--dir" => {
@@ -122,6 +133,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--rate" => a.rate = Some(u32::try_from(n.max(1)).map_err(|e| e.to_string())?),
             "--repeat" => a.repeat = usize::try_from(n.max(1)).map_err(|e| e.to_string())?,
             "--load-limit" => a.load_limit = n,
+            "--streams" => a.streams = usize::try_from(n.max(1)).map_err(|e| e.to_string())?,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -131,7 +143,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((what, rest)) = args.split_first() else {
-        eprintln!("usage: perspectief-bench grpc|write|report|cli [options] (see the crate docs)");
+        eprintln!("usage: perspectief-bench grpc|write|streams|report|cli [options] (see the crate docs)");
         return std::process::ExitCode::from(64);
     };
     let options = match parse(rest) {
@@ -144,8 +156,19 @@ fn main() -> std::process::ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
     let result = runtime.block_on(async {
         match what.as_str() {
-            "grpc" => grpc(&options).await,
-            "write" => write(&options).await,
+            "grpc" => {
+                for backend in backends(&options, "sqlite") {
+                    grpc(&options, backend).await?;
+                }
+                Ok(())
+            }
+            "write" => {
+                for backend in backends(&options, "sqlite") {
+                    write(&options, backend).await?;
+                }
+                Ok(())
+            }
+            "streams" => streams(&options).await,
             "report" => report(&options).await,
             "cli" => cli(&options).await,
             other => Err(format!("unknown benchmark {other}")),
@@ -160,12 +183,53 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// A store on a fresh SQLite file (durable settings) with `n` synthetic participants, its
-/// clock fixed just after the data set.
-async fn seeded_store(dir: &std::path::Path, n: u64) -> Result<(Store, Caller, Vec<ParticipantId>), String> {
+/// The backends `--backend` names (`default` when absent).
+fn backends<'a>(a: &'a Args, default: &'a str) -> Vec<&'a str> {
+    match a.backend.as_deref().unwrap_or(default) {
+        "both" => vec!["sqlite", "postgres"],
+        one => vec![one],
+    }
+}
+
+/// A fresh database for one run: a SQLite file in `dir`, or a new PostgreSQL database named
+/// after `name` and this process (drop it with [`drop_database`]).
+async fn fresh_database(backend: &str, dir: &std::path::Path, name: &str) -> Result<String, String> {
+    match backend {
+        "sqlite" => Ok(format!("sqlite://{}?mode=rwc", dir.join(format!("{name}.db")).display())),
+        "postgres" => {
+            let base = postgres_base();
+            let db = format!("perspectief_bench_{name}_{}", std::process::id());
+            let admin = Database::connect(format!("{base}/postgres")).await.map_err(|e| e.to_string())?;
+            for sql in [format!("DROP DATABASE IF EXISTS {db}"), format!("CREATE DATABASE {db}")] {
+                admin.execute_raw(Statement::from_string(DbBackend::Postgres, sql)).await.map_err(|e| e.to_string())?;
+            }
+            let _ = admin.close().await;
+            Ok(format!("{base}/{db}"))
+        }
+        other => Err(format!("unknown backend {other}")),
+    }
+}
+
+/// Drop a PostgreSQL database made by [`fresh_database`] (a SQLite file goes with its folder).
+async fn drop_database(url: &str) {
+    if let Some(name) = url.strip_prefix(&format!("{}/", postgres_base()))
+        && let Ok(admin) = Database::connect(format!("{}/postgres", postgres_base())).await
+    {
+        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        let _ = admin.execute_raw(Statement::from_string(DbBackend::Postgres, sql)).await;
+        let _ = admin.close().await;
+    }
+}
+
+fn postgres_base() -> String {
+    std::env::var("PERSPECTIEF_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+/// A store on a fresh database (durable settings) with `n` synthetic participants, its clock
+/// fixed just after the data set.
+async fn seeded_store(url: &str, n: u64) -> Result<(Store, Caller, Vec<ParticipantId>), String> {
     let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().map_err(|e| e.to_string())?])?;
-    let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
-    let (store, _) = seed::open(&url, keys).await?;
+    let (store, _) = seed::open(url, keys).await?;
     // Whole synthetic trajectories: about a dozen contact moments per participant.
     seed::load_until(&store, 0, n * 12, 16).await?;
     let lead = seed::lead(store.policy().foundation);
@@ -220,10 +284,12 @@ fn row(name: &str, o: &Outcome, baseline: Option<&Outcome>) -> String {
 const HEADER: &str =
     "| operation | throughput | p50 | p99 | p99.9 | ratio to baseline | errors |\n|---|---|---|---|---|---|---|";
 
-async fn grpc(a: &Args) -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!("perspectief-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let (store, _, ids) = seeded_store(&dir, a.participants).await?;
+/// Serve `store` on loopback as `perspectief serve` does (TCP_NODELAY), with a confirmed
+/// project lead's token: the address and the bearer header value.
+async fn serve_with_lead(
+    store: &Store,
+    config: ServerConfig,
+) -> Result<(std::net::SocketAddr, tonic::metadata::MetadataValue<tonic::metadata::Ascii>), String> {
     let admin = Caller::local(
         store
             .bootstrap_administrator(UserId::from_u128(0xAD), "Beheer (synthetisch)")
@@ -251,9 +317,14 @@ async fn grpc(a: &Args) -> Result<(), String> {
         perspectief_grpc::server::bind("127.0.0.1:0".parse().expect("an address")).map_err(|e| e.to_string())?;
     let address = incoming.local_addr().map_err(|e| e.to_string())?;
     let served = Arc::new(store.clone());
-    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
+    tokio::spawn(async move { serve(served, config, incoming, std::future::pending()).await });
+    let bearer: tonic::metadata::MetadataValue<_> = format!("Bearer {token}").parse().map_err(|_| "token")?;
+    Ok((address, bearer))
+}
+
+async fn connect(address: std::net::SocketAddr, n: usize) -> Result<Vec<Channel>, String> {
     let mut channels = Vec::new();
-    for _ in 0..a.connections {
+    for _ in 0..n {
         let channel = Channel::from_shared(format!("http://{address}"))
             .map_err(|e| e.to_string())?
             .connect()
@@ -261,13 +332,22 @@ async fn grpc(a: &Args) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         channels.push(channel);
     }
+    Ok(channels)
+}
+
+async fn grpc(a: &Args, backend: &str) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("perspectief-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let url = fresh_database(backend, &dir, "grpc").await?;
+    let (store, _, ids) = seeded_store(&url, a.participants).await?;
+    let (address, bearer) = serve_with_lead(&store, ServerConfig::default()).await?;
+    let channels = connect(address, a.connections).await?;
     let plan = Plan {
         tasks: a.tasks,
         warmup: Duration::from_secs(a.warmup),
         measure: Duration::from_secs(a.seconds),
         rate: a.rate,
     };
-    let bearer: tonic::metadata::MetadataValue<_> = format!("Bearer {token}").parse().map_err(|_| "token")?;
     let ids = Arc::new(ids);
 
     let idle = memory();
@@ -312,7 +392,7 @@ async fn grpc(a: &Args) -> Result<(), String> {
     .await;
 
     println!(
-        "gRPC on loopback: {} connections x {} tasks, {} s measured after {} s warm-up, {} participants{}",
+        "gRPC on loopback ({backend}): {} connections x {} tasks, {} s measured after {} s warm-up, {} participants{}",
         a.connections,
         a.tasks,
         a.seconds,
@@ -334,6 +414,91 @@ async fn grpc(a: &Args) -> Result<(), String> {
     {
         println!("| {moment} | {:.1} MiB | {:.2} | {:.1} MiB |", m.0, m.0 / idle.0.max(0.1), m.1);
     }
+    drop(store);
+    drop_database(&url).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// This process's CPU time so far (user + system), from /proc/self/stat (zero where absent).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // After the command name in parentheses: fields 14 and 15 (utime, stime) in clock ticks.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // Linux reports in USER_HZ, 100 a second on every architecture it supports.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+/// `streams`: `--streams` open WatchEvents streams on an idle server: CPU time and RSS over
+/// `--seconds`, against the same server idle without streams over the same time.
+async fn streams(a: &Args) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("perspectief-bench-s-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let url = fresh_database("sqlite", &dir, "streams").await?;
+    let (store, _, _) = seeded_store(&url, a.participants).await?;
+    let config = ServerConfig {
+        streams: perspectief_grpc::api::StreamSettings {
+            per_caller: a.streams,
+            total: a.streams,
+            signal: Some(store.feed_signal()),
+        },
+        ..ServerConfig::default()
+    };
+    let (address, bearer) = serve_with_lead(&store, config).await?;
+    // Within the server's concurrent streams per connection.
+    let channels = connect(address, a.streams.div_ceil(100).max(1)).await?;
+    let window = Duration::from_secs(a.seconds);
+    let settle = Duration::from_secs(a.warmup.max(1));
+    tokio::time::sleep(settle).await;
+    let (idle_rss, idle_cpu) = (memory(), cpu_time());
+    tokio::time::sleep(window).await;
+    let idle_used = cpu_time().saturating_sub(idle_cpu);
+    let feed_reads = store.feed_reads();
+    let mut open = Vec::with_capacity(a.streams);
+    for i in 0..a.streams {
+        let mut client =
+            perspectief_grpc::pb::event_service_client::EventServiceClient::new(channels[i % channels.len()].clone());
+        let mut request = tonic::Request::new(pb::WatchEventsRequest { after_position: u64::MAX / 2 });
+        request.metadata_mut().insert("authorization", bearer.clone());
+        let stream =
+            client.watch_events(request).await.map_err(|s| format!("stream {i}: {:?} {}", s.code(), s.message()))?;
+        open.push(stream.into_inner());
+    }
+    tokio::time::sleep(settle).await;
+    let (open_rss, open_cpu) = (memory(), cpu_time());
+    let reads_before = store.feed_reads();
+    tokio::time::sleep(window).await;
+    let open_used = cpu_time().saturating_sub(open_cpu);
+    let reads_idle = store.feed_reads() - reads_before;
+    println!(
+        "Idle WatchEvents streams on loopback (SQLite, nothing written): {} streams over {} connections, {} s each",
+        a.streams,
+        channels.len(),
+        a.seconds
+    );
+    println!(
+        "\n| state | CPU time in {} s | CPU share | feed reads | RSS | RSS added |\n|---|---|---|---|---|---|",
+        a.seconds
+    );
+    let share = |d: Duration| format!("{:.2} %", 100.0 * d.as_secs_f64() / window.as_secs_f64());
+    println!(
+        "| server up, no streams (baseline) | {:.0} ms | {} | {} | {:.1} MiB | 0 |",
+        idle_used.as_secs_f64() * 1e3,
+        share(idle_used),
+        feed_reads,
+        idle_rss.0
+    );
+    println!(
+        "| {} streams open, idle | {:.0} ms | {} | {reads_idle} | {:.1} MiB | {:.1} MiB |",
+        a.streams,
+        open_used.as_secs_f64() * 1e3,
+        share(open_used),
+        open_rss.0,
+        open_rss.0 - idle_rss.0
+    );
+    drop(open);
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
@@ -459,7 +624,7 @@ async fn cli(a: &Args) -> Result<(), String> {
     Ok(())
 }
 
-async fn write(a: &Args) -> Result<(), String> {
+async fn write(a: &Args, backend: &str) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("perspectief-bench-w-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let plan = Plan {
@@ -468,7 +633,81 @@ async fn write(a: &Args) -> Result<(), String> {
         measure: Duration::from_secs(a.seconds),
         rate: a.rate,
     };
+    let url = fresh_database(backend, &dir, "write").await?;
+    let raw =
+        if backend == "postgres" { raw_postgres(a, plan, &url).await? } else { raw_sqlite(a, plan, &dir).await? };
+    let (store, lead, ids) = seeded_store(&url, a.participants).await?;
+    let store = Arc::new(store);
+    let ids = Arc::new(ids);
+    let lead = Arc::new(lead);
+    let s = store.clone();
+    let writes = load::run(plan, move |task, n| {
+        let (s, ids, lead) = (s.clone(), ids.clone(), lead.clone());
+        async move {
+            let id = ids[((task as u64 * 104_729 + n) % ids.len() as u64) as usize];
+            let cmd = CaseCommand::LogContact(contact(((task as u64) << 40) | n));
+            s.execute(&lead, id, None, cmd).await.map(drop).map_err(|e| e.code().to_owned())
+        }
+    })
+    .await;
+    if backend == "postgres" {
+        println!(
+            "Durable writes on PostgreSQL (synchronous_commit on): {} concurrent writers, {} s measured after {} s warm-up",
+            a.tasks, a.seconds, a.warmup
+        );
+    } else {
+        println!(
+            "Durable writes on SQLite (WAL, synchronous=FULL): {} concurrent writers, {} s measured after {} s warm-up",
+            a.tasks, a.seconds, a.warmup
+        );
+    }
+    println!("{HEADER}");
+    println!("{}", row("raw single-row autocommit INSERT", &raw, None));
+    println!("{}", row("store: contact moment + access-log record", &writes, Some(&raw)));
+    drop(store);
+    drop_database(&url).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
 
+/// Raw single-row autocommit INSERTs on PostgreSQL, one connection per writer, in a table of
+/// their own in the run's database.
+async fn raw_postgres(a: &Args, plan: Plan, url: &str) -> Result<Outcome, String> {
+    let db = Database::connect(url).await.map_err(|e| e.to_string())?;
+    db.execute_raw(Statement::from_string(
+        DbBackend::Postgres,
+        "CREATE TABLE raw_bench (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL)",
+    ))
+    .await
+    .map_err(|e| e.to_string())?;
+    let mut conns = Vec::new();
+    for _ in 0..a.tasks {
+        let mut opt = sea_orm::ConnectOptions::new(url.to_owned());
+        opt.max_connections(1).sqlx_logging(false);
+        conns.push(Database::connect(opt).await.map_err(|e| e.to_string())?);
+    }
+    let conns = Arc::new(conns);
+    let raw = load::run(plan, move |task, n| {
+        let c = conns[task].clone();
+        async move {
+            c.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "INSERT INTO raw_bench (payload) VALUES ($1)",
+                [format!("row {task} {n}").into()],
+            ))
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+        }
+    })
+    .await;
+    let _ = db.execute_raw(Statement::from_string(DbBackend::Postgres, "DROP TABLE raw_bench")).await;
+    Ok(raw)
+}
+
+/// Raw single-row autocommit INSERTs on a SQLite file, WAL, synchronous=FULL, one connection
+/// per writer.
+async fn raw_sqlite(a: &Args, plan: Plan, dir: &std::path::Path) -> Result<Outcome, String> {
     // Baseline: raw single-row autocommits, WAL, synchronous=FULL, one connection per task.
     let url = format!("sqlite://{}?mode=rwc", dir.join("raw.db").display());
     let db = Database::connect(&url).await.map_err(|e| e.to_string())?;
@@ -502,31 +741,7 @@ async fn write(a: &Args) -> Result<(), String> {
         }
     })
     .await;
-
-    let (store, lead, ids) = seeded_store(&dir, a.participants).await?;
-    let store = Arc::new(store);
-    let ids = Arc::new(ids);
-    let lead = Arc::new(lead);
-    let s = store.clone();
-    let writes = load::run(plan, move |task, n| {
-        let (s, ids, lead) = (s.clone(), ids.clone(), lead.clone());
-        async move {
-            let id = ids[((task as u64 * 104_729 + n) % ids.len() as u64) as usize];
-            let cmd = CaseCommand::LogContact(contact(((task as u64) << 40) | n));
-            s.execute(&lead, id, None, cmd).await.map(drop).map_err(|e| e.code().to_owned())
-        }
-    })
-    .await;
-    println!(
-        "Durable writes on SQLite (WAL, synchronous=FULL): {} concurrent writers, {} s measured after {} s warm-up",
-        a.tasks, a.seconds, a.warmup
-    );
-    println!("{HEADER}");
-    println!("{}", row("raw single-row autocommit INSERT", &raw, None));
-    println!("{}", row("store: contact moment + access-log record", &writes, Some(&raw)));
-    drop(store);
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
+    Ok(raw)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -582,22 +797,22 @@ async fn postgres_url(size: u64) -> Result<String, String> {
     Ok(format!("{base}/{name}"))
 }
 
+/// Items of each list on one page of the foundation-wide worklist in the report benchmark.
+const WORKLIST_PAGE: u32 = 50;
+
 async fn report(a: &Args) -> Result<(), String> {
     use perspectief_core::report::ReportingService;
     use perspectief_core::service::WorklistQuery;
     use perspectief_core::{SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure};
     std::fs::create_dir_all(&a.dir).map_err(|e| e.to_string())?;
     let keys = bench_keys(&a.dir)?;
-    let backends: Vec<&str> = match a.backend.as_str() {
-        "both" => vec!["sqlite", "postgres"],
-        one => vec![one],
-    };
+    let backends = backends(a, "both");
     println!(
         "Subsidy report and worklist by contact moments ({} timed runs each, median; loaded with {} writers)",
         a.repeat, a.tasks
     );
     println!(
-        "| backend | contact moments | participants | activity-log scan (baseline) | subsidy report | ratio to scan | worklist | report time growth / size growth |\n|---|---|---|---|---|---|---|---|"
+        "| backend | contact moments | participants | activity-log scan (baseline) | subsidy report | ratio to scan | worklist (everybody's, unpaged) | worklist page 1 ({WORKLIST_PAGE} a list) | worklist page 10 | a worker's own list | report time growth / size growth |\n|---|---|---|---|---|---|---|---|---|---|---|"
     );
     for backend in backends {
         let mut first: Option<(u64, Duration)> = None;
@@ -684,6 +899,36 @@ async fn report(a: &Args) -> Result<(), String> {
                 .await?;
                 format!("{:.1} ms", t.as_secs_f64() * 1e3)
             };
+            // The foundation-wide worklist in pages: the first, and the tenth (the nine before
+            // it walked untimed for its token).
+            let paged = |token: Option<String>| {
+                let mut q = WorklistQuery::for_day(as_of);
+                q.page_size = WORKLIST_PAGE;
+                q.page_token = token;
+                q
+            };
+            let page1 = timed(a.repeat, || async {
+                store.worklist(&lead, paged(None)).await.map(drop).map_err(|e| e.to_string())
+            })
+            .await?;
+            let mut token = None;
+            for _ in 0..9 {
+                token = store.worklist(&lead, paged(token)).await.map_err(|e| e.to_string())?.next_page_token;
+            }
+            let page10 = timed(a.repeat, || async {
+                store.worklist(&lead, paged(token.clone())).await.map(drop).map_err(|e| e.to_string())
+            })
+            .await?;
+            // A project worker's own list, unpaged: the copies of a replicated set have project
+            // workers of their own, so a worker's caseload is the same at every size.
+            let worker = seed::worker(&store, config.workers[0]);
+            let own = timed(a.repeat, || async {
+                let mut q = WorklistQuery::for_day(as_of);
+                q.project_worker = Some(config.workers[0]);
+                store.worklist(&worker, q).await.map(drop).map_err(|e| e.to_string())
+            })
+            .await?;
+            let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
             let growth = match first {
                 None => {
                     first = Some((loaded.contact_moments, report));
@@ -695,13 +940,16 @@ async fn report(a: &Args) -> Result<(), String> {
                 }
             };
             println!(
-                "| {backend} | {}{} | {} | {:.1} ms | {:.1} ms | {:.2} | {worklist} | {growth} |",
+                "| {backend} | {}{} | {} | {:.1} ms | {:.1} ms | {:.2} | {worklist} | {} | {} | {} | {growth} |",
                 loaded.contact_moments,
                 if replicated { " (replicated)" } else { "" },
                 loaded.participants,
                 scan.as_secs_f64() * 1e3,
                 report.as_secs_f64() * 1e3,
                 report.as_secs_f64() / scan.as_secs_f64(),
+                ms(page1),
+                ms(page10),
+                ms(own),
             );
             let _ = raw.close().await;
             drop(store);
@@ -760,8 +1008,10 @@ async fn replicate(a: &Args, backend: &str, base: u64, size: u64, url: &str) -> 
     if copies > 255 {
         return Err(format!("{size} needs {copies} copies of {base}: load a larger base (--load-limit)"));
     }
+    // A copy's participants get project workers of their own (the copy's prefix on the
+    // original worker's id), so that one worker's caseload stays the same at every size.
     let tables: [(&str, &[&str]); 6] = [
-        ("participants", &["id"]),
+        ("participants", &["id", "project_worker"]),
         ("activity_log", &["participant_id"]),
         ("report_firsts", &["participant_id"]),
         ("goals", &["id", "participant_id"]),

@@ -709,6 +709,7 @@ done-privacy-export = Subject access export of { $participant } written: { $file
 done-privacy-checkpoint = Checkpoint { $seq } of the access log signed: { $file }. Public key: { $key }
 done-privacy-review = Review of break-glass access { $access } recorded.
 note-break-glass = Break-glass access: this read was recorded with your reason and will be reviewed.
+note-next-page = There is more: the next page with --page-token { $token }
 col-reviewed-by = reviewed by
 col-finding = finding
 col-field = field

@@ -547,6 +547,7 @@ done-privacy-export = Inzage-export van { $participant } geschreven: { $files } 
 done-privacy-checkpoint = Controlepunt { $seq } van het toegangslogboek ondertekend: { $file }. Publieke sleutel: { $key }
 done-privacy-review = Beoordeling van noodtoegang { $access } vastgelegd.
 note-break-glass = Noodtoegang: deze inzage is met uw reden vastgelegd en wordt beoordeeld.
+note-next-page = Er is meer: de volgende pagina met --page-token { $token }
 col-reviewed-by = beoordeeld door
 col-finding = bevinding
 col-field = veld

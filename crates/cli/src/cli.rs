@@ -1122,6 +1122,12 @@ pub struct WorklistArgs {
     /// Meld deelnemers zonder ZRM-meting sinds meer dan zoveel maanden (standaard 6)
     #[arg(long, value_name = "MAANDEN", value_parser = clap::value_parser!(u32).range(1..=120))]
     pub no_assessment_months: Option<u32>,
+    /// Hoogstens zoveel regels per lijst (0: alles)
+    #[arg(long, default_value_t = 0, value_name = "AANTAL")]
+    pub page_size: u32,
+    /// Ga verder na de vorige pagina (het token dat die noemde)
+    #[arg(long, value_name = "TOKEN")]
+    pub page_token: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -252,6 +252,13 @@ pub struct WorklistQuery {
     /// ([`Case::without_assessment_since`]).
     #[serde(default = "default_assessment_months")]
     pub no_assessment_months: u32,
+    /// At most this many items of each list on one page; 0: every item, on one page.
+    #[serde(default)]
+    pub page_size: u32,
+    /// Where the page starts: the `next_page_token` of the previous page of the same query
+    /// (the same caller, worker, day, windows and page size); `None` for the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_token: Option<String>,
 }
 
 /// Six months: the default interval between ZRM assessments on the worklist.
@@ -273,6 +280,8 @@ impl WorklistQuery {
             limit_lead_days: crate::trajectory::DEFAULT_LIMIT_WARNING_DAYS,
             referral_answer_days: 14,
             no_assessment_months: DEFAULT_ASSESSMENT_MONTHS,
+            page_size: 0,
+            page_token: None,
         }
     }
 }
@@ -322,6 +331,10 @@ pub struct Worklist {
     /// or the registration).
     #[serde(default)]
     pub without_assessment: Vec<WorkItem>,
+    /// The token of the next page when a list has more items than the page size (each list
+    /// goes on where it stopped; a list that ended stays empty on the following pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
 }
 
 /// A case event in the event feed, with its position (the cursor to resume after it).

@@ -16,7 +16,8 @@
 //! - a new period is filled from the data already there ([`rebuild_period`]); the migration
 //!   that adds this table fills it for the periods that exist ([`rebuild_all`]);
 //! - a change of nationality, LVV location or project worker is copied onto the rows
-//!   ([`sync_attributes`]), so the breakdowns show today's values as before.
+//!   (by the writer with its group: see `deferred.rs`), so the breakdowns show today's values as
+//!   before.
 
 use std::collections::BTreeSet;
 
@@ -41,6 +42,11 @@ fn theme_case() -> String {
     format!("CASE code{arms} END")
 }
 
+/// The measures activities under `codes` count under (keys of [`Measure`]).
+pub(crate) fn measures(codes: &[ActivityCode]) -> BTreeSet<String> {
+    codes.iter().flat_map(|c| Measure::of_code(*c)).map(Measure::key).collect()
+}
+
 /// Record that a participant did activities under `codes` on day `on`: every period that
 /// holds the day gets the code, its theme and "reached" with this day when it is the first.
 pub(crate) async fn record<C: ConnectionTrait>(
@@ -52,7 +58,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
     if codes.is_empty() {
         return Ok(());
     }
-    let measures: BTreeSet<String> = codes.iter().flat_map(|c| Measure::of_code(*c)).map(Measure::key).collect();
+    let measures = measures(codes);
     let values: Vec<String> = measures.iter().map(|m| format!("SELECT {} AS measure", lit(m))).collect();
     // The upsert keeps the earlier day; CASE rather than MIN/LEAST, which the two backends spell
     // differently.
@@ -71,30 +77,6 @@ pub(crate) async fn record<C: ConnectionTrait>(
     );
     let month = on.format("%Y-%m").to_string();
     sql::exec(c, &text, [participant.to_owned().into(), sql::date(on).into(), month.into()]).await?;
-    Ok(())
-}
-
-/// Copy a participant's breakdown attributes onto their rows when they changed.
-pub(crate) async fn sync_attributes<C: ConnectionTrait>(
-    c: &C,
-    participant: &str,
-    nationality: Option<&str>,
-    location: Option<&str>,
-    project_worker: &str,
-) -> Result<(), DbErr> {
-    sql::exec(
-        c,
-        "UPDATE report_firsts SET nationality = $2, lvv_location = $3, project_worker = $4 \
-         WHERE participant_id = $1 AND (COALESCE(nationality, '') <> COALESCE($2, '') \
-         OR COALESCE(lvv_location, '') <> COALESCE($3, '') OR project_worker <> $4)",
-        [
-            participant.to_owned().into(),
-            nationality.map(str::to_owned).into(),
-            location.map(str::to_owned).into(),
-            project_worker.to_owned().into(),
-        ],
-    )
-    .await?;
     Ok(())
 }
 

@@ -27,6 +27,7 @@ mod audit;
 mod checkpoints;
 mod clock;
 mod crypto;
+mod deferred;
 mod directory;
 mod erasure;
 mod error;

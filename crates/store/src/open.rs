@@ -529,7 +529,8 @@ mod tests {
                 "m0014_audit_checkpoints",
                 "m0015_version_bound_seals",
                 "m0016_account_confirmations",
-                "m0017_erasure_on_request"
+                "m0017_erasure_on_request",
+                "m0018_worklist_paging"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::crypto::Keyring;
+use crate::deferred::{ActivityRow, Deferred, EventRow};
 use crate::error::{db, internal};
 use crate::sql::{self, get};
 
@@ -126,9 +127,14 @@ pub(crate) async fn participant_key<C: ConnectionTrait>(
     let Some(row) = row else { return Ok(None) };
     let key_id: String = get(&row, "key_id").map_err(db)?;
     let wrapped: Vec<u8> = get(&row, "wrapped").map_err(db)?;
+    unwrap_key(keys, id, &key_id, &wrapped).map(Some)
+}
+
+/// A participant's data key from its wrapped form.
+fn unwrap_key(keys: &Keyring, id: ParticipantId, key_id: &str, wrapped: &[u8]) -> Result<Keyring, DomainError> {
     let key =
-        zeroize::Zeroizing::new(keys.open(&key_id, participant_key_aad(id).as_bytes(), &wrapped).map_err(internal)?);
-    key_ring(&key).map(Some)
+        zeroize::Zeroizing::new(keys.open(key_id, participant_key_aad(id).as_bytes(), wrapped).map_err(internal)?);
+    key_ring(&key)
 }
 
 /// The participant's data key, made (random, wrapped under the current foundation key) when
@@ -219,11 +225,21 @@ pub(crate) async fn load_case<C: ConnectionTrait>(
     keys: &Keyring,
     id: ParticipantId,
 ) -> Result<Option<Case>, DomainError> {
+    Ok(load_case_keyed(c, keys, id).await?.map(|(case, _)| case))
+}
+
+/// Load a case with its participant's data key (unwrapped; `None` when they have none yet),
+/// both in one query; `None` when there is no such participant.
+pub(crate) async fn load_case_keyed<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    id: ParticipantId,
+) -> Result<Option<(Case, Option<Keyring>)>, DomainError> {
     let row = sql::one(
         c,
-        "SELECT p.version, p.key_id, p.state, p.aad_version, \
+        "SELECT p.version, p.key_id, p.state, p.aad_version, k.key_id AS own_key_id, k.wrapped AS own_wrapped, \
          (SELECT MAX(e.version) FROM case_events e WHERE e.participant_id = p.id) AS latest \
-         FROM participants p WHERE p.id = $1",
+         FROM participants p LEFT JOIN participant_keys k ON k.participant_id = p.id WHERE p.id = $1",
         [id.to_string().into()],
     )
     .await
@@ -236,7 +252,18 @@ pub(crate) async fn load_case<C: ConnectionTrait>(
     let state: Vec<u8> = get(&row, "state").map_err(db)?;
     let version: i64 = get(&row, "version").map_err(db)?;
     let aad = state_aad(id, binding(get(&row, "aad_version").map_err(db)?, version));
-    let case: Case = KeyCache::new(keys).unseal(c, id, &aad, &key_id, &state).await?;
+    let own_key_id: Option<String> = get(&row, "own_key_id").map_err(db)?;
+    let own_wrapped: Option<Vec<u8>> = get(&row, "own_wrapped").map_err(db)?;
+    let own = match (own_key_id, own_wrapped) {
+        (Some(key_id), Some(wrapped)) => Some(unwrap_key(keys, id, &key_id, &wrapped)?),
+        _ => None,
+    };
+    let case: Case = if key_id == PARTICIPANT_KEY_ID {
+        let Some(own) = &own else { return Err(internal(format!("participant {id}: the data key is gone"))) };
+        unseal(own, &aad, own.current_id(), &state)?
+    } else {
+        unseal(keys, &aad, &key_id, &state)?
+    };
     if i64v(case.version()) != version {
         return Err(internal(format!(
             "participant {id}: state version {} differs from row version {version}",
@@ -251,7 +278,7 @@ pub(crate) async fn load_case<C: ConnectionTrait>(
             latest.unwrap_or_default()
         )));
     }
-    Ok(Some(case))
+    Ok(Some((case, own)))
 }
 
 /// The display name of a participant (for listings), decrypted; an erased person's
@@ -279,8 +306,29 @@ pub(crate) async fn save_case<C: ConnectionTrait>(
     previous: Option<u64>,
     events: &[CaseEvent],
 ) -> Result<(), DomainError> {
+    let mut rows = Deferred::default();
+    save_case_deferred(c, keys, None, case, previous, events, &mut rows).await?;
+    rows.flush(c).await.map_err(db)
+}
+
+/// [`save_case`], with the rows that nothing reads back before the commit (events, feed
+/// positions, activity log, report projection) put in `rows` for the writer to write with its
+/// group. `own` is the participant's data key when the caller has it ([`load_case_keyed`]).
+pub(crate) async fn save_case_deferred<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    own: Option<Keyring>,
+    case: &Case,
+    previous: Option<u64>,
+    events: &[CaseEvent],
+    rows: &mut Deferred,
+) -> Result<(), DomainError> {
+    rows.writing = true;
     let id = case.id();
-    let own = participant_key_or_new(c, keys, id).await?;
+    let own = match own {
+        Some(own) => own,
+        None => participant_key_or_new(c, keys, id).await?,
+    };
     let (key_id, state) = seal_own(&own, &state_aad(id, Some(case.version())), case)?;
     let (_, display) = seal_own(&own, &display_aad(id, Some(case.version())), &case.profile().display_name())?;
     let p = case.profile();
@@ -348,18 +396,11 @@ pub(crate) async fn save_case<C: ConnectionTrait>(
         }
     }
     if previous.is_some() {
-        crate::firsts::sync_attributes(
-            c,
-            &id.to_string(),
-            nationality.as_deref(),
-            p.lvv_location.as_ref().map(ToString::to_string).as_deref(),
-            &p.project_worker.to_string(),
-        )
-        .await
-        .map_err(db)?;
+        // The row's breakdown attributes, copied onto the report projection's rows.
+        rows.sync(&id.to_string());
     }
     for e in events {
-        save_case_event(c, &own, case, e).await?;
+        save_case_event(c, &own, case, e, rows).await?;
     }
     Ok(())
 }
@@ -375,41 +416,27 @@ async fn current_version<C: ConnectionTrait>(c: &C, id: ParticipantId) -> Result
     Ok(u64::try_from(v).unwrap_or(0))
 }
 
-/// Save one event of a case, its payload sealed with the participant's key `own`.
+/// Save one event of a case, its payload sealed with the participant's key `own`: the rows
+/// appended go to `rows`, the projections are updated now.
 async fn save_case_event<C: ConnectionTrait>(
     c: &C,
     own: &Keyring,
     case: &Case,
     e: &CaseEvent,
+    rows: &mut Deferred,
 ) -> Result<(), DomainError> {
     let id = case.id();
     let (key_id, payload) = seal_own(own, &event_aad(id, e.version), &e.change)?;
-    sql::exec(
-        c,
-        "INSERT INTO case_events (participant_id, version, at, actor, kind, category, key_id, payload) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        [
-            id.to_string().into(),
-            i64v(e.version).into(),
-            sql::micros(e.at).into(),
-            e.actor.to_string().into(),
-            e.change.kind().to_owned().into(),
-            e.change.category().as_str().to_owned().into(),
-            key_id.into(),
-            payload.into(),
-        ],
-    )
-    .await
-    .map_err(db)?;
-    // The single writer serialises every write, so MAX + 1 is gap-free and in commit order.
-    sql::exec(
-        c,
-        "INSERT INTO event_feed (position, participant_id, version) \
-         SELECT COALESCE(MAX(position), 0) + 1, $1, $2 FROM event_feed",
-        [id.to_string().into(), i64v(e.version).into()],
-    )
-    .await
-    .map_err(db)?;
+    rows.event(EventRow {
+        participant_id: id.to_string(),
+        version: i64v(e.version),
+        at: sql::micros(e.at),
+        actor: e.actor.to_string(),
+        kind: e.change.kind().to_owned(),
+        category: e.change.category().as_str().to_owned(),
+        key_id,
+        payload,
+    });
     // The day an activity counts on: a contact counts on the day it took place, a
     // self-reliance assessment on the day it was made.
     let (on, contact_id) = match &e.change {
@@ -417,24 +444,18 @@ async fn save_case_event<C: ConnectionTrait>(
         CaseChange::SelfRelianceAssessed(a) => (a.assessed_on, None),
         _ => (amsterdam_date(e.at), None),
     };
-    for code in e.change.activities() {
-        sql::exec(
-            c,
-            "INSERT INTO activity_log (participant_id, version, code, on_date, actor, contact_id) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            [
-                id.to_string().into(),
-                i64v(e.version).into(),
-                code.code().to_owned().into(),
-                sql::date(on).into(),
-                e.actor.to_string().into(),
-                contact_id.clone().into(),
-            ],
-        )
-        .await
-        .map_err(db)?;
+    let codes = e.change.activities();
+    for code in &codes {
+        rows.activity(ActivityRow {
+            participant_id: id.to_string(),
+            version: i64v(e.version),
+            code: code.code().to_owned(),
+            on_date: sql::date(on),
+            actor: e.actor.to_string(),
+            contact_id: contact_id.clone(),
+        });
     }
-    crate::firsts::record(c, &id.to_string(), &e.change.activities(), on).await.map_err(db)?;
+    rows.first(&id.to_string(), crate::firsts::measures(&codes), &sql::date(on));
     project(c, case, &e.change).await
 }
 

@@ -27,7 +27,7 @@ use crate::Store;
 use crate::error::{db, internal};
 use crate::repo;
 use crate::sql::{self, get};
-use crate::writer::{Output, Work};
+use crate::writer::{DecidedWork, Output, Work};
 
 /// The category an event's read is logged under: its data category, except for a consent
 /// record read by the organisation it names, which shares no case data (no category).
@@ -256,9 +256,11 @@ impl PerspectiefService for Store {
         entry.participant = Some(participant);
         let (keys, policy, ctx, caller) =
             (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
-        let work: Work = Box::new(move |txn, entry| {
+        // Decided: everything that can refuse the command is read and checked before the first
+        // write (no savepoint of its own; see writer.rs).
+        let work: DecidedWork = Box::new(move |txn, entry, rows| {
             Box::pin(async move {
-                let mut case = repo::load_case(txn, &keys, participant).await?.ok_or_else(|| {
+                let (mut case, own) = repo::load_case_keyed(txn, &keys, participant).await?.ok_or_else(|| {
                     DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
                 })?;
                 let (action, category) = command_access(&case, &cmd);
@@ -310,18 +312,19 @@ impl PerspectiefService for Store {
                 let previous = case.version();
                 let events = case.execute(cmd, &ctx)?;
                 if !events.is_empty() {
-                    repo::save_case(txn, &keys, &case, Some(previous), &events).await?;
+                    repo::save_case_deferred(txn, &keys, own, &case, Some(previous), &events, rows).await?;
                 }
                 if let Some(request) = consent_override {
                     // Same transaction as the event: the override is on record for review, or
                     // the referral was not sent.
+                    rows.writing = true;
                     crate::privacy::record_consent_override(txn, &keys, ctx.now, &caller.actor, participant, &request)
                         .await?;
                 }
                 Ok(Box::new(Executed { version: case.version(), events }) as Output)
             })
         });
-        self.write(entry, work).await
+        downcast(self.inner.writer.submit_decided(entry, work).await?)
     }
 
     async fn get_case(&self, caller: &Caller, participant: ParticipantId) -> Result<Case, DomainError> {
@@ -598,7 +601,13 @@ impl PerspectiefService for Store {
             };
             let basis =
                 self.require(caller, Action::Search, &Resource::CaseData { scope, category: DataCategory::Guidance })?;
-            let list = worklist_query(&self.inner.reader, worker, &query).await?;
+            let text = worklist_text(worker, &query);
+            let cursors = match query.page_token.as_deref() {
+                None | Some("") => Vec::new(),
+                Some(token) => self.worklist_cursors(caller, &text, token)?,
+            };
+            let (mut list, next) = worklist_query(&self.inner.reader, worker, &query, &cursors).await?;
+            list.next_page_token = self.worklist_token(caller, &text, &next);
             Ok((list, basis))
         })
         .await
@@ -884,26 +893,274 @@ impl Store {
     }
 }
 
+/// Where one list of a worklist page goes on: after an item's (date, participant, subject), or
+/// nowhere (it ended).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ListCursor {
+    Start,
+    After(String, String, String),
+    Done,
+}
+
+/// The worklist's query as its page tokens are bound to it.
+fn worklist_text(worker: Option<UserId>, q: &WorklistQuery) -> String {
+    format!(
+        "worker={};today={};due={};contact={};limit={};referral={};assessment={};size={}",
+        worker.map(|u| u.to_string()).unwrap_or_default(),
+        q.today,
+        q.due_within_days,
+        q.no_contact_days,
+        q.limit_lead_days,
+        q.referral_answer_days,
+        q.no_assessment_months,
+        q.page_size
+    )
+}
+
+impl Store {
+    fn worklist_token_mac(&self, caller: &Caller, query: &str, position: &str) -> [u8; 32] {
+        self.inner.audit_key.mac(&[
+            b"perspectief worklist page token v1\0",
+            caller.actor.user.to_string().as_bytes(),
+            b"\0",
+            query.as_bytes(),
+            b"\0",
+            position.as_bytes(),
+        ])
+    }
+
+    /// The token that continues a worklist with these cursors (one per list, in order),
+    /// bound by a MAC to the caller and the query; `None` when every list ended.
+    fn worklist_token(&self, caller: &Caller, query: &str, cursors: &[ListCursor]) -> Option<String> {
+        if cursors.iter().all(|c| *c == ListCursor::Done) {
+            return None;
+        }
+        let position = cursors
+            .iter()
+            .map(|c| match c {
+                ListCursor::After(date, participant, subject) => format!("{date},{participant},{subject}"),
+                ListCursor::Start | ListCursor::Done => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join(";");
+        let mac = self.worklist_token_mac(caller, query, &position);
+        Some(format!("{}.{}", hex::encode(&position), hex::encode(&mac[..16])))
+    }
+
+    /// The cursors of a worklist page token this store made for this caller and query.
+    fn worklist_cursors(&self, caller: &Caller, query: &str, token: &str) -> Result<Vec<ListCursor>, DomainError> {
+        let bad = || {
+            DomainError::field(
+                "page_token",
+                "invalid",
+                "not a page token of this worklist: pass the next_page_token of the previous page with the same query",
+            )
+        };
+        let (position, mac) = token.split_once('.').ok_or_else(bad)?;
+        let position = String::from_utf8(hex::decode(position).map_err(|_| bad())?).map_err(|_| bad())?;
+        let mac = hex::decode(mac).map_err(|_| bad())?;
+        let expected = self.worklist_token_mac(caller, query, &position);
+        // Compared in constant time.
+        if mac.len() != 16 || mac.iter().zip(&expected[..16]).fold(0u8, |acc, (a, b)| acc | (a ^ b)) != 0 {
+            return Err(bad());
+        }
+        position
+            .split(';')
+            .map(|list| {
+                if list.is_empty() {
+                    return Ok(ListCursor::Done);
+                }
+                let mut parts = list.split(',');
+                match (parts.next(), parts.next(), parts.next(), parts.next()) {
+                    (Some(date), Some(participant), Some(subject), None) => {
+                        Ok(ListCursor::After(date.to_owned(), participant.to_owned(), subject.to_owned()))
+                    }
+                    _ => Err(bad()),
+                }
+            })
+            .collect()
+    }
+}
+
+/// One list of the worklist: `FROM`/`WHERE` text (with `{worker}` where the worker's clause
+/// goes, `{after}` where the cursor's), its parameters from `$1`, and the expressions of its
+/// order (date, participant, subject).
+struct ListQuery {
+    from_where: String,
+    values: Vec<sea_orm::Value>,
+    order: [&'static str; 3],
+}
+
+/// One page of one list: up to `size` items (all when 0) after `cursor`, and where the next
+/// page of this list starts.
+async fn list_page(
+    c: &sea_orm::DatabaseConnection,
+    worker: Option<UserId>,
+    list: ListQuery,
+    cursor: &ListCursor,
+    size: u32,
+) -> Result<(Vec<sea_orm::QueryResult>, ListCursor), DomainError> {
+    if *cursor == ListCursor::Done {
+        return Ok((Vec::new(), ListCursor::Done));
+    }
+    let ListQuery { from_where, mut values, order: [date, participant, subject] } = list;
+    let mut param = |v: sea_orm::Value| {
+        values.push(v);
+        format!("${}", values.len())
+    };
+    let worker_clause = match worker {
+        Some(w) => format!(" AND p.project_worker = {}", param(w.to_string().into())),
+        None => String::new(),
+    };
+    // A list of participants orders by (date, participant): the index's own order.
+    let same = participant == subject;
+    let after_clause = match cursor {
+        ListCursor::After(d, p, _) if same => {
+            format!(" AND ({date}, {participant}) > ({}, {})", param(d.clone().into()), param(p.clone().into()))
+        }
+        ListCursor::After(d, p, s) => format!(
+            " AND ({date}, {participant}, {subject}) > ({}, {}, {})",
+            param(d.clone().into()),
+            param(p.clone().into()),
+            param(s.clone().into())
+        ),
+        ListCursor::Start | ListCursor::Done => String::new(),
+    };
+    let limit = if size > 0 { format!(" LIMIT {}", param(i64::from(size + 1).into())) } else { String::new() };
+    let order = if same { format!("{date}, {participant}") } else { format!("{date}, {participant}, {subject}") };
+    let text = format!(
+        "SELECT {participant} AS participant_id, {subject} AS subject_id, {date} AS on_date {} ORDER BY {order}{limit}",
+        from_where.replace("{worker}", &worker_clause).replace("{after}", &after_clause)
+    );
+    let mut rows = sql::all(c, &text, values).await.map_err(db)?;
+    if size > 0 && rows.len() > size as usize {
+        rows.truncate(size as usize);
+        let last = rows.last().ok_or_else(|| internal("a full page has a last row"))?;
+        let next = ListCursor::After(
+            get(last, "on_date").map_err(db)?,
+            get(last, "participant_id").map_err(db)?,
+            get(last, "subject_id").map_err(db)?,
+        );
+        Ok((rows, next))
+    } else {
+        Ok((rows, ListCursor::Done))
+    }
+}
+
 /// The worklist as indexed queries; each mirrors the core rule named beside it (the
-/// conformance suite checks they agree).
+/// conformance suite checks they agree). A page holds at most `q.page_size` items of each
+/// list, read in the order of a partial index on the list's open items, so a page costs about
+/// the same at any size. A project worker's own lists start from their participants (SQLite
+/// takes the tables of a `CROSS JOIN` in the order written; PostgreSQL plans it freely).
 async fn worklist_query(
     c: &sea_orm::DatabaseConnection,
     worker: Option<UserId>,
     q: &WorklistQuery,
-) -> Result<Worklist, DomainError> {
+    cursors: &[ListCursor],
+) -> Result<(Worklist, Vec<ListCursor>), DomainError> {
     let today = sql::date(q.today);
     let plus = |days: u32| sql::date(q.today + chrono::Duration::days(i64::from(days)));
     let minus = |days: u32| sql::date(q.today - chrono::Duration::days(i64::from(days)));
-    let worker_clause = if worker.is_some() { " AND p.project_worker = $W" } else { "" };
-    let run = |sql_text: String, mut values: Vec<sea_orm::Value>| {
-        let mut sql_text = sql_text;
-        if let Some(w) = worker {
-            values.push(w.to_string().into());
-            sql_text = sql_text.replace("$W", &format!("${}", values.len()));
+    // The participant first for one worker's list, the list's own index first for everyone's.
+    // SQLite, without statistics, prefers the older status indexes and sorts every open item:
+    // it is told which index holds the list in its order.
+    let hint = |index: &str| {
+        if worker.is_none() && c.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            format!(" INDEXED BY {index}")
+        } else {
+            String::new()
         }
-        async move { sql::all(c, &sql_text, values).await.map_err(db) }
     };
-    let items = |rows: Vec<sea_orm::QueryResult>,
+    let join = |table: &str, alias: &str, index: &str| {
+        if worker.is_some() {
+            format!("FROM participants p CROSS JOIN {table} {alias} WHERE {alias}.participant_id = p.id AND")
+        } else {
+            format!("FROM {table} {alias}{} JOIN participants p ON p.id = {alias}.participant_id WHERE", hint(index))
+        }
+    };
+    let active = "p.outflow_on IS NULL";
+    let assessment_cutoff = q
+        .today
+        .checked_sub_months(chrono::Months::new(q.no_assessment_months))
+        .ok_or_else(|| DomainError::field("no_assessment_months", "out_of_range", "too many months"))?;
+    let lists = [
+        // Case::overdue_goals: still pursued, deadline before today.
+        ListQuery {
+            from_where: format!(
+                "{} g.status IN ('open', 'in_progress') AND g.deadline < $1 AND {active}{{worker}}{{after}}",
+                join("goals", "g", "goals_open_deadline")
+            ),
+            values: vec![today.clone().into()],
+            order: ["g.deadline", "g.participant_id", "g.id"],
+        },
+        // Case::overdue_agreements: open, due before today.
+        ListQuery {
+            from_where: format!(
+                "{} a.status = 'open' AND a.due_on < $1 AND {active}{{worker}}{{after}}",
+                join("agreements", "a", "agreements_open_due")
+            ),
+            values: vec![today.clone().into()],
+            order: ["a.due_on", "a.participant_id", "a.id"],
+        },
+        // Case::agreements_due_within: open, due from today to today + window.
+        ListQuery {
+            from_where: format!(
+                "{} a.status = 'open' AND a.due_on >= $1 AND a.due_on <= $2 AND {active}{{worker}}{{after}}",
+                join("agreements", "a", "agreements_open_due")
+            ),
+            values: vec![today.clone().into(), plus(q.due_within_days).into()],
+            order: ["a.due_on", "a.participant_id", "a.id"],
+        },
+        // Case::days_without_contact > N: last contact (or registration) before today - N.
+        ListQuery {
+            from_where: format!(
+                "FROM participants p{} WHERE COALESCE(p.last_contact_on, p.registered_on) < $1 AND {active}{{worker}}{{after}}",
+                hint("participants_active_contact")
+            ),
+            values: vec![minus(q.no_contact_days).into()],
+            order: ["COALESCE(p.last_contact_on, p.registered_on)", "p.id", "p.id"],
+        },
+        // Case::limit_status is Approaching or Exceeded: the limit on or before today + lead.
+        ListQuery {
+            from_where: format!(
+                "FROM participants p{} WHERE p.limit_on <= $1 AND {active}{{worker}}{{after}}",
+                hint("participants_active_limit")
+            ),
+            values: vec![plus(q.limit_lead_days).into()],
+            order: ["p.limit_on", "p.id", "p.id"],
+        },
+        // Case::unanswered_referrals: sent, no answer, sent before today - N.
+        ListQuery {
+            from_where: format!(
+                "{} r.status = 'sent' AND r.sent_on < $1 AND {active}{{worker}}{{after}}",
+                join("referrals", "r", "referrals_sent_on")
+            ),
+            values: vec![minus(q.referral_answer_days).into()],
+            order: ["r.sent_on", "r.participant_id", "r.id"],
+        },
+        // Case::without_assessment_since: the latest assessment (the day of an activity_log row
+        // of 5.2.d that is not a contact), or the registration, before today - N months. (An
+        // aggregate over every active participant: a page of it is not bounded work.)
+        ListQuery {
+            from_where: format!(
+                "FROM participants p LEFT JOIN activity_log l ON l.participant_id = p.id AND l.code = '{}' \
+                 AND l.contact_id IS NULL WHERE {active}{{worker}} GROUP BY p.id, p.registered_on \
+                 HAVING COALESCE(MAX(l.on_date), p.registered_on) < $1{{after}}",
+                perspectief_core::ActivityCode::SelfReliance.code()
+            ),
+            values: vec![sql::date(assessment_cutoff).into()],
+            order: ["COALESCE(MAX(l.on_date), p.registered_on)", "p.id", "p.id"],
+        },
+    ];
+    let mut pages = Vec::with_capacity(lists.len());
+    let mut next = Vec::with_capacity(lists.len());
+    for (i, list) in lists.into_iter().enumerate() {
+        let cursor = cursors.get(i).unwrap_or(&ListCursor::Start);
+        let (rows, after) = list_page(c, worker, list, cursor, q.page_size).await?;
+        pages.push(rows);
+        next.push(after);
+    }
+    let items = |rows: &[sea_orm::QueryResult],
                  subject: fn(uuid::Uuid) -> WorkSubject|
      -> Result<Vec<WorkItem>, DomainError> {
         rows.iter()
@@ -915,85 +1172,15 @@ async fn worklist_query(
             })
             .collect()
     };
-    let active = "p.outflow_on IS NULL";
-    // Case::overdue_goals: still pursued, deadline before today.
-    let overdue_goals = run(
-        format!(
-            "SELECT g.participant_id, g.id AS subject_id, g.deadline AS on_date FROM goals g JOIN participants p ON p.id = g.participant_id \
-             WHERE g.status IN ('open', 'in_progress') AND g.deadline < $1 AND {active}{worker_clause} ORDER BY g.deadline, g.participant_id, g.id"
-        ),
-        vec![today.clone().into()],
-    )
-    .await?;
-    // Case::overdue_agreements: open, due before today.
-    let overdue_agreements = run(
-        format!(
-            "SELECT a.participant_id, a.id AS subject_id, a.due_on AS on_date FROM agreements a JOIN participants p ON p.id = a.participant_id \
-             WHERE a.status = 'open' AND a.due_on < $1 AND {active}{worker_clause} ORDER BY a.due_on, a.participant_id, a.id"
-        ),
-        vec![today.clone().into()],
-    )
-    .await?;
-    // Case::agreements_due_within: open, due from today to today + window.
-    let agreements_due = run(
-        format!(
-            "SELECT a.participant_id, a.id AS subject_id, a.due_on AS on_date FROM agreements a JOIN participants p ON p.id = a.participant_id \
-             WHERE a.status = 'open' AND a.due_on >= $1 AND a.due_on <= $2 AND {active}{worker_clause} ORDER BY a.due_on, a.participant_id, a.id"
-        ),
-        vec![today.clone().into(), plus(q.due_within_days).into()],
-    )
-    .await?;
-    // Case::days_without_contact > N: last contact (or registration) before today - N.
-    let without_contact = run(
-        format!(
-            "SELECT p.id AS participant_id, p.id AS subject_id, COALESCE(p.last_contact_on, p.registered_on) AS on_date FROM participants p \
-             WHERE COALESCE(p.last_contact_on, p.registered_on) < $1 AND {active}{worker_clause} ORDER BY on_date, p.id"
-        ),
-        vec![minus(q.no_contact_days).into()],
-    )
-    .await?;
-    // Case::limit_status is Approaching or Exceeded: the limit on or before today + lead.
-    let near_limit = run(
-        format!(
-            "SELECT p.id AS participant_id, p.id AS subject_id, p.limit_on AS on_date FROM participants p \
-             WHERE p.limit_on <= $1 AND {active}{worker_clause} ORDER BY p.limit_on, p.id"
-        ),
-        vec![plus(q.limit_lead_days).into()],
-    )
-    .await?;
-    // Case::unanswered_referrals: sent, no answer, sent before today - N.
-    let unanswered = run(
-        format!(
-            "SELECT r.participant_id, r.id AS subject_id, r.sent_on AS on_date FROM referrals r JOIN participants p ON p.id = r.participant_id \
-             WHERE r.status = 'sent' AND r.sent_on < $1 AND {active}{worker_clause} ORDER BY r.sent_on, r.participant_id, r.id"
-        ),
-        vec![minus(q.referral_answer_days).into()],
-    )
-    .await?;
-    // Case::without_assessment_since: the latest assessment (the day of an activity_log row of
-    // 5.2.d that is not a contact), or the registration, before today - N months.
-    let assessment_cutoff = q
-        .today
-        .checked_sub_months(chrono::Months::new(q.no_assessment_months))
-        .ok_or_else(|| DomainError::field("no_assessment_months", "out_of_range", "too many months"))?;
-    let without_assessment = run(
-        format!(
-            "SELECT p.id AS participant_id, p.id AS subject_id, COALESCE(MAX(l.on_date), p.registered_on) AS on_date \
-             FROM participants p LEFT JOIN activity_log l ON l.participant_id = p.id AND l.code = '{}' AND l.contact_id IS NULL \
-             WHERE {active}{worker_clause} GROUP BY p.id, p.registered_on \
-             HAVING COALESCE(MAX(l.on_date), p.registered_on) < $1 ORDER BY on_date, p.id",
-            perspectief_core::ActivityCode::SelfReliance.code()
-        ),
-        vec![sql::date(assessment_cutoff).into()],
-    )
-    .await?;
-    Ok(Worklist {
-        without_assessment: items(without_assessment, |_| WorkSubject::Participant)?,
-        overdue_goals: items(overdue_goals, |u| WorkSubject::Goal(GoalId::from_uuid(u)))?,
-        overdue_agreements: items(overdue_agreements, |u| WorkSubject::Agreement(AgreementId::from_uuid(u)))?,
-        agreements_due: items(agreements_due, |u| WorkSubject::Agreement(AgreementId::from_uuid(u)))?,
-        without_contact: items(without_contact, |_| WorkSubject::Participant)?,
-        near_limit: items(near_limit, |_| WorkSubject::Participant)?,
-        unanswered_referrals: items(unanswered, |u| WorkSubject::Referral(ReferralId::from_uuid(u)))?,
-    })
+    let list = Worklist {
+        overdue_goals: items(&pages[0], |u| WorkSubject::Goal(GoalId::from_uuid(u)))?,
+        overdue_agreements: items(&pages[1], |u| WorkSubject::Agreement(AgreementId::from_uuid(u)))?,
+        agreements_due: items(&pages[2], |u| WorkSubject::Agreement(AgreementId::from_uuid(u)))?,
+        without_contact: items(&pages[3], |_| WorkSubject::Participant)?,
+        near_limit: items(&pages[4], |_| WorkSubject::Participant)?,
+        unanswered_referrals: items(&pages[5], |u| WorkSubject::Referral(ReferralId::from_uuid(u)))?,
+        without_assessment: items(&pages[6], |_| WorkSubject::Participant)?,
+        next_page_token: None,
+    };
+    Ok((list, next))
 }

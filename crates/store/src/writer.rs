@@ -2,10 +2,18 @@
 //!
 //! Every write (a command with its state, events and audit record) and every audit record of a
 //! read is a job. The writer takes the jobs waiting in its queue (up to a batch size), runs them
-//! in one transaction, each inside its own savepoint so one failing job does not undo the
-//! others, appends each job's audit record to the hash chain, and commits once: one fsync for
-//! the whole group. Only after the commit does any caller get its answer, so nothing is
-//! acknowledged before it is durable, and a failed job still leaves its audit record.
+//! in one transaction, appends each job's audit record to the hash chain, and commits once: one
+//! fsync for the whole group. Only after the commit does any caller get its answer, so nothing
+//! is acknowledged before it is durable, and a failed job still leaves its audit record.
+//!
+//! A job that may fail after it has written something runs in its own savepoint, so its
+//! failure is undone alone and the group goes on ([`Writer::submit`]). A *decided* job
+//! ([`Writer::submit_decided`]) reads and decides first and writes only once nothing but the
+//! database itself can fail: it runs without a savepoint (two round trips fewer), and should
+//! it still fail after writing, the whole group is rolled back and every caller told that
+//! nothing was saved. Decided jobs put the rows that nobody in the group reads back (events,
+//! feed positions, activity log, report projection) in a [`Deferred`] buffer, written with one
+//! statement per table per group before the access-log records and the commit.
 
 use std::any::Any;
 use std::future::Future;
@@ -18,6 +26,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, Tr
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::{AuditKey, Chain};
+use crate::deferred::Deferred;
 use crate::error::db;
 
 /// What a job's work returns.
@@ -33,11 +42,32 @@ pub(crate) type Work = Box<
         + Send,
 >;
 
+/// The work of a decided job: like [`Work`], with the group's buffer of deferred rows. It sets
+/// [`Deferred::writing`] before its first write.
+pub(crate) type DecidedWork = Box<
+    dyn for<'t> FnOnce(
+            &'t DatabaseTransaction,
+            &'t mut AuditEntry,
+            &'t mut Deferred,
+        ) -> Pin<Box<dyn Future<Output = Result<Output, DomainError>> + Send + 't>>
+        + Send,
+>;
+
 type Reply = oneshot::Sender<Result<Output, DomainError>>;
+
+/// What a job does besides its audit record.
+enum Task {
+    /// Nothing: it records a read, whose outcome the caller already set.
+    Record,
+    /// Work in a savepoint of its own.
+    Isolated(Work),
+    /// Decided work without a savepoint.
+    Decided(DecidedWork),
+}
 
 struct Job {
     entry: AuditEntry,
-    work: Option<Work>,
+    task: Task,
     reply: Reply,
 }
 
@@ -92,8 +122,19 @@ impl Writer {
     /// Run `work` and append `entry` (completed by the work and the outcome); returns the work's
     /// output once committed.
     pub(crate) async fn submit(&self, entry: AuditEntry, work: Option<Work>) -> Result<Output, DomainError> {
+        let task = work.map_or(Task::Record, Task::Isolated);
+        self.send(entry, task).await
+    }
+
+    /// Run decided `work` without a savepoint (see the module's documentation) and append
+    /// `entry`; returns the work's output once committed.
+    pub(crate) async fn submit_decided(&self, entry: AuditEntry, work: DecidedWork) -> Result<Output, DomainError> {
+        self.send(entry, Task::Decided(work)).await
+    }
+
+    async fn send(&self, entry: AuditEntry, task: Task) -> Result<Output, DomainError> {
         let (reply, rx) = oneshot::channel();
-        self.tx.send(Job { entry, work, reply }).await.map_err(|_| unavailable())?;
+        self.tx.send(Job { entry, task, reply }).await.map_err(|_| unavailable())?;
         // A dropped reply means the batch was interrupted (its task panicked): nothing of it
         // was committed.
         rx.await.map_err(|_| interrupted())?
@@ -107,7 +148,7 @@ impl Writer {
         let mut replies = Vec::with_capacity(entries.len());
         for entry in entries {
             let (reply, rx) = oneshot::channel();
-            self.tx.send(Job { entry, work: None, reply }).await.map_err(|_| unavailable())?;
+            self.tx.send(Job { entry, task: Task::Record, reply }).await.map_err(|_| unavailable())?;
             replies.push(rx);
         }
         for rx in replies {
@@ -153,7 +194,7 @@ async fn run(db: DatabaseConnection, key: AuditKey, mut rx: mpsc::Receiver<Job>,
 
 async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context: Context) {
     let size = batch.len();
-    let writes = batch.iter().any(|j| j.work.is_some());
+    let writes = batch.iter().any(|j| !matches!(j.task, Task::Record));
     let started = std::time::Instant::now();
     let options =
         TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
@@ -166,39 +207,65 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context
         Err(e) => return fail_all(batch, db_err(e), &context),
     };
     let mut done: Vec<(Reply, Result<Output, DomainError>)> = Vec::with_capacity(batch.len());
+    let mut deferred = Deferred::default();
     let mut jobs = batch.into_iter();
     while let Some(job) = jobs.next() {
         let mut entry = job.entry;
-        // A job without work only records a read, whose outcome the caller already set.
-        let result = match job.work {
-            None => Ok(Box::new(()) as Output),
-            Some(work) => {
-                let (result, healthy) = run_in_savepoint(&txn, work, &mut entry).await;
-                if let Err(e) = &result
-                    && !healthy
-                {
-                    // Abandon the batch: roll back and tell every caller, none committed.
-                    context.metrics.failed_batches.inc();
-                    tracing::error!(size, error = %e, "a write batch was abandoned and rolled back");
-                    let _ = txn.rollback().await;
-                    let error = interrupted();
-                    let _ = job.reply.send(Err(e.clone()));
-                    for (reply, _) in done {
-                        let _ = reply.send(Err(error.clone()));
-                    }
-                    for job in jobs {
-                        let _ = job.reply.send(Err(error.clone()));
-                    }
-                    return;
+        // A read's record carries the outcome its caller set.
+        let record = matches!(job.task, Task::Record);
+        let (result, healthy) = match job.task {
+            Task::Record => (Ok(Box::new(()) as Output), true),
+            Task::Isolated(work) => {
+                // It may read what the decided jobs before it wrote.
+                if let Err(e) = flush(&txn, &mut deferred).await {
+                    (Err(e), false)
+                } else {
+                    run_in_savepoint(&txn, work, &mut entry).await
                 }
-                entry = entry.with_outcome(&result);
-                result
+            }
+            Task::Decided(work) => {
+                let mut rows = Deferred::default();
+                match work(&txn, &mut entry, &mut rows).await {
+                    Ok(out) => {
+                        deferred.absorb(rows);
+                        (Ok(out), true)
+                    }
+                    // Failed before writing anything: it fails alone.
+                    Err(e) => {
+                        let healthy = !rows.writing;
+                        (Err(e), healthy)
+                    }
+                }
             }
         };
+        if let Err(e) = &result
+            && !healthy
+        {
+            // Abandon the batch: roll back and tell every caller, none committed.
+            context.metrics.failed_batches.inc();
+            tracing::error!(size, error = %e, "a write batch was abandoned and rolled back");
+            let _ = txn.rollback().await;
+            let error = interrupted();
+            let _ = job.reply.send(Err(e.clone()));
+            for (reply, _) in done {
+                let _ = reply.send(Err(error.clone()));
+            }
+            for job in jobs {
+                let _ = job.reply.send(Err(error.clone()));
+            }
+            return;
+        }
+        if !record {
+            entry = entry.with_outcome(&result);
+        }
         chain.append(&entry);
         done.push((job.reply, result));
     }
-    let committed = match chain.save(&txn).await {
+    let saved = match flush(&txn, &mut deferred).await {
+        Ok(()) => chain.save(&txn).await.map_err(db_err),
+        Err(e) => Err(e),
+    };
+    let committed = match saved {
         // A COMMIT whose answer was lost may still have been applied: say so, rather than
         // invite a blind retry that could record the same thing twice.
         Ok(()) => txn.commit().await.map_err(|e| {
@@ -209,7 +276,7 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context
                         .to_owned(),
             }
         }),
-        Err(e) => Err(db_err(e)),
+        Err(e) => Err(e),
     };
     match committed {
         Ok(()) => {
@@ -231,6 +298,14 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context
             }
         }
     }
+}
+
+/// Write the deferred rows of the decided jobs so far.
+async fn flush(txn: &DatabaseTransaction, deferred: &mut Deferred) -> Result<(), DomainError> {
+    if deferred.is_empty() {
+        return Ok(());
+    }
+    deferred.flush(txn).await.map_err(db_err)
 }
 
 /// Run a job in a savepoint. The second value says whether the transaction is still usable:
@@ -343,5 +418,67 @@ mod tests {
         let records = crate::audit::records(&db, None, 0, 10).await.unwrap();
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].entry.outcome, perspectief_core::service::AuditOutcome::Failed);
+    }
+
+    fn meta_insert(key: &'static str) -> DecidedWork {
+        Box::new(move |txn, _entry, rows| {
+            Box::pin(async move {
+                rows.writing = true;
+                crate::sql::exec(txn, "INSERT INTO meta (key, value) VALUES ($1, 'written')", [key.into()])
+                    .await
+                    .map_err(db_err)?;
+                Ok(Box::new(()) as Output)
+            })
+        })
+    }
+
+    #[tokio::test]
+    async fn a_decided_job_refused_before_writing_fails_alone() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let refused: DecidedWork = Box::new(|_txn, _entry, _rows| {
+            Box::pin(async { Err(DomainError::RuleViolated { rule: Rule::PlanRequired }) })
+        });
+        let (a, b) =
+            tokio::join!(writer.submit_decided(entry(), refused), writer.submit_decided(entry(), meta_insert("b")));
+        assert_eq!(a.unwrap_err().code(), "plan_required");
+        b.unwrap();
+        let written = crate::sql::one(&db, "SELECT value FROM meta WHERE key = 'b'", []).await.unwrap();
+        assert!(written.is_some());
+        let records = crate::audit::records(&db, None, 0, 10).await.unwrap();
+        assert_eq!(records.len(), 2, "both on record");
+    }
+
+    #[tokio::test]
+    async fn a_decided_job_failing_after_writing_rolls_back_its_whole_group() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let half: DecidedWork = Box::new(|txn, _entry, rows| {
+            Box::pin(async move {
+                rows.writing = true;
+                crate::sql::exec(txn, "INSERT INTO meta (key, value) VALUES ('half', 'written')", []).await.unwrap();
+                Err(DomainError::Unavailable { reason: "the database failed".to_owned() })
+            })
+        });
+        // Queued together, so they share a group: the one before it is not acknowledged either.
+        let (a, b, c) = tokio::join!(
+            writer.submit_decided(entry(), meta_insert("a")),
+            writer.submit_decided(entry(), half),
+            writer.submit(entry(), None),
+        );
+        for r in [a.map(drop), b.map(drop), c.map(drop)] {
+            assert_eq!(r.unwrap_err().code(), "unavailable");
+        }
+        for key in ["a", "half"] {
+            let row = crate::sql::one(&db, "SELECT value FROM meta WHERE key = $1", [key.into()]).await.unwrap();
+            assert!(row.is_none(), "{key}: nothing of the group was written");
+        }
+        assert!(crate::audit::records(&db, None, 0, 10).await.unwrap().is_empty());
+        // The writer goes on.
+        writer.submit_decided(entry(), meta_insert("after")).await.unwrap();
+        let head = crate::audit::verify(&db, &AuditKey([7; 32])).await.unwrap();
+        assert!(matches!(head, perspectief_core::service::ChainVerification::Intact { records: 1, .. }), "{head}");
     }
 }

@@ -1641,7 +1641,12 @@ pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
     } else {
         Some(args.worker.map(|w| ctx.user("--worker", &w)).transpose()?.unwrap_or(ctx.me()))
     };
+    query.page_size = args.page_size;
+    query.page_token = args.page_token;
     let list = svc.worklist(&ctx.caller, query).await?;
+    if let Some(token) = &list.next_page_token {
+        output::note(&t!("note-next-page", token = token.as_str()));
+    }
     let mut names = BTreeMap::new();
     if ctx.format == OutputFormat::Table {
         let mut page = PageRequest { page_size: 500, page_token: None };

@@ -29,6 +29,8 @@ impl ToProto for WorklistQuery {
             limit_lead_days: self.limit_lead_days,
             referral_answer_days: self.referral_answer_days,
             no_assessment_months: self.no_assessment_months,
+            page_size: i32::try_from(self.page_size).unwrap_or(i32::MAX),
+            page_token: self.page_token.clone().unwrap_or_default(),
         }
     }
 }
@@ -46,6 +48,9 @@ impl FromProto<pb::GetWorklistRequest> for WorklistQuery {
             limit_lead_days: or(proto.limit_lead_days, defaults.limit_lead_days),
             referral_answer_days: or(proto.referral_answer_days, defaults.referral_answer_days),
             no_assessment_months: or(proto.no_assessment_months, defaults.no_assessment_months),
+            page_size: u32::try_from(proto.page_size)
+                .map_err(|_| at.child("page_size").invalid("negative", "the page size cannot be negative"))?,
+            page_token: Some(proto.page_token).filter(|t| !t.is_empty()),
         })
     }
 }
@@ -107,6 +112,7 @@ impl ToProto for Worklist {
             near_limit: to_protos(&self.near_limit),
             unanswered_referrals: to_protos(&self.unanswered_referrals),
             without_assessment: to_protos(&self.without_assessment),
+            next_page_token: self.next_page_token.clone().unwrap_or_default(),
         }
     }
 }
@@ -121,6 +127,7 @@ impl FromProto<pb::Worklist> for Worklist {
             near_limit: repeated(proto.near_limit, &at.child("near_limit"))?,
             unanswered_referrals: repeated(proto.unanswered_referrals, &at.child("unanswered_referrals"))?,
             without_assessment: repeated(proto.without_assessment, &at.child("without_assessment"))?,
+            next_page_token: Some(proto.next_page_token).filter(|t| !t.is_empty()),
         })
     }
 }
@@ -192,6 +199,7 @@ mod tests {
             near_limit: vec![item(6, WorkSubject::Participant)],
             unanswered_referrals: vec![item(7, WorkSubject::Referral(ReferralId::from_u128(17)))],
             without_assessment: vec![item(8, WorkSubject::Participant)],
+            next_page_token: Some("abc.def".to_owned()),
         }
     }
 
@@ -213,6 +221,8 @@ mod tests {
             limit_lead_days: 30,
             referral_answer_days: 10,
             no_assessment_months: 3,
+            page_size: 25,
+            page_token: Some("abc.def".to_owned()),
         };
         for q in [defaults.clone(), custom] {
             assert_eq!(WorklistQuery::from_proto(q.to_proto(), &Field::root()).unwrap(), q);

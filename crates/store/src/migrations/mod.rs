@@ -21,6 +21,7 @@ mod m0014_audit_checkpoints;
 mod m0015_version_bound_seals;
 mod m0016_account_confirmations;
 mod m0017_erasure_on_request;
+mod m0018_worklist_paging;
 
 /// The migrator.
 #[derive(Debug)]
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_version_bound_seals::Migration),
             Box::new(m0016_account_confirmations::Migration),
             Box::new(m0017_erasure_on_request::Migration),
+            Box::new(m0018_worklist_paging::Migration),
         ]
     }
 

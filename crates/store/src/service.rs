@@ -1064,6 +1064,13 @@ async fn worklist_query(
     // The participant first for one worker's list, the list's own index first for everyone's.
     // SQLite, without statistics, prefers the older status indexes and sorts every open item:
     // it is told which index holds the list in its order.
+    let sqlite_hint = |index: &str| {
+        if c.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            format!(" INDEXED BY {index}")
+        } else {
+            String::new()
+        }
+    };
     let hint = |index: &str| {
         if worker.is_none() && c.get_database_backend() == sea_orm::DbBackend::Sqlite {
             format!(" INDEXED BY {index}")
@@ -1143,9 +1150,12 @@ async fn worklist_query(
         // aggregate over every active participant: a page of it is not bounded work.)
         ListQuery {
             from_where: format!(
-                "FROM participants p LEFT JOIN activity_log l ON l.participant_id = p.id AND l.code = '{}' \
+                "FROM participants p LEFT JOIN activity_log l{} ON l.participant_id = p.id AND l.code = '{}' \
                  AND l.contact_id IS NULL WHERE {active}{{worker}} GROUP BY p.id, p.registered_on \
                  HAVING COALESCE(MAX(l.on_date), p.registered_on) < $1{{after}}",
+                // Each participant's own rows: SQLite's planner otherwise may scan every
+                // assessment of everybody for each participant.
+                sqlite_hint("activity_log_participant_code"),
                 perspectief_core::ActivityCode::SelfReliance.code()
             ),
             values: vec![sql::date(assessment_cutoff).into()],

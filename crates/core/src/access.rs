@@ -764,6 +764,13 @@ pub struct AccessPolicy {
 }
 
 impl AccessPolicy {
+    /// Whether aggregate figures shown to `actor` must have their small cells suppressed (and
+    /// no drill-down to persons): for every reader outside the foundation, whose own staff keep
+    /// the full view. One rule for the subsidy report and the self-reliance cohort.
+    pub fn suppresses_small_cells(&self, actor: &Actor) -> bool {
+        actor.organisation != self.foundation
+    }
+
     /// Decide whether `actor` may perform `action` on `resource` on `today`. Default deny; see
     /// the module documentation for the matrix.
     ///

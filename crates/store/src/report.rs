@@ -311,7 +311,7 @@ impl ReportingService for Store {
             };
             let mut report = SubsidyReport::compute(&period, as_of, &facts);
             // Outside the foundation, small cells point at persons: suppressed.
-            if caller.actor.organisation != self.inner.policy.foundation {
+            if self.inner.policy.suppresses_small_cells(&caller.actor) {
                 report.suppress_small_cells(self.inner.min_cell);
             }
             Ok((report, basis))
@@ -331,7 +331,7 @@ impl ReportingService for Store {
             let basis = self.require(caller, Action::Read, &Resource::SubsidyReports)?;
             // The ids behind a figure are for the foundation's own staff: outside it they
             // re-identify persons in small cells.
-            if caller.actor.organisation != self.inner.policy.foundation {
+            if self.inner.policy.suppresses_small_cells(&caller.actor) {
                 return Err(DomainError::AccessDenied(perspectief_core::access::DenyReason::NotFoundationStaff {
                     role: caller.actor.role,
                 }));
@@ -426,7 +426,7 @@ impl ReportingService for Store {
                 people.iter().map(|(id, a)| (*id, a.as_slice())).collect();
             let mut cohort = ZrmCohort::compute(period.starts_on(), period.ends_on(), &borrowed);
             // Outside the foundation: the guidance domains only, small figures suppressed.
-            if caller.actor.organisation != self.inner.policy.foundation {
+            if self.inner.policy.suppresses_small_cells(&caller.actor) {
                 cohort = cohort.for_outside_reader(self.inner.min_cell);
             }
             Ok((cohort, basis))

@@ -3,10 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use perspectief_core::DomainError;
 use perspectief_core::access::{Actor, Role};
 use perspectief_core::ids::{OrganisationId, ParticipantId, UserId};
 use perspectief_core::organisation::DirectoryService;
-use perspectief_core::service::{Caller, PageRequest, ParticipantFilter, PerspectiefService, Purpose};
+use perspectief_core::service::{
+    Caller, Page, PageRequest, ParticipantFilter, ParticipantSummary, PerspectiefService, Purpose,
+};
 use perspectief_store::{Keyring, Store, StoreOptions, resolve_database_url};
 
 use crate::cli::{Cli, OutputFormat};
@@ -230,6 +233,33 @@ pub fn remote_caller(acting: Option<UserId>) -> Caller {
     }
 }
 
+/// Every item of a paged list, asking 500 at a time until the last page.
+pub async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = std::result::Result<Page<T>, DomainError>>,
+{
+    let mut items = Vec::new();
+    let mut page = PageRequest { page_size: 500, page_token: None };
+    loop {
+        let result = fetch(page.clone()).await?;
+        items.extend(result.items);
+        match result.next_page_token {
+            Some(t) => page.page_token = Some(t),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// Every participant the filter lets through (all pages).
+pub async fn all_participants<S: PerspectiefService>(
+    svc: &S,
+    ctx: &Ctx,
+    filter: ParticipantFilter,
+) -> Result<Vec<ParticipantSummary>> {
+    all_pages(|page| svc.list_participants(&ctx.caller, filter.clone(), page)).await
+}
+
 /// A participant by id or by the start of its id (as tables show it).
 pub async fn participant<S: PerspectiefService>(svc: &S, ctx: &Ctx, value: &str) -> Result<ParticipantId> {
     let v = value.trim().to_lowercase();
@@ -239,22 +269,13 @@ pub async fn participant<S: PerspectiefService>(svc: &S, ctx: &Ctx, value: &str)
     if v.len() < 4 || !v.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
         return Err(Failure::field("DEELNEMER", t!("violation-not-a-participant-ref", value = value)));
     }
-    let mut found = Vec::new();
-    let mut page = PageRequest { page_size: 500, page_token: None };
-    loop {
-        let result = svc
-            .list_participants(
-                &ctx.caller,
-                ParticipantFilter { include_closed: true, ..Default::default() },
-                page.clone(),
-            )
-            .await?;
-        found.extend(result.items.iter().filter(|p| matches_id(&p.id.to_string(), &v)).map(|p| p.id));
-        match result.next_page_token {
-            Some(t) => page.page_token = Some(t),
-            None => break,
-        }
-    }
+    let found: Vec<ParticipantId> =
+        all_participants(svc, ctx, ParticipantFilter { include_closed: true, ..Default::default() })
+            .await?
+            .iter()
+            .filter(|p| matches_id(&p.id.to_string(), &v))
+            .map(|p| p.id)
+            .collect();
     match found.as_slice() {
         [one] => Ok(*one),
         [] => Err(Failure::new(

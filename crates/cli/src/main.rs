@@ -26,8 +26,13 @@ use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::ReportingService;
 use perspectief_core::service::PerspectiefService;
 
-use crate::cli::{Cli, Command, ImportCmd};
-use crate::commands::{admin, case, import, misc, reports};
+use crate::cli::{Cli, Command};
+use crate::commands::import::ImportCmd;
+use crate::commands::{
+    agreement, audit, backup, consent, contact, dev, export, goal, grant, import, init, key, meeting, misc,
+    organisation, outflow, participant, period, plan, privacy, referral, report, returns, session, token, user,
+    worklist, zrm,
+};
 use crate::context::Ctx;
 use crate::exit::{Failure, Result};
 use crate::i18n::Lang;
@@ -189,7 +194,7 @@ fn run(cli: Cli, command: clap::Command) -> Result<()> {
         _ => {}
     }
     // A language other than nl or en is a participant document's language, nothing else's.
-    let document = matches!(cli.command, Command::Participant(cli::ParticipantCmd::Document { .. }));
+    let document = matches!(cli.command, Command::Participant(participant::ParticipantCmd::Document { .. }));
     if let Some(l) = cli.lang
         && !document
         && !matches!(l, DocumentLanguage::Nl | DocumentLanguage::En)
@@ -198,9 +203,9 @@ fn run(cli: Cli, command: clap::Command) -> Result<()> {
     }
     let (cli, cmd) = split(cli);
     match cmd {
-        Command::Init(a) => runtime.block_on(admin::init(&cli, config_path.as_deref(), &config, a)),
-        Command::Migrate => runtime.block_on(admin::migrate(&cli, &config)),
-        Command::Key(cli::KeyCmd::New) => commands::keys::new_key(&cli, &config),
+        Command::Init(a) => runtime.block_on(init::init(&cli, config_path.as_deref(), &config, a)),
+        Command::Migrate => runtime.block_on(init::migrate(&cli, &config)),
+        Command::Key(key::KeyCmd::New) => key::new_key(&cli, &config),
         Command::Serve(a) => {
             drop(runtime);
             let env = std::env::var(perspectief_store::DATABASE_URL_VAR).ok().filter(|v| !v.trim().is_empty());
@@ -222,7 +227,7 @@ fn split(mut cli: Cli) -> (Cli, Command) {
 async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<PathBuf>, cmd: Command) -> Result<()> {
     // The organisations register replaced the config file's [organisations] section: say so,
     // and how to carry the names over, until the section is gone.
-    let importing = matches!(&cmd, Command::Organisation(cli::OrganisationCmd::ImportConfig));
+    let importing = matches!(&cmd, Command::Organisation(organisation::OrganisationCmd::ImportConfig));
     if !config.organisations.is_empty() && !importing {
         output::note(&t!(
             "warning-config-organisations",
@@ -260,17 +265,17 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
     let actor = context::local_actor(&store, acting).await?;
     let ctx = Ctx::new(cli.output, config_path, context::local_caller(actor), false).with_document_language(cli.lang);
     let result = match cmd {
-        Command::User(c) => admin::user_cmd(&store, &ctx, c).await,
-        Command::Token(c) => admin::token_cmd(&store, &ctx, c).await,
-        Command::Grant(c) => admin::grant_cmd(&store, &ctx, c).await,
-        Command::Backup(a) => admin::backup(&store, &ctx, &url, a).await,
-        Command::Key(c) => commands::keys::key_cmd(&store, &ctx, c).await,
-        Command::Dev(cli::DevCmd::Seed(a)) => admin::dev_seed(&store, &ctx, a).await,
-        Command::Privacy(cli::PrivacyTop::Other(c)) => commands::privacy::privacy_cmd(&store, &ctx, c).await,
-        Command::Privacy(cli::PrivacyTop::Retention(a)) => commands::retention::retention(&store, &ctx, a).await,
-        Command::Privacy(cli::PrivacyTop::Erase(c)) => commands::erasure::erase_cmd(&store, &ctx, c).await,
-        Command::Privacy(cli::PrivacyTop::Hold(c)) => commands::erasure::hold_cmd(&store, &ctx, c).await,
-        Command::Organisation(c) => admin::organisation_cmd(&store, Some(&store), &ctx, c).await,
+        Command::User(c) => user::user_cmd(&store, &ctx, c).await,
+        Command::Token(c) => token::token_cmd(&store, &ctx, c).await,
+        Command::Grant(c) => grant::grant_cmd(&store, &ctx, c).await,
+        Command::Backup(a) => backup::backup(&store, &ctx, &url, a).await,
+        Command::Key(c) => key::key_cmd(&store, &ctx, c).await,
+        Command::Dev(dev::DevCmd::Seed(a)) => dev::dev_seed(&store, &ctx, a).await,
+        Command::Privacy(privacy::PrivacyTop::Other(c)) => privacy::privacy_cmd(&store, &ctx, c).await,
+        Command::Privacy(privacy::PrivacyTop::Retention(a)) => commands::retention::retention(&store, &ctx, a).await,
+        Command::Privacy(privacy::PrivacyTop::Erase(c)) => commands::erasure::erase_cmd(&store, &ctx, c).await,
+        Command::Privacy(privacy::PrivacyTop::Hold(c)) => commands::erasure::hold_cmd(&store, &ctx, c).await,
+        Command::Organisation(c) => organisation::organisation_cmd(&store, Some(&store), &ctx, c).await,
         other => workflow(&store, &ctx, other).await,
     };
     result.map_err(|f| ctx.named(f))
@@ -282,26 +287,26 @@ async fn workflow<S: PerspectiefService + ReportingService + DirectoryService>(
     cmd: Command,
 ) -> Result<()> {
     match cmd {
-        Command::Participant(c) => case::participant_cmd(svc, ctx, c).await,
-        Command::Plan(c) => case::plan_cmd(svc, ctx, c).await,
-        Command::Goal(c) => case::goal_cmd(svc, ctx, c).await,
-        Command::Agreement(c) => case::agreement_cmd(svc, ctx, c).await,
-        Command::Contact(c) => case::contact_cmd(svc, ctx, c).await,
-        Command::Referral(c) => case::referral_cmd(svc, ctx, c).await,
-        Command::Consent(c) => case::consent_cmd(svc, ctx, c).await,
-        Command::Return(c) => case::return_cmd(svc, ctx, c).await,
-        Command::Zrm(c) => case::zrm_cmd(svc, ctx, c).await,
-        Command::Report(c) => reports::report_cmd(svc, ctx, c).await,
-        Command::Outflow(c) => case::outflow_cmd(svc, ctx, c).await,
-        Command::Session(c) => case::session_cmd(svc, ctx, c).await,
-        Command::Meeting(c) => case::meeting_cmd(svc, ctx, c).await,
-        Command::Period(c) => case::period_cmd(svc, ctx, c).await,
-        Command::Worklist(a) => case::worklist(svc, ctx, a).await,
-        Command::Audit(c) => case::audit_cmd(svc, ctx, c).await,
+        Command::Participant(c) => participant::participant_cmd(svc, ctx, c).await,
+        Command::Plan(c) => plan::plan_cmd(svc, ctx, c).await,
+        Command::Goal(c) => goal::goal_cmd(svc, ctx, c).await,
+        Command::Agreement(c) => agreement::agreement_cmd(svc, ctx, c).await,
+        Command::Contact(c) => contact::contact_cmd(svc, ctx, c).await,
+        Command::Referral(c) => referral::referral_cmd(svc, ctx, c).await,
+        Command::Consent(c) => consent::consent_cmd(svc, ctx, c).await,
+        Command::Return(c) => returns::return_cmd(svc, ctx, c).await,
+        Command::Zrm(c) => zrm::zrm_cmd(svc, ctx, c).await,
+        Command::Report(c) => report::report_cmd(svc, ctx, c).await,
+        Command::Outflow(c) => outflow::outflow_cmd(svc, ctx, c).await,
+        Command::Session(c) => session::session_cmd(svc, ctx, c).await,
+        Command::Meeting(c) => meeting::meeting_cmd(svc, ctx, c).await,
+        Command::Period(c) => period::period_cmd(svc, ctx, c).await,
+        Command::Worklist(a) => worklist::worklist(svc, ctx, a).await,
+        Command::Audit(c) => audit::audit_cmd(svc, ctx, c).await,
         Command::Import(ImportCmd::Participants(a)) => import::participants(svc, ctx, a).await,
         Command::Import(ImportCmd::Contacts(a)) => import::contacts(svc, ctx, a).await,
-        Command::Export(a) => case::export(svc, ctx, a).await,
-        Command::Organisation(c) => admin::organisation_cmd(svc, None, ctx, c).await,
+        Command::Export(a) => export::export(svc, ctx, a).await,
+        Command::Organisation(c) => organisation::organisation_cmd(svc, None, ctx, c).await,
         _ => Err(Failure::new(exit::INTERNAL, "unroutable command")),
     }
 }

@@ -10,9 +10,82 @@ use perspectief_grpc::api::StreamSettings;
 use perspectief_grpc::server::{ServerConfig, TlsConfig, serve, shutdown_signal};
 use perspectief_store::{Keyring, Store, StoreOptions, default_database_path, resolve_database_url};
 
-use crate::cli::ServeArgs;
 use crate::exit::{CONFIG as EXIT_CONFIG, Failure, UNAVAILABLE as EXIT_UNAVAILABLE, USAGE as EXIT_USAGE};
 use crate::t;
+use clap::ValueEnum;
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Luisteradres
+    #[arg(long, default_value = "127.0.0.1:50051", value_name = "ADRES")]
+    pub listen: SocketAddr,
+    /// TLS-certificaat (PEM)
+    #[arg(long, value_name = "PAD", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS-sleutel (PEM)
+    #[arg(long, value_name = "PAD", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// CA voor clientcertificaten (wederzijdse TLS)
+    #[arg(long, value_name = "PAD", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// Geen reflectie aanbieden
+    #[arg(long)]
+    pub no_reflection: bool,
+    /// Maak een genoemde database aan als die nog niet bestaat
+    #[arg(long)]
+    pub create: bool,
+    /// Hoeveel verzoeken tegelijk (over alle verbindingen); meer krijgen RESOURCE_EXHAUSTED
+    #[arg(long, default_value_t = 256, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_in_flight: u32,
+    /// De langste duur van een verzoek in seconden; een kortere deadline van de client telt
+    #[arg(long, default_value_t = 30, value_name = "SECONDEN", value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout: u64,
+    /// Vorm van het log op stderr: text (leesbare regels) of json (één object per regel)
+    #[arg(long, value_enum, default_value = "text", value_name = "VORM")]
+    pub log_format: LogFormat,
+    /// Logniveau (error, warn, info, debug, trace, of filters als RUST_LOG); anders RUST_LOG, anders info
+    #[arg(long, value_name = "NIVEAU")]
+    pub log_level: Option<String>,
+    /// Metrics (Prometheus-tekstformaat) op http://ADRES/metrics; standaard uit
+    #[arg(long, value_name = "ADRES")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Sta metrics toe op een adres buiten deze machine (een monitoringnetwerk)
+    #[arg(long, requires = "metrics_listen")]
+    pub metrics_public: bool,
+    /// Hoeveel gebeurtenisstromen (WatchEvents) één account tegelijk open mag hebben
+    #[arg(long, default_value_t = 8, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams_per_caller: u32,
+    /// Hoeveel gebeurtenisstromen er in totaal tegelijk open mogen zijn
+    #[arg(long, default_value_t = 512, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams: u32,
+    /// Seconden dat de server na het stopsignaal NOT_SERVING meldt en nog verbindingen aanneemt
+    #[arg(long, default_value_t = 5, value_name = "SECONDEN")]
+    pub drain_seconds: u64,
+    /// Onderteken een controlepunt van het toegangslog na zoveel nieuwe regels
+    #[arg(long, default_value_t = 1000, value_name = "AANTAL", value_parser = clap::value_parser!(u64).range(1..))]
+    pub checkpoint_every_records: u64,
+    /// Onderteken een controlepunt van het toegangslog na zoveel minuten (als er regels bij kwamen)
+    #[arg(long, default_value_t = 60, value_name = "MINUTEN", value_parser = clap::value_parser!(u64).range(1..))]
+    pub checkpoint_every_minutes: u64,
+    /// Schrijf elk controlepunt ook als regel in dit bestand, buiten de database (maak het alleen-toevoegen)
+    #[arg(long, value_name = "PAD")]
+    pub checkpoint_file: Option<PathBuf>,
+    /// Kleinste cel van de subsidierapportage die buiten de stichting getoond wordt (kleinere worden weggelaten)
+    #[arg(long, default_value_t = 5, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub min_cell: u32,
+    /// Hoeveel geweigerde aanmeldingen één adres per minuut mag hebben; daarna wacht het adres
+    #[arg(long, default_value_t = 20, value_name = "AANTAL", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_refused_auth: u32,
+}
+
+/// The log's form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Leesbare regels
+    Text,
+    /// JSON, één object per regel
+    Json,
+}
 
 fn fail(code: u8, message: impl Into<String>) -> Failure {
     Failure::new(code, message)
@@ -33,7 +106,7 @@ pub struct Args {
     pub create: bool,
     pub max_in_flight: usize,
     pub request_timeout: std::time::Duration,
-    pub log_format: crate::cli::LogFormat,
+    pub log_format: LogFormat,
     pub log_level: Option<String>,
     pub metrics_listen: Option<SocketAddr>,
     pub metrics_public: bool,
@@ -156,8 +229,8 @@ fn database_missing(url: &str) -> bool {
 pub fn run(args: Args) -> Result<(), Failure> {
     check(&args)?;
     let format = match args.log_format {
-        crate::cli::LogFormat::Text => crate::logging::Format::Text,
-        crate::cli::LogFormat::Json => crate::logging::Format::Json,
+        LogFormat::Text => crate::logging::Format::Text,
+        LogFormat::Json => crate::logging::Format::Json,
     };
     crate::logging::init(format, args.log_level.as_deref()).map_err(|e| fail(EXIT_USAGE, e))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -92,7 +92,7 @@ pub async fn document<S: PerspectiefService + DirectoryService>(
             (InformationSheet { contact }.to_html(language, day), Some(InformationSheet::version()))
         }
     };
-    crate::commands::reports::write_report(&req.html, &html)?;
+    crate::commands::report::write_report(&req.html, &html)?;
     if !language.is_reviewed() {
         output::note(&t!(
             "document-unreviewed",
@@ -151,7 +151,7 @@ pub async fn zrm_report<S: PerspectiefService + ReportingService + DirectoryServ
     let period = crate::context::pick("subsidy_period", period, periods.iter().map(|p| p.id()))?;
     let cohort = svc.zrm_cohort(&ctx.caller, period).await?;
     if let Some(path) = &html {
-        crate::commands::reports::write_report(path, &cohort.to_html())?;
+        crate::commands::report::write_report(path, &cohort.to_html())?;
     }
     if ctx.format == crate::cli::OutputFormat::Json {
         let value = serde_json::to_value(&cohort).map_err(|e| Failure::new(crate::exit::INTERNAL, e.to_string()))?;

@@ -16,15 +16,38 @@ use perspectief_core::case::{Case, CaseCommand, CommandContext, RegisterParticip
 use perspectief_core::ids::ParticipantId;
 use perspectief_core::input::{LocationInput, LocationKind, LogContactInput};
 use perspectief_core::organisation::DirectoryService;
-use perspectief_core::service::{PageRequest, ParticipantFilter, PerspectiefService};
+use perspectief_core::service::{ParticipantFilter, PerspectiefService};
 use serde_json::json;
 
 use crate::args::{de, now, parse_date, parse_instant, today};
-use crate::cli::ImportArgs;
-use crate::context::Ctx;
+use crate::context::{Ctx, all_participants};
 use crate::exit::{Failure, IO, Result, VALIDATION, flag_of};
 use crate::output;
 use crate::t;
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Deelnemers: given_names, family_name, date_of_birth, country_of_origin, nationalities, languages, v_number, lvv_location, registered_on
+    Participants(ImportArgs),
+    /// Contactmomenten: participant, at, kind, location, activities, summary, category, duration_minutes
+    Contacts(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Het CSV-bestand (komma of puntkomma)
+    pub file: PathBuf,
+    /// Importeer de geldige rijen en schrijf de afgekeurde naar --rejected
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Waar de afgekeurde rijen heen gaan (standaard BESTAND.afgekeurd.csv)
+    #[arg(long, value_name = "PAD")]
+    pub rejected: Option<PathBuf>,
+    /// Alleen controleren, niets importeren
+    #[arg(long)]
+    pub dry_run: bool,
+}
 
 /// A progress bar on a terminal; hidden otherwise.
 pub fn progress(len: u64, message: &str) -> ProgressBar {
@@ -130,22 +153,8 @@ pub async fn contacts<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
             .and(Err(Failure::new(VALIDATION, t!("import-refused"))));
     }
     // Every participant id once, to resolve the column (full ids or their start).
-    let mut all = Vec::new();
-    let mut page = PageRequest { page_size: 500, page_token: None };
-    loop {
-        let result = svc
-            .list_participants(
-                &ctx.caller,
-                ParticipantFilter { include_closed: true, ..Default::default() },
-                page.clone(),
-            )
-            .await?;
-        all.extend(result.items.iter().map(|p| p.id));
-        match result.next_page_token {
-            Some(t) => page.page_token = Some(t),
-            None => break,
-        }
-    }
+    let every = ParticipantFilter { include_closed: true, ..Default::default() };
+    let all: Vec<ParticipantId> = all_participants(svc, ctx, every).await?.iter().map(|p| p.id).collect();
     // The register once, when the sheet names partners (by code or id).
     let named = sheet.headers.iter().any(|h| h == "partner")
         && sheet.rows.iter().any(|r| cells(&sheet.headers, r).contains_key("partner"));
@@ -236,7 +245,7 @@ pub async fn contacts<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
                 duration_minutes: duration,
                 agreements: Vec::new(),
             };
-            match super::case::contact_command(input) {
+            match super::contact::contact_command(input) {
                 Ok((_, cmd)) => {
                     if let std::collections::btree_map::Entry::Vacant(slot) = cases.entry(participant) {
                         slot.insert(svc.get_case(&ctx.caller, participant).await?);

@@ -8,6 +8,20 @@ use crate::cli::OutputFormat;
 use crate::exit::{Failure, IO, Result};
 use crate::i18n::{Lang, lang};
 use crate::output::{self, col, obj};
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct RefArgs {
+    /// Als JSON (hetzelfde als --output json)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
 
 pub fn activities(format: OutputFormat) -> Result<()> {
     let rows: Vec<_> = ActivityCode::ALL

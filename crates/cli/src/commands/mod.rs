@@ -1,16 +1,44 @@
 //! The commands. Workflow commands are written once, generic over [`PerspectiefService`], and
 //! run on the local store or through a server alike.
 
-pub mod admin;
-pub mod case;
+// One module a noun of the command line, each with its clap arguments and its handler.
+pub mod agreement;
+pub mod audit;
+pub mod backup;
+pub mod consent;
+pub mod contact;
+pub mod dev;
+pub mod export;
+pub mod goal;
+pub mod grant;
+pub mod import;
+pub mod init;
+pub mod key;
+pub mod meeting;
+pub mod misc;
+pub mod organisation;
+pub mod outflow;
+pub mod participant;
+pub mod period;
+pub mod plan;
+pub mod privacy;
+pub mod referral;
+pub mod report;
+pub mod returns;
+pub mod session;
+pub mod token;
+pub mod user;
+pub mod worklist;
+pub mod zrm;
+
+// Parts of a command that live in their own module: `participant document`, `report zrm`
+// (documents), `privacy retention`, `privacy erase` and `privacy hold`.
 pub mod documents;
 pub mod erasure;
-pub mod import;
-pub mod keys;
-pub mod misc;
-pub mod privacy;
-pub mod reports;
 pub mod retention;
+
+// What the case-file commands share.
+pub mod case;
 
 use perspectief_core::error::ValueError;
 use perspectief_core::ids::{OrganisationId, UserId};
@@ -23,6 +51,11 @@ use crate::context::Ctx;
 use crate::directory::{Directory, Staff};
 use crate::exit::{Failure, Result};
 use crate::t;
+
+/// The caller for keeping accounts, tokens, grants and the register.
+pub fn admin_caller(ctx: &Ctx) -> perspectief_core::service::Caller {
+    ctx.with_purpose(perspectief_core::service::Purpose::Administration)
+}
 
 /// A value error as a validation failure naming the flag.
 pub fn vfail(flag: &str, e: &ValueError) -> Failure {

@@ -5,20 +5,106 @@
 
 use std::path::Path;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use perspectief_core::accounts::ConfirmationKind;
-use perspectief_core::ids::{BreakGlassId, ConsentOverrideId};
+use perspectief_core::ids::{BreakGlassId, ConsentOverrideId, ParticipantId, UserId};
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::privacy::PrivacyService;
 use perspectief_core::service::PerspectiefService;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 use super::text;
-use crate::cli::PrivacyCmd;
+use crate::args::parse_date;
 use crate::context::{Ctx, participant, pick};
 use crate::exit::{Failure, INTERNAL, Result, VALIDATION};
-use crate::output::{self, col, obj, term_col};
+use crate::output::{self, Col, col, obj, term_col};
 use crate::t;
+use clap::Subcommand;
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum PrivacyCmd {
+    /// Alles wat over een deelnemer is vastgelegd, met wie wat ontving en het toegangslogboek (projectleider)
+    Export {
+        participant: String,
+        /// Waarom (het verzoek van de deelnemer): wordt vastgelegd en beoordeeld, want de export bevat ook medische en strafrechtelijke inhoud
+        #[arg(long)]
+        reason: String,
+        /// Als JSON naar dit (nieuwe) bestand
+        #[arg(long, value_name = "BESTAND")]
+        json: Option<PathBuf>,
+        /// Als leesbare HTML-pagina naar dit (nieuwe) bestand
+        #[arg(long, value_name = "BESTAND")]
+        html: Option<PathBuf>,
+    },
+    /// Een ondertekend controlepunt van het toegangslogboek, om aan een derde te geven (auditor)
+    Checkpoint {
+        /// Het nieuwe bestand (JSON)
+        #[arg(long, value_name = "BESTAND")]
+        out: PathBuf,
+    },
+    /// Noodtoegang tot een dossier buiten de gewone rechten: met een reden, gelogd en ter beoordeling
+    BreakGlass {
+        participant: String,
+        /// Waarom (verplicht; alleen zichtbaar voor wie beoordeelt)
+        #[arg(long)]
+        reason: String,
+    },
+    /// Noodtoegangen ter beoordeling (projectleider, auditor)
+    Reviews {
+        /// Vanaf deze dag
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: Option<NaiveDate>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Accounts en tokens die dossiers kunnen lezen: wie ze aanmaakte en welke projectleider ze als tweede persoon bevestigde, ter beoordeling naast de noodtoegangen (projectleider, auditor)
+    Confirmations {
+        /// Aangemaakt vanaf deze dag
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: Option<NaiveDate>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Leg de beoordeling van een noodtoegang vast (nooit de eigen)
+    Review {
+        /// De noodtoegang (id, of het begin of eind ervan)
+        access: String,
+        /// Bevinding
+        #[arg(long)]
+        note: String,
+    },
+    /// Doorverwijzingen die zonder toestemming zijn verstuurd (projectleider), ter beoordeling (projectleider, auditor)
+    Overrides {
+        /// Vanaf deze dag
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: Option<NaiveDate>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Leg de beoordeling vast van een doorverwijzing die zonder toestemming is verstuurd (nooit de eigen)
+    OverrideReview {
+        /// Het versturen zonder toestemming (id, of het begin of eind ervan)
+        id: String,
+        /// Bevinding
+        #[arg(long)]
+        note: String,
+    },
+}
+
+/// `privacy`: the commands of [`PrivacyCmd`] and the retention run.
+#[derive(Debug, Subcommand)]
+pub enum PrivacyTop {
+    #[command(flatten)]
+    Other(PrivacyCmd),
+    /// Bewaartermijnen toepassen: wis wat na uitstroom verlopen is, ook uit de beheerde reservekopieën (projectleider)
+    Retention(crate::commands::retention::RetentionArgs),
+    /// Wissen op verzoek (AVG art. 17): aanvragen (projectleider; `privacy erase ID --reason ...`), bevestigen door een tweede persoon, intrekken, tonen
+    Erase(crate::commands::erasure::EraseArgs),
+    /// Bewaarplicht (legal hold): zolang die geldt wordt niets van de deelnemer gewist (projectleider)
+    #[command(subcommand)]
+    Hold(crate::commands::erasure::HoldCmd),
+}
 
 /// Write a new private file (0600); an existing file is never overwritten.
 fn write_new(path: &Path, text: &str) -> Result<()> {
@@ -31,6 +117,31 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
 
 fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN))
+}
+
+/// The last columns of both review lists: why, and the review.
+const REVIEW_COLS: [Col; 3] =
+    [col("reason", "col-reason"), col("reviewed_by", "col-reviewed-by"), col("finding", "col-finding")];
+
+/// What both review lists (break-glass reads, consent overrides) show of a record: its id, when,
+/// who, for which participant, why, and who reviewed it with what finding.
+fn review_row(
+    id: String,
+    at: DateTime<Utc>,
+    user: UserId,
+    participant: ParticipantId,
+    reason: &str,
+    review: Option<(UserId, &str)>,
+) -> Map<String, Value> {
+    obj(json!({
+        "id": id,
+        "at": at.to_rfc3339(),
+        "user": user.to_string(),
+        "participant": participant.to_string(),
+        "reason": reason,
+        "reviewed_by": review.map(|(by, _)| by.to_string()),
+        "finding": review.map(|(_, note)| note),
+    }))
 }
 
 fn internal(e: impl std::fmt::Display) -> Failure {
@@ -105,17 +216,11 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService + DirectoryServi
             let rows: Vec<_> = records
                 .iter()
                 .map(|r| {
-                    obj(json!({
-                        "id": r.id.to_string(),
-                        "access": r.access.as_str(),
-                        "at": r.at.to_rfc3339(),
-                        "user": r.user.to_string(),
-                        "role": r.role.to_string(),
-                        "participant": r.participant.to_string(),
-                        "reason": r.reason.as_str(),
-                        "reviewed_by": r.review.as_ref().map(|v| v.by.to_string()),
-                        "finding": r.review.as_ref().map(|v| v.note.as_str().to_owned()),
-                    }))
+                    let review = r.review.as_ref().map(|v| (v.by, v.note.as_str()));
+                    let mut row = review_row(r.id.to_string(), r.at, r.user, r.participant, r.reason.as_str(), review);
+                    row.insert("access".to_owned(), json!(r.access.as_str()));
+                    row.insert("role".to_owned(), json!(r.role.to_string()));
+                    row
                 })
                 .collect();
             let cols = [
@@ -125,11 +230,8 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService + DirectoryServi
                 col("user", "col-user"),
                 col("role", "col-role"),
                 col("participant", "col-participant"),
-                col("reason", "col-reason"),
-                col("reviewed_by", "col-reviewed-by"),
-                col("finding", "col-finding"),
             ];
-            output::list(ctx.format, &cols, &rows)
+            output::list(ctx.format, &[&cols[..], &REVIEW_COLS].concat(), &rows)
         }
         PrivacyCmd::Confirmations { from, limit } => {
             // Accounts and tokens that read case data, with the second person who confirmed
@@ -201,18 +303,12 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService + DirectoryServi
             let rows: Vec<_> = records
                 .iter()
                 .map(|r| {
-                    obj(json!({
-                        "id": r.id.to_string(),
-                        "at": r.at.to_rfc3339(),
-                        "user": r.user.to_string(),
-                        "participant": r.participant.to_string(),
-                        "referral": r.referral.to_string(),
-                        "partner": directory.name(r.partner),
-                        "category": r.category.as_str(),
-                        "reason": r.reason.as_str(),
-                        "reviewed_by": r.review.as_ref().map(|v| v.by.to_string()),
-                        "finding": r.review.as_ref().map(|v| v.note.as_str().to_owned()),
-                    }))
+                    let review = r.review.as_ref().map(|v| (v.by, v.note.as_str()));
+                    let mut row = review_row(r.id.to_string(), r.at, r.user, r.participant, r.reason.as_str(), review);
+                    row.insert("referral".to_owned(), json!(r.referral.to_string()));
+                    row.insert("partner".to_owned(), json!(directory.name(r.partner)));
+                    row.insert("category".to_owned(), json!(r.category.as_str()));
+                    row
                 })
                 .collect();
             let cols = [
@@ -222,11 +318,8 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService + DirectoryServi
                 col("participant", "col-participant"),
                 col("partner", "col-partner"),
                 term_col("category", "col-category", "category"),
-                col("reason", "col-reason"),
-                col("reviewed_by", "col-reviewed-by"),
-                col("finding", "col-finding"),
             ];
-            output::list(ctx.format, &cols, &rows)
+            output::list(ctx.format, &[&cols[..], &REVIEW_COLS].concat(), &rows)
         }
         PrivacyCmd::OverrideReview { id, note } => {
             let note = text("--note", &note)?;

@@ -7,12 +7,32 @@ use perspectief_core::service::Purpose;
 use perspectief_store::{Keyring, Store};
 use serde_json::json;
 
-use crate::cli::{Cli, KeyCmd, OutputFormat};
+use crate::cli::{Cli, OutputFormat};
+use crate::commands::misc::RefArgs;
 use crate::config::Config;
 use crate::context::{self, Ctx};
 use crate::exit::{CONFIG, Failure, Result};
 use crate::output::{self, col, obj};
 use crate::t;
+use clap::{Args, Subcommand};
+
+/// Retiring a key: `key new`, then `key rotate`, then `key status`, then the old line out.
+#[derive(Debug, Subcommand)]
+pub enum KeyCmd {
+    /// Zet een nieuwe sleutel vooraan in het sleutelbestand (rechten 0600); de oude sleutels blijven staan tot `key rotate` klaar is. Start de server daarna opnieuw met dit bestand
+    New,
+    /// Versleutel alles wat nog onder een oudere sleutel staat opnieuw met de huidige (beheerder); in porties, elk in één transactie: afgebroken gaat een volgende keer verder waar het stopte
+    Rotate(RotateArgs),
+    /// Welke sleutels de database nog nodig heeft: per sleutel het aantal waarden en of hij uit het sleutelbestand mag (beheerder)
+    Status(RefArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// Hoeveel rijen per transactie
+    #[arg(long, default_value_t = perspectief_store::DEFAULT_ROTATION_BATCH as u64, value_parser = clap::value_parser!(u64).range(1..=100_000), value_name = "AANTAL")]
+    pub batch: u64,
+}
 
 /// `key new`: a new key at the front of the key file (it seals from the next start on; the
 /// keys after it keep opening older values until `key rotate` is done).

@@ -13,12 +13,109 @@ use perspectief_core::service::PerspectiefService;
 use perspectief_core::{CountryCode, OutflowOutcome, SubsidyPeriodId};
 use serde_json::{Value, json};
 
+use super::case::{Expect, load, new_id, write};
+use crate::args::parse_date;
 use crate::args::today;
 use crate::commands::vfail;
 use crate::context::Ctx;
 use crate::exit::{Failure, INTERNAL, NOT_FOUND, Result};
 use crate::output::{self, col, obj};
 use crate::t;
+use chrono::NaiveDate;
+use clap::Subcommand;
+use perspectief_core::case::CaseCommand;
+use perspectief_core::ids::ReportId;
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// Verantwoording per subsidieperiode: gerealiseerd tegen streefcijfer per activiteit en thema
+    Subsidy {
+        /// De subsidieperiode (id, of het begin of eind ervan)
+        period: String,
+        /// Peildatum (standaard vandaag)
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        as_of: Option<NaiveDate>,
+        /// Schrijf de afdrukbare HTML-versie (met grafieken) naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        html: Option<PathBuf>,
+        /// Schrijf de Markdown-versie naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        markdown: Option<PathBuf>,
+    },
+    /// De deelnemers (interne id's) achter een cijfer van de verantwoording
+    Drilldown {
+        /// De subsidieperiode
+        period: String,
+        /// Het cijfer: een activiteitnummer (5.2.a(2)), theme:inform|activate|guide|evaluate, reached, departed of outflow:UITKOMST
+        figure: String,
+        /// Peildatum (standaard vandaag)
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        as_of: Option<NaiveDate>,
+        /// Alleen deze maand (JJJJ-MM)
+        #[arg(long, value_name = "MAAND")]
+        month: Option<String>,
+        /// Alleen deze nationaliteit (landcode; - voor onbekend)
+        #[arg(long, value_name = "LAND")]
+        nationality: Option<String>,
+        /// Alleen deze LVV-locatie (- voor onbekend)
+        #[arg(long, value_name = "LOCATIE")]
+        location: Option<String>,
+        /// Alleen deze projectmedewerker
+        #[arg(long, value_name = "GEBRUIKER")]
+        worker: Option<String>,
+    },
+    /// Voortgangsrapportage voor de casemanager van de gemeente (5.2.e)
+    Progress {
+        participant: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: NaiveDate,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        to: NaiveDate,
+        /// Schrijf de afdrukbare HTML-versie naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        html: Option<PathBuf>,
+        /// Schrijf de Markdown-versie naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        markdown: Option<PathBuf>,
+    },
+    /// Zelfredzaamheid (ZRM, 5.2.d) van een subsidieperiode: gemiddelde verandering per domein tussen eerste en laatste meting, voor deelnemers met ten minste twee metingen
+    Zrm {
+        /// De subsidieperiode (id, of het begin of eind ervan)
+        period: String,
+        /// Schrijf de afdrukbare HTML-versie (met grafiek) naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        html: Option<PathBuf>,
+    },
+    /// Agenda voor het ketenoverleg: wie besproken moet worden en waarom (3.2.f/g)
+    Agenda {
+        /// De datum van het overleg (standaard vandaag)
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        date: Option<NaiveDate>,
+        /// Geen contact sinds meer dan zoveel dagen (standaard 21)
+        #[arg(long, value_name = "DAGEN")]
+        no_contact_days: Option<u32>,
+        /// Einde traject binnen zoveel weken (standaard 12)
+        #[arg(long, value_name = "WEKEN")]
+        limit_weeks: Option<u32>,
+        /// Schrijf de agenda als Markdown naar dit bestand
+        #[arg(long, value_name = "BESTAND")]
+        markdown: Option<PathBuf>,
+    },
+    /// Leg vast dat een voortgangsrapportage is verstuurd
+    Sent {
+        participant: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: NaiveDate,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        to: NaiveDate,
+        /// De gemeente (organisatie)
+        #[arg(long, value_name = "ORGANISATIE")]
+        sent_to: String,
+        #[command(flatten)]
+        expect: Expect,
+    },
+}
 
 /// Write a report file holding personal data: readable by its owner only.
 pub(crate) fn write_report(path: &Path, text: &str) -> Result<()> {
@@ -70,11 +167,10 @@ fn figure(value: &str) -> Result<Figure> {
 pub async fn report_cmd<S: PerspectiefService + ReportingService + DirectoryService>(
     svc: &S,
     ctx: &Ctx,
-    cmd: crate::cli::ReportCmd,
+    cmd: ReportCmd,
 ) -> Result<()> {
-    use crate::cli::ReportCmd;
     match cmd {
-        sent @ ReportCmd::Sent { .. } => crate::commands::case::report_sent(svc, ctx, sent).await,
+        sent @ ReportCmd::Sent { .. } => report_sent(svc, ctx, sent).await,
         ReportCmd::Subsidy { period: p, as_of, html, markdown } => {
             let id = period(svc, ctx, &p).await?;
             let report = svc.subsidy_report(&ctx.caller, id, as_of.unwrap_or_else(today)).await?;
@@ -224,4 +320,20 @@ fn write_files(
         write_report(path, &to_markdown())?;
     }
     Ok(())
+}
+
+/// `report sent`: record that a progress report went to the municipality.
+pub async fn report_sent<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
+    let ReportCmd::Sent { participant, from, to, sent_to, expect } = cmd else {
+        return Err(Failure::new(crate::exit::INTERNAL, "not a report-sent command"));
+    };
+    let case = load(svc, ctx, &participant).await?;
+    let id = ReportId::from_uuid(new_id());
+    let cmd = CaseCommand::RecordProgressReport {
+        id,
+        period_from: from,
+        period_to: to,
+        sent_to: ctx.org(svc, "--sent-to", &sent_to).await?,
+    };
+    write(svc, ctx, &case, expect, cmd).await?.naming("report", id).confirm(t!("done-report"))
 }

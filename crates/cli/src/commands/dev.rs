@@ -1,0 +1,115 @@
+//! `perspectief dev seed`: synthetic data for developers (local only).
+
+use clap::{Args, Subcommand};
+use perspectief_core::access::Role;
+use perspectief_store::Store;
+use serde_json::json;
+
+use crate::context::Ctx;
+use crate::exit::{Failure, Result, VALIDATION};
+use crate::output;
+use crate::t;
+
+#[derive(Debug, Subcommand)]
+pub enum DevCmd {
+    /// Vul een lege database met synthetische deelnemers, trajecten en bijeenkomsten (nooit echte gegevens)
+    Seed(DevSeedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DevSeedArgs {
+    /// Aantal deelnemers
+    #[arg(long, value_name = "AANTAL", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub participants: u64,
+    /// Het zaad: dezelfde waarde geeft dezelfde gegevens
+    #[arg(long, default_value_t = 1, value_name = "GETAL")]
+    pub seed: u64,
+    /// Over hoeveel maanden tot vandaag de trajecten lopen
+    #[arg(long, default_value_t = 18, value_name = "MAANDEN", value_parser = clap::value_parser!(u32).range(1..=36))]
+    pub months: u32,
+}
+
+/// `dev seed`: fill an empty database with synthetic data ([`perspectief_synth`]), through the
+/// same audited write path as real work. Only an administrator, only locally, and only into a
+/// database without participants, so synthetic people never mix with real ones.
+pub async fn dev_seed(store: &Store, ctx: &Ctx, args: DevSeedArgs) -> Result<()> {
+    if ctx.caller.actor.role != Role::Administrator {
+        return Err(Failure::new(crate::exit::PERMISSION, t!("error-seed-role")));
+    }
+    if store.holds_participants().await? {
+        return Err(Failure::new(VALIDATION, t!("error-seed-not-empty")));
+    }
+    let today = chrono::Utc::now().date_naive();
+    // The data set ends the day before today: every date in it lies in the past.
+    let days = u64::from(args.months) * 30 + 1;
+    let start = today.checked_sub_days(chrono::Days::new(days)).unwrap_or(today);
+    let config = perspectief_synth::Config::new(args.seed, start, args.months);
+    // Accounts for the synthetic project workers, so lists show a name.
+    for (n, worker) in config.workers.iter().enumerate() {
+        let account = perspectief_core::accounts::UserAccount {
+            id: *worker,
+            organisation: store.policy().foundation,
+            role: Role::ProjectWorker,
+            name: perspectief_core::Label::parse(&format!("Projectmedewerker {} (synthetisch)", n + 1))
+                .map_err(|e| Failure::new(crate::exit::INTERNAL, e.to_string()))?,
+            disabled: false,
+            awaiting_confirmation: false,
+        };
+        match store.create_user(&ctx.caller, account).await {
+            Ok(_) | Err(perspectief_core::DomainError::AlreadyExists { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    // The synthetic chain partners, in the register (referrals and consents name them).
+    for organisation in config.partner_organisations(store.policy().foundation) {
+        match store.add_organisation(&ctx.caller, organisation).await {
+            Ok(_) | Err(perspectief_core::DomainError::AlreadyExists { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let progress = super::import::progress(args.participants, &t!("progress-seed"));
+    let foundation = store.policy().foundation;
+    let caller_for = move |user| {
+        perspectief_core::service::Caller::local(perspectief_core::access::Actor {
+            user,
+            organisation: foundation,
+            role: Role::ProjectWorker,
+            grant: perspectief_core::access::Grant::NONE,
+        })
+    };
+    let mut loaded = perspectief_synth::Loaded::default();
+    let mut registered = Vec::new();
+    for index in 0..args.participants {
+        let script = perspectief_synth::participant(&config, index);
+        loaded.add(perspectief_synth::load_participant(store, &script, &caller_for).await?);
+        registered.push((script.register.id, script.register.registered_on));
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    // Sessions are run by the synthetic project workers too.
+    let organiser = caller_for(config.workers[0]);
+    let mut sessions = 0u64;
+    for script in perspectief_synth::sessions(&config, &registered) {
+        loaded.add(perspectief_synth::load_session(store, &script, &organiser).await?);
+        sessions += 1;
+    }
+    output::done(
+        ctx.format,
+        &t!(
+            "done-seed",
+            participants = loaded.participants,
+            contacts = loaded.contact_moments,
+            sessions = sessions,
+            commands = loaded.commands,
+            skipped = loaded.skipped
+        ),
+        json!({
+            "participants": loaded.participants,
+            "contact_moments": loaded.contact_moments,
+            "sessions": sessions,
+            "commands": loaded.commands,
+            "skipped": loaded.skipped,
+            "seed": args.seed,
+        }),
+    )
+}

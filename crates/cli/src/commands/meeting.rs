@@ -1,0 +1,213 @@
+//! `perspectief meeting`: the chain-partner meeting, its agenda, discussion and termination advice.
+
+use chrono::NaiveDate;
+use clap::Subcommand;
+use perspectief_core::ids::{MeetingId, ParticipantId};
+use perspectief_core::meeting::{Advice, AgendaReason, ChainDecision, ChainMeeting, MeetingCommand};
+use perspectief_core::organisation::DirectoryService;
+use perspectief_core::service::PerspectiefService;
+use serde_json::{Value, json};
+
+use super::case::{date_or_today, new_id};
+use super::{label, opt_text, text, vfail};
+use crate::args::parse_date;
+use crate::choice;
+use crate::cli::OutputFormat;
+use crate::context::Ctx;
+use crate::exit::{Failure, Result};
+use crate::output::{self, col, obj, term_col};
+use crate::t;
+
+#[derive(Debug, Subcommand)]
+pub enum MeetingCmd {
+    /// Plan een ketenoverleg
+    Schedule {
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        date: NaiveDate,
+    },
+    /// Zet een deelnemer op de agenda; redenen: deadline_passed, no_contact:DAGEN, limit_approaching:DAGEN, judgment_pending_or_changed, obstacle_stalled, termination_advice_due, other:TEKST
+    Agenda {
+        meeting: String,
+        #[arg(long)]
+        participant: String,
+        #[arg(long = "reason", required = true, value_name = "REDEN")]
+        reasons: Vec<String>,
+    },
+    /// Leg de bespreking vast
+    Record {
+        meeting: String,
+        #[arg(long)]
+        participant: String,
+        /// Aangeleverde informatie
+        #[arg(long)]
+        information: Option<String>,
+        /// Besluit
+        #[arg(long)]
+        decision: Option<String>,
+    },
+    /// Advies over beëindiging
+    Advise {
+        meeting: String,
+        #[arg(long)]
+        participant: String,
+        #[arg(long, value_parser = choice!(Advice, ["continue", "end_guidance", "end_guidance_and_shelter"]))]
+        advice: Advice,
+        #[arg(long)]
+        reasoning: String,
+    },
+    /// Besluit van het ketenoverleg over het advies
+    Decide {
+        meeting: String,
+        #[arg(long)]
+        participant: String,
+        /// Het advies is overgenomen (anders: niet overgenomen)
+        #[arg(long)]
+        adopted: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Het beëindigingsgesprek is gevoerd
+    Talk {
+        meeting: String,
+        #[arg(long)]
+        participant: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        on: Option<NaiveDate>,
+    },
+    /// Eén ketenoverleg
+    Show { meeting: String },
+}
+
+fn agenda_reason(v: &str) -> Result<AgendaReason> {
+    let (kind, rest) = v.split_once(':').map_or((v, None), |(k, r)| (k, Some(r)));
+    let days = |r: Option<&str>| {
+        r.and_then(|d| d.trim().parse::<i64>().ok())
+            .ok_or_else(|| Failure::field("--reason", t!("violation-reason-days", value = v)))
+    };
+    Ok(match kind.trim() {
+        "deadline_passed" => AgendaReason::DeadlinePassed,
+        "no_contact" => AgendaReason::NoContact { days: days(rest)? },
+        "limit_approaching" => AgendaReason::LimitApproaching { days_left: days(rest)? },
+        "judgment_pending_or_changed" => AgendaReason::JudgmentPendingOrChanged,
+        "obstacle_stalled" => AgendaReason::ObstacleStalled,
+        "termination_advice_due" => AgendaReason::TerminationAdviceDue,
+        "other" => AgendaReason::Other { note: label("--reason", rest.unwrap_or_default())? },
+        _ => return Err(Failure::field("--reason", t!("violation-unknown-value", value = v))),
+    })
+}
+
+fn meeting_rows(ctx: &Ctx, m: &ChainMeeting) -> Vec<serde_json::Map<String, Value>> {
+    let _ = ctx;
+    m.items()
+        .map(|i| {
+            obj(json!({
+                "participant": i.participant.to_string(),
+                "reasons": i.reasons.iter().map(|r| serde_json::to_value(r).ok().and_then(|v| v.get("reason").cloned()).unwrap_or(Value::Null)).collect::<Vec<_>>(),
+                "information_supplied": i.information_supplied.as_ref().map(|t| t.as_str()),
+                "decision": i.decision.as_ref().map(|t| t.as_str()),
+                "advice": i.termination.as_ref().map(|t| crate::args::ser(&t.advice)),
+                "advice_adopted": i.termination.as_ref().and_then(|t| t.decision.as_ref()).map(|d| d.adopted),
+                "termination_talk_on": i.termination.as_ref().and_then(|t| t.termination_talk_on).map(|d| d.to_string()),
+            }))
+        })
+        .collect()
+}
+
+pub async fn meeting_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: MeetingCmd) -> Result<()> {
+    let run = |meeting: String,
+               participant: String,
+               build: Box<dyn FnOnce(ParticipantId) -> Result<MeetingCommand> + Send>| async move {
+        let id = MeetingId::parse(&meeting).map_err(|e| vfail("MEETING", &e))?;
+        let participant = crate::context::participant(svc, ctx, &participant).await?;
+        let m = svc.get_meeting(&ctx.caller, id).await?;
+        let m = svc.execute_meeting(&ctx.caller, id, Some(m.version()), build(participant)?).await?;
+        output::done(
+            ctx.format,
+            &t!("done-meeting-updated", version = m.version()),
+            json!({"meeting": id.to_string(), "version": m.version()}),
+        )
+    };
+    match cmd {
+        MeetingCmd::Schedule { date } => {
+            let id = MeetingId::from_uuid(new_id());
+            let m = svc.schedule_meeting(&ctx.caller, id, date).await?;
+            output::done(
+                ctx.format,
+                &t!("done-meeting-scheduled", id = id, date = date),
+                json!({"meeting": id.to_string(), "version": m.version()}),
+            )
+        }
+        MeetingCmd::Agenda { meeting, participant, reasons } => {
+            let reasons = reasons.iter().map(|r| agenda_reason(r)).collect::<Result<Vec<_>>>()?;
+            run(
+                meeting,
+                participant,
+                Box::new(move |participant| Ok(MeetingCommand::AddToAgenda { participant, reasons })),
+            )
+            .await
+        }
+        MeetingCmd::Record { meeting, participant, information, decision } => {
+            let information_supplied = opt_text("--information", information.as_ref())?;
+            let decision = opt_text("--decision", decision.as_ref())?;
+            run(
+                meeting,
+                participant,
+                Box::new(move |participant| {
+                    Ok(MeetingCommand::RecordDiscussion { participant, information_supplied, decision })
+                }),
+            )
+            .await
+        }
+        MeetingCmd::Advise { meeting, participant, advice, reasoning } => {
+            let reasoning = text("--reasoning", &reasoning)?;
+            run(
+                meeting,
+                participant,
+                Box::new(move |participant| Ok(MeetingCommand::AdviseTermination { participant, advice, reasoning })),
+            )
+            .await
+        }
+        MeetingCmd::Decide { meeting, participant, adopted, note } => {
+            let note = opt_text("--note", note.as_ref())?;
+            run(
+                meeting,
+                participant,
+                Box::new(move |participant| {
+                    Ok(MeetingCommand::RecordChainDecision { participant, decision: ChainDecision { adopted, note } })
+                }),
+            )
+            .await
+        }
+        MeetingCmd::Talk { meeting, participant, on } => {
+            let on = date_or_today(on);
+            run(
+                meeting,
+                participant,
+                Box::new(move |participant| Ok(MeetingCommand::RecordTerminationTalk { participant, on })),
+            )
+            .await
+        }
+        MeetingCmd::Show { meeting } => {
+            let id = MeetingId::parse(&meeting).map_err(|e| vfail("MEETING", &e))?;
+            let m = svc.get_meeting(&ctx.caller, id).await?;
+            if ctx.format == OutputFormat::Table {
+                output::print(&format!(
+                    "{} {} ({})\n",
+                    t!("col-meeting"),
+                    m.date(),
+                    t!("version-now", version = m.version())
+                ))?;
+            }
+            let cols = [
+                col("participant", "col-participant"),
+                term_col("reasons", "col-reasons", "reason"),
+                col("information_supplied", "col-information"),
+                col("decision", "col-decision"),
+                term_col("advice", "col-advice", "advice"),
+                col("advice_adopted", "col-adopted"),
+                col("termination_talk_on", "col-talk-on"),
+            ];
+            output::list(ctx.format, &cols, &meeting_rows(ctx, &m))
+        }
+    }
+}

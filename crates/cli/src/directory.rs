@@ -10,9 +10,10 @@ use perspectief_core::ids::{OrganisationId, UserId};
 use perspectief_core::organisation::{
     DirectoryService, Organisation, OrganisationFilter, OrganisationRef, StaffMember,
 };
-use perspectief_core::service::{Caller, PageRequest};
+use perspectief_core::service::Caller;
 use serde_json::Value;
 
+use crate::context::all_pages;
 use crate::exit::{Failure, Result};
 use crate::t;
 
@@ -31,16 +32,7 @@ impl Directory {
     /// Read the whole register, page by page.
     pub async fn load<S: DirectoryService>(svc: &S, caller: &Caller) -> Result<Self> {
         let filter = OrganisationFilter { include_inactive: true, ..Default::default() };
-        let mut organisations = Vec::new();
-        let mut page = PageRequest { page_size: 500, page_token: None };
-        loop {
-            let result = svc.list_organisations(caller, filter.clone(), page.clone()).await?;
-            organisations.extend(result.items);
-            match result.next_page_token {
-                Some(t) => page.page_token = Some(t),
-                None => break,
-            }
-        }
+        let organisations = all_pages(|page| svc.list_organisations(caller, filter.clone(), page)).await?;
         Ok(Self { organisations })
     }
 
@@ -143,17 +135,8 @@ pub struct Staff {
 impl Staff {
     /// Read the staff directory, page by page.
     pub async fn load<S: DirectoryService>(svc: &S, caller: &Caller) -> Result<Self> {
-        let mut names = BTreeMap::new();
-        let mut page = PageRequest { page_size: 500, page_token: None };
-        loop {
-            let result = svc.list_staff(caller, page.clone()).await?;
-            names.extend(result.items.into_iter().map(|m: StaffMember| (m.id, m.name.to_string())));
-            match result.next_page_token {
-                Some(t) => page.page_token = Some(t),
-                None => break,
-            }
-        }
-        Ok(Self { names })
+        let members = all_pages(|page| svc.list_staff(caller, page)).await?;
+        Ok(Self { names: members.into_iter().map(|m: StaffMember| (m.id, m.name.to_string())).collect() })
     }
 
     /// A staff member's name; an account the directory does not hold (not of the foundation)

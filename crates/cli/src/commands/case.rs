@@ -36,6 +36,17 @@ pub struct Dated {
     pub expect: Expect,
 }
 
+/// Writes on a day with an optional note: `--on`, `--note` and the version the change is based on.
+#[derive(Debug, Args)]
+pub struct DatedNote {
+    #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+    pub on: Option<NaiveDate>,
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub expect: Expect,
+}
+
 /// A new id (time-ordered).
 pub fn new_id() -> Uuid {
     Uuid::now_v7()

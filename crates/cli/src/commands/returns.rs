@@ -15,7 +15,7 @@ use perspectief_core::returns::{
 use perspectief_core::service::PerspectiefService;
 use serde_json::json;
 
-use super::case::{Dated, Expect, Written, date_or_today, exec, load, new_id, write};
+use super::case::{Dated, DatedNote, Expect, Written, date_or_today, exec, load, new_id, write};
 use super::{opt_text, recipient, text};
 use crate::args::{parse_date, parse_tristate};
 use crate::choice;
@@ -49,12 +49,8 @@ pub enum ReturnCmd {
         participant: String,
         #[arg(long, value_parser = choice!(ReturnStance, ["not_discussed", "not_considering", "considering", "decided"]))]
         stance: ReturnStance,
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
-        on: Option<NaiveDate>,
-        #[arg(long)]
-        note: Option<String>,
         #[command(flatten)]
-        expect: Expect,
+        noted: DatedNote,
     },
     /// Start de terugkeerverkenning, of werk de bevindingen bij
     #[command(visible_alias = "verken")]
@@ -196,7 +192,7 @@ fn findings(f: &FindingsArgs) -> Result<ExplorationFindings> {
 
 pub async fn return_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: ReturnCmd) -> Result<()> {
     match cmd {
-        ReturnCmd::Stance { participant, stance, on, note, expect } => {
+        ReturnCmd::Stance { participant, stance, noted: DatedNote { on, note, expect } } => {
             let case = load(svc, ctx, &participant).await?;
             let cmd = CaseCommand::RecordReturnStance {
                 stance,

@@ -110,20 +110,3 @@ macro_rules! t {
         $crate::i18n::message($id, &[$((stringify!($name), ($value).to_string())),+])
     };
 }
-
-#[cfg(test)]
-mod tests {
-    use perspectief_core::Rule;
-
-    /// Every rule of the core has its own text in both languages: a new rule without one would
-    /// reach a person in the core's English only.
-    #[test]
-    fn every_rule_has_dutch_and_english_text() {
-        for (lang, file) in [("nl", super::NL), ("en", super::EN)] {
-            for rule in Rule::ALL {
-                let id = format!("rule-{} =", rule.code());
-                assert!(file.lines().any(|l| l.starts_with(&id)), "{lang}.ftl has no text for rule {}", rule.code());
-            }
-        }
-    }
-}

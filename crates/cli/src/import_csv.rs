@@ -99,7 +99,7 @@ pub enum Issue {
     /// A field the input rules or the core refused, by its violation code and message.
     Violation {
         /// The stable violation code (`not_a_date`).
-        code: String,
+        code: perspectief_core::ViolationCode,
         /// The core's message, for codes without a translation.
         message: String,
     },
@@ -171,7 +171,7 @@ pub fn domain_problems(row: usize, e: &DomainError) -> Vec<Problem> {
             .map(|v| Problem {
                 row,
                 column: v.field.clone(),
-                issue: Issue::Violation { code: v.code.clone(), message: v.message.clone() },
+                issue: Issue::Violation { code: v.code, message: v.message.clone() },
             })
             .collect(),
         None => vec![Problem { row, column: String::new(), issue: Issue::Refused(e.clone()) }],

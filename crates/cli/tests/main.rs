@@ -21,6 +21,7 @@ mod remote;
 mod reports;
 mod retention;
 mod spreadsheet;
+mod texts;
 mod tls;
 mod workflow;
 

@@ -5,6 +5,7 @@
 //! to the municipality per activity. Targets are data per subsidy period, never constants: the
 //! plan itself gives different figures for 5.2.b in its prose and its tables.
 
+use crate::ViolationCode;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
@@ -186,7 +187,7 @@ impl ActivityCode {
         let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         Self::ALL.into_iter().find(|c| c.code() == compact).ok_or_else(|| {
             ValueError::new(
-                "unknown_activity_code",
+                ViolationCode::UnknownActivityCode,
                 format!(
                     "{} is not an activity code of the plan (3.2.a to 3.2.h, 5.2.a(1) to 5.2.e)",
                     crate::error::echo(value)
@@ -313,21 +314,21 @@ impl SubsidyPeriod {
         let mut c = Collector::default();
         let name = c.field("name", Label::parse(name));
         if ends_on <= starts_on {
-            c.push(FieldViolation::new("ends_on", "before_start", "the period must end after it starts"));
+            c.push(FieldViolation::new("ends_on", ViolationCode::BeforeStart, "the period must end after it starts"));
         }
         let mut seen = BTreeSet::new();
         for (i, t) in targets.iter().enumerate() {
             if t.persons == 0 {
                 c.push(FieldViolation::new(
                     format!("targets[{i}].persons"),
-                    "not_positive",
+                    ViolationCode::NotPositive,
                     "a target counts at least one person",
                 ));
             }
             if !seen.insert(t.measure) {
                 c.push(FieldViolation::new(
                     format!("targets[{i}].measure"),
-                    "duplicate",
+                    ViolationCode::Duplicate,
                     "this measure already has a target",
                 ));
             }
@@ -404,8 +405,8 @@ mod tests {
             assert!(seen.insert(c.code()));
         }
         assert_eq!(ActivityCode::parse(" 5.2.A (2) "), Ok(ActivityCode::OrientationTalks));
-        assert_eq!(ActivityCode::parse("5.2.f").unwrap_err().code, "unknown_activity_code");
-        assert_eq!(ActivityCode::parse("5.2.a").unwrap_err().code, "unknown_activity_code");
+        assert_eq!(ActivityCode::parse("5.2.f").unwrap_err().code, crate::ViolationCode::UnknownActivityCode);
+        assert_eq!(ActivityCode::parse("5.2.a").unwrap_err().code, crate::ViolationCode::UnknownActivityCode);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! ISO codes for countries (ISO 3166-1 alpha-2) and languages (ISO 639).
 
+use crate::ViolationCode;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -46,7 +47,7 @@ impl CountryCode {
         let bytes = upper.as_bytes();
         if bytes.len() != 2 || !bytes.iter().all(u8::is_ascii_uppercase) {
             return Err(ValueError::new(
-                "not_iso_3166",
+                ViolationCode::NotIso3166,
                 format!(
                     "{} is not a two-letter ISO 3166 country code (such as ER, AF or NL)",
                     crate::error::echo(value)
@@ -54,7 +55,10 @@ impl CountryCode {
             ));
         }
         if upper != KOSOVO && ISO_3166_ALPHA2.binary_search(&upper.as_str()).is_err() {
-            return Err(ValueError::new("not_iso_3166", format!("'{upper}' is not an assigned ISO 3166 country code")));
+            return Err(ValueError::new(
+                ViolationCode::NotIso3166,
+                format!("'{upper}' is not an assigned ISO 3166 country code"),
+            ));
         }
         Ok(Self([bytes[0], bytes[1]]))
     }
@@ -110,7 +114,7 @@ impl LanguageCode {
         };
         found.map(Self).ok_or_else(|| {
             ValueError::new(
-                "not_iso_639",
+                ViolationCode::NotIso639,
                 format!("{} is not an ISO 639 language code (such as ar, ti, prs or tig)", crate::error::echo(value)),
             )
         })
@@ -156,7 +160,7 @@ mod tests {
             assert!(CountryCode::parse(ok).is_ok(), "{ok}");
         }
         for bad in ["", "E", "ERI", "XX", "UK", "1A", "É"] {
-            assert_eq!(CountryCode::parse(bad).unwrap_err().code, "not_iso_3166", "{bad}");
+            assert_eq!(CountryCode::parse(bad).unwrap_err().code, crate::ViolationCode::NotIso3166, "{bad}");
         }
     }
 
@@ -165,8 +169,8 @@ mod tests {
         assert_eq!(LanguageCode::parse("TI").unwrap().as_str(), "ti");
         assert_eq!(LanguageCode::parse("tir").unwrap().as_str(), "ti");
         assert_eq!(LanguageCode::parse("prs").unwrap().as_str(), "prs");
-        assert_eq!(LanguageCode::parse("zz").unwrap_err().code, "not_iso_639");
-        assert_eq!(LanguageCode::parse("english").unwrap_err().code, "not_iso_639");
+        assert_eq!(LanguageCode::parse("zz").unwrap_err().code, crate::ViolationCode::NotIso639);
+        assert_eq!(LanguageCode::parse("english").unwrap_err().code, crate::ViolationCode::NotIso639);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Contact moments (*contactmomenten*) and referrals (*doorverwijzingen*) to chain partners.
 
+use crate::ViolationCode;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -116,7 +117,7 @@ impl PartnerDomain {
         let v = value.trim();
         Self::ALL.into_iter().find(|d| d.as_str().eq_ignore_ascii_case(v)).ok_or_else(|| {
             crate::error::ValueError::new(
-                "not_a_partner_domain",
+                ViolationCode::NotAPartnerDomain,
                 format!("'{v}' is not a domain (one of legal, medical, return, shelter, activities)"),
             )
         })

@@ -10,6 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::trajectory::Phase;
+pub use crate::violation::ViolationCode;
 
 /// How many characters of a refused value an error message repeats: enough to recognise it,
 /// too few to carry a document (a 100 KB value must not come back in a status header).
@@ -55,16 +56,16 @@ pub fn bounded(text: &str, max_chars: usize) -> String {
 pub struct FieldViolation {
     /// The field's path in the input, e.g. `v_number` or `agreements[0].description`.
     pub field: String,
-    /// Stable snake_case code, e.g. `required`, `too_long`, `not_iso_3166`.
-    pub code: String,
+    /// Why, as a stable code (`required`, `too_long`, `not_iso_3166`).
+    pub code: ViolationCode,
     /// Plain-language explanation, naming what is expected.
     pub message: String,
 }
 
 impl FieldViolation {
     /// A violation of `field` with the given code and message.
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into() }
+    pub fn new(field: impl Into<String>, code: ViolationCode, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code, message: message.into() }
     }
 }
 
@@ -80,14 +81,14 @@ impl fmt::Display for FieldViolation {
 /// [`ValueError::at`] names the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueError {
-    /// Stable snake_case code.
-    pub code: &'static str,
+    /// Why, as a stable code.
+    pub code: ViolationCode,
     /// Plain-language explanation.
     pub message: String,
 }
 
 impl ValueError {
-    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: ViolationCode, message: impl Into<String>) -> Self {
         Self { code, message: message.into() }
     }
 
@@ -545,7 +546,7 @@ impl DomainError {
     }
 
     /// A single field violation as an error.
-    pub fn field(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn field(field: impl Into<String>, code: ViolationCode, message: impl Into<String>) -> Self {
         Self::InvalidInput(Violations(vec![FieldViolation::new(field, code, message)]))
     }
 
@@ -605,6 +606,6 @@ impl Collector {
         }
         // A field parsed without a violation always yields a value, so `build` only returns
         // None if a parse above was skipped: report that as a violation rather than panic.
-        build().ok_or_else(|| DomainError::field("input", "incomplete", "the input is incomplete"))
+        build().ok_or_else(|| DomainError::field("input", ViolationCode::Incomplete, "the input is incomplete"))
     }
 }

@@ -4,6 +4,7 @@
 //! The core never generates ids itself (randomness, like the clock, is input): adapters create
 //! them, typically as UUIDv7, and pass them in with the command.
 
+use crate::ViolationCode;
 use std::fmt;
 use std::str::FromStr;
 
@@ -39,7 +40,7 @@ macro_rules! id_type {
             pub fn parse(s: &str) -> Result<Self, ValueError> {
                 Uuid::parse_str(s.trim())
                     .map(Self)
-                    .map_err(|_| ValueError::new("not_an_id", format!("{} is not a valid id (expected a UUID such as 0192f0c1-7c3e-7000-8000-000000000000)", $crate::error::echo(s))))
+                    .map_err(|_| ValueError::new(ViolationCode::NotAnId, format!("{} is not a valid id (expected a UUID such as 0192f0c1-7c3e-7000-8000-000000000000)", $crate::error::echo(s))))
             }
         }
 
@@ -152,6 +153,6 @@ mod tests {
     #[test]
     fn garbage_is_not_an_id() {
         let err = GoalId::parse("goal-1").unwrap_err();
-        assert_eq!(err.code, "not_an_id");
+        assert_eq!(err.code, crate::ViolationCode::NotAnId);
     }
 }

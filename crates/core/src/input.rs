@@ -6,6 +6,7 @@
 //! nested input, e.g. `agreements[0].description`), so an adapter can show them to a person
 //! unchanged.
 
+use crate::ViolationCode;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,7 +28,7 @@ use crate::returns::{Finality, Verdict};
 use crate::text::{Label, Name, Text};
 
 fn to_validation(e: ValueError) -> ValidationError {
-    ValidationError::new(e.code).with_message(Cow::Owned(e.message))
+    ValidationError::new(e.code.code()).with_message(Cow::Owned(e.message))
 }
 
 fn v_name(v: &str) -> Result<(), ValidationError> {
@@ -61,7 +62,7 @@ pub fn violations_from(errors: &ValidationErrors) -> Violations {
                     for e in list {
                         let message =
                             e.message.as_deref().map_or_else(|| format!("invalid ({})", e.code), str::to_owned);
-                        out.push(FieldViolation::new(path.clone(), e.code.to_string(), message));
+                        out.push(FieldViolation::new(path.clone(), crate::ViolationCode::received(&e.code), message));
                     }
                 }
                 ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
@@ -180,7 +181,7 @@ impl RegisterParticipantInput {
         if self.registered_on.is_some_and(|d| d > today) {
             c.push(FieldViolation::new(
                 "registered_on",
-                "date_in_future",
+                ViolationCode::DateInFuture,
                 "the registration date cannot lie in the future",
             ));
         }
@@ -302,17 +303,21 @@ impl LogContactInput {
                 _ => ContactLocation::External(l),
             }),
             (_, None) => {
-                c.push(FieldViolation::new("location.name", "required", "name the location"));
+                c.push(FieldViolation::new("location.name", ViolationCode::Required, "name the location"));
                 None
             }
         };
         if self.activities.is_empty() {
-            c.push(FieldViolation::new("activities", "required", "name at least one activity code (3.2.a to 5.2.e)"));
+            c.push(FieldViolation::new(
+                "activities",
+                ViolationCode::Required,
+                "name at least one activity code (3.2.a to 5.2.e)",
+            ));
         }
         let activities = list(&mut c, "activities", &self.activities, ActivityCode::parse);
         let summary = c.field("summary", Text::parse(&self.summary));
         if agreement_ids.len() != self.agreements.len() {
-            c.push(FieldViolation::new("agreements", "ids_missing", "every agreement needs an id"));
+            c.push(FieldViolation::new("agreements", ViolationCode::IdsMissing, "every agreement needs an id"));
         }
         let mut agreements = Vec::new();
         for (i, (a, id)) in self.agreements.iter().zip(agreement_ids).enumerate() {

@@ -127,6 +127,7 @@ pub mod text;
 pub mod time;
 pub mod trajectory;
 pub mod view;
+pub mod violation;
 
 pub use access::{
     AccessPolicy, Action, Actor, Basis, CaseLevels, ConfidentialityLevel, Consent, DataCategory, Decision, DenyReason,
@@ -138,7 +139,7 @@ pub use case::{
 };
 pub use codes::{CountryCode, LanguageCode};
 pub use contact::{ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus};
-pub use error::{DomainError, EntityKind, FieldViolation, Rule, ValueError, Violations};
+pub use error::{DomainError, EntityKind, FieldViolation, Rule, ValueError, ViolationCode, Violations};
 pub use ids::{
     AgreementId, BreakGlassId, ConsentId, ConsentOverrideId, ContactId, ErasureRequestId, GoalId, JudgmentId,
     LegalHoldId, MeetingId, ObstacleId, OrganisationId, ParticipantId, ReferralId, ReportId, SessionId,

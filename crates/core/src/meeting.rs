@@ -1,6 +1,7 @@
 //! The chain-partner meeting (*ketenoverleg*, 3.2.f/g): every two weeks, people are discussed
 //! with their realistic options, and the foundation advises on ending guidance and shelter.
 
+use crate::ViolationCode;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -237,7 +238,8 @@ impl ChainMeeting {
 
     /// Decide and apply a command.
     pub fn execute(&mut self, cmd: MeetingCommand, ctx: &CommandContext) -> Result<MeetingEvent, DomainError> {
-        let not_yet = || DomainError::field("meeting", "not_yet_held", "the meeting has not taken place yet");
+        let not_yet =
+            || DomainError::field("meeting", ViolationCode::NotYetHeld, "the meeting has not taken place yet");
         match &cmd {
             MeetingCommand::AddToAgenda { participant, .. } => {
                 if self.items.contains_key(participant) {
@@ -272,12 +274,16 @@ impl ChainMeeting {
                     return Err(DomainError::rule(Rule::AdviceRequired));
                 }
                 if *on > ctx.today {
-                    return Err(DomainError::field("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                    return Err(DomainError::field(
+                        "on",
+                        ViolationCode::DateInFuture,
+                        Rule::DateInFuture.explanation(),
+                    ));
                 }
                 if *on < self.date {
                     return Err(DomainError::field(
                         "on",
-                        "before_meeting",
+                        ViolationCode::BeforeMeeting,
                         "the termination talk follows the meeting that advised it",
                     ));
                 }
@@ -297,20 +303,29 @@ impl ChainMeeting {
     /// Rebuild a meeting from its events, oldest first (the first is its scheduling).
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a MeetingEvent>) -> Result<Self, DomainError> {
         let mut iter = events.into_iter();
-        let first =
-            iter.next().ok_or_else(|| DomainError::field("events", "empty", "a meeting starts with its scheduling"))?;
+        let first = iter.next().ok_or_else(|| {
+            DomainError::field("events", ViolationCode::Empty, "a meeting starts with its scheduling")
+        })?;
         let MeetingChange::Scheduled { date } = &first.change else {
-            return Err(DomainError::field("events[0]", "not_scheduling", "a meeting starts with its scheduling"));
+            return Err(DomainError::field(
+                "events[0]",
+                ViolationCode::NotScheduling,
+                "a meeting starts with its scheduling",
+            ));
         };
         if first.version != 1 {
-            return Err(DomainError::field("events[0]", "out_of_sequence", "a meeting's scheduling is version 1"));
+            return Err(DomainError::field(
+                "events[0]",
+                ViolationCode::OutOfSequence,
+                "a meeting's scheduling is version 1",
+            ));
         }
         let mut meeting = Self { id: first.meeting, version: 1, date: *date, items: BTreeMap::new() };
         for (i, e) in iter.enumerate() {
             if e.meeting != meeting.id || e.version != meeting.version + 1 {
                 return Err(DomainError::field(
                     format!("events[{}]", i + 1),
-                    "out_of_sequence",
+                    ViolationCode::OutOfSequence,
                     "events out of sequence",
                 ));
             }

@@ -1,5 +1,6 @@
 //! How a trajectory ends (*uitstroom*), self-reliance scores (ZRM), and progress reports.
 
+use crate::ViolationCode;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -211,7 +212,7 @@ impl ZrmScore {
         if (1..=5).contains(&score) {
             Ok(Self(score))
         } else {
-            Err(ValueError::new("out_of_range", format!("a ZRM score is 1 to 5 (got {score})")))
+            Err(ValueError::new(ViolationCode::OutOfRange, format!("a ZRM score is 1 to 5 (got {score})")))
         }
     }
 

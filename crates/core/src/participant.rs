@@ -1,5 +1,6 @@
 //! The participant (*deelnemer*): who they are, as far as it is known.
 
+use crate::ViolationCode;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +30,7 @@ impl VNumber {
             Ok(Self(digits))
         } else {
             Err(ValueError::new(
-                "not_a_v_number",
+                ViolationCode::NotAVNumber,
                 "an IND V-number has exactly 10 digits (spaces and dots are allowed between them)",
             ))
         }
@@ -104,7 +105,7 @@ impl DateOfBirth {
         let v = value.trim();
         let bad = || {
             ValueError::new(
-                "invalid_date_of_birth",
+                ViolationCode::InvalidDateOfBirth,
                 format!(
                     "{} is not a date of birth: write YYYY-MM-DD, YYYY-MM, YYYY, or ~YYYY when estimated",
                     crate::error::echo(v)
@@ -138,15 +139,15 @@ impl DateOfBirth {
         if let Self::Month { month, .. } = self
             && !(1..=12).contains(&month)
         {
-            return Err(ValueError::new("invalid_date_of_birth", "the month must be 1 to 12"));
+            return Err(ValueError::new(ViolationCode::InvalidDateOfBirth, "the month must be 1 to 12"));
         }
         let (earliest_year, _) = self.year_range();
         if self.earliest() > today {
-            return Err(ValueError::new("date_in_future", "a date of birth cannot lie in the future"));
+            return Err(ValueError::new(ViolationCode::DateInFuture, "a date of birth cannot lie in the future"));
         }
         if today.year() - earliest_year > 120 {
             return Err(ValueError::new(
-                "implausible_date_of_birth",
+                ViolationCode::ImplausibleDateOfBirth,
                 "a date of birth more than 120 years ago is not plausible",
             ));
         }
@@ -284,7 +285,7 @@ mod tests {
         assert!(VNumber::parse("1234567890").is_ok());
         assert!(VNumber::parse("12.34.56.78.90").is_ok());
         for bad in ["", "123456789", "12345678901", "12345abcde", "V123456789"] {
-            assert_eq!(VNumber::parse(bad).unwrap_err().code, "not_a_v_number", "{bad}");
+            assert_eq!(VNumber::parse(bad).unwrap_err().code, crate::ViolationCode::NotAVNumber, "{bad}");
         }
     }
 
@@ -296,11 +297,18 @@ mod tests {
         assert_eq!(DateOfBirth::parse("1990", today).unwrap(), DateOfBirth::Year { year: 1990 });
         assert_eq!(DateOfBirth::parse(" ~1990 ", today).unwrap(), DateOfBirth::Estimated { year: 1990 });
         for bad in ["", "90", "1990-13", "1990-02-30", "~", "1990/05/17", "abcd"] {
-            assert_eq!(DateOfBirth::parse(bad, today).unwrap_err().code, "invalid_date_of_birth", "{bad}");
+            assert_eq!(
+                DateOfBirth::parse(bad, today).unwrap_err().code,
+                crate::ViolationCode::InvalidDateOfBirth,
+                "{bad}"
+            );
         }
-        assert_eq!(DateOfBirth::parse("2026-12", today).unwrap_err().code, "date_in_future");
-        assert_eq!(DateOfBirth::parse("1880", today).unwrap_err().code, "implausible_date_of_birth");
-        assert_eq!(DateOfBirth::Month { year: 1990, month: 0 }.check(today).unwrap_err().code, "invalid_date_of_birth");
+        assert_eq!(DateOfBirth::parse("2026-12", today).unwrap_err().code, crate::ViolationCode::DateInFuture);
+        assert_eq!(DateOfBirth::parse("1880", today).unwrap_err().code, crate::ViolationCode::ImplausibleDateOfBirth);
+        assert_eq!(
+            DateOfBirth::Month { year: 1990, month: 0 }.check(today).unwrap_err().code,
+            crate::ViolationCode::InvalidDateOfBirth
+        );
     }
 
     #[test]

@@ -39,6 +39,7 @@
 //! assert!(policy.with(DataCategory::Identity, RetentionPeriod::Months(1)).is_err());
 //! ```
 
+use crate::ViolationCode;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -130,7 +131,9 @@ impl std::str::FromStr for RetentionPeriod {
 
     /// `24m` (months) or `90d` (days).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || DomainError::field("period", "invalid", "a period is a number of months (24m) or days (90d)");
+        let bad = || {
+            DomainError::field("period", ViolationCode::Invalid, "a period is a number of months (24m) or days (90d)")
+        };
         let s = s.trim();
         let (number, unit) = s.split_at(s.len().saturating_sub(1));
         let n: u32 = number.parse().map_err(|_| bad())?;
@@ -142,7 +145,7 @@ impl std::str::FromStr for RetentionPeriod {
         if !period.is_valid() {
             return Err(DomainError::field(
                 "period",
-                "out_of_range",
+                ViolationCode::OutOfRange,
                 format!("a period is at least one day and at most {MAX_MONTHS} months"),
             ));
         }
@@ -209,7 +212,7 @@ impl RetentionPolicy {
         if !grace.is_valid() {
             return Err(DomainError::field(
                 "retention.grace",
-                "out_of_range",
+                ViolationCode::OutOfRange,
                 format!("a grace period is at least one day and at most {MAX_MONTHS} months"),
             ));
         }
@@ -269,12 +272,16 @@ impl RetentionPolicy {
         let field = |c: DataCategory| format!("retention.{}", c.as_str());
         for c in DataCategory::ALL {
             let Some(p) = self.periods.get(&c) else {
-                return Err(DomainError::field(field(c), "required", "every data category needs a retention period"));
+                return Err(DomainError::field(
+                    field(c),
+                    ViolationCode::Required,
+                    "every data category needs a retention period",
+                ));
             };
             if !p.is_valid() {
                 return Err(DomainError::field(
                     field(c),
-                    "out_of_range",
+                    ViolationCode::OutOfRange,
                     format!("a period is at least one day and at most {MAX_MONTHS} months"),
                 ));
             }
@@ -284,7 +291,7 @@ impl RetentionPolicy {
             if !identity.covers(self.period(c)) {
                 return Err(DomainError::field(
                     field(DataCategory::Identity),
-                    "shorter_than_category",
+                    ViolationCode::ShorterThanCategory,
                     format!(
                         "identity is kept longest (erasing it erases the person): it is shorter than {}",
                         c.as_str()
@@ -516,7 +523,7 @@ pub fn decide_retention(
         let b = policy.decide(actor, Action::Erase, &Resource::CaseData { scope, category }, today).into_result()?;
         basis.get_or_insert(b);
     }
-    basis.ok_or_else(|| DomainError::field("categories", "empty", "there are no data categories"))
+    basis.ok_or_else(|| DomainError::field("categories", ViolationCode::Empty, "there are no data categories"))
 }
 
 /// The meeting without the person: their item (why they were on the agenda, what was supplied
@@ -598,14 +605,14 @@ mod tests {
         let err = p.with(DataCategory::Legal, RetentionPeriod::Months(25)).unwrap_err();
         let DomainError::InvalidInput(v) = err else { panic!("invalid input expected") };
         assert_eq!(v.0[0].field, "retention.identity");
-        assert_eq!(v.0[0].code, "shorter_than_category");
+        assert_eq!(v.0[0].code, crate::ViolationCode::ShorterThanCategory);
         // Mixed units: 730 days covers 24 months only when it is certainly longer.
         assert!(p.with(DataCategory::Identity, RetentionPeriod::Days(700)).is_err());
         assert!(p.with(DataCategory::Identity, RetentionPeriod::Days(744)).is_ok());
         assert!(p.with(DataCategory::Legal, RetentionPeriod::Days(0)).is_err());
         let missing = RetentionPolicy::new([(DataCategory::Identity, RetentionPeriod::Months(1))]).unwrap_err();
         let DomainError::InvalidInput(v) = missing else { panic!("invalid input expected") };
-        assert_eq!(v.0[0].code, "required");
+        assert_eq!(v.0[0].code, crate::ViolationCode::Required);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! country, with registered attendance and a head count of people not (yet) registered, since
 //! the reach target counts people reached.
 
+use crate::ViolationCode;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -178,7 +179,11 @@ impl InformationSession {
     /// Plan a session. It needs at least one language.
     pub fn plan(mut cmd: PlanSession, ctx: &CommandContext) -> Result<(Self, SessionEvent), DomainError> {
         if cmd.languages.is_empty() {
-            return Err(DomainError::field("languages", "required", "name at least one language of the session"));
+            return Err(DomainError::field(
+                "languages",
+                ViolationCode::Required,
+                "name at least one language of the session",
+            ));
         }
         cmd.facilitators.insert(ctx.actor);
         let event = SessionEvent {
@@ -194,7 +199,7 @@ impl InformationSession {
 
     /// Decide and apply a command.
     pub fn execute(&mut self, cmd: SessionCommand, ctx: &CommandContext) -> Result<SessionEvent, DomainError> {
-        let cancelled_err = || DomainError::field("session", "cancelled", "the session was cancelled");
+        let cancelled_err = || DomainError::field("session", ViolationCode::Cancelled, "the session was cancelled");
         if self.cancelled {
             return Err(cancelled_err());
         }
@@ -222,7 +227,7 @@ impl InformationSession {
                 if count > 10_000 {
                     return Err(DomainError::field(
                         "count",
-                        "out_of_range",
+                        ViolationCode::OutOfRange,
                         "a head count above 10,000 is not plausible",
                     ));
                 }
@@ -232,7 +237,7 @@ impl InformationSession {
                 if held || date < ctx.today {
                     return Err(DomainError::field(
                         "date",
-                        "in_past",
+                        ViolationCode::InPast,
                         "only a session still to come can be moved, and only to a day still to come",
                     ));
                 }
@@ -242,7 +247,7 @@ impl InformationSession {
                 if !self.attendees.is_empty() || self.unregistered_head_count > 0 {
                     return Err(DomainError::field(
                         "session",
-                        "has_attendance",
+                        ViolationCode::HasAttendance,
                         "a session with registered attendance cannot be cancelled",
                     ));
                 }
@@ -257,20 +262,29 @@ impl InformationSession {
     /// Rebuild a session from its events, oldest first (the first is its planning).
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a SessionEvent>) -> Result<Self, DomainError> {
         let mut iter = events.into_iter();
-        let first =
-            iter.next().ok_or_else(|| DomainError::field("events", "empty", "a session starts with its planning"))?;
+        let first = iter
+            .next()
+            .ok_or_else(|| DomainError::field("events", ViolationCode::Empty, "a session starts with its planning"))?;
         let SessionChange::Planned(plan) = &first.change else {
-            return Err(DomainError::field("events[0]", "not_planning", "a session starts with its planning"));
+            return Err(DomainError::field(
+                "events[0]",
+                ViolationCode::NotPlanning,
+                "a session starts with its planning",
+            ));
         };
         if first.version != 1 {
-            return Err(DomainError::field("events[0]", "out_of_sequence", "a session's planning is version 1"));
+            return Err(DomainError::field(
+                "events[0]",
+                ViolationCode::OutOfSequence,
+                "a session's planning is version 1",
+            ));
         }
         let mut session = Self::from_plan(plan.clone());
         for (i, e) in iter.enumerate() {
             if e.session != session.id || e.version != session.version + 1 {
                 return Err(DomainError::field(
                     format!("events[{}]", i + 1),
-                    "out_of_sequence",
+                    ViolationCode::OutOfSequence,
                     "events out of sequence",
                 ));
             }

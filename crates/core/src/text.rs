@@ -16,6 +16,7 @@
 //!   Hangul fillers, …). Such a name looks empty, or identical to another. Zero-width joiners
 //!   *inside* visible text stay allowed: Persian names need U+200C.
 
+use crate::ViolationCode;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -71,25 +72,25 @@ fn is_visible(c: char) -> bool {
 fn check(value: &str, max: usize, multi_line: bool) -> Result<String, ValueError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(ValueError::new("required", "must not be empty"));
+        return Err(ValueError::new(ViolationCode::Required, "must not be empty"));
     }
     let len = trimmed.chars().count();
     if len > max {
-        return Err(ValueError::new("too_long", format!("at most {max} characters (got {len})")));
+        return Err(ValueError::new(ViolationCode::TooLong, format!("at most {max} characters (got {len})")));
     }
     let bad = trimmed.chars().any(|c| c.is_control() && !(multi_line && (c == '\n' || c == '\t' || c == '\r')));
     if bad {
         let what = if multi_line { "control characters" } else { "line breaks or control characters" };
-        return Err(ValueError::new("invalid_characters", format!("must not contain {what}")));
+        return Err(ValueError::new(ViolationCode::InvalidCharacters, format!("must not contain {what}")));
     }
     if trimmed.chars().any(|c| is_bidi_control(c) || (!multi_line && is_direction_mark(c))) {
         return Err(ValueError::new(
-            "invalid_characters",
+            ViolationCode::InvalidCharacters,
             "must not contain characters that change the writing direction (U+202A-U+202E, U+2066-U+2069)",
         ));
     }
     if !trimmed.chars().any(is_visible) {
-        return Err(ValueError::new("no_visible_characters", "must contain a visible character"));
+        return Err(ValueError::new(ViolationCode::NoVisibleCharacters, "must contain a visible character"));
     }
     Ok(trimmed.to_owned())
 }
@@ -168,8 +169,8 @@ mod tests {
 
     #[test]
     fn empty_and_blank_are_required_errors() {
-        assert_eq!(Name::parse("").unwrap_err().code, "required");
-        assert_eq!(Name::parse(" \n\t ").unwrap_err().code, "required");
+        assert_eq!(Name::parse("").unwrap_err().code, crate::ViolationCode::Required);
+        assert_eq!(Name::parse(" \n\t ").unwrap_err().code, crate::ViolationCode::Required);
     }
 
     #[test]
@@ -177,28 +178,28 @@ mod tests {
         let ok = "é".repeat(200);
         assert!(Name::parse(&ok).is_ok());
         let too_long = "é".repeat(201);
-        assert_eq!(Name::parse(&too_long).unwrap_err().code, "too_long");
+        assert_eq!(Name::parse(&too_long).unwrap_err().code, crate::ViolationCode::TooLong);
     }
 
     #[test]
     fn one_line_values_refuse_line_breaks_but_text_keeps_them() {
-        assert_eq!(Label::parse("a\nb").unwrap_err().code, "invalid_characters");
+        assert_eq!(Label::parse("a\nb").unwrap_err().code, crate::ViolationCode::InvalidCharacters);
         assert!(Text::parse("line one\nline two").is_ok());
-        assert_eq!(Text::parse("bell\u{7}").unwrap_err().code, "invalid_characters");
+        assert_eq!(Text::parse("bell\u{7}").unwrap_err().code, crate::ViolationCode::InvalidCharacters);
     }
 
     #[test]
     fn bidi_controls_are_refused_everywhere_and_direction_marks_on_one_line() {
         for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2069}'] {
             let value = format!("Amina{c}txt.exe");
-            assert_eq!(Name::parse(&value).unwrap_err().code, "invalid_characters", "{c:?}");
-            assert_eq!(Label::parse(&value).unwrap_err().code, "invalid_characters", "{c:?}");
-            assert_eq!(Text::parse(&value).unwrap_err().code, "invalid_characters", "{c:?}");
+            assert_eq!(Name::parse(&value).unwrap_err().code, crate::ViolationCode::InvalidCharacters, "{c:?}");
+            assert_eq!(Label::parse(&value).unwrap_err().code, crate::ViolationCode::InvalidCharacters, "{c:?}");
+            assert_eq!(Text::parse(&value).unwrap_err().code, crate::ViolationCode::InvalidCharacters, "{c:?}");
         }
         for c in ['\u{200E}', '\u{200F}', '\u{061C}'] {
             let value = format!("Amina {c}(ሰላም)");
-            assert_eq!(Name::parse(&value).unwrap_err().code, "invalid_characters", "{c:?}");
-            assert_eq!(Label::parse(&value).unwrap_err().code, "invalid_characters", "{c:?}");
+            assert_eq!(Name::parse(&value).unwrap_err().code, crate::ViolationCode::InvalidCharacters, "{c:?}");
+            assert_eq!(Label::parse(&value).unwrap_err().code, crate::ViolationCode::InvalidCharacters, "{c:?}");
             assert!(Text::parse(&value).is_ok(), "free text keeps direction marks: {c:?}");
         }
     }
@@ -206,10 +207,10 @@ mod tests {
     #[test]
     fn text_without_a_visible_character_is_refused() {
         for value in ["\u{200B}", "\u{200B}\u{200C}\u{200D}", "\u{FEFF}\u{2060}", "\u{3164}", "\u{00AD}\u{FE0F}"] {
-            assert_eq!(Name::parse(value).unwrap_err().code, "no_visible_characters", "{value:?}");
-            assert_eq!(Text::parse(value).unwrap_err().code, "no_visible_characters", "{value:?}");
+            assert_eq!(Name::parse(value).unwrap_err().code, crate::ViolationCode::NoVisibleCharacters, "{value:?}");
+            assert_eq!(Text::parse(value).unwrap_err().code, crate::ViolationCode::NoVisibleCharacters, "{value:?}");
         }
-        assert_eq!(Text::parse("\u{200B}\n\u{200B}").unwrap_err().code, "no_visible_characters");
+        assert_eq!(Text::parse("\u{200B}\n\u{200B}").unwrap_err().code, crate::ViolationCode::NoVisibleCharacters);
         // Joiners inside visible text stay: Persian names need the zero-width non-joiner.
         assert!(Name::parse("مهدی\u{200C}زاده").is_ok());
         assert!(Name::parse("\u{200B}A").is_ok());

@@ -21,7 +21,7 @@ fn registration_input_reports_every_bad_field_by_name() {
     let err = input.into_command(ParticipantId::from_u128(1), WORKER, start()).unwrap_err();
     assert_eq!(err.code(), "invalid_input");
     let found: Vec<(&str, &str)> =
-        err.violations().unwrap().iter().map(|v| (v.field.as_str(), v.code.as_str())).collect();
+        err.violations().unwrap().iter().map(|v| (v.field.as_str(), v.code.code())).collect();
     assert_eq!(
         found,
         [
@@ -47,7 +47,7 @@ fn registration_input_normalises_and_checks_plausibility_against_today() {
         ..Default::default()
     };
     let err = input.clone().into_command(ParticipantId::from_u128(1), WORKER, start()).unwrap_err();
-    assert_eq!(err.violations().unwrap().iter().next().unwrap().code, "date_in_future");
+    assert_eq!(err.violations().unwrap().iter().next().unwrap().code, perspectief_core::ViolationCode::DateInFuture);
 
     let ok = RegisterParticipantInput {
         date_of_birth: Some("~1988".into()),

@@ -154,7 +154,7 @@ fn a_final_judgment_needs_an_agreed_plan_and_reasoning() {
     };
     let err = blank.into_command(JudgmentId::from_u128(3)).unwrap_err();
     assert_eq!(
-        err.violations().unwrap().iter().map(|v| (v.field.as_str(), v.code.as_str())).collect::<Vec<_>>(),
+        err.violations().unwrap().iter().map(|v| (v.field.as_str(), v.code.code())).collect::<Vec<_>>(),
         [("reasoning", "required")]
     );
 }

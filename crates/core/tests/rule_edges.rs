@@ -21,7 +21,10 @@ fn return_codes_on_a_contact_follow_the_return_track() {
     let (mut case, mut log) = oriented();
     let explore = contact(1, start(), ContactKind::IndividualTalk, &[ActivityCode::ExploreReturn]);
     let err = case.execute(CaseCommand::LogContact(explore.clone()), &ctx_on(start())).unwrap_err();
-    assert_eq!(err.violations().unwrap().iter().next().unwrap().code, "return_not_considered");
+    assert_eq!(
+        err.violations().unwrap().iter().next().unwrap().code,
+        perspectief_core::ViolationCode::ReturnNotConsidered
+    );
     run(
         &mut case,
         &mut log,
@@ -31,7 +34,10 @@ fn return_codes_on_a_contact_follow_the_return_track() {
     run(&mut case, &mut log, CaseCommand::LogContact(explore), start());
     let remove = contact(2, start(), ContactKind::IndividualTalk, &[ActivityCode::RemoveObstacles]);
     let err = case.execute(CaseCommand::LogContact(remove), &ctx_on(start())).unwrap_err();
-    assert_eq!(err.violations().unwrap().iter().next().unwrap().code, "return_not_decided");
+    assert_eq!(
+        err.violations().unwrap().iter().next().unwrap().code,
+        perspectief_core::ViolationCode::ReturnNotDecided
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! case), or one per caller. The server decides who the caller is from the token; the
 //! `Caller` passed to each method supplies the token, the purpose and on whose behalf.
 
+use perspectief_core::ViolationCode;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -123,7 +124,7 @@ impl<C: Credentials> RemoteService<C> {
         let mut request = tonic::Request::new(message);
         let meta = request.metadata_mut();
         let bearer = format!("Bearer {token}").parse().map_err(|_| {
-            DomainError::field("token", "invalid_characters", "the token holds characters a header cannot")
+            DomainError::field("token", ViolationCode::InvalidCharacters, "the token holds characters a header cannot")
         })?;
         meta.insert("authorization", bearer);
         if let Ok(purpose) = caller.purpose.as_str().parse() {

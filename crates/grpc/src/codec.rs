@@ -3,6 +3,7 @@
 //! contract promises for malformed input. (prost's codec answers INTERNAL, with the decoder's
 //! own words in the message.)
 
+use perspectief_core::ViolationCode;
 use std::marker::PhantomData;
 
 use perspectief_core::DomainError;
@@ -52,7 +53,7 @@ impl<U: Message + Default> Decoder for StrictDecoder<U> {
         U::decode(buf).map(Some).map_err(|_| {
             crate::status::to_status(&DomainError::field(
                 "",
-                "not_decodable",
+                ViolationCode::NotDecodable,
                 "the message is not a valid protobuf encoding of this method's request type",
             ))
         })

@@ -212,7 +212,9 @@ pub enum ConnectError {
 impl From<ConnectError> for perspectief_core::DomainError {
     fn from(e: ConnectError) -> Self {
         match e {
-            ConnectError::InvalidUrl { .. } => Self::field("server", "not_a_url", e.to_string()),
+            ConnectError::InvalidUrl { .. } => {
+                Self::field("server", perspectief_core::ViolationCode::NotAUrl, e.to_string())
+            }
             other => Self::Unavailable { reason: other.to_string() },
         }
     }

@@ -7,6 +7,7 @@
 //! ```
 
 use perspectief_core::DomainError;
+use perspectief_core::ViolationCode;
 use perspectief_core::error::echo;
 use perspectief_core::service::ParticipantFilter;
 
@@ -14,7 +15,7 @@ use crate::convert::{Field, FromProto, ToProto};
 use crate::pb;
 
 fn invalid(message: impl Into<String>) -> DomainError {
-    Field::root().child("filter").invalid("invalid_filter", message)
+    Field::root().child("filter").invalid(ViolationCode::InvalidFilter, message)
 }
 
 fn unquote(value: &str) -> &str {

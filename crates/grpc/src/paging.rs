@@ -4,6 +4,7 @@
 //! opaque; their form may change between releases.
 
 use perspectief_core::DomainError;
+use perspectief_core::ViolationCode;
 
 use crate::convert::Field;
 
@@ -21,7 +22,7 @@ pub fn resume(scope: &str, token: &str, from: u64) -> Result<u64, DomainError> {
     token.strip_prefix(scope).and_then(|rest| rest.strip_prefix('.')).and_then(|n| n.parse::<u64>().ok()).ok_or_else(
         || {
             Field::root().child("page_token").invalid(
-                "not_a_page_token",
+                ViolationCode::NotAPageToken,
                 "not a page token of this listing: pass the next_page_token of the previous page with the same request",
             )
         },

@@ -2,6 +2,7 @@
 //! carries exactly one `ErrorInfo` with a stable UPPER_SNAKE reason; invalid input adds
 //! `BadRequest` field violations; a version conflict adds `PreconditionFailure`.
 
+use perspectief_core::ViolationCode;
 use perspectief_core::access::DenyReason;
 use perspectief_core::error::bounded;
 use perspectief_core::{DomainError, FieldViolation as FieldViolation_, Rule, Violations};
@@ -92,7 +93,7 @@ pub fn to_status(e: &DomainError) -> Status {
                 .map(|f| FieldViolation {
                     field: bounded(&f.field, MAX_DETAIL_CHARS),
                     description: bounded(&f.message, MAX_DETAIL_CHARS),
-                    reason: bounded(&f.code.to_uppercase(), MAX_DETAIL_CHARS),
+                    reason: bounded(&f.code.code().to_uppercase(), MAX_DETAIL_CHARS),
                     localized_message: None,
                 })
                 .enumerate()
@@ -204,7 +205,13 @@ pub fn from_status(status: &Status) -> DomainError {
                 .map(|b| {
                     b.field_violations
                         .iter()
-                        .map(|v| FieldViolation_::new(v.field.clone(), v.reason.to_lowercase(), v.description.clone()))
+                        .map(|v| {
+                            FieldViolation_::new(
+                                v.field.clone(),
+                                ViolationCode::received(&v.reason.to_lowercase()),
+                                v.description.clone(),
+                            )
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -298,7 +305,7 @@ fn transport_error(status: &Status) -> DomainError {
 
 /// A field of a request that is not valid, as INVALID_ARGUMENT with a BadRequest violation.
 pub fn invalid_field(field: &str, message: &str) -> Status {
-    to_status(&DomainError::field(field, "invalid", message))
+    to_status(&DomainError::field(field, ViolationCode::Invalid, message))
 }
 
 #[cfg(test)]
@@ -312,7 +319,11 @@ mod tests {
     #[test]
     fn every_domain_error_has_its_code_and_one_reason() {
         let cases = [
-            (DomainError::field("v_number", "not_a_v_number", "10 digits"), Code::InvalidArgument, "INVALID_INPUT"),
+            (
+                DomainError::field("v_number", ViolationCode::NotAVNumber, "10 digits"),
+                Code::InvalidArgument,
+                "INVALID_INPUT",
+            ),
             (
                 DomainError::IllegalPhaseTransition {
                     from: Phase::Intake,
@@ -360,7 +371,8 @@ mod tests {
 
     #[test]
     fn field_errors_and_conflicts_carry_their_details() {
-        let status = to_status(&DomainError::field("agreements[0].due_on", "before_made", "due before it was made"));
+        let status =
+            to_status(&DomainError::field("agreements[0].due_on", ViolationCode::BeforeMade, "due before it was made"));
         let violations = status.get_error_details().bad_request().unwrap().field_violations.clone();
         assert_eq!(violations[0].field, "agreements[0].due_on");
         let status = to_status(&DomainError::VersionConflict { expected: 3, current: 5 });
@@ -379,8 +391,8 @@ mod tests {
         use perspectief_core::access::{Action, Role};
         let errors = [
             DomainError::InvalidInput(Violations(vec![
-                FieldViolation_::new("goal.deadline", "not_a_date", "not a date"),
-                FieldViolation_::new("name", "required", "this field is required"),
+                FieldViolation_::new("goal.deadline", ViolationCode::NotADate, "not a date"),
+                FieldViolation_::new("name", ViolationCode::Required, "this field is required"),
             ])),
             DomainError::IllegalPhaseTransition {
                 from: Phase::Intake,

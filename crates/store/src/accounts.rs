@@ -5,6 +5,7 @@
 //! is checked against the stored SHA-256 hash. The secret is shown once, when created.
 
 use chrono::{DateTime, Duration, Utc};
+use perspectief_core::ViolationCode;
 use perspectief_core::access::{Action, Actor, CategorySet, ConfidentialityLevel, DataCategory, Grant, Resource, Role};
 use perspectief_core::accounts::{
     Confirmation, ConfirmationKind, ConfirmationRecord, OrganisationGrant, PendingConfirmation, TokenInfo,
@@ -204,7 +205,7 @@ impl Store {
                 if any.is_some() {
                     return Err(DomainError::field(
                         "users",
-                        "not_empty",
+                        ViolationCode::NotEmpty,
                         "accounts exist already; an administrator adds users",
                     ));
                 }
@@ -225,14 +226,14 @@ impl Store {
         if staff && account.organisation != self.inner.policy.foundation {
             return Err(DomainError::field(
                 "organisation",
-                "not_foundation",
+                ViolationCode::NotFoundation,
                 "staff roles belong to the foundation's own organisation",
             ));
         }
         if !staff && account.organisation == self.inner.policy.foundation {
             return Err(DomainError::field(
                 "organisation",
-                "is_foundation",
+                ViolationCode::IsFoundation,
                 "partner and municipality accounts belong to their own organisation",
             ));
         }
@@ -307,7 +308,7 @@ impl Store {
         if valid_for <= Duration::zero() || valid_for > Duration::days(MAX_TOKEN_DAYS) {
             return Err(DomainError::field(
                 "valid_for",
-                "out_of_range",
+                ViolationCode::OutOfRange,
                 format!("a token is valid for 1 day to {MAX_TOKEN_DAYS} days"),
             ));
         }
@@ -333,7 +334,7 @@ impl Store {
                     .await?
                     .ok_or_else(|| DomainError::NotFound { entity: EntityKind::User, id: user_id.to_string() })?;
                 if account.disabled {
-                    return Err(DomainError::field("user", "disabled", "the account is disabled"));
+                    return Err(DomainError::field("user", ViolationCode::Disabled, "the account is disabled"));
                 }
                 // A new token gives its organisation access again: it must be active.
                 let named = NamedOrganisation { organisation: account.organisation, new_reference: true };
@@ -427,7 +428,7 @@ impl Store {
         if organisation == self.inner.policy.foundation {
             return Err(DomainError::field(
                 "organisation",
-                "is_foundation",
+                ViolationCode::IsFoundation,
                 "the foundation's own staff are authorised by their roles, not by a grant",
             ));
         }

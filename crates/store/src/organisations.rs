@@ -7,6 +7,7 @@
 //! stored upper-case (the core's [`OrganisationCode`]), under a unique index, so `iom` and `IOM`
 //! can never be two organisations.
 
+use perspectief_core::ViolationCode;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
@@ -218,7 +219,7 @@ fn after_code(token: Option<&str>) -> Result<Option<OrganisationCode>, DomainErr
             t.strip_prefix("organisations.").and_then(|c| OrganisationCode::parse(c).ok()).map(Some).ok_or_else(|| {
                 DomainError::field(
                     "page_token",
-                    "not_a_page_token",
+                    ViolationCode::NotAPageToken,
                     "not a page token of this listing: pass the next_page_token of the previous page",
                 )
             })
@@ -236,7 +237,7 @@ fn staff_offset(token: Option<&str>) -> Result<usize, DomainError> {
         Some(t) => t.strip_prefix("staff.").and_then(|n| n.parse().ok()).ok_or_else(|| {
             DomainError::field(
                 "page_token",
-                "not_a_page_token",
+                ViolationCode::NotAPageToken,
                 "not a page token of this listing: pass the next_page_token of the previous page",
             )
         }),

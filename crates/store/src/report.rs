@@ -11,6 +11,7 @@
 //! for a progress report, every active case for an agenda.
 
 use chrono::NaiveDate;
+use perspectief_core::ViolationCode;
 use perspectief_core::access::{Action, DataCategory, Resource};
 use perspectief_core::activity::{ActivityCode, SubsidyPeriod};
 use perspectief_core::report::{
@@ -360,7 +361,11 @@ impl ReportingService for Store {
         let report = self
             .read(entry, async {
                 if to < from {
-                    return Err(DomainError::field("to", "before_start", "the period must not end before it starts"));
+                    return Err(DomainError::field(
+                        "to",
+                        ViolationCode::BeforeStart,
+                        "the period must not end before it starts",
+                    ));
                 }
                 let case =
                     repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {

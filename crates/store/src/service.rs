@@ -6,6 +6,7 @@
 //! answer leaves.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use perspectief_core::ViolationCode;
 use perspectief_core::access::{Action, DataCategory, Resource};
 use perspectief_core::activity::SubsidyPeriod;
 use perspectief_core::case::{Case, CaseCommand, CaseEvent, CommandContext, RegisterParticipant};
@@ -874,7 +875,7 @@ impl Store {
         let bad = || {
             DomainError::field(
                 "page_token",
-                "invalid",
+                ViolationCode::Invalid,
                 "not a page token of this listing: pass the next_page_token of the previous page with the same filter",
             )
         };
@@ -952,7 +953,7 @@ impl Store {
         let bad = || {
             DomainError::field(
                 "page_token",
-                "invalid",
+                ViolationCode::Invalid,
                 "not a page token of this worklist: pass the next_page_token of the previous page with the same query",
             )
         };
@@ -1089,7 +1090,7 @@ async fn worklist_query(
     let assessment_cutoff = q
         .today
         .checked_sub_months(chrono::Months::new(q.no_assessment_months))
-        .ok_or_else(|| DomainError::field("no_assessment_months", "out_of_range", "too many months"))?;
+        .ok_or_else(|| DomainError::field("no_assessment_months", ViolationCode::OutOfRange, "too many months"))?;
     let lists = [
         // Case::overdue_goals: still pursued, deadline before today.
         ListQuery {

@@ -87,7 +87,7 @@ fn render(p: import_csv::Problem) -> Problem {
         Issue::UnknownColumn { known } => t!("import-unknown-column", known = known.join(", ")),
         Issue::MissingColumn => t!("import-missing-column"),
         Issue::NotAnId => t!("violation-not_an_id"),
-        Issue::Violation { code, message } => violation_text(&code, &message),
+        Issue::Violation { code, message } => violation_text(code.code(), &message),
         Issue::Refused(e) => crate::exit::from_domain(e).message,
         Issue::Text(text) => text,
     };

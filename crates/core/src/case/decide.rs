@@ -1,6 +1,7 @@
 //! Deciding commands against the current state, and applying their changes.
 
 use super::*;
+use crate::ViolationCode;
 
 impl Case {
     /// Register a participant: validates the registration and opens the case.
@@ -8,7 +9,11 @@ impl Case {
     /// The registration date must not lie in the future.
     pub fn register(cmd: RegisterParticipant, ctx: &CommandContext) -> Result<(Case, CaseEvent), DomainError> {
         if cmd.registered_on > ctx.today {
-            return Err(invalid("registered_on", "date_in_future", "the registration date cannot lie in the future"));
+            return Err(invalid(
+                "registered_on",
+                ViolationCode::DateInFuture,
+                "the registration date cannot lie in the future",
+            ));
         }
         if let Some(dob) = cmd.profile.date_of_birth {
             dob.check(ctx.today).map_err(|e| DomainError::from(e.at("date_of_birth")))?;
@@ -28,12 +33,14 @@ impl Case {
     /// versions must follow each other without gaps.
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a CaseEvent>) -> Result<Case, DomainError> {
         let mut iter = events.into_iter();
-        let first = iter.next().ok_or_else(|| invalid("events", "empty", "a case starts with its registration"))?;
+        let first = iter
+            .next()
+            .ok_or_else(|| invalid("events", ViolationCode::Empty, "a case starts with its registration"))?;
         let CaseChange::Registered { profile, registered_on } = &first.change else {
-            return Err(invalid("events[0]", "not_registration", "a case starts with its registration"));
+            return Err(invalid("events[0]", ViolationCode::NotRegistration, "a case starts with its registration"));
         };
         if first.version != 1 {
-            return Err(invalid("events[0]", "out_of_sequence", "a case's registration is version 1"));
+            return Err(invalid("events[0]", ViolationCode::OutOfSequence, "a case's registration is version 1"));
         }
         let mut case = Case {
             id: first.participant,
@@ -64,7 +71,7 @@ impl Case {
             if e.participant != case.id || e.version != case.version + 1 {
                 return Err(DomainError::field(
                     format!("events[{}]", i + 1),
-                    "out_of_sequence",
+                    ViolationCode::OutOfSequence,
                     format!("expected version {} of participant {}", case.version + 1, case.id),
                 ));
             }
@@ -225,12 +232,12 @@ impl Case {
     /// A date of something that happened: not in the future, not before registration.
     fn check_past(&self, field: &str, day: NaiveDate, ctx: &CommandContext) -> Result<(), DomainError> {
         if day > ctx.today {
-            return Err(invalid(field, Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+            return Err(invalid(field, ViolationCode::DateInFuture, Rule::DateInFuture.explanation()));
         }
         if day < self.registered_on {
             return Err(invalid(
                 field,
-                Rule::DateBeforeRegistration.code(),
+                ViolationCode::DateBeforeRegistration,
                 Rule::DateBeforeRegistration.explanation(),
             ));
         }
@@ -261,14 +268,14 @@ impl Case {
         if self.agreements.contains_key(&a.id) {
             return Some(FieldViolation::new(
                 format!("{prefix}id"),
-                "already_exists",
+                ViolationCode::AlreadyExists,
                 "an agreement with this id exists already",
             ));
         }
         (a.due_on < from).then(|| {
             FieldViolation::new(
                 format!("{prefix}due_on"),
-                "before_made",
+                ViolationCode::BeforeMade,
                 "an agreement cannot be due before it was made",
             )
         })
@@ -315,7 +322,7 @@ impl Case {
                 if profile.project_worker != self.profile.project_worker {
                     return Err(invalid(
                         "project_worker",
-                        "not_applicable",
+                        ViolationCode::NotApplicable,
                         "the project worker changes by assignment, not by correcting the profile",
                     ));
                 }
@@ -387,7 +394,11 @@ impl Case {
                 }
                 self.check_past("on", on, ctx)?;
                 if on < crate::time::amsterdam_date(latest.drawn_up_at) {
-                    return Err(invalid("on", "before_drawn_up", "a plan cannot be agreed before it was drawn up"));
+                    return Err(invalid(
+                        "on",
+                        ViolationCode::BeforeDrawnUp,
+                        "a plan cannot be agreed before it was drawn up",
+                    ));
                 }
                 let mut changes = vec![CaseChange::PlanAgreed { revision, on }];
                 if matches!(self.phase, Phase::Intake | Phase::Orientation) {
@@ -402,7 +413,11 @@ impl Case {
                     return Err(DomainError::AlreadyExists { entity: EntityKind::Goal, id: g.id.to_string() });
                 }
                 if g.deadline < ctx.today {
-                    return Err(invalid("deadline", "in_past", "a new goal's deadline cannot lie in the past"));
+                    return Err(invalid(
+                        "deadline",
+                        ViolationCode::InPast,
+                        "a new goal's deadline cannot lie in the past",
+                    ));
                 }
                 vec![CaseChange::GoalSet(Goal {
                     id: g.id,
@@ -423,12 +438,16 @@ impl Case {
                 g.status.check_transition(to)?;
                 self.check_past("on", on, ctx)?;
                 if on < crate::time::amsterdam_date(g.set_at) {
-                    return Err(invalid("on", "before_set", "a goal's status cannot change before the goal was set"));
+                    return Err(invalid(
+                        "on",
+                        ViolationCode::BeforeSet,
+                        "a goal's status cannot change before the goal was set",
+                    ));
                 }
                 if to == GoalStatus::Missed && on <= g.deadline {
                     return Err(invalid(
                         "on",
-                        "before_deadline",
+                        ViolationCode::BeforeDeadline,
                         "a goal is missed only after its deadline has passed",
                     ));
                 }
@@ -440,7 +459,7 @@ impl Case {
                 } else if new_deadline.is_some() {
                     return Err(invalid(
                         "new_deadline",
-                        "not_applicable",
+                        ViolationCode::NotApplicable,
                         "a new deadline is given only when a missed goal resumes",
                     ));
                 }
@@ -514,7 +533,7 @@ impl Case {
                 if r.history.last().is_some_and(|s| on < s.on) {
                     return Err(invalid(
                         "on",
-                        "before_previous_step",
+                        ViolationCode::BeforePreviousStep,
                         "a referral step cannot be dated before the previous step",
                     ));
                 }
@@ -607,7 +626,11 @@ impl Case {
             CaseCommand::PlanDeparture { on, accompany_to_schiphol } => {
                 self.require_stance(ReturnStance::Decided)?;
                 if on.is_some_and(|d| d < ctx.today) {
-                    return Err(invalid("on", "in_past", "a planned departure date cannot lie in the past"));
+                    return Err(invalid(
+                        "on",
+                        ViolationCode::InPast,
+                        "a planned departure date cannot lie in the past",
+                    ));
                 }
                 vec![CaseChange::DeparturePlanned { on, accompany_to_schiphol }]
             }
@@ -639,7 +662,7 @@ impl Case {
                     return Err(DomainError::rule(Rule::CommunicatedBeforeFormed));
                 }
                 if on > ctx.today {
-                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                    return Err(invalid("on", ViolationCode::DateInFuture, Rule::DateInFuture.explanation()));
                 }
                 vec![CaseChange::JudgmentCommunicated { judgment, communication: Communication { to, on } }]
             }
@@ -649,13 +672,13 @@ impl Case {
                     return Err(DomainError::rule(Rule::CommunicatedBeforeFormed));
                 }
                 if on > ctx.today {
-                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                    return Err(invalid("on", ViolationCode::DateInFuture, Rule::DateInFuture.explanation()));
                 }
                 vec![CaseChange::ConsequencesExplained { judgment, on }]
             }
             CaseCommand::RecordSelfReliance { assessed_on, scores } => {
                 if scores.is_empty() {
-                    return Err(invalid("scores", "required", "score at least one life domain"));
+                    return Err(invalid("scores", ViolationCode::Required, "score at least one life domain"));
                 }
                 self.check_past("assessed_on", assessed_on, ctx)?;
                 vec![CaseChange::SelfRelianceAssessed(ZrmAssessment { assessed_on, scores, by })]
@@ -665,7 +688,7 @@ impl Case {
                     return Err(DomainError::AlreadyExists { entity: EntityKind::Consent, id: id.to_string() });
                 }
                 if categories.is_empty() {
-                    return Err(invalid("categories", "required", "name at least one data category"));
+                    return Err(invalid("categories", ViolationCode::Required, "name at least one data category"));
                 }
                 self.check_past("given_on", given_on, ctx)?;
                 vec![CaseChange::ConsentGiven(Consent {
@@ -688,10 +711,14 @@ impl Case {
                     return Err(DomainError::rule(Rule::ConsentAlreadyWithdrawn));
                 }
                 if on > ctx.today {
-                    return Err(invalid("on", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+                    return Err(invalid("on", ViolationCode::DateInFuture, Rule::DateInFuture.explanation()));
                 }
                 if on < c.given_on {
-                    return Err(invalid("on", "before_given", "a consent cannot be withdrawn before it was given"));
+                    return Err(invalid(
+                        "on",
+                        ViolationCode::BeforeGiven,
+                        "a consent cannot be withdrawn before it was given",
+                    ));
                 }
                 vec![CaseChange::ConsentWithdrawn { consent, on }]
             }
@@ -700,19 +727,23 @@ impl Case {
                 if period_to < period_from {
                     v.push(FieldViolation::new(
                         "period_to",
-                        "before_start",
+                        ViolationCode::BeforeStart,
                         "the period must end on or after its start",
                     ));
                 }
                 if period_to > ctx.today {
                     v.push(FieldViolation::new(
                         "period_to",
-                        "date_in_future",
+                        ViolationCode::DateInFuture,
                         "a report covers a period that has passed",
                     ));
                 }
                 if self.reports.iter().any(|r| r.id == id) {
-                    v.push(FieldViolation::new("id", "already_exists", "a report with this id exists already"));
+                    v.push(FieldViolation::new(
+                        "id",
+                        ViolationCode::AlreadyExists,
+                        "a report with this id exists already",
+                    ));
                 }
                 if !v.is_empty() {
                     return Err(DomainError::InvalidInput(Violations(v)));
@@ -734,7 +765,7 @@ impl Case {
                 if self.last_contact_at().is_some_and(|at| on < crate::time::amsterdam_date(at)) {
                     return Err(invalid(
                         "on",
-                        "before_last_contact",
+                        ViolationCode::BeforeLastContact,
                         "the outflow cannot be dated before the last contact moment",
                     ));
                 }
@@ -749,7 +780,7 @@ impl Case {
                 if level < category.default_level() {
                     return Err(invalid(
                         "level",
-                        "below_category_minimum",
+                        ViolationCode::BelowCategoryMinimum,
                         &format!(
                             "{category} data is at least {}; a case can raise its level, never lower it below that",
                             category.default_level()
@@ -769,55 +800,69 @@ impl Case {
     fn decide_contact(&self, c: NewContact, ctx: &CommandContext) -> Result<Vec<CaseChange>, DomainError> {
         let mut v = Vec::new();
         if self.contacts.contains_key(&c.id) {
-            v.push(FieldViolation::new("id", "already_exists", "a contact moment with this id exists already"));
+            v.push(FieldViolation::new(
+                "id",
+                ViolationCode::AlreadyExists,
+                "a contact moment with this id exists already",
+            ));
         }
         if c.at > ctx.now {
-            v.push(FieldViolation::new("at", Rule::DateInFuture.code(), Rule::DateInFuture.explanation()));
+            v.push(FieldViolation::new("at", ViolationCode::DateInFuture, Rule::DateInFuture.explanation()));
         }
         let day = crate::time::amsterdam_date(c.at);
         if day < self.registered_on {
             v.push(FieldViolation::new(
                 "at",
-                Rule::DateBeforeRegistration.code(),
+                ViolationCode::DateBeforeRegistration,
                 Rule::DateBeforeRegistration.explanation(),
             ));
         }
         if c.activities.is_empty() && c.documents.is_empty() {
-            v.push(FieldViolation::new("activities", "required", "name at least one activity code (3.2.a to 5.2.e)"));
+            v.push(FieldViolation::new(
+                "activities",
+                ViolationCode::Required,
+                "name at least one activity code (3.2.a to 5.2.e)",
+            ));
         }
         let departed = self.outflow.as_ref().is_some_and(|o| o.outcome.is_departure());
         match (c.kind == ContactKind::Monitoring, &self.outflow) {
-            (true, None) => {
-                v.push(FieldViolation::new("kind", "not_allowed_now", "monitoring contacts are for after the outflow"))
-            }
+            (true, None) => v.push(FieldViolation::new(
+                "kind",
+                ViolationCode::NotAllowedNow,
+                "monitoring contacts are for after the outflow",
+            )),
             (true, Some(_)) if !departed => v.push(FieldViolation::new(
                 "kind",
-                "not_allowed_now",
+                ViolationCode::NotAllowedNow,
                 "monitoring (aftercare) follows a departure; this outflow was not one",
             )),
             (false, Some(_)) => v.push(FieldViolation::new(
                 "kind",
-                "not_allowed_now",
+                ViolationCode::NotAllowedNow,
                 "after the outflow only monitoring contacts are logged",
             )),
             _ => {}
         }
         if self.outflow.is_some() && !c.agreements.is_empty() {
-            v.push(FieldViolation::new("agreements", "not_allowed_now", "no new agreements after the outflow"));
+            v.push(FieldViolation::new(
+                "agreements",
+                ViolationCode::NotAllowedNow,
+                "no new agreements after the outflow",
+            ));
         }
         // The return activities count only where the return track allows them (5.2.b).
         let considering = matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided);
         if c.activities.contains(&ActivityCode::ExploreReturn) && !considering {
             v.push(FieldViolation::new(
                 "activities",
-                Rule::ReturnNotConsidered.code(),
+                ViolationCode::ReturnNotConsidered,
                 Rule::ReturnNotConsidered.explanation(),
             ));
         }
         if c.activities.contains(&ActivityCode::RemoveObstacles) && self.return_stance != ReturnStance::Decided {
             v.push(FieldViolation::new(
                 "activities",
-                Rule::ReturnNotDecided.code(),
+                ViolationCode::ReturnNotDecided,
                 Rule::ReturnNotDecided.explanation(),
             ));
         }
@@ -828,7 +873,11 @@ impl Case {
             }
         }
         if c.duration_minutes.is_some_and(|m| m == 0 || m > 24 * 60) {
-            v.push(FieldViolation::new("duration_minutes", "out_of_range", "a duration is 1 to 1440 minutes"));
+            v.push(FieldViolation::new(
+                "duration_minutes",
+                ViolationCode::OutOfRange,
+                "a duration is 1 to 1440 minutes",
+            ));
         }
         let mut seen = BTreeSet::new();
         for (i, a) in c.agreements.iter().enumerate() {
@@ -838,7 +887,7 @@ impl Case {
             if !seen.insert(a.id) {
                 v.push(FieldViolation::new(
                     format!("agreements[{i}].id"),
-                    "duplicate",
+                    ViolationCode::Duplicate,
                     "two agreements have the same id",
                 ));
             }

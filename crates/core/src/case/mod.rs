@@ -170,6 +170,6 @@ pub struct CaseParts {
     pub outflow: Option<Outflow>,
 }
 
-fn invalid(field: &str, code: &str, message: &str) -> DomainError {
+fn invalid(field: &str, code: crate::ViolationCode, message: &str) -> DomainError {
     DomainError::field(field, code, message)
 }

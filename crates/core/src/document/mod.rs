@@ -18,6 +18,7 @@
 //!
 //! Rendering is pure: no I/O, no clock (the day is an argument). Adapters write the file.
 
+use crate::ViolationCode;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -98,7 +99,7 @@ impl DocumentLanguage {
         };
         found.ok_or_else(|| {
             ValueError::new(
-                "unsupported_language",
+                ViolationCode::UnsupportedLanguage,
                 format!(
                     "no documents in '{}' (available: {})",
                     crate::error::echo(value),
@@ -283,7 +284,7 @@ impl DocumentKind {
             "perspective_plan" | "plan" => Ok(Self::PerspectivePlan),
             "information_sheet" | "sheet" => Ok(Self::InformationSheet),
             _ => Err(ValueError::new(
-                "not_a_document_kind",
+                ViolationCode::NotADocumentKind,
                 format!("'{}' is not a document (perspective_plan, information_sheet)", crate::error::echo(value)),
             )),
         }
@@ -312,7 +313,10 @@ impl DocumentVersion {
         if ok {
             Ok(Self(v.to_owned()))
         } else {
-            Err(ValueError::new("invalid_version", "a document version is 1 to 16 of A-Z, a-z, 0-9, '.' and '-'"))
+            Err(ValueError::new(
+                ViolationCode::InvalidVersion,
+                "a document version is 1 to 16 of A-Z, a-z, 0-9, '.' and '-'",
+            ))
         }
     }
 
@@ -370,7 +374,7 @@ pub fn check_handover(document: &HandedDocument, revisions: u32) -> Result<(), V
             let revision: u32 = document.version.as_str().parse().unwrap_or(0);
             if revision == 0 || revision > revisions {
                 return Err(ValueError::new(
-                    "unknown_plan_revision",
+                    ViolationCode::UnknownPlanRevision,
                     "the plan can only be handed over in a revision it has (1 to the latest)",
                 ));
             }
@@ -378,7 +382,7 @@ pub fn check_handover(document: &HandedDocument, revisions: u32) -> Result<(), V
         DocumentKind::InformationSheet => {
             if !INFORMATION_SHEET_VERSIONS.contains(&document.version.as_str()) {
                 return Err(ValueError::new(
-                    "unknown_sheet_version",
+                    ViolationCode::UnknownSheetVersion,
                     format!("the information sheet has the versions {}", INFORMATION_SHEET_VERSIONS.join(", ")),
                 ));
             }

@@ -28,6 +28,7 @@
 //! The store gathers the facts ([`SubsidyFacts`]) with aggregating queries; [`SubsidyReport::compute`]
 //! turns them into the report, so the counting rules live here once.
 
+use crate::ViolationCode;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -94,8 +95,12 @@ impl YearMonth {
 
     /// Parse `YYYY-MM` (also the first seven characters of a `YYYY-MM-DD` day).
     pub fn parse(value: &str) -> Result<Self, ValueError> {
-        let bad =
-            || ValueError::new("invalid_month", format!("{} is not a month (YYYY-MM)", crate::error::echo(value)));
+        let bad = || {
+            ValueError::new(
+                ViolationCode::InvalidMonth,
+                format!("{} is not a month (YYYY-MM)", crate::error::echo(value)),
+            )
+        };
         let v = value.trim();
         let (y, m) = v.get(..7).unwrap_or(v).split_once('-').ok_or_else(bad)?;
         let (year, month) = (y.parse::<i32>().map_err(|_| bad())?, m.parse::<u32>().map_err(|_| bad())?);
@@ -194,11 +199,9 @@ impl Measure {
             return Ok(Self::Reached);
         }
         if let Some(t) = key.strip_prefix("theme:") {
-            return THEMES
-                .into_iter()
-                .find(|x| theme_name(*x) == t)
-                .map(Self::Theme)
-                .ok_or_else(|| ValueError::new("unknown_theme", format!("{} is not a theme", crate::error::echo(t))));
+            return THEMES.into_iter().find(|x| theme_name(*x) == t).map(Self::Theme).ok_or_else(|| {
+                ValueError::new(ViolationCode::UnknownTheme, format!("{} is not a theme", crate::error::echo(t)))
+            });
         }
         ActivityCode::parse(key).map(Self::Activity)
     }

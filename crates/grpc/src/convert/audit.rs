@@ -5,6 +5,7 @@
 //! Free strings of an entry (operation, client, hashes) pass unchanged: the log is the
 //! service's own record, and a reader must see exactly what was hashed.
 
+use perspectief_core::ViolationCode;
 use perspectief_core::service::{AuditEntry, AuditOutcome, AuditRecord, ChainVerification, Purpose};
 use perspectief_core::{Action, Basis, DataCategory, DomainError, Role};
 
@@ -68,10 +69,10 @@ impl FromProto<pb::Basis> for Basis {
             Some(BasisKind::ConsentId(id)) => FromProto::from_proto(id, &at.child("consent_id")).map(Self::Consent),
             Some(BasisKind::Addressee(())) => Ok(Self::Addressee),
             Some(BasisKind::BreakGlass(())) => Ok(Self::BreakGlass),
-            None => {
-                Err(at
-                    .invalid("required", "set the basis: role_rule, assignment, consent_id, addressee or break_glass"))
-            }
+            None => Err(at.invalid(
+                ViolationCode::Required,
+                "set the basis: role_rule, assignment, consent_id, addressee or break_glass",
+            )),
         }
     }
 }
@@ -168,7 +169,7 @@ impl FromProto<pb::ChainVerification> for ChainVerification {
         match proto.status {
             Some(Status::Intact(i)) => Ok(Self::Intact { records: i.records, head: i.head }),
             Some(Status::Broken(b)) => Ok(Self::Broken { first_broken_seq: b.first_broken_seq, reason: b.reason }),
-            None => Err(at.invalid("required", "set intact or broken")),
+            None => Err(at.invalid(ViolationCode::Required, "set intact or broken")),
         }
     }
 }
@@ -182,7 +183,7 @@ mod tests {
 
     fn field_of(e: &DomainError) -> (String, String) {
         let v = e.violations().unwrap().iter().next().unwrap();
-        (v.field.clone(), v.code.clone())
+        (v.field.clone(), v.code.code().to_owned())
     }
 
     const PURPOSES: [Purpose; 6] = [

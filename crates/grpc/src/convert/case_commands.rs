@@ -11,6 +11,7 @@
 //! them (`goal.deadline`, `goal.goal_id`): [`request_field_path`] and [`in_request_terms`]
 //! translate the core's field errors into the request's paths.
 
+use perspectief_core::ViolationCode;
 use std::collections::BTreeSet;
 
 use perspectief_core::{
@@ -733,7 +734,7 @@ impl FromProto<pb::UpdateParticipantRequest> for ProfileUpdate {
                         .and_then(|f| UPDATABLE_PROFILE_FIELDS.iter().find(|known| **known == f))
                         .ok_or_else(|| {
                             mask_at.child("paths").index(i).invalid(
-                                "not_updatable",
+                                ViolationCode::NotUpdatable,
                                 format!(
                                     "{} cannot be changed here: name `profile` or `profile.<field>` with one \
                                      of {}; the project worker changes with AssignProjectWorker",
@@ -750,7 +751,7 @@ impl FromProto<pb::UpdateParticipantRequest> for ProfileUpdate {
             None => UPDATABLE_PROFILE_FIELDS.into_iter().filter(|f| is_filled(&given, f)).collect(),
         };
         if fields.is_empty() {
-            return Err(mask_at.invalid("nothing_to_change", "name at least one profile field to change"));
+            return Err(mask_at.invalid(ViolationCode::NothingToChange, "name at least one profile field to change"));
         }
         Ok(Self { participant, expected_version, fields, given })
     }
@@ -916,7 +917,7 @@ mod tests {
 
     fn path_of(e: &DomainError) -> (String, String) {
         let v = e.violations().unwrap_or_else(|| panic!("not a field error: {e:?}")).iter().next().unwrap();
-        (v.field.clone(), v.code.clone())
+        (v.field.clone(), v.code.code().to_owned())
     }
 
     #[test]
@@ -1056,9 +1057,9 @@ mod tests {
         assert_eq!(path("record_departure_step", "on"), "departure_step.on");
         assert_eq!(path("record_progress_report", "id"), "report_id");
         assert_eq!(path("record_progress_report", "period_to"), "period_to");
-        let e = in_request_terms(&sample("set_goal"), DomainError::field("deadline", "in_past", "..."));
+        let e = in_request_terms(&sample("set_goal"), DomainError::field("deadline", ViolationCode::InPast, "..."));
         assert_eq!(path_of(&e), ("goal.deadline".into(), "in_past".into()));
-        let e = registration_in_request_terms(DomainError::field("date_of_birth", "date_in_future", "..."));
+        let e = registration_in_request_terms(DomainError::field("date_of_birth", ViolationCode::DateInFuture, "..."));
         assert_eq!(path_of(&e).0, "profile.date_of_birth");
         assert_eq!(path_of(&registration_in_core_terms(e)).0, "date_of_birth");
     }
@@ -1083,7 +1084,7 @@ mod tests {
                 assert_eq!(core_field_path(&command, &request), core, "{} {core} -> {request}", command.name());
             }
         }
-        let e = in_request_terms(&sample("log_contact"), DomainError::field("at", "in_future", "..."));
+        let e = in_request_terms(&sample("log_contact"), DomainError::field("at", ViolationCode::InFuture, "..."));
         assert_eq!(path_of(&e).0, "contact.at");
         assert_eq!(path_of(&in_core_terms(&sample("log_contact"), e)).0, "at");
     }

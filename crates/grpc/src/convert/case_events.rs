@@ -612,7 +612,7 @@ mod tests {
         let refuse = |p: pb::CaseEvent| {
             let e = CaseEvent::from_proto(p, &Field::root()).unwrap_err();
             let v = e.violations().unwrap().iter().next().unwrap();
-            (v.field.clone(), v.code.clone())
+            (v.field.clone(), v.code.code().to_owned())
         };
         let events = trajectory();
         let goal_set = events.iter().find(|e| e.change.kind() == "goal_set").unwrap().to_proto();

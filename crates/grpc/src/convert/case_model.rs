@@ -7,6 +7,7 @@
 //! client rebuilds exactly the case the server sent ([`Case::from_parts`]). Only the limit
 //! status depends on the day: [`case_file_on`] adds it.
 
+use perspectief_core::ViolationCode;
 use std::collections::{BTreeMap, BTreeSet};
 
 use perspectief_core::ConfidentialityLevel;
@@ -235,7 +236,11 @@ impl FromProto<pb::DateOfBirth> for DateOfBirth {
         // Plausibility against today (not in the future, at most 120 years ago) is the core's
         // check where a date of birth is given; here only the form is checked.
         let year = |year: i32, at: &Field| {
-            if (1..=9999).contains(&year) { Ok(year) } else { Err(at.invalid("out_of_range", "a year is 1 to 9999")) }
+            if (1..=9999).contains(&year) {
+                Ok(year)
+            } else {
+                Err(at.invalid(ViolationCode::OutOfRange, "a year is 1 to 9999"))
+            }
         };
         match p.precision {
             None => Err(at.missing()),
@@ -245,7 +250,7 @@ impl FromProto<pb::DateOfBirth> for DateOfBirth {
                 let month = u32::try_from(m.month)
                     .ok()
                     .filter(|m| (1..=12).contains(m))
-                    .ok_or_else(|| at.child("month").invalid("out_of_range", "a month is 1 to 12"))?;
+                    .ok_or_else(|| at.child("month").invalid(ViolationCode::OutOfRange, "a month is 1 to 12"))?;
                 Ok(Self::Month { year: year(m.year, &at.child("year"))?, month })
             }
             Some(Precision::Year(y)) => Ok(Self::Year { year: year(y, &at.child("year"))? }),
@@ -333,17 +338,24 @@ impl FromProto<pb::LimitStatus> for LimitStatus {
         let state_at = at.child("state");
         let days_at = at.child("days_left");
         let not_past = |d: i64| {
-            if d >= 0 { Ok(d) } else { Err(days_at.invalid("out_of_range", "negative only once the limit has passed")) }
+            if d >= 0 {
+                Ok(d)
+            } else {
+                Err(days_at.invalid(ViolationCode::OutOfRange, "negative only once the limit has passed"))
+            }
         };
         match pb::LimitState::try_from(p.state) {
             Ok(pb::LimitState::WithinLimit) => Ok(Self::WithinLimit { days_left: not_past(p.days_left)? }),
             Ok(pb::LimitState::Approaching) => Ok(Self::Approaching { days_left: not_past(p.days_left)? }),
             Ok(pb::LimitState::Exceeded) if p.days_left < 0 => Ok(Self::Exceeded { days_over: -p.days_left }),
             Ok(pb::LimitState::Exceeded) => {
-                Err(days_at.invalid("out_of_range", "a limit that has passed has negative days left"))
+                Err(days_at.invalid(ViolationCode::OutOfRange, "a limit that has passed has negative days left"))
             }
             Ok(pb::LimitState::Unspecified) => Err(state_at.missing()),
-            Err(_) => Err(state_at.invalid("unknown_value", format!("{} is not a known value of this enum", p.state))),
+            Err(_) => {
+                Err(state_at
+                    .invalid(ViolationCode::UnknownValue, format!("{} is not a known value of this enum", p.state)))
+            }
         }
     }
 }
@@ -995,10 +1007,12 @@ pub fn zrm_scores_from_proto(
         let domain = ZrmDomain::from_proto(entry.domain, &at.child("domain"))?;
         let score_at = at.child("score");
         let score = u8::try_from(entry.score)
-            .map_err(|_| score_at.invalid("out_of_range", format!("a ZRM score is 1 to 5 (got {})", entry.score)))
+            .map_err(|_| {
+                score_at.invalid(ViolationCode::OutOfRange, format!("a ZRM score is 1 to 5 (got {})", entry.score))
+            })
             .and_then(|s| ZrmScore::new(s).map_err(|e| score_at.value(e)))?;
         if scores.insert(domain, score).is_some() {
-            return Err(at.child("domain").invalid("duplicate", "a life domain is scored at most once"));
+            return Err(at.child("domain").invalid(ViolationCode::Duplicate, "a life domain is scored at most once"));
         }
     }
     Ok(scores)
@@ -1154,7 +1168,7 @@ impl FromProto<pb::WithheldCategory> for Withheld {
         let mut details = p.details;
         details.insert("deny_reason".to_owned(), p.reason);
         let reason = crate::status::deny_reason_of(&details)
-            .ok_or_else(|| at.child("reason").invalid("unknown_value", "not a known reason"))?;
+            .ok_or_else(|| at.child("reason").invalid(ViolationCode::UnknownValue, "not a known reason"))?;
         Ok(Self { category: FromProto::from_proto(p.category, &at.child("category"))?, reason })
     }
 }
@@ -1183,7 +1197,7 @@ fn keyed<P, K: Ord, V>(
         let at = at.index(i);
         let value = convert(p, &at)?;
         if map.insert(key(&value), value).is_some() {
-            return Err(at.child(id_field).invalid("duplicate", "this id appears more than once"));
+            return Err(at.child(id_field).invalid(ViolationCode::Duplicate, "this id appears more than once"));
         }
     }
     Ok(map)
@@ -1201,7 +1215,9 @@ fn levels_of(
         let category = DataCategory::from_proto(p.category, &at.child("category"))?;
         let level = ConfidentialityLevel::from_proto(p.level, &at.child("level"))?;
         if level < category.default_level() {
-            return Err(at.child("level").invalid("below_category_minimum", "below the category's minimum level"));
+            return Err(at
+                .child("level")
+                .invalid(ViolationCode::BelowCategoryMinimum, "below the category's minimum level"));
         }
         levels.insert(category, level);
     }
@@ -1630,7 +1646,7 @@ mod tests {
 
     fn path_of(e: &DomainError) -> (String, String) {
         let v = e.violations().unwrap_or_else(|| panic!("not a field error: {e:?}")).iter().next().unwrap();
-        (v.field.clone(), v.code.clone())
+        (v.field.clone(), v.code.code().to_owned())
     }
 
     #[test]

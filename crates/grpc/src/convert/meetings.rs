@@ -2,6 +2,7 @@
 //! advice, scheduling a meeting (`CreateMeetingRequest`) and the meeting commands, one request
 //! message per [`MeetingCommand`] variant.
 
+use perspectief_core::ViolationCode;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
@@ -54,7 +55,9 @@ impl FromProto<pb::AgendaReason> for AgendaReason {
             Some(Reason::Other(r)) => {
                 Self::Other { note: FromProto::from_proto(r.note, &at.child("other").child("note"))? }
             }
-            None => return Err(at.invalid("required", "set one reason (deadline_passed, no_contact, ...)")),
+            None => {
+                return Err(at.invalid(ViolationCode::Required, "set one reason (deadline_passed, no_contact, ...)"));
+            }
         })
     }
 }
@@ -145,7 +148,7 @@ impl FromProto<pb::ChainMeeting> for ChainMeeting {
                 return Err(items_at
                     .index(i)
                     .child("participant")
-                    .invalid("duplicate", "this participant already has an item in the meeting"));
+                    .invalid(ViolationCode::Duplicate, "this participant already has an item in the meeting"));
             }
         }
         Ok(Self::from_parts(MeetingParts {
@@ -368,7 +371,7 @@ mod tests {
 
     fn field_of(e: &DomainError) -> (String, String) {
         let v = e.violations().unwrap().iter().next().unwrap();
-        (v.field.clone(), v.code.clone())
+        (v.field.clone(), v.code.code().to_owned())
     }
 
     fn meeting() -> ChainMeeting {

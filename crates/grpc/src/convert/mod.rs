@@ -15,6 +15,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use perspectief_core::DomainError;
+use perspectief_core::ViolationCode;
 
 use crate::pb;
 
@@ -40,7 +41,7 @@ pub fn parse_name<T: FromProto<String>>(collection: &str, name: &str, at: &Field
         return Err(at.missing());
     }
     let id = name.trim().strip_prefix(collection).and_then(|rest| rest.strip_prefix('/')).ok_or_else(|| {
-        at.invalid("not_a_resource_name", format!("expected a resource name like {collection}/{{id}}"))
+        at.invalid(ViolationCode::NotAResourceName, format!("expected a resource name like {collection}/{{id}}"))
     })?;
     T::from_proto(id.to_owned(), at)
 }
@@ -62,7 +63,7 @@ pub fn expected_version(etag: &str, at: &Field) -> Result<Option<u64>, DomainErr
         return Ok(None);
     }
     etag.parse::<u64>().map(Some).map_err(|_| {
-        at.invalid("not_an_etag", "not an etag this service issued: use the etag of the resource you read")
+        at.invalid(ViolationCode::NotAnEtag, "not an etag this service issued: use the etag of the resource you read")
     })
 }
 
@@ -106,13 +107,13 @@ impl Field {
     }
 
     /// This field is invalid.
-    pub fn invalid(&self, code: &str, message: impl Into<String>) -> DomainError {
+    pub fn invalid(&self, code: ViolationCode, message: impl Into<String>) -> DomainError {
         DomainError::field(self.0.clone(), code, message.into())
     }
 
     /// This required field is missing.
     pub fn missing(&self) -> DomainError {
-        self.invalid("required", "this field is required")
+        self.invalid(ViolationCode::Required, "this field is required")
     }
 
     /// A core value error at this field.
@@ -237,7 +238,9 @@ impl FromProto<pb::Date> for NaiveDate {
             .zip(day)
             .and_then(|(m, d)| NaiveDate::from_ymd_opt(proto.year, m, d))
             .filter(|d| (1..=9999).contains(&d.year()))
-            .ok_or_else(|| at.invalid("not_a_date", "not a valid calendar date (year 1-9999, month 1-12, day 1-31)"))
+            .ok_or_else(|| {
+                at.invalid(ViolationCode::NotADate, "not a valid calendar date (year 1-9999, month 1-12, day 1-31)")
+            })
     }
 }
 
@@ -259,7 +262,7 @@ impl FromProto<prost_types::Timestamp> for DateTime<Utc> {
             .filter(|n| *n < 1_000_000_000)
             .and_then(|n| DateTime::from_timestamp(proto.seconds, n))
             .filter(|t| (1..=9999).contains(&t.year()))
-            .ok_or_else(|| at.invalid("not_a_timestamp", "not a valid timestamp (years 1-9999)"))
+            .ok_or_else(|| at.invalid(ViolationCode::NotATimestamp, "not a valid timestamp (years 1-9999)"))
     }
 }
 
@@ -283,7 +286,7 @@ macro_rules! proto_enum {
                     $(Ok($p) => Ok($c),)*
                     #[allow(unreachable_patterns)]
                     Ok(_) => Err(at.missing()),
-                    Err(_) => Err(at.invalid("unknown_value", format!("{proto} is not a known value of this enum"))),
+                    Err(_) => Err(at.invalid(ViolationCode::UnknownValue, format!("{proto} is not a known value of this enum"))),
                 }
             }
         }
@@ -321,9 +324,9 @@ mod tests {
     fn empty_strings_are_missing_and_bad_ids_are_invalid() {
         let at = Field::root().child("participant");
         let e = perspectief_core::ParticipantId::from_proto(String::new(), &at).unwrap_err();
-        assert_eq!(e.violations().unwrap().iter().next().unwrap().code, "required");
+        assert_eq!(e.violations().unwrap().iter().next().unwrap().code, perspectief_core::ViolationCode::Required);
         let e = perspectief_core::ParticipantId::from_proto("nope".into(), &at).unwrap_err();
-        assert_eq!(e.violations().unwrap().iter().next().unwrap().code, "not_an_id");
+        assert_eq!(e.violations().unwrap().iter().next().unwrap().code, perspectief_core::ViolationCode::NotAnId);
         assert_eq!(opt_string::<perspectief_core::Text>("  ".into(), &at).unwrap(), None);
     }
 }

@@ -2,6 +2,7 @@
 //! `perspectief.v1.Organisation`, [`StaffMember`] ⇄ `perspectief.v1.StaffMember`, and the
 //! `filter` of ListOrganisations (an AIP-160 subset, like ListParticipants').
 
+use perspectief_core::ViolationCode;
 use std::collections::BTreeSet;
 
 use perspectief_core::organisation::{
@@ -110,7 +111,7 @@ pub fn organisation_ref(name: &str, at: &Field) -> Result<OrganisationRef, Domai
     }
     let key = name.trim().strip_prefix(ORGANISATIONS).and_then(|rest| rest.strip_prefix('/')).ok_or_else(|| {
         at.invalid(
-            "not_a_resource_name",
+            ViolationCode::NotAResourceName,
             format!("expected a resource name like {ORGANISATIONS}/{{id}} or {ORGANISATIONS}/{{code}}"),
         )
     })?;
@@ -126,7 +127,7 @@ pub fn organisation_name(key: &OrganisationRef) -> String {
 }
 
 fn invalid_filter(message: impl Into<String>) -> DomainError {
-    Field::root().child("filter").invalid("invalid_filter", message)
+    Field::root().child("filter").invalid(ViolationCode::InvalidFilter, message)
 }
 
 fn unquote(value: &str) -> &str {

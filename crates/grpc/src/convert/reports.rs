@@ -5,6 +5,7 @@
 //! (`markdown`), so a client rebuilds exactly the report the server computed.
 
 use chrono::NaiveDate;
+use perspectief_core::ViolationCode;
 use perspectief_core::report::{
     AgendaEntry, AgendaQuery, AgreementLine, Breakdowns, ContactLine, Count, Drilldown, Figure, FigureQuery,
     FunnelStage, FunnelStep, GoalLine, HandoverLine, JudgmentLine, Measure, MeasureFigures, MeetingAgenda,
@@ -73,7 +74,7 @@ impl FromProto<pb::Measure> for Measure {
             Some(M::Activity(code)) => FromProto::from_proto(code, &at.child("activity")).map(Self::Activity),
             Some(M::Theme(theme)) => FromProto::from_proto(theme, &at.child("theme")).map(Self::Theme),
             Some(M::Reached(())) => Ok(Self::Reached),
-            None => Err(at.invalid("required", "set the activity, the theme or reached")),
+            None => Err(at.invalid(ViolationCode::Required, "set the activity, the theme or reached")),
         }
     }
 }
@@ -100,7 +101,7 @@ impl FromProto<pb::Figure> for Figure {
             Some(F::Outflow(o)) => FromProto::from_proto(o, &at.child("outflow")).map(Self::Outflow),
             Some(F::Durability(d)) => FromProto::from_proto(d, &at.child("durability")).map(Self::Durability),
             Some(F::Departed(())) => Ok(Self::Departed),
-            None => Err(at.invalid("required", "set the measure, outflow, durability or departed")),
+            None => Err(at.invalid(ViolationCode::Required, "set the measure, outflow, durability or departed")),
         }
     }
 }
@@ -721,7 +722,9 @@ impl ToProto for ZrmCohort {
 impl FromProto<pb::ZrmCohortDomain> for ZrmCohortDomain {
     fn from_proto(p: pb::ZrmCohortDomain, at: &Field) -> Result<Self, DomainError> {
         if p.average_change.is_some_and(|a| !a.is_finite() || !(-4.0..=4.0).contains(&a)) {
-            return Err(at.child("average_change").invalid("out_of_range", "an average change lies between -4 and 4"));
+            return Err(at
+                .child("average_change")
+                .invalid(ViolationCode::OutOfRange, "an average change lies between -4 and 4"));
         }
         Ok(Self {
             domain: FromProto::from_proto(p.domain, &at.child("domain"))?,

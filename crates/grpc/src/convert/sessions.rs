@@ -2,6 +2,7 @@
 //! ([`PlanSession`] ↔ `CreateSessionRequest`) and the session commands, one request message
 //! per [`SessionCommand`] variant.
 
+use perspectief_core::ViolationCode;
 use perspectief_core::session::SessionParts;
 use perspectief_core::{InformationSession, PlanSession, SessionCommand, SessionId, SessionTopic};
 
@@ -31,7 +32,7 @@ impl FromProto<pb::SessionTopic> for SessionTopic {
         match proto.kind {
             Some(Kind::Theme(t)) => FromProto::from_proto(t, &at.child("theme")).map(Self::Theme),
             Some(Kind::Country(c)) => FromProto::from_proto(c, &at.child("country")).map(Self::Country),
-            None => Err(at.invalid("required", "set the topic's theme or country")),
+            None => Err(at.invalid(ViolationCode::Required, "set the topic's theme or country")),
         }
     }
 }
@@ -266,7 +267,7 @@ mod tests {
 
     fn field_of(e: &DomainError) -> (String, String) {
         let v = e.violations().unwrap().iter().next().unwrap();
-        (v.field.clone(), v.code.clone())
+        (v.field.clone(), v.code.code().to_owned())
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! `name` is the resource name there; the core's errors about its `name` are reported at
 //! `display_name`.
 
+use perspectief_core::ViolationCode;
 use perspectief_core::{ActivityCode, DomainError, SubsidyPeriod, Target, TargetMeasure, Theme};
 
 use super::{Field, FromProto, ToProto, parse_name, repeated, required, resource_name, to_protos};
@@ -43,7 +44,7 @@ impl FromProto<pb::TargetMeasure> for TargetMeasure {
                 ActivityCode::parse(&code).map(Self::Activity).map_err(|e| at.value(e))
             }
             Some(Per::Theme(theme)) => FromProto::from_proto(theme, &at.child("theme")).map(Self::Theme),
-            None => Err(at.invalid("required", "set the activity or the theme the target counts")),
+            None => Err(at.invalid(ViolationCode::Required, "set the activity or the theme the target counts")),
         }
     }
 }
@@ -110,7 +111,7 @@ mod tests {
 
     fn field_of(e: &DomainError) -> (String, String) {
         let v = e.violations().unwrap().iter().next().unwrap();
-        (v.field.clone(), v.code.clone())
+        (v.field.clone(), v.code.code().to_owned())
     }
 
     fn period() -> SubsidyPeriod {

@@ -5,6 +5,7 @@
 //! as a page size of 0 does elsewhere; the client sends the actual values, so a query with a
 //! window of 0 days cannot be sent (it is read as the default).
 
+use perspectief_core::ViolationCode;
 use perspectief_core::service::{ParticipantSummary, WorkItem, WorkSubject, Worklist, WorklistQuery};
 use perspectief_core::{DomainError, ParticipantId};
 
@@ -48,8 +49,9 @@ impl FromProto<pb::GetWorklistRequest> for WorklistQuery {
             limit_lead_days: or(proto.limit_lead_days, defaults.limit_lead_days),
             referral_answer_days: or(proto.referral_answer_days, defaults.referral_answer_days),
             no_assessment_months: or(proto.no_assessment_months, defaults.no_assessment_months),
-            page_size: u32::try_from(proto.page_size)
-                .map_err(|_| at.child("page_size").invalid("negative", "the page size cannot be negative"))?,
+            page_size: u32::try_from(proto.page_size).map_err(|_| {
+                at.child("page_size").invalid(ViolationCode::Negative, "the page size cannot be negative")
+            })?,
             page_token: Some(proto.page_token).filter(|t| !t.is_empty()),
         })
     }
@@ -75,7 +77,7 @@ impl FromProto<pb::WorkSubject> for WorkSubject {
             Some(Kind::AgreementId(id)) => FromProto::from_proto(id, &at.child("agreement_id")).map(Self::Agreement),
             Some(Kind::ReferralId(id)) => FromProto::from_proto(id, &at.child("referral_id")).map(Self::Referral),
             Some(Kind::Participant(())) => Ok(Self::Participant),
-            None => Err(at.invalid("required", "set goal_id, agreement_id, referral_id or participant")),
+            None => Err(at.invalid(ViolationCode::Required, "set goal_id, agreement_id, referral_id or participant")),
         }
     }
 }
@@ -180,7 +182,7 @@ mod tests {
 
     fn field_of(e: &DomainError) -> (String, String) {
         let v = e.violations().unwrap().iter().next().unwrap();
-        (v.field.clone(), v.code.clone())
+        (v.field.clone(), v.code.code().to_owned())
     }
 
     fn item(p: u128, subject: WorkSubject) -> WorkItem {

@@ -98,6 +98,20 @@ impl ValueError {
     }
 }
 
+/// The trimmed value when it is present and at most `max` characters: the first two checks
+/// of every bounded value (names, codes, numbers, addresses), with their one wording.
+pub(crate) fn trimmed_within(value: &str, max: usize) -> Result<&str, ValueError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ValueError::new(ViolationCode::Required, "must not be empty"));
+    }
+    let len = trimmed.chars().count();
+    if len > max {
+        return Err(ValueError::new(ViolationCode::TooLong, format!("at most {max} characters (got {len})")));
+    }
+    Ok(trimmed)
+}
+
 impl fmt::Display for ValueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)

@@ -70,14 +70,7 @@ fn is_visible(c: char) -> bool {
 }
 
 fn check(value: &str, max: usize, multi_line: bool) -> Result<String, ValueError> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(ValueError::new(ViolationCode::Required, "must not be empty"));
-    }
-    let len = trimmed.chars().count();
-    if len > max {
-        return Err(ValueError::new(ViolationCode::TooLong, format!("at most {max} characters (got {len})")));
-    }
+    let trimmed = crate::error::trimmed_within(value, max)?;
     let bad = trimmed.chars().any(|c| c.is_control() && !(multi_line && (c == '\n' || c == '\t' || c == '\r')));
     if bad {
         let what = if multi_line { "control characters" } else { "line breaks or control characters" };

@@ -2,61 +2,25 @@
 
 use super::*;
 
-impl Case {
-    // ---- Carrying the case across a boundary ----------------------------------------------
+/// Moves every field from one struct into the other, by destructuring: a field added to
+/// [`Case`] or [`CaseParts`] but not to this one list fails to compile, so nothing is dropped
+/// on the way across a boundary.
+macro_rules! move_fields {
+    ($from:ident: $From:ident => $To:ident) => {
+        move_fields!(@ $from: $From => $To; id, version, profile, registered_on, phase, direction, direction_history, return_stance, plan, goals,
+    agreements, contacts, referrals, exploration, obstacles, reintegration, departure, judgments, self_reliance,
+    consents, reports, outflow, levels)
+    };
+    (@ $from:ident: $From:ident => $To:ident; $($field:ident),* $(,)?) => {{
+        let $From { $($field),* } = $from;
+        $To { $($field),* }
+    }};
+}
 
+impl Case {
     /// Take the case apart into its [`CaseParts`].
     pub fn into_parts(self) -> CaseParts {
-        let Case {
-            id,
-            version,
-            profile,
-            registered_on,
-            phase,
-            direction,
-            direction_history,
-            return_stance,
-            plan,
-            goals,
-            agreements,
-            contacts,
-            referrals,
-            exploration,
-            obstacles,
-            reintegration,
-            departure,
-            judgments,
-            self_reliance,
-            consents,
-            reports,
-            outflow,
-            levels,
-        } = self;
-        CaseParts {
-            id,
-            version,
-            profile,
-            registered_on,
-            phase,
-            direction,
-            direction_history,
-            return_stance,
-            plan,
-            goals,
-            agreements,
-            contacts,
-            referrals,
-            exploration,
-            obstacles,
-            reintegration,
-            departure,
-            judgments,
-            self_reliance,
-            consents,
-            reports,
-            outflow,
-            levels,
-        }
+        move_fields!(self: Case => CaseParts)
     }
 
     /// Put a case back together from its parts.
@@ -80,55 +44,6 @@ impl Case {
     /// assert_eq!(Case::from_parts(case.clone().into_parts()), case);
     /// ```
     pub fn from_parts(parts: CaseParts) -> Case {
-        let CaseParts {
-            id,
-            version,
-            profile,
-            registered_on,
-            phase,
-            direction,
-            direction_history,
-            return_stance,
-            plan,
-            goals,
-            agreements,
-            contacts,
-            referrals,
-            exploration,
-            obstacles,
-            reintegration,
-            departure,
-            judgments,
-            self_reliance,
-            consents,
-            reports,
-            outflow,
-            levels,
-        } = parts;
-        Case {
-            id,
-            version,
-            profile,
-            registered_on,
-            phase,
-            direction,
-            direction_history,
-            return_stance,
-            plan,
-            goals,
-            agreements,
-            contacts,
-            referrals,
-            exploration,
-            obstacles,
-            reintegration,
-            departure,
-            judgments,
-            self_reliance,
-            consents,
-            reports,
-            outflow,
-            levels,
-        }
+        move_fields!(parts: CaseParts => Case)
     }
 }

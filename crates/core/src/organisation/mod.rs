@@ -88,21 +88,12 @@ impl OrganisationCode {
     /// ```
     /// use perspectief_core::organisation::OrganisationCode;
     /// assert_eq!(OrganisationCode::parse(" dt-v ").unwrap().as_str(), "DT-V");
-    /// assert_eq!(OrganisationCode::parse("IOM NL").unwrap_err().code, crate::ViolationCode::NotAnOrganisationCode);
-    /// assert_eq!(OrganisationCode::parse("-IOM").unwrap_err().code, crate::ViolationCode::NotAnOrganisationCode);
+    /// assert_eq!(OrganisationCode::parse("IOM NL").unwrap_err().code, perspectief_core::ViolationCode::NotAnOrganisationCode);
+    /// assert_eq!(OrganisationCode::parse("-IOM").unwrap_err().code, perspectief_core::ViolationCode::NotAnOrganisationCode);
     /// ```
     pub fn parse(value: &str) -> Result<Self, ValueError> {
-        let code = value.trim().to_ascii_uppercase();
-        if code.is_empty() {
-            return Err(ValueError::new(ViolationCode::Required, "must not be empty"));
-        }
+        let code = crate::error::trimmed_within(value, Self::MAX_CHARS)?.to_ascii_uppercase();
         let len = code.chars().count();
-        if len > Self::MAX_CHARS {
-            return Err(ValueError::new(
-                ViolationCode::TooLong,
-                format!("at most {} characters (got {len})", Self::MAX_CHARS),
-            ));
-        }
         let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
         let ok = len >= Self::MIN_CHARS
             && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -113,8 +104,8 @@ impl OrganisationCode {
             return Err(ValueError::new(
                 ViolationCode::NotAnOrganisationCode,
                 format!(
-                    "'{}' is not an organisation code: {} to {} letters, digits and single hyphens, starting and ending with a letter or digit (such as IOM, GEMEENTE, DT-V)",
-                    value.trim(),
+                    "{} is not an organisation code: {} to {} letters, digits and single hyphens, starting and ending with a letter or digit (such as IOM, GEMEENTE, DT-V)",
+                    crate::error::echo(value),
                     Self::MIN_CHARS,
                     Self::MAX_CHARS
                 ),
@@ -222,7 +213,7 @@ impl OrganisationKind {
             let names: Vec<&str> = Self::ALL.iter().map(|k| k.as_str()).collect();
             ValueError::new(
                 ViolationCode::NotAnOrganisationKind,
-                format!("'{v}' is not a kind of organisation (one of {})", names.join(", ")),
+                format!("{} is not a kind of organisation (one of {})", crate::error::echo(v), names.join(", ")),
             )
         })
     }
@@ -249,27 +240,20 @@ impl PhoneNumber {
     /// ```
     /// use perspectief_core::organisation::PhoneNumber;
     /// assert!(PhoneNumber::parse("+31 (0)20 123 4567").is_ok());
-    /// assert_eq!(PhoneNumber::parse("bel maar").unwrap_err().code, crate::ViolationCode::NotAPhoneNumber);
+    /// assert_eq!(PhoneNumber::parse("bel maar").unwrap_err().code, perspectief_core::ViolationCode::NotAPhoneNumber);
     /// ```
     pub fn parse(value: &str) -> Result<Self, ValueError> {
-        let v = value.trim();
-        if v.is_empty() {
-            return Err(ValueError::new(ViolationCode::Required, "must not be empty"));
-        }
-        let len = v.chars().count();
-        if len > Self::MAX_CHARS {
-            return Err(ValueError::new(
-                ViolationCode::TooLong,
-                format!("at most {} characters (got {len})", Self::MAX_CHARS),
-            ));
-        }
+        let v = crate::error::trimmed_within(value, Self::MAX_CHARS)?;
         let digits = v.chars().filter(char::is_ascii_digit).count();
         let chars_ok = v.chars().all(|c| c.is_ascii_digit() || " -().//".contains(c) || c == '+');
         let plus_ok = v.chars().skip(1).all(|c| c != '+');
         if !(chars_ok && plus_ok && digits >= 6) {
             return Err(ValueError::new(
                 ViolationCode::NotAPhoneNumber,
-                format!("'{v}' is not a telephone number (digits, spaces and + - ( ) . /, at least six digits)"),
+                format!(
+                    "{} is not a telephone number (digits, spaces and + - ( ) . /, at least six digits)",
+                    crate::error::echo(v)
+                ),
             ));
         }
         Ok(Self(v.to_owned()))
@@ -308,22 +292,15 @@ impl EmailAddress {
     /// ```
     /// use perspectief_core::organisation::EmailAddress;
     /// assert!(EmailAddress::parse(" info@askv.example ").is_ok());
-    /// assert_eq!(EmailAddress::parse("info at askv").unwrap_err().code, crate::ViolationCode::NotAnEmailAddress);
+    /// assert_eq!(EmailAddress::parse("info at askv").unwrap_err().code, perspectief_core::ViolationCode::NotAnEmailAddress);
     /// ```
     pub fn parse(value: &str) -> Result<Self, ValueError> {
-        let v = value.trim();
-        if v.is_empty() {
-            return Err(ValueError::new(ViolationCode::Required, "must not be empty"));
-        }
-        let len = v.chars().count();
-        if len > Self::MAX_CHARS {
-            return Err(ValueError::new(
-                ViolationCode::TooLong,
-                format!("at most {} characters (got {len})", Self::MAX_CHARS),
-            ));
-        }
+        let v = crate::error::trimmed_within(value, Self::MAX_CHARS)?;
         if !v.validate_email() {
-            return Err(ValueError::new(ViolationCode::NotAnEmailAddress, format!("'{v}' is not an e-mail address")));
+            return Err(ValueError::new(
+                ViolationCode::NotAnEmailAddress,
+                format!("{} is not an e-mail address", crate::error::echo(v)),
+            ));
         }
         Ok(Self(v.to_owned()))
     }
@@ -638,7 +615,7 @@ impl OrganisationRef {
         OrganisationCode::parse(value).map(Self::Code).map_err(|_| {
             ValueError::new(
                 ViolationCode::NotAnOrganisation,
-                format!("'{}' is neither an organisation code (such as IOM) nor an id", value.trim()),
+                format!("{} is neither an organisation code (such as IOM) nor an id", crate::error::echo(value)),
             )
         })
     }

@@ -3,18 +3,16 @@
 //! server with real tokens. Every cell is compared, so an unexpected allow fails the test.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use perspectief_core::accounts::UserAccount;
-use perspectief_core::case::{CaseCommand, NewContact, RegisterParticipant};
+use chrono::{NaiveDate, TimeZone, Utc};
+use perspectief_core::case::{CaseCommand, NewContact};
 use perspectief_core::returns::ExplorationFindings;
 use perspectief_core::service::{Caller, PageRequest, ParticipantFilter, PerspectiefService, Purpose};
 use perspectief_core::*;
 use perspectief_grpc::client::{RemoteService, StaticToken};
-use perspectief_grpc::server::{ServerConfig, serve};
-use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
-use tonic::transport::server::TcpIncoming;
+use perspectief_store::Store;
+
+use crate::support::{Served, authed};
 
 const PARTNER_ORG: u128 = 0xA;
 const MUNICIPALITY: u128 = 0xB;
@@ -54,21 +52,16 @@ fn text(s: &str) -> Text {
 
 struct World {
     store: Store,
+    address: std::net::SocketAddr,
     tokens: BTreeMap<Who, String>,
     clients: BTreeMap<Who, (Caller, RemoteService<StaticToken>)>,
     cases: BTreeMap<ConsentState, ParticipantId>,
     today: NaiveDate,
 }
 
-async fn world(address: std::net::SocketAddr, store: Store, today: NaiveDate) -> World {
-    let admin = Caller::local(
-        store
-            .bootstrap_administrator(UserId::from_u128(1), "Beheer")
-            .await
-            .unwrap()
-            .actor(perspectief_core::access::Grant::NONE),
-    );
-    let foundation = store.policy().foundation;
+async fn world(now: chrono::DateTime<Utc>) -> World {
+    let served = Served::at(now).await;
+    let foundation = served.foundation();
     let mut clients = BTreeMap::new();
     let mut tokens = BTreeMap::new();
     for (n, who) in EVERYONE.into_iter().enumerate() {
@@ -82,31 +75,14 @@ async fn world(address: std::net::SocketAddr, store: Store, today: NaiveDate) ->
             Who::Auditor => (Role::Auditor, foundation, Purpose::Audit),
             Who::Administrator => (Role::Administrator, foundation, Purpose::Administration),
         };
-        let account = UserAccount {
-            id: UserId::from_u128(100 + n as u128),
-            organisation: org,
-            role,
-            name: Label::parse("Synthetisch account").unwrap(),
-            disabled: false,
-            awaiting_confirmation: false,
-        };
-        crate::organisations::ensure_registered(&store, &admin, org).await;
-        let account = store.create_user(&admin, account).await.unwrap();
-        // Outside the foundation: a grant of every category at every level, so that these
-        // tests are about roles and consent (the grant's own limits are tested separately).
-        if org != foundation {
-            let grant =
-                perspectief_core::access::Grant::all_categories(perspectief_core::ConfidentialityLevel::ZeerGeheim);
-            store.set_grant(&admin, org, Some(grant)).await.unwrap();
-        }
-        let grant = store.grant_of(org).await.unwrap();
-        let token = crate::support::working_token(&store, &admin, account.id, "matrix", Duration::days(30)).await;
-        tokens.insert(who, token.clone());
-        let remote = RemoteService::connect(&format!("http://{address}"), StaticToken::new(token)).await.unwrap();
-        let caller = Caller { purpose, ..Caller::local(account.actor(grant)) };
-        clients.insert(who, (caller, remote));
+        let grant = served.full_grant_outside_the_foundation(org);
+        let account = served.account(UserId::from_u128(100 + n as u128), org, role, grant).await;
+        tokens.insert(who, account.token);
+        clients.insert(who, (Caller { purpose, ..account.caller }, account.remote));
     }
-    let mut w = World { store, tokens, clients, cases: BTreeMap::new(), today };
+    let Served { store, address, .. } = served;
+    let today = perspectief_core::time::amsterdam_date(now);
+    let mut w = World { store, address, tokens, clients, cases: BTreeMap::new(), today };
     for state in [ConsentState::None, ConsentState::ReturnOnly, ConsentState::Everything, ConsentState::Withdrawn] {
         let id = w.case_with(state).await;
         w.cases.insert(state, id);
@@ -124,20 +100,7 @@ impl World {
     /// and the consents of the state for both the partner and the municipality.
     async fn case_with(&self, state: ConsentState) -> ParticipantId {
         let (worker, svc) = self.client(Who::AssignedWorker);
-        let id = ParticipantId::from_u128(uuid::Uuid::new_v4().as_u128());
-        let profile = ParticipantProfile {
-            given_names: Name::parse("Matrix").unwrap(),
-            family_name: None,
-            aliases: vec![],
-            date_of_birth: None,
-            country_of_origin: None,
-            nationalities: vec![],
-            languages: vec![],
-            v_number: None,
-            lvv_location: None,
-            project_worker: worker.actor.user,
-        };
-        svc.register_participant(worker, RegisterParticipant { id, profile, registered_on: self.today }).await.unwrap();
+        let id = crate::support::register(svc, worker, "Matrix", self.today).await;
         let run = |cmd: CaseCommand| async move { svc.execute(worker, id, None, cmd).await.unwrap() };
         let categories: BTreeSet<DataCategory> = match state {
             ConsentState::None => BTreeSet::new(),
@@ -215,19 +178,6 @@ impl World {
     }
 }
 
-/// A store on an in-memory database with its clock at `now`, served on a loopback port.
-async fn server(now: chrono::DateTime<Utc>) -> (std::net::SocketAddr, Store) {
-    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
-    let mut options = StoreOptions::new("sqlite::memory:", keys);
-    options.clock = Arc::new(ManualClock::new(now));
-    let store = Store::open(options).await.unwrap();
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let address = incoming.local_addr().unwrap();
-    let served = Arc::new(store.clone());
-    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
-    (address, store)
-}
-
 fn allowed<T>(result: Result<T, DomainError>, what: &str, who: Who) -> bool {
     match result {
         Ok(_) => true,
@@ -240,8 +190,7 @@ fn allowed<T>(result: Result<T, DomainError>, what: &str, who: Who) -> bool {
 async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let today = perspectief_core::time::amsterdam_date(now);
-    let (address, store) = server(now).await;
-    let w = world(address, store, today).await;
+    let w = world(now).await;
 
     use DataCategory as C;
     use Who::*;
@@ -370,12 +319,6 @@ async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
     drop(w.store);
 }
 
-fn authorised<T>(token: &str, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
-    request
-}
-
 /// The first field violation of an INVALID_ARGUMENT status: (field, reason).
 fn violation(status: &tonic::Status) -> (String, String) {
     use tonic_types::StatusExt;
@@ -390,19 +333,19 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
     use perspectief_grpc::pb;
     use perspectief_grpc::pb::case_service_client::CaseServiceClient;
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
-    let (address, store) = server(now).await;
-    let w = world(address, store, perspectief_core::time::amsterdam_date(now)).await;
+    let w = world(now).await;
+    let address = w.address;
     let token = w.tokens[&Who::AssignedWorker].clone();
     let p = w.cases[&ConsentState::None];
     let name = format!("participants/{p}");
     let mut c = CaseServiceClient::connect(format!("http://{address}")).await.unwrap();
 
     // A missing required message.
-    let e = c.set_goal(authorised(&token, pb::SetGoalRequest { name: name.clone(), ..Default::default() })).await;
+    let e = c.set_goal(authed(&token, pb::SetGoalRequest { name: name.clone(), ..Default::default() })).await;
     assert_eq!(violation(&e.unwrap_err()), ("goal".into(), "REQUIRED".into()));
     // An enum number no version of the contract has.
     let e = c
-        .change_phase(authorised(
+        .change_phase(authed(
             &token,
             pb::ChangePhaseRequest { name: name.clone(), to: 999, reason: "x".into(), ..Default::default() },
         ))
@@ -410,17 +353,17 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
     assert_eq!(violation(&e.unwrap_err()), ("to".into(), "UNKNOWN_VALUE".into()));
     // The zero value of an enum is "not given".
     let e = c
-        .change_phase(authorised(
+        .change_phase(authed(
             &token,
             pb::ChangePhaseRequest { name: name.clone(), to: 0, reason: "x".into(), ..Default::default() },
         ))
         .await;
     assert_eq!(violation(&e.unwrap_err()).0, "to");
     // Not a resource name, and a stale or foreign etag.
-    let e = c.get_case_file(authorised(&token, pb::GetCaseFileRequest { name: "people/1".into() })).await;
+    let e = c.get_case_file(authed(&token, pb::GetCaseFileRequest { name: "people/1".into() })).await;
     assert_eq!(violation(&e.unwrap_err()), ("name".into(), "NOT_A_RESOURCE_NAME".into()));
     let e = c
-        .revise_plan(authorised(
+        .revise_plan(authed(
             &token,
             pb::RevisePlanRequest {
                 name: name.clone(),
@@ -432,7 +375,7 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
         .await;
     assert_eq!(violation(&e.unwrap_err()), ("etag".into(), "NOT_AN_ETAG".into()));
     let e = c
-        .revise_plan(authorised(
+        .revise_plan(authed(
             &token,
             pb::RevisePlanRequest {
                 name: name.clone(),
@@ -449,10 +392,10 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
         assert!(e.get_error_details().precondition_failure().is_some(), "a stale etag carries PreconditionFailure");
     }
     // Nested paths are named in full, and nothing of a refused request is written.
-    let before = c.get_case_file(authorised(&token, pb::GetCaseFileRequest { name: name.clone() })).await.unwrap();
-    let e = c.create_participant(authorised(&token, pb::CreateParticipantRequest { ..Default::default() })).await;
+    let before = c.get_case_file(authed(&token, pb::GetCaseFileRequest { name: name.clone() })).await.unwrap();
+    let e = c.create_participant(authed(&token, pb::CreateParticipantRequest { ..Default::default() })).await;
     assert_eq!(violation(&e.unwrap_err()).0, "profile");
-    let after = c.get_case_file(authorised(&token, pb::GetCaseFileRequest { name })).await.unwrap();
+    let after = c.get_case_file(authed(&token, pb::GetCaseFileRequest { name })).await.unwrap();
     assert_eq!(before.into_inner().version, after.into_inner().version);
     // Still up and answering.
     let svc = &w.clients[&Who::AssignedWorker];
@@ -465,15 +408,12 @@ async fn partner_stream(
 ) -> (World, tonic::Streaming<perspectief_grpc::pb::WatchEventsResponse>) {
     use perspectief_grpc::pb;
     use perspectief_grpc::pb::event_service_client::EventServiceClient;
-    let (address, store) = server(now).await;
-    let w = world(address, store, perspectief_core::time::amsterdam_date(now)).await;
+    let w = world(now).await;
+    let address = w.address;
     let token = w.tokens[&Who::Partner].clone();
     let mut events = EventServiceClient::connect(format!("http://{address}")).await.unwrap();
-    let stream = events
-        .watch_events(authorised(&token, pb::WatchEventsRequest { after_position: 0 }))
-        .await
-        .unwrap()
-        .into_inner();
+    let stream =
+        events.watch_events(authed(&token, pb::WatchEventsRequest { after_position: 0 })).await.unwrap().into_inner();
     (w, stream)
 }
 
@@ -599,14 +539,14 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     use perspectief_grpc::pb::audit_service_client::AuditServiceClient;
     use perspectief_grpc::pb::case_service_client::CaseServiceClient;
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
-    let (address, store) = server(now).await;
-    let w = world(address, store, perspectief_core::time::amsterdam_date(now)).await;
+    let w = world(now).await;
+    let address = w.address;
     let worker = w.tokens[&Who::AssignedWorker].clone();
     let p = w.cases[&ConsentState::Everything];
     let name = format!("participants/{p}");
     let mut c = CaseServiceClient::connect(format!("http://{address}")).await.unwrap();
     let read = |c: &mut CaseServiceClient<tonic::transport::Channel>| {
-        let request = authorised(&worker, pb::GetCaseFileRequest { name: name.clone() });
+        let request = authed(&worker, pb::GetCaseFileRequest { name: name.clone() });
         let mut c = c.clone();
         async move { c.get_case_file(request).await.unwrap().into_inner() }
     };
@@ -630,10 +570,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
         ..Default::default()
     };
     let after = c
-        .update_participant(authorised(
-            &worker,
-            update(&before.etag, Some(vec!["profile.lvv_location"]), given.clone()),
-        ))
+        .update_participant(authed(&worker, update(&before.etag, Some(vec!["profile.lvv_location"]), given.clone())))
         .await
         .unwrap()
         .into_inner();
@@ -645,10 +582,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
 
     // The old etag is stale now: ABORTED with a PreconditionFailure, nothing written.
     let e = c
-        .update_participant(authorised(
-            &worker,
-            update(&before.etag, Some(vec!["profile.lvv_location"]), given.clone()),
-        ))
+        .update_participant(authed(&worker, update(&before.etag, Some(vec!["profile.lvv_location"]), given.clone())))
         .await
         .unwrap_err();
     assert_eq!(e.code(), tonic::Code::Aborted);
@@ -662,12 +596,12 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
         (vec!["registered_on"], "update_mask.paths[0]"),
         (vec![], "update_mask"),
     ] {
-        let e = c.update_participant(authorised(&worker, update("", Some(paths), given.clone()))).await.unwrap_err();
+        let e = c.update_participant(authed(&worker, update("", Some(paths), given.clone()))).await.unwrap_err();
         assert_eq!(violation(&e).0, field);
     }
     // A named field left empty is cleared, and the core's refusal is named in the request's terms.
     let e = c
-        .update_participant(authorised(
+        .update_participant(authed(
             &worker,
             update("", Some(vec!["profile.given_names"]), pb::ParticipantProfile::default()),
         ))
@@ -675,7 +609,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
         .unwrap_err();
     assert_eq!(violation(&e).0, "case_file.profile.given_names");
     let cleared = c
-        .update_participant(authorised(
+        .update_participant(authed(
             &worker,
             update("", Some(vec!["profile.lvv_location"]), pb::ParticipantProfile::default()),
         ))
@@ -685,7 +619,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     assert_eq!(cleared.profile.unwrap().lvv_location, "");
     // Without a mask, the fields the request fills in change.
     let implied = c
-        .update_participant(authorised(
+        .update_participant(authed(
             &worker,
             update("", None, pb::ParticipantProfile { v_number: "1234567890".into(), ..Default::default() }),
         ))
@@ -698,7 +632,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
 
     // A core refusal of a nested field is named as the request names it.
     let e = c
-        .log_contact(authorised(
+        .log_contact(authed(
             &worker,
             pb::LogContactRequest {
                 name: name.clone(),
@@ -720,7 +654,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
 
     // Paged listings: page by page with tokens equals one big page; a token is bound to its listing.
     let all = c
-        .list_case_events(authorised(
+        .list_case_events(authed(
             &worker,
             pb::ListCaseEventsRequest { parent: name.clone(), page_size: 500, ..Default::default() },
         ))
@@ -732,7 +666,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     let mut token = String::new();
     loop {
         let page = c
-            .list_case_events(authorised(
+            .list_case_events(authed(
                 &worker,
                 pb::ListCaseEventsRequest {
                     parent: name.clone(),
@@ -753,7 +687,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     }
     assert_eq!(paged, all.events);
     let first = c
-        .list_case_events(authorised(
+        .list_case_events(authed(
             &worker,
             pb::ListCaseEventsRequest { parent: name.clone(), page_size: 1, ..Default::default() },
         ))
@@ -762,7 +696,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
         .into_inner();
     let other = format!("participants/{}", w.cases[&ConsentState::None]);
     let e = c
-        .list_case_events(authorised(
+        .list_case_events(authed(
             &worker,
             pb::ListCaseEventsRequest { parent: other, page_token: first.next_page_token, ..Default::default() },
         ))
@@ -773,7 +707,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     let auditor = w.tokens[&Who::Auditor].clone();
     let mut a = AuditServiceClient::connect(format!("http://{address}")).await.unwrap();
     let list = |page_size: i32, page_token: String| {
-        authorised(
+        authed(
             &auditor,
             pb::ListAuditRecordsRequest { participant: name.clone(), page_size, page_token, ..Default::default() },
         )
@@ -809,8 +743,8 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
     use tonic_types::StatusExt;
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let today = perspectief_core::time::amsterdam_date(now);
-    let (address, store) = server(now).await;
-    let w = world(address, store, today).await;
+    let w = world(now).await;
+    let address = w.address;
     let p = w.cases[&ConsentState::ReturnOnly];
     let name = format!("participants/{p}");
     let (worker, remote) = w.client(Who::AssignedWorker);
@@ -834,7 +768,7 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
     };
     let mut c = CaseServiceClient::connect(format!("http://{address}")).await.unwrap();
 
-    let e = c.advance_referral(authorised(&w.tokens[&Who::AssignedWorker], send(""))).await.unwrap_err();
+    let e = c.advance_referral(authed(&w.tokens[&Who::AssignedWorker], send(""))).await.unwrap_err();
     assert_eq!(e.code(), tonic::Code::FailedPrecondition, "{e:?}");
     let info = e.get_error_details().error_info().cloned().expect("ErrorInfo");
     assert_eq!(info.reason, "CONSENT_REQUIRED");
@@ -857,10 +791,10 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
     );
 
     let reason = "Spoed: acute zorg nodig (synthetisch).";
-    let e = c.advance_referral(authorised(&w.tokens[&Who::AssignedWorker], send(reason))).await.unwrap_err();
+    let e = c.advance_referral(authed(&w.tokens[&Who::AssignedWorker], send(reason))).await.unwrap_err();
     assert_eq!(e.code(), tonic::Code::PermissionDenied, "only the project lead overrides: {e:?}");
 
-    let ok = c.advance_referral(authorised(&w.tokens[&Who::Lead], send(reason))).await.unwrap().into_inner();
+    let ok = c.advance_referral(authed(&w.tokens[&Who::Lead], send(reason))).await.unwrap().into_inner();
     let changes: Vec<_> = ok.events.iter().filter_map(|e| e.change.as_ref()?.change.clone()).collect();
     assert!(
         matches!(

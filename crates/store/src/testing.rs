@@ -278,3 +278,21 @@ mod tests {
         assert_eq!(super::with_database("postgres://u@h/", "t2"), "postgres://u@h/t2");
     }
 }
+
+/// An active account as the administrator would enter it (whether it must still be confirmed
+/// is the store's to decide when it is created): for tests that make accounts.
+pub fn active_account(
+    id: perspectief_core::UserId,
+    organisation: perspectief_core::OrganisationId,
+    role: perspectief_core::Role,
+    name: &str,
+) -> perspectief_core::accounts::UserAccount {
+    perspectief_core::accounts::UserAccount {
+        id,
+        organisation,
+        role,
+        name: perspectief_core::Label::parse(name).expect("a valid account name"),
+        disabled: false,
+        awaiting_confirmation: false,
+    }
+}

@@ -11,25 +11,11 @@ use perspectief_core::contact::{ContactKind, ContactLocation};
 use perspectief_core::meeting::MeetingCommand;
 use perspectief_core::privacy::PrivacyService;
 use perspectief_core::service::{AuditOutcome, Caller, ChainVerification, PerspectiefService};
-use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
 use perspectief_core::*;
 use perspectief_store::testing::{open_every_sealed_value, reseal_with_foundation_key};
 use perspectief_store::{Keyring, Store, StoreError, StoreOptions};
 
 use crate::support::*;
-
-fn text(s: &str) -> Text {
-    Text::parse(s).unwrap()
-}
-
-fn staff(store: &Store, role: Role) -> Caller {
-    Caller::local(Actor {
-        user: UserId::from_uuid(uuid::Uuid::new_v4()),
-        organisation: store.policy().foundation,
-        role,
-        grant: perspectief_core::access::Grant::NONE,
-    })
-}
 
 fn ring(keys: &[&String]) -> Keyring {
     Keyring::from_hex_keys(keys).unwrap()
@@ -115,18 +101,7 @@ async fn seed(store: &Store) -> Seeded {
     let override_id = store.consent_override_log(&auditor, epoch, 50).await.unwrap()[0].id;
     store.review_consent_override(&auditor, override_id, text("Gezien (synthetisch).")).await.unwrap();
 
-    let session = SessionId::from_uuid(uuid::Uuid::new_v4());
-    let plan = PlanSession {
-        id: session,
-        date: today,
-        topic: SessionTopic::Theme(Label::parse("Terugkeer").unwrap()),
-        venue: Label::parse("WereldHuis").unwrap(),
-        languages: [LanguageCode::parse("ti").unwrap()].into(),
-        facilitators: BTreeSet::new(),
-        partner: None,
-    };
-    store.plan_session(&worker, plan).await.unwrap();
-    store.execute_session(&worker, session, None, SessionCommand::RegisterAttendance { participant: a }).await.unwrap();
+    let session = session_attended_by(&store, &worker, today, &[a]).await;
     let meeting = MeetingId::from_uuid(uuid::Uuid::new_v4());
     store.schedule_meeting(&worker, meeting, today).await.unwrap();
     store

@@ -8,14 +8,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, Utc};
 use perspectief_core::case::{CaseCommand, NewAgreement, NewContact};
 use perspectief_core::contact::{ContactKind, ContactLocation};
 use perspectief_core::privacy::PrivacyService;
 use perspectief_core::report::{Figure, FigureQuery, Measure, ReportingService, Slice};
 use perspectief_core::retention::{ERASED, RetentionPeriod, RetentionPolicy};
-use perspectief_core::service::{Caller, ChainVerification, PageRequest, ParticipantFilter, PerspectiefService};
-use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
+use perspectief_core::service::{ChainVerification, PageRequest, ParticipantFilter, PerspectiefService};
 use perspectief_core::*;
 use perspectief_store::testing::{
     open_every_sealed_value, participant_sealed_blobs, raw_execute, reseal_with_foundation_key,
@@ -23,18 +22,6 @@ use perspectief_store::testing::{
 use perspectief_store::{ManualClock, Store};
 
 use crate::support::*;
-
-fn text(s: &str) -> Text {
-    Text::parse(s).unwrap()
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn noon(d: NaiveDate) -> chrono::DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_hms_opt(11, 0, 0).unwrap())
-}
 
 /// A unique canary of letters (it goes into a name too).
 fn canary() -> String {
@@ -45,15 +32,6 @@ fn canary() -> String {
         .map(|c| (b'a' + (c.to_digit(16).unwrap() as u8)) as char)
         .collect();
     format!("Kanarie{}", &letters[..16])
-}
-
-fn staff(store: &Store, role: Role) -> Caller {
-    Caller::local(Actor {
-        user: UserId::from_uuid(uuid::Uuid::new_v4()),
-        organisation: store.policy().foundation,
-        role,
-        grant: perspectief_core::access::Grant::NONE,
-    })
 }
 
 fn contact(summary: &str, at: chrono::DateTime<Utc>, category: DataCategory) -> NewContact {
@@ -186,23 +164,7 @@ async fn plant(store: &Store, clock: &ManualClock) -> Planted {
     ] {
         store.execute_meeting(&lead, meeting, None, cmd).await.unwrap();
     }
-    let session = SessionId::from_uuid(uuid::Uuid::new_v4());
-    let plan = PlanSession {
-        id: session,
-        date: today,
-        topic: SessionTopic::Theme(Label::parse("Terugkeer").unwrap()),
-        venue: Label::parse("WereldHuis").unwrap(),
-        languages: [LanguageCode::parse("ti").unwrap()].into(),
-        facilitators: BTreeSet::new(),
-        partner: None,
-    };
-    store.plan_session(&lead, plan).await.unwrap();
-    for a in [p, q] {
-        store
-            .execute_session(&lead, session, None, SessionCommand::RegisterAttendance { participant: a })
-            .await
-            .unwrap();
-    }
+    session_attended_by(store, &lead, today, &[p, q]).await;
     // An emergency read with a reason.
     let colleague = staff(store, Role::ProjectWorker);
     store.break_glass_case(&colleague, p, text(&format!("Spoed {canary}"))).await.unwrap();

@@ -267,18 +267,6 @@ pub async fn reseal_with_foundation_key(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_database_name_is_replaced_and_parameters_kept() {
-        assert_eq!(
-            super::with_database("postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "t1"),
-            "postgres://postgres@127.0.0.1:5432/t1?sslmode=disable"
-        );
-        assert_eq!(super::with_database("postgres://u@h/", "t2"), "postgres://u@h/t2");
-    }
-}
-
 /// An active account as the administrator would enter it (whether it must still be confirmed
 /// is the store's to decide when it is created): for tests that make accounts.
 pub fn active_account(
@@ -294,5 +282,17 @@ pub fn active_account(
         name: perspectief_core::Label::parse(name).expect("a valid account name"),
         disabled: false,
         awaiting_confirmation: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_database_name_is_replaced_and_parameters_kept() {
+        assert_eq!(
+            super::with_database("postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1?sslmode=disable"
+        );
+        assert_eq!(super::with_database("postgres://u@h/", "t2"), "postgres://u@h/t2");
     }
 }

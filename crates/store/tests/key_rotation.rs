@@ -101,7 +101,7 @@ async fn seed(store: &Store) -> Seeded {
     let override_id = store.consent_override_log(&auditor, epoch, 50).await.unwrap()[0].id;
     store.review_consent_override(&auditor, override_id, text("Gezien (synthetisch).")).await.unwrap();
 
-    let session = session_attended_by(&store, &worker, today, &[a]).await;
+    let session = session_attended_by(store, &worker, today, &[a]).await;
     let meeting = MeetingId::from_uuid(uuid::Uuid::new_v4());
     store.schedule_meeting(&worker, meeting, today).await.unwrap();
     store

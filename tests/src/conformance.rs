@@ -8,10 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::fixtures::talk;
 use chrono::{Duration, NaiveDate};
 use perspectief_core::access::{Actor, ConfidentialityLevel, Grant, Role};
 use perspectief_core::case::{Case, CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
-use perspectief_core::contact::{ContactKind, ContactLocation, PartnerDomain, ReferralStatus};
+use perspectief_core::contact::{PartnerDomain, ReferralStatus};
 use perspectief_core::organisation::{
     DirectoryService, Organisation, OrganisationChanges, OrganisationFilter, OrganisationInput, OrganisationRef,
 };
@@ -21,9 +22,9 @@ use perspectief_core::service::{
 };
 use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
 use perspectief_core::{
-    ActivityCode, AgreementId, ContactId, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode,
-    MeetingCommand, MeetingId, Name, OrganisationId, ParticipantId, ParticipantProfile, ReferralId, Responsible,
-    SessionId, SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
+    ActivityCode, AgreementId, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode, MeetingCommand,
+    MeetingId, Name, OrganisationId, ParticipantId, ParticipantProfile, ReferralId, Responsible, SessionId,
+    SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
 };
 
 /// A future of the organisations register's keeper.
@@ -111,18 +112,10 @@ fn contact(env: &Env<'_>, codes: &[ActivityCode], agreements: Vec<NewAgreement>)
     // A minute ago by the service's clock (which tests keep at midday).
     let at = (env.now)() - Duration::minutes(1);
     CaseCommand::LogContact(NewContact {
-        id: ContactId::from_u128(fresh()),
-        at,
-        kind: ContactKind::IndividualTalk,
-        location: ContactLocation::Office,
-        staff: BTreeSet::new(),
         activities: codes.iter().copied().collect(),
-        summary: text("Gesprek over toekomst (synthetisch)."),
-        category: DataCategory::Guidance,
-        partner: None,
         duration_minutes: Some(30),
         agreements,
-        documents: Vec::new(),
+        ..talk(at, DataCategory::Guidance, "Gesprek over toekomst (synthetisch).")
     })
 }
 

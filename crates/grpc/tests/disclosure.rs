@@ -19,6 +19,7 @@ use perspectief_core::service::{AuditOutcome, Caller, PerspectiefService};
 use perspectief_core::*;
 use perspectief_grpc::client::{RemoteService, StaticToken};
 use perspectief_grpc::pb;
+use perspectief_tests::fixtures::talk;
 
 use DataCategory as C;
 
@@ -202,34 +203,13 @@ impl World {
             if categories.is_empty() {
                 continue;
             }
-            let consent = ConsentId::from_u128(uuid::Uuid::new_v4().as_u128());
+            let (consent, give) = crate::support::consent(org.id(), categories, today);
             facts.consents.insert(consent, org.id());
-            run(CaseCommand::GiveConsent {
-                id: consent,
-                organisation: org.id(),
-                categories,
-                purpose: text("Samenwerking in de keten."),
-                given_on: today,
-            })
-            .await;
+            run(give).await;
         }
         let at = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap();
         for category in [C::Guidance, C::Legal, C::MedicalPsychosocial, C::CriminalHistory] {
-            run(CaseCommand::LogContact(NewContact {
-                id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-                at,
-                kind: ContactKind::IndividualTalk,
-                location: ContactLocation::Office,
-                staff: BTreeSet::new(),
-                activities: [ActivityCode::OrientationTalks].into(),
-                summary: text(&format!("INHOUD-{category}")),
-                category,
-                partner: None,
-                duration_minutes: None,
-                agreements: vec![],
-                documents: Vec::new(),
-            }))
-            .await;
+            run(CaseCommand::LogContact(talk(at, category, &format!("INHOUD-{category}")))).await;
         }
         run(CaseCommand::RecordReturnStance {
             stance: ReturnStance::Considering,
@@ -281,18 +261,9 @@ impl World {
         }))
         .await;
         run(CaseCommand::LogContact(NewContact {
-            id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-            at,
-            kind: ContactKind::IndividualTalk,
             location: ContactLocation::Partner(Label::parse("GEHEIM-locatie-partner").unwrap()),
-            staff: BTreeSet::new(),
-            activities: [ActivityCode::OrientationTalks].into(),
-            summary: text("INHOUD-guidance gesprek bij een partner"),
-            category: C::Guidance,
             partner: Some(Org::Dtv.id()),
-            duration_minutes: None,
-            agreements: vec![],
-            documents: Vec::new(),
+            ..talk(at, C::Guidance, "INHOUD-guidance gesprek bij een partner")
         }))
         .await;
         let score = |n| perspectief_core::ZrmScore::new(n).unwrap();

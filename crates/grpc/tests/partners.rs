@@ -11,22 +11,9 @@ use perspectief_core::service::{Caller, PageRequest, ParticipantFilter, Perspect
 use perspectief_core::*;
 use perspectief_grpc::client::{RemoteService, StaticToken};
 use perspectief_store::Store;
+use perspectief_tests::fixtures::talk;
 
-use crate::support::{Served, authed};
-
-const PARTNER_ORG: u128 = 0xA;
-const MUNICIPALITY: u128 = 0xB;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Who {
-    AssignedWorker,
-    OtherWorker,
-    Lead,
-    CaseManager,
-    Partner,
-    Auditor,
-    Administrator,
-}
+use crate::support::{Consents, MUNICIPALITY, PARTNER, Served, Who, authed};
 
 const EVERYONE: [Who; 7] = [
     Who::AssignedWorker,
@@ -38,14 +25,6 @@ const EVERYONE: [Who; 7] = [
     Who::Administrator,
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum ConsentState {
-    None,
-    ReturnOnly,
-    Everything,
-    Withdrawn,
-}
-
 fn text(s: &str) -> Text {
     Text::parse(s).unwrap()
 }
@@ -55,7 +34,7 @@ struct World {
     address: std::net::SocketAddr,
     tokens: BTreeMap<Who, String>,
     clients: BTreeMap<Who, (Caller, RemoteService<StaticToken>)>,
-    cases: BTreeMap<ConsentState, ParticipantId>,
+    cases: BTreeMap<Consents, ParticipantId>,
     today: NaiveDate,
 }
 
@@ -65,15 +44,12 @@ async fn world(now: chrono::DateTime<Utc>) -> World {
     let mut clients = BTreeMap::new();
     let mut tokens = BTreeMap::new();
     for (n, who) in EVERYONE.into_iter().enumerate() {
-        let (role, org, purpose) = match who {
-            Who::AssignedWorker | Who::OtherWorker => (Role::ProjectWorker, foundation, Purpose::CaseWork),
-            Who::Lead => (Role::ProjectLead, foundation, Purpose::CaseWork),
-            Who::CaseManager => {
-                (Role::MunicipalCaseManager, OrganisationId::from_u128(MUNICIPALITY), Purpose::ChainCooperation)
-            }
-            Who::Partner => (Role::ChainPartner, OrganisationId::from_u128(PARTNER_ORG), Purpose::ChainCooperation),
-            Who::Auditor => (Role::Auditor, foundation, Purpose::Audit),
-            Who::Administrator => (Role::Administrator, foundation, Purpose::Administration),
+        let (role, org) = who.role_in(foundation);
+        let purpose = match who {
+            Who::AssignedWorker | Who::OtherWorker | Who::Lead => Purpose::CaseWork,
+            Who::CaseManager | Who::Partner | Who::UngrantedPartner => Purpose::ChainCooperation,
+            Who::Auditor => Purpose::Audit,
+            Who::Administrator => Purpose::Administration,
         };
         let grant = served.full_grant_outside_the_foundation(org);
         let account = served.account(UserId::from_u128(100 + n as u128), org, role, grant).await;
@@ -83,7 +59,7 @@ async fn world(now: chrono::DateTime<Utc>) -> World {
     let Served { store, address, .. } = served;
     let today = perspectief_core::time::amsterdam_date(now);
     let mut w = World { store, address, tokens, clients, cases: BTreeMap::new(), today };
-    for state in [ConsentState::None, ConsentState::ReturnOnly, ConsentState::Everything, ConsentState::Withdrawn] {
+    for state in [Consents::None, Consents::ReturnOnly, Consents::Everything, Consents::Withdrawn] {
         let id = w.case_with(state).await;
         w.cases.insert(state, id);
     }
@@ -98,28 +74,18 @@ impl World {
 
     /// A participant of the assigned worker with guidance, legal, medical and return events,
     /// and the consents of the state for both the partner and the municipality.
-    async fn case_with(&self, state: ConsentState) -> ParticipantId {
+    async fn case_with(&self, state: Consents) -> ParticipantId {
         let (worker, svc) = self.client(Who::AssignedWorker);
         let id = crate::support::register(svc, worker, "Matrix", self.today).await;
         let run = |cmd: CaseCommand| async move { svc.execute(worker, id, None, cmd).await.unwrap() };
-        let categories: BTreeSet<DataCategory> = match state {
-            ConsentState::None => BTreeSet::new(),
-            ConsentState::ReturnOnly => BTreeSet::from([DataCategory::Return]),
-            ConsentState::Everything | ConsentState::Withdrawn => DataCategory::ALL.into_iter().collect(),
-        };
+        let categories = state.categories();
         let mut consents = vec![];
         if !categories.is_empty() {
-            for org in [PARTNER_ORG, MUNICIPALITY] {
-                let consent = ConsentId::from_u128(uuid::Uuid::new_v4().as_u128());
-                consents.push(consent);
-                run(CaseCommand::GiveConsent {
-                    id: consent,
-                    organisation: OrganisationId::from_u128(org),
-                    categories: categories.clone(),
-                    purpose: text("Samenwerking in de keten."),
-                    given_on: self.today,
-                })
-                .await;
+            for org in [PARTNER, MUNICIPALITY] {
+                let (id, give) =
+                    crate::support::consent(OrganisationId::from_u128(org), categories.clone(), self.today);
+                consents.push(id);
+                run(give).await;
             }
         }
         let at = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap();
@@ -129,24 +95,14 @@ impl World {
             (DataCategory::MedicalPsychosocial, vec![ActivityCode::OrientationTalks]),
         ] {
             run(CaseCommand::LogContact(NewContact {
-                id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-                at,
-                kind: ContactKind::IndividualTalk,
-                location: ContactLocation::Office,
-                staff: BTreeSet::new(),
                 activities: codes.into_iter().collect(),
-                summary: text("Synthetisch gesprek."),
-                category,
-                partner: None,
-                duration_minutes: None,
-                agreements: vec![],
-                documents: Vec::new(),
+                ..talk(at, category, "Synthetisch gesprek.")
             }))
             .await;
         }
         run(CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on: self.today, note: None }).await;
         run(CaseCommand::StartReturnExploration { on: self.today, findings: ExplorationFindings::default() }).await;
-        if state == ConsentState::Withdrawn {
+        if state == Consents::Withdrawn {
             for consent in consents {
                 run(CaseCommand::WithdrawConsent { consent, on: self.today }).await;
             }
@@ -179,11 +135,7 @@ impl World {
 }
 
 fn allowed<T>(result: Result<T, DomainError>, what: &str, who: Who) -> bool {
-    match result {
-        Ok(_) => true,
-        Err(DomainError::AccessDenied(_)) => false,
-        Err(e) => panic!("{what} as {who:?}: neither allowed nor denied: {e}"),
-    }
+    crate::support::allowed(&result, &format!("{what} as {who:?}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -198,32 +150,32 @@ async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
     let all: BTreeSet<C> = [C::Identity, C::Guidance, C::Legal, C::MedicalPsychosocial, C::Return].into();
     let none = BTreeSet::new();
     for (state, who, expected) in [
-        (ConsentState::None, AssignedWorker, all.clone()),
-        (ConsentState::None, OtherWorker, [C::Identity].into()),
+        (Consents::None, AssignedWorker, all.clone()),
+        (Consents::None, OtherWorker, [C::Identity].into()),
         // Field-level need-to-know: the lead gets medical events with their content hidden
         // (checked below), as in the case file.
-        (ConsentState::None, Lead, all.clone()),
-        (ConsentState::None, CaseManager, none.clone()),
-        (ConsentState::None, Partner, none.clone()),
-        (ConsentState::None, Auditor, none.clone()),
-        (ConsentState::None, Administrator, none.clone()),
-        (ConsentState::ReturnOnly, CaseManager, [C::Return].into()),
-        (ConsentState::ReturnOnly, Partner, [C::Return].into()),
-        (ConsentState::ReturnOnly, OtherWorker, [C::Identity].into()),
+        (Consents::None, Lead, all.clone()),
+        (Consents::None, CaseManager, none.clone()),
+        (Consents::None, Partner, none.clone()),
+        (Consents::None, Auditor, none.clone()),
+        (Consents::None, Administrator, none.clone()),
+        (Consents::ReturnOnly, CaseManager, [C::Return].into()),
+        (Consents::ReturnOnly, Partner, [C::Return].into()),
+        (Consents::ReturnOnly, OtherWorker, [C::Identity].into()),
         // Medical content never reaches the municipality; guidance is not a partner's.
-        (ConsentState::Everything, CaseManager, [C::Identity, C::Guidance, C::Legal, C::Return].into()),
-        (ConsentState::Everything, Partner, [C::Identity, C::Legal, C::MedicalPsychosocial, C::Return].into()),
-        (ConsentState::Everything, Auditor, none.clone()),
-        (ConsentState::Everything, Administrator, none.clone()),
-        (ConsentState::Withdrawn, CaseManager, none.clone()),
-        (ConsentState::Withdrawn, Partner, none.clone()),
+        (Consents::Everything, CaseManager, [C::Identity, C::Guidance, C::Legal, C::Return].into()),
+        (Consents::Everything, Partner, [C::Identity, C::Legal, C::MedicalPsychosocial, C::Return].into()),
+        (Consents::Everything, Auditor, none.clone()),
+        (Consents::Everything, Administrator, none.clone()),
+        (Consents::Withdrawn, CaseManager, none.clone()),
+        (Consents::Withdrawn, Partner, none.clone()),
     ] {
         let seen = w.feed_categories(who, w.cases[&state]).await;
         assert_eq!(seen, expected, "feed of a case with consent {state:?} as {who:?}");
     }
 
     // Methods × roles, on the case whose consents cover everything (the most permissive state).
-    let p = w.cases[&ConsentState::Everything];
+    let p = w.cases[&Consents::Everything];
     let mut unexpected = Vec::new();
     for who in EVERYONE {
         let (caller, svc) = w.client(who);
@@ -251,18 +203,13 @@ async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
                         p,
                         None,
                         CaseCommand::LogContact(NewContact {
-                            id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-                            at: Utc.with_ymd_and_hms(2026, 11, 2, 11, 0, 0).unwrap(),
                             kind: ContactKind::Phone,
                             location: ContactLocation::Remote,
-                            staff: BTreeSet::new(),
-                            activities: [ActivityCode::OrientationTalks].into(),
-                            summary: text("Synthetisch telefoontje."),
-                            category: C::Guidance,
-                            partner: None,
-                            duration_minutes: None,
-                            agreements: vec![],
-                            documents: Vec::new(),
+                            ..talk(
+                                Utc.with_ymd_and_hms(2026, 11, 2, 11, 0, 0).unwrap(),
+                                C::Guidance,
+                                "Synthetisch telefoontje.",
+                            )
                         }),
                     )
                     .await,
@@ -336,7 +283,7 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
     let w = world(now).await;
     let address = w.address;
     let token = w.tokens[&Who::AssignedWorker].clone();
-    let p = w.cases[&ConsentState::None];
+    let p = w.cases[&Consents::None];
     let name = format!("participants/{p}");
     let mut c = CaseServiceClient::connect(format!("http://{address}")).await.unwrap();
 
@@ -422,7 +369,7 @@ async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let today = perspectief_core::time::amsterdam_date(now);
     let (w, mut stream) = partner_stream(now).await;
-    let p = w.cases[&ConsentState::ReturnOnly];
+    let p = w.cases[&Consents::ReturnOnly];
 
     // The backlog holds the partner's own consent and this person's two return events (the
     // only ones the consent covers).
@@ -457,12 +404,8 @@ async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes
 
     // Withdrawal stops the open stream's deliveries at once.
     let case = svc.get_case(worker, p).await.unwrap();
-    let consent = case
-        .consents()
-        .iter()
-        .find(|c| c.organisation == OrganisationId::from_u128(PARTNER_ORG))
-        .map(|c| c.id)
-        .unwrap();
+    let consent =
+        case.consents().iter().find(|c| c.organisation == OrganisationId::from_u128(PARTNER)).map(|c| c.id).unwrap();
     svc.execute(worker, p, None, CaseCommand::WithdrawConsent { consent, on: today }).await.unwrap();
     svc.execute(worker, p, None, CaseCommand::UpdateReturnExploration { findings: findings("Huis.") }).await.unwrap();
     // The partner learns of the withdrawal (the consent names it), and of nothing after it.
@@ -493,7 +436,7 @@ async fn an_open_event_stream_stops_when_the_grant_is_withdrawn_and_ends_when_th
     use perspectief_grpc::pb;
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let (w, mut stream) = partner_stream(now).await;
-    let p = w.cases[&ConsentState::Everything];
+    let p = w.cases[&Consents::Everything];
     /// The next message about `p`: `Some` for an event, `None` when the stream ended.
     async fn next_of(
         stream: &mut tonic::Streaming<pb::WatchEventsResponse>,
@@ -516,7 +459,7 @@ async fn an_open_event_stream_stops_when_the_grant_is_withdrawn_and_ends_when_th
         role: Role::Administrator,
         grant: Grant::NONE,
     });
-    let partner = OrganisationId::from_u128(PARTNER_ORG);
+    let partner = OrganisationId::from_u128(PARTNER);
     while tokio::time::timeout(std::time::Duration::from_millis(300), next_of(&mut stream, p)).await.is_ok() {}
     w.store.set_grant(&admin, partner, None).await.unwrap();
     let (worker, svc) = w.client(Who::AssignedWorker);
@@ -542,7 +485,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     let w = world(now).await;
     let address = w.address;
     let worker = w.tokens[&Who::AssignedWorker].clone();
-    let p = w.cases[&ConsentState::Everything];
+    let p = w.cases[&Consents::Everything];
     let name = format!("participants/{p}");
     let mut c = CaseServiceClient::connect(format!("http://{address}")).await.unwrap();
     let read = |c: &mut CaseServiceClient<tonic::transport::Channel>| {
@@ -694,7 +637,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
         .await
         .unwrap()
         .into_inner();
-    let other = format!("participants/{}", w.cases[&ConsentState::None]);
+    let other = format!("participants/{}", w.cases[&Consents::None]);
     let e = c
         .list_case_events(authed(
             &worker,
@@ -745,14 +688,14 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
     let today = perspectief_core::time::amsterdam_date(now);
     let w = world(now).await;
     let address = w.address;
-    let p = w.cases[&ConsentState::ReturnOnly];
+    let p = w.cases[&Consents::ReturnOnly];
     let name = format!("participants/{p}");
     let (worker, remote) = w.client(Who::AssignedWorker);
     let referral = ReferralId::from_u128(uuid::Uuid::new_v4().as_u128());
     // The partner's consent covers return only; a medical referral is medical/psychosocial.
     let propose = CaseCommand::ProposeReferral {
         id: referral,
-        partner: OrganisationId::from_u128(PARTNER_ORG),
+        partner: OrganisationId::from_u128(PARTNER),
         domain: PartnerDomain::Medical,
         reason: text("Huisarts nodig."),
     };
@@ -773,7 +716,7 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
     let info = e.get_error_details().error_info().cloned().expect("ErrorInfo");
     assert_eq!(info.reason, "CONSENT_REQUIRED");
     assert_eq!(info.metadata["category"], "medical_psychosocial");
-    assert_eq!(info.metadata["organisation"], OrganisationId::from_u128(PARTNER_ORG).to_string());
+    assert_eq!(info.metadata["organisation"], OrganisationId::from_u128(PARTNER).to_string());
     // The Rust client rebuilds the same domain error.
     let send_cmd = |reason: Option<&str>| CaseCommand::AdvanceReferral {
         referral,
@@ -785,7 +728,7 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
     assert_eq!(
         remote.execute(worker, p, None, send_cmd(None)).await.unwrap_err(),
         DomainError::ConsentRequired {
-            organisation: OrganisationId::from_u128(PARTNER_ORG),
+            organisation: OrganisationId::from_u128(PARTNER),
             category: DataCategory::MedicalPsychosocial
         }
     );

@@ -13,6 +13,7 @@ use perspectief_grpc::client::{RemoteService, StaticToken};
 use perspectief_grpc::pb;
 use perspectief_grpc::pb::report_service_client::ReportServiceClient;
 use perspectief_store::Store;
+use perspectief_tests::fixtures::talk;
 
 use crate::support::{Served, authed};
 
@@ -125,14 +126,9 @@ impl World {
         let run = |cmd: CaseCommand| async move { svc.execute(worker, id, None, cmd).await.unwrap() };
         if consent {
             for org in [PARTNER_ORG, MUNICIPALITY] {
-                run(CaseCommand::GiveConsent {
-                    id: ConsentId::from_u128(uuid::Uuid::new_v4().as_u128()),
-                    organisation: OrganisationId::from_u128(org),
-                    categories: DataCategory::ALL.into_iter().collect(),
-                    purpose: text("Samenwerking in de keten."),
-                    given_on: self.today,
-                })
-                .await;
+                let (_, give) =
+                    crate::support::consent(OrganisationId::from_u128(org), DataCategory::ALL.into(), self.today);
+                run(give).await;
             }
         }
         for (at, codes) in [
@@ -144,18 +140,8 @@ impl World {
         ] {
             let codes_are_orientation = codes == [ActivityCode::OrientationTalks];
             run(CaseCommand::LogContact(NewContact {
-                id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-                at,
-                kind: ContactKind::IndividualTalk,
-                location: ContactLocation::Office,
-                staff: BTreeSet::new(),
                 activities: codes.into_iter().collect(),
-                summary: text("Synthetisch gesprek."),
-                category: DataCategory::Guidance,
-                partner: None,
-                duration_minutes: None,
-                agreements: vec![],
-                documents: Vec::new(),
+                ..talk(at, DataCategory::Guidance, "Synthetisch gesprek.")
             }))
             .await;
             if codes_are_orientation {
@@ -377,18 +363,13 @@ async fn the_zrm_cohort_and_the_case_managers_view_of_self_reliance_and_handover
         version: DocumentVersion::parse("1").unwrap(),
     };
     let handover = NewContact {
-        id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-        at: Utc.from_utc_datetime(&(w.today - Duration::days(1)).and_hms_opt(12, 0, 0).unwrap()),
-        kind: ContactKind::IndividualTalk,
-        location: ContactLocation::Office,
-        staff: BTreeSet::new(),
         activities: BTreeSet::new(),
-        summary: text("Plan overhandigd."),
-        category: DataCategory::Guidance,
-        partner: None,
-        duration_minutes: None,
-        agreements: vec![],
         documents: vec![document.clone()],
+        ..talk(
+            Utc.from_utc_datetime(&(w.today - Duration::days(1)).and_hms_opt(12, 0, 0).unwrap()),
+            DataCategory::Guidance,
+            "Plan overhandigd.",
+        )
     };
     svc.execute(worker, w.consenting, None, CaseCommand::LogContact(handover)).await.unwrap();
 

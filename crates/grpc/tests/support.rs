@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use perspectief_core::access::{Grant, Role};
-use perspectief_core::case::RegisterParticipant;
+use perspectief_core::case::{CaseCommand, RegisterParticipant};
 use perspectief_core::service::{Caller, PerspectiefService, Purpose};
-use perspectief_core::{OrganisationId, ParticipantId, UserId};
+use perspectief_core::{ConsentId, DataCategory, OrganisationId, ParticipantId, UserId};
 use perspectief_grpc::client::{RemoteService, StaticToken};
 use perspectief_grpc::server::{ServerConfig, serve};
 use perspectief_store::testing::active_account;
@@ -56,6 +56,84 @@ async fn confirming_lead(store: &Store, admin: &Caller) -> Caller {
         store.confirm_account(&lead, CONFIRMING_LEAD).await.unwrap();
     }
     lead
+}
+
+/// The chain partner, a second partner without a grant, and the municipality of the access
+/// tests (`matrix.rs`, `partners.rs`).
+pub const PARTNER: u128 = 0xA1;
+pub const UNGRANTED: u128 = 0xA2;
+pub const MUNICIPALITY: u128 = 0xB1;
+
+/// Who calls in the access tests: each an account of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Who {
+    /// The project worker the cases are assigned to.
+    AssignedWorker,
+    OtherWorker,
+    Lead,
+    CaseManager,
+    Partner,
+    UngrantedPartner,
+    Auditor,
+    Administrator,
+}
+
+impl Who {
+    /// The role of the account and its organisation.
+    pub fn role_in(self, foundation: OrganisationId) -> (Role, OrganisationId) {
+        match self {
+            Who::AssignedWorker | Who::OtherWorker => (Role::ProjectWorker, foundation),
+            Who::Lead => (Role::ProjectLead, foundation),
+            Who::CaseManager => (Role::MunicipalCaseManager, OrganisationId::from_u128(MUNICIPALITY)),
+            Who::Partner => (Role::ChainPartner, OrganisationId::from_u128(PARTNER)),
+            Who::UngrantedPartner => (Role::ChainPartner, OrganisationId::from_u128(UNGRANTED)),
+            Who::Auditor => (Role::Auditor, foundation),
+            Who::Administrator => (Role::Administrator, foundation),
+        }
+    }
+}
+
+/// A case's consents for the organisations outside the foundation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Consents {
+    None,
+    ReturnOnly,
+    Everything,
+    /// Everything, then withdrawn.
+    Withdrawn,
+}
+
+/// Whether a call was allowed (`Ok`) or denied (`AccessDenied`); any other answer fails the
+/// test, naming `what` was called.
+pub fn allowed<T>(result: &Result<T, perspectief_core::DomainError>, what: &str) -> bool {
+    match result {
+        Ok(_) => true,
+        Err(perspectief_core::DomainError::AccessDenied(_)) => false,
+        Err(e) => panic!("{what}: neither allowed nor denied: {e}"),
+    }
+}
+
+impl Consents {
+    /// The categories the consents cover while they are given.
+    pub fn categories(self) -> std::collections::BTreeSet<DataCategory> {
+        match self {
+            Consents::None => std::collections::BTreeSet::new(),
+            Consents::ReturnOnly => [DataCategory::Return].into(),
+            Consents::Everything | Consents::Withdrawn => DataCategory::ALL.into(),
+        }
+    }
+}
+
+/// The command giving `organisation` consent for `categories` on `on` (for cooperation in the
+/// chain), and the new consent's id.
+pub fn consent(
+    organisation: OrganisationId,
+    categories: std::collections::BTreeSet<DataCategory>,
+    on: NaiveDate,
+) -> (ConsentId, CaseCommand) {
+    let id = ConsentId::from_u128(uuid::Uuid::new_v4().as_u128());
+    let purpose = perspectief_core::Text::parse("Samenwerking in de keten.").unwrap();
+    (id, CaseCommand::GiveConsent { id, organisation, categories, purpose, given_on: on })
 }
 
 /// When the test worlds live by default: a Monday at noon, Amsterdam's 2 November 2026.

@@ -3,11 +3,9 @@
 //! (or halfway), it refuses to open without the old one. An interrupted rotation leaves whole
 //! rows and carries on.
 
-use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
 use perspectief_core::case::{Case, CaseCommand, NewContact};
-use perspectief_core::contact::{ContactKind, ContactLocation};
 use perspectief_core::meeting::MeetingCommand;
 use perspectief_core::privacy::PrivacyService;
 use perspectief_core::service::{AuditOutcome, Caller, ChainVerification, PerspectiefService};
@@ -16,6 +14,7 @@ use perspectief_store::testing::{open_every_sealed_value, reseal_with_foundation
 use perspectief_store::{Keyring, Store, StoreError, StoreOptions};
 
 use crate::support::*;
+use perspectief_tests::fixtures::talk;
 
 fn ring(keys: &[&String]) -> Keyring {
     Keyring::from_hex_keys(keys).unwrap()
@@ -56,18 +55,8 @@ async fn seed(store: &Store) -> Seeded {
     let b = store.register_participant(&lead, registration("Berhane", worker.actor.user, today)).await.unwrap().id();
     for p in [a, b] {
         let contact = CaseCommand::LogContact(NewContact {
-            id: ContactId::from_uuid(uuid::Uuid::new_v4()),
-            at: now,
-            kind: ContactKind::IndividualTalk,
-            location: ContactLocation::Office,
-            staff: BTreeSet::new(),
-            activities: [ActivityCode::OrientationTalks].into(),
-            summary: text("Gesprek over de toekomst (synthetisch)."),
-            category: DataCategory::Guidance,
-            partner: None,
             duration_minutes: Some(30),
-            agreements: vec![],
-            documents: vec![],
+            ..talk(now, DataCategory::Guidance, "Gesprek over de toekomst (synthetisch).")
         });
         store.execute(&worker, p, None, contact).await.unwrap();
     }

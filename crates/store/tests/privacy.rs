@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use perspectief_core::case::{CaseCommand, NewContact};
-use perspectief_core::contact::{ContactKind, ContactLocation};
 use perspectief_core::privacy::{BREAK_GLASS_OPERATION, CheckpointError, PrivacyService, verify_checkpoint};
 use perspectief_core::returns::ExplorationFindings;
 use perspectief_core::service::{AuditOutcome, AuditRecord, Caller, PerspectiefService, Purpose};
@@ -16,6 +15,7 @@ use perspectief_store::Store;
 use perspectief_store::testing::{raw_execute, raw_query_text};
 
 use crate::support::*;
+use perspectief_tests::fixtures::talk;
 
 fn fresh() -> u128 {
     uuid::Uuid::new_v4().as_u128()
@@ -42,20 +42,7 @@ async fn count(store: &Store, sql: &str) -> usize {
 }
 
 fn contact(summary: &str, at: chrono::DateTime<Utc>) -> CaseCommand {
-    CaseCommand::LogContact(NewContact {
-        id: ContactId::from_u128(fresh()),
-        at,
-        kind: ContactKind::IndividualTalk,
-        location: ContactLocation::Office,
-        staff: BTreeSet::new(),
-        activities: [ActivityCode::OrientationTalks].into(),
-        summary: text(summary),
-        category: DataCategory::Guidance,
-        partner: None,
-        duration_minutes: Some(30),
-        agreements: vec![],
-        documents: Vec::new(),
-    })
+    CaseCommand::LogContact(NewContact { duration_minutes: Some(30), ..talk(at, DataCategory::Guidance, summary) })
 }
 
 /// Read a partner's feed to the end (each read of events is logged under the consent).

@@ -1,16 +1,18 @@
 //! The conformance suite: written once against [`PerspectiefService`], run against every
 //! implementation (the store on SQLite in memory and on a file, on PostgreSQL, and through a
-//! loopback gRPC server: `crates/grpc/tests/remote.rs`). Each check sets up its own
-//! participants with fresh ids, so checks can share one service.
+//! loopback gRPC server: `crates/grpc/tests/remote.rs`). [`conformance_tests!`] makes one
+//! test per check for a backend. Each check sets up its own participants with fresh ids, so
+//! checks could share one service; each test still gets a fresh one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::fixtures::talk;
 use chrono::{Duration, NaiveDate};
 use perspectief_core::access::{Actor, ConfidentialityLevel, Grant, Role};
 use perspectief_core::case::{Case, CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
-use perspectief_core::contact::{ContactKind, ContactLocation, PartnerDomain, ReferralStatus};
+use perspectief_core::contact::{PartnerDomain, ReferralStatus};
 use perspectief_core::organisation::{
     DirectoryService, Organisation, OrganisationChanges, OrganisationFilter, OrganisationInput, OrganisationRef,
 };
@@ -20,9 +22,9 @@ use perspectief_core::service::{
 };
 use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
 use perspectief_core::{
-    ActivityCode, AgreementId, ContactId, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode,
-    MeetingCommand, MeetingId, Name, OrganisationId, ParticipantId, ParticipantProfile, ReferralId, Responsible,
-    SessionId, SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
+    ActivityCode, AgreementId, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode, MeetingCommand,
+    MeetingId, Name, OrganisationId, ParticipantId, ParticipantProfile, ReferralId, Responsible, SessionId,
+    SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
 };
 
 /// A future of the organisations register's keeper.
@@ -90,16 +92,10 @@ pub fn staff(env: &Env<'_>, role: Role) -> Caller {
 
 fn profile(worker: UserId, name: &str) -> ParticipantProfile {
     ParticipantProfile {
-        given_names: Name::parse(name).expect("name"),
         family_name: Some(Name::parse("Synthetisch").expect("name")),
-        aliases: vec![],
         date_of_birth: Some(DateOfBirth::Estimated { year: 1990 }),
-        country_of_origin: None,
-        nationalities: vec![],
         languages: vec![LanguageCode::parse("ar").expect("lang")],
-        v_number: None,
-        lvv_location: None,
-        project_worker: worker,
+        ..crate::fixtures::minimal_profile(name, worker)
     }
 }
 
@@ -116,18 +112,10 @@ fn contact(env: &Env<'_>, codes: &[ActivityCode], agreements: Vec<NewAgreement>)
     // A minute ago by the service's clock (which tests keep at midday).
     let at = (env.now)() - Duration::minutes(1);
     CaseCommand::LogContact(NewContact {
-        id: ContactId::from_u128(fresh()),
-        at,
-        kind: ContactKind::IndividualTalk,
-        location: ContactLocation::Office,
-        staff: BTreeSet::new(),
         activities: codes.iter().copied().collect(),
-        summary: text("Gesprek over toekomst (synthetisch)."),
-        category: DataCategory::Guidance,
-        partner: None,
         duration_minutes: Some(30),
         agreements,
-        documents: Vec::new(),
+        ..talk(at, DataCategory::Guidance, "Gesprek over toekomst (synthetisch).")
     })
 }
 
@@ -464,18 +452,7 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
     loop {
         let page = svc.worklist(&worker, paged.clone()).await.expect("worklist page");
         pages += 1;
-        for (from, into) in [
-            (&page.overdue_goals, &mut all.overdue_goals),
-            (&page.overdue_agreements, &mut all.overdue_agreements),
-            (&page.agreements_due, &mut all.agreements_due),
-            (&page.without_contact, &mut all.without_contact),
-            (&page.near_limit, &mut all.near_limit),
-            (&page.unanswered_referrals, &mut all.unanswered_referrals),
-            (&page.without_assessment, &mut all.without_assessment),
-        ] {
-            assert!(from.len() <= 2, "a page holds at most page_size items of a list");
-            into.extend(from.iter().copied());
-        }
+        assert!(append_lists(&mut all, &page) <= 2, "a page holds at most page_size items of a list");
         match page.next_page_token {
             Some(token) => paged.page_token = Some(token),
             None => break,
@@ -492,17 +469,7 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
     let mut all = perspectief_core::service::Worklist::default();
     loop {
         let page = svc.worklist(&lead, everybody.clone()).await.expect("everybody's page");
-        for (from, into) in [
-            (&page.overdue_goals, &mut all.overdue_goals),
-            (&page.overdue_agreements, &mut all.overdue_agreements),
-            (&page.agreements_due, &mut all.agreements_due),
-            (&page.without_contact, &mut all.without_contact),
-            (&page.near_limit, &mut all.near_limit),
-            (&page.unanswered_referrals, &mut all.unanswered_referrals),
-            (&page.without_assessment, &mut all.without_assessment),
-        ] {
-            into.extend(from.iter().copied());
-        }
+        append_lists(&mut all, &page);
         match page.next_page_token {
             Some(token) => everybody.page_token = Some(token),
             None => break,
@@ -521,6 +488,25 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
     let mut other = query;
     other.project_worker = Some(UserId::from_u128(fresh()));
     assert_eq!(svc.worklist(&worker, other).await.expect_err("colleague").code(), "access_denied");
+}
+
+/// Append each list of a worklist `page` to the same list of `all`; the length of the page's
+/// longest list.
+fn append_lists(all: &mut perspectief_core::service::Worklist, page: &perspectief_core::service::Worklist) -> usize {
+    let mut longest = 0;
+    for (from, into) in [
+        (&page.overdue_goals, &mut all.overdue_goals),
+        (&page.overdue_agreements, &mut all.overdue_agreements),
+        (&page.agreements_due, &mut all.agreements_due),
+        (&page.without_contact, &mut all.without_contact),
+        (&page.near_limit, &mut all.near_limit),
+        (&page.unanswered_referrals, &mut all.unanswered_referrals),
+        (&page.without_assessment, &mut all.without_assessment),
+    ] {
+        longest = longest.max(from.len());
+        into.extend(from.iter().copied());
+    }
+    longest
 }
 
 /// Listing pages through everyone exactly once, and filters.
@@ -869,18 +855,61 @@ pub async fn organisations_are_one_directory<S: PerspectiefService + DirectorySe
         && r.entry.outcome == AuditOutcome::Denied));
 }
 
-/// Run every check.
-pub async fn run_all<S: PerspectiefService + DirectoryService>(svc: &S, env: &Env<'_>) {
-    case_round_trip(svc, env).await;
-    stale_version_is_a_conflict(svc, env).await;
-    refusals_are_audited_and_write_nothing(svc, env).await;
-    reads_are_logged_and_the_chain_verifies(svc, env).await;
-    invalid_input_names_the_field(svc, env).await;
-    listing_pages_and_filters(svc, env).await;
-    sessions_are_stored(svc, env).await;
-    meetings_and_periods_are_stored(svc, env).await;
-    event_feed_follows_consent(svc, env).await;
-    organisations_are_one_directory(svc, env).await;
-    // Last: it moves the clock.
-    worklist_matches_the_core_rules(svc, env).await;
+/// Generates one test per conformance check, each named after its check, for one backend:
+/// `conformance_tests!(runner)` in a module of its own, where `runner` is an `async fn(Check)`
+/// that sets up a fresh service and calls [`Check::run`]. Every check then passes or fails on
+/// its own (a first failure no longer hides the rest).
+///
+/// The list of checks lives here once; `@list` hands it to the other arms (the [`Check`] enum
+/// is generated from it too, so a check cannot be in one and missing from the other).
+#[macro_export]
+macro_rules! conformance_tests {
+    (@list $($arm:tt)*) => {
+        $crate::conformance_tests!($($arm)*;
+            case_round_trip,
+            stale_version_is_a_conflict,
+            refusals_are_audited_and_write_nothing,
+            reads_are_logged_and_the_chain_verifies,
+            invalid_input_names_the_field,
+            listing_pages_and_filters,
+            sessions_are_stored,
+            meetings_and_periods_are_stored,
+            event_feed_follows_consent,
+            organisations_are_one_directory,
+            worklist_matches_the_core_rules
+        );
+    };
+    (@enum; $($check:ident),*) => {
+        /// One check of the suite, named after its function (the tests carry the same names).
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Check {
+            $(
+                #[doc = concat!("[`", stringify!($check), "`]")]
+                $check,
+            )*
+        }
+
+        impl Check {
+            /// Run this check against `svc`.
+            pub async fn run<S: PerspectiefService + DirectoryService>(self, svc: &S, env: &Env<'_>) {
+                match self {
+                    $(Check::$check => $check(svc, env).await,)*
+                }
+            }
+        }
+    };
+    (@tests $runner:path; $($check:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $check() {
+                $runner($crate::conformance::Check::$check).await;
+            }
+        )*
+    };
+    ($runner:path) => {
+        $crate::conformance_tests!(@list @tests $runner);
+    };
 }
+
+conformance_tests!(@list @enum);

@@ -1,4 +1,5 @@
-//! The conformance suite against the store on every backend.
+//! The conformance suite against the store on every backend: one test per check per backend
+//! (`store_backends::sqlite_in_memory::case_round_trip`, ...), each on a fresh store.
 
 use std::sync::Arc;
 
@@ -9,9 +10,9 @@ use perspectief_core::service::Caller;
 use perspectief_core::{Actor, Role, UserId};
 use perspectief_store::testing::TestDatabase;
 use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
-use perspectief_tests::conformance::{Env, Kept, run_all};
+use perspectief_tests::conformance::{Check, Env, Kept};
 
-async fn run_against(url: &str) {
+async fn run_against(url: &str, check: Check) {
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap()));
     let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
     let mut options = StoreOptions::new(url, keys);
@@ -38,26 +39,35 @@ async fn run_against(url: &str) {
         add_organisation: &add,
         update_organisation: &update,
     };
-    run_all(&store, &env).await;
+    check.run(&store, &env).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn conformance_on_sqlite_in_memory() {
-    run_against("sqlite::memory:").await;
+async fn in_memory(check: Check) {
+    run_against("sqlite::memory:", check).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn conformance_on_a_sqlite_file() {
+async fn on_a_file(check: Check) {
     let dir = std::env::temp_dir().join(format!("perspectief-conformance-{}", uuid::Uuid::new_v4()));
-    run_against(&format!("sqlite://{}", dir.join("p.db").display())).await;
+    run_against(&format!("sqlite://{}", dir.join("p.db").display()), check).await;
     let _ = std::fs::remove_dir_all(dir);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn conformance_on_postgresql() {
+async fn on_postgresql(check: Check) {
     let Some(db) = TestDatabase::postgres_from_env().await else {
         eprintln!("PERSPECTIEF_TEST_DATABASE_URL is not set: the PostgreSQL half of the suite did not run");
         return;
     };
-    run_against(&db.url).await;
+    run_against(&db.url, check).await;
+}
+
+mod sqlite_in_memory {
+    perspectief_tests::conformance_tests!(super::in_memory);
+}
+
+mod sqlite_file {
+    perspectief_tests::conformance_tests!(super::on_a_file);
+}
+
+mod postgresql {
+    perspectief_tests::conformance_tests!(super::on_postgresql);
 }

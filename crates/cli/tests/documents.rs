@@ -44,11 +44,6 @@ fn participant_with_plan(i: &Install) -> String {
     p
 }
 
-fn lead(i: &Install) -> String {
-    let v = i.json(&["--as", &i.admin, "user", "add", "--name", "Leider Test", "--role", "project_lead"]);
-    v["user"].as_str().unwrap().to_owned()
-}
-
 fn measure<'a>(report: &'a Value, code: &str) -> &'a Value {
     report["activities"]
         .as_array()
@@ -62,7 +57,7 @@ fn measure<'a>(report: &'a Value, code: &str) -> &'a Value {
 fn a_handed_over_document_counts_under_5_2_c_and_appears_in_the_progress_report() {
     let i = Install::new();
     let p = participant_with_plan(&i);
-    let lead = lead(&i);
+    let lead = i.add_user("Leider Test", "project_lead");
     let v = i.json(&["--as", &lead, "period", "define", "--name", "Test", "--from=-100", "--to=+200"]);
     let period = v["period"].as_str().unwrap().to_owned();
     let before = i.json(&["report", "subsidy", &period]);

@@ -4,15 +4,11 @@
 
 use crate::support::{Install, stderr};
 
-fn user(i: &Install, name: &str, role: &str) -> String {
-    i.json(&["--as", &i.admin, "user", "add", "--name", name, "--role", role])["user"].as_str().unwrap().to_owned()
-}
-
 #[test]
 fn erasure_on_request_takes_a_second_person_and_no_hold() {
     let i = Install::new();
-    let lead = user(&i, "Leider Een", "project_lead");
-    let auditor = user(&i, "Auditor Twee", "auditor");
+    let lead = i.add_user("Leider Een", "project_lead");
+    let auditor = i.add_user("Auditor Twee", "auditor");
     let name = "Wisverzoekje";
     let p = i.json(&["participant", "register", "--given-names", name, "--registered-on=-60"])["participant"]
         .as_str()

@@ -47,17 +47,7 @@ fn usage_not_found_conflict_and_permission_have_their_codes() {
     // Conflict (75): a write based on an old version.
     let p =
         install.json(&["participant", "register", "--given-names", "Test"])["participant"].as_str().unwrap().to_owned();
-    install.json(&[
-        "contact",
-        "log",
-        &p,
-        "--kind",
-        "individual_talk",
-        "--activity",
-        "5.2.a(2)",
-        "--summary",
-        "Gesprek.",
-    ]);
+    install.json(&crate::support::talk(&p, &["--summary", "Gesprek."]));
     let out = install
         .cmd()
         .args(["plan", "revise", &p, "--situation", "s", "--perspective", "p", "--expect-version", "1"])

@@ -1,13 +1,12 @@
 //! Grants of outside organisations, a case's confidentiality levels, and medical content hidden
 //! from the project lead, on the command line.
 
-use crate::support::{Install, stderr};
+use crate::support::{Install, stderr, talk};
 
 #[test]
 fn grants_levels_and_hidden_content_from_the_command_line() {
     let i = Install::new();
-    let lead = i.json(&["--as", &i.admin, "user", "add", "--name", "Leider Test", "--role", "project_lead"]);
-    let lead = lead["user"].as_str().unwrap().to_owned();
+    let lead = i.add_user("Leider Test", "project_lead");
     i.organisation("IOM", "IOM Nederland", "international_organisation", &["return"]);
     let iom = "iom";
 
@@ -63,19 +62,7 @@ fn grants_levels_and_hidden_content_from_the_command_line() {
     assert!(stderr(&out).contains("level"), "{}", stderr(&out));
 
     // A medical conversation: the assigned worker reads it, the lead sees it hidden.
-    i.json(&[
-        "contact",
-        "log",
-        short,
-        "--kind",
-        "individual_talk",
-        "--activity",
-        "5.2.a(2)",
-        "--category",
-        "medical_psychosocial",
-        "--summary",
-        "Synthetische diagnose Q7",
-    ]);
+    i.json(&talk(short, &["--category", "medical_psychosocial", "--summary", "Synthetische diagnose Q7"]));
     let mine = i.cmd().args(["participant", "show", short, "-o", "json"]).output().unwrap();
     assert!(String::from_utf8_lossy(&mine.stdout).contains("Synthetische diagnose Q7"));
     let theirs = i.cmd().args(["--as", &lead, "participant", "show", short, "-o", "json"]).output().unwrap();

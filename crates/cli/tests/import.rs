@@ -24,14 +24,7 @@ fn an_import_with_an_invalid_row_imports_nothing_and_names_row_and_column() {
 
     // --skip-invalid: the two valid rows, and the rejected one in a file.
     let rejected = install.dir.path().join("afgekeurd.csv");
-    let v = install.json(&[
-        "import",
-        "participants",
-        file.to_str().unwrap(),
-        "--skip-invalid",
-        "--rejected",
-        rejected.to_str().unwrap(),
-    ]);
+    let v = install.import_participants_skipping_invalid(&file, &rejected);
     assert_eq!(v["imported"], 2);
     assert_eq!(v["rejected"].as_array().unwrap().len(), 3);
     let text = std::fs::read_to_string(&rejected).unwrap();

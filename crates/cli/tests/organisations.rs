@@ -125,8 +125,7 @@ fn the_administrator_keeps_the_register_and_staff_name_organisations_by_code() {
     assert_eq!(out.status.code(), Some(65), "the foundation stays active: {}", stderr(&out));
 
     // Every change of the register is in the access log.
-    let auditor = i.json(&["--as", &i.admin, "user", "add", "--name", "Controleur Test", "--role", "auditor"]);
-    let auditor = auditor["user"].as_str().unwrap().to_owned();
+    let auditor = i.add_user("Controleur Test", "auditor");
     let log = i.json(&["--as", &auditor, "audit", "log", "--limit", "500"]);
     let operations: Vec<(&str, &str)> = log
         .as_array()
@@ -164,8 +163,7 @@ fn no_output_shows_a_bare_organisation_id() {
     let i = Install::new();
     i.chain();
     i.organisation("ASKV", "ASKV Steunpunt", "ngo", &["legal", "activities"]);
-    let lead = i.json(&["--as", &i.admin, "user", "add", "--name", "Leider Test", "--role", "project_lead"]);
-    let lead = lead["user"].as_str().unwrap().to_owned();
+    let lead = i.add_user("Leider Test", "project_lead");
     i.json(&[
         "--as",
         &i.admin,
@@ -229,27 +227,13 @@ fn no_output_shows_a_bare_organisation_id() {
     let j = j["judgment"].as_str().unwrap().to_owned();
     run(&["return", "communicated", &p, &j, "--to", "partner:IOM"]);
     run(&["report", "sent", &p, "--from", "vandaag", "--to", "vandaag", "--sent-to", "GEMEENTE"]);
-    run(&[
-        "session",
-        "create",
-        "--date",
-        "vandaag",
-        "--theme",
-        "Terugkeer",
-        "--venue",
-        "WereldHuis",
-        "--language",
-        "ti",
-        "--partner",
-        "IOM",
-    ]);
+    run(&crate::support::theme_session(&["--partner", "IOM"]));
 
     let organisations = i.json(&["organisation", "list", "--all"]);
     let ids: Vec<String> =
         organisations.as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_lowercase()).collect();
     assert_eq!(ids.len(), 4);
-    let auditor = i.json(&["--as", &i.admin, "user", "add", "--name", "Controleur Test", "--role", "auditor"]);
-    let auditor = auditor["user"].as_str().unwrap().to_owned();
+    let auditor = i.add_user("Controleur Test", "auditor");
     let mut checked = 0;
     let mut scan = |args: &[&str]| {
         for format in ["table", "json", "csv"] {

@@ -16,13 +16,9 @@ fn export_checkpoint_break_glass_and_review_from_the_command_line() {
     i.chain();
     let p = trajectory(&|args| i.json(args));
     let short = &p[p.len() - 8..];
-    let add = |name: &str, role: &str| {
-        let v = i.json(&["--as", &i.admin, "user", "add", "--name", name, "--role", role]);
-        v["user"].as_str().unwrap().to_owned()
-    };
-    let lead = add("Leider Test", "project_lead");
-    let auditor = add("Controleur Test", "auditor");
-    let colleague = add("Collega Test", "project_worker");
+    let lead = i.add_user("Leider Test", "project_lead");
+    let auditor = i.add_user("Controleur Test", "auditor");
+    let colleague = i.add_user("Collega Test", "project_worker");
     let dir = i.dir.path();
 
     // The export is the project lead's; the assigned worker may not make it.
@@ -139,12 +135,8 @@ fn a_referral_without_consent_is_refused_unless_the_lead_overrides_and_the_overr
     let v = i.json(&["participant", "register", "--given-names", "Yonas", "--country-of-origin", "ER"]);
     let p = v["participant"].as_str().unwrap().to_owned();
     let short = &p[p.len() - 8..];
-    let add = |name: &str, role: &str| {
-        let v = i.json(&["--as", &i.admin, "user", "add", "--name", name, "--role", role]);
-        v["user"].as_str().unwrap().to_owned()
-    };
-    let lead = add("Leider Test", "project_lead");
-    let auditor = add("Controleur Test", "auditor");
+    let lead = i.add_user("Leider Test", "project_lead");
+    let auditor = i.add_user("Controleur Test", "auditor");
     i.organisation("GGD", "GGD Amsterdam", "medical", &["medical"]);
     let ggd = "GGD";
     let r = i.json(&["referral", "add", short, "--partner", ggd, "--domain", "medical", "--reason", "Huisarts nodig"]);

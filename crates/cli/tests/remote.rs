@@ -29,16 +29,18 @@ fn the_same_trajectory_through_a_server() {
         }
     }
     let server = format!("http://{}", addr.expect("the server reports its address"));
-    let remote = |args: &[&str]| {
-        let out = crate::support::bare()
+    // The command against the server as the worker, with `token`.
+    let with_token = |token: &str| {
+        let mut command = crate::support::bare();
+        command
             .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))
             .env("PERSPECTIEF_SERVER", &server)
-            .env("PERSPECTIEF_TOKEN", &token)
-            .env("PERSPECTIEF_USER", &install.worker)
-            .args(args)
-            .args(["-o", "json"])
-            .output()
-            .unwrap();
+            .env("PERSPECTIEF_TOKEN", token)
+            .env("PERSPECTIEF_USER", &install.worker);
+        command
+    };
+    let remote = |args: &[&str]| {
+        let out = with_token(&token).args(args).args(["-o", "json"]).output().unwrap();
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
@@ -55,32 +57,17 @@ fn the_same_trajectory_through_a_server() {
         // The organisations register reads the same through the server; keeping it is local.
         assert_eq!(remote(&["organisation", "list"]), install.json(&["organisation", "list"]));
         assert_eq!(remote(&["organisation", "show", "iom"])["code"], "IOM");
-        let out = crate::support::bare()
-            .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))
-            .env("PERSPECTIEF_SERVER", &server)
-            .env("PERSPECTIEF_TOKEN", &token)
-            .env("PERSPECTIEF_USER", &install.worker)
+        let out = with_token(&token)
             .args(["organisation", "add", "--code", "ASKV", "--name", "ASKV", "--kind", "ngo"])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(69), "{}", stderr(&out));
         // Administration is local only: documented exit code 69.
-        let out = crate::support::bare()
-            .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))
-            .env("PERSPECTIEF_SERVER", &server)
-            .env("PERSPECTIEF_TOKEN", &token)
-            .env("PERSPECTIEF_USER", &install.worker)
-            .args(["user", "list"])
-            .output()
-            .unwrap();
+        let out = with_token(&token).args(["user", "list"]).output().unwrap();
         assert_eq!(out.status.code(), Some(69));
         // So are the privacy operations and synthetic data, and the message says so.
         for args in [["privacy", "reviews"], ["dev", "seed"]] {
-            let out = crate::support::bare()
-                .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))
-                .env("PERSPECTIEF_SERVER", &server)
-                .env("PERSPECTIEF_TOKEN", &token)
-                .env("PERSPECTIEF_USER", &install.worker)
+            let out = with_token(&token)
                 .args(args)
                 .args(["--participants", "1"].into_iter().filter(|_| args[0] == "dev"))
                 .output()
@@ -90,14 +77,7 @@ fn the_same_trajectory_through_a_server() {
             assert!(err.contains("privacy") && err.contains("dev seed"), "{err}");
         }
         // A wrong token is refused.
-        let out = crate::support::bare()
-            .env("PERSPECTIEF_CONFIG", install.dir.path().join("remote.toml"))
-            .env("PERSPECTIEF_SERVER", &server)
-            .env("PERSPECTIEF_TOKEN", "nonsense")
-            .env("PERSPECTIEF_USER", &install.worker)
-            .args(["participant", "list"])
-            .output()
-            .unwrap();
+        let out = with_token("nonsense").args(["participant", "list"]).output().unwrap();
         assert!(!out.status.success());
     }));
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();

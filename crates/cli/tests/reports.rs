@@ -17,8 +17,7 @@ fn the_subsidy_report_its_drilldown_a_progress_report_and_the_agenda() {
     let p = trajectory(&|args| i.json(args));
     let short = &p[p.len() - 8..];
     // Subsidy periods are the project lead's to define.
-    let lead = i.json(&["--as", &i.admin, "user", "add", "--name", "Leider Test", "--role", "project_lead"]);
-    let lead = lead["user"].as_str().unwrap().to_owned();
+    let lead = i.add_user("Leider Test", "project_lead");
     let v = i.json(&[
         "--as",
         &lead,

@@ -25,10 +25,7 @@ const ALL_30_DAYS: [&str; 14] = [
 #[test]
 fn retention_from_the_command_line_erases_expired_people_and_their_managed_backups() {
     let i = Install::new();
-    let lead = i.json(&["--as", &i.admin, "user", "add", "--name", "Leider Test", "--role", "project_lead"])["user"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let lead = i.add_user("Leider Test", "project_lead");
     let name = "Kanariepietje";
     let p = i.json(&["participant", "register", "--given-names", name, "--registered-on=-60"])["participant"]
         .as_str()

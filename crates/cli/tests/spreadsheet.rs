@@ -75,14 +75,7 @@ fn the_rejected_rows_file_neutralises_formulas_and_imports_back_as_it_was() {
     )
     .unwrap();
     let rejected = install.dir.path().join("afgekeurd.csv");
-    let v = install.json(&[
-        "import",
-        "participants",
-        file.to_str().unwrap(),
-        "--skip-invalid",
-        "--rejected",
-        rejected.to_str().unwrap(),
-    ]);
+    let v = install.import_participants_skipping_invalid(&file, &rejected);
     assert_eq!(v["imported"], 1);
     let text = std::fs::read_to_string(&rejected).unwrap();
     assert_no_formula(&text);

@@ -61,6 +61,19 @@ impl Install {
 }
 
 impl Install {
+    /// Add an account as the administrator (`user add`); returns its user id.
+    pub fn add_user(&self, name: &str, role: &str) -> String {
+        let v = self.json(&["--as", &self.admin, "user", "add", "--name", name, "--role", role]);
+        v["user"].as_str().unwrap().to_owned()
+    }
+
+    /// `import participants <file> --skip-invalid --rejected <rejected>`: the valid rows
+    /// imported, the rejected ones written to `rejected`; the JSON answer.
+    pub fn import_participants_skipping_invalid(&self, file: &std::path::Path, rejected: &std::path::Path) -> Value {
+        let (file, rejected) = (file.to_str().unwrap(), rejected.to_str().unwrap());
+        self.json(&["import", "participants", file, "--skip-invalid", "--rejected", rejected])
+    }
+
     /// Register an organisation as the administrator (`organisation add`); returns its id.
     pub fn organisation(&self, code: &str, name: &str, kind: &str, domains: &[&str]) -> String {
         let mut args = vec!["--as", &self.admin, "organisation", "add", "--code", code, "--name", name, "--kind", kind];
@@ -102,11 +115,37 @@ impl Install {
         if let Some(lead) = users.as_array().unwrap().iter().find(|u| u["name"] == NAME) {
             return lead["id"].as_str().unwrap().to_owned();
         }
-        let v = self.json(&["--as", &self.admin, "user", "add", "--name", NAME, "--role", "project_lead"]);
-        let lead = v["user"].as_str().unwrap().to_owned();
+        let lead = self.add_user(NAME, "project_lead");
         self.json(&["--as", &lead, "user", "confirm", &lead]);
         lead
     }
+}
+
+/// The arguments of `contact log` for an individual talk with `participant` under activity
+/// 5.2.a(2), followed by `more`.
+pub fn talk<'a>(participant: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["contact", "log", participant, "--kind", "individual_talk", "--activity", "5.2.a(2)"];
+    args.extend_from_slice(more);
+    args
+}
+
+/// The arguments of `session create` for a theme session today (return, at the WereldHuis, in
+/// Tigrinya), followed by `more`.
+pub fn theme_session<'a>(more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "session",
+        "create",
+        "--date",
+        "vandaag",
+        "--theme",
+        "Terugkeer",
+        "--venue",
+        "WereldHuis",
+        "--language",
+        "ti",
+    ];
+    args.extend_from_slice(more);
+    args
 }
 
 /// The binary with a clean environment.

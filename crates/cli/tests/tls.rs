@@ -9,42 +9,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use perspectief_tests::tls::Authority;
 use serde_json::Value;
 
 use crate::support::{Install, bare, bare_std, stderr};
 
-/// A certificate authority made for one test.
-struct Authority {
-    pem: String,
-    issuer: Issuer<'static, KeyPair>,
-}
-
-impl Authority {
-    fn new(name: &str) -> Self {
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
-        params.distinguished_name.push(DnType::CommonName, name);
-        let pem = params.self_signed(&key).unwrap().pem();
-        Self { pem, issuer: Issuer::new(params, key) }
-    }
-
-    /// Write this CA's certificate, and a certificate for `name` with its key, into `dir` as
-    /// `<file>-ca.pem`, `<file>.pem` and `<file>.key`; returns (ca, cert, key).
-    fn write(&self, dir: &Path, file: &str, name: &str) -> (PathBuf, PathBuf, PathBuf) {
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::new(vec![name.to_owned()]).unwrap();
-        params.distinguished_name.push(DnType::CommonName, name);
-        let cert = params.signed_by(&key, &self.issuer).unwrap();
-        let paths =
-            (dir.join(format!("{file}-ca.pem")), dir.join(format!("{file}.pem")), dir.join(format!("{file}.key")));
-        std::fs::write(&paths.0, &self.pem).unwrap();
-        std::fs::write(&paths.1, cert.pem()).unwrap();
-        std::fs::write(&paths.2, key.serialize_pem()).unwrap();
-        paths
-    }
+/// Write `ca`'s certificate, and a certificate for `name` with its key, into `dir` as
+/// `<file>-ca.pem`, `<file>.pem` and `<file>.key`; returns (ca, cert, key).
+fn write(ca: &Authority, dir: &Path, file: &str, name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let (cert, key) = ca.issue(&[name]);
+    let paths = (dir.join(format!("{file}-ca.pem")), dir.join(format!("{file}.pem")), dir.join(format!("{file}.key")));
+    std::fs::write(&paths.0, &ca.pem).unwrap();
+    std::fs::write(&paths.1, cert).unwrap();
+    std::fs::write(&paths.2, key).unwrap();
+    paths
 }
 
 /// `perspectief serve` on the installation's database with TLS; stopped when dropped.
@@ -119,8 +97,8 @@ fn the_cli_works_through_a_tls_server_with_its_ca_the_systems_roots_or_the_confi
     let install = Install::new();
     let token = token(&install);
     let dir = install.dir.path();
-    let (ca, cert, key) = Authority::new("Perspectief test CA").write(dir, "server", "localhost");
-    let (stranger_ca, _, _) = Authority::new("Another CA").write(dir, "stranger", "localhost");
+    let (ca, cert, key) = write(&Authority::new("Perspectief test CA"), dir, "server", "localhost");
+    let (stranger_ca, _, _) = write(&Authority::new("Another CA"), dir, "stranger", "localhost");
     let server = Served::start(&install, &cert, &key, None);
     let url = format!("https://localhost:{}", server.port);
 
@@ -236,11 +214,11 @@ fn mutual_tls_needs_a_client_certificate_from_the_servers_client_ca() {
     let install = Install::new();
     let token = token(&install);
     let dir = install.dir.path();
-    let (ca, cert, key) = Authority::new("Server CA").write(dir, "server", "localhost");
+    let (ca, cert, key) = write(&Authority::new("Server CA"), dir, "server", "localhost");
     let staff = Authority::new("Staff CA");
-    let (client_ca, client_cert, client_key) = staff.write(dir, "medewerker", "medewerker-1");
-    let (_, outsider_cert, outsider_key) = Authority::new("Outsider CA").write(dir, "buiten", "buitenstaander");
-    let (_, _, other_key) = staff.write(dir, "ander", "medewerker-2");
+    let (client_ca, client_cert, client_key) = write(&staff, dir, "medewerker", "medewerker-1");
+    let (_, outsider_cert, outsider_key) = write(&Authority::new("Outsider CA"), dir, "buiten", "buitenstaander");
+    let (_, _, other_key) = write(&staff, dir, "ander", "medewerker-2");
     let server = Served::start(&install, &cert, &key, Some(&client_ca));
     let url = format!("https://localhost:{}", server.port);
     let run = |extra: &[&Path], flags: &[&str]| {

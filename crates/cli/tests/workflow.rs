@@ -32,21 +32,17 @@ pub fn trajectory(run: &dyn Fn(&[&str]) -> Value) -> String {
     // Short references: the last 8 characters of the id, as tables show them.
     let short = &p[p.len() - 8..];
 
-    let v = run(&[
-        "contact",
-        "log",
+    let v = run(&crate::support::talk(
         short,
-        "--kind",
-        "individual_talk",
-        "--activity",
-        "5.2.a(2)",
-        "--summary",
-        "Eerste toekomstoriëntatiegesprek.",
-        "--duration",
-        "45",
-        "--agreement",
-        "Documenten verzamelen@+14",
-    ]);
+        &[
+            "--summary",
+            "Eerste toekomstoriëntatiegesprek.",
+            "--duration",
+            "45",
+            "--agreement",
+            "Documenten verzamelen@+14",
+        ],
+    ));
     assert_eq!(v["changed"], true);
     assert!(v["contact"].as_str().is_some());
     let case = run(&["participant", "show", &p]);
@@ -248,18 +244,7 @@ fn sessions_meetings_and_the_worklist() {
         .as_str()
         .unwrap()
         .to_owned();
-    let s = install.json(&[
-        "session",
-        "create",
-        "--date",
-        "vandaag",
-        "--theme",
-        "Terugkeer",
-        "--venue",
-        "WereldHuis",
-        "--language",
-        "ti",
-    ]);
+    let s = install.json(&crate::support::theme_session(&[]));
     let s = s["session"].as_str().unwrap().to_owned();
     let v = install.json(&["session", "attend", &s, "--participant", &p, "--head-count", "4"]);
     assert_eq!(v["reach"], 5);

@@ -8,37 +8,10 @@ use perspectief_core::{OrganisationId, UserId};
 use perspectief_grpc::client::{RemoteService, StaticToken};
 use perspectief_grpc::connect::{ClientTls, ConnectError, ConnectOptions, FileProblem, TlsFile, Transport};
 use perspectief_grpc::server::{ServerConfig, TlsConfig};
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use perspectief_tests::tls::Authority;
 use tonic::transport::{Certificate, ClientTlsConfig, Identity};
 
 use crate::server::Harness;
-
-/// A certificate authority made for one test.
-pub struct Authority {
-    pub pem: String,
-    issuer: Issuer<'static, KeyPair>,
-}
-
-impl Authority {
-    pub fn new(name: &str) -> Self {
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
-        params.distinguished_name.push(DnType::CommonName, name);
-        let pem = params.self_signed(&key).unwrap().pem();
-        Self { pem, issuer: Issuer::new(params, key) }
-    }
-
-    /// A certificate for `names` (DNS names or IP addresses) and its key, PEM.
-    pub fn issue(&self, names: &[&str]) -> (String, String) {
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::new(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>()).unwrap();
-        params.distinguished_name.push(DnType::CommonName, names[0]);
-        let cert = params.signed_by(&key, &self.issuer).unwrap();
-        (cert.pem(), key.serialize_pem())
-    }
-}
 
 fn server_tls((cert, key): &(String, String), client_ca: Option<&Authority>) -> ServerConfig {
     ServerConfig {

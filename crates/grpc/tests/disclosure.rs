@@ -9,23 +9,21 @@
 //! access log as a denial.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 use perspectief_core::access::Grant;
-use perspectief_core::accounts::UserAccount;
-use perspectief_core::case::{CaseChange, CaseCommand, CaseEvent, NewContact, RegisterParticipant};
+use perspectief_core::case::{CaseChange, CaseCommand, CaseEvent, NewContact};
 use perspectief_core::report::ReportingService;
 use perspectief_core::returns::ExplorationFindings;
-use perspectief_core::service::{AuditOutcome, Caller, PerspectiefService, Purpose};
+use perspectief_core::service::{AuditOutcome, Caller, PerspectiefService};
 use perspectief_core::*;
 use perspectief_grpc::client::{RemoteService, StaticToken};
 use perspectief_grpc::pb;
-use perspectief_grpc::server::{ServerConfig, serve};
-use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
-use tonic::transport::server::TcpIncoming;
+use perspectief_tests::fixtures::talk;
 
 use DataCategory as C;
+
+use crate::support::{Served, authed};
 
 /// Texts that must never leave the foundation, whoever reads.
 const SECRET: &str = "GEHEIM";
@@ -167,52 +165,28 @@ struct World {
 }
 
 async fn world(now: chrono::DateTime<Utc>) -> World {
-    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
-    let mut options = StoreOptions::new("sqlite::memory:", keys);
-    options.clock = Arc::new(ManualClock::new(now));
-    let store = Store::open(options).await.unwrap();
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let address = incoming.local_addr().unwrap();
-    let served = Arc::new(store.clone());
-    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
-    let admin =
-        Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor(Grant::NONE));
-    let foundation = store.policy().foundation;
+    let served = Served::at(now).await;
+    let foundation = served.foundation();
     let mut n = 100;
-    let mut account = async |org: OrganisationId, role: Role| {
+    let mut account = async |org: OrganisationId, role: Role, grant: Option<Grant>| {
         n += 1;
-        let account = UserAccount {
-            id: UserId::from_u128(n),
-            organisation: org,
-            role,
-            name: Label::parse("Synthetisch account").unwrap(),
-            disabled: false,
-            awaiting_confirmation: false,
-        };
-        let account = store.create_user(&admin, account).await.unwrap();
-        let token = crate::support::working_token(&store, &admin, account.id, "disclosure", Duration::days(30)).await;
-        let remote =
-            RemoteService::connect(&format!("http://{address}"), StaticToken::new(token.clone())).await.unwrap();
-        let purpose = Purpose::permitted_for(role)[0];
-        let caller = Caller { purpose, ..Caller::local(account.actor(store.grant_of(org).await.unwrap())) };
-        (token, (caller, remote))
+        let account = served.account(UserId::from_u128(n), org, role, grant).await;
+        (account.token, (account.caller, account.remote))
     };
     let mut tokens = BTreeMap::new();
     let mut clients = BTreeMap::new();
     for org in ORGS {
-        crate::organisations::ensure_registered(&store, &admin, org.id()).await;
-        if let Some((categories, max_level)) = org.grant() {
-            let grant = Grant { categories: categories.into_iter().collect(), max_level };
-            store.set_grant(&admin, org.id(), Some(grant)).await.unwrap();
-        }
-        let (token, client) = account(org.id(), org.role()).await;
+        let grant = org
+            .grant()
+            .map(|(categories, max_level)| Grant { categories: categories.into_iter().collect(), max_level });
+        let (token, client) = account(org.id(), org.role(), grant).await;
         tokens.insert(org, token);
         clients.insert(org, client);
     }
-    let worker = account(foundation, Role::ProjectWorker).await.1;
-    let lead = account(foundation, Role::ProjectLead).await.1;
-    let auditor = account(foundation, Role::Auditor).await.1;
-    World { address, tokens, clients, worker, lead, auditor }
+    let worker = account(foundation, Role::ProjectWorker, None).await.1;
+    let lead = account(foundation, Role::ProjectLead, None).await.1;
+    let auditor = account(foundation, Role::Auditor, None).await.1;
+    World { address: served.address, tokens, clients, worker, lead, auditor }
 }
 
 impl World {
@@ -221,20 +195,7 @@ impl World {
     /// participant, DT&V and the municipality, and a progress report sent to the municipality.
     async fn person(&self, today: NaiveDate) -> (ParticipantId, Facts) {
         let (worker, svc) = (&self.worker.0, &self.worker.1);
-        let id = ParticipantId::from_u128(uuid::Uuid::new_v4().as_u128());
-        let profile = ParticipantProfile {
-            given_names: Name::parse("INHOUD-identity").unwrap(),
-            family_name: None,
-            aliases: vec![],
-            date_of_birth: None,
-            country_of_origin: None,
-            nationalities: vec![],
-            languages: vec![],
-            v_number: None,
-            lvv_location: None,
-            project_worker: worker.actor.user,
-        };
-        svc.register_participant(worker, RegisterParticipant { id, profile, registered_on: today }).await.unwrap();
+        let id = crate::support::register(svc, worker, "INHOUD-identity", today).await;
         let run = |cmd: CaseCommand| async move { svc.execute(worker, id, None, cmd).await.unwrap() };
         let mut facts = Facts { referrals: BTreeMap::new(), consents: BTreeMap::new() };
         for org in ORGS {
@@ -242,34 +203,13 @@ impl World {
             if categories.is_empty() {
                 continue;
             }
-            let consent = ConsentId::from_u128(uuid::Uuid::new_v4().as_u128());
+            let (consent, give) = crate::support::consent(org.id(), categories, today);
             facts.consents.insert(consent, org.id());
-            run(CaseCommand::GiveConsent {
-                id: consent,
-                organisation: org.id(),
-                categories,
-                purpose: text("Samenwerking in de keten."),
-                given_on: today,
-            })
-            .await;
+            run(give).await;
         }
         let at = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap();
         for category in [C::Guidance, C::Legal, C::MedicalPsychosocial, C::CriminalHistory] {
-            run(CaseCommand::LogContact(NewContact {
-                id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-                at,
-                kind: ContactKind::IndividualTalk,
-                location: ContactLocation::Office,
-                staff: BTreeSet::new(),
-                activities: [ActivityCode::OrientationTalks].into(),
-                summary: text(&format!("INHOUD-{category}")),
-                category,
-                partner: None,
-                duration_minutes: None,
-                agreements: vec![],
-                documents: Vec::new(),
-            }))
-            .await;
+            run(CaseCommand::LogContact(talk(at, category, &format!("INHOUD-{category}")))).await;
         }
         run(CaseCommand::RecordReturnStance {
             stance: ReturnStance::Considering,
@@ -321,18 +261,9 @@ impl World {
         }))
         .await;
         run(CaseCommand::LogContact(NewContact {
-            id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-            at,
-            kind: ContactKind::IndividualTalk,
             location: ContactLocation::Partner(Label::parse("GEHEIM-locatie-partner").unwrap()),
-            staff: BTreeSet::new(),
-            activities: [ActivityCode::OrientationTalks].into(),
-            summary: text("INHOUD-guidance gesprek bij een partner"),
-            category: C::Guidance,
             partner: Some(Org::Dtv.id()),
-            duration_minutes: None,
-            agreements: vec![],
-            documents: Vec::new(),
+            ..talk(at, C::Guidance, "INHOUD-guidance gesprek bij een partner")
         }))
         .await;
         let score = |n| perspectief_core::ZrmScore::new(n).unwrap();
@@ -426,9 +357,7 @@ impl World {
     async fn stream(&self, org: Org, p: ParticipantId) -> Vec<pb::CaseEvent> {
         use pb::event_service_client::EventServiceClient;
         let mut client = EventServiceClient::connect(format!("http://{}", self.address)).await.unwrap();
-        let mut request = tonic::Request::new(pb::WatchEventsRequest { after_position: 0 });
-        let bearer = format!("Bearer {}", self.tokens[&org]);
-        request.metadata_mut().insert("authorization", bearer.parse().unwrap());
+        let request = authed(&self.tokens[&org], pb::WatchEventsRequest { after_position: 0 });
         let mut stream = match client.watch_events(request).await {
             Ok(s) => s.into_inner(),
             // A caller the feed shows nothing to at all may be refused outright.
@@ -673,8 +602,7 @@ async fn a_partner_reads_one_person_reduced_to_its_consents_with_the_withheld_ca
     // The raw answer, as a partner's own system gets it.
     let mut client =
         pb::case_service_client::CaseServiceClient::connect(format!("http://{}", w.address)).await.unwrap();
-    let mut request = tonic::Request::new(pb::GetCaseFileRequest { name: format!("participants/{p}") });
-    request.metadata_mut().insert("authorization", format!("Bearer {}", w.tokens[&Org::Iom]).parse().unwrap());
+    let request = authed(&w.tokens[&Org::Iom], pb::GetCaseFileRequest { name: format!("participants/{p}") });
     let file = client.get_case_file(request).await.unwrap().into_inner();
     assert_eq!(file.profile.as_ref().map(|p| p.given_names.as_str()), Some("INHOUD-identity"));
     assert!(file.exploration.is_some(), "return data under consent");
@@ -695,8 +623,7 @@ async fn a_partner_reads_one_person_reduced_to_its_consents_with_the_withheld_ca
     assert!(file.consents.iter().all(|c| c.organisation == Org::Iom.id().to_string()));
 
     // A partner that may see nothing at all of the person is refused.
-    let mut request = tonic::Request::new(pb::GetCaseFileRequest { name: format!("participants/{p}") });
-    request.metadata_mut().insert("authorization", format!("Bearer {}", w.tokens[&Org::Stranger]).parse().unwrap());
+    let request = authed(&w.tokens[&Org::Stranger], pb::GetCaseFileRequest { name: format!("participants/{p}") });
     let refused = client.get_case_file(request).await.unwrap_err();
     assert_eq!(refused.code(), tonic::Code::PermissionDenied);
 

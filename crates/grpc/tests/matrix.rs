@@ -9,38 +9,20 @@
 //! has no grant at all. Half of the cases raise their legal and return data to *geheim*.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 use perspectief_core::access::{CaseLevels, Grant};
-use perspectief_core::accounts::UserAccount;
-use perspectief_core::case::{CaseCommand, NewContact, RegisterParticipant};
+use perspectief_core::case::CaseCommand;
 use perspectief_core::report::ReportingService;
-use perspectief_core::service::{AuditOutcome, Caller, PerspectiefService, Purpose};
+use perspectief_core::service::{AuditOutcome, Caller, PerspectiefService};
 use perspectief_core::*;
 use perspectief_grpc::client::{RemoteService, StaticToken};
-use perspectief_grpc::server::{ServerConfig, serve};
-use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
-use tonic::transport::server::TcpIncoming;
+use perspectief_tests::fixtures::talk;
+
+use crate::support::{Consents, MUNICIPALITY, PARTNER, Served, UNGRANTED, Who, allowed, consent};
 
 use Action::{Create, Read, Search, Update};
 use DataCategory as C;
-
-const PARTNER: u128 = 0xA1;
-const UNGRANTED: u128 = 0xA2;
-const MUNICIPALITY: u128 = 0xB1;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Who {
-    AssignedWorker,
-    OtherWorker,
-    Lead,
-    CaseManager,
-    Partner,
-    UngrantedPartner,
-    Auditor,
-    Administrator,
-}
 
 const EVERYONE: [Who; 8] = [
     Who::AssignedWorker,
@@ -52,14 +34,6 @@ const EVERYONE: [Who; 8] = [
     Who::Auditor,
     Who::Administrator,
 ];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Consents {
-    None,
-    ReturnOnly,
-    Everything,
-    Withdrawn,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Levels {
@@ -143,39 +117,15 @@ impl World {
     /// of the state for every outside organisation, and the levels.
     async fn case(&self, consents: Consents, levels: Levels) -> ParticipantId {
         let (worker, svc) = self.client(Who::AssignedWorker);
-        let id = ParticipantId::from_u128(uuid::Uuid::new_v4().as_u128());
-        let profile = ParticipantProfile {
-            given_names: Name::parse("Matrix").unwrap(),
-            family_name: None,
-            aliases: vec![],
-            date_of_birth: None,
-            country_of_origin: None,
-            nationalities: vec![],
-            languages: vec![],
-            v_number: None,
-            lvv_location: None,
-            project_worker: worker.actor.user,
-        };
-        svc.register_participant(worker, RegisterParticipant { id, profile, registered_on: self.today }).await.unwrap();
+        let id = crate::support::register(svc, worker, "Matrix", self.today).await;
         let run = |cmd: CaseCommand| async move { svc.execute(worker, id, None, cmd).await.unwrap() };
-        let categories: BTreeSet<DataCategory> = match consents {
-            Consents::None => BTreeSet::new(),
-            Consents::ReturnOnly => [C::Return].into(),
-            Consents::Everything | Consents::Withdrawn => DataCategory::ALL.into(),
-        };
+        let categories = consents.categories();
         let mut given = vec![];
         if !categories.is_empty() {
             for org in [PARTNER, UNGRANTED, MUNICIPALITY] {
-                let consent = ConsentId::from_u128(uuid::Uuid::new_v4().as_u128());
-                given.push(consent);
-                run(CaseCommand::GiveConsent {
-                    id: consent,
-                    organisation: OrganisationId::from_u128(org),
-                    categories: categories.clone(),
-                    purpose: text("Samenwerking in de keten."),
-                    given_on: self.today,
-                })
-                .await;
+                let (id, give) = consent(OrganisationId::from_u128(org), categories.clone(), self.today);
+                given.push(id);
+                run(give).await;
             }
         }
         for category in [C::Guidance, C::Legal, C::MedicalPsychosocial, C::CriminalHistory] {
@@ -218,65 +168,19 @@ impl World {
 }
 
 fn contact(category: DataCategory, summary: &str) -> CaseCommand {
-    CaseCommand::LogContact(NewContact {
-        id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-        at: Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap(),
-        kind: ContactKind::IndividualTalk,
-        location: ContactLocation::Office,
-        staff: BTreeSet::new(),
-        activities: [ActivityCode::OrientationTalks].into(),
-        summary: text(summary),
-        category,
-        partner: None,
-        duration_minutes: None,
-        agreements: vec![],
-        documents: Vec::new(),
-    })
+    CaseCommand::LogContact(talk(Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap(), category, summary))
 }
 
 async fn world(now: chrono::DateTime<Utc>) -> World {
-    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
-    let mut options = StoreOptions::new("sqlite::memory:", keys);
-    options.clock = Arc::new(ManualClock::new(now));
-    let store = Store::open(options).await.unwrap();
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let address = incoming.local_addr().unwrap();
-    let served = Arc::new(store.clone());
-    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
-
-    let admin =
-        Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor(Grant::NONE));
-    let foundation = store.policy().foundation;
+    let served = Served::at(now).await;
+    let foundation = served.foundation();
     let mut clients = BTreeMap::new();
     for (n, who) in EVERYONE.into_iter().enumerate() {
-        let (role, org) = match who {
-            Who::AssignedWorker | Who::OtherWorker => (Role::ProjectWorker, foundation),
-            Who::Lead => (Role::ProjectLead, foundation),
-            Who::CaseManager => (Role::MunicipalCaseManager, OrganisationId::from_u128(MUNICIPALITY)),
-            Who::Partner => (Role::ChainPartner, OrganisationId::from_u128(PARTNER)),
-            Who::UngrantedPartner => (Role::ChainPartner, OrganisationId::from_u128(UNGRANTED)),
-            Who::Auditor => (Role::Auditor, foundation),
-            Who::Administrator => (Role::Administrator, foundation),
-        };
-        let account = UserAccount {
-            id: UserId::from_u128(100 + n as u128),
-            organisation: org,
-            role,
-            name: Label::parse("Synthetisch account").unwrap(),
-            disabled: false,
-            awaiting_confirmation: false,
-        };
-        crate::organisations::ensure_registered(&store, &admin, org).await;
-        let account = store.create_user(&admin, account).await.unwrap();
-        if let Some((categories, max_level)) = grant_of(who) {
-            let grant = Grant { categories: categories.into_iter().collect(), max_level };
-            store.set_grant(&admin, org, Some(grant)).await.unwrap();
-        }
-        let token = crate::support::working_token(&store, &admin, account.id, "matrix", Duration::days(30)).await;
-        let remote = RemoteService::connect(&format!("http://{address}"), StaticToken::new(token)).await.unwrap();
-        let purpose = Purpose::permitted_for(role)[0];
-        let caller = Caller { purpose, ..Caller::local(account.actor(store.grant_of(org).await.unwrap())) };
-        clients.insert(who, (caller, remote));
+        let (role, org) = who.role_in(foundation);
+        let grant = grant_of(who)
+            .map(|(categories, max_level)| Grant { categories: categories.into_iter().collect(), max_level });
+        let account = served.account(UserId::from_u128(100 + n as u128), org, role, grant).await;
+        clients.insert(who, (account.caller, account.remote));
     }
     World { clients, today: perspectief_core::time::amsterdam_date(now) }
 }
@@ -333,14 +237,6 @@ fn seen_categories(who: Who, consents: Consents, levels: Levels) -> BTreeSet<Dat
 fn sees_something(who: Who, consents: Consents, levels: Levels) -> bool {
     let outside = matches!(who, Who::CaseManager | Who::Partner | Who::UngrantedPartner);
     !seen_categories(who, consents, levels).is_empty() || (outside && consents != Consents::None)
-}
-
-fn allowed<T>(result: &Result<T, DomainError>, what: &str) -> bool {
-    match result {
-        Ok(_) => true,
-        Err(DomainError::AccessDenied(_)) => false,
-        Err(e) => panic!("{what}: neither allowed nor denied: {e}"),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

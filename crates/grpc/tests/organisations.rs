@@ -2,24 +2,20 @@
 //! register (directory data only), staff read the staff directory, and nobody outside the
 //! foundation does; the Rust client gives the same answers as the store.
 
-use std::sync::Arc;
-
-use chrono::Duration;
 use perspectief_core::access::Grant;
-use perspectief_core::accounts::UserAccount;
 use perspectief_core::organisation::{
     DirectoryService, Organisation, OrganisationCode, OrganisationFilter, OrganisationInput, OrganisationRef,
 };
 use perspectief_core::service::{Caller, PageRequest, PerspectiefService};
-use perspectief_core::{DomainError, EntityKind, Label, OrganisationId, PartnerDomain, Role, UserId};
+use perspectief_core::{DomainError, EntityKind, OrganisationId, PartnerDomain, Role, UserId};
 use perspectief_grpc::client::{RemoteService, StaticToken};
 use perspectief_grpc::pb;
 use perspectief_grpc::pb::organisation_service_client::OrganisationServiceClient;
-use perspectief_grpc::server::{ServerConfig, serve};
-use perspectief_store::{Keyring, Store, StoreOptions};
-use tonic::transport::server::TcpIncoming;
-use tonic::{Code, Request};
+use perspectief_store::Store;
+use tonic::Code;
 use tonic_types::StatusExt;
+
+use crate::support::{Served, authed};
 
 /// Register `id` if the register does not hold it yet, as an organisation first seen in use
 /// (named by its id, a generated code): for harnesses that invent organisation ids for their
@@ -38,19 +34,15 @@ pub async fn ensure_registered(store: &Store, admin: &Caller, id: OrganisationId
 }
 
 struct World {
-    store: Store,
-    address: std::net::SocketAddr,
+    served: Served,
     iom: Organisation,
     partner_token: String,
     worker_token: String,
 }
 
 async fn world() -> World {
-    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
-    let store = Store::open(StoreOptions::new("sqlite::memory:", keys)).await.unwrap();
-    let admin =
-        Caller::local(store.bootstrap_administrator(UserId::from_u128(1), "Beheer").await.unwrap().actor(Grant::NONE));
-    let foundation = store.policy().foundation;
+    let served = Served::on_the_wall_clock().await;
+    let (store, admin, foundation) = (&served.store, &served.admin, served.foundation());
     let iom = OrganisationInput {
         code: "iom".into(),
         name: "IOM Nederland".into(),
@@ -62,7 +54,7 @@ async fn world() -> World {
     }
     .into_organisation(OrganisationId::from_u128(0x10), foundation)
     .unwrap();
-    store.add_organisation(&admin, iom.clone()).await.unwrap();
+    store.add_organisation(admin, iom.clone()).await.unwrap();
     for (id, code, kind) in [(0x11, "ASKV", "ngo"), (0x12, "GEMEENTE", "municipality"), (0x13, "OUD", "ngo")] {
         let o = OrganisationInput {
             code: code.into(),
@@ -72,47 +64,23 @@ async fn world() -> World {
         }
         .into_organisation(OrganisationId::from_u128(id), foundation)
         .unwrap();
-        store.add_organisation(&admin, o).await.unwrap();
+        store.add_organisation(admin, o).await.unwrap();
     }
     let retire = perspectief_core::organisation::OrganisationChanges { active: Some(false), ..Default::default() };
-    store.update_organisation(&admin, OrganisationRef::Id(OrganisationId::from_u128(0x13)), retire).await.unwrap();
-    let mut tokens = Vec::new();
-    for (id, organisation, role, name) in
-        [(2, iom.id, Role::ChainPartner, "IOM-koppeling"), (3, foundation, Role::ProjectWorker, "Sanne de Vries")]
-    {
-        let account = UserAccount {
-            id: UserId::from_u128(id),
-            organisation,
-            role,
-            name: Label::parse(name).unwrap(),
-            disabled: false,
-            awaiting_confirmation: false,
-        };
-        store.create_user(&admin, account).await.unwrap();
-        tokens.push(
-            crate::support::working_token(&store, &admin, UserId::from_u128(id), "test", Duration::days(1)).await,
-        );
-    }
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let address = incoming.local_addr().unwrap();
-    let served = Arc::new(store.clone());
-    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
-    World { store, address, iom, worker_token: tokens.pop().unwrap(), partner_token: tokens.pop().unwrap() }
-}
-
-fn authed<T>(token: &str, msg: T) -> Request<T> {
-    let mut req = Request::new(msg);
-    req.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
-    req
+    store.update_organisation(admin, OrganisationRef::Id(OrganisationId::from_u128(0x13)), retire).await.unwrap();
+    let partner = served.account_named(UserId::from_u128(2), iom.id, Role::ChainPartner, None, "IOM-koppeling").await;
+    let worker =
+        served.account_named(UserId::from_u128(3), foundation, Role::ProjectWorker, None, "Sanne de Vries").await;
+    World { iom, worker_token: worker.token, partner_token: partner.token, served }
 }
 
 impl World {
     async fn raw(&self) -> OrganisationServiceClient<tonic::transport::Channel> {
-        OrganisationServiceClient::connect(format!("http://{}", self.address)).await.unwrap()
+        OrganisationServiceClient::connect(format!("http://{}", self.served.address)).await.unwrap()
     }
 
     async fn remote(&self, token: &str) -> RemoteService<StaticToken> {
-        RemoteService::connect(&format!("http://{}", self.address), StaticToken::new(token)).await.unwrap()
+        RemoteService::connect(&format!("http://{}", self.served.address), StaticToken::new(token)).await.unwrap()
     }
 }
 
@@ -211,17 +179,18 @@ async fn a_partner_lists_and_reads_the_organisations_register() {
         .unwrap_err();
     assert_eq!(nonsense.code(), Code::InvalidArgument);
     // No token, no register.
-    let anonymous = raw.list_organisations(Request::new(pb::ListOrganisationsRequest::default())).await.unwrap_err();
+    let anonymous =
+        raw.list_organisations(tonic::Request::new(pb::ListOrganisationsRequest::default())).await.unwrap_err();
     assert_eq!(anonymous.code(), Code::Unauthenticated);
 
     // The Rust client gives what the store gives, errors included.
     let partner = w.remote(&w.partner_token).await;
     let local_admin =
-        Caller::local(w.store.local_account(UserId::from_u128(1)).await.unwrap().unwrap().actor(Grant::NONE));
+        Caller::local(w.served.store.local_account(UserId::from_u128(1)).await.unwrap().unwrap().actor(Grant::NONE));
     let all = PageRequest { page_size: 500, page_token: None };
     assert_eq!(
         partner.list_organisations(&as_partner(), OrganisationFilter::default(), all.clone()).await.unwrap(),
-        w.store.list_organisations(&local_admin, OrganisationFilter::default(), all.clone()).await.unwrap()
+        w.served.store.list_organisations(&local_admin, OrganisationFilter::default(), all.clone()).await.unwrap()
     );
     let by_code = OrganisationRef::parse("Iom").unwrap();
     assert_eq!(partner.get_organisation(&as_partner(), by_code).await.unwrap(), w.iom);
@@ -237,11 +206,12 @@ async fn a_partner_lists_and_reads_the_organisations_register() {
 
     // Every read is in the access log as the partner's.
     let log = w
+        .served
         .store
         .audit_log(
             &Caller::local(perspectief_core::Actor {
                 user: UserId::from_u128(9),
-                organisation: w.store.policy().foundation,
+                organisation: w.served.store.policy().foundation,
                 role: Role::Auditor,
                 grant: Grant::NONE,
             }),

@@ -3,32 +3,17 @@
 //! server with real tokens. Every cell is compared, so an unexpected allow fails the test.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use perspectief_core::accounts::UserAccount;
-use perspectief_core::case::{CaseCommand, NewContact, RegisterParticipant};
+use chrono::{NaiveDate, TimeZone, Utc};
+use perspectief_core::case::{CaseCommand, NewContact};
 use perspectief_core::returns::ExplorationFindings;
 use perspectief_core::service::{Caller, PageRequest, ParticipantFilter, PerspectiefService, Purpose};
 use perspectief_core::*;
 use perspectief_grpc::client::{RemoteService, StaticToken};
-use perspectief_grpc::server::{ServerConfig, serve};
-use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
-use tonic::transport::server::TcpIncoming;
+use perspectief_store::Store;
+use perspectief_tests::fixtures::talk;
 
-const PARTNER_ORG: u128 = 0xA;
-const MUNICIPALITY: u128 = 0xB;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Who {
-    AssignedWorker,
-    OtherWorker,
-    Lead,
-    CaseManager,
-    Partner,
-    Auditor,
-    Administrator,
-}
+use crate::support::{Consents, MUNICIPALITY, PARTNER, Served, Who, authed};
 
 const EVERYONE: [Who; 7] = [
     Who::AssignedWorker,
@@ -40,74 +25,41 @@ const EVERYONE: [Who; 7] = [
     Who::Administrator,
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum ConsentState {
-    None,
-    ReturnOnly,
-    Everything,
-    Withdrawn,
-}
-
 fn text(s: &str) -> Text {
     Text::parse(s).unwrap()
 }
 
 struct World {
     store: Store,
+    address: std::net::SocketAddr,
     tokens: BTreeMap<Who, String>,
     clients: BTreeMap<Who, (Caller, RemoteService<StaticToken>)>,
-    cases: BTreeMap<ConsentState, ParticipantId>,
+    cases: BTreeMap<Consents, ParticipantId>,
     today: NaiveDate,
 }
 
-async fn world(address: std::net::SocketAddr, store: Store, today: NaiveDate) -> World {
-    let admin = Caller::local(
-        store
-            .bootstrap_administrator(UserId::from_u128(1), "Beheer")
-            .await
-            .unwrap()
-            .actor(perspectief_core::access::Grant::NONE),
-    );
-    let foundation = store.policy().foundation;
+async fn world(now: chrono::DateTime<Utc>) -> World {
+    let served = Served::at(now).await;
+    let foundation = served.foundation();
     let mut clients = BTreeMap::new();
     let mut tokens = BTreeMap::new();
     for (n, who) in EVERYONE.into_iter().enumerate() {
-        let (role, org, purpose) = match who {
-            Who::AssignedWorker | Who::OtherWorker => (Role::ProjectWorker, foundation, Purpose::CaseWork),
-            Who::Lead => (Role::ProjectLead, foundation, Purpose::CaseWork),
-            Who::CaseManager => {
-                (Role::MunicipalCaseManager, OrganisationId::from_u128(MUNICIPALITY), Purpose::ChainCooperation)
-            }
-            Who::Partner => (Role::ChainPartner, OrganisationId::from_u128(PARTNER_ORG), Purpose::ChainCooperation),
-            Who::Auditor => (Role::Auditor, foundation, Purpose::Audit),
-            Who::Administrator => (Role::Administrator, foundation, Purpose::Administration),
+        let (role, org) = who.role_in(foundation);
+        let purpose = match who {
+            Who::AssignedWorker | Who::OtherWorker | Who::Lead => Purpose::CaseWork,
+            Who::CaseManager | Who::Partner | Who::UngrantedPartner => Purpose::ChainCooperation,
+            Who::Auditor => Purpose::Audit,
+            Who::Administrator => Purpose::Administration,
         };
-        let account = UserAccount {
-            id: UserId::from_u128(100 + n as u128),
-            organisation: org,
-            role,
-            name: Label::parse("Synthetisch account").unwrap(),
-            disabled: false,
-            awaiting_confirmation: false,
-        };
-        crate::organisations::ensure_registered(&store, &admin, org).await;
-        let account = store.create_user(&admin, account).await.unwrap();
-        // Outside the foundation: a grant of every category at every level, so that these
-        // tests are about roles and consent (the grant's own limits are tested separately).
-        if org != foundation {
-            let grant =
-                perspectief_core::access::Grant::all_categories(perspectief_core::ConfidentialityLevel::ZeerGeheim);
-            store.set_grant(&admin, org, Some(grant)).await.unwrap();
-        }
-        let grant = store.grant_of(org).await.unwrap();
-        let token = crate::support::working_token(&store, &admin, account.id, "matrix", Duration::days(30)).await;
-        tokens.insert(who, token.clone());
-        let remote = RemoteService::connect(&format!("http://{address}"), StaticToken::new(token)).await.unwrap();
-        let caller = Caller { purpose, ..Caller::local(account.actor(grant)) };
-        clients.insert(who, (caller, remote));
+        let grant = served.full_grant_outside_the_foundation(org);
+        let account = served.account(UserId::from_u128(100 + n as u128), org, role, grant).await;
+        tokens.insert(who, account.token);
+        clients.insert(who, (Caller { purpose, ..account.caller }, account.remote));
     }
-    let mut w = World { store, tokens, clients, cases: BTreeMap::new(), today };
-    for state in [ConsentState::None, ConsentState::ReturnOnly, ConsentState::Everything, ConsentState::Withdrawn] {
+    let Served { store, address, .. } = served;
+    let today = perspectief_core::time::amsterdam_date(now);
+    let mut w = World { store, address, tokens, clients, cases: BTreeMap::new(), today };
+    for state in [Consents::None, Consents::ReturnOnly, Consents::Everything, Consents::Withdrawn] {
         let id = w.case_with(state).await;
         w.cases.insert(state, id);
     }
@@ -122,41 +74,18 @@ impl World {
 
     /// A participant of the assigned worker with guidance, legal, medical and return events,
     /// and the consents of the state for both the partner and the municipality.
-    async fn case_with(&self, state: ConsentState) -> ParticipantId {
+    async fn case_with(&self, state: Consents) -> ParticipantId {
         let (worker, svc) = self.client(Who::AssignedWorker);
-        let id = ParticipantId::from_u128(uuid::Uuid::new_v4().as_u128());
-        let profile = ParticipantProfile {
-            given_names: Name::parse("Matrix").unwrap(),
-            family_name: None,
-            aliases: vec![],
-            date_of_birth: None,
-            country_of_origin: None,
-            nationalities: vec![],
-            languages: vec![],
-            v_number: None,
-            lvv_location: None,
-            project_worker: worker.actor.user,
-        };
-        svc.register_participant(worker, RegisterParticipant { id, profile, registered_on: self.today }).await.unwrap();
+        let id = crate::support::register(svc, worker, "Matrix", self.today).await;
         let run = |cmd: CaseCommand| async move { svc.execute(worker, id, None, cmd).await.unwrap() };
-        let categories: BTreeSet<DataCategory> = match state {
-            ConsentState::None => BTreeSet::new(),
-            ConsentState::ReturnOnly => BTreeSet::from([DataCategory::Return]),
-            ConsentState::Everything | ConsentState::Withdrawn => DataCategory::ALL.into_iter().collect(),
-        };
+        let categories = state.categories();
         let mut consents = vec![];
         if !categories.is_empty() {
-            for org in [PARTNER_ORG, MUNICIPALITY] {
-                let consent = ConsentId::from_u128(uuid::Uuid::new_v4().as_u128());
-                consents.push(consent);
-                run(CaseCommand::GiveConsent {
-                    id: consent,
-                    organisation: OrganisationId::from_u128(org),
-                    categories: categories.clone(),
-                    purpose: text("Samenwerking in de keten."),
-                    given_on: self.today,
-                })
-                .await;
+            for org in [PARTNER, MUNICIPALITY] {
+                let (id, give) =
+                    crate::support::consent(OrganisationId::from_u128(org), categories.clone(), self.today);
+                consents.push(id);
+                run(give).await;
             }
         }
         let at = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap();
@@ -166,24 +95,14 @@ impl World {
             (DataCategory::MedicalPsychosocial, vec![ActivityCode::OrientationTalks]),
         ] {
             run(CaseCommand::LogContact(NewContact {
-                id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-                at,
-                kind: ContactKind::IndividualTalk,
-                location: ContactLocation::Office,
-                staff: BTreeSet::new(),
                 activities: codes.into_iter().collect(),
-                summary: text("Synthetisch gesprek."),
-                category,
-                partner: None,
-                duration_minutes: None,
-                agreements: vec![],
-                documents: Vec::new(),
+                ..talk(at, category, "Synthetisch gesprek.")
             }))
             .await;
         }
         run(CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on: self.today, note: None }).await;
         run(CaseCommand::StartReturnExploration { on: self.today, findings: ExplorationFindings::default() }).await;
-        if state == ConsentState::Withdrawn {
+        if state == Consents::Withdrawn {
             for consent in consents {
                 run(CaseCommand::WithdrawConsent { consent, on: self.today }).await;
             }
@@ -215,33 +134,15 @@ impl World {
     }
 }
 
-/// A store on an in-memory database with its clock at `now`, served on a loopback port.
-async fn server(now: chrono::DateTime<Utc>) -> (std::net::SocketAddr, Store) {
-    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
-    let mut options = StoreOptions::new("sqlite::memory:", keys);
-    options.clock = Arc::new(ManualClock::new(now));
-    let store = Store::open(options).await.unwrap();
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let address = incoming.local_addr().unwrap();
-    let served = Arc::new(store.clone());
-    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
-    (address, store)
-}
-
 fn allowed<T>(result: Result<T, DomainError>, what: &str, who: Who) -> bool {
-    match result {
-        Ok(_) => true,
-        Err(DomainError::AccessDenied(_)) => false,
-        Err(e) => panic!("{what} as {who:?}: neither allowed nor denied: {e}"),
-    }
+    crate::support::allowed(&result, &format!("{what} as {who:?}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let today = perspectief_core::time::amsterdam_date(now);
-    let (address, store) = server(now).await;
-    let w = world(address, store, today).await;
+    let w = world(now).await;
 
     use DataCategory as C;
     use Who::*;
@@ -249,32 +150,32 @@ async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
     let all: BTreeSet<C> = [C::Identity, C::Guidance, C::Legal, C::MedicalPsychosocial, C::Return].into();
     let none = BTreeSet::new();
     for (state, who, expected) in [
-        (ConsentState::None, AssignedWorker, all.clone()),
-        (ConsentState::None, OtherWorker, [C::Identity].into()),
+        (Consents::None, AssignedWorker, all.clone()),
+        (Consents::None, OtherWorker, [C::Identity].into()),
         // Field-level need-to-know: the lead gets medical events with their content hidden
         // (checked below), as in the case file.
-        (ConsentState::None, Lead, all.clone()),
-        (ConsentState::None, CaseManager, none.clone()),
-        (ConsentState::None, Partner, none.clone()),
-        (ConsentState::None, Auditor, none.clone()),
-        (ConsentState::None, Administrator, none.clone()),
-        (ConsentState::ReturnOnly, CaseManager, [C::Return].into()),
-        (ConsentState::ReturnOnly, Partner, [C::Return].into()),
-        (ConsentState::ReturnOnly, OtherWorker, [C::Identity].into()),
+        (Consents::None, Lead, all.clone()),
+        (Consents::None, CaseManager, none.clone()),
+        (Consents::None, Partner, none.clone()),
+        (Consents::None, Auditor, none.clone()),
+        (Consents::None, Administrator, none.clone()),
+        (Consents::ReturnOnly, CaseManager, [C::Return].into()),
+        (Consents::ReturnOnly, Partner, [C::Return].into()),
+        (Consents::ReturnOnly, OtherWorker, [C::Identity].into()),
         // Medical content never reaches the municipality; guidance is not a partner's.
-        (ConsentState::Everything, CaseManager, [C::Identity, C::Guidance, C::Legal, C::Return].into()),
-        (ConsentState::Everything, Partner, [C::Identity, C::Legal, C::MedicalPsychosocial, C::Return].into()),
-        (ConsentState::Everything, Auditor, none.clone()),
-        (ConsentState::Everything, Administrator, none.clone()),
-        (ConsentState::Withdrawn, CaseManager, none.clone()),
-        (ConsentState::Withdrawn, Partner, none.clone()),
+        (Consents::Everything, CaseManager, [C::Identity, C::Guidance, C::Legal, C::Return].into()),
+        (Consents::Everything, Partner, [C::Identity, C::Legal, C::MedicalPsychosocial, C::Return].into()),
+        (Consents::Everything, Auditor, none.clone()),
+        (Consents::Everything, Administrator, none.clone()),
+        (Consents::Withdrawn, CaseManager, none.clone()),
+        (Consents::Withdrawn, Partner, none.clone()),
     ] {
         let seen = w.feed_categories(who, w.cases[&state]).await;
         assert_eq!(seen, expected, "feed of a case with consent {state:?} as {who:?}");
     }
 
     // Methods × roles, on the case whose consents cover everything (the most permissive state).
-    let p = w.cases[&ConsentState::Everything];
+    let p = w.cases[&Consents::Everything];
     let mut unexpected = Vec::new();
     for who in EVERYONE {
         let (caller, svc) = w.client(who);
@@ -302,18 +203,13 @@ async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
                         p,
                         None,
                         CaseCommand::LogContact(NewContact {
-                            id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-                            at: Utc.with_ymd_and_hms(2026, 11, 2, 11, 0, 0).unwrap(),
                             kind: ContactKind::Phone,
                             location: ContactLocation::Remote,
-                            staff: BTreeSet::new(),
-                            activities: [ActivityCode::OrientationTalks].into(),
-                            summary: text("Synthetisch telefoontje."),
-                            category: C::Guidance,
-                            partner: None,
-                            duration_minutes: None,
-                            agreements: vec![],
-                            documents: Vec::new(),
+                            ..talk(
+                                Utc.with_ymd_and_hms(2026, 11, 2, 11, 0, 0).unwrap(),
+                                C::Guidance,
+                                "Synthetisch telefoontje.",
+                            )
                         }),
                     )
                     .await,
@@ -370,12 +266,6 @@ async fn every_role_sees_exactly_what_the_matrix_and_the_consents_allow() {
     drop(w.store);
 }
 
-fn authorised<T>(token: &str, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
-    request
-}
-
 /// The first field violation of an INVALID_ARGUMENT status: (field, reason).
 fn violation(status: &tonic::Status) -> (String, String) {
     use tonic_types::StatusExt;
@@ -390,19 +280,19 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
     use perspectief_grpc::pb;
     use perspectief_grpc::pb::case_service_client::CaseServiceClient;
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
-    let (address, store) = server(now).await;
-    let w = world(address, store, perspectief_core::time::amsterdam_date(now)).await;
+    let w = world(now).await;
+    let address = w.address;
     let token = w.tokens[&Who::AssignedWorker].clone();
-    let p = w.cases[&ConsentState::None];
+    let p = w.cases[&Consents::None];
     let name = format!("participants/{p}");
     let mut c = CaseServiceClient::connect(format!("http://{address}")).await.unwrap();
 
     // A missing required message.
-    let e = c.set_goal(authorised(&token, pb::SetGoalRequest { name: name.clone(), ..Default::default() })).await;
+    let e = c.set_goal(authed(&token, pb::SetGoalRequest { name: name.clone(), ..Default::default() })).await;
     assert_eq!(violation(&e.unwrap_err()), ("goal".into(), "REQUIRED".into()));
     // An enum number no version of the contract has.
     let e = c
-        .change_phase(authorised(
+        .change_phase(authed(
             &token,
             pb::ChangePhaseRequest { name: name.clone(), to: 999, reason: "x".into(), ..Default::default() },
         ))
@@ -410,17 +300,17 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
     assert_eq!(violation(&e.unwrap_err()), ("to".into(), "UNKNOWN_VALUE".into()));
     // The zero value of an enum is "not given".
     let e = c
-        .change_phase(authorised(
+        .change_phase(authed(
             &token,
             pb::ChangePhaseRequest { name: name.clone(), to: 0, reason: "x".into(), ..Default::default() },
         ))
         .await;
     assert_eq!(violation(&e.unwrap_err()).0, "to");
     // Not a resource name, and a stale or foreign etag.
-    let e = c.get_case_file(authorised(&token, pb::GetCaseFileRequest { name: "people/1".into() })).await;
+    let e = c.get_case_file(authed(&token, pb::GetCaseFileRequest { name: "people/1".into() })).await;
     assert_eq!(violation(&e.unwrap_err()), ("name".into(), "NOT_A_RESOURCE_NAME".into()));
     let e = c
-        .revise_plan(authorised(
+        .revise_plan(authed(
             &token,
             pb::RevisePlanRequest {
                 name: name.clone(),
@@ -432,7 +322,7 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
         .await;
     assert_eq!(violation(&e.unwrap_err()), ("etag".into(), "NOT_AN_ETAG".into()));
     let e = c
-        .revise_plan(authorised(
+        .revise_plan(authed(
             &token,
             pb::RevisePlanRequest {
                 name: name.clone(),
@@ -449,10 +339,10 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
         assert!(e.get_error_details().precondition_failure().is_some(), "a stale etag carries PreconditionFailure");
     }
     // Nested paths are named in full, and nothing of a refused request is written.
-    let before = c.get_case_file(authorised(&token, pb::GetCaseFileRequest { name: name.clone() })).await.unwrap();
-    let e = c.create_participant(authorised(&token, pb::CreateParticipantRequest { ..Default::default() })).await;
+    let before = c.get_case_file(authed(&token, pb::GetCaseFileRequest { name: name.clone() })).await.unwrap();
+    let e = c.create_participant(authed(&token, pb::CreateParticipantRequest { ..Default::default() })).await;
     assert_eq!(violation(&e.unwrap_err()).0, "profile");
-    let after = c.get_case_file(authorised(&token, pb::GetCaseFileRequest { name })).await.unwrap();
+    let after = c.get_case_file(authed(&token, pb::GetCaseFileRequest { name })).await.unwrap();
     assert_eq!(before.into_inner().version, after.into_inner().version);
     // Still up and answering.
     let svc = &w.clients[&Who::AssignedWorker];
@@ -465,15 +355,12 @@ async fn partner_stream(
 ) -> (World, tonic::Streaming<perspectief_grpc::pb::WatchEventsResponse>) {
     use perspectief_grpc::pb;
     use perspectief_grpc::pb::event_service_client::EventServiceClient;
-    let (address, store) = server(now).await;
-    let w = world(address, store, perspectief_core::time::amsterdam_date(now)).await;
+    let w = world(now).await;
+    let address = w.address;
     let token = w.tokens[&Who::Partner].clone();
     let mut events = EventServiceClient::connect(format!("http://{address}")).await.unwrap();
-    let stream = events
-        .watch_events(authorised(&token, pb::WatchEventsRequest { after_position: 0 }))
-        .await
-        .unwrap()
-        .into_inner();
+    let stream =
+        events.watch_events(authed(&token, pb::WatchEventsRequest { after_position: 0 })).await.unwrap().into_inner();
     (w, stream)
 }
 
@@ -482,7 +369,7 @@ async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let today = perspectief_core::time::amsterdam_date(now);
     let (w, mut stream) = partner_stream(now).await;
-    let p = w.cases[&ConsentState::ReturnOnly];
+    let p = w.cases[&Consents::ReturnOnly];
 
     // The backlog holds the partner's own consent and this person's two return events (the
     // only ones the consent covers).
@@ -517,12 +404,8 @@ async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes
 
     // Withdrawal stops the open stream's deliveries at once.
     let case = svc.get_case(worker, p).await.unwrap();
-    let consent = case
-        .consents()
-        .iter()
-        .find(|c| c.organisation == OrganisationId::from_u128(PARTNER_ORG))
-        .map(|c| c.id)
-        .unwrap();
+    let consent =
+        case.consents().iter().find(|c| c.organisation == OrganisationId::from_u128(PARTNER)).map(|c| c.id).unwrap();
     svc.execute(worker, p, None, CaseCommand::WithdrawConsent { consent, on: today }).await.unwrap();
     svc.execute(worker, p, None, CaseCommand::UpdateReturnExploration { findings: findings("Huis.") }).await.unwrap();
     // The partner learns of the withdrawal (the consent names it), and of nothing after it.
@@ -553,7 +436,7 @@ async fn an_open_event_stream_stops_when_the_grant_is_withdrawn_and_ends_when_th
     use perspectief_grpc::pb;
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let (w, mut stream) = partner_stream(now).await;
-    let p = w.cases[&ConsentState::Everything];
+    let p = w.cases[&Consents::Everything];
     /// The next message about `p`: `Some` for an event, `None` when the stream ended.
     async fn next_of(
         stream: &mut tonic::Streaming<pb::WatchEventsResponse>,
@@ -576,7 +459,7 @@ async fn an_open_event_stream_stops_when_the_grant_is_withdrawn_and_ends_when_th
         role: Role::Administrator,
         grant: Grant::NONE,
     });
-    let partner = OrganisationId::from_u128(PARTNER_ORG);
+    let partner = OrganisationId::from_u128(PARTNER);
     while tokio::time::timeout(std::time::Duration::from_millis(300), next_of(&mut stream, p)).await.is_ok() {}
     w.store.set_grant(&admin, partner, None).await.unwrap();
     let (worker, svc) = w.client(Who::AssignedWorker);
@@ -599,14 +482,14 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     use perspectief_grpc::pb::audit_service_client::AuditServiceClient;
     use perspectief_grpc::pb::case_service_client::CaseServiceClient;
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
-    let (address, store) = server(now).await;
-    let w = world(address, store, perspectief_core::time::amsterdam_date(now)).await;
+    let w = world(now).await;
+    let address = w.address;
     let worker = w.tokens[&Who::AssignedWorker].clone();
-    let p = w.cases[&ConsentState::Everything];
+    let p = w.cases[&Consents::Everything];
     let name = format!("participants/{p}");
     let mut c = CaseServiceClient::connect(format!("http://{address}")).await.unwrap();
     let read = |c: &mut CaseServiceClient<tonic::transport::Channel>| {
-        let request = authorised(&worker, pb::GetCaseFileRequest { name: name.clone() });
+        let request = authed(&worker, pb::GetCaseFileRequest { name: name.clone() });
         let mut c = c.clone();
         async move { c.get_case_file(request).await.unwrap().into_inner() }
     };
@@ -630,10 +513,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
         ..Default::default()
     };
     let after = c
-        .update_participant(authorised(
-            &worker,
-            update(&before.etag, Some(vec!["profile.lvv_location"]), given.clone()),
-        ))
+        .update_participant(authed(&worker, update(&before.etag, Some(vec!["profile.lvv_location"]), given.clone())))
         .await
         .unwrap()
         .into_inner();
@@ -645,10 +525,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
 
     // The old etag is stale now: ABORTED with a PreconditionFailure, nothing written.
     let e = c
-        .update_participant(authorised(
-            &worker,
-            update(&before.etag, Some(vec!["profile.lvv_location"]), given.clone()),
-        ))
+        .update_participant(authed(&worker, update(&before.etag, Some(vec!["profile.lvv_location"]), given.clone())))
         .await
         .unwrap_err();
     assert_eq!(e.code(), tonic::Code::Aborted);
@@ -662,12 +539,12 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
         (vec!["registered_on"], "update_mask.paths[0]"),
         (vec![], "update_mask"),
     ] {
-        let e = c.update_participant(authorised(&worker, update("", Some(paths), given.clone()))).await.unwrap_err();
+        let e = c.update_participant(authed(&worker, update("", Some(paths), given.clone()))).await.unwrap_err();
         assert_eq!(violation(&e).0, field);
     }
     // A named field left empty is cleared, and the core's refusal is named in the request's terms.
     let e = c
-        .update_participant(authorised(
+        .update_participant(authed(
             &worker,
             update("", Some(vec!["profile.given_names"]), pb::ParticipantProfile::default()),
         ))
@@ -675,7 +552,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
         .unwrap_err();
     assert_eq!(violation(&e).0, "case_file.profile.given_names");
     let cleared = c
-        .update_participant(authorised(
+        .update_participant(authed(
             &worker,
             update("", Some(vec!["profile.lvv_location"]), pb::ParticipantProfile::default()),
         ))
@@ -685,7 +562,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     assert_eq!(cleared.profile.unwrap().lvv_location, "");
     // Without a mask, the fields the request fills in change.
     let implied = c
-        .update_participant(authorised(
+        .update_participant(authed(
             &worker,
             update("", None, pb::ParticipantProfile { v_number: "1234567890".into(), ..Default::default() }),
         ))
@@ -698,7 +575,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
 
     // A core refusal of a nested field is named as the request names it.
     let e = c
-        .log_contact(authorised(
+        .log_contact(authed(
             &worker,
             pb::LogContactRequest {
                 name: name.clone(),
@@ -720,7 +597,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
 
     // Paged listings: page by page with tokens equals one big page; a token is bound to its listing.
     let all = c
-        .list_case_events(authorised(
+        .list_case_events(authed(
             &worker,
             pb::ListCaseEventsRequest { parent: name.clone(), page_size: 500, ..Default::default() },
         ))
@@ -732,7 +609,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     let mut token = String::new();
     loop {
         let page = c
-            .list_case_events(authorised(
+            .list_case_events(authed(
                 &worker,
                 pb::ListCaseEventsRequest {
                     parent: name.clone(),
@@ -753,16 +630,16 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     }
     assert_eq!(paged, all.events);
     let first = c
-        .list_case_events(authorised(
+        .list_case_events(authed(
             &worker,
             pb::ListCaseEventsRequest { parent: name.clone(), page_size: 1, ..Default::default() },
         ))
         .await
         .unwrap()
         .into_inner();
-    let other = format!("participants/{}", w.cases[&ConsentState::None]);
+    let other = format!("participants/{}", w.cases[&Consents::None]);
     let e = c
-        .list_case_events(authorised(
+        .list_case_events(authed(
             &worker,
             pb::ListCaseEventsRequest { parent: other, page_token: first.next_page_token, ..Default::default() },
         ))
@@ -773,7 +650,7 @@ async fn update_with_a_field_mask_and_etag_paged_listings_and_fields_named_as_th
     let auditor = w.tokens[&Who::Auditor].clone();
     let mut a = AuditServiceClient::connect(format!("http://{address}")).await.unwrap();
     let list = |page_size: i32, page_token: String| {
-        authorised(
+        authed(
             &auditor,
             pb::ListAuditRecordsRequest { participant: name.clone(), page_size, page_token, ..Default::default() },
         )
@@ -809,16 +686,16 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
     use tonic_types::StatusExt;
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let today = perspectief_core::time::amsterdam_date(now);
-    let (address, store) = server(now).await;
-    let w = world(address, store, today).await;
-    let p = w.cases[&ConsentState::ReturnOnly];
+    let w = world(now).await;
+    let address = w.address;
+    let p = w.cases[&Consents::ReturnOnly];
     let name = format!("participants/{p}");
     let (worker, remote) = w.client(Who::AssignedWorker);
     let referral = ReferralId::from_u128(uuid::Uuid::new_v4().as_u128());
     // The partner's consent covers return only; a medical referral is medical/psychosocial.
     let propose = CaseCommand::ProposeReferral {
         id: referral,
-        partner: OrganisationId::from_u128(PARTNER_ORG),
+        partner: OrganisationId::from_u128(PARTNER),
         domain: PartnerDomain::Medical,
         reason: text("Huisarts nodig."),
     };
@@ -834,12 +711,12 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
     };
     let mut c = CaseServiceClient::connect(format!("http://{address}")).await.unwrap();
 
-    let e = c.advance_referral(authorised(&w.tokens[&Who::AssignedWorker], send(""))).await.unwrap_err();
+    let e = c.advance_referral(authed(&w.tokens[&Who::AssignedWorker], send(""))).await.unwrap_err();
     assert_eq!(e.code(), tonic::Code::FailedPrecondition, "{e:?}");
     let info = e.get_error_details().error_info().cloned().expect("ErrorInfo");
     assert_eq!(info.reason, "CONSENT_REQUIRED");
     assert_eq!(info.metadata["category"], "medical_psychosocial");
-    assert_eq!(info.metadata["organisation"], OrganisationId::from_u128(PARTNER_ORG).to_string());
+    assert_eq!(info.metadata["organisation"], OrganisationId::from_u128(PARTNER).to_string());
     // The Rust client rebuilds the same domain error.
     let send_cmd = |reason: Option<&str>| CaseCommand::AdvanceReferral {
         referral,
@@ -851,16 +728,16 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
     assert_eq!(
         remote.execute(worker, p, None, send_cmd(None)).await.unwrap_err(),
         DomainError::ConsentRequired {
-            organisation: OrganisationId::from_u128(PARTNER_ORG),
+            organisation: OrganisationId::from_u128(PARTNER),
             category: DataCategory::MedicalPsychosocial
         }
     );
 
     let reason = "Spoed: acute zorg nodig (synthetisch).";
-    let e = c.advance_referral(authorised(&w.tokens[&Who::AssignedWorker], send(reason))).await.unwrap_err();
+    let e = c.advance_referral(authed(&w.tokens[&Who::AssignedWorker], send(reason))).await.unwrap_err();
     assert_eq!(e.code(), tonic::Code::PermissionDenied, "only the project lead overrides: {e:?}");
 
-    let ok = c.advance_referral(authorised(&w.tokens[&Who::Lead], send(reason))).await.unwrap().into_inner();
+    let ok = c.advance_referral(authed(&w.tokens[&Who::Lead], send(reason))).await.unwrap().into_inner();
     let changes: Vec<_> = ok.events.iter().filter_map(|e| e.change.as_ref()?.change.clone()).collect();
     assert!(
         matches!(

@@ -1,18 +1,18 @@
 //! The store's conformance suite a second time, through a real server on an ephemeral
-//! loopback port with the Rust client: every behaviour is the same locally and remotely.
+//! loopback port with the Rust client: every behaviour is the same locally and remotely. One
+//! test per check (`remote::conformance::case_round_trip`, ...), each with its own server.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{Duration, TimeZone, Utc};
-use perspectief_core::accounts::UserAccount;
+use chrono::{Duration, Utc};
 use perspectief_core::organisation::OrganisationRef;
 use perspectief_core::service::Caller;
-use perspectief_core::{DomainError, Label, UserId};
+use perspectief_core::{DomainError, UserId};
 use perspectief_grpc::client::{Credentials, RemoteService, TokenFuture};
 use perspectief_grpc::server::{ServerConfig, serve};
-use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
-use perspectief_tests::conformance::{Env, Kept, run_all};
+use perspectief_store::{ManualClock, Store};
+use perspectief_tests::conformance::{Check, Env, Kept};
 use tonic::transport::server::TcpIncoming;
 
 /// Tokens made on demand: the suite invents callers (each a fresh user of some role and
@@ -35,14 +35,12 @@ impl Credentials for TokensPerCaller {
             {
                 return Ok(t.clone());
             }
-            let account = UserAccount {
-                id: user,
-                organisation: caller.actor.organisation,
-                role: caller.actor.role,
-                name: Label::parse("Synthetische gebruiker").unwrap(),
-                disabled: false,
-                awaiting_confirmation: false,
-            };
+            let account = perspectief_store::testing::active_account(
+                user,
+                caller.actor.organisation,
+                caller.actor.role,
+                "Synthetische gebruiker",
+            );
             crate::organisations::ensure_registered(&self.store, &self.admin, account.organisation).await;
             match self.store.create_user(&self.admin, account).await {
                 Ok(_) | Err(DomainError::AlreadyExists { .. }) => {}
@@ -60,20 +58,10 @@ impl Credentials for TokensPerCaller {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_conformance_suite_passes_through_a_loopback_server() {
-    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap()));
-    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
-    let mut options = StoreOptions::new("sqlite::memory:", keys);
-    options.clock = clock.clone();
-    let store = Store::open(options).await.unwrap();
-    let admin = Caller::local(
-        store
-            .bootstrap_administrator(UserId::from_u128(1), "Beheer")
-            .await
-            .unwrap()
-            .actor(perspectief_core::access::Grant::NONE),
-    );
+/// Run `check` through a loopback server in front of a fresh store on an in-memory database.
+async fn through_a_loopback_server(check: Check) {
+    let clock = Arc::new(ManualClock::new(crate::support::noon()));
+    let (store, admin) = crate::support::store_with_administrator(Some(clock.clone())).await;
     let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let address = incoming.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -102,7 +90,11 @@ async fn the_conformance_suite_passes_through_a_loopback_server() {
         add_organisation: &add,
         update_organisation: &update,
     };
-    run_all(&remote, &env).await;
+    check.run(&remote, &env).await;
     stop.send(()).unwrap();
     server.await.unwrap();
+}
+
+mod conformance {
+    perspectief_tests::conformance_tests!(super::through_a_loopback_server);
 }

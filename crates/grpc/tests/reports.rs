@@ -3,20 +3,19 @@
 //! and the access policy's refusals come back as the same errors.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use perspectief_core::accounts::UserAccount;
-use perspectief_core::case::{CaseCommand, NewContact, RegisterParticipant};
+use perspectief_core::case::{CaseCommand, NewContact};
 use perspectief_core::report::{AgendaQuery, Figure, FigureQuery, Measure, ReportingService, Slice};
 use perspectief_core::service::{Caller, PerspectiefService, Purpose};
 use perspectief_core::*;
 use perspectief_grpc::client::{RemoteService, StaticToken};
 use perspectief_grpc::pb;
 use perspectief_grpc::pb::report_service_client::ReportServiceClient;
-use perspectief_grpc::server::{ServerConfig, serve};
-use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
-use tonic::transport::server::TcpIncoming;
+use perspectief_store::Store;
+use perspectief_tests::fixtures::talk;
+
+use crate::support::{Served, authed};
 
 const PARTNER_ORG: u128 = 0xA;
 const MUNICIPALITY: u128 = 0xB;
@@ -47,31 +46,11 @@ fn text(s: &str) -> Text {
     Text::parse(s).unwrap()
 }
 
-/// A store on an in-memory database with its clock at `now`, served on a loopback port.
-async fn server(now: chrono::DateTime<Utc>) -> (std::net::SocketAddr, Store) {
-    let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
-    let mut options = StoreOptions::new("sqlite::memory:", keys);
-    options.clock = Arc::new(ManualClock::new(now));
-    let store = Store::open(options).await.unwrap();
-    let incoming = TcpIncoming::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let address = incoming.local_addr().unwrap();
-    let served = Arc::new(store.clone());
-    tokio::spawn(async move { serve(served, ServerConfig::default(), incoming, std::future::pending()).await });
-    (address, store)
-}
-
 async fn world() -> World {
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let today = perspectief_core::time::amsterdam_date(now);
-    let (address, store) = server(now).await;
-    let admin = Caller::local(
-        store
-            .bootstrap_administrator(UserId::from_u128(1), "Beheer")
-            .await
-            .unwrap()
-            .actor(perspectief_core::access::Grant::NONE),
-    );
-    let foundation = store.policy().foundation;
+    let served = Served::at(now).await;
+    let foundation = served.foundation();
     let mut clients = BTreeMap::new();
     let mut tokens = BTreeMap::new();
     for (n, who) in [Who::Worker, Who::Lead, Who::CaseManager, Who::Partner, Who::Auditor].into_iter().enumerate() {
@@ -84,30 +63,12 @@ async fn world() -> World {
             Who::Partner => (Role::ChainPartner, OrganisationId::from_u128(PARTNER_ORG), Purpose::ChainCooperation),
             Who::Auditor => (Role::Auditor, foundation, Purpose::Audit),
         };
-        let account = UserAccount {
-            id: UserId::from_u128(100 + n as u128),
-            organisation: org,
-            role,
-            name: Label::parse("Synthetisch account").unwrap(),
-            disabled: false,
-            awaiting_confirmation: false,
-        };
-        crate::organisations::ensure_registered(&store, &admin, org).await;
-        let account = store.create_user(&admin, account).await.unwrap();
-        // Outside the foundation: a grant of every category at every level, so that these
-        // tests are about roles and consent (the grant's own limits are tested separately).
-        if org != foundation {
-            let grant =
-                perspectief_core::access::Grant::all_categories(perspectief_core::ConfidentialityLevel::ZeerGeheim);
-            store.set_grant(&admin, org, Some(grant)).await.unwrap();
-        }
-        let grant = store.grant_of(org).await.unwrap();
-        let token = crate::support::working_token(&store, &admin, account.id, "reports", Duration::days(30)).await;
-        let remote =
-            RemoteService::connect(&format!("http://{address}"), StaticToken::new(token.clone())).await.unwrap();
-        tokens.insert(who, token);
-        clients.insert(who, (Caller { purpose, ..Caller::local(account.actor(grant)) }, remote));
+        let grant = served.full_grant_outside_the_foundation(org);
+        let account = served.account(UserId::from_u128(100 + n as u128), org, role, grant).await;
+        tokens.insert(who, account.token);
+        clients.insert(who, (Caller { purpose, ..account.caller }, account.remote));
     }
+    let Served { store, address, .. } = served;
     let mut w = World {
         address,
         store,
@@ -161,32 +122,13 @@ impl World {
     /// `consent`) the partner's and the municipality's consent for every category.
     async fn participant(&self, consent: bool) -> ParticipantId {
         let (worker, svc) = self.client(Who::Worker);
-        let id = ParticipantId::from_u128(uuid::Uuid::new_v4().as_u128());
-        let profile = ParticipantProfile {
-            given_names: Name::parse("Rapport").unwrap(),
-            family_name: None,
-            aliases: vec![],
-            date_of_birth: None,
-            country_of_origin: None,
-            nationalities: vec![],
-            languages: vec![],
-            v_number: None,
-            lvv_location: None,
-            project_worker: worker.actor.user,
-        };
-        let registered_on = self.today - Duration::days(60);
-        svc.register_participant(worker, RegisterParticipant { id, profile, registered_on }).await.unwrap();
+        let id = crate::support::register(svc, worker, "Rapport", self.today - Duration::days(60)).await;
         let run = |cmd: CaseCommand| async move { svc.execute(worker, id, None, cmd).await.unwrap() };
         if consent {
             for org in [PARTNER_ORG, MUNICIPALITY] {
-                run(CaseCommand::GiveConsent {
-                    id: ConsentId::from_u128(uuid::Uuid::new_v4().as_u128()),
-                    organisation: OrganisationId::from_u128(org),
-                    categories: DataCategory::ALL.into_iter().collect(),
-                    purpose: text("Samenwerking in de keten."),
-                    given_on: self.today,
-                })
-                .await;
+                let (_, give) =
+                    crate::support::consent(OrganisationId::from_u128(org), DataCategory::ALL.into(), self.today);
+                run(give).await;
             }
         }
         for (at, codes) in [
@@ -198,18 +140,8 @@ impl World {
         ] {
             let codes_are_orientation = codes == [ActivityCode::OrientationTalks];
             run(CaseCommand::LogContact(NewContact {
-                id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-                at,
-                kind: ContactKind::IndividualTalk,
-                location: ContactLocation::Office,
-                staff: BTreeSet::new(),
                 activities: codes.into_iter().collect(),
-                summary: text("Synthetisch gesprek."),
-                category: DataCategory::Guidance,
-                partner: None,
-                duration_minutes: None,
-                agreements: vec![],
-                documents: Vec::new(),
+                ..talk(at, DataCategory::Guidance, "Synthetisch gesprek.")
             }))
             .await;
             if codes_are_orientation {
@@ -220,12 +152,6 @@ impl World {
         }
         id
     }
-}
-
-fn authorised<T>(token: &str, message: T) -> tonic::Request<T> {
-    let mut request = tonic::Request::new(message);
-    request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
-    request
 }
 
 fn denied<T: std::fmt::Debug>(result: Result<T, DomainError>) -> bool {
@@ -328,7 +254,7 @@ async fn raw_requests_get_defaults_renderings_and_field_errors() {
     // Absent thresholds take the defaults; the answer carries the Markdown rendering.
     let meeting_date = w.today + Duration::days(14);
     let agenda = client
-        .get_meeting_agenda(authorised(
+        .get_meeting_agenda(authed(
             &token,
             pb::GetMeetingAgendaRequest { meeting_date: Some(date(meeting_date)), ..Default::default() },
         ))
@@ -341,7 +267,7 @@ async fn raw_requests_get_defaults_renderings_and_field_errors() {
     assert_eq!(agenda.markdown, local.to_markdown());
 
     let report = client
-        .get_progress_report(authorised(
+        .get_progress_report(authed(
             &token,
             pb::GetProgressReportRequest {
                 participant: format!("participants/{}", w.consenting),
@@ -356,7 +282,7 @@ async fn raw_requests_get_defaults_renderings_and_field_errors() {
 
     // Without as_of the report is for today.
     let subsidy = client
-        .get_subsidy_report(authorised(
+        .get_subsidy_report(authed(
             &token,
             pb::GetSubsidyReportRequest { subsidy_period: format!("subsidyPeriods/{}", w.period), as_of: None },
         ))
@@ -375,7 +301,7 @@ async fn raw_requests_get_defaults_renderings_and_field_errors() {
         }
     };
     let bad_name = client
-        .get_subsidy_report(authorised(
+        .get_subsidy_report(authed(
             &token,
             pb::GetSubsidyReportRequest { subsidy_period: "periods/1".into(), as_of: None },
         ))
@@ -383,7 +309,7 @@ async fn raw_requests_get_defaults_renderings_and_field_errors() {
         .unwrap_err();
     assert_eq!(field_of(bad_name), ["subsidy_period"]);
     let no_figure = client
-        .drill_down_subsidy_figure(authorised(
+        .drill_down_subsidy_figure(authed(
             &token,
             pb::DrillDownSubsidyFigureRequest {
                 subsidy_period: format!("subsidyPeriods/{}", w.period),
@@ -394,7 +320,7 @@ async fn raw_requests_get_defaults_renderings_and_field_errors() {
         .unwrap_err();
     assert_eq!(field_of(no_figure), ["figure"]);
     let no_period_end = client
-        .get_progress_report(authorised(
+        .get_progress_report(authed(
             &token,
             pb::GetProgressReportRequest {
                 participant: format!("participants/{}", w.consenting),
@@ -437,18 +363,13 @@ async fn the_zrm_cohort_and_the_case_managers_view_of_self_reliance_and_handover
         version: DocumentVersion::parse("1").unwrap(),
     };
     let handover = NewContact {
-        id: ContactId::from_u128(uuid::Uuid::new_v4().as_u128()),
-        at: Utc.from_utc_datetime(&(w.today - Duration::days(1)).and_hms_opt(12, 0, 0).unwrap()),
-        kind: ContactKind::IndividualTalk,
-        location: ContactLocation::Office,
-        staff: BTreeSet::new(),
         activities: BTreeSet::new(),
-        summary: text("Plan overhandigd."),
-        category: DataCategory::Guidance,
-        partner: None,
-        duration_minutes: None,
-        agreements: vec![],
         documents: vec![document.clone()],
+        ..talk(
+            Utc.from_utc_datetime(&(w.today - Duration::days(1)).and_hms_opt(12, 0, 0).unwrap()),
+            DataCategory::Guidance,
+            "Plan overhandigd.",
+        )
     };
     svc.execute(worker, w.consenting, None, CaseCommand::LogContact(handover)).await.unwrap();
 
@@ -485,7 +406,7 @@ async fn the_zrm_cohort_and_the_case_managers_view_of_self_reliance_and_handover
     // Raw: GetZrmCohort with a malformed period is a field error.
     let mut raw = ReportServiceClient::connect(format!("http://{}", w.address)).await.unwrap();
     let status = raw
-        .get_zrm_cohort(authorised(&w.tokens[&Who::Lead], pb::GetZrmCohortRequest { subsidy_period: "nope".into() }))
+        .get_zrm_cohort(authed(&w.tokens[&Who::Lead], pb::GetZrmCohortRequest { subsidy_period: "nope".into() }))
         .await
         .unwrap_err();
     assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");

@@ -4,13 +4,12 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use perspectief_core::accounts::UserAccount;
 use perspectief_core::service::Caller;
-use perspectief_core::{Label, OrganisationId, Role, UserId};
+use perspectief_core::{OrganisationId, Role, UserId};
 use perspectief_grpc::pb;
 use perspectief_grpc::pb::reference_data_service_client::ReferenceDataServiceClient;
 use perspectief_grpc::server::{ServerConfig, serve};
-use perspectief_store::{Keyring, Store, StoreOptions};
+use perspectief_store::Store;
 use tokio::sync::oneshot;
 use tonic::transport::{Channel, ClientTlsConfig};
 use tonic::{Code, Request};
@@ -36,30 +35,16 @@ impl Harness {
         config: ServerConfig,
         client_tls: Option<ClientTlsConfig>,
     ) -> Result<Self, tonic::transport::Error> {
-        let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
-        let store = Store::open(StoreOptions::new("sqlite::memory:", keys)).await.unwrap();
-        let admin = Caller::local(
-            store
-                .bootstrap_administrator(UserId::from_u128(1), "Beheer")
-                .await
-                .unwrap()
-                .actor(perspectief_core::access::Grant::NONE),
+        let (store, admin) = crate::support::store_with_administrator(None).await;
+        let partner_org = OrganisationId::from_u128(500);
+        crate::organisations::ensure_registered(&store, &admin, partner_org).await;
+        let account = perspectief_store::testing::active_account(
+            UserId::from_u128(2),
+            partner_org,
+            Role::ChainPartner,
+            "IOM-koppeling",
         );
-        crate::organisations::ensure_registered(&store, &admin, OrganisationId::from_u128(500)).await;
-        let partner = store
-            .create_user(
-                &admin,
-                UserAccount {
-                    id: UserId::from_u128(2),
-                    organisation: OrganisationId::from_u128(500),
-                    role: Role::ChainPartner,
-                    name: Label::parse("IOM-koppeling").unwrap(),
-                    disabled: false,
-                    awaiting_confirmation: false,
-                },
-            )
-            .await
-            .unwrap();
+        let partner = store.create_user(&admin, account).await.unwrap();
         let token = crate::support::working_token(&store, &admin, partner.id, "test", Duration::days(1)).await;
         let incoming = perspectief_grpc::server::bind("127.0.0.1:0".parse().unwrap()).unwrap();
         let addr = incoming.local_addr().unwrap();
@@ -101,9 +86,7 @@ impl Harness {
     }
 
     pub fn authed<T>(&self, msg: T) -> Request<T> {
-        let mut req = Request::new(msg);
-        req.metadata_mut().insert("authorization", format!("Bearer {}", self.token).parse().unwrap());
-        req
+        crate::support::authed(&self.token, msg)
     }
 
     pub async fn stop(mut self) {
@@ -440,13 +423,8 @@ async fn refusals_echo_only_a_short_escaped_fragment_of_the_input() {
 async fn on_behalf_of_names_only_an_enabled_colleague_of_the_callers_organisation() {
     let h = Harness::start(ServerConfig::default()).await;
     let partner_org = OrganisationId::from_u128(500);
-    let account = |id: u128, organisation: OrganisationId, role: Role| UserAccount {
-        id: UserId::from_u128(id),
-        organisation,
-        role,
-        name: Label::parse("Medewerker").unwrap(),
-        disabled: false,
-        awaiting_confirmation: false,
+    let account = |id: u128, organisation: OrganisationId, role: Role| {
+        perspectief_store::testing::active_account(UserId::from_u128(id), organisation, role, "Medewerker")
     };
     h.store().create_user(h.admin(), account(3, partner_org, Role::ChainPartner)).await.unwrap();
     h.store().create_user(h.admin(), account(4, partner_org, Role::ChainPartner)).await.unwrap();

@@ -3,7 +3,7 @@
 use perspectief_grpc::pb;
 use perspectief_grpc::pb::reference_data_service_client::ReferenceDataServiceClient;
 use perspectief_grpc::server::{ServerConfig, TlsConfig};
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use perspectief_tests::tls::Authority;
 use tonic::transport::{Certificate, ClientTlsConfig, Identity};
 
 use crate::server::Harness;
@@ -15,21 +15,8 @@ struct Pki {
 }
 
 fn pki() -> Pki {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
-    ca_params.distinguished_name.push(DnType::CommonName, "Perspectief test CA");
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let leaf = |name: &str| {
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::new(vec![name.to_owned()]).unwrap();
-        params.distinguished_name.push(DnType::CommonName, name);
-        let cert = params.signed_by(&key, &issuer).unwrap();
-        (cert.pem(), key.serialize_pem())
-    };
-    Pki { ca: ca_cert.pem(), server: leaf("localhost"), client: leaf("iom-koppeling") }
+    let ca = Authority::new("Perspectief test CA");
+    Pki { server: ca.issue(&["localhost"]), client: ca.issue(&["iom-koppeling"]), ca: ca.pem }
 }
 
 fn list() -> pb::ListActivityCodesRequest {

@@ -267,6 +267,24 @@ pub async fn reseal_with_foundation_key(
     Ok(())
 }
 
+/// An active account as the administrator would enter it (whether it must still be confirmed
+/// is the store's to decide when it is created): for tests that make accounts.
+pub fn active_account(
+    id: perspectief_core::UserId,
+    organisation: perspectief_core::OrganisationId,
+    role: perspectief_core::Role,
+    name: &str,
+) -> perspectief_core::accounts::UserAccount {
+    perspectief_core::accounts::UserAccount {
+        id,
+        organisation,
+        role,
+        name: perspectief_core::Label::parse(name).expect("a valid account name"),
+        disabled: false,
+        awaiting_confirmation: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -10,6 +10,7 @@ use perspectief_core::*;
 use perspectief_store::testing::raw_query_text;
 
 use crate::support::*;
+use perspectief_store::testing::active_account;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_authenticate_until_expired_revoked_or_disabled() {
@@ -26,32 +27,12 @@ async fn tokens_authenticate_until_expired_revoked_or_disabled() {
         let iom = OrganisationId::from_u128(500);
         register(&store, iom, "IOM").await;
         let partner = store
-            .create_user(
-                &admin,
-                UserAccount {
-                    id: UserId::from_u128(20),
-                    organisation: iom,
-                    role: Role::ChainPartner,
-                    name: Label::parse("IOM-koppeling").unwrap(),
-                    disabled: false,
-                    awaiting_confirmation: false,
-                },
-            )
+            .create_user(&admin, active_account(UserId::from_u128(20), iom, Role::ChainPartner, "IOM-koppeling"))
             .await
             .unwrap();
         // A partner account cannot claim a staff role of the foundation, nor the foundation's id.
         let err = store
-            .create_user(
-                &admin,
-                UserAccount {
-                    id: UserId::from_u128(21),
-                    organisation: iom,
-                    role: Role::ProjectLead,
-                    name: Label::parse("x").unwrap(),
-                    disabled: false,
-                    awaiting_confirmation: false,
-                },
-            )
+            .create_user(&admin, active_account(UserId::from_u128(21), iom, Role::ProjectLead, "x"))
             .await
             .unwrap_err();
         assert!(err.violations().unwrap().has("organisation"));
@@ -153,14 +134,7 @@ async fn account(store: &perspectief_store::Store, admin: &Caller, id: u128, rol
     store
         .create_user(
             admin,
-            UserAccount {
-                id: UserId::from_u128(id),
-                organisation: store.policy().foundation,
-                role,
-                name: Label::parse(&format!("Account {id}")).unwrap(),
-                disabled: false,
-                awaiting_confirmation: false,
-            },
+            active_account(UserId::from_u128(id), store.policy().foundation, role, &format!("Account {id}")),
         )
         .await
         .unwrap()

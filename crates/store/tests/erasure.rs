@@ -4,7 +4,7 @@
 //! erases the whole person, listed for review by a third; the retention run skips held people
 //! and reaches people whose trajectory never got an outflow.
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use perspectief_core::erasure::ErasureStatus;
 use perspectief_core::privacy::{PrivacyService, ReviewedAccess};
 use perspectief_core::retention::RetentionPolicy;
@@ -13,27 +13,6 @@ use perspectief_core::*;
 use perspectief_store::Store;
 
 use crate::support::*;
-
-fn text(s: &str) -> Text {
-    Text::parse(s).unwrap()
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn noon(d: NaiveDate) -> chrono::DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_hms_opt(11, 0, 0).unwrap())
-}
-
-fn staff(store: &Store, user: u128, role: Role) -> Caller {
-    Caller::local(Actor {
-        user: UserId::from_u128(user),
-        organisation: store.policy().foundation,
-        role,
-        grant: perspectief_core::access::Grant::NONE,
-    })
-}
 
 async fn outflow(store: &Store, lead: &Caller, p: ParticipantId, on: NaiveDate) {
     let cmd = CaseCommand::RecordOutflow { outcome: OutflowOutcome::Other, on, note: None };
@@ -46,8 +25,11 @@ async fn an_erasure_on_request_needs_a_second_person_no_hold_and_an_outflow() {
         let clock = clock();
         let store = open(&backend.url(), new_keys(), clock.clone()).await;
         let lead = lead(&store);
-        let (lead2, auditor) = (staff(&store, 2, Role::ProjectLead), staff(&store, 4, Role::Auditor));
-        let worker = staff(&store, 3, Role::ProjectWorker);
+        let (lead2, auditor) = (
+            staff_as(&store, UserId::from_u128(2), Role::ProjectLead),
+            staff_as(&store, UserId::from_u128(4), Role::Auditor),
+        );
+        let worker = staff_as(&store, UserId::from_u128(3), Role::ProjectWorker);
         let today = day(2026, 3, 2);
         clock.set(noon(today));
         let p =
@@ -126,7 +108,7 @@ async fn a_request_can_be_cancelled_and_then_erases_nothing() {
         let clock = clock();
         let store = open(&backend.url(), new_keys(), clock.clone()).await;
         let lead = lead(&store);
-        let lead2 = staff(&store, 2, Role::ProjectLead);
+        let lead2 = staff_as(&store, UserId::from_u128(2), Role::ProjectLead);
         let today = day(2026, 3, 2);
         clock.set(noon(today));
         let p =

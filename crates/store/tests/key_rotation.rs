@@ -3,33 +3,18 @@
 //! (or halfway), it refuses to open without the old one. An interrupted rotation leaves whole
 //! rows and carries on.
 
-use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
 use perspectief_core::case::{Case, CaseCommand, NewContact};
-use perspectief_core::contact::{ContactKind, ContactLocation};
 use perspectief_core::meeting::MeetingCommand;
 use perspectief_core::privacy::PrivacyService;
 use perspectief_core::service::{AuditOutcome, Caller, ChainVerification, PerspectiefService};
-use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
 use perspectief_core::*;
 use perspectief_store::testing::{open_every_sealed_value, reseal_with_foundation_key};
 use perspectief_store::{Keyring, Store, StoreError, StoreOptions};
 
 use crate::support::*;
-
-fn text(s: &str) -> Text {
-    Text::parse(s).unwrap()
-}
-
-fn staff(store: &Store, role: Role) -> Caller {
-    Caller::local(Actor {
-        user: UserId::from_uuid(uuid::Uuid::new_v4()),
-        organisation: store.policy().foundation,
-        role,
-        grant: perspectief_core::access::Grant::NONE,
-    })
-}
+use perspectief_tests::fixtures::talk;
 
 fn ring(keys: &[&String]) -> Keyring {
     Keyring::from_hex_keys(keys).unwrap()
@@ -70,18 +55,8 @@ async fn seed(store: &Store) -> Seeded {
     let b = store.register_participant(&lead, registration("Berhane", worker.actor.user, today)).await.unwrap().id();
     for p in [a, b] {
         let contact = CaseCommand::LogContact(NewContact {
-            id: ContactId::from_uuid(uuid::Uuid::new_v4()),
-            at: now,
-            kind: ContactKind::IndividualTalk,
-            location: ContactLocation::Office,
-            staff: BTreeSet::new(),
-            activities: [ActivityCode::OrientationTalks].into(),
-            summary: text("Gesprek over de toekomst (synthetisch)."),
-            category: DataCategory::Guidance,
-            partner: None,
             duration_minutes: Some(30),
-            agreements: vec![],
-            documents: vec![],
+            ..talk(now, DataCategory::Guidance, "Gesprek over de toekomst (synthetisch).")
         });
         store.execute(&worker, p, None, contact).await.unwrap();
     }
@@ -115,18 +90,7 @@ async fn seed(store: &Store) -> Seeded {
     let override_id = store.consent_override_log(&auditor, epoch, 50).await.unwrap()[0].id;
     store.review_consent_override(&auditor, override_id, text("Gezien (synthetisch).")).await.unwrap();
 
-    let session = SessionId::from_uuid(uuid::Uuid::new_v4());
-    let plan = PlanSession {
-        id: session,
-        date: today,
-        topic: SessionTopic::Theme(Label::parse("Terugkeer").unwrap()),
-        venue: Label::parse("WereldHuis").unwrap(),
-        languages: [LanguageCode::parse("ti").unwrap()].into(),
-        facilitators: BTreeSet::new(),
-        partner: None,
-    };
-    store.plan_session(&worker, plan).await.unwrap();
-    store.execute_session(&worker, session, None, SessionCommand::RegisterAttendance { participant: a }).await.unwrap();
+    let session = session_attended_by(store, &worker, today, &[a]).await;
     let meeting = MeetingId::from_uuid(uuid::Uuid::new_v4());
     store.schedule_meeting(&worker, meeting, today).await.unwrap();
     store

@@ -17,6 +17,7 @@ use perspectief_core::*;
 use perspectief_store::{Keyring, Store, StoreOptions};
 
 use crate::support::*;
+use perspectief_tests::fixtures::talk;
 
 const CYCLES: u32 = 50;
 const VAR_URL: &str = "PERSPECTIEF_KILL9_URL";
@@ -61,17 +62,15 @@ async fn write_forever(store: &Store, caller: &Caller, participant: ParticipantI
         let id = ContactId::from_uuid(uuid::Uuid::new_v4());
         let cmd = CaseCommand::LogContact(NewContact {
             id,
-            at: Utc::now() - chrono::Duration::minutes(1),
             kind: ContactKind::Phone,
             location: ContactLocation::Remote,
-            staff: BTreeSet::new(),
             activities: BTreeSet::from([ActivityCode::SocialGuidance]),
-            summary: Text::parse("Telefonisch contact (synthetisch).").unwrap(),
-            category: DataCategory::Guidance,
-            partner: None,
             duration_minutes: Some(5),
-            agreements: vec![],
-            documents: Vec::new(),
+            ..talk(
+                Utc::now() - chrono::Duration::minutes(1),
+                DataCategory::Guidance,
+                "Telefonisch contact (synthetisch).",
+            )
         });
         store.execute(caller, participant, None, cmd).await.unwrap();
         let mut out = std::io::stdout().lock();

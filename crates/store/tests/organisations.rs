@@ -7,35 +7,22 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use perspectief_core::access::Grant;
-use perspectief_core::accounts::UserAccount;
 use perspectief_core::case::CaseCommand;
 use perspectief_core::organisation::{
     DirectoryService, OrganisationChanges, OrganisationCode, OrganisationFilter, OrganisationInput, OrganisationKind,
     OrganisationRef,
 };
 use perspectief_core::service::{AuditOutcome, Caller, PageRequest, PerspectiefService, Purpose};
-use perspectief_core::session::{PlanSession, SessionTopic};
+use perspectief_core::session::PlanSession;
 use perspectief_core::*;
 use perspectief_store::Store;
 use perspectief_store::testing::raw_execute;
 
 use crate::support::*;
+use perspectief_store::testing::active_account;
 
 fn fresh() -> u128 {
     uuid::Uuid::new_v4().as_u128()
-}
-
-fn text(s: &str) -> Text {
-    Text::parse(s).unwrap()
-}
-
-fn staff(store: &Store, role: Role) -> Caller {
-    Caller::local(Actor {
-        user: UserId::from_u128(fresh()),
-        organisation: store.policy().foundation,
-        role,
-        grant: Grant::NONE,
-    })
 }
 
 fn outsider(org: OrganisationId, role: Role) -> Caller {
@@ -213,14 +200,8 @@ async fn the_staff_directory_names_the_foundations_staff_for_the_foundation_only
         let admin = Caller::local(admin.actor(Grant::NONE));
         let iom = OrganisationId::from_u128(fresh());
         register(&store, iom, "IOM").await;
-        let account = |id: u128, organisation, role, name: &str| UserAccount {
-            id: UserId::from_u128(id),
-            organisation,
-            role,
-            name: Label::parse(name).unwrap(),
-            disabled: false,
-            awaiting_confirmation: false,
-        };
+        let account =
+            |id: u128, organisation, role, name: &str| active_account(UserId::from_u128(id), organisation, role, name);
         let foundation = store.policy().foundation;
         store.create_user(&admin, account(2, foundation, Role::ProjectWorker, "Sanne de Vries")).await.unwrap();
         store.create_user(&admin, account(3, foundation, Role::ProjectLead, "Ahmed Bakker")).await.unwrap();
@@ -319,25 +300,15 @@ async fn naming_an_unregistered_or_inactive_organisation_is_refused_with_nothing
 
         // Sessions, accounts, tokens and grants name registered organisations too.
         let session = PlanSession {
-            id: SessionId::from_u128(fresh()),
-            date: today,
-            topic: SessionTopic::Theme(Label::parse("Terugkeer").unwrap()),
-            venue: Label::parse("WereldHuis").unwrap(),
             languages: BTreeSet::from([LanguageCode::parse("nl").unwrap()]),
-            facilitators: BTreeSet::new(),
             partner: Some(nowhere),
+            ..session_plan(SessionId::from_u128(fresh()), today)
         };
         assert_eq!(store.plan_session(&lead, session.clone()).await.unwrap_err(), not_found);
         let session = PlanSession { partner: Some(retired), ..session };
         assert_eq!(store.plan_session(&lead, session).await.unwrap_err().code(), "organisation_inactive");
-        let account = |organisation| UserAccount {
-            id: UserId::from_u128(fresh()),
-            organisation,
-            role: Role::ChainPartner,
-            name: Label::parse("Koppeling").unwrap(),
-            disabled: false,
-            awaiting_confirmation: false,
-        };
+        let account =
+            |organisation| active_account(UserId::from_u128(fresh()), organisation, Role::ChainPartner, "Koppeling");
         assert_eq!(store.create_user(&admin, account(nowhere)).await.unwrap_err(), not_found);
         assert_eq!(store.create_user(&admin, account(retired)).await.unwrap_err().code(), "organisation_inactive");
         let grant = Grant::all_categories(ConfidentialityLevel::Vertrouwelijk);
@@ -375,17 +346,7 @@ async fn migration_13_registers_every_organisation_a_database_already_used() {
             register(&store, id, c).await;
         }
         store
-            .create_user(
-                &admin,
-                UserAccount {
-                    id: UserId::from_u128(2),
-                    organisation: with_user,
-                    role: Role::ChainPartner,
-                    name: Label::parse("IOM-koppeling").unwrap(),
-                    disabled: false,
-                    awaiting_confirmation: false,
-                },
-            )
+            .create_user(&admin, active_account(UserId::from_u128(2), with_user, Role::ChainPartner, "IOM-koppeling"))
             .await
             .unwrap();
         store

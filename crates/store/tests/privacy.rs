@@ -6,32 +6,19 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use perspectief_core::case::{CaseCommand, NewContact};
-use perspectief_core::contact::{ContactKind, ContactLocation};
 use perspectief_core::privacy::{BREAK_GLASS_OPERATION, CheckpointError, PrivacyService, verify_checkpoint};
 use perspectief_core::returns::ExplorationFindings;
 use perspectief_core::service::{AuditOutcome, AuditRecord, Caller, PerspectiefService, Purpose};
-use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
+use perspectief_core::session::SessionCommand;
 use perspectief_core::*;
 use perspectief_store::Store;
-use perspectief_store::testing::{is_postgres, raw_execute, raw_query_text};
+use perspectief_store::testing::{raw_execute, raw_query_text};
 
 use crate::support::*;
+use perspectief_tests::fixtures::talk;
 
 fn fresh() -> u128 {
     uuid::Uuid::new_v4().as_u128()
-}
-
-fn text(s: &str) -> Text {
-    Text::parse(s).unwrap()
-}
-
-fn staff(store: &Store, role: Role) -> Caller {
-    Caller::local(Actor {
-        user: UserId::from_u128(fresh()),
-        organisation: store.policy().foundation,
-        role,
-        grant: perspectief_core::access::Grant::NONE,
-    })
 }
 
 fn partner(org: OrganisationId) -> Caller {
@@ -55,20 +42,7 @@ async fn count(store: &Store, sql: &str) -> usize {
 }
 
 fn contact(summary: &str, at: chrono::DateTime<Utc>) -> CaseCommand {
-    CaseCommand::LogContact(NewContact {
-        id: ContactId::from_u128(fresh()),
-        at,
-        kind: ContactKind::IndividualTalk,
-        location: ContactLocation::Office,
-        staff: BTreeSet::new(),
-        activities: [ActivityCode::OrientationTalks].into(),
-        summary: text(summary),
-        category: DataCategory::Guidance,
-        partner: None,
-        duration_minutes: Some(30),
-        agreements: vec![],
-        documents: Vec::new(),
-    })
+    CaseCommand::LogContact(NewContact { duration_minutes: Some(30), ..talk(at, DataCategory::Guidance, summary) })
 }
 
 /// Read a partner's feed to the end (each read of events is logged under the consent).
@@ -134,24 +108,7 @@ async fn the_export_holds_every_record_about_the_person_and_nothing_about_others
         // A session both attended, and one only the other person attended.
         let mut sessions = Vec::new();
         for attendees in [vec![p, q], vec![q]] {
-            let id = SessionId::from_u128(fresh());
-            let plan = PlanSession {
-                id,
-                date: today,
-                topic: SessionTopic::Theme(Label::parse("Terugkeer").unwrap()),
-                venue: Label::parse("WereldHuis").unwrap(),
-                languages: [LanguageCode::parse("ti").unwrap()].into(),
-                facilitators: BTreeSet::new(),
-                partner: None,
-            };
-            store.plan_session(&worker, plan).await.unwrap();
-            for a in attendees {
-                store
-                    .execute_session(&worker, id, None, SessionCommand::RegisterAttendance { participant: a })
-                    .await
-                    .unwrap();
-            }
-            sessions.push(id);
+            sessions.push(session_attended_by(&store, &worker, today, &attendees).await);
         }
         // An attendance registered by mistake and removed: no longer current, but still held.
         for cmd in
@@ -352,16 +309,6 @@ async fn all_records(store: &Store, auditor: &Caller) -> Vec<AuditRecord> {
     records
 }
 
-async fn drop_triggers(store: &Store) {
-    if is_postgres(store) {
-        raw_execute(store, "DROP TRIGGER audit_log_no_update ON audit_log").await.unwrap();
-        raw_execute(store, "DROP TRIGGER audit_log_no_truncate ON audit_log").await.unwrap();
-    } else {
-        raw_execute(store, "DROP TRIGGER audit_log_no_update").await.unwrap();
-        raw_execute(store, "DROP TRIGGER audit_log_no_delete").await.unwrap();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_checkpoint_exposes_a_rewritten_or_cut_log() {
     for backend in all_backends().await {
@@ -415,7 +362,7 @@ async fn a_signed_checkpoint_exposes_a_rewritten_or_cut_log() {
 
         // Someone with full database rights (and even the HMAC key) rewrites record 3 and
         // every hash after it, so the chain links up again: the checkpoint's head no longer fits.
-        drop_triggers(&store).await;
+        drop_audit_triggers(&store).await;
         let head: u64 = count(&store, "SELECT CAST(MAX(seq) AS TEXT) FROM audit_log").await as u64;
         raw_execute(&store, "UPDATE audit_log SET operation = 'nothing_to_see' WHERE seq = 3").await.unwrap();
         for seq in 3..=head {

@@ -15,6 +15,7 @@ use perspectief_core::*;
 use perspectief_store::{ManualClock, Store};
 
 use crate::support::{self, Backend};
+use perspectief_tests::fixtures::talk;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -134,17 +135,9 @@ fn participant(i: usize) -> ParticipantId {
 fn contact(id: u128, at: DateTime<Utc>, codes: &[&str], summary: &str) -> NewContact {
     NewContact {
         id: ContactId::from_u128(id),
-        at,
-        kind: ContactKind::IndividualTalk,
-        location: ContactLocation::Office,
-        staff: BTreeSet::new(),
         activities: codes.iter().map(|c| ActivityCode::parse(c).unwrap()).collect(),
-        summary: Text::parse(summary).unwrap(),
-        category: DataCategory::Guidance,
-        partner: None,
         duration_minutes: Some(30),
-        agreements: vec![],
-        documents: Vec::new(),
+        ..talk(at, DataCategory::Guidance, summary)
     }
 }
 

@@ -4,18 +4,15 @@
 //! unchanged and the access log still verifies. A partial expiry erases one category only.
 //! A database from before participant keys still opens and reads.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, Utc};
 use perspectief_core::case::{CaseCommand, NewAgreement, NewContact};
-use perspectief_core::contact::{ContactKind, ContactLocation};
 use perspectief_core::privacy::PrivacyService;
 use perspectief_core::report::{Figure, FigureQuery, Measure, ReportingService, Slice};
 use perspectief_core::retention::{ERASED, RetentionPeriod, RetentionPolicy};
-use perspectief_core::service::{Caller, ChainVerification, PageRequest, ParticipantFilter, PerspectiefService};
-use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
+use perspectief_core::service::{ChainVerification, PageRequest, ParticipantFilter, PerspectiefService};
 use perspectief_core::*;
 use perspectief_store::testing::{
     open_every_sealed_value, participant_sealed_blobs, raw_execute, reseal_with_foundation_key,
@@ -23,18 +20,7 @@ use perspectief_store::testing::{
 use perspectief_store::{ManualClock, Store};
 
 use crate::support::*;
-
-fn text(s: &str) -> Text {
-    Text::parse(s).unwrap()
-}
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn noon(d: NaiveDate) -> chrono::DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_hms_opt(11, 0, 0).unwrap())
-}
+use perspectief_tests::fixtures::talk;
 
 /// A unique canary of letters (it goes into a name too).
 fn canary() -> String {
@@ -47,30 +33,8 @@ fn canary() -> String {
     format!("Kanarie{}", &letters[..16])
 }
 
-fn staff(store: &Store, role: Role) -> Caller {
-    Caller::local(Actor {
-        user: UserId::from_uuid(uuid::Uuid::new_v4()),
-        organisation: store.policy().foundation,
-        role,
-        grant: perspectief_core::access::Grant::NONE,
-    })
-}
-
 fn contact(summary: &str, at: chrono::DateTime<Utc>, category: DataCategory) -> NewContact {
-    NewContact {
-        id: ContactId::from_uuid(uuid::Uuid::new_v4()),
-        at,
-        kind: ContactKind::IndividualTalk,
-        location: ContactLocation::Office,
-        staff: BTreeSet::new(),
-        activities: [ActivityCode::OrientationTalks].into(),
-        summary: text(summary),
-        category,
-        partner: None,
-        duration_minutes: Some(30),
-        agreements: vec![],
-        documents: Vec::new(),
-    }
+    NewContact { duration_minutes: Some(30), ..talk(at, category, summary) }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -139,6 +103,56 @@ struct Planted {
     canary: String,
 }
 
+/// The canary tests' scene: a store on a SQLite file with the planted people, and everything
+/// the store logs captured (the runtime is the test's one thread).
+struct Scene {
+    logs: Captured,
+    _guard: tracing::subscriber::DefaultGuard,
+    /// Removed when dropped.
+    dir: TempDir,
+    db_path: std::path::PathBuf,
+    clock: std::sync::Arc<ManualClock>,
+    keys: perspectief_store::Keyring,
+    store: Store,
+    lead: perspectief_core::service::Caller,
+    planted: Planted,
+}
+
+async fn scene() -> Scene {
+    let logs = Captured::default();
+    let _guard = tracing::subscriber::set_default(logs.clone());
+    let dir = TempDir::new();
+    let db_path = dir.0.join("p.db");
+    let clock = clock();
+    let keys = new_keys();
+    let store = open(&dir.url("p.db"), keys.clone(), clock.clone()).await;
+    let lead = lead(&store);
+    let planted = plant(&store, &clock).await;
+    Scene { logs, _guard, dir, db_path, clock, keys, store, lead, planted }
+}
+
+/// No sealed value that remains holds `canary`, none of `person`'s is left, and there is
+/// nothing of them to export.
+async fn nothing_of_them_opens(
+    store: &Store,
+    lead: &perspectief_core::service::Caller,
+    person: ParticipantId,
+    canary: &str,
+) {
+    for value in open_every_sealed_value(store).await.unwrap() {
+        assert!(!contains(&value, canary.as_bytes()), "canary in a sealed value");
+    }
+    assert!(participant_sealed_blobs(store, person).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .export_participant(lead, person, Text::parse("Verzoek van de deelnemer").unwrap())
+            .await
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
+}
+
 async fn plant(store: &Store, clock: &ManualClock) -> Planted {
     let lead = lead(store);
     let canary = canary();
@@ -186,23 +200,7 @@ async fn plant(store: &Store, clock: &ManualClock) -> Planted {
     ] {
         store.execute_meeting(&lead, meeting, None, cmd).await.unwrap();
     }
-    let session = SessionId::from_uuid(uuid::Uuid::new_v4());
-    let plan = PlanSession {
-        id: session,
-        date: today,
-        topic: SessionTopic::Theme(Label::parse("Terugkeer").unwrap()),
-        venue: Label::parse("WereldHuis").unwrap(),
-        languages: [LanguageCode::parse("ti").unwrap()].into(),
-        facilitators: BTreeSet::new(),
-        partner: None,
-    };
-    store.plan_session(&lead, plan).await.unwrap();
-    for a in [p, q] {
-        store
-            .execute_session(&lead, session, None, SessionCommand::RegisterAttendance { participant: a })
-            .await
-            .unwrap();
-    }
+    session_attended_by(store, &lead, today, &[p, q]).await;
     // An emergency read with a reason.
     let colleague = staff(store, Role::ProjectWorker);
     store.break_glass_case(&colleague, p, text(&format!("Spoed {canary}"))).await.unwrap();
@@ -235,16 +233,8 @@ async fn figures(store: &Store) -> (perspectief_core::report::SubsidyReport, Vec
 
 #[tokio::test(flavor = "current_thread")]
 async fn an_erased_person_leaves_no_trace_in_the_database_its_wal_or_the_managed_backups() {
-    // Everything the store logs during the test (the runtime is this one thread).
-    let logs = Captured::default();
-    let _guard = tracing::subscriber::set_default(logs.clone());
-    let dir = TempDir::new();
-    let db_path = dir.0.join("p.db");
-    let clock = clock();
-    let keys = new_keys();
-    let store = open(&dir.url("p.db"), keys.clone(), clock.clone()).await;
-    let lead = lead(&store);
-    let Planted { person, other, canary } = plant(&store, &clock).await;
+    let Scene { logs, _guard, dir: _dir, db_path, clock, keys, store, lead, planted } = scene().await;
+    let Planted { person, other, canary } = planted;
 
     let backup = store.managed_backup().await.unwrap();
     assert!(backup.starts_with(store.backup_dir().unwrap()));
@@ -290,18 +280,7 @@ async fn an_erased_person_leaves_no_trace_in_the_database_its_wal_or_the_managed
         }
     }
     // Every sealed value that remains, decrypted.
-    for value in open_every_sealed_value(&store).await.unwrap() {
-        assert!(!contains(&value, canary.as_bytes()), "canary in a sealed value");
-    }
-    assert!(participant_sealed_blobs(&store, person).await.unwrap().is_empty());
-    assert_eq!(
-        store
-            .export_participant(&lead, person, Text::parse("Verzoek van de deelnemer").unwrap())
-            .await
-            .unwrap_err()
-            .code(),
-        "not_found"
-    );
+    nothing_of_them_opens(&store, &lead, person, &canary).await;
     assert_eq!(store.get_case(&lead, person).await.unwrap_err().code(), "not_found");
     // The subsidy figures and their drill-downs' totals are unchanged; the access log verifies.
     assert_eq!(figures(&store).await, before);
@@ -528,18 +507,7 @@ async fn the_erasure_holds_on_postgresql_too() {
         report.participants.iter().map(|p| (p.participant, p.erase_person)).collect::<Vec<_>>(),
         [(person, true)]
     );
-    for value in open_every_sealed_value(&store).await.unwrap() {
-        assert!(!contains(&value, canary.as_bytes()), "canary in a sealed value");
-    }
-    assert!(participant_sealed_blobs(&store, person).await.unwrap().is_empty());
-    assert_eq!(
-        store
-            .export_participant(&lead, person, Text::parse("Verzoek van de deelnemer").unwrap())
-            .await
-            .unwrap_err()
-            .code(),
-        "not_found"
-    );
+    nothing_of_them_opens(&store, &lead, person, &canary).await;
     assert!(store.get_case(&lead, other).await.is_ok());
     assert_eq!(figures(&store).await, before);
     assert!(matches!(store.verify_chain().await.unwrap(), ChainVerification::Intact { .. }));
@@ -552,16 +520,9 @@ async fn the_erasure_holds_on_postgresql_too() {
 /// backup, not in any sealed value left, not in the log output.
 #[tokio::test(flavor = "current_thread")]
 async fn people_erased_on_request_or_without_an_outflow_leave_no_trace_either() {
-    let logs = Captured::default();
-    let _guard = tracing::subscriber::set_default(logs.clone());
-    let dir = TempDir::new();
-    let db_path = dir.0.join("p.db");
-    let clock = clock();
-    let keys = new_keys();
-    let store = open(&dir.url("p.db"), keys.clone(), clock.clone()).await;
-    let lead = lead(&store);
+    let Scene { logs, _guard, dir: _dir, db_path, clock, keys, store, lead, planted } = scene().await;
     let auditor = staff(&store, Role::Auditor);
-    let Planted { person, other, canary } = plant(&store, &clock).await;
+    let Planted { person, other, canary } = planted;
     // A person who never gets an outflow, with a canary of their own.
     let lost = self::canary();
     let today = day(2026, 3, 2);

@@ -5,10 +5,80 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use perspectief_core::case::RegisterParticipant;
-use perspectief_core::service::Caller;
+use perspectief_core::service::{Caller, PerspectiefService};
 use perspectief_core::*;
 use perspectief_store::testing::TestDatabase;
 use perspectief_store::{Keyring, ManualClock, Store, StoreOptions};
+
+pub fn text(s: &str) -> Text {
+    Text::parse(s).unwrap()
+}
+
+pub fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Noon in Amsterdam on `d` in winter (11:00 UTC).
+pub fn noon(d: chrono::NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_hms_opt(11, 0, 0).unwrap())
+}
+
+/// A staff member `user` of the foundation in `role`, without a grant (a local caller).
+pub fn staff_as(store: &Store, user: UserId, role: Role) -> Caller {
+    Caller::local(Actor {
+        user,
+        organisation: store.policy().foundation,
+        role,
+        grant: perspectief_core::access::Grant::NONE,
+    })
+}
+
+/// A new staff member of the foundation in `role` (a fresh user id).
+pub fn staff(store: &Store, role: Role) -> Caller {
+    staff_as(store, UserId::from_uuid(uuid::Uuid::new_v4()), role)
+}
+
+/// Drop the access log's append-only triggers, as an attacker with the database's owner
+/// rights would, so that a test can alter the log underneath the store.
+pub async fn drop_audit_triggers(store: &Store) {
+    use perspectief_store::testing::{is_postgres, raw_execute};
+    if is_postgres(store) {
+        raw_execute(store, "DROP TRIGGER audit_log_no_update ON audit_log").await.unwrap();
+        raw_execute(store, "DROP TRIGGER audit_log_no_truncate ON audit_log").await.unwrap();
+    } else {
+        raw_execute(store, "DROP TRIGGER audit_log_no_update").await.unwrap();
+        raw_execute(store, "DROP TRIGGER audit_log_no_delete").await.unwrap();
+    }
+}
+
+/// A theme session on `date` (return, at the WereldHuis, in Tigrinya) with nobody yet.
+pub fn session_plan(id: SessionId, date: chrono::NaiveDate) -> perspectief_core::session::PlanSession {
+    perspectief_core::session::PlanSession {
+        id,
+        date,
+        topic: perspectief_core::session::SessionTopic::Theme(Label::parse("Terugkeer").unwrap()),
+        venue: Label::parse("WereldHuis").unwrap(),
+        languages: [LanguageCode::parse("ti").unwrap()].into(),
+        facilitators: std::collections::BTreeSet::new(),
+        partner: None,
+    }
+}
+
+/// Plan [`session_plan`] on `date` as `caller` and register `attendees`; the new session's id.
+pub async fn session_attended_by(
+    store: &Store,
+    caller: &Caller,
+    date: chrono::NaiveDate,
+    attendees: &[ParticipantId],
+) -> SessionId {
+    let id = SessionId::from_uuid(uuid::Uuid::new_v4());
+    store.plan_session(caller, session_plan(id, date)).await.unwrap();
+    for &participant in attendees {
+        let attend = perspectief_core::session::SessionCommand::RegisterAttendance { participant };
+        store.execute_session(caller, id, None, attend).await.unwrap();
+    }
+    id
+}
 
 pub fn new_keys() -> Keyring {
     Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap()
@@ -81,41 +151,20 @@ pub async fn all_backends() -> Vec<Backend> {
 }
 
 pub fn lead(store: &Store) -> Caller {
-    Caller::local(Actor {
-        user: UserId::from_u128(1),
-        organisation: store.policy().foundation,
-        role: Role::ProjectLead,
-        grant: perspectief_core::access::Grant::NONE,
-    })
+    staff_as(store, UserId::from_u128(1), Role::ProjectLead)
 }
 
 pub fn registration(name: &str, worker: UserId, on: chrono::NaiveDate) -> RegisterParticipant {
     RegisterParticipant {
         id: ParticipantId::from_uuid(uuid::Uuid::new_v4()),
-        profile: ParticipantProfile {
-            given_names: Name::parse(name).unwrap(),
-            family_name: None,
-            aliases: vec![],
-            date_of_birth: None,
-            country_of_origin: None,
-            nationalities: vec![],
-            languages: vec![],
-            v_number: None,
-            lvv_location: None,
-            project_worker: worker,
-        },
+        profile: perspectief_tests::fixtures::minimal_profile(name, worker),
         registered_on: on,
     }
 }
 
 /// The foundation's administrator (a local caller: the store trusts who works on it directly).
 pub fn administrator(store: &Store) -> Caller {
-    Caller::local(Actor {
-        user: UserId::from_u128(0xad),
-        organisation: store.policy().foundation,
-        role: Role::Administrator,
-        grant: perspectief_core::access::Grant::NONE,
-    })
+    staff_as(store, UserId::from_u128(0xad), Role::Administrator)
 }
 
 /// Register an organisation (an NGO serving every domain) under `code`, as the administrator:

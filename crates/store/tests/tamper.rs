@@ -27,16 +27,6 @@ async fn log_with_records(backend: &Backend) -> (Store, u64) {
     (store, records)
 }
 
-async fn drop_triggers(store: &Store) {
-    if is_postgres(store) {
-        raw_execute(store, "DROP TRIGGER audit_log_no_update ON audit_log").await.unwrap();
-        raw_execute(store, "DROP TRIGGER audit_log_no_truncate ON audit_log").await.unwrap();
-    } else {
-        raw_execute(store, "DROP TRIGGER audit_log_no_update").await.unwrap();
-        raw_execute(store, "DROP TRIGGER audit_log_no_delete").await.unwrap();
-    }
-}
-
 fn broken_at(v: ChainVerification) -> u64 {
     match v {
         ChainVerification::Broken { first_broken_seq, .. } => first_broken_seq,
@@ -64,7 +54,7 @@ async fn altering_deleting_inserting_or_reordering_is_found_at_the_right_place()
     for backend in all_backends().await {
         // Altered content.
         let (store, _) = log_with_records(&backend).await;
-        drop_triggers(&store).await;
+        drop_audit_triggers(&store).await;
         raw_execute(&store, "UPDATE audit_log SET outcome = 'denied' WHERE seq = 5").await.unwrap();
         assert_eq!(broken_at(store.verify_chain().await.unwrap()), 5);
         drop(store);
@@ -72,7 +62,7 @@ async fn altering_deleting_inserting_or_reordering_is_found_at_the_right_place()
         // A record deleted from the middle.
         let backend = fresh(backend).await;
         let (store, _) = log_with_records(&backend).await;
-        drop_triggers(&store).await;
+        drop_audit_triggers(&store).await;
         raw_execute(&store, "DELETE FROM audit_log WHERE seq = 7").await.unwrap();
         assert_eq!(broken_at(store.verify_chain().await.unwrap()), 7);
         drop(store);
@@ -80,7 +70,7 @@ async fn altering_deleting_inserting_or_reordering_is_found_at_the_right_place()
         // The tail cut off.
         let backend = fresh(backend).await;
         let (store, n) = log_with_records(&backend).await;
-        drop_triggers(&store).await;
+        drop_audit_triggers(&store).await;
         raw_execute(&store, &format!("DELETE FROM audit_log WHERE seq = {n}")).await.unwrap();
         assert_eq!(broken_at(store.verify_chain().await.unwrap()), n);
         drop(store);
@@ -104,7 +94,7 @@ async fn altering_deleting_inserting_or_reordering_is_found_at_the_right_place()
         // A forged record inserted in the middle, the later ones renumbered to make room.
         let backend = fresh(backend).await;
         let (store, _) = log_with_records(&backend).await;
-        drop_triggers(&store).await;
+        drop_audit_triggers(&store).await;
         raw_execute(&store, "UPDATE audit_log SET seq = seq + 100000 WHERE seq > 5").await.unwrap();
         raw_execute(&store, "UPDATE audit_log SET seq = seq - 99999 WHERE seq > 100000").await.unwrap();
         raw_execute(
@@ -120,7 +110,7 @@ async fn altering_deleting_inserting_or_reordering_is_found_at_the_right_place()
         // Two records swapped (their content exchanged, numbers kept).
         let backend = fresh(backend).await;
         let (store, _) = log_with_records(&backend).await;
-        drop_triggers(&store).await;
+        drop_audit_triggers(&store).await;
         for (from, to) in [(3, 1000), (4, 3), (1000, 4)] {
             raw_execute(&store, &format!("UPDATE audit_log SET seq = {to} WHERE seq = {from}")).await.unwrap();
         }
@@ -224,7 +214,7 @@ async fn checkpointed_log(backend: &Backend, file: &std::path::Path) -> (Store, 
 /// Cut the log off after `keep` records and reset the head to match, as someone with full
 /// rights on the database would: the chain itself is intact afterwards.
 async fn cut_off_after(store: &Store, keep: u64) {
-    drop_triggers(store).await;
+    drop_audit_triggers(store).await;
     drop_head_triggers(store).await;
     raw_execute(store, &format!("DELETE FROM audit_log WHERE seq > {keep}")).await.unwrap();
     raw_execute(
@@ -283,7 +273,7 @@ async fn a_checkpoint_is_signed_only_over_a_log_that_verifies_whole() {
     for backend in all_backends().await {
         let (store, _) = log_with_records(&backend).await;
         let before = store.checkpoint_now().await.unwrap();
-        drop_triggers(&store).await;
+        drop_audit_triggers(&store).await;
         // Altered content: the head and its hash still look right, the chain does not.
         raw_execute(&store, "UPDATE audit_log SET outcome = 'denied' WHERE seq = 3").await.unwrap();
         assert_eq!(store.checkpoint_now().await.unwrap_err().code(), "audit_broken");

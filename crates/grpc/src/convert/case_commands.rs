@@ -20,7 +20,7 @@ use perspectief_core::{
 };
 
 use crate::convert::case_model::{zrm_scores_from_proto, zrm_scores_to_proto};
-use crate::convert::{Field, FromProto, ToProto, expected_version, message, parse_name};
+use crate::convert::{Field, FromProto, ToProto, command_conversions, expected_version, message, parse_name};
 use crate::pb;
 
 /// The collection of case files: a case is `participants/{participant_id}`.
@@ -119,24 +119,18 @@ macro_rules! case_command_table {
 }
 pub(crate) use case_command_table;
 
-/// The case commands' conversions ([`command_conversions!`]) from the rows of the table.
-macro_rules! case_command_conversions {
-    ($($rows:tt)*) => {
-        crate::convert::command_conversions! {
-            CaseCommandTarget { participant: ParticipantId } in PARTICIPANTS, CaseCommand;
-            /// A command request as a client sends it: one variant per [`CaseCommand`] variant,
-            /// named the same, holding the request message of that command's rpc.
-            enum CaseCommandRequest;
-            /// The request that asks for `command` on `participant`'s case, based on
-            /// `expected_version` (`None`: no etag, no check). Every id the command holds is
-            /// sent, so the service records exactly this command.
-            fn case_command_request;
-            $($rows)*
-        }
-    };
-}
-
-case_command_table!(case_command_conversions);
+// The case commands' conversions, from the rows of the table.
+case_command_table!(
+    command_conversions,
+    CaseCommandTarget { participant: ParticipantId } in PARTICIPANTS, CaseCommand;
+    /// A command request as a client sends it: one variant per [`CaseCommand`] variant,
+    /// named the same, holding the request message of that command's rpc.
+    enum CaseCommandRequest;
+    /// The request that asks for `command` on `participant`'s case, based on
+    /// `expected_version` (`None`: no etag, no check). Every id the command holds is
+    /// sent, so the service records exactly this command.
+    fn case_command_request;
+);
 
 message!(NewGoal = pb::NewGoal {
     id as goal_id: new(GoalId), description: val, rationale: opt_str, responsible: req, partners: list, deadline: req,

@@ -10,7 +10,7 @@ use perspectief_core::meeting::{ChainDecision, MeetingItem, MeetingParts, Termin
 use perspectief_core::{Advice, AgendaReason, ChainMeeting, DomainError, MeetingCommand, MeetingId};
 
 use super::{Field, FromProto, ToProto, etag, parse_name, repeated, required, resource_name};
-use crate::convert::message;
+use crate::convert::{command_conversions, message};
 use crate::pb;
 use crate::pb::agenda_reason::Reason;
 
@@ -153,21 +153,15 @@ macro_rules! meeting_command_table {
 }
 pub(crate) use meeting_command_table;
 
-/// The meeting commands' conversions ([`command_conversions!`]) from the rows of the table.
-macro_rules! meeting_command_conversions {
-    ($($rows:tt)*) => {
-        crate::convert::command_conversions! {
-            MeetingCommandTarget { meeting: MeetingId } in COLLECTION, MeetingCommand;
-            /// A meeting command as the client sends it: one request message per command.
-            enum MeetingCommandRequest;
-            /// The request for `command` on `meeting`, checked against `expected_version` when given.
-            fn meeting_command_request;
-            $($rows)*
-        }
-    };
-}
-
-meeting_command_table!(meeting_command_conversions);
+// The meeting commands' conversions, from the rows of the table.
+meeting_command_table!(
+    command_conversions,
+    MeetingCommandTarget { meeting: MeetingId } in COLLECTION, MeetingCommand;
+    /// A meeting command as the client sends it: one request message per command.
+    enum MeetingCommandRequest;
+    /// The request for `command` on `meeting`, checked against `expected_version` when given.
+    fn meeting_command_request;
+);
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@ use super::{
     Field, FromProto, ToProto, etag, opt_string, opt_to_string, parse_name, repeated, required, resource_name,
     to_protos,
 };
-use crate::convert::message;
+use crate::convert::{command_conversions, message};
 use crate::pb;
 use crate::pb::session_topic::Kind;
 
@@ -114,21 +114,15 @@ macro_rules! session_command_table {
 }
 pub(crate) use session_command_table;
 
-/// The session commands' conversions ([`command_conversions!`]) from the rows of the table.
-macro_rules! session_command_conversions {
-    ($($rows:tt)*) => {
-        crate::convert::command_conversions! {
-            SessionCommandTarget { session: SessionId } in COLLECTION, SessionCommand;
-            /// A session command as the client sends it: one request message per command.
-            enum SessionCommandRequest;
-            /// The request for `command` on `session`, checked against `expected_version` when given.
-            fn session_command_request;
-            $($rows)*
-        }
-    };
-}
-
-session_command_table!(session_command_conversions);
+// The session commands' conversions, from the rows of the table.
+session_command_table!(
+    command_conversions,
+    SessionCommandTarget { session: SessionId } in COLLECTION, SessionCommand;
+    /// A session command as the client sends it: one request message per command.
+    enum SessionCommandRequest;
+    /// The request for `command` on `session`, checked against `expected_version` when given.
+    fn session_command_request;
+);
 
 #[cfg(test)]
 mod tests {

@@ -370,23 +370,25 @@ fn a_case_built_through_commands_survives_the_round_trip() {
     assert_eq!(Case::from_proto(decoded, &Field::root()).unwrap(), case);
 }
 
+/// The sample profile with every optional part absent.
+fn minimal_profile() -> ParticipantProfile {
+    ParticipantProfile {
+        family_name: None,
+        aliases: vec![],
+        date_of_birth: None,
+        country_of_origin: None,
+        nationalities: vec![],
+        languages: vec![],
+        v_number: None,
+        lvv_location: None,
+        ..profile()
+    }
+}
+
 #[test]
 fn a_fresh_case_survives_the_round_trip_and_carries_its_limit_status() {
-    let register = RegisterParticipant {
-        id: ParticipantId::from_u128(8),
-        profile: ParticipantProfile {
-            family_name: None,
-            aliases: vec![],
-            date_of_birth: None,
-            country_of_origin: None,
-            nationalities: vec![],
-            languages: vec![],
-            v_number: None,
-            lvv_location: None,
-            ..profile()
-        },
-        registered_on: day(2),
-    };
+    let register =
+        RegisterParticipant { id: ParticipantId::from_u128(8), profile: minimal_profile(), registered_on: day(2) };
     let (case, _) = Case::register(register, &ctx(2)).unwrap();
     let file = case_file_on(&CaseView::whole(&case), day(2));
     assert_eq!(file.limit_status.unwrap().state, pb::LimitState::WithinLimit as i32);
@@ -525,17 +527,7 @@ fn records_with_optional_parts_absent_survive_the_round_trip() {
         status_changed_on: None,
     };
     assert_eq!(round_trip(&goal), goal);
-    let minimal = ParticipantProfile {
-        family_name: None,
-        aliases: vec![],
-        date_of_birth: None,
-        country_of_origin: None,
-        nationalities: vec![],
-        languages: vec![],
-        v_number: None,
-        lvv_location: None,
-        ..profile()
-    };
+    let minimal = minimal_profile();
     assert_eq!(round_trip(&minimal), minimal);
     assert_eq!(round_trip(&profile()), profile());
 }

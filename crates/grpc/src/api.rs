@@ -209,7 +209,7 @@ impl<S: PerspectiefService + 'static> Api<S> {
 
 /// The case service's implementation, with one method per case command.
 macro_rules! case_service {
-    ($($method:ident($req:ident)),* $(,)?) => {
+    ($($v:ident($req:ident, $method:ident) $fields:tt),* $(,)?) => {
         #[tonic::async_trait]
         impl<S: PerspectiefService + 'static> pb::case_service_server::CaseService for Api<S> {
             async fn create_participant(
@@ -309,40 +309,7 @@ macro_rules! case_service {
     };
 }
 
-case_service!(
-    update_profile(UpdateProfileRequest),
-    assign_project_worker(AssignProjectWorkerRequest),
-    change_phase(ChangePhaseRequest),
-    change_direction(ChangeDirectionRequest),
-    record_return_stance(RecordReturnStanceRequest),
-    revise_plan(RevisePlanRequest),
-    agree_plan(AgreePlanRequest),
-    set_goal(SetGoalRequest),
-    change_goal_status(ChangeGoalStatusRequest),
-    update_goal_steps(UpdateGoalStepsRequest),
-    log_contact(LogContactRequest),
-    add_agreement(AddAgreementRequest),
-    settle_agreement(SettleAgreementRequest),
-    propose_referral(ProposeReferralRequest),
-    advance_referral(AdvanceReferralRequest),
-    start_return_exploration(StartReturnExplorationRequest),
-    update_return_exploration(UpdateReturnExplorationRequest),
-    identify_obstacle(IdentifyObstacleRequest),
-    act_on_obstacle(ActOnObstacleRequest),
-    update_reintegration_plan(UpdateReintegrationPlanRequest),
-    record_departure_step(RecordDepartureStepRequest),
-    update_rean_checklist(UpdateReanChecklistRequest),
-    plan_departure(PlanDepartureRequest),
-    record_judgment(RecordJudgmentRequest),
-    record_judgment_communicated(RecordJudgmentCommunicatedRequest),
-    record_consequences_explained(RecordConsequencesExplainedRequest),
-    record_self_reliance(RecordSelfRelianceRequest),
-    give_consent(GiveConsentRequest),
-    withdraw_consent(WithdrawConsentRequest),
-    record_progress_report(RecordProgressReportRequest),
-    record_outflow(RecordOutflowRequest),
-    set_confidentiality(SetConfidentialityRequest)
-);
+crate::convert::case_commands::case_command_table!(case_service);
 
 #[tonic::async_trait]
 impl<S: PerspectiefService + 'static> pb::session_service_server::SessionService for Api<S> {

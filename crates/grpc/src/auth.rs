@@ -11,15 +11,15 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::IpAddr;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use perspectief_core::access::Role;
 use perspectief_core::service::{AuthFailure, Authenticator, Caller, Purpose, UserDirectory, may_act_for};
 use tonic::Status;
 use tower::{Layer, Service};
+
+use crate::observe::{Inner, forward_ready, take_ready};
 
 /// Paths that need no token.
 const PUBLIC: [&str; 3] =
@@ -209,25 +209,14 @@ fn token_id(token: &str) -> Option<&str> {
     uuid::Uuid::try_parse(id).is_ok().then_some(id)
 }
 
-impl<S, A, B> Service<http::Request<B>> for AuthService<S, A>
+impl<S: Inner<B>, A, B: Send + 'static> Service<http::Request<B>> for AuthService<S, A>
 where
-    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    B: Send + 'static,
     A: Authenticator + UserDirectory + 'static,
 {
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
+    forward_ready!();
 
     fn call(&mut self, mut req: http::Request<B>) -> Self::Future {
-        // The clone that was made ready stays in use; a fresh clone takes its place.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let mut inner = take_ready(&mut self.inner);
         let auth = self.auth.clone();
         let refusals = self.refusals.clone();
         Box::pin(async move {

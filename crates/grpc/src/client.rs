@@ -31,11 +31,11 @@ use tonic::transport::Channel;
 
 use crate::connect::{ConnectError, ConnectOptions, Target};
 use crate::convert::case_commands::{
-    CaseCommandRequest, case_command_request, in_core_terms, registration_in_core_terms,
+    CaseCommandRequest, case_command_request, case_command_table, in_core_terms, registration_in_core_terms,
 };
-use crate::convert::meetings::{MeetingCommandRequest, meeting_command_request};
+use crate::convert::meetings::{MeetingCommandRequest, meeting_command_request, meeting_command_table};
 use crate::convert::reports::agenda_request;
-use crate::convert::sessions::{SessionCommandRequest, session_command_request};
+use crate::convert::sessions::{SessionCommandRequest, session_command_request, session_command_table};
 use crate::convert::{Field, FromProto, ToProto, resource_name};
 use crate::pb;
 use crate::pb::audit_service_client::AuditServiceClient;
@@ -176,6 +176,19 @@ fn wire_size(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
+/// The call of a command's rpc on client `$c` for `$request`, one arm per row of the command
+/// table the macro is given to (`case_command_table!(send, self, caller, c, request => Enum;)`).
+macro_rules! send {
+    (
+        $this:ident, $caller:ident, $c:ident, $request:ident => $enum:ident;
+        $($v:ident($req:ident, $rpc:ident) $fields:tt),* $(,)?
+    ) => {
+        match $request {
+            $($enum::$v(r) => $c.$rpc($this.request($caller, r).await?).await,)*
+        }
+    };
+}
+
 impl<C: Credentials> PerspectiefService for RemoteService<C> {
     async fn register_participant(&self, caller: &Caller, cmd: RegisterParticipant) -> Result<Case, DomainError> {
         let request = self.request(caller, cmd.to_proto()).await?;
@@ -190,52 +203,8 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
         cmd: CaseCommand,
     ) -> Result<Executed, DomainError> {
         let mut c = self.cases();
-        let result = match case_command_request(participant, expected_version, &cmd) {
-            CaseCommandRequest::UpdateProfile(r) => c.update_profile(self.request(caller, r).await?).await,
-            CaseCommandRequest::AssignProjectWorker(r) => c.assign_project_worker(self.request(caller, r).await?).await,
-            CaseCommandRequest::ChangePhase(r) => c.change_phase(self.request(caller, r).await?).await,
-            CaseCommandRequest::ChangeDirection(r) => c.change_direction(self.request(caller, r).await?).await,
-            CaseCommandRequest::RecordReturnStance(r) => c.record_return_stance(self.request(caller, r).await?).await,
-            CaseCommandRequest::RevisePlan(r) => c.revise_plan(self.request(caller, r).await?).await,
-            CaseCommandRequest::AgreePlan(r) => c.agree_plan(self.request(caller, r).await?).await,
-            CaseCommandRequest::SetGoal(r) => c.set_goal(self.request(caller, r).await?).await,
-            CaseCommandRequest::ChangeGoalStatus(r) => c.change_goal_status(self.request(caller, r).await?).await,
-            CaseCommandRequest::UpdateGoalSteps(r) => c.update_goal_steps(self.request(caller, r).await?).await,
-            CaseCommandRequest::LogContact(r) => c.log_contact(self.request(caller, r).await?).await,
-            CaseCommandRequest::AddAgreement(r) => c.add_agreement(self.request(caller, r).await?).await,
-            CaseCommandRequest::SettleAgreement(r) => c.settle_agreement(self.request(caller, r).await?).await,
-            CaseCommandRequest::ProposeReferral(r) => c.propose_referral(self.request(caller, r).await?).await,
-            CaseCommandRequest::AdvanceReferral(r) => c.advance_referral(self.request(caller, r).await?).await,
-            CaseCommandRequest::StartReturnExploration(r) => {
-                c.start_return_exploration(self.request(caller, r).await?).await
-            }
-            CaseCommandRequest::UpdateReturnExploration(r) => {
-                c.update_return_exploration(self.request(caller, r).await?).await
-            }
-            CaseCommandRequest::IdentifyObstacle(r) => c.identify_obstacle(self.request(caller, r).await?).await,
-            CaseCommandRequest::ActOnObstacle(r) => c.act_on_obstacle(self.request(caller, r).await?).await,
-            CaseCommandRequest::UpdateReintegrationPlan(r) => {
-                c.update_reintegration_plan(self.request(caller, r).await?).await
-            }
-            CaseCommandRequest::RecordDepartureStep(r) => c.record_departure_step(self.request(caller, r).await?).await,
-            CaseCommandRequest::UpdateReanChecklist(r) => c.update_rean_checklist(self.request(caller, r).await?).await,
-            CaseCommandRequest::PlanDeparture(r) => c.plan_departure(self.request(caller, r).await?).await,
-            CaseCommandRequest::RecordJudgment(r) => c.record_judgment(self.request(caller, r).await?).await,
-            CaseCommandRequest::RecordJudgmentCommunicated(r) => {
-                c.record_judgment_communicated(self.request(caller, r).await?).await
-            }
-            CaseCommandRequest::RecordConsequencesExplained(r) => {
-                c.record_consequences_explained(self.request(caller, r).await?).await
-            }
-            CaseCommandRequest::RecordSelfReliance(r) => c.record_self_reliance(self.request(caller, r).await?).await,
-            CaseCommandRequest::GiveConsent(r) => c.give_consent(self.request(caller, r).await?).await,
-            CaseCommandRequest::WithdrawConsent(r) => c.withdraw_consent(self.request(caller, r).await?).await,
-            CaseCommandRequest::RecordProgressReport(r) => {
-                c.record_progress_report(self.request(caller, r).await?).await
-            }
-            CaseCommandRequest::RecordOutflow(r) => c.record_outflow(self.request(caller, r).await?).await,
-            CaseCommandRequest::SetConfidentiality(r) => c.set_confidentiality(self.request(caller, r).await?).await,
-        };
+        let request = case_command_request(participant, expected_version, &cmd);
+        let result = case_command_table!(send, self, caller, c, request => CaseCommandRequest;);
         // The server names fields as the request does; the caller made a core command.
         let done = reply(result).map_err(|e| in_core_terms(&cmd, e))?;
         Ok(Executed { version: done.version, events: answers(done.events)? })
@@ -324,15 +293,8 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
         cmd: SessionCommand,
     ) -> Result<InformationSession, DomainError> {
         let mut c = self.sessions();
-        let result = match session_command_request(session, expected_version, &cmd) {
-            SessionCommandRequest::RegisterAttendance(r) => c.register_attendance(self.request(caller, r).await?).await,
-            SessionCommandRequest::RemoveAttendance(r) => c.remove_attendance(self.request(caller, r).await?).await,
-            SessionCommandRequest::SetUnregisteredHeadCount(r) => {
-                c.set_unregistered_head_count(self.request(caller, r).await?).await
-            }
-            SessionCommandRequest::Reschedule(r) => c.reschedule_session(self.request(caller, r).await?).await,
-            SessionCommandRequest::Cancel(r) => c.cancel_session(self.request(caller, r).await?).await,
-        };
+        let request = session_command_request(session, expected_version, &cmd);
+        let result = session_command_table!(send, self, caller, c, request => SessionCommandRequest;);
         answer(reply(result)?)
     }
 
@@ -371,17 +333,8 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
         cmd: MeetingCommand,
     ) -> Result<ChainMeeting, DomainError> {
         let mut c = self.meetings();
-        let result = match meeting_command_request(meeting, expected_version, &cmd) {
-            MeetingCommandRequest::AddToAgenda(r) => c.add_to_agenda(self.request(caller, r).await?).await,
-            MeetingCommandRequest::RecordDiscussion(r) => c.record_discussion(self.request(caller, r).await?).await,
-            MeetingCommandRequest::AdviseTermination(r) => c.advise_termination(self.request(caller, r).await?).await,
-            MeetingCommandRequest::RecordChainDecision(r) => {
-                c.record_chain_decision(self.request(caller, r).await?).await
-            }
-            MeetingCommandRequest::RecordTerminationTalk(r) => {
-                c.record_termination_talk(self.request(caller, r).await?).await
-            }
-        };
+        let request = meeting_command_request(meeting, expected_version, &cmd);
+        let result = meeting_command_table!(send, self, caller, c, request => MeetingCommandRequest;);
         answer(reply(result)?)
     }
 

@@ -24,7 +24,7 @@ use prost::Message;
 
 use crate::convert::case_commands::{
     CaseCommandRequest, CaseCommandTarget, ProfileUpdate, UPDATABLE_PROFILE_FIELDS, case_command_request,
-    in_core_terms, in_request_terms, registration_in_core_terms, registration_in_request_terms,
+    case_command_table, in_core_terms, in_request_terms, registration_in_core_terms, registration_in_request_terms,
 };
 use crate::convert::meetings::{MeetingCommandRequest, MeetingCommandTarget, ScheduleMeeting, meeting_command_request};
 use crate::convert::reports::agenda_request;
@@ -35,40 +35,17 @@ use crate::pb;
 /// One kind of request: its name (for messages) and how its bytes are checked.
 type Check = (&'static str, fn(&[u8]));
 
-/// Every request kind the target knows; the first byte of the input picks one (modulo the
-/// length). The case commands come first, in the order of `CaseCommandRequest`.
-pub const MESSAGES: &[Check] = &[
-    ("UpdateProfileRequest", |b| case_command(b, CaseCommandRequest::UpdateProfile)),
-    ("AssignProjectWorkerRequest", |b| case_command(b, CaseCommandRequest::AssignProjectWorker)),
-    ("ChangePhaseRequest", |b| case_command(b, CaseCommandRequest::ChangePhase)),
-    ("ChangeDirectionRequest", |b| case_command(b, CaseCommandRequest::ChangeDirection)),
-    ("RecordReturnStanceRequest", |b| case_command(b, CaseCommandRequest::RecordReturnStance)),
-    ("RevisePlanRequest", |b| case_command(b, CaseCommandRequest::RevisePlan)),
-    ("AgreePlanRequest", |b| case_command(b, CaseCommandRequest::AgreePlan)),
-    ("SetGoalRequest", |b| case_command(b, CaseCommandRequest::SetGoal)),
-    ("ChangeGoalStatusRequest", |b| case_command(b, CaseCommandRequest::ChangeGoalStatus)),
-    ("UpdateGoalStepsRequest", |b| case_command(b, CaseCommandRequest::UpdateGoalSteps)),
-    ("LogContactRequest", |b| case_command(b, CaseCommandRequest::LogContact)),
-    ("AddAgreementRequest", |b| case_command(b, CaseCommandRequest::AddAgreement)),
-    ("SettleAgreementRequest", |b| case_command(b, CaseCommandRequest::SettleAgreement)),
-    ("ProposeReferralRequest", |b| case_command(b, CaseCommandRequest::ProposeReferral)),
-    ("AdvanceReferralRequest", |b| case_command(b, CaseCommandRequest::AdvanceReferral)),
-    ("StartReturnExplorationRequest", |b| case_command(b, CaseCommandRequest::StartReturnExploration)),
-    ("UpdateReturnExplorationRequest", |b| case_command(b, CaseCommandRequest::UpdateReturnExploration)),
-    ("IdentifyObstacleRequest", |b| case_command(b, CaseCommandRequest::IdentifyObstacle)),
-    ("ActOnObstacleRequest", |b| case_command(b, CaseCommandRequest::ActOnObstacle)),
-    ("UpdateReintegrationPlanRequest", |b| case_command(b, CaseCommandRequest::UpdateReintegrationPlan)),
-    ("RecordDepartureStepRequest", |b| case_command(b, CaseCommandRequest::RecordDepartureStep)),
-    ("UpdateReanChecklistRequest", |b| case_command(b, CaseCommandRequest::UpdateReanChecklist)),
-    ("PlanDepartureRequest", |b| case_command(b, CaseCommandRequest::PlanDeparture)),
-    ("RecordJudgmentRequest", |b| case_command(b, CaseCommandRequest::RecordJudgment)),
-    ("RecordJudgmentCommunicatedRequest", |b| case_command(b, CaseCommandRequest::RecordJudgmentCommunicated)),
-    ("RecordConsequencesExplainedRequest", |b| case_command(b, CaseCommandRequest::RecordConsequencesExplained)),
-    ("RecordSelfRelianceRequest", |b| case_command(b, CaseCommandRequest::RecordSelfReliance)),
-    ("GiveConsentRequest", |b| case_command(b, CaseCommandRequest::GiveConsent)),
-    ("WithdrawConsentRequest", |b| case_command(b, CaseCommandRequest::WithdrawConsent)),
-    ("RecordProgressReportRequest", |b| case_command(b, CaseCommandRequest::RecordProgressReport)),
-    ("RecordOutflowRequest", |b| case_command(b, CaseCommandRequest::RecordOutflow)),
+/// The case commands' request kinds, in the order of the table
+/// ([`crate::convert::case_commands::case_command_table!`]).
+macro_rules! case_command_checks {
+    ($($v:ident($req:ident, $rpc:ident) $fields:tt),* $(,)?) => {
+        [$((stringify!($req), |b| case_command(b, CaseCommandRequest::$v)),)*]
+    };
+}
+const CASE_COMMANDS: &[Check] = &case_command_table!(case_command_checks);
+
+/// The other request kinds.
+const OTHERS: &[Check] = &[
     ("CreateParticipantRequest", create_participant),
     ("UpdateParticipantRequest", update_participant),
     ("RegisterAttendanceRequest", |b| session_command(b, SessionCommandRequest::RegisterAttendance)),
@@ -88,9 +65,30 @@ pub const MESSAGES: &[Check] = &[
     ("DrillDownSubsidyFigureRequest", drill_down_subsidy_figure),
     ("CreateSubsidyPeriodRequest", create_subsidy_period),
     ("GetProgressReportRequest", get_progress_report),
-    // New kinds go last: a corpus input's first byte keeps naming the same kind.
-    ("SetConfidentialityRequest", |b| case_command(b, CaseCommandRequest::SetConfidentiality)),
 ];
+
+/// The case commands the corpus was first written with: the table's rows before these.
+const FIRST_CASE_COMMANDS: usize = 31;
+
+/// Every request kind the target knows; the first byte of the input picks one (modulo the
+/// length). A corpus input's first byte must keep naming the same kind, so new kinds go last:
+/// the first 31 case commands, the other kinds, then the case commands added since
+/// (`SetConfidentialityRequest`).
+pub const MESSAGES: &[Check] = &{
+    let mut all = [CASE_COMMANDS[0]; CASE_COMMANDS.len() + OTHERS.len()];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = if i < FIRST_CASE_COMMANDS {
+            CASE_COMMANDS[i]
+        } else if i < FIRST_CASE_COMMANDS + OTHERS.len() {
+            OTHERS[i - FIRST_CASE_COMMANDS]
+        } else {
+            CASE_COMMANDS[i - OTHERS.len()]
+        };
+        i += 1;
+    }
+    all
+};
 
 /// The index in [`MESSAGES`] of the request kind `name`, for writing seed inputs.
 pub fn message_index(name: &str) -> Option<u8> {
@@ -263,24 +261,12 @@ fn session_command<M: Message + Default>(bytes: &[u8], wrap: fn(M) -> SessionCom
     let Some(message) = decode::<M>(bytes) else { return };
     let request = wrap(message);
     let what = request.clone();
-    let converted = match request {
-        SessionCommandRequest::RegisterAttendance(r) => convert(r),
-        SessionCommandRequest::RemoveAttendance(r) => convert(r),
-        SessionCommandRequest::SetUnregisteredHeadCount(r) => convert(r),
-        SessionCommandRequest::Reschedule(r) => convert(r),
-        SessionCommandRequest::Cancel(r) => convert(r),
-    };
-    let target: SessionCommandTarget = match converted {
+    let target: SessionCommandTarget = match convert(request) {
         Ok(t) => t,
         Err(e) => return assert_refusal(&what, &e, ""),
     };
-    match session_command_request(target.session, target.expected_version, &target.command) {
-        SessionCommandRequest::RegisterAttendance(r) => assert_round_trip(&what, &target, r),
-        SessionCommandRequest::RemoveAttendance(r) => assert_round_trip(&what, &target, r),
-        SessionCommandRequest::SetUnregisteredHeadCount(r) => assert_round_trip(&what, &target, r),
-        SessionCommandRequest::Reschedule(r) => assert_round_trip(&what, &target, r),
-        SessionCommandRequest::Cancel(r) => assert_round_trip(&what, &target, r),
-    }
+    let again = session_command_request(target.session, target.expected_version, &target.command);
+    assert_round_trip(&what, &target, again);
 }
 
 fn create_session(bytes: &[u8]) {
@@ -296,24 +282,12 @@ fn meeting_command<M: Message + Default>(bytes: &[u8], wrap: fn(M) -> MeetingCom
     let Some(message) = decode::<M>(bytes) else { return };
     let request = wrap(message);
     let what = request.clone();
-    let converted = match request {
-        MeetingCommandRequest::AddToAgenda(r) => convert(r),
-        MeetingCommandRequest::RecordDiscussion(r) => convert(r),
-        MeetingCommandRequest::AdviseTermination(r) => convert(r),
-        MeetingCommandRequest::RecordChainDecision(r) => convert(r),
-        MeetingCommandRequest::RecordTerminationTalk(r) => convert(r),
-    };
-    let target: MeetingCommandTarget = match converted {
+    let target: MeetingCommandTarget = match convert(request) {
         Ok(t) => t,
         Err(e) => return assert_refusal(&what, &e, ""),
     };
-    match meeting_command_request(target.meeting, target.expected_version, &target.command) {
-        MeetingCommandRequest::AddToAgenda(r) => assert_round_trip(&what, &target, r),
-        MeetingCommandRequest::RecordDiscussion(r) => assert_round_trip(&what, &target, r),
-        MeetingCommandRequest::AdviseTermination(r) => assert_round_trip(&what, &target, r),
-        MeetingCommandRequest::RecordChainDecision(r) => assert_round_trip(&what, &target, r),
-        MeetingCommandRequest::RecordTerminationTalk(r) => assert_round_trip(&what, &target, r),
-    }
+    let again = meeting_command_request(target.meeting, target.expected_version, &target.command);
+    assert_round_trip(&what, &target, again);
 }
 
 fn create_meeting(bytes: &[u8]) {

@@ -16,15 +16,15 @@
 //! Health checks and reflection pass untouched, so probes still answer under load.
 
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use tonic::Status;
 use tower::{Layer, Service};
+
+use crate::observe::{Inner, forward_ready, take_ready};
 
 /// How much earlier than the client's deadline the server answers: a tenth of it, at least
 /// 2 ms (tokio's timers tick in milliseconds) and at most 50 ms (the answer's way back).
@@ -137,24 +137,11 @@ fn overloaded(retry_after: Duration) -> Status {
     )
 }
 
-impl<S, B> Service<http::Request<B>> for Guard<S>
-where
-    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    B: Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
+impl<S: Inner<B>, B: Send + 'static> Service<http::Request<B>> for Guard<S> {
+    forward_ready!();
 
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
-        // The clone that was made ready stays in use; a fresh clone takes its place.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let mut inner = take_ready(&mut self.inner);
         if EXEMPT.iter().any(|p| req.uri().path().starts_with(p)) {
             return Box::pin(inner.call(req));
         }

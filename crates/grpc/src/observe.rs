@@ -128,23 +128,46 @@ pub(crate) fn peer_addr<B>(req: &http::Request<B>) -> Option<std::net::SocketAdd
         .and_then(TcpConnectInfo::remote_addr)
 }
 
-impl<S, B> Service<http::Request<B>> for Observe<S>
-where
-    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    B: Send + 'static,
+/// The service a layer (`observe`, `guard`, `auth`) wraps: tonic's routes or the next layer.
+pub(crate) trait Inner<B>:
+    Service<http::Request<B>, Response = http::Response<tonic::body::Body>, Future: Send + 'static> + Clone + Send + 'static
 {
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+}
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
+impl<S, B> Inner<B> for S where
+    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>, Future: Send + 'static>
+        + Clone
+        + Send
+        + 'static
+{
+}
+
+/// A layer's associated types and `poll_ready`, which only forwards to `self.inner`.
+macro_rules! forward_ready {
+    () => {
+        type Response = S::Response;
+        type Error = S::Error;
+        type Future = std::pin::Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+        fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+            self.inner.poll_ready(cx)
+        }
+    };
+}
+pub(crate) use forward_ready;
+
+/// The inner service for one call: the clone that was made ready stays in use; a fresh clone
+/// takes its place.
+pub(crate) fn take_ready<S: Clone>(inner: &mut S) -> S {
+    let clone = inner.clone();
+    std::mem::replace(inner, clone)
+}
+
+impl<S: Inner<B>, B: Send + 'static> Service<http::Request<B>> for Observe<S> {
+    forward_ready!();
 
     fn call(&mut self, mut req: http::Request<B>) -> Self::Future {
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let mut inner = take_ready(&mut self.inner);
         let id = uuid::Uuid::now_v7().simple().to_string();
         let caller = CallerSlot::default();
         req.extensions_mut().insert(RequestId(id.clone()));

@@ -9,43 +9,19 @@ use perspectief_core::ViolationCode;
 use perspectief_core::service::{AuditEntry, AuditOutcome, AuditRecord, ChainVerification, Purpose};
 use perspectief_core::{Action, Basis, DataCategory, DomainError, Role};
 
-use super::{Field, FromProto, ToProto, opt_string, opt_to_string, optional, required};
+use super::{Field, FromProto, ToProto, opt_string, optional, required};
+use crate::convert::message;
 use crate::pb;
 use crate::pb::basis::Basis as BasisKind;
 use crate::pb::chain_verification::Status;
 
-super::proto_enum!(Role, pb::Role {
-    Role::ProjectWorker => pb::Role::ProjectWorker,
-    Role::ProjectLead => pb::Role::ProjectLead,
-    Role::MunicipalCaseManager => pb::Role::MunicipalCaseManager,
-    Role::ChainPartner => pb::Role::ChainPartner,
-    Role::Auditor => pb::Role::Auditor,
-    Role::Administrator => pb::Role::Administrator,
-});
+super::proto_enum!(Role: ProjectWorker, ProjectLead, MunicipalCaseManager, ChainPartner, Auditor, Administrator);
 
-super::proto_enum!(Action, pb::Action {
-    Action::Read => pb::Action::Read,
-    Action::Search => pb::Action::Search,
-    Action::Create => pb::Action::Create,
-    Action::Update => pb::Action::Update,
-    Action::Export => pb::Action::Export,
-    Action::Erase => pb::Action::Erase,
-});
+super::proto_enum!(Action: Read, Search, Create, Update, Export, Erase);
 
-super::proto_enum!(Purpose, pb::Purpose {
-    Purpose::CaseWork => pb::Purpose::CaseWork,
-    Purpose::Reporting => pb::Purpose::Reporting,
-    Purpose::ChainCooperation => pb::Purpose::ChainCooperation,
-    Purpose::SubjectRights => pb::Purpose::SubjectRights,
-    Purpose::Audit => pb::Purpose::Audit,
-    Purpose::Administration => pb::Purpose::Administration,
-});
+super::proto_enum!(Purpose: CaseWork, Reporting, ChainCooperation, SubjectRights, Audit, Administration);
 
-super::proto_enum!(AuditOutcome, pb::AuditOutcome {
-    AuditOutcome::Success => pb::AuditOutcome::Success,
-    AuditOutcome::Denied => pb::AuditOutcome::Denied,
-    AuditOutcome::Failed => pb::AuditOutcome::Failed,
-});
+super::proto_enum!(AuditOutcome: Success, Denied, Failed);
 
 impl ToProto for Basis {
     type Proto = pb::Basis;
@@ -77,27 +53,13 @@ impl FromProto<pb::Basis> for Basis {
     }
 }
 
-impl ToProto for AuditEntry {
-    type Proto = pb::AuditEntry;
-    fn to_proto(&self) -> pb::AuditEntry {
-        pb::AuditEntry {
-            at: Some(self.at.to_proto()),
-            user: self.user.to_proto(),
-            organisation: self.organisation.to_proto(),
-            role: self.role.to_proto(),
-            on_behalf_of: opt_to_string(self.on_behalf_of.as_ref()),
-            action: self.action.to_proto(),
-            participant: opt_to_string(self.participant.as_ref()),
-            category: self.category.as_ref().map_or(pb::DataCategory::Unspecified as i32, ToProto::to_proto),
-            operation: self.operation.clone(),
-            purpose: self.purpose.to_proto(),
-            basis: self.basis.as_ref().map(ToProto::to_proto),
-            outcome: self.outcome.to_proto(),
-            error_code: self.error_code.clone().unwrap_or_default(),
-            client: self.client.clone(),
-        }
-    }
-}
+message!(AuditEntry => pb::AuditEntry {
+    at: req, user: val, organisation: val, role: val, on_behalf_of: opt_str, action: val, participant: opt_str,
+    operation: clone, purpose: val, basis: opt, outcome: val, client: clone,
+} derived |s| {
+    category: s.category.as_ref().map_or(pb::DataCategory::Unspecified as i32, ToProto::to_proto),
+    error_code: s.error_code.clone().unwrap_or_default(),
+});
 
 impl FromProto<pb::AuditEntry> for AuditEntry {
     fn from_proto(proto: pb::AuditEntry, at: &Field) -> Result<Self, DomainError> {
@@ -125,28 +87,7 @@ impl FromProto<pb::AuditEntry> for AuditEntry {
     }
 }
 
-impl ToProto for AuditRecord {
-    type Proto = pb::AuditRecord;
-    fn to_proto(&self) -> pb::AuditRecord {
-        pb::AuditRecord {
-            seq: self.seq,
-            entry: Some(self.entry.to_proto()),
-            prev_hash: self.prev_hash.clone(),
-            hash: self.hash.clone(),
-        }
-    }
-}
-
-impl FromProto<pb::AuditRecord> for AuditRecord {
-    fn from_proto(proto: pb::AuditRecord, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            seq: proto.seq,
-            entry: required(proto.entry, &at.child("entry"))?,
-            prev_hash: proto.prev_hash,
-            hash: proto.hash,
-        })
-    }
-}
+message!(AuditRecord = pb::AuditRecord { seq: copy, entry: req, prev_hash: clone, hash: clone });
 
 impl ToProto for ChainVerification {
     type Proto = pb::ChainVerification;

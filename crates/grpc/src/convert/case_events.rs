@@ -2,13 +2,11 @@
 //! [`CaseChange`], both ways. The event's derived fields (`kind`, `category`,
 //! `activity_codes`) are filled in from the change on the way out and ignored on the way in.
 
-use perspectief_core::{
-    AgreementId, CaseChange, CaseEvent, ConsentId, DomainError, GoalId, JudgmentId, ObstacleId, ReferralId, Text,
-    UserId,
-};
+use perspectief_core::{CaseChange, CaseEvent, DomainError, UserId};
 
 use crate::convert::{
-    Field, FromProto, ToProto, opt_string, opt_to_string, optional, parse_name, required, resource_name, to_protos,
+    Field, FromProto, ToProto, parse_name, required, resource_name, to_protos, variant_from, variant_pattern,
+    variant_to,
 };
 use crate::pb;
 use crate::pb::case_change::{self as change, Change};
@@ -41,320 +39,91 @@ impl FromProto<pb::CaseEvent> for CaseEvent {
     }
 }
 
-impl ToProto for CaseChange {
-    type Proto = pb::CaseChange;
-    fn to_proto(&self) -> pb::CaseChange {
-        let oneof = match self {
-            CaseChange::Registered { profile, registered_on } => Change::Registered(change::Registered {
-                profile: Some(profile.to_proto()),
-                registered_on: Some(registered_on.to_proto()),
-            }),
-            CaseChange::ProfileUpdated { profile } => {
-                Change::ProfileUpdated(change::ProfileUpdated { profile: Some(profile.to_proto()) })
-            }
-            CaseChange::ProjectWorkerAssigned { from, to } => {
-                Change::ProjectWorkerAssigned(change::ProjectWorkerAssigned {
-                    from: from.to_proto(),
-                    to: to.to_proto(),
-                })
-            }
-            CaseChange::PhaseChanged { from, to, reason } => Change::PhaseChanged(change::PhaseChanged {
-                from: from.to_proto(),
-                to: to.to_proto(),
-                reason: opt_to_string(reason.as_ref()),
-            }),
-            CaseChange::DirectionChanged(c) => Change::DirectionChanged(c.to_proto()),
-            CaseChange::ReturnStanceRecorded { from, to, on, note } => {
-                Change::ReturnStanceRecorded(change::ReturnStanceRecorded {
-                    from: from.to_proto(),
-                    to: to.to_proto(),
-                    on: Some(on.to_proto()),
-                    note: opt_to_string(note.as_ref()),
-                })
-            }
-            CaseChange::PlanRevised(r) => Change::PlanRevised(r.to_proto()),
-            CaseChange::PlanAgreed { revision, on } => {
-                Change::PlanAgreed(change::PlanAgreed { revision: *revision, on: Some(on.to_proto()) })
-            }
-            CaseChange::GoalSet(g) => Change::GoalSet(g.to_proto()),
-            CaseChange::GoalStatusChanged { goal, from, to, new_deadline, on } => {
-                Change::GoalStatusChanged(change::GoalStatusChanged {
-                    goal: goal.to_proto(),
-                    from: from.to_proto(),
-                    to: to.to_proto(),
-                    new_deadline: new_deadline.as_ref().map(ToProto::to_proto),
-                    on: Some(on.to_proto()),
-                })
-            }
-            CaseChange::GoalStepsUpdated { goal, next_steps } => Change::GoalStepsUpdated(change::GoalStepsUpdated {
-                goal: goal.to_proto(),
-                next_steps: next_steps.to_proto(),
-            }),
-            CaseChange::ContactLogged { contact, category } => Change::ContactLogged(change::ContactLogged {
-                contact: Some(contact.to_proto()),
-                category: category.to_proto(),
-            }),
-            CaseChange::AgreementMade { agreement, category } => Change::AgreementMade(change::AgreementMade {
-                agreement: Some(agreement.to_proto()),
-                category: category.to_proto(),
-            }),
-            CaseChange::AgreementSettled { agreement, status } => Change::AgreementSettled(change::AgreementSettled {
-                agreement: agreement.to_proto(),
-                status: Some(status.to_proto()),
-            }),
-            CaseChange::ReferralProposed(r) => Change::ReferralProposed(r.to_proto()),
-            CaseChange::ReferralAdvanced { referral, category, step, consent, consent_override } => {
-                Change::ReferralAdvanced(change::ReferralAdvanced {
-                    referral: referral.to_proto(),
-                    category: category.to_proto(),
-                    step: Some(step.to_proto()),
-                    consent: opt_to_string(consent.as_ref()),
-                    consent_override_reason: opt_to_string(consent_override.as_ref()),
-                })
-            }
-            CaseChange::ReturnExplorationStarted(x) => Change::ReturnExplorationStarted(x.to_proto()),
-            CaseChange::ReturnExplorationUpdated { findings, at } => {
-                Change::ReturnExplorationUpdated(change::ReturnExplorationUpdated {
-                    findings: Some(findings.to_proto()),
-                    at: Some(at.to_proto()),
-                })
-            }
-            CaseChange::ObstacleIdentified(o) => Change::ObstacleIdentified(o.to_proto()),
-            CaseChange::ObstacleActedOn { obstacle, action } => Change::ObstacleActedOn(change::ObstacleActedOn {
-                obstacle: obstacle.to_proto(),
-                action: Some(action.to_proto()),
-            }),
-            CaseChange::ReintegrationPlanUpdated(p) => Change::ReintegrationPlanUpdated(p.to_proto()),
-            CaseChange::DepartureStepRecorded(s) => Change::DepartureStepRecorded(s.to_proto()),
-            CaseChange::ReanChecklistUpdated(r) => Change::ReanChecklistUpdated(r.to_proto()),
-            CaseChange::DeparturePlanned { on, accompany_to_schiphol } => {
-                Change::DeparturePlanned(change::DeparturePlanned {
-                    on: on.as_ref().map(ToProto::to_proto),
-                    accompany_to_schiphol: *accompany_to_schiphol,
-                })
-            }
-            CaseChange::JudgmentRecorded(j) => Change::JudgmentRecorded(j.to_proto()),
-            CaseChange::JudgmentCommunicated { judgment, communication } => {
-                Change::JudgmentCommunicated(change::JudgmentCommunicated {
-                    judgment: judgment.to_proto(),
-                    communication: Some(communication.to_proto()),
-                })
-            }
-            CaseChange::ConsequencesExplained { judgment, on } => {
-                Change::ConsequencesExplained(change::ConsequencesExplained {
-                    judgment: judgment.to_proto(),
-                    on: Some(on.to_proto()),
-                })
-            }
-            CaseChange::SelfRelianceAssessed(a) => Change::SelfRelianceAssessed(a.to_proto()),
-            CaseChange::ConsentGiven(c) => Change::ConsentGiven(c.to_proto()),
-            CaseChange::ConsentWithdrawn { consent, on } => Change::ConsentWithdrawn(change::ConsentWithdrawn {
-                consent: consent.to_proto(),
-                on: Some(on.to_proto()),
-            }),
-            CaseChange::ProgressReportSent(r) => Change::ProgressReportSent(r.to_proto()),
-            CaseChange::OutflowRecorded(o) => Change::OutflowRecorded(o.to_proto()),
-            CaseChange::ConfidentialitySet { category, from, to, reason } => {
-                Change::ConfidentialitySet(change::ConfidentialitySet {
-                    category: category.to_proto(),
-                    from: from.to_proto(),
-                    to: to.to_proto(),
-                    reason: reason.to_proto(),
-                })
-            }
-        };
-        pb::CaseChange { change: Some(oneof) }
-    }
+/// The case changes, one row each: the [`CaseChange`] variant, its member of the `change`
+/// oneof (errors name it: `change.goal_set.deadline`), and its fields as in
+/// [`crate::convert::message!`], or `message` for a change that is one message.
+macro_rules! case_change_table {
+    ($cb:ident) => {
+        $cb! {
+            Registered(registered) { profile: req, registered_on: req },
+            ProfileUpdated(profile_updated) { profile: req },
+            ProjectWorkerAssigned(project_worker_assigned) { from: val, to: val },
+            PhaseChanged(phase_changed) { from: val, to: val, reason: opt_str },
+            DirectionChanged(direction_changed) message,
+            ReturnStanceRecorded(return_stance_recorded) { from: val, to: val, on: req, note: opt_str },
+            PlanRevised(plan_revised) message,
+            PlanAgreed(plan_agreed) { revision: copy, on: req },
+            GoalSet(goal_set) message,
+            GoalStatusChanged(goal_status_changed) { goal: val, from: val, to: val, new_deadline: opt, on: req },
+            GoalStepsUpdated(goal_steps_updated) { goal: val, next_steps: val },
+            ContactLogged(contact_logged) { contact: req, category: val },
+            AgreementMade(agreement_made) { agreement: req, category: val },
+            AgreementSettled(agreement_settled) { agreement: val, status: req },
+            ReferralProposed(referral_proposed) message,
+            ReferralAdvanced(referral_advanced) {
+                referral: val, category: val, step: req, consent: opt_str,
+                consent_override as consent_override_reason: opt_str
+            },
+            ReturnExplorationStarted(return_exploration_started) message,
+            ReturnExplorationUpdated(return_exploration_updated) { findings: req, at: req },
+            ObstacleIdentified(obstacle_identified) message,
+            ObstacleActedOn(obstacle_acted_on) { obstacle: val, action: req },
+            ReintegrationPlanUpdated(reintegration_plan_updated) message,
+            DepartureStepRecorded(departure_step_recorded) message,
+            ReanChecklistUpdated(rean_checklist_updated) message,
+            DeparturePlanned(departure_planned) { on: opt, accompany_to_schiphol: copy },
+            JudgmentRecorded(judgment_recorded) message,
+            JudgmentCommunicated(judgment_communicated) { judgment: val, communication: req },
+            ConsequencesExplained(consequences_explained) { judgment: val, on: req },
+            SelfRelianceAssessed(self_reliance_assessed) message,
+            ConsentGiven(consent_given) message,
+            ConsentWithdrawn(consent_withdrawn) { consent: val, on: req },
+            ProgressReportSent(progress_report_sent) message,
+            OutflowRecorded(outflow_recorded) message,
+            ConfidentialitySet(confidentiality_set) { category: val, from: val, to: val, reason: val },
+        }
+    };
 }
 
-impl FromProto<pb::CaseChange> for CaseChange {
-    fn from_proto(p: pb::CaseChange, at: &Field) -> Result<Self, DomainError> {
-        let Some(c) = p.change else {
-            return Err(at.missing());
-        };
-        // A oneof's members are fields of the message itself: `change.goal_set.deadline`.
-        Ok(match c {
-            Change::Registered(c) => {
-                let at = at.child("registered");
-                CaseChange::Registered {
-                    profile: required(c.profile, &at.child("profile"))?,
-                    registered_on: required(c.registered_on, &at.child("registered_on"))?,
-                }
+/// `ToProto` and `FromProto` for [`CaseChange`], from the rows of [`case_change_table!`].
+macro_rules! change_conversions {
+    ($($v:ident($member:ident) $fields:tt),* $(,)?) => {
+        impl ToProto for CaseChange {
+            type Proto = pb::CaseChange;
+            fn to_proto(&self) -> pb::CaseChange {
+                let oneof = match self {
+                    $(variant_pattern!(CaseChange::$v, m, $fields) => {
+                        Change::$v(variant_to!(change::$v {}, m, $fields))
+                    })*
+                };
+                pb::CaseChange { change: Some(oneof) }
             }
-            Change::ProfileUpdated(c) => {
-                let at = at.child("profile_updated");
-                CaseChange::ProfileUpdated { profile: required(c.profile, &at.child("profile"))? }
+        }
+
+        impl FromProto<pb::CaseChange> for CaseChange {
+            fn from_proto(p: pb::CaseChange, at: &Field) -> Result<Self, DomainError> {
+                let Some(c) = p.change else {
+                    return Err(at.missing());
+                };
+                // A oneof's members are fields of the message itself: `change.goal_set.deadline`.
+                Ok(match c {
+                    $(Change::$v(c) => {
+                        let at = at.child(stringify!($member));
+                        variant_from!(CaseChange::$v, c, at, $fields)
+                    })*
+                })
             }
-            Change::ProjectWorkerAssigned(c) => {
-                let at = at.child("project_worker_assigned");
-                CaseChange::ProjectWorkerAssigned {
-                    from: UserId::from_proto(c.from, &at.child("from"))?,
-                    to: UserId::from_proto(c.to, &at.child("to"))?,
-                }
-            }
-            Change::PhaseChanged(c) => {
-                let at = at.child("phase_changed");
-                CaseChange::PhaseChanged {
-                    from: FromProto::from_proto(c.from, &at.child("from"))?,
-                    to: FromProto::from_proto(c.to, &at.child("to"))?,
-                    reason: opt_string(c.reason, &at.child("reason"))?,
-                }
-            }
-            Change::DirectionChanged(c) => {
-                CaseChange::DirectionChanged(FromProto::from_proto(c, &at.child("direction_changed"))?)
-            }
-            Change::ReturnStanceRecorded(c) => {
-                let at = at.child("return_stance_recorded");
-                CaseChange::ReturnStanceRecorded {
-                    from: FromProto::from_proto(c.from, &at.child("from"))?,
-                    to: FromProto::from_proto(c.to, &at.child("to"))?,
-                    on: required(c.on, &at.child("on"))?,
-                    note: opt_string(c.note, &at.child("note"))?,
-                }
-            }
-            Change::PlanRevised(c) => CaseChange::PlanRevised(FromProto::from_proto(c, &at.child("plan_revised"))?),
-            Change::PlanAgreed(c) => {
-                let at = at.child("plan_agreed");
-                CaseChange::PlanAgreed { revision: c.revision, on: required(c.on, &at.child("on"))? }
-            }
-            Change::GoalSet(c) => CaseChange::GoalSet(FromProto::from_proto(c, &at.child("goal_set"))?),
-            Change::GoalStatusChanged(c) => {
-                let at = at.child("goal_status_changed");
-                CaseChange::GoalStatusChanged {
-                    goal: GoalId::from_proto(c.goal, &at.child("goal"))?,
-                    from: FromProto::from_proto(c.from, &at.child("from"))?,
-                    to: FromProto::from_proto(c.to, &at.child("to"))?,
-                    new_deadline: optional(c.new_deadline, &at.child("new_deadline"))?,
-                    on: required(c.on, &at.child("on"))?,
-                }
-            }
-            Change::GoalStepsUpdated(c) => {
-                let at = at.child("goal_steps_updated");
-                CaseChange::GoalStepsUpdated {
-                    goal: GoalId::from_proto(c.goal, &at.child("goal"))?,
-                    next_steps: Text::from_proto(c.next_steps, &at.child("next_steps"))?,
-                }
-            }
-            Change::ContactLogged(c) => {
-                let at = at.child("contact_logged");
-                CaseChange::ContactLogged {
-                    contact: required(c.contact, &at.child("contact"))?,
-                    category: FromProto::from_proto(c.category, &at.child("category"))?,
-                }
-            }
-            Change::AgreementMade(c) => {
-                let at = at.child("agreement_made");
-                CaseChange::AgreementMade {
-                    agreement: required(c.agreement, &at.child("agreement"))?,
-                    category: FromProto::from_proto(c.category, &at.child("category"))?,
-                }
-            }
-            Change::AgreementSettled(c) => {
-                let at = at.child("agreement_settled");
-                CaseChange::AgreementSettled {
-                    agreement: AgreementId::from_proto(c.agreement, &at.child("agreement"))?,
-                    status: required(c.status, &at.child("status"))?,
-                }
-            }
-            Change::ReferralProposed(c) => {
-                CaseChange::ReferralProposed(FromProto::from_proto(c, &at.child("referral_proposed"))?)
-            }
-            Change::ReferralAdvanced(c) => {
-                let at = at.child("referral_advanced");
-                CaseChange::ReferralAdvanced {
-                    referral: ReferralId::from_proto(c.referral, &at.child("referral"))?,
-                    category: FromProto::from_proto(c.category, &at.child("category"))?,
-                    step: required(c.step, &at.child("step"))?,
-                    consent: opt_string(c.consent, &at.child("consent"))?,
-                    consent_override: opt_string(c.consent_override_reason, &at.child("consent_override_reason"))?,
-                }
-            }
-            Change::ReturnExplorationStarted(c) => {
-                CaseChange::ReturnExplorationStarted(FromProto::from_proto(c, &at.child("return_exploration_started"))?)
-            }
-            Change::ReturnExplorationUpdated(c) => {
-                let at = at.child("return_exploration_updated");
-                CaseChange::ReturnExplorationUpdated {
-                    findings: required(c.findings, &at.child("findings"))?,
-                    at: required(c.at, &at.child("at"))?,
-                }
-            }
-            Change::ObstacleIdentified(c) => {
-                CaseChange::ObstacleIdentified(FromProto::from_proto(c, &at.child("obstacle_identified"))?)
-            }
-            Change::ObstacleActedOn(c) => {
-                let at = at.child("obstacle_acted_on");
-                CaseChange::ObstacleActedOn {
-                    obstacle: ObstacleId::from_proto(c.obstacle, &at.child("obstacle"))?,
-                    action: required(c.action, &at.child("action"))?,
-                }
-            }
-            Change::ReintegrationPlanUpdated(c) => {
-                CaseChange::ReintegrationPlanUpdated(FromProto::from_proto(c, &at.child("reintegration_plan_updated"))?)
-            }
-            Change::DepartureStepRecorded(c) => {
-                CaseChange::DepartureStepRecorded(FromProto::from_proto(c, &at.child("departure_step_recorded"))?)
-            }
-            Change::ReanChecklistUpdated(c) => {
-                CaseChange::ReanChecklistUpdated(FromProto::from_proto(c, &at.child("rean_checklist_updated"))?)
-            }
-            Change::DeparturePlanned(c) => {
-                let at = at.child("departure_planned");
-                CaseChange::DeparturePlanned {
-                    on: optional(c.on, &at.child("on"))?,
-                    accompany_to_schiphol: c.accompany_to_schiphol,
-                }
-            }
-            Change::JudgmentRecorded(c) => {
-                CaseChange::JudgmentRecorded(FromProto::from_proto(c, &at.child("judgment_recorded"))?)
-            }
-            Change::JudgmentCommunicated(c) => {
-                let at = at.child("judgment_communicated");
-                CaseChange::JudgmentCommunicated {
-                    judgment: JudgmentId::from_proto(c.judgment, &at.child("judgment"))?,
-                    communication: required(c.communication, &at.child("communication"))?,
-                }
-            }
-            Change::ConsequencesExplained(c) => {
-                let at = at.child("consequences_explained");
-                CaseChange::ConsequencesExplained {
-                    judgment: JudgmentId::from_proto(c.judgment, &at.child("judgment"))?,
-                    on: required(c.on, &at.child("on"))?,
-                }
-            }
-            Change::SelfRelianceAssessed(c) => {
-                CaseChange::SelfRelianceAssessed(FromProto::from_proto(c, &at.child("self_reliance_assessed"))?)
-            }
-            Change::ConsentGiven(c) => CaseChange::ConsentGiven(FromProto::from_proto(c, &at.child("consent_given"))?),
-            Change::ConsentWithdrawn(c) => {
-                let at = at.child("consent_withdrawn");
-                CaseChange::ConsentWithdrawn {
-                    consent: ConsentId::from_proto(c.consent, &at.child("consent"))?,
-                    on: required(c.on, &at.child("on"))?,
-                }
-            }
-            Change::ProgressReportSent(c) => {
-                CaseChange::ProgressReportSent(FromProto::from_proto(c, &at.child("progress_report_sent"))?)
-            }
-            Change::OutflowRecorded(c) => {
-                CaseChange::OutflowRecorded(FromProto::from_proto(c, &at.child("outflow_recorded"))?)
-            }
-            Change::ConfidentialitySet(c) => {
-                let at = at.child("confidentiality_set");
-                CaseChange::ConfidentialitySet {
-                    category: FromProto::from_proto(c.category, &at.child("category"))?,
-                    from: FromProto::from_proto(c.from, &at.child("from"))?,
-                    to: FromProto::from_proto(c.to, &at.child("to"))?,
-                    reason: FromProto::from_proto(c.reason, &at.child("reason"))?,
-                }
-            }
-        })
-    }
+        }
+    };
 }
+
+case_change_table!(change_conversions);
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
+
+    use perspectief_core::{AgreementId, ConsentId, GoalId, JudgmentId, ObstacleId, ReferralId, Text};
 
     use chrono::{DateTime, NaiveDate, TimeZone, Utc};
     use perspectief_core::contact::ContactLocation;

@@ -7,10 +7,8 @@
 //! client rebuilds exactly the case the server sent ([`Case::from_parts`]). Only the limit
 //! status depends on the day: [`case_file_on`] adds it.
 
-use perspectief_core::ViolationCode;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use perspectief_core::ConfidentialityLevel;
 use perspectief_core::contact::ReferralStep;
 use perspectief_core::document::{DocumentKind, HandedDocument};
 use perspectief_core::outflow::{ProgressReportRecord, ZrmAssessment, ZrmScore};
@@ -22,17 +20,18 @@ use perspectief_core::returns::{
 use perspectief_core::trajectory::DEFAULT_LIMIT_WARNING_DAYS;
 use perspectief_core::{
     ActivityCode, Agreement, AgreementStatus, Case, Consent, ContactKind, ContactLocation, ContactMoment, CountryCode,
-    DataCategory, DateOfBirth, Direction, DomainError, Durability, Finality, Goal, GoalStatus, Label, LanguageCode,
-    LimitStatus, Name, Nationality, ObstacleKind, ObstacleStatus, Outflow, OutflowOutcome, ParticipantProfile,
-    PartnerDomain, Phase, PlanRevision, Recipient, Referral, ReferralStatus, Responsible, ReturnJudgment, ReturnStance,
-    Text, UserId, VNumber, Verdict, ZrmDomain,
+    DataCategory, DateOfBirth, Direction, DomainError, Durability, Finality, Goal, GoalStatus, Label, LimitStatus,
+    Nationality, ObstacleKind, ObstacleStatus, Outflow, OutflowOutcome, ParticipantProfile, PartnerDomain, Phase,
+    PlanRevision, Recipient, Referral, ReferralStatus, Responsible, ReturnJudgment, ReturnStance, Verdict, ZrmDomain,
 };
+use perspectief_core::{ConfidentialityLevel, ViolationCode};
 
 use perspectief_core::view::{CaseView, TrajectoryView, Withheld};
 
+use crate::convert::message;
 use crate::convert::{
-    Field, FromProto, ToProto, etag, opt_enum, opt_enum_to_proto, opt_string, opt_to_string, optional, parse_name,
-    proto_enum, repeated, required, resource_name, to_protos,
+    Field, FromProto, ToProto, etag, opt_enum, opt_enum_to_proto, optional, parse_name, proto_enum, repeated, required,
+    resource_name, to_protos,
 };
 use crate::pb;
 
@@ -41,158 +40,45 @@ const PARTICIPANTS: &str = "participants";
 
 // ---- Enums --------------------------------------------------------------------------------
 
-proto_enum!(Phase, pb::Phase {
-    Phase::Intake => pb::Phase::Intake,
-    Phase::Orientation => pb::Phase::Orientation,
-    Phase::PlanExecution => pb::Phase::PlanExecution,
-    Phase::Termination => pb::Phase::Termination,
-    Phase::Closed => pb::Phase::Closed,
-});
+proto_enum!(Phase: Intake, Orientation, PlanExecution, Termination, Closed);
 
-proto_enum!(Direction, pb::Direction {
-    Direction::Undecided => pb::Direction::Undecided,
-    Direction::LegalProcedureNl => pb::Direction::LegalProcedureNl,
-    Direction::ReturnToOrigin => pb::Direction::ReturnToOrigin,
-    Direction::ThirdCountry => pb::Direction::ThirdCountry,
-});
+proto_enum!(Direction: Undecided, LegalProcedureNl, ReturnToOrigin, ThirdCountry);
 
-proto_enum!(ReturnStance, pb::ReturnStance {
-    ReturnStance::NotDiscussed => pb::ReturnStance::NotDiscussed,
-    ReturnStance::NotConsidering => pb::ReturnStance::NotConsidering,
-    ReturnStance::Considering => pb::ReturnStance::Considering,
-    ReturnStance::Decided => pb::ReturnStance::Decided,
-});
+proto_enum!(ReturnStance: NotDiscussed, NotConsidering, Considering, Decided);
 
-proto_enum!(GoalStatus, pb::GoalStatus {
-    GoalStatus::Open => pb::GoalStatus::Open,
-    GoalStatus::InProgress => pb::GoalStatus::InProgress,
-    GoalStatus::Achieved => pb::GoalStatus::Achieved,
-    GoalStatus::Missed => pb::GoalStatus::Missed,
-    GoalStatus::Dropped => pb::GoalStatus::Dropped,
-});
+proto_enum!(GoalStatus: Open, InProgress, Achieved, Missed, Dropped);
 
-proto_enum!(ContactKind, pb::ContactKind {
-    ContactKind::IndividualTalk => pb::ContactKind::IndividualTalk,
-    ContactKind::Phone => pb::ContactKind::Phone,
-    ContactKind::GroupSession => pb::ContactKind::GroupSession,
-    ContactKind::ChainMeeting => pb::ContactKind::ChainMeeting,
-    ContactKind::PartnerContact => pb::ContactKind::PartnerContact,
-    ContactKind::ShelterVisit => pb::ContactKind::ShelterVisit,
-    ContactKind::Accompaniment => pb::ContactKind::Accompaniment,
-    ContactKind::Monitoring => pb::ContactKind::Monitoring,
-});
+proto_enum!(ContactKind: IndividualTalk, Phone, GroupSession, ChainMeeting, PartnerContact, ShelterVisit,
+    Accompaniment, Monitoring);
 
-proto_enum!(PartnerDomain, pb::PartnerDomain {
-    PartnerDomain::Legal => pb::PartnerDomain::Legal,
-    PartnerDomain::Medical => pb::PartnerDomain::Medical,
-    PartnerDomain::Return => pb::PartnerDomain::Return,
-    PartnerDomain::Shelter => pb::PartnerDomain::Shelter,
-    PartnerDomain::Activities => pb::PartnerDomain::Activities,
-});
+proto_enum!(PartnerDomain: Legal, Medical, Return, Shelter, Activities);
 
-proto_enum!(ReferralStatus, pb::ReferralStatus {
-    ReferralStatus::Proposed => pb::ReferralStatus::Proposed,
-    ReferralStatus::Sent => pb::ReferralStatus::Sent,
-    ReferralStatus::Accepted => pb::ReferralStatus::Accepted,
-    ReferralStatus::Rejected => pb::ReferralStatus::Rejected,
-    ReferralStatus::Completed => pb::ReferralStatus::Completed,
-    ReferralStatus::Revoked => pb::ReferralStatus::Revoked,
-});
+proto_enum!(ReferralStatus: Proposed, Sent, Accepted, Rejected, Completed, Revoked);
 
-proto_enum!(ObstacleKind, pb::ObstacleKind {
-    ObstacleKind::Motivation => pb::ObstacleKind::Motivation,
-    ObstacleKind::MissingDocuments => pb::ObstacleKind::MissingDocuments,
-    ObstacleKind::FamilyContact => pb::ObstacleKind::FamilyContact,
-    ObstacleKind::HousingWorkPlan => pb::ObstacleKind::HousingWorkPlan,
-    ObstacleKind::Finances => pb::ObstacleKind::Finances,
-    ObstacleKind::MedicalPsychosocial => pb::ObstacleKind::MedicalPsychosocial,
-    ObstacleKind::Other => pb::ObstacleKind::Other,
-});
+proto_enum!(ObstacleKind: Motivation, MissingDocuments, FamilyContact, HousingWorkPlan, Finances, MedicalPsychosocial,
+    Other);
 
-proto_enum!(ObstacleStatus, pb::ObstacleStatus {
-    ObstacleStatus::Identified => pb::ObstacleStatus::Identified,
-    ObstacleStatus::BeingAddressed => pb::ObstacleStatus::BeingAddressed,
-    ObstacleStatus::Removed => pb::ObstacleStatus::Removed,
-    ObstacleStatus::CannotBeRemoved => pb::ObstacleStatus::CannotBeRemoved,
-});
+proto_enum!(ObstacleStatus: Identified, BeingAddressed, Removed, CannotBeRemoved);
 
-proto_enum!(DepartureStepKind, pb::DepartureStepKind {
-    DepartureStepKind::Documents => pb::DepartureStepKind::Documents,
-    DepartureStepKind::EmbassyVisit => pb::DepartureStepKind::EmbassyVisit,
-    DepartureStepKind::DtvCoordination => pb::DepartureStepKind::DtvCoordination,
-    DepartureStepKind::IomCoordination => pb::DepartureStepKind::IomCoordination,
-    DepartureStepKind::Other => pb::DepartureStepKind::Other,
-});
+proto_enum!(DepartureStepKind: Documents, EmbassyVisit, DtvCoordination, IomCoordination, Other);
 
-proto_enum!(Verdict, pb::Verdict {
-    Verdict::ReturnRealistic => pb::Verdict::ReturnRealistic,
-    Verdict::ReturnNotRealisticNow => pb::Verdict::ReturnNotRealisticNow,
-    Verdict::ReturnNotPossible => pb::Verdict::ReturnNotPossible,
-    Verdict::NoCooperation => pb::Verdict::NoCooperation,
-});
+proto_enum!(Verdict: ReturnRealistic, ReturnNotRealisticNow, ReturnNotPossible, NoCooperation);
 
-proto_enum!(Finality, pb::Finality {
-    Finality::Provisional => pb::Finality::Provisional,
-    Finality::Final => pb::Finality::Final,
-});
+proto_enum!(Finality: Provisional, Final);
 
-proto_enum!(OutflowOutcome, pb::OutflowOutcome {
-    OutflowOutcome::DepartedIndependentlySupervised => pb::OutflowOutcome::DepartedIndependentlySupervised,
-    OutflowOutcome::DepartedForced => pb::OutflowOutcome::DepartedForced,
-    OutflowOutcome::DepartedWithoutSupervision => pb::OutflowOutcome::DepartedWithoutSupervision,
-    OutflowOutcome::ResidencePermitGranted => pb::OutflowOutcome::ResidencePermitGranted,
-    OutflowOutcome::NewAsylumApplication => pb::OutflowOutcome::NewAsylumApplication,
-    OutflowOutcome::OtherNewProcedure => pb::OutflowOutcome::OtherNewProcedure,
-    OutflowOutcome::DeparturePostponedMedical => pb::OutflowOutcome::DeparturePostponedMedical,
-    OutflowOutcome::OnwardMigration => pb::OutflowOutcome::OnwardMigration,
-    OutflowOutcome::MovedToOtherShelter => pb::OutflowOutcome::MovedToOtherShelter,
-    OutflowOutcome::EndedByChainDecision => pb::OutflowOutcome::EndedByChainDecision,
-    OutflowOutcome::Deceased => pb::OutflowOutcome::Deceased,
-    OutflowOutcome::Other => pb::OutflowOutcome::Other,
-});
+proto_enum!(OutflowOutcome: DepartedIndependentlySupervised, DepartedForced, DepartedWithoutSupervision,
+    ResidencePermitGranted, NewAsylumApplication, OtherNewProcedure, DeparturePostponedMedical, OnwardMigration,
+    MovedToOtherShelter, EndedByChainDecision, Deceased, Other);
 
-proto_enum!(Durability, pb::Durability {
-    Durability::Durable => pb::Durability::Durable,
-    Durability::SemiDurable => pb::Durability::SemiDurable,
-    Durability::NoSolution => pb::Durability::NoSolution,
-});
+proto_enum!(Durability: Durable, SemiDurable, NoSolution);
 
-proto_enum!(ZrmDomain, pb::ZrmDomain {
-    ZrmDomain::Finances => pb::ZrmDomain::Finances,
-    ZrmDomain::WorkEducation => pb::ZrmDomain::WorkEducation,
-    ZrmDomain::TimeUse => pb::ZrmDomain::TimeUse,
-    ZrmDomain::Housing => pb::ZrmDomain::Housing,
-    ZrmDomain::DomesticRelations => pb::ZrmDomain::DomesticRelations,
-    ZrmDomain::MentalHealth => pb::ZrmDomain::MentalHealth,
-    ZrmDomain::PhysicalHealth => pb::ZrmDomain::PhysicalHealth,
-    ZrmDomain::Addiction => pb::ZrmDomain::Addiction,
-    ZrmDomain::BasicAdl => pb::ZrmDomain::BasicAdl,
-    ZrmDomain::InstrumentalAdl => pb::ZrmDomain::InstrumentalAdl,
-    ZrmDomain::SocialNetwork => pb::ZrmDomain::SocialNetwork,
-    ZrmDomain::SocialParticipation => pb::ZrmDomain::SocialParticipation,
-    ZrmDomain::Justice => pb::ZrmDomain::Justice,
-});
+proto_enum!(ZrmDomain: Finances, WorkEducation, TimeUse, Housing, DomesticRelations, MentalHealth, PhysicalHealth,
+    Addiction, BasicAdl, InstrumentalAdl, SocialNetwork, SocialParticipation, Justice);
 
-proto_enum!(ConfidentialityLevel, pb::ConfidentialityLevel {
-    ConfidentialityLevel::Openbaar => pb::ConfidentialityLevel::Openbaar,
-    ConfidentialityLevel::BeperktOpenbaar => pb::ConfidentialityLevel::BeperktOpenbaar,
-    ConfidentialityLevel::Intern => pb::ConfidentialityLevel::Intern,
-    ConfidentialityLevel::Zaakvertrouwelijk => pb::ConfidentialityLevel::Zaakvertrouwelijk,
-    ConfidentialityLevel::Vertrouwelijk => pb::ConfidentialityLevel::Vertrouwelijk,
-    ConfidentialityLevel::Confidentieel => pb::ConfidentialityLevel::Confidentieel,
-    ConfidentialityLevel::Geheim => pb::ConfidentialityLevel::Geheim,
-    ConfidentialityLevel::ZeerGeheim => pb::ConfidentialityLevel::ZeerGeheim,
-});
+proto_enum!(ConfidentialityLevel: Openbaar, BeperktOpenbaar, Intern, Zaakvertrouwelijk, Vertrouwelijk, Confidentieel,
+    Geheim, ZeerGeheim);
 
-proto_enum!(DataCategory, pb::DataCategory {
-    DataCategory::Identity => pb::DataCategory::Identity,
-    DataCategory::Guidance => pb::DataCategory::Guidance,
-    DataCategory::Legal => pb::DataCategory::Legal,
-    DataCategory::MedicalPsychosocial => pb::DataCategory::MedicalPsychosocial,
-    DataCategory::CriminalHistory => pb::DataCategory::CriminalHistory,
-    DataCategory::Return => pb::DataCategory::Return,
-    DataCategory::Reports => pb::DataCategory::Reports,
-});
+proto_enum!(DataCategory: Identity, Guidance, Legal, MedicalPsychosocial, CriminalHistory, Return, Reports);
 
 // Activity codes travel as the plan's own number ("5.2.b(1)").
 impl FromProto<String> for ActivityCode {
@@ -284,40 +170,20 @@ impl FromProto<pb::Nationality> for Nationality {
     }
 }
 
-impl ToProto for ParticipantProfile {
-    type Proto = pb::ParticipantProfile;
-    fn to_proto(&self) -> pb::ParticipantProfile {
-        pb::ParticipantProfile {
-            given_names: self.given_names.to_proto(),
-            family_name: opt_to_string(self.family_name.as_ref()),
-            aliases: to_protos(&self.aliases),
-            date_of_birth: self.date_of_birth.as_ref().map(ToProto::to_proto),
-            country_of_origin: opt_to_string(self.country_of_origin.as_ref()),
-            nationalities: to_protos(&self.nationalities),
-            languages: to_protos(&self.languages),
-            v_number: opt_to_string(self.v_number.as_ref()),
-            lvv_location: opt_to_string(self.lvv_location.as_ref()),
-            project_worker: self.project_worker.to_proto(),
-        }
+message!(
+    ParticipantProfile = pb::ParticipantProfile {
+        given_names: val,
+        family_name: opt_str,
+        aliases: list,
+        date_of_birth: opt,
+        country_of_origin: opt_str,
+        nationalities: list,
+        languages: list,
+        v_number: opt_str,
+        lvv_location: opt_str,
+        project_worker: val,
     }
-}
-
-impl FromProto<pb::ParticipantProfile> for ParticipantProfile {
-    fn from_proto(p: pb::ParticipantProfile, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            given_names: Name::from_proto(p.given_names, &at.child("given_names"))?,
-            family_name: opt_string(p.family_name, &at.child("family_name"))?,
-            aliases: repeated(p.aliases, &at.child("aliases"))?,
-            date_of_birth: optional(p.date_of_birth, &at.child("date_of_birth"))?,
-            country_of_origin: opt_string::<CountryCode>(p.country_of_origin, &at.child("country_of_origin"))?,
-            nationalities: repeated(p.nationalities, &at.child("nationalities"))?,
-            languages: repeated::<String, LanguageCode, _>(p.languages, &at.child("languages"))?,
-            v_number: opt_string::<VNumber>(p.v_number, &at.child("v_number"))?,
-            lvv_location: opt_string::<Label>(p.lvv_location, &at.child("lvv_location"))?,
-            project_worker: UserId::from_proto(p.project_worker, &at.child("project_worker"))?,
-        })
-    }
-}
+);
 
 // ---- The trajectory and the plan ----------------------------------------------------------
 
@@ -360,59 +226,19 @@ impl FromProto<pb::LimitStatus> for LimitStatus {
     }
 }
 
-impl ToProto for DirectionChange {
-    type Proto = pb::DirectionChange;
-    fn to_proto(&self) -> pb::DirectionChange {
-        pb::DirectionChange {
-            from: self.from.to_proto(),
-            to: self.to.to_proto(),
-            on: Some(self.on.to_proto()),
-            reasoning: self.reasoning.to_proto(),
-            by: self.by.to_proto(),
-        }
-    }
-}
+message!(DirectionChange = pb::DirectionChange { from: val, to: val, on: req, reasoning: val, by: val });
 
-impl FromProto<pb::DirectionChange> for DirectionChange {
-    fn from_proto(p: pb::DirectionChange, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            from: FromProto::from_proto(p.from, &at.child("from"))?,
-            to: FromProto::from_proto(p.to, &at.child("to"))?,
-            on: required(p.on, &at.child("on"))?,
-            reasoning: Text::from_proto(p.reasoning, &at.child("reasoning"))?,
-            by: UserId::from_proto(p.by, &at.child("by"))?,
-        })
+message!(
+    PlanRevision = pb::PlanRevision {
+        number: copy,
+        direction: val,
+        personal_situation: val,
+        perspective: val,
+        drawn_up_at: req,
+        drawn_up_by: val,
+        agreed_on: opt,
     }
-}
-
-impl ToProto for PlanRevision {
-    type Proto = pb::PlanRevision;
-    fn to_proto(&self) -> pb::PlanRevision {
-        pb::PlanRevision {
-            number: self.number,
-            direction: self.direction.to_proto(),
-            personal_situation: self.personal_situation.to_proto(),
-            perspective: self.perspective.to_proto(),
-            drawn_up_at: Some(self.drawn_up_at.to_proto()),
-            drawn_up_by: self.drawn_up_by.to_proto(),
-            agreed_on: self.agreed_on.as_ref().map(ToProto::to_proto),
-        }
-    }
-}
-
-impl FromProto<pb::PlanRevision> for PlanRevision {
-    fn from_proto(p: pb::PlanRevision, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            number: p.number,
-            direction: FromProto::from_proto(p.direction, &at.child("direction"))?,
-            personal_situation: Text::from_proto(p.personal_situation, &at.child("personal_situation"))?,
-            perspective: Text::from_proto(p.perspective, &at.child("perspective"))?,
-            drawn_up_at: required(p.drawn_up_at, &at.child("drawn_up_at"))?,
-            drawn_up_by: UserId::from_proto(p.drawn_up_by, &at.child("drawn_up_by"))?,
-            agreed_on: optional(p.agreed_on, &at.child("agreed_on"))?,
-        })
-    }
-}
+);
 
 impl ToProto for Responsible {
     type Proto = pb::Responsible;
@@ -439,42 +265,21 @@ impl FromProto<pb::Responsible> for Responsible {
     }
 }
 
-impl ToProto for Goal {
-    type Proto = pb::Goal;
-    fn to_proto(&self) -> pb::Goal {
-        pb::Goal {
-            id: self.id.to_proto(),
-            description: self.description.to_proto(),
-            rationale: opt_to_string(self.rationale.as_ref()),
-            responsible: Some(self.responsible.to_proto()),
-            partners: to_protos(&self.partners),
-            deadline: Some(self.deadline.to_proto()),
-            next_steps: opt_to_string(self.next_steps.as_ref()),
-            status: self.status.to_proto(),
-            plan_revision: self.plan_revision,
-            set_at: Some(self.set_at.to_proto()),
-            status_changed_on: self.status_changed_on.as_ref().map(ToProto::to_proto),
-        }
+message!(
+    Goal = pb::Goal {
+        id: val,
+        description: val,
+        rationale: opt_str,
+        responsible: req,
+        partners: list,
+        deadline: req,
+        next_steps: opt_str,
+        status: val,
+        plan_revision: copy,
+        set_at: req,
+        status_changed_on: opt,
     }
-}
-
-impl FromProto<pb::Goal> for Goal {
-    fn from_proto(p: pb::Goal, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            description: Text::from_proto(p.description, &at.child("description"))?,
-            rationale: opt_string(p.rationale, &at.child("rationale"))?,
-            responsible: required(p.responsible, &at.child("responsible"))?,
-            partners: repeated(p.partners, &at.child("partners"))?,
-            deadline: required(p.deadline, &at.child("deadline"))?,
-            next_steps: opt_string(p.next_steps, &at.child("next_steps"))?,
-            status: FromProto::from_proto(p.status, &at.child("status"))?,
-            plan_revision: p.plan_revision,
-            set_at: required(p.set_at, &at.child("set_at"))?,
-            status_changed_on: optional(p.status_changed_on, &at.child("status_changed_on"))?,
-        })
-    }
-}
+);
 
 impl ToProto for AgreementStatus {
     type Proto = pb::AgreementStatus;
@@ -503,32 +308,9 @@ impl FromProto<pb::AgreementStatus> for AgreementStatus {
     }
 }
 
-impl ToProto for Agreement {
-    type Proto = pb::Agreement;
-    fn to_proto(&self) -> pb::Agreement {
-        pb::Agreement {
-            id: self.id.to_proto(),
-            description: self.description.to_proto(),
-            due_on: Some(self.due_on.to_proto()),
-            who_acts: Some(self.who_acts.to_proto()),
-            made_in: opt_to_string(self.made_in.as_ref()),
-            status: Some(self.status.to_proto()),
-        }
-    }
-}
-
-impl FromProto<pb::Agreement> for Agreement {
-    fn from_proto(p: pb::Agreement, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            description: Text::from_proto(p.description, &at.child("description"))?,
-            due_on: required(p.due_on, &at.child("due_on"))?,
-            who_acts: required(p.who_acts, &at.child("who_acts"))?,
-            made_in: opt_string(p.made_in, &at.child("made_in"))?,
-            status: required(p.status, &at.child("status"))?,
-        })
-    }
-}
+message!(
+    Agreement = pb::Agreement { id: val, description: val, due_on: req, who_acts: req, made_in: opt_str, status: req }
+);
 
 /// An agreement with the data category of its content, as the case file lists it.
 pub fn case_agreement(agreement: &Agreement, category: DataCategory) -> pb::CaseAgreement {
@@ -572,66 +354,24 @@ impl FromProto<pb::ContactLocation> for ContactLocation {
     }
 }
 
-impl ToProto for ContactMoment {
-    type Proto = pb::ContactMoment;
-    fn to_proto(&self) -> pb::ContactMoment {
-        pb::ContactMoment {
-            id: self.id.to_proto(),
-            at: Some(self.at.to_proto()),
-            kind: self.kind.to_proto(),
-            location: Some(self.location.to_proto()),
-            staff: to_protos(&self.staff),
-            activities: to_protos(&self.activities),
-            summary: self.summary.to_proto(),
-            partner: opt_to_string(self.partner.as_ref()),
-            duration_minutes: self.duration_minutes,
-            documents: to_protos(&self.documents),
-        }
+message!(
+    ContactMoment = pb::ContactMoment {
+        id: val,
+        at: req,
+        kind: val,
+        location: req,
+        staff: list,
+        activities: list,
+        summary: val,
+        partner: opt_str,
+        duration_minutes: copy,
+        documents: list,
     }
-}
+);
 
-proto_enum!(DocumentKind, pb::DocumentKind {
-    DocumentKind::PerspectivePlan => pb::DocumentKind::PerspectivePlan,
-    DocumentKind::InformationSheet => pb::DocumentKind::InformationSheet,
-});
+proto_enum!(DocumentKind: PerspectivePlan, InformationSheet);
 
-impl ToProto for HandedDocument {
-    type Proto = pb::HandedDocument;
-    fn to_proto(&self) -> pb::HandedDocument {
-        pb::HandedDocument {
-            kind: self.kind.to_proto(),
-            language: self.language.to_proto(),
-            version: self.version.to_proto(),
-        }
-    }
-}
-
-impl FromProto<pb::HandedDocument> for HandedDocument {
-    fn from_proto(p: pb::HandedDocument, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            kind: FromProto::from_proto(p.kind, &at.child("kind"))?,
-            language: FromProto::from_proto(p.language, &at.child("language"))?,
-            version: FromProto::from_proto(p.version, &at.child("version"))?,
-        })
-    }
-}
-
-impl FromProto<pb::ContactMoment> for ContactMoment {
-    fn from_proto(p: pb::ContactMoment, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            at: required(p.at, &at.child("at"))?,
-            kind: FromProto::from_proto(p.kind, &at.child("kind"))?,
-            location: required(p.location, &at.child("location"))?,
-            staff: repeated::<String, UserId, BTreeSet<_>>(p.staff, &at.child("staff"))?,
-            activities: repeated::<String, ActivityCode, BTreeSet<_>>(p.activities, &at.child("activities"))?,
-            summary: Text::from_proto(p.summary, &at.child("summary"))?,
-            partner: opt_string(p.partner, &at.child("partner"))?,
-            duration_minutes: p.duration_minutes,
-            documents: repeated(p.documents, &at.child("documents"))?,
-        })
-    }
-}
+message!(HandedDocument = pb::HandedDocument { kind: val, language: val, version: val });
 
 /// A contact moment with the data category of its content, as the case file lists it.
 pub fn case_contact(contact: &ContactMoment, category: DataCategory) -> pb::CaseContact {
@@ -644,226 +384,69 @@ impl FromProto<pb::CaseContact> for (ContactMoment, DataCategory) {
     }
 }
 
-impl ToProto for ReferralStep {
-    type Proto = pb::ReferralStep;
-    fn to_proto(&self) -> pb::ReferralStep {
-        pb::ReferralStep {
-            status: self.status.to_proto(),
-            on: Some(self.on.to_proto()),
-            note: opt_to_string(self.note.as_ref()),
-            by: self.by.to_proto(),
-        }
-    }
-}
+message!(ReferralStep = pb::ReferralStep { status: val, on: req, note: opt_str, by: val });
 
-impl FromProto<pb::ReferralStep> for ReferralStep {
-    fn from_proto(p: pb::ReferralStep, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            status: FromProto::from_proto(p.status, &at.child("status"))?,
-            on: required(p.on, &at.child("on"))?,
-            note: opt_string(p.note, &at.child("note"))?,
-            by: UserId::from_proto(p.by, &at.child("by"))?,
-        })
-    }
-}
-
-impl ToProto for Referral {
-    type Proto = pb::Referral;
-    fn to_proto(&self) -> pb::Referral {
-        pb::Referral {
-            id: self.id.to_proto(),
-            partner: self.partner.to_proto(),
-            domain: self.domain.to_proto(),
-            reason: self.reason.to_proto(),
-            history: to_protos(&self.history),
-            status: self.status().to_proto(),
-            category: self.domain.category().to_proto(),
-            sent_on_override: self.sent_on_override,
-        }
-    }
-}
-
-impl FromProto<pb::Referral> for Referral {
-    /// The output-only `status` and `category` are ignored: they follow from the history and
-    /// the domain.
-    fn from_proto(p: pb::Referral, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            partner: FromProto::from_proto(p.partner, &at.child("partner"))?,
-            domain: FromProto::from_proto(p.domain, &at.child("domain"))?,
-            reason: Text::from_proto(p.reason, &at.child("reason"))?,
-            history: repeated(p.history, &at.child("history"))?,
-            sent_on_override: p.sent_on_override,
-        })
-    }
-}
+// The output-only `status` and `category` are ignored: they follow from the history and
+// the domain.
+message!(Referral = pb::Referral {
+    id: val, partner: val, domain: val, reason: val, history: list, sent_on_override: copy,
+} derived |s| { status: s.status().to_proto(), category: s.domain.category().to_proto() });
 
 // ---- The return track ---------------------------------------------------------------------
 
-impl ToProto for ReturnExploration {
-    type Proto = pb::ReturnExploration;
-    fn to_proto(&self) -> pb::ReturnExploration {
-        pb::ReturnExploration {
-            started_on: Some(self.started_on.to_proto()),
-            motivation: opt_to_string(self.motivation.as_ref()),
-            documents: opt_to_string(self.documents.as_ref()),
-            family_contact: opt_to_string(self.family_contact.as_ref()),
-            prospects: opt_to_string(self.prospects.as_ref()),
-            updated_at: Some(self.updated_at.to_proto()),
-        }
+message!(
+    ReturnExploration = pb::ReturnExploration {
+        started_on: req,
+        motivation: opt_str,
+        documents: opt_str,
+        family_contact: opt_str,
+        prospects: opt_str,
+        updated_at: req,
     }
-}
+);
 
-impl FromProto<pb::ReturnExploration> for ReturnExploration {
-    fn from_proto(p: pb::ReturnExploration, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            started_on: required(p.started_on, &at.child("started_on"))?,
-            motivation: opt_string(p.motivation, &at.child("motivation"))?,
-            documents: opt_string(p.documents, &at.child("documents"))?,
-            family_contact: opt_string(p.family_contact, &at.child("family_contact"))?,
-            prospects: opt_string(p.prospects, &at.child("prospects"))?,
-            updated_at: required(p.updated_at, &at.child("updated_at"))?,
-        })
+message!(
+    ExplorationFindings = pb::ExplorationFindings {
+        motivation: opt_str,
+        documents: opt_str,
+        family_contact: opt_str,
+        prospects: opt_str,
     }
-}
+);
 
-impl ToProto for ExplorationFindings {
-    type Proto = pb::ExplorationFindings;
-    fn to_proto(&self) -> pb::ExplorationFindings {
-        pb::ExplorationFindings {
-            motivation: opt_to_string(self.motivation.as_ref()),
-            documents: opt_to_string(self.documents.as_ref()),
-            family_contact: opt_to_string(self.family_contact.as_ref()),
-            prospects: opt_to_string(self.prospects.as_ref()),
-        }
-    }
-}
+message!(ObstacleAction = pb::ObstacleAction { on: req, description: val, status: val, by: val });
 
-impl FromProto<pb::ExplorationFindings> for ExplorationFindings {
-    fn from_proto(p: pb::ExplorationFindings, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            motivation: opt_string(p.motivation, &at.child("motivation"))?,
-            documents: opt_string(p.documents, &at.child("documents"))?,
-            family_contact: opt_string(p.family_contact, &at.child("family_contact"))?,
-            prospects: opt_string(p.prospects, &at.child("prospects"))?,
-        })
+message!(
+    ReturnObstacle = pb::ReturnObstacle {
+        id: val,
+        kind: val,
+        description: val,
+        partner: opt_str,
+        identified_on: req,
+        status: val,
+        actions: list,
     }
-}
+);
 
-impl ToProto for ObstacleAction {
-    type Proto = pb::ObstacleAction;
-    fn to_proto(&self) -> pb::ObstacleAction {
-        pb::ObstacleAction {
-            on: Some(self.on.to_proto()),
-            description: self.description.to_proto(),
-            status: self.status.to_proto(),
-            by: self.by.to_proto(),
-        }
+message!(
+    ReintegrationPlan = pb::ReintegrationPlan {
+        housing: opt_str,
+        income_work: opt_str,
+        business_plan: opt_str,
+        care: opt_str,
+        contacts_abroad: opt_str,
     }
-}
+);
 
-impl FromProto<pb::ObstacleAction> for ObstacleAction {
-    fn from_proto(p: pb::ObstacleAction, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            on: required(p.on, &at.child("on"))?,
-            description: Text::from_proto(p.description, &at.child("description"))?,
-            status: FromProto::from_proto(p.status, &at.child("status"))?,
-            by: UserId::from_proto(p.by, &at.child("by"))?,
-        })
+message!(
+    ReanChecklist = pb::ReanChecklist {
+        no_assisted_return_in_five_years: copy,
+        travel_document_obtainable: copy,
+        agrees_procedures_end: copy,
     }
-}
+);
 
-impl ToProto for ReturnObstacle {
-    type Proto = pb::ReturnObstacle;
-    fn to_proto(&self) -> pb::ReturnObstacle {
-        pb::ReturnObstacle {
-            id: self.id.to_proto(),
-            kind: self.kind.to_proto(),
-            description: self.description.to_proto(),
-            partner: opt_to_string(self.partner.as_ref()),
-            identified_on: Some(self.identified_on.to_proto()),
-            status: self.status.to_proto(),
-            actions: to_protos(&self.actions),
-        }
-    }
-}
-
-impl FromProto<pb::ReturnObstacle> for ReturnObstacle {
-    fn from_proto(p: pb::ReturnObstacle, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            kind: FromProto::from_proto(p.kind, &at.child("kind"))?,
-            description: Text::from_proto(p.description, &at.child("description"))?,
-            partner: opt_string(p.partner, &at.child("partner"))?,
-            identified_on: required(p.identified_on, &at.child("identified_on"))?,
-            status: FromProto::from_proto(p.status, &at.child("status"))?,
-            actions: repeated(p.actions, &at.child("actions"))?,
-        })
-    }
-}
-
-impl ToProto for ReintegrationPlan {
-    type Proto = pb::ReintegrationPlan;
-    fn to_proto(&self) -> pb::ReintegrationPlan {
-        pb::ReintegrationPlan {
-            housing: opt_to_string(self.housing.as_ref()),
-            income_work: opt_to_string(self.income_work.as_ref()),
-            business_plan: opt_to_string(self.business_plan.as_ref()),
-            care: opt_to_string(self.care.as_ref()),
-            contacts_abroad: opt_to_string(self.contacts_abroad.as_ref()),
-        }
-    }
-}
-
-impl FromProto<pb::ReintegrationPlan> for ReintegrationPlan {
-    fn from_proto(p: pb::ReintegrationPlan, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            housing: opt_string(p.housing, &at.child("housing"))?,
-            income_work: opt_string(p.income_work, &at.child("income_work"))?,
-            business_plan: opt_string(p.business_plan, &at.child("business_plan"))?,
-            care: opt_string(p.care, &at.child("care"))?,
-            contacts_abroad: opt_string(p.contacts_abroad, &at.child("contacts_abroad"))?,
-        })
-    }
-}
-
-impl ToProto for ReanChecklist {
-    type Proto = pb::ReanChecklist;
-    fn to_proto(&self) -> pb::ReanChecklist {
-        pb::ReanChecklist {
-            no_assisted_return_in_five_years: self.no_assisted_return_in_five_years,
-            travel_document_obtainable: self.travel_document_obtainable,
-            agrees_procedures_end: self.agrees_procedures_end,
-        }
-    }
-}
-
-impl FromProto<pb::ReanChecklist> for ReanChecklist {
-    fn from_proto(p: pb::ReanChecklist, _at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            no_assisted_return_in_five_years: p.no_assisted_return_in_five_years,
-            travel_document_obtainable: p.travel_document_obtainable,
-            agrees_procedures_end: p.agrees_procedures_end,
-        })
-    }
-}
-
-impl ToProto for DepartureStep {
-    type Proto = pb::DepartureStep;
-    fn to_proto(&self) -> pb::DepartureStep {
-        pb::DepartureStep { on: Some(self.on.to_proto()), kind: self.kind.to_proto(), note: self.note.to_proto() }
-    }
-}
-
-impl FromProto<pb::DepartureStep> for DepartureStep {
-    fn from_proto(p: pb::DepartureStep, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            on: required(p.on, &at.child("on"))?,
-            kind: FromProto::from_proto(p.kind, &at.child("kind"))?,
-            note: Text::from_proto(p.note, &at.child("note"))?,
-        })
-    }
-}
+message!(DepartureStep = pb::DepartureStep { on: req, kind: val, note: val });
 
 impl ToProto for DeparturePreparation {
     type Proto = pb::DeparturePreparation;
@@ -914,79 +497,28 @@ impl FromProto<pb::Recipient> for Recipient {
     }
 }
 
-impl ToProto for Communication {
-    type Proto = pb::Communication;
-    fn to_proto(&self) -> pb::Communication {
-        pb::Communication { to: Some(self.to.to_proto()), on: Some(self.on.to_proto()) }
-    }
-}
+message!(Communication = pb::Communication { to: req, on: req });
 
-impl FromProto<pb::Communication> for Communication {
-    fn from_proto(p: pb::Communication, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self { to: required(p.to, &at.child("to"))?, on: required(p.on, &at.child("on"))? })
+message!(
+    ReturnJudgment = pb::ReturnJudgment {
+        id: val,
+        verdict: val,
+        finality: val,
+        reasoning: val,
+        plan_revision: copy,
+        formed_on: req,
+        formed_by: val,
+        communications: list,
+        consequences_explained_on: opt,
     }
-}
-
-impl ToProto for ReturnJudgment {
-    type Proto = pb::ReturnJudgment;
-    fn to_proto(&self) -> pb::ReturnJudgment {
-        pb::ReturnJudgment {
-            id: self.id.to_proto(),
-            verdict: self.verdict.to_proto(),
-            finality: self.finality.to_proto(),
-            reasoning: self.reasoning.to_proto(),
-            plan_revision: self.plan_revision,
-            formed_on: Some(self.formed_on.to_proto()),
-            formed_by: self.formed_by.to_proto(),
-            communications: to_protos(&self.communications),
-            consequences_explained_on: self.consequences_explained_on.as_ref().map(ToProto::to_proto),
-        }
-    }
-}
-
-impl FromProto<pb::ReturnJudgment> for ReturnJudgment {
-    fn from_proto(p: pb::ReturnJudgment, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            verdict: FromProto::from_proto(p.verdict, &at.child("verdict"))?,
-            finality: FromProto::from_proto(p.finality, &at.child("finality"))?,
-            reasoning: Text::from_proto(p.reasoning, &at.child("reasoning"))?,
-            plan_revision: p.plan_revision,
-            formed_on: required(p.formed_on, &at.child("formed_on"))?,
-            formed_by: UserId::from_proto(p.formed_by, &at.child("formed_by"))?,
-            communications: repeated(p.communications, &at.child("communications"))?,
-            consequences_explained_on: optional(p.consequences_explained_on, &at.child("consequences_explained_on"))?,
-        })
-    }
-}
+);
 
 // ---- Outflow, self-reliance, reports, consent ---------------------------------------------
 
-impl ToProto for Outflow {
-    type Proto = pb::Outflow;
-    fn to_proto(&self) -> pb::Outflow {
-        pb::Outflow {
-            outcome: self.outcome.to_proto(),
-            on: Some(self.on.to_proto()),
-            note: opt_to_string(self.note.as_ref()),
-            recorded_by: self.recorded_by.to_proto(),
-            durability: self.outcome.durability().to_proto(),
-            departure: self.outcome.is_departure(),
-        }
-    }
-}
-
-impl FromProto<pb::Outflow> for Outflow {
-    /// The output-only `durability` and `departure` are ignored: they follow from the outcome.
-    fn from_proto(p: pb::Outflow, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            outcome: FromProto::from_proto(p.outcome, &at.child("outcome"))?,
-            on: required(p.on, &at.child("on"))?,
-            note: opt_string(p.note, &at.child("note"))?,
-            recorded_by: UserId::from_proto(p.recorded_by, &at.child("recorded_by"))?,
-        })
-    }
-}
+// The output-only `durability` and `departure` are ignored: they follow from the outcome.
+message!(Outflow = pb::Outflow {
+    outcome: val, on: req, note: opt_str, recorded_by: val,
+} derived |s| { durability: s.outcome.durability().to_proto(), departure: s.outcome.is_departure() });
 
 /// ZRM scores in proto form, ordered by domain.
 pub fn zrm_scores_to_proto(scores: &BTreeMap<ZrmDomain, ZrmScore>) -> Vec<pb::ZrmScoreEntry> {
@@ -1018,82 +550,33 @@ pub fn zrm_scores_from_proto(
     Ok(scores)
 }
 
-impl ToProto for ZrmAssessment {
-    type Proto = pb::ZrmAssessment;
-    fn to_proto(&self) -> pb::ZrmAssessment {
-        pb::ZrmAssessment {
-            assessed_on: Some(self.assessed_on.to_proto()),
-            scores: zrm_scores_to_proto(&self.scores),
-            by: self.by.to_proto(),
-        }
-    }
-}
+message!(
+    ZrmAssessment =
+        pb::ZrmAssessment { assessed_on: req, scores: with(zrm_scores_from_proto, zrm_scores_to_proto), by: val }
+);
 
-impl FromProto<pb::ZrmAssessment> for ZrmAssessment {
-    fn from_proto(p: pb::ZrmAssessment, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            assessed_on: required(p.assessed_on, &at.child("assessed_on"))?,
-            scores: zrm_scores_from_proto(p.scores, &at.child("scores"))?,
-            by: UserId::from_proto(p.by, &at.child("by"))?,
-        })
+message!(
+    ProgressReportRecord = pb::ProgressReportRecord {
+        id: val,
+        period_from: req,
+        period_to: req,
+        sent_at: req,
+        sent_to: val,
+        sent_by: val,
     }
-}
+);
 
-impl ToProto for ProgressReportRecord {
-    type Proto = pb::ProgressReportRecord;
-    fn to_proto(&self) -> pb::ProgressReportRecord {
-        pb::ProgressReportRecord {
-            id: self.id.to_proto(),
-            period_from: Some(self.period_from.to_proto()),
-            period_to: Some(self.period_to.to_proto()),
-            sent_at: Some(self.sent_at.to_proto()),
-            sent_to: self.sent_to.to_proto(),
-            sent_by: self.sent_by.to_proto(),
-        }
+message!(
+    Consent = pb::Consent {
+        id: val,
+        organisation: val,
+        categories: list,
+        purpose: val,
+        given_on: req,
+        withdrawn_on: opt,
+        recorded_by: val,
     }
-}
-
-impl FromProto<pb::ProgressReportRecord> for ProgressReportRecord {
-    fn from_proto(p: pb::ProgressReportRecord, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            period_from: required(p.period_from, &at.child("period_from"))?,
-            period_to: required(p.period_to, &at.child("period_to"))?,
-            sent_at: required(p.sent_at, &at.child("sent_at"))?,
-            sent_to: FromProto::from_proto(p.sent_to, &at.child("sent_to"))?,
-            sent_by: UserId::from_proto(p.sent_by, &at.child("sent_by"))?,
-        })
-    }
-}
-
-impl ToProto for Consent {
-    type Proto = pb::Consent;
-    fn to_proto(&self) -> pb::Consent {
-        pb::Consent {
-            id: self.id.to_proto(),
-            organisation: self.organisation.to_proto(),
-            categories: to_protos(&self.categories),
-            purpose: self.purpose.to_proto(),
-            given_on: Some(self.given_on.to_proto()),
-            withdrawn_on: self.withdrawn_on.as_ref().map(ToProto::to_proto),
-            recorded_by: self.recorded_by.to_proto(),
-        }
-    }
-}
-
-impl FromProto<pb::Consent> for Consent {
-    fn from_proto(p: pb::Consent, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            organisation: FromProto::from_proto(p.organisation, &at.child("organisation"))?,
-            categories: repeated::<i32, DataCategory, BTreeSet<_>>(p.categories, &at.child("categories"))?,
-            purpose: Text::from_proto(p.purpose, &at.child("purpose"))?,
-            given_on: required(p.given_on, &at.child("given_on"))?,
-            withdrawn_on: optional(p.withdrawn_on, &at.child("withdrawn_on"))?,
-            recorded_by: UserId::from_proto(p.recorded_by, &at.child("recorded_by"))?,
-        })
-    }
-}
+);
 
 // ---- The case file ------------------------------------------------------------------------
 
@@ -1300,710 +783,4 @@ impl FromProto<pb::CaseFile> for Case {
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-    use perspectief_core::{
-        AgreementId, CaseCommand, CommandContext, ConsentId, ContactId, GoalId, JudgmentId, NewAgreement, NewContact,
-        NewGoal, ObstacleId, OrganisationId, ParticipantId, ReferralId, RegisterParticipant, ReportId,
-    };
-
-    use super::*;
-
-    const WORKER: UserId = UserId::from_u128(1);
-    const IOM: OrganisationId = OrganisationId::from_u128(101);
-    const GEMEENTE: OrganisationId = OrganisationId::from_u128(102);
-
-    fn day(d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
-    }
-
-    fn noon(d: NaiveDate) -> DateTime<Utc> {
-        Utc.from_utc_datetime(&d.and_hms_opt(12, 0, 0).unwrap())
-    }
-
-    fn ctx(d: u32) -> CommandContext {
-        CommandContext { actor: WORKER, now: noon(day(d)), today: day(d) }
-    }
-
-    fn text(s: &str) -> Text {
-        Text::parse(s).unwrap()
-    }
-
-    fn profile() -> ParticipantProfile {
-        ParticipantProfile {
-            given_names: Name::parse("Testpersoon").unwrap(),
-            family_name: Some(Name::parse("Synthetisch").unwrap()),
-            aliases: vec![Name::parse("Test P.").unwrap()],
-            date_of_birth: Some(DateOfBirth::Month { year: 1990, month: 5 }),
-            country_of_origin: Some(CountryCode::parse("ER").unwrap()),
-            nationalities: vec![Nationality::Country(CountryCode::parse("ER").unwrap()), Nationality::Stateless],
-            languages: vec![LanguageCode::parse("ti").unwrap(), LanguageCode::parse("en").unwrap()],
-            v_number: Some(VNumber::parse("1234567890").unwrap()),
-            lvv_location: Some(Label::parse("LVV West").unwrap()),
-            project_worker: WORKER,
-        }
-    }
-
-    fn run(case: &mut Case, command: CaseCommand, d: u32) {
-        let name = command.name();
-        case.execute(command, &ctx(d)).unwrap_or_else(|e| panic!("{name} refused: {e}"));
-    }
-
-    /// A case built through real commands that touches every part of the case file.
-    fn full_case() -> Case {
-        let register =
-            RegisterParticipant { id: ParticipantId::from_u128(7), profile: profile(), registered_on: day(2) };
-        let (mut case, _) = Case::register(register, &ctx(2)).unwrap();
-        let agreement = |id, who_acts| NewAgreement {
-            id: AgreementId::from_u128(id),
-            description: text("Paspoortfoto's laten maken"),
-            due_on: day(20),
-            who_acts,
-        };
-        run(
-            &mut case,
-            CaseCommand::LogContact(NewContact {
-                id: ContactId::from_u128(1),
-                at: noon(day(2)),
-                kind: ContactKind::IndividualTalk,
-                location: ContactLocation::LvvLocation(Label::parse("LVV West").unwrap()),
-                staff: [UserId::from_u128(2)].into(),
-                activities: [ActivityCode::OrientationTalks, ActivityCode::SocialGuidance].into(),
-                summary: text("Eerste oriëntatiegesprek (synthetisch)."),
-                category: DataCategory::Guidance,
-                partner: None,
-                duration_minutes: Some(45),
-                agreements: vec![agreement(1, Responsible::Participant), agreement(2, Responsible::Staff(WORKER))],
-                documents: Vec::new(),
-            }),
-            2,
-        );
-        run(
-            &mut case,
-            CaseCommand::LogContact(NewContact {
-                id: ContactId::from_u128(2),
-                at: noon(day(3)),
-                kind: ContactKind::PartnerContact,
-                location: ContactLocation::Remote,
-                staff: BTreeSet::new(),
-                activities: [ActivityCode::SocialGuidance].into(),
-                summary: text("Overleg met huisarts (synthetisch)."),
-                category: DataCategory::MedicalPsychosocial,
-                partner: Some(IOM),
-                duration_minutes: None,
-                agreements: vec![],
-                documents: Vec::new(),
-            }),
-            3,
-        );
-        run(
-            &mut case,
-            CaseCommand::AddAgreement {
-                agreement: agreement(3, Responsible::Partner(IOM)),
-                category: DataCategory::Legal,
-            },
-            3,
-        );
-        run(
-            &mut case,
-            CaseCommand::SettleAgreement { agreement: AgreementId::from_u128(1), fulfilled: true, on: day(4) },
-            4,
-        );
-        run(
-            &mut case,
-            CaseCommand::SettleAgreement { agreement: AgreementId::from_u128(2), fulfilled: false, on: day(4) },
-            4,
-        );
-        run(
-            &mut case,
-            CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on: day(4), note: None },
-            4,
-        );
-        run(
-            &mut case,
-            CaseCommand::ChangeDirection { to: Direction::ReturnToOrigin, on: day(4), reasoning: text("Wil terug.") },
-            4,
-        );
-        run(
-            &mut case,
-            CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Terugkeer.") },
-            4,
-        );
-        run(&mut case, CaseCommand::AgreePlan { revision: 1, on: day(4) }, 4);
-        run(
-            &mut case,
-            CaseCommand::SetGoal(NewGoal {
-                id: GoalId::from_u128(1),
-                description: text("Documenten verzamelen"),
-                rationale: Some(text("Nodig voor vertrek")),
-                responsible: Responsible::Partner(IOM),
-                partners: vec![IOM, GEMEENTE],
-                deadline: day(30),
-                next_steps: Some(text("Ambassade bellen")),
-            }),
-            5,
-        );
-        run(
-            &mut case,
-            CaseCommand::SetGoal(NewGoal {
-                id: GoalId::from_u128(2),
-                description: text("Taalles volgen"),
-                rationale: None,
-                responsible: Responsible::Participant,
-                partners: vec![],
-                deadline: day(31),
-                next_steps: None,
-            }),
-            5,
-        );
-        run(
-            &mut case,
-            CaseCommand::ChangeGoalStatus {
-                goal: GoalId::from_u128(1),
-                to: GoalStatus::InProgress,
-                new_deadline: None,
-                on: day(6),
-            },
-            6,
-        );
-        run(
-            &mut case,
-            CaseCommand::ProposeReferral {
-                id: ReferralId::from_u128(1),
-                partner: IOM,
-                domain: PartnerDomain::Return,
-                reason: text("Ondersteuning bij terugkeer"),
-            },
-            6,
-        );
-        run(
-            &mut case,
-            CaseCommand::AdvanceReferral {
-                referral: ReferralId::from_u128(1),
-                to: ReferralStatus::Sent,
-                on: day(6),
-                note: Some(text("Per mail")),
-                consent_override: Some(text("Spoed")),
-            },
-            6,
-        );
-        run(
-            &mut case,
-            CaseCommand::StartReturnExploration {
-                on: day(7),
-                findings: ExplorationFindings { documents: Some(text("Geen paspoort")), ..Default::default() },
-            },
-            7,
-        );
-        run(
-            &mut case,
-            CaseCommand::IdentifyObstacle {
-                id: ObstacleId::from_u128(1),
-                kind: ObstacleKind::MissingDocuments,
-                description: text("Paspoort ontbreekt"),
-                partner: Some(IOM),
-                on: day(7),
-            },
-            7,
-        );
-        run(&mut case, CaseCommand::RecordReturnStance { stance: ReturnStance::Decided, on: day(8), note: None }, 8);
-        run(
-            &mut case,
-            CaseCommand::ActOnObstacle {
-                obstacle: ObstacleId::from_u128(1),
-                description: text("Ambassade gebeld"),
-                status: ObstacleStatus::BeingAddressed,
-                on: day(8),
-            },
-            8,
-        );
-        run(
-            &mut case,
-            CaseCommand::UpdateReintegrationPlan(ReintegrationPlan {
-                housing: Some(text("Bij familie")),
-                business_plan: Some(text("Winkel")),
-                ..Default::default()
-            }),
-            8,
-        );
-        run(
-            &mut case,
-            CaseCommand::RecordDepartureStep(DepartureStep {
-                on: day(9),
-                kind: DepartureStepKind::EmbassyVisit,
-                note: text("Laissez-passer aangevraagd"),
-            }),
-            9,
-        );
-        run(
-            &mut case,
-            CaseCommand::UpdateReanChecklist(ReanChecklist {
-                no_assisted_return_in_five_years: Some(true),
-                travel_document_obtainable: Some(false),
-                agrees_procedures_end: None,
-            }),
-            9,
-        );
-        run(&mut case, CaseCommand::PlanDeparture { on: Some(day(28)), accompany_to_schiphol: true }, 9);
-        run(
-            &mut case,
-            CaseCommand::RecordJudgment {
-                id: JudgmentId::from_u128(1),
-                verdict: Verdict::ReturnRealistic,
-                finality: Finality::Provisional,
-                reasoning: text("Gemotiveerd en documenten in aanvraag."),
-                formed_on: day(10),
-            },
-            10,
-        );
-        run(
-            &mut case,
-            CaseCommand::RecordJudgmentCommunicated {
-                judgment: JudgmentId::from_u128(1),
-                to: Recipient::Partner(IOM),
-                on: day(10),
-            },
-            10,
-        );
-        run(
-            &mut case,
-            CaseCommand::RecordJudgmentCommunicated {
-                judgment: JudgmentId::from_u128(1),
-                to: Recipient::Municipality,
-                on: day(10),
-            },
-            10,
-        );
-        run(
-            &mut case,
-            CaseCommand::RecordConsequencesExplained { judgment: JudgmentId::from_u128(1), on: day(10) },
-            10,
-        );
-        run(
-            &mut case,
-            CaseCommand::RecordSelfReliance {
-                assessed_on: day(11),
-                scores: [
-                    (ZrmDomain::Finances, ZrmScore::new(2).unwrap()),
-                    (ZrmDomain::Justice, ZrmScore::new(5).unwrap()),
-                ]
-                .into(),
-            },
-            11,
-        );
-        run(
-            &mut case,
-            CaseCommand::GiveConsent {
-                id: ConsentId::from_u128(1),
-                organisation: IOM,
-                categories: [DataCategory::Identity, DataCategory::Return].into(),
-                purpose: text("Terugkeer voorbereiden"),
-                given_on: day(11),
-            },
-            11,
-        );
-        run(
-            &mut case,
-            CaseCommand::GiveConsent {
-                id: ConsentId::from_u128(2),
-                organisation: GEMEENTE,
-                categories: [DataCategory::Reports].into(),
-                purpose: text("Voortgang"),
-                given_on: day(11),
-            },
-            11,
-        );
-        // The report goes out under the municipality's consent, which is withdrawn afterwards.
-        run(
-            &mut case,
-            CaseCommand::RecordProgressReport {
-                id: ReportId::from_u128(1),
-                period_from: day(2),
-                period_to: day(12),
-                sent_to: GEMEENTE,
-            },
-            12,
-        );
-        run(&mut case, CaseCommand::WithdrawConsent { consent: ConsentId::from_u128(2), on: day(12) }, 12);
-        run(
-            &mut case,
-            CaseCommand::RecordOutflow {
-                outcome: OutflowOutcome::DepartedIndependentlySupervised,
-                on: day(29),
-                note: Some(text("Vertrokken met IOM")),
-            },
-            29,
-        );
-        case
-    }
-
-    fn round_trip<T, P>(value: &T) -> T
-    where
-        T: ToProto<Proto = P> + FromProto<P> + PartialEq + std::fmt::Debug,
-    {
-        T::from_proto(value.to_proto(), &Field::root()).unwrap_or_else(|e| panic!("{value:?}: {e:?}"))
-    }
-
-    fn path_of(e: &DomainError) -> (String, String) {
-        let v = e.violations().unwrap_or_else(|| panic!("not a field error: {e:?}")).iter().next().unwrap();
-        (v.field.clone(), v.code.code().to_owned())
-    }
-
-    #[test]
-    fn a_case_built_through_commands_survives_the_round_trip() {
-        let case = full_case();
-        // Every part is there, so the round trip below covers it.
-        assert_eq!(case.goals().count(), 2);
-        assert_eq!(case.agreements().count(), 3);
-        assert_eq!(case.contacts().count(), 2);
-        assert!(case.referrals().next().is_some() && case.obstacles().next().is_some());
-        assert!(case.return_exploration().is_some() && case.reintegration_plan().is_some());
-        assert!(case.departure().is_some() && case.outflow().is_some());
-        assert!(!case.judgments().is_empty() && !case.self_reliance().is_empty() && !case.reports().is_empty());
-        assert_eq!(case.consents().len(), 2);
-        assert!(!case.direction_history().is_empty() && !case.plan_revisions().is_empty());
-
-        let file = case.to_proto();
-        assert_eq!(file.name, "participants/00000000-0000-0000-0000-000000000007");
-        assert_eq!(file.etag, case.version().to_string());
-        assert_eq!(file.limit_on, Some(NaiveDate::from_ymd_opt(2027, 9, 1).unwrap().to_proto()));
-        let outflow = file.outflow.as_ref().unwrap();
-        assert_eq!((outflow.durability, outflow.departure), (pb::Durability::Durable as i32, true));
-        assert_eq!(file.referrals[0].status, pb::ReferralStatus::Sent as i32);
-        assert_eq!(file.referrals[0].category, pb::DataCategory::Return as i32);
-        assert_eq!(file.contacts[1].category, pb::DataCategory::MedicalPsychosocial as i32);
-        assert_eq!(Case::from_proto(file, &Field::root()).unwrap(), case);
-
-        // Through the wire format too, and the derived fields do not matter on the way in.
-        let mut file = case_file_on(&CaseView::whole(&case), day(30));
-        assert_eq!(file.limit_status, None, "no limit status after the outflow");
-        file.referrals[0].status = pb::ReferralStatus::Revoked as i32;
-        file.outflow.as_mut().unwrap().durability = 0;
-        file.limit_on = None;
-        let bytes = prost::Message::encode_to_vec(&file);
-        let decoded: pb::CaseFile = prost::Message::decode(bytes.as_slice()).unwrap();
-        assert_eq!(Case::from_proto(decoded, &Field::root()).unwrap(), case);
-    }
-
-    #[test]
-    fn a_fresh_case_survives_the_round_trip_and_carries_its_limit_status() {
-        let register = RegisterParticipant {
-            id: ParticipantId::from_u128(8),
-            profile: ParticipantProfile {
-                family_name: None,
-                aliases: vec![],
-                date_of_birth: None,
-                country_of_origin: None,
-                nationalities: vec![],
-                languages: vec![],
-                v_number: None,
-                lvv_location: None,
-                ..profile()
-            },
-            registered_on: day(2),
-        };
-        let (case, _) = Case::register(register, &ctx(2)).unwrap();
-        let file = case_file_on(&CaseView::whole(&case), day(2));
-        assert_eq!(file.limit_status.unwrap().state, pb::LimitState::WithinLimit as i32);
-        assert_eq!((file.exploration, file.departure, file.outflow), (None, None, None));
-        assert_eq!(Case::from_proto(case_file_on(&CaseView::whole(&case), day(2)), &Field::root()).unwrap(), case);
-    }
-
-    #[test]
-    fn every_enum_value_survives_the_round_trip() {
-        for v in Phase::ALL {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [Direction::Undecided, Direction::LegalProcedureNl, Direction::ReturnToOrigin, Direction::ThirdCountry]
-        {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in
-            [ReturnStance::NotDiscussed, ReturnStance::NotConsidering, ReturnStance::Considering, ReturnStance::Decided]
-        {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in
-            [GoalStatus::Open, GoalStatus::InProgress, GoalStatus::Achieved, GoalStatus::Missed, GoalStatus::Dropped]
-        {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [
-            ContactKind::IndividualTalk,
-            ContactKind::Phone,
-            ContactKind::GroupSession,
-            ContactKind::ChainMeeting,
-            ContactKind::PartnerContact,
-            ContactKind::ShelterVisit,
-            ContactKind::Accompaniment,
-            ContactKind::Monitoring,
-        ] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [
-            PartnerDomain::Legal,
-            PartnerDomain::Medical,
-            PartnerDomain::Return,
-            PartnerDomain::Shelter,
-            PartnerDomain::Activities,
-        ] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [
-            ReferralStatus::Proposed,
-            ReferralStatus::Sent,
-            ReferralStatus::Accepted,
-            ReferralStatus::Rejected,
-            ReferralStatus::Completed,
-            ReferralStatus::Revoked,
-        ] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [
-            ObstacleKind::Motivation,
-            ObstacleKind::MissingDocuments,
-            ObstacleKind::FamilyContact,
-            ObstacleKind::HousingWorkPlan,
-            ObstacleKind::Finances,
-            ObstacleKind::MedicalPsychosocial,
-            ObstacleKind::Other,
-        ] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [
-            ObstacleStatus::Identified,
-            ObstacleStatus::BeingAddressed,
-            ObstacleStatus::Removed,
-            ObstacleStatus::CannotBeRemoved,
-        ] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [
-            DepartureStepKind::Documents,
-            DepartureStepKind::EmbassyVisit,
-            DepartureStepKind::DtvCoordination,
-            DepartureStepKind::IomCoordination,
-            DepartureStepKind::Other,
-        ] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [
-            Verdict::ReturnRealistic,
-            Verdict::ReturnNotRealisticNow,
-            Verdict::ReturnNotPossible,
-            Verdict::NoCooperation,
-        ] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [Finality::Provisional, Finality::Final] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in OutflowOutcome::ALL {
-            assert_eq!(round_trip(&v), v);
-            assert_eq!(round_trip(&v.durability()), v.durability());
-        }
-        for v in ZrmDomain::ALL {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in DataCategory::ALL {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in ActivityCode::ALL {
-            assert_eq!(round_trip(&v), v);
-        }
-    }
-
-    #[test]
-    fn every_variant_of_the_oneofs_survives_the_round_trip() {
-        let date = day(2);
-        for v in [
-            DateOfBirth::Exact { date: NaiveDate::from_ymd_opt(1990, 5, 17).unwrap() },
-            DateOfBirth::Month { year: 1990, month: 12 },
-            DateOfBirth::Year { year: 1990 },
-            DateOfBirth::Estimated { year: 1990 },
-        ] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [Nationality::Country(CountryCode::parse("SY").unwrap()), Nationality::Stateless, Nationality::Unknown]
-        {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [Responsible::Participant, Responsible::Staff(WORKER), Responsible::Partner(IOM)] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [AgreementStatus::Open, AgreementStatus::Fulfilled(date), AgreementStatus::NotFulfilled(date)] {
-            assert_eq!(round_trip(&v), v);
-        }
-        let label = Label::parse("WereldHuis").unwrap();
-        for v in [
-            ContactLocation::Office,
-            ContactLocation::LvvLocation(label.clone()),
-            ContactLocation::Remote,
-            ContactLocation::Partner(label.clone()),
-            ContactLocation::External(label),
-        ] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [Recipient::Participant, Recipient::Municipality, Recipient::Partner(IOM)] {
-            assert_eq!(round_trip(&v), v);
-        }
-        for v in [
-            LimitStatus::WithinLimit { days_left: 200 },
-            LimitStatus::Approaching { days_left: 0 },
-            LimitStatus::Exceeded { days_over: 3 },
-        ] {
-            assert_eq!(round_trip(&v), v);
-        }
-        assert_eq!(LimitStatus::Exceeded { days_over: 3 }.to_proto().days_left, -3);
-    }
-
-    #[test]
-    fn records_with_optional_parts_absent_survive_the_round_trip() {
-        let findings = ExplorationFindings::default();
-        assert_eq!(round_trip(&findings), findings);
-        let full = ExplorationFindings {
-            motivation: Some(text("a")),
-            documents: Some(text("b")),
-            family_contact: Some(text("c")),
-            prospects: Some(text("d")),
-        };
-        assert_eq!(round_trip(&full), full);
-        let plan = ReintegrationPlan::default();
-        assert_eq!(round_trip(&plan), plan);
-        let rean = ReanChecklist::default();
-        assert_eq!(round_trip(&rean), rean);
-        let departure = DeparturePreparation::default();
-        assert_eq!(round_trip(&departure), departure);
-        let judgment = ReturnJudgment {
-            id: JudgmentId::from_u128(1),
-            verdict: Verdict::NoCooperation,
-            finality: Finality::Final,
-            reasoning: text("Geen medewerking."),
-            plan_revision: Some(2),
-            formed_on: day(2),
-            formed_by: WORKER,
-            communications: vec![Communication { to: Recipient::Participant, on: day(3) }],
-            consequences_explained_on: None,
-        };
-        assert_eq!(round_trip(&judgment), judgment);
-        let outflow = Outflow { outcome: OutflowOutcome::Other, on: day(2), note: None, recorded_by: WORKER };
-        assert_eq!(round_trip(&outflow), outflow);
-        let goal = Goal {
-            id: GoalId::from_u128(1),
-            description: text("Doel"),
-            rationale: None,
-            responsible: Responsible::Participant,
-            partners: vec![],
-            deadline: day(20),
-            next_steps: None,
-            status: GoalStatus::Open,
-            plan_revision: 1,
-            set_at: noon(day(2)),
-            status_changed_on: None,
-        };
-        assert_eq!(round_trip(&goal), goal);
-        let minimal = ParticipantProfile {
-            family_name: None,
-            aliases: vec![],
-            date_of_birth: None,
-            country_of_origin: None,
-            nationalities: vec![],
-            languages: vec![],
-            v_number: None,
-            lvv_location: None,
-            ..profile()
-        };
-        assert_eq!(round_trip(&minimal), minimal);
-        assert_eq!(round_trip(&profile()), profile());
-    }
-
-    #[test]
-    fn invalid_input_names_the_field() {
-        let file = full_case().to_proto();
-        let refuse = |f: pb::CaseFile| path_of(&Case::from_proto(f, &Field::root()).unwrap_err());
-
-        let mut f = file.clone();
-        f.profile = None;
-        assert_eq!(refuse(f), ("profile".into(), "required".into()));
-        let mut f = file.clone();
-        f.name = "participants/7".into();
-        assert_eq!(refuse(f), ("name".into(), "not_an_id".into()));
-        let mut f = file.clone();
-        f.phase = pb::Phase::Unspecified as i32;
-        assert_eq!(refuse(f), ("phase".into(), "required".into()));
-        let mut f = file.clone();
-        f.direction = 99;
-        assert_eq!(refuse(f), ("direction".into(), "unknown_value".into()));
-        let mut f = file.clone();
-        f.goals[1].deadline = Some(pb::Date { year: 2026, month: 2, day: 30 });
-        assert_eq!(refuse(f), ("goals[1].deadline".into(), "not_a_date".into()));
-        let mut f = file.clone();
-        f.goals[1].id = f.goals[0].id.clone();
-        assert_eq!(refuse(f), ("goals[1].id".into(), "duplicate".into()));
-        let mut f = file.clone();
-        f.goals[0].responsible = Some(pb::Responsible { kind: None });
-        assert_eq!(refuse(f), ("goals[0].responsible".into(), "required".into()));
-        let mut f = file.clone();
-        f.agreements[2].agreement.as_mut().unwrap().who_acts =
-            Some(pb::Responsible { kind: Some(pb::responsible::Kind::Partner("iom".into())) });
-        assert_eq!(refuse(f), ("agreements[2].agreement.who_acts.partner".into(), "not_an_id".into()));
-        let mut f = file.clone();
-        f.agreements[0].category = pb::DataCategory::Unspecified as i32;
-        assert_eq!(refuse(f), ("agreements[0].category".into(), "required".into()));
-        let mut f = file.clone();
-        f.agreements[1].agreement.as_mut().unwrap().id = f.agreements[0].agreement.as_ref().unwrap().id.clone();
-        assert_eq!(refuse(f), ("agreements[1].agreement.id".into(), "duplicate".into()));
-        let mut f = file.clone();
-        f.contacts[0].contact.as_mut().unwrap().activities.push("9.9".into());
-        assert_eq!(refuse(f), ("contacts[0].contact.activities[2]".into(), "unknown_activity_code".into()));
-        let mut f = file.clone();
-        f.contacts[0].contact.as_mut().unwrap().location =
-            Some(pb::ContactLocation { kind: Some(pb::contact_location::Kind::External(" ".into())) });
-        assert_eq!(refuse(f), ("contacts[0].contact.location.external".into(), "required".into()));
-        let mut f = file.clone();
-        f.profile.as_mut().unwrap().date_of_birth = Some(pb::DateOfBirth {
-            precision: Some(pb::date_of_birth::Precision::Month(pb::date_of_birth::Month { year: 1990, month: 13 })),
-        });
-        assert_eq!(refuse(f), ("profile.date_of_birth.month.month".into(), "out_of_range".into()));
-        let mut f = file.clone();
-        f.profile.as_mut().unwrap().nationalities[0] =
-            pb::Nationality { kind: Some(pb::nationality::Kind::Country("Eritrea".into())) };
-        assert_eq!(refuse(f).0, "profile.nationalities[0].country");
-        let mut f = file.clone();
-        f.profile.as_mut().unwrap().v_number = "123".into();
-        assert_eq!(refuse(f), ("profile.v_number".into(), "not_a_v_number".into()));
-        let mut f = file.clone();
-        f.referrals[0].history[0].by = String::new();
-        assert_eq!(refuse(f), ("referrals[0].history[0].by".into(), "required".into()));
-        let mut f = file.clone();
-        f.self_reliance[0].scores[0].score = 0;
-        assert_eq!(refuse(f), ("self_reliance[0].scores[0].score".into(), "out_of_range".into()));
-        let mut f = file.clone();
-        f.self_reliance[0].scores[1].domain = f.self_reliance[0].scores[0].domain;
-        assert_eq!(refuse(f), ("self_reliance[0].scores[1].domain".into(), "duplicate".into()));
-        let mut f = file.clone();
-        f.judgments[0].communications[0].to = Some(pb::Recipient { kind: None });
-        assert_eq!(refuse(f), ("judgments[0].communications[0].to".into(), "required".into()));
-        let mut f = file.clone();
-        f.consents[0].categories.push(77);
-        assert_eq!(refuse(f), ("consents[0].categories[2]".into(), "unknown_value".into()));
-        let mut f = file.clone();
-        f.outflow.as_mut().unwrap().on = None;
-        assert_eq!(refuse(f), ("outflow.on".into(), "required".into()));
-        let mut f = file.clone();
-        f.reports[0].sent_at = Some(prost_types::Timestamp { seconds: 0, nanos: -5 });
-        assert_eq!(refuse(f), ("reports[0].sent_at".into(), "not_a_timestamp".into()));
-        let mut f = file;
-        f.departure.as_mut().unwrap().steps[0].kind = pb::DepartureStepKind::Unspecified as i32;
-        assert_eq!(refuse(f), ("departure.steps[0].kind".into(), "required".into()));
-
-        let at = Field::root().child("limit_status");
-        let bad = pb::LimitStatus { state: pb::LimitState::Exceeded as i32, days_left: 4 };
-        assert_eq!(path_of(&LimitStatus::from_proto(bad, &at).unwrap_err()).0, "limit_status.days_left");
-        let bad = pb::LimitStatus { state: 0, days_left: 4 };
-        assert_eq!(
-            path_of(&LimitStatus::from_proto(bad, &at).unwrap_err()),
-            ("limit_status.state".into(), "required".into())
-        );
-    }
-}
+mod tests;

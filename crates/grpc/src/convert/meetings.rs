@@ -9,21 +9,15 @@ use chrono::NaiveDate;
 use perspectief_core::meeting::{ChainDecision, MeetingItem, MeetingParts, TerminationAdvice};
 use perspectief_core::{Advice, AgendaReason, ChainMeeting, DomainError, MeetingCommand, MeetingId};
 
-use super::{
-    Field, FromProto, ToProto, etag, expected_version, given_or_new, opt_string, opt_to_string, optional, parse_name,
-    repeated, required, resource_name, to_protos,
-};
+use super::{Field, FromProto, ToProto, etag, parse_name, repeated, required, resource_name};
+use crate::convert::{command_conversions, message};
 use crate::pb;
 use crate::pb::agenda_reason::Reason;
 
 /// The collection of meetings in resource names (`meetings/{id}`).
 pub const COLLECTION: &str = "meetings";
 
-super::proto_enum!(Advice, pb::Advice {
-    Advice::Continue => pb::Advice::Continue,
-    Advice::EndGuidance => pb::Advice::EndGuidance,
-    Advice::EndGuidanceAndShelter => pb::Advice::EndGuidanceAndShelter,
-});
+super::proto_enum!(Advice: Continue, EndGuidance, EndGuidanceAndShelter);
 
 impl ToProto for AgendaReason {
     type Proto = pb::AgendaReason;
@@ -62,66 +56,21 @@ impl FromProto<pb::AgendaReason> for AgendaReason {
     }
 }
 
-impl ToProto for ChainDecision {
-    type Proto = pb::ChainDecision;
-    fn to_proto(&self) -> pb::ChainDecision {
-        pb::ChainDecision { adopted: self.adopted, note: opt_to_string(self.note.as_ref()) }
-    }
-}
+message!(ChainDecision = pb::ChainDecision { adopted: copy, note: opt_str });
 
-impl FromProto<pb::ChainDecision> for ChainDecision {
-    fn from_proto(proto: pb::ChainDecision, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self { adopted: proto.adopted, note: opt_string(proto.note, &at.child("note"))? })
-    }
-}
+message!(
+    TerminationAdvice = pb::TerminationAdvice { advice: val, reasoning: val, decision: opt, termination_talk_on: opt }
+);
 
-impl ToProto for TerminationAdvice {
-    type Proto = pb::TerminationAdvice;
-    fn to_proto(&self) -> pb::TerminationAdvice {
-        pb::TerminationAdvice {
-            advice: self.advice.to_proto(),
-            reasoning: self.reasoning.to_proto(),
-            decision: self.decision.as_ref().map(ToProto::to_proto),
-            termination_talk_on: self.termination_talk_on.as_ref().map(ToProto::to_proto),
-        }
+message!(
+    MeetingItem = pb::MeetingItem {
+        participant: val,
+        reasons: list,
+        information_supplied: opt_str,
+        decision: opt_str,
+        termination: opt,
     }
-}
-
-impl FromProto<pb::TerminationAdvice> for TerminationAdvice {
-    fn from_proto(proto: pb::TerminationAdvice, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            advice: FromProto::from_proto(proto.advice, &at.child("advice"))?,
-            reasoning: FromProto::from_proto(proto.reasoning, &at.child("reasoning"))?,
-            decision: optional(proto.decision, &at.child("decision"))?,
-            termination_talk_on: optional(proto.termination_talk_on, &at.child("termination_talk_on"))?,
-        })
-    }
-}
-
-impl ToProto for MeetingItem {
-    type Proto = pb::MeetingItem;
-    fn to_proto(&self) -> pb::MeetingItem {
-        pb::MeetingItem {
-            participant: self.participant.to_proto(),
-            reasons: to_protos(&self.reasons),
-            information_supplied: opt_to_string(self.information_supplied.as_ref()),
-            decision: opt_to_string(self.decision.as_ref()),
-            termination: self.termination.as_ref().map(ToProto::to_proto),
-        }
-    }
-}
-
-impl FromProto<pb::MeetingItem> for MeetingItem {
-    fn from_proto(proto: pb::MeetingItem, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            participant: FromProto::from_proto(proto.participant, &at.child("participant"))?,
-            reasons: repeated(proto.reasons, &at.child("reasons"))?,
-            information_supplied: opt_string(proto.information_supplied, &at.child("information_supplied"))?,
-            decision: opt_string(proto.decision, &at.child("decision"))?,
-            termination: optional(proto.termination, &at.child("termination"))?,
-        })
-    }
-}
+);
 
 impl ToProto for ChainMeeting {
     type Proto = pb::ChainMeeting;
@@ -169,21 +118,7 @@ pub struct ScheduleMeeting {
     pub date: NaiveDate,
 }
 
-impl FromProto<pb::CreateMeetingRequest> for ScheduleMeeting {
-    fn from_proto(proto: pb::CreateMeetingRequest, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            meeting: given_or_new(proto.meeting_id, &at.child("meeting_id"), MeetingId::from_uuid)?,
-            date: required(proto.date, &at.child("date"))?,
-        })
-    }
-}
-
-impl ToProto for ScheduleMeeting {
-    type Proto = pb::CreateMeetingRequest;
-    fn to_proto(&self) -> pb::CreateMeetingRequest {
-        pb::CreateMeetingRequest { meeting_id: self.meeting.to_proto(), date: Some(self.date.to_proto()) }
-    }
-}
+message!(ScheduleMeeting = pb::CreateMeetingRequest { meeting as meeting_id: new(MeetingId), date: req });
 
 /// A meeting command as the server receives it: which meeting, the version the client based
 /// it on (from the etag), and the command.
@@ -197,146 +132,36 @@ pub struct MeetingCommandTarget {
     pub command: MeetingCommand,
 }
 
-impl MeetingCommandTarget {
-    fn new(
-        name: &str,
-        etag: &str,
-        at: &Field,
-        command: impl FnOnce() -> Result<MeetingCommand, DomainError>,
-    ) -> Result<Self, DomainError> {
-        Ok(Self {
-            meeting: parse_name(COLLECTION, name, &at.child("name"))?,
-            expected_version: expected_version(etag, &at.child("etag"))?,
-            command: command()?,
-        })
-    }
-}
-
-impl FromProto<pb::AddToAgendaRequest> for MeetingCommandTarget {
-    fn from_proto(p: pb::AddToAgendaRequest, at: &Field) -> Result<Self, DomainError> {
-        Self::new(&p.name, &p.etag, at, || {
-            Ok(MeetingCommand::AddToAgenda {
-                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
-                reasons: repeated(p.reasons, &at.child("reasons"))?,
-            })
-        })
-    }
-}
-
-impl FromProto<pb::RecordDiscussionRequest> for MeetingCommandTarget {
-    fn from_proto(p: pb::RecordDiscussionRequest, at: &Field) -> Result<Self, DomainError> {
-        Self::new(&p.name, &p.etag, at, || {
-            Ok(MeetingCommand::RecordDiscussion {
-                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
-                information_supplied: opt_string(p.information_supplied, &at.child("information_supplied"))?,
-                decision: opt_string(p.decision, &at.child("decision"))?,
-            })
-        })
-    }
-}
-
-impl FromProto<pb::AdviseTerminationRequest> for MeetingCommandTarget {
-    fn from_proto(p: pb::AdviseTerminationRequest, at: &Field) -> Result<Self, DomainError> {
-        Self::new(&p.name, &p.etag, at, || {
-            Ok(MeetingCommand::AdviseTermination {
-                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
-                advice: FromProto::from_proto(p.advice, &at.child("advice"))?,
-                reasoning: FromProto::from_proto(p.reasoning, &at.child("reasoning"))?,
-            })
-        })
-    }
-}
-
-impl FromProto<pb::RecordChainDecisionRequest> for MeetingCommandTarget {
-    fn from_proto(p: pb::RecordChainDecisionRequest, at: &Field) -> Result<Self, DomainError> {
-        Self::new(&p.name, &p.etag, at, || {
-            Ok(MeetingCommand::RecordChainDecision {
-                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
-                decision: required(p.decision, &at.child("decision"))?,
-            })
-        })
-    }
-}
-
-impl FromProto<pb::RecordTerminationTalkRequest> for MeetingCommandTarget {
-    fn from_proto(p: pb::RecordTerminationTalkRequest, at: &Field) -> Result<Self, DomainError> {
-        Self::new(&p.name, &p.etag, at, || {
-            Ok(MeetingCommand::RecordTerminationTalk {
-                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
-                on: required(p.on, &at.child("on"))?,
-            })
-        })
-    }
-}
-
-/// A meeting command as the client sends it: one request message per command.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeetingCommandRequest {
-    /// [`MeetingCommand::AddToAgenda`].
-    AddToAgenda(pb::AddToAgendaRequest),
-    /// [`MeetingCommand::RecordDiscussion`].
-    RecordDiscussion(pb::RecordDiscussionRequest),
-    /// [`MeetingCommand::AdviseTermination`].
-    AdviseTermination(pb::AdviseTerminationRequest),
-    /// [`MeetingCommand::RecordChainDecision`].
-    RecordChainDecision(pb::RecordChainDecisionRequest),
-    /// [`MeetingCommand::RecordTerminationTalk`].
-    RecordTerminationTalk(pb::RecordTerminationTalkRequest),
-}
-
-/// The request for `command` on `meeting`, checked against `expected_version` when given.
-pub fn meeting_command_request(
-    meeting: MeetingId,
-    expected_version: Option<u64>,
-    command: &MeetingCommand,
-) -> MeetingCommandRequest {
-    let name = resource_name(COLLECTION, &meeting);
-    let etag = expected_version.map(etag).unwrap_or_default();
-    match command {
-        MeetingCommand::AddToAgenda { participant, reasons } => {
-            MeetingCommandRequest::AddToAgenda(pb::AddToAgendaRequest {
-                name,
-                etag,
-                participant: participant.to_proto(),
-                reasons: to_protos(reasons),
-            })
+/// The meeting commands, one row each: the [`MeetingCommand`] variant, its request message and
+/// rpc method, and its fields (as in [`crate::convert::message!`]). The conversions come from
+/// this list (here) and so does the client's dispatch (`client.rs`).
+macro_rules! meeting_command_table {
+    ($cb:ident $(, $($args:tt)*)?) => {
+        $cb! {
+            $($($args)*)?
+            AddToAgenda(AddToAgendaRequest, add_to_agenda) { participant: val, reasons: list },
+            RecordDiscussion(RecordDiscussionRequest, record_discussion) {
+                participant: val, information_supplied: opt_str, decision: opt_str
+            },
+            AdviseTermination(AdviseTerminationRequest, advise_termination) {
+                participant: val, advice: val, reasoning: val
+            },
+            RecordChainDecision(RecordChainDecisionRequest, record_chain_decision) { participant: val, decision: req },
+            RecordTerminationTalk(RecordTerminationTalkRequest, record_termination_talk) { participant: val, on: req },
         }
-        MeetingCommand::RecordDiscussion { participant, information_supplied, decision } => {
-            MeetingCommandRequest::RecordDiscussion(pb::RecordDiscussionRequest {
-                name,
-                etag,
-                participant: participant.to_proto(),
-                information_supplied: opt_to_string(information_supplied.as_ref()),
-                decision: opt_to_string(decision.as_ref()),
-            })
-        }
-        MeetingCommand::AdviseTermination { participant, advice, reasoning } => {
-            MeetingCommandRequest::AdviseTermination(pb::AdviseTerminationRequest {
-                name,
-                etag,
-                participant: participant.to_proto(),
-                advice: advice.to_proto(),
-                reasoning: reasoning.to_proto(),
-            })
-        }
-        MeetingCommand::RecordChainDecision { participant, decision } => {
-            MeetingCommandRequest::RecordChainDecision(pb::RecordChainDecisionRequest {
-                name,
-                etag,
-                participant: participant.to_proto(),
-                decision: Some(decision.to_proto()),
-            })
-        }
-        MeetingCommand::RecordTerminationTalk { participant, on } => {
-            MeetingCommandRequest::RecordTerminationTalk(pb::RecordTerminationTalkRequest {
-                name,
-                etag,
-                participant: participant.to_proto(),
-                on: Some(on.to_proto()),
-            })
-        }
-    }
+    };
 }
+pub(crate) use meeting_command_table;
+
+// The meeting commands' conversions, from the rows of the table.
+meeting_command_table!(
+    command_conversions,
+    MeetingCommandTarget { meeting: MeetingId } in COLLECTION, MeetingCommand;
+    /// A meeting command as the client sends it: one request message per command.
+    enum MeetingCommandRequest;
+    /// The request for `command` on `meeting`, checked against `expected_version` when given.
+    fn meeting_command_request;
+);
 
 #[cfg(test)]
 mod tests {

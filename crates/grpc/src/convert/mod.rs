@@ -266,34 +266,307 @@ impl FromProto<prost_types::Timestamp> for DateTime<Utc> {
     }
 }
 
-/// Maps a core enum without data to a proto enum, both ways. The proto's `_UNSPECIFIED`
-/// value and unknown numbers are refused naming the field.
+/// Maps a core enum without data to the proto enum of the same name, variant by variant (the
+/// names are equal on both sides), both ways. The proto's `_UNSPECIFIED` value is refused as
+/// missing, an unknown number as invalid, both naming the field.
 ///
-/// `proto_enum!(CoreType, pb::ProtoType { CoreType::A => pb::ProtoType::A, ... });` generates
-/// `ToProto for CoreType` (to the proto enum's `i32`) and `FromProto<i32> for CoreType`.
-#[allow(unused_macros)]
+/// `proto_enum!(Phase: Intake, Orientation);` generates `ToProto for Phase` (to
+/// `pb::Phase`'s `i32`) and `FromProto<i32> for Phase`.
 macro_rules! proto_enum {
-    ($core:ty, $proto:ty { $($c:path => $p:path),* $(,)? }) => {
+    ($core:ident: $($v:ident),* $(,)?) => {
         impl $crate::convert::ToProto for $core {
             type Proto = i32;
             fn to_proto(&self) -> i32 {
-                match self { $($c => $p as i32,)* }
+                match self { $($core::$v => $crate::pb::$core::$v as i32,)* }
             }
         }
         impl $crate::convert::FromProto<i32> for $core {
             fn from_proto(proto: i32, at: &$crate::convert::Field) -> Result<Self, perspectief_core::DomainError> {
-                match <$proto>::try_from(proto) {
-                    $(Ok($p) => Ok($c),)*
+                match $crate::pb::$core::try_from(proto) {
+                    $(Ok($crate::pb::$core::$v) => Ok($core::$v),)*
                     #[allow(unreachable_patterns)]
                     Ok(_) => Err(at.missing()),
-                    Err(_) => Err(at.invalid(ViolationCode::UnknownValue, format!("{proto} is not a known value of this enum"))),
+                    Err(_) => Err(at.invalid(
+                        perspectief_core::ViolationCode::UnknownValue,
+                        format!("{proto} is not a known value of this enum"),
+                    )),
                 }
             }
         }
     };
 }
-#[allow(unused_imports)]
 pub(crate) use proto_enum;
+
+// ---- Plain messages, field by field ---------------------------------------------------------
+//
+// A field's *kind* says how it converts, both ways:
+// - `val`: the value itself (`FromProto` / `ToProto`; ids, text, enums);
+// - `req` / `opt`: a message field that is required / may be absent;
+// - `opt_str`: optional text or id, the empty string when absent;
+// - `opt_enum`: an optional enum, the `_UNSPECIFIED` zero when absent;
+// - `list`: a repeated field, each element at its index;
+// - `copy`: a number or flag, as it is; `clone`: a string that is the same type both ways;
+// - `new(IdType)`: an id the client may choose (AIP-133), a new one when empty;
+// - `with(from, to)`: two hand-written functions, `from(proto, &Field)` and `to(&value)`.
+// A field list is `core_name: kind` or, where the proto names the field otherwise,
+// `core_name as proto_name: kind`; errors name the proto's field.
+
+/// One field from proto (see the kinds above); `?` on refusal.
+macro_rules! field_from {
+    (val; $v:expr, $at:expr) => {
+        $crate::convert::FromProto::from_proto($v, &$at)?
+    };
+    (req; $v:expr, $at:expr) => {
+        $crate::convert::required($v, &$at)?
+    };
+    (opt; $v:expr, $at:expr) => {
+        $crate::convert::optional($v, &$at)?
+    };
+    (opt_str; $v:expr, $at:expr) => {
+        $crate::convert::opt_string($v, &$at)?
+    };
+    (opt_enum; $v:expr, $at:expr) => {
+        $crate::convert::opt_enum($v, &$at)?
+    };
+    (list; $v:expr, $at:expr) => {
+        $crate::convert::repeated($v, &$at)?
+    };
+    (copy; $v:expr, $at:expr) => {
+        $v
+    };
+    (clone; $v:expr, $at:expr) => {
+        $v
+    };
+    (new($id:ty); $v:expr, $at:expr) => {
+        $crate::convert::given_or_new($v, &$at, <$id>::from_uuid)?
+    };
+    (with($from:path, $to:path); $v:expr, $at:expr) => {
+        $from($v, &$at)?
+    };
+}
+pub(crate) use field_from;
+
+/// One field to proto (see the kinds above), from a reference to the core value.
+macro_rules! field_to {
+    (val; $v:expr) => {
+        $crate::convert::ToProto::to_proto($v)
+    };
+    (req; $v:expr) => {
+        Some($crate::convert::ToProto::to_proto($v))
+    };
+    (opt; $v:expr) => {
+        $v.as_ref().map($crate::convert::ToProto::to_proto)
+    };
+    (opt_str; $v:expr) => {
+        $crate::convert::opt_to_string($v.as_ref())
+    };
+    (opt_enum; $v:expr) => {
+        $crate::convert::opt_enum_to_proto($v.as_ref())
+    };
+    (list; $v:expr) => {
+        $crate::convert::to_protos($v)
+    };
+    (copy; $v:expr) => {
+        *$v
+    };
+    (clone; $v:expr) => {
+        $v.clone()
+    };
+    (new($id:ty); $v:expr) => {
+        $crate::convert::ToProto::to_proto($v)
+    };
+    (with($from:path, $to:path); $v:expr) => {
+        $to($v)
+    };
+}
+pub(crate) use field_to;
+
+/// Rewrites a field list into `(core_name proto_name kind...)` groups and hands them, in
+/// brackets, to the macro named in the first brackets after its other arguments: macro_rules cannot pick "the proto
+/// name, or else the core name" inside a struct literal, so the list is normalised first.
+macro_rules! with_fields {
+    ([$($cb:tt)*] ($($args:tt)*) [$($out:tt)*]) => { $($cb)*! { $($args)* [$($out)*] } };
+    ([$($cb:tt)*] ($($args:tt)*) [$($out:tt)*] $f:ident as $pf:ident : $k:ident $(($($a:tt)*))? $(, $($rest:tt)*)?) => {
+        $crate::convert::with_fields! { [$($cb)*] ($($args)*) [$($out)* ($f $pf $k $(($($a)*))?)] $($($rest)*)? }
+    };
+    ([$($cb:tt)*] ($($args:tt)*) [$($out:tt)*] $f:ident : $k:ident $(($($a:tt)*))? $(, $($rest:tt)*)?) => {
+        $crate::convert::with_fields! { [$($cb)*] ($($args)*) [$($out)* ($f $f $k $(($($a)*))?)] $($($rest)*)? }
+    };
+}
+pub(crate) use with_fields;
+
+// ---- Rows of a table: one enum variant and its proto message -------------------------------
+//
+// A variant's fields are given as `{ core_field: kind, ... }` (named fields, each from a field
+// of the message), `(proto_field: kind)` (one value, from that field of the message) or
+// `message` (the variant holds the whole message, converted).
+
+/// The value of `$variant` from the proto message `$p`, its fields at `$at`; `?` on refusal.
+macro_rules! variant_from {
+    ($($variant:ident)::+, $p:ident, $at:ident, message) => {
+        $($variant)::+($crate::convert::FromProto::from_proto($p, &$at)?)
+    };
+    ($($variant:ident)::+, $p:ident, $at:ident, ($f:ident : $($k:tt)+)) => {
+        $($variant)::+($crate::convert::field_from!($($k)+; $p.$f, $at.child(stringify!($f))))
+    };
+    ($($variant:ident)::+, $p:ident, $at:ident, { $($fields:tt)* }) => {
+        $crate::convert::with_fields! {
+            [$crate::convert::variant_from_fields] ($($variant)::+, $p, $at) [] $($fields)*
+        }
+    };
+}
+pub(crate) use variant_from;
+
+/// [`variant_from!`] with normalised fields.
+macro_rules! variant_from_fields {
+    ($($variant:ident)::+, $p:ident, $at:ident [$(($f:ident $pf:ident $($k:tt)+))*]) => {
+        $($variant)::+ { $($f: $crate::convert::field_from!($($k)+; $p.$pf, $at.child(stringify!($pf))),)* }
+    };
+}
+pub(crate) use variant_from_fields;
+
+/// The pattern that binds the fields of `$variant` by their core names (a whole value to `$m`).
+macro_rules! variant_pattern {
+    ($($variant:ident)::+, $m:ident, message) => { $($variant)::+($m) };
+    ($($variant:ident)::+, $m:ident, ($f:ident : $($k:tt)+)) => { $($variant)::+($f) };
+    ($($variant:ident)::+, $m:ident, { $($f:ident $(as $pf:ident)? : $k:ident $(($($a:tt)*))?),* $(,)? }) => {
+        $($variant)::+ { $($f),* }
+    };
+}
+pub(crate) use variant_pattern;
+
+/// The proto message `$msg` (its fields `$extra` given by the caller) for the fields
+/// [`variant_pattern!`] bound.
+macro_rules! variant_to {
+    ($($msg:ident)::+ { $($extra:ident),* }, $m:ident, message) => { $crate::convert::ToProto::to_proto($m) };
+    ($($msg:ident)::+ { $($extra:ident),* }, $m:ident, ($f:ident : $($k:tt)+)) => {
+        $($msg)::+ { $($extra,)* $f: $crate::convert::field_to!($($k)+; $f) }
+    };
+    ($($msg:ident)::+ { $($extra:ident),* }, $m:ident, { $($fields:tt)* }) => {
+        $crate::convert::with_fields! {
+            [$crate::convert::variant_to_fields] ($($msg)::+, ($($extra),*)) [] $($fields)*
+        }
+    };
+}
+pub(crate) use variant_to;
+
+/// [`variant_to!`] with normalised fields.
+macro_rules! variant_to_fields {
+    ($($msg:ident)::+, ($($extra:ident),*) [$(($f:ident $pf:ident $($k:tt)+))*]) => {
+        $($msg)::+ { $($extra,)* $($pf: $crate::convert::field_to!($($k)+; $f),)* }
+    };
+}
+pub(crate) use variant_to_fields;
+
+/// The conversions of a family of commands on one resource, from its table's rows
+/// `Variant(Request, rpc) fields`: the request enum (one variant per command, holding the
+/// request message of its rpc), each request's conversion to the target (the resource from
+/// the request's `name`, the expected version from its `etag`, then the command's own fields,
+/// each refusal naming its field) and the request for a command back, with every field and id
+/// the command holds, so the server receives exactly that command.
+macro_rules! command_conversions {
+    (
+        $target:ident { $key:ident: $id:ty } in $collection:expr, $command:ident;
+        $(#[$enum_doc:meta])* enum $request:ident;
+        $(#[$fn_doc:meta])* fn $to_request:ident;
+        $($v:ident($req:ident, $rpc:ident) $fields:tt),* $(,)?
+    ) => {
+        $(#[$enum_doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum $request {
+            $(
+                #[doc = concat!("[`", stringify!($command), "::", stringify!($v), "`] as `", stringify!($req), "`.")]
+                $v(pb::$req),
+            )*
+        }
+
+        impl $crate::convert::FromProto<$request> for $target {
+            fn from_proto(
+                request: $request,
+                at: &$crate::convert::Field,
+            ) -> Result<Self, perspectief_core::DomainError> {
+                match request {
+                    $($request::$v(r) => Self::from_proto(r, at),)*
+                }
+            }
+        }
+
+        $(
+            impl $crate::convert::FromProto<pb::$req> for $target {
+                fn from_proto(p: pb::$req, at: &$crate::convert::Field) -> Result<Self, perspectief_core::DomainError> {
+                    let $key = $crate::convert::parse_name($collection, &p.name, &at.child("name"))?;
+                    let expected_version = $crate::convert::expected_version(&p.etag, &at.child("etag"))?;
+                    let command = $crate::convert::variant_from!($command::$v, p, at, $fields);
+                    Ok(Self { $key, expected_version, command })
+                }
+            }
+        )*
+
+        $(#[$fn_doc])*
+        pub fn $to_request($key: $id, expected_version: Option<u64>, command: &$command) -> $request {
+            let name = $crate::convert::resource_name($collection, &$key);
+            let etag = expected_version.map($crate::convert::etag).unwrap_or_default();
+            match command {
+                $($crate::convert::variant_pattern!($command::$v, m, $fields) => {
+                    $request::$v($crate::convert::variant_to!(pb::$req { name, etag }, m, $fields))
+                })*
+            }
+        }
+    };
+}
+pub(crate) use command_conversions;
+
+/// `ToProto` and `FromProto` for a plain message: a core struct whose fields each map to one
+/// proto field (see the kinds above). `Core = pb::Message` converts both ways, `Core =>
+/// pb::Message` only to proto (an answer), `Core <= pb::Message` only from it (a request).
+/// Output-only proto fields the core derives follow `derived |s| { ... }` (with `s` the core
+/// value); the way in ignores them.
+///
+/// ```ignore
+/// message!(Communication = pb::Communication { to: req, on: req });
+/// ```
+macro_rules! message {
+    ($core:ident = $proto:path { $($fields:tt)* } $(derived |$s:ident| { $($derived:tt)* })?) => {
+        $crate::convert::message!($core => $proto { $($fields)* } $(derived |$s| { $($derived)* })?);
+        $crate::convert::message!($core <= $proto { $($fields)* });
+    };
+    ($core:ident => $proto:path { $($fields:tt)* } $(derived |$s:ident| { $($derived:tt)* })?) => {
+        $crate::convert::with_fields! {
+            [$crate::convert::message_to] ($core, $proto, ($(|$s| $($derived)*)?)) [] $($fields)*
+        }
+    };
+    ($core:ident <= $proto:path { $($fields:tt)* }) => {
+        $crate::convert::with_fields! { [$crate::convert::message_from] ($core, $proto) [] $($fields)* }
+    };
+}
+pub(crate) use message;
+
+/// `ToProto` of [`message!`], with normalised fields.
+macro_rules! message_to {
+    ($core:path, $proto:path, ($(|$s:ident| $($derived:tt)*)?) [$(($f:ident $pf:ident $($k:tt)+))*]) => {
+        impl $crate::convert::ToProto for $core {
+            type Proto = $proto;
+            fn to_proto(&self) -> $proto {
+                $(let $s = self;)?
+                $proto { $($pf: $crate::convert::field_to!($($k)+; &self.$f),)* $($($derived)*)? }
+            }
+        }
+    };
+}
+pub(crate) use message_to;
+
+/// `FromProto` of [`message!`], with normalised fields.
+macro_rules! message_from {
+    ($core:path, $proto:path [$(($f:ident $pf:ident $($k:tt)+))*]) => {
+        impl $crate::convert::FromProto<$proto> for $core {
+            fn from_proto(p: $proto, at: &$crate::convert::Field) -> Result<Self, perspectief_core::DomainError> {
+                let _ = at;
+                Ok(Self { $($f: $crate::convert::field_from!($($k)+; p.$pf, at.child(stringify!($pf))),)* })
+            }
+        }
+    };
+}
+pub(crate) use message_from;
 
 #[cfg(test)]
 mod tests {

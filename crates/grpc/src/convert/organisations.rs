@@ -12,6 +12,7 @@ use perspectief_core::organisation::{
 use perspectief_core::{DomainError, Label, PartnerDomain, UserId};
 
 use super::{Field, FromProto, ToProto, repeated, resource_name};
+use crate::convert::message;
 use crate::pb;
 
 /// The collection of organisations: `organisations/{organisation_id}`.
@@ -19,14 +20,8 @@ pub const ORGANISATIONS: &str = "organisations";
 /// The collection of staff members: `staffMembers/{user_id}`.
 pub const STAFF_MEMBERS: &str = "staffMembers";
 
-super::proto_enum!(OrganisationKind, pb::OrganisationKind {
-    OrganisationKind::Foundation => pb::OrganisationKind::Foundation,
-    OrganisationKind::Municipality => pb::OrganisationKind::Municipality,
-    OrganisationKind::GovernmentAgency => pb::OrganisationKind::GovernmentAgency,
-    OrganisationKind::Ngo => pb::OrganisationKind::Ngo,
-    OrganisationKind::Medical => pb::OrganisationKind::Medical,
-    OrganisationKind::InternationalOrganisation => pb::OrganisationKind::InternationalOrganisation,
-});
+super::proto_enum!(OrganisationKind: Foundation, Municipality, GovernmentAgency, Ngo, Medical,
+    InternationalOrganisation);
 
 /// An optional checked string: empty is absent.
 fn opt<T>(
@@ -80,17 +75,9 @@ impl FromProto<pb::Organisation> for Organisation {
     }
 }
 
-impl ToProto for StaffMember {
-    type Proto = pb::StaffMember;
-    fn to_proto(&self) -> pb::StaffMember {
-        pb::StaffMember {
-            name: resource_name(STAFF_MEMBERS, &self.id),
-            display_name: self.name.as_str().to_owned(),
-            role: self.role.to_proto(),
-            active: self.active,
-        }
-    }
-}
+message!(StaffMember => pb::StaffMember {
+    role: val, active: copy,
+} derived |s| { name: resource_name(STAFF_MEMBERS, &s.id), display_name: s.name.as_str().to_owned() });
 
 impl FromProto<pb::StaffMember> for StaffMember {
     fn from_proto(proto: pb::StaffMember, at: &Field) -> Result<Self, DomainError> {

@@ -18,19 +18,13 @@ use super::{
     Field, FromProto, ToProto, opt_enum, opt_enum_to_proto, opt_string, opt_to_string, optional, parse_name, repeated,
     required, resource_name, to_protos,
 };
+use crate::convert::message;
 use crate::pb;
 
 /// The collection of meetings in resource names.
 const MEETINGS: &str = "meetings";
 
-super::proto_enum!(FunnelStage, pb::FunnelStage {
-    FunnelStage::Reached => pb::FunnelStage::Reached,
-    FunnelStage::OrientationTalk => pb::FunnelStage::OrientationTalk,
-    FunnelStage::Plan => pb::FunnelStage::Plan,
-    FunnelStage::ReturnExploration => pb::FunnelStage::ReturnExploration,
-    FunnelStage::ObstaclesRemoved => pb::FunnelStage::ObstaclesRemoved,
-    FunnelStage::Departed => pb::FunnelStage::Departed,
-});
+super::proto_enum!(FunnelStage: Reached, OrientationTalk, Plan, ReturnExploration, ObstaclesRemoved, Departed);
 
 impl ToProto for YearMonth {
     type Proto = String;
@@ -46,10 +40,6 @@ impl FromProto<String> for YearMonth {
         }
         YearMonth::parse(&proto).map_err(|e| at.value(e))
     }
-}
-
-fn opt_date(date: Option<NaiveDate>) -> Option<pb::Date> {
-    date.as_ref().map(ToProto::to_proto)
 }
 
 // ---- Measures, figures, slices --------------------------------------------------------------
@@ -240,28 +230,9 @@ impl FromProto<pb::DurabilityCount> for Count<Durability> {
     }
 }
 
-impl ToProto for Breakdowns {
-    type Proto = pb::Breakdowns;
-    fn to_proto(&self) -> pb::Breakdowns {
-        pb::Breakdowns {
-            by_month: to_protos(&self.by_month),
-            by_nationality: to_protos(&self.by_nationality),
-            by_location: to_protos(&self.by_location),
-            by_project_worker: to_protos(&self.by_project_worker),
-        }
-    }
-}
-
-impl FromProto<pb::Breakdowns> for Breakdowns {
-    fn from_proto(p: pb::Breakdowns, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            by_month: repeated(p.by_month, &at.child("by_month"))?,
-            by_nationality: repeated(p.by_nationality, &at.child("by_nationality"))?,
-            by_location: repeated(p.by_location, &at.child("by_location"))?,
-            by_project_worker: repeated(p.by_project_worker, &at.child("by_project_worker"))?,
-        })
-    }
-}
+message!(
+    Breakdowns = pb::Breakdowns { by_month: list, by_nationality: list, by_location: list, by_project_worker: list }
+);
 
 // ---- The subsidy report ---------------------------------------------------------------------
 
@@ -298,28 +269,9 @@ impl FromProto<pb::MeasureFigures> for MeasureFigures {
     }
 }
 
-impl ToProto for FunnelStep {
-    type Proto = pb::FunnelStep;
-    fn to_proto(&self) -> pb::FunnelStep {
-        pb::FunnelStep {
-            stage: self.stage.to_proto(),
-            registered_persons: self.registered_persons,
-            unregistered_head_count: self.unregistered_head_count,
-            persons: self.persons,
-        }
-    }
-}
-
-impl FromProto<pb::FunnelStep> for FunnelStep {
-    fn from_proto(p: pb::FunnelStep, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            stage: FromProto::from_proto(p.stage, &at.child("stage"))?,
-            registered_persons: p.registered_persons,
-            unregistered_head_count: p.unregistered_head_count,
-            persons: p.persons,
-        })
-    }
-}
+message!(
+    FunnelStep = pb::FunnelStep { stage: val, registered_persons: copy, unregistered_head_count: copy, persons: copy }
+);
 
 impl ToProto for OutflowFigures {
     type Proto = pb::OutflowFigures;
@@ -344,47 +296,9 @@ impl FromProto<pb::OutflowFigures> for OutflowFigures {
     }
 }
 
-impl ToProto for SessionMonth {
-    type Proto = pb::SessionMonth;
-    fn to_proto(&self) -> pb::SessionMonth {
-        pb::SessionMonth {
-            month: self.month.to_proto(),
-            sessions: self.sessions,
-            unregistered_head_count: self.unregistered_head_count,
-        }
-    }
-}
+message!(SessionMonth = pb::SessionMonth { month: val, sessions: copy, unregistered_head_count: copy });
 
-impl FromProto<pb::SessionMonth> for SessionMonth {
-    fn from_proto(p: pb::SessionMonth, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            month: FromProto::from_proto(p.month, &at.child("month"))?,
-            sessions: p.sessions,
-            unregistered_head_count: p.unregistered_head_count,
-        })
-    }
-}
-
-impl ToProto for SessionFigures {
-    type Proto = pb::SessionFigures;
-    fn to_proto(&self) -> pb::SessionFigures {
-        pb::SessionFigures {
-            sessions: self.sessions,
-            unregistered_head_count: self.unregistered_head_count,
-            by_month: to_protos(&self.by_month),
-        }
-    }
-}
-
-impl FromProto<pb::SessionFigures> for SessionFigures {
-    fn from_proto(p: pb::SessionFigures, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            sessions: p.sessions,
-            unregistered_head_count: p.unregistered_head_count,
-            by_month: repeated(p.by_month, &at.child("by_month"))?,
-        })
-    }
-}
+message!(SessionFigures = pb::SessionFigures { sessions: copy, unregistered_head_count: copy, by_month: list });
 
 impl ToProto for SubsidyReport {
     type Proto = pb::SubsidyReport;
@@ -395,7 +309,7 @@ impl ToProto for SubsidyReport {
             starts_on: Some(self.starts_on.to_proto()),
             ends_on: Some(self.ends_on.to_proto()),
             as_of: Some(self.as_of.to_proto()),
-            counted_to: opt_date(self.counted_to),
+            counted_to: self.counted_to.as_ref().map(ToProto::to_proto),
             activities: to_protos(&self.activities),
             themes: to_protos(&self.themes),
             reached: Some(self.reached.to_proto()),
@@ -425,219 +339,55 @@ impl FromProto<pb::SubsidyReport> for SubsidyReport {
     }
 }
 
-impl ToProto for Drilldown {
-    type Proto = pb::Drilldown;
-    fn to_proto(&self) -> pb::Drilldown {
-        pb::Drilldown {
-            participants: to_protos(&self.participants),
-            contacts: to_protos(&self.contacts),
-            sessions: to_protos(&self.sessions),
-            unregistered_head_count: self.unregistered_head_count,
-        }
-    }
-}
-
-impl FromProto<pb::Drilldown> for Drilldown {
-    fn from_proto(p: pb::Drilldown, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            participants: repeated(p.participants, &at.child("participants"))?,
-            contacts: repeated(p.contacts, &at.child("contacts"))?,
-            sessions: repeated(p.sessions, &at.child("sessions"))?,
-            unregistered_head_count: p.unregistered_head_count,
-        })
-    }
-}
+message!(
+    Drilldown = pb::Drilldown { participants: list, contacts: list, sessions: list, unregistered_head_count: copy }
+);
 
 // ---- The progress report --------------------------------------------------------------------
 
-impl ToProto for PlanLine {
-    type Proto = pb::PlanLine;
-    fn to_proto(&self) -> pb::PlanLine {
-        pb::PlanLine {
-            revision: self.revision,
-            direction: self.direction.to_proto(),
-            perspective: self.perspective.clone(),
-            drawn_up_on: Some(self.drawn_up_on.to_proto()),
-            agreed_on: opt_date(self.agreed_on),
-        }
-    }
-}
+message!(
+    PlanLine = pb::PlanLine { revision: copy, direction: val, perspective: clone, drawn_up_on: req, agreed_on: opt }
+);
 
-impl FromProto<pb::PlanLine> for PlanLine {
-    fn from_proto(p: pb::PlanLine, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            revision: p.revision,
-            direction: FromProto::from_proto(p.direction, &at.child("direction"))?,
-            perspective: p.perspective,
-            drawn_up_on: required(p.drawn_up_on, &at.child("drawn_up_on"))?,
-            agreed_on: optional(p.agreed_on, &at.child("agreed_on"))?,
-        })
-    }
-}
+message!(
+    GoalLine =
+        pb::GoalLine { id: val, description: clone, deadline: req, status: val, overdue: copy, next_steps: clone }
+);
 
-impl ToProto for GoalLine {
-    type Proto = pb::GoalLine;
-    fn to_proto(&self) -> pb::GoalLine {
-        pb::GoalLine {
-            id: self.id.to_proto(),
-            description: self.description.clone(),
-            deadline: Some(self.deadline.to_proto()),
-            status: self.status.to_proto(),
-            overdue: self.overdue,
-            next_steps: self.next_steps.clone(),
-        }
-    }
-}
+message!(
+    AgreementLine =
+        pb::AgreementLine { id: val, description: clone, due_on: req, status: req, kept: copy, overdue: copy }
+);
 
-impl FromProto<pb::GoalLine> for GoalLine {
-    fn from_proto(p: pb::GoalLine, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            description: p.description,
-            deadline: required(p.deadline, &at.child("deadline"))?,
-            status: FromProto::from_proto(p.status, &at.child("status"))?,
-            overdue: p.overdue,
-            next_steps: p.next_steps,
-        })
-    }
-}
+message!(ContactLine = pb::ContactLine { id: val, on: req, kind: val, activities: list, summary: clone });
 
-impl ToProto for AgreementLine {
-    type Proto = pb::AgreementLine;
-    fn to_proto(&self) -> pb::AgreementLine {
-        pb::AgreementLine {
-            id: self.id.to_proto(),
-            description: self.description.clone(),
-            due_on: Some(self.due_on.to_proto()),
-            status: Some(self.status.to_proto()),
-            kept: self.kept,
-            overdue: self.overdue,
-        }
-    }
-}
+message!(
+    ReferralLine = pb::ReferralLine { id: val, partner: val, domain: val, reason: clone, status: val, sent_on: opt }
+);
 
-impl FromProto<pb::AgreementLine> for AgreementLine {
-    fn from_proto(p: pb::AgreementLine, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            description: p.description,
-            due_on: required(p.due_on, &at.child("due_on"))?,
-            status: required(p.status, &at.child("status"))?,
-            kept: p.kept,
-            overdue: p.overdue,
-        })
+message!(
+    ObstacleLine = pb::ObstacleLine {
+        id: val,
+        kind: val,
+        description: clone,
+        status: val,
+        identified_on: req,
+        removed_on: opt,
+        actions_in_period: copy,
     }
-}
+);
 
-impl ToProto for ContactLine {
-    type Proto = pb::ContactLine;
-    fn to_proto(&self) -> pb::ContactLine {
-        pb::ContactLine {
-            id: self.id.to_proto(),
-            on: Some(self.on.to_proto()),
-            kind: self.kind.to_proto(),
-            activities: to_protos(&self.activities),
-            summary: self.summary.clone(),
-        }
+message!(
+    JudgmentLine = pb::JudgmentLine {
+        id: val,
+        verdict: val,
+        finality: val,
+        reasoning: clone,
+        formed_on: req,
+        communications: list,
+        consequences_explained_on: opt,
     }
-}
-
-impl FromProto<pb::ContactLine> for ContactLine {
-    fn from_proto(p: pb::ContactLine, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            on: required(p.on, &at.child("on"))?,
-            kind: FromProto::from_proto(p.kind, &at.child("kind"))?,
-            activities: repeated(p.activities, &at.child("activities"))?,
-            summary: p.summary,
-        })
-    }
-}
-
-impl ToProto for ReferralLine {
-    type Proto = pb::ReferralLine;
-    fn to_proto(&self) -> pb::ReferralLine {
-        pb::ReferralLine {
-            id: self.id.to_proto(),
-            partner: self.partner.to_proto(),
-            domain: self.domain.to_proto(),
-            reason: self.reason.clone(),
-            status: self.status.to_proto(),
-            sent_on: opt_date(self.sent_on),
-        }
-    }
-}
-
-impl FromProto<pb::ReferralLine> for ReferralLine {
-    fn from_proto(p: pb::ReferralLine, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            partner: FromProto::from_proto(p.partner, &at.child("partner"))?,
-            domain: FromProto::from_proto(p.domain, &at.child("domain"))?,
-            reason: p.reason,
-            status: FromProto::from_proto(p.status, &at.child("status"))?,
-            sent_on: optional(p.sent_on, &at.child("sent_on"))?,
-        })
-    }
-}
-
-impl ToProto for ObstacleLine {
-    type Proto = pb::ObstacleLine;
-    fn to_proto(&self) -> pb::ObstacleLine {
-        pb::ObstacleLine {
-            id: self.id.to_proto(),
-            kind: self.kind.to_proto(),
-            description: self.description.clone(),
-            status: self.status.to_proto(),
-            identified_on: Some(self.identified_on.to_proto()),
-            removed_on: opt_date(self.removed_on),
-            actions_in_period: self.actions_in_period,
-        }
-    }
-}
-
-impl FromProto<pb::ObstacleLine> for ObstacleLine {
-    fn from_proto(p: pb::ObstacleLine, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            kind: FromProto::from_proto(p.kind, &at.child("kind"))?,
-            description: p.description,
-            status: FromProto::from_proto(p.status, &at.child("status"))?,
-            identified_on: required(p.identified_on, &at.child("identified_on"))?,
-            removed_on: optional(p.removed_on, &at.child("removed_on"))?,
-            actions_in_period: p.actions_in_period,
-        })
-    }
-}
-
-impl ToProto for JudgmentLine {
-    type Proto = pb::JudgmentLine;
-    fn to_proto(&self) -> pb::JudgmentLine {
-        pb::JudgmentLine {
-            id: self.id.to_proto(),
-            verdict: self.verdict.to_proto(),
-            finality: self.finality.to_proto(),
-            reasoning: self.reasoning.clone(),
-            formed_on: Some(self.formed_on.to_proto()),
-            communications: to_protos(&self.communications),
-            consequences_explained_on: opt_date(self.consequences_explained_on),
-        }
-    }
-}
-
-impl FromProto<pb::JudgmentLine> for JudgmentLine {
-    fn from_proto(p: pb::JudgmentLine, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            id: FromProto::from_proto(p.id, &at.child("id"))?,
-            verdict: FromProto::from_proto(p.verdict, &at.child("verdict"))?,
-            finality: FromProto::from_proto(p.finality, &at.child("finality"))?,
-            reasoning: p.reasoning,
-            formed_on: required(p.formed_on, &at.child("formed_on"))?,
-            communications: repeated(p.communications, &at.child("communications"))?,
-            consequences_explained_on: optional(p.consequences_explained_on, &at.child("consequences_explained_on"))?,
-        })
-    }
-}
+);
 
 impl ToProto for ProgressReport {
     type Proto = pb::ProgressReport;
@@ -674,26 +424,7 @@ impl ToProto for ProgressReport {
     }
 }
 
-impl ToProto for HandoverLine {
-    type Proto = pb::DocumentHandover;
-    fn to_proto(&self) -> pb::DocumentHandover {
-        pb::DocumentHandover {
-            on: Some(self.on.to_proto()),
-            contact: self.contact.to_proto(),
-            document: Some(self.document.to_proto()),
-        }
-    }
-}
-
-impl FromProto<pb::DocumentHandover> for HandoverLine {
-    fn from_proto(p: pb::DocumentHandover, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            on: required(p.on, &at.child("on"))?,
-            contact: FromProto::from_proto(p.contact, &at.child("contact"))?,
-            document: required(p.document, &at.child("document"))?,
-        })
-    }
-}
+message!(HandoverLine = pb::DocumentHandover { on: req, contact: val, document: req });
 
 // ---- The self-reliance cohort ----------------------------------------------------------------
 
@@ -787,26 +518,7 @@ impl FromProto<pb::ProgressReport> for ProgressReport {
 
 // ---- The meeting agenda ---------------------------------------------------------------------
 
-impl ToProto for AgendaEntry {
-    type Proto = pb::AgendaEntry;
-    fn to_proto(&self) -> pb::AgendaEntry {
-        pb::AgendaEntry {
-            participant: self.participant.to_proto(),
-            project_worker: self.project_worker.to_proto(),
-            reasons: to_protos(&self.reasons),
-        }
-    }
-}
-
-impl FromProto<pb::AgendaEntry> for AgendaEntry {
-    fn from_proto(p: pb::AgendaEntry, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
-            project_worker: UserId::from_proto(p.project_worker, &at.child("project_worker"))?,
-            reasons: repeated(p.reasons, &at.child("reasons"))?,
-        })
-    }
-}
+message!(AgendaEntry = pb::AgendaEntry { participant: val, project_worker: val, reasons: list });
 
 impl ToProto for PreviousDecision {
     type Proto = pb::PreviousDecision;
@@ -829,21 +541,14 @@ impl FromProto<pb::PreviousDecision> for PreviousDecision {
     }
 }
 
-impl ToProto for MeetingAgenda {
-    type Proto = pb::MeetingAgenda;
-    fn to_proto(&self) -> pb::MeetingAgenda {
-        pb::MeetingAgenda {
-            meeting_date: Some(self.meeting_date.to_proto()),
-            previous_meeting: self.previous_meeting.map(|(id, date)| pb::PreviousMeeting {
-                meeting: resource_name(MEETINGS, &id),
-                date: Some(date.to_proto()),
-            }),
-            entries: to_protos(&self.entries),
-            previous_decisions: to_protos(&self.previous_decisions),
-            markdown: self.to_markdown(),
-        }
-    }
-}
+message!(MeetingAgenda => pb::MeetingAgenda {
+    meeting_date: req, entries: list, previous_decisions: list,
+} derived |s| {
+    previous_meeting: s
+        .previous_meeting
+        .map(|(id, date)| pb::PreviousMeeting { meeting: resource_name(MEETINGS, &id), date: Some(date.to_proto()) }),
+    markdown: s.to_markdown(),
+});
 
 /// An agenda as the server sent it; `markdown` is output only and ignored.
 impl FromProto<pb::MeetingAgenda> for MeetingAgenda {
@@ -891,359 +596,4 @@ impl FromProto<pb::GetMeetingAgendaRequest> for AgendaQuery {
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::{TimeZone, Utc};
-    use perspectief_core::meeting::{ChainDecision, TerminationAdvice};
-    use perspectief_core::outflow::ProgressReportRecord;
-    use perspectief_core::plan::DirectionChange;
-    use perspectief_core::report::{OutflowCell, PersonCell, SubsidyFacts};
-    use perspectief_core::returns::Communication;
-    use perspectief_core::*;
-
-    use super::*;
-
-    fn d(m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
-    }
-
-    fn round_trip<T, P>(value: &T) -> T
-    where
-        T: ToProto<Proto = P> + FromProto<P>,
-    {
-        T::from_proto(value.to_proto(), &Field::root()).unwrap()
-    }
-
-    fn subsidy_report() -> SubsidyReport {
-        let period = SubsidyPeriod::new(
-            SubsidyPeriodId::from_u128(4),
-            "2026",
-            d(1, 1),
-            d(12, 31),
-            vec![
-                Target { measure: TargetMeasure::Activity(ActivityCode::OrientationTalks), persons: 200 },
-                Target { measure: TargetMeasure::Theme(Theme::Guide), persons: 50 },
-            ],
-        )
-        .unwrap();
-        let month = |m| YearMonth::new(2026, m).unwrap();
-        let cell = |measure, m, nationality: Option<&str>, location: Option<&str>, persons| PersonCell {
-            measure,
-            month: month(m),
-            nationality: nationality.map(|c| CountryCode::parse(c).unwrap()),
-            location: location.map(str::to_owned),
-            project_worker: UserId::from_u128(m.into()),
-            persons,
-        };
-        let talks = Measure::Activity(ActivityCode::OrientationTalks);
-        let facts = SubsidyFacts {
-            cells: vec![
-                cell(talks, 1, Some("ER"), Some("Jan Evertsenstraat"), 3),
-                cell(talks, 2, None, None, 2),
-                cell(Measure::Theme(Theme::Inform), 2, Some("SY"), None, 4),
-                cell(Measure::Reached, 3, None, Some("Willem Dreeshuis"), 9),
-            ],
-            sessions: vec![SessionMonth { month: month(2), sessions: 2, unregistered_head_count: 17 }],
-            outflows: vec![OutflowCell {
-                outcome: OutflowOutcome::ResidencePermitGranted,
-                month: month(3),
-                nationality: Some(CountryCode::parse("ER").unwrap()),
-                location: None,
-                project_worker: UserId::from_u128(2),
-                persons: 1,
-            }],
-        };
-        SubsidyReport::compute(&period, d(3, 31), &facts)
-    }
-
-    #[test]
-    fn subsidy_reports_round_trip() {
-        let report = subsidy_report();
-        assert!(report.outflow.total > 0 && report.sessions.sessions > 0);
-        assert_eq!(round_trip(&report), report);
-        // Before the period: nothing counted, no projection.
-        let mut before = report.clone();
-        before.counted_to = None;
-        assert_eq!(round_trip(&before), before);
-    }
-
-    #[test]
-    fn figure_queries_and_drilldowns_round_trip() {
-        let measures =
-            [Measure::Activity(ActivityCode::ExploreReturn), Measure::Theme(Theme::Evaluate), Measure::Reached];
-        let figures = measures.into_iter().map(Figure::Measure).chain([
-            Figure::Outflow(OutflowOutcome::DepartedForced),
-            Figure::Durability(Durability::SemiDurable),
-            Figure::Departed,
-        ]);
-        let slices = [
-            Slice::All,
-            Slice::Month(YearMonth::new(2026, 5).unwrap()),
-            Slice::Nationality(None),
-            Slice::Nationality(Some(CountryCode::parse("MA").unwrap())),
-            Slice::Location(None),
-            Slice::Location(Some("Amstel".into())),
-            Slice::ProjectWorker(UserId::from_u128(3)),
-        ];
-        for figure in figures {
-            for slice in slices.clone() {
-                let query = FigureQuery { figure, slice };
-                let (f, s) = query.to_proto();
-                assert_eq!(FigureQuery::from_proto((Some(f), Some(s)), &Field::root()).unwrap(), query);
-            }
-        }
-        let all = FigureQuery::from_proto((Some(Figure::Departed.to_proto()), None), &Field::root()).unwrap();
-        assert_eq!(all.slice, Slice::All);
-        let e = FigureQuery::from_proto((None, None), &Field::root()).unwrap_err();
-        assert!(e.violations().unwrap().has("figure"));
-        let drilldown = Drilldown {
-            participants: vec![ParticipantId::from_u128(1), ParticipantId::from_u128(2)],
-            contacts: vec![ContactId::from_u128(3)],
-            sessions: vec![SessionId::from_u128(4)],
-            unregistered_head_count: 12,
-        };
-        assert_eq!(round_trip(&drilldown), drilldown);
-    }
-
-    fn progress_report() -> ProgressReport {
-        let worker = UserId::from_u128(7);
-        ProgressReport {
-            participant: ParticipantId::from_u128(1),
-            display_name: Some("Sara A.".into()),
-            period_from: d(1, 1),
-            period_to: d(3, 31),
-            project_worker: Some(worker),
-            registered_on: Some(d(1, 5)),
-            limit_on: NaiveDate::from_ymd_opt(2027, 7, 5),
-            days_to_limit: Some(-3),
-            phase: Some(Phase::PlanExecution),
-            direction: Some(Direction::ReturnToOrigin),
-            direction_history: vec![DirectionChange {
-                from: Direction::Undecided,
-                to: Direction::ReturnToOrigin,
-                on: d(2, 1),
-                reasoning: Text::parse("Wil terug.").unwrap(),
-                by: worker,
-            }],
-            return_stance: Some(ReturnStance::Decided),
-            plan: Some(PlanLine {
-                revision: 2,
-                direction: Direction::ReturnToOrigin,
-                perspective: "Terugkeer voorbereiden.".into(),
-                drawn_up_on: d(2, 2),
-                agreed_on: Some(d(2, 3)),
-            }),
-            goals: vec![GoalLine {
-                id: GoalId::from_u128(2),
-                description: "Paspoort aanvragen".into(),
-                deadline: d(3, 1),
-                status: GoalStatus::InProgress,
-                overdue: true,
-                next_steps: Some("Afspraak ambassade".into()),
-            }],
-            agreements: vec![
-                AgreementLine {
-                    id: AgreementId::from_u128(3),
-                    description: "Documenten meenemen".into(),
-                    due_on: d(2, 10),
-                    status: AgreementStatus::Fulfilled(d(2, 9)),
-                    kept: Some(true),
-                    overdue: false,
-                },
-                AgreementLine {
-                    id: AgreementId::from_u128(4),
-                    description: "Bellen".into(),
-                    due_on: d(3, 10),
-                    status: AgreementStatus::Open,
-                    kept: None,
-                    overdue: true,
-                },
-            ],
-            contacts: vec![ContactLine {
-                id: ContactId::from_u128(5),
-                on: d(2, 1),
-                kind: ContactKind::IndividualTalk,
-                activities: vec![ActivityCode::OrientationTalks, ActivityCode::ExploreReturn],
-                summary: "Gesprek over terugkeer.".into(),
-            }],
-            referrals: vec![ReferralLine {
-                id: ReferralId::from_u128(6),
-                partner: OrganisationId::from_u128(10),
-                domain: PartnerDomain::Return,
-                reason: "Vertrekbegeleiding".into(),
-                status: ReferralStatus::Sent,
-                sent_on: Some(d(2, 15)),
-            }],
-            obstacles: vec![ObstacleLine {
-                id: ObstacleId::from_u128(7),
-                kind: ObstacleKind::MissingDocuments,
-                description: "Geen paspoort".into(),
-                status: ObstacleStatus::Removed,
-                identified_on: d(2, 1),
-                removed_on: Some(d(3, 20)),
-                actions_in_period: 2,
-            }],
-            judgments: vec![JudgmentLine {
-                id: JudgmentId::from_u128(8),
-                verdict: Verdict::ReturnRealistic,
-                finality: Finality::Provisional,
-                reasoning: "Documenten bijna rond.".into(),
-                formed_on: d(3, 1),
-                communications: vec![
-                    Communication { to: Recipient::Municipality, on: d(3, 2) },
-                    Communication { to: Recipient::Partner(OrganisationId::from_u128(10)), on: d(3, 3) },
-                ],
-                consequences_explained_on: Some(d(3, 4)),
-            }],
-            outflow: Some((OutflowOutcome::DepartedIndependentlySupervised, d(3, 30))),
-            reports_sent: vec![ProgressReportRecord {
-                id: ReportId::from_u128(9),
-                period_from: NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
-                period_to: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-                sent_at: Utc.with_ymd_and_hms(2026, 1, 2, 9, 0, 0).unwrap(),
-                sent_to: OrganisationId::from_u128(11),
-                sent_by: worker,
-            }],
-            self_reliance: vec![perspectief_core::outflow::ZrmAssessment {
-                assessed_on: d(2, 1),
-                scores: [(perspectief_core::ZrmDomain::Housing, perspectief_core::ZrmScore::new(3).unwrap())].into(),
-                by: worker,
-            }],
-            handed_over: vec![HandoverLine {
-                on: d(2, 1),
-                contact: ContactId::from_u128(5),
-                document: perspectief_core::document::HandedDocument {
-                    kind: perspectief_core::document::DocumentKind::InformationSheet,
-                    language: perspectief_core::document::DocumentLanguage::Fa,
-                    version: perspectief_core::document::DocumentVersion::parse("2026.1").unwrap(),
-                },
-            }],
-            withheld: vec![DataCategory::Legal, DataCategory::MedicalPsychosocial],
-        }
-    }
-
-    #[test]
-    fn zrm_cohorts_round_trip_and_refuse_impossible_averages() {
-        let cohort = ZrmCohort {
-            from: d(1, 1),
-            to: d(3, 31),
-            participants: Some(7),
-            domains: vec![
-                ZrmCohortDomain {
-                    domain: perspectief_core::ZrmDomain::Housing,
-                    participants: Some(6),
-                    average_change: Some(1.25),
-                    suppressed: false,
-                },
-                ZrmCohortDomain {
-                    domain: perspectief_core::ZrmDomain::Finances,
-                    participants: None,
-                    average_change: None,
-                    suppressed: true,
-                },
-            ],
-            min_cell: 5,
-        };
-        assert_eq!(round_trip(&cohort), cohort);
-        let mut bad = cohort.to_proto();
-        bad.domains[0].average_change = Some(9.0);
-        assert!(ZrmCohort::from_proto(bad, &Field::root()).is_err());
-    }
-
-    #[test]
-    fn progress_reports_round_trip_with_their_markdown() {
-        let report = progress_report();
-        let proto = report.to_proto();
-        assert_eq!(proto.markdown, report.to_markdown());
-        assert_eq!(round_trip(&report), report);
-        let bare = ProgressReport {
-            display_name: None,
-            // Guidance, return and identity withheld: their facts are absent, not defaulted.
-            project_worker: None,
-            registered_on: None,
-            limit_on: None,
-            days_to_limit: None,
-            phase: None,
-            direction: None,
-            direction_history: vec![],
-            return_stance: None,
-            plan: None,
-            goals: vec![],
-            agreements: vec![],
-            contacts: vec![],
-            referrals: vec![],
-            obstacles: vec![],
-            judgments: vec![],
-            outflow: None,
-            reports_sent: vec![],
-            withheld: vec![],
-            ..report
-        };
-        assert_eq!(round_trip(&bare), bare);
-    }
-
-    #[test]
-    fn meeting_agendas_round_trip() {
-        let agenda = MeetingAgenda {
-            meeting_date: d(4, 14),
-            previous_meeting: Some((MeetingId::from_u128(1), d(3, 31))),
-            entries: vec![AgendaEntry {
-                participant: ParticipantId::from_u128(2),
-                project_worker: UserId::from_u128(3),
-                reasons: vec![
-                    AgendaReason::DeadlinePassed,
-                    AgendaReason::NoContact { days: 30 },
-                    AgendaReason::LimitApproaching { days_left: -2 },
-                ],
-            }],
-            previous_decisions: vec![
-                PreviousDecision {
-                    participant: ParticipantId::from_u128(4),
-                    decision: Some("Doorgaan".into()),
-                    termination: None,
-                },
-                PreviousDecision {
-                    participant: ParticipantId::from_u128(5),
-                    decision: None,
-                    termination: Some(TerminationAdvice {
-                        advice: Advice::EndGuidance,
-                        reasoning: Text::parse("Geen medewerking.").unwrap(),
-                        decision: Some(ChainDecision { adopted: true, note: None }),
-                        termination_talk_on: Some(d(4, 1)),
-                    }),
-                },
-            ],
-        };
-        assert_eq!(agenda.to_proto().markdown, agenda.to_markdown());
-        assert_eq!(round_trip(&agenda), agenda);
-        let first = MeetingAgenda { previous_meeting: None, entries: vec![], previous_decisions: vec![], ..agenda };
-        assert_eq!(round_trip(&first), first);
-    }
-
-    #[test]
-    fn agenda_requests_fill_defaults_and_round_trip() {
-        let q = AgendaQuery { no_contact_days: 0, ..AgendaQuery::for_meeting(d(4, 14)) };
-        assert_eq!(AgendaQuery::from_proto(agenda_request(&q), &Field::root()).unwrap(), q);
-        let bare = pb::GetMeetingAgendaRequest { meeting_date: Some(d(4, 14).to_proto()), ..Default::default() };
-        assert_eq!(AgendaQuery::from_proto(bare, &Field::root()).unwrap(), AgendaQuery::for_meeting(d(4, 14)));
-        let e = AgendaQuery::from_proto(pb::GetMeetingAgendaRequest::default(), &Field::root()).unwrap_err();
-        assert!(e.violations().unwrap().has("meeting_date"));
-    }
-
-    #[test]
-    fn nonsense_names_the_field() {
-        let mut p = subsidy_report().to_proto();
-        let i = p.activities.iter().position(|a| !a.breakdowns.as_ref().unwrap().by_month.is_empty()).unwrap();
-        p.activities[i].breakdowns.as_mut().unwrap().by_month[0].month = "2026-13".into();
-        let e = SubsidyReport::from_proto(p.clone(), &Field::root()).unwrap_err();
-        assert_eq!(e.code(), "invalid_input");
-        let v = e.violations().unwrap();
-        assert!(v.has(&format!("activities[{i}].breakdowns.by_month[0].month")), "{v:?}");
-        let mut p = subsidy_report().to_proto();
-        p.funnel[2].stage = 0;
-        let e = SubsidyReport::from_proto(p, &Field::root()).unwrap_err();
-        assert!(e.violations().unwrap().has("funnel[2].stage"));
-        let bad = pb::Slice { slice: Some(pb::slice::Slice::ProjectWorker("x".into())) };
-        let e = Slice::from_proto(bad, &Field::root().child("slice")).unwrap_err();
-        assert!(e.violations().unwrap().has("slice.project_worker"));
-    }
-}
+mod tests;

@@ -7,9 +7,10 @@ use perspectief_core::session::SessionParts;
 use perspectief_core::{InformationSession, PlanSession, SessionCommand, SessionId, SessionTopic};
 
 use super::{
-    Field, FromProto, ToProto, etag, expected_version, given_or_new, opt_string, opt_to_string, parse_name, repeated,
-    required, resource_name, to_protos,
+    Field, FromProto, ToProto, etag, opt_string, opt_to_string, parse_name, repeated, required, resource_name,
+    to_protos,
 };
+use crate::convert::{command_conversions, message};
 use crate::pb;
 use crate::pb::session_topic::Kind;
 
@@ -77,36 +78,12 @@ impl FromProto<pb::InformationSession> for InformationSession {
     }
 }
 
-/// Planning a session. An empty `session_id` gets a new UUIDv7; the core checks the rest
-/// (at least one language).
-impl FromProto<pb::CreateSessionRequest> for PlanSession {
-    fn from_proto(proto: pb::CreateSessionRequest, at: &Field) -> Result<Self, perspectief_core::DomainError> {
-        Ok(Self {
-            id: given_or_new(proto.session_id, &at.child("session_id"), SessionId::from_uuid)?,
-            date: required(proto.date, &at.child("date"))?,
-            topic: required(proto.topic, &at.child("topic"))?,
-            venue: FromProto::from_proto(proto.venue, &at.child("venue"))?,
-            languages: repeated(proto.languages, &at.child("languages"))?,
-            facilitators: repeated(proto.facilitators, &at.child("facilitators"))?,
-            partner: opt_string(proto.partner, &at.child("partner"))?,
-        })
-    }
-}
-
-impl ToProto for PlanSession {
-    type Proto = pb::CreateSessionRequest;
-    fn to_proto(&self) -> pb::CreateSessionRequest {
-        pb::CreateSessionRequest {
-            session_id: self.id.to_proto(),
-            date: Some(self.date.to_proto()),
-            topic: Some(self.topic.to_proto()),
-            venue: self.venue.to_proto(),
-            languages: to_protos(&self.languages),
-            facilitators: to_protos(&self.facilitators),
-            partner: opt_to_string(self.partner.as_ref()),
-        }
-    }
-}
+// Planning a session. An empty `session_id` gets a new UUIDv7; the core checks the rest
+// (at least one language).
+message!(PlanSession = pb::CreateSessionRequest {
+    id as session_id: new(SessionId), date: req, topic: req, venue: val, languages: list, facilitators: list,
+    partner: opt_str,
+});
 
 /// A session command as the server receives it: which session, the version the client based
 /// it on (from the etag), and the command.
@@ -120,116 +97,32 @@ pub struct SessionCommandTarget {
     pub command: SessionCommand,
 }
 
-impl SessionCommandTarget {
-    fn new(
-        name: &str,
-        etag: &str,
-        at: &Field,
-        command: impl FnOnce() -> Result<SessionCommand, perspectief_core::DomainError>,
-    ) -> Result<Self, perspectief_core::DomainError> {
-        Ok(Self {
-            session: parse_name(COLLECTION, name, &at.child("name"))?,
-            expected_version: expected_version(etag, &at.child("etag"))?,
-            command: command()?,
-        })
-    }
-}
-
-impl FromProto<pb::RegisterAttendanceRequest> for SessionCommandTarget {
-    fn from_proto(p: pb::RegisterAttendanceRequest, at: &Field) -> Result<Self, perspectief_core::DomainError> {
-        Self::new(&p.name, &p.etag, at, || {
-            Ok(SessionCommand::RegisterAttendance {
-                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
-            })
-        })
-    }
-}
-
-impl FromProto<pb::RemoveAttendanceRequest> for SessionCommandTarget {
-    fn from_proto(p: pb::RemoveAttendanceRequest, at: &Field) -> Result<Self, perspectief_core::DomainError> {
-        Self::new(&p.name, &p.etag, at, || {
-            Ok(SessionCommand::RemoveAttendance {
-                participant: FromProto::from_proto(p.participant, &at.child("participant"))?,
-            })
-        })
-    }
-}
-
-impl FromProto<pb::SetUnregisteredHeadCountRequest> for SessionCommandTarget {
-    fn from_proto(p: pb::SetUnregisteredHeadCountRequest, at: &Field) -> Result<Self, perspectief_core::DomainError> {
-        Self::new(&p.name, &p.etag, at, || Ok(SessionCommand::SetUnregisteredHeadCount { count: p.count }))
-    }
-}
-
-impl FromProto<pb::RescheduleSessionRequest> for SessionCommandTarget {
-    fn from_proto(p: pb::RescheduleSessionRequest, at: &Field) -> Result<Self, perspectief_core::DomainError> {
-        Self::new(&p.name, &p.etag, at, || {
-            Ok(SessionCommand::Reschedule { date: required(p.date, &at.child("date"))? })
-        })
-    }
-}
-
-impl FromProto<pb::CancelSessionRequest> for SessionCommandTarget {
-    fn from_proto(p: pb::CancelSessionRequest, at: &Field) -> Result<Self, perspectief_core::DomainError> {
-        Self::new(&p.name, &p.etag, at, || {
-            Ok(SessionCommand::Cancel { reason: FromProto::from_proto(p.reason, &at.child("reason"))? })
-        })
-    }
-}
-
-/// A session command as the client sends it: one request message per command.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SessionCommandRequest {
-    /// [`SessionCommand::RegisterAttendance`].
-    RegisterAttendance(pb::RegisterAttendanceRequest),
-    /// [`SessionCommand::RemoveAttendance`].
-    RemoveAttendance(pb::RemoveAttendanceRequest),
-    /// [`SessionCommand::SetUnregisteredHeadCount`].
-    SetUnregisteredHeadCount(pb::SetUnregisteredHeadCountRequest),
-    /// [`SessionCommand::Reschedule`].
-    Reschedule(pb::RescheduleSessionRequest),
-    /// [`SessionCommand::Cancel`].
-    Cancel(pb::CancelSessionRequest),
-}
-
-/// The request for `command` on `session`, checked against `expected_version` when given.
-pub fn session_command_request(
-    session: SessionId,
-    expected_version: Option<u64>,
-    command: &SessionCommand,
-) -> SessionCommandRequest {
-    let name = resource_name(COLLECTION, &session);
-    let etag = expected_version.map(etag).unwrap_or_default();
-    match command {
-        SessionCommand::RegisterAttendance { participant } => {
-            SessionCommandRequest::RegisterAttendance(pb::RegisterAttendanceRequest {
-                name,
-                etag,
-                participant: participant.to_proto(),
-            })
+/// The session commands, one row each: the [`SessionCommand`] variant, its request message and
+/// rpc method, and its fields (as in [`crate::convert::message!`]). The conversions come from
+/// this list (here) and so does the client's dispatch (`client.rs`).
+macro_rules! session_command_table {
+    ($cb:ident $(, $($args:tt)*)?) => {
+        $cb! {
+            $($($args)*)?
+            RegisterAttendance(RegisterAttendanceRequest, register_attendance) { participant: val },
+            RemoveAttendance(RemoveAttendanceRequest, remove_attendance) { participant: val },
+            SetUnregisteredHeadCount(SetUnregisteredHeadCountRequest, set_unregistered_head_count) { count: copy },
+            Reschedule(RescheduleSessionRequest, reschedule_session) { date: req },
+            Cancel(CancelSessionRequest, cancel_session) { reason: val },
         }
-        SessionCommand::RemoveAttendance { participant } => {
-            SessionCommandRequest::RemoveAttendance(pb::RemoveAttendanceRequest {
-                name,
-                etag,
-                participant: participant.to_proto(),
-            })
-        }
-        SessionCommand::SetUnregisteredHeadCount { count } => {
-            SessionCommandRequest::SetUnregisteredHeadCount(pb::SetUnregisteredHeadCountRequest {
-                name,
-                etag,
-                count: *count,
-            })
-        }
-        SessionCommand::Reschedule { date } => {
-            SessionCommandRequest::Reschedule(pb::RescheduleSessionRequest { name, etag, date: Some(date.to_proto()) })
-        }
-        SessionCommand::Cancel { reason } => {
-            SessionCommandRequest::Cancel(pb::CancelSessionRequest { name, etag, reason: reason.to_proto() })
-        }
-    }
+    };
 }
+pub(crate) use session_command_table;
+
+// The session commands' conversions, from the rows of the table.
+session_command_table!(
+    command_conversions,
+    SessionCommandTarget { session: SessionId } in COLLECTION, SessionCommand;
+    /// A session command as the client sends it: one request message per command.
+    enum SessionCommandRequest;
+    /// The request for `command` on `session`, checked against `expected_version` when given.
+    fn session_command_request;
+);
 
 #[cfg(test)]
 mod tests {

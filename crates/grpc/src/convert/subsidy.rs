@@ -9,18 +9,14 @@ use perspectief_core::ViolationCode;
 use perspectief_core::{ActivityCode, DomainError, SubsidyPeriod, Target, TargetMeasure, Theme};
 
 use super::{Field, FromProto, ToProto, parse_name, repeated, required, resource_name, to_protos};
+use crate::convert::message;
 use crate::pb;
 use crate::pb::target_measure::Per;
 
 /// The collection of subsidy periods in resource names (`subsidyPeriods/{id}`).
 pub const COLLECTION: &str = "subsidyPeriods";
 
-super::proto_enum!(Theme, pb::Theme {
-    Theme::Inform => pb::Theme::Inform,
-    Theme::Activate => pb::Theme::Activate,
-    Theme::Guide => pb::Theme::Guide,
-    Theme::Evaluate => pb::Theme::Evaluate,
-});
+super::proto_enum!(Theme: Inform, Activate, Guide, Evaluate);
 
 impl ToProto for TargetMeasure {
     type Proto = pb::TargetMeasure;
@@ -49,18 +45,7 @@ impl FromProto<pb::TargetMeasure> for TargetMeasure {
     }
 }
 
-impl ToProto for Target {
-    type Proto = pb::Target;
-    fn to_proto(&self) -> pb::Target {
-        pb::Target { measure: Some(self.measure.to_proto()), persons: self.persons }
-    }
-}
-
-impl FromProto<pb::Target> for Target {
-    fn from_proto(proto: pb::Target, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self { measure: required(proto.measure, &at.child("measure"))?, persons: proto.persons })
-    }
-}
+message!(Target = pb::Target { measure: req, persons: copy });
 
 impl ToProto for SubsidyPeriod {
     type Proto = pb::SubsidyPeriod;

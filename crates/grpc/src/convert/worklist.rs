@@ -9,32 +9,21 @@ use perspectief_core::ViolationCode;
 use perspectief_core::service::{ParticipantSummary, WorkItem, WorkSubject, Worklist, WorklistQuery};
 use perspectief_core::{DomainError, ParticipantId};
 
-use super::{
-    Field, FromProto, ToProto, etag, opt_string, opt_to_string, optional, parse_name, repeated, required,
-    resource_name, to_protos,
-};
+use super::{Field, FromProto, ToProto, etag, opt_string, optional, parse_name, repeated, required, resource_name};
+use crate::convert::message;
 use crate::pb;
 use crate::pb::work_subject::Kind;
 
 /// The collection of participants (their case files) in resource names.
 const PARTICIPANTS: &str = "participants";
 
-impl ToProto for WorklistQuery {
-    type Proto = pb::GetWorklistRequest;
-    fn to_proto(&self) -> pb::GetWorklistRequest {
-        pb::GetWorklistRequest {
-            project_worker: opt_to_string(self.project_worker.as_ref()),
-            today: Some(self.today.to_proto()),
-            due_within_days: self.due_within_days,
-            no_contact_days: self.no_contact_days,
-            limit_lead_days: self.limit_lead_days,
-            referral_answer_days: self.referral_answer_days,
-            no_assessment_months: self.no_assessment_months,
-            page_size: i32::try_from(self.page_size).unwrap_or(i32::MAX),
-            page_token: self.page_token.clone().unwrap_or_default(),
-        }
-    }
-}
+message!(WorklistQuery => pb::GetWorklistRequest {
+    project_worker: opt_str, today: req, due_within_days: copy, no_contact_days: copy, limit_lead_days: copy,
+    referral_answer_days: copy, no_assessment_months: copy,
+} derived |s| {
+    page_size: i32::try_from(s.page_size).unwrap_or(i32::MAX),
+    page_token: s.page_token.clone().unwrap_or_default(),
+});
 
 /// A worklist request; each window of 0 days takes the default of [`WorklistQuery::for_day`].
 impl FromProto<pb::GetWorklistRequest> for WorklistQuery {
@@ -82,42 +71,12 @@ impl FromProto<pb::WorkSubject> for WorkSubject {
     }
 }
 
-impl ToProto for WorkItem {
-    type Proto = pb::WorkItem;
-    fn to_proto(&self) -> pb::WorkItem {
-        pb::WorkItem {
-            participant: self.participant.to_proto(),
-            subject: Some(self.subject.to_proto()),
-            date: Some(self.date.to_proto()),
-        }
-    }
-}
+message!(WorkItem = pb::WorkItem { participant: val, subject: req, date: req });
 
-impl FromProto<pb::WorkItem> for WorkItem {
-    fn from_proto(proto: pb::WorkItem, at: &Field) -> Result<Self, DomainError> {
-        Ok(Self {
-            participant: FromProto::from_proto(proto.participant, &at.child("participant"))?,
-            subject: required(proto.subject, &at.child("subject"))?,
-            date: required(proto.date, &at.child("date"))?,
-        })
-    }
-}
-
-impl ToProto for Worklist {
-    type Proto = pb::Worklist;
-    fn to_proto(&self) -> pb::Worklist {
-        pb::Worklist {
-            overdue_goals: to_protos(&self.overdue_goals),
-            overdue_agreements: to_protos(&self.overdue_agreements),
-            agreements_due: to_protos(&self.agreements_due),
-            without_contact: to_protos(&self.without_contact),
-            near_limit: to_protos(&self.near_limit),
-            unanswered_referrals: to_protos(&self.unanswered_referrals),
-            without_assessment: to_protos(&self.without_assessment),
-            next_page_token: self.next_page_token.clone().unwrap_or_default(),
-        }
-    }
-}
+message!(Worklist => pb::Worklist {
+    overdue_goals: list, overdue_agreements: list, agreements_due: list, without_contact: list, near_limit: list,
+    unanswered_referrals: list, without_assessment: list,
+} derived |s| { next_page_token: s.next_page_token.clone().unwrap_or_default() });
 
 impl FromProto<pb::Worklist> for Worklist {
     fn from_proto(proto: pb::Worklist, at: &Field) -> Result<Self, DomainError> {
@@ -134,23 +93,10 @@ impl FromProto<pb::Worklist> for Worklist {
     }
 }
 
-impl ToProto for ParticipantSummary {
-    type Proto = pb::ParticipantSummary;
-    fn to_proto(&self) -> pb::ParticipantSummary {
-        pb::ParticipantSummary {
-            name: resource_name(PARTICIPANTS, &self.id),
-            display_name: self.display_name.clone(),
-            phase: self.phase.to_proto(),
-            direction: self.direction.to_proto(),
-            project_worker: self.project_worker.to_proto(),
-            registered_on: Some(self.registered_on.to_proto()),
-            limit_on: Some(self.limit_on.to_proto()),
-            last_contact_on: self.last_contact_on.as_ref().map(ToProto::to_proto),
-            version: self.version,
-            etag: etag(self.version),
-        }
-    }
-}
+message!(ParticipantSummary => pb::ParticipantSummary {
+    display_name: clone, phase: val, direction: val, project_worker: val, registered_on: req, limit_on: req,
+    last_contact_on: opt, version: copy,
+} derived |s| { name: resource_name(PARTICIPANTS, &s.id), etag: etag(s.version) });
 
 /// A summary as the service sent it (the etag is the version, so it is not read).
 impl FromProto<pb::ParticipantSummary> for ParticipantSummary {

@@ -171,6 +171,10 @@ pub enum ReferralStatus {
 }
 
 impl ReferralStatus {
+    /// Every status, along the lifecycle.
+    pub const ALL: [ReferralStatus; 6] =
+        [Self::Proposed, Self::Sent, Self::Accepted, Self::Rejected, Self::Completed, Self::Revoked];
+
     /// Stable snake_case name.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -24,14 +24,7 @@ const ORGANISATIONS: [OrganisationId; 4] =
     [FOUNDATION, OrganisationId::from_u128(101), OrganisationId::from_u128(102), OrganisationId::from_u128(103)];
 /// Few users, so that the actor is often the participant's own project worker.
 const USERS: [UserId; 4] = [UserId::from_u128(1), UserId::from_u128(2), UserId::from_u128(3), UserId::from_u128(4)];
-const STATUSES: [ReferralStatus; 6] = [
-    ReferralStatus::Proposed,
-    ReferralStatus::Sent,
-    ReferralStatus::Accepted,
-    ReferralStatus::Rejected,
-    ReferralStatus::Completed,
-    ReferralStatus::Revoked,
-];
+const STATUSES: [ReferralStatus; 6] = ReferralStatus::ALL;
 /// The most consents one input holds: more add nothing the search for a covering one lacks.
 const MAX_CONSENTS: u8 = 6;
 

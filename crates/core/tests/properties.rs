@@ -91,14 +91,7 @@ fn op() -> impl Strategy<Value = Op> {
         ObstacleStatus::Removed,
         ObstacleStatus::CannotBeRemoved,
     ]);
-    let referral_status = prop::sample::select(vec![
-        ReferralStatus::Proposed,
-        ReferralStatus::Sent,
-        ReferralStatus::Accepted,
-        ReferralStatus::Rejected,
-        ReferralStatus::Completed,
-        ReferralStatus::Revoked,
-    ]);
+    let referral_status = prop::sample::select(ReferralStatus::ALL.to_vec());
     prop_oneof![
         3 => (0u8..20).prop_map(Op::Wait),
         4 => (any::<bool>(), prop::bool::weighted(0.1), 0u8..3)

@@ -129,7 +129,10 @@ impl World {
             }
         }
         for category in [C::Guidance, C::Legal, C::MedicalPsychosocial, C::CriminalHistory] {
-            run(contact(category, "Synthetisch gesprek.")).await;
+            let mut talk = talk(Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap(), category, "Synthetisch gesprek.");
+            // A handover (5.2.c) is part of its contact moment: shown with it, under its category.
+            talk.documents = handed(category);
+            run(CaseCommand::LogContact(talk)).await;
         }
         run(CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on: self.today, note: None }).await;
         if levels == Levels::Raised {
@@ -167,6 +170,20 @@ impl World {
     }
 }
 
+/// What the world's contact moment of `category` hands over: the information sheet in the
+/// guidance talk, nothing in the others.
+fn handed(category: DataCategory) -> Vec<document::HandedDocument> {
+    if category != C::Guidance {
+        return vec![];
+    }
+    let version = document::DocumentVersion::parse(document::INFORMATION_SHEET_VERSIONS[0]).unwrap();
+    vec![document::HandedDocument {
+        kind: document::DocumentKind::InformationSheet,
+        language: document::DocumentLanguage::Ti,
+        version,
+    }]
+}
+
 fn contact(category: DataCategory, summary: &str) -> CaseCommand {
     CaseCommand::LogContact(talk(Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap(), category, summary))
 }
@@ -182,7 +199,25 @@ async fn world(now: chrono::DateTime<Utc>) -> World {
         let account = served.account(UserId::from_u128(100 + n as u128), org, role, grant).await;
         clients.insert(who, (account.caller, account.remote));
     }
-    World { clients, today: perspectief_core::time::amsterdam_date(now) }
+    let w = World { clients, today: perspectief_core::time::amsterdam_date(now) };
+    let (lead, svc) = w.client(Who::Lead);
+    let period = SubsidyPeriod::new(PERIOD, "2026", w.today - chrono::Days::new(300), w.today, vec![]).unwrap();
+    svc.define_subsidy_period(lead, period).await.unwrap();
+    w
+}
+
+/// The world's subsidy period, for the aggregate reads.
+const PERIOD: SubsidyPeriodId = SubsidyPeriodId::from_u128(0x9);
+
+/// May `who` read aggregate figures (subsidy reports, the self-reliance cohort), as the
+/// matrix's table of other resources says, and are small cells suppressed for them (every
+/// reader outside the foundation)?
+fn reads_aggregates(who: Who) -> Option<bool> {
+    match who {
+        Who::AssignedWorker | Who::OtherWorker | Who::Lead | Who::Auditor => Some(false),
+        Who::CaseManager => Some(true),
+        Who::Partner | Who::UngrantedPartner | Who::Administrator => None,
+    }
 }
 
 /// What differs from the matrix, and the denials the access log must hold per (user,
@@ -314,6 +349,14 @@ async fn every_cell_of_the_matrix_holds_through_grpc_and_every_denial_is_logged(
                     if shown != oracle(who, Read, category, consents, levels) {
                         t.wrong.push(format!("{}: {category} content shown {shown}", cell("get case file")));
                     }
+                    // The documents handed over travel with their contact moment, no further.
+                    if contact.documents != handed(category) {
+                        t.wrong.push(format!(
+                            "{}: {category} contact's documents {:?}",
+                            cell("get case file"),
+                            contact.documents
+                        ));
+                    }
                 }
                 assert_eq!(
                     case.levels(),
@@ -339,6 +382,21 @@ async fn every_cell_of_the_matrix_holds_through_grpc_and_every_denial_is_logged(
                 let got = allowed(&svc.execute(caller, p, None, cmd).await, &what);
                 t.check(what, got, oracle(who, Update, category, consents, levels), caller, p, "set_confidentiality");
             }
+        }
+    }
+    // The self-reliance cohort (GetZrmCohort): an aggregate read, suppressed outside.
+    for who in EVERYONE {
+        let (caller, svc) = w.client(who);
+        let cohort = svc.zrm_cohort(caller, PERIOD).await;
+        let what = format!("self-reliance cohort as {who:?}");
+        match (&cohort, reads_aggregates(who)) {
+            (Ok(c), Some(suppressed)) => {
+                if (c.min_cell > 0) != suppressed {
+                    t.wrong.push(format!("{what}: smallest cell {}, suppressed {suppressed}", c.min_cell));
+                }
+            }
+            (Err(DomainError::AccessDenied(_)), None) => {}
+            (got, want) => t.wrong.push(format!("{what}: got {got:?}, matrix says {want:?}")),
         }
     }
     assert!(t.wrong.is_empty(), "{} cells differ from the matrix:\n{}", t.wrong.len(), t.wrong.join("\n"));

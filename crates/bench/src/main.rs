@@ -689,21 +689,7 @@ async fn raw_postgres(a: &Args, plan: Plan, url: &str) -> Result<Outcome, String
         opt.max_connections(1).sqlx_logging(false);
         conns.push(Database::connect(opt).await.map_err(|e| e.to_string())?);
     }
-    let conns = Arc::new(conns);
-    let raw = load::run(plan, move |task, n| {
-        let c = conns[task].clone();
-        async move {
-            c.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "INSERT INTO raw_bench (payload) VALUES ($1)",
-                [format!("row {task} {n}").into()],
-            ))
-            .await
-            .map(drop)
-            .map_err(|e| e.to_string())
-        }
-    })
-    .await;
+    let raw = raw_inserts(plan, conns, DbBackend::Postgres, "INSERT INTO raw_bench (payload) VALUES ($1)").await;
     let _ = db.execute_raw(Statement::from_string(DbBackend::Postgres, "DROP TABLE raw_bench")).await;
     Ok(raw)
 }
@@ -729,20 +715,26 @@ async fn raw_sqlite(a: &Args, plan: Plan, dir: &std::path::Path) -> Result<Outco
         }
         conns.push(c);
     }
+    Ok(raw_inserts(plan, conns, DbBackend::Sqlite, "INSERT INTO t (payload) VALUES (?)").await)
+}
+
+/// The baseline's load: one single-row INSERT (autocommit) per request, each task on its own
+/// connection.
+async fn raw_inserts(
+    plan: Plan,
+    conns: Vec<sea_orm::DatabaseConnection>,
+    backend: DbBackend,
+    insert: &'static str,
+) -> Outcome {
     let conns = Arc::new(conns);
-    let raw = load::run(plan, move |task, n| {
+    load::run(plan, move |task, n| {
         let c = conns[task].clone();
         async move {
-            c.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Sqlite,
-                "INSERT INTO t (payload) VALUES (?)",
-                [format!("row {task} {n}").into()],
-            ))
-            .await
-            .map(drop)
-            .map_err(|e| e.to_string())
+            c.execute_raw(Statement::from_sql_and_values(backend, insert, [format!("row {task} {n}").into()]))
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
         }
     })
-    .await;
-    Ok(raw)
+    .await
 }

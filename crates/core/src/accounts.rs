@@ -279,6 +279,47 @@ impl TokenRejection {
     }
 }
 
+/// Whether `role` is one of the foundation's own (staff) roles; the others are held by users of
+/// partner organisations and the municipality.
+pub const fn is_staff_role(role: Role) -> bool {
+    matches!(role, Role::ProjectWorker | Role::ProjectLead | Role::Auditor | Role::Administrator)
+}
+
+/// An account's organisation fits its role: staff roles belong to the foundation, partner and
+/// municipality roles to their own organisation. Checked after the caller is authorised to
+/// add accounts.
+pub fn check_account_organisation(role: Role, organisation: OrganisationId, foundation: OrganisationId) -> Result<(), DomainError> {
+    let staff = is_staff_role(role);
+    if staff && organisation != foundation {
+        return Err(DomainError::field(
+            "organisation",
+            "not_foundation",
+            "staff roles belong to the foundation's own organisation",
+        ));
+    }
+    if !staff && organisation == foundation {
+        return Err(DomainError::field(
+            "organisation",
+            "is_foundation",
+            "partner and municipality accounts belong to their own organisation",
+        ));
+    }
+    Ok(())
+}
+
+/// A grant is for an organisation outside the foundation: the foundation's own staff are
+/// authorised by their roles. Checked after the caller is authorised to set grants.
+pub fn check_grant_organisation(organisation: OrganisationId, foundation: OrganisationId) -> Result<(), DomainError> {
+    if organisation == foundation {
+        return Err(DomainError::field(
+            "organisation",
+            "is_foundation",
+            "the foundation's own staff are authorised by their roles, not by a grant",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};
@@ -301,5 +342,17 @@ mod tests {
         assert!(!t.is_valid_at(t0 + Duration::days(30)));
         t.revoked_at = Some(t0 + Duration::days(1));
         assert!(!t.is_valid_at(t0 + Duration::days(2)));
+    }
+
+    #[test]
+    fn staff_belong_to_the_foundation_and_partners_to_their_own() {
+        let (foundation, partner) = (OrganisationId::from_u128(1), OrganisationId::from_u128(2));
+        assert!(check_account_organisation(Role::ProjectLead, foundation, foundation).is_ok());
+        assert!(check_account_organisation(Role::ChainPartner, partner, foundation).is_ok());
+        let code = |r: Result<(), DomainError>| r.unwrap_err().violations().map(|v| v.0[0].code.clone());
+        assert_eq!(code(check_account_organisation(Role::Auditor, partner, foundation)).as_deref(), Some("not_foundation"));
+        assert_eq!(code(check_account_organisation(Role::ChainPartner, foundation, foundation)).as_deref(), Some("is_foundation"));
+        assert_eq!(code(check_grant_organisation(foundation, foundation)).as_deref(), Some("is_foundation"));
+        assert!(check_grant_organisation(partner, foundation).is_ok());
     }
 }

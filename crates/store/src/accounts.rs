@@ -7,6 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 use perspectief_core::access::{Action, Actor, CategorySet, ConfidentialityLevel, DataCategory, Grant, Resource, Role};
 use perspectief_core::accounts::{
+    check_account_organisation, check_grant_organisation,
     Confirmation, ConfirmationKind, ConfirmationRecord, OrganisationGrant, PendingConfirmation, TokenInfo,
     TokenRejection, UserAccount, decide_confirmation, reads_case_data,
 };
@@ -171,17 +172,47 @@ impl Store {
         operation: &str,
         work: Work,
     ) -> Result<T, DomainError> {
-        let mut entry = AuditEntry::new(caller, sql::truncate(self.inner.clock.now()), action, operation);
-        let today = perspectief_core::time::amsterdam_date(self.inner.clock.now());
-        match self.inner.policy.decide(&caller.actor, action, &resource, today).into_result() {
-            Ok(basis) => entry.basis = Some(basis),
-            Err(e) => {
-                self.inner.writer.submit(entry.with_outcome::<()>(&Err(e.clone())), None).await?;
-                return Err(e);
-            }
+        self.admin_job_checked(caller, action, resource, operation, || Ok(()), work).await
+    }
+
+    /// [`Store::admin_job`] with a check of the request (the core's rule) made once the caller
+    /// is authorised: a refused check is logged as the refusal it is, and a caller who may not
+    /// do this at all learns nothing about the request.
+    pub(crate) async fn admin_job_checked<T: 'static>(
+        &self,
+        caller: &Caller,
+        action: Action,
+        resource: Resource<'static>,
+        operation: &str,
+        check: impl FnOnce() -> Result<(), DomainError>,
+        work: Work,
+    ) -> Result<T, DomainError> {
+        let mut entry = AuditEntry::new(caller, self.now(), action, operation);
+        let checked = self.require(caller, action, &resource).and_then(|basis| {
+            entry.basis = Some(basis);
+            check()
+        });
+        if let Err(e) = checked {
+            self.inner.writer.submit(entry.with_outcome::<()>(&Err(e.clone())), None).await?;
+            return Err(e);
         }
-        let out: Output = self.inner.writer.submit(entry, Some(work)).await?;
-        out.downcast::<T>().map(|b| *b).map_err(|_| internal("writer returned an unexpected type"))
+        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+    }
+
+    /// Authorise, with the core's policy, a local operation on `resource` that runs outside the
+    /// store's write path (a backup, `dev seed`), and put it on record, allowed or refused,
+    /// before it runs.
+    pub async fn authorise(
+        &self,
+        caller: &Caller,
+        action: Action,
+        resource: Resource<'_>,
+        operation: &str,
+    ) -> Result<(), DomainError> {
+        let mut entry = self.entry(caller, action, operation);
+        let decided = self.require(caller, action, &resource);
+        entry.basis = decided.as_ref().ok().copied();
+        self.audited(entry, decided.map(|_| ())).await
     }
 
     /// Create the first administrator of a new database (what `perspectief init` does). Refused
@@ -220,24 +251,9 @@ impl Store {
     /// account whose role reads case data waits for a project lead's confirmation
     /// ([`Store::confirm_account`]); until then its tokens are refused.
     pub async fn create_user(&self, caller: &Caller, account: UserAccount) -> Result<UserAccount, DomainError> {
-        let staff =
-            matches!(account.role, Role::ProjectWorker | Role::ProjectLead | Role::Auditor | Role::Administrator);
-        if staff && account.organisation != self.inner.policy.foundation {
-            return Err(DomainError::field(
-                "organisation",
-                "not_foundation",
-                "staff roles belong to the foundation's own organisation",
-            ));
-        }
-        if !staff && account.organisation == self.inner.policy.foundation {
-            return Err(DomainError::field(
-                "organisation",
-                "is_foundation",
-                "partner and municipality accounts belong to their own organisation",
-            ));
-        }
         let now = sql::truncate(self.inner.clock.now());
         let by = caller.actor.user;
+        let (role, organisation, foundation) = (account.role, account.organisation, self.inner.policy.foundation);
         let account = UserAccount { awaiting_confirmation: reads_case_data(account.role), ..account };
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
@@ -248,7 +264,9 @@ impl Store {
                 Ok(Box::new(account) as Output)
             })
         });
-        self.admin_job(caller, Action::Create, Resource::UserAccounts, "create_user", work).await
+        // Authorise first: only then is the account's organisation checked (the core's rule).
+        let check = move || check_account_organisation(role, organisation, foundation);
+        self.admin_job_checked(caller, Action::Create, Resource::UserAccounts, "create_user", check, work).await
     }
 
     /// Disable or re-enable an account (administrators only). A disabled account's tokens stop
@@ -280,16 +298,29 @@ impl Store {
 
     /// All accounts (administrators, and the project lead to see who has access).
     pub async fn list_users(&self, caller: &Caller) -> Result<Vec<UserAccount>, DomainError> {
+        let select = format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id");
+        self.admin_list(caller, Resource::UserAccounts, "list_users", select, Vec::new(), read_user).await
+    }
+
+    /// An administrative listing (`select` with its `values`), each row read with `read`,
+    /// authorised for `resource` and logged as `operation`.
+    async fn admin_list<T: Send + 'static>(
+        &self,
+        caller: &Caller,
+        resource: Resource<'static>,
+        operation: &str,
+        select: String,
+        values: Vec<sea_orm::Value>,
+        read: fn(&QueryResult) -> Result<T, DomainError>,
+    ) -> Result<Vec<T>, DomainError> {
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
-                let rows = sql::all(txn, &format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id"), [])
-                    .await
-                    .map_err(db)?;
-                let users = rows.iter().map(read_user).collect::<Result<Vec<_>, _>>()?;
-                Ok(Box::new(users) as Output)
+                let rows = sql::all(txn, &select, values).await.map_err(db)?;
+                let items = rows.iter().map(read).collect::<Result<Vec<_>, _>>()?;
+                Ok(Box::new(items) as Output)
             })
         });
-        self.admin_job(caller, Action::Read, Resource::UserAccounts, "list_users", work).await
+        self.admin_job(caller, Action::Read, resource, operation, work).await
     }
 
     /// Create a token for a user, valid for `valid_for` (at most a year). Returns the token's
@@ -392,27 +423,12 @@ impl Store {
 
     /// Tokens, optionally of one user (never their secrets).
     pub async fn list_tokens(&self, caller: &Caller, user_id: Option<UserId>) -> Result<Vec<TokenInfo>, DomainError> {
-        let work: Work = Box::new(move |txn, _entry| {
-            Box::pin(async move {
-                let rows = match user_id {
-                    Some(u) => {
-                        sql::all(
-                            txn,
-                            &format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE user_id = $1 ORDER BY created_at, id"),
-                            [u.to_string().into()],
-                        )
-                        .await
-                    }
-                    None => {
-                        sql::all(txn, &format!("SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id"), []).await
-                    }
-                }
-                .map_err(db)?;
-                let tokens = rows.iter().map(read_token).collect::<Result<Vec<_>, _>>()?;
-                Ok(Box::new(tokens) as Output)
-            })
-        });
-        self.admin_job(caller, Action::Read, Resource::AccessTokens, "list_tokens", work).await
+        let (filter, values) = match user_id {
+            Some(u) => (" WHERE user_id = $1", vec![u.to_string().into()]),
+            None => ("", Vec::new()),
+        };
+        let select = format!("SELECT {TOKEN_COLUMNS} FROM tokens{filter} ORDER BY created_at, id");
+        self.admin_list(caller, Resource::AccessTokens, "list_tokens", select, values, read_token).await
     }
 
     /// Set (or, with `None`, remove) the grant of an organisation outside the foundation:
@@ -424,13 +440,6 @@ impl Store {
         organisation: OrganisationId,
         grant: Option<Grant>,
     ) -> Result<Option<OrganisationGrant>, DomainError> {
-        if organisation == self.inner.policy.foundation {
-            return Err(DomainError::field(
-                "organisation",
-                "is_foundation",
-                "the foundation's own staff are authorised by their roles, not by a grant",
-            ));
-        }
         let now = sql::truncate(self.inner.clock.now());
         let by = caller.actor.user;
         let work: Work = Box::new(move |txn, _entry| {
@@ -461,35 +470,26 @@ impl Store {
             })
         });
         let action = if grant.is_some() { Action::Update } else { Action::Erase };
-        self.admin_job(caller, action, Resource::UserAccounts, "set_grant", work).await
+        // Authorise first: only then is the organisation checked (the core's rule).
+        let foundation = self.inner.policy.foundation;
+        let check = move || check_grant_organisation(organisation, foundation);
+        self.admin_job_checked(caller, action, Resource::UserAccounts, "set_grant", check, work).await
     }
 
     /// Every organisation's grant (administrators, and the project lead to see who may receive what).
     pub async fn list_grants(&self, caller: &Caller) -> Result<Vec<OrganisationGrant>, DomainError> {
-        let work: Work = Box::new(move |txn, _entry| {
-            Box::pin(async move {
-                let rows = sql::all(
-                    txn,
-                    "SELECT organisation_id, categories, max_level, updated_at, updated_by FROM grants \
-                     ORDER BY organisation_id",
-                    [],
-                )
-                .await
-                .map_err(db)?;
-                let mut grants = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    grants.push(OrganisationGrant {
-                        organisation: OrganisationId::parse(&get::<String>(r, "organisation_id").map_err(db)?)
-                            .map_err(internal)?,
-                        grant: read_grant(r).map_err(|e| internal(e.to_string()))?,
-                        updated_at: sql::from_micros(get(r, "updated_at").map_err(db)?).map_err(db)?,
-                        updated_by: UserId::parse(&get::<String>(r, "updated_by").map_err(db)?).map_err(internal)?,
-                    });
-                }
-                Ok(Box::new(grants) as Output)
+        let select = "SELECT organisation_id, categories, max_level, updated_at, updated_by FROM grants \
+                      ORDER BY organisation_id";
+        self.admin_list(caller, Resource::UserAccounts, "list_grants", select.to_owned(), Vec::new(), |r| {
+            Ok(OrganisationGrant {
+                organisation: OrganisationId::parse(&get::<String>(r, "organisation_id").map_err(db)?)
+                    .map_err(internal)?,
+                grant: read_grant(r).map_err(|e| internal(e.to_string()))?,
+                updated_at: sql::from_micros(get(r, "updated_at").map_err(db)?).map_err(db)?,
+                updated_by: UserId::parse(&get::<String>(r, "updated_by").map_err(db)?).map_err(internal)?,
             })
-        });
-        self.admin_job(caller, Action::Read, Resource::UserAccounts, "list_grants", work).await
+        })
+        .await
     }
 
     /// The grant of an organisation ([`Grant::NONE`] without one): a fact about an

@@ -357,19 +357,26 @@ impl Store {
     /// The erasure requests, oldest first, at most `limit` (capped like any page): the project
     /// lead and the auditor.
     pub async fn erasure_requests(&self, caller: &Caller, limit: u32) -> Result<Vec<ErasureRequest>, DomainError> {
-        let entry = self.entry(caller, Action::Search, "erasure_requests");
+        let select = format!("SELECT {REQUEST_COLUMNS} FROM erasure_requests ORDER BY requested_at, id LIMIT $1");
+        self.erasure_listing(caller, "erasure_requests", &select, limit, request_record).await
+    }
+
+    /// A listing of erasure's records (`select`, its limit as `$1`), each read with `record`:
+    /// whom the core lets see erasure's records, on record as a search.
+    async fn erasure_listing<T>(
+        &self,
+        caller: &Caller,
+        operation: &str,
+        select: &str,
+        limit: u32,
+        record: fn(&sea_orm::QueryResult, &crate::Keyring) -> Result<T, DomainError>,
+    ) -> Result<Vec<T>, DomainError> {
+        let entry = self.entry(caller, Action::Search, operation);
         self.read(entry, async {
             let basis =
                 self.inner.policy.decide_erasure_listing(&caller.actor, amsterdam_date(self.now())).into_result()?;
-            let rows = sql::all(
-                &self.inner.reader,
-                &format!("SELECT {REQUEST_COLUMNS} FROM erasure_requests ORDER BY requested_at, id LIMIT $1"),
-                [i64::from(page_limit(limit)).into()],
-            )
-            .await
-            .map_err(db)?;
-            let records =
-                rows.iter().map(|r| request_record(r, &self.inner.keys)).collect::<Result<Vec<_>, DomainError>>()?;
+            let rows = sql::all(&self.inner.reader, select, [i64::from(page_limit(limit)).into()]).await.map_err(db)?;
+            let records = rows.iter().map(|r| record(r, &self.inner.keys)).collect::<Result<Vec<_>, DomainError>>()?;
             Ok((records, basis))
         })
         .await
@@ -472,21 +479,7 @@ impl Store {
     /// The legal holds, set and lifted, oldest first, at most `limit` (capped like any page):
     /// the project lead and the auditor.
     pub async fn legal_holds(&self, caller: &Caller, limit: u32) -> Result<Vec<LegalHold>, DomainError> {
-        let entry = self.entry(caller, Action::Search, "legal_holds");
-        self.read(entry, async {
-            let basis =
-                self.inner.policy.decide_erasure_listing(&caller.actor, amsterdam_date(self.now())).into_result()?;
-            let rows = sql::all(
-                &self.inner.reader,
-                &format!("SELECT {HOLD_COLUMNS} FROM legal_holds ORDER BY set_at, id LIMIT $1"),
-                [i64::from(page_limit(limit)).into()],
-            )
-            .await
-            .map_err(db)?;
-            let records =
-                rows.iter().map(|r| hold_record(r, &self.inner.keys)).collect::<Result<Vec<_>, DomainError>>()?;
-            Ok((records, basis))
-        })
-        .await
+        let select = format!("SELECT {HOLD_COLUMNS} FROM legal_holds ORDER BY set_at, id LIMIT $1");
+        self.erasure_listing(caller, "legal_holds", &select, limit, hold_record).await
     }
 }

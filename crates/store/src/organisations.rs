@@ -97,19 +97,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         c,
         "INSERT INTO organisations (id, code, name, kind, domains, phone, email, address, active, \
          created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $11)",
-        [
-            o.id.to_string().into(),
-            o.code.as_str().to_owned().into(),
-            o.name.as_str().to_owned().into(),
-            o.kind.as_str().to_owned().into(),
-            domains_text(&o.domains).into(),
-            o.contact.phone.as_ref().map(|p| p.as_str().to_owned()).into(),
-            o.contact.email.as_ref().map(|e| e.as_str().to_owned()).into(),
-            o.contact.address.as_ref().map(|a| a.as_str().to_owned()).into(),
-            i64::from(o.active).into(),
-            sql::micros(at).into(),
-            by.to_owned().into(),
-        ],
+        row_values(o, at, by.to_owned()),
     )
     .await;
     match r {
@@ -122,6 +110,24 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     }
 }
 
+/// An organisation's columns in the order both writes bind them: id, code, name, kind,
+/// domains, phone, email, address, active, then the time and author of the write.
+fn row_values(o: &Organisation, at: DateTime<Utc>, by: String) -> [sea_orm::Value; 11] {
+    [
+        o.id.to_string().into(),
+        o.code.as_str().to_owned().into(),
+        o.name.as_str().to_owned().into(),
+        o.kind.as_str().to_owned().into(),
+        domains_text(&o.domains).into(),
+        o.contact.phone.as_ref().map(|p| p.as_str().to_owned()).into(),
+        o.contact.email.as_ref().map(|e| e.as_str().to_owned()).into(),
+        o.contact.address.as_ref().map(|a| a.as_str().to_owned()).into(),
+        i64::from(o.active).into(),
+        sql::micros(at).into(),
+        by.into(),
+    ]
+}
+
 async fn update<C: ConnectionTrait>(c: &C, o: &Organisation, at: DateTime<Utc>, by: UserId) -> Result<(), DomainError> {
     if let Some(holder) = find(c, &OrganisationRef::Code(o.code.clone())).await?
         && holder.id != o.id
@@ -132,19 +138,7 @@ async fn update<C: ConnectionTrait>(c: &C, o: &Organisation, at: DateTime<Utc>, 
         c,
         "UPDATE organisations SET code = $2, name = $3, kind = $4, domains = $5, phone = $6, email = $7, \
          address = $8, active = $9, updated_at = $10, updated_by = $11 WHERE id = $1",
-        [
-            o.id.to_string().into(),
-            o.code.as_str().to_owned().into(),
-            o.name.as_str().to_owned().into(),
-            o.kind.as_str().to_owned().into(),
-            domains_text(&o.domains).into(),
-            o.contact.phone.as_ref().map(|p| p.as_str().to_owned()).into(),
-            o.contact.email.as_ref().map(|e| e.as_str().to_owned()).into(),
-            o.contact.address.as_ref().map(|a| a.as_str().to_owned()).into(),
-            i64::from(o.active).into(),
-            sql::micros(at).into(),
-            by.to_string().into(),
-        ],
+        row_values(o, at, by.to_string()),
     )
     .await
     .map_err(db)?;

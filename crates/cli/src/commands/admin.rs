@@ -2,7 +2,8 @@
 //! directly (there is no administration API over gRPC).
 
 use chrono::Duration;
-use perspectief_core::access::{Grant, Role};
+use perspectief_core::DomainError;
+use perspectief_core::access::{Action, Grant, Resource, Role};
 use perspectief_core::accounts::UserAccount;
 use perspectief_core::ids::{OrganisationId, TokenId, UserId};
 use perspectief_core::organisation::{
@@ -127,7 +128,7 @@ pub async fn user_cmd(store: &Store, ctx: &Ctx, cmd: UserCmd) -> Result<()> {
     let caller = admin_caller(ctx);
     match cmd {
         UserCmd::Add { name, role, organisation, default } => {
-            let staff = matches!(role, Role::ProjectWorker | Role::ProjectLead | Role::Auditor | Role::Administrator);
+            let staff = perspectief_core::accounts::is_staff_role(role);
             let organisation = match (organisation, staff) {
                 (Some(o), _) => ctx.org(store, "--organisation", &o).await?,
                 (None, true) => store.policy().foundation,
@@ -361,9 +362,10 @@ pub async fn token_cmd(store: &Store, ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
 }
 
 pub async fn backup(store: &Store, ctx: &Ctx, url: &str, args: BackupArgs) -> Result<()> {
-    // The store copies without asking who: only an administrator may take the whole database.
-    if ctx.caller.actor.role != Role::Administrator {
-        return Err(Failure::new(crate::exit::PERMISSION, t!("error-backup-role")));
+    // The whole database: the core's decision (the administrator's alone), on record.
+    match store.authorise(&ctx.caller, Action::Export, Resource::Database, "backup").await {
+        Err(DomainError::AccessDenied(_)) => return Err(Failure::new(crate::exit::PERMISSION, t!("error-backup-role"))),
+        other => other?,
     }
     if sqlite_path(url).is_none() {
         return Err(Failure::new(UNAVAILABLE, t!("error-backup-postgres")));
@@ -390,20 +392,27 @@ pub async fn backup(store: &Store, ctx: &Ctx, url: &str, args: BackupArgs) -> Re
     output::done(ctx.format, &sentence, json!({"file": path.display().to_string(), "managed": args.file.is_none()}))
 }
 
+/// The first day of a synthetic data set of `months` that ends the day before today in
+/// Amsterdam (every date in it lies in the past).
+fn seed_start(now: chrono::DateTime<chrono::Utc>, months: u32) -> chrono::NaiveDate {
+    let today = perspectief_core::time::amsterdam_date(now);
+    let days = u64::from(months) * 30 + 1;
+    today.checked_sub_days(chrono::Days::new(days)).unwrap_or(today)
+}
+
 /// `dev seed`: fill an empty database with synthetic data ([`perspectief_synth`]), through the
 /// same audited write path as real work. Only an administrator, only locally, and only into a
 /// database without participants, so synthetic people never mix with real ones.
 pub async fn dev_seed(store: &Store, ctx: &Ctx, args: crate::cli::DevSeedArgs) -> Result<()> {
-    if ctx.caller.actor.role != Role::Administrator {
-        return Err(Failure::new(crate::exit::PERMISSION, t!("error-seed-role")));
+    // Synthetic people into the database: the core's decision (the administrator's alone), on record.
+    match store.authorise(&ctx.caller, Action::Create, Resource::Database, "dev_seed").await {
+        Err(DomainError::AccessDenied(_)) => return Err(Failure::new(crate::exit::PERMISSION, t!("error-seed-role"))),
+        other => other?,
     }
     if store.holds_participants().await? {
         return Err(Failure::new(VALIDATION, t!("error-seed-not-empty")));
     }
-    let today = chrono::Utc::now().date_naive();
-    // The data set ends the day before today: every date in it lies in the past.
-    let days = u64::from(args.months) * 30 + 1;
-    let start = today.checked_sub_days(chrono::Days::new(days)).unwrap_or(today);
+    let start = seed_start(crate::args::now(), args.months);
     let config = perspectief_synth::Config::new(args.seed, start, args.months);
     // Accounts for the synthetic project workers, so lists show a name.
     for (n, worker) in config.workers.iter().enumerate() {
@@ -723,4 +732,21 @@ async fn import_config(store: &Store, ctx: &Ctx) -> Result<()> {
         t!("import-config-removed", path = path.display())
     );
     output::done(ctx.format, &text, json!({"imported": rows}))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    use super::seed_start;
+
+    #[test]
+    fn a_seed_ends_the_day_before_amsterdams_today_not_utcs() {
+        // 23:30 UTC on 14 July is already 15 July in Amsterdam (UTC+2): the data set ends on
+        // 14 July, so its 31 days (one month) start on 14 June.
+        let late = Utc.with_ymd_and_hms(2026, 7, 14, 23, 30, 0).unwrap();
+        assert_eq!(seed_start(late, 1), NaiveDate::from_ymd_opt(2026, 6, 14).unwrap());
+        let earlier = Utc.with_ymd_and_hms(2026, 7, 14, 21, 30, 0).unwrap();
+        assert_eq!(seed_start(earlier, 1), NaiveDate::from_ymd_opt(2026, 6, 13).unwrap());
+    }
 }

@@ -62,7 +62,7 @@ pub trait Clock: Send + Sync {
 /// let march = DateRange::new(day(1), day(31)).unwrap();
 /// assert_eq!(march.days(), 31);
 /// assert_eq!(DateRange::new(day(2), day(1)), Err(DateRangeError::EndsBeforeStart));
-/// assert_eq!(march.at_most(30), Err(DateRangeError::TooLong { max_days: 30 }));
+/// assert_eq!(march.at_most(29), Err(DateRangeError::TooLong { max_days: 29 }));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateRange {

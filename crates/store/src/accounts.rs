@@ -196,7 +196,7 @@ impl Store {
             self.inner.writer.submit(entry.with_outcome::<()>(&Err(e.clone())), None).await?;
             return Err(e);
         }
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     /// Authorise, with the core's policy, a local operation on `resource` that runs outside the

@@ -238,7 +238,7 @@ impl Store {
                 Ok(Box::new(request) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     /// Confirm a pending erasure request and carry it out: a second person (another project
@@ -307,7 +307,7 @@ impl Store {
                 Ok(Box::new(record) as Output)
             })
         });
-        let record: ErasureRequest = crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)?;
+        let record: ErasureRequest = self.write(entry, work).await?;
         crate::retention::compact(self).await?;
         let plans: BTreeMap<ParticipantId, RetentionPlan> = [(
             record.participant,
@@ -351,7 +351,7 @@ impl Store {
                 Ok(Box::new(record) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     /// The erasure requests, oldest first, at most `limit` (capped like any page): the project
@@ -429,7 +429,7 @@ impl Store {
                 Ok(Box::new(hold) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     /// Lift the legal hold set on a person, with a reason. The project lead only.
@@ -473,7 +473,7 @@ impl Store {
                 Ok(Box::new(hold) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     /// The legal holds, set and lifted, oldest first, at most `limit` (capped like any page):

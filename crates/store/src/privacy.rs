@@ -162,8 +162,38 @@ struct UnderReview {
 }
 
 impl UnderReview {
-    /// The access's row, or not found.
-    async fn row<C: ConnectionTrait>(&self, txn: &C) -> Result<sea_orm::QueryResult, DomainError> {
+    fn break_glass(access: BreakGlassId) -> Self {
+        Self {
+            table: "break_glass",
+            columns: BREAK_GLASS_COLUMNS,
+            id: access.to_string(),
+            aad: review_aad(access),
+            access: EntityKind::BreakGlassAccess,
+            review: EntityKind::BreakGlassReview,
+        }
+    }
+
+    fn consent_override(id: ConsentOverrideId) -> Self {
+        Self {
+            table: "consent_overrides",
+            columns: CONSENT_OVERRIDE_COLUMNS,
+            id: id.to_string(),
+            aad: consent_override_review_aad(id),
+            access: EntityKind::ConsentOverride,
+            review: EntityKind::ConsentOverrideReview,
+        }
+    }
+
+    /// The access's row, or not found; only for a reviewer (anyone else does not learn
+    /// whether the access exists).
+    async fn row<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        policy: &perspectief_core::AccessPolicy,
+        actor: &Actor,
+        today: chrono::NaiveDate,
+    ) -> Result<sea_orm::QueryResult, DomainError> {
+        policy.decide(actor, Action::Search, &Resource::AuditLog, today).into_result()?;
         sql::one(txn, &format!("SELECT {} FROM {} WHERE id = $1", self.columns, self.table), [self.id.clone().into()])
             .await
             .map_err(db)?
@@ -483,7 +513,7 @@ impl PrivacyService for Store {
                 Ok(Box::new(()) as Output)
             })
         });
-        let () = crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)?;
+        let () = self.write(entry, work).await?;
         Ok(export)
     }
 
@@ -522,7 +552,7 @@ impl PrivacyService for Store {
                 Ok(Box::new(case) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     async fn break_glass_log(
@@ -564,17 +594,8 @@ impl PrivacyService for Store {
         let today = amsterdam_date(self.now());
         let work: Work = Box::new(move |txn, entry| {
             Box::pin(async move {
-                // Only a reviewer learns whether an access exists.
-                policy.decide(&caller.actor, Action::Search, &Resource::AuditLog, today).into_result()?;
-                let under = UnderReview {
-                    table: "break_glass",
-                    columns: BREAK_GLASS_COLUMNS,
-                    id: access.to_string(),
-                    aad: review_aad(access),
-                    access: EntityKind::BreakGlassAccess,
-                    review: EntityKind::BreakGlassReview,
-                };
-                let row = under.row(txn).await?;
+                let under = UnderReview::break_glass(access);
+                let row = under.row(txn, &policy, &caller.actor, today).await?;
                 let mut record = break_glass_record(&row, &keys)?;
                 entry.participant = Some(record.participant);
                 let decision = match record.access {
@@ -594,7 +615,7 @@ impl PrivacyService for Store {
                 Ok(Box::new(record) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     async fn consent_override_log(
@@ -628,17 +649,8 @@ impl PrivacyService for Store {
         let today = amsterdam_date(self.now());
         let work: Work = Box::new(move |txn, entry| {
             Box::pin(async move {
-                // Only a reviewer learns whether an override exists.
-                policy.decide(&caller.actor, Action::Search, &Resource::AuditLog, today).into_result()?;
-                let under = UnderReview {
-                    table: "consent_overrides",
-                    columns: CONSENT_OVERRIDE_COLUMNS,
-                    id: id.to_string(),
-                    aad: consent_override_review_aad(id),
-                    access: EntityKind::ConsentOverride,
-                    review: EntityKind::ConsentOverrideReview,
-                };
-                let row = under.row(txn).await?;
+                let under = UnderReview::consent_override(id);
+                let row = under.row(txn, &policy, &caller.actor, today).await?;
                 let mut record = consent_override_record(&row, &keys)?;
                 entry.participant = Some(record.participant);
                 // The break-glass review rule: a reviewer, never on their own override.
@@ -648,6 +660,6 @@ impl PrivacyService for Store {
                 Ok(Box::new(record) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 }

@@ -17,10 +17,12 @@
 //!   ([`crate::accounts::check_account_organisation`], [`crate::accounts::check_grant_organisation`]).
 //! - [`crate::time`]: one [`crate::time::Clock`] handed to every adapter, and
 //!   [`crate::time::DateRange`] for every period asked for.
-//! - [`crate::participant::ProfileChanges`]: a partial update of a profile, merged once.
+//! - [`profile`]: a partial update of a profile, merged once (the CLI's and the API's).
 
 pub mod case;
+pub mod profile;
 pub mod review;
 
 pub use case::{AuthorisedCommand, authorise_command, caseload, check_version};
+pub use profile::{ProfileField, ProfileFields, filled_in, merge_profile};
 pub use review::review_once;

@@ -332,82 +332,69 @@ pub(crate) trait Shared: Sized + Send + 'static {
     ) -> BoxFuture<'a, Result<(), DomainError>>;
 }
 
-impl Shared for InformationSession {
-    type Id = SessionId;
-    type Command = perspectief_core::SessionCommand;
-    type Event = SessionEvent;
-    const AGGREGATE: Aggregate = Aggregate::Session;
-    const ENTITY: EntityKind = EntityKind::InformationSession;
+/// The [`Shared`] impl of an aggregate: its types, and its own load and save.
+macro_rules! shared {
+    ($t:ty, $id:ty, $command:ty, $event:ty, $aggregate:expr, $entity:expr, $load:ident, $save:ident) => {
+        impl Shared for $t {
+            type Id = $id;
+            type Command = $command;
+            type Event = $event;
+            const AGGREGATE: Aggregate = $aggregate;
+            const ENTITY: EntityKind = $entity;
 
-    fn version(&self) -> u64 {
-        InformationSession::version(self)
-    }
+            fn version(&self) -> u64 {
+                <$t>::version(self)
+            }
 
-    fn must_exist(cmd: &Self::Command) -> Option<ParticipantId> {
-        match cmd {
-            perspectief_core::SessionCommand::RegisterAttendance { participant } => Some(*participant),
-            _ => None,
+            fn must_exist(cmd: &Self::Command) -> Option<ParticipantId> {
+                cmd.adds_participant()
+            }
+
+            fn run(
+                &mut self,
+                cmd: Self::Command,
+                ctx: &perspectief_core::CommandContext,
+            ) -> Result<Self::Event, DomainError> {
+                self.execute(cmd, ctx)
+            }
+
+            fn load<'a>(
+                c: &'a sea_orm::DatabaseTransaction,
+                keys: &'a Keyring,
+                id: $id,
+            ) -> BoxFuture<'a, Result<Option<Self>, DomainError>> {
+                Box::pin($load(c, keys, id))
+            }
+
+            fn save<'a>(
+                &'a self,
+                c: &'a sea_orm::DatabaseTransaction,
+                keys: &'a Keyring,
+                event: &'a $event,
+            ) -> BoxFuture<'a, Result<(), DomainError>> {
+                Box::pin($save(c, keys, self, event))
+            }
         }
-    }
-
-    fn run(&mut self, cmd: Self::Command, ctx: &perspectief_core::CommandContext) -> Result<Self::Event, DomainError> {
-        self.execute(cmd, ctx)
-    }
-
-    fn load<'a>(
-        c: &'a sea_orm::DatabaseTransaction,
-        keys: &'a Keyring,
-        id: SessionId,
-    ) -> BoxFuture<'a, Result<Option<Self>, DomainError>> {
-        Box::pin(load_session(c, keys, id))
-    }
-
-    fn save<'a>(
-        &'a self,
-        c: &'a sea_orm::DatabaseTransaction,
-        keys: &'a Keyring,
-        event: &'a SessionEvent,
-    ) -> BoxFuture<'a, Result<(), DomainError>> {
-        Box::pin(save_session(c, keys, self, event))
-    }
+    };
 }
 
-impl Shared for ChainMeeting {
-    type Id = MeetingId;
-    type Command = perspectief_core::MeetingCommand;
-    type Event = MeetingEvent;
-    const AGGREGATE: Aggregate = Aggregate::Meeting;
-    const ENTITY: EntityKind = EntityKind::ChainMeeting;
-
-    fn version(&self) -> u64 {
-        ChainMeeting::version(self)
-    }
-
-    fn must_exist(cmd: &Self::Command) -> Option<ParticipantId> {
-        match cmd {
-            perspectief_core::MeetingCommand::AddToAgenda { participant, .. } => Some(*participant),
-            _ => None,
-        }
-    }
-
-    fn run(&mut self, cmd: Self::Command, ctx: &perspectief_core::CommandContext) -> Result<Self::Event, DomainError> {
-        self.execute(cmd, ctx)
-    }
-
-    fn load<'a>(
-        c: &'a sea_orm::DatabaseTransaction,
-        keys: &'a Keyring,
-        id: MeetingId,
-    ) -> BoxFuture<'a, Result<Option<Self>, DomainError>> {
-        Box::pin(load_meeting(c, keys, id))
-    }
-
-    fn save<'a>(
-        &'a self,
-        c: &'a sea_orm::DatabaseTransaction,
-        keys: &'a Keyring,
-        event: &'a MeetingEvent,
-    ) -> BoxFuture<'a, Result<(), DomainError>> {
-        Box::pin(save_meeting(c, keys, self, event))
-    }
-}
+shared!(
+    InformationSession,
+    SessionId,
+    perspectief_core::SessionCommand,
+    SessionEvent,
+    Aggregate::Session,
+    EntityKind::InformationSession,
+    load_session,
+    save_session
+);
+shared!(
+    ChainMeeting,
+    MeetingId,
+    perspectief_core::MeetingCommand,
+    MeetingEvent,
+    Aggregate::Meeting,
+    EntityKind::ChainMeeting,
+    load_meeting,
+    save_meeting
+);

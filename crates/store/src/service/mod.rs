@@ -86,7 +86,7 @@ impl Store {
         self.audited(entry, result.map(|(value, _)| value)).await
     }
 
-    async fn write<T: 'static>(&self, entry: AuditEntry, work: Work) -> Result<T, DomainError> {
+    pub(crate) async fn write<T: 'static>(&self, entry: AuditEntry, work: Work) -> Result<T, DomainError> {
         downcast(self.inner.writer.submit(entry, Some(work)).await?)
     }
 
@@ -596,10 +596,8 @@ impl PerspectiefService for Store {
         cmd: SessionCommand,
     ) -> Result<InformationSession, DomainError> {
         let mut entry = self.entry(caller, Action::Update, "execute_session");
-        if let SessionCommand::RegisterAttendance { participant } | SessionCommand::RemoveAttendance { participant } =
-            &cmd
-        {
-            entry.participant = Some(*participant);
+        if let Some(participant) = cmd.participant() {
+            entry.participant = Some(participant);
             entry.category = Some(DataCategory::Guidance);
         }
         self.execute_shared::<InformationSession>(

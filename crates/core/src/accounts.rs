@@ -288,7 +288,11 @@ pub const fn is_staff_role(role: Role) -> bool {
 /// An account's organisation fits its role: staff roles belong to the foundation, partner and
 /// municipality roles to their own organisation. Checked after the caller is authorised to
 /// add accounts.
-pub fn check_account_organisation(role: Role, organisation: OrganisationId, foundation: OrganisationId) -> Result<(), DomainError> {
+pub fn check_account_organisation(
+    role: Role,
+    organisation: OrganisationId,
+    foundation: OrganisationId,
+) -> Result<(), DomainError> {
     let staff = is_staff_role(role);
     if staff && organisation != foundation {
         return Err(DomainError::field(
@@ -350,8 +354,14 @@ mod tests {
         assert!(check_account_organisation(Role::ProjectLead, foundation, foundation).is_ok());
         assert!(check_account_organisation(Role::ChainPartner, partner, foundation).is_ok());
         let code = |r: Result<(), DomainError>| r.unwrap_err().violations().map(|v| v.0[0].code.clone());
-        assert_eq!(code(check_account_organisation(Role::Auditor, partner, foundation)).as_deref(), Some("not_foundation"));
-        assert_eq!(code(check_account_organisation(Role::ChainPartner, foundation, foundation)).as_deref(), Some("is_foundation"));
+        assert_eq!(
+            code(check_account_organisation(Role::Auditor, partner, foundation)).as_deref(),
+            Some("not_foundation")
+        );
+        assert_eq!(
+            code(check_account_organisation(Role::ChainPartner, foundation, foundation)).as_deref(),
+            Some("is_foundation")
+        );
         assert_eq!(code(check_grant_organisation(foundation, foundation)).as_deref(), Some("is_foundation"));
         assert!(check_grant_organisation(partner, foundation).is_ok());
     }

@@ -14,8 +14,8 @@ use perspectief_core::service::{
     AuthFailure, Authenticator, Caller, PageRequest, ParticipantFilter, PerspectiefService, WorklistQuery, page_limit,
 };
 use perspectief_core::session::PlanSession;
-use perspectief_core::{MeetingId, ParticipantId, SessionId, SubsidyPeriod};
 use perspectief_core::time::{Clock, DateRange};
+use perspectief_core::{MeetingId, ParticipantId, SessionId, SubsidyPeriod};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
@@ -376,9 +376,9 @@ impl<S: PerspectiefService + 'static> pb::session_service_server::SessionService
         let from: chrono::NaiveDate =
             crate::convert::required(req.start_date, &root.child("start_date")).map_err(status)?;
         let to: chrono::NaiveDate = crate::convert::required(req.end_date, &root.child("end_date")).map_err(status)?;
-        let period = DateRange::new(from, to).and_then(|r| r.at_most(366)).map_err(|_| {
-            invalid_field("end_date", "the end date lies from the start date to 366 days after it")
-        })?;
+        let period = DateRange::new(from, to)
+            .and_then(|r| r.at_most(366))
+            .map_err(|_| invalid_field("end_date", "the end date lies from the start date to 366 days after it"))?;
         let sessions = self.svc.list_sessions(&caller, period.from(), period.to()).await.map_err(status)?;
         Ok(Response::new(pb::ListSessionsResponse { sessions: to_protos(&sessions) }))
     }

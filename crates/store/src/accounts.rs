@@ -7,9 +7,9 @@
 use chrono::{DateTime, Duration, Utc};
 use perspectief_core::access::{Action, Actor, CategorySet, ConfidentialityLevel, DataCategory, Grant, Resource, Role};
 use perspectief_core::accounts::{
-    check_account_organisation, check_grant_organisation,
     Confirmation, ConfirmationKind, ConfirmationRecord, OrganisationGrant, PendingConfirmation, TokenInfo,
-    TokenRejection, UserAccount, decide_confirmation, reads_case_data,
+    TokenRejection, UserAccount, check_account_organisation, check_grant_organisation, decide_confirmation,
+    reads_case_data,
 };
 use perspectief_core::organisation::NamedOrganisation;
 use perspectief_core::service::{AuditEntry, Caller};
@@ -650,14 +650,8 @@ impl Store {
         let confirmer = caller.actor;
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
-                let row = sql::one(
-                    txn,
-                    &format!("SELECT {USER_COLUMNS}, created_by FROM users WHERE id = $1"),
-                    [id.to_string().into()],
-                )
-                .await
-                .map_err(db)?
-                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::User, id: id.to_string() })?;
+                let select = format!("SELECT {USER_COLUMNS}, created_by FROM users WHERE id = $1");
+                let row = sql::found(txn, &select, EntityKind::User, id.to_string()).await?;
                 let account = read_user(&row)?;
                 let pending = PendingConfirmation {
                     kind: ConfirmationKind::Account,
@@ -683,16 +677,10 @@ impl Store {
         let confirmer = caller.actor;
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
-                let row = sql::one(
-                    txn,
-                    "SELECT t.id, t.user_id, t.label, t.created_at, t.expires_at, t.revoked_at, t.confirmed_at, \
-                     t.created_by, u.role, u.confirmed_at AS account_confirmed_at \
-                     FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
-                    [id.to_string().into()],
-                )
-                .await
-                .map_err(db)?
-                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Token, id: id.to_string() })?;
+                let select = "SELECT t.id, t.user_id, t.label, t.created_at, t.expires_at, t.revoked_at, \
+                              t.confirmed_at, t.created_by, u.role, u.confirmed_at AS account_confirmed_at \
+                              FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1";
+                let row = sql::found(txn, select, EntityKind::Token, id.to_string()).await?;
                 let token = read_token(&row)?;
                 let pending = PendingConfirmation {
                     kind: ConfirmationKind::Token,

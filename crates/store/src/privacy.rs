@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signer, SigningKey};
 use perspectief_core::access::Actor;
 use perspectief_core::access::{Action, Resource};
+use perspectief_core::app::review_once;
 use perspectief_core::case::Case;
 use perspectief_core::meeting::MeetingEvent;
 use perspectief_core::privacy::{
@@ -18,7 +19,6 @@ use perspectief_core::privacy::{
     ConsentOverrideRequest, ConsentOverrideReview, ExportSources, ParticipantExport, PrivacyService, ReviewedAccess,
     SignedCheckpoint, hex_encode,
 };
-use perspectief_core::app::review_once;
 use perspectief_core::service::{AuditRecord, Caller, Purpose, page_limit};
 use perspectief_core::session::SessionEvent;
 use perspectief_core::time::amsterdam_date;
@@ -194,10 +194,8 @@ impl UnderReview {
         today: chrono::NaiveDate,
     ) -> Result<sea_orm::QueryResult, DomainError> {
         policy.decide(actor, Action::Search, &Resource::AuditLog, today).into_result()?;
-        sql::one(txn, &format!("SELECT {} FROM {} WHERE id = $1", self.columns, self.table), [self.id.clone().into()])
-            .await
-            .map_err(db)?
-            .ok_or_else(|| DomainError::NotFound { entity: self.access, id: self.id.clone() })
+        let select = format!("SELECT {} FROM {} WHERE id = $1", self.columns, self.table);
+        sql::found(txn, &select, self.access, self.id.clone()).await
     }
 
     /// Record the review, once (the core's rule, asked again as the row is written, where a

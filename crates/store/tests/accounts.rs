@@ -326,11 +326,8 @@ async fn the_whole_database_is_the_administrators_and_asking_is_audited() {
     });
     let log = store.audit_log(&auditor, None, 0, 500).await.unwrap();
     for operation in ["backup", "dev_seed"] {
-        let on_record: Vec<(UserId, AuditOutcome)> = log
-            .iter()
-            .filter(|r| r.entry.operation == operation)
-            .map(|r| (r.entry.user, r.entry.outcome))
-            .collect();
+        let on_record: Vec<(UserId, AuditOutcome)> =
+            log.iter().filter(|r| r.entry.operation == operation).map(|r| (r.entry.user, r.entry.outcome)).collect();
         assert_eq!(
             on_record,
             [(lead.actor.user, AuditOutcome::Denied), (admin.actor.user, AuditOutcome::Success)],

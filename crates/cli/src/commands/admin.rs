@@ -364,7 +364,9 @@ pub async fn token_cmd(store: &Store, ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
 pub async fn backup(store: &Store, ctx: &Ctx, url: &str, args: BackupArgs) -> Result<()> {
     // The whole database: the core's decision (the administrator's alone), on record.
     match store.authorise(&ctx.caller, Action::Export, Resource::Database, "backup").await {
-        Err(DomainError::AccessDenied(_)) => return Err(Failure::new(crate::exit::PERMISSION, t!("error-backup-role"))),
+        Err(DomainError::AccessDenied(_)) => {
+            return Err(Failure::new(crate::exit::PERMISSION, t!("error-backup-role")));
+        }
         other => other?,
     }
     if sqlite_path(url).is_none() {

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use perspectief_core::access::DataCategory;
-use perspectief_core::app::profile::{ProfileField, ProfileFields as _, filled_in, merge_profile};
 use perspectief_core::activity::{ActivityCode, SubsidyPeriod, Target, TargetMeasure, Theme};
+use perspectief_core::app::profile::{ProfileField, ProfileFields as _, filled_in, merge_profile};
 use perspectief_core::case::{Case, CaseCommand, NewAgreement};
 use perspectief_core::codes::{CountryCode, LanguageCode};
 use perspectief_core::contact::ContactLocation;

@@ -108,11 +108,7 @@ pub fn filled_in<T: ProfileFields + Default + PartialEq>(given: &T) -> Vec<Profi
 /// assert_eq!(merged.family_name, None, "named and left empty: cleared");
 /// assert_eq!(merged.lvv_location.as_deref(), Some("Jan Tooropstraat"));
 /// ```
-pub fn merge_profile<T: ProfileFields>(
-    current: &T,
-    given: &T,
-    fields: impl IntoIterator<Item = ProfileField>,
-) -> T {
+pub fn merge_profile<T: ProfileFields>(current: &T, given: &T, fields: impl IntoIterator<Item = ProfileField>) -> T {
     let mut merged = current.clone();
     for field in fields {
         merged.take(field, given);

@@ -460,7 +460,8 @@ mod tests {
         let refused = policy.decide_progress_report(&partner, &case, ctx.today).unwrap_err();
         assert!(matches!(refused, DenyReason::NoConsent { .. }), "{refused:?}");
         // The project worker has the report on the assignment.
-        let own = Actor { user: worker, organisation: policy.foundation, role: Role::ProjectWorker, grant: Grant::NONE };
+        let own =
+            Actor { user: worker, organisation: policy.foundation, role: Role::ProjectWorker, grant: Grant::NONE };
         assert_eq!(policy.decide_progress_report(&own, &case, ctx.today).unwrap().1, Basis::Assignment);
     }
 }

@@ -467,9 +467,9 @@ async fn save_case_event<C: ConnectionTrait>(
 async fn project<C: ConnectionTrait>(c: &C, case: &Case, change: &CaseChange) -> Result<(), DomainError> {
     let p = case.id().to_string();
     let row = match change {
-        CaseChange::GoalSet(perspectief_core::Goal { id, .. }) | CaseChange::GoalStatusChanged { goal: id, .. } => {
-            case.goal(*id).map(|g| dated_status("goals", "deadline", g.id.to_string(), p, g.deadline, g.status.as_str()))
-        }
+        CaseChange::GoalSet(perspectief_core::Goal { id, .. }) | CaseChange::GoalStatusChanged { goal: id, .. } => case
+            .goal(*id)
+            .map(|g| dated_status("goals", "deadline", g.id.to_string(), p, g.deadline, g.status.as_str())),
         CaseChange::AgreementMade { agreement: perspectief_core::Agreement { id, .. }, .. }
         | CaseChange::AgreementSettled { agreement: id, .. } => case
             .agreement(*id)

@@ -13,16 +13,12 @@ use perspectief_core::case::{Case, CaseCommand, CaseEvent, CommandContext, Regis
 use perspectief_core::meeting::{ChainMeeting, MeetingCommand};
 use perspectief_core::service::{
     AuditEntry, AuditRecord, Caller, ChainVerification, Executed, FeedEvent, FeedPage, Page, PageRequest,
-    ParticipantFilter, ParticipantSummary, PerspectiefService, Worklist, WorklistQuery,
-    page_limit,
+    ParticipantFilter, ParticipantSummary, PerspectiefService, Worklist, WorklistQuery, page_limit,
 };
 use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
 use perspectief_core::time::amsterdam_date;
 use perspectief_core::view::{CaseView, Visibility};
-use perspectief_core::{
-    DenyReason, DomainError, EntityKind, MeetingId, ParticipantId, SessionId,
-    UserId,
-};
+use perspectief_core::{DenyReason, DomainError, EntityKind, MeetingId, ParticipantId, SessionId, UserId};
 
 mod tokens;
 mod worklist;

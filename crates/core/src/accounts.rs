@@ -311,6 +311,22 @@ pub fn check_account_organisation(
     Ok(())
 }
 
+/// The longest a token may be valid for, in days (a year, leap years included).
+pub const MAX_TOKEN_DAYS: i64 = 366;
+
+/// A token is valid for 1 day to [`MAX_TOKEN_DAYS`] days. Checked after the caller is
+/// authorised to create tokens.
+pub fn check_token_validity(valid_for: chrono::Duration) -> Result<(), DomainError> {
+    if valid_for <= chrono::Duration::zero() || valid_for > chrono::Duration::days(MAX_TOKEN_DAYS) {
+        return Err(DomainError::field(
+            "valid_for",
+            "out_of_range",
+            format!("a token is valid for 1 day to {MAX_TOKEN_DAYS} days"),
+        ));
+    }
+    Ok(())
+}
+
 /// A grant is for an organisation outside the foundation: the foundation's own staff are
 /// authorised by their roles. Checked after the caller is authorised to set grants.
 pub fn check_grant_organisation(organisation: OrganisationId, foundation: OrganisationId) -> Result<(), DomainError> {

@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 use perspectief_core::access::{Action, Actor, CategorySet, ConfidentialityLevel, DataCategory, Grant, Resource, Role};
 use perspectief_core::accounts::{
     Confirmation, ConfirmationKind, ConfirmationRecord, OrganisationGrant, PendingConfirmation, TokenInfo,
-    TokenRejection, UserAccount, check_account_organisation, check_grant_organisation, decide_confirmation,
-    reads_case_data,
+    TokenRejection, UserAccount, check_account_organisation, check_grant_organisation, check_token_validity,
+    decide_confirmation, reads_case_data,
 };
 use perspectief_core::organisation::NamedOrganisation;
 use perspectief_core::service::{AuditEntry, Caller};
@@ -23,7 +23,7 @@ use crate::writer::{Output, Work};
 use crate::{Store, StoreError};
 
 /// The longest a token may be valid.
-pub const MAX_TOKEN_DAYS: i64 = 366;
+pub use perspectief_core::accounts::MAX_TOKEN_DAYS;
 
 const PREFIX: &str = "pt1";
 
@@ -172,30 +172,32 @@ impl Store {
         operation: &str,
         work: Work,
     ) -> Result<T, DomainError> {
-        self.admin_job_checked(caller, action, resource, operation, || Ok(()), work).await
+        self.admin_job_prepared(caller, action, resource, operation, || Ok(work)).await
     }
 
-    /// [`Store::admin_job`] with a check of the request (the core's rule) made once the caller
-    /// is authorised: a refused check is logged as the refusal it is, and a caller who may not
-    /// do this at all learns nothing about the request.
-    pub(crate) async fn admin_job_checked<T: 'static>(
+    /// [`Store::admin_job`] whose work is prepared (the request checked by the core's rules)
+    /// once the caller is authorised: authorise first, always. A refused check is logged as the
+    /// refusal it is, and a caller who may not do this at all learns nothing about the request.
+    pub(crate) async fn admin_job_prepared<T: 'static>(
         &self,
         caller: &Caller,
         action: Action,
         resource: Resource<'static>,
         operation: &str,
-        check: impl FnOnce() -> Result<(), DomainError>,
-        work: Work,
+        prepare: impl FnOnce() -> Result<Work, DomainError>,
     ) -> Result<T, DomainError> {
         let mut entry = AuditEntry::new(caller, self.now(), action, operation);
-        let checked = self.require(caller, action, &resource).and_then(|basis| {
+        let prepared = self.require(caller, action, &resource).and_then(|basis| {
             entry.basis = Some(basis);
-            check()
+            prepare()
         });
-        if let Err(e) = checked {
-            self.inner.writer.submit(entry.with_outcome::<()>(&Err(e.clone())), None).await?;
-            return Err(e);
-        }
+        let work = match prepared {
+            Ok(work) => work,
+            Err(e) => {
+                self.inner.writer.submit(entry.with_outcome::<()>(&Err(e.clone())), None).await?;
+                return Err(e);
+            }
+        };
         self.write(entry, work).await
     }
 
@@ -265,8 +267,8 @@ impl Store {
             })
         });
         // Authorise first: only then is the account's organisation checked (the core's rule).
-        let check = move || check_account_organisation(role, organisation, foundation);
-        self.admin_job_checked(caller, Action::Create, Resource::UserAccounts, "create_user", check, work).await
+        let prepare = move || check_account_organisation(role, organisation, foundation).map(|()| work);
+        self.admin_job_prepared(caller, Action::Create, Resource::UserAccounts, "create_user", prepare).await
     }
 
     /// Disable or re-enable an account (administrators only). A disabled account's tokens stop
@@ -334,64 +336,63 @@ impl Store {
         label: &str,
         valid_for: Duration,
     ) -> Result<(TokenInfo, String), DomainError> {
-        let label = Label::parse(label).map_err(|e| DomainError::from(e.at("label")))?;
-        if valid_for <= Duration::zero() || valid_for > Duration::days(MAX_TOKEN_DAYS) {
-            return Err(DomainError::field(
-                "valid_for",
-                "out_of_range",
-                format!("a token is valid for 1 day to {MAX_TOKEN_DAYS} days"),
-            ));
-        }
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).map_err(internal)?;
-        let secret = hex::encode(secret);
-        let now = sql::truncate(self.inner.clock.now());
-        let info = TokenInfo {
-            id: TokenId::from_uuid(uuid::Uuid::new_v4()),
-            user: user_id,
-            label,
-            created_at: now,
-            expires_at: now + valid_for,
-            revoked_at: None,
-            awaiting_confirmation: false,
+        // Authorise first: the label and the validity are checked once the caller may create
+        // tokens at all (the core's rule for the validity).
+        let mut token = String::new();
+        let prepare = || -> Result<Work, DomainError> {
+            let label = Label::parse(label).map_err(|e| DomainError::from(e.at("label")))?;
+            check_token_validity(valid_for)?;
+            let mut secret = [0u8; 32];
+            getrandom::fill(&mut secret).map_err(internal)?;
+            let secret = hex::encode(secret);
+            let now = sql::truncate(self.inner.clock.now());
+            let info = TokenInfo {
+                id: TokenId::from_uuid(uuid::Uuid::new_v4()),
+                user: user_id,
+                label,
+                created_at: now,
+                expires_at: now + valid_for,
+                revoked_at: None,
+                awaiting_confirmation: false,
+            };
+            let by = caller.actor.user;
+            token = format!("{PREFIX}.{}.{secret}", info.id.as_uuid().simple());
+            let hash = secret_hash(&secret);
+            Ok(Box::new(move |txn, _entry| {
+                Box::pin(async move {
+                    let account = user(txn, user_id)
+                        .await?
+                        .ok_or_else(|| DomainError::NotFound { entity: EntityKind::User, id: user_id.to_string() })?;
+                    if account.disabled {
+                        return Err(DomainError::field("user", "disabled", "the account is disabled"));
+                    }
+                    // A new token gives its organisation access again: it must be active.
+                    let named = NamedOrganisation { organisation: account.organisation, new_reference: true };
+                    crate::organisations::require_named(txn, &[named]).await?;
+                    let awaiting = reads_case_data(account.role);
+                    sql::exec(
+                        txn,
+                        "INSERT INTO tokens (id, user_id, label, secret_hash, created_at, expires_at, revoked_at, \
+                         created_by, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
+                        [
+                            info.id.to_string().into(),
+                            info.user.to_string().into(),
+                            info.label.as_str().to_owned().into(),
+                            hash.into(),
+                            sql::micros(info.created_at).into(),
+                            sql::micros(info.expires_at).into(),
+                            by.to_string().into(),
+                            (!awaiting).then(|| sql::micros(info.created_at)).into(),
+                        ],
+                    )
+                    .await
+                    .map_err(db)?;
+                    Ok(Box::new(TokenInfo { awaiting_confirmation: awaiting, ..info }) as Output)
+                })
+            }))
         };
-        let by = caller.actor.user;
-        let token = format!("{PREFIX}.{}.{secret}", info.id.as_uuid().simple());
-        let hash = secret_hash(&secret);
-        let work: Work = Box::new(move |txn, _entry| {
-            Box::pin(async move {
-                let account = user(txn, user_id)
-                    .await?
-                    .ok_or_else(|| DomainError::NotFound { entity: EntityKind::User, id: user_id.to_string() })?;
-                if account.disabled {
-                    return Err(DomainError::field("user", "disabled", "the account is disabled"));
-                }
-                // A new token gives its organisation access again: it must be active.
-                let named = NamedOrganisation { organisation: account.organisation, new_reference: true };
-                crate::organisations::require_named(txn, &[named]).await?;
-                let awaiting = reads_case_data(account.role);
-                sql::exec(
-                    txn,
-                    "INSERT INTO tokens (id, user_id, label, secret_hash, created_at, expires_at, revoked_at, \
-                     created_by, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
-                    [
-                        info.id.to_string().into(),
-                        info.user.to_string().into(),
-                        info.label.as_str().to_owned().into(),
-                        hash.into(),
-                        sql::micros(info.created_at).into(),
-                        sql::micros(info.expires_at).into(),
-                        by.to_string().into(),
-                        (!awaiting).then(|| sql::micros(info.created_at)).into(),
-                    ],
-                )
-                .await
-                .map_err(db)?;
-                Ok(Box::new(TokenInfo { awaiting_confirmation: awaiting, ..info }) as Output)
-            })
-        });
         let info: TokenInfo =
-            self.admin_job(caller, Action::Create, Resource::AccessTokens, "create_token", work).await?;
+            self.admin_job_prepared(caller, Action::Create, Resource::AccessTokens, "create_token", prepare).await?;
         Ok((info, token))
     }
 
@@ -472,8 +473,8 @@ impl Store {
         let action = if grant.is_some() { Action::Update } else { Action::Erase };
         // Authorise first: only then is the organisation checked (the core's rule).
         let foundation = self.inner.policy.foundation;
-        let check = move || check_grant_organisation(organisation, foundation);
-        self.admin_job_checked(caller, action, Resource::UserAccounts, "set_grant", check, work).await
+        let prepare = move || check_grant_organisation(organisation, foundation).map(|()| work);
+        self.admin_job_prepared(caller, action, Resource::UserAccounts, "set_grant", prepare).await
     }
 
     /// Every organisation's grant (administrators, and the project lead to see who may receive what).

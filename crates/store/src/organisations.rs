@@ -237,8 +237,6 @@ fn staff_offset(token: Option<&str>) -> Result<usize, DomainError> {
     }
 }
 
-const STAFF_ROLES: [Role; 4] = [Role::ProjectWorker, Role::ProjectLead, Role::Auditor, Role::Administrator];
-
 impl Store {
     /// Register an organisation (administrators only; logged as `add_organisation`). The
     /// foundation's own organisation is registered with the database; no other is of kind
@@ -248,15 +246,19 @@ impl Store {
         caller: &Caller,
         organisation: Organisation,
     ) -> Result<Organisation, DomainError> {
-        organisation.check(self.inner.policy.foundation)?;
-        let (now, by) = (self.now(), caller.actor.user);
-        let work: Work = Box::new(move |txn, _entry| {
-            Box::pin(async move {
-                insert(txn, &organisation, now, &by.to_string()).await?;
-                Ok(Box::new(organisation) as Output)
-            })
-        });
-        self.admin_job(caller, Action::Create, Resource::Organisations, "add_organisation", work).await
+        let (now, by, foundation) = (self.now(), caller.actor.user, self.inner.policy.foundation);
+        // Authorise first: the organisation is checked (the core's rule) once the caller may
+        // register organisations at all.
+        let prepare = move || -> Result<Work, DomainError> {
+            organisation.check(foundation)?;
+            Ok(Box::new(move |txn, _entry| {
+                Box::pin(async move {
+                    insert(txn, &organisation, now, &by.to_string()).await?;
+                    Ok(Box::new(organisation) as Output)
+                })
+            }))
+        };
+        self.admin_job_prepared(caller, Action::Create, Resource::Organisations, "add_organisation", prepare).await
     }
 
     /// Change an organisation, named by id or code (administrators only; logged as
@@ -369,7 +371,7 @@ impl DirectoryService for Store {
             for r in &rows {
                 let role: Role =
                     serde_json::from_value(serde_json::Value::String(get(r, "role").map_err(db)?)).map_err(internal)?;
-                if !STAFF_ROLES.contains(&role) {
+                if !perspectief_core::accounts::is_staff_role(role) {
                     continue;
                 }
                 staff.push(StaffMember {

@@ -257,7 +257,7 @@ async fn an_administrator_cannot_give_themselves_access_to_case_data() {
 /// Authorise first: a caller who may not manage accounts or grants is refused as such (and the
 /// refusal is on record) before the request itself is checked, so an account for the wrong
 /// organisation or a grant for the foundation tells them nothing. The administrator still gets
-/// the validation error, also on record.
+/// the validation error, also on record. The same holds for a token's validity.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn account_and_grant_checks_come_after_authorisation_and_are_audited() {
     for backend in all_backends().await {
@@ -280,22 +280,20 @@ async fn account_and_grant_checks_come_after_authorisation_and_are_audited() {
         assert_eq!(code(store.create_user(&lead, staff_outside.clone()).await), "access_denied");
         assert_eq!(code(store.set_grant(&lead, foundation, grant).await), "access_denied");
         assert_eq!(code(store.create_user(&admin, staff_outside).await), "invalid_input");
+        // The same for a token's validity: refused as such only to the administrator.
+        let too_long = Duration::days(400);
+        assert_eq!(code(store.create_token(&lead, admin.actor.user, "x", too_long).await), "access_denied");
+        assert_eq!(code(store.create_token(&admin, admin.actor.user, "x", too_long).await), "invalid_input");
         assert_eq!(code(store.set_grant(&admin, foundation, grant).await), "invalid_input");
 
-        let auditor = Caller::local(Actor {
-            user: UserId::from_u128(30),
-            organisation: foundation,
-            role: Role::Auditor,
-            grant: perspectief_core::access::Grant::NONE,
-        });
-        let log = store.audit_log(&auditor, None, 0, 500).await.unwrap();
+        let log = store.audit_log(&auditor(&store), None, 0, 500).await.unwrap();
         let outcomes = |operation: &str| -> Vec<(UserId, AuditOutcome, Option<String>)> {
             log.iter()
                 .filter(|r| r.entry.operation == operation)
                 .map(|r| (r.entry.user, r.entry.outcome, r.entry.error_code.clone()))
                 .collect()
         };
-        for operation in ["create_user", "set_grant"] {
+        for operation in ["create_user", "create_token", "set_grant"] {
             assert_eq!(
                 outcomes(operation),
                 [
@@ -318,13 +316,7 @@ async fn the_whole_database_is_the_administrators_and_asking_is_audited() {
         assert_eq!(code(store.authorise(&lead, action, Resource::Database, operation).await), "access_denied");
         store.authorise(&admin, action, Resource::Database, operation).await.unwrap();
     }
-    let auditor = Caller::local(Actor {
-        user: UserId::from_u128(30),
-        organisation: store.policy().foundation,
-        role: Role::Auditor,
-        grant: perspectief_core::access::Grant::NONE,
-    });
-    let log = store.audit_log(&auditor, None, 0, 500).await.unwrap();
+    let log = store.audit_log(&auditor(&store), None, 0, 500).await.unwrap();
     for operation in ["backup", "dev_seed"] {
         let on_record: Vec<(UserId, AuditOutcome)> =
             log.iter().filter(|r| r.entry.operation == operation).map(|r| (r.entry.user, r.entry.outcome)).collect();
@@ -334,4 +326,14 @@ async fn the_whole_database_is_the_administrators_and_asking_is_audited() {
             "{operation}"
         );
     }
+}
+
+/// The foundation's auditor, who reads the access log.
+fn auditor(store: &perspectief_store::Store) -> Caller {
+    Caller::local(Actor {
+        user: UserId::from_u128(30),
+        organisation: store.policy().foundation,
+        role: Role::Auditor,
+        grant: perspectief_core::access::Grant::NONE,
+    })
 }

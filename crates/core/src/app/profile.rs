@@ -116,21 +116,32 @@ pub fn merge_profile<T: ProfileFields>(current: &T, given: &T, fields: impl Into
     merged
 }
 
-impl ProfileFields for RegisterParticipantInput {
-    fn take(&mut self, field: ProfileField, given: &Self) {
-        match field {
-            ProfileField::GivenNames => self.given_names.clone_from(&given.given_names),
-            ProfileField::FamilyName => self.family_name.clone_from(&given.family_name),
-            ProfileField::Aliases => self.aliases.clone_from(&given.aliases),
-            ProfileField::DateOfBirth => self.date_of_birth.clone_from(&given.date_of_birth),
-            ProfileField::CountryOfOrigin => self.country_of_origin.clone_from(&given.country_of_origin),
-            ProfileField::Nationalities => self.nationalities.clone_from(&given.nationalities),
-            ProfileField::Languages => self.languages.clone_from(&given.languages),
-            ProfileField::VNumber => self.v_number.clone_from(&given.v_number),
-            ProfileField::LvvLocation => self.lvv_location.clone_from(&given.lvv_location),
+/// Implements [`ProfileFields`] for a profile type whose fields are named as the profile's
+/// (the CLI's typed input here, the API's profile message in the gRPC crate): taking a field is
+/// cloning it, so the translation is written once.
+#[macro_export]
+macro_rules! profile_fields {
+    ($t:ty) => {
+        impl $crate::app::profile::ProfileFields for $t {
+            fn take(&mut self, field: $crate::app::profile::ProfileField, given: &Self) {
+                use $crate::app::profile::ProfileField as F;
+                match field {
+                    F::GivenNames => self.given_names.clone_from(&given.given_names),
+                    F::FamilyName => self.family_name.clone_from(&given.family_name),
+                    F::Aliases => self.aliases.clone_from(&given.aliases),
+                    F::DateOfBirth => self.date_of_birth.clone_from(&given.date_of_birth),
+                    F::CountryOfOrigin => self.country_of_origin.clone_from(&given.country_of_origin),
+                    F::Nationalities => self.nationalities.clone_from(&given.nationalities),
+                    F::Languages => self.languages.clone_from(&given.languages),
+                    F::VNumber => self.v_number.clone_from(&given.v_number),
+                    F::LvvLocation => self.lvv_location.clone_from(&given.lvv_location),
+                }
+            }
         }
-    }
+    };
 }
+
+profile_fields!(RegisterParticipantInput);
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeSet;
 
-use perspectief_core::app::profile::{ProfileField, ProfileFields, merge_profile};
+use perspectief_core::app::profile::{ProfileField, merge_profile};
 use perspectief_core::{
     ActivityCode, AgreementId, CaseCommand, ConsentId, ContactId, DataCategory, DomainError, GoalId, JudgmentId,
     NewAgreement, NewContact, NewGoal, ObstacleId, OrganisationId, ParticipantId, ReferralId, RegisterParticipant,
@@ -772,22 +772,8 @@ fn is_filled(p: &pb::ParticipantProfile, field: &str) -> bool {
     }
 }
 
-/// The API's profile message, field by field, for the core's merge ([`merge_profile`]).
-impl ProfileFields for pb::ParticipantProfile {
-    fn take(&mut self, field: ProfileField, given: &Self) {
-        match field {
-            ProfileField::GivenNames => self.given_names.clone_from(&given.given_names),
-            ProfileField::FamilyName => self.family_name.clone_from(&given.family_name),
-            ProfileField::Aliases => self.aliases.clone_from(&given.aliases),
-            ProfileField::DateOfBirth => self.date_of_birth.clone_from(&given.date_of_birth),
-            ProfileField::CountryOfOrigin => self.country_of_origin.clone_from(&given.country_of_origin),
-            ProfileField::Nationalities => self.nationalities.clone_from(&given.nationalities),
-            ProfileField::Languages => self.languages.clone_from(&given.languages),
-            ProfileField::VNumber => self.v_number.clone_from(&given.v_number),
-            ProfileField::LvvLocation => self.lvv_location.clone_from(&given.lvv_location),
-        }
-    }
-}
+// The API's profile message, field by field, for the core's merge ([`merge_profile`]).
+perspectief_core::profile_fields!(pb::ParticipantProfile);
 
 impl ProfileUpdate {
     /// The profile after the change: `current` with the named fields taken from the request

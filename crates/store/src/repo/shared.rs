@@ -45,17 +45,52 @@ async fn save_aggregate_event<C: ConnectionTrait, T: Serialize>(
     Ok(())
 }
 
+/// A session's or meeting's row (`select`, its id as `$1`), opened; `None` when there is none.
+async fn load_row<C: ConnectionTrait, T: DeserializeOwned>(
+    c: &C,
+    keys: &Keyring,
+    select: &str,
+    id: impl std::fmt::Display,
+    aad: impl Fn(Option<u64>) -> String,
+) -> Result<Option<T>, DomainError> {
+    let row = sql::one(c, select, [id.to_string().into()]).await.map_err(db)?;
+    let Some(row) = row else { return Ok(None) };
+    open_aggregate_row(keys, &row, aad).map(Some)
+}
+
+/// The first row of a session or meeting: a taken id already exists.
+fn inserted(r: Result<u64, DbErr>, entity: EntityKind, id: &str) -> Result<(), DomainError> {
+    match r {
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(DomainError::AlreadyExists { entity, id: id.to_owned() }),
+        Err(e) => Err(db(e)),
+    }
+}
+
+/// A later row: `n` rows updated where the version was `expected`, else a conflict naming the
+/// stored version.
+async fn updated<C: ConnectionTrait>(
+    c: &C,
+    n: u64,
+    aggregate: Aggregate,
+    id: &str,
+    expected: u64,
+) -> Result<(), DomainError> {
+    if n == 1 {
+        return Ok(());
+    }
+    let current = stored_version(c, aggregate, id).await?.unwrap_or(0);
+    Err(DomainError::VersionConflict { expected, current })
+}
+
 /// Load a session.
 pub(crate) async fn load_session<C: ConnectionTrait>(
     c: &C,
     keys: &Keyring,
     id: SessionId,
 ) -> Result<Option<InformationSession>, DomainError> {
-    let row = sql::one(c, &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1"), [id.to_string().into()])
+    load_row(c, keys, &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1"), id, |v| session_aad(id, v))
         .await
-        .map_err(db)?;
-    let Some(row) = row else { return Ok(None) };
-    open_aggregate_row(keys, &row, |v| session_aad(id, v)).map(Some)
 }
 
 /// Save a session after an event (the first event inserts it).
@@ -84,13 +119,7 @@ pub(crate) async fn save_session<C: ConnectionTrait>(
             ],
         )
         .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(DomainError::AlreadyExists { entity: EntityKind::InformationSession, id });
-            }
-            Err(e) => return Err(db(e)),
-        }
+        inserted(r, EntityKind::InformationSession, &id)?;
     } else {
         let n = sql::exec(
             c,
@@ -109,10 +138,7 @@ pub(crate) async fn save_session<C: ConnectionTrait>(
         )
         .await
         .map_err(db)?;
-        if n != 1 {
-            let current = stored_version(c, Aggregate::Session, &id).await?.unwrap_or(0);
-            return Err(DomainError::VersionConflict { expected: event.version - 1, current });
-        }
+        updated(c, n, Aggregate::Session, &id, event.version - 1).await?;
     }
     match &event.change {
         SessionChange::AttendanceRegistered { participant } => {
@@ -187,11 +213,8 @@ pub(crate) async fn load_meeting<C: ConnectionTrait>(
     keys: &Keyring,
     id: MeetingId,
 ) -> Result<Option<ChainMeeting>, DomainError> {
-    let row = sql::one(c, &format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1"), [id.to_string().into()])
+    load_row(c, keys, &format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1"), id, |v| meeting_aad(id, v))
         .await
-        .map_err(db)?;
-    let Some(row) = row else { return Ok(None) };
-    open_aggregate_row(keys, &row, |v| meeting_aad(id, v)).map(Some)
 }
 
 /// Save a meeting after an event (the first event inserts it).
@@ -210,13 +233,7 @@ pub(crate) async fn save_meeting<C: ConnectionTrait>(
             [id.clone().into(), 1i64.into(), sql::date(m.date()).into(), key_id.into(), state.into()],
         )
         .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(DomainError::AlreadyExists { entity: EntityKind::ChainMeeting, id });
-            }
-            Err(e) => return Err(db(e)),
-        }
+        inserted(r, EntityKind::ChainMeeting, &id)?;
     } else {
         let n = sql::exec(
             c,
@@ -231,10 +248,7 @@ pub(crate) async fn save_meeting<C: ConnectionTrait>(
         )
         .await
         .map_err(db)?;
-        if n != 1 {
-            let current = stored_version(c, Aggregate::Meeting, &id).await?.unwrap_or(0);
-            return Err(DomainError::VersionConflict { expected: event.version - 1, current });
-        }
+        updated(c, n, Aggregate::Meeting, &id, event.version - 1).await?;
     }
     save_aggregate_event(
         c,

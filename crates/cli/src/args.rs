@@ -1,16 +1,18 @@
 //! Parsing values from the command line: dates, times, domain choices.
 
 use chrono::{DateTime, Days, Months, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use perspectief_store::Clock as _;
 use serde::de::DeserializeOwned;
 
-/// Now, from the system clock (the core never reads it; the adapter does).
+/// Now, by the one system clock (the store's: the core never reads one; the CLI's own reads,
+/// such as what "today" means in an argument, use the same clock the store does).
 pub fn now() -> DateTime<Utc> {
-    DateTime::<Utc>::from(std::time::SystemTime::now())
+    perspectief_store::SystemClock.now()
 }
 
 /// Today in Amsterdam.
 pub fn today() -> NaiveDate {
-    perspectief_core::time::amsterdam_date(now())
+    perspectief_store::SystemClock.today()
 }
 
 /// A stable snake_case value into a domain enum.

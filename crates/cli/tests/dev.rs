@@ -31,3 +31,27 @@ fn dev_seed_fills_an_empty_database_deterministically_and_refuses_a_second_time(
     assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
     assert!(stderr(&out).contains("lege database"), "{}", stderr(&out));
 }
+
+/// The whole database (a backup, synthetic data) is the administrator's by the core's access
+/// policy, and a project worker's attempt is refused with the role's message and on record.
+#[test]
+fn a_workers_backup_and_seed_are_refused_and_on_record() {
+    let i = Install::new();
+    let out = i.cmd().args(["backup"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Alleen een beheerder"), "{}", stderr(&out));
+    let out = i.cmd().args(["dev", "seed", "--participants", "5"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+
+    let auditor = i.json(&["--as", &i.admin, "user", "add", "--name", "Controleur Test", "--role", "auditor"]);
+    let auditor = auditor["user"].as_str().unwrap().to_owned();
+    let log = i.json(&["--as", &auditor, "audit", "log", "--limit", "500"]);
+    let refused: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"] == "denied" && r["user"] == i.worker.as_str())
+        .map(|r| r["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(refused, ["backup", "dev_seed"], "{log}");
+}

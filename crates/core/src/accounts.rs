@@ -14,6 +14,7 @@
 //! ([`TokenRejection::AwaitingConfirmation`]). Every such account and token, with who asked and
 //! who confirmed, is listed for review beside the break-glass reads.
 
+use crate::ViolationCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -279,6 +280,67 @@ impl TokenRejection {
     }
 }
 
+/// Whether `role` is one of the foundation's own (staff) roles; the others are held by users of
+/// partner organisations and the municipality.
+pub const fn is_staff_role(role: Role) -> bool {
+    matches!(role, Role::ProjectWorker | Role::ProjectLead | Role::Auditor | Role::Administrator)
+}
+
+/// An account's organisation fits its role: staff roles belong to the foundation, partner and
+/// municipality roles to their own organisation. Checked after the caller is authorised to
+/// add accounts.
+pub fn check_account_organisation(
+    role: Role,
+    organisation: OrganisationId,
+    foundation: OrganisationId,
+) -> Result<(), DomainError> {
+    let staff = is_staff_role(role);
+    if staff && organisation != foundation {
+        return Err(DomainError::field(
+            "organisation",
+            ViolationCode::NotFoundation,
+            "staff roles belong to the foundation's own organisation",
+        ));
+    }
+    if !staff && organisation == foundation {
+        return Err(DomainError::field(
+            "organisation",
+            ViolationCode::IsFoundation,
+            "partner and municipality accounts belong to their own organisation",
+        ));
+    }
+    Ok(())
+}
+
+/// The longest a token may be valid for, in days (a year, leap years included).
+pub const MAX_TOKEN_DAYS: i64 = 366;
+
+/// A token is valid for 1 day to [`MAX_TOKEN_DAYS`] days. Checked after the caller is
+/// authorised to create tokens.
+pub fn check_token_validity(valid_for: chrono::Duration) -> Result<(), DomainError> {
+    if valid_for <= chrono::Duration::zero() || valid_for > chrono::Duration::days(MAX_TOKEN_DAYS) {
+        return Err(DomainError::field(
+            "valid_for",
+            ViolationCode::OutOfRange,
+            format!("a token is valid for 1 day to {MAX_TOKEN_DAYS} days"),
+        ));
+    }
+    Ok(())
+}
+
+/// A grant is for an organisation outside the foundation: the foundation's own staff are
+/// authorised by their roles. Checked after the caller is authorised to set grants.
+pub fn check_grant_organisation(organisation: OrganisationId, foundation: OrganisationId) -> Result<(), DomainError> {
+    if organisation == foundation {
+        return Err(DomainError::field(
+            "organisation",
+            ViolationCode::IsFoundation,
+            "the foundation's own staff are authorised by their roles, not by a grant",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};
@@ -301,5 +363,17 @@ mod tests {
         assert!(!t.is_valid_at(t0 + Duration::days(30)));
         t.revoked_at = Some(t0 + Duration::days(1));
         assert!(!t.is_valid_at(t0 + Duration::days(2)));
+    }
+
+    #[test]
+    fn staff_belong_to_the_foundation_and_partners_to_their_own() {
+        let (foundation, partner) = (OrganisationId::from_u128(1), OrganisationId::from_u128(2));
+        assert!(check_account_organisation(Role::ProjectLead, foundation, foundation).is_ok());
+        assert!(check_account_organisation(Role::ChainPartner, partner, foundation).is_ok());
+        let code = |r: Result<(), DomainError>| r.unwrap_err().violations().map(|v| v.0[0].code.code());
+        assert_eq!(code(check_account_organisation(Role::Auditor, partner, foundation)), Some("not_foundation"));
+        assert_eq!(code(check_account_organisation(Role::ChainPartner, foundation, foundation)), Some("is_foundation"));
+        assert_eq!(code(check_grant_organisation(foundation, foundation)), Some("is_foundation"));
+        assert!(check_grant_organisation(partner, foundation).is_ok());
     }
 }

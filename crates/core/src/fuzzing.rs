@@ -66,7 +66,7 @@ struct Input {
     actor: Actor,
     action: Action,
     today: NaiveDate,
-    /// 0..=12: case data, referral, then the other resources in [`OTHER_RESOURCES`]'s order.
+    /// 0..=14: case data, referral, then the other resources in [`OTHER_RESOURCES`]'s order.
     resource: u8,
     category: DataCategory,
     project_worker: UserId,
@@ -211,7 +211,7 @@ use Role::{Administrator, Auditor, ChainPartner, MunicipalCaseManager, ProjectLe
 /// The documentation's table of the other resources: per resource, per role (in the
 /// table's column order), the actions allowed.
 #[allow(clippy::type_complexity)]
-const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 12] = [
+const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 13] = [
     (
         Resource::ParticipantDirectory,
         [
@@ -342,6 +342,17 @@ const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 12] = [
             (ChainPartner, &[]),
             (Auditor, &[]),
             (Administrator, &[Read, Update]),
+        ],
+    ),
+    (
+        Resource::Database,
+        [
+            (ProjectWorker, &[]),
+            (ProjectLead, &[]),
+            (MunicipalCaseManager, &[]),
+            (ChainPartner, &[]),
+            (Auditor, &[]),
+            (Administrator, &[Create, Export]),
         ],
     ),
 ];

@@ -99,6 +99,7 @@
 pub mod access;
 pub mod accounts;
 pub mod activity;
+pub mod app;
 pub mod case;
 pub mod codes;
 pub mod contact;

@@ -135,6 +135,17 @@ pub enum MeetingCommand {
     },
 }
 
+impl MeetingCommand {
+    /// The participant the command adds to the agenda, who must be registered: the meeting
+    /// cannot see the register, so the application service checks it before deciding.
+    pub fn adds_participant(&self) -> Option<ParticipantId> {
+        match self {
+            Self::AddToAgenda { participant, .. } => Some(*participant),
+            _ => None,
+        }
+    }
+}
+
 /// A recorded change to a meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingEvent {

@@ -74,6 +74,25 @@ pub enum SessionCommand {
     },
 }
 
+impl SessionCommand {
+    /// The participant the command concerns, if one (recorded in the access log).
+    pub fn participant(&self) -> Option<ParticipantId> {
+        match self {
+            Self::RegisterAttendance { participant } | Self::RemoveAttendance { participant } => Some(*participant),
+            _ => None,
+        }
+    }
+
+    /// The participant the command adds to the session, who must be registered: the session
+    /// cannot see the register, so the application service checks it before deciding.
+    pub fn adds_participant(&self) -> Option<ParticipantId> {
+        match self {
+            Self::RegisterAttendance { participant } => Some(*participant),
+            _ => None,
+        }
+    }
+}
+
 /// A change to a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]

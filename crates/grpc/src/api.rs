@@ -14,6 +14,7 @@ use perspectief_core::service::{
     AuthFailure, Authenticator, Caller, PageRequest, ParticipantFilter, PerspectiefService, WorklistQuery, page_limit,
 };
 use perspectief_core::session::PlanSession;
+use perspectief_core::time::{Clock, DateRange};
 use perspectief_core::{MeetingId, ParticipantId, SessionId, SubsidyPeriod};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
@@ -137,14 +138,14 @@ impl<S> Api<S> {
     }
 }
 
-/// A whole case file with its output-only fields for today (Amsterdam).
-fn case_file(case: &perspectief_core::case::Case) -> pb::CaseFile {
-    case_view_file(&perspectief_core::view::CaseView::whole(case))
+/// A whole case file with its output-only fields for `today` (Amsterdam, by the service's clock).
+fn case_file(case: &perspectief_core::case::Case, today: chrono::NaiveDate) -> pb::CaseFile {
+    case_view_file(&perspectief_core::view::CaseView::whole(case), today)
 }
 
-/// A case file as the caller may see it, with its output-only fields for today (Amsterdam).
-fn case_view_file(view: &perspectief_core::view::CaseView) -> pb::CaseFile {
-    crate::convert::case_model::case_file_on(view, perspectief_core::time::amsterdam_date(chrono::Utc::now()))
+/// A case file as the caller may see it, with its output-only fields for `today`.
+fn case_view_file(view: &perspectief_core::view::CaseView, today: chrono::NaiveDate) -> pb::CaseFile {
+    crate::convert::case_model::case_file_on(view, today)
 }
 
 fn status(e: DomainError) -> Status {
@@ -211,7 +212,7 @@ impl<S: PerspectiefService + 'static> Api<S> {
 macro_rules! case_service {
     ($($v:ident($req:ident, $method:ident) $fields:tt),* $(,)?) => {
         #[tonic::async_trait]
-        impl<S: PerspectiefService + 'static> pb::case_service_server::CaseService for Api<S> {
+        impl<S: PerspectiefService + Clock + 'static> pb::case_service_server::CaseService for Api<S> {
             async fn create_participant(
                 &self,
                 request: Request<pb::CreateParticipantRequest>,
@@ -223,7 +224,7 @@ macro_rules! case_service {
                     .register_participant(&caller, cmd)
                     .await
                     .map_err(|e| status(registration_in_request_terms(e)))?;
-                Ok(Response::new(case_file(&case)))
+                Ok(Response::new(case_file(&case, self.svc.today())))
             }
 
             async fn get_case_file(
@@ -234,7 +235,7 @@ macro_rules! case_service {
                 let id: ParticipantId =
                     parse_name("participants", &request.get_ref().name, &Field::root().child("name")).map_err(status)?;
                 let view = self.svc.case_view(&caller, id).await.map_err(status)?;
-                Ok(Response::new(case_view_file(&view)))
+                Ok(Response::new(case_view_file(&view, self.svc.today())))
             }
 
             async fn list_participants(
@@ -284,7 +285,7 @@ macro_rules! case_service {
                     .await
                     .map_err(|e| status(update.in_request_terms(&command, e)))?;
                 let case = self.svc.get_case(&caller, update.participant).await.map_err(status)?;
-                Ok(Response::new(case_file(&case)))
+                Ok(Response::new(case_file(&case, self.svc.today())))
             }
 
             async fn get_worklist(
@@ -342,10 +343,10 @@ impl<S: PerspectiefService + 'static> pb::session_service_server::SessionService
         let from: chrono::NaiveDate =
             crate::convert::required(req.start_date, &root.child("start_date")).map_err(status)?;
         let to: chrono::NaiveDate = crate::convert::required(req.end_date, &root.child("end_date")).map_err(status)?;
-        if to < from || (to - from).num_days() > 366 {
-            return Err(invalid_field("end_date", "the end date lies from the start date to 366 days after it"));
-        }
-        let sessions = self.svc.list_sessions(&caller, from, to).await.map_err(status)?;
+        let period = DateRange::new(from, to)
+            .and_then(|r| r.at_most(366))
+            .map_err(|_| invalid_field("end_date", "the end date lies from the start date to 366 days after it"))?;
+        let sessions = self.svc.list_sessions(&caller, period.from(), period.to()).await.map_err(status)?;
         Ok(Response::new(pb::ListSessionsResponse { sessions: to_protos(&sessions) }))
     }
 
@@ -497,16 +498,16 @@ impl<S: PerspectiefService + 'static> pb::audit_service_server::AuditService for
     }
 }
 
-/// The day a report is for: the given one, or today (Europe/Amsterdam) when absent.
-fn as_of(date: Option<pb::Date>) -> Result<chrono::NaiveDate, Status> {
+/// The day a report is for: the given one, or `today` (Amsterdam, by the service's clock).
+fn as_of(date: Option<pb::Date>, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, Status> {
     match date {
         Some(d) => FromProto::from_proto(d, &Field::root().child("as_of")).map_err(status),
-        None => Ok(perspectief_core::time::amsterdam_date(chrono::Utc::now())),
+        None => Ok(today),
     }
 }
 
 #[tonic::async_trait]
-impl<S: PerspectiefService + ReportingService + perspectief_core::organisation::DirectoryService + 'static>
+impl<S: PerspectiefService + ReportingService + perspectief_core::organisation::DirectoryService + Clock + 'static>
     pb::report_service_server::ReportService for Api<S>
 {
     async fn get_subsidy_report(
@@ -517,7 +518,7 @@ impl<S: PerspectiefService + ReportingService + perspectief_core::organisation::
         let req = request.into_inner();
         let period =
             parse_name(SUBSIDY_PERIODS, &req.subsidy_period, &Field::root().child("subsidy_period")).map_err(status)?;
-        let as_of = as_of(req.as_of)?;
+        let as_of = as_of(req.as_of, self.svc.today())?;
         let report = self.svc.subsidy_report(&caller, period, as_of).await.map_err(status)?;
         Ok(Response::new(report.to_proto()))
     }
@@ -542,7 +543,7 @@ impl<S: PerspectiefService + ReportingService + perspectief_core::organisation::
         let req = request.into_inner();
         let period =
             parse_name(SUBSIDY_PERIODS, &req.subsidy_period, &Field::root().child("subsidy_period")).map_err(status)?;
-        let as_of = as_of(req.as_of)?;
+        let as_of = as_of(req.as_of, self.svc.today())?;
         let query: FigureQuery = convert((req.figure, req.slice))?;
         let drilldown = self.svc.subsidy_drilldown(&caller, period, as_of, query).await.map_err(status)?;
         Ok(Response::new(drilldown.to_proto()))

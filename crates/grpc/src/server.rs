@@ -8,6 +8,7 @@ use std::time::Duration;
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::ReportingService;
 use perspectief_core::service::{Authenticator, PerspectiefService, UserDirectory};
+use perspectief_core::time::Clock;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 
@@ -129,7 +130,8 @@ pub enum ServeError {
 }
 
 /// Serve on `incoming` until `shutdown` completes, then stop accepting calls and let the calls
-/// in flight finish.
+/// in flight finish. The service is also the server's clock (a case file's output-only fields
+/// and a report's default day are for its today), so server and store agree on the day.
 pub async fn serve<S>(
     service: Arc<S>,
     config: ServerConfig,
@@ -137,7 +139,7 @@ pub async fn serve<S>(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError>
 where
-    S: PerspectiefService + ReportingService + DirectoryService + Authenticator + UserDirectory + 'static,
+    S: PerspectiefService + ReportingService + DirectoryService + Authenticator + UserDirectory + Clock + 'static,
 {
     let (health_reporter, health) = tonic_health::server::health_reporter();
     health_reporter.set_serving::<ReferenceDataServiceServer<ReferenceData>>().await;

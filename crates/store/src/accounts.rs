@@ -9,7 +9,8 @@ use perspectief_core::ViolationCode;
 use perspectief_core::access::{Action, Actor, CategorySet, ConfidentialityLevel, DataCategory, Grant, Resource, Role};
 use perspectief_core::accounts::{
     Confirmation, ConfirmationKind, ConfirmationRecord, OrganisationGrant, PendingConfirmation, TokenInfo,
-    TokenRejection, UserAccount, decide_confirmation, reads_case_data,
+    TokenRejection, UserAccount, check_account_organisation, check_grant_organisation, check_token_validity,
+    decide_confirmation, reads_case_data,
 };
 use perspectief_core::organisation::NamedOrganisation;
 use perspectief_core::service::{AuditEntry, Caller};
@@ -23,7 +24,7 @@ use crate::writer::{Output, Work};
 use crate::{Store, StoreError};
 
 /// The longest a token may be valid.
-pub const MAX_TOKEN_DAYS: i64 = 366;
+pub use perspectief_core::accounts::MAX_TOKEN_DAYS;
 
 const PREFIX: &str = "pt1";
 
@@ -172,17 +173,49 @@ impl Store {
         operation: &str,
         work: Work,
     ) -> Result<T, DomainError> {
-        let mut entry = AuditEntry::new(caller, sql::truncate(self.inner.clock.now()), action, operation);
-        let today = perspectief_core::time::amsterdam_date(self.inner.clock.now());
-        match self.inner.policy.decide(&caller.actor, action, &resource, today).into_result() {
-            Ok(basis) => entry.basis = Some(basis),
+        self.admin_job_prepared(caller, action, resource, operation, || Ok(work)).await
+    }
+
+    /// [`Store::admin_job`] whose work is prepared (the request checked by the core's rules)
+    /// once the caller is authorised: authorise first, always. A refused check is logged as the
+    /// refusal it is, and a caller who may not do this at all learns nothing about the request.
+    pub(crate) async fn admin_job_prepared<T: 'static>(
+        &self,
+        caller: &Caller,
+        action: Action,
+        resource: Resource<'static>,
+        operation: &str,
+        prepare: impl FnOnce() -> Result<Work, DomainError>,
+    ) -> Result<T, DomainError> {
+        let mut entry = AuditEntry::new(caller, self.now(), action, operation);
+        let prepared = self.require(caller, action, &resource).and_then(|basis| {
+            entry.basis = Some(basis);
+            prepare()
+        });
+        let work = match prepared {
+            Ok(work) => work,
             Err(e) => {
                 self.inner.writer.submit(entry.with_outcome::<()>(&Err(e.clone())), None).await?;
                 return Err(e);
             }
-        }
-        let out: Output = self.inner.writer.submit(entry, Some(work)).await?;
-        out.downcast::<T>().map(|b| *b).map_err(|_| internal("writer returned an unexpected type"))
+        };
+        self.write(entry, work).await
+    }
+
+    /// Authorise, with the core's policy, a local operation on `resource` that runs outside the
+    /// store's write path (a backup, `dev seed`), and put it on record, allowed or refused,
+    /// before it runs.
+    pub async fn authorise(
+        &self,
+        caller: &Caller,
+        action: Action,
+        resource: Resource<'_>,
+        operation: &str,
+    ) -> Result<(), DomainError> {
+        let mut entry = self.entry(caller, action, operation);
+        let decided = self.require(caller, action, &resource);
+        entry.basis = decided.as_ref().ok().copied();
+        self.audited(entry, decided.map(|_| ())).await
     }
 
     /// Create the first administrator of a new database (what `perspectief init` does). Refused
@@ -221,24 +254,9 @@ impl Store {
     /// account whose role reads case data waits for a project lead's confirmation
     /// ([`Store::confirm_account`]); until then its tokens are refused.
     pub async fn create_user(&self, caller: &Caller, account: UserAccount) -> Result<UserAccount, DomainError> {
-        let staff =
-            matches!(account.role, Role::ProjectWorker | Role::ProjectLead | Role::Auditor | Role::Administrator);
-        if staff && account.organisation != self.inner.policy.foundation {
-            return Err(DomainError::field(
-                "organisation",
-                ViolationCode::NotFoundation,
-                "staff roles belong to the foundation's own organisation",
-            ));
-        }
-        if !staff && account.organisation == self.inner.policy.foundation {
-            return Err(DomainError::field(
-                "organisation",
-                ViolationCode::IsFoundation,
-                "partner and municipality accounts belong to their own organisation",
-            ));
-        }
         let now = sql::truncate(self.inner.clock.now());
         let by = caller.actor.user;
+        let (role, organisation, foundation) = (account.role, account.organisation, self.inner.policy.foundation);
         let account = UserAccount { awaiting_confirmation: reads_case_data(account.role), ..account };
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
@@ -249,7 +267,9 @@ impl Store {
                 Ok(Box::new(account) as Output)
             })
         });
-        self.admin_job(caller, Action::Create, Resource::UserAccounts, "create_user", work).await
+        // Authorise first: only then is the account's organisation checked (the core's rule).
+        let prepare = move || check_account_organisation(role, organisation, foundation).map(|()| work);
+        self.admin_job_prepared(caller, Action::Create, Resource::UserAccounts, "create_user", prepare).await
     }
 
     /// Disable or re-enable an account (administrators only). A disabled account's tokens stop
@@ -281,16 +301,29 @@ impl Store {
 
     /// All accounts (administrators, and the project lead to see who has access).
     pub async fn list_users(&self, caller: &Caller) -> Result<Vec<UserAccount>, DomainError> {
+        let select = format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id");
+        self.admin_list(caller, Resource::UserAccounts, "list_users", select, Vec::new(), read_user).await
+    }
+
+    /// An administrative listing (`select` with its `values`), each row read with `read`,
+    /// authorised for `resource` and logged as `operation`.
+    async fn admin_list<T: Send + 'static>(
+        &self,
+        caller: &Caller,
+        resource: Resource<'static>,
+        operation: &str,
+        select: String,
+        values: Vec<sea_orm::Value>,
+        read: fn(&QueryResult) -> Result<T, DomainError>,
+    ) -> Result<Vec<T>, DomainError> {
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
-                let rows = sql::all(txn, &format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id"), [])
-                    .await
-                    .map_err(db)?;
-                let users = rows.iter().map(read_user).collect::<Result<Vec<_>, _>>()?;
-                Ok(Box::new(users) as Output)
+                let rows = sql::all(txn, &select, values).await.map_err(db)?;
+                let items = rows.iter().map(read).collect::<Result<Vec<_>, _>>()?;
+                Ok(Box::new(items) as Output)
             })
         });
-        self.admin_job(caller, Action::Read, Resource::UserAccounts, "list_users", work).await
+        self.admin_job(caller, Action::Read, resource, operation, work).await
     }
 
     /// Create a token for a user, valid for `valid_for` (at most a year). Returns the token's
@@ -304,64 +337,63 @@ impl Store {
         label: &str,
         valid_for: Duration,
     ) -> Result<(TokenInfo, String), DomainError> {
-        let label = Label::parse(label).map_err(|e| DomainError::from(e.at("label")))?;
-        if valid_for <= Duration::zero() || valid_for > Duration::days(MAX_TOKEN_DAYS) {
-            return Err(DomainError::field(
-                "valid_for",
-                ViolationCode::OutOfRange,
-                format!("a token is valid for 1 day to {MAX_TOKEN_DAYS} days"),
-            ));
-        }
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).map_err(internal)?;
-        let secret = hex::encode(secret);
-        let now = sql::truncate(self.inner.clock.now());
-        let info = TokenInfo {
-            id: TokenId::from_uuid(uuid::Uuid::new_v4()),
-            user: user_id,
-            label,
-            created_at: now,
-            expires_at: now + valid_for,
-            revoked_at: None,
-            awaiting_confirmation: false,
+        // Authorise first: the label and the validity are checked once the caller may create
+        // tokens at all (the core's rule for the validity).
+        let mut token = String::new();
+        let prepare = || -> Result<Work, DomainError> {
+            let label = Label::parse(label).map_err(|e| DomainError::from(e.at("label")))?;
+            check_token_validity(valid_for)?;
+            let mut secret = [0u8; 32];
+            getrandom::fill(&mut secret).map_err(internal)?;
+            let secret = hex::encode(secret);
+            let now = sql::truncate(self.inner.clock.now());
+            let info = TokenInfo {
+                id: TokenId::from_uuid(uuid::Uuid::new_v4()),
+                user: user_id,
+                label,
+                created_at: now,
+                expires_at: now + valid_for,
+                revoked_at: None,
+                awaiting_confirmation: false,
+            };
+            let by = caller.actor.user;
+            token = format!("{PREFIX}.{}.{secret}", info.id.as_uuid().simple());
+            let hash = secret_hash(&secret);
+            Ok(Box::new(move |txn, _entry| {
+                Box::pin(async move {
+                    let account = user(txn, user_id)
+                        .await?
+                        .ok_or_else(|| DomainError::NotFound { entity: EntityKind::User, id: user_id.to_string() })?;
+                    if account.disabled {
+                        return Err(DomainError::field("user", ViolationCode::Disabled, "the account is disabled"));
+                    }
+                    // A new token gives its organisation access again: it must be active.
+                    let named = NamedOrganisation { organisation: account.organisation, new_reference: true };
+                    crate::organisations::require_named(txn, &[named]).await?;
+                    let awaiting = reads_case_data(account.role);
+                    sql::exec(
+                        txn,
+                        "INSERT INTO tokens (id, user_id, label, secret_hash, created_at, expires_at, revoked_at, \
+                         created_by, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
+                        [
+                            info.id.to_string().into(),
+                            info.user.to_string().into(),
+                            info.label.as_str().to_owned().into(),
+                            hash.into(),
+                            sql::micros(info.created_at).into(),
+                            sql::micros(info.expires_at).into(),
+                            by.to_string().into(),
+                            (!awaiting).then(|| sql::micros(info.created_at)).into(),
+                        ],
+                    )
+                    .await
+                    .map_err(db)?;
+                    Ok(Box::new(TokenInfo { awaiting_confirmation: awaiting, ..info }) as Output)
+                })
+            }))
         };
-        let by = caller.actor.user;
-        let token = format!("{PREFIX}.{}.{secret}", info.id.as_uuid().simple());
-        let hash = secret_hash(&secret);
-        let work: Work = Box::new(move |txn, _entry| {
-            Box::pin(async move {
-                let account = user(txn, user_id)
-                    .await?
-                    .ok_or_else(|| DomainError::NotFound { entity: EntityKind::User, id: user_id.to_string() })?;
-                if account.disabled {
-                    return Err(DomainError::field("user", ViolationCode::Disabled, "the account is disabled"));
-                }
-                // A new token gives its organisation access again: it must be active.
-                let named = NamedOrganisation { organisation: account.organisation, new_reference: true };
-                crate::organisations::require_named(txn, &[named]).await?;
-                let awaiting = reads_case_data(account.role);
-                sql::exec(
-                    txn,
-                    "INSERT INTO tokens (id, user_id, label, secret_hash, created_at, expires_at, revoked_at, \
-                     created_by, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
-                    [
-                        info.id.to_string().into(),
-                        info.user.to_string().into(),
-                        info.label.as_str().to_owned().into(),
-                        hash.into(),
-                        sql::micros(info.created_at).into(),
-                        sql::micros(info.expires_at).into(),
-                        by.to_string().into(),
-                        (!awaiting).then(|| sql::micros(info.created_at)).into(),
-                    ],
-                )
-                .await
-                .map_err(db)?;
-                Ok(Box::new(TokenInfo { awaiting_confirmation: awaiting, ..info }) as Output)
-            })
-        });
         let info: TokenInfo =
-            self.admin_job(caller, Action::Create, Resource::AccessTokens, "create_token", work).await?;
+            self.admin_job_prepared(caller, Action::Create, Resource::AccessTokens, "create_token", prepare).await?;
         Ok((info, token))
     }
 
@@ -393,27 +425,12 @@ impl Store {
 
     /// Tokens, optionally of one user (never their secrets).
     pub async fn list_tokens(&self, caller: &Caller, user_id: Option<UserId>) -> Result<Vec<TokenInfo>, DomainError> {
-        let work: Work = Box::new(move |txn, _entry| {
-            Box::pin(async move {
-                let rows = match user_id {
-                    Some(u) => {
-                        sql::all(
-                            txn,
-                            &format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE user_id = $1 ORDER BY created_at, id"),
-                            [u.to_string().into()],
-                        )
-                        .await
-                    }
-                    None => {
-                        sql::all(txn, &format!("SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id"), []).await
-                    }
-                }
-                .map_err(db)?;
-                let tokens = rows.iter().map(read_token).collect::<Result<Vec<_>, _>>()?;
-                Ok(Box::new(tokens) as Output)
-            })
-        });
-        self.admin_job(caller, Action::Read, Resource::AccessTokens, "list_tokens", work).await
+        let (filter, values) = match user_id {
+            Some(u) => (" WHERE user_id = $1", vec![u.to_string().into()]),
+            None => ("", Vec::new()),
+        };
+        let select = format!("SELECT {TOKEN_COLUMNS} FROM tokens{filter} ORDER BY created_at, id");
+        self.admin_list(caller, Resource::AccessTokens, "list_tokens", select, values, read_token).await
     }
 
     /// Set (or, with `None`, remove) the grant of an organisation outside the foundation:
@@ -425,13 +442,6 @@ impl Store {
         organisation: OrganisationId,
         grant: Option<Grant>,
     ) -> Result<Option<OrganisationGrant>, DomainError> {
-        if organisation == self.inner.policy.foundation {
-            return Err(DomainError::field(
-                "organisation",
-                ViolationCode::IsFoundation,
-                "the foundation's own staff are authorised by their roles, not by a grant",
-            ));
-        }
         let now = sql::truncate(self.inner.clock.now());
         let by = caller.actor.user;
         let work: Work = Box::new(move |txn, _entry| {
@@ -462,35 +472,26 @@ impl Store {
             })
         });
         let action = if grant.is_some() { Action::Update } else { Action::Erase };
-        self.admin_job(caller, action, Resource::UserAccounts, "set_grant", work).await
+        // Authorise first: only then is the organisation checked (the core's rule).
+        let foundation = self.inner.policy.foundation;
+        let prepare = move || check_grant_organisation(organisation, foundation).map(|()| work);
+        self.admin_job_prepared(caller, action, Resource::UserAccounts, "set_grant", prepare).await
     }
 
     /// Every organisation's grant (administrators, and the project lead to see who may receive what).
     pub async fn list_grants(&self, caller: &Caller) -> Result<Vec<OrganisationGrant>, DomainError> {
-        let work: Work = Box::new(move |txn, _entry| {
-            Box::pin(async move {
-                let rows = sql::all(
-                    txn,
-                    "SELECT organisation_id, categories, max_level, updated_at, updated_by FROM grants \
-                     ORDER BY organisation_id",
-                    [],
-                )
-                .await
-                .map_err(db)?;
-                let mut grants = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    grants.push(OrganisationGrant {
-                        organisation: OrganisationId::parse(&get::<String>(r, "organisation_id").map_err(db)?)
-                            .map_err(internal)?,
-                        grant: read_grant(r).map_err(|e| internal(e.to_string()))?,
-                        updated_at: sql::from_micros(get(r, "updated_at").map_err(db)?).map_err(db)?,
-                        updated_by: UserId::parse(&get::<String>(r, "updated_by").map_err(db)?).map_err(internal)?,
-                    });
-                }
-                Ok(Box::new(grants) as Output)
+        let select = "SELECT organisation_id, categories, max_level, updated_at, updated_by FROM grants \
+                      ORDER BY organisation_id";
+        self.admin_list(caller, Resource::UserAccounts, "list_grants", select.to_owned(), Vec::new(), |r| {
+            Ok(OrganisationGrant {
+                organisation: OrganisationId::parse(&get::<String>(r, "organisation_id").map_err(db)?)
+                    .map_err(internal)?,
+                grant: read_grant(r).map_err(|e| internal(e.to_string()))?,
+                updated_at: sql::from_micros(get(r, "updated_at").map_err(db)?).map_err(db)?,
+                updated_by: UserId::parse(&get::<String>(r, "updated_by").map_err(db)?).map_err(internal)?,
             })
-        });
-        self.admin_job(caller, Action::Read, Resource::UserAccounts, "list_grants", work).await
+        })
+        .await
     }
 
     /// The grant of an organisation ([`Grant::NONE`] without one): a fact about an
@@ -651,14 +652,8 @@ impl Store {
         let confirmer = caller.actor;
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
-                let row = sql::one(
-                    txn,
-                    &format!("SELECT {USER_COLUMNS}, created_by FROM users WHERE id = $1"),
-                    [id.to_string().into()],
-                )
-                .await
-                .map_err(db)?
-                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::User, id: id.to_string() })?;
+                let select = format!("SELECT {USER_COLUMNS}, created_by FROM users WHERE id = $1");
+                let row = sql::found(txn, &select, EntityKind::User, id.to_string()).await?;
                 let account = read_user(&row)?;
                 let pending = PendingConfirmation {
                     kind: ConfirmationKind::Account,
@@ -684,16 +679,10 @@ impl Store {
         let confirmer = caller.actor;
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
-                let row = sql::one(
-                    txn,
-                    "SELECT t.id, t.user_id, t.label, t.created_at, t.expires_at, t.revoked_at, t.confirmed_at, \
-                     t.created_by, u.role, u.confirmed_at AS account_confirmed_at \
-                     FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1",
-                    [id.to_string().into()],
-                )
-                .await
-                .map_err(db)?
-                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Token, id: id.to_string() })?;
+                let select = "SELECT t.id, t.user_id, t.label, t.created_at, t.expires_at, t.revoked_at, \
+                              t.confirmed_at, t.created_by, u.role, u.confirmed_at AS account_confirmed_at \
+                              FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1";
+                let row = sql::found(txn, select, EntityKind::Token, id.to_string()).await?;
                 let token = read_token(&row)?;
                 let pending = PendingConfirmation {
                     kind: ConfirmationKind::Token,

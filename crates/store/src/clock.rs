@@ -1,15 +1,14 @@
-//! Where the store gets the time from. The core never reads a clock; the store does, through
-//! this trait, so tests can set the time.
+//! Where the time comes from. The core never reads a clock; it names the port
+//! ([`perspectief_core::time::Clock`]), and this is the one implementation that reads the
+//! system's. The store tells time with the clock it was opened with, and hands the same clock
+//! on (the store is itself a [`Clock`]): the gRPC server and the CLI use it, so tests can set
+//! the time for all of them.
 
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
 
-/// A source of the current instant.
-pub trait Clock: Send + Sync {
-    /// Now.
-    fn now(&self) -> DateTime<Utc>;
-}
+pub use perspectief_core::time::Clock;
 
 /// The system clock.
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,5 +45,12 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The store's own clock, for the adapters that serve it (the gRPC server's "today").
+impl Clock for crate::Store {
+    fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
     }
 }

@@ -238,7 +238,7 @@ impl Store {
                 Ok(Box::new(request) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     /// Confirm a pending erasure request and carry it out: a second person (another project
@@ -307,7 +307,7 @@ impl Store {
                 Ok(Box::new(record) as Output)
             })
         });
-        let record: ErasureRequest = crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)?;
+        let record: ErasureRequest = self.write(entry, work).await?;
         crate::retention::compact(self).await?;
         let plans: BTreeMap<ParticipantId, RetentionPlan> = [(
             record.participant,
@@ -351,25 +351,32 @@ impl Store {
                 Ok(Box::new(record) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     /// The erasure requests, oldest first, at most `limit` (capped like any page): the project
     /// lead and the auditor.
     pub async fn erasure_requests(&self, caller: &Caller, limit: u32) -> Result<Vec<ErasureRequest>, DomainError> {
-        let entry = self.entry(caller, Action::Search, "erasure_requests");
+        let select = format!("SELECT {REQUEST_COLUMNS} FROM erasure_requests ORDER BY requested_at, id LIMIT $1");
+        self.erasure_listing(caller, "erasure_requests", &select, limit, request_record).await
+    }
+
+    /// A listing of erasure's records (`select`, its limit as `$1`), each read with `record`:
+    /// whom the core lets see erasure's records, on record as a search.
+    async fn erasure_listing<T>(
+        &self,
+        caller: &Caller,
+        operation: &str,
+        select: &str,
+        limit: u32,
+        record: fn(&sea_orm::QueryResult, &crate::Keyring) -> Result<T, DomainError>,
+    ) -> Result<Vec<T>, DomainError> {
+        let entry = self.entry(caller, Action::Search, operation);
         self.read(entry, async {
             let basis =
                 self.inner.policy.decide_erasure_listing(&caller.actor, amsterdam_date(self.now())).into_result()?;
-            let rows = sql::all(
-                &self.inner.reader,
-                &format!("SELECT {REQUEST_COLUMNS} FROM erasure_requests ORDER BY requested_at, id LIMIT $1"),
-                [i64::from(page_limit(limit)).into()],
-            )
-            .await
-            .map_err(db)?;
-            let records =
-                rows.iter().map(|r| request_record(r, &self.inner.keys)).collect::<Result<Vec<_>, DomainError>>()?;
+            let rows = sql::all(&self.inner.reader, select, [i64::from(page_limit(limit)).into()]).await.map_err(db)?;
+            let records = rows.iter().map(|r| record(r, &self.inner.keys)).collect::<Result<Vec<_>, DomainError>>()?;
             Ok((records, basis))
         })
         .await
@@ -422,7 +429,7 @@ impl Store {
                 Ok(Box::new(hold) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     /// Lift the legal hold set on a person, with a reason. The project lead only.
@@ -466,27 +473,13 @@ impl Store {
                 Ok(Box::new(hold) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     /// The legal holds, set and lifted, oldest first, at most `limit` (capped like any page):
     /// the project lead and the auditor.
     pub async fn legal_holds(&self, caller: &Caller, limit: u32) -> Result<Vec<LegalHold>, DomainError> {
-        let entry = self.entry(caller, Action::Search, "legal_holds");
-        self.read(entry, async {
-            let basis =
-                self.inner.policy.decide_erasure_listing(&caller.actor, amsterdam_date(self.now())).into_result()?;
-            let rows = sql::all(
-                &self.inner.reader,
-                &format!("SELECT {HOLD_COLUMNS} FROM legal_holds ORDER BY set_at, id LIMIT $1"),
-                [i64::from(page_limit(limit)).into()],
-            )
-            .await
-            .map_err(db)?;
-            let records =
-                rows.iter().map(|r| hold_record(r, &self.inner.keys)).collect::<Result<Vec<_>, DomainError>>()?;
-            Ok((records, basis))
-        })
-        .await
+        let select = format!("SELECT {HOLD_COLUMNS} FROM legal_holds ORDER BY set_at, id LIMIT $1");
+        self.erasure_listing(caller, "legal_holds", &select, limit, hold_record).await
     }
 }

@@ -98,19 +98,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         c,
         "INSERT INTO organisations (id, code, name, kind, domains, phone, email, address, active, \
          created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $11)",
-        [
-            o.id.to_string().into(),
-            o.code.as_str().to_owned().into(),
-            o.name.as_str().to_owned().into(),
-            o.kind.as_str().to_owned().into(),
-            domains_text(&o.domains).into(),
-            o.contact.phone.as_ref().map(|p| p.as_str().to_owned()).into(),
-            o.contact.email.as_ref().map(|e| e.as_str().to_owned()).into(),
-            o.contact.address.as_ref().map(|a| a.as_str().to_owned()).into(),
-            i64::from(o.active).into(),
-            sql::micros(at).into(),
-            by.to_owned().into(),
-        ],
+        row_values(o, at, by.to_owned()),
     )
     .await;
     match r {
@@ -123,6 +111,24 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     }
 }
 
+/// An organisation's columns in the order both writes bind them: id, code, name, kind,
+/// domains, phone, email, address, active, then the time and author of the write.
+fn row_values(o: &Organisation, at: DateTime<Utc>, by: String) -> [sea_orm::Value; 11] {
+    [
+        o.id.to_string().into(),
+        o.code.as_str().to_owned().into(),
+        o.name.as_str().to_owned().into(),
+        o.kind.as_str().to_owned().into(),
+        domains_text(&o.domains).into(),
+        o.contact.phone.as_ref().map(|p| p.as_str().to_owned()).into(),
+        o.contact.email.as_ref().map(|e| e.as_str().to_owned()).into(),
+        o.contact.address.as_ref().map(|a| a.as_str().to_owned()).into(),
+        i64::from(o.active).into(),
+        sql::micros(at).into(),
+        by.into(),
+    ]
+}
+
 async fn update<C: ConnectionTrait>(c: &C, o: &Organisation, at: DateTime<Utc>, by: UserId) -> Result<(), DomainError> {
     if let Some(holder) = find(c, &OrganisationRef::Code(o.code.clone())).await?
         && holder.id != o.id
@@ -133,19 +139,7 @@ async fn update<C: ConnectionTrait>(c: &C, o: &Organisation, at: DateTime<Utc>, 
         c,
         "UPDATE organisations SET code = $2, name = $3, kind = $4, domains = $5, phone = $6, email = $7, \
          address = $8, active = $9, updated_at = $10, updated_by = $11 WHERE id = $1",
-        [
-            o.id.to_string().into(),
-            o.code.as_str().to_owned().into(),
-            o.name.as_str().to_owned().into(),
-            o.kind.as_str().to_owned().into(),
-            domains_text(&o.domains).into(),
-            o.contact.phone.as_ref().map(|p| p.as_str().to_owned()).into(),
-            o.contact.email.as_ref().map(|e| e.as_str().to_owned()).into(),
-            o.contact.address.as_ref().map(|a| a.as_str().to_owned()).into(),
-            i64::from(o.active).into(),
-            sql::micros(at).into(),
-            by.to_string().into(),
-        ],
+        row_values(o, at, by.to_string()),
     )
     .await
     .map_err(db)?;
@@ -244,8 +238,6 @@ fn staff_offset(token: Option<&str>) -> Result<usize, DomainError> {
     }
 }
 
-const STAFF_ROLES: [Role; 4] = [Role::ProjectWorker, Role::ProjectLead, Role::Auditor, Role::Administrator];
-
 impl Store {
     /// Register an organisation (administrators only; logged as `add_organisation`). The
     /// foundation's own organisation is registered with the database; no other is of kind
@@ -255,15 +247,19 @@ impl Store {
         caller: &Caller,
         organisation: Organisation,
     ) -> Result<Organisation, DomainError> {
-        organisation.check(self.inner.policy.foundation)?;
-        let (now, by) = (self.now(), caller.actor.user);
-        let work: Work = Box::new(move |txn, _entry| {
-            Box::pin(async move {
-                insert(txn, &organisation, now, &by.to_string()).await?;
-                Ok(Box::new(organisation) as Output)
-            })
-        });
-        self.admin_job(caller, Action::Create, Resource::Organisations, "add_organisation", work).await
+        let (now, by, foundation) = (self.now(), caller.actor.user, self.inner.policy.foundation);
+        // Authorise first: the organisation is checked (the core's rule) once the caller may
+        // register organisations at all.
+        let prepare = move || -> Result<Work, DomainError> {
+            organisation.check(foundation)?;
+            Ok(Box::new(move |txn, _entry| {
+                Box::pin(async move {
+                    insert(txn, &organisation, now, &by.to_string()).await?;
+                    Ok(Box::new(organisation) as Output)
+                })
+            }))
+        };
+        self.admin_job_prepared(caller, Action::Create, Resource::Organisations, "add_organisation", prepare).await
     }
 
     /// Change an organisation, named by id or code (administrators only; logged as
@@ -376,7 +372,7 @@ impl DirectoryService for Store {
             for r in &rows {
                 let role: Role =
                     serde_json::from_value(serde_json::Value::String(get(r, "role").map_err(db)?)).map_err(internal)?;
-                if !STAFF_ROLES.contains(&role) {
+                if !perspectief_core::accounts::is_staff_role(role) {
                     continue;
                 }
                 staff.push(StaffMember {

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signer, SigningKey};
 use perspectief_core::access::Actor;
 use perspectief_core::access::{Action, Resource};
+use perspectief_core::app::review_once;
 use perspectief_core::case::Case;
 use perspectief_core::meeting::MeetingEvent;
 use perspectief_core::privacy::{
@@ -147,30 +148,82 @@ async fn rows_from(
     .map_err(db)
 }
 
-/// Record a review on the row `id` of `table`, once: `false` when it was already reviewed.
-#[allow(clippy::too_many_arguments)]
-async fn record_review<C: ConnectionTrait>(
-    txn: &C,
-    keys: &crate::Keyring,
-    table: &str,
-    id: &str,
-    aad: &str,
-    at: DateTime<Utc>,
-    by: perspectief_core::UserId,
-    note: &Text,
-) -> Result<bool, DomainError> {
-    let (key_id, sealed) = repo::seal(keys, aad, note)?;
-    let n = sql::exec(
-        txn,
-        &format!(
-            "UPDATE {table} SET reviewed_at = $2, reviewed_by = $3, review_key_id = $4, review_note = $5 \
-             WHERE id = $1 AND reviewed_at IS NULL"
-        ),
-        [id.to_owned().into(), sql::micros(at).into(), by.to_string().into(), key_id.into(), sealed.into()],
-    )
-    .await
-    .map_err(db)?;
-    Ok(n == 1)
+/// One access listed for review, as its review reads and writes it: the table and its
+/// columns, the row, the AAD its note is sealed under, and the kinds named in errors.
+struct UnderReview {
+    table: &'static str,
+    columns: &'static str,
+    id: String,
+    aad: String,
+    /// The access's kind, when there is no such row.
+    access: EntityKind,
+    /// The review's kind, when it was reviewed already.
+    review: EntityKind,
+}
+
+impl UnderReview {
+    fn break_glass(access: BreakGlassId) -> Self {
+        Self {
+            table: "break_glass",
+            columns: BREAK_GLASS_COLUMNS,
+            id: access.to_string(),
+            aad: review_aad(access),
+            access: EntityKind::BreakGlassAccess,
+            review: EntityKind::BreakGlassReview,
+        }
+    }
+
+    fn consent_override(id: ConsentOverrideId) -> Self {
+        Self {
+            table: "consent_overrides",
+            columns: CONSENT_OVERRIDE_COLUMNS,
+            id: id.to_string(),
+            aad: consent_override_review_aad(id),
+            access: EntityKind::ConsentOverride,
+            review: EntityKind::ConsentOverrideReview,
+        }
+    }
+
+    /// The access's row, or not found; only for a reviewer (anyone else does not learn
+    /// whether the access exists).
+    async fn row<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        policy: &perspectief_core::AccessPolicy,
+        actor: &Actor,
+        today: chrono::NaiveDate,
+    ) -> Result<sea_orm::QueryResult, DomainError> {
+        policy.decide(actor, Action::Search, &Resource::AuditLog, today).into_result()?;
+        let select = format!("SELECT {} FROM {} WHERE id = $1", self.columns, self.table);
+        sql::found(txn, &select, self.access, self.id.clone()).await
+    }
+
+    /// Record the review, once (the core's rule, asked again as the row is written, where a
+    /// concurrent review may have come first).
+    async fn record<C: ConnectionTrait>(
+        &self,
+        txn: &C,
+        keys: &crate::Keyring,
+        reviewed: bool,
+        at: DateTime<Utc>,
+        by: perspectief_core::UserId,
+        note: &Text,
+    ) -> Result<(), DomainError> {
+        review_once(reviewed, self.review, &self.id)?;
+        let (key_id, sealed) = repo::seal(keys, &self.aad, note)?;
+        let n = sql::exec(
+            txn,
+            &format!(
+                "UPDATE {} SET reviewed_at = $2, reviewed_by = $3, review_key_id = $4, review_note = $5 \
+                 WHERE id = $1 AND reviewed_at IS NULL",
+                self.table
+            ),
+            [self.id.clone().into(), sql::micros(at).into(), by.to_string().into(), key_id.into(), sealed.into()],
+        )
+        .await
+        .map_err(db)?;
+        review_once(n != 1, self.review, &self.id)
+    }
 }
 
 /// A `break_glass` row (columns [`BREAK_GLASS_COLUMNS`]) with its reason unsealed.
@@ -458,7 +511,7 @@ impl PrivacyService for Store {
                 Ok(Box::new(()) as Output)
             })
         });
-        let () = crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)?;
+        let () = self.write(entry, work).await?;
         Ok(export)
     }
 
@@ -497,7 +550,7 @@ impl PrivacyService for Store {
                 Ok(Box::new(case) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     async fn break_glass_log(
@@ -539,19 +592,8 @@ impl PrivacyService for Store {
         let today = amsterdam_date(self.now());
         let work: Work = Box::new(move |txn, entry| {
             Box::pin(async move {
-                // Only a reviewer learns whether an access exists.
-                policy.decide(&caller.actor, Action::Search, &Resource::AuditLog, today).into_result()?;
-                let row = sql::one(
-                    txn,
-                    &format!("SELECT {BREAK_GLASS_COLUMNS} FROM break_glass WHERE id = $1"),
-                    [access.to_string().into()],
-                )
-                .await
-                .map_err(db)?
-                .ok_or_else(|| DomainError::NotFound {
-                    entity: EntityKind::BreakGlassAccess,
-                    id: access.to_string(),
-                })?;
+                let under = UnderReview::break_glass(access);
+                let row = under.row(txn, &policy, &caller.actor, today).await?;
                 let mut record = break_glass_record(&row, &keys)?;
                 entry.participant = Some(record.participant);
                 let decision = match record.access {
@@ -566,20 +608,12 @@ impl PrivacyService for Store {
                     _ => policy.decide_break_glass_review(&caller.actor, record.user, today),
                 };
                 entry.basis = Some(decision.into_result()?);
-                let already =
-                    || DomainError::AlreadyExists { entity: EntityKind::BreakGlassReview, id: access.to_string() };
-                if record.review.is_some() {
-                    return Err(already());
-                }
-                let (id, aad, by) = (access.to_string(), review_aad(access), caller.actor.user);
-                if !record_review(txn, &keys, "break_glass", &id, &aad, entry.at, by, &note).await? {
-                    return Err(already());
-                }
+                under.record(txn, &keys, record.review.is_some(), entry.at, caller.actor.user, &note).await?;
                 record.review = Some(BreakGlassReview { at: entry.at, by: caller.actor.user, note });
                 Ok(Box::new(record) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 
     async fn consent_override_log(
@@ -613,33 +647,17 @@ impl PrivacyService for Store {
         let today = amsterdam_date(self.now());
         let work: Work = Box::new(move |txn, entry| {
             Box::pin(async move {
-                // Only a reviewer learns whether an override exists.
-                policy.decide(&caller.actor, Action::Search, &Resource::AuditLog, today).into_result()?;
-                let row = sql::one(
-                    txn,
-                    &format!("SELECT {CONSENT_OVERRIDE_COLUMNS} FROM consent_overrides WHERE id = $1"),
-                    [id.to_string().into()],
-                )
-                .await
-                .map_err(db)?
-                .ok_or_else(|| DomainError::NotFound { entity: EntityKind::ConsentOverride, id: id.to_string() })?;
+                let under = UnderReview::consent_override(id);
+                let row = under.row(txn, &policy, &caller.actor, today).await?;
                 let mut record = consent_override_record(&row, &keys)?;
                 entry.participant = Some(record.participant);
                 // The break-glass review rule: a reviewer, never on their own override.
                 entry.basis = Some(policy.decide_break_glass_review(&caller.actor, record.user, today).into_result()?);
-                let already =
-                    || DomainError::AlreadyExists { entity: EntityKind::ConsentOverrideReview, id: id.to_string() };
-                if record.review.is_some() {
-                    return Err(already());
-                }
-                let (row_id, aad, by) = (id.to_string(), consent_override_review_aad(id), caller.actor.user);
-                if !record_review(txn, &keys, "consent_overrides", &row_id, &aad, entry.at, by, &note).await? {
-                    return Err(already());
-                }
+                under.record(txn, &keys, record.review.is_some(), entry.at, caller.actor.user, &note).await?;
                 record.review = Some(ConsentOverrideReview { at: entry.at, by: caller.actor.user, note });
                 Ok(Box::new(record) as Output)
             })
         });
-        crate::service::downcast(self.inner.writer.submit(entry, Some(work)).await?)
+        self.write(entry, work).await
     }
 }

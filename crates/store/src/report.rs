@@ -19,6 +19,7 @@ use perspectief_core::report::{
     ReportingService, SessionMonth, Slice, SubsidyFacts, SubsidyReport, YearMonth, ZrmCohort, counted_days,
 };
 use perspectief_core::service::Caller;
+use perspectief_core::time::DateRange;
 use perspectief_core::{
     ContactId, CountryCode, DomainError, EntityKind, MeetingId, OutflowOutcome, ParticipantId, SessionId,
     SubsidyPeriodId, UserId,
@@ -360,36 +361,23 @@ impl ReportingService for Store {
         let mut withheld = Vec::new();
         let report = self
             .read(entry, async {
-                if to < from {
-                    return Err(DomainError::field(
-                        "to",
-                        ViolationCode::BeforeStart,
-                        "the period must not end before it starts",
-                    ));
-                }
+                // A period that ends before it starts names no report to authorise (checked
+                // before the case is loaded).
+                let period = DateRange::new(from, to).map_err(|_| {
+                    DomainError::field("to", ViolationCode::BeforeStart, "the period must not end before it starts")
+                })?;
                 let case =
                     repo::load_case(&self.inner.reader, &self.inner.keys, participant).await?.ok_or_else(|| {
                         DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
                     })?;
-                // The same decision as the case file: the report shows what the reader may see of
-                // it, and needs the reports category itself.
+                // The core's decision: the case file's visibility, and the reports category itself.
                 let today = perspectief_core::time::amsterdam_date(self.now());
-                let visibility = self
+                let (visibility, basis) = self
                     .inner
                     .policy
-                    .decide_visibility(&caller.actor, &case, today)
+                    .decide_progress_report(&caller.actor, &case, today)
                     .map_err(DomainError::AccessDenied)?;
-                let basis = match visibility.shown().find(|(c, _)| *c == DataCategory::Reports) {
-                    Some((_, basis)) => basis,
-                    None => {
-                        let reason = visibility.withheld().find(|w| w.category == DataCategory::Reports).map_or(
-                            perspectief_core::DenyReason::NeedToKnow { category: DataCategory::Reports },
-                            |w| w.reason,
-                        );
-                        return Err(DomainError::AccessDenied(reason));
-                    }
-                };
-                let report = ProgressReport::generate(&visibility.view(&case), from, to);
+                let report = ProgressReport::generate(&visibility.view(&case), period.from(), period.to());
                 withheld = visibility.withheld().map(|w| (w.category, w.reason)).collect();
                 Ok((report, basis))
             })

@@ -204,6 +204,28 @@ async fn redact<C: ConnectionTrait>(
     Ok(true)
 }
 
+/// Seal a session's or meeting's changed state anew in its row (`table`), bound to the
+/// unchanged `version` (see `repo::binding`).
+async fn reseal_state<C: ConnectionTrait, T: serde::Serialize>(
+    c: &C,
+    keys: &Keyring,
+    table: &str,
+    id: String,
+    aad: &str,
+    state: &T,
+    version: u64,
+) -> Result<(), DomainError> {
+    let (key_id, state) = repo::seal(keys, aad, state)?;
+    sql::exec(
+        c,
+        &format!("UPDATE {table} SET key_id = $2, state = $3, aad_version = 2 WHERE id = $1 AND version = $4"),
+        [id.into(), key_id.into(), state.into(), i64::try_from(version).unwrap_or(i64::MAX).into()],
+    )
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
 /// Erase a person wholly, in the writer's transaction: see the module documentation.
 pub(crate) async fn erase_person<C: ConnectionTrait>(
     c: &C,
@@ -236,19 +258,8 @@ pub(crate) async fn erase_person<C: ConnectionTrait>(
     for session in &touched.sessions {
         if let Some(s) = repo::load_session(c, keys, *session).await? {
             let s = pseudonymise_in_session(&s, id, pseudonym);
-            let (key_id, state) = repo::seal(keys, &repo::session_aad(session, Some(s.version())), &s)?;
-            sql::exec(
-                c,
-                "UPDATE sessions SET key_id = $2, state = $3, aad_version = 2 WHERE id = $1 AND version = $4",
-                [
-                    session.to_string().into(),
-                    key_id.into(),
-                    state.into(),
-                    i64::try_from(s.version()).unwrap_or(i64::MAX).into(),
-                ],
-            )
-            .await
-            .map_err(db)?;
+            let aad = repo::session_aad(session, Some(s.version()));
+            reseal_state(c, keys, "sessions", session.to_string(), &aad, &s, s.version()).await?;
         }
     }
     for (session, version) in &touched.session_events {
@@ -276,19 +287,8 @@ pub(crate) async fn erase_person<C: ConnectionTrait>(
     for meeting in &touched.meetings {
         if let Some(m) = repo::load_meeting(c, keys, *meeting).await? {
             let m = erase_from_meeting(&m, id);
-            let (key_id, state) = repo::seal(keys, &repo::meeting_aad(meeting, Some(m.version())), &m)?;
-            sql::exec(
-                c,
-                "UPDATE meetings SET key_id = $2, state = $3, aad_version = 2 WHERE id = $1 AND version = $4",
-                [
-                    meeting.to_string().into(),
-                    key_id.into(),
-                    state.into(),
-                    i64::try_from(m.version()).unwrap_or(i64::MAX).into(),
-                ],
-            )
-            .await
-            .map_err(db)?;
+            let aad = repo::meeting_aad(meeting, Some(m.version()));
+            reseal_state(c, keys, "meetings", meeting.to_string(), &aad, &m, m.version()).await?;
         }
     }
     for (meeting, version) in &touched.meeting_events {

@@ -28,6 +28,19 @@ pub(crate) async fn one<C: ConnectionTrait>(
     c.query_one_raw(stmt(c.get_database_backend(), sql, values)).await
 }
 
+/// The row of `entity` `id` (bound as `$1` of `sql`), or not found.
+pub(crate) async fn found<C: ConnectionTrait>(
+    c: &C,
+    sql: &str,
+    entity: perspectief_core::EntityKind,
+    id: String,
+) -> Result<QueryResult, perspectief_core::DomainError> {
+    one(c, sql, [id.clone().into()])
+        .await
+        .map_err(crate::error::db)?
+        .ok_or(perspectief_core::DomainError::NotFound { entity, id })
+}
+
 /// Query all rows.
 pub(crate) async fn all<C: ConnectionTrait>(
     c: &C,

@@ -227,3 +227,87 @@ async fn an_administrator_cannot_give_themselves_access_to_case_data() {
         }
     }
 }
+
+/// Authorise first: a caller who may not manage accounts or grants is refused as such (and the
+/// refusal is on record) before the request itself is checked, so an account for the wrong
+/// organisation or a grant for the foundation tells them nothing. The administrator still gets
+/// the validation error, also on record. The same holds for a token's validity.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_and_grant_checks_come_after_authorisation_and_are_audited() {
+    for backend in all_backends().await {
+        let store = open(&backend.url(), new_keys(), clock()).await;
+        let admin = administrator(&store);
+        let lead = lead(&store);
+        let foundation = store.policy().foundation;
+        let iom = OrganisationId::from_u128(500);
+        register(&store, iom, "IOM").await;
+        let staff_outside = UserAccount {
+            id: UserId::from_u128(21),
+            organisation: iom,
+            role: Role::ProjectWorker,
+            name: Label::parse("Buiten").unwrap(),
+            disabled: false,
+            awaiting_confirmation: false,
+        };
+        let grant = Some(perspectief_core::access::Grant::all_categories(ConfidentialityLevel::Vertrouwelijk));
+
+        assert_eq!(code(store.create_user(&lead, staff_outside.clone()).await), "access_denied");
+        assert_eq!(code(store.set_grant(&lead, foundation, grant).await), "access_denied");
+        assert_eq!(code(store.create_user(&admin, staff_outside).await), "invalid_input");
+        // The same for a token's validity: refused as such only to the administrator.
+        let too_long = Duration::days(400);
+        assert_eq!(code(store.create_token(&lead, admin.actor.user, "x", too_long).await), "access_denied");
+        assert_eq!(code(store.create_token(&admin, admin.actor.user, "x", too_long).await), "invalid_input");
+        assert_eq!(code(store.set_grant(&admin, foundation, grant).await), "invalid_input");
+
+        let log = store.audit_log(&auditor(&store), None, 0, 500).await.unwrap();
+        let outcomes = |operation: &str| -> Vec<(UserId, AuditOutcome, Option<String>)> {
+            log.iter()
+                .filter(|r| r.entry.operation == operation)
+                .map(|r| (r.entry.user, r.entry.outcome, r.entry.error_code.clone()))
+                .collect()
+        };
+        for operation in ["create_user", "create_token", "set_grant"] {
+            assert_eq!(
+                outcomes(operation),
+                [
+                    (lead.actor.user, AuditOutcome::Denied, Some("access_denied".to_owned())),
+                    (admin.actor.user, AuditOutcome::Failed, Some("invalid_input".to_owned())),
+                ],
+                "{operation}"
+            );
+        }
+    }
+}
+
+/// A backup and `dev seed` take the whole database: the administrator's alone, by the core's
+/// policy, and on record whatever the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_database_is_the_administrators_and_asking_is_audited() {
+    let store = open("sqlite::memory:", new_keys(), clock()).await;
+    let (admin, lead) = (administrator(&store), lead(&store));
+    for (action, operation) in [(Action::Export, "backup"), (Action::Create, "dev_seed")] {
+        assert_eq!(code(store.authorise(&lead, action, Resource::Database, operation).await), "access_denied");
+        store.authorise(&admin, action, Resource::Database, operation).await.unwrap();
+    }
+    let log = store.audit_log(&auditor(&store), None, 0, 500).await.unwrap();
+    for operation in ["backup", "dev_seed"] {
+        let on_record: Vec<(UserId, AuditOutcome)> =
+            log.iter().filter(|r| r.entry.operation == operation).map(|r| (r.entry.user, r.entry.outcome)).collect();
+        assert_eq!(
+            on_record,
+            [(lead.actor.user, AuditOutcome::Denied), (admin.actor.user, AuditOutcome::Success)],
+            "{operation}"
+        );
+    }
+}
+
+/// The foundation's auditor, who reads the access log.
+fn auditor(store: &perspectief_store::Store) -> Caller {
+    Caller::local(Actor {
+        user: UserId::from_u128(30),
+        organisation: store.policy().foundation,
+        role: Role::Auditor,
+        grant: perspectief_core::access::Grant::NONE,
+    })
+}

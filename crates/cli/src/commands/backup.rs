@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use perspectief_core::access::Role;
+use perspectief_core::DomainError;
+use perspectief_core::access::{Action, Resource};
 use perspectief_store::Store;
 use serde_json::json;
 
@@ -20,9 +21,12 @@ pub struct BackupArgs {
 }
 
 pub async fn backup(store: &Store, ctx: &Ctx, url: &str, args: BackupArgs) -> Result<()> {
-    // The store copies without asking who: only an administrator may take the whole database.
-    if ctx.caller.actor.role != Role::Administrator {
-        return Err(Failure::new(crate::exit::PERMISSION, t!("error-backup-role")));
+    // The whole database: the core's decision (the administrator's alone), on record.
+    match store.authorise(&ctx.caller, Action::Export, Resource::Database, "backup").await {
+        Err(DomainError::AccessDenied(_)) => {
+            return Err(Failure::new(crate::exit::PERMISSION, t!("error-backup-role")));
+        }
+        other => other?,
     }
     if sqlite_path(url).is_none() {
         return Err(Failure::new(UNAVAILABLE, t!("error-backup-postgres")));

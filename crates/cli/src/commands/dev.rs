@@ -1,7 +1,8 @@
 //! `perspectief dev seed`: synthetic data for developers (local only).
 
 use clap::{Args, Subcommand};
-use perspectief_core::access::Role;
+use perspectief_core::DomainError;
+use perspectief_core::access::{Action, Resource, Role};
 use perspectief_store::Store;
 use serde_json::json;
 
@@ -29,20 +30,27 @@ pub struct DevSeedArgs {
     pub months: u32,
 }
 
+/// The first day of a synthetic data set of `months` that ends the day before today in
+/// Amsterdam (every date in it lies in the past).
+fn seed_start(now: chrono::DateTime<chrono::Utc>, months: u32) -> chrono::NaiveDate {
+    let today = perspectief_core::time::amsterdam_date(now);
+    let days = u64::from(months) * 30 + 1;
+    today.checked_sub_days(chrono::Days::new(days)).unwrap_or(today)
+}
+
 /// `dev seed`: fill an empty database with synthetic data ([`perspectief_synth`]), through the
 /// same audited write path as real work. Only an administrator, only locally, and only into a
 /// database without participants, so synthetic people never mix with real ones.
 pub async fn dev_seed(store: &Store, ctx: &Ctx, args: DevSeedArgs) -> Result<()> {
-    if ctx.caller.actor.role != Role::Administrator {
-        return Err(Failure::new(crate::exit::PERMISSION, t!("error-seed-role")));
+    // Synthetic people into the database: the core's decision (the administrator's alone), on record.
+    match store.authorise(&ctx.caller, Action::Create, Resource::Database, "dev_seed").await {
+        Err(DomainError::AccessDenied(_)) => return Err(Failure::new(crate::exit::PERMISSION, t!("error-seed-role"))),
+        other => other?,
     }
     if store.holds_participants().await? {
         return Err(Failure::new(VALIDATION, t!("error-seed-not-empty")));
     }
-    let today = chrono::Utc::now().date_naive();
-    // The data set ends the day before today: every date in it lies in the past.
-    let days = u64::from(args.months) * 30 + 1;
-    let start = today.checked_sub_days(chrono::Days::new(days)).unwrap_or(today);
+    let start = seed_start(crate::args::now(), args.months);
     let config = perspectief_synth::Config::new(args.seed, start, args.months);
     // Accounts for the synthetic project workers, so lists show a name.
     for (n, worker) in config.workers.iter().enumerate() {
@@ -112,4 +120,21 @@ pub async fn dev_seed(store: &Store, ctx: &Ctx, args: DevSeedArgs) -> Result<()>
             "seed": args.seed,
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    use super::seed_start;
+
+    #[test]
+    fn a_seed_ends_the_day_before_amsterdams_today_not_utcs() {
+        // 23:30 UTC on 14 July is already 15 July in Amsterdam (UTC+2): the data set ends on
+        // 14 July, so its 31 days (one month) start on 14 June.
+        let late = Utc.with_ymd_and_hms(2026, 7, 14, 23, 30, 0).unwrap();
+        assert_eq!(seed_start(late, 1), NaiveDate::from_ymd_opt(2026, 6, 14).unwrap());
+        let earlier = Utc.with_ymd_and_hms(2026, 7, 14, 21, 30, 0).unwrap();
+        assert_eq!(seed_start(earlier, 1), NaiveDate::from_ymd_opt(2026, 6, 13).unwrap());
+    }
 }

@@ -1,6 +1,7 @@
 //! `perspectief participant`: register, list, show, update, assign, confidentiality, phase,
 //! history and the participant's document.
 
+use perspectief_core::app::profile::{ProfileField, ProfileFields as _, filled_in, merge_profile};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -392,20 +393,20 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
         }
         ParticipantCmd::Update { participant, profile, clear, expect } => {
             let case = load(svc, ctx, &participant).await?;
-            let mut input = profile_input(&profile, input_of(&case));
-            for field in &clear {
-                match field.as_str() {
-                    "family_name" => input.family_name = None,
-                    "date_of_birth" => input.date_of_birth = None,
-                    "country_of_origin" => input.country_of_origin = None,
-                    "v_number" => input.v_number = None,
-                    "lvv_location" => input.lvv_location = None,
-                    "aliases" => input.aliases.clear(),
-                    "nationalities" => input.nationalities.clear(),
-                    "languages" => input.languages.clear(),
-                    _ => {}
-                }
+            // The flags given and the fields to clear (left empty), merged by the core's rule.
+            let blank = RegisterParticipantInput::default();
+            let mut given = profile_input(&profile, blank.clone());
+            let cleared: Vec<ProfileField> = clear.iter().filter_map(|f| ProfileField::parse(f)).collect();
+            for field in &cleared {
+                given.take(*field, &blank);
             }
+            let mut named = filled_in(&given);
+            named.extend(cleared);
+            // Given names are required: an empty flag is named (and refused), not ignored.
+            if profile.given_names.is_some() {
+                named.push(ProfileField::GivenNames);
+            }
+            let input = merge_profile(&input_of(&case), &given, named);
             let new = input.into_profile(case.profile().project_worker, today())?;
             write(svc, ctx, &case, expect, CaseCommand::UpdateProfile { profile: new })
                 .await?

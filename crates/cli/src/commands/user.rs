@@ -52,7 +52,7 @@ pub async fn user_cmd(store: &Store, ctx: &Ctx, cmd: UserCmd) -> Result<()> {
     let caller = admin_caller(ctx);
     match cmd {
         UserCmd::Add { name, role, organisation, default } => {
-            let staff = matches!(role, Role::ProjectWorker | Role::ProjectLead | Role::Auditor | Role::Administrator);
+            let staff = perspectief_core::accounts::is_staff_role(role);
             let organisation = match (organisation, staff) {
                 (Some(o), _) => ctx.org(store, "--organisation", &o).await?,
                 (None, true) => store.policy().foundation,

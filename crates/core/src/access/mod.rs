@@ -93,6 +93,8 @@
 //! | account confirmations | — | update | — | — | — | — |
 //! | organisations register (directory data: code, name, kind, domains, contact details, active) | read, search | same | read, search | read, search | read, search | read, search, create, update |
 //! | staff directory (the foundation's staff: name and role, for listings) | read, search | same | — | — | read, search | read, search |
+//! | encryption keys (counts per key, re-sealing) | — | — | — | — | — | read, update |
+//! | the database (a backup: export; synthetic data into an empty one: create) | — | — | — | — | — | create, export |
 //!
 //! The organisations register holds no personal data (contact details are the organisation's
 //! own desk), so everyone who works with Perspectief may read it; only the administrator keeps
@@ -306,6 +308,9 @@ pub enum Resource<'a> {
     /// The database's encryption keys: which key sealed how many values, and re-sealing them
     /// under the current key so an old one can be retired (never the keys themselves).
     EncryptionKeys,
+    /// The whole database at once: a backup copy (`Export`), or filling an empty one with
+    /// synthetic data (`Create`). The administrator's alone.
+    Database,
 }
 
 impl Resource<'_> {
@@ -327,6 +332,7 @@ impl Resource<'_> {
             Self::Organisations => "organisations",
             Self::StaffDirectory => "staff_directory",
             Self::EncryptionKeys => "encryption_keys",
+            Self::Database => "database",
         }
     }
 }
@@ -593,6 +599,7 @@ impl AccessPolicy {
                     (Resource::Organisations, Administrator) => &[Read, Search, Create, Update],
                     (Resource::Organisations, _) => &[Read, Search],
                     (Resource::EncryptionKeys, Administrator) => &[Read, Update],
+                    (Resource::Database, Administrator) => &[Create, Export],
                     (Resource::StaffDirectory, ProjectWorker | ProjectLead | Auditor | Administrator) => {
                         &[Read, Search]
                     }

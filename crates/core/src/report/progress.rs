@@ -391,3 +391,77 @@ impl ProgressReport {
         }
     }
 }
+
+impl crate::access::AccessPolicy {
+    /// What `actor` may see of `case` in a progress report on `today`, and the basis to record.
+    ///
+    /// The same visibility as the case file ([`crate::access::AccessPolicy::decide_visibility`]),
+    /// with one difference, stated here: the case file is shown when *any* part of it may be
+    /// seen, but a progress report is itself data of the reports category, so the reader must
+    /// be allowed that category (not merely see it hidden). Refused otherwise with the reason
+    /// the reports category was withheld, or need-to-know when it was hidden. The report is then
+    /// generated from the visibility's view ([`ProgressReport::generate`]); its other withheld
+    /// categories are the adapter's to record as denials.
+    pub fn decide_progress_report(
+        &self,
+        actor: &crate::access::Actor,
+        case: &crate::case::Case,
+        today: NaiveDate,
+    ) -> Result<(crate::view::Visibility, crate::access::Basis), crate::access::DenyReason> {
+        let visibility = self.decide_visibility(actor, case, today)?;
+        let basis = match visibility.shown().find(|(c, _)| *c == DataCategory::Reports) {
+            Some((_, basis)) => basis,
+            None => {
+                return Err(visibility
+                    .withheld()
+                    .find(|w| w.category == DataCategory::Reports)
+                    .map_or(crate::access::DenyReason::NeedToKnow { category: DataCategory::Reports }, |w| w.reason));
+            }
+        };
+        Ok((visibility, basis))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use crate::access::{AccessPolicy, Actor, Basis, ConfidentialityLevel, DataCategory, DenyReason, Grant, Role};
+    use crate::case::{Case, CaseCommand, CommandContext};
+    use crate::ids::{ConsentId, OrganisationId, ParticipantId, UserId};
+    use crate::text::Text;
+
+    #[test]
+    fn a_report_needs_the_reports_category_where_the_case_file_needs_any() {
+        let policy = AccessPolicy { foundation: OrganisationId::from_u128(100) };
+        let worker = UserId::from_u128(1);
+        let ctx = CommandContext::at(worker, Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap());
+        let register = crate::input::RegisterParticipantInput { given_names: "Amanuel".into(), ..Default::default() }
+            .into_command(ParticipantId::from_u128(7), worker, ctx.today)
+            .unwrap();
+        let (mut case, _) = Case::register(register, &ctx).unwrap();
+        let iom = OrganisationId::from_u128(90);
+        case.execute(
+            CaseCommand::GiveConsent {
+                id: ConsentId::from_u128(1),
+                organisation: iom,
+                categories: [DataCategory::Identity].into(),
+                purpose: Text::parse("Terugkeerondersteuning").unwrap(),
+                given_on: ctx.today,
+            },
+            &ctx,
+        )
+        .unwrap();
+        let grant = Grant::all_categories(ConfidentialityLevel::Vertrouwelijk);
+        let partner = Actor { user: UserId::from_u128(9), organisation: iom, role: Role::ChainPartner, grant };
+        // The case file: identity is shown, so the partner may have that part.
+        assert!(policy.decide_visibility(&partner, &case, ctx.today).is_ok());
+        // The report: refused, with the reason the reports category was withheld.
+        let refused = policy.decide_progress_report(&partner, &case, ctx.today).unwrap_err();
+        assert!(matches!(refused, DenyReason::NoConsent { .. }), "{refused:?}");
+        // The project worker has the report on the assignment.
+        let own =
+            Actor { user: worker, organisation: policy.foundation, role: Role::ProjectWorker, grant: Grant::NONE };
+        assert_eq!(policy.decide_progress_report(&own, &case, ctx.today).unwrap().1, Basis::Assignment);
+    }
+}

@@ -14,6 +14,7 @@
 use perspectief_core::ViolationCode;
 use std::collections::BTreeSet;
 
+use perspectief_core::app::profile::{ProfileField, merge_profile};
 use perspectief_core::{
     AgreementId, CaseCommand, ConsentId, ContactId, DomainError, GoalId, JudgmentId, NewAgreement, NewContact, NewGoal,
     ObstacleId, ParticipantId, ReferralId, RegisterParticipant, ReportId, Violations,
@@ -289,26 +290,15 @@ fn is_filled(p: &pb::ParticipantProfile, field: &str) -> bool {
     }
 }
 
+// The API's profile message, field by field, for the core's merge ([`merge_profile`]).
+perspectief_core::profile_fields!(pb::ParticipantProfile);
+
 impl ProfileUpdate {
     /// The profile after the change: `current` with the named fields taken from the request
     /// (a named field the request leaves empty is cleared). Refusals name the request's field.
     pub fn apply(&self, current: &perspectief_core::ParticipantProfile) -> Result<CaseCommand, DomainError> {
-        let mut merged = current.to_proto();
-        let g = self.given.clone();
-        for field in &self.fields {
-            match *field {
-                "given_names" => merged.given_names.clone_from(&g.given_names),
-                "family_name" => merged.family_name.clone_from(&g.family_name),
-                "aliases" => merged.aliases.clone_from(&g.aliases),
-                "date_of_birth" => merged.date_of_birth.clone_from(&g.date_of_birth),
-                "country_of_origin" => merged.country_of_origin.clone_from(&g.country_of_origin),
-                "nationalities" => merged.nationalities.clone_from(&g.nationalities),
-                "languages" => merged.languages.clone_from(&g.languages),
-                "v_number" => merged.v_number.clone_from(&g.v_number),
-                "lvv_location" => merged.lvv_location.clone_from(&g.lvv_location),
-                _ => {}
-            }
-        }
+        let fields = self.fields.iter().filter_map(|f| ProfileField::parse(f));
+        let merged = merge_profile(&current.to_proto(), &self.given, fields);
         let profile = FromProto::from_proto(merged, &Field::root().child("case_file").child("profile"))?;
         Ok(CaseCommand::UpdateProfile { profile })
     }

@@ -16,6 +16,10 @@ use crate::deferred::{ActivityRow, Deferred, EventRow};
 use crate::error::{db, internal};
 use crate::sql::{self, get};
 
+mod shared;
+
+pub(crate) use shared::*;
+
 fn name<T: Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
@@ -461,83 +465,52 @@ async fn save_case_event<C: ConnectionTrait>(
 
 /// Keep the plain projection rows of goals, agreements and referrals current.
 async fn project<C: ConnectionTrait>(c: &C, case: &Case, change: &CaseChange) -> Result<(), DomainError> {
-    match change {
-        CaseChange::GoalSet(g) => upsert_goal(c, case, g.id).await?,
-        CaseChange::GoalStatusChanged { goal, .. } => upsert_goal(c, case, *goal).await?,
-        CaseChange::AgreementMade { agreement, .. } => upsert_agreement(c, case, agreement.id).await?,
-        CaseChange::AgreementSettled { agreement, .. } => upsert_agreement(c, case, *agreement).await?,
-        CaseChange::ReferralProposed(r) => upsert_referral(c, case, r.id).await?,
-        CaseChange::ReferralAdvanced { referral, .. } => upsert_referral(c, case, *referral).await?,
-        _ => {}
-    }
-    Ok(())
-}
-
-async fn upsert_goal<C: ConnectionTrait>(c: &C, case: &Case, id: perspectief_core::GoalId) -> Result<(), DomainError> {
-    if let Some(g) = case.goal(id) {
-        sql::exec(
-            c,
-            "INSERT INTO goals (id, participant_id, deadline, status) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET deadline = excluded.deadline, status = excluded.status",
-            [
-                g.id.to_string().into(),
-                case.id().to_string().into(),
-                sql::date(g.deadline).into(),
-                g.status.as_str().to_owned().into(),
-            ],
-        )
-        .await
-        .map_err(db)?;
-    }
-    Ok(())
-}
-
-async fn upsert_agreement<C: ConnectionTrait>(
-    c: &C,
-    case: &Case,
-    id: perspectief_core::AgreementId,
-) -> Result<(), DomainError> {
-    if let Some(a) = case.agreement(id) {
-        sql::exec(
-            c,
-            "INSERT INTO agreements (id, participant_id, due_on, status) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET due_on = excluded.due_on, status = excluded.status",
-            [
-                a.id.to_string().into(),
-                case.id().to_string().into(),
-                sql::date(a.due_on).into(),
-                a.status.as_str().to_owned().into(),
-            ],
-        )
-        .await
-        .map_err(db)?;
-    }
-    Ok(())
-}
-
-async fn upsert_referral<C: ConnectionTrait>(
-    c: &C,
-    case: &Case,
-    id: perspectief_core::ReferralId,
-) -> Result<(), DomainError> {
-    if let Some(r) = case.referral(id) {
-        sql::exec(
-            c,
-            "INSERT INTO referrals (id, participant_id, partner, domain, status, sent_on) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (id) DO UPDATE SET status = excluded.status, sent_on = excluded.sent_on",
-            [
+    let p = case.id().to_string();
+    let row = match change {
+        CaseChange::GoalSet(perspectief_core::Goal { id, .. }) | CaseChange::GoalStatusChanged { goal: id, .. } => case
+            .goal(*id)
+            .map(|g| dated_status("goals", "deadline", g.id.to_string(), p, g.deadline, g.status.as_str())),
+        CaseChange::AgreementMade { agreement: perspectief_core::Agreement { id, .. }, .. }
+        | CaseChange::AgreementSettled { agreement: id, .. } => case
+            .agreement(*id)
+            .map(|a| dated_status("agreements", "due_on", a.id.to_string(), p, a.due_on, a.status.as_str())),
+        CaseChange::ReferralProposed(perspectief_core::Referral { id, .. })
+        | CaseChange::ReferralAdvanced { referral: id, .. } => case.referral(*id).map(|r| {
+            let sql = "INSERT INTO referrals (id, participant_id, partner, domain, status, sent_on) \
+                       VALUES ($1, $2, $3, $4, $5, $6) \
+                       ON CONFLICT (id) DO UPDATE SET status = excluded.status, sent_on = excluded.sent_on";
+            let values: Vec<sea_orm::Value> = vec![
                 r.id.to_string().into(),
-                case.id().to_string().into(),
+                p.into(),
                 r.partner.to_string().into(),
                 r.domain.as_str().to_owned().into(),
                 r.status().as_str().to_owned().into(),
                 r.sent_on().map(sql::date).into(),
-            ],
-        )
-        .await
-        .map_err(db)?;
+            ];
+            (sql.to_owned(), values)
+        }),
+        _ => None,
+    };
+    if let Some((statement, values)) = row {
+        sql::exec(c, &statement, values).await.map_err(db)?;
     }
     Ok(())
+}
+
+/// The upsert of a goal's or agreement's projection row: id, participant, its date column, status.
+fn dated_status(
+    table: &str,
+    date: &str,
+    id: String,
+    participant: String,
+    on: chrono::NaiveDate,
+    status: &str,
+) -> (String, Vec<sea_orm::Value>) {
+    let statement = format!(
+        "INSERT INTO {table} (id, participant_id, {date}, status) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (id) DO UPDATE SET {date} = excluded.{date}, status = excluded.status"
+    );
+    (statement, vec![id.into(), participant.into(), sql::date(on).into(), status.to_owned().into()])
 }
 
 /// A case's events after a version.
@@ -619,414 +592,6 @@ pub(crate) async fn participant_exists<C: ConnectionTrait>(c: &C, id: Participan
         .await
         .map_err(db)?
         .is_some())
-}
-
-// ---- Sessions and meetings ------------------------------------------------------------
-
-pub(crate) fn aggregate_event_aad(aggregate: &str, id: &str, version: u64) -> String {
-    format!("{aggregate}-event:{id}:{version}")
-}
-
-/// Which event of which multi-participant aggregate.
-struct EventKey<'a> {
-    aggregate: &'a str,
-    id: &'a str,
-    version: u64,
-    at: chrono::DateTime<chrono::Utc>,
-    actor: perspectief_core::UserId,
-}
-
-async fn save_aggregate_event<C: ConnectionTrait, T: Serialize>(
-    c: &C,
-    keys: &Keyring,
-    key: EventKey<'_>,
-    change: &T,
-) -> Result<(), DomainError> {
-    let EventKey { aggregate, id, version, at, actor } = key;
-    let (key_id, payload) = seal(keys, &aggregate_event_aad(aggregate, id, version), change)?;
-    sql::exec(
-        c,
-        "INSERT INTO aggregate_events (aggregate, id, version, at, actor, key_id, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        [
-            aggregate.to_owned().into(),
-            id.to_owned().into(),
-            i64v(version).into(),
-            sql::micros(at).into(),
-            actor.to_string().into(),
-            key_id.into(),
-            payload.into(),
-        ],
-    )
-    .await
-    .map_err(db)?;
-    Ok(())
-}
-
-/// Load a session.
-pub(crate) async fn load_session<C: ConnectionTrait>(
-    c: &C,
-    keys: &Keyring,
-    id: SessionId,
-) -> Result<Option<InformationSession>, DomainError> {
-    let row = sql::one(c, &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1"), [id.to_string().into()])
-        .await
-        .map_err(db)?;
-    let Some(row) = row else { return Ok(None) };
-    open_aggregate_row(keys, &row, |v| session_aad(id, v)).map(Some)
-}
-
-/// Save a session after an event (the first event inserts it).
-pub(crate) async fn save_session<C: ConnectionTrait>(
-    c: &C,
-    keys: &Keyring,
-    s: &InformationSession,
-    event: &SessionEvent,
-) -> Result<(), DomainError> {
-    let id = s.id().to_string();
-    let (key_id, state) = seal(keys, &session_aad(&id, Some(s.version())), s)?;
-    let cancelled = i64::from(s.is_cancelled());
-    if event.version == 1 {
-        let r = sql::exec(
-            c,
-            "INSERT INTO sessions (id, version, date, head_count, cancelled, key_id, state, aad_version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 2)",
-            [
-                id.clone().into(),
-                1i64.into(),
-                sql::date(s.date()).into(),
-                i64::from(s.unregistered_head_count()).into(),
-                cancelled.into(),
-                key_id.into(),
-                state.into(),
-            ],
-        )
-        .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(DomainError::AlreadyExists { entity: EntityKind::InformationSession, id });
-            }
-            Err(e) => return Err(db(e)),
-        }
-    } else {
-        let n = sql::exec(
-            c,
-            "UPDATE sessions SET version = $2, date = $3, head_count = $4, cancelled = $5, key_id = $6, state = $7, \
-             aad_version = 2 WHERE id = $1 AND version = $8",
-            [
-                id.clone().into(),
-                i64v(event.version).into(),
-                sql::date(s.date()).into(),
-                i64::from(s.unregistered_head_count()).into(),
-                cancelled.into(),
-                key_id.into(),
-                state.into(),
-                i64v(event.version - 1).into(),
-            ],
-        )
-        .await
-        .map_err(db)?;
-        if n != 1 {
-            let current = stored_version(c, Aggregate::Session, &id).await?.unwrap_or(0);
-            return Err(DomainError::VersionConflict { expected: event.version - 1, current });
-        }
-    }
-    match &event.change {
-        SessionChange::AttendanceRegistered { participant } => {
-            sql::exec(
-                c,
-                "INSERT INTO session_attendance (session_id, participant_id) VALUES ($1, $2)",
-                [id.clone().into(), participant.to_string().into()],
-            )
-            .await
-            .map_err(db)?;
-            if !s.is_cancelled() {
-                let code = [perspectief_core::activity::ActivityCode::InformationSessions];
-                crate::firsts::record(c, &participant.to_string(), &code, s.date()).await.map_err(db)?;
-            }
-        }
-        SessionChange::AttendanceRemoved { participant } => {
-            sql::exec(
-                c,
-                "DELETE FROM session_attendance WHERE session_id = $1 AND participant_id = $2",
-                [id.clone().into(), participant.to_string().into()],
-            )
-            .await
-            .map_err(db)?;
-            // Removing a day can raise or remove the participant's first days.
-            crate::firsts::rebuild_participants(c, &[participant.to_string()]).await.map_err(db)?;
-        }
-        SessionChange::Rescheduled { .. } | SessionChange::Cancelled { .. } => {
-            let rows =
-                sql::all(c, "SELECT participant_id FROM session_attendance WHERE session_id = $1", [id.clone().into()])
-                    .await
-                    .map_err(db)?;
-            let attendees =
-                rows.iter().map(|r| get::<String>(r, "participant_id")).collect::<Result<Vec<_>, _>>().map_err(db)?;
-            crate::firsts::rebuild_participants(c, &attendees).await.map_err(db)?;
-        }
-        _ => {}
-    }
-    save_aggregate_event(
-        c,
-        keys,
-        EventKey { aggregate: "session", id: &id, version: event.version, at: event.at, actor: event.actor },
-        &event.change,
-    )
-    .await
-}
-
-/// Sessions between two days.
-pub(crate) async fn sessions_between<C: ConnectionTrait>(
-    c: &C,
-    keys: &Keyring,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-) -> Result<Vec<InformationSession>, DomainError> {
-    let rows = sql::all(
-        c,
-        &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE date >= $1 AND date <= $2 ORDER BY date, id"),
-        [sql::date(from).into(), sql::date(to).into()],
-    )
-    .await
-    .map_err(db)?;
-    rows.iter()
-        .map(|r| {
-            let id: String = get(r, "id").map_err(db)?;
-            open_aggregate_row(keys, r, |v| session_aad(&id, v))
-        })
-        .collect()
-}
-
-/// Load a meeting.
-pub(crate) async fn load_meeting<C: ConnectionTrait>(
-    c: &C,
-    keys: &Keyring,
-    id: MeetingId,
-) -> Result<Option<ChainMeeting>, DomainError> {
-    let row = sql::one(c, &format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1"), [id.to_string().into()])
-        .await
-        .map_err(db)?;
-    let Some(row) = row else { return Ok(None) };
-    open_aggregate_row(keys, &row, |v| meeting_aad(id, v)).map(Some)
-}
-
-/// Save a meeting after an event (the first event inserts it).
-pub(crate) async fn save_meeting<C: ConnectionTrait>(
-    c: &C,
-    keys: &Keyring,
-    m: &ChainMeeting,
-    event: &MeetingEvent,
-) -> Result<(), DomainError> {
-    let id = m.id().to_string();
-    let (key_id, state) = seal(keys, &meeting_aad(&id, Some(m.version())), m)?;
-    if event.version == 1 {
-        let r = sql::exec(
-            c,
-            "INSERT INTO meetings (id, version, date, key_id, state, aad_version) VALUES ($1, $2, $3, $4, $5, 2)",
-            [id.clone().into(), 1i64.into(), sql::date(m.date()).into(), key_id.into(), state.into()],
-        )
-        .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(DomainError::AlreadyExists { entity: EntityKind::ChainMeeting, id });
-            }
-            Err(e) => return Err(db(e)),
-        }
-    } else {
-        let n = sql::exec(
-            c,
-            "UPDATE meetings SET version = $2, key_id = $3, state = $4, aad_version = 2 WHERE id = $1 AND version = $5",
-            [
-                id.clone().into(),
-                i64v(event.version).into(),
-                key_id.into(),
-                state.into(),
-                i64v(event.version - 1).into(),
-            ],
-        )
-        .await
-        .map_err(db)?;
-        if n != 1 {
-            let current = stored_version(c, Aggregate::Meeting, &id).await?.unwrap_or(0);
-            return Err(DomainError::VersionConflict { expected: event.version - 1, current });
-        }
-    }
-    save_aggregate_event(
-        c,
-        keys,
-        EventKey { aggregate: "meeting", id: &id, version: event.version, at: event.at, actor: event.actor },
-        &event.change,
-    )
-    .await
-}
-
-/// The columns [`open_aggregate_row`] reads of a session, with its latest event's version.
-const SESSION_COLUMNS: &str = "id, version, aad_version, key_id, state, \
-     (SELECT MAX(e.version) FROM aggregate_events e WHERE e.aggregate = 'session' AND e.id = sessions.id) AS latest";
-/// The same of a meeting.
-const MEETING_COLUMNS: &str = "id, version, aad_version, key_id, state, \
-     (SELECT MAX(e.version) FROM aggregate_events e WHERE e.aggregate = 'meeting' AND e.id = meetings.id) AS latest";
-
-/// Open a session's or meeting's row ([`SESSION_COLUMNS`], [`MEETING_COLUMNS`]): the seal is
-/// bound to the row's version (see [`binding`]), which must not be older than its latest event
-/// (erasure may remove a meeting's latest events, never add one).
-fn open_aggregate_row<T: DeserializeOwned>(
-    keys: &Keyring,
-    row: &sea_orm::QueryResult,
-    aad: impl FnOnce(Option<u64>) -> String,
-) -> Result<T, DomainError> {
-    let key_id: String = get(row, "key_id").map_err(db)?;
-    let state: Vec<u8> = get(row, "state").map_err(db)?;
-    let version: i64 = get(row, "version").map_err(db)?;
-    let latest: Option<i64> = get(row, "latest").map_err(db)?;
-    if latest.is_some_and(|latest| latest > version) {
-        let id: String = get(row, "id").map_err(db)?;
-        return Err(internal(format!("{id}: the stored state is version {version}, older than its latest event")));
-    }
-    let aad = aad(binding(get(row, "aad_version").map_err(db)?, version));
-    unseal(keys, &aad, &key_id, &state)
-}
-
-/// The stored version of a session or meeting, read without decrypting anything (a stale
-/// request is refused cheaply before the state is loaded).
-pub(crate) async fn stored_version<C: ConnectionTrait>(
-    c: &C,
-    table: Aggregate,
-    id: &str,
-) -> Result<Option<u64>, DomainError> {
-    let sql = match table {
-        Aggregate::Session => "SELECT version FROM sessions WHERE id = $1",
-        Aggregate::Meeting => "SELECT version FROM meetings WHERE id = $1",
-    };
-    let row = sql::one(c, sql, [id.to_owned().into()]).await.map_err(db)?;
-    let v: Option<i64> = row.map(|r| get(&r, "version")).transpose().map_err(db)?;
-    Ok(v.map(|v| u64::try_from(v).unwrap_or(0)))
-}
-
-/// The multi-participant aggregates.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Aggregate {
-    Session,
-    Meeting,
-}
-
-/// A boxed future, for the trait below.
-pub(crate) type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
-
-/// An information session or a chain meeting: a versioned, sealed aggregate spanning
-/// participants, loaded, changed and saved the same way.
-pub(crate) trait Shared: Sized + Send + 'static {
-    /// Its id.
-    type Id: Copy + std::fmt::Display + Send + 'static;
-    /// Its commands.
-    type Command: Send + 'static;
-    /// Its events.
-    type Event: Send + Sync + 'static;
-    /// Where its version lives.
-    const AGGREGATE: Aggregate;
-    /// What it is called in errors.
-    const ENTITY: EntityKind;
-    /// Its version.
-    fn version(&self) -> u64;
-    /// The participant a command names, who must exist.
-    fn must_exist(cmd: &Self::Command) -> Option<ParticipantId>;
-    /// Decide and apply a command.
-    fn run(&mut self, cmd: Self::Command, ctx: &perspectief_core::CommandContext) -> Result<Self::Event, DomainError>;
-    /// Load it.
-    fn load<'a>(
-        c: &'a sea_orm::DatabaseTransaction,
-        keys: &'a Keyring,
-        id: Self::Id,
-    ) -> BoxFuture<'a, Result<Option<Self>, DomainError>>;
-    /// Save it after an event.
-    fn save<'a>(
-        &'a self,
-        c: &'a sea_orm::DatabaseTransaction,
-        keys: &'a Keyring,
-        event: &'a Self::Event,
-    ) -> BoxFuture<'a, Result<(), DomainError>>;
-}
-
-impl Shared for InformationSession {
-    type Id = SessionId;
-    type Command = perspectief_core::SessionCommand;
-    type Event = SessionEvent;
-    const AGGREGATE: Aggregate = Aggregate::Session;
-    const ENTITY: EntityKind = EntityKind::InformationSession;
-
-    fn version(&self) -> u64 {
-        InformationSession::version(self)
-    }
-
-    fn must_exist(cmd: &Self::Command) -> Option<ParticipantId> {
-        match cmd {
-            perspectief_core::SessionCommand::RegisterAttendance { participant } => Some(*participant),
-            _ => None,
-        }
-    }
-
-    fn run(&mut self, cmd: Self::Command, ctx: &perspectief_core::CommandContext) -> Result<Self::Event, DomainError> {
-        self.execute(cmd, ctx)
-    }
-
-    fn load<'a>(
-        c: &'a sea_orm::DatabaseTransaction,
-        keys: &'a Keyring,
-        id: SessionId,
-    ) -> BoxFuture<'a, Result<Option<Self>, DomainError>> {
-        Box::pin(load_session(c, keys, id))
-    }
-
-    fn save<'a>(
-        &'a self,
-        c: &'a sea_orm::DatabaseTransaction,
-        keys: &'a Keyring,
-        event: &'a SessionEvent,
-    ) -> BoxFuture<'a, Result<(), DomainError>> {
-        Box::pin(save_session(c, keys, self, event))
-    }
-}
-
-impl Shared for ChainMeeting {
-    type Id = MeetingId;
-    type Command = perspectief_core::MeetingCommand;
-    type Event = MeetingEvent;
-    const AGGREGATE: Aggregate = Aggregate::Meeting;
-    const ENTITY: EntityKind = EntityKind::ChainMeeting;
-
-    fn version(&self) -> u64 {
-        ChainMeeting::version(self)
-    }
-
-    fn must_exist(cmd: &Self::Command) -> Option<ParticipantId> {
-        match cmd {
-            perspectief_core::MeetingCommand::AddToAgenda { participant, .. } => Some(*participant),
-            _ => None,
-        }
-    }
-
-    fn run(&mut self, cmd: Self::Command, ctx: &perspectief_core::CommandContext) -> Result<Self::Event, DomainError> {
-        self.execute(cmd, ctx)
-    }
-
-    fn load<'a>(
-        c: &'a sea_orm::DatabaseTransaction,
-        keys: &'a Keyring,
-        id: MeetingId,
-    ) -> BoxFuture<'a, Result<Option<Self>, DomainError>> {
-        Box::pin(load_meeting(c, keys, id))
-    }
-
-    fn save<'a>(
-        &'a self,
-        c: &'a sea_orm::DatabaseTransaction,
-        keys: &'a Keyring,
-        event: &'a MeetingEvent,
-    ) -> BoxFuture<'a, Result<(), DomainError>> {
-        Box::pin(save_meeting(c, keys, self, event))
-    }
 }
 
 #[cfg(test)]

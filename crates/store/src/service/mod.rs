@@ -6,23 +6,22 @@
 //! answer leaves.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use perspectief_core::ViolationCode;
 use perspectief_core::access::{Action, DataCategory, Resource};
 use perspectief_core::activity::SubsidyPeriod;
+use perspectief_core::app::check_version;
 use perspectief_core::case::{Case, CaseCommand, CaseEvent, CommandContext, RegisterParticipant};
 use perspectief_core::meeting::{ChainMeeting, MeetingCommand};
 use perspectief_core::service::{
     AuditEntry, AuditRecord, Caller, ChainVerification, Executed, FeedEvent, FeedPage, Page, PageRequest,
-    ParticipantFilter, ParticipantSummary, PerspectiefService, WorkItem, WorkSubject, Worklist, WorklistQuery,
-    command_access, page_limit,
+    ParticipantFilter, ParticipantSummary, PerspectiefService, Worklist, WorklistQuery, page_limit,
 };
 use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
 use perspectief_core::time::amsterdam_date;
 use perspectief_core::view::{CaseView, Visibility};
-use perspectief_core::{
-    AgreementId, DenyReason, DomainError, EntityKind, GoalId, MeetingId, ParticipantId, ReferralId, Role, SessionId,
-    UserId,
-};
+use perspectief_core::{DenyReason, DomainError, EntityKind, MeetingId, ParticipantId, SessionId, UserId};
+
+mod tokens;
+mod worklist;
 
 use crate::Store;
 use crate::error::{db, internal};
@@ -44,7 +43,7 @@ pub(crate) fn downcast<T: 'static>(out: Output) -> Result<T, DomainError> {
     out.downcast::<T>().map(|b| *b).map_err(|_| internal("writer returned an unexpected type"))
 }
 
-fn uuid_of(s: &str) -> Result<uuid::Uuid, DomainError> {
+pub(super) fn uuid_of(s: &str) -> Result<uuid::Uuid, DomainError> {
     uuid::Uuid::parse_str(s).map_err(internal)
 }
 
@@ -83,7 +82,7 @@ impl Store {
         self.audited(entry, result.map(|(value, _)| value)).await
     }
 
-    async fn write<T: 'static>(&self, entry: AuditEntry, work: Work) -> Result<T, DomainError> {
+    pub(crate) async fn write<T: 'static>(&self, entry: AuditEntry, work: Work) -> Result<T, DomainError> {
         downcast(self.inner.writer.submit(entry, Some(work)).await?)
     }
 
@@ -158,20 +157,15 @@ impl Store {
             Box::pin(async move {
                 entry.basis = Some(policy.decide(&caller.actor, Action::Update, &resource, ctx.today).into_result()?);
                 let key = id.to_string();
-                if let Some(expected) = expected_version
+                if expected_version.is_some()
                     && let Some(current) = repo::stored_version(txn, A::AGGREGATE, &key).await?
-                    && current != expected
                 {
-                    return Err(DomainError::VersionConflict { expected, current });
+                    check_version(expected_version, current)?;
                 }
                 let mut aggregate = A::load(txn, &keys, id)
                     .await?
                     .ok_or_else(|| DomainError::NotFound { entity: A::ENTITY, id: key.clone() })?;
-                if let Some(expected) = expected_version
-                    && expected != aggregate.version()
-                {
-                    return Err(DomainError::VersionConflict { expected, current: aggregate.version() });
-                }
+                check_version(expected_version, aggregate.version())?;
                 if let Some(participant) = A::must_exist(&cmd)
                     && !repo::participant_exists(txn, participant).await?
                 {
@@ -198,7 +192,7 @@ impl Store {
         let expected = expected?;
         self.require(caller, Action::Update, resource).ok()?;
         match repo::stored_version(&self.inner.reader, aggregate, id).await {
-            Ok(Some(current)) if current != expected => Some(DomainError::VersionConflict { expected, current }),
+            Ok(Some(current)) => check_version(Some(expected), current).err(),
             _ => None,
         }
     }
@@ -264,49 +258,17 @@ impl PerspectiefService for Store {
                 let (mut case, own) = repo::load_case_keyed(txn, &keys, participant).await?.ok_or_else(|| {
                     DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
                 })?;
-                let (action, category) = command_access(&case, &cmd);
-                entry.action = action;
-                entry.category = Some(category);
-                // A partner answers a referral addressed to it; everything else is case data.
-                let basis = match (&cmd, caller.actor.role) {
-                    (CaseCommand::AdvanceReferral { referral, to, .. }, Role::ChainPartner) => {
-                        let r = case.referral(*referral).ok_or_else(|| DomainError::NotFound {
-                            entity: EntityKind::Referral,
-                            id: referral.to_string(),
-                        })?;
-                        let resource = Resource::Referral {
-                            scope: case.scope(),
-                            addressed_to: r.partner,
-                            sent: r.sent_on().is_some(),
-                            on_override: r.sent_on_override,
-                            category: r.domain.category(),
-                        };
-                        let basis = policy.decide(&caller.actor, Action::Update, &resource, ctx.today).into_result()?;
-                        if !to.is_partner_answer() {
-                            return Err(DomainError::AccessDenied(perspectief_core::DenyReason::RoleNotEntitled {
-                                role: Role::ChainPartner,
-                                action: Action::Update,
-                                resource: format!("referral status {}", to.as_str()),
-                            }));
-                        }
-                        basis
-                    }
-                    _ => policy
-                        .decide(&caller.actor, action, &Resource::CaseData { scope: case.scope(), category }, ctx.today)
-                        .into_result()?,
-                };
-                entry.basis = Some(basis);
-                // Sending a referral without a covering consent, on an override: the project
-                // lead's alone (the core says whether an override is needed).
-                let consent_override = case.consent_override_request(&cmd, ctx.today);
-                if consent_override.is_some() {
-                    policy.decide_consent_override(&caller.actor).into_result()?;
-                }
-                if let Some(expected) = expected_version
-                    && expected != case.version()
-                {
-                    return Err(DomainError::VersionConflict { expected, current: case.version() });
-                }
+                // Authorise first (the core's order: access, the partner's answer, the consent
+                // override, the expected version), recording each step in the entry.
+                let authorised = perspectief_core::app::authorise_command(
+                    &policy,
+                    &caller.actor,
+                    &case,
+                    &cmd,
+                    expected_version,
+                    ctx.today,
+                    entry,
+                )?;
                 // Every organisation the command names is registered (and active for a new
                 // reference), in this transaction: the core says which it names.
                 crate::organisations::require_named(txn, &cmd.organisations()).await?;
@@ -315,7 +277,7 @@ impl PerspectiefService for Store {
                 if !events.is_empty() {
                     repo::save_case_deferred(txn, &keys, own, &case, Some(previous), &events, rows).await?;
                 }
-                if let Some(request) = consent_override {
+                if let Some(request) = authorised.consent_override {
                     // Same transaction as the event: the override is on record for review, or
                     // the referral was not sent.
                     rows.writing = true;
@@ -584,30 +546,18 @@ impl PerspectiefService for Store {
         let mut entry = self.entry(caller, Action::Search, "worklist");
         entry.category = Some(DataCategory::Guidance);
         self.read(entry, async {
-            // A project worker sees their own caseload; the project lead anyone's.
-            let worker = match caller.actor.role {
-                Role::ProjectWorker => {
-                    if query.project_worker.is_some_and(|w| w != caller.actor.user) {
-                        return Err(DomainError::AccessDenied(perspectief_core::DenyReason::NotAssigned));
-                    }
-                    Some(caller.actor.user)
-                }
-                _ => query.project_worker,
-            };
-            let scope = perspectief_core::access::ParticipantScope {
-                participant: ParticipantId::from_u128(0),
-                project_worker: worker.unwrap_or(caller.actor.user),
-                consents: &[],
-                levels: perspectief_core::CaseLevels::DEFAULT,
-            };
-            let basis =
-                self.require(caller, Action::Search, &Resource::CaseData { scope, category: DataCategory::Guidance })?;
-            let text = worklist_text(worker, &query);
+            let (worker, basis) = perspectief_core::app::caseload(
+                &self.inner.policy,
+                &caller.actor,
+                query.project_worker,
+                amsterdam_date(self.now()),
+            )?;
+            let text = tokens::worklist_text(worker, &query);
             let cursors = match query.page_token.as_deref() {
                 None | Some("") => Vec::new(),
                 Some(token) => self.worklist_cursors(caller, &text, token)?,
             };
-            let (mut list, next) = worklist_query(&self.inner.reader, worker, &query, &cursors).await?;
+            let (mut list, next) = worklist::worklist_query(&self.inner.reader, worker, &query, &cursors).await?;
             list.next_page_token = self.worklist_token(caller, &text, &next);
             Ok((list, basis))
         })
@@ -642,10 +592,8 @@ impl PerspectiefService for Store {
         cmd: SessionCommand,
     ) -> Result<InformationSession, DomainError> {
         let mut entry = self.entry(caller, Action::Update, "execute_session");
-        if let SessionCommand::RegisterAttendance { participant } | SessionCommand::RemoveAttendance { participant } =
-            &cmd
-        {
-            entry.participant = Some(*participant);
+        if let Some(participant) = cmd.participant() {
+            entry.participant = Some(participant);
             entry.category = Some(DataCategory::Guidance);
         }
         self.execute_shared::<InformationSession>(
@@ -828,370 +776,4 @@ impl PerspectiefService for Store {
         })
         .await
     }
-}
-
-/// The filter as the participant page tokens are bound to it.
-fn filter_text(filter: &ParticipantFilter) -> String {
-    format!(
-        "worker={};phase={};from={};closed={}",
-        filter.project_worker.map(|u| u.to_string()).unwrap_or_default(),
-        filter.phase.map(|p| p.as_str()).unwrap_or_default(),
-        filter.registered_from.map(|d| d.to_string()).unwrap_or_default(),
-        filter.include_closed
-    )
-}
-
-impl Store {
-    /// The MAC of a participant page token: the position, bound to the caller and the filter,
-    /// under the store's access-log key in a domain of its own.
-    fn page_token_mac(&self, caller: &Caller, filter: &ParticipantFilter, position: &str) -> [u8; 32] {
-        self.inner.audit_key.mac(&[
-            b"perspectief participant page token v1\0",
-            caller.actor.user.to_string().as_bytes(),
-            b"\0",
-            filter_text(filter).as_bytes(),
-            b"\0",
-            position.as_bytes(),
-        ])
-    }
-
-    /// The token that continues the participant listing after (`date`, `id`): the position
-    /// and a MAC, so a token cannot be forged, and does not continue another caller's listing
-    /// or one with another filter (docs/partners.md).
-    fn page_token(&self, caller: &Caller, filter: &ParticipantFilter, date: &str, id: &str) -> String {
-        let position = format!("{date}|{id}");
-        let mac = self.page_token_mac(caller, filter, &position);
-        format!("{}.{}", hex::encode(&position), hex::encode(&mac[..16]))
-    }
-
-    /// Where a participant listing continues: the position of a token this store made for
-    /// this caller and filter, or a field error.
-    fn decode_page_token(
-        &self,
-        caller: &Caller,
-        filter: &ParticipantFilter,
-        token: &str,
-    ) -> Result<(String, String), DomainError> {
-        let bad = || {
-            DomainError::field(
-                "page_token",
-                ViolationCode::Invalid,
-                "not a page token of this listing: pass the next_page_token of the previous page with the same filter",
-            )
-        };
-        let (position, mac) = token.split_once('.').ok_or_else(bad)?;
-        let position = String::from_utf8(hex::decode(position).map_err(|_| bad())?).map_err(|_| bad())?;
-        let mac = hex::decode(mac).map_err(|_| bad())?;
-        let expected = self.page_token_mac(caller, filter, &position);
-        // Compared in constant time.
-        if mac.len() != 16 || mac.iter().zip(&expected[..16]).fold(0u8, |acc, (a, b)| acc | (a ^ b)) != 0 {
-            return Err(bad());
-        }
-        let (date, id) = position.split_once('|').ok_or_else(bad)?;
-        sql::parse_date(date).map_err(|_| bad())?;
-        uuid::Uuid::parse_str(id).map_err(|_| bad())?;
-        Ok((date.to_owned(), id.to_owned()))
-    }
-}
-
-/// Where one list of a worklist page goes on: after an item's (date, participant, subject), or
-/// nowhere (it ended).
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum ListCursor {
-    Start,
-    After(String, String, String),
-    Done,
-}
-
-/// The worklist's query as its page tokens are bound to it.
-fn worklist_text(worker: Option<UserId>, q: &WorklistQuery) -> String {
-    format!(
-        "worker={};today={};due={};contact={};limit={};referral={};assessment={};size={}",
-        worker.map(|u| u.to_string()).unwrap_or_default(),
-        q.today,
-        q.due_within_days,
-        q.no_contact_days,
-        q.limit_lead_days,
-        q.referral_answer_days,
-        q.no_assessment_months,
-        q.page_size
-    )
-}
-
-impl Store {
-    fn worklist_token_mac(&self, caller: &Caller, query: &str, position: &str) -> [u8; 32] {
-        self.inner.audit_key.mac(&[
-            b"perspectief worklist page token v1\0",
-            caller.actor.user.to_string().as_bytes(),
-            b"\0",
-            query.as_bytes(),
-            b"\0",
-            position.as_bytes(),
-        ])
-    }
-
-    /// The token that continues a worklist with these cursors (one per list, in order),
-    /// bound by a MAC to the caller and the query; `None` when every list ended.
-    fn worklist_token(&self, caller: &Caller, query: &str, cursors: &[ListCursor]) -> Option<String> {
-        if cursors.iter().all(|c| *c == ListCursor::Done) {
-            return None;
-        }
-        let position = cursors
-            .iter()
-            .map(|c| match c {
-                ListCursor::After(date, participant, subject) => format!("{date},{participant},{subject}"),
-                ListCursor::Start | ListCursor::Done => String::new(),
-            })
-            .collect::<Vec<_>>()
-            .join(";");
-        let mac = self.worklist_token_mac(caller, query, &position);
-        Some(format!("{}.{}", hex::encode(&position), hex::encode(&mac[..16])))
-    }
-
-    /// The cursors of a worklist page token this store made for this caller and query.
-    fn worklist_cursors(&self, caller: &Caller, query: &str, token: &str) -> Result<Vec<ListCursor>, DomainError> {
-        let bad = || {
-            DomainError::field(
-                "page_token",
-                ViolationCode::Invalid,
-                "not a page token of this worklist: pass the next_page_token of the previous page with the same query",
-            )
-        };
-        let (position, mac) = token.split_once('.').ok_or_else(bad)?;
-        let position = String::from_utf8(hex::decode(position).map_err(|_| bad())?).map_err(|_| bad())?;
-        let mac = hex::decode(mac).map_err(|_| bad())?;
-        let expected = self.worklist_token_mac(caller, query, &position);
-        // Compared in constant time.
-        if mac.len() != 16 || mac.iter().zip(&expected[..16]).fold(0u8, |acc, (a, b)| acc | (a ^ b)) != 0 {
-            return Err(bad());
-        }
-        position
-            .split(';')
-            .map(|list| {
-                if list.is_empty() {
-                    return Ok(ListCursor::Done);
-                }
-                let mut parts = list.split(',');
-                match (parts.next(), parts.next(), parts.next(), parts.next()) {
-                    (Some(date), Some(participant), Some(subject), None) => {
-                        Ok(ListCursor::After(date.to_owned(), participant.to_owned(), subject.to_owned()))
-                    }
-                    _ => Err(bad()),
-                }
-            })
-            .collect()
-    }
-}
-
-/// One list of the worklist: `FROM`/`WHERE` text (with `{worker}` where the worker's clause
-/// goes, `{after}` where the cursor's), its parameters from `$1`, and the expressions of its
-/// order (date, participant, subject).
-struct ListQuery {
-    from_where: String,
-    values: Vec<sea_orm::Value>,
-    order: [&'static str; 3],
-}
-
-/// One page of one list: up to `size` items (all when 0) after `cursor`, and where the next
-/// page of this list starts.
-async fn list_page(
-    c: &sea_orm::DatabaseConnection,
-    worker: Option<UserId>,
-    list: ListQuery,
-    cursor: &ListCursor,
-    size: u32,
-) -> Result<(Vec<sea_orm::QueryResult>, ListCursor), DomainError> {
-    if *cursor == ListCursor::Done {
-        return Ok((Vec::new(), ListCursor::Done));
-    }
-    let ListQuery { from_where, mut values, order: [date, participant, subject] } = list;
-    let mut param = |v: sea_orm::Value| {
-        values.push(v);
-        format!("${}", values.len())
-    };
-    let worker_clause = match worker {
-        Some(w) => format!(" AND p.project_worker = {}", param(w.to_string().into())),
-        None => String::new(),
-    };
-    // A list of participants orders by (date, participant): the index's own order.
-    let same = participant == subject;
-    let after_clause = match cursor {
-        ListCursor::After(d, p, _) if same => {
-            format!(" AND ({date}, {participant}) > ({}, {})", param(d.clone().into()), param(p.clone().into()))
-        }
-        ListCursor::After(d, p, s) => format!(
-            " AND ({date}, {participant}, {subject}) > ({}, {}, {})",
-            param(d.clone().into()),
-            param(p.clone().into()),
-            param(s.clone().into())
-        ),
-        ListCursor::Start | ListCursor::Done => String::new(),
-    };
-    let limit = if size > 0 { format!(" LIMIT {}", param(i64::from(size + 1).into())) } else { String::new() };
-    let order = if same { format!("{date}, {participant}") } else { format!("{date}, {participant}, {subject}") };
-    let text = format!(
-        "SELECT {participant} AS participant_id, {subject} AS subject_id, {date} AS on_date {} ORDER BY {order}{limit}",
-        from_where.replace("{worker}", &worker_clause).replace("{after}", &after_clause)
-    );
-    let mut rows = sql::all(c, &text, values).await.map_err(db)?;
-    if size > 0 && rows.len() > size as usize {
-        rows.truncate(size as usize);
-        let last = rows.last().ok_or_else(|| internal("a full page has a last row"))?;
-        let next = ListCursor::After(
-            get(last, "on_date").map_err(db)?,
-            get(last, "participant_id").map_err(db)?,
-            get(last, "subject_id").map_err(db)?,
-        );
-        Ok((rows, next))
-    } else {
-        Ok((rows, ListCursor::Done))
-    }
-}
-
-/// The worklist as indexed queries; each mirrors the core rule named beside it (the
-/// conformance suite checks they agree). A page holds at most `q.page_size` items of each
-/// list, read in the order of a partial index on the list's open items, so a page costs about
-/// the same at any size. A project worker's own lists start from their participants (SQLite
-/// takes the tables of a `CROSS JOIN` in the order written; PostgreSQL plans it freely).
-async fn worklist_query(
-    c: &sea_orm::DatabaseConnection,
-    worker: Option<UserId>,
-    q: &WorklistQuery,
-    cursors: &[ListCursor],
-) -> Result<(Worklist, Vec<ListCursor>), DomainError> {
-    let today = sql::date(q.today);
-    let plus = |days: u32| sql::date(q.today + chrono::Duration::days(i64::from(days)));
-    let minus = |days: u32| sql::date(q.today - chrono::Duration::days(i64::from(days)));
-    // The participant first for one worker's list, the list's own index first for everyone's.
-    // SQLite, without statistics, prefers the older status indexes and sorts every open item:
-    // it is told which index holds the list in its order.
-    let sqlite_hint = |index: &str| {
-        if c.get_database_backend() == sea_orm::DbBackend::Sqlite {
-            format!(" INDEXED BY {index}")
-        } else {
-            String::new()
-        }
-    };
-    let hint = |index: &str| {
-        if worker.is_none() && c.get_database_backend() == sea_orm::DbBackend::Sqlite {
-            format!(" INDEXED BY {index}")
-        } else {
-            String::new()
-        }
-    };
-    let join = |table: &str, alias: &str, index: &str| {
-        if worker.is_some() {
-            format!("FROM participants p CROSS JOIN {table} {alias} WHERE {alias}.participant_id = p.id AND")
-        } else {
-            format!("FROM {table} {alias}{} JOIN participants p ON p.id = {alias}.participant_id WHERE", hint(index))
-        }
-    };
-    let active = "p.outflow_on IS NULL";
-    let assessment_cutoff = q
-        .today
-        .checked_sub_months(chrono::Months::new(q.no_assessment_months))
-        .ok_or_else(|| DomainError::field("no_assessment_months", ViolationCode::OutOfRange, "too many months"))?;
-    let lists = [
-        // Case::overdue_goals: still pursued, deadline before today.
-        ListQuery {
-            from_where: format!(
-                "{} g.status IN ('open', 'in_progress') AND g.deadline < $1 AND {active}{{worker}}{{after}}",
-                join("goals", "g", "goals_open_deadline")
-            ),
-            values: vec![today.clone().into()],
-            order: ["g.deadline", "g.participant_id", "g.id"],
-        },
-        // Case::overdue_agreements: open, due before today.
-        ListQuery {
-            from_where: format!(
-                "{} a.status = 'open' AND a.due_on < $1 AND {active}{{worker}}{{after}}",
-                join("agreements", "a", "agreements_open_due")
-            ),
-            values: vec![today.clone().into()],
-            order: ["a.due_on", "a.participant_id", "a.id"],
-        },
-        // Case::agreements_due_within: open, due from today to today + window.
-        ListQuery {
-            from_where: format!(
-                "{} a.status = 'open' AND a.due_on >= $1 AND a.due_on <= $2 AND {active}{{worker}}{{after}}",
-                join("agreements", "a", "agreements_open_due")
-            ),
-            values: vec![today.clone().into(), plus(q.due_within_days).into()],
-            order: ["a.due_on", "a.participant_id", "a.id"],
-        },
-        // Case::days_without_contact > N: last contact (or registration) before today - N.
-        ListQuery {
-            from_where: format!(
-                "FROM participants p{} WHERE COALESCE(p.last_contact_on, p.registered_on) < $1 AND {active}{{worker}}{{after}}",
-                hint("participants_active_contact")
-            ),
-            values: vec![minus(q.no_contact_days).into()],
-            order: ["COALESCE(p.last_contact_on, p.registered_on)", "p.id", "p.id"],
-        },
-        // Case::limit_status is Approaching or Exceeded: the limit on or before today + lead.
-        ListQuery {
-            from_where: format!(
-                "FROM participants p{} WHERE p.limit_on <= $1 AND {active}{{worker}}{{after}}",
-                hint("participants_active_limit")
-            ),
-            values: vec![plus(q.limit_lead_days).into()],
-            order: ["p.limit_on", "p.id", "p.id"],
-        },
-        // Case::unanswered_referrals: sent, no answer, sent before today - N.
-        ListQuery {
-            from_where: format!(
-                "{} r.status = 'sent' AND r.sent_on < $1 AND {active}{{worker}}{{after}}",
-                join("referrals", "r", "referrals_sent_on")
-            ),
-            values: vec![minus(q.referral_answer_days).into()],
-            order: ["r.sent_on", "r.participant_id", "r.id"],
-        },
-        // Case::without_assessment_since: the latest assessment (the day of an activity_log row
-        // of 5.2.d that is not a contact), or the registration, before today - N months. (An
-        // aggregate over every active participant: a page of it is not bounded work.)
-        ListQuery {
-            from_where: format!(
-                "FROM participants p LEFT JOIN activity_log l{} ON l.participant_id = p.id AND l.code = '{}' \
-                 AND l.contact_id IS NULL WHERE {active}{{worker}} GROUP BY p.id, p.registered_on \
-                 HAVING COALESCE(MAX(l.on_date), p.registered_on) < $1{{after}}",
-                // Each participant's own rows: SQLite's planner otherwise may scan every
-                // assessment of everybody for each participant.
-                sqlite_hint("activity_log_participant_code"),
-                perspectief_core::ActivityCode::SelfReliance.code()
-            ),
-            values: vec![sql::date(assessment_cutoff).into()],
-            order: ["COALESCE(MAX(l.on_date), p.registered_on)", "p.id", "p.id"],
-        },
-    ];
-    let mut pages = Vec::with_capacity(lists.len());
-    let mut next = Vec::with_capacity(lists.len());
-    for (i, list) in lists.into_iter().enumerate() {
-        let cursor = cursors.get(i).unwrap_or(&ListCursor::Start);
-        let (rows, after) = list_page(c, worker, list, cursor, q.page_size).await?;
-        pages.push(rows);
-        next.push(after);
-    }
-    let items = |rows: &[sea_orm::QueryResult],
-                 subject: fn(uuid::Uuid) -> WorkSubject|
-     -> Result<Vec<WorkItem>, DomainError> {
-        rows.iter()
-            .map(|r| {
-                let participant = ParticipantId::from_uuid(uuid_of(&get::<String>(r, "participant_id").map_err(db)?)?);
-                let subject_id: String = get(r, "subject_id").map_err(db)?;
-                let date = sql::parse_date(&get::<String>(r, "on_date").map_err(db)?).map_err(db)?;
-                Ok(WorkItem { participant, subject: subject(uuid_of(&subject_id)?), date })
-            })
-            .collect()
-    };
-    let list = Worklist {
-        overdue_goals: items(&pages[0], |u| WorkSubject::Goal(GoalId::from_uuid(u)))?,
-        overdue_agreements: items(&pages[1], |u| WorkSubject::Agreement(AgreementId::from_uuid(u)))?,
-        agreements_due: items(&pages[2], |u| WorkSubject::Agreement(AgreementId::from_uuid(u)))?,
-        without_contact: items(&pages[3], |_| WorkSubject::Participant)?,
-        near_limit: items(&pages[4], |_| WorkSubject::Participant)?,
-        unanswered_referrals: items(&pages[5], |u| WorkSubject::Referral(ReferralId::from_uuid(u)))?,
-        without_assessment: items(&pages[6], |_| WorkSubject::Participant)?,
-        next_page_token: None,
-    };
-    Ok((list, next))
 }

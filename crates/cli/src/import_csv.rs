@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use perspectief_core::app::profile::ProfileField;
 use perspectief_core::case::{Case, CommandContext, RegisterParticipant};
 use perspectief_core::ids::ParticipantId;
 use perspectief_core::input::RegisterParticipantInput;
@@ -15,20 +16,19 @@ use perspectief_core::{DomainError, UserId};
 use crate::spreadsheet::restore;
 
 /// The columns of a participants import.
-pub const PARTICIPANT_COLUMNS: &[&str] = &[
-    "given_names",
-    "family_name",
-    "aliases",
-    "date_of_birth",
-    "country_of_origin",
-    "nationalities",
-    "languages",
-    "v_number",
-    "lvv_location",
-    "registered_on",
-    "project_worker",
-];
-
+pub const PARTICIPANT_COLUMNS: &[&str] = &{
+    // The core's profile fields, by name, then the case's own two.
+    const PROFILE: [ProfileField; ProfileField::ALL.len()] = ProfileField::ALL;
+    let mut columns = [""; PROFILE.len() + 2];
+    let mut i = 0;
+    while i < PROFILE.len() {
+        columns[i] = PROFILE[i].as_str();
+        i += 1;
+    }
+    columns[PROFILE.len()] = "registered_on";
+    columns[PROFILE.len() + 1] = "project_worker";
+    columns
+};
 /// The columns a participants import needs.
 pub const PARTICIPANT_REQUIRED: &[&str] = &["given_names"];
 

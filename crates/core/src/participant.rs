@@ -263,6 +263,30 @@ pub struct ParticipantProfile {
 }
 
 impl ParticipantProfile {
+    /// A profile with only what every participant has, given names and the assigned project
+    /// worker; the rest is added as it becomes known.
+    ///
+    /// ```
+    /// use perspectief_core::{Name, ParticipantProfile, UserId};
+    /// let p = ParticipantProfile::minimal(Name::parse("Amanuel").unwrap(), UserId::from_u128(1));
+    /// assert_eq!(p.display_name(), "Amanuel");
+    /// assert!(p.family_name.is_none() && p.languages.is_empty());
+    /// ```
+    pub fn minimal(given_names: Name, project_worker: UserId) -> Self {
+        Self {
+            given_names,
+            family_name: None,
+            aliases: vec![],
+            date_of_birth: None,
+            country_of_origin: None,
+            nationalities: vec![],
+            languages: vec![],
+            v_number: None,
+            lvv_location: None,
+            project_worker,
+        }
+    }
+
     /// Full name for display to staff: given names and family name.
     pub fn display_name(&self) -> String {
         match &self.family_name {

@@ -14,7 +14,7 @@
 use perspectief_core::ViolationCode;
 use std::collections::BTreeSet;
 
-use perspectief_core::app::profile::{ProfileField, merge_profile};
+use perspectief_core::app::profile::{ProfileField, filled_in, merge_profile};
 use perspectief_core::{
     AgreementId, CaseCommand, ConsentId, ContactId, DomainError, GoalId, JudgmentId, NewAgreement, NewContact, NewGoal,
     ObstacleId, ParticipantId, ReferralId, RegisterParticipant, ReportId, Violations,
@@ -206,18 +206,17 @@ pub fn request_field_path(command: &CaseCommand, core_path: &str) -> String {
 
 /// The profile fields an UpdateParticipant mask may name, as `profile.<field>`. The project
 /// worker is not among them: it changes by assignment.
-pub const UPDATABLE_PROFILE_FIELDS: [&str; 9] = [
-    "given_names",
-    "family_name",
-    "aliases",
-    "date_of_birth",
-    "country_of_origin",
-    "nationalities",
-    "languages",
-    "v_number",
-    "lvv_location",
-];
-
+pub const UPDATABLE_PROFILE_FIELDS: [&str; ProfileField::ALL.len()] = {
+    // The core's list of profile fields, by name.
+    let all = ProfileField::ALL;
+    let mut names = [""; ProfileField::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = all[i].as_str();
+        i += 1;
+    }
+    names
+};
 /// An UpdateParticipant request (AIP-134), checked: which case, the version its etag expects,
 /// and the profile fields to change with their new values.
 #[derive(Debug, Clone, PartialEq)]
@@ -266,27 +265,12 @@ impl FromProto<pb::UpdateParticipantRequest> for ProfileUpdate {
                 fields
             }
             // AIP-134: without a mask, the fields the request fills in.
-            None => UPDATABLE_PROFILE_FIELDS.into_iter().filter(|f| is_filled(&given, f)).collect(),
+            None => filled_in(&given).into_iter().map(|f| f.as_str()).collect(),
         };
         if fields.is_empty() {
             return Err(mask_at.invalid(ViolationCode::NothingToChange, "name at least one profile field to change"));
         }
         Ok(Self { participant, expected_version, fields, given })
-    }
-}
-
-fn is_filled(p: &pb::ParticipantProfile, field: &str) -> bool {
-    match field {
-        "given_names" => !p.given_names.is_empty(),
-        "family_name" => !p.family_name.is_empty(),
-        "aliases" => !p.aliases.is_empty(),
-        "date_of_birth" => p.date_of_birth.is_some(),
-        "country_of_origin" => !p.country_of_origin.is_empty(),
-        "nationalities" => !p.nationalities.is_empty(),
-        "languages" => !p.languages.is_empty(),
-        "v_number" => !p.v_number.is_empty(),
-        "lvv_location" => !p.lvv_location.is_empty(),
-        _ => false,
     }
 }
 

@@ -99,18 +99,7 @@ mod tests {
         let (case, event) = Case::register(
             RegisterParticipant {
                 id: ParticipantId::from_u128(7),
-                profile: ParticipantProfile {
-                    given_names: Name::parse("Oudeschema").unwrap(),
-                    family_name: None,
-                    aliases: vec![],
-                    date_of_birth: None,
-                    country_of_origin: None,
-                    nationalities: vec![],
-                    languages: vec![],
-                    v_number: None,
-                    lvv_location: None,
-                    project_worker: lead.user,
-                },
+                profile: ParticipantProfile::minimal(Name::parse("Oudeschema").unwrap(), lead.user),
                 registered_on: ctx.today,
             },
             &ctx,

@@ -612,18 +612,7 @@ mod tests {
         Migrator::up(&db, None).await.unwrap();
         let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
         let ctx = CommandContext::at(UserId::from_u128(1), Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap());
-        let profile = ParticipantProfile {
-            given_names: Name::parse("Versie").unwrap(),
-            family_name: None,
-            aliases: vec![],
-            date_of_birth: None,
-            country_of_origin: None,
-            nationalities: vec![],
-            languages: vec![],
-            v_number: None,
-            lvv_location: None,
-            project_worker: UserId::from_u128(1),
-        };
+        let profile = ParticipantProfile::minimal(Name::parse("Versie").unwrap(), UserId::from_u128(1));
         let (mut case, first) = Case::register(
             RegisterParticipant { id: ParticipantId::from_u128(9), profile, registered_on: ctx.today },
             &ctx,

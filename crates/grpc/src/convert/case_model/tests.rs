@@ -372,17 +372,8 @@ fn a_case_built_through_commands_survives_the_round_trip() {
 
 /// The sample profile with every optional part absent.
 fn minimal_profile() -> ParticipantProfile {
-    ParticipantProfile {
-        family_name: None,
-        aliases: vec![],
-        date_of_birth: None,
-        country_of_origin: None,
-        nationalities: vec![],
-        languages: vec![],
-        v_number: None,
-        lvv_location: None,
-        ..profile()
-    }
+    let full = profile();
+    ParticipantProfile::minimal(full.given_names, full.project_worker)
 }
 
 #[test]

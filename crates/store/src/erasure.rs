@@ -153,6 +153,53 @@ pub(crate) async fn requester_of<C: ConnectionTrait>(c: &C, id: BreakGlassId) ->
     row.map(|r| user(&r, "requested_by")).transpose()
 }
 
+/// A person may have one open record of each kind (a pending erasure request, a hold not
+/// lifted): `query` finds it by `$1` (the participant), and a second is refused, naming it.
+async fn refuse_second<C: ConnectionTrait>(
+    c: &C,
+    query: &str,
+    participant: ParticipantId,
+    entity: EntityKind,
+) -> Result<(), DomainError> {
+    match sql::one(c, query, [participant.to_string().into()]).await.map_err(db)? {
+        Some(r) => Err(DomainError::AlreadyExists { entity, id: get(&r, "id").map_err(db)? }),
+        None => Ok(()),
+    }
+}
+
+/// A new record about a person with its reason sealed: id, participant, when, by whom.
+struct Reasoned {
+    id: String,
+    participant: ParticipantId,
+    at: DateTime<Utc>,
+    by: UserId,
+}
+
+impl Reasoned {
+    /// Insert it with `insert`, whose `$1`..`$6` are the id, the participant, when, by whom,
+    /// the key id and the reason sealed under `aad`.
+    async fn insert<C: ConnectionTrait>(
+        self,
+        c: &C,
+        insert: &str,
+        keys: &crate::Keyring,
+        aad: &str,
+        reason: &Text,
+    ) -> Result<(), DomainError> {
+        let (key_id, sealed) = repo::seal(keys, aad, reason)?;
+        let values = [
+            self.id.into(),
+            self.participant.to_string().into(),
+            sql::micros(self.at).into(),
+            self.by.to_string().into(),
+            key_id.into(),
+            sealed.into(),
+        ];
+        sql::exec(c, insert, values).await.map_err(db)?;
+        Ok(())
+    }
+}
+
 async fn load_request<C: ConnectionTrait>(
     c: &C,
     keys: &crate::Keyring,
@@ -198,33 +245,12 @@ impl Store {
                 let case = load_case(txn, &keys, participant).await?;
                 entry.basis = Some(policy.decide_erasure_request(&actor, &case.scope(), today).into_result()?);
                 check_erasable(case.outflow().map(|o| o.on), is_held(txn, participant).await?)?;
-                if let Some(r) = sql::one(
-                    txn,
-                    "SELECT id FROM erasure_requests WHERE participant_id = $1 AND status = 'pending'",
-                    [participant.to_string().into()],
-                )
-                .await
-                .map_err(db)?
-                {
-                    let existing: String = get(&r, "id").map_err(db)?;
-                    return Err(DomainError::AlreadyExists { entity: EntityKind::ErasureRequest, id: existing });
-                }
-                let (key_id, sealed) = repo::seal(&keys, &request_aad(id), &reason)?;
-                sql::exec(
-                    txn,
-                    "INSERT INTO erasure_requests (id, participant_id, requested_at, requested_by, key_id, reason, status) \
-                     VALUES ($1, $2, $3, $4, $5, $6, 'pending')",
-                    [
-                        id.to_string().into(),
-                        participant.to_string().into(),
-                        sql::micros(entry.at).into(),
-                        actor.user.to_string().into(),
-                        key_id.into(),
-                        sealed.into(),
-                    ],
-                )
-                .await
-                .map_err(db)?;
+                let pending = "SELECT id FROM erasure_requests WHERE participant_id = $1 AND status = 'pending'";
+                refuse_second(txn, pending, participant, EntityKind::ErasureRequest).await?;
+                let insert = "INSERT INTO erasure_requests (id, participant_id, requested_at, requested_by, key_id, reason, \
+                              status) VALUES ($1, $2, $3, $4, $5, $6, 'pending')";
+                let record = Reasoned { id: id.to_string(), participant, at: entry.at, by: actor.user };
+                record.insert(txn, insert, &keys, &request_aad(id), &reason).await?;
                 let request = ErasureRequest {
                     id,
                     participant,
@@ -398,33 +424,12 @@ impl Store {
             Box::pin(async move {
                 entry.basis = Some(policy.decide_legal_hold(&actor).into_result()?);
                 load_case(txn, &keys, participant).await?;
-                if let Some(r) = sql::one(
-                    txn,
-                    "SELECT id FROM legal_holds WHERE participant_id = $1 AND lifted_at IS NULL",
-                    [participant.to_string().into()],
-                )
-                .await
-                .map_err(db)?
-                {
-                    let existing: String = get(&r, "id").map_err(db)?;
-                    return Err(DomainError::AlreadyExists { entity: EntityKind::LegalHold, id: existing });
-                }
-                let (key_id, sealed) = repo::seal(&keys, &hold_aad(id), &reason)?;
-                sql::exec(
-                    txn,
-                    "INSERT INTO legal_holds (id, participant_id, set_at, set_by, key_id, reason) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                    [
-                        id.to_string().into(),
-                        participant.to_string().into(),
-                        sql::micros(entry.at).into(),
-                        actor.user.to_string().into(),
-                        key_id.into(),
-                        sealed.into(),
-                    ],
-                )
-                .await
-                .map_err(db)?;
+                let set = "SELECT id FROM legal_holds WHERE participant_id = $1 AND lifted_at IS NULL";
+                refuse_second(txn, set, participant, EntityKind::LegalHold).await?;
+                let insert = "INSERT INTO legal_holds (id, participant_id, set_at, set_by, key_id, reason) \
+                              VALUES ($1, $2, $3, $4, $5, $6)";
+                let record = Reasoned { id: id.to_string(), participant, at: entry.at, by: actor.user };
+                record.insert(txn, insert, &keys, &hold_aad(id), &reason).await?;
                 let hold = LegalHold { id, participant, set_at: entry.at, set_by: actor.user, reason, lifted: None };
                 Ok(Box::new(hold) as Output)
             })

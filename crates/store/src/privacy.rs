@@ -131,6 +131,36 @@ fn review_of(
     }))
 }
 
+/// One of the listings of reviewed accesses: its operation in the access log, its table and
+/// the columns its records are read from.
+struct ReviewListing {
+    operation: &'static str,
+    table: &'static str,
+    columns: &'static str,
+}
+
+impl Store {
+    /// A listing of reviewed accesses (break-glass reads, consent overrides), for whoever may
+    /// search the access log; the listing itself is logged.
+    async fn review_listing<T>(
+        &self,
+        caller: &Caller,
+        listing: ReviewListing,
+        from: DateTime<Utc>,
+        limit: u32,
+        record: fn(&sea_orm::QueryResult, &crate::Keyring) -> Result<T, DomainError>,
+    ) -> Result<Vec<T>, DomainError> {
+        let entry = self.entry(caller, Action::Search, listing.operation);
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Search, &Resource::AuditLog)?;
+            let rows = rows_from(&self.inner.reader, listing.table, listing.columns, from, limit).await?;
+            let records = rows.iter().map(|r| record(r, &self.inner.keys)).collect::<Result<Vec<_>, DomainError>>()?;
+            Ok((records, basis))
+        })
+        .await
+    }
+}
+
 /// The rows of `table` (its `columns`) recorded at or after `from`, oldest first.
 async fn rows_from(
     reader: &sea_orm::DatabaseConnection,
@@ -559,17 +589,9 @@ impl PrivacyService for Store {
         from: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<BreakGlassRecord>, DomainError> {
-        let entry = self.entry(caller, Action::Search, "break_glass_log");
-        self.read(entry, async {
-            let basis = self.require(caller, Action::Search, &Resource::AuditLog)?;
-            let rows = rows_from(&self.inner.reader, "break_glass", BREAK_GLASS_COLUMNS, from, limit).await?;
-            let records = rows
-                .iter()
-                .map(|r| break_glass_record(r, &self.inner.keys))
-                .collect::<Result<Vec<_>, DomainError>>()?;
-            Ok((records, basis))
-        })
-        .await
+        let listing =
+            ReviewListing { operation: "break_glass_log", table: "break_glass", columns: BREAK_GLASS_COLUMNS };
+        self.review_listing(caller, listing, from, limit, break_glass_record).await
     }
 
     async fn confirmation_log(
@@ -622,18 +644,12 @@ impl PrivacyService for Store {
         from: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<ConsentOverrideRecord>, DomainError> {
-        let entry = self.entry(caller, Action::Search, "consent_override_log");
-        self.read(entry, async {
-            let basis = self.require(caller, Action::Search, &Resource::AuditLog)?;
-            let rows =
-                rows_from(&self.inner.reader, "consent_overrides", CONSENT_OVERRIDE_COLUMNS, from, limit).await?;
-            let records = rows
-                .iter()
-                .map(|r| consent_override_record(r, &self.inner.keys))
-                .collect::<Result<Vec<_>, DomainError>>()?;
-            Ok((records, basis))
-        })
-        .await
+        let listing = ReviewListing {
+            operation: "consent_override_log",
+            table: "consent_overrides",
+            columns: CONSENT_OVERRIDE_COLUMNS,
+        };
+        self.review_listing(caller, listing, from, limit, consent_override_record).await
     }
 
     async fn review_consent_override(

@@ -92,7 +92,7 @@ impl Input {
         };
         let action = b.pick(&Action::ALL);
         let today = b.day();
-        let resource = b.byte() % (2 + OTHER_RESOURCES.len() as u8);
+        let resource = b.byte() % (3 + OTHER_RESOURCES.len() as u8);
         let category = b.pick(&DataCategory::ALL);
         let project_worker = b.pick(&USERS);
         let addressed_to = b.pick(&ORGANISATIONS);
@@ -183,7 +183,9 @@ impl Input {
                 on_override: self.on_override,
                 category: self.category,
             },
-            n => OTHER_RESOURCES[usize::from(n - 2) % OTHER_RESOURCES.len()].0,
+            // A caseload: the case's worker's, or everyone's (the `sent` bit chooses).
+            2 => Resource::Caseload { project_worker: (!self.sent).then_some(self.project_worker) },
+            n => OTHER_RESOURCES[usize::from(n - 3) % OTHER_RESOURCES.len()].0,
         }
     }
 
@@ -451,6 +453,23 @@ pub fn access_policy(data: &[u8]) {
                 }
                 (Decision::Denied { .. }, None) => {}
                 _ => panic!("the decision disagrees with the documented matrix ({expected:?}): {}", context()),
+            }
+        }
+        // The documentation's caseload row: a project worker searches their own caseload (on
+        // the assignment), the project lead any or everyone's; nobody else.
+        Resource::Caseload { project_worker } => {
+            let expected = match actor.role {
+                _ if outside_staff || input.action != Search => None,
+                ProjectWorker if project_worker == Some(actor.user) => Some(Basis::Assignment),
+                ProjectLead => Some(Basis::RoleRule),
+                _ => None,
+            };
+            match (&decision, expected) {
+                (Decision::Allowed { basis }, Some(rule)) => {
+                    assert_eq!(*basis, rule, "a caseload allowed on another basis: {}", context());
+                }
+                (Decision::Denied { .. }, None) => {}
+                _ => panic!("the caseload decision disagrees with the documentation ({expected:?}): {}", context()),
             }
         }
         other => {

@@ -95,6 +95,7 @@
 //! | staff directory (the foundation's staff: name and role, for listings) | read, search | same | — | — | read, search | read, search |
 //! | encryption keys (counts per key, re-sealing) | — | — | — | — | — | read, update |
 //! | the database (a backup: export; synthetic data into an empty one: create) | — | — | — | — | — | create, export |
+//! | caseload (the worklist: one worker's cases, or everyone's) | search (their own) | search | — | — | — | — |
 //!
 //! The organisations register holds no personal data (contact details are the organisation's
 //! own desk), so everyone who works with Perspectief may read it; only the administrator keeps
@@ -311,6 +312,13 @@ pub enum Resource<'a> {
     /// The whole database at once: a backup copy (`Export`), or filling an empty one with
     /// synthetic data (`Create`). The administrator's alone.
     Database,
+    /// A caseload as a whole (the worklist): the cases of one project worker, or of every
+    /// worker (`None`). Searched by that worker, or by the project lead; never a way to one
+    /// person's data, which each item's own read decides.
+    Caseload {
+        /// Whose caseload; `None` for everyone's.
+        project_worker: Option<UserId>,
+    },
 }
 
 impl Resource<'_> {
@@ -333,6 +341,7 @@ impl Resource<'_> {
             Self::StaffDirectory => "staff_directory",
             Self::EncryptionKeys => "encryption_keys",
             Self::Database => "database",
+            Self::Caseload { .. } => "caseload",
         }
     }
 }
@@ -577,6 +586,13 @@ impl AccessPolicy {
                 ChainPartner | MunicipalCaseManager => not_entitled(),
                 // Inside the foundation a consent is guidance data.
                 _ => decide_case_data(actor, action, scope, DataCategory::Guidance, today),
+            },
+            Resource::Caseload { project_worker } => match actor.role {
+                // A project worker lists their own caseload, on their assignment.
+                ProjectWorker if action == Search && *project_worker == Some(actor.user) => allow(Basis::Assignment),
+                ProjectWorker if action == Search => deny(DenyReason::NotAssigned),
+                ProjectLead if action == Search => allow(Basis::RoleRule),
+                _ => not_entitled(),
             },
             other => {
                 let allowed: &[Action] = match (other, actor.role) {

@@ -2,12 +2,10 @@
 
 use chrono::NaiveDate;
 
-use crate::access::{
-    AccessPolicy, Action, Actor, Basis, CaseLevels, DataCategory, DenyReason, ParticipantScope, Resource, Role,
-};
+use crate::access::{AccessPolicy, Action, Actor, Basis, DataCategory, DenyReason, Resource, Role};
 use crate::case::{Case, CaseCommand};
 use crate::error::{DomainError, EntityKind};
-use crate::ids::{ParticipantId, UserId};
+use crate::ids::UserId;
 use crate::privacy::ConsentOverrideRequest;
 use crate::service::{AuditEntry, command_access};
 
@@ -102,36 +100,21 @@ pub fn check_version(expected: Option<u64>, current: u64) -> Result<(), DomainEr
 }
 
 /// The worklist's caseload rule: whose caseload `actor` may list, and on what basis. A project
-/// worker lists their own (asking for another's is refused as not assigned); any other role
-/// lists the one asked for, or everyone's, if the access policy lets it search the guidance
-/// data of a case of that worker (of its own, when none is named).
-///
-/// The policy decides on a case; a caseload is every case of one worker, so the decision is
-/// asked for a stand-in case of that worker: no participant in particular (the nil id), no
-/// consents, the default levels. No consent can cover a whole caseload, so only a role rule or
-/// the assignment can allow it.
+/// worker lists their own (asking for another's is refused as not assigned); the project lead
+/// the one asked for, or everyone's; the access policy decides it
+/// ([`Resource::Caseload`]).
 pub fn caseload(
     policy: &AccessPolicy,
     actor: &Actor,
     requested: Option<UserId>,
     today: NaiveDate,
 ) -> Result<(Option<UserId>, Basis), DomainError> {
+    // A project worker who names nobody means their own caseload.
     let worker = match actor.role {
-        Role::ProjectWorker => {
-            if requested.is_some_and(|w| w != actor.user) {
-                return Err(DomainError::AccessDenied(DenyReason::NotAssigned));
-            }
-            Some(actor.user)
-        }
+        Role::ProjectWorker => requested.or(Some(actor.user)),
         _ => requested,
     };
-    let scope = ParticipantScope {
-        participant: ParticipantId::from_u128(0),
-        project_worker: worker.unwrap_or(actor.user),
-        consents: &[],
-        levels: CaseLevels::DEFAULT,
-    };
-    let resource = Resource::CaseData { scope, category: DataCategory::Guidance };
+    let resource = Resource::Caseload { project_worker: worker };
     let basis = policy.decide(actor, Action::Search, &resource, today).into_result()?;
     Ok((worker, basis))
 }

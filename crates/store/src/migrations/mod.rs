@@ -22,6 +22,7 @@ mod m0015_version_bound_seals;
 mod m0016_account_confirmations;
 mod m0017_erasure_on_request;
 mod m0018_worklist_paging;
+mod m0019_last_assessed;
 
 /// The migrator.
 #[derive(Debug)]
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_account_confirmations::Migration),
             Box::new(m0017_erasure_on_request::Migration),
             Box::new(m0018_worklist_paging::Migration),
+            Box::new(m0019_last_assessed::Migration),
         ]
     }
 

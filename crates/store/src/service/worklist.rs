@@ -109,9 +109,18 @@ pub(super) async fn worklist_query(
             String::new()
         }
     };
+    // One worker's list: each of their participants' own items by the per-participant index
+    // (`{table}_participant_status`), named on SQLite: its planner (3.51, bundled) otherwise
+    // reads "agreements due" through `agreements_status`, every open agreement of everybody in
+    // the window for each participant (26 s for one worker at 205 000 participants).
     let join = |table: &str, alias: &str, index: &str| {
         if worker.is_some() {
-            format!("FROM participants p CROSS JOIN {table} {alias} WHERE {alias}.participant_id = p.id AND")
+            let own = if c.get_database_backend() == sea_orm::DbBackend::Sqlite {
+                format!(" INDEXED BY {table}_participant_status")
+            } else {
+                String::new()
+            };
+            format!("FROM participants p CROSS JOIN {table} {alias}{own} WHERE {alias}.participant_id = p.id AND")
         } else {
             format!("FROM {table} {alias}{} JOIN participants p ON p.id = {alias}.participant_id WHERE", hint(index))
         }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use perspectief_core::case::CaseCommand;
 use perspectief_core::retention::{RetentionPeriod, RetentionPolicy};
 use perspectief_core::service::{Caller, PerspectiefService, WorkItem, WorkSubject, WorklistQuery};
@@ -15,14 +15,6 @@ use perspectief_store::Store;
 use perspectief_store::testing::{raw_execute, raw_query_text};
 
 use crate::support::*;
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn noon(d: NaiveDate) -> chrono::DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_hms_opt(11, 0, 0).unwrap())
-}
 
 fn assess(on: NaiveDate) -> CaseCommand {
     CaseCommand::RecordSelfReliance {
@@ -123,12 +115,7 @@ async fn worklist_without_assessment_follows_each_assessment() {
         assert_eq!(now, expected(&store, &lead, &ids, today).await);
         assert_eq!(now.iter().map(|i| i.participant).collect::<Vec<_>>(), [ids[3]]);
         // The project worker's own list is the same list (all four are theirs).
-        let own = Caller::local(Actor {
-            user: worker,
-            organisation: store.policy().foundation,
-            role: Role::ProjectWorker,
-            grant: perspectief_core::access::Grant::NONE,
-        });
+        let own = staff_as(&store, worker, Role::ProjectWorker);
         assert_eq!(without_assessment(&store, &own, today).await, now);
         assert_eq!(stale_rows(&store).await, "0");
     }

@@ -530,7 +530,8 @@ mod tests {
                 "m0015_version_bound_seals",
                 "m0016_account_confirmations",
                 "m0017_erasure_on_request",
-                "m0018_worklist_paging"
+                "m0018_worklist_paging",
+                "m0019_last_assessed"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

@@ -234,13 +234,15 @@ pub(crate) async fn erase_person<C: ConnectionTrait>(
     touched: &Touched,
 ) -> Result<(), DomainError> {
     let (old, new) = (id.to_string(), ParticipantId::from_uuid(uuid::Uuid::new_v4()).to_string());
-    // The pseudonym's row: only what the subsidy report groups by, no case file, no name.
+    // The pseudonym's row: only what the subsidy report groups by, no case file, no name. Its
+    // latest assessment day goes with the activity-log rows it is derived from (moved below).
     sql::exec(
         c,
         "INSERT INTO participants (id, version, key_id, state, display, project_worker, phase, direction, \
-         registered_on, limit_on, last_contact_on, nationality, outflow_outcome, outflow_on, updated_at, lvv_location) \
+         registered_on, limit_on, last_contact_on, nationality, outflow_outcome, outflow_on, updated_at, lvv_location, \
+         last_assessed_on) \
          SELECT $2, 0, $3, $4, $4, project_worker, phase, direction, registered_on, limit_on, NULL, nationality, \
-         outflow_outcome, outflow_on, 0, lvv_location FROM participants WHERE id = $1",
+         outflow_outcome, outflow_on, 0, lvv_location, last_assessed_on FROM participants WHERE id = $1",
         [old.clone().into(), new.clone().into(), repo::ERASED_KEY_ID.into(), Vec::<u8>::new().into()],
     )
     .await

@@ -21,3 +21,4 @@ mod reporting;
 mod retention;
 mod settings;
 mod tamper;
+mod worklist;

@@ -22,6 +22,7 @@ mod m0015_version_bound_seals;
 mod m0016_account_confirmations;
 mod m0017_erasure_on_request;
 mod m0018_worklist_paging;
+mod m0019_last_assessed;
 
 /// The migrator.
 #[derive(Debug)]
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_account_confirmations::Migration),
             Box::new(m0017_erasure_on_request::Migration),
             Box::new(m0018_worklist_paging::Migration),
+            Box::new(m0019_last_assessed::Migration),
         ]
     }
 
@@ -132,6 +134,8 @@ mod tests {
             db.execute_unprepared("ALTER TABLE participants ADD COLUMN aad_version BIGINT NOT NULL DEFAULT 1")
                 .await
                 .unwrap();
+            // The latest assessment's day (migration 19), dropped again below: the upgrade adds it.
+            db.execute_unprepared("ALTER TABLE participants ADD COLUMN last_assessed_on TEXT").await.unwrap();
             crate::repo::save_case(&db, &keys, &case, None, &[event]).await.unwrap();
             // Sealed as before the version binding (migration 14): bound to the row only.
             let own = crate::repo::participant_key(&db, &keys, case.id()).await.unwrap().unwrap();
@@ -160,6 +164,7 @@ mod tests {
                 .unwrap();
             }
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN aad_version").await.unwrap();
+            db.execute_unprepared("ALTER TABLE participants DROP COLUMN last_assessed_on").await.unwrap();
             db.execute_unprepared("DROP TABLE event_feed").await.unwrap();
             db.execute_unprepared("DROP TABLE report_firsts").await.unwrap();
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN lvv_location").await.unwrap();

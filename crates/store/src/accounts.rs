@@ -118,7 +118,7 @@ async fn insert_user<C: ConnectionTrait>(
     .await;
     match r {
         Ok(_) => Ok(()),
-        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e) if crate::sql::is_unique_violation(&e) => {
             Err(DomainError::AlreadyExists { entity: EntityKind::User, id: u.id.to_string() })
         }
         Err(e) => Err(db(e)),

@@ -104,7 +104,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     match r {
         Ok(_) => Ok(()),
         // A concurrent writer cannot exist (one writer), but the index is the last word.
-        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e) if crate::sql::is_unique_violation(&e) => {
             Err(DomainError::AlreadyExists { entity: EntityKind::Organisation, id: o.code.to_string() })
         }
         Err(e) => Err(db(e)),

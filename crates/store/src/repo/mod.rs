@@ -375,7 +375,7 @@ pub(crate) async fn save_case_deferred<C: ConnectionTrait>(
             .await;
             match inserted {
                 Ok(_) => {}
-                Err(e) if is_unique_violation(&e) => {
+                Err(e) if sql::is_unique_violation(&e) => {
                     return Err(DomainError::AlreadyExists { entity: EntityKind::Participant, id: id.to_string() });
                 }
                 Err(e) => return Err(db(e)),
@@ -408,10 +408,6 @@ pub(crate) async fn save_case_deferred<C: ConnectionTrait>(
         save_case_event(c, &own, case, e, rows).await?;
     }
     Ok(())
-}
-
-fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
 async fn current_version<C: ConnectionTrait>(c: &C, id: ParticipantId) -> Result<u64, DomainError> {

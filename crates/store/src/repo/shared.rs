@@ -62,7 +62,7 @@ async fn load_row<C: ConnectionTrait, T: DeserializeOwned>(
 fn inserted(r: Result<u64, DbErr>, entity: EntityKind, id: &str) -> Result<(), DomainError> {
     match r {
         Ok(_) => Ok(()),
-        Err(e) if is_unique_violation(&e) => Err(DomainError::AlreadyExists { entity, id: id.to_owned() }),
+        Err(e) if sql::is_unique_violation(&e) => Err(DomainError::AlreadyExists { entity, id: id.to_owned() }),
         Err(e) => Err(db(e)),
     }
 }

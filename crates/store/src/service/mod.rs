@@ -709,12 +709,10 @@ impl PerspectiefService for Store {
                         crate::firsts::rebuild_period(txn, &period.id().to_string()).await.map_err(db)?;
                         Ok(Box::new(()) as Output)
                     }
-                    Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-                        Err(DomainError::AlreadyExists {
-                            entity: EntityKind::SubsidyPeriod,
-                            id: period.id().to_string(),
-                        })
-                    }
+                    Err(e) if crate::sql::is_unique_violation(&e) => Err(DomainError::AlreadyExists {
+                        entity: EntityKind::SubsidyPeriod,
+                        id: period.id().to_string(),
+                    }),
                     Err(e) => Err(db(e)),
                 }
             })

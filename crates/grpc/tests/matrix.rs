@@ -65,7 +65,7 @@ fn grant_of(who: Who) -> Option<(BTreeSet<DataCategory>, ConfidentialityLevel)> 
     }
 }
 
-/// The matrix of `crates/core/src/access.rs`, written out again: may `who` do `action` on
+/// The matrix of `crates/core/src/access/mod.rs`, written out again: may `who` do `action` on
 /// `category` data of a case with these consents (for every outside organisation alike) and
 /// levels?
 fn oracle(who: Who, action: Action, category: DataCategory, consents: Consents, levels: Levels) -> bool {

@@ -81,9 +81,8 @@ pub struct ServeArgs {
 /// The log's form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
-    /// Leesbare regels
+    // The values are explained in `--log-format`'s help (which `--lang en` translates).
     Text,
-    /// JSON, één object per regel
     Json,
 }
 

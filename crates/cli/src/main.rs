@@ -406,6 +406,49 @@ mod tests {
         }
     }
 
+    /// Every kind of record a not-found error can name has its word in both languages, and the
+    /// listing command the error names exists (taking the participant where it says so).
+    #[test]
+    fn not_found_names_a_listing_command_that_exists() {
+        use perspectief_core::error::EntityKind as K;
+        let all = [
+            K::Participant,
+            K::PlanRevision,
+            K::Goal,
+            K::Agreement,
+            K::ContactMoment,
+            K::Referral,
+            K::ReturnObstacle,
+            K::ReturnJudgment,
+            K::Consent,
+            K::InformationSession,
+            K::ChainMeeting,
+            K::MeetingItem,
+            K::SubsidyPeriod,
+            K::User,
+            K::Token,
+            K::BreakGlassAccess,
+            K::BreakGlassReview,
+            K::ConsentOverride,
+            K::ConsentOverrideReview,
+            K::Organisation,
+            K::ErasureRequest,
+            K::LegalHold,
+        ];
+        let tree = Cli::command();
+        for kind in all {
+            let id = format!("entity-{}", kind.as_str());
+            assert!(has(&id) && has_in(NL, &id), "{id} lacks a language");
+            let Some((listing, takes_participant)) = crate::exit::listing_command(kind) else { continue };
+            let mut cmd = &tree;
+            for word in listing.split(' ') {
+                cmd = cmd.find_subcommand(word).unwrap_or_else(|| panic!("{kind:?}: no command `{listing}`"));
+            }
+            let positional = cmd.get_positionals().any(|a| a.get_id() == "participant");
+            assert_eq!(positional, takes_participant, "{kind:?}: `{listing}` and its participant");
+        }
+    }
+
     #[test]
     fn every_help_text_of_the_command_tree_has_an_english_text() {
         let mut out = Vec::new();

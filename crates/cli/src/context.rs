@@ -268,7 +268,7 @@ pub async fn participant<S: PerspectiefService>(svc: &S, ctx: &Ctx, value: &str)
         return Ok(id);
     }
     if v.len() < 4 || !v.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        return Err(Failure::field("DEELNEMER", t!("violation-not-a-participant-ref", value = value)));
+        return Err(Failure::field(&t!("listing-participant"), t!("violation-not-a-participant-ref", value = value)));
     }
     let found: Vec<ParticipantId> =
         all_participants(svc, ctx, ParticipantFilter { include_closed: true, ..Default::default() })

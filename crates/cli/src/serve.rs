@@ -182,7 +182,7 @@ fn shown_database(url: &str) -> String {
 fn default_key_file() -> Result<PathBuf, Failure> {
     directories::ProjectDirs::from("nl", "Perspectief", "perspectief")
         .map(|d| d.config_dir().join("perspectief.key"))
-        .ok_or_else(|| fail(EXIT_CONFIG, "geen thuismap gevonden voor het sleutelbestand; geef --key-file"))
+        .ok_or_else(|| fail(EXIT_CONFIG, t!("error-no-home-key")))
 }
 
 /// The keys: `PERSPECTIEF_KEY`, else the key file. On the very first run (no database and no

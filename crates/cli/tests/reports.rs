@@ -78,3 +78,35 @@ fn the_subsidy_report_its_drilldown_a_progress_report_and_the_agenda() {
     let en = stdout(&i.cmd().args(["--lang", "en", "report", "subsidy", &period]).output().unwrap());
     assert!(en.contains("REALISED"), "{en}");
 }
+
+/// A subsidy period is addressed as people name it: by its name, by a year, or (as before) by
+/// its id or the start or end of it; two periods in one year are ambiguous, and the error says
+/// which; an unknown one names `period list`.
+#[test]
+fn a_subsidy_period_is_addressed_by_name_year_or_id() {
+    use crate::support::stderr;
+    let i = Install::new();
+    let lead = i.add_user("Leider Test", "project_lead");
+    let define = |name: &str, from: &str, to: &str| {
+        let v = i.json(&["--as", &lead, "period", "define", "--name", name, "--from", from, "--to", to]);
+        v["period"].as_str().unwrap().to_owned()
+    };
+    let y2026 = define("2026", "2026-01-01", "2026-12-31");
+    let pilot = define("Pilot 2027-I", "2027-01-01", "2027-06-30");
+    define("Pilot 2027-II", "2027-07-01", "2027-12-31");
+    let period_of = |reference: &str| i.json(&["report", "subsidy", reference])["period"].clone();
+    assert_eq!(period_of("2026"), y2026.as_str());
+    assert_eq!(period_of("pilot 2027-i"), pilot.as_str());
+    assert_eq!(period_of(&y2026), y2026.as_str());
+    assert_eq!(period_of(&y2026[y2026.len() - 8..]), y2026.as_str());
+    // The ZRM report and the drill-down take the same references.
+    i.json(&["report", "zrm", "2026"]);
+    i.json(&["report", "drilldown", "2026", "reached"]);
+    // 2027 holds two periods.
+    let out = i.cmd().args(["report", "subsidy", "2027"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Pilot 2027-I (") && stderr(&out).contains("Pilot 2027-II ("), "{}", stderr(&out));
+    let out = i.cmd().args(["--lang", "en", "report", "subsidy", "2031"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(66), "{}", stderr(&out));
+    assert!(stderr(&out).contains("see `perspectief period list`"), "{}", stderr(&out));
+}

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use perspectief_core::DomainError;
-use perspectief_core::error::EntityKind;
 use perspectief_core::access::{Actor, Role};
+use perspectief_core::error::EntityKind;
 use perspectief_core::ids::{OrganisationId, ParticipantId, UserId};
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::service::{
@@ -293,10 +293,9 @@ pub fn pick<T: Copy + std::fmt::Display>(entity: &str, value: &str, ids: impl In
         [_, _, ..] if !v.is_empty() => Err(Failure::new(VALIDATION, t!("error-ambiguous", value = value))),
         _ => Err(match crate::args::de::<EntityKind>(entity) {
             Ok(kind) => crate::exit::not_found(kind, value),
-            Err(_) => Failure::new(
-                NOT_FOUND,
-                t!("error-not-found", entity = crate::i18n::term("entity", entity), id = value),
-            ),
+            Err(_) => {
+                Failure::new(NOT_FOUND, t!("error-not-found", entity = crate::i18n::term("entity", entity), id = value))
+            }
         }),
     }
 }

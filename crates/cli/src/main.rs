@@ -137,7 +137,11 @@ fn localise(mut cmd: clap::Command, lang: Lang, path: &str) -> clap::Command {
         let sub_path = if path.is_empty() { name.clone() } else { format!("{path}-{name}") };
         cmd = cmd.mut_subcommand(&name, |s| {
             let key = format!("cmd-{sub_path}");
-            let s = if lang == Lang::En && i18n::has(&key) { s.about(t!(&key)).long_about(clap::builder::Resettable::Reset) } else { s };
+            let s = if lang == Lang::En && i18n::has(&key) {
+                s.about(t!(&key)).long_about(clap::builder::Resettable::Reset)
+            } else {
+                s
+            };
             localise(s, lang, &sub_path)
         });
     }
@@ -396,7 +400,10 @@ mod tests {
             }
             for v in a.get_possible_values() {
                 if v.get_help().is_some() {
-                    out.push(format!("a possible value with its own (untranslatable) help: {path} --{id} {}", v.get_name()));
+                    out.push(format!(
+                        "a possible value with its own (untranslatable) help: {path} --{id} {}",
+                        v.get_name()
+                    ));
                 }
             }
         }

@@ -124,16 +124,19 @@ fn outcomes_group_as_the_evaluations_do_and_an_unsupervised_departure_is_not_dep
         .unwrap()
         .to_owned();
     let mut by_outcome = std::collections::BTreeMap::new();
-    for outcome in ["departed_independently_supervised", "departed_forced", "departed_without_supervision", "other_new_procedure"]
+    for outcome in
+        ["departed_independently_supervised", "departed_forced", "departed_without_supervision", "other_new_procedure"]
     {
-        let p = i.json(&["participant", "register", "--given-names", "Test"])["participant"].as_str().unwrap().to_owned();
+        let p =
+            i.json(&["participant", "register", "--given-names", "Test"])["participant"].as_str().unwrap().to_owned();
         i.json(&talk(&p, &["--summary", "Gesprek."]));
         i.json(&["outflow", "record", &p, "--outcome", outcome]);
         by_outcome.insert(outcome, p);
     }
     let report = i.json(&["report", "subsidy", &period]);
     let durability = |key: &str| {
-        report["outflow"]["by_durability"].as_array().unwrap().iter().find(|c| c["key"] == key).unwrap()["persons"].clone()
+        report["outflow"]["by_durability"].as_array().unwrap().iter().find(|c| c["key"] == key).unwrap()["persons"]
+            .clone()
     };
     assert_eq!(durability("durable"), 1, "{}", report["outflow"]);
     assert_eq!(durability("semi_durable"), 0, "{}", report["outflow"]);

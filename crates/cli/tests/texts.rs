@@ -213,13 +213,22 @@ fn a_not_found_error_names_the_listing_command() {
     let out = install.cmd().args(["participant", "show", "0192f0c1-7c3e-7000-8000-0000000000ff"]).output().unwrap();
     assert_eq!(out.status.code(), Some(66));
     assert!(stderr(&out).contains("zie `perspectief participant list`"), "{}", stderr(&out));
-    let p = install.json(&["participant", "register", "--given-names", "Test"])["participant"].as_str().unwrap().to_owned();
+    let p =
+        install.json(&["participant", "register", "--given-names", "Test"])["participant"].as_str().unwrap().to_owned();
     let args = ["goal", "done", &p, "abcdef12"];
     let out = install.cmd().args(args).output().unwrap();
     assert_eq!(out.status.code(), Some(66), "{}", stderr(&out));
-    assert!(stderr(&out).contains("doel") && stderr(&out).contains("`perspectief goal list DEELNEMER`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("doel") && stderr(&out).contains("`perspectief goal list DEELNEMER`"),
+        "{}",
+        stderr(&out)
+    );
     let out = install.cmd().args(args).args(["--lang", "en"]).output().unwrap();
-    assert!(stderr(&out).contains("No goal") && stderr(&out).contains("see `perspectief goal list PARTICIPANT`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("No goal") && stderr(&out).contains("see `perspectief goal list PARTICIPANT`"),
+        "{}",
+        stderr(&out)
+    );
     let out = install.cmd().args(["session", "show", "abcdef12", "--lang", "en"]).output().unwrap();
     assert_eq!(out.status.code(), Some(66), "{}", stderr(&out));
     assert!(stderr(&out).contains("`perspectief session list`"), "{}", stderr(&out));
@@ -259,18 +268,26 @@ fn agenda_reasons_and_session_topics_are_explained_in_help() {
     }
     // Every reason listed is one the command takes.
     let install = crate::support::Install::new();
-    let p = install.json(&["participant", "register", "--given-names", "Test"])["participant"].as_str().unwrap().to_owned();
+    let p =
+        install.json(&["participant", "register", "--given-names", "Test"])["participant"].as_str().unwrap().to_owned();
     let m = install.json(&["meeting", "schedule", "--date", "+7"]);
     let m = m["meeting"].as_str().unwrap_or_else(|| panic!("{m}")).to_owned();
     let mut args = vec!["meeting", "agenda", &m, "--participant", &p];
     let values: Vec<String> = reasons
         .iter()
-        .map(|r| if r.ends_with(':') { format!("{r}{}", if *r == "other:" { "uitleg" } else { "30" }) } else { (*r).to_owned() })
+        .map(|r| {
+            if r.ends_with(':') {
+                format!("{r}{}", if *r == "other:" { "uitleg" } else { "30" })
+            } else {
+                (*r).to_owned()
+            }
+        })
         .collect();
     for v in &values {
         args.extend(["--reason", v.as_str()]);
     }
     install.json(&args);
-    let out = install.cmd().args(["meeting", "agenda", &m, "--participant", &p, "--reason", "iets_anders"]).output().unwrap();
+    let out =
+        install.cmd().args(["meeting", "agenda", &m, "--participant", &p, "--reason", "iets_anders"]).output().unwrap();
     assert_eq!(out.status.code(), Some(65), "{}", crate::support::stderr(&out));
 }

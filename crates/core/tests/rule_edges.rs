@@ -200,7 +200,8 @@ fn aftercare_follows_a_demonstrable_departure_not_one_without_supervision() {
         let (mut case, mut log) = with_agreed_plan();
         run(&mut case, &mut log, CaseCommand::RecordOutflow { outcome, on, note: None }, on);
         assert_eq!(outcome.is_departure(), aftercare, "{outcome:?}");
-        let monitoring = CaseCommand::LogContact(contact(2, on, ContactKind::Monitoring, &[ActivityCode::RecordKeeping]));
+        let monitoring =
+            CaseCommand::LogContact(contact(2, on, ContactKind::Monitoring, &[ActivityCode::RecordKeeping]));
         match case.execute(monitoring, &ctx_on(on)) {
             Ok(_) => assert!(aftercare, "{outcome:?}: monitoring was accepted"),
             Err(e) => {

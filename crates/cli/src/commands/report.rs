@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
+use perspectief_core::error::EntityKind;
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::{
     AgendaQuery, Figure, FigureQuery, Measure, MeasureFigures, ReportingService, Slice, YearMonth,
 };
 use perspectief_core::service::PerspectiefService;
-use perspectief_core::error::EntityKind;
 use perspectief_core::{CountryCode, OutflowOutcome, PeriodLookup, SubsidyPeriod, SubsidyPeriodId};
 use serde_json::{Value, json};
 
@@ -136,8 +136,10 @@ pub async fn period<S: PerspectiefService>(svc: &S, ctx: &Ctx, value: &str) -> R
     match SubsidyPeriod::find(&periods, value) {
         PeriodLookup::Found(p) => Ok(p.id()),
         PeriodLookup::Ambiguous(several) => {
-            let names: Vec<String> =
-                several.iter().map(|p| format!("{} ({} – {})", p.name().as_str(), p.starts_on(), p.ends_on())).collect();
+            let names: Vec<String> = several
+                .iter()
+                .map(|p| format!("{} ({} – {})", p.name().as_str(), p.starts_on(), p.ends_on()))
+                .collect();
             Err(Failure::new(VALIDATION, t!("error-period-ambiguous", value = value, periods = names.join(", "))))
         }
         PeriodLookup::NotFound => Err(crate::exit::not_found(EntityKind::SubsidyPeriod, value)),
@@ -147,9 +149,13 @@ pub async fn period<S: PerspectiefService>(svc: &S, ctx: &Ctx, value: &str) -> R
 /// A measure's name in the table: the plan's Dutch name, or in English the English one.
 fn measure_name(measure: Measure) -> String {
     match measure {
-        Measure::Activity(c) if crate::i18n::lang() == crate::i18n::Lang::En => format!("{} {}", c.code(), c.english_name()),
+        Measure::Activity(c) if crate::i18n::lang() == crate::i18n::Lang::En => {
+            format!("{} {}", c.code(), c.english_name())
+        }
         Measure::Activity(_) => measure.label(),
-        Measure::Theme(theme) => crate::i18n::term("measure-theme", perspectief_core::report::subsidy::theme_name(theme)),
+        Measure::Theme(theme) => {
+            crate::i18n::term("measure-theme", perspectief_core::report::subsidy::theme_name(theme))
+        }
         Measure::Reached => t!("measure-reached"),
     }
 }

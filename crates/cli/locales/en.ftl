@@ -600,7 +600,7 @@ cmd-meeting-show = One chain-partner meeting
 cmd-period = Subsidy periods and targets
 cmd-period-define = Record a subsidy period with targets: --target 3.2.a=200 --target B=200
 cmd-period-list = All subsidy periods
-cmd-worklist = Worklist: overdue deadlines and agreements, no contact, trajectory limit, unanswered referrals
+cmd-worklist = Worklist: overdue deadlines and agreements, goals due soon, no contact, trajectory limit, unanswered referrals, judgments not communicated, progress reports due
 cmd-audit = The access log
 cmd-audit-log = Records from the access log
 cmd-audit-verify = Verify the access log's hash chain
@@ -954,3 +954,14 @@ note-retention-held = Participant { $participant } was skipped: a legal hold is 
 note-retention-overdue = Participant { $participant } is past the trajectory's limit ({ $limit }) without an outflow: record the outflow. Without one the retention periods count from { $from }.
 note-retention-overdue-counting = Participant { $participant } is past the trajectory's limit ({ $limit }) without an outflow: the retention periods count since { $from }.
 # ---- end of erasure on request ----
+
+# Worklist (#17): goals due soon, judgments not communicated, progress reports due
+col-recipient = to
+worklist-goals_due = goal due soon
+worklist-uncommunicated_judgments = judgment not communicated
+worklist-reports_due = progress report due
+arg-worklist-goals_due_days = Show goals whose deadline lies within this many days (default 14)
+done-reporting-schedule = Progress report from now on every { $months } months
+change-reporting_schedule_set = reporting schedule set
+cmd-report-schedule = Set every how many months a progress report is due (default 3), counted from the registration or the latest report
+arg-report-schedule-every_months = Every this many months (1 to 12)

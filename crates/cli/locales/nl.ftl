@@ -740,3 +740,11 @@ note-retention-held = Deelnemer { $participant } is overgeslagen: er geldt een b
 note-retention-overdue = Deelnemer { $participant } is over de trajectgrens ({ $limit }) zonder uitstroom: leg de uitstroom vast. Zonder uitstroom tellen de bewaartermijnen vanaf { $from }.
 note-retention-overdue-counting = Deelnemer { $participant } is over de trajectgrens ({ $limit }) zonder uitstroom: de bewaartermijnen tellen sinds { $from }.
 # ---- einde wissen op verzoek ----
+
+# Worklist (#17): goals due soon, judgments not communicated, progress reports due
+col-recipient = aan
+worklist-goals_due = doel binnenkort
+worklist-uncommunicated_judgments = oordeel niet meegedeeld
+worklist-reports_due = rapportage nodig
+done-reporting-schedule = Voortgangsrapportage voortaan om de { $months } maanden
+change-reporting_schedule_set = rapportageschema ingesteld

@@ -315,6 +315,13 @@ pub enum CaseCommand {
         /// The municipality.
         sent_to: OrganisationId,
     },
+    /// Set how often a progress report (5.2.e) is due for this participant: every
+    /// `every_months` calendar months from the registration or the latest report (the
+    /// default, without a schedule, is [`crate::case::DEFAULT_REPORTING_MONTHS`]).
+    SetReportingSchedule {
+        /// Months between reports, 1 to 12.
+        every_months: u32,
+    },
     /// Set the confidentiality level of one category of this case (*vertrouwelijkheid*):
     /// raise it above the category's default, or back to it; never below it.
     SetConfidentiality {
@@ -372,6 +379,7 @@ impl CaseCommand {
             Self::RecordProgressReport { .. } => "record_progress_report",
             Self::RecordOutflow { .. } => "record_outflow",
             Self::SetConfidentiality { .. } => "set_confidentiality",
+            Self::SetReportingSchedule { .. } => "set_reporting_schedule",
         }
     }
 

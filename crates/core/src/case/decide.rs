@@ -66,6 +66,7 @@ impl Case {
             reports: Vec::new(),
             outflow: None,
             levels: BTreeMap::new(),
+            reporting_every_months: None,
         };
         for (i, e) in iter.enumerate() {
             if e.participant != case.id || e.version != case.version + 1 {
@@ -218,6 +219,7 @@ impl Case {
                 }
             }
             CaseChange::ProgressReportSent(r) => self.reports.push(r.clone()),
+            CaseChange::ReportingScheduleSet { every_months } => self.reporting_every_months = Some(*every_months),
             CaseChange::OutflowRecorded(o) => self.outflow = Some(o.clone()),
             CaseChange::ConfidentialitySet { category, to, .. } => {
                 if *to == category.default_level() {
@@ -759,6 +761,19 @@ impl Case {
                     sent_to,
                     sent_by: by,
                 })]
+            }
+            CaseCommand::SetReportingSchedule { every_months } => {
+                if !(1..=MAX_REPORTING_MONTHS).contains(&every_months) {
+                    return Err(invalid(
+                        "every_months",
+                        ViolationCode::OutOfRange,
+                        "a progress report is due every 1 to 12 months",
+                    ));
+                }
+                if self.reporting_schedule() == Some(every_months) {
+                    return Ok(Vec::new());
+                }
+                vec![CaseChange::ReportingScheduleSet { every_months }]
             }
             CaseCommand::RecordOutflow { outcome, on, note } => {
                 self.check_past("on", on, ctx)?;

@@ -115,6 +115,7 @@ macro_rules! case_command_table {
             SetConfidentiality(SetConfidentialityRequest, set_confidentiality) {
                 category: val, level: val, reason: val
             },
+            SetReportingSchedule(SetReportingScheduleRequest, set_reporting_schedule) { every_months: copy },
         }
     };
 }

@@ -81,6 +81,7 @@ macro_rules! case_change_table {
             ProgressReportSent(progress_report_sent) message,
             OutflowRecorded(outflow_recorded) message,
             ConfidentialitySet(confidentiality_set) { category: val, from: val, to: val, reason: val },
+            ReportingScheduleSet(reporting_schedule_set) { every_months: copy },
         }
     };
 }
@@ -108,6 +109,8 @@ macro_rules! change_conversions {
                 // A oneof's members are fields of the message itself: `change.goal_set.deadline`.
                 Ok(match c {
                     $(Change::$v(c) => {
+                        // Unused by a change whose fields are all plain numbers.
+                        #[allow(unused_variables)]
                         let at = at.child(stringify!($member));
                         variant_from!(CaseChange::$v, c, at, $fields)
                     })*

@@ -242,5 +242,6 @@ pub fn case_commands() -> Vec<CaseCommand> {
             level: perspectief_core::ConfidentialityLevel::Geheim,
             reason: text("Procedure met verhoogd risico"),
         },
+        CaseCommand::SetReportingSchedule { every_months: 2 },
     ]
 }

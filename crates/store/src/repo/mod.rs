@@ -460,8 +460,22 @@ async fn save_case_event<C: ConnectionTrait>(
     project(c, case, &e.change).await
 }
 
-/// Keep the plain projection rows of goals, agreements and referrals current.
+/// Keep the plain projection rows of goals, agreements and referrals current, and the
+/// worklist's reporting stretches and expected judgment communications (each rewritten whole
+/// for the participant from the core's rule, when a change touches it).
 async fn project<C: ConnectionTrait>(c: &C, case: &Case, change: &CaseChange) -> Result<(), DomainError> {
+    match change {
+        CaseChange::Registered { .. } | CaseChange::ProgressReportSent(_) | CaseChange::ReportingScheduleSet { .. } => {
+            project_report_periods(c, case).await?;
+        }
+        CaseChange::JudgmentRecorded(_) | CaseChange::JudgmentCommunicated { .. } => {
+            project_communications(c, case).await?;
+        }
+        CaseChange::ReferralAdvanced { step, .. } if step.status == perspectief_core::ReferralStatus::Sent => {
+            project_communications(c, case).await?;
+        }
+        _ => {}
+    }
     let p = case.id().to_string();
     let row = match change {
         CaseChange::GoalSet(perspectief_core::Goal { id, .. }) | CaseChange::GoalStatusChanged { goal: id, .. } => case
@@ -492,6 +506,77 @@ async fn project<C: ConnectionTrait>(c: &C, case: &Case, change: &CaseChange) ->
         sql::exec(c, &statement, values).await.map_err(db)?;
     }
     Ok(())
+}
+
+/// Replace a participant's rows of `table` (columns `columns`, the participant's id first)
+/// with `rows`, in one statement each for the delete and the insert.
+async fn replace_rows<C: ConnectionTrait>(
+    c: &C,
+    table: &str,
+    columns: &[&str],
+    participant: String,
+    rows: Vec<Vec<sea_orm::Value>>,
+) -> Result<(), DomainError> {
+    sql::exec(c, &format!("DELETE FROM {table} WHERE participant_id = $1"), [participant.clone().into()])
+        .await
+        .map_err(db)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut tuples = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut params = vec![format!("${}", values.len() + 1)];
+        values.push(participant.clone().into());
+        for v in row {
+            values.push(v);
+            params.push(format!("${}", values.len()));
+        }
+        tuples.push(format!("({})", params.join(", ")));
+    }
+    let statement = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples.join(", "));
+    sql::exec(c, &statement, values).await.map_err(db)?;
+    Ok(())
+}
+
+/// The reporting stretches of a case ([`Case::report_periods`]).
+async fn project_report_periods<C: ConnectionTrait>(c: &C, case: &Case) -> Result<(), DomainError> {
+    let rows = case
+        .report_periods()
+        .into_iter()
+        .map(|r| {
+            vec![sql::date(r.from).into(), r.until.map(sql::date).into(), sql::date(r.due_on).into()]
+        })
+        .collect();
+    let columns = ["participant_id", "from_on", "until_on", "due_on"];
+    replace_rows(c, "report_periods", &columns, case.id().to_string(), rows).await
+}
+
+/// A judgment's recipient as the `judgment_communications` table writes it.
+pub(crate) fn recipient_text(to: perspectief_core::Recipient) -> String {
+    match to {
+        perspectief_core::Recipient::Participant => "participant".to_owned(),
+        perspectief_core::Recipient::Municipality => "municipality".to_owned(),
+        perspectief_core::Recipient::Partner(o) => format!("partner:{o}"),
+    }
+}
+
+/// The communications a case's final judgments call for ([`Case::expected_communications`]).
+async fn project_communications<C: ConnectionTrait>(c: &C, case: &Case) -> Result<(), DomainError> {
+    let rows = case
+        .expected_communications()
+        .into_iter()
+        .map(|e| {
+            vec![
+                e.judgment.to_string().into(),
+                recipient_text(e.to).into(),
+                sql::date(e.from).into(),
+                e.communicated_on.map(sql::date).into(),
+            ]
+        })
+        .collect();
+    let columns = ["participant_id", "judgment_id", "recipient", "from_on", "communicated_on"];
+    replace_rows(c, "judgment_communications", &columns, case.id().to_string(), rows).await
 }
 
 /// The upsert of a goal's or agreement's projection row: id, participant, its date column, status.

@@ -965,3 +965,6 @@ done-reporting-schedule = Progress report from now on every { $months } months
 change-reporting_schedule_set = reporting schedule set
 cmd-report-schedule = Set every how many months a progress report is due (default 3), counted from the registration or the latest report
 arg-report-schedule-every_months = Every this many months (1 to 12)
+reason-goal_due_soon = goal due soon
+reason-judgment_not_communicated = judgment not communicated to everyone
+reason-progress_report_due = progress report due

@@ -748,3 +748,6 @@ worklist-uncommunicated_judgments = oordeel niet meegedeeld
 worklist-reports_due = rapportage nodig
 done-reporting-schedule = Voortgangsrapportage voortaan om de { $months } maanden
 change-reporting_schedule_set = rapportageschema ingesteld
+reason-goal_due_soon = termijn doel nadert
+reason-judgment_not_communicated = oordeel niet aan iedereen meegedeeld
+reason-progress_report_due = voortgangsrapportage nodig

@@ -321,14 +321,22 @@ fn agenda_reasons_follow_each_rule() {
     talk(&mut c, 103, later(meeting, 0));
     let days_left = (c.trajectory().limit() - meeting).num_days();
     assert!(days_left > 0 && days_left <= 84);
-    assert_eq!(agenda_reasons(&c, &q, None), vec![AgendaReason::LimitApproaching { days_left }]);
+    // Never reported in 17 months: a progress report is due as well.
+    assert_eq!(
+        agenda_reasons(&c, &q, None),
+        vec![AgendaReason::LimitApproaching { days_left }, AgendaReason::ProgressReportDue]
+    );
     // Past the limit, termination advice is due as well.
     let far = AgendaQuery::for_meeting(later(c.trajectory().limit(), 3));
     let mut c2 = c.clone();
     talk(&mut c2, 104, far.meeting_date);
     assert_eq!(
         agenda_reasons(&c2, &far, None),
-        vec![AgendaReason::LimitApproaching { days_left: -3 }, AgendaReason::TerminationAdviceDue]
+        vec![
+            AgendaReason::LimitApproaching { days_left: -3 },
+            AgendaReason::TerminationAdviceDue,
+            AgendaReason::ProgressReportDue
+        ]
     );
 
     // A provisional judgment is pending; a stalled obstacle.

@@ -134,3 +134,38 @@ fn a_final_judgment_is_listed_for_each_recipient_not_yet_told() {
     assert_eq!(missing(formed), vec![(Recipient::Participant, formed), (Recipient::Municipality, formed)]);
     assert_eq!(Case::replay(&log).unwrap(), case);
 }
+
+#[test]
+fn the_agenda_names_goals_due_judgments_not_communicated_and_reports_due() {
+    use perspectief_core::report::{AgendaQuery, agenda_reasons};
+    let (mut case, mut log) = with_agreed_plan();
+    // Contact kept recent, so only the reasons of this test show.
+    let meeting = day(2026, 5, 27);
+    let talk = CaseCommand::LogContact(contact(901, meeting, ContactKind::IndividualTalk, &[ActivityCode::SocialGuidance]));
+    run(&mut case, &mut log, talk, meeting);
+    let q = AgendaQuery::for_meeting(meeting);
+    assert_eq!(agenda_reasons(&case, &q, None), vec![AgendaReason::ProgressReportDue], "due 2 June, within two weeks");
+    run(&mut case, &mut log, goal(1, later(meeting, 10)), meeting);
+    let judgment = CaseCommand::RecordJudgment {
+        id: JudgmentId::from_u128(4),
+        verdict: Verdict::ReturnNotRealisticNow,
+        finality: Finality::Final,
+        reasoning: text("Geen reisdocument te verkrijgen."),
+        formed_on: meeting,
+    };
+    run(&mut case, &mut log, judgment, meeting);
+    let reasons = agenda_reasons(&case, &q, None);
+    assert!(
+        reasons.ends_with(&[
+            AgendaReason::GoalDueSoon,
+            AgendaReason::JudgmentNotCommunicated,
+            AgendaReason::ProgressReportDue
+        ]),
+        "{reasons:?}"
+    );
+    // A week earlier the report was not yet within the window, and nothing else was there.
+    assert!(agenda_reasons(&case, &AgendaQuery::for_meeting(day(2026, 5, 10)), None).iter().all(|r| !matches!(
+        r,
+        AgendaReason::ProgressReportDue | AgendaReason::JudgmentNotCommunicated
+    )));
+}

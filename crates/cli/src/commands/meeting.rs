@@ -25,7 +25,7 @@ pub enum MeetingCmd {
         #[arg(long, value_parser = parse_date, value_name = "DATUM")]
         date: NaiveDate,
     },
-    /// Zet een deelnemer op de agenda; redenen: deadline_passed, no_contact:DAGEN, limit_approaching:DAGEN, judgment_pending_or_changed, obstacle_stalled, termination_advice_due, other:TEKST
+    /// Zet een deelnemer op de agenda; redenen: deadline_passed, no_contact:DAGEN, limit_approaching:DAGEN, judgment_pending_or_changed, obstacle_stalled, termination_advice_due, goal_due_soon, judgment_not_communicated, progress_report_due, other:TEKST
     Agenda {
         meeting: String,
         #[arg(long)]
@@ -91,6 +91,9 @@ fn agenda_reason(v: &str) -> Result<AgendaReason> {
         "judgment_pending_or_changed" => AgendaReason::JudgmentPendingOrChanged,
         "obstacle_stalled" => AgendaReason::ObstacleStalled,
         "termination_advice_due" => AgendaReason::TerminationAdviceDue,
+        "goal_due_soon" => AgendaReason::GoalDueSoon,
+        "judgment_not_communicated" => AgendaReason::JudgmentNotCommunicated,
+        "progress_report_due" => AgendaReason::ProgressReportDue,
         "other" => AgendaReason::Other { note: label("--reason", rest.unwrap_or_default())? },
         _ => return Err(Failure::field("--reason", t!("violation-unknown-value", value = v))),
     })

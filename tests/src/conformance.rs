@@ -548,6 +548,7 @@ pub async fn worklist_lists_goals_judgments_and_reports_due<S: PerspectiefServic
                     judgment,
                     to: perspectief_core::Recipient::Participant,
                     on: registered,
+                    consent_override: None,
                 })
                 .await;
             }

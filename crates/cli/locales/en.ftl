@@ -968,3 +968,5 @@ arg-report-schedule-every_months = Every this many months (1 to 12)
 reason-goal_due_soon = goal due soon
 reason-judgment_not_communicated = judgment not communicated to everyone
 reason-progress_report_due = progress report due
+rule-municipality_consent_required = communicating a judgment to the municipality needs the participant's consent covering reports, or the project lead's override with a reason (--override-reason)
+recipient-municipality = municipality

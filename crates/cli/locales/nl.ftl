@@ -751,3 +751,5 @@ change-reporting_schedule_set = rapportageschema ingesteld
 reason-goal_due_soon = termijn doel nadert
 reason-judgment_not_communicated = oordeel niet aan iedereen meegedeeld
 reason-progress_report_due = voortgangsrapportage nodig
+rule-municipality_consent_required = een oordeel meedelen aan de gemeente vraagt toestemming van de deelnemer voor rapportages, of de projectleider die met een reden doorzet (--override-reason)
+recipient-municipality = gemeente

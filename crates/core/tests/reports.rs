@@ -154,12 +154,6 @@ fn full_case() -> Case {
     run(
         c,
         l,
-        CaseCommand::RecordJudgmentCommunicated { judgment, to: Recipient::Municipality, on: later(s, 15) },
-        later(s, 15),
-    );
-    run(
-        c,
-        l,
         CaseCommand::GiveConsent {
             id: ConsentId::from_u128(42),
             organisation: GEMEENTE,
@@ -168,6 +162,18 @@ fn full_case() -> Case {
             given_on: s,
         },
         later(s, 1),
+    );
+    // After the consent covering reports: the municipality may hear the judgment.
+    run(
+        c,
+        l,
+        CaseCommand::RecordJudgmentCommunicated {
+            judgment,
+            to: Recipient::Municipality,
+            on: later(s, 15),
+            consent_override: None,
+        },
+        later(s, 15),
     );
     run(
         c,

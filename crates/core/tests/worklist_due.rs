@@ -125,7 +125,12 @@ fn a_final_judgment_is_listed_for_each_recipient_not_yet_told() {
     run(
         &mut case,
         &mut log,
-        CaseCommand::RecordJudgmentCommunicated { judgment: id, to: Recipient::Participant, on: told },
+        CaseCommand::RecordJudgmentCommunicated {
+            judgment: id,
+            to: Recipient::Participant,
+            on: told,
+            consent_override: None,
+        },
         told,
     );
     let missing = |on| case.uncommunicated_judgments(on).iter().map(|e| (e.to, e.from)).collect::<Vec<_>>();

@@ -261,7 +261,12 @@ pub enum CaseCommand {
         /// When it was formed.
         formed_on: NaiveDate,
     },
-    /// Record that a judgment was communicated.
+    /// Record that a judgment was communicated. To the municipality or a partner it shares
+    /// the case's reports outside the foundation, so it needs what a progress report needs: an
+    /// active consent covering [`DataCategory::Reports`] for that organisation (for the
+    /// municipality: for any organisation, the category being the municipality's), or the
+    /// project lead's override with a reason, recorded and listed for review (see
+    /// [`crate::case::Case::communication_share_basis`]). To the participant it needs nothing.
     RecordJudgmentCommunicated {
         /// The judgment.
         judgment: JudgmentId,
@@ -269,6 +274,11 @@ pub enum CaseCommand {
         to: Recipient,
         /// When.
         on: NaiveDate,
+        /// When communicating without a covering consent: the project lead's reason for doing
+        /// so anyway (only the project lead may give one). Not used when a consent covers it,
+        /// nor for the participant.
+        #[serde(default)]
+        consent_override: Option<Text>,
     },
     /// Record that the judgment's consequences were explained to the participant.
     RecordConsequencesExplained {

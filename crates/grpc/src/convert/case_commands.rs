@@ -96,7 +96,7 @@ macro_rules! case_command_table {
                 id as judgment_id: new(JudgmentId), verdict: val, finality: val, reasoning: val, formed_on: req
             },
             RecordJudgmentCommunicated(RecordJudgmentCommunicatedRequest, record_judgment_communicated) {
-                judgment: val, to: req, on: req
+                judgment: val, to: req, on: req, consent_override as consent_override_reason: opt_str
             },
             RecordConsequencesExplained(RecordConsequencesExplainedRequest, record_consequences_explained) {
                 judgment: val, on: req

@@ -303,7 +303,12 @@ mod tests {
                 reasoning: text("Plan wordt uitgevoerd"),
                 formed_on: day(20),
             },
-            CaseCommand::RecordJudgmentCommunicated { judgment, to: Recipient::Municipality, on: day(20) },
+            CaseCommand::RecordJudgmentCommunicated {
+                judgment,
+                to: Recipient::Municipality,
+                on: day(20),
+                consent_override: Some(text("Gemeente moet het weten")),
+            },
             CaseCommand::RecordConsequencesExplained { judgment, on: day(20) },
             CaseCommand::RecordSelfReliance {
                 assessed_on: day(12),

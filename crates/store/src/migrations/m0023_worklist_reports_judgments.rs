@@ -12,6 +12,12 @@
 //! - `judgment_communications`: one row per final judgment and recipient it should reach, from
 //!   when, and the day it first did. The judgments are sealed, so rows exist for a judgment
 //!   once its case is written after this migration (`perspectief migrate` cannot read them).
+//!
+//! And `consent_overrides` also records judgments communicated on the project lead's override
+//! (to the municipality or a partner without a consent covering reports): a `judgment_id`
+//! column, and `referral_id` and `partner_id` may be empty (a judgment's override names no
+//! referral; the municipality as its recipient is no organisation a consent names). SQLite
+//! cannot drop a NOT NULL, so there the table is copied into its new form.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
@@ -54,6 +60,39 @@ FROM (SELECT id AS participant_id, registered_on AS from_on FROM participants
       UNION SELECT participant_id, on_date FROM activity_log WHERE code = '5.2.e' AND contact_id IS NULL) s
 "#;
 
+const OVERRIDES_POSTGRES: &str = r#"
+ALTER TABLE consent_overrides ALTER COLUMN referral_id DROP NOT NULL;
+ALTER TABLE consent_overrides ALTER COLUMN partner_id DROP NOT NULL;
+ALTER TABLE consent_overrides ADD COLUMN judgment_id TEXT
+"#;
+
+const OVERRIDES_SQLITE: &str = r#"
+CREATE TABLE consent_overrides_m0023 (
+    id TEXT PRIMARY KEY NOT NULL,
+    at BIGINT NOT NULL,
+    user_id TEXT NOT NULL,
+    organisation_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    referral_id TEXT,
+    partner_id TEXT,
+    category TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    reason BLOB NOT NULL,
+    reviewed_at BIGINT,
+    reviewed_by TEXT,
+    review_key_id TEXT,
+    review_note BLOB,
+    judgment_id TEXT
+);
+INSERT INTO consent_overrides_m0023 (id, at, user_id, organisation_id, role, participant_id, referral_id, partner_id, category, key_id, reason, reviewed_at, reviewed_by, review_key_id, review_note)
+SELECT id, at, user_id, organisation_id, role, participant_id, referral_id, partner_id, category, key_id, reason, reviewed_at, reviewed_by, review_key_id, review_note FROM consent_overrides;
+DROP TABLE consent_overrides;
+ALTER TABLE consent_overrides_m0023 RENAME TO consent_overrides;
+CREATE INDEX consent_overrides_at ON consent_overrides (at, id);
+CREATE INDEX consent_overrides_participant ON consent_overrides (participant_id)
+"#;
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -61,7 +100,12 @@ impl MigrationTrait for Migration {
             DbBackend::Postgres => "CAST(CAST(CAST(s.from_on AS DATE) + INTERVAL '3 months' AS DATE) AS TEXT)",
             _ => "MIN(DATE(s.from_on, '+3 months'), DATE(s.from_on, 'start of month', '+4 months', '-1 day'))",
         };
-        super::run_script(manager, &SCRIPT.replace("{DUE}", due)).await
+        super::run_script(manager, &SCRIPT.replace("{DUE}", due)).await?;
+        let overrides = match manager.get_database_backend() {
+            DbBackend::Postgres => OVERRIDES_POSTGRES,
+            _ => OVERRIDES_SQLITE,
+        };
+        super::run_script(manager, overrides).await
     }
 
     fn use_transaction(&self) -> Option<bool> {

@@ -970,3 +970,4 @@ reason-judgment_not_communicated = judgment not communicated to everyone
 reason-progress_report_due = progress report due
 rule-municipality_consent_required = communicating a judgment to the municipality needs the participant's consent covering reports, or the project lead's override with a reason (--override-reason)
 recipient-municipality = municipality
+arg-return-communicated-override_reason = To the municipality or a partner without the participant's consent covering reports: why anyway (project lead only; recorded and reviewed)

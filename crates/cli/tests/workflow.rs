@@ -141,15 +141,17 @@ pub fn trajectory(run: &dyn Fn(&[&str]) -> Value) -> String {
     ]);
     let j = j["judgment"].as_str().unwrap().to_owned();
     run(&["return", "communicated", short, &j, "--to", "participant"]);
+    // Telling the municipality and a partner needs the consent a progress report needs.
+    run(&["consent", "give", short, "--organisation", "Gemeente", "--category", "reports", "--purpose", "Rapportage"]);
     run(&["return", "communicated", short, &j, "--to", "municipality"]);
+    run(&["consent", "give", short, "--organisation", "IOM", "--category", "reports", "--purpose", "Oordeel"]);
     run(&["return", "communicated", short, &j, "--to", "partner:IOM"]);
     let track = run(&["return", "show", short]);
     assert_eq!(
         track["judgments"][0]["communications"][2]["to"]["id"], "IOM Nederland (IOM)",
         "organisations by name and code: {track}"
     );
-    // The progress report goes to the municipality, with the participant's consent.
-    run(&["consent", "give", short, "--organisation", "Gemeente", "--category", "reports", "--purpose", "Rapportage"]);
+    // The progress report goes to the municipality, with the participant's consent (above).
     run(&["report", "sent", short, "--from=-30", "--to", "vandaag", "--sent-to", "GEMEENTE"]);
     run(&["return", "consequences", short, &j]);
     run(&["zrm", "record", short, "--score", "housing=2", "--score", "finances=3"]);

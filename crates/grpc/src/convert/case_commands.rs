@@ -405,7 +405,7 @@ mod tests {
     fn every_command_survives_the_round_trip() {
         let samples = samples();
         let kinds: BTreeSet<&str> = samples.iter().map(CaseCommand::name).collect();
-        assert_eq!(kinds.len(), 32, "a sample of every command");
+        assert_eq!(kinds.len(), 33, "a sample of every command");
         let participant = ParticipantId::from_u128(7);
         for (i, command) in samples.into_iter().enumerate() {
             let version = i.is_multiple_of(2).then_some(u64::try_from(i).unwrap() + 1);

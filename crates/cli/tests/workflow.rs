@@ -299,13 +299,19 @@ fn the_worklist_shows_reports_due_and_judgments_not_communicated() {
     assert_eq!(v["changed"], true);
     install.json(&["plan", "revise", &p, "--situation", "Situatie.", "--perspective", "Terugkeer."]);
     install.json(&["plan", "agree", &p]);
-    let j = install.json(&["return", "judgment", &p, "--verdict", "return_not_possible", "--final", "--reasoning", "R"]);
+    let j =
+        install.json(&["return", "judgment", &p, "--verdict", "return_not_possible", "--final", "--reasoning", "R"]);
     let j = j["judgment"].as_str().unwrap().to_owned();
     install.json(&["return", "communicated", &p, &j, "--to", "participant"]);
     // A month on: the monthly report is due, and the municipality has not heard the judgment.
     let list = install.json(&["worklist", "--today", "+25"]);
     let mine = |name: &str| -> Vec<serde_json::Value> {
-        list.as_array().unwrap().iter().filter(|i| i["list"] == name && i["participant"] == p.as_str()).cloned().collect()
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["list"] == name && i["participant"] == p.as_str())
+            .cloned()
+            .collect()
     };
     assert_eq!(mine("reports_due").len(), 1, "{list}");
     let told = mine("uncommunicated_judgments");

@@ -28,9 +28,9 @@ use crate::error::DomainError;
 use crate::ids::{
     AgreementId, GoalId, JudgmentId, MeetingId, OrganisationId, ParticipantId, ReferralId, SessionId, UserId,
 };
-use crate::returns::Recipient;
 use crate::meeting::{ChainMeeting, MeetingCommand};
 use crate::plan::Direction;
+use crate::returns::Recipient;
 use crate::session::{InformationSession, PlanSession, SessionCommand};
 use crate::trajectory::Phase;
 use crate::view::CaseView;

@@ -145,7 +145,7 @@ fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<
             to: if municipality { Recipient::Municipality } else { Recipient::Participant },
             on: today,
             // Sometimes on the lead's override, sometimes refused for want of a consent.
-            consent_override: (municipality && seq % 2 == 0).then(|| text("Spoed")),
+            consent_override: (municipality && seq.is_multiple_of(2)).then(|| text("Spoed")),
         },
         Op::ReportingSchedule(months) => CaseCommand::SetReportingSchedule { every_months: u32::from(months) },
         Op::SelfReliance(score) => CaseCommand::RecordSelfReliance {

@@ -176,8 +176,7 @@ fn a_judgment_is_communicated_to_the_person_the_municipality_and_partners() {
         },
         formed,
     );
-    let communicate =
-        |to, on| CaseCommand::RecordJudgmentCommunicated { judgment: id, to, on, consent_override: None };
+    let communicate = |to, on| CaseCommand::RecordJudgmentCommunicated { judgment: id, to, on, consent_override: None };
     assert_eq!(
         case.execute(communicate(Recipient::Participant, start()), &ctx_on(formed)).unwrap_err().code(),
         "communicated_before_formed"

@@ -146,7 +146,8 @@ fn the_agenda_names_goals_due_judgments_not_communicated_and_reports_due() {
     let (mut case, mut log) = with_agreed_plan();
     // Contact kept recent, so only the reasons of this test show.
     let meeting = day(2026, 5, 27);
-    let talk = CaseCommand::LogContact(contact(901, meeting, ContactKind::IndividualTalk, &[ActivityCode::SocialGuidance]));
+    let talk =
+        CaseCommand::LogContact(contact(901, meeting, ContactKind::IndividualTalk, &[ActivityCode::SocialGuidance]));
     run(&mut case, &mut log, talk, meeting);
     let q = AgendaQuery::for_meeting(meeting);
     assert_eq!(agenda_reasons(&case, &q, None), vec![AgendaReason::ProgressReportDue], "due 2 June, within two weeks");
@@ -169,8 +170,9 @@ fn the_agenda_names_goals_due_judgments_not_communicated_and_reports_due() {
         "{reasons:?}"
     );
     // A week earlier the report was not yet within the window, and nothing else was there.
-    assert!(agenda_reasons(&case, &AgendaQuery::for_meeting(day(2026, 5, 10)), None).iter().all(|r| !matches!(
-        r,
-        AgendaReason::ProgressReportDue | AgendaReason::JudgmentNotCommunicated
-    )));
+    assert!(
+        agenda_reasons(&case, &AgendaQuery::for_meeting(day(2026, 5, 10)), None)
+            .iter()
+            .all(|r| !matches!(r, AgendaReason::ProgressReportDue | AgendaReason::JudgmentNotCommunicated))
+    );
 }

@@ -569,7 +569,15 @@ async fn referrals_need_a_consent_or_the_leads_logged_override_which_is_reviewed
             let o = &listed[0];
             assert_eq!(
                 (o.user, o.role, o.participant, o.referral, o.partner, o.category, o.reason.as_str()),
-                (lead.actor.user, Role::ProjectLead, p, Some(referral), Some(ggd), DataCategory::MedicalPsychosocial, reason)
+                (
+                    lead.actor.user,
+                    Role::ProjectLead,
+                    p,
+                    Some(referral),
+                    Some(ggd),
+                    DataCategory::MedicalPsychosocial,
+                    reason
+                )
             );
             assert_eq!(o.at, done.events[0].at, "the instant of the event");
             assert!(o.review.is_none());

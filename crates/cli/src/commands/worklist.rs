@@ -79,14 +79,17 @@ pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
         ("reports_due", &list.reports_due),
     ];
     // The recipients a judgment has not reached, as `--to` of `return communicate` takes them.
-    let recipients = list.uncommunicated_judgments.iter().any(|i| {
-        matches!(i.subject, WorkSubject::Communication { to: Recipient::Partner(_), .. })
-    });
+    let recipients = list
+        .uncommunicated_judgments
+        .iter()
+        .any(|i| matches!(i.subject, WorkSubject::Communication { to: Recipient::Partner(_), .. }));
     let directory = if recipients { Some(Directory::load(svc, &ctx.caller).await?) } else { None };
     let recipient = |to: Recipient| match (to, &directory) {
         (Recipient::Participant, _) => "participant".to_owned(),
         (Recipient::Municipality, _) => "municipality".to_owned(),
-        (Recipient::Partner(o), Some(d)) => format!("partner:{}", d.code(o).map_or_else(|| o.to_string(), str::to_owned)),
+        (Recipient::Partner(o), Some(d)) => {
+            format!("partner:{}", d.code(o).map_or_else(|| o.to_string(), str::to_owned))
+        }
         (Recipient::Partner(o), None) => format!("partner:{o}"),
     };
     let mut rows = Vec::new();

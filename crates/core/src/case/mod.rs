@@ -43,8 +43,8 @@ mod queries;
 mod redaction;
 
 pub use change::CaseChange;
-pub use queries::{DEFAULT_REPORTING_MONTHS, ExpectedCommunication, MAX_REPORTING_MONTHS, ReportPeriod};
 pub use command::{CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
+pub use queries::{DEFAULT_REPORTING_MONTHS, ExpectedCommunication, MAX_REPORTING_MONTHS, ReportPeriod};
 
 /// Who acts, and when. Time is input: the core never reads a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -55,9 +55,10 @@ impl ToProto for WorkSubject {
             Self::Agreement(id) => Kind::AgreementId(id.to_proto()),
             Self::Referral(id) => Kind::ReferralId(id.to_proto()),
             Self::Participant => Kind::Participant(()),
-            Self::Communication { judgment, to } => {
-                Kind::Communication(pb::PendingCommunication { judgment_id: judgment.to_proto(), to: Some(to.to_proto()) })
-            }
+            Self::Communication { judgment, to } => Kind::Communication(pb::PendingCommunication {
+                judgment_id: judgment.to_proto(),
+                to: Some(to.to_proto()),
+            }),
         };
         pb::WorkSubject { kind: Some(kind) }
     }
@@ -169,7 +170,10 @@ mod tests {
             without_assessment: vec![item(8, WorkSubject::Participant)],
             goals_due: vec![item(9, WorkSubject::Goal(GoalId::from_u128(19)))],
             uncommunicated_judgments: vec![
-                item(10, WorkSubject::Communication { judgment: JudgmentId::from_u128(20), to: Recipient::Participant }),
+                item(
+                    10,
+                    WorkSubject::Communication { judgment: JudgmentId::from_u128(20), to: Recipient::Participant },
+                ),
                 item(
                     11,
                     WorkSubject::Communication {

@@ -544,9 +544,7 @@ async fn project_report_periods<C: ConnectionTrait>(c: &C, case: &Case) -> Resul
     let rows = case
         .report_periods()
         .into_iter()
-        .map(|r| {
-            vec![sql::date(r.from).into(), r.until.map(sql::date).into(), sql::date(r.due_on).into()]
-        })
+        .map(|r| vec![sql::date(r.from).into(), r.until.map(sql::date).into(), sql::date(r.due_on).into()])
         .collect();
     let columns = ["participant_id", "from_on", "until_on", "due_on"];
     replace_rows(c, "report_periods", &columns, case.id().to_string(), rows).await

@@ -11,7 +11,8 @@
 //!   books it so), at the default of three months (no schedule was set before this).
 //! - `judgment_communications`: one row per final judgment and recipient it should reach, from
 //!   when, and the day it first did. The judgments are sealed, so rows exist for a judgment
-//!   once its case is written after this migration (`perspectief migrate` cannot read them).
+//!   once the store opens with the keys (`repo::fill_judgment_communications`, once; `perspectief
+//!   migrate` alone cannot read them).
 //!
 //! And `consent_overrides` also records judgments communicated on the project lead's override
 //! (to the municipality or a partner without a consent covering reports): a `judgment_id`

@@ -559,6 +559,42 @@ pub(crate) fn recipient_text(to: perspectief_core::Recipient) -> String {
     }
 }
 
+/// The `meta` key that says the judgments recorded before migration 23 are projected.
+const COMMUNICATIONS_FILLED: &str = "judgment_communications_filled";
+
+/// Fill `judgment_communications` for the cases that recorded a judgment before migration 23
+/// (their judgments are sealed, so the migration could not), once: on the first open with the
+/// keys, in one transaction. Only cases with a `judgment_recorded` event are read.
+pub(crate) async fn fill_judgment_communications(
+    conn: &sea_orm::DatabaseConnection,
+    keys: &Keyring,
+) -> Result<(), DomainError> {
+    use sea_orm::TransactionTrait;
+    let done =
+        sql::one(conn, "SELECT value FROM meta WHERE key = $1", [COMMUNICATIONS_FILLED.into()]).await.map_err(db)?;
+    if done.is_some() {
+        return Ok(());
+    }
+    let txn = conn.begin().await.map_err(db)?;
+    let rows = sql::all(
+        &txn,
+        "SELECT DISTINCT participant_id FROM case_events WHERE kind = 'judgment_recorded'",
+        Vec::<sea_orm::Value>::new(),
+    )
+    .await
+    .map_err(db)?;
+    for r in &rows {
+        let id = ParticipantId::parse(&get::<String>(r, "participant_id").map_err(db)?).map_err(internal)?;
+        if let Some(case) = load_case(&txn, keys, id).await? {
+            project_communications(&txn, &case).await?;
+        }
+    }
+    sql::exec(&txn, "INSERT INTO meta (key, value) VALUES ($1, $2)", [COMMUNICATIONS_FILLED.into(), "1".into()])
+        .await
+        .map_err(db)?;
+    txn.commit().await.map_err(db)
+}
+
 /// The communications a case's final judgments call for ([`Case::expected_communications`]).
 async fn project_communications<C: ConnectionTrait>(c: &C, case: &Case) -> Result<(), DomainError> {
     let rows = case

@@ -493,6 +493,151 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
     assert_eq!(svc.worklist(&worker, other).await.expect_err("colleague").code(), "access_denied");
 }
 
+/// The lists of #17 (goals due soon, final judgments not yet communicated, progress reports
+/// due) from the database equal the core's rules, today and on a past day (what was due then),
+/// and page like the others.
+pub async fn worklist_lists_goals_judgments_and_reports_due<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let partner = register_partner(env, "IOM").await.id;
+    let municipality = register_partner(env, "GEM").await.id;
+    let registered = env.today();
+    let mut ids = Vec::new();
+    for i in 0..3u32 {
+        let id = register(svc, env, &worker, &format!("Rapport{i}")).await.id();
+        ids.push(id);
+        let w = &worker;
+        let run = move |cmd: CaseCommand| async move { svc.execute(w, id, None, cmd).await.expect("command") };
+        let consent = |organisation, category| CaseCommand::GiveConsent {
+            id: perspectief_core::ConsentId::from_u128(fresh()),
+            organisation,
+            categories: [category].into(),
+            purpose: text("delen"),
+            given_on: registered,
+        };
+        run(CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p") }).await;
+        match i {
+            0 => {
+                // A final judgment told to the person only; a partner involved by a referral;
+                // a report due every month.
+                run(CaseCommand::SetReportingSchedule { every_months: 1 }).await;
+                run(CaseCommand::AgreePlan { revision: 1, on: registered }).await;
+                run(consent(partner, DataCategory::Return)).await;
+                let referral = ReferralId::from_u128(fresh());
+                run(CaseCommand::ProposeReferral {
+                    id: referral,
+                    partner,
+                    domain: PartnerDomain::Return,
+                    reason: text("r"),
+                })
+                .await;
+                run(CaseCommand::AdvanceReferral {
+                    referral,
+                    to: ReferralStatus::Sent,
+                    on: registered,
+                    note: None,
+                    consent_override: None,
+                })
+                .await;
+                let judgment = perspectief_core::JudgmentId::from_u128(fresh());
+                run(CaseCommand::RecordJudgment {
+                    id: judgment,
+                    verdict: perspectief_core::Verdict::ReturnNotRealisticNow,
+                    finality: perspectief_core::Finality::Final,
+                    reasoning: text("Geen reisdocument."),
+                    formed_on: registered,
+                })
+                .await;
+                run(CaseCommand::RecordJudgmentCommunicated {
+                    judgment,
+                    to: perspectief_core::Recipient::Participant,
+                    on: registered,
+                    consent_override: None,
+                })
+                .await;
+            }
+            1 => {
+                // A goal due in ten days, and a report sent at once.
+                run(CaseCommand::SetGoal(NewGoal {
+                    id: GoalId::from_u128(fresh()),
+                    description: text("doel"),
+                    rationale: None,
+                    responsible: Responsible::Participant,
+                    partners: vec![],
+                    deadline: registered + Duration::days(10),
+                    next_steps: None,
+                }))
+                .await;
+                run(consent(municipality, DataCategory::Reports)).await;
+                run(CaseCommand::RecordProgressReport {
+                    id: perspectief_core::ReportId::from_u128(fresh()),
+                    period_from: registered,
+                    period_to: registered,
+                    sent_to: municipality,
+                })
+                .await;
+            }
+            _ => {}
+        }
+    }
+    (env.advance)(Duration::days(35));
+    let today = env.today();
+    for day in [today, registered + Duration::days(5)] {
+        let query = WorklistQuery::for_day(day);
+        let list = svc.worklist(&worker, query.clone()).await.expect("worklist");
+        let mut expected: BTreeMap<&str, BTreeSet<WorkItem>> = BTreeMap::new();
+        for id in &ids {
+            let case = svc.get_case(&worker, *id).await.expect("get");
+            let p = case.id();
+            for g in case.goals_due_within(day, query.goal_due_within_days) {
+                let item = WorkItem { participant: p, subject: WorkSubject::Goal(g.id), date: g.deadline };
+                expected.entry("goals_due").or_default().insert(item);
+            }
+            for e in case.uncommunicated_judgments(day) {
+                let subject = WorkSubject::Communication { judgment: e.judgment, to: e.to };
+                let item = WorkItem { participant: p, subject, date: e.from };
+                expected.entry("uncommunicated_judgments").or_default().insert(item);
+            }
+            if let Some(due) = case.progress_report_due(day, query.due_within_days) {
+                let item = WorkItem { participant: p, subject: WorkSubject::Participant, date: due };
+                expected.entry("reports_due").or_default().insert(item);
+            }
+        }
+        let mine = |items: &Vec<WorkItem>| -> BTreeSet<WorkItem> {
+            items.iter().copied().filter(|w| ids.contains(&w.participant)).collect()
+        };
+        let got: BTreeMap<&str, BTreeSet<WorkItem>> = [
+            ("goals_due", mine(&list.goals_due)),
+            ("uncommunicated_judgments", mine(&list.uncommunicated_judgments)),
+            ("reports_due", mine(&list.reports_due)),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+        assert_eq!(got, expected, "the worklist of {day}");
+        // The data exercises each rule on both days.
+        let judgments = got.get("uncommunicated_judgments").map_or(0, BTreeSet::len);
+        assert_eq!(judgments, 2, "the municipality and the partner were not told, on {day}: {got:?}");
+        if day == today {
+            assert!(got.contains_key("reports_due") && !got.contains_key("goals_due"), "{got:?}");
+        } else {
+            assert!(got.contains_key("goals_due") && !got.contains_key("reports_due"), "{got:?}");
+        }
+        // In pages of one item a list, the pages together are the whole list.
+        let mut paged = query.clone();
+        paged.page_size = 1;
+        let mut all = perspectief_core::service::Worklist::default();
+        loop {
+            let page = svc.worklist(&worker, paged.clone()).await.expect("worklist page");
+            append_lists(&mut all, &page);
+            match page.next_page_token {
+                Some(token) => paged.page_token = Some(token),
+                None => break,
+            }
+        }
+        assert_eq!(all, list, "the pages together are the whole worklist of {day}");
+    }
+}
+
 /// Append each list of a worklist `page` to the same list of `all`; the length of the page's
 /// longest list.
 fn append_lists(all: &mut perspectief_core::service::Worklist, page: &perspectief_core::service::Worklist) -> usize {
@@ -505,6 +650,9 @@ fn append_lists(all: &mut perspectief_core::service::Worklist, page: &perspectie
         (&page.near_limit, &mut all.near_limit),
         (&page.unanswered_referrals, &mut all.unanswered_referrals),
         (&page.without_assessment, &mut all.without_assessment),
+        (&page.goals_due, &mut all.goals_due),
+        (&page.uncommunicated_judgments, &mut all.uncommunicated_judgments),
+        (&page.reports_due, &mut all.reports_due),
     ] {
         longest = longest.max(from.len());
         into.extend(from.iter().copied());
@@ -882,7 +1030,8 @@ macro_rules! conformance_tests {
             meetings_and_periods_are_stored,
             event_feed_follows_consent,
             organisations_are_one_directory,
-            worklist_matches_the_core_rules
+            worklist_matches_the_core_rules,
+            worklist_lists_goals_judgments_and_reports_due
         );
     };
     (@enum; $($check:ident),*) => {

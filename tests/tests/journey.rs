@@ -168,8 +168,20 @@ fn from_registration_to_supervised_departure() {
         reasoning: t("Documenten en plan rond."),
         formed_on: j.today,
     });
+    // Outside the foundation it needs the consent a progress report needs: for the
+    // municipality and for IOM, covering reports.
+    for (id, organisation) in [(2, OrganisationId::from_u128(102)), (3, IOM)] {
+        j.run(CaseCommand::GiveConsent {
+            id: ConsentId::from_u128(id),
+            organisation,
+            categories: BTreeSet::from([DataCategory::Reports]),
+            purpose: t("Oordeel terugkeerperspectief meedelen"),
+            given_on: j.today,
+        });
+    }
     for to in [Recipient::Participant, Recipient::Municipality, Recipient::Partner(IOM)] {
-        j.run(CaseCommand::RecordJudgmentCommunicated { judgment: JudgmentId::from_u128(1), to, on: j.today });
+        let judgment = JudgmentId::from_u128(1);
+        j.run(CaseCommand::RecordJudgmentCommunicated { judgment, to, on: j.today, consent_override: None });
     }
     j.run(CaseCommand::RecordConsequencesExplained { judgment: JudgmentId::from_u128(1), on: j.today });
     assert!(j.case.judgments()[0].fully_communicated(&[IOM]));

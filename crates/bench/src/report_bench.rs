@@ -268,13 +268,15 @@ async fn replicate(a: &Args, backend: &str, base: u64, size: u64, url: &str) -> 
     }
     // A copy's participants get project workers of their own (the copy's prefix on the
     // original worker's id), so that one worker's caseload stays the same at every size.
-    let tables: [(&str, &[&str]); 6] = [
+    let tables: [(&str, &[&str]); 8] = [
         ("participants", &["id", "project_worker"]),
         ("activity_log", &["participant_id"]),
         ("report_firsts", &["participant_id"]),
         ("goals", &["id", "participant_id"]),
         ("agreements", &["id", "participant_id"]),
         ("referrals", &["id", "participant_id"]),
+        ("report_periods", &["participant_id"]),
+        ("judgment_communications", &["participant_id"]),
     ];
     for (table, id_columns) in tables {
         let cols = columns(&db, db_backend, table).await?;

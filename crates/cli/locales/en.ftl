@@ -610,7 +610,7 @@ cmd-meeting-show = One chain-partner meeting
 cmd-period = Subsidy periods and targets
 cmd-period-define = Record a subsidy period with targets: --target 3.2.a=200 --target B=200
 cmd-period-list = All subsidy periods
-cmd-worklist = Worklist: overdue deadlines and agreements, no contact, trajectory limit, unanswered referrals
+cmd-worklist = Worklist: overdue deadlines and agreements, goals due soon, no contact, trajectory limit, unanswered referrals, judgments not communicated, progress reports due
 cmd-audit = The access log
 cmd-audit-log = Records from the access log
 cmd-audit-verify = Verify the access log's hash chain
@@ -971,7 +971,7 @@ arg-meeting-talk-meeting = The meeting (id, or the start or end of it)
 arg-meeting-show-meeting = The meeting (id, or the start or end of it)
 arg-meeting-advise-advice = The advice: continue (guidance and shelter), end_guidance, or end_guidance_and_shelter
 arg-session-create-date = The day of the session
-arg-meeting-agenda-reasons = Why (repeatable): deadline_passed (a deadline passed), no_contact:DAYS (no contact for this many days), limit_approaching:DAYS (the 18-month limit is this many days away; negative: passed), judgment_pending_or_changed (a return judgment is pending or changed), obstacle_stalled (an obstacle has stalled), termination_advice_due (an advice on ending is due), other:TEXT (another reason)
+arg-meeting-agenda-reasons = Why (repeatable): deadline_passed (a deadline passed), no_contact:DAYS (no contact for this many days), limit_approaching:DAYS (the 18-month limit is this many days away; negative: passed), judgment_pending_or_changed (a return judgment is pending or changed), obstacle_stalled (an obstacle has stalled), termination_advice_due (an advice on ending is due), goal_due_soon (a goal's deadline is near), judgment_not_communicated (a final judgment has not reached everyone yet), progress_report_due (a progress report is due), other:TEXT (another reason)
 arg-session-reschedule-date = The new day
 arg-session-attend-session = The session (id, or the start or end of it)
 arg-session-reschedule-session = The session (id, or the start or end of it)
@@ -1176,3 +1176,20 @@ note-retention-held = Participant { $participant } was skipped: a legal hold is 
 note-retention-overdue = Participant { $participant } is past the trajectory's limit ({ $limit }) without an outflow: record the outflow. Without one the retention periods count from { $from }.
 note-retention-overdue-counting = Participant { $participant } is past the trajectory's limit ({ $limit }) without an outflow: the retention periods count since { $from }.
 # ---- end of erasure on request ----
+
+# Worklist (#17): goals due soon, judgments not communicated, progress reports due
+col-recipient = to
+worklist-goals_due = goal due soon
+worklist-uncommunicated_judgments = judgment not communicated
+worklist-reports_due = progress report due
+arg-worklist-goals_due_days = Show goals whose deadline lies within this many days (default 14)
+done-reporting-schedule = Progress report from now on every { $months } months
+change-reporting_schedule_set = reporting schedule set
+cmd-report-schedule = Set every how many months a progress report is due (default 3), counted from the registration or the latest report
+arg-report-schedule-every_months = Every this many months (1 to 12)
+reason-goal_due_soon = goal due soon
+reason-judgment_not_communicated = judgment not communicated to everyone
+reason-progress_report_due = progress report due
+rule-municipality_consent_required = communicating a judgment to the municipality needs the participant's consent covering reports, or the project lead's override with a reason (--override-reason)
+recipient-municipality = municipality
+arg-return-communicated-override_reason = To the municipality or a partner without the participant's consent covering reports: why anyway (project lead only; recorded and reviewed)

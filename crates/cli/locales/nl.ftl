@@ -832,3 +832,16 @@ arg-user-disable-enable = Deblokkeer de gebruiker juist weer
 arg-completions-shell = De shell: bash, elvish, fish, powershell of zsh
 cmd-help = Toon deze hulp of die van het genoemde commando
 # ---- einde van de hulpteksten van issue 17 ----
+
+# Worklist (#17): goals due soon, judgments not communicated, progress reports due
+col-recipient = aan
+worklist-goals_due = doel binnenkort
+worklist-uncommunicated_judgments = oordeel niet meegedeeld
+worklist-reports_due = rapportage nodig
+done-reporting-schedule = Voortgangsrapportage voortaan om de { $months } maanden
+change-reporting_schedule_set = rapportageschema ingesteld
+reason-goal_due_soon = termijn doel nadert
+reason-judgment_not_communicated = oordeel niet aan iedereen meegedeeld
+reason-progress_report_due = voortgangsrapportage nodig
+rule-municipality_consent_required = een oordeel meedelen aan de gemeente vraagt toestemming van de deelnemer voor rapportages, of de projectleider die met een reden doorzet (--override-reason)
+recipient-municipality = gemeente

@@ -225,6 +225,7 @@ fn no_output_shows_a_bare_organisation_id() {
     run(&["return", "obstacle", &p, "--kind", "missing_documents", "--description", "Paspoort", "--partner", "IOM"]);
     let j = run(&["return", "judgment", &p, "--verdict", "return_realistic", "--reasoning", "Haalbaar"]);
     let j = j["judgment"].as_str().unwrap().to_owned();
+    run(&["consent", "give", &p, "--organisation", "IOM", "--category", "reports", "--purpose", "Oordeel"]);
     run(&["return", "communicated", &p, &j, "--to", "partner:IOM"]);
     run(&["report", "sent", &p, "--from", "vandaag", "--to", "vandaag", "--sent-to", "GEMEENTE"]);
     run(&crate::support::theme_session(&["--partner", "IOM"]));

@@ -185,3 +185,36 @@ fn a_referral_without_consent_is_refused_unless_the_lead_overrides_and_the_overr
     let out = i.cmd().args(["--as", &lead, "privacy", "override-review", &id, "--note", "Nogmaals"]).output().unwrap();
     assert_ne!(out.status.code(), Some(0), "reviewed once");
 }
+
+#[test]
+fn a_judgment_reaches_the_municipality_on_a_consent_for_reports_or_the_leads_override() {
+    let i = Install::new();
+    let v = i.json(&["participant", "register", "--given-names", "Hagos", "--country-of-origin", "ER"]);
+    let p = v["participant"].as_str().unwrap().to_owned();
+    let lead = i.add_user("Leider Test", "project_lead");
+    let auditor = i.add_user("Controleur Test", "auditor");
+    i.json(&["plan", "revise", &p, "--situation", "Situatie.", "--perspective", "Terugkeer."]);
+    i.json(&["plan", "agree", &p]);
+    let j = i.json(&["return", "judgment", &p, "--verdict", "return_not_possible", "--final", "--reasoning", "R"]);
+    let j = j["judgment"].as_str().unwrap().to_owned();
+    let tell = ["return", "communicated", p.as_str(), j.as_str(), "--to", "municipality"];
+    // Without a consent covering reports: refused by a rule, saying what to do, in both languages.
+    let out = i.cmd().args(tell).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--override-reason") && stderr(&out).contains("gemeente"), "{}", stderr(&out));
+    let out = i.cmd().args(["--lang", "en"]).args(tell).output().unwrap();
+    assert!(stderr(&out).contains("municipality needs the participant's consent"), "{}", stderr(&out));
+    // Only the project lead overrides; the override is listed for review with the judgment.
+    let reason = "De gemeente beslist deze week over de opvang";
+    let out = i.cmd().args(tell).args(["--override-reason", reason]).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    let out = i.cmd().args(["--as", &lead]).args(tell).args(["--override-reason", reason]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows = i.json(&["--as", &auditor, "privacy", "overrides"]);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!((rows[0]["judgment"].as_str(), rows[0]["reason"].as_str()), (Some(j.as_str()), Some(reason)));
+    assert_eq!((rows[0]["partner"].as_str(), rows[0]["category"].as_str()), (Some("gemeente"), Some("reports")));
+    // To the person it needs nothing.
+    i.json(&["return", "communicated", &p, &j, "--to", "participant"]);
+}

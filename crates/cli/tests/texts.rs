@@ -245,6 +245,9 @@ fn agenda_reasons_and_session_topics_are_explained_in_help() {
         "judgment_pending_or_changed",
         "obstacle_stalled",
         "termination_advice_due",
+        "goal_due_soon",
+        "judgment_not_communicated",
+        "progress_report_due",
         "other:",
     ];
     for english in [false, true] {

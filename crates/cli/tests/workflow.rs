@@ -141,15 +141,17 @@ pub fn trajectory(run: &dyn Fn(&[&str]) -> Value) -> String {
     ]);
     let j = j["judgment"].as_str().unwrap().to_owned();
     run(&["return", "communicated", short, &j, "--to", "participant"]);
+    // Telling the municipality and a partner needs the consent a progress report needs.
+    run(&["consent", "give", short, "--organisation", "Gemeente", "--category", "reports", "--purpose", "Rapportage"]);
     run(&["return", "communicated", short, &j, "--to", "municipality"]);
+    run(&["consent", "give", short, "--organisation", "IOM", "--category", "reports", "--purpose", "Oordeel"]);
     run(&["return", "communicated", short, &j, "--to", "partner:IOM"]);
     let track = run(&["return", "show", short]);
     assert_eq!(
         track["judgments"][0]["communications"][2]["to"]["id"], "IOM Nederland (IOM)",
         "organisations by name and code: {track}"
     );
-    // The progress report goes to the municipality, with the participant's consent.
-    run(&["consent", "give", short, "--organisation", "Gemeente", "--category", "reports", "--purpose", "Rapportage"]);
+    // The progress report goes to the municipality, with the participant's consent (above).
     run(&["report", "sent", short, "--from=-30", "--to", "vandaag", "--sent-to", "GEMEENTE"]);
     run(&["return", "consequences", short, &j]);
     run(&["zrm", "record", short, "--score", "housing=2", "--score", "finances=3"]);
@@ -281,4 +283,46 @@ fn completions_and_the_man_page_come_from_the_definition() {
     let out = crate::support::bare().arg("man").output().unwrap();
     assert!(out.status.success());
     assert!(crate::support::stdout(&out).contains(".TH perspectief"));
+}
+
+#[test]
+fn the_worklist_shows_reports_due_and_judgments_not_communicated() {
+    let install = Install::new();
+    let p = install.json(&["participant", "register", "--given-names", "Hiwet"])["participant"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A schedule outside 1 to 12 months is refused at the flag.
+    let out = install.cmd().args(["report", "schedule", &p, "--every-months", "13"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(64), "{}", crate::support::stderr(&out));
+    let v = install.json(&["report", "schedule", &p, "--every-months", "1"]);
+    assert_eq!(v["changed"], true);
+    install.json(&["plan", "revise", &p, "--situation", "Situatie.", "--perspective", "Terugkeer."]);
+    install.json(&["plan", "agree", &p]);
+    let j =
+        install.json(&["return", "judgment", &p, "--verdict", "return_not_possible", "--final", "--reasoning", "R"]);
+    let j = j["judgment"].as_str().unwrap().to_owned();
+    install.json(&["return", "communicated", &p, &j, "--to", "participant"]);
+    // A month on: the monthly report is due, and the municipality has not heard the judgment.
+    let list = install.json(&["worklist", "--today", "+25"]);
+    let mine = |name: &str| -> Vec<serde_json::Value> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["list"] == name && i["participant"] == p.as_str())
+            .cloned()
+            .collect()
+    };
+    assert_eq!(mine("reports_due").len(), 1, "{list}");
+    let told = mine("uncommunicated_judgments");
+    assert_eq!(told.len(), 1, "{list}");
+    assert_eq!(told[0]["recipient"], "municipality");
+    assert_eq!(told[0]["subject_id"], j.as_str());
+    // The same list in English names the lists in English.
+    let out = install.cmd().args(["--lang", "en", "worklist", "--today", "+25"]).output().unwrap();
+    let text = crate::support::stdout(&out);
+    assert!(text.contains("progress report due") && text.contains("judgment not communicated"), "{text}");
+    // On the day of registration nothing of this was due yet.
+    let list = install.json(&["worklist"]);
+    assert!(!list.as_array().unwrap().iter().any(|i| i["list"] == "reports_due"), "{list}");
 }

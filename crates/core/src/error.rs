@@ -244,6 +244,9 @@ pub enum Rule {
     DeadlineNotMoved,
     /// Communication of a judgment can only be recorded on or after the day it was formed.
     CommunicatedBeforeFormed,
+    /// Communicating a judgment to the municipality needs the participant's consent covering
+    /// reports (as a progress report does), or the project lead's override.
+    MunicipalityConsentRequired,
     /// Attendance can only be registered once the session has taken place.
     SessionNotYetHeld,
     /// The chain meeting's decision needs a termination advice to decide on.
@@ -271,7 +274,7 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, for tables that must cover them all (messages, status codes).
-    pub const ALL: [Rule; 27] = [
+    pub const ALL: [Rule; 28] = [
         Self::PlanRequired,
         Self::AgreedPlanRequired,
         Self::ReturnNotConsidered,
@@ -288,6 +291,7 @@ impl Rule {
         Self::NotRegistered,
         Self::DeadlineNotMoved,
         Self::CommunicatedBeforeFormed,
+        Self::MunicipalityConsentRequired,
         Self::SessionNotYetHeld,
         Self::AdviceRequired,
         Self::ReturnDirectionWithoutConsideration,
@@ -320,6 +324,7 @@ impl Rule {
             Self::NotRegistered => "not_registered",
             Self::DeadlineNotMoved => "deadline_not_moved",
             Self::CommunicatedBeforeFormed => "communicated_before_formed",
+            Self::MunicipalityConsentRequired => "municipality_consent_required",
             Self::SessionNotYetHeld => "session_not_yet_held",
             Self::AdviceRequired => "advice_required",
             Self::ReturnDirectionWithoutConsideration => "return_direction_without_consideration",
@@ -361,6 +366,9 @@ impl Rule {
             Self::NotRegistered => "the participant is not registered here",
             Self::DeadlineNotMoved => "a missed goal is rescheduled with a new deadline later than the old one",
             Self::CommunicatedBeforeFormed => "a judgment cannot be communicated before the day it was formed",
+            Self::MunicipalityConsentRequired => {
+                "communicating a judgment to the municipality needs the participant's consent covering reports, or the project lead's override with a reason"
+            }
             Self::SessionNotYetHeld => "attendance can be registered once the session has taken place",
             Self::AdviceRequired => "record a termination advice for this participant before the chain decision",
             Self::OrientationRequired => {

@@ -34,6 +34,12 @@ pub enum AgendaReason {
     ObstacleStalled,
     /// A termination advice is due.
     TerminationAdviceDue,
+    /// A goal still pursued is due soon.
+    GoalDueSoon,
+    /// A final return judgment has not been communicated to everyone it should reach.
+    JudgmentNotCommunicated,
+    /// A progress report to the municipality is due (or overdue).
+    ProgressReportDue,
     /// Another reason.
     Other {
         /// Which.

@@ -25,9 +25,12 @@ use crate::accounts::UserAccount;
 use crate::activity::SubsidyPeriod;
 use crate::case::{Case, CaseCommand, CaseEvent, RegisterParticipant};
 use crate::error::DomainError;
-use crate::ids::{AgreementId, GoalId, MeetingId, OrganisationId, ParticipantId, ReferralId, SessionId, UserId};
+use crate::ids::{
+    AgreementId, GoalId, JudgmentId, MeetingId, OrganisationId, ParticipantId, ReferralId, SessionId, UserId,
+};
 use crate::meeting::{ChainMeeting, MeetingCommand};
 use crate::plan::Direction;
+use crate::returns::Recipient;
 use crate::session::{InformationSession, PlanSession, SessionCommand};
 use crate::trajectory::Phase;
 use crate::view::CaseView;
@@ -126,6 +129,7 @@ pub fn command_access(case: &Case, cmd: &CaseCommand) -> (Action, DataCategory) 
         | CaseCommand::ChangeGoalStatus { .. }
         | CaseCommand::UpdateGoalSteps { .. }
         | CaseCommand::WithdrawConsent { .. }
+        | CaseCommand::SetReportingSchedule { .. }
         | CaseCommand::RecordOutflow { .. } => (Update, C::Guidance),
         CaseCommand::StartReturnExploration { .. }
         | CaseCommand::IdentifyObstacle { .. }
@@ -252,6 +256,9 @@ pub struct WorklistQuery {
     /// ([`Case::without_assessment_since`]).
     #[serde(default = "default_assessment_months")]
     pub no_assessment_months: u32,
+    /// Goals whose deadline lies within this many days ([`Case::goals_due_within`]).
+    #[serde(default = "default_goal_due_days")]
+    pub goal_due_within_days: u32,
     /// At most this many items of each list on one page; 0: every item, on one page.
     #[serde(default)]
     pub page_size: u32,
@@ -268,6 +275,14 @@ fn default_assessment_months() -> u32 {
     DEFAULT_ASSESSMENT_MONTHS
 }
 
+/// Two weeks: the default "due soon" window for goals on the worklist and the agenda (a goal
+/// is a larger step than an agreement, so it is announced earlier).
+pub const DEFAULT_GOAL_DUE_DAYS: u32 = 14;
+
+fn default_goal_due_days() -> u32 {
+    DEFAULT_GOAL_DUE_DAYS
+}
+
 impl WorklistQuery {
     /// The defaults for a day: one week ahead, two weeks without contact, twelve weeks
     /// before the limit, two weeks for a partner's answer.
@@ -280,6 +295,7 @@ impl WorklistQuery {
             limit_lead_days: crate::trajectory::DEFAULT_LIMIT_WARNING_DAYS,
             referral_answer_days: 14,
             no_assessment_months: DEFAULT_ASSESSMENT_MONTHS,
+            goal_due_within_days: DEFAULT_GOAL_DUE_DAYS,
             page_size: 0,
             page_token: None,
         }
@@ -296,8 +312,15 @@ pub enum WorkSubject {
     Agreement(AgreementId),
     /// A referral.
     Referral(ReferralId),
-    /// The participant as a whole (no contact, near the limit).
+    /// The participant as a whole (no contact, near the limit, a progress report due).
     Participant,
+    /// A final judgment not yet communicated to this recipient.
+    Communication {
+        /// The judgment.
+        judgment: JudgmentId,
+        /// Who has not heard it.
+        to: Recipient,
+    },
 }
 
 /// One line of a worklist: whose, what, and the date that matters (deadline, due date, last
@@ -331,6 +354,17 @@ pub struct Worklist {
     /// or the registration).
     #[serde(default)]
     pub without_assessment: Vec<WorkItem>,
+    /// Goals still pursued whose deadline lies within the goals' window (date: the deadline).
+    #[serde(default)]
+    pub goals_due: Vec<WorkItem>,
+    /// Final judgments not yet communicated, one line per recipient not told (date: from
+    /// when it is expected, [`ExpectedCommunication::from`](crate::case::ExpectedCommunication)).
+    #[serde(default)]
+    pub uncommunicated_judgments: Vec<WorkItem>,
+    /// Progress reports due within the window or overdue (date: the due day,
+    /// [`Case::progress_report_due`]).
+    #[serde(default)]
+    pub reports_due: Vec<WorkItem>,
     /// The token of the next page when a list has more items than the page size (each list
     /// goes on where it stopped; a list that ended stays empty on the following pages).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -156,6 +156,8 @@ pub struct CaseView {
     pub consents: Vec<Consent>,
     /// Progress reports sent (reports).
     pub reports: Vec<ProgressReportRecord>,
+    /// Months between progress reports, when set for this participant (guidance).
+    pub reporting_every_months: Option<u32>,
     /// The outflow (guidance).
     pub outflow: Option<Outflow>,
     /// The confidentiality level of each category shown.
@@ -217,6 +219,7 @@ impl CaseView {
             self_reliance: self.self_reliance,
             consents: self.consents,
             reports: self.reports,
+            reporting_every_months: self.reporting_every_months,
             outflow: self.outflow,
             levels: self.levels.into_iter().filter(|(c, l)| *l > c.default_level()).collect(),
         }))
@@ -577,6 +580,7 @@ impl Visibility {
                 .cloned()
                 .collect(),
             reports: case.reports().iter().filter(|_| sees(DataCategory::Reports)).cloned().collect(),
+            reporting_every_months: case.reporting_schedule().filter(|_| guidance),
             outflow: case.outflow().filter(|_| guidance).and_then(|o| self.outside_outflow(o)),
             levels: DataCategory::ALL.into_iter().filter(|c| sees(*c)).map(|c| (c, case.levels().of(c))).collect(),
             hidden: self.hidden.clone(),

@@ -120,8 +120,9 @@ fn an_override_sends_and_the_event_records_the_reason() {
     assert_eq!(
         request,
         Some(ConsentOverrideRequest {
-            referral: REFERRAL,
-            partner: IOM,
+            referral: Some(REFERRAL),
+            judgment: None,
+            partner: Some(IOM),
             category: DataCategory::MedicalPsychosocial,
             reason: text("Acute zorg nodig, deelnemer onbereikbaar"),
         })

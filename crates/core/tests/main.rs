@@ -19,3 +19,4 @@ mod return_track;
 mod rule_edges;
 mod sessions_meetings;
 mod text;
+mod worklist_due;

@@ -60,6 +60,8 @@ enum Op {
         municipality: bool,
     },
     SelfReliance(u8),
+    /// Set the reporting schedule (0 and 13 are refused).
+    ReportingSchedule(u8),
     /// Date the next command this many days back (retroactive recording).
     Backdate(u8),
 }
@@ -117,6 +119,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::CorrectProfile),
         1 => (any::<usize>(), any::<bool>()).prop_map(|(pick, municipality)| Op::Communicate { pick, municipality }),
         1 => (1u8..=5).prop_map(Op::SelfReliance),
+        1 => (0u8..=13).prop_map(Op::ReportingSchedule),
         2 => (1u8..10).prop_map(Op::Backdate),
     ]
 }
@@ -141,7 +144,10 @@ fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<
             judgment: nth(case.judgments().iter().map(|j| j.id), pick)?,
             to: if municipality { Recipient::Municipality } else { Recipient::Participant },
             on: today,
+            // Sometimes on the lead's override, sometimes refused for want of a consent.
+            consent_override: (municipality && seq.is_multiple_of(2)).then(|| text("Spoed")),
         },
+        Op::ReportingSchedule(months) => CaseCommand::SetReportingSchedule { every_months: u32::from(months) },
         Op::SelfReliance(score) => CaseCommand::RecordSelfReliance {
             assessed_on: today,
             scores: [(ZrmDomain::Housing, ZrmScore::new(score).unwrap())].into(),

@@ -156,12 +156,6 @@ fn full_case() -> Case {
     run(
         c,
         l,
-        CaseCommand::RecordJudgmentCommunicated { judgment, to: Recipient::Municipality, on: later(s, 15) },
-        later(s, 15),
-    );
-    run(
-        c,
-        l,
         CaseCommand::GiveConsent {
             id: ConsentId::from_u128(42),
             organisation: GEMEENTE,
@@ -170,6 +164,18 @@ fn full_case() -> Case {
             given_on: s,
         },
         later(s, 1),
+    );
+    // After the consent covering reports: the municipality may hear the judgment.
+    run(
+        c,
+        l,
+        CaseCommand::RecordJudgmentCommunicated {
+            judgment,
+            to: Recipient::Municipality,
+            on: later(s, 15),
+            consent_override: None,
+        },
+        later(s, 15),
     );
     run(
         c,
@@ -324,14 +330,22 @@ fn agenda_reasons_follow_each_rule() {
     talk(&mut c, 103, later(meeting, 0));
     let days_left = (c.trajectory().limit() - meeting).num_days();
     assert!(days_left > 0 && days_left <= 84);
-    assert_eq!(agenda_reasons(&c, &q, None), vec![AgendaReason::LimitApproaching { days_left }]);
+    // Never reported in 17 months: a progress report is due as well.
+    assert_eq!(
+        agenda_reasons(&c, &q, None),
+        vec![AgendaReason::LimitApproaching { days_left }, AgendaReason::ProgressReportDue]
+    );
     // Past the limit, termination advice is due as well.
     let far = AgendaQuery::for_meeting(later(c.trajectory().limit(), 3));
     let mut c2 = c.clone();
     talk(&mut c2, 104, far.meeting_date);
     assert_eq!(
         agenda_reasons(&c2, &far, None),
-        vec![AgendaReason::LimitApproaching { days_left: -3 }, AgendaReason::TerminationAdviceDue]
+        vec![
+            AgendaReason::LimitApproaching { days_left: -3 },
+            AgendaReason::TerminationAdviceDue,
+            AgendaReason::ProgressReportDue
+        ]
     );
 
     // A provisional judgment is pending; a stalled obstacle.

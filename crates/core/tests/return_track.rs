@@ -176,11 +176,26 @@ fn a_judgment_is_communicated_to_the_person_the_municipality_and_partners() {
         },
         formed,
     );
-    let communicate = |to, on| CaseCommand::RecordJudgmentCommunicated { judgment: id, to, on };
+    let communicate = |to, on| CaseCommand::RecordJudgmentCommunicated { judgment: id, to, on, consent_override: None };
     assert_eq!(
         case.execute(communicate(Recipient::Participant, start()), &ctx_on(formed)).unwrap_err().code(),
         "communicated_before_formed"
     );
+    // Outside the foundation it needs the consent a progress report needs (reports).
+    for to in [Recipient::Municipality, Recipient::Partner(IOM)] {
+        let code = case.execute(communicate(to, formed), &ctx_on(formed)).unwrap_err().code();
+        assert!(["municipality_consent_required", "consent_required"].contains(&code), "{code}");
+    }
+    for organisation in [GEMEENTE, IOM] {
+        let consent = CaseCommand::GiveConsent {
+            id: ConsentId::from_u128(70 + organisation.as_uuid().as_u128()),
+            organisation,
+            categories: [DataCategory::Reports].into(),
+            purpose: text("Rapportage"),
+            given_on: start(),
+        };
+        run(&mut case, &mut log, consent, formed);
+    }
     for to in [Recipient::Participant, Recipient::Municipality, Recipient::Partner(IOM)] {
         run(&mut case, &mut log, communicate(to, formed), formed);
     }
@@ -188,4 +203,51 @@ fn a_judgment_is_communicated_to_the_person_the_municipality_and_partners() {
     run(&mut case, &mut log, CaseCommand::RecordConsequencesExplained { judgment: id, on: formed }, formed);
     assert!(case.judgments()[0].fully_communicated(&[IOM]));
     assert!(!case.judgments()[0].fully_communicated(&[GEMEENTE]));
+}
+
+#[test]
+fn a_judgment_goes_outside_on_a_consent_for_reports_or_the_leads_override() {
+    let (mut case, mut log) = with_agreed_plan();
+    let id = JudgmentId::from_u128(1);
+    let formed = later(start(), 10);
+    let judgment = CaseCommand::RecordJudgment {
+        id,
+        verdict: Verdict::ReturnNotPossible,
+        finality: Finality::Final,
+        reasoning: text("Geen reisdocument te verkrijgen."),
+        formed_on: formed,
+    };
+    run(&mut case, &mut log, judgment, formed);
+    let communicate = |to, reason: Option<&str>| CaseCommand::RecordJudgmentCommunicated {
+        judgment: id,
+        to,
+        on: formed,
+        consent_override: reason.map(text),
+    };
+    // To the person: nothing needed, no override asked for.
+    assert_eq!(case.consent_override_request(&communicate(Recipient::Participant, Some("x")), formed), None);
+    run(&mut case, &mut log, communicate(Recipient::Participant, None), formed);
+    // A consent for IOM covering return data is not the consent a report needs.
+    let consent = |id, organisation, category| CaseCommand::GiveConsent {
+        id: ConsentId::from_u128(id),
+        organisation,
+        categories: [category].into(),
+        purpose: text("Delen"),
+        given_on: start(),
+    };
+    run(&mut case, &mut log, consent(80, IOM, DataCategory::Return), formed);
+    let err = case.execute(communicate(Recipient::Partner(IOM), None), &ctx_on(formed)).unwrap_err();
+    assert_eq!(err, DomainError::ConsentRequired { organisation: IOM, category: DataCategory::Reports });
+    let err = case.execute(communicate(Recipient::Municipality, None), &ctx_on(formed)).unwrap_err();
+    assert_eq!(err.code(), "municipality_consent_required");
+    // The lead's override: what the adapter records for review, and the communication stands.
+    let request = case.consent_override_request(&communicate(Recipient::Municipality, Some("Spoed")), formed).unwrap();
+    assert_eq!((request.judgment, request.referral, request.partner), (Some(id), None, None));
+    assert_eq!(request.category, DataCategory::Reports);
+    run(&mut case, &mut log, communicate(Recipient::Municipality, Some("Spoed")), formed);
+    // With a consent covering reports for IOM, no override is needed (nor recorded).
+    run(&mut case, &mut log, consent(81, IOM, DataCategory::Reports), formed);
+    assert_eq!(case.consent_override_request(&communicate(Recipient::Partner(IOM), Some("Spoed")), formed), None);
+    run(&mut case, &mut log, communicate(Recipient::Partner(IOM), None), formed);
+    assert_eq!(case.judgments()[0].communications.len(), 3);
 }

@@ -330,9 +330,18 @@ impl World {
             formed_on: today,
         })
         .await;
-        for to in [Recipient::Participant, Recipient::Partner(Org::Dtv.id()), Recipient::Municipality] {
-            run(CaseCommand::RecordJudgmentCommunicated { judgment, to, on: today }).await;
+        // The person and the municipality (its consent covers reports); DT&V, without a consent
+        // for reports, on the lead's override.
+        for to in [Recipient::Participant, Recipient::Municipality] {
+            run(CaseCommand::RecordJudgmentCommunicated { judgment, to, on: today, consent_override: None }).await;
         }
+        let to_dtv = CaseCommand::RecordJudgmentCommunicated {
+            judgment,
+            to: Recipient::Partner(Org::Dtv.id()),
+            on: today,
+            consent_override: Some(text(&format!("{SECRET}-reden-oordeel"))),
+        };
+        lead_svc.execute(lead, id, None, to_dtv).await.unwrap();
         run(CaseCommand::RecordProgressReport {
             id: ReportId::from_u128(uuid::Uuid::new_v4().as_u128()),
             period_from: today,

@@ -105,6 +105,7 @@ fn write_grpc_conversion_seeds() {
                 RecordProgressReport,
                 RecordOutflow,
                 SetConfidentiality,
+                SetReportingSchedule,
             );
             let mut s = vec![message_index(name).unwrap()];
             s.extend(bytes);

@@ -236,6 +236,10 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     }
     Migrator::up(&writer_db, None).await.map_err(|e| StoreError::Migration(e.to_string()))?;
     check_key(&writer_db, &options.keys).await?;
+    // What migration 23 could not fill without the keys.
+    crate::repo::fill_judgment_communications(&writer_db, &options.keys)
+        .await
+        .map_err(|e| StoreError::Migration(format!("projecting the judgments' communications: {e}")))?;
     let audit_key = audit_key(&writer_db, &options.keys).await?;
     let checkpoint_key = checkpoint_key(&writer_db, &options.keys).await?;
     let foundation = foundation(&writer_db, options.foundation).await?;
@@ -531,7 +535,8 @@ mod tests {
                 "m0016_account_confirmations",
                 "m0017_erasure_on_request",
                 "m0018_worklist_paging",
-                "m0019_last_assessed"
+                "m0019_last_assessed",
+                "m0023_worklist_reports_judgments"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

@@ -287,7 +287,7 @@ pub(crate) fn consent_override_review_aad(id: ConsentOverrideId) -> String {
 }
 
 const CONSENT_OVERRIDE_COLUMNS: &str = "id, at, user_id, organisation_id, role, participant_id, referral_id, \
-     partner_id, category, key_id, reason, reviewed_at, reviewed_by, review_key_id, review_note";
+     partner_id, category, key_id, reason, reviewed_at, reviewed_by, review_key_id, review_note, judgment_id";
 
 /// Record a consent override (a referral sent without a covering consent, on the project
 /// lead's reason) with its reason sealed, in the transaction that stores the case's event.
@@ -304,7 +304,7 @@ pub(crate) async fn record_consent_override<C: ConnectionTrait>(
     sql::exec(
         c,
         "INSERT INTO consent_overrides (id, at, user_id, organisation_id, role, participant_id, referral_id, \
-         partner_id, category, key_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         partner_id, category, key_id, reason, judgment_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         [
             id.to_string().into(),
             sql::micros(at).into(),
@@ -312,11 +312,12 @@ pub(crate) async fn record_consent_override<C: ConnectionTrait>(
             actor.organisation.to_string().into(),
             actor.role.as_str().to_owned().into(),
             participant.to_string().into(),
-            request.referral.to_string().into(),
-            request.partner.to_string().into(),
+            request.referral.map(|r| r.to_string()).into(),
+            request.partner.map(|o| o.to_string()).into(),
             request.category.as_str().to_owned().into(),
             key_id.into(),
             sealed.into(),
+            request.judgment.map(|j| j.to_string()).into(),
         ],
     )
     .await
@@ -346,8 +347,18 @@ fn consent_override_record(
         organisation: org("organisation_id")?,
         role: serde_json::from_value(named("role")?).map_err(internal)?,
         participant: ParticipantId::parse(&get::<String>(r, "participant_id").map_err(db)?).map_err(internal)?,
-        referral: ReferralId::parse(&get::<String>(r, "referral_id").map_err(db)?).map_err(internal)?,
-        partner: org("partner_id")?,
+        referral: get::<Option<String>>(r, "referral_id")
+            .map_err(db)?
+            .map(|id| ReferralId::parse(&id).map_err(internal))
+            .transpose()?,
+        judgment: get::<Option<String>>(r, "judgment_id")
+            .map_err(db)?
+            .map(|id| perspectief_core::JudgmentId::parse(&id).map_err(internal))
+            .transpose()?,
+        partner: get::<Option<String>>(r, "partner_id")
+            .map_err(db)?
+            .map(|id| perspectief_core::OrganisationId::parse(&id).map_err(internal))
+            .transpose()?,
         category: serde_json::from_value(named("category")?).map_err(internal)?,
         reason: repo::unseal(keys, &consent_override_aad(id), &key_id, &sealed)?,
         review,

@@ -308,6 +308,8 @@ pub(crate) async fn erase_person<C: ConnectionTrait>(
         ("goals", "participant_id"),
         ("agreements", "participant_id"),
         ("referrals", "participant_id"),
+        ("report_periods", "participant_id"),
+        ("judgment_communications", "participant_id"),
         ("consent_overrides", "participant_id"),
         // Only lifted holds can be left: a held person is never erased.
         ("legal_holds", "participant_id"),

@@ -574,7 +574,15 @@ async fn referrals_need_a_consent_or_the_leads_logged_override_which_is_reviewed
             let o = &listed[0];
             assert_eq!(
                 (o.user, o.role, o.participant, o.referral, o.partner, o.category, o.reason.as_str()),
-                (lead.actor.user, Role::ProjectLead, p, referral, ggd, DataCategory::MedicalPsychosocial, reason)
+                (
+                    lead.actor.user,
+                    Role::ProjectLead,
+                    p,
+                    Some(referral),
+                    Some(ggd),
+                    DataCategory::MedicalPsychosocial,
+                    reason
+                )
             );
             assert_eq!(o.at, done.events[0].at, "the instant of the event");
             assert!(o.review.is_none());
@@ -645,4 +653,75 @@ async fn referrals_need_a_consent_or_the_leads_logged_override_which_is_reviewed
 /// Another project lead of the foundation.
 fn lead_of(store: &Store) -> Caller {
     staff(store, Role::ProjectLead)
+}
+
+/// Communicating a final judgment to a partner or the municipality needs a consent covering
+/// reports, or the project lead's override: recorded for review in the same transaction
+/// (naming the judgment), listed with the referral overrides; a worker may not override.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn judgments_go_outside_on_a_consent_for_reports_or_the_leads_logged_override() {
+    for backend in all_backends().await {
+        let c = clock();
+        let store = open(&backend.url(), new_keys(), c.clone()).await;
+        let today = perspectief_core::time::amsterdam_date(perspectief_store::Clock::now(c.as_ref()));
+        let lead = lead(&store);
+        let worker = staff(&store, Role::ProjectWorker);
+        let dtv = OrganisationId::from_u128(fresh());
+        register(&store, dtv, "DTV").await;
+        let case = store.register_participant(&lead, registration("Oordeel", worker.actor.user, today)).await.unwrap();
+        let p = case.id();
+        let run = |cmd: CaseCommand| {
+            let (store, worker) = (&store, &worker);
+            async move { store.execute(worker, p, None, cmd).await.unwrap() }
+        };
+        run(CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p") }).await;
+        run(CaseCommand::AgreePlan { revision: 1, on: today }).await;
+        let judgment = JudgmentId::from_u128(fresh());
+        run(CaseCommand::RecordJudgment {
+            id: judgment,
+            verdict: Verdict::ReturnNotPossible,
+            finality: Finality::Final,
+            reasoning: text("Geen reisdocument."),
+            formed_on: today,
+        })
+        .await;
+        let tell = |to, reason: Option<&str>| CaseCommand::RecordJudgmentCommunicated {
+            judgment,
+            to,
+            on: today,
+            consent_override: reason.map(text),
+        };
+        let epoch = Utc.timestamp_opt(0, 0).unwrap();
+        run(tell(Recipient::Participant, None)).await;
+        let err = store.execute(&worker, p, None, tell(Recipient::Partner(dtv), None)).await.unwrap_err();
+        assert_eq!(err, DomainError::ConsentRequired { organisation: dtv, category: DataCategory::Reports });
+        let err = store.execute(&worker, p, None, tell(Recipient::Municipality, None)).await.unwrap_err();
+        assert_eq!(err.code(), "municipality_consent_required");
+        let reason = "Gemeente beslist over opvang (synthetisch).";
+        let err = store.execute(&worker, p, None, tell(Recipient::Municipality, Some(reason))).await.unwrap_err();
+        assert_eq!(err.code(), "access_denied", "only the project lead overrides");
+        assert!(store.consent_override_log(&lead, epoch, 50).await.unwrap().is_empty());
+        // The lead's override: communicated, and on record for review with the judgment.
+        store.execute(&lead, p, None, tell(Recipient::Municipality, Some(reason))).await.unwrap();
+        let listed = store.consent_override_log(&lead, epoch, 50).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        let o = &listed[0];
+        assert_eq!(
+            (o.participant, o.referral, o.judgment, o.partner, o.category, o.reason.as_str()),
+            (p, None, Some(judgment), None, DataCategory::Reports, reason)
+        );
+        // With a consent covering reports for DT&V, no override is needed nor recorded.
+        run(CaseCommand::GiveConsent {
+            id: ConsentId::from_u128(fresh()),
+            organisation: dtv,
+            categories: [DataCategory::Reports].into(),
+            purpose: text("Oordeel meedelen"),
+            given_on: today,
+        })
+        .await;
+        store.execute(&lead, p, None, tell(Recipient::Partner(dtv), Some(reason))).await.unwrap();
+        assert_eq!(store.consent_override_log(&lead, epoch, 50).await.unwrap().len(), 1);
+        let told = store.get_case(&lead, p).await.unwrap().judgment(judgment).unwrap().communications.len();
+        assert_eq!(told, 3);
+    }
 }

@@ -209,3 +209,111 @@ async fn worklist_without_assessment_after_retention() {
         assert_eq!(without_assessment(&store, &lead, today).await, before);
     }
 }
+
+/// A database of before migration 23: the upgrade fills the reporting stretches from the
+/// registrations and the reports in the activity log (the end of a month clamped as the core
+/// does), and the first open with the keys projects the judgments recorded before; the lists
+/// then equal the core's rules.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worklist_reports_and_judgments_after_the_migration_that_fills_them() {
+    for backend in durable_backends().await {
+        let clock = clock();
+        let keys = new_keys();
+        // The end of November: three months on is the end of February, not early March (a
+        // week ahead of 21 February reaches the one, not the other).
+        let registered = day(2025, 11, 30);
+        let today = day(2026, 2, 21);
+        let ids = {
+            let store = open(&backend.url(), keys.clone(), clock.clone()).await;
+            let lead = lead(&store);
+            clock.set(noon(registered));
+            let mut ids = Vec::new();
+            for name in ["Hop", "IJsvogel"] {
+                let id = store
+                    .register_participant(&lead, registration(name, lead.actor.user, registered))
+                    .await
+                    .unwrap()
+                    .id();
+                ids.push(id);
+            }
+            let run = |id, cmd| {
+                let (store, lead) = (&store, &lead);
+                async move { store.execute(lead, id, None, cmd).await.unwrap() }
+            };
+            run(ids[1], CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p") }).await;
+            run(ids[1], CaseCommand::AgreePlan { revision: 1, on: registered }).await;
+            run(
+                ids[1],
+                CaseCommand::RecordJudgment {
+                    id: JudgmentId::from_u128(1),
+                    verdict: Verdict::ReturnNotPossible,
+                    finality: Finality::Final,
+                    reasoning: text("Geen reisdocument."),
+                    formed_on: registered,
+                },
+            )
+            .await;
+            clock.set(noon(day(2026, 1, 31)));
+            let gemeente = OrganisationId::from_u128(uuid::Uuid::new_v4().as_u128());
+            register(&store, gemeente, "GEM").await;
+            run(
+                ids[1],
+                CaseCommand::GiveConsent {
+                    id: ConsentId::from_u128(2),
+                    organisation: gemeente,
+                    categories: [DataCategory::Reports].into(),
+                    purpose: text("Rapportage"),
+                    given_on: registered,
+                },
+            )
+            .await;
+            run(
+                ids[1],
+                CaseCommand::RecordProgressReport {
+                    id: ReportId::from_u128(3),
+                    period_from: registered,
+                    period_to: day(2026, 1, 31),
+                    sent_to: gemeente,
+                },
+            )
+            .await;
+            // Back to the schema before migration 23.
+            for sql in [
+                "DROP TABLE report_periods",
+                "DROP TABLE judgment_communications",
+                "ALTER TABLE consent_overrides DROP COLUMN judgment_id",
+                "DELETE FROM meta WHERE key = 'judgment_communications_filled'",
+                "DELETE FROM perspectief_migrations WHERE version = 'm0023_worklist_reports_judgments'",
+            ] {
+                raw_execute(&store, sql).await.unwrap();
+            }
+            ids
+        };
+        clock.set(noon(today));
+        let store = open(&backend.url(), keys, clock.clone()).await;
+        let lead = lead(&store);
+        let list = store.worklist(&lead, WorklistQuery::for_day(today)).await.unwrap();
+        let mut reports = Vec::new();
+        let mut judgments = Vec::new();
+        for id in &ids {
+            let case = store.get_case(&lead, *id).await.unwrap();
+            if let Some(due) = case.progress_report_due(today, 7) {
+                reports.push(WorkItem { participant: *id, subject: WorkSubject::Participant, date: due });
+            }
+            for e in case.uncommunicated_judgments(today) {
+                let subject = WorkSubject::Communication { judgment: e.judgment, to: e.to };
+                judgments.push(WorkItem { participant: *id, subject, date: e.from });
+            }
+        }
+        assert_eq!(list.reports_due, reports);
+        assert_eq!(
+            reports,
+            [WorkItem { participant: ids[0], subject: WorkSubject::Participant, date: day(2026, 2, 28) }]
+        );
+        assert_eq!(list.uncommunicated_judgments.len(), 2, "the person and the municipality");
+        assert_eq!(
+            list.uncommunicated_judgments.iter().copied().collect::<std::collections::BTreeSet<_>>(),
+            judgments.into_iter().collect()
+        );
+    }
+}

@@ -532,6 +532,7 @@ fn trajectory(w: &mut Writer<'_>, registered_on: NaiveDate) {
                             judgment,
                             to: Recipient::Participant,
                             on: contact_day,
+                            consent_override: None,
                         },
                     );
                 }

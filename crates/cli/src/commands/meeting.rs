@@ -30,7 +30,7 @@ pub enum MeetingCmd {
         meeting: String,
         #[arg(long)]
         participant: String,
-        /// Waarom (herhaalbaar): deadline_passed (een termijn is verstreken), no_contact:DAGEN (zoveel dagen geen contact), limit_approaching:DAGEN (de grens van 18 maanden ligt zoveel dagen weg; negatief: voorbij), judgment_pending_or_changed (een terugkeeroordeel staat open of is gewijzigd), obstacle_stalled (een belemmering zit vast), termination_advice_due (een advies over beëindiging is nodig), other:TEKST (een andere reden)
+        /// Waarom (herhaalbaar): deadline_passed (een termijn is verstreken), no_contact:DAGEN (zoveel dagen geen contact), limit_approaching:DAGEN (de grens van 18 maanden ligt zoveel dagen weg; negatief: voorbij), judgment_pending_or_changed (een terugkeeroordeel staat open of is gewijzigd), obstacle_stalled (een belemmering zit vast), termination_advice_due (een advies over beëindiging is nodig), goal_due_soon (de termijn van een doel nadert), judgment_not_communicated (een eindoordeel is nog niet aan iedereen meegedeeld), progress_report_due (een voortgangsrapportage is nodig), other:TEKST (een andere reden)
         #[arg(long = "reason", required = true, value_name = "REDEN")]
         reasons: Vec<String>,
     },
@@ -92,6 +92,9 @@ fn agenda_reason(v: &str) -> Result<AgendaReason> {
         "judgment_pending_or_changed" => AgendaReason::JudgmentPendingOrChanged,
         "obstacle_stalled" => AgendaReason::ObstacleStalled,
         "termination_advice_due" => AgendaReason::TerminationAdviceDue,
+        "goal_due_soon" => AgendaReason::GoalDueSoon,
+        "judgment_not_communicated" => AgendaReason::JudgmentNotCommunicated,
+        "progress_report_due" => AgendaReason::ProgressReportDue,
         "other" => AgendaReason::Other { note: label("--reason", rest.unwrap_or_default())? },
         _ => return Err(Failure::field("--reason", t!("violation-unknown-value", value = v))),
     })

@@ -305,8 +305,11 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService + DirectoryServi
                 .map(|r| {
                     let review = r.review.as_ref().map(|v| (v.by, v.note.as_str()));
                     let mut row = review_row(r.id.to_string(), r.at, r.user, r.participant, r.reason.as_str(), review);
-                    row.insert("referral".to_owned(), json!(r.referral.to_string()));
-                    row.insert("partner".to_owned(), json!(directory.name(r.partner)));
+                    row.insert("referral".to_owned(), json!(r.referral.map(|x| x.to_string())));
+                    row.insert("judgment".to_owned(), json!(r.judgment.map(|x| x.to_string())));
+                    // No organisation: a judgment told to the municipality.
+                    let partner = r.partner.map_or_else(|| t!("recipient-municipality"), |o| directory.name(o));
+                    row.insert("partner".to_owned(), json!(partner));
                     row.insert("category".to_owned(), json!(r.category.as_str()));
                     row
                 })

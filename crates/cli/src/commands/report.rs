@@ -116,6 +116,15 @@ pub enum ReportCmd {
         #[command(flatten)]
         dated: Dated,
     },
+    /// Stel in om de hoeveel maanden een voortgangsrapportage nodig is (standaard 3), geteld vanaf de inschrijving of de laatste rapportage
+    Schedule {
+        participant: String,
+        /// Om de zoveel maanden (1 tot en met 12)
+        #[arg(long, value_name = "MAANDEN", value_parser = clap::value_parser!(u32).range(1..=12))]
+        every_months: u32,
+        #[command(flatten)]
+        expect: Expect,
+    },
 }
 
 /// Write a report file holding personal data: readable by its owner only.
@@ -196,6 +205,13 @@ pub async fn report_cmd<S: PerspectiefService + ReportingService + DirectoryServ
 ) -> Result<()> {
     match cmd {
         sent @ ReportCmd::Sent { .. } => report_sent(svc, ctx, sent).await,
+        ReportCmd::Schedule { participant, every_months, expect } => {
+            let case = load(svc, ctx, &participant).await?;
+            let cmd = CaseCommand::SetReportingSchedule { every_months };
+            write(svc, ctx, &case, expect, cmd)
+                .await?
+                .confirm(t!("done-reporting-schedule", months = i64::from(every_months)))
+        }
         ReportCmd::Subsidy { period: p, as_of, html, markdown } => {
             let id = period(svc, ctx, &p).await?;
             let report = svc.subsidy_report(&ctx.caller, id, as_of.unwrap_or_else(today)).await?;

@@ -167,6 +167,10 @@ pub enum ReturnCmd {
         judgment: String,
         #[arg(long)]
         to: String,
+        /// Aan de gemeente of een partner zonder toestemming van de deelnemer voor rapportages:
+        /// waarom toch (alleen de projectleider; wordt vastgelegd en beoordeeld)
+        #[arg(long, value_name = "REDEN")]
+        override_reason: Option<String>,
         #[command(flatten)]
         dated: Dated,
     },
@@ -334,13 +338,14 @@ pub async fn return_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: 
                 .naming("judgment", id)
                 .confirm(t!("done-judgment", id = short(&id.to_string())))
         }
-        ReturnCmd::Communicated { participant, judgment, to, dated: Dated { on, expect } } => {
+        ReturnCmd::Communicated { participant, judgment, to, override_reason, dated: Dated { on, expect } } => {
             let case = load(svc, ctx, &participant).await?;
             let judgment = pick("return_judgment", &judgment, case.judgments().iter().map(|j| j.id))?;
             let cmd = CaseCommand::RecordJudgmentCommunicated {
                 judgment,
                 to: recipient(svc, ctx, "--to", &to).await?,
                 on: date_or_today(on),
+                consent_override: opt_text("--override-reason", override_reason.as_ref())?,
             };
             write(svc, ctx, &case, expect, cmd).await?.naming("judgment", judgment).confirm(t!("done-communicated"))
         }

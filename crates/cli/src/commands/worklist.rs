@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use clap::Args;
 use perspectief_core::organisation::DirectoryService;
+use perspectief_core::returns::Recipient;
 use perspectief_core::service::{ParticipantFilter, PerspectiefService, WorkSubject, WorklistQuery};
 use serde_json::{Value, json};
 
 use crate::args::{parse_date, today};
 use crate::cli::OutputFormat;
 use crate::context::{Ctx, all_participants};
+use crate::directory::Directory;
 use crate::exit::Result;
 use crate::output::{self, col, obj, term_col};
 use crate::t;
@@ -29,6 +31,9 @@ pub struct WorklistArgs {
     /// Meld deelnemers zonder ZRM-meting sinds meer dan zoveel maanden (standaard 6)
     #[arg(long, value_name = "MAANDEN", value_parser = clap::value_parser!(u32).range(1..=120))]
     pub no_assessment_months: Option<u32>,
+    /// Toon doelen waarvan de termijn binnen zoveel dagen valt (standaard 14)
+    #[arg(long, value_name = "DAGEN", value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub goals_due_days: Option<u32>,
     /// Hoogstens zoveel regels per lijst (0: alles)
     #[arg(long, default_value_t = 0, value_name = "AANTAL")]
     pub page_size: u32,
@@ -41,6 +46,9 @@ pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
     let mut query = WorklistQuery::for_day(args.today.unwrap_or_else(today));
     if let Some(months) = args.no_assessment_months {
         query.no_assessment_months = months;
+    }
+    if let Some(days) = args.goals_due_days {
+        query.goal_due_within_days = days;
     }
     query.project_worker = if args.all {
         None
@@ -66,15 +74,35 @@ pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
         ("near_limit", &list.near_limit),
         ("unanswered_referrals", &list.unanswered_referrals),
         ("without_assessment", &list.without_assessment),
+        ("goals_due", &list.goals_due),
+        ("uncommunicated_judgments", &list.uncommunicated_judgments),
+        ("reports_due", &list.reports_due),
     ];
+    // The recipients a judgment has not reached, as `--to` of `return communicate` takes them.
+    let recipients = list
+        .uncommunicated_judgments
+        .iter()
+        .any(|i| matches!(i.subject, WorkSubject::Communication { to: Recipient::Partner(_), .. }));
+    let directory = if recipients { Some(Directory::load(svc, &ctx.caller).await?) } else { None };
+    let recipient = |to: Recipient| match (to, &directory) {
+        (Recipient::Participant, _) => "participant".to_owned(),
+        (Recipient::Municipality, _) => "municipality".to_owned(),
+        (Recipient::Partner(o), Some(d)) => {
+            format!("partner:{}", d.code(o).map_or_else(|| o.to_string(), str::to_owned))
+        }
+        (Recipient::Partner(o), None) => format!("partner:{o}"),
+    };
     let mut rows = Vec::new();
     for (list_name, items) in sections {
         for i in items {
-            let (kind, id) = match i.subject {
-                WorkSubject::Goal(g) => ("goal", Some(g.to_string())),
-                WorkSubject::Agreement(a) => ("agreement", Some(a.to_string())),
-                WorkSubject::Referral(r) => ("referral", Some(r.to_string())),
-                WorkSubject::Participant => ("participant", None),
+            let (kind, id, to) = match i.subject {
+                WorkSubject::Goal(g) => ("goal", Some(g.to_string()), None),
+                WorkSubject::Agreement(a) => ("agreement", Some(a.to_string()), None),
+                WorkSubject::Referral(r) => ("referral", Some(r.to_string()), None),
+                WorkSubject::Participant => ("participant", None, None),
+                WorkSubject::Communication { judgment, to } => {
+                    ("return_judgment", Some(judgment.to_string()), Some(recipient(to)))
+                }
             };
             rows.push(obj(json!({
                 "list": list_name,
@@ -82,6 +110,7 @@ pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
                 "name": names.get(&i.participant),
                 "subject": kind,
                 "subject_id": id,
+                "recipient": to,
                 "date": i.date.to_string(),
             })));
         }
@@ -93,6 +122,7 @@ pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
         col("name", "col-name"),
         term_col("subject", "col-subject", "entity"),
         col("subject_id", "col-id"),
+        col("recipient", "col-recipient"),
     ];
     if ctx.format == OutputFormat::Table {
         for r in &mut rows {
@@ -101,6 +131,13 @@ pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
         }
         return output::list(ctx.format, &cols, &rows);
     }
-    let cols = [col("list", ""), col("participant", ""), col("subject", ""), col("subject_id", ""), col("date", "")];
+    let cols = [
+        col("list", ""),
+        col("participant", ""),
+        col("subject", ""),
+        col("subject_id", ""),
+        col("date", ""),
+        col("recipient", ""),
+    ];
     output::list(ctx.format, &cols, &rows)
 }

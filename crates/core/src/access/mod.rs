@@ -121,7 +121,7 @@
 //! |---|---|---|
 //! | subject access export (GDPR art. 15) | project lead | [`AccessPolicy::decide_subject_export`]: export of *every* category **and** read of the audit log, since the export holds the person's access log; the assigned project worker lacks the latter, so prepares the request and the project lead issues it, with a reason that is listed for review (the export holds content the lead may otherwise not read) |
 //! | break-glass read of a whole case | project worker, project lead (foundation staff) | [`AccessPolicy::decide_break_glass`]: with a mandatory reason, stored sealed and listed for review; never auditors, administrators or anyone outside the foundation |
-//! | consent override: send a referral to a partner without a covering consent | project lead (foundation staff) | [`AccessPolicy::decide_consent_override`]: with a mandatory reason, recorded in the event, stored sealed and listed for review (reviewed by someone else, as break-glass); never for criminal history |
+//! | consent override: send a referral to a partner, or communicate a judgment to the municipality or a partner, without a covering consent | project lead (foundation staff) | [`AccessPolicy::decide_consent_override`]: with a mandatory reason, recorded in the event, stored sealed and listed for review (reviewed by someone else, as break-glass); never for criminal history |
 
 use std::collections::BTreeSet;
 use std::fmt;

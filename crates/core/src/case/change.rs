@@ -193,6 +193,11 @@ pub enum CaseChange {
     },
     /// A progress report was sent.
     ProgressReportSent(ProgressReportRecord),
+    /// The participant's reporting schedule was set.
+    ReportingScheduleSet {
+        /// Months between progress reports.
+        every_months: u32,
+    },
     /// The outflow was recorded.
     OutflowRecorded(Outflow),
     /// A category's confidentiality level was set.
@@ -243,6 +248,7 @@ impl CaseChange {
             Self::ConsentGiven(_) => "consent_given",
             Self::ConsentWithdrawn { .. } => "consent_withdrawn",
             Self::ProgressReportSent(_) => "progress_report_sent",
+            Self::ReportingScheduleSet { .. } => "reporting_schedule_set",
             Self::OutflowRecorded(_) => "outflow_recorded",
             Self::ConfidentialitySet { .. } => "confidentiality_set",
         }
@@ -270,6 +276,7 @@ impl CaseChange {
             | Self::SelfRelianceAssessed(_)
             | Self::ConsentGiven(_)
             | Self::ConsentWithdrawn { .. }
+            | Self::ReportingScheduleSet { .. }
             | Self::OutflowRecorded(_) => C::Guidance,
             Self::ReturnStanceRecorded { .. }
             | Self::ReturnExplorationStarted(_)
@@ -332,6 +339,7 @@ impl CaseChange {
             | Self::ConsentGiven(_)
             | Self::ConsentWithdrawn { .. }
             | Self::ConfidentialitySet { .. }
+            | Self::ReportingScheduleSet { .. }
             | Self::OutflowRecorded(_) => vec![A::RecordKeeping],
         }
     }

@@ -286,7 +286,12 @@ pub enum CaseCommand {
         /// When it was formed.
         formed_on: NaiveDate,
     },
-    /// Record that a judgment was communicated.
+    /// Record that a judgment was communicated. To the municipality or a partner it shares
+    /// the case's reports outside the foundation, so it needs what a progress report needs: an
+    /// active consent covering [`DataCategory::Reports`] for that organisation (for the
+    /// municipality: for any organisation, the category being the municipality's), or the
+    /// project lead's override with a reason, recorded and listed for review (see
+    /// [`crate::case::Case::communication_share_basis`]). To the participant it needs nothing.
     RecordJudgmentCommunicated {
         /// The judgment.
         judgment: JudgmentId,
@@ -294,6 +299,11 @@ pub enum CaseCommand {
         to: Recipient,
         /// When.
         on: NaiveDate,
+        /// When communicating without a covering consent: the project lead's reason for doing
+        /// so anyway (only the project lead may give one). Not used when a consent covers it,
+        /// nor for the participant.
+        #[serde(default)]
+        consent_override: Option<Text>,
     },
     /// Record that the judgment's consequences were explained to the participant.
     RecordConsequencesExplained {
@@ -342,6 +352,13 @@ pub enum CaseCommand {
         /// The day it was sent; `None`: today (the context's).
         #[serde(default)]
         sent_on: Option<NaiveDate>,
+    },
+    /// Set how often a progress report (5.2.e) is due for this participant: every
+    /// `every_months` calendar months from the registration or the latest report (the
+    /// default, without a schedule, is [`crate::case::DEFAULT_REPORTING_MONTHS`]).
+    SetReportingSchedule {
+        /// Months between reports, 1 to 12.
+        every_months: u32,
     },
     /// Set the confidentiality level of one category of this case (*vertrouwelijkheid*):
     /// raise it above the category's default, or back to it; never below it. Like a
@@ -401,6 +418,7 @@ impl CaseCommand {
             Self::RecordProgressReport { .. } => "record_progress_report",
             Self::RecordOutflow { .. } => "record_outflow",
             Self::SetConfidentiality { .. } => "set_confidentiality",
+            Self::SetReportingSchedule { .. } => "set_reporting_schedule",
         }
     }
 

@@ -67,6 +67,7 @@ impl Case {
             reports: Vec::new(),
             outflow: None,
             levels: BTreeMap::new(),
+            reporting_every_months: None,
         };
         for (i, e) in iter.enumerate() {
             if e.participant != case.id || e.version != case.version + 1 {
@@ -229,6 +230,7 @@ impl Case {
                 }
             }
             CaseChange::ProgressReportSent(r) => self.reports.push(r.clone()),
+            CaseChange::ReportingScheduleSet { every_months } => self.reporting_every_months = Some(*every_months),
             CaseChange::OutflowRecorded(o) => self.outflow = Some(o.clone()),
             CaseChange::ConfidentialitySet { category, to, .. } => {
                 if *to == category.default_level() {
@@ -317,6 +319,24 @@ impl Case {
         cmd: &CaseCommand,
         today: NaiveDate,
     ) -> Option<crate::privacy::ConsentOverrideRequest> {
+        if let CaseCommand::RecordJudgmentCommunicated { judgment, to, on, consent_override: Some(reason) } = cmd {
+            self.judgment(*judgment)?;
+            return match self.communication_share_basis(*to, *on, Some(reason)) {
+                Ok(Some(crate::privacy::ShareBasis::Override { reason })) => {
+                    Some(crate::privacy::ConsentOverrideRequest {
+                        referral: None,
+                        judgment: Some(*judgment),
+                        partner: match to {
+                            Recipient::Partner(p) => Some(*p),
+                            _ => None,
+                        },
+                        category: DataCategory::Reports,
+                        reason,
+                    })
+                }
+                _ => None,
+            };
+        }
         let CaseCommand::AdvanceReferral { referral, to: ReferralStatus::Sent, consent_override: Some(reason), .. } =
             cmd
         else {
@@ -326,12 +346,49 @@ impl Case {
         let category = r.domain.category();
         match crate::privacy::share_basis(&self.consents, r.partner, category, today, Some(reason)) {
             Ok(crate::privacy::ShareBasis::Override { reason }) => Some(crate::privacy::ConsentOverrideRequest {
-                referral: *referral,
-                partner: r.partner,
+                referral: Some(*referral),
+                judgment: None,
+                partner: Some(r.partner),
                 category,
                 reason,
             }),
             _ => None,
+        }
+    }
+
+    /// On what basis communicating a judgment to `to` on `on` shares the case's reports:
+    /// `None` for the participant (nothing is shared outside); for a partner, an active consent
+    /// covering it and [`DataCategory::Reports`] on that day (what a progress report needs),
+    /// else the override's reason; for the municipality (a recipient without an organisation),
+    /// an active consent covering reports for any organisation, the category being the
+    /// municipality's (progress reports go to its case manager), else the override's reason.
+    /// Without either: [`DomainError::ConsentRequired`] naming the partner, or
+    /// [`Rule::MunicipalityConsentRequired`].
+    pub fn communication_share_basis(
+        &self,
+        to: Recipient,
+        on: NaiveDate,
+        consent_override: Option<&Text>,
+    ) -> Result<Option<crate::privacy::ShareBasis>, DomainError> {
+        use crate::privacy::ShareBasis;
+        let reports = DataCategory::Reports;
+        match to {
+            Recipient::Participant => Ok(None),
+            Recipient::Partner(p) => {
+                crate::privacy::share_basis(&self.consents, p, reports, on, consent_override).map(Some)
+            }
+            Recipient::Municipality => {
+                let covering = self
+                    .consents
+                    .iter()
+                    .find_map(|c| crate::access::covering_consent(&self.consents, c.organisation, reports, on));
+                match (covering, consent_override) {
+                    (Some(c), _) => Ok(Some(ShareBasis::Consent { consent: c.id })),
+                    (None, Some(reason)) => Ok(Some(ShareBasis::Override { reason: reason.clone() })),
+                    // No consent names the municipality, so the refusal is a rule of its own.
+                    (None, None) => Err(DomainError::rule(Rule::MunicipalityConsentRequired)),
+                }
+            }
         }
     }
 
@@ -737,7 +794,7 @@ impl Case {
                     consequences_explained_on: None,
                 })]
             }
-            CaseCommand::RecordJudgmentCommunicated { judgment, to, on } => {
+            CaseCommand::RecordJudgmentCommunicated { judgment, to, on, consent_override } => {
                 let j = self.find_judgment(judgment)?;
                 if on < j.formed_on {
                     return Err(DomainError::rule(Rule::CommunicatedBeforeFormed));
@@ -745,6 +802,7 @@ impl Case {
                 if on > ctx.today {
                     return Err(invalid("on", ViolationCode::DateInFuture, Rule::DateInFuture.explanation()));
                 }
+                self.communication_share_basis(to, on, consent_override.as_ref())?;
                 vec![CaseChange::JudgmentCommunicated { judgment, communication: Communication { to, on } }]
             }
             CaseCommand::RecordConsequencesExplained { judgment, on } => {
@@ -843,6 +901,19 @@ impl Case {
                     sent_to,
                     sent_by: by,
                 })]
+            }
+            CaseCommand::SetReportingSchedule { every_months } => {
+                if !(1..=MAX_REPORTING_MONTHS).contains(&every_months) {
+                    return Err(invalid(
+                        "every_months",
+                        ViolationCode::OutOfRange,
+                        "a progress report is due every 1 to 12 months",
+                    ));
+                }
+                if self.reporting_schedule() == Some(every_months) {
+                    return Ok(Vec::new());
+                }
+                vec![CaseChange::ReportingScheduleSet { every_months }]
             }
             CaseCommand::RecordOutflow { outcome, on, note } => {
                 self.check_past("on", on, ctx)?;

@@ -46,6 +46,7 @@ mod redaction;
 pub use change::CaseChange;
 pub use command::{CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
 pub use facts::LaterFact;
+pub use queries::{DEFAULT_REPORTING_MONTHS, ExpectedCommunication, MAX_REPORTING_MONTHS, ReportPeriod};
 
 /// Who acts, and when. Time is input: the core never reads a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +121,9 @@ pub struct Case {
     /// Categories whose confidentiality level was raised above the default.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     levels: BTreeMap<DataCategory, ConfidentialityLevel>,
+    /// Months between progress reports, when set ([`DEFAULT_REPORTING_MONTHS`] otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reporting_every_months: Option<u32>,
 }
 
 /// Every part of a [`Case`], with public fields: what an adapter needs to carry a case file
@@ -171,6 +175,8 @@ pub struct CaseParts {
     pub consents: Vec<Consent>,
     /// Categories whose confidentiality level was raised above the default.
     pub levels: BTreeMap<DataCategory, ConfidentialityLevel>,
+    /// Months between progress reports, when set ([`DEFAULT_REPORTING_MONTHS`] otherwise).
+    pub reporting_every_months: Option<u32>,
     /// Progress reports sent.
     pub reports: Vec<ProgressReportRecord>,
     /// The outflow, once recorded.

@@ -2,6 +2,54 @@
 
 use super::*;
 
+/// Months between progress reports (5.2.e) when no schedule was set for the participant: the
+/// municipality's rhythm of a report every three months.
+pub const DEFAULT_REPORTING_MONTHS: u32 = 3;
+/// The longest reporting interval a schedule may set: a year.
+pub const MAX_REPORTING_MONTHS: u32 = 12;
+
+/// One stretch of a participant's reporting schedule: from the registration or a report, until
+/// the next report (open while it is the latest), with the day the next report is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportPeriod {
+    /// The registration day, or the day a report was sent.
+    pub from: NaiveDate,
+    /// The day the next report was sent; `None` for the current stretch.
+    pub until: Option<NaiveDate>,
+    /// When the next report is due: `from` plus the schedule's months.
+    pub due_on: NaiveDate,
+}
+
+impl ReportPeriod {
+    /// Whether this stretch is the one running on `day`.
+    pub fn runs_on(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|u| day < u)
+    }
+}
+
+/// A final judgment's communication that 5.2.b(3) expects (to the participant, the
+/// municipality, and each chain partner the participant was referred to), with whether and
+/// when it happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpectedCommunication {
+    /// The judgment.
+    pub judgment: JudgmentId,
+    /// Who should hear it.
+    pub to: Recipient,
+    /// From when: the day the judgment was formed, or for a partner the later day the first
+    /// referral to it was sent.
+    pub from: NaiveDate,
+    /// The first day it was communicated to them, if it was.
+    pub communicated_on: Option<NaiveDate>,
+}
+
+impl ExpectedCommunication {
+    /// Expected and not yet communicated on `day`.
+    pub fn missing_on(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.communicated_on.is_none_or(|c| c > day)
+    }
+}
+
 impl Case {
     // ---- Reading the case -------------------------------------------------------------
 
@@ -172,6 +220,16 @@ impl Case {
         &self.reports
     }
 
+    /// The months between progress reports set for this participant, if any.
+    pub fn reporting_schedule(&self) -> Option<u32> {
+        self.reporting_every_months
+    }
+
+    /// The months between progress reports: as set, else [`DEFAULT_REPORTING_MONTHS`].
+    pub fn reporting_every_months(&self) -> u32 {
+        self.reporting_every_months.unwrap_or(DEFAULT_REPORTING_MONTHS)
+    }
+
     /// The outflow, once recorded.
     pub fn outflow(&self) -> Option<&Outflow> {
         self.outflow.as_ref()
@@ -266,5 +324,69 @@ impl Case {
                 && matches!(o.status, ObstacleStatus::Identified | ObstacleStatus::BeingAddressed)
                 && (today - o.last_activity_on()).num_days() > i64::from(days)
         })
+    }
+
+    // ---- Worklist rules of #17: goals due soon, judgments, progress reports ----------------
+
+    /// The reporting schedule's stretches, oldest first: from the registration, then from
+    /// each report's day (its Amsterdam date), each due [`Case::reporting_every_months`] after
+    /// its start (the schedule as it is now, for every stretch).
+    pub fn report_periods(&self) -> Vec<ReportPeriod> {
+        let months = chrono::Months::new(self.reporting_every_months());
+        let mut starts: Vec<NaiveDate> = std::iter::once(self.registered_on)
+            .chain(self.reports.iter().map(|r| crate::time::amsterdam_date(r.sent_at)))
+            .collect();
+        starts.sort();
+        starts.dedup();
+        let ends = starts.iter().skip(1).copied().map(Some).chain(std::iter::once(None));
+        starts
+            .iter()
+            .zip(ends)
+            .map(|(from, until)| ReportPeriod {
+                from: *from,
+                until,
+                due_on: from.checked_add_months(months).unwrap_or(NaiveDate::MAX),
+            })
+            .collect()
+    }
+
+    /// The day a progress report is due, when on `day` it is due within `days` days or
+    /// overdue: the stretch running on `day` counts (reports sent after `day` do not).
+    /// Only while the trajectory runs.
+    pub fn progress_report_due(&self, day: NaiveDate, days: u32) -> Option<NaiveDate> {
+        let horizon = day + chrono::Duration::days(i64::from(days));
+        let period = self.report_periods().into_iter().find(|p| p.runs_on(day))?;
+        (self.is_active() && period.due_on <= horizon).then_some(period.due_on)
+    }
+
+    /// Every communication the final judgments call for, with when it happened: to the
+    /// participant and the municipality from the day the judgment was formed, and to each
+    /// chain partner a referral was sent to from the later of that day and the first sending.
+    pub fn expected_communications(&self) -> Vec<ExpectedCommunication> {
+        let mut partners: BTreeMap<OrganisationId, NaiveDate> = BTreeMap::new();
+        for r in self.referrals.values() {
+            if let Some(sent) = r.sent_on() {
+                partners.entry(r.partner).and_modify(|d| *d = (*d).min(sent)).or_insert(sent);
+            }
+        }
+        let mut out = Vec::new();
+        for j in self.judgments.iter().filter(|j| j.finality == Finality::Final) {
+            let first = |to: Recipient| j.communications.iter().filter(|c| c.to == to).map(|c| c.on).min();
+            let fixed = [(Recipient::Participant, j.formed_on), (Recipient::Municipality, j.formed_on)];
+            let partner = partners.iter().map(|(p, sent)| (Recipient::Partner(*p), j.formed_on.max(*sent)));
+            for (to, from) in fixed.into_iter().chain(partner) {
+                out.push(ExpectedCommunication { judgment: j.id, to, from, communicated_on: first(to) });
+            }
+        }
+        out
+    }
+
+    /// Final judgments not yet communicated on `day`, one line per missing recipient. Only
+    /// while the trajectory runs.
+    pub fn uncommunicated_judgments(&self, day: NaiveDate) -> Vec<ExpectedCommunication> {
+        if !self.is_active() {
+            return Vec::new();
+        }
+        self.expected_communications().into_iter().filter(|e| e.missing_on(day)).collect()
     }
 }

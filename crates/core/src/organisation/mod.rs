@@ -783,6 +783,7 @@ impl CaseCommand {
             | Self::RecordSelfReliance { .. }
             | Self::WithdrawConsent { .. }
             | Self::SetConfidentiality { .. }
+            | Self::SetReportingSchedule { .. }
             | Self::RecordOutflow { .. } => {}
         }
         out

@@ -294,6 +294,7 @@ fn commands_say_which_organisations_they_name() {
         judgment: crate::JudgmentId::from_u128(1),
         to: Recipient::Municipality,
         on: day,
+        consent_override: None,
     };
     assert!(named(communicated).is_empty());
 }

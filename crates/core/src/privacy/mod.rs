@@ -29,6 +29,10 @@
 //!   event records the consent or the reason; an override is also stored with its reason sealed
 //!   ([`ConsentOverrideRecord`]) and listed for review like break-glass (project lead, auditor,
 //!   never the author). Criminal history is never shared, override or not.
+//! - **Communicating a judgment** to the municipality or a partner shares reports: the same,
+//!   with the consent a progress report needs ([`DataCategory::Reports`];
+//!   [`crate::case::Case::communication_share_basis`]); an override is recorded and listed the
+//!   same way (its record names the judgment instead of a referral).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -44,7 +48,8 @@ use crate::case::{Case, CaseEvent};
 use crate::codes::LanguageCode;
 use crate::error::DomainError;
 use crate::ids::{
-    BreakGlassId, ConsentId, ConsentOverrideId, MeetingId, OrganisationId, ParticipantId, ReferralId, SessionId, UserId,
+    BreakGlassId, ConsentId, ConsentOverrideId, JudgmentId, MeetingId, OrganisationId, ParticipantId, ReferralId,
+    SessionId, UserId,
 };
 use crate::meeting::{ChainMeeting, MeetingEvent, MeetingItem};
 use crate::service::{AuditOutcome, AuditRecord, Caller};
@@ -186,10 +191,13 @@ pub fn share_basis(
 /// caller against ([`AccessPolicy::decide_consent_override`]) and records for review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentOverrideRequest {
-    /// The referral.
-    pub referral: ReferralId,
-    /// The partner it is sent to.
-    pub partner: OrganisationId,
+    /// The referral sent, when a referral was.
+    pub referral: Option<ReferralId>,
+    /// The judgment communicated, when a judgment was.
+    pub judgment: Option<JudgmentId>,
+    /// The organisation it was shared with; `None` for the municipality as a judgment's
+    /// recipient (no consent names it).
+    pub partner: Option<OrganisationId>,
     /// The category of its content.
     pub category: DataCategory,
     /// The reason given.
@@ -211,10 +219,14 @@ pub struct ConsentOverrideRecord {
     pub role: Role,
     /// Whose case.
     pub participant: ParticipantId,
-    /// The referral sent.
-    pub referral: ReferralId,
-    /// The partner it was sent to.
-    pub partner: OrganisationId,
+    /// The referral sent, when a referral was.
+    pub referral: Option<ReferralId>,
+    /// The judgment communicated, when a judgment was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgment: Option<JudgmentId>,
+    /// The organisation it was shared with; `None` for the municipality as a judgment's
+    /// recipient.
+    pub partner: Option<OrganisationId>,
     /// The category shared.
     pub category: DataCategory,
     /// The reason given (stored sealed, shown only here and in the case's event).

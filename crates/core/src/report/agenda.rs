@@ -11,6 +11,9 @@
 //! | [`AgendaReason::JudgmentPendingOrChanged`] | the latest return judgment is provisional, or a judgment was formed since the previous meeting (within `changed_within_days` of `D` when there was none) |
 //! | [`AgendaReason::ObstacleStalled`] | a return obstacle still open had no action for more than `obstacle_stalled_days` |
 //! | [`AgendaReason::TerminationAdviceDue`] | the trajectory is in the termination phase, or past its limit, and no advice on ending it awaits the chain's decision from the previous meeting |
+//! | [`AgendaReason::GoalDueSoon`] | a goal still pursued has its deadline within `due_within_days` of `D` ([`Case::goals_due_within`]) |
+//! | [`AgendaReason::JudgmentNotCommunicated`] | a final judgment has not reached the person, the municipality or a partner referred to by `D` ([`Case::uncommunicated_judgments`]) |
+//! | [`AgendaReason::ProgressReportDue`] | a progress report is due within `due_within_days` of `D`, or overdue ([`Case::progress_report_due`]) |
 //!
 //! Only active trajectories (no outflow) are considered.
 
@@ -36,6 +39,14 @@ pub struct AgendaQuery {
     pub obstacle_stalled_days: u32,
     /// Without a previous meeting, a judgment formed within this many days counts as changed.
     pub changed_within_days: u32,
+    /// Flag goals and progress reports due within this many days (two weeks: until the next
+    /// meeting).
+    #[serde(default = "default_due_within_days")]
+    pub due_within_days: u32,
+}
+
+fn default_due_within_days() -> u32 {
+    14
 }
 
 impl AgendaQuery {
@@ -49,6 +60,7 @@ impl AgendaQuery {
             limit_lead_weeks: 12,
             obstacle_stalled_days: 28,
             changed_within_days: 14,
+            due_within_days: default_due_within_days(),
         }
     }
 }
@@ -144,6 +156,15 @@ pub fn agenda_reasons(case: &Case, q: &AgendaQuery, previous: Option<&ChainMeeti
     let due = case.phase() == Phase::Termination || matches!(limit, Some(LimitStatus::Exceeded { .. }));
     if due && !awaiting {
         reasons.push(AgendaReason::TerminationAdviceDue);
+    }
+    if case.goals_due_within(d, q.due_within_days).next().is_some() {
+        reasons.push(AgendaReason::GoalDueSoon);
+    }
+    if !case.uncommunicated_judgments(d).is_empty() {
+        reasons.push(AgendaReason::JudgmentNotCommunicated);
+    }
+    if case.progress_report_due(d, q.due_within_days).is_some() {
+        reasons.push(AgendaReason::ProgressReportDue);
     }
     reasons
 }

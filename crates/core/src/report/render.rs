@@ -241,6 +241,9 @@ pub fn agenda_reason(r: &AgendaReason) -> String {
         AgendaReason::JudgmentPendingOrChanged => "oordeel terugkeerperspectief open of gewijzigd".to_owned(),
         AgendaReason::ObstacleStalled => "belemmering staat stil".to_owned(),
         AgendaReason::TerminationAdviceDue => "advies beëindiging nodig".to_owned(),
+        AgendaReason::GoalDueSoon => "termijn doel nadert".to_owned(),
+        AgendaReason::JudgmentNotCommunicated => "oordeel terugkeerperspectief niet aan iedereen meegedeeld".to_owned(),
+        AgendaReason::ProgressReportDue => "voortgangsrapportage nodig".to_owned(),
         AgendaReason::Other { note } => note.to_string(),
     }
 }

@@ -98,7 +98,7 @@ macro_rules! case_command_table {
                 id as judgment_id: new(JudgmentId), verdict: val, finality: val, reasoning: val, formed_on: req
             },
             RecordJudgmentCommunicated(RecordJudgmentCommunicatedRequest, record_judgment_communicated) {
-                judgment: val, to: req, on: req
+                judgment: val, to: req, on: req, consent_override as consent_override_reason: opt_str
             },
             RecordConsequencesExplained(RecordConsequencesExplainedRequest, record_consequences_explained) {
                 judgment: val, on: req
@@ -117,6 +117,7 @@ macro_rules! case_command_table {
             SetConfidentiality(SetConfidentialityRequest, set_confidentiality) {
                 category: val, level: val, reason: val
             },
+            SetReportingSchedule(SetReportingScheduleRequest, set_reporting_schedule) { every_months: copy },
         }
     };
 }
@@ -406,7 +407,7 @@ mod tests {
     fn every_command_survives_the_round_trip() {
         let samples = samples();
         let kinds: BTreeSet<&str> = samples.iter().map(CaseCommand::name).collect();
-        assert_eq!(kinds.len(), 32, "a sample of every command");
+        assert_eq!(kinds.len(), 33, "a sample of every command");
         let participant = ParticipantId::from_u128(7);
         for (i, command) in samples.into_iter().enumerate() {
             let version = i.is_multiple_of(2).then_some(u64::try_from(i).unwrap() + 1);

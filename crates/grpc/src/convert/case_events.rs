@@ -82,6 +82,7 @@ macro_rules! case_change_table {
             ProgressReportSent(progress_report_sent) message,
             OutflowRecorded(outflow_recorded) message,
             ConfidentialitySet(confidentiality_set) { category: val, from: val, to: val, reason: val },
+            ReportingScheduleSet(reporting_schedule_set) { every_months: copy },
         }
     };
 }
@@ -109,6 +110,8 @@ macro_rules! change_conversions {
                 // A oneof's members are fields of the message itself: `change.goal_set.deadline`.
                 Ok(match c {
                     $(Change::$v(c) => {
+                        // Unused by a change whose fields are all plain numbers.
+                        #[allow(unused_variables)]
                         let at = at.child(stringify!($member));
                         variant_from!(CaseChange::$v, c, at, $fields)
                     })*
@@ -306,7 +309,12 @@ mod tests {
                 reasoning: text("Plan wordt uitgevoerd"),
                 formed_on: day(20),
             },
-            CaseCommand::RecordJudgmentCommunicated { judgment, to: Recipient::Municipality, on: day(20) },
+            CaseCommand::RecordJudgmentCommunicated {
+                judgment,
+                to: Recipient::Municipality,
+                on: day(20),
+                consent_override: Some(text("Gemeente moet het weten")),
+            },
             CaseCommand::RecordConsequencesExplained { judgment, on: day(20) },
             CaseCommand::RecordSelfReliance {
                 assessed_on: day(12),

@@ -633,6 +633,7 @@ impl ToProto for CaseView {
             hidden: to_protos(&self.hidden),
             limit_on: trajectory.map(|t| t.dates().limit().to_proto()),
             limit_status: None,
+            reporting_every_months: self.reporting_every_months.unwrap_or(0),
         }
     }
 }
@@ -768,6 +769,7 @@ impl FromProto<pb::CaseFile> for CaseView {
             self_reliance: repeated(p.self_reliance, &at.child("self_reliance"))?,
             consents: repeated(p.consents, &at.child("consents"))?,
             reports: repeated(p.reports, &at.child("reports"))?,
+            reporting_every_months: Some(p.reporting_every_months).filter(|m| *m > 0),
             outflow: optional(p.outflow, &at.child("outflow"))?,
             levels: levels_of(p.levels, &at.child("levels"))?,
             hidden: repeated(p.hidden, &at.child("hidden"))?,

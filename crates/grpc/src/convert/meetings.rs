@@ -31,6 +31,9 @@ impl ToProto for AgendaReason {
             Self::JudgmentPendingOrChanged => Reason::JudgmentPendingOrChanged(()),
             Self::ObstacleStalled => Reason::ObstacleStalled(()),
             Self::TerminationAdviceDue => Reason::TerminationAdviceDue(()),
+            Self::GoalDueSoon => Reason::GoalDueSoon(()),
+            Self::JudgmentNotCommunicated => Reason::JudgmentNotCommunicated(()),
+            Self::ProgressReportDue => Reason::ProgressReportDue(()),
             Self::Other { note } => Reason::Other(pb::agenda_reason::Other { note: note.to_proto() }),
         };
         pb::AgendaReason { reason: Some(reason) }
@@ -46,6 +49,9 @@ impl FromProto<pb::AgendaReason> for AgendaReason {
             Some(Reason::JudgmentPendingOrChanged(())) => Self::JudgmentPendingOrChanged,
             Some(Reason::ObstacleStalled(())) => Self::ObstacleStalled,
             Some(Reason::TerminationAdviceDue(())) => Self::TerminationAdviceDue,
+            Some(Reason::GoalDueSoon(())) => Self::GoalDueSoon,
+            Some(Reason::JudgmentNotCommunicated(())) => Self::JudgmentNotCommunicated,
+            Some(Reason::ProgressReportDue(())) => Self::ProgressReportDue,
             Some(Reason::Other(r)) => {
                 Self::Other { note: FromProto::from_proto(r.note, &at.child("other").child("note"))? }
             }
@@ -186,6 +192,9 @@ mod tests {
             AgendaReason::JudgmentPendingOrChanged,
             AgendaReason::ObstacleStalled,
             AgendaReason::TerminationAdviceDue,
+            AgendaReason::GoalDueSoon,
+            AgendaReason::JudgmentNotCommunicated,
+            AgendaReason::ProgressReportDue,
             AgendaReason::Other { note: Label::parse("Verzoek gemeente").unwrap() },
         ]
     }

@@ -577,6 +577,7 @@ pub fn agenda_request(q: &AgendaQuery) -> pb::GetMeetingAgendaRequest {
         limit_lead_weeks: Some(q.limit_lead_weeks),
         obstacle_stalled_days: Some(q.obstacle_stalled_days),
         changed_within_days: Some(q.changed_within_days),
+        due_within_days: Some(q.due_within_days),
     }
 }
 
@@ -590,6 +591,7 @@ impl FromProto<pb::GetMeetingAgendaRequest> for AgendaQuery {
             limit_lead_weeks: p.limit_lead_weeks.unwrap_or(defaults.limit_lead_weeks),
             obstacle_stalled_days: p.obstacle_stalled_days.unwrap_or(defaults.obstacle_stalled_days),
             changed_within_days: p.changed_within_days.unwrap_or(defaults.changed_within_days),
+            due_within_days: p.due_within_days.unwrap_or(defaults.due_within_days),
             ..defaults
         })
     }

@@ -19,7 +19,7 @@ const PARTICIPANTS: &str = "participants";
 
 message!(WorklistQuery => pb::GetWorklistRequest {
     project_worker: opt_str, today: req, due_within_days: copy, no_contact_days: copy, limit_lead_days: copy,
-    referral_answer_days: copy, no_assessment_months: copy,
+    referral_answer_days: copy, no_assessment_months: copy, goal_due_within_days: copy,
 } derived |s| {
     page_size: i32::try_from(s.page_size).unwrap_or(i32::MAX),
     page_token: s.page_token.clone().unwrap_or_default(),
@@ -38,6 +38,7 @@ impl FromProto<pb::GetWorklistRequest> for WorklistQuery {
             limit_lead_days: or(proto.limit_lead_days, defaults.limit_lead_days),
             referral_answer_days: or(proto.referral_answer_days, defaults.referral_answer_days),
             no_assessment_months: or(proto.no_assessment_months, defaults.no_assessment_months),
+            goal_due_within_days: or(proto.goal_due_within_days, defaults.goal_due_within_days),
             page_size: u32::try_from(proto.page_size).map_err(|_| {
                 at.child("page_size").invalid(ViolationCode::Negative, "the page size cannot be negative")
             })?,
@@ -54,6 +55,10 @@ impl ToProto for WorkSubject {
             Self::Agreement(id) => Kind::AgreementId(id.to_proto()),
             Self::Referral(id) => Kind::ReferralId(id.to_proto()),
             Self::Participant => Kind::Participant(()),
+            Self::Communication { judgment, to } => Kind::Communication(pb::PendingCommunication {
+                judgment_id: judgment.to_proto(),
+                to: Some(to.to_proto()),
+            }),
         };
         pb::WorkSubject { kind: Some(kind) }
     }
@@ -66,7 +71,17 @@ impl FromProto<pb::WorkSubject> for WorkSubject {
             Some(Kind::AgreementId(id)) => FromProto::from_proto(id, &at.child("agreement_id")).map(Self::Agreement),
             Some(Kind::ReferralId(id)) => FromProto::from_proto(id, &at.child("referral_id")).map(Self::Referral),
             Some(Kind::Participant(())) => Ok(Self::Participant),
-            None => Err(at.invalid(ViolationCode::Required, "set goal_id, agreement_id, referral_id or participant")),
+            Some(Kind::Communication(c)) => {
+                let at = at.child("communication");
+                Ok(Self::Communication {
+                    judgment: FromProto::from_proto(c.judgment_id, &at.child("judgment_id"))?,
+                    to: required(c.to, &at.child("to"))?,
+                })
+            }
+            None => Err(at.invalid(
+                ViolationCode::Required,
+                "set goal_id, agreement_id, referral_id, participant or communication",
+            )),
         }
     }
 }
@@ -75,7 +90,8 @@ message!(WorkItem = pb::WorkItem { participant: val, subject: req, date: req });
 
 message!(Worklist => pb::Worklist {
     overdue_goals: list, overdue_agreements: list, agreements_due: list, without_contact: list, near_limit: list,
-    unanswered_referrals: list, without_assessment: list,
+    unanswered_referrals: list, without_assessment: list, goals_due: list, uncommunicated_judgments: list,
+    reports_due: list,
 } derived |s| { next_page_token: s.next_page_token.clone().unwrap_or_default() });
 
 impl FromProto<pb::Worklist> for Worklist {
@@ -88,6 +104,9 @@ impl FromProto<pb::Worklist> for Worklist {
             near_limit: repeated(proto.near_limit, &at.child("near_limit"))?,
             unanswered_referrals: repeated(proto.unanswered_referrals, &at.child("unanswered_referrals"))?,
             without_assessment: repeated(proto.without_assessment, &at.child("without_assessment"))?,
+            goals_due: repeated(proto.goals_due, &at.child("goals_due"))?,
+            uncommunicated_judgments: repeated(proto.uncommunicated_judgments, &at.child("uncommunicated_judgments"))?,
+            reports_due: repeated(proto.reports_due, &at.child("reports_due"))?,
             next_page_token: Some(proto.next_page_token).filter(|t| !t.is_empty()),
         })
     }
@@ -118,7 +137,9 @@ impl FromProto<pb::ParticipantSummary> for ParticipantSummary {
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
-    use perspectief_core::{AgreementId, Direction, GoalId, Phase, ReferralId, UserId};
+    use perspectief_core::{
+        AgreementId, Direction, GoalId, JudgmentId, OrganisationId, Phase, Recipient, ReferralId, UserId,
+    };
 
     use super::*;
 
@@ -147,6 +168,21 @@ mod tests {
             near_limit: vec![item(6, WorkSubject::Participant)],
             unanswered_referrals: vec![item(7, WorkSubject::Referral(ReferralId::from_u128(17)))],
             without_assessment: vec![item(8, WorkSubject::Participant)],
+            goals_due: vec![item(9, WorkSubject::Goal(GoalId::from_u128(19)))],
+            uncommunicated_judgments: vec![
+                item(
+                    10,
+                    WorkSubject::Communication { judgment: JudgmentId::from_u128(20), to: Recipient::Participant },
+                ),
+                item(
+                    11,
+                    WorkSubject::Communication {
+                        judgment: JudgmentId::from_u128(21),
+                        to: Recipient::Partner(OrganisationId::from_u128(5)),
+                    },
+                ),
+            ],
+            reports_due: vec![item(12, WorkSubject::Participant)],
             next_page_token: Some("abc.def".to_owned()),
         }
     }
@@ -169,6 +205,7 @@ mod tests {
             limit_lead_days: 30,
             referral_answer_days: 10,
             no_assessment_months: 3,
+            goal_due_within_days: 21,
             page_size: 25,
             page_token: Some("abc.def".to_owned()),
         };

@@ -207,11 +207,13 @@ pub fn case_commands() -> Vec<CaseCommand> {
             judgment: JudgmentId::from_u128(11),
             to: Recipient::Partner(org),
             on: day(12),
+            consent_override: None,
         },
         CaseCommand::RecordJudgmentCommunicated {
             judgment: JudgmentId::from_u128(11),
             to: Recipient::Municipality,
             on: day(12),
+            consent_override: Some(text("De gemeente moet het oordeel kennen")),
         },
         CaseCommand::RecordConsequencesExplained { judgment: JudgmentId::from_u128(11), on: day(12) },
         CaseCommand::RecordSelfReliance {
@@ -248,5 +250,6 @@ pub fn case_commands() -> Vec<CaseCommand> {
             level: perspectief_core::ConfidentialityLevel::Geheim,
             reason: text("Procedure met verhoogd risico"),
         },
+        CaseCommand::SetReportingSchedule { every_months: 2 },
     ]
 }

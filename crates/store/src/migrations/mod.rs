@@ -23,6 +23,7 @@ mod m0016_account_confirmations;
 mod m0017_erasure_on_request;
 mod m0018_worklist_paging;
 mod m0019_last_assessed;
+mod m0023_worklist_reports_judgments;
 
 /// The migrator.
 #[derive(Debug)]
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_erasure_on_request::Migration),
             Box::new(m0018_worklist_paging::Migration),
             Box::new(m0019_last_assessed::Migration),
+            Box::new(m0023_worklist_reports_judgments::Migration),
         ]
     }
 
@@ -136,6 +138,9 @@ mod tests {
                 .unwrap();
             // The latest assessment's day (migration 19), dropped again below: the upgrade adds it.
             db.execute_unprepared("ALTER TABLE participants ADD COLUMN last_assessed_on TEXT").await.unwrap();
+            // The reporting stretches (migration 23), dropped again below: the upgrade fills them.
+            let periods = "CREATE TABLE report_periods (participant_id TEXT, from_on TEXT, until_on TEXT, due_on TEXT)";
+            db.execute_unprepared(periods).await.unwrap();
             crate::repo::save_case(&db, &keys, &case, None, &[event]).await.unwrap();
             // Sealed as before the version binding (migration 14): bound to the row only.
             let own = crate::repo::participant_key(&db, &keys, case.id()).await.unwrap().unwrap();
@@ -165,6 +170,7 @@ mod tests {
             }
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN aad_version").await.unwrap();
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN last_assessed_on").await.unwrap();
+            db.execute_unprepared("DROP TABLE report_periods").await.unwrap();
             db.execute_unprepared("DROP TABLE event_feed").await.unwrap();
             db.execute_unprepared("DROP TABLE report_firsts").await.unwrap();
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN lvv_location").await.unwrap();
@@ -217,6 +223,10 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(report.reached.registered_persons, 1);
+        // The reporting schedule's first stretch was filled from the registration: due three
+        // months on, as the core says.
+        let due = crate::testing::raw_query_text(&store, "SELECT due_on FROM report_periods").await.unwrap();
+        assert_eq!(due, Some(crate::sql::date(case.report_periods()[0].due_on)));
         // The old events got their places in the feed (the reads in this test are logged too).
         let feed = store.watch_events(&Caller::local(lead), 0, 10).await.unwrap();
         assert_eq!(feed.events.iter().map(|e| (e.position, e.event.version)).collect::<Vec<_>>(), [(1, 1)]);

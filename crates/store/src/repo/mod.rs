@@ -460,8 +460,22 @@ async fn save_case_event<C: ConnectionTrait>(
     project(c, case, &e.change).await
 }
 
-/// Keep the plain projection rows of goals, agreements and referrals current.
+/// Keep the plain projection rows of goals, agreements and referrals current, and the
+/// worklist's reporting stretches and expected judgment communications (each rewritten whole
+/// for the participant from the core's rule, when a change touches it).
 async fn project<C: ConnectionTrait>(c: &C, case: &Case, change: &CaseChange) -> Result<(), DomainError> {
+    match change {
+        CaseChange::Registered { .. } | CaseChange::ProgressReportSent(_) | CaseChange::ReportingScheduleSet { .. } => {
+            project_report_periods(c, case).await?;
+        }
+        CaseChange::JudgmentRecorded(_) | CaseChange::JudgmentCommunicated { .. } => {
+            project_communications(c, case).await?;
+        }
+        CaseChange::ReferralAdvanced { step, .. } if step.status == perspectief_core::ReferralStatus::Sent => {
+            project_communications(c, case).await?;
+        }
+        _ => {}
+    }
     let p = case.id().to_string();
     let row = match change {
         CaseChange::GoalSet(perspectief_core::Goal { id, .. }) | CaseChange::GoalStatusChanged { goal: id, .. } => case
@@ -492,6 +506,111 @@ async fn project<C: ConnectionTrait>(c: &C, case: &Case, change: &CaseChange) ->
         sql::exec(c, &statement, values).await.map_err(db)?;
     }
     Ok(())
+}
+
+/// Replace a participant's rows of `table` (columns `columns`, the participant's id first)
+/// with `rows`, in one statement each for the delete and the insert.
+async fn replace_rows<C: ConnectionTrait>(
+    c: &C,
+    table: &str,
+    columns: &[&str],
+    participant: String,
+    rows: Vec<Vec<sea_orm::Value>>,
+) -> Result<(), DomainError> {
+    sql::exec(c, &format!("DELETE FROM {table} WHERE participant_id = $1"), [participant.clone().into()])
+        .await
+        .map_err(db)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut tuples = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut params = vec![format!("${}", values.len() + 1)];
+        values.push(participant.clone().into());
+        for v in row {
+            values.push(v);
+            params.push(format!("${}", values.len()));
+        }
+        tuples.push(format!("({})", params.join(", ")));
+    }
+    let statement = format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), tuples.join(", "));
+    sql::exec(c, &statement, values).await.map_err(db)?;
+    Ok(())
+}
+
+/// The reporting stretches of a case ([`Case::report_periods`]).
+async fn project_report_periods<C: ConnectionTrait>(c: &C, case: &Case) -> Result<(), DomainError> {
+    let rows = case
+        .report_periods()
+        .into_iter()
+        .map(|r| vec![sql::date(r.from).into(), r.until.map(sql::date).into(), sql::date(r.due_on).into()])
+        .collect();
+    let columns = ["participant_id", "from_on", "until_on", "due_on"];
+    replace_rows(c, "report_periods", &columns, case.id().to_string(), rows).await
+}
+
+/// A judgment's recipient as the `judgment_communications` table writes it.
+pub(crate) fn recipient_text(to: perspectief_core::Recipient) -> String {
+    match to {
+        perspectief_core::Recipient::Participant => "participant".to_owned(),
+        perspectief_core::Recipient::Municipality => "municipality".to_owned(),
+        perspectief_core::Recipient::Partner(o) => format!("partner:{o}"),
+    }
+}
+
+/// The `meta` key that says the judgments recorded before migration 23 are projected.
+const COMMUNICATIONS_FILLED: &str = "judgment_communications_filled";
+
+/// Fill `judgment_communications` for the cases that recorded a judgment before migration 23
+/// (their judgments are sealed, so the migration could not), once: on the first open with the
+/// keys, in one transaction. Only cases with a `judgment_recorded` event are read.
+pub(crate) async fn fill_judgment_communications(
+    conn: &sea_orm::DatabaseConnection,
+    keys: &Keyring,
+) -> Result<(), DomainError> {
+    use sea_orm::TransactionTrait;
+    let done =
+        sql::one(conn, "SELECT value FROM meta WHERE key = $1", [COMMUNICATIONS_FILLED.into()]).await.map_err(db)?;
+    if done.is_some() {
+        return Ok(());
+    }
+    let txn = conn.begin().await.map_err(db)?;
+    let rows = sql::all(
+        &txn,
+        "SELECT DISTINCT participant_id FROM case_events WHERE kind = 'judgment_recorded'",
+        Vec::<sea_orm::Value>::new(),
+    )
+    .await
+    .map_err(db)?;
+    for r in &rows {
+        let id = ParticipantId::parse(&get::<String>(r, "participant_id").map_err(db)?).map_err(internal)?;
+        if let Some(case) = load_case(&txn, keys, id).await? {
+            project_communications(&txn, &case).await?;
+        }
+    }
+    sql::exec(&txn, "INSERT INTO meta (key, value) VALUES ($1, $2)", [COMMUNICATIONS_FILLED.into(), "1".into()])
+        .await
+        .map_err(db)?;
+    txn.commit().await.map_err(db)
+}
+
+/// The communications a case's final judgments call for ([`Case::expected_communications`]).
+async fn project_communications<C: ConnectionTrait>(c: &C, case: &Case) -> Result<(), DomainError> {
+    let rows = case
+        .expected_communications()
+        .into_iter()
+        .map(|e| {
+            vec![
+                e.judgment.to_string().into(),
+                recipient_text(e.to).into(),
+                sql::date(e.from).into(),
+                e.communicated_on.map(sql::date).into(),
+            ]
+        })
+        .collect();
+    let columns = ["participant_id", "judgment_id", "recipient", "from_on", "communicated_on"];
+    replace_rows(c, "judgment_communications", &columns, case.id().to_string(), rows).await
 }
 
 /// The upsert of a goal's or agreement's projection row: id, participant, its date column, status.

@@ -30,7 +30,7 @@ fn filter_text(filter: &ParticipantFilter) -> String {
 /// The worklist's query as its page tokens are bound to it.
 pub(super) fn worklist_text(worker: Option<UserId>, q: &WorklistQuery) -> String {
     format!(
-        "worker={};today={};due={};contact={};limit={};referral={};assessment={};size={}",
+        "worker={};today={};due={};contact={};limit={};referral={};assessment={};goals={};size={}",
         worker.map(|u| u.to_string()).unwrap_or_default(),
         q.today,
         q.due_within_days,
@@ -38,6 +38,7 @@ pub(super) fn worklist_text(worker: Option<UserId>, q: &WorklistQuery) -> String
         q.limit_lead_days,
         q.referral_answer_days,
         q.no_assessment_months,
+        q.goal_due_within_days,
         q.page_size
     )
 }

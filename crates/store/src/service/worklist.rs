@@ -5,7 +5,9 @@
 
 use perspectief_core::ViolationCode;
 use perspectief_core::service::{WorkItem, WorkSubject, Worklist, WorklistQuery};
-use perspectief_core::{AgreementId, DomainError, GoalId, ParticipantId, ReferralId, UserId};
+use perspectief_core::{
+    AgreementId, DomainError, GoalId, JudgmentId, OrganisationId, ParticipantId, Recipient, ReferralId, UserId,
+};
 
 use super::uuid_of;
 use crate::error::{db, internal};
@@ -125,6 +127,15 @@ pub(super) async fn worklist_query(
             format!("FROM {table} {alias}{} JOIN participants p ON p.id = {alias}.participant_id WHERE", hint(index))
         }
     };
+    // The lists of #17: a worker's list from their participants by the table's primary key
+    // (participant first), everybody's in the order of the table's date index.
+    let own_join = |table: &str, alias: &str| {
+        if worker.is_some() {
+            format!("FROM participants p CROSS JOIN {table} {alias} WHERE {alias}.participant_id = p.id AND")
+        } else {
+            format!("FROM {table} {alias} JOIN participants p ON p.id = {alias}.participant_id WHERE")
+        }
+    };
     let active = "p.outflow_on IS NULL";
     let assessment_cutoff = q
         .today
@@ -195,6 +206,33 @@ pub(super) async fn worklist_query(
             values: vec![sql::date(assessment_cutoff).into()],
             order: ["COALESCE(p.last_assessed_on, p.registered_on)", "p.id", "p.id"],
         },
+        // Case::goals_due_within: still pursued, deadline from today to today + the goals' window.
+        ListQuery {
+            from_where: format!(
+                "{} g.status IN ('open', 'in_progress') AND g.deadline >= $1 AND g.deadline <= $2 AND {active}{{worker}}{{after}}",
+                join("goals", "g", "goals_open_deadline")
+            ),
+            values: vec![today.clone().into(), plus(q.goal_due_within_days).into()],
+            order: ["g.deadline", "g.participant_id", "g.id"],
+        },
+        // Case::uncommunicated_judgments: expected on or before today, not communicated by then.
+        ListQuery {
+            from_where: format!(
+                "{} j.from_on <= $1 AND (j.communicated_on IS NULL OR j.communicated_on > $1) AND {active}{{worker}}{{after}}",
+                own_join("judgment_communications", "j")
+            ),
+            values: vec![today.clone().into()],
+            order: ["j.from_on", "j.participant_id", "j.judgment_id || '/' || j.recipient"],
+        },
+        // Case::progress_report_due: the stretch running today, due by today + the window.
+        ListQuery {
+            from_where: format!(
+                "{} r.from_on <= $1 AND (r.until_on IS NULL OR r.until_on > $1) AND r.due_on <= $2 AND {active}{{worker}}{{after}}",
+                own_join("report_periods", "r")
+            ),
+            values: vec![today.clone().into(), plus(q.due_within_days).into()],
+            order: ["r.due_on", "r.participant_id", "r.participant_id"],
+        },
     ];
     let mut pages = Vec::with_capacity(lists.len());
     let mut next = Vec::with_capacity(lists.len());
@@ -216,6 +254,26 @@ pub(super) async fn worklist_query(
             })
             .collect()
     };
+    let communications = |rows: &[sea_orm::QueryResult]| -> Result<Vec<WorkItem>, DomainError> {
+        rows.iter()
+            .map(|r| {
+                let participant = ParticipantId::from_uuid(uuid_of(&get::<String>(r, "participant_id").map_err(db)?)?);
+                let subject: String = get(r, "subject_id").map_err(db)?;
+                let date = sql::parse_date(&get::<String>(r, "on_date").map_err(db)?).map_err(db)?;
+                let (judgment, to) =
+                    subject.split_once('/').ok_or_else(|| internal("a communication's key is judgment/recipient"))?;
+                let to = match to {
+                    "participant" => Recipient::Participant,
+                    "municipality" => Recipient::Municipality,
+                    other => Recipient::Partner(OrganisationId::from_uuid(uuid_of(
+                        other.strip_prefix("partner:").ok_or_else(|| internal("an unknown recipient"))?,
+                    )?)),
+                };
+                let judgment = JudgmentId::from_uuid(uuid_of(judgment)?);
+                Ok(WorkItem { participant, subject: WorkSubject::Communication { judgment, to }, date })
+            })
+            .collect()
+    };
     let list = Worklist {
         overdue_goals: items(&pages[0], |u| WorkSubject::Goal(GoalId::from_uuid(u)))?,
         overdue_agreements: items(&pages[1], |u| WorkSubject::Agreement(AgreementId::from_uuid(u)))?,
@@ -224,6 +282,9 @@ pub(super) async fn worklist_query(
         near_limit: items(&pages[4], |_| WorkSubject::Participant)?,
         unanswered_referrals: items(&pages[5], |u| WorkSubject::Referral(ReferralId::from_uuid(u)))?,
         without_assessment: items(&pages[6], |_| WorkSubject::Participant)?,
+        goals_due: items(&pages[7], |u| WorkSubject::Goal(GoalId::from_uuid(u)))?,
+        uncommunicated_judgments: communications(&pages[8])?,
+        reports_due: items(&pages[9], |_| WorkSubject::Participant)?,
         next_page_token: None,
     };
     Ok((list, next))

@@ -262,6 +262,7 @@ fn full_case() -> Case {
             judgment: JudgmentId::from_u128(1),
             to: Recipient::Partner(IOM),
             on: day(10),
+            consent_override: Some(text("Spoed")),
         },
         10,
     );
@@ -271,6 +272,7 @@ fn full_case() -> Case {
             judgment: JudgmentId::from_u128(1),
             to: Recipient::Municipality,
             on: day(10),
+            consent_override: Some(text("Spoed")),
         },
         10,
     );

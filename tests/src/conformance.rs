@@ -514,7 +514,7 @@ pub async fn worklist_lists_goals_judgments_and_reports_due<S: PerspectiefServic
             purpose: text("delen"),
             given_on: registered,
         };
-        run(CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p") }).await;
+        run(CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p"), on: None }).await;
         match i {
             0 => {
                 // A final judgment told to the person only; a partner involved by a referral;
@@ -528,6 +528,7 @@ pub async fn worklist_lists_goals_judgments_and_reports_due<S: PerspectiefServic
                     partner,
                     domain: PartnerDomain::Return,
                     reason: text("r"),
+                    on: None,
                 })
                 .await;
                 run(CaseCommand::AdvanceReferral {
@@ -565,6 +566,7 @@ pub async fn worklist_lists_goals_judgments_and_reports_due<S: PerspectiefServic
                     partners: vec![],
                     deadline: registered + Duration::days(10),
                     next_steps: None,
+                    set_on: None,
                 }))
                 .await;
                 run(consent(municipality, DataCategory::Reports)).await;
@@ -573,6 +575,7 @@ pub async fn worklist_lists_goals_judgments_and_reports_due<S: PerspectiefServic
                     period_from: registered,
                     period_to: registered,
                     sent_to: municipality,
+                    sent_on: None,
                 })
                 .await;
             }

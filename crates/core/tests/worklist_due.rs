@@ -14,6 +14,7 @@ fn report(id: u128, on: NaiveDate) -> CaseCommand {
         period_from: start(),
         period_to: on,
         sent_to: GEMEENTE,
+        sent_on: None,
     }
 }
 
@@ -93,6 +94,7 @@ fn a_final_judgment_is_listed_for_each_recipient_not_yet_told() {
             partner: IOM,
             domain: PartnerDomain::Return,
             reason: text("Terugkeer"),
+            on: None,
         },
         start(),
     );

@@ -674,7 +674,7 @@ async fn judgments_go_outside_on_a_consent_for_reports_or_the_leads_logged_overr
             let (store, worker) = (&store, &worker);
             async move { store.execute(worker, p, None, cmd).await.unwrap() }
         };
-        run(CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p") }).await;
+        run(CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p"), on: None }).await;
         run(CaseCommand::AgreePlan { revision: 1, on: today }).await;
         let judgment = JudgmentId::from_u128(fresh());
         run(CaseCommand::RecordJudgment {

@@ -240,7 +240,8 @@ async fn worklist_reports_and_judgments_after_the_migration_that_fills_them() {
                 let (store, lead) = (&store, &lead);
                 async move { store.execute(lead, id, None, cmd).await.unwrap() }
             };
-            run(ids[1], CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p") }).await;
+            run(ids[1], CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p"), on: None })
+                .await;
             run(ids[1], CaseCommand::AgreePlan { revision: 1, on: registered }).await;
             run(
                 ids[1],
@@ -274,6 +275,7 @@ async fn worklist_reports_and_judgments_after_the_migration_that_fills_them() {
                     period_from: registered,
                     period_to: day(2026, 1, 31),
                     sent_to: gemeente,
+                    sent_on: None,
                 },
             )
             .await;

@@ -14,7 +14,7 @@ use perspectief_core::service::PerspectiefService;
 use perspectief_core::{CountryCode, OutflowOutcome, PeriodLookup, SubsidyPeriod, SubsidyPeriodId};
 use serde_json::{Value, json};
 
-use super::case::{Dated, load, new_id, write_as};
+use super::case::{Dated, Expect, load, new_id, write, write_as};
 use crate::args::parse_date;
 use crate::args::today;
 use crate::commands::vfail;

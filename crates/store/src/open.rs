@@ -236,6 +236,8 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     }
     Migrator::up(&writer_db, None).await.map_err(|e| StoreError::Migration(e.to_string()))?;
     check_key(&writer_db, &options.keys).await?;
+    // Migration 20's columns, for the events stored before it (it ran without the keys).
+    crate::late::backfill_effective_dates(&writer_db, &options.keys).await?;
     let audit_key = audit_key(&writer_db, &options.keys).await?;
     let checkpoint_key = checkpoint_key(&writer_db, &options.keys).await?;
     let foundation = foundation(&writer_db, options.foundation).await?;

@@ -24,6 +24,7 @@ impl Case {
             at: ctx.now,
             actor: ctx.actor,
             change: CaseChange::Registered { profile: cmd.profile, registered_on: cmd.registered_on },
+            late: false,
         };
         let case = Self::replay([&event])?;
         Ok((case, event))
@@ -88,7 +89,7 @@ impl Case {
         let mut events = Vec::with_capacity(changes.len());
         for change in changes {
             let event =
-                CaseEvent { participant: self.id, version: self.version + 1, at: ctx.now, actor: ctx.actor, change };
+                CaseEvent { participant: self.id, version: self.version + 1, at: ctx.now, actor: ctx.actor, change, late: false };
             self.apply(&event);
             events.push(event);
         }

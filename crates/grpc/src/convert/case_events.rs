@@ -1,6 +1,7 @@
 //! Conversions of the case events (`case_events.proto`): the core's [`CaseEvent`] and its
 //! [`CaseChange`], both ways. The event's derived fields (`kind`, `category`,
-//! `activity_codes`) are filled in from the change on the way out and ignored on the way in.
+//! `activity_codes`) are filled in from the change on the way out and ignored on the way in;
+//! the late mark is the server's, carried both ways.
 
 use perspectief_core::{CaseChange, CaseEvent, DomainError, UserId};
 
@@ -23,6 +24,7 @@ impl ToProto for CaseEvent {
             kind: self.change.kind().to_owned(),
             category: self.change.category().to_proto(),
             activity_codes: to_protos(&self.change.activities()),
+            late: self.late,
         }
     }
 }
@@ -35,6 +37,8 @@ impl FromProto<pb::CaseEvent> for CaseEvent {
             at: required(p.at, &at.child("at"))?,
             actor: UserId::from_proto(p.actor, &at.child("actor"))?,
             change: required(p.change, &at.child("change"))?,
+            // The server's mark, kept: it is not derived from the change.
+            late: p.late,
         })
     }
 }

@@ -138,6 +138,9 @@ mod tests {
                 .unwrap();
             // The latest assessment's day (migration 19), dropped again below: the upgrade adds it.
             db.execute_unprepared("ALTER TABLE participants ADD COLUMN last_assessed_on TEXT").await.unwrap();
+            // The effective dates (migration 20), dropped again below: the open fills them.
+            db.execute_unprepared("ALTER TABLE case_events ADD COLUMN effective_on TEXT").await.unwrap();
+            db.execute_unprepared("ALTER TABLE case_events ADD COLUMN days_late BIGINT").await.unwrap();
             crate::repo::save_case(&db, &keys, &case, None, &[event]).await.unwrap();
             // Sealed as before the version binding (migration 14): bound to the row only.
             let own = crate::repo::participant_key(&db, &keys, case.id()).await.unwrap().unwrap();
@@ -167,6 +170,8 @@ mod tests {
             }
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN aad_version").await.unwrap();
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN last_assessed_on").await.unwrap();
+            db.execute_unprepared("ALTER TABLE case_events DROP COLUMN effective_on").await.unwrap();
+            db.execute_unprepared("ALTER TABLE case_events DROP COLUMN days_late").await.unwrap();
             db.execute_unprepared("DROP TABLE event_feed").await.unwrap();
             db.execute_unprepared("DROP TABLE report_firsts").await.unwrap();
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN lvv_location").await.unwrap();
@@ -209,6 +214,11 @@ mod tests {
         options.foundation = Some(foundation);
         let store = Store::open(options).await.unwrap();
         assert_eq!(store.get_case(&Caller::local(lead), case.id()).await.unwrap(), case);
+        // The old event got its effective date from its sealed payload on open.
+        assert_eq!(
+            crate::testing::raw_query_text(&store, "SELECT effective_on FROM case_events").await.unwrap().as_deref(),
+            Some("2026-11-02")
+        );
         // The report projection was filled for the period that already existed.
         let report = perspectief_core::report::ReportingService::subsidy_report(
             &store,

@@ -381,6 +381,14 @@ mod tests {
     }
 
     #[test]
+    fn the_late_mark_travels_both_ways() {
+        let event = CaseEvent { late: true, ..trajectory().remove(1) };
+        let proto = event.to_proto();
+        assert!(proto.late);
+        assert_eq!(CaseEvent::from_proto(proto, &Field::root()).unwrap(), event);
+    }
+
+    #[test]
     fn invalid_events_name_the_field() {
         let refuse = |p: pb::CaseEvent| {
             let e = CaseEvent::from_proto(p, &Field::root()).unwrap_err();

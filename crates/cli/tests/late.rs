@@ -26,7 +26,13 @@ fn the_lead_lists_late_entries_sets_the_threshold_and_the_history_marks_them() {
         .map(|r| (r["change"].as_str().unwrap(), r["days_late"].as_i64().unwrap()))
         .collect();
     assert_eq!(rows, [("registered", 30), ("contact_logged", 20)], "{listed}");
-    assert!(listed.as_array().unwrap().iter().all(|r| r["participant_id"] == p.as_str() && r["recorded_by"] == i.worker.as_str()));
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["participant_id"] == p.as_str() && r["recorded_by"] == i.worker.as_str())
+    );
     // No names in the listing, in any format.
     let table = stdout(&i.cmd().args(["--as", &lead, "report", "late"]).output().unwrap());
     assert!(table.contains("20") && !table.contains("Yonas"), "{table}");

@@ -134,8 +134,9 @@ pub struct LateEntryQuery {
 impl LateEntryQuery {
     /// The period, refused naming `to` when it ends before it starts.
     pub fn period(&self) -> Result<DateRange, DomainError> {
-        DateRange::new(self.from, self.to)
-            .map_err(|_| DomainError::field("to", ViolationCode::BeforeStart, "the period must not end before it starts"))
+        DateRange::new(self.from, self.to).map_err(|_| {
+            DomainError::field("to", ViolationCode::BeforeStart, "the period must not end before it starts")
+        })
     }
 
     /// The recorded moments the period covers: from the start of its first Amsterdam day,

@@ -43,7 +43,8 @@ async fn the_lead_lists_late_entries_others_are_refused_and_events_carry_the_mar
     // A worker, a partner, the municipality, an auditor: refused.
     let partner_org = OrganisationId::from_u128(0x9a47);
     let partner = w.account(UserId::from_u128(12), partner_org, Role::ChainPartner, None).await;
-    let manager = w.account(UserId::from_u128(13), OrganisationId::from_u128(0x6e3), Role::MunicipalCaseManager, None).await;
+    let manager =
+        w.account(UserId::from_u128(13), OrganisationId::from_u128(0x6e3), Role::MunicipalCaseManager, None).await;
     let auditor = w.account(UserId::from_u128(14), foundation, Role::Auditor, None).await;
     for who in [&worker, &partner, &manager, &auditor] {
         let e = who.remote.late_entries(&who.caller, query.clone()).await.unwrap_err();

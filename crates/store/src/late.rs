@@ -51,17 +51,19 @@ impl Store {
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
                 let days = policy.days().to_string();
-                let n = sql::exec(txn, "UPDATE meta SET value = $2 WHERE key = $1", [
-                    LATE_ENTRY_DAYS.into(),
-                    days.clone().into(),
-                ])
+                let n = sql::exec(
+                    txn,
+                    "UPDATE meta SET value = $2 WHERE key = $1",
+                    [LATE_ENTRY_DAYS.into(), days.clone().into()],
+                )
                 .await
                 .map_err(db)?;
                 if n == 0 {
-                    sql::exec(txn, "INSERT INTO meta (key, value) VALUES ($1, $2)", [
-                        LATE_ENTRY_DAYS.into(),
-                        days.into(),
-                    ])
+                    sql::exec(
+                        txn,
+                        "INSERT INTO meta (key, value) VALUES ($1, $2)",
+                        [LATE_ENTRY_DAYS.into(), days.into()],
+                    )
                     .await
                     .map_err(db)?;
                 }
@@ -162,17 +164,27 @@ fn late_entry(r: &sea_orm::QueryResult) -> Result<LateEntry, DomainError> {
 /// Events per participant read at once while filling the columns.
 const BACKFILL_BATCH: u32 = 1000;
 
+/// The `meta` key recording that every event has its effective date (so an open does not
+/// look through the events again).
+const EFFECTIVE_DATES_FILLED: &str = "effective_dates_filled";
+
 /// Fill `effective_on` and `days_late` of the events stored before migration 20, reading each
 /// through the store's normal decoding (the payload is sealed with its participant's key), in
 /// one transaction per participant. Run on open, with the keys; a no-op once done.
 pub(crate) async fn backfill_effective_dates(db: &DatabaseConnection, keys: &Keyring) -> Result<(), DbErr> {
     use sea_orm::TransactionTrait;
     let todo = |e: DomainError| DbErr::Custom(format!("filling the effective dates: {}", e.code()));
+    if sql::one(db, "SELECT value FROM meta WHERE key = $1", [EFFECTIVE_DATES_FILLED.into()]).await?.is_some() {
+        return Ok(());
+    }
     let mut done = std::collections::BTreeSet::new();
     loop {
         let Some(row) =
             sql::one(db, "SELECT participant_id FROM case_events WHERE effective_on IS NULL LIMIT 1", []).await?
         else {
+            // Every event written from now on has its dates (the write path fills them).
+            let flag = "INSERT INTO meta (key, value) VALUES ($1, '1') ON CONFLICT (key) DO NOTHING";
+            sql::exec(db, flag, [EFFECTIVE_DATES_FILLED.into()]).await?;
             return Ok(());
         };
         let participant: String = get(&row, "participant_id")?;
@@ -192,7 +204,12 @@ pub(crate) async fn backfill_effective_dates(db: &DatabaseConnection, keys: &Key
                     &txn,
                     "UPDATE case_events SET effective_on = $3, days_late = $4 \
                      WHERE participant_id = $1 AND version = $2 AND effective_on IS NULL",
-                    [participant.clone().into(), i64::try_from(e.version).unwrap_or(0).into(), effective.into(), late.into()],
+                    [
+                        participant.clone().into(),
+                        i64::try_from(e.version).unwrap_or(0).into(),
+                        effective.into(),
+                        late.into(),
+                    ],
                 )
                 .await?;
             }

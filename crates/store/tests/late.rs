@@ -37,7 +37,8 @@ async fn entries_recorded_late_are_marked_and_listed_for_the_project_lead_only()
 
         let found = store.late_entries(&lead, query(today, today)).await.unwrap();
         // The registration (trajectory started 1 October) and the talk of 13 October.
-        let listed: Vec<_> = found.items.iter().map(|e| (e.version, e.kind.as_str(), e.effective_on, e.days_late)).collect();
+        let listed: Vec<_> =
+            found.items.iter().map(|e| (e.version, e.kind.as_str(), e.effective_on, e.days_late)).collect();
         assert_eq!(
             listed,
             [(1, "registered", day(2026, 10, 1), 32), (2, "contact_logged", day(2026, 10, 13), 20)],
@@ -70,7 +71,8 @@ async fn entries_recorded_late_are_marked_and_listed_for_the_project_lead_only()
         assert_eq!(second.items.iter().map(|e| e.version).collect::<Vec<_>>(), [2]);
         assert_eq!(second.next_page_token, None);
         // The token continues only its own listing.
-        let other = LateEntryQuery { page: PageRequest { page_size: 1, page_token: Some(token) }, ..query(yesterday, today) };
+        let other =
+            LateEntryQuery { page: PageRequest { page_size: 1, page_token: Some(token) }, ..query(yesterday, today) };
         let e = store.late_entries(&lead, other).await.unwrap_err();
         assert_eq!(e.violations().unwrap().iter().next().unwrap().field, "page_token");
 

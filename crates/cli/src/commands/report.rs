@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
+use perspectief_core::late::{LateEntryPolicy, LateEntryQuery};
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::{
     AgendaQuery, Figure, FigureQuery, Measure, MeasureFigures, ReportingService, Slice, YearMonth,
 };
 use perspectief_core::service::PerspectiefService;
-use perspectief_core::late::{LateEntryPolicy, LateEntryQuery};
 use perspectief_core::{CountryCode, OutflowOutcome, SubsidyPeriodId};
 use serde_json::{Value, json};
 
@@ -228,18 +228,14 @@ pub async fn report_cmd<S: PerspectiefService + ReportingService + DirectoryServ
             let policy = match days {
                 None => svc.late_entry_policy(&ctx.caller).await?,
                 Some(days) => {
-                    let store = store.ok_or_else(|| Failure::new(crate::exit::UNAVAILABLE, t!("error-remote-admin")))?;
-                    let policy = LateEntryPolicy::new(days).map_err(|_| {
-                        Failure::field("DAGEN", t!("violation-late-threshold"))
-                    })?;
+                    let store =
+                        store.ok_or_else(|| Failure::new(crate::exit::UNAVAILABLE, t!("error-remote-admin")))?;
+                    let policy = LateEntryPolicy::new(days)
+                        .map_err(|_| Failure::field("DAGEN", t!("violation-late-threshold")))?;
                     store.set_late_entry_policy(&super::admin_caller(ctx), policy).await?
                 }
             };
-            output::done(
-                ctx.format,
-                &t!("late-threshold", days = policy.days()),
-                json!({ "days": policy.days() }),
-            )
+            output::done(ctx.format, &t!("late-threshold", days = policy.days()), json!({ "days": policy.days() }))
         }
         ReportCmd::Subsidy { period: p, as_of, html, markdown } => {
             let id = period(svc, ctx, &p).await?;

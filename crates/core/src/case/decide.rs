@@ -88,8 +88,14 @@ impl Case {
         let changes = self.decide(cmd, ctx)?;
         let mut events = Vec::with_capacity(changes.len());
         for change in changes {
-            let event =
-                CaseEvent { participant: self.id, version: self.version + 1, at: ctx.now, actor: ctx.actor, change, late: false };
+            let event = CaseEvent {
+                participant: self.id,
+                version: self.version + 1,
+                at: ctx.now,
+                actor: ctx.actor,
+                change,
+                late: false,
+            };
             self.apply(&event);
             events.push(event);
         }

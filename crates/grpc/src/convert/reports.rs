@@ -6,13 +6,13 @@
 
 use chrono::NaiveDate;
 use perspectief_core::ViolationCode;
+use perspectief_core::late::{LateEntry, LateEntryPolicy, LateEntryQuery};
 use perspectief_core::report::{
     AgendaEntry, AgendaQuery, AgreementLine, Breakdowns, ContactLine, Count, Drilldown, Figure, FigureQuery,
     FunnelStage, FunnelStep, GoalLine, HandoverLine, JudgmentLine, Measure, MeasureFigures, MeetingAgenda,
     ObstacleLine, OutflowFigures, PlanLine, PreviousDecision, ProgressReport, ReferralLine, SessionFigures,
     SessionMonth, Slice, SubsidyReport, YearMonth, ZrmCohort, ZrmCohortDomain,
 };
-use perspectief_core::late::{LateEntry, LateEntryPolicy, LateEntryQuery};
 use perspectief_core::service::PageRequest;
 use perspectief_core::{CountryCode, DomainError, Durability, OutflowOutcome, UserId};
 
@@ -638,8 +638,9 @@ impl ToProto for LateEntryPolicy {
 
 impl FromProto<pb::LateEntryPolicy> for LateEntryPolicy {
     fn from_proto(p: pb::LateEntryPolicy, at: &Field) -> Result<Self, DomainError> {
-        LateEntryPolicy::new(p.days)
-            .map_err(|_| at.child("days").invalid(ViolationCode::OutOfRange, "the late-entry threshold is 1 to 365 days"))
+        LateEntryPolicy::new(p.days).map_err(|_| {
+            at.child("days").invalid(ViolationCode::OutOfRange, "the late-entry threshold is 1 to 365 days")
+        })
     }
 }
 

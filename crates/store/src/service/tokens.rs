@@ -173,7 +173,14 @@ impl Store {
 
     /// The token that continues the late-entry listing after the entry (`at`, participant,
     /// version).
-    pub(crate) fn late_entry_token(&self, caller: &Caller, q: &LateEntryQuery, at: i64, id: &str, version: i64) -> String {
+    pub(crate) fn late_entry_token(
+        &self,
+        caller: &Caller,
+        q: &LateEntryQuery,
+        at: i64,
+        id: &str,
+        version: i64,
+    ) -> String {
         self.seal_token(LATE_ENTRY_PAGES, caller, &late_text(q), &format!("{at}|{id}|{version}"))
     }
 

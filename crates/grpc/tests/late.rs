@@ -32,13 +32,17 @@ async fn the_lead_lists_late_entries_others_are_refused_and_events_carry_the_mar
     let page = lead.remote.late_entries(&lead.caller, query.clone()).await.unwrap();
     assert_eq!(page, w.store.late_entries(&lead.caller, query.clone()).await.unwrap());
     let listed: Vec<_> = page.items.iter().map(|e| (e.participant, e.version, e.kind.as_str(), e.days_late)).collect();
-    assert_eq!(listed, [(id, 1, "registered", 21), (id, version, "contact_logged", 21)]);
+    // The talk began the orientation phase that day: entered late as well.
+    assert_eq!(
+        listed,
+        [(id, 1, "registered", 21), (id, version, "contact_logged", 21), (id, version + 1, "phase_changed", 21)]
+    );
     assert!(page.items.iter().all(|e| e.recorded_by == worker.caller.actor.user));
     assert_eq!(lead.remote.late_entry_policy(&lead.caller).await.unwrap(), LateEntryPolicy::default());
 
     // The events carry the mark through the server.
     let events = worker.remote.case_events(&worker.caller, id, 0, 50).await.unwrap();
-    assert_eq!(events.iter().filter(|e| e.late).map(|e| e.version).collect::<Vec<_>>(), [1, version]);
+    assert_eq!(events.iter().filter(|e| e.late).map(|e| e.version).collect::<Vec<_>>(), [1, version, version + 1]);
 
     // A worker, a partner, the municipality, an auditor: refused.
     let partner_org = OrganisationId::from_u128(0x9a47);

@@ -36,12 +36,17 @@ async fn entries_recorded_late_are_marked_and_listed_for_the_project_lead_only()
         }
 
         let found = store.late_entries(&lead, query(today, today)).await.unwrap();
-        // The registration (trajectory started 1 October) and the talk of 13 October.
+        // The registration (trajectory started 1 October), the talk of 13 October and the
+        // orientation phase it began that day.
         let listed: Vec<_> =
             found.items.iter().map(|e| (e.version, e.kind.as_str(), e.effective_on, e.days_late)).collect();
         assert_eq!(
             listed,
-            [(1, "registered", day(2026, 10, 1), 32), (2, "contact_logged", day(2026, 10, 13), 20)],
+            [
+                (1, "registered", day(2026, 10, 1), 32),
+                (2, "contact_logged", day(2026, 10, 13), 20),
+                (3, "phase_changed", day(2026, 10, 13), 20)
+            ],
             "{found:?}"
         );
         assert!(found.items.iter().all(|e| e.participant == id && e.recorded_by == worker.actor.user));
@@ -51,7 +56,7 @@ async fn entries_recorded_late_are_marked_and_listed_for_the_project_lead_only()
         let marked = |events: Vec<perspectief_core::CaseEvent>| {
             events.iter().filter(|e| e.late).map(|e| e.version).collect::<Vec<_>>()
         };
-        assert_eq!(marked(store.case_events(&worker, id, 0, 10).await.unwrap()), [1, 2]);
+        assert_eq!(marked(store.case_events(&worker, id, 0, 10).await.unwrap()), [1, 2, 3]);
 
         // Another period, another recorder: nothing.
         let yesterday = today.pred_opt().unwrap();
@@ -59,20 +64,20 @@ async fn entries_recorded_late_are_marked_and_listed_for_the_project_lead_only()
         let by_lead = LateEntryQuery { recorded_by: Some(lead.actor.user), ..query(today, today) };
         assert!(store.late_entries(&lead, by_lead).await.unwrap().items.is_empty());
         let by_worker = LateEntryQuery { recorded_by: Some(worker.actor.user), ..query(today, today) };
-        assert_eq!(store.late_entries(&lead, by_worker).await.unwrap().items.len(), 2);
+        assert_eq!(store.late_entries(&lead, by_worker).await.unwrap().items.len(), 3);
 
         // A page at a time.
-        let one = LateEntryQuery { page: PageRequest { page_size: 1, page_token: None }, ..query(today, today) };
+        let one = LateEntryQuery { page: PageRequest { page_size: 2, page_token: None }, ..query(today, today) };
         let first = store.late_entries(&lead, one.clone()).await.unwrap();
-        assert_eq!(first.items.iter().map(|e| e.version).collect::<Vec<_>>(), [1]);
+        assert_eq!(first.items.iter().map(|e| e.version).collect::<Vec<_>>(), [1, 2]);
         let token = first.next_page_token.expect("a next page");
-        let next = LateEntryQuery { page: PageRequest { page_size: 1, page_token: Some(token.clone()) }, ..one };
+        let next = LateEntryQuery { page: PageRequest { page_size: 2, page_token: Some(token.clone()) }, ..one };
         let second = store.late_entries(&lead, next).await.unwrap();
-        assert_eq!(second.items.iter().map(|e| e.version).collect::<Vec<_>>(), [2]);
+        assert_eq!(second.items.iter().map(|e| e.version).collect::<Vec<_>>(), [3]);
         assert_eq!(second.next_page_token, None);
         // The token continues only its own listing.
         let other =
-            LateEntryQuery { page: PageRequest { page_size: 1, page_token: Some(token) }, ..query(yesterday, today) };
+            LateEntryQuery { page: PageRequest { page_size: 2, page_token: Some(token) }, ..query(yesterday, today) };
         let e = store.late_entries(&lead, other).await.unwrap_err();
         assert_eq!(e.violations().unwrap().iter().next().unwrap().field, "page_token");
 
@@ -97,7 +102,7 @@ async fn entries_recorded_late_are_marked_and_listed_for_the_project_lead_only()
         assert_eq!(store.late_entry_policy(&lead).await.unwrap(), ten);
         let found = store.late_entries(&lead, query(today, today)).await.unwrap();
         let listed: Vec<_> = found.items.iter().map(|e| (e.kind.as_str(), e.days_late)).collect();
-        assert_eq!(listed, [("registered", 32), ("contact_logged", 20), ("contact_logged", 14)]);
+        assert_eq!(listed, [("registered", 32), ("contact_logged", 20), ("phase_changed", 20), ("contact_logged", 14)]);
         let versions: Vec<_> = found.items.iter().map(|e| e.version).collect();
         assert_eq!(marked(store.case_events(&worker, id, 0, 10).await.unwrap()), versions);
         // Every listing and change is on record.

@@ -24,6 +24,10 @@ pub enum CaseChange {
         from: UserId,
         /// The new one.
         to: UserId,
+        /// The day it happened; absent in events recorded before effective dates were kept
+        /// (their day of recording applies).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
     },
     /// The phase changed.
     PhaseChanged {
@@ -33,6 +37,10 @@ pub enum CaseChange {
         to: Phase,
         /// Why (explicit changes).
         reason: Option<Text>,
+        /// The day it happened; absent in events recorded before effective dates were kept
+        /// (their day of recording applies).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
     },
     /// The direction changed.
     DirectionChanged(DirectionChange),
@@ -77,6 +85,10 @@ pub enum CaseChange {
         goal: GoalId,
         /// The steps.
         next_steps: Text,
+        /// The day it happened; absent in events recorded before effective dates were kept
+        /// (their day of recording applies).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
     },
     /// A contact moment was logged.
     ContactLogged {
@@ -123,8 +135,12 @@ pub enum CaseChange {
     ReturnExplorationUpdated {
         /// The findings given.
         findings: ExplorationFindings,
-        /// When.
+        /// When it was recorded.
         at: DateTime<Utc>,
+        /// The day it happened; absent in events recorded before effective dates were kept
+        /// (their day of recording applies).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
     },
     /// An obstacle was identified.
     ObstacleIdentified(ReturnObstacle),
@@ -343,42 +359,43 @@ impl CaseChange {
     /// ```
     pub fn effective_on(&self, recorded: DateTime<Utc>) -> NaiveDate {
         use crate::time::amsterdam_date;
+        // Events stored before a change carried its day read the day it was recorded.
+        let or_recorded = |on: Option<NaiveDate>| on.unwrap_or_else(|| amsterdam_date(recorded));
         match self {
             Self::Registered { registered_on, .. } => *registered_on,
+            Self::ProjectWorkerAssigned { on, .. } => or_recorded(*on),
+            Self::PhaseChanged { on, .. } => or_recorded(*on),
             Self::DirectionChanged(change) => change.on,
             Self::ReturnStanceRecorded { on, .. } => *on,
-            Self::PlanRevised(revision) => amsterdam_date(revision.drawn_up_at),
+            Self::PlanRevised(revision) => revision.drawn_up_on,
             Self::PlanAgreed { on, .. } => *on,
-            Self::GoalSet(goal) => amsterdam_date(goal.set_at),
+            Self::GoalSet(goal) => goal.set_on,
             Self::GoalStatusChanged { on, .. } => *on,
+            Self::GoalStepsUpdated { on, .. } => or_recorded(*on),
             Self::ContactLogged { contact, .. } => amsterdam_date(contact.at),
+            Self::AgreementMade { agreement, .. } => or_recorded(agreement.made_on),
             // The proposal is the first step of the referral's history.
-            Self::ReferralProposed(referral) => {
-                referral.history.first().map_or_else(|| amsterdam_date(recorded), |step| step.on)
-            }
+            Self::ReferralProposed(referral) => or_recorded(referral.history.first().map(|step| step.on)),
             Self::ReferralAdvanced { step, .. } => step.on,
             Self::ReturnExplorationStarted(exploration) => exploration.started_on,
-            Self::ReturnExplorationUpdated { at, .. } => amsterdam_date(*at),
+            Self::ReturnExplorationUpdated { at, on, .. } => on.unwrap_or_else(|| amsterdam_date(*at)),
             Self::ObstacleIdentified(obstacle) => obstacle.identified_on,
             Self::ObstacleActedOn { action, .. } => action.on,
+            Self::ReintegrationPlanUpdated(plan) => or_recorded(plan.updated_on),
             Self::DepartureStepRecorded(step) => step.on,
+            Self::ReanChecklistUpdated(checklist) => or_recorded(checklist.updated_on),
             Self::JudgmentRecorded(judgment) => judgment.formed_on,
             Self::JudgmentCommunicated { communication, .. } => communication.on,
             Self::ConsequencesExplained { on, .. } => *on,
             Self::SelfRelianceAssessed(assessment) => assessment.assessed_on,
             Self::ConsentGiven(consent) => consent.given_on,
             Self::ConsentWithdrawn { on, .. } => *on,
-            Self::ProgressReportSent(report) => amsterdam_date(report.sent_at),
+            Self::ProgressReportSent(report) => report.sent_on,
             Self::OutflowRecorded(outflow) => outflow.on,
-            // Without a date of their own: they took effect when they were recorded.
+            // Without a day of their own: they took effect when they were recorded (a planned
+            // departure date is not when something happened).
             Self::ProfileUpdated { .. }
-            | Self::ProjectWorkerAssigned { .. }
-            | Self::PhaseChanged { .. }
-            | Self::GoalStepsUpdated { .. }
-            | Self::AgreementMade { .. }
             | Self::AgreementSettled { .. }
-            | Self::ReintegrationPlanUpdated(_)
-            | Self::ReanChecklistUpdated(_)
             | Self::DeparturePlanned { .. }
             | Self::ConfidentialitySet { .. } => amsterdam_date(recorded),
         }

@@ -44,7 +44,8 @@ pub const MAX_LATE_ENTRY_DAYS: u16 = 365;
 /// assert!(LateEntryPolicy::new(0).is_err());
 /// assert!(LateEntryPolicy::new(366).is_err());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+// No serde: a threshold is made only through `new`, which checks its range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LateEntryPolicy {
     days: u16,
 }

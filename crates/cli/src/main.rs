@@ -318,6 +318,7 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         Command::Privacy(privacy::PrivacyTop::Erase(c)) => commands::erasure::erase_cmd(&store, &ctx, c).await,
         Command::Privacy(privacy::PrivacyTop::Hold(c)) => commands::erasure::hold_cmd(&store, &ctx, c).await,
         Command::Organisation(c) => organisation::organisation_cmd(&store, Some(&store), &ctx, c).await,
+        Command::Report(c) => report::report_cmd(&store, Some(&store), &ctx, c).await,
         other => workflow(&store, &ctx, other).await,
     };
     result.map_err(|f| ctx.named(f))
@@ -338,7 +339,7 @@ async fn workflow<S: PerspectiefService + ReportingService + DirectoryService>(
         Command::Consent(c) => consent::consent_cmd(svc, ctx, c).await,
         Command::Return(c) => returns::return_cmd(svc, ctx, c).await,
         Command::Zrm(c) => zrm::zrm_cmd(svc, ctx, c).await,
-        Command::Report(c) => report::report_cmd(svc, ctx, c).await,
+        Command::Report(c) => report::report_cmd(svc, None, ctx, c).await,
         Command::Outflow(c) => outflow::outflow_cmd(svc, ctx, c).await,
         Command::Session(c) => session::session_cmd(svc, ctx, c).await,
         Command::Meeting(c) => meeting::meeting_cmd(svc, ctx, c).await,

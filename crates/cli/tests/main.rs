@@ -14,6 +14,7 @@ mod grants;
 mod import;
 mod keys;
 mod languages;
+mod late;
 mod operations;
 mod organisations;
 mod privacy;

@@ -66,7 +66,7 @@ struct Input {
     actor: Actor,
     action: Action,
     today: NaiveDate,
-    /// 0..=14: case data, referral, then the other resources in [`OTHER_RESOURCES`]'s order.
+    /// 0..=16: case data, referral, caseload, then the other resources in [`OTHER_RESOURCES`]'s order.
     resource: u8,
     category: DataCategory,
     project_worker: UserId,
@@ -213,7 +213,7 @@ use Role::{Administrator, Auditor, ChainPartner, MunicipalCaseManager, ProjectLe
 /// The documentation's table of the other resources: per resource, per role (in the
 /// table's column order), the actions allowed.
 #[allow(clippy::type_complexity)]
-const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 13] = [
+const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 14] = [
     (
         Resource::ParticipantDirectory,
         [
@@ -355,6 +355,17 @@ const OTHER_RESOURCES: [(Resource<'static>, [(Role, &[Action]); 6]); 13] = [
             (ChainPartner, &[]),
             (Auditor, &[]),
             (Administrator, &[Create, Export]),
+        ],
+    ),
+    (
+        Resource::LateEntries,
+        [
+            (ProjectWorker, &[]),
+            (ProjectLead, &[Read, Search, Update]),
+            (MunicipalCaseManager, &[]),
+            (ChainPartner, &[]),
+            (Auditor, &[]),
+            (Administrator, &[]),
         ],
     ),
 ];

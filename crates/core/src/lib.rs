@@ -115,6 +115,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod ids;
 pub mod input;
+pub mod late;
 pub mod meeting;
 pub mod organisation;
 pub mod outflow;

@@ -24,7 +24,7 @@ fn write_access_policy_seeds() {
     let dir = fuzz_dir().join("corpus/access_policy");
     std::fs::create_dir_all(&dir).unwrap();
     for role in 0..6u8 {
-        for resource in 0..16u8 {
+        for resource in 0..17u8 {
             for (org, action, category, consent) in
                 [(0u8, 0u8, 0u8, false), (1, 0, 5, true), (2, 1, 2, true), (0, 3, 4, false), (1, 4, 6, true)]
             {

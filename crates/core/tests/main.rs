@@ -11,6 +11,7 @@ mod consent_share;
 mod documents;
 mod fuzz_corpus;
 mod inputs;
+mod late;
 mod privacy;
 mod properties;
 mod reports;

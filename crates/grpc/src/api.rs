@@ -535,6 +535,28 @@ impl<S: PerspectiefService + ReportingService + perspectief_core::organisation::
         Ok(Response::new(cohort.to_proto()))
     }
 
+    async fn list_late_entries(
+        &self,
+        request: Request<pb::ListLateEntriesRequest>,
+    ) -> Result<Response<pb::ListLateEntriesResponse>, Status> {
+        let caller = caller(&request)?;
+        let query: perspectief_core::late::LateEntryQuery =
+            FromProto::from_proto(request.into_inner(), &Field::root()).map_err(status)?;
+        let page = self.svc.late_entries(&caller, query).await.map_err(status)?;
+        Ok(Response::new(pb::ListLateEntriesResponse {
+            late_entries: to_protos(&page.items),
+            next_page_token: page.next_page_token.unwrap_or_default(),
+        }))
+    }
+
+    async fn get_late_entry_policy(
+        &self,
+        request: Request<pb::GetLateEntryPolicyRequest>,
+    ) -> Result<Response<pb::LateEntryPolicy>, Status> {
+        let caller = caller(&request)?;
+        Ok(Response::new(self.svc.late_entry_policy(&caller).await.map_err(status)?.to_proto()))
+    }
+
     async fn drill_down_subsidy_figure(
         &self,
         request: Request<pb::DrillDownSubsidyFigureRequest>,

@@ -403,6 +403,24 @@ impl<C: Credentials> ReportingService for RemoteService<C> {
         answer(reply(self.reports().get_subsidy_report(request).await)?)
     }
 
+    async fn late_entries(
+        &self,
+        caller: &Caller,
+        query: perspectief_core::late::LateEntryQuery,
+    ) -> Result<Page<perspectief_core::late::LateEntry>, DomainError> {
+        let request = self.request(caller, query.to_proto()).await?;
+        let page = reply(self.reports().list_late_entries(request).await)?;
+        Ok(Page {
+            items: answers(page.late_entries)?,
+            next_page_token: Some(page.next_page_token).filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn late_entry_policy(&self, caller: &Caller) -> Result<perspectief_core::late::LateEntryPolicy, DomainError> {
+        let request = self.request(caller, pb::GetLateEntryPolicyRequest {}).await?;
+        answer(reply(self.reports().get_late_entry_policy(request).await)?)
+    }
+
     async fn zrm_cohort(&self, caller: &Caller, period: SubsidyPeriodId) -> Result<ZrmCohort, DomainError> {
         let message =
             pb::GetZrmCohortRequest { subsidy_period: resource_name(crate::convert::subsidy::COLLECTION, &period) };

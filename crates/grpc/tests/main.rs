@@ -6,6 +6,7 @@ mod connect;
 mod disclosure;
 mod fuzz_corpus;
 mod interop;
+mod late;
 mod matrix;
 mod operations;
 mod organisations;

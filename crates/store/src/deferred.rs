@@ -15,7 +15,7 @@ use sea_orm::{ConnectionTrait, DbErr, Value};
 
 use crate::sql;
 
-/// Rows per multi-row statement (at most 8 parameters a row: well under both backends' limits).
+/// Rows per multi-row statement (at most 10 parameters a row: well under both backends' limits).
 const ROWS_PER_STATEMENT: usize = 200;
 
 /// One case event as stored (its payload already sealed).
@@ -29,6 +29,10 @@ pub(crate) struct EventRow {
     pub(crate) category: String,
     pub(crate) key_id: String,
     pub(crate) payload: Vec<u8>,
+    /// The day the change took effect (`YYYY-MM-DD`).
+    pub(crate) effective_on: String,
+    /// How many days after that day it was recorded.
+    pub(crate) days_late: i64,
 }
 
 /// One activity-log row.
@@ -93,7 +97,7 @@ impl Deferred {
     pub(crate) async fn flush<C: ConnectionTrait>(&mut self, c: &C) -> Result<(), DbErr> {
         let events = std::mem::take(&mut self.events);
         for chunk in events.chunks(ROWS_PER_STATEMENT) {
-            let mut values = Vec::with_capacity(chunk.len() * 8);
+            let mut values = Vec::with_capacity(chunk.len() * 10);
             for e in chunk {
                 values.extend([
                     e.participant_id.clone().into(),
@@ -104,11 +108,15 @@ impl Deferred {
                     e.category.clone().into(),
                     e.key_id.clone().into(),
                     e.payload.clone().into(),
+                    e.effective_on.clone().into(),
+                    e.days_late.into(),
                 ]);
             }
             let text = format!(
-                "INSERT INTO case_events (participant_id, version, at, actor, kind, category, key_id, payload) VALUES {}",
-                tuples(chunk.len(), 8, 0)
+                "INSERT INTO case_events \
+                 (participant_id, version, at, actor, kind, category, key_id, payload, effective_on, days_late) \
+                 VALUES {}",
+                tuples(chunk.len(), 10, 0)
             );
             sql::exec(c, &text, values).await?;
             // The feed positions, in the same order: the single writer serialises every write,

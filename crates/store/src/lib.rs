@@ -34,6 +34,7 @@ mod error;
 mod files;
 mod firsts;
 mod keys;
+mod late;
 mod migrations;
 mod open;
 mod organisations;

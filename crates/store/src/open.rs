@@ -236,6 +236,8 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     }
     Migrator::up(&writer_db, None).await.map_err(|e| StoreError::Migration(e.to_string()))?;
     check_key(&writer_db, &options.keys).await?;
+    // Migration 20's columns, for the events stored before it (it ran without the keys).
+    crate::late::backfill_effective_dates(&writer_db, &options.keys).await?;
     // What migration 23 could not fill without the keys.
     crate::repo::fill_judgment_communications(&writer_db, &options.keys)
         .await

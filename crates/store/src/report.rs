@@ -390,6 +390,18 @@ impl ReportingService for Store {
         Ok(report)
     }
 
+    async fn late_entries(
+        &self,
+        caller: &Caller,
+        query: perspectief_core::late::LateEntryQuery,
+    ) -> Result<perspectief_core::service::Page<perspectief_core::late::LateEntry>, DomainError> {
+        self.list_late_entries(caller, query).await
+    }
+
+    async fn late_entry_policy(&self, caller: &Caller) -> Result<perspectief_core::late::LateEntryPolicy, DomainError> {
+        self.read_late_entry_policy(caller).await
+    }
+
     async fn zrm_cohort(&self, caller: &Caller, period: SubsidyPeriodId) -> Result<ZrmCohort, DomainError> {
         let entry = self.entry(caller, Action::Read, "zrm_cohort");
         self.read(entry, async {

@@ -13,6 +13,7 @@ mod erasure;
 mod key_rotation;
 mod keys;
 mod kill9;
+mod late;
 mod lost_update;
 mod organisations;
 mod paging;

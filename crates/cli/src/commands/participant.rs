@@ -486,6 +486,7 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
                     obj(json!({
                         "version": e.version,
                         "at": local_time(e.at),
+                        "late": e.late,
                         "actor": e.actor.to_string(),
                         "change": e.change.kind(),
                         "category": e.change.category(),
@@ -496,6 +497,7 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
             let cols = [
                 col("version", "col-version"),
                 col("at", "col-at"),
+                col("late", "col-late"),
                 term_col("change", "col-change", "change"),
                 term_col("category", "col-category", "category"),
                 col("activities", "col-activities"),

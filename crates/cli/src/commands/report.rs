@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use perspectief_core::error::EntityKind;
+use perspectief_core::late::{LateEntryPolicy, LateEntryQuery};
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::{
     AgendaQuery, Figure, FigureQuery, Measure, MeasureFigures, ReportingService, Slice, YearMonth,
@@ -103,6 +104,23 @@ pub enum ReportCmd {
         #[arg(long, value_name = "BESTAND")]
         markdown: Option<PathBuf>,
     },
+    /// Te laat vastgelegde dossierregels: meer dan de drempel (standaard 14 dagen) na de dag waarop ze plaatsvonden (projectleider)
+    Late {
+        /// Eerste dag van vastleggen (standaard 30 dagen voor --to)
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        from: Option<NaiveDate>,
+        /// Laatste dag van vastleggen (standaard vandaag)
+        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        to: Option<NaiveDate>,
+        /// Alleen wat deze gebruiker vastlegde (id, of "ik")
+        #[arg(long, value_name = "GEBRUIKER")]
+        by: Option<String>,
+    },
+    /// De drempel voor te laat vastleggen tonen, of wijzigen met DAGEN (1 tot 365; projectleider, alleen op de database)
+    LateThreshold {
+        /// Het nieuwe aantal dagen
+        days: Option<u32>,
+    },
     /// Leg vast dat een voortgangsrapportage is verstuurd
     Sent {
         participant: String,
@@ -197,9 +215,11 @@ fn figure(value: &str) -> Result<Figure> {
     Measure::from_key(v).map(Figure::Measure).map_err(|e| vfail("FIGUUR", &e))
 }
 
-/// `perspectief report subsidy|drilldown|progress|agenda`.
+/// `perspectief report subsidy|drilldown|progress|agenda|late|late-threshold|sent`; changing
+/// the late-entry threshold needs the database (`store`), like other settings.
 pub async fn report_cmd<S: PerspectiefService + ReportingService + DirectoryService>(
     svc: &S,
+    store: Option<&perspectief_store::Store>,
     ctx: &Ctx,
     cmd: ReportCmd,
 ) -> Result<()> {
@@ -211,6 +231,52 @@ pub async fn report_cmd<S: PerspectiefService + ReportingService + DirectoryServ
             write(svc, ctx, &case, expect, cmd)
                 .await?
                 .confirm(t!("done-reporting-schedule", months = i64::from(every_months)))
+        }
+        ReportCmd::Late { from, to, by } => {
+            let to = to.unwrap_or_else(today);
+            let from = from.unwrap_or_else(|| to - chrono::Duration::days(30));
+            let recorded_by = by.map(|b| ctx.user("--by", &b)).transpose()?;
+            let found = crate::context::all_pages(|page| {
+                svc.late_entries(&ctx.caller, LateEntryQuery { from, to, recorded_by, page })
+            })
+            .await?;
+            let rows: Vec<_> = found
+                .iter()
+                .map(|e| {
+                    obj(json!({
+                        "participant_id": e.participant.to_string(),
+                        "version": e.version,
+                        "change": e.kind,
+                        "effective_on": e.effective_on.to_string(),
+                        "recorded_at": super::case::local_time(e.recorded_at),
+                        "recorded_by": e.recorded_by.to_string(),
+                        "days_late": e.days_late,
+                    }))
+                })
+                .collect();
+            let cols = [
+                col("participant_id", "col-participant"),
+                col("version", "col-version"),
+                crate::output::term_col("change", "col-change", "change"),
+                col("effective_on", "col-effective-on"),
+                col("recorded_at", "col-recorded-at"),
+                col("days_late", "col-days-late"),
+                col("recorded_by", "col-actor"),
+            ];
+            output::list(ctx.format, &cols, &rows)
+        }
+        ReportCmd::LateThreshold { days } => {
+            let policy = match days {
+                None => svc.late_entry_policy(&ctx.caller).await?,
+                Some(days) => {
+                    let store =
+                        store.ok_or_else(|| Failure::new(crate::exit::UNAVAILABLE, t!("error-remote-admin")))?;
+                    let policy = LateEntryPolicy::new(days)
+                        .map_err(|_| Failure::field("DAGEN", t!("violation-late-threshold")))?;
+                    store.set_late_entry_policy(&super::admin_caller(ctx), policy).await?
+                }
+            };
+            output::done(ctx.format, &t!("late-threshold", days = policy.days()), json!({ "days": policy.days() }))
         }
         ReportCmd::Subsidy { period: p, as_of, html, markdown } => {
             let id = period(svc, ctx, &p).await?;

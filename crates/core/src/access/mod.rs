@@ -96,10 +96,14 @@
 //! | encryption keys (counts per key, re-sealing) | — | — | — | — | — | read, update |
 //! | the database (a backup: export; synthetic data into an empty one: create) | — | — | — | — | — | create, export |
 //! | caseload (the worklist: one worker's cases, or everyone's) | search (their own) | search | — | — | — | — |
+//! | late entries (which entries were recorded late: ids, kinds, dates, who; the threshold) | — | read, search, update | — | — | — | — |
 //!
 //! The organisations register holds no personal data (contact details are the organisation's
 //! own desk), so everyone who works with Perspectief may read it; only the administrator keeps
-//! it (see [`crate::organisation`]). The staff directory gives foundation staff the names
+//! it (see [`crate::organisation`]). Late entries are the project lead's review of how the
+//! case file is kept: they name no content, but they are about the staff's work on
+//! participants, so neither the auditor (who reviews access, not casework) nor the
+//! administrator (who sees no case data) gets them. The staff directory gives foundation staff the names
 //! behind account ids (a project worker reads no user accounts), never to anyone outside.
 //!
 //! Reports (see [`crate::report`]): the subsidy report and its drill-down are *subsidy
@@ -319,6 +323,10 @@ pub enum Resource<'a> {
         /// Whose caseload; `None` for everyone's.
         project_worker: Option<UserId>,
     },
+    /// The late-entry register (see [`crate::late`]): which case entries were recorded late
+    /// (participant ids, kinds of change, dates, who recorded them; never content), and the
+    /// foundation's threshold for it. The project lead's: it reviews how the case file was kept.
+    LateEntries,
 }
 
 impl Resource<'_> {
@@ -342,6 +350,7 @@ impl Resource<'_> {
             Self::EncryptionKeys => "encryption_keys",
             Self::Database => "database",
             Self::Caseload { .. } => "caseload",
+            Self::LateEntries => "late_entries",
         }
     }
 }
@@ -616,6 +625,7 @@ impl AccessPolicy {
                     (Resource::Organisations, _) => &[Read, Search],
                     (Resource::EncryptionKeys, Administrator) => &[Read, Update],
                     (Resource::Database, Administrator) => &[Create, Export],
+                    (Resource::LateEntries, ProjectLead) => &[Read, Search, Update],
                     (Resource::StaffDirectory, ProjectWorker | ProjectLead | Auditor | Administrator) => {
                         &[Read, Search]
                     }

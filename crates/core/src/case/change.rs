@@ -346,6 +346,76 @@ impl CaseChange {
 }
 
 impl CaseChange {
+    /// The day the change took effect (its *effective date*), as opposed to the moment it was
+    /// `recorded`: the change's own date (a contact's moment as Amsterdam's date, a status's
+    /// `on`, a consent's `given_on`, a judgment's `formed_on`, ...), or, for a change that
+    /// carries none, the Amsterdam date of the recorded moment. An entry made later than its
+    /// effective date is a *late entry* ([`crate::late::LateEntryPolicy`]).
+    ///
+    /// A planned date (a deadline, a departure date) is not when something happened, so a
+    /// change that only carries one counts from its recording.
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// use perspectief_core::case::CaseChange;
+    /// use perspectief_core::ids::ConsentId;
+    ///
+    /// let recorded = Utc.with_ymd_and_hms(2026, 3, 20, 9, 0, 0).unwrap();
+    /// let march_2 = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    /// let withdrawn = CaseChange::ConsentWithdrawn { consent: ConsentId::from_u128(1), on: march_2 };
+    /// assert_eq!(withdrawn.effective_on(recorded), march_2);
+    /// ```
+    pub fn effective_on(&self, recorded: DateTime<Utc>) -> NaiveDate {
+        use crate::time::amsterdam_date;
+        // Events stored before a change carried its day read the day it was recorded.
+        let or_recorded = |on: Option<NaiveDate>| on.unwrap_or_else(|| amsterdam_date(recorded));
+        match self {
+            Self::Registered { registered_on, .. } => *registered_on,
+            Self::ProjectWorkerAssigned { on, .. } => or_recorded(*on),
+            Self::PhaseChanged { on, .. } => or_recorded(*on),
+            Self::DirectionChanged(change) => change.on,
+            Self::ReturnStanceRecorded { on, .. } => *on,
+            Self::PlanRevised(revision) => revision.drawn_up_on,
+            Self::PlanAgreed { on, .. } => *on,
+            Self::GoalSet(goal) => goal.set_on,
+            Self::GoalStatusChanged { on, .. } => *on,
+            Self::GoalStepsUpdated { on, .. } => or_recorded(*on),
+            Self::ContactLogged { contact, .. } => amsterdam_date(contact.at),
+            Self::AgreementMade { agreement, .. } => or_recorded(agreement.made_on),
+            // The proposal is the first step of the referral's history.
+            Self::ReferralProposed(referral) => or_recorded(referral.history.first().map(|step| step.on)),
+            Self::ReferralAdvanced { step, .. } => step.on,
+            Self::ReturnExplorationStarted(exploration) => exploration.started_on,
+            Self::ReturnExplorationUpdated { at, on, .. } => on.unwrap_or_else(|| amsterdam_date(*at)),
+            Self::ObstacleIdentified(obstacle) => obstacle.identified_on,
+            Self::ObstacleActedOn { action, .. } => action.on,
+            Self::ReintegrationPlanUpdated(plan) => or_recorded(plan.updated_on),
+            Self::DepartureStepRecorded(step) => step.on,
+            Self::ReanChecklistUpdated(checklist) => or_recorded(checklist.updated_on),
+            Self::JudgmentRecorded(judgment) => judgment.formed_on,
+            Self::JudgmentCommunicated { communication, .. } => communication.on,
+            Self::ConsequencesExplained { on, .. } => *on,
+            Self::SelfRelianceAssessed(assessment) => assessment.assessed_on,
+            Self::ConsentGiven(consent) => consent.given_on,
+            Self::ConsentWithdrawn { on, .. } => *on,
+            Self::ProgressReportSent(report) => report.sent_on,
+            Self::OutflowRecorded(outflow) => outflow.on,
+            Self::AgreementSettled {
+                status: crate::plan::AgreementStatus::Fulfilled(on) | crate::plan::AgreementStatus::NotFulfilled(on),
+                ..
+            } => *on,
+            // Without a day of their own: they took effect when they were recorded (a planned
+            // departure date is not when something happened).
+            Self::ProfileUpdated { .. }
+            | Self::AgreementSettled { .. }
+            | Self::DeparturePlanned { .. }
+            | Self::ReportingScheduleSet { .. }
+            | Self::ConfidentialitySet { .. } => amsterdam_date(recorded),
+        }
+    }
+}
+
+impl CaseChange {
     /// The change as seen by a reader who may not read the content of the `hidden`
     /// categories: like [`Case::hidden`], for one event.
     pub fn hidden(&self, hidden: &BTreeSet<DataCategory>) -> CaseChange {

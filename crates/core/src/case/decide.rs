@@ -24,6 +24,7 @@ impl Case {
             at: ctx.now,
             actor: ctx.actor,
             change: CaseChange::Registered { profile: cmd.profile, registered_on: cmd.registered_on },
+            late: false,
         };
         let case = Self::replay([&event])?;
         Ok((case, event))
@@ -89,8 +90,14 @@ impl Case {
         let changes = self.decide(cmd, ctx)?;
         let mut events = Vec::with_capacity(changes.len());
         for change in changes {
-            let event =
-                CaseEvent { participant: self.id, version: self.version + 1, at: ctx.now, actor: ctx.actor, change };
+            let event = CaseEvent {
+                participant: self.id,
+                version: self.version + 1,
+                at: ctx.now,
+                actor: ctx.actor,
+                change,
+                late: false,
+            };
             self.apply(&event);
             events.push(event);
         }

@@ -88,6 +88,11 @@ pub struct CaseEvent {
     pub actor: UserId,
     /// What.
     pub change: CaseChange,
+    /// Whether it was entered late: recorded more than the foundation's threshold after the
+    /// day it took effect ([`crate::late::LateEntryPolicy`]). Marked by the store when the
+    /// event is read back; an event just decided is not marked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub late: bool,
 }
 
 /// The case file of one participant.

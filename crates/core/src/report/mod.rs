@@ -21,6 +21,8 @@
 //! | [`ReportingService::progress_report`] | the participant's `reports` data, read | the assigned project worker, the project lead, the municipal case manager and a chain partner with the participant's consent; each sees only the sections whose category it may read |
 //! | [`ReportingService::zrm_cohort`] | subsidy reports, read | as the subsidy report; outside the foundation only guidance domains, small figures suppressed |
 //! | [`ReportingService::meeting_agenda`] | chain meetings, read | project workers and the project lead |
+//! | [`ReportingService::late_entries`] | late entries, search | the project lead |
+//! | [`ReportingService::late_entry_policy`] | late entries, read | the project lead |
 //!
 //! A drill-down names participants by internal id only, never by name.
 
@@ -30,7 +32,8 @@ use chrono::NaiveDate;
 
 use crate::error::DomainError;
 use crate::ids::{ParticipantId, SubsidyPeriodId};
-use crate::service::Caller;
+use crate::late::{LateEntry, LateEntryPolicy, LateEntryQuery};
+use crate::service::{Caller, Page};
 
 pub mod agenda;
 pub mod progress;
@@ -100,4 +103,16 @@ pub trait ReportingService: Send + Sync {
         caller: &Caller,
         query: AgendaQuery,
     ) -> impl Future<Output = Result<MeetingAgenda, DomainError>> + Send;
+
+    /// The entries recorded late in a period ([`crate::late`]), oldest recording first, a page
+    /// at a time: ids, kinds of change, dates and who recorded them, never content. Late by
+    /// the foundation's threshold in force now ([`ReportingService::late_entry_policy`]).
+    fn late_entries(
+        &self,
+        caller: &Caller,
+        query: LateEntryQuery,
+    ) -> impl Future<Output = Result<Page<LateEntry>, DomainError>> + Send;
+
+    /// The foundation's late-entry threshold ([`LateEntryPolicy::default`] until it is set).
+    fn late_entry_policy(&self, caller: &Caller) -> impl Future<Output = Result<LateEntryPolicy, DomainError>> + Send;
 }

@@ -1,6 +1,7 @@
 //! Conversions of the case events (`case_events.proto`): the core's [`CaseEvent`] and its
 //! [`CaseChange`], both ways. The event's derived fields (`kind`, `category`,
-//! `activity_codes`) are filled in from the change on the way out and ignored on the way in.
+//! `activity_codes`) are filled in from the change on the way out and ignored on the way in;
+//! the late mark is the server's, carried both ways.
 
 use perspectief_core::{CaseChange, CaseEvent, DomainError, UserId};
 
@@ -23,7 +24,8 @@ impl ToProto for CaseEvent {
             kind: self.change.kind().to_owned(),
             category: self.change.category().to_proto(),
             activity_codes: to_protos(&self.change.activities()),
-            effective_on: None,
+            effective_on: Some(self.change.effective_on(self.at).to_proto()),
+            late: self.late,
         }
     }
 }
@@ -36,6 +38,8 @@ impl FromProto<pb::CaseEvent> for CaseEvent {
             at: required(p.at, &at.child("at"))?,
             actor: UserId::from_proto(p.actor, &at.child("actor"))?,
             change: required(p.change, &at.child("change"))?,
+            // The server's mark, kept: it is not derived from the change.
+            late: p.late,
         })
     }
 }
@@ -388,6 +392,16 @@ mod tests {
             activity_codes: vec!["9.9".into()],
             ..event.to_proto()
         };
+        assert_eq!(CaseEvent::from_proto(proto, &Field::root()).unwrap(), event);
+    }
+
+    #[test]
+    fn the_late_mark_travels_both_ways() {
+        let event = CaseEvent { late: true, ..trajectory().remove(1) };
+        let proto = event.to_proto();
+        assert!(proto.late);
+        // The effective date is the change's own (derived, output only).
+        assert_eq!(proto.effective_on, Some(event.change.effective_on(event.at).to_proto()));
         assert_eq!(CaseEvent::from_proto(proto, &Field::root()).unwrap(), event);
     }
 

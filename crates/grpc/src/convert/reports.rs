@@ -6,12 +6,14 @@
 
 use chrono::NaiveDate;
 use perspectief_core::ViolationCode;
+use perspectief_core::late::{LateEntry, LateEntryPolicy, LateEntryQuery};
 use perspectief_core::report::{
     AgendaEntry, AgendaQuery, AgreementLine, Breakdowns, ContactLine, Count, Drilldown, Figure, FigureQuery,
     FunnelStage, FunnelStep, GoalLine, HandoverLine, JudgmentLine, Measure, MeasureFigures, MeetingAgenda,
     ObstacleLine, OutflowFigures, PlanLine, PreviousDecision, ProgressReport, ReferralLine, SessionFigures,
     SessionMonth, Slice, SubsidyReport, YearMonth, ZrmCohort, ZrmCohortDomain,
 };
+use perspectief_core::service::PageRequest;
 use perspectief_core::{CountryCode, DomainError, Durability, OutflowOutcome, UserId};
 
 use super::{
@@ -599,3 +601,74 @@ impl FromProto<pb::GetMeetingAgendaRequest> for AgendaQuery {
 
 #[cfg(test)]
 mod tests;
+
+impl ToProto for LateEntry {
+    type Proto = pb::LateEntry;
+    fn to_proto(&self) -> pb::LateEntry {
+        pb::LateEntry {
+            participant: resource_name("participants", &self.participant),
+            version: self.version,
+            kind: self.kind.clone(),
+            effective_date: Some(self.effective_on.to_proto()),
+            record_time: Some(self.recorded_at.to_proto()),
+            recorded_by: self.recorded_by.to_proto(),
+            days_late: self.days_late,
+        }
+    }
+}
+
+impl FromProto<pb::LateEntry> for LateEntry {
+    fn from_proto(p: pb::LateEntry, at: &Field) -> Result<Self, DomainError> {
+        Ok(Self {
+            participant: parse_name("participants", &p.participant, &at.child("participant"))?,
+            version: p.version,
+            kind: p.kind,
+            effective_on: required(p.effective_date, &at.child("effective_date"))?,
+            recorded_at: required(p.record_time, &at.child("record_time"))?,
+            recorded_by: UserId::from_proto(p.recorded_by, &at.child("recorded_by"))?,
+            days_late: p.days_late,
+        })
+    }
+}
+
+impl ToProto for LateEntryPolicy {
+    type Proto = pb::LateEntryPolicy;
+    fn to_proto(&self) -> pb::LateEntryPolicy {
+        pb::LateEntryPolicy { days: u32::from(self.days()) }
+    }
+}
+
+impl FromProto<pb::LateEntryPolicy> for LateEntryPolicy {
+    fn from_proto(p: pb::LateEntryPolicy, at: &Field) -> Result<Self, DomainError> {
+        LateEntryPolicy::new(p.days).map_err(|_| {
+            at.child("days").invalid(ViolationCode::OutOfRange, "the late-entry threshold is 1 to 365 days")
+        })
+    }
+}
+
+/// The request for a page of late entries (the page size as on the wire).
+impl ToProto for LateEntryQuery {
+    type Proto = pb::ListLateEntriesRequest;
+    fn to_proto(&self) -> pb::ListLateEntriesRequest {
+        pb::ListLateEntriesRequest {
+            period_from: Some(self.from.to_proto()),
+            period_to: Some(self.to.to_proto()),
+            recorded_by: self.recorded_by.map(|u| u.to_proto()).unwrap_or_default(),
+            page_size: i32::try_from(self.page.page_size).unwrap_or(i32::MAX),
+            page_token: self.page.page_token.clone().unwrap_or_default(),
+        }
+    }
+}
+
+impl FromProto<pb::ListLateEntriesRequest> for LateEntryQuery {
+    fn from_proto(p: pb::ListLateEntriesRequest, at: &Field) -> Result<Self, DomainError> {
+        let page_size = u32::try_from(p.page_size)
+            .map_err(|_| at.child("page_size").invalid(ViolationCode::Negative, "the page size cannot be negative"))?;
+        Ok(Self {
+            from: required(p.period_from, &at.child("period_from"))?,
+            to: required(p.period_to, &at.child("period_to"))?,
+            recorded_by: opt_string(p.recorded_by, &at.child("recorded_by"))?,
+            page: PageRequest { page_size, page_token: Some(p.page_token).filter(|t| !t.is_empty()) },
+        })
+    }
+}

@@ -23,6 +23,7 @@ mod m0016_account_confirmations;
 mod m0017_erasure_on_request;
 mod m0018_worklist_paging;
 mod m0019_last_assessed;
+mod m0020_late_entries;
 mod m0023_worklist_reports_judgments;
 
 /// The migrator.
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_erasure_on_request::Migration),
             Box::new(m0018_worklist_paging::Migration),
             Box::new(m0019_last_assessed::Migration),
+            Box::new(m0020_late_entries::Migration),
             Box::new(m0023_worklist_reports_judgments::Migration),
         ]
     }
@@ -138,6 +140,9 @@ mod tests {
                 .unwrap();
             // The latest assessment's day (migration 19), dropped again below: the upgrade adds it.
             db.execute_unprepared("ALTER TABLE participants ADD COLUMN last_assessed_on TEXT").await.unwrap();
+            // The effective dates (migration 20), dropped again below: the open fills them.
+            db.execute_unprepared("ALTER TABLE case_events ADD COLUMN effective_on TEXT").await.unwrap();
+            db.execute_unprepared("ALTER TABLE case_events ADD COLUMN days_late BIGINT").await.unwrap();
             // The reporting stretches (migration 23), dropped again below: the upgrade fills them.
             let periods = "CREATE TABLE report_periods (participant_id TEXT, from_on TEXT, until_on TEXT, due_on TEXT)";
             db.execute_unprepared(periods).await.unwrap();
@@ -170,6 +175,8 @@ mod tests {
             }
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN aad_version").await.unwrap();
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN last_assessed_on").await.unwrap();
+            db.execute_unprepared("ALTER TABLE case_events DROP COLUMN effective_on").await.unwrap();
+            db.execute_unprepared("ALTER TABLE case_events DROP COLUMN days_late").await.unwrap();
             db.execute_unprepared("DROP TABLE report_periods").await.unwrap();
             db.execute_unprepared("DROP TABLE event_feed").await.unwrap();
             db.execute_unprepared("DROP TABLE report_firsts").await.unwrap();
@@ -213,6 +220,11 @@ mod tests {
         options.foundation = Some(foundation);
         let store = Store::open(options).await.unwrap();
         assert_eq!(store.get_case(&Caller::local(lead), case.id()).await.unwrap(), case);
+        // The old event got its effective date from its sealed payload on open.
+        assert_eq!(
+            crate::testing::raw_query_text(&store, "SELECT effective_on FROM case_events").await.unwrap().as_deref(),
+            Some("2026-11-02")
+        );
         // The report projection was filled for the period that already existed.
         let report = perspectief_core::report::ReportingService::subsidy_report(
             &store,

@@ -2,6 +2,7 @@
 //! (ids, statuses, dates) that indexed queries use.
 
 use perspectief_core::case::{Case, CaseChange, CaseEvent};
+use perspectief_core::late::LateEntryPolicy;
 use perspectief_core::meeting::{ChainMeeting, MeetingEvent};
 use perspectief_core::participant::Nationality;
 use perspectief_core::session::{InformationSession, SessionChange, SessionEvent};
@@ -428,6 +429,7 @@ async fn save_case_event<C: ConnectionTrait>(
 ) -> Result<(), DomainError> {
     let id = case.id();
     let (key_id, payload) = seal_own(own, &event_aad(id, e.version), &e.change)?;
+    let (effective_on, days_late) = crate::late::event_columns(&e.change, e.at);
     rows.event(EventRow {
         participant_id: id.to_string(),
         version: i64v(e.version),
@@ -437,6 +439,8 @@ async fn save_case_event<C: ConnectionTrait>(
         category: e.change.category().as_str().to_owned(),
         key_id,
         payload,
+        effective_on,
+        days_late,
     });
     // The day an activity counts on: a contact counts on the day it took place, a
     // self-reliance assessment on the day it was made.
@@ -629,7 +633,7 @@ fn dated_status(
     (statement, vec![id.into(), participant.into(), sql::date(on).into(), status.to_owned().into()])
 }
 
-/// A case's events after a version.
+/// A case's events after a version, each marked late by the threshold in force.
 pub(crate) async fn case_events<C: ConnectionTrait>(
     c: &C,
     keys: &Keyring,
@@ -637,10 +641,11 @@ pub(crate) async fn case_events<C: ConnectionTrait>(
     after: u64,
     limit: u32,
 ) -> Result<Vec<CaseEvent>, DomainError> {
+    let policy = crate::late::policy(c).await?;
     let rows = sql::all(
         c,
-        "SELECT version, at, actor, key_id, payload FROM case_events WHERE participant_id = $1 AND version > $2 \
-         ORDER BY version LIMIT $3",
+        "SELECT version, at, actor, key_id, payload, days_late FROM case_events \
+         WHERE participant_id = $1 AND version > $2 ORDER BY version LIMIT $3",
         [id.to_string().into(), i64v(after).into(), i64::from(limit).into()],
     )
     .await
@@ -648,18 +653,21 @@ pub(crate) async fn case_events<C: ConnectionTrait>(
     let mut cache = KeyCache::new(keys);
     let mut events = Vec::with_capacity(rows.len());
     for r in &rows {
-        events.push(event_from_row(c, r, &mut cache, id).await?);
+        events.push(event_from_row(c, r, &mut cache, id, policy).await?);
     }
     Ok(events)
 }
 
-/// A stored case event (columns version, at, actor, key_id, payload), unsealed.
+/// A stored case event (columns version, at, actor, key_id, payload, days_late), unsealed and
+/// marked late by `policy` (an event stored before migration 20 and not yet filled in is not).
 async fn event_from_row<C: ConnectionTrait>(
     c: &C,
     r: &sea_orm::QueryResult,
     cache: &mut KeyCache<'_>,
     id: ParticipantId,
+    policy: LateEntryPolicy,
 ) -> Result<CaseEvent, DomainError> {
+    let days_late: Option<i64> = get(r, "days_late").map_err(db)?;
     let version: i64 = get(r, "version").map_err(db)?;
     let version = u64::try_from(version).unwrap_or(0);
     let key_id: String = get(r, "key_id").map_err(db)?;
@@ -671,6 +679,7 @@ async fn event_from_row<C: ConnectionTrait>(
         at: sql::from_micros(get(r, "at").map_err(db)?).map_err(db)?,
         actor: perspectief_core::UserId::parse(&actor).map_err(internal)?,
         change: cache.unseal(c, id, &event_aad(id, version), &key_id, &payload).await?,
+        late: days_late.is_some_and(|d| policy.is_late_by(d)),
     })
 }
 
@@ -683,20 +692,21 @@ pub(crate) async fn feed<C: ConnectionTrait>(
 ) -> Result<Vec<(u64, CaseEvent)>, DomainError> {
     let rows = sql::all(
         c,
-        "SELECT f.position, e.participant_id, e.version, e.at, e.actor, e.key_id, e.payload \
+        "SELECT f.position, e.participant_id, e.version, e.at, e.actor, e.key_id, e.payload, e.days_late \
          FROM event_feed f JOIN case_events e ON e.participant_id = f.participant_id AND e.version = f.version \
          WHERE f.position > $1 ORDER BY f.position LIMIT $2",
         [i64v(after).into(), i64::from(limit).into()],
     )
     .await
     .map_err(db)?;
+    let policy = crate::late::policy(c).await?;
     let mut cache = KeyCache::new(keys);
     let mut events = Vec::with_capacity(rows.len());
     for r in &rows {
         let position: i64 = get(r, "position").map_err(db)?;
         let participant: String = get(r, "participant_id").map_err(db)?;
         let id = ParticipantId::parse(&participant).map_err(internal)?;
-        let event = event_from_row(c, r, &mut cache, id).await?;
+        let event = event_from_row(c, r, &mut cache, id, policy).await?;
         events.push((u64::try_from(position).unwrap_or(0), event));
     }
     Ok(events)

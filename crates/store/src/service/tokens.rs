@@ -4,6 +4,7 @@
 //! or one with another query (docs/partners.md).
 
 use perspectief_core::ViolationCode;
+use perspectief_core::late::LateEntryQuery;
 use perspectief_core::service::{Caller, ParticipantFilter, WorklistQuery};
 use perspectief_core::{DomainError, UserId};
 
@@ -15,6 +16,19 @@ use crate::sql;
 const PARTICIPANT_PAGES: &[u8] = b"perspectief participant page token v1\0";
 /// The MAC domain of the worklist's tokens.
 const WORKLIST_PAGES: &[u8] = b"perspectief worklist page token v1\0";
+/// The MAC domain of the late-entry listing's tokens.
+const LATE_ENTRY_PAGES: &[u8] = b"perspectief late entry page token v1\0";
+
+/// The late-entry query as its page tokens are bound to it.
+fn late_text(q: &LateEntryQuery) -> String {
+    format!(
+        "from={};to={};by={};size={}",
+        q.from,
+        q.to,
+        q.recorded_by.map(|u| u.to_string()).unwrap_or_default(),
+        q.page.page_size
+    )
+}
 
 /// The filter as the participant page tokens are bound to it.
 fn filter_text(filter: &ParticipantFilter) -> String {
@@ -156,5 +170,45 @@ impl Store {
                 }
             })
             .collect()
+    }
+
+    /// The token that continues the late-entry listing after the entry (`at`, participant,
+    /// version).
+    pub(crate) fn late_entry_token(
+        &self,
+        caller: &Caller,
+        q: &LateEntryQuery,
+        at: i64,
+        id: &str,
+        version: i64,
+    ) -> String {
+        self.seal_token(LATE_ENTRY_PAGES, caller, &late_text(q), &format!("{at}|{id}|{version}"))
+    }
+
+    /// Where a late-entry listing continues: the position of a token this store made for this
+    /// caller and query, or a field error.
+    pub(crate) fn late_entry_position(
+        &self,
+        caller: &Caller,
+        q: &LateEntryQuery,
+        token: &str,
+    ) -> Result<(i64, String, i64), DomainError> {
+        let bad = || {
+            DomainError::field(
+                "page_token",
+                ViolationCode::Invalid,
+                "not a page token of this listing: pass the next_page_token of the previous page with the same query",
+            )
+        };
+        let position = self.open_token(LATE_ENTRY_PAGES, caller, &late_text(q), token, bad)?;
+        let mut parts = position.split('|');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(at), Some(id), Some(version), None) => {
+                let at = at.parse().map_err(|_| bad())?;
+                uuid::Uuid::parse_str(id).map_err(|_| bad())?;
+                Ok((at, id.to_owned(), version.parse().map_err(|_| bad())?))
+            }
+            _ => Err(bad()),
+        }
     }
 }

@@ -131,7 +131,7 @@ violation-reason-days = '{ $value }': give the number of days, for example no_co
 violation-target-format = '{ $value }': write CODE=COUNT, for example 3.2.a=200 or B=200
 violation-token-days = a token is valid for 1 to { $max } days
 value-not-a-date = '{ $value }' is not a date: write YYYY-MM-DD, DD-MM-YYYY, today, tomorrow, +14, +2w or +1m
-value-not-a-moment = '{ $value }' is not a moment: write YYYY-MM-DD HH:MM (Amsterdam time) or now
+value-not-a-moment = '{ $value }' is not a moment: write YYYY-MM-DD HH:MM or a day and a time such as "yesterday 14:30" (Amsterdam time), or now
 value-not-yes-no = '{ $value }': write yes, no or unknown
 
 ## Rules of the plan
@@ -665,7 +665,7 @@ arg-summary = Summary of the conversation
 arg-kind = Kind
 arg-activities = Activity code(s), e.g. 5.2.a(2) (repeatable; see perspectief activiteiten)
 arg-location = Where: office, remote, lvv:NAME, partner:NAME or external:NAME
-arg-at = When (YYYY-MM-DD HH:MM, Amsterdam time; default now)
+arg-at = When (YYYY-MM-DD HH:MM or a day and a time such as "yesterday 14:30", Amsterdam time; default now)
 arg-reason = Reason
 arg-partner = The partner (organisation)
 arg-domain = Domain

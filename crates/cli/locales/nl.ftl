@@ -131,7 +131,7 @@ violation-reason-days = '{ $value }': geef het aantal dagen, bijvoorbeeld no_con
 violation-target-format = '{ $value }': schrijf CODE=AANTAL, bijvoorbeeld 3.2.a=200 of B=200
 violation-token-days = een token is 1 tot { $max } dagen geldig
 value-not-a-date = '{ $value }' is geen datum: schrijf JJJJ-MM-DD, DD-MM-JJJJ, vandaag, morgen, +14, +2w of +1m
-value-not-a-moment = '{ $value }' is geen moment: schrijf JJJJ-MM-DD UU:MM (Amsterdamse tijd) of nu
+value-not-a-moment = '{ $value }' is geen moment: schrijf JJJJ-MM-DD UU:MM of een dag en een tijd zoals "gisteren 14:30" (Amsterdamse tijd), of nu
 value-not-yes-no = '{ $value }': schrijf ja, nee of onbekend
 
 ## Regels van het plan

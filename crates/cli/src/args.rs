@@ -66,7 +66,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| crate::t!("value-not-a-date", value = s))
 }
 
-/// A moment: `2026-03-01 14:30` (Amsterdam time), `2026-03-01T13:30:00Z` (RFC 3339), a day
+/// A moment: `2026-03-01 14:30` (Amsterdam time), `gisteren 14:30`, `2026-03-01T13:30:00Z` (RFC 3339), a day
 /// (noon), or `nu`/`now`.
 pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
     let v = s.trim();
@@ -79,11 +79,20 @@ pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
     let local = NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M"))
         .or_else(|_| parse_date(v).map(|d| d.and_hms_opt(12, 0, 0).unwrap_or_default()))
+        .or_else(|_| day_and_time(v).ok_or(()))
         .map_err(|_| crate::t!("value-not-a-moment", value = s))?;
     // Amsterdam is UTC+1 or +2; take the offset in force at that moment.
     let guess = Utc.from_utc_datetime(&local);
     let offset = perspectief_core::time::amsterdam_offset_hours(guess);
     Ok(guess - chrono::Duration::hours(offset))
+}
+
+/// A day as `parse_date` takes it and a time of day: `gisteren 14:30`, `05-12-2026 9:15`, so
+/// yesterday's talk is recorded at the hour it took place.
+fn day_and_time(v: &str) -> Option<NaiveDateTime> {
+    let (day, time) = v.rsplit_once(char::is_whitespace)?;
+    let time = chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").ok()?;
+    Some(parse_date(day).ok()?.and_time(time))
 }
 
 /// Yes, no or unknown.
@@ -106,5 +115,25 @@ pub fn ser<T: serde::Serialize>(v: &T) -> String {
         Ok(serde_json::Value::String(s)) => s,
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moment_is_a_day_as_dates_are_written_and_a_time_of_day() {
+        let yesterday = today().pred_opt().unwrap();
+        let at = parse_instant("gisteren 14:30").unwrap();
+        assert_eq!(perspectief_core::time::amsterdam_date(at), yesterday);
+        assert_eq!(at, parse_instant(&format!("{yesterday} 14:30")).unwrap());
+        assert_eq!(
+            parse_instant("05-12-2026 9:15").unwrap(),
+            parse_instant("2026-12-05 09:15").unwrap(),
+            "day first, as Excel writes it"
+        );
+        assert!(parse_instant("gisteren 25:00").is_err());
+        assert!(parse_instant("14:30").is_err(), "a time alone names no day");
     }
 }

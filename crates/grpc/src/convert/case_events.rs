@@ -23,7 +23,7 @@ impl ToProto for CaseEvent {
             kind: self.change.kind().to_owned(),
             category: self.change.category().to_proto(),
             activity_codes: to_protos(&self.change.activities()),
-            effective_on: None,
+            effective_on: Some(self.change.effective_on(self.at).to_proto()),
         }
     }
 }

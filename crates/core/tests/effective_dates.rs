@@ -345,3 +345,37 @@ fn events_stored_before_effective_dates_read_with_the_day_they_were_recorded() {
     let report: outflow::ProgressReportRecord = serde_json::from_value(report).unwrap();
     assert_eq!(report.sent_on, amsterdam);
 }
+
+#[test]
+fn a_referral_sent_before_the_consent_was_given_needs_the_override_though_a_consent_covers_it_now() {
+    let (mut case, mut log) = registered();
+    let referral = ReferralId::from_u128(5);
+    let propose = CaseCommand::ProposeReferral {
+        id: referral,
+        partner: IOM,
+        domain: PartnerDomain::Return,
+        reason: text("Verkenning."),
+        on: Some(day(2026, 3, 10)),
+    };
+    run(&mut case, &mut log, propose, may());
+    let consent = CaseCommand::GiveConsent {
+        id: ConsentId::from_u128(6),
+        organisation: IOM,
+        categories: [DataCategory::Return].into(),
+        purpose: text("Terugkeerbegeleiding."),
+        given_on: day(2026, 3, 20),
+    };
+    run(&mut case, &mut log, consent, may());
+    let send = CaseCommand::AdvanceReferral {
+        referral,
+        to: ReferralStatus::Sent,
+        on: day(2026, 3, 12),
+        note: None,
+        consent_override: Some(text("Spoed.")),
+    };
+    // Sent on 12 March, before the consent of 20 March: on the override alone, so the adapter
+    // must check that the caller may override, and record it for review.
+    assert!(case.consent_override_request(&send).is_some());
+    let events = run(&mut case, &mut log, send, may());
+    assert!(matches!(&events[0].change, CaseChange::ReferralAdvanced { consent: None, consent_override: Some(_), .. }));
+}

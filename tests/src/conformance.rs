@@ -158,6 +158,84 @@ pub async fn case_round_trip<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
     assert_eq!(tail.first().map(|e| e.version), Some(3));
 }
 
+/// A week of work recorded afterwards: a plan, a goal whose deadline has passed by now and a
+/// referral, each dated the day it happened; the service keeps that day beside the recorded
+/// moment, through every backend.
+pub async fn late_entries_keep_their_day<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let ago = |days| env.today() - Duration::days(days);
+    let cmd = RegisterParticipant {
+        id: ParticipantId::from_u128(fresh()),
+        profile: profile(worker.actor.user, "Laat"),
+        registered_on: ago(60),
+    };
+    let case = svc.register_participant(&worker, cmd).await.expect("register");
+    let (goal, referral) = (GoalId::from_u128(fresh()), ReferralId::from_u128(fresh()));
+    let partner = register_partner(env, "LAAT").await.id;
+    let cmds = vec![
+        CaseCommand::RevisePlan {
+            personal_situation: text("Situatie."),
+            perspective: text("Perspectief."),
+            on: Some(ago(50)),
+        },
+        CaseCommand::AgreePlan { revision: 1, on: ago(45) },
+        CaseCommand::SetGoal(NewGoal {
+            id: goal,
+            description: text("Documenten"),
+            rationale: None,
+            responsible: Responsible::Participant,
+            partners: vec![],
+            deadline: ago(30),
+            next_steps: None,
+            set_on: Some(ago(40)),
+        }),
+        CaseCommand::ProposeReferral {
+            id: referral,
+            partner,
+            domain: PartnerDomain::Legal,
+            reason: text("Juridisch advies."),
+            on: Some(ago(40)),
+        },
+        CaseCommand::AdvanceReferral {
+            referral,
+            to: ReferralStatus::Revoked,
+            on: ago(35),
+            note: None,
+            consent_override: None,
+        },
+    ];
+    let mut version = case.version();
+    for cmd in cmds {
+        version = svc.execute(&worker, case.id(), Some(version), cmd).await.expect("execute").version;
+    }
+    let stored = svc.get_case(&worker, case.id()).await.expect("get");
+    let plan = &stored.plan_revisions()[0];
+    assert_eq!((plan.drawn_up_on, plan.agreed_on), (ago(50), Some(ago(45))));
+    assert_eq!(perspectief_core::time::amsterdam_date(plan.drawn_up_at), env.today(), "recorded today");
+    let g = stored.goal(goal).expect("goal");
+    assert_eq!((g.set_on, g.is_overdue(env.today())), (ago(40), true));
+    let r = stored.referral(referral).expect("referral");
+    assert_eq!(r.history.iter().map(|s| s.on).collect::<Vec<_>>(), vec![ago(40), ago(35)]);
+    let events = svc.case_events(&worker, case.id(), 0, 100).await.expect("events");
+    let days: Vec<NaiveDate> = events.iter().map(|e| e.change.effective_on(e.at)).collect();
+    assert_eq!(days, vec![ago(60), ago(50), ago(45), ago(45), ago(40), ago(40), ago(35)]);
+    assert_eq!(Case::replay(&events).expect("replay"), stored);
+    // A goal set before the plan was drawn up is refused, naming why; nothing is written.
+    let early = CaseCommand::SetGoal(NewGoal {
+        id: GoalId::from_u128(fresh()),
+        description: text("Te vroeg"),
+        rationale: None,
+        responsible: Responsible::Participant,
+        partners: vec![],
+        deadline: ago(20),
+        next_steps: None,
+        set_on: Some(ago(55)),
+    });
+    let err = svc.execute(&worker, case.id(), Some(version), early).await.expect_err("before the plan");
+    assert_eq!(err.code(), "plan_required");
+    assert_eq!(svc.get_case(&worker, case.id()).await.expect("get").version(), version);
+}
+
 /// A stale version fails with a conflict naming the current version, and nothing is written.
 pub async fn stale_version_is_a_conflict<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
     let worker = staff(env, Role::ProjectWorker);
@@ -1034,7 +1112,8 @@ macro_rules! conformance_tests {
             event_feed_follows_consent,
             organisations_are_one_directory,
             worklist_matches_the_core_rules,
-            worklist_lists_goals_judgments_and_reports_due
+            worklist_lists_goals_judgments_and_reports_due,
+            late_entries_keep_their_day
         );
     };
     (@enum; $($check:ident),*) => {

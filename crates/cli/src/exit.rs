@@ -57,7 +57,17 @@ pub fn flag_of(field: &str) -> String {
 
 fn violation(v: &FieldViolation) -> String {
     let id = format!("violation-{}", v.code);
-    let problem = if crate::i18n::has(&id) { t!(&id) } else { v.message.clone() };
+    // A late entry that contradicts a later fact: name that fact, in the reader's language.
+    let fact = (v.code == perspectief_core::ViolationCode::ContradictsLaterFact)
+        .then(|| perspectief_core::LaterFact::from_message(&v.message))
+        .flatten();
+    let problem = if let Some((kind, on)) = fact {
+        t!("violation-later-fact", fact = crate::i18n::term("change", &kind), on = on)
+    } else if crate::i18n::has(&id) {
+        t!(&id)
+    } else {
+        v.message.clone()
+    };
     t!("error-field", field = flag_of(&v.field), problem = problem)
 }
 

@@ -7,6 +7,7 @@ mod support;
 mod confirmations;
 mod dev;
 mod documents;
+mod effective_dates;
 mod erasure;
 mod errors;
 mod fuzz_corpus;

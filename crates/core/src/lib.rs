@@ -139,7 +139,8 @@ pub use access::{
 };
 pub use activity::{ActivityCode, PeriodLookup, SubsidyPeriod, Target, TargetMeasure, Theme};
 pub use case::{
-    Case, CaseChange, CaseCommand, CaseEvent, CommandContext, NewAgreement, NewContact, NewGoal, RegisterParticipant,
+    Case, CaseChange, CaseCommand, CaseEvent, CommandContext, LaterFact, NewAgreement, NewContact, NewGoal,
+    RegisterParticipant,
 };
 pub use codes::{CountryCode, LanguageCode};
 pub use contact::{ContactKind, ContactLocation, ContactMoment, PartnerDomain, Referral, ReferralStatus};

@@ -95,7 +95,7 @@ fn a_covering_consent_sends_and_the_event_names_it() {
     run(&mut case, &mut log, consent(4, IOM, DataCategory::MedicalPsychosocial), start());
     let on = later(start(), 2);
     // An override given as well is not needed, so not used: the consent is the basis.
-    assert_eq!(case.consent_override_request(&send(Some("Spoed")), on), None);
+    assert_eq!(case.consent_override_request(&send(Some("Spoed"))), None);
     let events = run(&mut case, &mut log, send(Some("Spoed")), on);
     assert_eq!(sent_change(&events), (Some(ConsentId::from_u128(4)), None));
     assert_eq!(status(&case), ReferralStatus::Sent);
@@ -116,7 +116,7 @@ fn a_covering_consent_sends_and_the_event_names_it() {
 fn an_override_sends_and_the_event_records_the_reason() {
     let (mut case, mut log) = proposed();
     let on = later(start(), 2);
-    let request = case.consent_override_request(&send(Some("Acute zorg nodig, deelnemer onbereikbaar")), on);
+    let request = case.consent_override_request(&send(Some("Acute zorg nodig, deelnemer onbereikbaar")));
     assert_eq!(
         request,
         Some(ConsentOverrideRequest {
@@ -127,7 +127,7 @@ fn an_override_sends_and_the_event_records_the_reason() {
             reason: text("Acute zorg nodig, deelnemer onbereikbaar"),
         })
     );
-    assert_eq!(case.consent_override_request(&send(None), on), None, "no override asked, none to check");
+    assert_eq!(case.consent_override_request(&send(None)), None, "no override asked, none to check");
     let events = run(&mut case, &mut log, send(Some("Acute zorg nodig, deelnemer onbereikbaar")), on);
     assert_eq!(sent_change(&events), (None, Some(text("Acute zorg nodig, deelnemer onbereikbaar"))));
     assert_eq!(status(&case), ReferralStatus::Sent);

@@ -9,6 +9,7 @@ mod case_file;
 mod confidentiality;
 mod consent_share;
 mod documents;
+mod effective_dates;
 mod fuzz_corpus;
 mod inputs;
 mod late;

@@ -225,7 +225,7 @@ fn a_judgment_goes_outside_on_a_consent_for_reports_or_the_leads_override() {
         consent_override: reason.map(text),
     };
     // To the person: nothing needed, no override asked for.
-    assert_eq!(case.consent_override_request(&communicate(Recipient::Participant, Some("x")), formed), None);
+    assert_eq!(case.consent_override_request(&communicate(Recipient::Participant, Some("x"))), None);
     run(&mut case, &mut log, communicate(Recipient::Participant, None), formed);
     // A consent for IOM covering return data is not the consent a report needs.
     let consent = |id, organisation, category| CaseCommand::GiveConsent {
@@ -241,13 +241,13 @@ fn a_judgment_goes_outside_on_a_consent_for_reports_or_the_leads_override() {
     let err = case.execute(communicate(Recipient::Municipality, None), &ctx_on(formed)).unwrap_err();
     assert_eq!(err.code(), "municipality_consent_required");
     // The lead's override: what the adapter records for review, and the communication stands.
-    let request = case.consent_override_request(&communicate(Recipient::Municipality, Some("Spoed")), formed).unwrap();
+    let request = case.consent_override_request(&communicate(Recipient::Municipality, Some("Spoed"))).unwrap();
     assert_eq!((request.judgment, request.referral, request.partner), (Some(id), None, None));
     assert_eq!(request.category, DataCategory::Reports);
     run(&mut case, &mut log, communicate(Recipient::Municipality, Some("Spoed")), formed);
     // With a consent covering reports for IOM, no override is needed (nor recorded).
     run(&mut case, &mut log, consent(81, IOM, DataCategory::Reports), formed);
-    assert_eq!(case.consent_override_request(&communicate(Recipient::Partner(IOM), Some("Spoed")), formed), None);
+    assert_eq!(case.consent_override_request(&communicate(Recipient::Partner(IOM), Some("Spoed"))), None);
     run(&mut case, &mut log, communicate(Recipient::Partner(IOM), None), formed);
     assert_eq!(case.judgments()[0].communications.len(), 3);
 }

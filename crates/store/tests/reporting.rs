@@ -675,3 +675,39 @@ async fn reports_follow_the_access_policy_and_refusals_are_audited() {
         check_access(&backend).await;
     }
 }
+
+/// A plan drawn up in March and entered in May counts in March: the report counts by the day
+/// something happened, not the day it was typed in.
+async fn check_counted_by_effective_date(backend: &Backend) {
+    let clock = support::clock();
+    let store = support::open(&backend.url(), support::new_keys(), clock.clone()).await;
+    let lead = support::lead(&store);
+    clock.set(noon(day(2026, 2, 2)));
+    store.define_subsidy_period(&lead, period()).await.unwrap();
+    let mut reg = support::registration("Synthetisch", W1, day(2026, 2, 2));
+    reg.id = participant(900);
+    store.register_participant(&lead, reg).await.unwrap();
+    clock.set(noon(day(2026, 5, 11)));
+    let revise = CaseCommand::RevisePlan {
+        personal_situation: Text::parse("Situatie (synthetisch).").unwrap(),
+        perspective: Text::parse("Perspectief (synthetisch).").unwrap(),
+        on: Some(day(2026, 3, 10)),
+    };
+    store.execute(&lead, participant(900), None, revise).await.unwrap();
+    let pid = SubsidyPeriodId::from_u128(77);
+    let report = store.subsidy_report(&lead, pid, day(2026, 4, 30)).await.unwrap();
+    let plan = report.figures(Measure::Activity(ActivityCode::PerspectivePlan)).unwrap();
+    assert_eq!(plan.registered_persons, 1, "{}", backend.url());
+    assert_eq!(as_map(&plan.breakdowns.by_month), BTreeMap::from([(YearMonth::of(day(2026, 3, 10)), 1)]));
+    let march = Slice::Month(YearMonth::of(day(2026, 3, 1)));
+    let query = FigureQuery { figure: Figure::Measure(Measure::Activity(ActivityCode::PerspectivePlan)), slice: march };
+    let drill = store.subsidy_drilldown(&lead, pid, day(2026, 4, 30), query).await.unwrap();
+    assert_eq!(drill.participants, vec![participant(900)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_count_a_late_entry_on_the_day_it_happened() {
+    for backend in support::all_backends().await {
+        check_counted_by_effective_date(&backend).await;
+    }
+}

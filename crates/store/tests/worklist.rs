@@ -190,7 +190,8 @@ async fn worklist_without_assessment_after_retention() {
                 &lead,
                 gone,
                 None,
-                CaseCommand::RecordOutflow { outcome: OutflowOutcome::Other, on: registered, note: None },
+                // Not before the assessment of the 3rd: an outflow ends the trajectory.
+                CaseCommand::RecordOutflow { outcome: OutflowOutcome::Other, on: day(2026, 3, 3), note: None },
             )
             .await
             .unwrap();

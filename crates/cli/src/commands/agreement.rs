@@ -94,12 +94,14 @@ pub async fn agreement_cmd<S: PerspectiefService + DirectoryService>(
                         "status": a.status.as_str(),
                         "category": category,
                         "made_in": a.made_in.map(|c| c.to_string()),
+                        "made_on": a.made_on.map(|d| d.to_string()),
                     }))
                 })
                 .collect();
             let cols = [
                 col("id", "col-id"),
                 col("description", "col-description"),
+                col("made_on", "col-made-on"),
                 col("due_on", "col-due"),
                 col("who_acts", "col-who"),
                 term_col("status", "col-status", "status"),

@@ -158,6 +158,7 @@ pub async fn goal_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
                     obj(json!({
                         "id": g.id.to_string(),
                         "description": g.description.as_str(),
+                        "set_on": g.set_on.to_string(),
                         "deadline": g.deadline.to_string(),
                         "status": g.status.as_str(),
                         "overdue": g.is_overdue(today),
@@ -171,6 +172,7 @@ pub async fn goal_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
             let cols = [
                 col("id", "col-id"),
                 col("description", "col-description"),
+                col("set_on", "col-set-on"),
                 col("deadline", "col-deadline"),
                 term_col("status", "col-status", "status"),
                 col("overdue", "col-overdue"),

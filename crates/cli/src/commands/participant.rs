@@ -483,8 +483,13 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
             let rows: Vec<_> = all
                 .iter()
                 .map(|e| {
+                    // The day it happened, and when it was entered if that was another day.
+                    let on = e.change.effective_on(e.at);
+                    let entered_later = perspectief_core::time::amsterdam_date(e.at) != on;
                     obj(json!({
                         "version": e.version,
+                        "on": on.to_string(),
+                        "recorded": entered_later.then(|| local_time(e.at)),
                         "at": local_time(e.at),
                         "late": e.late,
                         "actor": e.actor.to_string(),
@@ -496,7 +501,8 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
                 .collect();
             let cols = [
                 col("version", "col-version"),
-                col("at", "col-at"),
+                col("on", "col-date"),
+                col("recorded", "col-recorded"),
                 col("late", "col-late"),
                 term_col("change", "col-change", "change"),
                 term_col("category", "col-category", "category"),

@@ -68,6 +68,7 @@ pub async fn plan_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
                     obj(json!({
                         "revision": r.number,
                         "direction": r.direction.as_str(),
+                        "drawn_up_on": r.drawn_up_on.to_string(),
                         "drawn_up_at": local_time(r.drawn_up_at),
                         "drawn_up_by": r.drawn_up_by.to_string(),
                         "agreed_on": r.agreed_on.map(|d| d.to_string()),
@@ -79,7 +80,8 @@ pub async fn plan_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
             let cols = [
                 col("revision", "col-revision"),
                 term_col("direction", "col-direction", "direction"),
-                col("drawn_up_at", "col-drawn-up"),
+                col("drawn_up_on", "col-drawn-up-on"),
+                col("drawn_up_at", "col-recorded-at"),
                 col("agreed_on", "col-agreed-on"),
                 col("personal_situation", "col-situation"),
                 col("perspective", "col-perspective"),

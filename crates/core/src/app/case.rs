@@ -44,7 +44,7 @@ pub fn authorise_command(
     entry.action = action;
     entry.category = Some(category);
     entry.basis = Some(decide_command(policy, actor, case, cmd, action, category, today)?);
-    let consent_override = case.consent_override_request(cmd, today);
+    let consent_override = case.consent_override_request(cmd);
     if consent_override.is_some() {
         policy.decide_consent_override(actor).into_result()?;
     }

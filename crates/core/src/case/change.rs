@@ -25,7 +25,7 @@ pub enum CaseChange {
         /// The new one.
         to: UserId,
         /// The day it happened; absent in events recorded before effective dates were kept
-        /// (their day of recording applies).
+        /// (their day of recording applies, see [`CaseChange::effective_on`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         on: Option<NaiveDate>,
     },
@@ -38,7 +38,7 @@ pub enum CaseChange {
         /// Why (explicit changes).
         reason: Option<Text>,
         /// The day it happened; absent in events recorded before effective dates were kept
-        /// (their day of recording applies).
+        /// (their day of recording applies, see [`CaseChange::effective_on`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         on: Option<NaiveDate>,
     },
@@ -86,7 +86,7 @@ pub enum CaseChange {
         /// The steps.
         next_steps: Text,
         /// The day it happened; absent in events recorded before effective dates were kept
-        /// (their day of recording applies).
+        /// (their day of recording applies, see [`CaseChange::effective_on`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         on: Option<NaiveDate>,
     },
@@ -138,7 +138,7 @@ pub enum CaseChange {
         /// When it was recorded.
         at: DateTime<Utc>,
         /// The day it happened; absent in events recorded before effective dates were kept
-        /// (their day of recording applies).
+        /// (their day of recording applies, see [`CaseChange::effective_on`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         on: Option<NaiveDate>,
     },
@@ -348,12 +348,15 @@ impl CaseChange {
 impl CaseChange {
     /// The day the change took effect (its *effective date*), as opposed to the moment it was
     /// `recorded`: the change's own date (a contact's moment as Amsterdam's date, a status's
-    /// `on`, a consent's `given_on`, a judgment's `formed_on`, ...), or, for a change that
-    /// carries none, the Amsterdam date of the recorded moment. An entry made later than its
-    /// effective date is a *late entry* ([`crate::late::LateEntryPolicy`]).
+    /// `on`, a plan's `drawn_up_on`, a goal's `set_on`, a consent's `given_on`, a judgment's
+    /// `formed_on`, ...), or, for a change that carries none, the Amsterdam date of the
+    /// recorded moment. That fallback also serves events stored before these changes carried
+    /// their day. Reports count by this day. An entry made later than its effective date is a
+    /// *late entry* ([`crate::late::LateEntryPolicy`]).
     ///
     /// A planned date (a deadline, a departure date) is not when something happened, so a
-    /// change that only carries one counts from its recording.
+    /// change that only carries one counts from its recording; so do corrections of the
+    /// record itself (the profile, a confidentiality level).
     ///
     /// ```
     /// use chrono::{NaiveDate, TimeZone, Utc};
@@ -367,31 +370,36 @@ impl CaseChange {
     /// ```
     pub fn effective_on(&self, recorded: DateTime<Utc>) -> NaiveDate {
         use crate::time::amsterdam_date;
-        // Events stored before a change carried its day read the day it was recorded.
-        let or_recorded = |on: Option<NaiveDate>| on.unwrap_or_else(|| amsterdam_date(recorded));
+        let or_recorded = |on: &Option<NaiveDate>| on.unwrap_or_else(|| amsterdam_date(recorded));
         match self {
             Self::Registered { registered_on, .. } => *registered_on,
-            Self::ProjectWorkerAssigned { on, .. } => or_recorded(*on),
-            Self::PhaseChanged { on, .. } => or_recorded(*on),
+            Self::ProjectWorkerAssigned { on, .. }
+            | Self::PhaseChanged { on, .. }
+            | Self::GoalStepsUpdated { on, .. }
+            | Self::ReturnExplorationUpdated { on, .. } => or_recorded(on),
             Self::DirectionChanged(change) => change.on,
             Self::ReturnStanceRecorded { on, .. } => *on,
             Self::PlanRevised(revision) => revision.drawn_up_on,
             Self::PlanAgreed { on, .. } => *on,
             Self::GoalSet(goal) => goal.set_on,
             Self::GoalStatusChanged { on, .. } => *on,
-            Self::GoalStepsUpdated { on, .. } => or_recorded(*on),
             Self::ContactLogged { contact, .. } => amsterdam_date(contact.at),
-            Self::AgreementMade { agreement, .. } => or_recorded(agreement.made_on),
+            Self::AgreementMade { agreement, .. } => or_recorded(&agreement.made_on),
+            Self::AgreementSettled { status, .. } => match status {
+                AgreementStatus::Fulfilled(on) | AgreementStatus::NotFulfilled(on) => *on,
+                AgreementStatus::Open => amsterdam_date(recorded),
+            },
             // The proposal is the first step of the referral's history.
-            Self::ReferralProposed(referral) => or_recorded(referral.history.first().map(|step| step.on)),
+            Self::ReferralProposed(referral) => {
+                referral.history.first().map_or_else(|| amsterdam_date(recorded), |step| step.on)
+            }
             Self::ReferralAdvanced { step, .. } => step.on,
             Self::ReturnExplorationStarted(exploration) => exploration.started_on,
-            Self::ReturnExplorationUpdated { at, on, .. } => on.unwrap_or_else(|| amsterdam_date(*at)),
             Self::ObstacleIdentified(obstacle) => obstacle.identified_on,
             Self::ObstacleActedOn { action, .. } => action.on,
-            Self::ReintegrationPlanUpdated(plan) => or_recorded(plan.updated_on),
+            Self::ReintegrationPlanUpdated(plan) => or_recorded(&plan.updated_on),
             Self::DepartureStepRecorded(step) => step.on,
-            Self::ReanChecklistUpdated(checklist) => or_recorded(checklist.updated_on),
+            Self::ReanChecklistUpdated(rean) => or_recorded(&rean.updated_on),
             Self::JudgmentRecorded(judgment) => judgment.formed_on,
             Self::JudgmentCommunicated { communication, .. } => communication.on,
             Self::ConsequencesExplained { on, .. } => *on,
@@ -400,14 +408,8 @@ impl CaseChange {
             Self::ConsentWithdrawn { on, .. } => *on,
             Self::ProgressReportSent(report) => report.sent_on,
             Self::OutflowRecorded(outflow) => outflow.on,
-            Self::AgreementSettled {
-                status: crate::plan::AgreementStatus::Fulfilled(on) | crate::plan::AgreementStatus::NotFulfilled(on),
-                ..
-            } => *on,
-            // Without a day of their own: they took effect when they were recorded (a planned
-            // departure date is not when something happened).
+            // Without a day of their own: they took effect when they were recorded.
             Self::ProfileUpdated { .. }
-            | Self::AgreementSettled { .. }
             | Self::DeparturePlanned { .. }
             | Self::ReportingScheduleSet { .. }
             | Self::ConfidentialitySet { .. } => amsterdam_date(recorded),

@@ -316,16 +316,13 @@ impl Case {
 
     /// The consent override a command would use: `Some` when it sends a referral with an
     /// override reason and no active consent covers the partner and the referral's category on
-    /// `today`, so the referral goes out on the override alone. The adapter then checks that
+    /// the day it is sent (the command's `on`, as [`Case::decide`] checks it), so the referral
+    /// goes out on the override alone. The adapter then checks that
     /// the caller may override ([`crate::access::AccessPolicy::decide_consent_override`]) and
     /// records the request for review, in the same transaction as the event. `None` for every
     /// other command, and when the command would fail anyway (unknown referral, criminal
     /// history), or needs no override (a consent covers it).
-    pub fn consent_override_request(
-        &self,
-        cmd: &CaseCommand,
-        today: NaiveDate,
-    ) -> Option<crate::privacy::ConsentOverrideRequest> {
+    pub fn consent_override_request(&self, cmd: &CaseCommand) -> Option<crate::privacy::ConsentOverrideRequest> {
         if let CaseCommand::RecordJudgmentCommunicated { judgment, to, on, consent_override: Some(reason) } = cmd {
             self.judgment(*judgment)?;
             return match self.communication_share_basis(*to, *on, Some(reason)) {
@@ -344,14 +341,15 @@ impl Case {
                 _ => None,
             };
         }
-        let CaseCommand::AdvanceReferral { referral, to: ReferralStatus::Sent, consent_override: Some(reason), .. } =
-            cmd
+        let CaseCommand::AdvanceReferral {
+            referral, to: ReferralStatus::Sent, on, consent_override: Some(reason), ..
+        } = cmd
         else {
             return None;
         };
         let r = self.referrals.get(referral)?;
         let category = r.domain.category();
-        match crate::privacy::share_basis(&self.consents, r.partner, category, today, Some(reason)) {
+        match crate::privacy::share_basis(&self.consents, r.partner, category, *on, Some(reason)) {
             Ok(crate::privacy::ShareBasis::Override { reason }) => Some(crate::privacy::ConsentOverrideRequest {
                 referral: Some(*referral),
                 judgment: None,

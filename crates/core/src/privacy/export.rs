@@ -103,6 +103,17 @@ pub struct ConsentDisclosures {
     pub received: Vec<Disclosure>,
 }
 
+/// When a change of the case file happened and when it was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDates {
+    /// The change's version.
+    pub version: u64,
+    /// The day it took effect ([`crate::case::CaseChange::effective_on`]).
+    pub effective_on: NaiveDate,
+    /// The moment it was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
 /// What the store holds, handed to [`ParticipantExport::assemble`]. Everything may be passed
 /// unfiltered: the core keeps only what is about the person.
 #[derive(Debug, Clone)]
@@ -142,6 +153,10 @@ pub struct ParticipantExport {
     pub case: Case,
     /// Every change of the case file, oldest first (who did what, when).
     pub events: Vec<CaseEvent>,
+    /// For each change of `events`, in the same order: the day it took effect beside the
+    /// moment it was recorded (a talk of Monday entered on Friday).
+    #[serde(default)]
+    pub event_dates: Vec<EventDates>,
     /// The information sessions the person is registered as attending, by date.
     pub sessions: Vec<AttendedSession>,
     /// Every registration and removal of the person's attendance, oldest first (a removed
@@ -189,6 +204,10 @@ impl ParticipantExport {
         break_glass.sort_by_key(|b| (b.at, b.id));
         events.retain(|e| e.participant == participant);
         events.sort_by_key(|e| e.version);
+        let event_dates = events
+            .iter()
+            .map(|e| EventDates { version: e.version, effective_on: e.change.effective_on(e.at), recorded_at: e.at })
+            .collect();
         let mut sessions: Vec<AttendedSession> =
             sessions.iter().filter(|s| s.attendees().contains(&participant)).map(AttendedSession::of).collect();
         sessions.sort_by_key(|s| (s.date, s.session));
@@ -226,6 +245,7 @@ impl ParticipantExport {
             generated_by,
             case,
             events,
+            event_dates,
             sessions,
             session_history,
             meetings,
@@ -271,13 +291,15 @@ impl ParticipantExport {
         if self.events.is_empty() {
             h.push_str("<p>None.</p>\n");
         } else {
-            h.push_str("<table><tr><th>version</th><th>when (UTC)</th><th>by user</th><th>what</th><th>category</th><th>activities</th><th>details</th></tr>\n");
+            h.push_str("<table><tr><th>version</th><th>happened on</th><th>recorded (UTC)</th><th>by user</th><th>what</th><th>category</th><th>activities</th><th>details</th></tr>\n");
             for e in &self.events {
+                let happened = e.change.effective_on(e.at);
                 let activities: Vec<String> = e.change.activities().iter().map(to_text).collect();
                 let _ = write!(
                     h,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>",
                     e.version,
+                    happened,
                     esc(&instant(e.at)),
                     esc(&e.actor.to_string()),
                     esc(&humanise(e.change.kind())),

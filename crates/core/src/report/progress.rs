@@ -250,7 +250,7 @@ impl ProgressReport {
             revision: r.number,
             direction: r.direction,
             perspective: r.perspective.to_string(),
-            drawn_up_on: amsterdam_date(r.drawn_up_at),
+            drawn_up_on: r.drawn_up_on,
             agreed_on: r.agreed_on,
         });
         let goals = view

@@ -684,7 +684,7 @@ impl ProgressReport {
             .map(|r| {
                 vec![
                     format!("{} t/m {}", r.period_from, r.period_to),
-                    crate::time::amsterdam_date(r.sent_at).to_string(),
+                    r.sent_on.to_string(),
                     organisation(r.sent_to, names),
                 ]
             })

@@ -442,12 +442,12 @@ async fn save_case_event<C: ConnectionTrait>(
         effective_on,
         days_late,
     });
-    // The day an activity counts on: a contact counts on the day it took place, a
-    // self-reliance assessment on the day it was made.
-    let (on, contact_id) = match &e.change {
-        CaseChange::ContactLogged { contact, .. } => (amsterdam_date(contact.at), Some(contact.id.to_string())),
-        CaseChange::SelfRelianceAssessed(a) => (a.assessed_on, None),
-        _ => (amsterdam_date(e.at), None),
+    // The day an activity counts on: the day it took effect (a contact on the day it took
+    // place, a plan on the day it was drawn up), not the day it was entered.
+    let on = e.change.effective_on(e.at);
+    let contact_id = match &e.change {
+        CaseChange::ContactLogged { contact, .. } => Some(contact.id.to_string()),
+        _ => None,
     };
     let codes = e.change.activities();
     for code in &codes {

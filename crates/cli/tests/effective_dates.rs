@@ -1,0 +1,72 @@
+//! Recording a week of work afterwards: `--on` and `--at` date what happened, the lists and the
+//! history show that day (and when it was recorded), and refusals name the flag that was given.
+
+use chrono::{Days, Months, Utc};
+use serde_json::Value;
+
+use crate::support::{Install, talk};
+
+fn row<'a>(rows: &'a Value, change: &str) -> &'a Value {
+    rows.as_array().unwrap().iter().find(|r| r["change"] == change).unwrap_or_else(|| panic!("no {change} in {rows}"))
+}
+
+#[test]
+fn yesterdays_talk_and_a_plan_drawn_up_last_month_are_dated_so() {
+    let today = perspectief_core::time::amsterdam_date(Utc::now());
+    let yesterday = today - Days::new(1);
+    let last_month = today - Months::new(1);
+    let i = Install::new();
+    let v = i.json(&["participant", "register", "--given-names", "Testpersoon", "--registered-on=-2m"]);
+    let p = v["participant"].as_str().unwrap().to_owned();
+
+    i.json(&talk(&p, &["--summary", "Gesprek van gisteren.", "--at", "gisteren"]));
+    i.json(&["plan", "revise", &p, "--situation", "Situatie.", "--perspective", "Perspectief.", "--on=-1m"]);
+    let plan = i.json(&["plan", "show", &p]);
+    assert_eq!(plan[0]["drawn_up_on"], last_month.to_string());
+
+    let history = i.json(&["participant", "history", &p]);
+    let talk = row(&history, "contact_logged");
+    assert_eq!(talk["on"], yesterday.to_string());
+    assert!(talk["recorded"].as_str().is_some_and(|r| r.starts_with(&today.to_string())), "{talk}");
+    assert_eq!(row(&history, "plan_revised")["on"], last_month.to_string());
+    let registered = row(&history, "registered");
+    assert_eq!(registered["on"], (today - Months::new(2)).to_string());
+    assert!(registered["recorded"].is_string(), "registered today, dated two months ago: {registered}");
+
+    // Agreed before it was drawn up: refused, naming the flag.
+    let day_before = (last_month - Days::new(1)).to_string();
+    let out = i.cmd().args(["plan", "agree", &p, "--on", &day_before]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--on"), "{}", String::from_utf8_lossy(&out.stderr));
+    i.json(&["plan", "agree", &p, "--on", &last_month.to_string()]);
+
+    // A goal set last month with a deadline that has passed since.
+    let deadline = (last_month + Days::new(7)).to_string();
+    let v = i.json(&["goal", "add", &p, "--description", "Documenten verzamelen", "--deadline", &deadline, "--on=-1m"]);
+    assert_eq!(v["changed"], true);
+    assert_eq!(i.json(&["goal", "list", &p])[0]["set_on"], last_month.to_string());
+}
+
+#[test]
+fn a_departure_recorded_afterwards_and_an_outflow_before_a_later_fact() {
+    let i = Install::new();
+    let v = i.json(&["participant", "register", "--given-names", "Testpersoon", "--registered-on=-2m"]);
+    let p = v["participant"].as_str().unwrap().to_owned();
+    i.json(&talk(&p, &["--summary", "Oriëntatie.", "--at=-1m", "--activity", "5.2.a(1)"]));
+    i.json(&["return", "stance", &p, "--stance", "decided", "--on=-1m"]);
+    // Planned for a day that has passed: it was recorded afterwards.
+    i.json(&["return", "departure", &p, "--date=-3", "--schiphol"]);
+    // Not before the trajectory started: the error names the flag given, --date.
+    let out = i.cmd().args(["return", "departure", &p, "--date=-3m"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--date") && !err.contains("--on"), "{err}");
+
+    // A judgment of last week; an outflow dated before it contradicts it, and says so.
+    i.json(&["return", "judgment", &p, "--verdict", "return_realistic", "--reasoning", "Onderbouwing.", "--on=-7"]);
+    let out = i.cmd().args(["outflow", "record", &p, "--outcome", "new_asylum_application", "--on=-14"]).output();
+    let out = out.unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--on") && err.contains("oordeel vastgelegd"), "{err}");
+}

@@ -254,6 +254,7 @@ pub fn canonical(h: &str) -> &str {
         "inschrijfdatum" | "ingeschreven" => "registered_on",
         "projectmedewerker" => "project_worker",
         "deelnemer" => "participant",
+        "nummer" | "deelnemersnummer" | "eigen_nummer" => "number",
         "moment" | "datum" | "wanneer" => "at",
         "soort" => "kind",
         "locatie" | "plaats" => "location",

@@ -28,6 +28,10 @@ use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCmd {
+    /// Hele dossiers uit een map met één CSV-bestand per soort (participants, plans, goals,
+    /// agreements, contacts, referrals, consents, return, outflows; zie docs/import.md), op het
+    /// eigen deelnemersnummer; alles of niets (alleen lokaal)
+    History(super::history::HistoryArgs),
     /// Deelnemers: given_names, family_name, date_of_birth, country_of_origin, nationalities, languages, v_number, lvv_location, registered_on
     Participants(ImportArgs),
     /// Contactmomenten: participant, at, kind, location, activities, summary, category, duration_minutes
@@ -53,7 +57,7 @@ pub struct ImportArgs {
     pub encoding: Option<Encoding>,
 }
 
-fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
+pub fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
     s.parse().map_err(|_| t!("import-encoding-unknown", value = s))
 }
 
@@ -91,7 +95,12 @@ struct Problem {
 
 /// The words for a problem the checks found.
 fn render(p: import_csv::Problem) -> Problem {
-    let problem = match p.issue {
+    Problem { row: p.row, column: p.column, problem: render_issue(p.issue) }
+}
+
+/// What is wrong, in the user's language.
+pub fn render_issue(issue: Issue) -> String {
+    match issue {
         Issue::UnknownColumn { known } => t!("import-unknown-column", known = known.join(", ")),
         Issue::MissingColumn => t!("import-missing-column"),
         Issue::DuplicateColumn => t!("import-duplicate-column"),
@@ -101,8 +110,7 @@ fn render(p: import_csv::Problem) -> Problem {
         Issue::Violation { code, message } => violation_text(code.code(), &message),
         Issue::Refused(e) => crate::exit::from_domain(e).message,
         Issue::Text(text) => text,
-    };
-    Problem { row: p.row, column: p.column, problem }
+    }
 }
 
 fn render_all(problems: Vec<import_csv::Problem>) -> Vec<Problem> {

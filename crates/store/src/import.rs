@@ -98,6 +98,25 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// The keys among `keys` that are stored.
+async fn found_keys<C: sea_orm::ConnectionTrait>(c: &C, keys: &[String]) -> Result<Vec<String>, DomainError> {
+    let mut found = Vec::new();
+    for chunk in keys.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let rows = sql::all(
+            c,
+            &format!("SELECT row_key FROM imported_rows WHERE row_key IN ({})", placeholders.join(", ")),
+            chunk.iter().map(|k| k.clone().into()).collect::<Vec<sea_orm::Value>>(),
+        )
+        .await
+        .map_err(db)?;
+        for r in &rows {
+            found.push(get::<String>(r, "row_key").map_err(db)?);
+        }
+    }
+    Ok(found)
+}
+
 impl Store {
     /// The foundation's own participant numbers recorded by earlier imports, with their
     /// participants (for a caller who may search the participant directory; logged).
@@ -126,6 +145,17 @@ impl Store {
         .await
     }
 
+    /// Which of these row keys were imported before (for a caller who may search the
+    /// participant directory; logged). The import checks again in its own transaction.
+    pub async fn imported_before(&self, caller: &Caller, keys: Vec<String>) -> Result<Vec<String>, DomainError> {
+        let entry = self.entry(caller, Action::Search, "imported_rows");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Search, &Resource::ParticipantDirectory)?;
+            Ok((found_keys(&self.inner.reader, &keys).await?, basis))
+        })
+        .await
+    }
+
     /// Import whole histories in one transaction (see the module's documentation).
     pub async fn import_history(&self, caller: &Caller, import: HistoryImport) -> Result<ImportSummary, ImportError> {
         let entry = self.entry(caller, Action::Create, "import_history");
@@ -137,20 +167,8 @@ impl Store {
         let work: Work = Box::new(move |txn, _entry| {
             Box::pin(async move {
                 // The keys first: a second import of the same rows is refused before any step.
-                let mut duplicates = Vec::new();
-                for chunk in import.rows.chunks(500) {
-                    let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-                    let found = sql::all(
-                        txn,
-                        &format!("SELECT row_key FROM imported_rows WHERE row_key IN ({})", placeholders.join(", ")),
-                        chunk.iter().map(|r| r.key.clone().into()).collect::<Vec<sea_orm::Value>>(),
-                    )
-                    .await
-                    .map_err(db)?;
-                    for r in &found {
-                        duplicates.push(get::<String>(r, "row_key").map_err(db)?);
-                    }
-                }
+                let all: Vec<String> = import.rows.iter().map(|r| r.key.clone()).collect();
+                let duplicates = found_keys(txn, &all).await?;
                 if !duplicates.is_empty() {
                     let first = duplicates[0].clone();
                     lock(&seen).duplicates = duplicates;

@@ -119,17 +119,9 @@ impl Kind {
             ],
             Kind::Consents => &[NUMBER, "given_on", "organisation", "categories", "purpose", "withdrawn_on"],
             Kind::Referrals => &[NUMBER, "referral", "on", "status", "partner", "domain", "reason", "note"],
-            Kind::Contacts => &[
-                NUMBER,
-                "at",
-                "kind",
-                "location",
-                "activities",
-                "summary",
-                "category",
-                "duration_minutes",
-                "partner",
-            ],
+            Kind::Contacts => {
+                &[NUMBER, "at", "kind", "location", "activities", "summary", "category", "duration_minutes", "partner"]
+            }
             Kind::Agreements => {
                 &[NUMBER, "made_on", "description", "due_on", "who_acts", "category", "fulfilled", "settled_on"]
             }
@@ -198,9 +190,14 @@ struct Origin {
 enum Step {
     Ready(CaseCommand),
     /// The participant agrees to the plan revision drawn up last.
-    AgreeLatestPlan { on: NaiveDate },
+    AgreeLatestPlan {
+        on: NaiveDate,
+    },
     /// The first exploration row starts the exploration, the later ones update it.
-    Explore { on: NaiveDate, findings: ExplorationFindings },
+    Explore {
+        on: NaiveDate,
+        findings: ExplorationFindings,
+    },
 }
 
 struct Planned {
@@ -322,12 +319,7 @@ fn new_uuid() -> uuid::Uuid {
 }
 
 /// The steps of one row of a record file (not participants), each with its effective date.
-fn row_steps(
-    kind: Kind,
-    number: &str,
-    cells: &mut Cells<'_>,
-    refs: &mut References,
-) -> Option<Vec<(NaiveDate, Step)>> {
+fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut References) -> Option<Vec<(NaiveDate, Step)>> {
     let ready = |date: NaiveDate, cmd: CaseCommand| (date, Step::Ready(cmd));
     match kind {
         Kind::Participants => Some(Vec::new()),
@@ -424,7 +416,9 @@ fn row_steps(
             }
         }
         Kind::Contacts => {
-            let at = cells.required("at").and_then(|v| parse_instant(&iso_day_time(v)).map_err(|e| cells.problem("at", e)).ok());
+            let at = cells
+                .required("at")
+                .and_then(|v| parse_instant(&iso_day_time(v)).map_err(|e| cells.problem("at", e)).ok());
             let kind = cells.value("kind");
             let category = match cells.get("category") {
                 None => Some(DataCategory::Guidance),
@@ -736,6 +730,31 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
         .collect();
 
     let caller = &ctx.caller;
+    // Every row's key; the rows imported before are named and not checked further.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut row_keys: BTreeMap<(usize, usize), String> = BTreeMap::new();
+    for &fi in &readable {
+        let file = &files[fi];
+        for (i, record) in file.sheet.rows.iter().enumerate() {
+            let c = cells(&file.sheet.headers, record);
+            let number = c.get(NUMBER).copied().unwrap_or_default();
+            row_keys.insert((fi, i + 2), row_key(file.kind, number, &c, &mut seen));
+        }
+    }
+    let before: BTreeSet<String> = store
+        .imported_before(caller, row_keys.values().cloned().collect())
+        .await
+        .map_err(crate::exit::from_domain)?
+        .into_iter()
+        .collect();
+    let mut skipped = misshapen;
+    for ((fi, row), key) in &row_keys {
+        if before.contains(key) {
+            problems.push(at(&files[*fi], *row, "", t!("import-row-imported-before")));
+            skipped.insert((*fi, *row));
+        }
+    }
+    let misshapen = skipped;
     let known: BTreeMap<String, ParticipantId> =
         store.participant_numbers(caller).await.map_err(crate::exit::from_domain)?.into_iter().collect();
     let directory = ctx.directory(store).await?;
@@ -744,7 +763,6 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
     // The participants file: new participants by number.
     let mut registrations: BTreeMap<String, (Origin, RegisterParticipant)> = BTreeMap::new();
     let mut keys: Vec<(Origin, RowKey)> = Vec::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     if let Some(&fi) = readable.iter().find(|&&i| files[i].kind == Kind::Participants) {
         let file = &files[fi];
         let number_column = file.sheet.headers.iter().position(|h| import_csv::canonical(h) == NUMBER);
@@ -776,6 +794,9 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
                     }
                 }
                 for (row, cmd) in checked.valid {
+                    if misshapen.contains(&(fi, row)) {
+                        continue;
+                    }
                     let record = &file.sheet.rows[row - 2];
                     let c = cells(&file.sheet.headers, record);
                     let Some(number) = c.get(NUMBER).map(|s| (*s).to_owned()) else {
@@ -791,7 +812,7 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
                         continue;
                     }
                     let origin = Origin { file: fi, row };
-                    let key = row_key(Kind::Participants, &number, &c, &mut seen);
+                    let key = row_keys.get(&(fi, row)).cloned().unwrap_or_default();
                     keys.push((origin, RowKey { key, kind: "participants".to_owned(), participant: Some(cmd.id) }));
                     registrations.insert(number, (origin, cmd));
                 }
@@ -828,8 +849,11 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
             }
             if let (Some(steps), Some(participant)) = (steps, participant) {
                 let origin = Origin { file: fi, row };
-                let key = row_key(file.kind, &number, &c, &mut seen);
-                keys.push((origin, RowKey { key, kind: file.kind.as_str().to_owned(), participant: Some(participant) }));
+                let key = row_keys.get(&(fi, row)).cloned().unwrap_or_default();
+                keys.push((
+                    origin,
+                    RowKey { key, kind: file.kind.as_str().to_owned(), participant: Some(participant) },
+                ));
                 for (date, step) in steps {
                     planned.push(Planned { number: number.clone(), date, kind: file.kind, origin, step });
                 }
@@ -839,9 +863,7 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
 
     // Every participant's steps in effective-date order, on a copy of the case: the core's
     // rules, as the store will apply them.
-    planned.sort_by(|a, b| {
-        (&a.number, a.date, a.kind, a.origin.row).cmp(&(&b.number, b.date, b.kind, b.origin.row))
-    });
+    planned.sort_by(|a, b| (&a.number, a.date, a.kind, a.origin.row).cmp(&(&b.number, b.date, b.kind, b.origin.row)));
     let mut cases: BTreeMap<String, Case> = BTreeMap::new();
     for (number, (origin, cmd)) in &registrations {
         match Case::register(cmd.clone(), &context) {
@@ -972,7 +994,8 @@ fn refuse(ctx: &Ctx, problems: Vec<Problem>) -> Result<()> {
     let mut text = t!("import-problems", count = problems.len());
     text.push('\n');
     for p in &problems {
-        let column = if p.column.is_empty() { String::new() } else { format!(", {} {}", t!("import-column"), p.column) };
+        let column =
+            if p.column.is_empty() { String::new() } else { format!(", {} {}", t!("import-column"), p.column) };
         text.push_str(&format!("  {}, {} {}{column}: {}\n", p.file, t!("import-row"), p.row, p.problem));
     }
     if ctx.format == crate::cli::OutputFormat::Json {
@@ -984,8 +1007,7 @@ fn refuse(ctx: &Ctx, problems: Vec<Problem>) -> Result<()> {
                 .collect::<Vec<_>>(),
         });
         output::print(&format!("{value}\n"))?;
-    } else {
-        output::note(text.trim_end());
     }
+    output::note(text.trim_end());
     Err(Failure::new(VALIDATION, t!("import-history-refused")))
 }

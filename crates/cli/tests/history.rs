@@ -1,0 +1,146 @@
+//! `import history`: whole case histories from one CSV file per record kind, all or nothing,
+//! refused a second time, and atomic when the process is killed.
+
+use std::path::Path;
+
+use crate::support::{Install, stderr};
+
+/// A small history of two participants, in the foundation's own numbers (dates relative to
+/// today, as the rules measure some of them from today until every command carries its date).
+fn write_history(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let files: [(&str, &str); 8] = [
+        (
+            "deelnemers.csv",
+            "nummer;voornamen;achternaam;geboortedatum;land_van_herkomst;talen;inschrijfdatum\n\
+             D-001;Amina;Testpersoon;17-05-1990;ER;ti|en;-90\n\
+             D-002;Yonas;Voorbeeld;1985;ET;am;-60\n",
+        ),
+        (
+            "contacts.csv",
+            "number,at,kind,activities,summary\n\
+             D-001,-80,individual_talk,5.2.a(2),Kennismaking\n\
+             D-001,-40,phone,5.2.a(2),Afspraak gemaakt\n\
+             D-002,-50,individual_talk,5.2.a(2),Kennismaking\n\
+             D-002,-50,individual_talk,5.2.a(2),Kennismaking\n",
+        ),
+        (
+            "plans.csv",
+            "number,drawn_up_on,personal_situation,perspective,agreed_on\n\
+             D-001,vandaag,Woont in de LVV,Onderzoek naar een nieuwe procedure,vandaag\n",
+        ),
+        (
+            "goals.csv",
+            "number,set_on,description,responsible,deadline\nD-001,vandaag,Documenten verzamelen,participant,+30\n",
+        ),
+        (
+            "consents.csv",
+            "number,given_on,organisation,categories,purpose\nD-001,-30,IOM,return,Verkenning van terugkeer\n",
+        ),
+        (
+            "referrals.csv",
+            "number,referral,on,status,partner,domain,reason\n\
+             D-001,v1,vandaag,proposed,IOM,return,Informatie over terugkeer\n\
+             D-001,v1,vandaag,sent,,,\n",
+        ),
+        (
+            "return.csv",
+            "number,record,on,value,reference,text,motivation\n\
+             D-001,stance,-25,decided,,Wil informatie,\n\
+             D-001,exploration,-24,,,,Wil familie terugzien\n\
+             D-001,obstacle,-24,missing_documents,b1,Geen paspoort,\n\
+             D-001,obstacle_action,-10,being_addressed,b1,Ambassade gebeld,\n",
+        ),
+        (
+            "agreements.csv",
+            "number,made_on,description,due_on,who_acts\nD-002,vandaag,Paspoort meenemen,+14,participant\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+fn participant_id(install: &Install, name: &str) -> String {
+    let list = install.json(&["participant", "list"]);
+    list.as_array().unwrap().iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{name}: {list}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn a_whole_history_imports_all_at_once_and_not_a_second_time() {
+    let install = Install::new();
+    install.chain();
+    let dir = install.dir.path().join("migratie");
+    write_history(&dir);
+    let dry = install.json(&["import", "history", dir.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(dry["rows"], 16, "{dry}");
+    assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0, "a dry run writes nothing");
+
+    let v = install.json(&["import", "history", dir.to_str().unwrap()]);
+    assert_eq!(v["participants"], 2, "{v}");
+    assert_eq!(v["imported"], 16, "{v}");
+    let amina = participant_id(&install, "Amina Testpersoon");
+    let yonas = participant_id(&install, "Yonas Voorbeeld");
+    assert_eq!(install.json(&["contact", "list", &amina]).as_array().unwrap().len(), 2);
+    assert_eq!(install.json(&["contact", "list", &yonas]).as_array().unwrap().len(), 2, "identical rows both count");
+    let case = install.json(&["participant", "show", &amina]).to_string();
+    for expected in ["Documenten verzamelen", "1990-05-17", "decided", "Geen paspoort"] {
+        assert!(case.contains(expected), "{expected}: {case}");
+    }
+    let referrals = install.json(&["referral", "list", &amina]).to_string();
+    assert!(referrals.contains("sent"), "{referrals}");
+    // Every step is on record, each under its own operation.
+    let auditor = install.add_user("Auditor Test", "auditor");
+    let audit = install.json(&["--as", &auditor, "audit", "log", "--participant", &amina]).to_string();
+    assert!(audit.contains("register_participant") && audit.contains("log_contact"), "{audit}");
+
+    // The same files again: refused, naming the rows, nothing added.
+    let out = install.cmd().args(["import", "history"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("contacts.csv, rij 2") && err.contains("al eerder geïmporteerd"), "{err}");
+    assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 2);
+    assert_eq!(install.json(&["contact", "list", &amina]).as_array().unwrap().len(), 2);
+
+    // A later file set names the same participants by their numbers.
+    let later = install.dir.path().join("later");
+    std::fs::create_dir_all(&later).unwrap();
+    std::fs::write(
+        later.join("contacten.csv"),
+        "nummer;at;kind;activities;summary\nD-002;-5;phone;5.2.a(2);Nagebeld\n",
+    )
+    .unwrap();
+    let v = install.json(&["import", "history", later.to_str().unwrap()]);
+    assert_eq!(v["imported"], 1, "{v}");
+    assert_eq!(install.json(&["contact", "list", &yonas]).as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn every_problem_in_every_file_is_named_and_nothing_is_imported() {
+    let install = Install::new();
+    install.chain();
+    let dir = install.dir.path().join("fout");
+    write_history(&dir);
+    std::fs::write(
+        dir.join("contacts.csv"),
+        "number,at,kind,activities,summary\n\
+         D-001,-80,individual_talk,5.2.a(2),Kennismaking\n\
+         D-009,-40,phone,5.2.a(2),Onbekend nummer\n\
+         D-002,gisteravond,phone,5.2.a(2),Geen datum\n\
+         D-002,-100,phone,5.2.a(2),Voor de inschrijving\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("outflows.csv"), "number,on,outcome\nD-001,-1,vertrokken\n").unwrap();
+    let out = install.cmd().args(["--lang", "en", "import", "history"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("contacts.csv, row 3, column number: no participant with number 'D-009'"), "{err}");
+    assert!(err.contains("contacts.csv, row 4, column at:"), "{err}");
+    assert!(err.contains("contacts.csv, row 5"), "the core's rule, by row: {err}");
+    assert!(err.contains("outflows.csv, row 2, column outcome"), "{err}");
+    assert!(!err.contains("row 2, column at"), "{err}");
+    assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0, "nothing imported");
+}

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{Install, stderr};
+use crate::support::{Install, bare_std, stderr};
 
 /// A small history of two participants, in the foundation's own numbers (dates relative to
 /// today, as the rules measure some of them from today until every command carries its date).
@@ -143,4 +143,72 @@ fn every_problem_in_every_file_is_named_and_nothing_is_imported() {
     assert!(err.contains("outflows.csv, row 2, column outcome"), "{err}");
     assert!(!err.contains("row 2, column at"), "{err}");
     assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0, "nothing imported");
+}
+
+/// A history large enough that its one transaction spills pages into the write-ahead log
+/// well before it commits.
+fn write_large_history(dir: &Path, participants: usize, contacts: usize) {
+    use std::fmt::Write as _;
+    std::fs::create_dir_all(dir).unwrap();
+    let mut p = String::from("number,given_names,family_name,registered_on\n");
+    let mut c = String::from("number,at,kind,activities,summary\n");
+    for i in 0..participants {
+        writeln!(p, "N{i:04},Synth{i},Testpersoon,-200").unwrap();
+        for d in 0..contacts {
+            writeln!(c, "N{i:04},-{},individual_talk,5.2.a(2),Gesprek {d}", 150 - d).unwrap();
+        }
+    }
+    std::fs::write(dir.join("participants.csv"), p).unwrap();
+    std::fs::write(dir.join("contacts.csv"), c).unwrap();
+}
+
+fn wal_size(install: &Install) -> u64 {
+    std::fs::metadata(install.dir.path().join("perspectief.db-wal")).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Start the import and send `signal` once the import's transaction is visibly writing (the
+/// write-ahead log grew by 2 MB): returns whether it was still running then.
+fn interrupt_import(install: &Install, dir: &Path, signal: &str) -> bool {
+    let start = wal_size(install);
+    let mut child = bare_std()
+        .env("PERSPECTIEF_CONFIG", install.config())
+        .env("PERSPECTIEF_DATABASE_URL", install.database())
+        .args(["import", "history"])
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        if wal_size(install) > start + 2 * 1024 * 1024 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the import did not start writing");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let status =
+        std::process::Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(!exit.success(), "the import was stopped by {signal}");
+    true
+}
+
+#[test]
+fn an_import_killed_or_interrupted_mid_transaction_leaves_nothing_and_can_be_run_again() {
+    let install = Install::new();
+    let dir = install.dir.path().join("groot");
+    write_large_history(&dir, 300, 20);
+    for signal in ["KILL", "INT"] {
+        assert!(interrupt_import(&install, &dir, signal), "the import ended before {signal} reached it");
+        // Nothing of it: no participant, no number, no row key (the next run is not refused).
+        assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0, "after {signal}");
+    }
+    let v = install.json(&["import", "history", dir.to_str().unwrap()]);
+    assert_eq!(v["participants"], 300, "{v}");
+    assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 300);
 }

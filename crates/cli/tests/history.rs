@@ -212,3 +212,43 @@ fn an_import_killed_or_interrupted_mid_transaction_leaves_nothing_and_can_be_run
     assert_eq!(v["participants"], 300, "{v}");
     assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 300);
 }
+
+#[test]
+fn contact_log_with_its_own_id_sent_again_records_one_contact() {
+    let install = Install::new();
+    let p = install.json(&["participant", "register", "--given-names", "Amina", "--registered-on=-30"]);
+    let p = p["participant"].as_str().or(p["id"].as_str()).unwrap().to_owned();
+    let id = "01890a5d-ac96-774b-bcce-b302099a8057";
+    let args = [
+        "contact",
+        "log",
+        &p,
+        "--id",
+        id,
+        "--kind",
+        "individual_talk",
+        "--activity",
+        "5.2.a(2)",
+        "--summary",
+        "Gesprek (synthetisch)",
+        "--at",
+        "gisteren",
+        "--agreement",
+        "Paspoort meenemen@+7",
+    ];
+    let first = install.json(&args);
+    assert_eq!(first["changed"], true, "{first}");
+    assert_eq!(first["contact"], id, "{first}");
+    // The same command again (a script run twice, a retry): the same ids, nothing new.
+    let again = install.json(&args);
+    assert_eq!(again["changed"], false, "{again}");
+    assert_eq!(again["version"], first["version"]);
+    assert_eq!(install.json(&["contact", "list", &p]).as_array().unwrap().len(), 1);
+    assert_eq!(install.json(&["agreement", "list", &p]).as_array().unwrap().len(), 1);
+    // The same id for something else is refused, naming the flag.
+    let mut other = args.to_vec();
+    other[10] = "Een ander gesprek (synthetisch)";
+    let out = install.cmd().args(&other).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--id"), "{}", stderr(&out));
+}

@@ -24,6 +24,10 @@ use crate::t;
 
 #[derive(Debug, Args, Default)]
 pub struct ContactArgs {
+    /// Het id van het contactmoment (een UUID), gekozen door wie het vastlegt: dezelfde
+    /// opdracht nog eens (bijv. na een verbroken verbinding) maakt dan geen tweede
+    #[arg(long, value_name = "UUID")]
+    pub id: Option<String>,
     /// Soort contact
     #[arg(long, value_parser = choice!(ContactKind, ["individual_talk", "phone", "group_session", "chain_meeting", "partner_contact", "shelter_visit", "accompaniment", "monitoring"]))]
     pub kind: Option<ContactKind>,
@@ -62,12 +66,8 @@ pub enum ContactCmd {
     #[command(visible_alias = "vastleggen")]
     Log {
         participant: String,
-        /// Het id van het contactmoment (een UUID), gekozen door wie het vastlegt: dezelfde
-        /// opdracht nog eens (bijv. na een verbroken verbinding) maakt dan geen tweede
-        #[arg(long, value_name = "UUID")]
-        id: Option<String>,
         #[command(flatten)]
-        contact: ContactArgs,
+        contact: Box<ContactArgs>,
         #[command(flatten)]
         expect: Expect,
     },
@@ -164,12 +164,14 @@ fn agreement_id(contact: ContactId, index: usize) -> AgreementId {
 
 pub async fn contact_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: ContactCmd) -> Result<()> {
     match cmd {
-        ContactCmd::Log { participant, id, contact, expect } => {
-            let chosen = id
+        ContactCmd::Log { participant, mut contact, expect } => {
+            let chosen = contact
+                .id
+                .take()
                 .map(|v| ContactId::parse(v.trim()).map_err(|_| Failure::field("--id", t!("violation-not_an_id"))))
                 .transpose()?;
             let case = load(svc, ctx, &participant).await?;
-            let input = contact_input(svc, ctx, contact).await?;
+            let input = contact_input(svc, ctx, *contact).await?;
             let (id, cmd) = contact_command_with(input, chosen)?;
             let explicit = expect.version;
             let written = match write(svc, ctx, &case, expect, cmd.clone()).await {

@@ -757,7 +757,7 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
     let misshapen = skipped;
     let known: BTreeMap<String, ParticipantId> =
         store.participant_numbers(caller).await.map_err(crate::exit::from_domain)?.into_iter().collect();
-    let directory = ctx.directory(store).await?;
+    let directory = &ctx.directory(store).await?;
     let context = CommandContext::at(ctx.me(), now());
 
     // The participants file: new participants by number.
@@ -839,7 +839,7 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
             let c = cells(&file.sheet.headers, record);
             let number = c.get(NUMBER).map(|s| (*s).to_owned()).unwrap_or_default();
             let participant = participant_of(&number);
-            let mut row_cells = Cells { c: c.clone(), problems: Vec::new(), directory: &directory, ctx };
+            let mut row_cells = Cells { c: c.clone(), problems: Vec::new(), directory, ctx };
             if participant.is_none() {
                 row_cells.problem(NUMBER, t!("import-unknown-number", value = number.clone()));
             }

@@ -259,6 +259,7 @@ pub fn zrm_trend(assessments: &[ZrmAssessment]) -> BTreeMap<ZrmDomain, i8> {
 
 /// The record that a progress report (5.2.e) was sent to the municipal case manager.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredProgressReport")]
 pub struct ProgressReportRecord {
     /// Id.
     pub id: ReportId,
@@ -266,12 +267,42 @@ pub struct ProgressReportRecord {
     pub period_from: NaiveDate,
     /// Last day covered.
     pub period_to: NaiveDate,
-    /// When it was sent.
+    /// The day it was sent (its effective date).
+    pub sent_on: NaiveDate,
+    /// When it was recorded.
     pub sent_at: DateTime<Utc>,
     /// To which organisation (the municipality).
     pub sent_to: OrganisationId,
     /// Who sent it.
     pub sent_by: UserId,
+}
+
+/// A progress report as stored: records from before effective dates lack `sent_on`, and their
+/// day of recording (in Amsterdam) stands in for it.
+#[derive(Deserialize)]
+struct StoredProgressReport {
+    id: ReportId,
+    period_from: NaiveDate,
+    period_to: NaiveDate,
+    #[serde(default)]
+    sent_on: Option<NaiveDate>,
+    sent_at: DateTime<Utc>,
+    sent_to: OrganisationId,
+    sent_by: UserId,
+}
+
+impl From<StoredProgressReport> for ProgressReportRecord {
+    fn from(r: StoredProgressReport) -> Self {
+        Self {
+            id: r.id,
+            period_from: r.period_from,
+            period_to: r.period_to,
+            sent_on: r.sent_on.unwrap_or_else(|| crate::time::amsterdam_date(r.sent_at)),
+            sent_at: r.sent_at,
+            sent_to: r.sent_to,
+            sent_by: r.sent_by,
+        }
+    }
 }
 
 #[cfg(test)]

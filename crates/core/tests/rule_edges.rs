@@ -67,7 +67,13 @@ fn agreements_and_referrals_carry_the_category_of_their_content() {
     let events = run(
         &mut case,
         &mut log,
-        CaseCommand::ProposeReferral { id, partner: GEMEENTE, domain: PartnerDomain::Medical, reason: text("GGD") },
+        CaseCommand::ProposeReferral {
+            id,
+            partner: GEMEENTE,
+            domain: PartnerDomain::Medical,
+            reason: text("GGD"),
+            on: None,
+        },
         start(),
     );
     assert_eq!(events[0].change.category(), DataCategory::MedicalPsychosocial);
@@ -215,7 +221,7 @@ fn findings_steps_and_self_reliance_are_kept_and_stalled_obstacles_surface() {
     run(
         &mut case,
         &mut log,
-        CaseCommand::UpdateGoalSteps { goal: GoalId::from_u128(1), next_steps: text("Bellen met IOM") },
+        CaseCommand::UpdateGoalSteps { goal: GoalId::from_u128(1), next_steps: text("Bellen met IOM"), on: None },
         start(),
     );
     assert_eq!(case.goal(GoalId::from_u128(1)).unwrap().next_steps.as_ref().unwrap().as_str(), "Bellen met IOM");
@@ -240,6 +246,7 @@ fn findings_steps_and_self_reliance_are_kept_and_stalled_obstacles_surface() {
         &mut log,
         CaseCommand::UpdateReturnExploration {
             findings: ExplorationFindings { documents: Some(text("Geboorteakte aanwezig")), ..Default::default() },
+            on: None,
         },
         start(),
     );

@@ -13,7 +13,7 @@ use perspectief_core::service::PerspectiefService;
 use perspectief_core::{CountryCode, OutflowOutcome, SubsidyPeriodId};
 use serde_json::{Value, json};
 
-use super::case::{Expect, load, new_id, write};
+use super::case::{Dated, load, new_id, write_as};
 use crate::args::parse_date;
 use crate::args::today;
 use crate::commands::vfail;
@@ -113,7 +113,7 @@ pub enum ReportCmd {
         #[arg(long, value_name = "ORGANISATIE")]
         sent_to: String,
         #[command(flatten)]
-        expect: Expect,
+        dated: Dated,
     },
 }
 
@@ -324,7 +324,7 @@ fn write_files(
 
 /// `report sent`: record that a progress report went to the municipality.
 pub async fn report_sent<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
-    let ReportCmd::Sent { participant, from, to, sent_to, expect } = cmd else {
+    let ReportCmd::Sent { participant, from, to, sent_to, dated: Dated { on, expect } } = cmd else {
         return Err(Failure::new(crate::exit::INTERNAL, "not a report-sent command"));
     };
     let case = load(svc, ctx, &participant).await?;
@@ -334,6 +334,7 @@ pub async fn report_sent<S: PerspectiefService + DirectoryService>(svc: &S, ctx:
         period_from: from,
         period_to: to,
         sent_to: ctx.org(svc, "--sent-to", &sent_to).await?,
+        sent_on: on,
     };
-    write(svc, ctx, &case, expect, cmd).await?.naming("report", id).confirm(t!("done-report"))
+    write_as(svc, ctx, &case, expect, cmd, &[("sent_on", "on")]).await?.naming("report", id).confirm(t!("done-report"))
 }

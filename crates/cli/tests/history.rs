@@ -5,8 +5,8 @@ use std::path::Path;
 
 use crate::support::{Install, bare_std, stderr};
 
-/// A small history of two participants, in the foundation's own numbers (dates relative to
-/// today, as the rules measure some of them from today until every command carries its date).
+/// A small history of two participants, in the foundation's own numbers, dated in the past
+/// (relative to today: nothing may lie in the future).
 fn write_history(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     let files: [(&str, &str); 8] = [
@@ -27,11 +27,11 @@ fn write_history(dir: &Path) {
         (
             "plans.csv",
             "number,drawn_up_on,personal_situation,perspective,agreed_on\n\
-             D-001,vandaag,Woont in de LVV,Onderzoek naar een nieuwe procedure,vandaag\n",
+             D-001,-35,Woont in de LVV,Onderzoek naar een nieuwe procedure,-34\n",
         ),
         (
             "goals.csv",
-            "number,set_on,description,responsible,deadline\nD-001,vandaag,Documenten verzamelen,participant,+30\n",
+            "number,set_on,description,responsible,deadline\nD-001,-33,Documenten verzamelen,participant,-3\n",
         ),
         (
             "consents.csv",
@@ -40,8 +40,8 @@ fn write_history(dir: &Path) {
         (
             "referrals.csv",
             "number,referral,on,status,partner,domain,reason\n\
-             D-001,v1,vandaag,proposed,IOM,return,Informatie over terugkeer\n\
-             D-001,v1,vandaag,sent,,,\n",
+             D-001,v1,-20,proposed,IOM,return,Informatie over terugkeer\n\
+             D-001,v1,-19,sent,,,\n",
         ),
         (
             "return.csv",
@@ -51,10 +51,7 @@ fn write_history(dir: &Path) {
              D-001,obstacle,-24,missing_documents,b1,Geen paspoort,\n\
              D-001,obstacle_action,-10,being_addressed,b1,Ambassade gebeld,\n",
         ),
-        (
-            "agreements.csv",
-            "number,made_on,description,due_on,who_acts\nD-002,vandaag,Paspoort meenemen,+14,participant\n",
-        ),
+        ("agreements.csv", "number,made_on,description,due_on,who_acts\nD-002,-5,Paspoort meenemen,+14,participant\n"),
     ];
     for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();

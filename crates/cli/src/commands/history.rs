@@ -329,7 +329,8 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
             let perspective = cells.text("perspective");
             let agreed = cells.opt_date("agreed_on");
             let (drawn, personal_situation, perspective, agreed) = (drawn?, situation?, perspective?, agreed?);
-            let mut steps = vec![ready(drawn, CaseCommand::RevisePlan { personal_situation, perspective })];
+            let mut steps =
+                vec![ready(drawn, CaseCommand::RevisePlan { personal_situation, perspective, on: Some(drawn) })];
             if let Some(on) = agreed {
                 steps.push((on, Step::AgreeLatestPlan { on }));
             }
@@ -350,6 +351,7 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
             let new_deadline = cells.opt_date("new_deadline");
             let goal = NewGoal {
                 id: GoalId::from_uuid(new_uuid()),
+                set_on: Some(set_on?),
                 description: description?,
                 rationale: rationale?,
                 responsible: responsible?,
@@ -402,7 +404,13 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
                     return None;
                 }
                 let id = ReferralId::from_uuid(new_uuid());
-                let cmd = CaseCommand::ProposeReferral { id, partner: partner?, domain: domain?, reason: reason? };
+                let cmd = CaseCommand::ProposeReferral {
+                    id,
+                    partner: partner?,
+                    domain: domain?,
+                    reason: reason?,
+                    on: Some(on),
+                };
                 refs.referrals.insert(key, id);
                 Some(vec![ready(on, cmd)])
             } else {
@@ -485,7 +493,7 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
             };
             let (made_on, category, fulfilled, settled_on) = (made_on?, category?, fulfilled?, settled_on?);
             let id = agreement.id;
-            let mut steps = vec![ready(made_on, CaseCommand::AddAgreement { agreement, category })];
+            let mut steps = vec![ready(made_on, CaseCommand::AddAgreement { agreement, category, on: Some(made_on) })];
             if let Some(fulfilled) = fulfilled {
                 let on = settled_on.unwrap_or(made_on);
                 steps.push(ready(on, CaseCommand::SettleAgreement { agreement: id, fulfilled, on }));
@@ -890,7 +898,7 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
             }
             Step::Explore { on, findings } => {
                 if case.return_exploration().is_some() {
-                    CaseCommand::UpdateReturnExploration { findings }
+                    CaseCommand::UpdateReturnExploration { findings, on: Some(on) }
                 } else {
                     CaseCommand::StartReturnExploration { on, findings }
                 }

@@ -269,6 +269,7 @@ import-history-checked = Everything checked: { $rows } rows, { $participants } n
 import-history-done = { $rows } rows imported, { $participants } new participants.
 import-row-imported-before = this row was imported before
 import-history-refused = Nothing imported: correct the rows above and try again.
+import-theme-or-country = give a theme or a country, not both
 progress-check = Checking
 progress-import = Importing
 progress-export = Exporting

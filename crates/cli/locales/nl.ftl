@@ -269,6 +269,7 @@ import-history-checked = Alles gecontroleerd: { $rows } rijen, { $participants }
 import-history-done = { $rows } rijen geïmporteerd, { $participants } nieuwe deelnemers.
 import-row-imported-before = deze rij is al eerder geïmporteerd
 import-history-refused = Niets geïmporteerd: verbeter de rijen hierboven en probeer het opnieuw.
+import-theme-or-country = geef een thema (theme) of een land (country), niet allebei
 progress-check = Controleren
 progress-import = Importeren
 progress-export = Exporteren

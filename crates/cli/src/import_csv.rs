@@ -255,6 +255,7 @@ pub fn canonical(h: &str) -> &str {
         "projectmedewerker" => "project_worker",
         "deelnemer" => "participant",
         "nummer" | "deelnemersnummer" | "eigen_nummer" => "number",
+        "sessie" | "voorlichting" => "session",
         "moment" | "datum" | "wanneer" => "at",
         "soort" => "kind",
         "locatie" | "plaats" => "location",

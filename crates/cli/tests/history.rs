@@ -9,7 +9,7 @@ use crate::support::{Install, bare_std, stderr};
 /// (relative to today: nothing may lie in the future).
 fn write_history(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
-    let files: [(&str, &str); 8] = [
+    let files: [(&str, &str); 10] = [
         (
             "deelnemers.csv",
             "nummer;voornamen;achternaam;geboortedatum;land_van_herkomst;talen;inschrijfdatum\n\
@@ -51,6 +51,11 @@ fn write_history(dir: &Path) {
              D-001,obstacle,-24,missing_documents,b1,Geen paspoort,\n\
              D-001,obstacle_action,-10,being_addressed,b1,Ambassade gebeld,\n",
         ),
+        (
+            "sessions.csv",
+            "session,date,theme,venue,languages,unregistered\ns1,-15,Terugkeer en herintegratie,WereldHuis,ti|am,4\n",
+        ),
+        ("aanwezigheid.csv", "sessie,nummer\ns1,D-001\ns1,D-002\n"),
         ("agreements.csv", "number,made_on,description,due_on,who_acts\nD-002,-5,Paspoort meenemen,+14,participant\n"),
     ];
     for (name, text) in files {
@@ -73,12 +78,12 @@ fn a_whole_history_imports_all_at_once_and_not_a_second_time() {
     let dir = install.dir.path().join("migratie");
     write_history(&dir);
     let dry = install.json(&["import", "history", dir.to_str().unwrap(), "--dry-run"]);
-    assert_eq!(dry["rows"], 16, "{dry}");
+    assert_eq!(dry["rows"], 19, "{dry}");
     assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0, "a dry run writes nothing");
 
     let v = install.json(&["import", "history", dir.to_str().unwrap()]);
     assert_eq!(v["participants"], 2, "{v}");
-    assert_eq!(v["imported"], 16, "{v}");
+    assert_eq!(v["imported"], 19, "{v}");
     let amina = participant_id(&install, "Amina Testpersoon");
     let yonas = participant_id(&install, "Yonas Voorbeeld");
     assert_eq!(install.json(&["contact", "list", &amina]).as_array().unwrap().len(), 2);
@@ -87,6 +92,9 @@ fn a_whole_history_imports_all_at_once_and_not_a_second_time() {
     for expected in ["Documenten verzamelen", "1990-05-17", "decided", "Geen paspoort"] {
         assert!(case.contains(expected), "{expected}: {case}");
     }
+    let sessions = install.json(&["session", "list", "--from=-30"]);
+    assert_eq!(sessions.as_array().unwrap().len(), 1, "{sessions}");
+    assert_eq!(sessions[0]["reach"], 6, "two attended, four not registered: {sessions}");
     let referrals = install.json(&["referral", "list", &amina]).to_string();
     assert!(referrals.contains("sent"), "{referrals}");
     // Every step is on record, each under its own operation.

@@ -16,12 +16,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use perspectief_core::access::{Action, DataCategory, Resource};
 use perspectief_core::case::{Case, CaseCommand, RegisterParticipant};
 use perspectief_core::service::{AuditEntry, Caller};
+use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
 use perspectief_core::{DomainError, EntityKind, ParticipantId};
 
 use crate::Store;
 use crate::deferred::Deferred;
 use crate::error::db;
-use crate::repo;
+use crate::repo::{self, Shared};
 use crate::service::downcast;
 use crate::sql::{self, get};
 use crate::writer::{Output, Records, Work};
@@ -40,6 +41,16 @@ pub struct ImportedParticipant {
     pub steps: Vec<(usize, CaseCommand)>,
 }
 
+/// An information session of an import: its planning and what followed (attendance, the
+/// head count of those not registered), each with its step number.
+#[derive(Debug, Clone)]
+pub struct ImportedSession {
+    /// The planning, with its step number.
+    pub plan: (usize, PlanSession),
+    /// The commands after it, in order.
+    pub steps: Vec<(usize, SessionCommand)>,
+}
+
 /// A row's stable key, stored so that importing it again is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowKey {
@@ -56,6 +67,8 @@ pub struct RowKey {
 pub struct HistoryImport {
     /// The participants, each with their steps.
     pub participants: Vec<ImportedParticipant>,
+    /// Information sessions, written after the participants (attendance names them).
+    pub sessions: Vec<ImportedSession>,
     /// Every row's key.
     pub rows: Vec<RowKey>,
 }
@@ -269,6 +282,47 @@ impl Store {
                     }
                 }
                 rows.flush(txn).await.map_err(db)?;
+                for s in import.sessions {
+                    let (step, plan) = s.plan;
+                    lock(&seen).step = Some(step);
+                    let mut e = AuditEntry::new(&caller, ctx.now, Action::Create, "plan_session");
+                    e.basis = Some(
+                        policy
+                            .decide(&caller.actor, Action::Create, &Resource::InformationSessions, ctx.today)
+                            .into_result()?,
+                    );
+                    crate::organisations::require_named(txn, &plan.organisations()).await?;
+                    let (mut session, event) = InformationSession::plan(plan, &ctx)?;
+                    repo::save_session(txn, &keys, &session, &event).await?;
+                    audit.push(e);
+                    summary.executed += 1;
+                    for (step, cmd) in s.steps {
+                        lock(&seen).step = Some(step);
+                        let mut e = AuditEntry::new(&caller, ctx.now, Action::Update, "execute_session");
+                        if let Some(participant) = cmd.participant() {
+                            e.participant = Some(participant);
+                            e.category = Some(DataCategory::Guidance);
+                        }
+                        e.basis = Some(
+                            policy
+                                .decide(&caller.actor, Action::Update, &Resource::InformationSessions, ctx.today)
+                                .into_result()?,
+                        );
+                        if let Some(participant) = InformationSession::must_exist(&cmd)
+                            && !repo::participant_exists(txn, participant).await?
+                        {
+                            return Err(DomainError::NotFound {
+                                entity: EntityKind::Participant,
+                                id: participant.to_string(),
+                            });
+                        }
+                        let event = session.run(cmd, &ctx)?;
+                        session.save(txn, &keys, &event).await?;
+                        audit.push(e);
+                        summary.executed += 1;
+                    }
+                }
+                lock(&seen).step = None;
                 let at = sql::micros(ctx.now);
                 for r in &import.rows {
                     sql::exec(

@@ -16,16 +16,20 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use clap::Args;
 use perspectief_cli::import_csv::{self, Encoding, Issue, ParticipantImport, Sheet, cells, iso_day, list};
+use perspectief_core::UserId;
 use perspectief_core::case::{Case, CaseCommand, CommandContext, NewAgreement, NewGoal, RegisterParticipant};
+use perspectief_core::codes::{CountryCode, LanguageCode};
 use perspectief_core::ids::{AgreementId, ConsentId, GoalId, JudgmentId, ObstacleId, ParticipantId, ReferralId};
 use perspectief_core::input::{LocationInput, LocationKind, LogContactInput};
 use perspectief_core::plan::Responsible;
 use perspectief_core::returns::{ExplorationFindings, Recipient};
 use perspectief_core::service::PerspectiefService;
+use perspectief_core::session::{InformationSession, PlanSession, SessionCommand, SessionTopic};
+use perspectief_core::text::Label;
 use perspectief_core::text::Text;
 use perspectief_core::time::amsterdam_date;
 use perspectief_core::{DataCategory, DomainError};
-use perspectief_store::{HistoryImport, ImportError, ImportedParticipant, RowKey, Store};
+use perspectief_store::{HistoryImport, ImportError, ImportedParticipant, ImportedSession, RowKey, Store};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -62,12 +66,14 @@ pub enum Kind {
     Agreements,
     Return,
     Outflows,
+    Sessions,
+    Attendance,
 }
 
 const NUMBER: &str = "number";
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Participants,
         Kind::Plans,
         Kind::Goals,
@@ -77,6 +83,8 @@ impl Kind {
         Kind::Agreements,
         Kind::Return,
         Kind::Outflows,
+        Kind::Sessions,
+        Kind::Attendance,
     ];
 
     /// The file's name (without `.csv`), English then Dutch.
@@ -91,6 +99,8 @@ impl Kind {
             Kind::Agreements => ["agreements", "afspraken"],
             Kind::Return => ["return", "terugkeer"],
             Kind::Outflows => ["outflows", "uitstroom"],
+            Kind::Sessions => ["sessions", "voorlichtingen"],
+            Kind::Attendance => ["attendance", "aanwezigheid"],
         }
     }
 
@@ -140,6 +150,18 @@ impl Kind {
                 "prospects",
             ],
             Kind::Outflows => &[NUMBER, "on", "outcome", "note"],
+            Kind::Sessions => &[
+                "session",
+                "date",
+                "theme",
+                "country",
+                "venue",
+                "languages",
+                "partner",
+                "facilitators",
+                "unregistered",
+            ],
+            Kind::Attendance => &["session", NUMBER],
         }
     }
 
@@ -154,6 +176,8 @@ impl Kind {
             Kind::Agreements => &[NUMBER, "made_on", "description", "due_on"],
             Kind::Return => &[NUMBER, "record", "on"],
             Kind::Outflows => &[NUMBER, "on", "outcome"],
+            Kind::Sessions => &["session", "date", "venue", "languages"],
+            Kind::Attendance => &["session", NUMBER],
         }
     }
 
@@ -322,7 +346,7 @@ fn new_uuid() -> uuid::Uuid {
 fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut References) -> Option<Vec<(NaiveDate, Step)>> {
     let ready = |date: NaiveDate, cmd: CaseCommand| (date, Step::Ready(cmd));
     match kind {
-        Kind::Participants => Some(Vec::new()),
+        Kind::Participants | Kind::Sessions | Kind::Attendance => Some(Vec::new()),
         Kind::Plans => {
             let drawn = cells.date("drawn_up_on");
             let situation = cells.text("personal_situation");
@@ -836,7 +860,7 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
     let mut refs = References::default();
     for &fi in &readable {
         let file = &files[fi];
-        if file.kind == Kind::Participants {
+        if matches!(file.kind, Kind::Participants | Kind::Sessions | Kind::Attendance) {
             continue;
         }
         for (i, record) in file.sheet.rows.iter().enumerate() {
@@ -914,6 +938,16 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
             Err(e) => problems.extend(refusal(&files[p.origin.file], p.origin.row, &e)),
         }
     }
+    // Information sessions, then who attended them: after every participant.
+    let sessions = check_sessions(
+        &files,
+        &readable,
+        &misshapen,
+        &SessionEnv { ctx, directory, context: &context, participant_of: &participant_of },
+        &row_keys,
+        &mut keys,
+        &mut problems,
+    );
     problems.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
     if !problems.is_empty() {
         return refuse(ctx, problems);
@@ -931,6 +965,18 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
     for (number, steps) in steps_of {
         let Some(&participant) = known.get(&number) else { continue };
         import.participants.push(ImportedParticipant { number, participant, registration: None, steps });
+    }
+    for (plan_origin, plan, steps) in sessions {
+        let plan_step = origins.len();
+        origins.push(plan_origin);
+        let steps = steps
+            .into_iter()
+            .map(|(origin, cmd)| {
+                origins.push(origin);
+                (origins.len() - 1, cmd)
+            })
+            .collect();
+        import.sessions.push(ImportedSession { plan: (plan_step, plan), steps });
     }
     let key_origins: Vec<Origin> = keys.iter().map(|(o, _)| *o).collect();
     import.rows = keys.into_iter().map(|(_, k)| k).collect();
@@ -971,6 +1017,180 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
         }
         Err(ImportError::Refused { error, .. }) => Err(crate::exit::from_domain(error)),
     }
+}
+
+/// What checking sessions needs from the run.
+struct SessionEnv<'a> {
+    ctx: &'a Ctx,
+    directory: &'a Directory,
+    context: &'a CommandContext,
+    participant_of: &'a dyn Fn(&str) -> Option<ParticipantId>,
+}
+
+/// A session checked: where its planning comes from, the planning, and its commands.
+type CheckedSession = (Origin, PlanSession, Vec<(Origin, SessionCommand)>);
+
+/// The sessions file (one session per row, by the file's own `session` reference) and the
+/// attendance file (one participant at one session per row), checked on the core: planned,
+/// then the attendance and the head count of those not registered.
+fn check_sessions(
+    files: &[File],
+    readable: &[usize],
+    skipped: &BTreeSet<(usize, usize)>,
+    env: &SessionEnv<'_>,
+    row_keys: &BTreeMap<(usize, usize), String>,
+    keys: &mut Vec<(Origin, RowKey)>,
+    problems: &mut Vec<Problem>,
+) -> Vec<CheckedSession> {
+    let of_kind = |kind: Kind| readable.iter().copied().find(|&i| files[i].kind == kind);
+    let key_of = |fi: usize, row: usize| row_keys.get(&(fi, row)).cloned().unwrap_or_default();
+    let mut out: Vec<CheckedSession> = Vec::new();
+    let mut checked: BTreeMap<String, (usize, InformationSession)> = BTreeMap::new();
+    if let Some(fi) = of_kind(Kind::Sessions) {
+        let file = &files[fi];
+        for (i, record) in file.sheet.rows.iter().enumerate() {
+            let row = i + 2;
+            if skipped.contains(&(fi, row)) {
+                continue;
+            }
+            let c = cells(&file.sheet.headers, record);
+            let mut cells = Cells { c, problems: Vec::new(), directory: env.directory, ctx: env.ctx };
+            let reference = cells.required("session").map(str::to_owned);
+            let date = cells.date("date");
+            let topic = match (cells.get("theme"), cells.get("country")) {
+                (Some(theme), None) => Label::parse(theme)
+                    .map(SessionTopic::Theme)
+                    .map_err(|e| cells.problem("theme", violation(e.code.code(), &e.message)))
+                    .ok(),
+                (None, Some(country)) => CountryCode::parse(country)
+                    .map(SessionTopic::Country)
+                    .map_err(|e| cells.problem("country", violation(e.code.code(), &e.message)))
+                    .ok(),
+                _ => {
+                    cells.problem("theme", t!("import-theme-or-country"));
+                    None
+                }
+            };
+            let venue = cells.required("venue").and_then(|v| {
+                Label::parse(v).map_err(|e| cells.problem("venue", violation(e.code.code(), &e.message))).ok()
+            });
+            let languages: Option<BTreeSet<LanguageCode>> = cells.required("languages").and_then(|v| {
+                list(&v.replace(',', ";"))
+                    .iter()
+                    .map(|l| {
+                        LanguageCode::parse(l)
+                            .map_err(|e| cells.problem("languages", violation(e.code.code(), &e.message)))
+                            .ok()
+                    })
+                    .collect()
+            });
+            let partner = cells.opt_org("partner");
+            let facilitators: Option<BTreeSet<UserId>> = list(cells.get("facilitators").unwrap_or_default())
+                .iter()
+                .map(|u| env.ctx.user("facilitators", u).map_err(|e| cells.problem("facilitators", e.message)).ok())
+                .collect();
+            let unregistered = match cells.get("unregistered") {
+                None => Some(None),
+                Some(v) => v
+                    .parse::<u32>()
+                    .map(Some)
+                    .map_err(|_| cells.problem("unregistered", t!("violation-out_of_range")))
+                    .ok(),
+            };
+            let fields = (reference, date, topic, venue, languages, partner, facilitators, unregistered);
+            let mut report = |column: String, text: String| {
+                problems.push(Problem { file: file.name.clone(), row, column, problem: text })
+            };
+            for (column, text) in std::mem::take(&mut cells.problems) {
+                report(column, text);
+            }
+            let (
+                Some(reference),
+                Some(date),
+                Some(topic),
+                Some(venue),
+                Some(languages),
+                Some(partner),
+                Some(facilitators),
+                Some(unregistered),
+            ) = fields
+            else {
+                continue;
+            };
+            if checked.contains_key(&reference) {
+                report("session".to_owned(), t!("import-reference-twice", value = reference));
+                continue;
+            }
+            let plan = PlanSession {
+                id: perspectief_core::SessionId::from_uuid(new_uuid()),
+                date,
+                topic,
+                venue,
+                languages,
+                facilitators,
+                partner,
+            };
+            let origin = Origin { file: fi, row };
+            match InformationSession::plan(plan.clone(), env.context) {
+                Ok((mut session, _)) => {
+                    let mut steps = Vec::new();
+                    if let Some(count) = unregistered {
+                        let cmd = SessionCommand::SetUnregisteredHeadCount { count };
+                        match session.execute(cmd.clone(), env.context) {
+                            Ok(_) => steps.push((origin, cmd)),
+                            Err(e) => problems.extend(refusal(file, row, &e)),
+                        }
+                    }
+                    keys.push((
+                        origin,
+                        RowKey { key: key_of(fi, row), kind: "sessions".to_owned(), participant: None },
+                    ));
+                    checked.insert(reference, (out.len(), session));
+                    out.push((origin, plan, steps));
+                }
+                Err(e) => problems.extend(refusal(file, row, &e)),
+            }
+        }
+    }
+    if let Some(fi) = of_kind(Kind::Attendance) {
+        let file = &files[fi];
+        for (i, record) in file.sheet.rows.iter().enumerate() {
+            let row = i + 2;
+            if skipped.contains(&(fi, row)) {
+                continue;
+            }
+            let c = cells(&file.sheet.headers, record);
+            let reference = c.get("session").copied().unwrap_or_default();
+            let number = c.get(NUMBER).copied().unwrap_or_default();
+            let mut report = |column: &str, text: String| {
+                problems.push(Problem { file: file.name.clone(), row, column: column.to_owned(), problem: text })
+            };
+            let participant = (env.participant_of)(number);
+            if participant.is_none() {
+                report(NUMBER, t!("import-unknown-number", value = number));
+            }
+            let Some((index, session)) = checked.get_mut(reference) else {
+                report("session", t!("import-unknown-reference", value = reference));
+                continue;
+            };
+            let Some(participant) = participant else { continue };
+            let cmd = SessionCommand::RegisterAttendance { participant };
+            let mut trial = session.clone();
+            match trial.execute(cmd.clone(), env.context) {
+                Ok(_) => {
+                    *session = trial;
+                    let origin = Origin { file: fi, row };
+                    out[*index].2.push((origin, cmd));
+                    keys.push((
+                        origin,
+                        RowKey { key: key_of(fi, row), kind: "attendance".to_owned(), participant: Some(participant) },
+                    ));
+                }
+                Err(e) => problems.extend(refusal(file, row, &e)),
+            }
+        }
+    }
+    out
 }
 
 /// The participants file's columns: those of `import participants` and the number.

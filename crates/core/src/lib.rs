@@ -136,7 +136,7 @@ pub use access::{
     AccessPolicy, Action, Actor, Basis, CaseLevels, ConfidentialityLevel, Consent, DataCategory, Decision, DenyReason,
     Grant, Resource, Role,
 };
-pub use activity::{ActivityCode, SubsidyPeriod, Target, TargetMeasure, Theme};
+pub use activity::{ActivityCode, PeriodLookup, SubsidyPeriod, Target, TargetMeasure, Theme};
 pub use case::{
     Case, CaseChange, CaseCommand, CaseEvent, CommandContext, NewAgreement, NewContact, NewGoal, RegisterParticipant,
 };

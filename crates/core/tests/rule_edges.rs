@@ -192,6 +192,32 @@ fn after_an_outflow_without_departure_there_is_no_aftercare_and_no_worklist() {
     assert!(err.violations().unwrap().has("kind"), "aftercare follows a departure");
 }
 
+/// Aftercare (monitoring) follows a demonstrable departure only: a departure without
+/// supervision (formerly "left with unknown destination") is not one, nor is it "departed".
+#[test]
+fn aftercare_follows_a_demonstrable_departure_not_one_without_supervision() {
+    let on = later(start(), 30);
+    for (outcome, aftercare) in [
+        (OutflowOutcome::DepartedIndependentlySupervised, true),
+        (OutflowOutcome::DepartedForced, true),
+        (OutflowOutcome::OnwardMigration, true),
+        (OutflowOutcome::DepartedWithoutSupervision, false),
+    ] {
+        let (mut case, mut log) = with_agreed_plan();
+        run(&mut case, &mut log, CaseCommand::RecordOutflow { outcome, on, note: None }, on);
+        assert_eq!(outcome.is_departure(), aftercare, "{outcome:?}");
+        let monitoring =
+            CaseCommand::LogContact(contact(2, on, ContactKind::Monitoring, &[ActivityCode::RecordKeeping]));
+        match case.execute(monitoring, &ctx_on(on)) {
+            Ok(_) => assert!(aftercare, "{outcome:?}: monitoring was accepted"),
+            Err(e) => {
+                assert!(!aftercare, "{outcome:?}: {e:?}");
+                assert!(e.violations().unwrap().has("kind"), "{outcome:?}: {e:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn aftercare_contacts_make_no_new_agreements() {
     let (mut case, mut log) = with_agreed_plan();

@@ -927,7 +927,7 @@ impl Case {
             (true, Some(_)) if !departed => v.push(FieldViolation::new(
                 "kind",
                 ViolationCode::NotAllowedNow,
-                "monitoring (aftercare) follows a departure; this outflow was not one",
+                "monitoring (aftercare) follows a demonstrable departure (supervised, forced or onward migration); this outflow was not one",
             )),
             (false, Some(_)) => v.push(FieldViolation::new(
                 "kind",

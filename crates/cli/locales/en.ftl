@@ -646,6 +646,10 @@ cmd-backup = Back up the SQLite database (local only)
 cmd-import = Import a CSV export of participants or contact moments
 cmd-import-participants = Participants: given_names, family_name, date_of_birth, country_of_origin, nationalities, languages, v_number, lvv_location, registered_on
 cmd-import-contacts = Contact moments: participant, at, kind, location, activities, summary, category, duration_minutes
+cmd-import-history = Whole case files from a directory with one CSV file per kind (participants, plans, goals, agreements, contacts, referrals, consents, return, outflows, sessions, attendance; see docs/import.md), by the foundation's own participant number; all or nothing (local only)
+arg-import-history-paths = A directory with the CSV files (participants.csv, plans.csv, goals.csv, ...; see docs/import.md), or the files themselves
+arg-encoding = The file's character encoding: utf-8 or windows-1252 (default: detected; Excel saves CSV in windows-1252)
+arg-contact-log-id = The contact moment's id (a UUID), chosen by whoever records it: the same command again (say after a lost connection) then does not make a second one
 cmd-export = Export every case file as JSON lines
 cmd-completions = Shell completion for bash, zsh, fish, ...
 cmd-man = The man page (roff)
@@ -916,6 +920,9 @@ value-name-aantal = COUNT
 value-name-adres = ADDRESS
 value-name-afspraak-datum = AGREEMENT@DATE
 value-name-bestand = FILE
+value-name-tekenset = ENCODING
+value-name-map-bestand = DIR|FILE
+value-name-uuid = UUID
 value-name-categorie-termijn = CATEGORY=PERIOD
 value-name-code = CODE
 value-name-code-aantal = CODE=COUNT

@@ -236,6 +236,33 @@ pub async fn late_entries_keep_their_day<S: PerspectiefService>(svc: &S, env: &E
     assert_eq!(svc.get_case(&worker, case.id()).await.expect("get").version(), version);
 }
 
+/// A contact moment sent again under the id its client chose (a retry after a lost answer)
+/// is one contact: the service answers with the case as it is, without an event; the same id
+/// with other content is refused as already existing.
+pub async fn a_contact_sent_twice_is_one_contact<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let case = register(svc, env, &worker, "Tweemaal").await;
+    let mut contact = talk((env.now)() - Duration::hours(1), DataCategory::Guidance, "Gesprek (synthetisch).");
+    contact.agreements = vec![NewAgreement {
+        id: perspectief_core::AgreementId::from_u128(fresh()),
+        description: text("Paspoort meenemen"),
+        due_on: env.today() + Duration::days(7),
+        who_acts: Responsible::Participant,
+    }];
+    let cmd = CaseCommand::LogContact(contact.clone());
+    let first = svc.execute(&worker, case.id(), None, cmd.clone()).await.expect("first");
+    assert!(!first.events.is_empty());
+    let again = svc.execute(&worker, case.id(), None, cmd).await.expect("the same again");
+    assert!(again.events.is_empty(), "{:?}", again.events);
+    assert_eq!(again.version, first.version);
+    let stored = svc.get_case(&worker, case.id()).await.expect("get");
+    assert_eq!((stored.contacts().count(), stored.agreements().count()), (1, 1));
+    contact.summary = text("Een ander gesprek (synthetisch).");
+    let e = svc.execute(&worker, case.id(), None, CaseCommand::LogContact(contact)).await.expect_err("other content");
+    assert_eq!(e.violations().map(|v| v.has("id")), Some(true), "{e}");
+    assert_eq!(svc.get_case(&worker, case.id()).await.expect("get").version(), first.version);
+}
+
 /// A stale version fails with a conflict naming the current version, and nothing is written.
 pub async fn stale_version_is_a_conflict<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
     let worker = staff(env, Role::ProjectWorker);
@@ -1102,6 +1129,7 @@ macro_rules! conformance_tests {
     (@list $($arm:tt)*) => {
         $crate::conformance_tests!($($arm)*;
             case_round_trip,
+            a_contact_sent_twice_is_one_contact,
             stale_version_is_a_conflict,
             refusals_are_audited_and_write_nothing,
             reads_are_logged_and_the_chain_verifies,

@@ -63,6 +63,8 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     }
     NaiveDate::parse_from_str(&v, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(&v, "%d-%m-%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(&v, "%d/%m/%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(&v, "%d.%m.%Y"))
         .map_err(|_| crate::t!("value-not-a-date", value = s))
 }
 
@@ -78,6 +80,7 @@ pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
     }
     let local = NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M"))
+        .or_else(|_| NaiveDateTime::parse_from_str(v, "%d-%m-%Y %H:%M"))
         .or_else(|_| parse_date(v).map(|d| d.and_hms_opt(12, 0, 0).unwrap_or_default()))
         .or_else(|_| day_and_time(v).ok_or(()))
         .map_err(|_| crate::t!("value-not-a-moment", value = s))?;

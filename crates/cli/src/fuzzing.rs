@@ -34,7 +34,9 @@ fn assert_header_problems(problems: &[Problem], sheet: &Sheet, required: &[&str]
     for p in problems {
         assert_eq!(p.row, 1, "a header problem off the header row: {p:?}");
         match p.issue {
-            Issue::UnknownColumn { .. } => assert!(sheet.headers.contains(&p.column), "{p:?} names no column"),
+            Issue::UnknownColumn { .. } | Issue::DuplicateColumn => {
+                assert!(sheet.headers.contains(&p.column), "{p:?} names no column")
+            }
             Issue::MissingColumn => assert!(required.contains(&p.column.as_str()), "{p:?} is not required"),
             _ => panic!("a header problem of another kind: {p:?}"),
         }
@@ -78,6 +80,8 @@ pub fn csv_import(data: &[u8]) {
         match &p.issue {
             // Only a refusal of the core that names no field has no column.
             Issue::Refused(e) => assert!(e.violations().is_none(), "a field refusal without its field: {p:?}"),
+            // Cells beyond the header are named by their position.
+            Issue::ExtraCells { .. } => assert!(p.column.parse::<usize>().is_ok(), "{p:?} names no position"),
             _ => {
                 // The column is one of the file's (or a field inside one: `nationalities[1]`).
                 let base = p.column.split(['[', '.']).next().unwrap_or_default();

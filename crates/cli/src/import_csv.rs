@@ -48,17 +48,94 @@ pub struct Sheet {
     pub rows: Vec<csv::StringRecord>,
 }
 
+/// The character encoding of an import file (`--encoding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-8 when the bytes are valid UTF-8, else Windows-1252 (what Dutch Excel writes when
+    /// saving "CSV (puntkomma-gescheiden)").
+    #[default]
+    Detect,
+    /// UTF-8 only (a byte-order mark is allowed): other bytes are refused.
+    Utf8,
+    /// Windows-1252 (also called ANSI or cp1252).
+    Windows1252,
+}
+
+impl std::str::FromStr for Encoding {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_lowercase().replace('_', "-").as_str() {
+            "auto" | "detect" => Ok(Self::Detect),
+            "utf-8" | "utf8" => Ok(Self::Utf8),
+            "windows-1252" | "cp1252" | "ansi" | "latin-1" | "latin1" | "iso-8859-1" => Ok(Self::Windows1252),
+            _ => Err(format!("{s}: utf-8 or windows-1252")),
+        }
+    }
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    /// `--encoding utf-8` was chosen and the bytes are not UTF-8.
+    #[error("line {line} is not valid UTF-8")]
+    NotUtf8 {
+        /// The (1-based) line with the first invalid byte.
+        line: usize,
+    },
+    /// The CSV reader could not read the file.
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+}
+
+/// The characters of Windows-1252's bytes 0x80 to 0x9F (the rest are Latin-1); the five bytes
+/// the code page leaves undefined map to the control character of the same number, as the
+/// WHATWG encoding standard does.
+const WINDOWS_1252_HIGH: [char; 32] = [
+    '\u{20ac}', '\u{81}', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2c6}', '\u{2030}',
+    '\u{160}', '\u{2039}', '\u{152}', '\u{8d}', '\u{17d}', '\u{8f}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201c}',
+    '\u{201d}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\u{9d}',
+    '\u{17e}', '\u{178}',
+];
+
+/// Decode Windows-1252 bytes (every byte is a character).
+pub fn decode_windows_1252(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9f => WINDOWS_1252_HIGH[usize::from(b - 0x80)],
+            _ => char::from(b),
+        })
+        .collect()
+}
+
+/// The file's text in `encoding`, without a UTF-8 byte-order mark.
+pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String, SheetError> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match (encoding, std::str::from_utf8(bytes)) {
+        (Encoding::Detect | Encoding::Utf8, Ok(text)) => Ok(text.to_owned()),
+        (Encoding::Utf8, Err(e)) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(SheetError::NotUtf8 { line })
+        }
+        (Encoding::Detect, Err(_)) | (Encoding::Windows1252, _) => Ok(decode_windows_1252(bytes)),
+    }
+}
+
 impl Sheet {
-    /// Read a CSV file's bytes: invalid UTF-8 is replaced rather than refused (spreadsheets
-    /// export in many encodings, and the checks then name the damaged cell), a byte-order mark
-    /// is skipped, and the separator is `;` when the first line has semicolons and no commas
-    /// (Dutch spreadsheets), else `,`. The apostrophe this command puts before a cell that a
-    /// spreadsheet would take as a formula is removed ([`restore`]), so a corrected
-    /// rejected-rows file imports its original values. A file the CSV reader cannot read is
-    /// refused whole.
-    pub fn parse(bytes: &[u8]) -> Result<Self, csv::Error> {
-        let text = String::from_utf8_lossy(bytes);
-        let text = text.trim_start_matches('\u{feff}');
+    /// Read a CSV file's bytes as [`Sheet::parse_as`] does, detecting the encoding.
+    pub fn parse(bytes: &[u8]) -> Result<Self, SheetError> {
+        Self::parse_as(bytes, Encoding::Detect)
+    }
+
+    /// Read a CSV file's bytes: decoded as `encoding` says (detected: UTF-8 when valid, else
+    /// Windows-1252), a byte-order mark skipped, and the separator `;` when the first line has
+    /// semicolons and no commas (Dutch spreadsheets), else `,`. The apostrophe this command
+    /// puts before a cell that a spreadsheet would take as a formula is removed ([`restore`]),
+    /// so a corrected rejected-rows file imports its original values. A file the CSV reader
+    /// cannot read is refused whole. Rows may have more or fewer cells than the header here;
+    /// [`shape_problems`] refuses them by row.
+    pub fn parse_as(bytes: &[u8], encoding: Encoding) -> Result<Self, SheetError> {
+        let text = decode(bytes, encoding)?;
         let first = text.lines().next().unwrap_or_default();
         let delimiter = if first.contains(';') && !first.contains(',') { b';' } else { b',' };
         let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
@@ -69,6 +146,42 @@ impl Sheet {
             .map(|r| r.map(|r| r.iter().map(restore).collect::<csv::StringRecord>()))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { headers, rows })
+    }
+}
+
+/// Rows with more or fewer cells than the header has columns, one problem per such row: a
+/// short row names the first column it lacks, a long one the first cell beyond the header
+/// (as `column N`). Trailing empty cells a spreadsheet adds are not counted as extra.
+pub fn shape_problems(sheet: &Sheet) -> Vec<Problem> {
+    let columns = sheet.headers.len();
+    let mut problems = Vec::new();
+    for (i, record) in sheet.rows.iter().enumerate() {
+        let row = i + 2;
+        let cells = record.len();
+        if cells < columns {
+            let column = sheet.headers[cells].clone();
+            problems.push(Problem { row, column, issue: Issue::MissingCells { expected: columns, found: cells } });
+        } else if cells > columns && record.iter().skip(columns).any(|c| !c.trim().is_empty()) {
+            let column = format!("{}", columns + 1);
+            problems.push(Problem { row, column, issue: Issue::ExtraCells { expected: columns, found: cells } });
+        }
+    }
+    problems
+}
+
+/// Spreadsheet days written day first (`17-05-1990`, `17/05/1990`, `17.05.1990`, what Dutch
+/// Excel shows) turned into ISO 8601 (`1990-05-17`); also a month and year (`05-1990` →
+/// `1990-05`) for a date of birth. Anything else is returned unchanged for the value's own
+/// parser to judge.
+pub fn iso_day(v: &str) -> std::borrow::Cow<'_, str> {
+    let t = v.trim();
+    let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
+    let digits =
+        |s: &str, n: std::ops::RangeInclusive<usize>| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [d, m, y] if digits(d, 1..=2) && digits(m, 1..=2) && digits(y, 4..=4) => format!("{y}-{m:0>2}-{d:0>2}").into(),
+        [m, y] if digits(m, 1..=2) && digits(y, 4..=4) => format!("{y}-{m:0>2}").into(),
+        _ => t.into(),
     }
 }
 
@@ -94,6 +207,23 @@ pub enum Issue {
     },
     /// A required column is missing.
     MissingColumn,
+    /// The same column twice in the header (also under two names, such as `voornaam` and
+    /// `given_names`).
+    DuplicateColumn,
+    /// The row has fewer cells than the header has columns.
+    MissingCells {
+        /// The header's columns.
+        expected: usize,
+        /// The row's cells.
+        found: usize,
+    },
+    /// The row has more (non-empty) cells than the header has columns.
+    ExtraCells {
+        /// The header's columns.
+        expected: usize,
+        /// The row's cells.
+        found: usize,
+    },
     /// Not an id.
     NotAnId,
     /// A field the input rules or the core refused, by its violation code and message.
@@ -124,6 +254,8 @@ pub fn canonical(h: &str) -> &str {
         "inschrijfdatum" | "ingeschreven" => "registered_on",
         "projectmedewerker" => "project_worker",
         "deelnemer" => "participant",
+        "nummer" | "deelnemersnummer" | "eigen_nummer" => "number",
+        "sessie" | "voorlichting" => "session",
         "moment" | "datum" | "wanneer" => "at",
         "soort" => "kind",
         "locatie" | "plaats" => "location",
@@ -140,12 +272,15 @@ pub fn list(v: &str) -> Vec<String> {
     v.split([';', '|']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
-/// Unknown and missing columns, on row 1.
+/// Unknown, duplicate and missing columns, on row 1.
 pub fn check_headers(headers: &[String], known: &'static [&'static str], required: &[&str]) -> Vec<Problem> {
     let mut problems = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for h in headers {
         if !known.contains(&canonical(h)) {
             problems.push(Problem { row: 1, column: h.clone(), issue: Issue::UnknownColumn { known } });
+        } else if !seen.insert(canonical(h)) {
+            problems.push(Problem { row: 1, column: h.clone(), issue: Issue::DuplicateColumn });
         }
     }
     for r in required {
@@ -226,9 +361,13 @@ pub fn check_participants(
         return Err(header_problems);
     }
     let mut valid = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = shape_problems(sheet);
+    let misshapen: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.row).collect();
     for (i, record) in sheet.rows.iter().enumerate() {
         let row = i + 2;
+        if misshapen.contains(&row) {
+            continue;
+        }
         let c = cells(&sheet.headers, record);
         let mut row_problems = Vec::new();
         let registered_on = match c.get("registered_on") {
@@ -255,7 +394,7 @@ pub fn check_participants(
             given_names: c.get("given_names").map(|s| (*s).to_owned()).unwrap_or_default(),
             family_name: c.get("family_name").map(|s| (*s).to_owned()),
             aliases: c.get("aliases").map(|s| list(s)).unwrap_or_default(),
-            date_of_birth: c.get("date_of_birth").map(|s| (*s).to_owned()),
+            date_of_birth: c.get("date_of_birth").map(|s| iso_day(s).into_owned()),
             country_of_origin: c.get("country_of_origin").map(|s| (*s).to_owned()),
             nationalities: c.get("nationalities").map(|s| list(s)).unwrap_or_default(),
             languages: c.get("languages").map(|s| list(s)).unwrap_or_default(),
@@ -273,5 +412,6 @@ pub fn check_participants(
         }
         problems.extend(row_problems);
     }
+    problems.sort_by_key(|p| p.row);
     Ok(Checked { valid, problems })
 }

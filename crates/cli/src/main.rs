@@ -288,6 +288,7 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
                 | Command::Backup(_)
                 | Command::Dev(_)
                 | Command::Privacy(_)
+                | Command::Import(ImportCmd::History(_))
         ) {
             return Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-admin")));
         }
@@ -319,6 +320,7 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         Command::Privacy(privacy::PrivacyTop::Hold(c)) => commands::erasure::hold_cmd(&store, &ctx, c).await,
         Command::Organisation(c) => organisation::organisation_cmd(&store, Some(&store), &ctx, c).await,
         Command::Report(c) => report::report_cmd(&store, Some(&store), &ctx, c).await,
+        Command::Import(ImportCmd::History(a)) => commands::history::history(&store, &ctx, a).await,
         other => workflow(&store, &ctx, other).await,
     };
     result.map_err(|f| ctx.named(f))
@@ -348,6 +350,8 @@ async fn workflow<S: PerspectiefService + ReportingService + DirectoryService>(
         Command::Audit(c) => audit::audit_cmd(svc, ctx, c).await,
         Command::Import(ImportCmd::Participants(a)) => import::participants(svc, ctx, a).await,
         Command::Import(ImportCmd::Contacts(a)) => import::contacts(svc, ctx, a).await,
+        // Local only: refused above for a server, dispatched with the store.
+        Command::Import(ImportCmd::History(_)) => Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-admin"))),
         Command::Export(a) => export::export(svc, ctx, a).await,
         Command::Organisation(c) => organisation::organisation_cmd(svc, None, ctx, c).await,
         _ => Err(Failure::new(exit::INTERNAL, "unroutable command")),

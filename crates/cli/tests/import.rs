@@ -55,3 +55,69 @@ fn an_import_with_an_invalid_row_imports_nothing_and_names_row_and_column() {
     assert_eq!(v["imported"], 1);
     assert_eq!(install.json(&["contact", "list", &amina]).as_array().unwrap().len(), 1);
 }
+
+/// What Dutch Excel writes for "CSV (puntkomma-gescheiden)": Windows-1252, day-first dates.
+fn windows_1252(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            'ë' => 0xeb,
+            'é' => 0xe9,
+            '€' => 0x80,
+            c if c.is_ascii() => c as u8,
+            other => panic!("not in the test's table: {other}"),
+        })
+        .collect()
+}
+
+#[test]
+fn an_excel_export_in_windows_1252_with_day_first_dates_imports_as_written() {
+    let install = Install::new();
+    let file = install.dir.path().join("excel.csv");
+    let text = "voornamen;achternaam;geboortedatum;inschrijfdatum\r\nJosé;Noël;17-05-1990;02-03-2026\r\nZoë;Test;05-1985;1-3-2026\r\n";
+    std::fs::write(&file, windows_1252(text)).unwrap();
+    // Chosen as UTF-8, the file is refused whole, naming the line and the way out.
+    let out = install.cmd().args(["import", "participants", "--encoding", "utf-8"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    assert!(stderr(&out).contains("regel 2") && stderr(&out).contains("windows-1252"), "{}", stderr(&out));
+    assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0);
+    // Detected.
+    let v = install.json(&["import", "participants", file.to_str().unwrap()]);
+    assert_eq!(v["imported"], 2, "{v}");
+    let list = install.json(&["participant", "list"]);
+    let jose = list.as_array().unwrap().iter().find(|p| p["name"] == "José Noël").expect("the name as written");
+    assert_eq!(jose["registered_on"], "2026-03-02", "{jose}");
+    let id = jose["id"].as_str().unwrap();
+    let case = install.json(&["participant", "show", id]);
+    assert!(case.to_string().contains("1990-05-17"), "{case}");
+    // Chosen explicitly, the same.
+    let again = install.dir.path().join("excel2.csv");
+    std::fs::write(&again, windows_1252("voornamen;inschrijfdatum\nRenée;01-03-2026\n")).unwrap();
+    let v = install.json(&["import", "participants", "--encoding", "windows-1252", again.to_str().unwrap()]);
+    assert_eq!(v["imported"], 1);
+    assert!(install.json(&["participant", "list"]).to_string().contains("Renée"));
+}
+
+#[test]
+fn duplicate_headers_and_rows_with_missing_or_extra_cells_are_refused_by_row_and_column() {
+    let install = Install::new();
+    let file = install.dir.path().join("dubbel.csv");
+    std::fs::write(&file, "voornaam,achternaam,given_names\nAmina,Test,Amina\n").unwrap();
+    let out = install.cmd().args(["import", "participants"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let err = stderr(&out);
+    assert!(err.contains("rij 1") && err.contains("given-names") && err.contains("twee keer"), "{err}");
+
+    let file = install.dir.path().join("cellen.csv");
+    std::fs::write(
+        &file,
+        "voornamen;achternaam;talen\nAmina;Test;ti\nYonas;Voorbeeld\nSelam;Test;ti;extra\nMeron;Test;ti;;\n",
+    )
+    .unwrap();
+    let out = install.cmd().args(["--lang", "en", "import", "participants"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    let err = stderr(&out);
+    assert!(err.contains("row 3, column talen: too few cells (2 of 3)"), "{err}");
+    assert!(err.contains("row 4, column 4: too many cells (4 instead of 3)"), "{err}");
+    assert!(!err.contains("row 5") && !err.contains("row 2"), "trailing empty cells are not extra: {err}");
+    assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0, "nothing imported");
+}

@@ -12,6 +12,7 @@ mod erasure;
 mod errors;
 mod fuzz_corpus;
 mod grants;
+mod history;
 mod import;
 mod keys;
 mod languages;

@@ -475,3 +475,32 @@ fn the_access_scope_follows_assignment_and_consent() {
         Decision::Allowed { basis: Basis::Assignment }
     );
 }
+
+#[test]
+fn a_contact_logged_again_under_its_id_with_the_same_content_changes_nothing() {
+    let (mut case, mut log) = registered();
+    let mut c = contact(1, start(), ContactKind::IndividualTalk, &[ActivityCode::SocialGuidance]);
+    c.agreements = vec![NewAgreement {
+        id: AgreementId::from_u128(1),
+        description: text("Meenemen geboorteakte"),
+        due_on: later(start(), 7),
+        who_acts: Responsible::Participant,
+    }];
+    run(&mut case, &mut log, CaseCommand::LogContact(c.clone()), start());
+    let before = case.clone();
+    // A retry after a lost answer: the same id and content, answered without a change.
+    let again = case.execute(CaseCommand::LogContact(c.clone()), &ctx_on(start())).unwrap();
+    assert!(again.is_empty(), "{again:?}");
+    assert_eq!(case, before);
+    assert_eq!(case.contacts().count(), 1);
+    // The same id with other content is another record: refused, naming the id.
+    let mut other = c.clone();
+    other.summary = text("Een ander gesprek (synthetisch).");
+    let err = case.execute(CaseCommand::LogContact(other), &ctx_on(start())).unwrap_err();
+    assert!(err.violations().unwrap().has("id"), "{err}");
+    let mut other_agreement = c;
+    other_agreement.agreements[0].due_on = later(start(), 8);
+    let err = case.execute(CaseCommand::LogContact(other_agreement), &ctx_on(start())).unwrap_err();
+    assert!(err.violations().unwrap().has("id"), "{err}");
+    assert_eq!(case, before);
+}

@@ -761,3 +761,46 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
 fn lead_of(w: &World) -> Caller {
     w.client(Who::Lead).0.clone()
 }
+
+/// A client that chose its contact's id can send `LogContact` again after a lost answer: the
+/// same request creates one contact (answered with the case as it is), and the same id with
+/// other content is refused as already existing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_log_contact_sent_twice_creates_one_contact() {
+    use perspectief_grpc::pb;
+    use perspectief_grpc::pb::case_service_client::CaseServiceClient;
+    let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+    let w = world(now).await;
+    let worker = w.tokens[&Who::AssignedWorker].clone();
+    let name = format!("participants/{}", w.cases[&Consents::Everything]);
+    let mut c = CaseServiceClient::connect(format!("http://{}", w.address)).await.unwrap();
+    let contacts = |c: &CaseServiceClient<tonic::transport::Channel>| {
+        let (mut c, request) = (c.clone(), authed(&worker, pb::GetCaseFileRequest { name: name.clone() }));
+        async move { c.get_case_file(request).await.unwrap().into_inner().contacts.len() }
+    };
+    let before = contacts(&c).await;
+    let request = pb::LogContactRequest {
+        name: name.clone(),
+        contact: Some(pb::NewContact {
+            contact_id: "01890a5d-ac96-774b-bcce-b302099a8057".into(),
+            at: Some(prost_types::Timestamp { seconds: now.timestamp() - 3600, nanos: 0 }),
+            kind: pb::ContactKind::IndividualTalk as i32,
+            location: Some(pb::ContactLocation { kind: Some(pb::contact_location::Kind::Office(())) }),
+            activities: vec!["5.2.a(2)".into()],
+            summary: "Synthetisch gesprek.".into(),
+            category: pb::DataCategory::Guidance as i32,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let first = c.log_contact(authed(&worker, request.clone())).await.unwrap().into_inner();
+    let again = c.log_contact(authed(&worker, request.clone())).await.unwrap().into_inner();
+    assert_eq!(again.version, first.version, "the retry changed nothing");
+    assert_eq!(contacts(&c).await, before + 1, "one contact");
+    let mut other = request;
+    other.contact.as_mut().unwrap().summary = "Een ander gesprek.".into();
+    let e = c.log_contact(authed(&worker, other)).await.unwrap_err();
+    assert_eq!(e.code(), tonic::Code::InvalidArgument, "{e:?}");
+    assert!(e.message().contains("exists already") || format!("{e:?}").contains("already_exists"), "{e:?}");
+    assert_eq!(contacts(&c).await, before + 1);
+}

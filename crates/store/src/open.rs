@@ -538,6 +538,8 @@ mod tests {
                 "m0017_erasure_on_request",
                 "m0018_worklist_paging",
                 "m0019_last_assessed",
+                "m0020_late_entries",
+                "m0021_history_import",
                 "m0023_worklist_reports_judgments"
             ]
         );

@@ -315,9 +315,14 @@ pub(crate) async fn erase_person<C: ConnectionTrait>(
         ("legal_holds", "participant_id"),
         ("participants", "id"),
         ("participant_keys", "participant_id"),
+        ("participant_numbers", "participant_id"),
     ] {
         sql::exec(c, &format!("DELETE FROM {table} WHERE {column} = $1"), [old.clone().into()]).await.map_err(db)?;
     }
+    // An imported row's key stays, unlinked: the same spreadsheet row is still refused.
+    sql::exec(c, "UPDATE imported_rows SET participant_id = NULL WHERE participant_id = $1", [old.clone().into()])
+        .await
+        .map_err(db)?;
     // The break-glass reads and exports go with the person; the record of an erasure on
     // request stays (it is the record that the erasure was asked for and carried out).
     sql::exec(

@@ -55,6 +55,11 @@ pub(crate) type DecidedWork = Box<
 
 type Reply = oneshot::Sender<Result<Output, DomainError>>;
 
+/// The further audit records of a job that does many things in one transaction (an import):
+/// filled by its work, appended after the job's own record when the work succeeds. On failure
+/// only the job's own record (with the failure) is kept, as nothing else of it was written.
+pub(crate) type Records = Arc<std::sync::Mutex<Vec<AuditEntry>>>;
+
 /// What a job does besides its audit record.
 enum Task {
     /// Nothing: it records a read, whose outcome the caller already set.
@@ -69,6 +74,7 @@ struct Job {
     entry: AuditEntry,
     task: Task,
     reply: Reply,
+    records: Option<Records>,
 }
 
 /// The writer's metrics: its queue, its batches and their commits.
@@ -123,18 +129,29 @@ impl Writer {
     /// output once committed.
     pub(crate) async fn submit(&self, entry: AuditEntry, work: Option<Work>) -> Result<Output, DomainError> {
         let task = work.map_or(Task::Record, Task::Isolated);
-        self.send(entry, task).await
+        self.send(entry, task, None).await
+    }
+
+    /// Run `work` in a savepoint, as [`Writer::submit`] does, and append `entry` and then, if
+    /// the work succeeded, the records it left in `records`.
+    pub(crate) async fn submit_recorded(
+        &self,
+        entry: AuditEntry,
+        work: Work,
+        records: Records,
+    ) -> Result<Output, DomainError> {
+        self.send(entry, Task::Isolated(work), Some(records)).await
     }
 
     /// Run decided `work` without a savepoint (see the module's documentation) and append
     /// `entry`; returns the work's output once committed.
     pub(crate) async fn submit_decided(&self, entry: AuditEntry, work: DecidedWork) -> Result<Output, DomainError> {
-        self.send(entry, Task::Decided(work)).await
+        self.send(entry, Task::Decided(work), None).await
     }
 
-    async fn send(&self, entry: AuditEntry, task: Task) -> Result<Output, DomainError> {
+    async fn send(&self, entry: AuditEntry, task: Task, records: Option<Records>) -> Result<Output, DomainError> {
         let (reply, rx) = oneshot::channel();
-        self.tx.send(Job { entry, task, reply }).await.map_err(|_| unavailable())?;
+        self.tx.send(Job { entry, task, reply, records }).await.map_err(|_| unavailable())?;
         // A dropped reply means the batch was interrupted (its task panicked): nothing of it
         // was committed.
         rx.await.map_err(|_| interrupted())?
@@ -148,7 +165,7 @@ impl Writer {
         let mut replies = Vec::with_capacity(entries.len());
         for entry in entries {
             let (reply, rx) = oneshot::channel();
-            self.tx.send(Job { entry, task: Task::Record, reply }).await.map_err(|_| unavailable())?;
+            self.tx.send(Job { entry, task: Task::Record, reply, records: None }).await.map_err(|_| unavailable())?;
             replies.push(rx);
         }
         for rx in replies {
@@ -259,6 +276,14 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context
             entry = entry.with_outcome(&result);
         }
         chain.append(&entry);
+        if result.is_ok()
+            && let Some(records) = &job.records
+        {
+            let records = std::mem::take(&mut *records.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+            for record in &records {
+                chain.append(record);
+            }
+        }
         done.push((job.reply, result));
     }
     let saved = match flush(&txn, &mut deferred).await {

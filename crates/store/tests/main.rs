@@ -10,6 +10,7 @@ mod support;
 mod accounts;
 mod backup;
 mod erasure;
+mod history_import;
 mod key_rotation;
 mod keys;
 mod kill9;

@@ -13,7 +13,7 @@ use perspectief_core::plan::Responsible;
 use perspectief_core::service::PerspectiefService;
 use serde_json::json;
 
-use super::case::{Expect, load, local_time, new_id, write};
+use super::case::{Expect, Written, load, local_time, new_id, write};
 use super::{required, users};
 use crate::args::{now, parse_instant};
 use crate::choice;
@@ -24,6 +24,10 @@ use crate::t;
 
 #[derive(Debug, Args, Default)]
 pub struct ContactArgs {
+    /// Het id van het contactmoment (een UUID), gekozen door wie het vastlegt: dezelfde
+    /// opdracht nog eens (bijv. na een verbroken verbinding) maakt dan geen tweede
+    #[arg(long, value_name = "UUID")]
+    pub id: Option<String>,
     /// Soort contact
     #[arg(long, value_parser = choice!(ContactKind, ["individual_talk", "phone", "group_session", "chain_meeting", "partner_contact", "shelter_visit", "accompaniment", "monitoring"]))]
     pub kind: Option<ContactKind>,
@@ -63,7 +67,7 @@ pub enum ContactCmd {
     Log {
         participant: String,
         #[command(flatten)]
-        contact: ContactArgs,
+        contact: Box<ContactArgs>,
         #[command(flatten)]
         expect: Expect,
     },
@@ -130,18 +134,55 @@ pub async fn contact_input<S: DirectoryService>(svc: &S, ctx: &Ctx, a: ContactAr
 
 /// Turn a contact input into the command, with fresh ids.
 pub fn contact_command(input: LogContactInput) -> std::result::Result<(ContactId, CaseCommand), DomainError> {
-    let id = ContactId::from_uuid(new_id());
-    let agreement_ids: Vec<AgreementId> = input.agreements.iter().map(|_| AgreementId::from_uuid(new_id())).collect();
+    contact_command_with(input, None)
+}
+
+/// Turn a contact input into the command under the id given (`--id`), or a fresh one; its
+/// agreements' ids follow from the contact's, so the same command sent again (a retry, or the
+/// same line of a script run again) carries the same ids and the core knows it for a repeat.
+pub fn contact_command_with(
+    input: LogContactInput,
+    id: Option<ContactId>,
+) -> std::result::Result<(ContactId, CaseCommand), DomainError> {
+    let id = id.unwrap_or_else(|| ContactId::from_uuid(new_id()));
+    let agreement_ids: Vec<AgreementId> = (0..input.agreements.len()).map(|i| agreement_id(id, i)).collect();
     Ok((id, input.into_command(id, &agreement_ids)?))
+}
+
+/// The id of a contact's `index`-th agreement: a name-based UUID (version 8) of the contact's id.
+fn agreement_id(contact: ContactId, index: usize) -> AgreementId {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(b"perspectief agreement of contact");
+    h.update(contact.as_uuid().as_bytes());
+    h.update((index as u64).to_be_bytes());
+    let digest = h.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    AgreementId::from_uuid(uuid::Builder::from_custom_bytes(bytes).into_uuid())
 }
 
 pub async fn contact_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: ContactCmd) -> Result<()> {
     match cmd {
-        ContactCmd::Log { participant, contact, expect } => {
+        ContactCmd::Log { participant, mut contact, expect } => {
+            let chosen = contact
+                .id
+                .take()
+                .map(|v| ContactId::parse(v.trim()).map_err(|_| Failure::field("--id", t!("violation-not_an_id"))))
+                .transpose()?;
             let case = load(svc, ctx, &participant).await?;
-            let input = contact_input(svc, ctx, contact).await?;
-            let (id, cmd) = contact_command(input)?;
-            let written = write(svc, ctx, &case, expect, cmd).await?;
+            let input = contact_input(svc, ctx, *contact).await?;
+            let (id, cmd) = contact_command_with(input, chosen)?;
+            let explicit = expect.version;
+            let written = match write(svc, ctx, &case, expect, cmd.clone()).await {
+                // The write was interrupted or its answer lost: the same command again, with
+                // the same ids. Not on the version just read, which it may have moved on; a
+                // contact already written is answered without a change.
+                Err(f) if f.code == crate::exit::UNAVAILABLE => {
+                    Written::new(ctx, &case, svc.execute(&ctx.caller, case.id(), explicit, cmd).await?)
+                }
+                other => other?,
+            };
             let phase = written.done.events.iter().find_map(|e| match &e.change {
                 perspectief_core::CaseChange::PhaseChanged { to, .. } => Some(*to),
                 _ => None,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use perspectief_cli::import_csv::{
-    self, CONTACT_COLUMNS, CONTACT_REQUIRED, Issue, ParticipantImport, Sheet, cells, list,
+    self, CONTACT_COLUMNS, CONTACT_REQUIRED, Encoding, Issue, ParticipantImport, Sheet, SheetError, cells, list,
 };
 use perspectief_cli::spreadsheet::CsvWriter;
 use perspectief_core::case::{Case, CaseCommand, CommandContext, RegisterParticipant};
@@ -28,6 +28,10 @@ use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCmd {
+    /// Hele dossiers uit een map met één CSV-bestand per soort (participants, plans, goals,
+    /// agreements, contacts, referrals, consents, return, outflows; zie docs/import.md), op het
+    /// eigen deelnemersnummer; alles of niets (alleen lokaal)
+    History(super::history::HistoryArgs),
     /// Deelnemers: given_names, family_name, date_of_birth, country_of_origin, nationalities, languages, v_number, lvv_location, registered_on
     Participants(ImportArgs),
     /// Contactmomenten: participant, at, kind, location, activities, summary, category, duration_minutes
@@ -47,6 +51,14 @@ pub struct ImportArgs {
     /// Alleen controleren, niets importeren
     #[arg(long)]
     pub dry_run: bool,
+    /// De tekenset van het bestand: utf-8 of windows-1252 (standaard: herkend; Excel bewaart
+    /// CSV in windows-1252)
+    #[arg(long, value_name = "TEKENSET", value_parser = parse_encoding)]
+    pub encoding: Option<Encoding>,
+}
+
+pub fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
+    s.parse().map_err(|_| t!("import-encoding-unknown", value = s))
 }
 
 /// A progress bar on a terminal; hidden otherwise.
@@ -83,27 +95,40 @@ struct Problem {
 
 /// The words for a problem the checks found.
 fn render(p: import_csv::Problem) -> Problem {
-    let problem = match p.issue {
+    Problem { row: p.row, column: p.column, problem: render_issue(p.issue) }
+}
+
+/// What is wrong, in the user's language.
+pub fn render_issue(issue: Issue) -> String {
+    match issue {
         Issue::UnknownColumn { known } => t!("import-unknown-column", known = known.join(", ")),
         Issue::MissingColumn => t!("import-missing-column"),
+        Issue::DuplicateColumn => t!("import-duplicate-column"),
+        Issue::MissingCells { expected, found } => t!("import-missing-cells", expected = expected, found = found),
+        Issue::ExtraCells { expected, found } => t!("import-extra-cells", expected = expected, found = found),
         Issue::NotAnId => t!("violation-not_an_id"),
         Issue::Violation { code, message } => violation_text(code.code(), &message),
         Issue::Refused(e) => crate::exit::from_domain(e).message,
         Issue::Text(text) => text,
-    };
-    Problem { row: p.row, column: p.column, problem }
+    }
 }
 
 fn render_all(problems: Vec<import_csv::Problem>) -> Vec<Problem> {
     problems.into_iter().map(render).collect()
 }
 
-fn read(path: &Path) -> Result<Sheet> {
+/// Read and parse an import file in the chosen (or detected) encoding.
+pub fn read(path: &Path, encoding: Option<Encoding>) -> Result<Sheet> {
     let bytes = std::fs::read(path).map_err(|e| {
         let code = if e.kind() == std::io::ErrorKind::NotFound { crate::exit::NOT_FOUND } else { IO };
         Failure::new(code, t!("error-io", path = path.display(), reason = e))
     })?;
-    Sheet::parse(&bytes).map_err(|e| Failure::new(VALIDATION, e.to_string()))
+    Sheet::parse_as(&bytes, encoding.unwrap_or_default()).map_err(|e| match e {
+        SheetError::NotUtf8 { line } => {
+            Failure::new(VALIDATION, t!("import-not-utf8", path = path.display(), line = line))
+        }
+        SheetError::Csv(e) => Failure::new(VALIDATION, format!("{}: {e}", path.display())),
+    })
 }
 
 fn violation_text(code: &str, message: &str) -> String {
@@ -122,7 +147,7 @@ pub async fn participants<S: PerspectiefService + DirectoryService>(
     ctx: &Ctx,
     args: ImportArgs,
 ) -> Result<()> {
-    let sheet = read(&args.file)?;
+    let sheet = read(&args.file, args.encoding)?;
     let context = CommandContext::at(ctx.me(), now());
     let mut new_id = || ParticipantId::from_uuid(uuid::Uuid::now_v7());
     let mut env = ParticipantImport {
@@ -145,8 +170,9 @@ pub async fn participants<S: PerspectiefService + DirectoryService>(
 }
 
 pub async fn contacts<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, args: ImportArgs) -> Result<()> {
-    let sheet = read(&args.file)?;
-    let header_problems = import_csv::check_headers(&sheet.headers, CONTACT_COLUMNS, CONTACT_REQUIRED);
+    let sheet = read(&args.file, args.encoding)?;
+    let mut header_problems = import_csv::check_headers(&sheet.headers, CONTACT_COLUMNS, CONTACT_REQUIRED);
+    header_problems.extend(import_csv::shape_problems(&sheet));
     if !header_problems.is_empty() {
         return report(ctx, &args, &sheet, Vec::new(), render_all(header_problems), 0)
             .await

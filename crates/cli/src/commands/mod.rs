@@ -11,6 +11,7 @@ pub mod dev;
 pub mod export;
 pub mod goal;
 pub mod grant;
+pub mod history;
 pub mod import;
 pub mod init;
 pub mod key;

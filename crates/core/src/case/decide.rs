@@ -963,6 +963,11 @@ impl Case {
 
     fn decide_contact(&self, c: NewContact, ctx: &CommandContext) -> Result<Vec<CaseChange>, DomainError> {
         let mut v = Vec::new();
+        if self.is_logged_already(&c, ctx) {
+            // The same request again (the client chose the id, so a retry after a lost answer
+            // carries it): the contact is there, nothing changes.
+            return Ok(Vec::new());
+        }
         if self.contacts.contains_key(&c.id) {
             v.push(FieldViolation::new(
                 "id",
@@ -1112,5 +1117,38 @@ impl Case {
             });
         }
         Ok(changes)
+    }
+}
+
+impl Case {
+    /// Whether `c` is a contact moment this case already holds under the same id, with the
+    /// same content as logging it now by the same actor would record (its agreements too).
+    fn is_logged_already(&self, c: &NewContact, ctx: &CommandContext) -> bool {
+        let Some((existing, category)) = self.contacts.get(&c.id) else { return false };
+        let mut staff = c.staff.clone();
+        staff.insert(ctx.actor);
+        let mut activities = c.activities.clone();
+        if !c.documents.is_empty() {
+            activities.insert(ActivityCode::Communication);
+        }
+        let same_contact = *category == c.category
+            && existing.at == c.at
+            && existing.kind == c.kind
+            && existing.location == c.location
+            && existing.staff == staff
+            && existing.activities == activities
+            && existing.summary == c.summary
+            && existing.partner == c.partner
+            && existing.duration_minutes == c.duration_minutes
+            && existing.documents == c.documents;
+        same_contact
+            && c.agreements.iter().all(|a| {
+                self.agreements.get(&a.id).is_some_and(|(made, _)| {
+                    made.made_in == Some(c.id)
+                        && made.description == a.description
+                        && made.due_on == a.due_on
+                        && made.who_acts == a.who_acts
+                })
+            })
     }
 }

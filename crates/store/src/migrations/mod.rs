@@ -24,6 +24,7 @@ mod m0017_erasure_on_request;
 mod m0018_worklist_paging;
 mod m0019_last_assessed;
 mod m0020_late_entries;
+mod m0021_history_import;
 mod m0023_worklist_reports_judgments;
 
 /// The migrator.
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_worklist_paging::Migration),
             Box::new(m0019_last_assessed::Migration),
             Box::new(m0020_late_entries::Migration),
+            Box::new(m0021_history_import::Migration),
             Box::new(m0023_worklist_reports_judgments::Migration),
         ]
     }

@@ -43,7 +43,7 @@ pub(crate) fn downcast<T: 'static>(out: Output) -> Result<T, DomainError> {
     out.downcast::<T>().map(|b| *b).map_err(|_| internal("writer returned an unexpected type"))
 }
 
-pub(super) fn uuid_of(s: &str) -> Result<uuid::Uuid, DomainError> {
+pub(crate) fn uuid_of(s: &str) -> Result<uuid::Uuid, DomainError> {
     uuid::Uuid::parse_str(s).map_err(internal)
 }
 
@@ -52,7 +52,7 @@ impl Store {
         sql::truncate(self.inner.clock.now())
     }
 
-    fn context(&self, caller: &Caller) -> CommandContext {
+    pub(crate) fn context(&self, caller: &Caller) -> CommandContext {
         let now = self.now();
         CommandContext { actor: caller.actor.user, now, today: amsterdam_date(now) }
     }

@@ -1,0 +1,357 @@
+//! The import of whole histories: many participants' case commands, written all or nothing.
+//!
+//! The command line reads the files, turns each row into a core command and checks them
+//! against the core; this runs them for real as one writer job, so one transaction: every
+//! step authorised and decided as [`PerspectiefService::execute`] does (the access policy,
+//! the organisations named, the case's rules), each with its own audit record, then the
+//! foundation's own participant numbers and the rows' keys (m0021) in the same transaction.
+//! A row key already stored refuses the whole import, naming the rows; a refused step refuses
+//! it too, naming the step. An interrupted import (the process killed) leaves nothing, as an
+//! uncommitted transaction does.
+//!
+//! [`PerspectiefService::execute`]: perspectief_core::service::PerspectiefService::execute
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use perspectief_core::access::{Action, DataCategory, Resource};
+use perspectief_core::case::{Case, CaseCommand, RegisterParticipant};
+use perspectief_core::service::{AuditEntry, Caller};
+use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
+use perspectief_core::{DomainError, EntityKind, ParticipantId};
+
+use crate::Store;
+use crate::deferred::Deferred;
+use crate::error::db;
+use crate::repo::{self, Shared};
+use crate::service::downcast;
+use crate::sql::{self, get};
+use crate::writer::{Output, Records, Work};
+
+/// One participant's part of an import, in the order it is to be executed.
+#[derive(Debug, Clone)]
+pub struct ImportedParticipant {
+    /// The foundation's own participant number (the files' key).
+    pub number: String,
+    /// The participant.
+    pub participant: ParticipantId,
+    /// The registration, with its step number, for a new participant; `None` for one an
+    /// earlier import registered under the same number.
+    pub registration: Option<(usize, RegisterParticipant)>,
+    /// The commands with their step numbers, in effective-date order.
+    pub steps: Vec<(usize, CaseCommand)>,
+}
+
+/// An information session of an import: its planning and what followed (attendance, the
+/// head count of those not registered), each with its step number.
+#[derive(Debug, Clone)]
+pub struct ImportedSession {
+    /// The planning, with its step number.
+    pub plan: (usize, PlanSession),
+    /// The commands after it, in order.
+    pub steps: Vec<(usize, SessionCommand)>,
+}
+
+/// A row's stable key, stored so that importing it again is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowKey {
+    /// The key (the caller's hash of the row's kind, participant number and content).
+    pub key: String,
+    /// The record kind (the file).
+    pub kind: String,
+    /// The participant the row belongs to.
+    pub participant: Option<ParticipantId>,
+}
+
+/// An import of whole histories.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryImport {
+    /// The participants, each with their steps.
+    pub participants: Vec<ImportedParticipant>,
+    /// Information sessions, written after the participants (attendance names them).
+    pub sessions: Vec<ImportedSession>,
+    /// Every row's key.
+    pub rows: Vec<RowKey>,
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Participants registered.
+    pub registered: usize,
+    /// Commands executed (registrations not counted).
+    pub executed: usize,
+}
+
+/// Why nothing was imported.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ImportError {
+    /// These row keys were imported before.
+    #[error("{} rows were imported before", keys.len())]
+    AlreadyImported {
+        /// The keys found.
+        keys: Vec<String>,
+    },
+    /// A step was refused (or, without a step, the import as a whole).
+    #[error("step {step:?} refused: {error}")]
+    Refused {
+        /// The caller's step number.
+        step: Option<usize>,
+        /// Why.
+        error: DomainError,
+    },
+}
+
+#[derive(Debug, Default)]
+struct Progress {
+    step: Option<usize>,
+    duplicates: Vec<String>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The keys among `keys` that are stored.
+async fn found_keys<C: sea_orm::ConnectionTrait>(c: &C, keys: &[String]) -> Result<Vec<String>, DomainError> {
+    let mut found = Vec::new();
+    for chunk in keys.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let rows = sql::all(
+            c,
+            &format!("SELECT row_key FROM imported_rows WHERE row_key IN ({})", placeholders.join(", ")),
+            chunk.iter().map(|k| k.clone().into()).collect::<Vec<sea_orm::Value>>(),
+        )
+        .await
+        .map_err(db)?;
+        for r in &rows {
+            found.push(get::<String>(r, "row_key").map_err(db)?);
+        }
+    }
+    Ok(found)
+}
+
+impl Store {
+    /// The foundation's own participant numbers recorded by earlier imports, with their
+    /// participants (for a caller who may search the participant directory; logged).
+    pub async fn participant_numbers(&self, caller: &Caller) -> Result<Vec<(String, ParticipantId)>, DomainError> {
+        let mut entry = self.entry(caller, Action::Search, "participant_numbers");
+        entry.category = Some(DataCategory::Identity);
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Search, &Resource::ParticipantDirectory)?;
+            let rows = sql::all(
+                &self.inner.reader,
+                "SELECT number, participant_id FROM participant_numbers ORDER BY number",
+                [],
+            )
+            .await
+            .map_err(db)?;
+            let mut numbers = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let id: String = get(r, "participant_id").map_err(db)?;
+                numbers.push((
+                    get::<String>(r, "number").map_err(db)?,
+                    ParticipantId::from_uuid(crate::service::uuid_of(&id)?),
+                ));
+            }
+            Ok((numbers, basis))
+        })
+        .await
+    }
+
+    /// Which of these row keys were imported before (for a caller who may search the
+    /// participant directory; logged). The import checks again in its own transaction.
+    pub async fn imported_before(&self, caller: &Caller, keys: Vec<String>) -> Result<Vec<String>, DomainError> {
+        let entry = self.entry(caller, Action::Search, "imported_rows");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Search, &Resource::ParticipantDirectory)?;
+            Ok((found_keys(&self.inner.reader, &keys).await?, basis))
+        })
+        .await
+    }
+
+    /// Import whole histories in one transaction (see the module's documentation).
+    pub async fn import_history(&self, caller: &Caller, import: HistoryImport) -> Result<ImportSummary, ImportError> {
+        let entry = self.entry(caller, Action::Create, "import_history");
+        let (keys, policy, ctx, caller) =
+            (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let records: Records = Arc::default();
+        let progress: Arc<Mutex<Progress>> = Arc::default();
+        let (written, seen) = (records.clone(), progress.clone());
+        let work: Work = Box::new(move |txn, _entry| {
+            Box::pin(async move {
+                // The keys first: a second import of the same rows is refused before any step.
+                let all: Vec<String> = import.rows.iter().map(|r| r.key.clone()).collect();
+                let duplicates = found_keys(txn, &all).await?;
+                if !duplicates.is_empty() {
+                    let first = duplicates[0].clone();
+                    lock(&seen).duplicates = duplicates;
+                    return Err(DomainError::AlreadyExists { entity: EntityKind::Participant, id: first });
+                }
+                let mut rows = Deferred::default();
+                let mut summary = ImportSummary { registered: 0, executed: 0 };
+                let mut audit = Vec::new();
+                for p in import.participants {
+                    let (mut case, own, previous, mut events) = match p.registration {
+                        Some((step, cmd)) => {
+                            lock(&seen).step = Some(step);
+                            let mut e = AuditEntry::new(&caller, ctx.now, Action::Create, "register_participant");
+                            e.participant = Some(cmd.id);
+                            e.category = Some(DataCategory::Identity);
+                            let scope = perspectief_core::access::ParticipantScope {
+                                participant: cmd.id,
+                                project_worker: cmd.profile.project_worker,
+                                consents: &[],
+                                levels: perspectief_core::CaseLevels::DEFAULT,
+                            };
+                            e.basis = Some(
+                                policy
+                                    .decide(
+                                        &caller.actor,
+                                        Action::Create,
+                                        &Resource::CaseData { scope, category: DataCategory::Identity },
+                                        ctx.today,
+                                    )
+                                    .into_result()?,
+                            );
+                            let (case, event) = Case::register(cmd, &ctx)?;
+                            audit.push(e);
+                            summary.registered += 1;
+                            (case, None, None, vec![event])
+                        }
+                        None => {
+                            let (case, own) =
+                                repo::load_case_keyed(txn, &keys, p.participant).await?.ok_or_else(|| {
+                                    DomainError::NotFound {
+                                        entity: EntityKind::Participant,
+                                        id: p.participant.to_string(),
+                                    }
+                                })?;
+                            let version = case.version();
+                            (case, own, Some(version), Vec::new())
+                        }
+                    };
+                    for (step, cmd) in p.steps {
+                        lock(&seen).step = Some(step);
+                        let mut e = AuditEntry::new(&caller, ctx.now, Action::Update, cmd.name());
+                        e.participant = Some(p.participant);
+                        let authorised = perspectief_core::app::authorise_command(
+                            &policy,
+                            &caller.actor,
+                            &case,
+                            &cmd,
+                            None,
+                            ctx.today,
+                            &mut e,
+                        )?;
+                        crate::organisations::require_named(txn, &cmd.organisations()).await?;
+                        events.extend(case.execute(cmd, &ctx)?);
+                        if let Some(request) = authorised.consent_override {
+                            // On record for review, as a referral sent live on an override is.
+                            rows.writing = true;
+                            crate::privacy::record_consent_override(
+                                txn,
+                                &keys,
+                                ctx.now,
+                                &caller.actor,
+                                p.participant,
+                                &request,
+                            )
+                            .await?;
+                        }
+                        audit.push(e);
+                        summary.executed += 1;
+                    }
+                    lock(&seen).step = None;
+                    if previous.is_none() {
+                        repo::save_case(txn, &keys, &case, None, &events).await?;
+                        sql::exec(
+                            txn,
+                            "INSERT INTO participant_numbers (number, participant_id) VALUES ($1, $2)",
+                            [p.number.clone().into(), p.participant.to_string().into()],
+                        )
+                        .await
+                        .map_err(|e| {
+                            if sql::is_unique_violation(&e) {
+                                DomainError::AlreadyExists { entity: EntityKind::Participant, id: p.number.clone() }
+                            } else {
+                                db(e)
+                            }
+                        })?;
+                    } else if !events.is_empty() {
+                        repo::save_case_deferred(txn, &keys, own, &case, previous, &events, &mut rows).await?;
+                    }
+                }
+                rows.flush(txn).await.map_err(db)?;
+                for s in import.sessions {
+                    let (step, plan) = s.plan;
+                    lock(&seen).step = Some(step);
+                    let mut e = AuditEntry::new(&caller, ctx.now, Action::Create, "plan_session");
+                    e.basis = Some(
+                        policy
+                            .decide(&caller.actor, Action::Create, &Resource::InformationSessions, ctx.today)
+                            .into_result()?,
+                    );
+                    crate::organisations::require_named(txn, &plan.organisations()).await?;
+                    let (mut session, event) = InformationSession::plan(plan, &ctx)?;
+                    repo::save_session(txn, &keys, &session, &event).await?;
+                    audit.push(e);
+                    summary.executed += 1;
+                    for (step, cmd) in s.steps {
+                        lock(&seen).step = Some(step);
+                        let mut e = AuditEntry::new(&caller, ctx.now, Action::Update, "execute_session");
+                        if let Some(participant) = cmd.participant() {
+                            e.participant = Some(participant);
+                            e.category = Some(DataCategory::Guidance);
+                        }
+                        e.basis = Some(
+                            policy
+                                .decide(&caller.actor, Action::Update, &Resource::InformationSessions, ctx.today)
+                                .into_result()?,
+                        );
+                        if let Some(participant) = InformationSession::must_exist(&cmd)
+                            && !repo::participant_exists(txn, participant).await?
+                        {
+                            return Err(DomainError::NotFound {
+                                entity: EntityKind::Participant,
+                                id: participant.to_string(),
+                            });
+                        }
+                        let event = session.run(cmd, &ctx)?;
+                        session.save(txn, &keys, &event).await?;
+                        audit.push(e);
+                        summary.executed += 1;
+                    }
+                }
+                lock(&seen).step = None;
+                let at = sql::micros(ctx.now);
+                for r in &import.rows {
+                    sql::exec(
+                        txn,
+                        "INSERT INTO imported_rows (row_key, kind, participant_id, imported_at) VALUES ($1, $2, $3, $4)",
+                        [
+                            r.key.clone().into(),
+                            r.kind.clone().into(),
+                            r.participant.map(|p| p.to_string()).into(),
+                            at.into(),
+                        ],
+                    )
+                    .await
+                    .map_err(db)?;
+                }
+                *lock(&written) = audit;
+                Ok(Box::new(summary) as Output)
+            })
+        });
+        match self.inner.writer.submit_recorded(entry, work, records).await {
+            Ok(out) => downcast(out).map_err(|error| ImportError::Refused { step: None, error }),
+            Err(error) => {
+                let progress = std::mem::take(&mut *lock(&progress));
+                if progress.duplicates.is_empty() {
+                    Err(ImportError::Refused { step: progress.step, error })
+                } else {
+                    Err(ImportError::AlreadyImported { keys: progress.duplicates })
+                }
+            }
+        }
+    }
+}

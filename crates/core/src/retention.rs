@@ -446,7 +446,8 @@ pub(crate) fn mask_change(change: &CaseChange, categories: &BTreeSet<DataCategor
         | CaseChange::ConsequencesExplained { .. }
         | CaseChange::SelfRelianceAssessed(_)
         | CaseChange::ConsentWithdrawn { .. }
-        | CaseChange::ProgressReportSent(_) => {}
+        | CaseChange::ProgressReportSent(_)
+        | CaseChange::ChainMeetingRecorded(_) => {}
         CaseChange::PhaseChanged { reason, .. } => mask_opt(marker, reason),
         CaseChange::DirectionChanged(d) => mask(marker, &mut d.reasoning),
         CaseChange::ReturnStanceRecorded { note, .. } => mask_opt(marker, note),

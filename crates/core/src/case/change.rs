@@ -190,6 +190,9 @@ pub enum CaseChange {
         /// Why.
         reason: Text,
     },
+    /// A chain meeting discussed the participant, advised or decided on ending guidance, or
+    /// the termination talk took place (3.2.f, 3.2.g).
+    ChainMeetingRecorded(crate::meeting::ChainMeetingRecord),
 }
 
 impl CaseChange {
@@ -229,6 +232,7 @@ impl CaseChange {
             Self::ProgressReportSent(_) => "progress_report_sent",
             Self::OutflowRecorded(_) => "outflow_recorded",
             Self::ConfidentialitySet { .. } => "confidentiality_set",
+            Self::ChainMeetingRecorded(_) => "chain_meeting_recorded",
         }
     }
 
@@ -254,7 +258,8 @@ impl CaseChange {
             | Self::SelfRelianceAssessed(_)
             | Self::ConsentGiven(_)
             | Self::ConsentWithdrawn { .. }
-            | Self::OutflowRecorded(_) => C::Guidance,
+            | Self::OutflowRecorded(_)
+            | Self::ChainMeetingRecorded(_) => C::Guidance,
             Self::ReturnStanceRecorded { .. }
             | Self::ReturnExplorationStarted(_)
             | Self::ReturnExplorationUpdated { .. }
@@ -307,6 +312,7 @@ impl CaseChange {
                 vec![A::ReturnJudgment]
             }
             Self::SelfRelianceAssessed(_) => vec![A::SelfReliance],
+            Self::ChainMeetingRecorded(r) => vec![r.activity()],
             Self::ProgressReportSent(_) => vec![A::Reporting],
             Self::PhaseChanged { to: Phase::Termination, .. } => vec![A::ProposeTermination],
             Self::Registered { .. }

@@ -66,6 +66,7 @@ impl Case {
             reports: Vec::new(),
             outflow: None,
             levels: BTreeMap::new(),
+            chain_meetings: Vec::new(),
         };
         for (i, e) in iter.enumerate() {
             if e.participant != case.id || e.version != case.version + 1 {
@@ -107,6 +108,7 @@ impl Case {
             CaseChange::ProfileUpdated { profile } => self.profile = profile.clone(),
             CaseChange::ProjectWorkerAssigned { to, .. } => self.profile.project_worker = *to,
             CaseChange::PhaseChanged { to, .. } => self.phase = *to,
+            CaseChange::ChainMeetingRecorded(record) => self.chain_meetings.push(record.clone()),
             CaseChange::DirectionChanged(change) => {
                 self.direction = change.to;
                 self.direction_history.push(change.clone());
@@ -770,6 +772,9 @@ impl Case {
                     ));
                 }
                 check_transition(self.phase, Phase::Closed, Trigger::Outflow)?;
+                if outcome == OutflowOutcome::EndedByChainDecision && self.adopted_termination().is_none() {
+                    return Err(DomainError::rule(Rule::AdoptedAdviceRequired));
+                }
                 vec![
                     CaseChange::OutflowRecorded(Outflow { outcome, on, note, recorded_by: by }),
                     CaseChange::PhaseChanged { from: self.phase, to: Phase::Closed, reason: None },

@@ -35,6 +35,7 @@ use crate::returns::{
 use crate::text::Text;
 use crate::trajectory::{LimitStatus, Phase, TrajectoryDates, Trigger, check_transition};
 
+mod chain;
 mod change;
 mod command;
 mod decide;
@@ -115,6 +116,9 @@ pub struct Case {
     /// Categories whose confidentiality level was raised above the default.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     levels: BTreeMap<DataCategory, ConfidentialityLevel>,
+    /// What chain meetings recorded about the participant (3.2.f, 3.2.g), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    chain_meetings: Vec<crate::meeting::ChainMeetingRecord>,
 }
 
 /// Every part of a [`Case`], with public fields: what an adapter needs to carry a case file
@@ -168,6 +172,8 @@ pub struct CaseParts {
     pub reports: Vec<ProgressReportRecord>,
     /// The outflow, once recorded.
     pub outflow: Option<Outflow>,
+    /// What chain meetings recorded about the participant, oldest first.
+    pub chain_meetings: Vec<crate::meeting::ChainMeetingRecord>,
 }
 
 fn invalid(field: &str, code: crate::ViolationCode, message: &str) -> DomainError {

@@ -9,7 +9,7 @@ macro_rules! move_fields {
     ($from:ident: $From:ident => $To:ident) => {
         move_fields!(@ $from: $From => $To; id, version, profile, registered_on, phase, direction, direction_history, return_stance, plan, goals,
     agreements, contacts, referrals, exploration, obstacles, reintegration, departure, judgments, self_reliance,
-    consents, reports, outflow, levels)
+    consents, reports, outflow, levels, chain_meetings)
     };
     (@ $from:ident: $From:ident => $To:ident; $($field:ident),* $(,)?) => {{
         let $From { $($field),* } = $from;

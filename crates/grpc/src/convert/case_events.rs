@@ -81,6 +81,7 @@ macro_rules! case_change_table {
             ProgressReportSent(progress_report_sent) message,
             OutflowRecorded(outflow_recorded) message,
             ConfidentialitySet(confidentiality_set) { category: val, from: val, to: val, reason: val },
+            ChainMeetingRecorded(chain_meeting_recorded) message,
         }
     };
 }

@@ -619,6 +619,7 @@ impl ToProto for CaseView {
             hidden: to_protos(&self.hidden),
             limit_on: trajectory.map(|t| t.dates().limit().to_proto()),
             limit_status: None,
+            chain_meetings: trajectory.map(|t| to_protos(&t.chain_meetings)).unwrap_or_default(),
         }
     }
 }
@@ -719,6 +720,7 @@ impl FromProto<pb::CaseFile> for CaseView {
                 phase: FromProto::from_proto(p.phase, &at.child("phase"))?,
                 direction: FromProto::from_proto(p.direction, &at.child("direction"))?,
                 direction_history: repeated(p.direction_history, &at.child("direction_history"))?,
+                chain_meetings: repeated(p.chain_meetings, &at.child("chain_meetings"))?,
             }),
             None => None,
         };

@@ -439,10 +439,12 @@ async fn save_case_event<C: ConnectionTrait>(
         payload,
     });
     // The day an activity counts on: a contact counts on the day it took place, a
-    // self-reliance assessment on the day it was made.
+    // self-reliance assessment on the day it was made, a chain meeting's step on the
+    // meeting's day (the termination talk on its own).
     let (on, contact_id) = match &e.change {
         CaseChange::ContactLogged { contact, .. } => (amsterdam_date(contact.at), Some(contact.id.to_string())),
         CaseChange::SelfRelianceAssessed(a) => (a.assessed_on, None),
+        CaseChange::ChainMeetingRecorded(r) => (r.on, None),
         _ => (amsterdam_date(e.at), None),
     };
     let codes = e.change.activities();

@@ -344,11 +344,16 @@ pub(crate) trait Shared: Sized + Send + 'static {
         keys: &'a Keyring,
         event: &'a Self::Event,
     ) -> BoxFuture<'a, Result<(), DomainError>>;
+    /// A chain meeting and its accepted event, whose records reach a participant's case in
+    /// the same transaction; `None` for the other aggregates.
+    fn as_meeting<'a>(&'a self, _event: &'a Self::Event) -> Option<(&'a ChainMeeting, &'a MeetingEvent)> {
+        None
+    }
 }
 
 /// The [`Shared`] impl of an aggregate: its types, and its own load and save.
 macro_rules! shared {
-    ($t:ty, $id:ty, $command:ty, $event:ty, $aggregate:expr, $entity:expr, $load:ident, $save:ident) => {
+    ($t:ty, $id:ty, $command:ty, $event:ty, $aggregate:expr, $entity:expr, $load:ident, $save:ident $(, $extra:item)*) => {
         impl Shared for $t {
             type Id = $id;
             type Command = $command;
@@ -388,6 +393,8 @@ macro_rules! shared {
             ) -> BoxFuture<'a, Result<(), DomainError>> {
                 Box::pin($save(c, keys, self, event))
             }
+
+            $($extra)*
         }
     };
 }
@@ -410,5 +417,8 @@ shared!(
     Aggregate::Meeting,
     EntityKind::ChainMeeting,
     load_meeting,
-    save_meeting
+    save_meeting,
+    fn as_meeting<'a>(&'a self, event: &'a MeetingEvent) -> Option<(&'a ChainMeeting, &'a MeetingEvent)> {
+        Some((self, event))
+    }
 );

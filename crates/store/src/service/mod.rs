@@ -172,7 +172,32 @@ impl Store {
                     return Err(DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() });
                 }
                 let event = aggregate.run(cmd, &ctx)?;
+                // What a meeting's event brings to a participant's case: decided (and
+                // authorised) before anything is written, saved with the meeting.
+                let mut case_write = None;
+                if let Some((meeting, meeting_event)) = aggregate.as_meeting(&event)
+                    && let Some(participant) = perspectief_core::app::meeting::meeting_case(meeting, meeting_event)
+                {
+                    let mut case = repo::load_case(txn, &keys, participant).await?.ok_or_else(|| {
+                        DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
+                    })?;
+                    let previous = case.version();
+                    let events = perspectief_core::app::meeting::meeting_to_case(
+                        &policy,
+                        &caller.actor,
+                        meeting,
+                        meeting_event,
+                        &mut case,
+                        &ctx,
+                    )?;
+                    case_write = Some((case, previous, events));
+                }
                 aggregate.save(txn, &keys, &event).await?;
+                if let Some((case, previous, events)) = case_write
+                    && !events.is_empty()
+                {
+                    repo::save_case(txn, &keys, &case, Some(previous), &events).await?;
+                }
                 Ok(Box::new(aggregate) as Output)
             })
         });

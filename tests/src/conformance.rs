@@ -20,10 +20,13 @@ use perspectief_core::service::{
     AuditOutcome, Caller, ChainVerification, PageRequest, ParticipantFilter, PerspectiefService, WorkItem, WorkSubject,
     WorklistQuery,
 };
+use perspectief_core::meeting::ChainDecision;
+use perspectief_core::report::{Figure, FigureQuery, Measure, ReportingService, Slice};
 use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
+use perspectief_core::trajectory::Phase;
 use perspectief_core::{
-    ActivityCode, AgreementId, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode, MeetingCommand,
-    MeetingId, Name, OrganisationId, ParticipantId, ParticipantProfile, ReferralId, Responsible, SessionId,
+    ActivityCode, Advice, AgreementId, ChainStep, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode, MeetingCommand,
+    MeetingId, Name, OrganisationId, OutflowOutcome, ParticipantId, ParticipantProfile, ReferralId, Responsible, SessionId,
     SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
 };
 
@@ -855,6 +858,63 @@ pub async fn organisations_are_one_directory<S: PerspectiefService + DirectorySe
         && r.entry.outcome == AuditOutcome::Denied));
 }
 
+/// A chain meeting reaches the case and the subsidy report: the discussion is 3.2.f (once per
+/// meeting), the advice 3.2.g, both on the meeting's day; an adopted advice to end guidance
+/// moves the trajectory to termination and is what the termination talk and an outflow
+/// "ended by chain decision" need.
+pub async fn chain_meetings_count_and_decide<S: PerspectiefService + ReportingService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let lead = staff(env, Role::ProjectLead);
+    let case = register(svc, env, &worker, "Ketenoverleg").await;
+    let p = case.id();
+    svc.execute(&worker, p, None, contact(env, &[ActivityCode::OrientationTalks], vec![])).await.expect("talk");
+    let today = env.today();
+    let period = SubsidyPeriod::new(SubsidyPeriodId::from_u128(fresh()), "Ketenoverleg", today, today + Duration::days(30), vec![])
+        .expect("period");
+    svc.define_subsidy_period(&lead, period.clone()).await.expect("define");
+    let id = MeetingId::from_u128(fresh());
+    svc.schedule_meeting(&worker, id, today).await.expect("schedule");
+    let meet = |cmd: MeetingCommand| async { svc.execute_meeting(&worker, id, None, cmd).await };
+    meet(MeetingCommand::AddToAgenda { participant: p, reasons: vec![] }).await.expect("agenda");
+    let discuss =
+        || MeetingCommand::RecordDiscussion { participant: p, information_supplied: None, decision: Some(text("Verder")) };
+    meet(discuss()).await.expect("discussed");
+    meet(discuss()).await.expect("discussed again");
+    meet(MeetingCommand::AdviseTermination { participant: p, advice: Advice::EndGuidance, reasoning: text("Geen inzet") })
+        .await
+        .expect("advised");
+    let chain_outflow = CaseCommand::RecordOutflow { outcome: OutflowOutcome::EndedByChainDecision, on: today, note: None };
+    let refused = svc.execute(&worker, p, None, chain_outflow.clone()).await.expect_err("no decision yet");
+    assert_eq!(refused.code(), "adopted_advice_required");
+    let talk = MeetingCommand::RecordTerminationTalk { participant: p, on: today };
+    assert_eq!(meet(talk.clone()).await.expect_err("not adopted").code(), "adopted_advice_required");
+    assert_eq!(svc.get_case(&worker, p).await.expect("case").phase(), Phase::Orientation);
+    meet(MeetingCommand::RecordChainDecision { participant: p, decision: ChainDecision { adopted: true, note: None } })
+        .await
+        .expect("decided");
+    let case = svc.get_case(&worker, p).await.expect("case");
+    assert_eq!(case.phase(), Phase::Termination, "the adopted advice reached the case");
+    assert!(case.adopted_termination().is_some_and(|r| r.meeting == id && r.on == today));
+    meet(talk).await.expect("talk after the decision");
+    svc.execute(&worker, p, None, chain_outflow).await.expect("outflow on the chain's decision");
+    let steps: Vec<ChainStep> = svc.get_case(&worker, p).await.expect("case").chain_meetings().iter().map(|r| r.step).collect();
+    assert_eq!(steps, [
+        ChainStep::Discussed,
+        ChainStep::TerminationAdvised { advice: Advice::EndGuidance },
+        ChainStep::ChainDecided { advice: Advice::EndGuidance, adopted: true },
+        ChainStep::TerminationTalkHeld,
+    ]);
+
+    let report = svc.subsidy_report(&lead, period.id(), today).await.expect("report");
+    for code in [ActivityCode::Evaluation, ActivityCode::ProposeTermination] {
+        let figure = report.activities.iter().find(|f| f.measure == Measure::Activity(code)).expect("figure");
+        assert_eq!(figure.registered_persons, 1, "{code:?} counts the person discussed, once");
+        let query = FigureQuery { figure: Figure::Measure(Measure::Activity(code)), slice: Slice::All };
+        let drill = svc.subsidy_drilldown(&lead, period.id(), today, query).await.expect("drill-down");
+        assert_eq!(drill.participants, [p], "{code:?}");
+    }
+}
+
 /// Generates one test per conformance check, each named after its check, for one backend:
 /// `conformance_tests!(runner)` in a module of its own, where `runner` is an `async fn(Check)`
 /// that sets up a fresh service and calls [`Check::run`]. Every check then passes or fails on
@@ -874,6 +934,7 @@ macro_rules! conformance_tests {
             listing_pages_and_filters,
             sessions_are_stored,
             meetings_and_periods_are_stored,
+            chain_meetings_count_and_decide,
             event_feed_follows_consent,
             organisations_are_one_directory,
             worklist_matches_the_core_rules
@@ -892,7 +953,11 @@ macro_rules! conformance_tests {
 
         impl Check {
             /// Run this check against `svc`.
-            pub async fn run<S: PerspectiefService + DirectoryService>(self, svc: &S, env: &Env<'_>) {
+            pub async fn run<S: PerspectiefService + DirectoryService + ReportingService>(
+                self,
+                svc: &S,
+                env: &Env<'_>,
+            ) {
                 match self {
                     $(Check::$check => $check(svc, env).await,)*
                 }

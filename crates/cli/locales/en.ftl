@@ -524,6 +524,7 @@ change-consent_withdrawn = consent withdrawn
 change-progress_report_sent = report sent
 change-outflow_recorded = outflow
 change-confidentiality_set = confidentiality set
+change-chain_meeting_recorded = chain meeting recorded
 
 ## Help texts (English; the Dutch ones are in the command definition)
 cmd-init = Set up a new installation: database, key, first administrator, config file
@@ -943,6 +944,7 @@ col-lifted-at = lifted at
 col-lift-reason = reason for lifting
 rule-legal_hold_set = a legal hold is set on this participant: nothing is erased until the project lead lifts it (perspectief privacy hold lift)
 rule-erasure_needs_outflow = the trajectory has not ended with an outflow and the guidance still needs the case file: record the outflow first (perspectief outflow record), then request the erasure
+rule-adopted_advice_required = this needs an advice to end guidance that the chain meeting adopted: record the advice and the meeting's decision first (perspectief meeting advise, perspectief meeting decide)
 done-erasure-requested = Erasure requested ({ $request }) for participant { $participant }. Nothing is erased yet: another project lead or the auditor confirms with: perspectief privacy erase confirm { $request }
 done-erasure-confirmed = Request { $request } confirmed: participant { $participant } is erased, from the managed backups too.
 done-erasure-cancelled = Request { $request } cancelled; nothing was erased.

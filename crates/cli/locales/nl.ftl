@@ -524,6 +524,7 @@ change-consent_withdrawn = toestemming ingetrokken
 change-progress_report_sent = rapportage verstuurd
 change-outflow_recorded = uitstroom
 change-confidentiality_set = vertrouwelijkheid vastgesteld
+change-chain_meeting_recorded = ketenoverleg vastgelegd
 
 report-written = Geschreven: { $file } (bevat persoonsgegevens: alleen voor u leesbaar)
 violation-one-slice = kies één van --month, --nationality, --location of --worker
@@ -729,6 +730,7 @@ col-lifted-at = opgeheven op
 col-lift-reason = reden opheffen
 rule-legal_hold_set = er geldt een bewaarplicht voor deze deelnemer: er wordt niets gewist tot de projectleider die opheft (perspectief privacy hold lift)
 rule-erasure_needs_outflow = het traject is niet met een uitstroom beëindigd en de begeleiding heeft het dossier nog nodig: leg eerst de uitstroom vast (perspectief outflow record), vraag daarna het wissen aan
+rule-adopted_advice_required = hiervoor is een advies tot beëindiging van de begeleiding nodig dat het ketenoverleg heeft overgenomen: leg eerst het advies en het besluit van het overleg vast (perspectief meeting advise, perspectief meeting decide)
 done-erasure-requested = Wissen aangevraagd ({ $request }) voor deelnemer { $participant }. Er is nog niets gewist: een andere projectleider of de auditor bevestigt met: perspectief privacy erase confirm { $request }
 done-erasure-confirmed = Aanvraag { $request } bevestigd: deelnemer { $participant } is gewist, ook uit de beheerde reservekopieën.
 done-erasure-cancelled = Aanvraag { $request } ingetrokken; er is niets gewist.

@@ -13,21 +13,21 @@ use chrono::{Duration, NaiveDate};
 use perspectief_core::access::{Actor, ConfidentialityLevel, Grant, Role};
 use perspectief_core::case::{Case, CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
 use perspectief_core::contact::{PartnerDomain, ReferralStatus};
+use perspectief_core::meeting::ChainDecision;
 use perspectief_core::organisation::{
     DirectoryService, Organisation, OrganisationChanges, OrganisationFilter, OrganisationInput, OrganisationRef,
 };
+use perspectief_core::report::{Figure, FigureQuery, Measure, ReportingService, Slice};
 use perspectief_core::service::{
     AuditOutcome, Caller, ChainVerification, PageRequest, ParticipantFilter, PerspectiefService, WorkItem, WorkSubject,
     WorklistQuery,
 };
-use perspectief_core::meeting::ChainDecision;
-use perspectief_core::report::{Figure, FigureQuery, Measure, ReportingService, Slice};
 use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
 use perspectief_core::trajectory::Phase;
 use perspectief_core::{
-    ActivityCode, Advice, AgreementId, ChainStep, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode, MeetingCommand,
-    MeetingId, Name, OrganisationId, OutflowOutcome, ParticipantId, ParticipantProfile, ReferralId, Responsible, SessionId,
-    SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
+    ActivityCode, Advice, AgreementId, ChainStep, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode,
+    MeetingCommand, MeetingId, Name, OrganisationId, OutflowOutcome, ParticipantId, ParticipantProfile, ReferralId,
+    Responsible, SessionId, SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
 };
 
 /// A future of the organisations register's keeper.
@@ -869,21 +869,35 @@ pub async fn chain_meetings_count_and_decide<S: PerspectiefService + ReportingSe
     let p = case.id();
     svc.execute(&worker, p, None, contact(env, &[ActivityCode::OrientationTalks], vec![])).await.expect("talk");
     let today = env.today();
-    let period = SubsidyPeriod::new(SubsidyPeriodId::from_u128(fresh()), "Ketenoverleg", today, today + Duration::days(30), vec![])
-        .expect("period");
+    let period = SubsidyPeriod::new(
+        SubsidyPeriodId::from_u128(fresh()),
+        "Ketenoverleg",
+        today,
+        today + Duration::days(30),
+        vec![],
+    )
+    .expect("period");
     svc.define_subsidy_period(&lead, period.clone()).await.expect("define");
     let id = MeetingId::from_u128(fresh());
     svc.schedule_meeting(&worker, id, today).await.expect("schedule");
     let meet = |cmd: MeetingCommand| async { svc.execute_meeting(&worker, id, None, cmd).await };
     meet(MeetingCommand::AddToAgenda { participant: p, reasons: vec![] }).await.expect("agenda");
-    let discuss =
-        || MeetingCommand::RecordDiscussion { participant: p, information_supplied: None, decision: Some(text("Verder")) };
+    let discuss = || MeetingCommand::RecordDiscussion {
+        participant: p,
+        information_supplied: None,
+        decision: Some(text("Verder")),
+    };
     meet(discuss()).await.expect("discussed");
     meet(discuss()).await.expect("discussed again");
-    meet(MeetingCommand::AdviseTermination { participant: p, advice: Advice::EndGuidance, reasoning: text("Geen inzet") })
-        .await
-        .expect("advised");
-    let chain_outflow = CaseCommand::RecordOutflow { outcome: OutflowOutcome::EndedByChainDecision, on: today, note: None };
+    meet(MeetingCommand::AdviseTermination {
+        participant: p,
+        advice: Advice::EndGuidance,
+        reasoning: text("Geen inzet"),
+    })
+    .await
+    .expect("advised");
+    let chain_outflow =
+        CaseCommand::RecordOutflow { outcome: OutflowOutcome::EndedByChainDecision, on: today, note: None };
     let refused = svc.execute(&worker, p, None, chain_outflow.clone()).await.expect_err("no decision yet");
     assert_eq!(refused.code(), "adopted_advice_required");
     let talk = MeetingCommand::RecordTerminationTalk { participant: p, on: today };
@@ -897,13 +911,17 @@ pub async fn chain_meetings_count_and_decide<S: PerspectiefService + ReportingSe
     assert!(case.adopted_termination().is_some_and(|r| r.meeting == id && r.on == today));
     meet(talk).await.expect("talk after the decision");
     svc.execute(&worker, p, None, chain_outflow).await.expect("outflow on the chain's decision");
-    let steps: Vec<ChainStep> = svc.get_case(&worker, p).await.expect("case").chain_meetings().iter().map(|r| r.step).collect();
-    assert_eq!(steps, [
-        ChainStep::Discussed,
-        ChainStep::TerminationAdvised { advice: Advice::EndGuidance },
-        ChainStep::ChainDecided { advice: Advice::EndGuidance, adopted: true },
-        ChainStep::TerminationTalkHeld,
-    ]);
+    let steps: Vec<ChainStep> =
+        svc.get_case(&worker, p).await.expect("case").chain_meetings().iter().map(|r| r.step).collect();
+    assert_eq!(
+        steps,
+        [
+            ChainStep::Discussed,
+            ChainStep::TerminationAdvised { advice: Advice::EndGuidance },
+            ChainStep::ChainDecided { advice: Advice::EndGuidance, adopted: true },
+            ChainStep::TerminationTalkHeld,
+        ]
+    );
 
     let report = svc.subsidy_report(&lead, period.id(), today).await.expect("report");
     for code in [ActivityCode::Evaluation, ActivityCode::ProposeTermination] {

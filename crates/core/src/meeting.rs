@@ -404,6 +404,32 @@ impl ChainMeeting {
         }
     }
 
+    /// Adopt a generated agenda as the meeting's items: every person on it who is not on the
+    /// meeting yet is added with the agenda's reasons (people already on it keep their item),
+    /// one event each, in the agenda's order. All or nothing: on a refusal the meeting is
+    /// unchanged. Refused when the agenda is for another day than the meeting's.
+    pub fn adopt_agenda(
+        &mut self,
+        agenda: &crate::report::MeetingAgenda,
+        ctx: &CommandContext,
+    ) -> Result<Vec<MeetingEvent>, DomainError> {
+        if agenda.meeting_date != self.date {
+            return Err(DomainError::field(
+                "agenda.meeting_date",
+                ViolationCode::Invalid,
+                "the agenda is for another day than the meeting",
+            ));
+        }
+        let mut adopted = self.clone();
+        let mut events = Vec::new();
+        for entry in agenda.entries.iter().filter(|e| !self.items.contains_key(&e.participant)) {
+            let cmd = MeetingCommand::AddToAgenda { participant: entry.participant, reasons: entry.reasons.clone() };
+            events.push(adopted.execute(cmd, ctx)?);
+        }
+        *self = adopted;
+        Ok(events)
+    }
+
     /// Rebuild a meeting from its events, oldest first (the first is its scheduling).
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a MeetingEvent>) -> Result<Self, DomainError> {
         let mut iter = events.into_iter();

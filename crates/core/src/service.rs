@@ -629,6 +629,31 @@ pub trait PerspectiefService: Send + Sync {
         meeting: MeetingId,
     ) -> impl Future<Output = Result<ChainMeeting, DomainError>> + Send;
 
+    /// The meetings on the days from `from` to `to` (inclusive), newest first, a page at a
+    /// time (the token binds to the caller and the days). Searching meetings is for the
+    /// foundation's project workers and lead, as every read of a meeting is: a meeting's items
+    /// name the people discussed with the reasons, so chain partners, who take part in the
+    /// meeting, get no listing of the foundation's record of it (the access matrix gives
+    /// them no access to meetings at all).
+    fn list_meetings(
+        &self,
+        caller: &Caller,
+        days: crate::time::DateRange,
+        page: PageRequest,
+    ) -> impl Future<Output = Result<Page<ChainMeeting>, DomainError>> + Send;
+
+    /// Adopt the generated agenda of the meeting's day (the default thresholds of
+    /// [`crate::report::AgendaQuery::for_meeting`]) as the meeting's items in one step: every
+    /// person on it who is not on the meeting yet is added with the agenda's reasons, all or
+    /// nothing ([`ChainMeeting::adopt_agenda`]). Needs reading the agenda and updating the
+    /// meeting.
+    fn adopt_agenda(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        expected_version: Option<u64>,
+    ) -> impl Future<Output = Result<ChainMeeting, DomainError>> + Send;
+
     /// Define a subsidy period with its targets.
     fn define_subsidy_period(
         &self,

@@ -214,9 +214,10 @@ fn a_discussion_reaches_the_case_once_per_meeting_under_3_2_f_on_the_meetings_da
     // An advice is a discussion too, already booked; the advice itself is 3.2.g.
     let advise = MeetingCommand::AdviseTermination { participant: p, advice: Advice::Continue, reasoning: text("x") };
     let advised = meet(&mut m, &mut case, advise, date);
-    assert_eq!(advised.iter().map(|e| e.change.activities()).collect::<Vec<_>>(), vec![vec![
-        ActivityCode::ProposeTermination
-    ]]);
+    assert_eq!(
+        advised.iter().map(|e| e.change.activities()).collect::<Vec<_>>(),
+        vec![vec![ActivityCode::ProposeTermination]]
+    );
     assert!(case.termination_advised());
     log.extend(first);
     log.extend(advised);
@@ -229,11 +230,8 @@ fn an_adopted_advice_to_end_guidance_moves_the_trajectory_to_termination_and_all
     let date = later(start(), 14);
     let mut m = meeting_with_seven(date);
     let p = ParticipantId::from_u128(7);
-    let chain_outflow = || CaseCommand::RecordOutflow {
-        outcome: OutflowOutcome::EndedByChainDecision,
-        on: later(date, 3),
-        note: None,
-    };
+    let chain_outflow =
+        || CaseCommand::RecordOutflow { outcome: OutflowOutcome::EndedByChainDecision, on: later(date, 3), note: None };
     assert_eq!(case.decide(chain_outflow(), &ctx_on(later(date, 3))).unwrap_err().code(), "adopted_advice_required");
     let advise =
         MeetingCommand::AdviseTermination { participant: p, advice: Advice::EndGuidance, reasoning: text("x") };
@@ -256,7 +254,10 @@ fn an_adopted_advice_to_end_guidance_moves_the_trajectory_to_termination_and_all
     assert!(case.adopted_termination().is_some_and(|r| r.meeting == m.id()));
     log.extend(decided);
     log.extend(meet(&mut m, &mut case, talk, later(date, 1)));
-    assert_eq!(case.chain_meetings().last().map(|r| (r.step, r.on)), Some((ChainStep::TerminationTalkHeld, later(date, 1))));
+    assert_eq!(
+        case.chain_meetings().last().map(|r| (r.step, r.on)),
+        Some((ChainStep::TerminationTalkHeld, later(date, 1)))
+    );
     run(&mut case, &mut log, chain_outflow(), later(date, 3));
     assert_eq!(Case::replay(&log).unwrap(), case);
 }
@@ -268,7 +269,12 @@ fn an_advice_not_adopted_or_to_continue_leaves_the_phase_and_refuses_the_chain_o
         let date = later(start(), 14);
         let mut m = meeting_with_seven(date);
         let p = ParticipantId::from_u128(7);
-        meet(&mut m, &mut case, MeetingCommand::AdviseTermination { participant: p, advice, reasoning: text("x") }, date);
+        meet(
+            &mut m,
+            &mut case,
+            MeetingCommand::AdviseTermination { participant: p, advice, reasoning: text("x") },
+            date,
+        );
         let decision = ChainDecision { adopted, note: None };
         let events = meet(&mut m, &mut case, MeetingCommand::RecordChainDecision { participant: p, decision }, date);
         assert_eq!(events.len(), 1, "{advice:?} {adopted}");
@@ -288,13 +294,18 @@ fn an_adopted_advice_cannot_skip_intake_and_nothing_reaches_a_closed_case() {
     let date = later(start(), 14);
     let mut m = meeting_with_seven(date);
     let p = ParticipantId::from_u128(7);
-    let advise = MeetingCommand::AdviseTermination { participant: p, advice: Advice::EndGuidance, reasoning: text("x") };
+    let advise =
+        MeetingCommand::AdviseTermination { participant: p, advice: Advice::EndGuidance, reasoning: text("x") };
     meet(&mut m, &mut case, advise, date);
-    let decide = MeetingCommand::RecordChainDecision { participant: p, decision: ChainDecision { adopted: true, note: None } };
+    let decide =
+        MeetingCommand::RecordChainDecision { participant: p, decision: ChainDecision { adopted: true, note: None } };
     m.execute(decide.clone(), &ctx_on(date)).unwrap();
     let (_, records) = m.case_records(&decide).unwrap();
     let before = case.clone();
-    assert_eq!(case.record_chain_meeting(records.clone(), &ctx_on(date)).unwrap_err().code(), "illegal_phase_transition");
+    assert_eq!(
+        case.record_chain_meeting(records.clone(), &ctx_on(date)).unwrap_err().code(),
+        "illegal_phase_transition"
+    );
     assert_eq!(case, before, "nothing changes on a refusal");
     let outflow = CaseCommand::RecordOutflow { outcome: OutflowOutcome::Other, on: date, note: None };
     case.execute(outflow, &ctx_on(date)).unwrap();

@@ -18,12 +18,8 @@ impl Case {
         }
         let mut changes = Vec::with_capacity(records.len() + 1);
         let mut phase = self.phase;
-        let mut discussed: BTreeSet<_> = self
-            .chain_meetings
-            .iter()
-            .filter(|r| r.step == ChainStep::Discussed)
-            .map(|r| r.meeting)
-            .collect();
+        let mut discussed: BTreeSet<_> =
+            self.chain_meetings.iter().filter(|r| r.step == ChainStep::Discussed).map(|r| r.meeting).collect();
         for record in records {
             if record.step == ChainStep::Discussed && !discussed.insert(record.meeting) {
                 continue;

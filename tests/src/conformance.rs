@@ -25,7 +25,7 @@ use perspectief_core::service::{
 use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
 use perspectief_core::trajectory::Phase;
 use perspectief_core::{
-    ActivityCode, Advice, AgreementId, ChainStep, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode,
+    ActivityCode, Advice, AgendaReason, AgreementId, ChainStep, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode,
     MeetingCommand, MeetingId, Name, OrganisationId, OutflowOutcome, ParticipantId, ParticipantProfile, ReferralId,
     Responsible, SessionId, SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
 };
@@ -933,6 +933,58 @@ pub async fn chain_meetings_count_and_decide<S: PerspectiefService + ReportingSe
     }
 }
 
+/// Meetings are listed newest first a page at a time (the token binds to the days), for the
+/// foundation's staff only; the generated agenda is adopted in one step, once.
+pub async fn meetings_are_listed_and_adopt_their_agenda<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let partner = Caller {
+        purpose: perspectief_core::service::Purpose::ChainCooperation,
+        ..Caller::local(Actor {
+            user: UserId::from_u128(fresh()),
+            organisation: register_partner(env, "KETEN").await.id,
+            role: Role::ChainPartner,
+            grant: Grant::all_categories(ConfidentialityLevel::Vertrouwelijk),
+        })
+    };
+    // Days no other check schedules meetings on.
+    let first = env.today() - Duration::days(200);
+    let days = perspectief_core::time::DateRange::new(first, first + Duration::days(10)).expect("days");
+    let mut ids = Vec::new();
+    for (n, date) in [first, first, first + Duration::days(1)].into_iter().enumerate() {
+        let id = MeetingId::from_u128(fresh());
+        svc.schedule_meeting(&worker, id, date).await.unwrap_or_else(|e| panic!("schedule {n}: {e}"));
+        ids.push((date, id));
+    }
+    ids.sort();
+    ids.reverse();
+    let page = |token| PageRequest { page_size: 2, page_token: token };
+    let one = svc.list_meetings(&worker, days, page(None)).await.expect("first page");
+    let token = one.next_page_token.clone().expect("a second page");
+    let two = svc.list_meetings(&worker, days, page(Some(token.clone()))).await.expect("second page");
+    assert_eq!(two.next_page_token, None);
+    let listed: Vec<_> = one.items.iter().chain(&two.items).map(|m| (m.date(), m.id())).collect();
+    assert_eq!(listed, ids, "newest first, then by id");
+    let other = perspectief_core::time::DateRange::new(first, first + Duration::days(11)).expect("days");
+    let err = svc.list_meetings(&worker, other, page(Some(token))).await.expect_err("token of other days");
+    assert!(err.violations().is_some_and(|v| v.has("page_token")), "{err:?}");
+    assert_eq!(svc.list_meetings(&partner, days, page(None)).await.expect_err("partner").code(), "access_denied");
+
+    // Nobody contacted for four weeks by the meeting's day: on its agenda, adopted once.
+    let case = register(svc, env, &worker, "Agenda").await;
+    let id = MeetingId::from_u128(fresh());
+    svc.schedule_meeting(&worker, id, env.today() + Duration::days(28)).await.expect("schedule");
+    let err = svc.adopt_agenda(&partner, id, None).await.expect_err("partner");
+    assert_eq!(err.code(), "access_denied");
+    let m = svc.adopt_agenda(&worker, id, Some(1)).await.expect("adopt");
+    let item = m.items().find(|i| i.participant == case.id()).expect("on the meeting");
+    assert!(item.reasons.iter().any(|r| matches!(r, AgendaReason::NoContact { days: 28 })), "{:?}", item.reasons);
+    assert_eq!(svc.get_meeting(&worker, id).await.expect("get"), m);
+    let stale = svc.adopt_agenda(&worker, id, Some(1)).await.expect_err("stale");
+    assert_eq!(stale, DomainError::VersionConflict { expected: 1, current: m.version() });
+    let again = svc.adopt_agenda(&worker, id, Some(m.version())).await.expect("again");
+    assert_eq!(again.version(), m.version(), "adopting again adds nobody twice");
+}
+
 /// Generates one test per conformance check, each named after its check, for one backend:
 /// `conformance_tests!(runner)` in a module of its own, where `runner` is an `async fn(Check)`
 /// that sets up a fresh service and calls [`Check::run`]. Every check then passes or fails on
@@ -953,6 +1005,7 @@ macro_rules! conformance_tests {
             sessions_are_stored,
             meetings_and_periods_are_stored,
             chain_meetings_count_and_decide,
+            meetings_are_listed_and_adopt_their_agenda,
             event_feed_follows_consent,
             organisations_are_one_directory,
             worklist_matches_the_core_rules

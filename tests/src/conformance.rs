@@ -17,7 +17,7 @@ use perspectief_core::meeting::ChainDecision;
 use perspectief_core::organisation::{
     DirectoryService, Organisation, OrganisationChanges, OrganisationFilter, OrganisationInput, OrganisationRef,
 };
-use perspectief_core::report::{Figure, FigureQuery, Measure, ReportingService, Slice};
+use perspectief_core::report::{AgendaQuery, Figure, FigureQuery, Measure, ReportingService, Slice};
 use perspectief_core::service::{
     AuditOutcome, Caller, ChainVerification, PageRequest, ParticipantFilter, PerspectiefService, WorkItem, WorkSubject,
     WorklistQuery,
@@ -25,9 +25,9 @@ use perspectief_core::service::{
 use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
 use perspectief_core::trajectory::Phase;
 use perspectief_core::{
-    ActivityCode, Advice, AgendaReason, AgreementId, ChainStep, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode,
-    MeetingCommand, MeetingId, Name, OrganisationId, OutflowOutcome, ParticipantId, ParticipantProfile, ReferralId,
-    Responsible, SessionId, SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
+    ActivityCode, Advice, AgendaReason, AgreementId, ChainStep, DataCategory, DateOfBirth, DomainError, GoalId, Label,
+    LanguageCode, MeetingCommand, MeetingId, Name, OrganisationId, OutflowOutcome, ParticipantId, ParticipantProfile,
+    ReferralId, Responsible, SessionId, SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
 };
 
 /// A future of the organisations register's keeper.
@@ -985,6 +985,46 @@ pub async fn meetings_are_listed_and_adopt_their_agenda<S: PerspectiefService>(s
     assert_eq!(again.version(), m.version(), "adopting again adds nobody twice");
 }
 
+/// A trajectory past its 18-month limit without a termination advice is on the worklist and
+/// the agenda (the core's rule, [`Case::past_limit_without_advice`]) until an advice is given.
+pub async fn past_limit_without_advice_is_signalled<S: PerspectiefService + ReportingService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let today = env.today();
+    let cmd = RegisterParticipant {
+        id: ParticipantId::from_u128(fresh()),
+        profile: profile(worker.actor.user, "Termijn"),
+        registered_on: today.checked_sub_months(chrono::Months::new(19)).expect("a day"),
+    };
+    let case = svc.register_participant(&worker, cmd).await.expect("register");
+    let p = case.id();
+    svc.execute(&worker, p, None, contact(env, &[ActivityCode::OrientationTalks], vec![])).await.expect("talk");
+    let case = svc.get_case(&worker, p).await.expect("case");
+    let limit = case.past_limit_without_advice(today).expect("past the limit, no advice");
+    let listed = |list: perspectief_core::service::Worklist| {
+        list.past_limit_without_advice.into_iter().filter(|w| w.participant == p).collect::<Vec<_>>()
+    };
+    let list = svc.worklist(&worker, WorklistQuery::for_day(today)).await.expect("worklist");
+    assert_eq!(listed(list), [WorkItem { participant: p, subject: WorkSubject::Participant, date: limit }]);
+    let days_over = (today - limit).num_days();
+    let agenda = svc.meeting_agenda(&worker, AgendaQuery::for_meeting(today)).await.expect("agenda");
+    let entry = agenda.entries.iter().find(|e| e.participant == p).expect("on the agenda");
+    assert!(entry.reasons.contains(&AgendaReason::PastLimitWithoutAdvice { days_over }), "{:?}", entry.reasons);
+
+    let id = MeetingId::from_u128(fresh());
+    svc.schedule_meeting(&worker, id, today).await.expect("schedule");
+    svc.execute_meeting(&worker, id, None, MeetingCommand::AddToAgenda { participant: p, reasons: vec![] })
+        .await
+        .expect("agenda");
+    let advise =
+        MeetingCommand::AdviseTermination { participant: p, advice: Advice::Continue, reasoning: text("Inzet") };
+    svc.execute_meeting(&worker, id, None, advise).await.expect("advised");
+    let list = svc.worklist(&worker, WorklistQuery::for_day(today)).await.expect("worklist");
+    assert_eq!(listed(list), [], "an advice was given");
+    let agenda = svc.meeting_agenda(&worker, AgendaQuery::for_meeting(today)).await.expect("agenda");
+    let reasons = agenda.entries.iter().find(|e| e.participant == p).map(|e| e.reasons.clone()).unwrap_or_default();
+    assert!(!reasons.iter().any(|r| matches!(r, AgendaReason::PastLimitWithoutAdvice { .. })), "{reasons:?}");
+}
+
 /// Generates one test per conformance check, each named after its check, for one backend:
 /// `conformance_tests!(runner)` in a module of its own, where `runner` is an `async fn(Check)`
 /// that sets up a fresh service and calls [`Check::run`]. Every check then passes or fails on
@@ -1006,6 +1046,7 @@ macro_rules! conformance_tests {
             meetings_and_periods_are_stored,
             chain_meetings_count_and_decide,
             meetings_are_listed_and_adopt_their_agenda,
+            past_limit_without_advice_is_signalled,
             event_feed_follows_consent,
             organisations_are_one_directory,
             worklist_matches_the_core_rules

@@ -460,6 +460,7 @@ reason-limit_approaching = limit approaching
 reason-judgment_pending_or_changed = judgment pending or changed
 reason-obstacle_stalled = obstacle stalled
 reason-termination_advice_due = termination advice due
+reason-past_limit_without_advice = limit passed without termination advice
 reason-other = other
 worklist-overdue_goals = overdue goal
 worklist-overdue_agreements = overdue agreement
@@ -920,6 +921,7 @@ arg-participant-document-kind = Which document: plan (My perspective plan) or sh
 arg-participant-document-hand_over = Record that the document was handed to the participant today (contact moment, 5.2.c)
 col-participants = participants
 worklist-without_assessment = no ZRM assessment
+worklist-past_limit_without_advice = limit passed, no termination advice
 arg-worklist-no_assessment_months = Flag participants without a ZRM assessment for more than this many months (default 6)
 ## A second person for access to case data (issue 19, point 2)
 note-user-awaiting-confirmation = This account can read case files and waits for a project lead's confirmation (the second person): perspectief user confirm { $id }. Until then its tokens do not work.

@@ -460,6 +460,7 @@ reason-limit_approaching = einde traject nadert
 reason-judgment_pending_or_changed = oordeel open of gewijzigd
 reason-obstacle_stalled = belemmering staat stil
 reason-termination_advice_due = advies beëindiging nodig
+reason-past_limit_without_advice = termijn verstreken zonder advies beëindiging
 reason-other = anders
 worklist-overdue_goals = verlopen doel
 worklist-overdue_agreements = verlopen afspraak
@@ -705,6 +706,7 @@ col-zrm-domain = domein
 col-average-change = gem. verandering
 col-participants = deelnemers
 worklist-without_assessment = geen ZRM-meting
+worklist-past_limit_without_advice = termijn verstreken, geen advies beëindiging
 ## A second person for access to case data (issue 19, point 2)
 note-user-awaiting-confirmation = Dit account kan dossiers lezen en wacht op bevestiging door een projectleider (de tweede persoon): perspectief user confirm { $id }. Tot dan werken zijn tokens niet.
 note-token-awaiting-confirmation = Dit token werkt pas als een projectleider het bevestigt (de tweede persoon; de houder zelf mag dat ook): perspectief token confirm { $id }

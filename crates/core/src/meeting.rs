@@ -34,6 +34,12 @@ pub enum AgendaReason {
     ObstacleStalled,
     /// A termination advice is due.
     TerminationAdviceDue,
+    /// The 18-month limit passed this many days ago and the foundation never advised a chain
+    /// meeting on ending the trajectory.
+    PastLimitWithoutAdvice {
+        /// Days past the limit.
+        days_over: i64,
+    },
     /// Another reason.
     Other {
         /// Which.

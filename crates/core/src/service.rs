@@ -331,6 +331,10 @@ pub struct Worklist {
     /// or the registration).
     #[serde(default)]
     pub without_assessment: Vec<WorkItem>,
+    /// Trajectories past their 18-month limit without a termination advice ever given
+    /// ([`Case::past_limit_without_advice`]; date: the limit).
+    #[serde(default)]
+    pub past_limit_without_advice: Vec<WorkItem>,
     /// The token of the next page when a list has more items than the page size (each list
     /// goes on where it stopped; a list that ended stays empty on the following pages).
     #[serde(default, skip_serializing_if = "Option::is_none")]

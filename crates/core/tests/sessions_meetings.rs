@@ -311,3 +311,29 @@ fn an_adopted_advice_cannot_skip_intake_and_nothing_reaches_a_closed_case() {
     case.execute(outflow, &ctx_on(date)).unwrap();
     assert_eq!(case.record_chain_meeting(records, &ctx_on(date)).unwrap_err().code(), "trajectory_closed");
 }
+
+#[test]
+fn a_trajectory_past_its_limit_without_a_termination_advice_is_signalled_until_one_is_given() {
+    use perspectief_core::report::{AgendaQuery, agenda_reasons};
+    let (mut case, _) = oriented();
+    let limit = case.trajectory().limit();
+    assert_eq!(case.past_limit_without_advice(limit), None, "the limit day itself is still within it");
+    let day = later(limit, 10);
+    assert_eq!(case.past_limit_without_advice(day), Some(limit));
+    let reasons = agenda_reasons(&case, &AgendaQuery::for_meeting(day), None);
+    assert!(reasons.contains(&AgendaReason::PastLimitWithoutAdvice { days_over: 10 }), "{reasons:?}");
+    // Advised to continue: an advice was given, so the signal ends (the limit itself stays).
+    let mut m = meeting_with_seven(day);
+    let p = ParticipantId::from_u128(7);
+    meet(
+        &mut m,
+        &mut case,
+        MeetingCommand::AdviseTermination { participant: p, advice: Advice::Continue, reasoning: text("x") },
+        day,
+    );
+    assert_eq!(case.termination_advised_on(), Some(day));
+    assert_eq!(case.past_limit_without_advice(later(day, 1)), None);
+    let reasons = agenda_reasons(&case, &AgendaQuery::for_meeting(later(day, 1)), None);
+    assert!(!reasons.iter().any(|r| matches!(r, AgendaReason::PastLimitWithoutAdvice { .. })), "{reasons:?}");
+    assert!(reasons.iter().any(|r| matches!(r, AgendaReason::LimitApproaching { .. })));
+}

@@ -26,7 +26,7 @@ pub enum MeetingCmd {
         #[arg(long, value_parser = parse_date, value_name = "DATUM")]
         date: NaiveDate,
     },
-    /// Zet een deelnemer op de agenda; redenen: deadline_passed, no_contact:DAGEN, limit_approaching:DAGEN, judgment_pending_or_changed, obstacle_stalled, termination_advice_due, other:TEKST
+    /// Zet een deelnemer op de agenda; redenen: deadline_passed, no_contact:DAGEN, limit_approaching:DAGEN, judgment_pending_or_changed, obstacle_stalled, termination_advice_due, past_limit_without_advice:DAGEN, other:TEKST
     Agenda {
         meeting: String,
         #[arg(long)]
@@ -101,6 +101,7 @@ fn agenda_reason(v: &str) -> Result<AgendaReason> {
         "judgment_pending_or_changed" => AgendaReason::JudgmentPendingOrChanged,
         "obstacle_stalled" => AgendaReason::ObstacleStalled,
         "termination_advice_due" => AgendaReason::TerminationAdviceDue,
+        "past_limit_without_advice" => AgendaReason::PastLimitWithoutAdvice { days_over: days(rest)? },
         "other" => AgendaReason::Other { note: label("--reason", rest.unwrap_or_default())? },
         _ => return Err(Failure::field("--reason", t!("violation-unknown-value", value = v))),
     })

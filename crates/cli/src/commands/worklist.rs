@@ -66,6 +66,7 @@ pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
         ("near_limit", &list.near_limit),
         ("unanswered_referrals", &list.unanswered_referrals),
         ("without_assessment", &list.without_assessment),
+        ("past_limit_without_advice", &list.past_limit_without_advice),
     ];
     let mut rows = Vec::new();
     for (list_name, items) in sections {

@@ -62,7 +62,20 @@ impl Case {
 
     /// Whether the foundation ever advised a chain meeting on ending this trajectory.
     pub fn termination_advised(&self) -> bool {
-        self.chain_meetings.iter().any(|r| matches!(r.step, ChainStep::TerminationAdvised { .. }))
+        self.termination_advised_on().is_some()
+    }
+
+    /// The day of the first chain meeting the foundation advised on ending this trajectory.
+    pub fn termination_advised_on(&self) -> Option<NaiveDate> {
+        self.chain_meetings.iter().find(|r| matches!(r.step, ChainStep::TerminationAdvised { .. })).map(|r| r.on)
+    }
+
+    /// The trajectory's limit, when it has passed on `today` while the trajectory runs on and
+    /// the foundation never advised a chain meeting on ending it (3.2.g): the worklist's and
+    /// the agenda's signal that an advice is overdue.
+    pub fn past_limit_without_advice(&self, today: NaiveDate) -> Option<NaiveDate> {
+        let limit = self.trajectory().limit();
+        (self.outflow.is_none() && limit < today && !self.termination_advised()).then_some(limit)
     }
 
     /// The chain meeting's decision in force, when it adopted an advice to end guidance: the

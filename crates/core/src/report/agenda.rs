@@ -11,6 +11,7 @@
 //! | [`AgendaReason::JudgmentPendingOrChanged`] | the latest return judgment is provisional, or a judgment was formed since the previous meeting (within `changed_within_days` of `D` when there was none) |
 //! | [`AgendaReason::ObstacleStalled`] | a return obstacle still open had no action for more than `obstacle_stalled_days` |
 //! | [`AgendaReason::TerminationAdviceDue`] | the trajectory is in the termination phase, or past its limit, and no advice on ending it awaits the chain's decision from the previous meeting |
+//! | [`AgendaReason::PastLimitWithoutAdvice`] | the limit passed before `D` and no chain meeting was ever advised on ending the trajectory ([`Case::past_limit_without_advice`]) |
 //!
 //! Only active trajectories (no outflow) are considered.
 
@@ -144,6 +145,9 @@ pub fn agenda_reasons(case: &Case, q: &AgendaQuery, previous: Option<&ChainMeeti
     let due = case.phase() == Phase::Termination || matches!(limit, Some(LimitStatus::Exceeded { .. }));
     if due && !awaiting {
         reasons.push(AgendaReason::TerminationAdviceDue);
+    }
+    if let Some(limit) = case.past_limit_without_advice(d) {
+        reasons.push(AgendaReason::PastLimitWithoutAdvice { days_over: (d - limit).num_days() });
     }
     reasons
 }

@@ -241,6 +241,9 @@ pub fn agenda_reason(r: &AgendaReason) -> String {
         AgendaReason::JudgmentPendingOrChanged => "oordeel terugkeerperspectief open of gewijzigd".to_owned(),
         AgendaReason::ObstacleStalled => "belemmering staat stil".to_owned(),
         AgendaReason::TerminationAdviceDue => "advies beëindiging nodig".to_owned(),
+        AgendaReason::PastLimitWithoutAdvice { days_over } => {
+            format!("18-maandentermijn {days_over} dagen verstreken zonder advies beëindiging")
+        }
         AgendaReason::Other { note } => note.to_string(),
     }
 }

@@ -33,6 +33,9 @@ impl ToProto for AgendaReason {
             Self::JudgmentPendingOrChanged => Reason::JudgmentPendingOrChanged(()),
             Self::ObstacleStalled => Reason::ObstacleStalled(()),
             Self::TerminationAdviceDue => Reason::TerminationAdviceDue(()),
+            Self::PastLimitWithoutAdvice { days_over } => {
+                Reason::PastLimitWithoutAdvice(pb::agenda_reason::PastLimitWithoutAdvice { days_over: *days_over })
+            }
             Self::Other { note } => Reason::Other(pb::agenda_reason::Other { note: note.to_proto() }),
         };
         pb::AgendaReason { reason: Some(reason) }
@@ -48,6 +51,7 @@ impl FromProto<pb::AgendaReason> for AgendaReason {
             Some(Reason::JudgmentPendingOrChanged(())) => Self::JudgmentPendingOrChanged,
             Some(Reason::ObstacleStalled(())) => Self::ObstacleStalled,
             Some(Reason::TerminationAdviceDue(())) => Self::TerminationAdviceDue,
+            Some(Reason::PastLimitWithoutAdvice(r)) => Self::PastLimitWithoutAdvice { days_over: r.days_over },
             Some(Reason::Other(r)) => {
                 Self::Other { note: FromProto::from_proto(r.note, &at.child("other").child("note"))? }
             }

@@ -75,7 +75,7 @@ message!(WorkItem = pb::WorkItem { participant: val, subject: req, date: req });
 
 message!(Worklist => pb::Worklist {
     overdue_goals: list, overdue_agreements: list, agreements_due: list, without_contact: list, near_limit: list,
-    unanswered_referrals: list, without_assessment: list,
+    unanswered_referrals: list, without_assessment: list, past_limit_without_advice: list,
 } derived |s| { next_page_token: s.next_page_token.clone().unwrap_or_default() });
 
 impl FromProto<pb::Worklist> for Worklist {
@@ -88,6 +88,10 @@ impl FromProto<pb::Worklist> for Worklist {
             near_limit: repeated(proto.near_limit, &at.child("near_limit"))?,
             unanswered_referrals: repeated(proto.unanswered_referrals, &at.child("unanswered_referrals"))?,
             without_assessment: repeated(proto.without_assessment, &at.child("without_assessment"))?,
+            past_limit_without_advice: repeated(
+                proto.past_limit_without_advice,
+                &at.child("past_limit_without_advice"),
+            )?,
             next_page_token: Some(proto.next_page_token).filter(|t| !t.is_empty()),
         })
     }

@@ -23,6 +23,7 @@ mod m0016_account_confirmations;
 mod m0017_erasure_on_request;
 mod m0018_worklist_paging;
 mod m0019_last_assessed;
+mod m0022_termination_advised;
 
 /// The migrator.
 #[derive(Debug)]
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_erasure_on_request::Migration),
             Box::new(m0018_worklist_paging::Migration),
             Box::new(m0019_last_assessed::Migration),
+            Box::new(m0022_termination_advised::Migration),
         ]
     }
 

@@ -195,6 +195,16 @@ pub(super) async fn worklist_query(
             values: vec![sql::date(assessment_cutoff).into()],
             order: ["COALESCE(p.last_assessed_on, p.registered_on)", "p.id", "p.id"],
         },
+        // Case::past_limit_without_advice: the limit before today, no termination advice
+        // (Case::termination_advised_on, kept on the row by the write path).
+        ListQuery {
+            from_where: format!(
+                "FROM participants p{} WHERE p.limit_on < $1 AND p.termination_advised_on IS NULL AND {active}{{worker}}{{after}}",
+                hint("participants_active_unadvised")
+            ),
+            values: vec![today.clone().into()],
+            order: ["p.limit_on", "p.id", "p.id"],
+        },
     ];
     let mut pages = Vec::with_capacity(lists.len());
     let mut next = Vec::with_capacity(lists.len());
@@ -224,6 +234,7 @@ pub(super) async fn worklist_query(
         near_limit: items(&pages[4], |_| WorkSubject::Participant)?,
         unanswered_referrals: items(&pages[5], |u| WorkSubject::Referral(ReferralId::from_uuid(u)))?,
         without_assessment: items(&pages[6], |_| WorkSubject::Participant)?,
+        past_limit_without_advice: items(&pages[7], |_| WorkSubject::Participant)?,
         next_page_token: None,
     };
     Ok((list, next))

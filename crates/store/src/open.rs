@@ -531,7 +531,8 @@ mod tests {
                 "m0016_account_confirmations",
                 "m0017_erasure_on_request",
                 "m0018_worklist_paging",
-                "m0019_last_assessed"
+                "m0019_last_assessed",
+                "m0022_termination_advised"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

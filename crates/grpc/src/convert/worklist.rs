@@ -151,6 +151,7 @@ mod tests {
             near_limit: vec![item(6, WorkSubject::Participant)],
             unanswered_referrals: vec![item(7, WorkSubject::Referral(ReferralId::from_u128(17)))],
             without_assessment: vec![item(8, WorkSubject::Participant)],
+            past_limit_without_advice: vec![item(9, WorkSubject::Participant)],
             next_page_token: Some("abc.def".to_owned()),
         }
     }

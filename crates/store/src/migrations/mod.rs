@@ -138,6 +138,8 @@ mod tests {
                 .unwrap();
             // The latest assessment's day (migration 19), dropped again below: the upgrade adds it.
             db.execute_unprepared("ALTER TABLE participants ADD COLUMN last_assessed_on TEXT").await.unwrap();
+            // The day of the first termination advice (migration 22), dropped again below.
+            db.execute_unprepared("ALTER TABLE participants ADD COLUMN termination_advised_on TEXT").await.unwrap();
             crate::repo::save_case(&db, &keys, &case, None, &[event]).await.unwrap();
             // Sealed as before the version binding (migration 14): bound to the row only.
             let own = crate::repo::participant_key(&db, &keys, case.id()).await.unwrap().unwrap();
@@ -167,6 +169,7 @@ mod tests {
             }
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN aad_version").await.unwrap();
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN last_assessed_on").await.unwrap();
+            db.execute_unprepared("ALTER TABLE participants DROP COLUMN termination_advised_on").await.unwrap();
             db.execute_unprepared("DROP TABLE event_feed").await.unwrap();
             db.execute_unprepared("DROP TABLE report_firsts").await.unwrap();
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN lvv_location").await.unwrap();

@@ -887,6 +887,12 @@ pub async fn chain_meetings_count_and_decide<S: PerspectiefService + ReportingSe
         information_supplied: None,
         decision: Some(text("Verder")),
     };
+    // The discussion reaches the case file: recorded by whoever may update it (the
+    // participant's own project worker, the lead), not by another worker; nothing is written.
+    let other = staff(env, Role::ProjectWorker);
+    let refused = svc.execute_meeting(&other, id, None, discuss()).await.expect_err("not their participant");
+    assert_eq!(refused.code(), "access_denied");
+    assert_eq!(svc.get_meeting(&worker, id).await.expect("meeting").version(), 2, "the meeting is unchanged");
     meet(discuss()).await.expect("discussed");
     meet(discuss()).await.expect("discussed again");
     meet(MeetingCommand::AdviseTermination {

@@ -131,7 +131,7 @@ pub async fn case_round_trip<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
 
     let mut local = case.clone();
     let cmds = vec![
-        CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Perspectief.") },
+        CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Perspectief."), on: None },
         CaseCommand::AgreePlan { revision: 1, on: env.today() },
         CaseCommand::SetGoal(NewGoal {
             id: GoalId::from_u128(fresh()),
@@ -141,6 +141,7 @@ pub async fn case_round_trip<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
             partners: vec![],
             deadline: env.today() + Duration::days(10),
             next_steps: None,
+            set_on: None,
         }),
     ];
     for cmd in cmds {
@@ -164,7 +165,7 @@ pub async fn case_round_trip<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
 pub async fn stale_version_is_a_conflict<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
     let worker = staff(env, Role::ProjectWorker);
     let case = register(svc, env, &worker, "Conflict").await;
-    let revise = CaseCommand::RevisePlan { personal_situation: text("a"), perspective: text("b") };
+    let revise = CaseCommand::RevisePlan { personal_situation: text("a"), perspective: text("b"), on: None };
     svc.execute(&worker, case.id(), Some(1), revise.clone()).await.expect("first");
     let err = svc.execute(&worker, case.id(), Some(1), revise).await.expect_err("stale");
     assert_eq!(err, DomainError::VersionConflict { expected: 1, current: 2 });
@@ -187,7 +188,7 @@ pub async fn refusals_are_audited_and_write_nothing<S: PerspectiefService>(svc: 
             &colleague,
             case.id(),
             None,
-            CaseCommand::RevisePlan { personal_situation: text("x"), perspective: text("y") },
+            CaseCommand::RevisePlan { personal_situation: text("x"), perspective: text("y"), on: None },
         )
         .await
         .expect_err("not assigned");
@@ -283,7 +284,7 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
             &worker,
             id,
             None,
-            CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p") },
+            CaseCommand::RevisePlan { personal_situation: text("s"), perspective: text("p"), on: None },
         )
         .await
         .expect("plan");
@@ -299,6 +300,7 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
                 partners: vec![],
                 deadline: today + Duration::days(i64::from(i) * 5),
                 next_steps: None,
+                set_on: None,
             }),
         )
         .await
@@ -324,6 +326,7 @@ pub async fn worklist_matches_the_core_rules<S: PerspectiefService>(svc: &S, env
                 partner: askv,
                 domain: PartnerDomain::Legal,
                 reason: text("r"),
+                on: None,
             },
         )
         .await
@@ -684,7 +687,8 @@ pub async fn event_feed_follows_consent<S: PerspectiefService>(svc: &S, env: &En
     })
     .await;
     run(contact(env, &[ActivityCode::OrientationTalks], vec![])).await;
-    run(CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Terugkeer.") }).await;
+    run(CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Terugkeer."), on: None })
+        .await;
     run(CaseCommand::RecordReturnStance {
         stance: perspectief_core::ReturnStance::Considering,
         on: env.today(),
@@ -729,6 +733,7 @@ pub async fn event_feed_follows_consent<S: PerspectiefService>(svc: &S, env: &En
     run(CaseCommand::WithdrawConsent { consent, on: env.today() }).await;
     run(CaseCommand::UpdateReturnExploration {
         findings: ExplorationFindings { prospects: Some(text("Werk bij familie.")), ..Default::default() },
+        on: None,
     })
     .await;
     // The partner is told of the withdrawal (it names the partner), and of nothing else.
@@ -823,6 +828,7 @@ pub async fn organisations_are_one_directory<S: PerspectiefService + DirectorySe
         partner,
         domain: PartnerDomain::Return,
         reason: text("Terugkeerondersteuning."),
+        on: None,
     };
     assert_eq!(
         svc.execute(&worker, case.id(), Some(1), propose(nowhere)).await.expect_err("unregistered"),

@@ -84,7 +84,11 @@ fn from_registration_to_supervised_departure() {
         on: j.today,
         reasoning: t("Geen nieuwe feiten voor een procedure."),
     });
-    j.run(CaseCommand::RevisePlan { personal_situation: t("Situatie."), perspective: t("Terugkeer voorbereiden.") });
+    j.run(CaseCommand::RevisePlan {
+        personal_situation: t("Situatie."),
+        perspective: t("Terugkeer voorbereiden."),
+        on: None,
+    });
     j.run(CaseCommand::AgreePlan { revision: 1, on: j.today });
     assert_eq!(j.case.phase(), Phase::PlanExecution);
 
@@ -127,6 +131,7 @@ fn from_registration_to_supervised_departure() {
         partner: IOM,
         domain: PartnerDomain::Return,
         reason: t("REAN-aanvraag"),
+        on: None,
     });
     j.run(CaseCommand::AdvanceReferral {
         referral: ReferralId::from_u128(1),
@@ -179,7 +184,7 @@ fn from_registration_to_supervised_departure() {
     assert_eq!(j.case.phase(), Phase::Closed);
     let err = j
         .case
-        .execute(CaseCommand::RevisePlan { personal_situation: t("x"), perspective: t("y") }, &j.ctx())
+        .execute(CaseCommand::RevisePlan { personal_situation: t("x"), perspective: t("y"), on: None }, &j.ctx())
         .unwrap_err();
     assert_eq!(err.code(), "trajectory_closed");
 

@@ -41,11 +41,9 @@ use crate::serve::ServeArgs;
 /// How results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// Een leesbare tabel (standaard)
+    // The values are explained in the option's help (which `--lang en` translates), not here.
     Table,
-    /// JSON (stabiel, voor scripts)
     Json,
-    /// CSV met vaste Engelse kolomnamen
     Csv,
 }
 
@@ -89,7 +87,7 @@ pub struct Cli {
     /// Taal van de uitvoer: nl (standaard) of en; anders de configuratie, dan LC_ALL/LANG. Bij participant document ook de taal van het document: nl, en, fr, ar, ti, fa (Dari/Farsi) of so
     #[arg(long, global = true, value_parser = parse_lang, value_name = "TAAL")]
     pub lang: Option<DocumentLanguage>,
-    /// Uitvoer: table, json of csv
+    /// Uitvoer: table (een leesbare tabel, standaard), json (stabiel, voor scripts) of csv (vaste Engelse kolomnamen)
     #[arg(long, short = 'o', global = true, value_enum, value_name = "VORM", default_value = "table")]
     pub output: OutputFormat,
     /// Meer meldingen op stderr (-v: informatie, -vv: details); zonder -v logt een lokale opdracht niets

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use perspectief_core::DomainError;
 use perspectief_core::access::{Actor, Role};
+use perspectief_core::error::EntityKind;
 use perspectief_core::ids::{OrganisationId, ParticipantId, UserId};
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::service::{
@@ -267,7 +268,7 @@ pub async fn participant<S: PerspectiefService>(svc: &S, ctx: &Ctx, value: &str)
         return Ok(id);
     }
     if v.len() < 4 || !v.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        return Err(Failure::field("DEELNEMER", t!("violation-not-a-participant-ref", value = value)));
+        return Err(Failure::field(&t!("listing-participant"), t!("violation-not-a-participant-ref", value = value)));
     }
     let found: Vec<ParticipantId> =
         all_participants(svc, ctx, ParticipantFilter { include_closed: true, ..Default::default() })
@@ -278,10 +279,7 @@ pub async fn participant<S: PerspectiefService>(svc: &S, ctx: &Ctx, value: &str)
             .collect();
     match found.as_slice() {
         [one] => Ok(*one),
-        [] => Err(Failure::new(
-            NOT_FOUND,
-            t!("error-not-found", entity = crate::i18n::term("entity", "participant"), id = value),
-        )),
+        [] => Err(crate::exit::not_found(EntityKind::Participant, value)),
         _ => Err(Failure::new(VALIDATION, t!("error-ambiguous", value = value))),
     }
 }
@@ -293,10 +291,12 @@ pub fn pick<T: Copy + std::fmt::Display>(entity: &str, value: &str, ids: impl In
     match found.as_slice() {
         [one] if !v.is_empty() => Ok(*one),
         [_, _, ..] if !v.is_empty() => Err(Failure::new(VALIDATION, t!("error-ambiguous", value = value))),
-        _ => Err(Failure::new(
-            NOT_FOUND,
-            t!("error-not-found", entity = crate::i18n::term("entity", entity), id = value),
-        )),
+        _ => Err(match crate::args::de::<EntityKind>(entity) {
+            Ok(kind) => crate::exit::not_found(kind, value),
+            Err(_) => {
+                Failure::new(NOT_FOUND, t!("error-not-found", entity = crate::i18n::term("entity", entity), id = value))
+            }
+        }),
     }
 }
 

@@ -2,7 +2,7 @@
 //! [`DomainError`] maps to exactly one code, in [`from_domain`].
 
 use perspectief_core::DomainError;
-use perspectief_core::error::FieldViolation;
+use perspectief_core::error::{EntityKind, FieldViolation};
 
 use crate::t;
 
@@ -100,10 +100,7 @@ pub fn from_domain(e: DomainError) -> Failure {
                 category = crate::i18n::term("category", category.as_str())
             ),
         ),
-        E::NotFound { entity, id } => Failure::new(
-            NOT_FOUND,
-            t!("error-not-found", entity = crate::i18n::term("entity", entity.as_str()), id = id),
-        ),
+        E::NotFound { entity, id } => not_found(*entity, id),
         E::AlreadyExists { entity, id } => Failure::new(
             CONFLICT,
             t!("error-already-exists", entity = crate::i18n::term("entity", entity.as_str()), id = id),
@@ -115,6 +112,53 @@ pub fn from_domain(e: DomainError) -> Failure {
         E::Unavailable { reason } => Failure::new(UNAVAILABLE, t!("error-unavailable", reason = reason)),
         E::Internal { reference } => Failure::new(INTERNAL, t!("error-internal", reference = reference)),
     }
+}
+
+/// The command that lists the records of a kind, so that a not-found error can say where the
+/// right id is to be found: (the command, whether it takes the participant). One table for every
+/// kind; `None` where no listing shows them.
+pub const fn listing_command(entity: EntityKind) -> Option<(&'static str, bool)> {
+    use EntityKind as K;
+    Some(match entity {
+        K::Participant => ("participant list", false),
+        K::PlanRevision => ("plan show", true),
+        K::Goal => ("goal list", true),
+        K::Agreement => ("agreement list", true),
+        K::ContactMoment => ("contact list", true),
+        K::Referral => ("referral list", true),
+        K::ReturnObstacle | K::ReturnJudgment => ("return show", true),
+        K::Consent => ("consent list", true),
+        K::InformationSession => ("session list", false),
+        K::SubsidyPeriod => ("period list", false),
+        K::User => ("user list", false),
+        K::Token => ("token list", false),
+        K::BreakGlassAccess | K::BreakGlassReview => ("privacy reviews", false),
+        K::ConsentOverride | K::ConsentOverrideReview => ("privacy overrides", false),
+        K::Organisation => ("organisation list", false),
+        K::ErasureRequest => ("privacy erase list", false),
+        K::LegalHold => ("privacy hold list", false),
+        // A meeting's items are shown by `meeting show MEETING`, which the error cannot name;
+        // meetings have no listing command yet.
+        K::ChainMeeting | K::MeetingItem => return None,
+    })
+}
+
+/// "No goal with id X; see `perspectief goal list PARTICIPANT`": the not-found failure of every
+/// kind, naming the listing command where there is one.
+pub fn not_found(entity: EntityKind, id: &str) -> Failure {
+    let what = crate::i18n::term("entity", entity.as_str());
+    let message = match listing_command(entity) {
+        Some((command, takes_participant)) => {
+            let listing = if takes_participant {
+                format!("perspectief {command} {}", t!("listing-participant"))
+            } else {
+                format!("perspectief {command}")
+            };
+            t!("error-not-found-listing", entity = what, id = id, listing = listing)
+        }
+        None => t!("error-not-found", entity = what, id = id),
+    };
+    Failure::new(NOT_FOUND, message)
 }
 
 impl From<DomainError> for Failure {

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     let argv: Vec<OsString> = std::env::args_os().collect();
     let lang = choose_language(&argv);
     i18n::init(lang);
-    let command = localise(Cli::command(), lang, "");
+    let command = localise_help_subcommands(localise(Cli::command(), lang, ""));
     let matches = match command.clone().try_get_matches_from(&argv) {
         Ok(m) => m,
         Err(e) => return clap_error(&command, e),
@@ -107,19 +107,29 @@ fn localise(mut cmd: clap::Command, lang: Lang, path: &str) -> clap::Command {
     let options = t!("heading-options");
     let arguments = t!("heading-arguments");
     let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_owned()).collect();
-    let ids: Vec<(String, bool)> = cmd.get_arguments().map(|a| (a.get_id().to_string(), a.is_positional())).collect();
-    for (id, positional) in ids {
+    let ids: Vec<(String, bool, bool)> =
+        cmd.get_arguments().map(|a| (a.get_id().to_string(), a.is_positional(), a.get_help().is_none())).collect();
+    for (id, positional, undocumented) in ids {
         let heading = if positional { arguments.clone() } else { options.clone() };
-        let help = if lang == Lang::En {
+        // Dutch help is the doc comment; an option without one (mostly the common ones:
+        // participant, dates) takes its text from the messages, as in English.
+        let help = if lang == Lang::En || undocumented {
             [format!("arg-{path}-{id}"), format!("arg-{id}")].into_iter().find(|k| i18n::has(k)).map(|k| t!(&k))
         } else {
             None
         };
         cmd = cmd.mut_arg(&id, |a| {
             let a = a.help_heading(heading);
-            match help {
-                Some(h) => a.help(h),
+            let a = match help {
+                // The long help, if the doc comment had one, is Dutch too: the one text serves both.
+                Some(h) => a.help(h).long_help(clap::builder::Resettable::Reset),
                 None => a,
+            };
+            if lang == Lang::En {
+                let names: Vec<String> = a.get_value_names().unwrap_or_default().iter().map(value_name).collect();
+                if names.is_empty() { a } else { a.value_names(names) }
+            } else {
+                a
             }
         });
     }
@@ -127,11 +137,43 @@ fn localise(mut cmd: clap::Command, lang: Lang, path: &str) -> clap::Command {
         let sub_path = if path.is_empty() { name.clone() } else { format!("{path}-{name}") };
         cmd = cmd.mut_subcommand(&name, |s| {
             let key = format!("cmd-{sub_path}");
-            let s = if lang == Lang::En && i18n::has(&key) { s.about(t!(&key)) } else { s };
+            let s = if lang == Lang::En && i18n::has(&key) {
+                s.about(t!(&key)).long_about(clap::builder::Resettable::Reset)
+            } else {
+                s
+            };
             localise(s, lang, &sub_path)
         });
     }
     cmd
+}
+
+/// clap's own `help` subcommands in the language: they exist only once the tree is built.
+fn localise_help_subcommands(mut cmd: clap::Command) -> clap::Command {
+    cmd.build();
+    help_about(cmd)
+}
+
+fn help_about(mut cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_owned()).collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |s| if name == "help" { s.about(t!("cmd-help")) } else { help_about(s) });
+    }
+    cmd
+}
+
+/// A value name (`<DATUM>`) in the language: `value-name-<name>` in the messages (lower case,
+/// other characters as `-`: `AFSPRAAK@DATUM` is `value-name-afspraak-datum`), else as written
+/// (the derive's default, the field's English name in capitals).
+fn value_name(name: &clap::builder::Str) -> String {
+    let key = value_name_id(name.as_str());
+    if i18n::has(&key) { t!(&key) } else { name.to_string() }
+}
+
+/// The message id of a value name.
+fn value_name_id(name: &str) -> String {
+    let slug: String = name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    format!("value-name-{slug}")
 }
 
 fn clap_error(cmd: &clap::Command, e: clap::Error) -> ExitCode {
@@ -308,5 +350,116 @@ async fn workflow<S: PerspectiefService + ReportingService + DirectoryService>(
         Command::Export(a) => export::export(svc, ctx, a).await,
         Command::Organisation(c) => organisation::organisation_cmd(svc, None, ctx, c).await,
         _ => Err(Failure::new(exit::INTERNAL, "unroutable command")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The English command line is complete: every command, option and value name of the clap
+    //! tree has its English text in `en.ftl`, so `--lang en` never shows a Dutch help text.
+
+    use clap::CommandFactory;
+
+    use crate::cli::Cli;
+
+    const EN: &str = include_str!("../locales/en.ftl");
+    const NL: &str = include_str!("../locales/nl.ftl");
+
+    fn has_in(file: &str, id: &str) -> bool {
+        let prefix = format!("{id} =");
+        file.lines().any(|l| l.starts_with(&prefix))
+    }
+
+    fn has(id: &str) -> bool {
+        has_in(EN, id)
+    }
+
+    /// Walks the Dutch (source) tree and names every text that has no English counterpart.
+    fn missing(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        let key = if path.is_empty() { "app-about".to_owned() } else { format!("cmd-{path}") };
+        if cmd.get_about().is_none() {
+            out.push(format!("{key}: the command has no Dutch description (doc comment)"));
+        } else if !has(&key) {
+            out.push(format!("{key} ({})", cmd.get_about().map(ToString::to_string).unwrap_or_default()));
+        }
+        for a in cmd.get_arguments() {
+            let id = a.get_id().as_str();
+            let ids = [format!("arg-{path}-{id}"), format!("arg-{id}")];
+            if a.get_help().is_none() && !ids.iter().any(|k| has_in(NL, k)) {
+                out.push(format!("{} (no Dutch help: neither a doc comment nor the message)", ids[0]));
+            }
+            if !ids.iter().any(|k| has(k)) {
+                out.push(format!("arg-{path}-{id} ({})", a.get_help().map(ToString::to_string).unwrap_or_default()));
+            }
+            for name in a.get_value_names().unwrap_or_default() {
+                // The derive's default value name is the (English) field name in capitals.
+                let key = super::value_name_id(name.as_str());
+                if name.as_str() != id.to_uppercase() && !has(&key) {
+                    out.push(format!("{key} = {name} (of {path} --{id})"));
+                }
+            }
+            for v in a.get_possible_values() {
+                if v.get_help().is_some() {
+                    out.push(format!(
+                        "a possible value with its own (untranslatable) help: {path} --{id} {}",
+                        v.get_name()
+                    ));
+                }
+            }
+        }
+        for s in cmd.get_subcommands() {
+            let sub = if path.is_empty() { s.get_name().to_owned() } else { format!("{path}-{}", s.get_name()) };
+            missing(s, &sub, out);
+        }
+    }
+
+    /// Every kind of record a not-found error can name has its word in both languages, and the
+    /// listing command the error names exists (taking the participant where it says so).
+    #[test]
+    fn not_found_names_a_listing_command_that_exists() {
+        use perspectief_core::error::EntityKind as K;
+        let all = [
+            K::Participant,
+            K::PlanRevision,
+            K::Goal,
+            K::Agreement,
+            K::ContactMoment,
+            K::Referral,
+            K::ReturnObstacle,
+            K::ReturnJudgment,
+            K::Consent,
+            K::InformationSession,
+            K::ChainMeeting,
+            K::MeetingItem,
+            K::SubsidyPeriod,
+            K::User,
+            K::Token,
+            K::BreakGlassAccess,
+            K::BreakGlassReview,
+            K::ConsentOverride,
+            K::ConsentOverrideReview,
+            K::Organisation,
+            K::ErasureRequest,
+            K::LegalHold,
+        ];
+        let tree = Cli::command();
+        for kind in all {
+            let id = format!("entity-{}", kind.as_str());
+            assert!(has(&id) && has_in(NL, &id), "{id} lacks a language");
+            let Some((listing, takes_participant)) = crate::exit::listing_command(kind) else { continue };
+            let mut cmd = &tree;
+            for word in listing.split(' ') {
+                cmd = cmd.find_subcommand(word).unwrap_or_else(|| panic!("{kind:?}: no command `{listing}`"));
+            }
+            let positional = cmd.get_positionals().any(|a| a.get_id() == "participant");
+            assert_eq!(positional, takes_participant, "{kind:?}: `{listing}` and its participant");
+        }
+    }
+
+    #[test]
+    fn every_help_text_of_the_command_tree_has_an_english_text() {
+        let mut out = Vec::new();
+        missing(&Cli::command(), "", &mut out);
+        assert!(out.is_empty(), "{} texts lack English:\n{}", out.len(), out.join("\n"));
     }
 }

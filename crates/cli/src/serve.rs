@@ -81,9 +81,8 @@ pub struct ServeArgs {
 /// The log's form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
-    /// Leesbare regels
+    // The values are explained in `--log-format`'s help (which `--lang en` translates).
     Text,
-    /// JSON, één object per regel
     Json,
 }
 
@@ -183,7 +182,7 @@ fn shown_database(url: &str) -> String {
 fn default_key_file() -> Result<PathBuf, Failure> {
     directories::ProjectDirs::from("nl", "Perspectief", "perspectief")
         .map(|d| d.config_dir().join("perspectief.key"))
-        .ok_or_else(|| fail(EXIT_CONFIG, "geen thuismap gevonden voor het sleutelbestand; geef --key-file"))
+        .ok_or_else(|| fail(EXIT_CONFIG, t!("error-no-home-key")))
 }
 
 /// The keys: `PERSPECTIEF_KEY`, else the key file. On the very first run (no database and no

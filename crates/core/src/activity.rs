@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Collector, DomainError, FieldViolation, ValueError};
@@ -371,6 +371,76 @@ impl SubsidyPeriod {
         self.starts_on <= day && day <= self.ends_on
     }
 
+    /// The period a person means by `reference`: its name (`2026-2027`, any case), else a year
+    /// (`2026`: the period that runs in that year), else its id or the start or end of it (as
+    /// tables show ids). The first of these that matches decides; more than one period by the
+    /// same route is ambiguous, and says which.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use perspectief_core::{PeriodLookup, SubsidyPeriod, SubsidyPeriodId};
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let periods = [
+    ///     SubsidyPeriod::new(SubsidyPeriodId::from_u128(1), "2026", d(2026, 1, 1), d(2026, 12, 31), vec![]).unwrap(),
+    ///     SubsidyPeriod::new(SubsidyPeriodId::from_u128(2), "Pilot 2027", d(2027, 1, 1), d(2027, 6, 30), vec![]).unwrap(),
+    /// ];
+    /// let found = |r| match SubsidyPeriod::find(&periods, r) {
+    ///     PeriodLookup::Found(p) => Some(p.name().as_str().to_owned()),
+    ///     _ => None,
+    /// };
+    /// assert_eq!(found("2026").as_deref(), Some("2026"));
+    /// assert_eq!(found("pilot 2027").as_deref(), Some("Pilot 2027"));
+    /// assert_eq!(found("2027").as_deref(), Some("Pilot 2027"));
+    /// assert_eq!(found("2028"), None);
+    /// ```
+    pub fn find<'a>(periods: &'a [Self], reference: &str) -> PeriodLookup<'a> {
+        let wanted = reference.trim().to_lowercase();
+        let by_name: Vec<&Self> = periods.iter().filter(|p| p.name.as_str().trim().to_lowercase() == wanted).collect();
+        if !by_name.is_empty() {
+            return PeriodLookup::of(by_name);
+        }
+        if wanted.len() == 4
+            && let Ok(year) = wanted.parse::<i32>()
+        {
+            let runs_in = |p: &&Self| p.starts_on.year() <= year && year <= p.ends_on.year();
+            let by_year: Vec<&Self> = periods.iter().filter(runs_in).collect();
+            if !by_year.is_empty() {
+                return PeriodLookup::of(by_year);
+            }
+        }
+        let by_id: Vec<&Self> = periods
+            .iter()
+            .filter(|p| {
+                let id = p.id.to_string();
+                !wanted.is_empty() && (id.starts_with(&wanted) || id.ends_with(&wanted))
+            })
+            .collect();
+        PeriodLookup::of(by_id)
+    }
+}
+
+/// What [`SubsidyPeriod::find`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeriodLookup<'a> {
+    /// Exactly one period.
+    Found(&'a SubsidyPeriod),
+    /// Several periods match equally (two periods in one year, a name used twice, a short id).
+    Ambiguous(Vec<&'a SubsidyPeriod>),
+    /// None.
+    NotFound,
+}
+
+impl<'a> PeriodLookup<'a> {
+    fn of(mut matches: Vec<&'a SubsidyPeriod>) -> Self {
+        match matches.len() {
+            0 => Self::NotFound,
+            1 => Self::Found(matches.remove(0)),
+            _ => Self::Ambiguous(matches),
+        }
+    }
+}
+
+impl SubsidyPeriod {
     /// Linear projection of a count to the period's end, at the rate so far.
     /// `None` before the period starts (no rate yet).
     ///

@@ -363,6 +363,9 @@ pub struct SetGoalInput {
     /// Next steps.
     #[validate(custom(function = "v_text"))]
     pub next_steps: Option<String>,
+    /// The day the goal was set; absent: today.
+    #[serde(default)]
+    pub set_on: Option<NaiveDate>,
 }
 
 impl SetGoalInput {
@@ -381,6 +384,7 @@ impl SetGoalInput {
                 partners: self.partners,
                 deadline: self.deadline,
                 next_steps: next_steps?,
+                set_on: self.set_on,
             }))
         })
     }

@@ -69,6 +69,7 @@
 //!     partners: vec![],
 //!     deadline: NaiveDate::from_ymd_opt(2026, 12, 15).unwrap(),
 //!     next_steps: None,
+//!     set_on: None,
 //! };
 //! let err = case.execute(CaseCommand::SetGoal(goal.clone()), &ctx).unwrap_err();
 //! assert_eq!(err.code(), "plan_required");
@@ -77,6 +78,7 @@
 //! case.execute(CaseCommand::RevisePlan {
 //!     personal_situation: Text::parse("Verblijft sinds 2019 in Nederland.").unwrap(),
 //!     perspective: Text::parse("Onderzoeken van juridische mogelijkheden.").unwrap(),
+//!     on: None,
 //! }, &ctx).unwrap();
 //! let events = case.execute(CaseCommand::SetGoal(goal), &ctx).unwrap();
 //! assert_eq!(events[0].change.activities(), vec![ActivityCode::MonitorGoals]);
@@ -134,7 +136,7 @@ pub use access::{
     AccessPolicy, Action, Actor, Basis, CaseLevels, ConfidentialityLevel, Consent, DataCategory, Decision, DenyReason,
     Grant, Resource, Role,
 };
-pub use activity::{ActivityCode, SubsidyPeriod, Target, TargetMeasure, Theme};
+pub use activity::{ActivityCode, PeriodLookup, SubsidyPeriod, Target, TargetMeasure, Theme};
 pub use case::{
     Case, CaseChange, CaseCommand, CaseEvent, CommandContext, NewAgreement, NewContact, NewGoal, RegisterParticipant,
 };

@@ -41,15 +41,18 @@ pub enum OutflowOutcome {
     Other,
 }
 
-/// The LVV evaluations' grouping of outcomes.
+/// The LVV evaluations' grouping of outcomes (Regioplan for the WODC, final evaluation of the
+/// LVV pilot, 2022; see ARCHITECTURE.md, "Outflow grouping", for the sources).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Durability {
-    /// Durable: permit, independent (demonstrable) return, onward migration.
+    /// Durable (*bestendig*): a residence permit granted, guided independent return to the
+    /// country of origin, onward migration to another country.
     Durable,
-    /// Semi-durable: a new procedure, departure postponed on medical grounds.
+    /// Semi-durable (*semi-bestendig*): a new asylum application, departure postponed on
+    /// medical grounds.
     SemiDurable,
-    /// No solution.
+    /// No solution: everything else, including forced and unsupervised departure.
     NoSolution,
 }
 
@@ -70,21 +73,22 @@ impl OutflowOutcome {
         Self::Other,
     ];
 
-    /// The evaluations' grouping as the domain brief gives it: durable is a permit,
-    /// independent return, or onward migration. Independent return counts when it is
-    /// demonstrable (under supervision); unsupervised departure cannot be verified, and forced
-    /// departure is not a solution reached with the person, so both count as no solution
-    /// (reports still show every departure through [`OutflowOutcome::is_departure`]).
+    /// The evaluations' grouping. Durable is what they name: a permit, independent return
+    /// with guidance (here: under supervision, the demonstrable kind) and onward migration;
+    /// semi-durable a new asylum application or departure postponed on medical grounds. Forced
+    /// departure is not among the solutions they count (it is not reached with the person),
+    /// nor is another new procedure, nor a departure nobody can verify: these are no solution.
+    /// Reports still show every outcome on its own, and departures through
+    /// [`OutflowOutcome::is_departure`].
     pub const fn durability(self) -> Durability {
         match self {
             Self::DepartedIndependentlySupervised | Self::ResidencePermitGranted | Self::OnwardMigration => {
                 Durability::Durable
             }
-            Self::NewAsylumApplication | Self::OtherNewProcedure | Self::DeparturePostponedMedical => {
-                Durability::SemiDurable
-            }
+            Self::NewAsylumApplication | Self::DeparturePostponedMedical => Durability::SemiDurable,
             Self::DepartedWithoutSupervision
             | Self::DepartedForced
+            | Self::OtherNewProcedure
             | Self::MovedToOtherShelter
             | Self::EndedByChainDecision
             | Self::Deceased
@@ -92,15 +96,13 @@ impl OutflowOutcome {
         }
     }
 
-    /// Whether the person left the Netherlands (demonstrably or not).
+    /// Whether the person demonstrably left the Netherlands (*aantoonbaar vertrek*: under
+    /// supervision, forced, or onward migration). A departure without supervision (formerly
+    /// "left with unknown destination") is not: nobody saw the person leave, so it counts
+    /// neither as "departed" in the subsidy report's funnel nor as a return after which the
+    /// foundation keeps monitoring contact.
     pub const fn is_departure(self) -> bool {
-        matches!(
-            self,
-            Self::DepartedIndependentlySupervised
-                | Self::DepartedForced
-                | Self::DepartedWithoutSupervision
-                | Self::OnwardMigration
-        )
+        matches!(self, Self::DepartedIndependentlySupervised | Self::DepartedForced | Self::OnwardMigration)
     }
 }
 
@@ -259,6 +261,7 @@ pub fn zrm_trend(assessments: &[ZrmAssessment]) -> BTreeMap<ZrmDomain, i8> {
 
 /// The record that a progress report (5.2.e) was sent to the municipal case manager.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredProgressReport")]
 pub struct ProgressReportRecord {
     /// Id.
     pub id: ReportId,
@@ -266,12 +269,42 @@ pub struct ProgressReportRecord {
     pub period_from: NaiveDate,
     /// Last day covered.
     pub period_to: NaiveDate,
-    /// When it was sent.
+    /// The day it was sent (its effective date).
+    pub sent_on: NaiveDate,
+    /// When it was recorded.
     pub sent_at: DateTime<Utc>,
     /// To which organisation (the municipality).
     pub sent_to: OrganisationId,
     /// Who sent it.
     pub sent_by: UserId,
+}
+
+/// A progress report as stored: records from before effective dates lack `sent_on`, and their
+/// day of recording (in Amsterdam) stands in for it.
+#[derive(Deserialize)]
+struct StoredProgressReport {
+    id: ReportId,
+    period_from: NaiveDate,
+    period_to: NaiveDate,
+    #[serde(default)]
+    sent_on: Option<NaiveDate>,
+    sent_at: DateTime<Utc>,
+    sent_to: OrganisationId,
+    sent_by: UserId,
+}
+
+impl From<StoredProgressReport> for ProgressReportRecord {
+    fn from(r: StoredProgressReport) -> Self {
+        Self {
+            id: r.id,
+            period_from: r.period_from,
+            period_to: r.period_to,
+            sent_on: r.sent_on.unwrap_or_else(|| crate::time::amsterdam_date(r.sent_at)),
+            sent_at: r.sent_at,
+            sent_to: r.sent_to,
+            sent_by: r.sent_by,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -287,7 +320,16 @@ mod tests {
         assert_eq!(NewAsylumApplication.durability(), Durability::SemiDurable);
         assert_eq!(DeparturePostponedMedical.durability(), Durability::SemiDurable);
         assert_eq!(DepartedWithoutSupervision.durability(), Durability::NoSolution);
+        assert_eq!(DepartedForced.durability(), Durability::NoSolution);
+        assert_eq!(OtherNewProcedure.durability(), Durability::NoSolution);
         assert_eq!(EndedByChainDecision.durability(), Durability::NoSolution);
+    }
+
+    #[test]
+    fn only_a_demonstrable_departure_is_a_departure() {
+        use OutflowOutcome::*;
+        let departures: Vec<_> = OutflowOutcome::ALL.into_iter().filter(|o| o.is_departure()).collect();
+        assert_eq!(departures, [DepartedIndependentlySupervised, DepartedForced, OnwardMigration]);
     }
 
     #[test]

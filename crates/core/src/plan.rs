@@ -87,6 +87,7 @@ impl ReturnStance {
 /// One revision of the perspective plan. The plan is kept current (3.2.c), so every change is
 /// a new revision; the person agrees to a revision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "stored::PlanRevision")]
 pub struct PlanRevision {
     /// 1 for the first plan, then 2, 3, ...
     pub number: u32,
@@ -96,7 +97,9 @@ pub struct PlanRevision {
     pub personal_situation: Text,
     /// The perspective and the steps toward it, in the plan's words.
     pub perspective: Text,
-    /// When it was drawn up.
+    /// The day it was drawn up (its effective date, which rules and reports go by).
+    pub drawn_up_on: NaiveDate,
+    /// When it was recorded.
     pub drawn_up_at: DateTime<Utc>,
     /// Who drew it up.
     pub drawn_up_by: UserId,
@@ -173,6 +176,7 @@ impl GoalStatus {
 
 /// A goal in the plan (3.2.b): what, why, who, with which partners, by when, next steps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "stored::Goal")]
 pub struct Goal {
     /// Id.
     pub id: GoalId,
@@ -192,7 +196,9 @@ pub struct Goal {
     pub status: GoalStatus,
     /// The plan revision in force when the goal was set.
     pub plan_revision: u32,
-    /// When it was set.
+    /// The day it was set (its effective date: the deadline is measured from it).
+    pub set_on: NaiveDate,
+    /// When it was recorded.
     pub set_at: DateTime<Utc>,
     /// When the status last changed.
     pub status_changed_on: Option<NaiveDate>,
@@ -246,6 +252,11 @@ pub struct Agreement {
     pub who_acts: Responsible,
     /// The contact moment in which it was made, if any.
     pub made_in: Option<ContactId>,
+    /// The day it was made (that of its contact moment when made in one). Absent only in
+    /// agreements recorded before effective dates were kept; a case fills it in with the day
+    /// the agreement was recorded when it applies the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_on: Option<NaiveDate>,
     /// Whether it was kept.
     pub status: AgreementStatus,
 }
@@ -261,6 +272,76 @@ impl Agreement {
         self.status == AgreementStatus::Open
             && self.due_on >= today
             && (self.due_on - today).num_days() <= i64::from(days)
+    }
+}
+
+/// The stored forms of records that gained an effective date: events recorded before then
+/// lack it, and the record's own day of recording (in Amsterdam) stands in for it.
+mod stored {
+    use super::*;
+
+    #[derive(Deserialize)]
+    pub(super) struct PlanRevision {
+        number: u32,
+        direction: Direction,
+        personal_situation: Text,
+        perspective: Text,
+        #[serde(default)]
+        drawn_up_on: Option<NaiveDate>,
+        drawn_up_at: DateTime<Utc>,
+        drawn_up_by: UserId,
+        agreed_on: Option<NaiveDate>,
+    }
+
+    impl From<PlanRevision> for super::PlanRevision {
+        fn from(r: PlanRevision) -> Self {
+            Self {
+                number: r.number,
+                direction: r.direction,
+                personal_situation: r.personal_situation,
+                perspective: r.perspective,
+                drawn_up_on: r.drawn_up_on.unwrap_or_else(|| crate::time::amsterdam_date(r.drawn_up_at)),
+                drawn_up_at: r.drawn_up_at,
+                drawn_up_by: r.drawn_up_by,
+                agreed_on: r.agreed_on,
+            }
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct Goal {
+        id: GoalId,
+        description: Text,
+        rationale: Option<Text>,
+        responsible: Responsible,
+        partners: Vec<OrganisationId>,
+        deadline: NaiveDate,
+        next_steps: Option<Text>,
+        status: GoalStatus,
+        plan_revision: u32,
+        #[serde(default)]
+        set_on: Option<NaiveDate>,
+        set_at: DateTime<Utc>,
+        status_changed_on: Option<NaiveDate>,
+    }
+
+    impl From<Goal> for super::Goal {
+        fn from(g: Goal) -> Self {
+            Self {
+                id: g.id,
+                description: g.description,
+                rationale: g.rationale,
+                responsible: g.responsible,
+                partners: g.partners,
+                deadline: g.deadline,
+                next_steps: g.next_steps,
+                status: g.status,
+                plan_revision: g.plan_revision,
+                set_on: g.set_on.unwrap_or_else(|| crate::time::amsterdam_date(g.set_at)),
+                set_at: g.set_at,
+                status_changed_on: g.status_changed_on,
+            }
+        }
     }
 }
 

@@ -164,6 +164,10 @@ pub struct ReintegrationPlan {
     pub care: Option<Text>,
     /// Contacts with partner organisations abroad.
     pub contacts_abroad: Option<Text>,
+    /// The day of the (latest) update. In a command, `None` is the day it is given; absent
+    /// in updates recorded before effective dates were kept (their day of recording applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_on: Option<NaiveDate>,
 }
 
 impl ReintegrationPlan {
@@ -179,6 +183,9 @@ impl ReintegrationPlan {
         set(&mut self.business_plan, update.business_plan);
         set(&mut self.care, update.care);
         set(&mut self.contacts_abroad, update.contacts_abroad);
+        if update.updated_on.is_some() {
+            self.updated_on = update.updated_on;
+        }
     }
 }
 
@@ -192,6 +199,10 @@ pub struct ReanChecklist {
     pub travel_document_obtainable: Option<bool>,
     /// The person agrees that pending procedures end.
     pub agrees_procedures_end: Option<bool>,
+    /// The day it was checked. In a command, `None` is the day it is given; absent in
+    /// checklists recorded before effective dates were kept (their day of recording applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_on: Option<NaiveDate>,
 }
 
 impl ReanChecklist {

@@ -128,6 +128,8 @@ pub struct CaseView {
     pub trajectory: Option<TrajectoryView>,
     /// The stance on return (return).
     pub return_stance: Option<ReturnStance>,
+    /// The day the stance was stated (return).
+    pub return_stance_on: Option<NaiveDate>,
     /// The plan's revisions (guidance).
     pub plan: Vec<PlanRevision>,
     /// Goals (guidance).
@@ -204,6 +206,7 @@ impl CaseView {
             direction_history: trajectory.direction_history,
             chain_meetings: trajectory.chain_meetings,
             return_stance,
+            return_stance_on: self.return_stance_on,
             plan: self.plan,
             goals: self.goals,
             agreements: self.agreements,
@@ -522,6 +525,7 @@ impl Visibility {
                 chain_meetings: case.chain_meetings().to_vec(),
             }),
             return_stance: ret.then(|| case.return_stance()),
+            return_stance_on: ret.then(|| case.return_stance_on()).flatten(),
             plan: case.plan_revisions().iter().take(keep(guidance, usize::MAX)).cloned().collect(),
             goals: case.goals().filter(|_| guidance).map(|g| (g.id, self.outside_goal(g.clone()))).collect(),
             agreements: case
@@ -772,6 +776,7 @@ mod tests {
                 partner: org,
                 domain: PartnerDomain::Return,
                 reason: text("CANARY-REDEN"),
+                on: None,
             });
         }
         commands.push(CaseCommand::AdvanceReferral {

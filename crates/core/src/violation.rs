@@ -113,6 +113,7 @@ violation_codes! {
     BeforeGiven = "before_given": "a consent cannot be withdrawn before it was given",
     BeforeMade = "before_made": "the date lies before the agreement was made",
     BeforeLastContact = "before_last_contact": "the date lies before the last contact moment",
+    ContradictsLaterFact = "contradicts_later_fact": "the date contradicts a fact the case holds with a later date",
     BeforeMeeting = "before_meeting": "the date lies before the meeting",
     BeforePreviousStep = "before_previous_step": "the date lies before the previous step",
     BelowCategoryMinimum = "below_category_minimum": "a level below the category's default level",

@@ -44,7 +44,7 @@ fn an_orientation_talk_moves_intake_to_orientation_and_other_contacts_do_not() {
     assert_eq!(case.phase(), Phase::Orientation);
     assert_eq!(
         events.last().unwrap().change,
-        CaseChange::PhaseChanged { from: Phase::Intake, to: Phase::Orientation, reason: None }
+        CaseChange::PhaseChanged { from: Phase::Intake, to: Phase::Orientation, reason: None, on: Some(start()) }
     );
 }
 
@@ -69,13 +69,13 @@ fn an_illegal_phase_change_says_which_and_why_and_changes_nothing() {
     let (mut case, _) = registered();
     let before = case.clone();
     let err = case
-        .execute(CaseCommand::ChangePhase { to: Phase::Termination, reason: text("einde") }, &ctx_on(start()))
+        .execute(CaseCommand::ChangePhase { to: Phase::Termination, reason: text("einde"), on: None }, &ctx_on(start()))
         .unwrap_err();
     assert_eq!(err.code(), "illegal_phase_transition");
     assert!(err.to_string().contains("intake") && err.to_string().contains("termination"), "{err}");
     assert_eq!(case, before);
     let err = case
-        .execute(CaseCommand::ChangePhase { to: Phase::Closed, reason: text("weg") }, &ctx_on(start()))
+        .execute(CaseCommand::ChangePhase { to: Phase::Closed, reason: text("weg"), on: None }, &ctx_on(start()))
         .unwrap_err();
     assert!(err.to_string().contains("outflow"), "{err}");
 }
@@ -86,7 +86,7 @@ fn termination_and_continuation_go_through_plan_execution() {
     run(
         &mut case,
         &mut log,
-        CaseCommand::ChangePhase { to: Phase::Termination, reason: text("Advies beëindiging") },
+        CaseCommand::ChangePhase { to: Phase::Termination, reason: text("Advies beëindiging"), on: None },
         start(),
     );
     let last = log.last().unwrap();
@@ -94,7 +94,7 @@ fn termination_and_continuation_go_through_plan_execution() {
     run(
         &mut case,
         &mut log,
-        CaseCommand::ChangePhase { to: Phase::PlanExecution, reason: text("Ketenoverleg: doorgaan") },
+        CaseCommand::ChangePhase { to: Phase::PlanExecution, reason: text("Ketenoverleg: doorgaan"), on: None },
         start(),
     );
     assert_eq!(case.phase(), Phase::PlanExecution);
@@ -238,6 +238,7 @@ fn referrals_follow_their_lifecycle_and_unanswered_ones_surface() {
             partner: IOM,
             domain: PartnerDomain::Return,
             reason: text("Vertrekondersteuning"),
+            on: None,
         },
         start(),
     );
@@ -403,6 +404,7 @@ fn a_progress_report_is_recorded_with_its_period() {
         period_from: from,
         period_to: to,
         sent_to: GEMEENTE,
+        sent_on: None,
     };
     let err = case.execute(cmd(on, start()), &ctx_on(on)).unwrap_err();
     assert!(err.violations().unwrap().has("period_to"));
@@ -467,7 +469,7 @@ fn the_access_scope_follows_assignment_and_consent() {
         Resource::CaseData { scope: case.scope(), category: DataCategory::Guidance }
     }
     assert!(!POLICY.decide(&colleague, Action::Update, &guidance(&case), start()).is_allowed());
-    run(&mut case, &mut log, CaseCommand::AssignProjectWorker { worker: colleague.user }, start());
+    run(&mut case, &mut log, CaseCommand::AssignProjectWorker { worker: colleague.user, on: None }, start());
     assert_eq!(
         POLICY.decide(&colleague, Action::Update, &guidance(&case), start()),
         Decision::Allowed { basis: Basis::Assignment }

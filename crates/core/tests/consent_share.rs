@@ -17,6 +17,7 @@ fn proposed() -> (Case, Vec<CaseEvent>) {
         partner: IOM,
         domain: PartnerDomain::Medical,
         reason: text("Huisarts nodig"),
+        on: None,
     };
     run(&mut case, &mut log, propose, start());
     (case, log)

@@ -71,6 +71,7 @@ fn case() -> (Case, NaiveDate) {
         CaseCommand::RevisePlan {
             personal_situation: text("Situation <b>x</b> & y"),
             perspective: text("Perspective text 42"),
+            on: None,
         },
         on,
     );

@@ -132,6 +132,7 @@ fn goal_input_and_zrm_scores() {
         partners: vec![IOM],
         deadline: later(start(), 30),
         next_steps: None,
+        set_on: None,
     };
     let err = input.clone().into_command(GoalId::from_u128(1)).unwrap_err();
     assert!(err.violations().unwrap().has("rationale"));

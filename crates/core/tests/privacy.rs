@@ -282,7 +282,7 @@ fn corrections_of_the_profile_keep_the_old_values_in_order() {
     corrected.lvv_location = Some(Label::parse("LVV Oost").unwrap());
     run(&mut case, &mut log, CaseCommand::UpdateProfile { profile: corrected.clone() }, later(start(), 3));
     let colleague = UserId::from_u128(77);
-    run(&mut case, &mut log, CaseCommand::AssignProjectWorker { worker: colleague }, later(start(), 5));
+    run(&mut case, &mut log, CaseCommand::AssignProjectWorker { worker: colleague, on: None }, later(start(), 5));
     let mut again = case.profile().clone();
     again.family_name = Some(Name::parse("Tesfaye").unwrap());
     run(&mut case, &mut log, CaseCommand::UpdateProfile { profile: again }, later(start(), 9));

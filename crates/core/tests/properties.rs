@@ -176,7 +176,7 @@ fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<
             fulfilled,
             on: today,
         },
-        Op::Phase(to) => CaseCommand::ChangePhase { to, reason: text("reden") },
+        Op::Phase(to) => CaseCommand::ChangePhase { to, reason: text("reden"), on: None },
         Op::Direction(to) => CaseCommand::ChangeDirection { to, on: today, reasoning: text("motivering") },
         Op::Stance(stance) => CaseCommand::RecordReturnStance { stance, on: today, note: None },
         Op::Explore => CaseCommand::StartReturnExploration { on: today, findings: ExplorationFindings::default() },
@@ -207,6 +207,7 @@ fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<
             partner: IOM,
             domain: PartnerDomain::Return,
             reason: text("reden"),
+            on: None,
         },
         Op::AdvanceReferral { pick, to } => CaseCommand::AdvanceReferral {
             referral: nth(case.referrals().map(|r| r.id), pick)?,

@@ -33,6 +33,7 @@ fn agreement(id: u128, due: chrono::NaiveDate, category: DataCategory) -> CaseCo
             who_acts: Responsible::Participant,
         },
         category,
+        on: None,
     }
 }
 
@@ -84,6 +85,7 @@ fn full_case() -> Case {
             partner: IOM,
             domain: PartnerDomain::Return,
             reason: text("Terugkeerondersteuning"),
+            on: None,
         },
         later(s, 4),
     );
@@ -177,6 +179,7 @@ fn full_case() -> Case {
             period_from: s,
             period_to: later(s, 1),
             sent_to: GEMEENTE,
+            sent_on: None,
         },
         later(s, 1),
     );
@@ -369,8 +372,11 @@ fn agenda_reasons_follow_each_rule() {
     // In termination: advice due, unless the previous meeting's advice awaits the decision.
     let mut f = case_registered(5, s);
     talk(&mut f, 107, s);
-    f.execute(CaseCommand::ChangePhase { to: Phase::Termination, reason: text("Geen medewerking") }, &ctx_on(s))
-        .unwrap();
+    f.execute(
+        CaseCommand::ChangePhase { to: Phase::Termination, reason: text("Geen medewerking"), on: None },
+        &ctx_on(s),
+    )
+    .unwrap();
     talk(&mut f, 108, later(s, 39));
     assert_eq!(agenda_reasons(&f, &q, None), vec![AgendaReason::TerminationAdviceDue]);
     let prev_day = later(s, 26);

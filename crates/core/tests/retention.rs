@@ -20,7 +20,12 @@ fn case_with_content() -> (Case, Vec<CaseEvent>) {
     let s = start();
     let (mut case, mut log) = oriented();
     let (c, l) = (&mut case, &mut log);
-    run(c, l, CaseCommand::RevisePlan { personal_situation: canary("situatie"), perspective: canary("p") }, s);
+    run(
+        c,
+        l,
+        CaseCommand::RevisePlan { personal_situation: canary("situatie"), perspective: canary("p"), on: None },
+        s,
+    );
     let mut medical = contact(902, s, ContactKind::IndividualTalk, &[ActivityCode::SocialGuidance]);
     medical.category = DataCategory::MedicalPsychosocial;
     medical.summary = canary("medisch");
@@ -34,13 +39,14 @@ fn case_with_content() -> (Case, Vec<CaseEvent>) {
         due_on: later(s, 20),
         who_acts: Responsible::Participant,
     };
-    run(c, l, CaseCommand::AddAgreement { agreement, category: DataCategory::MedicalPsychosocial }, s);
+    run(c, l, CaseCommand::AddAgreement { agreement, category: DataCategory::MedicalPsychosocial, on: None }, s);
     let referral = ReferralId::from_u128(21);
     let propose = CaseCommand::ProposeReferral {
         id: referral,
         partner: IOM,
         domain: PartnerDomain::Return,
         reason: canary("verwijzing"),
+        on: None,
     };
     run(c, l, propose, s);
     // Sending needs the participant's consent for the partner and the referral's category.

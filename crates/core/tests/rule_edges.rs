@@ -67,7 +67,13 @@ fn agreements_and_referrals_carry_the_category_of_their_content() {
     let events = run(
         &mut case,
         &mut log,
-        CaseCommand::ProposeReferral { id, partner: GEMEENTE, domain: PartnerDomain::Medical, reason: text("GGD") },
+        CaseCommand::ProposeReferral {
+            id,
+            partner: GEMEENTE,
+            domain: PartnerDomain::Medical,
+            reason: text("GGD"),
+            on: None,
+        },
         start(),
     );
     assert_eq!(events[0].change.category(), DataCategory::MedicalPsychosocial);
@@ -186,6 +192,32 @@ fn after_an_outflow_without_departure_there_is_no_aftercare_and_no_worklist() {
     assert!(err.violations().unwrap().has("kind"), "aftercare follows a departure");
 }
 
+/// Aftercare (monitoring) follows a demonstrable departure only: a departure without
+/// supervision (formerly "left with unknown destination") is not one, nor is it "departed".
+#[test]
+fn aftercare_follows_a_demonstrable_departure_not_one_without_supervision() {
+    let on = later(start(), 30);
+    for (outcome, aftercare) in [
+        (OutflowOutcome::DepartedIndependentlySupervised, true),
+        (OutflowOutcome::DepartedForced, true),
+        (OutflowOutcome::OnwardMigration, true),
+        (OutflowOutcome::DepartedWithoutSupervision, false),
+    ] {
+        let (mut case, mut log) = with_agreed_plan();
+        run(&mut case, &mut log, CaseCommand::RecordOutflow { outcome, on, note: None }, on);
+        assert_eq!(outcome.is_departure(), aftercare, "{outcome:?}");
+        let monitoring =
+            CaseCommand::LogContact(contact(2, on, ContactKind::Monitoring, &[ActivityCode::RecordKeeping]));
+        match case.execute(monitoring, &ctx_on(on)) {
+            Ok(_) => assert!(aftercare, "{outcome:?}: monitoring was accepted"),
+            Err(e) => {
+                assert!(!aftercare, "{outcome:?}: {e:?}");
+                assert!(e.violations().unwrap().has("kind"), "{outcome:?}: {e:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn aftercare_contacts_make_no_new_agreements() {
     let (mut case, mut log) = with_agreed_plan();
@@ -215,7 +247,7 @@ fn findings_steps_and_self_reliance_are_kept_and_stalled_obstacles_surface() {
     run(
         &mut case,
         &mut log,
-        CaseCommand::UpdateGoalSteps { goal: GoalId::from_u128(1), next_steps: text("Bellen met IOM") },
+        CaseCommand::UpdateGoalSteps { goal: GoalId::from_u128(1), next_steps: text("Bellen met IOM"), on: None },
         start(),
     );
     assert_eq!(case.goal(GoalId::from_u128(1)).unwrap().next_steps.as_ref().unwrap().as_str(), "Bellen met IOM");
@@ -240,6 +272,7 @@ fn findings_steps_and_self_reliance_are_kept_and_stalled_obstacles_surface() {
         &mut log,
         CaseCommand::UpdateReturnExploration {
             findings: ExplorationFindings { documents: Some(text("Geboorteakte aanwezig")), ..Default::default() },
+            on: None,
         },
         start(),
     );

@@ -79,7 +79,7 @@ pub fn contact(id: u128, on: NaiveDate, kind: ContactKind, codes: &[ActivityCode
 }
 
 pub fn revise() -> CaseCommand {
-    CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Perspectief.") }
+    CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Perspectief."), on: None }
 }
 
 pub fn goal(id: u128, deadline: NaiveDate) -> CaseCommand {
@@ -91,6 +91,7 @@ pub fn goal(id: u128, deadline: NaiveDate) -> CaseCommand {
         partners: vec![],
         deadline,
         next_steps: None,
+        set_on: None,
     })
 }
 

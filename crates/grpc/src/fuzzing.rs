@@ -161,6 +161,7 @@ fn base_case() -> &'static Case {
         let plan = CaseCommand::RevisePlan {
             personal_situation: Text::parse("Verblijft sinds 2019 in Nederland.").expect("valid text"),
             perspective: Text::parse("Onderzoeken van juridische mogelijkheden.").expect("valid text"),
+            on: None,
         };
         case.execute(plan, &ctx).expect("a plan for a new case");
         case

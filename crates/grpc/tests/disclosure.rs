@@ -243,11 +243,13 @@ impl World {
             business_plan: None,
             care: Some(text("INHOUD-medical_psychosocial zorg")),
             contacts_abroad: None,
+            updated_on: None,
         }))
         .await;
         run(CaseCommand::RevisePlan {
             personal_situation: text("INHOUD-guidance situatie"),
             perspective: text("INHOUD-guidance perspectief"),
+            on: None,
         })
         .await;
         run(CaseCommand::SetGoal(perspectief_core::case::NewGoal {
@@ -258,6 +260,7 @@ impl World {
             partners: vec![Org::Iom.id(), Org::Askv.id()],
             deadline: today + chrono::Days::new(30),
             next_steps: None,
+            set_on: None,
         }))
         .await;
         run(CaseCommand::LogContact(NewContact {
@@ -279,7 +282,14 @@ impl World {
         .await;
         let mut refer = async |to: Org, domain: PartnerDomain, reason: &str| {
             let referral = ReferralId::from_u128(uuid::Uuid::new_v4().as_u128());
-            run(CaseCommand::ProposeReferral { id: referral, partner: to.id(), domain, reason: text(reason) }).await;
+            run(CaseCommand::ProposeReferral {
+                id: referral,
+                partner: to.id(),
+                domain,
+                reason: text(reason),
+                on: None,
+            })
+            .await;
             facts.referrals.insert(referral, (to.id(), domain.category(), false, false));
             referral
         };
@@ -328,6 +338,7 @@ impl World {
             period_from: today,
             period_to: today,
             sent_to: Org::Gemeente.id(),
+            sent_on: None,
         })
         .await;
         (id, facts)

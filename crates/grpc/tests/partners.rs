@@ -317,6 +317,7 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
                 etag: "W/abc".into(),
                 personal_situation: "a".into(),
                 perspective: "b".into(),
+                on: None,
             },
         ))
         .await;
@@ -329,6 +330,7 @@ async fn malformed_requests_are_refused_naming_the_field_and_the_server_stays_up
                 etag: "1".into(),
                 personal_situation: "a".into(),
                 perspective: "b".into(),
+                on: None,
             },
         ))
         .await
@@ -387,7 +389,9 @@ async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes
 
     let (worker, svc) = w.client(Who::AssignedWorker);
     let findings = |s: &str| ExplorationFindings { prospects: Some(text(s)), ..Default::default() };
-    svc.execute(worker, p, None, CaseCommand::UpdateReturnExploration { findings: findings("Werk.") }).await.unwrap();
+    svc.execute(worker, p, None, CaseCommand::UpdateReturnExploration { findings: findings("Werk."), on: None })
+        .await
+        .unwrap();
     let m = loop {
         let m = tokio::time::timeout(std::time::Duration::from_secs(5), stream.message())
             .await
@@ -407,7 +411,9 @@ async fn an_open_event_stream_follows_new_events_stops_at_withdrawal_and_resumes
     let consent =
         case.consents().iter().find(|c| c.organisation == OrganisationId::from_u128(PARTNER)).map(|c| c.id).unwrap();
     svc.execute(worker, p, None, CaseCommand::WithdrawConsent { consent, on: today }).await.unwrap();
-    svc.execute(worker, p, None, CaseCommand::UpdateReturnExploration { findings: findings("Huis.") }).await.unwrap();
+    svc.execute(worker, p, None, CaseCommand::UpdateReturnExploration { findings: findings("Huis."), on: None })
+        .await
+        .unwrap();
     // The partner learns of the withdrawal (the consent names it), and of nothing after it.
     let m = loop {
         let m = tokio::time::timeout(std::time::Duration::from_secs(5), stream.message())
@@ -464,7 +470,7 @@ async fn an_open_event_stream_stops_when_the_grant_is_withdrawn_and_ends_when_th
     w.store.set_grant(&admin, partner, None).await.unwrap();
     let (worker, svc) = w.client(Who::AssignedWorker);
     let findings = ExplorationFindings { prospects: Some(text("Na de intrekking.")), ..Default::default() };
-    svc.execute(worker, p, None, CaseCommand::UpdateReturnExploration { findings }).await.unwrap();
+    svc.execute(worker, p, None, CaseCommand::UpdateReturnExploration { findings, on: None }).await.unwrap();
     let quiet = tokio::time::timeout(std::time::Duration::from_millis(1500), next_of(&mut stream, p)).await;
     assert!(quiet.is_err(), "nothing is delivered once the grant is gone: {quiet:?}");
 
@@ -698,6 +704,7 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
         partner: OrganisationId::from_u128(PARTNER),
         domain: PartnerDomain::Medical,
         reason: text("Huisarts nodig."),
+        on: None,
     };
     remote.execute(worker, p, None, propose).await.unwrap();
     let send = |reason: &str| pb::AdvanceReferralRequest {

@@ -353,7 +353,7 @@ async fn the_zrm_cohort_and_the_case_managers_view_of_self_reliance_and_handover
         worker,
         w.consenting,
         None,
-        CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Perspectief.") },
+        CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Perspectief."), on: None },
     )
     .await
     .unwrap();

@@ -77,6 +77,7 @@ async fn seed(store: &Store) -> Seeded {
         partner: ggd,
         domain: PartnerDomain::Medical,
         reason: text("GGD"),
+        on: None,
     };
     store.execute(&lead, a, None, propose).await.unwrap();
     let send = CaseCommand::AdvanceReferral {

@@ -252,6 +252,7 @@ async fn naming_an_unregistered_or_inactive_organisation_is_refused_with_nothing
             partner,
             domain: PartnerDomain::Legal,
             reason: text("Juridisch advies (synthetisch)."),
+            on: None,
         };
         let consent = |organisation| CaseCommand::GiveConsent {
             id: ConsentId::from_u128(fresh()),
@@ -265,6 +266,7 @@ async fn naming_an_unregistered_or_inactive_organisation_is_refused_with_nothing
             period_from: today,
             period_to: today,
             sent_to,
+            sent_on: None,
         };
         let events_before = store.case_events(&lead, p, 0, 500).await.unwrap().len();
         let not_found = DomainError::NotFound { entity: EntityKind::Organisation, id: nowhere.to_string() };
@@ -360,6 +362,7 @@ async fn migration_13_registers_every_organisation_a_database_already_used() {
             partner: referred,
             domain: PartnerDomain::Medical,
             reason: text("Huisarts."),
+            on: None,
         };
         store.execute(&lead, case.id(), None, referral).await.unwrap();
         let consent = CaseCommand::GiveConsent {

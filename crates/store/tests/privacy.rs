@@ -92,7 +92,11 @@ async fn the_export_holds_every_record_about_the_person_and_nothing_about_others
                 given_on: today,
             },
             contact("Gesprek over toekomst, canary-export-7f3a (synthetisch).", now - Duration::hours(1)),
-            CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Terugkeer.") },
+            CaseCommand::RevisePlan {
+                personal_situation: text("Situatie."),
+                perspective: text("Terugkeer."),
+                on: None,
+            },
             CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on: today, note: None },
             CaseCommand::StartReturnExploration {
                 on: today,
@@ -518,6 +522,7 @@ async fn referrals_need_a_consent_or_the_leads_logged_override_which_is_reviewed
             partner: ggd,
             domain: PartnerDomain::Medical,
             reason: text("GGD"),
+            on: None,
         };
         store.execute(&worker, p, None, propose).await.unwrap();
         let send = |reason: Option<&str>| CaseCommand::AdvanceReferral {
@@ -608,6 +613,7 @@ async fn referrals_need_a_consent_or_the_leads_logged_override_which_is_reviewed
             partner: ggd,
             domain: PartnerDomain::Legal,
             reason: text("Juridisch"),
+            on: None,
         };
         store.execute(&worker, p, None, propose).await.unwrap();
         let consent = ConsentId::from_u128(fresh());

@@ -176,6 +176,7 @@ async fn seed(store: &Store, clock: &ManualClock) -> Model {
                 let cmd = CaseCommand::RevisePlan {
                     personal_situation: Text::parse("Synthetisch.").unwrap(),
                     perspective: Text::parse("Synthetisch.").unwrap(),
+                    on: None,
                 };
                 store.execute(&lead, participant(i), None, cmd).await.unwrap();
                 m.acts.push((participant(i), "3.2.a", on, None));
@@ -234,7 +235,7 @@ async fn seed(store: &Store, clock: &ManualClock) -> Model {
                 assert_eq!(m.attendance.len(), before - 1, "the script removes an attendance that exists");
             }
             Step::Reassign(i, worker) => {
-                let cmd = CaseCommand::AssignProjectWorker { worker };
+                let cmd = CaseCommand::AssignProjectWorker { worker, on: None };
                 store.execute(&lead, participant(i), None, cmd).await.unwrap();
                 m.people.get_mut(&participant(i)).unwrap().2 = worker;
                 m.acts.push((participant(i), "3.2.h", on, None));
@@ -539,6 +540,7 @@ async fn check_access(backend: &Backend) {
     let plan = CaseCommand::RevisePlan {
         personal_situation: Text::parse("Situatie.").unwrap(),
         perspective: Text::parse("Perspectief <b>vet</b>.").unwrap(),
+        on: None,
     };
     store.execute(&lead, p, None, plan).await.unwrap();
     store

@@ -172,12 +172,13 @@ async fn plant(store: &Store, clock: &ManualClock) -> Planted {
     for cmd in [
         CaseCommand::LogContact(contact(&format!("Gesprek {canary}"), at, DataCategory::Guidance)),
         CaseCommand::LogContact(contact(&format!("Medisch {canary}"), at, DataCategory::MedicalPsychosocial)),
-        CaseCommand::AddAgreement { agreement, category: DataCategory::Guidance },
+        CaseCommand::AddAgreement { agreement, category: DataCategory::Guidance, on: None },
         CaseCommand::ProposeReferral {
             id: ReferralId::from_uuid(uuid::Uuid::new_v4()),
             partner: OrganisationId::from_u128(555),
             domain: PartnerDomain::Legal,
             reason: text(&format!("Verwijzing {canary}")),
+            on: None,
         },
     ] {
         store.execute(&lead, p, None, cmd).await.unwrap();

@@ -371,6 +371,7 @@ fn trajectory(w: &mut Writer<'_>, registered_on: NaiveDate) {
             CaseCommand::RevisePlan {
                 personal_situation: text("Situatie (synthetisch)."),
                 perspective: text("Perspectief (synthetisch)."),
+                on: Some(day),
             },
         );
         if w.try_on(day, CaseCommand::AgreePlan { revision: 1, on: day }) {
@@ -387,6 +388,7 @@ fn trajectory(w: &mut Writer<'_>, registered_on: NaiveDate) {
                         partners: vec![],
                         deadline,
                         next_steps: None,
+                        set_on: Some(day),
                     }),
                 );
             }
@@ -400,7 +402,13 @@ fn trajectory(w: &mut Writer<'_>, registered_on: NaiveDate) {
         let on = w.after(day, 3, 30);
         if w.try_on(
             on,
-            CaseCommand::ProposeReferral { id, partner, domain, reason: text("Doorverwijzing (synthetisch).") },
+            CaseCommand::ProposeReferral {
+                id,
+                partner,
+                domain,
+                reason: text("Doorverwijzing (synthetisch)."),
+                on: Some(on),
+            },
         ) {
             // Sending shares the referral with the partner, so it needs the participant's
             // consent: most give it for what the partner needs; without it the referral stays
@@ -501,8 +509,11 @@ fn trajectory(w: &mut Writer<'_>, registered_on: NaiveDate) {
                         },
                     );
                 }
-                let plan =
-                    ReintegrationPlan { housing: Some(text("Huisvesting (synthetisch).")), ..Default::default() };
+                let plan = ReintegrationPlan {
+                    housing: Some(text("Huisvesting (synthetisch).")),
+                    updated_on: Some(contact_day),
+                    ..Default::default()
+                };
                 w.try_on(contact_day, CaseCommand::UpdateReintegrationPlan(plan));
                 let judgment = JudgmentId::from_u128(w.id());
                 if w.try_on(

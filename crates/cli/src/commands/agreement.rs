@@ -9,7 +9,7 @@ use perspectief_core::organisation::DirectoryService;
 use perspectief_core::service::PerspectiefService;
 use serde_json::json;
 
-use super::case::{Dated, Expect, date_or_today, load, new_id, parties, write};
+use super::case::{Dated, date_or_today, load, new_id, parties, write};
 use super::{responsible, responsible_str, text};
 use crate::args::parse_date;
 use crate::choice;
@@ -35,7 +35,7 @@ pub enum AgreementCmd {
         #[arg(long, default_value = "guidance", value_parser = choice!(DataCategory, ["guidance", "legal", "medical_psychosocial", "criminal_history", "return"]))]
         category: DataCategory,
         #[command(flatten)]
-        expect: Expect,
+        dated: Dated,
     },
     /// Een afspraak is nagekomen (of met --not-fulfilled: niet)
     Done {
@@ -57,7 +57,7 @@ pub async fn agreement_cmd<S: PerspectiefService + DirectoryService>(
     cmd: AgreementCmd,
 ) -> Result<()> {
     match cmd {
-        AgreementCmd::Add { participant, description, due, who, category, expect } => {
+        AgreementCmd::Add { participant, description, due, who, category, dated: Dated { on, expect } } => {
             let case = load(svc, ctx, &participant).await?;
             let id = AgreementId::from_uuid(new_id());
             let agreement = NewAgreement {
@@ -66,7 +66,7 @@ pub async fn agreement_cmd<S: PerspectiefService + DirectoryService>(
                 due_on: due,
                 who_acts: responsible(svc, ctx, "--who", &who).await?,
             };
-            write(svc, ctx, &case, expect, CaseCommand::AddAgreement { agreement, category })
+            write(svc, ctx, &case, expect, CaseCommand::AddAgreement { agreement, category, on })
                 .await?
                 .naming("agreement", id)
                 .confirm(t!("done-agreement-added", id = short(&id.to_string()), due = due))

@@ -30,6 +30,7 @@ pub struct Expect {
 /// Writes on a day: the day (`--on`, standard today) and the version the change is based on.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct Dated {
+    /// De dag waarop het gebeurde (standaard vandaag; ook JJJJ-MM-DD, DD-MM-JJJJ, gisteren, -3d)
     #[arg(long, value_parser = parse_date, value_name = "DATUM")]
     pub on: Option<NaiveDate>,
     #[command(flatten)]
@@ -39,6 +40,7 @@ pub struct Dated {
 /// Writes on a day with an optional note: `--on`, `--note` and the version the change is based on.
 #[derive(Debug, Args)]
 pub struct DatedNote {
+    /// De dag waarop het gebeurde (standaard vandaag; ook JJJJ-MM-DD, DD-MM-JJJJ, gisteren, -3d)
     #[arg(long, value_parser = parse_date, value_name = "DATUM")]
     pub on: Option<NaiveDate>,
     #[arg(long)]
@@ -66,6 +68,20 @@ pub async fn exec<S: PerspectiefService + DirectoryService>(
     expect: Expect,
     cmd: CaseCommand,
 ) -> Result<Executed> {
+    exec_as(svc, ctx, case, expect, cmd, &[]).await
+}
+
+/// [`exec`] for a command whose flags are named otherwise than the core's fields: each
+/// `(field, flag)` of `flags` names a refused `field` as `--flag` (`return departure` gives
+/// the planned day, the core's `on`, as `--date`).
+pub async fn exec_as<S: PerspectiefService + DirectoryService>(
+    svc: &S,
+    ctx: &Ctx,
+    case: &Case,
+    expect: Expect,
+    cmd: CaseCommand,
+    flags: &[(&str, &str)],
+) -> Result<Executed> {
     let version = expect.version.unwrap_or(case.version());
     match svc.execute(&ctx.caller, case.id(), Some(version), cmd).await {
         Ok(done) => Ok(done),
@@ -74,6 +90,14 @@ pub async fn exec<S: PerspectiefService + DirectoryService>(
         Err(e @ DomainError::ConsentRequired { .. }) => {
             ctx.directory(svc).await?;
             Err(e.into())
+        }
+        Err(DomainError::InvalidInput(mut v)) if !flags.is_empty() => {
+            for violation in v.0.iter_mut() {
+                if let Some((_, flag)) = flags.iter().find(|(field, _)| *field == violation.field) {
+                    violation.field = (*flag).to_owned();
+                }
+            }
+            Err(DomainError::InvalidInput(v).into())
         }
         Err(e) => Err(e.into()),
     }
@@ -87,7 +111,19 @@ pub async fn write<'a, S: PerspectiefService + DirectoryService>(
     expect: Expect,
     cmd: CaseCommand,
 ) -> Result<Written<'a>> {
-    let done = exec(svc, ctx, case, expect, cmd).await?;
+    write_as(svc, ctx, case, expect, cmd, &[]).await
+}
+
+/// [`write`] with the flags named as in [`exec_as`].
+pub async fn write_as<'a, S: PerspectiefService + DirectoryService>(
+    svc: &S,
+    ctx: &'a Ctx,
+    case: &'a Case,
+    expect: Expect,
+    cmd: CaseCommand,
+    flags: &[(&str, &str)],
+) -> Result<Written<'a>> {
+    let done = exec_as(svc, ctx, case, expect, cmd, flags).await?;
     Ok(Written::new(ctx, case, done))
 }
 

@@ -147,8 +147,7 @@ pub async fn zrm_report<S: PerspectiefService + ReportingService + DirectoryServ
     period: &str,
     html: Option<PathBuf>,
 ) -> Result<()> {
-    let periods = svc.subsidy_periods(&ctx.caller).await?;
-    let period = crate::context::pick("subsidy_period", period, periods.iter().map(|p| p.id()))?;
+    let period = crate::commands::report::period(svc, ctx, period).await?;
     let cohort = svc.zrm_cohort(&ctx.caller, period).await?;
     if let Some(path) = &html {
         crate::commands::report::write_report(path, &cohort.to_html())?;

@@ -10,7 +10,7 @@ use perspectief_core::plan::GoalStatus;
 use perspectief_core::service::PerspectiefService;
 use serde_json::json;
 
-use super::case::{Dated, Expect, Written, date_or_today, exec, load, new_id, parties, write};
+use super::case::{Dated, Written, date_or_today, exec, load, new_id, parties, write, write_as};
 use super::{orgs, responsible, responsible_str, text};
 use crate::args::{parse_date, today};
 use crate::choice;
@@ -44,7 +44,7 @@ pub enum GoalCmd {
         #[arg(long)]
         next_steps: Option<String>,
         #[command(flatten)]
-        expect: Expect,
+        dated: Dated,
     },
     /// Wijzig de status of de volgende stappen van een doel
     Update {
@@ -83,7 +83,7 @@ pub async fn goal_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
             responsible: who,
             partners,
             next_steps,
-            expect,
+            dated: Dated { on, expect },
         } => {
             let case = load(svc, ctx, &participant).await?;
             let id = GoalId::from_uuid(new_id());
@@ -94,12 +94,12 @@ pub async fn goal_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
                 partners: orgs(svc, ctx, "--partner", &partners).await?,
                 deadline,
                 next_steps,
+                set_on: on,
             };
-            write(svc, ctx, &case, expect, input.into_command(id)?).await?.naming("goal", id).confirm(t!(
-                "done-goal-added",
-                id = short(&id.to_string()),
-                deadline = deadline
-            ))
+            write_as(svc, ctx, &case, expect, input.into_command(id)?, &[("set_on", "on")])
+                .await?
+                .naming("goal", id)
+                .confirm(t!("done-goal-added", id = short(&id.to_string()), deadline = deadline))
         }
         GoalCmd::Update { participant, goal, status, deadline, next_steps, dated: Dated { on, expect } } => {
             let mut case = load(svc, ctx, &participant).await?;
@@ -115,7 +115,7 @@ pub async fn goal_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
                     ctx,
                     &case,
                     expect,
-                    CaseCommand::UpdateGoalSteps { goal, next_steps: text("--next-steps", &steps)? },
+                    CaseCommand::UpdateGoalSteps { goal, next_steps: text("--next-steps", &steps)?, on },
                 )
                 .await?;
                 expect.version = Some(done.version);

@@ -26,11 +26,12 @@ pub enum MeetingCmd {
         #[arg(long, value_parser = parse_date, value_name = "DATUM")]
         date: NaiveDate,
     },
-    /// Zet een deelnemer op de agenda; redenen: deadline_passed, no_contact:DAGEN, limit_approaching:DAGEN, judgment_pending_or_changed, obstacle_stalled, termination_advice_due, past_limit_without_advice:DAGEN, other:TEKST
+    /// Zet een deelnemer op de agenda, met een of meer redenen (--reason)
     Agenda {
         meeting: String,
         #[arg(long)]
         participant: String,
+        /// Waarom (herhaalbaar): deadline_passed (een termijn is verstreken), no_contact:DAGEN (zoveel dagen geen contact), limit_approaching:DAGEN (de grens van 18 maanden ligt zoveel dagen weg; negatief: voorbij), judgment_pending_or_changed (een terugkeeroordeel staat open of is gewijzigd), obstacle_stalled (een belemmering zit vast), termination_advice_due (een advies over beëindiging is nodig), past_limit_without_advice:DAGEN (de grens van 18 maanden is zoveel dagen voorbij zonder advies over beëindiging), other:TEKST (een andere reden)
         #[arg(long = "reason", required = true, value_name = "REDEN")]
         reasons: Vec<String>,
     },

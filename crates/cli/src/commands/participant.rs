@@ -17,7 +17,7 @@ use perspectief_core::service::{PageRequest, ParticipantFilter, PerspectiefServi
 use perspectief_core::trajectory::Phase;
 use serde_json::{Value, json};
 
-use super::case::{Expect, load, local_time, new_id, write};
+use super::case::{Dated, Expect, load, local_time, new_id, write};
 use super::{required, text};
 use crate::args::{parse_date, today};
 use crate::choice;
@@ -122,7 +122,7 @@ pub enum ParticipantCmd {
         #[arg(long, value_name = "GEBRUIKER")]
         worker: String,
         #[command(flatten)]
-        expect: Expect,
+        dated: Dated,
     },
     /// Zet het traject in een andere fase
     Phase {
@@ -133,7 +133,7 @@ pub enum ParticipantCmd {
         #[arg(long)]
         reason: String,
         #[command(flatten)]
-        expect: Expect,
+        dated: Dated,
     },
     /// De gebeurtenissen in een dossier
     History {
@@ -422,16 +422,16 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
             );
             write(svc, ctx, &case, expect, cmd).await?.confirm(sentence)
         }
-        ParticipantCmd::Assign { participant, worker, expect } => {
+        ParticipantCmd::Assign { participant, worker, dated: Dated { on, expect } } => {
             let case = load(svc, ctx, &participant).await?;
             let worker = ctx.user("--worker", &worker)?;
-            write(svc, ctx, &case, expect, CaseCommand::AssignProjectWorker { worker })
+            write(svc, ctx, &case, expect, CaseCommand::AssignProjectWorker { worker, on })
                 .await?
                 .confirm(t!("done-assigned", worker = worker))
         }
-        ParticipantCmd::Phase { participant, to, reason, expect } => {
+        ParticipantCmd::Phase { participant, to, reason, dated: Dated { on, expect } } => {
             let case = load(svc, ctx, &participant).await?;
-            let cmd = CaseCommand::ChangePhase { to, reason: text("--reason", &reason)? };
+            let cmd = CaseCommand::ChangePhase { to, reason: text("--reason", &reason)?, on };
             write(svc, ctx, &case, expect, cmd)
                 .await?
                 .confirm(t!("done-phase", phase = crate::i18n::term("phase", to.as_str())))

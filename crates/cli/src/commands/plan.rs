@@ -8,7 +8,7 @@ use perspectief_core::plan::Direction;
 use perspectief_core::service::PerspectiefService;
 use serde_json::json;
 
-use super::case::{Dated, Expect, date_or_today, load, local_time, write};
+use super::case::{Dated, date_or_today, load, local_time, write};
 use super::text;
 use crate::choice;
 use crate::context::Ctx;
@@ -31,7 +31,7 @@ pub enum PlanCmd {
         #[arg(long)]
         perspective: String,
         #[command(flatten)]
-        expect: Expect,
+        dated: Dated,
     },
     /// De deelnemer gaat akkoord met de laatste herziening
     #[command(visible_alias = "akkoord")]
@@ -86,11 +86,12 @@ pub async fn plan_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
             ];
             output::list(ctx.format, &cols, &rows)
         }
-        PlanCmd::Revise { participant, situation, perspective, expect } => {
+        PlanCmd::Revise { participant, situation, perspective, dated: Dated { on, expect } } => {
             let case = load(svc, ctx, &participant).await?;
             let cmd = CaseCommand::RevisePlan {
                 personal_situation: text("--situation", &situation)?,
                 perspective: text("--perspective", &perspective)?,
+                on,
             };
             let n = case.plan_revisions().len() + 1;
             write(svc, ctx, &case, expect, cmd)

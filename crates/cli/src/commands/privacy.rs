@@ -288,7 +288,7 @@ pub async fn privacy_cmd<S: PerspectiefService + PrivacyService + DirectoryServi
             let note = text("--note", &note)?;
             // The id as listed (whole, or the start or end a table shows).
             let listed = svc.break_glass_log(&ctx.caller, start_of(NaiveDate::MIN), 500).await?;
-            let id: BreakGlassId = pick("break_glass", &access, listed.iter().map(|r| r.id))?;
+            let id: BreakGlassId = pick("break_glass_access", &access, listed.iter().map(|r| r.id))?;
             let reviewed = svc.review_break_glass(&ctx.caller, id, note).await?;
             output::done(
                 ctx.format,

@@ -9,7 +9,7 @@ use perspectief_core::organisation::DirectoryService;
 use perspectief_core::service::PerspectiefService;
 use serde_json::json;
 
-use super::case::{Expect, date_or_today, load, new_id, write};
+use super::case::{Dated, Expect, date_or_today, load, new_id, write};
 use super::{opt_text, text};
 use crate::args::parse_date;
 use crate::choice;
@@ -33,7 +33,7 @@ pub enum ReferralCmd {
         #[arg(long)]
         reason: String,
         #[command(flatten)]
-        expect: Expect,
+        dated: Dated,
     },
     /// Zet een doorverwijzing een stap verder
     Update {
@@ -63,11 +63,11 @@ pub async fn referral_cmd<S: PerspectiefService + DirectoryService>(
     cmd: ReferralCmd,
 ) -> Result<()> {
     match cmd {
-        ReferralCmd::Add { participant, partner, domain, reason, expect } => {
+        ReferralCmd::Add { participant, partner, domain, reason, dated: Dated { on, expect } } => {
             let case = load(svc, ctx, &participant).await?;
             let id = ReferralId::from_uuid(new_id());
             let to = ctx.org(svc, "--partner", &partner).await?;
-            let cmd = CaseCommand::ProposeReferral { id, partner: to, domain, reason: text("--reason", &reason)? };
+            let cmd = CaseCommand::ProposeReferral { id, partner: to, domain, reason: text("--reason", &reason)?, on };
             write(svc, ctx, &case, expect, cmd).await?.naming("referral", id).confirm(t!(
                 "done-referral-added",
                 id = short(&id.to_string()),

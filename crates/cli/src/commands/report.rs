@@ -5,20 +5,21 @@
 
 use std::path::Path;
 
+use perspectief_core::error::EntityKind;
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::report::{
     AgendaQuery, Figure, FigureQuery, Measure, MeasureFigures, ReportingService, Slice, YearMonth,
 };
 use perspectief_core::service::PerspectiefService;
-use perspectief_core::{CountryCode, OutflowOutcome, SubsidyPeriodId};
+use perspectief_core::{CountryCode, OutflowOutcome, PeriodLookup, SubsidyPeriod, SubsidyPeriodId};
 use serde_json::{Value, json};
 
-use super::case::{Expect, load, new_id, write};
+use super::case::{Dated, load, new_id, write_as};
 use crate::args::parse_date;
 use crate::args::today;
 use crate::commands::vfail;
 use crate::context::Ctx;
-use crate::exit::{Failure, INTERNAL, NOT_FOUND, Result};
+use crate::exit::{Failure, INTERNAL, NOT_FOUND, Result, VALIDATION};
 use crate::output::{self, col, obj};
 use crate::t;
 use chrono::NaiveDate;
@@ -31,7 +32,7 @@ use std::path::PathBuf;
 pub enum ReportCmd {
     /// Verantwoording per subsidieperiode: gerealiseerd tegen streefcijfer per activiteit en thema
     Subsidy {
-        /// De subsidieperiode (id, of het begin of eind ervan)
+        /// De subsidieperiode: haar naam (2026-2027), een jaar (2026: de periode die in dat jaar loopt) of haar id (of het begin of eind ervan)
         period: String,
         /// Peildatum (standaard vandaag)
         #[arg(long, value_parser = parse_date, value_name = "DATUM")]
@@ -45,7 +46,7 @@ pub enum ReportCmd {
     },
     /// De deelnemers (interne id's) achter een cijfer van de verantwoording
     Drilldown {
-        /// De subsidieperiode
+        /// De subsidieperiode: haar naam, een jaar of haar id
         period: String,
         /// Het cijfer: een activiteitnummer (5.2.a(2)), theme:inform|activate|guide|evaluate, reached, departed of outflow:UITKOMST
         figure: String,
@@ -81,7 +82,7 @@ pub enum ReportCmd {
     },
     /// Zelfredzaamheid (ZRM, 5.2.d) van een subsidieperiode: gemiddelde verandering per domein tussen eerste en laatste meting, voor deelnemers met ten minste twee metingen
     Zrm {
-        /// De subsidieperiode (id, of het begin of eind ervan)
+        /// De subsidieperiode: haar naam (2026-2027), een jaar (2026: de periode die in dat jaar loopt) of haar id (of het begin of eind ervan)
         period: String,
         /// Schrijf de afdrukbare HTML-versie (met grafiek) naar dit bestand
         #[arg(long, value_name = "BESTAND")]
@@ -113,7 +114,7 @@ pub enum ReportCmd {
         #[arg(long, value_name = "ORGANISATIE")]
         sent_to: String,
         #[command(flatten)]
-        expect: Expect,
+        dated: Dated,
     },
 }
 
@@ -129,16 +130,40 @@ fn json_of<T: serde::Serialize>(value: &T) -> Result<Value> {
     serde_json::to_value(value).map_err(|e| Failure::new(INTERNAL, e.to_string()))
 }
 
-/// A subsidy period by id or the start or end of its id.
-async fn period<S: PerspectiefService>(svc: &S, ctx: &Ctx, value: &str) -> Result<SubsidyPeriodId> {
+/// A subsidy period by name (`2026-2027`), year (`2026`) or id (or the start or end of it).
+pub async fn period<S: PerspectiefService>(svc: &S, ctx: &Ctx, value: &str) -> Result<SubsidyPeriodId> {
     let periods = svc.subsidy_periods(&ctx.caller).await?;
-    crate::context::pick("subsidy_period", value, periods.iter().map(|p| p.id()))
+    match SubsidyPeriod::find(&periods, value) {
+        PeriodLookup::Found(p) => Ok(p.id()),
+        PeriodLookup::Ambiguous(several) => {
+            let names: Vec<String> = several
+                .iter()
+                .map(|p| format!("{} ({} – {})", p.name().as_str(), p.starts_on(), p.ends_on()))
+                .collect();
+            Err(Failure::new(VALIDATION, t!("error-period-ambiguous", value = value, periods = names.join(", "))))
+        }
+        PeriodLookup::NotFound => Err(crate::exit::not_found(EntityKind::SubsidyPeriod, value)),
+    }
+}
+
+/// A measure's name in the table: the plan's Dutch name, or in English the English one.
+fn measure_name(measure: Measure) -> String {
+    match measure {
+        Measure::Activity(c) if crate::i18n::lang() == crate::i18n::Lang::En => {
+            format!("{} {}", c.code(), c.english_name())
+        }
+        Measure::Activity(_) => measure.label(),
+        Measure::Theme(theme) => {
+            crate::i18n::term("measure-theme", perspectief_core::report::subsidy::theme_name(theme))
+        }
+        Measure::Reached => t!("measure-reached"),
+    }
 }
 
 fn measure_row(m: &MeasureFigures) -> serde_json::Map<String, Value> {
     obj(json!({
         "measure": m.measure.key(),
-        "name": m.measure.label(),
+        "name": measure_name(m.measure),
         "realised": m.realised,
         "registered_persons": m.registered_persons,
         "unregistered_head_count": m.unregistered_head_count,
@@ -324,7 +349,7 @@ fn write_files(
 
 /// `report sent`: record that a progress report went to the municipality.
 pub async fn report_sent<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
-    let ReportCmd::Sent { participant, from, to, sent_to, expect } = cmd else {
+    let ReportCmd::Sent { participant, from, to, sent_to, dated: Dated { on, expect } } = cmd else {
         return Err(Failure::new(crate::exit::INTERNAL, "not a report-sent command"));
     };
     let case = load(svc, ctx, &participant).await?;
@@ -334,6 +359,7 @@ pub async fn report_sent<S: PerspectiefService + DirectoryService>(svc: &S, ctx:
         period_from: from,
         period_to: to,
         sent_to: ctx.org(svc, "--sent-to", &sent_to).await?,
+        sent_on: on,
     };
-    write(svc, ctx, &case, expect, cmd).await?.naming("report", id).confirm(t!("done-report"))
+    write_as(svc, ctx, &case, expect, cmd, &[("sent_on", "on")]).await?.naming("report", id).confirm(t!("done-report"))
 }

@@ -15,7 +15,7 @@ use perspectief_core::returns::{
 use perspectief_core::service::PerspectiefService;
 use serde_json::json;
 
-use super::case::{Dated, DatedNote, Expect, Written, date_or_today, exec, load, new_id, write};
+use super::case::{Dated, DatedNote, Expect, Written, date_or_today, exec, exec_as, load, new_id, write, write_as};
 use super::{opt_text, recipient, text};
 use crate::args::{parse_date, parse_tristate};
 use crate::choice;
@@ -58,7 +58,7 @@ pub enum ReturnCmd {
         participant: String,
         #[command(flatten)]
         findings: FindingsArgs,
-        /// Startdatum (alleen bij de start)
+        /// De dag van de start of van de nieuwe bevindingen (standaard vandaag)
         #[arg(long, value_parser = parse_date, value_name = "DATUM")]
         on: Option<NaiveDate>,
         #[command(flatten)]
@@ -112,7 +112,7 @@ pub enum ReturnCmd {
         #[arg(long)]
         contacts_abroad: Option<String>,
         #[command(flatten)]
-        expect: Expect,
+        dated: Dated,
     },
     /// Leg een stap in de vertrekvoorbereiding vast, of plan het vertrek
     Departure {
@@ -126,7 +126,7 @@ pub enum ReturnCmd {
         /// Datum van de stap
         #[arg(long, value_parser = parse_date, value_name = "DATUM")]
         on: Option<NaiveDate>,
-        /// Plan de vertrekdatum
+        /// Plan de vertrekdatum (mag in het verleden liggen als het vertrek achteraf wordt vastgelegd)
         #[arg(long, value_parser = parse_date, value_name = "DATUM")]
         date: Option<NaiveDate>,
         /// Begeleiding naar Schiphol (bij het plannen)
@@ -145,7 +145,7 @@ pub enum ReturnCmd {
         #[arg(long, value_parser = parse_tristate, value_name = "JA/NEE")]
         agrees_procedures_end: Option<crate::args::Tri>,
         #[command(flatten)]
-        expect: Expect,
+        dated: Dated,
     },
     /// Leg een oordeel over het terugkeerperspectief vast
     #[command(visible_alias = "oordeel")]
@@ -207,7 +207,7 @@ pub async fn return_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: 
             let case = load(svc, ctx, &participant).await?;
             let findings = findings(&f)?;
             let (cmd, sentence) = if case.return_exploration().is_some() {
-                (CaseCommand::UpdateReturnExploration { findings }, t!("done-exploration-updated"))
+                (CaseCommand::UpdateReturnExploration { findings, on }, t!("done-exploration-updated"))
             } else {
                 (
                     CaseCommand::StartReturnExploration { on: date_or_today(on), findings },
@@ -247,7 +247,7 @@ pub async fn return_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: 
             business_plan,
             care,
             contacts_abroad,
-            expect,
+            dated: Dated { on, expect },
         } => {
             let case = load(svc, ctx, &participant).await?;
             let plan = ReintegrationPlan {
@@ -256,8 +256,9 @@ pub async fn return_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: 
                 business_plan: opt_text("--business-plan", business_plan.as_ref())?,
                 care: opt_text("--care", care.as_ref())?,
                 contacts_abroad: opt_text("--contacts-abroad", contacts_abroad.as_ref())?,
+                updated_on: on,
             };
-            write(svc, ctx, &case, expect, CaseCommand::UpdateReintegrationPlan(plan))
+            write_as(svc, ctx, &case, expect, CaseCommand::UpdateReintegrationPlan(plan), &[("updated_on", "on")])
                 .await?
                 .confirm(t!("done-reintegration"))
         }
@@ -283,12 +284,13 @@ pub async fn return_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: 
                     case = svc.get_case(&ctx.caller, case.id()).await?;
                 }
                 last = Some(
-                    exec(
+                    exec_as(
                         svc,
                         ctx,
                         &case,
                         expect,
                         CaseCommand::PlanDeparture { on: date, accompany_to_schiphol: schiphol },
+                        &[("on", "date")],
                     )
                     .await?,
                 );
@@ -301,7 +303,7 @@ pub async fn return_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: 
             no_assisted_return_in_five_years,
             travel_document_obtainable,
             agrees_procedures_end,
-            expect,
+            dated: Dated { on, expect },
         } => {
             let case = load(svc, ctx, &participant).await?;
             let current = case.departure().map(|d| d.rean).unwrap_or_default();
@@ -311,9 +313,12 @@ pub async fn return_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx: 
                 travel_document_obtainable: travel_document_obtainable
                     .map_or(current.travel_document_obtainable, |t| t.0),
                 agrees_procedures_end: agrees_procedures_end.map_or(current.agrees_procedures_end, |t| t.0),
+                updated_on: on,
             };
             let sentence = if checklist.all_met() { t!("done-rean-met") } else { t!("done-rean") };
-            write(svc, ctx, &case, expect, CaseCommand::UpdateReanChecklist(checklist)).await?.confirm(sentence)
+            write_as(svc, ctx, &case, expect, CaseCommand::UpdateReanChecklist(checklist), &[("updated_on", "on")])
+                .await?
+                .confirm(sentence)
         }
         ReturnCmd::Judgment { participant, verdict, is_final, reasoning, dated: Dated { on, expect } } => {
             let case = load(svc, ctx, &participant).await?;

@@ -22,14 +22,14 @@ use crate::t;
 
 #[derive(Debug, Subcommand)]
 pub enum SessionCmd {
-    /// Plan een informatiebijeenkomst
+    /// Plan een informatiebijeenkomst over één thema (--theme) of één land (--country); die combineren niet: een bijeenkomst over een thema voor mensen uit één land krijgt het thema
     Create {
         #[arg(long, value_parser = parse_date, value_name = "DATUM")]
         date: NaiveDate,
-        /// Thema
+        /// Thema (of --country, niet allebei)
         #[arg(long, required_unless_present = "country", conflicts_with = "country")]
         theme: Option<String>,
-        /// Land (ISO 3166)
+        /// Land (ISO 3166; of --theme, niet allebei)
         #[arg(long)]
         country: Option<String>,
         /// Locatie

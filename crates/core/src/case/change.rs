@@ -24,6 +24,10 @@ pub enum CaseChange {
         from: UserId,
         /// The new one.
         to: UserId,
+        /// The day it happened; absent in events recorded before effective dates were kept
+        /// (their day of recording applies).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
     },
     /// The phase changed.
     PhaseChanged {
@@ -33,6 +37,10 @@ pub enum CaseChange {
         to: Phase,
         /// Why (explicit changes).
         reason: Option<Text>,
+        /// The day it happened; absent in events recorded before effective dates were kept
+        /// (their day of recording applies).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
     },
     /// The direction changed.
     DirectionChanged(DirectionChange),
@@ -77,6 +85,10 @@ pub enum CaseChange {
         goal: GoalId,
         /// The steps.
         next_steps: Text,
+        /// The day it happened; absent in events recorded before effective dates were kept
+        /// (their day of recording applies).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
     },
     /// A contact moment was logged.
     ContactLogged {
@@ -123,8 +135,12 @@ pub enum CaseChange {
     ReturnExplorationUpdated {
         /// The findings given.
         findings: ExplorationFindings,
-        /// When.
+        /// When it was recorded.
         at: DateTime<Utc>,
+        /// The day it happened; absent in events recorded before effective dates were kept
+        /// (their day of recording applies).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
     },
     /// An obstacle was identified.
     ObstacleIdentified(ReturnObstacle),

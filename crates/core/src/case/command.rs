@@ -39,8 +39,11 @@ pub struct NewGoal {
     pub responsible: Responsible,
     /// Partners involved.
     pub partners: Vec<OrganisationId>,
-    /// The deadline.
+    /// The deadline (measured from the day the goal was set).
     pub deadline: NaiveDate,
+    /// The day the goal was set; `None`: today (the context's).
+    #[serde(default)]
+    pub set_on: Option<NaiveDate>,
     /// Next steps.
     pub next_steps: Option<Text>,
 }
@@ -82,7 +85,8 @@ pub struct NewContact {
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum CaseCommand {
     /// Correct or complete who the participant is (rectification, art. 16: the old value stays
-    /// in the event history).
+    /// in the event history). A correction is an act of recording, not something that happened
+    /// on another day: it takes no effective date and is dated when it is recorded.
     UpdateProfile {
         /// The full new profile.
         profile: ParticipantProfile,
@@ -91,6 +95,9 @@ pub enum CaseCommand {
     AssignProjectWorker {
         /// The new project worker.
         worker: UserId,
+        /// The day of the assignment; `None`: today (the context's).
+        #[serde(default)]
+        on: Option<NaiveDate>,
     },
     /// Move the trajectory to another phase, with a reason.
     ChangePhase {
@@ -98,6 +105,9 @@ pub enum CaseCommand {
         to: Phase,
         /// Why.
         reason: Text,
+        /// The day of the change; `None`: today (the context's).
+        #[serde(default)]
+        on: Option<NaiveDate>,
     },
     /// Change the plan's direction, dated and reasoned.
     ChangeDirection {
@@ -123,6 +133,9 @@ pub enum CaseCommand {
         personal_situation: Text,
         /// The perspective and steps.
         perspective: Text,
+        /// The day it was drawn up; `None`: today (the context's).
+        #[serde(default)]
+        on: Option<NaiveDate>,
     },
     /// The participant agrees to a plan revision.
     AgreePlan {
@@ -150,6 +163,9 @@ pub enum CaseCommand {
         goal: GoalId,
         /// The next steps.
         next_steps: Text,
+        /// The day of the update; `None`: today (the context's).
+        #[serde(default)]
+        on: Option<NaiveDate>,
     },
     /// Log a contact moment with the agreements made in it.
     LogContact(NewContact),
@@ -159,6 +175,9 @@ pub enum CaseCommand {
         agreement: NewAgreement,
         /// The category of its content (guidance, or medical/psychosocial, legal, ...).
         category: DataCategory,
+        /// The day it was made; `None`: today (the context's).
+        #[serde(default)]
+        on: Option<NaiveDate>,
     },
     /// Record whether an agreement was kept.
     SettleAgreement {
@@ -179,6 +198,9 @@ pub enum CaseCommand {
         domain: PartnerDomain,
         /// Why.
         reason: Text,
+        /// The day it was proposed (the referral's first step); `None`: today (the context's).
+        #[serde(default)]
+        on: Option<NaiveDate>,
     },
     /// Move a referral along its lifecycle. Sending it (to [`ReferralStatus::Sent`]) shares its
     /// content with the partner, so it needs an active consent of the participant covering the
@@ -210,6 +232,9 @@ pub enum CaseCommand {
     UpdateReturnExploration {
         /// Findings (given parts replace the old ones).
         findings: ExplorationFindings,
+        /// The day of the findings; `None`: today (the context's).
+        #[serde(default)]
+        on: Option<NaiveDate>,
     },
     /// List an obstacle to return.
     IdentifyObstacle {
@@ -235,11 +260,11 @@ pub enum CaseCommand {
         /// When.
         on: NaiveDate,
     },
-    /// Update the reintegration plan for the country of origin.
+    /// Update the reintegration plan for the country of origin (dated by its `updated_on`).
     UpdateReintegrationPlan(ReintegrationPlan),
     /// Record a step in preparing departure.
     RecordDepartureStep(DepartureStep),
-    /// Update the REAN checklist.
+    /// Update the REAN checklist (dated by its `updated_on`).
     UpdateReanChecklist(ReanChecklist),
     /// Plan the departure date and accompaniment.
     PlanDeparture {
@@ -314,9 +339,13 @@ pub enum CaseCommand {
         period_to: NaiveDate,
         /// The municipality.
         sent_to: OrganisationId,
+        /// The day it was sent; `None`: today (the context's).
+        #[serde(default)]
+        sent_on: Option<NaiveDate>,
     },
     /// Set the confidentiality level of one category of this case (*vertrouwelijkheid*):
-    /// raise it above the category's default, or back to it; never below it.
+    /// raise it above the category's default, or back to it; never below it. Like a
+    /// correction of the profile, an act of recording: dated when it is recorded.
     SetConfidentiality {
         /// The category.
         category: DataCategory,

@@ -51,6 +51,7 @@ impl Case {
             direction: Direction::Undecided,
             direction_history: Vec::new(),
             return_stance: ReturnStance::NotDiscussed,
+            return_stance_on: None,
             plan: Vec::new(),
             goals: BTreeMap::new(),
             agreements: BTreeMap::new(),
@@ -113,7 +114,10 @@ impl Case {
                 self.direction = change.to;
                 self.direction_history.push(change.clone());
             }
-            CaseChange::ReturnStanceRecorded { to, .. } => self.return_stance = *to,
+            CaseChange::ReturnStanceRecorded { to, on, .. } => {
+                self.return_stance = *to;
+                self.return_stance_on = Some(*on);
+            }
             CaseChange::PlanRevised(revision) => self.plan.push(revision.clone()),
             CaseChange::PlanAgreed { revision, on } => {
                 if let Some(r) = self.plan.iter_mut().find(|r| r.number == *revision) {
@@ -132,7 +136,7 @@ impl Case {
                     }
                 }
             }
-            CaseChange::GoalStepsUpdated { goal, next_steps } => {
+            CaseChange::GoalStepsUpdated { goal, next_steps, .. } => {
                 if let Some(g) = self.goals.get_mut(goal) {
                     g.next_steps = Some(next_steps.clone());
                 }
@@ -141,7 +145,10 @@ impl Case {
                 self.contacts.insert(contact.id, (contact.clone(), *category));
             }
             CaseChange::AgreementMade { agreement, category } => {
-                self.agreements.insert(agreement.id, (agreement.clone(), *category));
+                let mut agreement = agreement.clone();
+                // Recorded before effective dates were kept: made the day it was recorded.
+                agreement.made_on.get_or_insert_with(|| crate::time::amsterdam_date(event.at));
+                self.agreements.insert(agreement.id, (agreement, *category));
             }
             CaseChange::AgreementSettled { agreement, status } => {
                 if let Some((a, _)) = self.agreements.get_mut(agreement) {
@@ -160,7 +167,7 @@ impl Case {
                 }
             }
             CaseChange::ReturnExplorationStarted(x) => self.exploration = Some(x.clone()),
-            CaseChange::ReturnExplorationUpdated { findings, at } => {
+            CaseChange::ReturnExplorationUpdated { findings, at, .. } => {
                 if let Some(x) = self.exploration.as_mut() {
                     let f = findings.clone();
                     if f.motivation.is_some() {
@@ -188,13 +195,17 @@ impl Case {
                 }
             }
             CaseChange::ReintegrationPlanUpdated(update) => {
-                self.reintegration.get_or_insert_with(ReintegrationPlan::default).merge(update.clone());
+                let mut update = update.clone();
+                update.updated_on.get_or_insert_with(|| crate::time::amsterdam_date(event.at));
+                self.reintegration.get_or_insert_with(ReintegrationPlan::default).merge(update);
             }
             CaseChange::DepartureStepRecorded(step) => {
                 self.departure.get_or_insert_with(DeparturePreparation::default).steps.push(step.clone());
             }
             CaseChange::ReanChecklistUpdated(rean) => {
-                self.departure.get_or_insert_with(DeparturePreparation::default).rean = *rean
+                let mut rean = *rean;
+                rean.updated_on.get_or_insert_with(|| crate::time::amsterdam_date(event.at));
+                self.departure.get_or_insert_with(DeparturePreparation::default).rean = rean;
             }
             CaseChange::DeparturePlanned { on, accompany_to_schiphol } => {
                 let d = self.departure.get_or_insert_with(DeparturePreparation::default);
@@ -244,6 +255,19 @@ impl Case {
             ));
         }
         Ok(())
+    }
+
+    /// The effective date of a command that may leave it out (`None`: today), checked like
+    /// every date of something that happened.
+    fn effective(&self, field: &str, on: Option<NaiveDate>, ctx: &CommandContext) -> Result<NaiveDate, DomainError> {
+        let day = on.unwrap_or(ctx.today);
+        self.check_past(field, day, ctx)?;
+        Ok(day)
+    }
+
+    /// The plan revision in force on `day`: the latest drawn up on or before it.
+    fn revision_on(&self, day: NaiveDate) -> Option<&PlanRevision> {
+        self.plan.iter().rev().find(|r| r.drawn_up_on <= day)
     }
 
     fn require_stance(&self, at_least: ReturnStance) -> Result<(), DomainError> {
@@ -336,25 +360,35 @@ impl Case {
                 }
                 vec![CaseChange::ProfileUpdated { profile }]
             }
-            CaseCommand::AssignProjectWorker { worker } => {
+            CaseCommand::AssignProjectWorker { worker, on } => {
+                let on = self.effective("on", on, ctx)?;
                 if worker == self.profile.project_worker {
                     return Ok(Vec::new());
                 }
-                vec![CaseChange::ProjectWorkerAssigned { from: self.profile.project_worker, to: worker }]
+                vec![CaseChange::ProjectWorkerAssigned { from: self.profile.project_worker, to: worker, on: Some(on) }]
             }
-            CaseCommand::ChangePhase { to, reason } => {
+            CaseCommand::ChangePhase { to, reason, on } => {
                 check_transition(self.phase, to, Trigger::Explicit)?;
-                vec![CaseChange::PhaseChanged { from: self.phase, to, reason: Some(reason) }]
+                let on = self.effective("on", on, ctx)?;
+                vec![CaseChange::PhaseChanged { from: self.phase, to, reason: Some(reason), on: Some(on) }]
             }
             CaseCommand::ChangeDirection { to, on, reasoning } => {
                 if to == self.direction {
                     return Err(DomainError::rule(Rule::DirectionUnchanged));
                 }
                 self.check_past("on", on, ctx)?;
-                if matches!(to, Direction::ReturnToOrigin | Direction::ThirdCountry)
-                    && !matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided)
-                {
-                    return Err(DomainError::rule(Rule::ReturnDirectionWithoutConsideration));
+                // The current direction is the latest: one dated before it would not be.
+                if let Some(last) = self.direction_history.last().filter(|d| d.on > on) {
+                    return Err(LaterFact { kind: "direction_changed", on: last.on }.refuse("on"));
+                }
+                if matches!(to, Direction::ReturnToOrigin | Direction::ThirdCountry) {
+                    if !matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided) {
+                        return Err(DomainError::rule(Rule::ReturnDirectionWithoutConsideration));
+                    }
+                    // Considering return is what this direction rests on: not before it was said.
+                    if let Some(said) = self.return_stance_on.filter(|d| *d > on) {
+                        return Err(LaterFact { kind: "return_stance_recorded", on: said }.refuse("on"));
+                    }
                 }
                 vec![CaseChange::DirectionChanged(DirectionChange { from: self.direction, to, on, reasoning, by })]
             }
@@ -363,6 +397,13 @@ impl Case {
                     return Err(DomainError::rule(Rule::OrientationRequired));
                 }
                 self.check_past("on", on, ctx)?;
+                // The current stance is the latest: one dated before it would not be.
+                if let Some(said) = self.return_stance_on.filter(|d| *d > on) {
+                    return Err(LaterFact { kind: "return_stance_recorded", on: said }.refuse("on"));
+                }
+                if let Some(fact) = self.fact_needing_stance(stance, on) {
+                    return Err(fact.refuse("stance"));
+                }
                 if matches!(self.direction, Direction::ReturnToOrigin | Direction::ThirdCountry)
                     && !matches!(stance, ReturnStance::Considering | ReturnStance::Decided)
                 {
@@ -371,13 +412,19 @@ impl Case {
                 }
                 vec![CaseChange::ReturnStanceRecorded { from: self.return_stance, to: stance, on, note }]
             }
-            CaseCommand::RevisePlan { personal_situation, perspective } => {
+            CaseCommand::RevisePlan { personal_situation, perspective, on } => {
+                let on = self.effective("on", on, ctx)?;
+                // Revisions are numbered in the order they were drawn up.
+                if let Some(latest) = self.plan.last().filter(|r| r.drawn_up_on > on) {
+                    return Err(LaterFact { kind: "plan_revised", on: latest.drawn_up_on }.refuse("on"));
+                }
                 let number = u32::try_from(self.plan.len()).unwrap_or(u32::MAX).saturating_add(1);
                 vec![CaseChange::PlanRevised(PlanRevision {
                     number,
                     direction: self.direction,
                     personal_situation,
                     perspective,
+                    drawn_up_on: on,
                     drawn_up_at: ctx.now,
                     drawn_up_by: by,
                     agreed_on: None,
@@ -395,7 +442,7 @@ impl Case {
                     return Err(DomainError::rule(Rule::PlanAlreadyAgreed));
                 }
                 self.check_past("on", on, ctx)?;
-                if on < crate::time::amsterdam_date(latest.drawn_up_at) {
+                if on < latest.drawn_up_on {
                     return Err(invalid(
                         "on",
                         ViolationCode::BeforeDrawnUp,
@@ -405,20 +452,30 @@ impl Case {
                 let mut changes = vec![CaseChange::PlanAgreed { revision, on }];
                 if matches!(self.phase, Phase::Intake | Phase::Orientation) {
                     check_transition(self.phase, Phase::PlanExecution, Trigger::PlanAgreed)?;
-                    changes.push(CaseChange::PhaseChanged { from: self.phase, to: Phase::PlanExecution, reason: None });
+                    changes.push(CaseChange::PhaseChanged {
+                        from: self.phase,
+                        to: Phase::PlanExecution,
+                        reason: None,
+                        on: Some(on),
+                    });
                 }
                 changes
             }
             CaseCommand::SetGoal(g) => {
-                let revision = self.plan.last().ok_or_else(|| DomainError::rule(Rule::PlanRequired))?.number;
+                if self.plan.is_empty() {
+                    return Err(DomainError::rule(Rule::PlanRequired));
+                }
                 if self.goals.contains_key(&g.id) {
                     return Err(DomainError::AlreadyExists { entity: EntityKind::Goal, id: g.id.to_string() });
                 }
-                if g.deadline < ctx.today {
+                let set_on = self.effective("set_on", g.set_on, ctx)?;
+                // The goal belongs to the plan as it stood the day it was set.
+                let revision = self.revision_on(set_on).ok_or_else(|| DomainError::rule(Rule::PlanRequired))?.number;
+                if g.deadline < set_on {
                     return Err(invalid(
                         "deadline",
                         ViolationCode::InPast,
-                        "a new goal's deadline cannot lie in the past",
+                        "a goal's deadline cannot lie before the day it was set",
                     ));
                 }
                 vec![CaseChange::GoalSet(Goal {
@@ -431,6 +488,7 @@ impl Case {
                     next_steps: g.next_steps,
                     status: GoalStatus::Open,
                     plan_revision: revision,
+                    set_on,
                     set_at: ctx.now,
                     status_changed_on: None,
                 })]
@@ -439,7 +497,7 @@ impl Case {
                 let g = self.find_goal(goal)?;
                 g.status.check_transition(to)?;
                 self.check_past("on", on, ctx)?;
-                if on < crate::time::amsterdam_date(g.set_at) {
+                if on < g.set_on {
                     return Err(invalid(
                         "on",
                         ViolationCode::BeforeSet,
@@ -455,7 +513,7 @@ impl Case {
                 }
                 if g.status == GoalStatus::Missed && to == GoalStatus::InProgress {
                     match new_deadline {
-                        Some(d) if d > g.deadline && d >= ctx.today => {}
+                        Some(d) if d > g.deadline && d >= on => {}
                         _ => return Err(DomainError::rule(Rule::DeadlineNotMoved)),
                     }
                 } else if new_deadline.is_some() {
@@ -467,8 +525,16 @@ impl Case {
                 }
                 vec![CaseChange::GoalStatusChanged { goal, from: g.status, to, new_deadline, on }]
             }
-            CaseCommand::UpdateGoalSteps { goal, next_steps } => {
+            CaseCommand::UpdateGoalSteps { goal, next_steps, on } => {
                 let g = self.find_goal(goal)?;
+                let on = self.effective("on", on, ctx)?;
+                if on < g.set_on {
+                    return Err(invalid(
+                        "on",
+                        ViolationCode::BeforeSet,
+                        "a goal's steps cannot change before the goal was set",
+                    ));
+                }
                 if !g.status.is_active() && g.status != GoalStatus::Missed {
                     return Err(DomainError::IllegalStatusTransition {
                         entity: EntityKind::Goal,
@@ -476,11 +542,12 @@ impl Case {
                         to: g.status.as_str().into(),
                     });
                 }
-                vec![CaseChange::GoalStepsUpdated { goal, next_steps }]
+                vec![CaseChange::GoalStepsUpdated { goal, next_steps, on: Some(on) }]
             }
             CaseCommand::LogContact(c) => return self.decide_contact(c, ctx),
-            CaseCommand::AddAgreement { agreement: a, category } => {
-                if let Some(v) = self.check_new_agreement("", &a, ctx.today) {
+            CaseCommand::AddAgreement { agreement: a, category, on } => {
+                let on = self.effective("on", on, ctx)?;
+                if let Some(v) = self.check_new_agreement("", &a, on) {
                     return Err(v.into());
                 }
                 vec![CaseChange::AgreementMade {
@@ -490,6 +557,7 @@ impl Case {
                         due_on: a.due_on,
                         who_acts: a.who_acts,
                         made_in: None,
+                        made_on: Some(on),
                         status: AgreementStatus::Open,
                     },
                     category,
@@ -511,11 +579,12 @@ impl Case {
                 self.check_past("on", on, ctx)?;
                 vec![CaseChange::AgreementSettled { agreement, status: to }]
             }
-            CaseCommand::ProposeReferral { id, partner, domain, reason } => {
+            CaseCommand::ProposeReferral { id, partner, domain, reason, on } => {
                 if self.referrals.contains_key(&id) {
                     return Err(DomainError::AlreadyExists { entity: EntityKind::Referral, id: id.to_string() });
                 }
-                let step = ReferralStep { status: ReferralStatus::Proposed, on: ctx.today, note: None, by };
+                let on = self.effective("on", on, ctx)?;
+                let step = ReferralStep { status: ReferralStatus::Proposed, on, note: None, by };
                 vec![CaseChange::ReferralProposed(Referral {
                     id,
                     partner,
@@ -544,7 +613,7 @@ impl Case {
                         &self.consents,
                         r.partner,
                         r.domain.category(),
-                        ctx.today,
+                        on,
                         consent_override.as_ref(),
                     )? {
                         crate::privacy::ShareBasis::Consent { consent } => (Some(consent), None),
@@ -576,11 +645,19 @@ impl Case {
                     updated_at: ctx.now,
                 })]
             }
-            CaseCommand::UpdateReturnExploration { findings } => {
-                if self.exploration.is_none() {
+            CaseCommand::UpdateReturnExploration { findings, on } => {
+                let Some(x) = &self.exploration else {
                     return Err(DomainError::rule(Rule::ReturnExplorationRequired));
+                };
+                let on = self.effective("on", on, ctx)?;
+                if on < x.started_on {
+                    return Err(invalid(
+                        "on",
+                        ViolationCode::BeforeStart,
+                        "an exploration's findings cannot be dated before it started",
+                    ));
                 }
-                vec![CaseChange::ReturnExplorationUpdated { findings, at: ctx.now }]
+                vec![CaseChange::ReturnExplorationUpdated { findings, at: ctx.now, on: Some(on) }]
             }
             CaseCommand::IdentifyObstacle { id, kind, description, partner, on } => {
                 if self.exploration.is_none() {
@@ -612,8 +689,9 @@ impl Case {
                 self.check_past("on", on, ctx)?;
                 vec![CaseChange::ObstacleActedOn { obstacle, action: ObstacleAction { on, description, status, by } }]
             }
-            CaseCommand::UpdateReintegrationPlan(plan) => {
+            CaseCommand::UpdateReintegrationPlan(mut plan) => {
                 self.require_stance(ReturnStance::Decided)?;
+                plan.updated_on = Some(self.effective("updated_on", plan.updated_on, ctx)?);
                 vec![CaseChange::ReintegrationPlanUpdated(plan)]
             }
             CaseCommand::RecordDepartureStep(step) => {
@@ -621,17 +699,20 @@ impl Case {
                 self.check_past("on", step.on, ctx)?;
                 vec![CaseChange::DepartureStepRecorded(step)]
             }
-            CaseCommand::UpdateReanChecklist(rean) => {
+            CaseCommand::UpdateReanChecklist(mut rean) => {
                 self.require_stance(ReturnStance::Decided)?;
+                rean.updated_on = Some(self.effective("updated_on", rean.updated_on, ctx)?);
                 vec![CaseChange::ReanChecklistUpdated(rean)]
             }
             CaseCommand::PlanDeparture { on, accompany_to_schiphol } => {
                 self.require_stance(ReturnStance::Decided)?;
-                if on.is_some_and(|d| d < ctx.today) {
+                // A planned date may lie in the past (a departure recorded afterwards), not
+                // before the trajectory started.
+                if on.is_some_and(|d| d < self.registered_on) {
                     return Err(invalid(
                         "on",
-                        ViolationCode::InPast,
-                        "a planned departure date cannot lie in the past",
+                        ViolationCode::DateBeforeRegistration,
+                        Rule::DateBeforeRegistration.explanation(),
                     ));
                 }
                 vec![CaseChange::DeparturePlanned { on, accompany_to_schiphol }]
@@ -724,7 +805,8 @@ impl Case {
                 }
                 vec![CaseChange::ConsentWithdrawn { consent, on }]
             }
-            CaseCommand::RecordProgressReport { id, period_from, period_to, sent_to } => {
+            CaseCommand::RecordProgressReport { id, period_from, period_to, sent_to, sent_on } => {
+                let sent_on = self.effective("sent_on", sent_on, ctx)?;
                 let mut v = Vec::new();
                 if period_to < period_from {
                     v.push(FieldViolation::new(
@@ -733,11 +815,11 @@ impl Case {
                         "the period must end on or after its start",
                     ));
                 }
-                if period_to > ctx.today {
+                if period_to > sent_on {
                     v.push(FieldViolation::new(
                         "period_to",
                         ViolationCode::DateInFuture,
-                        "a report covers a period that has passed",
+                        "a report covers a period that had passed when it was sent",
                     ));
                 }
                 if self.reports.iter().any(|r| r.id == id) {
@@ -752,11 +834,13 @@ impl Case {
                 }
                 // The report shares the case with the municipality: its consent must cover
                 // reports (there is no override for reports; see `share_basis`).
-                crate::privacy::share_basis(&self.consents, sent_to, DataCategory::Reports, ctx.today, None)?;
+                // The consent must have covered it the day it was sent.
+                crate::privacy::share_basis(&self.consents, sent_to, DataCategory::Reports, sent_on, None)?;
                 vec![CaseChange::ProgressReportSent(ProgressReportRecord {
                     id,
                     period_from,
                     period_to,
+                    sent_on,
                     sent_at: ctx.now,
                     sent_to,
                     sent_by: by,
@@ -771,13 +855,17 @@ impl Case {
                         "the outflow cannot be dated before the last contact moment",
                     ));
                 }
+                // Nothing of the trajectory lies after its end.
+                if let Some(fact) = self.latest_fact().filter(|f| f.on > on) {
+                    return Err(fact.refuse("on"));
+                }
                 check_transition(self.phase, Phase::Closed, Trigger::Outflow)?;
                 if outcome == OutflowOutcome::EndedByChainDecision && self.adopted_termination().is_none() {
                     return Err(DomainError::rule(Rule::AdoptedAdviceRequired));
                 }
                 vec![
                     CaseChange::OutflowRecorded(Outflow { outcome, on, note, recorded_by: by }),
-                    CaseChange::PhaseChanged { from: self.phase, to: Phase::Closed, reason: None },
+                    CaseChange::PhaseChanged { from: self.phase, to: Phase::Closed, reason: None, on: Some(on) },
                 ]
             }
             CaseCommand::SetConfidentiality { category, level, reason } => {
@@ -839,7 +927,7 @@ impl Case {
             (true, Some(_)) if !departed => v.push(FieldViolation::new(
                 "kind",
                 ViolationCode::NotAllowedNow,
-                "monitoring (aftercare) follows a departure; this outflow was not one",
+                "monitoring (aftercare) follows a demonstrable departure (supervised, forced or onward migration); this outflow was not one",
             )),
             (false, Some(_)) => v.push(FieldViolation::new(
                 "kind",
@@ -847,6 +935,14 @@ impl Case {
                 "after the outflow only monitoring contacts are logged",
             )),
             _ => {}
+        }
+        // Monitoring follows the outflow: not dated before it.
+        if let Some(o) = self.outflow.as_ref().filter(|o| c.kind == ContactKind::Monitoring && day < o.on) {
+            v.push(FieldViolation::new(
+                "at",
+                ViolationCode::ContradictsLaterFact,
+                LaterFact { kind: "outflow_recorded", on: o.on }.message(),
+            ));
         }
         if self.outflow.is_some() && !c.agreements.is_empty() {
             v.push(FieldViolation::new(
@@ -929,6 +1025,7 @@ impl Case {
                     due_on: a.due_on,
                     who_acts: a.who_acts,
                     made_in: Some(c.id),
+                    made_on: Some(day),
                     status: AgreementStatus::Open,
                 },
                 category: c.category,
@@ -936,7 +1033,12 @@ impl Case {
         }
         if orientation && self.phase == Phase::Intake {
             check_transition(Phase::Intake, Phase::Orientation, Trigger::OrientationTalk)?;
-            changes.push(CaseChange::PhaseChanged { from: Phase::Intake, to: Phase::Orientation, reason: None });
+            changes.push(CaseChange::PhaseChanged {
+                from: Phase::Intake,
+                to: Phase::Orientation,
+                reason: None,
+                on: Some(day),
+            });
         }
         Ok(changes)
     }

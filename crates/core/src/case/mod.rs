@@ -39,12 +39,14 @@ mod chain;
 mod change;
 mod command;
 mod decide;
+mod facts;
 mod parts;
 mod queries;
 mod redaction;
 
 pub use change::CaseChange;
 pub use command::{CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
+pub use facts::LaterFact;
 
 /// Who acts, and when. Time is input: the core never reads a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +101,9 @@ pub struct Case {
     direction: Direction,
     direction_history: Vec<DirectionChange>,
     return_stance: ReturnStance,
+    /// The day of the latest recorded stance (absent before effective dates were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    return_stance_on: Option<NaiveDate>,
     plan: Vec<PlanRevision>,
     goals: BTreeMap<GoalId, Goal>,
     agreements: BTreeMap<AgreementId, (Agreement, DataCategory)>,
@@ -142,6 +147,8 @@ pub struct CaseParts {
     pub direction_history: Vec<DirectionChange>,
     /// The stance on return.
     pub return_stance: ReturnStance,
+    /// The day the stance was stated, once recorded.
+    pub return_stance_on: Option<NaiveDate>,
     /// The plan's revisions, oldest first.
     pub plan: Vec<PlanRevision>,
     /// Goals, by id.

@@ -7,7 +7,7 @@ use super::*;
 /// on the way across a boundary.
 macro_rules! move_fields {
     ($from:ident: $From:ident => $To:ident) => {
-        move_fields!(@ $from: $From => $To; id, version, profile, registered_on, phase, direction, direction_history, return_stance, plan, goals,
+        move_fields!(@ $from: $From => $To; id, version, profile, registered_on, phase, direction, direction_history, return_stance, return_stance_on, plan, goals,
     agreements, contacts, referrals, exploration, obstacles, reintegration, departure, judgments, self_reliance,
     consents, reports, outflow, levels, chain_meetings)
     };

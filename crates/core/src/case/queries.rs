@@ -55,6 +55,12 @@ impl Case {
         self.return_stance
     }
 
+    /// The day the current stance on return was stated (`None` until one is recorded, and for
+    /// stances recorded before effective dates were kept).
+    pub fn return_stance_on(&self) -> Option<NaiveDate> {
+        self.return_stance_on
+    }
+
     /// The plan's revisions, oldest first (empty before the plan is drawn up).
     pub fn plan_revisions(&self) -> &[PlanRevision] {
         &self.plan

@@ -294,6 +294,7 @@ impl PlanDocument {
     /// case.execute(CaseCommand::RevisePlan {
     ///     personal_situation: Text::parse("Sinds 2019 in Nederland.").unwrap(),
     ///     perspective: Text::parse("Juridische mogelijkheden <onderzoeken>.").unwrap(),
+    ///     on: None,
     /// }, &ctx).unwrap();
     /// let doc = PlanDocument::from_view(&CaseView::whole(&case), ctx.today, DocumentContact::default());
     /// let html = doc.to_html(DocumentLanguage::Ar, &DocumentNames::default());

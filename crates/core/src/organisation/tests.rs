@@ -235,6 +235,7 @@ fn commands_say_which_organisations_they_name() {
         partners: vec![a, b],
         deadline: day,
         next_steps: None,
+        set_on: None,
     };
     assert_eq!(
         named(CaseCommand::SetGoal(goal)),
@@ -248,6 +249,7 @@ fn commands_say_which_organisations_they_name() {
         partner: b,
         domain: PartnerDomain::Legal,
         reason: text.clone(),
+        on: None,
     };
     assert_eq!(named(referral), [NamedOrganisation { organisation: b, new_reference: true }]);
     let consent = CaseCommand::GiveConsent {
@@ -258,8 +260,13 @@ fn commands_say_which_organisations_they_name() {
         given_on: day,
     };
     assert_eq!(named(consent), [NamedOrganisation { organisation: a, new_reference: true }]);
-    let report =
-        CaseCommand::RecordProgressReport { id: ReportId::from_u128(1), period_from: day, period_to: day, sent_to: a };
+    let report = CaseCommand::RecordProgressReport {
+        id: ReportId::from_u128(1),
+        period_from: day,
+        period_to: day,
+        sent_to: a,
+        sent_on: None,
+    };
     assert_eq!(named(report), [NamedOrganisation { organisation: a, new_reference: false }]);
     let agreement = CaseCommand::AddAgreement {
         agreement: NewAgreement {
@@ -269,6 +276,7 @@ fn commands_say_which_organisations_they_name() {
             who_acts: Responsible::Partner(b),
         },
         category: crate::DataCategory::Guidance,
+        on: None,
     };
     assert_eq!(named(agreement), [NamedOrganisation { organisation: b, new_reference: true }]);
     let obstacle = CaseCommand::IdentifyObstacle {
@@ -279,7 +287,9 @@ fn commands_say_which_organisations_they_name() {
         on: day,
     };
     assert_eq!(named(obstacle), [NamedOrganisation { organisation: a, new_reference: true }]);
-    assert!(named(CaseCommand::RevisePlan { personal_situation: text.clone(), perspective: text }).is_empty());
+    assert!(
+        named(CaseCommand::RevisePlan { personal_situation: text.clone(), perspective: text, on: None }).is_empty()
+    );
     let communicated = CaseCommand::RecordJudgmentCommunicated {
         judgment: crate::JudgmentId::from_u128(1),
         to: Recipient::Municipality,

@@ -363,7 +363,7 @@ pub fn profile_corrections(events: &[CaseEvent]) -> Vec<ProfileCorrection> {
                 }
                 current = Some(new);
             }
-            CaseChange::ProjectWorkerAssigned { from, to } => {
+            CaseChange::ProjectWorkerAssigned { from, to, .. } => {
                 let (from, to) = (serde_json::Value::from(from.to_string()), serde_json::Value::from(to.to_string()));
                 out.push(correction("project_worker", from, to.clone()));
                 if let Some(c) = &mut current {

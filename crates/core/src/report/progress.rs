@@ -233,6 +233,7 @@ impl ProgressReport {
     /// case.execute(CaseCommand::RevisePlan {
     ///     personal_situation: Text::parse("Sinds 2019 in Nederland.").unwrap(),
     ///     perspective: Text::parse("Juridische mogelijkheden <onderzoeken>.").unwrap(),
+    ///     on: None,
     /// }, &ctx).unwrap();
     /// let report = ProgressReport::generate(&CaseView::whole(&case), ctx.today, ctx.today);
     /// assert_eq!(report.plan.as_ref().unwrap().revision, 1);

@@ -55,24 +55,24 @@ macro_rules! case_command_table {
         $cb! {
             $($($args)*)?
             UpdateProfile(UpdateProfileRequest, update_profile) { profile: req },
-            AssignProjectWorker(AssignProjectWorkerRequest, assign_project_worker) { worker: val },
-            ChangePhase(ChangePhaseRequest, change_phase) { to: val, reason: val },
+            AssignProjectWorker(AssignProjectWorkerRequest, assign_project_worker) { worker: val, on: opt },
+            ChangePhase(ChangePhaseRequest, change_phase) { to: val, reason: val, on: opt },
             ChangeDirection(ChangeDirectionRequest, change_direction) { to: val, on: req, reasoning: val },
             RecordReturnStance(RecordReturnStanceRequest, record_return_stance) {
                 stance: val, on: req, note: opt_str
             },
-            RevisePlan(RevisePlanRequest, revise_plan) { personal_situation: val, perspective: val },
+            RevisePlan(RevisePlanRequest, revise_plan) { personal_situation: val, perspective: val, on: opt },
             AgreePlan(AgreePlanRequest, agree_plan) { revision: copy, on: req },
             SetGoal(SetGoalRequest, set_goal) (goal: req),
             ChangeGoalStatus(ChangeGoalStatusRequest, change_goal_status) {
                 goal: val, to: val, new_deadline: opt, on: req
             },
-            UpdateGoalSteps(UpdateGoalStepsRequest, update_goal_steps) { goal: val, next_steps: val },
+            UpdateGoalSteps(UpdateGoalStepsRequest, update_goal_steps) { goal: val, next_steps: val, on: opt },
             LogContact(LogContactRequest, log_contact) (contact: req),
-            AddAgreement(AddAgreementRequest, add_agreement) { agreement: req, category: val },
+            AddAgreement(AddAgreementRequest, add_agreement) { agreement: req, category: val, on: opt },
             SettleAgreement(SettleAgreementRequest, settle_agreement) { agreement: val, fulfilled: copy, on: req },
             ProposeReferral(ProposeReferralRequest, propose_referral) {
-                id as referral_id: new(ReferralId), partner: val, domain: val, reason: val
+                id as referral_id: new(ReferralId), partner: val, domain: val, reason: val, on: opt
             },
             AdvanceReferral(AdvanceReferralRequest, advance_referral) {
                 referral: val, to: val, on: req, note: opt_str, consent_override as consent_override_reason: opt_str
@@ -80,7 +80,9 @@ macro_rules! case_command_table {
             StartReturnExploration(StartReturnExplorationRequest, start_return_exploration) {
                 on: req, findings: req
             },
-            UpdateReturnExploration(UpdateReturnExplorationRequest, update_return_exploration) { findings: req },
+            UpdateReturnExploration(UpdateReturnExplorationRequest, update_return_exploration) {
+                findings: req, on: opt
+            },
             IdentifyObstacle(IdentifyObstacleRequest, identify_obstacle) {
                 id as obstacle_id: new(ObstacleId), kind: val, description: val, partner: opt_str, on: req
             },
@@ -109,7 +111,7 @@ macro_rules! case_command_table {
             },
             WithdrawConsent(WithdrawConsentRequest, withdraw_consent) { consent: val, on: req },
             RecordProgressReport(RecordProgressReportRequest, record_progress_report) {
-                id as report_id: new(ReportId), period_from: req, period_to: req, sent_to: val
+                id as report_id: new(ReportId), period_from: req, period_to: req, sent_to: val, sent_on: opt
             },
             RecordOutflow(RecordOutflowRequest, record_outflow) { outcome: val, on: req, note: opt_str },
             SetConfidentiality(SetConfidentialityRequest, set_confidentiality) {
@@ -135,7 +137,7 @@ case_command_table!(
 
 message!(NewGoal = pb::NewGoal {
     id as goal_id: new(GoalId), description: val, rationale: opt_str, responsible: req, partners: list, deadline: req,
-    next_steps: opt_str,
+    next_steps: opt_str, set_on: opt,
 });
 
 message!(NewAgreement = pb::NewAgreement {

@@ -23,6 +23,7 @@ impl ToProto for CaseEvent {
             kind: self.change.kind().to_owned(),
             category: self.change.category().to_proto(),
             activity_codes: to_protos(&self.change.activities()),
+            effective_on: None,
         }
     }
 }
@@ -47,15 +48,15 @@ macro_rules! case_change_table {
         $cb! {
             Registered(registered) { profile: req, registered_on: req },
             ProfileUpdated(profile_updated) { profile: req },
-            ProjectWorkerAssigned(project_worker_assigned) { from: val, to: val },
-            PhaseChanged(phase_changed) { from: val, to: val, reason: opt_str },
+            ProjectWorkerAssigned(project_worker_assigned) { from: val, to: val, on: opt },
+            PhaseChanged(phase_changed) { from: val, to: val, reason: opt_str, on: opt },
             DirectionChanged(direction_changed) message,
             ReturnStanceRecorded(return_stance_recorded) { from: val, to: val, on: req, note: opt_str },
             PlanRevised(plan_revised) message,
             PlanAgreed(plan_agreed) { revision: copy, on: req },
             GoalSet(goal_set) message,
             GoalStatusChanged(goal_status_changed) { goal: val, from: val, to: val, new_deadline: opt, on: req },
-            GoalStepsUpdated(goal_steps_updated) { goal: val, next_steps: val },
+            GoalStepsUpdated(goal_steps_updated) { goal: val, next_steps: val, on: opt },
             ContactLogged(contact_logged) { contact: req, category: val },
             AgreementMade(agreement_made) { agreement: req, category: val },
             AgreementSettled(agreement_settled) { agreement: val, status: req },
@@ -65,7 +66,7 @@ macro_rules! case_change_table {
                 consent_override as consent_override_reason: opt_str
             },
             ReturnExplorationStarted(return_exploration_started) message,
-            ReturnExplorationUpdated(return_exploration_updated) { findings: req, at: req },
+            ReturnExplorationUpdated(return_exploration_updated) { findings: req, at: req, on: opt },
             ObstacleIdentified(obstacle_identified) message,
             ObstacleActedOn(obstacle_acted_on) { obstacle: val, action: req },
             ReintegrationPlanUpdated(reintegration_plan_updated) message,
@@ -193,7 +194,7 @@ mod tests {
                     ..profile(WORKER)
                 },
             },
-            CaseCommand::AssignProjectWorker { worker: OTHER_WORKER },
+            CaseCommand::AssignProjectWorker { worker: OTHER_WORKER, on: None },
             CaseCommand::LogContact(NewContact {
                 id: ContactId::from_u128(10),
                 at: noon(3),
@@ -219,7 +220,7 @@ mod tests {
                 note: Some(text("Denkt na")),
             },
             CaseCommand::ChangeDirection { to: Direction::ReturnToOrigin, on: day(4), reasoning: text("Wil terug") },
-            CaseCommand::RevisePlan { personal_situation: text("Situatie"), perspective: text("Terugkeer") },
+            CaseCommand::RevisePlan { personal_situation: text("Situatie"), perspective: text("Terugkeer"), on: None },
             CaseCommand::AgreePlan { revision: 1, on: day(20) },
             CaseCommand::SetGoal(NewGoal {
                 id: goal,
@@ -229,9 +230,10 @@ mod tests {
                 partners: vec![IOM],
                 deadline: day(31),
                 next_steps: None,
+                set_on: None,
             }),
             CaseCommand::ChangeGoalStatus { goal, to: GoalStatus::InProgress, new_deadline: None, on: day(20) },
-            CaseCommand::UpdateGoalSteps { goal, next_steps: text("Ambassade bellen") },
+            CaseCommand::UpdateGoalSteps { goal, next_steps: text("Ambassade bellen"), on: None },
             CaseCommand::AddAgreement {
                 agreement: NewAgreement {
                     id: agreement,
@@ -240,6 +242,7 @@ mod tests {
                     who_acts: Responsible::Partner(IOM),
                 },
                 category: DataCategory::Return,
+                on: None,
             },
             CaseCommand::SettleAgreement { agreement, fulfilled: true, on: day(20) },
             CaseCommand::ProposeReferral {
@@ -247,6 +250,7 @@ mod tests {
                 partner: IOM,
                 domain: PartnerDomain::Return,
                 reason: text("REAN"),
+                on: None,
             },
             CaseCommand::AdvanceReferral {
                 referral,
@@ -264,6 +268,7 @@ mod tests {
                     documents: Some(text("Geen paspoort")),
                     ..ExplorationFindings::default()
                 },
+                on: None,
             },
             CaseCommand::IdentifyObstacle {
                 id: obstacle,
@@ -292,6 +297,7 @@ mod tests {
                 no_assisted_return_in_five_years: Some(true),
                 travel_document_obtainable: None,
                 agrees_procedures_end: Some(false),
+                updated_on: None,
             }),
             CaseCommand::PlanDeparture { on: Some(day(31)), accompany_to_schiphol: true },
             CaseCommand::RecordJudgment {
@@ -327,8 +333,9 @@ mod tests {
                 period_from: day(2),
                 period_to: day(15),
                 sent_to: OrganisationId::from_u128(102),
+                sent_on: None,
             },
-            CaseCommand::ChangePhase { to: Phase::Termination, reason: text("Vertrek nadert") },
+            CaseCommand::ChangePhase { to: Phase::Termination, reason: text("Vertrek nadert"), on: None },
             CaseCommand::RecordOutflow {
                 outcome: OutflowOutcome::DepartedIndependentlySupervised,
                 on: day(20),

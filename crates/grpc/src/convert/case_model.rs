@@ -234,6 +234,7 @@ message!(
         direction: val,
         personal_situation: val,
         perspective: val,
+        drawn_up_on: req,
         drawn_up_at: req,
         drawn_up_by: val,
         agreed_on: opt,
@@ -276,6 +277,7 @@ message!(
         next_steps: opt_str,
         status: val,
         plan_revision: copy,
+        set_on: req,
         set_at: req,
         status_changed_on: opt,
     }
@@ -309,7 +311,15 @@ impl FromProto<pb::AgreementStatus> for AgreementStatus {
 }
 
 message!(
-    Agreement = pb::Agreement { id: val, description: val, due_on: req, who_acts: req, made_in: opt_str, status: req }
+    Agreement = pb::Agreement {
+        id: val,
+        description: val,
+        due_on: req,
+        who_acts: req,
+        made_in: opt_str,
+        status: req,
+        made_on: opt
+    }
 );
 
 /// An agreement with the data category of its content, as the case file lists it.
@@ -435,6 +445,7 @@ message!(
         business_plan: opt_str,
         care: opt_str,
         contacts_abroad: opt_str,
+        updated_on: opt,
     }
 );
 
@@ -443,6 +454,7 @@ message!(
         no_assisted_return_in_five_years: copy,
         travel_document_obtainable: copy,
         agrees_procedures_end: copy,
+        updated_on: opt,
     }
 );
 
@@ -560,6 +572,7 @@ message!(
         id: val,
         period_from: req,
         period_to: req,
+        sent_on: req,
         sent_at: req,
         sent_to: val,
         sent_by: val,
@@ -596,6 +609,7 @@ impl ToProto for CaseView {
             direction: opt_enum_to_proto(trajectory.map(|t| &t.direction)),
             direction_history: trajectory.map(|t| to_protos(&t.direction_history)).unwrap_or_default(),
             return_stance: opt_enum_to_proto(self.return_stance.as_ref()),
+            return_stance_on: self.return_stance_on.as_ref().map(ToProto::to_proto),
             plan: to_protos(&self.plan),
             goals: to_protos(self.goals.values()),
             agreements: self.agreements.values().map(|(a, cat)| case_agreement(a, *cat)).collect(),
@@ -730,6 +744,7 @@ impl FromProto<pb::CaseFile> for CaseView {
             profile: optional(p.profile, &at.child("profile"))?,
             trajectory,
             return_stance: opt_enum(p.return_stance, &at.child("return_stance"))?,
+            return_stance_on: optional(p.return_stance_on, &at.child("return_stance_on"))?,
             plan: repeated(p.plan, &at.child("plan"))?,
             goals: keyed(p.goals, &at.child("goals"), "id", Goal::from_proto, |g| g.id)?,
             agreements: keyed(

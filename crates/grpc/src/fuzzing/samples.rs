@@ -56,6 +56,7 @@ pub fn case_commands() -> Vec<CaseCommand> {
         partners: vec![org, OrganisationId::from_u128(102)],
         deadline: day(31),
         next_steps: Some(text("Ambassade bellen")),
+        set_on: None,
     };
     let bare_goal = NewGoal {
         id: GoalId::from_u128(2),
@@ -91,12 +92,12 @@ pub fn case_commands() -> Vec<CaseCommand> {
     };
     vec![
         CaseCommand::UpdateProfile { profile: profile() },
-        CaseCommand::AssignProjectWorker { worker: UserId::from_u128(2) },
-        CaseCommand::ChangePhase { to: Phase::Termination, reason: text("Besproken in het ketenoverleg") },
+        CaseCommand::AssignProjectWorker { worker: UserId::from_u128(2), on: None },
+        CaseCommand::ChangePhase { to: Phase::Termination, reason: text("Besproken in het ketenoverleg"), on: None },
         CaseCommand::ChangeDirection { to: Direction::ReturnToOrigin, on: day(3), reasoning: text("Wil terug") },
         CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on: day(3), note: Some(text("Twijfelt")) },
         CaseCommand::RecordReturnStance { stance: ReturnStance::NotConsidering, on: day(3), note: None },
-        CaseCommand::RevisePlan { personal_situation: text("Situatie"), perspective: text("Perspectief") },
+        CaseCommand::RevisePlan { personal_situation: text("Situatie"), perspective: text("Perspectief"), on: None },
         CaseCommand::AgreePlan { revision: 2, on: day(4) },
         CaseCommand::SetGoal(full_goal),
         CaseCommand::SetGoal(bare_goal),
@@ -112,12 +113,13 @@ pub fn case_commands() -> Vec<CaseCommand> {
             new_deadline: None,
             on: day(5),
         },
-        CaseCommand::UpdateGoalSteps { goal: GoalId::from_u128(1), next_steps: text("Opnieuw bellen") },
+        CaseCommand::UpdateGoalSteps { goal: GoalId::from_u128(1), next_steps: text("Opnieuw bellen"), on: None },
         CaseCommand::LogContact(contact),
         CaseCommand::LogContact(bare_contact),
         CaseCommand::AddAgreement {
             agreement: agreement(7, Responsible::Staff(UserId::from_u128(1))),
             category: DataCategory::Legal,
+            on: None,
         },
         CaseCommand::SettleAgreement { agreement: AgreementId::from_u128(7), fulfilled: true, on: day(6) },
         CaseCommand::SettleAgreement { agreement: AgreementId::from_u128(7), fulfilled: false, on: day(6) },
@@ -126,6 +128,7 @@ pub fn case_commands() -> Vec<CaseCommand> {
             partner: org,
             domain: PartnerDomain::Medical,
             reason: text("Huisarts"),
+            on: None,
         },
         CaseCommand::AdvanceReferral {
             referral: ReferralId::from_u128(8),
@@ -150,7 +153,7 @@ pub fn case_commands() -> Vec<CaseCommand> {
                 prospects: None,
             },
         },
-        CaseCommand::UpdateReturnExploration { findings: ExplorationFindings::default() },
+        CaseCommand::UpdateReturnExploration { findings: ExplorationFindings::default(), on: None },
         CaseCommand::IdentifyObstacle {
             id: ObstacleId::from_u128(9),
             kind: ObstacleKind::MissingDocuments,
@@ -177,6 +180,7 @@ pub fn case_commands() -> Vec<CaseCommand> {
             business_plan: Some(text("Winkel")),
             care: None,
             contacts_abroad: Some(text("IOM Asmara")),
+            updated_on: None,
         }),
         CaseCommand::UpdateReintegrationPlan(ReintegrationPlan::default()),
         CaseCommand::RecordDepartureStep(DepartureStep {
@@ -188,6 +192,7 @@ pub fn case_commands() -> Vec<CaseCommand> {
             no_assisted_return_in_five_years: Some(true),
             travel_document_obtainable: Some(false),
             agrees_procedures_end: None,
+            updated_on: None,
         }),
         CaseCommand::PlanDeparture { on: Some(day(31)), accompany_to_schiphol: true },
         CaseCommand::PlanDeparture { on: None, accompany_to_schiphol: false },
@@ -230,6 +235,7 @@ pub fn case_commands() -> Vec<CaseCommand> {
             period_from: day(1),
             period_to: day(14),
             sent_to: OrganisationId::from_u128(102),
+            sent_on: None,
         },
         CaseCommand::RecordOutflow {
             outcome: OutflowOutcome::DepartedIndependentlySupervised,

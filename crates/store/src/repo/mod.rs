@@ -622,6 +622,7 @@ mod tests {
         let revise = CaseCommand::RevisePlan {
             personal_situation: Text::parse("a").unwrap(),
             perspective: Text::parse("b").unwrap(),
+            on: None,
         };
         let mut other = case.clone();
         let events = case.execute(revise.clone(), &ctx).unwrap();

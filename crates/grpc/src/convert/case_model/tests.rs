@@ -97,7 +97,11 @@ fn full_case() -> Case {
     );
     run(
         &mut case,
-        CaseCommand::AddAgreement { agreement: agreement(3, Responsible::Partner(IOM)), category: DataCategory::Legal },
+        CaseCommand::AddAgreement {
+            agreement: agreement(3, Responsible::Partner(IOM)),
+            category: DataCategory::Legal,
+            on: None,
+        },
         3,
     );
     run(
@@ -118,7 +122,7 @@ fn full_case() -> Case {
     );
     run(
         &mut case,
-        CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Terugkeer.") },
+        CaseCommand::RevisePlan { personal_situation: text("Situatie."), perspective: text("Terugkeer."), on: None },
         4,
     );
     run(&mut case, CaseCommand::AgreePlan { revision: 1, on: day(4) }, 4);
@@ -132,6 +136,7 @@ fn full_case() -> Case {
             partners: vec![IOM, GEMEENTE],
             deadline: day(30),
             next_steps: Some(text("Ambassade bellen")),
+            set_on: None,
         }),
         5,
     );
@@ -145,6 +150,7 @@ fn full_case() -> Case {
             partners: vec![],
             deadline: day(31),
             next_steps: None,
+            set_on: None,
         }),
         5,
     );
@@ -165,6 +171,7 @@ fn full_case() -> Case {
             partner: IOM,
             domain: PartnerDomain::Return,
             reason: text("Ondersteuning bij terugkeer"),
+            on: None,
         },
         6,
     );
@@ -233,6 +240,7 @@ fn full_case() -> Case {
             no_assisted_return_in_five_years: Some(true),
             travel_document_obtainable: Some(false),
             agrees_procedures_end: None,
+            updated_on: None,
         }),
         9,
     );
@@ -306,6 +314,7 @@ fn full_case() -> Case {
             period_from: day(2),
             period_to: day(12),
             sent_to: GEMEENTE,
+            sent_on: None,
         },
         12,
     );
@@ -514,6 +523,7 @@ fn records_with_optional_parts_absent_survive_the_round_trip() {
         next_steps: None,
         status: GoalStatus::Open,
         plan_revision: 1,
+        set_on: day(1),
         set_at: noon(day(2)),
         status_changed_on: None,
     };

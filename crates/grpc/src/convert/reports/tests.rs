@@ -204,6 +204,7 @@ fn progress_report() -> ProgressReport {
             id: ReportId::from_u128(9),
             period_from: NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
             period_to: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            sent_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             sent_at: Utc.with_ymd_and_hms(2026, 1, 2, 9, 0, 0).unwrap(),
             sent_to: OrganisationId::from_u128(11),
             sent_by: worker,

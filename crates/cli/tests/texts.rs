@@ -245,6 +245,7 @@ fn agenda_reasons_and_session_topics_are_explained_in_help() {
         "judgment_pending_or_changed",
         "obstacle_stalled",
         "termination_advice_due",
+        "past_limit_without_advice:",
         "other:",
     ];
     for english in [false, true] {

@@ -28,9 +28,10 @@ impl Case {
             if moves {
                 check_transition(phase, Phase::Termination, Trigger::Explicit)?;
             }
+            let on = record.on;
             changes.push(CaseChange::ChainMeetingRecorded(record));
             if moves {
-                changes.push(CaseChange::PhaseChanged { from: phase, to: Phase::Termination, reason: None });
+                changes.push(CaseChange::PhaseChanged { from: phase, to: Phase::Termination, reason: None, on: Some(on) });
                 phase = Phase::Termination;
             }
         }

@@ -947,6 +947,8 @@ arg-report-sent-to = Last day of the period the report covers
 arg-return-communicated-to = To whom: participant, municipality or partner:ORGANISATION (code or id)
 arg-session-list-from = From this day
 arg-session-list-to = Up to this day
+arg-meeting-list-from = From this day
+arg-meeting-list-to = Up to this day
 arg-period-define-from = First day of the period
 arg-period-define-to = Last day of the period
 arg-period-define-targets = Target per activity code, e.g. 3.2.a=200 (repeatable)

@@ -331,7 +331,11 @@ fn agenda_reasons_follow_each_rule() {
     talk(&mut c2, 104, far.meeting_date);
     assert_eq!(
         agenda_reasons(&c2, &far, None),
-        vec![AgendaReason::LimitApproaching { days_left: -3 }, AgendaReason::TerminationAdviceDue]
+        vec![
+            AgendaReason::LimitApproaching { days_left: -3 },
+            AgendaReason::TerminationAdviceDue,
+            AgendaReason::PastLimitWithoutAdvice { days_over: 3 }
+        ]
     );
 
     // A provisional judgment is pending; a stalled obstacle.

@@ -80,8 +80,10 @@ pub enum MeetingCmd {
     Show { meeting: String },
     /// De ketenoverleggen in een periode (hoogstens 366 dagen), nieuwste eerst
     List {
+        /// Vanaf deze dag
         #[arg(long, value_parser = parse_date, value_name = "DATUM", default_value = "-6m")]
         from: NaiveDate,
+        /// Tot en met deze dag
         #[arg(long, value_parser = parse_date, value_name = "DATUM", default_value = "+6m")]
         to: NaiveDate,
     },

@@ -31,7 +31,12 @@ impl Case {
             let on = record.on;
             changes.push(CaseChange::ChainMeetingRecorded(record));
             if moves {
-                changes.push(CaseChange::PhaseChanged { from: phase, to: Phase::Termination, reason: None, on: Some(on) });
+                changes.push(CaseChange::PhaseChanged {
+                    from: phase,
+                    to: Phase::Termination,
+                    reason: None,
+                    on: Some(on),
+                });
                 phase = Phase::Termination;
             }
         }

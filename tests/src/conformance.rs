@@ -13,18 +13,21 @@ use chrono::{Duration, NaiveDate};
 use perspectief_core::access::{Actor, ConfidentialityLevel, Grant, Role};
 use perspectief_core::case::{Case, CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
 use perspectief_core::contact::{PartnerDomain, ReferralStatus};
+use perspectief_core::meeting::ChainDecision;
 use perspectief_core::organisation::{
     DirectoryService, Organisation, OrganisationChanges, OrganisationFilter, OrganisationInput, OrganisationRef,
 };
+use perspectief_core::report::{AgendaQuery, Figure, FigureQuery, Measure, ReportingService, Slice};
 use perspectief_core::service::{
     AuditOutcome, Caller, ChainVerification, PageRequest, ParticipantFilter, PerspectiefService, WorkItem, WorkSubject,
     WorklistQuery,
 };
 use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
+use perspectief_core::trajectory::Phase;
 use perspectief_core::{
-    ActivityCode, AgreementId, DataCategory, DateOfBirth, DomainError, GoalId, Label, LanguageCode, MeetingCommand,
-    MeetingId, Name, OrganisationId, ParticipantId, ParticipantProfile, ReferralId, Responsible, SessionId,
-    SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
+    ActivityCode, Advice, AgendaReason, AgreementId, ChainStep, DataCategory, DateOfBirth, DomainError, GoalId, Label,
+    LanguageCode, MeetingCommand, MeetingId, Name, OrganisationId, OutflowOutcome, ParticipantId, ParticipantProfile,
+    ReferralId, Responsible, SessionId, SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
 };
 
 /// A future of the organisations register's keeper.
@@ -1117,6 +1120,179 @@ pub async fn organisations_are_one_directory<S: PerspectiefService + DirectorySe
         && r.entry.outcome == AuditOutcome::Denied));
 }
 
+/// A chain meeting reaches the case and the subsidy report: the discussion is 3.2.f (once per
+/// meeting), the advice 3.2.g, both on the meeting's day; an adopted advice to end guidance
+/// moves the trajectory to termination and is what the termination talk and an outflow
+/// "ended by chain decision" need.
+pub async fn chain_meetings_count_and_decide<S: PerspectiefService + ReportingService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let lead = staff(env, Role::ProjectLead);
+    let case = register(svc, env, &worker, "Ketenoverleg").await;
+    let p = case.id();
+    svc.execute(&worker, p, None, contact(env, &[ActivityCode::OrientationTalks], vec![])).await.expect("talk");
+    let today = env.today();
+    let period = SubsidyPeriod::new(
+        SubsidyPeriodId::from_u128(fresh()),
+        "Ketenoverleg",
+        today,
+        today + Duration::days(30),
+        vec![],
+    )
+    .expect("period");
+    svc.define_subsidy_period(&lead, period.clone()).await.expect("define");
+    let id = MeetingId::from_u128(fresh());
+    svc.schedule_meeting(&worker, id, today).await.expect("schedule");
+    let meet = |cmd: MeetingCommand| async { svc.execute_meeting(&worker, id, None, cmd).await };
+    meet(MeetingCommand::AddToAgenda { participant: p, reasons: vec![] }).await.expect("agenda");
+    let discuss = || MeetingCommand::RecordDiscussion {
+        participant: p,
+        information_supplied: None,
+        decision: Some(text("Verder")),
+    };
+    // The discussion reaches the case file: recorded by whoever may update it (the
+    // participant's own project worker, the lead), not by another worker; nothing is written.
+    let other = staff(env, Role::ProjectWorker);
+    let refused = svc.execute_meeting(&other, id, None, discuss()).await.expect_err("not their participant");
+    assert_eq!(refused.code(), "access_denied");
+    assert_eq!(svc.get_meeting(&worker, id).await.expect("meeting").version(), 2, "the meeting is unchanged");
+    meet(discuss()).await.expect("discussed");
+    meet(discuss()).await.expect("discussed again");
+    meet(MeetingCommand::AdviseTermination {
+        participant: p,
+        advice: Advice::EndGuidance,
+        reasoning: text("Geen inzet"),
+    })
+    .await
+    .expect("advised");
+    let chain_outflow =
+        CaseCommand::RecordOutflow { outcome: OutflowOutcome::EndedByChainDecision, on: today, note: None };
+    let refused = svc.execute(&worker, p, None, chain_outflow.clone()).await.expect_err("no decision yet");
+    assert_eq!(refused.code(), "adopted_advice_required");
+    let talk = MeetingCommand::RecordTerminationTalk { participant: p, on: today };
+    assert_eq!(meet(talk.clone()).await.expect_err("not adopted").code(), "adopted_advice_required");
+    assert_eq!(svc.get_case(&worker, p).await.expect("case").phase(), Phase::Orientation);
+    meet(MeetingCommand::RecordChainDecision { participant: p, decision: ChainDecision { adopted: true, note: None } })
+        .await
+        .expect("decided");
+    let case = svc.get_case(&worker, p).await.expect("case");
+    assert_eq!(case.phase(), Phase::Termination, "the adopted advice reached the case");
+    assert!(case.adopted_termination().is_some_and(|r| r.meeting == id && r.on == today));
+    meet(talk).await.expect("talk after the decision");
+    svc.execute(&worker, p, None, chain_outflow).await.expect("outflow on the chain's decision");
+    let steps: Vec<ChainStep> =
+        svc.get_case(&worker, p).await.expect("case").chain_meetings().iter().map(|r| r.step).collect();
+    assert_eq!(
+        steps,
+        [
+            ChainStep::Discussed,
+            ChainStep::TerminationAdvised { advice: Advice::EndGuidance },
+            ChainStep::ChainDecided { advice: Advice::EndGuidance, adopted: true },
+            ChainStep::TerminationTalkHeld,
+        ]
+    );
+
+    let report = svc.subsidy_report(&lead, period.id(), today).await.expect("report");
+    for code in [ActivityCode::Evaluation, ActivityCode::ProposeTermination] {
+        let figure = report.activities.iter().find(|f| f.measure == Measure::Activity(code)).expect("figure");
+        assert_eq!(figure.registered_persons, 1, "{code:?} counts the person discussed, once");
+        let query = FigureQuery { figure: Figure::Measure(Measure::Activity(code)), slice: Slice::All };
+        let drill = svc.subsidy_drilldown(&lead, period.id(), today, query).await.expect("drill-down");
+        assert_eq!(drill.participants, [p], "{code:?}");
+    }
+}
+
+/// Meetings are listed newest first a page at a time (the token binds to the days), for the
+/// foundation's staff only; the generated agenda is adopted in one step, once.
+pub async fn meetings_are_listed_and_adopt_their_agenda<S: PerspectiefService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let partner = Caller {
+        purpose: perspectief_core::service::Purpose::ChainCooperation,
+        ..Caller::local(Actor {
+            user: UserId::from_u128(fresh()),
+            organisation: register_partner(env, "KETEN").await.id,
+            role: Role::ChainPartner,
+            grant: Grant::all_categories(ConfidentialityLevel::Vertrouwelijk),
+        })
+    };
+    // Days no other check schedules meetings on.
+    let first = env.today() - Duration::days(200);
+    let days = perspectief_core::time::DateRange::new(first, first + Duration::days(10)).expect("days");
+    let mut ids = Vec::new();
+    for (n, date) in [first, first, first + Duration::days(1)].into_iter().enumerate() {
+        let id = MeetingId::from_u128(fresh());
+        svc.schedule_meeting(&worker, id, date).await.unwrap_or_else(|e| panic!("schedule {n}: {e}"));
+        ids.push((date, id));
+    }
+    ids.sort();
+    ids.reverse();
+    let page = |token| PageRequest { page_size: 2, page_token: token };
+    let one = svc.list_meetings(&worker, days, page(None)).await.expect("first page");
+    let token = one.next_page_token.clone().expect("a second page");
+    let two = svc.list_meetings(&worker, days, page(Some(token.clone()))).await.expect("second page");
+    assert_eq!(two.next_page_token, None);
+    let listed: Vec<_> = one.items.iter().chain(&two.items).map(|m| (m.date(), m.id())).collect();
+    assert_eq!(listed, ids, "newest first, then by id");
+    let other = perspectief_core::time::DateRange::new(first, first + Duration::days(11)).expect("days");
+    let err = svc.list_meetings(&worker, other, page(Some(token))).await.expect_err("token of other days");
+    assert!(err.violations().is_some_and(|v| v.has("page_token")), "{err:?}");
+    assert_eq!(svc.list_meetings(&partner, days, page(None)).await.expect_err("partner").code(), "access_denied");
+
+    // Nobody contacted for four weeks by the meeting's day: on its agenda, adopted once.
+    let case = register(svc, env, &worker, "Agenda").await;
+    let id = MeetingId::from_u128(fresh());
+    svc.schedule_meeting(&worker, id, env.today() + Duration::days(28)).await.expect("schedule");
+    let err = svc.adopt_agenda(&partner, id, None).await.expect_err("partner");
+    assert_eq!(err.code(), "access_denied");
+    let m = svc.adopt_agenda(&worker, id, Some(1)).await.expect("adopt");
+    let item = m.items().find(|i| i.participant == case.id()).expect("on the meeting");
+    assert!(item.reasons.iter().any(|r| matches!(r, AgendaReason::NoContact { days: 28 })), "{:?}", item.reasons);
+    assert_eq!(svc.get_meeting(&worker, id).await.expect("get"), m);
+    let stale = svc.adopt_agenda(&worker, id, Some(1)).await.expect_err("stale");
+    assert_eq!(stale, DomainError::VersionConflict { expected: 1, current: m.version() });
+    let again = svc.adopt_agenda(&worker, id, Some(m.version())).await.expect("again");
+    assert_eq!(again.version(), m.version(), "adopting again adds nobody twice");
+}
+
+/// A trajectory past its 18-month limit without a termination advice is on the worklist and
+/// the agenda (the core's rule, [`Case::past_limit_without_advice`]) until an advice is given.
+pub async fn past_limit_without_advice_is_signalled<S: PerspectiefService + ReportingService>(svc: &S, env: &Env<'_>) {
+    let worker = staff(env, Role::ProjectWorker);
+    let today = env.today();
+    let cmd = RegisterParticipant {
+        id: ParticipantId::from_u128(fresh()),
+        profile: profile(worker.actor.user, "Termijn"),
+        registered_on: today.checked_sub_months(chrono::Months::new(19)).expect("a day"),
+    };
+    let case = svc.register_participant(&worker, cmd).await.expect("register");
+    let p = case.id();
+    svc.execute(&worker, p, None, contact(env, &[ActivityCode::OrientationTalks], vec![])).await.expect("talk");
+    let case = svc.get_case(&worker, p).await.expect("case");
+    let limit = case.past_limit_without_advice(today).expect("past the limit, no advice");
+    let listed = |list: perspectief_core::service::Worklist| {
+        list.past_limit_without_advice.into_iter().filter(|w| w.participant == p).collect::<Vec<_>>()
+    };
+    let list = svc.worklist(&worker, WorklistQuery::for_day(today)).await.expect("worklist");
+    assert_eq!(listed(list), [WorkItem { participant: p, subject: WorkSubject::Participant, date: limit }]);
+    let days_over = (today - limit).num_days();
+    let agenda = svc.meeting_agenda(&worker, AgendaQuery::for_meeting(today)).await.expect("agenda");
+    let entry = agenda.entries.iter().find(|e| e.participant == p).expect("on the agenda");
+    assert!(entry.reasons.contains(&AgendaReason::PastLimitWithoutAdvice { days_over }), "{:?}", entry.reasons);
+
+    let id = MeetingId::from_u128(fresh());
+    svc.schedule_meeting(&worker, id, today).await.expect("schedule");
+    svc.execute_meeting(&worker, id, None, MeetingCommand::AddToAgenda { participant: p, reasons: vec![] })
+        .await
+        .expect("agenda");
+    let advise =
+        MeetingCommand::AdviseTermination { participant: p, advice: Advice::Continue, reasoning: text("Inzet") };
+    svc.execute_meeting(&worker, id, None, advise).await.expect("advised");
+    let list = svc.worklist(&worker, WorklistQuery::for_day(today)).await.expect("worklist");
+    assert_eq!(listed(list), [], "an advice was given");
+    let agenda = svc.meeting_agenda(&worker, AgendaQuery::for_meeting(today)).await.expect("agenda");
+    let reasons = agenda.entries.iter().find(|e| e.participant == p).map(|e| e.reasons.clone()).unwrap_or_default();
+    assert!(!reasons.iter().any(|r| matches!(r, AgendaReason::PastLimitWithoutAdvice { .. })), "{reasons:?}");
+}
+
 /// Generates one test per conformance check, each named after its check, for one backend:
 /// `conformance_tests!(runner)` in a module of its own, where `runner` is an `async fn(Check)`
 /// that sets up a fresh service and calls [`Check::run`]. Every check then passes or fails on
@@ -1137,6 +1313,9 @@ macro_rules! conformance_tests {
             listing_pages_and_filters,
             sessions_are_stored,
             meetings_and_periods_are_stored,
+            chain_meetings_count_and_decide,
+            meetings_are_listed_and_adopt_their_agenda,
+            past_limit_without_advice_is_signalled,
             event_feed_follows_consent,
             organisations_are_one_directory,
             worklist_matches_the_core_rules,
@@ -1157,7 +1336,11 @@ macro_rules! conformance_tests {
 
         impl Check {
             /// Run this check against `svc`.
-            pub async fn run<S: PerspectiefService + DirectoryService>(self, svc: &S, env: &Env<'_>) {
+            pub async fn run<S: PerspectiefService + DirectoryService + ReportingService>(
+                self,
+                svc: &S,
+                env: &Env<'_>,
+            ) {
                 match self {
                     $(Check::$check => $check(svc, env).await,)*
                 }

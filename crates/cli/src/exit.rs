@@ -147,9 +147,9 @@ pub const fn listing_command(entity: EntityKind) -> Option<(&'static str, bool)>
         K::Organisation => ("organisation list", false),
         K::ErasureRequest => ("privacy erase list", false),
         K::LegalHold => ("privacy hold list", false),
-        // A meeting's items are shown by `meeting show MEETING`, which the error cannot name;
-        // meetings have no listing command yet.
-        K::ChainMeeting | K::MeetingItem => return None,
+        K::ChainMeeting => ("meeting list", false),
+        // A meeting's items are shown by `meeting show MEETING`, which the error cannot name.
+        K::MeetingItem => return None,
     })
 }
 

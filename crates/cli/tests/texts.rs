@@ -248,6 +248,7 @@ fn agenda_reasons_and_session_topics_are_explained_in_help() {
         "goal_due_soon",
         "judgment_not_communicated",
         "progress_report_due",
+        "past_limit_without_advice:",
         "other:",
     ];
     for english in [false, true] {

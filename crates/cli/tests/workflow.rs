@@ -326,3 +326,53 @@ fn the_worklist_shows_reports_due_and_judgments_not_communicated() {
     let list = install.json(&["worklist"]);
     assert!(!list.as_array().unwrap().iter().any(|i| i["list"] == "reports_due"), "{list}");
 }
+
+#[test]
+fn chain_meetings_are_listed_adopt_their_agenda_count_in_the_subsidy_report_and_decide() {
+    let i = Install::new();
+    let p = i.json(&["participant", "register", "--given-names", "Yonas"])["participant"].as_str().unwrap().to_owned();
+    i.json(&crate::support::talk(&p, &["--summary", "Oriëntatie (synthetisch)."]));
+    let lead = i.add_user("Leider Overleg", "project_lead");
+    let period = i.json(&["--as", &lead, "period", "define", "--name", "Overleg", "--from=-10", "--to=+60"]);
+    let period = period["period"].as_str().unwrap().to_owned();
+
+    // A meeting in a month: its agenda has the participant (no contact by then), adopted in one step.
+    let later = i.json(&["meeting", "schedule", "--date", "+30"])["meeting"].as_str().unwrap().to_owned();
+    let adopted = i.json(&["meeting", "adopt-agenda", &later]);
+    assert_eq!(adopted["added"], 1, "{adopted}");
+    let items = i.json(&["meeting", "show", &later]);
+    assert_eq!(items[0]["participant"], p.as_str());
+    assert_eq!(items[0]["reasons"][0], "no_contact");
+    assert_eq!(i.json(&["meeting", "adopt-agenda", &later])["added"], 0, "adopting again adds nobody twice");
+
+    // Today's meeting: discussed twice, advised, decided.
+    let m = i.json(&["meeting", "schedule", "--date", "vandaag"])["meeting"].as_str().unwrap().to_owned();
+    i.json(&["meeting", "agenda", &m, "--participant", &p, "--reason", "termination_advice_due"]);
+    i.json(&["meeting", "record", &m, "--participant", &p, "--decision", "Advies voorbereiden"]);
+    i.json(&["meeting", "record", &m, "--participant", &p, "--decision", "Advies voorbereiden."]);
+    i.json(&["meeting", "advise", &m, "--participant", &p, "--advice", "end_guidance", "--reasoning", "Geen inzet"]);
+    let refused = i.cmd().args(["outflow", "record", &p, "--outcome", "ended_by_chain_decision"]).output().unwrap();
+    assert!(!refused.status.success());
+    assert!(crate::support::stderr(&refused).contains("ketenoverleg"), "{}", crate::support::stderr(&refused));
+    i.json(&["meeting", "decide", &m, "--participant", &p, "--adopted"]);
+    assert_eq!(i.json(&["participant", "show", &p])["phase"], "termination");
+    i.json(&["meeting", "talk", &m, "--participant", &p]);
+    i.json(&["outflow", "record", &p, "--outcome", "ended_by_chain_decision"]);
+
+    // Newest first.
+    let list = i.json(&["meeting", "list"]);
+    let ids: Vec<_> = list.as_array().unwrap().iter().map(|r| r["meeting"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(ids, [later.clone(), m.clone()], "{list}");
+    assert_eq!(list[1]["advice"], 1);
+    let bad = i.cmd().args(["meeting", "list", "--from", "+10", "--to", "vandaag"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(65));
+
+    // 3.2.f and 3.2.g count the participant once in the subsidy report.
+    let report = i.json(&["report", "subsidy", &period]);
+    for code in ["3.2.f", "3.2.g"] {
+        let rows = report["activities"].as_array().unwrap();
+        let row = rows.iter().find(|r| r["measure"].to_string().contains(code)).unwrap_or_else(|| panic!("{report}"));
+        assert_eq!(row["registered_persons"], 1, "{code}: {row}");
+        assert_eq!(i.json(&["report", "drilldown", &period, code])["participants"], serde_json::json!([p]));
+    }
+}

@@ -270,11 +270,14 @@ pub enum Rule {
     /// The participant's trajectory has not ended with an outflow: the guidance still needs
     /// the case file, so it is not erased on request; record the outflow first.
     ErasureNeedsOutflow,
+    /// An outflow "ended by chain decision" and the termination talk rest on an advice to end
+    /// guidance that the chain meeting adopted (3.2.g).
+    AdoptedAdviceRequired,
 }
 
 impl Rule {
     /// Every rule, for tables that must cover them all (messages, status codes).
-    pub const ALL: [Rule; 28] = [
+    pub const ALL: [Rule; 29] = [
         Self::PlanRequired,
         Self::AgreedPlanRequired,
         Self::ReturnNotConsidered,
@@ -303,6 +306,7 @@ impl Rule {
         Self::AccountNotConfirmed,
         Self::LegalHoldSet,
         Self::ErasureNeedsOutflow,
+        Self::AdoptedAdviceRequired,
     ];
 
     /// Stable snake_case code.
@@ -336,6 +340,7 @@ impl Rule {
             Self::AccountNotConfirmed => "account_not_confirmed",
             Self::LegalHoldSet => "legal_hold_set",
             Self::ErasureNeedsOutflow => "erasure_needs_outflow",
+            Self::AdoptedAdviceRequired => "adopted_advice_required",
         }
     }
 
@@ -390,6 +395,9 @@ impl Rule {
             }
             Self::ErasureNeedsOutflow => {
                 "the trajectory has not ended with an outflow and the guidance still needs the case file: record the outflow first (perspectief outflow record), then request the erasure"
+            }
+            Self::AdoptedAdviceRequired => {
+                "this needs an advice to end guidance that the chain meeting adopted: record the advice and the meeting's decision first (perspectief meeting advise, perspectief meeting decide)"
             }
             Self::ReturnDirectionWithoutConsideration => {
                 "return is voluntary: the plan's direction can be return (or a third country) only while the participant considers or decided return"

@@ -150,7 +150,7 @@ pub use ids::{
     LegalHoldId, MeetingId, ObstacleId, OrganisationId, ParticipantId, ReferralId, ReportId, SessionId,
     SubsidyPeriodId, TokenId, UserId,
 };
-pub use meeting::{Advice, AgendaReason, ChainMeeting, MeetingCommand};
+pub use meeting::{Advice, AgendaReason, ChainMeeting, ChainMeetingRecord, ChainStep, MeetingCommand};
 pub use organisation::{
     DirectoryService, NamedOrganisation, Organisation, OrganisationCode, OrganisationFilter, OrganisationKind,
     OrganisationRef, StaffMember,

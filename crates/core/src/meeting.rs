@@ -40,6 +40,12 @@ pub enum AgendaReason {
     JudgmentNotCommunicated,
     /// A progress report to the municipality is due (or overdue).
     ProgressReportDue,
+    /// The 18-month limit passed this many days ago and the foundation never advised a chain
+    /// meeting on ending the trajectory.
+    PastLimitWithoutAdvice {
+        /// Days past the limit.
+        days_over: i64,
+    },
     /// Another reason.
     Other {
         /// Which.
@@ -57,6 +63,66 @@ pub enum Advice {
     EndGuidance,
     /// End guidance and shelter.
     EndGuidanceAndShelter,
+}
+
+impl Advice {
+    /// Whether the advice is to end guidance (with or without shelter): adopted, it moves the
+    /// trajectory to termination.
+    pub fn ends_guidance(self) -> bool {
+        matches!(self, Self::EndGuidance | Self::EndGuidanceAndShelter)
+    }
+}
+
+/// What a chain meeting did about one participant, as it reaches their case file: the
+/// meeting's own record stays with the meeting (its notes and reasoning), the case keeps the
+/// facts its rules and the subsidy accounting need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainMeetingRecord {
+    /// The meeting.
+    pub meeting: MeetingId,
+    /// The day it happened: the meeting's date, or the termination talk's.
+    pub on: NaiveDate,
+    /// What happened.
+    pub step: ChainStep,
+}
+
+/// One step of the chain meeting's work on a participant (3.2.f, 3.2.g).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum ChainStep {
+    /// The participant was discussed in the meeting (taking part in it: 3.2.f).
+    Discussed,
+    /// The foundation advised the meeting on ending guidance (3.2.g).
+    TerminationAdvised {
+        /// The advice.
+        advice: Advice,
+    },
+    /// The meeting decided on the advice (3.2.g).
+    ChainDecided {
+        /// The advice decided on.
+        advice: Advice,
+        /// Whether the meeting adopted it.
+        adopted: bool,
+    },
+    /// The termination talk with the participant took place (3.2.g).
+    TerminationTalkHeld,
+}
+
+impl ChainMeetingRecord {
+    /// An adopted advice to end guidance: what moves the trajectory to termination and what an
+    /// outflow "ended by chain decision" rests on.
+    pub fn is_adopted_termination(&self) -> bool {
+        matches!(self.step, ChainStep::ChainDecided { advice, adopted: true } if advice.ends_guidance())
+    }
+
+    /// The activity code the step is accounted under: taking part in the meeting is 3.2.f,
+    /// the advice, the decision on it and the termination talk 3.2.g.
+    pub fn activity(&self) -> crate::activity::ActivityCode {
+        match self.step {
+            ChainStep::Discussed => crate::activity::ActivityCode::Evaluation,
+            _ => crate::activity::ActivityCode::ProposeTermination,
+        }
+    }
 }
 
 /// The chain meeting's decision on an advice.
@@ -287,9 +353,9 @@ impl ChainMeeting {
                 }
             }
             MeetingCommand::RecordTerminationTalk { participant, on } => {
-                if self.item(*participant)?.termination.is_none() {
+                let Some(termination) = &self.item(*participant)?.termination else {
                     return Err(DomainError::rule(Rule::AdviceRequired));
-                }
+                };
                 if *on > ctx.today {
                     return Err(DomainError::field(
                         "on",
@@ -304,6 +370,12 @@ impl ChainMeeting {
                         "the termination talk follows the meeting that advised it",
                     ));
                 }
+                // The talk tells the person guidance ends: only after the meeting adopted an
+                // advice to end it.
+                let adopted = termination.decision.as_ref().is_some_and(|d| d.adopted);
+                if !(adopted && termination.advice.ends_guidance()) {
+                    return Err(DomainError::rule(Rule::AdoptedAdviceRequired));
+                }
             }
         }
         let event = MeetingEvent {
@@ -315,6 +387,59 @@ impl ChainMeeting {
         };
         self.apply(&event);
         Ok(event)
+    }
+
+    /// What an accepted command brings to the participant's case file, in order (call it after
+    /// [`ChainMeeting::execute`] accepted `cmd`): a discussion or an advice means the participant
+    /// was discussed (3.2.f) on the meeting's day; the advice, the decision and the talk are the
+    /// termination steps (3.2.g). Putting someone on the agenda reaches the case only once they
+    /// are discussed. The case decides what is new ([`crate::Case::record_chain_meeting`]).
+    pub fn case_records(&self, cmd: &MeetingCommand) -> Option<(ParticipantId, Vec<ChainMeetingRecord>)> {
+        let record = |step| ChainMeetingRecord { meeting: self.id, on: self.date, step };
+        match cmd {
+            MeetingCommand::AddToAgenda { .. } => None,
+            MeetingCommand::RecordDiscussion { participant, .. } => {
+                Some((*participant, vec![record(ChainStep::Discussed)]))
+            }
+            MeetingCommand::AdviseTermination { participant, advice, .. } => Some((
+                *participant,
+                vec![record(ChainStep::Discussed), record(ChainStep::TerminationAdvised { advice: *advice })],
+            )),
+            MeetingCommand::RecordChainDecision { participant, decision } => {
+                let advice = self.items.get(participant)?.termination.as_ref()?.advice;
+                Some((*participant, vec![record(ChainStep::ChainDecided { advice, adopted: decision.adopted })]))
+            }
+            MeetingCommand::RecordTerminationTalk { participant, on } => Some((
+                *participant,
+                vec![ChainMeetingRecord { meeting: self.id, on: *on, step: ChainStep::TerminationTalkHeld }],
+            )),
+        }
+    }
+
+    /// Adopt a generated agenda as the meeting's items: every person on it who is not on the
+    /// meeting yet is added with the agenda's reasons (people already on it keep their item),
+    /// one event each, in the agenda's order. All or nothing: on a refusal the meeting is
+    /// unchanged. Refused when the agenda is for another day than the meeting's.
+    pub fn adopt_agenda(
+        &mut self,
+        agenda: &crate::report::MeetingAgenda,
+        ctx: &CommandContext,
+    ) -> Result<Vec<MeetingEvent>, DomainError> {
+        if agenda.meeting_date != self.date {
+            return Err(DomainError::field(
+                "agenda.meeting_date",
+                ViolationCode::Invalid,
+                "the agenda is for another day than the meeting",
+            ));
+        }
+        let mut adopted = self.clone();
+        let mut events = Vec::new();
+        for entry in agenda.entries.iter().filter(|e| !self.items.contains_key(&e.participant)) {
+            let cmd = MeetingCommand::AddToAgenda { participant: entry.participant, reasons: entry.reasons.clone() };
+            events.push(adopted.execute(cmd, ctx)?);
+        }
+        *self = adopted;
+        Ok(events)
     }
 
     /// Rebuild a meeting from its events, oldest first (the first is its scheduling).

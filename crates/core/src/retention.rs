@@ -447,7 +447,8 @@ pub(crate) fn mask_change(change: &CaseChange, categories: &BTreeSet<DataCategor
         | CaseChange::SelfRelianceAssessed(_)
         | CaseChange::ConsentWithdrawn { .. }
         | CaseChange::ProgressReportSent(_)
-        | CaseChange::ReportingScheduleSet { .. } => {}
+        | CaseChange::ReportingScheduleSet { .. }
+        | CaseChange::ChainMeetingRecorded(_) => {}
         CaseChange::PhaseChanged { reason, .. } => mask_opt(marker, reason),
         CaseChange::DirectionChanged(d) => mask(marker, &mut d.reasoning),
         CaseChange::ReturnStanceRecorded { note, .. } => mask_opt(marker, note),

@@ -365,6 +365,10 @@ pub struct Worklist {
     /// [`Case::progress_report_due`]).
     #[serde(default)]
     pub reports_due: Vec<WorkItem>,
+    /// Trajectories past their 18-month limit without a termination advice ever given
+    /// ([`Case::past_limit_without_advice`]; date: the limit).
+    #[serde(default)]
+    pub past_limit_without_advice: Vec<WorkItem>,
     /// The token of the next page when a list has more items than the page size (each list
     /// goes on where it stopped; a list that ended stays empty on the following pages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -661,6 +665,31 @@ pub trait PerspectiefService: Send + Sync {
         &self,
         caller: &Caller,
         meeting: MeetingId,
+    ) -> impl Future<Output = Result<ChainMeeting, DomainError>> + Send;
+
+    /// The meetings on the days from `from` to `to` (inclusive), newest first, a page at a
+    /// time (the token binds to the caller and the days). Searching meetings is for the
+    /// foundation's project workers and lead, as every read of a meeting is: a meeting's items
+    /// name the people discussed with the reasons, so chain partners, who take part in the
+    /// meeting, get no listing of the foundation's record of it (the access matrix gives
+    /// them no access to meetings at all).
+    fn list_meetings(
+        &self,
+        caller: &Caller,
+        days: crate::time::DateRange,
+        page: PageRequest,
+    ) -> impl Future<Output = Result<Page<ChainMeeting>, DomainError>> + Send;
+
+    /// Adopt the generated agenda of the meeting's day (the default thresholds of
+    /// [`crate::report::AgendaQuery::for_meeting`]) as the meeting's items in one step: every
+    /// person on it who is not on the meeting yet is added with the agenda's reasons, all or
+    /// nothing ([`ChainMeeting::adopt_agenda`]). Needs reading the agenda and updating the
+    /// meeting.
+    fn adopt_agenda(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        expected_version: Option<u64>,
     ) -> impl Future<Output = Result<ChainMeeting, DomainError>> + Send;
 
     /// Define a subsidy period with its targets.

@@ -81,6 +81,8 @@ pub struct TrajectoryView {
     pub direction: Direction,
     /// Every change of direction, oldest first.
     pub direction_history: Vec<DirectionChange>,
+    /// What chain meetings recorded about the participant, oldest first.
+    pub chain_meetings: Vec<crate::meeting::ChainMeetingRecord>,
 }
 
 impl TrajectoryView {
@@ -204,6 +206,7 @@ impl CaseView {
             phase: trajectory.phase,
             direction: trajectory.direction,
             direction_history: trajectory.direction_history,
+            chain_meetings: trajectory.chain_meetings,
             return_stance,
             return_stance_on: self.return_stance_on,
             plan: self.plan,
@@ -522,6 +525,7 @@ impl Visibility {
                 phase: case.phase(),
                 direction: case.direction(),
                 direction_history: case.direction_history().to_vec(),
+                chain_meetings: case.chain_meetings().to_vec(),
             }),
             return_stance: ret.then(|| case.return_stance()),
             return_stance_on: ret.then(|| case.return_stance_on()).flatten(),

@@ -344,7 +344,8 @@ fn agenda_reasons_follow_each_rule() {
         vec![
             AgendaReason::LimitApproaching { days_left: -3 },
             AgendaReason::TerminationAdviceDue,
-            AgendaReason::ProgressReportDue
+            AgendaReason::ProgressReportDue,
+            AgendaReason::PastLimitWithoutAdvice { days_over: 3 }
         ]
     );
 

@@ -401,6 +401,39 @@ impl<S: PerspectiefService + 'static> pb::meeting_service_server::MeetingService
         Ok(Response::new(self.svc.schedule_meeting(&caller, id, date).await.map_err(status)?.to_proto()))
     }
 
+    async fn list_meetings(
+        &self,
+        request: Request<pb::ListMeetingsRequest>,
+    ) -> Result<Response<pb::ListMeetingsResponse>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let root = Field::root();
+        let from: chrono::NaiveDate =
+            crate::convert::required(req.start_date, &root.child("start_date")).map_err(status)?;
+        let to: chrono::NaiveDate = crate::convert::required(req.end_date, &root.child("end_date")).map_err(status)?;
+        let days = DateRange::new(from, to)
+            .and_then(|r| r.at_most(366))
+            .map_err(|_| invalid_field("end_date", "the end date lies from the start date to 366 days after it"))?;
+        let page = PageRequest { page_size: page_size(req.page_size)?, page_token: opt_token(req.page_token) };
+        let page = self.svc.list_meetings(&caller, days, page).await.map_err(status)?;
+        Ok(Response::new(pb::ListMeetingsResponse {
+            meetings: to_protos(&page.items),
+            next_page_token: page.next_page_token.unwrap_or_default(),
+        }))
+    }
+
+    async fn adopt_agenda(
+        &self,
+        request: Request<pb::AdoptAgendaRequest>,
+    ) -> Result<Response<pb::ChainMeeting>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let root = Field::root();
+        let id: MeetingId = parse_name("meetings", &req.name, &root.child("name")).map_err(status)?;
+        let expected = crate::convert::expected_version(&req.etag, &root.child("etag")).map_err(status)?;
+        Ok(Response::new(self.svc.adopt_agenda(&caller, id, expected).await.map_err(status)?.to_proto()))
+    }
+
     async fn get_meeting(&self, request: Request<pb::GetMeetingRequest>) -> Result<Response<pb::ChainMeeting>, Status> {
         let caller = caller(&request)?;
         let id: MeetingId =

@@ -338,6 +338,40 @@ impl<C: Credentials> PerspectiefService for RemoteService<C> {
         answer(reply(result)?)
     }
 
+    async fn list_meetings(
+        &self,
+        caller: &Caller,
+        days: perspectief_core::time::DateRange,
+        page: PageRequest,
+    ) -> Result<Page<ChainMeeting>, DomainError> {
+        let message = pb::ListMeetingsRequest {
+            start_date: Some(days.from().to_proto()),
+            end_date: Some(days.to().to_proto()),
+            page_size: wire_size(page.page_size),
+            page_token: page.page_token.unwrap_or_default(),
+        };
+        let request = self.request(caller, message).await?;
+        let page = reply(self.meetings().list_meetings(request).await)?;
+        Ok(Page {
+            items: answers(page.meetings)?,
+            next_page_token: Some(page.next_page_token).filter(|t| !t.is_empty()),
+        })
+    }
+
+    async fn adopt_agenda(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        expected_version: Option<u64>,
+    ) -> Result<ChainMeeting, DomainError> {
+        let message = pb::AdoptAgendaRequest {
+            name: resource_name("meetings", &meeting),
+            etag: expected_version.map(crate::convert::etag).unwrap_or_default(),
+        };
+        let request = self.request(caller, message).await?;
+        answer(reply(self.meetings().adopt_agenda(request).await)?)
+    }
+
     async fn get_meeting(&self, caller: &Caller, meeting: MeetingId) -> Result<ChainMeeting, DomainError> {
         let request = self.request(caller, pb::GetMeetingRequest { name: resource_name("meetings", &meeting) }).await?;
         answer(reply(self.meetings().get_meeting(request).await)?)

@@ -540,6 +540,7 @@ mod tests {
                 "m0019_last_assessed",
                 "m0020_late_entries",
                 "m0021_history_import",
+                "m0022_termination_advised",
                 "m0023_worklist_reports_judgments"
             ]
         );

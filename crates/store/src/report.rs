@@ -443,32 +443,39 @@ impl ReportingService for Store {
         let entry = self.entry(caller, Action::Read, "meeting_agenda");
         self.read(entry, async {
             let basis = self.require(caller, Action::Read, &Resource::ChainMeetings)?;
-            let (c, keys) = (&self.inner.reader, &self.inner.keys);
-            let previous = sql::one(
-                c,
-                "SELECT id FROM meetings WHERE date < $1 ORDER BY date DESC, id DESC LIMIT 1",
-                [sql::date(query.meeting_date).into()],
-            )
-            .await
-            .map_err(db)?;
-            let previous = match previous {
-                Some(r) => {
-                    let id = MeetingId::parse(&get::<String>(&r, "id").map_err(db)?).map_err(internal)?;
-                    repo::load_meeting(c, keys, id).await?
-                }
-                None => None,
-            };
-            let rows = sql::all(c, "SELECT id FROM participants WHERE outflow_on IS NULL ORDER BY id", [])
-                .await
-                .map_err(db)?;
-            let mut cases = Vec::with_capacity(rows.len());
-            for id in ids(&rows, "id", ParticipantId::from_uuid)? {
-                if let Some(case) = repo::load_case(c, keys, id).await? {
-                    cases.push(case);
-                }
-            }
-            Ok((MeetingAgenda::build(&cases, &query, previous.as_ref()), basis))
+            Ok((agenda(&self.inner.reader, &self.inner.keys, &query).await?, basis))
         })
         .await
     }
+}
+
+/// The agenda of a meeting on `query`'s day, from every active case and the previous meeting
+/// (on the read pool for a read, in the writer's transaction for an adoption).
+pub(crate) async fn agenda<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    keys: &crate::crypto::Keyring,
+    query: &AgendaQuery,
+) -> Result<MeetingAgenda, DomainError> {
+    let previous = sql::one(
+        c,
+        "SELECT id FROM meetings WHERE date < $1 ORDER BY date DESC, id DESC LIMIT 1",
+        [sql::date(query.meeting_date).into()],
+    )
+    .await
+    .map_err(db)?;
+    let previous = match previous {
+        Some(r) => {
+            let id = MeetingId::parse(&get::<String>(&r, "id").map_err(db)?).map_err(internal)?;
+            repo::load_meeting(c, keys, id).await?
+        }
+        None => None,
+    };
+    let rows = sql::all(c, "SELECT id FROM participants WHERE outflow_on IS NULL ORDER BY id", []).await.map_err(db)?;
+    let mut cases = Vec::with_capacity(rows.len());
+    for id in ids(&rows, "id", ParticipantId::from_uuid)? {
+        if let Some(case) = repo::load_case(c, keys, id).await? {
+            cases.push(case);
+        }
+    }
+    Ok(MeetingAgenda::build(&cases, query, previous.as_ref()))
 }

@@ -6,6 +6,7 @@ use perspectief_core::ids::{MeetingId, ParticipantId};
 use perspectief_core::meeting::{Advice, AgendaReason, ChainDecision, ChainMeeting, MeetingCommand};
 use perspectief_core::organisation::DirectoryService;
 use perspectief_core::service::PerspectiefService;
+use perspectief_core::time::DateRange;
 use serde_json::{Value, json};
 
 use super::case::{date_or_today, new_id};
@@ -13,7 +14,7 @@ use super::{label, opt_text, text, vfail};
 use crate::args::parse_date;
 use crate::choice;
 use crate::cli::OutputFormat;
-use crate::context::Ctx;
+use crate::context::{Ctx, all_pages};
 use crate::exit::{Failure, Result};
 use crate::output::{self, col, obj, term_col};
 use crate::t;
@@ -30,7 +31,7 @@ pub enum MeetingCmd {
         meeting: String,
         #[arg(long)]
         participant: String,
-        /// Waarom (herhaalbaar): deadline_passed (een termijn is verstreken), no_contact:DAGEN (zoveel dagen geen contact), limit_approaching:DAGEN (de grens van 18 maanden ligt zoveel dagen weg; negatief: voorbij), judgment_pending_or_changed (een terugkeeroordeel staat open of is gewijzigd), obstacle_stalled (een belemmering zit vast), termination_advice_due (een advies over beëindiging is nodig), goal_due_soon (de termijn van een doel nadert), judgment_not_communicated (een eindoordeel is nog niet aan iedereen meegedeeld), progress_report_due (een voortgangsrapportage is nodig), other:TEKST (een andere reden)
+        /// Waarom (herhaalbaar): deadline_passed (een termijn is verstreken), no_contact:DAGEN (zoveel dagen geen contact), limit_approaching:DAGEN (de grens van 18 maanden ligt zoveel dagen weg; negatief: voorbij), judgment_pending_or_changed (een terugkeeroordeel staat open of is gewijzigd), obstacle_stalled (een belemmering zit vast), termination_advice_due (een advies over beëindiging is nodig), goal_due_soon (de termijn van een doel nadert), judgment_not_communicated (een eindoordeel is nog niet aan iedereen meegedeeld), progress_report_due (een voortgangsrapportage is nodig), past_limit_without_advice:DAGEN (de grens van 18 maanden is zoveel dagen voorbij zonder advies over beëindiging), other:TEKST (een andere reden)
         #[arg(long = "reason", required = true, value_name = "REDEN")]
         reasons: Vec<String>,
     },
@@ -77,6 +78,17 @@ pub enum MeetingCmd {
     },
     /// Eén ketenoverleg
     Show { meeting: String },
+    /// De ketenoverleggen in een periode (hoogstens 366 dagen), nieuwste eerst
+    List {
+        /// Vanaf deze dag
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", default_value = "-6m")]
+        from: NaiveDate,
+        /// Tot en met deze dag
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", default_value = "+6m")]
+        to: NaiveDate,
+    },
+    /// Neem de gegenereerde agenda van de dag van het overleg over als agendapunten (in één stap)
+    AdoptAgenda { meeting: String },
 }
 
 fn agenda_reason(v: &str) -> Result<AgendaReason> {
@@ -95,6 +107,7 @@ fn agenda_reason(v: &str) -> Result<AgendaReason> {
         "goal_due_soon" => AgendaReason::GoalDueSoon,
         "judgment_not_communicated" => AgendaReason::JudgmentNotCommunicated,
         "progress_report_due" => AgendaReason::ProgressReportDue,
+        "past_limit_without_advice" => AgendaReason::PastLimitWithoutAdvice { days_over: days(rest)? },
         "other" => AgendaReason::Other { note: label("--reason", rest.unwrap_or_default())? },
         _ => return Err(Failure::field("--reason", t!("violation-unknown-value", value = v))),
     })
@@ -190,6 +203,44 @@ pub async fn meeting_cmd<S: PerspectiefService + DirectoryService>(svc: &S, ctx:
                 Box::new(move |participant| Ok(MeetingCommand::RecordTerminationTalk { participant, on })),
             )
             .await
+        }
+        MeetingCmd::List { from, to } => {
+            let days = DateRange::new(from, to)
+                .and_then(|d| d.at_most(366))
+                .map_err(|_| Failure::field("--to", t!("violation-meeting-list-days")))?;
+            let list = all_pages(|page| svc.list_meetings(&ctx.caller, days, page)).await?;
+            let rows: Vec<_> = list
+                .iter()
+                .map(|m| {
+                    let items: Vec<_> = m.items().collect();
+                    obj(json!({
+                        "meeting": m.id().to_string(),
+                        "date": m.date().to_string(),
+                        "participants": items.len(),
+                        "advice": items.iter().filter(|i| i.termination.is_some()).count(),
+                        "version": m.version(),
+                    }))
+                })
+                .collect();
+            let cols = [
+                col("meeting", "col-meeting-id"),
+                col("date", "col-date"),
+                col("participants", "col-meeting-participants"),
+                col("advice", "col-meeting-advice"),
+                col("version", "col-version"),
+            ];
+            output::list(ctx.format, &cols, &rows)
+        }
+        MeetingCmd::AdoptAgenda { meeting } => {
+            let id = MeetingId::parse(&meeting).map_err(|e| vfail("MEETING", &e))?;
+            let before = svc.get_meeting(&ctx.caller, id).await?;
+            let m = svc.adopt_agenda(&ctx.caller, id, Some(before.version())).await?;
+            let added = m.items().count() - before.items().count();
+            output::done(
+                ctx.format,
+                &t!("done-meeting-agenda-adopted", added = added, version = m.version()),
+                json!({"meeting": id.to_string(), "version": m.version(), "added": added}),
+            )
         }
         MeetingCmd::Show { meeting } => {
             let id = MeetingId::parse(&meeting).map_err(|e| vfail("MEETING", &e))?;

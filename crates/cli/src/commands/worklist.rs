@@ -77,6 +77,7 @@ pub async fn worklist<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
         ("goals_due", &list.goals_due),
         ("uncommunicated_judgments", &list.uncommunicated_judgments),
         ("reports_due", &list.reports_due),
+        ("past_limit_without_advice", &list.past_limit_without_advice),
     ];
     // The recipients a judgment has not reached, as `--to` of `return communicate` takes them.
     let recipients = list

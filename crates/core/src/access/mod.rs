@@ -112,8 +112,12 @@
 //! reader who may read its category; a chain meeting's agenda is *chain meetings* data.
 //!
 //! Session attendance and chain-meeting items name participants, so they stay with the
-//! foundation's staff; what a partner or the municipality learns about a person goes through
-//! the per-participant case data above, under consent.
+//! foundation's staff (listing meetings too: chain partners take part in the meeting, but the
+//! foundation's record of it is not theirs to search); what a partner or the municipality
+//! learns about a person goes through the per-participant case data above, under consent.
+//! What a meeting records about a person (discussed, advice, decision, termination talk)
+//! reaches their case file, so recording it is also updating that person's guidance data
+//! (their own project worker, or the lead; see [`crate::app::meeting`]).
 //!
 //! Nobody creates, updates or erases audit records: only the system appends them.
 //! Break-glass access and project-lead overrides are recorded decisions on top of this

@@ -17,9 +17,12 @@
 //!   ([`crate::accounts::check_account_organisation`], [`crate::accounts::check_grant_organisation`]).
 //! - [`crate::time`]: one [`crate::time::Clock`] handed to every adapter, and
 //!   [`crate::time::DateRange`] for every period asked for.
+//! - [`meeting`]: what a chain meeting's command brings to a participant's case file, decided
+//!   and authorised in the meeting's transaction.
 //! - [`profile`]: a partial update of a profile, merged once (the CLI's and the API's).
 
 pub mod case;
+pub mod meeting;
 pub mod profile;
 pub mod review;
 

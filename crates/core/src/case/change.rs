@@ -211,6 +211,9 @@ pub enum CaseChange {
         /// Why.
         reason: Text,
     },
+    /// A chain meeting discussed the participant, advised or decided on ending guidance, or
+    /// the termination talk took place (3.2.f, 3.2.g).
+    ChainMeetingRecorded(crate::meeting::ChainMeetingRecord),
 }
 
 impl CaseChange {
@@ -251,6 +254,7 @@ impl CaseChange {
             Self::ReportingScheduleSet { .. } => "reporting_schedule_set",
             Self::OutflowRecorded(_) => "outflow_recorded",
             Self::ConfidentialitySet { .. } => "confidentiality_set",
+            Self::ChainMeetingRecorded(_) => "chain_meeting_recorded",
         }
     }
 
@@ -277,7 +281,8 @@ impl CaseChange {
             | Self::ConsentGiven(_)
             | Self::ConsentWithdrawn { .. }
             | Self::ReportingScheduleSet { .. }
-            | Self::OutflowRecorded(_) => C::Guidance,
+            | Self::OutflowRecorded(_)
+            | Self::ChainMeetingRecorded(_) => C::Guidance,
             Self::ReturnStanceRecorded { .. }
             | Self::ReturnExplorationStarted(_)
             | Self::ReturnExplorationUpdated { .. }
@@ -330,6 +335,7 @@ impl CaseChange {
                 vec![A::ReturnJudgment]
             }
             Self::SelfRelianceAssessed(_) => vec![A::SelfReliance],
+            Self::ChainMeetingRecorded(r) => vec![r.activity()],
             Self::ProgressReportSent(_) => vec![A::Reporting],
             Self::PhaseChanged { to: Phase::Termination, .. } => vec![A::ProposeTermination],
             Self::Registered { .. }
@@ -408,6 +414,8 @@ impl CaseChange {
             Self::ConsentWithdrawn { on, .. } => *on,
             Self::ProgressReportSent(report) => report.sent_on,
             Self::OutflowRecorded(outflow) => outflow.on,
+            // A meeting's step on the meeting's day, the termination talk on its own.
+            Self::ChainMeetingRecorded(record) => record.on,
             // Without a day of their own: they took effect when they were recorded.
             Self::ProfileUpdated { .. }
             | Self::DeparturePlanned { .. }

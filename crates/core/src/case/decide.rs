@@ -69,6 +69,7 @@ impl Case {
             outflow: None,
             levels: BTreeMap::new(),
             reporting_every_months: None,
+            chain_meetings: Vec::new(),
         };
         for (i, e) in iter.enumerate() {
             if e.participant != case.id || e.version != case.version + 1 {
@@ -116,6 +117,7 @@ impl Case {
             CaseChange::ProfileUpdated { profile } => self.profile = profile.clone(),
             CaseChange::ProjectWorkerAssigned { to, .. } => self.profile.project_worker = *to,
             CaseChange::PhaseChanged { to, .. } => self.phase = *to,
+            CaseChange::ChainMeetingRecorded(record) => self.chain_meetings.push(record.clone()),
             CaseChange::DirectionChanged(change) => {
                 self.direction = change.to;
                 self.direction_history.push(change.clone());
@@ -934,6 +936,9 @@ impl Case {
                     return Err(fact.refuse("on"));
                 }
                 check_transition(self.phase, Phase::Closed, Trigger::Outflow)?;
+                if outcome == OutflowOutcome::EndedByChainDecision && self.adopted_termination().is_none() {
+                    return Err(DomainError::rule(Rule::AdoptedAdviceRequired));
+                }
                 vec![
                     CaseChange::OutflowRecorded(Outflow { outcome, on, note, recorded_by: by }),
                     CaseChange::PhaseChanged { from: self.phase, to: Phase::Closed, reason: None, on: Some(on) },

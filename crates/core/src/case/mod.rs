@@ -35,6 +35,7 @@ use crate::returns::{
 use crate::text::Text;
 use crate::trajectory::{LimitStatus, Phase, TrajectoryDates, Trigger, check_transition};
 
+mod chain;
 mod change;
 mod command;
 mod decide;
@@ -129,6 +130,9 @@ pub struct Case {
     /// Months between progress reports, when set ([`DEFAULT_REPORTING_MONTHS`] otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reporting_every_months: Option<u32>,
+    /// What chain meetings recorded about the participant (3.2.f, 3.2.g), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    chain_meetings: Vec<crate::meeting::ChainMeetingRecord>,
 }
 
 /// Every part of a [`Case`], with public fields: what an adapter needs to carry a case file
@@ -186,6 +190,8 @@ pub struct CaseParts {
     pub reports: Vec<ProgressReportRecord>,
     /// The outflow, once recorded.
     pub outflow: Option<Outflow>,
+    /// What chain meetings recorded about the participant, oldest first.
+    pub chain_meetings: Vec<crate::meeting::ChainMeetingRecord>,
 }
 
 fn invalid(field: &str, code: crate::ViolationCode, message: &str) -> DomainError {

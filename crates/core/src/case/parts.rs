@@ -9,7 +9,7 @@ macro_rules! move_fields {
     ($from:ident: $From:ident => $To:ident) => {
         move_fields!(@ $from: $From => $To; id, version, profile, registered_on, phase, direction, direction_history, return_stance, return_stance_on, plan, goals,
     agreements, contacts, referrals, exploration, obstacles, reintegration, departure, judgments, self_reliance,
-    consents, reports, outflow, levels, reporting_every_months)
+    consents, reports, outflow, levels, reporting_every_months, chain_meetings)
     };
     (@ $from:ident: $From:ident => $To:ident; $($field:ident),* $(,)?) => {{
         let $From { $($field),* } = $from;

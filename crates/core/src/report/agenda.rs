@@ -14,6 +14,7 @@
 //! | [`AgendaReason::GoalDueSoon`] | a goal still pursued has its deadline within `due_within_days` of `D` ([`Case::goals_due_within`]) |
 //! | [`AgendaReason::JudgmentNotCommunicated`] | a final judgment has not reached the person, the municipality or a partner referred to by `D` ([`Case::uncommunicated_judgments`]) |
 //! | [`AgendaReason::ProgressReportDue`] | a progress report is due within `due_within_days` of `D`, or overdue ([`Case::progress_report_due`]) |
+//! | [`AgendaReason::PastLimitWithoutAdvice`] | the limit passed before `D` and no chain meeting was ever advised on ending the trajectory ([`Case::past_limit_without_advice`]) |
 //!
 //! Only active trajectories (no outflow) are considered.
 
@@ -165,6 +166,9 @@ pub fn agenda_reasons(case: &Case, q: &AgendaQuery, previous: Option<&ChainMeeti
     }
     if case.progress_report_due(d, q.due_within_days).is_some() {
         reasons.push(AgendaReason::ProgressReportDue);
+    }
+    if let Some(limit) = case.past_limit_without_advice(d) {
+        reasons.push(AgendaReason::PastLimitWithoutAdvice { days_over: (d - limit).num_days() });
     }
     reasons
 }

@@ -244,6 +244,9 @@ pub fn agenda_reason(r: &AgendaReason) -> String {
         AgendaReason::GoalDueSoon => "termijn doel nadert".to_owned(),
         AgendaReason::JudgmentNotCommunicated => "oordeel terugkeerperspectief niet aan iedereen meegedeeld".to_owned(),
         AgendaReason::ProgressReportDue => "voortgangsrapportage nodig".to_owned(),
+        AgendaReason::PastLimitWithoutAdvice { days_over } => {
+            format!("18-maandentermijn {days_over} dagen verstreken zonder advies beëindiging")
+        }
         AgendaReason::Other { note } => note.to_string(),
     }
 }

@@ -87,6 +87,7 @@ macro_rules! case_change_table {
             OutflowRecorded(outflow_recorded) message,
             ConfidentialitySet(confidentiality_set) { category: val, from: val, to: val, reason: val },
             ReportingScheduleSet(reporting_schedule_set) { every_months: copy },
+            ChainMeetingRecorded(chain_meeting_recorded) message,
         }
     };
 }

@@ -634,6 +634,7 @@ impl ToProto for CaseView {
             limit_on: trajectory.map(|t| t.dates().limit().to_proto()),
             limit_status: None,
             reporting_every_months: self.reporting_every_months.unwrap_or(0),
+            chain_meetings: trajectory.map(|t| to_protos(&t.chain_meetings)).unwrap_or_default(),
         }
     }
 }
@@ -734,6 +735,7 @@ impl FromProto<pb::CaseFile> for CaseView {
                 phase: FromProto::from_proto(p.phase, &at.child("phase"))?,
                 direction: FromProto::from_proto(p.direction, &at.child("direction"))?,
                 direction_history: repeated(p.direction_history, &at.child("direction_history"))?,
+                chain_meetings: repeated(p.chain_meetings, &at.child("chain_meetings"))?,
             }),
             None => None,
         };

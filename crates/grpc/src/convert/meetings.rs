@@ -6,7 +6,9 @@ use perspectief_core::ViolationCode;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use perspectief_core::meeting::{ChainDecision, MeetingItem, MeetingParts, TerminationAdvice};
+use perspectief_core::meeting::{
+    ChainDecision, ChainMeetingRecord, ChainStep, MeetingItem, MeetingParts, TerminationAdvice,
+};
 use perspectief_core::{Advice, AgendaReason, ChainMeeting, DomainError, MeetingCommand, MeetingId};
 
 use super::{Field, FromProto, ToProto, etag, parse_name, repeated, required, resource_name};
@@ -34,6 +36,9 @@ impl ToProto for AgendaReason {
             Self::GoalDueSoon => Reason::GoalDueSoon(()),
             Self::JudgmentNotCommunicated => Reason::JudgmentNotCommunicated(()),
             Self::ProgressReportDue => Reason::ProgressReportDue(()),
+            Self::PastLimitWithoutAdvice { days_over } => {
+                Reason::PastLimitWithoutAdvice(pb::agenda_reason::PastLimitWithoutAdvice { days_over: *days_over })
+            }
             Self::Other { note } => Reason::Other(pb::agenda_reason::Other { note: note.to_proto() }),
         };
         pb::AgendaReason { reason: Some(reason) }
@@ -52,6 +57,7 @@ impl FromProto<pb::AgendaReason> for AgendaReason {
             Some(Reason::GoalDueSoon(())) => Self::GoalDueSoon,
             Some(Reason::JudgmentNotCommunicated(())) => Self::JudgmentNotCommunicated,
             Some(Reason::ProgressReportDue(())) => Self::ProgressReportDue,
+            Some(Reason::PastLimitWithoutAdvice(r)) => Self::PastLimitWithoutAdvice { days_over: r.days_over },
             Some(Reason::Other(r)) => {
                 Self::Other { note: FromProto::from_proto(r.note, &at.child("other").child("note"))? }
             }
@@ -77,6 +83,43 @@ message!(
         termination: opt,
     }
 );
+
+impl ToProto for ChainMeetingRecord {
+    type Proto = pb::ChainMeetingRecord;
+    fn to_proto(&self) -> pb::ChainMeetingRecord {
+        let (step, advice, adopted) = match self.step {
+            ChainStep::Discussed => (pb::ChainStep::Discussed, None, false),
+            ChainStep::TerminationAdvised { advice } => (pb::ChainStep::TerminationAdvised, Some(advice), false),
+            ChainStep::ChainDecided { advice, adopted } => (pb::ChainStep::ChainDecided, Some(advice), adopted),
+            ChainStep::TerminationTalkHeld => (pb::ChainStep::TerminationTalkHeld, None, false),
+        };
+        pb::ChainMeetingRecord {
+            meeting: resource_name(COLLECTION, &self.meeting),
+            on: Some(self.on.to_proto()),
+            step: step as i32,
+            advice: advice.map_or(pb::Advice::Unspecified as i32, |a| a.to_proto()),
+            adopted,
+        }
+    }
+}
+
+impl FromProto<pb::ChainMeetingRecord> for ChainMeetingRecord {
+    fn from_proto(p: pb::ChainMeetingRecord, at: &Field) -> Result<Self, DomainError> {
+        let advice = |at: &Field| Advice::from_proto(p.advice, &at.child("advice"));
+        let step = match pb::ChainStep::try_from(p.step) {
+            Ok(pb::ChainStep::Discussed) => ChainStep::Discussed,
+            Ok(pb::ChainStep::TerminationAdvised) => ChainStep::TerminationAdvised { advice: advice(at)? },
+            Ok(pb::ChainStep::ChainDecided) => ChainStep::ChainDecided { advice: advice(at)?, adopted: p.adopted },
+            Ok(pb::ChainStep::TerminationTalkHeld) => ChainStep::TerminationTalkHeld,
+            _ => return Err(at.child("step").invalid(ViolationCode::UnknownValue, "not a known step")),
+        };
+        Ok(Self {
+            meeting: parse_name(COLLECTION, &p.meeting, &at.child("meeting"))?,
+            on: required(p.on, &at.child("on"))?,
+            step,
+        })
+    }
+}
 
 impl ToProto for ChainMeeting {
     type Proto = pb::ChainMeeting;

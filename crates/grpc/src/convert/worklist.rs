@@ -91,7 +91,7 @@ message!(WorkItem = pb::WorkItem { participant: val, subject: req, date: req });
 message!(Worklist => pb::Worklist {
     overdue_goals: list, overdue_agreements: list, agreements_due: list, without_contact: list, near_limit: list,
     unanswered_referrals: list, without_assessment: list, goals_due: list, uncommunicated_judgments: list,
-    reports_due: list,
+    reports_due: list, past_limit_without_advice: list,
 } derived |s| { next_page_token: s.next_page_token.clone().unwrap_or_default() });
 
 impl FromProto<pb::Worklist> for Worklist {
@@ -107,6 +107,10 @@ impl FromProto<pb::Worklist> for Worklist {
             goals_due: repeated(proto.goals_due, &at.child("goals_due"))?,
             uncommunicated_judgments: repeated(proto.uncommunicated_judgments, &at.child("uncommunicated_judgments"))?,
             reports_due: repeated(proto.reports_due, &at.child("reports_due"))?,
+            past_limit_without_advice: repeated(
+                proto.past_limit_without_advice,
+                &at.child("past_limit_without_advice"),
+            )?,
             next_page_token: Some(proto.next_page_token).filter(|t| !t.is_empty()),
         })
     }
@@ -183,6 +187,7 @@ mod tests {
                 ),
             ],
             reports_due: vec![item(12, WorkSubject::Participant)],
+            past_limit_without_advice: vec![item(13, WorkSubject::Participant)],
             next_page_token: Some("abc.def".to_owned()),
         }
     }

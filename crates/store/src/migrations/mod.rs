@@ -25,6 +25,7 @@ mod m0018_worklist_paging;
 mod m0019_last_assessed;
 mod m0020_late_entries;
 mod m0021_history_import;
+mod m0022_termination_advised;
 mod m0023_worklist_reports_judgments;
 
 /// The migrator.
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_last_assessed::Migration),
             Box::new(m0020_late_entries::Migration),
             Box::new(m0021_history_import::Migration),
+            Box::new(m0022_termination_advised::Migration),
             Box::new(m0023_worklist_reports_judgments::Migration),
         ]
     }
@@ -148,6 +150,8 @@ mod tests {
             // The reporting stretches (migration 23), dropped again below: the upgrade fills them.
             let periods = "CREATE TABLE report_periods (participant_id TEXT, from_on TEXT, until_on TEXT, due_on TEXT)";
             db.execute_unprepared(periods).await.unwrap();
+            // The day of the first termination advice (migration 22), dropped again below.
+            db.execute_unprepared("ALTER TABLE participants ADD COLUMN termination_advised_on TEXT").await.unwrap();
             crate::repo::save_case(&db, &keys, &case, None, &[event]).await.unwrap();
             // Sealed as before the version binding (migration 14): bound to the row only.
             let own = crate::repo::participant_key(&db, &keys, case.id()).await.unwrap().unwrap();
@@ -180,6 +184,7 @@ mod tests {
             db.execute_unprepared("ALTER TABLE case_events DROP COLUMN effective_on").await.unwrap();
             db.execute_unprepared("ALTER TABLE case_events DROP COLUMN days_late").await.unwrap();
             db.execute_unprepared("DROP TABLE report_periods").await.unwrap();
+            db.execute_unprepared("ALTER TABLE participants DROP COLUMN termination_advised_on").await.unwrap();
             db.execute_unprepared("DROP TABLE event_feed").await.unwrap();
             db.execute_unprepared("DROP TABLE report_firsts").await.unwrap();
             db.execute_unprepared("ALTER TABLE participants DROP COLUMN lvv_location").await.unwrap();

@@ -362,6 +362,7 @@ pub(crate) async fn save_case_deferred<C: ConnectionTrait>(
         updated_at.into(),
         p.lvv_location.as_ref().map(ToString::to_string).into(),
         case.last_assessed_on().map(sql::date).into(),
+        case.termination_advised_on().map(sql::date).into(),
     ];
     match previous {
         None => {
@@ -369,8 +370,8 @@ pub(crate) async fn save_case_deferred<C: ConnectionTrait>(
                 c,
                 "INSERT INTO participants (id, version, key_id, state, display, project_worker, phase, direction, \
                  registered_on, limit_on, last_contact_on, nationality, outflow_outcome, outflow_on, updated_at, lvv_location, \
-                 last_assessed_on, aad_version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 2)",
+                 last_assessed_on, termination_advised_on, aad_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 2)",
                 values,
             )
             .await;
@@ -390,7 +391,7 @@ pub(crate) async fn save_case_deferred<C: ConnectionTrait>(
                 "UPDATE participants SET version = $2, key_id = $3, state = $4, display = $5, project_worker = $6, \
                  phase = $7, direction = $8, registered_on = $9, limit_on = $10, last_contact_on = $11, \
                  nationality = $12, outflow_outcome = $13, outflow_on = $14, updated_at = $15, lvv_location = $16, \
-                 last_assessed_on = $17, aad_version = 2 WHERE id = $1 AND version = $18",
+                 last_assessed_on = $17, termination_advised_on = $18, aad_version = 2 WHERE id = $1 AND version = $19",
                 values,
             )
             .await

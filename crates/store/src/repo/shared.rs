@@ -217,6 +217,33 @@ pub(crate) async fn load_meeting<C: ConnectionTrait>(
         .await
 }
 
+/// Meetings on the days `from` to `to`, newest first (then by id, descending), after the
+/// position `after` (a date and an id) when given, at most `limit`.
+pub(crate) async fn meetings_between<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    after: Option<(chrono::NaiveDate, MeetingId)>,
+    limit: u32,
+) -> Result<Vec<ChainMeeting>, DomainError> {
+    let mut values: Vec<sea_orm::Value> = vec![sql::date(from).into(), sql::date(to).into()];
+    let mut text = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE date >= $1 AND date <= $2");
+    if let Some((date, id)) = after {
+        values.extend([sql::date(date).into(), id.to_string().into()]);
+        text.push_str(" AND (date < $3 OR (date = $3 AND id < $4))");
+    }
+    values.push(i64::from(limit).into());
+    text.push_str(&format!(" ORDER BY date DESC, id DESC LIMIT ${}", values.len()));
+    let rows = sql::all(c, &text, values).await.map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            let id: String = get(r, "id").map_err(db)?;
+            open_aggregate_row(keys, r, |v| meeting_aad(&id, v))
+        })
+        .collect()
+}
+
 /// Save a meeting after an event (the first event inserts it).
 pub(crate) async fn save_meeting<C: ConnectionTrait>(
     c: &C,
@@ -257,6 +284,40 @@ pub(crate) async fn save_meeting<C: ConnectionTrait>(
         &event.change,
     )
     .await
+}
+
+/// Save a meeting after several events at once (adopting an agenda): one update of its row
+/// from the version it was loaded at, then every event.
+pub(crate) async fn save_meeting_events<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    m: &ChainMeeting,
+    previous: u64,
+    events: &[MeetingEvent],
+) -> Result<(), DomainError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let id = m.id().to_string();
+    let (key_id, state) = seal(keys, &meeting_aad(&id, Some(m.version())), m)?;
+    let n = sql::exec(
+        c,
+        "UPDATE meetings SET version = $2, key_id = $3, state = $4, aad_version = 2 WHERE id = $1 AND version = $5",
+        [id.clone().into(), i64v(m.version()).into(), key_id.into(), state.into(), i64v(previous).into()],
+    )
+    .await
+    .map_err(db)?;
+    updated(c, n, Aggregate::Meeting, &id, previous).await?;
+    for event in events {
+        save_aggregate_event(
+            c,
+            keys,
+            EventKey { aggregate: "meeting", id: &id, version: event.version, at: event.at, actor: event.actor },
+            &event.change,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The columns [`open_aggregate_row`] reads of a session, with its latest event's version.
@@ -344,11 +405,16 @@ pub(crate) trait Shared: Sized + Send + 'static {
         keys: &'a Keyring,
         event: &'a Self::Event,
     ) -> BoxFuture<'a, Result<(), DomainError>>;
+    /// A chain meeting and its accepted event, whose records reach a participant's case in
+    /// the same transaction; `None` for the other aggregates.
+    fn as_meeting<'a>(&'a self, _event: &'a Self::Event) -> Option<(&'a ChainMeeting, &'a MeetingEvent)> {
+        None
+    }
 }
 
 /// The [`Shared`] impl of an aggregate: its types, and its own load and save.
 macro_rules! shared {
-    ($t:ty, $id:ty, $command:ty, $event:ty, $aggregate:expr, $entity:expr, $load:ident, $save:ident) => {
+    ($t:ty, $id:ty, $command:ty, $event:ty, $aggregate:expr, $entity:expr, $load:ident, $save:ident $(, $extra:item)*) => {
         impl Shared for $t {
             type Id = $id;
             type Command = $command;
@@ -388,6 +454,8 @@ macro_rules! shared {
             ) -> BoxFuture<'a, Result<(), DomainError>> {
                 Box::pin($save(c, keys, self, event))
             }
+
+            $($extra)*
         }
     };
 }
@@ -410,5 +478,8 @@ shared!(
     Aggregate::Meeting,
     EntityKind::ChainMeeting,
     load_meeting,
-    save_meeting
+    save_meeting,
+    fn as_meeting<'a>(&'a self, event: &'a MeetingEvent) -> Option<(&'a ChainMeeting, &'a MeetingEvent)> {
+        Some((self, event))
+    }
 );

@@ -172,7 +172,32 @@ impl Store {
                     return Err(DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() });
                 }
                 let event = aggregate.run(cmd, &ctx)?;
+                // What a meeting's event brings to a participant's case: decided (and
+                // authorised) before anything is written, saved with the meeting.
+                let mut case_write = None;
+                if let Some((meeting, meeting_event)) = aggregate.as_meeting(&event)
+                    && let Some(participant) = perspectief_core::app::meeting::meeting_case(meeting, meeting_event)
+                {
+                    let mut case = repo::load_case(txn, &keys, participant).await?.ok_or_else(|| {
+                        DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
+                    })?;
+                    let previous = case.version();
+                    let events = perspectief_core::app::meeting::meeting_to_case(
+                        &policy,
+                        &caller.actor,
+                        meeting,
+                        meeting_event,
+                        &mut case,
+                        &ctx,
+                    )?;
+                    case_write = Some((case, previous, events));
+                }
                 aggregate.save(txn, &keys, &event).await?;
+                if let Some((case, previous, events)) = case_write
+                    && !events.is_empty()
+                {
+                    repo::save_case(txn, &keys, &case, Some(previous), &events).await?;
+                }
                 Ok(Box::new(aggregate) as Output)
             })
         });
@@ -680,6 +705,70 @@ impl PerspectiefService for Store {
             Ok((m, basis))
         })
         .await
+    }
+
+    async fn list_meetings(
+        &self,
+        caller: &Caller,
+        days: perspectief_core::time::DateRange,
+        page: PageRequest,
+    ) -> Result<Page<ChainMeeting>, DomainError> {
+        let entry = self.entry(caller, Action::Search, "list_meetings");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Search, &Resource::ChainMeetings)?;
+            let size = page_limit(page.page_size);
+            let after = match page.page_token.as_deref() {
+                None | Some("") => None,
+                Some(token) => Some(self.meeting_page_position(caller, days, token)?),
+            };
+            let mut items =
+                repo::meetings_between(&self.inner.reader, &self.inner.keys, days.from(), days.to(), after, size + 1)
+                    .await?;
+            let next_page_token = if items.len() > size as usize {
+                items.truncate(size as usize);
+                items.last().map(|m| self.meeting_page_token(caller, days, m.date(), m.id()))
+            } else {
+                None
+            };
+            Ok((Page { items, next_page_token }, basis))
+        })
+        .await
+    }
+
+    async fn adopt_agenda(
+        &self,
+        caller: &Caller,
+        meeting: MeetingId,
+        expected_version: Option<u64>,
+    ) -> Result<ChainMeeting, DomainError> {
+        let entry = self.entry(caller, Action::Update, "adopt_agenda");
+        let resource = Resource::ChainMeetings;
+        if let Some(refused) =
+            self.precheck(caller, &resource, repo::Aggregate::Meeting, &meeting.to_string(), expected_version).await
+        {
+            return self.audited(entry, Err(refused)).await;
+        }
+        let (keys, policy, ctx, caller) =
+            (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let work: Work = Box::new(move |txn, entry| {
+            Box::pin(async move {
+                // Adopting reads the agenda (every active case) and changes the meeting.
+                policy.decide(&caller.actor, Action::Read, &resource, ctx.today).into_result()?;
+                entry.basis = Some(policy.decide(&caller.actor, Action::Update, &resource, ctx.today).into_result()?);
+                let mut m = repo::load_meeting(txn, &keys, meeting).await?.ok_or_else(|| DomainError::NotFound {
+                    entity: EntityKind::ChainMeeting,
+                    id: meeting.to_string(),
+                })?;
+                check_version(expected_version, m.version())?;
+                let query = perspectief_core::report::AgendaQuery::for_meeting(m.date());
+                let agenda = crate::report::agenda(txn, &keys, &query).await?;
+                let previous = m.version();
+                let events = m.adopt_agenda(&agenda, &ctx)?;
+                repo::save_meeting_events(txn, &keys, &m, previous, &events).await?;
+                Ok(Box::new(m) as Output)
+            })
+        });
+        self.write(entry, work).await
     }
 
     async fn define_subsidy_period(&self, caller: &Caller, period: SubsidyPeriod) -> Result<(), DomainError> {

@@ -6,7 +6,8 @@
 use perspectief_core::ViolationCode;
 use perspectief_core::late::LateEntryQuery;
 use perspectief_core::service::{Caller, ParticipantFilter, WorklistQuery};
-use perspectief_core::{DomainError, UserId};
+use perspectief_core::time::DateRange;
+use perspectief_core::{DomainError, MeetingId, UserId};
 
 use super::worklist::ListCursor;
 use crate::Store;
@@ -14,6 +15,8 @@ use crate::sql;
 
 /// The MAC domain of the participant listing's tokens.
 const PARTICIPANT_PAGES: &[u8] = b"perspectief participant page token v1\0";
+/// The MAC domain of the meeting listing's tokens.
+const MEETING_PAGES: &[u8] = b"perspectief meeting page token v1\0";
 /// The MAC domain of the worklist's tokens.
 const WORKLIST_PAGES: &[u8] = b"perspectief worklist page token v1\0";
 /// The MAC domain of the late-entry listing's tokens.
@@ -39,6 +42,11 @@ fn filter_text(filter: &ParticipantFilter) -> String {
         filter.registered_from.map(|d| d.to_string()).unwrap_or_default(),
         filter.include_closed
     )
+}
+
+/// The days of a meeting listing as its page tokens are bound to them.
+fn days_text(days: DateRange) -> String {
+    format!("from={};to={}", days.from(), days.to())
 }
 
 /// The worklist's query as its page tokens are bound to it.
@@ -121,6 +129,37 @@ impl Store {
         sql::parse_date(date).map_err(|_| bad())?;
         uuid::Uuid::parse_str(id).map_err(|_| bad())?;
         Ok((date.to_owned(), id.to_owned()))
+    }
+
+    /// The token that continues the meeting listing of `days` after the meeting `id` on `date`.
+    pub(super) fn meeting_page_token(
+        &self,
+        caller: &Caller,
+        days: DateRange,
+        date: chrono::NaiveDate,
+        id: MeetingId,
+    ) -> String {
+        self.seal_token(MEETING_PAGES, caller, &days_text(days), &format!("{date}|{id}"))
+    }
+
+    /// Where a meeting listing continues: the position of a token this store made for this
+    /// caller and these days, or a field error.
+    pub(super) fn meeting_page_position(
+        &self,
+        caller: &Caller,
+        days: DateRange,
+        token: &str,
+    ) -> Result<(chrono::NaiveDate, MeetingId), DomainError> {
+        let bad = || {
+            DomainError::field(
+                "page_token",
+                ViolationCode::Invalid,
+                "not a page token of this listing: pass the next_page_token of the previous page with the same days",
+            )
+        };
+        let position = self.open_token(MEETING_PAGES, caller, &days_text(days), token, bad)?;
+        let (date, id) = position.split_once('|').ok_or_else(bad)?;
+        Ok((sql::parse_date(date).map_err(|_| bad())?, MeetingId::parse(id).map_err(|_| bad())?))
     }
 
     /// The token that continues a worklist with these cursors (one per list, in order),

@@ -233,6 +233,16 @@ pub(super) async fn worklist_query(
             values: vec![today.clone().into(), plus(q.due_within_days).into()],
             order: ["r.due_on", "r.participant_id", "r.participant_id"],
         },
+        // Case::past_limit_without_advice: the limit before today, no termination advice
+        // (Case::termination_advised_on, kept on the row by the write path).
+        ListQuery {
+            from_where: format!(
+                "FROM participants p{} WHERE p.limit_on < $1 AND p.termination_advised_on IS NULL AND {active}{{worker}}{{after}}",
+                hint("participants_active_unadvised")
+            ),
+            values: vec![today.clone().into()],
+            order: ["p.limit_on", "p.id", "p.id"],
+        },
     ];
     let mut pages = Vec::with_capacity(lists.len());
     let mut next = Vec::with_capacity(lists.len());
@@ -285,6 +295,7 @@ pub(super) async fn worklist_query(
         goals_due: items(&pages[7], |u| WorkSubject::Goal(GoalId::from_uuid(u)))?,
         uncommunicated_judgments: communications(&pages[8])?,
         reports_due: items(&pages[9], |_| WorkSubject::Participant)?,
+        past_limit_without_advice: items(&pages[10], |_| WorkSubject::Participant)?,
         next_page_token: None,
     };
     Ok((list, next))

@@ -1,5 +1,10 @@
 //! Replaying synthetic data through the real store: every generated command is accepted, and
-//! what the store holds afterwards is what the scripts say.
+//! what the store holds afterwards is what the scripts say; a year entered late equals the
+//! same year entered live.
+
+#![allow(clippy::unwrap_used)]
+
+mod late_year;
 
 use std::sync::Arc;
 

@@ -729,6 +729,7 @@ impl CaseCommand {
     ///     judgment: JudgmentId::from_u128(1),
     ///     to: Recipient::Partner(iom),
     ///     on: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+    ///     consent_override: None,
     /// };
     /// let named = cmd.organisations();
     /// assert_eq!(named.len(), 1);

@@ -304,3 +304,47 @@ fn corrections_of_the_profile_keep_the_old_values_in_order() {
     assert!(corrections.windows(2).all(|w| w[0].version <= w[1].version));
     assert_eq!(corrections[3].version, case.version());
 }
+
+/// The subject-access export says of every change when it happened and when it was recorded
+/// (art. 15: the person sees a late entry as late), in its data and in its document.
+#[test]
+fn the_export_shows_when_a_change_happened_and_when_it_was_recorded() {
+    let (mut case, mut events) = registered();
+    let drawn_up = later(start(), 2);
+    let entered = later(start(), 30);
+    events.extend(
+        case.execute(
+            CaseCommand::RevisePlan {
+                personal_situation: text("Situatie (synthetisch)."),
+                perspective: text("Perspectief."),
+                on: Some(drawn_up),
+            },
+            &ctx_on(entered),
+        )
+        .unwrap(),
+    );
+    let export = ParticipantExport::assemble(
+        FOUNDATION,
+        noon(entered),
+        WORKER,
+        ExportSources {
+            case,
+            events,
+            sessions: vec![],
+            meetings: vec![],
+            session_history: vec![],
+            meeting_history: vec![],
+            access_log: vec![],
+            break_glass: vec![],
+        },
+    );
+    let plan = export.event_dates.iter().find(|d| d.version == 2).expect("the plan's dates");
+    assert_eq!((plan.effective_on, plan.recorded_at), (drawn_up, noon(entered)));
+    let registration = export.event_dates.iter().find(|d| d.version == 1).expect("the registration's dates");
+    assert_eq!(registration.effective_on, start());
+    let json: serde_json::Value = serde_json::from_str(&export.to_json().unwrap()).unwrap();
+    assert_eq!(json["event_dates"][1]["effective_on"], drawn_up.to_string(), "{json}");
+    let html = export.to_html();
+    assert!(html.contains("happened on") && html.contains("recorded (UTC)"), "{html}");
+    assert!(html.contains(&drawn_up.to_string()), "the day the plan was drawn up is shown");
+}

@@ -399,6 +399,29 @@ async fn every_cell_of_the_matrix_holds_through_grpc_and_every_denial_is_logged(
             (got, want) => t.wrong.push(format!("{what}: got {got:?}, matrix says {want:?}")),
         }
     }
+    // Listings of #17: chain meetings (staff of the foundation who do case work) and late
+    // entries (the project lead's). Nobody outside the foundation lists either.
+    for who in EVERYONE {
+        let (caller, svc) = w.client(who);
+        let days = perspectief_core::time::DateRange::new(w.today - chrono::Days::new(30), w.today).unwrap();
+        let meetings = svc.list_meetings(caller, days, service::PageRequest::default()).await;
+        let want = matches!(who, Who::AssignedWorker | Who::OtherWorker | Who::Lead);
+        match (&meetings, want) {
+            (Ok(_), true) | (Err(DomainError::AccessDenied(_)), false) => {}
+            (got, want) => t.wrong.push(format!("list meetings as {who:?}: got {got:?}, matrix says {want}")),
+        }
+        let query = perspectief_core::late::LateEntryQuery {
+            from: w.today - chrono::Days::new(30),
+            to: w.today,
+            recorded_by: None,
+            page: service::PageRequest::default(),
+        };
+        let late = svc.late_entries(caller, query).await;
+        match (&late, who == Who::Lead) {
+            (Ok(_), true) | (Err(DomainError::AccessDenied(_)), false) => {}
+            (got, want) => t.wrong.push(format!("list late entries as {who:?}: got {got:?}, matrix says {want}")),
+        }
+    }
     assert!(t.wrong.is_empty(), "{} cells differ from the matrix:\n{}", t.wrong.len(), t.wrong.join("\n"));
 
     // Every refusal is in the access log as a denial of that user, participant and operation.

@@ -51,20 +51,7 @@ impl Case {
         ctx: &CommandContext,
     ) -> Result<Vec<CaseEvent>, DomainError> {
         let changes = self.decide_chain_meeting(records)?;
-        let mut events = Vec::with_capacity(changes.len());
-        for change in changes {
-            let event = CaseEvent {
-                participant: self.id,
-                version: self.version + 1,
-                at: ctx.now,
-                actor: ctx.actor,
-                change,
-                late: false,
-            };
-            self.apply(&event);
-            events.push(event);
-        }
-        Ok(events)
+        Ok(self.apply_changes(changes, ctx))
     }
 
     /// What chain meetings recorded about the participant, oldest first.

@@ -89,6 +89,11 @@ impl Case {
     /// On error nothing changes.
     pub fn execute(&mut self, cmd: CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseEvent>, DomainError> {
         let changes = self.decide(cmd, ctx)?;
+        Ok(self.apply_changes(changes, ctx))
+    }
+
+    /// Turn decided changes into the next events and apply them, in order.
+    pub(crate) fn apply_changes(&mut self, changes: Vec<CaseChange>, ctx: &CommandContext) -> Vec<CaseEvent> {
         let mut events = Vec::with_capacity(changes.len());
         for change in changes {
             let event = CaseEvent {
@@ -102,7 +107,7 @@ impl Case {
             self.apply(&event);
             events.push(event);
         }
-        Ok(events)
+        events
     }
 
     /// Apply a recorded event. Events were decided against the state they follow, so applying

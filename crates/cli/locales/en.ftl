@@ -57,6 +57,7 @@ error-user-disabled = The user { $user } is disabled.
 error-no-acting-user = No acting staff user: give --as USER, set PERSPECTIEF_USER, or set 'user' in the config file (perspectief init does). Nothing is recorded anonymously.
 error-no-token = No token for the server: set PERSPECTIEF_TOKEN (an administrator makes one with perspectief token create).
 error-remote-admin = Keeping the organisations register, users, tokens, grants, backups, the privacy operations (privacy ...) and synthetic data (dev seed) are handled locally on the database only, not through a server. Leave out --server and give --database.
+error-remote-import = Imports (import participants, contacts, history) are written locally on the database only, all at once in one transaction, not through a server. Leave out --server and give --database.
 
 ## Connecting to a server (--server): address, TLS, failures
 tls-origin-flag = { $flag } or { $env }
@@ -255,7 +256,8 @@ import-rejected-file = Rejected rows: { $path }
 import-unknown-column = unknown column (known: { $known })
 import-missing-column = this column is missing
 import-unknown-participant = no participant with id '{ $value }'
-import-stopped = Import stopped at row { $row } after { $count } imported rows: { $reason }
+import-stopped = Import refused at row { $row }, nothing imported: { $reason }
+import-failed = Import refused, nothing imported: { $reason }
 import-duplicate-column = this column appears twice in the header
 import-missing-cells = too few cells ({ $found } of { $expected }): this column and the ones after it are missing
 import-extra-cells = too many cells ({ $found } instead of { $expected }): from this column on there is something outside the header

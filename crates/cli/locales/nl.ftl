@@ -57,6 +57,7 @@ error-user-disabled = De gebruiker { $user } is geblokkeerd.
 error-no-acting-user = Geen handelende medewerker: geef --as GEBRUIKER, zet PERSPECTIEF_USER, of zet 'user' in de configuratie (perspectief init doet dat). Niets wordt anoniem vastgelegd.
 error-no-token = Geen token voor de server: zet PERSPECTIEF_TOKEN (de beheerder maakt er een met perspectief token create).
 error-remote-admin = Het bijhouden van het organisatieregister, gebruikers, tokens, autorisaties (grant), reservekopieën, de privacy-handelingen (privacy ...) en synthetische gegevens (dev seed) kunnen alleen lokaal op de database, niet via een server. Laat --server weg en geef --database.
+error-remote-import = Importeren (import participants, contacts, history) kan alleen lokaal op de database, alles tegelijk in één transactie, niet via een server. Laat --server weg en geef --database.
 
 ## Verbinding met een server (--server): adres, TLS, foutmeldingen
 tls-origin-flag = { $flag } of { $env }
@@ -255,7 +256,8 @@ import-rejected-file = Afgekeurde rijen: { $path }
 import-unknown-column = onbekende kolom (bekend: { $known })
 import-missing-column = deze kolom ontbreekt
 import-unknown-participant = geen deelnemer met id '{ $value }'
-import-stopped = Import gestopt bij rij { $row } na { $count } geïmporteerde rijen: { $reason }
+import-stopped = Import geweigerd bij rij { $row }, niets geïmporteerd: { $reason }
+import-failed = Import geweigerd, niets geïmporteerd: { $reason }
 import-duplicate-column = deze kolom staat twee keer in de kopregel
 import-missing-cells = te weinig cellen ({ $found } van { $expected }): deze kolom en de volgende ontbreken
 import-extra-cells = te veel cellen ({ $found } in plaats van { $expected }): vanaf deze kolom staat er iets buiten de kopregel

@@ -292,6 +292,10 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         ) {
             return Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-admin")));
         }
+        if matches!(cmd, Command::Import(ImportCmd::Participants(_) | ImportCmd::Contacts(_))) {
+            // All or nothing needs the database's transaction: there is no batch over the wire.
+            return Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-import")));
+        }
         if let Command::Organisation(c) = &cmd
             && c.is_administration()
         {
@@ -321,6 +325,8 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         Command::Organisation(c) => organisation::organisation_cmd(&store, Some(&store), &ctx, c).await,
         Command::Report(c) => report::report_cmd(&store, Some(&store), &ctx, c).await,
         Command::Import(ImportCmd::History(a)) => commands::history::history(&store, &ctx, a).await,
+        Command::Import(ImportCmd::Participants(a)) => import::participants(&store, &ctx, a).await,
+        Command::Import(ImportCmd::Contacts(a)) => import::contacts(&store, &ctx, a).await,
         other => workflow(&store, &ctx, other).await,
     };
     result.map_err(|f| ctx.named(f))
@@ -348,9 +354,10 @@ async fn workflow<S: PerspectiefService + ReportingService + DirectoryService>(
         Command::Period(c) => period::period_cmd(svc, ctx, c).await,
         Command::Worklist(a) => worklist::worklist(svc, ctx, a).await,
         Command::Audit(c) => audit::audit_cmd(svc, ctx, c).await,
-        Command::Import(ImportCmd::Participants(a)) => import::participants(svc, ctx, a).await,
-        Command::Import(ImportCmd::Contacts(a)) => import::contacts(svc, ctx, a).await,
         // Local only: refused above for a server, dispatched with the store.
+        Command::Import(ImportCmd::Participants(_) | ImportCmd::Contacts(_)) => {
+            Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-import")))
+        }
         Command::Import(ImportCmd::History(_)) => Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-admin"))),
         Command::Export(a) => export::export(svc, ctx, a).await,
         Command::Organisation(c) => organisation::organisation_cmd(svc, None, ctx, c).await,

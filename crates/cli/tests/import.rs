@@ -121,3 +121,104 @@ fn duplicate_headers_and_rows_with_missing_or_extra_cells_are_refused_by_row_and
     assert!(!err.contains("row 5") && !err.contains("row 2"), "trailing empty cells are not extra: {err}");
     assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0, "nothing imported");
 }
+
+#[test]
+fn a_row_the_store_refuses_while_writing_leaves_nothing_of_the_import() {
+    let install = Install::new();
+    let other = install.add_user("Collega Test", "project_worker");
+    // Row 3 registers a participant for a colleague's caseload: the file's checks pass (the
+    // column names an id), the access policy refuses it in the writing transaction.
+    let file = install.dir.path().join("deelnemers.csv");
+    std::fs::write(&file, format!("voornamen;achternaam;projectmedewerker\nAmina;Test;\nYonas;Test;{other}\n"))
+        .unwrap();
+    let out = install.cmd().args(["import", "participants"]).arg(&file).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(77), "{err}");
+    assert!(err.contains("rij 3") && err.contains("niets geïmporteerd"), "{err}");
+    assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0, "nothing of row 2: {err}");
+}
+
+/// Participants `N0000`… and, for each, `contacts` contact moments, as two import files.
+fn write_large_import(install: &Install, participants: usize, contacts: usize) -> std::path::PathBuf {
+    use std::fmt::Write as _;
+    let mut p = String::from("given_names,family_name,registered_on\n");
+    for i in 0..participants {
+        writeln!(p, "N{i:04},Testpersoon,-200").unwrap();
+    }
+    let file = install.dir.path().join("veel.csv");
+    std::fs::write(&file, p).unwrap();
+    let v = install.json(&["import", "participants", file.to_str().unwrap()]);
+    assert_eq!(v["imported"], participants, "{v}");
+    let mut c = String::from("participant,at,kind,activities,summary\n");
+    for id in install.json(&["participant", "list"]).as_array().unwrap() {
+        let id = id["id"].as_str().unwrap();
+        for d in 0..contacts {
+            writeln!(c, "{id},-{},individual_talk,5.2.a(2),Gesprek {d}", 150 - d).unwrap();
+        }
+    }
+    let file = install.dir.path().join("veel-contacten.csv");
+    std::fs::write(&file, c).unwrap();
+    file
+}
+
+fn wal_size(install: &Install) -> u64 {
+    std::fs::metadata(install.dir.path().join("perspectief.db-wal")).map(|m| m.len()).unwrap_or(0)
+}
+
+/// The contacts of the first and the last participant (the first file rows and the last).
+fn contact_count(install: &Install) -> usize {
+    let list = install.json(&["participant", "list"]);
+    let list = list.as_array().unwrap();
+    [&list[0], &list[list.len() - 1]]
+        .iter()
+        .map(|p| install.json(&["contact", "list", p["id"].as_str().unwrap()]).as_array().unwrap().len())
+        .sum()
+}
+
+#[test]
+fn a_contacts_import_killed_mid_transaction_leaves_nothing_and_can_be_run_again() {
+    let install = Install::new();
+    let file = write_large_import(&install, 300, 20);
+    // Checkpointed: the kill below waits for the import's own pages in the write-ahead log.
+    let start = wal_size(&install);
+    let mut child = crate::support::bare_std()
+        .env("PERSPECTIEF_CONFIG", install.config())
+        .env("PERSPECTIEF_DATABASE_URL", install.database())
+        .args(["import", "contacts"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    loop {
+        assert!(child.try_wait().unwrap().is_none(), "the import ended before it was killed");
+        if wal_size(&install) > start + 2 * 1024 * 1024 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the import did not start writing");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success());
+    assert_eq!(contact_count(&install), 0, "nothing of the killed import");
+    let v = install.json(&["import", "contacts", file.to_str().unwrap()]);
+    assert_eq!(v["imported"], 6000, "{v}");
+    assert_eq!(contact_count(&install), 40);
+}
+
+#[test]
+fn a_spreadsheet_import_over_a_server_is_refused_as_local_only() {
+    let install = Install::new();
+    let file = install.dir.path().join("deelnemers.csv");
+    std::fs::write(&file, "voornamen\nAmina\n").unwrap();
+    let out = install
+        .cmd()
+        .args(["--server", "http://127.0.0.1:9", "import", "participants"])
+        .arg(&file)
+        .env("PERSPECTIEF_TOKEN", "pt_x")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(69), "{}", stderr(&out));
+    assert!(stderr(&out).contains("alleen lokaal"), "{}", stderr(&out));
+}

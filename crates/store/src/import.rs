@@ -41,6 +41,18 @@ pub struct ImportedParticipant {
     pub steps: Vec<(usize, CaseCommand)>,
 }
 
+/// One participant's part of a spreadsheet import ([`Store::import_cases`]): no number.
+#[derive(Debug, Clone)]
+pub struct ImportedCase {
+    /// The participant.
+    pub participant: ParticipantId,
+    /// The registration, with its step number, for a new participant; `None` for one that
+    /// exists.
+    pub registration: Option<(usize, RegisterParticipant)>,
+    /// The commands with their step numbers, in the order they are to be executed.
+    pub steps: Vec<(usize, CaseCommand)>,
+}
+
 /// An information session of an import: its planning and what followed (attendance, the
 /// head count of those not registered), each with its step number.
 #[derive(Debug, Clone)]
@@ -171,7 +183,42 @@ impl Store {
 
     /// Import whole histories in one transaction (see the module's documentation).
     pub async fn import_history(&self, caller: &Caller, import: HistoryImport) -> Result<ImportSummary, ImportError> {
-        let entry = self.entry(caller, Action::Create, "import_history");
+        self.import_all(caller, "import_history", import, true).await
+    }
+
+    /// Import registrations and case commands without the foundation's own numbers (the
+    /// spreadsheet imports `import participants` and `import contacts`) in one transaction, as
+    /// [`Store::import_history`] does: every step authorised, decided and audited, all or
+    /// nothing (a refused step names its step number; an interrupted import leaves nothing).
+    /// `operation` names the import in the access log.
+    pub async fn import_cases(
+        &self,
+        caller: &Caller,
+        operation: &'static str,
+        cases: Vec<ImportedCase>,
+    ) -> Result<ImportSummary, ImportError> {
+        let participants = cases
+            .into_iter()
+            .map(|c| ImportedParticipant {
+                number: String::new(),
+                participant: c.participant,
+                registration: c.registration,
+                steps: c.steps,
+            })
+            .collect();
+        self.import_all(caller, operation, HistoryImport { participants, ..HistoryImport::default() }, false).await
+    }
+
+    /// The one writer job behind both imports; `numbered`: record each new participant's
+    /// number (the history import's key), else the numbers are absent.
+    async fn import_all(
+        &self,
+        caller: &Caller,
+        operation: &'static str,
+        import: HistoryImport,
+        numbered: bool,
+    ) -> Result<ImportSummary, ImportError> {
+        let entry = self.entry(caller, Action::Create, operation);
         let (keys, policy, ctx, caller) =
             (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
         let records: Records = Arc::default();
@@ -262,7 +309,9 @@ impl Store {
                         summary.executed += 1;
                     }
                     lock(&seen).step = None;
-                    if previous.is_none() {
+                    if previous.is_none() && !numbered {
+                        repo::save_case(txn, &keys, &case, None, &events).await?;
+                    } else if previous.is_none() {
                         repo::save_case(txn, &keys, &case, None, &events).await?;
                         sql::exec(
                             txn,

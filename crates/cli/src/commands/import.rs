@@ -1,7 +1,9 @@
 //! `import participants|contacts FILE.csv`: every row is checked first (the input rules and the
 //! domain rules, on the core itself), a report names row, column and problem, and nothing is
 //! imported unless every row is valid, or with `--skip-invalid` the valid rows are imported and
-//! the rejected ones written to a file.
+//! the rejected ones written to a file. The rows to import are written in one transaction
+//! ([`Store::import_cases`], the machinery of `import history`): a row the store refuses, or an
+//! interruption, leaves nothing written. Local only, like `import history`.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -15,8 +17,8 @@ use perspectief_cli::spreadsheet::CsvWriter;
 use perspectief_core::case::{Case, CaseCommand, CommandContext, RegisterParticipant};
 use perspectief_core::ids::ParticipantId;
 use perspectief_core::input::{LocationInput, LocationKind, LogContactInput};
-use perspectief_core::organisation::DirectoryService;
 use perspectief_core::service::{ParticipantFilter, PerspectiefService};
+use perspectief_store::{ImportError, ImportedCase, Store};
 use serde_json::json;
 
 use crate::args::{de, now, parse_date, parse_instant, today};
@@ -142,11 +144,7 @@ enum Row {
     Contact(ParticipantId, CaseCommand),
 }
 
-pub async fn participants<S: PerspectiefService + DirectoryService>(
-    svc: &S,
-    ctx: &Ctx,
-    args: ImportArgs,
-) -> Result<()> {
+pub async fn participants(svc: &Store, ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let sheet = read(&args.file, args.encoding)?;
     let context = CommandContext::at(ctx.me(), now());
     let mut new_id = || ParticipantId::from_uuid(uuid::Uuid::now_v7());
@@ -169,7 +167,7 @@ pub async fn participants<S: PerspectiefService + DirectoryService>(
     finish(svc, ctx, &args, &sheet, valid, render_all(checked.problems)).await
 }
 
-pub async fn contacts<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &Ctx, args: ImportArgs) -> Result<()> {
+pub async fn contacts(svc: &Store, ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let sheet = read(&args.file, args.encoding)?;
     let mut header_problems = import_csv::check_headers(&sheet.headers, CONTACT_COLUMNS, CONTACT_REQUIRED);
     header_problems.extend(import_csv::shape_problems(&sheet));
@@ -299,8 +297,8 @@ pub async fn contacts<S: PerspectiefService + DirectoryService>(svc: &S, ctx: &C
     finish(svc, ctx, &args, &sheet, valid, problems).await
 }
 
-async fn finish<S: PerspectiefService + DirectoryService>(
-    svc: &S,
+async fn finish(
+    store: &Store,
     ctx: &Ctx,
     args: &ImportArgs,
     sheet: &Sheet,
@@ -313,26 +311,45 @@ async fn finish<S: PerspectiefService + DirectoryService>(
     };
     let mut imported = Vec::new();
     if !args.dry_run {
-        let bar = progress(valid.len() as u64, &t!("progress-import"));
+        // One case per participant, its rows in file order; the row number is the step's.
+        let mut cases: Vec<ImportedCase> = Vec::new();
+        let mut operation = "import_participants";
         for (row, item) in valid {
-            let result = match item {
-                Row::Participant(cmd) => svc.register_participant(&ctx.caller, cmd).await.map(|c| c.id()),
-                Row::Contact(p, cmd) => svc.execute(&ctx.caller, p, None, cmd).await.map(|_| p),
-            };
-            bar.inc(1);
-            match result {
-                Ok(id) => imported.push((row, id)),
-                Err(e) => {
-                    bar.finish_and_clear();
-                    let f = crate::exit::from_domain(e);
-                    return Err(Failure::new(
-                        f.code,
-                        t!("import-stopped", row = row, count = imported.len(), reason = f.message),
-                    ));
+            match item {
+                Row::Participant(cmd) => {
+                    imported.push((row, cmd.id));
+                    cases.push(ImportedCase { participant: cmd.id, registration: Some((row, cmd)), steps: Vec::new() });
+                }
+                Row::Contact(p, cmd) => {
+                    operation = "import_contacts";
+                    imported.push((row, p));
+                    match cases.iter_mut().find(|c| c.participant == p) {
+                        Some(case) => case.steps.push((row, cmd)),
+                        None => {
+                            cases.push(ImportedCase { participant: p, registration: None, steps: vec![(row, cmd)] })
+                        }
+                    }
                 }
             }
         }
+        let bar = spinner(&t!("progress-import"));
+        let result = store.import_cases(&ctx.caller, operation, cases).await;
         bar.finish_and_clear();
+        match result {
+            Ok(_) => {}
+            Err(ImportError::Refused { step, error }) => {
+                let f = crate::exit::from_domain(error);
+                let text = match step {
+                    Some(row) => t!("import-stopped", row = row, reason = f.message),
+                    None => t!("import-failed", reason = f.message),
+                };
+                return Err(Failure::new(f.code, text));
+            }
+            // No row keys in a spreadsheet import: nothing can have been imported before.
+            Err(e @ ImportError::AlreadyImported { .. }) => {
+                return Err(Failure::new(crate::exit::INTERNAL, t!("import-failed", reason = e)));
+            }
+        }
     }
     report(ctx, args, sheet, imported, problems, 0).await
 }

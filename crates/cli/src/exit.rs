@@ -118,9 +118,45 @@ pub fn from_domain(e: DomainError) -> Failure {
         E::VersionConflict { expected, current } => {
             Failure::new(CONFLICT, t!("error-version-conflict", expected = expected, current = current))
         }
-        E::AccessDenied(reason) => Failure::new(PERMISSION, t!("error-access-denied", reason = reason)),
+        E::AccessDenied(reason) => Failure::new(PERMISSION, t!("error-access-denied", reason = deny_text(reason))),
         E::Unavailable { reason } => Failure::new(UNAVAILABLE, t!("error-unavailable", reason = reason)),
         E::Internal { reference } => Failure::new(INTERNAL, t!("error-internal", reference = reference)),
+    }
+}
+
+/// Why access was refused, in the user's language: built from the reason's typed parts (a
+/// role, an action, a resource, a category), never the core's English sentence. A resource
+/// the texts do not name (a composed rule's own description) is shown as the core names it.
+pub fn deny_text(reason: &perspectief_core::access::DenyReason) -> String {
+    use crate::i18n::term;
+    use perspectief_core::access::DenyReason as D;
+    let category = |c: &perspectief_core::DataCategory| term("category", c.as_str());
+    match reason {
+        D::RoleNotEntitled { role, action, resource } => t!(
+            "deny-role_not_entitled",
+            role = term("role", role.as_str()),
+            action = term("action", action.as_str()),
+            resource = term("resource", resource)
+        ),
+        D::CategoryNotForRole { role, action, category: c } => t!(
+            "deny-category_not_for_role",
+            role = term("role", role.as_str()),
+            action = term("action", action.as_str()),
+            category = category(c)
+        ),
+        D::NotAssigned => t!("deny-not_assigned"),
+        D::NoConsent { category: c } => t!("deny-no_consent", category = category(c)),
+        D::NotAddressee => t!("deny-not_addressee"),
+        D::NotSent => t!("deny-not_sent"),
+        D::NotFoundationStaff { role } => t!("deny-not_foundation_staff", role = term("role", role.as_str())),
+        D::NotGranted { category: c } => t!("deny-not_granted", category = category(c)),
+        D::AboveGrantLevel { category: c, level, max } => t!(
+            "deny-above_grant_level",
+            category = category(c),
+            level = term("level", level.as_str()),
+            max = term("level", max.as_str())
+        ),
+        D::NeedToKnow { category: c } => t!("deny-need_to_know", category = category(c)),
     }
 }
 

@@ -101,3 +101,27 @@ fn init_refuses_to_overwrite_and_help_documents_the_exit_codes() {
         assert_eq!(mode & 0o077, 0, "the key file is readable only by its owner");
     }
 }
+
+#[test]
+fn an_access_refusal_gives_its_reason_in_the_users_language() {
+    let install = Install::new();
+    let out = install.cmd().args(["report", "late"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Geen toegang: de rol projectmedewerker mag het register van late invoer niet doorzoeken"),
+        "{err}"
+    );
+    assert!(!err.contains("may not") && !err.contains("late_entries"), "no English, no code name: {err}");
+    let out = install.cmd().args(["--lang", "en", "report", "late"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(77));
+    let err = stderr(&out);
+    assert!(err.contains("Access denied: the role project worker may not search the late-entry register"), "{err}");
+    // A reason without a role: the participant's own worker.
+    let other = install.add_user("Collega Test", "project_worker");
+    let v = install.json(&["--as", &other, "participant", "register", "--given-names", "Amina"]);
+    let theirs = v["participant"].as_str().unwrap();
+    let out = install.cmd().args(["participant", "show", theirs]).output().unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr(&out));
+    assert!(stderr(&out).contains("alleen de eigen projectmedewerker van de deelnemer"), "{}", stderr(&out));
+}

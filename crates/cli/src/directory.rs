@@ -139,6 +139,11 @@ impl Staff {
         Ok(Self { names: members.into_iter().map(|m: StaffMember| (m.id, m.name.to_string())).collect() })
     }
 
+    /// A staff member's name, if the directory holds the account.
+    pub fn known(&self, id: UserId) -> Option<&str> {
+        self.names.get(&id).map(String::as_str)
+    }
+
     /// A staff member's name; an account the directory does not hold (not of the foundation)
     /// says so.
     pub fn name(&self, id: UserId) -> String {

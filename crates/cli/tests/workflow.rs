@@ -376,3 +376,21 @@ fn chain_meetings_are_listed_adopt_their_agenda_count_in_the_subsidy_report_and_
         assert_eq!(i.json(&["report", "drilldown", &period, code])["participants"], serde_json::json!([p]));
     }
 }
+
+#[test]
+fn the_history_names_who_did_it_by_name() {
+    let install = Install::new();
+    let lead = install.add_user("Leider Test", "project_lead");
+    let v = install.json(&["participant", "register", "--given-names", "Amina"]);
+    let id = v["participant"].as_str().unwrap().to_owned();
+    install.json(&["--as", &lead, "participant", "phase", &id, "--to", "orientation", "--reason", "Start"]);
+    let history = install.json(&["participant", "history", &id]);
+    let rows = history.as_array().unwrap();
+    assert_eq!(rows[0]["actor"], install.worker.as_str(), "the id stays, for scripts: {history}");
+    assert_eq!(rows[0]["actor_name"], "Werker Test", "{history}");
+    assert_eq!(rows[rows.len() - 1]["actor_name"], "Leider Test", "{history}");
+    let out = install.cmd().args(["participant", "history", &id]).output().unwrap();
+    let table = crate::support::stdout(&out);
+    assert!(table.contains("Werker Test") && table.contains("Leider Test"), "{table}");
+    assert!(!table.contains(&install.worker), "no raw id where the name is known: {table}");
+}

@@ -450,6 +450,17 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
                     break;
                 }
             }
+            // Who did it: a staff member's name where the reader may read the staff directory
+            // (the foundation's own staff), the account's id otherwise (a partner's account, or
+            // a reader the directory is refused to).
+            let staff = match ctx.staff(svc).await {
+                Ok(staff) => Some(staff),
+                Err(f) if f.code == crate::exit::PERMISSION => None,
+                Err(f) => return Err(f),
+            };
+            let actor_name = |user: perspectief_core::UserId| {
+                staff.and_then(|s| s.known(user)).map_or_else(|| user.to_string(), str::to_owned)
+            };
             if corrections {
                 let shown = |v: &Value| match v {
                     Value::Null => "—".to_owned(),
@@ -464,6 +475,7 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
                             "version": c.version,
                             "at": local_time(c.at),
                             "actor": c.by.to_string(),
+                            "actor_name": actor_name(c.by),
                             "field": c.field,
                             "old": shown(&c.old),
                             "new": shown(&c.new),
@@ -476,7 +488,7 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
                     col("field", "col-field"),
                     col("old", "col-old-value"),
                     col("new", "col-new-value"),
-                    col("actor", "col-actor"),
+                    col("actor_name", "col-actor"),
                 ];
                 return output::list(ctx.format, &cols, &rows);
             }
@@ -493,6 +505,7 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
                         "at": local_time(e.at),
                         "late": e.late,
                         "actor": e.actor.to_string(),
+                        "actor_name": actor_name(e.actor),
                         "change": e.change.kind(),
                         "category": e.change.category(),
                         "activities": e.change.activities().iter().map(|a| a.code()).collect::<Vec<_>>(),
@@ -507,7 +520,7 @@ pub async fn participant_cmd<S: PerspectiefService + DirectoryService>(
                 term_col("change", "col-change", "change"),
                 term_col("category", "col-category", "category"),
                 col("activities", "col-activities"),
-                col("actor", "col-actor"),
+                col("actor_name", "col-actor"),
             ];
             output::list(ctx.format, &cols, &rows)
         }

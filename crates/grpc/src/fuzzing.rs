@@ -67,23 +67,33 @@ const OTHERS: &[Check] = &[
     ("GetProgressReportRequest", get_progress_report),
 ];
 
+/// The request kinds added after the case commands that followed the first ones: they go last,
+/// so that every earlier corpus input keeps its kind.
+const LATER: &[Check] = &[
+    ("ListLateEntriesRequest", list_late_entries),
+    ("ListMeetingsRequest", list_meetings),
+    ("AdoptAgendaRequest", adopt_agenda),
+];
+
 /// The case commands the corpus was first written with: the table's rows before these.
 const FIRST_CASE_COMMANDS: usize = 31;
 
 /// Every request kind the target knows; the first byte of the input picks one (modulo the
 /// length). A corpus input's first byte must keep naming the same kind, so new kinds go last:
 /// the first 31 case commands, the other kinds, then the case commands added since
-/// (`SetConfidentialityRequest`).
+/// (`SetConfidentialityRequest`), then the [`LATER`] kinds.
 pub const MESSAGES: &[Check] = &{
-    let mut all = [CASE_COMMANDS[0]; CASE_COMMANDS.len() + OTHERS.len()];
+    let mut all = [CASE_COMMANDS[0]; CASE_COMMANDS.len() + OTHERS.len() + LATER.len()];
     let mut i = 0;
     while i < all.len() {
         all[i] = if i < FIRST_CASE_COMMANDS {
             CASE_COMMANDS[i]
         } else if i < FIRST_CASE_COMMANDS + OTHERS.len() {
             OTHERS[i - FIRST_CASE_COMMANDS]
-        } else {
+        } else if i < CASE_COMMANDS.len() + OTHERS.len() {
             CASE_COMMANDS[i - OTHERS.len()]
+        } else {
+            LATER[i - CASE_COMMANDS.len() - OTHERS.len()]
         };
         i += 1;
     }
@@ -369,5 +379,65 @@ fn get_progress_report(bytes: &[u8]) {
             Ok(d) => assert_round_trip(&what, &d, d.to_proto()),
             Err(e) => assert_refusal(&what, &e, field),
         }
+    }
+}
+
+/// As the server's ListLateEntries: the query converts, or is refused naming its field.
+fn list_late_entries(bytes: &[u8]) {
+    let Some(request) = decode::<pb::ListLateEntriesRequest>(bytes) else { return };
+    let what = request.clone();
+    match convert::<_, perspectief_core::late::LateEntryQuery>(request) {
+        Ok(query) => assert_round_trip(&what, &query, query.to_proto()),
+        Err(e) => assert_refusal(&what, &e, ""),
+    }
+}
+
+/// As the server's ListMeetings: the two days (required), then the range the server allows.
+fn list_meetings(bytes: &[u8]) {
+    let Some(request) = decode::<pb::ListMeetingsRequest>(bytes) else { return };
+    let what = request.clone();
+    let root = Field::root();
+    let mut days = Vec::new();
+    for (field, date) in [("start_date", request.start_date), ("end_date", request.end_date)] {
+        match required::<_, NaiveDate>(date, &root.child(field)) {
+            Ok(d) => {
+                assert_round_trip(&what, &d, d.to_proto());
+                days.push(d);
+            }
+            Err(e) => assert_refusal(&what, &e, field),
+        }
+    }
+    if let [from, to] = days[..]
+        && let Ok(range) = perspectief_core::time::DateRange::new(from, to).and_then(|r| r.at_most(366))
+    {
+        assert!(range.from() <= range.to() && (range.to() - range.from()).num_days() <= 366, "{what:?}: {range:?}");
+    }
+}
+
+/// As the server's AdoptAgenda: the meeting's name and the etag.
+fn adopt_agenda(bytes: &[u8]) {
+    let Some(request) = decode::<pb::AdoptAgendaRequest>(bytes) else { return };
+    let what = request.clone();
+    let root = Field::root();
+    match parse_name::<perspectief_core::MeetingId>("meetings", &request.name, &root.child("name")) {
+        Ok(id) => assert_eq!(
+            parse_name::<perspectief_core::MeetingId>(
+                "meetings",
+                &crate::convert::resource_name("meetings", &id),
+                &root
+            ),
+            Ok(id),
+            "{what:?}: the meeting's name does not round trip"
+        ),
+        Err(e) => assert_refusal(&what, &e, "name"),
+    }
+    match crate::convert::expected_version(&request.etag, &root.child("etag")) {
+        Ok(Some(version)) => assert_eq!(
+            crate::convert::expected_version(&crate::convert::etag(version), &root),
+            Ok(Some(version)),
+            "{what:?}: the etag does not round trip"
+        ),
+        Ok(None) => assert!(request.etag.trim().is_empty(), "{what:?}: an etag was ignored"),
+        Err(e) => assert_refusal(&what, &e, "etag"),
     }
 }

@@ -228,6 +228,48 @@ fn write_grpc_conversion_seeds() {
             period_to: Some(day(14).to_proto()),
         },
     ));
+    let late = perspectief_core::late::LateEntryQuery {
+        from: day(1),
+        to: day(31),
+        recorded_by: Some(UserId::from_u128(1)),
+        page: perspectief_core::service::PageRequest { page_size: 20, page_token: Some("20".to_owned()) },
+    };
+    seeds.push(seed("ListLateEntriesRequest", &late.to_proto()));
+    seeds.push(seed(
+        "ListLateEntriesRequest",
+        &perspectief_core::late::LateEntryQuery {
+            recorded_by: None,
+            page: perspectief_core::service::PageRequest::default(),
+            ..late
+        }
+        .to_proto(),
+    ));
+    seeds.push(seed(
+        "ListMeetingsRequest",
+        &pb::ListMeetingsRequest {
+            start_date: Some(day(1).to_proto()),
+            end_date: Some(day(31).to_proto()),
+            page_size: 10,
+            page_token: String::new(),
+        },
+    ));
+    seeds.push(seed(
+        "ListMeetingsRequest",
+        &pb::ListMeetingsRequest {
+            start_date: Some(day(31).to_proto()),
+            end_date: Some(day(1).to_proto()),
+            page_size: 0,
+            page_token: "10".to_owned(),
+        },
+    ));
+    seeds.push(seed(
+        "AdoptAgendaRequest",
+        &pb::AdoptAgendaRequest { name: format!("meetings/{meeting}"), etag: "4".to_owned() },
+    ));
+    seeds.push(seed(
+        "AdoptAgendaRequest",
+        &pb::AdoptAgendaRequest { name: format!("meetings/{meeting}"), etag: String::new() },
+    ));
 
     let dir = fuzz_dir().join("corpus/grpc_conversion");
     std::fs::create_dir_all(&dir).unwrap();

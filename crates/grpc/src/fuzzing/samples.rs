@@ -58,6 +58,7 @@ pub fn case_commands() -> Vec<CaseCommand> {
         next_steps: Some(text("Ambassade bellen")),
         set_on: None,
     };
+    let dated_goal = full_goal.clone();
     let bare_goal = NewGoal {
         id: GoalId::from_u128(2),
         rationale: None,
@@ -251,5 +252,46 @@ pub fn case_commands() -> Vec<CaseCommand> {
             reason: text("Procedure met verhoogd risico"),
         },
         CaseCommand::SetReportingSchedule { every_months: 2 },
+        // The optional effective dates given (the day the step happened, not the day recorded).
+        CaseCommand::AssignProjectWorker { worker: UserId::from_u128(2), on: Some(day(2)) },
+        CaseCommand::ChangePhase { to: Phase::Orientation, reason: text("Oriëntatiegesprek"), on: Some(day(16)) },
+        CaseCommand::RevisePlan {
+            personal_situation: text("Situatie"),
+            perspective: text("Perspectief"),
+            on: Some(day(3)),
+        },
+        CaseCommand::SetGoal(NewGoal { id: GoalId::from_u128(14), set_on: Some(day(3)), ..dated_goal }),
+        CaseCommand::UpdateGoalSteps { goal: GoalId::from_u128(1), next_steps: text("Terugbellen"), on: Some(day(5)) },
+        CaseCommand::AddAgreement {
+            agreement: agreement(15, Responsible::Participant),
+            category: DataCategory::Guidance,
+            on: Some(day(1)),
+        },
+        CaseCommand::ProposeReferral {
+            id: ReferralId::from_u128(16),
+            partner: org,
+            domain: PartnerDomain::Legal,
+            reason: text("Advocaat"),
+            on: Some(day(6)),
+        },
+        CaseCommand::UpdateReturnExploration { findings: ExplorationFindings::default(), on: Some(day(9)) },
+        CaseCommand::UpdateReintegrationPlan(ReintegrationPlan {
+            housing: Some(text("Bij familie")),
+            updated_on: Some(day(9)),
+            ..ReintegrationPlan::default()
+        }),
+        CaseCommand::UpdateReanChecklist(ReanChecklist {
+            no_assisted_return_in_five_years: Some(true),
+            travel_document_obtainable: None,
+            agrees_procedures_end: Some(true),
+            updated_on: Some(day(10)),
+        }),
+        CaseCommand::RecordProgressReport {
+            id: ReportId::from_u128(17),
+            period_from: day(1),
+            period_to: day(14),
+            sent_to: org,
+            sent_on: Some(day(14)),
+        },
     ]
 }

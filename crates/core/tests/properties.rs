@@ -66,6 +66,40 @@ enum Op {
     Backdate(u8),
 }
 
+/// An optional effective date (`on`, `set_on`) as a command may give it: absent (the day it
+/// is recorded), a past day, today, a future day, or a day before the registration.
+#[derive(Debug, Clone, Copy)]
+enum When {
+    Unset,
+    DaysAgo(u8),
+    Today,
+    InDays(u8),
+    BeforeRegistration,
+}
+
+fn when() -> impl Strategy<Value = When> {
+    prop_oneof![
+        4 => Just(When::Unset),
+        3 => (1u8..40).prop_map(When::DaysAgo),
+        2 => Just(When::Today),
+        1 => (1u8..10).prop_map(When::InDays),
+        1 => Just(When::BeforeRegistration),
+    ]
+}
+
+impl When {
+    /// The date given, on `today`.
+    fn on(self, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+        match self {
+            When::Unset => None,
+            When::DaysAgo(n) => today.checked_sub_days(chrono::Days::new(u64::from(n))),
+            When::Today => Some(today),
+            When::InDays(n) => Some(later(today, u64::from(n))),
+            When::BeforeRegistration => start().pred_opt(),
+        }
+    }
+}
+
 fn op() -> impl Strategy<Value = Op> {
     let phase = prop::sample::select(Phase::ALL.to_vec());
     let direction = prop::sample::select(vec![
@@ -131,7 +165,13 @@ fn nth<T: Copy>(items: impl Iterator<Item = T>, pick: usize) -> Option<T> {
 
 /// Turn an abstract step into a command against the current state. `None` means the step has
 /// nothing to act on (no goal to pick, say) or is refused by the input layer itself.
-fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<Result<CaseCommand, DomainError>> {
+fn command(
+    op: &Op,
+    case: &Case,
+    today: chrono::NaiveDate,
+    given: Option<chrono::NaiveDate>,
+    seq: u128,
+) -> Option<Result<CaseCommand, DomainError>> {
     let text = |s: &str| Text::parse(s).unwrap();
     Some(Ok(match op.clone() {
         Op::Wait(_) | Op::Backdate(_) => return None,
@@ -166,11 +206,19 @@ fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<
                 .collect();
             CaseCommand::LogContact(c)
         }
-        Op::RevisePlan => revise(),
+        Op::RevisePlan => match revise() {
+            CaseCommand::RevisePlan { personal_situation, perspective, .. } => {
+                CaseCommand::RevisePlan { personal_situation, perspective, on: given }
+            }
+            other => other,
+        },
         Op::AgreeLatest => {
             CaseCommand::AgreePlan { revision: case.plan_revisions().last().map_or(1, |r| r.number), on: today }
         }
-        Op::SetGoal { deadline_in } => goal(seq, later(today, u64::from(deadline_in))),
+        Op::SetGoal { deadline_in } => match goal(seq, later(today, u64::from(deadline_in))) {
+            CaseCommand::SetGoal(g) => CaseCommand::SetGoal(NewGoal { set_on: given, ..g }),
+            other => other,
+        },
         Op::GoalStatus { pick, to, new_deadline_in } => CaseCommand::ChangeGoalStatus {
             goal: nth(case.goals().map(|g| g.id), pick)?,
             to,
@@ -182,7 +230,7 @@ fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<
             fulfilled,
             on: today,
         },
-        Op::Phase(to) => CaseCommand::ChangePhase { to, reason: text("reden"), on: None },
+        Op::Phase(to) => CaseCommand::ChangePhase { to, reason: text("reden"), on: given },
         Op::Direction(to) => CaseCommand::ChangeDirection { to, on: today, reasoning: text("motivering") },
         Op::Stance(stance) => CaseCommand::RecordReturnStance { stance, on: today, note: None },
         Op::Explore => CaseCommand::StartReturnExploration { on: today, findings: ExplorationFindings::default() },
@@ -213,7 +261,7 @@ fn command(op: &Op, case: &Case, today: chrono::NaiveDate, seq: u128) -> Option<
             partner: IOM,
             domain: PartnerDomain::Return,
             reason: text("reden"),
-            on: None,
+            on: given,
         },
         Op::AdvanceReferral { pick, to } => CaseCommand::AdvanceReferral {
             referral: nth(case.referrals().map(|r| r.id), pick)?,
@@ -323,12 +371,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
 
     #[test]
-    fn invariants_hold_through_random_lifecycles(ops in prop::collection::vec(op(), 1..60)) {
+    fn invariants_hold_through_random_lifecycles(ops in prop::collection::vec((op(), when()), 1..60)) {
         let (mut case, mut log) = registered();
         let mut today = start();
         let mut phase_before = case.phase();
                 let mut backdate = 0u64;
-        for (i, op) in ops.iter().enumerate() {
+        for (i, (op, given)) in ops.iter().enumerate() {
             match op {
                 Op::Wait(days) => {
                     today = later(today, u64::from(*days));
@@ -343,7 +391,7 @@ proptest! {
             // Recording something that happened a few days ago (never before registration).
             let on = today.checked_sub_days(chrono::Days::new(backdate)).unwrap().max(start());
             backdate = 0;
-            let Some(cmd) = command(op, &case, on, 1000 + i as u128) else { continue };
+            let Some(cmd) = command(op, &case, on, given.on(today), 1000 + i as u128) else { continue };
             let before = case.clone();
             let stance_before = case.return_stance();
             let closed_before = case.outflow().is_some();
@@ -361,6 +409,12 @@ proptest! {
                 Ok(events) => {
                     prop_assert!(!closed_before || allowed_after, "nothing after outflow");
                     let changes: Vec<CaseChange> = events.iter().map(|e| e.change.clone()).collect();
+                    // What happened lies between the registration and the day it is recorded,
+                    // whatever date the command gave.
+                    for e in &events {
+                        let effective = e.change.effective_on(e.at);
+                        prop_assert!(effective >= start() && effective <= today, "{}: {effective}", e.change.kind());
+                    }
                     for e in &events {
                         match e.change {
                             CaseChange::PhaseChanged { from, to, .. } => {

@@ -157,6 +157,11 @@ pub fn deny_text(reason: &perspectief_core::access::DenyReason) -> String {
             max = term("level", max.as_str())
         ),
         D::NeedToKnow { category: c } => t!("deny-need_to_know", category = category(c)),
+        D::PurposeNotForRole { role, purpose } => t!(
+            "deny-purpose_not_for_role",
+            role = term("role", role.as_str()),
+            purpose = term("purpose", purpose.as_str())
+        ),
     }
 }
 

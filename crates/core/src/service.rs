@@ -745,6 +745,18 @@ pub trait Authenticator: Send + Sync {
 pub trait UserDirectory: Send + Sync {
     /// The account with this id, `None` for an unknown one.
     fn account(&self, user: UserId) -> impl Future<Output = Result<Option<UserAccount>, AuthFailure>> + Send;
+
+    /// Record in the access log a refusal decided before the call reached the service (a
+    /// purpose the caller's role may not state, [`crate::access::AccessPolicy::decide_purpose`]):
+    /// `caller` as authenticated, with the purpose it stated, `action` and `operation` as far
+    /// as the request says. Durable before the refusal is answered, as every refusal is.
+    fn record_refusal(
+        &self,
+        caller: &Caller,
+        action: crate::access::Action,
+        operation: &str,
+        reason: crate::access::DenyReason,
+    ) -> impl Future<Output = Result<(), AuthFailure>> + Send;
 }
 
 /// Whether `actor` may say it works on behalf of `account` (the `on_behalf_of` of a

@@ -14,7 +14,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use perspectief_core::access::Role;
+use perspectief_core::access::{AccessPolicy, Action, Actor, DenyReason};
 use perspectief_core::service::{AuthFailure, Authenticator, Caller, Purpose, UserDirectory, may_act_for};
 use tonic::Status;
 use tower::{Layer, Service};
@@ -163,19 +163,50 @@ fn bearer(headers: &http::HeaderMap) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
-fn purpose(headers: &http::HeaderMap, role: Role) -> Result<Purpose, Status> {
-    let allowed = Purpose::permitted_for(role);
+/// The purpose the call states (its role's default when none), or why not: a purpose that
+/// is not one is invalid input; one the role may not state is the access policy's refusal
+/// ([`AccessPolicy::decide_purpose`]), with the purpose stated.
+fn purpose(headers: &http::HeaderMap, actor: &Actor) -> Result<Purpose, PurposeRefused> {
     match headers.get(PURPOSE_HEADER).map(|v| v.to_str().unwrap_or("")) {
-        None => Ok(allowed[0]),
+        None => Ok(Purpose::permitted_for(actor.role)[0]),
         Some(text) => match serde_plain(text) {
-            Some(p) if allowed.contains(&p) => Ok(p),
-            Some(_) => Err(crate::status::invalid_field(PURPOSE_HEADER, "this purpose is not one your role can state")),
-            None => Err(crate::status::invalid_field(
+            Some(p) => {
+                AccessPolicy::decide_purpose(actor, p).map(|()| p).map_err(|reason| PurposeRefused::Denied(p, reason))
+            }
+            None => Err(PurposeRefused::Invalid(crate::status::invalid_field(
                 PURPOSE_HEADER,
                 "unknown purpose: use case_work, reporting, chain_cooperation, subject_rights, audit or administration",
-            )),
+            ))),
         },
     }
+}
+
+/// Why a call's purpose was not accepted.
+enum PurposeRefused {
+    /// Not a purpose (INVALID_ARGUMENT).
+    Invalid(Status),
+    /// A purpose the role may not state: denied, and recorded in the access log.
+    Denied(Purpose, DenyReason),
+}
+
+/// The access log's action and operation for a refused call, from its method
+/// (`/perspectief.v1.CaseService/GetCaseFile` → read, `GetCaseFile`).
+fn refused_call(path: &str) -> (Action, String) {
+    let method = path.rsplit('/').next().unwrap_or_default();
+    let action = if method.starts_with("Get") || method.starts_with("Watch") || method.starts_with("Stream") {
+        Action::Read
+    } else if method.starts_with("List") || method.starts_with("Search") {
+        Action::Search
+    } else if method.starts_with("Create") {
+        Action::Create
+    } else if method.starts_with("Export") {
+        Action::Export
+    } else if method.starts_with("Delete") || method.starts_with("Erase") {
+        Action::Erase
+    } else {
+        Action::Update
+    };
+    (action, method.chars().filter(|c| c.is_ascii_alphanumeric()).take(100).collect())
 }
 
 /// An authentication failure with its one ErrorInfo, like every other error.
@@ -276,9 +307,25 @@ where
                     .into_http());
                 }
             };
-            let purpose = match purpose(req.headers(), actor.role) {
+            let purpose = match purpose(req.headers(), &actor) {
                 Ok(p) => p,
-                Err(status) => return Ok(status.into_http()),
+                Err(PurposeRefused::Invalid(status)) => return Ok(status.into_http()),
+                Err(PurposeRefused::Denied(stated, reason)) => {
+                    // On record like every refusal, before it is answered.
+                    let caller = Caller { actor, on_behalf_of: None, purpose: stated, client: client_address(&req) };
+                    let (action, operation) = refused_call(req.uri().path());
+                    if auth.record_refusal(&caller, action, &operation, reason.clone()).await.is_err() {
+                        return Ok(refused(
+                            tonic::Code::Unavailable,
+                            "UNAVAILABLE",
+                            "the access log is unavailable; try again later",
+                        )
+                        .into_http());
+                    }
+                    return Ok(
+                        crate::status::to_status(&perspectief_core::DomainError::AccessDenied(reason)).into_http()
+                    );
+                }
             };
             let on_behalf_of = match req.headers().get(crate::client::ON_BEHALF_OF_HEADER) {
                 None => None,

@@ -172,6 +172,11 @@ pub(crate) fn deny_metadata(d: &DenyReason, put: &mut impl FnMut(&str, &str)) {
             put("deny_reason", "need_to_know");
             put("category", category.as_str());
         }
+        DenyReason::PurposeNotForRole { role, purpose } => {
+            put("deny_reason", "purpose_not_for_role");
+            put("role", role.as_str());
+            put("purpose", purpose.as_str());
+        }
     }
 }
 
@@ -286,6 +291,9 @@ pub(crate) fn deny_reason_of(details: &std::collections::HashMap<String, String>
             max: named(m("max_level"))?,
         },
         "need_to_know" => DenyReason::NeedToKnow { category: named(m("category"))? },
+        "purpose_not_for_role" => {
+            DenyReason::PurposeNotForRole { role: named(m("role"))?, purpose: named(m("purpose"))? }
+        }
         _ => return None,
     })
 }
@@ -429,6 +437,10 @@ mod tests {
             DomainError::AccessDenied(DenyReason::NotAddressee),
             DomainError::AccessDenied(DenyReason::NotSent),
             DomainError::AccessDenied(DenyReason::NotFoundationStaff { role: Role::ProjectLead }),
+            DomainError::AccessDenied(DenyReason::PurposeNotForRole {
+                role: Role::ChainPartner,
+                purpose: perspectief_core::service::Purpose::CaseWork,
+            }),
             DomainError::Unavailable { reason: "the database is busy".into() },
             DomainError::Internal { reference: "ref-42".into() },
         ];

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use perspectief_core::service::Caller;
+use perspectief_core::service::{Caller, PerspectiefService};
 use perspectief_core::{OrganisationId, Role, UserId};
 use perspectief_grpc::pb;
 use perspectief_grpc::pb::reference_data_service_client::ReferenceDataServiceClient;
@@ -162,9 +162,28 @@ async fn calls_need_a_valid_token() {
     let err = client.list_activity_codes(req).await.unwrap_err();
     assert_eq!(err.code(), Code::Unauthenticated);
     assert_eq!(err.get_error_details().error_info().unwrap().reason, "UNAUTHENTICATED");
-    // A partner cannot claim another role's purpose for the access log.
+    // A partner cannot claim another role's purpose for the access log: the access policy
+    // refuses it, as access denied (not bad input), and the refusal is on record.
     let mut req = h.authed(list(0, ""));
     req.metadata_mut().insert("x-perspectief-purpose", "audit".parse().unwrap());
+    let err = client.list_activity_codes(req).await.unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied, "{err:?}");
+    let details = err.get_error_details();
+    let info = details.error_info().unwrap();
+    assert_eq!(info.reason, "ACCESS_DENIED");
+    assert_eq!(info.metadata.get("deny_reason").map(String::as_str), Some("purpose_not_for_role"), "{info:?}");
+    assert_eq!(info.metadata.get("purpose").map(String::as_str), Some("audit"), "{info:?}");
+    let auditor = Caller::local(perspectief_core::Actor { role: Role::Auditor, ..h.admin.actor.clone() });
+    let log = h.store.audit_log(&auditor, None, 0, 10_000).await.unwrap();
+    let refusal = log.iter().rev().find(|r| r.entry.operation == "ListActivityCodes").expect("the refusal is logged");
+    assert_eq!(refusal.entry.outcome, perspectief_core::service::AuditOutcome::Denied);
+    assert_eq!(refusal.entry.error_code.as_deref(), Some("access_denied"));
+    assert_eq!(refusal.entry.role, Role::ChainPartner);
+    assert_eq!(refusal.entry.purpose, perspectief_core::service::Purpose::Audit);
+    assert_eq!(refusal.entry.action, perspectief_core::access::Action::Search);
+    // A purpose that is none is bad input still.
+    let mut req = h.authed(list(0, ""));
+    req.metadata_mut().insert("x-perspectief-purpose", "curiosity".parse().unwrap());
     assert_eq!(client.list_activity_codes(req).await.unwrap_err().code(), Code::InvalidArgument);
 
     let codes = client.list_activity_codes(h.authed(list(0, ""))).await.unwrap().into_inner();

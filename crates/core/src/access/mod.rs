@@ -445,6 +445,15 @@ pub enum DenyReason {
         /// Category.
         category: DataCategory,
     },
+    /// The caller stated a purpose its role cannot have (a chain partner works for chain
+    /// cooperation only): see [`AccessPolicy::decide_purpose`].
+    #[error("the role {role} may not work for the purpose {}", purpose.as_str())]
+    PurposeNotForRole {
+        /// Role.
+        role: Role,
+        /// The purpose stated.
+        purpose: crate::service::Purpose,
+    },
 }
 
 impl fmt::Display for Action {
@@ -505,6 +514,36 @@ impl AccessPolicy {
     /// the full view. One rule for the subsidy report and the self-reliance cohort.
     pub fn suppresses_small_cells(&self, actor: &Actor) -> bool {
         actor.organisation != self.foundation
+    }
+
+    /// Whether `actor` may work for the `purpose` it states: only one of its role's
+    /// ([`crate::service::Purpose::permitted_for`]); the access log records the purpose, so a
+    /// role cannot claim another's (a chain partner's case work, say). A refusal is an access
+    /// refusal like any other, decided before the call is served (it needs no organisation).
+    ///
+    /// ```
+    /// use perspectief_core::access::{AccessPolicy, Actor, DenyReason, Grant, Role};
+    /// use perspectief_core::service::Purpose;
+    /// use perspectief_core::{OrganisationId, UserId};
+    ///
+    /// let partner = Actor {
+    ///     user: UserId::from_u128(5),
+    ///     organisation: OrganisationId::from_u128(9),
+    ///     role: Role::ChainPartner,
+    ///     grant: Grant::NONE,
+    /// };
+    /// assert_eq!(AccessPolicy::decide_purpose(&partner, Purpose::ChainCooperation), Ok(()));
+    /// assert_eq!(
+    ///     AccessPolicy::decide_purpose(&partner, Purpose::CaseWork),
+    ///     Err(DenyReason::PurposeNotForRole { role: Role::ChainPartner, purpose: Purpose::CaseWork })
+    /// );
+    /// ```
+    pub fn decide_purpose(actor: &Actor, purpose: crate::service::Purpose) -> Result<(), DenyReason> {
+        if crate::service::Purpose::permitted_for(actor.role).contains(&purpose) {
+            Ok(())
+        } else {
+            Err(DenyReason::PurposeNotForRole { role: actor.role, purpose })
+        }
     }
 
     /// Decide whether `actor` may perform `action` on `resource` on `today`. Default deny; see

@@ -173,7 +173,7 @@ async fn calls_need_a_valid_token() {
     assert_eq!(info.reason, "ACCESS_DENIED");
     assert_eq!(info.metadata.get("deny_reason").map(String::as_str), Some("purpose_not_for_role"), "{info:?}");
     assert_eq!(info.metadata.get("purpose").map(String::as_str), Some("audit"), "{info:?}");
-    let auditor = Caller::local(perspectief_core::Actor { role: Role::Auditor, ..h.admin.actor.clone() });
+    let auditor = Caller::local(perspectief_core::Actor { role: Role::Auditor, ..h.admin.actor });
     let log = h.store.audit_log(&auditor, None, 0, 10_000).await.unwrap();
     let refusal = log.iter().rev().find(|r| r.entry.operation == "ListActivityCodes").expect("the refusal is logged");
     assert_eq!(refusal.entry.outcome, perspectief_core::service::AuditOutcome::Denied);

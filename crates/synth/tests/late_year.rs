@@ -20,7 +20,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use perspectief_core::access::{Actor, Grant, Role};
 use perspectief_core::late::LateEntryQuery;
-use perspectief_core::report::{AgendaQuery, Figure, FigureQuery, Measure, ReportingService, Slice, YearMonth};
+use perspectief_core::report::{
+    AgendaQuery, Figure, FigureQuery, FunnelStage, Measure, ReportingService, Slice, YearMonth,
+};
 use perspectief_core::service::{Caller, PageRequest, PerspectiefService, WorklistQuery};
 use perspectief_core::{
     ActivityCode, CaseCommand, ChainStep, OrganisationId, OutflowOutcome, ParticipantId, SubsidyPeriod,
@@ -447,6 +449,13 @@ fn assert_substantial(year: &Year, views: &Views) {
     assert!(reports >= 20 && schedules >= 3, "{summary}");
     assert!(communicated >= 5 && departures >= 1, "{summary}");
     eprintln!("{summary}");
+    // Every trajectory starts with an orientation talk, so the funnel's plan stage is never
+    // wider than its talk stage (each stage is counted on its own, see `FunnelStage`).
+    for report in &views.reports {
+        let stage = |s: FunnelStage| report.funnel.iter().find(|f| f.stage == s).map_or(0, |f| f.registered_persons);
+        let (talks, plans) = (stage(FunnelStage::OrientationTalk), stage(FunnelStage::Plan));
+        assert!(talks >= plans && plans > 0, "as of {}: {talks} talks, {plans} plans", report.as_of);
+    }
     // The subsidy report counts the chain meetings' activities: 3.2.f and 3.2.g.
     let whole = &views.reports[2];
     for code in [

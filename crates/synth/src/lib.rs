@@ -881,6 +881,8 @@ pub fn chain_meetings(config: &Config, people: &mut [ParticipantScript]) -> Vec<
 
     let mut follow: Vec<Follow> = people.iter().map(|_| Follow { case: None, applied: 0 }).collect();
     let mut meetings: Vec<MeetingScript> = Vec::new();
+    // The previous meeting, whole: its termination talks fall within eight days, before the
+    // next meeting.
     let mut previous: Option<ChainMeeting> = None;
     let lead = config.lead;
     let mut date = config.start.checked_add_days(Days::new(10)).unwrap_or(config.start);
@@ -893,12 +895,10 @@ pub fn chain_meetings(config: &Config, people: &mut [ParticipantScript]) -> Vec<
         for (p, f) in follow.iter_mut().enumerate() {
             advance(&mut people[p], f, held);
         }
-        // The previous meeting as it stands then (its later termination talks not yet held).
-        let previous_now = previous.as_ref().map(|m: &ChainMeeting| m.clone());
         let ctx = |now: DateTime<Utc>| CommandContext { actor: lead, now, today: now.date_naive() };
         let (mut meeting, _) = ChainMeeting::schedule(id, date, &ctx(held));
         let active: Vec<&Case> = follow.iter().filter_map(|f| f.case.as_ref()).filter(|c| c.is_active()).collect();
-        let agenda = MeetingAgenda::build(active, &AgendaQuery::for_meeting(date), previous_now.as_ref());
+        let agenda = MeetingAgenda::build(active, &AgendaQuery::for_meeting(date), previous.as_ref());
         let adds: Vec<MeetingCommand> = agenda
             .entries
             .iter()

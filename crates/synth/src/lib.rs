@@ -2,9 +2,14 @@
 //!
 //! Seeded, deterministic synthetic case data: participants with plausible nationalities,
 //! languages and uncertain birth dates, and their trajectories over up to 18 months (plans,
-//! goals, agreements, contact moments, referrals, return exploration, obstacles, judgments,
-//! departure and outflow), plus information sessions with attendance. For benchmarks, load
-//! tests and demonstrations; every name is made up and marked synthetic. Never real data.
+//! goals, agreements, contact moments, consents, ZRM assessments, progress reports, referrals,
+//! return exploration, obstacles, reintegration plan, REAN, departure steps, judgments and
+//! their communication, outflow), plus information sessions with attendance and biweekly
+//! chain meetings ([`chain_meetings`]). For benchmarks, load tests and demonstrations; every
+//! name is made up and marked synthetic. Never real data.
+//!
+//! A few steps are the project lead's ([`Config::lead`]: a judgment communicated on an
+//! override, the meetings): replay with [`Config::caller`], which gives the lead that role.
 //!
 //! Every command is checked against the domain core while it is generated (the core's
 //! [`Case`] is pure), so a script only holds commands the service will accept when they are

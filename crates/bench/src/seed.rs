@@ -75,7 +75,9 @@ pub async fn load_until(store: &Store, from: u64, contact_moments: u64, tasks: u
         let (store, next, contacts, config) = (store.clone(), next.clone(), contacts.clone(), config.clone());
         handles.push(tokio::spawn(async move {
             let mut loaded = Loaded::default();
-            let caller_for = |user| worker(&store, user);
+            // The data set's project lead acts as the lead (a judgment communicated on an
+            // override), everyone else as a project worker.
+            let caller_for = |user| config.caller(store.policy().foundation, user);
             while contacts.load(Ordering::Relaxed) < contact_moments {
                 let script = participant(&config, next.fetch_add(1, Ordering::Relaxed));
                 let l = perspectief_synth::load_participant(&store, &script, &caller_for)

@@ -64,6 +64,25 @@ fn a_progress_report_is_due_three_months_after_registration_then_after_each_repo
 }
 
 #[test]
+fn a_report_recorded_late_resets_the_clock_on_the_day_it_was_sent() {
+    let (mut case, mut log) = registered();
+    consent_for(&mut case, &mut log, GEMEENTE, DataCategory::Reports);
+    let sent = day(2026, 6, 1);
+    let cmd = CaseCommand::RecordProgressReport {
+        id: ReportId::from_u128(1),
+        period_from: start(),
+        period_to: sent,
+        sent_to: GEMEENTE,
+        sent_on: Some(sent),
+    };
+    // Entered two months after it went out: the next is due three months after the sending.
+    run(&mut case, &mut log, cmd, day(2026, 8, 3));
+    assert_eq!(case.report_periods()[1].from, sent);
+    assert_eq!(case.progress_report_due(day(2026, 8, 3), 7), None);
+    assert_eq!(case.progress_report_due(day(2026, 8, 25), 7), Some(day(2026, 9, 1)));
+}
+
+#[test]
 fn the_reporting_schedule_is_set_per_participant_within_a_year() {
     let (mut case, mut log) = registered();
     for bad in [0, 13] {

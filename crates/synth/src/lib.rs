@@ -2,9 +2,14 @@
 //!
 //! Seeded, deterministic synthetic case data: participants with plausible nationalities,
 //! languages and uncertain birth dates, and their trajectories over up to 18 months (plans,
-//! goals, agreements, contact moments, referrals, return exploration, obstacles, judgments,
-//! departure and outflow), plus information sessions with attendance. For benchmarks, load
-//! tests and demonstrations; every name is made up and marked synthetic. Never real data.
+//! goals, agreements, contact moments, consents, ZRM assessments, progress reports, referrals,
+//! return exploration, obstacles, reintegration plan, REAN, departure steps, judgments and
+//! their communication, outflow), plus information sessions with attendance and biweekly
+//! chain meetings ([`chain_meetings`]). For benchmarks, load tests and demonstrations; every
+//! name is made up and marked synthetic. Never real data.
+//!
+//! A few steps are the project lead's ([`Config::lead`]: a judgment communicated on an
+//! override, the meetings): replay with [`Config::caller`], which gives the lead that role.
 //!
 //! Every command is checked against the domain core while it is generated (the core's
 //! [`Case`] is pure), so a script only holds commands the service will accept when they are
@@ -24,7 +29,9 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
-use perspectief_core::returns::{ExplorationFindings, ReintegrationPlan};
+use perspectief_core::returns::{
+    DepartureStep, DepartureStepKind, ExplorationFindings, ReanChecklist, ReintegrationPlan,
+};
 use perspectief_core::session::{PlanSession, SessionCommand};
 use perspectief_core::*;
 
@@ -42,6 +49,13 @@ pub struct Config {
     pub workers: Vec<UserId>,
     /// The chain partners referrals, obstacles and consents name (at least one).
     pub partners: Vec<OrganisationId>,
+    /// The municipality, whose case manager receives the progress reports (5.2.e) and hears
+    /// the return judgments.
+    pub municipality: OrganisationId,
+    /// The project lead: chairs the chain meetings and now and then communicates a judgment
+    /// on an override instead of a consent (only the lead may). Map this user to
+    /// [`Role::ProjectLead`](perspectief_core::access::Role) when replaying ([`Config::caller`]).
+    pub lead: UserId,
 }
 
 impl Config {
@@ -53,25 +67,44 @@ impl Config {
             months: months.max(1),
             workers: (1..=3).map(|n| UserId::from_u128(0x5157_0000 + n)).collect(),
             partners: (1..=4).map(|n| OrganisationId::from_u128(0x5157_1000 + n)).collect(),
+            municipality: OrganisationId::from_u128(0x5157_2001),
+            lead: UserId::from_u128(0x5157_0100),
         }
     }
 
-    /// The partners as entries of the organisations register (every command that names an
-    /// organisation needs it registered): `PARTNER-1` ..., synthetic NGOs serving every
-    /// domain. Register them before replaying.
+    /// The caller a replay acts as for `user` of the data set, in the foundation
+    /// `foundation`: the project lead for [`Config::lead`], a project worker for anyone else.
+    pub fn caller(&self, foundation: OrganisationId, user: UserId) -> perspectief_core::service::Caller {
+        use perspectief_core::access::{Actor, Grant, Role};
+        let role = if user == self.lead { Role::ProjectLead } else { Role::ProjectWorker };
+        perspectief_core::service::Caller::local(Actor { user, organisation: foundation, role, grant: Grant::NONE })
+    }
+
+    /// The partners and the municipality as entries of the organisations register (every
+    /// command that names an organisation needs it registered): `PARTNER-1` ..., synthetic
+    /// NGOs serving every domain, and `GEMEENTE`. Register them before replaying.
     pub fn partner_organisations(&self, foundation: OrganisationId) -> Vec<perspectief_core::Organisation> {
+        let all_domains: Vec<String> =
+            perspectief_core::PartnerDomain::ALL.iter().map(|d| d.as_str().to_owned()).collect();
         self.partners
             .iter()
             .enumerate()
-            .filter_map(|(n, id)| {
+            .map(|(n, id)| (*id, format!("PARTNER-{}", n + 1), format!("Ketenpartner {} (synthetisch)", n + 1), "ngo"))
+            .chain(std::iter::once((
+                self.municipality,
+                "GEMEENTE".to_owned(),
+                "Gemeente (synthetisch)".to_owned(),
+                "municipality",
+            )))
+            .filter_map(|(id, code, name, kind)| {
                 perspectief_core::organisation::OrganisationInput {
-                    code: format!("PARTNER-{}", n + 1),
-                    name: format!("Ketenpartner {} (synthetisch)", n + 1),
-                    kind: "ngo".to_owned(),
-                    domains: perspectief_core::PartnerDomain::ALL.iter().map(|d| d.as_str().to_owned()).collect(),
+                    code,
+                    name,
+                    kind: kind.to_owned(),
+                    domains: all_domains.clone(),
                     ..Default::default()
                 }
-                .into_organisation(*id, foundation)
+                .into_organisation(id, foundation)
                 .ok()
             })
             .collect()
@@ -252,19 +285,33 @@ impl Writer<'_> {
         (0x5157_u128 << 112) | (u128::from(self.participant_index) << 32) | self.ids
     }
 
+    /// The moment something of `day` is recorded: on the day or, when the script has already
+    /// moved past it, as soon as it can be (a script's steps are in time order, like the log
+    /// of a real case).
+    fn moment(&mut self, day: NaiveDate) -> DateTime<Utc> {
+        let proposed = at(day, 9 + self.rng.below(8) as u32, self.rng.below(60) as u32);
+        self.steps.last().map_or(proposed, |s| s.at.max(proposed))
+    }
+
     /// Record `command` on `day` when the core accepts it; a refused command is left out.
     fn try_on(&mut self, day: NaiveDate, command: CaseCommand) -> bool {
+        self.try_as(day, self.worker, command)
+    }
+
+    /// [`Writer::try_on`] by another actor (the project lead).
+    fn try_as(&mut self, day: NaiveDate, actor: UserId, command: CaseCommand) -> bool {
         if day > self.config.end() {
             return false;
         }
-        // Recorded on the day or, when the script has already moved past it, as soon as it
-        // can be: a script's steps are in time order, like the log of a real case.
-        let proposed = at(day, 9 + self.rng.below(8) as u32, self.rng.below(60) as u32);
-        let when = self.steps.last().map_or(proposed, |s| s.at.max(proposed));
-        let ctx = CommandContext { actor: self.worker, now: when, today: when.date_naive() };
+        let when = self.moment(day);
+        self.record(when, actor, command)
+    }
+
+    fn record(&mut self, when: DateTime<Utc>, actor: UserId, command: CaseCommand) -> bool {
+        let ctx = CommandContext { actor, now: when, today: when.date_naive() };
         match self.case.execute(command.clone(), &ctx) {
             Ok(_) => {
-                self.steps.push(Step { at: when, actor: self.worker, command });
+                self.steps.push(Step { at: when, actor, command });
                 true
             }
             Err(_) => false,
@@ -288,9 +335,15 @@ impl Writer<'_> {
         } else {
             vec![]
         };
+        if day > self.config.end() {
+            return false;
+        }
+        // The talk took place on the day, before it was recorded (never in the recording's
+        // future: a contact dated after its recording would be refused and lost).
+        let when = self.moment(day);
         let contact = NewContact {
             id: ContactId::from_u128(self.id()),
-            at: at(day, 10, 0),
+            at: at(day, 10, 0).min(when),
             kind,
             location,
             staff: BTreeSet::from([self.worker]),
@@ -302,7 +355,65 @@ impl Writer<'_> {
             agreements,
             documents: Vec::new(),
         };
-        self.try_on(day, CaseCommand::LogContact(contact))
+        self.record(when, self.worker, CaseCommand::LogContact(contact))
+    }
+
+    /// A self-reliance (ZRM) assessment (5.2.d) of all thirteen domains on `day`: scores
+    /// around `level` (1 to 5), which rises slowly over a trajectory.
+    fn assess(&mut self, day: NaiveDate, level: u8) -> bool {
+        let scores = ZrmDomain::ALL
+            .iter()
+            .filter_map(|d| {
+                let score = (i16::from(level) + self.rng.below(3) as i16 - 1).clamp(1, 5) as u8;
+                ZrmScore::new(score).ok().map(|s| (*d, s))
+            })
+            .collect();
+        self.try_on(day, CaseCommand::RecordSelfReliance { assessed_on: day, scores })
+    }
+
+    /// A progress report (5.2.e) to the municipality's case manager on `day`, when one is due
+    /// by then; it needs the participant's consent for reports (without it, none is sent and
+    /// the report stays due, which the worklist and the agenda show).
+    fn report_when_due(&mut self, day: NaiveDate) -> bool {
+        if self.case.progress_report_due(day, 0).is_none() {
+            return false;
+        }
+        let Some(from) = self.case.report_periods().last().map(|p| p.from) else { return false };
+        let id = ReportId::from_u128(self.id());
+        let sent_to = self.config.municipality;
+        self.try_on(
+            day,
+            CaseCommand::RecordProgressReport { id, period_from: from, period_to: day, sent_to, sent_on: Some(day) },
+        )
+    }
+
+    /// Communicate a final judgment (5.2.b(3)) to everyone who should hear it: the
+    /// participant (with its consequences explained), the municipality and each partner a
+    /// referral was sent to. Outside the foundation it needs a consent covering reports; without
+    /// one the project lead now and then communicates it on an override with a reason.
+    fn communicate(&mut self, judgment: JudgmentId, day: NaiveDate) {
+        let to_participant = CaseCommand::RecordJudgmentCommunicated {
+            judgment,
+            to: Recipient::Participant,
+            on: day,
+            consent_override: None,
+        };
+        if !self.try_on(day, to_participant) {
+            return;
+        }
+        self.try_on(day, CaseCommand::RecordConsequencesExplained { judgment, on: day });
+        let partners: BTreeSet<OrganisationId> =
+            self.case.referrals().filter(|r| r.sent_on().is_some()).map(|r| r.partner).collect();
+        let recipients = std::iter::once(Recipient::Municipality).chain(partners.into_iter().map(Recipient::Partner));
+        for to in recipients.collect::<Vec<_>>() {
+            let on = self.after(day, 0, 4);
+            let with_consent = CaseCommand::RecordJudgmentCommunicated { judgment, to, on, consent_override: None };
+            if !self.try_on(on, with_consent) && self.rng.chance(40) {
+                let consent_override = Some(text("Oordeel moet de keten bereiken (synthetisch)."));
+                let lead = self.config.lead;
+                self.try_as(on, lead, CaseCommand::RecordJudgmentCommunicated { judgment, to, on, consent_override });
+            }
+        }
     }
 
     fn after(&mut self, day: NaiveDate, min: u64, spread: u64) -> NaiveDate {
@@ -355,13 +466,41 @@ pub fn participant(config: &Config, index: u64) -> ParticipantScript {
     ParticipantScript { register, steps: w.steps }
 }
 
-/// The trajectory: orientation, plan, guidance with contacts every few weeks, referrals, the
-/// return track for those who consider it, and an outflow for some.
+/// The trajectory: orientation (with the consent to report to the municipality, a reporting
+/// schedule now and then, and the intake's self-reliance assessment), plan, guidance with
+/// contacts every few weeks, a ZRM assessment every few months and a progress report whenever
+/// one is due, referrals, the return track for those who consider it (obstacles, the
+/// reintegration plan, REAN, departure steps, the judgment and its communication), and an
+/// outflow for some. Some stop turning up: the chain meeting then advises on ending their
+/// guidance ([`chain_meetings`]).
 fn trajectory(w: &mut Writer<'_>, registered_on: NaiveDate) {
     let limit = registered_on.checked_add_days(Days::new(540)).unwrap_or(registered_on);
     let last = limit.min(w.config.end());
     let mut day = w.after(registered_on, 1, 14);
     w.contact(day, ContactKind::IndividualTalk, &[ActivityCode::OrientationTalks], DataCategory::Guidance);
+    // At intake: most agree that the municipality's case manager gets progress reports; for
+    // some the case manager wants them more or less often than the default; the first ZRM.
+    if w.rng.chance(85) {
+        let id = ConsentId::from_u128(w.id());
+        let municipality = w.config.municipality;
+        w.try_on(
+            day,
+            CaseCommand::GiveConsent {
+                id,
+                organisation: municipality,
+                categories: BTreeSet::from([DataCategory::Reports]),
+                purpose: text("Rapportage aan de casemanager (synthetisch)."),
+                given_on: day,
+            },
+        );
+    }
+    if w.rng.chance(25) {
+        let every_months = *w.rng.pick(&[2, 4, 6]);
+        w.try_on(day, CaseCommand::SetReportingSchedule { every_months });
+    }
+    let mut zrm_level = 1 + w.rng.below(3) as u8;
+    w.assess(day, zrm_level);
+    let mut next_assessment = w.after(day, 80, 40);
 
     // Most draw up and agree a plan within two months.
     if w.rng.chance(80) {
@@ -395,75 +534,35 @@ fn trajectory(w: &mut Writer<'_>, registered_on: NaiveDate) {
         }
     }
 
-    if w.rng.chance(50) {
-        let partner = *w.rng.pick(&w.config.partners);
-        let id = ReferralId::from_u128(w.id());
-        let domain = *w.rng.pick(&[PartnerDomain::Legal, PartnerDomain::Medical, PartnerDomain::Shelter]);
-        let on = w.after(day, 3, 30);
-        if w.try_on(
-            on,
-            CaseCommand::ProposeReferral {
-                id,
-                partner,
-                domain,
-                reason: text("Doorverwijzing (synthetisch)."),
-                on: Some(on),
-            },
-        ) {
-            // Sending shares the referral with the partner, so it needs the participant's
-            // consent: most give it for what the partner needs; without it the referral stays
-            // a proposal (only the project lead could send it anyway, on a recorded reason).
-            let consented = w.rng.chance(85) && {
-                let consent = ConsentId::from_u128(w.id());
-                w.try_on(
-                    on,
-                    CaseCommand::GiveConsent {
-                        id: consent,
-                        organisation: partner,
-                        categories: BTreeSet::from([domain.category()]),
-                        purpose: text("Doorverwijzing (synthetisch)."),
-                        given_on: on,
-                    },
-                )
-            };
-            let sent = w.after(on, 1, 10);
-            if consented
-                && w.try_on(
-                    sent,
-                    CaseCommand::AdvanceReferral {
-                        referral: id,
-                        to: ReferralStatus::Sent,
-                        on: sent,
-                        note: None,
-                        consent_override: None,
-                    },
-                )
-            {
-                let answered = w.after(sent, 5, 30);
-                let to = if w.rng.chance(80) { ReferralStatus::Accepted } else { ReferralStatus::Rejected };
-                w.try_on(
-                    answered,
-                    CaseCommand::AdvanceReferral { referral: id, to, on: answered, note: None, consent_override: None },
-                );
-            }
-        }
-    }
-
+    // What happens later is planned now and done at the first contact on or after its day,
+    // so the script stays in date order (a step recorded after later-dated ones would be
+    // entered late, and the chain meeting would see a gap in the contacts that was none).
+    let mut referral = w.rng.chance(50).then(|| Pending::Propose(w.after(day, 3, 30)));
     let returns = w.rng.chance(45);
+    let mut return_planned = returns.then(|| w.after(day, 20, 90));
     let mut return_day = None;
-    if returns {
-        let on = w.after(day, 20, 90);
-        w.try_on(on, CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on, note: None });
-        let findings = ExplorationFindings { documents: Some(text("Documenten (synthetisch).")), ..Default::default() };
-        if w.try_on(on, CaseCommand::StartReturnExploration { on, findings }) {
-            return_day = Some(on);
-        }
-    }
+    // About one in ten stop turning up after a while (and are discussed in the chain
+    // meeting for it).
+    let drifts_from = w.rng.chance(10).then(|| w.after(day, 30, 180));
+    // Some leave by another route before their limit.
+    let leaves = (!returns && drifts_from.is_none() && w.rng.chance(25)).then(|| {
+        let on = w.after(day, 60, 300);
+        let outcome = *w.rng.pick(&[
+            OutflowOutcome::ResidencePermitGranted,
+            OutflowOutcome::NewAsylumApplication,
+            OutflowOutcome::MovedToOtherShelter,
+        ]);
+        (on, outcome)
+    });
 
     // Guidance until the end of the trajectory or the data set: a contact every one to five weeks.
     let mut contact_day = w.after(day, 7, 21);
     let mut obstacles = Vec::new();
-    while contact_day <= last {
+    while contact_day <= last && drifts_from.is_none_or(|d| contact_day < d) {
+        if let Some((_, outcome)) = leaves.filter(|(on, _)| *on <= contact_day) {
+            w.try_on(contact_day, CaseCommand::RecordOutflow { outcome, on: contact_day, note: None });
+            return;
+        }
         let codes: &[ActivityCode] = match w.rng.below(10) {
             0..5 => &[ActivityCode::SocialGuidance],
             5..7 => &[ActivityCode::MonitorGoals],
@@ -473,8 +572,26 @@ fn trajectory(w: &mut Writer<'_>, registered_on: NaiveDate) {
         let category = if w.rng.chance(10) { DataCategory::MedicalPsychosocial } else { DataCategory::Guidance };
         let kind = *w.rng.pick(&[ContactKind::IndividualTalk, ContactKind::Phone, ContactKind::ShelterVisit]);
         w.contact(contact_day, kind, codes, category);
-        if let Some(start) = return_day.filter(|d| *d <= contact_day) {
-            if obstacles.is_empty() && contact_day > start {
+        if contact_day >= next_assessment {
+            if w.rng.chance(60) {
+                zrm_level = (zrm_level + 1).min(5);
+            }
+            w.assess(contact_day, zrm_level);
+            next_assessment = w.after(contact_day, 80, 40);
+        }
+        w.report_when_due(contact_day);
+        referral = referral.and_then(|r| refer(w, r, contact_day));
+        if return_planned.is_some_and(|d| d <= contact_day) {
+            return_planned = None;
+            let on = contact_day;
+            w.try_on(on, CaseCommand::RecordReturnStance { stance: ReturnStance::Considering, on, note: None });
+            let findings =
+                ExplorationFindings { documents: Some(text("Documenten (synthetisch).")), ..Default::default() };
+            if w.try_on(on, CaseCommand::StartReturnExploration { on, findings }) {
+                return_day = Some(on);
+            }
+        } else if return_day.is_some_and(|d| d < contact_day) {
+            if obstacles.is_empty() {
                 let id = ObstacleId::from_u128(w.id());
                 let partner = Some(*w.rng.pick(&w.config.partners));
                 let kind =
@@ -491,61 +608,8 @@ fn trajectory(w: &mut Writer<'_>, registered_on: NaiveDate) {
                 ) {
                     obstacles.push(id);
                 }
-            } else if !obstacles.is_empty() && w.rng.chance(30) {
-                w.try_on(
-                    contact_day,
-                    CaseCommand::RecordReturnStance { stance: ReturnStance::Decided, on: contact_day, note: None },
-                );
-                for obstacle in obstacles.clone() {
-                    let status =
-                        if w.rng.chance(75) { ObstacleStatus::Removed } else { ObstacleStatus::BeingAddressed };
-                    w.try_on(
-                        contact_day,
-                        CaseCommand::ActOnObstacle {
-                            obstacle,
-                            description: text("Actie (synthetisch)."),
-                            status,
-                            on: contact_day,
-                        },
-                    );
-                }
-                let plan = ReintegrationPlan {
-                    housing: Some(text("Huisvesting (synthetisch).")),
-                    updated_on: Some(contact_day),
-                    ..Default::default()
-                };
-                w.try_on(contact_day, CaseCommand::UpdateReintegrationPlan(plan));
-                let judgment = JudgmentId::from_u128(w.id());
-                if w.try_on(
-                    contact_day,
-                    CaseCommand::RecordJudgment {
-                        id: judgment,
-                        verdict: Verdict::ReturnRealistic,
-                        finality: Finality::Final,
-                        reasoning: text("Onderbouwing (synthetisch)."),
-                        formed_on: contact_day,
-                    },
-                ) {
-                    w.try_on(
-                        contact_day,
-                        CaseCommand::RecordJudgmentCommunicated {
-                            judgment,
-                            to: Recipient::Participant,
-                            on: contact_day,
-                            consent_override: None,
-                        },
-                    );
-                }
-                if w.rng.chance(60) {
-                    let departed = w.after(contact_day, 14, 40);
-                    w.try_on(
-                        departed,
-                        CaseCommand::RecordOutflow {
-                            outcome: OutflowOutcome::DepartedIndependentlySupervised,
-                            on: departed,
-                            note: None,
-                        },
-                    );
+            } else if w.rng.chance(30) {
+                if return_track(w, contact_day, &obstacles) {
                     return;
                 }
                 return_day = None;
@@ -553,16 +617,146 @@ fn trajectory(w: &mut Writer<'_>, registered_on: NaiveDate) {
         }
         contact_day = w.after(contact_day, 7, 28);
     }
-    // Some leave by another route before their limit.
-    if !returns && w.rng.chance(25) {
-        let on = w.after(day, 60, 300);
-        let outcome = *w.rng.pick(&[
-            OutflowOutcome::ResidencePermitGranted,
-            OutflowOutcome::NewAsylumApplication,
-            OutflowOutcome::MovedToOtherShelter,
-        ]);
-        w.try_on(on, CaseCommand::RecordOutflow { outcome, on, note: None });
+}
+
+/// A referral's next step, due on its day.
+#[derive(Debug, Clone, Copy)]
+enum Pending {
+    /// To propose (with the consent to send it).
+    Propose(NaiveDate),
+    /// To send.
+    Send(ReferralId, NaiveDate),
+    /// To answer (by the partner).
+    Answer(ReferralId, NaiveDate),
+}
+
+/// Take the referral's step when its day has come (at the contact on `day`): proposed with
+/// the consent it needs, sent, answered. Returns what remains to do.
+fn refer(w: &mut Writer<'_>, pending: Pending, day: NaiveDate) -> Option<Pending> {
+    match pending {
+        Pending::Propose(on) | Pending::Send(_, on) | Pending::Answer(_, on) if on > day => Some(pending),
+        Pending::Propose(_) => {
+            let partner = *w.rng.pick(&w.config.partners);
+            let id = ReferralId::from_u128(w.id());
+            let domain = *w.rng.pick(&[PartnerDomain::Legal, PartnerDomain::Medical, PartnerDomain::Shelter]);
+            let proposed = CaseCommand::ProposeReferral {
+                id,
+                partner,
+                domain,
+                reason: text("Doorverwijzing (synthetisch)."),
+                on: Some(day),
+            };
+            if !w.try_on(day, proposed) {
+                return None;
+            }
+            // Sending shares the referral with the partner, so it needs the participant's
+            // consent: most give it for what the partner needs (and many for the partner to
+            // hear the outcome: reports); without it the referral stays a proposal (only the
+            // project lead could send it anyway, on a recorded reason).
+            let consented = w.rng.chance(85) && {
+                let consent = ConsentId::from_u128(w.id());
+                let mut categories = BTreeSet::from([domain.category()]);
+                if w.rng.chance(60) {
+                    categories.insert(DataCategory::Reports);
+                }
+                w.try_on(
+                    day,
+                    CaseCommand::GiveConsent {
+                        id: consent,
+                        organisation: partner,
+                        categories,
+                        purpose: text("Doorverwijzing (synthetisch)."),
+                        given_on: day,
+                    },
+                )
+            };
+            consented.then(|| Pending::Send(id, w.after(day, 1, 10)))
+        }
+        Pending::Send(referral, _) => {
+            let sent = CaseCommand::AdvanceReferral {
+                referral,
+                to: ReferralStatus::Sent,
+                on: day,
+                note: None,
+                consent_override: None,
+            };
+            w.try_on(day, sent).then(|| Pending::Answer(referral, w.after(day, 5, 30)))
+        }
+        Pending::Answer(referral, _) => {
+            let to = if w.rng.chance(80) { ReferralStatus::Accepted } else { ReferralStatus::Rejected };
+            w.try_on(day, CaseCommand::AdvanceReferral { referral, to, on: day, note: None, consent_override: None });
+            None
+        }
     }
+}
+
+/// The person decided to return: obstacles worked on, the reintegration plan, the REAN
+/// checklist, the final judgment communicated, and for most the departure prepared (documents,
+/// embassy, IOM) and made. True when the trajectory ended in a departure.
+fn return_track(w: &mut Writer<'_>, day: NaiveDate, obstacles: &[ObstacleId]) -> bool {
+    w.try_on(day, CaseCommand::RecordReturnStance { stance: ReturnStance::Decided, on: day, note: None });
+    for obstacle in obstacles {
+        let status = if w.rng.chance(75) { ObstacleStatus::Removed } else { ObstacleStatus::BeingAddressed };
+        w.try_on(
+            day,
+            CaseCommand::ActOnObstacle {
+                obstacle: *obstacle,
+                description: text("Actie (synthetisch)."),
+                status,
+                on: day,
+            },
+        );
+    }
+    let plan = ReintegrationPlan {
+        housing: Some(text("Huisvesting (synthetisch).")),
+        income_work: Some(text("Inkomen en werk (synthetisch).")),
+        business_plan: w.rng.chance(30).then(|| text("Ondernemingsplan (synthetisch).")),
+        care: w.rng.chance(40).then(|| text("Zorg (synthetisch).")),
+        contacts_abroad: Some(text("Partnerorganisatie ter plaatse (synthetisch).")),
+        updated_on: Some(day),
+    };
+    w.try_on(day, CaseCommand::UpdateReintegrationPlan(plan));
+    let rean = ReanChecklist {
+        no_assisted_return_in_five_years: Some(w.rng.chance(95)),
+        travel_document_obtainable: Some(w.rng.chance(80)),
+        agrees_procedures_end: Some(true),
+        updated_on: Some(day),
+    };
+    w.try_on(day, CaseCommand::UpdateReanChecklist(rean));
+    let judgment = JudgmentId::from_u128(w.id());
+    if w.try_on(
+        day,
+        CaseCommand::RecordJudgment {
+            id: judgment,
+            verdict: Verdict::ReturnRealistic,
+            finality: Finality::Final,
+            reasoning: text("Onderbouwing (synthetisch)."),
+            formed_on: day,
+        },
+    ) {
+        w.communicate(judgment, day);
+    }
+    if !w.rng.chance(60) {
+        return false;
+    }
+    let mut step_day = day;
+    for kind in [DepartureStepKind::Documents, DepartureStepKind::EmbassyVisit, DepartureStepKind::IomCoordination] {
+        step_day = w.after(step_day, 2, 10);
+        let step = DepartureStep { on: step_day, kind, note: text("Vertrekstap (synthetisch).") };
+        w.try_on(step_day, CaseCommand::RecordDepartureStep(step));
+    }
+    let departed = w.after(step_day, 3, 20);
+    let accompany_to_schiphol = w.rng.chance(50);
+    w.try_on(step_day, CaseCommand::PlanDeparture { on: Some(departed), accompany_to_schiphol });
+    w.try_on(
+        departed,
+        CaseCommand::RecordOutflow {
+            outcome: OutflowOutcome::DepartedIndependentlySupervised,
+            on: departed,
+            note: None,
+        },
+    );
+    true
 }
 
 /// Weekly information sessions over the data set's months, with attendance drawn from the
@@ -605,6 +799,297 @@ pub fn sessions(config: &Config, registered: &[(ParticipantId, NaiveDate)]) -> V
         n += 1;
     }
     out
+}
+
+/// One step of a chain meeting's script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MeetingAction {
+    /// Adopt the agenda generated for the meeting's day in one step
+    /// ([`PerspectiefService::adopt_agenda`](perspectief_core::service::PerspectiefService::adopt_agenda)).
+    /// `adds` are the items it adds at that moment (what the generator's own agenda gives):
+    /// a replay can check the service's against them, and a recording made afterwards, when the
+    /// data of later days would make another agenda, enters them one by one, as from the
+    /// meeting's minutes.
+    AdoptAgenda {
+        /// The [`MeetingCommand::AddToAgenda`] commands adopting the agenda amounts to.
+        adds: Vec<MeetingCommand>,
+    },
+    /// A command on the meeting: a discussion, an advice, a decision, a termination talk.
+    Command(MeetingCommand),
+}
+
+impl MeetingAction {
+    /// The participant whose case file the step writes to, if any (it must then be recorded
+    /// in order with that participant's own steps).
+    pub fn participant(&self) -> Option<ParticipantId> {
+        match self {
+            Self::AdoptAgenda { .. } | Self::Command(MeetingCommand::AddToAgenda { .. }) => None,
+            Self::Command(
+                MeetingCommand::RecordDiscussion { participant, .. }
+                | MeetingCommand::AdviseTermination { participant, .. }
+                | MeetingCommand::RecordChainDecision { participant, .. }
+                | MeetingCommand::RecordTerminationTalk { participant, .. },
+            ) => Some(*participant),
+        }
+    }
+}
+
+/// One step of a chain meeting, at its time, by its actor (the project lead).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingStep {
+    /// When (set the clock here before replaying it).
+    pub at: DateTime<Utc>,
+    /// Who records it.
+    pub actor: UserId,
+    /// What.
+    pub action: MeetingAction,
+}
+
+/// A chain-partner meeting (*ketenoverleg*, 3.2.f/g) and what happens in it, in time order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingScript {
+    /// The meeting.
+    pub id: MeetingId,
+    /// Its day.
+    pub date: NaiveDate,
+    /// When it is scheduled (a week before), and by whom.
+    pub scheduled_at: DateTime<Utc>,
+    /// Who schedules it (the project lead).
+    pub actor: UserId,
+    /// Its steps, oldest first.
+    pub steps: Vec<MeetingStep>,
+}
+
+/// A participant's case as the generator follows it through the year: the script's steps
+/// applied up to a moment.
+struct Follow {
+    case: Option<Case>,
+    applied: usize,
+}
+
+/// The chain meetings of the data set, every two weeks (on the tenth day and every fourteenth
+/// after it), given every participant's script: each adopts the agenda its day generates
+/// ([`MeetingAgenda::build`](perspectief_core::report::MeetingAgenda::build), from the
+/// cases as they stand at the meeting, as the service builds it), discusses most people on it
+/// (3.2.f), advises on ending the guidance of those who stopped turning up or whose trajectory
+/// is due to end, and decides on it (3.2.g). After an adopted advice to end guidance the
+/// participant's script changes: what they would have done after the meeting is dropped, the
+/// termination talk follows within days and the outflow "ended by chain decision" soon after.
+///
+/// Changed scripts must be replayed with the meetings, in time order (the outflow needs the
+/// meeting's decision first); every step of both is checked against the core here, as
+/// [`participant`] does. The meetings are held at eight in the morning, before any
+/// participant's step of the day (those fall from nine), so a meeting sees the day before.
+pub fn chain_meetings(config: &Config, people: &mut [ParticipantScript]) -> Vec<MeetingScript> {
+    use perspectief_core::meeting::ChainDecision;
+    use perspectief_core::report::{AgendaQuery, MeetingAgenda};
+
+    let mut follow: Vec<Follow> = people.iter().map(|_| Follow { case: None, applied: 0 }).collect();
+    let mut meetings: Vec<MeetingScript> = Vec::new();
+    // The previous meeting, whole: its termination talks fall within eight days, before the
+    // next meeting.
+    let mut previous: Option<ChainMeeting> = None;
+    let lead = config.lead;
+    let mut date = config.start.checked_add_days(Days::new(10)).unwrap_or(config.start);
+    let mut n = 0u64;
+    while date <= config.end() {
+        let mut rng = Rng::new(config.seed ^ 0xC4A1, n);
+        let id = MeetingId::from_u128((0x5157_0003_u128 << 96) | u128::from(n));
+        let held = at(date, 8, 0);
+        // Every case as it stands when the meeting starts.
+        for (p, f) in follow.iter_mut().enumerate() {
+            advance(&mut people[p], f, held);
+        }
+        let ctx = |now: DateTime<Utc>| CommandContext { actor: lead, now, today: now.date_naive() };
+        let (mut meeting, _) = ChainMeeting::schedule(id, date, &ctx(held));
+        let active: Vec<&Case> = follow.iter().filter_map(|f| f.case.as_ref()).filter(|c| c.is_active()).collect();
+        let agenda = MeetingAgenda::build(active, &AgendaQuery::for_meeting(date), previous.as_ref());
+        let adds: Vec<MeetingCommand> = agenda
+            .entries
+            .iter()
+            .map(|e| MeetingCommand::AddToAgenda { participant: e.participant, reasons: e.reasons.clone() })
+            .collect();
+        if meeting.adopt_agenda(&agenda, &ctx(held)).is_err() {
+            break;
+        }
+        let mut steps = vec![MeetingStep { at: held, actor: lead, action: MeetingAction::AdoptAgenda { adds } }];
+        let mut second = 0i64;
+        let mut ended: Vec<usize> = Vec::new();
+        for entry in &agenda.entries {
+            let Some(p) = people.iter().position(|s| s.register.id == entry.participant) else { continue };
+            let Some(case) = follow[p].case.clone() else { continue };
+            let away = entry.reasons.iter().any(|r| matches!(r, AgendaReason::NoContact { days } if *days > 56));
+            let due = entry
+                .reasons
+                .iter()
+                .any(|r| matches!(r, AgendaReason::TerminationAdviceDue | AgendaReason::PastLimitWithoutAdvice { .. }));
+            let advise = (away || due) && case.adopted_termination().is_none() && rng.chance(80);
+            let participant = entry.participant;
+            let commands = if advise {
+                let advice = if rng.chance(75) { Advice::EndGuidanceAndShelter } else { Advice::Continue };
+                let adopted = rng.chance(80);
+                vec![
+                    MeetingCommand::AdviseTermination {
+                        participant,
+                        advice,
+                        reasoning: text("Geen contact meer; advies aan de keten (synthetisch)."),
+                    },
+                    MeetingCommand::RecordChainDecision {
+                        participant,
+                        decision: ChainDecision { adopted, note: None },
+                    },
+                ]
+            } else if rng.chance(80) {
+                vec![MeetingCommand::RecordDiscussion {
+                    participant,
+                    information_supplied: Some(text("Voortgang toegelicht (synthetisch).")),
+                    decision: rng.chance(50).then(|| text("Afspraken gemaakt (synthetisch).")),
+                }]
+            } else {
+                vec![]
+            };
+            let mut case = case;
+            for cmd in commands {
+                second += 1;
+                let when = held + chrono::Duration::seconds(second);
+                if let Some(case_after) = meeting_step(&mut meeting, &case, &cmd, &ctx(when)) {
+                    case = case_after;
+                    steps.push(MeetingStep { at: when, actor: lead, action: MeetingAction::Command(cmd) });
+                }
+            }
+            if case.adopted_termination().is_some()
+                && follow[p].case.as_ref().is_some_and(|c| c.adopted_termination().is_none())
+            {
+                ended.push(p);
+            }
+            follow[p].case = Some(case);
+        }
+        // After an adopted advice to end guidance: the termination talk within days, then the
+        // outflow; what the participant would have done after the meeting does not happen.
+        for (k, p) in ended.into_iter().enumerate() {
+            let script = &mut people[p];
+            script.steps.truncate(follow[p].applied);
+            let talk_on = date.checked_add_days(Days::new(2 + rng.below(7))).unwrap_or(date);
+            if talk_on > config.end() {
+                continue;
+            }
+            let when = at(talk_on, 8, 30) + chrono::Duration::seconds(k as i64);
+            let participant = script.register.id;
+            let talk = MeetingCommand::RecordTerminationTalk { participant, on: talk_on };
+            let Some(case) = follow[p].case.clone() else { continue };
+            let Some(case) = meeting_step(&mut meeting, &case, &talk, &ctx(when)) else { continue };
+            steps.push(MeetingStep { at: when, actor: lead, action: MeetingAction::Command(talk) });
+            follow[p].case = Some(case.clone());
+            let out_on = talk_on.checked_add_days(Days::new(rng.below(10))).unwrap_or(talk_on);
+            let out_at = at(out_on, 9 + rng.below(8) as u32, rng.below(60) as u32);
+            let outflow = CaseCommand::RecordOutflow {
+                outcome: OutflowOutcome::EndedByChainDecision,
+                on: out_on,
+                note: Some(text("Beëindigd na besluit ketenoverleg (synthetisch).")),
+            };
+            let worker = case.profile().project_worker;
+            let mut check = case;
+            let accepted = out_on <= config.end()
+                && check
+                    .execute(outflow.clone(), &CommandContext { actor: worker, now: out_at, today: out_on })
+                    .is_ok();
+            if accepted {
+                script.steps.push(Step { at: out_at, actor: worker, command: outflow });
+            }
+        }
+        steps.sort_by_key(|s| s.at);
+        let scheduled_on = date.checked_sub_days(Days::new(7)).unwrap_or(date);
+        meetings.push(MeetingScript { id, date, scheduled_at: at(scheduled_on, 8, 0), actor: lead, steps });
+        previous = Some(meeting);
+        date = date.checked_add_days(Days::new(14)).unwrap_or(date);
+        n += 1;
+    }
+    meetings
+}
+
+/// Apply a participant's script up to (not including) `until`: registered when it is time,
+/// each step through the core. A step the core refuses now (the meetings changed the case) is
+/// dropped from the script, which stays valid.
+fn advance(script: &mut ParticipantScript, f: &mut Follow, until: DateTime<Utc>) {
+    if f.case.is_none() {
+        if script.registered_at() >= until {
+            return;
+        }
+        let worker = script.register.profile.project_worker;
+        let ctx = CommandContext { actor: worker, now: script.registered_at(), today: script.register.registered_on };
+        match Case::register(script.register.clone(), &ctx) {
+            Ok((case, _)) => f.case = Some(case),
+            Err(_) => return,
+        }
+    }
+    let Some(case) = f.case.as_mut() else { return };
+    while let Some(step) = script.steps.get(f.applied).filter(|s| s.at < until) {
+        let ctx = CommandContext { actor: step.actor, now: step.at, today: step.at.date_naive() };
+        if case.execute(step.command.clone(), &ctx).is_ok() {
+            f.applied += 1;
+        } else {
+            script.steps.remove(f.applied);
+        }
+    }
+}
+
+/// Execute `cmd` on the meeting and bring its records to the participant's case, both or
+/// neither (as the service does in one transaction): the case after it, or `None` when the
+/// meeting or the case refuses.
+fn meeting_step(meeting: &mut ChainMeeting, case: &Case, cmd: &MeetingCommand, ctx: &CommandContext) -> Option<Case> {
+    let mut m = meeting.clone();
+    m.execute(cmd.clone(), ctx).ok()?;
+    let mut c = case.clone();
+    if let Some((_, records)) = m.case_records(cmd) {
+        c.record_chain_meeting(records, ctx).ok()?;
+    }
+    *meeting = m;
+    Some(c)
+}
+
+/// Record one step of a meeting's script through `svc` (the clock set to the step's time
+/// for a recording on the day). `from_minutes`: the agenda is entered as the people the
+/// meeting had on it, one [`MeetingCommand::AddToAgenda`] each, instead of adopted from the
+/// agenda the service generates now (which, recorded afterwards, would see later days'
+/// data). An adoption that gives other people than the script expects is refused with
+/// [`DomainError::InvalidInput`] on `adopt_agenda`: the generator and the service disagree.
+pub async fn record_meeting_step<S: perspectief_core::service::PerspectiefService>(
+    svc: &S,
+    meeting: MeetingId,
+    step: &MeetingStep,
+    caller: &perspectief_core::service::Caller,
+    from_minutes: bool,
+) -> Result<(), DomainError> {
+    match &step.action {
+        MeetingAction::AdoptAgenda { adds } if from_minutes => {
+            for cmd in adds {
+                svc.execute_meeting(caller, meeting, None, cmd.clone()).await?;
+            }
+        }
+        MeetingAction::AdoptAgenda { adds } => {
+            let before: BTreeSet<ParticipantId> =
+                svc.get_meeting(caller, meeting).await?.items().map(|i| i.participant).collect();
+            let after = svc.adopt_agenda(caller, meeting, None).await?;
+            let added: Vec<MeetingCommand> = after
+                .items()
+                .filter(|i| !before.contains(&i.participant))
+                .map(|i| MeetingCommand::AddToAgenda { participant: i.participant, reasons: i.reasons.clone() })
+                .collect();
+            let mut expected = adds.clone();
+            expected.sort_by_key(|c| c.adds_participant());
+            if added != expected {
+                return Err(DomainError::field(
+                    "adopt_agenda",
+                    ViolationCode::Invalid,
+                    "the service adopted another agenda than the script expects",
+                ));
+            }
+        }
+        MeetingAction::Command(cmd) => {
+            svc.execute_meeting(caller, meeting, None, cmd.clone()).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Accounts a replay acts as: the caller for a project worker of the data set.
@@ -766,6 +1251,87 @@ mod tests {
         assert!(explored > 20, "{explored} return explorations");
         let nationalities: BTreeSet<_> = scripts.iter().map(|s| s.register.profile.nationalities.clone()).collect();
         assert!(nationalities.len() > 8);
+        // Every trajectory starts with the orientation talk: nobody has a plan without one
+        // (a talk dated after its recording used to be refused and lost).
+        let has = |s: &ParticipantScript, f: &dyn Fn(&CaseCommand) -> bool| s.steps.iter().any(|st| f(&st.command));
+        for s in &scripts {
+            let talk = |c: &CaseCommand| matches!(c, CaseCommand::LogContact(c) if c.activities.contains(&ActivityCode::OrientationTalks));
+            let plan = |c: &CaseCommand| matches!(c, CaseCommand::RevisePlan { .. });
+            assert!(!has(s, &plan) || has(s, &talk), "participant {} has a plan without a talk", s.register.id);
+        }
+        let count = |f: &dyn Fn(&CaseCommand) -> bool| {
+            scripts.iter().flat_map(|s| &s.steps).filter(|st| f(&st.command)).count()
+        };
+        let assessments = count(&|c| matches!(c, CaseCommand::RecordSelfReliance { .. }));
+        let reports = count(&|c| matches!(c, CaseCommand::RecordProgressReport { .. }));
+        let overrides =
+            count(&|c| matches!(c, CaseCommand::RecordJudgmentCommunicated { consent_override: Some(_), .. }));
+        let departure_steps = count(&|c| matches!(c, CaseCommand::RecordDepartureStep(_)));
+        let rean = count(&|c| matches!(c, CaseCommand::UpdateReanChecklist(_)));
+        // At intake and every three to four months; a report every few months with consent.
+        assert!((400..=1_500).contains(&assessments), "{assessments} ZRM assessments for 200 participants");
+        assert!((200..=1_200).contains(&reports), "{reports} progress reports");
+        assert!(
+            overrides > 0 && departure_steps > 10 && rean > 5,
+            "{overrides} overrides, {departure_steps} departure steps, {rean} REAN"
+        );
+        assert!(
+            scripts
+                .iter()
+                .flat_map(|s| &s.steps)
+                .filter(|st| matches!(
+                    st.command,
+                    CaseCommand::RecordJudgmentCommunicated { consent_override: Some(_), .. }
+                ))
+                .all(|st| st.actor == config.lead)
+        );
+    }
+
+    #[test]
+    fn chain_meetings_are_biweekly_and_end_trajectories_only_on_an_adopted_advice() {
+        let config = Config::new(5, NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(), 12);
+        let original: Vec<ParticipantScript> = (0..60).map(|i| participant(&config, i)).collect();
+        let mut people = original.clone();
+        let meetings = chain_meetings(&config, &mut people);
+        let mut again = original.clone();
+        assert_eq!(meetings, chain_meetings(&config, &mut again), "deterministic");
+        assert_eq!(people, again);
+        assert!(meetings.len() >= 25);
+        for pair in meetings.windows(2) {
+            assert_eq!(pair[1].date - pair[0].date, chrono::Duration::days(14));
+        }
+        let ended_by_chain = |s: &Step| {
+            matches!(s.command, CaseCommand::RecordOutflow { outcome: OutflowOutcome::EndedByChainDecision, .. })
+        };
+        let mut ended = 0;
+        for (before, after) in original.iter().zip(&people) {
+            let Some(outflow) = after.steps.iter().find(|s| ended_by_chain(s)) else {
+                assert_eq!(before, after, "only an ended trajectory changes");
+                continue;
+            };
+            ended += 1;
+            // What stays of the script is a prefix of what the participant would have done.
+            let kept = after.steps.len() - 1;
+            assert_eq!(after.steps[..kept], before.steps[..kept]);
+            // The meeting adopted an advice to end guidance before it, and held the talk.
+            let id = after.register.id;
+            let adopted = meetings.iter().flat_map(|m| &m.steps).any(|s| {
+                s.at < outflow.at
+                    && matches!(&s.action, MeetingAction::Command(MeetingCommand::RecordChainDecision { participant, decision }) if *participant == id && decision.adopted)
+            });
+            let talk = meetings.iter().flat_map(|m| &m.steps).any(|s| {
+                s.at < outflow.at
+                    && matches!(&s.action, MeetingAction::Command(MeetingCommand::RecordTerminationTalk { participant, .. }) if *participant == id)
+            });
+            assert!(adopted && talk, "participant {id}");
+        }
+        assert!(ended >= 2, "{ended} ended by chain decision");
+        let discussed = meetings
+            .iter()
+            .flat_map(|m| &m.steps)
+            .filter(|s| matches!(s.action, MeetingAction::Command(MeetingCommand::RecordDiscussion { .. })))
+            .count();
+        assert!(discussed >= 100, "{discussed} discussions");
     }
 
     #[test]

@@ -23,17 +23,11 @@ async fn synthetic_scripts_replay_through_the_store() {
     options.clock = clock.clone();
     let store = Store::open(options).await.unwrap();
     let foundation = store.policy().foundation;
-    let caller_for = move |user| {
-        Caller::local(Actor {
-            user,
-            organisation: foundation,
-            role: Role::ProjectWorker,
-            grant: perspectief_core::access::Grant::NONE,
-        })
-    };
     let set_clock = |at| clock.set(at);
 
     let config = Config::new(3, NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(), 6);
+    // The project lead acts as the lead (overrides), everyone else as a project worker.
+    let caller_for = |user| config.caller(foundation, user);
     let admin = Caller::local(Actor {
         user: perspectief_core::UserId::from_u128(0xAD),
         organisation: foundation,

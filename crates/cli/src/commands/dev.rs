@@ -52,13 +52,19 @@ pub async fn dev_seed(store: &Store, ctx: &Ctx, args: DevSeedArgs) -> Result<()>
     }
     let start = seed_start(crate::args::now(), args.months);
     let config = perspectief_synth::Config::new(args.seed, start, args.months);
-    // Accounts for the synthetic project workers, so lists show a name.
-    for (n, worker) in config.workers.iter().enumerate() {
+    // Accounts for the synthetic project workers and lead, so lists show a name.
+    let staff = config
+        .workers
+        .iter()
+        .enumerate()
+        .map(|(n, worker)| (*worker, Role::ProjectWorker, format!("Projectmedewerker {} (synthetisch)", n + 1)))
+        .chain(std::iter::once((config.lead, Role::ProjectLead, "Projectleider (synthetisch)".to_owned())));
+    for (id, role, name) in staff {
         let account = perspectief_core::accounts::UserAccount {
-            id: *worker,
+            id,
             organisation: store.policy().foundation,
-            role: Role::ProjectWorker,
-            name: perspectief_core::Label::parse(&format!("Projectmedewerker {} (synthetisch)", n + 1))
+            role,
+            name: perspectief_core::Label::parse(&name)
                 .map_err(|e| Failure::new(crate::exit::INTERNAL, e.to_string()))?,
             disabled: false,
             awaiting_confirmation: false,
@@ -77,14 +83,9 @@ pub async fn dev_seed(store: &Store, ctx: &Ctx, args: DevSeedArgs) -> Result<()>
     }
     let progress = super::import::progress(args.participants, &t!("progress-seed"));
     let foundation = store.policy().foundation;
-    let caller_for = move |user| {
-        perspectief_core::service::Caller::local(perspectief_core::access::Actor {
-            user,
-            organisation: foundation,
-            role: Role::ProjectWorker,
-            grant: perspectief_core::access::Grant::NONE,
-        })
-    };
+    // The synthetic project lead acts as the lead (a judgment communicated on an override),
+    // the others as project workers.
+    let caller_for = |user| config.caller(foundation, user);
     let mut loaded = perspectief_synth::Loaded::default();
     let mut registered = Vec::new();
     for index in 0..args.participants {

@@ -329,13 +329,14 @@ impl Case {
     // ---- Worklist rules of #17: goals due soon, judgments, progress reports ----------------
 
     /// The reporting schedule's stretches, oldest first: from the registration, then from
-    /// each report's day (its Amsterdam date), each due [`Case::reporting_every_months`] after
-    /// its start (the schedule as it is now, for every stretch).
+    /// each report's day (the day it was sent, its effective date: a report recorded late
+    /// resets the clock on the day it went out, not on the day it was entered), each due
+    /// [`Case::reporting_every_months`] after its start (the schedule as it is now, for every
+    /// stretch).
     pub fn report_periods(&self) -> Vec<ReportPeriod> {
         let months = chrono::Months::new(self.reporting_every_months());
-        let mut starts: Vec<NaiveDate> = std::iter::once(self.registered_on)
-            .chain(self.reports.iter().map(|r| crate::time::amsterdam_date(r.sent_at)))
-            .collect();
+        let mut starts: Vec<NaiveDate> =
+            std::iter::once(self.registered_on).chain(self.reports.iter().map(|r| r.sent_on)).collect();
         starts.sort();
         starts.dedup();
         let ends = starts.iter().skip(1).copied().map(Some).chain(std::iter::once(None));

@@ -230,6 +230,13 @@ pub const fn theme_name(t: Theme) -> &'static str {
 }
 
 /// A stage of the funnel from reached to departed.
+///
+/// Each stage is counted on its own, like the measure it shows ([`FunnelStage::figure`]):
+/// the persons with that activity in the period, not the persons who passed the stage before
+/// it. A stage can therefore be wider than the one above it, by design: a person whose
+/// orientation talk fell before the period and whose plan was drawn up in it counts under
+/// the plan only, and a return exploration needs no plan. The funnel shows how far the work
+/// reached at each step in the period, not a cohort's path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FunnelStage {

@@ -54,7 +54,10 @@ pub use checkpoints::CheckpointPolicy;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use crypto::{Keyring, Sealed};
 pub use error::StoreError;
-pub use import::{HistoryImport, ImportError, ImportSummary, ImportedParticipant, ImportedSession, RowKey};
+pub use import::{
+    ExportedParticipant, HistoryExport, HistoryImport, ImportError, ImportSummary, ImportedParticipant, ImportedSession,
+    RowKey,
+};
 pub use keys::{DEFAULT_ROTATION_BATCH, KeyStatus, KeyUse, Rotation, RotationProgress};
 pub use migrations::Migrator;
 pub use open::{DATABASE_URL_VAR, StoreOptions, default_database_path, migrate, resolve_database_url};

@@ -16,7 +16,16 @@ fn periods(install: &Install) -> String {
     let lead = install.add_user("Projectleider Periodes", "project_lead");
     for (name, from, to) in [("eerste-helft", "-400", "-200"), ("heel-jaar", "-400", "-1")] {
         install.json(&[
-            "--as", &lead, "period", "define", "--name", name, &format!("--from={from}"), &format!("--to={to}"), "--target", "5.2.a(2)=20",
+            "--as",
+            &lead,
+            "period",
+            "define",
+            "--name",
+            name,
+            &format!("--from={from}"),
+            &format!("--to={to}"),
+            "--target",
+            "5.2.a(2)=20",
         ]);
     }
     lead
@@ -28,7 +37,12 @@ fn copy_organisations(from: &Install, to: &Install) {
     // The foundation itself is in every register from the start.
     for o in list.as_array().unwrap().iter().filter(|o| o["kind"] != "foundation") {
         let domains: Vec<&str> = o["domains"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
-        to.organisation(o["code"].as_str().unwrap(), o["name"].as_str().unwrap(), o["kind"].as_str().unwrap(), &domains);
+        to.organisation(
+            o["code"].as_str().unwrap(),
+            o["name"].as_str().unwrap(),
+            o["kind"].as_str().unwrap(),
+            &domains,
+        );
     }
 }
 
@@ -44,7 +58,9 @@ fn participants(install: &Install) -> BTreeMap<String, String> {
 }
 
 fn is_uuid(s: &str) -> bool {
-    s.len() == 36 && s.chars().filter(|c| *c == '-').count() == 4 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+    s.len() == 36
+        && s.chars().filter(|c| *c == '-').count() == 4
+        && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
 /// A value with B's participant ids written as A's, other record ids (made anew by the
@@ -114,7 +130,17 @@ fn add_on_top(a: &Install, lead: &str, participant: &str) {
     };
     run(&["zrm", "record", "--score", "finances=2", "--score", "housing=3", "--on=-150"]);
     run(&["zrm", "record", "--score", "finances=3", "--score", "housing=4", "--score", "justice=5", "--on=-60"]);
-    run(&["consent", "give", "--organisation", "GEMEENTE", "--category", "reports", "--purpose", "Rapportage", "--on=-155"]);
+    run(&[
+        "consent",
+        "give",
+        "--organisation",
+        "GEMEENTE",
+        "--category",
+        "reports",
+        "--purpose",
+        "Rapportage",
+        "--on=-155",
+    ]);
     run(&["report", "sent", "--from=-150", "--to=-61", "--sent-to", "GEMEENTE", "--on=-60"]);
     run(&["return", "stance", "--stance", "decided", "--note", "Wil terug", "--on=-55"]);
     run(&["return", "reintegration", "--housing", "Bij familie", "--care", "Huisarts in de regio", "--on=-50"]);
@@ -150,10 +176,26 @@ fn views(install: &Install, lead: &str, ids: &BTreeMap<String, String>, importer
         p.as_object_mut().unwrap().remove("project_worker");
     }
     let listed = normalise(&list, ids, importer);
-    for (period, as_of) in [("eerste-helft", "-200"), ("eerste-helft", "-250"), ("heel-jaar", "-1"), ("heel-jaar", "-90")] {
-        view(format!("report {period} {as_of}"), &["--as", lead, "report", "subsidy", period, &format!("--as-of={as_of}")]);
+    for (period, as_of) in
+        [("eerste-helft", "-200"), ("eerste-helft", "-250"), ("heel-jaar", "-1"), ("heel-jaar", "-90")]
+    {
+        view(
+            format!("report {period} {as_of}"),
+            &["--as", lead, "report", "subsidy", period, &format!("--as-of={as_of}")],
+        );
     }
-    for figure in ["reached", "5.2.a(2)", "theme:guide", "theme:inform", "theme:evaluate", "departed", "5.2.d", "5.2.e", "5.2.b(2)", "5.2.a(1)"] {
+    for figure in [
+        "reached",
+        "5.2.a(2)",
+        "theme:guide",
+        "theme:inform",
+        "theme:evaluate",
+        "departed",
+        "5.2.d",
+        "5.2.e",
+        "5.2.b(2)",
+        "5.2.a(1)",
+    ] {
         view(format!("drilldown {figure}"), &["--as", lead, "report", "drilldown", "heel-jaar", figure, "--as-of=-1"]);
     }
     for day in ["-300", "-120", "-20"] {
@@ -201,13 +243,8 @@ fn an_exported_history_imported_into_an_empty_database_gives_the_same_case_files
     assert!(seeded["contact_moments"].as_u64().unwrap() > 50, "{seeded}");
     let lead_a = periods(&a);
     let list = a.json(&["participant", "list"]);
-    let active: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["outflow"].is_null())
-        .map(|p| p["id"].as_str().unwrap())
-        .collect();
+    let active: Vec<&str> =
+        list.as_array().unwrap().iter().filter(|p| p["outflow"].is_null()).map(|p| p["id"].as_str().unwrap()).collect();
     let today = chrono::Utc::now().date_naive();
     let early: Vec<&str> = active
         .iter()
@@ -261,8 +298,7 @@ fn an_exported_history_imported_into_an_empty_database_gives_the_same_case_files
     // B's participants by A's ids.
     let (in_a, in_b) = (participants(&a), participants(&b));
     assert_eq!(in_a.keys().collect::<Vec<_>>(), in_b.keys().collect::<Vec<_>>());
-    let b_to_a: BTreeMap<String, String> =
-        in_b.iter().map(|(key, b_id)| (b_id.clone(), in_a[key].clone())).collect();
+    let b_to_a: BTreeMap<String, String> = in_b.iter().map(|(key, b_id)| (b_id.clone(), in_a[key].clone())).collect();
     let a_to_a: BTreeMap<String, String> = in_a.values().map(|id| (id.clone(), id.clone())).collect();
     let (views_a, views_b) = (views(&a, &lead_a, &a_to_a, "-"), views(&b, &lead_b, &b_to_a, &lead_b));
     assert_eq!(views_a.len(), views_b.len());

@@ -387,12 +387,12 @@ impl Store {
         self.read(entry, async {
             let basis = self.require(caller, Action::Export, &Resource::Database)?;
             let (reader, keys) = (&self.inner.reader, &self.inner.keys);
-            let rows = sql::all(reader, "SELECT number, participant_id FROM participant_numbers", [])
-                .await
-                .map_err(db)?;
+            let rows =
+                sql::all(reader, "SELECT number, participant_id FROM participant_numbers", []).await.map_err(db)?;
             let mut numbers = std::collections::BTreeMap::new();
             for r in &rows {
-                numbers.insert(get::<String>(r, "participant_id").map_err(db)?, get::<String>(r, "number").map_err(db)?);
+                numbers
+                    .insert(get::<String>(r, "participant_id").map_err(db)?, get::<String>(r, "number").map_err(db)?);
             }
             let rows = sql::all(reader, "SELECT id FROM participants ORDER BY id", []).await.map_err(db)?;
             let mut participants = Vec::with_capacity(rows.len());
@@ -413,7 +413,8 @@ impl Store {
                 }
                 participants.push(ExportedParticipant { number: numbers.get(&id).cloned(), case, events });
             }
-            let (first, last) = (chrono::NaiveDate::from_ymd_opt(1900, 1, 1), chrono::NaiveDate::from_ymd_opt(9999, 12, 31));
+            let (first, last) =
+                (chrono::NaiveDate::from_ymd_opt(1900, 1, 1), chrono::NaiveDate::from_ymd_opt(9999, 12, 31));
             let (Some(first), Some(last)) = (first, last) else { unreachable!("fixed dates are valid") };
             let sessions = repo::sessions_between(reader, keys, first, last).await?;
             Ok((HistoryExport { participants, sessions }, basis))

@@ -19,11 +19,11 @@ use perspectief_cli::import_csv::{self, Encoding, Issue, ParticipantImport, Shee
 use perspectief_core::UserId;
 use perspectief_core::case::{Case, CaseCommand, CommandContext, NewAgreement, NewGoal, RegisterParticipant};
 use perspectief_core::codes::{CountryCode, LanguageCode};
+use perspectief_core::ids::ReportId;
 use perspectief_core::ids::{AgreementId, ConsentId, GoalId, JudgmentId, ObstacleId, ParticipantId, ReferralId};
 use perspectief_core::input::{LocationInput, LocationKind, LogContactInput};
-use perspectief_core::plan::Responsible;
-use perspectief_core::ids::ReportId;
 use perspectief_core::outflow::{ZrmDomain, ZrmScore};
+use perspectief_core::plan::Responsible;
 use perspectief_core::returns::{DepartureStep, ExplorationFindings, ReanChecklist, Recipient, ReintegrationPlan};
 use perspectief_core::service::PerspectiefService;
 use perspectief_core::session::{InformationSession, PlanSession, SessionCommand, SessionTopic};
@@ -154,24 +154,30 @@ impl Kind {
             ],
             Kind::Consents => &[NUMBER, "given_on", "organisation", "categories", "purpose", "withdrawn_on"],
             Kind::Referrals => &[NUMBER, "referral", "on", "status", "partner", "domain", "reason", "note"],
-            Kind::Contacts => {
-                &[
-                    NUMBER,
-                    "contact",
-                    "at",
-                    "kind",
-                    "location",
-                    "activities",
-                    "summary",
-                    "category",
-                    "duration_minutes",
-                    "partner",
-                    "staff",
-                ]
-            }
-            Kind::Agreements => {
-                &[NUMBER, "made_on", "description", "due_on", "who_acts", "category", "fulfilled", "settled_on", "contact"]
-            }
+            Kind::Contacts => &[
+                NUMBER,
+                "contact",
+                "at",
+                "kind",
+                "location",
+                "activities",
+                "summary",
+                "category",
+                "duration_minutes",
+                "partner",
+                "staff",
+            ],
+            Kind::Agreements => &[
+                NUMBER,
+                "made_on",
+                "description",
+                "due_on",
+                "who_acts",
+                "category",
+                "fulfilled",
+                "settled_on",
+                "contact",
+            ],
             Kind::Return => &[
                 NUMBER,
                 "record",
@@ -430,8 +436,10 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
             };
             let status_on = cells.opt_date("status_on");
             let new_deadline = cells.opt_date("new_deadline");
-            let partners: Option<Vec<_>> =
-                list(&cells.get("partners").unwrap_or_default().replace(',', ";")).iter().map(|o| cells.org("partners", o)).collect();
+            let partners: Option<Vec<_>> = list(&cells.get("partners").unwrap_or_default().replace(',', ";"))
+                .iter()
+                .map(|o| cells.org("partners", o))
+                .collect();
             let goal = NewGoal {
                 id: GoalId::from_uuid(new_uuid()),
                 set_on: Some(set_on?),

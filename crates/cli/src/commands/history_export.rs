@@ -304,7 +304,10 @@ fn participant_rows(p: &ExportedParticipant, w: &Writer<'_>, tables: &mut Tables
                         ("at", moment(contact.at)),
                         ("kind", name(&contact.kind)),
                         ("location", location),
-                        ("activities", contact.activities.iter().map(ToString::to_string).collect::<Vec<_>>().join(";")),
+                        (
+                            "activities",
+                            contact.activities.iter().map(ToString::to_string).collect::<Vec<_>>().join(";"),
+                        ),
                         ("summary", contact.summary.to_string()),
                         ("category", name(category)),
                         ("duration_minutes", contact.duration_minutes.map(|m| m.to_string()).unwrap_or_default()),
@@ -314,7 +317,8 @@ fn participant_rows(p: &ExportedParticipant, w: &Writer<'_>, tables: &mut Tables
                 );
             }
             CaseChange::AgreementMade { agreement, category } => {
-                let status = case.agreements().find(|a| a.id == agreement.id).map_or(AgreementStatus::Open, |a| a.status);
+                let status =
+                    case.agreements().find(|a| a.id == agreement.id).map_or(AgreementStatus::Open, |a| a.status);
                 let (fulfilled, settled_on) = match status {
                     AgreementStatus::Open => (String::new(), None),
                     AgreementStatus::Fulfilled(on) => ("ja".to_owned(), Some(on)),

@@ -289,6 +289,7 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
                 | Command::Dev(_)
                 | Command::Privacy(_)
                 | Command::Import(ImportCmd::History(_))
+                | Command::Export(export::ExportArgs { what: Some(_), .. })
         ) {
             return Err(Failure::new(exit::UNAVAILABLE, t!("error-remote-admin")));
         }
@@ -327,6 +328,9 @@ async fn with_backend(cli: &Cli, config: config::Config, config_path: Option<Pat
         Command::Import(ImportCmd::History(a)) => commands::history::history(&store, &ctx, a).await,
         Command::Import(ImportCmd::Participants(a)) => import::participants(&store, &ctx, a).await,
         Command::Import(ImportCmd::Contacts(a)) => import::contacts(&store, &ctx, a).await,
+        Command::Export(export::ExportArgs { what: Some(export::ExportCmd::History(a)), .. }) => {
+            commands::history_export::export_history(&store, &ctx, a).await
+        }
         other => workflow(&store, &ctx, other).await,
     };
     result.map_err(|f| ctx.named(f))

@@ -150,6 +150,64 @@ fn every_problem_in_every_file_is_named_and_nothing_is_imported() {
     assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0, "nothing imported");
 }
 
+#[test]
+fn the_new_kinds_are_checked_by_row_and_column_and_an_agreement_joins_its_contact() {
+    let install = Install::new();
+    install.chain();
+    let dir = install.dir.path().join("soorten");
+    write_history(&dir);
+    // Agreements made in a contact, by the contacts file's own reference; an unknown one is named.
+    std::fs::write(
+        dir.join("contacts.csv"),
+        "number,contact,at,kind,activities,summary\n\
+         D-001,c1,-80,individual_talk,5.2.a(2),Kennismaking\n\
+         D-002,c2,-50,individual_talk,5.2.a(2),Kennismaking\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("agreements.csv"),
+        "number,made_on,description,due_on,contact\n\
+         D-001,-80,Paspoort meenemen,-70,c1\n\
+         D-002,-50,Brief ophalen,-45,c9\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("zelfredzaamheid.csv"), "nummer;assessed_on;finances;housing\nD-001;-60;2;7\n").unwrap();
+    std::fs::write(
+        dir.join("progress_reports.csv"),
+        "number,period_from,period_to,sent_to,sent_on\nD-001,-80,-40,ONBEKEND,-39\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("phases.csv"), "number,on,phase,reason\nD-002,-10,later,Te vroeg\n").unwrap();
+    let out = install.cmd().args(["--lang", "en", "import", "history"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("agreements.csv, row 3, column contact"), "{err}");
+    assert!(err.contains("zelfredzaamheid.csv, row 2, column housing"), "{err}");
+    assert!(!err.contains("column finances"), "{err}");
+    assert!(err.contains("progress_reports.csv, row 2, column sent_to"), "{err}");
+    assert!(err.contains("phases.csv, row 2, column phase"), "{err}");
+    assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0, "nothing imported");
+
+    // Corrected, the agreement is part of its contact and the assessment is on record.
+    std::fs::write(
+        dir.join("agreements.csv"),
+        "number,made_on,description,due_on,contact\nD-001,-80,Paspoort meenemen,-70,c1\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("zelfredzaamheid.csv"), "nummer;assessed_on;finances;housing\nD-001;-60;2;4\n").unwrap();
+    std::fs::remove_file(dir.join("progress_reports.csv")).unwrap();
+    std::fs::remove_file(dir.join("phases.csv")).unwrap();
+    install.json(&["import", "history", dir.to_str().unwrap()]);
+    let amina = participant_id(&install, "Amina Testpersoon");
+    let case = install.json(&["participant", "show", &amina]);
+    let agreements = case["agreements"].as_object().unwrap();
+    let contacts = case["contacts"].as_object().unwrap();
+    let made_in =
+        agreements.values().find(|a| a[0]["description"] == "Paspoort meenemen").unwrap()[0]["made_in"].clone();
+    assert!(contacts.contains_key(made_in.as_str().unwrap()), "made in the contact c1: {case}");
+    assert_eq!(case["self_reliance"][0]["scores"]["housing"], 4, "{case}");
+}
+
 /// A history large enough that its one transaction spills pages into the write-ahead log
 /// well before it commits.
 fn write_large_history(dir: &Path, participants: usize, contacts: usize) {

@@ -23,6 +23,7 @@ mod privacy;
 mod remote;
 mod reports;
 mod retention;
+mod roundtrip;
 mod spreadsheet;
 mod texts;
 mod tls;

@@ -404,3 +404,70 @@ impl Store {
         }
     }
 }
+
+/// One participant as [`Store::export_history`] reads them: the foundation's own number when
+/// an import stored one, the case as it is now, and every event of it, oldest first.
+#[derive(Debug, Clone)]
+pub struct ExportedParticipant {
+    /// The number an earlier import stored (`participant_numbers`), if any.
+    pub number: Option<String>,
+    /// The case file.
+    pub case: Case,
+    /// Its events, oldest first.
+    pub events: Vec<perspectief_core::case::CaseEvent>,
+}
+
+/// Everything `export history` writes: every participant's case history and every session.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryExport {
+    /// The participants, by id.
+    pub participants: Vec<ExportedParticipant>,
+    /// The information sessions, by date.
+    pub sessions: Vec<InformationSession>,
+}
+
+impl Store {
+    /// Read every case history and session for `export history`: the whole database, so only
+    /// for a caller who may export it (the core's decision on [`Resource::Database`], the
+    /// administrator's alone, as a backup), audited as `export_history`. Read whole, as the
+    /// store holds it: the export is a copy of the database in another form.
+    pub async fn export_history(&self, caller: &Caller) -> Result<HistoryExport, DomainError> {
+        let entry = self.entry(caller, Action::Export, "export_history");
+        self.read(entry, async {
+            let basis = self.require(caller, Action::Export, &Resource::Database)?;
+            let (reader, keys) = (&self.inner.reader, &self.inner.keys);
+            let rows =
+                sql::all(reader, "SELECT number, participant_id FROM participant_numbers", []).await.map_err(db)?;
+            let mut numbers = std::collections::BTreeMap::new();
+            for r in &rows {
+                numbers
+                    .insert(get::<String>(r, "participant_id").map_err(db)?, get::<String>(r, "number").map_err(db)?);
+            }
+            let rows = sql::all(reader, "SELECT id FROM participants ORDER BY id", []).await.map_err(db)?;
+            let mut participants = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let id: String = get(r, "id").map_err(db)?;
+                let participant = ParticipantId::from_uuid(crate::service::uuid_of(&id)?);
+                // An erased participant's row may remain without a case: nothing to export.
+                let Some(case) = repo::load_case(reader, keys, participant).await? else { continue };
+                let mut events = Vec::new();
+                loop {
+                    let after = events.last().map_or(0, |e: &perspectief_core::case::CaseEvent| e.version);
+                    let batch = repo::case_events(reader, keys, participant, after, 500).await?;
+                    let done = batch.len() < 500;
+                    events.extend(batch);
+                    if done {
+                        break;
+                    }
+                }
+                participants.push(ExportedParticipant { number: numbers.get(&id).cloned(), case, events });
+            }
+            let (first, last) =
+                (chrono::NaiveDate::from_ymd_opt(1900, 1, 1), chrono::NaiveDate::from_ymd_opt(9999, 12, 31));
+            let (Some(first), Some(last)) = (first, last) else { unreachable!("fixed dates are valid") };
+            let sessions = repo::sessions_between(reader, keys, first, last).await?;
+            Ok((HistoryExport { participants, sessions }, basis))
+        })
+        .await
+    }
+}

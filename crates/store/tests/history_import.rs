@@ -103,5 +103,18 @@ async fn a_history_is_written_whole_or_not_at_all_and_its_rows_only_once() {
             "only the written import's: {ops:?}"
         );
         assert_eq!(ops.iter().filter(|o| **o == "log_contact").count(), 4, "{ops:?}");
+
+        // The export reads it all back: the administrator's alone, on record.
+        let denied = store.export_history(&lead).await.unwrap_err();
+        assert!(matches!(denied, DomainError::AccessDenied(_)), "{denied:?}");
+        let export = store.export_history(&administrator(&store)).await.unwrap();
+        let numbers: Vec<_> = export.participants.iter().map(|p| (p.number.clone(), p.case.id())).collect();
+        assert_eq!(numbers.len(), 2);
+        assert!(numbers.contains(&(Some("D-1".into()), a_id)) && numbers.contains(&(Some("D-2".into()), b_id)));
+        let b_events = &export.participants.iter().find(|p| p.case.id() == b_id).unwrap().events;
+        assert_eq!(b_events.len(), 4, "registered, two contacts, the phase the first one moved: {b_events:?}");
+        let log = store.audit_log(&staff(&store, Role::Auditor), None, 0, 500).await.unwrap();
+        let exports: Vec<_> = log.iter().filter(|r| r.entry.operation == "export_history").collect();
+        assert_eq!(exports.len(), 2, "the refusal and the export");
     }
 }

@@ -19,10 +19,12 @@ use perspectief_cli::import_csv::{self, Encoding, Issue, ParticipantImport, Shee
 use perspectief_core::UserId;
 use perspectief_core::case::{Case, CaseCommand, CommandContext, NewAgreement, NewGoal, RegisterParticipant};
 use perspectief_core::codes::{CountryCode, LanguageCode};
+use perspectief_core::ids::ReportId;
 use perspectief_core::ids::{AgreementId, ConsentId, GoalId, JudgmentId, ObstacleId, ParticipantId, ReferralId};
 use perspectief_core::input::{LocationInput, LocationKind, LogContactInput};
+use perspectief_core::outflow::{ZrmDomain, ZrmScore};
 use perspectief_core::plan::Responsible;
-use perspectief_core::returns::{ExplorationFindings, Recipient};
+use perspectief_core::returns::{DepartureStep, ExplorationFindings, ReanChecklist, Recipient, ReintegrationPlan};
 use perspectief_core::service::PerspectiefService;
 use perspectief_core::session::{InformationSession, PlanSession, SessionCommand, SessionTopic};
 use perspectief_core::text::Label;
@@ -65,6 +67,9 @@ pub enum Kind {
     Contacts,
     Agreements,
     Return,
+    Zrm,
+    Reports,
+    Phases,
     Outflows,
     Sessions,
     Attendance,
@@ -72,8 +77,21 @@ pub enum Kind {
 
 const NUMBER: &str = "number";
 
+/// The ZRM file's columns: the number, the day, and one per life domain (a score 1 to 5, or
+/// empty when the domain was not assessed).
+pub const ZRM_COLUMNS: [&str; ZrmDomain::ALL.len() + 2] = {
+    let mut columns = [NUMBER; ZrmDomain::ALL.len() + 2];
+    columns[1] = "assessed_on";
+    let mut i = 0;
+    while i < ZrmDomain::ALL.len() {
+        columns[i + 2] = ZrmDomain::ALL[i].as_str();
+        i += 1;
+    }
+    columns
+};
+
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Participants,
         Kind::Plans,
         Kind::Goals,
@@ -82,6 +100,9 @@ impl Kind {
         Kind::Contacts,
         Kind::Agreements,
         Kind::Return,
+        Kind::Zrm,
+        Kind::Reports,
+        Kind::Phases,
         Kind::Outflows,
         Kind::Sessions,
         Kind::Attendance,
@@ -98,6 +119,9 @@ impl Kind {
             Kind::Contacts => ["contacts", "contacten"],
             Kind::Agreements => ["agreements", "afspraken"],
             Kind::Return => ["return", "terugkeer"],
+            Kind::Zrm => ["zrm", "zelfredzaamheid"],
+            Kind::Reports => ["progress_reports", "voortgangsrapportages"],
+            Kind::Phases => ["phases", "fasen"],
             Kind::Outflows => ["outflows", "uitstroom"],
             Kind::Sessions => ["sessions", "voorlichtingen"],
             Kind::Attendance => ["attendance", "aanwezigheid"],
@@ -126,15 +150,34 @@ impl Kind {
                 "status",
                 "status_on",
                 "new_deadline",
+                "partners",
             ],
             Kind::Consents => &[NUMBER, "given_on", "organisation", "categories", "purpose", "withdrawn_on"],
             Kind::Referrals => &[NUMBER, "referral", "on", "status", "partner", "domain", "reason", "note"],
-            Kind::Contacts => {
-                &[NUMBER, "at", "kind", "location", "activities", "summary", "category", "duration_minutes", "partner"]
-            }
-            Kind::Agreements => {
-                &[NUMBER, "made_on", "description", "due_on", "who_acts", "category", "fulfilled", "settled_on"]
-            }
+            Kind::Contacts => &[
+                NUMBER,
+                "contact",
+                "at",
+                "kind",
+                "location",
+                "activities",
+                "summary",
+                "category",
+                "duration_minutes",
+                "partner",
+                "staff",
+            ],
+            Kind::Agreements => &[
+                NUMBER,
+                "made_on",
+                "description",
+                "due_on",
+                "who_acts",
+                "category",
+                "fulfilled",
+                "settled_on",
+                "contact",
+            ],
             Kind::Return => &[
                 NUMBER,
                 "record",
@@ -148,7 +191,18 @@ impl Kind {
                 "documents",
                 "family_contact",
                 "prospects",
+                "housing",
+                "income_work",
+                "business_plan",
+                "care",
+                "contacts_abroad",
+                "no_assisted_return",
+                "travel_document",
+                "procedures_end",
             ],
+            Kind::Zrm => &ZRM_COLUMNS,
+            Kind::Reports => &[NUMBER, "period_from", "period_to", "sent_to", "sent_on"],
+            Kind::Phases => &[NUMBER, "on", "phase", "reason"],
             Kind::Outflows => &[NUMBER, "on", "outcome", "note"],
             Kind::Sessions => &[
                 "session",
@@ -175,6 +229,9 @@ impl Kind {
             Kind::Contacts => &[NUMBER, "at", "kind", "activities", "summary"],
             Kind::Agreements => &[NUMBER, "made_on", "description", "due_on"],
             Kind::Return => &[NUMBER, "record", "on"],
+            Kind::Zrm => &[NUMBER, "assessed_on"],
+            Kind::Reports => &[NUMBER, "period_from", "period_to", "sent_to", "sent_on"],
+            Kind::Phases => &[NUMBER, "on", "phase", "reason"],
             Kind::Outflows => &[NUMBER, "on", "outcome"],
             Kind::Sessions => &["session", "date", "venue", "languages"],
             Kind::Attendance => &["session", NUMBER],
@@ -216,6 +273,12 @@ enum Step {
     /// The participant agrees to the plan revision drawn up last.
     AgreeLatestPlan {
         on: NaiveDate,
+    },
+    /// An agreement made in the contact of the contacts file's `contact` reference: it goes
+    /// into that contact's command.
+    InContact {
+        reference: String,
+        agreement: NewAgreement,
     },
     /// The first exploration row starts the exploration, the later ones update it.
     Explore {
@@ -373,13 +436,17 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
             };
             let status_on = cells.opt_date("status_on");
             let new_deadline = cells.opt_date("new_deadline");
+            let partners: Option<Vec<_>> = list(&cells.get("partners").unwrap_or_default().replace(',', ";"))
+                .iter()
+                .map(|o| cells.org("partners", o))
+                .collect();
             let goal = NewGoal {
                 id: GoalId::from_uuid(new_uuid()),
                 set_on: Some(set_on?),
                 description: description?,
                 rationale: rationale?,
                 responsible: responsible?,
-                partners: Vec::new(),
+                partners: partners?,
                 deadline: deadline?,
                 next_steps: next_steps?,
             };
@@ -468,11 +535,15 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
             let location = location(cells);
             let activities = cells.get("activities").map(|s| list(&s.replace(',', ";"))).unwrap_or_default();
             let summary = cells.get("summary").unwrap_or_default().to_owned();
+            let staff: Option<Vec<UserId>> = list(cells.get("staff").unwrap_or_default())
+                .iter()
+                .map(|u| cells.ctx.user("staff", u).map_err(|e| cells.problem("staff", e.message)).ok())
+                .collect();
             let input = LogContactInput {
                 at: at?,
                 kind: kind?,
                 location: location?,
-                staff: Vec::new(),
+                staff: staff?,
                 activities,
                 summary,
                 category: category?,
@@ -517,7 +588,11 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
             };
             let (made_on, category, fulfilled, settled_on) = (made_on?, category?, fulfilled?, settled_on?);
             let id = agreement.id;
-            let mut steps = vec![ready(made_on, CaseCommand::AddAgreement { agreement, category, on: Some(made_on) })];
+            let made = match cells.get("contact") {
+                Some(reference) => (made_on, Step::InContact { reference: reference.to_owned(), agreement }),
+                None => ready(made_on, CaseCommand::AddAgreement { agreement, category, on: Some(made_on) }),
+            };
+            let mut steps = vec![made];
             if let Some(fulfilled) = fulfilled {
                 let on = settled_on.unwrap_or(made_on);
                 steps.push(ready(on, CaseCommand::SettleAgreement { agreement: id, fulfilled, on }));
@@ -525,6 +600,42 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
             Some(steps)
         }
         Kind::Return => return_steps(number, cells, refs),
+        Kind::Zrm => {
+            let assessed_on = cells.date("assessed_on");
+            let mut scores = BTreeMap::new();
+            for domain in ZrmDomain::ALL {
+                let Some(v) = cells.get(domain.as_str()) else { continue };
+                match v.trim().parse::<u8>().map_err(|_| ()).and_then(|n| ZrmScore::new(n).map_err(|_| ())) {
+                    Ok(score) => {
+                        scores.insert(domain, score);
+                    }
+                    Err(()) => cells.problem(domain.as_str(), t!("violation-out_of_range")),
+                }
+            }
+            let assessed_on = assessed_on?;
+            Some(vec![ready(assessed_on, CaseCommand::RecordSelfReliance { assessed_on, scores })])
+        }
+        Kind::Reports => {
+            let period_from = cells.date("period_from");
+            let period_to = cells.date("period_to");
+            let sent_to = cells.required("sent_to").and_then(|v| cells.org("sent_to", v));
+            let sent_on = cells.date("sent_on")?;
+            let cmd = CaseCommand::RecordProgressReport {
+                id: ReportId::from_uuid(new_uuid()),
+                period_from: period_from?,
+                period_to: period_to?,
+                sent_to: sent_to?,
+                sent_on: Some(sent_on),
+            };
+            Some(vec![ready(sent_on, cmd)])
+        }
+        Kind::Phases => {
+            let on = cells.date("on");
+            let to = cells.value("phase");
+            let reason = cells.text("reason");
+            let on = on?;
+            Some(vec![ready(on, CaseCommand::ChangePhase { to: to?, reason: reason?, on: Some(on) })])
+        }
         Kind::Outflows => {
             let on = cells.date("on");
             let outcome = cells.value("outcome");
@@ -649,6 +760,42 @@ fn return_steps(number: &str, cells: &mut Cells<'_>, refs: &mut References) -> O
             };
             CaseCommand::RecordJudgmentCommunicated { judgment, to, on, consent_override: None }
         }
+        "reintegration" | "herintegratie" => {
+            let mut part = |c: &str| cells.opt_text(c);
+            CaseCommand::UpdateReintegrationPlan(ReintegrationPlan {
+                housing: part("housing")?,
+                income_work: part("income_work")?,
+                business_plan: part("business_plan")?,
+                care: part("care")?,
+                contacts_abroad: part("contacts_abroad")?,
+                updated_on: Some(on),
+            })
+        }
+        "departure_step" | "vertrekstap" => {
+            let kind = cells.value("value");
+            let note = cells.text("text");
+            CaseCommand::RecordDepartureStep(DepartureStep { on, kind: kind?, note: note? })
+        }
+        "rean" => {
+            let mut check = |c: &str| match cells.get(c) {
+                None => Some(None),
+                Some(v) => parse_tristate(v).map(|t| t.0).map_err(|e| cells.problem(c, e)).ok(),
+            };
+            CaseCommand::UpdateReanChecklist(ReanChecklist {
+                no_assisted_return_in_five_years: check("no_assisted_return")?,
+                travel_document_obtainable: check("travel_document")?,
+                agrees_procedures_end: check("procedures_end")?,
+                updated_on: Some(on),
+            })
+        }
+        "consequences" | "gevolgen" => {
+            let key = reference(cells)?;
+            let Some(&judgment) = refs.judgments.get(&key) else {
+                cells.problem("reference", t!("import-unknown-reference", value = key.1.clone()));
+                return None;
+            };
+            CaseCommand::RecordConsequencesExplained { judgment, on }
+        }
         "departure" | "vertrek" => {
             let accompany = match cells.get("value") {
                 None => false,
@@ -664,8 +811,8 @@ fn return_steps(number: &str, cells: &mut Cells<'_>, refs: &mut References) -> O
     Some(vec![(on, Step::Ready(cmd))])
 }
 
-const RETURN_RECORDS: &str =
-    "stance, direction, exploration, obstacle, obstacle_action, judgment, communicated, departure";
+const RETURN_RECORDS: &str = "stance, direction, exploration, obstacle, obstacle_action, judgment, communicated, \
+     consequences, reintegration, departure_step, rean, departure";
 
 /// The files named: a directory's files of known names, or the files themselves.
 fn files_of(paths: &[PathBuf]) -> Result<Vec<(Kind, PathBuf)>> {
@@ -858,6 +1005,8 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
     // The other files: each row's steps, dated.
     let mut planned: Vec<Planned> = Vec::new();
     let mut refs = References::default();
+    // The contacts file's own references, to the step of their contact (agreements made in it).
+    let mut contacts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for &fi in &readable {
         let file = &files[fi];
         if matches!(file.kind, Kind::Participants | Kind::Sessions | Kind::Attendance) {
@@ -881,6 +1030,29 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
             }
             if let (Some(steps), Some(participant)) = (steps, participant) {
                 let origin = Origin { file: fi, row };
+                if file.kind == Kind::Contacts
+                    && let Some(reference) = c.get("contact")
+                {
+                    let key = (number.clone(), (*reference).to_owned());
+                    if contacts.insert(key, planned.len()).is_some() {
+                        problems.push(at(file, row, "contact", t!("import-reference-twice", value = *reference)));
+                    }
+                }
+                let mut attached = false;
+                let mut steps = steps;
+                if let Some((_, Step::InContact { .. })) = steps.first() {
+                    let (_, Step::InContact { reference, agreement }) = steps.remove(0) else { unreachable!() };
+                    match contacts.get(&(number.clone(), reference.clone())).map(|&i| &mut planned[i].step) {
+                        Some(Step::Ready(CaseCommand::LogContact(contact))) => {
+                            contact.agreements.push(agreement);
+                            attached = true;
+                        }
+                        _ => problems.push(at(file, row, "contact", t!("import-unknown-reference", value = reference))),
+                    }
+                    if !attached {
+                        continue;
+                    }
+                }
                 let key = row_keys.get(&(fi, row)).cloned().unwrap_or_default();
                 keys.push((
                     origin,
@@ -920,6 +1092,7 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
                 let revision = case.plan_revisions().last().map_or(0, |r| r.number);
                 CaseCommand::AgreePlan { revision, on }
             }
+            Step::InContact { .. } => continue,
             Step::Explore { on, findings } => {
                 if case.return_exploration().is_some() {
                     CaseCommand::UpdateReturnExploration { findings, on: Some(on) }
@@ -1194,6 +1367,10 @@ fn check_sessions(
 }
 
 /// The participants file's columns: those of `import participants` and the number.
+pub fn participant_file_columns() -> &'static [&'static str] {
+    &PARTICIPANT_FILE_COLUMNS
+}
+
 const PARTICIPANT_FILE_COLUMNS: [&str; import_csv::PARTICIPANT_COLUMNS.len() + 1] = {
     let mut columns = [NUMBER; import_csv::PARTICIPANT_COLUMNS.len() + 1];
     let mut i = 0;

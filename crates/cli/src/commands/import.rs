@@ -31,7 +31,8 @@ use clap::{Args, Subcommand};
 #[derive(Debug, Subcommand)]
 pub enum ImportCmd {
     /// Hele dossiers uit een map met één CSV-bestand per soort (participants, plans, goals,
-    /// agreements, contacts, referrals, consents, return, outflows; zie docs/import.md), op het
+    /// agreements, contacts, referrals, consents, return, zrm, progress_reports, phases,
+    /// outflows, sessions, attendance; zie docs/import.md), op het
     /// eigen deelnemersnummer; alles of niets (alleen lokaal)
     History(super::history::HistoryArgs),
     /// Deelnemers: given_names, family_name, date_of_birth, country_of_origin, nationalities, languages, v_number, lvv_location, registered_on

@@ -12,6 +12,7 @@ pub mod export;
 pub mod goal;
 pub mod grant;
 pub mod history;
+pub mod history_export;
 pub mod import;
 pub mod init;
 pub mod key;

@@ -481,11 +481,19 @@ pub enum DomainError {
         /// Requested status (stable snake_case).
         to: Cow<'static, str>,
     },
-    /// The trajectory ended with an outflow; only the listed post-outflow actions remain.
-    #[error("the trajectory has ended with an outflow, so '{action}' is no longer possible")]
+    /// The trajectory ended with an outflow: what is dated after the outflow day, and what
+    /// would steer the trajectory or takes no date, is refused; only the post-outflow actions
+    /// ([`crate::CaseCommand::allowed_after_outflow`]) and late entries dated on or before the
+    /// outflow day remain.
+    #[error("{}", closed_message(action, *outflow_on, *dated))]
     TrajectoryClosed {
         /// The refused action (stable snake_case command name).
         action: Cow<'static, str>,
+        /// The outflow's day: the trajectory's last.
+        outflow_on: chrono::NaiveDate,
+        /// The refused command's effective date, when it has one
+        /// ([`crate::CaseCommand::effective_on`]).
+        dated: Option<chrono::NaiveDate>,
     },
     /// A rule of the activity plan forbids this now.
     #[error("{rule}")]
@@ -546,6 +554,15 @@ pub enum DomainError {
         /// An opaque reference to the log entry.
         reference: String,
     },
+}
+
+fn closed_message(action: &str, outflow_on: chrono::NaiveDate, dated: Option<chrono::NaiveDate>) -> String {
+    match dated {
+        Some(day) if day > outflow_on => format!(
+            "the trajectory ended with the outflow on {outflow_on}; '{action}' dated {day} lies after it (only entries dated on or before the outflow day, and aftercare, can still be recorded)"
+        ),
+        _ => format!("the trajectory ended with the outflow on {outflow_on}, so '{action}' is no longer possible"),
+    }
 }
 
 impl DomainError {

@@ -46,7 +46,7 @@ mod redaction;
 
 pub use change::CaseChange;
 pub use command::{CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
-pub use facts::LaterFact;
+pub use facts::{LaterFact, NotNow};
 pub use queries::{DEFAULT_REPORTING_MONTHS, ExpectedCommunication, MAX_REPORTING_MONTHS, ReportPeriod};
 
 /// Who acts, and when. Time is input: the core never reads a clock.

@@ -765,6 +765,7 @@ done-privacy-checkpoint = Checkpoint { $seq } of the access log signed: { $file 
 done-privacy-review = Review of break-glass access { $access } recorded.
 note-break-glass = Break-glass access: this read was recorded with your reason and will be reviewed.
 note-next-page = There is more: the next page with --page-token { $token }
+note-late-entry = Note: a late entry, recorded { $days } days after the day it happened; it is marked so in the history and in the project lead's listing.
 col-reviewed-by = reviewed by
 col-finding = finding
 col-field = field

@@ -598,6 +598,7 @@ done-privacy-checkpoint = Controlepunt { $seq } van het toegangslogboek ondertek
 done-privacy-review = Beoordeling van noodtoegang { $access } vastgelegd.
 note-break-glass = Noodtoegang: deze inzage is met uw reden vastgelegd en wordt beoordeeld.
 note-next-page = Er is meer: de volgende pagina met --page-token { $token }
+note-late-entry = Let op: late invoer, vastgelegd { $days } dagen na de dag waarop het gebeurde; het staat zo gemarkeerd in de geschiedenis en in het overzicht van de projectleider.
 col-reviewed-by = beoordeeld door
 col-finding = bevinding
 col-field = veld

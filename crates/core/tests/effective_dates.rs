@@ -395,7 +395,8 @@ fn a_talk_of_monday_entered_on_friday_after_wednesdays_outflow_is_recorded_and_t
     let [monday, wednesday, thursday, friday] = week();
     // Still in intake: an orientation talk and an agreed plan would each move the phase.
     let (mut case, mut log) = registered();
-    let outflow = CaseCommand::RecordOutflow { outcome: OutflowOutcome::NewAsylumApplication, on: wednesday, note: None };
+    let outflow =
+        CaseCommand::RecordOutflow { outcome: OutflowOutcome::NewAsylumApplication, on: wednesday, note: None };
     run(&mut case, &mut log, outflow, wednesday);
     assert_eq!(case.phase(), Phase::Closed);
 
@@ -452,7 +453,8 @@ fn a_late_entry_before_the_outflow_is_decided_like_any_late_entry() {
     let [monday, wednesday, _, friday] = week();
     let (mut case, mut log) = with_agreed_plan();
     run(&mut case, &mut log, goal_set_on(1, monday, later(monday, 30)), monday);
-    let outflow = CaseCommand::RecordOutflow { outcome: OutflowOutcome::MovedToOtherShelter, on: wednesday, note: None };
+    let outflow =
+        CaseCommand::RecordOutflow { outcome: OutflowOutcome::MovedToOtherShelter, on: wednesday, note: None };
     run(&mut case, &mut log, outflow, wednesday);
     // The rules of the day apply: a status change before the goal was set is still refused ...
     let status = |on| CaseCommand::ChangeGoalStatus {
@@ -467,7 +469,8 @@ fn a_late_entry_before_the_outflow_is_decided_like_any_late_entry() {
     run(&mut case, &mut log, status(later(monday, 1)), friday);
     assert_eq!(case.goal(GoalId::from_u128(1)).unwrap().status, GoalStatus::Achieved);
     // The return track's rules too: no direction toward return the person did not consider.
-    let direction = CaseCommand::ChangeDirection { to: Direction::ReturnToOrigin, on: monday, reasoning: text("Terug.") };
+    let direction =
+        CaseCommand::ChangeDirection { to: Direction::ReturnToOrigin, on: monday, reasoning: text("Terug.") };
     assert_eq!(case.execute(direction, &ctx_on(friday)).unwrap_err().code(), "return_direction_without_consideration");
     assert_eq!(case.phase(), Phase::Closed);
     assert_eq!(Case::replay(&log).unwrap(), case);

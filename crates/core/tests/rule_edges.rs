@@ -315,7 +315,12 @@ fn findings_steps_and_self_reliance_are_kept_and_stalled_obstacles_surface() {
 fn after_the_outflow_a_contact_is_judged_by_its_day() {
     let (mut case, mut log) = with_agreed_plan();
     let out = later(start(), 30);
-    run(&mut case, &mut log, CaseCommand::RecordOutflow { outcome: OutflowOutcome::OnwardMigration, on: out, note: None }, out);
+    run(
+        &mut case,
+        &mut log,
+        CaseCommand::RecordOutflow { outcome: OutflowOutcome::OnwardMigration, on: out, note: None },
+        out,
+    );
     let recorded = later(out, 4);
     let mut before = contact(1, out.pred_opt().unwrap(), ContactKind::Phone, &[ActivityCode::SocialGuidance]);
     before.agreements = vec![NewAgreement {
@@ -335,7 +340,8 @@ fn after_the_outflow_a_contact_is_judged_by_its_day() {
         DomainError::TrajectoryClosed { action: "log_contact".into(), outflow_on: out, dated: Some(later(out, 1)) }
     );
     // Monitoring on the outflow day and after it.
-    let monitoring = |id, on| CaseCommand::LogContact(contact(id, on, ContactKind::Monitoring, &[ActivityCode::RecordKeeping]));
+    let monitoring =
+        |id, on| CaseCommand::LogContact(contact(id, on, ContactKind::Monitoring, &[ActivityCode::RecordKeeping]));
     run(&mut case, &mut log, monitoring(3, out), recorded);
     run(&mut case, &mut log, monitoring(4, later(out, 2)), recorded);
     assert_eq!(case.phase(), Phase::Closed);
@@ -347,7 +353,8 @@ fn after_the_outflow_a_contact_is_judged_by_its_day() {
 #[test]
 fn not_allowed_now_carries_its_reason() {
     let (mut case, _) = with_agreed_plan();
-    let monitoring = CaseCommand::LogContact(contact(1, start(), ContactKind::Monitoring, &[ActivityCode::RecordKeeping]));
+    let monitoring =
+        CaseCommand::LogContact(contact(1, start(), ContactKind::Monitoring, &[ActivityCode::RecordKeeping]));
     let err = case.execute(monitoring, &ctx_on(start())).unwrap_err();
     let v = err.violations().unwrap().iter().find(|v| v.field == "kind").unwrap().clone();
     assert_eq!(v.code, ViolationCode::NotAllowedNow);

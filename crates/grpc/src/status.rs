@@ -423,10 +423,10 @@ mod tests {
                 to: "open".into(),
             },
             DomainError::TrajectoryClosed {
-                    action: "set_goal".into(),
-                    outflow_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
-                    dated: chrono::NaiveDate::from_ymd_opt(2026, 12, 4),
-                },
+                action: "set_goal".into(),
+                outflow_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+                dated: chrono::NaiveDate::from_ymd_opt(2026, 12, 4),
+            },
             DomainError::ConsentRequired {
                 organisation: perspectief_core::OrganisationId::from_u128(90),
                 category: DataCategory::MedicalPsychosocial,

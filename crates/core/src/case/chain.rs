@@ -15,7 +15,11 @@ impl Case {
     pub fn decide_chain_meeting(&self, records: Vec<ChainMeetingRecord>) -> Result<Vec<CaseChange>, DomainError> {
         if let Some(o) = &self.outflow {
             let dated = records.iter().map(|r| r.on).max();
-            return Err(DomainError::TrajectoryClosed { action: "record_chain_meeting".into(), outflow_on: o.on, dated });
+            return Err(DomainError::TrajectoryClosed {
+                action: "record_chain_meeting".into(),
+                outflow_on: o.on,
+                dated,
+            });
         }
         let mut changes = Vec::with_capacity(records.len() + 1);
         let mut phase = self.phase;

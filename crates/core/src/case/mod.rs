@@ -91,7 +91,8 @@ pub struct CaseEvent {
     pub change: CaseChange,
     /// Whether it was entered late: recorded more than the foundation's threshold after the
     /// day it took effect ([`crate::late::LateEntryPolicy`]). Marked by the store when the
-    /// event is read back; an event just decided is not marked.
+    /// event is read back, and on the events a write answers with; an event just decided by
+    /// the core is not marked.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub late: bool,
 }

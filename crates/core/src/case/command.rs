@@ -477,9 +477,11 @@ impl CaseCommand {
         matches!(self, Self::ChangePhase { .. } | Self::RecordOutflow { .. } | Self::AssignProjectWorker { .. })
     }
 
-    /// Whether the command may still be given after the outflow. After the trajectory ended,
-    /// only these remain: correcting personal data (art. 16), withdrawing consent, recording
-    /// a report or the communication of a judgment, and monitoring contacts (*nazorg*).
+    /// Whether the command may still be given after the outflow whatever its date. After the
+    /// trajectory ended, only these remain: correcting personal data (art. 16), withdrawing
+    /// consent, recording a report or the communication of a judgment, and monitoring contacts
+    /// (*nazorg*, judged by their own rules). Besides these, a late entry dated on or before
+    /// the outflow day is still decided ([`Case::decide`]).
     pub fn allowed_after_outflow(&self) -> bool {
         match self {
             Self::UpdateProfile { .. }

@@ -422,10 +422,8 @@ impl Case {
         let action = cmd.name();
         let dated = cmd.effective_on(ctx.today);
         let closed = || DomainError::TrajectoryClosed { action: action.into(), outflow_on, dated };
-        // Monitoring contacts are judged by their own rules (after the outflow, not before it).
-        let monitoring = matches!(&cmd, CaseCommand::LogContact(c) if c.kind == ContactKind::Monitoring);
         let late_entry = !cmd.steers_trajectory() && dated.is_some_and(|d| d <= outflow_on);
-        if !(cmd.allowed_after_outflow() || monitoring || late_entry) {
+        if !(cmd.allowed_after_outflow() || late_entry) {
             return Err(closed());
         }
         let changes = self.decide_open(cmd, ctx)?;

@@ -447,7 +447,7 @@ impl fmt::Display for Violations {
 /// | `invalid_input` | [`DomainError::InvalidInput`] | correct the named fields |
 /// | `illegal_phase_transition` | [`DomainError::IllegalPhaseTransition`] | follow the legal phase path |
 /// | `illegal_status_transition` | [`DomainError::IllegalStatusTransition`] | choose a status reachable from the current one |
-/// | `trajectory_closed` | [`DomainError::TrajectoryClosed`] | nothing: the trajectory ended with an outflow |
+/// | `trajectory_closed` | [`DomainError::TrajectoryClosed`] | nothing, unless the entry happened on or before the outflow day (then give that date): the trajectory ended with an outflow |
 /// | [`Rule::code`] (e.g. `plan_required`) | [`DomainError::RuleViolated`] | do what the rule asks first |
 /// | `not_found` | [`DomainError::NotFound`] | check the id |
 /// | `already_exists` | [`DomainError::AlreadyExists`] | use the existing record |

@@ -25,9 +25,10 @@ use perspectief_core::service::{
 use perspectief_core::session::{PlanSession, SessionCommand, SessionTopic};
 use perspectief_core::trajectory::Phase;
 use perspectief_core::{
-    ActivityCode, Advice, AgendaReason, AgreementId, ChainStep, DataCategory, DateOfBirth, DomainError, GoalId, Label,
-    LanguageCode, MeetingCommand, MeetingId, Name, OrganisationId, OutflowOutcome, ParticipantId, ParticipantProfile,
-    ReferralId, Responsible, SessionId, SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure, Text, UserId,
+    ActivityCode, Advice, AgendaReason, AgreementId, ChainStep, DataCategory, DateOfBirth, DomainError, GoalId,
+    GoalStatus, Label, LanguageCode, MeetingCommand, MeetingId, Name, OrganisationId, OutflowOutcome, ParticipantId,
+    ParticipantProfile, ReferralId, Responsible, SessionId, SubsidyPeriod, SubsidyPeriodId, Target, TargetMeasure,
+    Text, UserId,
 };
 
 /// A future of the organisations register's keeper.
@@ -208,8 +209,11 @@ pub async fn late_entries_keep_their_day<S: PerspectiefService>(svc: &S, env: &E
         },
     ];
     let mut version = case.version();
+    let mut marked = Vec::new();
     for cmd in cmds {
-        version = svc.execute(&worker, case.id(), Some(version), cmd).await.expect("execute").version;
+        let done = svc.execute(&worker, case.id(), Some(version), cmd).await.expect("execute");
+        marked.extend(done.events.iter().map(|e| e.late));
+        version = done.version;
     }
     let stored = svc.get_case(&worker, case.id()).await.expect("get");
     let plan = &stored.plan_revisions()[0];
@@ -237,6 +241,35 @@ pub async fn late_entries_keep_their_day<S: PerspectiefService>(svc: &S, env: &E
     let err = svc.execute(&worker, case.id(), Some(version), early).await.expect_err("before the plan");
     assert_eq!(err.code(), "plan_required");
     assert_eq!(svc.get_case(&worker, case.id()).await.expect("get").version(), version);
+    // Each answer marked its events late (all more than the default 14 days), as reading back does.
+    assert_eq!(marked, events[1..].iter().map(|e| e.late).collect::<Vec<_>>());
+    assert!(marked.iter().all(|late| *late), "{marked:?}");
+
+    // Issue #17: after the outflow, an entry dated before it is still recorded and leaves the
+    // trajectory closed; one dated after it is refused, naming the outflow's day.
+    let outflow = CaseCommand::RecordOutflow { outcome: OutflowOutcome::Other, on: ago(30), note: None };
+    version = svc.execute(&worker, case.id(), Some(version), outflow).await.expect("outflow").version;
+    let achieved = CaseCommand::ChangeGoalStatus { goal, to: GoalStatus::Achieved, new_deadline: None, on: ago(31) };
+    let done = svc.execute(&worker, case.id(), Some(version), achieved).await.expect("a late entry before the outflow");
+    assert_eq!(done.events.len(), 1);
+    let after = CaseCommand::SetGoal(NewGoal {
+        id: GoalId::from_u128(fresh()),
+        description: text("Na de uitstroom"),
+        rationale: None,
+        responsible: Responsible::Participant,
+        partners: vec![],
+        deadline: env.today(),
+        next_steps: None,
+        set_on: Some(ago(10)),
+    });
+    let err = svc.execute(&worker, case.id(), Some(done.version), after).await.expect_err("after the outflow");
+    assert_eq!(
+        err,
+        DomainError::TrajectoryClosed { action: "set_goal".into(), outflow_on: ago(30), dated: Some(ago(10)) }
+    );
+    let stored = svc.get_case(&worker, case.id()).await.expect("get");
+    assert_eq!((stored.phase(), stored.version()), (Phase::Closed, done.version));
+    assert_eq!(stored.goal(goal).map(|g| g.status), Some(GoalStatus::Achieved));
 }
 
 /// A contact moment sent again under the id its client chose (a retry after a lost answer)

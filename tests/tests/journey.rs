@@ -194,6 +194,9 @@ fn from_registration_to_supervised_departure() {
         note: None,
     });
     assert_eq!(j.case.phase(), Phase::Closed);
+    // The outflow day still belongs to the trajectory (a late entry of it is recorded); the
+    // next day does not.
+    j.wait(1);
     let err = j
         .case
         .execute(CaseCommand::RevisePlan { personal_situation: t("x"), perspective: t("y"), on: None }, &j.ctx())

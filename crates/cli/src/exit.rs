@@ -61,8 +61,15 @@ fn violation(v: &FieldViolation) -> String {
     let fact = (v.code == perspectief_core::ViolationCode::ContradictsLaterFact)
         .then(|| perspectief_core::LaterFact::from_message(&v.message))
         .flatten();
+    // Not allowed in the case's present state: the core's reason, in the reader's language.
+    let not_now = (v.code == perspectief_core::ViolationCode::NotAllowedNow)
+        .then(|| perspectief_core::NotNow::from_message(&v.message))
+        .flatten()
+        .map(|n| format!("not-now-{}", n.code()));
     let problem = if let Some((kind, on)) = fact {
         t!("violation-later-fact", fact = crate::i18n::term("change", &kind), on = on)
+    } else if let Some(reason) = not_now.filter(|id| crate::i18n::has(id)) {
+        t!(&reason)
     } else if crate::i18n::has(&id) {
         t!(&id)
     } else {
@@ -101,7 +108,13 @@ pub fn from_domain(e: DomainError) -> Failure {
                 to = crate::i18n::term("status", to.as_ref())
             ),
         ),
-        E::TrajectoryClosed { action } => Failure::new(VALIDATION, t!("error-trajectory-closed", action = action)),
+        E::TrajectoryClosed { action, outflow_on, dated } => Failure::new(
+            VALIDATION,
+            match dated.filter(|d| d > outflow_on) {
+                Some(date) => t!("error-trajectory-closed-dated", action = action, outflow = outflow_on, date = date),
+                None => t!("error-trajectory-closed", action = action, outflow = outflow_on),
+            },
+        ),
         E::ConsentRequired { organisation, category } => Failure::new(
             VALIDATION,
             t!(

@@ -4,7 +4,7 @@
 use chrono::{Days, Months, Utc};
 use serde_json::Value;
 
-use crate::support::{Install, talk};
+use crate::support::{Install, stderr, stdout, talk};
 
 fn row<'a>(rows: &'a Value, change: &str) -> &'a Value {
     rows.as_array().unwrap().iter().find(|r| r["change"] == change).unwrap_or_else(|| panic!("no {change} in {rows}"))
@@ -69,4 +69,49 @@ fn a_departure_recorded_afterwards_and_an_outflow_before_a_later_fact() {
     assert_eq!(out.status.code(), Some(65), "{}", String::from_utf8_lossy(&out.stderr));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--on") && err.contains("oordeel vastgelegd"), "{err}");
+}
+
+/// Issue #17: a talk of before the outflow, entered after it, is recorded (with a warning that
+/// it is late); one dated after the outflow is refused naming the outflow's day, in Dutch and
+/// in English; a refusal for the case's present state says why.
+#[test]
+fn after_the_outflow_a_talk_is_judged_by_its_day_and_a_late_entry_is_announced() {
+    let today = perspectief_core::time::amsterdam_date(Utc::now());
+    let i = Install::new();
+    let v = i.json(&["participant", "register", "--given-names", "Testpersoon", "--registered-on=-2m"]);
+    let p = v["participant"].as_str().unwrap().to_owned();
+    // Aftercare before any outflow: the core's reason, in Dutch and in English.
+    let monitoring = ["contact", "log", &p, "--kind", "monitoring", "--activity", "3.2.h", "--summary", "Nazorg."];
+    let out = i.cmd().args(monitoring).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    assert!(stderr(&out).contains("--kind") && stderr(&out).contains("zijn voor na de uitstroom"), "{}", stderr(&out));
+    let out = i.cmd().args(["--lang", "en"]).args(monitoring).output().unwrap();
+    assert!(stderr(&out).contains("are for after the outflow"), "{}", stderr(&out));
+
+    let outflow_on = today - Days::new(20);
+    i.json(&["outflow", "record", &p, "--outcome", "new_asylum_application", "--on", &outflow_on.to_string()]);
+    // A talk of three weeks ago, entered today: recorded, and the confirmation says it is late.
+    let talk_on = (today - Days::new(21)).to_string();
+    let out = i.cmd().args(talk(&p, &["--summary", "Gesprek van toen.", "--at", &talk_on])).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("late invoer") && stdout(&out).contains("21 dagen"), "{}", stdout(&out));
+    let history = i.json(&["participant", "history", &p]);
+    let logged = row(&history, "contact_logged");
+    assert_eq!((logged["on"].as_str(), logged["late"].as_bool()), (Some(talk_on.as_str()), Some(true)), "{logged}");
+    assert_eq!(i.json(&["participant", "show", &p])["phase"], "closed");
+
+    // Dated after the outflow: refused, naming the outflow's day and the date given.
+    let after = (today - Days::new(3)).to_string();
+    let out = i.cmd().args(talk(&p, &["--summary", "Later gesprek.", "--at", &after])).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("uitstroom op {outflow_on}")) && err.contains(&after), "{err}");
+    let out = i.cmd().args(["--lang", "en"]).args(talk(&p, &["--summary", "Later.", "--at", &after])).output().unwrap();
+    let err = stderr(&out);
+    assert!(err.contains(&format!("outflow on {outflow_on}")) && err.contains("lies after it"), "{err}");
+    // A fresh entry of today, on an open case, is not late: no warning.
+    let v = i.json(&["participant", "register", "--given-names", "Testpersoon", "--registered-on=-2m"]);
+    let q = v["participant"].as_str().unwrap().to_owned();
+    let out = i.cmd().args(talk(&q, &["--summary", "Vandaag."])).output().unwrap();
+    assert!(out.status.success() && !stdout(&out).contains("late invoer"), "{}", stdout(&out));
 }

@@ -35,6 +35,16 @@ fn every_violation_code_has_dutch_and_english_text() {
     }
 }
 
+#[test]
+fn every_not_allowed_now_explanation_has_dutch_and_english_text() {
+    for (lang, file) in LOCALES {
+        for reason in perspectief_core::NotNow::ALL {
+            let id = format!("not-now-{}", reason.code());
+            assert!(has_message(file, &id), "{lang}.ftl has no text for {id}");
+        }
+    }
+}
+
 /// `perspectief [--lang en] PATH -h`.
 fn short_help(path: &[String], english: bool) -> String {
     let mut args: Vec<&str> = path.iter().map(String::as_str).collect();

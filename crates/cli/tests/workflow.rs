@@ -200,9 +200,13 @@ fn a_whole_trajectory_from_registration_to_outflow_locally() {
     let all = install.json(&["participant", "list", "--all"]);
     assert_eq!(all[0]["id"], p.as_str());
     assert_eq!(all[0]["phase"], "closed");
-    // After the outflow the trajectory is closed: a new goal is refused, by a rule, with code 65.
-    let out =
-        install.cmd().args(["goal", "add", &p, "--description", "Nog iets", "--deadline", "+7"]).output().unwrap();
+    // After the outflow the trajectory is closed: reopening it is refused, by a rule, with code
+    // 65 (what happened on the outflow day itself, as everything here, may still be entered).
+    let out = install
+        .cmd()
+        .args(["participant", "phase", &p, "--to", "orientation", "--reason", "Heropenen"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(65));
     assert!(crate::support::stderr(&out).contains("uitstroom"), "{}", crate::support::stderr(&out));
     // Every step was recorded with its actor and the chain is intact.

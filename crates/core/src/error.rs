@@ -447,7 +447,7 @@ impl fmt::Display for Violations {
 /// | `invalid_input` | [`DomainError::InvalidInput`] | correct the named fields |
 /// | `illegal_phase_transition` | [`DomainError::IllegalPhaseTransition`] | follow the legal phase path |
 /// | `illegal_status_transition` | [`DomainError::IllegalStatusTransition`] | choose a status reachable from the current one |
-/// | `trajectory_closed` | [`DomainError::TrajectoryClosed`] | nothing: the trajectory ended with an outflow |
+/// | `trajectory_closed` | [`DomainError::TrajectoryClosed`] | nothing, unless the entry happened on or before the outflow day (then give that date): the trajectory ended with an outflow |
 /// | [`Rule::code`] (e.g. `plan_required`) | [`DomainError::RuleViolated`] | do what the rule asks first |
 /// | `not_found` | [`DomainError::NotFound`] | check the id |
 /// | `already_exists` | [`DomainError::AlreadyExists`] | use the existing record |
@@ -481,11 +481,19 @@ pub enum DomainError {
         /// Requested status (stable snake_case).
         to: Cow<'static, str>,
     },
-    /// The trajectory ended with an outflow; only the listed post-outflow actions remain.
-    #[error("the trajectory has ended with an outflow, so '{action}' is no longer possible")]
+    /// The trajectory ended with an outflow: what is dated after the outflow day, and what
+    /// would steer the trajectory or takes no date, is refused; only the post-outflow actions
+    /// ([`crate::CaseCommand::allowed_after_outflow`]) and late entries dated on or before the
+    /// outflow day remain.
+    #[error("{}", closed_message(action, *outflow_on, *dated))]
     TrajectoryClosed {
         /// The refused action (stable snake_case command name).
         action: Cow<'static, str>,
+        /// The outflow's day: the trajectory's last.
+        outflow_on: chrono::NaiveDate,
+        /// The refused command's effective date, when it has one
+        /// ([`crate::CaseCommand::effective_on`]).
+        dated: Option<chrono::NaiveDate>,
     },
     /// A rule of the activity plan forbids this now.
     #[error("{rule}")]
@@ -546,6 +554,15 @@ pub enum DomainError {
         /// An opaque reference to the log entry.
         reference: String,
     },
+}
+
+fn closed_message(action: &str, outflow_on: chrono::NaiveDate, dated: Option<chrono::NaiveDate>) -> String {
+    match dated {
+        Some(day) if day > outflow_on => format!(
+            "the trajectory ended with the outflow on {outflow_on}; '{action}' dated {day} lies after it (only entries dated on or before the outflow day, and aftercare, can still be recorded)"
+        ),
+        _ => format!("the trajectory ended with the outflow on {outflow_on}, so '{action}' is no longer possible"),
+    }
 }
 
 impl DomainError {

@@ -139,7 +139,7 @@ pub use access::{
 };
 pub use activity::{ActivityCode, PeriodLookup, SubsidyPeriod, Target, TargetMeasure, Theme};
 pub use case::{
-    Case, CaseChange, CaseCommand, CaseEvent, CommandContext, LaterFact, NewAgreement, NewContact, NewGoal,
+    Case, CaseChange, CaseCommand, CaseEvent, CommandContext, LaterFact, NewAgreement, NewContact, NewGoal, NotNow,
     RegisterParticipant,
 };
 pub use codes::{CountryCode, LanguageCode};

@@ -379,3 +379,99 @@ fn a_referral_sent_before_the_consent_was_given_needs_the_override_though_a_cons
     let events = run(&mut case, &mut log, send, may());
     assert!(matches!(&events[0].change, CaseChange::ReferralAdvanced { consent: None, consent_override: Some(_), .. }));
 }
+
+/// Monday 1 June, Wednesday 3 June (the outflow), Thursday 4, Friday 5 June (the day the
+/// worker records).
+fn week() -> [chrono::NaiveDate; 4] {
+    [day(2026, 6, 1), day(2026, 6, 3), day(2026, 6, 4), day(2026, 6, 5)]
+}
+
+fn closed(action: &'static str, outflow_on: chrono::NaiveDate, dated: Option<chrono::NaiveDate>) -> DomainError {
+    DomainError::TrajectoryClosed { action: action.into(), outflow_on, dated }
+}
+
+#[test]
+fn a_talk_of_monday_entered_on_friday_after_wednesdays_outflow_is_recorded_and_the_case_stays_closed() {
+    let [monday, wednesday, thursday, friday] = week();
+    // Still in intake: an orientation talk and an agreed plan would each move the phase.
+    let (mut case, mut log) = registered();
+    let outflow =
+        CaseCommand::RecordOutflow { outcome: OutflowOutcome::NewAsylumApplication, on: wednesday, note: None };
+    run(&mut case, &mut log, outflow, wednesday);
+    assert_eq!(case.phase(), Phase::Closed);
+
+    let talk = |id, on| {
+        CaseCommand::LogContact(contact(id, on, ContactKind::IndividualTalk, &[ActivityCode::OrientationTalks]))
+    };
+    let events = run(&mut case, &mut log, talk(1, monday), friday);
+    assert_eq!(events.len(), 1, "the talk only, no phase change: {events:?}");
+    assert_eq!(case.phase(), Phase::Closed);
+    // A plan of Monday, agreed on Monday: recorded, the phase stays closed.
+    run(&mut case, &mut log, revise_on(monday), friday);
+    let events = run(&mut case, &mut log, CaseCommand::AgreePlan { revision: 1, on: monday }, friday);
+    assert!(events.iter().all(|e| !matches!(e.change, CaseChange::PhaseChanged { .. })), "{events:?}");
+    assert_eq!(case.plan_revisions()[0].agreed_on, Some(monday));
+    // On the outflow day itself: still the trajectory's.
+    run(&mut case, &mut log, talk(2, wednesday), friday);
+    run(&mut case, &mut log, goal_set_on(3, wednesday, later(wednesday, 14)), friday);
+    assert_eq!(case.phase(), Phase::Closed);
+    assert_eq!(case.outflow().unwrap().on, wednesday);
+    assert!(case.latest_fact().is_some_and(|f| f.on <= wednesday), "nothing of the trajectory after its end");
+    assert_eq!(case.overdue_goals(later(wednesday, 60)).count(), 0, "a closed case stays off the worklist");
+    assert_eq!(Case::replay(&log).unwrap(), case, "replay equals the live state");
+
+    // The activity counts by its day: in a report over that week, on Monday, as 5.2.a(2).
+    let report = report::ProgressReport::generate(&view::CaseView::whole(&case), monday, friday);
+    let line = report.contacts.iter().find(|c| c.id == ContactId::from_u128(1)).unwrap();
+    assert_eq!((line.on, line.activities.clone()), (monday, vec![ActivityCode::OrientationTalks]));
+
+    // Dated after the outflow: refused, naming the outflow and the date given.
+    let before = case.clone();
+    let err = case.execute(talk(4, thursday), &ctx_on(friday)).unwrap_err();
+    assert_eq!(err, closed("log_contact", wednesday, Some(thursday)));
+    assert!(err.to_string().contains("2026-06-03") && err.to_string().contains("2026-06-04"), "{err}");
+    // Without a date a command is dated today, after the outflow.
+    let err = case.execute(goal(5, later(friday, 7)), &ctx_on(friday)).unwrap_err();
+    assert_eq!(err, closed("set_goal", wednesday, Some(friday)));
+    // What steers the trajectory ends with it, whatever its date.
+    for (cmd, dated) in [
+        (CaseCommand::ChangePhase { to: Phase::Orientation, reason: text("Heropend."), on: Some(monday) }, monday),
+        (CaseCommand::AssignProjectWorker { worker: UserId::from_u128(2), on: Some(monday) }, monday),
+        (CaseCommand::RecordOutflow { outcome: OutflowOutcome::Other, on: monday, note: None }, monday),
+    ] {
+        let name = cmd.name();
+        assert_eq!(case.execute(cmd, &ctx_on(friday)).unwrap_err(), closed(name, wednesday, Some(dated)));
+    }
+    // An act of recording without a date of its own keeps the rule of before.
+    let err = case.execute(CaseCommand::SetReportingSchedule { every_months: 2 }, &ctx_on(friday)).unwrap_err();
+    assert_eq!(err, closed("set_reporting_schedule", wednesday, None));
+    assert_eq!(case, before, "a refusal changes nothing");
+}
+
+#[test]
+fn a_late_entry_before_the_outflow_is_decided_like_any_late_entry() {
+    let [monday, wednesday, _, friday] = week();
+    let (mut case, mut log) = with_agreed_plan();
+    run(&mut case, &mut log, goal_set_on(1, monday, later(monday, 30)), monday);
+    let outflow =
+        CaseCommand::RecordOutflow { outcome: OutflowOutcome::MovedToOtherShelter, on: wednesday, note: None };
+    run(&mut case, &mut log, outflow, wednesday);
+    // The rules of the day apply: a status change before the goal was set is still refused ...
+    let status = |on| CaseCommand::ChangeGoalStatus {
+        goal: GoalId::from_u128(1),
+        to: GoalStatus::Achieved,
+        new_deadline: None,
+        on,
+    };
+    let err = case.execute(status(monday.pred_opt().unwrap()), &ctx_on(friday)).unwrap_err();
+    assert_eq!(refused_field(&err, "on").code, ViolationCode::BeforeSet);
+    // ... and on Tuesday it is recorded.
+    run(&mut case, &mut log, status(later(monday, 1)), friday);
+    assert_eq!(case.goal(GoalId::from_u128(1)).unwrap().status, GoalStatus::Achieved);
+    // The return track's rules too: no direction toward return the person did not consider.
+    let direction =
+        CaseCommand::ChangeDirection { to: Direction::ReturnToOrigin, on: monday, reasoning: text("Terug.") };
+    assert_eq!(case.execute(direction, &ctx_on(friday)).unwrap_err().code(), "return_direction_without_consideration");
+    assert_eq!(case.phase(), Phase::Closed);
+    assert_eq!(Case::replay(&log).unwrap(), case);
+}

@@ -315,6 +315,22 @@ fn allowed_after_outflow(cmd: &CaseCommand) -> bool {
     }
 }
 
+/// The day a generated command records as its own (written out independently of the core):
+/// the step's day `on`, today where the command leaves its date out, none for acts of
+/// recording without a date.
+fn dated(cmd: &CaseCommand, on: chrono::NaiveDate, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    match cmd.name() {
+        "update_profile" | "set_reporting_schedule" => None,
+        "change_phase" | "propose_referral" | "set_goal" | "revise_plan" => Some(today),
+        _ => Some(on),
+    }
+}
+
+/// What ends with the trajectory whatever its date: moving the phase, a second outflow.
+fn steers(cmd: &CaseCommand) -> bool {
+    matches!(cmd.name(), "change_phase" | "record_outflow" | "assign_project_worker")
+}
+
 /// The trigger that explains a phase change event, from its shape.
 fn trigger(change: &CaseChange, all_changes: &[CaseChange]) -> Trigger {
     match change {
@@ -348,11 +364,13 @@ fn check_invariants(case: &Case, log: &[CaseEvent]) {
             assert!(agreed <= j.formed_on);
         }
     }
-    // Closed exactly when there is an outflow; a closed case has nothing on the worklist.
+    // Closed exactly when there is an outflow; a closed case has nothing on the worklist, and
+    // nothing of the trajectory lies after its end (late entries included).
     assert_eq!(case.phase() == Phase::Closed, case.outflow().is_some());
-    if case.outflow().is_some() {
-        let far = later(case.outflow().unwrap().on, 400);
+    if let Some(outflow) = case.outflow() {
+        let far = later(outflow.on, 400);
         assert_eq!(case.overdue_goals(far).count() + case.overdue_agreements(far).count(), 0);
+        assert!(case.latest_fact().is_none_or(|f| f.on <= outflow.on), "{:?} after the outflow", case.latest_fact());
     }
     // A contact counts under exactly the codes it was logged with; agreements point at it.
     for e in log {
@@ -394,7 +412,8 @@ proptest! {
             let Some(cmd) = command(op, &case, on, given.on(today), 1000 + i as u128) else { continue };
             let before = case.clone();
             let stance_before = case.return_stance();
-            let closed_before = case.outflow().is_some();
+            let outflow_before = case.outflow().map(|o| o.on);
+            let closed_before = outflow_before.is_some();
             let cmd = match cmd {
                 Ok(cmd) => cmd,
                 Err(e) => {
@@ -405,9 +424,18 @@ proptest! {
             };
                         let allowed_after = allowed_after_outflow(&cmd);
             prop_assert_eq!(allowed_after, cmd.allowed_after_outflow(), "{}", cmd.name());
+            let day = dated(&cmd, on, today);
+            prop_assert_eq!(day, cmd.effective_on(today), "{}", cmd.name());
+            // After the outflow: what happened on or before its day is a late entry.
+            let late_entry = !steers(&cmd) && day.zip(outflow_before).is_some_and(|(d, o)| d <= o);
+            let monitoring = matches!(&cmd, CaseCommand::LogContact(c) if c.kind == ContactKind::Monitoring);
             match case.execute(cmd, &ctx_on(today)) {
                 Ok(events) => {
-                    prop_assert!(!closed_before || allowed_after, "nothing after outflow");
+                    prop_assert!(!closed_before || allowed_after || late_entry, "nothing after outflow");
+                    // A late entry never moves a closed trajectory, nor its outflow.
+                    let moved = events.iter().any(|e| matches!(e.change, CaseChange::PhaseChanged { .. }));
+                    prop_assert!(!closed_before || !moved, "a closed trajectory moved");
+                    prop_assert_eq!(case.outflow().map(|o| o.on), outflow_before.or(case.outflow().map(|o| o.on)));
                     let changes: Vec<CaseChange> = events.iter().map(|e| e.change.clone()).collect();
                     // What happened lies between the registration and the day it is recorded,
                     // whatever date the command gave.
@@ -437,7 +465,7 @@ proptest! {
                 Err(e) => {
                     // A refusal changes nothing, and after the outflow it says so.
                     prop_assert_eq!(&case, &before);
-                    if closed_before && !allowed_after {
+                    if closed_before && !allowed_after && !late_entry && !monitoring {
                         prop_assert_eq!(e.code(), "trajectory_closed");
                     }
                 }

@@ -307,3 +307,56 @@ fn findings_steps_and_self_reliance_are_kept_and_stalled_obstacles_surface() {
     assert_eq!(case.self_reliance().len(), 1);
     assert_eq!(Case::replay(&log).unwrap(), case);
 }
+
+/// The contact rules after the outflow go by the contact's day: a normal contact of before the
+/// outflow is a late entry (with its agreements), one of after it is refused; monitoring is
+/// from the outflow day on.
+#[test]
+fn after_the_outflow_a_contact_is_judged_by_its_day() {
+    let (mut case, mut log) = with_agreed_plan();
+    let out = later(start(), 30);
+    run(
+        &mut case,
+        &mut log,
+        CaseCommand::RecordOutflow { outcome: OutflowOutcome::OnwardMigration, on: out, note: None },
+        out,
+    );
+    let recorded = later(out, 4);
+    let mut before = contact(1, out.pred_opt().unwrap(), ContactKind::Phone, &[ActivityCode::SocialGuidance]);
+    before.agreements = vec![NewAgreement {
+        id: AgreementId::from_u128(1),
+        description: text("Papieren meenemen"),
+        due_on: later(out, 10),
+        who_acts: Responsible::Participant,
+    }];
+    let events = run(&mut case, &mut log, CaseCommand::LogContact(before), recorded);
+    assert_eq!(events.len(), 2, "the contact and its agreement");
+    assert_eq!(case.overdue_agreements(later(out, 60)).count(), 0, "a closed case stays off the worklist");
+    // Normal, dated after the outflow: refused as the trajectory closed.
+    let after = CaseCommand::LogContact(contact(2, later(out, 1), ContactKind::Phone, &[ActivityCode::SocialGuidance]));
+    let err = case.execute(after, &ctx_on(recorded)).unwrap_err();
+    assert_eq!(
+        err,
+        DomainError::TrajectoryClosed { action: "log_contact".into(), outflow_on: out, dated: Some(later(out, 1)) }
+    );
+    // Monitoring on the outflow day and after it.
+    let monitoring =
+        |id, on| CaseCommand::LogContact(contact(id, on, ContactKind::Monitoring, &[ActivityCode::RecordKeeping]));
+    run(&mut case, &mut log, monitoring(3, out), recorded);
+    run(&mut case, &mut log, monitoring(4, later(out, 2)), recorded);
+    assert_eq!(case.phase(), Phase::Closed);
+    assert_eq!(Case::replay(&log).unwrap(), case);
+}
+
+/// A refusal for the case's present state says which rule, in a text the adapters can read
+/// back ([`NotNow`]).
+#[test]
+fn not_allowed_now_carries_its_reason() {
+    let (mut case, _) = with_agreed_plan();
+    let monitoring =
+        CaseCommand::LogContact(contact(1, start(), ContactKind::Monitoring, &[ActivityCode::RecordKeeping]));
+    let err = case.execute(monitoring, &ctx_on(start())).unwrap_err();
+    let v = err.violations().unwrap().iter().find(|v| v.field == "kind").unwrap().clone();
+    assert_eq!(v.code, ViolationCode::NotAllowedNow);
+    assert_eq!(NotNow::from_message(&v.message), Some(NotNow::MonitoringBeforeOutflow));
+}

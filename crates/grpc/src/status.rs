@@ -60,7 +60,13 @@ pub fn to_status(e: &DomainError) -> Status {
             put("from", from);
             put("to", to);
         }
-        DomainError::TrajectoryClosed { action } => put("action", action),
+        DomainError::TrajectoryClosed { action, outflow_on, dated } => {
+            put("action", action);
+            put("outflow_on", &outflow_on.to_string());
+            if let Some(day) = dated {
+                put("dated", &day.to_string());
+            }
+        }
         DomainError::ConsentRequired { organisation, category } => {
             put("organisation", &organisation.to_string());
             put("category", category.as_str());
@@ -230,7 +236,15 @@ pub fn from_status(status: &Status) -> DomainError {
             Some(entity) => DomainError::IllegalStatusTransition { entity, from: owned(m("from")), to: owned(m("to")) },
             None => unknown(),
         },
-        "trajectory_closed" => DomainError::TrajectoryClosed { action: owned(m("action")) },
+        "trajectory_closed" => {
+            let day = |k: &str| chrono::NaiveDate::parse_from_str(m(k), "%Y-%m-%d").ok();
+            match day("outflow_on") {
+                Some(outflow_on) => {
+                    DomainError::TrajectoryClosed { action: owned(m("action")), outflow_on, dated: day("dated") }
+                }
+                None => unknown(),
+            }
+        }
         "consent_required" => {
             match (perspectief_core::OrganisationId::parse(m("organisation")), named(m("category"))) {
                 (Ok(organisation), Some(category)) => DomainError::ConsentRequired { organisation, category },
@@ -343,7 +357,11 @@ mod tests {
             ),
             (DomainError::RuleViolated { rule: Rule::PlanRequired }, Code::FailedPrecondition, "PLAN_REQUIRED"),
             (
-                DomainError::TrajectoryClosed { action: "set_goal".into() },
+                DomainError::TrajectoryClosed {
+                    action: "set_goal".into(),
+                    outflow_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+                    dated: chrono::NaiveDate::from_ymd_opt(2026, 12, 4),
+                },
                 Code::FailedPrecondition,
                 "TRAJECTORY_CLOSED",
             ),
@@ -412,7 +430,11 @@ mod tests {
                 from: "achieved".into(),
                 to: "open".into(),
             },
-            DomainError::TrajectoryClosed { action: "set_goal".into() },
+            DomainError::TrajectoryClosed {
+                action: "set_goal".into(),
+                outflow_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+                dated: chrono::NaiveDate::from_ymd_opt(2026, 12, 4),
+            },
             DomainError::ConsentRequired {
                 organisation: perspectief_core::OrganisationId::from_u128(90),
                 category: DataCategory::MedicalPsychosocial,

@@ -161,7 +161,25 @@ impl<'a> Written<'a> {
             v[*k] = json!(id);
         }
         let sentence = if done.events.is_empty() { t!("done-nothing-changed") } else { sentence };
-        output::done(self.ctx.format, &format!("{sentence} ({})", t!("version-now", version = done.version)), v)
+        let mut sentence = format!("{sentence} ({})", t!("version-now", version = done.version));
+        // Entered later than the foundation's threshold after the day it happened (the store
+        // marks it): say so now, as the history and the project lead's listing will.
+        let days_late = done
+            .events
+            .iter()
+            .filter(|e| e.late)
+            .map(|e| {
+                perspectief_core::late::days_late(
+                    e.change.effective_on(e.at),
+                    perspectief_core::time::amsterdam_date(e.at),
+                )
+            })
+            .max();
+        if let Some(days) = days_late {
+            v["days_late"] = json!(days);
+            sentence = format!("{sentence}\n{}", t!("note-late-entry", days = days));
+        }
+        output::done(self.ctx.format, &sentence, v)
     }
 }
 

@@ -13,8 +13,13 @@ impl Case {
     /// advice to end guidance moves the trajectory to termination (along a legal edge, so not
     /// from intake). Nothing is recorded after the outflow.
     pub fn decide_chain_meeting(&self, records: Vec<ChainMeetingRecord>) -> Result<Vec<CaseChange>, DomainError> {
-        if self.outflow.is_some() {
-            return Err(DomainError::TrajectoryClosed { action: "record_chain_meeting".into() });
+        if let Some(o) = &self.outflow {
+            let dated = records.iter().map(|r| r.on).max();
+            return Err(DomainError::TrajectoryClosed {
+                action: "record_chain_meeting".into(),
+                outflow_on: o.on,
+                dated,
+            });
         }
         let mut changes = Vec::with_capacity(records.len() + 1);
         let mut phase = self.phase;

@@ -422,9 +422,66 @@ impl CaseCommand {
         }
     }
 
-    /// Whether the command may still be given after the outflow. After the trajectory ended,
-    /// only these remain: correcting personal data (art. 16), withdrawing consent, recording
-    /// a report or the communication of a judgment, and monitoring contacts (*nazorg*).
+    /// The day the command records as the day it happened (its effective date): the date it
+    /// gives, or `today` where the date may be left out. `None` for acts of recording that
+    /// take no date of their own (a profile correction, a confidentiality level, the reporting
+    /// schedule, a departure's planned date, which is a plan rather than something that
+    /// happened).
+    ///
+    /// After the outflow the date decides: what happened on or before the outflow day is a
+    /// late entry of the trajectory, what happened after it is refused (see [`Case::decide`]).
+    pub fn effective_on(&self, today: NaiveDate) -> Option<NaiveDate> {
+        let or_today = |on: &Option<NaiveDate>| Some(on.unwrap_or(today));
+        match self {
+            Self::UpdateProfile { .. }
+            | Self::SetConfidentiality { .. }
+            | Self::SetReportingSchedule { .. }
+            | Self::PlanDeparture { .. } => None,
+            Self::AssignProjectWorker { on, .. }
+            | Self::ChangePhase { on, .. }
+            | Self::RevisePlan { on, .. }
+            | Self::UpdateGoalSteps { on, .. }
+            | Self::AddAgreement { on, .. }
+            | Self::ProposeReferral { on, .. }
+            | Self::UpdateReturnExploration { on, .. } => or_today(on),
+            Self::SetGoal(g) => or_today(&g.set_on),
+            Self::UpdateReintegrationPlan(plan) => or_today(&plan.updated_on),
+            Self::UpdateReanChecklist(rean) => or_today(&rean.updated_on),
+            Self::LogContact(c) => Some(crate::time::amsterdam_date(c.at)),
+            Self::RecordDepartureStep(step) => Some(step.on),
+            Self::ChangeDirection { on, .. }
+            | Self::RecordReturnStance { on, .. }
+            | Self::AgreePlan { on, .. }
+            | Self::ChangeGoalStatus { on, .. }
+            | Self::SettleAgreement { on, .. }
+            | Self::AdvanceReferral { on, .. }
+            | Self::StartReturnExploration { on, .. }
+            | Self::IdentifyObstacle { on, .. }
+            | Self::ActOnObstacle { on, .. }
+            | Self::RecordJudgmentCommunicated { on, .. }
+            | Self::RecordConsequencesExplained { on, .. }
+            | Self::WithdrawConsent { on, .. }
+            | Self::RecordOutflow { on, .. } => Some(*on),
+            Self::RecordJudgment { formed_on, .. } => Some(*formed_on),
+            Self::RecordSelfReliance { assessed_on, .. } => Some(*assessed_on),
+            Self::GiveConsent { given_on, .. } => Some(*given_on),
+            Self::RecordProgressReport { sent_on, .. } => or_today(sent_on),
+        }
+    }
+
+    /// Whether the command steers the trajectory from its day on (its phase, its end, who
+    /// guides it) rather than recording what happened. Such a command ends with the
+    /// trajectory whatever its date: a late entry may fill in a closed trajectory's past, never
+    /// reopen it, move its phase or hand it to someone else.
+    pub fn steers_trajectory(&self) -> bool {
+        matches!(self, Self::ChangePhase { .. } | Self::RecordOutflow { .. } | Self::AssignProjectWorker { .. })
+    }
+
+    /// Whether the command may still be given after the outflow whatever its date. After the
+    /// trajectory ended, only these remain: correcting personal data (art. 16), withdrawing
+    /// consent, recording a report or the communication of a judgment, and monitoring contacts
+    /// (*nazorg*, judged by their own rules). Besides these, a late entry dated on or before
+    /// the outflow day is still decided ([`Case::decide`]).
     pub fn allowed_after_outflow(&self) -> bool {
         match self {
             Self::UpdateProfile { .. }

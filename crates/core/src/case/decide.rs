@@ -405,10 +405,37 @@ impl Case {
     }
 
     /// Decide a command against the current state: the changes it makes, or why not.
+    ///
+    /// After the outflow, a command is judged by its effective date
+    /// ([`CaseCommand::effective_on`]): what happened on or before the outflow day is a late
+    /// entry and decided like any other (a talk of Monday entered on Friday, the outflow
+    /// recorded on Wednesday); the outflow day belongs to the trajectory, as the outflow
+    /// itself may be dated on the day of the last contact. What is dated after it, what takes
+    /// no date, and what steers the trajectory ([`CaseCommand::steers_trajectory`]) is refused
+    /// with [`DomainError::TrajectoryClosed`], apart from what
+    /// [`CaseCommand::allowed_after_outflow`] lists. A late entry never moves a closed
+    /// trajectory: its phase stays [`Phase::Closed`].
     pub fn decide(&self, cmd: CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseChange>, DomainError> {
-        if self.outflow.is_some() && !cmd.allowed_after_outflow() {
-            return Err(DomainError::TrajectoryClosed { action: cmd.name().into() });
+        let Some(outflow_on) = self.outflow.as_ref().map(|o| o.on) else {
+            return self.decide_open(cmd, ctx);
+        };
+        let action = cmd.name();
+        let dated = cmd.effective_on(ctx.today);
+        let closed = || DomainError::TrajectoryClosed { action: action.into(), outflow_on, dated };
+        let late_entry = !cmd.steers_trajectory() && dated.is_some_and(|d| d <= outflow_on);
+        if !(cmd.allowed_after_outflow() || late_entry) {
+            return Err(closed());
         }
+        let changes = self.decide_open(cmd, ctx)?;
+        // The rules above keep every phase move out; should one slip through, it is refused
+        // rather than reopening the trajectory.
+        if changes.iter().any(|c| matches!(c, CaseChange::PhaseChanged { .. } | CaseChange::OutflowRecorded(_))) {
+            return Err(closed());
+        }
+        Ok(changes)
+    }
+
+    fn decide_open(&self, cmd: CaseCommand, ctx: &CommandContext) -> Result<Vec<CaseChange>, DomainError> {
         let by = ctx.actor;
         let changes = match cmd {
             CaseCommand::UpdateProfile { profile } => {
@@ -1003,39 +1030,27 @@ impl Case {
                 "name at least one activity code (3.2.a to 5.2.e)",
             ));
         }
+        // By the contact's day: a normal contact dated after the outflow never gets here
+        // (`decide` refuses it as the trajectory closed); one dated on or before the outflow
+        // day is a late entry of the trajectory.
+        let monitoring = c.kind == ContactKind::Monitoring;
         let departed = self.outflow.as_ref().is_some_and(|o| o.outcome.is_departure());
-        match (c.kind == ContactKind::Monitoring, &self.outflow) {
-            (true, None) => v.push(FieldViolation::new(
-                "kind",
-                ViolationCode::NotAllowedNow,
-                "monitoring contacts are for after the outflow",
-            )),
-            (true, Some(_)) if !departed => v.push(FieldViolation::new(
-                "kind",
-                ViolationCode::NotAllowedNow,
-                "monitoring (aftercare) follows a demonstrable departure (supervised, forced or onward migration); this outflow was not one",
-            )),
-            (false, Some(_)) => v.push(FieldViolation::new(
-                "kind",
-                ViolationCode::NotAllowedNow,
-                "after the outflow only monitoring contacts are logged",
-            )),
+        match (monitoring, &self.outflow) {
+            (true, None) => v.push(NotNow::MonitoringBeforeOutflow.at("kind")),
+            (true, Some(_)) if !departed => v.push(NotNow::MonitoringWithoutDeparture.at("kind")),
             _ => {}
         }
         // Monitoring follows the outflow: not dated before it.
-        if let Some(o) = self.outflow.as_ref().filter(|o| c.kind == ContactKind::Monitoring && day < o.on) {
+        if let Some(o) = self.outflow.as_ref().filter(|o| monitoring && day < o.on) {
             v.push(FieldViolation::new(
                 "at",
                 ViolationCode::ContradictsLaterFact,
                 LaterFact { kind: "outflow_recorded", on: o.on }.message(),
             ));
         }
-        if self.outflow.is_some() && !c.agreements.is_empty() {
-            v.push(FieldViolation::new(
-                "agreements",
-                ViolationCode::NotAllowedNow,
-                "no new agreements after the outflow",
-            ));
+        // Aftercare makes no new agreements: the trajectory they would belong to has ended.
+        if self.outflow.is_some() && monitoring && !c.agreements.is_empty() {
+            v.push(NotNow::AgreementsInAftercare.at("agreements"));
         }
         // The return activities count only where the return track allows them (5.2.b).
         let considering = matches!(self.return_stance, ReturnStance::Considering | ReturnStance::Decided);

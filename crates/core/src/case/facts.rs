@@ -45,6 +45,56 @@ impl LaterFact {
     }
 }
 
+/// Why a field is not allowed in the case's present state: the explanations that a field
+/// violation with code [`crate::ViolationCode::NotAllowedNow`] carries as its message.
+/// [`NotNow::from_message`] reads one back, so that adapters can say it in their own language
+/// (by [`NotNow::code`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotNow {
+    /// A monitoring (aftercare) contact before any outflow.
+    MonitoringBeforeOutflow,
+    /// A monitoring contact after an outflow that was no demonstrable departure.
+    MonitoringWithoutDeparture,
+    /// Agreements made in an aftercare contact.
+    AgreementsInAftercare,
+}
+
+impl NotNow {
+    /// Every explanation, for tables that must cover them all.
+    pub const ALL: [NotNow; 3] =
+        [Self::MonitoringBeforeOutflow, Self::MonitoringWithoutDeparture, Self::AgreementsInAftercare];
+
+    /// Stable snake_case code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::MonitoringBeforeOutflow => "monitoring_before_outflow",
+            Self::MonitoringWithoutDeparture => "monitoring_without_departure",
+            Self::AgreementsInAftercare => "agreements_in_aftercare",
+        }
+    }
+
+    /// The explanation, in English.
+    pub const fn message(self) -> &'static str {
+        match self {
+            Self::MonitoringBeforeOutflow => "monitoring contacts are for after the outflow",
+            Self::MonitoringWithoutDeparture => {
+                "monitoring (aftercare) follows a demonstrable departure (supervised, forced or onward migration); this outflow was not one"
+            }
+            Self::AgreementsInAftercare => "no new agreements after the outflow: aftercare contacts make none",
+        }
+    }
+
+    /// The explanation a [`NotNow::message`] is; `None` for any other text.
+    pub fn from_message(message: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|n| n.message() == message)
+    }
+
+    /// The violation of `field` for this reason.
+    pub(crate) fn at(self, field: &str) -> FieldViolation {
+        FieldViolation::new(field, crate::ViolationCode::NotAllowedNow, self.message())
+    }
+}
+
 impl Case {
     /// The latest-dated fact of the trajectory: everything the case holds with an effective
     /// date, except what may still follow the outflow (monitoring contacts, communicating a
@@ -162,5 +212,15 @@ mod tests {
         assert_eq!(LaterFact::from_message(&fact.message()), Some(("judgment_recorded".to_owned(), fact.on)));
         assert_eq!(LaterFact::from_message("the date lies before the last contact moment"), None);
         assert_eq!(LaterFact::from_message("contradicts a later fact in the case: Judgment on 2026-12-01"), None);
+    }
+
+    #[test]
+    fn every_not_now_reads_back_from_its_message_and_codes_differ() {
+        let codes: BTreeSet<_> = NotNow::ALL.iter().map(|n| n.code()).collect();
+        assert_eq!(codes.len(), NotNow::ALL.len());
+        for n in NotNow::ALL {
+            assert_eq!(NotNow::from_message(n.message()), Some(n));
+        }
+        assert_eq!(NotNow::from_message("not allowed in the case's present state"), None);
     }
 }

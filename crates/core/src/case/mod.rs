@@ -46,7 +46,7 @@ mod redaction;
 
 pub use change::CaseChange;
 pub use command::{CaseCommand, NewAgreement, NewContact, NewGoal, RegisterParticipant};
-pub use facts::LaterFact;
+pub use facts::{LaterFact, NotNow};
 pub use queries::{DEFAULT_REPORTING_MONTHS, ExpectedCommunication, MAX_REPORTING_MONTHS, ReportPeriod};
 
 /// Who acts, and when. Time is input: the core never reads a clock.
@@ -91,7 +91,8 @@ pub struct CaseEvent {
     pub change: CaseChange,
     /// Whether it was entered late: recorded more than the foundation's threshold after the
     /// day it took effect ([`crate::late::LateEntryPolicy`]). Marked by the store when the
-    /// event is read back; an event just decided is not marked.
+    /// event is read back, and on the events a write answers with; an event just decided by
+    /// the core is not marked.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub late: bool,
 }

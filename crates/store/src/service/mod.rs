@@ -298,9 +298,15 @@ impl PerspectiefService for Store {
                 // reference), in this transaction: the core says which it names.
                 crate::organisations::require_named(txn, &cmd.organisations()).await?;
                 let previous = case.version();
-                let events = case.execute(cmd, &ctx)?;
+                let mut events = case.execute(cmd, &ctx)?;
                 if !events.is_empty() {
                     repo::save_case_deferred(txn, &keys, own, &case, Some(previous), &events, rows).await?;
+                    // Stored unmarked (the mark follows the threshold when read); the answer
+                    // carries it, so the one who recorded a late entry is told at once.
+                    let late = crate::late::policy(txn).await?;
+                    for e in &mut events {
+                        e.late = late.is_late_change(&e.change, e.at);
+                    }
                 }
                 if let Some(request) = authorised.consent_override {
                     // Same transaction as the event: the override is on record for review, or

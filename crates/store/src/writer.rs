@@ -26,6 +26,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, Tr
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::{AuditKey, Chain};
+use crate::cache::CaseCache;
 use crate::deferred::Deferred;
 use crate::error::db;
 
@@ -106,6 +107,8 @@ pub(crate) struct Writer {
     pub(crate) metrics: WriterMetrics,
     /// Changes after every committed batch that wrote something: open event streams wait on it.
     pub(crate) written: tokio::sync::watch::Receiver<u64>,
+    /// Decrypted case files: the writer adds those its groups committed.
+    pub(crate) cases: CaseCache,
 }
 
 impl std::fmt::Debug for Job {
@@ -120,9 +123,10 @@ impl Writer {
         let (tx, rx) = mpsc::channel(queue);
         let metrics = WriterMetrics::default();
         let (signal, written) = tokio::sync::watch::channel(0);
-        let context = Context { metrics: metrics.clone(), signal: Arc::new(signal) };
+        let cases = CaseCache::default();
+        let context = Context { metrics: metrics.clone(), signal: Arc::new(signal), cases: cases.clone() };
         tokio::spawn(run(db, key, rx, max_batch.max(1), context));
-        Self { tx, metrics, written }
+        Self { tx, metrics, written, cases }
     }
 
     /// Run `work` and append `entry` (completed by the work and the outcome); returns the work's
@@ -188,6 +192,7 @@ fn interrupted() -> DomainError {
 struct Context {
     metrics: WriterMetrics,
     signal: Arc<tokio::sync::watch::Sender<u64>>,
+    cases: CaseCache,
 }
 
 async fn run(db: DatabaseConnection, key: AuditKey, mut rx: mpsc::Receiver<Job>, max_batch: usize, context: Context) {
@@ -310,6 +315,8 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context
             if writes {
                 context.signal.send_modify(|n| *n = n.wrapping_add(1));
             }
+            // Only now, committed, may what the jobs sealed be served from the cache.
+            std::mem::take(&mut deferred.fills).commit(&context.cases);
             for (reply, result) in done {
                 let _ = reply.send(result);
             }

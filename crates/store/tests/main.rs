@@ -9,6 +9,7 @@ mod support;
 
 mod accounts;
 mod backup;
+mod case_cache;
 mod erasure;
 mod history_import;
 mod key_rotation;

@@ -22,8 +22,9 @@ use crate::crypto::Keyring;
 /// The bytes of a sealed value that identify its seal: the XChaCha20 nonce, random per seal.
 pub(crate) const HEAD_LEN: usize = 24;
 
-/// How many case files are kept (the least recently added go first).
-const CAPACITY: usize = 512;
+/// How many case files are kept by default (the least recently added go first): at 20–30 kB
+/// of state each, some 15 MB.
+pub(crate) const DEFAULT_CAPACITY: usize = 512;
 
 /// A case file as it was sealed, with the data key that sealed it.
 #[derive(Debug)]
@@ -51,12 +52,18 @@ struct Entries {
 }
 
 /// The store's cache of decrypted case files (shared by the read pool and the writer).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct CaseCache {
     entries: Arc<Mutex<Entries>>,
+    capacity: usize,
 }
 
 impl CaseCache {
+    /// A cache of at most `capacity` case files (0: it keeps none).
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self { entries: Arc::default(), capacity }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -68,16 +75,19 @@ impl CaseCache {
 
     /// Keep `entry` as participant `id`'s case file, replacing what was kept.
     pub(crate) fn put(&self, id: ParticipantId, entry: Cached) {
+        if self.capacity == 0 {
+            return;
+        }
         let mut e = self.lock();
         if e.map.insert(id, Arc::new(entry)).is_none() {
             e.order.push_back(id);
         }
-        while e.map.len() > CAPACITY {
+        while e.map.len() > self.capacity {
             let Some(old) = e.order.pop_front() else { break };
             e.map.remove(&old);
         }
         // Ids replaced or removed leave stale places in `order`: drop them when they pile up.
-        if e.order.len() > 2 * CAPACITY {
+        if e.order.len() > 2 * self.capacity {
             let Entries { map, order } = &mut *e;
             order.retain(|id| map.contains_key(id));
         }
@@ -135,13 +145,16 @@ mod tests {
 
     #[test]
     fn the_oldest_entries_go_first_when_full() {
-        let cache = CaseCache::default();
-        for n in 0..(CAPACITY as u128 + 3) {
+        let cache = CaseCache::new(DEFAULT_CAPACITY);
+        for n in 0..(DEFAULT_CAPACITY as u128 + 3) {
             cache.put(ParticipantId::from_u128(n), Cached::new(&[n as u8; HEAD_LEN], case(), None).unwrap());
         }
-        assert_eq!(cache.len(), CAPACITY);
+        assert_eq!(cache.len(), DEFAULT_CAPACITY);
         assert!(cache.get(ParticipantId::from_u128(0)).is_none());
-        assert!(cache.get(ParticipantId::from_u128(CAPACITY as u128 + 2)).is_some());
+        assert!(cache.get(ParticipantId::from_u128(DEFAULT_CAPACITY as u128 + 2)).is_some());
         assert!(Cached::new(&[0; HEAD_LEN - 1], case(), None).is_none(), "no nonce, no entry");
+        let none = CaseCache::new(0);
+        none.put(ParticipantId::from_u128(1), Cached::new(&[1; HEAD_LEN], case(), None).unwrap());
+        assert!(none.get(ParticipantId::from_u128(1)).is_none(), "capacity 0 keeps nothing");
     }
 }

@@ -119,11 +119,12 @@ impl std::fmt::Debug for Job {
 
 impl Writer {
     /// Start the writer on `db` (a connection that nothing else writes through).
-    pub(crate) fn start(db: DatabaseConnection, key: AuditKey, max_batch: usize, queue: usize) -> Self {
+    /// `cases` is the capacity of its cache of decrypted case files (0: none).
+    pub(crate) fn start(db: DatabaseConnection, key: AuditKey, max_batch: usize, queue: usize, cases: usize) -> Self {
         let (tx, rx) = mpsc::channel(queue);
         let metrics = WriterMetrics::default();
         let (signal, written) = tokio::sync::watch::channel(0);
-        let cases = CaseCache::default();
+        let cases = CaseCache::new(cases);
         let context = Context { metrics: metrics.clone(), signal: Arc::new(signal), cases: cases.clone() };
         tokio::spawn(run(db, key, rx, max_batch.max(1), context));
         Self { tx, metrics, written, cases }
@@ -409,7 +410,7 @@ mod tests {
     async fn a_panicking_job_fails_alone_and_the_writer_goes_on() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 0);
         let panics: Work = Box::new(|_txn, _entry| Box::pin(async { panic!("a bug in a job") }));
         let err = writer.submit(entry(), Some(panics)).await.unwrap_err();
         assert_eq!(err.code(), "unavailable");
@@ -423,7 +424,7 @@ mod tests {
     async fn the_chain_verifies_only_under_its_own_key() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 0);
         writer.submit(entry(), None).await.unwrap();
         // Someone who rewrote the log without the database's key could not make it verify.
         let other = crate::audit::verify(&db, &AuditKey([8; 32])).await.unwrap();
@@ -437,7 +438,7 @@ mod tests {
     async fn a_failing_job_is_rolled_back_to_its_savepoint_and_still_audited() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 0);
         let fails: Work = Box::new(|txn, _entry| {
             Box::pin(async move {
                 crate::sql::exec(txn, "INSERT INTO meta (key, value) VALUES ('half', 'written')", []).await.unwrap();
@@ -468,7 +469,7 @@ mod tests {
     async fn a_decided_job_refused_before_writing_fails_alone() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 0);
         let refused: DecidedWork = Box::new(|_txn, _entry, _rows| {
             Box::pin(async { Err(DomainError::RuleViolated { rule: Rule::PlanRequired }) })
         });
@@ -486,7 +487,7 @@ mod tests {
     async fn a_decided_job_failing_after_writing_rolls_back_its_whole_group() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 0);
         let half: DecidedWork = Box::new(|txn, _entry, rows| {
             Box::pin(async move {
                 rows.writing = true;

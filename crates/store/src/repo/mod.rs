@@ -12,7 +12,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::cache::{CaseCache, Cached, HEAD_LEN};
+use crate::cache::{Cached, CaseCache, HEAD_LEN};
 use crate::crypto::Keyring;
 use crate::deferred::{ActivityRow, Deferred, EventRow};
 use crate::error::{db, internal};

@@ -286,8 +286,9 @@ impl PerspectiefService for Store {
                 // Read-only use of the cache: this transaction may hold uncommitted states.
                 let loaded =
                     repo::load_case_keyed_cached(txn, &keys, &cases, repo::CacheUse::ReadOnly, participant).await?;
-                let (mut case, own) = loaded.ok_or_else(|| {
-                    DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
+                let (mut case, own) = loaded.ok_or_else(|| DomainError::NotFound {
+                    entity: EntityKind::Participant,
+                    id: participant.to_string(),
                 })?;
                 // Authorise first (the core's order: access, the partner's answer, the consent
                 // override, the expected version), recording each step in the entry.

@@ -514,4 +514,71 @@ mod tests {
         let head = crate::audit::verify(&db, &AuditKey([7; 32])).await.unwrap();
         assert!(matches!(head, perspectief_core::service::ChainVerification::Intact { records: 1, .. }), "{head}");
     }
+
+    /// A decided job that seals a new state of a case, then (when `fail`) fails after writing.
+    fn contact_job(keys: crate::crypto::Keyring, case: perspectief_core::case::Case, fail: bool) -> DecidedWork {
+        Box::new(move |txn, _entry, rows| {
+            Box::pin(async move {
+                let mut case = case;
+                let ctx = perspectief_core::case::CommandContext::at(
+                    UserId::from_u128(1),
+                    Utc.with_ymd_and_hms(2026, 11, 2, 13, 0, 0).unwrap(),
+                );
+                let previous = case.version();
+                let revise = perspectief_core::case::CaseCommand::RevisePlan {
+                    personal_situation: Text::parse("a").unwrap(),
+                    perspective: Text::parse("b").unwrap(),
+                    on: None,
+                };
+                let events = case.execute(revise, &ctx).unwrap();
+                crate::repo::save_case_deferred(txn, &keys, None, &case, Some(previous), &events, rows).await?;
+                if fail {
+                    return Err(DomainError::Unavailable { reason: "the database failed".to_owned() });
+                }
+                Ok(Box::new(()) as Output)
+            })
+        })
+    }
+
+    #[tokio::test]
+    async fn the_case_cache_gets_a_sealed_state_only_when_its_group_commits() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let keys =
+            crate::crypto::Keyring::from_hex_keys(&[crate::crypto::Keyring::generate_hex_key().unwrap()]).unwrap();
+        let ctx = perspectief_core::case::CommandContext::at(
+            UserId::from_u128(1),
+            Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap(),
+        );
+        let profile = ParticipantProfile::minimal(Name::parse("Cache").unwrap(), UserId::from_u128(1));
+        let id = ParticipantId::from_u128(9);
+        let (case, first) = perspectief_core::case::Case::register(
+            perspectief_core::case::RegisterParticipant { id, profile, registered_on: ctx.today },
+            &ctx,
+        )
+        .unwrap();
+        crate::repo::save_case(&db, &keys, &case, None, &[first]).await.unwrap();
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 8);
+
+        // Sealed and written by a job that succeeded, then its group rolled back for a later
+        // job's failure (queued together, so they share the group): nothing cached.
+        let (a, b) = tokio::join!(
+            writer.submit_decided(entry(), contact_job(keys.clone(), case.clone(), false)),
+            writer.submit_decided(entry(), contact_job(keys.clone(), case.clone(), true)),
+        );
+        assert_eq!(a.map(drop).unwrap_err().code(), "unavailable");
+        assert_eq!(b.map(drop).unwrap_err().code(), "version_conflict", "it saved the same version again");
+        assert!(writer.cases.get(id).is_none(), "a rolled-back state is never cached");
+
+        // Committed: cached, the very state the row holds (a cached load reads no state).
+        writer.submit_decided(entry(), contact_job(keys.clone(), case.clone(), false)).await.unwrap();
+        let cached = writer.cases.get(id).expect("cached at commit");
+        assert_eq!(cached.case.version(), case.version() + 1);
+        let mode = crate::repo::CacheUse::ReadOnly;
+        let (loaded, _) =
+            crate::repo::load_case_keyed_cached(&db, &keys, &writer.cases, mode, id).await.unwrap().unwrap();
+        assert_eq!(loaded, cached.case);
+        let uncached = crate::repo::load_case(&db, &keys, id).await.unwrap().unwrap();
+        assert_eq!(loaded, uncached);
+    }
 }

@@ -2,8 +2,8 @@
 //! measured in the same run on the same machine, because machines are noisy.
 //!
 //! ```text
-//! perspectief-bench grpc  [--seconds N] [--warmup N] [--tasks N] [--connections N] [--participants N] [--rate R] [--backend sqlite|postgres|both]
-//! perspectief-bench write [--seconds N] [--warmup N] [--tasks N] [--participants N] [--backend sqlite|postgres|both]
+//! perspectief-bench grpc  [--seconds N] [--warmup N] [--tasks N] [--connections N] [--participants N] [--rate R] [--backend sqlite|postgres|both] [--case-cache N]
+//! perspectief-bench write [--seconds N] [--warmup N] [--tasks N] [--participants N] [--backend sqlite|postgres|both] [--case-cache N]
 //! perspectief-bench streams [--streams N] [--seconds N] [--connections N]
 //! perspectief-bench report [--sizes 10000,100000,1000000] [--backend sqlite|postgres|both] [--dir DIR] [--tasks N] [--repeat N]
 //! perspectief-bench cli [--sizes 100000] [--dir DIR] [--repeat N]
@@ -22,6 +22,9 @@
 //!   (on PostgreSQL: against raw single-row autocommits on the same server).
 //! - `streams`: idle open WatchEvents streams: the process's CPU time and memory (RSS) with
 //!   `--streams` of them open and nothing written, against the same server idle without them.
+//!
+//! `--case-cache N` sets the store's cache of decrypted case files (0 turns it off, to measure
+//! what it saves; absent, the store's default).
 //!
 //! `grpc` and `write` run on SQLite by default; `--backend postgres` (or `both`) runs them on
 //! a fresh database of the PostgreSQL server at `PERSPECTIEF_BENCH_POSTGRES` (default the local
@@ -88,6 +91,8 @@ struct Args {
     repeat: usize,
     /// `report`: sizes above this are made by replicating the largest loaded data set.
     load_limit: u64,
+    /// `grpc`, `write`: the store's case cache capacity (0: none; absent: the default).
+    case_cache: Option<usize>,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -104,6 +109,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         dir: std::env::temp_dir().join("perspectief-bench-report"),
         repeat: 5,
         load_limit: 100_000,
+        case_cache: None,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -137,6 +143,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--repeat" => a.repeat = usize::try_from(n.max(1)).map_err(|e| e.to_string())?,
             "--load-limit" => a.load_limit = n,
             "--streams" => a.streams = usize::try_from(n.max(1)).map_err(|e| e.to_string())?,
+            "--case-cache" => a.case_cache = Some(usize::try_from(n).map_err(|e| e.to_string())?),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -186,6 +193,15 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// The case cache as `--case-cache` set it, for the report.
+fn cache_setting(a: &Args) -> String {
+    match a.case_cache {
+        None => "the store's default".to_owned(),
+        Some(0) => "off".to_owned(),
+        Some(n) => format!("{n} case files"),
+    }
+}
+
 /// The backends `--backend` names (`default` when absent).
 fn backends<'a>(a: &'a Args, default: &'a str) -> Vec<&'a str> {
     match a.backend.as_deref().unwrap_or(default) {
@@ -230,9 +246,13 @@ fn postgres_base() -> String {
 
 /// A store on a fresh database (durable settings) with `n` synthetic participants, its clock
 /// fixed just after the data set.
-async fn seeded_store(url: &str, n: u64) -> Result<(Store, Caller, Vec<ParticipantId>), String> {
+async fn seeded_store(
+    url: &str,
+    n: u64,
+    case_cache: Option<usize>,
+) -> Result<(Store, Caller, Vec<ParticipantId>), String> {
     let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().map_err(|e| e.to_string())?])?;
-    let (store, _) = seed::open(url, keys).await?;
+    let (store, _) = seed::open_with(url, keys, case_cache).await?;
     // Whole synthetic trajectories: about a dozen contact moments per participant.
     seed::load_until(&store, 0, n * 12, 16).await?;
     let lead = seed::lead(store.policy().foundation);
@@ -342,7 +362,7 @@ async fn grpc(a: &Args, backend: &str) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("perspectief-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let url = fresh_database(backend, &dir, "grpc").await?;
-    let (store, _, ids) = seeded_store(&url, a.participants).await?;
+    let (store, _, ids) = seeded_store(&url, a.participants, a.case_cache).await?;
     let (address, bearer) = serve_with_lead(&store, ServerConfig::default()).await?;
     let channels = connect(address, a.connections).await?;
     let plan = Plan {
@@ -403,6 +423,7 @@ async fn grpc(a: &Args, backend: &str) -> Result<(), String> {
         a.participants,
         a.rate.map_or(String::new(), |r| format!(", fixed rate {r}/s"))
     );
+    println!("Case cache: {}", cache_setting(a));
     println!("{HEADER}");
     println!("{}", row("no-op tonic call (health Check)", &baseline, None));
     println!("{}", row("audited read (GetCaseFile)", &reads, Some(&baseline)));
@@ -440,7 +461,7 @@ async fn streams(a: &Args) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("perspectief-bench-s-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let url = fresh_database("sqlite", &dir, "streams").await?;
-    let (store, _, _) = seeded_store(&url, a.participants).await?;
+    let (store, _, _) = seeded_store(&url, a.participants, a.case_cache).await?;
     let config = ServerConfig {
         streams: perspectief_grpc::api::StreamSettings {
             per_caller: a.streams,
@@ -639,7 +660,7 @@ async fn write(a: &Args, backend: &str) -> Result<(), String> {
     let url = fresh_database(backend, &dir, "write").await?;
     let raw =
         if backend == "postgres" { raw_postgres(a, plan, &url).await? } else { raw_sqlite(a, plan, &dir).await? };
-    let (store, lead, ids) = seeded_store(&url, a.participants).await?;
+    let (store, lead, ids) = seeded_store(&url, a.participants, a.case_cache).await?;
     let store = Arc::new(store);
     let ids = Arc::new(ids);
     let lead = Arc::new(lead);
@@ -664,6 +685,7 @@ async fn write(a: &Args, backend: &str) -> Result<(), String> {
             a.tasks, a.seconds, a.warmup
         );
     }
+    println!("Case cache: {}", cache_setting(a));
     println!("{HEADER}");
     println!("{}", row("raw single-row autocommit INSERT", &raw, None));
     println!("{}", row("store: contact moment + access-log record", &writes, Some(&raw)));

@@ -22,10 +22,23 @@ pub fn config() -> Config {
 
 /// A store at `url` with `keys` and a manual clock set just after the data set.
 pub async fn open(url: &str, keys: Keyring) -> Result<(Store, Arc<ManualClock>), String> {
+    open_with(url, keys, None).await
+}
+
+/// [`open`] with a case cache of `case_cache` files (0: none; `None`: the store's default), to
+/// measure what it saves.
+pub async fn open_with(
+    url: &str,
+    keys: Keyring,
+    case_cache: Option<usize>,
+) -> Result<(Store, Arc<ManualClock>), String> {
     let end = config().end().and_hms_opt(12, 0, 0).expect("a time");
     let clock = Arc::new(ManualClock::new(Utc.from_utc_datetime(&end) + chrono::Duration::days(1)));
     let mut options = StoreOptions::new(url, keys);
     options.clock = clock.clone();
+    if let Some(n) = case_cache {
+        options.case_cache = n;
+    }
     let store = Store::open(options).await.map_err(|e| e.to_string())?;
     // The synthetic partners in the organisations register (the data set's referrals and
     // consents name them), registered by the foundation's administrator.

@@ -58,6 +58,8 @@ pub(crate) struct Deferred {
     firsts: BTreeSet<(String, String, String)>,
     /// Participants whose breakdown attributes are copied onto their report rows.
     synced: BTreeSet<String>,
+    /// Case files sealed by the jobs, for the case cache once the group has committed.
+    pub(crate) fills: crate::cache::Fills,
 }
 
 impl Deferred {
@@ -91,6 +93,7 @@ impl Deferred {
         self.activities.extend(other.activities);
         self.firsts.extend(other.firsts);
         self.synced.extend(other.synced);
+        self.fills.absorb(other.fills);
     }
 
     /// Write every row collected, in order, and empty the buffer.

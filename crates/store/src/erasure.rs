@@ -334,6 +334,8 @@ impl Store {
             })
         });
         let record: ErasureRequest = self.write(entry, work).await?;
+        // The person's decrypted case file should not outlive them in memory either.
+        self.inner.writer.cases.forget(record.participant);
         crate::retention::compact(self).await?;
         let plans: BTreeMap<ParticipantId, RetentionPlan> = [(
             record.participant,

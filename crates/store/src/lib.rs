@@ -24,6 +24,7 @@ use sea_orm::DatabaseConnection;
 
 mod accounts;
 mod audit;
+mod cache;
 mod checkpoints;
 mod clock;
 mod crypto;

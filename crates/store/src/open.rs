@@ -105,6 +105,9 @@ pub struct StoreOptions {
     /// The smallest subsidy-report breakdown cell shown to readers outside the foundation
     /// (smaller ones are suppressed; default 5), who also get no drill-down to ids.
     pub min_cell: u32,
+    /// How many decrypted case files are kept between loads (default 512; 0 keeps none): see
+    /// the store's cache.rs. A cached load still asks the database whether the case changed.
+    pub case_cache: usize,
 }
 
 impl std::fmt::Debug for StoreOptions {
@@ -127,6 +130,7 @@ impl StoreOptions {
             busy_timeout: BUSY_TIMEOUT,
             checkpoints: Some(crate::CheckpointPolicy::default()),
             min_cell: perspectief_core::report::DEFAULT_MIN_CELL,
+            case_cache: crate::cache::DEFAULT_CAPACITY,
         }
     }
 }
@@ -249,7 +253,7 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     crate::organisations::register_foundation(&writer_db, foundation, options.clock.now())
         .await
         .map_err(|e| StoreError::Database(format!("registering the foundation's organisation: {e}")))?;
-    let writer = Writer::start(writer_db, audit_key.clone(), options.max_batch, 4096);
+    let writer = Writer::start(writer_db, audit_key.clone(), options.max_batch, 4096, options.case_cache);
     let automatic = options.checkpoints.is_some();
     let store = Store {
         inner: Arc::new(Inner {

@@ -545,6 +545,10 @@ impl Store {
                 continue;
             };
             changed |= done;
+            if done {
+                // What expired should not outlive the run in the case cache either.
+                self.inner.writer.cases.forget(id);
+            }
             report.participants.push(ParticipantRetention {
                 participant: id,
                 categories: plan.expired.clone(),

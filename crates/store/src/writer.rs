@@ -26,6 +26,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, Tr
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::{AuditKey, Chain};
+use crate::cache::CaseCache;
 use crate::deferred::Deferred;
 use crate::error::db;
 
@@ -106,6 +107,8 @@ pub(crate) struct Writer {
     pub(crate) metrics: WriterMetrics,
     /// Changes after every committed batch that wrote something: open event streams wait on it.
     pub(crate) written: tokio::sync::watch::Receiver<u64>,
+    /// Decrypted case files: the writer adds those its groups committed.
+    pub(crate) cases: CaseCache,
 }
 
 impl std::fmt::Debug for Job {
@@ -116,13 +119,15 @@ impl std::fmt::Debug for Job {
 
 impl Writer {
     /// Start the writer on `db` (a connection that nothing else writes through).
-    pub(crate) fn start(db: DatabaseConnection, key: AuditKey, max_batch: usize, queue: usize) -> Self {
+    /// `cases` is the capacity of its cache of decrypted case files (0: none).
+    pub(crate) fn start(db: DatabaseConnection, key: AuditKey, max_batch: usize, queue: usize, cases: usize) -> Self {
         let (tx, rx) = mpsc::channel(queue);
         let metrics = WriterMetrics::default();
         let (signal, written) = tokio::sync::watch::channel(0);
-        let context = Context { metrics: metrics.clone(), signal: Arc::new(signal) };
+        let cases = CaseCache::new(cases);
+        let context = Context { metrics: metrics.clone(), signal: Arc::new(signal), cases: cases.clone() };
         tokio::spawn(run(db, key, rx, max_batch.max(1), context));
-        Self { tx, metrics, written }
+        Self { tx, metrics, written, cases }
     }
 
     /// Run `work` and append `entry` (completed by the work and the outcome); returns the work's
@@ -188,6 +193,7 @@ fn interrupted() -> DomainError {
 struct Context {
     metrics: WriterMetrics,
     signal: Arc<tokio::sync::watch::Sender<u64>>,
+    cases: CaseCache,
 }
 
 async fn run(db: DatabaseConnection, key: AuditKey, mut rx: mpsc::Receiver<Job>, max_batch: usize, context: Context) {
@@ -310,6 +316,8 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context
             if writes {
                 context.signal.send_modify(|n| *n = n.wrapping_add(1));
             }
+            // Only now, committed, may what the jobs sealed be served from the cache.
+            std::mem::take(&mut deferred.fills).commit(&context.cases);
             for (reply, result) in done {
                 let _ = reply.send(result);
             }
@@ -402,7 +410,7 @@ mod tests {
     async fn a_panicking_job_fails_alone_and_the_writer_goes_on() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 0);
         let panics: Work = Box::new(|_txn, _entry| Box::pin(async { panic!("a bug in a job") }));
         let err = writer.submit(entry(), Some(panics)).await.unwrap_err();
         assert_eq!(err.code(), "unavailable");
@@ -416,7 +424,7 @@ mod tests {
     async fn the_chain_verifies_only_under_its_own_key() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 0);
         writer.submit(entry(), None).await.unwrap();
         // Someone who rewrote the log without the database's key could not make it verify.
         let other = crate::audit::verify(&db, &AuditKey([8; 32])).await.unwrap();
@@ -430,7 +438,7 @@ mod tests {
     async fn a_failing_job_is_rolled_back_to_its_savepoint_and_still_audited() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 0);
         let fails: Work = Box::new(|txn, _entry| {
             Box::pin(async move {
                 crate::sql::exec(txn, "INSERT INTO meta (key, value) VALUES ('half', 'written')", []).await.unwrap();
@@ -461,7 +469,7 @@ mod tests {
     async fn a_decided_job_refused_before_writing_fails_alone() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 0);
         let refused: DecidedWork = Box::new(|_txn, _entry, _rows| {
             Box::pin(async { Err(DomainError::RuleViolated { rule: Rule::PlanRequired }) })
         });
@@ -479,7 +487,7 @@ mod tests {
     async fn a_decided_job_failing_after_writing_rolls_back_its_whole_group() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16);
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 0);
         let half: DecidedWork = Box::new(|txn, _entry, rows| {
             Box::pin(async move {
                 rows.writing = true;
@@ -505,5 +513,72 @@ mod tests {
         writer.submit_decided(entry(), meta_insert("after")).await.unwrap();
         let head = crate::audit::verify(&db, &AuditKey([7; 32])).await.unwrap();
         assert!(matches!(head, perspectief_core::service::ChainVerification::Intact { records: 1, .. }), "{head}");
+    }
+
+    /// A decided job that seals a new state of a case, then (when `fail`) fails after writing.
+    fn contact_job(keys: crate::crypto::Keyring, case: perspectief_core::case::Case, fail: bool) -> DecidedWork {
+        Box::new(move |txn, _entry, rows| {
+            Box::pin(async move {
+                let mut case = case;
+                let ctx = perspectief_core::case::CommandContext::at(
+                    UserId::from_u128(1),
+                    Utc.with_ymd_and_hms(2026, 11, 2, 13, 0, 0).unwrap(),
+                );
+                let previous = case.version();
+                let revise = perspectief_core::case::CaseCommand::RevisePlan {
+                    personal_situation: Text::parse("a").unwrap(),
+                    perspective: Text::parse("b").unwrap(),
+                    on: None,
+                };
+                let events = case.execute(revise, &ctx).unwrap();
+                crate::repo::save_case_deferred(txn, &keys, None, &case, Some(previous), &events, rows).await?;
+                if fail {
+                    return Err(DomainError::Unavailable { reason: "the database failed".to_owned() });
+                }
+                Ok(Box::new(()) as Output)
+            })
+        })
+    }
+
+    #[tokio::test]
+    async fn the_case_cache_gets_a_sealed_state_only_when_its_group_commits() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let keys =
+            crate::crypto::Keyring::from_hex_keys(&[crate::crypto::Keyring::generate_hex_key().unwrap()]).unwrap();
+        let ctx = perspectief_core::case::CommandContext::at(
+            UserId::from_u128(1),
+            Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap(),
+        );
+        let profile = ParticipantProfile::minimal(Name::parse("Cache").unwrap(), UserId::from_u128(1));
+        let id = ParticipantId::from_u128(9);
+        let (case, first) = perspectief_core::case::Case::register(
+            perspectief_core::case::RegisterParticipant { id, profile, registered_on: ctx.today },
+            &ctx,
+        )
+        .unwrap();
+        crate::repo::save_case(&db, &keys, &case, None, &[first]).await.unwrap();
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 8);
+
+        // Sealed and written by a job that succeeded, then its group rolled back for a later
+        // job's failure (queued together, so they share the group): nothing cached.
+        let (a, b) = tokio::join!(
+            writer.submit_decided(entry(), contact_job(keys.clone(), case.clone(), false)),
+            writer.submit_decided(entry(), contact_job(keys.clone(), case.clone(), true)),
+        );
+        assert_eq!(a.map(drop).unwrap_err().code(), "unavailable");
+        assert_eq!(b.map(drop).unwrap_err().code(), "version_conflict", "it saved the same version again");
+        assert!(writer.cases.get(id).is_none(), "a rolled-back state is never cached");
+
+        // Committed: cached, the very state the row holds (a cached load reads no state).
+        writer.submit_decided(entry(), contact_job(keys.clone(), case.clone(), false)).await.unwrap();
+        let cached = writer.cases.get(id).expect("cached at commit");
+        assert_eq!(cached.case.version(), case.version() + 1);
+        let mode = crate::repo::CacheUse::ReadOnly;
+        let (loaded, _) =
+            crate::repo::load_case_keyed_cached(&db, &keys, &writer.cases, mode, id).await.unwrap().unwrap();
+        assert_eq!(loaded, cached.case);
+        let uncached = crate::repo::load_case(&db, &keys, id).await.unwrap().unwrap();
+        assert_eq!(loaded, uncached);
     }
 }

@@ -9,6 +9,7 @@ mod support;
 
 mod accounts;
 mod backup;
+mod case_cache;
 mod case_import;
 mod erasure;
 mod history_import;

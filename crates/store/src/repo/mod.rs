@@ -12,6 +12,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::cache::{Cached, CaseCache, HEAD_LEN};
 use crate::crypto::Keyring;
 use crate::deferred::{ActivityRow, Deferred, EventRow};
 use crate::error::{db, internal};
@@ -240,12 +241,72 @@ pub(crate) async fn load_case_keyed<C: ConnectionTrait>(
     keys: &Keyring,
     id: ParticipantId,
 ) -> Result<Option<(Case, Option<Keyring>)>, DomainError> {
+    Ok(load_case_from(c, keys, id, None).await?.map(|(case, own, _)| (case, own)))
+}
+
+/// How a cached load may use the cache: in the writer's transaction it only reads from it
+/// (what it loads may be uncommitted); on the read pool it also keeps what it loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CacheUse {
+    /// Read from the cache, add nothing (inside the writer's transaction).
+    ReadOnly,
+    /// Read from the cache and keep what was loaded (committed data only: the read pool).
+    Fill,
+}
+
+/// [`load_case_keyed`] through `cache` (see cache.rs): the state is transferred, opened and
+/// parsed only when the row holds another seal than the cached one. Still one query, and
+/// every check of an uncached load (erased, data key present, versions) is made.
+pub(crate) async fn load_case_keyed_cached<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    cache: &CaseCache,
+    mode: CacheUse,
+    id: ParticipantId,
+) -> Result<Option<(Case, Option<Keyring>)>, DomainError> {
+    let cached = cache.get(id);
+    let loaded = load_case_from(c, keys, id, cached.as_deref()).await;
+    match loaded {
+        Ok(Some((case, own, Some(state)))) => {
+            // Loaded from the row: the cached entry (if any) is stale.
+            match (mode, Cached::new(&state, case.clone(), own.clone())) {
+                (CacheUse::Fill, Some(entry)) => cache.put(id, entry),
+                _ if cached.is_some() => cache.forget(id),
+                _ => {}
+            }
+            Ok(Some((case, own)))
+        }
+        Ok(Some((case, own, None))) => Ok(Some((case, own))),
+        Ok(None) => {
+            cache.forget(id);
+            Ok(None)
+        }
+        Err(e) => {
+            cache.forget(id);
+            Err(e)
+        }
+    }
+}
+
+/// Load a case (and its data key); with `cached`, the state is taken from it when the row still
+/// holds the same seal. The third value is the sealed state when it was read from the row.
+async fn load_case_from<C: ConnectionTrait>(
+    c: &C,
+    keys: &Keyring,
+    id: ParticipantId,
+    cached: Option<&Cached>,
+) -> Result<Option<(Case, Option<Keyring>, Option<Vec<u8>>)>, DomainError> {
+    // Without a cached entry the comparison is with NULL, never true: the state is read.
+    let head: Option<Vec<u8>> = cached.map(|c| c.head.clone());
     let row = sql::one(
         c,
-        "SELECT p.version, p.key_id, p.state, p.aad_version, k.key_id AS own_key_id, k.wrapped AS own_wrapped, \
-         (SELECT MAX(e.version) FROM case_events e WHERE e.participant_id = p.id) AS latest \
-         FROM participants p LEFT JOIN participant_keys k ON k.participant_id = p.id WHERE p.id = $1",
-        [id.to_string().into()],
+        &format!(
+            "SELECT p.version, p.key_id, p.aad_version, k.key_id AS own_key_id, k.wrapped AS own_wrapped, \
+             (SELECT MAX(e.version) FROM case_events e WHERE e.participant_id = p.id) AS latest, \
+             CASE WHEN substr(p.state, 1, {HEAD_LEN}) = $2 THEN NULL ELSE p.state END AS state \
+             FROM participants p LEFT JOIN participant_keys k ON k.participant_id = p.id WHERE p.id = $1"
+        ),
+        [id.to_string().into(), head.into()],
     )
     .await
     .map_err(db)?;
@@ -254,20 +315,36 @@ pub(crate) async fn load_case_keyed<C: ConnectionTrait>(
     if key_id == ERASED_KEY_ID {
         return Ok(None);
     }
-    let state: Vec<u8> = get(&row, "state").map_err(db)?;
+    let state: Option<Vec<u8>> = get(&row, "state").map_err(db)?;
     let version: i64 = get(&row, "version").map_err(db)?;
-    let aad = state_aad(id, binding(get(&row, "aad_version").map_err(db)?, version));
     let own_key_id: Option<String> = get(&row, "own_key_id").map_err(db)?;
     let own_wrapped: Option<Vec<u8>> = get(&row, "own_wrapped").map_err(db)?;
-    let own = match (own_key_id, own_wrapped) {
-        (Some(key_id), Some(wrapped)) => Some(unwrap_key(keys, id, &key_id, &wrapped)?),
-        _ => None,
-    };
-    let case: Case = if key_id == PARTICIPANT_KEY_ID {
-        let Some(own) = &own else { return Err(internal(format!("participant {id}: the data key is gone"))) };
-        unseal(own, &aad, own.current_id(), &state)?
-    } else {
-        unseal(keys, &aad, &key_id, &state)?
+    let (case, own, state) = match (state, cached) {
+        (Some(state), _) => {
+            let aad = state_aad(id, binding(get(&row, "aad_version").map_err(db)?, version));
+            let own = match (own_key_id, own_wrapped) {
+                (Some(key_id), Some(wrapped)) => Some(unwrap_key(keys, id, &key_id, &wrapped)?),
+                _ => None,
+            };
+            let case: Case = if key_id == PARTICIPANT_KEY_ID {
+                let Some(own) = &own else { return Err(internal(format!("participant {id}: the data key is gone"))) };
+                unseal(own, &aad, own.current_id(), &state)?
+            } else {
+                unseal(keys, &aad, &key_id, &state)?
+            };
+            (case, own, Some(state))
+        }
+        (None, Some(cached)) => {
+            // The same seal as cached. Its data key must still be there (an uncached load
+            // could not open the state otherwise), and be the one the entry holds.
+            if (key_id == PARTICIPANT_KEY_ID) != cached.own.is_some()
+                || (key_id == PARTICIPANT_KEY_ID && own_wrapped.is_none())
+            {
+                return Err(internal(format!("participant {id}: the data key is gone")));
+            }
+            (cached.case.clone(), cached.own.clone(), None)
+        }
+        (None, None) => return Err(internal(format!("participant {id}: the stored state is missing"))),
     };
     if i64v(case.version()) != version {
         return Err(internal(format!(
@@ -283,7 +360,7 @@ pub(crate) async fn load_case_keyed<C: ConnectionTrait>(
             latest.unwrap_or_default()
         )));
     }
-    Ok(Some((case, own)))
+    Ok(Some((case, own, state)))
 }
 
 /// The display name of a participant (for listings), decrypted; an erased person's
@@ -335,6 +412,7 @@ pub(crate) async fn save_case_deferred<C: ConnectionTrait>(
         None => participant_key_or_new(c, keys, id).await?,
     };
     let (key_id, state) = seal_own(&own, &state_aad(id, Some(case.version())), case)?;
+    let sealed_head = state.get(..HEAD_LEN).unwrap_or_default().to_vec();
     let (_, display) = seal_own(&own, &display_aad(id, Some(case.version())), &case.profile().display_name())?;
     let p = case.profile();
     let nationality = p.nationalities.iter().find_map(|n| match n {
@@ -408,6 +486,10 @@ pub(crate) async fn save_case_deferred<C: ConnectionTrait>(
     }
     for e in events {
         save_case_event(c, &own, case, e, rows).await?;
+    }
+    // Kept in the cache only if the group commits (see writer.rs).
+    if let Some(entry) = Cached::new(&sealed_head, case.clone(), Some(own)) {
+        rows.fills.push(id, entry);
     }
     Ok(())
 }

@@ -88,8 +88,10 @@ impl Store {
 
     /// A case for a read, or not found.
     async fn load_for_read(&self, participant: ParticipantId) -> Result<Case, DomainError> {
-        repo::load_case(&self.inner.reader, &self.inner.keys, participant)
+        let (cache, mode) = (&self.inner.writer.cases, repo::CacheUse::Fill);
+        repo::load_case_keyed_cached(&self.inner.reader, &self.inner.keys, cache, mode, participant)
             .await?
+            .map(|(case, _)| case)
             .ok_or_else(|| DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() })
     }
 
@@ -276,12 +278,17 @@ impl PerspectiefService for Store {
         entry.participant = Some(participant);
         let (keys, policy, ctx, caller) =
             (self.inner.keys.clone(), self.inner.policy, self.context(caller), caller.clone());
+        let cases = self.inner.writer.cases.clone();
         // Decided: everything that can refuse the command is read and checked before the first
         // write (no savepoint of its own; see writer.rs).
         let work: DecidedWork = Box::new(move |txn, entry, rows| {
             Box::pin(async move {
-                let (mut case, own) = repo::load_case_keyed(txn, &keys, participant).await?.ok_or_else(|| {
-                    DomainError::NotFound { entity: EntityKind::Participant, id: participant.to_string() }
+                // Read-only use of the cache: this transaction may hold uncommitted states.
+                let loaded =
+                    repo::load_case_keyed_cached(txn, &keys, &cases, repo::CacheUse::ReadOnly, participant).await?;
+                let (mut case, own) = loaded.ok_or_else(|| DomainError::NotFound {
+                    entity: EntityKind::Participant,
+                    id: participant.to_string(),
                 })?;
                 // Authorise first (the core's order: access, the partner's answer, the consent
                 // override, the expected version), recording each step in the entry.

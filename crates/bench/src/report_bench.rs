@@ -223,9 +223,9 @@ pub(crate) async fn report(a: &Args) -> Result<(), String> {
 /// `VACUUM ANALYZE`. Every command rewrites its participant's row, so a load leaves about ten
 /// dead versions of each, and tables whose statistics still say "empty": the planner then
 /// combines the worklist's partial indexes with `participants_worker` over the dead versions
-/// (124 ms for one worker's list at 1 043 participants instead of about 12). Autovacuum would
-/// do it some time later (and is off on some servers); the benchmark measures the settled
-/// database a running server has.
+/// (about 360 ms of SQL for one worker's lists at 1 043 participants, 12–30 ms after it; see
+/// BENCHMARKS.md). Autovacuum would do it some time later (and is off on some servers); the
+/// benchmark measures the settled database a running server has.
 async fn settle(url: &str) -> Result<(), String> {
     let db = Database::connect(url).await.map_err(|e| e.to_string())?;
     // A plain query: VACUUM runs outside any transaction.

@@ -37,10 +37,11 @@
 //!   reused, so a second run only measures. Loading goes through the audited, durable write
 //!   path (a few hundred commands a second here), so sizes above `--load-limit` are made by
 //!   replicating the largest loaded data set's participants, activity log, report projection
-//!   (`report_firsts`) and goal, agreement and referral projections under new ids in SQL: the
-//!   report and the worklist read only those tables' plain columns, so their cost is that of
-//!   real data of the same shape (a copy's sealed case file does not open: it is bound to the
-//!   original's id).
+//!   (`report_firsts`) and goal, agreement, referral, report-period and judgment-communication
+//!   projections under new ids in SQL: the report and the worklist read only those tables'
+//!   plain columns, so their cost is that of real data of the same shape (a copy's sealed case
+//!   file does not open: it is bound to the original's id). On PostgreSQL a loaded or
+//!   replicated database gets `VACUUM ANALYZE`, as after any bulk load.
 //!
 //! Results are printed as Markdown rows for BENCHMARKS.md.
 

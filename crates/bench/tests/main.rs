@@ -21,6 +21,8 @@ use perspectief_store::Keyring;
 use tonic::transport::Channel;
 use tonic::transport::server::TcpIncoming;
 
+mod seeded;
+
 /// A seeded file-backed store served on loopback, with a project lead's token.
 struct Served {
     store: perspectief_store::Store,

@@ -545,7 +545,8 @@ mod tests {
                 "m0020_late_entries",
                 "m0021_history_import",
                 "m0022_termination_advised",
-                "m0023_worklist_reports_judgments"
+                "m0023_worklist_reports_judgments",
+                "m0027_worklist_per_worker"
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());

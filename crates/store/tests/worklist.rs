@@ -147,8 +147,13 @@ async fn worklist_without_assessment_after_the_migration_that_fills_it() {
             clock.set(noon(today));
             store.execute(&lead, ids[1], None, assess(day(2026, 9, 10))).await.unwrap();
             // Back to the schema before the column: the database of an older version, with
-            // assessments in its activity log.
+            // assessments in its activity log (and without the later per-worker indexes, one
+            // of which reads the column).
             for sql in [
+                "DROP INDEX participants_worker_contact",
+                "DROP INDEX participants_worker_limit",
+                "DROP INDEX participants_worker_assessed",
+                "DELETE FROM perspectief_migrations WHERE version = 'm0027_worklist_per_worker'",
                 "DROP INDEX participants_active_assessed",
                 "ALTER TABLE participants DROP COLUMN last_assessed_on",
                 "DELETE FROM perspectief_migrations WHERE version = 'm0019_last_assessed'",

@@ -27,6 +27,7 @@ mod m0020_late_entries;
 mod m0021_history_import;
 mod m0022_termination_advised;
 mod m0023_worklist_reports_judgments;
+mod m0027_worklist_per_worker;
 
 /// The migrator.
 #[derive(Debug)]
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_history_import::Migration),
             Box::new(m0022_termination_advised::Migration),
             Box::new(m0023_worklist_reports_judgments::Migration),
+            Box::new(m0027_worklist_per_worker::Migration),
         ]
     }
 

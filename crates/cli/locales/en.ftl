@@ -998,6 +998,7 @@ value-name-afspraak-datum = AGREEMENT@DATE
 value-name-bestand = FILE
 value-name-tekenset = ENCODING
 value-name-map-bestand = DIR|FILE
+value-name-map = DIR
 value-name-uuid = UUID
 value-name-categorie-termijn = CATEGORY=PERIOD
 value-name-code = CODE

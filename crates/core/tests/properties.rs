@@ -318,10 +318,16 @@ fn allowed_after_outflow(cmd: &CaseCommand) -> bool {
 /// The day a generated command records as its own (written out independently of the core):
 /// the step's day `on`, today where the command leaves its date out, none for acts of
 /// recording without a date.
-fn dated(cmd: &CaseCommand, on: chrono::NaiveDate, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+fn dated(
+    cmd: &CaseCommand,
+    on: chrono::NaiveDate,
+    given: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> Option<chrono::NaiveDate> {
     match cmd.name() {
         "update_profile" | "set_reporting_schedule" => None,
-        "change_phase" | "propose_referral" | "set_goal" | "revise_plan" => Some(today),
+        // These take the optional date the test gives them (`When`), today when unset.
+        "change_phase" | "propose_referral" | "set_goal" | "revise_plan" => Some(given.unwrap_or(today)),
         _ => Some(on),
     }
 }
@@ -424,7 +430,7 @@ proptest! {
             };
                         let allowed_after = allowed_after_outflow(&cmd);
             prop_assert_eq!(allowed_after, cmd.allowed_after_outflow(), "{}", cmd.name());
-            let day = dated(&cmd, on, today);
+            let day = dated(&cmd, on, given.on(today), today);
             prop_assert_eq!(day, cmd.effective_on(today), "{}", cmd.name());
             // After the outflow: what happened on or before its day is a late entry.
             let late_entry = !steers(&cmd) && day.zip(outflow_before).is_some_and(|(d, o)| d <= o);

@@ -25,9 +25,19 @@ async fn a_seeded_worklist_lists_reports_judgments_and_the_unadvised_as_the_core
         cases.push(store.get_case(&lead, id).await.unwrap());
     }
     let mut found = [0usize; 3];
-    // The last day of the data set, and earlier days (the projections keep their history).
-    for back in [0, 45, 120] {
-        let day = config.end() - chrono::Duration::days(back);
+    // The last day of the data set, earlier days (the projections keep their history), and the
+    // days final judgments were formed: the generator communicates a judgment on the day or a few
+    // days later, so those days have judgments still to communicate.
+    let mut days: BTreeSet<chrono::NaiveDate> =
+        [0, 45, 120].into_iter().map(|back| config.end() - chrono::Duration::days(back)).collect();
+    days.extend(
+        cases
+            .iter()
+            .flat_map(|c| c.judgments().iter())
+            .filter(|j| j.finality == perspectief_core::Finality::Final)
+            .map(|j| j.formed_on),
+    );
+    for day in days {
         let q = WorklistQuery::for_day(day);
         let list = store.worklist(&lead, q.clone()).await.unwrap();
         let (mut reports, mut judgments, mut unadvised) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());

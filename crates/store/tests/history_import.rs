@@ -44,12 +44,14 @@ async fn a_history_is_written_whole_or_not_at_all_and_its_rows_only_once() {
         let import = |second_talk: CaseCommand| HistoryImport {
             participants: vec![
                 ImportedParticipant {
+                    chain: Vec::new(),
                     number: "D-1".into(),
                     participant: a_id,
                     registration: Some((0, a.clone())),
                     steps: vec![(1, talk(1, day(2026, 3, 3))), (2, talk(2, day(2026, 3, 4)))],
                 },
                 ImportedParticipant {
+                    chain: Vec::new(),
                     number: "D-2".into(),
                     participant: b_id,
                     registration: Some((3, b.clone())),
@@ -83,6 +85,7 @@ async fn a_history_is_written_whole_or_not_at_all_and_its_rows_only_once() {
         // A later import adds to a participant known by number.
         let later = HistoryImport {
             participants: vec![ImportedParticipant {
+                chain: Vec::new(),
                 number: "D-2".into(),
                 participant: b_id,
                 registration: None,

@@ -1133,11 +1133,23 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
         origins.push(origin);
         let participant = cmd.id;
         let steps = steps_of.remove(&number).unwrap_or_default();
-        import.participants.push(ImportedParticipant { number, participant, registration: Some((step, cmd)), steps });
+        import.participants.push(ImportedParticipant {
+            number,
+            participant,
+            registration: Some((step, cmd)),
+            steps,
+            chain: Vec::new(),
+        });
     }
     for (number, steps) in steps_of {
         let Some(&participant) = known.get(&number) else { continue };
-        import.participants.push(ImportedParticipant { number, participant, registration: None, steps });
+        import.participants.push(ImportedParticipant {
+            number,
+            participant,
+            registration: None,
+            steps,
+            chain: Vec::new(),
+        });
     }
     for (plan_origin, plan, steps) in sessions {
         let plan_step = origins.len();

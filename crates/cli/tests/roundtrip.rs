@@ -1,8 +1,9 @@
 //! Issue #17's round trip: a generated history (`dev seed`, the synth crate's year) with ZRM
 //! assessments, a progress report, a reintegration plan, departure steps and a REAN checklist
 //! added on top, exported by `export history`, imported by `import history` into an empty
-//! database: the case files, subsidy reports, drill-downs, worklists of past days and meeting
-//! agendas are the same. A second import of the directory is refused.
+//! database: the case files, subsidy reports (3.2.f and 3.2.g among them), drill-downs,
+//! worklists of past days, meeting agendas and the chain meetings (listed and shown) are the
+//! same. A second import of the directory is refused.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -157,6 +158,34 @@ fn add_on_top(a: &Install, lead: &str, participant: &str) {
     run(&["return", "departure", "--date=-5", "--schiphol"]);
 }
 
+/// A chain meeting 30 days ago on two participants of A: one discussed (with reasons on the
+/// agenda), one advised on, the advice to end guidance adopted, the termination talk held and
+/// the outflow "ended by chain decision" recorded after it.
+fn chain_meeting(a: &Install, lead: &str, discussed: &str, ended: &str) {
+    let m = a.json(&["--as", lead, "meeting", "schedule", "--date=-30"]);
+    let m = m["meeting"].as_str().unwrap_or_else(|| panic!("{m}")).to_owned();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--as", lead, "meeting", args[0], &m];
+        all.extend_from_slice(&args[1..]);
+        a.json(&all);
+    };
+    run(&["agenda", "--participant", discussed, "--reason", "no_contact:21", "--reason", "other:Voortgang bespreken"]);
+    run(&["record", "--participant", discussed, "--information", "Voortgang toegelicht", "--decision", "Doorgaan"]);
+    run(&["agenda", "--participant", ended, "--reason", "termination_advice_due"]);
+    run(&[
+        "advise",
+        "--participant",
+        ended,
+        "--advice",
+        "end_guidance_and_shelter",
+        "--reasoning",
+        "Geen contact meer",
+    ]);
+    run(&["decide", "--participant", ended, "--adopted", "--note", "Advies overgenomen"]);
+    run(&["talk", "--participant", ended, "--on=-27"]);
+    a.json(&["--as", lead, "outflow", "record", ended, "--outcome", "ended_by_chain_decision", "--on=-1"]);
+}
+
 /// Everything compared: every case file, the participant list, subsidy reports, drill-downs,
 /// worklists of past days, meeting agendas.
 fn views(install: &Install, lead: &str, ids: &BTreeMap<String, String>, importer: &str) -> Vec<(String, Value)> {
@@ -195,6 +224,8 @@ fn views(install: &Install, lead: &str, ids: &BTreeMap<String, String>, importer
         "5.2.e",
         "5.2.b(2)",
         "5.2.a(1)",
+        "3.2.f",
+        "3.2.g",
     ] {
         view(format!("drilldown {figure}"), &["--as", lead, "report", "drilldown", "heel-jaar", figure, "--as-of=-1"]);
     }
@@ -205,6 +236,12 @@ fn views(install: &Install, lead: &str, ids: &BTreeMap<String, String>, importer
         view(format!("agenda {day}"), &["--as", lead, "report", "agenda", &format!("--date={day}")]);
     }
     view("zrm".into(), &["--as", lead, "report", "zrm", "heel-jaar"]);
+    let meetings = install.json(&["--as", lead, "meeting", "list", "--from=-365", "--to=+1"]);
+    for m in meetings.as_array().unwrap() {
+        let (id, date) = (m["meeting"].as_str().unwrap(), m["date"].as_str().unwrap());
+        view(format!("meeting {date}"), &["--as", lead, "meeting", "show", id]);
+    }
+    out.push(("meeting list".into(), normalise(&meetings, ids, importer)));
     out.push(("participant list".into(), listed));
     out
 }
@@ -260,6 +297,9 @@ fn an_exported_history_imported_into_an_empty_database_gives_the_same_case_files
     for p in &early {
         add_on_top(&a, &lead_a, p);
     }
+    let others: Vec<&str> = active.iter().copied().filter(|id| !early.contains(id)).take(2).collect();
+    assert_eq!(others.len(), 2, "two more active participants: {list}");
+    chain_meeting(&a, &lead_a, others[0], others[1]);
 
     // Only the administrator exports, into a new or empty directory.
     let dir = a.dir.path().join("overdracht");
@@ -282,7 +322,13 @@ fn an_exported_history_imported_into_an_empty_database_gives_the_same_case_files
     assert!(leftovers.is_empty(), "no staging directory left: {leftovers:?}");
     let out = a.cmd().args(["--as", &a.admin, "export", "history"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(65), "a non-empty directory is refused: {}", stderr(&out));
-    for (file, holds) in [("zrm.csv", "justice"), ("progress_reports.csv", "GEMEENTE"), ("return.csv", "rean")] {
+    for (file, holds) in [
+        ("zrm.csv", "justice"),
+        ("progress_reports.csv", "GEMEENTE"),
+        ("return.csv", "rean"),
+        ("meetings.csv", "meeting,date"),
+        ("meeting_records.csv", "end_guidance_and_shelter"),
+    ] {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         assert!(text.contains(holds), "{file}: {text}");
     }

@@ -120,7 +120,7 @@ fn normalise(v: &Value, ids: &BTreeMap<String, String>, importer: &str) -> Value
 
 /// Add what the generator does not make yet to a participant of A: two ZRM assessments, a
 /// progress report, the reintegration plan, departure steps, the REAN checklist, a planned
-/// departure.
+/// departure (the stance before them is recorded when the participant is chosen).
 fn add_on_top(a: &Install, lead: &str, participant: &str) {
     let run = |args: &[&str]| {
         let mut all = vec!["--as", lead];
@@ -143,7 +143,6 @@ fn add_on_top(a: &Install, lead: &str, participant: &str) {
         "--on=-155",
     ]);
     run(&["report", "sent", "--from=-150", "--to=-61", "--sent-to", "GEMEENTE", "--on=-60"]);
-    run(&["return", "stance", "--stance", "decided", "--note", "Wil terug", "--on=-55"]);
     run(&["return", "reintegration", "--housing", "Bij familie", "--care", "Huisarts in de regio", "--on=-50"]);
     run(&["return", "departure", "--step", "embassy_visit", "--note", "Ambassade bezocht", "--on=-40"]);
     run(&[
@@ -290,6 +289,13 @@ fn an_exported_history_imported_into_an_empty_database_gives_the_same_case_files
             let p = list.as_array().unwrap().iter().find(|p| p["id"] == *id).unwrap();
             let on = chrono::NaiveDate::parse_from_str(p["registered_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
             (today - on).num_days() > 160
+        })
+        // The return records added on top start with a stance 55 days ago: not on a return
+        // track the generator started later than that (the core refuses the earlier stance).
+        .filter(|id| {
+            let args =
+                ["--as", &lead_a, "return", "stance", id, "--stance", "decided", "--note", "Wil terug", "--on=-55"];
+            a.cmd().args(args).output().unwrap().status.success()
         })
         .take(2)
         .collect();

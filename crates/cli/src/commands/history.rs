@@ -76,6 +76,7 @@ pub enum Kind {
     Return,
     Zrm,
     Reports,
+    Schedules,
     Phases,
     Outflows,
     Sessions,
@@ -98,7 +99,7 @@ pub const ZRM_COLUMNS: [&str; ZrmDomain::ALL.len() + 2] = {
 };
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Participants,
         Kind::Meetings,
         Kind::MeetingRecords,
@@ -111,6 +112,7 @@ impl Kind {
         Kind::Return,
         Kind::Zrm,
         Kind::Reports,
+        Kind::Schedules,
         Kind::Phases,
         Kind::Outflows,
         Kind::Sessions,
@@ -132,6 +134,7 @@ impl Kind {
             Kind::Return => ["return", "terugkeer"],
             Kind::Zrm => ["zrm", "zelfredzaamheid"],
             Kind::Reports => ["progress_reports", "voortgangsrapportages"],
+            Kind::Schedules => ["reporting_schedules", "rapportageschemas"],
             Kind::Phases => ["phases", "fasen"],
             Kind::Outflows => ["outflows", "uitstroom"],
             Kind::Sessions => ["sessions", "voorlichtingen"],
@@ -227,6 +230,7 @@ impl Kind {
             ],
             Kind::Zrm => &ZRM_COLUMNS,
             Kind::Reports => &[NUMBER, "period_from", "period_to", "sent_to", "sent_on"],
+            Kind::Schedules => &[NUMBER, "set_on", "every_months"],
             Kind::Phases => &[NUMBER, "on", "phase", "reason"],
             Kind::Outflows => &[NUMBER, "on", "outcome", "note"],
             Kind::Sessions => &[
@@ -258,6 +262,7 @@ impl Kind {
             Kind::Return => &[NUMBER, "record", "on"],
             Kind::Zrm => &[NUMBER, "assessed_on"],
             Kind::Reports => &[NUMBER, "period_from", "period_to", "sent_to", "sent_on"],
+            Kind::Schedules => &[NUMBER, "set_on", "every_months"],
             Kind::Phases => &[NUMBER, "on", "phase", "reason"],
             Kind::Outflows => &[NUMBER, "on", "outcome"],
             Kind::Sessions => &["session", "date", "venue", "languages"],
@@ -666,6 +671,13 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
                 sent_on: Some(sent_on),
             };
             Some(vec![ready(sent_on, cmd)])
+        }
+        Kind::Schedules => {
+            let on = cells.date("set_on");
+            let every_months = cells.required("every_months").and_then(|v| {
+                v.trim().parse::<u32>().map_err(|_| cells.problem("every_months", t!("violation-out_of_range"))).ok()
+            });
+            Some(vec![ready(on?, CaseCommand::SetReportingSchedule { every_months: every_months? })])
         }
         Kind::Phases => {
             let on = cells.date("on");

@@ -208,6 +208,12 @@ fn participant_rows(p: &ExportedParticipant, w: &Writer<'_>, tables: &mut Tables
             goal_status.insert(*goal, (name(to), *on, *new_deadline));
         }
     }
+    // The outflow's day: a schedule set before the outflow was recorded (with an earlier day)
+    // took effect before it, so its row is dated no later than the outflow.
+    let outflow_on = p.events.iter().find_map(|e| match &e.change {
+        CaseChange::OutflowRecorded(o) => Some(o.on),
+        _ => None,
+    });
     for e in &p.events {
         match &e.change {
             CaseChange::Registered { .. } | CaseChange::PlanAgreed { .. } | CaseChange::GoalStatusChanged { .. } => {}
@@ -493,6 +499,13 @@ fn participant_rows(p: &ExportedParticipant, w: &Writer<'_>, tables: &mut Tables
                     ("sent_on", day(r.sent_on)),
                 ],
             ),
+            CaseChange::ReportingScheduleSet { every_months } => {
+                let on = outflow_on.map_or(effective(e), |o: NaiveDate| o.min(effective(e)));
+                tables.push(
+                    Kind::Schedules,
+                    vec![w.n(), ("set_on", day(on)), ("every_months", every_months.to_string())],
+                );
+            }
             // A phase change that follows from another row (a plan agreed, an adopted advice)
             // comes back with that row; an explicit one has a reason and a row of its own.
             CaseChange::PhaseChanged { reason: None, .. } => {}

@@ -60,6 +60,7 @@ async fn a_history_is_written_whole_or_not_at_all_and_its_rows_only_once() {
             ],
             rows: vec![key("k1", a_id), key("k2", a_id), key("k3", b_id)],
             sessions: Vec::new(),
+            meetings: Vec::new(),
         };
         // The last step is refused by the core (before the registration): nothing of the
         // import is written, not even the first participant, and the refusal names the step.
@@ -93,6 +94,7 @@ async fn a_history_is_written_whole_or_not_at_all_and_its_rows_only_once() {
             }],
             rows: vec![key("k4", b_id)],
             sessions: Vec::new(),
+            meetings: Vec::new(),
         };
         store.import_history(&lead, later).await.unwrap();
         assert_eq!(store.get_case(&lead, b_id).await.unwrap().contacts().count(), 2);

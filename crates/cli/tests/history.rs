@@ -315,3 +315,56 @@ fn contact_log_with_its_own_id_sent_again_records_one_contact() {
     assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
     assert!(stderr(&out).contains("--id"), "{}", stderr(&out));
 }
+
+/// Chain meetings (Dutch file names, day-first dates): a record on an unknown meeting and a
+/// termination talk before the advice is adopted are refused by row; in the right order the
+/// outflow "ended by chain decision" follows the adopted advice and the meeting shows it.
+#[test]
+fn chain_meeting_records_import_in_date_order_with_the_case_steps() {
+    let install = Install::new();
+    install.chain();
+    let dir = install.dir.path().join("overleg");
+    std::fs::create_dir_all(&dir).unwrap();
+    let day = |n: i64| (chrono::Utc::now().date_naive() - chrono::Duration::days(n)).format("%d-%m-%Y").to_string();
+    std::fs::write(dir.join("deelnemers.csv"), format!("nummer;voornamen;inschrijfdatum\nD-001;Amina;{}\n", day(90)))
+        .unwrap();
+    std::fs::write(dir.join("fasen.csv"), format!("number;on;phase;reason\nD-001;{};orientation;Start\n", day(80)))
+        .unwrap();
+    std::fs::write(dir.join("ketenoverleggen.csv"), format!("meeting;date\nK1;{}\n", day(20))).unwrap();
+    std::fs::write(dir.join("uitstroom.csv"), format!("number;on;outcome\nD-001;{};ended_by_chain_decision\n", day(5)))
+        .unwrap();
+    let records = |talk_row: &str| {
+        format!(
+            "meeting;number;record;on;reasons;advice;reasoning;adopted\n\
+             K1;D-001;agenda;;no_contact:60;;;\n\
+             {talk_row}\n\
+             K1;D-001;advised;;;end_guidance_and_shelter;Geen contact meer;\n\
+             K9;D-001;discussed;;;;;\n"
+        )
+    };
+    // The talk without a decision, and an unknown meeting: refused, nothing imported.
+    std::fs::write(dir.join("overlegverslagen.csv"), records(&format!("K1;D-001;talk;{};;;;", day(10)))).unwrap();
+    let out = install.cmd().args(["--lang", "en", "import", "history"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("overlegverslagen.csv, row 5, column meeting"), "{err}");
+    assert!(err.contains("overlegverslagen.csv, row 3"), "the talk needs an adopted advice: {err}");
+    assert!(err.contains("uitstroom.csv, row 2"), "the outflow needs the adopted advice: {err}");
+    assert_eq!(install.json(&["participant", "list"]).as_array().unwrap().len(), 0, "nothing imported");
+
+    // The decision in place of the unknown meeting's row, the talk after it: imported.
+    let fixed = records(&format!("K1;D-001;talk;{};;;;", day(10)))
+        .replace("K9;D-001;discussed;;;;;", "K1;D-001;decided;;;;;ja");
+    std::fs::write(dir.join("overlegverslagen.csv"), fixed).unwrap();
+    install.json(&["import", "history", dir.to_str().unwrap()]);
+    let all = install.json(&["participant", "list", "--all"]);
+    let p = all[0]["id"].as_str().unwrap_or_else(|| panic!("{all}")).to_owned();
+    let case = install.json(&["participant", "show", &p]);
+    assert_eq!(case["phase"], "closed", "{case}");
+    let list = install.json(&["meeting", "list", "--from=-30", "--to=vandaag"]);
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["advice"], 1, "{list}");
+    let shown = install.json(&["meeting", "show", list[0]["meeting"].as_str().unwrap()]);
+    assert_eq!(shown[0]["reasons"][0], "no_contact", "{shown}");
+    assert_eq!(shown[0]["advice_adopted"], true, "{shown}");
+}

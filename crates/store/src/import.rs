@@ -15,9 +15,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use perspectief_core::access::{Action, DataCategory, Resource};
 use perspectief_core::case::{Case, CaseCommand, RegisterParticipant};
+use perspectief_core::meeting::{ChainMeeting, MeetingCommand, MeetingEvent};
 use perspectief_core::service::{AuditEntry, Caller};
 use perspectief_core::session::{InformationSession, PlanSession, SessionCommand};
-use perspectief_core::{DomainError, EntityKind, ParticipantId};
+use perspectief_core::{DomainError, EntityKind, MeetingId, ParticipantId};
 
 use crate::Store;
 use crate::deferred::Deferred;
@@ -39,6 +40,37 @@ pub struct ImportedParticipant {
     pub registration: Option<(usize, RegisterParticipant)>,
     /// The commands with their step numbers, in effective-date order.
     pub steps: Vec<(usize, CaseCommand)>,
+    /// Chain-meeting commands on the participant, each run just before `steps[before]` (after
+    /// the last step when `before` is past the end), in order.
+    pub chain: Vec<ImportedChainStep>,
+}
+
+/// A chain meeting of an import, scheduled before any participant's step.
+#[derive(Debug, Clone)]
+pub struct ImportedMeeting {
+    /// The caller's step number.
+    pub step: usize,
+    /// The meeting.
+    pub id: MeetingId,
+    /// Its day.
+    pub date: chrono::NaiveDate,
+}
+
+/// One chain-meeting command on a participant, placed among their case steps by effective
+/// date (the outflow ended by chain decision follows the adopted advice).
+#[derive(Debug, Clone)]
+pub struct ImportedChainStep {
+    /// The index in the participant's `steps` this runs before.
+    pub before: usize,
+    /// The caller's step number.
+    pub step: usize,
+    /// The meeting (one of the import's [`ImportedMeeting`]s).
+    pub meeting: MeetingId,
+    /// The command, run as [`PerspectiefService::execute_meeting`] runs it: on the meeting,
+    /// and what it brings to the case on the case.
+    ///
+    /// [`PerspectiefService::execute_meeting`]: perspectief_core::service::PerspectiefService::execute_meeting
+    pub command: MeetingCommand,
 }
 
 /// One participant's part of a spreadsheet import ([`Store::import_cases`]): no number.
@@ -81,6 +113,9 @@ pub struct HistoryImport {
     pub participants: Vec<ImportedParticipant>,
     /// Information sessions, written after the participants (attendance names them).
     pub sessions: Vec<ImportedSession>,
+    /// Chain meetings, scheduled before the participants (their commands are the
+    /// participants' [`ImportedParticipant::chain`]).
+    pub meetings: Vec<ImportedMeeting>,
     /// Every row's key.
     pub rows: Vec<RowKey>,
 }
@@ -204,6 +239,7 @@ impl Store {
                 participant: c.participant,
                 registration: c.registration,
                 steps: c.steps,
+                chain: Vec::new(),
             })
             .collect();
         self.import_all(caller, operation, HistoryImport { participants, ..HistoryImport::default() }, false).await
@@ -237,6 +273,23 @@ impl Store {
                 let mut rows = Deferred::default();
                 let mut summary = ImportSummary { registered: 0, executed: 0 };
                 let mut audit = Vec::new();
+                // The meetings first, each with the events the participants' steps add.
+                let mut meetings: std::collections::BTreeMap<MeetingId, (ChainMeeting, Vec<MeetingEvent>)> =
+                    std::collections::BTreeMap::new();
+                for m in &import.meetings {
+                    lock(&seen).step = Some(m.step);
+                    let mut e = AuditEntry::new(&caller, ctx.now, Action::Create, "schedule_meeting");
+                    e.basis = Some(
+                        policy
+                            .decide(&caller.actor, Action::Create, &Resource::ChainMeetings, ctx.today)
+                            .into_result()?,
+                    );
+                    let (meeting, event) = ChainMeeting::schedule(m.id, m.date, &ctx);
+                    repo::save_meeting(txn, &keys, &meeting, &event).await?;
+                    meetings.insert(m.id, (meeting, Vec::new()));
+                    audit.push(e);
+                    summary.executed += 1;
+                }
                 for p in import.participants {
                     let (mut case, own, previous, mut events) = match p.registration {
                         Some((step, cmd)) => {
@@ -277,7 +330,48 @@ impl Store {
                             (case, own, Some(version), Vec::new())
                         }
                     };
-                    for (step, cmd) in p.steps {
+                    let mut chain = p.chain.into_iter().peekable();
+                    for (index, item) in p.steps.into_iter().map(Some).chain(std::iter::once(None)).enumerate() {
+                        // The chain-meeting commands due before this step (or after the last).
+                        while let Some(c) = chain.next_if(|c| c.before <= index || item.is_none()) {
+                            lock(&seen).step = Some(c.step);
+                            let mut e = AuditEntry::new(&caller, ctx.now, Action::Update, "execute_meeting");
+                            e.participant = Some(p.participant);
+                            e.category = Some(DataCategory::Guidance);
+                            e.basis = Some(
+                                policy
+                                    .decide(&caller.actor, Action::Update, &Resource::ChainMeetings, ctx.today)
+                                    .into_result()?,
+                            );
+                            let (meeting, meeting_events) = meetings.get_mut(&c.meeting).ok_or_else(|| {
+                                DomainError::NotFound { entity: EntityKind::ChainMeeting, id: c.meeting.to_string() }
+                            })?;
+                            let mut trial = meeting.clone();
+                            let event = trial.execute(c.command, &ctx)?;
+                            // A participant's part carries commands on that participant only.
+                            if event.change.participant() != Some(p.participant) {
+                                return Err(DomainError::field(
+                                    "participant",
+                                    perspectief_core::ViolationCode::Invalid,
+                                    "a chain-meeting step of another participant",
+                                ));
+                            }
+                            if perspectief_core::app::meeting::meeting_case(&trial, &event).is_some() {
+                                events.extend(perspectief_core::app::meeting::meeting_to_case(
+                                    &policy,
+                                    &caller.actor,
+                                    &trial,
+                                    &event,
+                                    &mut case,
+                                    &ctx,
+                                )?);
+                            }
+                            *meeting = trial;
+                            meeting_events.push(event);
+                            audit.push(e);
+                            summary.executed += 1;
+                        }
+                        let Some((step, cmd)) = item else { continue };
                         lock(&seen).step = Some(step);
                         let mut e = AuditEntry::new(&caller, ctx.now, Action::Update, cmd.name());
                         e.participant = Some(p.participant);
@@ -331,6 +425,9 @@ impl Store {
                     }
                 }
                 rows.flush(txn).await.map_err(db)?;
+                for (meeting, events) in meetings.values() {
+                    repo::save_meeting_events(txn, &keys, meeting, 1, events).await?;
+                }
                 for s in import.sessions {
                     let (step, plan) = s.plan;
                     lock(&seen).step = Some(step);
@@ -424,6 +521,8 @@ pub struct HistoryExport {
     pub participants: Vec<ExportedParticipant>,
     /// The information sessions, by date.
     pub sessions: Vec<InformationSession>,
+    /// The chain meetings, by date.
+    pub meetings: Vec<ChainMeeting>,
 }
 
 impl Store {
@@ -466,7 +565,17 @@ impl Store {
                 (chrono::NaiveDate::from_ymd_opt(1900, 1, 1), chrono::NaiveDate::from_ymd_opt(9999, 12, 31));
             let (Some(first), Some(last)) = (first, last) else { unreachable!("fixed dates are valid") };
             let sessions = repo::sessions_between(reader, keys, first, last).await?;
-            Ok((HistoryExport { participants, sessions }, basis))
+            let mut meetings: Vec<ChainMeeting> = Vec::new();
+            loop {
+                let after = meetings.last().map(|m| (m.date(), m.id()));
+                let batch = repo::meetings_between(reader, keys, first, last, after, 500).await?;
+                let done = batch.len() < 500;
+                meetings.extend(batch);
+                if done {
+                    break;
+                }
+            }
+            Ok((HistoryExport { participants, sessions, meetings }, basis))
         })
         .await
     }

@@ -56,8 +56,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use crypto::{Keyring, Sealed};
 pub use error::StoreError;
 pub use import::{
-    ExportedParticipant, HistoryExport, HistoryImport, ImportError, ImportSummary, ImportedCase, ImportedParticipant,
-    ImportedSession, RowKey,
+    ExportedParticipant, HistoryExport, HistoryImport, ImportError, ImportSummary, ImportedCase, ImportedChainStep,
+    ImportedMeeting, ImportedParticipant, ImportedSession, RowKey,
 };
 pub use keys::{DEFAULT_ROTATION_BATCH, KeyStatus, KeyUse, Rotation, RotationProgress};
 pub use migrations::Migrator;

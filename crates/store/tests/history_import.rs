@@ -44,12 +44,14 @@ async fn a_history_is_written_whole_or_not_at_all_and_its_rows_only_once() {
         let import = |second_talk: CaseCommand| HistoryImport {
             participants: vec![
                 ImportedParticipant {
+                    chain: Vec::new(),
                     number: "D-1".into(),
                     participant: a_id,
                     registration: Some((0, a.clone())),
                     steps: vec![(1, talk(1, day(2026, 3, 3))), (2, talk(2, day(2026, 3, 4)))],
                 },
                 ImportedParticipant {
+                    chain: Vec::new(),
                     number: "D-2".into(),
                     participant: b_id,
                     registration: Some((3, b.clone())),
@@ -58,6 +60,7 @@ async fn a_history_is_written_whole_or_not_at_all_and_its_rows_only_once() {
             ],
             rows: vec![key("k1", a_id), key("k2", a_id), key("k3", b_id)],
             sessions: Vec::new(),
+            meetings: Vec::new(),
         };
         // The last step is refused by the core (before the registration): nothing of the
         // import is written, not even the first participant, and the refusal names the step.
@@ -83,6 +86,7 @@ async fn a_history_is_written_whole_or_not_at_all_and_its_rows_only_once() {
         // A later import adds to a participant known by number.
         let later = HistoryImport {
             participants: vec![ImportedParticipant {
+                chain: Vec::new(),
                 number: "D-2".into(),
                 participant: b_id,
                 registration: None,
@@ -90,6 +94,7 @@ async fn a_history_is_written_whole_or_not_at_all_and_its_rows_only_once() {
             }],
             rows: vec![key("k4", b_id)],
             sessions: Vec::new(),
+            meetings: Vec::new(),
         };
         store.import_history(&lead, later).await.unwrap();
         assert_eq!(store.get_case(&lead, b_id).await.unwrap().contacts().count(), 2);

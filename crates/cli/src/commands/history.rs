@@ -22,6 +22,7 @@ use perspectief_core::codes::{CountryCode, LanguageCode};
 use perspectief_core::ids::ReportId;
 use perspectief_core::ids::{AgreementId, ConsentId, GoalId, JudgmentId, ObstacleId, ParticipantId, ReferralId};
 use perspectief_core::input::{LocationInput, LocationKind, LogContactInput};
+use perspectief_core::meeting::{AgendaReason, ChainDecision, ChainMeeting, MeetingCommand};
 use perspectief_core::outflow::{ZrmDomain, ZrmScore};
 use perspectief_core::plan::Responsible;
 use perspectief_core::returns::{DepartureStep, ExplorationFindings, ReanChecklist, Recipient, ReintegrationPlan};
@@ -31,7 +32,9 @@ use perspectief_core::text::Label;
 use perspectief_core::text::Text;
 use perspectief_core::time::amsterdam_date;
 use perspectief_core::{DataCategory, DomainError};
-use perspectief_store::{HistoryImport, ImportError, ImportedParticipant, ImportedSession, RowKey, Store};
+use perspectief_store::{
+    HistoryImport, ImportError, ImportedChainStep, ImportedMeeting, ImportedParticipant, ImportedSession, RowKey, Store,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -60,6 +63,10 @@ pub struct HistoryArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     Participants,
+    // A meeting is held at the start of its day (the synthetic year's at eight), before the
+    // day's other steps: its records go first on a day.
+    Meetings,
+    MeetingRecords,
     Plans,
     Goals,
     Consents,
@@ -69,6 +76,7 @@ pub enum Kind {
     Return,
     Zrm,
     Reports,
+    Schedules,
     Phases,
     Outflows,
     Sessions,
@@ -91,8 +99,10 @@ pub const ZRM_COLUMNS: [&str; ZrmDomain::ALL.len() + 2] = {
 };
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Participants,
+        Kind::Meetings,
+        Kind::MeetingRecords,
         Kind::Plans,
         Kind::Goals,
         Kind::Consents,
@@ -102,6 +112,7 @@ impl Kind {
         Kind::Return,
         Kind::Zrm,
         Kind::Reports,
+        Kind::Schedules,
         Kind::Phases,
         Kind::Outflows,
         Kind::Sessions,
@@ -112,6 +123,8 @@ impl Kind {
     pub fn names(self) -> [&'static str; 2] {
         match self {
             Kind::Participants => ["participants", "deelnemers"],
+            Kind::Meetings => ["meetings", "ketenoverleggen"],
+            Kind::MeetingRecords => ["meeting_records", "overlegverslagen"],
             Kind::Plans => ["plans", "plannen"],
             Kind::Goals => ["goals", "doelen"],
             Kind::Consents => ["consents", "toestemmingen"],
@@ -121,6 +134,7 @@ impl Kind {
             Kind::Return => ["return", "terugkeer"],
             Kind::Zrm => ["zrm", "zelfredzaamheid"],
             Kind::Reports => ["progress_reports", "voortgangsrapportages"],
+            Kind::Schedules => ["reporting_schedules", "rapportageschemas"],
             Kind::Phases => ["phases", "fasen"],
             Kind::Outflows => ["outflows", "uitstroom"],
             Kind::Sessions => ["sessions", "voorlichtingen"],
@@ -138,6 +152,20 @@ impl Kind {
     pub fn columns(self) -> &'static [&'static str] {
         match self {
             Kind::Participants => &[],
+            Kind::Meetings => &["meeting", "date"],
+            Kind::MeetingRecords => &[
+                "meeting",
+                NUMBER,
+                "record",
+                "on",
+                "reasons",
+                "information_supplied",
+                "decision",
+                "advice",
+                "reasoning",
+                "adopted",
+                "note",
+            ],
             Kind::Plans => &[NUMBER, "drawn_up_on", "personal_situation", "perspective", "agreed_on"],
             Kind::Goals => &[
                 NUMBER,
@@ -202,6 +230,7 @@ impl Kind {
             ],
             Kind::Zrm => &ZRM_COLUMNS,
             Kind::Reports => &[NUMBER, "period_from", "period_to", "sent_to", "sent_on"],
+            Kind::Schedules => &[NUMBER, "set_on", "every_months"],
             Kind::Phases => &[NUMBER, "on", "phase", "reason"],
             Kind::Outflows => &[NUMBER, "on", "outcome", "note"],
             Kind::Sessions => &[
@@ -222,6 +251,8 @@ impl Kind {
     fn required(self) -> &'static [&'static str] {
         match self {
             Kind::Participants => &[NUMBER, "given_names"],
+            Kind::Meetings => &["meeting", "date"],
+            Kind::MeetingRecords => &["meeting", NUMBER, "record"],
             Kind::Plans => &[NUMBER, "drawn_up_on", "personal_situation", "perspective"],
             Kind::Goals => &[NUMBER, "set_on", "description", "deadline"],
             Kind::Consents => &[NUMBER, "given_on", "organisation", "categories", "purpose"],
@@ -231,6 +262,7 @@ impl Kind {
             Kind::Return => &[NUMBER, "record", "on"],
             Kind::Zrm => &[NUMBER, "assessed_on"],
             Kind::Reports => &[NUMBER, "period_from", "period_to", "sent_to", "sent_on"],
+            Kind::Schedules => &[NUMBER, "set_on", "every_months"],
             Kind::Phases => &[NUMBER, "on", "phase", "reason"],
             Kind::Outflows => &[NUMBER, "on", "outcome"],
             Kind::Sessions => &["session", "date", "venue", "languages"],
@@ -284,6 +316,12 @@ enum Step {
     Explore {
         on: NaiveDate,
         findings: ExplorationFindings,
+    },
+    /// A command on the meeting of the meetings file's `reference`; a participant not on it
+    /// yet is put on its agenda first.
+    Meeting {
+        reference: String,
+        cmd: MeetingCommand,
     },
 }
 
@@ -399,6 +437,10 @@ struct References {
     referrals: BTreeMap<(String, String), ReferralId>,
     obstacles: BTreeMap<(String, String), ObstacleId>,
     judgments: BTreeMap<(String, String), JudgmentId>,
+    /// The meetings file's references with their days.
+    meetings: BTreeMap<String, NaiveDate>,
+    /// The participant of the row being read (a meeting command names them).
+    participant: Option<ParticipantId>,
 }
 
 fn new_uuid() -> uuid::Uuid {
@@ -409,7 +451,8 @@ fn new_uuid() -> uuid::Uuid {
 fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut References) -> Option<Vec<(NaiveDate, Step)>> {
     let ready = |date: NaiveDate, cmd: CaseCommand| (date, Step::Ready(cmd));
     match kind {
-        Kind::Participants | Kind::Sessions | Kind::Attendance => Some(Vec::new()),
+        Kind::Participants | Kind::Sessions | Kind::Attendance | Kind::Meetings => Some(Vec::new()),
+        Kind::MeetingRecords => meeting_record(cells, refs),
         Kind::Plans => {
             let drawn = cells.date("drawn_up_on");
             let situation = cells.text("personal_situation");
@@ -629,6 +672,13 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
             };
             Some(vec![ready(sent_on, cmd)])
         }
+        Kind::Schedules => {
+            let on = cells.date("set_on");
+            let every_months = cells.required("every_months").and_then(|v| {
+                v.trim().parse::<u32>().map_err(|_| cells.problem("every_months", t!("violation-out_of_range"))).ok()
+            });
+            Some(vec![ready(on?, CaseCommand::SetReportingSchedule { every_months: every_months? })])
+        }
         Kind::Phases => {
             let on = cells.date("on");
             let to = cells.value("phase");
@@ -643,6 +693,73 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
             Some(vec![ready(on?, CaseCommand::RecordOutflow { outcome: outcome?, on: on?, note: note? })])
         }
     }
+}
+
+/// A row of the meeting records file: one command on the meeting of its `meeting` reference,
+/// dated on the meeting's day (the termination talk on its own).
+fn meeting_record(cells: &mut Cells<'_>, refs: &References) -> Option<Vec<(NaiveDate, Step)>> {
+    let reference = cells.required("meeting")?.to_owned();
+    let Some(&held) = refs.meetings.get(&reference) else {
+        cells.problem("meeting", t!("import-unknown-reference", value = reference));
+        return None;
+    };
+    let record = cells.required("record")?.trim().to_lowercase();
+    // Without a participant (an unknown number, reported already) the row's cells are still
+    // checked; `nil` stands in.
+    let participant = refs.participant.unwrap_or_else(|| ParticipantId::from_uuid(uuid::Uuid::nil()));
+    let (date, cmd) = match record.as_str() {
+        "agenda" => {
+            let reasons: Option<Vec<AgendaReason>> = list(cells.get("reasons").unwrap_or_default())
+                .iter()
+                .map(|r| super::meeting::agenda_reason(r).map_err(|e| cells.problem("reasons", e.message)).ok())
+                .collect();
+            (held, MeetingCommand::AddToAgenda { participant, reasons: reasons? })
+        }
+        "discussed" | "besproken" => {
+            let information_supplied = cells.opt_text("information_supplied");
+            let decision = cells.opt_text("decision");
+            (
+                held,
+                MeetingCommand::RecordDiscussion {
+                    participant,
+                    information_supplied: information_supplied?,
+                    decision: decision?,
+                },
+            )
+        }
+        "advised" | "advies" => {
+            let advice = cells.value("advice");
+            let reasoning = cells.text("reasoning");
+            (held, MeetingCommand::AdviseTermination { participant, advice: advice?, reasoning: reasoning? })
+        }
+        "decided" | "besluit" => {
+            let adopted = cells.required("adopted").and_then(|v| {
+                parse_tristate(v).map_err(|e| cells.problem("adopted", e)).ok().and_then(|t| {
+                    if t.0.is_none() {
+                        cells.problem("adopted", t!("value-not-yes-no", value = v));
+                    }
+                    t.0
+                })
+            });
+            let note = cells.opt_text("note");
+            (
+                held,
+                MeetingCommand::RecordChainDecision {
+                    participant,
+                    decision: ChainDecision { adopted: adopted?, note: note? },
+                },
+            )
+        }
+        "talk" | "gesprek" => {
+            let on = cells.date("on")?;
+            (on, MeetingCommand::RecordTerminationTalk { participant, on })
+        }
+        other => {
+            cells.problem("record", t!("violation-unknown-value", value = other));
+            return None;
+        }
+    };
+    Some(vec![(date, Step::Meeting { reference, cmd })])
 }
 
 /// A moment written day first (`01-03-2026 14:30`) in ISO form; anything else unchanged.
@@ -1002,14 +1119,44 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
         registrations.get(number).map(|(_, c)| c.id).or_else(|| known.get(number).copied())
     };
 
+    // The meetings file: each meeting by the file's own reference, scheduled on a copy.
+    let mut refs = References::default();
+    let mut meetings: BTreeMap<String, (Origin, ChainMeeting)> = BTreeMap::new();
+    if let Some(&fi) = readable.iter().find(|&&i| files[i].kind == Kind::Meetings) {
+        let file = &files[fi];
+        for (i, record) in file.sheet.rows.iter().enumerate() {
+            let row = i + 2;
+            if misshapen.contains(&(fi, row)) {
+                continue;
+            }
+            let mut cells = Cells { c: cells(&file.sheet.headers, record), problems: Vec::new(), directory, ctx };
+            let reference = cells.required("meeting").map(str::to_owned);
+            let date = cells.date("date");
+            for (column, text) in std::mem::take(&mut cells.problems) {
+                problems.push(at(file, row, &column, text));
+            }
+            let (Some(reference), Some(date)) = (reference, date) else { continue };
+            if meetings.contains_key(&reference) {
+                problems.push(at(file, row, "meeting", t!("import-reference-twice", value = reference)));
+                continue;
+            }
+            let (meeting, _) =
+                ChainMeeting::schedule(perspectief_core::MeetingId::from_uuid(new_uuid()), date, &context);
+            let origin = Origin { file: fi, row };
+            let key = row_keys.get(&(fi, row)).cloned().unwrap_or_default();
+            keys.push((origin, RowKey { key, kind: "meetings".to_owned(), participant: None }));
+            refs.meetings.insert(reference.clone(), date);
+            meetings.insert(reference, (origin, meeting));
+        }
+    }
+
     // The other files: each row's steps, dated.
     let mut planned: Vec<Planned> = Vec::new();
-    let mut refs = References::default();
     // The contacts file's own references, to the step of their contact (agreements made in it).
     let mut contacts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for &fi in &readable {
         let file = &files[fi];
-        if matches!(file.kind, Kind::Participants | Kind::Sessions | Kind::Attendance) {
+        if matches!(file.kind, Kind::Participants | Kind::Sessions | Kind::Attendance | Kind::Meetings) {
             continue;
         }
         for (i, record) in file.sheet.rows.iter().enumerate() {
@@ -1024,6 +1171,7 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
             if participant.is_none() {
                 row_cells.problem(NUMBER, t!("import-unknown-number", value = number.clone()));
             }
+            refs.participant = participant;
             let steps = row_steps(file.kind, &number, &mut row_cells, &mut refs);
             for (column, text) in row_cells.problems {
                 problems.push(at(file, row, &column, text));
@@ -1078,6 +1226,7 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
         }
     }
     let mut steps_of: BTreeMap<String, Vec<(usize, CaseCommand)>> = BTreeMap::new();
+    let mut chain_of: BTreeMap<String, Vec<ImportedChainStep>> = BTreeMap::new();
     let mut origins: Vec<Origin> = Vec::new();
     for p in planned {
         if !cases.contains_key(&p.number) {
@@ -1093,6 +1242,44 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
                 CaseCommand::AgreePlan { revision, on }
             }
             Step::InContact { .. } => continue,
+            Step::Meeting { reference, cmd } => {
+                let Some((_, meeting)) = meetings.get_mut(&reference) else { continue };
+                // As the service runs it: on the meeting, and what it brings on the case; a
+                // participant not on the meeting yet is put on its agenda first.
+                let participant = case.id();
+                let mut cmds = Vec::new();
+                if cmd.adds_participant().is_none() && !meeting.items().any(|i| i.participant == participant) {
+                    cmds.push(MeetingCommand::AddToAgenda { participant, reasons: Vec::new() });
+                }
+                cmds.push(cmd);
+                let (mut m, mut c) = (meeting.clone(), case.clone());
+                let tried: std::result::Result<(), DomainError> = cmds.iter().try_for_each(|cmd| {
+                    m.execute(cmd.clone(), &context)?;
+                    if let Some((_, records)) = m.case_records(cmd) {
+                        c.record_chain_meeting(records, &context)?;
+                    }
+                    Ok(())
+                });
+                match tried {
+                    Ok(()) => {
+                        *meeting = m;
+                        *case = c;
+                        let before = steps_of.get(&p.number).map_or(0, Vec::len);
+                        let id = meeting.id();
+                        for command in cmds {
+                            chain_of.entry(p.number.clone()).or_default().push(ImportedChainStep {
+                                before,
+                                step: origins.len(),
+                                meeting: id,
+                                command,
+                            });
+                            origins.push(p.origin);
+                        }
+                    }
+                    Err(e) => problems.extend(refusal(&files[p.origin.file], p.origin.row, &e)),
+                }
+                continue;
+            }
             Step::Explore { on, findings } => {
                 if case.return_exploration().is_some() {
                     CaseCommand::UpdateReturnExploration { findings, on: Some(on) }
@@ -1128,16 +1315,29 @@ pub async fn history(store: &Store, ctx: &Ctx, args: HistoryArgs) -> Result<()> 
 
     let rows = keys.len();
     let mut import = HistoryImport::default();
+    for (origin, meeting) in meetings.into_values() {
+        import.meetings.push(ImportedMeeting { step: origins.len(), id: meeting.id(), date: meeting.date() });
+        origins.push(origin);
+    }
     for (number, (origin, cmd)) in registrations {
         let step = origins.len();
         origins.push(origin);
         let participant = cmd.id;
         let steps = steps_of.remove(&number).unwrap_or_default();
-        import.participants.push(ImportedParticipant { number, participant, registration: Some((step, cmd)), steps });
+        let chain = chain_of.remove(&number).unwrap_or_default();
+        import.participants.push(ImportedParticipant {
+            number,
+            participant,
+            registration: Some((step, cmd)),
+            steps,
+            chain,
+        });
     }
-    for (number, steps) in steps_of {
+    for number in steps_of.keys().chain(chain_of.keys()).cloned().collect::<BTreeSet<String>>() {
         let Some(&participant) = known.get(&number) else { continue };
-        import.participants.push(ImportedParticipant { number, participant, registration: None, steps });
+        let steps = steps_of.remove(&number).unwrap_or_default();
+        let chain = chain_of.remove(&number).unwrap_or_default();
+        import.participants.push(ImportedParticipant { number, participant, registration: None, steps, chain });
     }
     for (plan_origin, plan, steps) in sessions {
         let plan_step = origins.len();

@@ -208,6 +208,12 @@ fn participant_rows(p: &ExportedParticipant, w: &Writer<'_>, tables: &mut Tables
             goal_status.insert(*goal, (name(to), *on, *new_deadline));
         }
     }
+    // The outflow's day: a schedule set before the outflow was recorded (with an earlier day)
+    // took effect before it, so its row is dated no later than the outflow.
+    let outflow_on = p.events.iter().find_map(|e| match &e.change {
+        CaseChange::OutflowRecorded(o) => Some(o.on),
+        _ => None,
+    });
     for e in &p.events {
         match &e.change {
             CaseChange::Registered { .. } | CaseChange::PlanAgreed { .. } | CaseChange::GoalStatusChanged { .. } => {}
@@ -493,6 +499,13 @@ fn participant_rows(p: &ExportedParticipant, w: &Writer<'_>, tables: &mut Tables
                     ("sent_on", day(r.sent_on)),
                 ],
             ),
+            CaseChange::ReportingScheduleSet { every_months } => {
+                let on = outflow_on.map_or(effective(e), |o: NaiveDate| o.min(effective(e)));
+                tables.push(
+                    Kind::Schedules,
+                    vec![w.n(), ("set_on", day(on)), ("every_months", every_months.to_string())],
+                );
+            }
             // A phase change that follows from another row (a plan agreed, an adopted advice)
             // comes back with that row; an explicit one has a reason and a row of its own.
             CaseChange::PhaseChanged { reason: None, .. } => {}
@@ -504,9 +517,91 @@ fn participant_rows(p: &ExportedParticipant, w: &Writer<'_>, tables: &mut Tables
                 Kind::Outflows,
                 vec![w.n(), ("on", day(o.on)), ("outcome", name(&o.outcome)), ("note", text(&o.note))],
             ),
+            // Comes back with the meeting records file (see `meeting_rows`).
+            CaseChange::ChainMeetingRecorded(_) => {}
             other => *left.entry(other.kind()).or_default() += 1,
         }
     }
+}
+
+/// The chain meetings (one row each, referenced by id) and what each did about each person on
+/// it (one row per record, in the order the meeting took them: on the agenda, discussed,
+/// advised, decided, the termination talk). The texts come from the meeting, the bare fact of
+/// a discussion without texts from the case's records.
+fn meeting_rows(export: &HistoryExport, numbers: &BTreeMap<String, String>, tables: &mut Tables, left: &mut Left) {
+    let cases: BTreeMap<perspectief_core::ParticipantId, &perspectief_core::case::Case> =
+        export.participants.iter().map(|p| (p.case.id(), &p.case)).collect();
+    for m in &export.meetings {
+        let reference = m.id().to_string();
+        tables.push(Kind::Meetings, vec![("meeting", reference.clone()), ("date", day(m.date()))]);
+        for item in m.items() {
+            let (Some(number), Some(case)) = (numbers.get(&item.participant.to_string()), cases.get(&item.participant))
+            else {
+                // An erased participant's item: nothing of theirs is exported.
+                *left.entry("meeting_items").or_default() += 1;
+                continue;
+            };
+            let row = |record: &str, mut cells: Vec<(&'static str, String)>| {
+                let mut all =
+                    vec![("meeting", reference.clone()), ("number", number.clone()), ("record", record.to_owned())];
+                all.append(&mut cells);
+                all
+            };
+            let reasons: Vec<String> = item.reasons.iter().filter_map(agenda_reason).collect();
+            if reasons.len() < item.reasons.len() {
+                *left.entry("agenda_reasons").or_default() += item.reasons.len() - reasons.len();
+            }
+            tables.push(Kind::MeetingRecords, row("agenda", vec![("reasons", reasons.join(";"))]));
+            let discussed = case
+                .chain_meetings()
+                .iter()
+                .any(|r| r.meeting == m.id() && r.step == perspectief_core::meeting::ChainStep::Discussed);
+            if item.information_supplied.is_some()
+                || item.decision.is_some()
+                || (discussed && item.termination.is_none())
+            {
+                tables.push(
+                    Kind::MeetingRecords,
+                    row(
+                        "discussed",
+                        vec![
+                            ("information_supplied", text(&item.information_supplied)),
+                            ("decision", text(&item.decision)),
+                        ],
+                    ),
+                );
+            }
+            let Some(t) = &item.termination else { continue };
+            tables.push(
+                Kind::MeetingRecords,
+                row("advised", vec![("advice", name(&t.advice)), ("reasoning", t.reasoning.to_string())]),
+            );
+            if let Some(d) = &t.decision {
+                tables.push(
+                    Kind::MeetingRecords,
+                    row("decided", vec![("adopted", yes_no(Some(d.adopted))), ("note", text(&d.note))]),
+                );
+            }
+            if let Some(on) = t.termination_talk_on {
+                tables.push(Kind::MeetingRecords, row("talk", vec![("on", day(on))]));
+            }
+        }
+    }
+}
+
+/// An agenda reason as `meeting agenda --reason` (and so the import) takes it; `None` for a
+/// note that does not fit the form.
+fn agenda_reason(r: &perspectief_core::meeting::AgendaReason) -> Option<String> {
+    use perspectief_core::meeting::AgendaReason as R;
+    let kind = serde_json::to_value(r).ok()?.get("reason")?.as_str()?.to_owned();
+    Some(match r {
+        R::NoContact { days } => format!("{kind}:{days}"),
+        R::LimitApproaching { days_left } => format!("{kind}:{days_left}"),
+        R::PastLimitWithoutAdvice { days_over } => format!("{kind}:{days_over}"),
+        R::Other { note } if note.as_str().contains([';', '|']) => return None,
+        R::Other { note } => format!("{kind}:{note}"),
+        _ => kind,
+    })
 }
 
 fn session_rows(export: &HistoryExport, numbers: &BTreeMap<String, String>, w: &Writer<'_>, tables: &mut Tables) {
@@ -576,6 +671,7 @@ pub async fn export_history(store: &Store, ctx: &Ctx, args: ExportHistoryArgs) -
         participant_rows(p, &Writer { directory, number }, &mut tables, &mut left);
     }
     session_rows(&export, &numbers, &Writer { directory, number: String::new() }, &mut tables);
+    meeting_rows(&export, &numbers, &mut tables, &mut left);
 
     let staging = staging_dir(target)?;
     let written = (|| -> Result<usize> {

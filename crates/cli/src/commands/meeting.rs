@@ -91,7 +91,7 @@ pub enum MeetingCmd {
     AdoptAgenda { meeting: String },
 }
 
-fn agenda_reason(v: &str) -> Result<AgendaReason> {
+pub(crate) fn agenda_reason(v: &str) -> Result<AgendaReason> {
     let (kind, rest) = v.split_once(':').map_or((v, None), |(k, r)| (k, Some(r)));
     let days = |r: Option<&str>| {
         r.and_then(|d| d.trim().parse::<i64>().ok())

@@ -512,6 +512,10 @@ pub struct ExportedParticipant {
     pub case: Case,
     /// Its events, oldest first.
     pub events: Vec<perspectief_core::case::CaseEvent>,
+    /// The project lead's consent overrides on this case (a referral sent, a judgment
+    /// communicated without a covering consent), with their reasons: the events do not carry
+    /// them, and without them such a step cannot be imported again.
+    pub overrides: Vec<perspectief_core::privacy::ConsentOverrideRecord>,
 }
 
 /// Everything `export history` writes: every participant's case history and every session.
@@ -559,7 +563,21 @@ impl Store {
                         break;
                     }
                 }
-                participants.push(ExportedParticipant { number: numbers.get(&id).cloned(), case, events });
+                let rows = sql::all(
+                    reader,
+                    &format!(
+                        "SELECT {} FROM consent_overrides WHERE participant_id = $1 ORDER BY at, id",
+                        crate::privacy::CONSENT_OVERRIDE_COLUMNS
+                    ),
+                    [id.clone().into()],
+                )
+                .await
+                .map_err(db)?;
+                let overrides = rows
+                    .iter()
+                    .map(|r| crate::privacy::consent_override_record(r, keys))
+                    .collect::<Result<Vec<_>, _>>()?;
+                participants.push(ExportedParticipant { number: numbers.get(&id).cloned(), case, events, overrides });
             }
             let (first, last) =
                 (chrono::NaiveDate::from_ymd_opt(1900, 1, 1), chrono::NaiveDate::from_ymd_opt(9999, 12, 31));

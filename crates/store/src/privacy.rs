@@ -286,7 +286,7 @@ pub(crate) fn consent_override_review_aad(id: ConsentOverrideId) -> String {
     format!("consent-override-review:{id}")
 }
 
-const CONSENT_OVERRIDE_COLUMNS: &str = "id, at, user_id, organisation_id, role, participant_id, referral_id, \
+pub(crate) const CONSENT_OVERRIDE_COLUMNS: &str = "id, at, user_id, organisation_id, role, participant_id, referral_id, \
      partner_id, category, key_id, reason, reviewed_at, reviewed_by, review_key_id, review_note, judgment_id";
 
 /// Record a consent override (a referral sent without a covering consent, on the project
@@ -326,7 +326,7 @@ pub(crate) async fn record_consent_override<C: ConnectionTrait>(
 }
 
 /// A `consent_overrides` row (columns [`CONSENT_OVERRIDE_COLUMNS`]) with its reason unsealed.
-fn consent_override_record(
+pub(crate) fn consent_override_record(
     r: &sea_orm::QueryResult,
     keys: &crate::Keyring,
 ) -> Result<ConsentOverrideRecord, DomainError> {

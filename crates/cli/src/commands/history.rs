@@ -181,7 +181,7 @@ impl Kind {
                 "partners",
             ],
             Kind::Consents => &[NUMBER, "given_on", "organisation", "categories", "purpose", "withdrawn_on"],
-            Kind::Referrals => &[NUMBER, "referral", "on", "status", "partner", "domain", "reason", "note"],
+            Kind::Referrals => &[NUMBER, "referral", "on", "status", "partner", "domain", "reason", "note", "override"],
             Kind::Contacts => &[
                 NUMBER,
                 "contact",
@@ -227,6 +227,7 @@ impl Kind {
                 "no_assisted_return",
                 "travel_document",
                 "procedures_end",
+                "override",
             ],
             Kind::Zrm => &ZRM_COLUMNS,
             Kind::Reports => &[NUMBER, "period_from", "period_to", "sent_to", "sent_on"],
@@ -553,7 +554,8 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
                     cells.problem("referral", t!("import-unknown-reference", value = key.1.clone()));
                     return None;
                 };
-                let cmd = CaseCommand::AdvanceReferral { referral, to: status, on, note, consent_override: None };
+                let consent_override = cells.opt_text("override")?;
+                let cmd = CaseCommand::AdvanceReferral { referral, to: status, on, note, consent_override };
                 Some(vec![ready(on, cmd)])
             }
         }
@@ -875,7 +877,8 @@ fn return_steps(number: &str, cells: &mut Cells<'_>, refs: &mut References) -> O
                     return None;
                 }
             };
-            CaseCommand::RecordJudgmentCommunicated { judgment, to, on, consent_override: None }
+            let consent_override = cells.opt_text("override")?;
+            CaseCommand::RecordJudgmentCommunicated { judgment, to, on, consent_override }
         }
         "reintegration" | "herintegratie" => {
             let mut part = |c: &str| cells.opt_text(c);

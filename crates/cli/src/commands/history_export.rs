@@ -281,16 +281,27 @@ fn participant_rows(p: &ExportedParticipant, w: &Writer<'_>, tables: &mut Tables
                     ],
                 );
             }
-            CaseChange::ReferralAdvanced { referral, step, .. } => tables.push(
-                Kind::Referrals,
-                vec![
-                    w.n(),
-                    ("referral", referral.to_string()),
-                    ("on", day(step.on)),
-                    ("status", name(&step.status)),
-                    ("note", text(&step.note)),
-                ],
-            ),
+            CaseChange::ReferralAdvanced { referral, step, .. } => {
+                // Only sending shares data: an override, if the lead gave one, was for that step.
+                let sent = step.status == perspectief_core::contact::ReferralStatus::Sent;
+                let reason = p
+                    .overrides
+                    .iter()
+                    .find(|o| sent && o.referral == Some(*referral))
+                    .map(|o| o.reason.to_string())
+                    .unwrap_or_default();
+                tables.push(
+                    Kind::Referrals,
+                    vec![
+                        w.n(),
+                        ("referral", referral.to_string()),
+                        ("on", day(step.on)),
+                        ("status", name(&step.status)),
+                        ("note", text(&step.note)),
+                        ("override", reason),
+                    ],
+                )
+            }
             CaseChange::ContactLogged { contact, category } => {
                 let location = match &contact.location {
                     ContactLocation::Office => "office".to_owned(),
@@ -424,6 +435,21 @@ fn participant_rows(p: &ExportedParticipant, w: &Writer<'_>, tables: &mut Tables
                     Recipient::Municipality => "municipality".to_owned(),
                     Recipient::Partner(o) => format!("partner:{}", w.org(o)),
                 };
+                let partner = match communication.to {
+                    Recipient::Partner(o) => Some(o),
+                    _ => None,
+                };
+                let reason = p
+                    .overrides
+                    .iter()
+                    .find(|o| {
+                        communication.to != Recipient::Participant
+                            && o.referral.is_none()
+                            && o.judgment == Some(*judgment)
+                            && o.partner == partner
+                    })
+                    .map(|o| o.reason.to_string())
+                    .unwrap_or_default();
                 tables.push(
                     Kind::Return,
                     vec![
@@ -432,6 +458,7 @@ fn participant_rows(p: &ExportedParticipant, w: &Writer<'_>, tables: &mut Tables
                         ("on", day(communication.on)),
                         ("reference", judgment.to_string()),
                         ("value", to),
+                        ("override", reason),
                     ],
                 );
             }

@@ -277,6 +277,9 @@ fn an_exported_history_imported_into_an_empty_database_gives_the_same_case_files
     a.chain();
     let seeded = a.json(&["--as", &a.admin, "dev", "seed", "--participants", "16", "--months", "12", "--seed", "17"]);
     assert!(seeded["contact_moments"].as_u64().unwrap() > 50, "{seeded}");
+    // The generated year holds chain meetings (discussions, advice, decisions) besides the one
+    // added below by hand.
+    assert!(seeded["chain_meetings"].as_u64().unwrap() >= 20, "{seeded}");
     let lead_a = periods(&a);
     let list = a.json(&["participant", "list"]);
     let active: Vec<&str> =
@@ -334,6 +337,7 @@ fn an_exported_history_imported_into_an_empty_database_gives_the_same_case_files
         ("return.csv", "rean"),
         ("meetings.csv", "meeting,date"),
         ("meeting_records.csv", "end_guidance_and_shelter"),
+        ("meeting_records.csv", ",discussed,"),
         // This seed's year has judgments communicated on the project lead's override: the
         // import refuses them without their reason (no consent covers them).
         ("return.csv", "Oordeel moet de keten bereiken"),

@@ -1192,6 +1192,75 @@ pub async fn load_participant<S: perspectief_core::service::PerspectiefService>(
     Ok(loaded)
 }
 
+/// Load participants' scripts and the chain meetings held about them ([`chain_meetings`]) like
+/// [`load_participant`], at the service's clock, in the one order that keeps the rules: every
+/// registration, case step, meeting scheduled and meeting step at its own moment (a meeting step
+/// writes to a participant's case, and an outflow ended by chain decision follows the adopted
+/// advice). A meeting's agenda is entered from its minutes (one item per person), as a late
+/// recorder would: adopting it now would see the cases as they are today. Returns what was
+/// loaded; `loaded.commands` counts the meeting steps too.
+pub async fn load_with_meetings<S: perspectief_core::service::PerspectiefService>(
+    svc: &S,
+    people: &[ParticipantScript],
+    meetings: &[MeetingScript],
+    caller_for: CallerFor<'_>,
+    registered: &(dyn Fn() + Sync),
+) -> Result<Loaded, DomainError> {
+    #[derive(Clone, Copy)]
+    enum Event {
+        Register(usize),
+        Step(usize, usize),
+        Schedule(usize),
+        MeetingStep(usize, usize),
+    }
+    let mut timeline: Vec<(DateTime<Utc>, Event)> = Vec::new();
+    for (p, s) in people.iter().enumerate() {
+        timeline.push((s.registered_at(), Event::Register(p)));
+        timeline.extend(s.steps.iter().enumerate().map(|(i, step)| (step.at, Event::Step(p, i))));
+    }
+    for (m, s) in meetings.iter().enumerate() {
+        timeline.push((s.scheduled_at, Event::Schedule(m)));
+        timeline.extend(s.steps.iter().enumerate().map(|(i, step)| (step.at, Event::MeetingStep(m, i))));
+    }
+    // Stable: a script's own steps keep their order when they share a moment.
+    timeline.sort_by_key(|(at, _)| *at);
+    let mut loaded = Loaded::default();
+    for (_, event) in timeline {
+        let outcome = match event {
+            Event::Register(p) => {
+                let s = &people[p];
+                svc.register_participant(&caller_for(s.register.profile.project_worker), s.register.clone()).await?;
+                loaded.participants += 1;
+                loaded.commands += 1;
+                registered();
+                continue;
+            }
+            Event::Step(p, i) => {
+                let (s, step) = (&people[p], &people[p].steps[i]);
+                let done = svc.execute(&caller_for(step.actor), s.register.id, None, step.command.clone()).await;
+                if done.is_ok() && matches!(step.command, CaseCommand::LogContact(_)) {
+                    loaded.contact_moments += 1;
+                }
+                done.map(|_| ())
+            }
+            Event::Schedule(m) => {
+                let s = &meetings[m];
+                svc.schedule_meeting(&caller_for(s.actor), s.id, s.date).await.map(|_| ())
+            }
+            Event::MeetingStep(m, i) => {
+                let step = &meetings[m].steps[i];
+                record_meeting_step(svc, meetings[m].id, step, &caller_for(step.actor), true).await
+            }
+        };
+        match outcome {
+            Ok(()) => loaded.commands += 1,
+            Err(e) if refused_by_a_rule(&e) => loaded.skipped += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(loaded)
+}
+
 /// Load a session's script like [`load_participant`]: planned, then its attendance and head
 /// count, skipping what the core refuses at the service's clock.
 pub async fn load_session<S: perspectief_core::service::PerspectiefService>(

@@ -38,6 +38,11 @@ fn seed_start(now: chrono::DateTime<chrono::Utc>, months: u32) -> chrono::NaiveD
     today.checked_sub_days(chrono::Days::new(days)).unwrap_or(today)
 }
 
+/// Up to this many participants (a foundation's size, and more) `dev seed` also generates the
+/// biweekly chain meetings about them. The meetings are generated over every script at once, in
+/// memory; a larger set is a load test, loaded one participant at a time without meetings.
+const MEETINGS_UP_TO: u64 = 5_000;
+
 /// `dev seed`: fill an empty database with synthetic data ([`perspectief_synth`]), through the
 /// same audited write path as real work. Only an administrator, only locally, and only into a
 /// database without participants, so synthetic people never mix with real ones.
@@ -86,14 +91,27 @@ pub async fn dev_seed(store: &Store, ctx: &Ctx, args: DevSeedArgs) -> Result<()>
     // The synthetic project lead acts as the lead (a judgment communicated on an override),
     // the others as project workers.
     let caller_for = |user| config.caller(foundation, user);
-    let mut loaded = perspectief_synth::Loaded::default();
-    let mut registered = Vec::new();
-    for index in 0..args.participants {
-        let script = perspectief_synth::participant(&config, index);
-        loaded.add(perspectief_synth::load_participant(store, &script, &caller_for).await?);
-        registered.push((script.register.id, script.register.registered_on));
-        progress.inc(1);
-    }
+    let (mut loaded, registered, meetings) = if args.participants <= MEETINGS_UP_TO {
+        let mut people: Vec<_> =
+            (0..args.participants).map(|index| perspectief_synth::participant(&config, index)).collect();
+        // The biweekly chain meetings about them (3.2.f, 3.2.g); they may end a trajectory early.
+        let meetings = perspectief_synth::chain_meetings(&config, &mut people);
+        let registered: Vec<_> = people.iter().map(|s| (s.register.id, s.register.registered_on)).collect();
+        let loaded =
+            perspectief_synth::load_with_meetings(store, &people, &meetings, &caller_for, &|| progress.inc(1)).await?;
+        (loaded, registered, meetings.len())
+    } else {
+        // A load-test set: one participant at a time, in constant memory, without meetings.
+        let mut loaded = perspectief_synth::Loaded::default();
+        let mut registered = Vec::new();
+        for index in 0..args.participants {
+            let script = perspectief_synth::participant(&config, index);
+            loaded.add(perspectief_synth::load_participant(store, &script, &caller_for).await?);
+            registered.push((script.register.id, script.register.registered_on));
+            progress.inc(1);
+        }
+        (loaded, registered, 0)
+    };
     progress.finish_and_clear();
     // Sessions are run by the synthetic project workers too.
     let organiser = caller_for(config.workers[0]);
@@ -116,6 +134,7 @@ pub async fn dev_seed(store: &Store, ctx: &Ctx, args: DevSeedArgs) -> Result<()>
             "participants": loaded.participants,
             "contact_moments": loaded.contact_moments,
             "sessions": sessions,
+            "chain_meetings": meetings,
             "commands": loaded.commands,
             "skipped": loaded.skipped,
             "seed": args.seed,

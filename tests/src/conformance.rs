@@ -265,7 +265,7 @@ pub async fn late_entries_keep_their_day<S: PerspectiefService>(svc: &S, env: &E
     let err = svc.execute(&worker, case.id(), Some(done.version), after).await.expect_err("after the outflow");
     assert_eq!(
         err,
-        DomainError::TrajectoryClosed { action: "set_goal".into(), outflow_on: ago(30), dated: Some(ago(10)) }
+        DomainError::TrajectoryClosed { action: "set_goal".into(), outflow_on: Some(ago(30)), dated: Some(ago(10)) }
     );
     let stored = svc.get_case(&worker, case.id()).await.expect("get");
     assert_eq!((stored.phase(), stored.version()), (Phase::Closed, done.version));

@@ -39,6 +39,7 @@ error-phase-transition = The trajectory cannot go from phase '{ $from }' to '{ $
 error-status-transition = { $entity }: the status cannot go from '{ $from }' to '{ $to }'.
 error-trajectory-closed = The trajectory ended with the outflow on { $outflow }; '{ $action }' is no longer possible.
 error-trajectory-closed-dated = The trajectory ended with the outflow on { $outflow }; '{ $action }' dated { $date } lies after it. After the outflow only what happened on or before the outflow day can still be recorded, and aftercare (contacts of kind monitoring).
+error-trajectory-closed-undated = The trajectory has ended; '{ $action }' is no longer possible.
 error-not-found = No { $entity } with id '{ $id }'. Check the id.
 error-not-found-listing = No { $entity } with id '{ $id }'; see `{ $listing }` for the ids.
 listing-participant = PARTICIPANT

@@ -39,6 +39,7 @@ error-phase-transition = Het traject kan niet van fase '{ $from }' naar '{ $to }
 error-status-transition = { $entity }: de status kan niet van '{ $from }' naar '{ $to }'.
 error-trajectory-closed = Het traject is beëindigd met de uitstroom op { $outflow }; '{ $action }' kan niet meer.
 error-trajectory-closed-dated = Het traject is beëindigd met de uitstroom op { $outflow }; '{ $action }' op { $date } valt daarna. Na de uitstroom kan alleen nog worden vastgelegd wat op of vóór de uitstroomdag gebeurde, en nazorg (contact van het soort monitoring).
+error-trajectory-closed-undated = Het traject is beëindigd; '{ $action }' kan niet meer.
 error-not-found = Geen { $entity } gevonden met id '{ $id }'. Controleer het id.
 error-not-found-listing = Geen { $entity } gevonden met id '{ $id }'; zie `{ $listing }` voor de ids.
 listing-participant = DEELNEMER

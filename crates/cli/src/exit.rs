@@ -110,9 +110,12 @@ pub fn from_domain(e: DomainError) -> Failure {
         ),
         E::TrajectoryClosed { action, outflow_on, dated } => Failure::new(
             VALIDATION,
-            match dated.filter(|d| d > outflow_on) {
-                Some(date) => t!("error-trajectory-closed-dated", action = action, outflow = outflow_on, date = date),
-                None => t!("error-trajectory-closed", action = action, outflow = outflow_on),
+            match (outflow_on, dated) {
+                (Some(outflow), Some(date)) if date > outflow => {
+                    t!("error-trajectory-closed-dated", action = action, outflow = outflow, date = date)
+                }
+                (Some(outflow), _) => t!("error-trajectory-closed", action = action, outflow = outflow),
+                (None, _) => t!("error-trajectory-closed-undated", action = action),
             },
         ),
         E::ConsentRequired { organisation, category } => Failure::new(

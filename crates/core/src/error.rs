@@ -489,8 +489,9 @@ pub enum DomainError {
     TrajectoryClosed {
         /// The refused action (stable snake_case command name).
         action: Cow<'static, str>,
-        /// The outflow's day: the trajectory's last.
-        outflow_on: chrono::NaiveDate,
+        /// The outflow's day: the trajectory's last. `None` for a reader who may not see the
+        /// outflow ([`crate::app::refusal_for`]): a refusal discloses no more than a read would.
+        outflow_on: Option<chrono::NaiveDate>,
         /// The refused command's effective date, when it has one
         /// ([`crate::CaseCommand::effective_on`]).
         dated: Option<chrono::NaiveDate>,
@@ -556,12 +557,15 @@ pub enum DomainError {
     },
 }
 
-fn closed_message(action: &str, outflow_on: chrono::NaiveDate, dated: Option<chrono::NaiveDate>) -> String {
-    match dated {
-        Some(day) if day > outflow_on => format!(
+fn closed_message(action: &str, outflow_on: Option<chrono::NaiveDate>, dated: Option<chrono::NaiveDate>) -> String {
+    match (outflow_on, dated) {
+        (Some(outflow_on), Some(day)) if day > outflow_on => format!(
             "the trajectory ended with the outflow on {outflow_on}; '{action}' dated {day} lies after it (only entries dated on or before the outflow day, and aftercare, can still be recorded)"
         ),
-        _ => format!("the trajectory ended with the outflow on {outflow_on}, so '{action}' is no longer possible"),
+        (Some(outflow_on), _) => {
+            format!("the trajectory ended with the outflow on {outflow_on}, so '{action}' is no longer possible")
+        }
+        (None, _) => format!("the trajectory has ended, so '{action}' is no longer possible"),
     }
 }
 

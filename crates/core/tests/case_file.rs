@@ -380,7 +380,10 @@ fn an_outflow_ends_the_trajectory_and_only_aftercare_remains() {
     ] {
         let name = refused.name();
         let err = case.execute(refused, &ctx_on(after)).unwrap_err();
-        assert_eq!(err, DomainError::TrajectoryClosed { action: name.into(), outflow_on: on, dated: Some(after) });
+        assert_eq!(
+            err,
+            DomainError::TrajectoryClosed { action: name.into(), outflow_on: Some(on), dated: Some(after) }
+        );
     }
     assert_eq!(case, before);
     // Aftercare and the person's rights still work.

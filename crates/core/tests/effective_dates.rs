@@ -387,7 +387,7 @@ fn week() -> [chrono::NaiveDate; 4] {
 }
 
 fn closed(action: &'static str, outflow_on: chrono::NaiveDate, dated: Option<chrono::NaiveDate>) -> DomainError {
-    DomainError::TrajectoryClosed { action: action.into(), outflow_on, dated }
+    DomainError::TrajectoryClosed { action: action.into(), outflow_on: Some(outflow_on), dated }
 }
 
 #[test]
@@ -474,4 +474,34 @@ fn a_late_entry_before_the_outflow_is_decided_like_any_late_entry() {
     assert_eq!(case.execute(direction, &ctx_on(friday)).unwrap_err().code(), "return_direction_without_consideration");
     assert_eq!(case.phase(), Phase::Closed);
     assert_eq!(Case::replay(&log).unwrap(), case);
+}
+
+/// A refusal discloses no more than a read: the closed trajectory's outflow day (and the date
+/// refused beside it) is named only to a reader whose view shows the outflow. A chain partner
+/// without consent, or a reader of a medical outflow without the medical category, learns only
+/// that the trajectory has ended.
+#[test]
+fn a_closed_trajectorys_refusal_names_the_outflow_only_to_a_reader_who_may_see_it() {
+    let [_, wednesday, thursday, friday] = week();
+    let (mut case, mut log) = registered();
+    let outflow =
+        CaseCommand::RecordOutflow { outcome: OutflowOutcome::DeparturePostponedMedical, on: wednesday, note: None };
+    run(&mut case, &mut log, outflow, wednesday);
+    let talk =
+        CaseCommand::LogContact(contact(9, thursday, ContactKind::IndividualTalk, &[ActivityCode::OrientationTalks]));
+    let err = case.execute(talk, &ctx_on(friday)).unwrap_err();
+    assert_eq!(err, closed("log_contact", wednesday, Some(thursday)));
+
+    let staff = Actor { user: WORKER, organisation: FOUNDATION, role: Role::ProjectWorker, grant: Grant::NONE };
+    assert_eq!(app::refusal_for(&POLICY, &staff, &case, friday, err.clone()), err, "the worker sees the outflow");
+    let partner =
+        Actor { user: UserId::from_u128(0x10), organisation: IOM, role: Role::ChainPartner, grant: Grant::NONE };
+    assert_eq!(
+        app::refusal_for(&POLICY, &partner, &case, friday, err.clone()),
+        DomainError::TrajectoryClosed { action: "log_contact".into(), outflow_on: None, dated: None },
+        "a partner who may not read the case learns no date"
+    );
+    // Other refusals pass unchanged.
+    let other = DomainError::RuleViolated { rule: Rule::PlanRequired };
+    assert_eq!(app::refusal_for(&POLICY, &partner, &case, friday, other.clone()), other);
 }

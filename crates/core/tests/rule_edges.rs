@@ -337,7 +337,11 @@ fn after_the_outflow_a_contact_is_judged_by_its_day() {
     let err = case.execute(after, &ctx_on(recorded)).unwrap_err();
     assert_eq!(
         err,
-        DomainError::TrajectoryClosed { action: "log_contact".into(), outflow_on: out, dated: Some(later(out, 1)) }
+        DomainError::TrajectoryClosed {
+            action: "log_contact".into(),
+            outflow_on: Some(out),
+            dated: Some(later(out, 1))
+        }
     );
     // Monitoring on the outflow day and after it.
     let monitoring =

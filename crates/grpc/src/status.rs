@@ -62,7 +62,9 @@ pub fn to_status(e: &DomainError) -> Status {
         }
         DomainError::TrajectoryClosed { action, outflow_on, dated } => {
             put("action", action);
-            put("outflow_on", &outflow_on.to_string());
+            if let Some(day) = outflow_on {
+                put("outflow_on", &day.to_string());
+            }
             if let Some(day) = dated {
                 put("dated", &day.to_string());
             }
@@ -238,11 +240,10 @@ pub fn from_status(status: &Status) -> DomainError {
         },
         "trajectory_closed" => {
             let day = |k: &str| chrono::NaiveDate::parse_from_str(m(k), "%Y-%m-%d").ok();
-            match day("outflow_on") {
-                Some(outflow_on) => {
-                    DomainError::TrajectoryClosed { action: owned(m("action")), outflow_on, dated: day("dated") }
-                }
-                None => unknown(),
+            DomainError::TrajectoryClosed {
+                action: owned(m("action")),
+                outflow_on: day("outflow_on"),
+                dated: day("dated"),
             }
         }
         "consent_required" => {
@@ -359,7 +360,7 @@ mod tests {
             (
                 DomainError::TrajectoryClosed {
                     action: "set_goal".into(),
-                    outflow_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+                    outflow_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()),
                     dated: chrono::NaiveDate::from_ymd_opt(2026, 12, 4),
                 },
                 Code::FailedPrecondition,
@@ -432,7 +433,7 @@ mod tests {
             },
             DomainError::TrajectoryClosed {
                 action: "set_goal".into(),
-                outflow_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+                outflow_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()),
                 dated: chrono::NaiveDate::from_ymd_opt(2026, 12, 4),
             },
             DomainError::ConsentRequired {

@@ -756,6 +756,35 @@ async fn sending_a_referral_needs_a_consent_or_the_leads_override() {
     let case = w.store.get_case(&lead_of(&w), p).await.unwrap();
     assert_eq!(case.referral(referral).unwrap().status(), ReferralStatus::Sent);
     assert_eq!(ok.version, case.version());
+
+    // The trajectory then ends on medical grounds. The partner (consent for return only) answers
+    // with a later date: refused as closed, without the outflow's day, which its view does not
+    // show; the worker, who may see it, is told the day.
+    let outflow =
+        CaseCommand::RecordOutflow { outcome: OutflowOutcome::DeparturePostponedMedical, on: today, note: None };
+    remote.execute(worker, p, None, outflow).await.unwrap();
+    let tomorrow = today.succ_opt().unwrap();
+    let answer = CaseCommand::AdvanceReferral {
+        referral,
+        to: ReferralStatus::Accepted,
+        on: tomorrow,
+        note: None,
+        consent_override: None,
+    };
+    let (partner, partner_remote) = w.client(Who::Partner);
+    assert_eq!(
+        partner_remote.execute(partner, p, None, answer.clone()).await.unwrap_err(),
+        DomainError::TrajectoryClosed { action: "advance_referral".into(), outflow_on: None, dated: None }
+    );
+    let note = CaseCommand::LogContact(NewContact {
+        at: Utc.from_utc_datetime(&tomorrow.and_hms_opt(9, 0, 0).unwrap()),
+        ..talk(now, DataCategory::Guidance, "Synthetisch gesprek.")
+    });
+    let refused = remote.execute(worker, p, None, note).await.unwrap_err();
+    assert!(
+        matches!(&refused, DomainError::TrajectoryClosed { outflow_on: Some(day), .. } if *day == today),
+        "{refused:?}"
+    );
 }
 
 fn lead_of(w: &World) -> Caller {

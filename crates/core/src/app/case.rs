@@ -119,6 +119,34 @@ pub fn caseload(
     Ok((worker, basis))
 }
 
+/// A refusal of `actor`'s command on `case` as that reader may see it: a refusal discloses no
+/// more than reading the case file would. A closed trajectory names the outflow's day (and the
+/// refused date beside it) only to a reader whose view shows the outflow; anyone else, e.g. a
+/// partner answering a referral without the guidance category, or any reader of an outflow
+/// postponed on medical grounds without the medical one, learns only that the trajectory has
+/// ended. Every other refusal is returned as it is.
+pub fn refusal_for(
+    policy: &AccessPolicy,
+    actor: &Actor,
+    case: &Case,
+    today: NaiveDate,
+    error: DomainError,
+) -> DomainError {
+    match error {
+        DomainError::TrajectoryClosed { action, outflow_on, dated } => {
+            let sees_outflow = policy
+                .decide_visibility(actor, case, today)
+                .is_ok_and(|visibility| visibility.view(case).outflow.is_some());
+            if sees_outflow {
+                DomainError::TrajectoryClosed { action, outflow_on, dated }
+            } else {
+                DomainError::TrajectoryClosed { action, outflow_on: None, dated: None }
+            }
+        }
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,8 @@
 //! adapter's to put on record, as every refusal is.
 //!
 //! - [`case`]: a case command's authorisation (the partner's answer to a referral, the consent
-//!   override), the expected-version check, the worklist's caseload rule.
+//!   override), the expected-version check, the worklist's caseload rule, and a refusal as
+//!   the reader may see it ([`refusal_for`]).
 //! - [`review`]: a reviewed access (break-glass read, consent override, erasure) is reviewed
 //!   once.
 //! - [`crate::report::progress`]: what a progress report shows
@@ -26,6 +27,6 @@ pub mod meeting;
 pub mod profile;
 pub mod review;
 
-pub use case::{AuthorisedCommand, authorise_command, caseload, check_version};
+pub use case::{AuthorisedCommand, authorise_command, caseload, check_version, refusal_for};
 pub use profile::{ProfileField, ProfileFields, filled_in, merge_profile};
 pub use review::review_once;

@@ -17,7 +17,7 @@ impl Case {
             let dated = records.iter().map(|r| r.on).max();
             return Err(DomainError::TrajectoryClosed {
                 action: "record_chain_meeting".into(),
-                outflow_on: o.on,
+                outflow_on: Some(o.on),
                 dated,
             });
         }

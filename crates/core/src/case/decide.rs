@@ -421,7 +421,7 @@ impl Case {
         };
         let action = cmd.name();
         let dated = cmd.effective_on(ctx.today);
-        let closed = || DomainError::TrajectoryClosed { action: action.into(), outflow_on, dated };
+        let closed = || DomainError::TrajectoryClosed { action: action.into(), outflow_on: Some(outflow_on), dated };
         let late_entry = !cmd.steers_trajectory() && dated.is_some_and(|d| d <= outflow_on);
         if !(cmd.allowed_after_outflow() || late_entry) {
             return Err(closed());

@@ -305,7 +305,9 @@ impl PerspectiefService for Store {
                 // reference), in this transaction: the core says which it names.
                 crate::organisations::require_named(txn, &cmd.organisations()).await?;
                 let previous = case.version();
-                let mut events = case.execute(cmd, &ctx)?;
+                let mut events = case
+                    .execute(cmd, &ctx)
+                    .map_err(|e| perspectief_core::app::refusal_for(&policy, &caller.actor, &case, ctx.today, e))?;
                 if !events.is_empty() {
                     repo::save_case_deferred(txn, &keys, own, &case, Some(previous), &events, rows).await?;
                     // Stored unmarked (the mark follows the threshold when read); the answer

@@ -7,6 +7,7 @@
 //! perspectief-bench streams [--streams N] [--seconds N] [--connections N]
 //! perspectief-bench report [--sizes 10000,100000,1000000] [--backend sqlite|postgres|both] [--dir DIR] [--tasks N] [--repeat N]
 //! perspectief-bench cli [--sizes 100000] [--dir DIR] [--repeat N]
+//! perspectief-bench keys [--repeat N]
 //! ```
 //!
 //! - `grpc`: an audited read (GetCaseFile, its access-log record durable before the answer)
@@ -22,6 +23,11 @@
 //!   (on PostgreSQL: against raw single-row autocommits on the same server).
 //! - `streams`: idle open WatchEvents streams: the process's CPU time and memory (RSS) with
 //!   `--streams` of them open and nothing written, against the same server idle without them.
+//!
+//! - `keys`: what a participant's own data key adds (unwrapping it with the foundation's key
+//!   and setting up its cipher: once per uncached load of a case, once per participant in a
+//!   page of events) against what every load and write of a case file pays anyway (opening and
+//!   sealing its state), at three state sizes; in one thread, no database.
 //!
 //! `--case-cache N` sets the store's cache of decrypted case files (0 turns it off, to measure
 //! what it saves; absent, the store's default).
@@ -154,7 +160,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((what, rest)) = args.split_first() else {
-        eprintln!("usage: perspectief-bench grpc|write|streams|report|cli [options] (see the crate docs)");
+        eprintln!("usage: perspectief-bench grpc|write|streams|report|cli|keys [options] (see the crate docs)");
         return std::process::ExitCode::from(64);
     };
     let options = match parse(rest) {
@@ -182,6 +188,7 @@ fn main() -> std::process::ExitCode {
             "streams" => streams(&options).await,
             "report" => report(&options).await,
             "cli" => cli(&options).await,
+            "keys" => keys(&options),
             other => Err(format!("unknown benchmark {other}")),
         }
     });
@@ -376,6 +383,7 @@ async fn grpc(a: &Args, backend: &str) -> Result<(), String> {
 
     let idle = memory();
     let ch = channels.clone();
+    phase("no-op calls");
     let baseline = load::run(plan, move |task, _| {
         let mut client = tonic_health::pb::health_client::HealthClient::new(ch[task % ch.len()].clone());
         async move {
@@ -389,6 +397,8 @@ async fn grpc(a: &Args, backend: &str) -> Result<(), String> {
     .await;
 
     let (ch, ids2, b) = (channels.clone(), ids.clone(), bearer.clone());
+    let before_reads = WriterTotals::read(&store);
+    phase("audited reads");
     let reads = load::run(plan, move |task, n| {
         let mut client = CaseServiceClient::new(ch[task % ch.len()].clone());
         let id = ids2[((task as u64 * 7919 + n) % ids2.len() as u64) as usize];
@@ -400,6 +410,8 @@ async fn grpc(a: &Args, backend: &str) -> Result<(), String> {
 
     let after_reads = memory();
     let (ch, ids3, b) = (channels.clone(), ids.clone(), bearer.clone());
+    let before_writes = WriterTotals::read(&store);
+    phase("audited writes");
     let writes = load::run(plan, move |task, n| {
         let mut client = CaseServiceClient::new(ch[task % ch.len()].clone());
         let id = ids3[((task as u64 * 104_729 + n) % ids3.len() as u64) as usize];
@@ -430,6 +442,9 @@ async fn grpc(a: &Args, backend: &str) -> Result<(), String> {
     println!("{}", row("audited read (GetCaseFile)", &reads, Some(&baseline)));
     println!("{}", row("audited durable write (LogContact)", &writes, Some(&baseline)));
     let after_writes = memory();
+    println!();
+    println!("{}", before_reads.since(before_writes, "the reads (their access-log records)"));
+    println!("{}", before_writes.since(WriterTotals::read(&store), "the writes"));
     println!(
         "\nMemory of the process (server and load generator share it; from /proc/self/status)\n\n\
          | moment | RSS | ratio to idle | peak RSS so far |\n|---|---|---|---|"
@@ -659,6 +674,7 @@ async fn write(a: &Args, backend: &str) -> Result<(), String> {
         rate: a.rate,
     };
     let url = fresh_database(backend, &dir, "write").await?;
+    phase("raw autocommits");
     let raw =
         if backend == "postgres" { raw_postgres(a, plan, &url).await? } else { raw_sqlite(a, plan, &dir).await? };
     let (store, lead, ids) = seeded_store(&url, a.participants, a.case_cache).await?;
@@ -666,6 +682,9 @@ async fn write(a: &Args, backend: &str) -> Result<(), String> {
     let ids = Arc::new(ids);
     let lead = Arc::new(lead);
     let s = store.clone();
+    let states_before = state_sizes(&url).await?;
+    let totals = WriterTotals::read(&store);
+    phase("store writes");
     let writes = load::run(plan, move |task, n| {
         let (s, ids, lead) = (s.clone(), ids.clone(), lead.clone());
         async move {
@@ -690,10 +709,155 @@ async fn write(a: &Args, backend: &str) -> Result<(), String> {
     println!("{HEADER}");
     println!("{}", row("raw single-row autocommit INSERT", &raw, None));
     println!("{}", row("store: contact moment + access-log record", &writes, Some(&raw)));
+    println!();
+    println!("{}", totals.since(WriterTotals::read(&store), "the store's writes"));
+    let states_after = state_sizes(&url).await?;
+    println!(
+        "Sealed case states (rewritten whole by every write): {} cases, mean {:.1} kB, largest {:.1} kB before the run; mean {:.1} kB, largest {:.1} kB after it.",
+        states_before.0,
+        states_before.1 as f64 / 1000.0,
+        states_before.2 as f64 / 1000.0,
+        states_after.1 as f64 / 1000.0,
+        states_after.2 as f64 / 1000.0
+    );
     drop(store);
     drop_database(&url).await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
+}
+
+/// `keys`: the cost of per-participant data keys, measured against opening and sealing a case
+/// state of the same run (median of `--repeat` batches, 2 000 operations a batch).
+fn keys(a: &Args) -> Result<(), String> {
+    use std::hint::black_box;
+    let foundation = Keyring::from_hex_keys(&[Keyring::generate_hex_key().map_err(|e| e.to_string())?])?;
+    let mut key = [0u8; 32];
+    let hex = Keyring::generate_hex_key().map_err(|e| e.to_string())?;
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())?;
+    }
+    let aad = b"participant-key:bench".as_slice();
+    let wrapped = foundation.seal(aad, &key).map_err(|e| e.to_string())?;
+    let own = Keyring::from_key(&key);
+    const BATCH: u32 = 2_000;
+    // Median time of one operation, in microseconds.
+    let per_op = |op: &mut dyn FnMut() -> Result<(), String>| -> Result<f64, String> {
+        let mut batches = Vec::with_capacity(a.repeat);
+        for _ in 0..a.repeat.max(3) {
+            let started = std::time::Instant::now();
+            for _ in 0..BATCH {
+                op()?;
+            }
+            batches.push(started.elapsed().as_secs_f64() * 1e6 / f64::from(BATCH));
+        }
+        batches.sort_by(f64::total_cmp);
+        Ok(batches[batches.len() / 2])
+    };
+    let unwrap = per_op(&mut || {
+        let bytes = foundation.open(&wrapped.key_id, aad, &wrapped.blob).map_err(|e| e.to_string())?;
+        let bytes: &[u8; 32] = bytes.as_slice().try_into().map_err(|_| "a key is 32 bytes".to_owned())?;
+        black_box(Keyring::from_key(bytes));
+        Ok(())
+    })?;
+    println!(
+        "Per-participant data keys (XChaCha20-Poly1305; median of {} batches of {BATCH}, one thread)\n",
+        a.repeat.max(3)
+    );
+    println!(
+        "| case state | open the state (every uncached load) | seal the state (every write) | unwrap the participant's key (uncached load) | key ÷ (open + seal) |\n|---|---|---|---|---|"
+    );
+    for size in [5_000_usize, 20_000, 50_000] {
+        // The cipher's cost does not depend on the content.
+        let plaintext = vec![b'x'; size];
+        let sealed = own.seal(b"state", &plaintext).map_err(|e| e.to_string())?;
+        let open = per_op(&mut || {
+            black_box(own.open(&sealed.key_id, b"state", &sealed.blob).map_err(|e| e.to_string())?);
+            Ok(())
+        })?;
+        let seal = per_op(&mut || {
+            black_box(own.seal(b"state", black_box(&plaintext)).map_err(|e| e.to_string())?);
+            Ok(())
+        })?;
+        println!(
+            "| {:.0} kB | {open:.2} µs | {seal:.2} µs | {unwrap:.2} µs | {:.3} |",
+            size as f64 / 1000.0,
+            unwrap / (open + seal)
+        );
+    }
+    Ok(())
+}
+
+/// Say on standard error which load starts now (with the warm-up), so that a profiler can be
+/// attached to one phase of a run (`perf record -p PID`); the report stays on standard output.
+fn phase(name: &str) {
+    eprintln!("perspectief-bench: {name} start (pid {})", std::process::id());
+}
+
+/// The writer's groups so far, as the store's own metrics count them.
+#[derive(Debug, Clone, Copy, Default)]
+struct WriterTotals {
+    groups: f64,
+    jobs: f64,
+    seconds: f64,
+}
+
+impl WriterTotals {
+    fn read(store: &Store) -> Self {
+        let mut registry = prometheus_client::registry::Registry::default();
+        store.register_metrics(&mut registry);
+        let mut text = String::new();
+        if prometheus_client::encoding::text::encode(&mut text, &registry).is_err() {
+            return Self::default();
+        }
+        let value = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name).and_then(|v| v.strip_prefix(' ')))
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        Self {
+            groups: value("perspectief_store_writer_batch_size_count"),
+            jobs: value("perspectief_store_writer_batch_size_sum"),
+            seconds: value("perspectief_store_writer_commit_seconds_sum"),
+        }
+    }
+
+    /// What the writer did between `self` and `later`, as a sentence for the report: how many
+    /// jobs a group held and how long a group took from its start to its commit. Throughput is
+    /// bounded by their quotient, as the writer runs one group at a time.
+    fn since(self, later: Self, what: &str) -> String {
+        let groups = later.groups - self.groups;
+        if groups < 1.0 {
+            return format!("Writer during {what}: no group committed.");
+        }
+        let jobs = (later.jobs - self.jobs) / groups;
+        let ms = (later.seconds - self.seconds) / groups * 1000.0;
+        format!(
+            "Writer during {what} (warm-up included): {groups:.0} groups, {jobs:.1} jobs a group, {ms:.2} ms a group from its start to its commit ({:.0} jobs/s while a group runs).",
+            jobs / ms * 1000.0
+        )
+    }
+}
+
+/// The sealed case states of a database: how many, their mean and largest size in bytes (each
+/// write of a case rewrites its whole state).
+async fn state_sizes(url: &str) -> Result<(i64, i64, i64), String> {
+    let db = Database::connect(url).await.map_err(|e| e.to_string())?;
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(LENGTH(state)), 0) AS BIGINT) AS total, \
+             CAST(COALESCE(MAX(LENGTH(state)), 0) AS BIGINT) AS largest FROM participants",
+        ))
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("no answer")?;
+    let n: i64 = row.try_get("", "n").map_err(|e| e.to_string())?;
+    let total: i64 = row.try_get("", "total").map_err(|e| e.to_string())?;
+    let largest: i64 = row.try_get("", "largest").map_err(|e| e.to_string())?;
+    let _ = db.close().await;
+    Ok((n, total / n.max(1), largest))
 }
 
 /// Raw single-row autocommit INSERTs on PostgreSQL, one connection per writer, in a table of

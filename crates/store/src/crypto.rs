@@ -88,8 +88,9 @@ impl Keyring {
         Entry { id: key_id(key), cipher: XChaCha20Poly1305::new(key.into()) }
     }
 
-    /// A one-key keyring from the key's bytes (a participant's data key, unwrapped).
-    pub(crate) fn from_key(key: &[u8; 32]) -> Self {
+    /// A one-key keyring from the key's bytes (a participant's data key, unwrapped). Public
+    /// so that its cost can be measured (`perspectief-bench keys`); the caller wipes the bytes.
+    pub fn from_key(key: &[u8; 32]) -> Self {
         Self { keys: vec![Self::entry(key)] }
     }
 

@@ -60,6 +60,9 @@ pub(crate) struct Deferred {
     synced: BTreeSet<String>,
     /// Case files sealed by the jobs, for the case cache once the group has committed.
     pub(crate) fills: crate::cache::Fills,
+    /// The late-entry threshold as this group read it: one read per group, not per job. The
+    /// writer hands it from job to job and forgets it after any job that may change it.
+    pub(crate) late: Option<perspectief_core::late::LateEntryPolicy>,
 }
 
 impl Deferred {
@@ -85,6 +88,20 @@ impl Deferred {
     /// Copy the participant's breakdown attributes onto their report rows.
     pub(crate) fn sync(&mut self, participant: &str) {
         self.synced.insert(participant.to_owned());
+    }
+
+    /// The late-entry threshold in force, read in this transaction the first time a group
+    /// needs it (a decided job marks its answer's events late with it).
+    pub(crate) async fn late_policy<C: ConnectionTrait>(
+        &mut self,
+        c: &C,
+    ) -> Result<perspectief_core::late::LateEntryPolicy, perspectief_core::DomainError> {
+        if let Some(policy) = self.late {
+            return Ok(policy);
+        }
+        let policy = crate::late::policy(c).await?;
+        self.late = Some(policy);
+        Ok(policy)
     }
 
     /// Take over a finished job's rows, after this group's.

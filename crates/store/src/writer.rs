@@ -231,6 +231,10 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context
     };
     let mut done: Vec<(Reply, Result<Output, DomainError>)> = Vec::with_capacity(batch.len());
     let mut deferred = Deferred::default();
+    // The late-entry threshold, once a decided job has read it in this transaction; only a job
+    // in a savepoint may change it (an administrator's setting, an import), so it is read again
+    // after one.
+    let mut late = None;
     let mut jobs = batch.into_iter();
     while let Some(job) = jobs.next() {
         let mut entry = job.entry;
@@ -240,6 +244,7 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context
             Task::Record => (Ok(Box::new(()) as Output), true),
             Task::Isolated(work) => {
                 // It may read what the decided jobs before it wrote.
+                late = None;
                 if let Err(e) = flush(&txn, &mut deferred).await {
                     (Err(e), false)
                 } else {
@@ -248,7 +253,10 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context
             }
             Task::Decided(work) => {
                 let mut rows = Deferred::default();
-                match work(&txn, &mut entry, &mut rows).await {
+                rows.late = late;
+                let outcome = work(&txn, &mut entry, &mut rows).await;
+                late = rows.late;
+                match outcome {
                     Ok(out) => {
                         deferred.absorb(rows);
                         (Ok(out), true)
@@ -580,5 +588,52 @@ mod tests {
         assert_eq!(loaded, cached.case);
         let uncached = crate::repo::load_case(&db, &keys, id).await.unwrap().unwrap();
         assert_eq!(loaded, uncached);
+    }
+
+    /// A decided job that answers with the late-entry threshold its group has in force, and,
+    /// when `set` holds days, writes them into `meta` itself (not what a decided job may do:
+    /// here it shows that the group does not read the threshold again).
+    fn threshold_job(set: Option<&'static str>) -> DecidedWork {
+        Box::new(move |txn, _entry, rows| {
+            Box::pin(async move {
+                let policy = rows.late_policy(txn).await?;
+                if let Some(days) = set {
+                    crate::sql::exec(txn, "UPDATE meta SET value = $1 WHERE key = 'late_entry_days'", [days.into()])
+                        .await
+                        .map_err(db_err)?;
+                }
+                Ok(Box::new(policy.days()) as Output)
+            })
+        })
+    }
+
+    #[tokio::test]
+    async fn a_group_reads_the_late_threshold_once_and_again_after_a_job_that_may_change_it() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        crate::sql::exec(&db, "INSERT INTO meta (key, value) VALUES ('late_entry_days', '3')", []).await.unwrap();
+        let writer = Writer::start(db.clone(), AuditKey([7; 32]), 16, 16, 0);
+        let setting: Work = Box::new(|txn, _entry| {
+            Box::pin(async move {
+                crate::sql::exec(txn, "UPDATE meta SET value = '12' WHERE key = 'late_entry_days'", [])
+                    .await
+                    .map_err(db_err)?;
+                Ok(Box::new(()) as Output)
+            })
+        });
+        // Queued together, so they share one group.
+        let (a, b, c, set, d) = tokio::join!(
+            writer.submit_decided(entry(), threshold_job(None)),
+            writer.submit_decided(entry(), threshold_job(Some("5"))),
+            writer.submit_decided(entry(), threshold_job(None)),
+            writer.submit(entry(), Some(setting)),
+            writer.submit_decided(entry(), threshold_job(None)),
+        );
+        let days = |r: Result<Output, DomainError>| *r.unwrap().downcast::<u16>().unwrap();
+        set.unwrap();
+        // Read once: the third job still has the group's 3, though the second wrote 5.
+        assert_eq!((days(a), days(b), days(c)), (3, 3, 3));
+        // After a job in a savepoint (which may change it) the group reads it again.
+        assert_eq!(days(d), 12);
     }
 }

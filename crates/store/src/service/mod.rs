@@ -312,7 +312,7 @@ impl PerspectiefService for Store {
                     repo::save_case_deferred(txn, &keys, own, &case, Some(previous), &events, rows).await?;
                     // Stored unmarked (the mark follows the threshold when read); the answer
                     // carries it, so the one who recorded a late entry is told at once.
-                    let late = crate::late::policy(txn).await?;
+                    let late = rows.late_policy(txn).await?;
                     for e in &mut events {
                         e.late = late.is_late_change(&e.change, e.at);
                     }

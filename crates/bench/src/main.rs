@@ -7,7 +7,7 @@
 //! perspectief-bench streams [--streams N] [--seconds N] [--connections N]
 //! perspectief-bench report [--sizes 10000,100000,1000000] [--backend sqlite|postgres|both] [--dir DIR] [--tasks N] [--repeat N]
 //! perspectief-bench cli [--sizes 100000] [--dir DIR] [--repeat N]
-//! perspectief-bench keys [--repeat N]
+//! perspectief-bench keys [--repeat N] [--batch N]
 //! ```
 //!
 //! - `grpc`: an audited read (GetCaseFile, its access-log record durable before the answer)
@@ -100,6 +100,8 @@ struct Args {
     load_limit: u64,
     /// `grpc`, `write`: the store's case cache capacity (0: none; absent: the default).
     case_cache: Option<usize>,
+    /// `keys`: operations timed together in one batch.
+    batch: u32,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -117,6 +119,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         repeat: 5,
         load_limit: 100_000,
         case_cache: None,
+        batch: 2_000,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -151,6 +154,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--load-limit" => a.load_limit = n,
             "--streams" => a.streams = usize::try_from(n.max(1)).map_err(|e| e.to_string())?,
             "--case-cache" => a.case_cache = Some(usize::try_from(n).map_err(|e| e.to_string())?),
+            "--batch" => a.batch = u32::try_from(n.max(1)).map_err(|e| e.to_string())?,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -727,7 +731,7 @@ async fn write(a: &Args, backend: &str) -> Result<(), String> {
 }
 
 /// `keys`: the cost of per-participant data keys, measured against opening and sealing a case
-/// state of the same run (median of `--repeat` batches, 2 000 operations a batch).
+/// state of the same run (median of `--repeat` batches of `--batch` operations, 2 000 unless set).
 fn keys(a: &Args) -> Result<(), String> {
     use std::hint::black_box;
     let foundation = Keyring::from_hex_keys(&[Keyring::generate_hex_key().map_err(|e| e.to_string())?])?;
@@ -739,16 +743,16 @@ fn keys(a: &Args) -> Result<(), String> {
     let aad = b"participant-key:bench".as_slice();
     let wrapped = foundation.seal(aad, &key).map_err(|e| e.to_string())?;
     let own = Keyring::from_key(&key);
-    const BATCH: u32 = 2_000;
+    let batch = a.batch;
     // Median time of one operation, in microseconds.
     let per_op = |op: &mut dyn FnMut() -> Result<(), String>| -> Result<f64, String> {
         let mut batches = Vec::with_capacity(a.repeat);
         for _ in 0..a.repeat.max(3) {
             let started = std::time::Instant::now();
-            for _ in 0..BATCH {
+            for _ in 0..batch {
                 op()?;
             }
-            batches.push(started.elapsed().as_secs_f64() * 1e6 / f64::from(BATCH));
+            batches.push(started.elapsed().as_secs_f64() * 1e6 / f64::from(batch));
         }
         batches.sort_by(f64::total_cmp);
         Ok(batches[batches.len() / 2])
@@ -760,7 +764,7 @@ fn keys(a: &Args) -> Result<(), String> {
         Ok(())
     })?;
     println!(
-        "Per-participant data keys (XChaCha20-Poly1305; median of {} batches of {BATCH}, one thread)\n",
+        "Per-participant data keys (XChaCha20-Poly1305; median of {} batches of {batch}, one thread)\n",
         a.repeat.max(3)
     );
     println!(

@@ -21,6 +21,7 @@ use perspectief_store::Keyring;
 use tonic::transport::Channel;
 use tonic::transport::server::TcpIncoming;
 
+mod reports;
 mod seeded;
 
 /// A seeded file-backed store served on loopback, with a project lead's token.

@@ -334,17 +334,7 @@ async fn verify_snapshot(
     key: &AuditKey,
     guard: Option<&crate::checkpoints::Guard>,
 ) -> Result<ChainVerification, DbErr> {
-    use sea_orm::{AccessMode, IsolationLevel, TransactionOptions, TransactionTrait};
-    let options = match db.get_database_backend() {
-        // A SQLite read transaction in WAL mode reads one snapshot by nature.
-        sea_orm::DbBackend::Sqlite => TransactionOptions::default(),
-        _ => TransactionOptions {
-            isolation_level: Some(IsolationLevel::RepeatableRead),
-            access_mode: Some(AccessMode::ReadOnly),
-            ..Default::default()
-        },
-    };
-    let txn = db.begin_with_options(options).await?;
+    let txn = crate::sql::read_snapshot(db).await?;
     let result = match verify_in(&txn, key).await {
         Ok(ChainVerification::Intact { records, head }) => match guard {
             Some(guard) => crate::checkpoints::compare(&txn, guard, records)

@@ -137,8 +137,8 @@ pub(crate) fn db(e: DbErr) -> DomainError {
             DomainError::Unavailable { reason: "the database cannot be reached".to_owned() }
         }
         _ if is_busy(&e) => {
-            tracing::warn!(error = %e, "database busy: a lock was held longer than the busy timeout");
-            DomainError::Unavailable { reason: "the database is busy; try again shortly".to_owned() }
+            tracing::warn!(error = %e, "database busy: another connection held the write lock past the busy timeout, or wrote under a read that meant to write");
+            DomainError::Unavailable { reason: "the database is busy with another connection's write".to_owned() }
         }
         _ => internal(e),
     }

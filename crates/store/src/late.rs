@@ -172,7 +172,6 @@ const EFFECTIVE_DATES_FILLED: &str = "effective_dates_filled";
 /// through the store's normal decoding (the payload is sealed with its participant's key), in
 /// one transaction per participant. Run on open, with the keys; a no-op once done.
 pub(crate) async fn backfill_effective_dates(db: &DatabaseConnection, keys: &Keyring) -> Result<(), DbErr> {
-    use sea_orm::TransactionTrait;
     let todo = |e: DomainError| DbErr::Custom(format!("filling the effective dates: {}", e.code()));
     if sql::one(db, "SELECT value FROM meta WHERE key = $1", [EFFECTIVE_DATES_FILLED.into()]).await?.is_some() {
         return Ok(());
@@ -194,7 +193,7 @@ pub(crate) async fn backfill_effective_dates(db: &DatabaseConnection, keys: &Key
             return Err(DbErr::Custom("filling the effective dates: an event could not be read".to_owned()));
         }
         let id = ParticipantId::parse(&participant).map_err(|e| DbErr::Custom(e.to_string()))?;
-        let txn = db.begin().await?;
+        let txn = sql::write_transaction(db).await?;
         let mut after = 0;
         loop {
             let events = crate::repo::case_events(&txn, keys, id, after, BACKFILL_BATCH).await.map_err(todo)?;

@@ -135,7 +135,7 @@ impl StoreOptions {
     }
 }
 
-fn sqlite_options(url: &str, connections: u32, busy_timeout: Duration) -> ConnectOptions {
+pub(crate) fn sqlite_options(url: &str, connections: u32, busy_timeout: Duration) -> ConnectOptions {
     let mut opt = ConnectOptions::new(url.to_owned());
     opt.max_connections(connections)
         .min_connections(1)

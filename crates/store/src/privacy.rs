@@ -26,7 +26,7 @@ use perspectief_core::{
     BreakGlassId, ConsentOverrideId, DomainError, EntityKind, MeetingId, ParticipantId, ReferralId, SessionId, Text,
 };
 
-use sea_orm::{AccessMode, ConnectionTrait, IsolationLevel, TransactionOptions, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::Store;
 use crate::error::{db, internal};
@@ -439,15 +439,7 @@ impl PrivacyService for Store {
         let keys = &self.inner.keys;
         let read = async {
             // One read snapshot: the case, its events and its access log agree with each other.
-            let options = match self.inner.reader.get_database_backend() {
-                sea_orm::DbBackend::Sqlite => TransactionOptions::default(),
-                _ => TransactionOptions {
-                    isolation_level: Some(IsolationLevel::RepeatableRead),
-                    access_mode: Some(AccessMode::ReadOnly),
-                    ..Default::default()
-                },
-            };
-            let txn = self.inner.reader.begin_with_options(options).await.map_err(db)?;
+            let txn = sql::read_snapshot(&self.inner.reader).await.map_err(db)?;
             let reader = &txn;
             let case = repo::load_case(reader, keys, participant).await?.ok_or_else(|| DomainError::NotFound {
                 entity: EntityKind::Participant,

@@ -3,12 +3,40 @@
 //! `YYYY-MM-DD` text (which sorts and compares correctly on both).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, Value};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, QueryResult, Statement, Value,
+};
 
 /// Whether the statement failed on a unique constraint (a second record with the same key):
 /// the one test, on both backends, for every "already exists".
 pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// A transaction that reads and then writes. On SQLite it takes the write lock when it begins
+/// (`BEGIN IMMEDIATE`), waiting up to the busy timeout for it: a deferred one reads a snapshot
+/// first and then fails at once (`SQLITE_BUSY_SNAPSHOT`, no waiting) if another connection,
+/// another process on the same file, committed in between. PostgreSQL ignores the mode.
+pub(crate) async fn write_transaction(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    let options =
+        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    db.begin_with_options(options).await
+}
+
+/// A read-only transaction over one snapshot: what it reads agrees with itself. A SQLite read
+/// transaction in WAL mode reads one snapshot by nature; PostgreSQL needs REPEATABLE READ.
+pub(crate) async fn read_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    use sea_orm::{AccessMode, IsolationLevel, TransactionOptions, TransactionTrait};
+    let options = match db.get_database_backend() {
+        DbBackend::Sqlite => TransactionOptions::default(),
+        _ => TransactionOptions {
+            isolation_level: Some(IsolationLevel::RepeatableRead),
+            access_mode: Some(AccessMode::ReadOnly),
+            ..Default::default()
+        },
+    };
+    db.begin_with_options(options).await
 }
 
 /// A statement for this connection's backend.

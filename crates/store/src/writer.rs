@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use perspectief_core::DomainError;
 use perspectief_core::service::AuditEntry;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::{AuditKey, Chain};
@@ -185,7 +185,7 @@ fn unavailable() -> DomainError {
 }
 
 fn interrupted() -> DomainError {
-    DomainError::Unavailable { reason: "the write was interrupted and not saved; try again".to_owned() }
+    DomainError::Unavailable { reason: "the write was interrupted and not saved".to_owned() }
 }
 
 /// What every batch reports to.
@@ -219,9 +219,7 @@ async fn process(db: DatabaseConnection, key: AuditKey, batch: Vec<Job>, context
     let size = batch.len();
     let writes = batch.iter().any(|j| !matches!(j.task, Task::Record));
     let started = std::time::Instant::now();
-    let options =
-        TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
-    let txn = match db.begin_with_options(options).await {
+    let txn = match crate::sql::write_transaction(&db).await {
         Ok(t) => t,
         Err(e) => return fail_all(batch, db_err(e), &context),
     };

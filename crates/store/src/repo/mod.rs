@@ -656,13 +656,15 @@ pub(crate) async fn fill_judgment_communications(
     conn: &sea_orm::DatabaseConnection,
     keys: &Keyring,
 ) -> Result<(), DomainError> {
-    use sea_orm::TransactionTrait;
-    let done =
-        sql::one(conn, "SELECT value FROM meta WHERE key = $1", [COMMUNICATIONS_FILLED.into()]).await.map_err(db)?;
-    if done.is_some() {
+    let filled = "SELECT value FROM meta WHERE key = $1";
+    if sql::one(conn, filled, [COMMUNICATIONS_FILLED.into()]).await.map_err(db)?.is_some() {
         return Ok(());
     }
-    let txn = conn.begin().await.map_err(db)?;
+    let txn = sql::write_transaction(conn).await.map_err(db)?;
+    // Another process may have filled them while this one waited for the write lock.
+    if sql::one(&txn, filled, [COMMUNICATIONS_FILLED.into()]).await.map_err(db)?.is_some() {
+        return txn.rollback().await.map_err(db);
+    }
     let rows = sql::all(
         &txn,
         "SELECT DISTINCT participant_id FROM case_events WHERE kind = 'judgment_recorded'",
@@ -841,5 +843,80 @@ mod tests {
         let err = save_case(&db, &keys, &other, Some(1), &events).await.unwrap_err();
         assert_eq!(err, DomainError::VersionConflict { expected: 1, current: 2 });
         assert_eq!(load_case(&db, &keys, case.id()).await.unwrap().unwrap(), case);
+    }
+
+    /// Runs `fill` on one connection of a SQLite file with a registered participant whose
+    /// events lack their effective dates (as before migration 20), while another connection
+    /// holds the write lock with an uncommitted write and commits it 300 ms later.
+    async fn beside_another_writer<F, Fut>(fill: F)
+    where
+        F: FnOnce(sea_orm::DatabaseConnection, Keyring) -> Fut,
+        Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
+    {
+        use std::time::Duration;
+        let dir = std::env::temp_dir().join(format!("perspectief-fill-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("p.db").display());
+        let connect = || Database::connect(crate::open::sqlite_options(&url, 1, Duration::from_secs(10)));
+        let (filler, other) = (connect().await.unwrap(), connect().await.unwrap());
+        Migrator::up(&filler, None).await.unwrap();
+        let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+        let ctx = CommandContext::at(UserId::from_u128(1), Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap());
+        let profile = ParticipantProfile::minimal(Name::parse("Wachten").unwrap(), UserId::from_u128(1));
+        let (case, first) = Case::register(
+            RegisterParticipant { id: ParticipantId::from_u128(9), profile, registered_on: ctx.today },
+            &ctx,
+        )
+        .unwrap();
+        save_case(&filler, &keys, &case, None, &[first]).await.unwrap();
+        sql::exec(&filler, "UPDATE case_events SET effective_on = NULL, days_late = NULL", []).await.unwrap();
+        sql::exec(
+            &filler,
+            "DELETE FROM meta WHERE key IN ('effective_dates_filled', $1)",
+            [COMMUNICATIONS_FILLED.into()],
+        )
+        .await
+        .unwrap();
+        // The other connection holds the write lock with a write not yet committed.
+        let holding = sql::write_transaction(&other).await.unwrap();
+        sql::exec(&holding, "INSERT INTO meta (key, value) VALUES ('other', '1')", []).await.unwrap();
+        let filling = tokio::spawn(fill(filler.clone(), keys));
+        // Long enough for a deferred transaction to have read its snapshot before the commit.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        holding.commit().await.unwrap();
+        filling.await.unwrap().unwrap();
+        let flags = sql::all(&filler, "SELECT key FROM meta WHERE key = 'other'", []).await.unwrap();
+        assert_eq!(flags.len(), 1);
+        drop((filler, other));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// An open fills what migration 23 could not while another connection (another process on
+    /// the same file, or a store being dropped whose checkpoint is still being written) commits:
+    /// the fill waits for the write lock instead of failing on a stale snapshot. CI once failed
+    /// on exactly this ("projecting the judgments' communications: ... the database is busy").
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn filling_judgment_communications_waits_for_another_writer_instead_of_failing() {
+        beside_another_writer(|db, keys| async move {
+            fill_judgment_communications(&db, &keys).await.map_err(|e| e.to_string())?;
+            let filled = sql::one(&db, "SELECT value FROM meta WHERE key = $1", [COMMUNICATIONS_FILLED.into()])
+                .await
+                .map_err(|e| e.to_string())?;
+            if filled.is_none() { Err("not marked filled".to_owned()) } else { Ok(()) }
+        })
+        .await;
+    }
+
+    /// The same for the effective dates migration 20 could not fill.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn filling_effective_dates_waits_for_another_writer_instead_of_failing() {
+        beside_another_writer(|db, keys| async move {
+            crate::late::backfill_effective_dates(&db, &keys).await.map_err(|e| e.to_string())?;
+            let left = sql::all(&db, "SELECT version FROM case_events WHERE effective_on IS NULL", [])
+                .await
+                .map_err(|e| e.to_string())?;
+            if left.is_empty() { Ok(()) } else { Err(format!("{} events left without a date", left.len())) }
+        })
+        .await;
     }
 }

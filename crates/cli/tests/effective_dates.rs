@@ -115,3 +115,53 @@ fn after_the_outflow_a_talk_is_judged_by_its_day_and_a_late_entry_is_announced()
     let out = i.cmd().args(talk(&q, &["--summary", "Vandaag."])).output().unwrap();
     assert!(out.status.success() && !stdout(&out).contains("late invoer"), "{}", stdout(&out));
 }
+
+/// The minutes of a chain meeting held before the outflow, entered after it: recorded on the
+/// meeting's day and marked late, the case stays closed; an adopted advice to end guidance and
+/// a meeting held after the outflow are refused, naming the outflow's day.
+#[test]
+fn a_chain_meeting_before_the_outflow_is_recorded_after_it_and_one_after_it_is_refused() {
+    let today = perspectief_core::time::amsterdam_date(Utc::now());
+    let i = Install::new();
+    let v = i.json(&["participant", "register", "--given-names", "Testpersoon", "--registered-on=-2m"]);
+    let p = v["participant"].as_str().unwrap().to_owned();
+    let schedule = |date: &str| {
+        let m = i.json(&["meeting", "schedule", &format!("--date={date}")]);
+        let m = m["meeting"].as_str().unwrap_or_else(|| panic!("{m}")).to_owned();
+        i.json(&["meeting", "agenda", &m, "--participant", &p, "--reason", "other:Voortgang"]);
+        m
+    };
+    // More than the two weeks' threshold ago, so the entry is marked late.
+    let held = schedule("-20");
+    let after = schedule("-10");
+    let outflow_on = today - Days::new(15);
+    i.json(&["outflow", "record", &p, "--outcome", "new_asylum_application", "--on", &outflow_on.to_string()]);
+
+    let record = ["meeting", "record", &held, "--participant", &p, "--information", "Toegelicht"];
+    let out = i.cmd().args(record).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let advise = ["meeting", "advise", &held, "--participant", &p, "--advice", "end_guidance", "--reasoning", "Weg"];
+    let out = i.cmd().args(advise).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let history = i.json(&["participant", "history", &p]);
+    let recorded = row(&history, "chain_meeting_recorded");
+    let held_on = (today - Days::new(20)).to_string();
+    assert_eq!(
+        (recorded["on"].as_str(), recorded["late"].as_bool()),
+        (Some(held_on.as_str()), Some(true)),
+        "{recorded}"
+    );
+    assert_eq!(i.json(&["participant", "show", &p])["phase"], "closed");
+
+    // Adopting the advice would move the closed trajectory: refused, naming the outflow's day.
+    let out = i.cmd().args(["meeting", "decide", &held, "--participant", &p, "--adopted"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("uitstroom op {outflow_on}")), "{}", stderr(&out));
+    // A meeting held after the outflow: refused; nothing of it reaches the meeting or the case.
+    let out = i.cmd().args(["meeting", "record", &after, "--participant", &p]).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("uitstroom op {outflow_on}")), "{}", stderr(&out));
+    let shown = i.json(&["meeting", "show", &after]);
+    assert!(!shown.to_string().contains("Toegelicht"), "{shown}");
+    assert_eq!(i.json(&["participant", "show", &p])["phase"], "closed");
+}

@@ -312,6 +312,48 @@ fn an_adopted_advice_cannot_skip_intake_and_nothing_reaches_a_closed_case() {
     assert_eq!(case.record_chain_meeting(records, &ctx_on(date)).unwrap_err().code(), "trajectory_closed");
 }
 
+/// The minutes of Monday's chain meeting entered on Friday, after Wednesday's outflow: the
+/// discussion and the advice are late entries and recorded, and the case stays closed; an
+/// adopted advice to end guidance would move the trajectory and is refused, as is a meeting
+/// held after the outflow.
+#[test]
+fn mondays_meeting_entered_on_friday_after_wednesdays_outflow_is_recorded_and_the_case_stays_closed() {
+    let (mut case, _) = oriented();
+    let monday = later(start(), 14);
+    let (wednesday, friday) = (later(monday, 2), later(monday, 4));
+    let outflow = CaseCommand::RecordOutflow { outcome: OutflowOutcome::Other, on: wednesday, note: None };
+    case.execute(outflow, &ctx_on(wednesday)).unwrap();
+    let p = ParticipantId::from_u128(7);
+    let mut m = meeting_with_seven(monday);
+    let discuss = MeetingCommand::RecordDiscussion { participant: p, information_supplied: None, decision: None };
+    let events = meet(&mut m, &mut case, discuss, friday);
+    assert_eq!(events.len(), 1);
+    let CaseChange::ChainMeetingRecorded(r) = &events[0].change else { panic!("{:?}", events[0].change) };
+    assert_eq!((r.on, r.step), (monday, ChainStep::Discussed));
+    assert_eq!(events[0].change.effective_on(events[0].at), monday);
+    let advise =
+        MeetingCommand::AdviseTermination { participant: p, advice: Advice::EndGuidance, reasoning: text("x") };
+    let events = meet(&mut m, &mut case, advise, friday);
+    assert_eq!(events.len(), 1, "the discussion is booked already; the advice is new");
+    assert_eq!(case.phase(), Phase::Closed);
+    let decide =
+        MeetingCommand::RecordChainDecision { participant: p, decision: ChainDecision { adopted: true, note: None } };
+    m.execute(decide.clone(), &ctx_on(friday)).unwrap();
+    let (_, records) = m.case_records(&decide).unwrap();
+    let before = case.clone();
+    let err = case.record_chain_meeting(records, &ctx_on(friday)).unwrap_err();
+    assert_eq!(err.code(), "trajectory_closed", "an adopted advice would move a closed trajectory");
+    assert_eq!(case, before, "nothing changes on a refusal");
+    // Friday's own meeting comes after the outflow.
+    let mut later_meeting = meeting_with_seven(friday);
+    let discuss = MeetingCommand::RecordDiscussion { participant: p, information_supplied: None, decision: None };
+    later_meeting.execute(discuss.clone(), &ctx_on(friday)).unwrap();
+    let (_, records) = later_meeting.case_records(&discuss).unwrap();
+    let err = case.record_chain_meeting(records, &ctx_on(friday)).unwrap_err();
+    assert_eq!(err.code(), "trajectory_closed");
+    assert_eq!(case, before);
+}
+
 #[test]
 fn a_trajectory_past_its_limit_without_a_termination_advice_is_signalled_until_one_is_given() {
     use perspectief_core::report::{AgendaQuery, agenda_reasons};

@@ -11,15 +11,25 @@ impl Case {
     /// Decide what a chain meeting's records change in this case: a participant discussed
     /// twice in one meeting is recorded once (taking part counts once per meeting); an adopted
     /// advice to end guidance moves the trajectory to termination (along a legal edge, so not
-    /// from intake). Nothing is recorded after the outflow.
+    /// from intake).
+    ///
+    /// After the outflow, the records are judged by their day as any late entry is
+    /// ([`Case::decide`]): a meeting held on or before the outflow day is recorded (the
+    /// minutes of Monday's meeting entered on Friday, the outflow recorded on Wednesday);
+    /// one after it is refused with [`DomainError::TrajectoryClosed`], and so is an adopted
+    /// advice to end guidance whatever its day, since a late entry never moves a closed
+    /// trajectory.
     pub fn decide_chain_meeting(&self, records: Vec<ChainMeetingRecord>) -> Result<Vec<CaseChange>, DomainError> {
         if let Some(o) = &self.outflow {
             let dated = records.iter().map(|r| r.on).max();
-            return Err(DomainError::TrajectoryClosed {
-                action: "record_chain_meeting".into(),
-                outflow_on: Some(o.on),
-                dated,
-            });
+            let late_entry = dated.is_some_and(|d| d <= o.on) && !records.iter().any(|r| r.is_adopted_termination());
+            if !late_entry {
+                return Err(DomainError::TrajectoryClosed {
+                    action: "record_chain_meeting".into(),
+                    outflow_on: Some(o.on),
+                    dated,
+                });
+            }
         }
         let mut changes = Vec::with_capacity(records.len() + 1);
         let mut phase = self.phase;

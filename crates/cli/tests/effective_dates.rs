@@ -126,7 +126,8 @@ fn a_chain_meeting_before_the_outflow_is_recorded_after_it_and_one_after_it_is_r
     let v = i.json(&["participant", "register", "--given-names", "Testpersoon", "--registered-on=-2m"]);
     let p = v["participant"].as_str().unwrap().to_owned();
     let schedule = |date: &str| {
-        let m = i.json(&["meeting", "schedule", &format!("--date={date}")]);
+        // A bare relative date after its flag, as a person types it.
+        let m = i.json(&["meeting", "schedule", "--date", date]);
         let m = m["meeting"].as_str().unwrap_or_else(|| panic!("{m}")).to_owned();
         i.json(&["meeting", "agenda", &m, "--participant", &p, "--reason", "other:Voortgang"]);
         m
@@ -164,4 +165,26 @@ fn a_chain_meeting_before_the_outflow_is_recorded_after_it_and_one_after_it_is_r
     let shown = i.json(&["meeting", "show", &after]);
     assert!(!shown.to_string().contains("Toegelicht"), "{shown}");
     assert_eq!(i.json(&["participant", "show", &p])["phase"], "closed");
+}
+
+/// A relative date in the past may follow its flag as its own word (`--date -10`, `--from
+/// -2m`), as people type it; clap took the value for an unknown flag.
+#[test]
+fn a_relative_date_in_the_past_follows_its_flag_as_its_own_word() {
+    let today = perspectief_core::time::amsterdam_date(Utc::now());
+    let i = Install::new();
+    let v = i.json(&["participant", "register", "--given-names", "Testpersoon", "--registered-on", "-2m"]);
+    let p = v["participant"].as_str().unwrap().to_owned();
+    assert_eq!(i.json(&["participant", "show", &p])["registered_on"], (today - Months::new(2)).to_string());
+    i.json(&["meeting", "schedule", "--date", "-10"]);
+    i.json(&talk(&p, &["--summary", "Gesprek.", "--at", "-3"]));
+    let history = i.json(&["participant", "history", &p]);
+    assert_eq!(row(&history, "contact_logged")["on"], (today - Days::new(3)).to_string());
+    let list = i.json(&["meeting", "list", "--from", "-2w", "--to", "vandaag"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(list[0]["date"], (today - Days::new(10)).to_string(), "{list}");
+    // What is not a date is still named as such.
+    let out = i.cmd().args(["meeting", "schedule", "--date", "-x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(64), "{}", stderr(&out));
+    assert!(stderr(&out).contains("-x"), "{}", stderr(&out));
 }

@@ -26,7 +26,7 @@ pub enum AgreementCmd {
         #[arg(long)]
         description: String,
         /// Wanneer
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         due: NaiveDate,
         /// Wie moet iets doen: participant, staff[:GEBRUIKER] of partner:ORGANISATIE
         #[arg(long, default_value = "participant")]

@@ -31,7 +31,7 @@ pub struct Expect {
 #[derive(Debug, Args, Clone, Copy)]
 pub struct Dated {
     /// De dag waarop het gebeurde (standaard vandaag; ook JJJJ-MM-DD, DD-MM-JJJJ, gisteren, -3d)
-    #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+    #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
     pub on: Option<NaiveDate>,
     #[command(flatten)]
     pub expect: Expect,
@@ -41,7 +41,7 @@ pub struct Dated {
 #[derive(Debug, Args)]
 pub struct DatedNote {
     /// De dag waarop het gebeurde (standaard vandaag; ook JJJJ-MM-DD, DD-MM-JJJJ, gisteren, -3d)
-    #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+    #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
     pub on: Option<NaiveDate>,
     #[arg(long)]
     pub note: Option<String>,

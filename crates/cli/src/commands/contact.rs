@@ -32,7 +32,7 @@ pub struct ContactArgs {
     #[arg(long, value_parser = choice!(ContactKind, ["individual_talk", "phone", "group_session", "chain_meeting", "partner_contact", "shelter_visit", "accompaniment", "monitoring"]))]
     pub kind: Option<ContactKind>,
     /// Wanneer (JJJJ-MM-DD UU:MM of een dag en een tijd zoals "gisteren 14:30", Amsterdamse tijd; standaard nu)
-    #[arg(long, value_parser = parse_instant, value_name = "MOMENT")]
+    #[arg(long, value_parser = parse_instant, value_name = "MOMENT", allow_hyphen_values = true)]
     pub at: Option<DateTime<Utc>>,
     /// Waar: office, remote, lvv:NAAM, partner:NAAM of external:NAAM
     #[arg(long, value_name = "PLAATS")]

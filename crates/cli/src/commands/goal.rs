@@ -32,7 +32,7 @@ pub enum GoalCmd {
         #[arg(long)]
         rationale: Option<String>,
         /// Termijn (datum of +14, +2w, +1m)
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         deadline: NaiveDate,
         /// Wie: participant, staff[:GEBRUIKER] of partner:ORGANISATIE (standaard participant)
         #[arg(long, default_value = "participant")]
@@ -53,7 +53,7 @@ pub enum GoalCmd {
         #[arg(long, value_parser = choice!(GoalStatus, ["open", "in_progress", "achieved", "missed", "dropped"]))]
         status: Option<GoalStatus>,
         /// Nieuwe termijn (bij hervatten van een gemist doel)
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         deadline: Option<NaiveDate>,
         #[arg(long)]
         next_steps: Option<String>,

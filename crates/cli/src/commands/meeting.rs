@@ -23,7 +23,7 @@ use crate::t;
 pub enum MeetingCmd {
     /// Plan een ketenoverleg
     Schedule {
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         date: NaiveDate,
     },
     /// Zet een deelnemer op de agenda, met een of meer redenen (--reason)
@@ -73,7 +73,7 @@ pub enum MeetingCmd {
         meeting: String,
         #[arg(long)]
         participant: String,
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         on: Option<NaiveDate>,
     },
     /// Eén ketenoverleg
@@ -81,10 +81,10 @@ pub enum MeetingCmd {
     /// De ketenoverleggen in een periode (hoogstens 366 dagen), nieuwste eerst
     List {
         /// Vanaf deze dag
-        #[arg(long, value_parser = parse_date, value_name = "DATUM", default_value = "-6m")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true, default_value = "-6m")]
         from: NaiveDate,
         /// Tot en met deze dag
-        #[arg(long, value_parser = parse_date, value_name = "DATUM", default_value = "+6m")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true, default_value = "+6m")]
         to: NaiveDate,
     },
     /// Neem de gegenereerde agenda van de dag van het overleg over als agendapunten (in één stap)

@@ -66,7 +66,7 @@ pub enum ParticipantCmd {
         #[command(flatten)]
         profile: ProfileArgs,
         /// Datum van inschrijving (start van het traject); standaard vandaag
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         registered_on: Option<NaiveDate>,
         /// Projectmedewerker (standaard de handelende medewerker)
         #[arg(long, value_name = "GEBRUIKER")]

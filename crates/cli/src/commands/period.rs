@@ -22,9 +22,9 @@ pub enum PeriodCmd {
     Define {
         #[arg(long)]
         name: String,
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         from: NaiveDate,
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         to: NaiveDate,
         #[arg(long = "target", value_name = "CODE=AANTAL")]
         targets: Vec<String>,

@@ -53,7 +53,7 @@ pub enum PrivacyCmd {
     /// Noodtoegangen ter beoordeling (projectleider, auditor)
     Reviews {
         /// Vanaf deze dag
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         from: Option<NaiveDate>,
         #[arg(long, default_value_t = 100)]
         limit: u32,
@@ -61,7 +61,7 @@ pub enum PrivacyCmd {
     /// Accounts en tokens die dossiers kunnen lezen: wie ze aanmaakte en welke projectleider ze als tweede persoon bevestigde, ter beoordeling naast de noodtoegangen (projectleider, auditor)
     Confirmations {
         /// Aangemaakt vanaf deze dag
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         from: Option<NaiveDate>,
         #[arg(long, default_value_t = 100)]
         limit: u32,
@@ -77,7 +77,7 @@ pub enum PrivacyCmd {
     /// Doorverwijzingen die zonder toestemming zijn verstuurd (projectleider), ter beoordeling (projectleider, auditor)
     Overrides {
         /// Vanaf deze dag
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         from: Option<NaiveDate>,
         #[arg(long, default_value_t = 100)]
         limit: u32,

@@ -41,7 +41,7 @@ pub enum ReferralCmd {
         referral: String,
         #[arg(long, value_parser = choice!(ReferralStatus, ["sent", "accepted", "rejected", "completed", "revoked"]))]
         status: ReferralStatus,
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         on: Option<NaiveDate>,
         #[arg(long)]
         note: Option<String>,

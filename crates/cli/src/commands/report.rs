@@ -36,7 +36,7 @@ pub enum ReportCmd {
         /// De subsidieperiode: haar naam (2026-2027), een jaar (2026: de periode die in dat jaar loopt) of haar id (of het begin of eind ervan)
         period: String,
         /// Peildatum (standaard vandaag)
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         as_of: Option<NaiveDate>,
         /// Schrijf de afdrukbare HTML-versie (met grafieken) naar dit bestand
         #[arg(long, value_name = "BESTAND")]
@@ -52,7 +52,7 @@ pub enum ReportCmd {
         /// Het cijfer: een activiteitnummer (5.2.a(2)), theme:inform|activate|guide|evaluate, reached, departed of outflow:UITKOMST
         figure: String,
         /// Peildatum (standaard vandaag)
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         as_of: Option<NaiveDate>,
         /// Alleen deze maand (JJJJ-MM)
         #[arg(long, value_name = "MAAND")]
@@ -70,9 +70,9 @@ pub enum ReportCmd {
     /// Voortgangsrapportage voor de casemanager van de gemeente (5.2.e)
     Progress {
         participant: String,
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         from: NaiveDate,
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         to: NaiveDate,
         /// Schrijf de afdrukbare HTML-versie naar dit bestand
         #[arg(long, value_name = "BESTAND")]
@@ -92,7 +92,7 @@ pub enum ReportCmd {
     /// Agenda voor het ketenoverleg: wie besproken moet worden en waarom (3.2.f/g)
     Agenda {
         /// De datum van het overleg (standaard vandaag)
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         date: Option<NaiveDate>,
         /// Geen contact sinds meer dan zoveel dagen (standaard 21)
         #[arg(long, value_name = "DAGEN")]
@@ -107,10 +107,10 @@ pub enum ReportCmd {
     /// Te laat vastgelegde dossierregels: meer dan de drempel (standaard 14 dagen) na de dag waarop ze plaatsvonden (projectleider)
     Late {
         /// Eerste dag van vastleggen (standaard 30 dagen voor --to)
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         from: Option<NaiveDate>,
         /// Laatste dag van vastleggen (standaard vandaag)
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         to: Option<NaiveDate>,
         /// Alleen wat deze gebruiker vastlegde (id, of "ik")
         #[arg(long, value_name = "GEBRUIKER")]
@@ -124,9 +124,9 @@ pub enum ReportCmd {
     /// Leg vast dat een voortgangsrapportage is verstuurd
     Sent {
         participant: String,
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         from: NaiveDate,
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         to: NaiveDate,
         /// De gemeente (organisatie)
         #[arg(long, value_name = "ORGANISATIE")]

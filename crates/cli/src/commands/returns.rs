@@ -59,7 +59,7 @@ pub enum ReturnCmd {
         #[command(flatten)]
         findings: FindingsArgs,
         /// De dag van de start of van de nieuwe bevindingen (standaard vandaag)
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         on: Option<NaiveDate>,
         #[command(flatten)]
         expect: Expect,
@@ -124,10 +124,10 @@ pub enum ReturnCmd {
         #[arg(long)]
         note: Option<String>,
         /// Datum van de stap
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         on: Option<NaiveDate>,
         /// Plan de vertrekdatum (mag in het verleden liggen als het vertrek achteraf wordt vastgelegd)
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         date: Option<NaiveDate>,
         /// Begeleiding naar Schiphol (bij het plannen)
         #[arg(long)]

@@ -24,7 +24,7 @@ use crate::t;
 pub enum SessionCmd {
     /// Plan een informatiebijeenkomst over één thema (--theme) of één land (--country); die combineren niet: een bijeenkomst over een thema voor mensen uit één land krijgt het thema
     Create {
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         date: NaiveDate,
         /// Thema (of --country, niet allebei)
         #[arg(long, required_unless_present = "country", conflicts_with = "country")]
@@ -59,7 +59,7 @@ pub enum SessionCmd {
     /// Verplaats een bijeenkomst
     Reschedule {
         session: String,
-        #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
         date: NaiveDate,
     },
     /// Zeg een bijeenkomst af
@@ -71,9 +71,9 @@ pub enum SessionCmd {
     /// Bijeenkomsten in een periode
     #[command(visible_alias = "ls")]
     List {
-        #[arg(long, value_parser = parse_date, value_name = "DATUM", default_value = "-3m")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true, default_value = "-3m")]
         from: NaiveDate,
-        #[arg(long, value_parser = parse_date, value_name = "DATUM", default_value = "+3m")]
+        #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true, default_value = "+3m")]
         to: NaiveDate,
     },
     /// Eén bijeenkomst

@@ -26,7 +26,7 @@ pub struct WorklistArgs {
     #[arg(long)]
     pub all: bool,
     /// Voor deze dag
-    #[arg(long, value_parser = parse_date, value_name = "DATUM")]
+    #[arg(long, value_parser = parse_date, value_name = "DATUM", allow_hyphen_values = true)]
     pub today: Option<NaiveDate>,
     /// Meld deelnemers zonder ZRM-meting sinds meer dan zoveel maanden (standaard 6)
     #[arg(long, value_name = "MAANDEN", value_parser = clap::value_parser!(u32).range(1..=120))]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use perspectief_core::OrganisationId;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
 use sea_orm_migration::MigratorTrait;
 use zeroize::Zeroizing;
 
@@ -238,7 +238,7 @@ pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
     } else {
         check_postgres_durability(&writer_db).await?;
     }
-    Migrator::up(&writer_db, None).await.map_err(|e| StoreError::Migration(e.to_string()))?;
+    run_migrations(&writer_db).await?;
     check_key(&writer_db, &options.keys).await?;
     // Migration 20's columns, for the events stored before it (it ran without the keys).
     crate::late::backfill_effective_dates(&writer_db, &options.keys).await?;
@@ -454,14 +454,32 @@ pub async fn migrate(url: &str) -> Result<Vec<String>, StoreError> {
         }
         Target::Postgres(url) => Database::connect(url.as_str()).await?,
     };
-    let pending: Vec<String> = Migrator::get_pending_migrations(&db)
-        .await
-        .map_err(|e| StoreError::Migration(e.to_string()))?
-        .iter()
-        .map(|m| m.name().to_owned())
-        .collect();
-    Migrator::up(&db, None).await.map_err(|e| StoreError::Migration(e.to_string()))?;
+    let applied = run_migrations(&db).await;
     let _ = db.close().await;
+    applied
+}
+
+/// The key of PostgreSQL's advisory lock held while migrating ("perspect" in ASCII).
+const MIGRATION_LOCK: i64 = 0x7065_7273_7065_6374;
+
+/// Apply the pending migrations in one transaction that first takes the database's lock for
+/// them, so that two processes opening an old database at once (`serve` and a local command,
+/// right after an upgrade) upgrade it once: the second waits, then finds nothing pending.
+/// Each migration was atomic already; with its own transaction alone, the second process read
+/// the same pending list and failed on the first table the first had made. SQLite: the write
+/// lock (`BEGIN IMMEDIATE`, waiting up to the busy timeout); PostgreSQL: a transaction-scoped
+/// advisory lock. Returns the names of the migrations applied.
+async fn run_migrations(db: &DatabaseConnection) -> Result<Vec<String>, StoreError> {
+    let failed = |e: DbErr| StoreError::Migration(e.to_string());
+    let txn = sql::write_transaction(db).await.map_err(failed)?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        let lock = format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})");
+        txn.execute_unprepared(&lock).await.map_err(failed)?;
+    }
+    let pending: Vec<String> =
+        Migrator::get_pending_migrations(&txn).await.map_err(failed)?.iter().map(|m| m.name().to_owned()).collect();
+    Migrator::up(&txn, None).await.map_err(failed)?;
+    txn.commit().await.map_err(failed)?;
     Ok(pending)
 }
 
@@ -550,6 +568,64 @@ mod tests {
             ]
         );
         assert!(migrate(&url).await.unwrap().is_empty());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// Two processes opening an old database at once (`serve` and a local command, right
+    /// after an upgrade) both open it, and it is upgraded once. A third connection holds the
+    /// database for a second (SQLite: the write lock; PostgreSQL: the migrations table), so
+    /// that both openers have come as far as they can before either may migrate.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_processes_opening_an_old_database_at_once_both_open_it_and_it_is_upgraded_once() {
+        use sea_orm::TransactionTrait;
+        let dir = std::env::temp_dir().join(format!("perspectief-migrate-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let postgres = crate::testing::TestDatabase::postgres_from_env().await;
+        let mut urls = vec![format!("sqlite://{}", dir.join("m.db").display())];
+        urls.extend(postgres.as_ref().map(|p| p.url.clone()));
+        for url in urls {
+            let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+            let options = || StoreOptions { checkpoints: None, ..StoreOptions::new(url.clone(), keys.clone()) };
+            // The database as the version before migration 23 left it.
+            let store = open(options()).await.unwrap();
+            for sql in [
+                "DROP TABLE report_periods",
+                "DROP TABLE judgment_communications",
+                "ALTER TABLE consent_overrides DROP COLUMN judgment_id",
+                "DELETE FROM meta WHERE key = 'judgment_communications_filled'",
+                "DELETE FROM perspectief_migrations WHERE version = 'm0023_worklist_reports_judgments'",
+            ] {
+                crate::testing::raw_execute(&store, sql).await.unwrap();
+            }
+            drop(store);
+            let (holder, holding) = if url.starts_with("sqlite") {
+                let holder = Database::connect(sqlite_options(&url, 1, BUSY_TIMEOUT)).await.unwrap();
+                let holding = sql::write_transaction(&holder).await.unwrap();
+                holding.execute_unprepared("INSERT INTO meta (key, value) VALUES ('holder', '1')").await.unwrap();
+                (holder, holding)
+            } else {
+                let holder = Database::connect(url.as_str()).await.unwrap();
+                let holding = holder.begin().await.unwrap();
+                holding.execute_unprepared("LOCK TABLE perspectief_migrations IN ACCESS EXCLUSIVE MODE").await.unwrap();
+                (holder, holding)
+            };
+            let openers = [tokio::spawn(open(options())), tokio::spawn(open(options()))];
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            holding.commit().await.unwrap();
+            for opener in openers {
+                let store = opener.await.unwrap().unwrap_or_else(|e| panic!("{url}: {e}"));
+                let applied = crate::testing::raw_query_text(
+                    &store,
+                    "SELECT CAST(COUNT(*) AS TEXT) FROM perspectief_migrations \
+                     WHERE version = 'm0023_worklist_reports_judgments'",
+                )
+                .await
+                .unwrap();
+                assert_eq!(applied.as_deref(), Some("1"), "{url}");
+            }
+            let _ = holder.close().await;
+        }
+        drop(postgres);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -193,7 +193,7 @@ pub(crate) async fn backfill_effective_dates(db: &DatabaseConnection, keys: &Key
             return Err(DbErr::Custom("filling the effective dates: an event could not be read".to_owned()));
         }
         let id = ParticipantId::parse(&participant).map_err(|e| DbErr::Custom(e.to_string()))?;
-        let txn = sql::write_transaction(db).await?;
+        let txn = sql::upgrade_transaction(db).await?;
         let mut after = 0;
         loop {
             let events = crate::repo::case_events(&txn, keys, id, after, BACKFILL_BATCH).await.map_err(todo)?;

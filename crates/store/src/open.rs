@@ -459,23 +459,15 @@ pub async fn migrate(url: &str) -> Result<Vec<String>, StoreError> {
     applied
 }
 
-/// The key of PostgreSQL's advisory lock held while migrating ("perspect" in ASCII).
-const MIGRATION_LOCK: i64 = 0x7065_7273_7065_6374;
-
 /// Apply the pending migrations in one transaction that first takes the database's lock for
 /// them, so that two processes opening an old database at once (`serve` and a local command,
 /// right after an upgrade) upgrade it once: the second waits, then finds nothing pending.
 /// Each migration was atomic already; with its own transaction alone, the second process read
-/// the same pending list and failed on the first table the first had made. SQLite: the write
-/// lock (`BEGIN IMMEDIATE`, waiting up to the busy timeout); PostgreSQL: a transaction-scoped
-/// advisory lock. Returns the names of the migrations applied.
+/// the same pending list and failed on the first table the first had made
+/// ([`sql::upgrade_transaction`]). Returns the names of the migrations applied.
 async fn run_migrations(db: &DatabaseConnection) -> Result<Vec<String>, StoreError> {
     let failed = |e: DbErr| StoreError::Migration(e.to_string());
-    let txn = sql::write_transaction(db).await.map_err(failed)?;
-    if db.get_database_backend() == DbBackend::Postgres {
-        let lock = format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})");
-        txn.execute_unprepared(&lock).await.map_err(failed)?;
-    }
+    let txn = sql::upgrade_transaction(db).await.map_err(failed)?;
     let pending: Vec<String> =
         Migrator::get_pending_migrations(&txn).await.map_err(failed)?.iter().map(|m| m.name().to_owned()).collect();
     Migrator::up(&txn, None).await.map_err(failed)?;

@@ -24,6 +24,22 @@ pub(crate) async fn write_transaction(db: &DatabaseConnection) -> Result<Databas
     db.begin_with_options(options).await
 }
 
+/// The key of PostgreSQL's advisory lock taken by [`upgrade_transaction`] ("perspect" in ASCII).
+const UPGRADE_LOCK: i64 = 0x7065_7273_7065_6374;
+
+/// A transaction for what opening a store does once to its database (the migrations, and
+/// filling what they could not without the keys): SQLite's write lock as in
+/// [`write_transaction`], and on PostgreSQL a transaction-scoped advisory lock as well, so
+/// that two processes opening the database at once (`serve` and a local command, right after
+/// an upgrade) take turns and the second finds the work done.
+pub(crate) async fn upgrade_transaction(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let txn = write_transaction(db).await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({UPGRADE_LOCK})")).await?;
+    }
+    Ok(txn)
+}
+
 /// A read-only transaction over one snapshot: what it reads agrees with itself. A SQLite read
 /// transaction in WAL mode reads one snapshot by nature; PostgreSQL needs REPEATABLE READ.
 pub(crate) async fn read_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {

@@ -660,8 +660,8 @@ pub(crate) async fn fill_judgment_communications(
     if sql::one(conn, filled, [COMMUNICATIONS_FILLED.into()]).await.map_err(db)?.is_some() {
         return Ok(());
     }
-    let txn = sql::write_transaction(conn).await.map_err(db)?;
-    // Another process may have filled them while this one waited for the write lock.
+    let txn = sql::upgrade_transaction(conn).await.map_err(db)?;
+    // Another process may have filled them while this one waited for the lock.
     if sql::one(&txn, filled, [COMMUNICATIONS_FILLED.into()]).await.map_err(db)?.is_some() {
         return txn.rollback().await.map_err(db);
     }
@@ -918,5 +918,24 @@ mod tests {
             if left.is_empty() { Ok(()) } else { Err(format!("{} events left without a date", left.len())) }
         })
         .await;
+    }
+
+    /// Two processes opening a PostgreSQL database at once both fill what migration 23 could
+    /// not: they take turns, and the second finds it done (it failed on the "filled" mark the
+    /// first had written). Rounds of two concurrent fills, each round from scratch.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_processes_filling_judgment_communications_at_once_on_postgresql_take_turns() {
+        let Some(pg) = crate::testing::TestDatabase::postgres_from_env().await else { return };
+        let (one, two) =
+            (Database::connect(pg.url.as_str()).await.unwrap(), Database::connect(pg.url.as_str()).await.unwrap());
+        Migrator::up(&one, None).await.unwrap();
+        let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
+        for round in 0..20 {
+            sql::exec(&one, "DELETE FROM meta WHERE key = $1", [COMMUNICATIONS_FILLED.into()]).await.unwrap();
+            let (a, b) =
+                tokio::join!(fill_judgment_communications(&one, &keys), fill_judgment_communications(&two, &keys));
+            assert_eq!((a, b), (Ok(()), Ok(())), "round {round}");
+        }
+        let _ = tokio::join!(one.close(), two.close());
     }
 }

@@ -130,6 +130,8 @@ fn add_on_top(a: &Install, lead: &str, participant: &str) {
         a.json(&all);
     };
     run(&["zrm", "record", "--score", "finances=2", "--score", "housing=3", "--on=-150"]);
+    // Raised above its floor: an imported case must not come back readable by more.
+    run(&["participant", "confidentiality", "--category", "legal", "--level", "geheim", "--reason", "Risico"]);
     run(&["zrm", "record", "--score", "finances=3", "--score", "housing=4", "--score", "justice=5", "--on=-60"]);
     run(&[
         "consent",
@@ -338,6 +340,7 @@ fn an_exported_history_imported_into_an_empty_database_gives_the_same_case_files
         ("meetings.csv", "meeting,date"),
         ("meeting_records.csv", "end_guidance_and_shelter"),
         ("meeting_records.csv", ",discussed,"),
+        ("confidentiality.csv", "legal,geheim,Risico"),
         // This seed's year has judgments communicated on the project lead's override: the
         // import refuses them without their reason (no consent covers them).
         ("return.csv", "Oordeel moet de keten bereiken"),

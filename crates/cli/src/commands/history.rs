@@ -77,6 +77,7 @@ pub enum Kind {
     Zrm,
     Reports,
     Schedules,
+    Confidentiality,
     Phases,
     Outflows,
     Sessions,
@@ -99,7 +100,7 @@ pub const ZRM_COLUMNS: [&str; ZrmDomain::ALL.len() + 2] = {
 };
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Participants,
         Kind::Meetings,
         Kind::MeetingRecords,
@@ -113,6 +114,7 @@ impl Kind {
         Kind::Zrm,
         Kind::Reports,
         Kind::Schedules,
+        Kind::Confidentiality,
         Kind::Phases,
         Kind::Outflows,
         Kind::Sessions,
@@ -135,6 +137,7 @@ impl Kind {
             Kind::Zrm => ["zrm", "zelfredzaamheid"],
             Kind::Reports => ["progress_reports", "voortgangsrapportages"],
             Kind::Schedules => ["reporting_schedules", "rapportageschemas"],
+            Kind::Confidentiality => ["confidentiality", "vertrouwelijkheid"],
             Kind::Phases => ["phases", "fasen"],
             Kind::Outflows => ["outflows", "uitstroom"],
             Kind::Sessions => ["sessions", "voorlichtingen"],
@@ -232,6 +235,7 @@ impl Kind {
             Kind::Zrm => &ZRM_COLUMNS,
             Kind::Reports => &[NUMBER, "period_from", "period_to", "sent_to", "sent_on"],
             Kind::Schedules => &[NUMBER, "set_on", "every_months"],
+            Kind::Confidentiality => &[NUMBER, "set_on", "category", "level", "reason"],
             Kind::Phases => &[NUMBER, "on", "phase", "reason"],
             Kind::Outflows => &[NUMBER, "on", "outcome", "note"],
             Kind::Sessions => &[
@@ -264,6 +268,7 @@ impl Kind {
             Kind::Zrm => &[NUMBER, "assessed_on"],
             Kind::Reports => &[NUMBER, "period_from", "period_to", "sent_to", "sent_on"],
             Kind::Schedules => &[NUMBER, "set_on", "every_months"],
+            Kind::Confidentiality => &[NUMBER, "set_on", "category", "level", "reason"],
             Kind::Phases => &[NUMBER, "on", "phase", "reason"],
             Kind::Outflows => &[NUMBER, "on", "outcome"],
             Kind::Sessions => &["session", "date", "venue", "languages"],
@@ -680,6 +685,14 @@ fn row_steps(kind: Kind, number: &str, cells: &mut Cells<'_>, refs: &mut Referen
                 v.trim().parse::<u32>().map_err(|_| cells.problem("every_months", t!("violation-out_of_range"))).ok()
             });
             Some(vec![ready(on?, CaseCommand::SetReportingSchedule { every_months: every_months? })])
+        }
+        Kind::Confidentiality => {
+            let on = cells.date("set_on");
+            let category = cells.value("category");
+            let level = cells.value("level");
+            let reason = cells.text("reason");
+            let cmd = CaseCommand::SetConfidentiality { category: category?, level: level?, reason: reason? };
+            Some(vec![ready(on?, cmd)])
         }
         Kind::Phases => {
             let on = cells.date("on");

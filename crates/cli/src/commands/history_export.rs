@@ -533,6 +533,17 @@ fn participant_rows(p: &ExportedParticipant, w: &Writer<'_>, tables: &mut Tables
                     vec![w.n(), ("set_on", day(on)), ("every_months", every_months.to_string())],
                 );
             }
+            // Dated the day it was recorded, as the command dates it (it has no day of its own).
+            CaseChange::ConfidentialitySet { category, to, reason, .. } => tables.push(
+                Kind::Confidentiality,
+                vec![
+                    w.n(),
+                    ("set_on", day(effective(e))),
+                    ("category", name(category)),
+                    ("level", name(to)),
+                    ("reason", reason.to_string()),
+                ],
+            ),
             // A phase change that follows from another row (a plan agreed, an adopted advice)
             // comes back with that row; an explicit one has a reason and a row of its own.
             CaseChange::PhaseChanged { reason: None, .. } => {}

@@ -578,17 +578,9 @@ mod tests {
         for url in urls {
             let keys = Keyring::from_hex_keys(&[Keyring::generate_hex_key().unwrap()]).unwrap();
             let options = || StoreOptions { checkpoints: None, ..StoreOptions::new(url.clone(), keys.clone()) };
-            // The database as the version before migration 23 left it.
+            // The database as a version before migration 23 left it.
             let store = open(options()).await.unwrap();
-            for sql in [
-                "DROP TABLE report_periods",
-                "DROP TABLE judgment_communications",
-                "ALTER TABLE consent_overrides DROP COLUMN judgment_id",
-                "DELETE FROM meta WHERE key = 'judgment_communications_filled'",
-                "DELETE FROM perspectief_migrations WHERE version = 'm0023_worklist_reports_judgments'",
-            ] {
-                crate::testing::raw_execute(&store, sql).await.unwrap();
-            }
+            crate::testing::undo_migration_23(&store).await.unwrap();
             drop(store);
             let (holder, holding) = if url.starts_with("sqlite") {
                 let holder = Database::connect(sqlite_options(&url, 1, BUSY_TIMEOUT)).await.unwrap();

@@ -69,6 +69,21 @@ pub async fn raw_execute(store: &crate::Store, sql: &str) -> Result<u64, crate::
     Ok(store.inner.reader.execute_unprepared(sql).await?.rows_affected())
 }
 
+/// Take a store's database back to the schema before migration 23 (worklist reports and
+/// judgments), as a version before it left it: for tests of that migration and its fill.
+pub async fn undo_migration_23(store: &crate::Store) -> Result<(), crate::StoreError> {
+    for sql in [
+        "DROP TABLE report_periods",
+        "DROP TABLE judgment_communications",
+        "ALTER TABLE consent_overrides DROP COLUMN judgment_id",
+        "DELETE FROM meta WHERE key = 'judgment_communications_filled'",
+        "DELETE FROM perspectief_migrations WHERE version = 'm0023_worklist_reports_judgments'",
+    ] {
+        raw_execute(store, sql).await?;
+    }
+    Ok(())
+}
+
 /// Read one text column of the first row of a raw query (for tests that inspect storage).
 pub async fn raw_query_text(store: &crate::Store, sql: &str) -> Result<Option<String>, crate::StoreError> {
     let backend = store.inner.reader.get_database_backend();

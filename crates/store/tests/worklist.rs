@@ -12,7 +12,7 @@ use perspectief_core::retention::{RetentionPeriod, RetentionPolicy};
 use perspectief_core::service::{Caller, PerspectiefService, WorkItem, WorkSubject, WorklistQuery};
 use perspectief_core::*;
 use perspectief_store::Store;
-use perspectief_store::testing::{raw_execute, raw_query_text};
+use perspectief_store::testing::{raw_execute, raw_query_text, undo_migration_23};
 
 use crate::support::*;
 
@@ -285,16 +285,7 @@ async fn worklist_reports_and_judgments_after_the_migration_that_fills_them() {
                 },
             )
             .await;
-            // Back to the schema before migration 23.
-            for sql in [
-                "DROP TABLE report_periods",
-                "DROP TABLE judgment_communications",
-                "ALTER TABLE consent_overrides DROP COLUMN judgment_id",
-                "DELETE FROM meta WHERE key = 'judgment_communications_filled'",
-                "DELETE FROM perspectief_migrations WHERE version = 'm0023_worklist_reports_judgments'",
-            ] {
-                raw_execute(&store, sql).await.unwrap();
-            }
+            undo_migration_23(&store).await.unwrap();
             ids
         };
         clock.set(noon(today));

@@ -22,7 +22,8 @@ impl Case {
     pub fn decide_chain_meeting(&self, records: Vec<ChainMeetingRecord>) -> Result<Vec<CaseChange>, DomainError> {
         if let Some(o) = &self.outflow {
             let dated = records.iter().map(|r| r.on).max();
-            let late_entry = dated.is_some_and(|d| d <= o.on) && !records.iter().any(|r| r.is_adopted_termination());
+            let late_entry = super::decide::belongs_to_trajectory(dated, o.on)
+                && !records.iter().any(|r| r.is_adopted_termination());
             if !late_entry {
                 return Err(DomainError::TrajectoryClosed {
                     action: "record_chain_meeting".into(),

@@ -3,6 +3,13 @@
 use super::*;
 use crate::ViolationCode;
 
+/// Whether an entry of day `dated` still belongs to a trajectory that ended on `outflow_on`:
+/// it is dated on or before the outflow day (the outflow may be dated on the day of the last
+/// contact). An entry without a day does not.
+pub(super) fn belongs_to_trajectory(dated: Option<NaiveDate>, outflow_on: NaiveDate) -> bool {
+    dated.is_some_and(|d| d <= outflow_on)
+}
+
 impl Case {
     /// Register a participant: validates the registration and opens the case.
     ///
@@ -422,7 +429,7 @@ impl Case {
         let action = cmd.name();
         let dated = cmd.effective_on(ctx.today);
         let closed = || DomainError::TrajectoryClosed { action: action.into(), outflow_on: Some(outflow_on), dated };
-        let late_entry = !cmd.steers_trajectory() && dated.is_some_and(|d| d <= outflow_on);
+        let late_entry = !cmd.steers_trajectory() && belongs_to_trajectory(dated, outflow_on);
         if !(cmd.allowed_after_outflow() || late_entry) {
             return Err(closed());
         }
